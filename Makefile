@@ -1,0 +1,104 @@
+# Redress — one Makefile. `make run` and `make test` are the two commands;
+# the rest are their parts.
+#
+#   make build   incremental release build → build/redress
+#   make run     install what is missing, build, create the demo database, serve on :8080
+#   make test    install, build with ASan/UBSan, run unit, API and browser tests
+#   make bench   benchmarks (results go to bench/RESULTS.md by hand)
+#   make web     build the web UI into web/dist
+
+CC      ?= cc
+VERSION := 0.1.0
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wno-format-nonliteral -Wno-format-truncation -Wvla -Wpointer-arith -Wundef
+CSTD    := -std=c17 -D_GNU_SOURCE -DREDRESS_VERSION='"$(VERSION)"'
+INC     := -Isrc -Ibuild/gen
+LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpthread -lm
+CFLAGS_REL := $(CSTD) $(WARN) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CFLAGS_SAN := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+MIGR     := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+GEN      := build/gen/migrations_sqlite.c
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJ  := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations_sqlite.o
+SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migrations_sqlite.o
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+.PHONY: all build san run test test-docs test-unit test-api test-e2e deps web bench clean fmt
+.DEFAULT_GOAL := build
+
+all build: build/redress
+
+$(GEN): scripts/embed-sql.sh $(MIGR)
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh sqlite_migrations $(MIGR) > $@
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo CC $<
+	@$(CC) $(CFLAGS_REL) $(INC) -MMD -MP -c $< -o $@
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_REL) $(INC) -c $< -o $@
+build/san/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo CC-SAN $<
+	@$(CC) $(CFLAGS_SAN) $(INC) -MMD -MP -c $< -o $@
+build/san/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) $(INC) -c $< -o $@
+
+build/redress: build/obj/src/main.o $(REL_OBJ)
+	@echo LD $@
+	@$(CC) $(CFLAGS_REL) -o $@ $^ $(LIBS)
+
+san: build/san/redress
+build/san/redress: build/san/obj/src/main.o $(SAN_OBJ)
+	@echo LD $@
+	@$(CC) $(CFLAGS_SAN) -o $@ $^ $(LIBS)
+
+build/san/tests/%: tests/unit/%.c $(SAN_OBJ)
+	@mkdir -p $(@D)
+	@echo LD $@
+	@$(CC) $(CFLAGS_SAN) $(INC) -Itests/unit -o $@ $^ $(LIBS) -lcmocka
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@sh scripts/deps.sh
+
+web/dist/index.html: $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
+	@sh scripts/web.sh
+
+web: web/dist/index.html
+
+run: deps build web
+	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
+
+test: deps san $(UNIT_BIN) web
+	@$(MAKE) --no-print-directory test-docs test-unit test-api test-e2e
+
+# docs/workflow.md is generated from the transition table; they must agree.
+test-docs: build/san/redress
+	@build/san/redress workflow | diff -u docs/workflow.md - && echo "docs/workflow.md matches the transition table"
+
+test-unit: $(UNIT_BIN)
+	@sh scripts/run-unit.sh $(UNIT_BIN)
+
+test-api: build/san/redress build/redress
+	REDRESS_BIN=build/san/redress node --test --test-concurrency=2 tests/api/
+
+test-e2e: build/redress web
+	@sh scripts/run-e2e.sh
+
+bench: build/redress
+	@sh bench/run.sh
+
+fmt:
+	clang-format -i $(SRC) $(UNIT_SRC)
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages Redress builds and tests with, when missing,
+# and the web UI's npm packages. Safe to run again: it only installs what is
+# not there.
+set -eu
+PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev \
+libcmocka-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 nodejs npm chromium wrk hyperfine"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+# nodejs may come from elsewhere than Debian; a working node and npm are enough.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    missing=$(echo "$missing" | sed -e 's/ nodejs//' -e 's/ npm//')
+fi
+if [ -n "$(echo "$missing" | tr -d ' ')" ]; then
+    echo "installing:$missing"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi

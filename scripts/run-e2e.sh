@@ -1,0 +1,20 @@
+#!/bin/sh
+# Browser tests: a demo server on a free port with a fresh database, then
+# Playwright (Debian's chromium) against it; the server is stopped at the end.
+set -eu
+if [ ! -d web/e2e ]; then
+    echo "no browser tests yet"
+    exit 0
+fi
+tmp=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+build/redress demo --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --demo-password redress-demo \
+    >"$tmp/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for i in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
+    sleep 0.1
+done
+cd web
+REDRESS_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/ || { cat "$tmp/server.log"; exit 1; }

@@ -1,0 +1,68 @@
+/*
+ * api: the JSON resources of /api/v1. Every handler has one shape —
+ * authorise (the route table checks sign-in and role; handlers check the
+ * rest) → validate → call app/core → store → render — and renders errors
+ * through api_error / api_cerr so every error has the documented shape.
+ */
+#ifndef REDRESS_API_H
+#define REDRESS_API_H
+
+#include <jansson.h>
+
+#include "app.h"
+#include "core/cerr.h"
+#include "http/http.h"
+
+/* The route table (NULL-terminated). */
+extern const route api_routes[];
+
+/* Writes {"error":{"code","message","field"}} with status. */
+void api_error(http_resp *rs, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Renders a domain error with the status its code implies. */
+void api_cerr(http_resp *rs, const cerr *e);
+/* Renders a STORE_* failure (503 for unavailable, 500 otherwise). */
+void api_store_error(http_resp *rs, int rc);
+/* Writes j (stolen) as the body with status. */
+void api_json(http_resp *rs, int status, json_t *j);
+/* Parses the body as a JSON object; on failure renders 400 and returns NULL. */
+json_t *api_body(http_req *rq, http_resp *rs);
+/* The caller as a workflow actor. */
+actor api_actor(const http_req *rq);
+
+/* Rendering helpers (new references). */
+json_t *api_time(const app *a, int64_t t); /* null for 0 */
+json_t *api_unit_ref(app *a, int64_t id);
+json_t *api_user_ref(app *a, int64_t id);
+json_t *api_user_json(app *a, const user *u);
+json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64_t now);
+/* Finds a complaint by {id} (number or numeric id). Renders 404 on failure. */
+int api_load_complaint(app *a, const char *key, complaint *out, http_resp *rs);
+
+/* Handlers. */
+void h_health(app *a, http_req *rq, http_resp *rs);
+void h_metrics(app *a, http_req *rq, http_resp *rs);
+void h_login(app *a, http_req *rq, http_resp *rs);
+void h_logout(app *a, http_req *rq, http_resp *rs);
+void h_me(app *a, http_req *rq, http_resp *rs);
+void h_password(app *a, http_req *rq, http_resp *rs);
+void h_tokens_create(app *a, http_req *rq, http_resp *rs);
+void h_tokens_list(app *a, http_req *rq, http_resp *rs);
+void h_tokens_delete(app *a, http_req *rq, http_resp *rs);
+void h_units_list(app *a, http_req *rq, http_resp *rs);
+void h_units_create(app *a, http_req *rq, http_resp *rs);
+void h_categories(app *a, http_req *rq, http_resp *rs);
+void h_config(app *a, http_req *rq, http_resp *rs);
+void h_users_list(app *a, http_req *rq, http_resp *rs);
+void h_users_create(app *a, http_req *rq, http_resp *rs);
+void h_complaints_create(app *a, http_req *rq, http_resp *rs);
+void h_complaints_list(app *a, http_req *rq, http_resp *rs);
+void h_complaint_get(app *a, http_req *rq, http_resp *rs);
+void h_complaint_events(app *a, http_req *rq, http_resp *rs);
+void h_complaint_actions(app *a, http_req *rq, http_resp *rs);
+void h_complaint_act(app *a, http_req *rq, http_resp *rs);
+void h_stats_overview(app *a, http_req *rq, http_resp *rs);
+void h_portal_create(app *a, http_req *rq, http_resp *rs);
+void h_portal_get(app *a, http_req *rq, http_resp *rs);
+
+#endif

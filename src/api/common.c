@@ -1,0 +1,244 @@
+/* common: error rendering, body parsing and the JSON shapes shared by resources. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/workflow.h"
+#include "util/timeutil.h"
+
+void api_json(http_resp *rs, int status, json_t *j)
+{
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    char *text = json_dumps(j, JSON_COMPACT);
+    buf_clear(&rs->body);
+    if (text) {
+        buf_puts(&rs->body, text);
+        free(text);
+    }
+    json_decref(j);
+}
+
+void api_error(http_resp *rs, int status, const char *code, const char *field, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *err = json_pack("{s:s,s:s}", "code", code, "message", msg);
+    if (field && *field)
+        json_object_set_new(err, "field", json_string(field));
+    api_json(rs, status, json_pack("{s:o}", "error", err));
+}
+
+static int status_of(const char *code)
+{
+    static const struct {
+        const char *code;
+        int status;
+    } map[] = {
+        {"bad_json", 400},          {"bad_request", 400},        {"unauthenticated", 401},
+        {"forbidden", 403},         {"not_found", 404},          {"version_conflict", 409},
+        {"action_not_allowed", 409}, {"conflict", 409},          {"body_too_large", 413},
+        {"validation_failed", 422}, {"unknown_unit", 422},       {"unknown_category", 422},
+        {"invalid_pack", 422},      {"rate_limited", 429},       {"unavailable", 503},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].code, code) == 0)
+            return map[i].status;
+    return 400;
+}
+
+void api_cerr(http_resp *rs, const cerr *e)
+{
+    api_error(rs, status_of(e->code), e->code, e->field, "%s", e->message);
+}
+
+void api_store_error(http_resp *rs, int rc)
+{
+    if (rc == STORE_UNAVAILABLE)
+        api_error(rs, 503, "unavailable", NULL, "数据库暂时无法写入，请稍后重试 (the store is unavailable; retry)");
+    else if (rc == STORE_NOTFOUND)
+        api_error(rs, 404, "not_found", NULL, "不存在 (not found)");
+    else if (rc == STORE_CONFLICT)
+        api_error(rs, 409, "conflict", NULL, "已存在 (already exists)");
+    else
+        api_error(rs, 500, "internal", NULL, "服务器内部错误 (internal error)");
+}
+
+json_t *api_body(http_req *rq, http_resp *rs)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j) {
+        api_error(rs, 400, "bad_json", NULL, "请求体不是合法的 JSON (line %d: %s)", jerr.line, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        api_error(rs, 400, "bad_json", NULL, "请求体应为 JSON 对象 (the body must be a JSON object)");
+        return NULL;
+    }
+    return j;
+}
+
+actor api_actor(const http_req *rq)
+{
+    actor who = {rq->who.id, rq->who.roles, rq->who.unit};
+    return who;
+}
+
+json_t *api_time(const app *a, int64_t t)
+{
+    if (!t)
+        return json_null();
+    char s[40];
+    time_format(t, a->pol.tz_offset, s, sizeof s);
+    return json_string(s);
+}
+
+json_t *api_unit_ref(app *a, int64_t id)
+{
+    pthread_rwlock_rdlock(&a->org_lock);
+    const unit *u = org_find(&a->org, id);
+    json_t *j = u ? json_pack("{s:I,s:s,s:s,s:s?}", "id", (json_int_t)u->id, "code", u->code, "name", u->name,
+                              "name_en", u->name_en)
+                  : json_null();
+    pthread_rwlock_unlock(&a->org_lock);
+    return j;
+}
+
+json_t *api_user_ref(app *a, int64_t id)
+{
+    user u = {0};
+    if (!id || a->db->ops->user_get(a->db, NULL, id, &u, NULL) != 0)
+        return json_null();
+    json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
+    user_release(&u);
+    return j;
+}
+
+json_t *api_user_json(app *a, const user *u)
+{
+    json_t *roles = json_array();
+    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
+        if (u->roles & bit)
+            json_array_append_new(roles, json_string(role_name(bit)));
+    return json_pack("{s:I,s:s,s:s,s:o,s:o,s:b,s:b}", "id", (json_int_t)u->id, "username", u->username, "name",
+                     u->name, "roles", roles, "unit", api_unit_ref(a, u->unit), "active", u->active,
+                     "must_change_password", u->must_change_password);
+}
+
+static json_t *category_ref(app *a, const char *code, bool en)
+{
+    int i = policy_category_index(&a->pol, code);
+    if (i < 0)
+        return json_pack("{s:s,s:s,s:[]}", "code", code, "name", code, "path");
+    json_t *path = json_array();
+    for (int k = i, steps = 0; k >= 0 && steps < 16; k = a->pol.cats[k].parent, steps++) {
+        const category *c = &a->pol.cats[k];
+        json_array_insert_new(path, 0, json_string(en && c->name_en ? c->name_en : c->name));
+    }
+    const category *c = &a->pol.cats[i];
+    return json_pack("{s:s,s:s,s:s?,s:o}", "code", c->code, "name", c->name, "name_en", c->name_en, "path", path);
+}
+
+/* Converts stored instants inside a data block ("at", "occurred_at") to text. */
+static json_t *render_block(app *a, json_t *block, bool with_by)
+{
+    if (!json_is_object(block))
+        return json_null();
+    json_t *o = json_deep_copy(block);
+    static const char *times[] = {"at", "replied_at", "occurred_at"};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        json_t *v = json_object_get(o, times[i]);
+        if (json_is_integer(v))
+            json_object_set_new(o, times[i], api_time(a, json_integer_value(v)));
+    }
+    if (with_by && json_is_integer(json_object_get(o, "by")))
+        json_object_set_new(o, "by", api_user_ref(a, json_integer_value(json_object_get(o, "by"))));
+    static const char *units[] = {"unit", "responsible_unit"};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        json_t *v = json_object_get(o, units[i]);
+        if (json_is_integer(v))
+            json_object_set_new(o, units[i], api_unit_ref(a, json_integer_value(v)));
+    }
+    json_t *fen = json_object_get(o, "compensation_fen");
+    if (json_is_integer(fen)) {
+        json_object_set_new(o, "compensation", json_real((double)json_integer_value(fen) / 100.0));
+        json_object_del(o, "compensation_fen");
+    }
+    return o;
+}
+
+json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64_t now)
+{
+    json_t *d = c->data;
+    bool overdue = status_open(c->status) && c->stage_due && c->stage_due < now;
+    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:o,s:s,s:b}", "id", (json_int_t)c->id, "number", c->number,
+                          "status", status_name(c->status), "status_label", status_label(c->status, en), "stage",
+                          stage_name(stage_of(c->status)), "level", c->level, "nature",
+                          *c->nature ? json_string(c->nature) : json_null(), "channel", c->channel,
+                          "first_contact", c->first_contact);
+    json_object_set_new(j, "received_at", api_time(a, c->received_at));
+    json_object_set_new(j, "created_at", api_time(a, c->created_at));
+    json_object_set_new(j, "updated_at", api_time(a, c->updated_at));
+    json_object_set_new(j, "closed_at", api_time(a, c->closed_at));
+    json_t *cust = json_deep_copy(json_object_get(d, "customer"));
+    if (json_is_object(cust) && !json_object_get(cust, "email"))
+        json_object_set_new(cust, "email", json_null());
+    json_object_set_new(j, "customer", cust ? cust : json_null());
+    json_object_set_new(j, "subject_unit", api_unit_ref(a, c->subject_unit));
+    json_t *staff = json_object_get(d, "subject_staff");
+    json_object_set_new(j, "subject_staff", staff ? json_incref(staff) : json_null());
+    json_object_set_new(j, "category", category_ref(a, c->category, en));
+    json_object_set_new(j, "owner_unit", api_unit_ref(a, c->owner_unit));
+    json_object_set_new(j, "deadlines", json_pack("{s:o,s:o}", "stage", api_time(a, c->stage_due), "overall",
+                                                  api_time(a, c->overall_due)));
+    json_object_set_new(j, "overdue", json_boolean(overdue));
+    json_object_set_new(j, "version", json_integer(c->version));
+    if (!full)
+        return j;
+    json_t *occ = json_object_get(d, "occurred_at");
+    json_object_set_new(j, "occurred_at", json_is_integer(occ) ? api_time(a, json_integer_value(occ)) : json_null());
+    static const char *texts[] = {"place", "description", "demand", "evidence"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        json_t *v = json_object_get(d, texts[i]);
+        json_object_set_new(j, texts[i], v ? json_incref(v) : json_null());
+    }
+    json_object_set_new(j, "confirmed", json_boolean(json_is_true(json_object_get(d, "confirmed"))));
+    json_t *assists = json_array();
+    size_t i;
+    json_t *as;
+    json_array_foreach(json_object_get(d, "assists"), i, as) json_array_append_new(assists, render_block(a, as, true));
+    json_object_set_new(j, "assists", assists);
+    static const char *blocks[] = {"answer", "dispatch", "resolution", "invalid", "reply", "revisit", "reopen", "closing"};
+    for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)
+        json_object_set_new(j, blocks[k], render_block(a, json_object_get(d, blocks[k]), true));
+    json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
+    json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
+    static const char *counts[] = {"transfers", "escalations", "reopens"};
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+        json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
+    return j;
+}
+
+int api_load_complaint(app *a, const char *key, complaint *out, http_resp *rs)
+{
+    char *end;
+    long long id = strtoll(key, &end, 10);
+    int rc = (*key && !*end) ? a->db->ops->complaint_get(a->db, id, NULL, out)
+                             : a->db->ops->complaint_get(a->db, 0, key, out);
+    if (rc == STORE_NOTFOUND) {
+        api_error(rs, 404, "not_found", NULL, "工单不存在 (no such complaint)");
+        return -1;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,140 @@
+/*
+ * portal: the public pages' API — a customer submits a complaint and tracks
+ * it by number plus their phone. No sign-in; rate-limited per address; the
+ * answer never carries staff names, internal notes or other people's data,
+ * and a wrong phone is indistinguishable from an unknown number.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/workflow.h"
+#include "sec/ratelimit.h"
+#include "util/timeutil.h"
+
+enum { PORTAL_SUBMITS_PER_HOUR = 30, PORTAL_LOOKUPS_PER_MINUTE = 30 };
+
+static int64_t centre_unit(app *a)
+{
+    int64_t id = 0;
+    pthread_rwlock_rdlock(&a->org_lock);
+    for (size_t i = 0; i < a->org.n && !id; i++)
+        if (strcmp(a->org.units[i].type, "centre") == 0)
+            id = a->org.units[i].id;
+    if (!id && a->org.n)
+        id = a->org.units[0].id;
+    pthread_rwlock_unlock(&a->org_lock);
+    return id;
+}
+
+void h_portal_create(app *a, http_req *rq, http_resp *rs)
+{
+    int64_t now = time_now();
+    if (!ratelimit_hit("portal-submit", rq->client, PORTAL_SUBMITS_PER_HOUR, 3600, now)) {
+        http_set_header(rs, "Retry-After", "3600");
+        api_error(rs, 429, "rate_limited", NULL, "提交过于频繁，请稍后再试或拨打客服热线 (too many submissions)");
+        return;
+    }
+    json_t *in = api_body(rq, rs);
+    if (!in)
+        return;
+    /* The public may set only what a customer knows; the rest is ours. */
+    json_t *rec = json_object();
+    static const char *allowed[] = {"customer", "category", "subject_unit", "occurred_at", "place", "description", "demand"};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        json_t *v = json_object_get(in, allowed[i]);
+        if (v)
+            json_object_set(rec, allowed[i], v);
+    }
+    json_t *cust = json_object_get(rec, "customer");
+    if (json_is_object(cust))
+        json_object_del(cust, "class");
+    json_object_set_new(rec, "channel", json_string(policy_channel(&a->pol, "website") ? "website" : a->pol.channels[0].code));
+    actor who = {0, 0, centre_unit(a)};
+    complaint c;
+    complaint_init(&c);
+    cerr e;
+    int rc = app_intake(a, &who, rec, now, &c, &e);
+    if (rc == -1)
+        api_cerr(rs, &e);
+    else if (rc)
+        api_store_error(rs, rc);
+    else
+        api_json(rs, 201, json_pack("{s:s,s:o,s:o,s:s}", "number", c.number, "received_at", api_time(a, c.received_at),
+                                    "promised_at", api_time(a, c.overall_due), "status", status_name(c.status)));
+    complaint_release(&c);
+    json_decref(rec);
+    json_decref(in);
+}
+
+/* What a customer is told about each step; internal steps are not shown. */
+static const char *public_label(const char *action, bool en)
+{
+    static const struct {
+        const char *action, *zh, *en;
+    } labels[] = {
+        {"intake", "已受理您的投诉", "Your complaint was received"},
+        {"dispatch", "已转交责任单位处理", "Passed to the responsible unit"},
+        {"accept", "责任单位正在处理", "The responsible unit is working on it"},
+        {"resolve", "已处理完毕，等待答复", "Handled; a reply is coming"},
+        {"invalidate", "已核实，等待答复", "Checked; a reply is coming"},
+        {"reply", "已答复您", "We replied to you"},
+        {"revisit", "已回访", "We followed up"},
+        {"reopen", "已重新处理", "Reopened for further handling"},
+        {"answer", "已当场答复并办结", "Answered and closed"},
+        {"close", "已办结", "Closed"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].action, action) == 0)
+            return en ? labels[i].en : labels[i].zh;
+    return NULL;
+}
+
+void h_portal_get(app *a, http_req *rq, http_resp *rs)
+{
+    int64_t now = time_now();
+    if (!ratelimit_hit("portal-lookup", rq->client, PORTAL_LOOKUPS_PER_MINUTE, 60, now)) {
+        http_set_header(rs, "Retry-After", "60");
+        api_error(rs, 429, "rate_limited", NULL, "查询过于频繁，请稍后再试 (too many lookups)");
+        return;
+    }
+    const char *phone = http_query(rq, "phone");
+    char digits[24];
+    complaint c;
+    complaint_init(&c);
+    event_list evs = {0};
+    if (!phone || phone_normalise(phone, digits, sizeof digits) ||
+        a->db->ops->complaint_get(a->db, 0, rq->params[0], &c) != 0 || strcmp(c.phone, digits) != 0) {
+        api_error(rs, 404, "not_found", NULL, "未找到：请核对投诉编号和手机号码 (no complaint with this number and phone)");
+        goto out;
+    }
+    if (a->db->ops->event_list(a->db, c.id, &evs)) {
+        api_store_error(rs, STORE_ERROR);
+        goto out;
+    }
+    json_t *progress = json_array();
+    for (size_t i = 0; i < evs.n; i++) {
+        const char *label = public_label(evs.items[i].action, rq->en);
+        if (label)
+            json_array_append_new(progress, json_pack("{s:o,s:s}", "at", api_time(a, evs.items[i].at), "label", label));
+    }
+    json_t *reply = json_null();
+    json_t *r = json_object_get(c.data, "reply");
+    if (!r)
+        r = json_object_get(c.data, "answer");
+    if (json_is_object(r)) {
+        json_t *content = json_object_get(r, "content");
+        if (!content)
+            content = json_object_get(r, "answer");
+        reply = json_pack("{s:o,s:O?}", "at", api_time(a, json_integer_value(json_object_get(r, "at"))), "content", content);
+    }
+    int ci = policy_category_index(&a->pol, c.category);
+    const category *cat = ci >= 0 ? &a->pol.cats[ci] : NULL;
+    api_json(rs, 200,
+             json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o,s:o}", "number", c.number, "status", status_name(c.status),
+                       "status_label", status_label(c.status, rq->en), "received_at", api_time(a, c.received_at),
+                       "category", "code", c.category, "name", cat ? (rq->en && cat->name_en ? cat->name_en : cat->name) : c.category,
+                       "promised_at", api_time(a, c.overall_due), "progress", progress, "reply", reply));
+out:
+    event_list_release(&evs);
+    complaint_release(&c);
+}

@@ -1,0 +1,230 @@
+/* refdata: units, categories, configuration and users. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/workflow.h"
+#include "sec/auth.h"
+#include "util/utf8.h"
+
+void h_units_list(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    json_t *items = json_array();
+    pthread_rwlock_rdlock(&a->org_lock);
+    for (size_t i = 0; i < a->org.n; i++) {
+        const unit *u = &a->org.units[i];
+        json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u->id, "code", u->code,
+                                               "name", u->name, "name_en", u->name_en, "type", u->type, "parent",
+                                               u->parent ? json_integer(u->parent) : json_null()));
+    }
+    pthread_rwlock_unlock(&a->org_lock);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+static int text_field(http_resp *rs, const json_t *in, const char *key, bool required, long max, const char **out)
+{
+    const json_t *v = json_object_get(in, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required) {
+            api_error(rs, 422, "validation_failed", key, "%s: 必填 (required)", key);
+            return -1;
+        }
+        return 0;
+    }
+    long n = json_is_string(v) ? utf8_count(json_string_value(v)) : -1;
+    if (n < 0 || n > max || (required && n == 0)) {
+        api_error(rs, 422, "validation_failed", key, "%s: 应为 1–%ld 字的文本 (expected text of 1–%ld characters)",
+                  key, max, max);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
+void h_units_create(app *a, http_req *rq, http_resp *rs)
+{
+    json_t *in = api_body(rq, rs);
+    if (!in)
+        return;
+    unit u = {0};
+    const char *code, *name, *name_en, *type;
+    if (text_field(rs, in, "code", true, 32, &code) || text_field(rs, in, "name", true, 100, &name) ||
+        text_field(rs, in, "name_en", false, 100, &name_en) || text_field(rs, in, "type", true, 16, &type))
+        goto out;
+    if (!org_type_valid(type)) {
+        api_error(rs, 422, "validation_failed", "type",
+                  "type: 应为 hq, branch, region, site, department 或 centre (unknown unit type)");
+        goto out;
+    }
+    const json_t *parent = json_object_get(in, "parent");
+    if (parent && !json_is_null(parent)) {
+        pthread_rwlock_rdlock(&a->org_lock);
+        const unit *p = org_resolve(&a->org, parent);
+        u.parent = p ? p->id : -1;
+        pthread_rwlock_unlock(&a->org_lock);
+        if (u.parent < 0) {
+            api_error(rs, 422, "unknown_unit", "parent", "parent: 上级单位不存在 (unknown unit)");
+            goto out;
+        }
+    }
+    u.code = (char *)code;
+    u.name = (char *)name;
+    u.name_en = (char *)name_en;
+    u.type = (char *)type;
+    int rc = a->db->ops->unit_add(a->db, &u);
+    if (rc == STORE_CONFLICT) {
+        api_error(rs, 409, "conflict", "code", "code: 单位编码已存在 (a unit with this code exists)");
+        goto out;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    app_reload_org(a);
+    api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u.id, "code", code, "name", name,
+                                "name_en", name_en, "type", type, "parent",
+                                u.parent ? json_integer(u.parent) : json_null()));
+out:
+    json_decref(in);
+}
+
+static json_t *category_tree(const policy *p, int parent)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < p->ncats; i++) {
+        if (p->cats[i].parent != parent)
+            continue;
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:o}", "code", p->cats[i].code, "name", p->cats[i].name,
+                                             "name_en", p->cats[i].name_en, "children", category_tree(p, (int)i)));
+    }
+    return arr;
+}
+
+void h_categories(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    api_json(rs, 200, json_pack("{s:o}", "items", category_tree(&a->pol, -1)));
+}
+
+static json_t *named_list(const named *list, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s?}", "code", list[i].code, "name", list[i].name, "name_en",
+                                             list[i].name_en));
+    return arr;
+}
+
+void h_config(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    const policy *p = &a->pol;
+    json_t *levels = json_array();
+    for (int l = 1; l <= LEVEL_MAX; l++)
+        json_array_append_new(levels, json_pack("{s:i,s:s,s:s?}", "code", l, "name", p->levels[l].name, "name_en",
+                                                p->levels[l].name_en));
+    json_t *statuses = json_array();
+    for (int s = ST_REGISTERED; s < ST__COUNT; s++)
+        json_array_append_new(statuses, json_pack("{s:s,s:s,s:s,s:s}", "code", status_name(s), "name",
+                                                  status_label(s, false), "name_en", status_label(s, true), "stage",
+                                                  stage_name(stage_of(s))));
+    json_t *natures = json_pack("[{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s}]", "code", "valid", "name", "有效投诉",
+                                "name_en", "Valid", "code", "invalid", "name", "无效投诉", "name_en", "Invalid", "code",
+                                "suggestion", "name", "意见建议", "name_en", "Suggestion");
+    json_t *roles = json_array();
+    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
+        json_array_append_new(roles, json_pack("{s:s,s:s,s:s}", "code", role_name(bit), "name", role_label(bit, false),
+                                               "name_en", role_label(bit, true)));
+    json_t *limits = json_object_get(p->raw, "time_limits");
+    json_t *title = json_object_get(p->raw, "title");
+    api_json(rs, 200,
+             json_pack("{s:{s:s,s:O?},s:o,s:o,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
+                       "channels", named_list(p->channels, p->nchannels), "levels", levels, "customer_classes",
+                       named_list(p->classes, p->nclasses), "natures", natures, "statuses", statuses, "roles", roles,
+                       "time_limits", limits, "tz_offset_minutes", p->tz_offset));
+}
+
+void h_users_list(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    user_list l = {0};
+    int rc = a->db->ops->user_list(a->db, &l);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < l.n; i++)
+        json_array_append_new(items, api_user_json(a, &l.items[i]));
+    user_list_release(&l);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+void h_users_create(app *a, http_req *rq, http_resp *rs)
+{
+    json_t *in = api_body(rq, rs);
+    if (!in)
+        return;
+    const char *username, *name, *password, *why;
+    user u = {0};
+    char hash[256];
+    if (text_field(rs, in, "username", true, 64, &username) || text_field(rs, in, "name", true, 100, &name) ||
+        text_field(rs, in, "password", true, 128, &password))
+        goto out;
+    for (const char *p = username; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-')) {
+            api_error(rs, 422, "validation_failed", "username",
+                      "username: 只能包含小写字母、数字和 _ . - (lower-case letters, digits, _ . - only)");
+            goto out;
+        }
+    if (auth_password_ok(password, &why)) {
+        api_error(rs, 422, "validation_failed", "password", "password: %s", why);
+        goto out;
+    }
+    const json_t *roles = json_object_get(in, "roles");
+    if (!json_is_array(roles) || json_array_size(roles) == 0) {
+        api_error(rs, 422, "validation_failed", "roles", "roles: 至少一个角色 (at least one role)");
+        goto out;
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
+        if (!bit) {
+            api_error(rs, 422, "validation_failed", "roles", "roles[%zu]: 未知角色 (unknown role)", i);
+            goto out;
+        }
+        u.roles |= bit;
+    }
+    pthread_rwlock_rdlock(&a->org_lock);
+    const unit *un = org_resolve(&a->org, json_object_get(in, "unit"));
+    u.unit = un ? un->id : 0;
+    pthread_rwlock_unlock(&a->org_lock);
+    if (!u.unit) {
+        api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
+        goto out;
+    }
+    if (auth_hash_password(password, hash, sizeof hash)) {
+        api_error(rs, 500, "internal", NULL, "cannot hash the password");
+        goto out;
+    }
+    u.username = (char *)username;
+    u.name = (char *)name;
+    u.active = true;
+    u.must_change_password = json_is_true(json_object_get(in, "must_change_password"));
+    int rc = a->db->ops->user_add(a->db, &u, hash);
+    if (rc == STORE_CONFLICT) {
+        api_error(rs, 409, "conflict", "username", "username: 用户名已存在 (taken)");
+        goto out;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    api_json(rs, 201, api_user_json(a, &u));
+out:
+    json_decref(in);
+}

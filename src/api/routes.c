@@ -1,0 +1,34 @@
+/* routes: the one route table {method, path, handler, who may call it}. */
+#include "api/api.h"
+
+#include "core/workflow.h"
+
+#define CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
+
+const route api_routes[] = {
+    {"GET", "/api/v1/health", h_health, AUTH_NONE, 0},
+    {"GET", "/metrics", h_metrics, AUTH_NONE, 0},
+    {"POST", "/api/v1/auth/login", h_login, AUTH_NONE, 0},
+    {"POST", "/api/v1/auth/logout", h_logout, AUTH_USER, 0},
+    {"GET", "/api/v1/auth/me", h_me, AUTH_USER, 0},
+    {"POST", "/api/v1/auth/password", h_password, AUTH_USER, 0},
+    {"GET", "/api/v1/tokens", h_tokens_list, AUTH_USER, R_ADMIN},
+    {"POST", "/api/v1/tokens", h_tokens_create, AUTH_USER, R_ADMIN},
+    {"DELETE", "/api/v1/tokens/{id}", h_tokens_delete, AUTH_USER, R_ADMIN},
+    {"GET", "/api/v1/units", h_units_list, AUTH_USER, 0},
+    {"POST", "/api/v1/units", h_units_create, AUTH_USER, R_ADMIN},
+    {"GET", "/api/v1/categories", h_categories, AUTH_USER, 0},
+    {"GET", "/api/v1/config", h_config, AUTH_USER, 0},
+    {"GET", "/api/v1/users", h_users_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER},
+    {"POST", "/api/v1/users", h_users_create, AUTH_USER, R_ADMIN},
+    {"POST", "/api/v1/complaints", h_complaints_create, AUTH_USER, CENTRE},
+    {"GET", "/api/v1/complaints", h_complaints_list, AUTH_USER, 0},
+    {"GET", "/api/v1/complaints/{id}", h_complaint_get, AUTH_USER, 0},
+    {"GET", "/api/v1/complaints/{id}/events", h_complaint_events, AUTH_USER, 0},
+    {"GET", "/api/v1/complaints/{id}/actions", h_complaint_actions, AUTH_USER, 0},
+    {"POST", "/api/v1/complaints/{id}/actions/{action}", h_complaint_act, AUTH_USER, 0},
+    {"GET", "/api/v1/stats/overview", h_stats_overview, AUTH_USER, 0},
+    {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0},
+    {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0},
+    {NULL, NULL, NULL, 0, 0},
+};

@@ -1,0 +1,89 @@
+/* stats: the overview for the supervisor board, health and metrics. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api/api.h"
+#include "util/timeutil.h"
+
+#ifndef REDRESS_VERSION
+#define REDRESS_VERSION "0.1.0"
+#endif
+
+void h_stats_overview(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    int64_t now = time_now(), counts[ST__COUNT], overdue = 0;
+    int rc = a->db->ops->stats_status(a->db, counts, now, &overdue);
+    int64_t today = time_local_day(now, a->pol.tz_offset);
+    day_stat *days = NULL;
+    size_t n = 0;
+    if (rc == 0)
+        rc = a->db->ops->stats_days(a->db, today - 29, today, &days, &n);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *by_status = json_object();
+    int64_t open = 0;
+    for (int s = ST_REGISTERED; s < ST__COUNT; s++) {
+        json_object_set_new(by_status, status_name(s), json_integer(counts[s]));
+        if (status_open(s))
+            open += counts[s];
+    }
+    json_t *arr = json_array();
+    day_stat zero = {0};
+    size_t k = 0;
+    const day_stat *t = &zero;
+    for (int64_t d = today - 29; d <= today; d++) {
+        const day_stat *ds = &zero;
+        if (k < n && days[k].day == d)
+            ds = &days[k++];
+        if (d == today)
+            t = ds;
+        char date[16];
+        time_local_date(d * 86400, 0, true, date, sizeof date);
+        json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I,s:I}", "day", date, "received", (json_int_t)ds->received,
+                                             "closed", (json_int_t)ds->closed, "closed_on_time",
+                                             (json_int_t)ds->closed_on_time, "first_contact",
+                                             (json_int_t)ds->first_contact));
+    }
+    json_t *todayj = json_pack("{s:I,s:I}", "received", (json_int_t)t->received, "closed", (json_int_t)t->closed);
+    free(days);
+    api_json(rs, 200, json_pack("{s:I,s:I,s:o,s:o,s:o}", "open", (json_int_t)open, "overdue", (json_int_t)overdue,
+                                "by_status", by_status, "today", todayj, "days", arr));
+}
+
+void h_health(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    int64_t n;
+    int rc = a->db->ops->complaint_count(a->db, &n);
+    if (rc) {
+        api_json(rs, 503, json_pack("{s:s,s:s}", "status", "unavailable", "store", a->db->ops->name));
+        return;
+    }
+    api_json(rs, 200, json_pack("{s:s,s:s,s:s,s:s}", "status", "ok", "version", REDRESS_VERSION, "store",
+                                a->db->ops->name, "pack", a->pol.name ? a->pol.name : ""));
+}
+
+void h_metrics(app *a, http_req *rq, http_resp *rs)
+{
+    (void)a, (void)rq;
+    rs->status = 200;
+    rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    buf *b = &rs->body;
+    buf_puts(b, "# HELP redress_http_requests_total HTTP responses by status class.\n"
+                "# TYPE redress_http_requests_total counter\n");
+    for (int c = 1; c <= 5; c++)
+        buf_printf(b, "redress_http_requests_total{class=\"%dxx\"} %llu\n", c, http_stats.requests[c]);
+    buf_printf(b, "# HELP redress_intake_total Complaints received.\n# TYPE redress_intake_total counter\n"
+                  "redress_intake_total %llu\n",
+               http_stats.intake);
+    buf_printf(b, "# HELP redress_actions_total Workflow actions taken.\n# TYPE redress_actions_total counter\n"
+                  "redress_actions_total %llu\n",
+               http_stats.actions);
+    buf_printf(b, "# HELP redress_conflicts_total Actions refused for a stale version or status.\n"
+                  "# TYPE redress_conflicts_total counter\nredress_conflicts_total %llu\n",
+               http_stats.conflicts);
+}

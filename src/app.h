@@ -1,0 +1,62 @@
+/*
+ * app: the running application — the store, the active policy and the
+ * organisation tree — and the operations that combine them (intake, taking
+ * an action). The HTTP handlers and the command line both call these, so a
+ * step taken from the shell (demo data, imports) follows exactly the same
+ * rules as one taken through the API.
+ */
+#ifndef REDRESS_APP_H
+#define REDRESS_APP_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "core/cerr.h"
+#include "core/complaint.h"
+#include "core/org.h"
+#include "core/policy.h"
+#include "core/workflow.h"
+#include "store/store.h"
+
+typedef struct app {
+    store *db;
+    policy pol;
+    /* The unit tree is read by every request and changed rarely: a rwlock. */
+    pthread_rwlock_t org_lock;
+    org org;
+} app;
+
+/*
+ * Opens the store at url and loads the active pack and units. With
+ * need_pack false a database without a pack is accepted (init). Returns -1
+ * with a message in err.
+ */
+int app_open(app *a, const char *url, bool need_pack, char *err, size_t errlen);
+void app_close(app *a);
+/* Re-reads the unit tree after a change. */
+int app_reload_org(app *a);
+/* Stores pack JSON (borrowed) as the active policy and loads it. */
+int app_set_pack(app *a, json_t *pack, cerr *e);
+
+/*
+ * Intake: validates input and stores a new complaint into out (initialised
+ * by the caller, released by the caller). Returns 0, -1 with e set for a
+ * user error, or a STORE_* code.
+ */
+int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, cerr *e);
+
+/*
+ * Takes action on complaint id. expected_version < 0 means "whatever is
+ * current"; otherwise a different stored version is a conflict. On success
+ * out holds the new state. Returns 0, -1 (user error, e set: codes include
+ * not_found, version_conflict, action_not_allowed, forbidden,
+ * validation_failed) or STORE_UNAVAILABLE / STORE_ERROR.
+ */
+int app_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input,
+            int64_t expected_version, int64_t now, complaint *out, cerr *e);
+
+/* Rebuilds complaint id from its events into out and checks the chain.
+ * Returns 0 if intact, else -1 with a message naming the first problem. */
+int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen);
+
+#endif

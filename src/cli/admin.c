@@ -1,0 +1,214 @@
+/* admin: `redress user …` and `redress unit …` — administration from the shell. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/workflow.h"
+#include "sec/auth.h"
+
+static unsigned parse_roles(const char *list)
+{
+    unsigned roles = 0;
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s", list);
+    char *save = NULL;
+    for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        unsigned bit = role_parse(t);
+        if (!bit) {
+            fprintf(stderr, "redress: --roles: unknown role \"%s\" (agent, handler, supervisor, manager, auditor, admin)\n", t);
+            return 0;
+        }
+        roles |= bit;
+    }
+    return roles;
+}
+
+static int user_add(app *a, const cli_opts *o)
+{
+    const char *username = o->nargs > 1 ? o->args[1] : NULL;
+    const char *name = cli_opt(o, "name"), *roles_s = cli_opt(o, "roles"), *unit_s = cli_opt(o, "unit");
+    const char *password = cli_opt(o, "password"), *why;
+    if (!username || !name || !roles_s || !unit_s) {
+        fprintf(stderr, "usage: redress user add USERNAME --name NAME --roles R1,R2 --unit CODE [--password P]\n");
+        return 2;
+    }
+    unsigned roles = parse_roles(roles_s);
+    const unit *u = org_find_code(&a->org, unit_s);
+    if (!roles)
+        return 2;
+    if (!u) {
+        fprintf(stderr, "redress: --unit: no unit with code %s\n", unit_s);
+        return 2;
+    }
+    char *typed = NULL;
+    if (!password)
+        password = typed = cli_read_password("password");
+    if (!password) {
+        fprintf(stderr, "redress: --password is required when not on a terminal\n");
+        return 2;
+    }
+    int rc = 1;
+    char hash[256];
+    if (auth_password_ok(password, &why)) {
+        fprintf(stderr, "redress: password: %s\n", why);
+        goto out;
+    }
+    if (auth_hash_password(password, hash, sizeof hash))
+        goto out;
+    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change")};
+    int s = a->db->ops->user_add(a->db, &nu, hash);
+    if (s == STORE_CONFLICT)
+        fprintf(stderr, "redress: user %s exists\n", username);
+    else if (s)
+        fprintf(stderr, "redress: cannot add user %s\n", username);
+    else {
+        printf("added user %s (id %lld)\n", username, (long long)nu.id);
+        rc = 0;
+    }
+out:
+    free(typed);
+    return rc;
+}
+
+static int list_users(app *a)
+{
+    user_list l = {0};
+    if (a->db->ops->user_list(a->db, &l))
+        return 1;
+    printf("%-6s %-14s %-24s %-12s %s\n", "id", "username", "roles", "unit", "name");
+    for (size_t i = 0; i < l.n; i++) {
+        char roles[96] = "";
+        for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
+            if (!(l.items[i].roles & bit))
+                continue;
+            if (*roles)
+                strncat(roles, ",", sizeof roles - strlen(roles) - 1);
+            strncat(roles, role_name(bit), sizeof roles - strlen(roles) - 1);
+        }
+        const unit *u = org_find(&a->org, l.items[i].unit);
+        printf("%-6lld %-14s %-24s %-12s %s\n", (long long)l.items[i].id, l.items[i].username, roles,
+               u ? u->code : "?", l.items[i].name);
+    }
+    user_list_release(&l);
+    return 0;
+}
+
+static int user_passwd(app *a, const cli_opts *o)
+{
+    const char *username = o->nargs > 1 ? o->args[1] : NULL, *password = cli_opt(o, "password"), *why;
+    if (!username) {
+        fprintf(stderr, "usage: redress user passwd USERNAME [--password P]\n");
+        return 2;
+    }
+    user u = {0};
+    if (a->db->ops->user_get(a->db, username, 0, &u, NULL)) {
+        fprintf(stderr, "redress: no user %s\n", username);
+        return 1;
+    }
+    char *typed = NULL;
+    if (!password)
+        password = typed = cli_read_password("new password");
+    int rc = 1;
+    char hash[256];
+    if (!password)
+        fprintf(stderr, "redress: --password is required when not on a terminal\n");
+    else if (auth_password_ok(password, &why))
+        fprintf(stderr, "redress: password: %s\n", why);
+    else if (auth_hash_password(password, hash, sizeof hash) == 0 &&
+             a->db->ops->user_set_password(a->db, u.id, hash, cli_has(o, "must-change")) == 0) {
+        printf("password of %s changed\n", username);
+        rc = 0;
+    }
+    free(typed);
+    user_release(&u);
+    return rc;
+}
+
+int cmd_user(int argc, char **argv)
+{
+    static const char *const extra[] = {"name", "roles", "unit", "password", "must-change!", "help!", NULL};
+    cli_opts o;
+    if (cli_parse(argc, argv, extra, &o))
+        return 2;
+    const char *sub = o.nargs ? o.args[0] : "";
+    if (cli_has(&o, "help") || !*sub) {
+        printf("usage: redress user add USERNAME --name NAME --roles R1,R2 --unit CODE [--password P] [--must-change]\n"
+               "       redress user list\n"
+               "       redress user passwd USERNAME [--password P] [--must-change]\n"
+               "Roles: agent, handler, supervisor, manager, auditor, admin.\n");
+        cli_print_settings();
+        return *sub ? 0 : 2;
+    }
+    app a;
+    if (cli_open_app(&a, true))
+        return 1;
+    int rc;
+    if (strcmp(sub, "add") == 0)
+        rc = user_add(&a, &o);
+    else if (strcmp(sub, "list") == 0)
+        rc = list_users(&a);
+    else if (strcmp(sub, "passwd") == 0)
+        rc = user_passwd(&a, &o);
+    else {
+        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd)\n", sub);
+        rc = 2;
+    }
+    app_close(&a);
+    return rc;
+}
+
+int cmd_unit(int argc, char **argv)
+{
+    static const char *const extra[] = {"name", "name-en", "type", "parent", "help!", NULL};
+    cli_opts o;
+    if (cli_parse(argc, argv, extra, &o))
+        return 2;
+    const char *sub = o.nargs ? o.args[0] : "";
+    if (cli_has(&o, "help") || !*sub) {
+        printf("usage: redress unit add CODE --name NAME --type TYPE [--parent CODE] [--name-en NAME]\n"
+               "       redress unit list\n"
+               "Types: hq, branch, region, site, department, centre.\n");
+        cli_print_settings();
+        return *sub ? 0 : 2;
+    }
+    app a;
+    if (cli_open_app(&a, true))
+        return 1;
+    int rc = 0;
+    if (strcmp(sub, "list") == 0) {
+        printf("%-6s %-12s %-11s %-12s %s\n", "id", "code", "type", "parent", "name");
+        for (size_t i = 0; i < a.org.n; i++) {
+            const unit *u = &a.org.units[i], *p = org_find(&a.org, u->parent);
+            printf("%-6lld %-12s %-11s %-12s %s\n", (long long)u->id, u->code, u->type, p ? p->code : "-", u->name);
+        }
+    } else if (strcmp(sub, "add") == 0) {
+        const char *code = o.nargs > 1 ? o.args[1] : NULL, *name = cli_opt(&o, "name"), *type = cli_opt(&o, "type");
+        const char *parent = cli_opt(&o, "parent");
+        const unit *p = parent ? org_find_code(&a.org, parent) : NULL;
+        if (!code || !name || !type) {
+            fprintf(stderr, "usage: redress unit add CODE --name NAME --type TYPE [--parent CODE]\n");
+            rc = 2;
+        } else if (!org_type_valid(type)) {
+            fprintf(stderr, "redress: --type: expected hq, branch, region, site, department or centre\n");
+            rc = 2;
+        } else if (parent && !p) {
+            fprintf(stderr, "redress: --parent: no unit with code %s\n", parent);
+            rc = 2;
+        } else {
+            unit u = {0, (char *)code, (char *)name, (char *)cli_opt(&o, "name-en"), (char *)type, p ? p->id : 0};
+            int s = a.db->ops->unit_add(a.db, &u);
+            if (s) {
+                fprintf(stderr, "redress: cannot add unit %s%s\n", code, s == STORE_CONFLICT ? ": the code exists" : "");
+                rc = 1;
+            } else {
+                printf("added unit %s (id %lld)\n", code, (long long)u.id);
+            }
+        }
+    } else {
+        fprintf(stderr, "redress unit: unknown subcommand %s (add, list)\n", sub);
+        rc = 2;
+    }
+    app_close(&a);
+    return rc;
+}

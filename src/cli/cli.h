@@ -1,0 +1,67 @@
+/*
+ * cli: the subcommands and what they share — the settings table (one table
+ * drives the flags, the environment variables, the config file and the
+ * --help text) and option parsing.
+ */
+#ifndef REDRESS_CLI_H
+#define REDRESS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app.h"
+
+/* One setting: --NAME flag, REDRESS_ENV variable, "name = value" in the config file. */
+typedef struct setting {
+    const char *name;
+    const char *env;
+    const char *def;
+    const char *help;
+    const char *value; /* resolved: flag > environment > config file > default */
+} setting;
+
+/* The resolved value of a setting by name (never NULL for known names). */
+const char *setting_get(const char *name);
+
+/* Options of one command invocation: settings plus command-specific flags. */
+typedef struct cli_opts {
+    const char *names[32];
+    const char *values[32];
+    int n;
+    const char *args[8]; /* positional */
+    int nargs;
+} cli_opts;
+
+/*
+ * Parses argv (after the subcommand) into o. extra lists the command's own
+ * flags (NULL-terminated; a trailing '!' marks a boolean flag). Resolves the
+ * settings. Prints an error naming the bad flag and returns -1.
+ */
+int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o);
+const char *cli_opt(const cli_opts *o, const char *name);
+bool cli_has(const cli_opts *o, const char *name);
+/* Prints the settings table (for --help). */
+void cli_print_settings(void);
+
+/* Opens the app with the --db setting; prints the reason and returns -1 on failure. */
+int cli_open_app(app *a, bool need_pack);
+/* Reads a pack by name ("gas-station" → PACKS/gas-station.json) or path; NULL with a message. */
+json_t *cli_load_pack(const char *name);
+/* Asks twice on a terminal without echo; NULL if not a terminal. Caller frees. */
+char *cli_read_password(const char *prompt);
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_workflow(int argc, char **argv);
+
+/* Shared by init and demo: the pack's units and the first administrator. */
+int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet);
+/* Runs the HTTP server with the settings (used by serve and demo). */
+int serve_app(app *a);
+
+#endif

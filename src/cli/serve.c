@@ -1,0 +1,224 @@
+/* serve and demo: run the HTTP server; demo also creates a database with realistic data first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/workflow.h"
+#include "sec/auth.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+int serve_app(app *a)
+{
+    long threads = strtol(setting_get("threads"), NULL, 10);
+    long max_body = strtol(setting_get("max-body"), NULL, 10);
+    if (threads < 1 || threads > 1024) {
+        fprintf(stderr, "redress: --threads: expected 1–1024\n");
+        return 2;
+    }
+    if (max_body < 1024) {
+        fprintf(stderr, "redress: --max-body: expected at least 1024\n");
+        return 2;
+    }
+    http_options opt = {setting_get("listen"), setting_get("web-root"), (unsigned)threads, (size_t)max_body};
+    return http_serve(a, api_routes, &opt) ? 1 : 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const char *const extra[] = {"help!", NULL};
+    cli_opts o;
+    if (cli_parse(argc, argv, extra, &o))
+        return 2;
+    if (cli_has(&o, "help")) {
+        printf("usage: redress serve [--db URL] [--listen HOST:PORT]\n"
+               "Serves the JSON API under /api/v1 and the web UI at / until SIGINT or SIGTERM.\n");
+        cli_print_settings();
+        return 0;
+    }
+    app a;
+    if (cli_open_app(&a, true))
+        return 1;
+    int rc = serve_app(&a);
+    app_close(&a);
+    return rc;
+}
+
+/* ---- demo data ---------------------------------------------------------- */
+
+static int demo_users(app *a, const json_t *demo, const char *password)
+{
+    char hash[256];
+    if (auth_hash_password(password, hash, sizeof hash))
+        return -1;
+    size_t i;
+    const json_t *u;
+    json_array_foreach(json_object_get(demo, "users"), i, u)
+    {
+        const char *username = json_string_value(json_object_get(u, "username"));
+        const char *unit_code = json_string_value(json_object_get(u, "unit"));
+        const unit *un = unit_code ? org_find_code(&a->org, unit_code) : NULL;
+        if (!username || !un) {
+            fprintf(stderr, "redress: demo users[%zu]: needs username and a known unit\n", i);
+            return -1;
+        }
+        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false};
+        if (!nu.name)
+            nu.name = nu.username;
+        size_t k;
+        const json_t *r;
+        json_array_foreach(json_object_get(u, "roles"), k, r) nu.roles |= role_parse(json_string_value(r));
+        user existing = {0};
+        if (a->db->ops->user_get(a->db, username, 0, &existing, NULL) == 0) {
+            /* The administrator from init: give it the demo password too. */
+            a->db->ops->user_set_password(a->db, existing.id, hash, false);
+            user_release(&existing);
+            continue;
+        }
+        if (a->db->ops->user_add(a->db, &nu, hash)) {
+            fprintf(stderr, "redress: cannot add demo user %s\n", username);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int actor_of(app *a, const char *username, actor *out)
+{
+    user u = {0};
+    if (!username || a->db->ops->user_get(a->db, username, 0, &u, NULL))
+        return -1;
+    *out = (actor){u.id, u.roles, u.unit};
+    user_release(&u);
+    return 0;
+}
+
+static int demo_complaints(app *a, const json_t *demo, int64_t now)
+{
+    actor intake_actor;
+    if (actor_of(a, "agent1", &intake_actor)) {
+        fprintf(stderr, "redress: the demo needs a user agent1\n");
+        return -1;
+    }
+    size_t i;
+    const json_t *dc;
+    int count = 0;
+    json_array_foreach(json_object_get(demo, "complaints"), i, dc)
+    {
+        int64_t t = now - json_integer_value(json_object_get(dc, "received_minutes_ago")) * 60;
+        json_t *in = json_deep_copy(json_object_get(dc, "intake"));
+        char ts[40];
+        time_format(t, a->pol.tz_offset, ts, sizeof ts);
+        json_object_set_new(in, "received_at", json_string(ts));
+        json_t *occ = json_object_get(in, "occurred_at_minutes_ago");
+        if (json_is_integer(occ)) {
+            time_format(now - json_integer_value(occ) * 60, a->pol.tz_offset, ts, sizeof ts);
+            json_object_set_new(in, "occurred_at", json_string(ts));
+        }
+        json_object_del(in, "occurred_at_minutes_ago");
+        json_object_set_new(in, "confirmed", json_true());
+        complaint c;
+        complaint_init(&c);
+        cerr e;
+        int rc = app_intake(a, &intake_actor, in, t, &c, &e);
+        json_decref(in);
+        if (rc) {
+            fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == -1 ? e.message : "store error");
+            complaint_release(&c);
+            return -1;
+        }
+        size_t k;
+        const json_t *step;
+        json_array_foreach(json_object_get(dc, "steps"), k, step)
+        {
+            t += json_integer_value(json_object_get(step, "after_minutes")) * 60;
+            actor who;
+            const char *action = json_string_value(json_object_get(step, "action"));
+            if (actor_of(a, json_string_value(json_object_get(step, "actor")), &who) || !action) {
+                fprintf(stderr, "redress: demo complaints[%zu].steps[%zu]: unknown actor or action\n", i, k);
+                complaint_release(&c);
+                return -1;
+            }
+            complaint next;
+            complaint_init(&next);
+            rc = app_act(a, &who, c.id, action, json_object_get(step, "fields"), -1, t, &next, &e);
+            if (rc) {
+                fprintf(stderr, "redress: demo complaints[%zu].steps[%zu] (%s): %s\n", i, k, action,
+                        rc == -1 ? e.message : "store error");
+                complaint_release(&next);
+                complaint_release(&c);
+                return -1;
+            }
+            complaint_release(&c);
+            c = next;
+        }
+        complaint_release(&c);
+        count++;
+    }
+    printf("demo data: %d complaints\n", count);
+    return 0;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    static const char *const extra[] = {"demo-password", "no-serve!", "help!", NULL};
+    cli_opts o;
+    if (cli_parse(argc, argv, extra, &o))
+        return 2;
+    if (cli_has(&o, "help")) {
+        printf("usage: redress demo [--db URL] [--listen HOST:PORT] [--demo-password P] [--no-serve]\n"
+               "Creates the database with the gas-station pack and realistic demo data if it does not\n"
+               "exist yet, prints the logins, then serves. Every demo user gets P (default redress-demo).\n");
+        cli_print_settings();
+        return 0;
+    }
+    app a;
+    if (cli_open_app(&a, false))
+        return 1;
+    int rc = 1;
+    char demo_path[1024];
+    snprintf(demo_path, sizeof demo_path, "%s/demo/gas-station.json", setting_get("packs"));
+    json_error_t jerr;
+    json_t *demo = json_load_file(demo_path, 0, &jerr);
+    if (!demo) {
+        fprintf(stderr, "redress: cannot read %s: %s\n", demo_path, jerr.text);
+        goto out;
+    }
+    const char *password = cli_opt(&o, "demo-password");
+    if (!password)
+        password = json_string_value(json_object_get(demo, "password"));
+    if (!password)
+        password = "redress-demo";
+    if (!a.pol.name) {
+        printf("creating a demo database at %s …\n", setting_get("db"));
+        if (init_database(&a, "gas-station", "admin", password, true) || demo_users(&a, demo, password) ||
+            demo_complaints(&a, demo, time_now()))
+            goto out;
+    }
+    printf("\nRedress demo — sign in at http://%s/ with one of these (password: %s):\n", setting_get("listen"),
+           password);
+    size_t i;
+    const json_t *u;
+    json_array_foreach(json_object_get(demo, "users"), i, u)
+    {
+        char roles[96] = "";
+        size_t k;
+        const json_t *r;
+        json_array_foreach(json_object_get(u, "roles"), k, r)
+        {
+            if (k)
+                strncat(roles, ",", sizeof roles - strlen(roles) - 1);
+            strncat(roles, json_string_value(r), sizeof roles - strlen(roles) - 1);
+        }
+        printf("  %-10s %-12s %-14s %s\n", json_string_value(json_object_get(u, "username")), roles,
+               json_string_value(json_object_get(u, "unit")), json_string_value(json_object_get(u, "name")));
+    }
+    fflush(stdout);
+    rc = cli_has(&o, "no-serve") ? 0 : serve_app(&a);
+out:
+    json_decref(demo);
+    app_close(&a);
+    return rc;
+}

@@ -1,0 +1,254 @@
+/* settings: the one table of options, and argument parsing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+static setting settings[] = {
+    {"db", "REDRESS_DB", "sqlite:data/redress.db", "database URL: sqlite:PATH", NULL},
+    {"listen", "REDRESS_LISTEN", "127.0.0.1:8080", "address the HTTP server listens on (HOST:PORT)", NULL},
+    {"web-root", "REDRESS_WEB_ROOT", "web/dist", "directory of the built web UI", NULL},
+    {"packs", "REDRESS_PACKS", "packs", "directory of the policy packs", NULL},
+    {"threads", "REDRESS_THREADS", "16", "HTTP worker threads (requests wait on the store, so more than cores)", NULL},
+    {"max-body", "REDRESS_MAX_BODY", "262144", "largest accepted request body in bytes", NULL},
+    {"log-level", "REDRESS_LOG_LEVEL", "info", "debug, info, warn or error", NULL},
+    {"config", "REDRESS_CONFIG", "", "a file of \"name = value\" lines for any of these settings", NULL},
+};
+enum { NSETTINGS = sizeof settings / sizeof settings[0] };
+
+/* Values read from the config file live for the whole run. */
+static char *file_values[NSETTINGS];
+
+const char *setting_get(const char *name)
+{
+    for (int i = 0; i < NSETTINGS; i++)
+        if (strcmp(settings[i].name, name) == 0)
+            return settings[i].value ? settings[i].value : settings[i].def;
+    die("BUG: unknown setting %s", name);
+}
+
+void cli_print_settings(void)
+{
+    printf("\nSettings (flag, environment variable, default):\n");
+    for (int i = 0; i < NSETTINGS; i++)
+        printf("  --%-10s %-18s %-24s %s\n", settings[i].name, settings[i].env,
+               *settings[i].def ? settings[i].def : "(none)", settings[i].help);
+}
+
+static setting *find_setting(const char *name)
+{
+    for (int i = 0; i < NSETTINGS; i++)
+        if (strcmp(settings[i].name, name) == 0)
+            return &settings[i];
+    return NULL;
+}
+
+static int read_config_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "redress: cannot read config file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line + strspn(line, " \t");
+        if (*p == '#' || *p == '\n' || *p == '\0')
+            continue;
+        char *eq = strchr(p, '=');
+        if (!eq) {
+            fprintf(stderr, "redress: %s:%d: expected name = value\n", path, lineno);
+            fclose(f);
+            return -1;
+        }
+        char *name_end = eq;
+        while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+            name_end--;
+        *name_end = '\0';
+        char *v = eq + 1 + strspn(eq + 1, " \t");
+        v[strcspn(v, "\r\n")] = '\0';
+        setting *s = find_setting(p);
+        if (!s) {
+            fprintf(stderr, "redress: %s:%d: unknown setting \"%s\"\n", path, lineno, p);
+            fclose(f);
+            return -1;
+        }
+        int idx = (int)(s - settings);
+        if (!s->value || s->value == file_values[idx]) {
+            free(file_values[idx]);
+            file_values[idx] = xstrdup(v);
+            s->value = file_values[idx];
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) {
+            if (o->nargs == 8) {
+                fprintf(stderr, "redress: too many arguments\n");
+                return -1;
+            }
+            o->args[o->nargs++] = a;
+            continue;
+        }
+        char name[64];
+        const char *eq = strchr(a, '='), *value = NULL;
+        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a - 2) : (int)strlen(a + 2), a + 2);
+        bool boolean = false, known = false;
+        for (const char *const *e = extra; e && *e; e++) {
+            size_t n = strlen(*e);
+            bool b = (*e)[n - 1] == '!';
+            if (strncmp(*e, name, b ? n - 1 : n) == 0 && strlen(name) == (b ? n - 1 : n)) {
+                known = true;
+                boolean = b;
+            }
+        }
+        setting *s = find_setting(name);
+        if (!known && !s) {
+            fprintf(stderr, "redress: unknown option --%s (see --help)\n", name);
+            return -1;
+        }
+        if (boolean) {
+            value = "true";
+        } else if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            fprintf(stderr, "redress: --%s needs a value\n", name);
+            return -1;
+        }
+        if (s) {
+            s->value = value;
+        } else if (o->n < 32) {
+            o->names[o->n] = argv[i - (boolean || eq ? 0 : 1)] + 2;
+            o->values[o->n++] = value;
+        }
+    }
+    /* Environment fills what flags did not set; then the config file; then defaults. */
+    for (int i = 0; i < NSETTINGS; i++) {
+        const char *env = getenv(settings[i].env);
+        if (!settings[i].value && env && *env)
+            settings[i].value = env;
+    }
+    const char *cfg = setting_get("config");
+    if (*cfg && read_config_file(cfg))
+        return -1;
+    int lvl = log_parse_level(setting_get("log-level"));
+    if (lvl < 0) {
+        fprintf(stderr, "redress: --log-level: expected debug, info, warn or error\n");
+        return -1;
+    }
+    log_set_level((enum log_level)lvl);
+    return 0;
+}
+
+const char *cli_opt(const cli_opts *o, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; i < o->n; i++)
+        if (strncmp(o->names[i], name, n) == 0 && (o->names[i][n] == '\0' || o->names[i][n] == '='))
+            return o->values[i];
+    return NULL;
+}
+
+bool cli_has(const cli_opts *o, const char *name)
+{
+    return cli_opt(o, name) != NULL;
+}
+
+/* mkdir -p for the database's directory. */
+static int mkdir_p(const char *dir)
+{
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int cli_open_app(app *a, bool need_pack)
+{
+    char err[512];
+    const char *url = setting_get("db");
+    /* Create the directory of a relative sqlite path like data/redress.db. */
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        const char *slash = strrchr(url + 7, '/');
+        if (slash && slash > url + 7) {
+            char dir[512];
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash - (url + 7)), url + 7);
+            if (access(dir, F_OK) != 0 && mkdir_p(dir) != 0) {
+                fprintf(stderr, "redress: cannot create %s: %s\n", dir, strerror(errno));
+                return -1;
+            }
+        }
+    }
+    if (app_open(a, url, need_pack, err, sizeof err)) {
+        fprintf(stderr, "redress: %s\n", err);
+        app_close(a);
+        return -1;
+    }
+    return 0;
+}
+
+json_t *cli_load_pack(const char *name)
+{
+    char path[1024];
+    if (strchr(name, '/') || strstr(name, ".json"))
+        snprintf(path, sizeof path, "%s", name);
+    else
+        snprintf(path, sizeof path, "%s/%s.json", setting_get("packs"), name);
+    json_error_t jerr;
+    json_t *pack = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!pack)
+        fprintf(stderr, "redress: cannot read pack %s: %s (line %d)\n", path, jerr.text, jerr.line);
+    return pack;
+}
+
+char *cli_read_password(const char *prompt)
+{
+    if (!isatty(STDIN_FILENO))
+        return NULL;
+    struct termios old, quiet;
+    tcgetattr(STDIN_FILENO, &old);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    char a[256] = "", b[256] = "";
+    for (;;) {
+        fprintf(stderr, "%s: ", prompt);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        bool ok = fgets(a, sizeof a, stdin) != NULL;
+        fprintf(stderr, "\nagain: ");
+        ok = ok && fgets(b, sizeof b, stdin) != NULL;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fprintf(stderr, "\n");
+        if (!ok)
+            return NULL;
+        a[strcspn(a, "\n")] = '\0';
+        b[strcspn(b, "\n")] = '\0';
+        if (strcmp(a, b) == 0)
+            return xstrdup(a);
+        fprintf(stderr, "the two passwords differ; try again\n");
+    }
+}

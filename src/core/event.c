@@ -1,0 +1,97 @@
+/* event: see event.h. */
+#include "core/event.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/complaint.h"
+#include "util/xalloc.h"
+
+void event_init(event *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+void event_release(event *e)
+{
+    json_decref(e->payload);
+    free(e->body);
+    event_init(e);
+}
+
+static void compute(const uint8_t prev[32], const char *body, uint8_t out[32])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_update(&st, prev, 32);
+    crypto_generichash_update(&st, (const unsigned char *)body, strlen(body));
+    crypto_generichash_final(&st, out, 32);
+}
+
+void event_seal(event *e)
+{
+    json_t *o = json_pack("{s:I,s:I,s:s,s:I,s:I,s:s,s:s,s:O}", "complaint", (json_int_t)e->complaint_id,
+                          "seq", (json_int_t)e->seq, "action", e->action, "at", (json_int_t)e->at,
+                          "actor", (json_int_t)e->actor, "from", status_name(e->from_status), "to",
+                          status_name(e->to_status), "payload", e->payload ? e->payload : json_null());
+    free(e->body);
+    e->body = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(o);
+    if (!e->body)
+        die("event_seal: cannot serialise event");
+    compute(e->prev, e->body, e->hash);
+}
+
+int event_from_body(event *e, char *body)
+{
+    json_error_t jerr;
+    json_t *o = json_loads(body, 0, &jerr);
+    json_int_t cid, seq, at, actor;
+    const char *action, *from, *to;
+    json_t *payload;
+    if (!o || json_unpack(o, "{s:I,s:I,s:s,s:I,s:I,s:s,s:s,s:o}", "complaint", &cid, "seq", &seq, "action",
+                          &action, "at", &at, "actor", &actor, "from", &from, "to", &to, "payload",
+                          &payload) != 0 ||
+        strlen(action) >= sizeof e->action) {
+        json_decref(o);
+        free(body);
+        return -1;
+    }
+    e->complaint_id = cid;
+    e->seq = seq;
+    snprintf(e->action, sizeof e->action, "%s", action);
+    e->at = at;
+    e->actor = actor;
+    e->from_status = status_parse(from);
+    e->to_status = status_parse(to);
+    json_decref(e->payload);
+    e->payload = json_incref(payload);
+    json_decref(o);
+    free(e->body);
+    e->body = body;
+    return 0;
+}
+
+bool event_hash_ok(const event *e)
+{
+    uint8_t h[32];
+    if (!e->body)
+        return false;
+    compute(e->prev, e->body, h);
+    return memcmp(h, e->hash, 32) == 0;
+}
+
+void hash_hex(const uint8_t h[32], char out[65])
+{
+    sodium_bin2hex(out, 65, h, 32);
+}
+
+int hash_unhex(const char *s, uint8_t h[32])
+{
+    size_t n = 0;
+    if (!s || strlen(s) != 64 || sodium_hex2bin(h, 32, s, 64, NULL, &n, NULL) != 0 || n != 32)
+        return -1;
+    return 0;
+}

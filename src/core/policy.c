@@ -1,0 +1,260 @@
+/* policy: see policy.h. */
+#include "core/policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+void policy_init(policy *p)
+{
+    memset(p, 0, sizeof *p);
+}
+
+static void named_release(named *n)
+{
+    free(n->code);
+    free(n->name);
+    free(n->name_en);
+}
+
+void policy_release(policy *p)
+{
+    free(p->name);
+    free(p->number_prefix);
+    for (size_t i = 0; i < p->ncats; i++) {
+        free(p->cats[i].code);
+        free(p->cats[i].name);
+        free(p->cats[i].name_en);
+    }
+    free(p->cats);
+    for (size_t i = 0; i < p->nchannels; i++)
+        named_release(&p->channels[i]);
+    free(p->channels);
+    for (size_t i = 0; i < p->nclasses; i++)
+        named_release(&p->classes[i]);
+    free(p->classes);
+    for (int i = 0; i <= LEVEL_MAX; i++)
+        named_release(&p->levels[i]);
+    json_decref(p->raw);
+    policy_init(p);
+}
+
+static const char *str_member(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int load_named_list(const json_t *arr, const char *path, named **out, size_t *nout, cerr *e)
+{
+    if (!json_is_array(arr) || json_array_size(arr) == 0)
+        return cerr_set(e, "invalid_pack", path, "%s: expected a non-empty array", path);
+    size_t n = json_array_size(arr);
+    *out = xcalloc(n, sizeof **out);
+    *nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *it = json_array_get(arr, i);
+        const char *code = str_member(it, "code"), *name = str_member(it, "name");
+        if (!code || !name) {
+            char f[96];
+            snprintf(f, sizeof f, "%s[%zu]", path, i);
+            return cerr_set(e, "invalid_pack", f, "%s: needs string \"code\" and \"name\"", f);
+        }
+        named *d = &(*out)[(*nout)++];
+        d->code = xstrdup(code);
+        d->name = xstrdup(name);
+        d->name_en = xstrdup(str_member(it, "name_en"));
+    }
+    return 0;
+}
+
+static int load_categories(policy *p, const json_t *arr, int parent, const char *path, cerr *e)
+{
+    if (!json_is_array(arr))
+        return cerr_set(e, "invalid_pack", path, "%s: expected an array", path);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(arr, i, it)
+    {
+        char f[96];
+        snprintf(f, sizeof f, "%s[%zu]", path, i);
+        const char *code = str_member(it, "code"), *name = str_member(it, "name");
+        if (!code || !name || !*code)
+            return cerr_set(e, "invalid_pack", f, "%s: needs string \"code\" and \"name\"", f);
+        if (policy_category(p, code))
+            return cerr_set(e, "invalid_pack", f, "%s: duplicate category code \"%s\"", f, code);
+        p->cats = xrealloc(p->cats, (p->ncats + 1) * sizeof *p->cats);
+        category *c = &p->cats[p->ncats];
+        c->code = xstrdup(code);
+        c->name = xstrdup(name);
+        c->name_en = xstrdup(str_member(it, "name_en"));
+        c->parent = parent;
+        int self = (int)p->ncats++;
+        const json_t *kids = json_object_get(it, "children");
+        if (kids) {
+            char kf[96];
+            snprintf(kf, sizeof kf, "%s.children", f);
+            if (load_categories(p, kids, self, kf, e))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* A limit is minutes as an integer, or per level as {"1": m, "2": m, "3": m}. */
+static int load_limit(const json_t *tl, const char *key, int *per_level, int *single, cerr *e)
+{
+    char f[96];
+    snprintf(f, sizeof f, "time_limits.%s", key);
+    const json_t *v = json_object_get(tl, key);
+    if (!v)
+        return 0;
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        int m = (int)json_integer_value(v);
+        if (single)
+            *single = m;
+        if (per_level)
+            for (int l = 1; l <= LEVEL_MAX; l++)
+                per_level[l] = m;
+        return 0;
+    }
+    if (json_is_object(v) && per_level) {
+        for (int l = 1; l <= LEVEL_MAX; l++) {
+            char k[4];
+            snprintf(k, sizeof k, "%d", l);
+            const json_t *lv = json_object_get(v, k);
+            if (!json_is_integer(lv) || json_integer_value(lv) < 0) {
+                char lf[112];
+                snprintf(lf, sizeof lf, "%s.%s", f, k);
+                return cerr_set(e, "invalid_pack", lf, "%s: expected minutes (integer ≥ 0)", lf);
+            }
+            per_level[l] = (int)json_integer_value(lv);
+        }
+        return 0;
+    }
+    return cerr_set(e, "invalid_pack", f, "%s: expected minutes", f);
+}
+
+int policy_load(policy *p, json_t *pack, cerr *e)
+{
+    policy_init(p);
+    if (!json_is_object(pack))
+        return cerr_set(e, "invalid_pack", "", "the pack must be a JSON object");
+    p->raw = json_incref(pack);
+    const char *name = str_member(pack, "name");
+    if (!name)
+        return cerr_set(e, "invalid_pack", "name", "name: expected a string");
+    p->name = xstrdup(name);
+    const char *prefix = str_member(pack, "number_prefix");
+    p->number_prefix = xstrdup(prefix ? prefix : "TS");
+    if (strlen(p->number_prefix) > 8)
+        return cerr_set(e, "invalid_pack", "number_prefix", "number_prefix: at most 8 characters");
+    const char *tz = str_member(pack, "timezone");
+    p->tz_offset = 480;
+    if (tz && time_zone_offset(tz, &p->tz_offset))
+        return cerr_set(e, "invalid_pack", "timezone", "timezone: unknown zone \"%s\"", tz);
+    if (load_categories(p, json_object_get(pack, "categories"), -1, "categories", e))
+        return -1;
+    if (p->ncats == 0)
+        return cerr_set(e, "invalid_pack", "categories", "categories: at least one is needed");
+    if (load_named_list(json_object_get(pack, "channels"), "channels", &p->channels, &p->nchannels, e))
+        return -1;
+    if (load_named_list(json_object_get(pack, "customer_classes"), "customer_classes", &p->classes,
+                        &p->nclasses, e))
+        return -1;
+    const json_t *levels = json_object_get(pack, "levels");
+    if (!json_is_array(levels))
+        return cerr_set(e, "invalid_pack", "levels", "levels: expected an array");
+    size_t i;
+    const json_t *lv;
+    json_array_foreach(levels, i, lv)
+    {
+        char f[64];
+        snprintf(f, sizeof f, "levels[%zu]", i);
+        const json_t *code = json_object_get(lv, "code");
+        const char *lname = str_member(lv, "name");
+        if (!json_is_integer(code) || json_integer_value(code) < 1 ||
+            json_integer_value(code) > LEVEL_MAX || !lname)
+            return cerr_set(e, "invalid_pack", f, "%s: needs \"code\" 1..%d and \"name\"", f, LEVEL_MAX);
+        named *d = &p->levels[json_integer_value(code)];
+        named_release(d);
+        d->code = xasprintf("%d", (int)json_integer_value(code));
+        d->name = xstrdup(lname);
+        d->name_en = xstrdup(str_member(lv, "name_en"));
+    }
+    for (int l = 1; l <= LEVEL_MAX; l++)
+        if (!p->levels[l].name)
+            return cerr_set(e, "invalid_pack", "levels", "levels: level %d is missing", l);
+    const json_t *dl = json_object_get(pack, "default_level");
+    p->default_level = json_is_integer(dl) ? (int)json_integer_value(dl) : LEVEL_MAX;
+    if (p->default_level < 1 || p->default_level > LEVEL_MAX)
+        return cerr_set(e, "invalid_pack", "default_level", "default_level: expected 1..%d", LEVEL_MAX);
+
+    /* Defaults are DOMAIN §5: dispatch 4 h, handle 24 h, reply 2 h, revisit 7 d. */
+    p->limit_dispatch = 240;
+    p->limit_reply = 120;
+    p->limit_revisit = 7 * 1440;
+    p->limit_close = 1440;
+    for (int l = 1; l <= LEVEL_MAX; l++) {
+        p->limit_handle[l] = 1440;
+        p->limit_overall[l] = 1440;
+    }
+    const json_t *tl = json_object_get(pack, "time_limits");
+    if (tl) {
+        if (!json_is_object(tl))
+            return cerr_set(e, "invalid_pack", "time_limits", "time_limits: expected an object");
+        if (load_limit(tl, "dispatch", NULL, &p->limit_dispatch, e) ||
+            load_limit(tl, "handle", p->limit_handle, NULL, e) ||
+            load_limit(tl, "reply", NULL, &p->limit_reply, e) ||
+            load_limit(tl, "revisit", NULL, &p->limit_revisit, e) ||
+            load_limit(tl, "close", NULL, &p->limit_close, e) ||
+            load_limit(tl, "overall", p->limit_overall, NULL, e))
+            return -1;
+    }
+    return 0;
+}
+
+int policy_category_index(const policy *p, const char *code)
+{
+    for (size_t i = 0; i < p->ncats; i++)
+        if (strcmp(p->cats[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+const category *policy_category(const policy *p, const char *code)
+{
+    int i = policy_category_index(p, code);
+    return i < 0 ? NULL : &p->cats[i];
+}
+
+static const named *find_named(const named *list, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].code, code) == 0)
+            return &list[i];
+    return NULL;
+}
+
+const named *policy_channel(const policy *p, const char *code)
+{
+    return find_named(p->channels, p->nchannels, code);
+}
+
+const named *policy_class(const policy *p, const char *code)
+{
+    return find_named(p->classes, p->nclasses, code);
+}
+
+bool policy_category_within(const policy *p, const char *code, const char *ancestor)
+{
+    int i = policy_category_index(p, code);
+    for (size_t steps = 0; i >= 0 && steps <= p->ncats; steps++) {
+        if (strcmp(p->cats[i].code, ancestor) == 0)
+            return true;
+        i = p->cats[i].parent;
+    }
+    return false;
+}

@@ -1,0 +1,73 @@
+/*
+ * policy: the active policy pack (packs/NAME.json) parsed into what the
+ * domain consults on every request — categories, channels, levels, customer
+ * classes, time limits, the number prefix and the organisation's time zone.
+ * The raw pack JSON is kept for rendering (/config, /categories).
+ *
+ * Grading rules, calendars, penalties and the rest of the pack machinery are
+ * read by their own modules; this file owns only what intake and the basic
+ * clocks need.
+ */
+#ifndef REDRESS_POLICY_H
+#define REDRESS_POLICY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/cerr.h"
+
+typedef struct named {
+    char *code;
+    char *name;
+    char *name_en;
+} named;
+
+typedef struct category {
+    char *code;
+    char *name;
+    char *name_en;
+    int parent; /* index into policy.cats, -1 for a top-level category */
+} category;
+
+enum { LEVEL_MAX = 3 };
+
+typedef struct policy {
+    char *name;
+    char *number_prefix;
+    int tz_offset; /* minutes east of UTC */
+    category *cats;
+    size_t ncats;
+    named *channels;
+    size_t nchannels;
+    named *classes;
+    size_t nclasses;
+    named levels[LEVEL_MAX + 1]; /* index = level code 1..3 */
+    int default_level;
+    /* Clock-time limits in minutes; 0 = no limit. Index = level. */
+    int limit_dispatch;
+    int limit_handle[LEVEL_MAX + 1];
+    int limit_reply;
+    int limit_revisit;
+    int limit_close;
+    int limit_overall[LEVEL_MAX + 1];
+    json_t *raw; /* owned reference to the pack */
+} policy;
+
+void policy_init(policy *p);
+void policy_release(policy *p);
+/*
+ * Parses a pack. pack is borrowed (a reference is taken). On error returns
+ * -1 with e naming the JSON path (e.g. "categories[2].code").
+ */
+int policy_load(policy *p, json_t *pack, cerr *e);
+
+/* Borrowed lookups; NULL / -1 when absent. */
+const category *policy_category(const policy *p, const char *code);
+int policy_category_index(const policy *p, const char *code);
+const named *policy_channel(const policy *p, const char *code);
+const named *policy_class(const policy *p, const char *code);
+/* True when code is cat or one of its descendants. */
+bool policy_category_within(const policy *p, const char *code, const char *ancestor);
+
+#endif

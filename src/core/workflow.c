@@ -1,0 +1,1071 @@
+/*
+ * workflow: the complaint state machine (DOMAIN §6) as one table.
+ *
+ *   intake ─▶ registered ──answer (当场答复, first-contact resolution)──────▶ closed
+ *                │  dispatch (派单)                                           ▲
+ *                ▼                                                            │
+ *             dispatched ◀──transfer / escalate / reopen──┐                   │
+ *                │  accept (签收)                          │                   │
+ *                ▼                                         │                   │
+ *             processing ──transfer / escalate─────────────┘                   │
+ *                │  ⟲ assist (协办), assist_reply (协办反馈)                    │
+ *                │  resolve (办结)         invalidate (判定无效, from          │
+ *                ▼                          registered/dispatched/processing) │
+ *             resolved ◀───────────────────────────────────┘                  │
+ *                │  reply (答复客户)                                          │
+ *                ▼                                                            │
+ *             replied ──close (invalid complaints need no revisit)────────────┤
+ *                │  revisit (回访)                                            │
+ *                ▼                                                            │
+ *             revisited ──close (satisfied / basically / unreachable)─────────┘
+ *                │  reopen (再处理, after a dissatisfied revisit) ─▶ dispatched
+ *             closed ──archive (归档)──▶ archived
+ *   comment (备注) is allowed in every status but archived and changes nothing.
+ *
+ * | action       | from                              | to          | roles                 |
+ * |--------------|-----------------------------------|-------------|-----------------------|
+ * | answer       | registered                        | closed      | agent, sup, mgr       |
+ * | dispatch     | registered, dispatched            | dispatched  | agent, sup, mgr       |
+ * | accept       | dispatched                        | processing  | handler*, sup, mgr    |
+ * | transfer     | dispatched, processing            | dispatched  | handler*, sup, mgr    |
+ * | assist       | processing                        | (same)      | handler*, sup, mgr    |
+ * | assist_reply | processing (open assist)          | (same)      | handler**, sup, mgr   |
+ * | escalate     | dispatched, processing            | dispatched  | handler*, sup, mgr    |
+ * | resolve      | processing                        | resolved    | handler*, sup, mgr    |
+ * | invalidate   | registered, dispatched, processing| resolved    | handler*, sup, mgr    |
+ * | reply        | resolved                          | replied     | agent, sup, mgr       |
+ * | revisit      | replied                           | revisited   | agent, sup, mgr       |
+ * | reopen       | revisited (dissatisfied)          | dispatched  | agent, sup, mgr       |
+ * | close        | revisited (not dissatisfied),     | closed      | agent, sup, mgr       |
+ * |              | replied (invalid only)            |             |                       |
+ * | archive      | closed                            | archived    | agent, sup, mgr       |
+ * | comment      | all but archived                  | (same)      | all but auditor       |
+ *   *  a handler acts only on complaints owned by their unit or a unit below it.
+ *   ** a handler of a unit asked to assist (or below it).
+ *
+ * The table below is authoritative; this comment is checked against it by
+ * tests/unit/test_workflow.c (every allowed and every refused transition).
+ */
+#include "core/workflow.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/timeutil.h"
+#include "util/utf8.h"
+
+#define BIT(st) (1u << (st))
+#define ALL_OPEN (BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING) | BIT(ST_RESOLVED) | \
+                  BIT(ST_REPLIED) | BIT(ST_REVISITED))
+#define CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
+#define HANDLING (R_HANDLER | R_SUPERVISOR | R_MANAGER)
+
+enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
+
+enum { TEXT_MAX = 200, TEXTAREA_MAX = 5000, DESCRIPTION_MAX = 10000 };
+
+/* ---- roles ------------------------------------------------------------ */
+
+static const struct {
+    unsigned bit;
+    const char *name, *zh, *en;
+} roles[] = {
+    {R_AGENT, "agent", "座席员", "Agent"},
+    {R_HANDLER, "handler", "处理人", "Handler"},
+    {R_SUPERVISOR, "supervisor", "主管", "Supervisor"},
+    {R_MANAGER, "manager", "管理层", "Manager"},
+    {R_AUDITOR, "auditor", "质检", "Auditor"},
+    {R_ADMIN, "admin", "管理员", "Administrator"},
+};
+
+unsigned role_parse(const char *name)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(name, roles[i].name) == 0)
+            return roles[i].bit;
+    return 0;
+}
+
+const char *role_name(unsigned bit)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (roles[i].bit == bit)
+            return roles[i].name;
+    return "";
+}
+
+const char *role_label(unsigned bit, bool en)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (roles[i].bit == bit)
+            return en ? roles[i].en : roles[i].zh;
+    return "";
+}
+
+/* ---- options and fields ---------------------------------------------- */
+
+static const wf_option natures[] = {
+    {"valid", "有效投诉", "Valid"},
+    {"invalid", "无效投诉", "Invalid"},
+    {"suggestion", "意见建议", "Suggestion"},
+    {NULL, NULL, NULL},
+};
+static const wf_option level_opts[] = {
+    {"1", "一级（重大）", "Level 1 (major)"},
+    {"2", "二级（紧急）", "Level 2 (urgent)"},
+    {"3", "三级（一般）", "Level 3 (general)"},
+    {NULL, NULL, NULL},
+};
+static const wf_option resolution_types[] = {
+    {"solution", "解决方案", "Solution"},
+    {"explanation", "解释口径", "Explanation"},
+    {NULL, NULL, NULL},
+};
+static const wf_option invalid_reasons[] = {
+    {"unrelated", "与公司无关", "Unrelated to the company"},
+    {"malicious", "恶意投诉", "Malicious"},
+    {"drunk", "醉酒投诉", "Drunk caller"},
+    {"competitor", "竞争对手投诉", "Competitor"},
+    {"other", "其他", "Other"},
+    {NULL, NULL, NULL},
+};
+static const wf_option reply_methods[] = {
+    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"},
+    {"email", "电子邮件", "E-mail"}, {"visit", "上门", "Visit"}, {NULL, NULL, NULL},
+};
+static const wf_option revisit_methods[] = {
+    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"}, {"email", "电子邮件", "E-mail"},
+    {"visit", "上门", "Visit"}, {NULL, NULL, NULL},
+};
+static const wf_option revisit_results[] = {
+    {"satisfied", "满意", "Satisfied"},
+    {"basically_satisfied", "基本满意", "Basically satisfied"},
+    {"dissatisfied", "不满意", "Dissatisfied"},
+    {"unreachable", "未联系上", "Unreachable"},
+    {NULL, NULL, NULL},
+};
+static const wf_option responsibilities[] = {
+    {"company", "公司责任", "Company"},
+    {"handled_properly", "已妥善处理", "Handled properly earlier"},
+    {"withdrawn", "客户撤诉", "Withdrawn"},
+    {"customer", "客户自身原因", "Customer's own cause"},
+    {"third_party", "第三方原因", "Third party"},
+    {NULL, NULL, NULL},
+};
+
+#define END {NULL, NULL, NULL, 0, false, NULL}
+
+static const wf_field f_answer[] = {
+    {"answer", "答复内容", "Answer given", F_TEXTAREA, true, NULL},
+    {"nature", "投诉性质", "Nature", F_SELECT, true, natures},
+    END,
+};
+static const wf_field f_dispatch[] = {
+    {"unit", "承办单位", "Handling unit", F_UNIT, true, NULL},
+    {"note", "派单说明", "Dispatch note", F_TEXTAREA, false, NULL},
+    {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
+    END,
+};
+static const wf_field f_accept[] = {
+    {"note", "签收说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_transfer[] = {
+    {"unit", "转派单位", "Transfer to", F_UNIT, true, NULL},
+    {"reason", "转派原因", "Reason", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_assist[] = {
+    {"unit", "协办单位", "Assisting unit", F_UNIT, true, NULL},
+    {"request", "协办事项", "What is asked", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_assist_reply[] = {
+    {"feedback", "协办反馈", "Feedback", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_escalate[] = {
+    {"reason", "升级原因", "Reason", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_resolve[] = {
+    {"resolution_type", "处理方式", "Kind of result", F_SELECT, true, resolution_types},
+    {"resolution", "处理结果", "Solution or explanation", F_TEXTAREA, true, NULL},
+    {"nature", "投诉性质", "Nature", F_SELECT, true, natures},
+    END,
+};
+static const wf_field f_invalidate[] = {
+    {"reason_code", "无效原因", "Why invalid", F_SELECT, true, invalid_reasons},
+    {"explanation", "解释说明", "Explanation to the customer", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_reply[] = {
+    {"method", "答复方式", "Method", F_SELECT, true, reply_methods},
+    {"content", "答复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_revisit[] = {
+    {"method", "回访方式", "Method", F_SELECT, true, revisit_methods},
+    {"result", "回访结果", "Result", F_SELECT, true, revisit_results},
+    {"remarks", "客户意见", "Remarks", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_reopen[] = {
+    {"reason", "再处理原因", "Reason", F_TEXTAREA, true, NULL},
+    {"unit", "承办单位", "Handling unit", F_UNIT, false, NULL},
+    END,
+};
+static const wf_field f_close[] = {
+    {"nature", "投诉性质", "Nature", F_SELECT, false, natures},
+    {"cause", "投诉原因", "Cause", F_TEXTAREA, false, NULL},
+    {"responsibility", "责任认定", "Responsibility", F_SELECT, false, responsibilities},
+    {"responsible_unit", "责任单位", "Responsible unit", F_UNIT, false, NULL},
+    {"responsible_person", "责任人", "Responsible person", F_TEXT, false, NULL},
+    {"corrective_action", "整改措施", "Corrective action", F_TEXTAREA, false, NULL},
+    {"compensation", "补偿金额（元）", "Compensation (yuan)", F_MONEY, false, NULL},
+    {"penalty", "考核处理", "Penalty", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_none[] = {END};
+static const wf_field f_comment[] = {
+    {"text", "备注内容", "Comment", F_TEXTAREA, true, NULL},
+    END,
+};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int64_t minutes_after(int64_t t, int minutes)
+{
+    return minutes > 0 ? t + (int64_t)minutes * 60 : 0;
+}
+
+static int level_of(const complaint *c)
+{
+    return c->level >= 1 && c->level <= LEVEL_MAX ? c->level : LEVEL_MAX;
+}
+
+static void set_due(json_t *payload, int64_t due)
+{
+    json_object_set_new(payload, "stage_due", due ? json_integer(due) : json_null());
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static json_t *open_assist_for(const org *o, const complaint *c, int64_t unit_id, bool any)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(c->data, "assists"), i, a)
+    {
+        const char *st = jstr(a, "status");
+        if (!st || strcmp(st, "open") != 0)
+            continue;
+        if (any || org_within(o, json_integer_value(json_object_get(a, "unit")), unit_id))
+            return a;
+    }
+    return NULL;
+}
+
+/* A handler acting on another unit's record stamps who and when. */
+static json_t *stamp(const event *ev, json_t *o)
+{
+    json_object_set_new(o, "at", json_integer(ev->at));
+    json_object_set_new(o, "by", json_integer(ev->actor));
+    return o;
+}
+
+/* Copies the event's payload fields (minus bookkeeping keys) into data[key]. */
+static void record(complaint *c, const event *ev, const char *key)
+{
+    json_t *o = json_deep_copy(ev->payload);
+    json_object_del(o, "stage_due");
+    json_object_del(o, "owner_unit");
+    json_object_set_new(c->data, key, stamp(ev, o));
+}
+
+/* ---- guards ----------------------------------------------------------- */
+
+static const char *revisit_result(const complaint *c)
+{
+    const char *r = jstr(json_object_get(c->data, "revisit"), "result");
+    return r ? r : "";
+}
+
+static int g_reopen(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (strcmp(revisit_result(c), "dissatisfied") != 0)
+        return cerr_set(e, "action_not_allowed", "", "只有回访不满意的工单才能再处理 (reopen needs a dissatisfied revisit)");
+    return 0;
+}
+
+static int g_close(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0)
+        return cerr_set(e, "action_not_allowed", "", "有效投诉须先回访再结案 (a complaint must be revisited before it is closed)");
+    if (c->status == ST_REVISITED && strcmp(revisit_result(c), "dissatisfied") == 0)
+        return cerr_set(e, "action_not_allowed", "", "客户不满意，须再处理 (the customer was dissatisfied: reopen it)");
+    return 0;
+}
+
+static int g_assist_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (!open_assist_for(ctx->org, c, 0, true))
+        return cerr_set(e, "action_not_allowed", "", "没有待反馈的协办 (no assistance is outstanding)");
+    return 0;
+}
+
+static int g_escalate(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    const unit *u = org_find(ctx->org, c->owner_unit);
+    if (!u || !u->parent)
+        return cerr_set(e, "action_not_allowed", "", "已是最高层级单位，无法升级 (the owner unit has no parent)");
+    return 0;
+}
+
+/* ---- prepare: derived values into the payload -------------------------- */
+
+static int p_answer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c, (void)e;
+    set_due(p, 0);
+    return 0;
+}
+
+static int p_dispatch(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)e;
+    int level = level_of(c);
+    const char *lv = jstr(p, "level");
+    if (lv) {
+        level = lv[0] - '0';
+        json_object_set_new(p, "level", json_integer(level));
+    }
+    json_object_set(p, "owner_unit", json_object_get(p, "unit"));
+    /* The handling clock starts at the first dispatch; a re-dispatch keeps it. */
+    if (c->status == ST_REGISTERED || lv)
+        set_due(p, minutes_after(ctx->now, ctx->pol->limit_handle[level]));
+    return 0;
+}
+
+static int p_transfer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    if (json_integer_value(json_object_get(p, "unit")) == c->owner_unit)
+        return cerr_set(e, "validation_failed", "unit", "unit: 不能转派给当前承办单位 (already the owner)");
+    json_object_set(p, "owner_unit", json_object_get(p, "unit"));
+    return 0;
+}
+
+static int p_assist(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    int64_t u = json_integer_value(json_object_get(p, "unit"));
+    if (u == c->owner_unit)
+        return cerr_set(e, "validation_failed", "unit", "unit: 协办单位不能是承办单位 (the owner cannot assist itself)");
+    if (open_assist_for(ctx->org, c, u, false) &&
+        json_integer_value(json_object_get(open_assist_for(ctx->org, c, u, false), "unit")) == u)
+        return cerr_set(e, "validation_failed", "unit", "unit: 该单位已在协办中 (already assisting)");
+    return 0;
+}
+
+static int p_assist_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    bool any = (ctx->who->roles & (R_SUPERVISOR | R_MANAGER)) != 0;
+    const json_t *a = open_assist_for(ctx->org, c, ctx->who->unit, false);
+    if (!a && any)
+        a = open_assist_for(ctx->org, c, 0, true);
+    if (!a)
+        return cerr_set(e, "forbidden", "", "本单位没有待反馈的协办 (your unit was not asked to assist)");
+    json_object_set(p, "assist_unit", json_object_get(a, "unit"));
+    return 0;
+}
+
+static int p_escalate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)e;
+    const unit *u = org_find(ctx->org, c->owner_unit);
+    json_object_set_new(p, "owner_unit", json_integer(u->parent));
+    json_object_set_new(p, "from_unit", json_integer(c->owner_unit));
+    return 0;
+}
+
+static int p_resolve(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)c, (void)e;
+    set_due(p, minutes_after(ctx->now, ctx->pol->limit_reply));
+    return 0;
+}
+
+static int p_invalidate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)c, (void)e;
+    json_object_set_new(p, "nature", json_string("invalid"));
+    set_due(p, minutes_after(ctx->now, ctx->pol->limit_reply));
+    return 0;
+}
+
+static int p_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)c, (void)e;
+    set_due(p, minutes_after(ctx->now, ctx->pol->limit_revisit));
+    return 0;
+}
+
+static int p_revisit(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)c;
+    const char *res = jstr(p, "result");
+    const char *rem = jstr(p, "remarks");
+    if (strcmp(res, "dissatisfied") == 0 && (!rem || !*rem))
+        return cerr_set(e, "validation_failed", "remarks", "remarks: 客户不满意时须记录原因 (required when dissatisfied)");
+    set_due(p, minutes_after(ctx->now, ctx->pol->limit_close));
+    return 0;
+}
+
+static int p_reopen(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    if (!json_object_get(p, "unit")) {
+        int64_t u = c->handler_unit ? c->handler_unit : c->subject_unit;
+        if (!org_find(ctx->org, u))
+            return cerr_set(e, "validation_failed", "unit", "unit: 请指定承办单位 (name the handling unit)");
+        json_object_set_new(p, "unit", json_integer(u));
+    }
+    json_object_set(p, "owner_unit", json_object_get(p, "unit"));
+    set_due(p, minutes_after(ctx->now, ctx->pol->limit_handle[level_of(c)]));
+    return 0;
+}
+
+static bool blank(const json_t *p, const char *key)
+{
+    const char *s = jstr(p, key);
+    return !s || !*s;
+}
+
+static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    if (!jstr(p, "nature")) {
+        if (!*c->nature)
+            return cerr_set(e, "validation_failed", "nature", "nature: 请认定投诉性质 (required)");
+        json_object_set_new(p, "nature", json_string(c->nature));
+    }
+    if (strcmp(jstr(p, "nature"), "valid") == 0) {
+        static const char *required[] = {"cause", "responsibility", "corrective_action"};
+        for (size_t i = 0; i < 3; i++)
+            if (blank(p, required[i]))
+                return cerr_set(e, "validation_failed", required[i],
+                                "%s: 有效投诉结案须填写 (required to close a valid complaint)", required[i]);
+        if (strcmp(jstr(p, "responsibility"), "company") == 0 && !json_object_get(p, "responsible_unit"))
+            return cerr_set(e, "validation_failed", "responsible_unit",
+                            "responsible_unit: 公司责任须认定责任单位 (required when the company is responsible)");
+    }
+    set_due(p, 0);
+    return 0;
+}
+
+static int p_archive(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c, (void)e;
+    set_due(p, 0);
+    return 0;
+}
+
+/* ---- effects: the projection changes of each action -------------------- */
+
+static void x_answer(complaint *c, const event *ev)
+{
+    record(c, ev, "answer");
+    c->first_contact = true;
+    c->closed_at = ev->at;
+}
+
+static void x_dispatch(complaint *c, const event *ev)
+{
+    c->handler_unit = c->owner_unit;
+    record(c, ev, "dispatch");
+}
+
+static void x_accept(complaint *c, const event *ev)
+{
+    c->handler_unit = c->owner_unit;
+    json_object_set_new(c->data, "accepted", stamp(ev, json_object()));
+}
+
+static void x_transfer(complaint *c, const event *ev)
+{
+    (void)ev;
+    c->handler_unit = c->owner_unit;
+    json_t *n = json_object_get(c->data, "transfers");
+    json_object_set_new(c->data, "transfers", json_integer(json_integer_value(n) + 1));
+}
+
+static void x_assist(complaint *c, const event *ev)
+{
+    json_t *list = json_object_get(c->data, "assists");
+    if (!list) {
+        list = json_array();
+        json_object_set_new(c->data, "assists", list);
+    }
+    json_t *a = json_pack("{s:O,s:O,s:s,s:n}", "unit", json_object_get(ev->payload, "unit"), "request",
+                          json_object_get(ev->payload, "request"), "status", "open", "feedback");
+    json_array_append_new(list, stamp(ev, a));
+}
+
+static void x_assist_reply(complaint *c, const event *ev)
+{
+    json_int_t u = json_integer_value(json_object_get(ev->payload, "assist_unit"));
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(c->data, "assists"), i, a)
+    {
+        if (json_integer_value(json_object_get(a, "unit")) == u && strcmp(jstr(a, "status"), "open") == 0) {
+            json_object_set_new(a, "status", json_string("done"));
+            json_object_set(a, "feedback", json_object_get(ev->payload, "feedback"));
+            json_object_set_new(a, "replied_at", json_integer(ev->at));
+            break;
+        }
+    }
+}
+
+static void x_escalate(complaint *c, const event *ev)
+{
+    (void)ev;
+    json_t *n = json_object_get(c->data, "escalations");
+    json_object_set_new(c->data, "escalations", json_integer(json_integer_value(n) + 1));
+}
+
+static void x_resolve(complaint *c, const event *ev)
+{
+    json_t *r = json_pack("{s:O,s:O}", "type", json_object_get(ev->payload, "resolution_type"), "text",
+                          json_object_get(ev->payload, "resolution"));
+    json_object_set_new(c->data, "resolution", stamp(ev, r));
+}
+
+static void x_invalidate(complaint *c, const event *ev)
+{
+    record(c, ev, "invalid");
+    json_t *r = json_pack("{s:s,s:O}", "type", "explanation", "text", json_object_get(ev->payload, "explanation"));
+    json_object_set_new(c->data, "resolution", stamp(ev, r));
+}
+
+static void x_reply(complaint *c, const event *ev)
+{
+    record(c, ev, "reply");
+}
+
+static void x_revisit(complaint *c, const event *ev)
+{
+    record(c, ev, "revisit");
+}
+
+static void x_reopen(complaint *c, const event *ev)
+{
+    c->handler_unit = c->owner_unit;
+    json_t *n = json_object_get(c->data, "reopens");
+    json_object_set_new(c->data, "reopens", json_integer(json_integer_value(n) + 1));
+    record(c, ev, "reopen");
+}
+
+static void x_close(complaint *c, const event *ev)
+{
+    record(c, ev, "closing");
+    c->closed_at = ev->at;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static const wf_action table[] = {
+    {"answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE, SCOPE_NONE,
+     f_answer, NULL, p_answer, x_answer},
+    {"dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED), ST_DISPATCHED, CENTRE,
+     SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch},
+    {"accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER, f_accept, NULL,
+     NULL, x_accept},
+    {"transfer", "转派", "Transfer", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_DISPATCHED, HANDLING,
+     SCOPE_OWNER, f_transfer, NULL, p_transfer, x_transfer},
+    {"assist", "协办", "Ask for assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING, SCOPE_OWNER, f_assist,
+     NULL, p_assist, x_assist},
+    {"assist_reply", "协办反馈", "Report assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING, SCOPE_ASSIST,
+     f_assist_reply, g_assist_reply, p_assist_reply, x_assist_reply},
+    {"escalate", "升级", "Escalate", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_DISPATCHED, HANDLING,
+     SCOPE_OWNER, f_escalate, g_escalate, p_escalate, x_escalate},
+    {"resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER, f_resolve, NULL,
+     p_resolve, x_resolve},
+    {"invalidate", "判定无效", "Mark invalid",
+     BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
+     f_invalidate, NULL, p_invalidate, x_invalidate},
+    {"reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE, f_reply,
+     NULL, p_reply, x_reply},
+    {"revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE, f_revisit, NULL,
+     p_revisit, x_revisit},
+    {"reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE, f_reopen, g_reopen,
+     p_reopen, x_reopen},
+    {"close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE, SCOPE_NONE, f_close,
+     g_close, p_close, x_close},
+    {"archive", "归档", "Archive", BIT(ST_CLOSED), ST_ARCHIVED, CENTRE, SCOPE_NONE, f_none, NULL,
+     p_archive, NULL},
+    {"comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE, R_ALL_ROLES & ~R_AUDITOR, SCOPE_NONE,
+     f_comment, NULL, NULL, NULL},
+};
+
+const wf_action *workflow_table(size_t *n)
+{
+    *n = sizeof table / sizeof table[0];
+    return table;
+}
+
+const wf_action *workflow_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+
+const char *workflow_label(const char *action, bool en)
+{
+    if (strcmp(action, "intake") == 0)
+        return en ? "Received" : "受理登记";
+    const wf_action *a = workflow_find(action);
+    return a ? (en ? a->en : a->zh) : action;
+}
+
+const char *field_type_name(int type)
+{
+    static const char *names[] = {"text", "textarea", "select", "unit", "number", "datetime"};
+    return type >= 0 && type <= F_DATETIME ? names[type] : "text";
+}
+
+/* ---- deciding ------------------------------------------------------------ */
+
+int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e)
+{
+    const actor *who = ctx->who;
+    if (!(act->from & BIT(c->status)))
+        return cerr_set(e, "action_not_allowed", "", "当前状态（%s）不能%s (not allowed while %s)",
+                        status_label(c->status, false), act->zh, status_name(c->status));
+    unsigned r = who->roles & act->roles;
+    if (!r)
+        return cerr_set(e, "forbidden", "", "您的角色不能%s (your role may not %s)", act->zh, act->name);
+    /* Supervisors and managers act across units; a plain handler only within scope. */
+    if (!(r & (R_SUPERVISOR | R_MANAGER | R_AGENT | R_ADMIN))) {
+        if (act->scope == SCOPE_OWNER && !org_within(ctx->org, c->owner_unit, who->unit))
+            return cerr_set(e, "forbidden", "", "该工单不由本单位承办 (your unit does not own this complaint)");
+        if (act->scope == SCOPE_ASSIST && !open_assist_for(ctx->org, c, who->unit, false))
+            return cerr_set(e, "forbidden", "", "本单位没有待反馈的协办 (your unit was not asked to assist)");
+    }
+    if (act->guard && act->guard(ctx, c, e))
+        return -1;
+    return 0;
+}
+
+size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof table / sizeof table[0] && n < cap; i++)
+        if (workflow_may(ctx, c, &table[i], NULL) == 0)
+            out[n++] = &table[i];
+    return n;
+}
+
+static int check_text(const json_t *v, const char *path, bool required, long max, cerr *e)
+{
+    if (!v || json_is_null(v)) {
+        if (required)
+            return cerr_set(e, "validation_failed", path, "%s: 必填 (required)", path);
+        return 0;
+    }
+    if (!json_is_string(v))
+        return cerr_set(e, "validation_failed", path, "%s: 应为文本 (expected a string)", path);
+    const char *s = json_string_value(v);
+    long n = utf8_count(s);
+    if (n < 0)
+        return cerr_set(e, "validation_failed", path, "%s: 含有无效字符 (invalid UTF-8 or control character)", path);
+    if (n > max)
+        return cerr_set(e, "validation_failed", path, "%s: 不能超过 %ld 字 (at most %ld characters)", path, max, max);
+    if (required) {
+        while (*s && isspace((unsigned char)*s))
+            s++;
+        if (!*s)
+            return cerr_set(e, "validation_failed", path, "%s: 必填 (required)", path);
+    }
+    return 0;
+}
+
+/* Validates one action field and copies its normalised value into payload. */
+static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input, json_t *payload, cerr *e)
+{
+    const json_t *v = json_object_get(input, f->name);
+    if (v && json_is_string(v) && !*json_string_value(v) && !f->required && f->type != F_TEXT &&
+        f->type != F_TEXTAREA)
+        v = NULL; /* an empty select/unit/number from a form means "not given" */
+    if (!v || json_is_null(v)) {
+        if (f->required)
+            return cerr_set(e, "validation_failed", f->name, "%s: 必填 (required)", f->name);
+        return 0;
+    }
+    switch (f->type) {
+    case F_TEXT:
+    case F_TEXTAREA:
+        if (check_text(v, f->name, f->required, f->type == F_TEXT ? TEXT_MAX : TEXTAREA_MAX, e))
+            return -1;
+        json_object_set(payload, f->name, (json_t *)v);
+        return 0;
+    case F_SELECT: {
+        char num[24];
+        const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+        if (json_is_integer(v)) {
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            s = num;
+        }
+        for (const wf_option *o = f->options; s && o->value; o++)
+            if (strcmp(o->value, s) == 0) {
+                json_object_set_new(payload, f->name, json_string(o->value));
+                return 0;
+            }
+        return cerr_set(e, "validation_failed", f->name, "%s: 不是可选值 (not one of the options)", f->name);
+    }
+    case F_UNIT: {
+        const unit *u = org_resolve(ctx->org, v);
+        if (!u)
+            return cerr_set(e, "unknown_unit", f->name, "%s: 单位不存在 (unknown unit)", f->name);
+        json_object_set_new(payload, f->name, json_integer(u->id));
+        return 0;
+    }
+    case F_MONEY: {
+        double d;
+        if (json_is_number(v))
+            d = json_number_value(v);
+        else if (json_is_string(v) && sscanf(json_string_value(v), "%lf", &d) == 1)
+            ;
+        else
+            return cerr_set(e, "validation_failed", f->name, "%s: 应为金额 (expected an amount in yuan)", f->name);
+        if (!(d >= 0 && d <= 1e8))
+            return cerr_set(e, "validation_failed", f->name, "%s: 金额超出范围 (out of range)", f->name);
+        /* Money is kept in fen (integer) so that hashing never sees a float. */
+        char key[48];
+        snprintf(key, sizeof key, "%s_fen", f->name);
+        json_object_set_new(payload, key, json_integer((json_int_t)llround(d * 100)));
+        return 0;
+    }
+    case F_DATETIME: {
+        int64_t t;
+        if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), &t))
+            return cerr_set(e, "validation_failed", f->name, "%s: 应为 RFC 3339 时间 (expected RFC 3339)", f->name);
+        json_object_set_new(payload, f->name, json_integer(t));
+        return 0;
+    }
+    }
+    return 0;
+}
+
+int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, const json_t *input,
+                  event *ev, cerr *e)
+{
+    const wf_action *act = workflow_find(action);
+    if (!act)
+        return cerr_set(e, "not_found", "", "没有这个操作 (unknown action \"%s\")", action);
+    if (workflow_may(ctx, c, act, e))
+        return -1;
+    if (input && !json_is_object(input))
+        return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
+    json_t *payload = json_object();
+    for (const wf_field *f = act->fields; f->name; f++)
+        if (take_field(ctx, f, input, payload, e))
+            goto fail;
+    if (act->prepare && act->prepare(ctx, c, payload, e))
+        goto fail;
+    ev->complaint_id = c->id;
+    ev->seq = c->version + 1;
+    snprintf(ev->action, sizeof ev->action, "%s", act->name);
+    ev->at = ctx->now;
+    ev->actor = ctx->who->id;
+    ev->from_status = c->status;
+    ev->to_status = act->to ? act->to : c->status;
+    memcpy(ev->prev, c->head, sizeof ev->prev);
+    json_decref(ev->payload);
+    ev->payload = payload;
+    return 0;
+fail:
+    json_decref(payload);
+    return -1;
+}
+
+/* ---- intake ------------------------------------------------------------- */
+
+int phone_normalise(const char *in, char *out, size_t outlen)
+{
+    size_t n = 0;
+    for (const char *p = in; *p; p++) {
+        if (isdigit((unsigned char)*p)) {
+            if (n + 1 >= outlen)
+                return -1;
+            out[n++] = *p;
+        } else if (*p != ' ' && *p != '-' && !(*p == '+' && p == in)) {
+            return -1;
+        }
+    }
+    out[n] = '\0';
+    return n >= 7 && n <= 20 ? 0 : -1;
+}
+
+static int take_time(const json_t *in, const char *key, int64_t *out, bool *given, cerr *e)
+{
+    const json_t *v = json_object_get(in, key);
+    *given = false;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), out))
+        return cerr_set(e, "validation_failed", key, "%s: 应为带时区的 RFC 3339 时间 (expected RFC 3339, e.g. 2026-11-24T09:12:00+08:00)", key);
+    *given = true;
+    return 0;
+}
+
+static int copy_text(const json_t *in, const char *key, const char *path, json_t *out, bool required, long max,
+                     cerr *e)
+{
+    const json_t *v = json_object_get(in, key);
+    if (check_text(v, path, required, max, e))
+        return -1;
+    if (v && json_is_string(v))
+        json_object_set(out, key, (json_t *)v);
+    return 0;
+}
+
+int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
+{
+    const policy *pol = ctx->pol;
+    if (!json_is_object(in))
+        return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
+    if (!(ctx->who->roles & (R_AGENT | R_SUPERVISOR | R_MANAGER)) && ctx->who->id != 0)
+        return cerr_set(e, "forbidden", "", "您的角色不能登记投诉 (your role may not register complaints)");
+    json_t *p = json_object();
+
+    const char *channel = jstr(in, "channel");
+    if (!json_object_get(in, "channel")) {
+        cerr_set(e, "validation_failed", "channel", "channel: 必填 (required)");
+        goto fail;
+    }
+    if (!channel || !policy_channel(pol, channel)) {
+        cerr_set(e, "validation_failed", "channel", "channel: 未知渠道 (unknown channel)");
+        goto fail;
+    }
+    json_object_set_new(p, "channel", json_string(channel));
+
+    int64_t received = ctx->now, occurred = 0, promised = 0;
+    bool given;
+    if (take_time(in, "received_at", &received, &given, e))
+        goto fail;
+    if (received > ctx->now + 300) {
+        cerr_set(e, "validation_failed", "received_at", "received_at: 不能晚于当前时间 (is in the future)");
+        goto fail;
+    }
+    json_object_set_new(p, "received_at", json_integer(received));
+    if (take_time(in, "occurred_at", &occurred, &given, e))
+        goto fail;
+    if (given) {
+        if (occurred > received + 300) {
+            cerr_set(e, "validation_failed", "occurred_at", "occurred_at: 不能晚于受理时间 (after received_at)");
+            goto fail;
+        }
+        json_object_set_new(p, "occurred_at", json_integer(occurred));
+    }
+
+    const json_t *cust = json_object_get(in, "customer");
+    if (!json_is_object(cust)) {
+        cerr_set(e, "validation_failed", "customer", "customer: 必填 (required: name and phone)");
+        goto fail;
+    }
+    json_t *cu = json_object();
+    json_object_set_new(p, "customer", cu);
+    if (copy_text(cust, "name", "customer.name", cu, true, 100, e))
+        goto fail;
+    const json_t *phone = json_object_get(cust, "phone");
+    char digits[24];
+    if (!phone || json_is_null(phone) || (json_is_string(phone) && !*json_string_value(phone))) {
+        cerr_set(e, "validation_failed", "customer.phone", "customer.phone: 必填 (required)");
+        goto fail;
+    }
+    if (!json_is_string(phone) || phone_normalise(json_string_value(phone), digits, sizeof digits)) {
+        cerr_set(e, "validation_failed", "customer.phone", "customer.phone: 应为 7–20 位数字 (expected 7–20 digits)");
+        goto fail;
+    }
+    json_object_set(cu, "phone", (json_t *)phone);
+    json_object_set_new(p, "phone_key", json_string(digits));
+    const json_t *email = json_object_get(cust, "email");
+    if (email && !json_is_null(email)) {
+        const char *s = json_is_string(email) ? json_string_value(email) : NULL;
+        if (s && *s) {
+            const char *at = strchr(s, '@');
+            if (!at || at == s || !strchr(at, '.') || strlen(s) > 200 || utf8_count(s) < 0) {
+                cerr_set(e, "validation_failed", "customer.email", "customer.email: 邮箱格式不正确 (not an e-mail address)");
+                goto fail;
+            }
+            json_object_set(cu, "email", (json_t *)email);
+        } else if (!s) {
+            cerr_set(e, "validation_failed", "customer.email", "customer.email: 应为文本 (expected a string)");
+            goto fail;
+        }
+    }
+    const char *cls = jstr(cust, "class");
+    if (json_object_get(cust, "class") && !json_is_null(json_object_get(cust, "class")) &&
+        (!cls || !policy_class(pol, cls))) {
+        cerr_set(e, "validation_failed", "customer.class", "customer.class: 未知客户类别 (unknown customer class)");
+        goto fail;
+    }
+    json_object_set_new(cu, "class", json_string(cls ? cls : pol->classes[0].code));
+    static const char *extra[] = {"address", "plate", "card_no", "account_no"};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "customer.%s", extra[i]);
+        if (copy_text(cust, extra[i], path, cu, false, TEXT_MAX, e))
+            goto fail;
+    }
+
+    const json_t *su = json_object_get(in, "subject_unit");
+    if (!su || json_is_null(su)) {
+        cerr_set(e, "validation_failed", "subject_unit", "subject_unit: 必填 (required)");
+        goto fail;
+    }
+    const unit *subject = org_resolve(ctx->org, su);
+    if (!subject) {
+        cerr_set(e, "unknown_unit", "subject_unit", "subject_unit: 单位不存在 (unknown unit)");
+        goto fail;
+    }
+    json_object_set_new(p, "subject_unit", json_integer(subject->id));
+
+    const json_t *cat = json_object_get(in, "category");
+    if (!cat || json_is_null(cat)) {
+        cerr_set(e, "validation_failed", "category", "category: 必填 (required)");
+        goto fail;
+    }
+    if (!json_is_string(cat) || !policy_category(pol, json_string_value(cat))) {
+        cerr_set(e, "unknown_category", "category", "category: 投诉类别不存在 (unknown category)");
+        goto fail;
+    }
+    json_object_set(p, "category", (json_t *)cat);
+
+    if (copy_text(in, "subject_staff", "subject_staff", p, false, TEXT_MAX, e) ||
+        copy_text(in, "place", "place", p, false, TEXT_MAX, e) ||
+        copy_text(in, "description", "description", p, true, DESCRIPTION_MAX, e) ||
+        copy_text(in, "demand", "demand", p, false, TEXTAREA_MAX, e) ||
+        copy_text(in, "evidence", "evidence", p, false, TEXTAREA_MAX, e))
+        goto fail;
+
+    int level = pol->default_level;
+    const json_t *lv = json_object_get(in, "level");
+    if (lv && !json_is_null(lv)) {
+        if (!json_is_integer(lv) || json_integer_value(lv) < 1 || json_integer_value(lv) > LEVEL_MAX) {
+            cerr_set(e, "validation_failed", "level", "level: 应为 1–3 (expected 1, 2 or 3)");
+            goto fail;
+        }
+        level = (int)json_integer_value(lv);
+    }
+    json_object_set_new(p, "level", json_integer(level));
+    const json_t *conf = json_object_get(in, "confirmed");
+    if (conf && !json_is_boolean(conf)) {
+        cerr_set(e, "validation_failed", "confirmed", "confirmed: 应为 true/false (expected a boolean)");
+        goto fail;
+    }
+    json_object_set_new(p, "confirmed", json_boolean(json_is_true(conf)));
+
+    if (take_time(in, "promised_at", &promised, &given, e))
+        goto fail;
+    if (given && promised <= received) {
+        cerr_set(e, "validation_failed", "promised_at", "promised_at: 应晚于受理时间 (must be after received_at)");
+        goto fail;
+    }
+    if (!given)
+        promised = minutes_after(received, pol->limit_overall[level]);
+    json_object_set_new(p, "overall_due", promised ? json_integer(promised) : json_null());
+    set_due(p, minutes_after(received, pol->limit_dispatch));
+    json_object_set_new(p, "owner_unit", json_integer(ctx->who->unit));
+
+    ev->complaint_id = 0;
+    ev->seq = 1;
+    snprintf(ev->action, sizeof ev->action, "intake");
+    ev->at = ctx->now;
+    ev->actor = ctx->who->id;
+    ev->from_status = ST_NONE;
+    ev->to_status = ST_REGISTERED;
+    memset(ev->prev, 0, sizeof ev->prev);
+    json_decref(ev->payload);
+    ev->payload = p;
+    return 0;
+fail:
+    json_decref(p);
+    return -1;
+}
+
+/* ---- applying ------------------------------------------------------------ */
+
+static int64_t jint(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+static void copy_str(char *dst, size_t n, const json_t *o, const char *key)
+{
+    const char *s = jstr(o, key);
+    snprintf(dst, n, "%s", s ? s : "");
+}
+
+static void apply_intake(complaint *c, const event *ev)
+{
+    const json_t *p = ev->payload;
+    copy_str(c->number, sizeof c->number, p, "number");
+    copy_str(c->channel, sizeof c->channel, p, "channel");
+    copy_str(c->category, sizeof c->category, p, "category");
+    copy_str(c->phone, sizeof c->phone, p, "phone_key");
+    c->level = (int)jint(p, "level");
+    c->subject_unit = jint(p, "subject_unit");
+    c->received_at = jint(p, "received_at");
+    c->overall_due = jint(p, "overall_due");
+    c->created_at = ev->at;
+    c->created_by = ev->actor;
+    json_decref(c->data);
+    c->data = json_object();
+    static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
+                                 "description", "demand", "evidence", "confirmed"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        json_t *v = json_object_get(p, keep[i]);
+        if (v)
+            json_object_set_new(c->data, keep[i], json_deep_copy(v));
+    }
+}
+
+void workflow_apply(complaint *c, const event *ev)
+{
+    const json_t *p = ev->payload;
+    if (strcmp(ev->action, "intake") == 0) {
+        apply_intake(c, ev);
+    } else {
+        const wf_action *act = workflow_find(ev->action);
+        if (act && act->effect)
+            act->effect(c, ev); /* effects see the owner before the move */
+    }
+    c->id = ev->complaint_id;
+    if (ev->to_status)
+        c->status = ev->to_status;
+    if (json_object_get(p, "owner_unit"))
+        c->owner_unit = jint(p, "owner_unit");
+    if (strcmp(ev->action, "dispatch") == 0 || strcmp(ev->action, "transfer") == 0 ||
+        strcmp(ev->action, "reopen") == 0)
+        c->handler_unit = c->owner_unit;
+    if (json_object_get(p, "level") && strcmp(ev->action, "intake") != 0)
+        c->level = (int)jint(p, "level");
+    if (jstr(p, "nature"))
+        copy_str(c->nature, sizeof c->nature, p, "nature");
+    if (json_object_get(p, "stage_due"))
+        c->stage_due = jint(p, "stage_due");
+    c->version = ev->seq;
+    c->updated_at = ev->at;
+    memcpy(c->head, ev->hash, sizeof c->head);
+}

@@ -1,0 +1,117 @@
+/*
+ * workflow: the complaint state machine as data. See workflow.c for the
+ * diagram and the transition table; the API's "what may I do now", the UI's
+ * action forms and docs/workflow.md are all generated from that table.
+ *
+ * Two phases per step, so that history can be replayed:
+ *   workflow_intake / workflow_step  — decide: check status, role, scope and
+ *       guard, validate the input against the action's fields, compute every
+ *       derived value (target unit, deadlines) and produce an event.
+ *   workflow_apply — apply an event to a projection. Pure function of the
+ *       event and the previous state: no policy, no clock; replaying a
+ *       complaint's events with it rebuilds the complaint exactly.
+ */
+#ifndef REDRESS_WORKFLOW_H
+#define REDRESS_WORKFLOW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cerr.h"
+#include "core/complaint.h"
+#include "core/event.h"
+#include "core/org.h"
+#include "core/policy.h"
+
+enum role {
+    R_AGENT = 1 << 0,
+    R_HANDLER = 1 << 1,
+    R_SUPERVISOR = 1 << 2,
+    R_MANAGER = 1 << 3,
+    R_AUDITOR = 1 << 4,
+    R_ADMIN = 1 << 5,
+};
+#define R_ALL_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
+
+/* "agent" → R_AGENT; 0 if unknown. */
+unsigned role_parse(const char *name);
+const char *role_name(unsigned bit);
+const char *role_label(unsigned bit, bool en);
+
+typedef struct actor {
+    int64_t id;     /* user id; 0 for the public portal */
+    unsigned roles; /* enum role bits */
+    int64_t unit;   /* home unit */
+} actor;
+
+/* Everything a decision may consult; all borrowed. */
+typedef struct wf_ctx {
+    const policy *pol;
+    const org *org;
+    const actor *who;
+    int64_t now;
+} wf_ctx;
+
+enum field_type { F_TEXT, F_TEXTAREA, F_SELECT, F_UNIT, F_MONEY, F_DATETIME };
+
+typedef struct wf_option {
+    const char *value, *zh, *en;
+} wf_option;
+
+typedef struct wf_field {
+    const char *name, *zh, *en;
+    int type;
+    bool required;
+    const wf_option *options; /* F_SELECT: terminated by {NULL} */
+} wf_field;
+
+typedef struct wf_action {
+    const char *name, *zh, *en;
+    unsigned from;  /* bit (1 << status) for each status it may start from */
+    int to;         /* target status; ST_NONE = stays */
+    unsigned roles; /* who may take it */
+    int scope;      /* which unit check applies to handlers */
+    const wf_field *fields; /* terminated by {NULL} */
+    int (*guard)(const wf_ctx *, const complaint *, cerr *);
+    int (*prepare)(const wf_ctx *, const complaint *, json_t *payload, cerr *);
+    void (*effect)(complaint *, const event *);
+} wf_action;
+
+/* The whole table (borrowed, static). */
+const wf_action *workflow_table(size_t *n);
+const wf_action *workflow_find(const char *name);
+const char *workflow_label(const char *action, bool en); /* includes "intake" */
+const char *field_type_name(int type);
+
+/*
+ * May the actor take act on c now? 0 if yes; otherwise -1 with e->code
+ * "action_not_allowed" (wrong status or guard) or "forbidden" (role/scope).
+ */
+int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
+
+/* The actions the actor may take now, into out (cap entries); returns count. */
+size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action **out, size_t cap);
+
+/*
+ * Validates an intake record (borrowed) and fills ev (initialised by caller)
+ * with the intake event: action "intake", to registered, payload = the
+ * normalised record. The store later assigns the complaint id and number.
+ */
+int workflow_intake(const wf_ctx *ctx, const json_t *input, event *ev, cerr *e);
+
+/*
+ * Decides one action on c with input (borrowed); fills ev (initialised by
+ * caller) with complaint id, seq, from/to, payload. Does not change c.
+ */
+int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, const json_t *input,
+                  event *ev, cerr *e);
+
+/* Applies ev to c (see above). ev must be sealed (its hash becomes c->head). */
+void workflow_apply(complaint *c, const event *ev);
+
+/* Digits of a phone number into out; -1 if it is not 7–20 digits. */
+int phone_normalise(const char *in, char *out, size_t outlen);
+
+#endif

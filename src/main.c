@@ -1,0 +1,59 @@
+/* main: command dispatch only. Each command lives in src/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sec/auth.h"
+
+#ifndef REDRESS_VERSION
+#define REDRESS_VERSION "0.1.0"
+#endif
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("redress %s\n", REDRESS_VERSION);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"init", cmd_init, "create a database with a policy pack and the first administrator"},
+    {"serve", cmd_serve, "serve the API and the web UI"},
+    {"demo", cmd_demo, "create a demo database if needed, then serve"},
+    {"user", cmd_user, "add, list users; change a password"},
+    {"unit", cmd_unit, "add, list units of the organisation"},
+    {"verify", cmd_verify, "check the event hash chains and projections"},
+    {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: redress COMMAND [options]   (redress COMMAND --help for its options)\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(0, NULL);
+    if (auth_init()) {
+        fprintf(stderr, "redress: libsodium failed to initialise\n");
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "redress: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

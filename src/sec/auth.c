@@ -1,0 +1,56 @@
+/* auth: see auth.h. */
+#include "sec/auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Interactive limits: ~50 ms and 64 MiB per hash on this class of machine. */
+#define OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
+
+int auth_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+int auth_hash_password(const char *password, char *out, size_t outlen)
+{
+    if (outlen < crypto_pwhash_STRBYTES)
+        return -1;
+    return crypto_pwhash_str_alg(out, password, strlen(password), OPS, MEM, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+bool auth_check_password(const char *hash, const char *password)
+{
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void auth_new_token(char kind, char *out, size_t outlen, uint8_t hash[32])
+{
+    unsigned char raw[32];
+    char b64[64];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(out, outlen, "rd_%c_%s", kind, b64);
+    auth_token_hash(out, hash);
+}
+
+void auth_token_hash(const char *token, uint8_t hash[32])
+{
+    crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+int auth_password_ok(const char *password, const char **why)
+{
+    size_t n = strlen(password);
+    if (n < 8) {
+        *why = "密码至少 8 位 (at least 8 characters)";
+        return -1;
+    }
+    if (n > 128) {
+        *why = "密码不能超过 128 位 (at most 128 characters)";
+        return -1;
+    }
+    return 0;
+}

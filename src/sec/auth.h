@@ -1,0 +1,26 @@
+/*
+ * auth: passwords (argon2id through libsodium) and bearer tokens. A token
+ * is "rd_s_" (session) or "rd_t_" (API token) followed by 43 characters of
+ * URL-safe base64 of 32 random bytes; only BLAKE2b(token) is stored, so a
+ * stolen database holds no usable token.
+ */
+#ifndef REDRESS_AUTH_H
+#define REDRESS_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Must be called once before any other function here. -1 if libsodium fails. */
+int auth_init(void);
+/* Hashes password into out (crypto_pwhash_STRBYTES). -1 on failure. */
+int auth_hash_password(const char *password, char *out, size_t outlen);
+bool auth_check_password(const char *hash, const char *password);
+/* A fresh token of kind 's' or 't' into out (at least 64 bytes) and its hash. */
+void auth_new_token(char kind, char *out, size_t outlen, uint8_t hash[32]);
+/* The stored hash of a presented token. */
+void auth_token_hash(const char *token, uint8_t hash[32]);
+/* Password policy: -1 with a message when too weak. */
+int auth_password_ok(const char *password, const char **why);
+
+#endif

@@ -1,0 +1,1212 @@
+/*
+ * sqlite: the embedded store. One database file in WAL mode.
+ *
+ * Writes: one writer thread owns the only write connection. Callers queue a
+ * job and wait; the writer takes every queued job (up to WRITE_BATCH), runs
+ * them in one BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT so a
+ * failing job is rolled back alone, and wakes the callers after COMMIT has
+ * returned. With synchronous=FULL the commit is durable when it returns, so
+ * a caller that was told "ok" holds an acknowledged, durable write: this is
+ * group commit — one fsync for many complaints.
+ *
+ * Reads: each thread gets its own read-only connection on first use (WAL
+ * readers never block the writer). Every connection caches its prepared
+ * statements by SQL text.
+ */
+#include "store/sqlite.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/workflow.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+extern const char *const sqlite_migrations[];
+
+enum { STMT_CACHE = 48, WRITE_BATCH = 512 };
+#define DUE_NONE 9000000000000000LL
+
+typedef struct conn {
+    sqlite3 *db;
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+    int n, next_evict;
+    struct conn *next_conn; /* all reader connections, for closing */
+} conn;
+
+typedef struct wjob {
+    int (*fn)(conn *c, void *arg);
+    void *arg;
+    int rc;
+    bool done;
+    struct wjob *next;
+} wjob;
+
+typedef struct sq {
+    store base;
+    char *path;
+    conn writer;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    wjob *head, *tail;
+    bool stopping;
+    pthread_key_t reader_key;
+    pthread_mutex_t readers_mu;
+    conn *readers;
+} sq;
+
+/* ---- connections and statements ----------------------------------------- */
+
+static void conn_release(conn *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        sqlite3_finalize(c->cache[i].st);
+        free(c->cache[i].sql);
+    }
+    c->n = 0;
+    if (c->db)
+        sqlite3_close(c->db);
+    c->db = NULL;
+}
+
+/*
+ * Returns a prepared, reset statement for sql on connection c (borrowed:
+ * owned by the cache). NULL on error (logged).
+ */
+static sqlite3_stmt *prep(conn *c, const char *sql)
+{
+    for (int i = 0; i < c->n; i++) {
+        if (strcmp(c->cache[i].sql, sql) == 0) {
+            sqlite3_reset(c->cache[i].st);
+            sqlite3_clear_bindings(c->cache[i].st);
+            return c->cache[i].st;
+        }
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
+        return NULL;
+    }
+    int slot;
+    if (c->n < STMT_CACHE) {
+        slot = c->n++;
+    } else {
+        slot = c->next_evict;
+        c->next_evict = (c->next_evict + 1) % STMT_CACHE;
+        sqlite3_finalize(c->cache[slot].st);
+        free(c->cache[slot].sql);
+    }
+    c->cache[slot].sql = xstrdup(sql);
+    c->cache[slot].st = st;
+    return st;
+}
+
+static int exec(conn *c, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("sqlite: %s (in: %.60s)", msg ? msg : "?", sql);
+        sqlite3_free(msg);
+        return STORE_ERROR;
+    }
+    return 0;
+}
+
+static int open_db(const char *path, bool readonly, sqlite3 **out, char *err, size_t errlen)
+{
+    int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                SQLITE_OPEN_NOMUTEX;
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    *out = db;
+    return 0;
+}
+
+static conn *reader(sq *s)
+{
+    conn *c = pthread_getspecific(s->reader_key);
+    if (c)
+        return c;
+    c = xcalloc(1, sizeof *c);
+    char err[256];
+    if (open_db(s->path, true, &c->db, err, sizeof err)) {
+        log_error("%s", err);
+        free(c);
+        return NULL;
+    }
+    /* Memory-mapped reads share the OS page cache across reader threads
+     * and avoid a read() per page on the hot list paths. */
+    sqlite3_exec(c->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
+    pthread_mutex_lock(&s->readers_mu);
+    c->next_conn = s->readers;
+    s->readers = c;
+    pthread_mutex_unlock(&s->readers_mu);
+    pthread_setspecific(s->reader_key, c);
+    return c;
+}
+
+/* ---- the writer thread ---------------------------------------------------- */
+
+static void *writer_main(void *arg)
+{
+    sq *s = arg;
+    conn *w = &s->writer;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->head && !s->stopping)
+            pthread_cond_wait(&s->work, &s->mu);
+        if (!s->head && s->stopping) {
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        wjob *batch = s->head, *last = batch;
+        int n = 1;
+        while (last->next && n < WRITE_BATCH) {
+            last = last->next;
+            n++;
+        }
+        s->head = last->next;
+        if (!s->head)
+            s->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->mu);
+
+        bool failed = exec(w, "BEGIN IMMEDIATE") != 0;
+        for (wjob *j = batch; j && !failed; j = j->next) {
+            if (exec(w, "SAVEPOINT job")) {
+                failed = true;
+                break;
+            }
+            j->rc = j->fn(w, j->arg);
+            if (sqlite3_get_autocommit(w->db)) {
+                /* The transaction was rolled back under us (I/O error, full disk). */
+                failed = true;
+                break;
+            }
+            if (j->rc != 0)
+                exec(w, "ROLLBACK TO job");
+            exec(w, "RELEASE job");
+        }
+        if (!failed && exec(w, "COMMIT") != 0)
+            failed = true;
+        if (failed) {
+            if (!sqlite3_get_autocommit(w->db))
+                exec(w, "ROLLBACK");
+            for (wjob *j = batch; j; j = j->next)
+                j->rc = STORE_UNAVAILABLE;
+        }
+
+        pthread_mutex_lock(&s->mu);
+        for (wjob *j = batch; j; j = j->next)
+            j->done = true;
+        pthread_cond_broadcast(&s->done);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+/* Runs fn(writer, arg) in the next group commit; returns fn's result or
+ * STORE_UNAVAILABLE if the batch could not be committed. */
+static int submit(sq *s, int (*fn)(conn *, void *), void *arg)
+{
+    wjob j = {fn, arg, 0, false, NULL};
+    pthread_mutex_lock(&s->mu);
+    if (s->tail)
+        s->tail->next = &j;
+    else
+        s->head = &j;
+    s->tail = &j;
+    pthread_cond_signal(&s->work);
+    while (!j.done)
+        pthread_cond_wait(&s->done, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    return j.rc;
+}
+
+/* ---- migrations ----------------------------------------------------------- */
+
+static int migrate_now(conn *w)
+{
+    if (exec(w, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                "applied_at INTEGER NOT NULL)"))
+        return STORE_ERROR;
+    for (int i = 0; sqlite_migrations[i]; i++) {
+        int version = i + 1;
+        sqlite3_stmt *st = prep(w, "SELECT 1 FROM schema_version WHERE version = ?");
+        if (!st)
+            return STORE_ERROR;
+        sqlite3_bind_int(st, 1, version);
+        bool applied = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        if (applied)
+            continue;
+        if (exec(w, "BEGIN IMMEDIATE"))
+            return STORE_ERROR;
+        if (exec(w, sqlite_migrations[i])) {
+            exec(w, "ROLLBACK");
+            return STORE_ERROR;
+        }
+        st = prep(w, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
+        sqlite3_bind_int(st, 1, version);
+        sqlite3_bind_int64(st, 2, time_now());
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE || exec(w, "COMMIT")) {
+            exec(w, "ROLLBACK");
+            return STORE_ERROR;
+        }
+        log_info("applied migration %03d", version);
+    }
+    return 0;
+}
+
+static int sq_migrate(store *st)
+{
+    (void)st;
+    return 0; /* done at open, before the writer thread starts */
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int step_done(conn *c, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_CONSTRAINT)
+        return STORE_CONFLICT;
+    log_error("sqlite step: %s", sqlite3_errmsg(c->db));
+    return STORE_ERROR;
+}
+
+/* ---- config ------------------------------------------------------------------- */
+
+static int sq_config_get(store *stp, const char *key, char **value)
+{
+    sq *s = (sq *)stp;
+    conn *c = reader(s);
+    sqlite3_stmt *st = c ? prep(c, "SELECT value FROM config WHERE key = ?") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *value = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+struct kv {
+    const char *key, *value;
+};
+
+static int job_config_set(conn *c, void *arg)
+{
+    struct kv *kv = arg;
+    sqlite3_stmt *st = prep(c, "INSERT INTO config (key, value, updated_at) VALUES (?, ?, ?) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                               "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, kv->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kv->value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, time_now());
+    return step_done(c, st);
+}
+
+static int sq_config_set(store *stp, const char *key, const char *value)
+{
+    struct kv kv = {key, value};
+    return submit((sq *)stp, job_config_set, &kv);
+}
+
+/* ---- units ------------------------------------------------------------------------- */
+
+static int job_unit_add(conn *c, void *arg)
+{
+    unit *u = arg;
+    sqlite3_stmt *st = prep(c, "INSERT INTO units (code, name, name_en, type, parent) VALUES (?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, u->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, u->name_en, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, u->type, -1, SQLITE_STATIC);
+    if (u->parent)
+        sqlite3_bind_int64(st, 5, u->parent);
+    else
+        sqlite3_bind_null(st, 5);
+    int rc = step_done(c, st);
+    if (rc == 0)
+        u->id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_unit_add(store *stp, unit *u)
+{
+    return submit((sq *)stp, job_unit_add, u);
+}
+
+static int sq_unit_load(store *stp, org *o)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT id, code, name, name_en, type, parent FROM units ORDER BY id") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        unit u = {
+            .id = sqlite3_column_int64(st, 0),
+            .code = (char *)sqlite3_column_text(st, 1),
+            .name = (char *)sqlite3_column_text(st, 2),
+            .name_en = (char *)sqlite3_column_text(st, 3),
+            .type = (char *)sqlite3_column_text(st, 4),
+            .parent = sqlite3_column_int64(st, 5),
+        };
+        org_add(o, &u);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+/* ---- users ---------------------------------------------------------------------------- */
+
+static void roles_text(unsigned roles, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
+        if (!(roles & bit))
+            continue;
+        if (out[0])
+            strncat(out, ",", n - strlen(out) - 1);
+        strncat(out, role_name(bit), n - strlen(out) - 1);
+    }
+}
+
+static unsigned roles_parse_text(const char *s)
+{
+    unsigned roles = 0;
+    char tmp[128];
+    snprintf(tmp, sizeof tmp, "%s", s ? s : "");
+    char *save = NULL;
+    for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        roles |= role_parse(t);
+    return roles;
+}
+
+struct user_add_arg {
+    user *u;
+    const char *pwhash;
+};
+
+static int job_user_add(conn *c, void *arg)
+{
+    struct user_add_arg *a = arg;
+    char roles[128];
+    roles_text(a->u->roles, roles, sizeof roles);
+    sqlite3_stmt *st = prep(c, "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, "
+                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, a->u->username, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, roles, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, a->u->unit);
+    sqlite3_bind_text(st, 5, a->pwhash, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, a->u->active);
+    sqlite3_bind_int(st, 7, a->u->must_change_password);
+    sqlite3_bind_int64(st, 8, time_now());
+    int rc = step_done(c, st);
+    if (rc == 0)
+        a->u->id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_user_add(store *stp, user *u, const char *pwhash)
+{
+    struct user_add_arg a = {u, pwhash};
+    return submit((sq *)stp, job_user_add, &a);
+}
+
+#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change"
+
+static void read_user(sqlite3_stmt *st, int i, user *u)
+{
+    u->id = sqlite3_column_int64(st, i);
+    u->username = col_text(st, i + 1);
+    u->name = col_text(st, i + 2);
+    u->roles = roles_parse_text((const char *)sqlite3_column_text(st, i + 3));
+    u->unit = sqlite3_column_int64(st, i + 4);
+    u->active = sqlite3_column_int(st, i + 5) != 0;
+    u->must_change_password = sqlite3_column_int(st, i + 6) != 0;
+}
+
+static int sq_user_get(store *stp, const char *username, int64_t id, user *out, char **pwhash)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = NULL;
+    if (!c)
+        return STORE_ERROR;
+    if (username) {
+        st = prep(c, "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.username = ?");
+        if (st)
+            sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+    } else {
+        st = prep(c, "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.id = ?");
+        if (st)
+            sqlite3_bind_int64(st, 1, id);
+    }
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_user(st, 0, out);
+        if (pwhash)
+            *pwhash = col_text(st, 7);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+static int sq_user_list(store *stp, user_list *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT " USER_COLS " FROM users u ORDER BY u.id") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    size_t cap = 0;
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        read_user(st, 0, &out->items[out->n++]);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+struct pw_arg {
+    int64_t id;
+    const char *pwhash;
+    bool must_change;
+};
+
+static int job_user_pw(conn *c, void *arg)
+{
+    struct pw_arg *a = arg;
+    sqlite3_stmt *st = prep(c, "UPDATE users SET pwhash = ?, must_change = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, a->pwhash, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, a->must_change);
+    sqlite3_bind_int64(st, 3, a->id);
+    int rc = step_done(c, st);
+    if (rc == 0 && sqlite3_changes(c->db) == 0)
+        return STORE_NOTFOUND;
+    return rc;
+}
+
+static int sq_user_set_password(store *stp, int64_t id, const char *pwhash, bool must_change)
+{
+    struct pw_arg a = {id, pwhash, must_change};
+    return submit((sq *)stp, job_user_pw, &a);
+}
+
+/* ---- tokens ---------------------------------------------------------------------------- */
+
+static int job_token_add(conn *c, void *arg)
+{
+    token *t = arg;
+    sqlite3_stmt *st = prep(c, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    char kind[2] = {t->kind, 0};
+    sqlite3_bind_blob(st, 1, t->hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, t->user_id);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, t->created_at);
+    sqlite3_bind_int64(st, 6, t->expires_at);
+    int rc = step_done(c, st);
+    if (rc == 0)
+        t->id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_token_add(store *stp, token *t)
+{
+    return submit((sq *)stp, job_token_add, t);
+}
+
+static int sq_token_find(store *stp, const uint8_t hash[32], int64_t now, token *out, user *u)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
+                                   " FROM tokens t JOIN users u ON u.id = t.user_id "
+                                   "WHERE t.hash = ? AND (t.expires_at = 0 OR t.expires_at > ?) AND u.active = 1")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        memcpy(out->hash, hash, 32);
+        out->user_id = sqlite3_column_int64(st, 1);
+        out->kind = ((const char *)sqlite3_column_text(st, 2))[0];
+        out->created_at = sqlite3_column_int64(st, 3);
+        out->expires_at = sqlite3_column_int64(st, 4);
+        read_user(st, 5, u);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+struct tok_del {
+    const uint8_t *hash;
+    int64_t id;
+};
+
+static int job_token_delete(conn *c, void *arg)
+{
+    struct tok_del *a = arg;
+    sqlite3_stmt *st = a->hash ? prep(c, "DELETE FROM tokens WHERE hash = ?")
+                               : prep(c, "DELETE FROM tokens WHERE id = ? AND kind = 't'");
+    if (!st)
+        return STORE_ERROR;
+    if (a->hash)
+        sqlite3_bind_blob(st, 1, a->hash, 32, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, a->id);
+    int rc = step_done(c, st);
+    if (rc == 0 && sqlite3_changes(c->db) == 0)
+        return STORE_NOTFOUND;
+    return rc;
+}
+
+static int sq_token_delete(store *stp, const uint8_t *hash, int64_t id)
+{
+    struct tok_del a = {hash, id};
+    return submit((sq *)stp, job_token_delete, &a);
+}
+
+static int sq_token_list(store *stp, token_list *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT id, user_id, name, created_at, expires_at FROM tokens "
+                                   "WHERE kind = 't' ORDER BY id")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    size_t cap = 0;
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        token *t = &out->items[out->n++];
+        memset(t, 0, sizeof *t);
+        t->id = sqlite3_column_int64(st, 0);
+        t->user_id = sqlite3_column_int64(st, 1);
+        t->kind = 't';
+        t->name = col_text(st, 2);
+        t->created_at = sqlite3_column_int64(st, 3);
+        t->expires_at = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+/* ---- complaints ---------------------------------------------------------------------------- */
+
+#define C_COLS                                                                                      \
+    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "      \
+    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "       \
+    "first_contact, created_by, version, head, data"
+
+/* Fills c (initialised, or zeroed as in a fresh page array) from a row. */
+static void read_complaint(sqlite3_stmt *st, complaint *c)
+{
+    complaint_release(c);
+    complaint_init(c);
+    c->id = sqlite3_column_int64(st, 0);
+    snprintf(c->number, sizeof c->number, "%s", (const char *)sqlite3_column_text(st, 1));
+    c->status = sqlite3_column_int(st, 2);
+    c->level = sqlite3_column_int(st, 3);
+    snprintf(c->nature, sizeof c->nature, "%s", (const char *)sqlite3_column_text(st, 4));
+    snprintf(c->channel, sizeof c->channel, "%s", (const char *)sqlite3_column_text(st, 5));
+    snprintf(c->category, sizeof c->category, "%s", (const char *)sqlite3_column_text(st, 6));
+    snprintf(c->phone, sizeof c->phone, "%s", (const char *)sqlite3_column_text(st, 7));
+    c->subject_unit = sqlite3_column_int64(st, 8);
+    c->owner_unit = sqlite3_column_int64(st, 9);
+    c->handler_unit = sqlite3_column_int64(st, 10);
+    c->received_at = sqlite3_column_int64(st, 11);
+    c->created_at = sqlite3_column_int64(st, 12);
+    c->updated_at = sqlite3_column_int64(st, 13);
+    c->closed_at = sqlite3_column_int64(st, 14);
+    c->stage_due = sqlite3_column_int64(st, 15);
+    if (c->stage_due == DUE_NONE)
+        c->stage_due = 0;
+    c->overall_due = sqlite3_column_int64(st, 16);
+    c->first_contact = sqlite3_column_int(st, 17) != 0;
+    c->created_by = sqlite3_column_int64(st, 18);
+    c->version = sqlite3_column_int64(st, 19);
+    if (sqlite3_column_bytes(st, 20) == 32)
+        memcpy(c->head, sqlite3_column_blob(st, 20), 32);
+    json_t *d = json_loads((const char *)sqlite3_column_text(st, 21), 0, NULL);
+    if (d) {
+        json_decref(c->data);
+        c->data = d;
+    }
+}
+
+/* Binds the projection columns 2..23 in C_COLS order (1 = id). data_text is
+ * kept alive by the caller until the step. */
+static void bind_complaint(sqlite3_stmt *st, const complaint *c, const char *data_text)
+{
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_text(st, 2, c->number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, c->status);
+    sqlite3_bind_int(st, 4, c->level);
+    sqlite3_bind_text(st, 5, c->nature, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, c->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, c->category, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, c->phone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, c->subject_unit);
+    sqlite3_bind_int64(st, 10, c->owner_unit);
+    sqlite3_bind_int64(st, 11, c->handler_unit);
+    sqlite3_bind_int64(st, 12, c->received_at);
+    sqlite3_bind_int64(st, 13, c->created_at);
+    sqlite3_bind_int64(st, 14, c->updated_at);
+    sqlite3_bind_int64(st, 15, c->closed_at);
+    sqlite3_bind_int64(st, 16, c->stage_due ? c->stage_due : DUE_NONE);
+    sqlite3_bind_int64(st, 17, c->overall_due);
+    sqlite3_bind_int(st, 18, c->first_contact);
+    sqlite3_bind_int64(st, 19, c->created_by);
+    sqlite3_bind_int64(st, 20, c->version);
+    sqlite3_bind_blob(st, 21, c->head, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 22, data_text, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 23, status_open(c->status));
+    sqlite3_bind_int(st, 24, stage_of(c->status));
+}
+
+static int insert_event(conn *c, const event *ev)
+{
+    sqlite3_stmt *st = prep(c, "INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, ev->complaint_id);
+    sqlite3_bind_int64(st, 2, ev->seq);
+    sqlite3_bind_text(st, 3, ev->action, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, ev->at);
+    sqlite3_bind_int64(st, 5, ev->actor);
+    sqlite3_bind_blob(st, 6, ev->prev, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, ev->hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, ev->body, -1, SQLITE_STATIC);
+    return step_done(c, st);
+}
+
+static int bump_stats(conn *c, int64_t day, int received, int closed, int on_time, int fcr)
+{
+    sqlite3_stmt *st = prep(c, "INSERT INTO daily_stats (day, received, closed, closed_on_time, first_contact) "
+                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
+                               "received = received + excluded.received, closed = closed + excluded.closed, "
+                               "closed_on_time = closed_on_time + excluded.closed_on_time, "
+                               "first_contact = first_contact + excluded.first_contact");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, day);
+    sqlite3_bind_int(st, 2, received);
+    sqlite3_bind_int(st, 3, closed);
+    sqlite3_bind_int(st, 4, on_time);
+    sqlite3_bind_int(st, 5, fcr);
+    return step_done(c, st);
+}
+
+/* Counts a close in the daily statistics (the day of the closing event). */
+static int stats_on_close(conn *c, const complaint *cp, const event *ev, int tz)
+{
+    if (ev->to_status != ST_CLOSED || ev->from_status == ST_CLOSED)
+        return 0;
+    bool on_time = !cp->overall_due || cp->closed_at <= cp->overall_due;
+    return bump_stats(c, time_local_day(ev->at, tz), 0, 1, on_time, cp->first_contact);
+}
+
+struct create_arg {
+    const char *prefix;
+    int tz;
+    event *ev;
+    complaint *c;
+};
+
+static int job_complaint_create(conn *c, void *arg)
+{
+    struct create_arg *a = arg;
+    event *ev = a->ev;
+    int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
+    char day[16];
+    time_local_date(received, a->tz, false, day, sizeof day);
+
+    sqlite3_stmt *st = prep(c, "INSERT INTO day_seq (day, seq) VALUES (?, 1) "
+                               "ON CONFLICT (day) DO UPDATE SET seq = seq + 1 RETURNING seq");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return STORE_ERROR;
+    }
+    int64_t seq = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+
+    st = prep(c, "SELECT COALESCE(MAX(id), 0) + 1 FROM complaints");
+    if (!st || sqlite3_step(st) != SQLITE_ROW)
+        return STORE_ERROR;
+    int64_t id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+
+    char number[48];
+    snprintf(number, sizeof number, "%s%s-%04lld", a->prefix, day, (long long)seq);
+    json_object_set_new(ev->payload, "number", json_string(number));
+    ev->complaint_id = id;
+    event_seal(ev);
+    complaint_release(a->c);
+    complaint_init(a->c);
+    workflow_apply(a->c, ev);
+
+    char *data = json_dumps(a->c->data, JSON_COMPACT);
+    st = prep(c, "INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    int rc = STORE_ERROR;
+    if (st) {
+        bind_complaint(st, a->c, data);
+        rc = step_done(c, st);
+    }
+    free(data);
+    if (rc == 0)
+        rc = insert_event(c, ev);
+    if (rc == 0)
+        rc = bump_stats(c, time_local_day(a->c->received_at, a->tz), 1, 0, 0, 0);
+    if (rc == 0)
+        rc = stats_on_close(c, a->c, ev, a->tz);
+    return rc;
+}
+
+static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
+{
+    struct create_arg a = {prefix, tz, ev, c};
+    return submit((sq *)stp, job_complaint_create, &a);
+}
+
+struct update_arg {
+    const complaint *c;
+    const event *ev;
+    int tz;
+};
+
+static int job_complaint_update(conn *c, void *arg)
+{
+    struct update_arg *a = arg;
+    char *data = json_dumps(a->c->data, JSON_COMPACT);
+    sqlite3_stmt *st = prep(c, "UPDATE complaints SET id = ?1, number = ?2, status = ?3, level = ?4, "
+                               "nature = ?5, channel = ?6, category = ?7, phone = ?8, subject_unit = ?9, "
+                               "owner_unit = ?10, handler_unit = ?11, received_at = ?12, created_at = ?13, "
+                               "updated_at = ?14, closed_at = ?15, stage_due = ?16, overall_due = ?17, "
+                               "first_contact = ?18, created_by = ?19, version = ?20, head = ?21, data = ?22, "
+                               "is_open = ?23, stage = ?24 WHERE id = ?1 AND version = ?25");
+    int rc = STORE_ERROR;
+    if (st) {
+        bind_complaint(st, a->c, data);
+        sqlite3_bind_int64(st, 25, a->c->version - 1);
+        rc = step_done(c, st);
+        if (rc == 0 && sqlite3_changes(c->db) == 0) {
+            sqlite3_stmt *ex = prep(c, "SELECT 1 FROM complaints WHERE id = ?");
+            sqlite3_bind_int64(ex, 1, a->c->id);
+            rc = sqlite3_step(ex) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOTFOUND;
+            sqlite3_reset(ex);
+        }
+    }
+    free(data);
+    if (rc == 0)
+        rc = insert_event(c, a->ev);
+    if (rc == 0)
+        rc = stats_on_close(c, a->c, a->ev, a->tz);
+    return rc;
+}
+
+static int sq_complaint_update(store *stp, const complaint *c, const event *ev, int tz)
+{
+    struct update_arg a = {c, ev, tz};
+    return submit((sq *)stp, job_complaint_update, &a);
+}
+
+static int sq_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = NULL;
+    if (!c)
+        return STORE_ERROR;
+    if (number) {
+        st = prep(c, "SELECT " C_COLS " FROM complaints WHERE number = ?");
+        if (st)
+            sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    } else {
+        st = prep(c, "SELECT " C_COLS " FROM complaints WHERE id = ?");
+        if (st)
+            sqlite3_bind_int64(st, 1, id);
+    }
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_complaint(st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+static void in_list(buf *sql, const char *col, size_t n)
+{
+    buf_printf(sql, " AND %s IN (", col);
+    for (size_t i = 0; i < n; i++)
+        buf_puts(sql, i ? ", ?" : "?");
+    buf_putc(sql, ')');
+}
+
+static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_page *out)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    if (f->status == -1)
+        buf_puts(&sql, " AND is_open = 1");
+    else if (f->status > 0)
+        buf_puts(&sql, " AND status = ?");
+    if (f->stage)
+        buf_puts(&sql, " AND stage = ?");
+    if (f->n_owner_units == 1)
+        buf_puts(&sql, " AND owner_unit = ?");
+    else if (f->n_owner_units > 1)
+        in_list(&sql, "owner_unit", f->n_owner_units);
+    if (f->n_subject_units)
+        in_list(&sql, "subject_unit", f->n_subject_units);
+    if (f->channel)
+        buf_puts(&sql, " AND channel = ?");
+    if (f->n_categories)
+        in_list(&sql, "category", f->n_categories);
+    if (f->level)
+        buf_puts(&sql, " AND level = ?");
+    if (f->from)
+        buf_puts(&sql, " AND received_at >= ?");
+    if (f->to)
+        buf_puts(&sql, " AND received_at < ?");
+    if (f->phone)
+        buf_puts(&sql, " AND phone = ?");
+    if (f->overdue)
+        buf_puts(&sql, " AND is_open = 1 AND stage_due < ?");
+    if (f->has_cursor)
+        buf_puts(&sql, f->sort_deadline ? " AND (stage_due, id) > (?, ?)" : " AND id < ?");
+    buf_puts(&sql, f->sort_deadline ? " ORDER BY stage_due, id" : " ORDER BY id DESC");
+    buf_puts(&sql, " LIMIT ?");
+
+    sqlite3_stmt *st = prep(c, sql.data);
+    buf_release(&sql);
+    if (!st)
+        return STORE_ERROR;
+    int i = 1;
+    if (f->status > 0)
+        sqlite3_bind_int(st, i++, f->status);
+    if (f->stage)
+        sqlite3_bind_int(st, i++, f->stage);
+    for (size_t k = 0; k < f->n_owner_units; k++)
+        sqlite3_bind_int64(st, i++, f->owner_units[k]);
+    for (size_t k = 0; k < f->n_subject_units; k++)
+        sqlite3_bind_int64(st, i++, f->subject_units[k]);
+    if (f->channel)
+        sqlite3_bind_text(st, i++, f->channel, -1, SQLITE_STATIC);
+    for (size_t k = 0; k < f->n_categories; k++)
+        sqlite3_bind_text(st, i++, f->categories[k], -1, SQLITE_STATIC);
+    if (f->level)
+        sqlite3_bind_int(st, i++, f->level);
+    if (f->from)
+        sqlite3_bind_int64(st, i++, f->from);
+    if (f->to)
+        sqlite3_bind_int64(st, i++, f->to);
+    if (f->phone)
+        sqlite3_bind_text(st, i++, f->phone, -1, SQLITE_STATIC);
+    if (f->overdue)
+        sqlite3_bind_int64(st, i++, f->now);
+    if (f->has_cursor) {
+        if (f->sort_deadline) {
+            sqlite3_bind_int64(st, i++, f->cursor_key ? f->cursor_key : DUE_NONE);
+            sqlite3_bind_int64(st, i++, f->cursor_id);
+        } else {
+            sqlite3_bind_int64(st, i++, f->cursor_id);
+        }
+    }
+    sqlite3_bind_int(st, i++, f->limit + 1);
+
+    out->items = xcalloc((size_t)f->limit + 1, sizeof *out->items);
+    out->n = 0;
+    out->more = false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((int)out->n == f->limit) {
+            out->more = true;
+            break;
+        }
+        read_complaint(st, &out->items[out->n++]);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_event_list(store *stp, int64_t complaint_id, event_list *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
+                                   "WHERE complaint_id = ? ORDER BY seq")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, complaint_id);
+    size_t cap = 0;
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        event *e = &out->items[out->n++];
+        event_init(e);
+        e->id = sqlite3_column_int64(st, 0);
+        /* The typed columns are what the body claims; a mismatch is what
+         * verification reports, so keep both: fields from the body, and the
+         * column values where the body cannot be parsed. */
+        char *body = col_text(st, 7);
+        if (!body || event_from_body(e, body) != 0) {
+            e->complaint_id = complaint_id;
+            e->seq = sqlite3_column_int64(st, 1);
+            snprintf(e->action, sizeof e->action, "%s", (const char *)sqlite3_column_text(st, 2));
+            e->at = sqlite3_column_int64(st, 3);
+            e->actor = sqlite3_column_int64(st, 4);
+            e->body = NULL;
+        }
+        if (e->seq != sqlite3_column_int64(st, 1) || strcmp(e->action, (const char *)sqlite3_column_text(st, 2)) ||
+            e->at != sqlite3_column_int64(st, 3) || e->actor != sqlite3_column_int64(st, 4))
+            e->seq = -e->seq - 1; /* flags a row whose columns disagree with its body */
+        if (sqlite3_column_bytes(st, 5) == 32)
+            memcpy(e->prev, sqlite3_column_blob(st, 5), 32);
+        if (sqlite3_column_bytes(st, 6) == 32)
+            memcpy(e->hash, sqlite3_column_blob(st, 6), 32);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_complaint_ids(store *stp, int (*fn)(int64_t, void *), void *arg)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    /* Pages of ids, so that no statement stays open while fn reads. */
+    int64_t after = 0;
+    for (;;) {
+        sqlite3_stmt *st = prep(c, "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT 1000");
+        if (!st)
+            return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, after);
+        int64_t ids[1000];
+        int n = 0, rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ids[n++] = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return STORE_ERROR;
+        for (int i = 0; i < n; i++)
+            if (fn(ids[i], arg))
+                return 0;
+        if (n < 1000)
+            return 0;
+        after = ids[n - 1];
+    }
+}
+
+static int sq_complaint_count(store *stp, int64_t *n)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT COUNT(*) FROM complaints") : NULL;
+    if (!st || sqlite3_step(st) != SQLITE_ROW)
+        return STORE_ERROR;
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+static int sq_stats_days(store *stp, int64_t from_day, int64_t to_day, day_stat **out, size_t *n)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
+                                   "WHERE day >= ? AND day <= ? ORDER BY day")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, from_day);
+    sqlite3_bind_int64(st, 2, to_day);
+    size_t cap = (size_t)(to_day - from_day + 1);
+    *out = xcalloc(cap, sizeof **out);
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+        day_stat *d = &(*out)[(*n)++];
+        d->day = sqlite3_column_int64(st, 0);
+        d->received = sqlite3_column_int64(st, 1);
+        d->closed = sqlite3_column_int64(st, 2);
+        d->closed_on_time = sqlite3_column_int64(st, 3);
+        d->first_contact = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+static int sq_stats_status(store *stp, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT status, COUNT(*) FROM complaints GROUP BY status") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    memset(counts, 0, sizeof(int64_t) * ST__COUNT);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int s = sqlite3_column_int(st, 0);
+        if (s > 0 && s < ST__COUNT)
+            counts[s] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    st = prep(c, "SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    *overdue = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+static void sq_close(store *stp)
+{
+    sq *s = (sq *)stp;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    conn_release(&s->writer);
+    for (conn *c = s->readers, *next; c; c = next) {
+        next = c->next_conn;
+        conn_release(c);
+        free(c);
+    }
+    pthread_key_delete(s->reader_key);
+    pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->readers_mu);
+    pthread_cond_destroy(&s->work);
+    pthread_cond_destroy(&s->done);
+    free(s->path);
+    free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+    .version = STORE_OPS_VERSION,
+    .name = "sqlite",
+    .close = sq_close,
+    .migrate = sq_migrate,
+    .config_get = sq_config_get,
+    .config_set = sq_config_set,
+    .unit_add = sq_unit_add,
+    .unit_load = sq_unit_load,
+    .user_add = sq_user_add,
+    .user_get = sq_user_get,
+    .user_list = sq_user_list,
+    .user_set_password = sq_user_set_password,
+    .token_add = sq_token_add,
+    .token_find = sq_token_find,
+    .token_delete = sq_token_delete,
+    .token_list = sq_token_list,
+    .complaint_create = sq_complaint_create,
+    .complaint_update = sq_complaint_update,
+    .complaint_get = sq_complaint_get,
+    .complaint_list = sq_complaint_list,
+    .event_list = sq_event_list,
+    .complaint_ids = sq_complaint_ids,
+    .complaint_count = sq_complaint_count,
+    .stats_days = sq_stats_days,
+    .stats_status = sq_stats_status,
+};
+
+store *sqlite_store_open(const char *path, char *err, size_t errlen)
+{
+    sq *s = xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    s->path = xstrdup(path);
+    if (open_db(path, false, &s->writer.db, err, errlen))
+        goto fail;
+    /* FULL: a commit is on disk when COMMIT returns — the 201 depends on it. */
+    if (exec(&s->writer, "PRAGMA journal_mode=WAL") || exec(&s->writer, "PRAGMA synchronous=FULL") ||
+        exec(&s->writer, "PRAGMA foreign_keys=ON")) {
+        snprintf(err, errlen, "cannot configure %s (is it a Redress database?)", path);
+        goto fail;
+    }
+    if (migrate_now(&s->writer)) {
+        snprintf(err, errlen, "cannot migrate %s", path);
+        goto fail;
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->readers_mu, NULL);
+    pthread_cond_init(&s->work, NULL);
+    pthread_cond_init(&s->done, NULL);
+    pthread_key_create(&s->reader_key, NULL);
+    if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
+        die("cannot start the writer thread");
+    return &s->base;
+fail:
+    conn_release(&s->writer);
+    free(s->path);
+    free(s);
+    return NULL;
+}

@@ -1,0 +1,446 @@
+// Shared harness for the black-box API tests.
+//
+// Every test file calls useServer() once: it starts its own `redress demo`
+// on a free port of 127.0.0.1 with a database in a fresh temp dir (or the
+// database named by REDRESS_TEST_DB_URL, e.g. a postgresql:// URL), waits for
+// GET /api/v1/health, and stops the server (SIGTERM, then wait) when the file
+// is done. Tests are declared with srv.test(), which appends what the server
+// wrote to stderr during the test to the failure message.
+//
+// Environment:
+//   REDRESS_BIN          the binary (default <repo>/build/redress)
+//   REDRESS_TEST_DB_URL  a database URL shared by all files (default: a
+//                        sqlite file per test file)
+//   REDRESS_KEEP_TMP=1   keep the temp dirs (database, logs) after the run
+
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.REDRESS_BIN
+  ? path.resolve(REPO_ROOT, process.env.REDRESS_BIN)
+  : path.join(REPO_ROOT, 'build', 'redress');
+export const DEMO_PASSWORD = 'redress-demo';
+const START_TIMEOUT_MS = Number(process.env.REDRESS_START_TIMEOUT_MS || 60000);
+
+// ---------------------------------------------------------------- utilities
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// An instant as RFC 3339 in the organisation's zone (+08:00 by default).
+export function rfc3339(date = new Date(), offsetMinutes = 480) {
+  const t = new Date(date.getTime() + offsetMinutes * 60000);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const off = Math.abs(offsetMinutes);
+  return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())}` +
+    `T${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}` +
+    `${sign}${p(Math.floor(off / 60))}:${p(off % 60)}`;
+}
+
+// The local (+08:00) calendar date of an instant, as YYYY-MM-DD.
+export function localDate(date = new Date(), offsetMinutes = 480) {
+  return rfc3339(date, offsetMinutes).slice(0, 10);
+}
+
+let phoneCounter = 0;
+// A phone number no other test (or demo data) is likely to use; the list
+// tests filter on it to see only their own complaints.
+export function uniquePhone() {
+  phoneCounter += 1;
+  const rnd = String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
+  const pid = String(process.pid % 1000).padStart(3, '0');
+  return `19${pid}${rnd}${String(phoneCounter % 100).padStart(2, '0')}`;
+}
+
+// A complete, valid intake body; `over` replaces top-level fields and
+// `over.customer` is merged into the customer.
+export function intakeBody(over = {}) {
+  const { customer, ...rest } = over;
+  const cust = customer !== undefined && (typeof customer !== 'object' || customer === null)
+    ? customer
+    : { name: '王先生', phone: uniquePhone(), class: 'ordinary', ...(customer || {}) };
+  const body = {
+    channel: 'phone',
+    customer: cust,
+    subject_unit: 'SH-PD-01',
+    subject_staff: '加油员 李强',
+    category: 'service.attitude',
+    occurred_at: rfc3339(new Date(Date.now() - 3600e3)),
+    place: '3号加油机',
+    description: '加油员态度恶劣，拒绝开具发票。',
+    demand: '要求道歉并开具发票',
+    level: 3,
+    ...rest,
+  };
+  // The event happened before it was reported.
+  if (!('occurred_at' in rest) && typeof rest.received_at === 'string' && !Number.isNaN(Date.parse(rest.received_at))) {
+    body.occurred_at = rfc3339(new Date(Date.parse(rest.received_at) - 3600e3));
+  }
+  return body;
+}
+
+export const HEX64 = /^[0-9a-f]{64}$/;
+// TS20261124-0001: a prefix, the local date, a dash, four digits.
+export const NUMBER_RE = /^([A-Z]{1,8})(\d{8})-(\d{4})$/;
+
+// ----------------------------------------------------------------- the CLI
+
+// Runs the redress binary with args; resolves {code, signal, stdout, stderr}.
+export function runCli(args, { timeoutMs = 60000, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { cwd: REPO_ROOT, env: { ...process.env, ...(env || {}) } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+export function runSqlite(dbPath, sql) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sqlite3', ['-cmd', '.timeout 10000', dbPath, sql]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`sqlite3 exited ${code}: ${stderr}\nSQL: ${sql}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+// --------------------------------------------------------------- the server
+
+class Server {
+  constructor(opts = {}) {
+    this.opts = opts;
+    this.tmp = null;
+    this.child = null;
+    this.port = 0;
+    this.base = '';
+    this.stderr = '';
+    this.exitInfo = null;
+    this.tokens = new Map();
+    this.dbUrl = process.env.REDRESS_TEST_DB_URL || '';
+    this.dbPath = null; // the sqlite file, when the store is sqlite
+  }
+
+  get isSqlite() { return this.dbPath !== null; }
+
+  async start() {
+    if (!fs.existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (build it first, or set REDRESS_BIN)`);
+    if (!this.tmp) {
+      this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redress-api-'));
+      if (!this.dbUrl) {
+        this.dbPath = path.join(this.tmp, 't.db');
+        this.dbUrl = `sqlite:${this.dbPath}`;
+      } else if (this.dbUrl.startsWith('sqlite:')) {
+        this.dbPath = this.dbUrl.slice('sqlite:'.length);
+      }
+    }
+    await this.spawnServer(this.opts.command || 'demo');
+  }
+
+  // Starts (or restarts) the server process on the current database.
+  // command 'demo' initialises on first use; 'serve' only serves.
+  async spawnServer(command = 'demo') {
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.tokens.clear();
+    const args = command === 'demo'
+      ? ['demo', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`, '--demo-password', DEMO_PASSWORD]
+      : ['serve', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`];
+    this.stderr += `\n[harness] starting: ${BIN} ${args.join(' ')}\n`;
+    const child = spawn(BIN, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.exitInfo = null;
+    child.stdout.on('data', (d) => { this.appendLog(d); });
+    child.stderr.on('data', (d) => { this.appendLog(d); });
+    child.on('exit', (code, signal) => {
+      this.exitInfo = { code, signal };
+      this.stderr += `\n[harness] server exited: code=${code} signal=${signal}\n`;
+    });
+    child.on('error', (e) => { this.exitInfo = { error: e }; this.stderr += `\n[harness] spawn error: ${e}\n`; });
+
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if (this.exitInfo) throw new Error(`server exited during start-up\n--- server output ---\n${this.tail(8000)}`);
+      try {
+        const res = await fetch(`${this.base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) { await res.text(); return; }
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) {
+        throw new Error(`server not healthy after ${START_TIMEOUT_MS} ms\n--- server output ---\n${this.tail(8000)}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  appendLog(d) {
+    this.stderr += d;
+    if (this.stderr.length > 4e6) this.stderr = this.stderr.slice(-2e6);
+  }
+
+  tail(n = 6000, from = 0) {
+    const s = this.stderr.slice(Math.max(from, 0));
+    return s.length > n ? `…${s.slice(-n)}` : s;
+  }
+
+  waitExit(timeoutMs) {
+    const child = this.child;
+    if (!child || this.exitInfo) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      child.once('exit', () => { clearTimeout(timer); resolve(true); });
+    });
+  }
+
+  // Graceful stop: SIGTERM, wait; SIGKILL if it does not go.
+  async stop() {
+    if (!this.child || this.exitInfo) return;
+    this.child.kill('SIGTERM');
+    if (!(await this.waitExit(15000))) {
+      this.stderr += '\n[harness] server ignored SIGTERM for 15 s; killing\n';
+      this.child.kill('SIGKILL');
+      await this.waitExit(5000);
+    }
+  }
+
+  // Abrupt stop: kill -9.
+  async kill9() {
+    if (!this.child || this.exitInfo) return;
+    this.child.kill('SIGKILL');
+    await this.waitExit(10000);
+  }
+
+  cleanup() {
+    if (this.tmp && !process.env.REDRESS_KEEP_TMP) fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  url(p) {
+    if (p.startsWith('http')) return p;
+    if (p.startsWith('/api/') || p.startsWith('/metrics') || p === '/') return this.base + p;
+    return `${this.base}/api/v1${p.startsWith('/') ? '' : '/'}${p}`;
+  }
+
+  // api(method, path, {token, body, headers, raw}) → {status, json, headers, text}
+  // body: an object sent as JSON; raw: a string/Buffer sent as it is.
+  async api(method, p, { token, body, headers = {}, raw, timeoutMs = 30000 } = {}) {
+    const h = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    let payload;
+    if (raw !== undefined) {
+      payload = raw;
+      if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] = 'application/json; charset=utf-8';
+    }
+    const res = await fetch(this.url(p), { method, headers: h, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    return { status: res.status, json, headers: res.headers, text };
+  }
+
+  // A raw HTTP request that reports the response even when the server answers
+  // before it has read the whole body (e.g. 413) and then resets.
+  rawRequest(method, p, { headers = {}, body = '' } = {}) {
+    return new Promise((resolve, reject) => {
+      const u = new URL(this.url(p));
+      let done = false;
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        const finish = () => {
+          if (done) return;
+          done = true;
+          let json = null;
+          try { json = JSON.parse(text); } catch { /* not JSON */ }
+          resolve({ status: res.statusCode, json, text, headers: res.headers });
+        };
+        res.on('end', finish);
+        res.on('error', finish);
+        res.on('close', finish);
+      });
+      req.setTimeout(30000, () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => { if (!done) { done = true; reject(e); } });
+      req.end(body);
+    });
+  }
+
+  // login(username) → token (cached per server process).
+  async login(username, password = DEMO_PASSWORD) {
+    if (this.tokens.has(username)) return this.tokens.get(username);
+    const r = await this.api('POST', '/auth/login', { body: { username, password } });
+    if (r.status !== 200 || !r.json || typeof r.json.token !== 'string') {
+      throw new Error(`login ${username} failed: ${r.status} ${r.text}`);
+    }
+    this.tokens.set(username, r.json.token);
+    return r.json.token;
+  }
+
+  // --- conveniences built on api() ---
+
+  async as(username, method, p, opts = {}) {
+    const token = await this.login(username);
+    return this.api(method, p, { ...opts, token });
+  }
+
+  async intake(username = 'agent1', over = {}) {
+    const r = await this.as(username, 'POST', '/complaints', { body: intakeBody(over) });
+    if (r.status !== 201) throw new Error(`intake failed: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async act(username, id, action, body = {}, headers = {}) {
+    return this.as(username, 'POST', `/complaints/${encodeURIComponent(id)}/actions/${action}`, { body, headers });
+  }
+
+  // Takes an action and insists on 200; returns the complaint.
+  async step(username, id, action, body = {}) {
+    const r = await this.act(username, id, action, body);
+    if (r.status !== 200) throw new Error(`${username} ${action} on ${id}: expected 200, got ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async get(id, username = 'agent1') {
+    const r = await this.as(username, 'GET', `/complaints/${encodeURIComponent(id)}`);
+    if (r.status !== 200) throw new Error(`GET complaint ${id}: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async events(id, username = 'agent1') {
+    const r = await this.as(username, 'GET', `/complaints/${encodeURIComponent(id)}/events`);
+    if (r.status !== 200) throw new Error(`GET events ${id}: ${r.status} ${r.text}`);
+    return r.json.items;
+  }
+
+  async actions(id, username, headers = {}) {
+    const r = await this.as(username, 'GET', `/complaints/${encodeURIComponent(id)}/actions`, { headers });
+    if (r.status !== 200) throw new Error(`GET actions ${id} as ${username}: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  // Reference data, fetched once.
+  async units() {
+    if (!this._units) {
+      const r = await this.as('admin', 'GET', '/units');
+      if (r.status !== 200) throw new Error(`GET /units: ${r.status} ${r.text}`);
+      this._units = r.json.items;
+    }
+    return this._units;
+  }
+
+  async unit(code) {
+    const u = (await this.units()).find((x) => x.code === code);
+    if (!u) throw new Error(`unit ${code} not in GET /units`);
+    return u;
+  }
+
+  // The codes of `code` and every unit below it.
+  async subtreeCodes(code) {
+    const units = await this.units();
+    const root = units.find((u) => u.code === code);
+    const ids = new Set([root.id]);
+    let grown = true;
+    while (grown) {
+      grown = false;
+      for (const u of units) {
+        if (u.parent != null && ids.has(u.parent) && !ids.has(u.id)) { ids.add(u.id); grown = true; }
+      }
+    }
+    return new Set(units.filter((u) => ids.has(u.id)).map((u) => u.code));
+  }
+
+  async config() {
+    if (!this._config) {
+      const r = await this.as('agent1', 'GET', '/config');
+      if (r.status !== 200) throw new Error(`GET /config: ${r.status} ${r.text}`);
+      this._config = r.json;
+    }
+    return this._config;
+  }
+
+  async categories() {
+    if (!this._cats) {
+      const r = await this.as('agent1', 'GET', '/categories');
+      if (r.status !== 200) throw new Error(`GET /categories: ${r.status} ${r.text}`);
+      this._cats = r.json.items;
+    }
+    return this._cats;
+  }
+
+  // Wraps node:test's test() so that a failure carries the server's output.
+  test(name, opts, fn) {
+    if (typeof opts === 'function') { fn = opts; opts = {}; }
+    return test(name, opts, async (t) => {
+      const mark = this.stderr.length;
+      try {
+        await fn(t);
+      } catch (err) {
+        const out = this.tail(6000, mark);
+        const note = `\n--- server output during this test${this.exitInfo ? ` (server exited: ${JSON.stringify(this.exitInfo)})` : ''} ---\n${out || '(none)'}`;
+        if (err && typeof err === 'object') {
+          try { err.message = `${err.message}${note}`; } catch { /* read-only */ }
+          throw err;
+        }
+        throw new Error(`${String(err)}${note}`);
+      }
+    });
+  }
+}
+
+// One server per test file: started before the first test, stopped after
+// the last.
+export function useServer(opts = {}) {
+  const srv = new Server(opts);
+  before(async () => { await srv.start(); });
+  after(async () => {
+    await srv.stop();
+    srv.cleanup();
+  });
+  process.once('exit', () => { try { if (srv.child && !srv.exitInfo) srv.child.kill('SIGKILL'); } catch { /* gone */ } });
+  return srv;
+}
+
+// Asserts the documented error shape and returns the error object.
+export function errorOf(r) {
+  if (!r.json || typeof r.json.error !== 'object' || r.json.error === null) {
+    throw new Error(`expected an error body {"error":{…}}, got ${r.status} ${r.text}`);
+  }
+  const e = r.json.error;
+  if (typeof e.code !== 'string' || typeof e.message !== 'string') {
+    throw new Error(`error body lacks code/message: ${r.text}`);
+  }
+  return e;
+}
+
+export function describe(r) {
+  return `${r.status} ${r.text && r.text.length > 1500 ? `${r.text.slice(0, 1500)}…` : r.text}`;
+}

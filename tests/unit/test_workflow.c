@@ -1,0 +1,1185 @@
+/*
+ * Unit tests for core/workflow: the transition table and the decisions made
+ * from it (workflow_may, workflow_allowed), intake and step validation, the
+ * deadlines each step sets, and replay — a complaint's projection rebuilt
+ * from its sealed events equals the live one, and an altered event shows.
+ *
+ * The expected table below is written from the header comment of
+ * src/core/workflow.c (the documented workflow), not copied from the table
+ * in code, so a change to either one that the other does not follow fails
+ * here. The policy and the seven-unit organisation come from testutil.h;
+ * instants are literal Unix seconds, 2026-03-01T09:00:00+08:00 onwards.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "core/complaint.h"
+#include "core/event.h"
+#include "core/org.h"
+#include "core/policy.h"
+#include "core/workflow.h"
+#include "testutil.h"
+
+#define T_RECV INT64_C(1772326800) /* 2026-03-01T09:00:00+08:00 */
+#define RECV_TEXT "2026-03-01T09:00:00+08:00"
+#define MIN 60
+
+#define B(st) (1u << (st))
+#define DOC_CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
+#define DOC_HANDLING (R_HANDLER | R_SUPERVISOR | R_MANAGER)
+
+/* The workflow as documented in the header comment of src/core/workflow.c. */
+static const struct {
+    const char *action;
+    unsigned from;
+    int to; /* ST_NONE = stays */
+    unsigned roles;
+} documented[] = {
+    {"answer", B(ST_REGISTERED), ST_CLOSED, DOC_CENTRE},
+    {"dispatch", B(ST_REGISTERED) | B(ST_DISPATCHED), ST_DISPATCHED, DOC_CENTRE},
+    {"accept", B(ST_DISPATCHED), ST_PROCESSING, DOC_HANDLING},
+    {"transfer", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_DISPATCHED, DOC_HANDLING},
+    {"assist", B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
+    {"assist_reply", B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
+    {"escalate", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_DISPATCHED, DOC_HANDLING},
+    {"resolve", B(ST_PROCESSING), ST_RESOLVED, DOC_HANDLING},
+    {"invalidate", B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING), ST_RESOLVED, DOC_HANDLING},
+    {"reply", B(ST_RESOLVED), ST_REPLIED, DOC_CENTRE},
+    {"revisit", B(ST_REPLIED), ST_REVISITED, DOC_CENTRE},
+    {"reopen", B(ST_REVISITED), ST_DISPATCHED, DOC_CENTRE},
+    {"close", B(ST_REVISITED) | B(ST_REPLIED), ST_CLOSED, DOC_CENTRE},
+    {"archive", B(ST_CLOSED), ST_ARCHIVED, DOC_CENTRE},
+    {"comment",
+     B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING) | B(ST_RESOLVED) | B(ST_REPLIED) | B(ST_REVISITED) |
+         B(ST_CLOSED),
+     ST_NONE, R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_ADMIN},
+};
+enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
+
+static const unsigned single_roles[] = {R_AGENT, R_HANDLER, R_SUPERVISOR, R_MANAGER, R_AUDITOR, R_ADMIN};
+
+static const actor agent = {11, R_AGENT, U_CENTRE};
+static const actor handler1 = {12, R_HANDLER, U_SITE1};
+static const actor handler2 = {13, R_HANDLER, U_SITE2};
+static const actor supervisor = {14, R_SUPERVISOR, U_BRANCH};
+
+typedef struct fx {
+    policy pol;
+    org org;
+} fx;
+
+static int group_setup(void **state)
+{
+    static fx f;
+    if (sodium_init() < 0)
+        return -1;
+    tu_policy(&f.pol);
+    tu_org(&f.org);
+    *state = &f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fx *f = *state;
+    policy_release(&f->pol);
+    org_release(&f->org);
+    return 0;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static json_t *J(const char *text)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(text, 0, &jerr);
+    if (!v)
+        fail_msg("bad JSON literal in the test (%s): %s", jerr.text, text);
+    return v;
+}
+
+static unsigned doc_from(const char *action)
+{
+    for (size_t i = 0; i < N_DOCUMENTED; i++)
+        if (strcmp(documented[i].action, action) == 0)
+            return documented[i].from;
+    fail_msg("action %s is not documented", action);
+    return 0;
+}
+
+static unsigned doc_roles(const char *action)
+{
+    for (size_t i = 0; i < N_DOCUMENTED; i++)
+        if (strcmp(documented[i].action, action) == 0)
+            return documented[i].roles;
+    fail_msg("action %s is not documented", action);
+    return 0;
+}
+
+static int first_status(unsigned mask)
+{
+    for (int st = ST_REGISTERED; st <= ST_ARCHIVED; st++)
+        if (mask & B(st))
+            return st;
+    return ST_NONE;
+}
+
+/* A complaint in a status with the given owner, nature and data (JSON text or NULL). */
+static void mk(complaint *c, int status, int64_t owner, const char *nature, const char *data)
+{
+    complaint_init(c);
+    c->id = 1;
+    c->status = status;
+    c->level = 3;
+    c->subject_unit = U_SITE1;
+    c->owner_unit = owner;
+    c->handler_unit = owner;
+    snprintf(c->nature, sizeof c->nature, "%s", nature);
+    if (data) {
+        json_decref(c->data);
+        c->data = J(data);
+    }
+}
+
+#define OPEN_ASSIST "\"assists\":[{\"unit\":5,\"request\":\"调取监控\",\"status\":\"open\",\"feedback\":null}]"
+#define DONE_ASSIST "\"assists\":[{\"unit\":5,\"request\":\"调取监控\",\"status\":\"done\",\"feedback\":\"已调取\"}]"
+
+/* A complaint owned by site PD-01 whose data satisfies the guard of action:
+ * an open assist for PD-02, a revisit result, nature "invalid" (so that
+ * close from replied passes) — reopen gets a dissatisfied revisit. */
+static void mk_ok(complaint *c, const char *action, int status)
+{
+    if (strcmp(action, "reopen") == 0)
+        mk(c, status, U_SITE1, "invalid", "{\"revisit\":{\"result\":\"dissatisfied\"}," OPEN_ASSIST "}");
+    else
+        mk(c, status, U_SITE1, "invalid", "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "}");
+}
+
+static int may_as(const fx *f, const complaint *c, const char *action, unsigned roles, int64_t home, cerr *e)
+{
+    actor who = {99, roles, home};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV};
+    const wf_action *a = workflow_find(action);
+    if (!a)
+        fail_msg("no action %s in the table", action);
+    memset(e, 0, sizeof *e);
+    return workflow_may(&ctx, c, a, e);
+}
+
+static void expect_may(const fx *f, const complaint *c, const char *action, unsigned roles, int64_t home,
+                       const char *code)
+{
+    cerr e;
+    int rc = may_as(f, c, action, roles, home, &e);
+    if (!code && rc != 0)
+        fail_msg("%s on %s by roles %#x of unit %lld: refused (%s: %s), expected allowed", action,
+                 status_name(c->status), roles, (long long)home, e.code, e.message);
+    if (code && rc == 0)
+        fail_msg("%s on %s by roles %#x of unit %lld: allowed, expected %s", action, status_name(c->status), roles,
+                 (long long)home, code);
+    if (code && (!e.code || strcmp(e.code, code) != 0))
+        fail_msg("%s on %s by roles %#x of unit %lld: code %s, expected %s", action, status_name(c->status), roles,
+                 (long long)home, e.code ? e.code : "(none)", code);
+}
+
+/* Runs intake as who at now; the event is left in ev (caller releases). */
+static int intake_as(const fx *f, const actor *who, int64_t now, const json_t *in, event *ev, cerr *e)
+{
+    wf_ctx ctx = {&f->pol, &f->org, who, now};
+    event_init(ev);
+    memset(e, 0, sizeof *e);
+    return workflow_intake(&ctx, in, ev, e);
+}
+
+/* Asserts that intake of in (consumed) fails with code naming field. */
+static void expect_intake_error(const fx *f, json_t *in, const char *code, const char *field)
+{
+    event ev;
+    cerr e;
+    int rc = intake_as(f, &agent, T_RECV + 600, in, &ev, &e);
+    char *text = json_dumps(in, JSON_COMPACT);
+    if (rc == 0)
+        fail_msg("intake accepted %s, expected %s on %s", text, code, field);
+    if (!e.code || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0)
+        fail_msg("intake of %s: got %s on \"%s\" (%s), expected %s on \"%s\"", text, e.code ? e.code : "(none)",
+                 e.field, e.message, code, field);
+    free(text);
+    event_release(&ev);
+    json_decref(in);
+}
+
+static void expect_intake_ok(const fx *f, json_t *in)
+{
+    event ev;
+    cerr e;
+    if (intake_as(f, &agent, T_RECV + 600, in, &ev, &e) != 0)
+        fail_msg("intake refused: %s on %s (%s)", e.code, e.field, e.message);
+    event_release(&ev);
+    json_decref(in);
+}
+
+/* Intake as the agent, then seal and apply as the store would (id 1, number
+ * assigned). The sealed event goes to evs[*n] when evs is not NULL. */
+static void start(const fx *f, complaint *c, json_t *in, int64_t now, event *evs, size_t *n)
+{
+    event ev;
+    cerr e;
+    if (intake_as(f, &agent, now, in, &ev, &e) != 0)
+        fail_msg("intake refused: %s on %s (%s)", e.code, e.field, e.message);
+    json_decref(in);
+    ev.complaint_id = 1;
+    json_object_set_new(ev.payload, "number", json_string("TS20260301-0001"));
+    event_seal(&ev);
+    complaint_init(c);
+    workflow_apply(c, &ev);
+    if (evs)
+        evs[(*n)++] = ev;
+    else
+        event_release(&ev);
+}
+
+/* Decides action (input as JSON text, may be NULL) as who at now; returns
+ * the rc and leaves the unsealed event in ev (caller releases). */
+static int step_as(const fx *f, const complaint *c, const actor *who, int64_t now, const char *action,
+                   const char *input, event *ev, cerr *e)
+{
+    wf_ctx ctx = {&f->pol, &f->org, who, now};
+    json_t *in = input ? J(input) : NULL;
+    event_init(ev);
+    memset(e, 0, sizeof *e);
+    int rc = workflow_step(&ctx, c, action, in, ev, e);
+    json_decref(in);
+    return rc;
+}
+
+/* Takes action successfully, seals the event and applies it to c. */
+static void take(const fx *f, complaint *c, const actor *who, int64_t now, const char *action, const char *input,
+                event *evs, size_t *n)
+{
+    event ev;
+    cerr e;
+    if (step_as(f, c, who, now, action, input, &ev, &e) != 0)
+        fail_msg("%s on %s refused: %s on \"%s\" (%s)", action, status_name(c->status), e.code, e.field,
+                 e.message);
+    assert_int_equal(ev.seq, c->version + 1);
+    assert_memory_equal(ev.prev, c->head, 32);
+    event_seal(&ev);
+    workflow_apply(c, &ev);
+    if (evs)
+        evs[(*n)++] = ev;
+    else
+        event_release(&ev);
+}
+
+static void expect_step_error(const fx *f, const complaint *c, const actor *who, const char *action,
+                              const char *input, const char *code, const char *field)
+{
+    event ev;
+    cerr e;
+    int rc = step_as(f, c, who, T_RECV + 3600, action, input, &ev, &e);
+    if (rc == 0)
+        fail_msg("%s %s accepted, expected %s on \"%s\"", action, input ? input : "", code, field);
+    if (!e.code || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0)
+        fail_msg("%s %s: got %s on \"%s\" (%s), expected %s on \"%s\"", action, input ? input : "",
+                 e.code ? e.code : "(none)", e.field, e.message, code, field);
+    event_release(&ev);
+}
+
+static json_int_t pint(const event *ev, const char *key)
+{
+    const json_t *v = json_object_get(ev->payload, key);
+    if (!json_is_integer(v))
+        fail_msg("payload of %s has no integer \"%s\"", ev->action, key);
+    return json_integer_value(v);
+}
+
+/* Walks a fresh complaint to status target along the ordinary path. */
+static void walk_to(const fx *f, complaint *c, int target, int level)
+{
+    json_t *in = tu_intake(RECV_TEXT, "13800138000");
+    json_object_set_new(in, "level", json_integer(level));
+    start(f, c, in, T_RECV + 60, NULL, NULL);
+    int64_t t = T_RECV + 600;
+    if (c->status < target)
+        take(f, c, &agent, t += 600, "dispatch", "{\"unit\":\"PD-01\"}", NULL, NULL);
+    if (c->status < target)
+        take(f, c, &handler1, t += 600, "accept", "{}", NULL, NULL);
+    if (c->status < target)
+        take(f, c, &handler1, t += 600, "resolve",
+            "{\"resolution_type\":\"solution\",\"resolution\":\"已道歉并补开发票\",\"nature\":\"valid\"}", NULL, NULL);
+    if (c->status < target)
+        take(f, c, &agent, t += 600, "reply", "{\"method\":\"phone\",\"content\":\"已电话告知处理结果\"}", NULL, NULL);
+    if (c->status < target)
+        take(f, c, &agent, t += 600, "revisit", "{\"method\":\"phone\",\"result\":\"satisfied\"}", NULL, NULL);
+    assert_int_equal(c->status, target);
+}
+
+/* ---- the table ---------------------------------------------------------------- */
+
+static void test_table_matches_documentation(void **state)
+{
+    (void)state;
+    size_t n;
+    const wf_action *t = workflow_table(&n);
+    assert_int_equal(n, N_DOCUMENTED);
+    for (size_t i = 0; i < N_DOCUMENTED; i++) {
+        const wf_action *a = workflow_find(documented[i].action);
+        if (!a)
+            fail_msg("documented action %s is missing from the table", documented[i].action);
+        assert_true(a >= t && a < t + n);
+        if (a->from != documented[i].from)
+            fail_msg("%s: from mask %#x in the table, %#x documented", a->name, a->from, documented[i].from);
+        if (a->to != documented[i].to)
+            fail_msg("%s: goes to %s in the table, %s documented", a->name, status_name(a->to),
+                     status_name(documented[i].to));
+        if (a->roles != documented[i].roles)
+            fail_msg("%s: roles %#x in the table, %#x documented", a->name, a->roles, documented[i].roles);
+        assert_non_null(a->fields);
+        assert_string_not_equal(workflow_label(a->name, false), a->name);
+    }
+    assert_null(workflow_find("delete"));
+    assert_string_equal(workflow_label("intake", true), "Received");
+}
+
+/* Every action × every status, with an actor holding every role and data
+ * that satisfies every guard: allowed exactly where the table says. */
+static void test_may_every_action_every_status(void **state)
+{
+    fx *f = *state;
+    size_t n, allowed = 0, expected_total = 0;
+    const wf_action *t = workflow_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned from = doc_from(t[i].name);
+        expected_total += (size_t)__builtin_popcount(from);
+        for (int st = ST_REGISTERED; st <= ST_ARCHIVED; st++) {
+            complaint c;
+            mk_ok(&c, t[i].name, st);
+            expect_may(f, &c, t[i].name, R_ALL_ROLES, U_HQ, (from & B(st)) ? NULL : "action_not_allowed");
+            if (from & B(st))
+                allowed++;
+            complaint_release(&c);
+        }
+    }
+    assert_int_equal(allowed, expected_total);
+    assert_int_equal(expected_total, 27);
+}
+
+static void test_guards(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    static const char *not_dissatisfied[] = {
+        "{\"revisit\":{\"result\":\"satisfied\"}}",
+        "{\"revisit\":{\"result\":\"basically_satisfied\"}}",
+        "{\"revisit\":{\"result\":\"unreachable\"}}",
+        "{}",
+    };
+    /* reopen needs a dissatisfied revisit; close from revisited needs the opposite. */
+    for (size_t i = 0; i < sizeof not_dissatisfied / sizeof not_dissatisfied[0]; i++) {
+        mk(&c, ST_REVISITED, U_SITE1, "valid", not_dissatisfied[i]);
+        expect_may(f, &c, "reopen", R_ALL_ROLES, U_HQ, "action_not_allowed");
+        expect_may(f, &c, "close", R_ALL_ROLES, U_HQ, NULL);
+        complaint_release(&c);
+    }
+    mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
+    expect_may(f, &c, "reopen", R_AGENT, U_CENTRE, NULL);
+    expect_may(f, &c, "close", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+
+    /* close straight from replied only for invalid complaints */
+    static const char *natures[] = {"valid", "suggestion", ""};
+    for (size_t i = 0; i < 3; i++) {
+        mk(&c, ST_REPLIED, U_SITE1, natures[i], NULL);
+        expect_may(f, &c, "close", R_ALL_ROLES, U_HQ, "action_not_allowed");
+        expect_may(f, &c, "revisit", R_AGENT, U_CENTRE, NULL);
+        complaint_release(&c);
+    }
+    mk(&c, ST_REPLIED, U_SITE1, "invalid", NULL);
+    expect_may(f, &c, "close", R_AGENT, U_CENTRE, NULL);
+    complaint_release(&c);
+
+    /* assist_reply needs an open assist */
+    mk(&c, ST_PROCESSING, U_SITE1, "", NULL);
+    expect_may(f, &c, "assist_reply", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    expect_may(f, &c, "assist_reply", R_SUPERVISOR, U_BRANCH, "action_not_allowed");
+    complaint_release(&c);
+    mk(&c, ST_PROCESSING, U_SITE1, "", "{" DONE_ASSIST "}");
+    expect_may(f, &c, "assist_reply", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+
+    /* escalate needs an owner unit with a parent */
+    mk(&c, ST_PROCESSING, U_HQ, "", NULL);
+    expect_may(f, &c, "escalate", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+    mk(&c, ST_DISPATCHED, 404, "", NULL);
+    expect_may(f, &c, "escalate", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+    mk(&c, ST_DISPATCHED, U_REGION, "", NULL);
+    expect_may(f, &c, "escalate", R_ALL_ROLES, U_HQ, NULL);
+    complaint_release(&c);
+}
+
+/* Each single role against each action, in a status and with data where
+ * the action is otherwise possible, from a unit in scope. */
+static void test_roles_every_action(void **state)
+{
+    fx *f = *state;
+    size_t n;
+    const wf_action *t = workflow_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned roles = doc_roles(t[i].name);
+        int st = first_status(doc_from(t[i].name));
+        for (size_t r = 0; r < sizeof single_roles / sizeof single_roles[0]; r++) {
+            unsigned role = single_roles[r];
+            int64_t home = U_CENTRE;
+            if (role == R_HANDLER)
+                home = strcmp(t[i].name, "assist_reply") == 0 ? U_SITE2 : U_SITE1;
+            complaint c;
+            mk_ok(&c, t[i].name, st);
+            expect_may(f, &c, t[i].name, role, home, (roles & role) ? NULL : "forbidden");
+            complaint_release(&c);
+        }
+    }
+}
+
+static void test_handler_scope(void **state)
+{
+    fx *f = *state;
+    complaint d, p;
+    mk(&d, ST_DISPATCHED, U_SITE1, "", NULL);
+    mk(&p, ST_PROCESSING, U_SITE1, "", NULL);
+
+    /* a handler of another site may not touch PD-01's complaint */
+    static const char *owner_actions[] = {"transfer", "escalate", "invalidate"};
+    expect_may(f, &d, "accept", R_HANDLER, U_SITE2, "forbidden");
+    expect_may(f, &p, "resolve", R_HANDLER, U_SITE2, "forbidden");
+    expect_may(f, &p, "assist", R_HANDLER, U_SITE2, "forbidden");
+    for (size_t i = 0; i < 3; i++) {
+        expect_may(f, &d, owner_actions[i], R_HANDLER, U_SITE2, "forbidden");
+        expect_may(f, &p, owner_actions[i], R_HANDLER, U_SITE2, "forbidden");
+    }
+    /* nor may one of the service centre or a department (not above the site) */
+    expect_may(f, &d, "accept", R_HANDLER, U_CENTRE, "forbidden");
+    expect_may(f, &p, "resolve", R_HANDLER, U_DEPT, "forbidden");
+    /* holding the agent role as well does not widen a handler's scope */
+    expect_may(f, &d, "accept", R_HANDLER | R_AGENT, U_SITE2, "forbidden");
+
+    /* the site's own handler, and handlers of the units above it, may */
+    static const int64_t above[] = {U_SITE1, U_REGION, U_BRANCH, U_HQ};
+    for (size_t i = 0; i < 4; i++) {
+        expect_may(f, &d, "accept", R_HANDLER, above[i], NULL);
+        expect_may(f, &p, "resolve", R_HANDLER, above[i], NULL);
+    }
+    /* supervisors and managers act across units */
+    expect_may(f, &d, "accept", R_SUPERVISOR, U_SITE2, NULL);
+    expect_may(f, &p, "resolve", R_MANAGER, U_DEPT, NULL);
+    complaint_release(&d);
+    complaint_release(&p);
+
+    /* once escalated to the region, the site's handler is below the owner */
+    mk(&p, ST_DISPATCHED, U_REGION, "", NULL);
+    expect_may(f, &p, "accept", R_HANDLER, U_SITE1, "forbidden");
+    expect_may(f, &p, "accept", R_HANDLER, U_REGION, NULL);
+    complaint_release(&p);
+
+    /* assist_reply: the handler of the unit asked to assist, not the owner's */
+    mk(&p, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
+    expect_may(f, &p, "assist_reply", R_HANDLER, U_SITE2, NULL);
+    expect_may(f, &p, "assist_reply", R_HANDLER, U_SITE1, "forbidden");
+    expect_may(f, &p, "assist_reply", R_HANDLER, U_DEPT, "forbidden");
+    expect_may(f, &p, "assist_reply", R_HANDLER, U_CENTRE, "forbidden");
+    expect_may(f, &p, "assist_reply", R_SUPERVISOR, U_CENTRE, NULL);
+    /* …and the assisting unit's handler may not resolve the owner's complaint */
+    expect_may(f, &p, "resolve", R_HANDLER, U_SITE2, "forbidden");
+    complaint_release(&p);
+}
+
+static bool listed(const wf_action **list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+static void expect_allowed(const fx *f, const complaint *c, unsigned roles, int64_t home, const char *const *names)
+{
+    actor who = {99, roles, home};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV};
+    const wf_action *out[32];
+    size_t n = workflow_allowed(&ctx, c, out, 32), k = 0;
+    for (; names[k]; k++)
+        if (!listed(out, n, names[k]))
+            fail_msg("%s is not offered on a %s complaint", names[k], status_name(c->status));
+    if (n != k) {
+        char got[512] = "";
+        for (size_t i = 0; i < n; i++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), " %s", out[i]->name);
+        fail_msg("on a %s complaint %zu actions are offered (%s), expected %zu", status_name(c->status), n, got,
+                 k);
+    }
+}
+
+static void test_allowed_lists(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
+    expect_allowed(f, &c, R_ALL_ROLES, U_HQ,
+                   (const char *const[]){"answer", "dispatch", "invalidate", "comment", NULL});
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"answer", "dispatch", "comment", NULL});
+    expect_allowed(f, &c, R_AUDITOR, U_HQ, (const char *const[]){NULL});
+    complaint_release(&c);
+
+    mk(&c, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
+    expect_allowed(f, &c, R_HANDLER, U_SITE1,
+                   (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment", NULL});
+    expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
+    expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
+                   (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
+                                         "comment", NULL});
+    complaint_release(&c);
+
+    mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"reopen", "comment", NULL});
+    complaint_release(&c);
+    mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"satisfied\"}}");
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"close", "comment", NULL});
+    complaint_release(&c);
+    mk(&c, ST_ARCHIVED, U_SITE1, "valid", NULL);
+    expect_allowed(f, &c, R_ALL_ROLES, U_HQ, (const char *const[]){NULL});
+    complaint_release(&c);
+
+    /* cap is respected */
+    mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
+    actor who = {99, R_ALL_ROLES, U_HQ};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV};
+    const wf_action *two[2];
+    assert_int_equal(workflow_allowed(&ctx, &c, two, 2), 2);
+    complaint_release(&c);
+}
+
+/* ---- intake -------------------------------------------------------------------- */
+
+static void test_intake_valid(void **state)
+{
+    fx *f = *state;
+    json_t *in = tu_intake(RECV_TEXT, "+86 138-0013-8000");
+    event ev;
+    cerr e;
+    assert_int_equal(intake_as(f, &agent, T_RECV + 600, in, &ev, &e), 0);
+    assert_string_equal(ev.action, "intake");
+    assert_int_equal(ev.seq, 1);
+    assert_int_equal(ev.from_status, ST_NONE);
+    assert_int_equal(ev.to_status, ST_REGISTERED);
+    assert_int_equal(ev.actor, agent.id);
+    assert_int_equal(ev.at, T_RECV + 600);
+    assert_int_equal(pint(&ev, "received_at"), T_RECV);
+    assert_int_equal(pint(&ev, "subject_unit"), U_SITE1);
+    assert_int_equal(pint(&ev, "owner_unit"), U_CENTRE);
+    assert_int_equal(pint(&ev, "level"), 3);
+    assert_string_equal(json_string_value(json_object_get(ev.payload, "phone_key")), "8613800138000");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ev.payload, "customer"), "class")),
+                        "ordinary");
+
+    /* the projection after intake */
+    complaint c;
+    complaint_init(&c);
+    event_seal(&ev);
+    workflow_apply(&c, &ev);
+    assert_int_equal(c.status, ST_REGISTERED);
+    assert_int_equal(c.version, 1);
+    assert_string_equal(c.phone, "8613800138000");
+    assert_string_equal(c.category, "attitude");
+    assert_string_equal(c.channel, "phone");
+    assert_int_equal(c.received_at, T_RECV);
+    assert_int_equal(c.created_at, T_RECV + 600);
+    assert_int_equal(c.owner_unit, U_CENTRE);
+    assert_memory_equal(c.head, ev.hash, 32);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(c.data, "customer"), "name")), "张三");
+    complaint_release(&c);
+    event_release(&ev);
+    json_decref(in);
+
+    /* a subject unit may be named by code, by id or by a numeric string */
+    in = tu_intake(RECV_TEXT, "13800138000");
+    json_object_set_new(in, "subject_unit", json_integer(U_SITE2));
+    assert_int_equal(intake_as(f, &agent, T_RECV + 600, in, &ev, &e), 0);
+    assert_int_equal(pint(&ev, "subject_unit"), U_SITE2);
+    event_release(&ev);
+    json_object_set_new(in, "subject_unit", json_string("3"));
+    assert_int_equal(intake_as(f, &agent, T_RECV + 600, in, &ev, &e), 0);
+    assert_int_equal(pint(&ev, "subject_unit"), U_REGION);
+    event_release(&ev);
+    json_decref(in);
+
+    /* received_at defaults to now; a handler may not register */
+    in = tu_intake(RECV_TEXT, "13800138000");
+    json_object_del(in, "received_at");
+    assert_int_equal(intake_as(f, &agent, T_RECV + 999, in, &ev, &e), 0);
+    assert_int_equal(pint(&ev, "received_at"), T_RECV + 999);
+    event_release(&ev);
+    assert_int_equal(intake_as(f, &handler1, T_RECV + 999, in, &ev, &e), -1);
+    assert_string_equal(e.code, "forbidden");
+    event_release(&ev);
+    json_decref(in);
+}
+
+static json_t *without(json_t *in, const char *key)
+{
+    json_object_del(in, key);
+    return in;
+}
+
+static json_t *with(json_t *in, const char *key, json_t *v)
+{
+    json_object_set_new(in, key, v);
+    return in;
+}
+
+static json_t *with_customer(json_t *in, const char *key, json_t *v)
+{
+    json_t *cu = json_object_get(in, "customer");
+    if (v)
+        json_object_set_new(cu, key, v);
+    else
+        json_object_del(cu, key);
+    return in;
+}
+
+#define BASE() tu_intake(RECV_TEXT, "13800138000")
+
+static void test_intake_required_fields(void **state)
+{
+    fx *f = *state;
+    expect_intake_error(f, without(BASE(), "channel"), "validation_failed", "channel");
+    expect_intake_error(f, without(BASE(), "customer"), "validation_failed", "customer");
+    expect_intake_error(f, with(BASE(), "customer", json_string("张三")), "validation_failed", "customer");
+    expect_intake_error(f, with_customer(BASE(), "name", NULL), "validation_failed", "customer.name");
+    expect_intake_error(f, with_customer(BASE(), "name", json_string(" \t")), "validation_failed", "customer.name");
+    expect_intake_error(f, with_customer(BASE(), "phone", NULL), "validation_failed", "customer.phone");
+    expect_intake_error(f, with_customer(BASE(), "phone", json_string("")), "validation_failed", "customer.phone");
+    expect_intake_error(f, without(BASE(), "subject_unit"), "validation_failed", "subject_unit");
+    expect_intake_error(f, with(BASE(), "subject_unit", json_null()), "validation_failed", "subject_unit");
+    expect_intake_error(f, without(BASE(), "category"), "validation_failed", "category");
+    expect_intake_error(f, without(BASE(), "description"), "validation_failed", "description");
+    expect_intake_error(f, with(BASE(), "description", json_string("   ")), "validation_failed", "description");
+    expect_intake_error(f, with(BASE(), "description", json_integer(7)), "validation_failed", "description");
+}
+
+static void test_intake_bad_values(void **state)
+{
+    fx *f = *state;
+    expect_intake_error(f, with(BASE(), "channel", json_string("pigeon")), "validation_failed", "channel");
+    /* phone: 7–20 digits, separators allowed */
+    static const char *bad_phones[] = {"123456", "138abc00000", "1380013800012345678901", "13800+138000", "电话"};
+    for (size_t i = 0; i < sizeof bad_phones / sizeof bad_phones[0]; i++)
+        expect_intake_error(f, with_customer(BASE(), "phone", json_string(bad_phones[i])), "validation_failed",
+                            "customer.phone");
+    expect_intake_error(f, with_customer(BASE(), "phone", json_integer(13800138000)), "validation_failed",
+                        "customer.phone");
+    expect_intake_ok(f, with_customer(BASE(), "phone", json_string("1234567")));
+    expect_intake_ok(f, with_customer(BASE(), "phone", json_string("021-5080 1234")));
+
+    /* received_at: RFC 3339 with an offset, not in the future */
+    expect_intake_error(f, with(BASE(), "received_at", json_string("2026-03-01T10:00:00+08:00")),
+                        "validation_failed", "received_at"); /* an hour after now */
+    expect_intake_error(f, with(BASE(), "received_at", json_string("2026-03-01T09:00:00")), "validation_failed",
+                        "received_at");
+    expect_intake_error(f, with(BASE(), "received_at", json_string("yesterday")), "validation_failed",
+                        "received_at");
+    expect_intake_ok(f, with(BASE(), "received_at", json_string("2026-03-01T09:12:00+08:00"))); /* 2 min ahead */
+    expect_intake_error(f, with(BASE(), "occurred_at", json_string("2026-03-01T10:00:00+08:00")),
+                        "validation_failed", "occurred_at");
+
+    /* references into the organisation and the policy */
+    expect_intake_error(f, with(BASE(), "subject_unit", json_string("NOPE")), "unknown_unit", "subject_unit");
+    expect_intake_error(f, with(BASE(), "subject_unit", json_integer(404)), "unknown_unit", "subject_unit");
+    expect_intake_error(f, with(BASE(), "category", json_string("weather")), "unknown_category", "category");
+    expect_intake_error(f, with(BASE(), "category", json_integer(1)), "unknown_category", "category");
+    expect_intake_ok(f, with(BASE(), "category", json_string("service"))); /* a parent category is a category */
+
+    /* level 1–3 as an integer */
+    expect_intake_error(f, with(BASE(), "level", json_integer(0)), "validation_failed", "level");
+    expect_intake_error(f, with(BASE(), "level", json_integer(4)), "validation_failed", "level");
+    expect_intake_error(f, with(BASE(), "level", json_string("high")), "validation_failed", "level");
+    expect_intake_ok(f, with(BASE(), "level", json_integer(1)));
+
+    /* e-mail */
+    static const char *bad_mail[] = {"zhang.example.com", "@example.com", "zhang@localhost", "zh\x01@a.cn"};
+    for (size_t i = 0; i < sizeof bad_mail / sizeof bad_mail[0]; i++)
+        expect_intake_error(f, with_customer(BASE(), "email", json_string(bad_mail[i])), "validation_failed",
+                            "customer.email");
+    expect_intake_error(f, with_customer(BASE(), "email", json_integer(1)), "validation_failed", "customer.email");
+    expect_intake_ok(f, with_customer(BASE(), "email", json_string("zhang.san@example.com.cn")));
+    expect_intake_ok(f, with_customer(BASE(), "email", json_string("")));
+
+    expect_intake_error(f, with_customer(BASE(), "class", json_string("gold")), "validation_failed",
+                        "customer.class");
+    expect_intake_error(f, with(BASE(), "confirmed", json_string("yes")), "validation_failed", "confirmed");
+    expect_intake_error(f, with(BASE(), "promised_at", json_string("2026-03-01T08:00:00+08:00")),
+                        "validation_failed", "promised_at");
+    expect_intake_error(f, with(BASE(), "place", json_string("a\x1b[31m")), "validation_failed", "place");
+}
+
+/* The description limit counts characters as a Chinese user does. */
+static void test_intake_description_length(void **state)
+{
+    fx *f = *state;
+    static const char han[] = "字"; /* 3 bytes in UTF-8 */
+    enum { LIMIT = 10000 };
+    char *text = malloc((LIMIT + 1) * 3 + 1);
+    assert_non_null(text);
+    for (int i = 0; i <= LIMIT; i++)
+        memcpy(text + i * 3, han, 3);
+    text[LIMIT * 3] = '\0';
+    expect_intake_ok(f, with(BASE(), "description", json_string(text)));
+    text[(LIMIT + 1) * 3] = '\0';
+    memcpy(text + LIMIT * 3, han, 3);
+    expect_intake_error(f, with(BASE(), "description", json_string(text)), "validation_failed", "description");
+
+    memset(text, 'a', LIMIT);
+    text[LIMIT] = '\0';
+    expect_intake_ok(f, with(BASE(), "description", json_string(text)));
+    text[LIMIT] = 'a';
+    text[LIMIT + 1] = '\0';
+    expect_intake_error(f, with(BASE(), "description", json_string(text)), "validation_failed", "description");
+    free(text);
+}
+
+/* ---- steps ------------------------------------------------------------------------ */
+
+static void test_step_validation(void **state)
+{
+    fx *f = *state;
+    complaint c;
+
+    walk_to(f, &c, ST_REGISTERED, 3);
+    expect_step_error(f, &c, &agent, "dispatch", "{}", "validation_failed", "unit");
+    expect_step_error(f, &c, &agent, "dispatch", "{\"unit\":\"NOPE\"}", "unknown_unit", "unit");
+    expect_step_error(f, &c, &agent, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"4\"}", "validation_failed",
+                      "level");
+    expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\"}", "validation_failed", "nature");
+    expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\",\"nature\":\"maybe\"}", "validation_failed",
+                      "nature");
+    expect_step_error(f, &c, &agent, "comment", "{\"text\":\"  \"}", "validation_failed", "text");
+    expect_step_error(f, &c, &agent, "teleport", "{}", "not_found", "");
+    expect_step_error(f, &c, &agent, "dispatch", "[1]", "bad_json", "");
+    complaint_release(&c);
+
+    walk_to(f, &c, ST_PROCESSING, 3);
+    expect_step_error(f, &c, &handler1, "transfer", "{\"unit\":\"PD-02\"}", "validation_failed", "reason");
+    expect_step_error(f, &c, &handler1, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"错派\"}", "validation_failed",
+                      "unit");
+    expect_step_error(f, &c, &handler1, "assist", "{\"unit\":\"PD-01\",\"request\":\"查监控\"}",
+                      "validation_failed", "unit");
+    expect_step_error(f, &c, &handler1, "resolve", "{\"resolution\":\"已处理\",\"nature\":\"valid\"}",
+                      "validation_failed", "resolution_type");
+    expect_step_error(f, &c, &handler1, "resolve",
+                      "{\"resolution_type\":\"fixed\",\"resolution\":\"已处理\",\"nature\":\"valid\"}",
+                      "validation_failed", "resolution_type");
+    expect_step_error(f, &c, &handler1, "resolve", "{\"resolution_type\":\"solution\",\"nature\":\"valid\"}",
+                      "validation_failed", "resolution");
+    expect_step_error(f, &c, &handler1, "resolve", "{\"resolution_type\":\"solution\",\"resolution\":\"已处理\"}",
+                      "validation_failed", "nature");
+    expect_step_error(f, &c, &handler1, "invalidate", "{\"reason_code\":\"bored\",\"explanation\":\"x\"}",
+                      "validation_failed", "reason_code");
+    complaint_release(&c);
+
+    walk_to(f, &c, ST_RESOLVED, 3);
+    expect_step_error(f, &c, &agent, "reply", "{\"method\":\"pigeon\",\"content\":\"已告知\"}", "validation_failed",
+                      "method");
+    expect_step_error(f, &c, &agent, "reply", "{\"method\":\"phone\"}", "validation_failed", "content");
+    complaint_release(&c);
+
+    walk_to(f, &c, ST_REPLIED, 3);
+    expect_step_error(f, &c, &agent, "revisit", "{\"method\":\"phone\",\"result\":\"happy\"}", "validation_failed",
+                      "result");
+    expect_step_error(f, &c, &agent, "revisit", "{\"method\":\"phone\",\"result\":\"dissatisfied\"}",
+                      "validation_failed", "remarks");
+    expect_step_error(f, &c, &agent, "revisit", "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"\"}",
+                      "validation_failed", "remarks");
+    event ev;
+    cerr e;
+    assert_int_equal(step_as(f, &c, &agent, T_RECV + 7200, "revisit",
+                             "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"发票仍未开具\"}", &ev, &e),
+                     0);
+    event_release(&ev);
+    complaint_release(&c);
+}
+
+/* Closing a valid complaint names what is missing, one field at a time. */
+static void test_step_close_fields(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    walk_to(f, &c, ST_REVISITED, 3);
+    assert_string_equal(c.nature, "valid");
+    expect_step_error(f, &c, &agent, "close", "{}", "validation_failed", "cause");
+    expect_step_error(f, &c, &agent, "close", "{\"cause\":\"员工未按规定开票\"}", "validation_failed",
+                      "responsibility");
+    expect_step_error(f, &c, &agent, "close", "{\"cause\":\"员工未按规定开票\",\"responsibility\":\"customer\"}",
+                      "validation_failed", "corrective_action");
+    expect_step_error(f, &c, &agent, "close",
+                      "{\"cause\":\"员工未按规定开票\",\"responsibility\":\"company\",\"corrective_action\":\"培训\"}",
+                      "validation_failed", "responsible_unit");
+    expect_step_error(f, &c, &agent, "close",
+                      "{\"cause\":\"c\",\"responsibility\":\"nobody\",\"corrective_action\":\"培训\"}",
+                      "validation_failed", "responsibility");
+    expect_step_error(f, &c, &agent, "close",
+                      "{\"cause\":\"c\",\"responsibility\":\"company\",\"responsible_unit\":\"NOPE\","
+                      "\"corrective_action\":\"培训\"}",
+                      "unknown_unit", "responsible_unit");
+    expect_step_error(f, &c, &agent, "close",
+                      "{\"cause\":\"c\",\"responsibility\":\"customer\",\"corrective_action\":\"培训\","
+                      "\"compensation\":\"fifty\"}",
+                      "validation_failed", "compensation");
+    expect_step_error(f, &c, &agent, "close",
+                      "{\"cause\":\"c\",\"responsibility\":\"customer\",\"corrective_action\":\"培训\","
+                      "\"compensation\":-1}",
+                      "validation_failed", "compensation");
+
+    /* compensation in yuan becomes fen; the projection keeps the closing record */
+    take(f, &c, &agent, T_RECV + 9000, "close",
+        "{\"cause\":\"员工未按规定开票\",\"responsibility\":\"company\",\"responsible_unit\":\"PD-01\","
+        "\"corrective_action\":\"全站培训\",\"compensation\":\"50.5\"}",
+        NULL, NULL);
+    assert_int_equal(c.status, ST_CLOSED);
+    assert_int_equal(c.closed_at, T_RECV + 9000);
+    json_t *closing = json_object_get(c.data, "closing");
+    assert_int_equal(json_integer_value(json_object_get(closing, "compensation_fen")), 5050);
+    assert_null(json_object_get(closing, "compensation"));
+    assert_int_equal(json_integer_value(json_object_get(closing, "responsible_unit")), U_SITE1);
+    complaint_release(&c);
+
+    /* 0.29 yuan is 29 fen, not 28 */
+    walk_to(f, &c, ST_REVISITED, 3);
+    event ev;
+    cerr e;
+    assert_int_equal(step_as(f, &c, &agent, T_RECV + 9000, "close",
+                             "{\"cause\":\"c\",\"responsibility\":\"customer\",\"corrective_action\":\"无\","
+                             "\"compensation\":0.29}",
+                             &ev, &e),
+                     0);
+    assert_int_equal(pint(&ev, "compensation_fen"), 29);
+    event_release(&ev);
+    /* a valid complaint closed as something else needs none of it */
+    assert_int_equal(step_as(f, &c, &agent, T_RECV + 9000, "close", "{\"nature\":\"suggestion\"}", &ev, &e), 0);
+    event_release(&ev);
+    complaint_release(&c);
+}
+
+/* Each step sets the deadline of the stage it starts. */
+static void test_deadlines(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    event ev;
+    cerr e;
+
+    /* intake: received + dispatch limit (received, not now) */
+    json_t *in = tu_intake(RECV_TEXT, "13800138000");
+    assert_int_equal(intake_as(f, &agent, T_RECV + 1800, in, &ev, &e), 0);
+    assert_int_equal(pint(&ev, "stage_due"), T_RECV + TU_DISPATCH * MIN);
+    assert_int_equal(pint(&ev, "overall_due"), T_RECV + tu_overall[3] * MIN);
+    event_release(&ev);
+    json_decref(in);
+    for (int level = 1; level <= 3; level++) {
+        walk_to(f, &c, ST_REGISTERED, level);
+        assert_int_equal(c.stage_due, T_RECV + TU_DISPATCH * MIN);
+        assert_int_equal(c.overall_due, T_RECV + tu_overall[level] * MIN);
+        /* dispatch: now + handling limit of the complaint's level */
+        int64_t t = T_RECV + 5000;
+        take(f, &c, &agent, t, "dispatch", "{\"unit\":\"PD-01\"}", NULL, NULL);
+        assert_int_equal(c.stage_due, t + tu_handle[level] * MIN);
+        complaint_release(&c);
+    }
+
+    /* a level given with the dispatch changes the level and its limit */
+    walk_to(f, &c, ST_REGISTERED, 3);
+    int64_t t = T_RECV + 5000;
+    take(f, &c, &agent, t, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"1\"}", NULL, NULL);
+    assert_int_equal(c.level, 1);
+    assert_int_equal(c.stage_due, t + tu_handle[1] * MIN);
+    /* a re-dispatch without a level keeps the running clock */
+    take(f, &c, &agent, t + 600, "dispatch", "{\"unit\":\"PD-02\"}", NULL, NULL);
+    assert_int_equal(c.owner_unit, U_SITE2);
+    assert_int_equal(c.stage_due, t + tu_handle[1] * MIN);
+    take(f, &c, &handler2, t + 1200, "accept", NULL, NULL, NULL);
+    assert_int_equal(c.stage_due, t + tu_handle[1] * MIN);
+    /* resolve: now + reply limit; reply: + revisit; revisit: + close; close: none */
+    take(f, &c, &handler2, t + 1800, "resolve",
+        "{\"resolution_type\":\"explanation\",\"resolution\":\"已解释\",\"nature\":\"valid\"}", NULL, NULL);
+    assert_int_equal(c.stage_due, t + 1800 + TU_REPLY * MIN);
+    take(f, &c, &agent, t + 2400, "reply", "{\"method\":\"sms\",\"content\":\"已告知\"}", NULL, NULL);
+    assert_int_equal(c.stage_due, t + 2400 + TU_REVISIT * MIN);
+    take(f, &c, &agent, t + 3000, "revisit", "{\"method\":\"phone\",\"result\":\"basically_satisfied\"}", NULL, NULL);
+    assert_int_equal(c.stage_due, t + 3000 + TU_CLOSE * MIN);
+    take(f, &c, &agent, t + 3600, "close",
+        "{\"cause\":\"c\",\"responsibility\":\"handled_properly\",\"corrective_action\":\"无\"}", NULL, NULL);
+    assert_int_equal(c.status, ST_CLOSED);
+    assert_int_equal(c.stage_due, 0);
+    take(f, &c, &agent, t + 4200, "archive", NULL, NULL, NULL);
+    assert_int_equal(c.status, ST_ARCHIVED);
+    assert_int_equal(c.stage_due, 0);
+    complaint_release(&c);
+
+    /* answer on the spot: closed, first contact, no stage clock */
+    walk_to(f, &c, ST_REGISTERED, 2);
+    take(f, &c, &agent, T_RECV + 700, "answer", "{\"answer\":\"当场解释油价调整\",\"nature\":\"suggestion\"}", NULL, NULL);
+    assert_int_equal(c.status, ST_CLOSED);
+    assert_true(c.first_contact);
+    assert_int_equal(c.closed_at, T_RECV + 700);
+    assert_int_equal(c.stage_due, 0);
+    complaint_release(&c);
+
+    /* invalidate: resolved with nature invalid, reply clock; reopen: handling clock again */
+    walk_to(f, &c, ST_DISPATCHED, 2);
+    take(f, &c, &handler1, T_RECV + 8000, "invalidate", "{\"reason_code\":\"competitor\",\"explanation\":\"同行恶意投诉\"}",
+        NULL, NULL);
+    assert_int_equal(c.status, ST_RESOLVED);
+    assert_string_equal(c.nature, "invalid");
+    assert_int_equal(c.stage_due, T_RECV + 8000 + TU_REPLY * MIN);
+    complaint_release(&c);
+
+    walk_to(f, &c, ST_REPLIED, 2);
+    take(f, &c, &agent, T_RECV + 8000, "revisit", "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"不认可\"}",
+        NULL, NULL);
+    take(f, &c, &agent, T_RECV + 9000, "reopen", "{\"reason\":\"客户不满意\"}", NULL, NULL);
+    assert_int_equal(c.status, ST_DISPATCHED);
+    assert_int_equal(c.owner_unit, U_SITE1);
+    assert_int_equal(c.stage_due, T_RECV + 9000 + tu_handle[2] * MIN);
+    complaint_release(&c);
+}
+
+static void test_escalate_transfer_assist(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    walk_to(f, &c, ST_PROCESSING, 3);
+    take(f, &c, &handler1, T_RECV + 4000, "escalate", "{\"reason\":\"涉及计量纠纷\"}", NULL, NULL);
+    assert_int_equal(c.status, ST_DISPATCHED);
+    assert_int_equal(c.owner_unit, U_REGION);
+    /* the site's handler has no business with it any more; the region's has */
+    cerr e;
+    assert_int_equal(may_as(f, &c, "accept", R_HANDLER, U_SITE1, &e), -1);
+    take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4100, "accept", NULL, NULL, NULL);
+    take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4200, "transfer", "{\"unit\":\"PD-02\",\"reason\":\"属张江站\"}",
+        NULL, NULL);
+    assert_int_equal(c.owner_unit, U_SITE2);
+    assert_int_equal(c.status, ST_DISPATCHED);
+    take(f, &c, &handler2, T_RECV + 4300, "accept", NULL, NULL, NULL);
+    take(f, &c, &handler2, T_RECV + 4400, "assist", "{\"unit\":\"PD-01\",\"request\":\"提供当班记录\"}", NULL, NULL);
+    expect_step_error(f, &c, &handler2, "assist", "{\"unit\":\"PD-01\",\"request\":\"再查一次\"}", "validation_failed",
+                      "unit");
+    expect_step_error(f, &c, &handler2, "assist_reply", "{\"feedback\":\"自问自答\"}", "forbidden", "");
+    take(f, &c, &handler1, T_RECV + 4500, "assist_reply", "{\"feedback\":\"当班记录已上传\"}", NULL, NULL);
+    json_t *a = json_array_get(json_object_get(c.data, "assists"), 0);
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "done");
+    assert_string_equal(json_string_value(json_object_get(a, "feedback")), "当班记录已上传");
+    expect_may(f, &c, "assist_reply", R_SUPERVISOR, U_BRANCH, "action_not_allowed");
+    assert_int_equal(c.status, ST_PROCESSING);
+    assert_int_equal(c.version, 9);
+    complaint_release(&c);
+}
+
+/* ---- replay ---------------------------------------------------------------------- */
+
+enum { MAX_EVENTS = 24 };
+
+/* The full path of the brief, with assistance and a reopen. */
+static size_t full_path(const fx *f, complaint *live, event *evs)
+{
+    size_t n = 0;
+    int64_t t = T_RECV + 60;
+    start(f, live, tu_intake(RECV_TEXT, "138 0013 8000"), t, evs, &n);
+    take(f, live, &agent, t += 600, "dispatch", "{\"unit\":\"PD-01\",\"note\":\"请尽快处理\"}", evs, &n);
+    assert_int_equal(live->owner_unit, U_SITE1);
+    take(f, live, &handler1, t += 600, "accept", "{\"note\":\"已签收\"}", evs, &n);
+    take(f, live, &handler1, t += 600, "assist", "{\"unit\":\"PD-02\",\"request\":\"核对发票机\"}", evs, &n);
+    take(f, live, &handler2, t += 600, "assist_reply", "{\"feedback\":\"发票机正常\"}", evs, &n);
+    take(f, live, &handler1, t += 600, "resolve",
+        "{\"resolution_type\":\"solution\",\"resolution\":\"补开发票并道歉\",\"nature\":\"valid\"}", evs, &n);
+    take(f, live, &agent, t += 600, "reply", "{\"method\":\"phone\",\"content\":\"已告知客户\"}", evs, &n);
+    take(f, live, &agent, t += 600, "revisit",
+        "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"要求赔偿\"}", evs, &n);
+    take(f, live, &supervisor, t += 600, "reopen", "{\"reason\":\"客户要求赔偿\"}", evs, &n);
+    assert_int_equal(live->status, ST_DISPATCHED);
+    assert_int_equal(live->owner_unit, U_SITE1);
+    take(f, live, &handler1, t += 600, "accept", NULL, evs, &n);
+    take(f, live, &handler1, t += 600, "resolve",
+        "{\"resolution_type\":\"solution\",\"resolution\":\"赔偿50.5元\",\"nature\":\"valid\"}", evs, &n);
+    take(f, live, &agent, t += 600, "reply", "{\"method\":\"phone\",\"content\":\"已赔偿\"}", evs, &n);
+    take(f, live, &agent, t += 600, "revisit", "{\"method\":\"phone\",\"result\":\"satisfied\"}", evs, &n);
+    take(f, live, &agent, t += 600, "close",
+        "{\"cause\":\"未按规定开票\",\"responsibility\":\"company\",\"responsible_unit\":\"PD-01\","
+        "\"corrective_action\":\"培训\",\"compensation\":\"50.5\"}",
+        evs, &n);
+    take(f, live, &agent, t += 600, "archive", NULL, evs, &n);
+    assert_int_equal(live->status, ST_ARCHIVED);
+    assert_int_equal(n, 15);
+    return n;
+}
+
+/* Parses a copy of a sealed event's stored form (body, prev, hash), as a store would return it. */
+static void reload(const event *src, event *dst)
+{
+    event_init(dst);
+    char *body = strdup(src->body);
+    assert_non_null(body);
+    assert_int_equal(event_from_body(dst, body), 0);
+    memcpy(dst->prev, src->prev, 32);
+    memcpy(dst->hash, src->hash, 32);
+}
+
+static void rebuild(event *evs, size_t n, complaint *out)
+{
+    complaint_init(out);
+    for (size_t i = 0; i < n; i++)
+        workflow_apply(out, &evs[i]);
+}
+
+static void release_events(event *evs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        event_release(&evs[i]);
+}
+
+static void test_replay_rebuilds_projection(void **state)
+{
+    fx *f = *state;
+    complaint live, rebuilt;
+    event evs[MAX_EVENTS], stored[MAX_EVENTS];
+    size_t n = full_path(f, &live, evs);
+
+    /* the chain: each event follows the previous one's hash */
+    uint8_t zero[32] = {0};
+    assert_memory_equal(evs[0].prev, zero, 32);
+    for (size_t i = 0; i < n; i++) {
+        reload(&evs[i], &stored[i]);
+        assert_true(event_hash_ok(&stored[i]));
+        assert_int_equal(stored[i].seq, (int64_t)i + 1);
+        if (i)
+            assert_memory_equal(stored[i].prev, evs[i - 1].hash, 32);
+    }
+    assert_memory_equal(live.head, evs[n - 1].hash, 32);
+    assert_int_equal(live.version, (int64_t)n);
+
+    /* replaying the stored events gives the live projection */
+    rebuild(stored, n, &rebuilt);
+    const char *diff = complaint_diff(&live, &rebuilt);
+    if (diff)
+        fail_msg("the rebuilt complaint differs in %s", diff);
+    complaint_release(&rebuilt);
+
+    /* (and the comparison does see differences) */
+    rebuild(stored, n - 1, &rebuilt);
+    assert_non_null(complaint_diff(&live, &rebuilt));
+    complaint_release(&rebuilt);
+
+    /* what a user sees survived the trip */
+    assert_int_equal(live.closed_at, evs[13].at);
+    assert_int_equal(json_integer_value(json_object_get(live.data, "reopens")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(live.data, "closing"), "compensation_fen")),
+                     5050);
+    assert_string_equal(live.number, "TS20260301-0001");
+    assert_string_equal(live.phone, "13800138000");
+
+    release_events(stored, n);
+    release_events(evs, n);
+    complaint_release(&live);
+}
+
+/* An event whose payload is altered after sealing: its hash no longer
+ * matches and replay gives a different complaint. */
+static void test_replay_detects_altered_event(void **state)
+{
+    fx *f = *state;
+    complaint live, rebuilt;
+    event evs[MAX_EVENTS], stored[MAX_EVENTS];
+    size_t n = full_path(f, &live, evs);
+    for (size_t i = 0; i < n; i++)
+        reload(&evs[i], &stored[i]);
+
+    /* the intake event now claims level 1 */
+    uint8_t hash[32];
+    memcpy(hash, stored[0].hash, 32);
+    json_object_set_new(stored[0].payload, "level", json_integer(1));
+    event_seal(&stored[0]); /* rewrites the body … */
+    memcpy(stored[0].hash, hash, 32); /* … but the stored hash is the old one */
+    assert_false(event_hash_ok(&stored[0]));
+    assert_true(event_hash_ok(&stored[1]));
+    rebuild(stored, n, &rebuilt);
+    const char *diff = complaint_diff(&live, &rebuilt);
+    assert_non_null(diff);
+    assert_string_equal(diff, "level");
+    complaint_release(&rebuilt);
+
+    /* the assisting unit's feedback rewritten in the stored body text */
+    assert_string_equal(stored[4].action, "assist_reply");
+    char *p = strstr(stored[4].body, "发票机正常");
+    assert_non_null(p);
+    memcpy(p, "发票机故障", strlen("发票机故障")); /* the same number of bytes */
+    char *body = strdup(stored[4].body);
+    assert_int_equal(event_from_body(&stored[4], body), 0);
+    assert_false(event_hash_ok(&stored[4]));
+    event_release(&stored[0]);
+    reload(&evs[0], &stored[0]);
+    rebuild(stored, n, &rebuilt);
+    diff = complaint_diff(&live, &rebuilt);
+    assert_non_null(diff);
+    assert_string_equal(diff, "data");
+    complaint_release(&rebuilt);
+
+    release_events(stored, n);
+    release_events(evs, n);
+    complaint_release(&live);
+}
+
+static void test_phone_normalise(void **state)
+{
+    (void)state;
+    char out[24];
+    assert_int_equal(phone_normalise("+86 138-0013-8000", out, sizeof out), 0);
+    assert_string_equal(out, "8613800138000");
+    assert_int_equal(phone_normalise("123456", out, sizeof out), -1);
+    assert_int_equal(phone_normalise("1234567", out, sizeof out), 0);
+    assert_int_equal(phone_normalise("12345678901234567890", out, sizeof out), 0);
+    assert_int_equal(phone_normalise("123456789012345678901", out, sizeof out), -1);
+    assert_int_equal(phone_normalise("138(0013)8000", out, sizeof out), -1);
+    assert_int_equal(phone_normalise("138+00138000", out, sizeof out), -1);
+    assert_int_equal(phone_normalise("13800138000", out, 8), -1); /* does not overflow a short buffer */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_matches_documentation),
+        cmocka_unit_test(test_may_every_action_every_status),
+        cmocka_unit_test(test_guards),
+        cmocka_unit_test(test_roles_every_action),
+        cmocka_unit_test(test_handler_scope),
+        cmocka_unit_test(test_allowed_lists),
+        cmocka_unit_test(test_intake_valid),
+        cmocka_unit_test(test_intake_required_fields),
+        cmocka_unit_test(test_intake_bad_values),
+        cmocka_unit_test(test_intake_description_length),
+        cmocka_unit_test(test_step_validation),
+        cmocka_unit_test(test_step_close_fields),
+        cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_escalate_transfer_assist),
+        cmocka_unit_test(test_replay_rebuilds_projection),
+        cmocka_unit_test(test_replay_detects_altered_event),
+        cmocka_unit_test(test_phone_normalise),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
