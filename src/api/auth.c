@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "core/workflow.h"
 #include "sec/auth.h"
+#include "sec/authcache.h"
 #include "sec/ratelimit.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -69,6 +70,7 @@ out:
 
 void h_logout(app *a, http_req *rq, http_resp *rs)
 {
+    authcache_forget(rq->tok.hash);
     int rc = a->db->ops->token_delete(a->db, rq->tok.hash, 0);
     if (rc && rc != STORE_NOTFOUND) {
         api_store_error(rs, rc);
@@ -182,6 +184,7 @@ void h_tokens_delete(app *a, http_req *rq, http_resp *rs)
         return;
     }
     int rc = a->db->ops->token_delete(a->db, NULL, id);
+    authcache_clear(); /* only the hash is cached; forget them all */
     if (rc == STORE_NOTFOUND)
         api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
     else if (rc)

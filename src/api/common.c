@@ -111,13 +111,41 @@ json_t *api_unit_ref(app *a, int64_t id)
     return j;
 }
 
+/*
+ * Staff names appear on every timeline entry and every complaint; they
+ * change almost never, so a small id-indexed cache of rendered references
+ * saves a database read each. Usernames and names are not editable yet; when
+ * they become so, the editing handler must call user_ref_forget.
+ */
+enum { USER_REF_SLOTS = 512 };
+static struct {
+    int64_t id;
+    json_t *ref;
+} user_refs[USER_REF_SLOTS];
+static pthread_mutex_t user_refs_mu = PTHREAD_MUTEX_INITIALIZER;
+
 json_t *api_user_ref(app *a, int64_t id)
 {
-    user u = {0};
-    if (!id || a->db->ops->user_get(a->db, NULL, id, &u, NULL) != 0)
+    if (!id)
         return json_null();
-    json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
+    size_t slot = (size_t)id % USER_REF_SLOTS;
+    json_t *j = NULL;
+    pthread_mutex_lock(&user_refs_mu);
+    if (user_refs[slot].id == id)
+        j = json_deep_copy(user_refs[slot].ref);
+    pthread_mutex_unlock(&user_refs_mu);
+    if (j)
+        return j;
+    user u = {0};
+    if (a->db->ops->user_get(a->db, NULL, id, &u, NULL) != 0)
+        return json_null();
+    j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
     user_release(&u);
+    pthread_mutex_lock(&user_refs_mu);
+    json_decref(user_refs[slot].ref);
+    user_refs[slot].id = id;
+    user_refs[slot].ref = json_deep_copy(j);
+    pthread_mutex_unlock(&user_refs_mu);
     return j;
 }
 

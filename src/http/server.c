@@ -23,6 +23,7 @@
 #include "api/api.h"
 #include "app.h"
 #include "sec/auth.h"
+#include "sec/authcache.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -206,9 +207,14 @@ static void authenticate(app *a, http_req *rq)
     if (!h || strncasecmp(h, "Bearer ", 7) != 0)
         return;
     uint8_t hash[32];
+    int64_t now = time_now();
     auth_token_hash(h + 7, hash);
-    if (a->db->ops->token_find(a->db, hash, time_now(), &rq->tok, &rq->who) == 0)
+    if (authcache_get(hash, now, &rq->tok, &rq->who)) {
         rq->authed = true;
+    } else if (a->db->ops->token_find(a->db, hash, now, &rq->tok, &rq->who) == 0) {
+        rq->authed = true;
+        authcache_put(&rq->tok, &rq->who, now);
+    }
 }
 
 static void dispatch(server *sv, http_req *rq, http_resp *rs)
