@@ -1,0 +1,139 @@
+// Shared set-up for the browser tests: Debian's chromium via playwright-core.
+import { chromium } from 'playwright-core'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const BASE = (process.env.REDRESS_URL || 'http://127.0.0.1:8093').replace(/\/+$/, '')
+export const PASSWORD = process.env.REDRESS_DEMO_PASSWORD || 'redress-demo'
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const SHOTS = process.env.REDRESS_SCREENSHOTS || path.join(here, '..', '..', 'docs', 'screenshots')
+
+export async function launch() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redress-chromium-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 860 },
+  })
+  const close = async () => {
+    await context.close().catch(() => {})
+    fs.rmSync(userDataDir, { recursive: true, force: true })
+  }
+  return { context, close }
+}
+
+/** A fresh page; collects page errors and CSP violations so tests can assert none happened. */
+export async function newPage(context, { width = 1366, height = 860 } = {}) {
+  const page = await context.newPage()
+  await page.setViewportSize({ width, height })
+  page.errors = []
+  page.on('pageerror', (e) => page.errors.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) page.errors.push(m.text())
+  })
+  return page
+}
+
+export async function login(page, username, password = PASSWORD) {
+  await page.goto(BASE + '/#/login')
+  await page.evaluate(() => { sessionStorage.clear() })
+  await page.goto(BASE + '/#/login')
+  await page.locator('#login-username').fill(username)
+  await page.locator('#login-password').fill(password)
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForFunction(() => !location.hash.startsWith('#/login'), null, { timeout: 15000 })
+  await page.locator('.el-main .page').first().waitFor({ timeout: 15000 })
+}
+
+export async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true })
+}
+
+/** Text of the element, whitespace collapsed. */
+export async function text(loc) {
+  return (await loc.innerText()).replace(/\s+/g, ' ').trim()
+}
+
+/** Calls the API directly (setup and cross-checks). */
+export async function apiCall(method, p, { token, body, headers } = {}) {
+  const res = await fetch(BASE + '/api/v1' + p, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}), ...(headers || {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const t = await res.text()
+  let data = null
+  try { data = t ? JSON.parse(t) : null } catch { data = t }
+  return { status: res.status, data }
+}
+export async function apiLogin(username) {
+  const r = await apiCall('POST', '/auth/login', { body: { username, password: PASSWORD } })
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.data)}`)
+  return r.data.token
+}
+
+/** A phone number unlikely to exist yet. */
+export function freshPhone() {
+  return '139' + String(Date.now() % 1e8).padStart(8, '0')
+}
+
+/** Picks an option of an Element Plus select (by data-value or visible text). */
+export async function pick(page, select, { value, text: label }) {
+  await select.click()
+  await page.waitForTimeout(150)
+  const opts = page.locator('.el-select-dropdown__item:visible')
+  const opt = value != null ? opts.and(page.locator(`[data-value="${value}"]`)) : opts.filter({ hasText: label })
+  // the dropdown opened last is appended last to the body
+  await opt.last().click()
+}
+
+/** Types into a filterable select and takes the first match with Enter. */
+export async function typeAhead(page, select, query) {
+  await select.click()
+  await page.keyboard.type(query, { delay: 20 })
+  await page.waitForTimeout(250)
+  await page.keyboard.press('Enter')
+}
+
+/**
+ * Takes a workflow action on the open complaint detail page through its
+ * generated form. fields: { name: { value } | { unit } | 'text' }.
+ */
+export async function act(page, action, fields = {}) {
+  // wait until the page has finished reloading after the previous step
+  await page.locator('.detail-page[data-busy=no]').waitFor({ timeout: 15000 })
+  const btn = page.locator(`[data-test=actions] [data-action="${action}"]`)
+  await btn.waitFor({ timeout: 10000 })
+  const before = await page.locator('[data-test=detail-status]').innerText()
+  await btn.click()
+  const dlg = page.locator(`.action-dialog:visible`)
+  await dlg.waitFor()
+  for (const [name, v] of Object.entries(fields)) {
+    const el = dlg.locator(`[data-field="${name}"]`).first()
+    if (typeof v === 'string') {
+      // Element Plus puts the attribute on the native input / textarea itself
+      const tag = await el.evaluate((n) => n.tagName)
+      await (tag === 'INPUT' || tag === 'TEXTAREA' ? el : el.locator('input, textarea').first()).fill(v)
+    } else if (v.unit) {
+      await typeAhead(page, el, v.unit)
+    } else if (v.value != null) {
+      await pick(page, el, { value: v.value })
+    }
+  }
+  await dlg.locator('[data-test=action-submit]').click()
+  await dlg.waitFor({ state: 'hidden', timeout: 15000 })
+  await page.locator('.detail-page[data-busy=no]').waitFor({ timeout: 15000 })
+  return before
+}
+
+export async function statusText(page) {
+  return (await page.locator('[data-test=detail-status]').innerText()).trim()
+}

@@ -1,0 +1,114 @@
+// Thin client for the Redress HTTP API (docs/api.md).
+import { reactive } from 'vue'
+
+const TOKEN_KEY = 'redress.token'
+const USER_KEY = 'redress.user'
+
+export const auth = reactive({
+  token: sessionStorage.getItem(TOKEN_KEY) || '',
+  user: JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'),
+})
+
+let currentLang = 'zh-CN'
+export function setApiLanguage(lang) { currentLang = lang }
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {}
+    super(e.message || `HTTP ${status}`)
+    this.status = status
+    this.code = e.code || (status === 0 ? 'network' : 'http_' + status)
+    this.field = e.field || null
+    this.body = body
+    this.currentVersion = e.current_version ?? body?.current_version ?? null
+    this.allowed = e.allowed ?? null
+  }
+}
+
+const listeners = new Set()
+/** Called with no argument when the server says the session is gone. */
+export function onUnauthenticated(fn) { listeners.add(fn); return () => listeners.delete(fn) }
+
+export function setSession(token, user) {
+  auth.token = token || ''
+  auth.user = user || null
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token)
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user))
+  } else {
+    sessionStorage.removeItem(TOKEN_KEY)
+    sessionStorage.removeItem(USER_KEY)
+  }
+}
+
+function qs(params) {
+  if (!params) return ''
+  const u = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue
+    u.append(k, String(v))
+  }
+  const s = u.toString()
+  return s ? '?' + s : ''
+}
+
+export async function request(method, path, { body, query, headers = {}, public: isPublic = false } = {}) {
+  const h = { Accept: 'application/json', 'Accept-Language': currentLang, ...headers }
+  if (body !== undefined) h['Content-Type'] = 'application/json'
+  if (auth.token && !isPublic) h.Authorization = 'Bearer ' + auth.token
+  let res
+  try {
+    res = await fetch('/api/v1' + path + qs(query), {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    })
+  } catch (err) {
+    throw new ApiError(0, { error: { code: 'network', message: String(err && err.message || err) } })
+  }
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try { data = JSON.parse(text) } catch { data = { raw: text } }
+  }
+  if (!res.ok) {
+    const e = new ApiError(res.status, data)
+    if (res.status === 401 && !isPublic && auth.token && path !== '/auth/login') {
+      setSession('', null)
+      listeners.forEach((fn) => fn())
+    }
+    throw e
+  }
+  return data
+}
+
+export const api = {
+  login: (username, password) => request('POST', '/auth/login', { body: { username, password }, public: true }),
+  logout: () => request('POST', '/auth/logout'),
+  me: () => request('GET', '/auth/me'),
+  config: () => request('GET', '/config'),
+  units: () => request('GET', '/units'),
+  createUnit: (u) => request('POST', '/units', { body: u }),
+  categories: () => request('GET', '/categories'),
+  users: () => request('GET', '/users'),
+  createUser: (u) => request('POST', '/users', { body: u }),
+  complaints: (query) => request('GET', '/complaints', { query }),
+  complaint: (id) => request('GET', `/complaints/${encodeURIComponent(id)}`),
+  createComplaint: (c) => request('POST', '/complaints', { body: c }),
+  events: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/events`),
+  actions: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/actions`),
+  act: (id, action, body, version) =>
+    request('POST', `/complaints/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, {
+      body: body || {},
+      headers: version != null ? { 'If-Match': String(version) } : {},
+    }),
+  stats: () => request('GET', '/stats/overview'),
+  portalSubmit: (c) => request('POST', '/portal/complaints', { body: c, public: true }),
+  portalTrack: (number, phone) =>
+    request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
+  // The portal is public; these lists may or may not be readable without a token.
+  portalOptions: () => request('GET', '/portal/options', { public: true }),
+  publicCategories: () => request('GET', '/categories', { public: true }),
+  publicUnits: () => request('GET', '/units', { public: true }),
+}

@@ -1,0 +1,37 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { auth } from './api.js'
+import { homeFor } from './roles.js'
+
+const AppLayout = () => import('./layouts/AppLayout.vue')
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  { path: '/portal', name: 'portal', component: () => import('./views/Portal.vue'), meta: { public: true } },
+  { path: '/portal/track', name: 'portal-track', component: () => import('./views/Portal.vue'), meta: { public: true, track: true } },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      { path: '', name: 'home', redirect: () => homeFor(auth.user) },
+      { path: 'workbench', name: 'workbench', component: () => import('./views/Workbench.vue'), meta: { roles: ['agent', 'supervisor', 'manager'] } },
+      { path: 'complaints', name: 'complaints', component: () => import('./views/ComplaintList.vue') },
+      { path: 'mine', name: 'mine', component: () => import('./views/ComplaintList.vue'), meta: { mine: true } },
+      { path: 'complaints/:id', name: 'complaint', component: () => import('./views/ComplaintDetail.vue'), props: true },
+      { path: 'board', name: 'board', component: () => import('./views/SupervisorBoard.vue'), meta: { roles: ['supervisor', 'manager', 'admin'] } },
+      { path: 'admin/units', name: 'admin-units', component: () => import('./views/admin/Units.vue'), meta: { roles: ['admin'] } },
+      { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
+      { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!auth.token) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  const need = to.meta.roles
+  if (need && !need.some((r) => (auth.user?.roles || []).includes(r))) return homeFor(auth.user)
+  return true
+})
