@@ -1,0 +1,130 @@
+/* jsonw: see jsonw.h. */
+#include "util/jsonw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static inline void put_byte(buf *b, char c);
+
+static void put_string(buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf_grow(b, n + 2);
+    put_byte(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        buf_append(b, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': buf_append(b, "\\\"", 2); break;
+        case '\\': buf_append(b, "\\\\", 2); break;
+        case '\b': buf_append(b, "\\b", 2); break;
+        case '\f': buf_append(b, "\\f", 2); break;
+        case '\n': buf_append(b, "\\n", 2); break;
+        case '\r': buf_append(b, "\\r", 2); break;
+        case '\t': buf_append(b, "\\t", 2); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            buf_append(b, u, 6);
+        }
+        }
+    }
+    buf_append(b, s + run, n - run);
+    put_byte(b, '"');
+}
+
+typedef struct pair {
+    const char *key;
+    const json_t *val;
+} pair;
+
+static int cmp_pairs(const void *x, const void *y)
+{
+    return strcmp(((const pair *)x)->key, ((const pair *)y)->key);
+}
+
+/* Appends one byte; the common case is a store into reserved room. */
+static inline void put_byte(buf *b, char c)
+{
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+    } else {
+        buf_putc(b, c);
+    }
+}
+
+void jsonw_append(buf *b, const json_t *v, bool sort_keys)
+{
+    char num[40];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        size_t n = json_object_size(v), i = 0;
+        pair stack_pairs[32];
+        pair *pairs = n <= 32 ? stack_pairs : xmalloc(n * sizeof *pairs);
+        const char *k;
+        json_t *val;
+        json_object_foreach((json_t *)v, k, val)
+        {
+            pairs[i].key = k;
+            pairs[i++].val = val;
+        }
+        if (sort_keys && n > 1)
+            qsort(pairs, n, sizeof *pairs, cmp_pairs);
+        put_byte(b, '{');
+        for (i = 0; i < n; i++) {
+            if (i)
+                put_byte(b, ',');
+            put_string(b, pairs[i].key, strlen(pairs[i].key));
+            put_byte(b, ':');
+            jsonw_append(b, pairs[i].val, sort_keys);
+        }
+        put_byte(b, '}');
+        if (pairs != stack_pairs)
+            free(pairs);
+        break;
+    }
+    case JSON_ARRAY: {
+        put_byte(b, '[');
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i)
+                put_byte(b, ',');
+            jsonw_append(b, json_array_get(v, i), sort_keys);
+        }
+        put_byte(b, ']');
+        break;
+    }
+    case JSON_STRING:
+        put_string(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        buf_append(b, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+        break;
+    case JSON_REAL: {
+        int len = snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        if (!strpbrk(num, ".eE") && len + 2 < (int)sizeof num) {
+            memcpy(num + len, ".0", 3);
+            len += 2;
+        }
+        buf_append(b, num, (size_t)len);
+        break;
+    }
+    case JSON_TRUE: buf_append(b, "true", 4); break;
+    case JSON_FALSE: buf_append(b, "false", 5); break;
+    case JSON_NULL: buf_append(b, "null", 4); break;
+    }
+}
+
+char *jsonw_dumps(const json_t *v, bool sort_keys)
+{
+    buf b;
+    buf_init(&b);
+    jsonw_append(&b, v, sort_keys);
+    return buf_detach(&b, NULL);
+}

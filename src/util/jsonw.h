@@ -1,0 +1,27 @@
+/*
+ * jsonw: a compact JSON writer for jansson values, used on the hot paths
+ * (every response body, every event's canonical text, every stored
+ * projection). jansson's own json_dumps guards against reference loops by
+ * formatting every container's address into a hash table, which made it the
+ * largest single cost of an intake request; Redress never builds loops, so
+ * this writer walks the tree directly into a buf.
+ *
+ * The output is the same text json_dumps gives with JSON_COMPACT (and
+ * JSON_SORT_KEYS when sort_keys): strings escaped as jansson escapes them,
+ * integers in decimal. Reals (which Redress never stores or hashes; money is
+ * kept in fen) are written as "%.17g" with ".0" appended when integral.
+ */
+#ifndef REDRESS_JSONW_H
+#define REDRESS_JSONW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "util/buf.h"
+
+/* Appends the text of v (borrowed) to b. */
+void jsonw_append(buf *b, const json_t *v, bool sort_keys);
+/* The text of v as a heap string the caller frees. */
+char *jsonw_dumps(const json_t *v, bool sort_keys);
+
+#endif

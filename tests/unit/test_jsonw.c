@@ -1,0 +1,94 @@
+/*
+ * test_jsonw: the hot-path JSON writer must produce exactly the text
+ * jansson's json_dumps gives (compact, optionally with sorted keys) for
+ * everything Redress writes — event bodies are hashed, so one byte of
+ * difference would be a different hash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/jsonw.h"
+
+static void same_as_jansson(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, JSON_DECODE_ANY, &err);
+    assert_non_null(j);
+    for (int sorted = 0; sorted < 2; sorted++) {
+        char *mine = jsonw_dumps(j, sorted);
+        char *theirs = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | (sorted ? JSON_SORT_KEYS : 0));
+        if (strcmp(mine, theirs) != 0)
+            fail_msg("sorted=%d\n mine:   %s\n jansson: %s", sorted, mine, theirs);
+        free(mine);
+        free(theirs);
+    }
+    json_decref(j);
+}
+
+static void test_scalars(void **state)
+{
+    (void)state;
+    same_as_jansson("0");
+    same_as_jansson("-9223372036854775807");
+    same_as_jansson("true");
+    same_as_jansson("false");
+    same_as_jansson("null");
+    same_as_jansson("\"\"");
+    same_as_jansson("2.5");
+    same_as_jansson("100.0");
+}
+
+static void test_strings_are_escaped_like_jansson(void **state)
+{
+    (void)state;
+    same_as_jansson("\"quote \\\" backslash \\\\ slash / tab \\t nl \\n cr \\r bs \\b ff \\f\"");
+    same_as_jansson("\"\\u0001\\u001f\\u007f\"");
+    same_as_jansson("\"加油员态度恶劣，拒绝开具发票。\\n客户要求道歉。\"");
+    same_as_jansson("\"emoji \\ud83d\\ude00 and \\u2028 line separator\"");
+}
+
+static void test_containers_and_key_order(void **state)
+{
+    (void)state;
+    same_as_jansson("{}");
+    same_as_jansson("[]");
+    same_as_jansson("{\"z\":1,\"a\":{\"y\":[1,{\"c\":null,\"b\":\"中\"}],\"x\":[]},\"m\":\"\"}");
+    /* More keys than the writer's on-stack table. */
+    char big[4096] = "{";
+    for (int i = 40; i > 0; i--) {
+        char kv[32];
+        snprintf(kv, sizeof kv, "\"k%02d\":%d%s", i, i, i > 1 ? "," : "");
+        strcat(big, kv);
+    }
+    strcat(big, "}");
+    same_as_jansson(big);
+}
+
+static void test_appends_to_existing_buffer(void **state)
+{
+    (void)state;
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "x=");
+    json_t *j = json_pack("{s:i}", "n", 7);
+    jsonw_append(&b, j, false);
+    assert_string_equal(b.data, "x={\"n\":7}");
+    json_decref(j);
+    buf_release(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scalars),
+        cmocka_unit_test(test_strings_are_escaped_like_jansson),
+        cmocka_unit_test(test_containers_and_key_order),
+        cmocka_unit_test(test_appends_to_existing_buffer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
