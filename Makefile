@@ -3,7 +3,7 @@
 #
 #   make build   incremental release build → build/redress
 #   make run     install what is missing, build, create the demo database, serve on :8080
-#   make test    install, build with ASan/UBSan, run unit, API and browser tests
+#   make test    install, build with ASan/UBSan, run unit, API (SQLite, then PostgreSQL) and browser tests
 #   make bench   benchmarks (results go to bench/RESULTS.md by hand)
 #   make web     build the web UI into web/dist
 
@@ -12,29 +12,34 @@ VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-format-nonliteral -Wno-format-truncation -Wvla -Wpointer-arith -Wundef
 CSTD    := -std=c17 -D_GNU_SOURCE -DREDRESS_VERSION='"$(VERSION)"'
-INC     := -Isrc -Ibuild/gen
-LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpthread -lm
+INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql
+LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lpthread -lm
 CFLAGS_REL := $(CSTD) $(WARN) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 CFLAGS_SAN := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 SRC      := $(shell find src -name '*.c' | sort)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 MIGR     := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
-GEN      := build/gen/migrations_sqlite.c
+MIGR_PG  := $(sort $(wildcard src/store/migrations/pg/*.sql))
+GEN      := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
-REL_OBJ  := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations_sqlite.o
-SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migrations_sqlite.o
+REL_OBJ  := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations_sqlite.o build/obj/gen/migrations_pg.o
+SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migrations_sqlite.o \
+            build/san/obj/gen/migrations_pg.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all build san run test test-docs test-unit test-api test-e2e deps web bench clean fmt
+.PHONY: all build san run test test-docs test-unit test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
 .DEFAULT_GOAL := build
 
 all build: build/redress
 
-$(GEN): scripts/embed-sql.sh $(MIGR)
+build/gen/migrations_sqlite.c: scripts/embed-sql.sh $(MIGR)
 	@mkdir -p $(@D)
 	sh scripts/embed-sql.sh sqlite_migrations $(MIGR) > $@
+build/gen/migrations_pg.c: scripts/embed-sql.sh $(MIGR_PG)
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh pg_migrations $(MIGR_PG) > $@
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -79,7 +84,7 @@ run: deps build web
 	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
 
 test: deps san $(UNIT_BIN) web
-	@$(MAKE) --no-print-directory test-docs test-unit test-api test-e2e
+	@$(MAKE) --no-print-directory test-docs test-unit test-api test-pg test-deploy test-e2e
 
 # docs/workflow.md is generated from the transition table; they must agree.
 test-docs: build/san/redress
@@ -91,11 +96,27 @@ test-unit: $(UNIT_BIN)
 test-api: build/san/redress build/redress
 	REDRESS_BIN=build/san/redress node --test --test-concurrency=2 tests/api/
 
+# The same API suite on a private PostgreSQL (started and stopped by the script).
+test-pg: build/san/redress build/redress
+	@sh scripts/test-pg.sh
+
+# The example configurations of docs/deploy/, checked by nginx, haproxy and patroni.
+test-deploy:
+	@sh scripts/check-deploy.sh
+
 test-e2e: build/redress web
 	@sh scripts/run-e2e.sh
 
 bench: build/redress
 	@sh bench/run.sh
+
+# PostgreSQL next to SQLite, one and two nodes (bench/pg.sh).
+bench-pg: build/redress
+	@sh bench/pg.sh
+
+# The deadline sweeper over 1,000,000 open complaints (bench/sweep/run.sh).
+bench-sweep: build/redress
+	@sh bench/sweep/run.sh
 
 fmt:
 	clang-format -i $(SRC) $(UNIT_SRC)

@@ -17,8 +17,11 @@ SELECT b + i, 'BN' || printf('%08d', i),
        @NOW - (i % 7776000), @NOW - (i % 7776000), @NOW, 0,
        CASE WHEN i % 10 < 6 THEN @NOW - 864000 + ((i * 7919) % 1728000) ELSE 9000000000000000 END,
        @NOW + 86400, 0, 2, 1, zeroblob(32),
-       '{"customer":{"name":"测试客户","phone":"13900000000","class":"ordinary"},"description":"基准测试工单"}'
-FROM seq, base;
+       tpl.data
+FROM seq, base,
+     -- every synthetic complaint carries the full document (clocks, results)
+     -- of a real demo complaint in processing, so rows are as large as real ones
+     (SELECT data FROM complaints WHERE status = 3 ORDER BY id LIMIT 1) AS tpl;
 INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body)
 SELECT id, 1, 'intake', created_at, 2, zeroblob(32), zeroblob(32), '{}' FROM complaints WHERE number LIKE 'BN%';
 COMMIT;

@@ -3,8 +3,13 @@
 # and the web UI's npm packages. Safe to run again: it only installs what is
 # not there.
 set -eu
+# postgresql: the server `make test-pg` runs the API suite on (libpq-dev is the
+# client library the binary links). nginx, haproxy, pgbouncer, patroni, openssl:
+# `make test` checks (and pgbouncer runs) the example configurations in
+# docs/deploy/; installing them starts no service.
 PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev \
-libcmocka-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine"
+libcmocka-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
+nginx haproxy pgbouncer patroni openssl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -8,7 +8,8 @@ if [ ! -d web/e2e ]; then
 fi
 tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-build/redress demo --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --demo-password redress-demo \
+# No background deadline sweeper: its events would change versions under the pages being tested.
+build/redress demo --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --demo-password redress-demo --sweep-interval 0 \
     >"$tmp/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT

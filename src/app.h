@@ -24,6 +24,11 @@ typedef struct app {
     /* The unit tree is read by every request and changed rarely: a rwlock. */
     pthread_rwlock_t org_lock;
     org org;
+    /* Policies replaced while serving (a calendar changed): kept until
+     * app_close, so a request still reading the old one never reads freed
+     * memory. */
+    policy *retired;
+    size_t nretired;
 } app;
 
 /*
@@ -32,6 +37,8 @@ typedef struct app {
  * with a message in err.
  */
 int app_open(app *a, const char *url, bool need_pack, char *err, size_t errlen);
+/* The same with store options (PostgreSQL pool size, …); so may be NULL. */
+int app_open_with(app *a, const char *url, const store_options *so, bool need_pack, char *err, size_t errlen);
 void app_close(app *a);
 /* Re-reads the unit tree after a change. */
 int app_reload_org(app *a);
@@ -58,5 +65,26 @@ int app_act(app *a, const actor *who, int64_t id, const char *action, const json
 /* Rebuilds complaint id from its events into out and checks the chain.
  * Returns 0 if intact, else -1 with a message naming the first problem. */
 int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen);
+
+/* ---- calendars and time limits (core/sla.h) ---- */
+
+/* The pack's calendars as {name: document} (new reference), and the default's name. */
+json_t *app_calendars(app *a, const char **default_name);
+/*
+ * Sets calendar name to doc (borrowed) in the active pack, then re-plans
+ * the open complaints with a clock on it (a `replan` event each, through
+ * the versioned update). *replanned (OUT) counts them. Returns 0, -1 with e
+ * (invalid_pack with the JSON path of the mistake), or a STORE_* code.
+ */
+int app_set_calendar(app *a, const char *name, const json_t *doc, int64_t now, long *replanned, cerr *e);
+/*
+ * Adds the holidays and make-up workdays of an iCalendar text (text[0..len))
+ * to calendar name, as app_set_calendar. *imported (OUT) counts the events.
+ * e->code "not_found" when there is no such calendar.
+ */
+int app_import_ics(app *a, const char *name, const char *text, size_t len, int64_t now, size_t *imported,
+                   long *replanned, cerr *e);
+/* Re-plans every open complaint with an open clock on calendar name. */
+int app_replan(app *a, const char *name, int64_t now, long *replanned);
 
 #endif

@@ -27,6 +27,10 @@ static const struct {
     {"user", cmd_user, "add, list users; change a password"},
     {"unit", cmd_unit, "add, list units of the organisation"},
     {"verify", cmd_verify, "check the event hash chains and projections"},
+    {"sweep", cmd_sweep, "run the deadline sweeper once (warnings, breaches, supervision orders)"},
+    {"calendar", cmd_calendar, "list, set or import (.ics) the working calendars"},
+    {"migrate", cmd_migrate, "apply pending migrations and print the schema version"},
+    {"copy", cmd_copy, "move an installation to another database (e.g. SQLite to PostgreSQL)"},
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
     {"version", cmd_version, "print the version"},
 };

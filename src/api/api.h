@@ -36,8 +36,19 @@ json_t *api_unit_ref(app *a, int64_t id);
 json_t *api_user_ref(app *a, int64_t id);
 json_t *api_user_json(app *a, const user *u);
 json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64_t now);
-/* Finds a complaint by {id} (number or numeric id). Renders 404 on failure. */
-int api_load_complaint(app *a, const char *key, complaint *out, http_resp *rs);
+/* The clocks of a complaint ({name: clock}, borrowed) as the documented array. */
+json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now);
+/*
+ * Whether the caller may see c: its owner, subject, last handling or an
+ * assisting unit lies in the caller's scope (org_scope_root's subtree).
+ */
+bool api_may_see(app *a, const http_req *rq, const complaint *c);
+/*
+ * Finds a complaint by {id} (number or numeric id) that the caller may see.
+ * Renders 404 — also when it exists outside the caller's scope, so that
+ * guessable numbers reveal nothing — and returns -1 on failure.
+ */
+int api_load_complaint(app *a, const http_req *rq, const char *key, complaint *out, http_resp *rs);
 
 /* Handlers. */
 void h_health(app *a, http_req *rq, http_resp *rs);
@@ -63,6 +74,15 @@ void h_complaint_actions(app *a, http_req *rq, http_resp *rs);
 void h_complaint_act(app *a, http_req *rq, http_resp *rs);
 void h_stats_overview(app *a, http_req *rq, http_resp *rs);
 void h_portal_create(app *a, http_req *rq, http_resp *rs);
+void h_calendars_list(app *a, http_req *rq, http_resp *rs);
+void h_calendar_put(app *a, http_req *rq, http_resp *rs);
+void h_calendar_ics(app *a, http_req *rq, http_resp *rs);
+void h_supervisions_list(app *a, http_req *rq, http_resp *rs);
+void h_supervision_close(app *a, http_req *rq, http_resp *rs);
+void h_outbox_list(app *a, http_req *rq, http_resp *rs);
 void h_portal_get(app *a, http_req *rq, http_resp *rs);
+void h_portal_options(app *a, http_req *rq, http_resp *rs);
+/* The category tree of the active pack (new reference). */
+json_t *api_category_tree(const policy *p, int parent);
 
 #endif

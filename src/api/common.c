@@ -6,18 +6,15 @@
 
 #include "api/api.h"
 #include "core/workflow.h"
+#include "util/jsonw.h"
 #include "util/timeutil.h"
 
 void api_json(http_resp *rs, int status, json_t *j)
 {
     rs->status = status;
     rs->content_type = "application/json; charset=utf-8";
-    char *text = json_dumps(j, JSON_COMPACT);
     buf_clear(&rs->body);
-    if (text) {
-        buf_puts(&rs->body, text);
-        free(text);
-    }
+    jsonw_append(&rs->body, j, false);
     json_decref(j);
 }
 
@@ -202,10 +199,42 @@ static json_t *render_block(app *a, json_t *block, bool with_by)
     return o;
 }
 
+json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now)
+{
+    json_t *arr = json_array();
+    /* In the order of the stages, the overall promise and the progress reply last. */
+    for (int k = 0; k < SLA__COUNT; k++) {
+        const char *name = sla_clock_name(k);
+        const json_t *ck = json_object_get(clocks, name);
+        if (!json_is_object(ck))
+            continue;
+        bool open = sla_open(ck);
+        const json_t *lim = json_object_get(ck, "limit");
+        json_t *limit = json_deep_copy(lim);
+        if (json_is_integer(json_object_get(limit, "until")))
+            json_object_set_new(limit, "until", api_time(a, json_integer_value(json_object_get(limit, "until"))));
+        json_t *j = json_pack("{s:s,s:O,s:o,s:o,s:o,s:o,s:O,s:o}", "name", name, "state", json_object_get(ck, "state"),
+                              "started_at", api_time(a, json_integer_value(json_object_get(ck, "started_at"))),
+                              "deadline", api_time(a, json_integer_value(json_object_get(ck, "deadline"))),
+                              "warning_at", api_time(a, json_integer_value(json_object_get(ck, "warning_at"))),
+                              "ended_at", api_time(a, json_integer_value(json_object_get(ck, "ended_at"))),
+                              "calendar", json_object_get(ck, "calendar"), "limit", limit);
+        json_object_set_new(j, "remaining_minutes",
+                            open ? json_integer(sla_remaining_minutes(&a->pol.sla, ck, now)) : json_null());
+        json_object_set_new(j, "paused_at", api_time(a, json_integer_value(json_object_get(ck, "paused_at"))));
+        json_object_set_new(j, "warned", json_boolean(json_is_true(json_object_get(ck, "warned"))));
+        json_object_set(j, "supervision_level", json_object_get(ck, "level"));
+        json_object_set(j, "extensions", json_object_get(ck, "extensions"));
+        json_array_append_new(arr, j);
+    }
+    return arr;
+}
+
 json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64_t now)
 {
     json_t *d = c->data;
     bool overdue = status_open(c->status) && c->stage_due && c->stage_due < now;
+    bool warning = status_open(c->status) && c->warn_at && c->warn_at <= now;
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:o,s:s,s:b}", "id", (json_int_t)c->id, "number", c->number,
                           "status", status_name(c->status), "status_label", status_label(c->status, en), "stage",
                           stage_name(stage_of(c->status)), "level", c->level, "nature",
@@ -227,9 +256,36 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "deadlines", json_pack("{s:o,s:o}", "stage", api_time(a, c->stage_due), "overall",
                                                   api_time(a, c->overall_due)));
     json_object_set_new(j, "overdue", json_boolean(overdue));
+    /* The time limit promised to the customer (intake's promised_at). */
+    json_object_set_new(j, "promised_at", api_time(a, c->overall_due));
+    json_object_set_new(j, "warning", json_boolean(warning));
+    json_object_set_new(j, "waiting", json_boolean(json_object_get(d, "waiting") != NULL));
     json_object_set_new(j, "version", json_integer(c->version));
     if (!full)
         return j;
+    json_object_set_new(j, "clocks", api_clocks_json(a, json_object_get(d, "clocks"), now));
+    json_object_set_new(j, "scope", json_string(json_string_value(json_object_get(d, "scope")) ? json_string_value(json_object_get(d, "scope")) : "general"));
+    json_object_set_new(j, "wait", render_block(a, json_object_get(d, "waiting"), true));
+    json_t *ext = render_block(a, json_object_get(d, "extension"), true);
+    if (json_is_object(ext)) {
+        static const char *xt[] = {"deadline", "old_deadline", "decided_at"};
+        for (size_t k = 0; k < 3; k++) {
+            json_t *v = json_object_get(ext, xt[k]);
+            if (json_is_integer(v))
+                json_object_set_new(ext, xt[k], api_time(a, json_integer_value(v)));
+        }
+        if (json_is_integer(json_object_get(ext, "decided_by")))
+            json_object_set_new(ext, "decided_by", api_user_ref(a, json_integer_value(json_object_get(ext, "decided_by"))));
+    }
+    json_object_set_new(j, "extension", ext);
+    json_t *progress = json_array();
+    size_t pi;
+    json_t *pr;
+    json_array_foreach(json_object_get(d, "progress_replies"), pi, pr)
+        json_array_append_new(progress, render_block(a, pr, true));
+    json_object_set_new(j, "progress_replies", progress);
+    json_object_set_new(j, "warnings", json_integer(json_integer_value(json_object_get(d, "warnings"))));
+    json_object_set_new(j, "supervisions", json_integer(json_integer_value(json_object_get(d, "supervisions"))));
     json_t *occ = json_object_get(d, "occurred_at");
     json_object_set_new(j, "occurred_at", json_is_integer(occ) ? api_time(a, json_integer_value(occ)) : json_null());
     static const char *texts[] = {"place", "description", "demand", "evidence"};
@@ -254,12 +310,31 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     return j;
 }
 
-int api_load_complaint(app *a, const char *key, complaint *out, http_resp *rs)
+bool api_may_see(app *a, const http_req *rq, const complaint *c)
+{
+    pthread_rwlock_rdlock(&a->org_lock);
+    int64_t root = org_scope_root(&a->org, rq->who.unit);
+    bool ok = root && (org_within(&a->org, c->owner_unit, root) || org_within(&a->org, c->subject_unit, root) ||
+                       org_within(&a->org, c->handler_unit, root));
+    size_t i;
+    json_t *as;
+    json_array_foreach(json_object_get(c->data, "assists"), i, as)
+    {
+        if (!ok && org_within(&a->org, json_integer_value(json_object_get(as, "unit")), root))
+            ok = true;
+    }
+    pthread_rwlock_unlock(&a->org_lock);
+    return ok;
+}
+
+int api_load_complaint(app *a, const http_req *rq, const char *key, complaint *out, http_resp *rs)
 {
     char *end;
     long long id = strtoll(key, &end, 10);
     int rc = (*key && !*end) ? a->db->ops->complaint_get(a->db, id, NULL, out)
                              : a->db->ops->complaint_get(a->db, 0, key, out);
+    if (rc == 0 && !api_may_see(a, rq, out))
+        rc = STORE_NOTFOUND;
     if (rc == STORE_NOTFOUND) {
         api_error(rs, 404, "not_found", NULL, "工单不存在 (no such complaint)");
         return -1;

@@ -54,7 +54,7 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out)
 
 typedef struct list_args {
     complaint_filter f;
-    int64_t *owners, *subjects;
+    int64_t *owners, *subjects, *scope;
     const char **cats;
 } list_args;
 
@@ -62,6 +62,7 @@ static void list_args_release(list_args *l)
 {
     free(l->owners);
     free(l->subjects);
+    free(l->scope);
     free(l->cats);
 }
 
@@ -101,6 +102,24 @@ static int parse_list(app *a, http_req *rq, http_resp *rs, list_args *l)
         else
             bad_subject = true;
     }
+    /*
+     * Visibility: unless the caller's scope is the whole organisation, or
+     * an owner filter already lies inside it, only complaints with a unit in
+     * the scope are listed. (Units that only assist are seen by id, not yet
+     * in lists.)
+     */
+    const unit *root = org_find(&a->org, org_scope_root(&a->org, rq->who.unit));
+    if (!root) {
+        l->scope = xcalloc(1, sizeof *l->scope); /* no unit: sees nothing */
+        f->n_scope_units = 1;
+    } else if (root->parent) {
+        bool inside = l->owners != NULL;
+        for (size_t i = 0; inside && i < f->n_owner_units; i++)
+            inside = org_within(&a->org, l->owners[i], root->id);
+        if (!inside)
+            l->scope = org_subtree(&a->org, root->id, &f->n_scope_units);
+    }
+    f->scope_units = l->scope;
     pthread_rwlock_unlock(&a->org_lock);
     if (bad_owner)
         return bad_param(rs, "owner_unit", "unknown unit");
@@ -148,6 +167,11 @@ static int parse_list(app *a, http_req *rq, http_resp *rs, list_args *l)
         if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
             return bad_param(rs, "overdue", "expected true or false");
         f->overdue = strcmp(v, "true") == 0;
+    }
+    if ((v = http_query(rq, "warning")) && *v) {
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+            return bad_param(rs, "warning", "expected true or false");
+        f->warning = strcmp(v, "true") == 0;
     }
     if ((v = http_query(rq, "sort")) && *v) {
         if (strcmp(v, "deadline") == 0)
@@ -211,7 +235,7 @@ void h_complaint_get(app *a, http_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
-    if (api_load_complaint(a, rq->params[0], &c, rs) == 0)
+    if (api_load_complaint(a, rq, rq->params[0], &c, rs) == 0)
         api_json(rs, 200, api_complaint_json(a, &c, true, rq->en, time_now()));
     complaint_release(&c);
 }
@@ -226,11 +250,24 @@ static json_t *render_payload(app *a, const json_t *p)
         if (json_is_integer(v))
             json_object_set_new(o, units[i], api_unit_ref(a, json_integer_value(v)));
     }
-    static const char *times[] = {"stage_due", "overall_due", "received_at", "occurred_at"};
+    static const char *times[] = {"stage_due", "overall_due", "received_at", "occurred_at", "deadline",
+                                  "old_deadline", "warning_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
         json_t *v = json_object_get(o, times[i]);
         if (json_is_integer(v))
             json_object_set_new(o, times[i], api_time(a, json_integer_value(v)));
+    }
+    json_t *su = json_object_get(o, "supervise_unit");
+    if (json_is_integer(su))
+        json_object_set_new(o, "supervise_unit", api_unit_ref(a, json_integer_value(su)));
+    /* Clocks as in the complaint (the instants as text), without "remaining". */
+    json_t *ck = json_object_get(o, "clocks");
+    if (json_is_object(ck)) {
+        json_t *arr = api_clocks_json(a, ck, 0);
+        size_t k;
+        json_t *x;
+        json_array_foreach(arr, k, x) json_object_del(x, "remaining_minutes");
+        json_object_set_new(o, "clocks", arr);
     }
     json_object_del(o, "phone_key");
     return o;
@@ -241,7 +278,7 @@ void h_complaint_events(app *a, http_req *rq, http_resp *rs)
     complaint c;
     complaint_init(&c);
     event_list evs = {0};
-    if (api_load_complaint(a, rq->params[0], &c, rs))
+    if (api_load_complaint(a, rq, rq->params[0], &c, rs))
         goto out;
     int rc = a->db->ops->event_list(a->db, c.id, &evs);
     if (rc) {
@@ -306,7 +343,7 @@ void h_complaint_actions(app *a, http_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
-    if (api_load_complaint(a, rq->params[0], &c, rs) == 0) {
+    if (api_load_complaint(a, rq, rq->params[0], &c, rs) == 0) {
         actor who = api_actor(rq);
         api_json(rs, 200, json_pack("{s:I,s:o}", "version", (json_int_t)c.version, "items",
                                     allowed_json(a, &who, &c, rq->en, true)));
@@ -320,7 +357,7 @@ void h_complaint_act(app *a, http_req *rq, http_resp *rs)
     complaint c, next;
     complaint_init(&c);
     complaint_init(&next);
-    if (api_load_complaint(a, rq->params[0], &c, rs))
+    if (api_load_complaint(a, rq, rq->params[0], &c, rs))
         goto out;
     in = rq->body.len ? api_body(rq, rs) : json_object();
     if (!in)

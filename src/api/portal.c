@@ -138,3 +138,23 @@ out:
     event_list_release(&evs);
     complaint_release(&c);
 }
+
+/*
+ * What the public form offers: the category tree and the units a customer
+ * can complain about (sites and the customer-facing departments) — codes
+ * and names only, nothing internal.
+ */
+void h_portal_options(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    json_t *units = json_array();
+    pthread_rwlock_rdlock(&a->org_lock);
+    for (size_t i = 0; i < a->org.n; i++) {
+        const unit *u = &a->org.units[i];
+        if (strcmp(u->type, "site") == 0 || strcmp(u->type, "department") == 0 || strcmp(u->type, "centre") == 0)
+            json_array_append_new(units, json_pack("{s:s,s:s,s:s?,s:s}", "code", u->code, "name", u->name, "name_en",
+                                                   u->name_en, "type", u->type));
+    }
+    pthread_rwlock_unlock(&a->org_lock);
+    api_json(rs, 200, json_pack("{s:o,s:o}", "categories", api_category_tree(&a->pol, -1), "units", units));
+}

@@ -90,14 +90,14 @@ out:
     json_decref(in);
 }
 
-static json_t *category_tree(const policy *p, int parent)
+json_t *api_category_tree(const policy *p, int parent)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < p->ncats; i++) {
         if (p->cats[i].parent != parent)
             continue;
         json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:o}", "code", p->cats[i].code, "name", p->cats[i].name,
-                                             "name_en", p->cats[i].name_en, "children", category_tree(p, (int)i)));
+                                             "name_en", p->cats[i].name_en, "children", api_category_tree(p, (int)i)));
     }
     return arr;
 }
@@ -105,7 +105,7 @@ static json_t *category_tree(const policy *p, int parent)
 void h_categories(app *a, http_req *rq, http_resp *rs)
 {
     (void)rq;
-    api_json(rs, 200, json_pack("{s:o}", "items", category_tree(&a->pol, -1)));
+    api_json(rs, 200, json_pack("{s:o}", "items", api_category_tree(&a->pol, -1)));
 }
 
 static json_t *named_list(const named *list, size_t n)
@@ -123,8 +123,18 @@ void h_config(app *a, http_req *rq, http_resp *rs)
     const policy *p = &a->pol;
     json_t *levels = json_array();
     for (int l = 1; l <= LEVEL_MAX; l++)
-        json_array_append_new(levels, json_pack("{s:i,s:s,s:s?}", "code", l, "name", p->levels[l].name, "name_en",
-                                                p->levels[l].name_en));
+    {
+        json_t *lv = json_pack("{s:i,s:s,s:s?}", "code", l, "name", p->levels[l].name, "name_en", p->levels[l].name_en);
+        /* The pack's grading criteria, shown beside the level field. */
+        size_t k;
+        json_t *pl;
+        json_array_foreach(json_object_get(p->raw, "levels"), k, pl)
+        {
+            if (json_integer_value(json_object_get(pl, "code")) == l && json_is_string(json_object_get(pl, "criteria")))
+                json_object_set(lv, "criteria", json_object_get(pl, "criteria"));
+        }
+        json_array_append_new(levels, lv);
+    }
     json_t *statuses = json_array();
     for (int s = ST_REGISTERED; s < ST__COUNT; s++)
         json_array_append_new(statuses, json_pack("{s:s,s:s,s:s,s:s}", "code", status_name(s), "name",
@@ -140,10 +150,10 @@ void h_config(app *a, http_req *rq, http_resp *rs)
     json_t *limits = json_object_get(p->raw, "time_limits");
     json_t *title = json_object_get(p->raw, "title");
     api_json(rs, 200,
-             json_pack("{s:{s:s,s:O?},s:o,s:o,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
-                       "channels", named_list(p->channels, p->nchannels), "levels", levels, "customer_classes",
-                       named_list(p->classes, p->nclasses), "natures", natures, "statuses", statuses, "roles", roles,
-                       "time_limits", limits, "tz_offset_minutes", p->tz_offset));
+             json_pack("{s:{s:s,s:O?},s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
+                       "channels", named_list(p->channels, p->nchannels), "levels", levels, "default_level",
+                       p->default_level, "customer_classes", named_list(p->classes, p->nclasses), "natures", natures,
+                       "statuses", statuses, "roles", roles, "time_limits", limits, "tz_offset_minutes", p->tz_offset));
 }
 
 void h_users_list(app *a, http_req *rq, http_resp *rs)

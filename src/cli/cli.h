@@ -45,6 +45,8 @@ void cli_print_settings(void);
 
 /* Opens the app with the --db setting; prints the reason and returns -1 on failure. */
 int cli_open_app(app *a, bool need_pack);
+/* The store options of the settings (db-pool, db-prepared); prints and returns -1 when invalid. */
+int cli_store_options(store_options *so);
 /* Reads a pack by name ("gas-station" → PACKS/gas-station.json) or path; NULL with a message. */
 json_t *cli_load_pack(const char *name);
 /* Asks twice on a terminal without echo; NULL if not a terminal. Caller frees. */
@@ -56,6 +58,10 @@ int cmd_demo(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_unit(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "core/workflow.h"
+#include "jobs/sweep.h"
 #include "sec/auth.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -22,8 +23,18 @@ int serve_app(app *a)
         fprintf(stderr, "redress: --max-body: expected at least 1024\n");
         return 2;
     }
+    char *end;
+    long interval = strtol(setting_get("sweep-interval"), &end, 10);
+    if (*end || interval < 0 || interval > 86400) {
+        fprintf(stderr, "redress: --sweep-interval: expected 0–86400 seconds\n");
+        return 2;
+    }
     http_options opt = {setting_get("listen"), setting_get("web-root"), (unsigned)threads, (size_t)max_body};
-    return http_serve(a, api_routes, &opt) ? 1 : 0;
+    /* The deadline sweeper runs beside the server on the real clock. */
+    sweeper *sw = sweeper_start(a, (int)interval);
+    int rc = http_serve(a, api_routes, &opt) ? 1 : 0;
+    sweeper_stop(sw);
+    return rc;
 }
 
 int cmd_serve(int argc, char **argv)

@@ -12,12 +12,17 @@
 #include "util/xalloc.h"
 
 static setting settings[] = {
-    {"db", "REDRESS_DB", "sqlite:data/redress.db", "database URL: sqlite:PATH", NULL},
+    {"db", "REDRESS_DB", "sqlite:data/redress.db", "database URL: sqlite:PATH or postgresql://USER@HOST/DB", NULL},
+    {"db-pool", "REDRESS_DB_POOL", "8", "PostgreSQL: connections per process (1–256); a request borrows one", NULL},
+    {"db-prepared", "REDRESS_DB_PREPARED", "on",
+     "PostgreSQL: named prepared statements (on), or unnamed ones (off: pgbouncer in transaction mode)", NULL},
     {"listen", "REDRESS_LISTEN", "127.0.0.1:8080", "address the HTTP server listens on (HOST:PORT)", NULL},
     {"web-root", "REDRESS_WEB_ROOT", "web/dist", "directory of the built web UI", NULL},
     {"packs", "REDRESS_PACKS", "packs", "directory of the policy packs", NULL},
     {"threads", "REDRESS_THREADS", "16", "HTTP worker threads (requests wait on the store, so more than cores)", NULL},
     {"max-body", "REDRESS_MAX_BODY", "262144", "largest accepted request body in bytes", NULL},
+    {"sweep-interval", "REDRESS_SWEEP_INTERVAL", "30",
+     "seconds between deadline sweeps in serve (0 = no background sweeper; run redress sweep from cron)", NULL},
     {"log-level", "REDRESS_LOG_LEVEL", "info", "debug, info, warn or error", NULL},
     {"config", "REDRESS_CONFIG", "", "a file of \"name = value\" lines for any of these settings", NULL},
 };
@@ -188,10 +193,32 @@ static int mkdir_p(const char *dir)
     return mkdir(tmp, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+int cli_store_options(store_options *so)
+{
+    char *end;
+    long pool = strtol(setting_get("db-pool"), &end, 10);
+    const char *prepared = setting_get("db-prepared");
+    if (*end || pool < 1 || pool > 256) {
+        fprintf(stderr, "redress: --db-pool: expected 1–256\n");
+        return -1;
+    }
+    if (strcmp(prepared, "on") != 0 && strcmp(prepared, "off") != 0) {
+        fprintf(stderr, "redress: --db-prepared: expected on or off\n");
+        return -1;
+    }
+    *so = (store_options){.pool_size = (int)pool, .unnamed_stmts = strcmp(prepared, "off") == 0};
+    return 0;
+}
+
 int cli_open_app(app *a, bool need_pack)
 {
     char err[512];
     const char *url = setting_get("db");
+    store_options so;
+    if (cli_store_options(&so)) {
+        memset(a, 0, sizeof *a);
+        return -1;
+    }
     /* Create the directory of a relative sqlite path like data/redress.db. */
     if (strncmp(url, "sqlite:", 7) == 0) {
         const char *slash = strrchr(url + 7, '/');
@@ -204,7 +231,7 @@ int cli_open_app(app *a, bool need_pack)
             }
         }
     }
-    if (app_open(a, url, need_pack, err, sizeof err)) {
+    if (app_open_with(a, url, &so, need_pack, err, sizeof err)) {
         fprintf(stderr, "redress: %s\n", err);
         app_close(a);
         return -1;

@@ -12,6 +12,10 @@
 static void roles_of(unsigned roles, char *out, size_t n)
 {
     out[0] = '\0';
+    if (roles == R_SYSTEM) {
+        snprintf(out, n, "system (the deadline sweeper, a calendar change)");
+        return;
+    }
     for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
         if (!(roles & bit))
             continue;
@@ -64,5 +68,10 @@ int cmd_workflow(int argc, char **argv)
            "open assistance request for the caller's unit; `escalate` needs an owner unit with a parent. A\n"
            "handler (without supervisor or manager role) acts only on complaints owned by their unit or a\n"
            "unit below it. See `src/core/workflow.c` for the diagram and the reasons.\n");
+    printf("\nTime limits: `wait_customer` needs a complaint that is not waiting and `resume` one that is\n"
+           "(any step that changes the status also ends the wait); `request_extension` needs a running\n"
+           "handling clock and no pending request, `approve_extension` and `refuse_extension` a pending one.\n"
+           "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
+           "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
     return 0;
 }

@@ -103,6 +103,8 @@ const char *complaint_diff(const complaint *a, const complaint *b)
     CMP(closed_at);
     CMP(stage_due);
     CMP(overall_due);
+    CMP(warn_at);
+    CMP(next_check_at);
     CMP(first_contact);
     CMP(created_by);
     CMP(version);

@@ -44,6 +44,9 @@ typedef struct complaint {
     int64_t handler_unit; /* the last unit that handled it (reopen goes back there) */
     int64_t received_at, created_at, updated_at, closed_at;
     int64_t stage_due, overall_due; /* 0 = no deadline */
+    /* From data.clocks (core/sla.h), 0 = none: the earliest warning point of
+     * a running clock, and when the deadline sweeper next has work here. */
+    int64_t warn_at, next_check_at;
     bool first_contact;
     int64_t created_by;
     int64_t version;   /* = the seq of the last event */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/complaint.h"
+#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 void event_init(event *e)
@@ -37,7 +38,7 @@ void event_seal(event *e)
                           "actor", (json_int_t)e->actor, "from", status_name(e->from_status), "to",
                           status_name(e->to_status), "payload", e->payload ? e->payload : json_null());
     free(e->body);
-    e->body = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+    e->body = jsonw_dumps(o, true);
     json_decref(o);
     if (!e->body)
         die("event_seal: cannot serialise event");

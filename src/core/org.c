@@ -97,6 +97,16 @@ int64_t *org_subtree(const org *o, int64_t root, size_t *n_out)
     return ids;
 }
 
+int64_t org_scope_root(const org *o, int64_t unit_id)
+{
+    const unit *u = org_find(o, unit_id);
+    if (!u)
+        return 0;
+    if (strcmp(u->type, "centre") == 0 && u->parent)
+        return u->parent;
+    return u->id;
+}
+
 bool org_type_valid(const char *type)
 {
     static const char *types[] = {"hq", "branch", "region", "site", "department", "centre"};

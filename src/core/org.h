@@ -39,6 +39,13 @@ const unit *org_resolve(const org *o, const json_t *v);
 bool org_within(const org *o, int64_t unit_id, int64_t ancestor);
 /* Ids of root and every unit below it, into a heap array the caller frees. */
 int64_t *org_subtree(const org *o, int64_t root, size_t *n_out);
+/*
+ * The root of what a member of unit_id may see: the unit itself, except
+ * that the service centre (type "centre") receives and tracks complaints
+ * for its whole parent organisation, so its members see the parent's
+ * subtree. Returns 0 if unit_id is unknown.
+ */
+int64_t org_scope_root(const org *o, int64_t unit_id);
 /* Known unit types. */
 bool org_type_valid(const char *type);
 

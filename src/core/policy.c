@@ -37,6 +37,7 @@ void policy_release(policy *p)
     free(p->classes);
     for (int i = 0; i <= LEVEL_MAX; i++)
         named_release(&p->levels[i]);
+    sla_policy_release(&p->sla);
     json_decref(p->raw);
     policy_init(p);
 }
@@ -147,6 +148,16 @@ int policy_load(policy *p, json_t *pack, cerr *e)
     if (!name)
         return cerr_set(e, "invalid_pack", "name", "name: expected a string");
     p->name = xstrdup(name);
+    /* A member of the wrong type is an error, never a silent default. */
+    static const char *strings[] = {"number_prefix", "timezone"};
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *v = json_object_get(pack, strings[k]);
+        if (v && !json_is_string(v))
+            return cerr_set(e, "invalid_pack", strings[k], "%s: expected a string", strings[k]);
+    }
+    const json_t *dlv = json_object_get(pack, "default_level");
+    if (dlv && !json_is_integer(dlv))
+        return cerr_set(e, "invalid_pack", "default_level", "default_level: expected 1..%d", LEVEL_MAX);
     const char *prefix = str_member(pack, "number_prefix");
     p->number_prefix = xstrdup(prefix ? prefix : "TS");
     if (strlen(p->number_prefix) > 8)
@@ -213,7 +224,7 @@ int policy_load(policy *p, json_t *pack, cerr *e)
             load_limit(tl, "overall", p->limit_overall, NULL, e))
             return -1;
     }
-    return 0;
+    return sla_policy_load(&p->sla, p, pack, e);
 }
 
 int policy_category_index(const policy *p, const char *code)

@@ -4,9 +4,10 @@
  * classes, time limits, the number prefix and the organisation's time zone.
  * The raw pack JSON is kept for rendering (/config, /categories).
  *
- * Grading rules, calendars, penalties and the rest of the pack machinery are
- * read by their own modules; this file owns only what intake and the basic
- * clocks need.
+ * Grading rules, penalties and the rest of the pack machinery are read by
+ * their own modules; this file owns only what intake and the clocks need.
+ * The calendars and the time-limit policy are parsed by core/sla.c into
+ * policy.sla, at the end of policy_load.
  */
 #ifndef REDRESS_POLICY_H
 #define REDRESS_POLICY_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 
 #include "core/cerr.h"
+#include "core/sla.h"
 
 typedef struct named {
     char *code;
@@ -51,6 +53,9 @@ typedef struct policy {
     int limit_revisit;
     int limit_close;
     int limit_overall[LEVEL_MAX + 1];
+    /* Calendars and the time-limit policy (core/sla.h): the limits above are
+     * its clock-minute defaults. */
+    sla_policy sla;
     json_t *raw; /* owned reference to the pack */
 } policy;
 

@@ -40,8 +40,35 @@
  * |              | replied (invalid only)            |             |                       |
  * | archive      | closed                            | archived    | agent, sup, mgr       |
  * | comment      | all but archived                  | (same)      | all but auditor       |
+ * | wait_customer| registered … replied (not waiting)| (same)      | agent, handler*, sup, mgr |
+ * | resume       | registered … replied (waiting)    | (same)      | agent, handler*, sup, mgr |
+ * | request_extension | dispatched, processing (handle clock open, none pending) | (same) | handler*, sup, mgr |
+ * | approve_extension | dispatched, processing (a request pending)  | (same) | sup, mgr    |
+ * | refuse_extension  | dispatched, processing (a request pending)  | (same) | sup, mgr    |
+ * | progress_reply    | registered, dispatched, processing          | (same) | agent, sup, mgr |
+ * | warn, breach, supervise, replan | every open status          | (same) | system only |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
+ *
+ * Clocks (core/sla.h). Every decision also plans the complaint's clocks and
+ * writes each changed clock into the event's "clocks", with the nearest
+ * running deadline as "stage_due", so that workflow_apply only copies:
+ *   intake      fill (received → now, met or breached at once), dispatch and
+ *               overall (the promise) start at received_at
+ *   dispatch    from registered: dispatch stops, handle starts; with a level
+ *               or scope (re-grading): the running clocks are re-planned
+ *   escalate    the scope widens with the new owner (branch → provincial,
+ *               hq → national) and the running clocks are re-planned
+ *   resolve / invalidate   handle (and progress) stop, reply starts
+ *   reply       reply and overall stop, revisit starts; revisit: close starts
+ *   reopen      a new handle clock; answer, close: every clock stops
+ *   wait_customer / resume  pause / resume every running clock; any step
+ *               that changes the status ends the wait first
+ *   request_extension  starts "progress": the centre tells the customer the
+ *               progress before the old deadline (progress_reply stops it)
+ *   approve_extension  moves the handle deadline to the one asked for
+ *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
+ *               calendar changed, the clocks are recomputed
  *
  * The table below is authoritative; this comment is checked against it by
  * tests/unit/test_workflow.c (every allowed and every refused transition).
@@ -61,6 +88,8 @@
                   BIT(ST_REPLIED) | BIT(ST_REVISITED))
 #define CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
 #define HANDLING (R_HANDLER | R_SUPERVISOR | R_MANAGER)
+#define WAITABLE (BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING) | BIT(ST_RESOLVED) | BIT(ST_REPLIED))
+#define HANDLE_STAGE (BIT(ST_DISPATCHED) | BIT(ST_PROCESSING))
 
 enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
 
@@ -146,6 +175,12 @@ static const wf_option revisit_results[] = {
     {"unreachable", "未联系上", "Unreachable"},
     {NULL, NULL, NULL},
 };
+static const wf_option scopes[] = {
+    {"general", "一般（单一渠道可解决）", "General"},
+    {"provincial", "省级", "Provincial"},
+    {"national", "全国/总部", "National"},
+    {NULL, NULL, NULL},
+};
 static const wf_option responsibilities[] = {
     {"company", "公司责任", "Company"},
     {"handled_properly", "已妥善处理", "Handled properly earlier"},
@@ -166,6 +201,7 @@ static const wf_field f_dispatch[] = {
     {"unit", "承办单位", "Handling unit", F_UNIT, true, NULL},
     {"note", "派单说明", "Dispatch note", F_TEXTAREA, false, NULL},
     {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
+    {"scope", "影响范围", "Scope", F_SELECT, false, scopes},
     END,
 };
 static const wf_field f_accept[] = {
@@ -229,6 +265,32 @@ static const wf_field f_close[] = {
     END,
 };
 static const wf_field f_none[] = {END};
+static const wf_field f_wait[] = {
+    {"reason", "等待原因", "What the customer is to provide", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_resume[] = {
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_request_extension[] = {
+    {"deadline", "申请延至", "New deadline", F_DATETIME, true, NULL},
+    {"reason", "延期原因", "Why more time is needed", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_approve_extension[] = {
+    {"note", "审批意见", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_refuse_extension[] = {
+    {"reason", "不同意原因", "Reason", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_progress_reply[] = {
+    {"method", "回复方式", "Method", F_SELECT, true, reply_methods},
+    {"content", "回复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    END,
+};
 static const wf_field f_comment[] = {
     {"text", "备注内容", "Comment", F_TEXTAREA, true, NULL},
     END,
@@ -236,20 +298,11 @@ static const wf_field f_comment[] = {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static int64_t minutes_after(int64_t t, int minutes)
-{
-    return minutes > 0 ? t + (int64_t)minutes * 60 : 0;
-}
-
 static int level_of(const complaint *c)
 {
     return c->level >= 1 && c->level <= LEVEL_MAX ? c->level : LEVEL_MAX;
 }
 
-static void set_due(json_t *payload, int64_t due)
-{
-    json_object_set_new(payload, "stage_due", due ? json_integer(due) : json_null());
-}
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -284,9 +337,21 @@ static json_t *stamp(const event *ev, json_t *o)
 static void record(complaint *c, const event *ev, const char *key)
 {
     json_t *o = json_deep_copy(ev->payload);
-    json_object_del(o, "stage_due");
-    json_object_del(o, "owner_unit");
+    static const char *bookkeeping[] = {"stage_due", "overall_due", "owner_unit", "clocks", "waiting", "scope"};
+    for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
+        json_object_del(o, bookkeeping[i]);
     json_object_set_new(c->data, key, stamp(ev, o));
+}
+
+/* Missing, empty or only white space. */
+static bool blank(const json_t *p, const char *key)
+{
+    const char *s = jstr(p, key);
+    if (!s)
+        return true;
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    return !*s;
 }
 
 /* ---- guards ----------------------------------------------------------- */
@@ -332,26 +397,15 @@ static int g_escalate(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 /* ---- prepare: derived values into the payload -------------------------- */
 
-static int p_answer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
-{
-    (void)ctx, (void)c, (void)e;
-    set_due(p, 0);
-    return 0;
-}
-
 static int p_dispatch(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)e;
-    int level = level_of(c);
+    (void)ctx, (void)c, (void)e;
+    /* A level given with a dispatch re-grades the complaint (its clocks are
+     * re-planned by plan_clocks). */
     const char *lv = jstr(p, "level");
-    if (lv) {
-        level = lv[0] - '0';
-        json_object_set_new(p, "level", json_integer(level));
-    }
+    if (lv)
+        json_object_set_new(p, "level", json_integer(lv[0] - '0'));
     json_object_set(p, "owner_unit", json_object_get(p, "unit"));
-    /* The handling clock starts at the first dispatch; a re-dispatch keeps it. */
-    if (c->status == ST_REGISTERED || lv)
-        set_due(p, minutes_after(ctx->now, ctx->pol->limit_handle[level]));
     return 0;
 }
 
@@ -396,36 +450,19 @@ static int p_escalate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     return 0;
 }
 
-static int p_resolve(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
-{
-    (void)c, (void)e;
-    set_due(p, minutes_after(ctx->now, ctx->pol->limit_reply));
-    return 0;
-}
-
 static int p_invalidate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)c, (void)e;
+    (void)ctx, (void)c, (void)e;
     json_object_set_new(p, "nature", json_string("invalid"));
-    set_due(p, minutes_after(ctx->now, ctx->pol->limit_reply));
-    return 0;
-}
-
-static int p_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
-{
-    (void)c, (void)e;
-    set_due(p, minutes_after(ctx->now, ctx->pol->limit_revisit));
     return 0;
 }
 
 static int p_revisit(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)c;
+    (void)ctx, (void)c;
     const char *res = jstr(p, "result");
-    const char *rem = jstr(p, "remarks");
-    if (strcmp(res, "dissatisfied") == 0 && (!rem || !*rem))
+    if (strcmp(res, "dissatisfied") == 0 && blank(p, "remarks"))
         return cerr_set(e, "validation_failed", "remarks", "remarks: 客户不满意时须记录原因 (required when dissatisfied)");
-    set_due(p, minutes_after(ctx->now, ctx->pol->limit_close));
     return 0;
 }
 
@@ -438,15 +475,9 @@ static int p_reopen(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
         json_object_set_new(p, "unit", json_integer(u));
     }
     json_object_set(p, "owner_unit", json_object_get(p, "unit"));
-    set_due(p, minutes_after(ctx->now, ctx->pol->limit_handle[level_of(c)]));
     return 0;
 }
 
-static bool blank(const json_t *p, const char *key)
-{
-    const char *s = jstr(p, key);
-    return !s || !*s;
-}
 
 static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
@@ -466,14 +497,6 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
             return cerr_set(e, "validation_failed", "responsible_unit",
                             "responsible_unit: 公司责任须认定责任单位 (required when the company is responsible)");
     }
-    set_due(p, 0);
-    return 0;
-}
-
-static int p_archive(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
-{
-    (void)ctx, (void)c, (void)e;
-    set_due(p, 0);
     return 0;
 }
 
@@ -579,11 +602,399 @@ static void x_close(complaint *c, const event *ev)
     c->closed_at = ev->at;
 }
 
+/* ---- waiting, extensions, progress replies, the sweeper -------------------- */
+
+static const json_t *clock_of(const complaint *c, const char *name)
+{
+    return json_object_get(json_object_get(c->data, "clocks"), name);
+}
+
+static bool extension_pending(const complaint *c)
+{
+    const char *st = jstr(json_object_get(c->data, "extension"), "status");
+    return st && strcmp(st, "requested") == 0;
+}
+
+static int g_wait(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (json_object_get(c->data, "waiting"))
+        return cerr_set(e, "action_not_allowed", "", "已在等待客户 (already waiting for the customer)");
+    return 0;
+}
+
+static int g_resume(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!json_object_get(c->data, "waiting"))
+        return cerr_set(e, "action_not_allowed", "", "未在等待客户 (not waiting for the customer)");
+    return 0;
+}
+
+static int g_request_extension(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!sla_open(clock_of(c, "handle")))
+        return cerr_set(e, "action_not_allowed", "", "处理时限未在计时 (no handling clock is running)");
+    if (extension_pending(c))
+        return cerr_set(e, "action_not_allowed", "", "已有待审批的延期申请 (an extension request is pending)");
+    return 0;
+}
+
+static int g_extension_pending(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!extension_pending(c))
+        return cerr_set(e, "action_not_allowed", "", "没有待审批的延期申请 (no extension request is pending)");
+    return 0;
+}
+
+static int p_wait(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c, (void)e;
+    json_object_set_new(p, "waiting", json_pack("{s:O}", "reason", json_object_get(p, "reason")));
+    return 0;
+}
+
+static int p_resume(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c, (void)e;
+    json_object_set_new(p, "waiting", json_null());
+    return 0;
+}
+
+static int p_request_extension(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    int64_t want = json_integer_value(json_object_get(p, "deadline"));
+    int64_t old = json_integer_value(json_object_get(clock_of(c, "handle"), "deadline"));
+    if (want <= ctx->now || want <= old)
+        return cerr_set(e, "validation_failed", "deadline",
+                        "deadline: 应晚于当前处理时限 (must be later than the current deadline and now)");
+    json_object_set_new(p, "old_deadline", json_integer(old));
+    return 0;
+}
+
+static int p_approve_extension(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)e;
+    json_object_set(p, "deadline", json_object_get(json_object_get(c->data, "extension"), "deadline"));
+    return 0;
+}
+
+/* The sweeper's step: which point is due is decided from the clocks at now. */
+static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int kind, cerr *e)
+{
+    sla_due d;
+    sla_due_at(json_object_get(c->data, "clocks"), ctx->now, &d);
+    if (!d.kind || d.kind != kind)
+        return cerr_set(e, "action_not_allowed", "", "nothing of this kind is due");
+    const json_t *ck = clock_of(c, d.clock);
+    json_object_set_new(p, "clock", json_string(d.clock));
+    json_object_set(p, "deadline", json_object_get(ck, "deadline"));
+    json_object_set(p, "warning_at", json_object_get(ck, "warning_at"));
+    if (d.kind != SLA_DUE_WARN) {
+        /* Level 1 goes to the owner unit's supervisor, each further level one unit up. */
+        int64_t u = c->owner_unit;
+        for (int k = 1; k < d.level; k++) {
+            const unit *un = org_find(ctx->org, u);
+            if (un && un->parent)
+                u = un->parent;
+        }
+        json_object_set_new(p, "supervision_level", json_integer(d.level));
+        json_object_set_new(p, "supervise_unit", json_integer(u));
+    }
+    json_object_set_new(p, "unit", json_integer(c->owner_unit));
+    return 0;
+}
+
+static int p_warn(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    return sweep_prepare(ctx, c, p, SLA_DUE_WARN, e);
+}
+
+static int p_breach(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    return sweep_prepare(ctx, c, p, SLA_DUE_BREACH, e);
+}
+
+static int p_supervise(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    return sweep_prepare(ctx, c, p, SLA_DUE_SUPERVISE, e);
+}
+
+static void x_request_extension(complaint *c, const event *ev)
+{
+    json_t *x = json_deep_copy(ev->payload);
+    json_object_del(x, "clocks");
+    json_object_del(x, "stage_due");
+    json_object_set_new(x, "status", json_string("requested"));
+    json_object_set_new(c->data, "extension", stamp(ev, x));
+}
+
+static void x_decide_extension(complaint *c, const event *ev)
+{
+    json_t *x = json_object_get(c->data, "extension");
+    if (!x)
+        return;
+    bool ok = strcmp(ev->action, "approve_extension") == 0;
+    json_object_set_new(x, "status", json_string(ok ? "approved" : "refused"));
+    json_object_set_new(x, "decided_at", json_integer(ev->at));
+    json_object_set_new(x, "decided_by", json_integer(ev->actor));
+    const char *why = jstr(ev->payload, ok ? "note" : "reason");
+    if (why)
+        json_object_set_new(x, "decision", json_string(why));
+    json_t *n = json_object_get(c->data, "extensions");
+    if (ok)
+        json_object_set_new(c->data, "extensions", json_integer(json_integer_value(n) + 1));
+}
+
+static void x_progress_reply(complaint *c, const event *ev)
+{
+    json_t *list = json_object_get(c->data, "progress_replies");
+    if (!list) {
+        list = json_array();
+        json_object_set_new(c->data, "progress_replies", list);
+    }
+    json_t *r = json_pack("{s:O,s:O}", "method", json_object_get(ev->payload, "method"), "content",
+                          json_object_get(ev->payload, "content"));
+    json_array_append_new(list, stamp(ev, r));
+}
+
+/* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
+static void x_count(complaint *c, const event *ev)
+{
+    const char *key = strcmp(ev->action, "warn") == 0 ? "warnings" : "supervisions";
+    json_t *n = json_object_get(c->data, key);
+    json_object_set_new(c->data, key, json_integer(json_integer_value(n) + 1));
+}
+
+/* ---- clocks: what each step does to them ----------------------------------- */
+
+static sla_attrs attrs_of(const complaint *c, const json_t *p)
+{
+    sla_attrs a = {0};
+    a.level = json_is_integer(json_object_get(p, "level")) ? (int)json_integer_value(json_object_get(p, "level"))
+                                                            : level_of(c);
+    a.scope = jstr(p, "scope");
+    if (!a.scope)
+        a.scope = jstr(c->data, "scope");
+    a.customer_class = jstr(json_object_get(c->data, "customer"), "class");
+    a.category = c->category;
+    a.channel = c->channel;
+    return a;
+}
+
+static int clk_start(const wf_ctx *ctx, json_t *clocks, int clock, const sla_attrs *a, int64_t start, cerr *e)
+{
+    sla_limit l;
+    sla_select(ctx->pol, clock, a, &l);
+    if (l.kind == SLA_NONE)
+        return 0; /* no limit: no clock */
+    json_t *ck;
+    if (sla_start(&ctx->pol->sla, &l, start, &ck, e))
+        return -1;
+    json_object_set_new(clocks, sla_clock_name(clock), ck);
+    return 0;
+}
+
+static int clk_stop(const wf_ctx *ctx, json_t *clocks, const char *name, cerr *e)
+{
+    json_t *ck = json_object_get(clocks, name);
+    return ck ? sla_stop(&ctx->pol->sla, ck, ctx->now, e) : 0;
+}
+
+/* Every open clock: stop, pause or resume. */
+static int clk_all(const wf_ctx *ctx, json_t *clocks, int (*op)(const sla_policy *, json_t *, int64_t, cerr *), cerr *e)
+{
+    const char *name;
+    json_t *ck;
+    json_object_foreach(clocks, name, ck)
+    {
+        if (op(&ctx->pol->sla, ck, ctx->now, e))
+            return -1;
+    }
+    return 0;
+}
+
+/* Re-plans the open clocks: with limits chosen again for attributes a (re-grading,
+ * escalation), or with a == NULL only the calendar arithmetic (a calendar changed). */
+static int clk_replan(const wf_ctx *ctx, json_t *clocks, const sla_attrs *a, cerr *e)
+{
+    const char *name;
+    json_t *ck;
+    json_object_foreach(clocks, name, ck)
+    {
+        int id = sla_clock_parse(name);
+        bool fixed = json_object_get(json_object_get(ck, "limit"), "until") != NULL;
+        sla_limit l;
+        if (a && id >= 0 && !fixed) {
+            sla_select(ctx->pol, id, a, &l);
+            if (l.kind == SLA_NONE)
+                continue;
+        }
+        if (sla_replan(&ctx->pol->sla, ck, a && id >= 0 && !fixed ? &l : NULL, e))
+            return -1;
+    }
+    return 0;
+}
+
+static int64_t clk_deadline(const json_t *clocks, const char *name)
+{
+    return json_integer_value(json_object_get(json_object_get(clocks, name), "deadline"));
+}
+
+/* The sweeper's flags on the clock named in the payload. */
+static void clk_flag(json_t *clocks, const char *action, const json_t *p)
+{
+    json_t *ck = json_object_get(clocks, jstr(p, "clock"));
+    if (!ck)
+        return;
+    json_object_set_new(ck, "warned", json_true());
+    if (strcmp(action, "warn") != 0) {
+        json_object_set(ck, "level", json_object_get(p, "supervision_level"));
+        json_object_set_new(ck, "state", json_string("breached"));
+    }
+}
+
+static int plan_action(const wf_ctx *ctx, const complaint *c, const char *action, json_t *p, json_t *clocks,
+                       cerr *e)
+{
+    sla_attrs a = attrs_of(c, p);
+    const sla_policy *sp = &ctx->pol->sla;
+    int64_t now = ctx->now;
+    if (strcmp(action, "answer") == 0 || strcmp(action, "close") == 0)
+        return clk_all(ctx, clocks, sla_stop, e);
+    if (strcmp(action, "dispatch") == 0) {
+        if (c->status == ST_REGISTERED) {
+            if (clk_stop(ctx, clocks, "dispatch", e) || clk_start(ctx, clocks, SLA_HANDLE, &a, now, e))
+                return -1;
+        }
+        if (json_object_get(p, "level") || jstr(p, "scope"))
+            return clk_replan(ctx, clocks, &a, e);
+        return 0;
+    }
+    if (strcmp(action, "escalate") == 0) {
+        const unit *to = org_find(ctx->org, json_integer_value(json_object_get(p, "owner_unit")));
+        const char *wide = to && strcmp(to->type, "hq") == 0       ? "national"
+                           : to && strcmp(to->type, "branch") == 0 ? "provincial"
+                                                                   : NULL;
+        if (wide && sla_scope_rank(wide) > sla_scope_rank(a.scope ? a.scope : "general")) {
+            json_object_set_new(p, "scope", json_string(wide));
+            a.scope = jstr(p, "scope");
+        }
+        return clk_replan(ctx, clocks, &a, e);
+    }
+    if (strcmp(action, "resolve") == 0 || strcmp(action, "invalidate") == 0)
+        return clk_stop(ctx, clocks, "dispatch", e) || clk_stop(ctx, clocks, "handle", e) ||
+               clk_stop(ctx, clocks, "progress", e) || clk_start(ctx, clocks, SLA_REPLY, &a, now, e);
+    if (strcmp(action, "reply") == 0)
+        return clk_stop(ctx, clocks, "reply", e) || clk_stop(ctx, clocks, "overall", e) ||
+               clk_start(ctx, clocks, SLA_REVISIT, &a, now, e);
+    if (strcmp(action, "revisit") == 0)
+        return clk_stop(ctx, clocks, "revisit", e) || clk_start(ctx, clocks, SLA_CLOSE, &a, now, e);
+    if (strcmp(action, "reopen") == 0)
+        return clk_stop(ctx, clocks, "close", e) || clk_start(ctx, clocks, SLA_HANDLE, &a, now, e);
+    if (strcmp(action, "wait_customer") == 0)
+        return clk_all(ctx, clocks, sla_pause, e);
+    if (strcmp(action, "request_extension") == 0) {
+        sla_limit l = {.kind = SLA_UNTIL, .value = clk_deadline(clocks, "handle")};
+        snprintf(l.calendar, sizeof l.calendar, "%s",
+                 jstr(json_object_get(clocks, "handle"), "calendar") ? jstr(json_object_get(clocks, "handle"), "calendar") : "");
+        json_t *ck;
+        if (sla_start(sp, &l, now, &ck, e))
+            return -1;
+        json_object_set_new(clocks, "progress", ck);
+        return 0;
+    }
+    if (strcmp(action, "approve_extension") == 0) {
+        json_t *h = json_object_get(clocks, "handle");
+        return h ? sla_extend(sp, h, now, json_integer_value(json_object_get(p, "deadline")), e) : 0;
+    }
+    if (strcmp(action, "progress_reply") == 0)
+        return clk_stop(ctx, clocks, "progress", e);
+    if (strcmp(action, "warn") == 0 || strcmp(action, "breach") == 0 || strcmp(action, "supervise") == 0) {
+        clk_flag(clocks, action, p);
+        return 0;
+    }
+    if (strcmp(action, "replan") == 0)
+        return clk_replan(ctx, clocks, NULL, e);
+    return 0;
+}
+
+/*
+ * Plans the clocks for action on c and writes what changed into the payload:
+ * "clocks" (each changed clock whole), "stage_due" (the nearest running
+ * deadline) and "overall_due" when the promise moved.
+ */
+static int plan_clocks(const wf_ctx *ctx, const complaint *c, const wf_action *act, json_t *p, cerr *e)
+{
+    const json_t *before = json_object_get(c->data, "clocks");
+    json_t *clocks = before ? json_deep_copy(before) : json_object();
+    int rc = -1;
+    /* A step that moves the complaint on ends a wait for the customer. */
+    bool ends_wait = json_object_get(c->data, "waiting") &&
+                     (strcmp(act->name, "resume") == 0 || (act->to != ST_NONE && act->to != c->status));
+    if (ends_wait) {
+        if (clk_all(ctx, clocks, sla_resume, e))
+            goto out;
+        json_object_set_new(p, "waiting", json_null());
+    }
+    if (plan_action(ctx, c, act->name, p, clocks, e))
+        goto out;
+    json_t *changed = json_object();
+    const char *name;
+    json_t *ck;
+    json_object_foreach(clocks, name, ck)
+    {
+        if (!json_equal(ck, json_object_get(before, name)))
+            json_object_set(changed, name, ck);
+    }
+    if (json_object_size(changed)) {
+        json_object_set_new(p, "clocks", changed);
+        int64_t due = sla_nearest(clocks);
+        json_object_set_new(p, "stage_due", due ? json_integer(due) : json_null());
+        json_t *ov = json_object_get(changed, "overall");
+        if (ov && json_integer_value(json_object_get(ov, "deadline")) != c->overall_due)
+            json_object_set(p, "overall_due", json_object_get(ov, "deadline"));
+    } else {
+        json_decref(changed);
+    }
+    rc = 0;
+out:
+    json_decref(clocks);
+    return rc;
+}
+
+int workflow_sweep_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e)
+{
+    if (!status_open(c->status))
+        return 1;
+    sla_due d;
+    sla_due_at(json_object_get(c->data, "clocks"), ctx->now, &d);
+    if (!d.kind)
+        return 1;
+    const char *action = d.kind == SLA_DUE_WARN ? "warn" : d.kind == SLA_DUE_BREACH ? "breach" : "supervise";
+    return workflow_step(ctx, c, action, NULL, ev, e);
+}
+
+bool workflow_uses_calendar(const complaint *c, const char *name)
+{
+    const char *k;
+    const json_t *ck;
+    json_object_foreach(json_object_get(c->data, "clocks"), k, ck)
+    {
+        const char *cal = jstr(ck, "calendar");
+        if (sla_open(ck) && cal && strcmp(cal, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
     {"answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE, SCOPE_NONE,
-     f_answer, NULL, p_answer, x_answer},
+     f_answer, NULL, NULL, x_answer},
     {"dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED), ST_DISPATCHED, CENTRE,
      SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch},
     {"accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER, f_accept, NULL,
@@ -597,12 +1008,12 @@ static const wf_action table[] = {
     {"escalate", "升级", "Escalate", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_DISPATCHED, HANDLING,
      SCOPE_OWNER, f_escalate, g_escalate, p_escalate, x_escalate},
     {"resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER, f_resolve, NULL,
-     p_resolve, x_resolve},
+     NULL, x_resolve},
     {"invalidate", "判定无效", "Mark invalid",
      BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
      f_invalidate, NULL, p_invalidate, x_invalidate},
     {"reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE, f_reply,
-     NULL, p_reply, x_reply},
+     NULL, NULL, x_reply},
     {"revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE, f_revisit, NULL,
      p_revisit, x_revisit},
     {"reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE, f_reopen, g_reopen,
@@ -610,9 +1021,29 @@ static const wf_action table[] = {
     {"close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE, SCOPE_NONE, f_close,
      g_close, p_close, x_close},
     {"archive", "归档", "Archive", BIT(ST_CLOSED), ST_ARCHIVED, CENTRE, SCOPE_NONE, f_none, NULL,
-     p_archive, NULL},
+     NULL, NULL},
     {"comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE, R_ALL_ROLES & ~R_AUDITOR, SCOPE_NONE,
      f_comment, NULL, NULL, NULL},
+    {"wait_customer", "等待客户", "Wait for the customer", WAITABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER,
+     f_wait, g_wait, p_wait, NULL},
+    {"resume", "恢复计时", "Resume", WAITABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_resume, g_resume,
+     p_resume, NULL},
+    {"request_extension", "申请延期", "Request an extension", HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER,
+     f_request_extension, g_request_extension, p_request_extension, x_request_extension},
+    {"approve_extension", "批准延期", "Approve the extension", HANDLE_STAGE, ST_NONE, R_SUPERVISOR | R_MANAGER,
+     SCOPE_NONE, f_approve_extension, g_extension_pending, p_approve_extension, x_decide_extension},
+    {"refuse_extension", "不同意延期", "Refuse the extension", HANDLE_STAGE, ST_NONE, R_SUPERVISOR | R_MANAGER,
+     SCOPE_NONE, f_refuse_extension, g_extension_pending, NULL, x_decide_extension},
+    {"progress_reply", "进度回复", "Tell the customer the progress", BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE,
+     CENTRE, SCOPE_NONE, f_progress_reply, NULL, NULL, x_progress_reply},
+    {"warn", "超时预警", "Deadline warning", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, p_warn,
+     x_count},
+    {"breach", "超时督办", "Overdue: supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, p_breach,
+     x_count},
+    {"supervise", "升级督办", "Further supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL,
+     p_supervise, x_count},
+    {"replan", "时限重算", "Deadlines re-planned", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, NULL,
+     NULL},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -670,7 +1101,7 @@ size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action *
 {
     size_t n = 0;
     for (size_t i = 0; i < sizeof table / sizeof table[0] && n < cap; i++)
-        if (workflow_may(ctx, c, &table[i], NULL) == 0)
+        if (!(table[i].roles & R_SYSTEM) && workflow_may(ctx, c, &table[i], NULL) == 0)
             out[n++] = &table[i];
     return n;
 }
@@ -740,11 +1171,13 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
         return 0;
     }
     case F_MONEY: {
-        double d;
+        double d = -1;
+        int used = 0;
         if (json_is_number(v))
             d = json_number_value(v);
-        else if (json_is_string(v) && sscanf(json_string_value(v), "%lf", &d) == 1)
-            ;
+        else if (json_is_string(v) && sscanf(json_string_value(v), "%lf%n", &d, &used) == 1 &&
+                 json_string_value(v)[used] == '\0')
+            ; /* the whole string is the amount: "1,000" or "12abc" are refused */
         else
             return cerr_set(e, "validation_failed", f->name, "%s: 应为金额 (expected an amount in yuan)", f->name);
         if (!(d >= 0 && d <= 1e8))
@@ -781,6 +1214,8 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         if (take_field(ctx, f, input, payload, e))
             goto fail;
     if (act->prepare && act->prepare(ctx, c, payload, e))
+        goto fail;
+    if (plan_clocks(ctx, c, act, payload, e))
         goto fail;
     ev->complaint_id = c->id;
     ev->seq = c->version + 1;
@@ -837,6 +1272,41 @@ static int copy_text(const json_t *in, const char *key, const char *path, json_t
     if (v && json_is_string(v))
         json_object_set(out, key, (json_t *)v);
     return 0;
+}
+
+/*
+ * The clocks of a new complaint (payload p so far): fill runs from receipt to
+ * now and stops at once; dispatch and the overall promise (promised, or the
+ * policy's limit when 0) start at receipt.
+ */
+static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t promised, cerr *e)
+{
+    const sla_policy *sp = &ctx->pol->sla;
+    sla_attrs a = {(int)json_integer_value(json_object_get(p, "level")), jstr(p, "scope"),
+                   jstr(json_object_get(p, "customer"), "class"), jstr(p, "category"), jstr(p, "channel")};
+    json_t *clocks = json_object();
+    int rc = -1;
+    if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
+        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e))
+        goto out;
+    if (promised) {
+        sla_limit l = {.kind = SLA_UNTIL, .value = promised};
+        json_t *ck;
+        if (sla_start(sp, &l, received, &ck, e))
+            goto out;
+        json_object_set_new(clocks, "overall", ck);
+    } else if (clk_start(ctx, clocks, SLA_OVERALL, &a, received, e)) {
+        goto out;
+    }
+    int64_t due = sla_nearest(clocks);
+    json_t *ov = json_object_get(clocks, "overall");
+    json_object_set_new(p, "overall_due", ov ? json_integer(json_integer_value(json_object_get(ov, "deadline"))) : json_null());
+    json_object_set_new(p, "stage_due", due ? json_integer(due) : json_null());
+    json_object_set(p, "clocks", clocks);
+    rc = 0;
+out:
+    json_decref(clocks);
+    return rc;
 }
 
 int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
@@ -982,10 +1452,16 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         cerr_set(e, "validation_failed", "promised_at", "promised_at: 应晚于受理时间 (must be after received_at)");
         goto fail;
     }
-    if (!given)
-        promised = minutes_after(received, pol->limit_overall[level]);
-    json_object_set_new(p, "overall_due", promised ? json_integer(promised) : json_null());
-    set_due(p, minutes_after(received, pol->limit_dispatch));
+    const json_t *scope = json_object_get(in, "scope");
+    if (scope && !json_is_null(scope)) {
+        if (!json_is_string(scope) || sla_scope_rank(json_string_value(scope)) < 0) {
+            cerr_set(e, "validation_failed", "scope", "scope: 应为 general、provincial 或 national (expected general, provincial or national)");
+            goto fail;
+        }
+        json_object_set(p, "scope", (json_t *)scope);
+    }
+    if (intake_clocks(ctx, p, received, given ? promised : 0, e))
+        goto fail;
     json_object_set_new(p, "owner_unit", json_integer(ctx->who->unit));
 
     ev->complaint_id = 0;
@@ -1033,12 +1509,40 @@ static void apply_intake(complaint *c, const event *ev)
     json_decref(c->data);
     c->data = json_object();
     static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
-                                 "description", "demand", "evidence", "confirmed"};
+                                 "description", "demand", "evidence", "confirmed", "scope"};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(p, keep[i]);
         if (v)
             json_object_set_new(c->data, keep[i], json_deep_copy(v));
     }
+}
+
+/* Clocks, the wait for the customer and the scope: copied from the payload;
+ * the sweeper's columns follow from the clocks. */
+static void apply_clocks(complaint *c, const event *ev)
+{
+    const json_t *p = ev->payload;
+    const json_t *changed = json_object_get(p, "clocks");
+    if (json_is_object(changed)) {
+        json_t *clocks = json_object_get(c->data, "clocks");
+        if (!json_is_object(clocks)) {
+            clocks = json_object();
+            json_object_set_new(c->data, "clocks", clocks);
+        }
+        const char *name;
+        json_t *ck;
+        json_object_foreach((json_t *)changed, name, ck) json_object_set_new(clocks, name, json_deep_copy(ck));
+    }
+    const json_t *w = json_object_get(p, "waiting");
+    if (json_is_object(w))
+        json_object_set_new(c->data, "waiting", stamp(ev, json_deep_copy(w)));
+    else if (w)
+        json_object_del(c->data, "waiting");
+    if (jstr(p, "scope"))
+        json_object_set(c->data, "scope", json_object_get(p, "scope"));
+    const json_t *clocks = json_object_get(c->data, "clocks");
+    c->warn_at = clocks ? sla_warn_at(clocks) : 0;
+    c->next_check_at = clocks && status_open(c->status) ? sla_next_check(clocks) : 0;
 }
 
 void workflow_apply(complaint *c, const event *ev)
@@ -1065,6 +1569,9 @@ void workflow_apply(complaint *c, const event *ev)
         copy_str(c->nature, sizeof c->nature, p, "nature");
     if (json_object_get(p, "stage_due"))
         c->stage_due = jint(p, "stage_due");
+    if (json_object_get(p, "overall_due") && strcmp(ev->action, "intake") != 0)
+        c->overall_due = jint(p, "overall_due");
+    apply_clocks(c, ev);
     c->version = ev->seq;
     c->updated_at = ev->at;
     memcpy(c->head, ev->hash, sizeof c->head);

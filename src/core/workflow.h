@@ -32,6 +32,10 @@ enum role {
     R_MANAGER = 1 << 3,
     R_AUDITOR = 1 << 4,
     R_ADMIN = 1 << 5,
+    /* The system itself (the deadline sweeper, a calendar re-plan): no user
+     * holds it, role_parse never yields it, and GET …/actions never offers
+     * its actions. */
+    R_SYSTEM = 1 << 6,
 };
 #define R_ALL_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
 
@@ -110,6 +114,17 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
 
 /* Applies ev to c (see above). ev must be sealed (its hash becomes c->head). */
 void workflow_apply(complaint *c, const event *ev);
+
+/*
+ * The deadline sweeper's decision (ctx->who is the system actor): the next
+ * warning, breach or supervision due on c at ctx->now, as an event ("warn",
+ * "breach" or "supervise") in ev. Returns 0 with ev filled, 1 when nothing
+ * is due, -1 on a calendar error (e set).
+ */
+int workflow_sweep_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e);
+
+/* True when c has an open clock on calendar `name` (a re-plan concerns it). */
+bool workflow_uses_calendar(const complaint *c, const char *name);
 
 /* Digits of a phone number into out; -1 if it is not 7–20 digits. */
 int phone_normalise(const char *in, char *out, size_t outlen);

@@ -23,6 +23,7 @@
 
 #include "core/workflow.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -62,7 +63,19 @@ typedef struct sq {
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
+    /* Complaint ids and day numbers handed out ahead of the writer (see
+     * reserve()); loaded from the database on first use and after a failure. */
+    pthread_mutex_t alloc_mu;
+    bool alloc_loaded;
+    int64_t next_id;
+    struct {
+        char day[12];
+        int64_t next;
+    } days[8];
+    int ndays, next_day_slot;
 } sq;
+
+static void alloc_invalidate(sq *s);
 
 /* ---- connections and statements ----------------------------------------- */
 
@@ -162,6 +175,25 @@ static conn *reader(sq *s)
 
 /* ---- the writer thread ---------------------------------------------------- */
 
+/*
+ * Runs a statement without results through the statement cache: the
+ * writer's BEGIN / SAVEPOINT / RELEASE / COMMIT run for every job, and
+ * sqlite3_exec would parse them anew each time.
+ */
+static int run(conn *c, const char *sql)
+{
+    sqlite3_stmt *st = prep(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("sqlite: %s (in: %s)", sqlite3_errmsg(c->db), sql);
+        return STORE_ERROR;
+    }
+    return 0;
+}
+
 static void *writer_main(void *arg)
 {
     sq *s = arg;
@@ -186,9 +218,9 @@ static void *writer_main(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&s->mu);
 
-        bool failed = exec(w, "BEGIN IMMEDIATE") != 0;
+        bool failed = run(w, "BEGIN IMMEDIATE") != 0;
         for (wjob *j = batch; j && !failed; j = j->next) {
-            if (exec(w, "SAVEPOINT job")) {
+            if (run(w, "SAVEPOINT job")) {
                 failed = true;
                 break;
             }
@@ -199,14 +231,15 @@ static void *writer_main(void *arg)
                 break;
             }
             if (j->rc != 0)
-                exec(w, "ROLLBACK TO job");
-            exec(w, "RELEASE job");
+                run(w, "ROLLBACK TO job");
+            run(w, "RELEASE job");
         }
-        if (!failed && exec(w, "COMMIT") != 0)
+        if (!failed && run(w, "COMMIT") != 0)
             failed = true;
         if (failed) {
+            alloc_invalidate(s);
             if (!sqlite3_get_autocommit(w->db))
-                exec(w, "ROLLBACK");
+                run(w, "ROLLBACK");
             for (wjob *j = batch; j; j = j->next)
                 j->rc = STORE_UNAVAILABLE;
         }
@@ -653,7 +686,7 @@ static int sq_token_list(store *stp, token_list *out)
 #define C_COLS                                                                                      \
     "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "      \
     "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "       \
-    "first_contact, created_by, version, head, data"
+    "first_contact, created_by, version, head, data, warn_at, next_check_at"
 
 /* Fills c (initialised, or zeroed as in a fresh page array) from a row. */
 static void read_complaint(sqlite3_stmt *st, complaint *c)
@@ -689,6 +722,12 @@ static void read_complaint(sqlite3_stmt *st, complaint *c)
         json_decref(c->data);
         c->data = d;
     }
+    c->warn_at = sqlite3_column_int64(st, 22);
+    if (c->warn_at == DUE_NONE)
+        c->warn_at = 0;
+    c->next_check_at = sqlite3_column_int64(st, 23);
+    if (c->next_check_at == DUE_NONE)
+        c->next_check_at = 0;
 }
 
 /* Binds the projection columns 2..23 in C_COLS order (1 = id). data_text is
@@ -719,6 +758,8 @@ static void bind_complaint(sqlite3_stmt *st, const complaint *c, const char *dat
     sqlite3_bind_text(st, 22, data_text, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 23, status_open(c->status));
     sqlite3_bind_int(st, 24, stage_of(c->status));
+    sqlite3_bind_int64(st, 25, c->warn_at ? c->warn_at : DUE_NONE);
+    sqlite3_bind_int64(st, 26, c->next_check_at ? c->next_check_at : DUE_NONE);
 }
 
 static int insert_event(conn *c, const event *ev)
@@ -764,70 +805,142 @@ static int stats_on_close(conn *c, const complaint *cp, const event *ev, int tz)
     return bump_stats(c, time_local_day(ev->at, tz), 0, 1, on_time, cp->first_contact);
 }
 
+/*
+ * Creating a complaint. The expensive part — sealing the intake event
+ * (canonical JSON + BLAKE2b) and applying it to a fresh projection — needs
+ * the complaint's id and number, which used to be allocated inside the
+ * writer's transaction, so the single writer thread did all of it. Now the
+ * calling thread reserves the next id and the next number of the day from
+ * in-memory counters (under alloc_mu), seals and applies in parallel with
+ * other requests, and the writer only inserts.
+ *
+ * Numbers stay unique and dense: the counters start from the database, a
+ * UNIQUE violation (another process wrote, or the counters were stale)
+ * reloads them and the creation is retried with fresh values, and any
+ * failed write transaction reloads them too, so numbers handed out to work
+ * that never committed are handed out again.
+ */
+static void alloc_invalidate(sq *s)
+{
+    pthread_mutex_lock(&s->alloc_mu);
+    s->alloc_loaded = false;
+    s->ndays = 0;
+    pthread_mutex_unlock(&s->alloc_mu);
+}
+
+static int reserve(sq *s, const char *day, int64_t *id, int64_t *seq)
+{
+    int rc = 0;
+    conn *c = reader(s);
+    if (!c)
+        return STORE_ERROR;
+    pthread_mutex_lock(&s->alloc_mu);
+    if (!s->alloc_loaded) {
+        sqlite3_stmt *st = prep(c, "SELECT COALESCE(MAX(id), 0) + 1 FROM complaints");
+        if (!st || sqlite3_step(st) != SQLITE_ROW) {
+            rc = STORE_ERROR;
+            goto out;
+        }
+        s->next_id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        s->alloc_loaded = true;
+    }
+    int slot = -1;
+    for (int i = 0; i < s->ndays; i++)
+        if (strcmp(s->days[i].day, day) == 0)
+            slot = i;
+    if (slot < 0) {
+        sqlite3_stmt *st = prep(c, "SELECT seq FROM day_seq WHERE day = ?");
+        if (!st) {
+            rc = STORE_ERROR;
+            goto out;
+        }
+        sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+        int64_t last = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (s->ndays < 8) {
+            slot = s->ndays++;
+        } else {
+            slot = s->next_day_slot;
+            s->next_day_slot = (s->next_day_slot + 1) % 8;
+        }
+        snprintf(s->days[slot].day, sizeof s->days[slot].day, "%s", day);
+        s->days[slot].next = last + 1;
+    }
+    *id = s->next_id++;
+    *seq = s->days[slot].next++;
+out:
+    pthread_mutex_unlock(&s->alloc_mu);
+    return rc;
+}
+
 struct create_arg {
-    const char *prefix;
+    const complaint *c;
+    const event *ev;
+    const char *day;
+    int64_t seq;
+    const char *data;
     int tz;
-    event *ev;
-    complaint *c;
 };
 
 static int job_complaint_create(conn *c, void *arg)
 {
     struct create_arg *a = arg;
-    event *ev = a->ev;
-    int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
-    char day[16];
-    time_local_date(received, a->tz, false, day, sizeof day);
-
-    sqlite3_stmt *st = prep(c, "INSERT INTO day_seq (day, seq) VALUES (?, 1) "
-                               "ON CONFLICT (day) DO UPDATE SET seq = seq + 1 RETURNING seq");
+    /* MAX keeps the day's counter right whatever order reservations commit in. */
+    sqlite3_stmt *st = prep(c, "INSERT INTO day_seq (day, seq) VALUES (?1, ?2) "
+                               "ON CONFLICT (day) DO UPDATE SET seq = MAX(seq, excluded.seq)");
     if (!st)
         return STORE_ERROR;
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return STORE_ERROR;
-    }
-    int64_t seq = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-
-    st = prep(c, "SELECT COALESCE(MAX(id), 0) + 1 FROM complaints");
-    if (!st || sqlite3_step(st) != SQLITE_ROW)
-        return STORE_ERROR;
-    int64_t id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-
-    char number[48];
-    snprintf(number, sizeof number, "%s%s-%04lld", a->prefix, day, (long long)seq);
-    json_object_set_new(ev->payload, "number", json_string(number));
-    ev->complaint_id = id;
-    event_seal(ev);
-    complaint_release(a->c);
-    complaint_init(a->c);
-    workflow_apply(a->c, ev);
-
-    char *data = json_dumps(a->c->data, JSON_COMPACT);
-    st = prep(c, "INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    int rc = STORE_ERROR;
+    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, a->seq);
+    int rc = step_done(c, st);
+    st = rc ? NULL : prep(c, "INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+                             "?20, ?21, ?22, ?25, ?26, ?23, ?24)");
     if (st) {
-        bind_complaint(st, a->c, data);
+        bind_complaint(st, a->c, a->data);
         rc = step_done(c, st);
+    } else if (!rc) {
+        rc = STORE_ERROR;
     }
-    free(data);
     if (rc == 0)
-        rc = insert_event(c, ev);
+        rc = insert_event(c, a->ev);
     if (rc == 0)
         rc = bump_stats(c, time_local_day(a->c->received_at, a->tz), 1, 0, 0, 0);
     if (rc == 0)
-        rc = stats_on_close(c, a->c, ev, a->tz);
+        rc = stats_on_close(c, a->c, a->ev, a->tz);
     return rc;
 }
 
 static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
 {
-    struct create_arg a = {prefix, tz, ev, c};
-    return submit((sq *)stp, job_complaint_create, &a);
+    sq *s = (sq *)stp;
+    int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
+    char day[16];
+    time_local_date(received, tz, false, day, sizeof day);
+    for (int attempt = 0;; attempt++) {
+        int64_t id, seq;
+        int rc = reserve(s, day, &id, &seq);
+        if (rc)
+            return rc;
+        char number[48];
+        snprintf(number, sizeof number, "%s%s-%04lld", prefix, day, (long long)seq);
+        json_object_set_new(ev->payload, "number", json_string(number));
+        ev->complaint_id = id;
+        event_seal(ev);
+        complaint_release(c);
+        complaint_init(c);
+        workflow_apply(c, ev);
+        char *data = jsonw_dumps(c->data, false);
+        struct create_arg a = {c, ev, day, seq, data, tz};
+        rc = submit(s, job_complaint_create, &a);
+        free(data);
+        if (rc == 0)
+            return 0;
+        alloc_invalidate(s);
+        if (rc != STORE_CONFLICT || attempt == 5)
+            return rc == STORE_CONFLICT ? STORE_UNAVAILABLE : rc;
+    }
 }
 
 struct update_arg {
@@ -836,27 +949,75 @@ struct update_arg {
     int tz;
 };
 
+/*
+ * The indexed columns of complaints, in bind_complaint's numbering. An
+ * UPDATE that names an indexed column rewrites that index's entry even
+ * when the value is the same, and naming the rowid (id) rewrites every
+ * index; so the statement names only the indexed columns whose values
+ * change. A sweeper's warning then touches one index (next_check_at)
+ * instead of ten — the difference between a WAL page per complaint and a
+ * dozen.
+ */
+static const struct {
+    const char *col;
+    int param;
+} indexed_cols[] = {
+    {"status", 3}, {"phone", 8}, {"owner_unit", 10}, {"received_at", 12}, {"stage_due", 16},
+    {"is_open", 23}, {"stage", 24}, {"warn_at", 25}, {"next_check_at", 26},
+};
+enum { N_INDEXED = sizeof indexed_cols / sizeof indexed_cols[0] };
+
 static int job_complaint_update(conn *c, void *arg)
 {
     struct update_arg *a = arg;
-    char *data = json_dumps(a->c->data, JSON_COMPACT);
-    sqlite3_stmt *st = prep(c, "UPDATE complaints SET id = ?1, number = ?2, status = ?3, level = ?4, "
-                               "nature = ?5, channel = ?6, category = ?7, phone = ?8, subject_unit = ?9, "
-                               "owner_unit = ?10, handler_unit = ?11, received_at = ?12, created_at = ?13, "
-                               "updated_at = ?14, closed_at = ?15, stage_due = ?16, overall_due = ?17, "
-                               "first_contact = ?18, created_by = ?19, version = ?20, head = ?21, data = ?22, "
-                               "is_open = ?23, stage = ?24 WHERE id = ?1 AND version = ?25");
-    int rc = STORE_ERROR;
+    const complaint *cp = a->c;
+    sqlite3_stmt *cur = prep(c, "SELECT version, status, phone, owner_unit, received_at, stage_due, is_open, stage, "
+                                "warn_at, next_check_at FROM complaints WHERE id = ?");
+    if (!cur)
+        return STORE_ERROR;
+    sqlite3_bind_int64(cur, 1, cp->id);
+    int rc = sqlite3_step(cur);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(cur);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+    }
+    if (sqlite3_column_int64(cur, 0) != cp->version - 1) {
+        sqlite3_reset(cur);
+        return STORE_CONFLICT;
+    }
+    const int64_t want[N_INDEXED] = {
+        cp->status, 0, cp->owner_unit, cp->received_at, cp->stage_due ? cp->stage_due : DUE_NONE,
+        status_open(cp->status), stage_of(cp->status), cp->warn_at ? cp->warn_at : DUE_NONE,
+        cp->next_check_at ? cp->next_check_at : DUE_NONE,
+    };
+    unsigned changed = 0;
+    for (int i = 0; i < N_INDEXED; i++) {
+        bool same = i == 1 ? strcmp((const char *)sqlite3_column_text(cur, 2), cp->phone) == 0
+                           : sqlite3_column_int64(cur, i + 1) == want[i];
+        if (!same)
+            changed |= 1u << i;
+    }
+    sqlite3_reset(cur);
+
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "UPDATE complaints SET level = ?4, nature = ?5, channel = ?6, category = ?7, subject_unit = ?9, "
+                   "handler_unit = ?11, created_at = ?13, updated_at = ?14, closed_at = ?15, overall_due = ?17, "
+                   "first_contact = ?18, created_by = ?19, version = ?20, head = ?21, data = ?22");
+    for (int i = 0; i < N_INDEXED; i++)
+        if (changed & (1u << i))
+            buf_printf(&sql, ", %s = ?%d", indexed_cols[i].col, indexed_cols[i].param);
+    buf_puts(&sql, " WHERE id = ?1 AND version = ?27");
+    char *data = jsonw_dumps(cp->data, false);
+    sqlite3_stmt *st = prep(c, sql.data);
+    buf_release(&sql);
+    rc = STORE_ERROR;
     if (st) {
-        bind_complaint(st, a->c, data);
-        sqlite3_bind_int64(st, 25, a->c->version - 1);
+        bind_complaint(st, cp, data);
+        sqlite3_bind_int64(st, 27, cp->version - 1);
         rc = step_done(c, st);
-        if (rc == 0 && sqlite3_changes(c->db) == 0) {
-            sqlite3_stmt *ex = prep(c, "SELECT 1 FROM complaints WHERE id = ?");
-            sqlite3_bind_int64(ex, 1, a->c->id);
-            rc = sqlite3_step(ex) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOTFOUND;
-            sqlite3_reset(ex);
-        }
+        if (rc == 0 && sqlite3_changes(c->db) == 0)
+            rc = STORE_CONFLICT;
     }
     free(data);
     if (rc == 0)
@@ -870,6 +1031,248 @@ static int sq_complaint_update(store *stp, const complaint *c, const event *ev, 
 {
     struct update_arg a = {c, ev, tz};
     return submit((sq *)stp, job_complaint_update, &a);
+}
+
+/* ---- time limits: the sweeper's queue, batched writes, outbox, supervisions ------------------- */
+
+static void in_list(buf *sql, const char *col, size_t n);
+
+static int sq_complaint_due(store *stp, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids,
+                            int64_t *keys, size_t *n)
+{
+    conn *c = reader((sq *)stp);
+    /* A range scan of complaints_next_check: only due rows are read. */
+    sqlite3_stmt *st = c ? prep(c, "SELECT id, next_check_at FROM complaints WHERE is_open = 1 AND next_check_at <= ?1 "
+                                   "AND (next_check_at, id) > (?2, ?3) ORDER BY next_check_at, id LIMIT ?4")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, after_key);
+    sqlite3_bind_int64(st, 3, after_id);
+    sqlite3_bind_int(st, 4, max);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int)*n < max) {
+        ids[*n] = sqlite3_column_int64(st, 0);
+        keys[*n] = sqlite3_column_int64(st, 1);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
+}
+
+static int insert_outbox(conn *c, const outbox_msg *m, int64_t at)
+{
+    sqlite3_stmt *st = prep(c, "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, "
+                               "template, payload, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, m->created_at ? m->created_at : at);
+    if (m->complaint_id)
+        sqlite3_bind_int64(st, 2, m->complaint_id);
+    sqlite3_bind_text(st, 3, m->channel, -1, SQLITE_STATIC);
+    if (m->recipient_user)
+        sqlite3_bind_int64(st, 4, m->recipient_user);
+    if (m->recipient_unit)
+        sqlite3_bind_int64(st, 5, m->recipient_unit);
+    sqlite3_bind_text(st, 6, m->template_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, m->payload ? m->payload : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, m->key, -1, SQLITE_STATIC);
+    return step_done(c, st);
+}
+
+static int insert_supervision(conn *c, const supervision *v)
+{
+    sqlite3_stmt *st = prep(c, "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, supervisor_user, "
+                               "deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, v->complaint_id);
+    sqlite3_bind_int64(st, 2, v->event_seq);
+    sqlite3_bind_text(st, 3, v->clock, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, v->level);
+    sqlite3_bind_int64(st, 5, v->unit);
+    if (v->supervisor_user)
+        sqlite3_bind_int64(st, 6, v->supervisor_user);
+    sqlite3_bind_int64(st, 7, v->deadline);
+    sqlite3_bind_int64(st, 8, v->created_at);
+    return step_done(c, st);
+}
+
+struct write_arg {
+    store_write *w;
+    size_t n;
+    int tz;
+};
+
+static int job_complaint_write(conn *c, void *arg)
+{
+    struct write_arg *a = arg;
+    for (size_t i = 0; i < a->n; i++) {
+        store_write *w = &a->w[i];
+        if (run(c, "SAVEPOINT w"))
+            return STORE_ERROR;
+        struct update_arg u = {w->c, w->ev, a->tz};
+        int rc = job_complaint_update(c, &u);
+        for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
+            rc = insert_outbox(c, &w->msgs[k], w->ev->at);
+        for (size_t k = 0; rc == 0 && k < w->nsups; k++)
+            rc = insert_supervision(c, &w->sups[k]);
+        if (rc)
+            run(c, "ROLLBACK TO w");
+        run(c, "RELEASE w");
+        w->rc = rc;
+    }
+    return 0;
+}
+
+static int sq_complaint_write(store *stp, store_write *w, size_t n, int tz)
+{
+    struct write_arg a = {w, n, tz};
+    return submit((sq *)stp, job_complaint_write, &a);
+}
+
+static int sq_outbox_list(store *stp, int64_t complaint_id, outbox_list *out)
+{
+    conn *c = reader((sq *)stp);
+#define OUTBOX_COLS                                                                                   \
+    "SELECT id, created_at, COALESCE(complaint_id, 0), channel, COALESCE(recipient_user, 0), "          \
+    "COALESCE(recipient_unit, 0), template, payload, idempotency_key, status, attempts FROM outbox "
+    sqlite3_stmt *st = !c ? NULL
+                       : complaint_id ? prep(c, OUTBOX_COLS "WHERE idempotency_key >= ?1 AND idempotency_key < ?2 "
+                                                            "ORDER BY id DESC LIMIT 500")
+                                      : prep(c, OUTBOX_COLS "ORDER BY id DESC LIMIT 500");
+    if (!st)
+        return STORE_ERROR;
+    /* A complaint's rows: keys from "c<id>/" up to "c<id>0" ('0' follows '/'). */
+    char from[32] = "", to[32] = "";
+    if (complaint_id) {
+        snprintf(from, sizeof from, "c%lld/", (long long)complaint_id);
+        snprintf(to, sizeof to, "c%lld0", (long long)complaint_id);
+    }
+    if (complaint_id) {
+        sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    }
+    size_t cap = 0;
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        outbox_msg *m = &out->items[out->n++];
+        memset(m, 0, sizeof *m);
+        m->id = sqlite3_column_int64(st, 0);
+        m->created_at = sqlite3_column_int64(st, 1);
+        m->complaint_id = sqlite3_column_int64(st, 2);
+        snprintf(m->channel, sizeof m->channel, "%s", (const char *)sqlite3_column_text(st, 3));
+        m->recipient_user = sqlite3_column_int64(st, 4);
+        m->recipient_unit = sqlite3_column_int64(st, 5);
+        snprintf(m->template_name, sizeof m->template_name, "%s", (const char *)sqlite3_column_text(st, 6));
+        m->payload = col_text(st, 7);
+        snprintf(m->key, sizeof m->key, "%s", (const char *)sqlite3_column_text(st, 8));
+        snprintf(m->status, sizeof m->status, "%s", (const char *)sqlite3_column_text(st, 9));
+        m->attempts = sqlite3_column_int(st, 10);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_supervision_list(store *stp, const supervision_filter *f, supervision_list *out)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT id, complaint_id, event_seq, clock, level, unit, COALESCE(supervisor_user, 0), deadline, "
+                   "created_at, status, COALESCE(closed_at, 0), COALESCE(closed_by, 0), note FROM supervisions WHERE 1 = 1");
+    if (f->status)
+        buf_puts(&sql, " AND status = ?");
+    if (f->complaint_id)
+        buf_puts(&sql, " AND complaint_id = ?");
+    if (f->id)
+        buf_puts(&sql, " AND id = ?");
+    if (f->n_units)
+        in_list(&sql, "unit", f->n_units);
+    buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+    sqlite3_stmt *st = prep(c, sql.data);
+    buf_release(&sql);
+    if (!st)
+        return STORE_ERROR;
+    int i = 1;
+    if (f->status)
+        sqlite3_bind_text(st, i++, f->status, -1, SQLITE_STATIC);
+    if (f->complaint_id)
+        sqlite3_bind_int64(st, i++, f->complaint_id);
+    if (f->id)
+        sqlite3_bind_int64(st, i++, f->id);
+    for (size_t k = 0; k < f->n_units; k++)
+        sqlite3_bind_int64(st, i++, f->units[k]);
+    sqlite3_bind_int(st, i++, f->limit > 0 ? f->limit : 200);
+    size_t cap = 0;
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        supervision *v = &out->items[out->n++];
+        memset(v, 0, sizeof *v);
+        v->id = sqlite3_column_int64(st, 0);
+        v->complaint_id = sqlite3_column_int64(st, 1);
+        v->event_seq = sqlite3_column_int64(st, 2);
+        snprintf(v->clock, sizeof v->clock, "%s", (const char *)sqlite3_column_text(st, 3));
+        v->level = sqlite3_column_int(st, 4);
+        v->unit = sqlite3_column_int64(st, 5);
+        v->supervisor_user = sqlite3_column_int64(st, 6);
+        v->deadline = sqlite3_column_int64(st, 7);
+        v->created_at = sqlite3_column_int64(st, 8);
+        snprintf(v->status, sizeof v->status, "%s", (const char *)sqlite3_column_text(st, 9));
+        v->closed_at = sqlite3_column_int64(st, 10);
+        v->closed_by = sqlite3_column_int64(st, 11);
+        v->note = col_text(st, 12);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+struct sup_close_arg {
+    int64_t id, by, at;
+    const char *note;
+};
+
+static int job_supervision_close(conn *c, void *arg)
+{
+    struct sup_close_arg *a = arg;
+    sqlite3_stmt *st = prep(c, "UPDATE supervisions SET status = 'closed', closed_at = ?, closed_by = ?, note = ? "
+                               "WHERE id = ? AND status = 'open'");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->at);
+    sqlite3_bind_int64(st, 2, a->by);
+    sqlite3_bind_text(st, 3, a->note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, a->id);
+    int rc = step_done(c, st);
+    if (rc == 0 && sqlite3_changes(c->db) == 0) {
+        sqlite3_stmt *ex = prep(c, "SELECT 1 FROM supervisions WHERE id = ?");
+        sqlite3_bind_int64(ex, 1, a->id);
+        rc = sqlite3_step(ex) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOTFOUND;
+        sqlite3_reset(ex);
+    }
+    return rc;
+}
+
+static int sq_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, const char *note)
+{
+    struct sup_close_arg a = {id, by, at, note};
+    return submit((sq *)stp, job_supervision_close, &a);
 }
 
 static int sq_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
@@ -911,7 +1314,22 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
         return STORE_ERROR;
     buf sql;
     buf_init(&sql);
-    buf_puts(&sql, "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    /*
+     * Lists render summaries, which need only a few members of data; the full
+     * document (clocks, results, …) is several KB, and parsing it for every
+     * row was most of a page's cost. SQLite's JSON functions pick the members
+     * (json_patch onto {} drops the absent ones, as a merge patch does).
+     */
+    if (f->full)
+        buf_puts(&sql, "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    else
+        buf_puts(&sql, "SELECT id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "
+                       "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "
+                       "first_contact, created_by, version, head, "
+                       "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "
+                       "'subject_staff', json_extract(data, '$.subject_staff'), "
+                       "'waiting', json(json_extract(data, '$.waiting')))), "
+                       "warn_at, next_check_at FROM complaints WHERE 1 = 1");
     if (f->status == -1)
         buf_puts(&sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -924,6 +1342,17 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
         in_list(&sql, "owner_unit", f->n_owner_units);
     if (f->n_subject_units)
         in_list(&sql, "subject_unit", f->n_subject_units);
+    if (f->n_scope_units) {
+        buf_puts(&sql, " AND (0 = 1");
+        static const char *cols[] = {"owner_unit", "subject_unit", "handler_unit"};
+        for (int k = 0; k < 3; k++) {
+            buf_printf(&sql, " OR %s IN (", cols[k]);
+            for (size_t u = 0; u < f->n_scope_units; u++)
+                buf_puts(&sql, u ? ", ?" : "?");
+            buf_putc(&sql, ')');
+        }
+        buf_putc(&sql, ')');
+    }
     if (f->channel)
         buf_puts(&sql, " AND channel = ?");
     if (f->n_categories)
@@ -938,6 +1367,8 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
         buf_puts(&sql, " AND phone = ?");
     if (f->overdue)
         buf_puts(&sql, " AND is_open = 1 AND stage_due < ?");
+    if (f->warning)
+        buf_puts(&sql, " AND is_open = 1 AND warn_at <= ?");
     if (f->has_cursor)
         buf_puts(&sql, f->sort_deadline ? " AND (stage_due, id) > (?, ?)" : " AND id < ?");
     buf_puts(&sql, f->sort_deadline ? " ORDER BY stage_due, id" : " ORDER BY id DESC");
@@ -956,6 +1387,9 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
         sqlite3_bind_int64(st, i++, f->owner_units[k]);
     for (size_t k = 0; k < f->n_subject_units; k++)
         sqlite3_bind_int64(st, i++, f->subject_units[k]);
+    for (int col = 0; col < 3; col++)
+        for (size_t k = 0; k < f->n_scope_units; k++)
+            sqlite3_bind_int64(st, i++, f->scope_units[k]);
     if (f->channel)
         sqlite3_bind_text(st, i++, f->channel, -1, SQLITE_STATIC);
     for (size_t k = 0; k < f->n_categories; k++)
@@ -969,6 +1403,8 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
     if (f->phone)
         sqlite3_bind_text(st, i++, f->phone, -1, SQLITE_STATIC);
     if (f->overdue)
+        sqlite3_bind_int64(st, i++, f->now);
+    if (f->warning)
         sqlite3_bind_int64(st, i++, f->now);
     if (f->has_cursor) {
         if (f->sort_deadline) {
@@ -1087,6 +1523,10 @@ static int sq_stats_days(store *stp, int64_t from_day, int64_t to_day, day_stat 
                          : NULL;
     if (!st)
         return STORE_ERROR;
+    *out = NULL;
+    *n = 0;
+    if (to_day < from_day || to_day - from_day > 3660)
+        return STORE_ERROR; /* a programmer error: the API asks for bounded windows */
     sqlite3_bind_int64(st, 1, from_day);
     sqlite3_bind_int64(st, 2, to_day);
     size_t cap = (size_t)(to_day - from_day + 1);
@@ -1127,6 +1567,208 @@ static int sq_stats_status(store *stp, int64_t counts[ST__COUNT], int64_t now, i
     return 0;
 }
 
+/* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
+
+static int sq_schema_version(store *stp, int *version)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : STORE_ERROR;
+}
+
+/* Appends name as a double-quoted identifier (names come from the catalog). */
+static void ident(buf *b, const char *name)
+{
+    buf_putc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *p);
+    }
+    buf_putc(b, '"');
+}
+
+static int sq_tables(store *stp, store_table **out, size_t *n)
+{
+    conn *c = reader((sq *)stp);
+    /* Ordinary tables only: not FTS5 and its shadow tables, which are derived. */
+    sqlite3_stmt *st = c ? prep(c, "SELECT t.name, p.name FROM pragma_table_list t, pragma_table_info(t.name) p "
+                                   "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' "
+                                   "AND t.name <> 'schema_version' ORDER BY t.name, p.cid")
+                         : NULL;
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return STORE_ERROR;
+    size_t cap = 0, ccap = 0;
+    store_table *t = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!*n || strcmp(t[*n - 1].name, name) != 0) {
+            if (*n == cap) {
+                cap = cap ? cap * 2 : 16;
+                t = xrealloc(t, cap * sizeof *t);
+            }
+            t[*n] = (store_table){xstrdup(name), NULL, 0};
+            (*n)++;
+            ccap = 0;
+        }
+        store_table *cur = &t[*n - 1];
+        if (cur->ncols == ccap) {
+            ccap = ccap ? ccap * 2 : 16;
+            cur->cols = xrealloc(cur->cols, ccap * sizeof *cur->cols);
+        }
+        cur->cols[cur->ncols++] = col_text(st, 1);
+    }
+    sqlite3_reset(st);
+    *out = t;
+    if (rc != SQLITE_DONE) {
+        store_tables_release(t, *n);
+        *out = NULL;
+        *n = 0;
+        return STORE_ERROR;
+    }
+    return 0;
+}
+
+static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_value *, void *), void *arg)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT ");
+    for (size_t k = 0; k < t->ncols; k++) {
+        if (k)
+            buf_puts(&sql, ", ");
+        ident(&sql, t->cols[k]);
+    }
+    buf_puts(&sql, " FROM ");
+    ident(&sql, t->name);
+    buf_puts(&sql, " ORDER BY 1");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
+    buf_release(&sql);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
+        return STORE_ERROR;
+    }
+    store_value *v = xcalloc(t->ncols + 1, sizeof *v);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int k = 0; k < (int)t->ncols; k++) {
+            memset(&v[k], 0, sizeof v[k]);
+            switch (sqlite3_column_type(st, k)) {
+            case SQLITE_NULL:
+                v[k].type = SV_NULL;
+                break;
+            case SQLITE_INTEGER:
+                v[k].type = SV_INT;
+                v[k].i = sqlite3_column_int64(st, k);
+                break;
+            case SQLITE_BLOB:
+                v[k].type = SV_BLOB;
+                v[k].p = sqlite3_column_blob(st, k);
+                v[k].len = (size_t)sqlite3_column_bytes(st, k);
+                if (!v[k].p)
+                    v[k].p = "";
+                break;
+            default: /* text (and, were there any, reals as their text) */
+                v[k].type = SV_TEXT;
+                v[k].p = (const char *)sqlite3_column_text(st, k);
+                v[k].len = (size_t)sqlite3_column_bytes(st, k);
+            }
+        }
+        stop = fn(v, arg);
+    }
+    sqlite3_finalize(st);
+    free(v);
+    if (stop)
+        return stop;
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+struct load_arg {
+    const store_table *t;
+    const store_value *rows;
+    size_t nrows;
+};
+
+static int job_rows_load(conn *c, void *arg)
+{
+    struct load_arg *a = arg;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "INSERT INTO ");
+    ident(&sql, a->t->name);
+    buf_puts(&sql, " (");
+    for (size_t k = 0; k < a->t->ncols; k++) {
+        if (k)
+            buf_puts(&sql, ", ");
+        ident(&sql, a->t->cols[k]);
+    }
+    buf_puts(&sql, ") VALUES (");
+    for (size_t k = 0; k < a->t->ncols; k++)
+        buf_puts(&sql, k ? ", ?" : "?");
+    buf_putc(&sql, ')');
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
+    buf_release(&sql);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
+        return STORE_ERROR;
+    }
+    rc = 0;
+    for (size_t i = 0; i < a->nrows && rc == 0; i++) {
+        for (int k = 0; k < (int)a->t->ncols; k++) {
+            const store_value *v = &a->rows[i * a->t->ncols + (size_t)k];
+            if (v->type == SV_INT)
+                sqlite3_bind_int64(st, k + 1, v->i);
+            else if (v->type == SV_TEXT)
+                sqlite3_bind_text(st, k + 1, v->p, (int)v->len, SQLITE_STATIC);
+            else if (v->type == SV_BLOB)
+                sqlite3_bind_blob(st, k + 1, v->p, (int)v->len, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, k + 1);
+        }
+        rc = step_done(c, st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_rows_load(store *stp, const store_table *t, const store_value *rows, size_t nrows)
+{
+    struct load_arg a = {t, rows, nrows};
+    return nrows ? submit((sq *)stp, job_rows_load, &a) : 0;
+}
+
+static int sq_rows_count(store *stp, const char *table, int64_t *n)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT COUNT(*) FROM ");
+    ident(&sql, table);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
+    buf_release(&sql);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : STORE_ERROR;
+}
+
 /* ---- lifecycle ------------------------------------------------------------------------------ */
 
 static void sq_close(store *stp)
@@ -1146,6 +1788,7 @@ static void sq_close(store *stp)
     pthread_key_delete(s->reader_key);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->readers_mu);
+    pthread_mutex_destroy(&s->alloc_mu);
     pthread_cond_destroy(&s->work);
     pthread_cond_destroy(&s->done);
     free(s->path);
@@ -1171,6 +1814,11 @@ static const struct store_ops sqlite_ops = {
     .token_list = sq_token_list,
     .complaint_create = sq_complaint_create,
     .complaint_update = sq_complaint_update,
+    .complaint_due = sq_complaint_due,
+    .complaint_write = sq_complaint_write,
+    .outbox_list = sq_outbox_list,
+    .supervision_list = sq_supervision_list,
+    .supervision_close = sq_supervision_close,
     .complaint_get = sq_complaint_get,
     .complaint_list = sq_complaint_list,
     .event_list = sq_event_list,
@@ -1178,6 +1826,11 @@ static const struct store_ops sqlite_ops = {
     .complaint_count = sq_complaint_count,
     .stats_days = sq_stats_days,
     .stats_status = sq_stats_status,
+    .schema_version = sq_schema_version,
+    .tables = sq_tables,
+    .rows_dump = sq_rows_dump,
+    .rows_load = sq_rows_load,
+    .rows_count = sq_rows_count,
 };
 
 store *sqlite_store_open(const char *path, char *err, size_t errlen)
@@ -1189,6 +1842,11 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         goto fail;
     /* FULL: a commit is on disk when COMMIT returns — the 201 depends on it. */
     if (exec(&s->writer, "PRAGMA journal_mode=WAL") || exec(&s->writer, "PRAGMA synchronous=FULL") ||
+        /* A transaction of a group commit (or a sweep's batch) can dirty
+         * thousands of pages: keep them in the cache until the commit, and
+         * keep the savepoints' sub-journals (a SAVEPOINT per job) in memory
+         * instead of a temporary file written page by page. */
+        exec(&s->writer, "PRAGMA cache_size=-65536") || exec(&s->writer, "PRAGMA temp_store=MEMORY") ||
         exec(&s->writer, "PRAGMA foreign_keys=ON")) {
         snprintf(err, errlen, "cannot configure %s (is it a Redress database?)", path);
         goto fail;
@@ -1199,6 +1857,7 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
     }
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->readers_mu, NULL);
+    pthread_mutex_init(&s->alloc_mu, NULL);
     pthread_cond_init(&s->work, NULL);
     pthread_cond_init(&s->done, NULL);
     pthread_key_create(&s->reader_key, NULL);

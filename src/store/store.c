@@ -5,18 +5,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/workflow.h"
+#include "store/pg.h"
 #include "store/sqlite.h"
 
 store *store_open(const char *url, char *err, size_t errlen)
 {
+    return store_open_with(url, NULL, err, errlen);
+}
+
+store *store_open_with(const char *url, const store_options *opt, char *err, size_t errlen)
+{
+    store_options def = {0};
+    if (!opt)
+        opt = &def;
     if (strncmp(url, "sqlite:", 7) == 0)
         return sqlite_store_open(url + 7, err, errlen);
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        snprintf(err, errlen, "this build has no PostgreSQL backend yet (%s)", "postgresql://");
-        return NULL;
-    }
-    snprintf(err, errlen, "unknown database URL (expected sqlite:PATH)");
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return pg_store_open(url, opt, err, errlen);
+    snprintf(err, errlen, "unknown database URL (expected sqlite:PATH or postgresql://…)");
     return NULL;
+}
+
+void store_roles_text(unsigned roles, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
+        if (!(roles & bit))
+            continue;
+        if (out[0])
+            strncat(out, ",", n - strlen(out) - 1);
+        strncat(out, role_name(bit), n - strlen(out) - 1);
+    }
+}
+
+unsigned store_roles_parse(const char *text)
+{
+    unsigned roles = 0;
+    char tmp[128];
+    snprintf(tmp, sizeof tmp, "%s", text ? text : "");
+    char *save = NULL;
+    for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        roles |= role_parse(t);
+    return roles;
+}
+
+void store_tables_release(store_table *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < t[i].ncols; k++)
+            free(t[i].cols[k]);
+        free(t[i].cols);
+        free(t[i].name);
+    }
+    free(t);
 }
 
 void store_close(store *s)
@@ -63,6 +105,24 @@ void event_list_release(event_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         event_release(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void outbox_list_release(outbox_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].payload);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void supervision_list_release(supervision_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].note);
     free(l->items);
     l->items = NULL;
     l->n = 0;

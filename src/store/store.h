@@ -1,7 +1,7 @@
 /*
  * store: the one narrow interface between Redress and its database. A store
  * is a table of function pointers (struct store_ops, versioned) behind a
- * URL: "sqlite:PATH" today, "postgresql://…" as a second backend. The domain
+ * URL: "sqlite:PATH" (sqlite.c) or "postgresql://…" (pg.c). The domain
  * never sees SQL; every statement lives in the backend files, prepared with
  * bound parameters.
  *
@@ -32,7 +32,7 @@ enum {
     STORE_UNAVAILABLE = -2,
 };
 
-#define STORE_OPS_VERSION 1
+#define STORE_OPS_VERSION 3
 
 typedef struct user {
     int64_t id;
@@ -78,6 +78,9 @@ typedef struct complaint_filter {
     size_t n_owner_units;
     const int64_t *subject_units;
     size_t n_subject_units;
+    /* Visibility: owner, subject or last handling unit among these. */
+    const int64_t *scope_units;
+    size_t n_scope_units;
     const char *channel;
     const char *const *categories; /* a category and its descendants */
     size_t n_categories;
@@ -85,8 +88,10 @@ typedef struct complaint_filter {
     int64_t from, to;       /* received_at in [from, to) */
     const char *phone;      /* digits */
     bool overdue;           /* stage_due < now (open only) */
+    bool warning;           /* warn_at <= now: a running clock passed its warning point (open only) */
     int64_t now;
     bool sort_deadline;     /* else newest first */
+    bool full;              /* the whole data document, not just what a summary shows */
     int limit;
     bool has_cursor;        /* continue after (cursor_key, cursor_id) */
     int64_t cursor_key;
@@ -112,6 +117,99 @@ typedef struct day_stat {
     int64_t day; /* local day number */
     int64_t received, closed, closed_on_time, first_contact;
 } day_stat;
+
+/*
+ * Rows as they are, for moving an installation between stores (`redress
+ * copy`): a value is NULL, an integer, text (NUL-terminated) or a blob.
+ * Values handed to a callback are borrowed for the duration of the call.
+ */
+typedef struct store_value {
+    enum { SV_NULL, SV_INT, SV_TEXT, SV_BLOB } type;
+    int64_t i;
+    const char *p; /* SV_TEXT, SV_BLOB */
+    size_t len;    /* SV_TEXT (without the NUL), SV_BLOB */
+} store_value;
+
+/* A table of the schema and its columns in their declared order. */
+typedef struct store_table {
+    char *name;
+    char **cols;
+    size_t ncols;
+} store_table;
+
+void store_tables_release(store_table *t, size_t n);
+
+/*
+ * A notification waiting in the outbox (delivery is a later job). Written
+ * in the same transaction as the event that caused it; key is unique, so
+ * the same message is never queued twice.
+ */
+typedef struct outbox_msg {
+    int64_t id;             /* OUT of the store */
+    int64_t created_at;
+    int64_t complaint_id;
+    char channel[16];       /* "internal" (the unit's work list), "sms", "email", … */
+    int64_t recipient_user; /* 0 = none */
+    int64_t recipient_unit; /* 0 = none */
+    char template_name[32]; /* "sla_warning", "supervision", … */
+    char *payload;          /* JSON text; owned by a list, borrowed when writing */
+    char key[96];           /* idempotency key: "c<complaint id>/…" (outbox_list finds a complaint's rows by it) */
+    char status[12];        /* pending, sent, failed */
+    int attempts;
+} outbox_msg;
+
+typedef struct outbox_list {
+    outbox_msg *items;
+    size_t n;
+} outbox_list;
+void outbox_list_release(outbox_list *l);
+
+/* A supervision order (督办) for a clock that ran over its limit. */
+typedef struct supervision {
+    int64_t id;              /* OUT of the store */
+    int64_t complaint_id;
+    int64_t event_seq;       /* the breach/supervise event that ordered it */
+    char clock[16];
+    int level;               /* 1 = the breach (owner unit), 2… = further up */
+    int64_t unit;            /* the unit whose supervisor is to act */
+    int64_t supervisor_user; /* 0 = none found */
+    int64_t deadline;        /* the clock's deadline that was missed */
+    int64_t created_at;
+    char status[8];          /* open, closed */
+    int64_t closed_at, closed_by;
+    char *note;              /* owned by a list */
+} supervision;
+
+typedef struct supervision_list {
+    supervision *items;
+    size_t n;
+} supervision_list;
+void supervision_list_release(supervision_list *l);
+
+typedef struct supervision_filter {
+    const char *status;        /* "open", "closed" or NULL for both */
+    const int64_t *units;      /* unit among these; NULL = any */
+    size_t n_units;
+    int64_t complaint_id;      /* 0 = any */
+    int64_t id;                /* 0 = any */
+    int limit;
+} supervision_filter;
+
+/*
+ * One versioned complaint write of a batch (complaint_write): the next
+ * state c, its sealed event, and the rows it causes. rc is set by the store:
+ * 0, STORE_CONFLICT (c->version - 1 is no longer the stored version),
+ * STORE_NOTFOUND or an error.
+ */
+typedef struct store_write {
+    const complaint *c;
+    const event *ev;
+    const outbox_msg *msgs;
+    size_t nmsgs;
+    const supervision *sups;
+    size_t nsups;
+    int rc; /* OUT */
+} store_write;
 
 typedef struct store store;
 
@@ -151,7 +249,13 @@ struct store_ops {
      * if the stored version is still c->version - 1; else STORE_CONFLICT.
      */
     int (*complaint_update)(store *s, const complaint *c, const event *ev, int tz_offset);
+    /* out must be initialised (complaint_init); it is released and refilled. */
     int (*complaint_get)(store *s, int64_t id, const char *number, complaint *out);
+    /*
+     * A page of complaints for a list. Unless f->full, their data holds only
+     * what a summary shows — customer, subject_staff, waiting — not the full
+     * document (a backend may return more).
+     */
     int (*complaint_list)(store *s, const complaint_filter *f, complaint_page *out);
     int (*event_list)(store *s, int64_t complaint_id, event_list *out);
     /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
@@ -160,18 +264,66 @@ struct store_ops {
 
     int (*stats_days)(store *s, int64_t from_day, int64_t to_day, day_stat **out, size_t *n);
     int (*stats_status)(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue);
+
+    /* The highest applied migration. */
+    int (*schema_version)(store *s, int *version /* OUT */);
+    /*
+     * Bulk copy (redress copy). tables: every table of the schema except
+     * schema_version, into a heap array (store_tables_release). rows_dump
+     * calls fn for every row of t ordered by its first column, with t->ncols
+     * values; it stops when fn returns non-zero and returns that value.
+     * rows_load inserts nrows rows of t->ncols values (row-major) as they
+     * are, ids included, in one transaction, after which new ids continue
+     * past the largest one. rows_count counts the rows of a table.
+     */
+    int (*tables)(store *s, store_table **out, size_t *n);
+    int (*rows_dump)(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg);
+    int (*rows_load)(store *s, const store_table *t, const store_value *rows, size_t nrows);
+    int (*rows_count)(store *s, const char *table, int64_t *n);
+
+    /* ---- time limits (core/sla.h, jobs/sweep.c) ---- */
+    /*
+     * Open complaints whose next check has come (next_check_at <= now),
+     * earliest first, after (after_key, after_id) — pass 0, 0 for the first
+     * page: up to max ids into ids (OUT), their next_check_at into keys (OUT).
+     */
+    int (*complaint_due)(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids,
+                         int64_t *keys, size_t *n);
+    /*
+     * Stores n versioned complaint writes with their outbox and supervision
+     * rows, in one durable transaction; each write succeeds or fails alone
+     * (w[i].rc). Writes of the same complaint apply in order. Returns 0 when
+     * the batch was committed (whatever the rcs), or STORE_UNAVAILABLE.
+     */
+    int (*complaint_write)(store *s, store_write *w, size_t n, int tz_offset);
+    /* The outbox rows of one complaint (0 = all, newest first, at most 500). */
+    int (*outbox_list)(store *s, int64_t complaint_id, outbox_list *out);
+    int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
+    /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
+    int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
 };
 
 struct store {
     const struct store_ops *ops;
 };
 
+/* How a store is run; zero values mean the defaults. */
+typedef struct store_options {
+    int pool_size;      /* PostgreSQL: connections per process (default 8) */
+    bool unnamed_stmts; /* PostgreSQL: no named prepared statements (pgbouncer in transaction mode) */
+} store_options;
+
 /*
- * Opens a store from a URL ("sqlite:PATH"). Returns NULL with a message in
- * err on failure. The store owns its connections and threads until
- * store_close.
+ * Opens a store from a URL ("sqlite:PATH" or "postgresql://…"), applying
+ * pending migrations. opt may be NULL. Returns NULL with a message in err
+ * on failure. The store owns its connections and threads until store_close.
  */
 store *store_open(const char *url, char *err, size_t errlen);
+store *store_open_with(const char *url, const store_options *opt, char *err, size_t errlen);
 void store_close(store *s);
+
+/* Roles as stored in users.roles ("agent,handler"); shared by the backends. */
+void store_roles_text(unsigned roles, char *out, size_t n);
+unsigned store_roles_parse(const char *text);
 
 #endif

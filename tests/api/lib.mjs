@@ -1,17 +1,25 @@
 // Shared harness for the black-box API tests.
 //
 // Every test file calls useServer() once: it starts its own `redress demo`
-// on a free port of 127.0.0.1 with a database in a fresh temp dir (or the
-// database named by REDRESS_TEST_DB_URL, e.g. a postgresql:// URL), waits for
-// GET /api/v1/health, and stops the server (SIGTERM, then wait) when the file
-// is done. Tests are declared with srv.test(), which appends what the server
-// wrote to stderr during the test to the failure message.
+// on a free port of 127.0.0.1 with a fresh database — a sqlite file in a
+// fresh temp dir, or, when REDRESS_TEST_DB_URL names a PostgreSQL server, a
+// new database on that server created for this file (psql) and dropped at
+// the end — waits for GET /api/v1/health, and stops the server (SIGTERM,
+// then wait) when the file is done. Tests are declared with srv.test(),
+// which appends what the server wrote to stderr during the test to the
+// failure message. A second node on the same database (several `redress
+// serve` processes acting as one system) is `new Server({command: 'serve',
+// dbUrl: srv.dbUrl})`: it shares the database and never drops it.
+// useServer({sqlite: true}) insists on a sqlite file of its own.
 //
 // Environment:
 //   REDRESS_BIN          the binary (default <repo>/build/redress)
-//   REDRESS_TEST_DB_URL  a database URL shared by all files (default: a
-//                        sqlite file per test file)
-//   REDRESS_KEEP_TMP=1   keep the temp dirs (database, logs) after the run
+//   REDRESS_TEST_DB_URL  sqlite:PATH — one database shared by all files; or
+//                        postgresql://… — a server (and a database to connect
+//                        to for CREATE DATABASE) on which each file gets its own
+//                        database (default: a sqlite file per test file)
+//   REDRESS_KEEP_TMP=1   keep the temp dirs (database, logs) and the
+//                        PostgreSQL databases after the run
 
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -110,6 +118,9 @@ export function runCli(args, { timeoutMs = 60000, env } = {}) {
     const child = spawn(BIN, args, { cwd: REPO_ROOT, env: { ...process.env, ...(env || {}) } });
     let stdout = '';
     let stderr = '';
+    // Decode as streams: a UTF-8 character split across two chunks must survive.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -123,6 +134,9 @@ export function runSqlite(dbPath, sql) {
     const child = spawn('sqlite3', ['-cmd', '.timeout 10000', dbPath, sql]);
     let stdout = '';
     let stderr = '';
+    // Decode as streams: a UTF-8 character split across two chunks must survive.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', reject);
@@ -133,9 +147,55 @@ export function runSqlite(dbPath, sql) {
   });
 }
 
+// ---------------------------------------------------------------- PostgreSQL
+
+export const isPgUrl = (u) => /^postgres(ql)?:\/\//.test(u || '');
+
+// Runs SQL through psql against url; resolves stdout (unaligned, tuples only:
+// one row a line, columns separated by |).
+export function runPsql(url, sql, { timeoutMs = 60000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql]);
+    let stdout = '';
+    let stderr = '';
+    // Decode as streams: a UTF-8 character split across two chunks must survive.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`psql exited ${code}: ${stderr}\nSQL: ${sql}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+// The URL of database `name` on the server of `url` (same user, host, options).
+export function pgDatabaseUrl(url, name) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+let pgDbCounter = 0;
+// Creates a new, empty database on the server of adminUrl; resolves its name.
+export async function pgCreateDatabase(adminUrl, template = null) {
+  pgDbCounter += 1;
+  const name = `redress_t${process.pid}_${pgDbCounter}_${Math.floor(Math.random() * 1e6)}`;
+  await runPsql(adminUrl, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
+  return name;
+}
+
+export async function pgDropDatabase(adminUrl, name) {
+  await runPsql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
 // --------------------------------------------------------------- the server
 
-class Server {
+export class Server {
   constructor(opts = {}) {
     this.opts = opts;
     this.tmp = null;
@@ -145,11 +205,15 @@ class Server {
     this.stderr = '';
     this.exitInfo = null;
     this.tokens = new Map();
-    this.dbUrl = process.env.REDRESS_TEST_DB_URL || '';
+    // opts.sqlite: a sqlite file of its own whatever REDRESS_TEST_DB_URL says.
+    this.dbUrl = opts.sqlite ? '' : opts.dbUrl || process.env.REDRESS_TEST_DB_URL || '';
     this.dbPath = null; // the sqlite file, when the store is sqlite
+    this.pgAdminUrl = null; // the server's maintenance database, when the store is PostgreSQL
+    this.pgDb = null; // the database this server created (and drops), when PostgreSQL
   }
 
   get isSqlite() { return this.dbPath !== null; }
+  get isPg() { return isPgUrl(this.dbUrl); }
 
   async start() {
     if (!fs.existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (build it first, or set REDRESS_BIN)`);
@@ -160,6 +224,12 @@ class Server {
         this.dbUrl = `sqlite:${this.dbPath}`;
       } else if (this.dbUrl.startsWith('sqlite:')) {
         this.dbPath = this.dbUrl.slice('sqlite:'.length);
+      } else if (isPgUrl(this.dbUrl) && !this.opts.dbUrl) {
+        // A database of its own for this file, so that files do not see each
+        // other's complaints (and numbering starts at 0001 as on sqlite).
+        this.pgAdminUrl = this.dbUrl;
+        this.pgDb = await pgCreateDatabase(this.pgAdminUrl);
+        this.dbUrl = pgDatabaseUrl(this.pgAdminUrl, this.pgDb);
       }
     }
     await this.spawnServer(this.opts.command || 'demo');
@@ -175,7 +245,10 @@ class Server {
       ? ['demo', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`, '--demo-password', DEMO_PASSWORD]
       : ['serve', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`];
     this.stderr += `\n[harness] starting: ${BIN} ${args.join(' ')}\n`;
-    const child = spawn(BIN, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The background deadline sweeper stays off unless a test asks for it:
+    // tests run `redress sweep --now T` at the instants they choose.
+    const env = { REDRESS_SWEEP_INTERVAL: '0', ...process.env };
+    const child = spawn(BIN, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exitInfo = null;
     child.stdout.on('data', (d) => { this.appendLog(d); });
@@ -237,8 +310,13 @@ class Server {
     await this.waitExit(10000);
   }
 
-  cleanup() {
-    if (this.tmp && !process.env.REDRESS_KEEP_TMP) fs.rmSync(this.tmp, { recursive: true, force: true });
+  async cleanup() {
+    if (process.env.REDRESS_KEEP_TMP) return;
+    if (this.tmp) fs.rmSync(this.tmp, { recursive: true, force: true });
+    if (this.pgDb) {
+      try { await pgDropDatabase(this.pgAdminUrl, this.pgDb); } catch (e) { process.stderr.write(`[harness] ${e.message}\n`); }
+      this.pgDb = null;
+    }
   }
 
   url(p) {
@@ -423,7 +501,7 @@ export function useServer(opts = {}) {
   before(async () => { await srv.start(); });
   after(async () => {
     await srv.stop();
-    srv.cleanup();
+    await srv.cleanup();
   });
   process.once('exit', () => { try { if (srv.child && !srv.exitInfo) srv.child.kill('SIGKILL'); } catch { /* gone */ } });
   return srv;

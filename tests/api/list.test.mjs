@@ -267,9 +267,7 @@ srv.test('limit bounds and malformed parameters', async () => {
   }
 });
 
-// Visibility by unit scope (404 outside it) belongs to the authorisation issue;
-// until it lands this expectation is recorded as a todo, not silently dropped.
-srv.test('a handler sees only complaints of their unit\'s subtree', { todo: 'unit-scoped visibility comes with role × unit authorisation' }, async () => {
+srv.test('a handler sees only complaints of their unit\'s subtree', async () => {
   // Design §7: RBAC is role × unit scope (own unit and its subtree).
   const pdMine = new Set((await list(`phone=${encodeURIComponent(phone)}&limit=200`, 'pd01')).items.map((s) => s.id));
   assert.ok(pdMine.has(made.qty_mid.id), 'pd01 sees its own complaint');

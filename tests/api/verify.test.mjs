@@ -1,12 +1,14 @@
 // Integrity through the CLI: `redress verify --db URL` exits 0 on an intact
 // database and non-zero, naming what is wrong, after rows were changed
-// behind the system's back (sqlite only: the rows are edited with the
-// sqlite3 CLI, and the database is restored from a backup after each case).
+// behind the system's back. On sqlite the rows are edited with the sqlite3
+// CLI and the database is restored from a backup after each case; on
+// PostgreSQL with psql, and the database is restored from a copy made with
+// CREATE DATABASE … TEMPLATE (the server is stopped by then).
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { useServer, runCli, runSqlite, describe } from './lib.mjs';
+import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe } from './lib.mjs';
 
 const srv = useServer();
 const MARKER = `MARKER${process.pid}X`;
@@ -120,6 +122,71 @@ srv.test('editing a complaints row (status) is reported as a projection mismatch
     `the output names complaint ${complaint.number} (id ${complaint.id}):\n${out(r)}`);
   assert.match(text, /status|projection|mismatch|differ/i, `the output says what differs:\n${out(r)}`);
   await restore();
+});
+
+// ---- the same edits on PostgreSQL (psql) ----
+
+let pgPristine = null; // a database made from the stopped server's database
+let pgEventId = null;
+
+async function pgSql(sql) { return (await runPsql(srv.dbUrl, sql)).trim(); }
+
+async function pgRestore() {
+  await pgDropDatabase(srv.pgAdminUrl, srv.pgDb);
+  await runPsql(srv.pgAdminUrl, `CREATE DATABASE "${srv.pgDb}" TEMPLATE "${pgPristine}"`);
+  const r = await verify();
+  assert.equal(r.code, 0, `after restoring the pristine copy verify passes again:\n${out(r)}`);
+}
+
+srv.test('postgresql: tampering with an event body is detected and the event named', async (t) => {
+  if (!srv.isPg || !srv.pgDb) return t.skip('not a postgresql database of its own');
+  pgPristine = await pgCreateDatabase(srv.pgAdminUrl, srv.pgDb);
+  const ids = (await pgSql(`SELECT id FROM events WHERE body LIKE '%${MARKER}%'`)).split('\n').filter(Boolean);
+  assert.equal(ids.length, 1, `exactly one event carries the dispatch note marker: ${ids}`);
+  [pgEventId] = ids;
+  const changed = await pgSql(`WITH u AS (UPDATE events SET body = replace(body, '${MARKER}', 'TAMPERED${process.pid}') WHERE id = ${pgEventId} RETURNING 1) SELECT count(*) FROM u`);
+  assert.equal(changed, '1');
+  const r = await verify();
+  t.diagnostic(`verify after editing event ${pgEventId}: ${out(r).slice(0, 600)}`);
+  assert.notEqual(r.code, 0, `verify must fail after an event was edited:\n${out(r)}`);
+  const text = r.stdout + r.stderr;
+  assert.ok(namesNumber(text, pgEventId) || text.includes(complaint.number),
+    `the output names event ${pgEventId} (or its complaint ${complaint.number}):\n${out(r)}`);
+  await pgRestore();
+});
+
+srv.test('postgresql: tampering with an event hash is detected', async (t) => {
+  if (!srv.isPg || !pgPristine) return t.skip('postgresql only');
+  await pgSql(`UPDATE events SET hash = decode(repeat('00', 32), 'hex') WHERE id = ${pgEventId}`);
+  const r = await verify();
+  assert.notEqual(r.code, 0, `verify must fail after a hash was edited:\n${out(r)}`);
+  await pgRestore();
+});
+
+srv.test('postgresql: deleting an event from the middle of a history is detected', async (t) => {
+  if (!srv.isPg || !pgPristine) return t.skip('postgresql only');
+  const ids = (await pgSql(`SELECT id FROM events WHERE complaint_id = ${complaint.id} ORDER BY id`)).split('\n').filter(Boolean);
+  assert.ok(ids.length >= 4, `the complaint has 4 events: ${ids}`);
+  await pgSql(`DELETE FROM events WHERE id = ${ids[2]}`);
+  const r = await verify();
+  assert.notEqual(r.code, 0, `verify must fail after an event was deleted:\n${out(r)}`);
+  await pgRestore();
+});
+
+srv.test('postgresql: editing a complaints row (status) is reported as a projection mismatch', async (t) => {
+  if (!srv.isPg || !pgPristine) return t.skip('postgresql only');
+  // 7 = closed (core/complaint.h); the stored row no longer matches its events.
+  const changed = await pgSql(`WITH u AS (UPDATE complaints SET status = 7 WHERE id = ${complaint.id} RETURNING 1) SELECT count(*) FROM u`);
+  assert.equal(changed, '1');
+  const r = await verify();
+  assert.notEqual(r.code, 0, `verify must fail when the complaint row disagrees with its events:\n${out(r)}`);
+  const text = r.stdout + r.stderr;
+  assert.ok(text.includes(complaint.number) || namesNumber(text, complaint.id),
+    `the output names complaint ${complaint.number} (id ${complaint.id}):\n${out(r)}`);
+  assert.match(text, /status|projection|mismatch|differ/i, `the output says what differs:\n${out(r)}`);
+  await pgRestore();
+  await pgDropDatabase(srv.pgAdminUrl, pgPristine);
+  pgPristine = null;
 });
 
 srv.test('the server starts again on the verified database and serves the complaint', async () => {

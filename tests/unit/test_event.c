@@ -94,8 +94,8 @@ static void test_seal_and_parse_round_trip(void **state)
     /* the body is compact JSON with sorted keys */
     assert_null(strchr(a.body, '\n'));
     assert_null(strstr(a.body, ", "));
-    const char *k1 = strstr(a.body, "\"action\""), *k2 = strstr(a.body, "\"actor\""),
-               *k3 = strstr(a.body, "\"at\""), *k4 = strstr(a.body, "\"complaint\"");
+    const char *k1 = strstr(a.body, "\"action\""), *k2 = strstr(a.body, "\"actor\""), *k3 = strstr(a.body, "\"at\""),
+               *k4 = strstr(a.body, "\"complaint\"");
     assert_true(k1 && k2 && k3 && k4 && k1 < k2 && k2 < k3 && k3 < k4);
     assert_non_null(strstr(a.body, "\"from\":\"registered\""));
     assert_non_null(strstr(a.body, "\"to\":\"dispatched\""));
@@ -124,7 +124,7 @@ static void test_hash_chains_on_prev(void **state)
     b.prev[31] ^= 1;
     event_seal(&a);
     event_seal(&b);
-    assert_string_equal(a.body, b.body); /* the body does not hold prev … */
+    assert_string_equal(a.body, b.body);         /* the body does not hold prev … */
     assert_memory_not_equal(a.hash, b.hash, 32); /* … the hash covers it */
 
     /* the hash is BLAKE2b-256(prev || body) */
@@ -268,8 +268,10 @@ static void test_hash_hex(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seal_and_parse_round_trip), cmocka_unit_test(test_hash_chains_on_prev),
-        cmocka_unit_test(test_body_is_canonical),         cmocka_unit_test(test_from_body_rejects_malformed),
+        cmocka_unit_test(test_seal_and_parse_round_trip),
+        cmocka_unit_test(test_hash_chains_on_prev),
+        cmocka_unit_test(test_body_is_canonical),
+        cmocka_unit_test(test_from_body_rejects_malformed),
         cmocka_unit_test(test_hash_hex),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -143,9 +143,10 @@ static void test_error_paths(void **state)
     expect_pack_error("{\"categories\":[{\"code\":\"a\",\"name\":\"A\"},{\"code\":\"b\",\"name\":\"B\","
                       "\"children\":[{\"code\":\"b1\"}]}]}",
                       "categories[1].children[0]");
-    expect_pack_error("{\"categories\":[{\"code\":\"a\",\"name\":\"A\"},{\"code\":\"b\",\"name\":\"B\","
-                      "\"children\":[{\"code\":\"b1\",\"name\":\"B1\",\"children\":[{\"code\":\"\",\"name\":\"x\"}]}]}]}",
-                      "categories[1].children[0].children[0]");
+    expect_pack_error(
+        "{\"categories\":[{\"code\":\"a\",\"name\":\"A\"},{\"code\":\"b\",\"name\":\"B\","
+        "\"children\":[{\"code\":\"b1\",\"name\":\"B1\",\"children\":[{\"code\":\"\",\"name\":\"x\"}]}]}]}",
+        "categories[1].children[0].children[0]");
     expect_pack_error("{\"categories\":[{\"code\":\"a\",\"name\":\"A\",\"children\":{}}]}", "categories[0].children");
     expect_pack_error("{\"categories\":[{\"code\":\"a\",\"name\":\"A\"},{\"code\":\"b\",\"name\":\"B\","
                       "\"children\":[{\"code\":\"a\",\"name\":\"again\"}]}]}",
@@ -158,8 +159,9 @@ static void test_error_paths(void **state)
     expect_pack_error("{\"levels\":null}", "levels");
     expect_pack_error("{\"levels\":{\"1\":\"重大\"}}", "levels");
     expect_pack_error("{\"levels\":[{\"code\":1,\"name\":\"a\"},{\"code\":3,\"name\":\"c\"}]}", "levels");
-    expect_pack_error("{\"levels\":[{\"code\":1,\"name\":\"a\"},{\"code\":2,\"name\":\"b\"},{\"code\":4,\"name\":\"d\"}]}",
-                      "levels[2]");
+    expect_pack_error(
+        "{\"levels\":[{\"code\":1,\"name\":\"a\"},{\"code\":2,\"name\":\"b\"},{\"code\":4,\"name\":\"d\"}]}",
+        "levels[2]");
     expect_pack_error("{\"levels\":[{\"code\":\"1\",\"name\":\"a\"}]}", "levels[0]");
     expect_pack_error("{\"default_level\":5}", "default_level");
     expect_pack_error("{\"default_level\":0}", "default_level");
@@ -176,6 +178,16 @@ static void test_error_path_names_level(void **state)
     (void)state;
     expect_pack_error("{\"time_limits\":{\"handle\":{\"1\":60,\"2\":-5,\"3\":60}}}", "time_limits.handle.2");
     expect_pack_error("{\"time_limits\":{\"overall\":{\"1\":60,\"2\":60}}}", "time_limits.overall.3");
+}
+
+/* A member of the wrong type is an error, not a silent default: a pack that
+ * says "timezone": -5 must not number and count days at +08:00. */
+static void test_wrongly_typed_members_refused(void **state)
+{
+    (void)state;
+    expect_pack_error("{\"timezone\":-5}", "timezone");
+    expect_pack_error("{\"default_level\":\"2\"}", "default_level");
+    expect_pack_error("{\"number_prefix\":7}", "number_prefix");
 }
 
 static void test_not_an_object(void **state)
@@ -197,8 +209,7 @@ static void test_gas_station_pack(void **state)
     json_error_t jerr;
     json_t *pack = json_load_file("packs/gas-station.json", 0, &jerr);
     if (!pack)
-        fail_msg("packs/gas-station.json: %s (line %d) — run the tests from the repository root", jerr.text,
-                 jerr.line);
+        fail_msg("packs/gas-station.json: %s (line %d) — run the tests from the repository root", jerr.text, jerr.line);
     policy p;
     cerr e = {0};
     if (policy_load(&p, pack, &e) != 0)
@@ -231,9 +242,13 @@ static void test_gas_station_pack(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_test_pack),        cmocka_unit_test(test_defaults_and_single_limits),
-        cmocka_unit_test(test_error_paths),           cmocka_unit_test(test_error_path_names_level),
-        cmocka_unit_test(test_not_an_object),         cmocka_unit_test(test_gas_station_pack),
+        cmocka_unit_test(test_load_test_pack),
+        cmocka_unit_test(test_defaults_and_single_limits),
+        cmocka_unit_test(test_error_paths),
+        cmocka_unit_test(test_error_path_names_level),
+        cmocka_unit_test(test_wrongly_typed_members_refused),
+        cmocka_unit_test(test_not_an_object),
+        cmocka_unit_test(test_gas_station_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

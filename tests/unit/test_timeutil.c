@@ -72,13 +72,13 @@ static void test_rfc3339_rejects(void **state)
         "2026-03-01T24:00:00+08:00", /* 24:00 is not an hour */
         "2026-03-01T23:60:00Z",
         "2026-03-01T23:59:61Z",
-        "2026-03-01T12:30:45",       /* no offset */
-        "2026-03-01T12:30:45+0800",  /* offset without a colon */
+        "2026-03-01T12:30:45",      /* no offset */
+        "2026-03-01T12:30:45+0800", /* offset without a colon */
         "2026-03-01T12:30:45+08",
         "2026-03-01T12:30:45+24:00",
         "2026-03-01T12:30:45+08:60",
-        "2026-03-01T12:30:45.Z",     /* a dot without digits */
-        "2026-03-01T12:30:45Z ",     /* trailing text */
+        "2026-03-01T12:30:45.Z", /* a dot without digits */
+        "2026-03-01T12:30:45Z ", /* trailing text */
         "2026-03-01T12:30:45+08:00Z",
         "2026-03-01X12:30:45Z",
         "2026-3-1T12:30:45Z",
@@ -227,7 +227,7 @@ static void test_utf8_count(void **state)
     (void)state;
     assert_int_equal(utf8_count(""), 0);
     assert_int_equal(utf8_count("abc"), 3);
-    assert_int_equal(utf8_count("加油站"), 3);                 /* 9 bytes */
+    assert_int_equal(utf8_count("加油站"), 3); /* 9 bytes */
     assert_int_equal(utf8_count("92号汽油 5升"), 8);
     assert_int_equal(utf8_count("é"), 1);                       /* 2 bytes */
     assert_int_equal(utf8_count("\xf0\x9f\x98\x80"), 1);        /* U+1F600, 4 bytes */
@@ -240,33 +240,34 @@ static void test_utf8_invalid(void **state)
 {
     (void)state;
     static const char *bad[] = {
-        "\x80",                     /* a lone continuation byte */
+        "\x80", /* a lone continuation byte */
         "ab\xbf",
-        "\xe5\x8a",                 /* truncated at the end */
-        "\xe5\x8a" "a",             /* truncated before another character */
+        "\xe5\x8a", /* truncated at the end */
+        "\xe5\x8a"
+        "a", /* truncated before another character */
         "\xc3",
         "\xf0\x9f\x98",
-        "\xc0\xaf",                 /* overlong "/" */
+        "\xc0\xaf", /* overlong "/" */
         "\xc1\xbf",
-        "\xe0\x80\xaf",             /* overlong, 3 bytes */
-        "\xe0\x9f\xbf",             /* overlong U+07FF */
-        "\xf0\x80\x80\xaf",         /* overlong, 4 bytes */
-        "\xf0\x8f\xbf\xbf",         /* overlong U+FFFF */
-        "\xed\xa0\x80",             /* a UTF-16 surrogate */
+        "\xe0\x80\xaf",     /* overlong, 3 bytes */
+        "\xe0\x9f\xbf",     /* overlong U+07FF */
+        "\xf0\x80\x80\xaf", /* overlong, 4 bytes */
+        "\xf0\x8f\xbf\xbf", /* overlong U+FFFF */
+        "\xed\xa0\x80",     /* a UTF-16 surrogate */
         "\xed\xbf\xbf",
-        "\xf4\x90\x80\x80",         /* beyond U+10FFFF */
+        "\xf4\x90\x80\x80", /* beyond U+10FFFF */
         "\xf5\x80\x80\x80",
         "\xf8\x88\x80\x80\x80",     /* 5-byte forms */
         "\xfc\x84\x80\x80\x80\x80", /* 6-byte forms */
         "\xfe",
         "\xff",
-        "\x01",                     /* C0 controls other than tab, CR, LF */
-        "abc\x1b[31m",              /* an escape sequence */
+        "\x01",        /* C0 controls other than tab, CR, LF */
+        "abc\x1b[31m", /* an escape sequence */
         "\x07",
         "\x0b",
         "\x0c",
         "\x1f",
-        "\x7f",                     /* DEL */
+        "\x7f", /* DEL */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         long n = utf8_count(bad[i]);
@@ -287,7 +288,9 @@ static void test_utf8_c1_controls(void **state)
     (void)state;
     assert_int_equal(utf8_count("\xc2\x80"), -1);
     assert_int_equal(utf8_count("\xc2\x85"), -1);
-    assert_int_equal(utf8_count("abc\xc2\x9b" "31m"), -1);
+    assert_int_equal(utf8_count("abc\xc2\x9b"
+                                "31m"),
+                     -1);
     assert_int_equal(utf8_count("\xc2\x9f"), -1);
     assert_int_equal(utf8_count("\xc2\xa0"), 1); /* NO-BREAK SPACE is not a control */
 }
@@ -295,10 +298,10 @@ static void test_utf8_c1_controls(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc3339_parse),   cmocka_unit_test(test_rfc3339_rejects),
-        cmocka_unit_test(test_format),          cmocka_unit_test(test_local_days),
-        cmocka_unit_test(test_date_or_instant), cmocka_unit_test(test_zone_names),
-        cmocka_unit_test(test_utf8_count),      cmocka_unit_test(test_utf8_invalid),
+        cmocka_unit_test(test_rfc3339_parse),    cmocka_unit_test(test_rfc3339_rejects),
+        cmocka_unit_test(test_format),           cmocka_unit_test(test_local_days),
+        cmocka_unit_test(test_date_or_instant),  cmocka_unit_test(test_zone_names),
+        cmocka_unit_test(test_utf8_count),       cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_utf8_c1_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

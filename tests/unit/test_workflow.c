@@ -35,6 +35,8 @@
 #define B(st) (1u << (st))
 #define DOC_CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
 #define DOC_HANDLING (R_HANDLER | R_SUPERVISOR | R_MANAGER)
+#define DOC_WAITABLE (B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING) | B(ST_RESOLVED) | B(ST_REPLIED))
+#define DOC_OPEN (DOC_WAITABLE | B(ST_REVISITED))
 
 /* The workflow as documented in the header comment of src/core/workflow.c. */
 static const struct {
@@ -61,6 +63,16 @@ static const struct {
      B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING) | B(ST_RESOLVED) | B(ST_REPLIED) | B(ST_REVISITED) |
          B(ST_CLOSED),
      ST_NONE, R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_ADMIN},
+    {"wait_customer", DOC_WAITABLE, ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"resume", DOC_WAITABLE, ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"request_extension", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
+    {"approve_extension", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, R_SUPERVISOR | R_MANAGER},
+    {"refuse_extension", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, R_SUPERVISOR | R_MANAGER},
+    {"progress_reply", B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE},
+    {"warn", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"breach", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"supervise", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"replan", DOC_OPEN, ST_NONE, R_SYSTEM},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -155,12 +167,20 @@ static void mk(complaint *c, int status, int64_t owner, const char *nature, cons
 /* A complaint owned by site PD-01 whose data satisfies the guard of action:
  * an open assist for PD-02, a revisit result, nature "invalid" (so that
  * close from replied passes) — reopen gets a dissatisfied revisit. */
+#define RUNNING_HANDLE "\"clocks\":{\"handle\":{\"state\":\"running\",\"deadline\":1772400000}}"
+#define PENDING_EXT "\"extension\":{\"status\":\"requested\",\"deadline\":1772500000}"
+
 static void mk_ok(complaint *c, const char *action, int status)
 {
     if (strcmp(action, "reopen") == 0)
         mk(c, status, U_SITE1, "invalid", "{\"revisit\":{\"result\":\"dissatisfied\"}," OPEN_ASSIST "}");
+    else if (strcmp(action, "resume") == 0)
+        mk(c, status, U_SITE1, "invalid", "{\"waiting\":{\"reason\":\"等待客户\"}}");
+    else if (strcmp(action, "approve_extension") == 0 || strcmp(action, "refuse_extension") == 0)
+        mk(c, status, U_SITE1, "invalid", "{" RUNNING_HANDLE "," PENDING_EXT "}");
     else
-        mk(c, status, U_SITE1, "invalid", "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "}");
+        mk(c, status, U_SITE1, "invalid",
+           "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "," RUNNING_HANDLE "}");
 }
 
 static int may_as(const fx *f, const complaint *c, const char *action, unsigned roles, int64_t home, cerr *e)
@@ -204,16 +224,19 @@ static void expect_intake_error(const fx *f, json_t *in, const char *code, const
 {
     event ev;
     cerr e;
+    char why[1024] = "";
     int rc = intake_as(f, &agent, T_RECV + 600, in, &ev, &e);
     char *text = json_dumps(in, JSON_COMPACT);
     if (rc == 0)
-        fail_msg("intake accepted %s, expected %s on %s", text, code, field);
-    if (!e.code || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0)
-        fail_msg("intake of %s: got %s on \"%s\" (%s), expected %s on \"%s\"", text, e.code ? e.code : "(none)",
-                 e.field, e.message, code, field);
+        snprintf(why, sizeof why, "intake accepted %s, expected %s on %s", text, code, field);
+    else if (!e.code || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0)
+        snprintf(why, sizeof why, "intake of %.300s: got %s on \"%s\" (%s), expected %s on \"%s\"", text,
+                 e.code ? e.code : "(none)", e.field, e.message, code, field);
     free(text);
     event_release(&ev);
     json_decref(in);
+    if (why[0])
+        fail_msg("%s", why);
 }
 
 static void expect_intake_ok(const fx *f, json_t *in)
@@ -262,13 +285,12 @@ static int step_as(const fx *f, const complaint *c, const actor *who, int64_t no
 
 /* Takes action successfully, seals the event and applies it to c. */
 static void take(const fx *f, complaint *c, const actor *who, int64_t now, const char *action, const char *input,
-                event *evs, size_t *n)
+                 event *evs, size_t *n)
 {
     event ev;
     cerr e;
     if (step_as(f, c, who, now, action, input, &ev, &e) != 0)
-        fail_msg("%s on %s refused: %s on \"%s\" (%s)", action, status_name(c->status), e.code, e.field,
-                 e.message);
+        fail_msg("%s on %s refused: %s on \"%s\" (%s)", action, status_name(c->status), e.code, e.field, e.message);
     assert_int_equal(ev.seq, c->version + 1);
     assert_memory_equal(ev.prev, c->head, 32);
     event_seal(&ev);
@@ -279,18 +301,34 @@ static void take(const fx *f, complaint *c, const actor *who, int64_t now, const
         event_release(&ev);
 }
 
-static void expect_step_error(const fx *f, const complaint *c, const actor *who, const char *action,
-                              const char *input, const char *code, const char *field)
+/* Checks that action fails with code on field; returns 0, or -1 with why
+ * filled. Allocates nothing that outlives it, so a caller may release its
+ * own state before failing. */
+static int check_step_error(const fx *f, const complaint *c, const actor *who, const char *action, const char *input,
+                            const char *code, const char *field, char *why, size_t whylen)
 {
     event ev;
     cerr e;
     int rc = step_as(f, c, who, T_RECV + 3600, action, input, &ev, &e);
-    if (rc == 0)
-        fail_msg("%s %s accepted, expected %s on \"%s\"", action, input ? input : "", code, field);
-    if (!e.code || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0)
-        fail_msg("%s %s: got %s on \"%s\" (%s), expected %s on \"%s\"", action, input ? input : "",
-                 e.code ? e.code : "(none)", e.field, e.message, code, field);
     event_release(&ev);
+    if (rc == 0) {
+        snprintf(why, whylen, "%s %s accepted, expected %s on \"%s\"", action, input ? input : "", code, field);
+        return -1;
+    }
+    if (!e.code || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0) {
+        snprintf(why, whylen, "%s %s: got %s on \"%s\" (%s), expected %s on \"%s\"", action, input ? input : "",
+                 e.code ? e.code : "(none)", e.field, e.message, code, field);
+        return -1;
+    }
+    return 0;
+}
+
+static void expect_step_error(const fx *f, const complaint *c, const actor *who, const char *action, const char *input,
+                              const char *code, const char *field)
+{
+    char why[1024];
+    if (check_step_error(f, c, who, action, input, code, field, why, sizeof why))
+        fail_msg("%s", why);
 }
 
 static json_int_t pint(const event *ev, const char *key)
@@ -314,7 +352,7 @@ static void walk_to(const fx *f, complaint *c, int target, int level)
         take(f, c, &handler1, t += 600, "accept", "{}", NULL, NULL);
     if (c->status < target)
         take(f, c, &handler1, t += 600, "resolve",
-            "{\"resolution_type\":\"solution\",\"resolution\":\"已道歉并补开发票\",\"nature\":\"valid\"}", NULL, NULL);
+             "{\"resolution_type\":\"solution\",\"resolution\":\"已道歉并补开发票\",\"nature\":\"valid\"}", NULL, NULL);
     if (c->status < target)
         take(f, c, &agent, t += 600, "reply", "{\"method\":\"phone\",\"content\":\"已电话告知处理结果\"}", NULL, NULL);
     if (c->status < target)
@@ -358,18 +396,22 @@ static void test_may_every_action_every_status(void **state)
     const wf_action *t = workflow_table(&n);
     for (size_t i = 0; i < n; i++) {
         unsigned from = doc_from(t[i].name);
+        /* the system's actions are taken by the system actor only */
+        unsigned roles = doc_roles(t[i].name) == R_SYSTEM ? R_SYSTEM : R_ALL_ROLES;
         expected_total += (size_t)__builtin_popcount(from);
         for (int st = ST_REGISTERED; st <= ST_ARCHIVED; st++) {
             complaint c;
             mk_ok(&c, t[i].name, st);
-            expect_may(f, &c, t[i].name, R_ALL_ROLES, U_HQ, (from & B(st)) ? NULL : "action_not_allowed");
+            expect_may(f, &c, t[i].name, roles, U_HQ, (from & B(st)) ? NULL : "action_not_allowed");
             if (from & B(st))
                 allowed++;
+            if (roles == R_SYSTEM)
+                expect_may(f, &c, t[i].name, R_ALL_ROLES, U_HQ, (from & B(st)) ? "forbidden" : "action_not_allowed");
             complaint_release(&c);
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 27);
+    assert_int_equal(expected_total, 27 + 19 + 4 * 6);
 }
 
 static void test_guards(void **state)
@@ -523,8 +565,7 @@ static void expect_allowed(const fx *f, const complaint *c, unsigned roles, int6
         char got[512] = "";
         for (size_t i = 0; i < n; i++)
             snprintf(got + strlen(got), sizeof got - strlen(got), " %s", out[i]->name);
-        fail_msg("on a %s complaint %zu actions are offered (%s), expected %zu", status_name(c->status), n, got,
-                 k);
+        fail_msg("on a %s complaint %zu actions are offered (%s), expected %zu", status_name(c->status), n, got, k);
     }
 }
 
@@ -534,18 +575,21 @@ static void test_allowed_lists(void **state)
     complaint c;
     mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
     expect_allowed(f, &c, R_ALL_ROLES, U_HQ,
-                   (const char *const[]){"answer", "dispatch", "invalidate", "comment", NULL});
-    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"answer", "dispatch", "comment", NULL});
+                   (const char *const[]){"answer", "dispatch", "invalidate", "comment", "wait_customer",
+                                         "progress_reply", NULL});
+    expect_allowed(f, &c, R_AGENT, U_CENTRE,
+                   (const char *const[]){"answer", "dispatch", "comment", "wait_customer", "progress_reply", NULL});
     expect_allowed(f, &c, R_AUDITOR, U_HQ, (const char *const[]){NULL});
     complaint_release(&c);
 
     mk(&c, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
     expect_allowed(f, &c, R_HANDLER, U_SITE1,
-                   (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment", NULL});
+                   (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment",
+                                         "wait_customer", NULL});
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
-                                         "comment", NULL});
+                                         "comment", "wait_customer", "progress_reply", NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
@@ -604,8 +648,7 @@ static void test_intake_valid(void **state)
     assert_int_equal(c.created_at, T_RECV + 600);
     assert_int_equal(c.owner_unit, U_CENTRE);
     assert_memory_equal(c.head, ev.hash, 32);
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(c.data, "customer"), "name")), "张三");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(c.data, "customer"), "name")), "张三");
     complaint_release(&c);
     event_release(&ev);
     json_decref(in);
@@ -691,15 +734,14 @@ static void test_intake_bad_values(void **state)
     expect_intake_ok(f, with_customer(BASE(), "phone", json_string("021-5080 1234")));
 
     /* received_at: RFC 3339 with an offset, not in the future */
-    expect_intake_error(f, with(BASE(), "received_at", json_string("2026-03-01T10:00:00+08:00")),
-                        "validation_failed", "received_at"); /* an hour after now */
+    expect_intake_error(f, with(BASE(), "received_at", json_string("2026-03-01T10:00:00+08:00")), "validation_failed",
+                        "received_at"); /* an hour after now */
     expect_intake_error(f, with(BASE(), "received_at", json_string("2026-03-01T09:00:00")), "validation_failed",
                         "received_at");
-    expect_intake_error(f, with(BASE(), "received_at", json_string("yesterday")), "validation_failed",
-                        "received_at");
+    expect_intake_error(f, with(BASE(), "received_at", json_string("yesterday")), "validation_failed", "received_at");
     expect_intake_ok(f, with(BASE(), "received_at", json_string("2026-03-01T09:12:00+08:00"))); /* 2 min ahead */
-    expect_intake_error(f, with(BASE(), "occurred_at", json_string("2026-03-01T10:00:00+08:00")),
-                        "validation_failed", "occurred_at");
+    expect_intake_error(f, with(BASE(), "occurred_at", json_string("2026-03-01T10:00:00+08:00")), "validation_failed",
+                        "occurred_at");
 
     /* references into the organisation and the policy */
     expect_intake_error(f, with(BASE(), "subject_unit", json_string("NOPE")), "unknown_unit", "subject_unit");
@@ -723,11 +765,10 @@ static void test_intake_bad_values(void **state)
     expect_intake_ok(f, with_customer(BASE(), "email", json_string("zhang.san@example.com.cn")));
     expect_intake_ok(f, with_customer(BASE(), "email", json_string("")));
 
-    expect_intake_error(f, with_customer(BASE(), "class", json_string("gold")), "validation_failed",
-                        "customer.class");
+    expect_intake_error(f, with_customer(BASE(), "class", json_string("gold")), "validation_failed", "customer.class");
     expect_intake_error(f, with(BASE(), "confirmed", json_string("yes")), "validation_failed", "confirmed");
-    expect_intake_error(f, with(BASE(), "promised_at", json_string("2026-03-01T08:00:00+08:00")),
-                        "validation_failed", "promised_at");
+    expect_intake_error(f, with(BASE(), "promised_at", json_string("2026-03-01T08:00:00+08:00")), "validation_failed",
+                        "promised_at");
     expect_intake_error(f, with(BASE(), "place", json_string("a\x1b[31m")), "validation_failed", "place");
 }
 
@@ -766,8 +807,7 @@ static void test_step_validation(void **state)
     walk_to(f, &c, ST_REGISTERED, 3);
     expect_step_error(f, &c, &agent, "dispatch", "{}", "validation_failed", "unit");
     expect_step_error(f, &c, &agent, "dispatch", "{\"unit\":\"NOPE\"}", "unknown_unit", "unit");
-    expect_step_error(f, &c, &agent, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"4\"}", "validation_failed",
-                      "level");
+    expect_step_error(f, &c, &agent, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"4\"}", "validation_failed", "level");
     expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\"}", "validation_failed", "nature");
     expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\",\"nature\":\"maybe\"}", "validation_failed",
                       "nature");
@@ -780,8 +820,8 @@ static void test_step_validation(void **state)
     expect_step_error(f, &c, &handler1, "transfer", "{\"unit\":\"PD-02\"}", "validation_failed", "reason");
     expect_step_error(f, &c, &handler1, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"错派\"}", "validation_failed",
                       "unit");
-    expect_step_error(f, &c, &handler1, "assist", "{\"unit\":\"PD-01\",\"request\":\"查监控\"}",
-                      "validation_failed", "unit");
+    expect_step_error(f, &c, &handler1, "assist", "{\"unit\":\"PD-01\",\"request\":\"查监控\"}", "validation_failed",
+                      "unit");
     expect_step_error(f, &c, &handler1, "resolve", "{\"resolution\":\"已处理\",\"nature\":\"valid\"}",
                       "validation_failed", "resolution_type");
     expect_step_error(f, &c, &handler1, "resolve",
@@ -811,7 +851,8 @@ static void test_step_validation(void **state)
     event ev;
     cerr e;
     assert_int_equal(step_as(f, &c, &agent, T_RECV + 7200, "revisit",
-                             "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"发票仍未开具\"}", &ev, &e),
+                             "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"发票仍未开具\"}", &ev,
+                             &e),
                      0);
     event_release(&ev);
     complaint_release(&c);
@@ -850,9 +891,9 @@ static void test_step_close_fields(void **state)
 
     /* compensation in yuan becomes fen; the projection keeps the closing record */
     take(f, &c, &agent, T_RECV + 9000, "close",
-        "{\"cause\":\"员工未按规定开票\",\"responsibility\":\"company\",\"responsible_unit\":\"PD-01\","
-        "\"corrective_action\":\"全站培训\",\"compensation\":\"50.5\"}",
-        NULL, NULL);
+         "{\"cause\":\"员工未按规定开票\",\"responsibility\":\"company\",\"responsible_unit\":\"PD-01\","
+         "\"corrective_action\":\"全站培训\",\"compensation\":\"50.5\"}",
+         NULL, NULL);
     assert_int_equal(c.status, ST_CLOSED);
     assert_int_equal(c.closed_at, T_RECV + 9000);
     json_t *closing = json_object_get(c.data, "closing");
@@ -876,6 +917,54 @@ static void test_step_close_fields(void **state)
     assert_int_equal(step_as(f, &c, &agent, T_RECV + 9000, "close", "{\"nature\":\"suggestion\"}", &ev, &e), 0);
     event_release(&ev);
     complaint_release(&c);
+}
+
+/* An amount is a number in yuan, all of it: "1,000" is not 1 yuan and
+ * "50,5" is not 50 — text that is only partly a number is refused. */
+static void test_step_money_rejects_partial_numbers(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    char why[1024] = "";
+    walk_to(f, &c, ST_REVISITED, 3);
+    static const char *bad[] = {"1,000", "50,5", "12abc", "5 0"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0] && !why[0]; i++) {
+        char in[200];
+        snprintf(in, sizeof in,
+                 "{\"cause\":\"c\",\"responsibility\":\"customer\",\"corrective_action\":\"无\","
+                 "\"compensation\":\"%s\"}",
+                 bad[i]);
+        check_step_error(f, &c, &agent, "close", in, "validation_failed", "compensation", why, sizeof why);
+    }
+    complaint_release(&c);
+    if (why[0])
+        fail_msg("%s", why);
+}
+
+/* A field that becomes required (remarks of a dissatisfied revisit; cause
+ * and corrective action of a valid complaint) is "given" only when it holds
+ * more than white space, as every always-required field already is. */
+static void test_step_conditionally_required_not_blank(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    char why[1024] = "";
+    walk_to(f, &c, ST_REPLIED, 3);
+    check_step_error(f, &c, &agent, "revisit", "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"  \"}",
+                     "validation_failed", "remarks", why, sizeof why);
+    complaint_release(&c);
+    if (!why[0]) {
+        walk_to(f, &c, ST_REVISITED, 3);
+        if (!check_step_error(f, &c, &agent, "close",
+                              "{\"cause\":\" \",\"responsibility\":\"customer\",\"corrective_action\":\"培训\"}",
+                              "validation_failed", "cause", why, sizeof why))
+            check_step_error(f, &c, &agent, "close",
+                             "{\"cause\":\"c\",\"responsibility\":\"customer\",\"corrective_action\":\"\\n\"}",
+                             "validation_failed", "corrective_action", why, sizeof why);
+        complaint_release(&c);
+    }
+    if (why[0])
+        fail_msg("%s", why);
 }
 
 /* Each step sets the deadline of the stage it starts. */
@@ -918,14 +1007,14 @@ static void test_deadlines(void **state)
     assert_int_equal(c.stage_due, t + tu_handle[1] * MIN);
     /* resolve: now + reply limit; reply: + revisit; revisit: + close; close: none */
     take(f, &c, &handler2, t + 1800, "resolve",
-        "{\"resolution_type\":\"explanation\",\"resolution\":\"已解释\",\"nature\":\"valid\"}", NULL, NULL);
+         "{\"resolution_type\":\"explanation\",\"resolution\":\"已解释\",\"nature\":\"valid\"}", NULL, NULL);
     assert_int_equal(c.stage_due, t + 1800 + TU_REPLY * MIN);
     take(f, &c, &agent, t + 2400, "reply", "{\"method\":\"sms\",\"content\":\"已告知\"}", NULL, NULL);
     assert_int_equal(c.stage_due, t + 2400 + TU_REVISIT * MIN);
     take(f, &c, &agent, t + 3000, "revisit", "{\"method\":\"phone\",\"result\":\"basically_satisfied\"}", NULL, NULL);
     assert_int_equal(c.stage_due, t + 3000 + TU_CLOSE * MIN);
     take(f, &c, &agent, t + 3600, "close",
-        "{\"cause\":\"c\",\"responsibility\":\"handled_properly\",\"corrective_action\":\"无\"}", NULL, NULL);
+         "{\"cause\":\"c\",\"responsibility\":\"handled_properly\",\"corrective_action\":\"无\"}", NULL, NULL);
     assert_int_equal(c.status, ST_CLOSED);
     assert_int_equal(c.stage_due, 0);
     take(f, &c, &agent, t + 4200, "archive", NULL, NULL, NULL);
@@ -935,7 +1024,8 @@ static void test_deadlines(void **state)
 
     /* answer on the spot: closed, first contact, no stage clock */
     walk_to(f, &c, ST_REGISTERED, 2);
-    take(f, &c, &agent, T_RECV + 700, "answer", "{\"answer\":\"当场解释油价调整\",\"nature\":\"suggestion\"}", NULL, NULL);
+    take(f, &c, &agent, T_RECV + 700, "answer", "{\"answer\":\"当场解释油价调整\",\"nature\":\"suggestion\"}", NULL,
+         NULL);
     assert_int_equal(c.status, ST_CLOSED);
     assert_true(c.first_contact);
     assert_int_equal(c.closed_at, T_RECV + 700);
@@ -944,16 +1034,16 @@ static void test_deadlines(void **state)
 
     /* invalidate: resolved with nature invalid, reply clock; reopen: handling clock again */
     walk_to(f, &c, ST_DISPATCHED, 2);
-    take(f, &c, &handler1, T_RECV + 8000, "invalidate", "{\"reason_code\":\"competitor\",\"explanation\":\"同行恶意投诉\"}",
-        NULL, NULL);
+    take(f, &c, &handler1, T_RECV + 8000, "invalidate",
+         "{\"reason_code\":\"competitor\",\"explanation\":\"同行恶意投诉\"}", NULL, NULL);
     assert_int_equal(c.status, ST_RESOLVED);
     assert_string_equal(c.nature, "invalid");
     assert_int_equal(c.stage_due, T_RECV + 8000 + TU_REPLY * MIN);
     complaint_release(&c);
 
     walk_to(f, &c, ST_REPLIED, 2);
-    take(f, &c, &agent, T_RECV + 8000, "revisit", "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"不认可\"}",
-        NULL, NULL);
+    take(f, &c, &agent, T_RECV + 8000, "revisit",
+         "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"不认可\"}", NULL, NULL);
     take(f, &c, &agent, T_RECV + 9000, "reopen", "{\"reason\":\"客户不满意\"}", NULL, NULL);
     assert_int_equal(c.status, ST_DISPATCHED);
     assert_int_equal(c.owner_unit, U_SITE1);
@@ -973,8 +1063,8 @@ static void test_escalate_transfer_assist(void **state)
     cerr e;
     assert_int_equal(may_as(f, &c, "accept", R_HANDLER, U_SITE1, &e), -1);
     take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4100, "accept", NULL, NULL, NULL);
-    take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4200, "transfer", "{\"unit\":\"PD-02\",\"reason\":\"属张江站\"}",
-        NULL, NULL);
+    take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4200, "transfer",
+         "{\"unit\":\"PD-02\",\"reason\":\"属张江站\"}", NULL, NULL);
     assert_int_equal(c.owner_unit, U_SITE2);
     assert_int_equal(c.status, ST_DISPATCHED);
     take(f, &c, &handler2, T_RECV + 4300, "accept", NULL, NULL, NULL);
@@ -1008,22 +1098,22 @@ static size_t full_path(const fx *f, complaint *live, event *evs)
     take(f, live, &handler1, t += 600, "assist", "{\"unit\":\"PD-02\",\"request\":\"核对发票机\"}", evs, &n);
     take(f, live, &handler2, t += 600, "assist_reply", "{\"feedback\":\"发票机正常\"}", evs, &n);
     take(f, live, &handler1, t += 600, "resolve",
-        "{\"resolution_type\":\"solution\",\"resolution\":\"补开发票并道歉\",\"nature\":\"valid\"}", evs, &n);
+         "{\"resolution_type\":\"solution\",\"resolution\":\"补开发票并道歉\",\"nature\":\"valid\"}", evs, &n);
     take(f, live, &agent, t += 600, "reply", "{\"method\":\"phone\",\"content\":\"已告知客户\"}", evs, &n);
     take(f, live, &agent, t += 600, "revisit",
-        "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"要求赔偿\"}", evs, &n);
+         "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"要求赔偿\"}", evs, &n);
     take(f, live, &supervisor, t += 600, "reopen", "{\"reason\":\"客户要求赔偿\"}", evs, &n);
     assert_int_equal(live->status, ST_DISPATCHED);
     assert_int_equal(live->owner_unit, U_SITE1);
     take(f, live, &handler1, t += 600, "accept", NULL, evs, &n);
     take(f, live, &handler1, t += 600, "resolve",
-        "{\"resolution_type\":\"solution\",\"resolution\":\"赔偿50.5元\",\"nature\":\"valid\"}", evs, &n);
+         "{\"resolution_type\":\"solution\",\"resolution\":\"赔偿50.5元\",\"nature\":\"valid\"}", evs, &n);
     take(f, live, &agent, t += 600, "reply", "{\"method\":\"phone\",\"content\":\"已赔偿\"}", evs, &n);
     take(f, live, &agent, t += 600, "revisit", "{\"method\":\"phone\",\"result\":\"satisfied\"}", evs, &n);
     take(f, live, &agent, t += 600, "close",
-        "{\"cause\":\"未按规定开票\",\"responsibility\":\"company\",\"responsible_unit\":\"PD-01\","
-        "\"corrective_action\":\"培训\",\"compensation\":\"50.5\"}",
-        evs, &n);
+         "{\"cause\":\"未按规定开票\",\"responsibility\":\"company\",\"responsible_unit\":\"PD-01\","
+         "\"corrective_action\":\"培训\",\"compensation\":\"50.5\"}",
+         evs, &n);
     take(f, live, &agent, t += 600, "archive", NULL, evs, &n);
     assert_int_equal(live->status, ST_ARCHIVED);
     assert_int_equal(n, 15);
@@ -1114,7 +1204,7 @@ static void test_replay_detects_altered_event(void **state)
     uint8_t hash[32];
     memcpy(hash, stored[0].hash, 32);
     json_object_set_new(stored[0].payload, "level", json_integer(1));
-    event_seal(&stored[0]); /* rewrites the body … */
+    event_seal(&stored[0]);           /* rewrites the body … */
     memcpy(stored[0].hash, hash, 32); /* … but the stored hash is the old one */
     assert_false(event_hash_ok(&stored[0]));
     assert_true(event_hash_ok(&stored[1]));
@@ -1175,6 +1265,8 @@ int main(void)
         cmocka_unit_test(test_intake_description_length),
         cmocka_unit_test(test_step_validation),
         cmocka_unit_test(test_step_close_fields),
+        cmocka_unit_test(test_step_money_rejects_partial_numbers),
+        cmocka_unit_test(test_step_conditionally_required_not_blank),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_escalate_transfer_assist),
         cmocka_unit_test(test_replay_rebuilds_projection),

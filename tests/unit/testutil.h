@@ -73,8 +73,8 @@ static inline void tu_org(org *o)
 {
     org_init(o);
     for (int i = U_HQ; i < U__COUNT; i++) {
-        unit u = {i, (char *)tu_units[i].code, (char *)tu_units[i].name, NULL, (char *)tu_units[i].type,
-                  tu_units[i].parent};
+        unit u = {i,    (char *)tu_units[i].code, (char *)tu_units[i].name,
+                  NULL, (char *)tu_units[i].type, tu_units[i].parent};
         org_add(o, &u);
     }
 }
@@ -83,9 +83,9 @@ static inline void tu_org(org *o)
  * about site PD-01 received at `received` (RFC 3339). */
 static inline json_t *tu_intake(const char *received, const char *phone)
 {
-    json_t *in = json_pack("{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s}", "channel", "phone", "received_at", received,
-                           "customer", "name", "张三", "phone", phone, "subject_unit", "PD-01", "category",
-                           "attitude", "description", "加油员态度恶劣，拒绝开具发票。");
+    json_t *in = json_pack("{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s}", "channel", "phone", "received_at", received, "customer",
+                           "name", "张三", "phone", phone, "subject_unit", "PD-01", "category", "attitude",
+                           "description", "加油员态度恶劣，拒绝开具发票。");
     assert_non_null(in);
     return in;
 }

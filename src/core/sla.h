@@ -1,0 +1,186 @@
+/*
+ * sla: the time limits of a complaint (DOMAIN §5) as named clocks — fill,
+ * dispatch, handle, reply, revisit, close, the overall promise to the
+ * customer, and the progress reply owed when an extension is asked for.
+ *
+ * A clock runs on one of the pack's named working calendars (calendar.h)
+ * and has a limit in clock minutes, working minutes or working days, chosen
+ * by the pack's time-limit policy from the complaint's level, scope,
+ * customer class, category and channel. Its life:
+ *
+ *            start                       stop (at or before the deadline)
+ *     (none) ─────▶ running ─────────────────────────────────────────▶ met
+ *                   │  ▲    ╲ breach (sweeper, at 100 %)
+ *             pause │  │ resume ╲                     stop
+ *                   ▼  │         ▶ breached ──────────────────────────▶ breached
+ *                  paused           (supervise at 150 %, … keeps it breached)
+ *
+ *   extend (an approved extension) puts a running or breached clock back to
+ *   running with a new deadline; replan recomputes the limit (re-grading,
+ *   escalation) or the calendar arithmetic (a calendar changed).
+ *
+ * Representation. A clock is a JSON object inside the complaint's data
+ * ("clocks": {name: clock}), so that it is part of the projection and of the
+ * event payloads, and replay copies it verbatim:
+ *   state        "running" | "paused" | "met" | "breached"
+ *   calendar     the calendar's name
+ *   limit        {"minutes": N} | {"working_minutes": N} | {"working_days": N}
+ *                | {"until": T} (a fixed instant: a promise or a progress reply)
+ *   started_at   when the clock started
+ *   base, total  the deadline is `total` seconds of the clock's basis after
+ *                `base` (working seconds on the calendar for working limits,
+ *                wall seconds for clock minutes), plus the pauses after base;
+ *                base = started_at until an extension is approved
+ *   pauses       [[from, to], …] closed pauses after base; paused_at while paused
+ *   deadline, warning_at, escalate_at[]   derived instants, recomputed by every
+ *                change (warning at warn_percent of total; escalation points at
+ *                supervise_percent beyond 100 %)
+ *   warned, level   what the sweeper already did: the warning, and 1 = the
+ *                breach (督办 to the owner unit), 2… = the further supervisions
+ *   ended_at, extensions
+ * Every function here computes; none reads a clock or the store, so the
+ * instants are decided once (workflow_step) and written into the event.
+ */
+#ifndef REDRESS_SLA_H
+#define REDRESS_SLA_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/cerr.h"
+
+struct policy;
+
+enum sla_clock {
+    SLA_FILL,
+    SLA_DISPATCH,
+    SLA_HANDLE,
+    SLA_REPLY,
+    SLA_REVISIT,
+    SLA_CLOSE,
+    SLA_OVERALL,
+    SLA_PROGRESS,
+    SLA__COUNT
+};
+
+enum sla_kind { SLA_NONE = 0, SLA_MINUTES, SLA_WORKING_MINUTES, SLA_WORKING_DAYS, SLA_UNTIL };
+
+enum { SLA_LEVELS = 3, SLA_MAX_SUPERVISE = 6, SLA_NAME_MAX = 32 };
+
+/* A limit: kind and value (minutes, days, or an instant for SLA_UNTIL);
+ * calendar is the name of the calendar it runs on ("" = the default). */
+typedef struct sla_limit {
+    int kind;
+    int64_t value;
+    char calendar[SLA_NAME_MAX];
+} sla_limit;
+
+/* One rule of the pack's time-limit policy: the first rule for a clock
+ * whose every given condition matches decides the limit. */
+typedef struct sla_rule {
+    int clock;
+    unsigned levels; /* bit (1 << level); 0 = any */
+    char **scopes;   /* NULL-terminated lists; NULL = any */
+    char **classes;
+    char **categories; /* a code matches itself and its descendants */
+    char **channels;
+    sla_limit limit;
+} sla_rule;
+
+/* The pack's calendars and time-limit policy (part of struct policy). */
+typedef struct sla_policy {
+    size_t ncals;
+    char **cal_names;
+    calendar *cals;
+    json_t *cal_docs; /* owned: {name: document} as given in the pack */
+    char default_calendar[SLA_NAME_MAX];
+    int warn_percent;                         /* default 90 */
+    int supervise_percent[SLA_MAX_SUPERVISE]; /* [0] is the breach: 100 */
+    int nsupervise;
+    sla_limit defaults[SLA__COUNT][SLA_LEVELS + 1]; /* [clock][level] */
+    sla_rule *rules;
+    size_t nrules;
+} sla_policy;
+
+/* What a limit depends on (all borrowed). */
+typedef struct sla_attrs {
+    int level;
+    const char *scope; /* general, provincial, national */
+    const char *customer_class;
+    const char *category;
+    const char *channel;
+} sla_attrs;
+
+const char *sla_clock_name(int clock);
+int sla_clock_parse(const char *name); /* -1 if unknown */
+/* Scopes in increasing breadth; -1 if unknown. */
+int sla_scope_rank(const char *scope);
+
+void sla_policy_init(sla_policy *sp);
+void sla_policy_release(sla_policy *sp);
+/*
+ * Reads the pack's "calendars" and "time_limit_policy" and the clock-minute
+ * defaults of "time_limits" (borrowed pack). pol is the policy being loaded
+ * (its categories are known). On error -1 with e naming the JSON path.
+ */
+int sla_policy_load(sla_policy *sp, const struct policy *pol, const json_t *pack, cerr *e);
+/* The calendar called name ("" = the default); NULL if unknown. Borrowed. */
+const calendar *sla_calendar(const sla_policy *sp, const char *name);
+
+/* The limit of clock for a complaint with attributes a (OUT: *out). */
+void sla_select(const struct policy *pol, int clock, const sla_attrs *a, sla_limit *out);
+
+/*
+ * The clock operations. `clock` is a clock object as above (borrowed,
+ * changed in place); now is the decision instant. Each returns 0, or -1 when
+ * the calendar arithmetic fails (no working time ahead, out of range) with e
+ * set to "validation_failed".
+ */
+/* A new running clock started at start with limit (new reference in *out). */
+int sla_start(const sla_policy *sp, const sla_limit *limit, int64_t start, json_t **out, cerr *e);
+/* Stops a running, paused or breached clock at now: met, or breached if late. */
+int sla_stop(const sla_policy *sp, json_t *clock, int64_t now, cerr *e);
+int sla_pause(const sla_policy *sp, json_t *clock, int64_t now, cerr *e);
+int sla_resume(const sla_policy *sp, json_t *clock, int64_t now, cerr *e);
+/* An approved extension: the deadline becomes `until` (snapped back to working time). */
+int sla_extend(const sla_policy *sp, json_t *clock, int64_t now, int64_t until, cerr *e);
+/* Recomputes with limit (NULL: keep the limit, recompute the arithmetic). */
+int sla_replan(const sla_policy *sp, json_t *clock, const sla_limit *limit, cerr *e);
+/* Recomputes deadline, warning_at and escalate_at from base/total/pauses. */
+int sla_plan(const sla_policy *sp, json_t *clock, cerr *e);
+
+/* True for running, paused and breached-but-not-ended clocks. */
+bool sla_open(const json_t *clock);
+bool sla_running(const json_t *clock); /* open and not paused */
+
+/* Working minutes left until the deadline at now (negative when late), on
+ * the clock's calendar; paused clocks count from paused_at. 0 if stopped. */
+int64_t sla_remaining_minutes(const sla_policy *sp, const json_t *clock, int64_t now);
+
+/*
+ * Summaries over a clocks object {name: clock} (borrowed), pure functions of
+ * it — what the projection columns hold:
+ *   nearest:    the earliest deadline of a running clock (0 = none)
+ *   warn_at:    the earliest warning point of a running clock (0 = none)
+ *   next_check: the earliest instant at which the sweeper has something to
+ *               do — a warning not yet sent, a breach not yet recorded, a
+ *               further supervision not yet ordered (0 = none)
+ */
+int64_t sla_nearest(const json_t *clocks);
+int64_t sla_warn_at(const json_t *clocks);
+int64_t sla_next_check(const json_t *clocks);
+
+/* What the sweeper should do next at now. */
+enum sla_due_kind { SLA_DUE_NONE = 0, SLA_DUE_WARN, SLA_DUE_BREACH, SLA_DUE_SUPERVISE };
+typedef struct sla_due {
+    int kind;
+    const char *clock; /* borrowed key of the clocks object */
+    int level;         /* for BREACH (1) and SUPERVISE (2…) */
+} sla_due;
+/* Fills *d with the earliest due point at or before now (kind NONE if none). */
+void sla_due_at(const json_t *clocks, int64_t now, sla_due *d);
+
+#endif

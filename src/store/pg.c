@@ -1,0 +1,2148 @@
+/*
+ * pg: the PostgreSQL store, for organisations that run several stateless
+ * `redress serve` nodes on one database. Same semantics as sqlite.c, op for
+ * op; what differs is how the guarantees are obtained.
+ *
+ * Connections: a fixed pool per process (store_options.pool_size, the
+ * `db-pool` setting). A request borrows a connection for one statement or
+ * one transaction and gives it back (pool.c: a mutex and a condition
+ * variable). Connections are opened lazily and reopened (PQreset) when they
+ * are found broken, so a database restart or a failover costs the requests
+ * under way at that moment, not the node.
+ *
+ * Statements: every statement has bound parameters. By default each
+ * connection prepares a statement the first time it runs it (a small cache
+ * by SQL text, like sqlite.c's); with unnamed_stmts every statement is an
+ * unnamed one (PQexecParams), which is what pgbouncer in transaction mode
+ * needs. Only BEGIN/COMMIT/ROLLBACK and the migration scripts, which have
+ * no parameters, go through PQexec.
+ *
+ * Writes: each write op is one transaction (tx()); creations are queued and
+ * committed in groups by one thread per process (pg_complaint_create: one
+ * fsync for many complaints, as sqlite.c's writer does). What can go wrong,
+ * and what the caller sees:
+ *
+ *   failure                               | what tx() does            | caller gets
+ *   --------------------------------------+---------------------------+------------------
+ *   unique / foreign key (SQLSTATE 23…)   | ROLLBACK                  | STORE_CONFLICT
+ *   serialization failure, deadlock       | ROLLBACK, run fn again    | its result
+ *   connection lost before COMMIT         | reconnect, run fn again   | its result
+ *   connection lost during COMMIT         | nothing (outcome unknown) | STORE_UNAVAILABLE
+ *   cannot reconnect / pool exhausted     | —                         | STORE_UNAVAILABLE
+ *
+ * so every acknowledged write is committed (synchronous_commit stays the
+ * server's, "on" unless an administrator changed it), and a request that
+ * could not complete gets STORE_UNAVAILABLE (503) and may be retried. The
+ * functions passed to tx() may run more than once and are written so.
+ *
+ * Several nodes at once:
+ *   - complaint numbers: the creating transaction upserts the day's row in
+ *     day_seq and holds its row lock until it commits, so creations on all
+ *     nodes take the day's numbers one after another, and a rollback (of the
+ *     creation's savepoint) gives the number back — unique and dense per day;
+ *   - ids: complaints_id_seq (an identity column's sequence) — unique on
+ *     every node, not dense, never reused;
+ *   - a step: UPDATE … WHERE id = $1 AND version = $2. A second writer of
+ *     the same row waits for the first to commit, then finds the version
+ *     changed and updates nothing: exactly one winner, the other gets
+ *     STORE_CONFLICT. The events' UNIQUE (complaint_id, seq) backs this up.
+ *   - migrations: applied at open inside a transaction holding an advisory
+ *     lock, so two nodes starting at once apply each migration once.
+ */
+#include "store/pg.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/workflow.h"
+#include "store/pgutil.h"
+#include "store/pool.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+extern const char *const pg_migrations[];
+
+enum {
+    STMT_CACHE = 64,
+    DEFAULT_POOL = 8,
+    BORROW_TIMEOUT_MS = 10000,
+    MAX_ATTEMPTS = 5,
+    /* Internal results of a statement, never returned by an op. */
+    X_RETRY = -100,
+    X_LOST = -101,
+};
+#define DUE_NONE 9000000000000000LL
+/* pg_advisory_xact_lock key held while migrating: "redress" in ASCII. */
+#define MIGRATION_LOCK 0x72656472657373LL
+
+/* PostgreSQL type OIDs of the columns a copy meets (pg_type.dat). */
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23 };
+
+typedef struct pconn {
+    PGconn *pg; /* NULL until first used */
+    struct {
+        char *sql;
+        uint32_t hash;
+        unsigned id; /* prepared as "r<id>" */
+    } cache[STMT_CACHE];
+    int n, next_evict;
+    unsigned next_id;
+} pconn;
+
+typedef struct cjob cjob;
+
+typedef struct pgs {
+    store base;
+    char *url;
+    bool unnamed;
+    int size;
+    pconn *conns;
+    pool pool;
+    /* The creation queue and its thread (group commit, see pg_complaint_create). */
+    pthread_mutex_t qmu;
+    pthread_cond_t qwork, qdone;
+    cjob *qhead, *qtail;
+    bool stopping, creator_running;
+    pthread_t creator;
+} pgs;
+
+/* ---- parameters ------------------------------------------------------------ */
+
+/*
+ * The parameters of one statement. Integers are sent as decimal text, text
+ * as text, blobs in binary; the server infers each type from the statement.
+ * Small statements use the inline arrays; a bulk insert grows onto the heap.
+ */
+enum { QINLINE = 32, FMT_NUM = 2 /* text in num[i], pointer fixed at run time */ };
+
+typedef struct pgq {
+    int n, cap;
+    const char **v;
+    int *len, *fmt;
+    char (*num)[24];
+    const char *v0[QINLINE];
+    int len0[QINLINE], fmt0[QINLINE];
+    char num0[QINLINE][24];
+} pgq;
+
+static void q_init(pgq *q)
+{
+    q->n = 0;
+    q->cap = QINLINE;
+    q->v = q->v0;
+    q->len = q->len0;
+    q->fmt = q->fmt0;
+    q->num = q->num0;
+}
+
+static void q_release(pgq *q)
+{
+    if (q->v != q->v0) {
+        free(q->v);
+        free(q->len);
+        free(q->fmt);
+        free(q->num);
+    }
+    q_init(q);
+}
+
+static int q_slot(pgq *q)
+{
+    if (q->n == q->cap) {
+        int cap = q->cap * 2;
+        const char **v = xcalloc((size_t)cap, sizeof *v);
+        int *len = xcalloc((size_t)cap, sizeof *len), *fmt = xcalloc((size_t)cap, sizeof *fmt);
+        char(*num)[24] = xcalloc((size_t)cap, sizeof *num);
+        memcpy(v, q->v, (size_t)q->n * sizeof *v);
+        memcpy(len, q->len, (size_t)q->n * sizeof *len);
+        memcpy(fmt, q->fmt, (size_t)q->n * sizeof *fmt);
+        memcpy(num, q->num, (size_t)q->n * sizeof *num);
+        if (q->v != q->v0) {
+            free(q->v);
+            free(q->len);
+            free(q->fmt);
+            free(q->num);
+        }
+        q->v = v;
+        q->len = len;
+        q->fmt = fmt;
+        q->num = num;
+        q->cap = cap;
+    }
+    return q->n++;
+}
+
+static void q_int(pgq *q, int64_t x)
+{
+    int i = q_slot(q);
+    snprintf(q->num[i], sizeof q->num[i], "%lld", (long long)x);
+    q->v[i] = NULL;
+    q->len[i] = 0;
+    q->fmt[i] = FMT_NUM;
+}
+
+/* s is borrowed until the statement has run; NULL is SQL NULL. */
+static void q_text(pgq *q, const char *s)
+{
+    int i = q_slot(q);
+    q->v[i] = s;
+    q->len[i] = 0;
+    q->fmt[i] = 0;
+}
+
+static void q_blob(pgq *q, const void *p, size_t n)
+{
+    int i = q_slot(q);
+    q->v[i] = p;
+    q->len[i] = (int)n;
+    q->fmt[i] = 1;
+}
+
+/* Points the integer parameters at their text, now that the arrays no longer move. */
+static void q_fix(pgq *q)
+{
+    for (int i = 0; i < q->n; i++) {
+        if (q->fmt[i] == FMT_NUM) {
+            q->v[i] = q->num[i];
+            q->fmt[i] = 0;
+        }
+    }
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+static int64_t col_i64(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static char *col_str(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
+}
+
+static void col_hash(const PGresult *r, int row, int col, uint8_t out[32])
+{
+    if (pgutil_bytea(PQgetvalue(r, row, col), out, 32) != 0)
+        memset(out, 0, 32);
+}
+
+/* ---- connections ---------------------------------------------------------------- */
+
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    log_debug("postgresql: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+static PGconn *connect_db(const char *url, char *err, size_t errlen)
+{
+    /* Our defaults first: the URL is expanded last, so what it says wins. */
+    static const char *const keys[] = {"connect_timeout",  "application_name", "client_encoding",
+                                       "keepalives",       "keepalives_idle",  "keepalives_interval",
+                                       "keepalives_count", "dbname",           NULL};
+    const char *vals[] = {"5", "redress", "UTF8", "1", "30", "10", "3", url, NULL};
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (!pg || PQstatus(pg) != CONNECTION_OK) {
+        const char *m = pg ? PQerrorMessage(pg) : "out of memory";
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
+        PQfinish(pg);
+        return NULL;
+    }
+    PQsetNoticeProcessor(pg, on_notice, NULL);
+    return pg;
+}
+
+static void cache_clear(pconn *c)
+{
+    for (int i = 0; i < c->n; i++)
+        free(c->cache[i].sql);
+    c->n = 0;
+    c->next_evict = 0;
+}
+
+/* (Re)opens c's connection; prepared statements die with the old session. */
+static int reconnect(pgs *s, pconn *c)
+{
+    cache_clear(c);
+    if (c->pg) {
+        PQreset(c->pg);
+    } else {
+        char err[512];
+        c->pg = connect_db(s->url, err, sizeof err);
+        if (!c->pg) {
+            log_warn("postgresql: %s", err);
+            return -1;
+        }
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        const char *m = PQerrorMessage(c->pg);
+        log_warn("postgresql: cannot reconnect: %.*s", (int)strcspn(m, "\n"), m);
+        return -1;
+    }
+    log_info("postgresql: connection %d open", (int)(c - s->conns));
+    return 0;
+}
+
+/* Borrows a working connection; NULL with *rc = STORE_UNAVAILABLE when none can be had. */
+static pconn *borrow(pgs *s, int *rc)
+{
+    int slot = pool_take(&s->pool, BORROW_TIMEOUT_MS);
+    if (slot < 0) {
+        log_warn("postgresql: no free connection after %d ms (pool of %d)", BORROW_TIMEOUT_MS, s->size);
+        *rc = STORE_UNAVAILABLE;
+        return NULL;
+    }
+    pconn *c = &s->conns[slot];
+    if ((!c->pg || PQstatus(c->pg) != CONNECTION_OK) && reconnect(s, c) != 0) {
+        pool_give(&s->pool, slot);
+        *rc = STORE_UNAVAILABLE;
+        return NULL;
+    }
+    return c;
+}
+
+static void giveback(pgs *s, pconn *c)
+{
+    pool_give(&s->pool, (int)(c - s->conns));
+}
+
+/* ---- statements ----------------------------------------------------------------- */
+
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/*
+ * Runs sql with q's parameters on c and returns the result (never NULL
+ * unless libpq is out of memory; the caller PQclears it). A cached
+ * statement is run by name; an unknown one is prepared first.
+ */
+static PGresult *run(pgs *s, pconn *c, const char *sql, pgq *q, bool cacheable)
+{
+    q_fix(q);
+    if (s->unnamed || !cacheable)
+        return PQexecParams(c->pg, sql, q->n, NULL, q->v, q->len, q->fmt, 0);
+    uint32_t h = fnv1a(sql);
+    int slot = -1;
+    for (int i = 0; i < c->n && slot < 0; i++)
+        if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0)
+            slot = i;
+    char name[24];
+    if (slot < 0) {
+        unsigned id = c->next_id++;
+        snprintf(name, sizeof name, "r%u", id);
+        PGresult *r = PQprepare(c->pg, name, sql, q->n, NULL);
+        if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+            return r;
+        PQclear(r);
+        if (c->n < STMT_CACHE) {
+            slot = c->n++;
+        } else {
+            slot = c->next_evict;
+            c->next_evict = (c->next_evict + 1) % STMT_CACHE;
+            char dealloc[40];
+            snprintf(dealloc, sizeof dealloc, "DEALLOCATE r%u", c->cache[slot].id);
+            PQclear(PQexec(c->pg, dealloc));
+            free(c->cache[slot].sql);
+        }
+        c->cache[slot].sql = xstrdup(sql);
+        c->cache[slot].hash = h;
+        c->cache[slot].id = id;
+    }
+    snprintf(name, sizeof name, "r%u", c->cache[slot].id);
+    return PQexecPrepared(c->pg, name, q->n, q->v, q->len, q->fmt, 0);
+}
+
+/* 0 when r succeeded; else what the failure means (STORE_CONFLICT, STORE_ERROR, X_RETRY, X_LOST). */
+static int fail_of(pconn *c, const PGresult *r)
+{
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return 0;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    /* The primary message only: DETAIL lines can quote row values (customer data). */
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg)
+        msg = PQerrorMessage(c->pg);
+    switch (pgutil_classify(state, PQstatus(c->pg) == CONNECTION_BAD)) {
+    case PGF_CONFLICT:
+        return STORE_CONFLICT;
+    case PGF_RETRY:
+        log_info("postgresql: %s (%s); retrying", msg, state);
+        return X_RETRY;
+    case PGF_LOST:
+        log_warn("postgresql: connection lost: %.*s", (int)strcspn(msg, "\n"), msg);
+        return X_LOST;
+    case PGF_ERROR:
+        break;
+    }
+    log_error("postgresql: %.*s (SQLSTATE %s)", (int)strcspn(msg, "\n"), msg, state ? state : "none");
+    if (state && (strcmp(state, "26000") == 0 || strcmp(state, "42P05") == 0))
+        log_error("postgresql: prepared statements are lost between transactions: behind pgbouncer in "
+                  "transaction mode, set db-prepared = off");
+    return STORE_ERROR;
+}
+
+/*
+ * One statement inside a transaction of tx(): returns 0 or a failure code;
+ * with out, the result is handed over on success (caller PQclears).
+ */
+static int xq(pgs *s, pconn *c, const char *sql, pgq *q, PGresult **out)
+{
+    PGresult *r = run(s, c, sql, q, true);
+    int rc = fail_of(c, r);
+    if (rc || !out) {
+        PQclear(r);
+        r = NULL;
+    }
+    if (out)
+        *out = r;
+    return rc;
+}
+
+/* A statement without parameters (BEGIN, COMMIT, a migration script). */
+static int simple(pconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c->pg, sql);
+    int rc = fail_of(c, r);
+    PQclear(r);
+    return rc;
+}
+
+/*
+ * One read statement on a borrowed connection, outside any explicit
+ * transaction. Reads are repeatable, so a lost connection is reopened and
+ * the statement run again. Returns the result (caller PQclears), or NULL
+ * with *rc set (STORE_UNAVAILABLE when the database cannot be reached).
+ */
+static PGresult *query(pgs *s, const char *sql, pgq *q, int *rc)
+{
+    pconn *c = borrow(s, rc);
+    if (!c)
+        return NULL;
+    PGresult *r = NULL;
+    for (int attempt = 1;; attempt++) {
+        r = run(s, c, sql, q, true);
+        int k = fail_of(c, r);
+        if (k == 0) {
+            *rc = 0;
+            break;
+        }
+        PQclear(r);
+        r = NULL;
+        if ((k == X_LOST || k == X_RETRY) && attempt < MAX_ATTEMPTS && (k == X_RETRY || reconnect(s, c) == 0))
+            continue;
+        *rc = (k == X_LOST || k == X_RETRY) ? STORE_UNAVAILABLE : k;
+        break;
+    }
+    giveback(s, c);
+    return r;
+}
+
+typedef int (*tx_fn)(pgs *s, pconn *c, void *arg);
+
+/* Runs fn in one transaction; see the table at the top of this file. */
+static int tx(pgs *s, tx_fn fn, void *arg)
+{
+    int rc;
+    pconn *c = borrow(s, &rc);
+    if (!c)
+        return rc;
+    for (int attempt = 1;; attempt++) {
+        rc = simple(c, "BEGIN");
+        if (rc == 0)
+            rc = fn(s, c, arg);
+        if (rc == 0) {
+            rc = simple(c, "COMMIT");
+            if (rc == X_LOST) {
+                log_warn("postgresql: the connection broke during COMMIT; the request is answered 503");
+                rc = STORE_UNAVAILABLE;
+                break;
+            }
+        } else if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+            PQclear(PQexec(c->pg, "ROLLBACK"));
+        }
+        if ((rc == X_LOST || rc == X_RETRY) && attempt < MAX_ATTEMPTS && (rc == X_RETRY || reconnect(s, c) == 0))
+            continue;
+        if (rc == X_LOST || rc == X_RETRY)
+            rc = STORE_UNAVAILABLE;
+        break;
+    }
+    giveback(s, c);
+    return rc;
+}
+
+/* ---- migrations ------------------------------------------------------------------ */
+
+/*
+ * Applies every pending migration, each in its own transaction that first
+ * takes a transaction-level advisory lock (so it works through pgbouncer in
+ * transaction mode too): a second node starting at the same moment waits,
+ * then finds the migration stamped and skips it.
+ */
+static int migrate_now(pgs *s, pconn *c, char *err, size_t errlen)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, MIGRATION_LOCK);
+    int rc = simple(c, "BEGIN");
+    if (!rc)
+        rc = xq(s, c, "SELECT pg_advisory_xact_lock($1::bigint)", &q, NULL);
+    if (!rc)
+        rc = simple(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                       "applied_at BIGINT NOT NULL)");
+    if (!rc)
+        rc = simple(c, "COMMIT");
+    for (int i = 0; !rc && pg_migrations[i]; i++) {
+        int version = i + 1;
+        PGresult *r = NULL;
+        pgq v;
+        q_init(&v);
+        q_int(&v, version);
+        rc = simple(c, "BEGIN");
+        if (!rc)
+            rc = xq(s, c, "SELECT pg_advisory_xact_lock($1::bigint)", &q, NULL);
+        if (!rc)
+            rc = xq(s, c, "SELECT 1 FROM schema_version WHERE version = $1", &v, &r);
+        bool applied = r && PQntuples(r) > 0;
+        PQclear(r);
+        if (!rc && !applied) {
+            rc = simple(c, pg_migrations[i]);
+            pgq st;
+            q_init(&st);
+            q_int(&st, version);
+            q_int(&st, time_now());
+            if (!rc)
+                rc = xq(s, c, "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", &st, NULL);
+        }
+        if (!rc)
+            rc = simple(c, "COMMIT");
+        if (!rc && !applied)
+            log_info("applied migration %03d (postgresql)", version);
+    }
+    if (rc) {
+        if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+            PQclear(PQexec(c->pg, "ROLLBACK"));
+        snprintf(err, errlen, "cannot apply the PostgreSQL migrations (see the log above)");
+        return -1;
+    }
+    return 0;
+}
+
+static int pg_migrate(store *st)
+{
+    (void)st;
+    return 0; /* done at open */
+}
+
+static int pg_schema_version(store *stp, int *version)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    PGresult *r = query((pgs *)stp, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &q, &rc);
+    if (!r)
+        return rc;
+    *version = (int)col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* ---- config ------------------------------------------------------------------------- */
+
+static int pg_config_get(store *stp, const char *key, char **value)
+{
+    pgq q;
+    q_init(&q);
+    q_text(&q, key);
+    int rc;
+    *value = NULL;
+    PGresult *r = query((pgs *)stp, "SELECT value FROM config WHERE key = $1", &q, &rc);
+    if (!r)
+        return rc;
+    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
+    if (rc == 0)
+        *value = col_str(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+struct kv {
+    const char *key, *value;
+};
+
+static int tx_config_set(pgs *s, pconn *c, void *arg)
+{
+    struct kv *kv = arg;
+    pgq q;
+    q_init(&q);
+    q_text(&q, kv->key);
+    q_text(&q, kv->value);
+    q_int(&q, time_now());
+    return xq(s, c,
+              "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) "
+              "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
+              &q, NULL);
+}
+
+static int pg_config_set(store *stp, const char *key, const char *value)
+{
+    struct kv kv = {key, value};
+    return tx((pgs *)stp, tx_config_set, &kv);
+}
+
+/* ---- units ---------------------------------------------------------------------------- */
+
+static int tx_unit_add(pgs *s, pconn *c, void *arg)
+{
+    unit *u = arg;
+    pgq q;
+    q_init(&q);
+    q_text(&q, u->code);
+    q_text(&q, u->name);
+    q_text(&q, u->name_en);
+    q_text(&q, u->type);
+    if (u->parent)
+        q_int(&q, u->parent);
+    else
+        q_text(&q, NULL);
+    PGresult *r;
+    int rc = xq(s, c, "INSERT INTO units (code, name, name_en, type, parent) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &q, &r);
+    if (rc == 0) {
+        u->id = col_i64(r, 0, 0);
+        PQclear(r);
+    }
+    return rc;
+}
+
+static int pg_unit_add(store *stp, unit *u)
+{
+    return tx((pgs *)stp, tx_unit_add, u);
+}
+
+static int pg_unit_load(store *stp, org *o)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    PGresult *r = query((pgs *)stp, "SELECT id, code, name, name_en, type, parent FROM units ORDER BY id", &q, &rc);
+    if (!r)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++) {
+        unit u = {
+            .id = col_i64(r, i, 0),
+            .code = PQgetvalue(r, i, 1),
+            .name = PQgetvalue(r, i, 2),
+            .name_en = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
+            .type = PQgetvalue(r, i, 4),
+            .parent = PQgetisnull(r, i, 5) ? 0 : col_i64(r, i, 5),
+        };
+        org_add(o, &u);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---- users ------------------------------------------------------------------------------ */
+
+struct user_add_arg {
+    user *u;
+    const char *pwhash;
+};
+
+static int tx_user_add(pgs *s, pconn *c, void *arg)
+{
+    struct user_add_arg *a = arg;
+    char roles[128];
+    store_roles_text(a->u->roles, roles, sizeof roles);
+    pgq q;
+    q_init(&q);
+    q_text(&q, a->u->username);
+    q_text(&q, a->u->name);
+    q_text(&q, roles);
+    q_int(&q, a->u->unit);
+    q_text(&q, a->pwhash);
+    q_int(&q, a->u->active);
+    q_int(&q, a->u->must_change_password);
+    q_int(&q, time_now());
+    PGresult *r;
+    int rc = xq(s, c,
+                "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &q, &r);
+    if (rc == 0) {
+        a->u->id = col_i64(r, 0, 0);
+        PQclear(r);
+    }
+    return rc;
+}
+
+static int pg_user_add(store *stp, user *u, const char *pwhash)
+{
+    struct user_add_arg a = {u, pwhash};
+    return tx((pgs *)stp, tx_user_add, &a);
+}
+
+#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change"
+
+static void read_user(const PGresult *r, int row, int i, user *u)
+{
+    u->id = col_i64(r, row, i);
+    u->username = col_str(r, row, i + 1);
+    u->name = col_str(r, row, i + 2);
+    u->roles = store_roles_parse(PQgetvalue(r, row, i + 3));
+    u->unit = col_i64(r, row, i + 4);
+    u->active = col_i64(r, row, i + 5) != 0;
+    u->must_change_password = col_i64(r, row, i + 6) != 0;
+}
+
+static int pg_user_get(store *stp, const char *username, int64_t id, user *out, char **pwhash)
+{
+    pgq q;
+    q_init(&q);
+    const char *sql;
+    if (username) {
+        sql = "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.username = $1";
+        q_text(&q, username);
+    } else {
+        sql = "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.id = $1";
+        q_int(&q, id);
+    }
+    int rc;
+    PGresult *r = query((pgs *)stp, sql, &q, &rc);
+    if (!r)
+        return rc;
+    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
+    if (rc == 0) {
+        read_user(r, 0, 0, out);
+        if (pwhash)
+            *pwhash = col_str(r, 0, 7);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_user_list(store *stp, user_list *out)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp, "SELECT " USER_COLS " FROM users u ORDER BY u.id", &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++)
+        read_user(r, i, 0, &out->items[out->n++]);
+    PQclear(r);
+    return 0;
+}
+
+struct pw_arg {
+    int64_t id;
+    const char *pwhash;
+    bool must_change;
+};
+
+static int tx_user_pw(pgs *s, pconn *c, void *arg)
+{
+    struct pw_arg *a = arg;
+    pgq q;
+    q_init(&q);
+    q_text(&q, a->pwhash);
+    q_int(&q, a->must_change);
+    q_int(&q, a->id);
+    PGresult *r;
+    int rc = xq(s, c, "UPDATE users SET pwhash = $1, must_change = $2 WHERE id = $3", &q, &r);
+    if (rc == 0) {
+        if (strcmp(PQcmdTuples(r), "0") == 0)
+            rc = STORE_NOTFOUND;
+        PQclear(r);
+    }
+    return rc;
+}
+
+static int pg_user_set_password(store *stp, int64_t id, const char *pwhash, bool must_change)
+{
+    struct pw_arg a = {id, pwhash, must_change};
+    return tx((pgs *)stp, tx_user_pw, &a);
+}
+
+/* ---- tokens ----------------------------------------------------------------------------- */
+
+static int tx_token_add(pgs *s, pconn *c, void *arg)
+{
+    token *t = arg;
+    char kind[2] = {t->kind, 0};
+    pgq q;
+    q_init(&q);
+    q_blob(&q, t->hash, 32);
+    q_int(&q, t->user_id);
+    q_text(&q, kind);
+    q_text(&q, t->name);
+    q_int(&q, t->created_at);
+    q_int(&q, t->expires_at);
+    PGresult *r;
+    int rc = xq(s, c,
+                "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &q, &r);
+    if (rc == 0) {
+        t->id = col_i64(r, 0, 0);
+        PQclear(r);
+    }
+    return rc;
+}
+
+static int pg_token_add(store *stp, token *t)
+{
+    return tx((pgs *)stp, tx_token_add, t);
+}
+
+static int pg_token_find(store *stp, const uint8_t hash[32], int64_t now, token *out, user *u)
+{
+    pgq q;
+    q_init(&q);
+    q_blob(&q, hash, 32);
+    q_int(&q, now);
+    int rc;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
+                        " FROM tokens t JOIN users u ON u.id = t.user_id "
+                        "WHERE t.hash = $1 AND (t.expires_at = 0 OR t.expires_at > $2) AND u.active = 1",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
+    if (rc == 0) {
+        memset(out, 0, sizeof *out);
+        out->id = col_i64(r, 0, 0);
+        memcpy(out->hash, hash, 32);
+        out->user_id = col_i64(r, 0, 1);
+        out->kind = PQgetvalue(r, 0, 2)[0];
+        out->created_at = col_i64(r, 0, 3);
+        out->expires_at = col_i64(r, 0, 4);
+        read_user(r, 0, 5, u);
+    }
+    PQclear(r);
+    return rc;
+}
+
+struct tok_del {
+    const uint8_t *hash;
+    int64_t id;
+};
+
+static int tx_token_delete(pgs *s, pconn *c, void *arg)
+{
+    struct tok_del *a = arg;
+    pgq q;
+    q_init(&q);
+    const char *sql;
+    if (a->hash) {
+        sql = "DELETE FROM tokens WHERE hash = $1";
+        q_blob(&q, a->hash, 32);
+    } else {
+        sql = "DELETE FROM tokens WHERE id = $1 AND kind = 't'";
+        q_int(&q, a->id);
+    }
+    PGresult *r;
+    int rc = xq(s, c, sql, &q, &r);
+    if (rc == 0) {
+        if (strcmp(PQcmdTuples(r), "0") == 0)
+            rc = STORE_NOTFOUND;
+        PQclear(r);
+    }
+    return rc;
+}
+
+static int pg_token_delete(store *stp, const uint8_t *hash, int64_t id)
+{
+    struct tok_del a = {hash, id};
+    return tx((pgs *)stp, tx_token_delete, &a);
+}
+
+static int pg_token_list(store *stp, token_list *out)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r =
+        query((pgs *)stp, "SELECT id, user_id, name, created_at, expires_at FROM tokens WHERE kind = 't' ORDER BY id",
+              &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        token *t = &out->items[out->n++];
+        t->id = col_i64(r, i, 0);
+        t->user_id = col_i64(r, i, 1);
+        t->kind = 't';
+        t->name = col_str(r, i, 2);
+        t->created_at = col_i64(r, i, 3);
+        t->expires_at = col_i64(r, i, 4);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---- complaints ------------------------------------------------------------------------- */
+
+#define C_COLS                                                                                                         \
+    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
+    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
+    "first_contact, created_by, version, head, data, warn_at, next_check_at"
+
+/* Fills c (initialised, or zeroed as in a fresh page array) from row of r. */
+static void read_complaint(const PGresult *r, int row, complaint *c)
+{
+    complaint_release(c);
+    complaint_init(c);
+    c->id = col_i64(r, row, 0);
+    snprintf(c->number, sizeof c->number, "%s", PQgetvalue(r, row, 1));
+    c->status = (int)col_i64(r, row, 2);
+    c->level = (int)col_i64(r, row, 3);
+    snprintf(c->nature, sizeof c->nature, "%s", PQgetvalue(r, row, 4));
+    snprintf(c->channel, sizeof c->channel, "%s", PQgetvalue(r, row, 5));
+    snprintf(c->category, sizeof c->category, "%s", PQgetvalue(r, row, 6));
+    snprintf(c->phone, sizeof c->phone, "%s", PQgetvalue(r, row, 7));
+    c->subject_unit = col_i64(r, row, 8);
+    c->owner_unit = col_i64(r, row, 9);
+    c->handler_unit = col_i64(r, row, 10);
+    c->received_at = col_i64(r, row, 11);
+    c->created_at = col_i64(r, row, 12);
+    c->updated_at = col_i64(r, row, 13);
+    c->closed_at = col_i64(r, row, 14);
+    c->stage_due = col_i64(r, row, 15);
+    if (c->stage_due == DUE_NONE)
+        c->stage_due = 0;
+    c->overall_due = col_i64(r, row, 16);
+    c->first_contact = col_i64(r, row, 17) != 0;
+    c->created_by = col_i64(r, row, 18);
+    c->version = col_i64(r, row, 19);
+    col_hash(r, row, 20, c->head);
+    json_t *d = json_loads(PQgetvalue(r, row, 21), 0, NULL);
+    if (d) {
+        json_decref(c->data);
+        c->data = d;
+    }
+    c->warn_at = col_i64(r, row, 22);
+    if (c->warn_at == DUE_NONE)
+        c->warn_at = 0;
+    c->next_check_at = col_i64(r, row, 23);
+    if (c->next_check_at == DUE_NONE)
+        c->next_check_at = 0;
+}
+
+/* Adds the projection as parameters $1..$26: C_COLS order up to data ($22),
+ * is_open, stage, warn_at, next_check_at. data_text is borrowed until the
+ * statement has run. */
+static void q_complaint(pgq *q, const complaint *c, const char *data_text)
+{
+    q_int(q, c->id);
+    q_text(q, c->number);
+    q_int(q, c->status);
+    q_int(q, c->level);
+    q_text(q, c->nature);
+    q_text(q, c->channel);
+    q_text(q, c->category);
+    q_text(q, c->phone);
+    q_int(q, c->subject_unit);
+    q_int(q, c->owner_unit);
+    q_int(q, c->handler_unit);
+    q_int(q, c->received_at);
+    q_int(q, c->created_at);
+    q_int(q, c->updated_at);
+    q_int(q, c->closed_at);
+    q_int(q, c->stage_due ? c->stage_due : DUE_NONE);
+    q_int(q, c->overall_due);
+    q_int(q, c->first_contact);
+    q_int(q, c->created_by);
+    q_int(q, c->version);
+    q_blob(q, c->head, 32);
+    q_text(q, data_text);
+    q_int(q, status_open(c->status));
+    q_int(q, stage_of(c->status));
+    q_int(q, c->warn_at ? c->warn_at : DUE_NONE);
+    q_int(q, c->next_check_at ? c->next_check_at : DUE_NONE);
+}
+
+static int insert_event(pgs *s, pconn *c, const event *ev)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, ev->complaint_id);
+    q_int(&q, ev->seq);
+    q_text(&q, ev->action);
+    q_int(&q, ev->at);
+    q_int(&q, ev->actor);
+    q_blob(&q, ev->prev, 32);
+    q_blob(&q, ev->hash, 32);
+    q_text(&q, ev->body);
+    return xq(s, c,
+              "INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+              &q, NULL);
+}
+
+static int bump_stats(pgs *s, pconn *c, int64_t day, int received, int closed, int on_time, int fcr)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, day);
+    q_int(&q, received);
+    q_int(&q, closed);
+    q_int(&q, on_time);
+    q_int(&q, fcr);
+    return xq(s, c,
+              "INSERT INTO daily_stats AS d (day, received, closed, closed_on_time, first_contact) "
+              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO UPDATE SET "
+              "received = d.received + EXCLUDED.received, closed = d.closed + EXCLUDED.closed, "
+              "closed_on_time = d.closed_on_time + EXCLUDED.closed_on_time, "
+              "first_contact = d.first_contact + EXCLUDED.first_contact",
+              &q, NULL);
+}
+
+/* Counts a close in the daily statistics (the day of the closing event). */
+static int stats_on_close(pgs *s, pconn *c, const complaint *cp, const event *ev, int tz)
+{
+    if (ev->to_status != ST_CLOSED || ev->from_status == ST_CLOSED)
+        return 0;
+    bool on_time = !cp->overall_due || cp->closed_at <= cp->overall_due;
+    return bump_stats(s, c, time_local_day(ev->at, tz), 0, 1, on_time, cp->first_contact);
+}
+
+/*
+ * Creation: group commit. Every creation must hold its day's day_seq row
+ * from the moment it takes a number until its transaction is durable, so
+ * creations one transaction each would run one fsync after another, on all
+ * nodes together. Instead each node queues its creations and one thread
+ * (creator_main) commits everything queued in one transaction: a savepoint
+ * per creation, so that one that fails is rolled back alone and gives its
+ * number back; one fsync for the whole batch; each caller is woken only
+ * after COMMIT returned. The batch takes the day rows in day order, so two
+ * nodes' batches never wait on each other in a cycle.
+ */
+struct create_arg {
+    const char *prefix;
+    int tz;
+    event *ev;
+    complaint *c;
+    char day[16]; /* local date of received_at: the numbering day */
+};
+
+struct cjob {
+    struct create_arg a;
+    int rc;
+    bool done;
+    struct cjob *next;
+};
+
+enum { CREATE_BATCH = 128 };
+
+/* One creation inside the batch's transaction. May run more than once (the
+ * batch is retried as a whole): everything it writes into ev and c is
+ * recomputed. */
+static int create_one(pgs *s, pconn *cn, struct create_arg *a)
+{
+    event *ev = a->ev;
+    /* From here to COMMIT the batch holds the day's row: the number is ours alone. */
+    pgq q;
+    q_init(&q);
+    q_text(&q, a->day);
+    PGresult *r;
+    int rc = xq(s, cn,
+                "INSERT INTO day_seq AS d (day, seq) VALUES ($1, 1) "
+                "ON CONFLICT (day) DO UPDATE SET seq = d.seq + 1 RETURNING seq, nextval('complaints_id_seq')",
+                &q, &r);
+    if (rc)
+        return rc;
+    int64_t seq = col_i64(r, 0, 0), id = col_i64(r, 0, 1);
+    PQclear(r);
+
+    char number[48];
+    snprintf(number, sizeof number, "%s%s-%04lld", a->prefix, a->day, (long long)seq);
+    json_object_set_new(ev->payload, "number", json_string(number));
+    ev->complaint_id = id;
+    event_seal(ev);
+    complaint_release(a->c);
+    complaint_init(a->c);
+    workflow_apply(a->c, ev);
+
+    /* The row, its first event and the day's count in one round trip. */
+    char *data = json_dumps(a->c->data, JSON_COMPACT);
+    pgq cq;
+    q_init(&cq);
+    q_complaint(&cq, a->c, data);
+    q_int(&cq, ev->seq);
+    q_text(&cq, ev->action);
+    q_int(&cq, ev->at);
+    q_int(&cq, ev->actor);
+    q_blob(&cq, ev->prev, 32);
+    q_blob(&cq, ev->hash, 32);
+    q_text(&cq, ev->body);
+    q_int(&cq, time_local_day(a->c->received_at, a->tz));
+    rc = xq(s, cn,
+            "WITH c AS (INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+            "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25, $26, $23, $24)), "
+            "e AS (INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
+            "VALUES ($1, $27, $28, $29, $30, $31, $32, $33)) "
+            "INSERT INTO daily_stats AS d (day, received) VALUES ($34, 1) "
+            "ON CONFLICT (day) DO UPDATE SET received = d.received + 1",
+            &cq, NULL);
+    q_release(&cq);
+    free(data);
+    if (rc == 0)
+        rc = stats_on_close(s, cn, a->c, ev, a->tz);
+    return rc;
+}
+
+static int tx_create_batch(pgs *s, pconn *cn, void *arg)
+{
+    cjob *batch = arg;
+    bool first = true;
+    for (cjob *j = batch; j; j = j->next) {
+        int rc = simple(cn, first ? "SAVEPOINT c" : "RELEASE SAVEPOINT c; SAVEPOINT c");
+        first = false;
+        if (rc)
+            return rc;
+        rc = create_one(s, cn, &j->a);
+        if (rc == X_LOST || rc == X_RETRY)
+            return rc; /* the whole batch again */
+        if (rc) {
+            int undo = simple(cn, "ROLLBACK TO SAVEPOINT c");
+            if (undo)
+                return undo;
+        }
+        j->rc = rc;
+    }
+    return 0;
+}
+
+/* Sorts a batch by day (stable: a day's creations keep their queue order). */
+static cjob *sort_by_day(cjob *list)
+{
+    cjob *sorted = NULL, **tail;
+    while (list) {
+        cjob *j = list;
+        list = list->next;
+        tail = &sorted;
+        while (*tail && strcmp((*tail)->a.day, j->a.day) <= 0)
+            tail = &(*tail)->next;
+        j->next = *tail;
+        *tail = j;
+    }
+    return sorted;
+}
+
+static void *creator_main(void *arg)
+{
+    pgs *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->qmu);
+        while (!s->qhead && !s->stopping)
+            pthread_cond_wait(&s->qwork, &s->qmu);
+        if (!s->qhead) {
+            pthread_mutex_unlock(&s->qmu);
+            break;
+        }
+        cjob *batch = s->qhead, *last = batch;
+        int n = 1;
+        while (last->next && n < CREATE_BATCH) {
+            last = last->next;
+            n++;
+        }
+        s->qhead = last->next;
+        if (!s->qhead)
+            s->qtail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->qmu);
+
+        batch = sort_by_day(batch);
+        int rc = tx(s, tx_create_batch, batch);
+
+        pthread_mutex_lock(&s->qmu);
+        for (cjob *j = batch; j; j = j->next) {
+            if (rc)
+                j->rc = rc; /* not committed: nothing of the batch is stored */
+            j->done = true;
+        }
+        pthread_cond_broadcast(&s->qdone);
+        pthread_mutex_unlock(&s->qmu);
+    }
+    return NULL;
+}
+
+static int pg_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
+{
+    pgs *s = (pgs *)stp;
+    cjob j = {.a = {prefix, tz, ev, c, ""}, .rc = STORE_ERROR};
+    int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
+    time_local_date(received, tz, false, j.a.day, sizeof j.a.day);
+    pthread_mutex_lock(&s->qmu);
+    if (s->qtail)
+        s->qtail->next = &j;
+    else
+        s->qhead = &j;
+    s->qtail = &j;
+    pthread_cond_signal(&s->qwork);
+    while (!j.done)
+        pthread_cond_wait(&s->qdone, &s->qmu);
+    pthread_mutex_unlock(&s->qmu);
+    return j.rc;
+}
+
+struct update_arg {
+    const complaint *c;
+    const event *ev;
+    int tz;
+};
+
+static int tx_complaint_update(pgs *s, pconn *cn, void *arg)
+{
+    struct update_arg *a = arg;
+    char *data = json_dumps(a->c->data, JSON_COMPACT);
+    pgq q;
+    q_init(&q);
+    q_complaint(&q, a->c, data);
+    q_int(&q, a->c->version - 1);
+    PGresult *r;
+    /* A concurrent writer of the same row makes this wait for its commit;
+     * then the version no longer matches and no row is updated. */
+    int rc = xq(s, cn,
+                "UPDATE complaints SET number = $2, status = $3, level = $4, nature = $5, channel = $6, "
+                "category = $7, phone = $8, subject_unit = $9, owner_unit = $10, handler_unit = $11, "
+                "received_at = $12, created_at = $13, updated_at = $14, closed_at = $15, stage_due = $16, "
+                "overall_due = $17, first_contact = $18, created_by = $19, version = $20, head = $21, data = $22, "
+                "is_open = $23, stage = $24, warn_at = $25, next_check_at = $26 WHERE id = $1 AND version = $27",
+                &q, &r);
+    free(data);
+    if (rc)
+        return rc;
+    bool updated = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    if (!updated) {
+        pgq e;
+        q_init(&e);
+        q_int(&e, a->c->id);
+        rc = xq(s, cn, "SELECT 1 FROM complaints WHERE id = $1", &e, &r);
+        if (rc)
+            return rc;
+        rc = PQntuples(r) ? STORE_CONFLICT : STORE_NOTFOUND;
+        PQclear(r);
+        return rc;
+    }
+    rc = insert_event(s, cn, a->ev);
+    if (rc == 0)
+        rc = stats_on_close(s, cn, a->c, a->ev, a->tz);
+    return rc;
+}
+
+static int pg_complaint_update(store *stp, const complaint *c, const event *ev, int tz)
+{
+    struct update_arg a = {c, ev, tz};
+    return tx((pgs *)stp, tx_complaint_update, &a);
+}
+
+static int pg_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
+{
+    pgq q;
+    q_init(&q);
+    const char *sql;
+    if (number) {
+        sql = "SELECT " C_COLS " FROM complaints WHERE number = $1";
+        q_text(&q, number);
+    } else {
+        sql = "SELECT " C_COLS " FROM complaints WHERE id = $1";
+        q_int(&q, id);
+    }
+    int rc;
+    PGresult *r = query((pgs *)stp, sql, &q, &rc);
+    if (!r)
+        return rc;
+    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
+    if (rc == 0)
+        read_complaint(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+/*
+ * The list: one statement text per combination of filters (so each
+ * combination is prepared once per connection); unit and category sets are
+ * one array parameter each ("= ANY($n)"), however many they hold.
+ */
+static int pg_complaint_list(store *stp, const complaint_filter *f, complaint_page *out)
+{
+    buf sql, owners, subjects, scope, cats;
+    buf_init(&sql);
+    buf_init(&owners);
+    buf_init(&subjects);
+    buf_init(&scope);
+    buf_init(&cats);
+    pgq q;
+    q_init(&q);
+    buf_puts(&sql, "SELECT " C_COLS " FROM complaints WHERE TRUE");
+    if (f->status == -1)
+        buf_puts(&sql, " AND is_open = 1");
+    else if (f->status > 0) {
+        q_int(&q, f->status);
+        buf_printf(&sql, " AND status = $%d", q.n);
+    }
+    if (f->stage) {
+        q_int(&q, f->stage);
+        buf_printf(&sql, " AND stage = $%d", q.n);
+    }
+    if (f->n_owner_units == 1) {
+        q_int(&q, f->owner_units[0]);
+        buf_printf(&sql, " AND owner_unit = $%d", q.n);
+    } else if (f->n_owner_units > 1) {
+        pgutil_int_array(&owners, f->owner_units, f->n_owner_units);
+        q_text(&q, owners.data);
+        buf_printf(&sql, " AND owner_unit = ANY($%d::bigint[])", q.n);
+    }
+    if (f->n_subject_units) {
+        pgutil_int_array(&subjects, f->subject_units, f->n_subject_units);
+        q_text(&q, subjects.data);
+        buf_printf(&sql, " AND subject_unit = ANY($%d::bigint[])", q.n);
+    }
+    if (f->n_scope_units) {
+        pgutil_int_array(&scope, f->scope_units, f->n_scope_units);
+        q_text(&q, scope.data);
+        buf_printf(&sql,
+                   " AND (owner_unit = ANY($%d::bigint[]) OR subject_unit = ANY($%d::bigint[]) OR "
+                   "handler_unit = ANY($%d::bigint[]))",
+                   q.n, q.n, q.n);
+    }
+    if (f->channel) {
+        q_text(&q, f->channel);
+        buf_printf(&sql, " AND channel = $%d", q.n);
+    }
+    if (f->n_categories) {
+        pgutil_text_array(&cats, f->categories, f->n_categories);
+        q_text(&q, cats.data);
+        buf_printf(&sql, " AND category = ANY($%d::text[])", q.n);
+    }
+    if (f->level) {
+        q_int(&q, f->level);
+        buf_printf(&sql, " AND level = $%d", q.n);
+    }
+    if (f->from) {
+        q_int(&q, f->from);
+        buf_printf(&sql, " AND received_at >= $%d", q.n);
+    }
+    if (f->to) {
+        q_int(&q, f->to);
+        buf_printf(&sql, " AND received_at < $%d", q.n);
+    }
+    if (f->phone) {
+        q_text(&q, f->phone);
+        buf_printf(&sql, " AND phone = $%d", q.n);
+    }
+    if (f->overdue) {
+        q_int(&q, f->now);
+        buf_printf(&sql, " AND is_open = 1 AND stage_due < $%d", q.n);
+    }
+    if (f->warning) {
+        q_int(&q, f->now);
+        buf_printf(&sql, " AND is_open = 1 AND warn_at <= $%d", q.n);
+    }
+    if (f->has_cursor) {
+        if (f->sort_deadline) {
+            q_int(&q, f->cursor_key ? f->cursor_key : DUE_NONE);
+            q_int(&q, f->cursor_id);
+            buf_printf(&sql, " AND (stage_due, id) > ($%d::bigint, $%d::bigint)", q.n - 1, q.n);
+        } else {
+            q_int(&q, f->cursor_id);
+            buf_printf(&sql, " AND id < $%d", q.n);
+        }
+    }
+    buf_puts(&sql, f->sort_deadline ? " ORDER BY stage_due, id" : " ORDER BY id DESC");
+    q_int(&q, f->limit + 1);
+    buf_printf(&sql, " LIMIT $%d", q.n);
+
+    int rc;
+    PGresult *r = query((pgs *)stp, sql.data, &q, &rc);
+    buf_release(&sql);
+    buf_release(&owners);
+    buf_release(&subjects);
+    buf_release(&scope);
+    buf_release(&cats);
+    q_release(&q);
+    out->items = xcalloc((size_t)f->limit + 1, sizeof *out->items);
+    out->n = 0;
+    out->more = false;
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++) {
+        if ((int)out->n == f->limit) {
+            out->more = true;
+            break;
+        }
+        read_complaint(r, i, &out->items[out->n++]);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_event_list(store *stp, int64_t complaint_id, event_list *out)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, complaint_id);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
+                        "WHERE complaint_id = $1 ORDER BY seq",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        event *e = &out->items[out->n++];
+        event_init(e);
+        e->id = col_i64(r, i, 0);
+        int64_t seq = col_i64(r, i, 1), at = col_i64(r, i, 3), by = col_i64(r, i, 4);
+        const char *action = PQgetvalue(r, i, 2);
+        /* As in sqlite.c: fields from the body; the columns where the body
+         * cannot be parsed; a row whose columns disagree with its body is
+         * flagged for verification by a negative seq. */
+        char *body = col_str(r, i, 7);
+        if (!body || event_from_body(e, body) != 0) {
+            e->complaint_id = complaint_id;
+            e->seq = seq;
+            snprintf(e->action, sizeof e->action, "%s", action);
+            e->at = at;
+            e->actor = by;
+            e->body = NULL;
+        }
+        if (e->seq != seq || strcmp(e->action, action) != 0 || e->at != at || e->actor != by)
+            e->seq = -e->seq - 1;
+        col_hash(r, i, 5, e->prev);
+        col_hash(r, i, 6, e->hash);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_complaint_ids(store *stp, int (*fn)(int64_t, void *), void *arg)
+{
+    /* Pages of ids, so that no connection is held while fn reads. */
+    int64_t after = 0;
+    for (;;) {
+        pgq q;
+        q_init(&q);
+        q_int(&q, after);
+        int rc;
+        PGresult *r = query((pgs *)stp, "SELECT id FROM complaints WHERE id > $1 ORDER BY id LIMIT 1000", &q, &rc);
+        if (!r)
+            return rc;
+        int n = PQntuples(r);
+        int64_t ids[1000];
+        for (int i = 0; i < n; i++)
+            ids[i] = col_i64(r, i, 0);
+        PQclear(r);
+        for (int i = 0; i < n; i++)
+            if (fn(ids[i], arg))
+                return 0;
+        if (n < 1000)
+            return 0;
+        after = ids[n - 1];
+    }
+}
+
+static int pg_complaint_count(store *stp, int64_t *n)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    PGresult *r = query((pgs *)stp, "SELECT COUNT(*) FROM complaints", &q, &rc);
+    if (!r)
+        return rc;
+    *n = col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_stats_days(store *stp, int64_t from_day, int64_t to_day, day_stat **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (to_day < from_day || to_day - from_day > 3660)
+        return STORE_ERROR; /* a programmer error: the API asks for bounded windows */
+    pgq q;
+    q_init(&q);
+    q_int(&q, from_day);
+    q_int(&q, to_day);
+    int rc;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
+                        "WHERE day >= $1 AND day <= $2 ORDER BY day",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    size_t cap = (size_t)(to_day - from_day + 1);
+    *out = xcalloc(cap, sizeof **out);
+    for (int i = 0; i < PQntuples(r) && *n < cap; i++) {
+        day_stat *d = &(*out)[(*n)++];
+        d->day = col_i64(r, i, 0);
+        d->received = col_i64(r, i, 1);
+        d->closed = col_i64(r, i, 2);
+        d->closed_on_time = col_i64(r, i, 3);
+        d->first_contact = col_i64(r, i, 4);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_stats_status(store *stp, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    PGresult *r = query((pgs *)stp, "SELECT status, COUNT(*) FROM complaints GROUP BY status", &q, &rc);
+    if (!r)
+        return rc;
+    memset(counts, 0, sizeof(int64_t) * ST__COUNT);
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t st = col_i64(r, i, 0);
+        if (st > 0 && st < ST__COUNT)
+            counts[st] = col_i64(r, i, 1);
+    }
+    PQclear(r);
+    q_int(&q, now);
+    r = query((pgs *)stp, "SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < $1", &q, &rc);
+    if (!r)
+        return rc;
+    *overdue = col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* ---- time limits: the sweeper's queue, batched writes, outbox, supervisions ------------------- */
+
+static int pg_complaint_due(store *stp, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids,
+                            int64_t *keys, size_t *n)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, now);
+    q_int(&q, after_key);
+    q_int(&q, after_id);
+    q_int(&q, max);
+    int rc;
+    *n = 0;
+    /* A range scan of complaints_next_check: only due rows are read. */
+    PGresult *r = query((pgs *)stp,
+                        "SELECT id, next_check_at FROM complaints WHERE is_open = 1 AND next_check_at <= $1 "
+                        "AND (next_check_at, id) > ($2::bigint, $3::bigint) ORDER BY next_check_at, id LIMIT $4",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++) {
+        ids[*n] = col_i64(r, i, 0);
+        keys[*n] = col_i64(r, i, 1);
+        (*n)++;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int insert_outbox(pgs *s, pconn *c, const outbox_msg *m, int64_t at)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, m->created_at ? m->created_at : at);
+    if (m->complaint_id)
+        q_int(&q, m->complaint_id);
+    else
+        q_text(&q, NULL);
+    q_text(&q, m->channel);
+    if (m->recipient_user)
+        q_int(&q, m->recipient_user);
+    else
+        q_text(&q, NULL);
+    if (m->recipient_unit)
+        q_int(&q, m->recipient_unit);
+    else
+        q_text(&q, NULL);
+    q_text(&q, m->template_name);
+    q_text(&q, m->payload ? m->payload : "{}");
+    q_text(&q, m->key);
+    return xq(s, c,
+              "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, template, "
+              "payload, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+              &q, NULL);
+}
+
+static int insert_supervision(pgs *s, pconn *c, const supervision *v)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, v->complaint_id);
+    q_int(&q, v->event_seq);
+    q_text(&q, v->clock);
+    q_int(&q, v->level);
+    q_int(&q, v->unit);
+    if (v->supervisor_user)
+        q_int(&q, v->supervisor_user);
+    else
+        q_text(&q, NULL);
+    q_int(&q, v->deadline);
+    q_int(&q, v->created_at);
+    return xq(s, c,
+              "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, supervisor_user, deadline, "
+              "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+              &q, NULL);
+}
+
+struct write_arg {
+    store_write *w;
+    size_t n;
+    int tz;
+};
+
+/*
+ * The sweeper's batch: one transaction, a savepoint per write so that each
+ * succeeds or fails alone. On several nodes two sweepers may pick the same
+ * complaint; the versioned update lets one win and gives the other
+ * STORE_CONFLICT for that write. A lost connection or a deadlock runs the
+ * whole batch again (tx()), recomputing every rc.
+ */
+static int tx_complaint_write(pgs *s, pconn *c, void *arg)
+{
+    struct write_arg *a = arg;
+    for (size_t i = 0; i < a->n; i++) {
+        store_write *w = &a->w[i];
+        int rc = simple(c, "SAVEPOINT w");
+        if (rc)
+            return rc;
+        struct update_arg u = {w->c, w->ev, a->tz};
+        rc = tx_complaint_update(s, c, &u);
+        for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
+            rc = insert_outbox(s, c, &w->msgs[k], w->ev->at);
+        for (size_t k = 0; rc == 0 && k < w->nsups; k++)
+            rc = insert_supervision(s, c, &w->sups[k]);
+        if (rc == X_LOST || rc == X_RETRY)
+            return rc;
+        int undo = simple(c, rc ? "ROLLBACK TO SAVEPOINT w" : "RELEASE SAVEPOINT w");
+        if (undo)
+            return undo;
+        w->rc = rc;
+    }
+    return 0;
+}
+
+static int pg_complaint_write(store *stp, store_write *w, size_t n, int tz)
+{
+    struct write_arg a = {w, n, tz};
+    int rc = n ? tx((pgs *)stp, tx_complaint_write, &a) : 0;
+    return rc == 0 ? 0 : STORE_UNAVAILABLE;
+}
+
+static int pg_outbox_list(store *stp, int64_t complaint_id, outbox_list *out)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, complaint_id);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT id, created_at, COALESCE(complaint_id, 0), channel, COALESCE(recipient_user, 0), "
+                        "COALESCE(recipient_unit, 0), template, payload, idempotency_key, status, attempts "
+                        "FROM outbox WHERE $1::bigint = 0 OR complaint_id = $1 ORDER BY id DESC LIMIT 500",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        outbox_msg *m = &out->items[out->n++];
+        m->id = col_i64(r, i, 0);
+        m->created_at = col_i64(r, i, 1);
+        m->complaint_id = col_i64(r, i, 2);
+        snprintf(m->channel, sizeof m->channel, "%s", PQgetvalue(r, i, 3));
+        m->recipient_user = col_i64(r, i, 4);
+        m->recipient_unit = col_i64(r, i, 5);
+        snprintf(m->template_name, sizeof m->template_name, "%s", PQgetvalue(r, i, 6));
+        m->payload = col_str(r, i, 7);
+        snprintf(m->key, sizeof m->key, "%s", PQgetvalue(r, i, 8));
+        snprintf(m->status, sizeof m->status, "%s", PQgetvalue(r, i, 9));
+        m->attempts = (int)col_i64(r, i, 10);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_supervision_list(store *stp, const supervision_filter *f, supervision_list *out)
+{
+    buf sql, units;
+    buf_init(&sql);
+    buf_init(&units);
+    pgq q;
+    q_init(&q);
+    buf_puts(&sql, "SELECT id, complaint_id, event_seq, clock, level, unit, COALESCE(supervisor_user, 0), deadline, "
+                   "created_at, status, COALESCE(closed_at, 0), COALESCE(closed_by, 0), note FROM supervisions "
+                   "WHERE TRUE");
+    if (f->status) {
+        q_text(&q, f->status);
+        buf_printf(&sql, " AND status = $%d", q.n);
+    }
+    if (f->complaint_id) {
+        q_int(&q, f->complaint_id);
+        buf_printf(&sql, " AND complaint_id = $%d", q.n);
+    }
+    if (f->id) {
+        q_int(&q, f->id);
+        buf_printf(&sql, " AND id = $%d", q.n);
+    }
+    if (f->n_units) {
+        pgutil_int_array(&units, f->units, f->n_units);
+        q_text(&q, units.data);
+        buf_printf(&sql, " AND unit = ANY($%d::bigint[])", q.n);
+    }
+    q_int(&q, f->limit > 0 ? f->limit : 200);
+    buf_printf(&sql, " ORDER BY id DESC LIMIT $%d", q.n);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp, sql.data, &q, &rc);
+    buf_release(&sql);
+    buf_release(&units);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        supervision *v = &out->items[out->n++];
+        v->id = col_i64(r, i, 0);
+        v->complaint_id = col_i64(r, i, 1);
+        v->event_seq = col_i64(r, i, 2);
+        snprintf(v->clock, sizeof v->clock, "%s", PQgetvalue(r, i, 3));
+        v->level = (int)col_i64(r, i, 4);
+        v->unit = col_i64(r, i, 5);
+        v->supervisor_user = col_i64(r, i, 6);
+        v->deadline = col_i64(r, i, 7);
+        v->created_at = col_i64(r, i, 8);
+        snprintf(v->status, sizeof v->status, "%s", PQgetvalue(r, i, 9));
+        v->closed_at = col_i64(r, i, 10);
+        v->closed_by = col_i64(r, i, 11);
+        v->note = col_str(r, i, 12);
+    }
+    PQclear(r);
+    return 0;
+}
+
+struct sup_close_arg {
+    int64_t id, by, at;
+    const char *note;
+};
+
+static int tx_supervision_close(pgs *s, pconn *c, void *arg)
+{
+    struct sup_close_arg *a = arg;
+    pgq q;
+    q_init(&q);
+    q_int(&q, a->at);
+    q_int(&q, a->by);
+    q_text(&q, a->note);
+    q_int(&q, a->id);
+    PGresult *r;
+    int rc = xq(s, c,
+                "UPDATE supervisions SET status = 'closed', closed_at = $1, closed_by = $2, note = $3 "
+                "WHERE id = $4 AND status = 'open'",
+                &q, &r);
+    if (rc)
+        return rc;
+    bool updated = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    if (updated)
+        return 0;
+    pgq e;
+    q_init(&e);
+    q_int(&e, a->id);
+    rc = xq(s, c, "SELECT 1 FROM supervisions WHERE id = $1", &e, &r);
+    if (rc)
+        return rc;
+    rc = PQntuples(r) ? STORE_CONFLICT : STORE_NOTFOUND;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, const char *note)
+{
+    struct sup_close_arg a = {id, by, at, note};
+    return tx((pgs *)stp, tx_supervision_close, &a);
+}
+
+/* ---- bulk copy ----------------------------------------------------------------------------- */
+
+static int pg_tables(store *stp, store_table **out, size_t *n)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    *out = NULL;
+    *n = 0;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+                        "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
+                        "AND t.table_name = c.table_name "
+                        "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+                        "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    int rows = PQntuples(r);
+    store_table *t = xcalloc((size_t)rows + 1, sizeof *t);
+    size_t nt = 0;
+    for (int i = 0; i < rows; i++) {
+        const char *name = PQgetvalue(r, i, 0);
+        if (!nt || strcmp(t[nt - 1].name, name) != 0) {
+            t[nt].name = xstrdup(name);
+            t[nt].cols = xcalloc((size_t)rows, sizeof *t[nt].cols);
+            nt++;
+        }
+        store_table *cur = &t[nt - 1];
+        cur->cols[cur->ncols++] = xstrdup(PQgetvalue(r, i, 1));
+    }
+    PQclear(r);
+    *out = t;
+    *n = nt;
+    return 0;
+}
+
+static void select_all(buf *sql, const store_table *t)
+{
+    buf_puts(sql, "SELECT ");
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (i)
+            buf_puts(sql, ", ");
+        pgutil_ident(sql, t->cols[i]);
+    }
+    buf_puts(sql, " FROM ");
+    pgutil_ident(sql, t->name);
+    buf_puts(sql, " ORDER BY 1");
+}
+
+/* Converts one row of a single-row-mode result into values (blobs into bl, heap). */
+static void row_values(const PGresult *r, size_t ncols, store_value *v, uint8_t **bl)
+{
+    for (size_t k = 0; k < ncols; k++) {
+        int col = (int)k;
+        const char *text = PQgetvalue(r, 0, col);
+        free(bl[k]);
+        bl[k] = NULL;
+        memset(&v[k], 0, sizeof v[k]);
+        if (PQgetisnull(r, 0, col)) {
+            v[k].type = SV_NULL;
+            continue;
+        }
+        switch (PQftype(r, col)) {
+        case OID_INT2:
+        case OID_INT4:
+        case OID_INT8:
+            v[k].type = SV_INT;
+            v[k].i = strtoll(text, NULL, 10);
+            break;
+        case OID_BOOL:
+            v[k].type = SV_INT;
+            v[k].i = text[0] == 't';
+            break;
+        case OID_BYTEA:
+            v[k].type = SV_BLOB;
+            bl[k] = pgutil_bytea_dup(text, &v[k].len);
+            if (!bl[k]) {
+                bl[k] = xcalloc(1, 1);
+                v[k].len = 0;
+            }
+            v[k].p = (const char *)bl[k];
+            break;
+        default:
+            v[k].type = SV_TEXT;
+            v[k].p = text;
+            v[k].len = (size_t)PQgetlength(r, 0, col);
+        }
+    }
+}
+
+/*
+ * Streams the table in single-row mode: a big events table never sits in
+ * memory whole. fn runs while this store's connection is borrowed, so it
+ * must not use this store (it loads into the other one).
+ */
+static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_value *, void *), void *arg)
+{
+    pgs *s = (pgs *)stp;
+    int rc;
+    pconn *c = borrow(s, &rc);
+    if (!c)
+        return rc;
+    buf sql;
+    buf_init(&sql);
+    select_all(&sql, t);
+    rc = 0;
+    if (!PQsendQueryParams(c->pg, sql.data, 0, NULL, NULL, NULL, NULL, 0) || !PQsetSingleRowMode(c->pg)) {
+        log_error("postgresql: cannot read %s: %s", t->name, PQerrorMessage(c->pg));
+        rc = STORE_ERROR;
+    }
+    buf_release(&sql);
+    store_value *v = xcalloc(t->ncols + 1, sizeof *v);
+    uint8_t **bl = xcalloc(t->ncols + 1, sizeof *bl);
+    int stop = 0;
+    PGresult *r;
+    while (rc == 0 && (r = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE && !stop) {
+            row_values(r, t->ncols, v, bl);
+            stop = fn(v, arg);
+            if (stop) {
+                /* Cut the rest short; the drain below then sees "canceled". */
+                char errbuf[256];
+                PGcancel *cancel = PQgetCancel(c->pg);
+                if (cancel) {
+                    PQcancel(cancel, errbuf, sizeof errbuf);
+                    PQfreeCancel(cancel);
+                }
+            }
+        } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !stop) {
+            int k = fail_of(c, r);
+            rc = k == X_LOST || k == X_RETRY ? STORE_UNAVAILABLE : k ? k : STORE_ERROR;
+        }
+        PQclear(r);
+    }
+    while (rc != 0 && (r = PQgetResult(c->pg)) != NULL)
+        PQclear(r);
+    for (size_t k = 0; k < t->ncols; k++)
+        free(bl[k]);
+    free(bl);
+    free(v);
+    giveback(s, c);
+    return rc ? rc : stop;
+}
+
+struct load_arg {
+    const store_table *t;
+    const store_value *rows;
+    size_t nrows;
+};
+
+static int tx_rows_load(pgs *s, pconn *c, void *arg)
+{
+    struct load_arg *a = arg;
+    size_t ncols = a->t->ncols;
+    size_t per = 30000 / (ncols ? ncols : 1); /* well under the protocol's 65535 parameters */
+    bool has_id = false;
+    for (size_t done = 0; done < a->nrows;) {
+        size_t n = a->nrows - done < per ? a->nrows - done : per;
+        buf sql;
+        buf_init(&sql);
+        buf_puts(&sql, "INSERT INTO ");
+        pgutil_ident(&sql, a->t->name);
+        buf_puts(&sql, " (");
+        for (size_t k = 0; k < ncols; k++) {
+            if (k)
+                buf_puts(&sql, ", ");
+            pgutil_ident(&sql, a->t->cols[k]);
+            if (strcmp(a->t->cols[k], "id") == 0)
+                has_id = true;
+        }
+        buf_puts(&sql, ") VALUES ");
+        pgq q;
+        q_init(&q);
+        for (size_t i = 0; i < n; i++) {
+            buf_puts(&sql, i ? ", (" : "(");
+            for (size_t k = 0; k < ncols; k++) {
+                const store_value *v = &a->rows[(done + i) * ncols + k];
+                if (v->type == SV_INT)
+                    q_int(&q, v->i);
+                else if (v->type == SV_TEXT)
+                    q_text(&q, v->p);
+                else if (v->type == SV_BLOB)
+                    q_blob(&q, v->p, v->len);
+                else
+                    q_text(&q, NULL);
+                buf_printf(&sql, k ? ", $%d" : "$%d", q.n);
+            }
+            buf_putc(&sql, ')');
+        }
+        PGresult *r = run(s, c, sql.data, &q, false);
+        int rc = fail_of(c, r);
+        PQclear(r);
+        q_release(&q);
+        buf_release(&sql);
+        if (rc)
+            return rc;
+        done += n;
+    }
+    if (!has_id)
+        return 0;
+    /* New rows continue after the copied ids (tables without a sequence: NULL, no-op). */
+    buf sql, name;
+    buf_init(&sql);
+    buf_init(&name);
+    pgutil_ident(&name, a->t->name);
+    buf_printf(&sql, "SELECT setval(pg_get_serial_sequence($1, 'id'), MAX(id)) FROM %s HAVING MAX(id) IS NOT NULL",
+               name.data);
+    pgq q;
+    q_init(&q);
+    q_text(&q, name.data);
+    PGresult *r = run(s, c, sql.data, &q, false);
+    int rc = fail_of(c, r);
+    PQclear(r);
+    buf_release(&sql);
+    buf_release(&name);
+    return rc;
+}
+
+static int pg_rows_load(store *stp, const store_table *t, const store_value *rows, size_t nrows)
+{
+    struct load_arg a = {t, rows, nrows};
+    return nrows ? tx((pgs *)stp, tx_rows_load, &a) : 0;
+}
+
+static int pg_rows_count(store *stp, const char *table, int64_t *n)
+{
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT COUNT(*) FROM ");
+    pgutil_ident(&sql, table);
+    pgq q;
+    q_init(&q);
+    int rc;
+    pgs *s = (pgs *)stp;
+    /* Not worth a cached statement per table: run it unnamed. */
+    pconn *c = borrow(s, &rc);
+    PGresult *r = NULL;
+    if (c) {
+        r = run(s, c, sql.data, &q, false);
+        rc = fail_of(c, r);
+        if (rc == X_LOST || rc == X_RETRY)
+            rc = STORE_UNAVAILABLE;
+        if (rc == 0)
+            *n = col_i64(r, 0, 0);
+        PQclear(r);
+        giveback(s, c);
+    }
+    buf_release(&sql);
+    return rc;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------- */
+
+static void pg_close(store *stp)
+{
+    pgs *s = (pgs *)stp;
+    if (s->creator_running) {
+        pthread_mutex_lock(&s->qmu);
+        s->stopping = true;
+        pthread_cond_signal(&s->qwork);
+        pthread_mutex_unlock(&s->qmu);
+        pthread_join(s->creator, NULL);
+    }
+    pthread_mutex_destroy(&s->qmu);
+    pthread_cond_destroy(&s->qwork);
+    pthread_cond_destroy(&s->qdone);
+    for (int i = 0; i < s->size; i++) {
+        cache_clear(&s->conns[i]);
+        if (s->conns[i].pg)
+            PQfinish(s->conns[i].pg);
+    }
+    pool_release(&s->pool);
+    free(s->conns);
+    free(s->url);
+    free(s);
+}
+
+static const struct store_ops pg_ops = {
+    .version = STORE_OPS_VERSION,
+    .name = "postgresql",
+    .close = pg_close,
+    .migrate = pg_migrate,
+    .config_get = pg_config_get,
+    .config_set = pg_config_set,
+    .unit_add = pg_unit_add,
+    .unit_load = pg_unit_load,
+    .user_add = pg_user_add,
+    .user_get = pg_user_get,
+    .user_list = pg_user_list,
+    .user_set_password = pg_user_set_password,
+    .token_add = pg_token_add,
+    .token_find = pg_token_find,
+    .token_delete = pg_token_delete,
+    .token_list = pg_token_list,
+    .complaint_create = pg_complaint_create,
+    .complaint_update = pg_complaint_update,
+    .complaint_get = pg_complaint_get,
+    .complaint_list = pg_complaint_list,
+    .event_list = pg_event_list,
+    .complaint_ids = pg_complaint_ids,
+    .complaint_count = pg_complaint_count,
+    .stats_days = pg_stats_days,
+    .stats_status = pg_stats_status,
+    .schema_version = pg_schema_version,
+    .tables = pg_tables,
+    .rows_dump = pg_rows_dump,
+    .rows_load = pg_rows_load,
+    .rows_count = pg_rows_count,
+    .complaint_due = pg_complaint_due,
+    .complaint_write = pg_complaint_write,
+    .outbox_list = pg_outbox_list,
+    .supervision_list = pg_supervision_list,
+    .supervision_close = pg_supervision_close,
+};
+
+store *pg_store_open(const char *url, const store_options *opt, char *err, size_t errlen)
+{
+    pgs *s = xcalloc(1, sizeof *s);
+    s->base.ops = &pg_ops;
+    s->url = xstrdup(url);
+    s->size = opt && opt->pool_size > 0 ? opt->pool_size : DEFAULT_POOL;
+    s->unnamed = opt && opt->unnamed_stmts;
+    s->conns = xcalloc((size_t)s->size, sizeof *s->conns);
+    pool_init(&s->pool, s->size);
+    pthread_mutex_init(&s->qmu, NULL);
+    pthread_cond_init(&s->qwork, NULL);
+    pthread_cond_init(&s->qdone, NULL);
+    /* The first connection now (a wrong URL fails here, not at the first
+     * request) and the migrations on it; the rest when first needed. */
+    pconn *c = &s->conns[0];
+    c->pg = connect_db(url, err, errlen);
+    if (!c->pg)
+        goto fail;
+    if (PQserverVersion(c->pg) < 120000) {
+        snprintf(err, errlen, "PostgreSQL %d.%d is too old: Redress needs 12 or later (15 is tested)",
+                 PQserverVersion(c->pg) / 10000, PQserverVersion(c->pg) % 10000);
+        goto fail;
+    }
+    if (migrate_now(s, c, err, errlen))
+        goto fail;
+    if (pthread_create(&s->creator, NULL, creator_main, s) != 0)
+        die("cannot start the creation thread");
+    s->creator_running = true;
+    return &s->base;
+fail:
+    pg_close(&s->base);
+    return NULL;
+}
