@@ -25,11 +25,11 @@ test('login page explains itself and rejects a wrong password', async () => {
 
 const homes = [
   { user: 'agent1', heading: '受理工作台', hash: '#/workbench', menu: ['受理工作台', '我的工单', '工单列表'] },
-  { user: 'super1', heading: '主管看板', hash: '#/board', menu: ['受理工作台', '主管看板', '用户'] },
+  { user: 'super1', heading: '主管看板', hash: '#/board', menu: ['受理工作台', '主管看板', '用户', '工作日历'] },
   { user: 'pd01', heading: '我的工单', hash: '#/mine', menu: ['我的工单', '工单列表'] },
   { user: 'manager1', heading: '主管看板', hash: '#/board', menu: ['主管看板'] },
   { user: 'auditor1', heading: '工单列表', hash: '#/complaints', menu: ['工单列表'] },
-  { user: 'admin', heading: '组织单位', hash: '#/admin/units', menu: ['组织单位', '用户', '配置'] },
+  { user: 'admin', heading: '组织单位', hash: '#/admin/units', menu: ['组织单位', '用户', '工作日历', '配置'] },
 ]
 
 for (const h of homes) {

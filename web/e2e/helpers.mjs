@@ -74,8 +74,8 @@ export async function apiCall(method, p, { token, body, headers } = {}) {
   try { data = t ? JSON.parse(t) : null } catch { data = t }
   return { status: res.status, data }
 }
-export async function apiLogin(username) {
-  const r = await apiCall('POST', '/auth/login', { body: { username, password: PASSWORD } })
+export async function apiLogin(username, password = PASSWORD) {
+  const r = await apiCall('POST', '/auth/login', { body: { username, password } })
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.data)}`)
   return r.data.token
 }
@@ -92,7 +92,22 @@ export async function pick(page, select, { value, text: label }) {
   const opts = page.locator('.el-select-dropdown__item:visible')
   const opt = value != null ? opts.and(page.locator(`[data-value="${value}"]`)) : opts.filter({ hasText: label })
   // the dropdown opened last is appended last to the body
-  await opt.last().click()
+  const chosen = opt.last()
+  // A single select closes its dropdown once the option is taken; a click
+  // that lands while the dropdown is still opening can be lost, leaving it
+  // open over the next field. Wait for it to close; click again if it did not.
+  for (let i = 0; i < 3; i++) {
+    await chosen.click()
+    if (await chosen.waitFor({ state: 'hidden', timeout: 1500 }).then(() => true, () => false)) return
+  }
+}
+
+/** Types a date-time ("YYYY-MM-DD HH:mm") into an Element Plus date picker and commits it. */
+export async function fillDateTime(page, input, value) {
+  await input.click()
+  await input.fill(value)
+  await input.press('Enter')
+  await page.waitForTimeout(150)
 }
 
 /** Types into a filterable select and takes the first match with Enter. */
@@ -122,6 +137,8 @@ export async function act(page, action, fields = {}) {
       // Element Plus puts the attribute on the native input / textarea itself
       const tag = await el.evaluate((n) => n.tagName)
       await (tag === 'INPUT' || tag === 'TEXTAREA' ? el : el.locator('input, textarea').first()).fill(v)
+    } else if (v.datetime) {
+      await fillDateTime(page, el.locator('input').first(), v.datetime)
     } else if (v.unit) {
       await typeAhead(page, el, v.unit)
     } else if (v.value != null) {
@@ -137,3 +154,66 @@ export async function act(page, action, fields = {}) {
 export async function statusText(page) {
   return (await page.locator('[data-test=detail-status]').innerText()).trim()
 }
+
+/** A work order in handling: taken by agent1, dispatched to `unit`, accepted by `handler`. */
+export async function handlingComplaint({ unit = 'SH-PD-01', handler = 'pd01', description = '加油员态度生硬，拒绝解释价格。', ...extra } = {}) {
+  const agent = await apiLogin('agent1')
+  const c = await apiCall('POST', '/complaints', { token: agent, body: {
+    channel: 'phone', customer: { name: '测试客户', phone: freshPhone() }, subject_unit: unit,
+    category: 'service.attitude', description, ...extra } })
+  if (c.status !== 201) throw new Error('intake: ' + JSON.stringify(c.data))
+  const d = await apiCall('POST', `/complaints/${c.data.id}/actions/dispatch`, { token: agent, body: { unit } })
+  if (d.status !== 200) throw new Error('dispatch: ' + JSON.stringify(d.data))
+  if (handler) {
+    const a = await apiCall('POST', `/complaints/${c.data.id}/actions/accept`, { token: await apiLogin(handler), body: {} })
+    if (a.status !== 200) throw new Error('accept: ' + JSON.stringify(a.data))
+    return a.data
+  }
+  return d.data
+}
+
+/** An instant as RFC 3339 in +08:00, the organisation's zone. */
+export function cst(ms) {
+  const d = new Date(ms + 8 * 3600 * 1000)
+  return d.toISOString().slice(0, 19) + '+08:00'
+}
+
+/**
+ * The database of the server under test, for `redress sweep`: REDRESS_DB,
+ * else read from the command line of the redress process listening on the
+ * port of REDRESS_URL (scripts/run-e2e.sh starts it with a fresh database in
+ * a temporary directory and does not export the path). Null when unknown.
+ */
+export function serverDatabase() {
+  if (process.env.REDRESS_DB) return process.env.REDRESS_DB
+  const port = new URL(BASE).port
+  let pids = []
+  try { pids = fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x)) } catch { return null }
+  for (const pid of pids) {
+    let args
+    try { args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') } catch { continue }
+    if (!args.length || !/(^|\/)redress$/.test(args[0])) continue
+    const opt = (name) => {
+      const i = args.indexOf(name)
+      if (i >= 0) return args[i + 1]
+      const eq = args.find((a) => a.startsWith(name + '='))
+      return eq ? eq.slice(name.length + 1) : null
+    }
+    let env = {}
+    try {
+      env = Object.fromEntries(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+    } catch { /* not ours to read */ }
+    const listen = opt('--listen') || env.REDRESS_LISTEN || '127.0.0.1:8080'
+    if (!listen.endsWith(':' + port)) continue
+    let db = opt('--db') || env.REDRESS_DB || 'sqlite:data/redress.db'
+    const m = /^sqlite:(.*)$/.exec(db)
+    if (m && !path.isAbsolute(m[1])) {
+      try { db = 'sqlite:' + path.join(fs.readlinkSync(`/proc/${pid}/cwd`), m[1]) } catch { return null }
+    }
+    return db
+  }
+  return null
+}
+/** The redress binary that runs the sweeper. */
+export const REDRESS_BIN = process.env.REDRESS_BIN || path.join(here, '..', '..', 'build', 'redress')

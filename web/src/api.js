@@ -52,16 +52,17 @@ function qs(params) {
   return s ? '?' + s : ''
 }
 
-export async function request(method, path, { body, query, headers = {}, public: isPublic = false } = {}) {
+export async function request(method, path, { body, raw, query, headers = {}, public: isPublic = false } = {}) {
   const h = { Accept: 'application/json', 'Accept-Language': currentLang, ...headers }
   if (body !== undefined) h['Content-Type'] = 'application/json'
+  else if (raw !== undefined && !h['Content-Type']) h['Content-Type'] = 'text/plain'
   if (auth.token && !isPublic) h.Authorization = 'Bearer ' + auth.token
   let res
   try {
     res = await fetch('/api/v1' + path + qs(query), {
       method,
       headers: h,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body !== undefined ? JSON.stringify(body) : raw,
       credentials: 'same-origin',
     })
   } catch (err) {
@@ -104,11 +105,19 @@ export const api = {
       headers: version != null ? { 'If-Match': String(version) } : {},
     }),
   stats: () => request('GET', '/stats/overview'),
+  changePassword: (oldPassword, newPassword) =>
+    request('POST', '/auth/password', { body: { old_password: oldPassword, new_password: newPassword } }),
+  calendars: () => request('GET', '/calendars'),
+  putCalendar: (name, doc) => request('PUT', `/calendars/${encodeURIComponent(name)}`, { body: doc }),
+  importIcs: (name, text) => request('POST', `/calendars/${encodeURIComponent(name)}/ics`, {
+    raw: text, headers: { 'Content-Type': 'text/calendar; charset=utf-8' },
+  }),
+  supervisions: (query) => request('GET', '/supervisions', { query }),
+  closeSupervision: (id, note) => request('POST', `/supervisions/${encodeURIComponent(id)}/close`, { body: note ? { note } : {} }),
+  outbox: (query) => request('GET', '/outbox', { query }),
   portalSubmit: (c) => request('POST', '/portal/complaints', { body: c, public: true }),
   portalTrack: (number, phone) =>
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
-  // The portal is public; these lists may or may not be readable without a token.
+  // the public portal's pick lists: category tree and the units a customer may name
   portalOptions: () => request('GET', '/portal/options', { public: true }),
-  publicCategories: () => request('GET', '/categories', { public: true }),
-  publicUnits: () => request('GET', '/units', { public: true }),
 }

@@ -1,17 +1,62 @@
 import { ref as vref, onMounted, onBeforeUnmount } from 'vue'
 import dayjs from 'dayjs'
+import utc from 'dayjs/plugin/utc'
 import { i18n } from './i18n.js'
+import { ref as data } from './refdata.js'
 
-/** YYYY-MM-DD HH:mm in the browser's local time zone. */
+dayjs.extend(utc)
+
+/** The organisation's offset from UTC in minutes (GET /config), or null before it is known. */
+export function orgOffset() {
+  const m = data.config?.tz_offset_minutes
+  return typeof m === 'number' ? m : null
+}
+/** "+08:00" for 480. */
+export function offsetString(min) {
+  const sign = min < 0 ? '-' : '+'
+  const a = Math.abs(min)
+  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`
+}
+/** An instant in the organisation's time zone (the server's), else the browser's. */
+function inOrg(s) {
+  const d = dayjs(s)
+  if (!d.isValid()) return null
+  const off = orgOffset()
+  return off == null ? d : d.utcOffset(off)
+}
+
+/** YYYY-MM-DD HH:mm in the organisation's time zone. */
 export function fmtTime(s) {
   if (!s) return ''
-  const d = dayjs(s)
-  return d.isValid() ? d.format('YYYY-MM-DD HH:mm') : String(s)
+  const d = inOrg(s)
+  return d ? d.format('YYYY-MM-DD HH:mm') : String(s)
+}
+/** YYYY-MM-DD (MM-DD HH:mm when short) in the organisation's time zone. */
+export function fmtDate(s) {
+  if (!s) return ''
+  const d = inOrg(s)
+  return d ? d.format('YYYY-MM-DD') : String(s)
 }
 /** RFC 3339 with the local offset, for the API. */
 export function toApiTime(d) {
   if (!d) return undefined
   return dayjs(d).format('YYYY-MM-DDTHH:mm:ssZ')
+}
+/**
+ * A wall-clock time picked in a form ("YYYY-MM-DD HH:mm:ss") as RFC 3339 in
+ * the organisation's time zone ("…T…+08:00"), whatever the browser's zone.
+ */
+export function wallToApi(wall) {
+  if (!wall) return undefined
+  const m = String(wall).match(/^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d)(:\d\d)?$/)
+  if (!m) return wall
+  const off = orgOffset()
+  return `${m[1]}T${m[2]}${m[3] || ':00'}${off == null ? dayjs().format('Z') : offsetString(off)}`
+}
+/** The reverse of wallToApi: an instant as the organisation's wall-clock time. */
+export function apiToWall(s) {
+  const d = s ? inOrg(s) : null
+  return d ? d.format('YYYY-MM-DD HH:mm:ss') : ''
 }
 
 /** A ticking "now" (ms) shared by every countdown on the page. */
@@ -40,15 +85,46 @@ export function fmtDuration(ms) {
   return `${m}:${String(secs).padStart(2, '0')}`
 }
 
-/**
- * State of a deadline: 'ok' (green), 'warn' (amber: under 10 % of the stage
- * limit left, or under an hour when the limit is unknown), 'late' (red).
- */
-export function deadlineState(deadline, nowMs, limitMs) {
-  if (!deadline) return { state: 'none', text: i18n.global.t('countdown.none'), left: null }
-  const left = dayjs(deadline).valueOf() - nowMs
+/** Working minutes as "1天 2小时 5分" (negative: that much late). */
+export function fmtMinutes(min) {
+  if (min == null) return ''
   const t = i18n.global.t
+  const a = Math.abs(Math.round(min))
+  const d = Math.floor(a / 1440), h = Math.floor((a % 1440) / 60), m = a % 60
+  const parts = []
+  if (d) parts.push(t('countdown.d', { n: d }))
+  if (h) parts.push(t('countdown.h', { n: h }))
+  if (m || !parts.length) parts.push(t('countdown.m', { n: m }))
+  return parts.join(' ')
+}
+
+/**
+ * State of a deadline: 'ok' (green), 'warn' (amber), 'late' (red).
+ * Amber once the clock's warning point has passed (warningAt, from the
+ * server), or while the server says the complaint is in warning; without
+ * either, under 10 % of the stage limit left (or under an hour when the
+ * limit is unknown). opts.paused: the clock waits for the customer.
+ */
+export function deadlineState(deadline, nowMs, limitMs, opts = {}) {
+  const t = i18n.global.t
+  if (opts.paused) return { state: 'paused', text: t('countdown.paused'), left: null }
+  if (!deadline) return { state: 'none', text: t('countdown.none'), left: null }
+  const left = dayjs(deadline).valueOf() - nowMs
   if (left <= 0) return { state: 'late', text: t('countdown.overdue', { t: fmtDuration(left) }), left }
-  const warnAt = limitMs ? limitMs * 0.1 : 3600 * 1000
-  return { state: left < warnAt ? 'warn' : 'ok', text: t('countdown.left', { t: fmtDuration(left) }), left }
+  let warn
+  if (opts.warningAt) warn = dayjs(opts.warningAt).valueOf() <= nowMs
+  else if (opts.warning) warn = true
+  else warn = left < (limitMs ? limitMs * 0.1 : 3600 * 1000)
+  return { state: warn ? 'warn' : 'ok', text: t('countdown.left', { t: fmtDuration(left) }), left }
+}
+
+/** The running clocks of a complaint (a breached clock still runs until it ends). */
+export function runningClocks(c) {
+  return (c?.clocks || []).filter((k) => !k.ended_at && k.state !== 'met')
+}
+/** The running clock with the nearest deadline (not paused), or null. */
+export function nearestClock(c) {
+  const run = runningClocks(c).filter((k) => k.state !== 'paused' && k.deadline)
+  run.sort((a, b) => dayjs(a.deadline).valueOf() - dayjs(b.deadline).valueOf())
+  return run[0] || null
 }

@@ -20,6 +20,7 @@ const routes = [
       { path: 'board', name: 'board', component: () => import('./views/SupervisorBoard.vue'), meta: { roles: ['supervisor', 'manager', 'admin'] } },
       { path: 'admin/units', name: 'admin-units', component: () => import('./views/admin/Units.vue'), meta: { roles: ['admin'] } },
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
+      { path: 'admin/calendars', name: 'admin-calendars', component: () => import('./views/admin/Calendars.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
     ],
   },
