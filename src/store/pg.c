@@ -61,6 +61,7 @@
 #include "store/pgutil.h"
 #include "store/pool.h"
 #include "util/buf.h"
+#include "util/groupq.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -104,10 +105,8 @@ typedef struct pgs {
     pconn *conns;
     pool pool;
     /* The creation queue and its thread (group commit, see pg_complaint_create). */
-    pthread_mutex_t qmu;
-    pthread_cond_t qwork, qdone;
-    cjob *qhead, *qtail;
-    bool stopping, creator_running;
+    groupq queue;
+    bool creator_running;
     pthread_t creator;
 } pgs;
 
@@ -1048,11 +1047,12 @@ struct create_arg {
 };
 
 struct cjob {
+    groupq_item link; /* first: the queue links jobs through it */
     struct create_arg a;
     int rc;
-    bool done;
-    struct cjob *next;
 };
+
+#define NEXT_CJOB(j) ((cjob *)(j)->link.next)
 
 enum { CREATE_BATCH = 128 };
 
@@ -1117,7 +1117,7 @@ static int tx_create_batch(pgs *s, pconn *cn, void *arg)
 {
     cjob *batch = arg;
     bool first = true;
-    for (cjob *j = batch; j; j = j->next) {
+    for (cjob *j = batch; j; j = NEXT_CJOB(j)) {
         int rc = simple(cn, first ? "SAVEPOINT c" : "RELEASE SAVEPOINT c; SAVEPOINT c");
         first = false;
         if (rc)
@@ -1138,53 +1138,29 @@ static int tx_create_batch(pgs *s, pconn *cn, void *arg)
 /* Sorts a batch by day (stable: a day's creations keep their queue order). */
 static cjob *sort_by_day(cjob *list)
 {
-    cjob *sorted = NULL, **tail;
+    groupq_item *sorted = NULL, **tail;
     while (list) {
         cjob *j = list;
-        list = list->next;
+        list = NEXT_CJOB(list);
         tail = &sorted;
-        while (*tail && strcmp((*tail)->a.day, j->a.day) <= 0)
+        while (*tail && strcmp(((cjob *)*tail)->a.day, j->a.day) <= 0)
             tail = &(*tail)->next;
-        j->next = *tail;
-        *tail = j;
+        j->link.next = *tail;
+        *tail = &j->link;
     }
-    return sorted;
+    return (cjob *)sorted;
 }
 
 static void *creator_main(void *arg)
 {
     pgs *s = arg;
-    for (;;) {
-        pthread_mutex_lock(&s->qmu);
-        while (!s->qhead && !s->stopping)
-            pthread_cond_wait(&s->qwork, &s->qmu);
-        if (!s->qhead) {
-            pthread_mutex_unlock(&s->qmu);
-            break;
-        }
-        cjob *batch = s->qhead, *last = batch;
-        int n = 1;
-        while (last->next && n < CREATE_BATCH) {
-            last = last->next;
-            n++;
-        }
-        s->qhead = last->next;
-        if (!s->qhead)
-            s->qtail = NULL;
-        last->next = NULL;
-        pthread_mutex_unlock(&s->qmu);
-
+    cjob *batch;
+    while ((batch = (cjob *)groupq_take(&s->queue, CREATE_BATCH))) {
         batch = sort_by_day(batch);
         int rc = tx(s, tx_create_batch, batch);
-
-        pthread_mutex_lock(&s->qmu);
-        for (cjob *j = batch; j; j = j->next) {
-            if (rc)
-                j->rc = rc; /* not committed: nothing of the batch is stored */
-            j->done = true;
-        }
-        pthread_cond_broadcast(&s->qdone);
-        pthread_mutex_unlock(&s->qmu);
+        for (cjob *j = batch; rc && j; j = NEXT_CJOB(j))
+            j->rc = rc; /* not committed: nothing of the batch is stored */
+        groupq_finish(&s->queue, &batch->link);
     }
     return NULL;
 }
@@ -1195,16 +1171,7 @@ static int pg_complaint_create(store *stp, const char *prefix, int tz, event *ev
     cjob j = {.a = {prefix, tz, ev, c, ""}, .rc = STORE_ERROR};
     int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
     time_local_date(received, tz, false, j.a.day, sizeof j.a.day);
-    pthread_mutex_lock(&s->qmu);
-    if (s->qtail)
-        s->qtail->next = &j;
-    else
-        s->qhead = &j;
-    s->qtail = &j;
-    pthread_cond_signal(&s->qwork);
-    while (!j.done)
-        pthread_cond_wait(&s->qdone, &s->qmu);
-    pthread_mutex_unlock(&s->qmu);
+    groupq_submit_wait(&s->queue, &j.link);
     return j.rc;
 }
 
@@ -2055,15 +2022,10 @@ static void pg_close(store *stp)
 {
     pgs *s = (pgs *)stp;
     if (s->creator_running) {
-        pthread_mutex_lock(&s->qmu);
-        s->stopping = true;
-        pthread_cond_signal(&s->qwork);
-        pthread_mutex_unlock(&s->qmu);
+        groupq_stop(&s->queue);
         pthread_join(s->creator, NULL);
     }
-    pthread_mutex_destroy(&s->qmu);
-    pthread_cond_destroy(&s->qwork);
-    pthread_cond_destroy(&s->qdone);
+    groupq_release(&s->queue);
     for (int i = 0; i < s->size; i++) {
         cache_clear(&s->conns[i]);
         if (s->conns[i].pg)
@@ -2122,9 +2084,7 @@ store *pg_store_open(const char *url, const store_options *opt, char *err, size_
     s->unnamed = opt && opt->unnamed_stmts;
     s->conns = xcalloc((size_t)s->size, sizeof *s->conns);
     pool_init(&s->pool, s->size);
-    pthread_mutex_init(&s->qmu, NULL);
-    pthread_cond_init(&s->qwork, NULL);
-    pthread_cond_init(&s->qdone, NULL);
+    groupq_init(&s->queue);
     /* The first connection now (a wrong URL fails here, not at the first
      * request) and the migrations on it; the rest when first needed. */
     pconn *c = &s->conns[0];

@@ -23,6 +23,7 @@
 
 #include "core/workflow.h"
 #include "util/buf.h"
+#include "util/groupq.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -44,22 +45,20 @@ typedef struct conn {
 } conn;
 
 typedef struct wjob {
+    groupq_item link; /* first: the queue links jobs through it */
     int (*fn)(conn *c, void *arg);
     void *arg;
     int rc;
-    bool done;
-    struct wjob *next;
 } wjob;
+
+#define NEXT_JOB(j) ((wjob *)(j)->link.next)
 
 typedef struct sq {
     store base;
     char *path;
     conn writer;
     pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    wjob *head, *tail;
-    bool stopping;
+    groupq queue; /* the writer's jobs */
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
@@ -198,28 +197,10 @@ static void *writer_main(void *arg)
 {
     sq *s = arg;
     conn *w = &s->writer;
-    for (;;) {
-        pthread_mutex_lock(&s->mu);
-        while (!s->head && !s->stopping)
-            pthread_cond_wait(&s->work, &s->mu);
-        if (!s->head && s->stopping) {
-            pthread_mutex_unlock(&s->mu);
-            break;
-        }
-        wjob *batch = s->head, *last = batch;
-        int n = 1;
-        while (last->next && n < WRITE_BATCH) {
-            last = last->next;
-            n++;
-        }
-        s->head = last->next;
-        if (!s->head)
-            s->tail = NULL;
-        last->next = NULL;
-        pthread_mutex_unlock(&s->mu);
-
+    wjob *batch;
+    while ((batch = (wjob *)groupq_take(&s->queue, WRITE_BATCH))) {
         bool failed = run(w, "BEGIN IMMEDIATE") != 0;
-        for (wjob *j = batch; j && !failed; j = j->next) {
+        for (wjob *j = batch; j && !failed; j = NEXT_JOB(j)) {
             if (run(w, "SAVEPOINT job")) {
                 failed = true;
                 break;
@@ -240,15 +221,10 @@ static void *writer_main(void *arg)
             alloc_invalidate(s);
             if (!sqlite3_get_autocommit(w->db))
                 run(w, "ROLLBACK");
-            for (wjob *j = batch; j; j = j->next)
+            for (wjob *j = batch; j; j = NEXT_JOB(j))
                 j->rc = STORE_UNAVAILABLE;
         }
-
-        pthread_mutex_lock(&s->mu);
-        for (wjob *j = batch; j; j = j->next)
-            j->done = true;
-        pthread_cond_broadcast(&s->done);
-        pthread_mutex_unlock(&s->mu);
+        groupq_finish(&s->queue, &batch->link);
     }
     return NULL;
 }
@@ -257,17 +233,8 @@ static void *writer_main(void *arg)
  * STORE_UNAVAILABLE if the batch could not be committed. */
 static int submit(sq *s, int (*fn)(conn *, void *), void *arg)
 {
-    wjob j = {fn, arg, 0, false, NULL};
-    pthread_mutex_lock(&s->mu);
-    if (s->tail)
-        s->tail->next = &j;
-    else
-        s->head = &j;
-    s->tail = &j;
-    pthread_cond_signal(&s->work);
-    while (!j.done)
-        pthread_cond_wait(&s->done, &s->mu);
-    pthread_mutex_unlock(&s->mu);
+    wjob j = {.fn = fn, .arg = arg};
+    groupq_submit_wait(&s->queue, &j.link);
     return j.rc;
 }
 
@@ -1774,10 +1741,7 @@ static int sq_rows_count(store *stp, const char *table, int64_t *n)
 static void sq_close(store *stp)
 {
     sq *s = (sq *)stp;
-    pthread_mutex_lock(&s->mu);
-    s->stopping = true;
-    pthread_cond_signal(&s->work);
-    pthread_mutex_unlock(&s->mu);
+    groupq_stop(&s->queue);
     pthread_join(s->thread, NULL);
     conn_release(&s->writer);
     for (conn *c = s->readers, *next; c; c = next) {
@@ -1786,11 +1750,9 @@ static void sq_close(store *stp)
         free(c);
     }
     pthread_key_delete(s->reader_key);
-    pthread_mutex_destroy(&s->mu);
+    groupq_release(&s->queue);
     pthread_mutex_destroy(&s->readers_mu);
     pthread_mutex_destroy(&s->alloc_mu);
-    pthread_cond_destroy(&s->work);
-    pthread_cond_destroy(&s->done);
     free(s->path);
     free(s);
 }
@@ -1855,11 +1817,9 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot migrate %s", path);
         goto fail;
     }
-    pthread_mutex_init(&s->mu, NULL);
+    groupq_init(&s->queue);
     pthread_mutex_init(&s->readers_mu, NULL);
     pthread_mutex_init(&s->alloc_mu, NULL);
-    pthread_cond_init(&s->work, NULL);
-    pthread_cond_init(&s->done, NULL);
     pthread_key_create(&s->reader_key, NULL);
     if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
         die("cannot start the writer thread");
