@@ -29,7 +29,7 @@ SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migra
             build/san/obj/gen/migrations_pg.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all build san run test test-docs test-unit test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
+.PHONY: screenshots all build san run test test-docs test-unit test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
 .DEFAULT_GOAL := build
 
 all build: build/redress
@@ -103,6 +103,10 @@ test-pg: build/san/redress build/redress
 # The example configurations of docs/deploy/, checked by nginx, haproxy and patroni.
 test-deploy:
 	@sh scripts/check-deploy.sh
+
+# Refreshes the README's screenshots from a browser run.
+screenshots: build/redress web
+	@REDRESS_SCREENSHOTS=$(CURDIR)/docs/screenshots sh scripts/run-e2e.sh
 
 test-e2e: build/redress web
 	@sh scripts/run-e2e.sh

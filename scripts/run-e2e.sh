@@ -17,5 +17,9 @@ for i in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
     sleep 0.1
 done
+# Screenshots go to build/screenshots, so that a test run leaves the tree as
+# it found it; `make screenshots` writes them to docs/screenshots instead.
+shots=${REDRESS_SCREENSHOTS:-$PWD/build/screenshots}
+mkdir -p "$shots"
 cd web
-REDRESS_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/ || { cat "$tmp/server.log"; exit 1; }
+REDRESS_SCREENSHOTS="$shots" REDRESS_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/ || { cat "$tmp/server.log"; exit 1; }
