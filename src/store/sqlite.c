@@ -14,6 +14,7 @@
  * statements by SQL text.
  */
 #include "store/sqlite.h"
+#include "store/sqlite_io.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -59,6 +60,7 @@ typedef struct sq {
     conn writer;
     pthread_t thread;
     groupq queue; /* the writer's jobs */
+    sqlite_ckpt *ckpt; /* WAL checkpoints, off the writer's path (sqlite_io.c) */
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
@@ -138,7 +140,7 @@ static int open_db(const char *path, bool readonly, sqlite3 **out, char *err, si
     int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                 SQLITE_OPEN_NOMUTEX;
     sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, flags, sqlite_io_vfs()) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return -1;
@@ -1743,6 +1745,7 @@ static void sq_close(store *stp)
     sq *s = (sq *)stp;
     groupq_stop(&s->queue);
     pthread_join(s->thread, NULL);
+    sqlite_ckpt_stop(s->ckpt);
     conn_release(&s->writer);
     for (conn *c = s->readers, *next; c; c = next) {
         next = c->next_conn;
@@ -1817,6 +1820,9 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot migrate %s", path);
         goto fail;
     }
+    /* A checkpoint once the log holds 1,000 frames (SQLite's own default),
+     * but on the checkpointer's thread instead of in a commit. */
+    s->ckpt = sqlite_ckpt_start(path, s->writer.db, 1000);
     groupq_init(&s->queue);
     pthread_mutex_init(&s->readers_mu, NULL);
     pthread_mutex_init(&s->alloc_mu, NULL);

@@ -39,6 +39,23 @@ static void put_string(buf *b, const char *s, size_t n)
     put_byte(b, '"');
 }
 
+/*
+ * Decimal digits of v into the end of out[24]; returns where they start.
+ * snprintf("%lld") was a tenth of the instructions of sealing an event.
+ */
+static char *format_int(json_int_t v, char out[24])
+{
+    char *p = out + 24;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 typedef struct pair {
     const char *key;
     const json_t *val;
@@ -103,9 +120,11 @@ void jsonw_append(buf *b, const json_t *v, bool sort_keys)
     case JSON_STRING:
         put_string(b, json_string_value(v), json_string_length(v));
         break;
-    case JSON_INTEGER:
-        buf_append(b, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+    case JSON_INTEGER: {
+        char digits[24], *start = format_int(json_integer_value(v), digits);
+        buf_append(b, start, (size_t)(digits + sizeof digits - start));
         break;
+    }
     case JSON_REAL: {
         int len = snprintf(num, sizeof num, "%.17g", json_real_value(v));
         if (!strpbrk(num, ".eE") && len + 2 < (int)sizeof num) {

@@ -35,6 +35,9 @@ static void test_scalars(void **state)
     (void)state;
     same_as_jansson("0");
     same_as_jansson("-9223372036854775807");
+    same_as_jansson("-9223372036854775808");
+    same_as_jansson("9223372036854775807");
+    same_as_jansson("[-1, 7, 10, 99, 100, 1791421200, -1791421200]");
     same_as_jansson("true");
     same_as_jansson("false");
     same_as_jansson("null");
