@@ -9,11 +9,18 @@
 #include <time.h>
 
 #include "core/workflow.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5 };
+/*
+ * SWEEP_CHUNK: decided items go to the store in chunks, each written by a
+ * thread of its own while the next chunk is decided, so that reading and
+ * planning (the sweep's thread) and inserting (the store's writer) use both
+ * cores; a chunk is still one durable transaction.
+ */
+enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5, SWEEP_CHUNK = 250 };
 
 /* One event of the sweep with the state it leads to and the rows it causes. */
 typedef struct item {
@@ -39,14 +46,19 @@ typedef struct run {
     size_t nretry;
 } run;
 
+static void items_release(item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        complaint_release(&items[i].c);
+        event_release(&items[i].ev);
+        for (size_t k = 0; k < items[i].nmsgs; k++)
+            free(items[i].msgs[k].payload);
+    }
+}
+
 static void items_clear(run *r)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        complaint_release(&r->items[i].c);
-        event_release(&r->items[i].ev);
-        for (size_t k = 0; k < r->items[i].nmsgs; k++)
-            free(r->items[i].msgs[k].payload);
-    }
+    items_release(r->items, r->n);
     r->n = 0;
 }
 
@@ -80,7 +92,7 @@ static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit
     m->recipient_user = user_id;
     m->recipient_unit = user_id ? 0 : unit_id;
     snprintf(m->template_name, sizeof m->template_name, "%s", tmpl);
-    m->payload = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+    m->payload = jsonw_dumps(payload, true);
     /* The event is unique (complaint, seq), so is (event, recipient). */
     snprintf(m->key, sizeof m->key, "c%lld/e%lld/%s/%s%lld", (long long)it->c.id, (long long)it->ev.seq, tmpl,
              user_id ? "user" : "unit", (long long)(user_id ? user_id : unit_id));
@@ -209,37 +221,97 @@ static void report_item(run *r, const item *it)
     r->report(line, r->arg);
 }
 
-/* Writes the decided items in one batch; conflicted complaints go to retry. */
-static int flush(run *r)
+/* A chunk of decided items on its way to the store. */
+typedef struct chunk {
+    app *a;
+    item *items; /* owned */
+    size_t n;
+    store_write *w;
+    int rc;
+    pthread_t thread;
+    bool active, threaded;
+} chunk;
+
+static void *chunk_main(void *arg)
 {
-    if (!r->n)
+    chunk *k = arg;
+    k->rc = k->a->db->ops->complaint_write(k->a->db, k->w, k->n, k->a->pol.tz_offset);
+    return NULL;
+}
+
+/* Hands the decided items of r to k (idle) and starts writing them. */
+static void chunk_start(run *r, chunk *k)
+{
+    k->a = r->a;
+    k->items = r->items;
+    k->n = r->n;
+    r->items = NULL;
+    r->n = r->cap = 0;
+    k->w = xcalloc(k->n, sizeof *k->w);
+    for (size_t i = 0; i < k->n; i++)
+        k->w[i] = (store_write){&k->items[i].c,    &k->items[i].ev,   k->items[i].msgs, k->items[i].nmsgs,
+                                &k->items[i].sup,  k->items[i].nsups, 0};
+    k->active = true;
+    k->threaded = pthread_create(&k->thread, NULL, chunk_main, k) == 0;
+    if (!k->threaded)
+        chunk_main(k);
+}
+
+/* Waits for k's write and accounts for it; conflicted complaints go to retry. */
+static int chunk_finish(run *r, chunk *k)
+{
+    if (!k->active)
         return 0;
-    store_write *w = xcalloc(r->n, sizeof *w);
-    for (size_t i = 0; i < r->n; i++)
-        w[i] = (store_write){&r->items[i].c,
-                             &r->items[i].ev,
-                             r->items[i].msgs,
-                             r->items[i].nmsgs,
-                             &r->items[i].sup,
-                             r->items[i].nsups,
-                             0};
-    int rc = r->a->db->ops->complaint_write(r->a->db, w, r->n, r->a->pol.tz_offset);
-    for (size_t i = 0; rc == 0 && i < r->n; i++) {
-        if (w[i].rc == 0) {
-            report_item(r, &r->items[i]);
-        } else if (w[i].rc == STORE_CONFLICT) {
-            int64_t id = r->items[i].c.id;
+    if (k->threaded)
+        pthread_join(k->thread, NULL);
+    for (size_t i = 0; k->rc == 0 && i < k->n; i++) {
+        if (k->w[i].rc == 0) {
+            report_item(r, &k->items[i]);
+        } else if (k->w[i].rc == STORE_CONFLICT) {
+            int64_t id = k->items[i].c.id;
             if (!r->nretry || r->retry[r->nretry - 1] != id) {
                 r->st->conflicts++;
                 r->retry = xrealloc(r->retry, (r->nretry + 1) * sizeof *r->retry);
                 r->retry[r->nretry++] = id;
             }
-        } else if (w[i].rc != STORE_NOTFOUND) {
+        } else if (k->w[i].rc != STORE_NOTFOUND) {
             r->st->errors++;
         }
     }
-    free(w);
-    items_clear(r);
+    int rc = k->rc;
+    free(k->w);
+    items_release(k->items, k->n);
+    free(k->items);
+    memset(k, 0, sizeof *k);
+    return rc;
+}
+
+/*
+ * Sends what r has decided to the store: waits for the chunk under way
+ * (if any), then starts writing r's items. Returns the store's failure of
+ * the chunk waited for, if it failed.
+ */
+static int flush(run *r, chunk *k)
+{
+    int rc = chunk_finish(r, k);
+    if (rc == 0 && r->n)
+        chunk_start(r, k);
+    return rc;
+}
+
+/* Decides ids[0..n) in chunks, each written while the next is decided. */
+static int decide_all(run *r, const int64_t *ids, size_t n, chunk *k)
+{
+    actor sys = {0, R_SYSTEM, 0};
+    int rc = 0;
+    pthread_rwlock_rdlock(&r->a->org_lock);
+    wf_ctx ctx = {&r->a->pol, &r->a->org, &sys, r->now};
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        decide(r, &ctx, ids[i]);
+        if (r->n >= SWEEP_CHUNK)
+            rc = flush(r, k);
+    }
+    pthread_rwlock_unlock(&r->a->org_lock);
     return rc;
 }
 
@@ -259,9 +331,9 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         log_error("sweep: the %s store has no deadline sweeper yet", a->db->ops->name);
         return STORE_ERROR;
     }
-    actor sys = {0, R_SYSTEM, 0};
     int64_t *ids = xcalloc(SWEEP_BATCH, sizeof *ids), *keys = xcalloc(SWEEP_BATCH, sizeof *keys);
     int64_t after_key = 0, after_id = 0;
+    chunk k = {0};
     int rc = 0;
     for (;;) {
         size_t n = 0;
@@ -270,15 +342,15 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         if (rc || n == 0)
             break;
         double t1 = mono_ms();
-        pthread_rwlock_rdlock(&a->org_lock);
-        wf_ctx ctx = {&a->pol, &a->org, &sys, now};
-        for (size_t i = 0; i < n; i++)
-            decide(&r, &ctx, ids[i]);
-        pthread_rwlock_unlock(&a->org_lock);
+        rc = decide_all(&r, ids, n, &k);
         double t2 = mono_ms();
-        rc = flush(&r);
-        log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms, written in %.1f ms", n, t1 - tq, t2 - t1,
-                  mono_ms() - t2);
+        if (rc == 0)
+            rc = flush(&r, &k);
+        if (rc == 0)
+            rc = chunk_finish(&r, &k);
+        log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms (writing alongside), last write done %.1f ms "
+                  "later",
+                  n, t1 - tq, t2 - t1, mono_ms() - t2);
         if (rc)
             break;
         after_key = keys[n - 1];
@@ -292,14 +364,17 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         size_t nagain = r.nretry;
         r.retry = NULL;
         r.nretry = 0;
-        pthread_rwlock_rdlock(&a->org_lock);
-        wf_ctx ctx = {&a->pol, &a->org, &sys, now};
-        for (size_t i = 0; i < nagain; i++)
-            decide(&r, &ctx, again[i]);
-        pthread_rwlock_unlock(&a->org_lock);
+        rc = decide_all(&r, again, nagain, &k);
         free(again);
-        rc = flush(&r);
+        if (rc == 0)
+            rc = flush(&r, &k);
+        if (rc == 0)
+            rc = chunk_finish(&r, &k);
     }
+    /* After a failure: wait for the write under way; its outcome is accounted. */
+    int rc2 = chunk_finish(&r, &k);
+    if (rc == 0)
+        rc = rc2;
     items_clear(&r);
     free(r.items);
     free(r.retry);
