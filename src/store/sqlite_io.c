@@ -325,28 +325,50 @@ const char *sqlite_io_vfs(void)
 
 /* ---- the checkpointer ------------------------------------------------------ */
 
+/*
+ * Why the writer still checkpoints a little: the log restarts from its
+ * beginning only when a checkpoint has copied every frame in it, and under
+ * a steady stream of commits a checkpoint on another thread never finishes
+ * before the next commit adds frames — the log would grow without end. So
+ * each time the thread finishes a round, the writer (between two
+ * transactions, in its WAL hook) checkpoints the few frames committed
+ * since; that checkpoint completes, and the next transaction restarts the
+ * log. If the thread falls behind by HARD_FACTOR thresholds, the writer
+ * checkpoints by itself as SQLite's automatic checkpoint would.
+ */
+enum { HARD_FACTOR = 8 };
+
 struct sqlite_ckpt {
     sqlite3 *db; /* the checkpointer's own connection */
     sqlite3 *writer;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool pending, stop;
+    bool pending;  /* the writer asked for a round */
+    bool running;  /* a round is under way */
+    bool finished; /* a round finished since the writer last caught up */
+    bool stop;
     int frames;
 };
 
 /* Runs on the writer's thread after each commit, with the frames in the log. */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 {
-    (void)db;
-    (void)name;
     sqlite_ckpt *c = arg;
-    if (nframes >= c->frames) {
-        pthread_mutex_lock(&c->mu);
+    bool catch_up = false;
+    pthread_mutex_lock(&c->mu);
+    if (c->finished) {
+        c->finished = false;
+        catch_up = true;
+    } else if (nframes >= HARD_FACTOR * c->frames && !c->running) {
+        catch_up = true;
+    } else if (nframes >= c->frames && !c->running && !c->pending) {
         c->pending = true;
         pthread_cond_signal(&c->cv);
-        pthread_mutex_unlock(&c->mu);
     }
+    pthread_mutex_unlock(&c->mu);
+    if (catch_up)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
 }
 
@@ -362,12 +384,14 @@ static void *ckpt_main(void *arg)
         if (!c->pending)
             break;
         c->pending = false;
+        c->running = true;
         pthread_mutex_unlock(&c->mu);
-        int log_frames = 0, done = 0;
-        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &done);
+        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("sqlite: checkpoint: %s", sqlite3_errmsg(c->db));
         pthread_mutex_lock(&c->mu);
+        c->running = false;
+        c->finished = true;
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;

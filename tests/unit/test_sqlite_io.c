@@ -187,6 +187,32 @@ static void test_below_the_threshold_no_checkpoint_is_made(void **state)
     sqlite3_close(w);
 }
 
+static void test_a_stream_of_commits_keeps_the_log_bounded(void **state)
+{
+    (void)state;
+    /* 300 commits of ~5 frames with a threshold of 50: without the
+     * writer's catch-up the log would never restart and hold all ~1,500
+     * frames; with it, it stays within the hard limit (8 thresholds). */
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
+    assert_non_null(c);
+    for (int i = 0; i < 300; i++)
+        insert_rows(w, i * 4, 4);
+    sqlite_ckpt_stop(c);
+    char wal[128];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    FILE *f = fopen(wal, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    long frame = 4096 + 24;
+    assert_true(size < (8 * 50 + 20) * frame);
+    assert_int_equal(one_int(w, "SELECT COUNT(*) FROM t"), 1200);
+    sqlite3_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +222,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_checkpointer_copies_the_log_into_the_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_below_the_threshold_no_checkpoint_is_made, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_stream_of_commits_keeps_the_log_bounded, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
