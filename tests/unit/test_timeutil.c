@@ -122,6 +122,13 @@ static void test_format(void **state)
     assert_string_equal(out, "1970-01-01T07:00:00+08:00");
     time_format(3600, -300, out, sizeof out);
     assert_string_equal(out, "1969-12-31T20:00:00-05:00");
+    /* a short buffer gets the beginning, terminated, as from snprintf */
+    char small[11];
+    time_format(1772339445, 480, small, sizeof small);
+    assert_string_equal(small, "2026-03-01");
+    /* a year of five digits */
+    time_format(253402300800LL, 0, out, sizeof out);
+    assert_string_equal(out, "10000-01-01T00:00:00+00:00");
 
     /* what is formatted parses back to the same instant */
     for (int64_t t = 1767225600; t < 1798761600; t += 86400 * 7 + 3607) {
