@@ -249,8 +249,12 @@ static void chunk_start(run *r, chunk *k)
     r->n = r->cap = 0;
     k->w = xcalloc(k->n, sizeof *k->w);
     for (size_t i = 0; i < k->n; i++)
-        k->w[i] = (store_write){&k->items[i].c,    &k->items[i].ev,   k->items[i].msgs, k->items[i].nmsgs,
-                                &k->items[i].sup,  k->items[i].nsups, 0};
+        k->w[i] = (store_write){.c = &k->items[i].c,
+                                .ev = &k->items[i].ev,
+                                .msgs = k->items[i].msgs,
+                                .nmsgs = k->items[i].nmsgs,
+                                .sups = &k->items[i].sup,
+                                .nsups = k->items[i].nsups};
     k->active = true;
     k->threaded = pthread_create(&k->thread, NULL, chunk_main, k) == 0;
     if (!k->threaded)
