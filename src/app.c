@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -141,7 +142,18 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     complaint_release(out);
     complaint_copy(out, &cur);
     workflow_apply(out, &ev);
-    rc = a->db->ops->complaint_update(a->db, out, &ev, a->pol.tz_offset);
+    ledger_rows rows;
+    ledger_rows_init(&rows);
+    if (ledger_rows_of(a, out, &ev, &rows)) {
+        /* Ledger entries, compensations and their notice go in the event's transaction. */
+        store_write w = {out, &ev, rows.msgs, rows.nmsgs, NULL, 0, 0, rows.pens, rows.npens, rows.comps, rows.ncomps};
+        rc = a->db->ops->complaint_write(a->db, &w, 1, a->pol.tz_offset);
+        if (rc == 0)
+            rc = w.rc;
+    } else {
+        rc = a->db->ops->complaint_update(a->db, out, &ev, a->pol.tz_offset);
+    }
+    ledger_rows_release(&rows);
     if (rc == STORE_NOTFOUND)
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
 out:
@@ -380,7 +392,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
             event_seal(&evs[n]);
             complaint_copy(&next[n], c);
             workflow_apply(&next[n], &evs[n]);
-            w[n] = (store_write){&next[n], &evs[n], NULL, 0, NULL, 0, 0};
+            w[n] = (store_write){&next[n], &evs[n], NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0};
             n++;
         }
         pthread_rwlock_unlock(&a->org_lock);

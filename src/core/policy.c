@@ -38,6 +38,7 @@ void policy_release(policy *p)
     for (int i = 0; i <= LEVEL_MAX; i++)
         named_release(&p->levels[i]);
     sla_policy_release(&p->sla);
+    cases_policy_release(&p->cases);
     json_decref(p->raw);
     policy_init(p);
 }
@@ -224,7 +225,9 @@ int policy_load(policy *p, json_t *pack, cerr *e)
             load_limit(tl, "overall", p->limit_overall, NULL, e))
             return -1;
     }
-    return sla_policy_load(&p->sla, p, pack, e);
+    if (sla_policy_load(&p->sla, p, pack, e))
+        return -1;
+    return cases_policy_load(&p->cases, p, pack, e);
 }
 
 int policy_category_index(const policy *p, const char *code)

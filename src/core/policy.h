@@ -7,7 +7,8 @@
  * Grading rules, penalties and the rest of the pack machinery are read by
  * their own modules; this file owns only what intake and the clocks need.
  * The calendars and the time-limit policy are parsed by core/sla.c into
- * policy.sla, at the end of policy_load.
+ * policy.sla, and the closing, authorisation, appeal and penalty sections by
+ * core/cases.c into policy.cases, at the end of policy_load.
  */
 #ifndef REDRESS_POLICY_H
 #define REDRESS_POLICY_H
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/cases.h"
 #include "core/cerr.h"
 #include "core/sla.h"
 
@@ -56,6 +58,8 @@ typedef struct policy {
     /* Calendars and the time-limit policy (core/sla.h): the limits above are
      * its clock-minute defaults. */
     sla_policy sla;
+    /* Closing, authorisation, appeals and penalties (core/cases.h). */
+    cases_policy cases;
     json_t *raw; /* owned reference to the pack */
 } policy;
 

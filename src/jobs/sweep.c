@@ -222,6 +222,10 @@ static int flush(run *r)
                              r->items[i].nmsgs,
                              &r->items[i].sup,
                              r->items[i].nsups,
+                             0,
+                             NULL,
+                             0,
+                             NULL,
                              0};
     int rc = r->a->db->ops->complaint_write(r->a->db, w, r->n, r->a->pol.tz_offset);
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
