@@ -33,6 +33,7 @@ static const struct {
     {"copy", cmd_copy, "move an installation to another database (e.g. SQLite to PostgreSQL)"},
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
     {"version", cmd_version, "print the version"},
+    {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},
 };
 
 static void usage(FILE *f)

@@ -261,8 +261,11 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "warning", json_boolean(warning));
     json_object_set_new(j, "waiting", json_boolean(json_object_get(d, "waiting") != NULL));
     json_object_set_new(j, "version", json_integer(c->version));
+    const char *prio = json_string_value(json_object_get(d, "priority"));
+    json_object_set_new(j, "priority", json_string(prio ? prio : "normal"));
     if (!full)
         return j;
+    api_rules_json(a, c, j);
     json_object_set_new(j, "clocks", api_clocks_json(a, json_object_get(d, "clocks"), now));
     json_object_set_new(j, "scope", json_string(json_string_value(json_object_get(d, "scope")) ? json_string_value(json_object_get(d, "scope")) : "general"));
     json_object_set_new(j, "wait", render_block(a, json_object_get(d, "waiting"), true));

@@ -301,6 +301,10 @@ struct store_ops {
     int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
     /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
     int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
+
+    /* ---- rules (app_rules.c) ---- */
+    /* Queues n outbox rows (a rule's notifications) in one transaction. */
+    int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
 };
 
 struct store {
