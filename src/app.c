@@ -102,12 +102,17 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
 {
     event ev;
     event_init(&ev);
+    rules_outcome o;
+    rules_outcome_init(&o);
     pthread_rwlock_rdlock(&a->org_lock);
-    wf_ctx ctx = {&a->pol, &a->org, who, now};
-    int rc = workflow_intake(&ctx, input, &ev, e);
+    int rc = app_intake_graded(a, who, input, now, &ev, &o, e);
     pthread_rwlock_unlock(&a->org_lock);
     if (rc == 0)
         rc = a->db->ops->complaint_create(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out);
+    /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
+    if (rc == 0 && app_rules_notify(a, out, &o, now))
+        log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
+    rules_outcome_release(&o);
     event_release(&ev);
     return rc;
 }
@@ -132,10 +137,18 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
                       (long long)cur.version);
         goto out;
     }
+    /* A dispatch that names no unit goes where the routing rules sent it. */
+    json_t *routed = NULL;
+    json_t *route = json_object_get(cur.data, "route_unit");
+    if (strcmp(action, "dispatch") == 0 && route && json_is_object(input) && !json_object_get(input, "unit")) {
+        routed = json_copy((json_t *)input);
+        json_object_set(routed, "unit", route);
+    }
     pthread_rwlock_rdlock(&a->org_lock);
     wf_ctx ctx = {&a->pol, &a->org, who, now};
-    rc = workflow_step(&ctx, &cur, action, input, &ev, e);
+    rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e);
     pthread_rwlock_unlock(&a->org_lock);
+    json_decref(routed);
     if (rc)
         goto out;
     event_seal(&ev);

@@ -34,6 +34,7 @@ static const struct {
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
     {"penalties", cmd_penalties, "export a month of the penalty ledger as CSV"},
     {"version", cmd_version, "print the version"},
+    {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},
 };
 
 static void usage(FILE *f)

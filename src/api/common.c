@@ -316,8 +316,11 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
                         !src ? json_null()
                              : json_pack("{s:s,s:s}", "code", src, "name",
                                          ch ? (en && ch->name_en ? ch->name_en : ch->name) : src));
+    const char *prio = json_string_value(json_object_get(d, "priority"));
+    json_object_set_new(j, "priority", json_string(prio ? prio : "normal"));
     if (!full)
         return j;
+    api_rules_json(a, c, j);
     json_object_set_new(j, "compensations", render_list(a, json_object_get(d, "compensations")));
     json_object_set_new(j, "penalties", render_list(a, json_object_get(d, "penalties")));
     json_object_set_new(j, "clocks", api_clocks_json(a, json_object_get(d, "clocks"), now));

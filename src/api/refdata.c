@@ -96,8 +96,19 @@ json_t *api_category_tree(const policy *p, int parent)
     for (size_t i = 0; i < p->ncats; i++) {
         if (p->cats[i].parent != parent)
             continue;
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:o}", "code", p->cats[i].code, "name", p->cats[i].name,
-                                             "name_en", p->cats[i].name_en, "children", api_category_tree(p, (int)i)));
+        json_t *c = json_pack("{s:s,s:s,s:s?,s:o}", "code", p->cats[i].code, "name", p->cats[i].name, "name_en",
+                              p->cats[i].name_en, "children", api_category_tree(p, (int)i));
+        /* The reply script (口径) and survey questions, in both languages. */
+        json_t *zh = json_object(), *en = json_object();
+        api_category_guidance(p, p->cats[i].code, false, zh);
+        api_category_guidance(p, p->cats[i].code, true, en);
+        json_object_set(c, "script", json_object_get(zh, "script"));
+        json_object_set(c, "script_en", json_object_get(en, "script"));
+        json_object_set(c, "survey", json_object_get(zh, "survey"));
+        json_object_set(c, "survey_en", json_object_get(en, "survey"));
+        json_decref(zh);
+        json_decref(en);
+        json_array_append_new(arr, c);
     }
     return arr;
 }

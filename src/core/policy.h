@@ -19,6 +19,7 @@
 
 #include "core/cases.h"
 #include "core/cerr.h"
+#include "core/rules.h"
 #include "core/sla.h"
 
 typedef struct named {
@@ -61,6 +62,8 @@ typedef struct policy {
     /* Closing, authorisation, appeals and penalties (core/cases.h). */
     cases_policy cases;
     json_t *raw; /* owned reference to the pack */
+    /* Grading, routing and cluster rules (core/rules.h). */
+    rules_set rules;
 } policy;
 
 void policy_init(policy *p);
@@ -70,6 +73,18 @@ void policy_release(policy *p);
  * -1 with e naming the JSON path (e.g. "categories[2].code").
  */
 int policy_load(policy *p, json_t *pack, cerr *e);
+
+/*
+ * The sections read by their own modules after the core of the pack is
+ * loaded, in order; each loads from the whole pack (borrowed) into p and
+ * fails with e naming the JSON path. Append a module's loader here.
+ */
+typedef struct policy_section {
+    const char *name;
+    int (*load)(policy *p, const json_t *pack, cerr *e);
+    void (*release)(policy *p);
+} policy_section;
+const policy_section *policy_sections(size_t *n);
 
 /* Borrowed lookups; NULL / -1 when absent. */
 const category *policy_category(const policy *p, const char *code);

@@ -438,6 +438,17 @@ static int g_assist_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
+/* The rules may reserve the answer to some units (a media complaint: headquarters only). */
+static int g_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (ctx->who->roles & R_SYSTEM)
+        return 0;
+    if (!rules_may_answer(ctx->org, json_object_get(c->data, "answer_by"), ctx->who->unit))
+        return cerr_set(e, "forbidden", "", "此投诉只能由指定单位答复 (only %s may answer this complaint)",
+                        json_string_value(json_array_get(json_object_get(c->data, "answer_by"), 0)));
+    return 0;
+}
+
 static int g_escalate(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     const unit *u = org_find(ctx->org, c->owner_unit);
@@ -1514,7 +1525,7 @@ static const wf_action table[] = {
      BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
      f_invalidate, NULL, p_invalidate, x_invalidate},
     {"reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE, f_reply,
-     NULL, NULL, x_reply},
+     g_reply, NULL, x_reply},
     {"revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE, f_revisit, NULL,
      p_revisit, x_revisit},
     {"reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE, f_reopen, g_reopen,
@@ -2058,8 +2069,12 @@ static void apply_intake(complaint *c, const event *ev)
     c->created_by = ev->actor;
     json_decref(c->data);
     c->data = json_object();
-    static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",    "description",
-                                 "demand",   "evidence",      "confirmed",   "scope", "kind", "appeal_source"};
+    static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
+                                 "description", "demand", "evidence", "confirmed", "scope",
+                                 /* what the pack's rules decided (app_rules.c) */
+                                 "rules", "priority", "route_unit", "answer_by",
+                                 /* an appeal and its regulator (core/cases.h) */
+                                 "kind", "appeal_source"};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(p, keep[i]);
         if (v)

@@ -1992,6 +1992,26 @@ static int tx_supervision_close(pgs *s, pconn *c, void *arg)
     return rc;
 }
 
+struct outbox_add_arg {
+    const outbox_msg *m;
+    size_t n;
+};
+
+static int tx_outbox_add(pgs *s, pconn *c, void *arg)
+{
+    struct outbox_add_arg *a = arg;
+    int rc = 0;
+    for (size_t i = 0; i < a->n && !rc; i++)
+        rc = insert_outbox(s, c, &a->m[i], a->m[i].created_at);
+    return rc;
+}
+
+static int pg_outbox_add(store *stp, const outbox_msg *m, size_t n)
+{
+    struct outbox_add_arg a = {m, n};
+    return n ? tx((pgs *)stp, tx_outbox_add, &a) : 0;
+}
+
 static int pg_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, const char *note)
 {
     struct sup_close_arg a = {id, by, at, note};
@@ -2303,6 +2323,7 @@ static const struct store_ops pg_ops = {
     .rows_dump = pg_rows_dump,
     .rows_load = pg_rows_load,
     .rows_count = pg_rows_count,
+    .outbox_add = pg_outbox_add,
     .complaint_due = pg_complaint_due,
     .complaint_write = pg_complaint_write,
     .outbox_list = pg_outbox_list,

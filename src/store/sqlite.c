@@ -1259,6 +1259,26 @@ static int sq_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, 
     return submit((sq *)stp, job_supervision_close, &a);
 }
 
+struct outbox_add_arg {
+    const outbox_msg *m;
+    size_t n;
+};
+
+static int job_outbox_add(conn *c, void *arg)
+{
+    struct outbox_add_arg *a = arg;
+    int rc = 0;
+    for (size_t i = 0; i < a->n && !rc; i++)
+        rc = insert_outbox(c, &a->m[i], a->m[i].created_at);
+    return rc;
+}
+
+static int sq_outbox_add(store *stp, const outbox_msg *m, size_t n)
+{
+    struct outbox_add_arg a = {m, n};
+    return n ? submit((sq *)stp, job_outbox_add, &a) : 0;
+}
+
 /* ---- closing, compensation, the penalty ledger ---------------------------------------------- */
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -2037,6 +2057,7 @@ static const struct store_ops sqlite_ops = {
     .rows_dump = sq_rows_dump,
     .rows_load = sq_rows_load,
     .rows_count = sq_rows_count,
+    .outbox_add = sq_outbox_add,
 };
 
 store *sqlite_store_open(const char *path, char *err, size_t errlen)

@@ -384,6 +384,10 @@ struct store_ops {
     /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
     int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
 
+    /* ---- rules (app_rules.c) ---- */
+    /* Queues n outbox rows (a rule's notifications) in one transaction. */
+    int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
+
     /* ---- closing, compensation, the penalty ledger (core/cases.h) ---- */
     /* Ledger entries by f, oldest first. */
     int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);

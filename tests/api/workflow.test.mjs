@@ -417,7 +417,8 @@ srv.test('supervisor and manager may act on any unit\'s complaint', async () => 
 });
 
 srv.test('missing or wrong required fields → 422 naming the field', async () => {
-  const c = await srv.intake('agent1');
+  // A category no routing rule of the pack sends anywhere: the dispatch must name the unit.
+  const c = await srv.intake('agent1', { category: 'info.location' });
   await expectField('agent1', c.id, 'dispatch', { note: 'no unit' }, 'unit');
   const u = await srv.act('agent1', c.id, 'dispatch', { unit: 'NO-SUCH-UNIT' });
   assert.equal(u.status, 422, describe(u));
