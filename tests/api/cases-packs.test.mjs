@@ -8,31 +8,16 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Server, runCli, describe, errorOf, DEMO_PASSWORD } from './lib.mjs';
+import { PackServer, describe, errorOf } from './lib.mjs';
 
-class PackServer extends Server {
+class CasesServer extends PackServer {
   constructor(pack, users, cls) {
-    super({ command: 'serve' });
-    this.pack = pack;
-    this.users = users;
+    super(pack, users);
     this.cls = cls; // the pack's ordinary customer class
-    this.inited = false;
   }
 
   intake(username, over) {
     return super.intake(username, { customer: { class: this.cls }, ...over });
-  }
-  async spawnServer(command) {
-    if (!this.inited) {
-      const r = await runCli(['init', '--pack', this.pack, '--db', this.dbUrl, '--admin-password', DEMO_PASSWORD]);
-      assert.equal(r.code, 0, `init --pack ${this.pack}: ${r.stderr}`);
-      this.inited = true;
-    }
-    await super.spawnServer(command);
-    for (const [username, roles, unit] of this.users) {
-      const r = await this.as('admin', 'POST', '/users', { body: { username, name: username, password: DEMO_PASSWORD, roles, unit } });
-      if (r.status !== 201 && r.status !== 409) throw new Error(`user ${username}: ${r.status} ${r.text}`);
-    }
   }
 
   // intake → dispatch to site → accept → resolve → reply → revisit (satisfied).
@@ -53,7 +38,7 @@ const users = (centre, site, branch) => [['agent', ['agent'], centre], ['handler
 
 function packSuite(pack, u, cls, fn) {
   test(`pack ${pack}`, { timeout: 180000 }, async () => {
-    const s = new PackServer(pack, u, cls);
+    const s = new CasesServer(pack, u, cls);
     try {
       await s.start();
       await fn(s);

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Server, useServer, runCli, intakeBody, rfc3339, describe, DEMO_PASSWORD } from './lib.mjs';
+import { PackServer, useServer, runCli, intakeBody, rfc3339, describe } from './lib.mjs';
 
 const srv = useServer();
 
@@ -112,22 +112,6 @@ srv.test('gas station: keywords of a safety event raise the level; the categorie
 });
 
 // ---- the other packs: init --pack NAME, users through the API ----
-
-class PackServer extends Server {
-  constructor(pack, users) { super({ command: 'serve' }); this.pack = pack; this.users = users; this.inited = false; }
-  async spawnServer(command) {
-    if (!this.inited) {
-      const r = await runCli(['init', '--pack', this.pack, '--db', this.dbUrl, '--admin-password', DEMO_PASSWORD]);
-      assert.equal(r.code, 0, `init --pack ${this.pack}: ${r.stderr}`);
-      this.inited = true;
-    }
-    await super.spawnServer(command);
-    for (const [username, roles, unit] of this.users) {
-      const r = await this.as('admin', 'POST', '/users', { body: { username, name: username, password: DEMO_PASSWORD, roles, unit } });
-      if (r.status !== 201 && r.status !== 409) throw new Error(`user ${username}: ${r.status} ${r.text}`);
-    }
-  }
-}
 
 function packSuite(pack, users, fn) {
   test(`pack ${pack}`, { timeout: 180000 }, async (t) => {
