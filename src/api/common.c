@@ -321,7 +321,16 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     if (!full)
         return j;
     api_rules_json(a, c, j);
-    json_object_set_new(j, "compensations", render_list(a, json_object_get(d, "compensations")));
+    json_t *comps = render_list(a, json_object_get(d, "compensations"));
+    size_t ci;
+    json_t *cv;
+    json_array_foreach(comps, ci, cv)
+    {
+        const char *kind = json_string_value(json_object_get(cv, "kind"));
+        const cases_choice *k = cases_choice_find(a->pol.cases.kinds, a->pol.cases.nkinds, kind);
+        json_object_set_new(cv, "kind_label", json_string(k ? (en && k->name_en ? k->name_en : k->name) : kind ? kind : ""));
+    }
+    json_object_set_new(j, "compensations", comps);
     json_object_set_new(j, "penalties", render_list(a, json_object_get(d, "penalties")));
     json_object_set_new(j, "clocks", api_clocks_json(a, json_object_get(d, "clocks"), now));
     json_object_set_new(j, "scope", json_string(json_string_value(json_object_get(d, "scope")) ? json_string_value(json_object_get(d, "scope")) : "general"));
