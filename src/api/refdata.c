@@ -160,11 +160,17 @@ void h_config(app *a, http_req *rq, http_resp *rs)
                                                "name_en", role_label(bit, true)));
     json_t *limits = json_object_get(p->raw, "time_limits");
     json_t *title = json_object_get(p->raw, "title");
-    api_json(rs, 200,
-             json_pack("{s:{s:s,s:O?},s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
-                       "channels", named_list(p->channels, p->nchannels), "levels", levels, "default_level",
-                       p->default_level, "customer_classes", named_list(p->classes, p->nclasses), "natures", natures,
-                       "statuses", statuses, "roles", roles, "time_limits", limits, "tz_offset_minutes", p->tz_offset));
+    json_t *cfg = json_pack("{s:{s:s,s:O?},s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
+                            "channels", named_list(p->channels, p->nchannels), "levels", levels, "default_level",
+                            p->default_level, "customer_classes", named_list(p->classes, p->nclasses), "natures",
+                            natures, "statuses", statuses, "roles", roles, "time_limits", limits,
+                            "tz_offset_minutes", p->tz_offset);
+    /* The pack's appeals (core/cases.h): the regulators' channels and the regulators, for intake. */
+    json_t *appeals = json_object_get(p->raw, "appeals");
+    if (json_is_object(appeals))
+        json_object_set_new(cfg, "appeals", json_pack("{s:O?,s:O?}", "channels", json_object_get(appeals, "channels"),
+                                                      "sources", json_object_get(appeals, "sources")));
+    api_json(rs, 200, cfg);
 }
 
 void h_users_list(app *a, http_req *rq, http_resp *rs)

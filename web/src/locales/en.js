@@ -167,6 +167,7 @@ export default {
     totalAmount: 'Total amount (yuan)', totalPoints: 'Total points', awardLost: 'Units losing the award', role: 'Who', amount: 'Amount (yuan)',
     points: 'Points', flags: 'Also', awardLoss: "Loses the year's award", perfPay: "Loses the month's performance pay", st_active: 'Active', st_waived: 'Waived',
     waive: 'Waive', waiveTitle: 'Waive the entry', waiveReason: 'Why it is waived', waived: 'Entry waived',
+    appealMark: 'An appeal passed on by a regulator',
     appeal: 'Appeal', compensations: 'Compensation', penalties: 'Penalties', pendingApprovals: 'Compensation awaiting approval', approve: 'Decide',
     kind: 'Kind', requestedBy: 'Requested by', approver: 'Approving unit', senior: 'Senior management', cs_granted: 'Granted', cs_pending: 'Awaiting approval',
     cs_approved: 'Approved', cs_refused: 'Refused', noPending: 'Nothing awaits your approval',

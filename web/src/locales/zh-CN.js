@@ -167,6 +167,7 @@ export default {
     totalAmount: '考核金额合计（元）', totalPoints: '扣分合计', awardLost: '取消评优单位', role: '考核对象', amount: '金额（元）',
     points: '扣分', flags: '附加处理', awardLoss: '取消年度评优', perfPay: '扣当月绩效', st_active: '有效', st_waived: '已免除',
     waive: '免除', waiveTitle: '免除考核', waiveReason: '免除原因', waived: '已免除该条考核',
+    appealMark: '申诉件（监管部门转来）',
     appeal: '申诉', compensations: '补偿', penalties: '考核', pendingApprovals: '待审批补偿', approve: '审批',
     kind: '补偿方式', requestedBy: '申请人', approver: '审批单位', senior: '高层审批', cs_granted: '已授权', cs_pending: '待审批',
     cs_approved: '已批准', cs_refused: '未批准', noPending: '没有待您审批的补偿',
