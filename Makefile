@@ -29,7 +29,7 @@ SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migra
             build/san/obj/gen/migrations_pg.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: screenshots all build san run test test-docs test-unit test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
+.PHONY: screenshots all build san run test test-docs test-packs test-unit test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
 .DEFAULT_GOAL := build
 
 all build: build/redress
@@ -84,11 +84,15 @@ run: deps build web
 	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
 
 test: deps san $(UNIT_BIN) web
-	@$(MAKE) --no-print-directory test-docs test-unit test-api test-pg test-deploy test-e2e
+	@$(MAKE) --no-print-directory test-docs test-packs test-unit test-api test-pg test-deploy test-e2e
 
 # docs/workflow.md is generated from the transition table; they must agree.
 test-docs: build/san/redress
 	@build/san/redress workflow | diff -u docs/workflow.md - && echo "docs/workflow.md matches the transition table"
+
+# Every shipped policy pack must pass `redress pack validate`.
+test-packs: build/san/redress
+	@build/san/redress pack validate packs/*.json
 
 test-unit: $(UNIT_BIN)
 	@sh scripts/run-unit.sh $(UNIT_BIN)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -101,12 +102,17 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
 {
     event ev;
     event_init(&ev);
+    rules_outcome o;
+    rules_outcome_init(&o);
     pthread_rwlock_rdlock(&a->org_lock);
-    wf_ctx ctx = {&a->pol, &a->org, who, now};
-    int rc = workflow_intake(&ctx, input, &ev, e);
+    int rc = app_intake_graded(a, who, input, now, &ev, &o, e);
     pthread_rwlock_unlock(&a->org_lock);
     if (rc == 0)
         rc = a->db->ops->complaint_create(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out);
+    /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
+    if (rc == 0 && app_rules_notify(a, out, &o, now))
+        log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
+    rules_outcome_release(&o);
     event_release(&ev);
     return rc;
 }
@@ -131,17 +137,36 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
                       (long long)cur.version);
         goto out;
     }
+    /* A dispatch that names no unit goes where the routing rules sent it. */
+    json_t *routed = NULL;
+    json_t *route = json_object_get(cur.data, "route_unit");
+    if (strcmp(action, "dispatch") == 0 && route && json_is_object(input) && !json_object_get(input, "unit")) {
+        routed = json_copy((json_t *)input);
+        json_object_set(routed, "unit", route);
+    }
     pthread_rwlock_rdlock(&a->org_lock);
     wf_ctx ctx = {&a->pol, &a->org, who, now};
-    rc = workflow_step(&ctx, &cur, action, input, &ev, e);
+    rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e);
     pthread_rwlock_unlock(&a->org_lock);
+    json_decref(routed);
     if (rc)
         goto out;
     event_seal(&ev);
     complaint_release(out);
     complaint_copy(out, &cur);
     workflow_apply(out, &ev);
-    rc = a->db->ops->complaint_update(a->db, out, &ev, a->pol.tz_offset);
+    ledger_rows rows;
+    ledger_rows_init(&rows);
+    if (ledger_rows_of(a, out, &ev, &rows)) {
+        /* Ledger entries, compensations and their notice go in the event's transaction. */
+        store_write w = {out, &ev, rows.msgs, rows.nmsgs, NULL, 0, 0, rows.pens, rows.npens, rows.comps, rows.ncomps};
+        rc = a->db->ops->complaint_write(a->db, &w, 1, a->pol.tz_offset);
+        if (rc == 0)
+            rc = w.rc;
+    } else {
+        rc = a->db->ops->complaint_update(a->db, out, &ev, a->pol.tz_offset);
+    }
+    ledger_rows_release(&rows);
     if (rc == STORE_NOTFOUND)
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
 out:
@@ -380,7 +405,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
             event_seal(&evs[n]);
             complaint_copy(&next[n], c);
             workflow_apply(&next[n], &evs[n]);
-            w[n] = (store_write){&next[n], &evs[n], NULL, 0, NULL, 0, 0};
+            w[n] = (store_write){&next[n], &evs[n], NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0};
             n++;
         }
         pthread_rwlock_unlock(&a->org_lock);

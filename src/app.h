@@ -62,6 +62,22 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
 int app_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input,
             int64_t expected_version, int64_t now, complaint *out, cerr *e);
 
+/* ---- grading and routing rules (app_rules.c, core/rules.h) ---- */
+
+/*
+ * workflow_intake with the pack's rules applied: ev (initialised by the
+ * caller) gets the final grading and what fired (payload "rules",
+ * "priority", "route_unit", "answer_by"); o (initialised by the caller)
+ * holds the outcome, for app_rules_notify after the complaint is stored.
+ * The caller holds org_lock for reading. 0, -1 (e set) or a STORE_* code.
+ */
+int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
+                      cerr *e);
+/* Queues the outbox rows of o's notifications about stored complaint c. */
+int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t now);
+/* The facts the rules read, from an intake payload (borrowed). */
+void app_rules_facts(const json_t *payload, rules_facts *f);
+
 /* Rebuilds complaint id from its events into out and checks the chain.
  * Returns 0 if intact, else -1 with a message naming the first problem. */
 int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen);

@@ -32,7 +32,9 @@ static const struct {
     {"migrate", cmd_migrate, "apply pending migrations and print the schema version"},
     {"copy", cmd_copy, "move an installation to another database (e.g. SQLite to PostgreSQL)"},
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
+    {"penalties", cmd_penalties, "export a month of the penalty ledger as CSV"},
     {"version", cmd_version, "print the version"},
+    {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},
 };
 
 static void usage(FILE *f)

@@ -82,7 +82,14 @@ void h_supervision_close(app *a, http_req *rq, http_resp *rs);
 void h_outbox_list(app *a, http_req *rq, http_resp *rs);
 void h_portal_get(app *a, http_req *rq, http_resp *rs);
 void h_portal_options(app *a, http_req *rq, http_resp *rs);
+void h_penalties_list(app *a, http_req *rq, http_resp *rs);
+void h_penalty_waive(app *a, http_req *rq, http_resp *rs);
+void h_compensations_list(app *a, http_req *rq, http_resp *rs);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);
+/* The rules that fired, the routed unit, answer_by, the script and survey (api/rules.c) into j. */
+void api_rules_json(app *a, const complaint *c, json_t *j);
+/* "script" and "survey" of category code (its own or inherited), in one language, into `into`. */
+void api_category_guidance(const policy *p, const char *code, bool en, json_t *into);
 
 #endif

@@ -199,6 +199,53 @@ static json_t *render_block(app *a, json_t *block, bool with_by)
     return o;
 }
 
+/* Amounts kept in fen ("amount_fen") are shown in yuan ("amount"). */
+static json_t *yuan_keys(json_t *o)
+{
+    const char *k;
+    json_t *v;
+    void *tmp;
+    json_t *add = json_object();
+    json_object_foreach_safe(o, tmp, k, v)
+    {
+        size_t n = strlen(k);
+        if (n > 4 && strcmp(k + n - 4, "_fen") == 0 && json_is_integer(v)) {
+            char key[64];
+            snprintf(key, sizeof key, "%.*s", (int)(n - 4), k);
+            json_object_set_new(add, key, json_real((double)json_integer_value(v) / 100.0));
+            json_object_del(o, k);
+        }
+    }
+    json_object_update(o, add);
+    json_decref(add);
+    return o;
+}
+
+/* Compensations or penalty entries of a complaint, rendered. */
+static json_t *render_list(app *a, const json_t *list)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(list, i, it)
+    {
+        json_t *o = yuan_keys(render_block(a, it, true));
+        static const char *times[] = {"decided_at", "waived_at"};
+        for (size_t k = 0; k < 2; k++)
+            if (json_is_integer(json_object_get(o, times[k])))
+                json_object_set_new(o, times[k], api_time(a, json_integer_value(json_object_get(o, times[k]))));
+        static const char *users[] = {"decided_by", "waived_by"};
+        for (size_t k = 0; k < 2; k++)
+            if (json_is_integer(json_object_get(o, users[k])))
+                json_object_set_new(o, users[k], api_user_ref(a, json_integer_value(json_object_get(o, users[k]))));
+        if (json_is_integer(json_object_get(o, "approver_unit")))
+            json_object_set_new(o, "approver_unit",
+                                api_unit_ref(a, json_integer_value(json_object_get(o, "approver_unit"))));
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
 json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now)
 {
     json_t *arr = json_array();
@@ -261,8 +308,30 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "warning", json_boolean(warning));
     json_object_set_new(j, "waiting", json_boolean(json_object_get(d, "waiting") != NULL));
     json_object_set_new(j, "version", json_integer(c->version));
+    /* Appeals (申诉) are marked in every list. */
+    json_object_set_new(j, "kind", json_string(cases_kind(c)));
+    const char *src = json_string_value(json_object_get(d, "appeal_source"));
+    const cases_choice *ch = cases_choice_find(a->pol.cases.sources, a->pol.cases.nsources, src);
+    json_object_set_new(j, "appeal_source",
+                        !src ? json_null()
+                             : json_pack("{s:s,s:s}", "code", src, "name",
+                                         ch ? (en && ch->name_en ? ch->name_en : ch->name) : src));
+    const char *prio = json_string_value(json_object_get(d, "priority"));
+    json_object_set_new(j, "priority", json_string(prio ? prio : "normal"));
     if (!full)
         return j;
+    api_rules_json(a, c, j);
+    json_t *comps = render_list(a, json_object_get(d, "compensations"));
+    size_t ci;
+    json_t *cv;
+    json_array_foreach(comps, ci, cv)
+    {
+        const char *kind = json_string_value(json_object_get(cv, "kind"));
+        const cases_choice *k = cases_choice_find(a->pol.cases.kinds, a->pol.cases.nkinds, kind);
+        json_object_set_new(cv, "kind_label", json_string(k ? (en && k->name_en ? k->name_en : k->name) : kind ? kind : ""));
+    }
+    json_object_set_new(j, "compensations", comps);
+    json_object_set_new(j, "penalties", render_list(a, json_object_get(d, "penalties")));
     json_object_set_new(j, "clocks", api_clocks_json(a, json_object_get(d, "clocks"), now));
     json_object_set_new(j, "scope", json_string(json_string_value(json_object_get(d, "scope")) ? json_string_value(json_object_get(d, "scope")) : "general"));
     json_object_set_new(j, "wait", render_block(a, json_object_get(d, "waiting"), true));
@@ -300,8 +369,10 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_array_foreach(json_object_get(d, "assists"), i, as) json_array_append_new(assists, render_block(a, as, true));
     json_object_set_new(j, "assists", assists);
     static const char *blocks[] = {"answer", "dispatch", "resolution", "invalid", "reply", "revisit", "reopen", "closing"};
-    for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)
-        json_object_set_new(j, blocks[k], render_block(a, json_object_get(d, blocks[k]), true));
+    for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
+        json_t *b = render_block(a, json_object_get(d, blocks[k]), true);
+        json_object_set_new(j, blocks[k], json_is_object(b) ? yuan_keys(b) : b);
+    }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
     static const char *counts[] = {"transfers", "escalations", "reopens"};

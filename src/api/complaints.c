@@ -132,6 +132,11 @@ static int parse_list(app *a, http_req *rq, http_resp *rs, list_args *l)
             return bad_param(rs, "channel", "unknown channel");
         f->channel = v;
     }
+    if ((v = http_query(rq, "kind")) && *v) {
+        if (strcmp(v, "appeal") != 0 && strcmp(v, "complaint") != 0)
+            return bad_param(rs, "kind", "expected appeal or complaint");
+        f->kind = v;
+    }
     if ((v = http_query(rq, "category")) && *v) {
         if (!policy_category(&a->pol, v))
             return bad_param(rs, "category", "unknown category");
@@ -244,7 +249,8 @@ void h_complaint_get(app *a, http_req *rq, http_resp *rs)
 static json_t *render_payload(app *a, const json_t *p)
 {
     json_t *o = json_deep_copy(p);
-    static const char *units[] = {"unit", "owner_unit", "subject_unit", "responsible_unit", "assist_unit", "from_unit"};
+    static const char *units[] = {"unit",      "owner_unit", "subject_unit", "responsible_unit", "assist_unit",
+                                  "from_unit", "approver_unit"};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         json_t *v = json_object_get(o, units[i]);
         if (json_is_integer(v))
@@ -304,10 +310,11 @@ out:
     complaint_release(&c);
 }
 
-static json_t *fields_json(const wf_action *act, bool en)
+static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_action *act, bool en)
 {
     json_t *fields = json_array();
-    for (const wf_field *f = act->fields; f->name; f++) {
+    wf_form form;
+    for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
         json_t *j = json_pack("{s:s,s:s,s:s,s:b}", "name", f->name, "label", en ? f->en : f->zh, "type",
                               field_type_name(f->type), "required", f->required);
         if (f->options) {
@@ -327,15 +334,16 @@ static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool e
     pthread_rwlock_rdlock(&a->org_lock);
     wf_ctx ctx = {&a->pol, &a->org, who, time_now()};
     size_t n = workflow_allowed(&ctx, c, acts, 32);
-    pthread_rwlock_unlock(&a->org_lock);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         if (with_fields)
             json_array_append_new(items, json_pack("{s:s,s:s,s:o}", "action", acts[i]->name, "label",
-                                                   en ? acts[i]->en : acts[i]->zh, "fields", fields_json(acts[i], en)));
+                                                   en ? acts[i]->en : acts[i]->zh, "fields",
+                                                   fields_json(&ctx, c, acts[i], en)));
         else
             json_array_append_new(items, json_string(acts[i]->name));
     }
+    pthread_rwlock_unlock(&a->org_lock);
     return items;
 }
 

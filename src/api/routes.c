@@ -37,5 +37,8 @@ const route api_routes[] = {
     {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0},
+    {"GET", "/api/v1/penalties", h_penalties_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER | R_AUDITOR},
+    {"POST", "/api/v1/penalties/{id}/waive", h_penalty_waive, AUTH_USER, R_MANAGER},
+    {"GET", "/api/v1/compensations", h_compensations_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER},
     {NULL, NULL, NULL, 0, 0},
 };

@@ -64,6 +64,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
+int cmd_penalties(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 
 /* Shared by init and demo: the pack's units and the first administrator. */
 int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet);

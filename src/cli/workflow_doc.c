@@ -73,5 +73,13 @@ int cmd_workflow(int argc, char **argv)
            "handling clock and no pending request, `approve_extension` and `refuse_extension` a pending one.\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
+    printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `close`, `compensate`,\n"
+           "`approve_compensation`, `refuse_compensation` and `waive_penalty` come from the pack and the\n"
+           "complaint (GET …/actions lists them with their required flags and options). `close` needs what\n"
+           "the pack's `closing` section requires for the nature given, is refused while a compensation\n"
+           "awaits approval, and on the levels the pack names only a manager closes. `compensate` is granted\n"
+           "within the caller's limit and otherwise waits for approval; `approve_compensation` and\n"
+           "`refuse_compensation` need a pending compensation within the caller's authority; `waive_penalty`\n"
+           "an active ledger entry.\n");
     return 0;
 }

@@ -38,6 +38,10 @@ void policy_release(policy *p)
     for (int i = 0; i <= LEVEL_MAX; i++)
         named_release(&p->levels[i]);
     sla_policy_release(&p->sla);
+    size_t ns;
+    const policy_section *sec = policy_sections(&ns);
+    for (size_t i = 0; i < ns; i++)
+        sec[i].release(p);
     json_decref(p->raw);
     policy_init(p);
 }
@@ -224,7 +228,44 @@ int policy_load(policy *p, json_t *pack, cerr *e)
             load_limit(tl, "overall", p->limit_overall, NULL, e))
             return -1;
     }
-    return sla_policy_load(&p->sla, p, pack, e);
+    if (sla_policy_load(&p->sla, p, pack, e))
+        return -1;
+    size_t ns;
+    const policy_section *sec = policy_sections(&ns);
+    for (size_t k = 0; k < ns; k++)
+        if (sec[k].load(p, pack, e))
+            return -1;
+    return 0;
+}
+
+static int rules_section_load(policy *p, const json_t *pack, cerr *e)
+{
+    return rules_load(&p->rules, p, pack, e);
+}
+
+static void rules_section_release(policy *p)
+{
+    rules_set_release(&p->rules);
+}
+
+static int cases_section_load(policy *p, const json_t *pack, cerr *e)
+{
+    return cases_policy_load(&p->cases, p, pack, e);
+}
+
+static void cases_section_release(policy *p)
+{
+    cases_policy_release(&p->cases);
+}
+
+const policy_section *policy_sections(size_t *n)
+{
+    static const policy_section sections[] = {
+        {"rules", rules_section_load, rules_section_release},
+        {"cases", cases_section_load, cases_section_release},
+    };
+    *n = sizeof sections / sizeof sections[0];
+    return sections;
 }
 
 int policy_category_index(const policy *p, const char *code)

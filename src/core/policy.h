@@ -7,7 +7,8 @@
  * Grading rules, penalties and the rest of the pack machinery are read by
  * their own modules; this file owns only what intake and the clocks need.
  * The calendars and the time-limit policy are parsed by core/sla.c into
- * policy.sla, at the end of policy_load.
+ * policy.sla, and the closing, authorisation, appeal and penalty sections by
+ * core/cases.c into policy.cases, at the end of policy_load.
  */
 #ifndef REDRESS_POLICY_H
 #define REDRESS_POLICY_H
@@ -16,7 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/cases.h"
 #include "core/cerr.h"
+#include "core/rules.h"
 #include "core/sla.h"
 
 typedef struct named {
@@ -56,7 +59,11 @@ typedef struct policy {
     /* Calendars and the time-limit policy (core/sla.h): the limits above are
      * its clock-minute defaults. */
     sla_policy sla;
+    /* Closing, authorisation, appeals and penalties (core/cases.h). */
+    cases_policy cases;
     json_t *raw; /* owned reference to the pack */
+    /* Grading, routing and cluster rules (core/rules.h). */
+    rules_set rules;
 } policy;
 
 void policy_init(policy *p);
@@ -66,6 +73,18 @@ void policy_release(policy *p);
  * -1 with e naming the JSON path (e.g. "categories[2].code").
  */
 int policy_load(policy *p, json_t *pack, cerr *e);
+
+/*
+ * The sections read by their own modules after the core of the pack is
+ * loaded, in order; each loads from the whole pack (borrowed) into p and
+ * fails with e naming the JSON path. Append a module's loader here.
+ */
+typedef struct policy_section {
+    const char *name;
+    int (*load)(policy *p, const json_t *pack, cerr *e);
+    void (*release)(policy *p);
+} policy_section;
+const policy_section *policy_sections(size_t *n);
 
 /* Borrowed lookups; NULL / -1 when absent. */
 const category *policy_category(const policy *p, const char *code);

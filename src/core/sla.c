@@ -62,6 +62,7 @@ void sla_policy_release(sla_policy *sp)
         strv_free(sp->rules[i].classes);
         strv_free(sp->rules[i].categories);
         strv_free(sp->rules[i].channels);
+        strv_free(sp->rules[i].kinds);
     }
     free(sp->rules);
     sla_policy_init(sp);
@@ -218,6 +219,11 @@ static bool ok_channel(const policy *p, const char *s)
 {
     return policy_channel(p, s) != NULL;
 }
+static bool ok_kind(const policy *p, const char *s)
+{
+    (void)p;
+    return strcmp(s, "complaint") == 0 || strcmp(s, "appeal") == 0;
+}
 
 static int load_rule(sla_policy *sp, const policy *pol, const json_t *r, const char *path, sla_rule *out, cerr *e)
 {
@@ -269,10 +275,13 @@ static int load_rule(sla_policy *sp, const policy *pol, const json_t *r, const c
         } else if (strcmp(key, "channel") == 0) {
             if (load_strv(v, f, ok_channel, pol, &out->channels, e))
                 return -1;
+        } else if (strcmp(key, "kind") == 0) {
+            if (load_strv(v, f, ok_kind, pol, &out->kinds, e))
+                return -1;
         } else {
             return cerr_set(e, "invalid_pack", f,
                             "%s: unknown condition (level, scope, customer_class, "
-                            "category, channel)",
+                            "category, channel, kind)",
                             f);
         }
     }
@@ -410,7 +419,7 @@ static bool rule_matches(const policy *pol, const sla_rule *r, const sla_attrs *
     if (r->levels && !(r->levels & (1u << a->level)))
         return false;
     if (!in_strv(r->scopes, a->scope ? a->scope : "general") || !in_strv(r->classes, a->customer_class) ||
-        !in_strv(r->channels, a->channel))
+        !in_strv(r->channels, a->channel) || !in_strv(r->kinds, a->kind ? a->kind : "complaint"))
         return false;
     if (r->categories) {
         for (size_t i = 0; r->categories[i]; i++)

@@ -88,6 +88,7 @@ typedef struct sla_rule {
     char **categories; /* a code matches itself and its descendants */
     char **channels;
     sla_limit limit;
+    char **kinds; /* complaint or appeal (core/cases.h) */
 } sla_rule;
 
 /* The pack's calendars and time-limit policy (part of struct policy). */
@@ -112,6 +113,7 @@ typedef struct sla_attrs {
     const char *customer_class;
     const char *category;
     const char *channel;
+    const char *kind; /* "appeal" or NULL for an ordinary complaint */
 } sla_attrs;
 
 const char *sla_clock_name(int clock);

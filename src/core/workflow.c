@@ -47,6 +47,10 @@
  * | refuse_extension  | dispatched, processing (a request pending)  | (same) | sup, mgr    |
  * | progress_reply    | registered, dispatched, processing          | (same) | agent, sup, mgr |
  * | warn, breach, supervise, replan | every open status          | (same) | system only |
+ * | compensate        | dispatched … revisited                      | (same) | agent, handler*, sup, mgr |
+ * | approve_compensation | dispatched … revisited (one pending within the caller's limit) | (same) | sup, mgr |
+ * | refuse_compensation  | dispatched … revisited (one pending within the caller's limit) | (same) | sup, mgr |
+ * | waive_penalty     | closed, archived (an active ledger entry)   | (same) | mgr                   |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -70,6 +74,15 @@
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
  *
+ * Closing, compensation and penalties (core/cases.h): close checks the
+ * pack's requirements for the nature given (and only a manager closes the
+ * levels the pack names), refuses while a compensation awaits approval, and
+ * writes the penalty entries its rules decide into the event ("penalties");
+ * compensate is granted within the actor's limit, else it waits for a
+ * supervisor or manager whose limit covers it (or senior management);
+ * waive_penalty marks one entry waived. The fields of these actions come
+ * from the pack and the complaint (workflow_fields).
+ *
  * The table below is authoritative; this comment is checked against it by
  * tests/unit/test_workflow.c (every allowed and every refused transition).
  */
@@ -77,7 +90,9 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/timeutil.h"
@@ -90,6 +105,7 @@
 #define HANDLING (R_HANDLER | R_SUPERVISOR | R_MANAGER)
 #define WAITABLE (BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING) | BIT(ST_RESOLVED) | BIT(ST_REPLIED))
 #define HANDLE_STAGE (BIT(ST_DISPATCHED) | BIT(ST_PROCESSING))
+#define COMPENSABLE (HANDLE_STAGE | BIT(ST_RESOLVED) | BIT(ST_REPLIED) | BIT(ST_REVISITED))
 
 enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
 
@@ -253,6 +269,8 @@ static const wf_field f_reopen[] = {
     {"unit", "承办单位", "Handling unit", F_UNIT, false, NULL},
     END,
 };
+/* The closing form as documented; the live one (form_close) takes the
+ * pack's requirements and options (core/cases.h). */
 static const wf_field f_close[] = {
     {"nature", "投诉性质", "Nature", F_SELECT, false, natures},
     {"cause", "投诉原因", "Cause", F_TEXTAREA, false, NULL},
@@ -260,8 +278,34 @@ static const wf_field f_close[] = {
     {"responsible_unit", "责任单位", "Responsible unit", F_UNIT, false, NULL},
     {"responsible_person", "责任人", "Responsible person", F_TEXT, false, NULL},
     {"corrective_action", "整改措施", "Corrective action", F_TEXTAREA, false, NULL},
+    {"explanation", "向客户的解释", "Explanation given to the customer", F_TEXTAREA, false, NULL},
+    {"adoption", "建议采纳情况", "What becomes of the suggestion", F_SELECT, false, NULL},
     {"compensation", "补偿金额（元）", "Compensation (yuan)", F_MONEY, false, NULL},
+    {"penalty_grade", "考核档次", "Penalty grade", F_SELECT, false, NULL},
+    {"penalty_amount", "考核金额（元）", "Penalty amount (yuan)", F_MONEY, false, NULL},
     {"penalty", "考核处理", "Penalty", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_option no_options[] = {{NULL, NULL, NULL}};
+static const wf_field f_compensate[] = {
+    {"kind", "补偿方式", "Kind", F_SELECT, true, no_options},
+    {"amount", "金额（元）", "Amount (yuan)", F_MONEY, true, NULL},
+    {"reason", "补偿原因", "Reason", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_approve_compensation[] = {
+    {"entry", "待审批补偿", "Compensation", F_SELECT, true, no_options},
+    {"note", "审批意见", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_refuse_compensation[] = {
+    {"entry", "待审批补偿", "Compensation", F_SELECT, true, no_options},
+    {"reason", "不同意原因", "Reason", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_waive_penalty[] = {
+    {"entry", "考核记录", "Ledger entry", F_SELECT, true, no_options},
+    {"reason", "免除原因", "Why it is waived", F_TEXTAREA, true, NULL},
     END,
 };
 static const wf_field f_none[] = {END};
@@ -370,13 +414,20 @@ static int g_reopen(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
+static bool compensation_pending(const complaint *c);
+
 static int g_close(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    (void)ctx;
     if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0)
         return cerr_set(e, "action_not_allowed", "", "有效投诉须先回访再结案 (a complaint must be revisited before it is closed)");
     if (c->status == ST_REVISITED && strcmp(revisit_result(c), "dissatisfied") == 0)
         return cerr_set(e, "action_not_allowed", "", "客户不满意，须再处理 (the customer was dissatisfied: reopen it)");
+    if (compensation_pending(c))
+        return cerr_set(e, "action_not_allowed", "", "补偿尚待审批，不能结案 (a compensation awaits approval)");
+    /* DOMAIN §12: closing a major case needs a manager's approval — the manager closes it. */
+    if ((ctx->pol->cases.approval_levels & (1u << level_of(c))) && !(ctx->who->roles & R_MANAGER))
+        return cerr_set(e, "forbidden", "", "%s级投诉须经管理层审批结案 (only a manager may close a level-%d complaint)",
+                        ctx->pol->levels[level_of(c)].name, level_of(c));
     return 0;
 }
 
@@ -384,6 +435,17 @@ static int g_assist_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     if (!open_assist_for(ctx->org, c, 0, true))
         return cerr_set(e, "action_not_allowed", "", "没有待反馈的协办 (no assistance is outstanding)");
+    return 0;
+}
+
+/* The rules may reserve the answer to some units (a media complaint: headquarters only). */
+static int g_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (ctx->who->roles & R_SYSTEM)
+        return 0;
+    if (!rules_may_answer(ctx->org, json_object_get(c->data, "answer_by"), ctx->who->unit))
+        return cerr_set(e, "forbidden", "", "此投诉只能由指定单位答复 (only %s may answer this complaint)",
+                        json_string_value(json_array_get(json_object_get(c->data, "answer_by"), 0)));
     return 0;
 }
 
@@ -478,27 +540,6 @@ static int p_reopen(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     return 0;
 }
 
-
-static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
-{
-    (void)ctx;
-    if (!jstr(p, "nature")) {
-        if (!*c->nature)
-            return cerr_set(e, "validation_failed", "nature", "nature: 请认定投诉性质 (required)");
-        json_object_set_new(p, "nature", json_string(c->nature));
-    }
-    if (strcmp(jstr(p, "nature"), "valid") == 0) {
-        static const char *required[] = {"cause", "responsibility", "corrective_action"};
-        for (size_t i = 0; i < 3; i++)
-            if (blank(p, required[i]))
-                return cerr_set(e, "validation_failed", required[i],
-                                "%s: 有效投诉结案须填写 (required to close a valid complaint)", required[i]);
-        if (strcmp(jstr(p, "responsibility"), "company") == 0 && !json_object_get(p, "responsible_unit"))
-            return cerr_set(e, "validation_failed", "responsible_unit",
-                            "responsible_unit: 公司责任须认定责任单位 (required when the company is responsible)");
-    }
-    return 0;
-}
 
 /* ---- effects: the projection changes of each action -------------------- */
 
@@ -596,11 +637,6 @@ static void x_reopen(complaint *c, const event *ev)
     record(c, ev, "reopen");
 }
 
-static void x_close(complaint *c, const event *ev)
-{
-    record(c, ev, "closing");
-    c->closed_at = ev->at;
-}
 
 /* ---- waiting, extensions, progress replies, the sweeper -------------------- */
 
@@ -781,6 +817,7 @@ static sla_attrs attrs_of(const complaint *c, const json_t *p)
     a.customer_class = jstr(json_object_get(c->data, "customer"), "class");
     a.category = c->category;
     a.channel = c->channel;
+    a.kind = jstr(c->data, "kind");
     return a;
 }
 
@@ -990,6 +1027,481 @@ bool workflow_uses_calendar(const complaint *c, const char *name)
     return false;
 }
 
+/* ---- closing, compensation, the penalty ledger (core/cases.h) ------------------ */
+
+/* Text that lives in the form (labels built for this complaint). */
+static const char *form_text(wf_form *fm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *form_text(wf_form *fm, const char *fmt, ...)
+{
+    char *out = fm->text + fm->used;
+    size_t room = sizeof fm->text - fm->used;
+    if (room < 2)
+        return "";
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, room, fmt, ap);
+    va_end(ap);
+    fm->used += n < 0 ? 1 : (size_t)n < room ? (size_t)n + 1 : room;
+    return out;
+}
+
+/* Starts an option list in the form; form_option appends, form_options_end terminates. */
+static wf_option *form_options(wf_form *fm)
+{
+    return &fm->options[fm->nopts];
+}
+
+static void form_option(wf_form *fm, const char *value, const char *zh, const char *en)
+{
+    if (fm->nopts + 2 < WF_FORM_OPTIONS)
+        fm->options[fm->nopts++] = (wf_option){value, zh, en ? en : zh};
+}
+
+static void form_options_end(wf_form *fm)
+{
+    fm->options[fm->nopts++] = (wf_option){NULL, NULL, NULL};
+}
+
+static const wf_option *form_choices(wf_form *fm, const cases_choice *list, size_t n)
+{
+    wf_option *o = form_options(fm);
+    for (size_t i = 0; i < n; i++)
+        form_option(fm, list[i].code, list[i].name, list[i].name_en);
+    form_options_end(fm);
+    return o;
+}
+
+static void form_field(wf_form *fm, const wf_field *f, bool required, const wf_option *opts)
+{
+    if (fm->n >= WF_FORM_FIELDS)
+        return;
+    wf_field *d = &fm->fields[fm->n++];
+    *d = *f;
+    d->required = required;
+    if (opts)
+        d->options = opts;
+    fm->fields[fm->n] = (wf_field)END;
+}
+
+static bool is_appeal(const complaint *c)
+{
+    return strcmp(cases_kind(c), "appeal") == 0;
+}
+
+/* The explanation already given (判定无效, or a resolution that was one). */
+static const char *recorded_explanation(const complaint *c)
+{
+    const char *x = jstr(json_object_get(c->data, "invalid"), "explanation");
+    const json_t *r = json_object_get(c->data, "resolution");
+    if (!x && jstr(r, "type") && strcmp(jstr(r, "type"), "explanation") == 0)
+        x = jstr(r, "text");
+    return x;
+}
+
+static void form_close(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    const cases_policy *cp = &ctx->pol->cases;
+    int nat = cases_nature_parse(c->nature);
+    bool appeal = is_appeal(c);
+    unsigned req = cases_required(cp, nat >= 0 ? nat : CN_VALID, NULL, appeal);
+    unsigned any = 0;
+    for (int n = 0; n < CN__COUNT; n++)
+        any |= cp->required[n];
+    for (const wf_field *f = f_close; f->name; f++) {
+        int k = cases_field_parse(f->name);
+        bool required = k >= 0 && (req & (1u << k));
+        const wf_option *opts = NULL;
+        if (strcmp(f->name, "nature") == 0) {
+            required = !*c->nature;
+        } else if (k == CF_RESPONSIBILITY) {
+            /* An appeal closes with the regulator's conclusions (DOMAIN §8). */
+            bool own = appeal && cp->nconclusions;
+            opts = own ? form_choices(fm, cp->conclusions, cp->nconclusions) : form_choices(fm, cp->resps, cp->nresps);
+            if (own) {
+                wf_field g = *f;
+                g.zh = "申诉结论";
+                g.en = "Appeal conclusion";
+                form_field(fm, &g, required, opts);
+                continue;
+            }
+        } else if (k == CF_EXPLANATION) {
+            if (!(any & (1u << CF_EXPLANATION)))
+                continue;
+            required = required && !recorded_explanation(c);
+        } else if (k == CF_ADOPTION) {
+            if (!cp->nadoptions)
+                continue;
+            opts = form_choices(fm, cp->adoptions, cp->nadoptions);
+        } else if (k == CF_PENALTY_GRADE || strcmp(f->name, "penalty_amount") == 0) {
+            if (!cp->ngrades)
+                continue;
+            if (k == CF_PENALTY_GRADE) {
+                wf_option *o = form_options(fm);
+                for (size_t i = 0; i < cp->ngrades; i++)
+                    form_option(fm, cp->grades[i].code, cp->grades[i].name, cp->grades[i].name_en);
+                form_options_end(fm);
+                opts = o;
+            }
+        }
+        form_field(fm, f, required, opts);
+    }
+}
+
+/* The penalty grade and its amount: a range needs an amount inside it. */
+static int check_grade(const cases_policy *cp, json_t *p, cerr *e)
+{
+    const cases_grade *g = cases_grade_find(cp, jstr(p, "penalty_grade"));
+    const json_t *am = json_object_get(p, "penalty_amount_fen");
+    if (!g) {
+        if (am)
+            return cerr_set(e, "validation_failed", "penalty_amount", "penalty_amount: 须先选择考核档次 (choose a penalty grade first)");
+        return 0;
+    }
+    if (!am) {
+        if (g->min_fen != g->max_fen)
+            return cerr_set(e, "validation_failed", "penalty_amount",
+                            "penalty_amount: 该档次须填写 %.2f–%.2f 元 (required: %.2f–%.2f yuan)", g->min_fen / 100.0,
+                            g->max_fen / 100.0, g->min_fen / 100.0, g->max_fen / 100.0);
+        json_object_set_new(p, "penalty_amount_fen", json_integer(g->min_fen));
+        return 0;
+    }
+    int64_t v = json_integer_value(am);
+    if (v < g->min_fen || v > g->max_fen)
+        return cerr_set(e, "validation_failed", "penalty_amount",
+                        "penalty_amount: 应在 %.2f–%.2f 元之间 (must be %.2f–%.2f yuan for this grade)", g->min_fen / 100.0,
+                        g->max_fen / 100.0, g->min_fen / 100.0, g->max_fen / 100.0);
+    return 0;
+}
+
+static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    const cases_policy *cp = &ctx->pol->cases;
+    if (!jstr(p, "nature")) {
+        if (!*c->nature)
+            return cerr_set(e, "validation_failed", "nature", "nature: 请认定投诉性质 (required)");
+        json_object_set_new(p, "nature", json_string(c->nature));
+    }
+    int nat = cases_nature_parse(jstr(p, "nature"));
+    if (nat == CN_INVALID && blank(p, "explanation") && recorded_explanation(c))
+        json_object_set_new(p, "explanation", json_string(recorded_explanation(c)));
+    unsigned req = cases_required(cp, nat, jstr(p, "responsibility"), is_appeal(c));
+    static const char *why[CN__COUNT] = {"有效投诉结案须填写 (required to close a valid complaint)",
+                                         "无效投诉结案须填写 (required to close an invalid complaint)",
+                                         "意见建议结案须填写 (required to close a suggestion)"};
+    for (int k = 0; k < CF__COUNT; k++) {
+        if (!(req & (1u << k)))
+            continue;
+        const char *name = cases_field_name(k);
+        bool missing = k == CF_RESPONSIBLE_UNIT ? !json_object_get(p, name) : blank(p, name);
+        if (missing)
+            return cerr_set(e, "validation_failed", name, "%s: %s", name, why[nat]);
+    }
+    if (check_grade(cp, p, e))
+        return -1;
+    char day[16];
+    time_local_date(ctx->now, ctx->pol->tz_offset, true, day, sizeof day);
+    day[7] = '\0'; /* YYYY-MM: the ledger's month */
+    json_t *pens = cases_penalties(ctx->pol, ctx->org, c, p, day);
+    if (json_array_size(pens))
+        json_object_set_new(p, "penalties", pens);
+    else
+        json_decref(pens);
+    return 0;
+}
+
+static void x_close(complaint *c, const event *ev)
+{
+    record(c, ev, "closing");
+    json_t *closing = json_object_get(c->data, "closing");
+    json_t *pens = json_object_get(closing, "penalties");
+    if (pens) {
+        json_object_set(c->data, "penalties", pens);
+        json_object_del(closing, "penalties");
+    }
+    c->closed_at = ev->at;
+}
+
+/* The n-th entry (1-based "no") of a list in data; NULL if absent. */
+static json_t *entry_no(const complaint *c, const char *list, json_int_t no)
+{
+    json_t *a = json_object_get(c->data, list);
+    size_t i;
+    json_t *it;
+    json_array_foreach(a, i, it)
+    {
+        if (json_integer_value(json_object_get(it, "no")) == no)
+            return it;
+    }
+    return NULL;
+}
+
+static bool has_status(const json_t *it, const char *status)
+{
+    const char *s = jstr(it, "status");
+    return s && strcmp(s, status) == 0;
+}
+
+static bool compensation_pending(const complaint *c)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c->data, "compensations"), i, it) if (has_status(it, "pending")) return true;
+    return false;
+}
+
+static const char *unit_type_of(const wf_ctx *ctx, int64_t id)
+{
+    const unit *u = org_find(ctx->org, id);
+    return u ? u->type : NULL;
+}
+
+static bool may_decide(const wf_ctx *ctx, const json_t *comp)
+{
+    return has_status(comp, "pending") &&
+           cases_may_decide(&ctx->pol->cases, ctx->who->roles, unit_type_of(ctx, ctx->who->unit), comp);
+}
+
+static const char *kind_label(const cases_policy *cp, const char *code, bool en)
+{
+    const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, code);
+    return !k ? (code ? code : "") : en && k->name_en ? k->name_en : k->name;
+}
+
+/* The nearest unit of type above (or at) id; the root when there is none. */
+static int64_t up_to_type(const org *o, int64_t id, const char *type)
+{
+    int64_t last = id;
+    for (int steps = 0; id && steps < 64; steps++) {
+        const unit *u = org_find(o, id);
+        if (!u)
+            break;
+        if (type && strcmp(u->type, type) == 0)
+            return u->id;
+        last = u->id;
+        id = u->parent;
+    }
+    return type ? last : id ? id : last;
+}
+
+static int g_compensate(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)c;
+    if (!ctx->pol->cases.has_authorization)
+        return cerr_set(e, "action_not_allowed", "", "本单位未配置补偿授权 (the pack has no authorization section)");
+    return 0;
+}
+
+static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    (void)c;
+    const cases_policy *cp = &ctx->pol->cases;
+    const wf_option *kinds = form_choices(fm, cp->kinds, cp->nkinds);
+    for (const wf_field *f = f_compensate; f->name; f++)
+        form_field(fm, f, f->required, strcmp(f->name, "kind") == 0 ? kinds : NULL);
+    int64_t lim = cases_role_limit(cp, ctx->who->roles);
+    /* The amount's label tells the actor their own authority. */
+    if (lim >= 0 && fm->n > 1) {
+        fm->fields[1].zh = form_text(fm, "金额（元，本人授权 %.2f 元以内）", lim / 100.0);
+        fm->fields[1].en = form_text(fm, "Amount (yuan; you may grant up to %.2f)", lim / 100.0);
+    }
+}
+
+static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    const cases_policy *cp = &ctx->pol->cases;
+    int64_t amount = json_integer_value(json_object_get(p, "amount_fen"));
+    if (amount <= 0)
+        return cerr_set(e, "validation_failed", "amount", "amount: 补偿金额应大于 0 (must be more than 0)");
+    json_t *list = json_object_get(c->data, "compensations");
+    json_object_set_new(p, "no", json_integer((json_int_t)json_array_size(list) + 1));
+    if (amount <= cases_role_limit(cp, ctx->who->roles)) {
+        json_object_set_new(p, "status", json_string("granted"));
+        return 0;
+    }
+    bool senior = cases_senior(cp, amount, c, ctx->now);
+    if (!senior && cases_role_limit(cp, R_SUPERVISOR | R_MANAGER) < amount) {
+        if (!cp->senior_roles)
+            return cerr_set(e, "validation_failed", "amount", "amount: 超出所有授权额度 (above every role's authority)");
+        senior = true; /* above every manager's limit: senior management */
+    }
+    const char *type = senior ? cp->senior_unit_type : cp->approver_unit_type;
+    json_object_set_new(p, "status", json_string("pending"));
+    json_object_set_new(p, "senior", json_boolean(senior));
+    json_object_set_new(p, "approver_unit", json_integer(up_to_type(ctx->org, c->owner_unit, type)));
+    json_t *approvers = json_array();
+    for (unsigned bit = R_SUPERVISOR; bit <= R_MANAGER; bit <<= 1)
+        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit(cp, bit) >= amount)
+            json_array_append_new(approvers, json_string(role_name(bit)));
+    json_object_set_new(p, "approver_roles", approvers);
+    return 0;
+}
+
+static void x_compensate(complaint *c, const event *ev)
+{
+    json_t *list = json_object_get(c->data, "compensations");
+    if (!list) {
+        list = json_array();
+        json_object_set_new(c->data, "compensations", list);
+    }
+    json_t *o = json_deep_copy(ev->payload);
+    static const char *bookkeeping[] = {"stage_due", "overall_due", "clocks", "waiting"};
+    for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
+        json_object_del(o, bookkeeping[i]);
+    json_array_append_new(list, stamp(ev, o));
+}
+
+static int g_decide_compensation(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c->data, "compensations"), i, it) if (may_decide(ctx, it)) return 0;
+    if (compensation_pending(c))
+        return cerr_set(e, "forbidden", "", "待审批补偿超出您的权限 (the pending compensation is above your authority)");
+    return cerr_set(e, "action_not_allowed", "", "没有待审批的补偿 (no compensation awaits approval)");
+}
+
+static void form_decide_compensation(const wf_ctx *ctx, const complaint *c, wf_form *fm, const wf_field *fields)
+{
+    wf_option *o = form_options(fm);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c->data, "compensations"), i, it)
+    {
+        if (!may_decide(ctx, it))
+            continue;
+        json_int_t no = json_integer_value(json_object_get(it, "no"));
+        double yuan = (double)json_integer_value(json_object_get(it, "amount_fen")) / 100.0;
+        form_option(fm, form_text(fm, "%lld", (long long)no),
+                    form_text(fm, "#%lld %s %.2f 元", (long long)no, kind_label(&ctx->pol->cases, jstr(it, "kind"), false), yuan),
+                    form_text(fm, "#%lld %s %.2f yuan", (long long)no, kind_label(&ctx->pol->cases, jstr(it, "kind"), true),
+                              yuan));
+    }
+    form_options_end(fm);
+    for (const wf_field *f = fields; f->name; f++)
+        form_field(fm, f, f->required, strcmp(f->name, "entry") == 0 ? o : NULL);
+}
+
+static void form_approve_compensation(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    form_decide_compensation(ctx, c, fm, f_approve_compensation);
+}
+
+static void form_refuse_compensation(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    form_decide_compensation(ctx, c, fm, f_refuse_compensation);
+}
+
+static int p_decide_compensation(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    json_int_t no = atoll(jstr(p, "entry"));
+    const json_t *comp = entry_no(c, "compensations", no);
+    if (!comp || !may_decide(ctx, comp))
+        return cerr_set(e, "forbidden", "entry", "entry: 不能审批这一补偿 (not a pending compensation within your authority)");
+    json_object_del(p, "entry");
+    json_object_set_new(p, "no", json_integer(no));
+    json_object_set(p, "kind", json_object_get(comp, "kind"));
+    json_object_set(p, "amount_fen", json_object_get(comp, "amount_fen"));
+    return 0;
+}
+
+static void x_decide_compensation(complaint *c, const event *ev)
+{
+    json_t *comp = entry_no(c, "compensations", json_integer_value(json_object_get(ev->payload, "no")));
+    if (!comp)
+        return;
+    bool ok = strcmp(ev->action, "approve_compensation") == 0;
+    json_object_set_new(comp, "status", json_string(ok ? "approved" : "refused"));
+    json_object_set_new(comp, "decided_at", json_integer(ev->at));
+    json_object_set_new(comp, "decided_by", json_integer(ev->actor));
+    const char *why = jstr(ev->payload, ok ? "note" : "reason");
+    if (why)
+        json_object_set_new(comp, "decision", json_string(why));
+}
+
+static int g_waive_penalty(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c->data, "penalties"), i, it) if (has_status(it, "active")) return 0;
+    return cerr_set(e, "action_not_allowed", "", "没有可免除的考核记录 (no active penalty entry)");
+}
+
+static void form_waive_penalty(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    (void)ctx;
+    wf_option *o = form_options(fm);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c->data, "penalties"), i, it)
+    {
+        if (!has_status(it, "active"))
+            continue;
+        long long no = (long long)json_integer_value(json_object_get(it, "no"));
+        const unit *u = org_find(ctx->org, json_integer_value(json_object_get(it, "unit")));
+        const char *person = jstr(it, "person");
+        double yuan = (double)json_integer_value(json_object_get(it, "amount_fen")) / 100.0;
+        form_option(fm, form_text(fm, "%lld", no),
+                    form_text(fm, "#%lld %s %s%s%s %.2f 元", no, jstr(it, "role_name"), u ? u->name : "",
+                              person ? " " : "", person ? person : "", yuan),
+                    form_text(fm, "#%lld %s %s%s%s %.2f yuan", no,
+                              jstr(it, "role_name_en") ? jstr(it, "role_name_en") : jstr(it, "role_name"),
+                              u && u->name_en ? u->name_en : u ? u->name : "", person ? " " : "",
+                              person ? person : "", yuan));
+    }
+    form_options_end(fm);
+    for (const wf_field *f = f_waive_penalty; f->name; f++)
+        form_field(fm, f, f->required, strcmp(f->name, "entry") == 0 ? o : NULL);
+}
+
+static int p_waive_penalty(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    json_int_t no = atoll(jstr(p, "entry"));
+    const json_t *pen = entry_no(c, "penalties", no);
+    if (!pen || !has_status(pen, "active"))
+        return cerr_set(e, "validation_failed", "entry", "entry: 不是有效的考核记录 (not an active ledger entry)");
+    json_object_del(p, "entry");
+    json_object_set_new(p, "no", json_integer(no));
+    return 0;
+}
+
+static void x_waive_penalty(complaint *c, const event *ev)
+{
+    json_t *pen = entry_no(c, "penalties", json_integer_value(json_object_get(ev->payload, "no")));
+    if (!pen)
+        return;
+    json_object_set_new(pen, "status", json_string("waived"));
+    json_object_set_new(pen, "waived_at", json_integer(ev->at));
+    json_object_set_new(pen, "waived_by", json_integer(ev->actor));
+    json_object_set(pen, "waive_reason", json_object_get(ev->payload, "reason"));
+}
+
+/* Actions whose fields come from the pack or the complaint (see wf_form). */
+static const struct {
+    const char *action;
+    void (*build)(const wf_ctx *, const complaint *, wf_form *);
+} forms[] = {
+    {"close", form_close},
+    {"compensate", form_compensate},
+    {"approve_compensation", form_approve_compensation},
+    {"refuse_compensation", form_refuse_compensation},
+    {"waive_penalty", form_waive_penalty},
+};
+
+const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_action *act, wf_form *form)
+{
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        if (strcmp(forms[i].action, act->name) == 0) {
+            form->n = form->nopts = form->used = 0;
+            form->fields[0] = (wf_field)END;
+            forms[i].build(ctx, c, form);
+            return form->fields;
+        }
+    }
+    return act->fields;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
@@ -1013,7 +1525,7 @@ static const wf_action table[] = {
      BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
      f_invalidate, NULL, p_invalidate, x_invalidate},
     {"reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE, f_reply,
-     NULL, NULL, x_reply},
+     g_reply, NULL, x_reply},
     {"revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE, f_revisit, NULL,
      p_revisit, x_revisit},
     {"reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE, f_reopen, g_reopen,
@@ -1044,6 +1556,14 @@ static const wf_action table[] = {
      p_supervise, x_count},
     {"replan", "时限重算", "Deadlines re-planned", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, NULL,
      NULL},
+    {"compensate", "补偿", "Compensate", COMPENSABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_compensate,
+     g_compensate, p_compensate, x_compensate},
+    {"approve_compensation", "批准补偿", "Approve the compensation", COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER,
+     SCOPE_NONE, f_approve_compensation, g_decide_compensation, p_decide_compensation, x_decide_compensation},
+    {"refuse_compensation", "不同意补偿", "Refuse the compensation", COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER,
+     SCOPE_NONE, f_refuse_compensation, g_decide_compensation, p_decide_compensation, x_decide_compensation},
+    {"waive_penalty", "免除考核", "Waive a penalty", BIT(ST_CLOSED) | BIT(ST_ARCHIVED), ST_NONE, R_MANAGER,
+     SCOPE_NONE, f_waive_penalty, g_waive_penalty, p_waive_penalty, x_waive_penalty},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -1210,9 +1730,16 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
     if (input && !json_is_object(input))
         return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
     json_t *payload = json_object();
-    for (const wf_field *f = act->fields; f->name; f++)
-        if (take_field(ctx, f, input, payload, e))
+    wf_form form;
+    for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
+        /* Closing requirements depend on the nature given in the same input:
+         * p_close checks them; the form's flags are what the UI shows. */
+        wf_field g = *f;
+        if (act->prepare == p_close)
+            g.required = false;
+        if (take_field(ctx, &g, input, payload, e))
             goto fail;
+    }
     if (act->prepare && act->prepare(ctx, c, payload, e))
         goto fail;
     if (plan_clocks(ctx, c, act, payload, e))
@@ -1283,7 +1810,8 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
 {
     const sla_policy *sp = &ctx->pol->sla;
     sla_attrs a = {(int)json_integer_value(json_object_get(p, "level")), jstr(p, "scope"),
-                   jstr(json_object_get(p, "customer"), "class"), jstr(p, "category"), jstr(p, "channel")};
+                   jstr(json_object_get(p, "customer"), "class"), jstr(p, "category"), jstr(p, "channel"),
+                   jstr(p, "kind")};
     json_t *clocks = json_object();
     int rc = -1;
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
@@ -1307,6 +1835,37 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
 out:
     json_decref(clocks);
     return rc;
+}
+
+/*
+ * The kind (DOMAIN §8): an appeal (申诉) when it comes through a regulator's
+ * channel or the record says so; the regulator (appeal_source) is one of the
+ * pack's. An ordinary complaint has no "kind" in its record.
+ */
+static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
+{
+    const cases_policy *cp = &pol->cases;
+    const json_t *k = json_object_get(in, "kind");
+    bool appeal = cases_appeal_channel(cp, jstr(p, "channel"));
+    if (k && !json_is_null(k)) {
+        const char *v = json_is_string(k) ? json_string_value(k) : "";
+        if (strcmp(v, "appeal") != 0 && strcmp(v, "complaint") != 0)
+            return cerr_set(e, "validation_failed", "kind", "kind: 应为 complaint 或 appeal (expected complaint or appeal)");
+        if (strcmp(v, "complaint") == 0 && appeal)
+            return cerr_set(e, "validation_failed", "kind", "kind: 监管渠道的投诉均为申诉 (a regulator's channel makes it an appeal)");
+        appeal = appeal || strcmp(v, "appeal") == 0;
+    }
+    const json_t *src = json_object_get(in, "appeal_source");
+    if (src && !json_is_null(src) && !(json_is_string(src) && !*json_string_value(src))) {
+        if (!appeal)
+            return cerr_set(e, "validation_failed", "appeal_source", "appeal_source: 只有申诉才有来源 (only an appeal has one)");
+        if (!json_is_string(src) || !cases_choice_find(cp->sources, cp->nsources, json_string_value(src)))
+            return cerr_set(e, "validation_failed", "appeal_source", "appeal_source: 未知的申诉来源 (unknown regulator)");
+        json_object_set(p, "appeal_source", (json_t *)src);
+    }
+    if (appeal)
+        json_object_set_new(p, "kind", json_string("appeal"));
+    return 0;
 }
 
 int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
@@ -1460,6 +2019,8 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         }
         json_object_set(p, "scope", (json_t *)scope);
     }
+    if (take_kind(pol, in, p, e))
+        goto fail;
     if (intake_clocks(ctx, p, received, given ? promised : 0, e))
         goto fail;
     json_object_set_new(p, "owner_unit", json_integer(ctx->who->unit));
@@ -1509,7 +2070,11 @@ static void apply_intake(complaint *c, const event *ev)
     json_decref(c->data);
     c->data = json_object();
     static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
-                                 "description", "demand", "evidence", "confirmed", "scope"};
+                                 "description", "demand", "evidence", "confirmed", "scope",
+                                 /* what the pack's rules decided (app_rules.c) */
+                                 "rules", "priority", "route_unit", "answer_by",
+                                 /* an appeal and its regulator (core/cases.h) */
+                                 "kind", "appeal_source"};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(p, keep[i]);
         if (v)

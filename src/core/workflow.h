@@ -83,11 +83,32 @@ typedef struct wf_action {
     void (*effect)(complaint *, const event *);
 } wf_action;
 
+/*
+ * The fields of an action as offered for one complaint now. Most actions
+ * have the table's static fields; some take theirs from the pack or from
+ * the complaint (close: the closing requirements of its nature, the
+ * responsibility or appeal-conclusion options, penalty grades; the
+ * compensation and penalty decisions: the entries that may be decided).
+ * A form is filled in place and needs no release; its fields, options and
+ * labels point into the form and into the policy, both borrowed.
+ */
+enum { WF_FORM_FIELDS = 24, WF_FORM_OPTIONS = 96, WF_FORM_TEXT = 4096 };
+typedef struct wf_form {
+    wf_field fields[WF_FORM_FIELDS + 1]; /* terminated by {NULL} */
+    size_t n;
+    wf_option options[WF_FORM_OPTIONS];
+    size_t nopts;
+    char text[WF_FORM_TEXT];
+    size_t used;
+} wf_form;
+
 /* The whole table (borrowed, static). */
 const wf_action *workflow_table(size_t *n);
 const wf_action *workflow_find(const char *name);
 const char *workflow_label(const char *action, bool en); /* includes "intake" */
 const char *field_type_name(int type);
+/* The fields of act for c now (see wf_form), into form (OUT); returns form->fields or act->fields. */
+const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_action *act, wf_form *form);
 
 /*
  * May the actor take act on c now? 0 if yes; otherwise -1 with e->code

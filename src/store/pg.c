@@ -1108,6 +1108,16 @@ static int create_one(pgs *s, pconn *cn, struct create_arg *a)
             &cq, NULL);
     q_release(&cq);
     free(data);
+    /* The kind column (006) mirrors data.kind, set once at intake. */
+    const char *kind = json_string_value(json_object_get(a->c->data, "kind"));
+    if (rc == 0 && kind) {
+        pgq kq;
+        q_init(&kq);
+        q_text(&kq, kind);
+        q_int(&kq, id);
+        rc = xq(s, cn, "UPDATE complaints SET kind = $1 WHERE id = $2", &kq, NULL);
+        q_release(&kq);
+    }
     if (rc == 0)
         rc = stats_on_close(s, cn, a->c, ev, a->tz);
     return rc;
@@ -1227,6 +1237,220 @@ static int pg_complaint_update(store *stp, const complaint *c, const event *ev, 
     return tx((pgs *)stp, tx_complaint_update, &a);
 }
 
+/* ---- closing, compensation, the penalty ledger ---------------------------------------------- */
+
+static int changed_or_conflict(PGresult *r)
+{
+    int rc = strcmp(PQcmdTuples(r), "0") != 0 ? 0 : STORE_CONFLICT;
+    PQclear(r);
+    return rc;
+}
+
+/* A new entry, or (status "waived") the waiver of an existing one. */
+static int write_penalty(pgs *s, pconn *c, const penalty *p)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, p->complaint_id);
+    q_int(&q, p->no);
+    PGresult *r;
+    int rc;
+    if (strcmp(p->status, "waived") == 0) {
+        q_int(&q, p->waived_at);
+        q_int(&q, p->waived_by);
+        q_text(&q, p->waive_reason);
+        rc = xq(s, c,
+                "UPDATE penalties SET status = 'waived', waived_at = $3, waived_by = $4, waive_reason = $5 "
+                "WHERE complaint_id = $1 AND entry_no = $2 AND status = 'active'",
+                &q, &r);
+        q_release(&q);
+        return rc ? rc : changed_or_conflict(r);
+    }
+    q_int(&q, p->event_seq);
+    q_int(&q, p->created_at);
+    q_text(&q, p->month);
+    q_text(&q, p->rule);
+    q_text(&q, p->role);
+    q_text(&q, p->role_name ? p->role_name : p->role);
+    q_text(&q, p->person);
+    q_int(&q, p->unit);
+    q_int(&q, p->amount_fen);
+    q_int(&q, p->points);
+    q_int(&q, p->award_loss);
+    q_int(&q, p->performance_pay);
+    rc = xq(s, c,
+            "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, month, rule, role, role_name, "
+            "person, unit, amount_fen, points, award_loss, performance_pay) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            &q, NULL);
+    q_release(&q);
+    return rc;
+}
+
+/* A granted or requested compensation, or (approved / refused) its decision. */
+static int write_compensation(pgs *s, pconn *c, const compensation *m)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, m->complaint_id);
+    q_int(&q, m->no);
+    q_text(&q, m->status);
+    PGresult *r;
+    int rc;
+    if (strcmp(m->status, "approved") == 0 || strcmp(m->status, "refused") == 0) {
+        q_int(&q, m->decided_by);
+        q_int(&q, m->decided_at);
+        q_text(&q, m->decision);
+        rc = xq(s, c,
+                "UPDATE compensations SET status = $3, decided_by = $4, decided_at = $5, decision = $6 "
+                "WHERE complaint_id = $1 AND entry_no = $2 AND status = 'pending'",
+                &q, &r);
+        q_release(&q);
+        return rc ? rc : changed_or_conflict(r);
+    }
+    q_text(&q, m->kind);
+    q_int(&q, m->amount_fen);
+    q_text(&q, m->reason ? m->reason : "");
+    q_int(&q, m->senior);
+    if (m->approver_unit)
+        q_int(&q, m->approver_unit);
+    else
+        q_text(&q, NULL);
+    q_int(&q, m->requested_by);
+    q_int(&q, m->requested_at);
+    rc = xq(s, c,
+            "INSERT INTO compensations (complaint_id, entry_no, status, kind, amount_fen, reason, senior, "
+            "approver_unit, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &q, NULL);
+    q_release(&q);
+    return rc;
+}
+
+static int pg_penalty_list(store *stp, const penalty_filter *f, penalty_list *out)
+{
+    buf sql, units;
+    buf_init(&sql);
+    buf_init(&units);
+    pgq q;
+    q_init(&q);
+    buf_puts(&sql, "SELECT p.id, p.complaint_id, p.entry_no, p.event_seq, p.created_at, p.month, p.rule, p.role, "
+                   "p.role_name, p.person, p.unit, p.amount_fen, p.points, p.award_loss, p.performance_pay, p.status, "
+                   "COALESCE(p.waived_at, 0), COALESCE(p.waived_by, 0), p.waive_reason, c.number, c.category "
+                   "FROM penalties p JOIN complaints c ON c.id = p.complaint_id WHERE TRUE");
+    if (f->month) {
+        q_text(&q, f->month);
+        buf_printf(&sql, " AND p.month = $%d", q.n);
+    }
+    if (f->status) {
+        q_text(&q, f->status);
+        buf_printf(&sql, " AND p.status = $%d", q.n);
+    }
+    if (f->complaint_id) {
+        q_int(&q, f->complaint_id);
+        buf_printf(&sql, " AND p.complaint_id = $%d", q.n);
+    }
+    if (f->id) {
+        q_int(&q, f->id);
+        buf_printf(&sql, " AND p.id = $%d", q.n);
+    }
+    if (f->n_units) {
+        pgutil_int_array(&units, f->units, f->n_units);
+        q_text(&q, units.data);
+        buf_printf(&sql, " AND p.unit = ANY($%d::bigint[])", q.n);
+    }
+    q_int(&q, f->limit > 0 ? f->limit : 10000);
+    buf_printf(&sql, " ORDER BY p.id LIMIT $%d", q.n);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp, sql.data, &q, &rc);
+    buf_release(&sql);
+    buf_release(&units);
+    q_release(&q);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        penalty *p = &out->items[out->n++];
+        p->id = col_i64(r, i, 0);
+        p->complaint_id = col_i64(r, i, 1);
+        p->no = (int)col_i64(r, i, 2);
+        p->event_seq = col_i64(r, i, 3);
+        p->created_at = col_i64(r, i, 4);
+        snprintf(p->month, sizeof p->month, "%s", PQgetvalue(r, i, 5));
+        snprintf(p->rule, sizeof p->rule, "%s", PQgetvalue(r, i, 6));
+        snprintf(p->role, sizeof p->role, "%s", PQgetvalue(r, i, 7));
+        p->role_name = col_str(r, i, 8);
+        p->person = col_str(r, i, 9);
+        p->unit = col_i64(r, i, 10);
+        p->amount_fen = col_i64(r, i, 11);
+        p->points = (int)col_i64(r, i, 12);
+        p->award_loss = col_i64(r, i, 13) != 0;
+        p->performance_pay = col_i64(r, i, 14) != 0;
+        snprintf(p->status, sizeof p->status, "%s", PQgetvalue(r, i, 15));
+        p->waived_at = col_i64(r, i, 16);
+        p->waived_by = col_i64(r, i, 17);
+        p->waive_reason = col_str(r, i, 18);
+        snprintf(p->number, sizeof p->number, "%s", PQgetvalue(r, i, 19));
+        snprintf(p->category, sizeof p->category, "%s", PQgetvalue(r, i, 20));
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_compensation_list(store *stp, const compensation_filter *f, compensation_list *out)
+{
+    buf sql;
+    buf_init(&sql);
+    pgq q;
+    q_init(&q);
+    buf_puts(&sql, "SELECT m.id, m.complaint_id, m.entry_no, m.kind, m.amount_fen, m.reason, m.status, m.senior, "
+                   "COALESCE(m.approver_unit, 0), m.requested_by, m.requested_at, COALESCE(m.decided_by, 0), "
+                   "COALESCE(m.decided_at, 0), m.decision, c.number "
+                   "FROM compensations m JOIN complaints c ON c.id = m.complaint_id WHERE TRUE");
+    if (f->status) {
+        q_text(&q, f->status);
+        buf_printf(&sql, " AND m.status = $%d", q.n);
+    }
+    if (f->complaint_id) {
+        q_int(&q, f->complaint_id);
+        buf_printf(&sql, " AND m.complaint_id = $%d", q.n);
+    }
+    q_int(&q, f->limit > 0 ? f->limit : 500);
+    buf_printf(&sql, " ORDER BY m.id DESC LIMIT $%d", q.n);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp, sql.data, &q, &rc);
+    buf_release(&sql);
+    q_release(&q);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        compensation *m = &out->items[out->n++];
+        m->id = col_i64(r, i, 0);
+        m->complaint_id = col_i64(r, i, 1);
+        m->no = (int)col_i64(r, i, 2);
+        snprintf(m->kind, sizeof m->kind, "%s", PQgetvalue(r, i, 3));
+        m->amount_fen = col_i64(r, i, 4);
+        m->reason = col_str(r, i, 5);
+        snprintf(m->status, sizeof m->status, "%s", PQgetvalue(r, i, 6));
+        m->senior = col_i64(r, i, 7) != 0;
+        m->approver_unit = col_i64(r, i, 8);
+        m->requested_by = col_i64(r, i, 9);
+        m->requested_at = col_i64(r, i, 10);
+        m->decided_by = col_i64(r, i, 11);
+        m->decided_at = col_i64(r, i, 12);
+        m->decision = col_str(r, i, 13);
+        snprintf(m->number, sizeof m->number, "%s", PQgetvalue(r, i, 14));
+    }
+    PQclear(r);
+    return 0;
+}
+
 static int pg_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
 {
     pgq q;
@@ -1300,6 +1524,10 @@ static int pg_complaint_list(store *stp, const complaint_filter *f, complaint_pa
     if (f->channel) {
         q_text(&q, f->channel);
         buf_printf(&sql, " AND channel = $%d", q.n);
+    }
+    if (f->kind) {
+        q_text(&q, f->kind);
+        buf_printf(&sql, " AND kind = $%d", q.n);
     }
     if (f->n_categories) {
         pgutil_text_array(&cats, f->categories, f->n_categories);
@@ -1589,6 +1817,9 @@ struct write_arg {
     int tz;
 };
 
+static int write_penalty(pgs *s, pconn *c, const penalty *p);
+static int write_compensation(pgs *s, pconn *c, const compensation *m);
+
 /*
  * The sweeper's batch: one transaction, a savepoint per write so that each
  * succeeds or fails alone. On several nodes two sweepers may pick the same
@@ -1610,6 +1841,10 @@ static int tx_complaint_write(pgs *s, pconn *c, void *arg)
             rc = insert_outbox(s, c, &w->msgs[k], w->ev->at);
         for (size_t k = 0; rc == 0 && k < w->nsups; k++)
             rc = insert_supervision(s, c, &w->sups[k]);
+        for (size_t k = 0; rc == 0 && k < w->npens; k++)
+            rc = write_penalty(s, c, &w->pens[k]);
+        for (size_t k = 0; rc == 0 && k < w->ncomps; k++)
+            rc = write_compensation(s, c, &w->comps[k]);
         if (rc == X_LOST || rc == X_RETRY)
             return rc;
         int undo = simple(c, rc ? "ROLLBACK TO SAVEPOINT w" : "RELEASE SAVEPOINT w");
@@ -1755,6 +1990,26 @@ static int tx_supervision_close(pgs *s, pconn *c, void *arg)
     rc = PQntuples(r) ? STORE_CONFLICT : STORE_NOTFOUND;
     PQclear(r);
     return rc;
+}
+
+struct outbox_add_arg {
+    const outbox_msg *m;
+    size_t n;
+};
+
+static int tx_outbox_add(pgs *s, pconn *c, void *arg)
+{
+    struct outbox_add_arg *a = arg;
+    int rc = 0;
+    for (size_t i = 0; i < a->n && !rc; i++)
+        rc = insert_outbox(s, c, &a->m[i], a->m[i].created_at);
+    return rc;
+}
+
+static int pg_outbox_add(store *stp, const outbox_msg *m, size_t n)
+{
+    struct outbox_add_arg a = {m, n};
+    return n ? tx((pgs *)stp, tx_outbox_add, &a) : 0;
 }
 
 static int pg_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, const char *note)
@@ -2068,11 +2323,14 @@ static const struct store_ops pg_ops = {
     .rows_dump = pg_rows_dump,
     .rows_load = pg_rows_load,
     .rows_count = pg_rows_count,
+    .outbox_add = pg_outbox_add,
     .complaint_due = pg_complaint_due,
     .complaint_write = pg_complaint_write,
     .outbox_list = pg_outbox_list,
     .supervision_list = pg_supervision_list,
     .supervision_close = pg_supervision_close,
+    .penalty_list = pg_penalty_list,
+    .compensation_list = pg_compensation_list,
 };
 
 store *pg_store_open(const char *url, const store_options *opt, char *err, size_t errlen)

@@ -874,6 +874,16 @@ static int job_complaint_create(conn *c, void *arg)
     }
     if (rc == 0)
         rc = insert_event(c, a->ev);
+    /* The kind column (006) mirrors data.kind, set once at intake. */
+    const char *kind = json_string_value(json_object_get(a->c->data, "kind"));
+    if (rc == 0 && kind) {
+        st = prep(c, "UPDATE complaints SET kind = ? WHERE id = ?");
+        if (!st)
+            return STORE_ERROR;
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, a->c->id);
+        rc = step_done(c, st);
+    }
     if (rc == 0)
         rc = bump_stats(c, time_local_day(a->c->received_at, a->tz), 1, 0, 0, 0);
     if (rc == 0)
@@ -1075,6 +1085,9 @@ struct write_arg {
     int tz;
 };
 
+static int write_penalty(conn *c, const penalty *p);
+static int write_compensation(conn *c, const compensation *m);
+
 static int job_complaint_write(conn *c, void *arg)
 {
     struct write_arg *a = arg;
@@ -1088,6 +1101,10 @@ static int job_complaint_write(conn *c, void *arg)
             rc = insert_outbox(c, &w->msgs[k], w->ev->at);
         for (size_t k = 0; rc == 0 && k < w->nsups; k++)
             rc = insert_supervision(c, &w->sups[k]);
+        for (size_t k = 0; rc == 0 && k < w->npens; k++)
+            rc = write_penalty(c, &w->pens[k]);
+        for (size_t k = 0; rc == 0 && k < w->ncomps; k++)
+            rc = write_compensation(c, &w->comps[k]);
         if (rc)
             run(c, "ROLLBACK TO w");
         run(c, "RELEASE w");
@@ -1244,6 +1261,247 @@ static int sq_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, 
     return submit((sq *)stp, job_supervision_close, &a);
 }
 
+struct outbox_add_arg {
+    const outbox_msg *m;
+    size_t n;
+};
+
+static int job_outbox_add(conn *c, void *arg)
+{
+    struct outbox_add_arg *a = arg;
+    int rc = 0;
+    for (size_t i = 0; i < a->n && !rc; i++)
+        rc = insert_outbox(c, &a->m[i], a->m[i].created_at);
+    return rc;
+}
+
+static int sq_outbox_add(store *stp, const outbox_msg *m, size_t n)
+{
+    struct outbox_add_arg a = {m, n};
+    return n ? submit((sq *)stp, job_outbox_add, &a) : 0;
+}
+
+/* ---- closing, compensation, the penalty ledger ---------------------------------------------- */
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* A new entry, or (status "waived") the waiver of an existing one. */
+static int write_penalty(conn *c, const penalty *p)
+{
+    bool waive = strcmp(p->status, "waived") == 0;
+    sqlite3_stmt *st =
+        waive ? prep(c, "UPDATE penalties SET status = 'waived', waived_at = ?3, waived_by = ?4, waive_reason = ?5 "
+                        "WHERE complaint_id = ?1 AND entry_no = ?2 AND status = 'active'")
+              : prep(c, "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, month, rule, role, "
+                        "role_name, person, unit, amount_fen, points, award_loss, performance_pay) "
+                        "VALUES (?1, ?2, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, p->complaint_id);
+    sqlite3_bind_int(st, 2, p->no);
+    if (waive) {
+        sqlite3_bind_int64(st, 3, p->waived_at);
+        sqlite3_bind_int64(st, 4, p->waived_by);
+        bind_text_or_null(st, 5, p->waive_reason);
+    } else {
+        sqlite3_bind_int64(st, 6, p->event_seq);
+        sqlite3_bind_int64(st, 7, p->created_at);
+        sqlite3_bind_text(st, 8, p->month, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, p->rule, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, p->role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, p->role_name ? p->role_name : p->role, -1, SQLITE_STATIC);
+        bind_text_or_null(st, 12, p->person);
+        sqlite3_bind_int64(st, 13, p->unit);
+        sqlite3_bind_int64(st, 14, p->amount_fen);
+        sqlite3_bind_int(st, 15, p->points);
+        sqlite3_bind_int(st, 16, p->award_loss);
+        sqlite3_bind_int(st, 17, p->performance_pay);
+    }
+    int rc = step_done(c, st);
+    if (rc == 0 && waive && sqlite3_changes(c->db) == 0)
+        rc = STORE_CONFLICT; /* already waived, or no such entry */
+    return rc;
+}
+
+/* A granted or requested compensation, or (approved / refused) its decision. */
+static int write_compensation(conn *c, const compensation *m)
+{
+    bool decide = strcmp(m->status, "approved") == 0 || strcmp(m->status, "refused") == 0;
+    sqlite3_stmt *st =
+        decide ? prep(c, "UPDATE compensations SET status = ?3, decided_by = ?4, decided_at = ?5, decision = ?6 "
+                         "WHERE complaint_id = ?1 AND entry_no = ?2 AND status = 'pending'")
+               : prep(c, "INSERT INTO compensations (complaint_id, entry_no, kind, amount_fen, reason, status, senior, "
+                         "approver_unit, requested_by, requested_at) VALUES (?1, ?2, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, m->complaint_id);
+    sqlite3_bind_int(st, 2, m->no);
+    sqlite3_bind_text(st, 3, m->status, -1, SQLITE_STATIC);
+    if (decide) {
+        sqlite3_bind_int64(st, 4, m->decided_by);
+        sqlite3_bind_int64(st, 5, m->decided_at);
+        bind_text_or_null(st, 6, m->decision);
+    } else {
+        sqlite3_bind_text(st, 7, m->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, m->amount_fen);
+        sqlite3_bind_text(st, 9, m->reason ? m->reason : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 10, m->senior);
+        bind_id_or_null(st, 11, m->approver_unit);
+        sqlite3_bind_int64(st, 12, m->requested_by);
+        sqlite3_bind_int64(st, 13, m->requested_at);
+    }
+    int rc = step_done(c, st);
+    if (rc == 0 && decide && sqlite3_changes(c->db) == 0)
+        rc = STORE_CONFLICT;
+    return rc;
+}
+
+static int sq_penalty_list(store *stp, const penalty_filter *f, penalty_list *out)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT p.id, p.complaint_id, p.entry_no, p.event_seq, p.created_at, p.month, p.rule, p.role, "
+                   "p.role_name, p.person, p.unit, p.amount_fen, p.points, p.award_loss, p.performance_pay, p.status, "
+                   "COALESCE(p.waived_at, 0), COALESCE(p.waived_by, 0), p.waive_reason, c.number, c.category "
+                   "FROM penalties p JOIN complaints c ON c.id = p.complaint_id WHERE 1 = 1");
+    if (f->month)
+        buf_puts(&sql, " AND p.month = ?");
+    if (f->status)
+        buf_puts(&sql, " AND p.status = ?");
+    if (f->complaint_id)
+        buf_puts(&sql, " AND p.complaint_id = ?");
+    if (f->id)
+        buf_puts(&sql, " AND p.id = ?");
+    if (f->n_units)
+        in_list(&sql, "p.unit", f->n_units);
+    buf_puts(&sql, " ORDER BY p.id LIMIT ?");
+    sqlite3_stmt *st = prep(c, sql.data);
+    buf_release(&sql);
+    if (!st)
+        return STORE_ERROR;
+    int i = 1;
+    if (f->month)
+        sqlite3_bind_text(st, i++, f->month, -1, SQLITE_STATIC);
+    if (f->status)
+        sqlite3_bind_text(st, i++, f->status, -1, SQLITE_STATIC);
+    if (f->complaint_id)
+        sqlite3_bind_int64(st, i++, f->complaint_id);
+    if (f->id)
+        sqlite3_bind_int64(st, i++, f->id);
+    for (size_t k = 0; k < f->n_units; k++)
+        sqlite3_bind_int64(st, i++, f->units[k]);
+    sqlite3_bind_int(st, i++, f->limit > 0 ? f->limit : 10000);
+    out->items = NULL;
+    out->n = 0;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        penalty *p = &out->items[out->n++];
+        memset(p, 0, sizeof *p);
+        p->id = sqlite3_column_int64(st, 0);
+        p->complaint_id = sqlite3_column_int64(st, 1);
+        p->no = sqlite3_column_int(st, 2);
+        p->event_seq = sqlite3_column_int64(st, 3);
+        p->created_at = sqlite3_column_int64(st, 4);
+        snprintf(p->month, sizeof p->month, "%s", (const char *)sqlite3_column_text(st, 5));
+        snprintf(p->rule, sizeof p->rule, "%s", (const char *)sqlite3_column_text(st, 6));
+        snprintf(p->role, sizeof p->role, "%s", (const char *)sqlite3_column_text(st, 7));
+        p->role_name = col_text(st, 8);
+        p->person = col_text(st, 9);
+        p->unit = sqlite3_column_int64(st, 10);
+        p->amount_fen = sqlite3_column_int64(st, 11);
+        p->points = sqlite3_column_int(st, 12);
+        p->award_loss = sqlite3_column_int(st, 13) != 0;
+        p->performance_pay = sqlite3_column_int(st, 14) != 0;
+        snprintf(p->status, sizeof p->status, "%s", (const char *)sqlite3_column_text(st, 15));
+        p->waived_at = sqlite3_column_int64(st, 16);
+        p->waived_by = sqlite3_column_int64(st, 17);
+        p->waive_reason = col_text(st, 18);
+        snprintf(p->number, sizeof p->number, "%s", (const char *)sqlite3_column_text(st, 19));
+        snprintf(p->category, sizeof p->category, "%s", (const char *)sqlite3_column_text(st, 20));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_compensation_list(store *stp, const compensation_filter *f, compensation_list *out)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT m.id, m.complaint_id, m.entry_no, m.kind, m.amount_fen, m.reason, m.status, m.senior, "
+                   "COALESCE(m.approver_unit, 0), m.requested_by, m.requested_at, COALESCE(m.decided_by, 0), "
+                   "COALESCE(m.decided_at, 0), m.decision, c.number "
+                   "FROM compensations m JOIN complaints c ON c.id = m.complaint_id WHERE 1 = 1");
+    if (f->status)
+        buf_puts(&sql, " AND m.status = ?");
+    if (f->complaint_id)
+        buf_puts(&sql, " AND m.complaint_id = ?");
+    buf_puts(&sql, " ORDER BY m.id DESC LIMIT ?");
+    sqlite3_stmt *st = prep(c, sql.data);
+    buf_release(&sql);
+    if (!st)
+        return STORE_ERROR;
+    int i = 1;
+    if (f->status)
+        sqlite3_bind_text(st, i++, f->status, -1, SQLITE_STATIC);
+    if (f->complaint_id)
+        sqlite3_bind_int64(st, i++, f->complaint_id);
+    sqlite3_bind_int(st, i++, f->limit > 0 ? f->limit : 500);
+    out->items = NULL;
+    out->n = 0;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        compensation *m = &out->items[out->n++];
+        memset(m, 0, sizeof *m);
+        m->id = sqlite3_column_int64(st, 0);
+        m->complaint_id = sqlite3_column_int64(st, 1);
+        m->no = sqlite3_column_int(st, 2);
+        snprintf(m->kind, sizeof m->kind, "%s", (const char *)sqlite3_column_text(st, 3));
+        m->amount_fen = sqlite3_column_int64(st, 4);
+        m->reason = col_text(st, 5);
+        snprintf(m->status, sizeof m->status, "%s", (const char *)sqlite3_column_text(st, 6));
+        m->senior = sqlite3_column_int(st, 7) != 0;
+        m->approver_unit = sqlite3_column_int64(st, 8);
+        m->requested_by = sqlite3_column_int64(st, 9);
+        m->requested_at = sqlite3_column_int64(st, 10);
+        m->decided_by = sqlite3_column_int64(st, 11);
+        m->decided_at = sqlite3_column_int64(st, 12);
+        m->decision = col_text(st, 13);
+        snprintf(m->number, sizeof m->number, "%s", (const char *)sqlite3_column_text(st, 14));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
 static int sq_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
 {
     conn *c = reader((sq *)stp);
@@ -1297,7 +1555,7 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
                        "first_contact, created_by, version, head, "
                        "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "
                        "'subject_staff', json_extract(data, '$.subject_staff'), "
-                       "'waiting', json(json_extract(data, '$.waiting')))), "
+                       "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "
                        "warn_at, next_check_at FROM complaints WHERE 1 = 1");
     if (f->status == -1)
         buf_puts(&sql, " AND is_open = 1");
@@ -1324,6 +1582,8 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
     }
     if (f->channel)
         buf_puts(&sql, " AND channel = ?");
+    if (f->kind)
+        buf_puts(&sql, " AND kind = ?");
     if (f->n_categories)
         in_list(&sql, "category", f->n_categories);
     if (f->level)
@@ -1361,6 +1621,8 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
             sqlite3_bind_int64(st, i++, f->scope_units[k]);
     if (f->channel)
         sqlite3_bind_text(st, i++, f->channel, -1, SQLITE_STATIC);
+    if (f->kind)
+        sqlite3_bind_text(st, i++, f->kind, -1, SQLITE_STATIC);
     for (size_t k = 0; k < f->n_categories; k++)
         sqlite3_bind_text(st, i++, f->categories[k], -1, SQLITE_STATIC);
     if (f->level)
@@ -1784,6 +2046,8 @@ static const struct store_ops sqlite_ops = {
     .outbox_list = sq_outbox_list,
     .supervision_list = sq_supervision_list,
     .supervision_close = sq_supervision_close,
+    .penalty_list = sq_penalty_list,
+    .compensation_list = sq_compensation_list,
     .complaint_get = sq_complaint_get,
     .complaint_list = sq_complaint_list,
     .event_list = sq_event_list,
@@ -1796,6 +2060,7 @@ static const struct store_ops sqlite_ops = {
     .rows_dump = sq_rows_dump,
     .rows_load = sq_rows_load,
     .rows_count = sq_rows_count,
+    .outbox_add = sq_outbox_add,
 };
 
 store *sqlite_store_open(const char *path, char *err, size_t errlen)

@@ -32,7 +32,7 @@ enum {
     STORE_UNAVAILABLE = -2,
 };
 
-#define STORE_OPS_VERSION 3
+#define STORE_OPS_VERSION 4
 
 typedef struct user {
     int64_t id;
@@ -96,6 +96,7 @@ typedef struct complaint_filter {
     bool has_cursor;        /* continue after (cursor_key, cursor_id) */
     int64_t cursor_key;
     int64_t cursor_id;
+    const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
 } complaint_filter;
 
 typedef struct complaint_page {
@@ -196,6 +197,83 @@ typedef struct supervision_filter {
 } supervision_filter;
 
 /*
+ * A penalty ledger entry (考核, core/cases.h): written with the close event
+ * that decided it, one per (complaint, no). A write with status "waived"
+ * updates the entry (waived_*) instead of inserting it.
+ */
+typedef struct penalty {
+    int64_t id;            /* OUT of the store */
+    int64_t complaint_id;
+    int no;                /* 1, 2, … within the complaint */
+    int64_t event_seq;     /* the close event */
+    int64_t created_at;
+    char month[8];         /* YYYY-MM, local: the ledger's month */
+    char rule[32];
+    char role[24];         /* staff, station_manager, … (the pack's) */
+    char *role_name;       /* owned by a list, borrowed when writing */
+    char *person;          /* the staff member; NULL for a unit's entry */
+    int64_t unit;
+    int64_t amount_fen;
+    int points;
+    bool award_loss;       /* the unit loses the year's award eligibility */
+    bool performance_pay;  /* the month's performance pay is lost */
+    char status[8];        /* active, waived */
+    int64_t waived_at, waived_by;
+    char *waive_reason;    /* owned by a list, borrowed when writing */
+    char number[32];       /* OUT of lists: the complaint's number */
+    char category[64];     /* OUT of lists: the complaint's category */
+} penalty;
+
+typedef struct penalty_list {
+    penalty *items;
+    size_t n;
+} penalty_list;
+void penalty_list_release(penalty_list *l);
+
+typedef struct penalty_filter {
+    const char *month;     /* YYYY-MM or NULL */
+    const int64_t *units;  /* unit among these; NULL = any */
+    size_t n_units;
+    const char *status;    /* active, waived or NULL */
+    int64_t complaint_id;  /* 0 = any */
+    int64_t id;            /* 0 = any */
+    int limit;             /* 0 = 10000 */
+} penalty_filter;
+
+/*
+ * A compensation (授权补偿): granted within the actor's limit, or pending a
+ * manager's approval. A write with status "approved" or "refused" updates
+ * the row (decided_*) instead of inserting it.
+ */
+typedef struct compensation {
+    int64_t id;            /* OUT of the store */
+    int64_t complaint_id;
+    int no;                /* 1, 2, … within the complaint */
+    char kind[32];         /* refund, voucher, … (the pack's) */
+    int64_t amount_fen;
+    char *reason;          /* owned by a list, borrowed when writing */
+    char status[12];       /* granted, pending, approved, refused */
+    bool senior;           /* the request goes to senior management */
+    int64_t approver_unit; /* 0 when granted directly */
+    int64_t requested_by, requested_at;
+    int64_t decided_by, decided_at;
+    char *decision;        /* owned by a list, borrowed when writing */
+    char number[32];       /* OUT of lists: the complaint's number */
+} compensation;
+
+typedef struct compensation_list {
+    compensation *items;
+    size_t n;
+} compensation_list;
+void compensation_list_release(compensation_list *l);
+
+typedef struct compensation_filter {
+    const char *status;    /* or NULL */
+    int64_t complaint_id;  /* 0 = any */
+    int limit;             /* 0 = 500 */
+} compensation_filter;
+
+/*
  * One versioned complaint write of a batch (complaint_write): the next
  * state c, its sealed event, and the rows it causes. rc is set by the store:
  * 0, STORE_CONFLICT (c->version - 1 is no longer the stored version),
@@ -209,6 +287,10 @@ typedef struct store_write {
     const supervision *sups;
     size_t nsups;
     int rc; /* OUT */
+    const penalty *pens;       /* ledger entries decided or waived by ev */
+    size_t npens;
+    const compensation *comps; /* compensations granted, requested or decided by ev */
+    size_t ncomps;
 } store_write;
 
 typedef struct store store;
@@ -301,6 +383,16 @@ struct store_ops {
     int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
     /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
     int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
+
+    /* ---- rules (app_rules.c) ---- */
+    /* Queues n outbox rows (a rule's notifications) in one transaction. */
+    int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
+
+    /* ---- closing, compensation, the penalty ledger (core/cases.h) ---- */
+    /* Ledger entries by f, oldest first. */
+    int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);
+    /* Compensations by f, newest first. */
+    int (*compensation_list)(store *s, const compensation_filter *f, compensation_list *out);
 };
 
 struct store {

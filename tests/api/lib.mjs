@@ -522,3 +522,21 @@ export function errorOf(r) {
 export function describe(r) {
   return `${r.status} ${r.text && r.text.length > 1500 ? `${r.text.slice(0, 1500)}…` : r.text}`;
 }
+
+// A server on a database initialised with `redress init --pack NAME` (not the
+// demo), its users [username, roles, unit] added through the API.
+export class PackServer extends Server {
+  constructor(pack, users) { super({ command: 'serve' }); this.pack = pack; this.users = users; this.inited = false; }
+  async spawnServer(command) {
+    if (!this.inited) {
+      const r = await runCli(['init', '--pack', this.pack, '--db', this.dbUrl, '--admin-password', DEMO_PASSWORD]);
+      if (r.code !== 0) throw new Error(`init --pack ${this.pack}: ${r.stderr}`);
+      this.inited = true;
+    }
+    await super.spawnServer(command);
+    for (const [username, roles, unit] of this.users) {
+      const r = await this.as('admin', 'POST', '/users', { body: { username, name: username, password: DEMO_PASSWORD, roles, unit } });
+      if (r.status !== 201 && r.status !== 409) throw new Error(`user ${username}: ${r.status} ${r.text}`);
+    }
+  }
+}

@@ -177,10 +177,14 @@ srv.test('full walk: intake → dispatch → accept → assist → assist_reply 
   assertStatus(c, 'revisited', 'second revisit');
   bump(c, 'revisit 2');
 
-  await expectField('agent1', id, 'close', { responsibility: 'company', responsible_unit: 'SH-PD-01', corrective_action: '加强培训', nature: 'valid' }, 'cause');
-  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsible_unit: 'SH-PD-01', corrective_action: '加强培训', nature: 'valid' }, 'responsibility');
-  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsibility: 'company', responsible_unit: 'SH-PD-01', nature: 'valid' }, 'corrective_action');
-  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsibility: 'company', corrective_action: '加强培训', nature: 'valid' }, 'responsible_unit');
+  // The gas-station pack's closing section: a valid complaint needs cause, responsibility,
+  // responsible unit and person, and corrective action; each refusal names the field.
+  const person = { responsible_person: '站长 赵六' };
+  await expectField('agent1', id, 'close', { responsibility: 'company', responsible_unit: 'SH-PD-01', ...person, corrective_action: '加强培训', nature: 'valid' }, 'cause');
+  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsible_unit: 'SH-PD-01', ...person, corrective_action: '加强培训', nature: 'valid' }, 'responsibility');
+  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsibility: 'company', responsible_unit: 'SH-PD-01', ...person, nature: 'valid' }, 'corrective_action');
+  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsibility: 'company', ...person, corrective_action: '加强培训', nature: 'valid' }, 'responsible_unit');
+  await expectField('agent1', id, 'close', { cause: '油品批次问题', responsibility: 'company', responsible_unit: 'SH-PD-01', corrective_action: '加强培训', nature: 'valid' }, 'responsible_person');
   const unchanged = await srv.get(id);
   assert.equal(unchanged.version, version, 'failed closes change nothing');
 
@@ -280,7 +284,7 @@ srv.test('revisit unreachable or basically_satisfied leads to close', async () =
     const names = actionNames(await srv.actions(c.id, 'agent1'));
     assert.ok(names.includes('close'), `close offered after ${result}: ${names}`);
     assert.ok(!names.includes('reopen'), `reopen not offered after ${result}: ${names}`);
-    const x = await srv.step('agent1', c.id, 'close', { nature: 'valid', cause: '服务意识不足', responsibility: 'company', responsible_unit: 'SH-PD-01', corrective_action: '培训' });
+    const x = await srv.step('agent1', c.id, 'close', { nature: 'valid', cause: '服务意识不足', responsibility: 'company', responsible_unit: 'SH-PD-01', responsible_person: '加油员 张三', corrective_action: '培训' });
     assertStatus(x, 'closed', `close after ${result}`);
   }
 });
@@ -413,7 +417,8 @@ srv.test('supervisor and manager may act on any unit\'s complaint', async () => 
 });
 
 srv.test('missing or wrong required fields → 422 naming the field', async () => {
-  const c = await srv.intake('agent1');
+  // A category no routing rule of the pack sends anywhere: the dispatch must name the unit.
+  const c = await srv.intake('agent1', { category: 'info.location' });
   await expectField('agent1', c.id, 'dispatch', { note: 'no unit' }, 'unit');
   const u = await srv.act('agent1', c.id, 'dispatch', { unit: 'NO-SUCH-UNIT' });
   assert.equal(u.status, 422, describe(u));

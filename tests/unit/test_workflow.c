@@ -37,6 +37,7 @@
 #define DOC_HANDLING (R_HANDLER | R_SUPERVISOR | R_MANAGER)
 #define DOC_WAITABLE (B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING) | B(ST_RESOLVED) | B(ST_REPLIED))
 #define DOC_OPEN (DOC_WAITABLE | B(ST_REVISITED))
+#define DOC_COMPENSABLE (B(ST_DISPATCHED) | B(ST_PROCESSING) | B(ST_RESOLVED) | B(ST_REPLIED) | B(ST_REVISITED))
 
 /* The workflow as documented in the header comment of src/core/workflow.c. */
 static const struct {
@@ -73,6 +74,10 @@ static const struct {
     {"breach", DOC_OPEN, ST_NONE, R_SYSTEM},
     {"supervise", DOC_OPEN, ST_NONE, R_SYSTEM},
     {"replan", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"compensate", DOC_COMPENSABLE, ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"approve_compensation", DOC_COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER},
+    {"refuse_compensation", DOC_COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER},
+    {"waive_penalty", B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_MANAGER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -169,6 +174,9 @@ static void mk(complaint *c, int status, int64_t owner, const char *nature, cons
  * close from replied passes) — reopen gets a dissatisfied revisit. */
 #define RUNNING_HANDLE "\"clocks\":{\"handle\":{\"state\":\"running\",\"deadline\":1772400000}}"
 #define PENDING_EXT "\"extension\":{\"status\":\"requested\",\"deadline\":1772500000}"
+#define PENDING_COMP \
+    "\"compensations\":[{\"no\":1,\"kind\":\"refund\",\"amount_fen\":30000,\"status\":\"pending\",\"senior\":false}]"
+#define ACTIVE_PENALTY "\"penalties\":[{\"no\":1,\"role\":\"staff\",\"unit\":4,\"amount_fen\":20000,\"status\":\"active\"}]"
 
 static void mk_ok(complaint *c, const char *action, int status)
 {
@@ -178,6 +186,10 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "invalid", "{\"waiting\":{\"reason\":\"等待客户\"}}");
     else if (strcmp(action, "approve_extension") == 0 || strcmp(action, "refuse_extension") == 0)
         mk(c, status, U_SITE1, "invalid", "{" RUNNING_HANDLE "," PENDING_EXT "}");
+    else if (strcmp(action, "approve_compensation") == 0 || strcmp(action, "refuse_compensation") == 0)
+        mk(c, status, U_SITE1, "invalid", "{" PENDING_COMP "}");
+    else if (strcmp(action, "waive_penalty") == 0)
+        mk(c, status, U_SITE1, "valid", "{" ACTIVE_PENALTY "}");
     else
         mk(c, status, U_SITE1, "invalid",
            "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "," RUNNING_HANDLE "}");
@@ -411,7 +423,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 27 + 19 + 4 * 6);
+    assert_int_equal(expected_total, 27 + 19 + 4 * 6 + 3 * 5 + 2);
 }
 
 static void test_guards(void **state)
@@ -585,18 +597,18 @@ static void test_allowed_lists(void **state)
     mk(&c, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
     expect_allowed(f, &c, R_HANDLER, U_SITE1,
                    (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment",
-                                         "wait_customer", NULL});
+                                         "wait_customer", "compensate", NULL});
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
-                                         "comment", "wait_customer", "progress_reply", NULL});
+                                         "comment", "wait_customer", "progress_reply", "compensate", NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
-    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"reopen", "comment", NULL});
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"reopen", "comment", "compensate", NULL});
     complaint_release(&c);
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"satisfied\"}}");
-    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"close", "comment", NULL});
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"close", "comment", "compensate", NULL});
     complaint_release(&c);
     mk(&c, ST_ARCHIVED, U_SITE1, "valid", NULL);
     expect_allowed(f, &c, R_ALL_ROLES, U_HQ, (const char *const[]){NULL});

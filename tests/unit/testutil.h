@@ -34,7 +34,14 @@ static const char tu_pack_json[] =
     " \"levels\":[{\"code\":1,\"name\":\"重大\"},{\"code\":2,\"name\":\"紧急\"},{\"code\":3,\"name\":\"一般\"}],"
     " \"default_level\":3,"
     " \"time_limits\":{\"dispatch\":240,\"handle\":{\"1\":2520,\"2\":360,\"3\":1080},\"reply\":120,"
-    "                  \"revisit\":10080,\"close\":1440,\"overall\":{\"1\":2880,\"2\":720,\"3\":1440}}}";
+    "                  \"revisit\":10080,\"close\":1440,\"overall\":{\"1\":2880,\"2\":720,\"3\":1440}},"
+    /* core/cases.h: no "closing" section (the defaults); compensation limits in yuan. */
+    " \"authorization\":{\"kinds\":[{\"code\":\"refund\",\"name\":\"退款\"},{\"code\":\"voucher\",\"name\":\"代金券\"}],"
+    "   \"limits\":{\"agent\":50,\"handler\":200,\"supervisor\":500,\"manager\":2000},"
+    "   \"approver_unit_type\":\"branch\","
+    "   \"senior\":{\"above\":2000,\"after_hours\":72,\"roles\":[\"manager\"],\"unit_type\":\"hq\"}},"
+    " \"appeals\":{\"sources\":[{\"code\":\"12315\",\"name\":\"12315\"}],"
+    "   \"conclusions\":[{\"code\":\"company\",\"name\":\"企业责任\"},{\"code\":\"customer\",\"name\":\"客户原因\"}]}}";
 
 enum { TU_DISPATCH = 240, TU_REPLY = 120, TU_REVISIT = 10080, TU_CLOSE = 1440 };
 static const int tu_handle[4] = {0, 2520, 360, 1080};

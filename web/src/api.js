@@ -120,4 +120,10 @@ export const api = {
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
   // the public portal's pick lists: category tree and the units a customer may name
   portalOptions: () => request('GET', '/portal/options', { public: true }),
+  // the penalty ledger (考核) and compensations awaiting approval (授权)
+  penalties: (query) => request('GET', '/penalties', { query }),
+  penaltiesCsv: (query) => request('GET', '/penalties', { query: { ...query, format: 'csv' }, headers: { Accept: 'text/csv' } })
+    .then((d) => (d && typeof d === 'object' && 'raw' in d ? d.raw : String(d ?? ''))),
+  waivePenalty: (id, reason) => request('POST', `/penalties/${encodeURIComponent(id)}/waive`, { body: { reason } }),
+  compensations: (query) => request('GET', '/compensations', { query }),
 }

@@ -160,6 +160,21 @@ export default {
   },
   outbox: {
     title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
-    st_pending: 'pending', st_sent: 'sent', st_failed: 'failed',
+    st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval',
+  },
+  cases: {
+    ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', entries: 'Entries',
+    totalAmount: 'Total amount (yuan)', totalPoints: 'Total points', awardLost: 'Units losing the award', role: 'Who', amount: 'Amount (yuan)',
+    points: 'Points', flags: 'Also', awardLoss: "Loses the year's award", perfPay: "Loses the month's performance pay", st_active: 'Active', st_waived: 'Waived',
+    waive: 'Waive', waiveTitle: 'Waive the entry', waiveReason: 'Why it is waived', waived: 'Entry waived',
+    appealMark: 'An appeal passed on by a regulator',
+    appeal: 'Appeal', compensations: 'Compensation', penalties: 'Penalties', pendingApprovals: 'Compensation awaiting approval', approve: 'Decide',
+    kind: 'Kind', requestedBy: 'Requested by', approver: 'Approving unit', senior: 'Senior management', cs_granted: 'Granted', cs_pending: 'Awaiting approval',
+    cs_approved: 'Approved', cs_refused: 'Refused', noPending: 'Nothing awaits your approval',
+    key: { adoption: 'What becomes of the suggestion', penalty_grade: 'Penalty grade', penalty_amount: 'Penalty amount', kind: 'Kind', amount: 'Amount',
+      no: 'No.', approver_unit: 'Approving unit', approver_roles: 'Approving roles', senior: 'Senior management', status: 'Status', penalties: 'Ledger entries',
+      entry: 'Entry', appeal_source: 'Regulator' },
+    value: { adopted: 'Adopted', studying: 'Passed on for study', not_adopted: 'Not adopted', granted: 'Granted', pending: 'Awaiting approval',
+      approved: 'Approved', refused: 'Refused', refund: 'Refund', voucher: 'Voucher', appeal: 'Appeal', complaint: 'Complaint' },
   },
 }

@@ -160,6 +160,21 @@ export default {
   },
   outbox: {
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
-    st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败',
+    st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批',
+  },
+  cases: {
+    ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', entries: '记录数',
+    totalAmount: '考核金额合计（元）', totalPoints: '扣分合计', awardLost: '取消评优单位', role: '考核对象', amount: '金额（元）',
+    points: '扣分', flags: '附加处理', awardLoss: '取消年度评优', perfPay: '扣当月绩效', st_active: '有效', st_waived: '已免除',
+    waive: '免除', waiveTitle: '免除考核', waiveReason: '免除原因', waived: '已免除该条考核',
+    appealMark: '申诉件（监管部门转来）',
+    appeal: '申诉', compensations: '补偿', penalties: '考核', pendingApprovals: '待审批补偿', approve: '审批',
+    kind: '补偿方式', requestedBy: '申请人', approver: '审批单位', senior: '高层审批', cs_granted: '已授权', cs_pending: '待审批',
+    cs_approved: '已批准', cs_refused: '未批准', noPending: '没有待您审批的补偿',
+    key: { adoption: '建议采纳情况', penalty_grade: '考核档次', penalty_amount: '考核金额', kind: '补偿方式', amount: '金额',
+      no: '序号', approver_unit: '审批单位', approver_roles: '审批角色', senior: '高层审批', status: '状态', penalties: '考核记录',
+      entry: '记录', appeal_source: '申诉来源' },
+    value: { adopted: '采纳并实施', studying: '转相关部门研究', not_adopted: '暂不采纳', granted: '已授权', pending: '待审批',
+      approved: '已批准', refused: '未批准', refund: '退款', voucher: '代金券', appeal: '申诉', complaint: '投诉' },
   },
 }

@@ -1,0 +1,285 @@
+/*
+ * cases: the penalty ledger (考核台账: list, monthly CSV export, waive an
+ * entry) and the compensations awaiting approval (授权). Ledger entries and
+ * compensations are written by workflow steps (close, waive_penalty,
+ * compensate, approve/refuse_compensation — see core/cases.h and ledger.h);
+ * a waiver taken here is the complaint's waive_penalty action, so it is an
+ * event in the complaint's hash-chained history like every other step.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/workflow.h"
+#include "ledger.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+/* The units whose entries the caller sees: all for an administrator or HQ,
+ * else the caller's scope (a heap array, NULL for all). */
+static int64_t *scope_units(app *a, const http_req *rq, size_t *n)
+{
+    *n = 0;
+    if (rq->who.roles & R_ADMIN)
+        return NULL;
+    pthread_rwlock_rdlock(&a->org_lock);
+    int64_t root = org_scope_root(&a->org, rq->who.unit);
+    const unit *r = org_find(&a->org, root);
+    int64_t *ids = r && !r->parent ? NULL : org_subtree(&a->org, root, n);
+    pthread_rwlock_unlock(&a->org_lock);
+    if (r && !r->parent)
+        return NULL;
+    if (!*n) {
+        free(ids);
+        ids = xcalloc(1, sizeof *ids); /* nothing visible: an impossible unit */
+        *n = 1;
+    }
+    return ids;
+}
+
+/* Keeps the ids of want that lie in have (NULL = everything); want is a heap array, changed in place. */
+static size_t intersect(int64_t *want, size_t n, const int64_t *have, size_t nhave)
+{
+    if (!have)
+        return n;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < nhave; j++)
+            if (want[i] == have[j]) {
+                want[k++] = want[i];
+                break;
+            }
+    return k;
+}
+
+static json_t *penalty_json(app *a, const penalty *p)
+{
+    json_t *j = json_pack("{s:I,s:{s:I,s:s},s:i,s:s,s:s,s:s,s:s,s:o,s:f,s:i,s:b,s:b,s:s}", "id", (json_int_t)p->id,
+                          "complaint", "id", (json_int_t)p->complaint_id, "number", p->number, "no", p->no, "month",
+                          p->month, "rule", p->rule, "role", p->role, "role_name", p->role_name ? p->role_name : "",
+                          "unit", api_unit_ref(a, p->unit), "amount", (double)p->amount_fen / 100.0, "points",
+                          p->points, "award_loss", p->award_loss, "performance_pay", p->performance_pay, "status",
+                          p->status);
+    json_object_set_new(j, "person", p->person ? json_string(p->person) : json_null());
+    json_object_set_new(j, "created_at", api_time(a, p->created_at));
+    json_object_set_new(j, "waived_at", api_time(a, p->waived_at));
+    json_object_set_new(j, "waived_by", p->waived_by ? api_user_ref(a, p->waived_by) : json_null());
+    json_object_set_new(j, "waive_reason", p->waive_reason ? json_string(p->waive_reason) : json_null());
+    return j;
+}
+
+/* YYYY-MM with a real month. */
+static bool month_ok(const char *v)
+{
+    return strlen(v) == 7 && v[4] == '-' && v[0] >= '1' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' &&
+           v[2] >= '0' && v[2] <= '9' && v[3] >= '0' && v[3] <= '9' &&
+           ((v[5] == '0' && v[6] >= '1' && v[6] <= '9') || (v[5] == '1' && v[6] >= '0' && v[6] <= '2'));
+}
+
+void h_penalties_list(app *a, http_req *rq, http_resp *rs)
+{
+    penalty_filter f = {0};
+    const char *v, *format = "json";
+    int64_t *units = NULL, *visible = NULL;
+    size_t nvisible = 0;
+    penalty_list l = {0};
+    if ((v = http_query(rq, "month")) && *v) {
+        if (!month_ok(v)) {
+            api_error(rs, 400, "bad_request", "month", "month: expected YYYY-MM");
+            goto out;
+        }
+        f.month = v;
+    }
+    if ((v = http_query(rq, "status")) && *v) {
+        if (strcmp(v, "active") != 0 && strcmp(v, "waived") != 0) {
+            api_error(rs, 400, "bad_request", "status", "status: expected active or waived");
+            goto out;
+        }
+        f.status = v;
+    }
+    if ((v = http_query(rq, "format")) && *v) {
+        if (strcmp(v, "json") != 0 && strcmp(v, "csv") != 0) {
+            api_error(rs, 400, "bad_request", "format", "format: expected json or csv (xlsx comes with reports)");
+            goto out;
+        }
+        format = v;
+    }
+    visible = scope_units(a, rq, &nvisible);
+    if ((v = http_query(rq, "unit")) && *v) {
+        json_t *js = json_string(v);
+        pthread_rwlock_rdlock(&a->org_lock);
+        const unit *u = org_resolve(&a->org, js);
+        if (u)
+            units = org_subtree(&a->org, u->id, &f.n_units);
+        pthread_rwlock_unlock(&a->org_lock);
+        json_decref(js);
+        if (!u) {
+            api_error(rs, 400, "bad_request", "unit", "unit: unknown unit");
+            goto out;
+        }
+        f.n_units = intersect(units, f.n_units, visible, nvisible);
+        if (!f.n_units)
+            units[f.n_units++] = 0; /* outside the caller's scope: nothing */
+        f.units = units;
+    } else {
+        f.units = visible;
+        f.n_units = nvisible;
+    }
+    int rc = a->db->ops->penalty_list(a->db, &f, &l);
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    if (strcmp(format, "csv") == 0) {
+        rs->status = 200;
+        rs->content_type = "text/csv; charset=utf-8";
+        buf_clear(&rs->body);
+        ledger_csv(a, &l, rq->en, &rs->body);
+        char disp[96];
+        snprintf(disp, sizeof disp, "attachment; filename=\"penalties-%s.csv\"", f.month ? f.month : "all");
+        http_set_header(rs, "Content-Disposition", disp);
+        goto out;
+    }
+    json_t *items = json_array();
+    int64_t total = 0, points = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        json_array_append_new(items, penalty_json(a, &l.items[i]));
+        if (strcmp(l.items[i].status, "active") == 0) {
+            total += l.items[i].amount_fen;
+            points += l.items[i].points;
+        }
+    }
+    api_json(rs, 200, json_pack("{s:o,s:{s:f,s:I}}", "items", items, "totals", "amount", (double)total / 100.0,
+                                "points", (json_int_t)points));
+out:
+    penalty_list_release(&l);
+    free(units);
+    free(visible);
+}
+
+void h_penalty_waive(app *a, http_req *rq, http_resp *rs)
+{
+    json_t *in = api_body(rq, rs);
+    if (!in)
+        return;
+    penalty_list l = {0};
+    complaint next;
+    complaint_init(&next);
+    char *end;
+    long long id = strtoll(rq->params[0], &end, 10);
+    penalty_filter f = {.id = *rq->params[0] && !*end ? id : -1, .limit = 1};
+    size_t nvisible;
+    int64_t *visible = scope_units(a, rq, &nvisible);
+    f.units = visible;
+    f.n_units = nvisible;
+    int rc = f.id > 0 ? a->db->ops->penalty_list(a->db, &f, &l) : 0;
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    if (!l.n) {
+        api_error(rs, 404, "not_found", NULL, "考核记录不存在 (no such ledger entry)");
+        goto out;
+    }
+    /* The waiver is the complaint's waive_penalty step: validated and recorded there. */
+    char no[16];
+    snprintf(no, sizeof no, "%d", l.items[0].no);
+    json_t *step = json_pack("{s:s}", "entry", no);
+    if (json_object_get(in, "reason"))
+        json_object_set(step, "reason", json_object_get(in, "reason"));
+    actor who = api_actor(rq);
+    cerr e;
+    rc = app_act(a, &who, l.items[0].complaint_id, "waive_penalty", step, -1, time_now(), &next, &e);
+    json_decref(step);
+    if (rc == -1) {
+        api_cerr(rs, &e);
+        goto out;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    penalty_list_release(&l);
+    f.units = NULL;
+    f.n_units = 0;
+    rc = a->db->ops->penalty_list(a->db, &f, &l);
+    if (rc || !l.n)
+        api_store_error(rs, rc ? rc : STORE_ERROR);
+    else
+        api_json(rs, 200, penalty_json(a, &l.items[0]));
+out:
+    complaint_release(&next);
+    penalty_list_release(&l);
+    free(visible);
+    json_decref(in);
+}
+
+static json_t *compensation_json(app *a, const http_req *rq, const compensation *m)
+{
+    const cases_policy *cp = &a->pol.cases;
+    const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, m->kind);
+    json_t *j = json_pack("{s:I,s:{s:I,s:s},s:i,s:s,s:s,s:f,s:s,s:s,s:b}", "id", (json_int_t)m->id, "complaint", "id",
+                          (json_int_t)m->complaint_id, "number", m->number, "no", m->no, "kind", m->kind,
+                          "kind_label", k ? (rq->en && k->name_en ? k->name_en : k->name) : m->kind, "amount",
+                          (double)m->amount_fen / 100.0, "reason", m->reason ? m->reason : "", "status", m->status,
+                          "senior", m->senior);
+    json_object_set_new(j, "approver_unit", m->approver_unit ? api_unit_ref(a, m->approver_unit) : json_null());
+    json_object_set_new(j, "requested_by", api_user_ref(a, m->requested_by));
+    json_object_set_new(j, "requested_at", api_time(a, m->requested_at));
+    json_object_set_new(j, "decided_by", m->decided_by ? api_user_ref(a, m->decided_by) : json_null());
+    json_object_set_new(j, "decided_at", api_time(a, m->decided_at));
+    json_object_set_new(j, "decision", m->decision ? json_string(m->decision) : json_null());
+    /* Whether the caller may approve it: the board shows those first. */
+    bool can = false;
+    if (strcmp(m->status, "pending") == 0) {
+        json_t *c = json_pack("{s:I,s:b}", "amount_fen", (json_int_t)m->amount_fen, "senior", m->senior);
+        pthread_rwlock_rdlock(&a->org_lock);
+        const unit *u = org_find(&a->org, rq->who.unit);
+        can = cases_may_decide(cp, rq->who.roles, u ? u->type : NULL, c);
+        pthread_rwlock_unlock(&a->org_lock);
+        json_decref(c);
+    }
+    json_object_set_new(j, "can_decide", json_boolean(can));
+    return j;
+}
+
+void h_compensations_list(app *a, http_req *rq, http_resp *rs)
+{
+    compensation_filter f = {.status = "pending"};
+    const char *v;
+    if ((v = http_query(rq, "status")) && *v) {
+        static const char *ok[] = {"granted", "pending", "approved", "refused"};
+        f.status = NULL;
+        for (size_t i = 0; i < 4; i++)
+            if (strcmp(v, ok[i]) == 0)
+                f.status = v;
+        if (!f.status && strcmp(v, "all") != 0) {
+            api_error(rs, 400, "bad_request", "status", "status: expected pending, granted, approved, refused or all");
+            return;
+        }
+    }
+    bool mine = (v = http_query(rq, "mine")) && strcmp(v, "true") == 0;
+    compensation_list l = {0};
+    int rc = a->db->ops->compensation_list(a->db, &f, &l);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < l.n; i++) {
+        complaint c;
+        complaint_init(&c);
+        bool see = a->db->ops->complaint_get(a->db, l.items[i].complaint_id, NULL, &c) == 0 && api_may_see(a, rq, &c);
+        complaint_release(&c);
+        if (!see)
+            continue;
+        json_t *j = compensation_json(a, rq, &l.items[i]);
+        if (mine && !json_is_true(json_object_get(j, "can_decide")))
+            json_decref(j);
+        else
+            json_array_append_new(items, j);
+    }
+    compensation_list_release(&l);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
+}

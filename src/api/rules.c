@@ -1,0 +1,95 @@
+/*
+ * rules (API): what the pack's rules decided about a complaint — the rules
+ * that fired, the unit the routing chose, who alone may answer — and the
+ * reply script (口径) and survey questions of its category, for the detail
+ * and the reply form. The category's script is its own or its nearest
+ * ancestor's; survey questions are the pack's general ones plus those of
+ * the category and its ancestors.
+ */
+#include <string.h>
+
+#include "api/api.h"
+
+/* The chain of raw category objects from the top down to code, into chain (depth returned; 0 if absent). */
+static size_t find_chain(const json_t *arr, const char *code, const json_t **chain, size_t depth, size_t max)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach(arr, i, c)
+    {
+        if (depth >= max)
+            return 0;
+        chain[depth] = c;
+        const char *cc = json_string_value(json_object_get(c, "code"));
+        if (cc && strcmp(cc, code) == 0)
+            return depth + 1;
+        size_t d = find_chain(json_object_get(c, "children"), code, chain, depth + 1, max);
+        if (d)
+            return d;
+    }
+    return 0;
+}
+
+static json_t *text_in(const json_t *t, bool en)
+{
+    if (json_is_string(t))
+        return json_incref((json_t *)t);
+    const json_t *v = en && json_object_get(t, "en") ? json_object_get(t, "en") : json_object_get(t, "zh-CN");
+    return v ? json_incref((json_t *)v) : json_null();
+}
+
+static void add_questions(json_t *out, const json_t *qs, bool en)
+{
+    size_t i;
+    const json_t *q;
+    json_array_foreach(qs, i, q)
+        json_array_append_new(out, json_pack("{s:O,s:o}", "code", json_object_get(q, "code"), "question",
+                                             text_in(json_object_get(q, "question"), en)));
+}
+
+void api_category_guidance(const policy *p, const char *code, bool en, json_t *into)
+{
+    const json_t *chain[8];
+    size_t d = code ? find_chain(json_object_get(p->raw, "categories"), code, chain, 0, 8) : 0;
+    const json_t *script = NULL;
+    for (size_t i = d; i-- > 0 && !script;)
+        script = json_object_get(chain[i], "script");
+    json_object_set_new(into, "script", script ? text_in(script, en) : json_null());
+    json_t *survey = json_array();
+    add_questions(survey, json_object_get(p->raw, "survey"), en);
+    for (size_t i = 0; i < d; i++)
+        add_questions(survey, json_object_get(chain[i], "survey"), en);
+    json_object_set_new(into, "survey", survey);
+}
+
+void api_rules_json(app *a, const complaint *c, json_t *j)
+{
+    const json_t *d = c->data;
+    const json_t *fired = json_object_get(d, "rules");
+    json_t *rules = json_array();
+    size_t i;
+    const json_t *r;
+    json_array_foreach(fired, i, r)
+    {
+        json_t *then = json_deep_copy(json_object_get(r, "then"));
+        static const char *units[] = {"owner_unit", "notify"};
+        for (size_t k = 0; k < 2; k++)
+            if (json_is_integer(json_object_get(then, units[k])))
+                json_object_set_new(then, units[k], api_unit_ref(a, json_integer_value(json_object_get(then, units[k]))));
+        json_array_append_new(rules, json_pack("{s:O,s:O,s:o}", "code", json_object_get(r, "code"), "name",
+                                               json_object_get(r, "name"), "then", then));
+    }
+    json_object_set_new(j, "rules_fired", rules);
+    const json_t *ru = json_object_get(d, "route_unit");
+    json_object_set_new(j, "route_unit", json_is_integer(ru) ? api_unit_ref(a, json_integer_value(ru)) : json_null());
+    const json_t *ab = json_object_get(d, "answer_by");
+    json_object_set_new(j, "answer_by", ab ? json_deep_copy(ab) : json_null());
+    json_t *g = json_object();
+    api_category_guidance(&a->pol, c->category, false, g);
+    json_object_set(j, "script", json_object_get(g, "script"));
+    json_object_set(j, "survey", json_object_get(g, "survey"));
+    json_object_clear(g);
+    api_category_guidance(&a->pol, c->category, true, g);
+    json_object_set(j, "script_en", json_object_get(g, "script"));
+    json_decref(g);
+}

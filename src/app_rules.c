@@ -1,0 +1,164 @@
+/*
+ * app_rules: the pack's grading and routing rules applied at intake. The
+ * record is validated and normalised first (workflow_intake); the rules
+ * (core/rules.c) are evaluated on the normalised record, with the store
+ * answering their window counts through the complaint list (indexed by
+ * subject unit and time of receipt); when they raise the level, widen the
+ * scope or fix a promise the record is decided again with those values, so
+ * the clocks are planned for the final grading. What fired is written into
+ * the intake event (data.rules), so the detail can show why a complaint got
+ * its level, and replay rebuilds it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/rules.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+/* rules_window_fn over the store's complaint list. */
+static int window_from_store(void *arg, const int64_t *units, size_t nunits, const char *const *cats, size_t ncats,
+                             int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n)
+{
+    app *a = arg;
+    complaint_filter f = {0};
+    f.subject_units = units;
+    f.n_subject_units = nunits;
+    f.categories = cats;
+    f.n_categories = ncats;
+    f.from = since;
+    f.to = until + 1;
+    f.limit = 200;
+    complaint_page pg = {0};
+    *n = 0;
+    if (ncats == 0)
+        return 0;
+    int rc = a->db->ops->complaint_list(a->db, &f, &pg);
+    if (rc)
+        return rc < 0 ? rc : -rc;
+    /* Newest first: the ids of the window's earliest complaints come last. */
+    for (size_t i = 0; i < pg.n; i++)
+        if (ids && (size_t)*n < max)
+            ids[(*n)++] = pg.items[pg.n - 1 - i].id;
+        else
+            (*n)++;
+    complaint_page_release(&pg);
+    return 0;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+void app_rules_facts(const json_t *p, rules_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->channel = jstr(p, "channel");
+    f->category = jstr(p, "category");
+    f->customer_class = jstr(json_object_get(p, "customer"), "class");
+    f->description = jstr(p, "description");
+    f->demand = jstr(p, "demand");
+    f->subject_unit = json_integer_value(json_object_get(p, "subject_unit"));
+    f->at = json_integer_value(json_object_get(p, "received_at"));
+}
+
+/*
+ * The input with the rules' grading in it (new reference), or NULL when
+ * the rules change nothing the clocks depend on.
+ */
+static json_t *regraded(const json_t *in, const json_t *p, const rules_outcome *o)
+{
+    json_t *out = json_copy((json_t *)in);
+    bool changed = false;
+    int level = (int)json_integer_value(json_object_get(p, "level"));
+    if (o->level && o->level < level) {
+        json_object_set_new(out, "level", json_integer(o->level));
+        changed = true;
+    }
+    const char *scope = jstr(p, "scope");
+    if (o->scope && sla_scope_rank(o->scope) > sla_scope_rank(scope ? scope : "general")) {
+        json_object_set_new(out, "scope", json_string(o->scope));
+        changed = true;
+    }
+    if (o->promise_minutes && !json_object_get(in, "promised_at")) {
+        int64_t at = json_integer_value(json_object_get(p, "received_at")) + (int64_t)o->promise_minutes * 60;
+        json_object_set_new(out, "promised_at", json_integer(at));
+        changed = true;
+    }
+    if (!changed) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
+                      cerr *e)
+{
+    wf_ctx ctx = {&a->pol, &a->org, who, now};
+    if (workflow_intake(&ctx, input, ev, e))
+        return -1;
+    rules_facts f;
+    app_rules_facts(ev->payload, &f);
+    int rc = rules_evaluate(&a->pol.rules, &a->pol, &a->org, &f, window_from_store, a, o);
+    if (rc)
+        return rc < 0 ? STORE_UNAVAILABLE : rc;
+    json_t *again = regraded(input, ev->payload, o);
+    if (again) {
+        event_release(ev);
+        event_init(ev);
+        rc = workflow_intake(&ctx, again, ev, e);
+        json_decref(again);
+        if (rc)
+            return -1;
+    }
+    json_t *p = ev->payload;
+    if (json_array_size(o->fired))
+        json_object_set(p, "rules", o->fired);
+    if (o->priority)
+        json_object_set_new(p, "priority", json_string(o->priority));
+    if (o->owner_unit)
+        json_object_set_new(p, "route_unit", json_integer(o->owner_unit));
+    if (o->answer_by) {
+        json_t *ab = json_array();
+        for (size_t i = 0; i < o->answer_by->n; i++)
+            json_array_append_new(ab, json_string(o->answer_by->v[i]));
+        json_object_set_new(p, "answer_by", ab);
+    }
+    return 0;
+}
+
+/* The outbox rows of the rules' notifications for complaint c (ids assigned). */
+int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t now)
+{
+    if (!o->nnotify)
+        return 0;
+    outbox_msg *m = xcalloc(o->nnotify, sizeof *m);
+    char **payloads = xcalloc(o->nnotify, sizeof *payloads);
+    for (size_t i = 0; i < o->nnotify; i++) {
+        json_t *pl = json_object();
+        json_object_set_new(pl, "number", json_string(c->number));
+        json_object_set_new(pl, "rule", json_string(o->notify[i].rule));
+        json_object_set(pl, "message", (json_t *)o->notify[i].message);
+        payloads[i] = json_dumps(pl, JSON_COMPACT);
+        json_decref(pl);
+        m[i].created_at = now;
+        m[i].complaint_id = c->id;
+        snprintf(m[i].channel, sizeof m[i].channel, "internal");
+        m[i].recipient_unit = o->notify[i].unit;
+        snprintf(m[i].template_name, sizeof m[i].template_name, "rule_notify");
+        m[i].payload = payloads[i];
+        snprintf(m[i].key, sizeof m[i].key, "c%" PRId64 "/rule/%.40s/unit%" PRId64, c->id, o->notify[i].rule,
+                 o->notify[i].unit);
+    }
+    int rc = a->db->ops->outbox_add(a->db, m, o->nnotify);
+    for (size_t i = 0; i < o->nnotify; i++)
+        free(payloads[i]);
+    free(payloads);
+    free(m);
+    return rc;
+}

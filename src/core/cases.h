@@ -1,0 +1,173 @@
+/*
+ * cases: the pack's rules for how a case ends and what it costs — four
+ * sections of the policy pack, parsed here (called once from policy_load)
+ * into policy.cases and consulted by the workflow:
+ *
+ *   "closing"        what closing needs per nature (valid / invalid /
+ *                    suggestion), the responsibility options and what each
+ *                    adds, and which levels only a manager may close;
+ *   "authorization"  compensation kinds and each role's limit (授权); above
+ *                    it an approval request, and when it goes to senior
+ *                    management (an amount, or a case open too long);
+ *   "appeals"        which channels are regulators (申诉), the regulators
+ *                    and the conclusions an appeal closes with;
+ *   "penalties"      the assessment ledger's rules (考核): on closing a valid
+ *                    complaint, which entries (staff member, site manager,
+ *                    region manager, the site itself) with amount, points,
+ *                    award-eligibility and performance-pay loss.
+ *
+ * Everything here is pure: no clock, no store. Money is integer fen.
+ * A pack without a section gets the defaults documented in docs/packs.md.
+ */
+#ifndef REDRESS_CASES_H
+#define REDRESS_CASES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cerr.h"
+#include "core/complaint.h"
+#include "core/org.h"
+
+struct policy;
+
+/* The closing fields a pack can require (bits of cases_policy.required). */
+enum cases_field {
+    CF_CAUSE,
+    CF_RESPONSIBILITY,
+    CF_RESPONSIBLE_UNIT,
+    CF_RESPONSIBLE_PERSON,
+    CF_CORRECTIVE_ACTION,
+    CF_EXPLANATION,
+    CF_ADOPTION,
+    CF_PENALTY_GRADE,
+    CF__COUNT
+};
+/* "cause" → CF_CAUSE; -1 if unknown. */
+int cases_field_parse(const char *name);
+const char *cases_field_name(int f);
+
+enum cases_nature { CN_VALID, CN_INVALID, CN_SUGGESTION, CN__COUNT };
+/* "valid" → CN_VALID; -1 if unknown. */
+int cases_nature_parse(const char *name);
+
+typedef struct cases_choice {
+    char *code, *name, *name_en;
+    unsigned requires; /* responsibilities: CF bits this choice adds */
+} cases_choice;
+
+/* A penalty grade chosen at closing (001: warning + 200 yuan + 5 points …). */
+typedef struct cases_grade {
+    char *code, *name, *name_en;
+    int64_t min_fen, max_fen; /* equal for a fixed amount */
+    int points;
+    bool perf_pay; /* the month's performance pay is lost */
+} cases_grade;
+
+/* One ledger entry a rule writes. */
+typedef struct cases_entry {
+    char *role, *name, *name_en;
+    char *unit_type;    /* the responsible unit's ancestor (or itself) of this type; NULL = the unit */
+    bool person;        /* names the responsible person (the staff member) */
+    int64_t amount_fen; /* fixed amount, or … */
+    bool amount_grade;  /* … the amount of the grade chosen at closing */
+    int points;
+    bool points_grade;
+    bool award_loss;    /* the unit loses the year's award eligibility */
+    bool perf_pay;
+    bool perf_grade;
+} cases_entry;
+
+typedef struct cases_rule {
+    char *code, *name;
+    unsigned natures;  /* bits (1 << CN_*) */
+    char **resps;      /* NULL-terminated; NULL = any responsibility */
+    char **categories; /* a code matches itself and its descendants; NULL = any */
+    char **grades;     /* NULL = any (also none) */
+    cases_entry *entries;
+    size_t nentries;
+} cases_rule;
+
+typedef struct cases_policy {
+    /* closing */
+    unsigned required[CN__COUNT]; /* CF bits per nature */
+    cases_choice *resps;
+    size_t nresps;
+    cases_choice *adoptions;
+    size_t nadoptions;
+    unsigned approval_levels; /* bits (1 << level) whose closing only a manager may do */
+    /* authorization */
+    bool has_authorization;
+    cases_choice *kinds;
+    size_t nkinds;
+    int64_t limit_fen[6];      /* per role bit position (agent … admin); -1 = may not grant */
+    char *approver_unit_type;  /* the approval request goes to this ancestor of the owner unit */
+    int64_t senior_above_fen;  /* 0 = no amount rule */
+    int senior_after_minutes;  /* 0 = no age rule */
+    unsigned senior_roles;     /* enum role bits */
+    char *senior_unit_type;    /* the senior approver's home unit type ("hq") */
+    /* appeals */
+    char **appeal_channels;
+    cases_choice *sources;
+    size_t nsources;
+    cases_choice *conclusions;
+    size_t nconclusions;
+    /* penalties */
+    cases_grade *grades;
+    size_t ngrades;
+    cases_rule *rules;
+    size_t nrules;
+} cases_policy;
+
+void cases_policy_init(cases_policy *cp);
+void cases_policy_release(cases_policy *cp);
+/*
+ * Reads the four sections of pack (borrowed); pol is the policy being
+ * loaded (its categories are known). On error -1 with e naming the JSON
+ * path ("penalties.rules[0].entries[1].unit_type").
+ */
+int cases_policy_load(cases_policy *cp, const struct policy *pol, const json_t *pack, cerr *e);
+
+/* Borrowed lookups; NULL when absent. */
+const cases_choice *cases_choice_find(const cases_choice *list, size_t n, const char *code);
+const cases_grade *cases_grade_find(const cases_policy *cp, const char *code);
+
+/* True when channel is a regulator's (its complaints are appeals). */
+bool cases_appeal_channel(const cases_policy *cp, const char *channel);
+/* "appeal" or "complaint" (the projection's data.kind, absent = complaint). */
+const char *cases_kind(const complaint *c);
+
+/*
+ * The closing fields required for nature (CN_*) given the responsibility
+ * chosen (may be NULL): the nature's set plus what the choice adds.
+ */
+unsigned cases_required(const cases_policy *cp, int nature, const char *responsibility, bool appeal);
+
+/* The largest amount (fen) roles may grant alone; -1 when none may. */
+int64_t cases_role_limit(const cases_policy *cp, unsigned roles);
+/*
+ * Whether an amount requested on c at now goes to senior management: above
+ * the pack's amount, or c unresolved longer than its age limit.
+ */
+bool cases_senior(const cases_policy *cp, int64_t amount_fen, const complaint *c, int64_t now);
+/*
+ * May roles (home unit of type unit_type) decide a pending compensation
+ * (borrowed JSON: amount_fen, senior)? Within their limit, and for a senior
+ * request also of a senior role at a senior unit.
+ */
+bool cases_may_decide(const cases_policy *cp, unsigned roles, const char *unit_type, const json_t *comp);
+
+/*
+ * The ledger entries closing c writes (new reference, an array, possibly
+ * empty): closing is the close payload (nature, responsibility,
+ * responsible_unit, responsible_person, penalty_grade, penalty_amount_fen),
+ * at the closing instant, month its local "YYYY-MM". Entries are numbered
+ * from 1 in rule order; an entry whose unit type has no unit above the
+ * responsible unit, or that costs nothing, is left out.
+ */
+json_t *cases_penalties(const struct policy *pol, const org *o, const complaint *c, const json_t *closing,
+                        const char *month);
+
+#endif

@@ -1,0 +1,167 @@
+/* pack: see pack.h. */
+#include "core/pack.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/org.h"
+#include "core/policy.h"
+
+/* A string, or {"zh-CN": string, "en"?: string}. */
+static int check_text(const json_t *v, const char *path, bool required, cerr *e)
+{
+    if (!v)
+        return required ? cerr_set(e, "invalid_pack", path, "%s: required", path) : 0;
+    if (json_is_string(v))
+        return 0;
+    const json_t *en = json_object_get(v, "en");
+    if (json_is_object(v) && json_is_string(json_object_get(v, "zh-CN")) && (!en || json_is_string(en)))
+        return 0;
+    return cerr_set(e, "invalid_pack", path, "%s: expected a string or {\"zh-CN\", \"en\"}", path);
+}
+
+static int check_units(const json_t *pack, cerr *e)
+{
+    const json_t *units = json_object_get(pack, "units");
+    if (!json_is_array(units) || json_array_size(units) == 0)
+        return cerr_set(e, "invalid_pack", "units", "units: expected a non-empty array");
+    size_t i;
+    const json_t *u;
+    json_array_foreach(units, i, u)
+    {
+        char f[64];
+        snprintf(f, sizeof f, "units[%zu]", i);
+        const char *code = json_string_value(json_object_get(u, "code"));
+        const char *type = json_string_value(json_object_get(u, "type"));
+        const json_t *parent = json_object_get(u, "parent");
+        if (!code || !*code || !json_is_string(json_object_get(u, "name")))
+            return cerr_set(e, "invalid_pack", f, "%s: needs string \"code\" and \"name\"", f);
+        char g[80];
+        snprintf(g, sizeof g, "%s.type", f);
+        if (!type || !org_type_valid(type))
+            return cerr_set(e, "invalid_pack", g, "%s: expected hq, branch, region, site, department or centre", g);
+        bool parent_seen = !parent || json_is_null(parent);
+        for (size_t k = 0; k < i; k++) {
+            const char *other = json_string_value(json_object_get(json_array_get(units, k), "code"));
+            if (other && strcmp(other, code) == 0) {
+                snprintf(g, sizeof g, "%s.code", f);
+                return cerr_set(e, "invalid_pack", g, "%s: duplicate unit code \"%s\"", g, code);
+            }
+            if (json_is_string(parent) && other && strcmp(other, json_string_value(parent)) == 0)
+                parent_seen = true;
+        }
+        snprintf(g, sizeof g, "%s.parent", f);
+        if (!parent_seen)
+            return cerr_set(e, "invalid_pack", g, "%s: must name a unit defined before it", g);
+    }
+    return 0;
+}
+
+static int check_survey(const json_t *s, const char *path, cerr *e)
+{
+    if (!s)
+        return 0;
+    if (!json_is_array(s))
+        return cerr_set(e, "invalid_pack", path, "%s: expected an array of {code, question}", path);
+    size_t i;
+    const json_t *q;
+    json_array_foreach(s, i, q)
+    {
+        char f[160], g[176];
+        snprintf(f, sizeof f, "%s[%zu]", path, i);
+        snprintf(g, sizeof g, "%s.code", f);
+        if (!json_is_string(json_object_get(q, "code")))
+            return cerr_set(e, "invalid_pack", g, "%s: expected a string", g);
+        snprintf(g, sizeof g, "%s.question", f);
+        if (check_text(json_object_get(q, "question"), g, true, e))
+            return -1;
+    }
+    return 0;
+}
+
+static int check_categories(const json_t *arr, const char *path, cerr *e)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach(arr, i, c)
+    {
+        char f[128], g[160];
+        snprintf(f, sizeof f, "%s[%zu]", path, i);
+        snprintf(g, sizeof g, "%s.script", f);
+        if (check_text(json_object_get(c, "script"), g, false, e))
+            return -1;
+        snprintf(g, sizeof g, "%s.survey", f);
+        if (check_survey(json_object_get(c, "survey"), g, e))
+            return -1;
+        snprintf(g, sizeof g, "%s.children", f);
+        if (check_categories(json_object_get(c, "children"), g, e))
+            return -1;
+    }
+    return 0;
+}
+
+/* natures / scopes: [{code, name, criteria?}] with the codes the workflow knows. */
+static int check_codes(const json_t *pack, const char *key, const char *const *known, cerr *e)
+{
+    const json_t *arr = json_object_get(pack, key);
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return cerr_set(e, "invalid_pack", key, "%s: expected an array", key);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(arr, i, it)
+    {
+        char f[64], g[80];
+        snprintf(f, sizeof f, "%s[%zu]", key, i);
+        const char *code = json_string_value(json_object_get(it, "code"));
+        bool ok = false;
+        for (size_t k = 0; code && known[k] && !ok; k++)
+            ok = strcmp(code, known[k]) == 0;
+        snprintf(g, sizeof g, "%s.code", f);
+        if (!ok)
+            return cerr_set(e, "invalid_pack", g, "%s: expected one of the known codes (%s, …)", g, known[0]);
+        snprintf(g, sizeof g, "%s.name", f);
+        if (!json_is_string(json_object_get(it, "name")))
+            return cerr_set(e, "invalid_pack", g, "%s: expected a string", g);
+    }
+    return 0;
+}
+
+static int check_incident_levels(const json_t *pack, cerr *e)
+{
+    const json_t *arr = json_object_get(pack, "incident_levels");
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr) || json_array_size(arr) != 3)
+        return cerr_set(e, "invalid_pack", "incident_levels", "incident_levels: expected three response levels");
+    size_t i;
+    const json_t *it;
+    json_array_foreach(arr, i, it)
+    {
+        char f[64];
+        snprintf(f, sizeof f, "incident_levels[%zu].level", i);
+        if (json_integer_value(json_object_get(it, "level")) != (json_int_t)i + 1)
+            return cerr_set(e, "invalid_pack", f, "%s: expected %zu", f, i + 1);
+        snprintf(f, sizeof f, "incident_levels[%zu].name", i);
+        if (check_text(json_object_get(it, "name"), f, true, e))
+            return -1;
+    }
+    return 0;
+}
+
+int pack_validate(json_t *pack, cerr *e)
+{
+    policy p;
+    int rc = policy_load(&p, pack, e);
+    policy_release(&p);
+    if (rc)
+        return -1;
+    static const char *const natures[] = {"valid", "invalid", "suggestion", NULL};
+    static const char *const scopes[] = {"general", "provincial", "national", NULL};
+    if (check_units(pack, e) || check_categories(json_object_get(pack, "categories"), "categories", e) ||
+        check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
+        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e))
+        return -1;
+    return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * rules: the pack's declarative grading and routing rules ("rules") and
+ * its crisis-cluster rules ("clusters"), parsed once with the policy and
+ * evaluated at intake. Pure: the one fact that needs the store — how many
+ * complaints about a unit in a category subtree arrived in a window — is
+ * asked through a callback, so tests drive it with a table.
+ *
+ * A rule is {"code", "name", "when": {conditions}, "then": {actions}}; every
+ * condition present must hold (an absent one always holds; a list means any
+ * of its values). Conditions: channel, category (a code matches its
+ * subtree), customer_class, unit (the subject unit's code), unit_type,
+ * unit_within (the subject lies in that unit's subtree), keywords (any of
+ * them in the description or the demand), count ({same: "unit", unit_type?,
+ * category?, window_hours, at_least}: complaints about the same subject unit
+ * — or about its ancestor of unit_type and everything below — in the
+ * category subtrees, this one included).
+ * Actions: level (the most severe of all fired rules wins), scope (the
+ * widest wins), priority (the highest wins: urgent > high > normal), owner
+ * (the first rule that names one wins), answer_by (unit types or codes
+ * whose members alone may reply; first wins), promise_hours (the overall
+ * promise; first wins), notify ({to, message}: an outbox row each).
+ * A unit target is a unit code, "subject", or {"from": "subject", "up":
+ * TYPE?, "function": F?}: the subject unit, its nearest ancestor of TYPE,
+ * then the unit with that function (units[].function in the pack) at or
+ * below it.
+ */
+#ifndef REDRESS_RULES_H
+#define REDRESS_RULES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cerr.h"
+#include "core/org.h"
+
+struct policy;
+
+typedef struct rule_target {
+    int kind;        /* RT_NONE, RT_CODE, RT_SUBJECT (with up and function) */
+    char *code;      /* RT_CODE */
+    char *up;        /* a unit type or NULL */
+    char *function;  /* NULL = the unit reached by up */
+} rule_target;
+enum { RT_NONE = 0, RT_CODE, RT_SUBJECT };
+
+typedef struct strlist {
+    char **v;
+    size_t n;
+} strlist;
+
+typedef struct rule_window {
+    bool set;
+    char *unit_type;  /* NULL: the subject unit itself */
+    strlist cats;     /* empty: the complaint's own category */
+    int window_minutes;
+    int at_least;
+} rule_window;
+
+typedef struct rule {
+    char *code;
+    json_t *name; /* owned; {"zh-CN","en"} or a string */
+    /* when */
+    strlist channels, cats, classes, units, unit_types, within, keywords;
+    rule_window count;
+    /* then */
+    int level;          /* 0 = not set */
+    char *scope, *priority;
+    rule_target owner;
+    strlist answer_by;
+    int promise_minutes;
+    rule_target notify_to;
+    json_t *notify_message; /* owned */
+} rule;
+
+typedef struct cluster_rule {
+    char *code;
+    json_t *name;
+    rule_window win; /* cats required; set = true */
+    int level;
+    rule_target notify_to;
+    json_t *notify_message;
+} cluster_rule;
+
+typedef struct unit_function {
+    char *code, *function;
+} unit_function;
+
+typedef struct rules_set {
+    rule *rules;
+    size_t n;
+    cluster_rule *clusters;
+    size_t nclusters;
+    unit_function *funcs;
+    size_t nfuncs;
+} rules_set;
+
+void rules_set_init(rules_set *r);
+void rules_set_release(rules_set *r);
+/*
+ * Parses "rules", "clusters" and units[].function of pack (borrowed) into r,
+ * checking every code against p (categories, channels, classes, scopes,
+ * unit types, the pack's unit codes). -1 with e naming the JSON path.
+ */
+int rules_load(rules_set *r, const struct policy *p, const json_t *pack, cerr *e);
+
+/* What a complaint's intake record says, for the conditions. All borrowed. */
+typedef struct rules_facts {
+    const char *channel, *category, *customer_class;
+    const char *description, *demand; /* may be NULL */
+    int64_t subject_unit;
+    int64_t at; /* received_at */
+} rules_facts;
+
+/*
+ * The store's answer to a window condition: the complaints (other than the
+ * one being decided) whose subject unit is among units and category among
+ * cats, received in [since, until]. Writes up to max ids into ids (may be
+ * NULL with max 0) and the total count into *n. 0 or a negative error.
+ */
+typedef int (*rules_window_fn)(void *arg, const int64_t *units, size_t nunits, const char *const *cats,
+                               size_t ncats, int64_t since, int64_t until, int64_t *ids, size_t max,
+                               int64_t *n);
+
+enum { RULES_MAX_NOTIFY = 8 };
+
+typedef struct rules_notify {
+    int64_t unit;
+    const char *rule;      /* borrowed from the rules_set */
+    const json_t *message; /* borrowed */
+} rules_notify;
+
+typedef struct rules_outcome {
+    int level;               /* 0 = no rule set one */
+    const char *scope;       /* borrowed; NULL = not set */
+    const char *priority;    /* borrowed; NULL = not set */
+    int64_t owner_unit;      /* 0 = not set (or the target does not exist) */
+    const strlist *answer_by; /* borrowed; NULL = anyone */
+    int promise_minutes;     /* 0 = not set */
+    rules_notify notify[RULES_MAX_NOTIFY];
+    size_t nnotify;
+    json_t *fired;           /* owned: [{code, name, then}] in rule order */
+} rules_outcome;
+
+void rules_outcome_init(rules_outcome *o);
+void rules_outcome_release(rules_outcome *o);
+
+/*
+ * Evaluates every rule of r against f and accumulates the actions of those
+ * that fire into out (initialised by the caller). Returns 0, or the
+ * callback's negative error.
+ */
+int rules_evaluate(const rules_set *r, const struct policy *p, const org *o, const rules_facts *f,
+                   rules_window_fn win, void *arg, rules_outcome *out);
+
+/*
+ * The cluster rules that f completes: for each, its index into r->clusters
+ * and the earlier complaints of the cluster (ids, heap, the caller frees).
+ * Calls fn once per matching cluster rule; stops on fn's non-zero return
+ * and returns it (or the window callback's negative error).
+ */
+int rules_clusters(const rules_set *r, const struct policy *p, const org *o, const rules_facts *f,
+                   rules_window_fn win, void *arg,
+                   int (*fn)(void *fnarg, const cluster_rule *cr, int64_t anchor_unit, const int64_t *ids,
+                             size_t n),
+                   void *fnarg);
+
+/* The unit a target points at for subject (0 if it resolves to nothing). */
+int64_t rules_resolve(const rules_set *r, const org *o, const rule_target *t, int64_t subject);
+/* True when the actor's unit may answer under answer_by (types or codes). */
+bool rules_may_answer(const org *o, const json_t *answer_by, int64_t actor_unit);
+/* The level at which priority p ranks: urgent 3, high 2, normal 1, else 0. */
+int rules_priority_rank(const char *p);
+
+#endif

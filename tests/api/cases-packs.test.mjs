@@ -1,0 +1,168 @@
+// Closing, compensation, appeals and penalties in the four other packs,
+// each from its seed: telecom and property take the service-penalty grades
+// of seed 001 (30–100 yuan; warning 200 + 5 points; demerit 300 + 10; major
+// demerit 1000 + the month's performance pay), the restaurant pack seed
+// 003's authority (above 3000 yuan or after three days: senior management)
+// and force majeure, the gas utility seed 004's appeals. Each pack is
+// initialised with `redress init --pack NAME`; its users come through the API.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PackServer, describe, errorOf } from './lib.mjs';
+
+class CasesServer extends PackServer {
+  constructor(pack, users, cls) {
+    super(pack, users);
+    this.cls = cls; // the pack's ordinary customer class
+  }
+
+  intake(username, over) {
+    return super.intake(username, { customer: { class: this.cls }, ...over });
+  }
+
+  // intake → dispatch to site → accept → resolve → reply → revisit (satisfied).
+  async revisited(over, site) {
+    const c = await this.intake('agent', { subject_staff: '营业员 小王', place: null, subject_unit: site, ...over });
+    await this.step('agent', c.id, 'dispatch', { unit: site });
+    await this.step('handler', c.id, 'accept', {});
+    await this.step('handler', c.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉并整改', nature: 'valid' });
+    await this.step('agent', c.id, 'reply', { method: 'phone', content: '已告知处理结果' });
+    await this.step('agent', c.id, 'revisit', { method: 'phone', result: 'satisfied' });
+    return c;
+  }
+}
+
+// The pack's centre, a site handler, a branch supervisor and manager, and a manager at HQ.
+const users = (centre, site, branch) => [['agent', ['agent'], centre], ['handler', ['handler'], site],
+  ['sup', ['supervisor'], branch], ['mgr', ['manager'], branch], ['hqmgr', ['manager'], 'HQ']];
+
+function packSuite(pack, u, cls, fn) {
+  test(`pack ${pack}`, { timeout: 180000 }, async () => {
+    const s = new CasesServer(pack, u, cls);
+    try {
+      await s.start();
+      await fn(s);
+    } finally {
+      await s.stop();
+      await s.cleanup();
+    }
+  });
+}
+
+const closeAs = (site) => ({ nature: 'valid', cause: '员工服务用语不规范', responsibility: 'company', responsible_unit: site,
+  responsible_person: '营业员 小王', corrective_action: '班组培训并纳入月度考核' });
+
+async function refused(s, user, id, action, body, field) {
+  const r = await s.act(user, id, action, body);
+  assert.equal(r.status, 422, `${action} ${JSON.stringify(body)}: ${describe(r)}`);
+  assert.equal(errorOf(r).field, field);
+}
+
+packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) => {
+  const site = 'HA-ZZ-01';
+  let c = await s.revisited({ channel: 'business_hall', category: 'channel.own_hall' }, site);
+  const grade = (await s.actions(c.id, 'agent')).items.find((a) => a.action === 'close').fields.find((f) => f.name === 'penalty_grade');
+  assert.deepEqual(grade.options.map((o) => o.value), ['minor', 'warning', 'demerit', 'major_demerit']);
+  await refused(s, 'agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'minor' }, 'penalty_amount');
+  await refused(s, 'agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'minor', penalty_amount: 150 }, 'penalty_amount');
+  let x = await s.step('agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'warning' });
+  assert.equal(x.penalties.length, 1);
+  assert.equal(x.penalties[0].amount, 200);
+  assert.equal(x.penalties[0].points, 5);
+  assert.equal(x.penalties[0].person, '营业员 小王');
+  assert.equal(x.penalties[0].performance_pay, false);
+
+  c = await s.revisited({ channel: 'business_hall', category: 'channel.own_hall' }, site);
+  x = await s.step('agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'major_demerit' });
+  assert.equal(x.penalties[0].amount, 1000);
+  assert.equal(x.penalties[0].performance_pay, true, 'a major demerit costs the month\'s performance pay');
+  c = await s.revisited({ channel: 'business_hall', category: 'channel.own_hall' }, site);
+  x = await s.step('agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'minor', penalty_amount: 80 });
+  assert.equal(x.penalties[0].amount, 80);
+  c = await s.revisited({ channel: 'business_hall', category: 'channel.own_hall' }, site);
+  x = await s.step('agent', c.id, 'close', closeAs(site));
+  assert.deepEqual(x.penalties, [], 'no grade chosen: nothing for the ledger');
+  const l = await s.as('mgr', 'GET', '/penalties');
+  assert.equal(l.status, 200, describe(l));
+  assert.equal(l.json.items.length, 3);
+  assert.equal(l.json.totals.amount, 1280);
+  assert.equal(l.json.totals.points, 5);
+
+  // 授权: an agent's 50 yuan credit is granted; 1500 yuan goes to HQ.
+  c = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'mobile.bill_dispute' });
+  await s.step('agent', c.id, 'dispatch', { unit: site });
+  x = await s.step('agent', c.id, 'compensate', { kind: 'credit', amount: 50, reason: '误扣流量费，赠送流量致歉' });
+  assert.equal(x.compensations[0].status, 'granted');
+  x = await s.step('agent', c.id, 'compensate', { kind: 'refund', amount: 1500, reason: '国际漫游误计费退还' });
+  assert.equal(x.compensations[1].senior, true);
+  assert.equal(x.compensations[1].approver_unit.code, 'HQ');
+  assert.equal((await s.act('mgr', c.id, 'approve_compensation', { entry: '2' })).status, 403);
+  x = await s.step('hqmgr', c.id, 'approve_compensation', { entry: '2' });
+  assert.equal(x.compensations[1].status, 'approved');
+
+  // A 工信部 appeal.
+  const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: 'miit', category: 'mobile.bill_dispute' });
+  assert.equal(a.kind, 'appeal');
+  assert.equal(a.appeal_source.name, '工信部电信用户申诉受理中心');
+});
+
+packSuite('restaurant', users('EC-CSC', 'EC-SH-01', 'EC'), 'ordinary', async (s) => {
+  const site = 'EC-SH-01';
+  let c = await s.revisited({ channel: 'phone', category: 'dish.taste' }, site);
+  const resp = (await s.actions(c.id, 'agent')).items.find((a) => a.action === 'close').fields.find((f) => f.name === 'responsibility');
+  assert.ok(resp.options.some((o) => o.value === 'force_majeure'), 'seed 003: force majeure');
+  let x = await s.step('agent', c.id, 'close', { ...closeAs(site), responsibility: 'force_majeure', cause: '台风停电导致出餐延误' });
+  assert.deepEqual(x.penalties, [], 'no penalty for force majeure');
+  c = await s.revisited({ channel: 'phone', category: 'dish.taste' }, site);
+  await refused(s, 'agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'fault', penalty_amount: 600 }, 'penalty_amount');
+  x = await s.step('agent', c.id, 'close', { ...closeAs(site), penalty_grade: 'fault', penalty_amount: 300 });
+  const byRole = Object.fromEntries(x.penalties.map((p) => [p.role, p]));
+  assert.equal(byRole.staff.amount, 300);
+  assert.equal(byRole.staff.points, 2);
+  assert.equal(byRole.store_manager.unit.code, site);
+  assert.equal(byRole.store_manager.points, 1);
+
+  // 003: within the discount authority at once; above 3000 yuan senior management.
+  c = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'dish.taste' });
+  await s.step('agent', c.id, 'dispatch', { unit: site });
+  x = await s.step('handler', c.id, 'compensate', { kind: 'gift', amount: 300, reason: '赠送甜品致歉' });
+  assert.equal(x.compensations[0].status, 'granted');
+  x = await s.step('handler', c.id, 'compensate', { kind: 'waiver', amount: 800, reason: '整桌免单' });
+  assert.equal(x.compensations[1].status, 'pending');
+  assert.equal(x.compensations[1].senior, false);
+  assert.deepEqual(x.compensations[1].approver_roles, ['supervisor', 'manager']);
+  x = await s.step('sup', c.id, 'approve_compensation', { entry: '2' });
+  assert.equal(x.compensations[1].status, 'approved');
+  x = await s.step('handler', c.id, 'compensate', { kind: 'medical', amount: 3500, reason: '顾客就医费用垫付' });
+  assert.equal(x.compensations[2].senior, true);
+});
+
+packSuite('property', users('SZ-CSC', 'SZ-NS-01', 'SZ'), 'owner', async (s) => {
+  const site = 'SZ-NS-01';
+  const c = await s.revisited({ channel: 'phone', category: 'service.attitude', level: 1 }, site);
+  assert.equal((await s.act('sup', c.id, 'close', closeAs(site))).status, 403, 'a major case is closed by a manager');
+  const x = await s.step('mgr', c.id, 'close', { ...closeAs(site), penalty_grade: 'demerit' });
+  assert.equal(x.penalties[0].amount, 300);
+  assert.equal(x.penalties[0].points, 10);
+  const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: 'housing_bureau', category: 'service.attitude' });
+  assert.equal(a.kind, 'appeal');
+  const list = await s.as('agent', 'GET', '/complaints?kind=appeal');
+  assert.deepEqual(list.json.items.map((i) => i.id), [a.id]);
+});
+
+packSuite('utility', users('CITY-CSC', 'CITY-E-01', 'CITY'), 'resident', async (s) => {
+  const site = 'CITY-E-01';
+  const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: '12345', category: 'billing.wrong' });
+  assert.equal(a.kind, 'appeal');
+  const overall = (await s.get(a.id, 'agent')).clocks.find((k) => k.name === 'overall');
+  assert.equal(overall.calendar, 'office', 'an appeal runs on office working days');
+  // An agent has no authority of their own here (limit 0): even 10 yuan waits for approval.
+  await s.step('agent', a.id, 'dispatch', { unit: site });
+  let x = await s.step('agent', a.id, 'compensate', { kind: 'bill_adjustment', amount: 10, reason: '抄表错误多收气费' });
+  assert.equal(x.compensations[0].status, 'pending');
+  x = await s.step('handler', a.id, 'compensate', { kind: 'free_repair', amount: 200, reason: '免费更换故障表' });
+  assert.equal(x.compensations[1].status, 'granted');
+  const queue = await s.as('sup', 'GET', '/compensations?status=pending');
+  assert.equal(queue.status, 200, describe(queue));
+  assert.deepEqual(queue.json.items.map((m) => [m.complaint.id, m.no, m.can_decide]), [[a.id, 1, true]]);
+});
