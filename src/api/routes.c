@@ -37,5 +37,6 @@ const route api_routes[] = {
     {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0},
+    {"GET", "/api/v1/audit", h_audit_list, AUTH_USER, R_AUDITOR | R_ADMIN},
     {NULL, NULL, NULL, 0, 0},
 };
