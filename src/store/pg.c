@@ -1199,6 +1199,28 @@ struct update_arg {
     int tz;
 };
 
+/* Records the assisting units of cp (complaint_assists); kept once there. */
+static int sync_assists(pgs *s, pconn *cn, const complaint *cp)
+{
+    size_t i;
+    const json_t *as;
+    json_array_foreach(json_object_get(cp->data, "assists"), i, as)
+    {
+        json_int_t uid = json_integer_value(json_object_get(as, "unit"));
+        if (!uid)
+            continue;
+        pgq q;
+        q_init(&q);
+        q_int(&q, cp->id);
+        q_int(&q, uid);
+        int rc = xq(s, cn, "INSERT INTO complaint_assists (complaint_id, unit) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    &q, NULL);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int tx_complaint_update(pgs *s, pconn *cn, void *arg)
 {
     struct update_arg *a = arg;
@@ -1236,6 +1258,8 @@ static int tx_complaint_update(pgs *s, pconn *cn, void *arg)
     rc = insert_event(s, cn, a->ev);
     if (rc == 0)
         rc = stats_on_close(s, cn, a->c, a->ev, a->tz);
+    if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
+        rc = sync_assists(s, cn, a->c);
     return rc;
 }
 
@@ -1273,6 +1297,17 @@ static int pg_complaint_get(store *stp, int64_t id, const char *number, complain
  * combination is prepared once per connection); unit and category sets are
  * one array parameter each ("= ANY($n)"), however many they hold.
  */
+/* " AND (…)": visible in the scope whose units are parameter $n (a bigint[]):
+ * the owner, subject, last handling or an assisting unit is one of them. */
+static void scope_clause(buf *sql, int n)
+{
+    buf_printf(sql,
+               " AND (owner_unit = ANY($%d::bigint[]) OR subject_unit = ANY($%d::bigint[]) OR "
+               "handler_unit = ANY($%d::bigint[]) OR id IN (SELECT complaint_id FROM complaint_assists "
+               "WHERE unit = ANY($%d::bigint[])))",
+               n, n, n, n);
+}
+
 static int pg_complaint_list(store *stp, const complaint_filter *f, complaint_page *out)
 {
     buf sql, owners, subjects, scope, cats;
@@ -1310,10 +1345,7 @@ static int pg_complaint_list(store *stp, const complaint_filter *f, complaint_pa
     if (f->n_scope_units) {
         pgutil_int_array(&scope, f->scope_units, f->n_scope_units);
         q_text(&q, scope.data);
-        buf_printf(&sql,
-                   " AND (owner_unit = ANY($%d::bigint[]) OR subject_unit = ANY($%d::bigint[]) OR "
-                   "handler_unit = ANY($%d::bigint[]))",
-                   q.n, q.n, q.n);
+        scope_clause(&sql, q.n);
     }
     if (f->channel) {
         q_text(&q, f->channel);
@@ -1522,6 +1554,59 @@ static int pg_stats_status(store *stp, int64_t counts[ST__COUNT], int64_t now, i
     *overdue = col_i64(r, 0, 0);
     PQclear(r);
     return 0;
+}
+
+static int pg_stats_scope(store *stp, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
+                          int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
+{
+    memset(counts, 0, sizeof(int64_t) * ST__COUNT);
+    *overdue = 0;
+    *days = NULL;
+    buf scope, sql;
+    buf_init(&scope);
+    buf_init(&sql);
+    pgutil_int_array(&scope, units, n);
+    pgq q;
+    q_init(&q);
+    q_int(&q, now);
+    q_text(&q, scope.data);
+    buf_puts(&sql, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < $1 THEN 1 ELSE 0 END) "
+                   "FROM complaints WHERE TRUE");
+    scope_clause(&sql, 2);
+    buf_puts(&sql, " GROUP BY status");
+    int rc;
+    PGresult *r = query((pgs *)stp, sql.data, &q, &rc);
+    if (!r)
+        goto out;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t k = col_i64(r, i, 0);
+        if (k > 0 && k < ST__COUNT)
+            counts[k] = col_i64(r, i, 1);
+        *overdue += col_i64(r, i, 2);
+    }
+    PQclear(r);
+    int64_t from = from_day * 86400 - (int64_t)tz * 60;
+    q_init(&q);
+    q_int(&q, from);
+    q_text(&q, scope.data);
+    buf_clear(&sql);
+    buf_puts(&sql, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
+                   "WHERE (received_at >= $1 OR closed_at >= $1)");
+    scope_clause(&sql, 2);
+    r = query((pgs *)stp, sql.data, &q, &rc);
+    if (!r)
+        goto out;
+    *days = xcalloc((size_t)(to_day - from_day + 1), sizeof **days);
+    for (int64_t d = from_day; d <= to_day; d++)
+        (*days)[d - from_day].day = d;
+    for (int i = 0; i < PQntuples(r); i++)
+        store_day_stats_add(*days, from_day, to_day, tz, col_i64(r, i, 0), col_i64(r, i, 1), col_i64(r, i, 2),
+                            col_i64(r, i, 3) != 0);
+    PQclear(r);
+out:
+    buf_release(&scope);
+    buf_release(&sql);
+    return rc;
 }
 
 /* ---- time limits: the sweeper's queue, batched writes, outbox, supervisions ------------------- */
@@ -2292,6 +2377,7 @@ static const struct store_ops pg_ops = {
     .token_touch = pg_token_touch,
     .user_login_attempt = pg_user_login_attempt,
     .token_delete_sessions = pg_token_delete_sessions,
+    .stats_scope = pg_stats_scope,
 };
 
 store *pg_store_open(const char *url, const store_options *opt, char *err, size_t errlen)

@@ -950,6 +950,30 @@ static const struct {
 };
 enum { N_INDEXED = sizeof indexed_cols / sizeof indexed_cols[0] };
 
+/* Records the assisting units of cp (complaint_assists); kept once there. */
+static int sync_assists(conn *c, const complaint *cp)
+{
+    size_t i;
+    const json_t *as;
+    json_array_foreach(json_object_get(cp->data, "assists"), i, as)
+    {
+        json_int_t uid = json_integer_value(json_object_get(as, "unit"));
+        sqlite3_stmt *st = uid ? prep(c, "INSERT INTO complaint_assists (complaint_id, unit) VALUES (?, ?) "
+                                          "ON CONFLICT DO NOTHING")
+                                : NULL;
+        if (!uid)
+            continue;
+        if (!st)
+            return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, cp->id);
+        sqlite3_bind_int64(st, 2, uid);
+        int rc = step_done(c, st);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int job_complaint_update(conn *c, void *arg)
 {
     struct update_arg *a = arg;
@@ -1007,6 +1031,8 @@ static int job_complaint_update(conn *c, void *arg)
         rc = insert_event(c, a->ev);
     if (rc == 0)
         rc = stats_on_close(c, a->c, a->ev, a->tz);
+    if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
+        rc = sync_assists(c, cp);
     return rc;
 }
 
@@ -1290,6 +1316,33 @@ static void in_list(buf *sql, const char *col, size_t n)
     buf_putc(sql, ')');
 }
 
+/*
+ * " AND (…)": the complaint is visible in a scope of n units — its owner,
+ * subject, last handling or an assisting unit is one of them. bind_scope
+ * binds the units from parameter i on and returns the next parameter.
+ */
+static void scope_clause(buf *sql, size_t n)
+{
+    buf_puts(sql, " AND (0 = 1");
+    static const char *cols[] = {"owner_unit", "subject_unit", "handler_unit",
+                                 "id IN (SELECT complaint_id FROM complaint_assists WHERE unit"};
+    for (int k = 0; k < 4; k++) {
+        buf_printf(sql, " OR %s IN (", cols[k]);
+        for (size_t u = 0; u < n; u++)
+            buf_puts(sql, u ? ", ?" : "?");
+        buf_puts(sql, k == 3 ? "))" : ")");
+    }
+    buf_putc(sql, ')');
+}
+
+static int bind_scope(sqlite3_stmt *st, int i, const int64_t *units, size_t n)
+{
+    for (int col = 0; col < 4; col++)
+        for (size_t k = 0; k < n; k++)
+            sqlite3_bind_int64(st, i++, units[k]);
+    return i;
+}
+
 static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_page *out)
 {
     conn *c = reader((sq *)stp);
@@ -1325,17 +1378,8 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
         in_list(&sql, "owner_unit", f->n_owner_units);
     if (f->n_subject_units)
         in_list(&sql, "subject_unit", f->n_subject_units);
-    if (f->n_scope_units) {
-        buf_puts(&sql, " AND (0 = 1");
-        static const char *cols[] = {"owner_unit", "subject_unit", "handler_unit"};
-        for (int k = 0; k < 3; k++) {
-            buf_printf(&sql, " OR %s IN (", cols[k]);
-            for (size_t u = 0; u < f->n_scope_units; u++)
-                buf_puts(&sql, u ? ", ?" : "?");
-            buf_putc(&sql, ')');
-        }
-        buf_putc(&sql, ')');
-    }
+    if (f->n_scope_units)
+        scope_clause(&sql, f->n_scope_units);
     if (f->channel)
         buf_puts(&sql, " AND channel = ?");
     if (f->n_categories)
@@ -1370,9 +1414,7 @@ static int sq_complaint_list(store *stp, const complaint_filter *f, complaint_pa
         sqlite3_bind_int64(st, i++, f->owner_units[k]);
     for (size_t k = 0; k < f->n_subject_units; k++)
         sqlite3_bind_int64(st, i++, f->subject_units[k]);
-    for (int col = 0; col < 3; col++)
-        for (size_t k = 0; k < f->n_scope_units; k++)
-            sqlite3_bind_int64(st, i++, f->scope_units[k]);
+    i = bind_scope(st, i, f->scope_units, f->n_scope_units);
     if (f->channel)
         sqlite3_bind_text(st, i++, f->channel, -1, SQLITE_STATIC);
     for (size_t k = 0; k < f->n_categories; k++)
@@ -1548,6 +1590,67 @@ static int sq_stats_status(store *stp, int64_t counts[ST__COUNT], int64_t now, i
     *overdue = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return 0;
+}
+
+static int sq_stats_scope(store *stp, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
+                          int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
+{
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    memset(counts, 0, sizeof(int64_t) * ST__COUNT);
+    *overdue = 0;
+    *days = NULL;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < ? THEN 1 ELSE 0 END) "
+                   "FROM complaints WHERE 1 = 1");
+    scope_clause(&sql, n);
+    buf_puts(&sql, " GROUP BY status");
+    sqlite3_stmt *st = prep(c, sql.data);
+    int rc = STORE_ERROR;
+    if (!st)
+        goto out;
+    sqlite3_bind_int64(st, 1, now);
+    bind_scope(st, 2, units, n);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(st, 0);
+        if (k > 0 && k < ST__COUNT)
+            counts[k] = sqlite3_column_int64(st, 1);
+        *overdue += sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    buf_clear(&sql);
+    buf_puts(&sql, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
+                   "WHERE (received_at >= ? OR closed_at >= ?)");
+    scope_clause(&sql, n);
+    if (!(st = prep(c, sql.data))) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    int64_t from = from_day * 86400 - (int64_t)tz * 60;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, from);
+    bind_scope(st, 3, units, n);
+    *days = xcalloc((size_t)(to_day - from_day + 1), sizeof **days);
+    for (int64_t d = from_day; d <= to_day; d++)
+        (*days)[d - from_day].day = d;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        store_day_stats_add(*days, from_day, to_day, tz, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                            sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3) != 0);
+    sqlite3_reset(st);
+    rc = rc == SQLITE_DONE ? 0 : STORE_ERROR;
+out:
+    buf_release(&sql);
+    if (rc) {
+        free(*days);
+        *days = NULL;
+    }
+    return rc;
 }
 
 /* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
@@ -2028,6 +2131,7 @@ static const struct store_ops sqlite_ops = {
     .token_touch = sq_token_touch,
     .user_login_attempt = sq_user_login_attempt,
     .token_delete_sessions = sq_token_delete_sessions,
+    .stats_scope = sq_stats_scope,
 };
 
 store *sqlite_store_open(const char *path, char *err, size_t errlen)

@@ -350,6 +350,17 @@ struct store_ops {
                               int *failures, int64_t *locked_until);
     /* Revokes every session (kind 's') of a user except keep_id (0 = all), e.g. after a password change. */
     int (*token_delete_sessions)(store *s, int64_t user_id, int64_t keep_id);
+
+    /*
+     * The overview of the complaints visible in a scope — owner, subject,
+     * last handling or assisting unit among units[0..n) — for a caller who
+     * does not see the whole organisation: counts by status, the open ones
+     * past their stage deadline at now, and per local day (tz) of
+     * [from_day, to_day] what was received and closed (days: a heap array of
+     * to_day - from_day + 1, in order; see store_day_stats_add).
+     */
+    int (*stats_scope)(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
+                       int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days);
 };
 
 struct store {
@@ -374,6 +385,14 @@ void store_close(store *s);
 /* Roles as stored in users.roles ("agent,handler"); shared by the backends. */
 void store_roles_text(unsigned roles, char *out, size_t n);
 unsigned store_roles_parse(const char *text);
+/*
+ * Adds one complaint to days[0..to_day - from_day] (day numbers from_day…)
+ * as the daily statistics count it: received on the local day of
+ * received_at; closed (on time unless past overall_due; first-contact) on
+ * the local day of closed_at (0 = open). Shared by the backends' stats_scope.
+ */
+void store_day_stats_add(day_stat *days, int64_t from_day, int64_t to_day, int tz, int64_t received_at,
+                         int64_t closed_at, int64_t overall_due, bool first_contact);
 /* The sign-in bookkeeping rule of user_login_attempt, shared by the backends:
  * updates *failures and *locked_until (IN: stored, OUT: to store). */
 void store_login_next(bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures,

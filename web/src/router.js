@@ -24,6 +24,8 @@ const routes = [
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/calendars', name: 'admin-calendars', component: () => import('./views/admin/Calendars.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
+      { path: 'admin/tokens', name: 'admin-tokens', component: () => import('./views/admin/Tokens.vue'), meta: { roles: ['admin'] } },
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { roles: ['auditor', 'admin'] } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -43,3 +43,15 @@ ALTER TABLE tokens ADD COLUMN created_by BIGINT NOT NULL DEFAULT 0;
 -- Failed sign-ins since the last success, and the end of a temporary lockout.
 ALTER TABLE users ADD COLUMN failed_logins BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0;
+
+-- The units asked to assist on a complaint (see the sqlite migration).
+CREATE TABLE complaint_assists (
+    complaint_id BIGINT NOT NULL REFERENCES complaints (id),
+    unit         BIGINT NOT NULL,
+    PRIMARY KEY (complaint_id, unit)
+);
+CREATE INDEX complaint_assists_unit ON complaint_assists (unit, complaint_id);
+INSERT INTO complaint_assists (complaint_id, unit)
+    SELECT DISTINCT c.id, (a.value ->> 'unit')::bigint
+    FROM complaints c, jsonb_array_elements(COALESCE(c.data::jsonb -> 'assists', '[]'::jsonb)) a
+    WHERE a.value ->> 'unit' IS NOT NULL;

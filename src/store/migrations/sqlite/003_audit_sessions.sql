@@ -42,3 +42,17 @@ ALTER TABLE tokens ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;
 -- Failed sign-ins since the last success, and the end of a temporary lockout.
 ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
+
+-- The units asked to assist on a complaint (from its "assist" events), so
+-- that the lists of an assisting unit show the complaints it helps with as
+-- the complaint itself does. Written with the complaint's update; rows
+-- already there are kept (a unit that assisted once keeps seeing it).
+CREATE TABLE complaint_assists (
+    complaint_id INTEGER NOT NULL REFERENCES complaints (id),
+    unit         INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, unit)
+);
+CREATE INDEX complaint_assists_unit ON complaint_assists (unit, complaint_id);
+INSERT INTO complaint_assists (complaint_id, unit)
+    SELECT DISTINCT c.id, json_extract(a.value, '$.unit') FROM complaints c, json_each(c.data, '$.assists') a
+    WHERE json_extract(a.value, '$.unit') IS NOT NULL;
