@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sec/audit.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 static setting settings[] = {
@@ -287,4 +289,11 @@ char *cli_read_password(const char *prompt)
             return xstrdup(a);
         fprintf(stderr, "the two passwords differ; try again\n");
     }
+}
+
+void cli_audit(app *a, const char *action, const char *subject)
+{
+    audit_entry e = {.at = time_now(), .action = action, .subject = subject, .detail = "{\"via\":\"cli\"}"};
+    if (audit_record(a, &e))
+        fprintf(stderr, "redress: warning: the audit log could not record %s\n", action);
 }

@@ -124,6 +124,30 @@ srv.test('bad filters are refused naming the parameter', async () => {
   }
 });
 
+srv.test('changes from the shell are entries too; a password reset lifts a lockout and ends the sessions', async () => {
+  const add = await runCli(['user', 'add', 'shelluser', '--name', '命令行用户', '--roles', 'handler', '--unit', 'SH-PD-01',
+    '--password', DEMO_PASSWORD, '--db', srv.dbUrl]);
+  assert.equal(add.code, 0, out(add));
+  const id = await userId('shelluser');
+  const created = await audit(`?action=user_create&subject=user:${id}`);
+  assert.equal(created.items.length, 1);
+  assert.equal(created.items[0].actor, null, 'the system, not a signed-in user');
+  assert.equal(created.items[0].detail.via, 'cli');
+  const session = await srv.login('shelluser');
+  for (let i = 0; i < 5; i++) await srv.api('POST', '/auth/login', { body: { username: 'shelluser', password: 'wrong-wrong-1' } });
+  const locked = await srv.api('POST', '/auth/login', { body: { username: 'shelluser', password: DEMO_PASSWORD } });
+  assert.equal(locked.status, 429, describe(locked));
+  const reset = await runCli(['user', 'passwd', 'shelluser', '--password', 'reset-by-admin-1', '--db', srv.dbUrl]);
+  assert.equal(reset.code, 0, out(reset));
+  const again = await srv.api('POST', '/auth/login', { body: { username: 'shelluser', password: 'reset-by-admin-1' } });
+  assert.equal(again.status, 200, describe(again));
+  // (The old session was never used, so no node holds it in its token cache.)
+  assert.equal((await srv.api('GET', '/auth/me', { token: session })).status, 401, 'the old session ended');
+  const log = await audit(`?subject=user:${id}`);
+  assert.ok(log.items.some((e) => e.action === 'password_change' && e.detail?.via === 'cli'));
+  assert.ok(log.items.some((e) => e.action === 'lockout'));
+});
+
 // ---- the chain under `redress verify` ----
 
 async function sql(text) {
