@@ -45,14 +45,26 @@ test('sign-in sets an HttpOnly SameSite=Strict cookie; no token in web storage; 
   assert.deepEqual(page.errors, [])
 })
 
-test('a user who must change the password is taken to the change-password page first', async () => {
-  const admin = await apiLogin('admin')
+test('a new user made by the administrator must change the password first, on a page of its own', async () => {
   const username = `first${Date.now() % 1e6}`
-  const r = await apiCall('POST', '/users', {
-    token: admin,
-    body: { username, name: '新座席', password: 'initial-pass-1', roles: ['agent'], unit: 'SH-CSC', must_change_password: true },
-  })
-  assert.equal(r.status, 201, JSON.stringify(r.data))
+  const adminPage = await newPage(browser.context)
+  await login(adminPage, 'admin')
+  await adminPage.locator('[data-test="menu-/admin/users"]').click()
+  await adminPage.locator('[data-test=add-user]').click()
+  await adminPage.locator('#nu-username').fill(username)
+  await adminPage.locator('#nu-name').fill('新座席')
+  await adminPage.locator('#nu-password').fill('initial-pass-1')
+  await adminPage.locator('#nu-unit').click()
+  await adminPage.keyboard.type('SH-CSC', { delay: 20 })
+  await adminPage.waitForTimeout(200)
+  await adminPage.keyboard.press('Enter')
+  assert.ok(await adminPage.locator('[data-test=nu-must-change] input').isChecked(), 'ticked by default')
+  await adminPage.getByRole('dialog').getByRole('button', { name: '保存' }).click()
+  await adminPage.locator('[data-test=user-table]').getByText(username).waitFor()
+  const users = await apiCall('GET', '/users', { token: await apiLogin('admin') })
+  assert.equal(users.data.items.find((u) => u.username === username).must_change_password, true)
+  await adminPage.close()
+
   const page = await newPage(browser.context)
   await page.goto(BASE + '/#/login')
   await page.locator('#login-username').fill(username)

@@ -163,6 +163,7 @@ export default {
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed',
   },
   session: {
+    mustChange: 'Must choose a new password at the first sign-in',
     expired: 'Your session has ended (no activity for a while, or signed in too long). Please sign in again.',
     locked: 'Too many wrong passwords: this account is locked. Try again in about {minutes} min.',
     passwordTitle: 'Choose a new password', passwordIntro: '{user}, your password must be changed before you can continue.',

@@ -163,6 +163,7 @@ export default {
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败',
   },
   session: {
+    mustChange: '首次登录时必须修改密码',
     expired: '登录已超时（长时间未操作或登录时间过长），请重新登录。',
     locked: '密码错误次数过多，账号已临时锁定，请约 {minutes} 分钟后再试。',
     passwordTitle: '请设置新密码', passwordIntro: '{user}，继续使用前需要先修改密码。',
