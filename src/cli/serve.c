@@ -62,7 +62,8 @@ int serve_app(app *a)
         fprintf(stderr, "redress: --sweep-interval: expected 0–86400 seconds\n");
         return 2;
     }
-    http_options opt = {setting_get("listen"), setting_get("web-root"), (unsigned)threads, (size_t)max_body};
+    http_options opt = {setting_get("listen"), setting_get("web-root"), (unsigned)threads, (size_t)max_body,
+                        setting_get("trusted-proxies")};
     /* The deadline sweeper runs beside the server on the real clock. */
     sweeper *sw = sweeper_start(a, (int)interval);
     int rc = http_serve(a, api_routes, &opt) ? 1 : 0;

@@ -36,6 +36,9 @@ static setting settings[] = {
     {"login-lockout", "REDRESS_LOGIN_LOCKOUT", "900", "seconds a locked account stays locked (1–86400)", NULL},
     {"cookie-secure", "REDRESS_COOKIE_SECURE", "off",
      "on: mark the session cookie Secure (the server is reached over https, e.g. behind a TLS proxy)", NULL},
+    {"trusted-proxies", "REDRESS_TRUSTED_PROXIES", "",
+     "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (rate limits, audit log)",
+     NULL},
 };
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };
 

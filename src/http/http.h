@@ -78,6 +78,9 @@ typedef struct http_options {
     const char *web_root;
     unsigned threads;
     size_t max_body;
+    /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
+     * believed (the client is then its last entry); NULL or "" = none. */
+    const char *trusted_proxies;
 } http_options;
 
 /*

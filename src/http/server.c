@@ -360,6 +360,42 @@ static void dispatch(server *sv, http_req *rq, http_resp *rs)
     hit->handler(sv->a, rq, rs);
 }
 
+/* Whether addr is one of the comma-separated list. */
+static bool listed(const char *list, const char *addr)
+{
+    size_t n = strlen(addr);
+    for (const char *p = list; p && *p;) {
+        p += strspn(p, " ,");
+        size_t len = strcspn(p, " ,");
+        if (len == n && strncmp(p, addr, n) == 0)
+            return true;
+        p += len;
+    }
+    return false;
+}
+
+/*
+ * Behind a trusted reverse proxy the client is the last address the proxy
+ * appended to X-Forwarded-For (earlier ones come from the client and prove
+ * nothing). It replaces rq->client only when it parses as an address.
+ */
+static void forwarded_client(http_req *rq, const char *trusted)
+{
+    if (!trusted || !*trusted || !listed(trusted, rq->client))
+        return;
+    const char *xff = http_header(rq, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    last += strspn(last, " ");
+    char addr[64];
+    snprintf(addr, sizeof addr, "%.*s", (int)strcspn(last, " "), last);
+    unsigned char bin[16];
+    if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+        snprintf(rq->client, sizeof rq->client, "%s", addr);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -397,6 +433,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
+    forwarded_client(rq, sv->opt->trusted_proxies);
 
     http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
     buf_init(&rs.body);

@@ -28,7 +28,11 @@ function out(r) {
 }
 
 srv.test('a sign-in is an entry with the user, the address and a hash', async () => {
-  await srv.login('pd01');
+  // No trusted proxy is configured: a forged X-Forwarded-For changes nothing.
+  const r = await srv.api('POST', '/auth/login', {
+    body: { username: 'pd01', password: DEMO_PASSWORD }, headers: { 'x-forwarded-for': '203.0.113.9' },
+  });
+  assert.equal(r.status, 200);
   const id = await userId('pd01');
   const { items } = await audit(`?user=pd01&action=login`);
   assert.ok(items.length >= 1, 'one login entry for pd01');

@@ -21,6 +21,7 @@ Object.assign(process.env, {
   REDRESS_SESSION_ABSOLUTE: String(ABSOLUTE),
   REDRESS_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
   REDRESS_LOGIN_LOCKOUT: String(LOCKOUT),
+  REDRESS_TRUSTED_PROXIES: '10.9.9.9, 127.0.0.1',
 });
 
 const srv = useServer();
@@ -272,4 +273,18 @@ srv.test('security headers on every response: JSON, errors, the portal, the UI',
     assert.match(csp, /frame-ancestors 'none'/);
     assert.match(csp, /object-src 'none'/);
   }
+});
+
+srv.test('behind a trusted proxy the client is the last X-Forwarded-For address (rate limits, audit log)', async () => {
+  const r = await srv.api('POST', '/auth/login', {
+    body: { username: 'ops1', password: DEMO_PASSWORD },
+    headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' },
+  });
+  assert.equal(r.status, 200, describe(r));
+  const junk = await srv.api('POST', '/auth/login', {
+    body: { username: 'ops1', password: DEMO_PASSWORD }, headers: { 'x-forwarded-for': 'not-an-address' },
+  });
+  assert.equal(junk.status, 200);
+  const items = await auditFor('ops1', 'login');
+  assert.deepEqual(items.slice(0, 2).map((e) => e.ip), ['127.0.0.1', '203.0.113.7'], 'junk is ignored; the proxy\'s last entry counts');
 });
