@@ -152,6 +152,17 @@ srv.test('changes from the shell are entries too; a password reset lifts a locko
   assert.ok(log.items.some((e) => e.action === 'lockout'));
 });
 
+srv.test('concurrent appends keep one dense chain', async () => {
+  const before = (await audit('?limit=1')).items[0].seq;
+  await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    srv.api('POST', '/auth/login', { body: { username: `ghost-${i}`, password: 'whatever-123' } })));
+  const { items } = await audit('?limit=100');
+  const fresh = items.filter((e) => e.seq > before).map((e) => e.seq).sort((a, b) => a - b);
+  assert.equal(fresh.length, 24, 'one entry per failed sign-in');
+  assert.equal(fresh[0], before + 1);
+  for (let i = 1; i < fresh.length; i++) assert.equal(fresh[i], fresh[i - 1] + 1, 'no gaps, no duplicates');
+});
+
 // ---- the chain under `redress verify` ----
 
 async function sql(text) {
