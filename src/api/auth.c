@@ -67,12 +67,14 @@ void h_login(app *a, http_req *rq, http_resp *rs)
     user u = {0};
     char *pwhash = NULL;
     char subject[32];
-    if (!username || !*username) {
-        api_error(rs, 422, "validation_failed", "username", "username: 必填 (required)");
+    /* No account has a longer name (users are made with at most 64), and the
+     * name tried goes into the audit log. */
+    if (!username || !*username || strlen(username) > 64) {
+        api_error(rs, 422, "validation_failed", "username", "username: 必填，最多 64 字符 (required, ≤ 64 characters)");
         goto out;
     }
-    if (!password || !*password) {
-        api_error(rs, 422, "validation_failed", "password", "password: 必填 (required)");
+    if (!password || !*password || strlen(password) > 1024) {
+        api_error(rs, 422, "validation_failed", "password", "password: 必填，最多 1024 字符 (required, ≤ 1024 characters)");
         goto out;
     }
     int64_t now = time_now();

@@ -202,6 +202,15 @@ srv.test('a successful sign-in resets the failure count', async () => {
   await signIn('mh02');
 });
 
+srv.test('an over-long user name or password is refused before anything is looked up or recorded', async () => {
+  const long = await srv.api('POST', '/auth/login', { body: { username: 'u'.repeat(65), password: 'whatever-1' } });
+  assert.equal(long.status, 422);
+  assert.equal(long.json.error.field, 'username');
+  const pw = await srv.api('POST', '/auth/login', { body: { username: 'agent1', password: 'p'.repeat(1025) } });
+  assert.equal(pw.status, 422);
+  assert.equal(pw.json.error.field, 'password');
+});
+
 srv.test('an unknown user name is never locked and gets the same 401', async () => {
   for (let i = 0; i <= MAX_FAILURES; i++) {
     const r = await srv.api('POST', '/auth/login', { body: { username: 'nobody-at-all', password: 'whatever-1' } });
