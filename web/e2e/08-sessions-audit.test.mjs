@@ -116,6 +116,20 @@ test('an auditor reads the audit log and filters it by event and user', async ()
     return rows.length > 0 && rows.every((tr) => tr.innerText.includes('auditor1'))
   }, null, { timeout: 15000 })
   await shot(page, 'audit-log')
+
+  // The same page in English (then back, the choice is remembered).
+  const chooseLanguage = async (label) => {
+    await page.locator('[data-test=lang-switch]').first().click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click()
+  }
+  await chooseLanguage('English')
+  await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()
+  const table = await page.locator('[data-test=audit-table]').innerText()
+  assert.match(table, /Sign-in/)
+  assert.match(table, /Event/)
+  assert.ok(!/登录|事件/.test(table), 'no Chinese left in the table')
+  await chooseLanguage('中文')
+  await page.getByRole('heading', { name: '审计日志', level: 1 }).waitFor()
   assert.deepEqual(page.errors, [])
 })
 
