@@ -6,7 +6,7 @@
 // Auditors read the audit log and filter it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, login, shot, apiCall, apiLogin, BASE, PASSWORD, pick } from './helpers.mjs'
+import { launch, newPage, login, shot, apiCall, apiLogin, BASE, pick } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
