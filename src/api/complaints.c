@@ -105,8 +105,8 @@ static int parse_list(app *a, http_req *rq, http_resp *rs, list_args *l)
     /*
      * Visibility: unless the caller's scope is the whole organisation, or
      * an owner filter already lies inside it, only complaints with a unit in
-     * the scope are listed. (Units that only assist are seen by id, not yet
-     * in lists.)
+     * the scope are listed: as owner, subject, last handler or assisting
+     * unit, as api_may_see decides for one complaint.
      */
     const unit *root = org_find(&a->org, org_scope_root(&a->org, rq->who.unit));
     if (!root) {

@@ -5,21 +5,54 @@
 
 #include "api/api.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 #ifndef REDRESS_VERSION
 #define REDRESS_VERSION "0.1.0"
 #endif
 
+/*
+ * The caller's scope as a heap array of units (*n of them), or NULL with
+ * *whole set when it is the whole organisation (the global aggregates
+ * answer then). A caller without a known unit gets one unit 0: nothing.
+ */
+static int64_t *scope_units(app *a, const http_req *rq, size_t *n, bool *whole)
+{
+    pthread_rwlock_rdlock(&a->org_lock);
+    const unit *root = org_find(&a->org, org_scope_root(&a->org, rq->who.unit));
+    int64_t *units = NULL;
+    *whole = root && !root->parent;
+    *n = 0;
+    if (!root) {
+        units = xcalloc(1, sizeof *units);
+        *n = 1;
+    } else if (root->parent) {
+        units = org_subtree(&a->org, root->id, n);
+    }
+    pthread_rwlock_unlock(&a->org_lock);
+    return units;
+}
+
 void h_stats_overview(app *a, http_req *rq, http_resp *rs)
 {
-    (void)rq;
     int64_t now = time_now(), counts[ST__COUNT], overdue = 0;
-    int rc = a->db->ops->stats_status(a->db, counts, now, &overdue);
     int64_t today = time_local_day(now, a->pol.tz_offset);
     day_stat *days = NULL;
-    size_t n = 0;
-    if (rc == 0)
-        rc = a->db->ops->stats_days(a->db, today - 29, today, &days, &n);
+    size_t n = 0, nunits;
+    bool whole;
+    int64_t *units = scope_units(a, rq, &nunits, &whole);
+    int rc;
+    if (whole) {
+        rc = a->db->ops->stats_status(a->db, counts, now, &overdue);
+        if (rc == 0)
+            rc = a->db->ops->stats_days(a->db, today - 29, today, &days, &n);
+    } else {
+        /* Only what the caller may see: their subtree's complaints. */
+        rc = a->db->ops->stats_scope(a->db, units, nunits, now, a->pol.tz_offset, today - 29, today, counts, &overdue,
+                                     &days);
+        n = 30;
+    }
+    free(units);
     if (rc) {
         api_store_error(rs, rc);
         return;

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/workflow.h"
 #include "sec/auth.h"
+#include "util/timeutil.h"
 
 static unsigned parse_roles(const char *list)
 {
@@ -56,7 +57,7 @@ static int user_add(app *a, const cli_opts *o)
     }
     if (auth_hash_password(password, hash, sizeof hash))
         goto out;
-    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change")};
+    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change"), 0, 0};
     int s = a->db->ops->user_add(a->db, &nu, hash);
     if (s == STORE_CONFLICT)
         fprintf(stderr, "redress: user %s exists\n", username);
@@ -64,6 +65,9 @@ static int user_add(app *a, const cli_opts *o)
         fprintf(stderr, "redress: cannot add user %s\n", username);
     else {
         printf("added user %s (id %lld)\n", username, (long long)nu.id);
+        char subject[32];
+        snprintf(subject, sizeof subject, "user:%lld", (long long)nu.id);
+        cli_audit(a, "user_create", subject);
         rc = 0;
     }
 out:
@@ -117,7 +121,13 @@ static int user_passwd(app *a, const cli_opts *o)
         fprintf(stderr, "redress: password: %s\n", why);
     else if (auth_hash_password(password, hash, sizeof hash) == 0 &&
              a->db->ops->user_set_password(a->db, u.id, hash, cli_has(o, "must-change")) == 0) {
-        printf("password of %s changed\n", username);
+        /* A reset: the old sessions end and a lockout is lifted. */
+        a->db->ops->token_delete_sessions(a->db, u.id, 0);
+        a->db->ops->user_login_attempt(a->db, u.id, true, time_now(), 0, 0, NULL, NULL);
+        printf("password of %s changed; the user's sessions were ended\n", username);
+        char subject[32];
+        snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+        cli_audit(a, "password_change", subject);
         rc = 0;
     }
     free(typed);
@@ -203,6 +213,9 @@ int cmd_unit(int argc, char **argv)
                 rc = 1;
             } else {
                 printf("added unit %s (id %lld)\n", code, (long long)u.id);
+                char subject[32];
+                snprintf(subject, sizeof subject, "unit:%lld", (long long)u.id);
+                cli_audit(&a, "config_change", subject);
             }
         }
     } else {

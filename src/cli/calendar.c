@@ -41,6 +41,13 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+static void audit_calendar(app *a, const char *name)
+{
+    char subject[96];
+    snprintf(subject, sizeof subject, "config:calendar:%.64s", name);
+    cli_audit(a, "config_change", subject);
+}
+
 int cmd_calendar(int argc, char **argv)
 {
     static const char *const extra[] = {"calendar", "file", "help!", NULL};
@@ -95,6 +102,7 @@ int cmd_calendar(int argc, char **argv)
             rc = 1;
         } else {
             printf("calendar %s set; %ld open complaints re-planned\n", o.args[1], replanned);
+            audit_calendar(&a, o.args[1]);
         }
         json_decref(doc);
     } else if (strcmp(sub, "import") == 0 && o.nargs > 1 && cli_has(&o, "calendar")) {
@@ -110,6 +118,7 @@ int cmd_calendar(int argc, char **argv)
         } else {
             printf("imported %zu events into calendar %s; %ld open complaints re-planned\n", imported,
                    cli_opt(&o, "calendar"), replanned);
+            audit_calendar(&a, cli_opt(&o, "calendar"));
         }
         free(text);
     } else {

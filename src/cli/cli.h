@@ -49,6 +49,8 @@ int cli_open_app(app *a, bool need_pack);
 int cli_store_options(store_options *so);
 /* Reads a pack by name ("gas-station" → PACKS/gas-station.json) or path; NULL with a message. */
 json_t *cli_load_pack(const char *name);
+/* Records a change made from the shell in the audit log (actor: the system); warns on failure. */
+void cli_audit(app *a, const char *action, const char *subject);
 /* Asks twice on a terminal without echo; NULL if not a terminal. Caller frees. */
 char *cli_read_password(const char *prompt);
 

@@ -39,7 +39,7 @@
  * | close        | revisited (not dissatisfied),     | closed      | agent, sup, mgr       |
  * |              | replied (invalid only)            |             |                       |
  * | archive      | closed                            | archived    | agent, sup, mgr       |
- * | comment      | all but archived                  | (same)      | all but auditor       |
+ * | comment      | all but archived                  | (same)      | all but auditor, admin|
  * | wait_customer| registered … replied (not waiting)| (same)      | agent, handler*, sup, mgr |
  * | resume       | registered … replied (waiting)    | (same)      | agent, handler*, sup, mgr |
  * | request_extension | dispatched, processing (handle clock open, none pending) | (same) | handler*, sup, mgr |
@@ -1534,7 +1534,7 @@ static const wf_action table[] = {
      g_close, p_close, x_close},
     {"archive", "归档", "Archive", BIT(ST_CLOSED), ST_ARCHIVED, CENTRE, SCOPE_NONE, f_none, NULL,
      NULL, NULL},
-    {"comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE, R_ALL_ROLES & ~R_AUDITOR, SCOPE_NONE,
+    {"comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE, R_ALL_ROLES & ~(R_AUDITOR | R_ADMIN), SCOPE_NONE,
      f_comment, NULL, NULL, NULL},
     {"wait_customer", "等待客户", "Wait for the customer", WAITABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER,
      f_wait, g_wait, p_wait, NULL},

@@ -8,6 +8,7 @@
 #include "core/workflow.h"
 #include "store/pg.h"
 #include "store/sqlite.h"
+#include "util/timeutil.h"
 
 store *store_open(const char *url, char *err, size_t errlen)
 {
@@ -149,4 +150,49 @@ void compensation_list_release(compensation_list *l)
     free(l->items);
     l->items = NULL;
     l->n = 0;
+}
+
+void audit_page_release(audit_page *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        audit_row *r = &p->items[i];
+        free(r->action);
+        free(r->subject);
+        free(r->customer);
+        free(r->ip);
+        free(r->detail);
+    }
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
+void store_login_next(bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures,
+                      int64_t *locked_until)
+{
+    if (ok) {
+        *failures = 0;
+        *locked_until = 0;
+    } else if (++*failures >= max_failures && max_failures > 0) {
+        *failures = 0;
+        *locked_until = now + lockout_seconds;
+    }
+}
+
+void store_day_stats_add(day_stat *days, int64_t from_day, int64_t to_day, int tz, int64_t received_at,
+                         int64_t closed_at, int64_t overall_due, bool first_contact)
+{
+    int64_t d = time_local_day(received_at, tz);
+    if (d >= from_day && d <= to_day)
+        days[d - from_day].received++;
+    if (!closed_at)
+        return;
+    d = time_local_day(closed_at, tz);
+    if (d < from_day || d > to_day)
+        return;
+    day_stat *ds = &days[d - from_day];
+    ds->closed++;
+    if (!overall_due || closed_at <= overall_due)
+        ds->closed_on_time++;
+    if (first_contact)
+        ds->first_contact++;
 }

@@ -177,4 +177,31 @@ export default {
     value: { adopted: 'Adopted', studying: 'Passed on for study', not_adopted: 'Not adopted', granted: 'Granted', pending: 'Awaiting approval',
       approved: 'Approved', refused: 'Refused', refund: 'Refund', voucher: 'Voucher', appeal: 'Appeal', complaint: 'Complaint' },
   },
+  session: {
+    mustChange: 'Must choose a new password at the first sign-in',
+    expired: 'Your session has ended (no activity for a while, or signed in too long). Please sign in again.',
+    locked: 'Too many wrong passwords: this account is locked. Try again in about {minutes} min.',
+    passwordTitle: 'Choose a new password', passwordIntro: '{user}, your password must be changed before you can continue.',
+  },
+  audit: {
+    menu: 'Audit log', title: 'Audit log', user: 'User', userHint: 'user name', customer: 'Customer', customerHint: 'blind index (hex)',
+    action: 'Event', anyAction: 'any event', period: 'Period', from: 'From', to: 'To', search: 'Search', more: 'Load more',
+    seq: 'No.', at: 'Time', subject: 'Concerns', ip: 'Address', detail: 'Detail', nobody: '(not signed in)',
+    badFilter: 'Check the filter',
+    actions: {
+      login: 'Sign-in', login_failed: 'Failed sign-in', lockout: 'Account locked', logout: 'Sign-out', session_expired: 'Session expired',
+      password_change: 'Password changed', denied: 'Denied', token_create: 'API token created', token_revoke: 'API token revoked',
+      user_create: 'User created', user_change: 'User changed', config_change: 'Configuration changed', pii_view: 'Customer data viewed',
+      pii_export: 'Customer data exported', pii_correct: 'Customer data corrected', pii_erase: 'Customer data erased',
+      retention_anonymise: 'Anonymised (retention)', rekey: 'Key rotated',
+    },
+  },
+  tokens: {
+    menu: 'API tokens', title: 'API tokens', add: 'New API token',
+    intro: 'A token lets another system act as a user, limited to some of that user\'s roles and to a unit. Its secret is shown once.',
+    name: 'Name', user: 'Acts as', roles: 'Roles', allRoles: 'all of the user\'s roles', unit: 'Unit', userUnit: 'the user\'s scope',
+    createdBy: 'Created by', createdAt: 'Created', revoke: 'Revoke', revokeConfirm: 'Revoke the token "{name}"? Systems using it stop at once.',
+    revoked: 'Token revoked', secretTitle: 'The new token', secretOnce: 'Copy it now: it is shown only this once and stored only as a hash.',
+    secretDone: 'I have copied it',
+  },
 }

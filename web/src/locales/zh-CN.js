@@ -177,4 +177,31 @@ export default {
     value: { adopted: '采纳并实施', studying: '转相关部门研究', not_adopted: '暂不采纳', granted: '已授权', pending: '待审批',
       approved: '已批准', refused: '未批准', refund: '退款', voucher: '代金券', appeal: '申诉', complaint: '投诉' },
   },
+  session: {
+    mustChange: '首次登录时必须修改密码',
+    expired: '登录已超时（长时间未操作或登录时间过长），请重新登录。',
+    locked: '密码错误次数过多，账号已临时锁定，请约 {minutes} 分钟后再试。',
+    passwordTitle: '请设置新密码', passwordIntro: '{user}，继续使用前需要先修改密码。',
+  },
+  audit: {
+    menu: '审计日志', title: '审计日志', user: '用户', userHint: '用户名', customer: '客户', customerHint: '盲索引（十六进制）',
+    action: '事件', anyAction: '全部事件', period: '时间段', from: '开始', to: '结束', search: '查询', more: '加载更多',
+    seq: '序号', at: '时间', subject: '对象', ip: '地址', detail: '详情', nobody: '（未登录）',
+    badFilter: '请检查筛选条件',
+    actions: {
+      login: '登录', login_failed: '登录失败', lockout: '账号锁定', logout: '退出', session_expired: '登录超时',
+      password_change: '修改密码', denied: '拒绝访问', token_create: '创建 API 令牌', token_revoke: '吊销 API 令牌',
+      user_create: '新建用户', user_change: '修改用户', config_change: '修改配置', pii_view: '查看客户信息',
+      pii_export: '导出客户信息', pii_correct: '更正客户信息', pii_erase: '删除客户信息',
+      retention_anonymise: '到期匿名化', rekey: '更换密钥',
+    },
+  },
+  tokens: {
+    menu: 'API 令牌', title: 'API 令牌', add: '新建 API 令牌',
+    intro: '令牌供其他系统以某个用户的身份调用接口，可限定为该用户的部分角色和某个单位。密钥只显示一次。',
+    name: '名称', user: '代表用户', roles: '角色', allRoles: '该用户的全部角色', unit: '单位', userUnit: '该用户的管辖范围',
+    createdBy: '创建人', createdAt: '创建时间', revoke: '吊销', revokeConfirm: '确定吊销令牌“{name}”？使用它的系统将立即无法访问。',
+    revoked: '令牌已吊销', secretTitle: '新令牌', secretOnce: '请立即复制：令牌只显示这一次，系统只保存其哈希值。',
+    secretDone: '已复制',
+  },
 }
