@@ -111,6 +111,13 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
     if (rc == 0 && app_rules_notify(a, out, &o, now))
         log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
+    /* Clustering needs the stored complaint; a failure leaves it ungrouped, never lost. */
+    bool grouped = false;
+    if (rc == 0 && app_cluster(a, out, ev.payload, now, &grouped))
+        log_msg(LOG_WARN, "complaint %s: crisis clustering failed", out->number);
+    /* The grouping re-graded it: return what is stored. */
+    if (rc == 0 && grouped)
+        rc = a->db->ops->complaint_get(a->db, out->id, NULL, out);
     rules_outcome_release(&o);
     event_release(&ev);
     return rc;

@@ -82,6 +82,9 @@ void h_supervision_close(app *a, http_req *rq, http_resp *rs);
 void h_outbox_list(app *a, http_req *rq, http_resp *rs);
 void h_portal_get(app *a, http_req *rq, http_resp *rs);
 void h_portal_options(app *a, http_req *rq, http_resp *rs);
+void h_incidents_list(app *a, http_req *rq, http_resp *rs);
+void h_incident_get(app *a, http_req *rq, http_resp *rs);
+void h_incident_act(app *a, http_req *rq, http_resp *rs);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);
 /* The rules that fired, the routed unit, answer_by, the script and survey (api/rules.c) into j. */

@@ -37,5 +37,8 @@ const route api_routes[] = {
     {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0},
+    {"GET", "/api/v1/incidents", h_incidents_list, AUTH_USER, R_ALL_ROLES},
+    {"GET", "/api/v1/incidents/{id}", h_incident_get, AUTH_USER, R_ALL_ROLES},
+    {"POST", "/api/v1/incidents/{id}/actions/{action}", h_incident_act, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN},
     {NULL, NULL, NULL, 0, 0},
 };

@@ -47,6 +47,7 @@
  * | refuse_extension  | dispatched, processing (a request pending)  | (same) | sup, mgr    |
  * | progress_reply    | registered, dispatched, processing          | (same) | agent, sup, mgr |
  * | warn, breach, supervise, replan | every open status          | (same) | system only |
+ * | incident     | every open status (not yet in that incident)  | (same) | system only |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -69,6 +70,8 @@
  *   approve_extension  moves the handle deadline to the one asked for
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
+ *   incident    a crisis cluster grouped the complaint into an incident
+ *               (app_incident.c); a raised level re-plans the running clocks
  *
  * The table below is authoritative; this comment is checked against it by
  * tests/unit/test_workflow.c (every allowed and every refused transition).
@@ -78,6 +81,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/timeutil.h"
@@ -265,6 +269,12 @@ static const wf_field f_close[] = {
     END,
 };
 static const wf_field f_none[] = {END};
+static const wf_field f_incident[] = {
+    {"incident", "危机事件", "Incident", F_TEXT, true, NULL},
+    {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
 static const wf_field f_wait[] = {
     {"reason", "等待原因", "What the customer is to provide", F_TEXTAREA, true, NULL},
     END,
@@ -929,6 +939,8 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const char *action
     }
     if (strcmp(action, "replan") == 0)
         return clk_replan(ctx, clocks, NULL, e);
+    if (strcmp(action, "incident") == 0 && json_object_get(p, "level"))
+        return clk_replan(ctx, clocks, &a, e);
     return 0;
 }
 
@@ -1001,6 +1013,31 @@ bool workflow_uses_calendar(const complaint *c, const char *name)
     return false;
 }
 
+/* A crisis cluster grouped the complaint: the incident's id, and its level only when that raises it. */
+static int p_incident(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    const char *id = jstr(p, "incident");
+    char *end;
+    long long n = id ? strtoll(id, &end, 10) : 0;
+    if (!id || n <= 0 || *end)
+        return cerr_set(e, "validation_failed", "incident", "incident: 应为事件编号 (expected an incident id)");
+    if (json_integer_value(json_object_get(c->data, "incident")) == n)
+        return cerr_set(e, "action_not_allowed", "incident", "incident: 已在该事件中 (already in this incident)");
+    json_object_set_new(p, "incident", json_integer(n));
+    const char *lv = jstr(p, "level");
+    if (lv && lv[0] - '0' < c->level)
+        json_object_set_new(p, "level", json_integer(lv[0] - '0'));
+    else
+        json_object_del(p, "level");
+    return 0;
+}
+
+static void x_incident(complaint *c, const event *ev)
+{
+    json_object_set(c->data, "incident", json_object_get(ev->payload, "incident"));
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
@@ -1055,6 +1092,8 @@ static const wf_action table[] = {
      p_supervise, x_count},
     {"replan", "时限重算", "Deadlines re-planned", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, NULL,
      NULL},
+    {"incident", "并入危机事件", "Grouped into an incident", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_incident,
+     NULL, p_incident, x_incident},
 };
 
 const wf_action *workflow_table(size_t *n)

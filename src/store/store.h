@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/complaint.h"
+#include "core/incident.h"
 #include "core/event.h"
 #include "core/org.h"
 
@@ -211,6 +212,7 @@ typedef struct store_write {
     int rc; /* OUT */
 } store_write;
 
+
 typedef struct store store;
 
 struct store_ops {
@@ -305,6 +307,22 @@ struct store_ops {
     /* ---- rules (app_rules.c) ---- */
     /* Queues n outbox rows (a rule's notifications) in one transaction. */
     int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
+
+    /* ---- incidents (app_incident.c) ---- */
+    /*
+     * Opens an incident for inc->cluster_key unless one is open: either way
+     * inc (IN: key, cluster, anchor, level, owner, opened_at, data) is
+     * refilled with the open incident of the key; *created (OUT) says which.
+     */
+    int (*incident_open)(store *s, incident *inc, bool *created);
+    /* out (zeroed or released) with its complaints; STORE_NOTFOUND. */
+    int (*incident_get)(store *s, int64_t id, incident *out);
+    /* Newest first; status "open", "closed" or NULL for both; at most limit. */
+    int (*incident_list)(store *s, const char *status, int limit, incident_list *out);
+    /* Stores inc if the stored version is inc->version - 1; else STORE_CONFLICT. */
+    int (*incident_update)(store *s, const incident *inc);
+    /* Adds complaint_id to the incident; *added (OUT) false when it was there already. */
+    int (*incident_link)(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added);
 };
 
 struct store {
