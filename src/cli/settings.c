@@ -25,6 +25,15 @@ static setting settings[] = {
      "seconds between deadline sweeps in serve (0 = no background sweeper; run redress sweep from cron)", NULL},
     {"log-level", "REDRESS_LOG_LEVEL", "info", "debug, info, warn or error", NULL},
     {"config", "REDRESS_CONFIG", "", "a file of \"name = value\" lines for any of these settings", NULL},
+    {"session-idle", "REDRESS_SESSION_IDLE", "1800", "seconds without a request after which a session ends (1–86400)",
+     NULL},
+    {"session-absolute", "REDRESS_SESSION_ABSOLUTE", "43200",
+     "seconds after sign-in after which a session ends however active (1–2592000)", NULL},
+    {"login-max-failures", "REDRESS_LOGIN_MAX_FAILURES", "5",
+     "failed sign-ins in a row that lock an account for login-lockout seconds (0 = never lock; up to 100)", NULL},
+    {"login-lockout", "REDRESS_LOGIN_LOCKOUT", "900", "seconds a locked account stays locked (1–86400)", NULL},
+    {"cookie-secure", "REDRESS_COOKIE_SECURE", "off",
+     "on: mark the session cookie Secure (the server is reached over https, e.g. behind a TLS proxy)", NULL},
 };
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };
 

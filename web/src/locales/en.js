@@ -162,4 +162,9 @@ export default {
     title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed',
   },
+  session: {
+    expired: 'Your session has ended (no activity for a while, or signed in too long). Please sign in again.',
+    locked: 'Too many wrong passwords: this account is locked. Try again in about {minutes} min.',
+    passwordTitle: 'Choose a new password', passwordIntro: '{user}, your password must be changed before you can continue.',
+  },
 }

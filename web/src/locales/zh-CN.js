@@ -162,4 +162,9 @@ export default {
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败',
   },
+  session: {
+    expired: '登录已超时（长时间未操作或登录时间过长），请重新登录。',
+    locked: '密码错误次数过多，账号已临时锁定，请约 {minutes} 分钟后再试。',
+    passwordTitle: '请设置新密码', passwordIntro: '{user}，继续使用前需要先修改密码。',
+  },
 }
