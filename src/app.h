@@ -29,6 +29,8 @@ typedef struct app {
      * memory. */
     policy *retired;
     size_t nretired;
+    /* The version of the active pack (pack_versions), recorded on each complaint at intake. */
+    int64_t pol_version;
 } app;
 
 /*
@@ -42,8 +44,16 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
 void app_close(app *a);
 /* Re-reads the unit tree after a change. */
 int app_reload_org(app *a);
-/* Stores pack JSON (borrowed) as the active policy and loads it. */
+/* Stores pack JSON (borrowed) as the active policy and loads it (a new version by the system). */
 int app_set_pack(app *a, json_t *pack, cerr *e);
+/*
+ * Stores pack (borrowed) as the next version of the configuration, by user
+ * `by` for `reason` (source: the version a rollback restores, else 0), and
+ * makes it the active policy. *version (OUT, may be NULL). 0, or -1 with e
+ * (invalid_pack with the JSON path, unavailable).
+ */
+int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
+                     int64_t *version, cerr *e);
 
 /*
  * Intake: validates input and stores a new complaint into out (initialised

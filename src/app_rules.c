@@ -119,6 +119,9 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
             return -1;
     }
     json_t *p = ev->payload;
+    /* The configuration it was graded under: later versions do not re-grade it. */
+    if (a->pol_version)
+        json_object_set_new(p, "policy_version", json_integer(a->pol_version));
     if (json_array_size(o->fired))
         json_object_set(p, "rules", o->fired);
     if (o->priority)

@@ -41,5 +41,9 @@ const route api_routes[] = {
     {"GET", "/api/v1/incidents/{id}", h_incident_get, AUTH_USER, R_ALL_ROLES},
     {"POST", "/api/v1/incidents/{id}/actions/{action}", h_incident_act, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN},
     {"GET", "/api/v1/audit", h_audit_list, AUTH_USER, R_AUDITOR | R_ADMIN},
+    {"GET", "/api/v1/config/versions", h_config_versions, AUTH_USER, R_ADMIN},
+    {"POST", "/api/v1/config/versions", h_config_version_create, AUTH_USER, R_ADMIN},
+    {"GET", "/api/v1/config/versions/{version}", h_config_version_get, AUTH_USER, R_ADMIN},
+    {"POST", "/api/v1/config/versions/{version}/activate", h_config_version_activate, AUTH_USER, R_ADMIN},
     {NULL, NULL, NULL, 0, 0},
 };

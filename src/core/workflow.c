@@ -1561,7 +1561,7 @@ static void apply_intake(complaint *c, const event *ev)
     static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
                                  "description", "demand", "evidence", "confirmed", "scope",
                                  /* what the pack's rules decided (app_rules.c) */
-                                 "rules", "priority", "route_unit", "answer_by"};
+                                 "rules", "priority", "route_unit", "answer_by", "policy_version"};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(p, keep[i]);
         if (v)

@@ -2013,6 +2013,102 @@ static int pg_incident_link(store *stp, int64_t incident_id, int64_t complaint_i
     return tx((pgs *)stp, tx_incident_link, &a);
 }
 
+/* ---- the versioned configuration ----------------------------------------------------------- */
+
+static int tx_pack_version_add(pgs *s, pconn *c, void *arg)
+{
+    pack_version *v = arg;
+    pgq q;
+    q_init(&q);
+    q_int(&q, v->created_at);
+    if (v->created_by)
+        q_int(&q, v->created_by);
+    else
+        q_text(&q, NULL);
+    q_text(&q, v->reason);
+    if (v->source)
+        q_int(&q, v->source);
+    else
+        q_text(&q, NULL);
+    q_text(&q, v->pack);
+    PGresult *r;
+    /* Two nodes storing at once: the primary key makes the second fail, never a lost version. */
+    int rc = xq(s, c,
+                "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
+                "SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4, $5 FROM pack_versions RETURNING version",
+                &q, &r);
+    if (rc)
+        return rc;
+    v->version = PQntuples(r) == 1 ? col_i64(r, 0, 0) : 0;
+    PQclear(r);
+    if (!v->version)
+        return STORE_ERROR;
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)v->version);
+    struct kv pk = {"pack", v->pack}, pv = {"pack_version", num};
+    rc = tx_config_set(s, c, &pk);
+    return rc ? rc : tx_config_set(s, c, &pv);
+}
+
+static int pg_pack_version_add(store *stp, pack_version *v)
+{
+    return tx((pgs *)stp, tx_pack_version_add, v);
+}
+
+static void read_pack_version(const PGresult *r, int row, pack_version *v, bool with_pack)
+{
+    memset(v, 0, sizeof *v);
+    v->version = col_i64(r, row, 0);
+    v->created_at = col_i64(r, row, 1);
+    v->created_by = col_i64(r, row, 2);
+    v->source = col_i64(r, row, 3);
+    v->reason = col_str(r, row, 4);
+    if (with_pack)
+        v->pack = col_str(r, row, 5);
+}
+
+static int pg_pack_version_list(store *stp, pack_version_list *out)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason "
+                        "FROM pack_versions ORDER BY version DESC",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++)
+        read_pack_version(r, i, &out->items[out->n++], false);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_pack_version_get(store *stp, int64_t version, pack_version *out)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, version);
+    int rc;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason, pack "
+                        "FROM pack_versions WHERE version = $1",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    rc = PQntuples(r) == 1 ? 0 : STORE_NOTFOUND;
+    if (rc == 0) {
+        pack_version_release(out);
+        read_pack_version(r, 0, out, true);
+    }
+    PQclear(r);
+    return rc;
+}
+
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
 static int pg_tables(store *stp, store_table **out, size_t *n)
@@ -2520,6 +2616,9 @@ static const struct store_ops pg_ops = {
     .incident_list = pg_incident_list,
     .incident_update = pg_incident_update,
     .incident_link = pg_incident_link,
+    .pack_version_add = pg_pack_version_add,
+    .pack_version_list = pg_pack_version_list,
+    .pack_version_get = pg_pack_version_get,
     .complaint_due = pg_complaint_due,
     .complaint_write = pg_complaint_write,
     .outbox_list = pg_outbox_list,

@@ -1476,6 +1476,98 @@ static int sq_incident_link(store *stp, int64_t incident_id, int64_t complaint_i
     return submit((sq *)stp, job_incident_link, &a);
 }
 
+/* ---- the versioned configuration --------------------------------------------------------- */
+
+static int job_pack_version_add(conn *c, void *arg)
+{
+    pack_version *v = arg;
+    sqlite3_stmt *mx = prep(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM pack_versions");
+    if (!mx)
+        return STORE_ERROR;
+    int rc = sqlite3_step(mx);
+    v->version = rc == SQLITE_ROW ? sqlite3_column_int64(mx, 0) : 0;
+    sqlite3_reset(mx);
+    if (!v->version)
+        return STORE_ERROR;
+    sqlite3_stmt *st = prep(c, "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
+                               "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, v->version);
+    sqlite3_bind_int64(st, 2, v->created_at);
+    if (v->created_by)
+        sqlite3_bind_int64(st, 3, v->created_by);
+    sqlite3_bind_text(st, 4, v->reason, -1, SQLITE_STATIC);
+    if (v->source)
+        sqlite3_bind_int64(st, 5, v->source);
+    sqlite3_bind_text(st, 6, v->pack, -1, SQLITE_STATIC);
+    if ((rc = step_done(c, st)))
+        return rc;
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)v->version);
+    struct kv pk = {"pack", v->pack}, pv = {"pack_version", num};
+    rc = job_config_set(c, &pk);
+    return rc ? rc : job_config_set(c, &pv);
+}
+
+static int sq_pack_version_add(store *stp, pack_version *v)
+{
+    return submit((sq *)stp, job_pack_version_add, v);
+}
+
+static void read_pack_version(sqlite3_stmt *st, pack_version *v, bool with_pack)
+{
+    memset(v, 0, sizeof *v);
+    v->version = sqlite3_column_int64(st, 0);
+    v->created_at = sqlite3_column_int64(st, 1);
+    v->created_by = sqlite3_column_int64(st, 2);
+    v->source = sqlite3_column_int64(st, 3);
+    v->reason = col_text(st, 4);
+    if (with_pack)
+        v->pack = col_text(st, 5);
+}
+
+static int sq_pack_version_list(store *stp, pack_version_list *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason "
+                                   "FROM pack_versions ORDER BY version DESC")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    out->items = NULL;
+    out->n = 0;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        read_pack_version(st, &out->items[out->n++], false);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_pack_version_get(store *stp, int64_t version, pack_version *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason, "
+                                   "pack FROM pack_versions WHERE version = ?")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, version);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        pack_version_release(out);
+        read_pack_version(st, out, true);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
 static int sq_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
 {
     conn *c = reader((sq *)stp);
@@ -2247,6 +2339,9 @@ static const struct store_ops sqlite_ops = {
     .incident_list = sq_incident_list,
     .incident_update = sq_incident_update,
     .incident_link = sq_incident_link,
+    .pack_version_add = sq_pack_version_add,
+    .pack_version_list = sq_pack_version_list,
+    .pack_version_get = sq_pack_version_get,
     .audit_append = sq_audit_append,
     .audit_list = sq_audit_list,
     .token_touch = sq_token_touch,

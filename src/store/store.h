@@ -237,6 +237,23 @@ typedef struct audit_page {
 } audit_page;
 void audit_page_release(audit_page *p);
 
+/* One version of the policy pack (app_config.c). */
+typedef struct pack_version {
+    int64_t version;
+    int64_t created_at;
+    int64_t created_by; /* user id; 0 = the system (init, a calendar change) */
+    int64_t source;     /* a rollback: the version restored; else 0 */
+    char *reason;       /* owned */
+    char *pack;         /* owned JSON text; NULL in lists */
+} pack_version;
+
+typedef struct pack_version_list {
+    pack_version *items;
+    size_t n;
+} pack_version_list;
+void pack_version_release(pack_version *v);
+void pack_version_list_release(pack_version_list *l);
+
 typedef struct store store;
 
 struct store_ops {
@@ -347,6 +364,18 @@ struct store_ops {
     int (*incident_update)(store *s, const incident *inc);
     /* Adds complaint_id to the incident; *added (OUT) false when it was there already. */
     int (*incident_link)(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added);
+
+    /* ---- the versioned configuration (app_config.c) ---- */
+    /*
+     * Stores v->pack as the next version and makes it the active pack
+     * (config "pack" and "pack_version") in one transaction. IN: every field
+     * but version; OUT: v->version. Borrowed: the strings of v.
+     */
+    int (*pack_version_add)(store *s, pack_version *v);
+    /* Every version, newest first, without the pack text. */
+    int (*pack_version_list)(store *s, pack_version_list *out);
+    /* One version with its pack text (out zeroed or released); STORE_NOTFOUND. */
+    int (*pack_version_get)(store *s, int64_t version, pack_version *out);
 
     /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
     /*

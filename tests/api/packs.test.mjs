@@ -383,3 +383,71 @@ srv.test('gas station: concurrent fuel-quality complaints at one station open ex
   assert.equal(new Set(inc.complaints.map((c) => c.id)).size, inc.complaints.length, 'each complaint once');
   for (const c of all) assert.equal((await srv.get(c.id)).level, 1);
 });
+
+// ---- the versioned configuration ----
+
+srv.test('config: admins upload a new pack version, new complaints use it, old ones keep theirs, and roll back', async () => {
+  const list0 = await srv.as('admin', 'GET', '/config/versions');
+  assert.equal(list0.status, 200, describe(list0));
+  const v0 = list0.json.active;
+  assert.ok(v0 >= 1);
+  assert.equal(list0.json.items[0].version, v0);
+  assert.equal(list0.json.items[0].active, true);
+  assert.equal((await srv.as('super1', 'GET', '/config/versions')).status, 403, 'admins only');
+
+  const before = await srv.intake('agent1', { category: 'info.location', customer: { class: 'vip' } });
+  assert.equal(before.level, 3);
+  assert.equal((await srv.get(before.id)).policy_version, v0);
+
+  const cur = (await srv.as('admin', 'GET', `/config/versions/${v0}`)).json.pack;
+  assert.equal(cur.name, 'gas-station');
+  // A malformed upload names the path inside the pack and changes nothing.
+  const bad = structuredClone(cur);
+  bad.rules[0].when.channel = 'pigeon';
+  let r = await srv.as('admin', 'POST', '/config/versions', { body: { pack: bad, reason: '试错' } });
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(r.json.error.field, 'pack.rules[0].when.channel');
+  r = await srv.as('admin', 'POST', '/config/versions', { body: { pack: cur } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'reason');
+  assert.equal((await srv.as('admin', 'GET', '/config/versions')).json.active, v0);
+
+  // Version v0+1: VIP customers' complaints are urgent (level 2).
+  const next = structuredClone(cur);
+  next.rules.push({ code: 'vip-urgent', name: 'VIP客户按紧急处理', when: { customer_class: 'vip' }, then: { level: 2 } });
+  r = await srv.as('admin', 'POST', '/config/versions', { body: { pack: next, reason: '客户部要求VIP投诉按紧急处理' } });
+  assert.equal(r.status, 201, describe(r));
+  const v1 = r.json.version;
+  assert.equal(v1, v0 + 1);
+  assert.equal(r.json.created_by.username, 'admin');
+  assert.equal(r.json.reason, '客户部要求VIP投诉按紧急处理');
+  const after = await srv.intake('agent1', { category: 'info.location', customer: { class: 'vip' } });
+  assert.equal(after.level, 2, 'graded under the new version');
+  const ad = await srv.get(after.id);
+  assert.equal(ad.policy_version, v1);
+  assert.ok(ad.rules_fired.some((x) => x.code === 'vip-urgent'));
+  const bd = await srv.get(before.id);
+  assert.equal(bd.level, 3, 'an existing complaint keeps its grading');
+  assert.equal(bd.policy_version, v0);
+
+  // The change is an audited event.
+  const au = await srv.as('admin', 'GET', '/audit?action=config_change');
+  assert.equal(au.status, 200, describe(au));
+  assert.ok(au.json.items.some((x) => x.subject === 'config:pack' && JSON.stringify(x.detail).includes(String(v1))),
+    JSON.stringify(au.json.items.slice(0, 3)));
+
+  // Roll back: the old document again, as the newest version.
+  r = await srv.as('admin', 'POST', `/config/versions/${v0}/activate`, { body: { reason: '撤销：VIP规则有误' } });
+  assert.equal(r.status, 201, describe(r));
+  assert.equal(r.json.version, v1 + 1);
+  assert.equal(r.json.source, v0);
+  const list = (await srv.as('admin', 'GET', '/config/versions')).json;
+  assert.equal(list.active, v1 + 1);
+  assert.deepEqual(list.items.slice(0, 3).map((x) => x.version), [v1 + 1, v1, v0], 'every version kept');
+  const rolled = await srv.intake('agent1', { category: 'info.location', customer: { class: 'vip' } });
+  assert.equal(rolled.level, 3);
+  assert.equal((await srv.get(rolled.id)).policy_version, v1 + 1);
+  r = await srv.as('admin', 'POST', `/config/versions/${v1 + 1}/activate`, { body: { reason: '再来一次' } });
+  assert.equal(r.status, 409, 'the active version is not stored again');
+  assert.equal((await srv.as('admin', 'GET', '/config/versions/999')).status, 404);
+});

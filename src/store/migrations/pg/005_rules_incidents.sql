@@ -26,3 +26,23 @@ CREATE TABLE IF NOT EXISTS incident_complaints (
     added_at     BIGINT NOT NULL,
     PRIMARY KEY (incident_id, complaint_id)
 );
+
+-- The versions of the policy pack: every pack ever active, with who stored
+-- it, when and why; config "pack" is the active one and config
+-- "pack_version" its number. A rollback stores the old document again as a
+-- new version (source: the version it restores), so the history only grows.
+-- The pack of a database made before versioning becomes version 1.
+CREATE TABLE IF NOT EXISTS pack_versions (
+    version    BIGINT PRIMARY KEY,
+    created_at BIGINT NOT NULL,
+    created_by BIGINT,
+    reason     TEXT NOT NULL,
+    source     BIGINT,
+    pack       TEXT NOT NULL
+);
+INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack)
+    SELECT 1, updated_at, NULL, 'pack before versioning', NULL, value FROM config
+    WHERE key = 'pack' AND NOT EXISTS (SELECT 1 FROM pack_versions);
+INSERT INTO config (key, value, updated_at)
+    SELECT 'pack_version', '1', updated_at FROM config
+    WHERE key = 'pack' AND NOT EXISTS (SELECT 1 FROM config WHERE key = 'pack_version');
