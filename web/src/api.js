@@ -146,4 +146,12 @@ export const api = {
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
   // the public portal's pick lists: category tree and the units a customer may name
   portalOptions: () => request('GET', '/portal/options', { public: true }),
+  // crisis incidents (危机事件) and the versioned configuration
+  incidents: (query) => request('GET', '/incidents', { query }),
+  incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
+  incidentAct: (id, action, body) => request('POST', `/incidents/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
+  configVersions: () => request('GET', '/config/versions'),
+  configVersion: (v) => request('GET', `/config/versions/${encodeURIComponent(v)}`),
+  createConfigVersion: (pack, reason) => request('POST', '/config/versions', { body: { pack, reason } }),
+  activateConfigVersion: (v, reason) => request('POST', `/config/versions/${encodeURIComponent(v)}/activate`, { body: { reason } }),
 }

@@ -24,6 +24,8 @@ const routes = [
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/calendars', name: 'admin-calendars', component: () => import('./views/admin/Calendars.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
+      { path: 'incidents', name: 'incidents', component: () => import('./views/Incidents.vue') },
+      { path: 'admin/config/versions', name: 'admin-config-versions', component: () => import('./views/admin/ConfigVersions.vue'), meta: { roles: ['admin'] } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
