@@ -437,6 +437,18 @@ static void test_guards(void **state)
     expect_may(f, &c, "close", R_ALL_ROLES, U_HQ, "action_not_allowed");
     complaint_release(&c);
 
+    /* a reply reserved by the pack's rules (a media complaint: headquarters only) */
+    mk(&c, ST_RESOLVED, U_SITE1, "valid", "{\"answer_by\":[\"hq\"]}");
+    expect_may(f, &c, "reply", R_AGENT, U_CENTRE, "forbidden");
+    expect_may(f, &c, "reply", R_SUPERVISOR | R_MANAGER, U_BRANCH, "forbidden");
+    expect_may(f, &c, "reply", R_MANAGER, U_HQ, NULL);
+    expect_may(f, &c, "reply", R_AGENT, U_DEPT, NULL); /* a department of headquarters */
+    complaint_release(&c);
+    mk(&c, ST_RESOLVED, U_SITE1, "valid", "{\"answer_by\":[\"CC\"]}");
+    expect_may(f, &c, "reply", R_AGENT, U_CENTRE, NULL);
+    expect_may(f, &c, "reply", R_MANAGER, U_HQ, "forbidden");
+    complaint_release(&c);
+
     /* close straight from replied only for invalid complaints */
     static const char *natures[] = {"valid", "suggestion", ""};
     for (size_t i = 0; i < 3; i++) {
