@@ -187,12 +187,12 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         const json_t *cv = json_object_get(input, "complaint");
         complaint c;
         complaint_init(&c);
-        int rc = -1;
+        int rc = STORE_NOTFOUND;
         if (json_is_integer(cv))
             rc = a->db->ops->complaint_get(a->db, json_integer_value(cv), NULL, &c);
-        else if (json_is_string(cv))
+        else if (json_is_string(cv) && *json_string_value(cv))
             rc = a->db->ops->complaint_get(a->db, 0, json_string_value(cv), &c);
-        if (rc == -1 || rc == STORE_NOTFOUND) {
+        if (rc == STORE_NOTFOUND) {
             complaint_release(&c);
             return cerr_set(e, "validation_failed", "complaint", "complaint: 工单不存在 (no such complaint)");
         }

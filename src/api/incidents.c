@@ -150,10 +150,11 @@ void h_incident_act(app *a, http_req *rq, http_resp *rs)
         return;
     actor who = api_actor(rq);
     incident inc = {0};
-    cerr e;
+    cerr e = {0};
     int64_t now = time_now();
     int rc = app_incident_act(a, &who, id, rq->params[1], in, now, &inc, &e);
-    if (rc == -1)
+    /* -1 is both a user error and STORE_ERROR: only the former sets e. */
+    if (rc == -1 && e.code)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);

@@ -384,6 +384,31 @@ srv.test('gas station: concurrent fuel-quality complaints at one station open ex
   for (const c of all) assert.equal((await srv.get(c.id)).level, 1);
 });
 
+srv.test('incidents: a supervisor adds a related complaint by its number; it is graded with the incident', async () => {
+  const t0 = Date.now() - 250 * 86400e3;
+  await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-PD-01', received_at: rfc3339(new Date(t0)) });
+  const b = await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-PD-01', received_at: rfc3339(new Date(t0 + 60e3)) });
+  const inc = (await srv.as('super1', 'GET', '/incidents')).json.items.find((i) => i.anchor_unit.code === 'SH-PD-01');
+  assert.ok(inc && b.level === 1);
+  // A customer of another station whose car broke down after filling up there: related, not in the cluster.
+  const other = await srv.intake('agent1', { category: 'service.sales', subject_unit: 'SH-PD-02', received_at: rfc3339(new Date(t0 + 120e3)) });
+  assert.equal(other.level, 3);
+  let r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/add`, { body: { complaint: other.number } });
+  assert.equal(r.status, 200, describe(r));
+  assert.ok(r.json.complaints.some((c) => c.id === other.id));
+  assert.equal(r.json.timeline.at(-1).action, 'add');
+  assert.equal(r.json.timeline.at(-1).complaint.number, other.number);
+  assert.equal((await srv.get(other.id)).level, 1, 'graded with the incident');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/add`, { body: { complaint: other.id } });
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(r.json.error.field, 'complaint');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/add`, { body: { complaint: 'TS19990101-0001' } });
+  assert.equal(r.status, 422);
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/fly`, { body: {} });
+  assert.equal(r.status, 404, describe(r));
+  assert.equal((await srv.as('super1', 'GET', '/incidents/999999')).status, 404);
+});
+
 // ---- the versioned configuration ----
 
 srv.test('config: admins upload a new pack version, new complaints use it, old ones keep theirs, and roll back', async () => {
