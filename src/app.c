@@ -42,6 +42,10 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
         return -1;
     }
     json_decref(pack);
+    char *ver = NULL;
+    if (a->db->ops->config_get(a->db, "pack_version", &ver) == 0)
+        a->pol_version = strtoll(ver, NULL, 10);
+    free(ver);
     return app_reload_org(a);
 }
 
@@ -77,18 +81,28 @@ int app_reload_org(app *a)
 
 int app_set_pack(app *a, json_t *pack, cerr *e)
 {
+    return app_pack_publish(a, pack, 0, a->pol.name ? "calendar changed" : "initial pack", 0, time_now(), NULL, e);
+}
+
+static int publish_locked(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
+                          int64_t *version, cerr *e)
+{
     policy p;
     if (policy_load(&p, pack, e)) {
         policy_release(&p);
         return -1;
     }
-    char *text = json_dumps(pack, JSON_COMPACT);
-    int rc = a->db->ops->config_set(a->db, "pack", text);
+    char *text = json_dumps(pack, JSON_COMPACT | JSON_SORT_KEYS);
+    pack_version v = {0, now, by, source, (char *)reason, text};
+    int rc = a->db->ops->pack_version_add(a->db, &v);
     free(text);
     if (rc) {
         policy_release(&p);
         return cerr_set(e, "unavailable", "", "cannot store the pack");
     }
+    a->pol_version = v.version;
+    if (version)
+        *version = v.version;
     if (a->pol.name) {
         /* Keep the old policy for requests still reading it (see app.h). */
         a->retired = xrealloc(a->retired, (a->nretired + 1) * sizeof *a->retired);
@@ -97,6 +111,18 @@ int app_set_pack(app *a, json_t *pack, cerr *e)
     a->pol = p;
     return 0;
 }
+
+int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
+                     int64_t *version, cerr *e)
+{
+    /* One publisher at a time: the version numbers and the swap follow each other. */
+    static pthread_mutex_t publishing = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&publishing);
+    int rc = publish_locked(a, pack, by, reason, source, now, version, e);
+    pthread_mutex_unlock(&publishing);
+    return rc;
+}
+
 
 int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, cerr *e)
 {
@@ -112,6 +138,13 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
     if (rc == 0 && app_rules_notify(a, out, &o, now))
         log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
+    /* Clustering needs the stored complaint; a failure leaves it ungrouped, never lost. */
+    bool grouped = false;
+    if (rc == 0 && app_cluster(a, out, ev.payload, now, &grouped))
+        log_msg(LOG_WARN, "complaint %s: crisis clustering failed", out->number);
+    /* The grouping re-graded it: return what is stored. */
+    if (rc == 0 && grouped)
+        rc = a->db->ops->complaint_get(a->db, out->id, NULL, out);
     rules_outcome_release(&o);
     event_release(&ev);
     return rc;

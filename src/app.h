@@ -29,6 +29,8 @@ typedef struct app {
      * memory. */
     policy *retired;
     size_t nretired;
+    /* The version of the active pack (pack_versions), recorded on each complaint at intake. */
+    int64_t pol_version;
 } app;
 
 /*
@@ -42,8 +44,16 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
 void app_close(app *a);
 /* Re-reads the unit tree after a change. */
 int app_reload_org(app *a);
-/* Stores pack JSON (borrowed) as the active policy and loads it. */
+/* Stores pack JSON (borrowed) as the active policy and loads it (a new version by the system). */
 int app_set_pack(app *a, json_t *pack, cerr *e);
+/*
+ * Stores pack (borrowed) as the next version of the configuration, by user
+ * `by` for `reason` (source: the version a rollback restores, else 0), and
+ * makes it the active policy. *version (OUT, may be NULL). 0, or -1 with e
+ * (invalid_pack with the JSON path, unavailable).
+ */
+int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
+                     int64_t *version, cerr *e);
 
 /*
  * Intake: validates input and stores a new complaint into out (initialised
@@ -75,8 +85,31 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
                       cerr *e);
 /* Queues the outbox rows of o's notifications about stored complaint c. */
 int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t now);
+/* The window counts of the rules (rules_window_fn) from the complaint list, leaving out `exclude`. */
+typedef struct app_window {
+    app *a;
+    int64_t exclude; /* a complaint id, or 0 */
+} app_window;
+int app_rules_window(void *arg /* app_window */, const int64_t *units, size_t nunits, const char *const *cats,
+                     size_t ncats, int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n);
 /* The facts the rules read, from an intake payload (borrowed). */
 void app_rules_facts(const json_t *payload, rules_facts *f);
+
+/* ---- incidents (app_incident.c, core/incident.h) ---- */
+
+/*
+ * Crisis clustering for stored complaint c (its intake payload borrowed):
+ * opens or joins the cluster's incident, links and grades the members and
+ * queues the notification. *grouped: c joined an incident. 0 or a STORE_* code.
+ */
+int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, bool *grouped /* OUT */);
+/*
+ * Takes an incident action ("add" {complaint}, "raise" {note}, "note"
+ * {note}, "close" {summary}) for who; out (zeroed or released by the
+ * caller) holds the incident afterwards. 0, -1 with e, or a STORE_* code.
+ */
+int app_incident_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input, int64_t now,
+                     incident *out, cerr *e);
 
 /* Rebuilds complaint id from its events into out and checks the chain.
  * Returns 0 if intact, else -1 with a message naming the first problem. */

@@ -19,11 +19,10 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-/* rules_window_fn over the store's complaint list. */
-static int window_from_store(void *arg, const int64_t *units, size_t nunits, const char *const *cats, size_t ncats,
-                             int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n)
+int app_rules_window(void *arg, const int64_t *units, size_t nunits, const char *const *cats, size_t ncats,
+                     int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n)
 {
-    app *a = arg;
+    const app_window *w = arg;
     complaint_filter f = {0};
     f.subject_units = units;
     f.n_subject_units = nunits;
@@ -36,15 +35,17 @@ static int window_from_store(void *arg, const int64_t *units, size_t nunits, con
     *n = 0;
     if (ncats == 0)
         return 0;
-    int rc = a->db->ops->complaint_list(a->db, &f, &pg);
+    int rc = w->a->db->ops->complaint_list(w->a->db, &f, &pg);
     if (rc)
         return rc < 0 ? rc : -rc;
-    /* Newest first: the ids of the window's earliest complaints come last. */
-    for (size_t i = 0; i < pg.n; i++)
+    /* Newest first: the window's earliest complaints come first in ids. */
+    for (size_t i = pg.n; i-- > 0;) {
+        if (pg.items[i].id == w->exclude)
+            continue;
         if (ids && (size_t)*n < max)
-            ids[(*n)++] = pg.items[pg.n - 1 - i].id;
-        else
-            (*n)++;
+            ids[*n] = pg.items[i].id;
+        (*n)++;
+    }
     complaint_page_release(&pg);
     return 0;
 }
@@ -104,7 +105,8 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
         return -1;
     rules_facts f;
     app_rules_facts(ev->payload, &f);
-    int rc = rules_evaluate(&a->pol.rules, &a->pol, &a->org, &f, window_from_store, a, o);
+    app_window w = {a, 0}; /* not stored yet: nothing to leave out */
+    int rc = rules_evaluate(&a->pol.rules, &a->pol, &a->org, &f, app_rules_window, &w, o);
     if (rc)
         return rc < 0 ? STORE_UNAVAILABLE : rc;
     json_t *again = regraded(input, ev->payload, o);
@@ -117,6 +119,9 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
             return -1;
     }
     json_t *p = ev->payload;
+    /* The configuration it was graded under: later versions do not re-grade it. */
+    if (a->pol_version)
+        json_object_set_new(p, "policy_version", json_integer(a->pol_version));
     if (json_array_size(o->fired))
         json_object_set(p, "rules", o->fired);
     if (o->priority)

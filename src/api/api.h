@@ -85,6 +85,13 @@ void h_portal_options(app *a, http_req *rq, http_resp *rs);
 void h_penalties_list(app *a, http_req *rq, http_resp *rs);
 void h_penalty_waive(app *a, http_req *rq, http_resp *rs);
 void h_compensations_list(app *a, http_req *rq, http_resp *rs);
+void h_incidents_list(app *a, http_req *rq, http_resp *rs);
+void h_incident_get(app *a, http_req *rq, http_resp *rs);
+void h_incident_act(app *a, http_req *rq, http_resp *rs);
+void h_config_versions(app *a, http_req *rq, http_resp *rs);
+void h_config_version_get(app *a, http_req *rq, http_resp *rs);
+void h_config_version_create(app *a, http_req *rq, http_resp *rs);
+void h_config_version_activate(app *a, http_req *rq, http_resp *rs);
 void h_audit_list(app *a, http_req *rq, http_resp *rs);
 /*
  * Records an audit entry for the caller of rq (its user, or 0 before sign-in,

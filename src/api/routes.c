@@ -40,6 +40,13 @@ const route api_routes[] = {
     {"GET", "/api/v1/penalties", h_penalties_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER | R_AUDITOR},
     {"POST", "/api/v1/penalties/{id}/waive", h_penalty_waive, AUTH_USER, R_MANAGER},
     {"GET", "/api/v1/compensations", h_compensations_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER},
+    {"GET", "/api/v1/incidents", h_incidents_list, AUTH_USER, R_ALL_ROLES},
+    {"GET", "/api/v1/incidents/{id}", h_incident_get, AUTH_USER, R_ALL_ROLES},
+    {"POST", "/api/v1/incidents/{id}/actions/{action}", h_incident_act, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN},
     {"GET", "/api/v1/audit", h_audit_list, AUTH_USER, R_AUDITOR | R_ADMIN},
+    {"GET", "/api/v1/config/versions", h_config_versions, AUTH_USER, R_ADMIN},
+    {"POST", "/api/v1/config/versions", h_config_version_create, AUTH_USER, R_ADMIN},
+    {"GET", "/api/v1/config/versions/{version}", h_config_version_get, AUTH_USER, R_ADMIN},
+    {"POST", "/api/v1/config/versions/{version}/activate", h_config_version_activate, AUTH_USER, R_ADMIN},
     {NULL, NULL, NULL, 0, 0},
 };

@@ -84,6 +84,8 @@ void api_rules_json(app *a, const complaint *c, json_t *j)
     json_object_set_new(j, "route_unit", json_is_integer(ru) ? api_unit_ref(a, json_integer_value(ru)) : json_null());
     const json_t *ab = json_object_get(d, "answer_by");
     json_object_set_new(j, "answer_by", ab ? json_deep_copy(ab) : json_null());
+    const json_t *pv = json_object_get(d, "policy_version");
+    json_object_set_new(j, "policy_version", pv ? json_incref((json_t *)pv) : json_null());
     json_t *g = json_object();
     api_category_guidance(&a->pol, c->category, false, g);
     json_object_set(j, "script", json_object_get(g, "script"));

@@ -28,7 +28,8 @@
 
 /* Foreign keys point backwards in this order; other tables follow by name. */
 static const char *const table_order[] = {"config", "units",       "users",  "tokens",       "day_seq", "complaints",
-                                          "events", "daily_stats", "outbox", "supervisions", NULL};
+                                          "events", "daily_stats", "outbox", "supervisions", "incidents",
+                                          "incident_complaints", "pack_versions", NULL};
 
 enum { BATCH_ROWS = 2000, BATCH_BYTES = 16 << 20 };
 

@@ -581,7 +581,7 @@ static const char **expand_cats(const policy *p, const strlist *l, const char *c
  */
 static int window_count(const policy *p, const org *o, const rule_window *w, const rules_facts *f,
                         rules_window_fn fn, void *arg, int64_t *count, int64_t **ids, size_t max,
-                        int64_t *anchor)
+                        int64_t *anchor, bool both_ways)
 {
     *count = 0;
     *anchor = ancestor_of_type(o, f->subject_unit, w->unit_type);
@@ -594,8 +594,9 @@ static int window_count(const policy *p, const org *o, const rule_window *w, con
     const char **cats = expand_cats(p, &w->cats, f->category, &ncats);
     if (ids)
         *ids = xcalloc(max + 1, sizeof **ids);
-    int rc = fn(arg, units, nunits, cats, ncats, f->at - (int64_t)w->window_minutes * 60, f->at,
-                ids ? *ids : NULL, ids ? max : 0, count);
+    int64_t span = (int64_t)w->window_minutes * 60;
+    int rc = fn(arg, units, nunits, cats, ncats, f->at - span, both_ways ? f->at + span : f->at, ids ? *ids : NULL,
+                ids ? max : 0, count);
     if (units != &one)
         free(units);
     free(cats);
@@ -630,7 +631,7 @@ static bool rule_matches(const rules_set *r, const policy *p, const org *o, cons
     (void)r;
     if (u->count.set) {
         int64_t n, anchor;
-        int rc = window_count(p, o, &u->count, f, fn, arg, &n, NULL, 0, &anchor);
+        int rc = window_count(p, o, &u->count, f, fn, arg, &n, NULL, 0, &anchor, false);
         if (rc < 0)
             *err = rc;
         if (rc || n + 1 < u->count.at_least)
@@ -728,7 +729,8 @@ int rules_clusters(const rules_set *r, const policy *p, const org *o, const rule
             continue;
         int64_t n, anchor, *ids = NULL;
         enum { MAX_GROUPED = 200 };
-        int rc = window_count(p, o, &c->win, f, win, arg, &n, &ids, MAX_GROUPED, &anchor);
+        /* Both ways: a complaint received earlier but stored later (concurrent intakes) still meets it. */
+        int rc = window_count(p, o, &c->win, f, win, arg, &n, &ids, MAX_GROUPED, &anchor, true);
         if (rc == 1) /* no ancestor of the window's type: the cluster cannot form here */
             rc = 0;
         else if (rc == 0 && n + 1 >= c->win.at_least)

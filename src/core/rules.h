@@ -155,8 +155,10 @@ int rules_evaluate(const rules_set *r, const struct policy *p, const org *o, con
                    rules_window_fn win, void *arg, rules_outcome *out);
 
 /*
- * The cluster rules that f completes: for each, its index into r->clusters
- * and the earlier complaints of the cluster (ids, heap, the caller frees).
+ * The cluster rules that f completes: for each, the other complaints of the
+ * cluster, received within the window before or after f (a cluster is
+ * "complaints within N hours of each other", so whichever of several
+ * concurrent intakes looks last finds all of them).
  * Calls fn once per matching cluster rule; stops on fn's non-zero return
  * and returns it (or the window callback's negative error).
  */

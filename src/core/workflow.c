@@ -51,6 +51,7 @@
  * | approve_compensation | dispatched … revisited (one pending within the caller's limit) | (same) | sup, mgr |
  * | refuse_compensation  | dispatched … revisited (one pending within the caller's limit) | (same) | sup, mgr |
  * | waive_penalty     | closed, archived (an active ledger entry)   | (same) | mgr                   |
+ * | incident     | every open status (not yet in that incident)  | (same) | system only |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -73,6 +74,8 @@
  *   approve_extension  moves the handle deadline to the one asked for
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
+ *   incident    a crisis cluster grouped the complaint into an incident
+ *               (app_incident.c); a raised level re-plans the running clocks
  *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
@@ -309,6 +312,12 @@ static const wf_field f_waive_penalty[] = {
     END,
 };
 static const wf_field f_none[] = {END};
+static const wf_field f_incident[] = {
+    {"incident", "危机事件", "Incident", F_TEXT, true, NULL},
+    {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
 static const wf_field f_wait[] = {
     {"reason", "等待原因", "What the customer is to provide", F_TEXTAREA, true, NULL},
     END,
@@ -955,6 +964,8 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const char *action
     }
     if (strcmp(action, "replan") == 0)
         return clk_replan(ctx, clocks, NULL, e);
+    if (strcmp(action, "incident") == 0 && json_object_get(p, "level"))
+        return clk_replan(ctx, clocks, &a, e);
     return 0;
 }
 
@@ -1502,6 +1513,31 @@ const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_
     return act->fields;
 }
 
+/* A crisis cluster grouped the complaint: the incident's id, and its level only when that raises it. */
+static int p_incident(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    const char *id = jstr(p, "incident");
+    char *end;
+    long long n = id ? strtoll(id, &end, 10) : 0;
+    if (!id || n <= 0 || *end)
+        return cerr_set(e, "validation_failed", "incident", "incident: 应为事件编号 (expected an incident id)");
+    if (json_integer_value(json_object_get(c->data, "incident")) == n)
+        return cerr_set(e, "action_not_allowed", "incident", "incident: 已在该事件中 (already in this incident)");
+    json_object_set_new(p, "incident", json_integer(n));
+    const char *lv = jstr(p, "level");
+    if (lv && lv[0] - '0' < c->level)
+        json_object_set_new(p, "level", json_integer(lv[0] - '0'));
+    else
+        json_object_del(p, "level");
+    return 0;
+}
+
+static void x_incident(complaint *c, const event *ev)
+{
+    json_object_set(c->data, "incident", json_object_get(ev->payload, "incident"));
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
@@ -1564,6 +1600,8 @@ static const wf_action table[] = {
      SCOPE_NONE, f_refuse_compensation, g_decide_compensation, p_decide_compensation, x_decide_compensation},
     {"waive_penalty", "免除考核", "Waive a penalty", BIT(ST_CLOSED) | BIT(ST_ARCHIVED), ST_NONE, R_MANAGER,
      SCOPE_NONE, f_waive_penalty, g_waive_penalty, p_waive_penalty, x_waive_penalty},
+    {"incident", "并入危机事件", "Grouped into an incident", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_incident,
+     NULL, p_incident, x_incident},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2072,7 +2110,7 @@ static void apply_intake(complaint *c, const event *ev)
     static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
                                  "description", "demand", "evidence", "confirmed", "scope",
                                  /* what the pack's rules decided (app_rules.c) */
-                                 "rules", "priority", "route_unit", "answer_by",
+                                 "rules", "priority", "route_unit", "answer_by", "policy_version",
                                  /* an appeal and its regulator (core/cases.h) */
                                  "kind", "appeal_source"};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {

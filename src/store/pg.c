@@ -2121,6 +2121,314 @@ static int pg_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, 
     return tx((pgs *)stp, tx_supervision_close, &a);
 }
 
+/* ---- incidents ----------------------------------------------------------------------------- */
+
+#define INC_COLS                                                                                          \
+    "SELECT id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, COALESCE(closed_at, 0), " \
+    "version, data FROM incidents "
+
+static void read_incident(const PGresult *r, int row, incident *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = col_i64(r, row, 0);
+    snprintf(o->cluster_key, sizeof o->cluster_key, "%s", PQgetvalue(r, row, 1));
+    snprintf(o->cluster, sizeof o->cluster, "%s", PQgetvalue(r, row, 2));
+    o->anchor_unit = col_i64(r, row, 3);
+    snprintf(o->status, sizeof o->status, "%s", PQgetvalue(r, row, 4));
+    o->level = (int)col_i64(r, row, 5);
+    o->owner_unit = col_i64(r, row, 6);
+    o->opened_at = col_i64(r, row, 7);
+    o->closed_at = col_i64(r, row, 8);
+    o->version = col_i64(r, row, 9);
+    json_error_t jerr;
+    o->data = json_loads(PQgetvalue(r, row, 10), 0, &jerr);
+    if (!o->data)
+        o->data = json_object();
+}
+
+struct inc_open_arg {
+    incident *inc;
+    bool *created;
+    char *data;
+};
+
+static int tx_incident_open(pgs *s, pconn *c, void *arg)
+{
+    struct inc_open_arg *a = arg;
+    incident *inc = a->inc;
+    pgq q;
+    q_init(&q);
+    q_text(&q, inc->cluster_key);
+    q_text(&q, inc->cluster);
+    q_int(&q, inc->anchor_unit);
+    q_int(&q, inc->level);
+    q_int(&q, inc->owner_unit);
+    q_int(&q, inc->opened_at);
+    q_text(&q, a->data);
+    PGresult *r;
+    /* The partial unique index admits one open incident per key: a second opener inserts nothing. */
+    int rc = xq(s, c,
+                "INSERT INTO incidents (cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, "
+                "version, data) VALUES ($1, $2, $3, 'open', $4, $5, $6, 1, $7) ON CONFLICT DO NOTHING",
+                &q, &r);
+    if (rc)
+        return rc;
+    *a->created = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    pgq k;
+    q_init(&k);
+    q_text(&k, inc->cluster_key);
+    rc = xq(s, c, INC_COLS "WHERE cluster_key = $1 AND status = 'open'", &k, &r);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1) {
+        incident_release(inc);
+        read_incident(r, 0, inc);
+    } else {
+        rc = STORE_ERROR;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_incident_open(store *stp, incident *inc, bool *created)
+{
+    struct inc_open_arg a = {inc, created, json_dumps(inc->data ? inc->data : json_object(), JSON_COMPACT)};
+    int rc = tx((pgs *)stp, tx_incident_open, &a);
+    free(a.data);
+    return rc;
+}
+
+static int pg_incident_get(store *stp, int64_t id, incident *out)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, id);
+    int rc;
+    PGresult *r = query((pgs *)stp, INC_COLS "WHERE id = $1", &q, &rc);
+    if (!r)
+        return rc;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return STORE_NOTFOUND;
+    }
+    incident_release(out);
+    read_incident(r, 0, out);
+    PQclear(r);
+    r = query((pgs *)stp,
+              "SELECT complaint_id FROM incident_complaints WHERE incident_id = $1 ORDER BY added_at, complaint_id",
+              &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->complaints = xcalloc((size_t)n + 1, sizeof *out->complaints);
+    for (int i = 0; i < n; i++)
+        out->complaints[out->ncomplaints++] = col_i64(r, i, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_incident_list(store *stp, const char *status, int limit, incident_list *out)
+{
+    pgq q;
+    q_init(&q);
+    q_text(&q, status);
+    q_int(&q, limit);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp,
+                        INC_COLS "WHERE $1::text IS NULL OR status = $1 ORDER BY opened_at DESC, id DESC LIMIT $2",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++)
+        read_incident(r, i, &out->items[out->n++]);
+    PQclear(r);
+    return 0;
+}
+
+struct inc_update_arg {
+    const incident *inc;
+    char *data;
+};
+
+static int tx_incident_update(pgs *s, pconn *c, void *arg)
+{
+    struct inc_update_arg *a = arg;
+    const incident *inc = a->inc;
+    pgq q;
+    q_init(&q);
+    q_text(&q, inc->status);
+    q_int(&q, inc->level);
+    q_int(&q, inc->owner_unit);
+    if (inc->closed_at)
+        q_int(&q, inc->closed_at);
+    else
+        q_text(&q, NULL);
+    q_int(&q, inc->version);
+    q_text(&q, a->data);
+    q_int(&q, inc->id);
+    q_int(&q, inc->version - 1);
+    PGresult *r;
+    int rc = xq(s, c,
+                "UPDATE incidents SET status = $1, level = $2, owner_unit = $3, closed_at = $4, version = $5, "
+                "data = $6 WHERE id = $7 AND version = $8",
+                &q, &r);
+    if (rc)
+        return rc;
+    bool updated = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    if (updated)
+        return 0;
+    pgq e;
+    q_init(&e);
+    q_int(&e, inc->id);
+    rc = xq(s, c, "SELECT 1 FROM incidents WHERE id = $1", &e, &r);
+    if (rc)
+        return rc;
+    rc = PQntuples(r) ? STORE_CONFLICT : STORE_NOTFOUND;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_incident_update(store *stp, const incident *inc)
+{
+    struct inc_update_arg a = {inc, json_dumps(inc->data, JSON_COMPACT)};
+    int rc = tx((pgs *)stp, tx_incident_update, &a);
+    free(a.data);
+    return rc;
+}
+
+struct inc_link_arg {
+    int64_t incident_id, complaint_id, at;
+    bool *added;
+};
+
+static int tx_incident_link(pgs *s, pconn *c, void *arg)
+{
+    struct inc_link_arg *a = arg;
+    pgq q;
+    q_init(&q);
+    q_int(&q, a->incident_id);
+    q_int(&q, a->complaint_id);
+    q_int(&q, a->at);
+    PGresult *r;
+    int rc = xq(s, c,
+                "INSERT INTO incident_complaints (incident_id, complaint_id, added_at) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING",
+                &q, &r);
+    if (rc)
+        return rc;
+    *a->added = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    return 0;
+}
+
+static int pg_incident_link(store *stp, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added)
+{
+    struct inc_link_arg a = {incident_id, complaint_id, at, added};
+    return tx((pgs *)stp, tx_incident_link, &a);
+}
+
+/* ---- the versioned configuration ----------------------------------------------------------- */
+
+static int tx_pack_version_add(pgs *s, pconn *c, void *arg)
+{
+    pack_version *v = arg;
+    pgq q;
+    q_init(&q);
+    q_int(&q, v->created_at);
+    if (v->created_by)
+        q_int(&q, v->created_by);
+    else
+        q_text(&q, NULL);
+    q_text(&q, v->reason);
+    if (v->source)
+        q_int(&q, v->source);
+    else
+        q_text(&q, NULL);
+    q_text(&q, v->pack);
+    PGresult *r;
+    /* Two nodes storing at once: the primary key makes the second fail, never a lost version. */
+    int rc = xq(s, c,
+                "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
+                "SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4, $5 FROM pack_versions RETURNING version",
+                &q, &r);
+    if (rc)
+        return rc;
+    v->version = PQntuples(r) == 1 ? col_i64(r, 0, 0) : 0;
+    PQclear(r);
+    if (!v->version)
+        return STORE_ERROR;
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)v->version);
+    struct kv pk = {"pack", v->pack}, pv = {"pack_version", num};
+    rc = tx_config_set(s, c, &pk);
+    return rc ? rc : tx_config_set(s, c, &pv);
+}
+
+static int pg_pack_version_add(store *stp, pack_version *v)
+{
+    return tx((pgs *)stp, tx_pack_version_add, v);
+}
+
+static void read_pack_version(const PGresult *r, int row, pack_version *v, bool with_pack)
+{
+    memset(v, 0, sizeof *v);
+    v->version = col_i64(r, row, 0);
+    v->created_at = col_i64(r, row, 1);
+    v->created_by = col_i64(r, row, 2);
+    v->source = col_i64(r, row, 3);
+    v->reason = col_str(r, row, 4);
+    if (with_pack)
+        v->pack = col_str(r, row, 5);
+}
+
+static int pg_pack_version_list(store *stp, pack_version_list *out)
+{
+    pgq q;
+    q_init(&q);
+    int rc;
+    out->items = NULL;
+    out->n = 0;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason "
+                        "FROM pack_versions ORDER BY version DESC",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++)
+        read_pack_version(r, i, &out->items[out->n++], false);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_pack_version_get(store *stp, int64_t version, pack_version *out)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, version);
+    int rc;
+    PGresult *r = query((pgs *)stp,
+                        "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason, pack "
+                        "FROM pack_versions WHERE version = $1",
+                        &q, &rc);
+    if (!r)
+        return rc;
+    rc = PQntuples(r) == 1 ? 0 : STORE_NOTFOUND;
+    if (rc == 0) {
+        pack_version_release(out);
+        read_pack_version(r, 0, out, true);
+    }
+    PQclear(r);
+    return rc;
+}
+
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
 static int pg_tables(store *stp, store_table **out, size_t *n)
@@ -2623,6 +2931,14 @@ static const struct store_ops pg_ops = {
     .rows_load = pg_rows_load,
     .rows_count = pg_rows_count,
     .outbox_add = pg_outbox_add,
+    .incident_open = pg_incident_open,
+    .incident_get = pg_incident_get,
+    .incident_list = pg_incident_list,
+    .incident_update = pg_incident_update,
+    .incident_link = pg_incident_link,
+    .pack_version_add = pg_pack_version_add,
+    .pack_version_list = pg_pack_version_list,
+    .pack_version_get = pg_pack_version_get,
     .complaint_due = pg_complaint_due,
     .complaint_write = pg_complaint_write,
     .outbox_list = pg_outbox_list,

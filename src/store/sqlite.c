@@ -1544,6 +1544,296 @@ static int sq_compensation_list(store *stp, const compensation_filter *f, compen
     return rc == SQLITE_DONE ? 0 : STORE_ERROR;
 }
 
+/* ---- incidents ------------------------------------------------------------------------- */
+
+#define INC_COLS                                                                                          \
+    "SELECT id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, COALESCE(closed_at, 0), " \
+    "version, data FROM incidents "
+
+static void read_incident(sqlite3_stmt *st, incident *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(st, 0);
+    snprintf(o->cluster_key, sizeof o->cluster_key, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(o->cluster, sizeof o->cluster, "%s", (const char *)sqlite3_column_text(st, 2));
+    o->anchor_unit = sqlite3_column_int64(st, 3);
+    snprintf(o->status, sizeof o->status, "%s", (const char *)sqlite3_column_text(st, 4));
+    o->level = sqlite3_column_int(st, 5);
+    o->owner_unit = sqlite3_column_int64(st, 6);
+    o->opened_at = sqlite3_column_int64(st, 7);
+    o->closed_at = sqlite3_column_int64(st, 8);
+    o->version = sqlite3_column_int64(st, 9);
+    json_error_t jerr;
+    o->data = json_loads((const char *)sqlite3_column_text(st, 10), 0, &jerr);
+    if (!o->data)
+        o->data = json_object();
+}
+
+struct inc_open_arg {
+    incident *inc;
+    bool *created;
+    char *data;
+};
+
+static int job_incident_open(conn *c, void *arg)
+{
+    struct inc_open_arg *a = arg;
+    incident *inc = a->inc;
+    /* The partial unique index admits one open incident per key: a second opener inserts nothing. */
+    sqlite3_stmt *st = prep(c, "INSERT INTO incidents (cluster_key, cluster, anchor_unit, status, level, owner_unit, "
+                               "opened_at, version, data) VALUES (?, ?, ?, 'open', ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, inc->cluster_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, inc->cluster, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, inc->anchor_unit);
+    sqlite3_bind_int(st, 4, inc->level);
+    sqlite3_bind_int64(st, 5, inc->owner_unit);
+    sqlite3_bind_int64(st, 6, inc->opened_at);
+    sqlite3_bind_text(st, 7, a->data, -1, SQLITE_STATIC);
+    int rc = step_done(c, st);
+    if (rc)
+        return rc;
+    *a->created = sqlite3_changes(c->db) > 0;
+    sqlite3_stmt *q = prep(c, INC_COLS "WHERE cluster_key = ? AND status = 'open'");
+    if (!q)
+        return STORE_ERROR;
+    sqlite3_bind_text(q, 1, inc->cluster_key, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        incident_release(inc);
+        read_incident(q, inc);
+        rc = 0;
+    } else {
+        rc = STORE_ERROR;
+    }
+    sqlite3_reset(q);
+    return rc;
+}
+
+static int sq_incident_open(store *stp, incident *inc, bool *created)
+{
+    struct inc_open_arg a = {inc, created, json_dumps(inc->data ? inc->data : json_object(), JSON_COMPACT)};
+    int rc = submit((sq *)stp, job_incident_open, &a);
+    free(a.data);
+    return rc;
+}
+
+static int sq_incident_get(store *stp, int64_t id, incident *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, INC_COLS "WHERE id = ?") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+    }
+    incident_release(out);
+    read_incident(st, out);
+    sqlite3_reset(st);
+    sqlite3_stmt *m = prep(c, "SELECT complaint_id FROM incident_complaints WHERE incident_id = ? "
+                              "ORDER BY added_at, complaint_id");
+    if (!m)
+        return STORE_ERROR;
+    sqlite3_bind_int64(m, 1, id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(m)) == SQLITE_ROW) {
+        if (out->ncomplaints == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->complaints = xrealloc(out->complaints, cap * sizeof *out->complaints);
+        }
+        out->complaints[out->ncomplaints++] = sqlite3_column_int64(m, 0);
+    }
+    sqlite3_reset(m);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_incident_list(store *stp, const char *status, int limit, incident_list *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, INC_COLS "WHERE ?1 IS NULL OR status = ?1 ORDER BY opened_at DESC, id DESC LIMIT ?2")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    if (status)
+        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    out->items = NULL;
+    out->n = 0;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        read_incident(st, &out->items[out->n++]);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+struct inc_update_arg {
+    const incident *inc;
+    char *data;
+};
+
+static int job_incident_update(conn *c, void *arg)
+{
+    struct inc_update_arg *a = arg;
+    const incident *inc = a->inc;
+    sqlite3_stmt *st = prep(c, "UPDATE incidents SET status = ?, level = ?, owner_unit = ?, closed_at = ?, "
+                               "version = ?, data = ? WHERE id = ? AND version = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, inc->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, inc->level);
+    sqlite3_bind_int64(st, 3, inc->owner_unit);
+    if (inc->closed_at)
+        sqlite3_bind_int64(st, 4, inc->closed_at);
+    sqlite3_bind_int64(st, 5, inc->version);
+    sqlite3_bind_text(st, 6, a->data, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, inc->id);
+    sqlite3_bind_int64(st, 8, inc->version - 1);
+    int rc = step_done(c, st);
+    if (rc == 0 && sqlite3_changes(c->db) == 0) {
+        sqlite3_stmt *ex = prep(c, "SELECT 1 FROM incidents WHERE id = ?");
+        sqlite3_bind_int64(ex, 1, inc->id);
+        rc = sqlite3_step(ex) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOTFOUND;
+        sqlite3_reset(ex);
+    }
+    return rc;
+}
+
+static int sq_incident_update(store *stp, const incident *inc)
+{
+    struct inc_update_arg a = {inc, json_dumps(inc->data, JSON_COMPACT)};
+    int rc = submit((sq *)stp, job_incident_update, &a);
+    free(a.data);
+    return rc;
+}
+
+struct inc_link_arg {
+    int64_t incident_id, complaint_id, at;
+    bool *added;
+};
+
+static int job_incident_link(conn *c, void *arg)
+{
+    struct inc_link_arg *a = arg;
+    sqlite3_stmt *st = prep(c, "INSERT INTO incident_complaints (incident_id, complaint_id, added_at) VALUES (?, ?, ?) "
+                               "ON CONFLICT DO NOTHING");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->incident_id);
+    sqlite3_bind_int64(st, 2, a->complaint_id);
+    sqlite3_bind_int64(st, 3, a->at);
+    int rc = step_done(c, st);
+    *a->added = rc == 0 && sqlite3_changes(c->db) > 0;
+    return rc;
+}
+
+static int sq_incident_link(store *stp, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added)
+{
+    struct inc_link_arg a = {incident_id, complaint_id, at, added};
+    return submit((sq *)stp, job_incident_link, &a);
+}
+
+/* ---- the versioned configuration --------------------------------------------------------- */
+
+static int job_pack_version_add(conn *c, void *arg)
+{
+    pack_version *v = arg;
+    sqlite3_stmt *mx = prep(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM pack_versions");
+    if (!mx)
+        return STORE_ERROR;
+    int rc = sqlite3_step(mx);
+    v->version = rc == SQLITE_ROW ? sqlite3_column_int64(mx, 0) : 0;
+    sqlite3_reset(mx);
+    if (!v->version)
+        return STORE_ERROR;
+    sqlite3_stmt *st = prep(c, "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
+                               "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, v->version);
+    sqlite3_bind_int64(st, 2, v->created_at);
+    if (v->created_by)
+        sqlite3_bind_int64(st, 3, v->created_by);
+    sqlite3_bind_text(st, 4, v->reason, -1, SQLITE_STATIC);
+    if (v->source)
+        sqlite3_bind_int64(st, 5, v->source);
+    sqlite3_bind_text(st, 6, v->pack, -1, SQLITE_STATIC);
+    if ((rc = step_done(c, st)))
+        return rc;
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)v->version);
+    struct kv pk = {"pack", v->pack}, pv = {"pack_version", num};
+    rc = job_config_set(c, &pk);
+    return rc ? rc : job_config_set(c, &pv);
+}
+
+static int sq_pack_version_add(store *stp, pack_version *v)
+{
+    return submit((sq *)stp, job_pack_version_add, v);
+}
+
+static void read_pack_version(sqlite3_stmt *st, pack_version *v, bool with_pack)
+{
+    memset(v, 0, sizeof *v);
+    v->version = sqlite3_column_int64(st, 0);
+    v->created_at = sqlite3_column_int64(st, 1);
+    v->created_by = sqlite3_column_int64(st, 2);
+    v->source = sqlite3_column_int64(st, 3);
+    v->reason = col_text(st, 4);
+    if (with_pack)
+        v->pack = col_text(st, 5);
+}
+
+static int sq_pack_version_list(store *stp, pack_version_list *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason "
+                                   "FROM pack_versions ORDER BY version DESC")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    out->items = NULL;
+    out->n = 0;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        read_pack_version(st, &out->items[out->n++], false);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+static int sq_pack_version_get(store *stp, int64_t version, pack_version *out)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason, "
+                                   "pack FROM pack_versions WHERE version = ?")
+                         : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, version);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        pack_version_release(out);
+        read_pack_version(st, out, true);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
 static int sq_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
 {
     conn *c = reader((sq *)stp);
@@ -2394,6 +2684,14 @@ static const struct store_ops sqlite_ops = {
     .rows_load = sq_rows_load,
     .rows_count = sq_rows_count,
     .outbox_add = sq_outbox_add,
+    .incident_open = sq_incident_open,
+    .incident_get = sq_incident_get,
+    .incident_list = sq_incident_list,
+    .incident_update = sq_incident_update,
+    .incident_link = sq_incident_link,
+    .pack_version_add = sq_pack_version_add,
+    .pack_version_list = sq_pack_version_list,
+    .pack_version_get = sq_pack_version_get,
     .audit_append = sq_audit_append,
     .audit_list = sq_audit_list,
     .token_touch = sq_token_touch,

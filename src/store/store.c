@@ -120,6 +120,22 @@ void outbox_list_release(outbox_list *l)
     l->n = 0;
 }
 
+void pack_version_release(pack_version *v)
+{
+    free(v->reason);
+    free(v->pack);
+    memset(v, 0, sizeof *v);
+}
+
+void pack_version_list_release(pack_version_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        pack_version_release(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
 void supervision_list_release(supervision_list *l)
 {
     for (size_t i = 0; i < l->n; i++)

@@ -22,6 +22,7 @@
 
 #include "core/auditlog.h"
 #include "core/complaint.h"
+#include "core/incident.h"
 #include "core/event.h"
 #include "core/org.h"
 
@@ -318,6 +319,23 @@ typedef struct audit_page {
 } audit_page;
 void audit_page_release(audit_page *p);
 
+/* One version of the policy pack (app_config.c). */
+typedef struct pack_version {
+    int64_t version;
+    int64_t created_at;
+    int64_t created_by; /* user id; 0 = the system (init, a calendar change) */
+    int64_t source;     /* a rollback: the version restored; else 0 */
+    char *reason;       /* owned */
+    char *pack;         /* owned JSON text; NULL in lists */
+} pack_version;
+
+typedef struct pack_version_list {
+    pack_version *items;
+    size_t n;
+} pack_version_list;
+void pack_version_release(pack_version *v);
+void pack_version_list_release(pack_version_list *l);
+
 typedef struct store store;
 
 struct store_ops {
@@ -418,6 +436,34 @@ struct store_ops {
     int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);
     /* Compensations by f, newest first. */
     int (*compensation_list)(store *s, const compensation_filter *f, compensation_list *out);
+    /* ---- incidents (app_incident.c) ---- */
+    /*
+     * Opens an incident for inc->cluster_key unless one is open: either way
+     * inc (IN: key, cluster, anchor, level, owner, opened_at, data) is
+     * refilled with the open incident of the key; *created (OUT) says which.
+     */
+    int (*incident_open)(store *s, incident *inc, bool *created);
+    /* out (zeroed or released) with its complaints; STORE_NOTFOUND. */
+    int (*incident_get)(store *s, int64_t id, incident *out);
+    /* Newest first; status "open", "closed" or NULL for both; at most limit. */
+    int (*incident_list)(store *s, const char *status, int limit, incident_list *out);
+    /* Stores inc if the stored version is inc->version - 1; else STORE_CONFLICT. */
+    int (*incident_update)(store *s, const incident *inc);
+    /* Adds complaint_id to the incident; *added (OUT) false when it was there already. */
+    int (*incident_link)(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added);
+
+    /* ---- the versioned configuration (app_config.c) ---- */
+    /*
+     * Stores v->pack as the next version and makes it the active pack
+     * (config "pack" and "pack_version") in one transaction. IN: every field
+     * but version; OUT: v->version. Borrowed: the strings of v.
+     */
+    int (*pack_version_add)(store *s, pack_version *v);
+    /* Every version, newest first, without the pack text. */
+    int (*pack_version_list)(store *s, pack_version_list *out);
+    /* One version with its pack text (out zeroed or released); STORE_NOTFOUND. */
+    int (*pack_version_get)(store *s, int64_t version, pack_version *out);
+
     /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
     /*
      * Appends r to the chain in one durable transaction: takes the head

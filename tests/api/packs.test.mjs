@@ -274,3 +274,189 @@ test('pack validate: the shipped packs pass; a malformed pack names the JSON pat
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// ---- crisis clustering and incidents (seed 000) ----
+
+srv.test('gas station: two fuel-quality complaints at one station within a day raise one incident, level 1, and the stop-selling notice', async () => {
+  // Long before the demo's own complaints, so that only this test's complaints are in the window.
+  const t0 = Date.now() - 200 * 86400e3;
+  const first = await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-01', received_at: rfc3339(new Date(t0)), description: '加油后发动机故障灯亮' });
+  assert.equal(first.level, 3, 'one complaint is not a cluster');
+  // Another station's complaint is not part of it.
+  await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-02', received_at: rfc3339(new Date(t0 + 60e3)) });
+  const second = await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-01', received_at: rfc3339(new Date(t0 + 3 * 3600e3)), description: '车辆加油后抖动' });
+  assert.equal(second.level, 1, 'the second raises the cluster');
+  assert.equal((await srv.get(first.id)).level, 1, 'the first is re-graded too');
+  const ev = (await srv.events(first.id, 'admin')).filter((e) => e.action === 'incident');
+  assert.equal(ev.length, 1, 'one grouping event on the first');
+
+  const list = await srv.as('super1', 'GET', '/incidents');
+  assert.equal(list.status, 200, describe(list));
+  const mine = list.json.items.filter((i) => i.anchor_unit.code === 'SH-MH-01' && i.cluster === 'fuel-quality');
+  assert.equal(mine.length, 1, 'one incident');
+  const inc = (await srv.as('super1', 'GET', `/incidents/${mine[0].id}`)).json;
+  assert.equal(inc.status, 'open');
+  assert.equal(inc.level, 1);
+  assert.deepEqual(inc.complaints.map((c) => c.id).sort(), [first.id, second.id].sort());
+  assert.match(inc.notice, /停止销售/);
+  const notice = (await outbox(srv, second.id)).filter((m) => m.template === 'incident_opened');
+  assert.equal(notice.length, 1);
+  assert.equal(notice[0].recipient_unit.code, 'SH-MH-01');
+  assert.match(JSON.stringify(notice[0].payload), /停止销售该油品，报告公司/);
+
+  // A third joins it — never a second incident.
+  const third = await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-01', received_at: rfc3339(new Date(t0 + 4 * 3600e3)) });
+  assert.equal(third.level, 1);
+  const after = (await srv.as('super1', 'GET', '/incidents')).json.items.filter((i) => i.anchor_unit.code === 'SH-MH-01');
+  assert.equal(after.length, 1);
+  const inc3 = (await srv.as('super1', 'GET', `/incidents/${inc.id}`)).json;
+  assert.equal(inc3.complaints.length, 3);
+  assert.equal(inc3.timeline.filter((t) => t.action === 'add').length, 1);
+  assert.equal((await outbox(srv, third.id)).filter((m) => m.template === 'incident_opened').length, 0, 'notified once');
+
+  // The response level rises up the unit tree: station → region → branch; then no further.
+  let r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/raise`, { body: { note: '站经理报请公司' } });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.level, 2);
+  assert.equal(r.json.owner_unit.code, 'SH-MH');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/raise`, { body: { note: '公司层面处置' } });
+  assert.equal(r.json.level, 3);
+  assert.equal(r.json.owner_unit.code, 'SH');
+  assert.ok(!r.json.actions.includes('raise'));
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/raise`, { body: { note: '再升级' } });
+  assert.equal(r.status, 409, describe(r));
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/raise`, { body: {} });
+  assert.equal(r.status, 409, 'closed for raising before the note is checked');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/note`, { body: { note: '三方抽样已送检' } });
+  assert.equal(r.status, 200, describe(r));
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/close`, { body: {} });
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(r.json.error.field, 'summary');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/close`, { body: { summary: '检测结果合格，恢复销售' } });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.status, 'closed');
+  assert.deepEqual(r.json.timeline.map((t) => t.action), ['open', 'add', 'raise', 'raise', 'note', 'close']);
+  // An agent sees incidents but takes no action on them.
+  const ag = await srv.as('agent1', 'POST', `/incidents/${inc.id}/actions/note`, { body: { note: 'x' } });
+  assert.equal(ag.status, 403, describe(ag));
+  // After closing, a new cluster at the station opens a new incident.
+  const t1 = Date.now() - 190 * 86400e3;
+  await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-01', received_at: rfc3339(new Date(t1)) });
+  await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-01', received_at: rfc3339(new Date(t1 + 60e3)) });
+  const open = (await srv.as('super1', 'GET', '/incidents?status=open')).json.items.filter((i) => i.anchor_unit.code === 'SH-MH-01');
+  assert.equal(open.length, 1);
+  assert.notEqual(open[0].id, inc.id);
+});
+
+srv.test('gas station: concurrent fuel-quality complaints at one station open exactly one incident', async () => {
+  const t0 = Date.now() - 300 * 86400e3;
+  const all = await Promise.all([0, 1, 2, 3].map((i) => srv.intake(i % 2 ? 'agent1' : 'agent2', {
+    category: 'quality.fuel', subject_unit: 'SH-PD-03', received_at: rfc3339(new Date(t0 + i * 1000)),
+  })));
+  const ids = new Set(all.map((c) => c.id));
+  const here = (await srv.as('super1', 'GET', '/incidents')).json.items.filter((i) => i.anchor_unit.code === 'SH-PD-03');
+  const incs = [];
+  for (const i of here) {
+    const full = (await srv.as('super1', 'GET', `/incidents/${i.id}`)).json;
+    if (full.complaints.some((c) => ids.has(c.id))) incs.push(full);
+  }
+  assert.equal(incs.length, 1, JSON.stringify(incs));
+  const inc = incs[0];
+  // All four are in it (with the demo's own complaints at the station if its incident is still open).
+  for (const id of ids) assert.ok(inc.complaints.some((c) => c.id === id), `complaint ${id} is in the incident`);
+  assert.equal(new Set(inc.complaints.map((c) => c.id)).size, inc.complaints.length, 'each complaint once');
+  for (const c of all) assert.equal((await srv.get(c.id)).level, 1);
+});
+
+srv.test('incidents: a supervisor adds a related complaint by its number; it is graded with the incident', async () => {
+  const t0 = Date.now() - 250 * 86400e3;
+  await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-PD-01', received_at: rfc3339(new Date(t0)) });
+  const b = await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-PD-01', received_at: rfc3339(new Date(t0 + 60e3)) });
+  const inc = (await srv.as('super1', 'GET', '/incidents')).json.items.find((i) => i.anchor_unit.code === 'SH-PD-01');
+  assert.ok(inc && b.level === 1);
+  // A customer of another station whose car broke down after filling up there: related, not in the cluster.
+  const other = await srv.intake('agent1', { category: 'service.sales', subject_unit: 'SH-PD-02', received_at: rfc3339(new Date(t0 + 120e3)) });
+  assert.equal(other.level, 3);
+  let r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/add`, { body: { complaint: other.number } });
+  assert.equal(r.status, 200, describe(r));
+  assert.ok(r.json.complaints.some((c) => c.id === other.id));
+  assert.equal(r.json.timeline.at(-1).action, 'add');
+  assert.equal(r.json.timeline.at(-1).complaint.number, other.number);
+  assert.equal((await srv.get(other.id)).level, 1, 'graded with the incident');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/add`, { body: { complaint: other.id } });
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(r.json.error.field, 'complaint');
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/add`, { body: { complaint: 'TS19990101-0001' } });
+  assert.equal(r.status, 422);
+  r = await srv.as('super1', 'POST', `/incidents/${inc.id}/actions/fly`, { body: {} });
+  assert.equal(r.status, 404, describe(r));
+  assert.equal((await srv.as('super1', 'GET', '/incidents/999999')).status, 404);
+});
+
+// ---- the versioned configuration ----
+
+srv.test('config: admins upload a new pack version, new complaints use it, old ones keep theirs, and roll back', async () => {
+  const list0 = await srv.as('admin', 'GET', '/config/versions');
+  assert.equal(list0.status, 200, describe(list0));
+  const v0 = list0.json.active;
+  assert.ok(v0 >= 1);
+  assert.equal(list0.json.items[0].version, v0);
+  assert.equal(list0.json.items[0].active, true);
+  assert.equal((await srv.as('super1', 'GET', '/config/versions')).status, 403, 'admins only');
+
+  const before = await srv.intake('agent1', { category: 'info.location', customer: { class: 'vip' } });
+  assert.equal(before.level, 3);
+  assert.equal((await srv.get(before.id)).policy_version, v0);
+
+  const cur = (await srv.as('admin', 'GET', `/config/versions/${v0}`)).json.pack;
+  assert.equal(cur.name, 'gas-station');
+  // A malformed upload names the path inside the pack and changes nothing.
+  const bad = structuredClone(cur);
+  bad.rules[0].when.channel = 'pigeon';
+  let r = await srv.as('admin', 'POST', '/config/versions', { body: { pack: bad, reason: '试错' } });
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(r.json.error.field, 'pack.rules[0].when.channel');
+  r = await srv.as('admin', 'POST', '/config/versions', { body: { pack: cur } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'reason');
+  assert.equal((await srv.as('admin', 'GET', '/config/versions')).json.active, v0);
+
+  // Version v0+1: VIP customers' complaints are urgent (level 2).
+  const next = structuredClone(cur);
+  next.rules.push({ code: 'vip-urgent', name: 'VIP客户按紧急处理', when: { customer_class: 'vip' }, then: { level: 2 } });
+  r = await srv.as('admin', 'POST', '/config/versions', { body: { pack: next, reason: '客户部要求VIP投诉按紧急处理' } });
+  assert.equal(r.status, 201, describe(r));
+  const v1 = r.json.version;
+  assert.equal(v1, v0 + 1);
+  assert.equal(r.json.created_by.username, 'admin');
+  assert.equal(r.json.reason, '客户部要求VIP投诉按紧急处理');
+  const after = await srv.intake('agent1', { category: 'info.location', customer: { class: 'vip' } });
+  assert.equal(after.level, 2, 'graded under the new version');
+  const ad = await srv.get(after.id);
+  assert.equal(ad.policy_version, v1);
+  assert.ok(ad.rules_fired.some((x) => x.code === 'vip-urgent'));
+  const bd = await srv.get(before.id);
+  assert.equal(bd.level, 3, 'an existing complaint keeps its grading');
+  assert.equal(bd.policy_version, v0);
+
+  // The change is an audited event.
+  const au = await srv.as('admin', 'GET', '/audit?action=config_change');
+  assert.equal(au.status, 200, describe(au));
+  assert.ok(au.json.items.some((x) => x.subject === 'config:pack' && JSON.stringify(x.detail).includes(String(v1))),
+    JSON.stringify(au.json.items.slice(0, 3)));
+
+  // Roll back: the old document again, as the newest version.
+  r = await srv.as('admin', 'POST', `/config/versions/${v0}/activate`, { body: { reason: '撤销：VIP规则有误' } });
+  assert.equal(r.status, 201, describe(r));
+  assert.equal(r.json.version, v1 + 1);
+  assert.equal(r.json.source, v0);
+  const list = (await srv.as('admin', 'GET', '/config/versions')).json;
+  assert.equal(list.active, v1 + 1);
+  assert.deepEqual(list.items.slice(0, 3).map((x) => x.version), [v1 + 1, v1, v0], 'every version kept');
+  const rolled = await srv.intake('agent1', { category: 'info.location', customer: { class: 'vip' } });
+  assert.equal(rolled.level, 3);
+  assert.equal((await srv.get(rolled.id)).policy_version, v1 + 1);
+  r = await srv.as('admin', 'POST', `/config/versions/${v1 + 1}/activate`, { body: { reason: '再来一次' } });
+  assert.equal(r.status, 409, 'the active version is not stored again');
+  assert.equal((await srv.as('admin', 'GET', '/config/versions/999')).status, 404);
+});

@@ -78,6 +78,7 @@ static const struct {
     {"approve_compensation", DOC_COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER},
     {"refuse_compensation", DOC_COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER},
     {"waive_penalty", B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_MANAGER},
+    {"incident", DOC_OPEN, ST_NONE, R_SYSTEM},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -423,7 +424,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 27 + 19 + 4 * 6 + 3 * 5 + 2);
+    assert_int_equal(expected_total, 27 + 19 + 5 * 6 + 3 * 5 + 2);
 }
 
 static void test_guards(void **state)
@@ -446,6 +447,18 @@ static void test_guards(void **state)
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
     expect_may(f, &c, "reopen", R_AGENT, U_CENTRE, NULL);
     expect_may(f, &c, "close", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+
+    /* a reply reserved by the pack's rules (a media complaint: headquarters only) */
+    mk(&c, ST_RESOLVED, U_SITE1, "valid", "{\"answer_by\":[\"hq\"]}");
+    expect_may(f, &c, "reply", R_AGENT, U_CENTRE, "forbidden");
+    expect_may(f, &c, "reply", R_SUPERVISOR | R_MANAGER, U_BRANCH, "forbidden");
+    expect_may(f, &c, "reply", R_MANAGER, U_HQ, NULL);
+    expect_may(f, &c, "reply", R_AGENT, U_DEPT, NULL); /* a department of headquarters */
+    complaint_release(&c);
+    mk(&c, ST_RESOLVED, U_SITE1, "valid", "{\"answer_by\":[\"CC\"]}");
+    expect_may(f, &c, "reply", R_AGENT, U_CENTRE, NULL);
+    expect_may(f, &c, "reply", R_MANAGER, U_HQ, "forbidden");
     complaint_release(&c);
 
     /* close straight from replied only for invalid complaints */

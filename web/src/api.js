@@ -155,4 +155,12 @@ export const api = {
     .then((d) => (d && typeof d === 'object' && 'raw' in d ? d.raw : String(d ?? ''))),
   waivePenalty: (id, reason) => request('POST', `/penalties/${encodeURIComponent(id)}/waive`, { body: { reason } }),
   compensations: (query) => request('GET', '/compensations', { query }),
+  // crisis incidents (危机事件) and the versioned configuration
+  incidents: (query) => request('GET', '/incidents', { query }),
+  incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
+  incidentAct: (id, action, body) => request('POST', `/incidents/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
+  configVersions: () => request('GET', '/config/versions'),
+  configVersion: (v) => request('GET', `/config/versions/${encodeURIComponent(v)}`),
+  createConfigVersion: (pack, reason) => request('POST', '/config/versions', { body: { pack, reason } }),
+  activateConfigVersion: (v, reason) => request('POST', `/config/versions/${encodeURIComponent(v)}/activate`, { body: { reason } }),
 }

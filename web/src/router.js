@@ -27,6 +27,8 @@ const routes = [
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
       { path: 'admin/tokens', name: 'admin-tokens', component: () => import('./views/admin/Tokens.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { roles: ['auditor', 'admin'] } },
+      { path: 'incidents', name: 'incidents', component: () => import('./views/Incidents.vue') },
+      { path: 'admin/config/versions', name: 'admin-config-versions', component: () => import('./views/admin/ConfigVersions.vue'), meta: { roles: ['admin'] } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

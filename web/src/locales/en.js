@@ -204,4 +204,24 @@ export default {
     revoked: 'Token revoked', secretTitle: 'The new token', secretOnce: 'Copy it now: it is shown only this once and stored only as a hash.',
     secretDone: 'I have copied it',
   },
+  incident: {
+    menu: 'Incidents', title: 'Incident board', open: 'Open', closed: 'Closed', none: 'No incidents', name: 'Incident',
+    unit: 'Unit concerned', level: 'Response level', levelN: 'Level {n}', owner: 'Owner unit', openedAt: 'Opened', closedAt: 'Closed',
+    notice: 'Instruction', summary: 'Summary', complaints: 'Complaints', timeline: 'Timeline', pick: 'Pick an incident on the left',
+    act_add: 'Add a complaint', act_raise: 'Raise the response level', act_note: 'Add a note', act_close: 'Close the incident', note: 'Note',
+    complaintNumber: 'Complaint number', done: 'Saved',
+    ev_open: 'Opened', ev_add: 'Complaint added', ev_raise: 'Response level raised', ev_note: 'Note', ev_close: 'Closed',
+  },
+  configVersions: {
+    menu: 'Configuration versions', title: 'Configuration versions', active: 'Active: v{v}', version: 'Version', current: 'active', when: 'When', who: 'By',
+    why: 'Reason', restores: 'restores v{v}', rollback: 'Roll back to this', rollbackTo: 'Roll back to v{v}', upload: 'Upload a new version',
+    document: 'Pack document v{v}', packJson: 'Policy pack (JSON)', badJson: 'Not valid JSON: {why}', stored: 'Stored as v{v}; new complaints are graded under it',
+  },
+  rules: {
+    title: 'Why it was graded and routed so', version: 'graded under configuration v{v}', routed: 'routed to {unit}', answerBy: 'only {who} may answer', setLevel: 'level {level}',
+    setScope: 'scope {scope}', promise: 'answer promised within {h} h', notified: '{unit} notified',
+    priority_urgent: 'Urgent', priority_high: 'Priority', priority_normal: 'Normal',
+    unitType_hq: 'headquarters', unitType_branch: 'the branch', unitType_centre: 'the service centre', unitType_department: 'a department',
+    scriptHint: 'Pre-filled with the reply script of this category: complete it with the facts before answering the customer.',
+  },
 }

@@ -204,4 +204,24 @@ export default {
     revoked: '令牌已吊销', secretTitle: '新令牌', secretOnce: '请立即复制：令牌只显示这一次，系统只保存其哈希值。',
     secretDone: '已复制',
   },
+  incident: {
+    menu: '危机事件', title: '危机事件看板', open: '处置中', closed: '已关闭', none: '暂无危机事件', name: '事件',
+    unit: '涉及单位', level: '响应级别', levelN: '{n}级响应', owner: '负责单位', openedAt: '发生时间', closedAt: '关闭时间',
+    notice: '处置要求', summary: '处置总结', complaints: '关联工单', timeline: '处置记录', pick: '请在左侧选择一个事件',
+    act_add: '关联工单', act_raise: '提升响应级别', act_note: '记录进展', act_close: '关闭事件', note: '说明',
+    complaintNumber: '工单编号', done: '已保存',
+    ev_open: '事件开启', ev_add: '关联工单', ev_raise: '提升响应级别', ev_note: '进展', ev_close: '事件关闭',
+  },
+  configVersions: {
+    menu: '配置版本', title: '配置版本', active: '当前生效：v{v}', version: '版本', current: '生效中', when: '时间', who: '修改人',
+    why: '修改原因', restores: '恢复自 v{v}', rollback: '回滚到此版本', rollbackTo: '回滚到 v{v}', upload: '上传新版本',
+    document: '配置文档 v{v}', packJson: '策略包（JSON）', badJson: 'JSON 格式错误：{why}', stored: '已保存为 v{v}，新工单按此版本分级',
+  },
+  rules: {
+    title: '分级与派单依据', version: '按配置 v{v} 分级', routed: '派往 {unit}', answerBy: '仅限 {who} 答复', setLevel: '定为{level}',
+    setScope: '范围 {scope}', promise: '承诺 {h} 小时内答复', notified: '已通知 {unit}',
+    priority_urgent: '特急', priority_high: '优先', priority_normal: '普通',
+    unitType_hq: '总部', unitType_branch: '分公司', unitType_centre: '客服中心', unitType_department: '职能部门',
+    scriptHint: '已按该类投诉的答复口径预填，请补全具体情况后答复客户。',
+  },
 }

@@ -1,0 +1,165 @@
+/*
+ * incidents: the crisis incidents (危机事件) — the list, one incident with
+ * its complaints and timeline, and its actions (add a complaint, raise the
+ * response level, note, close with a summary). Incidents are opened by the
+ * pack's cluster rules at intake (app_incident.c), never through the API.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/incident.h"
+#include "util/timeutil.h"
+
+static json_t *text_of(const json_t *t, bool en)
+{
+    if (json_is_string(t))
+        return json_incref((json_t *)t);
+    const json_t *v = en && json_object_get(t, "en") ? json_object_get(t, "en") : json_object_get(t, "zh-CN");
+    return v ? json_incref((json_t *)v) : json_null();
+}
+
+static const char *level_name(const app *a, int level, bool en)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach(json_object_get(a->pol.raw, "incident_levels"), i, l)
+    {
+        if (json_integer_value(json_object_get(l, "level")) != level)
+            continue;
+        const json_t *n = json_object_get(l, "name");
+        if (json_is_string(n))
+            return json_string_value(n);
+        const char *s = json_string_value(json_object_get(n, en ? "en" : "zh-CN"));
+        if (s)
+            return s;
+    }
+    return NULL;
+}
+
+static json_t *incident_json(app *a, const incident *inc, bool full, bool en, int64_t now)
+{
+    const json_t *d = inc->data;
+    const char *ln = level_name(a, inc->level, en);
+    json_t *j = json_pack("{s:I,s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", (json_int_t)inc->id, "cluster",
+                          inc->cluster, "status", inc->status, "level", inc->level, "level_name",
+                          ln ? json_string(ln) : json_null(), "title", text_of(json_object_get(d, "title"), en),
+                          "notice", text_of(json_object_get(d, "notice"), en), "anchor_unit",
+                          api_unit_ref(a, inc->anchor_unit), "owner_unit", api_unit_ref(a, inc->owner_unit),
+                          "opened_at", api_time(a, inc->opened_at), "version", (json_int_t)inc->version);
+    json_object_set_new(j, "closed_at", api_time(a, inc->closed_at));
+    const json_t *s = json_object_get(d, "summary");
+    json_object_set_new(j, "summary", s ? json_incref((json_t *)s) : json_null());
+    if (!full)
+        return j;
+    json_t *members = json_array();
+    for (size_t i = 0; i < inc->ncomplaints; i++) {
+        complaint c;
+        complaint_init(&c);
+        if (a->db->ops->complaint_get(a->db, inc->complaints[i], NULL, &c) == 0)
+            json_array_append_new(members, api_complaint_json(a, &c, false, en, now));
+        complaint_release(&c);
+    }
+    json_object_set_new(j, "complaints", members);
+    json_t *tl = json_array();
+    size_t i;
+    const json_t *ent;
+    json_array_foreach(json_object_get(d, "timeline"), i, ent)
+    {
+        json_t *e = json_deep_copy(ent);
+        json_object_set_new(e, "at", api_time(a, json_integer_value(json_object_get(ent, "at"))));
+        json_object_set_new(e, "by", api_user_ref(a, json_integer_value(json_object_get(ent, "by"))));
+        json_object_set_new(e, "owner_unit", api_unit_ref(a, json_integer_value(json_object_get(ent, "owner_unit"))));
+        json_t *cid = json_object_get(ent, "complaint");
+        if (json_is_integer(cid)) {
+            complaint c;
+            complaint_init(&c);
+            if (a->db->ops->complaint_get(a->db, json_integer_value(cid), NULL, &c) == 0)
+                json_object_set_new(e, "complaint", json_pack("{s:I,s:s}", "id", (json_int_t)c.id, "number", c.number));
+            complaint_release(&c);
+        }
+        json_array_append_new(tl, e);
+    }
+    json_object_set_new(j, "timeline", tl);
+    json_t *acts = json_array();
+    if (strcmp(inc->status, "open") == 0)
+        for (size_t k = 0; incident_actions[k]; k++)
+            if (strcmp(incident_actions[k], "raise") != 0 || inc->level < 3)
+                json_array_append_new(acts, json_string(incident_actions[k]));
+    json_object_set_new(j, "actions", acts);
+    return j;
+}
+
+void h_incidents_list(app *a, http_req *rq, http_resp *rs)
+{
+    const char *st = http_query(rq, "status");
+    if (st && *st && strcmp(st, "open") != 0 && strcmp(st, "closed") != 0 && strcmp(st, "all") != 0) {
+        api_error(rs, 400, "bad_request", "status", "status: expected open, closed or all");
+        return;
+    }
+    const char *status = !st || !*st ? "open" : strcmp(st, "all") == 0 ? NULL : st;
+    incident_list l = {0};
+    int rc = a->db->ops->incident_list(a->db, status, 200, &l);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    int64_t now = time_now();
+    json_t *items = json_array();
+    for (size_t i = 0; i < l.n; i++)
+        json_array_append_new(items, incident_json(a, &l.items[i], false, rq->en, now));
+    incident_list_release(&l);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+static int64_t incident_id(http_req *rq, http_resp *rs)
+{
+    char *end;
+    long long id = strtoll(rq->params[0], &end, 10);
+    if (*end || id <= 0) {
+        api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
+        return 0;
+    }
+    return id;
+}
+
+void h_incident_get(app *a, http_req *rq, http_resp *rs)
+{
+    int64_t id = incident_id(rq, rs);
+    if (!id)
+        return;
+    incident inc = {0};
+    int rc = a->db->ops->incident_get(a->db, id, &inc);
+    if (rc == STORE_NOTFOUND)
+        api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
+    else if (rc)
+        api_store_error(rs, rc);
+    else
+        api_json(rs, 200, incident_json(a, &inc, true, rq->en, time_now()));
+    incident_release(&inc);
+}
+
+void h_incident_act(app *a, http_req *rq, http_resp *rs)
+{
+    int64_t id = incident_id(rq, rs);
+    if (!id)
+        return;
+    json_t *in = api_body(rq, rs);
+    if (!in)
+        return;
+    actor who = api_actor(rq);
+    incident inc = {0};
+    cerr e = {0};
+    int64_t now = time_now();
+    int rc = app_incident_act(a, &who, id, rq->params[1], in, now, &inc, &e);
+    /* -1 is both a user error and STORE_ERROR: only the former sets e. */
+    if (rc == -1 && e.code)
+        api_cerr(rs, &e);
+    else if (rc)
+        api_store_error(rs, rc);
+    else
+        api_json(rs, 200, incident_json(a, &inc, true, rq->en, now));
+    incident_release(&inc);
+    json_decref(in);
+}

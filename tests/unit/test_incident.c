@@ -1,0 +1,107 @@
+/*
+ * Unit tests for core/incident: raising the response level moves the owner
+ * one unit up the tree and stops at level 3; notes and the closing summary
+ * are required; a closed incident takes no action; every step is appended
+ * to the timeline and bumps the version.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/incident.h"
+#include "testutil.h"
+
+static void open_incident(incident *inc)
+{
+    memset(inc, 0, sizeof *inc);
+    inc->id = 1;
+    snprintf(inc->status, sizeof inc->status, "open");
+    inc->level = 1;
+    inc->owner_unit = U_SITE1;
+    inc->anchor_unit = U_SITE1;
+    inc->version = 1;
+    inc->data = json_object();
+    incident_record(inc, "open", 0, 1000, NULL);
+}
+
+static int decide(incident *inc, const org *o, const char *action, const char *input, cerr *e)
+{
+    json_error_t jerr;
+    json_t *in = json_loads(input, 0, &jerr);
+    assert_non_null(in);
+    memset(e, 0, sizeof *e);
+    int rc = incident_decide(inc, o, action, in, 7, 2000, e);
+    json_decref(in);
+    return rc;
+}
+
+static void test_raise_climbs_the_tree(void **state)
+{
+    (void)state;
+    org o;
+    tu_org(&o);
+    incident inc;
+    open_incident(&inc);
+    cerr e;
+    assert_int_equal(decide(&inc, &o, "raise", "{}", &e), -1);
+    assert_string_equal(e.field, "note");
+    assert_int_equal(inc.level, 1); /* nothing changed on a refusal */
+    assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"站经理报请公司\"}", &e), 0);
+    assert_int_equal(inc.level, 2);
+    assert_int_equal(inc.owner_unit, U_REGION);
+    assert_int_equal(inc.version, 2);
+    assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"公司层面\"}", &e), 0);
+    assert_int_equal(inc.level, 3);
+    assert_int_equal(inc.owner_unit, U_BRANCH);
+    assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"再升\"}", &e), -1);
+    assert_string_equal(e.code, "action_not_allowed");
+    const json_t *tl = json_object_get(inc.data, "timeline");
+    assert_int_equal(json_array_size(tl), 3);
+    const json_t *last = json_array_get(tl, 2);
+    assert_string_equal(json_string_value(json_object_get(last, "action")), "raise");
+    assert_int_equal(json_integer_value(json_object_get(last, "by")), 7);
+    assert_int_equal(json_integer_value(json_object_get(last, "owner_unit")), U_BRANCH);
+    incident_release(&inc);
+    org_release(&o);
+}
+
+static void test_note_close_and_closed(void **state)
+{
+    (void)state;
+    org o;
+    tu_org(&o);
+    incident inc;
+    open_incident(&inc);
+    cerr e;
+    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"\"}", &e), -1);
+    assert_string_equal(e.field, "note");
+    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"已送检\"}", &e), 0);
+    assert_int_equal(decide(&inc, &o, "close", "{}", &e), -1);
+    assert_string_equal(e.field, "summary");
+    assert_int_equal(decide(&inc, &o, "close", "{\"summary\":\"检测合格\"}", &e), 0);
+    assert_string_equal(inc.status, "closed");
+    assert_int_equal(inc.closed_at, 2000);
+    assert_string_equal(json_string_value(json_object_get(inc.data, "summary")), "检测合格");
+    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"晚了\"}", &e), -1);
+    assert_string_equal(e.code, "action_not_allowed");
+    assert_int_equal(decide(&inc, &o, "fly", "{}", &e), -1);
+    assert_string_equal(e.code, "not_found");
+    assert_int_equal(json_array_size(json_object_get(inc.data, "timeline")), 3);
+    incident_release(&inc);
+    org_release(&o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_raise_climbs_the_tree),
+        cmocka_unit_test(test_note_close_and_closed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
