@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_pii.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -46,6 +47,7 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
 
 void app_close(app *a)
 {
+    app_pii_close(a);
     store_close(a->db);
     a->db = NULL;
     policy_release(&a->pol);
@@ -105,8 +107,12 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     wf_ctx ctx = {&a->pol, &a->org, who, now};
     int rc = workflow_intake(&ctx, input, &ev, e);
     pthread_rwlock_unlock(&a->org_lock);
+    /* Customer data is sealed here, before the event is hashed and stored. */
+    pii_keyrow k;
     if (rc == 0)
-        rc = a->db->ops->complaint_create(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out);
+        rc = app_pii_seal_intake(a, &ev, &k, e);
+    if (rc == 0)
+        rc = a->db->ops->complaint_create_keyed(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out, &k);
     event_release(&ev);
     return rc;
 }
@@ -135,6 +141,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     wf_ctx ctx = {&a->pol, &a->org, who, now};
     rc = workflow_step(&ctx, &cur, action, input, &ev, e);
     pthread_rwlock_unlock(&a->org_lock);
+    if (rc == 0)
+        rc = app_pii_seal_step(a, &cur, &ev, e);
     if (rc)
         goto out;
     event_seal(&ev);

@@ -33,6 +33,9 @@ static const struct {
     {"copy", cmd_copy, "move an installation to another database (e.g. SQLite to PostgreSQL)"},
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
     {"version", cmd_version, "print the version"},
+    {"retention", cmd_retention, "anonymise the complaints closed longer ago than the retention period"},
+    {"rekey", cmd_rekey, "re-wrap every customer-data key under a new master key, while serving"},
+    {"backup", cmd_backup, "write an online backup of a SQLite database (customer data stays sealed)"},
 };
 
 static void usage(FILE *f)

@@ -82,6 +82,16 @@ void h_supervision_close(app *a, http_req *rq, http_resp *rs);
 void h_outbox_list(app *a, http_req *rq, http_resp *rs);
 void h_portal_get(app *a, http_req *rq, http_resp *rs);
 void h_portal_options(app *a, http_req *rq, http_resp *rs);
+/* The timeline items of events evs[0..n) as GET …/events renders them (new reference). */
+json_t *api_events_json(app *a, const event *evs, size_t n, bool en);
+/* Customer data (api/pii.c, docs/privacy.md). */
+void h_complaint_pii(app *a, http_req *rq, http_resp *rs);
+void h_customer_lookup(app *a, http_req *rq, http_resp *rs);
+void h_customer_export(app *a, http_req *rq, http_resp *rs);
+void h_customer_correct(app *a, http_req *rq, http_resp *rs);
+void h_customer_erase(app *a, http_req *rq, http_resp *rs);
+void h_user_grant(app *a, http_req *rq, http_resp *rs);
+void h_user_revoke(app *a, http_req *rq, http_resp *rs);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);
 

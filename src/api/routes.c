@@ -37,5 +37,12 @@ const route api_routes[] = {
     {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0},
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0},
+    {"POST", "/api/v1/complaints/{id}/pii", h_complaint_pii, AUTH_USER, 0},
+    {"POST", "/api/v1/customers/lookup", h_customer_lookup, AUTH_USER, 0},
+    {"POST", "/api/v1/customers/export", h_customer_export, AUTH_USER, 0},
+    {"POST", "/api/v1/customers/correct", h_customer_correct, AUTH_USER, 0},
+    {"POST", "/api/v1/customers/erase", h_customer_erase, AUTH_USER, R_SUPERVISOR | R_MANAGER},
+    {"PUT", "/api/v1/users/{id}/permissions/{perm}", h_user_grant, AUTH_USER, R_ADMIN},
+    {"DELETE", "/api/v1/users/{id}/permissions/{perm}", h_user_revoke, AUTH_USER, R_ADMIN},
     {NULL, NULL, NULL, 0, 0},
 };
