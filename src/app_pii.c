@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/erasure.h"
+#include "sec/audit.h"
 #include "sec/mask.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -338,15 +339,8 @@ bool app_pii_may_unmask(app *a, const actor *who)
 int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, const char *subject,
                   const char *customer, const char *ip, const char *detail)
 {
-    (void)a;
-    (void)now;
-    (void)customer;
-    (void)ip;
-    (void)detail;
-    /* Until the hash-chained audit log (sec/audit.h) is in this tree, a log
-     * line without customer data stands in for it. */
-    log_info("audit: %s by user %lld on %s", action, (long long)actor_id, subject ? subject : "-");
-    return 0;
+    audit_entry e = {now, actor_id, action, subject, customer && *customer ? customer : NULL, ip, detail};
+    return audit_record(a, &e);
 }
 
 /* ---- rights: correct, erase ------------------------------------------------------------------ */

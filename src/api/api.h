@@ -92,6 +92,17 @@ void h_customer_correct(app *a, http_req *rq, http_resp *rs);
 void h_customer_erase(app *a, http_req *rq, http_resp *rs);
 void h_user_grant(app *a, http_req *rq, http_resp *rs);
 void h_user_revoke(app *a, http_req *rq, http_resp *rs);
+void h_audit_list(app *a, http_req *rq, http_resp *rs);
+/*
+ * Records an audit entry for the caller of rq (its user, or 0 before sign-in,
+ * and its address) at the current time. detail (borrowed, may be NULL) is
+ * stored as compact JSON text; it must never hold customer data in clear.
+ * Returns 0 or a STORE_* code.
+ */
+int api_audit(app *a, const http_req *rq, const char *action, const char *subject, const json_t *detail);
+/* The same for a given actor (sign-in, before the request has a caller). */
+int api_audit_as(app *a, const http_req *rq, int64_t actor_id, const char *action, const char *subject,
+                 const json_t *detail);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);
 

@@ -1,5 +1,6 @@
 /* auth: sign-in, sign-out, the caller, password change, API tokens. */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,11 @@ void h_login(app *a, http_req *rq, http_resp *rs)
     bool ok = auth_check_password(pwhash ? pwhash : dummy, password) && rc == 0 && u.active;
     if (!ok) {
         log_info("login failed for a user name from %s", rq->client);
+        char subject[32];
+        snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+        json_t *detail = json_pack("{s:s}", "username", username);
+        api_audit_as(a, rq, 0, "login_failed", rc == 0 ? subject : NULL, detail);
+        json_decref(detail);
         api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
         goto out;
     }
@@ -59,6 +65,9 @@ void h_login(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
+    char subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+    api_audit_as(a, rq, u.id, "login", subject, NULL);
     api_json(rs, 200, json_pack("{s:s,s:o,s:o}", "token", secret, "expires_at", api_time(a, t.expires_at), "user",
                                 api_user_json(a, &u)));
     sodium_memzero(secret, sizeof secret);
@@ -76,6 +85,9 @@ void h_logout(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         return;
     }
+    char subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", (long long)rq->who.id);
+    api_audit(a, rq, "logout", subject, NULL);
     rs->status = 204;
 }
 
@@ -113,10 +125,14 @@ void h_password(app *a, http_req *rq, http_resp *rs)
         goto out;
     }
     int rc = a->db->ops->user_set_password(a->db, u.id, hash, false);
-    if (rc)
+    if (rc) {
         api_store_error(rs, rc);
-    else
-        rs->status = 204;
+        goto out;
+    }
+    char subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+    api_audit(a, rq, "password_change", subject, NULL);
+    rs->status = 204;
 out:
     free(pwhash);
     user_release(&u);
@@ -148,6 +164,11 @@ void h_tokens_create(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
+    char subject[32];
+    snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
+    json_t *detail = json_pack("{s:s,s:s}", "name", name, "username", u.username);
+    api_audit(a, rq, "token_create", subject, detail);
+    json_decref(detail);
     api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t.id, "name", name, "username", u.username,
                                 "token", secret));
     sodium_memzero(secret, sizeof secret);
@@ -189,6 +210,10 @@ void h_tokens_delete(app *a, http_req *rq, http_resp *rs)
         api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
     else if (rc)
         api_store_error(rs, rc);
-    else
+    else {
+        char subject[32];
+        snprintf(subject, sizeof subject, "token:%lld", id);
+        api_audit(a, rq, "token_revoke", subject, NULL);
         rs->status = 204;
+    }
 }

@@ -1,4 +1,5 @@
 /* refdata: units, categories, configuration and users. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,11 @@ void h_units_create(app *a, http_req *rq, http_resp *rs)
         goto out;
     }
     app_reload_org(a);
+    char subject[32];
+    snprintf(subject, sizeof subject, "unit:%lld", (long long)u.id);
+    json_t *detail = json_pack("{s:s,s:s}", "change", "unit_create", "code", code);
+    api_audit(a, rq, "config_change", subject, detail);
+    json_decref(detail);
     api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u.id, "code", code, "name", name,
                                 "name_en", name_en, "type", type, "parent",
                                 u.parent ? json_integer(u.parent) : json_null()));
@@ -234,6 +240,11 @@ void h_users_create(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
+    char subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+    json_t *detail = json_pack("{s:s,s:O,s:I}", "username", u.username, "roles", roles, "unit", (json_int_t)u.unit);
+    api_audit(a, rq, "user_create", subject, detail);
+    json_decref(detail);
     api_json(rs, 201, api_user_json(a, &u));
 out:
     json_decref(in);

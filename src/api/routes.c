@@ -44,5 +44,6 @@ const route api_routes[] = {
     {"POST", "/api/v1/customers/erase", h_customer_erase, AUTH_USER, R_SUPERVISOR | R_MANAGER},
     {"PUT", "/api/v1/users/{id}/permissions/{perm}", h_user_grant, AUTH_USER, R_ADMIN},
     {"DELETE", "/api/v1/users/{id}/permissions/{perm}", h_user_revoke, AUTH_USER, R_ADMIN},
+    {"GET", "/api/v1/audit", h_audit_list, AUTH_USER, R_AUDITOR | R_ADMIN},
     {NULL, NULL, NULL, 0, 0},
 };

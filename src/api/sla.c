@@ -38,8 +38,14 @@ void h_calendars_list(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, calendars_json(a));
 }
 
-static void calendar_done(app *a, http_resp *rs, const char *name, long replanned, json_t *extra)
+static void calendar_done(app *a, http_req *rq, http_resp *rs, const char *name, long replanned, json_t *extra)
 {
+    char subject[96];
+    snprintf(subject, sizeof subject, "config:calendar:%.64s", name);
+    json_t *detail = json_pack("{s:s,s:I}", "change", extra ? "calendar_import" : "calendar_put", "replanned",
+                               (json_int_t)replanned);
+    api_audit(a, rq, "config_change", subject, detail);
+    json_decref(detail);
     json_t *cals = app_calendars(a, NULL);
     json_t *j = json_pack("{s:s,s:O,s:I}", "name", name, "calendar", json_object_get(cals, name), "replanned",
                           (json_int_t)replanned);
@@ -63,7 +69,7 @@ void h_calendar_put(app *a, http_req *rq, http_resp *rs)
     else if (rc)
         api_store_error(rs, rc);
     else
-        calendar_done(a, rs, rq->params[0], replanned, NULL);
+        calendar_done(a, rq, rs, rq->params[0], replanned, NULL);
     json_decref(doc);
 }
 
@@ -82,7 +88,7 @@ void h_calendar_ics(app *a, http_req *rq, http_resp *rs)
     else if (rc)
         api_store_error(rs, rc);
     else
-        calendar_done(a, rs, rq->params[0], replanned, json_pack("{s:I}", "imported", (json_int_t)imported));
+        calendar_done(a, rq, rs, rq->params[0], replanned, json_pack("{s:I}", "imported", (json_int_t)imported));
 }
 
 /* ---- supervision orders ----------------------------------------------------------- */

@@ -56,7 +56,7 @@ static int user_add(app *a, const cli_opts *o)
     }
     if (auth_hash_password(password, hash, sizeof hash))
         goto out;
-    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change")};
+    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change"), 0, 0};
     int s = a->db->ops->user_add(a->db, &nu, hash);
     if (s == STORE_CONFLICT)
         fprintf(stderr, "redress: user %s exists\n", username);

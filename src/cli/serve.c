@@ -85,7 +85,7 @@ static int demo_users(app *a, const json_t *demo, const char *password)
             fprintf(stderr, "redress: demo users[%zu]: needs username and a known unit\n", i);
             return -1;
         }
-        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false};
+        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false, 0, 0};
         if (!nu.name)
             nu.name = nu.username;
         size_t k;

@@ -217,6 +217,17 @@ static void authenticate(app *a, http_req *rq)
     }
 }
 
+/* A role check failed: 403, and a "denied" entry in the audit log. */
+static void deny(app *a, http_req *rq, http_resp *rs, const route *hit)
+{
+    char subject[160];
+    snprintf(subject, sizeof subject, "endpoint:%s %s", hit->method, hit->pattern);
+    json_t *detail = json_pack("{s:s,s:s}", "method", rq->method, "path", rq->path);
+    api_audit(a, rq, "denied", subject, detail);
+    json_decref(detail);
+    api_error(rs, 403, "forbidden", NULL, "您的角色无权访问 (your role may not do this)");
+}
+
 static void dispatch(server *sv, http_req *rq, http_resp *rs)
 {
     const route *hit = NULL;
@@ -248,7 +259,7 @@ static void dispatch(server *sv, http_req *rq, http_resp *rs)
             return;
         }
         if (hit->roles && !(rq->who.roles & hit->roles)) {
-            api_error(rs, 403, "forbidden", NULL, "您的角色无权访问 (your role may not do this)");
+            deny(sv->a, rq, rs, hit);
             return;
         }
     }

@@ -693,7 +693,8 @@ static int pg_user_add(store *stp, user *u, const char *pwhash)
     return tx((pgs *)stp, tx_user_add, &a);
 }
 
-#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change"
+#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
+enum { USER_NCOLS = 9 };
 
 static void read_user(const PGresult *r, int row, int i, user *u)
 {
@@ -704,6 +705,8 @@ static void read_user(const PGresult *r, int row, int i, user *u)
     u->unit = col_i64(r, row, i + 4);
     u->active = col_i64(r, row, i + 5) != 0;
     u->must_change_password = col_i64(r, row, i + 6) != 0;
+    u->failed_logins = (int)col_i64(r, row, i + 7);
+    u->locked_until = col_i64(r, row, i + 8);
 }
 
 static int pg_user_get(store *stp, const char *username, int64_t id, user *out, char **pwhash)
@@ -726,7 +729,7 @@ static int pg_user_get(store *stp, const char *username, int64_t id, user *out, 
     if (rc == 0) {
         read_user(r, 0, 0, out);
         if (pwhash)
-            *pwhash = col_str(r, 0, 7);
+            *pwhash = col_str(r, 0, USER_NCOLS);
     }
     PQclear(r);
     return rc;
@@ -794,10 +797,14 @@ static int tx_token_add(pgs *s, pconn *c, void *arg)
     q_text(&q, t->name);
     q_int(&q, t->created_at);
     q_int(&q, t->expires_at);
+    q_int(&q, t->last_used_at);
+    q_int(&q, (int64_t)t->roles);
+    q_int(&q, t->unit);
+    q_int(&q, t->created_by);
     PGresult *r;
     int rc = xq(s, c,
-                "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, "
+                "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 &q, &r);
     if (rc == 0) {
         t->id = col_i64(r, 0, 0);
@@ -820,6 +827,7 @@ static int pg_token_find(store *stp, const uint8_t hash[32], int64_t now, token 
     int rc;
     PGresult *r = query((pgs *)stp,
                         "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
+                        ", t.last_used_at, t.roles, t.unit, t.created_by"
                         " FROM tokens t JOIN users u ON u.id = t.user_id "
                         "WHERE t.hash = $1 AND (t.expires_at = 0 OR t.expires_at > $2) AND u.active = 1",
                         &q, &rc);
@@ -835,6 +843,10 @@ static int pg_token_find(store *stp, const uint8_t hash[32], int64_t now, token 
         out->created_at = col_i64(r, 0, 3);
         out->expires_at = col_i64(r, 0, 4);
         read_user(r, 0, 5, u);
+        out->last_used_at = col_i64(r, 0, 5 + USER_NCOLS);
+        out->roles = (unsigned)col_i64(r, 0, 6 + USER_NCOLS);
+        out->unit = col_i64(r, 0, 7 + USER_NCOLS);
+        out->created_by = col_i64(r, 0, 8 + USER_NCOLS);
     }
     PQclear(r);
     return rc;
@@ -882,7 +894,9 @@ static int pg_token_list(store *stp, token_list *out)
     out->items = NULL;
     out->n = 0;
     PGresult *r =
-        query((pgs *)stp, "SELECT id, user_id, name, created_at, expires_at FROM tokens WHERE kind = 't' ORDER BY id",
+        query((pgs *)stp,
+              "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, created_by FROM tokens "
+              "WHERE kind = 't' ORDER BY id",
               &q, &rc);
     if (!r)
         return rc;
@@ -896,6 +910,10 @@ static int pg_token_list(store *stp, token_list *out)
         t->name = col_str(r, i, 2);
         t->created_at = col_i64(r, i, 3);
         t->expires_at = col_i64(r, i, 4);
+        t->last_used_at = col_i64(r, i, 5);
+        t->roles = (unsigned)col_i64(r, i, 6);
+        t->unit = col_i64(r, i, 7);
+        t->created_by = col_i64(r, i, 8);
     }
     PQclear(r);
     return 0;
@@ -2035,6 +2053,202 @@ static int pg_rows_count(store *stp, const char *table, int64_t *n)
 
 /* ---- lifecycle ------------------------------------------------------------------------------- */
 
+/* ---- the audit log -------------------------------------------------------------------------- */
+
+/*
+ * The head row is locked FOR UPDATE first: appenders on every node queue on
+ * it, so the chain stays one line however many processes write.
+ */
+static int tx_audit_append(pgs *s, pconn *c, void *arg)
+{
+    audit_row *a = arg;
+    static const uint8_t zero[32];
+    pgq q;
+    q_init(&q);
+    q_blob(&q, zero, 32);
+    int rc = xq(s, c, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING", &q, NULL);
+    if (rc)
+        return rc;
+    q_init(&q);
+    PGresult *r;
+    rc = xq(s, c, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", &q, &r);
+    if (rc)
+        return rc;
+    if (PQntuples(r) != 1 || pgutil_bytea(PQgetvalue(r, 0, 1), a->prev, 32) != 0) {
+        PQclear(r);
+        log_error("postgresql: the audit log has no head row");
+        return STORE_ERROR;
+    }
+    a->seq = col_i64(r, 0, 0) + 1;
+    PQclear(r);
+    auditlog_seal(a);
+    q_init(&q);
+    q_int(&q, a->seq);
+    q_int(&q, a->at);
+    q_int(&q, a->actor);
+    q_text(&q, a->action);
+    q_text(&q, a->subject);
+    q_text(&q, a->customer);
+    q_text(&q, a->ip);
+    q_text(&q, a->detail);
+    q_blob(&q, a->prev, 32);
+    q_blob(&q, a->hash, 32);
+    rc = xq(s, c,
+            "INSERT INTO audit (seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &q, NULL);
+    if (rc)
+        return rc;
+    q_init(&q);
+    q_int(&q, a->seq);
+    q_blob(&q, a->hash, 32);
+    return xq(s, c, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", &q, NULL);
+}
+
+static int pg_audit_append(store *stp, audit_row *r)
+{
+    return tx((pgs *)stp, tx_audit_append, r);
+}
+
+static int pg_audit_list(store *stp, const audit_filter *f, audit_page *out)
+{
+    memset(out, 0, sizeof *out);
+    pgq q;
+    q_init(&q);
+    int rc;
+    PGresult *r = query((pgs *)stp, "SELECT seq FROM audit_head WHERE id = 1", &q, &rc);
+    if (!r)
+        return rc;
+    if (PQntuples(r) == 1)
+        out->head_seq = col_i64(r, 0, 0);
+    PQclear(r);
+    /* Only the filters in use appear in the statement; all values are bound. */
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE TRUE");
+    char ph[32];
+    q_init(&q);
+#define COND(cond, text, bind)                                                                                         \
+    if (cond) {                                                                                                        \
+        bind;                                                                                                          \
+        snprintf(ph, sizeof ph, text, q.n);                                                                            \
+        buf_puts(&sql, ph);                                                                                            \
+    }
+    COND(f->actor, " AND actor = $%d", q_int(&q, f->actor));
+    COND(f->customer, " AND customer = $%d", q_text(&q, f->customer));
+    COND(f->action, " AND action = $%d", q_text(&q, f->action));
+    COND(f->subject, " AND subject = $%d", q_text(&q, f->subject));
+    COND(f->from, " AND at >= $%d", q_int(&q, f->from));
+    COND(f->to, " AND at < $%d", q_int(&q, f->to));
+    COND(f->cursor, f->ascending ? " AND seq > $%d" : " AND seq < $%d", q_int(&q, f->cursor));
+#undef COND
+    int limit = f->limit > 0 ? f->limit : 50;
+    q_int(&q, limit + 1);
+    snprintf(ph, sizeof ph, " ORDER BY seq%s LIMIT $%d", f->ascending ? "" : " DESC", q.n);
+    buf_puts(&sql, ph);
+    r = query((pgs *)stp, sql.data, &q, &rc);
+    buf_release(&sql);
+    q_release(&q);
+    if (!r)
+        return rc;
+    int n = PQntuples(r);
+    out->items = xcalloc((size_t)limit + 1, sizeof *out->items);
+    for (int i = 0; i < n; i++) {
+        if (i == limit) {
+            out->more = true;
+            break;
+        }
+        audit_row *a = &out->items[out->n++];
+        a->seq = col_i64(r, i, 0);
+        a->at = col_i64(r, i, 1);
+        a->actor = col_i64(r, i, 2);
+        a->action = col_str(r, i, 3);
+        a->subject = col_str(r, i, 4);
+        a->customer = col_str(r, i, 5);
+        a->ip = col_str(r, i, 6);
+        a->detail = col_str(r, i, 7);
+        /* A damaged hash column reads as zeros: verification reports it. */
+        if (pgutil_bytea(PQgetvalue(r, i, 8), a->prev, 32))
+            memset(a->prev, 0, 32);
+        if (pgutil_bytea(PQgetvalue(r, i, 9), a->hash, 32))
+            memset(a->hash, 0, 32);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---- sessions and sign-in ---------------------------------------------------------------------- */
+
+static int pg_token_touch(store *stp, int64_t id, int64_t now)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, now);
+    q_int(&q, id);
+    int rc;
+    /* One statement: autocommit is its transaction. */
+    PGresult *r = query((pgs *)stp, "UPDATE tokens SET last_used_at = $1 WHERE id = $2", &q, &rc);
+    PQclear(r);
+    return r ? 0 : rc;
+}
+
+struct attempt_arg {
+    int64_t id, now, lockout;
+    bool ok;
+    int max;
+    int failures;
+    int64_t locked_until;
+};
+
+static int tx_login_attempt(pgs *s, pconn *c, void *arg)
+{
+    struct attempt_arg *a = arg;
+    pgq q;
+    q_init(&q);
+    q_int(&q, a->id);
+    PGresult *r;
+    int rc = xq(s, c, "SELECT failed_logins, locked_until FROM users WHERE id = $1 FOR UPDATE", &q, &r);
+    if (rc)
+        return rc;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return STORE_NOTFOUND;
+    }
+    a->failures = (int)col_i64(r, 0, 0);
+    a->locked_until = col_i64(r, 0, 1);
+    PQclear(r);
+    store_login_next(a->ok, a->now, a->max, a->lockout, &a->failures, &a->locked_until);
+    q_init(&q);
+    q_int(&q, a->failures);
+    q_int(&q, a->locked_until);
+    q_int(&q, a->id);
+    return xq(s, c, "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3", &q, NULL);
+}
+
+static int pg_user_login_attempt(store *stp, int64_t id, bool ok, int64_t now, int max_failures,
+                                 int64_t lockout_seconds, int *failures, int64_t *locked_until)
+{
+    struct attempt_arg a = {.id = id, .now = now, .lockout = lockout_seconds, .ok = ok, .max = max_failures};
+    int rc = tx((pgs *)stp, tx_login_attempt, &a);
+    if (rc == 0 && failures)
+        *failures = a.failures;
+    if (rc == 0 && locked_until)
+        *locked_until = a.locked_until;
+    return rc;
+}
+
+static int pg_token_delete_sessions(store *stp, int64_t user_id, int64_t keep_id)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, user_id);
+    q_int(&q, keep_id);
+    int rc;
+    PGresult *r = query((pgs *)stp, "DELETE FROM tokens WHERE user_id = $1 AND kind = 's' AND id <> $2", &q, &rc);
+    PQclear(r);
+    return r ? 0 : rc;
+}
+
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
 
 static void read_keyrow(const PGresult *r, int row, int col, pii_keyrow *k)
@@ -2279,6 +2493,11 @@ static const struct store_ops pg_ops = {
     .outbox_list = pg_outbox_list,
     .supervision_list = pg_supervision_list,
     .supervision_close = pg_supervision_close,
+    .audit_append = pg_audit_append,
+    .audit_list = pg_audit_list,
+    .token_touch = pg_token_touch,
+    .user_login_attempt = pg_user_login_attempt,
+    .token_delete_sessions = pg_token_delete_sessions,
     .complaint_create_keyed = pg_complaint_create_keyed,
     .pii_keys_get = pg_pii_keys_get,
     .complaint_erase = pg_complaint_erase,

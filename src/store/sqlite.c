@@ -449,7 +449,8 @@ static int sq_user_add(store *stp, user *u, const char *pwhash)
     return submit((sq *)stp, job_user_add, &a);
 }
 
-#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change"
+#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
+enum { USER_NCOLS = 9 };
 
 static void read_user(sqlite3_stmt *st, int i, user *u)
 {
@@ -460,6 +461,8 @@ static void read_user(sqlite3_stmt *st, int i, user *u)
     u->unit = sqlite3_column_int64(st, i + 4);
     u->active = sqlite3_column_int(st, i + 5) != 0;
     u->must_change_password = sqlite3_column_int(st, i + 6) != 0;
+    u->failed_logins = sqlite3_column_int(st, i + 7);
+    u->locked_until = sqlite3_column_int64(st, i + 8);
 }
 
 static int sq_user_get(store *stp, const char *username, int64_t id, user *out, char **pwhash)
@@ -483,7 +486,7 @@ static int sq_user_get(store *stp, const char *username, int64_t id, user *out, 
     if (rc == SQLITE_ROW) {
         read_user(st, 0, out);
         if (pwhash)
-            *pwhash = col_text(st, 7);
+            *pwhash = col_text(st, USER_NCOLS);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
@@ -542,8 +545,8 @@ static int sq_user_set_password(store *stp, int64_t id, const char *pwhash, bool
 static int job_token_add(conn *c, void *arg)
 {
     token *t = arg;
-    sqlite3_stmt *st = prep(c, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *st = prep(c, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at, "
+                               "last_used_at, roles, unit, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return STORE_ERROR;
     char kind[2] = {t->kind, 0};
@@ -553,6 +556,10 @@ static int job_token_add(conn *c, void *arg)
     sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, t->created_at);
     sqlite3_bind_int64(st, 6, t->expires_at);
+    sqlite3_bind_int64(st, 7, t->last_used_at);
+    sqlite3_bind_int64(st, 8, (int64_t)t->roles);
+    sqlite3_bind_int64(st, 9, t->unit);
+    sqlite3_bind_int64(st, 10, t->created_by);
     int rc = step_done(c, st);
     if (rc == 0)
         t->id = sqlite3_last_insert_rowid(c->db);
@@ -568,6 +575,7 @@ static int sq_token_find(store *stp, const uint8_t hash[32], int64_t now, token 
 {
     conn *c = reader((sq *)stp);
     sqlite3_stmt *st = c ? prep(c, "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
+                                   ", t.last_used_at, t.roles, t.unit, t.created_by"
                                    " FROM tokens t JOIN users u ON u.id = t.user_id "
                                    "WHERE t.hash = ? AND (t.expires_at = 0 OR t.expires_at > ?) AND u.active = 1")
                          : NULL;
@@ -585,6 +593,10 @@ static int sq_token_find(store *stp, const uint8_t hash[32], int64_t now, token 
         out->created_at = sqlite3_column_int64(st, 3);
         out->expires_at = sqlite3_column_int64(st, 4);
         read_user(st, 5, u);
+        out->last_used_at = sqlite3_column_int64(st, 5 + USER_NCOLS);
+        out->roles = (unsigned)sqlite3_column_int64(st, 6 + USER_NCOLS);
+        out->unit = sqlite3_column_int64(st, 7 + USER_NCOLS);
+        out->created_by = sqlite3_column_int64(st, 8 + USER_NCOLS);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
@@ -621,8 +633,8 @@ static int sq_token_delete(store *stp, const uint8_t *hash, int64_t id)
 static int sq_token_list(store *stp, token_list *out)
 {
     conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT id, user_id, name, created_at, expires_at FROM tokens "
-                                   "WHERE kind = 't' ORDER BY id")
+    sqlite3_stmt *st = c ? prep(c, "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, "
+                                   "created_by FROM tokens WHERE kind = 't' ORDER BY id")
                          : NULL;
     if (!st)
         return STORE_ERROR;
@@ -643,6 +655,10 @@ static int sq_token_list(store *stp, token_list *out)
         t->name = col_text(st, 2);
         t->created_at = sqlite3_column_int64(st, 3);
         t->expires_at = sqlite3_column_int64(st, 4);
+        t->last_used_at = sqlite3_column_int64(st, 5);
+        t->roles = (unsigned)sqlite3_column_int64(st, 6);
+        t->unit = sqlite3_column_int64(st, 7);
+        t->created_by = sqlite3_column_int64(st, 8);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : STORE_ERROR;
@@ -1759,6 +1775,220 @@ static int sq_rows_count(store *stp, const char *table, int64_t *n)
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */
 
+/* ---- the audit log ---------------------------------------------------------------------------- */
+
+static int job_audit_append(conn *c, void *arg)
+{
+    audit_row *r = arg;
+    static const uint8_t zero[32];
+    sqlite3_stmt *st = prep(c, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, zero, 32, SQLITE_STATIC);
+    int rc = step_done(c, st);
+    if (rc)
+        return rc;
+    st = prep(c, "SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!st)
+        return STORE_ERROR;
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32) {
+        sqlite3_reset(st);
+        log_error("sqlite: the audit log has no head row");
+        return STORE_ERROR;
+    }
+    r->seq = sqlite3_column_int64(st, 0) + 1;
+    memcpy(r->prev, sqlite3_column_blob(st, 1), 32);
+    sqlite3_reset(st);
+    auditlog_seal(r);
+    st = prep(c, "INSERT INTO audit (seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, r->seq);
+    sqlite3_bind_int64(st, 2, r->at);
+    sqlite3_bind_int64(st, 3, r->actor);
+    sqlite3_bind_text(st, 4, r->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, r->customer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->ip, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, r->detail, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, r->prev, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, r->hash, 32, SQLITE_STATIC);
+    if ((rc = step_done(c, st)))
+        return rc;
+    st = prep(c, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, r->seq);
+    sqlite3_bind_blob(st, 2, r->hash, 32, SQLITE_STATIC);
+    return step_done(c, st);
+}
+
+static int sq_audit_append(store *stp, audit_row *r)
+{
+    return submit((sq *)stp, job_audit_append, r);
+}
+
+static int sq_audit_list(store *stp, const audit_filter *f, audit_page *out)
+{
+    memset(out, 0, sizeof *out);
+    conn *c = reader((sq *)stp);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = prep(c, "SELECT seq FROM audit_head WHERE id = 1");
+    if (!st)
+        return STORE_ERROR;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        out->head_seq = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    /* Only the filters in use appear in the statement, so each combination
+     * gets its own plan (and index); all values are bound. */
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE 1 = 1");
+    if (f->actor)
+        buf_puts(&sql, " AND actor = ?");
+    if (f->customer)
+        buf_puts(&sql, " AND customer = ?");
+    if (f->action)
+        buf_puts(&sql, " AND action = ?");
+    if (f->subject)
+        buf_puts(&sql, " AND subject = ?");
+    if (f->from)
+        buf_puts(&sql, " AND at >= ?");
+    if (f->to)
+        buf_puts(&sql, " AND at < ?");
+    if (f->cursor)
+        buf_puts(&sql, f->ascending ? " AND seq > ?" : " AND seq < ?");
+    buf_puts(&sql, f->ascending ? " ORDER BY seq LIMIT ?" : " ORDER BY seq DESC LIMIT ?");
+    st = prep(c, sql.data);
+    buf_release(&sql);
+    if (!st)
+        return STORE_ERROR;
+    int k = 1;
+    if (f->actor)
+        sqlite3_bind_int64(st, k++, f->actor);
+    if (f->customer)
+        sqlite3_bind_text(st, k++, f->customer, -1, SQLITE_STATIC);
+    if (f->action)
+        sqlite3_bind_text(st, k++, f->action, -1, SQLITE_STATIC);
+    if (f->subject)
+        sqlite3_bind_text(st, k++, f->subject, -1, SQLITE_STATIC);
+    if (f->from)
+        sqlite3_bind_int64(st, k++, f->from);
+    if (f->to)
+        sqlite3_bind_int64(st, k++, f->to);
+    if (f->cursor)
+        sqlite3_bind_int64(st, k++, f->cursor);
+    int limit = f->limit > 0 ? f->limit : 50;
+    sqlite3_bind_int(st, k, limit + 1);
+    out->items = xcalloc((size_t)limit + 1, sizeof *out->items);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == (size_t)limit) {
+            out->more = true;
+            continue;
+        }
+        audit_row *r = &out->items[out->n++];
+        r->seq = sqlite3_column_int64(st, 0);
+        r->at = sqlite3_column_int64(st, 1);
+        r->actor = sqlite3_column_int64(st, 2);
+        r->action = col_text(st, 3);
+        r->subject = col_text(st, 4);
+        r->customer = col_text(st, 5);
+        r->ip = col_text(st, 6);
+        r->detail = col_text(st, 7);
+        /* A damaged hash column reads as zeros: verification reports it. */
+        if (sqlite3_column_bytes(st, 8) == 32)
+            memcpy(r->prev, sqlite3_column_blob(st, 8), 32);
+        if (sqlite3_column_bytes(st, 9) == 32)
+            memcpy(r->hash, sqlite3_column_blob(st, 9), 32);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        audit_page_release(out);
+        return STORE_ERROR;
+    }
+    return 0;
+}
+
+/* ---- sessions and sign-in ------------------------------------------------------------------- */
+
+/* A write of one statement with two integer parameters. */
+struct two_ints {
+    const char *sql;
+    int64_t p1, p2;
+};
+
+static int job_two_ints(conn *c, void *arg)
+{
+    struct two_ints *a = arg;
+    sqlite3_stmt *st = prep(c, a->sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->p1);
+    sqlite3_bind_int64(st, 2, a->p2);
+    return step_done(c, st);
+}
+
+static int sq_token_touch(store *stp, int64_t id, int64_t now)
+{
+    struct two_ints a = {"UPDATE tokens SET last_used_at = ? WHERE id = ?", now, id};
+    return submit((sq *)stp, job_two_ints, &a);
+}
+
+struct attempt_arg {
+    int64_t id, now, lockout;
+    bool ok;
+    int max;
+    int failures;
+    int64_t locked_until;
+};
+
+static int job_login_attempt(conn *c, void *arg)
+{
+    struct attempt_arg *a = arg;
+    sqlite3_stmt *st = prep(c, "SELECT failed_logins, locked_until FROM users WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+    }
+    a->failures = sqlite3_column_int(st, 0);
+    a->locked_until = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    store_login_next(a->ok, a->now, a->max, a->lockout, &a->failures, &a->locked_until);
+    st = prep(c, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int(st, 1, a->failures);
+    sqlite3_bind_int64(st, 2, a->locked_until);
+    sqlite3_bind_int64(st, 3, a->id);
+    return step_done(c, st);
+}
+
+static int sq_user_login_attempt(store *stp, int64_t id, bool ok, int64_t now, int max_failures,
+                                 int64_t lockout_seconds, int *failures, int64_t *locked_until)
+{
+    struct attempt_arg a = {.id = id, .now = now, .lockout = lockout_seconds, .ok = ok, .max = max_failures};
+    int rc = submit((sq *)stp, job_login_attempt, &a);
+    if (rc == 0 && failures)
+        *failures = a.failures;
+    if (rc == 0 && locked_until)
+        *locked_until = a.locked_until;
+    return rc;
+}
+
+static int sq_token_delete_sessions(store *stp, int64_t user_id, int64_t keep_id)
+{
+    struct two_ints a = {"DELETE FROM tokens WHERE user_id = ? AND kind = 's' AND id <> ?", user_id, keep_id};
+    return submit((sq *)stp, job_two_ints, &a);
+}
+
 /* ---- customer data (sec/pii.h) --------------------------------------------------------- */
 
 static void read_keyrow(sqlite3_stmt *st, int col, pii_keyrow *k)
@@ -1999,6 +2229,11 @@ static const struct store_ops sqlite_ops = {
     .rows_dump = sq_rows_dump,
     .rows_load = sq_rows_load,
     .rows_count = sq_rows_count,
+    .audit_append = sq_audit_append,
+    .audit_list = sq_audit_list,
+    .token_touch = sq_token_touch,
+    .user_login_attempt = sq_user_login_attempt,
+    .token_delete_sessions = sq_token_delete_sessions,
     .complaint_create_keyed = create_keyed,
     .pii_keys_get = sq_pii_keys_get,
     .complaint_erase = sq_complaint_erase,

@@ -127,3 +127,29 @@ void supervision_list_release(supervision_list *l)
     l->items = NULL;
     l->n = 0;
 }
+
+void audit_page_release(audit_page *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        audit_row *r = &p->items[i];
+        free(r->action);
+        free(r->subject);
+        free(r->customer);
+        free(r->ip);
+        free(r->detail);
+    }
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
+void store_login_next(bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures,
+                      int64_t *locked_until)
+{
+    if (ok) {
+        *failures = 0;
+        *locked_until = 0;
+    } else if (++*failures >= max_failures && max_failures > 0) {
+        *failures = 0;
+        *locked_until = now + lockout_seconds;
+    }
+}

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/auditlog.h"
 #include "core/complaint.h"
 #include "core/event.h"
 #include "core/org.h"
@@ -42,6 +43,8 @@ typedef struct user {
     int64_t unit;
     bool active;
     bool must_change_password;
+    int failed_logins;    /* failed sign-ins since the last success */
+    int64_t locked_until; /* signing in is refused until then; 0 = not locked */
 } user;
 
 void user_release(user *u);
@@ -62,6 +65,10 @@ typedef struct token {
     char *name;       /* API tokens: a label; sessions: NULL */
     int64_t created_at;
     int64_t expires_at; /* 0 = never */
+    int64_t last_used_at; /* sessions: the last request (idle timeout) */
+    unsigned roles;       /* API tokens: the roles it may use; 0 = all of the user's */
+    int64_t unit;         /* API tokens: the unit subtree it is limited to; 0 = the user's scope */
+    int64_t created_by;   /* API tokens: who made it */
 } token;
 
 typedef struct token_list {
@@ -225,6 +232,24 @@ typedef struct pii_keyrow {
     int rc;             /* OUT of pii_keys_rewrap: 0 or STORE_CONFLICT (re-wrapped or erased meanwhile) */
 } pii_keyrow;
 
+/* Filters of the audit log; zero / NULL = not filtered. */
+typedef struct audit_filter {
+    int64_t actor;
+    const char *customer, *action, *subject;
+    int64_t from, to; /* at in [from, to) */
+    int64_t cursor;   /* continue after this seq (below it, or above it when ascending) */
+    bool ascending;   /* oldest first (verification); else newest first */
+    int limit;
+} audit_filter;
+
+typedef struct audit_page {
+    audit_row *items;
+    size_t n;
+    bool more;        /* another page exists */
+    int64_t head_seq; /* the chain's last seq as its head row records it */
+} audit_page;
+void audit_page_release(audit_page *p);
+
 typedef struct store store;
 
 struct store_ops {
@@ -345,6 +370,29 @@ struct store_ops {
     int (*retention_due)(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n);
     /* An online copy of the whole database into a new file at path (SQLite); STORE_ERROR when unsupported. */
     int (*backup)(store *s, const char *path);
+    /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
+    /*
+     * Appends r to the chain in one durable transaction: takes the head
+     * under its lock, sets r->seq and r->prev, seals r and stores it.
+     * Borrowed: the strings of r.
+     */
+    int (*audit_append)(store *s, audit_row *r /* IN; OUT: seq, prev, hash */);
+    /* A page of entries matching f (out->items owned by out; audit_page_release). */
+    int (*audit_list)(store *s, const audit_filter *f, audit_page *out);
+
+    /* ---- sessions and sign-in ---- */
+    /* Records a session's use at now (idle timeout). */
+    int (*token_touch)(store *s, int64_t id, int64_t now);
+    /*
+     * Records a sign-in attempt of user id: ok resets the failure count;
+     * a failure increments it and, on reaching max_failures, locks the
+     * account until now + lockout_seconds and resets the count. *failures
+     * and *locked_until (OUT, may be NULL) are the values after the update.
+     */
+    int (*user_login_attempt)(store *s, int64_t id, bool ok, int64_t now, int max_failures, int64_t lockout_seconds,
+                              int *failures, int64_t *locked_until);
+    /* Revokes every session (kind 's') of a user except keep_id (0 = all), e.g. after a password change. */
+    int (*token_delete_sessions)(store *s, int64_t user_id, int64_t keep_id);
 };
 
 struct store {
@@ -369,5 +417,9 @@ void store_close(store *s);
 /* Roles as stored in users.roles ("agent,handler"); shared by the backends. */
 void store_roles_text(unsigned roles, char *out, size_t n);
 unsigned store_roles_parse(const char *text);
+/* The sign-in bookkeeping rule of user_login_attempt, shared by the backends:
+ * updates *failures and *locked_until (IN: stored, OUT: to store). */
+void store_login_next(bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures,
+                      int64_t *locked_until);
 
 #endif

@@ -1,0 +1,39 @@
+/*
+ * auditlog: the pure part of the installation's audit log — one hash chain
+ * for every security-relevant event (sign-ins, denials, configuration
+ * changes, views of customer data). An entry's hash is
+ * BLAKE2b-256(prev_hash || canonical text), where the canonical text is the
+ * compact JSON object of its columns with sorted keys:
+ *
+ *   {"action":…,"actor":…,"at":…,"customer":…|null,"detail":"…"|null,
+ *    "ip":…|null,"seq":…,"subject":…|null}
+ *
+ * detail is hashed as the text it is stored as (a JSON string), so the
+ * check never depends on how a JSON document is re-serialised. The first
+ * entry's prev_hash is 32 zero bytes. The store assigns seq and prev_hash
+ * under its lock and seals the row (auditlog_seal); verification recomputes
+ * the hash from the stored columns (auditlog_hash_ok).
+ */
+#ifndef REDRESS_AUDITLOG_H
+#define REDRESS_AUDITLOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct audit_row {
+    int64_t seq; /* 1, 2, … over the whole installation; set by the store */
+    int64_t at;  /* unix seconds (UTC) */
+    int64_t actor;
+    /* Owned by an audit_page; borrowed when appending. action is never NULL. */
+    char *action, *subject, *customer, *ip, *detail;
+    uint8_t prev[32], hash[32];
+} audit_row;
+
+/* The canonical text of r (heap; caller frees). */
+char *auditlog_canonical(const audit_row *r);
+/* Computes r->hash from r->prev and the other columns. */
+void auditlog_seal(audit_row *r);
+/* True when r->hash is what its columns and r->prev give. */
+bool auditlog_hash_ok(const audit_row *r);
+
+#endif

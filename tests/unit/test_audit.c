@@ -1,0 +1,327 @@
+/*
+ * Unit tests for the audit log: core/auditlog (the canonical text and the
+ * hash of an entry), the store ops on a fresh sqlite file (append builds one
+ * chain, list filters and both orders with a cursor), sec/audit's
+ * audit_verify naming an edited, a removed and a re-linked entry, and the
+ * store's sign-in bookkeeping (failure count, lockout, reset).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "app.h"
+#include "core/auditlog.h"
+#include "sec/audit.h"
+#include "store/store.h"
+#include "util/log.h"
+
+#define T0 INT64_C(1772294400)
+
+typedef struct afx {
+    char dir[64], path[128], url[160];
+    store *s;
+    app a;
+} afx;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    log_set_level(LOG_ERROR);
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+static int setup(void **state)
+{
+    afx *f = calloc(1, sizeof *f);
+    char err[256];
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/redress-audit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/a.db", f->dir);
+    snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+    f->s = store_open(f->url, err, sizeof err);
+    if (!f->s)
+        return -1;
+    f->a.db = f->s; /* audit_verify needs only the store */
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    afx *f = *state;
+    char p[200];
+    store_close(f->s);
+    static const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- core/auditlog ------------------------------------------------------- */
+
+static void test_canonical_text(void **state)
+{
+    (void)state;
+    audit_row r = {.seq = 3, .at = 100, .actor = 7, .action = "login", .subject = "user:7", .ip = "10.0.0.1",
+                   .detail = "{\"b\":1,\"a\":2}"};
+    char *s = auditlog_canonical(&r);
+    assert_string_equal(s, "{\"action\":\"login\",\"actor\":7,\"at\":100,\"customer\":null,"
+                           "\"detail\":\"{\\\"b\\\":1,\\\"a\\\":2}\",\"ip\":\"10.0.0.1\",\"seq\":3,"
+                           "\"subject\":\"user:7\"}");
+    free(s);
+}
+
+static void test_seal_covers_every_column(void **state)
+{
+    (void)state;
+    audit_row r = {.seq = 1, .at = 100, .actor = 7, .action = "login", .subject = "user:7"};
+    auditlog_seal(&r);
+    assert_true(auditlog_hash_ok(&r));
+    audit_row c = r;
+    c.at = 101;
+    assert_false(auditlog_hash_ok(&c));
+    c = r;
+    c.actor = 8;
+    assert_false(auditlog_hash_ok(&c));
+    c = r;
+    c.seq = 2;
+    assert_false(auditlog_hash_ok(&c));
+    c = r;
+    c.subject = NULL; /* null differs from any text */
+    assert_false(auditlog_hash_ok(&c));
+    c = r;
+    c.customer = "ab12";
+    assert_false(auditlog_hash_ok(&c));
+    c = r;
+    c.prev[31] = 1;
+    assert_false(auditlog_hash_ok(&c));
+    /* An empty detail is not a missing one. */
+    c = r;
+    c.detail = "";
+    assert_false(auditlog_hash_ok(&c));
+}
+
+/* ---- the store ----------------------------------------------------------- */
+
+static void append(afx *f, int64_t at, int64_t who, const char *action, const char *subject, const char *customer)
+{
+    audit_entry e = {.at = at, .actor = who, .action = action, .subject = subject, .customer = customer,
+                     .ip = "127.0.0.1"};
+    assert_int_equal(audit_record(&f->a, &e), 0);
+}
+
+static void fill(afx *f)
+{
+    append(f, T0, 1, "login", "user:1", NULL);
+    append(f, T0 + 10, 2, "login_failed", "user:2", NULL);
+    append(f, T0 + 20, 2, "login", "user:2", NULL);
+    append(f, T0 + 30, 2, "pii_view", "complaint:5", "c0ffee");
+    append(f, T0 + 40, 1, "denied", "endpoint:GET /api/v1/tokens", NULL);
+    append(f, T0 + 50, 0, "retention_anonymise", "complaint:5", "c0ffee");
+}
+
+static void test_append_builds_one_chain(void **state)
+{
+    afx *f = *state;
+    fill(f);
+    audit_page p;
+    assert_int_equal(f->s->ops->audit_list(f->s, &(audit_filter){.ascending = true, .limit = 100}, &p), 0);
+    assert_int_equal(p.n, 6);
+    assert_int_equal(p.head_seq, 6);
+    assert_false(p.more);
+    uint8_t zero[32] = {0};
+    assert_memory_equal(p.items[0].prev, zero, 32);
+    for (size_t i = 0; i < p.n; i++) {
+        assert_int_equal(p.items[i].seq, (int64_t)i + 1);
+        assert_true(auditlog_hash_ok(&p.items[i]));
+        if (i)
+            assert_memory_equal(p.items[i].prev, p.items[i - 1].hash, 32);
+    }
+    assert_string_equal(p.items[3].customer, "c0ffee");
+    assert_null(p.items[0].customer);
+    assert_null(p.items[0].detail);
+    assert_string_equal(p.items[0].ip, "127.0.0.1");
+    audit_page_release(&p);
+    long n = 0;
+    char msg[256];
+    assert_int_equal(audit_verify(&f->a, &n, msg, sizeof msg), 0);
+    assert_int_equal(n, 6);
+}
+
+static size_t count(afx *f, audit_filter flt, int64_t *first_seq)
+{
+    audit_page p;
+    if (!flt.limit)
+        flt.limit = 100;
+    assert_int_equal(f->s->ops->audit_list(f->s, &flt, &p), 0);
+    size_t n = p.n;
+    if (first_seq)
+        *first_seq = n ? p.items[0].seq : 0;
+    audit_page_release(&p);
+    return n;
+}
+
+static void test_list_filters(void **state)
+{
+    afx *f = *state;
+    fill(f);
+    int64_t first;
+    assert_int_equal(count(f, (audit_filter){0}, &first), 6);
+    assert_int_equal(first, 6); /* newest first */
+    assert_int_equal(count(f, (audit_filter){.actor = 2}, &first), 3);
+    assert_int_equal(first, 4);
+    assert_int_equal(count(f, (audit_filter){.customer = "c0ffee"}, NULL), 2);
+    assert_int_equal(count(f, (audit_filter){.action = "login"}, NULL), 2);
+    assert_int_equal(count(f, (audit_filter){.subject = "complaint:5"}, NULL), 2);
+    assert_int_equal(count(f, (audit_filter){.from = T0 + 10, .to = T0 + 30}, &first), 2);
+    assert_int_equal(first, 3);
+    assert_int_equal(count(f, (audit_filter){.actor = 2, .action = "login"}, &first), 1);
+    assert_int_equal(first, 3);
+    assert_int_equal(count(f, (audit_filter){.action = "rekey"}, NULL), 0);
+}
+
+static void test_list_pages(void **state)
+{
+    afx *f = *state;
+    fill(f);
+    int64_t seen[6], cursor = 0;
+    size_t n = 0;
+    for (int page = 0; page < 10; page++) {
+        audit_page p;
+        assert_int_equal(f->s->ops->audit_list(f->s, &(audit_filter){.cursor = cursor, .limit = 4}, &p), 0);
+        for (size_t i = 0; i < p.n; i++)
+            seen[n++] = p.items[i].seq;
+        bool more = p.more;
+        cursor = p.n ? p.items[p.n - 1].seq : 0;
+        audit_page_release(&p);
+        if (!more)
+            break;
+    }
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(seen[i], 6 - (int64_t)i);
+    assert_int_equal(count(f, (audit_filter){.cursor = 2, .ascending = true}, &cursor), 4);
+    assert_int_equal(cursor, 3);
+}
+
+static void raw(afx *f, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+    sqlite3_close(db);
+}
+
+static void expect_broken(afx *f, const char *fragment)
+{
+    long n = 0;
+    char msg[256] = "";
+    assert_int_equal(audit_verify(&f->a, &n, msg, sizeof msg), 1);
+    if (!strstr(msg, fragment))
+        fail_msg("expected \"%s\" in: %s", fragment, msg);
+}
+
+static void test_verify_names_the_broken_entry(void **state)
+{
+    afx *f = *state;
+    fill(f);
+    raw(f, "UPDATE audit SET actor = 9 WHERE seq = 3");
+    expect_broken(f, "audit entry 3 (login at");
+    raw(f, "UPDATE audit SET actor = 2 WHERE seq = 3");
+    long n;
+    char msg[256];
+    assert_int_equal(audit_verify(&f->a, &n, msg, sizeof msg), 0);
+    /* Removed from the middle: the next one no longer follows. */
+    raw(f, "DELETE FROM audit WHERE seq = 4");
+    expect_broken(f, "audit entry 5 ");
+    expect_broken(f, "missing");
+}
+
+static void test_verify_notices_a_removed_tail_and_a_relinked_entry(void **state)
+{
+    afx *f = *state;
+    fill(f);
+    raw(f, "DELETE FROM audit WHERE seq = 6");
+    expect_broken(f, "head records entry 6");
+    /* An entry rewritten with a fresh, self-consistent hash still breaks
+     * the link to the next one. */
+    audit_page p;
+    assert_int_equal(f->s->ops->audit_list(f->s, &(audit_filter){.ascending = true, .limit = 10}, &p), 0);
+    audit_row r = p.items[1];
+    r.actor = 42;
+    auditlog_seal(&r);
+    char sql[256], hex[65];
+    sodium_bin2hex(hex, sizeof hex, r.hash, 32);
+    snprintf(sql, sizeof sql, "UPDATE audit SET actor = 42, hash = x'%s' WHERE seq = 2; UPDATE audit_head SET seq = 5", hex);
+    audit_page_release(&p);
+    raw(f, sql);
+    expect_broken(f, "audit entry 3 ");
+    expect_broken(f, "previous entry's hash");
+}
+
+static void test_login_attempts_lock_and_reset(void **state)
+{
+    afx *f = *state;
+    unit un = {0, "HQ", "总部", NULL, "hq", 0};
+    assert_int_equal(f->s->ops->unit_add(f->s, &un), 0);
+    user u = {0, "li", "李四", 1, un.id, true, false, 0, 0};
+    assert_int_equal(f->s->ops->user_add(f->s, &u, "h"), 0);
+    int fails = -1;
+    int64_t until = -1;
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, false, T0, 3, 600, &fails, &until), 0);
+        assert_int_equal(fails, i);
+        assert_int_equal(until, 0);
+    }
+    assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, false, T0 + 5, 3, 600, &fails, &until), 0);
+    assert_int_equal(fails, 0);
+    assert_int_equal(until, T0 + 605);
+    user got = {0};
+    assert_int_equal(f->s->ops->user_get(f->s, "li", 0, &got, NULL), 0);
+    assert_int_equal(got.locked_until, T0 + 605);
+    assert_int_equal(got.failed_logins, 0);
+    user_release(&got);
+    assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, false, T0 + 700, 3, 600, &fails, &until), 0);
+    assert_int_equal(fails, 1);
+    assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, true, T0 + 701, 3, 600, &fails, &until), 0);
+    assert_int_equal(fails, 0);
+    assert_int_equal(until, 0);
+    assert_int_equal(f->s->ops->user_login_attempt(f->s, 999, true, T0, 3, 600, NULL, NULL), STORE_NOTFOUND);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_canonical_text),
+        cmocka_unit_test(test_seal_covers_every_column),
+        T(test_append_builds_one_chain),
+        T(test_list_filters),
+        T(test_list_pages),
+        T(test_verify_names_the_broken_entry),
+        T(test_verify_notices_a_removed_tail_and_a_relinked_entry),
+        T(test_login_attempts_lock_and_reset),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}
