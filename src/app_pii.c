@@ -414,6 +414,7 @@ int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, 
             sodium_memzero(dk, sizeof dk);
             correction_event(&cur, who->id, now, sealed, *idx ? idx : NULL, &ev);
             event_seal(&ev);
+            complaint_release(&next); /* complaint_copy overwrites */
             complaint_copy(&next, &cur);
             workflow_apply(&next, &ev);
             rc = a->db->ops->complaint_update(a->db, &next, &ev, a->pol.tz_offset);
@@ -444,6 +445,7 @@ int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int6
         if (rc == 0) {
             erasure_event(&cur, who->id, now, reason, &ev);
             event_seal(&ev);
+            complaint_release(&next); /* complaint_copy overwrites */
             complaint_copy(&next, &cur);
             workflow_apply(&next, &ev);
             rc = a->db->ops->complaint_erase(a->db, &next, &ev, a->pol.tz_offset);
