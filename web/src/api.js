@@ -120,4 +120,13 @@ export const api = {
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
   // the public portal's pick lists: category tree and the units a customer may name
   portalOptions: () => request('GET', '/portal/options', { public: true }),
+  // customer data in clear (audited) and a customer's rights; the phone goes in the body, never the URL
+  unmask: (id, reason) => request('POST', `/complaints/${encodeURIComponent(id)}/pii`, { body: reason ? { reason } : {} }),
+  customerLookup: (phone) => request('POST', '/customers/lookup', { body: { phone } }),
+  customerExport: (phone) => request('POST', '/customers/export', { body: { phone } }),
+  customerCorrect: (phone, customer) => request('POST', '/customers/correct', { body: { phone, customer } }),
+  customerErase: (phone) => request('POST', '/customers/erase', { body: { phone, confirm: true } }),
+  setPermission: (userId, perm, granted) =>
+    request('PUT', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`, { body: { granted } }),
+  resetPermission: (userId, perm) => request('DELETE', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`),
 }

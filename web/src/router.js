@@ -22,6 +22,7 @@ const routes = [
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/calendars', name: 'admin-calendars', component: () => import('./views/admin/Calendars.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
+      { path: 'customers', name: 'customers', component: () => import('./views/CustomerRights.vue'), meta: { pii: true } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
@@ -34,5 +35,6 @@ router.beforeEach((to) => {
   if (!auth.token) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   const need = to.meta.roles
   if (need && !need.some((r) => (auth.user?.roles || []).includes(r))) return homeFor(auth.user)
+  if (to.meta.pii && !auth.user?.permissions?.pii) return homeFor(auth.user)
   return true
 })

@@ -162,4 +162,18 @@ export default {
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败',
   },
+  pii: {
+    menu: '客户信息', masked: '客户信息已脱敏显示', show: '显示', hide: '隐藏', shown: '已显示客户信息明文，本次查看已记入审计日志',
+    showTitle: '查看客户信息明文', reason: '查看原因（选填）', reasonPlaceholder: '如：回访客户、核实身份',
+    notAllowed: '您没有查看客户信息明文的权限', anonymised: '该工单的客户信息已匿名化',
+    rightsTitle: '客户信息管理', rightsIntro: '按联系电话查找客户，导出、更正或删除（匿名化）其全部信息。每次操作均记入审计日志。',
+    phone: '客户联系电话', find: '查找', found: '找到 {n} 件工单', none: '没有找到该客户的工单',
+    export: '导出 JSON', exported: '已导出 {n} 件工单', correct: '更正信息', erase: '删除（匿名化）',
+    correctTitle: '更正客户信息', correctHint: '只填写需要更正的字段；将更正该客户全部工单上的信息。', corrected: '已更正 {n} 件工单',
+    eraseTitle: '删除客户信息', eraseConfirm: '将匿名化该客户全部 {n} 件工单中的姓名、电话、地址等信息及文字描述，并销毁其密钥，无法恢复。统计数据保留。确定删除？',
+    erased: '已匿名化 {n} 件工单', eraseOnly: '仅主管或管理层可以删除',
+    name: '姓名', email: '电子邮箱', address: '地址', plate: '车牌号', card_no: '卡号', account_no: '账户号',
+    permission: '客户信息', permDefault: '（角色默认）', grant: '授予', revoke: '收回', resetDefault: '恢复默认',
+    permChanged: '已更新 {user} 的客户信息权限',
+  },
 }
