@@ -4,16 +4,11 @@
 // and erases what is held about them — in Chinese and in English.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, login, text, apiCall, apiLogin, freshPhone, shot } from './helpers.mjs'
+import { launch, newPage, login, text, apiCall, apiLogin, freshPhone, shot, chooseLanguage } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
 after(async () => { await browser.close() })
-
-async function chooseLanguage(page, label) {
-  await page.locator('[data-test=lang-switch]').first().click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click()
-}
 
 async function complaintOf(phone, name) {
   const token = await apiLogin('agent1')
