@@ -256,9 +256,15 @@ static void walk(const view *v, json_t *o, bool in_customer)
         void *tmp;
         json_object_foreach_safe(o, tmp, k, x)
         {
-            if (json_is_string(x) && pii_is_sealed(json_string_value(x)))
+            if (json_is_string(x) && pii_is_sealed(json_string_value(x))) {
                 json_object_set_new(o, k, shown(v, k, in_customer, json_string_value(x)));
-            else if (json_is_object(x) || json_is_array(x))
+            } else if (json_is_string(x) && in_customer && is_customer_field(k) && !v->clear &&
+                       strcmp(json_string_value(x), PII_ANONYMISED) != 0) {
+                /* Stored before sealing existed: masked all the same. */
+                char *m = mask_value(k, json_string_value(x));
+                json_object_set_new(o, k, json_string(m));
+                free(m);
+            } else if (json_is_object(x) || json_is_array(x))
                 walk(v, x, strcmp(k, "customer") == 0);
         }
     } else if (json_is_array(o)) {

@@ -150,16 +150,17 @@ static int file_keys(const char *path, pii_master *keys, size_t max, char *err, 
 
 int cmd_rekey(int argc, char **argv)
 {
-    static const char *const extra[] = {"keep-old!", "help!", NULL};
+    static const char *const extra[] = {"keep-old!", "retire!", "help!", NULL};
     cli_opts o;
     if (cli_parse(argc, argv, extra, &o))
         return 2;
     if (cli_has(&o, "help")) {
-        printf("usage: redress rekey [--keep-old]\n"
+        printf("usage: redress rekey [--keep-old | --retire]\n"
                "Adds a new master key to the key file (it becomes the current one), re-wraps every complaint's\n"
                "data key and the phone index key under it in batches while servers keep serving, then retires\n"
-               "the old keys from the file (unless --keep-old). With the keys in an environment variable, put\n"
-               "the new key first in it yourself: rekey then re-wraps everything under that first key.\n");
+               "the old keys from the file (unless --keep-old). --retire adds no key: it re-wraps under the\n"
+               "file's current (first) key and then retires the others. With the keys in an environment\n"
+               "variable, put the new key first in it yourself: rekey then re-wraps everything under it.\n");
         cli_print_settings();
         return 0;
     }
@@ -169,7 +170,15 @@ int cmd_rekey(int argc, char **argv)
     bool from_env = *env && getenv(env) && *getenv(env);
     pii_master keys[16];
     int nold = 0;
-    if (!from_env) {
+    bool retire_only = cli_has(&o, "retire");
+    if (!from_env && retire_only) {
+        int n = file_keys(path, keys, 16, err, sizeof err);
+        if (n < 0) {
+            fprintf(stderr, "redress rekey: %s\n", err);
+            return 1;
+        }
+        nold = n - 1;
+    } else if (!from_env) {
         nold = file_keys(path, keys + 1, 15, err, sizeof err);
         if (nold < 0) {
             fprintf(stderr, "redress rekey: %s\n", err);
