@@ -1,4 +1,4 @@
-/* auth: sign-in, sign-out, the caller, password change, API tokens. */
+/* auth: sign-in (with lockout), sign-out, the caller, password change. API tokens are in tokens.c. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +9,53 @@
 #include "sec/auth.h"
 #include "sec/authcache.h"
 #include "sec/ratelimit.h"
+#include "sec/session.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
-/* Session lifetime: 12 hours. */
-enum { SESSION_TTL = 12 * 3600, LOGIN_PER_MINUTE = 60 };
+/*
+ * Sign-in is limited per client address (LOGIN_PER_MINUTE) and per account:
+ * login-max-failures wrong passwords in a row lock the account for
+ * login-lockout seconds (sec/session.h). While locked, the password is not
+ * even checked, so guessing gains nothing.
+ */
+enum { LOGIN_PER_MINUTE = 60 };
+
+static void user_subject(int64_t id, char out[32])
+{
+    snprintf(out, 32, "user:%lld", (long long)id);
+}
+
+static void locked(http_resp *rs, int64_t until, int64_t now)
+{
+    char retry[24];
+    snprintf(retry, sizeof retry, "%lld", (long long)(until - now));
+    http_set_header(rs, "Retry-After", retry);
+    api_error(rs, 429, "account_locked", NULL, "密码错误次数过多，账号已临时锁定，请 %lld 秒后再试 (too many wrong "
+              "passwords: the account is locked for %lld more seconds)", (long long)(until - now),
+              (long long)(until - now));
+}
+
+/* A wrong password for an existing account: count it, perhaps lock. */
+static void count_failure(app *a, http_req *rq, http_resp *rs, const user *u, int64_t now)
+{
+    const session_config *cfg = session_get();
+    char subject[32];
+    user_subject(u->id, subject);
+    int failures = 0;
+    int64_t until = 0;
+    int rc = a->db->ops->user_login_attempt(a->db, u->id, false, now, cfg->max_failures, cfg->lockout, &failures,
+                                            &until);
+    if (rc == 0 && until > now) {
+        json_t *detail = json_pack("{s:s,s:I,s:I}", "username", u->username, "failures", (json_int_t)cfg->max_failures,
+                                   "seconds", (json_int_t)cfg->lockout);
+        api_audit_as(a, rq, 0, "lockout", subject, detail);
+        json_decref(detail);
+        locked(rs, until, now);
+        return;
+    }
+    api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
+}
 
 void h_login(app *a, http_req *rq, http_resp *rs)
 {
@@ -24,6 +66,7 @@ void h_login(app *a, http_req *rq, http_resp *rs)
     const char *password = json_string_value(json_object_get(in, "password"));
     user u = {0};
     char *pwhash = NULL;
+    char subject[32];
     if (!username || !*username) {
         api_error(rs, 422, "validation_failed", "username", "username: 必填 (required)");
         goto out;
@@ -43,34 +86,56 @@ void h_login(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
+    user_subject(u.id, subject);
+    json_t *detail = json_pack("{s:s}", "username", username);
+    if (rc == 0 && u.locked_until > now) {
+        json_object_set_new(detail, "reason", json_string("locked"));
+        api_audit_as(a, rq, 0, "login_failed", subject, detail);
+        json_decref(detail);
+        locked(rs, u.locked_until, now);
+        goto out;
+    }
     /* Unknown users cost the same as wrong passwords, and get the same answer. */
     static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
                                 "9Bpy5yfP0vM4j6mGJ5v2ZbqgC+3cV8t7b7q8s1kqg7Q";
-    bool ok = auth_check_password(pwhash ? pwhash : dummy, password) && rc == 0 && u.active;
-    if (!ok) {
+    bool pw_ok = auth_check_password(pwhash ? pwhash : dummy, password) && rc == 0;
+    if (!pw_ok || !u.active) {
         log_info("login failed for a user name from %s", rq->client);
-        char subject[32];
-        snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
-        json_t *detail = json_pack("{s:s}", "username", username);
         api_audit_as(a, rq, 0, "login_failed", rc == 0 ? subject : NULL, detail);
         json_decref(detail);
-        api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
+        if (rc == 0 && u.active)
+            count_failure(a, rq, rs, &u, now);
+        else
+            api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
         goto out;
     }
-    char secret[80];
-    token t = {.user_id = u.id, .kind = 's', .created_at = now, .expires_at = now + SESSION_TTL};
+    json_decref(detail);
+    if (u.failed_logins && (rc = a->db->ops->user_login_attempt(a->db, u.id, true, now, 0, 0, NULL, NULL))) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    const session_config *cfg = session_get();
+    char secret[80], csrf[48], cookie[200];
+    /* No stored expiry: the idle and absolute timeouts of the settings apply
+     * when the session is presented (sec/session.h), so changing them
+     * applies to the sessions already open. */
+    token t = {.user_id = u.id, .kind = 's', .created_at = now, .expires_at = 0, .last_used_at = now};
     auth_new_token('s', secret, sizeof secret, t.hash);
     rc = a->db->ops->token_add(a->db, &t);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
     }
-    char subject[32];
-    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
     api_audit_as(a, rq, u.id, "login", subject, NULL);
-    api_json(rs, 200, json_pack("{s:s,s:o,s:o}", "token", secret, "expires_at", api_time(a, t.expires_at), "user",
+    session_csrf(secret, csrf, sizeof csrf);
+    session_cookie(cfg, secret, cookie, sizeof cookie);
+    http_set_header(rs, "Set-Cookie", cookie);
+    http_set_header(rs, "Cache-Control", "no-store");
+    api_json(rs, 200, json_pack("{s:s,s:s,s:o,s:I,s:o}", "token", secret, "csrf_token", csrf, "expires_at",
+                                api_time(a, now + cfg->absolute), "idle_timeout", (json_int_t)cfg->idle, "user",
                                 api_user_json(a, &u)));
     sodium_memzero(secret, sizeof secret);
+    sodium_memzero(cookie, sizeof cookie);
 out:
     free(pwhash);
     user_release(&u);
@@ -85,15 +150,25 @@ void h_logout(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         return;
     }
-    char subject[32];
-    snprintf(subject, sizeof subject, "user:%lld", (long long)rq->who.id);
+    char subject[32], cookie[200];
+    user_subject(rq->who.id, subject);
     api_audit(a, rq, "logout", subject, NULL);
+    session_cookie(session_get(), NULL, cookie, sizeof cookie);
+    http_set_header(rs, "Set-Cookie", cookie);
     rs->status = 204;
 }
 
 void h_me(app *a, http_req *rq, http_resp *rs)
 {
-    api_json(rs, 200, api_user_json(a, &rq->who));
+    json_t *j = api_user_json(a, &rq->who);
+    /* A page reloaded in the browser has the cookie but lost the CSRF token. */
+    if (rq->cookie_auth) {
+        char csrf[48];
+        session_csrf(rq->cookie_secret, csrf, sizeof csrf);
+        json_object_set_new(j, "csrf_token", json_string(csrf));
+        http_set_header(rs, "Cache-Control", "no-store");
+    }
+    api_json(rs, 200, j);
 }
 
 void h_password(app *a, http_req *rq, http_resp *rs)
@@ -116,6 +191,11 @@ void h_password(app *a, http_req *rq, http_resp *rs)
         api_error(rs, 422, "validation_failed", "new_password", "new_password: %s", why);
         goto out;
     }
+    if (strcmp(old, new) == 0) {
+        api_error(rs, 422, "validation_failed", "new_password",
+                  "new_password: 新密码不能与原密码相同 (must differ from the old one)");
+        goto out;
+    }
     if (a->db->ops->user_get(a->db, NULL, rq->who.id, &u, &pwhash) || !auth_check_password(pwhash, old)) {
         api_error(rs, 422, "validation_failed", "old_password", "old_password: 原密码不正确 (wrong password)");
         goto out;
@@ -129,91 +209,20 @@ void h_password(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
+    /* Whoever else holds a session of this user (a stolen one too) is out;
+     * the caller's own session goes on, no longer asked to change. */
+    rc = a->db->ops->token_delete_sessions(a->db, u.id, rq->tok.kind == 's' ? rq->tok.id : 0);
+    authcache_clear();
+    if (rc)
+        log_warn("password change of user %lld: the other sessions could not be revoked", (long long)u.id);
     char subject[32];
-    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
-    api_audit(a, rq, "password_change", subject, NULL);
+    user_subject(u.id, subject);
+    json_t *detail = json_pack("{s:b}", "forced", u.must_change_password);
+    api_audit(a, rq, "password_change", subject, detail);
+    json_decref(detail);
     rs->status = 204;
 out:
     free(pwhash);
     user_release(&u);
     json_decref(in);
-}
-
-void h_tokens_create(app *a, http_req *rq, http_resp *rs)
-{
-    json_t *in = api_body(rq, rs);
-    if (!in)
-        return;
-    const char *name = json_string_value(json_object_get(in, "name"));
-    const char *username = json_string_value(json_object_get(in, "username"));
-    user u = {0};
-    if (!name || !*name || strlen(name) > 100) {
-        api_error(rs, 422, "validation_failed", "name", "name: 必填，最多 100 字符 (required, ≤ 100 characters)");
-        goto out;
-    }
-    int rc = a->db->ops->user_get(a->db, username ? username : rq->who.username, 0, &u, NULL);
-    if (rc) {
-        api_error(rs, 422, "validation_failed", "username", "username: 用户不存在 (unknown user)");
-        goto out;
-    }
-    char secret[80];
-    token t = {.user_id = u.id, .kind = 't', .name = (char *)name, .created_at = time_now(), .expires_at = 0};
-    auth_new_token('t', secret, sizeof secret, t.hash);
-    rc = a->db->ops->token_add(a->db, &t);
-    if (rc) {
-        api_store_error(rs, rc);
-        goto out;
-    }
-    char subject[32];
-    snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
-    json_t *detail = json_pack("{s:s,s:s}", "name", name, "username", u.username);
-    api_audit(a, rq, "token_create", subject, detail);
-    json_decref(detail);
-    api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t.id, "name", name, "username", u.username,
-                                "token", secret));
-    sodium_memzero(secret, sizeof secret);
-out:
-    user_release(&u);
-    json_decref(in);
-}
-
-void h_tokens_list(app *a, http_req *rq, http_resp *rs)
-{
-    (void)rq;
-    token_list l = {0};
-    int rc = a->db->ops->token_list(a->db, &l);
-    if (rc) {
-        api_store_error(rs, rc);
-        return;
-    }
-    json_t *items = json_array();
-    for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)l.items[i].id, "name",
-                                               l.items[i].name ? l.items[i].name : "", "user",
-                                               api_user_ref(a, l.items[i].user_id), "created_at",
-                                               api_time(a, l.items[i].created_at)));
-    token_list_release(&l);
-    api_json(rs, 200, json_pack("{s:o}", "items", items));
-}
-
-void h_tokens_delete(app *a, http_req *rq, http_resp *rs)
-{
-    char *end;
-    long long id = strtoll(rq->params[0], &end, 10);
-    if (*end) {
-        api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
-        return;
-    }
-    int rc = a->db->ops->token_delete(a->db, NULL, id);
-    authcache_clear(); /* only the hash is cached; forget them all */
-    if (rc == STORE_NOTFOUND)
-        api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
-    else if (rc)
-        api_store_error(rs, rc);
-    else {
-        char subject[32];
-        snprintf(subject, sizeof subject, "token:%lld", id);
-        api_audit(a, rq, "token_revoke", subject, NULL);
-        rs->status = 204;
-    }
 }

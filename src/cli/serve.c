@@ -8,11 +8,44 @@
 #include "core/workflow.h"
 #include "jobs/sweep.h"
 #include "sec/auth.h"
+#include "sec/session.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
+/* A whole number setting within [lo, hi]; prints and returns -1 otherwise. */
+static int setting_long(const char *name, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(setting_get(name), &end, 10);
+    if (*end || end == setting_get(name) || v < lo || v > hi) {
+        fprintf(stderr, "redress: --%s: expected %ld–%ld\n", name, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The session settings (sec/session.h) from the settings table. */
+static int configure_sessions(void)
+{
+    long idle, absolute, failures, lockout;
+    const char *secure = setting_get("cookie-secure");
+    if (setting_long("session-idle", 1, 86400, &idle) || setting_long("session-absolute", 1, 2592000, &absolute) ||
+        setting_long("login-max-failures", 0, 100, &failures) || setting_long("login-lockout", 1, 86400, &lockout))
+        return -1;
+    if (strcmp(secure, "on") != 0 && strcmp(secure, "off") != 0) {
+        fprintf(stderr, "redress: --cookie-secure: expected on or off\n");
+        return -1;
+    }
+    session_config c = {idle, absolute, (int)failures, lockout, strcmp(secure, "on") == 0};
+    session_configure(&c);
+    return 0;
+}
+
 int serve_app(app *a)
 {
+    if (configure_sessions())
+        return 2;
     long threads = strtol(setting_get("threads"), NULL, 10);
     long max_body = strtol(setting_get("max-body"), NULL, 10);
     if (threads < 1 || threads > 1024) {

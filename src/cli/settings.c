@@ -34,6 +34,15 @@ static setting settings[] = {
      "separated by commas, the first current)", NULL},
     {"retention-days", "REDRESS_RETENTION_DAYS", "0",
      "anonymise complaints this many days after they were closed (0 = keep them); serve checks hourly", NULL},
+    {"session-idle", "REDRESS_SESSION_IDLE", "1800", "seconds without a request after which a session ends (1–86400)",
+     NULL},
+    {"session-absolute", "REDRESS_SESSION_ABSOLUTE", "43200",
+     "seconds after sign-in after which a session ends however active (1–2592000)", NULL},
+    {"login-max-failures", "REDRESS_LOGIN_MAX_FAILURES", "5",
+     "failed sign-ins in a row that lock an account for login-lockout seconds (0 = never lock; up to 100)", NULL},
+    {"login-lockout", "REDRESS_LOGIN_LOCKOUT", "900", "seconds a locked account stays locked (1–86400)", NULL},
+    {"cookie-secure", "REDRESS_COOKIE_SECURE", "off",
+     "on: mark the session cookie Secure (the server is reached over https, e.g. behind a TLS proxy)", NULL},
 };
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };
 

@@ -32,6 +32,11 @@ typedef struct http_req {
     bool authed;
     user who;
     token tok;
+    /* How the caller was authenticated: by the session cookie (then the
+     * secret, for the CSRF check and sign-out) or by a bearer token. */
+    bool cookie_auth;
+    char cookie_secret[80];
+    bool expired; /* a session was presented but its time is up */
 } http_req;
 
 typedef struct http_resp {
@@ -47,13 +52,18 @@ typedef struct http_resp {
 /* Borrowed from the transport, valid during the handler; NULL if absent. */
 const char *http_query(const http_req *rq, const char *key);
 const char *http_header(const http_req *rq, const char *name);
+const char *http_cookie(const http_req *rq, const char *name);
 /* Adds a response header (copied). */
 void http_set_header(http_resp *rs, const char *name, const char *value);
 
 typedef void (*http_handler)(struct app *a, http_req *rq, http_resp *rs);
 
-/* Who may call a route. */
-enum route_auth { AUTH_NONE, AUTH_USER };
+/*
+ * Who may call a route. AUTH_SELF: any signed-in user, for what concerns
+ * only their own session and password — allowed while a password change is
+ * required and to auditors (who otherwise may not change anything).
+ */
+enum route_auth { AUTH_NONE, AUTH_USER, AUTH_SELF };
 
 typedef struct route {
     const char *method;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "app.h"
 #include "sec/auth.h"
 #include "sec/authcache.h"
+#include "sec/session.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -44,6 +46,11 @@ const char *http_query(const http_req *rq, const char *key)
 const char *http_header(const http_req *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const http_req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 }
 
 void http_set_header(http_resp *rs, const char *name, const char *value)
@@ -201,20 +208,85 @@ static enum MHD_Result serve_static(server *sv, struct MHD_Connection *conn, con
 
 /* ---- dispatch ------------------------------------------------------------ */
 
+/* Finds the caller of a token hash, through the cache unless fresh. */
+static bool find_token(app *a, const uint8_t hash[32], int64_t now, bool fresh, http_req *rq)
+{
+    user_release(&rq->who);
+    if (!fresh && authcache_get(hash, now, &rq->tok, &rq->who))
+        return true;
+    if (a->db->ops->token_find(a->db, hash, now, &rq->tok, &rq->who) != 0)
+        return false;
+    authcache_put(&rq->tok, &rq->who, now);
+    return true;
+}
+
+/* A session whose time is up: revoke it and record why (once, by whoever revokes it). */
+static void expire(app *a, http_req *rq, enum session_state why)
+{
+    authcache_forget(rq->tok.hash);
+    if (a->db->ops->token_delete(a->db, rq->tok.hash, 0) == 0) {
+        char subject[32];
+        snprintf(subject, sizeof subject, "user:%lld", (long long)rq->who.id);
+        json_t *detail = json_pack("{s:s}", "reason", why == SESSION_IDLE ? "idle" : "absolute");
+        api_audit_as(a, rq, rq->who.id, "session_expired", subject, detail);
+        json_decref(detail);
+    }
+    rq->expired = true;
+}
+
+/*
+ * Authenticates by "Authorization: Bearer" or else by the session cookie
+ * (sessions only: an API token in a cookie is ignored). Applies the idle and
+ * absolute timeouts and records the session's use.
+ */
 static void authenticate(app *a, http_req *rq)
 {
     const char *h = http_header(rq, "Authorization");
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+    const char *secret = NULL;
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        secret = h + 7;
+    } else if ((secret = http_cookie(rq, SESSION_COOKIE)) && *secret && strlen(secret) < sizeof rq->cookie_secret) {
+        rq->cookie_auth = true;
+        snprintf(rq->cookie_secret, sizeof rq->cookie_secret, "%s", secret);
+    } else {
         return;
+    }
     uint8_t hash[32];
     int64_t now = time_now();
-    auth_token_hash(h + 7, hash);
-    if (authcache_get(hash, now, &rq->tok, &rq->who)) {
-        rq->authed = true;
-    } else if (a->db->ops->token_find(a->db, hash, now, &rq->tok, &rq->who) == 0) {
-        rq->authed = true;
+    auth_token_hash(secret, hash);
+    if (!find_token(a, hash, now, false, rq) || (rq->cookie_auth && rq->tok.kind != 's'))
+        goto no;
+    const session_config *cfg = session_get();
+    enum session_state st = session_check(cfg, &rq->tok, now);
+    /* The cached last use may be older than another node's: ask the store. */
+    if (st == SESSION_IDLE && !find_token(a, hash, now, true, rq))
+        goto no;
+    if ((st = session_check(cfg, &rq->tok, now)) != SESSION_OK) {
+        expire(a, rq, st);
+        goto no;
+    }
+    if (session_should_touch(cfg, &rq->tok, now) && a->db->ops->token_touch(a->db, rq->tok.id, now) == 0) {
+        rq->tok.last_used_at = now;
         authcache_put(&rq->tok, &rq->who, now);
     }
+    if (rq->tok.kind == 't') {
+        /* An API token acts with at most its roles, within its unit. */
+        if (rq->tok.roles)
+            rq->who.roles &= rq->tok.roles;
+        if (rq->tok.unit)
+            rq->who.unit = rq->tok.unit;
+    }
+    rq->authed = true;
+    return;
+no:
+    user_release(&rq->who);
+    rq->cookie_auth = false;
+    sodium_memzero(rq->cookie_secret, sizeof rq->cookie_secret);
+}
+
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
 /* A role check failed: 403, and a "denied" entry in the audit log. */
@@ -252,13 +324,35 @@ static void dispatch(server *sv, http_req *rq, http_resp *rs)
         api_error(rs, 413, "body_too_large", NULL, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
         return;
     }
-    if (hit->auth == AUTH_USER) {
+    if (hit->auth == AUTH_USER || hit->auth == AUTH_SELF) {
         authenticate(sv->a, rq);
+        if (!rq->authed && rq->expired) {
+            api_error(rs, 401, "session_expired", NULL, "登录已超时，请重新登录 (the session has expired; sign in again)");
+            return;
+        }
         if (!rq->authed) {
             api_error(rs, 401, "unauthenticated", NULL, "请先登录 (sign in first: missing, unknown or expired token)");
             return;
         }
+        /* A cookie is sent by the browser on its own; the header proves the
+         * page that sends it was ours. */
+        if (rq->cookie_auth && unsafe_method(rq->method) &&
+            !session_csrf_ok(rq->cookie_secret, http_header(rq, SESSION_CSRF_HEADER))) {
+            api_error(rs, 403, "csrf_failed", NULL,
+                      "缺少或错误的 CSRF 令牌 (missing or wrong " SESSION_CSRF_HEADER " header for a cookie session)");
+            return;
+        }
+        if (rq->who.must_change_password && hit->auth != AUTH_SELF) {
+            api_error(rs, 403, "password_change_required", NULL,
+                      "请先修改密码 (change your password first: POST /api/v1/auth/password)");
+            return;
+        }
         if (hit->roles && !(rq->who.roles & hit->roles)) {
+            deny(sv->a, rq, rs, hit);
+            return;
+        }
+        /* Auditors read everything in their scope and change nothing. */
+        if ((rq->who.roles & R_AUDITOR) && unsafe_method(rq->method) && hit->auth != AUTH_SELF) {
             deny(sv->a, rq, rs, hit);
             return;
         }

@@ -64,7 +64,7 @@ typedef struct token {
     char kind;        /* 's' session, 't' API token */
     char *name;       /* API tokens: a label; sessions: NULL */
     int64_t created_at;
-    int64_t expires_at; /* 0 = never */
+    int64_t expires_at; /* 0 = never (sessions: the timeouts of sec/session.h apply) */
     int64_t last_used_at; /* sessions: the last request (idle timeout) */
     unsigned roles;       /* API tokens: the roles it may use; 0 = all of the user's */
     int64_t unit;         /* API tokens: the unit subtree it is limited to; 0 = the user's scope */

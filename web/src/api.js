@@ -1,12 +1,17 @@
 // Thin client for the Redress HTTP API (docs/api.md).
+//
+// The session lives in an HttpOnly cookie the page's script cannot read (so
+// an injected script cannot steal it); the browser sends it by itself. What
+// the page keeps is the signed-in user and the session's CSRF token, which
+// every request that changes something sends in X-CSRF-Token. After a
+// reload both come back from GET /auth/me (restoreSession).
 import { reactive } from 'vue'
 
-const TOKEN_KEY = 'redress.token'
 const USER_KEY = 'redress.user'
 
 export const auth = reactive({
-  token: sessionStorage.getItem(TOKEN_KEY) || '',
   user: JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'),
+  csrf: '',
 })
 
 let currentLang = 'zh-CN'
@@ -26,20 +31,36 @@ export class ApiError extends Error {
 }
 
 const listeners = new Set()
-/** Called with no argument when the server says the session is gone. */
+/** Called with the error code ('unauthenticated', 'session_expired') when the server says the session is gone. */
 export function onUnauthenticated(fn) { listeners.add(fn); return () => listeners.delete(fn) }
+const pwListeners = new Set()
+/** Called when the server refuses a request until the password is changed. */
+export function onPasswordRequired(fn) { pwListeners.add(fn); return () => pwListeners.delete(fn) }
 
-export function setSession(token, user) {
-  auth.token = token || ''
+/** Remembers the signed-in user and the session's CSRF token (null: signed out). */
+export function setSession(user, csrf) {
   auth.user = user || null
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token)
-    sessionStorage.setItem(USER_KEY, JSON.stringify(user))
-  } else {
-    sessionStorage.removeItem(TOKEN_KEY)
+  if (csrf !== undefined) auth.csrf = csrf || ''
+  if (user) sessionStorage.setItem(USER_KEY, JSON.stringify(user))
+  else {
+    auth.csrf = ''
     sessionStorage.removeItem(USER_KEY)
   }
 }
+
+let restoring = null
+/** Asks the server who holds the cookie (after a reload); resolves the user or null. */
+export function restoreSession() {
+  if (!restoring) {
+    restoring = request('GET', '/auth/me', { quiet: true })
+      .then((me) => { const { csrf_token: csrf, ...user } = me; setSession(user, csrf); return auth.user })
+      .catch(() => { setSession(null); return null })
+      .finally(() => { restoring = null })
+  }
+  return restoring
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function qs(params) {
   if (!params) return ''
@@ -52,11 +73,11 @@ function qs(params) {
   return s ? '?' + s : ''
 }
 
-export async function request(method, path, { body, raw, query, headers = {}, public: isPublic = false } = {}) {
+export async function request(method, path, { body, raw, query, headers = {}, public: isPublic = false, quiet = false } = {}) {
   const h = { Accept: 'application/json', 'Accept-Language': currentLang, ...headers }
   if (body !== undefined) h['Content-Type'] = 'application/json'
   else if (raw !== undefined && !h['Content-Type']) h['Content-Type'] = 'text/plain'
-  if (auth.token && !isPublic) h.Authorization = 'Bearer ' + auth.token
+  if (auth.csrf && !isPublic && !SAFE.has(method)) h['X-CSRF-Token'] = auth.csrf
   let res
   try {
     res = await fetch('/api/v1' + path + qs(query), {
@@ -75,9 +96,13 @@ export async function request(method, path, { body, raw, query, headers = {}, pu
   }
   if (!res.ok) {
     const e = new ApiError(res.status, data)
-    if (res.status === 401 && !isPublic && auth.token && path !== '/auth/login') {
-      setSession('', null)
-      listeners.forEach((fn) => fn())
+    if (res.status === 401 && !isPublic && !quiet && auth.user) {
+      setSession(null)
+      listeners.forEach((fn) => fn(e.code))
+    }
+    if (res.status === 403 && e.code === 'password_change_required' && auth.user) {
+      setSession({ ...auth.user, must_change_password: true })
+      pwListeners.forEach((fn) => fn())
     }
     throw e
   }
@@ -88,6 +113,7 @@ export const api = {
   login: (username, password) => request('POST', '/auth/login', { body: { username, password }, public: true }),
   logout: () => request('POST', '/auth/logout'),
   me: () => request('GET', '/auth/me'),
+  audit: (query) => request('GET', '/audit', { query }),
   config: () => request('GET', '/config'),
   units: () => request('GET', '/units'),
   createUnit: (u) => request('POST', '/units', { body: u }),

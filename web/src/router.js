@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { auth } from './api.js'
+import { auth, restoreSession } from './api.js'
 import { homeFor } from './roles.js'
 
 const AppLayout = () => import('./layouts/AppLayout.vue')
@@ -8,6 +8,8 @@ const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
   { path: '/portal', name: 'portal', component: () => import('./views/Portal.vue'), meta: { public: true } },
   { path: '/portal/track', name: 'portal-track', component: () => import('./views/Portal.vue'), meta: { public: true, track: true } },
+  // signed in, but nothing else is allowed until the password is changed
+  { path: '/password', name: 'password', component: () => import('./views/ChangePassword.vue'), meta: { password: true } },
   {
     path: '/',
     component: AppLayout,
@@ -30,9 +32,13 @@ const routes = [
 
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
   if (to.meta.public) return true
-  if (!auth.token) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  // After a reload the page knows nobody; the cookie may still hold a session.
+  if (!auth.user || !auth.csrf) await restoreSession()
+  if (!auth.user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (auth.user.must_change_password && !to.meta.password) return { name: 'password' }
+  if (!auth.user.must_change_password && to.meta.password) return homeFor(auth.user)
   const need = to.meta.roles
   if (need && !need.some((r) => (auth.user?.roles || []).includes(r))) return homeFor(auth.user)
   if (to.meta.pii && !auth.user?.permissions?.pii) return homeFor(auth.user)

@@ -164,7 +164,6 @@ export default {
   },
   pii: {
     menu: 'Customer data', masked: 'Customer data is shown masked', show: 'Show', hide: 'Hide', shown: 'Customer data is shown in clear; this view was recorded in the audit log',
-    showTitle: 'Show customer data in clear', reason: 'Reason (optional)', reasonPlaceholder: 'e.g. calling the customer back, checking identity',
     notAllowed: 'You may not see customer data in clear', anonymised: 'The customer data of this complaint was anonymised',
     rightsTitle: 'Customer data', rightsIntro: 'Find a customer by phone, then export, correct or erase (anonymise) everything held about them. Every step is recorded in the audit log.',
     phone: 'Customer phone', find: 'Find', found: '{n} complaints found', none: 'No complaint of this customer',
@@ -173,7 +172,12 @@ export default {
     eraseTitle: 'Erase customer data', eraseConfirm: 'The name, phone, address and free text of all {n} complaints of this customer will be anonymised and their keys destroyed. This cannot be undone; the statistics stay. Erase?',
     erased: '{n} complaints anonymised', eraseOnly: 'Only supervisors and managers may erase',
     name: 'Name', email: 'E-mail', address: 'Address', plate: 'Licence plate', card_no: 'Card number', account_no: 'Account number',
-    permission: 'Customer data', permDefault: '(role default)', grant: 'Grant', revoke: 'Revoke', resetDefault: 'Role default',
+    permission: 'Customer data',
     permChanged: 'Customer-data permission of {user} updated',
+  },
+  session: {
+    expired: 'Your session has ended (no activity for a while, or signed in too long). Please sign in again.',
+    locked: 'Too many wrong passwords: this account is locked. Try again in about {minutes} min.',
+    passwordTitle: 'Choose a new password', passwordIntro: '{user}, your password must be changed before you can continue.',
   },
 }

@@ -164,7 +164,6 @@ export default {
   },
   pii: {
     menu: '客户信息', masked: '客户信息已脱敏显示', show: '显示', hide: '隐藏', shown: '已显示客户信息明文，本次查看已记入审计日志',
-    showTitle: '查看客户信息明文', reason: '查看原因（选填）', reasonPlaceholder: '如：回访客户、核实身份',
     notAllowed: '您没有查看客户信息明文的权限', anonymised: '该工单的客户信息已匿名化',
     rightsTitle: '客户信息管理', rightsIntro: '按联系电话查找客户，导出、更正或删除（匿名化）其全部信息。每次操作均记入审计日志。',
     phone: '客户联系电话', find: '查找', found: '找到 {n} 件工单', none: '没有找到该客户的工单',
@@ -173,7 +172,12 @@ export default {
     eraseTitle: '删除客户信息', eraseConfirm: '将匿名化该客户全部 {n} 件工单中的姓名、电话、地址等信息及文字描述，并销毁其密钥，无法恢复。统计数据保留。确定删除？',
     erased: '已匿名化 {n} 件工单', eraseOnly: '仅主管或管理层可以删除',
     name: '姓名', email: '电子邮箱', address: '地址', plate: '车牌号', card_no: '卡号', account_no: '账户号',
-    permission: '客户信息', permDefault: '（角色默认）', grant: '授予', revoke: '收回', resetDefault: '恢复默认',
+    permission: '客户信息',
     permChanged: '已更新 {user} 的客户信息权限',
+  },
+  session: {
+    expired: '登录已超时（长时间未操作或登录时间过长），请重新登录。',
+    locked: '密码错误次数过多，账号已临时锁定，请约 {minutes} 分钟后再试。',
+    passwordTitle: '请设置新密码', passwordIntro: '{user}，继续使用前需要先修改密码。',
   },
 }

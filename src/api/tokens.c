@@ -1,0 +1,183 @@
+/*
+ * tokens: API tokens for other systems (POST/GET/DELETE /api/v1/tokens).
+ *
+ * Administrators make them (the route table says so). A token acts as a
+ * user, limited to some of that user's roles and to a unit subtree; it
+ * never carries more than its creator may grant: only roles the user holds,
+ * and a unit within both the user's scope and the creator's. The secret is
+ * shown once, in the reply to its creation; only its hash is stored.
+ * Creating and revoking are audited.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/workflow.h"
+#include "sec/auth.h"
+#include "sec/authcache.h"
+#include "util/timeutil.h"
+
+static json_t *roles_json(unsigned roles)
+{
+    json_t *arr = json_array();
+    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
+        if (roles & bit)
+            json_array_append_new(arr, json_string(role_name(bit)));
+    return arr;
+}
+
+/* Whether unit lies in the scope of someone whose home unit is home. */
+static bool in_scope(app *a, int64_t home, int64_t unit_id)
+{
+    pthread_rwlock_rdlock(&a->org_lock);
+    int64_t root = org_scope_root(&a->org, home);
+    bool ok = root && org_within(&a->org, unit_id, root);
+    pthread_rwlock_unlock(&a->org_lock);
+    return ok;
+}
+
+/* Parses "roles" (optional: all of the user's) into *out; renders 422 and returns -1 when wrong. */
+static int parse_roles(const json_t *v, unsigned allowed, unsigned *out, http_resp *rs)
+{
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+        api_error(rs, 422, "validation_failed", "roles", "roles: 应为非空的角色列表 (a non-empty list of roles)");
+        return -1;
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach(v, i, r)
+    {
+        unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
+        if (!bit) {
+            api_error(rs, 422, "validation_failed", "roles", "roles[%zu]: 未知角色 (unknown role)", i);
+            return -1;
+        }
+        if (!(allowed & bit)) {
+            api_error(rs, 422, "validation_failed", "roles",
+                      "roles[%zu]: 该用户没有此角色 (the user does not have this role)", i);
+            return -1;
+        }
+        *out |= bit;
+    }
+    return 0;
+}
+
+void h_tokens_create(app *a, http_req *rq, http_resp *rs)
+{
+    json_t *in = api_body(rq, rs);
+    if (!in)
+        return;
+    const char *name = json_string_value(json_object_get(in, "name"));
+    const json_t *jname = json_object_get(in, "username");
+    const char *username = json_string_value(jname);
+    user u = {0};
+    if (!name || !*name || strlen(name) > 100) {
+        api_error(rs, 422, "validation_failed", "name", "name: 必填，最多 100 字符 (required, ≤ 100 characters)");
+        goto out;
+    }
+    if (jname && !json_is_null(jname) && !username) {
+        api_error(rs, 422, "validation_failed", "username", "username: 应为用户名 (a user name)");
+        goto out;
+    }
+    int rc = a->db->ops->user_get(a->db, username ? username : rq->who.username, 0, &u, NULL);
+    if (rc == STORE_NOTFOUND) {
+        api_error(rs, 422, "validation_failed", "username", "username: 用户不存在 (unknown user)");
+        goto out;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    unsigned roles;
+    if (parse_roles(json_object_get(in, "roles"), u.roles, &roles, rs))
+        goto out;
+    int64_t unit_id = 0;
+    const json_t *ju = json_object_get(in, "unit");
+    if (ju && !json_is_null(ju)) {
+        pthread_rwlock_rdlock(&a->org_lock);
+        const unit *un = org_resolve(&a->org, ju);
+        unit_id = un ? un->id : 0;
+        pthread_rwlock_unlock(&a->org_lock);
+        if (!unit_id) {
+            api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
+            goto out;
+        }
+        if (!in_scope(a, u.unit, unit_id) || !in_scope(a, rq->who.unit, unit_id)) {
+            api_error(rs, 422, "validation_failed", "unit",
+                      "unit: 超出该用户或您的管辖范围 (outside the user's or your scope)");
+            goto out;
+        }
+    }
+    char secret[80];
+    token t = {.user_id = u.id, .kind = 't', .name = (char *)name, .created_at = time_now(), .expires_at = 0,
+               .roles = roles, .unit = unit_id, .created_by = rq->who.id};
+    auth_new_token('t', secret, sizeof secret, t.hash);
+    rc = a->db->ops->token_add(a->db, &t);
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    char subject[32];
+    snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
+    json_t *detail = json_pack("{s:s,s:s,s:o,s:I}", "name", name, "username", u.username, "roles",
+                               roles_json(roles), "unit", (json_int_t)unit_id);
+    api_audit(a, rq, "token_create", subject, detail);
+    json_decref(detail);
+    api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)t.id, "name", name, "username",
+                                u.username, "token", secret, "roles", roles_json(roles ? roles : u.roles), "unit",
+                                api_unit_ref(a, unit_id ? unit_id : u.unit)));
+    sodium_memzero(secret, sizeof secret);
+out:
+    user_release(&u);
+    json_decref(in);
+}
+
+static json_t *token_json(app *a, const token *t)
+{
+    return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)t->id, "name", t->name ? t->name : "",
+                     "user", api_user_ref(a, t->user_id), "roles",
+                     t->roles ? roles_json(t->roles) : json_null(), "unit",
+                     t->unit ? api_unit_ref(a, t->unit) : json_null(), "created_by", api_user_ref(a, t->created_by),
+                     "created_at", api_time(a, t->created_at));
+}
+
+void h_tokens_list(app *a, http_req *rq, http_resp *rs)
+{
+    (void)rq;
+    token_list l = {0};
+    int rc = a->db->ops->token_list(a->db, &l);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < l.n; i++)
+        json_array_append_new(items, token_json(a, &l.items[i]));
+    token_list_release(&l);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+void h_tokens_delete(app *a, http_req *rq, http_resp *rs)
+{
+    char *end;
+    long long id = strtoll(rq->params[0], &end, 10);
+    int rc = *end || id <= 0 ? STORE_NOTFOUND : a->db->ops->token_delete(a->db, NULL, id);
+    authcache_clear(); /* only the hash is cached; forget them all */
+    if (rc == STORE_NOTFOUND) {
+        api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
+        return;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    char subject[32];
+    snprintf(subject, sizeof subject, "token:%lld", id);
+    api_audit(a, rq, "token_revoke", subject, NULL);
+    rs->status = 204;
+}
