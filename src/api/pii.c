@@ -27,11 +27,14 @@ static int forbidden(http_resp *rs)
     return -1;
 }
 
-/* The "pii" permission of the caller; renders 403 without it. */
+/* The "pii" permission of the caller; renders 403 without it (a denial, audited). */
 static int need_pii(app *a, const http_req *rq, http_resp *rs)
 {
     actor who = api_actor(rq);
-    return app_pii_may_unmask(a, &who) ? 0 : forbidden(rs);
+    if (app_pii_may_unmask(a, &who))
+        return 0;
+    api_audit(a, rq, "denied", "permission:pii", NULL);
+    return forbidden(rs);
 }
 
 /* An audit entry or 503 (nothing is handed out that was not recorded). */

@@ -135,6 +135,10 @@ srv.test('unmasking needs the pii permission and is an audit entry: who looked a
     assert.equal(errorOf(d).code, 'forbidden');
   }
   assert.equal((await audit(`?action=pii_view&subject=complaint:${c.id}`)).length, 1, 'a refused view is no view');
+  // …but a denial (auditors never act, so theirs is the route's own).
+  const denials = await audit('?action=denied');
+  for (const u of ['manager1', 'auditor1', 'admin']) assert.ok(denials.some((x) => x.actor?.username === u), `${u}'s denial is recorded`);
+  assert.ok(denials.some((x) => x.actor?.username === 'manager1' && x.subject === 'permission:pii'));
   // Outside the caller's scope it does not exist.
   const other = await srv.as('pd01', 'POST', `/complaints/${(await customerComplaint({ subject_unit: 'SH-MH-02' })).c.id}/pii`, { body: {} });
   assert.equal(other.status, 404, describe(other));
