@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "app_pii.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -51,6 +52,7 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
 
 void app_close(app *a)
 {
+    app_pii_close(a);
     store_close(a->db);
     a->db = NULL;
     policy_release(&a->pol);
@@ -133,8 +135,12 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     pthread_rwlock_rdlock(&a->org_lock);
     int rc = app_intake_graded(a, who, input, now, &ev, &o, e);
     pthread_rwlock_unlock(&a->org_lock);
+    /* Customer data is sealed here, before the event is hashed and stored. */
+    pii_keyrow k;
     if (rc == 0)
-        rc = a->db->ops->complaint_create(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out);
+        rc = app_pii_seal_intake(a, &ev, &k, e);
+    if (rc == 0)
+        rc = a->db->ops->complaint_create_keyed(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out, &k);
     /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
     if (rc == 0 && app_rules_notify(a, out, &o, now))
         log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
@@ -182,6 +188,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e);
     pthread_rwlock_unlock(&a->org_lock);
     json_decref(routed);
+    if (rc == 0)
+        rc = app_pii_seal_step(a, &cur, &ev, e);
     if (rc)
         goto out;
     event_seal(&ev);

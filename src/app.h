@@ -31,6 +31,14 @@ typedef struct app {
     size_t nretired;
     /* The version of the active pack (pack_versions), recorded on each complaint at intake. */
     int64_t pol_version;
+    /* Customer data (app_pii.h): the master keys and the phone index key;
+     * NULL / false until app_pii_open (commands that need no key, such as
+     * verify and copy, never open them). */
+    struct pii_keyring *pii;
+    uint8_t pii_index[32];
+    bool pii_ready;
+    /* The retention policy (jobs/retention.h): days after closing, 0 = off. */
+    int retention_days;
 } app;
 
 /*

@@ -35,6 +35,9 @@ static const struct {
     {"penalties", cmd_penalties, "export a month of the penalty ledger as CSV"},
     {"version", cmd_version, "print the version"},
     {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},
+    {"retention", cmd_retention, "anonymise the complaints closed longer ago than the retention period"},
+    {"rekey", cmd_rekey, "re-wrap every customer-data key under a new master key, while serving"},
+    {"backup", cmd_backup, "write an online backup of a SQLite database (customer data stays sealed)"},
 };
 
 static void usage(FILE *f)

@@ -92,6 +92,16 @@ void h_config_versions(app *a, http_req *rq, http_resp *rs);
 void h_config_version_get(app *a, http_req *rq, http_resp *rs);
 void h_config_version_create(app *a, http_req *rq, http_resp *rs);
 void h_config_version_activate(app *a, http_req *rq, http_resp *rs);
+/* The timeline items of events evs[0..n) as GET …/events renders them (new reference). */
+json_t *api_events_json(app *a, const event *evs, size_t n, bool en);
+/* Customer data (api/pii.c, docs/privacy.md). */
+void h_complaint_pii(app *a, http_req *rq, http_resp *rs);
+void h_customer_lookup(app *a, http_req *rq, http_resp *rs);
+void h_customer_export(app *a, http_req *rq, http_resp *rs);
+void h_customer_correct(app *a, http_req *rq, http_resp *rs);
+void h_customer_erase(app *a, http_req *rq, http_resp *rs);
+void h_user_grant(app *a, http_req *rq, http_resp *rs);
+void h_user_revoke(app *a, http_req *rq, http_resp *rs);
 void h_audit_list(app *a, http_req *rq, http_resp *rs);
 /*
  * Records an audit entry for the caller of rq (its user, or 0 before sign-in,

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app_pii.h"
+#include "core/erasure.h"
 #include "core/workflow.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
@@ -152,9 +154,13 @@ json_t *api_user_json(app *a, const user *u)
     for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
         if (u->roles & bit)
             json_array_append_new(roles, json_string(role_name(bit)));
-    return json_pack("{s:I,s:s,s:s,s:o,s:o,s:b,s:b}", "id", (json_int_t)u->id, "username", u->username, "name",
-                     u->name, "roles", roles, "unit", api_unit_ref(a, u->unit), "active", u->active,
-                     "must_change_password", u->must_change_password);
+    json_t *j = json_pack("{s:I,s:s,s:s,s:o,s:o,s:b,s:b}", "id", (json_int_t)u->id, "username", u->username, "name",
+                          u->name, "roles", roles, "unit", api_unit_ref(a, u->unit), "active", u->active,
+                          "must_change_password", u->must_change_password);
+    /* What the UI offers: "pii" = may ask to see customer data in clear (app_pii.h). */
+    actor who = {u->id, u->roles, u->unit};
+    json_object_set_new(j, "permissions", json_pack("{s:b}", "pii", app_pii_may_unmask(a, &who)));
+    return j;
 }
 
 static json_t *category_ref(app *a, const char *code, bool en)
@@ -363,6 +369,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
         json_object_set_new(j, texts[i], v ? json_incref(v) : json_null());
     }
     json_object_set_new(j, "confirmed", json_boolean(json_is_true(json_object_get(d, "confirmed"))));
+    json_object_set_new(j, "anonymised", json_boolean(erasure_done(c))); /* core/erasure.h */
     json_t *assists = json_array();
     size_t i;
     json_t *as;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app_pii.h"
 #include "core/workflow.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -27,6 +28,7 @@ void h_complaints_create(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
     else {
         atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.intake, 1, memory_order_relaxed);
+        app_pii_view(a, &c, 1, false);
         char loc[96];
         snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c.id);
         http_set_header(rs, "Location", loc);
@@ -160,12 +162,12 @@ static int parse_list(app *a, http_req *rq, http_resp *rs, list_args *l)
             f->to += 86400; /* a date includes the whole day */
     }
     if ((v = http_query(rq, "phone")) && *v) {
-        char digits[24];
-        if (phone_normalise(v, digits, sizeof digits))
+        char index[PII_INDEX_HEX];
+        if (app_pii_phone_index(a, v, index))
             return bad_param(rs, "phone", "expected 7–20 digits");
-        /* The filter borrows; keep the digits in the request's params slot. */
+        /* The filter borrows; keep the blind index in the request's params slot. */
         free(rq->params[MAX_PARAMS - 1]);
-        rq->params[MAX_PARAMS - 1] = xstrdup(digits);
+        rq->params[MAX_PARAMS - 1] = xstrdup(index);
         f->phone = rq->params[MAX_PARAMS - 1];
     }
     if ((v = http_query(rq, "overdue")) && *v) {
@@ -213,6 +215,8 @@ void h_complaints_list(app *a, http_req *rq, http_resp *rs)
     }
     complaint_page page = {0};
     int rc = a->db->ops->complaint_list(a->db, &l.f, &page);
+    if (rc == 0)
+        rc = app_pii_view(a, page.items, page.n, false);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
@@ -240,8 +244,13 @@ void h_complaint_get(app *a, http_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
-    if (api_load_complaint(a, rq, rq->params[0], &c, rs) == 0)
-        api_json(rs, 200, api_complaint_json(a, &c, true, rq->en, time_now()));
+    if (api_load_complaint(a, rq, rq->params[0], &c, rs) == 0) {
+        int rc = app_pii_view(a, &c, 1, false);
+        if (rc)
+            api_store_error(rs, rc);
+        else
+            api_json(rs, 200, api_complaint_json(a, &c, true, rq->en, time_now()));
+    }
     complaint_release(&c);
 }
 
@@ -287,27 +296,35 @@ void h_complaint_events(app *a, http_req *rq, http_resp *rs)
     if (api_load_complaint(a, rq, rq->params[0], &c, rs))
         goto out;
     int rc = a->db->ops->event_list(a->db, c.id, &evs);
+    if (rc == 0)
+        rc = app_pii_view_events(a, &c, evs.items, evs.n, false);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
     }
+    json_t *items = api_events_json(a, evs.items, evs.n, rq->en);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
+out:
+    event_list_release(&evs);
+    complaint_release(&c);
+}
+
+json_t *api_events_json(app *a, const event *evs, size_t n, bool en)
+{
     json_t *items = json_array();
-    for (size_t i = 0; i < evs.n; i++) {
-        const event *e = &evs.items[i];
+    for (size_t i = 0; i < n; i++) {
+        const event *e = &evs[i];
         char hex[65];
         hash_hex(e->hash, hex);
         json_t *j = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:s}", "seq", (json_int_t)e->seq, "action", e->action,
-                              "label", workflow_label(e->action, rq->en), "at", api_time(a, e->at), "actor",
+                              "label", workflow_label(e->action, en), "at", api_time(a, e->at), "actor",
                               api_user_ref(a, e->actor), "from_status",
                               e->from_status ? json_string(status_name(e->from_status)) : json_null(), "to_status",
                               status_name(e->to_status), "payload",
                               render_payload(a, e->payload ? e->payload : json_null()), "hash", hex);
         json_array_append_new(items, j);
     }
-    api_json(rs, 200, json_pack("{s:o}", "items", items));
-out:
-    event_list_release(&evs);
-    complaint_release(&c);
+    return items;
 }
 
 static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_action *act, bool en)
@@ -416,6 +433,7 @@ void h_complaint_act(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
     } else {
         atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.actions, 1, memory_order_relaxed);
+        app_pii_view(a, &next, 1, false);
         api_json(rs, 200, api_complaint_json(a, &next, true, rq->en, now));
     }
 out:

@@ -4,9 +4,11 @@
  * answer never carries staff names, internal notes or other people's data,
  * and a wrong phone is indistinguishable from an unknown number.
  */
+#include <sodium.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "app_pii.h"
 #include "core/workflow.h"
 #include "sec/ratelimit.h"
 #include "util/timeutil.h"
@@ -98,16 +100,20 @@ void h_portal_get(app *a, http_req *rq, http_resp *rs)
         return;
     }
     const char *phone = http_query(rq, "phone");
-    char digits[24];
+    char index[PII_INDEX_HEX];
     complaint c;
     complaint_init(&c);
     event_list evs = {0};
-    if (!phone || phone_normalise(phone, digits, sizeof digits) ||
-        a->db->ops->complaint_get(a->db, 0, rq->params[0], &c) != 0 || strcmp(c.phone, digits) != 0) {
+    /* The phone is checked through its blind index (app_pii.h); an anonymised
+     * complaint has none, so it can no longer be looked up. */
+    if (!phone || app_pii_phone_index(a, phone, index) ||
+        a->db->ops->complaint_get(a->db, 0, rq->params[0], &c) != 0 || !*c.phone ||
+        sodium_memcmp(c.phone, index, PII_INDEX_HEX) != 0) {
         api_error(rs, 404, "not_found", NULL, "未找到：请核对投诉编号和手机号码 (no complaint with this number and phone)");
         goto out;
     }
-    if (a->db->ops->event_list(a->db, c.id, &evs)) {
+    /* The customer proved the phone: what they were told is shown as written. */
+    if (a->db->ops->event_list(a->db, c.id, &evs) || app_pii_view(a, &c, 1, true)) {
         api_store_error(rs, STORE_ERROR);
         goto out;
     }

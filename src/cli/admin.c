@@ -146,7 +146,9 @@ int cmd_user(int argc, char **argv)
         printf("usage: redress user add USERNAME --name NAME --roles R1,R2 --unit CODE [--password P] [--must-change]\n"
                "       redress user list\n"
                "       redress user passwd USERNAME [--password P] [--must-change]\n"
-               "Roles: agent, handler, supervisor, manager, auditor, admin.\n");
+               "       redress user grant|revoke|default USERNAME pii\n"
+               "Roles: agent, handler, supervisor, manager, auditor, admin.\n"
+               "pii: may ask to see customer data in clear (by default agents, handlers and supervisors).\n");
         cli_print_settings();
         return *sub ? 0 : 2;
     }
@@ -160,8 +162,10 @@ int cmd_user(int argc, char **argv)
         rc = list_users(&a);
     else if (strcmp(sub, "passwd") == 0)
         rc = user_passwd(&a, &o);
+    else if (strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0 || strcmp(sub, "default") == 0)
+        rc = cli_user_grant(&a, sub, o.nargs > 1 ? o.args[1] : NULL, o.nargs > 2 ? o.args[2] : NULL);
     else {
-        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd)\n", sub);
+        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd, grant, revoke, default)\n", sub);
         rc = 2;
     }
     app_close(&a);

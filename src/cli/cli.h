@@ -45,6 +45,13 @@ void cli_print_settings(void);
 
 /* Opens the app with the --db setting; prints the reason and returns -1 on failure. */
 int cli_open_app(app *a, bool need_pack);
+/* The key file the settings name (key-file, or its default beside the database) into out. */
+const char *cli_key_file(char *out, size_t n);
+/*
+ * Loads the customer-data keys (app_pii_open) for a, opened by cli_open_app;
+ * with create, a missing key file is made. Prints the reason and returns -1.
+ */
+int cli_open_pii(app *a, bool create);
 /* The store options of the settings (db-pool, db-prepared); prints and returns -1 when invalid. */
 int cli_store_options(store_options *so);
 /* Reads a pack by name ("gas-station" → PACKS/gas-station.json) or path; NULL with a message. */
@@ -68,6 +75,11 @@ int cmd_version(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 int cmd_penalties(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+/* redress user grant|revoke|default USERNAME PERM (cli/privacy.c). */
+int cli_user_grant(app *a, const char *how, const char *username, const char *perm);
+int cmd_retention(int argc, char **argv);
+int cmd_rekey(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 /* Shared by init and demo: the pack's units and the first administrator. */
 int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet);

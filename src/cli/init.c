@@ -124,7 +124,7 @@ int cmd_init(int argc, char **argv)
     app a;
     int rc = 1;
     if (cli_open_app(&a, false) == 0) {
-        rc = init_database(&a, pack, admin ? admin : "admin", password, false) ? 1 : 0;
+        rc = cli_open_pii(&a, true) || init_database(&a, pack, admin ? admin : "admin", password, false) ? 1 : 0;
         app_close(&a);
     }
     free(typed);

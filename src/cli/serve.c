@@ -62,6 +62,12 @@ int serve_app(app *a)
         fprintf(stderr, "redress: --sweep-interval: expected 0–86400 seconds\n");
         return 2;
     }
+    long days = strtol(setting_get("retention-days"), &end, 10);
+    if (*end || days < 0 || days > 36500) {
+        fprintf(stderr, "redress: --retention-days: expected 0–36500\n");
+        return 2;
+    }
+    a->retention_days = (int)days;
     http_options opt = {setting_get("listen"), setting_get("web-root"), (unsigned)threads, (size_t)max_body,
                         setting_get("trusted-proxies")};
     /* The deadline sweeper runs beside the server on the real clock. */
@@ -86,6 +92,10 @@ int cmd_serve(int argc, char **argv)
     app a;
     if (cli_open_app(&a, true))
         return 1;
+    if (cli_open_pii(&a, false)) {
+        app_close(&a);
+        return 1;
+    }
     int rc = serve_app(&a);
     app_close(&a);
     return rc;
@@ -223,6 +233,10 @@ int cmd_demo(int argc, char **argv)
     if (cli_open_app(&a, false))
         return 1;
     int rc = 1;
+    if (cli_open_pii(&a, true)) {
+        app_close(&a);
+        return 1;
+    }
     char demo_path[1024];
     snprintf(demo_path, sizeof demo_path, "%s/demo/gas-station.json", setting_get("packs"));
     json_error_t jerr;

@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "app_pii.h"
 #include "cli/cli.h"
 #include "sec/audit.h"
 #include "util/log.h"
@@ -27,6 +28,14 @@ static setting settings[] = {
      "seconds between deadline sweeps in serve (0 = no background sweeper; run redress sweep from cron)", NULL},
     {"log-level", "REDRESS_LOG_LEVEL", "info", "debug, info, warn or error", NULL},
     {"config", "REDRESS_CONFIG", "", "a file of \"name = value\" lines for any of these settings", NULL},
+    {"key-file", "REDRESS_KEY_FILE", "",
+     "file of the master keys that protect customer data (default: redress.key beside the SQLite database, "
+     "or in the working directory for PostgreSQL); init and demo create it (mode 0600)", NULL},
+    {"key-env", "REDRESS_KEY_ENV", "REDRESS_MASTER_KEY",
+     "name of an environment variable that holds the master keys instead of the key file (\"ID HEX\", several "
+     "separated by commas, the first current)", NULL},
+    {"retention-days", "REDRESS_RETENTION_DAYS", "0",
+     "anonymise complaints this many days after they were closed (0 = keep them); serve checks hourly", NULL},
     {"session-idle", "REDRESS_SESSION_IDLE", "1800", "seconds without a request after which a session ends (1–86400)",
      NULL},
     {"session-absolute", "REDRESS_SESSION_ABSOLUTE", "43200",
@@ -248,6 +257,32 @@ int cli_open_app(app *a, bool need_pack)
     if (app_open_with(a, url, &so, need_pack, err, sizeof err)) {
         fprintf(stderr, "redress: %s\n", err);
         app_close(a);
+        return -1;
+    }
+    return 0;
+}
+
+const char *cli_key_file(char *out, size_t n)
+{
+    const char *set = setting_get("key-file");
+    const char *url = setting_get("db");
+    if (*set) {
+        snprintf(out, n, "%s", set);
+    } else if (strncmp(url, "sqlite:", 7) == 0 && strrchr(url + 7, '/')) {
+        const char *slash = strrchr(url + 7, '/');
+        snprintf(out, n, "%.*s/redress.key", (int)(slash - (url + 7)), url + 7);
+    } else {
+        snprintf(out, n, "redress.key");
+    }
+    return out;
+}
+
+int cli_open_pii(app *a, bool create)
+{
+    char path[1024], err[512];
+    cli_key_file(path, sizeof path);
+    if (app_pii_open(a, path, setting_get("key-env"), create, err, sizeof err)) {
+        fprintf(stderr, "redress: customer data keys: %s\n", err);
         return -1;
     }
     return 0;

@@ -38,7 +38,7 @@ typedef struct complaint {
     char nature[16];   /* valid, invalid, suggestion; "" until decided */
     char channel[32];
     char category[64];
-    char phone[24];    /* the customer's phone, digits only: the lookup key */
+    char phone[40];    /* the lookup key: the blind index of the customer's phone (sec/pii.h), "" once anonymised */
     int64_t subject_unit;
     int64_t owner_unit;
     int64_t handler_unit; /* the last unit that handled it (reopen goes back there) */

@@ -98,6 +98,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/erasure.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -1622,6 +1623,10 @@ const char *workflow_label(const char *action, bool en)
 {
     if (strcmp(action, "intake") == 0)
         return en ? "Received" : "受理登记";
+    if (strcmp(action, "anonymise") == 0)
+        return en ? "Customer data anonymised" : "客户信息已匿名化";
+    if (strcmp(action, "correct") == 0)
+        return en ? "Customer data corrected" : "客户信息已更正";
     const wf_action *a = workflow_find(action);
     return a ? (en ? a->en : a->zh) : action;
 }
@@ -2153,6 +2158,10 @@ void workflow_apply(complaint *c, const event *ev)
     const json_t *p = ev->payload;
     if (strcmp(ev->action, "intake") == 0) {
         apply_intake(c, ev);
+    } else if (strcmp(ev->action, "anonymise") == 0) {
+        erasure_apply(c, ev); /* core/erasure.h: not a step of the table */
+    } else if (strcmp(ev->action, "correct") == 0) {
+        correction_apply(c, ev);
     } else {
         const wf_action *act = workflow_find(ev->action);
         if (act && act->effect)

@@ -10,6 +10,7 @@
 
 #include "core/workflow.h"
 #include "util/jsonw.h"
+#include "jobs/retention.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -420,6 +421,7 @@ static void *sweeper_main(void *arg)
         else if (st.warned || st.breached || st.supervised)
             log_info("sweep: %ld warnings, %ld breaches, %ld further supervisions in %.1f ms", st.warned, st.breached,
                      st.supervised, st.elapsed_ms);
+        retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
         pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);

@@ -1062,6 +1062,7 @@ struct create_arg {
     event *ev;
     complaint *c;
     char day[16]; /* local date of received_at: the numbering day */
+    pii_keyrow *k; /* the data key to store with it, or NULL */
 };
 
 struct cjob {
@@ -1116,14 +1117,24 @@ static int create_one(pgs *s, pconn *cn, struct create_arg *a)
     q_blob(&cq, ev->hash, 32);
     q_text(&cq, ev->body);
     q_int(&cq, time_local_day(a->c->received_at, a->tz));
-    rc = xq(s, cn,
-            "WITH c AS (INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-            "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25, $26, $23, $24)), "
-            "e AS (INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
-            "VALUES ($1, $27, $28, $29, $30, $31, $32, $33)) "
-            "INSERT INTO daily_stats AS d (day, received) VALUES ($34, 1) "
-            "ON CONFLICT (day) DO UPDATE SET received = d.received + 1",
-            &cq, NULL);
+#define CREATE_SQL(KEY)                                                                                           \
+    "WITH c AS (INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "      \
+    "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25, $26, $23, $24)), "                  \
+    "e AS (INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "                           \
+    "VALUES ($1, $27, $28, $29, $30, $31, $32, $33)), " KEY                                                        \
+    "INSERT INTO daily_stats AS d (day, received) VALUES ($34, 1) "                                                \
+    "ON CONFLICT (day) DO UPDATE SET received = d.received + 1"
+    if (a->k) {
+        /* The data key in the same round trip (sec/pii.h). */
+        a->k->complaint_id = id;
+        q_text(&cq, a->k->key_id);
+        q_blob(&cq, a->k->wrapped, a->k->len);
+        rc = xq(s, cn, CREATE_SQL("k AS (INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES ($1, $35, $36)) "),
+                &cq, NULL);
+    } else {
+        rc = xq(s, cn, CREATE_SQL(""), &cq, NULL);
+    }
+#undef CREATE_SQL
     q_release(&cq);
     free(data);
     /* The kind column (006) mirrors data.kind, set once at intake. */
@@ -1193,14 +1204,20 @@ static void *creator_main(void *arg)
     return NULL;
 }
 
-static int pg_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
+static int pg_complaint_create_keyed(store *stp, const char *prefix, int tz, event *ev, complaint *c,
+                                     pii_keyrow *k)
 {
     pgs *s = (pgs *)stp;
-    cjob j = {.a = {prefix, tz, ev, c, ""}, .rc = STORE_ERROR};
+    cjob j = {.a = {prefix, tz, ev, c, "", k}, .rc = STORE_ERROR};
     int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
     time_local_date(received, tz, false, j.a.day, sizeof j.a.day);
     groupq_submit_wait(&s->queue, &j.link);
     return j.rc;
+}
+
+static int pg_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
+{
+    return pg_complaint_create_keyed(stp, prefix, tz, ev, c, NULL);
 }
 
 struct update_arg {
@@ -2880,6 +2897,195 @@ static int pg_token_delete_sessions(store *stp, int64_t user_id, int64_t keep_id
     return r ? 0 : rc;
 }
 
+/* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
+
+static void read_keyrow(const PGresult *r, int row, int col, pii_keyrow *k)
+{
+    snprintf(k->key_id, sizeof k->key_id, "%s", PQgetvalue(r, row, col));
+    size_t len = 0;
+    uint8_t *w = pgutil_bytea_dup(PQgetvalue(r, row, col + 1), &len);
+    k->len = w && len <= sizeof k->wrapped ? len : 0;
+    if (k->len)
+        memcpy(k->wrapped, w, k->len);
+    free(w);
+    k->found = true;
+}
+
+static int pg_pii_keys_get(store *stp, pii_keyrow *rows, size_t n)
+{
+    if (n == 0)
+        return 0;
+    int64_t *ids = xcalloc(n, sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = rows[i].complaint_id;
+        rows[i].found = false;
+    }
+    buf arr;
+    buf_init(&arr);
+    pgutil_int_array(&arr, ids, n);
+    free(ids);
+    pgq q;
+    q_init(&q);
+    q_text(&q, arr.data);
+    int rc;
+    /* One round trip for a whole page of complaints. */
+    PGresult *r = query((pgs *)stp, "SELECT complaint_id, key_id, wrapped FROM pii_keys "
+                                    "WHERE complaint_id = ANY($1::bigint[])", &q, &rc);
+    buf_release(&arr);
+    if (!r)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t id = col_i64(r, i, 0);
+        for (size_t k = 0; k < n; k++)
+            if (rows[k].complaint_id == id)
+                read_keyrow(r, i, 1, &rows[k]);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int tx_complaint_erase(pgs *s, pconn *cn, void *arg)
+{
+    struct update_arg *a = arg;
+    int rc = tx_complaint_update(s, cn, arg);
+    if (rc)
+        return rc;
+    pgq q;
+    q_init(&q);
+    q_int(&q, a->c->id);
+    return xq(s, cn, "DELETE FROM pii_keys WHERE complaint_id = $1", &q, NULL);
+}
+
+static int pg_complaint_erase(store *stp, const complaint *c, const event *ev, int tz)
+{
+    struct update_arg a = {c, ev, tz};
+    return tx((pgs *)stp, tx_complaint_erase, &a);
+}
+
+static int pg_pii_keys_page(store *stp, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, after_id);
+    q_text(&q, key_id);
+    q_int(&q, max);
+    int rc;
+    *n = 0;
+    PGresult *r = query((pgs *)stp, "SELECT complaint_id, key_id, wrapped FROM pii_keys WHERE complaint_id > $1 "
+                                    "AND key_id <> $2 ORDER BY complaint_id LIMIT $3", &q, &rc);
+    if (!r)
+        return rc;
+    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++) {
+        pii_keyrow *k = &out[(*n)++];
+        memset(k, 0, sizeof *k);
+        k->complaint_id = col_i64(r, i, 0);
+        read_keyrow(r, i, 1, k);
+    }
+    PQclear(r);
+    return 0;
+}
+
+struct rewrap_arg {
+    pii_keyrow *rows;
+    size_t n;
+};
+
+static int tx_pii_keys_rewrap(pgs *s, pconn *cn, void *arg)
+{
+    struct rewrap_arg *a = arg;
+    for (size_t i = 0; i < a->n; i++) {
+        pii_keyrow *k = &a->rows[i];
+        pgq q;
+        q_init(&q);
+        q_text(&q, k->key_id);
+        q_blob(&q, k->wrapped, k->len);
+        q_int(&q, k->complaint_id);
+        q_text(&q, k->old_key_id);
+        PGresult *r;
+        int rc = xq(s, cn, "UPDATE pii_keys SET key_id = $1, wrapped = $2 WHERE complaint_id = $3 AND key_id = $4",
+                    &q, &r);
+        if (rc)
+            return rc;
+        k->rc = strcmp(PQcmdTuples(r), "0") != 0 ? 0 : STORE_CONFLICT;
+        PQclear(r);
+    }
+    return 0;
+}
+
+static int pg_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
+{
+    struct rewrap_arg a = {rows, n};
+    return tx((pgs *)stp, tx_pii_keys_rewrap, &a);
+}
+
+static int pg_grant_get(store *stp, int64_t user_id, const char *perm, int *granted)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, user_id);
+    q_text(&q, perm);
+    int rc;
+    PGresult *r = query((pgs *)stp, "SELECT granted FROM user_grants WHERE user_id = $1 AND perm = $2", &q, &rc);
+    if (!r)
+        return rc;
+    *granted = PQntuples(r) ? col_i64(r, 0, 0) != 0 : -1;
+    PQclear(r);
+    return 0;
+}
+
+struct grant_arg {
+    int64_t user_id;
+    const char *perm;
+    int granted;
+};
+
+static int tx_grant_set(pgs *s, pconn *cn, void *arg)
+{
+    struct grant_arg *a = arg;
+    pgq q;
+    q_init(&q);
+    q_int(&q, a->user_id);
+    q_text(&q, a->perm);
+    if (a->granted < 0)
+        return xq(s, cn, "DELETE FROM user_grants WHERE user_id = $1 AND perm = $2", &q, NULL);
+    q_int(&q, a->granted);
+    return xq(s, cn, "INSERT INTO user_grants (user_id, perm, granted) VALUES ($1, $2, $3) "
+                     "ON CONFLICT (user_id, perm) DO UPDATE SET granted = EXCLUDED.granted", &q, NULL);
+}
+
+static int pg_grant_set(store *stp, int64_t user_id, const char *perm, int granted)
+{
+    struct grant_arg a = {user_id, perm, granted};
+    return tx((pgs *)stp, tx_grant_set, &a);
+}
+
+static int pg_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
+{
+    pgq q;
+    q_init(&q);
+    q_int(&q, closed_before);
+    q_int(&q, after_id);
+    q_int(&q, max);
+    int rc;
+    *n = 0;
+    PGresult *r = query((pgs *)stp, "SELECT id FROM complaints WHERE closed_at > 0 AND phone <> '' AND closed_at < $1 "
+                                    "AND id > $2 ORDER BY id LIMIT $3", &q, &rc);
+    if (!r)
+        return rc;
+    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++)
+        ids[(*n)++] = col_i64(r, i, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_backup(store *stp, const char *path)
+{
+    (void)stp;
+    (void)path;
+    log_error("postgresql: back up with pg_dump (docs/operations.md), not redress backup");
+    return STORE_ERROR;
+}
+
 static void pg_close(store *stp)
 {
     pgs *s = (pgs *)stp;
@@ -2952,6 +3158,15 @@ static const struct store_ops pg_ops = {
     .user_login_attempt = pg_user_login_attempt,
     .token_delete_sessions = pg_token_delete_sessions,
     .stats_scope = pg_stats_scope,
+    .complaint_create_keyed = pg_complaint_create_keyed,
+    .pii_keys_get = pg_pii_keys_get,
+    .complaint_erase = pg_complaint_erase,
+    .pii_keys_page = pg_pii_keys_page,
+    .pii_keys_rewrap = pg_pii_keys_rewrap,
+    .grant_get = pg_grant_get,
+    .grant_set = pg_grant_set,
+    .retention_due = pg_retention_due,
+    .backup = pg_backup,
 };
 
 store *pg_store_open(const char *url, const store_options *opt, char *err, size_t errlen)

@@ -866,7 +866,19 @@ struct create_arg {
     int64_t seq;
     const char *data;
     int tz;
+    const pii_keyrow *k; /* or NULL */
 };
+
+static int insert_key(conn *c, const pii_keyrow *k)
+{
+    sqlite3_stmt *st = prep(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, k->complaint_id);
+    sqlite3_bind_text(st, 2, k->key_id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, k->wrapped, (int)k->len, SQLITE_STATIC);
+    return step_done(c, st);
+}
 
 static int job_complaint_create(conn *c, void *arg)
 {
@@ -904,10 +916,12 @@ static int job_complaint_create(conn *c, void *arg)
         rc = bump_stats(c, time_local_day(a->c->received_at, a->tz), 1, 0, 0, 0);
     if (rc == 0)
         rc = stats_on_close(c, a->c, a->ev, a->tz);
+    if (rc == 0 && a->k)
+        rc = insert_key(c, a->k);
     return rc;
 }
 
-static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
+static int create_keyed(store *stp, const char *prefix, int tz, event *ev, complaint *c, pii_keyrow *k)
 {
     sq *s = (sq *)stp;
     int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
@@ -927,7 +941,9 @@ static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev
         complaint_init(c);
         workflow_apply(c, ev);
         char *data = jsonw_dumps(c->data, false);
-        struct create_arg a = {c, ev, day, seq, data, tz};
+        if (k)
+            k->complaint_id = id;
+        struct create_arg a = {c, ev, day, seq, data, tz, k};
         rc = submit(s, job_complaint_create, &a);
         free(data);
         if (rc == 0)
@@ -936,6 +952,11 @@ static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev
         if (rc != STORE_CONFLICT || attempt == 5)
             return rc == STORE_CONFLICT ? STORE_UNAVAILABLE : rc;
     }
+}
+
+static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
+{
+    return create_keyed(stp, prefix, tz, ev, c, NULL);
 }
 
 struct update_arg {
@@ -2625,6 +2646,191 @@ static int sq_token_delete_sessions(store *stp, int64_t user_id, int64_t keep_id
     return submit((sq *)stp, job_two_ints, &a);
 }
 
+/* ---- customer data (sec/pii.h) --------------------------------------------------------- */
+
+static void read_keyrow(sqlite3_stmt *st, int col, pii_keyrow *k)
+{
+    snprintf(k->key_id, sizeof k->key_id, "%s", (const char *)sqlite3_column_text(st, col));
+    int n = sqlite3_column_bytes(st, col + 1);
+    k->len = n > 0 && (size_t)n <= sizeof k->wrapped ? (size_t)n : 0;
+    if (k->len)
+        memcpy(k->wrapped, sqlite3_column_blob(st, col + 1), k->len);
+    k->found = true;
+}
+
+static int sq_pii_keys_get(store *stp, pii_keyrow *rows, size_t n)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT key_id, wrapped FROM pii_keys WHERE complaint_id = ?") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    /* In-process: one prepared lookup per id costs less than building an IN list. */
+    for (size_t i = 0; i < n; i++) {
+        rows[i].found = false;
+        sqlite3_bind_int64(st, 1, rows[i].complaint_id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            read_keyrow(st, 0, &rows[i]);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return STORE_ERROR;
+    }
+    return 0;
+}
+
+static int job_complaint_erase(conn *c, void *arg)
+{
+    struct update_arg *a = arg;
+    int rc = job_complaint_update(c, arg);
+    sqlite3_stmt *st = rc ? NULL : prep(c, "DELETE FROM pii_keys WHERE complaint_id = ?");
+    if (rc || !st)
+        return rc ? rc : STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->c->id);
+    return step_done(c, st);
+}
+
+static int sq_complaint_erase(store *stp, const complaint *c, const event *ev, int tz)
+{
+    struct update_arg a = {c, ev, tz};
+    return submit((sq *)stp, job_complaint_erase, &a);
+}
+
+static int sq_pii_keys_page(store *stp, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT complaint_id, key_id, wrapped FROM pii_keys WHERE complaint_id > ? "
+                                   "AND key_id <> ? ORDER BY complaint_id LIMIT ?")
+                         : NULL;
+    *n = 0;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_text(st, 2, key_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, max);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max) {
+        pii_keyrow *k = &out[(*n)++];
+        memset(k, 0, sizeof *k);
+        k->complaint_id = sqlite3_column_int64(st, 0);
+        read_keyrow(st, 1, k);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
+}
+
+struct rewrap_arg {
+    pii_keyrow *rows;
+    size_t n;
+};
+
+static int job_pii_keys_rewrap(conn *c, void *arg)
+{
+    struct rewrap_arg *a = arg;
+    sqlite3_stmt *st = prep(c, "UPDATE pii_keys SET key_id = ?, wrapped = ? WHERE complaint_id = ? AND key_id = ?");
+    if (!st)
+        return STORE_ERROR;
+    for (size_t i = 0; i < a->n; i++) {
+        pii_keyrow *k = &a->rows[i];
+        sqlite3_bind_text(st, 1, k->key_id, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, k->wrapped, (int)k->len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, k->complaint_id);
+        sqlite3_bind_text(st, 4, k->old_key_id, -1, SQLITE_STATIC);
+        int rc = step_done(c, st);
+        if (rc)
+            return rc;
+        k->rc = sqlite3_changes(c->db) ? 0 : STORE_CONFLICT;
+    }
+    return 0;
+}
+
+static int sq_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
+{
+    struct rewrap_arg a = {rows, n};
+    return submit((sq *)stp, job_pii_keys_rewrap, &a);
+}
+
+static int sq_grant_get(store *stp, int64_t user_id, const char *perm, int *granted)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT granted FROM user_grants WHERE user_id = ? AND perm = ?") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, perm, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *granted = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : STORE_ERROR;
+}
+
+struct grant_arg {
+    int64_t user_id;
+    const char *perm;
+    int granted;
+};
+
+static int job_grant_set(conn *c, void *arg)
+{
+    struct grant_arg *a = arg;
+    sqlite3_stmt *st = a->granted < 0 ? prep(c, "DELETE FROM user_grants WHERE user_id = ?1 AND perm = ?2")
+                                      : prep(c, "INSERT INTO user_grants (user_id, perm, granted) VALUES (?1, ?2, ?3) "
+                                                "ON CONFLICT (user_id, perm) DO UPDATE SET granted = excluded.granted");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->user_id);
+    sqlite3_bind_text(st, 2, a->perm, -1, SQLITE_STATIC);
+    if (a->granted >= 0)
+        sqlite3_bind_int(st, 3, a->granted);
+    return step_done(c, st);
+}
+
+static int sq_grant_set(store *stp, int64_t user_id, const char *perm, int granted)
+{
+    struct grant_arg a = {user_id, perm, granted};
+    return submit((sq *)stp, job_grant_set, &a);
+}
+
+static int sq_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "SELECT id FROM complaints WHERE closed_at > 0 AND phone <> '' AND closed_at < ? "
+                                   "AND id > ? ORDER BY id LIMIT ?")
+                         : NULL;
+    *n = 0;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, closed_before);
+    sqlite3_bind_int64(st, 2, after_id);
+    sqlite3_bind_int(st, 3, max);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max)
+        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
+}
+
+/*
+ * VACUUM INTO writes a consistent copy from one read transaction, so the
+ * server goes on writing meanwhile; the copy is built afresh, without the
+ * free pages in which deleted rows (an erased data key) could linger.
+ */
+static int sq_backup(store *stp, const char *path)
+{
+    conn *c = reader((sq *)stp);
+    sqlite3_stmt *st = c ? prep(c, "VACUUM INTO ?") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        log_error("sqlite backup: %s", sqlite3_errmsg(c->db));
+        return STORE_ERROR;
+    }
+    return 0;
+}
+
 static void sq_close(store *stp)
 {
     sq *s = (sq *)stp;
@@ -2698,6 +2904,15 @@ static const struct store_ops sqlite_ops = {
     .user_login_attempt = sq_user_login_attempt,
     .token_delete_sessions = sq_token_delete_sessions,
     .stats_scope = sq_stats_scope,
+    .complaint_create_keyed = create_keyed,
+    .pii_keys_get = sq_pii_keys_get,
+    .complaint_erase = sq_complaint_erase,
+    .pii_keys_page = sq_pii_keys_page,
+    .pii_keys_rewrap = sq_pii_keys_rewrap,
+    .grant_get = sq_grant_get,
+    .grant_set = sq_grant_set,
+    .retention_due = sq_retention_due,
+    .backup = sq_backup,
 };
 
 store *sqlite_store_open(const char *path, char *err, size_t errlen)
@@ -2714,7 +2929,10 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
          * keep the savepoints' sub-journals (a SAVEPOINT per job) in memory
          * instead of a temporary file written page by page. */
         exec(&s->writer, "PRAGMA cache_size=-65536") || exec(&s->writer, "PRAGMA temp_store=MEMORY") ||
-        exec(&s->writer, "PRAGMA foreign_keys=ON")) {
+        exec(&s->writer, "PRAGMA foreign_keys=ON") ||
+        /* Deleted rows are overwritten, not left in free pages: an erased
+         * data key must not survive in the database file. */
+        exec(&s->writer, "PRAGMA secure_delete=ON")) {
         snprintf(err, errlen, "cannot configure %s (is it a Redress database?)", path);
         goto fail;
     }

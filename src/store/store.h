@@ -301,6 +301,20 @@ typedef struct store_write {
     size_t ncomps;
 } store_write;
 
+/*
+ * A complaint's data key, wrapped by master key key_id (sec/pii.h,
+ * migrations 004). wrapped holds len bytes.
+ */
+typedef struct pii_keyrow {
+    int64_t complaint_id;
+    char key_id[32];
+    uint8_t wrapped[72];
+    size_t len;
+    bool found;         /* OUT of pii_keys_get */
+    char old_key_id[32]; /* pii_keys_rewrap: the id the row must still have */
+    int rc;             /* OUT of pii_keys_rewrap: 0 or STORE_CONFLICT (re-wrapped or erased meanwhile) */
+} pii_keyrow;
+
 /* Filters of the audit log; zero / NULL = not filtered. */
 typedef struct audit_filter {
     int64_t actor;
@@ -464,6 +478,35 @@ struct store_ops {
     /* One version with its pack text (out zeroed or released); STORE_NOTFOUND. */
     int (*pack_version_get)(store *s, int64_t version, pack_version *out);
 
+    /* ---- customer data (sec/pii.h, docs/privacy.md) ---- */
+    /*
+     * complaint_create that also stores the complaint's wrapped data key k
+     * (k->complaint_id is set here) in the same transaction.
+     */
+    int (*complaint_create_keyed)(store *s, const char *prefix, int tz_offset, event *ev, complaint *c,
+                                  pii_keyrow *k);
+    /* For each of rows[0..n): IN complaint_id; OUT found, key_id, wrapped, len. One round trip. */
+    int (*pii_keys_get)(store *s, pii_keyrow *rows, size_t n);
+    /*
+     * complaint_update of an `anonymise` event that also deletes the
+     * complaint's data key, in the same transaction (crypto-shredding).
+     */
+    int (*complaint_erase)(store *s, const complaint *c, const event *ev, int tz_offset);
+    /* Up to max key rows not wrapped by key_id, complaint_id > after_id, in id order (rekey). */
+    int (*pii_keys_page)(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n);
+    /* Replaces the wrapping of each row whose key id is still old_key_id (rows[i].rc), one transaction. */
+    int (*pii_keys_rewrap)(store *s, pii_keyrow *rows, size_t n);
+    /* A user's explicit permission perm: *granted 1, 0, or -1 when none is recorded (the role decides). */
+    int (*grant_get)(store *s, int64_t user_id, const char *perm, int *granted);
+    /* Records granted 1 or 0, or removes the record with -1. */
+    int (*grant_set)(store *s, int64_t user_id, const char *perm, int granted);
+    /*
+     * Complaints closed before closed_before and not yet anonymised, by id
+     * after after_id: up to max ids into ids (OUT), the count into n.
+     */
+    int (*retention_due)(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n);
+    /* An online copy of the whole database into a new file at path (SQLite); STORE_ERROR when unsupported. */
+    int (*backup)(store *s, const char *path);
     /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
     /*
      * Appends r to the chain in one durable transaction: takes the head

@@ -35,6 +35,15 @@ export const BIN = process.env.REDRESS_BIN
   ? path.resolve(REPO_ROOT, process.env.REDRESS_BIN)
   : path.join(REPO_ROOT, 'build', 'redress');
 export const DEMO_PASSWORD = 'redress-demo';
+
+// The master key file of customer data (docs/privacy.md): one per test
+// process, shared by every server and command it starts (a `redress copy`
+// to PostgreSQL is served with the same keys), created by the first `demo`.
+if (!process.env.REDRESS_KEY_FILE) {
+  process.env.REDRESS_KEY_FILE = path.join(os.tmpdir(), `redress-test-${process.pid}.key`);
+  process.once('exit', () => { try { fs.rmSync(process.env.REDRESS_KEY_FILE, { force: true }); } catch { /* gone */ } });
+}
+export const KEY_FILE = process.env.REDRESS_KEY_FILE;
 const START_TIMEOUT_MS = Number(process.env.REDRESS_START_TIMEOUT_MS || 60000);
 
 // ---------------------------------------------------------------- utilities
@@ -410,6 +419,14 @@ export class Server {
   async get(id, username = 'agent1') {
     const r = await this.as(username, 'GET', `/complaints/${encodeURIComponent(id)}`);
     if (r.status !== 200) throw new Error(`GET complaint ${id}: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  // The complaint and its events in clear (POST …/pii: needs the pii
+  // permission, and is an audited view); {complaint, events}.
+  async clear(id, username = 'agent1') {
+    const r = await this.as(username, 'POST', `/complaints/${encodeURIComponent(id)}/pii`, { body: {} });
+    if (r.status !== 200) throw new Error(`POST pii ${id} as ${username}: ${r.status} ${r.text}`);
     return r.json;
   }
 

@@ -34,7 +34,7 @@ srv.test('POST /portal/complaints without a token → 201 with number, received_
 });
 
 srv.test('the portal complaint is an ordinary complaint for staff, channel website', async () => {
-  const c = await srv.get(filed.number);
+  const c = (await srv.clear(filed.number)).complaint;
   assert.equal(c.channel, 'website');
   assert.equal(c.status, 'registered');
   assert.equal(c.customer.phone, phone);

@@ -1,16 +1,11 @@
 // The language switch changes every label, Element Plus's own texts, and is remembered.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, login, text, BASE } from './helpers.mjs'
+import { launch, newPage, login, text, BASE, chooseLanguage } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
 after(async () => { await browser.close() })
-
-async function chooseLanguage(page, label) {
-  await page.locator('[data-test=lang-switch]').first().click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click()
-}
 
 test('switching to English relabels the back office and it is remembered', async () => {
   const page = await newPage(browser.context)

@@ -217,3 +217,9 @@ export function serverDatabase() {
 }
 /** The redress binary that runs the sweeper. */
 export const REDRESS_BIN = process.env.REDRESS_BIN || path.join(here, '..', '..', 'build', 'redress')
+
+/** Picks a language in the header's switch ("English", "中文"). */
+export async function chooseLanguage(page, label) {
+  await page.locator('[data-test=lang-switch]').first().click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click()
+}

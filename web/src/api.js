@@ -163,4 +163,13 @@ export const api = {
   configVersion: (v) => request('GET', `/config/versions/${encodeURIComponent(v)}`),
   createConfigVersion: (pack, reason) => request('POST', '/config/versions', { body: { pack, reason } }),
   activateConfigVersion: (v, reason) => request('POST', `/config/versions/${encodeURIComponent(v)}/activate`, { body: { reason } }),
+  // customer data in clear (audited) and a customer's rights; the phone goes in the body, never the URL
+  unmask: (id, reason) => request('POST', `/complaints/${encodeURIComponent(id)}/pii`, { body: reason ? { reason } : {} }),
+  customerLookup: (phone) => request('POST', '/customers/lookup', { body: { phone } }),
+  customerExport: (phone) => request('POST', '/customers/export', { body: { phone } }),
+  customerCorrect: (phone, customer) => request('POST', '/customers/correct', { body: { phone, customer } }),
+  customerErase: (phone) => request('POST', '/customers/erase', { body: { phone, confirm: true } }),
+  setPermission: (userId, perm, granted) =>
+    request('PUT', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`, { body: { granted } }),
+  resetPermission: (userId, perm) => request('DELETE', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`),
 }

@@ -29,6 +29,7 @@ const routes = [
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { roles: ['auditor', 'admin'] } },
       { path: 'incidents', name: 'incidents', component: () => import('./views/Incidents.vue') },
       { path: 'admin/config/versions', name: 'admin-config-versions', component: () => import('./views/admin/ConfigVersions.vue'), meta: { roles: ['admin'] } },
+      { path: 'customers', name: 'customers', component: () => import('./views/CustomerRights.vue'), meta: { pii: true } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
@@ -45,5 +46,6 @@ router.beforeEach(async (to) => {
   if (!auth.user.must_change_password && to.meta.password) return homeFor(auth.user)
   const need = to.meta.roles
   if (need && !need.some((r) => (auth.user?.roles || []).includes(r))) return homeFor(auth.user)
+  if (to.meta.pii && !auth.user?.permissions?.pii) return homeFor(auth.user)
   return true
 })

@@ -1,0 +1,466 @@
+/* app_pii: see app_pii.h. */
+#include "app_pii.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/erasure.h"
+#include "sec/audit.h"
+#include "sec/mask.h"
+#include "util/log.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+/* The customer fields that are sealed (the class stays in clear: statistics count it). */
+static const char *const customer_fields[] = {"name", "phone", "email", "address", "plate", "card_no", "account_no"};
+enum { NCUST = sizeof customer_fields / sizeof customer_fields[0] };
+/* The intake's free text. */
+static const char *const intake_texts[] = {"place", "description", "demand", "evidence"};
+
+/* config key of the wrapped phone index key: "KEYID:HEX" */
+#define INDEX_KEY_CONFIG "pii_index_key"
+
+/* ---- keys ------------------------------------------------------------------------- */
+
+static int index_key_read(app *a, const char *text, char *err, size_t errlen)
+{
+    const char *colon = strchr(text, ':');
+    uint8_t w[PII_WRAPPED_BYTES];
+    size_t len = 0;
+    char id[PII_ID_MAX];
+    if (!colon || colon - text >= PII_ID_MAX ||
+        sodium_hex2bin(w, sizeof w, colon + 1, strlen(colon + 1), NULL, &len, NULL) != 0 || len != sizeof w) {
+        snprintf(err, errlen, "the stored phone index key is damaged");
+        return -1;
+    }
+    snprintf(id, sizeof id, "%.*s", (int)(colon - text), text);
+    if (pii_unwrap(a->pii, id, w, len, a->pii_index) != 0) {
+        snprintf(err, errlen, "the phone index key is wrapped by master key \"%s\", which the key file does not hold",
+                 id);
+        return -1;
+    }
+    return 0;
+}
+
+/* The index key as stored: the current master key's wrapping of a->pii_index. */
+static char *index_key_text(app *a)
+{
+    char id[PII_ID_MAX];
+    uint8_t w[PII_WRAPPED_BYTES];
+    char hex[2 * PII_WRAPPED_BYTES + 1];
+    pii_wrap(a->pii, a->pii_index, id, w);
+    sodium_bin2hex(hex, sizeof hex, w, sizeof w);
+    return xasprintf("%s:%s", id, hex);
+}
+
+int app_pii_open(app *a, const char *key_file, const char *key_env, bool create, char *err, size_t errlen)
+{
+    const char *envv = key_env && *key_env ? getenv(key_env) : NULL;
+    if (create && !(envv && *envv) && key_file && *key_file) {
+        int made = pii_keyfile_create(key_file, err, errlen);
+        if (made < 0)
+            return -1;
+        if (made)
+            log_info("created the master key file %s (mode 0600): keep it apart from the database's backups",
+                     key_file);
+    }
+    a->pii = pii_keyring_load(key_file, key_env, err, errlen);
+    if (!a->pii)
+        return -1;
+    char *text = NULL;
+    int rc = a->db->ops->config_get(a->db, INDEX_KEY_CONFIG, &text);
+    if (rc == STORE_NOTFOUND) {
+        /* A new installation (or one from before encryption): a random index key, wrapped. */
+        pii_datakey_new(a->pii_index);
+        char *t = index_key_text(a);
+        rc = a->db->ops->config_set(a->db, INDEX_KEY_CONFIG, t);
+        free(t);
+        /* Read back what is stored: a node that started at the same moment may have won. */
+        if (rc == 0)
+            rc = a->db->ops->config_get(a->db, INDEX_KEY_CONFIG, &text);
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot read the phone index key from the database");
+        free(text);
+        return -1;
+    }
+    rc = index_key_read(a, text, err, errlen);
+    free(text);
+    if (rc)
+        return -1;
+    a->pii_ready = true;
+    return 0;
+}
+
+void app_pii_close(app *a)
+{
+    pii_keyring_free(a->pii);
+    a->pii = NULL;
+    sodium_memzero(a->pii_index, sizeof a->pii_index);
+    a->pii_ready = false;
+}
+
+int app_pii_rewrap_index(app *a)
+{
+    char *t = index_key_text(a);
+    int rc = a->db->ops->config_set(a->db, INDEX_KEY_CONFIG, t);
+    free(t);
+    return rc;
+}
+
+int app_pii_phone_index(app *a, const char *phone, char out[PII_INDEX_HEX])
+{
+    char digits[24];
+    if (!a->pii_ready || phone_normalise(phone, digits, sizeof digits))
+        return -1;
+    pii_blind_index(a->pii_index, digits, out);
+    sodium_memzero(digits, sizeof digits);
+    return 0;
+}
+
+/* The data keys of n complaints (ids) into dks; ok[i] false when none is held. */
+static int data_keys(app *a, const int64_t *ids, size_t n, uint8_t (*dks)[PII_KEY_BYTES], bool *ok)
+{
+    pii_keyrow *rows = xcalloc(n ? n : 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++)
+        rows[i].complaint_id = ids[i];
+    int rc = a->db->ops->pii_keys_get(a->db, rows, n);
+    for (size_t i = 0; i < n; i++) {
+        ok[i] = rc == 0 && a->pii_ready && rows[i].found &&
+                pii_unwrap(a->pii, rows[i].key_id, rows[i].wrapped, rows[i].len, dks[i]) == 0;
+        if (rc == 0 && rows[i].found && !ok[i])
+            log_warn("pii: the data key of complaint %lld cannot be unwrapped (key %s)", (long long)ids[i],
+                     rows[i].key_id);
+    }
+    sodium_memzero(rows, n * sizeof *rows);
+    free(rows);
+    return rc;
+}
+
+static int data_key(app *a, int64_t id, uint8_t dk[PII_KEY_BYTES], bool *ok)
+{
+    uint8_t (*dks)[PII_KEY_BYTES] = (uint8_t (*)[PII_KEY_BYTES])dk;
+    return data_keys(a, &id, 1, dks, ok);
+}
+
+/* ---- sealing -------------------------------------------------------------------------- */
+
+/* Seals o[key] in place when it is a non-empty string. */
+static void seal_member(json_t *o, const char *key, const uint8_t dk[PII_KEY_BYTES])
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (!v || !*v || pii_is_sealed(v))
+        return;
+    char *s = pii_seal(dk, v);
+    json_object_set_new(o, key, json_string(s));
+    free(s);
+}
+
+static int no_key(cerr *e)
+{
+    return cerr_set(e, "unavailable", "", "客户信息密钥不可用 (the customer-data keys are not loaded)");
+}
+
+int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, cerr *e)
+{
+    memset(k, 0, sizeof *k);
+    if (!a->pii_ready)
+        return no_key(e);
+    uint8_t dk[PII_KEY_BYTES];
+    pii_datakey_new(dk);
+    json_t *p = ev->payload;
+    json_t *cust = json_object_get(p, "customer");
+    for (size_t i = 0; i < NCUST; i++)
+        seal_member(cust, customer_fields[i], dk);
+    for (size_t i = 0; i < sizeof intake_texts / sizeof intake_texts[0]; i++)
+        seal_member(p, intake_texts[i], dk);
+    const char *digits = json_string_value(json_object_get(p, "phone_key"));
+    if (digits) {
+        char idx[PII_INDEX_HEX];
+        pii_blind_index(a->pii_index, digits, idx);
+        json_object_set_new(p, "phone_key", json_string(idx));
+    }
+    pii_wrap(a->pii, dk, k->key_id, k->wrapped);
+    k->len = PII_WRAPPED_BYTES;
+    sodium_memzero(dk, sizeof dk);
+    return 0;
+}
+
+int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e)
+{
+    const wf_action *act = workflow_find(ev->action);
+    bool any = false;
+    for (const wf_field *f = act ? act->fields : NULL; f && f->name; f++) {
+        const char *v = json_string_value(json_object_get(ev->payload, f->name));
+        any = any || (f->type == F_TEXTAREA && v && *v);
+    }
+    if (!any)
+        return 0;
+    if (!a->pii_ready)
+        return no_key(e);
+    uint8_t dk[PII_KEY_BYTES];
+    bool ok = false;
+    int rc = data_key(a, cur->id, dk, &ok);
+    if (rc)
+        return rc;
+    if (!ok)
+        return cerr_set(e, "action_not_allowed", "",
+                        "客户信息已匿名化，不能再记录文字 (the customer's data was anonymised: no more text can be recorded)");
+    for (const wf_field *f = act->fields; f->name; f++)
+        if (f->type == F_TEXTAREA)
+            seal_member(ev->payload, f->name, dk);
+    sodium_memzero(dk, sizeof dk);
+    return 0;
+}
+
+/* ---- viewing ---------------------------------------------------------------------------- */
+
+typedef struct view {
+    const uint8_t *dk; /* NULL: no key */
+    bool clear;
+    const char *name;  /* the customer's name in clear, for masking free text; may be NULL */
+} view;
+
+static bool is_customer_field(const char *k)
+{
+    for (size_t i = 0; i < NCUST; i++)
+        if (strcmp(customer_fields[i], k) == 0)
+            return true;
+    return false;
+}
+
+/* The shown form of one sealed value under key k (in a customer object when in_customer). */
+static json_t *shown(const view *v, const char *k, bool in_customer, const char *sealed)
+{
+    char *clear = v->dk ? pii_open(v->dk, sealed) : NULL;
+    if (!clear)
+        return json_string(PII_ANONYMISED);
+    char *out = v->clear ? clear
+                : in_customer && is_customer_field(k) ? mask_value(k, clear)
+                                                       : mask_text(clear, v->name);
+    json_t *j = json_string(out);
+    if (out != clear)
+        free(out);
+    sodium_memzero(clear, strlen(clear));
+    free(clear);
+    return j;
+}
+
+static void walk(const view *v, json_t *o, bool in_customer)
+{
+    if (json_is_object(o)) {
+        const char *k;
+        json_t *x;
+        void *tmp;
+        json_object_foreach_safe(o, tmp, k, x)
+        {
+            if (json_is_string(x) && pii_is_sealed(json_string_value(x))) {
+                json_object_set_new(o, k, shown(v, k, in_customer, json_string_value(x)));
+            } else if (json_is_string(x) && in_customer && is_customer_field(k) && !v->clear &&
+                       strcmp(json_string_value(x), PII_ANONYMISED) != 0) {
+                /* Stored before sealing existed: masked all the same. */
+                char *m = mask_value(k, json_string_value(x));
+                json_object_set_new(o, k, json_string(m));
+                free(m);
+            } else if (json_is_object(x) || json_is_array(x))
+                walk(v, x, strcmp(k, "customer") == 0);
+        }
+    } else if (json_is_array(o)) {
+        for (size_t i = 0; i < json_array_size(o); i++) {
+            json_t *x = json_array_get(o, i);
+            if (json_is_string(x) && pii_is_sealed(json_string_value(x)))
+                json_array_set_new(o, i, shown(v, "", false, json_string_value(x)));
+            else
+                walk(v, x, false);
+        }
+    }
+}
+
+/* The customer's name of a sealed data document in clear (heap), or NULL. */
+static char *name_of(const json_t *data, const uint8_t *dk)
+{
+    const char *s = json_string_value(json_object_get(json_object_get(data, "customer"), "name"));
+    return dk && s ? pii_open(dk, s) : NULL;
+}
+
+static void free_secret(char *s)
+{
+    if (s) {
+        sodium_memzero(s, strlen(s));
+        free(s);
+    }
+}
+
+int app_pii_view(app *a, complaint *cs, size_t n, bool clear)
+{
+    if (n == 0)
+        return 0;
+    int64_t *ids = xcalloc(n, sizeof *ids);
+    uint8_t (*dks)[PII_KEY_BYTES] = xcalloc(n, sizeof *dks);
+    bool *ok = xcalloc(n, sizeof *ok);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = cs[i].id;
+    int rc = data_keys(a, ids, n, dks, ok);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *name = name_of(cs[i].data, ok[i] ? dks[i] : NULL);
+        view v = {ok[i] ? dks[i] : NULL, clear, name};
+        walk(&v, cs[i].data, false);
+        free_secret(name);
+    }
+    sodium_memzero(dks, n * sizeof *dks);
+    free(dks);
+    free(ids);
+    free(ok);
+    return rc;
+}
+
+int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool clear)
+{
+    uint8_t dk[PII_KEY_BYTES];
+    bool ok = false;
+    int rc = data_key(a, c->id, dk, &ok);
+    if (rc)
+        return rc;
+    char *name = name_of(c->data, ok ? dk : NULL);
+    view v = {ok ? dk : NULL, clear, name};
+    for (size_t i = 0; i < n; i++)
+        walk(&v, evs[i].payload, false);
+    free_secret(name);
+    sodium_memzero(dk, sizeof dk);
+    return 0;
+}
+
+bool app_pii_may_unmask(app *a, const actor *who)
+{
+    int granted = -1;
+    if (who->id <= 0 || a->db->ops->grant_get(a->db, who->id, "pii", &granted) != 0)
+        return false;
+    return granted >= 0 ? granted == 1 : (who->roles & PII_DEFAULT_ROLES) != 0;
+}
+
+/* ---- audit ------------------------------------------------------------------------------- */
+
+int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, const char *subject,
+                  const char *customer, const char *ip, const char *detail)
+{
+    audit_entry e = {now, actor_id, action, subject, customer && *customer ? customer : NULL, ip, detail};
+    return audit_record(a, &e);
+}
+
+/* ---- rights: correct, erase ------------------------------------------------------------------ */
+
+static int validate_fields(const json_t *fields, cerr *e)
+{
+    if (!json_is_object(fields) || json_object_size(fields) == 0)
+        return cerr_set(e, "validation_failed", "customer", "customer: 应为要更正的字段 (expected the fields to correct)");
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)fields, k, v)
+    {
+        char path[48];
+        snprintf(path, sizeof path, "customer.%s", k);
+        if (!is_customer_field(k))
+            return cerr_set(e, "validation_failed", path, "%s: 不能更正此字段 (not a customer field)", path);
+        if (json_is_null(v) && strcmp(k, "name") != 0 && strcmp(k, "phone") != 0)
+            continue;
+        const char *s = json_string_value(v);
+        long nchars = s ? utf8_count(s) : -1;
+        if (!s || nchars < 1 || nchars > 200)
+            return cerr_set(e, "validation_failed", path, "%s: 应为 1–200 个字符 (expected 1–200 characters)", path);
+        char digits[24];
+        if (strcmp(k, "phone") == 0 && phone_normalise(s, digits, sizeof digits))
+            return cerr_set(e, "validation_failed", path, "%s: 应为 7–20 位数字 (expected 7–20 digits)", path);
+        if (strcmp(k, "email") == 0 && (!strchr(s, '@') || !strchr(strchr(s, '@'), '.')))
+            return cerr_set(e, "validation_failed", path, "%s: 邮箱格式不正确 (not an e-mail address)", path);
+    }
+    return 0;
+}
+
+int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e)
+{
+    if (validate_fields(fields, e))
+        return -1;
+    if (!a->pii_ready)
+        return no_key(e);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        complaint cur, next;
+        complaint_init(&cur);
+        complaint_init(&next);
+        event ev;
+        event_init(&ev);
+        json_t *sealed = json_object();
+        uint8_t dk[PII_KEY_BYTES];
+        bool ok = false;
+        char idx[PII_INDEX_HEX] = "";
+        int rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
+        if (rc == STORE_NOTFOUND)
+            rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
+        if (rc == 0)
+            rc = data_key(a, id, dk, &ok);
+        if (rc == 0 && (!ok || erasure_done(&cur)))
+            rc = cerr_set(e, "action_not_allowed", "", "客户信息已匿名化 (the customer's data was anonymised)");
+        if (rc == 0) {
+            const char *k;
+            json_t *v;
+            json_object_foreach((json_t *)fields, k, v)
+            {
+                if (json_is_null(v)) {
+                    json_object_set_new(sealed, k, json_null());
+                    continue;
+                }
+                char *s = pii_seal(dk, json_string_value(v));
+                json_object_set_new(sealed, k, json_string(s));
+                free(s);
+            }
+            const char *phone = json_string_value(json_object_get(fields, "phone"));
+            if (phone)
+                app_pii_phone_index(a, phone, idx);
+            sodium_memzero(dk, sizeof dk);
+            correction_event(&cur, who->id, now, sealed, *idx ? idx : NULL, &ev);
+            event_seal(&ev);
+            complaint_release(&next); /* complaint_copy overwrites */
+            complaint_copy(&next, &cur);
+            workflow_apply(&next, &ev);
+            rc = a->db->ops->complaint_update(a->db, &next, &ev, a->pol.tz_offset);
+        }
+        json_decref(sealed);
+        complaint_release(&cur);
+        complaint_release(&next);
+        event_release(&ev);
+        if (rc != STORE_CONFLICT)
+            return rc;
+    }
+    return cerr_set(e, "version_conflict", "", "工单已被他人更新，请重试 (someone acted first)");
+}
+
+int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        complaint cur, next;
+        complaint_init(&cur);
+        complaint_init(&next);
+        event ev;
+        event_init(&ev);
+        int rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
+        if (rc == STORE_NOTFOUND)
+            rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
+        if (rc == 0 && erasure_done(&cur))
+            rc = 1;
+        if (rc == 0) {
+            erasure_event(&cur, who->id, now, reason, &ev);
+            event_seal(&ev);
+            complaint_release(&next); /* complaint_copy overwrites */
+            complaint_copy(&next, &cur);
+            workflow_apply(&next, &ev);
+            rc = a->db->ops->complaint_erase(a->db, &next, &ev, a->pol.tz_offset);
+        }
+        complaint_release(&cur);
+        complaint_release(&next);
+        event_release(&ev);
+        if (rc != STORE_CONFLICT)
+            return rc;
+    }
+    return cerr_set(e, "version_conflict", "", "工单已被他人更新，请重试 (someone acted first)");
+}

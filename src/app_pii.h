@@ -1,0 +1,85 @@
+/*
+ * app_pii: customer data at the application's edge (docs/privacy.md). The
+ * domain (core/) sees customer fields and free text only as sealed, opaque
+ * strings; this module seals them on the way in (intake, every step with a
+ * text field, a correction), and on the way out either masks them or — for
+ * a caller with the "pii" permission who asked — opens them. It also carries
+ * out a customer's rights (export, correct, erase) and the retention
+ * policy's anonymisation, and records each access in the audit log.
+ *
+ * Which fields are sealed:
+ *   customer.{name, phone, email, address, plate, card_no, account_no};
+ *   place, description, demand, evidence of the intake; every textarea
+ *   field of a later step (notes, reasons, results, replies, remarks).
+ * The phone's lookup key (complaints.phone, the intake's phone_key) is the
+ * blind index of its digits (sec/pii.h), never the digits.
+ */
+#ifndef REDRESS_APP_PII_H
+#define REDRESS_APP_PII_H
+
+#include <stdbool.h>
+
+#include "app.h"
+#include "sec/pii.h"
+
+/*
+ * Loads the master keys (key_file, or the variable named key_env when it is
+ * set) and this database's phone index key. With create, a missing key file
+ * is created first (mode 0600). A database without an index key gets one.
+ * Returns 0 or -1 with a message in err.
+ */
+int app_pii_open(app *a, const char *key_file, const char *key_env, bool create, char *err, size_t errlen);
+void app_pii_close(app *a);
+/* Stores the phone index key wrapped by the current master key (redress rekey). */
+int app_pii_rewrap_index(app *a);
+
+/* The blind index of a phone number as typed (digits into out); -1 if not 7–20 digits. */
+int app_pii_phone_index(app *a, const char *phone, char out[PII_INDEX_HEX]);
+
+/*
+ * Seals the intake event's customer data and free text under a new data
+ * key, and replaces its phone_key by the blind index; k (OUT) is the
+ * wrapped key to store with the complaint. Returns 0 or -1 with e.
+ */
+int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, cerr *e);
+/* Seals the textarea fields of a step's event on complaint cur under its key. */
+int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e);
+
+/*
+ * Replaces the sealed values in cs[0..n).data in place: masked (mask.h),
+ * or in clear with clear. A value that cannot be opened (the key was
+ * destroyed) reads PII_ANONYMISED. One store round trip for all n.
+ */
+int app_pii_view(app *a, complaint *cs, size_t n, bool clear);
+/* The same for the payloads of c's events (c still sealed, borrowed). */
+int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool clear);
+
+/* May who see customer data in clear? Their grant, else their roles' default. */
+bool app_pii_may_unmask(app *a, const actor *who);
+/* The roles that may unmask unless a grant says otherwise. */
+#define PII_DEFAULT_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR)
+
+/*
+ * Records an access or change of customer data in the audit log (the
+ * actions of sec/audit.h: pii_view, pii_export, pii_correct, pii_erase,
+ * retention_anonymise, rekey). subject, customer (a blind index), ip and
+ * detail (JSON text, never customer data) may be NULL. Returns 0 or a
+ * STORE_* code; callers refuse to hand out data they could not record.
+ */
+int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, const char *subject,
+                  const char *customer, const char *ip, const char *detail);
+
+/*
+ * Corrects the customer fields of complaint id (fields: an object of
+ * customer.* values in clear, borrowed; null removes one), as a `correct`
+ * event. Returns 0, -1 with e (validation_failed naming the field,
+ * not_found, anonymised), or a STORE_* code.
+ */
+int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e);
+/*
+ * Anonymises complaint id (reason "request" or "retention") and destroys its
+ * data key. 0, 1 when it was anonymised already, -1 with e, or a STORE_* code.
+ */
+int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e);
+
+#endif
