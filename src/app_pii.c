@@ -332,6 +332,28 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
     return 0;
 }
 
+int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n)
+{
+    if (n == 0)
+        return 0;
+    uint8_t (*dks)[PII_KEY_BYTES] = xcalloc(n, sizeof *dks);
+    bool *ok = xcalloc(n, sizeof *ok);
+    int rc = data_keys(a, ids, n, dks, ok);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!texts[i] || !pii_is_sealed(texts[i]))
+            continue;
+        view v = {ok[i] ? dks[i] : NULL, false, NULL};
+        json_t *j = shown(&v, "", false, texts[i]);
+        free(texts[i]);
+        texts[i] = xstrdup(json_string_value(j));
+        json_decref(j);
+    }
+    sodium_memzero(dks, n * sizeof *dks);
+    free(dks);
+    free(ok);
+    return rc;
+}
+
 bool app_pii_may_unmask(app *a, const actor *who)
 {
     int granted = -1;

@@ -54,6 +54,14 @@ int app_pii_view(app *a, complaint *cs, size_t n, bool clear);
 /* The same for the payloads of c's events (c still sealed, borrowed). */
 int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool clear);
 
+/*
+ * Replaces each sealed texts[i] — a step's text quoted outside its
+ * complaint ids[i], such as a penalty waiver's or a compensation's reason —
+ * by its masked form (heap; the sealed string is freed). Strings that are
+ * NULL or not sealed stay. One store round trip for all n.
+ */
+int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n);
+
 /* May who see customer data in clear? Their grant, else their roles' default. */
 bool app_pii_may_unmask(app *a, const actor *who);
 /* The roles that may unmask unless a grant says otherwise. */

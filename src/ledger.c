@@ -1,5 +1,6 @@
 /* ledger: see ledger.h. */
 #include "ledger.h"
+#include "app_pii.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,4 +178,41 @@ void ledger_csv(app *a, const penalty_list *l, bool en, buf *out)
         free(uname);
         free(ucode);
     }
+}
+
+int ledger_view_penalties(app *a, penalty_list *l)
+{
+    int64_t *ids = xcalloc(l->n ? l->n : 1, sizeof *ids);
+    char **texts = xcalloc(l->n ? l->n : 1, sizeof *texts);
+    for (size_t i = 0; i < l->n; i++) {
+        ids[i] = l->items[i].complaint_id;
+        texts[i] = l->items[i].waive_reason;
+    }
+    int rc = app_pii_view_texts(a, ids, texts, l->n);
+    for (size_t i = 0; i < l->n; i++)
+        l->items[i].waive_reason = texts[i];
+    free(ids);
+    free(texts);
+    return rc;
+}
+
+int ledger_view_compensations(app *a, compensation_list *l)
+{
+    /* Two texts per compensation: its reason, then the decision's note. */
+    size_t n = 2 * l->n;
+    int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
+    char **texts = xcalloc(n ? n : 1, sizeof *texts);
+    for (size_t i = 0; i < l->n; i++) {
+        ids[2 * i] = ids[2 * i + 1] = l->items[i].complaint_id;
+        texts[2 * i] = l->items[i].reason;
+        texts[2 * i + 1] = l->items[i].decision;
+    }
+    int rc = app_pii_view_texts(a, ids, texts, n);
+    for (size_t i = 0; i < l->n; i++) {
+        l->items[i].reason = texts[2 * i];
+        l->items[i].decision = texts[2 * i + 1];
+    }
+    free(ids);
+    free(texts);
+    return rc;
 }

@@ -27,6 +27,14 @@ void ledger_rows_release(ledger_rows *r);
 size_t ledger_rows_of(const app *a, const complaint *next, const event *ev, ledger_rows *r);
 
 /*
+ * The texts of ledger entries and compensations (waiver reasons, requests'
+ * reasons, decisions) are sealed like every step's text: these replace them
+ * in place by their masked form for display and export (app_pii_view_texts).
+ */
+int ledger_view_penalties(app *a, penalty_list *l);
+int ledger_view_compensations(app *a, compensation_list *l);
+
+/*
  * The monthly ledger as CSV (RFC 4180, UTF-8 with a byte-order mark so that
  * spreadsheet programs read the Chinese text), appended to out: one row per
  * entry of l, headings in Chinese or (en) English. Unit names are looked up

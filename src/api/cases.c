@@ -127,6 +127,8 @@ void h_penalties_list(app *a, http_req *rq, http_resp *rs)
         f.n_units = nvisible;
     }
     int rc = a->db->ops->penalty_list(a->db, &f, &l);
+    if (rc == 0)
+        rc = ledger_view_penalties(a, &l);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
@@ -204,6 +206,8 @@ void h_penalty_waive(app *a, http_req *rq, http_resp *rs)
     f.units = NULL;
     f.n_units = 0;
     rc = a->db->ops->penalty_list(a->db, &f, &l);
+    if (rc == 0)
+        rc = ledger_view_penalties(a, &l);
     if (rc || !l.n)
         api_store_error(rs, rc ? rc : STORE_ERROR);
     else
@@ -262,6 +266,8 @@ void h_compensations_list(app *a, http_req *rq, http_resp *rs)
     bool mine = (v = http_query(rq, "mine")) && strcmp(v, "true") == 0;
     compensation_list l = {0};
     int rc = a->db->ops->compensation_list(a->db, &f, &l);
+    if (rc == 0)
+        rc = ledger_view_compensations(a, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;

@@ -51,7 +51,10 @@ int cmd_penalties(int argc, char **argv)
     buf out;
     buf_init(&out);
     penalty_filter f = {.month = month};
-    if (a.db->ops->penalty_list(a.db, &f, &l)) {
+    /* Waiver reasons are sealed like every step's text; they are exported masked. */
+    if (cli_open_pii(&a, false))
+        goto out;
+    if (a.db->ops->penalty_list(a.db, &f, &l) || ledger_view_penalties(&a, &l)) {
         fprintf(stderr, "redress penalties export: cannot read the ledger\n");
         goto out;
     }

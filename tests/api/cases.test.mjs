@@ -202,6 +202,8 @@ srv.test('compensation within the handler\'s limit is granted; above it it waits
   assert.ok(item && item.can_decide, `super1's pending approvals list it: ${queue.text}`);
   assert.equal(item.amount, 400);
   assert.equal(item.kind_label, '退款');
+  // The reason is sealed at rest like every step's text; the list shows it readable.
+  assert.equal(item.reason, '多收油款退还');
 
   const denied = await srv.act('agent1', c.id, 'approve_compensation', { entry: '2' });
   assert.equal(denied.status, 403, 'an agent cannot approve');
@@ -212,7 +214,9 @@ srv.test('compensation within the handler\'s limit is granted; above it it waits
   const evs = (await srv.events(c.id)).map((e) => e.action);
   assert.deepEqual(evs.filter((a) => /compens/.test(a)), ['compensate', 'compensate', 'approve_compensation']);
   const after = await srv.as('super1', 'GET', '/compensations?status=approved');
-  assert.ok(after.json.items.some((m) => m.complaint.id === c.id && m.no === 2));
+  const decided = after.json.items.find((m) => m.complaint.id === c.id && m.no === 2);
+  assert.ok(decided, after.text);
+  assert.equal(decided.decision, '同意退款');
 });
 
 srv.test('above a supervisor\'s limit only a manager approves; above 2000 yuan senior management at HQ; a pending one blocks closing', async () => {
