@@ -295,6 +295,30 @@ static void test_utf8_c1_controls(void **state)
     assert_int_equal(utf8_count("\xc2\xa0"), 1); /* NO-BREAK SPACE is not a control */
 }
 
+/* Error messages quote client bytes; utf8_scrub must leave only UTF-8 that
+ * a JSON string can hold (found by fuzz_intake: a malformed body with
+ * invalid UTF-8 near the mistake made the 400 answer itself fail). */
+static void test_utf8_scrub(void **state)
+{
+    (void)state;
+    char ok[] = "加油员 ok\t\xf0\x9f\x98\x80";
+    assert_int_equal(utf8_scrub(ok), 0);
+    assert_string_equal(ok, "加油员 ok\t\xf0\x9f\x98\x80");
+    char stray[] = "near '\xcc\x9a\xcd\x9b\x8b\xdd\xc5\xddx'";
+    assert_int_equal(utf8_scrub(stray), 4);
+    assert_string_equal(stray, "near '\xcc\x9a\xcd\x9b????x'");
+    assert_true(utf8_count(stray) >= 0);
+    char cut[] = "\xe5\x8a"; /* 加 cut short by a truncated message */
+    assert_int_equal(utf8_scrub(cut), 2);
+    assert_string_equal(cut, "??");
+    char surrogate[] = "\xed\xa0\x80x";
+    assert_int_equal(utf8_scrub(surrogate), 3);
+    assert_string_equal(surrogate, "???x");
+    char overlong[] = "\xc0\xaf" "etc";
+    assert_int_equal(utf8_scrub(overlong), 2);
+    assert_string_equal(overlong, "??etc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,7 +326,7 @@ int main(void)
         cmocka_unit_test(test_format),           cmocka_unit_test(test_local_days),
         cmocka_unit_test(test_date_or_instant),  cmocka_unit_test(test_zone_names),
         cmocka_unit_test(test_utf8_count),       cmocka_unit_test(test_utf8_invalid),
-        cmocka_unit_test(test_utf8_c1_controls),
+        cmocka_unit_test(test_utf8_c1_controls), cmocka_unit_test(test_utf8_scrub),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
