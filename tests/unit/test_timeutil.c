@@ -212,8 +212,14 @@ static void test_zone_names(void **state)
     assert_int_equal(off, 330);
     assert_int_equal(time_zone_offset("-03:00", &off), 0);
     assert_int_equal(off, -180);
+    assert_int_equal(time_zone_offset("+14:00", &off), 0); /* Line Islands, the furthest east */
+    assert_int_equal(off, 840);
+    assert_int_equal(time_zone_offset("-12:00", &off), 0);
+    assert_int_equal(off, -720);
     off = 12345;
-    static const char *bad[] = {"Mars/Olympus", "asia/shanghai", "+8:00", "+0800", "+24:00", "08:00", ""};
+    /* Beyond ±14:00 no zone exists, and the calendars refuse it (found by fuzz_params). */
+    static const char *bad[] = {"Mars/Olympus", "asia/shanghai", "+8:00", "+0800", "+24:00", "08:00", "",
+                                "+14:20", "-23:59", "+15:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (time_zone_offset(bad[i], &off) != -1)
             fail_msg("zone \"%s\" accepted", bad[i]);
