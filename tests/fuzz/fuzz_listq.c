@@ -8,7 +8,8 @@
  * kind are exercised.
  *
  * Besides the sanitizers: the answer is 200 or 400; a 200 holds at most
- * `limit` items; a 400 names the offending parameter.
+ * `limit` items, each one the caller may open; a 400 names the offending
+ * parameter.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "api/api.h"
 #include "fixture.h"
 #include "util/xalloc.h"
 
@@ -55,6 +57,26 @@ static void decode(char *s)
             *w++ = *p;
     }
     *w = '\0';
+}
+
+/* Every listed complaint is one the caller may open (api_may_see): a filter
+ * must never widen what a user sees. */
+static void visible_only(fz_request *r, const json_t *items)
+{
+    size_t i;
+    const json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        complaint c;
+        complaint_init(&c);
+        if (A.db->ops->complaint_get(A.db, json_integer_value(json_object_get(it, "id")), NULL, &c) != 0 ||
+            !api_may_see(&A, &r->rq, &c)) {
+            fprintf(stderr, "fuzz_listq: %s sees %s in the list, which they may not open\n", r->rq.who.username,
+                    json_string_value(json_object_get(it, "number")));
+            abort();
+        }
+        complaint_release(&c);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -96,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "fuzz_listq: more than limit=%ld items\n", limit);
             abort();
         }
+        visible_only(&r, json_object_get(j, "items"));
     } else if (rs.status == 400) {
         const char *field = json_string_value(json_object_get(json_object_get(j, "error"), "field"));
         if (!field || !http_query(&r.rq, field)) {
