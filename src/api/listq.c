@@ -2,7 +2,6 @@
  * list parameters (docs/api.md, "GET /api/v1/complaints"). */
 #include "api/listq.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,13 +166,33 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
     return 0;
 }
 
+/* A run of decimal digits at *s that fits an int64_t; advances *s. */
+static int digits(const char **s, int64_t *out)
+{
+    const char *p = *s;
+    int64_t v = 0;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (INT64_MAX - (*p - '0')) / 10)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    *s = p;
+    *out = v;
+    return 0;
+}
+
+/* Strict, unlike sscanf's %lld (which skips blanks, takes signs and is
+ * undefined on overflow): a cursor is only ever what this server wrote. */
 int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id)
 {
-    long long k = 0, i = 0;
-    int used = 0;
-    if (by_deadline ? sscanf(s, "d%lld.%lld%n", &k, &i, &used) != 2 : sscanf(s, "c%lld%n", &i, &used) != 1)
+    int64_t k = 0, i = 0;
+    if (*s++ != (by_deadline ? 'd' : 'c'))
         return -1;
-    if (s[used] != '\0')
+    if (by_deadline && (digits(&s, &k) || *s++ != '.'))
+        return -1;
+    if (digits(&s, &i) || *s)
         return -1;
     *key = k;
     *id = i;
