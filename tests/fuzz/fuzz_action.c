@@ -10,10 +10,11 @@
  * any word not starting with '{', BODY the rest of the line. The complaint
  * is named by its id on odd steps and by its number on even ones.
  *
- * Besides the sanitizers: no answer may be a 5xx, and after the steps the
- * complaint rebuilt from its events must equal the stored row
- * (app_verify_complaint) — a step that stores what its event does not say,
- * or an event chain that breaks, is a failure.
+ * Besides the sanitizers: no answer may be a 5xx; after the steps the
+ * complaint, its timeline and its next actions must render (as the
+ * branch's manager); and the complaint rebuilt from its events must equal
+ * the stored row (app_verify_complaint) — a step that stores what its event
+ * does not say, or an event chain that breaks, is a failure.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -110,6 +111,30 @@ static void step(const complaint *c, int n, char *line)
     fz_request_release(&r);
 }
 
+/* What the steps stored is read back as the UI reads it: the complaint, its
+ * timeline (every event payload rendered) and what may be done next. */
+static void read_back(const complaint *c)
+{
+    static const char *const paths[] = {"/api/v1/complaints/{id}", "/api/v1/complaints/{id}/events",
+                                        "/api/v1/complaints/{id}/actions"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        fz_request r;
+        fz_request_init(&r, "GET", paths[i], NULL, 0);
+        fz_param(&r, c->number);
+        fz_sign_in(&A, &r, "manager1");
+        http_resp rs;
+        fz_call(&A, fz_route("GET", paths[i]), &r, &rs);
+        /* 404: the steps moved it out of the branch manager's scope. */
+        if (rs.status != 200 && rs.status != 404) {
+            fprintf(stderr, "fuzz_action: GET %s answered %d: %.*s\n", paths[i], rs.status, (int)rs.body.len,
+                    rs.body.data);
+            abort();
+        }
+        fz_response_release(&rs);
+        fz_request_release(&r);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     json_t *in = json_loads(intake, 0, NULL);
@@ -129,6 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         step(&c, n, line);
         line = nl ? nl + 1 : line + strlen(line);
     }
+    read_back(&c);
     char msg[512];
     if (app_verify_complaint(&A, c.id, msg, sizeof msg) != 0) {
         fprintf(stderr, "fuzz_action: %s\n", msg);
