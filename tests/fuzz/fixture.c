@@ -3,7 +3,10 @@
  * (src/http/response.c supplies the rest of http.h). */
 #include "fixture.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +54,47 @@ int http_serve(struct app *a, const route *routes, const http_options *opt)
 /* ---- the fixture ------------------------------------------------------------ */
 
 static char db_dir[256];
+static bool cleanup_registered;
+
+static void remove_db_dir(const char *dir)
+{
+    static const char *files[] = {"redress.db", "redress.db-wal", "redress.db-shm"};
+    char path[300];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* A harness stops by exit() at the end of a timed run: take its database along. */
+static void at_exit(void)
+{
+    if (db_dir[0])
+        remove_db_dir(db_dir);
+}
+
+/* Databases of harnesses that died (a crash ends without atexit), found by
+ * the process id in their name. */
+static void sweep_stale(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        long pid;
+        char rest[16];
+        if (sscanf(de->d_name, "redress-fuzz-%ld-%15s", &pid, rest) != 2 || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char dir[300];
+        snprintf(dir, sizeof dir, "%s/%s", tmp, de->d_name);
+        remove_db_dir(dir);
+    }
+    closedir(d);
+}
 
 static void check(bool ok, const char *what)
 {
@@ -98,8 +142,12 @@ void fz_open(app *a, bool demo)
     check(auth_init() == 0, "libsodium does not start");
     /* The store commits with synchronous=FULL; on tmpfs that costs nothing. */
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(db_dir, sizeof db_dir, "%s/redress-fuzz-XXXXXX", tmp);
+    sweep_stale(tmp);
+    snprintf(db_dir, sizeof db_dir, "%s/redress-fuzz-%ld-XXXXXX", tmp, (long)getpid());
     check(mkdtemp(db_dir) != NULL, "cannot create a temporary directory");
+    if (!cleanup_registered)
+        atexit(at_exit);
+    cleanup_registered = true;
     char url[300], err[256];
     snprintf(url, sizeof url, "sqlite:%s/redress.db", db_dir);
     check(app_open(a, url, false, err, sizeof err) == 0, err);
@@ -118,13 +166,8 @@ void fz_open(app *a, bool demo)
 void fz_close(app *a)
 {
     app_close(a);
-    static const char *files[] = {"redress.db", "redress.db-wal", "redress.db-shm"};
-    char path[300];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", db_dir, files[i]);
-        unlink(path);
-    }
-    rmdir(db_dir);
+    remove_db_dir(db_dir);
+    db_dir[0] = '\0';
 }
 
 const route *fz_route(const char *method, const char *pattern)

@@ -31,7 +31,8 @@
  * a harness without its fixture proves nothing.
  */
 void fz_open(app *a, bool demo);
-/* Closes a and deletes its database. */
+/* Closes a and deletes its database (also deleted at exit, and by the
+ * next harness to start if this one crashed). */
 void fz_close(app *a);
 
 /* The route of method and pattern in the route table; aborts if absent. */
