@@ -117,7 +117,10 @@ static void add_users(app *a, const json_t *demo)
         const char *username = json_string_value(json_object_get(u, "username"));
         const unit *un = org_find_code(&a->org, json_string_value(json_object_get(u, "unit")));
         check(username && un, "a demo user without a name or a known unit");
-        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false};
+        user nu = {.username = (char *)username,
+                   .name = (char *)json_string_value(json_object_get(u, "name")),
+                   .unit = un->id,
+                   .active = true};
         size_t k;
         const json_t *r;
         json_array_foreach(json_object_get(u, "roles"), k, r) nu.roles |= role_parse(json_string_value(r));
@@ -130,9 +133,14 @@ static void add_users(app *a, const json_t *demo)
         check(a->db->ops->user_add(a->db, &nu, hash) == 0, "cannot add a user");
     }
     /* A disabled account and one that must change its password: both sign-in paths. */
-    user off = {0, "gone1", "离职员工", R_AGENT, a->org.units[0].id, false, false};
+    user off = {.username = "gone1", .name = "离职员工", .roles = R_AGENT, .unit = a->org.units[0].id};
     check(a->db->ops->user_add(a->db, &off, hash) == 0, "cannot add gone1");
-    user fresh = {0, "new1", "新员工", R_AGENT, a->org.units[0].id, true, true};
+    user fresh = {.username = "new1",
+                  .name = "新员工",
+                  .roles = R_AGENT,
+                  .unit = a->org.units[0].id,
+                  .active = true,
+                  .must_change_password = true};
     check(a->db->ops->user_add(a->db, &fresh, hash) == 0, "cannot add new1");
 }
 
