@@ -14,7 +14,8 @@
  * in the production build changes.
  *
  * Besides the sanitizers: a sign-in succeeds only for an active demo user
- * with the right password, and returns a session token; no answer is a 5xx.
+ * with the right password, and returns a session token that the store finds
+ * as that user's session; no answer is a 5xx.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include <jansson.h>
 
 #include "fixture.h"
+#include "sec/auth.h"
+#include "util/timeutil.h"
 
 enum { RESET_AFTER = 5000 };
 
@@ -70,6 +73,20 @@ static bool may_sign_in(const char *username, const char *password)
     return ok;
 }
 
+/* Whether secret finds a live session of username, as the router looks it up. */
+static bool session_of(const char *secret, const char *username)
+{
+    uint8_t hash[32];
+    auth_token_hash(secret, hash);
+    token t = {0};
+    user u = {0};
+    bool ok = A.db->ops->token_find(A.db, hash, time_now(), &t, &u) == 0 && t.kind == 's' &&
+              strcmp(u.username, username) == 0;
+    free(t.name);
+    user_release(&u);
+    return ok;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     runs++;
@@ -92,6 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                          json_string_value(json_object_get(in, "password"))) ||
             !token || strncmp(token, "rd_s_", 5) != 0) {
             fprintf(stderr, "fuzz_login: a sign-in that should not be: %.*s\n", (int)rs.body.len, rs.body.data);
+            abort();
+        }
+        if (!session_of(token, json_string_value(json_object_get(in, "username")))) {
+            fprintf(stderr, "fuzz_login: the token does not open a session of the user who signed in\n");
             abort();
         }
         json_decref(in);
