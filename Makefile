@@ -3,8 +3,9 @@
 #
 #   make build   incremental release build → build/redress
 #   make run     install what is missing, build, create the demo database, serve on :8080
-#   make test    install, build with ASan/UBSan, run unit, API (SQLite, then PostgreSQL) and browser tests
+#   make test    install, build with ASan/UBSan, run unit, fuzz-corpus, API (SQLite, then PostgreSQL) and browser tests
 #   make bench   benchmarks (results go to bench/RESULTS.md by hand)
+#   make fuzz    the libFuzzer harnesses of tests/fuzz, FUZZ_SECONDS (60) each
 #   make web     build the web UI into web/dist
 
 CC      ?= cc
@@ -29,7 +30,18 @@ SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migra
             build/san/obj/gen/migrations_pg.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: screenshots all build san run test test-docs test-packs test-unit test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
+# The libFuzzer harnesses: clang, coverage-instrumented copies of the library
+# objects under build/fuzz/ (the gcc builds are untouched); tests/fuzz/fixture.c
+# stands in for the server (src/http/server.c) as the handlers' transport.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+CFLAGS_FUZZ  := $(CSTD) $(WARN) -Wno-unknown-warning-option -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out src/http/server.c,$(LIB_SRC)) tests/fuzz/fixture.c) \
+            build/fuzz/obj/gen/migrations_sqlite.o build/fuzz/obj/gen/migrations_pg.o
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+.PHONY: screenshots all build san run test test-docs test-packs test-unit test-fuzz fuzz test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
 .DEFAULT_GOAL := build
 
 all build: build/redress
@@ -70,6 +82,24 @@ build/san/tests/%: tests/unit/%.c $(SAN_OBJ)
 	@echo LD $@
 	@$(CC) $(CFLAGS_SAN) $(INC) -Itests/unit -o $@ $^ $(LIBS) -lcmocka
 
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo CC-FUZZ $<
+	@$(FUZZ_CC) $(CFLAGS_FUZZ) -fsanitize=fuzzer-no-link $(INC) -Itests/fuzz -MMD -MP -c $< -o $@
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@$(FUZZ_CC) $(CFLAGS_FUZZ) $(INC) -c $< -o $@
+
+# Only the harnesses' pattern rule names these: keep them between builds.
+.SECONDARY: $(FUZZ_OBJ)
+
+# fuzz_login swaps the production password cost for a cheap one (see the file).
+FUZZ_LDFLAGS_fuzz_login := -Wl,--wrap=crypto_pwhash_str_verify
+build/fuzz/bin/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo LD-FUZZ $@
+	@$(FUZZ_CC) $(CFLAGS_FUZZ) -fsanitize=fuzzer $(INC) -Itests/fuzz -o $@ $^ $(FUZZ_LDFLAGS_$*) $(LIBS)
+
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 deps:
@@ -84,7 +114,7 @@ run: deps build web
 	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
 
 test: deps san $(UNIT_BIN) web
-	@$(MAKE) --no-print-directory test-docs test-packs test-unit test-api test-pg test-deploy test-e2e
+	@$(MAKE) --no-print-directory test-docs test-packs test-unit test-fuzz test-api test-pg test-deploy test-e2e
 
 # docs/workflow.md is generated from the transition table; they must agree.
 test-docs: build/san/redress
@@ -96,6 +126,14 @@ test-packs: build/san/redress
 
 test-unit: $(UNIT_BIN)
 	@sh scripts/run-unit.sh $(UNIT_BIN)
+
+# Each harness once over its committed corpus: a regression run of seconds.
+test-fuzz: $(FUZZ_BIN)
+	@sh scripts/fuzz.sh check $(FUZZ_BIN)
+
+# Each harness for FUZZ_SECONDS, one at a time; fails on any crash (kept in build/fuzz/crashes/).
+fuzz: $(FUZZ_BIN)
+	@sh scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 test-api: build/san/redress build/redress
 	REDRESS_BIN=build/san/redress node --test --test-concurrency=2 tests/api/

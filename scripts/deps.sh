@@ -6,10 +6,12 @@ set -eu
 # postgresql: the server `make test-pg` runs the API suite on (libpq-dev is the
 # client library the binary links). nginx, haproxy, pgbouncer, patroni, openssl:
 # `make test` checks (and pgbouncer runs) the example configurations in
-# docs/deploy/; installing them starts no service.
+# docs/deploy/; installing them starts no service. clang, libclang-rt-14-dev:
+# the libFuzzer harnesses of tests/fuzz (`make fuzz`, and `make test` runs them
+# over their corpus).
 PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev \
 libcmocka-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
-nginx haproxy pgbouncer patroni openssl"
+nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

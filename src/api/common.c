@@ -10,6 +10,7 @@
 #include "core/workflow.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 void api_json(http_resp *rs, int status, json_t *j)
 {
@@ -27,9 +28,16 @@ void api_error(http_resp *rs, int status, const char *code, const char *field, c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* Messages quote what the client sent (a JSON parser's "near '…'", a
+     * name from the URL) and may be cut mid-character: JSON needs UTF-8. */
+    utf8_scrub(msg);
     json_t *err = json_pack("{s:s,s:s}", "code", code, "message", msg);
-    if (field && *field)
-        json_object_set_new(err, "field", json_string(field));
+    if (field && *field) {
+        char f[128];
+        snprintf(f, sizeof f, "%s", field);
+        utf8_scrub(f);
+        json_object_set_new(err, "field", json_string(f));
+    }
     api_json(rs, status, json_pack("{s:o}", "error", err));
 }
 

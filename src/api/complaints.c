@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "app_pii.h"
+#include "api/listq.h"
 #include "core/workflow.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -44,177 +45,37 @@ static int bad_param(http_resp *rs, const char *name, const char *why)
     return -1;
 }
 
-static int parse_int(const char *s, long long lo, long long hi, long long *out)
+/* listq_get_fn over the request's query string. */
+static const char *query_of(void *rq, const char *key)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-typedef struct list_args {
-    complaint_filter f;
-    int64_t *owners, *subjects, *scope;
-    const char **cats;
-} list_args;
-
-static void list_args_release(list_args *l)
-{
-    free(l->owners);
-    free(l->subjects);
-    free(l->scope);
-    free(l->cats);
-}
-
-static int parse_list(app *a, http_req *rq, http_resp *rs, list_args *l)
-{
-    complaint_filter *f = &l->f;
-    const char *v;
-    long long n;
-    f->limit = 50;
-    f->now = time_now();
-    if ((v = http_query(rq, "status")) && *v) {
-        if (strcmp(v, "open") == 0)
-            f->status = -1;
-        else if (!(f->status = status_parse(v)))
-            return bad_param(rs, "status", "unknown status");
-    }
-    if ((v = http_query(rq, "stage")) && *v && !(f->stage = stage_parse(v)))
-        return bad_param(rs, "stage", "unknown stage");
-    pthread_rwlock_rdlock(&a->org_lock);
-    const unit *u = NULL;
-    bool bad_owner = false, bad_subject = false;
-    if ((v = http_query(rq, "owner_unit")) && *v) {
-        json_t *js = json_string(v);
-        u = org_resolve(&a->org, js);
-        json_decref(js);
-        if (u)
-            l->owners = org_subtree(&a->org, u->id, &f->n_owner_units);
-        else
-            bad_owner = true;
-    }
-    if ((v = http_query(rq, "subject_unit")) && *v) {
-        json_t *js = json_string(v);
-        u = org_resolve(&a->org, js);
-        json_decref(js);
-        if (u)
-            l->subjects = org_subtree(&a->org, u->id, &f->n_subject_units);
-        else
-            bad_subject = true;
-    }
-    /*
-     * Visibility: unless the caller's scope is the whole organisation, or
-     * an owner filter already lies inside it, only complaints with a unit in
-     * the scope are listed: as owner, subject, last handler or assisting
-     * unit, as api_may_see decides for one complaint.
-     */
-    const unit *root = org_find(&a->org, org_scope_root(&a->org, rq->who.unit));
-    if (!root) {
-        l->scope = xcalloc(1, sizeof *l->scope); /* no unit: sees nothing */
-        f->n_scope_units = 1;
-    } else if (root->parent) {
-        bool inside = l->owners != NULL;
-        for (size_t i = 0; inside && i < f->n_owner_units; i++)
-            inside = org_within(&a->org, l->owners[i], root->id);
-        if (!inside)
-            l->scope = org_subtree(&a->org, root->id, &f->n_scope_units);
-    }
-    f->scope_units = l->scope;
-    pthread_rwlock_unlock(&a->org_lock);
-    if (bad_owner)
-        return bad_param(rs, "owner_unit", "unknown unit");
-    if (bad_subject)
-        return bad_param(rs, "subject_unit", "unknown unit");
-    f->owner_units = l->owners;
-    f->subject_units = l->subjects;
-    if ((v = http_query(rq, "channel")) && *v) {
-        if (!policy_channel(&a->pol, v))
-            return bad_param(rs, "channel", "unknown channel");
-        f->channel = v;
-    }
-    if ((v = http_query(rq, "kind")) && *v) {
-        if (strcmp(v, "appeal") != 0 && strcmp(v, "complaint") != 0)
-            return bad_param(rs, "kind", "expected appeal or complaint");
-        f->kind = v;
-    }
-    if ((v = http_query(rq, "category")) && *v) {
-        if (!policy_category(&a->pol, v))
-            return bad_param(rs, "category", "unknown category");
-        l->cats = xcalloc(a->pol.ncats, sizeof *l->cats);
-        for (size_t i = 0; i < a->pol.ncats; i++)
-            if (policy_category_within(&a->pol, a->pol.cats[i].code, v))
-                l->cats[f->n_categories++] = a->pol.cats[i].code;
-        f->categories = l->cats;
-    }
-    if ((v = http_query(rq, "level")) && *v) {
-        if (parse_int(v, 1, LEVEL_MAX, &n))
-            return bad_param(rs, "level", "expected 1, 2 or 3");
-        f->level = (int)n;
-    }
-    if ((v = http_query(rq, "from")) && *v && time_parse_date_or_instant(v, a->pol.tz_offset, &f->from))
-        return bad_param(rs, "from", "expected YYYY-MM-DD or RFC 3339");
-    if ((v = http_query(rq, "to")) && *v) {
-        if (time_parse_date_or_instant(v, a->pol.tz_offset, &f->to))
-            return bad_param(rs, "to", "expected YYYY-MM-DD or RFC 3339");
-        if (strlen(v) == 10)
-            f->to += 86400; /* a date includes the whole day */
-    }
-    if ((v = http_query(rq, "phone")) && *v) {
-        char index[PII_INDEX_HEX];
-        if (app_pii_phone_index(a, v, index))
-            return bad_param(rs, "phone", "expected 7–20 digits");
-        /* The filter borrows; keep the blind index in the request's params slot. */
-        free(rq->params[MAX_PARAMS - 1]);
-        rq->params[MAX_PARAMS - 1] = xstrdup(index);
-        f->phone = rq->params[MAX_PARAMS - 1];
-    }
-    if ((v = http_query(rq, "overdue")) && *v) {
-        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
-            return bad_param(rs, "overdue", "expected true or false");
-        f->overdue = strcmp(v, "true") == 0;
-    }
-    if ((v = http_query(rq, "warning")) && *v) {
-        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
-            return bad_param(rs, "warning", "expected true or false");
-        f->warning = strcmp(v, "true") == 0;
-    }
-    if ((v = http_query(rq, "sort")) && *v) {
-        if (strcmp(v, "deadline") == 0)
-            f->sort_deadline = true;
-        else if (strcmp(v, "created") != 0)
-            return bad_param(rs, "sort", "expected deadline or created");
-    }
-    if ((v = http_query(rq, "limit")) && *v) {
-        if (parse_int(v, 1, 200, &n))
-            return bad_param(rs, "limit", "expected 1–200");
-        f->limit = (int)n;
-    }
-    if ((v = http_query(rq, "cursor")) && *v) {
-        long long key = 0, id = 0;
-        int used = 0;
-        if (f->sort_deadline ? sscanf(v, "d%lld.%lld%n", &key, &id, &used) != 2
-                             : sscanf(v, "c%lld%n", &id, &used) != 1)
-            return bad_param(rs, "cursor", "not a cursor of this listing");
-        if (v[used] != '\0')
-            return bad_param(rs, "cursor", "not a cursor of this listing");
-        f->has_cursor = true;
-        f->cursor_key = key;
-        f->cursor_id = id;
-    }
-    return 0;
+    return http_query(rq, key);
 }
 
 void h_complaints_list(app *a, http_req *rq, http_resp *rs)
 {
-    list_args l = {0};
-    if (parse_list(a, rq, rs, &l)) {
-        list_args_release(&l);
+    listq l;
+    listq_init(&l);
+    cerr e;
+    pthread_rwlock_rdlock(&a->org_lock);
+    int rc = listq_parse(&l, query_of, rq, &a->pol, &a->org, rq->who.unit, time_now(), &e);
+    pthread_rwlock_unlock(&a->org_lock);
+    if (rc) {
+        api_cerr(rs, &e);
+        listq_release(&l);
         return;
     }
     complaint_page page = {0};
-    int rc = a->db->ops->complaint_list(a->db, &l.f, &page);
+    /* Phones are stored as blind indexes: the filter's digits become one. */
+    if (l.f.phone) {
+        char index[PII_INDEX_HEX];
+        if (app_pii_phone_index(a, l.f.phone, index)) {
+            bad_param(rs, "phone", "expected 7–20 digits");
+            listq_release(&l);
+            return;
+        }
+        snprintf(l.phone, sizeof l.phone, "%s", index);
+    }
+    rc = a->db->ops->complaint_list(a->db, &l.f, &page);
     if (rc == 0)
         rc = app_pii_view(a, page.items, page.n, false);
     if (rc) {
@@ -237,7 +98,7 @@ void h_complaints_list(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
 out:
     complaint_page_release(&page);
-    list_args_release(&l);
+    listq_release(&l);
 }
 
 void h_complaint_get(app *a, http_req *rq, http_resp *rs)
@@ -400,7 +261,7 @@ void h_complaint_act(app *a, http_req *rq, http_resp *rs)
             tmp[len - 2] = '\0';
             im = tmp;
         }
-        if (parse_int(im, 0, INT64_MAX, &n)) {
+        if (listq_int(im, 0, INT64_MAX, &n)) {
             bad_param(rs, "If-Match", "expected the complaint's version number");
             goto out;
         }

@@ -85,5 +85,8 @@ int cmd_backup(int argc, char **argv);
 int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet);
 /* Runs the HTTP server with the settings (used by serve and demo). */
 int serve_app(app *a);
+/* Adds the complaints of the demo data (borrowed) with their steps, received
+ * relative to now, as agent1 — `redress demo` and the fuzz harnesses. */
+int demo_complaints(app *a, const json_t *demo, int64_t now);
 
 #endif

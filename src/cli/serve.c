@@ -150,7 +150,7 @@ static int actor_of(app *a, const char *username, actor *out)
     return 0;
 }
 
-static int demo_complaints(app *a, const json_t *demo, int64_t now)
+int demo_complaints(app *a, const json_t *demo, int64_t now)
 {
     actor intake_actor;
     if (actor_of(a, "agent1", &intake_actor)) {

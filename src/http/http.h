@@ -55,6 +55,8 @@ const char *http_header(const http_req *rq, const char *name);
 const char *http_cookie(const http_req *rq, const char *name);
 /* Adds a response header (copied). */
 void http_set_header(http_resp *rs, const char *name, const char *value);
+/* Frees the body and headers of rs. */
+void http_resp_release(http_resp *rs);
 
 typedef void (*http_handler)(struct app *a, http_req *rq, http_resp *rs);
 

@@ -53,25 +53,6 @@ const char *http_cookie(const http_req *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 }
 
-void http_set_header(http_resp *rs, const char *name, const char *value)
-{
-    if (rs->nheaders == MAX_HEADERS)
-        return;
-    rs->headers[rs->nheaders].name = xstrdup(name);
-    rs->headers[rs->nheaders].value = xstrdup(value);
-    rs->nheaders++;
-}
-
-static void resp_release(http_resp *rs)
-{
-    buf_release(&rs->body);
-    for (int i = 0; i < rs->nheaders; i++) {
-        free(rs->headers[i].name);
-        free(rs->headers[i].value);
-    }
-    rs->nheaders = 0;
-}
-
 static void req_free(http_req *rq)
 {
     buf_release(&rq->body);
@@ -439,7 +420,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     buf_init(&rs.body);
     dispatch(sv, rq, &rs);
     enum MHD_Result ret = http_send(conn, &rs);
-    resp_release(&rs);
+    http_resp_release(&rs);
     return ret;
 }
 

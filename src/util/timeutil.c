@@ -197,8 +197,9 @@ int time_zone_offset(const char *name, int *offset_min)
         }
     }
     int h, m;
+    /* Real offsets lie within ±14:00, the bound the calendars apply too. */
     if ((name[0] == '+' || name[0] == '-') && strlen(name) == 6 && digits(name + 1, 2, &h) == 0 &&
-        name[3] == ':' && digits(name + 4, 2, &m) == 0 && h < 24 && m < 60) {
+        name[3] == ':' && digits(name + 4, 2, &m) == 0 && m < 60 && h * 60 + m <= 14 * 60) {
         *offset_min = (h * 60 + m) * (name[0] == '-' ? -1 : 1);
         return 0;
     }

@@ -36,7 +36,7 @@ void time_local_date(int64_t t, int offset_min, bool dashed, char *out, size_t o
 /* Local day number (days since epoch at offset) of instant t. */
 int64_t time_local_day(int64_t t, int offset_min);
 
-/* Parses a zone name: "Asia/Shanghai", "UTC", "+08:00". -1 if unknown. */
+/* Parses a zone name: "Asia/Shanghai", "UTC", "+08:00" (at most ±14:00). -1 if unknown. */
 int time_zone_offset(const char *name, int *offset_min);
 
 /* The current time (the only place the clock is read outside main loops). */

@@ -219,8 +219,14 @@ static void test_zone_names(void **state)
     assert_int_equal(off, 330);
     assert_int_equal(time_zone_offset("-03:00", &off), 0);
     assert_int_equal(off, -180);
+    assert_int_equal(time_zone_offset("+14:00", &off), 0); /* Line Islands, the furthest east */
+    assert_int_equal(off, 840);
+    assert_int_equal(time_zone_offset("-12:00", &off), 0);
+    assert_int_equal(off, -720);
     off = 12345;
-    static const char *bad[] = {"Mars/Olympus", "asia/shanghai", "+8:00", "+0800", "+24:00", "08:00", ""};
+    /* Beyond ±14:00 no zone exists, and the calendars refuse it (found by fuzz_params). */
+    static const char *bad[] = {"Mars/Olympus", "asia/shanghai", "+8:00", "+0800", "+24:00", "08:00", "",
+                                "+14:20", "-23:59", "+15:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (time_zone_offset(bad[i], &off) != -1)
             fail_msg("zone \"%s\" accepted", bad[i]);
@@ -302,6 +308,30 @@ static void test_utf8_c1_controls(void **state)
     assert_int_equal(utf8_count("\xc2\xa0"), 1); /* NO-BREAK SPACE is not a control */
 }
 
+/* Error messages quote client bytes; utf8_scrub must leave only UTF-8 that
+ * a JSON string can hold (found by fuzz_intake: a malformed body with
+ * invalid UTF-8 near the mistake made the 400 answer itself fail). */
+static void test_utf8_scrub(void **state)
+{
+    (void)state;
+    char ok[] = "加油员 ok\t\xf0\x9f\x98\x80";
+    assert_int_equal(utf8_scrub(ok), 0);
+    assert_string_equal(ok, "加油员 ok\t\xf0\x9f\x98\x80");
+    char stray[] = "near '\xcc\x9a\xcd\x9b\x8b\xdd\xc5\xddx'";
+    assert_int_equal(utf8_scrub(stray), 4);
+    assert_string_equal(stray, "near '\xcc\x9a\xcd\x9b????x'");
+    assert_true(utf8_count(stray) >= 0);
+    char cut[] = "\xe5\x8a"; /* 加 cut short by a truncated message */
+    assert_int_equal(utf8_scrub(cut), 2);
+    assert_string_equal(cut, "??");
+    char surrogate[] = "\xed\xa0\x80x";
+    assert_int_equal(utf8_scrub(surrogate), 3);
+    assert_string_equal(surrogate, "???x");
+    char overlong[] = "\xc0\xaf" "etc";
+    assert_int_equal(utf8_scrub(overlong), 2);
+    assert_string_equal(overlong, "??etc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,7 +339,7 @@ int main(void)
         cmocka_unit_test(test_format),           cmocka_unit_test(test_local_days),
         cmocka_unit_test(test_date_or_instant),  cmocka_unit_test(test_zone_names),
         cmocka_unit_test(test_utf8_count),       cmocka_unit_test(test_utf8_invalid),
-        cmocka_unit_test(test_utf8_c1_controls),
+        cmocka_unit_test(test_utf8_c1_controls), cmocka_unit_test(test_utf8_scrub),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

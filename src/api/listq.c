@@ -1,0 +1,205 @@
+/* listq: see listq.h. The checks and messages are those of the documented
+ * list parameters (docs/api.md, "GET /api/v1/complaints"). */
+#include "api/listq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/workflow.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+void listq_init(listq *q)
+{
+    memset(q, 0, sizeof *q);
+}
+
+void listq_release(listq *q)
+{
+    free(q->owners);
+    free(q->subjects);
+    free(q->scope);
+    free(q->cats);
+    listq_init(q);
+}
+
+static int bad(cerr *e, const char *name, const char *why)
+{
+    return cerr_set(e, "bad_request", name, "%s: %s", name, why);
+}
+
+int listq_int(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A non-empty parameter, or NULL. */
+static const char *param(listq_get_fn get, void *ctx, const char *key)
+{
+    const char *v = get(ctx, key);
+    return v && *v ? v : NULL;
+}
+
+/* The unit named by text (code or id) and its subtree into *ids; -1 if unknown. */
+static int unit_subtree(const org *o, const char *text, int64_t **ids, size_t *n)
+{
+    json_t *js = json_string(text);
+    const unit *u = js ? org_resolve(o, js) : NULL;
+    json_decref(js);
+    if (!u)
+        return -1;
+    *ids = org_subtree(o, u->id, n);
+    return 0;
+}
+
+/*
+ * Visibility: unless the caller's scope is the whole organisation, or an
+ * owner filter already lies inside it, only complaints with a unit in the
+ * scope are listed: as owner, subject, last handler or assisting unit, as
+ * api_may_see decides for one complaint.
+ */
+static void apply_scope(listq *q, const org *o, int64_t caller_unit)
+{
+    complaint_filter *f = &q->f;
+    const unit *root = org_find(o, org_scope_root(o, caller_unit));
+    if (!root) {
+        q->scope = xcalloc(1, sizeof *q->scope); /* no unit: sees nothing */
+        f->n_scope_units = 1;
+    } else if (root->parent) {
+        bool inside = q->owners != NULL;
+        for (size_t i = 0; inside && i < f->n_owner_units; i++)
+            inside = org_within(o, q->owners[i], root->id);
+        if (!inside)
+            q->scope = org_subtree(o, root->id, &f->n_scope_units);
+    }
+    f->scope_units = q->scope;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+        return -1;
+    *out = strcmp(v, "true") == 0;
+    return 0;
+}
+
+int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const org *o, int64_t caller_unit,
+                int64_t now, cerr *e)
+{
+    complaint_filter *f = &q->f;
+    const char *v;
+    long long n;
+    f->limit = 50;
+    f->now = now;
+    if ((v = param(get, ctx, "status"))) {
+        if (strcmp(v, "open") == 0)
+            f->status = -1;
+        else if (!(f->status = status_parse(v)))
+            return bad(e, "status", "unknown status");
+    }
+    if ((v = param(get, ctx, "stage")) && !(f->stage = stage_parse(v)))
+        return bad(e, "stage", "unknown stage");
+    if ((v = param(get, ctx, "owner_unit")) && unit_subtree(o, v, &q->owners, &f->n_owner_units))
+        return bad(e, "owner_unit", "unknown unit");
+    if ((v = param(get, ctx, "subject_unit")) && unit_subtree(o, v, &q->subjects, &f->n_subject_units))
+        return bad(e, "subject_unit", "unknown unit");
+    f->owner_units = q->owners;
+    f->subject_units = q->subjects;
+    apply_scope(q, o, caller_unit);
+    if ((v = param(get, ctx, "channel"))) {
+        if (!policy_channel(pol, v))
+            return bad(e, "channel", "unknown channel");
+        f->channel = v;
+    }
+    if ((v = param(get, ctx, "kind"))) {
+        if (strcmp(v, "appeal") != 0 && strcmp(v, "complaint") != 0)
+            return bad(e, "kind", "expected appeal or complaint");
+        f->kind = v;
+    }
+    if ((v = param(get, ctx, "category"))) {
+        if (!policy_category(pol, v))
+            return bad(e, "category", "unknown category");
+        q->cats = xcalloc(pol->ncats, sizeof *q->cats);
+        for (size_t i = 0; i < pol->ncats; i++)
+            if (policy_category_within(pol, pol->cats[i].code, v))
+                q->cats[f->n_categories++] = pol->cats[i].code;
+        f->categories = q->cats;
+    }
+    if ((v = param(get, ctx, "level"))) {
+        if (listq_int(v, 1, LEVEL_MAX, &n))
+            return bad(e, "level", "expected 1, 2 or 3");
+        f->level = (int)n;
+    }
+    if ((v = param(get, ctx, "from")) && time_parse_date_or_instant(v, pol->tz_offset, &f->from))
+        return bad(e, "from", "expected YYYY-MM-DD or RFC 3339");
+    if ((v = param(get, ctx, "to"))) {
+        if (time_parse_date_or_instant(v, pol->tz_offset, &f->to))
+            return bad(e, "to", "expected YYYY-MM-DD or RFC 3339");
+        if (strlen(v) == 10)
+            f->to += 86400; /* a date includes the whole day */
+    }
+    if ((v = param(get, ctx, "phone"))) {
+        if (phone_normalise(v, q->phone, sizeof q->phone))
+            return bad(e, "phone", "expected 7–20 digits");
+        f->phone = q->phone;
+    }
+    if ((v = param(get, ctx, "overdue")) && parse_bool(v, &f->overdue))
+        return bad(e, "overdue", "expected true or false");
+    if ((v = param(get, ctx, "warning")) && parse_bool(v, &f->warning))
+        return bad(e, "warning", "expected true or false");
+    if ((v = param(get, ctx, "sort"))) {
+        if (strcmp(v, "deadline") == 0)
+            f->sort_deadline = true;
+        else if (strcmp(v, "created") != 0)
+            return bad(e, "sort", "expected deadline or created");
+    }
+    if ((v = param(get, ctx, "limit"))) {
+        if (listq_int(v, 1, 200, &n))
+            return bad(e, "limit", "expected 1–200");
+        f->limit = (int)n;
+    }
+    if ((v = param(get, ctx, "cursor"))) {
+        if (listq_cursor(v, f->sort_deadline, &f->cursor_key, &f->cursor_id))
+            return bad(e, "cursor", "not a cursor of this listing");
+        f->has_cursor = true;
+    }
+    return 0;
+}
+
+/* A run of decimal digits at *s that fits an int64_t; advances *s. */
+static int digits(const char **s, int64_t *out)
+{
+    const char *p = *s;
+    int64_t v = 0;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (INT64_MAX - (*p - '0')) / 10)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    *s = p;
+    *out = v;
+    return 0;
+}
+
+/* Strict, unlike sscanf's %lld (which skips blanks, takes signs and is
+ * undefined on overflow): a cursor is only ever what this server wrote. */
+int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id)
+{
+    int64_t k = 0, i = 0;
+    if (*s++ != (by_deadline ? 'd' : 'c'))
+        return -1;
+    if (by_deadline && (digits(&s, &k) || *s++ != '.'))
+        return -1;
+    if (digits(&s, &i) || *s)
+        return -1;
+    *key = k;
+    *id = i;
+    return 0;
+}
