@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app_pii.h"
 #include "core/incident.h"
 #include "util/timeutil.h"
 
@@ -38,8 +39,23 @@ static const char *level_name(const app *a, int level, bool en)
     return NULL;
 }
 
-static json_t *incident_json(app *a, const incident *inc, bool full, bool en, int64_t now)
+/*
+ * Whether the caller's scope covers the incident: the unit it concerns (the
+ * station) or its owner unit lies in the caller's subtree, as for a
+ * complaint (api_may_see). Outside it an incident is "not found".
+ */
+static bool may_see_incident(app *a, const http_req *rq, const incident *inc)
 {
+    pthread_rwlock_rdlock(&a->org_lock);
+    int64_t root = org_scope_root(&a->org, rq->who.unit);
+    bool ok = root && (org_within(&a->org, inc->anchor_unit, root) || org_within(&a->org, inc->owner_unit, root));
+    pthread_rwlock_unlock(&a->org_lock);
+    return ok;
+}
+
+static json_t *incident_json(app *a, const http_req *rq, const incident *inc, bool full, int64_t now)
+{
+    bool en = rq->en;
     const json_t *d = inc->data;
     const char *ln = level_name(a, inc->level, en);
     json_t *j = json_pack("{s:I,s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", (json_int_t)inc->id, "cluster",
@@ -57,7 +73,9 @@ static json_t *incident_json(app *a, const incident *inc, bool full, bool en, in
     for (size_t i = 0; i < inc->ncomplaints; i++) {
         complaint c;
         complaint_init(&c);
-        if (a->db->ops->complaint_get(a->db, inc->complaints[i], NULL, &c) == 0)
+        /* Members the caller may see, with their customer data masked as in any list. */
+        if (a->db->ops->complaint_get(a->db, inc->complaints[i], NULL, &c) == 0 && api_may_see(a, rq, &c) &&
+            app_pii_view(a, &c, 1, false) == 0)
             json_array_append_new(members, api_complaint_json(a, &c, false, en, now));
         complaint_release(&c);
     }
@@ -108,7 +126,8 @@ void h_incidents_list(app *a, http_req *rq, http_resp *rs)
     int64_t now = time_now();
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, incident_json(a, &l.items[i], false, rq->en, now));
+        if (may_see_incident(a, rq, &l.items[i]))
+            json_array_append_new(items, incident_json(a, rq, &l.items[i], false, now));
     incident_list_release(&l);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
@@ -131,12 +150,12 @@ void h_incident_get(app *a, http_req *rq, http_resp *rs)
         return;
     incident inc = {0};
     int rc = a->db->ops->incident_get(a->db, id, &inc);
-    if (rc == STORE_NOTFOUND)
+    if (rc == STORE_NOTFOUND || (rc == 0 && !may_see_incident(a, rq, &inc)))
         api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
     else if (rc)
         api_store_error(rs, rc);
     else
-        api_json(rs, 200, incident_json(a, &inc, true, rq->en, time_now()));
+        api_json(rs, 200, incident_json(a, rq, &inc, true, time_now()));
     incident_release(&inc);
 }
 
@@ -152,14 +171,26 @@ void h_incident_act(app *a, http_req *rq, http_resp *rs)
     incident inc = {0};
     cerr e = {0};
     int64_t now = time_now();
-    int rc = app_incident_act(a, &who, id, rq->params[1], in, now, &inc, &e);
+    /* Outside the caller's scope the incident does not exist for them. */
+    int rc = a->db->ops->incident_get(a->db, id, &inc);
+    if (rc == STORE_NOTFOUND || (rc == 0 && !may_see_incident(a, rq, &inc))) {
+        api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
+        goto out;
+    }
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    incident_release(&inc);
+    rc = app_incident_act(a, &who, id, rq->params[1], in, now, &inc, &e);
     /* -1 is both a user error and STORE_ERROR: only the former sets e. */
     if (rc == -1 && e.code)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
     else
-        api_json(rs, 200, incident_json(a, &inc, true, rq->en, now));
+        api_json(rs, 200, incident_json(a, rq, &inc, true, now));
+out:
     incident_release(&inc);
     json_decref(in);
 }

@@ -298,6 +298,18 @@ srv.test('gas station: two fuel-quality complaints at one station within a day r
   assert.equal(inc.status, 'open');
   assert.equal(inc.level, 1);
   assert.deepEqual(inc.complaints.map((c) => c.id).sort(), [first.id, second.id].sort());
+  // Its complaints are shown as in any list: customer data masked, never sealed text.
+  for (const c of inc.complaints) assert.ok(!/^pii1:/.test(c.customer.name) && /\*/.test(c.customer.name), JSON.stringify(c.customer));
+  // The incident belongs to the scope of its station: another station's handler does not see it at all.
+  const other = await srv.as('pd01', 'GET', '/incidents');
+  assert.equal(other.status, 200, describe(other));
+  assert.ok(!other.json.items.some((i) => i.id === inc.id), 'not in another station\'s list');
+  assert.equal((await srv.as('pd01', 'GET', `/incidents/${inc.id}`)).status, 404);
+  // A supervisor of another region may act on incidents, but not on this one: for them it does not exist.
+  assert.ok(!(await srv.as('pdmgr', 'GET', '/incidents')).json.items.some((i) => i.id === inc.id));
+  assert.equal((await srv.as('pdmgr', 'POST', `/incidents/${inc.id}/actions/note`, { body: { note: 'x' } })).status, 404);
+  const own = await srv.as('mh01', 'GET', `/incidents/${inc.id}`);
+  assert.equal(own.status, 200, `the station's own handler sees it: ${describe(own)}`);
   assert.match(inc.notice, /停止销售/);
   const notice = (await outbox(srv, second.id)).filter((m) => m.template === 'incident_opened');
   assert.equal(notice.length, 1);
