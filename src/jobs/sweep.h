@@ -11,9 +11,10 @@
  * versioned write (store_ops.complaint_write). Two sweepers at once, or a
  * sweep killed midway, cannot record a step twice: the loser of the version
  * race re-reads the complaint and finds the clock's flag already set, so
- * nothing is due any more. Writes are batched (one durable transaction for
- * up to SWEEP_BATCH complaints), which is what makes a sweep of a thousand
- * due complaints cheap.
+ * nothing is due any more. The due complaints are read SWEEP_BATCH at a
+ * time and their writes go to the store in chunks (one durable transaction
+ * each, a few hundred complaints), each written while the next is decided —
+ * which is what makes a sweep of a thousand due complaints cheap.
  */
 #ifndef REDRESS_SWEEP_H
 #define REDRESS_SWEEP_H
