@@ -62,6 +62,14 @@ srv.test('GET /config: what forms need', async () => {
   }
   assert.ok(c.customer_classes.some((x) => x.code === 'ordinary'));
   assert.ok(c.time_limits && typeof c.time_limits === 'object', 'time_limits');
+  // The gas-station pack's closing requirements, for answering on the spot at intake.
+  assert.deepEqual(c.closing.required, {
+    valid: ['cause', 'responsibility', 'responsible_unit', 'responsible_person', 'corrective_action'],
+    invalid: ['explanation'], suggestion: ['adoption'],
+  });
+  assert.deepEqual(c.closing.responsibilities.map((x) => x.code), ['company', 'handled_properly', 'withdrawn', 'customer', 'third_party']);
+  assert.equal(c.closing.responsibilities[0].name, '公司责任');
+  assert.deepEqual(c.closing.adoptions.map((x) => x.code), ['adopted', 'studying', 'not_adopted']);
 });
 
 srv.test('deadlines of a new complaint follow the pack\'s time limits', async () => {
