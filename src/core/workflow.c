@@ -553,14 +553,6 @@ static int p_reopen(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 
 /* ---- effects: the projection changes of each action -------------------- */
 
-static void record_closing(complaint *c, const event *ev, const char *key);
-
-static void x_answer(complaint *c, const event *ev)
-{
-    record_closing(c, ev, "answer");
-    c->first_contact = true;
-}
-
 static void x_dispatch(complaint *c, const event *ev)
 {
     c->handler_unit = c->owner_unit;
@@ -1261,6 +1253,12 @@ static void x_close(complaint *c, const event *ev)
     record_closing(c, ev, "closing");
 }
 
+static void x_answer(complaint *c, const event *ev)
+{
+    record_closing(c, ev, "answer");
+    c->first_contact = true;
+}
+
 /* The n-th entry (1-based "no") of a list in data; NULL if absent. */
 static json_t *entry_no(const complaint *c, const char *list, json_int_t no)
 {
@@ -1804,8 +1802,8 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
     json_t *payload = json_object();
     wf_form form;
     for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
-        /* Closing requirements depend on the nature given in the same input:
-         * p_close checks them; the form's flags are what the UI shows. */
+        /* Closing requirements (close, answer) depend on the nature given in the
+         * same input: p_close checks them; the form's flags are what the UI shows. */
         wf_field g = *f;
         if (act->to == ST_CLOSED && strcmp(f->name, "answer") != 0)
             g.required = false;
