@@ -134,6 +134,41 @@ static json_t *named_list(const named *list, size_t n)
     return arr;
 }
 
+static json_t *choice_list(const cases_choice *list, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *req = json_array();
+        for (int k = 0; k < CF__COUNT; k++)
+            if (list[i].requires & (1u << k))
+                json_array_append_new(req, json_string(cases_field_name(k)));
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:o}", "code", list[i].code, "name", list[i].name,
+                                             "name_en", list[i].name_en, "requires", req));
+    }
+    return arr;
+}
+
+/*
+ * The pack's closing requirements (core/cases.h), for the intake form's
+ * answer on the spot: the complaint does not exist yet, so there is no
+ * GET …/actions form to ask; the server checks them again (p_answer).
+ */
+static json_t *closing_json(const cases_policy *cp)
+{
+    static const char *const natures[CN__COUNT] = {"valid", "invalid", "suggestion"};
+    json_t *required = json_object();
+    for (int n = 0; n < CN__COUNT; n++) {
+        json_t *fields = json_array();
+        for (int k = 0; k < CF__COUNT; k++)
+            if (cp->required[n] & (1u << k))
+                json_array_append_new(fields, json_string(cases_field_name(k)));
+        json_object_set_new(required, natures[n], fields);
+    }
+    return json_pack("{s:o,s:o,s:o,s:o}", "required", required, "responsibilities", choice_list(cp->resps, cp->nresps),
+                     "conclusions", choice_list(cp->conclusions, cp->nconclusions), "adoptions",
+                     choice_list(cp->adoptions, cp->nadoptions));
+}
+
 void h_config(app *a, http_req *rq, http_resp *rs)
 {
     (void)rq;
@@ -176,6 +211,7 @@ void h_config(app *a, http_req *rq, http_resp *rs)
     if (json_is_object(appeals))
         json_object_set_new(cfg, "appeals", json_pack("{s:O?,s:O?}", "channels", json_object_get(appeals, "channels"),
                                                       "sources", json_object_get(appeals, "sources")));
+    json_object_set_new(cfg, "closing", closing_json(&p->cases));
     api_json(rs, 200, cfg);
 }
 

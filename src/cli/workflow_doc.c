@@ -73,11 +73,13 @@ int cmd_workflow(int argc, char **argv)
            "handling clock and no pending request, `approve_extension` and `refuse_extension` a pending one.\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
-    printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `close`, `compensate`,\n"
-           "`approve_compensation`, `refuse_compensation` and `waive_penalty` come from the pack and the\n"
-           "complaint (GET …/actions lists them with their required flags and options). `close` needs what\n"
-           "the pack's `closing` section requires for the nature given, is refused while a compensation\n"
-           "awaits approval, and on the levels the pack names only a manager closes. `compensate` is granted\n"
+    printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `answer`, `close`,\n"
+           "`compensate`, `approve_compensation`, `refuse_compensation` and `waive_penalty` come from the pack\n"
+           "and the complaint (GET …/actions lists them with their required flags and options). `answer`\n"
+           "and `close` need what the pack's `closing` section requires for the nature given (answering an\n"
+           "invalid complaint on the spot, the answer is the explanation given) and write the ledger entries\n"
+           "of its penalty rules; `close` is refused while a compensation awaits approval, and on the levels\n"
+           "the pack names only a manager closes. `compensate` is granted\n"
            "within the caller's limit and otherwise waits for approval; `approve_compensation` and\n"
            "`refuse_compensation` need a pending compensation within the caller's authority; `waive_penalty`\n"
            "an active ledger entry.\n");

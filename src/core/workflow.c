@@ -553,13 +553,6 @@ static int p_reopen(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 
 /* ---- effects: the projection changes of each action -------------------- */
 
-static void x_answer(complaint *c, const event *ev)
-{
-    record(c, ev, "answer");
-    c->first_contact = true;
-    c->closed_at = ev->at;
-}
-
 static void x_dispatch(complaint *c, const event *ev)
 {
     c->handler_unit = c->owner_unit;
@@ -1159,6 +1152,13 @@ static void form_close(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     }
 }
 
+/* 当场答复 closes the complaint: the answer, then the closing fields of 结案. */
+static void form_answer(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    form_field(fm, &f_answer[0], true, NULL);
+    form_close(ctx, c, fm);
+}
+
 /* The penalty grade and its amount: a range needs an amount inside it. */
 static int check_grade(const cases_policy *cp, json_t *p, cerr *e)
 {
@@ -1185,6 +1185,11 @@ static int check_grade(const cases_policy *cp, json_t *p, cerr *e)
     return 0;
 }
 
+/*
+ * The closing requirements (DOMAIN §6) and penalty rules of the pack: what both
+ * ways of closing check, 结案 and 当场答复. Fills in the nature and an
+ * explanation given earlier, and writes the penalty ledger entries into p.
+ */
 static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
     const cases_policy *cp = &ctx->pol->cases;
@@ -1221,16 +1226,37 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     return 0;
 }
 
-static void x_close(complaint *c, const event *ev)
+/* An invalid complaint answered on the spot: the answer is the explanation given. */
+static int p_answer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    record(c, ev, "closing");
-    json_t *closing = json_object_get(c->data, "closing");
+    const char *nat = jstr(p, "nature") ? jstr(p, "nature") : c->nature;
+    if (cases_nature_parse(nat) == CN_INVALID && blank(p, "explanation"))
+        json_object_set(p, "explanation", json_object_get(p, "answer"));
+    return p_close(ctx, c, p, e);
+}
+
+/* Records the closing block under key; its penalty entries become the complaint's ledger. */
+static void record_closing(complaint *c, const event *ev, const char *key)
+{
+    record(c, ev, key);
+    json_t *closing = json_object_get(c->data, key);
     json_t *pens = json_object_get(closing, "penalties");
     if (pens) {
         json_object_set(c->data, "penalties", pens);
         json_object_del(closing, "penalties");
     }
     c->closed_at = ev->at;
+}
+
+static void x_close(complaint *c, const event *ev)
+{
+    record_closing(c, ev, "closing");
+}
+
+static void x_answer(complaint *c, const event *ev)
+{
+    record_closing(c, ev, "answer");
+    c->first_contact = true;
 }
 
 /* The n-th entry (1-based "no") of a list in data; NULL if absent. */
@@ -1495,6 +1521,7 @@ static const struct {
     void (*build)(const wf_ctx *, const complaint *, wf_form *);
 } forms[] = {
     {"close", form_close},
+    {"answer", form_answer},
     {"compensate", form_compensate},
     {"approve_compensation", form_approve_compensation},
     {"refuse_compensation", form_refuse_compensation},
@@ -1543,7 +1570,7 @@ static void x_incident(complaint *c, const event *ev)
 
 static const wf_action table[] = {
     {"answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE, SCOPE_NONE,
-     f_answer, NULL, NULL, x_answer},
+     f_answer, NULL, p_answer, x_answer},
     {"dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED), ST_DISPATCHED, CENTRE,
      SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch},
     {"accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER, f_accept, NULL,
@@ -1775,10 +1802,10 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
     json_t *payload = json_object();
     wf_form form;
     for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
-        /* Closing requirements depend on the nature given in the same input:
-         * p_close checks them; the form's flags are what the UI shows. */
+        /* Closing requirements (close, answer) depend on the nature given in the
+         * same input: p_close checks them; the form's flags are what the UI shows. */
         wf_field g = *f;
-        if (act->prepare == p_close)
+        if (act->to == ST_CLOSED && strcmp(f->name, "answer") != 0)
             g.required = false;
         if (take_field(ctx, &g, input, payload, e))
             goto fail;

@@ -90,6 +90,14 @@ export function uniquePhone() {
 
 // A complete, valid intake body; `over` replaces top-level fields and
 // `over.customer` is merged into the customer.
+// What the gas-station pack's closing section asks of a valid complaint
+// answered on the spot (as for a close): the customer's own cause, so no
+// penalty entry is written.
+export const ON_SPOT_VALID = {
+  nature: 'valid', cause: '客户误解开票规定', responsibility: 'customer', responsible_unit: 'SH-PD-01',
+  responsible_person: '加油员 李强', corrective_action: '向客户说明开票规定',
+};
+
 export function intakeBody(over = {}) {
   const { customer, ...rest } = over;
   const cust = customer !== undefined && (typeof customer !== 'object' || customer === null)

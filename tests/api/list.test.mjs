@@ -3,7 +3,7 @@
 // (and, on a shared database, other tests) do not disturb them.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, rfc3339, localDate, uniquePhone } from './lib.mjs';
+import { useServer, errorOf, describe, rfc3339, localDate, uniquePhone, ON_SPOT_VALID } from './lib.mjs';
 
 const srv = useServer();
 
@@ -61,7 +61,7 @@ srv.test('setup: a set of complaints with one phone number', async () => {
   made.qty_mid = await srv.step('pd01', made.qty_mid.id, 'accept', {});
   made.pd02 = await srv.step('agent1', made.pd02.id, 'dispatch', { unit: 'SH-PD-02' });
   made.mh = await srv.step('agent1', made.mh.id, 'dispatch', { unit: 'SH-MH-01' });
-  made.answered = await srv.step('agent1', made.answered.id, 'answer', { answer: '当场解释', nature: 'valid' });
+  made.answered = await srv.step('agent1', made.answered.id, 'answer', { answer: '当场解释', ...ON_SPOT_VALID });
   assert.equal(made.answered.status, 'closed');
 });
 

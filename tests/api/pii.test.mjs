@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useServer, runCli, runSqlite, runPsql, describe, errorOf, uniquePhone, KEY_FILE, rfc3339,
+  useServer, runCli, runSqlite, runPsql, describe, errorOf, uniquePhone, KEY_FILE, rfc3339, ON_SPOT_VALID,
 } from './lib.mjs';
 
 const srv = useServer();
@@ -277,7 +277,7 @@ srv.test('erasing a customer keeps the statistics, destroys the key, and verify 
 
 srv.test('retention anonymises complaints closed longer ago than the period, at an explicit --now', async () => {
   const { c, phone } = await customerComplaint();
-  const closed = await srv.step('agent1', c.id, 'answer', { answer: '当场答复', nature: 'valid' });
+  const closed = await srv.step('agent1', c.id, 'answer', { answer: '当场答复', ...ON_SPOT_VALID });
   assert.equal(closed.status, 'closed');
   const at = Date.parse(closed.closed_at);
   let r = await runCli(['retention', '--db', srv.dbUrl, '--days', '30', '--now', rfc3339(new Date(at + 29 * 86400e3))]);

@@ -3,7 +3,7 @@
 // creating units and users as admin.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, intakeBody, DEMO_PASSWORD } from './lib.mjs';
+import { useServer, errorOf, describe, intakeBody, DEMO_PASSWORD, ON_SPOT_VALID } from './lib.mjs';
 
 const srv = useServer();
 const suffix = `${process.pid % 10000}${Math.floor(Math.random() * 1000)}`;
@@ -62,6 +62,14 @@ srv.test('GET /config: what forms need', async () => {
   }
   assert.ok(c.customer_classes.some((x) => x.code === 'ordinary'));
   assert.ok(c.time_limits && typeof c.time_limits === 'object', 'time_limits');
+  // The gas-station pack's closing requirements, for answering on the spot at intake.
+  assert.deepEqual(c.closing.required, {
+    valid: ['cause', 'responsibility', 'responsible_unit', 'responsible_person', 'corrective_action'],
+    invalid: ['explanation'], suggestion: ['adoption'],
+  });
+  assert.deepEqual(c.closing.responsibilities.map((x) => x.code), ['company', 'handled_properly', 'withdrawn', 'customer', 'third_party']);
+  assert.equal(c.closing.responsibilities[0].name, '公司责任');
+  assert.deepEqual(c.closing.adoptions.map((x) => x.code), ['adopted', 'studying', 'not_adopted']);
 });
 
 srv.test('deadlines of a new complaint follow the pack\'s time limits', async () => {
@@ -95,7 +103,7 @@ srv.test('GET /stats/overview counts a new complaint', async () => {
 
   await srv.intake('agent1');
   const c = await srv.intake('agent1');
-  await srv.step('agent1', c.id, 'answer', { answer: '当场答复', nature: 'valid' });
+  await srv.step('agent1', c.id, 'answer', { answer: '当场答复', ...ON_SPOT_VALID });
   const after = (await srv.as('super1', 'GET', '/stats/overview')).json;
   assert.ok(after.today.received >= b.today.received + 2, `today.received grew by 2: ${b.today.received} → ${after.today.received}`);
   assert.ok(after.today.closed >= b.today.closed + 1, 'today.closed grew');

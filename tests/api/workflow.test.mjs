@@ -3,7 +3,7 @@
 // GET …/actions offers, and the errors for steps that are not allowed.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, HEX64 } from './lib.mjs';
+import { useServer, errorOf, describe, HEX64, ON_SPOT_VALID } from './lib.mjs';
 
 const srv = useServer();
 
@@ -233,7 +233,7 @@ srv.test('answer on the spot closes at once with first_contact true', async () =
   const c = await srv.intake('agent1');
   await expectField('agent1', c.id, 'answer', { nature: 'valid' }, 'answer');
   await expectField('agent1', c.id, 'answer', { answer: '已当场解释' }, 'nature');
-  const done = await srv.step('agent1', c.id, 'answer', { answer: '已当场向客户解释并道歉，客户接受', nature: 'valid' });
+  const done = await srv.step('agent1', c.id, 'answer', { answer: '已当场向客户解释并道歉，客户接受', ...ON_SPOT_VALID });
   assertStatus(done, 'closed', 'answer');
   assert.equal(done.first_contact, true);
   const ev = await srv.events(c.id);
@@ -243,7 +243,7 @@ srv.test('answer on the spot closes at once with first_contact true', async () =
   assertStatus(a, 'archived', 'archive after answer');
   // Only a registered complaint can be answered on the spot.
   const d = await dispatched();
-  await expectNotAllowed('agent1', d.id, 'answer', { answer: 'x', nature: 'valid' });
+  await expectNotAllowed('agent1', d.id, 'answer', { answer: 'x', ...ON_SPOT_VALID });
   assert.equal((await srv.get(d.id)).first_contact, false);
 });
 

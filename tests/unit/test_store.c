@@ -192,6 +192,8 @@ static void step_ok(sfx *f, complaint *c, const actor *who, int64_t now, const c
 
 #define RESOLVE "{\"resolution_type\":\"solution\",\"resolution\":\"已补开发票\",\"nature\":\"valid\"}"
 #define CLOSE_VALID "{\"cause\":\"未按规定开票\",\"responsibility\":\"customer\",\"corrective_action\":\"无\"}"
+/* 当场答复 of a valid complaint closes it: the same closing fields as CLOSE_VALID. */
+#define ANSWER_VALID "{\"answer\":\"已解释\",\"nature\":\"valid\",\"cause\":\"未按规定开票\",\"responsibility\":\"customer\",\"corrective_action\":\"无\"}"
 
 /* dispatch → accept → resolve → reply → revisit (satisfied) → close, one hour apart from t. */
 static void close_by_path(sfx *f, complaint *c, int64_t t)
@@ -560,7 +562,7 @@ static void build_list_set(sfx *f, complaint *c)
         if (!spec[i].dispatch_to)
             continue;
         if (strcmp(spec[i].dispatch_to, "answer") == 0) {
-            step_ok(f, &c[i], &agent, spec[i].received + 600, "answer", "{\"answer\":\"已解释\",\"nature\":\"valid\"}");
+            step_ok(f, &c[i], &agent, spec[i].received + 600, "answer", ANSWER_VALID);
             continue;
         }
         char in[64];
@@ -784,7 +786,7 @@ static void test_daily_stats(void **state)
     int64_t day1 = time_local_day(D1, TZ);
     /* day 1: three received; one answered on the spot, one closed in time */
     create_ok(f, D1 + 9 * HOUR, "13800000001", 3, &a);
-    step_ok(f, &a, &agent, D1 + 9 * HOUR + 1800, "answer", "{\"answer\":\"已解释\",\"nature\":\"valid\"}");
+    step_ok(f, &a, &agent, D1 + 9 * HOUR + 1800, "answer", ANSWER_VALID);
     create_ok(f, D1 + 10 * HOUR, "13800000002", 3, &b);
     close_by_path(f, &b, D1 + 11 * HOUR); /* closed 16:00 day 1, due 10:00 day 2 */
     create_ok(f, D1 + 11 * HOUR, "13800000003", 3, &c);

@@ -836,6 +836,9 @@ static void test_step_validation(void **state)
     expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\"}", "validation_failed", "nature");
     expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\",\"nature\":\"maybe\"}", "validation_failed",
                       "nature");
+    /* answering on the spot closes: a valid complaint needs what close needs */
+    expect_step_error(f, &c, &agent, "answer", "{\"answer\":\"已解释\",\"nature\":\"valid\"}", "validation_failed",
+                      "cause");
     expect_step_error(f, &c, &agent, "comment", "{\"text\":\"  \"}", "validation_failed", "text");
     expect_step_error(f, &c, &agent, "teleport", "{}", "not_found", "");
     expect_step_error(f, &c, &agent, "dispatch", "[1]", "bad_json", "");
@@ -1055,6 +1058,14 @@ static void test_deadlines(void **state)
     assert_true(c.first_contact);
     assert_int_equal(c.closed_at, T_RECV + 700);
     assert_int_equal(c.stage_due, 0);
+    complaint_release(&c);
+
+    /* an invalid complaint answered on the spot: the answer is the explanation given */
+    walk_to(f, &c, ST_REGISTERED, 2);
+    take(f, &c, &agent, T_RECV + 700, "answer", "{\"answer\":\"所述站点非本公司站点\",\"nature\":\"invalid\"}", NULL,
+         NULL);
+    assert_int_equal(c.status, ST_CLOSED);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(c.data, "answer"), "explanation")), "所述站点非本公司站点");
     complaint_release(&c);
 
     /* invalidate: resolved with nature invalid, reply clock; reopen: handling clock again */
