@@ -426,6 +426,15 @@ static int g_reopen(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 static bool compensation_pending(const complaint *c);
 
+/* DOMAIN §12: closing a major case needs a manager's approval — the manager closes it. */
+static int g_manager_closes(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if ((ctx->pol->cases.approval_levels & (1u << level_of(c))) && !(ctx->who->roles & R_MANAGER))
+        return cerr_set(e, "forbidden", "", "%s级投诉须经管理层审批结案 (only a manager may close a level-%d complaint)",
+                        ctx->pol->levels[level_of(c)].name, level_of(c));
+    return 0;
+}
+
 static int g_close(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0)
@@ -434,11 +443,7 @@ static int g_close(const wf_ctx *ctx, const complaint *c, cerr *e)
         return cerr_set(e, "action_not_allowed", "", "客户不满意，须再处理 (the customer was dissatisfied: reopen it)");
     if (compensation_pending(c))
         return cerr_set(e, "action_not_allowed", "", "补偿尚待审批，不能结案 (a compensation awaits approval)");
-    /* DOMAIN §12: closing a major case needs a manager's approval — the manager closes it. */
-    if ((ctx->pol->cases.approval_levels & (1u << level_of(c))) && !(ctx->who->roles & R_MANAGER))
-        return cerr_set(e, "forbidden", "", "%s级投诉须经管理层审批结案 (only a manager may close a level-%d complaint)",
-                        ctx->pol->levels[level_of(c)].name, level_of(c));
-    return 0;
+    return g_manager_closes(ctx, c, e);
 }
 
 static int g_assist_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
@@ -550,6 +555,18 @@ static int p_reopen(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     return 0;
 }
 
+/*
+ * 当场答复 closes the complaint where it was received: not a major case
+ * unless a manager answers (as g_close), and not one whose answer the rules
+ * reserve to other units — a media complaint gets no answer on site (seed
+ * 000), as g_reply decides for the reply.
+ */
+static int g_answer(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (g_manager_closes(ctx, c, e))
+        return -1;
+    return g_reply(ctx, c, e);
+}
 
 /* ---- effects: the projection changes of each action -------------------- */
 
@@ -1570,7 +1587,7 @@ static void x_incident(complaint *c, const event *ev)
 
 static const wf_action table[] = {
     {"answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE, SCOPE_NONE,
-     f_answer, NULL, p_answer, x_answer},
+     f_answer, g_answer, p_answer, x_answer},
     {"dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED), ST_DISPATCHED, CENTRE,
      SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch},
     {"accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER, f_accept, NULL,

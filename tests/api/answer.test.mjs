@@ -127,3 +127,22 @@ srv.test('a suggestion answered on the spot needs what becomes of it', async () 
   assert.equal(done.answer.adoption, 'studying');
   assert.deepEqual(done.penalties, []);
 });
+
+srv.test('a major case is not answered on the spot but by a manager; a media complaint gets no answer on site', async () => {
+  // Level 1 given at intake: the pack's closing section lets only a manager close it.
+  const major = await srv.intake('agent1', { level: 1 });
+  const offered = (await srv.actions(major.id, 'agent1')).items.map((a) => a.action);
+  assert.ok(!offered.includes('answer'), `an agent is not offered answer on a level-1 complaint: ${offered}`);
+  let r = await srv.act('agent1', major.id, 'answer', VALID_ANSWER);
+  assert.equal(r.status, 403, describe(r));
+  assert.equal((await srv.get(major.id)).status, 'registered', 'nothing was written');
+  const done = await srv.step('manager1', major.id, 'answer', VALID_ANSWER);
+  assert.equal(done.status, 'closed', 'a manager may close it on the spot');
+  // A media complaint (level 1, answered by headquarters only, seed 000): not answered at the centre.
+  const media = await srv.intake('agent1', { channel: 'media' });
+  assert.equal(media.level, 1);
+  r = await srv.act('agent1', media.id, 'answer', VALID_ANSWER);
+  assert.equal(r.status, 403, describe(r));
+  r = await srv.act('manager1', media.id, 'answer', VALID_ANSWER);
+  assert.equal(r.status, 403, `the branch's manager is not headquarters either: ${describe(r)}`);
+});
