@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "core/strv.h"
 #include "core/workflow.h"
 #include "util/xalloc.h"
 
@@ -42,13 +43,6 @@ int cases_nature_parse(const char *name)
 void cases_policy_init(cases_policy *cp)
 {
     memset(cp, 0, sizeof *cp);
-}
-
-static void strv_free(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
 }
 
 static void choices_free(cases_choice *c, size_t n)
@@ -173,51 +167,6 @@ static int load_fields(const json_t *arr, const char *path, unsigned *out, cerr 
 }
 
 /* A string or an array of strings into a NULL-terminated list; each checked by ok. */
-static int load_strv(const json_t *v, const char *path, bool (*ok)(const policy *, const char *), const policy *pol,
-                     char ***out, cerr *e)
-{
-    json_t *arr = json_is_string(v) ? json_pack("[O]", v) : json_incref((json_t *)v);
-    int rc = 0;
-    if (!json_is_array(arr) || json_array_size(arr) == 0) {
-        rc = bad(e, path, "expected a string or a non-empty array of strings");
-        goto out;
-    }
-    *out = xcalloc(json_array_size(arr) + 1, sizeof **out);
-    size_t i;
-    const json_t *it;
-    json_array_foreach(arr, i, it)
-    {
-        if (!json_is_string(it) || (ok && !ok(pol, json_string_value(it)))) {
-            char f[128];
-            snprintf(f, sizeof f, json_is_array(v) ? "%s[%zu]" : "%s", path, i);
-            rc = bad(e, f, "unknown value");
-            goto out;
-        }
-        (*out)[i] = xstrdup(json_string_value(it));
-    }
-out:
-    json_decref(arr);
-    return rc;
-}
-
-static bool in_strv(char **v, const char *s)
-{
-    if (!v)
-        return true;
-    for (size_t i = 0; s && v[i]; i++)
-        if (strcmp(v[i], s) == 0)
-            return true;
-    return false;
-}
-
-static bool ok_category(const policy *p, const char *s)
-{
-    return policy_category(p, s) != NULL;
-}
-static bool ok_channel(const policy *p, const char *s)
-{
-    return policy_channel(p, s) != NULL;
-}
 static bool ok_unit_type(const policy *p, const char *s)
 {
     (void)p;
@@ -416,7 +365,7 @@ static int load_appeals(cases_policy *cp, const policy *pol, const json_t *s, ce
     if (known_keys(s, "appeals", keys, e))
         return -1;
     const json_t *ch = json_object_get(s, "channels");
-    if (ch && load_strv(ch, "appeals.channels", ok_channel, pol, &cp->appeal_channels, e))
+    if (ch && strv_load(ch, "appeals.channels", policy_has_channel, pol, &cp->appeal_channels, e))
         return -1;
     const json_t *src = json_object_get(s, "sources");
     if (src && load_choices(src, "appeals.sources", &cp->sources, &cp->nsources, e))
@@ -542,7 +491,7 @@ static int load_rule(cases_policy *cp, const policy *pol, const json_t *r, const
     if (nat) {
         char **v = NULL;
         snprintf(ff, sizeof ff, "%s.when.nature", f);
-        if (load_strv(nat, ff, NULL, pol, &v, e)) {
+        if (strv_load(nat, ff, NULL, pol, &v, e)) {
             strv_free(v);
             return -1;
         }
@@ -558,7 +507,7 @@ static int load_rule(cases_policy *cp, const policy *pol, const json_t *r, const
         strv_free(v);
     }
     snprintf(ff, sizeof ff, "%s.when.responsibility", f);
-    if (json_object_get(w, "responsibility") && load_strv(json_object_get(w, "responsibility"), ff, NULL, pol,
+    if (json_object_get(w, "responsibility") && strv_load(json_object_get(w, "responsibility"), ff, NULL, pol,
                                                           &d->resps, e))
         return -1;
     for (size_t i = 0; d->resps && d->resps[i]; i++)
@@ -566,12 +515,12 @@ static int load_rule(cases_policy *cp, const policy *pol, const json_t *r, const
             !cases_choice_find(cp->conclusions, cp->nconclusions, d->resps[i]))
             return cerr_set(e, "invalid_pack", ff, "%s: unknown responsibility \"%s\"", ff, d->resps[i]);
     snprintf(ff, sizeof ff, "%s.when.category", f);
-    if (json_object_get(w, "category") && load_strv(json_object_get(w, "category"), ff, ok_category, pol,
+    if (json_object_get(w, "category") && strv_load(json_object_get(w, "category"), ff, policy_has_category, pol,
                                                     &d->categories, e))
         return -1;
     snprintf(ff, sizeof ff, "%s.when.grade", f);
     if (json_object_get(w, "grade")) {
-        if (load_strv(json_object_get(w, "grade"), ff, NULL, pol, &d->grades, e))
+        if (strv_load(json_object_get(w, "grade"), ff, NULL, pol, &d->grades, e))
             return -1;
         for (size_t i = 0; d->grades[i]; i++)
             if (!cases_grade_find(cp, d->grades[i]))
@@ -660,7 +609,7 @@ const cases_grade *cases_grade_find(const cases_policy *cp, const char *code)
 
 bool cases_appeal_channel(const cases_policy *cp, const char *channel)
 {
-    return cp->appeal_channels && in_strv(cp->appeal_channels, channel);
+    return cp->appeal_channels && strv_has(cp->appeal_channels, channel);
 }
 
 const char *cases_kind(const complaint *c)
@@ -732,9 +681,9 @@ static bool rule_matches(const policy *pol, const cases_rule *r, int nature, con
 {
     if (nature < 0 || !(r->natures & (1u << nature)))
         return false;
-    if (r->resps && !in_strv(r->resps, resp))
+    if (r->resps && !strv_has(r->resps, resp))
         return false;
-    if (r->grades && !in_strv(r->grades, grade))
+    if (r->grades && !strv_has(r->grades, grade))
         return false;
     if (r->categories) {
         for (size_t i = 0; r->categories[i]; i++)

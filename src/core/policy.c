@@ -310,3 +310,13 @@ bool policy_category_within(const policy *p, const char *code, const char *ances
     }
     return false;
 }
+
+bool policy_has_category(const policy *p, const char *code)
+{
+    return policy_category(p, code) != NULL;
+}
+
+bool policy_has_channel(const policy *p, const char *code)
+{
+    return policy_channel(p, code) != NULL;
+}

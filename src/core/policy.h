@@ -93,5 +93,8 @@ const named *policy_channel(const policy *p, const char *code);
 const named *policy_class(const policy *p, const char *code);
 /* True when code is cat or one of its descendants. */
 bool policy_category_within(const policy *p, const char *code, const char *ancestor);
+/* Whether a category / channel of that code exists (the checks of strv_load). */
+bool policy_has_category(const policy *p, const char *code);
+bool policy_has_channel(const policy *p, const char *code);
 
 #endif

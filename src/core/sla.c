@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "core/strv.h"
 #include "util/xalloc.h"
 
 static const char *clock_names[SLA__COUNT] = {
@@ -39,13 +40,6 @@ int sla_scope_rank(const char *scope)
 void sla_policy_init(sla_policy *sp)
 {
     memset(sp, 0, sizeof *sp);
-}
-
-static void strv_free(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
 }
 
 void sla_policy_release(sla_policy *sp)
@@ -175,33 +169,6 @@ static int load_limit_obj(const sla_policy *sp, const json_t *v, const char *pat
 }
 
 /* A list of strings, each checked by ok (may be NULL); into a NULL-terminated vector. */
-static int load_strv(const json_t *v, const char *path, bool (*ok)(const policy *, const char *), const policy *pol,
-                     char ***out, cerr *e)
-{
-    if (!v)
-        return 0;
-    if (json_is_string(v)) {
-        json_t *arr = json_pack("[O]", v);
-        int rc = load_strv(arr, path, ok, pol, out, e);
-        json_decref(arr);
-        return rc;
-    }
-    if (!json_is_array(v) || json_array_size(v) == 0)
-        return cerr_set(e, "invalid_pack", path, "%s: expected a non-empty list", path);
-    char **s = xcalloc(json_array_size(v) + 1, sizeof *s);
-    *out = s;
-    size_t i;
-    const json_t *it;
-    json_array_foreach(v, i, it)
-    {
-        const char *str = json_string_value(it);
-        if (!str || (ok && !ok(pol, str)))
-            return cerr_set(e, "invalid_pack", path, "%s[%zu]: unknown value \"%s\"", path, i, str ? str : "?");
-        s[i] = xstrdup(str);
-    }
-    return 0;
-}
-
 static bool ok_scope(const policy *p, const char *s)
 {
     (void)p;
@@ -210,14 +177,6 @@ static bool ok_scope(const policy *p, const char *s)
 static bool ok_class(const policy *p, const char *s)
 {
     return policy_class(p, s) != NULL;
-}
-static bool ok_category(const policy *p, const char *s)
-{
-    return policy_category(p, s) != NULL;
-}
-static bool ok_channel(const policy *p, const char *s)
-{
-    return policy_channel(p, s) != NULL;
 }
 static bool ok_kind(const policy *p, const char *s)
 {
@@ -264,19 +223,19 @@ static int load_rule(sla_policy *sp, const policy *pol, const json_t *r, const c
             if (bad)
                 return cerr_set(e, "invalid_pack", f, "%s: expected levels 1–%d", f, SLA_LEVELS);
         } else if (strcmp(key, "scope") == 0) {
-            if (load_strv(v, f, ok_scope, pol, &out->scopes, e))
+            if (strv_load(v, f, ok_scope, pol, &out->scopes, e))
                 return -1;
         } else if (strcmp(key, "customer_class") == 0) {
-            if (load_strv(v, f, ok_class, pol, &out->classes, e))
+            if (strv_load(v, f, ok_class, pol, &out->classes, e))
                 return -1;
         } else if (strcmp(key, "category") == 0) {
-            if (load_strv(v, f, ok_category, pol, &out->categories, e))
+            if (strv_load(v, f, policy_has_category, pol, &out->categories, e))
                 return -1;
         } else if (strcmp(key, "channel") == 0) {
-            if (load_strv(v, f, ok_channel, pol, &out->channels, e))
+            if (strv_load(v, f, policy_has_channel, pol, &out->channels, e))
                 return -1;
         } else if (strcmp(key, "kind") == 0) {
-            if (load_strv(v, f, ok_kind, pol, &out->kinds, e))
+            if (strv_load(v, f, ok_kind, pol, &out->kinds, e))
                 return -1;
         } else {
             return cerr_set(e, "invalid_pack", f,
@@ -404,22 +363,12 @@ int sla_policy_load(sla_policy *sp, const policy *pol, const json_t *pack, cerr 
     return 0;
 }
 
-static bool in_strv(char **v, const char *s)
-{
-    if (!v)
-        return true;
-    for (size_t i = 0; s && v[i]; i++)
-        if (strcmp(v[i], s) == 0)
-            return true;
-    return false;
-}
-
 static bool rule_matches(const policy *pol, const sla_rule *r, const sla_attrs *a)
 {
     if (r->levels && !(r->levels & (1u << a->level)))
         return false;
-    if (!in_strv(r->scopes, a->scope ? a->scope : "general") || !in_strv(r->classes, a->customer_class) ||
-        !in_strv(r->channels, a->channel) || !in_strv(r->kinds, a->kind ? a->kind : "complaint"))
+    if (!strv_has(r->scopes, a->scope ? a->scope : "general") || !strv_has(r->classes, a->customer_class) ||
+        !strv_has(r->channels, a->channel) || !strv_has(r->kinds, a->kind ? a->kind : "complaint"))
         return false;
     if (r->categories) {
         for (size_t i = 0; r->categories[i]; i++)
