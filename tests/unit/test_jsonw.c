@@ -55,6 +55,40 @@ static void test_strings_are_escaped_like_jansson(void **state)
     same_as_jansson("\"emoji \\ud83d\\ude00 and \\u2028 line separator\"");
 }
 
+/* The writer skips clean text eight bytes at a time: an escape at every
+ * position of strings of every length up to five words, among ASCII and
+ * UTF-8 bytes (whose high bit must never pass for a control character). */
+static void test_escapes_at_every_position(void **state)
+{
+    (void)state;
+    const char specials[] = {'"', '\\', '\n', '\t', 0x01, 0x1f, 0x7f, 0x20, 0x21, 0x5b, 0x5d};
+    const char *fillers[] = {"a", "\xe4\xb8\xad"};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t len = 1; len <= 40; len++)
+            for (size_t at = 0; at < len; at++)
+                for (size_t k = 0; k < sizeof specials; k++) {
+                    char text[200];
+                    size_t n = 0;
+                    for (size_t i = 0; i < len; i++) {
+                        if (i == at)
+                            text[n++] = specials[k];
+                        else
+                            for (const char *p = fillers[f]; *p; p++)
+                                text[n++] = *p;
+                    }
+                    json_t *j = json_stringn(text, n);
+                    assert_non_null(j);
+                    char *mine = jsonw_dumps(j, false);
+                    char *theirs = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+                    if (strcmp(mine, theirs) != 0)
+                        fail_msg("len=%zu at=%zu byte=0x%02x\n mine:   %s\n jansson: %s", len, at,
+                                 (unsigned char)specials[k], mine, theirs);
+                    free(mine);
+                    free(theirs);
+                    json_decref(j);
+                }
+}
+
 static void test_containers_and_key_order(void **state)
 {
     (void)state;
@@ -90,6 +124,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_strings_are_escaped_like_jansson),
+        cmocka_unit_test(test_escapes_at_every_position),
         cmocka_unit_test(test_containers_and_key_order),
         cmocka_unit_test(test_appends_to_existing_buffer),
     };
