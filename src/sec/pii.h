@@ -79,6 +79,17 @@ void pii_wrap(pii_keyring *kr, const uint8_t dk[PII_KEY_BYTES], char key_id[PII_
 /* Unwraps a key wrapped by master key key_id. -1 if unknown or damaged. */
 int pii_unwrap(pii_keyring *kr, const char *key_id, const uint8_t *wrapped, size_t len, uint8_t dk[PII_KEY_BYTES]);
 
+/*
+ * base64url without padding (RFC 4648 §5), the sealed form's text, in
+ * variable time (it encodes boxes, not secrets). encode writes
+ * PII_B64_LEN(n) characters and a NUL, returning the length; decode
+ * refuses anything but the canonical encoding of some bytes (-1), writing
+ * at most n * 3 / 4 bytes.
+ */
+#define PII_B64_LEN(n) (((n) / 3) * 4 + ((n) % 3 ? (n) % 3 + 1 : 0))
+size_t pii_b64_encode(char *out, const uint8_t *in, size_t n);
+int pii_b64_decode(uint8_t *out, size_t *outlen, const char *in, size_t n);
+
 /* Seals text under dk: a new heap string "pii1:…" (caller frees). */
 char *pii_seal(const uint8_t dk[PII_KEY_BYTES], const char *text);
 /* Opens a sealed value: a new heap string, or NULL if it is not one sealed under dk. */

@@ -55,6 +55,35 @@ static void test_seal_open_round_trip(void **state)
     assert_null(pii_open(dk, "pii1:!!!"));
 }
 
+/* The sealed form's codec is libsodium's URL-safe, unpadded base64, byte for byte. */
+static void test_b64_matches_libsodium(void **state)
+{
+    (void)state;
+    uint8_t in[300], back[300];
+    char mine[420], theirs[420];
+    for (size_t n = 0; n <= sizeof in; n++) {
+        randombytes_buf(in, n);
+        size_t len = pii_b64_encode(mine, in, n);
+        sodium_bin2base64(theirs, sizeof theirs, in, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        assert_string_equal(mine, theirs);
+        assert_int_equal(len, PII_B64_LEN(n));
+        size_t got = 0;
+        assert_int_equal(pii_b64_decode(back, &got, mine, len), 0);
+        assert_int_equal(got, n);
+        assert_memory_equal(back, in, n);
+    }
+    /* What is not the encoding of some bytes is refused, as libsodium refuses it. */
+    const char *bad[] = {"A", "AAAAA", "AB", "AAB", "AA+A", "AA/A", "AA=A", "AA A", "AA.A"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t got = 0, sgot = 0;
+        int sodium_rc = sodium_base642bin(back, sizeof back, bad[i], strlen(bad[i]), NULL, &sgot, NULL,
+                                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        assert_int_equal(sodium_rc, -1);
+        if (pii_b64_decode(back, &got, bad[i], strlen(bad[i])) != -1)
+            fail_msg("\"%s\" was decoded", bad[i]);
+    }
+}
+
 static void test_wrap_unwrap_and_rotation(void **state)
 {
     (void)state;
@@ -166,6 +195,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seal_open_round_trip),
+        cmocka_unit_test(test_b64_matches_libsodium),
         cmocka_unit_test(test_wrap_unwrap_and_rotation),
         cmocka_unit_test(test_blind_index),
         cmocka_unit_test(test_key_files),
