@@ -126,7 +126,8 @@ int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64
 }
 
 
-int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, cerr *e)
+int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, pii_memo *memo,
+               cerr *e)
 {
     event ev;
     event_init(&ev);
@@ -138,7 +139,7 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     /* Customer data is sealed here, before the event is hashed and stored. */
     pii_keyrow k;
     if (rc == 0)
-        rc = app_pii_seal_intake(a, &ev, &k, e);
+        rc = app_pii_seal_intake(a, &ev, &k, memo, e);
     if (rc == 0)
         rc = a->db->ops->complaint_create_keyed(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out, &k);
     /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */

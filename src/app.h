@@ -63,12 +63,18 @@ int app_set_pack(app *a, json_t *pack, cerr *e);
 int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
                      int64_t *version, cerr *e);
 
+/* The intake's customer data in clear beside its sealed form (app_pii.h). */
+typedef struct pii_memo pii_memo;
+
 /*
  * Intake: validates input and stores a new complaint into out (initialised
  * by the caller, released by the caller). Returns 0, -1 with e set for a
- * user error, or a STORE_* code.
+ * user error, or a STORE_* code. memo (may be NULL; zeroed by the caller,
+ * released with app_pii_memo_release) keeps what was sealed, so the reply
+ * can be masked without opening it again.
  */
-int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, cerr *e);
+int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, pii_memo *memo,
+               cerr *e);
 
 /*
  * Takes action on complaint id. expected_version < 0 means "whatever is

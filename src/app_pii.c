@@ -147,13 +147,44 @@ static int data_key(app *a, int64_t id, uint8_t dk[PII_KEY_BYTES], bool *ok)
 
 /* ---- sealing -------------------------------------------------------------------------- */
 
-/* Seals o[key] in place when it is a non-empty string. */
-static void seal_member(json_t *o, const char *key, const uint8_t dk[PII_KEY_BYTES])
+static void free_secret(char *s)
+{
+    if (s) {
+        sodium_memzero(s, strlen(s));
+        free(s);
+    }
+}
+
+void app_pii_memo_release(pii_memo *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->sealed[i]);
+        free_secret(m->clear[i]);
+    }
+    free_secret(m->name);
+    memset(m, 0, sizeof *m);
+}
+
+/* The clear text of sealed in m, or NULL. */
+static const char *memo_find(const pii_memo *m, const char *sealed)
+{
+    for (size_t i = 0; m && i < m->n; i++)
+        if (strcmp(m->sealed[i], sealed) == 0)
+            return m->clear[i];
+    return NULL;
+}
+
+/* Seals o[key] in place when it is a non-empty string; memo (may be NULL) keeps both forms. */
+static void seal_member(json_t *o, const char *key, const uint8_t dk[PII_KEY_BYTES], pii_memo *memo)
 {
     const char *v = json_string_value(json_object_get(o, key));
     if (!v || !*v || pii_is_sealed(v))
         return;
     char *s = pii_seal(dk, v);
+    if (memo && memo->n < PII_MEMO_MAX) {
+        memo->sealed[memo->n] = xstrdup(s);
+        memo->clear[memo->n++] = xstrdup(v);
+    }
     json_object_set_new(o, key, json_string(s));
     free(s);
 }
@@ -163,7 +194,7 @@ static int no_key(cerr *e)
     return cerr_set(e, "unavailable", "", "客户信息密钥不可用 (the customer-data keys are not loaded)");
 }
 
-int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, cerr *e)
+int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, pii_memo *memo, cerr *e)
 {
     memset(k, 0, sizeof *k);
     if (!a->pii_ready)
@@ -172,10 +203,14 @@ int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, cerr *e)
     pii_datakey_new(dk);
     json_t *p = ev->payload;
     json_t *cust = json_object_get(p, "customer");
+    if (memo) {
+        const char *name = json_string_value(json_object_get(cust, "name"));
+        memo->name = name && !pii_is_sealed(name) ? xstrdup(name) : NULL;
+    }
     for (size_t i = 0; i < NCUST; i++)
-        seal_member(cust, customer_fields[i], dk);
+        seal_member(cust, customer_fields[i], dk, memo);
     for (size_t i = 0; i < sizeof intake_texts / sizeof intake_texts[0]; i++)
-        seal_member(p, intake_texts[i], dk);
+        seal_member(p, intake_texts[i], dk, memo);
     const char *digits = json_string_value(json_object_get(p, "phone_key"));
     if (digits) {
         char idx[PII_INDEX_HEX];
@@ -210,7 +245,7 @@ int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e)
                         "客户信息已匿名化，不能再记录文字 (the customer's data was anonymised: no more text can be recorded)");
     for (const wf_field *f = act->fields; f->name; f++)
         if (f->type == F_TEXTAREA)
-            seal_member(ev->payload, f->name, dk);
+            seal_member(ev->payload, f->name, dk, NULL);
     sodium_memzero(dk, sizeof dk);
     return 0;
 }
@@ -221,6 +256,7 @@ typedef struct view {
     const uint8_t *dk; /* NULL: no key */
     bool clear;
     const char *name;  /* the customer's name in clear, for masking free text; may be NULL */
+    const pii_memo *memo; /* what an intake just sealed, in clear; may be NULL */
 } view;
 
 static bool is_customer_field(const char *k)
@@ -234,7 +270,8 @@ static bool is_customer_field(const char *k)
 /* The shown form of one sealed value under key k (in a customer object when in_customer). */
 static json_t *shown(const view *v, const char *k, bool in_customer, const char *sealed)
 {
-    char *clear = v->dk ? pii_open(v->dk, sealed) : NULL;
+    const char *known = memo_find(v->memo, sealed);
+    char *clear = known ? xstrdup(known) : v->dk ? pii_open(v->dk, sealed) : NULL;
     if (!clear)
         return json_string(PII_ANONYMISED);
     char *out = v->clear ? clear
@@ -285,14 +322,6 @@ static char *name_of(const json_t *data, const uint8_t *dk)
     return dk && s ? pii_open(dk, s) : NULL;
 }
 
-static void free_secret(char *s)
-{
-    if (s) {
-        sodium_memzero(s, strlen(s));
-        free(s);
-    }
-}
-
 int app_pii_view(app *a, complaint *cs, size_t n, bool clear)
 {
     if (n == 0)
@@ -305,7 +334,7 @@ int app_pii_view(app *a, complaint *cs, size_t n, bool clear)
     int rc = data_keys(a, ids, n, dks, ok);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char *name = name_of(cs[i].data, ok[i] ? dks[i] : NULL);
-        view v = {ok[i] ? dks[i] : NULL, clear, name};
+        view v = {ok[i] ? dks[i] : NULL, clear, name, NULL};
         walk(&v, cs[i].data, false);
         free_secret(name);
     }
@@ -316,6 +345,32 @@ int app_pii_view(app *a, complaint *cs, size_t n, bool clear)
     return rc;
 }
 
+/* Does m hold every sealed string inside o? */
+static bool memo_covers(const pii_memo *m, const json_t *o)
+{
+    if (json_is_string(o))
+        return !pii_is_sealed(json_string_value(o)) || memo_find(m, json_string_value(o));
+    if (json_is_object(o)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)o, k, x) if (!memo_covers(m, x)) return false;
+    } else if (json_is_array(o)) {
+        for (size_t i = 0; i < json_array_size(o); i++)
+            if (!memo_covers(m, json_array_get(o, i)))
+                return false;
+    }
+    return true;
+}
+
+int app_pii_view_memo(app *a, complaint *c, const pii_memo *m)
+{
+    if (!m || !memo_covers(m, c->data))
+        return app_pii_view(a, c, 1, false);
+    view v = {NULL, false, m->name, m};
+    walk(&v, c->data, false);
+    return 0;
+}
+
 int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool clear)
 {
     uint8_t dk[PII_KEY_BYTES];
@@ -324,7 +379,7 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
     if (rc)
         return rc;
     char *name = name_of(c->data, ok ? dk : NULL);
-    view v = {ok ? dk : NULL, clear, name};
+    view v = {ok ? dk : NULL, clear, name, NULL};
     for (size_t i = 0; i < n; i++)
         walk(&v, evs[i].payload, false);
     free_secret(name);
@@ -342,7 +397,7 @@ int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!texts[i] || !pii_is_sealed(texts[i]))
             continue;
-        view v = {ok[i] ? dks[i] : NULL, false, NULL};
+        view v = {ok[i] ? dks[i] : NULL, false, NULL, NULL};
         json_t *j = shown(&v, "", false, texts[i]);
         free(texts[i]);
         texts[i] = xstrdup(json_string_value(j));

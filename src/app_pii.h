@@ -37,11 +37,28 @@ int app_pii_rewrap_index(app *a);
 int app_pii_phone_index(app *a, const char *phone, char out[PII_INDEX_HEX]);
 
 /*
+ * What an intake sealed, each value beside its clear text (secret: released
+ * with app_pii_memo_release, which wipes it). The 201 of an intake is masked
+ * from it: opening what was sealed a moment ago (a base64 decoding and a
+ * decryption per field, and the key's row read back) was a tenth of the
+ * intake's work.
+ */
+#define PII_MEMO_MAX 12
+struct pii_memo {
+    size_t n;
+    char *sealed[PII_MEMO_MAX];
+    char *clear[PII_MEMO_MAX];
+    char *name; /* the customer's name in clear, which free text is masked against */
+};
+void app_pii_memo_release(pii_memo *m);
+
+/*
  * Seals the intake event's customer data and free text under a new data
  * key, and replaces its phone_key by the blind index; k (OUT) is the
- * wrapped key to store with the complaint. Returns 0 or -1 with e.
+ * wrapped key to store with the complaint; memo (may be NULL) records what
+ * was sealed. Returns 0 or -1 with e.
  */
-int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, cerr *e);
+int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, pii_memo *memo, cerr *e);
 /* Seals the textarea fields of a step's event on complaint cur under its key. */
 int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e);
 
@@ -51,6 +68,9 @@ int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e);
  * destroyed) reads PII_ANONYMISED. One store round trip for all n.
  */
 int app_pii_view(app *a, complaint *cs, size_t n, bool clear);
+/* app_pii_view(a, c, 1, false) of the complaint an intake just stored, from
+ * its memo; any sealed value the memo does not hold is opened as usual. */
+int app_pii_view_memo(app *a, complaint *c, const pii_memo *m);
 /* The same for the payloads of c's events (c still sealed, borrowed). */
 int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool clear);
 

@@ -22,19 +22,21 @@ void h_complaints_create(app *a, http_req *rq, http_resp *rs)
     complaint_init(&c);
     cerr e;
     int64_t now = time_now();
-    int rc = app_intake(a, &who, in, now, &c, &e);
+    pii_memo memo = {0};
+    int rc = app_intake(a, &who, in, now, &c, &memo, &e);
     if (rc == -1)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
     else {
         atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.intake, 1, memory_order_relaxed);
-        app_pii_view(a, &c, 1, false);
+        app_pii_view_memo(a, &c, &memo);
         char loc[96];
         snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c.id);
         http_set_header(rs, "Location", loc);
         api_json(rs, 201, api_complaint_json(a, &c, true, rq->en, now));
     }
+    app_pii_memo_release(&memo);
     complaint_release(&c);
     json_decref(in);
 }

@@ -55,7 +55,7 @@ void h_portal_create(app *a, http_req *rq, http_resp *rs)
     complaint c;
     complaint_init(&c);
     cerr e;
-    int rc = app_intake(a, &who, rec, now, &c, &e);
+    int rc = app_intake(a, &who, rec, now, &c, NULL, &e);
     if (rc == -1)
         api_cerr(rs, &e);
     else if (rc)

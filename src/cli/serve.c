@@ -177,7 +177,7 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
         complaint c;
         complaint_init(&c);
         cerr e;
-        int rc = app_intake(a, &intake_actor, in, t, &c, &e);
+        int rc = app_intake(a, &intake_actor, in, t, &c, NULL, &e);
         json_decref(in);
         if (rc) {
             fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == -1 ? e.message : "store error");
