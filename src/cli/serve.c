@@ -48,8 +48,8 @@ int serve_app(app *a)
         return 2;
     long threads = strtol(setting_get("threads"), NULL, 10);
     long max_body = strtol(setting_get("max-body"), NULL, 10);
-    if (threads < 1 || threads > 1024) {
-        fprintf(stderr, "redress: --threads: expected 1–1024\n");
+    if (threads < 0 || threads > 1024) {
+        fprintf(stderr, "redress: --threads: expected 0 (a thread per connection) or 1–1024\n");
         return 2;
     }
     if (max_body < 1024) {

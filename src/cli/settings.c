@@ -22,7 +22,7 @@ static setting settings[] = {
     {"listen", "REDRESS_LISTEN", "127.0.0.1:8080", "address the HTTP server listens on (HOST:PORT)", NULL},
     {"web-root", "REDRESS_WEB_ROOT", "web/dist", "directory of the built web UI", NULL},
     {"packs", "REDRESS_PACKS", "packs", "directory of the policy packs", NULL},
-    {"threads", "REDRESS_THREADS", "16", "HTTP worker threads (requests wait on the store, so more than cores)", NULL},
+    {"threads", "REDRESS_THREADS", "0", "HTTP threads: 0 = one per connection; N = a pool of N workers, each serving several connections in turn", NULL},
     {"max-body", "REDRESS_MAX_BODY", "262144", "largest accepted request body in bytes", NULL},
     {"sweep-interval", "REDRESS_SWEEP_INTERVAL", "30",
      "seconds between deadline sweeps in serve (0 = no background sweeper; run redress sweep from cron)", NULL},

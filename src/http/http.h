@@ -78,7 +78,7 @@ typedef struct route {
 typedef struct http_options {
     const char *listen; /* "127.0.0.1:8080" */
     const char *web_root;
-    unsigned threads;
+    unsigned threads; /* 0: a thread per connection; N: a pool of N workers */
     size_t max_body;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
      * believed (the client is then its last entry); NULL or "" = none. */

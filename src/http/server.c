@@ -469,16 +469,27 @@ int http_serve(app *a, const route *routes, const http_options *opt)
     /* Block the signals before MHD starts its threads, so only sigwait sees them. */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /*
+     * A handler blocks while its write waits for the group commit. In a
+     * thread pool each worker serves several connections, which then wait
+     * behind it: eight clients on sixteen workers were served by four, two
+     * by two. So by default every connection has a thread of its own
+     * (threads = 0); a fixed pool of N workers stays available.
+     */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                     (opt->threads ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &sv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, opt->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        1u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_END);
+        flags, 0, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, opt->threads, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
+        4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s: %s", opt->listen, strerror(errno));
         return -1;
     }
-    log_info("listening on http://%s (%u threads)", opt->listen, opt->threads);
+    if (opt->threads)
+        log_info("listening on http://%s (%u threads)", opt->listen, opt->threads);
+    else
+        log_info("listening on http://%s (a thread per connection)", opt->listen);
     int sig;
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);

@@ -43,6 +43,8 @@ typedef struct conn {
     } cache[STMT_CACHE];
     int n, next_evict;
     struct conn *next_conn; /* all reader connections, for closing */
+    struct conn *next_idle; /* readers whose thread has ended, for the next thread */
+    struct sq *owner;
 } conn;
 
 typedef struct wjob {
@@ -64,6 +66,7 @@ typedef struct sq {
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
+    conn *idle; /* under readers_mu */
     /* Complaint ids and day numbers handed out ahead of the writer (see
      * reserve()); loaded from the database on first use and after a failure. */
     pthread_mutex_t alloc_mu;
@@ -135,8 +138,22 @@ static int exec(conn *c, const char *sql)
     return 0;
 }
 
+/*
+ * SQLite counts every allocation under one process-wide mutex unless told
+ * not to; with a reader connection per HTTP thread and the writer, that
+ * mutex was the most contended lock of an intake. Nothing here reads
+ * sqlite3_memory_used() or sets a soft heap limit, which need the count.
+ */
+static void sqlite_configure(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        log_warn("sqlite: was initialised before it could be configured: allocations stay counted");
+}
+
 static int open_db(const char *path, bool readonly, sqlite3 **out, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_configure);
     int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                 SQLITE_OPEN_NOMUTEX;
     sqlite3 *db;
@@ -150,12 +167,37 @@ static int open_db(const char *path, bool readonly, sqlite3 **out, char *err, si
     return 0;
 }
 
+/*
+ * Each thread reads through a connection of its own. HTTP requests run on a
+ * thread per client connection, so threads come and go: when one ends, its
+ * reader (with its prepared statements) waits on the idle list for the next.
+ */
+static void reader_idle(void *arg)
+{
+    conn *c = arg;
+    sq *s = c->owner;
+    pthread_mutex_lock(&s->readers_mu);
+    c->next_idle = s->idle;
+    s->idle = c;
+    pthread_mutex_unlock(&s->readers_mu);
+}
+
 static conn *reader(sq *s)
 {
     conn *c = pthread_getspecific(s->reader_key);
     if (c)
         return c;
+    pthread_mutex_lock(&s->readers_mu);
+    c = s->idle;
+    if (c)
+        s->idle = c->next_idle;
+    pthread_mutex_unlock(&s->readers_mu);
+    if (c) {
+        pthread_setspecific(s->reader_key, c);
+        return c;
+    }
     c = xcalloc(1, sizeof *c);
+    c->owner = s;
     char err[256];
     if (open_db(s->path, true, &c->db, err, sizeof err)) {
         log_error("%s", err);
@@ -2838,12 +2880,13 @@ static void sq_close(store *stp)
     pthread_join(s->thread, NULL);
     sqlite_ckpt_stop(s->ckpt);
     conn_release(&s->writer);
+    /* First, so that no thread ending later hands back a freed reader. */
+    pthread_key_delete(s->reader_key);
     for (conn *c = s->readers, *next; c; c = next) {
         next = c->next_conn;
         conn_release(c);
         free(c);
     }
-    pthread_key_delete(s->reader_key);
     groupq_release(&s->queue);
     pthread_mutex_destroy(&s->readers_mu);
     pthread_mutex_destroy(&s->alloc_mu);
@@ -2946,7 +2989,7 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
     groupq_init(&s->queue);
     pthread_mutex_init(&s->readers_mu, NULL);
     pthread_mutex_init(&s->alloc_mu, NULL);
-    pthread_key_create(&s->reader_key, NULL);
+    pthread_key_create(&s->reader_key, reader_idle);
     if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
         die("cannot start the writer thread");
     return &s->base;
