@@ -76,6 +76,7 @@ int app_reload_org(app *a)
     pthread_rwlock_wrlock(&a->org_lock);
     org old = a->org;
     a->org = fresh;
+    a->org_gen++;
     pthread_rwlock_unlock(&a->org_lock);
     org_release(&old);
     return 0;

@@ -24,6 +24,7 @@ typedef struct app {
     /* The unit tree is read by every request and changed rarely: a rwlock. */
     pthread_rwlock_t org_lock;
     org org;
+    unsigned long org_gen; /* + 1 at every reload, under org_lock: caches of unit data compare it */
     /* Policies replaced while serving (a calendar changed): kept until
      * app_close, so a request still reading the old one never reads freed
      * memory. */

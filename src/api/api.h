@@ -32,6 +32,8 @@ actor api_actor(const http_req *rq);
 
 /* Rendering helpers (new references). */
 json_t *api_time(const app *a, int64_t t); /* null for 0 */
+/* {"id","code","name","name_en"} of a unit, {"id","username","name"} of a
+ * user, or JSON null. Shared (cached): put them into a reply, never modify them. */
 json_t *api_unit_ref(app *a, int64_t id);
 json_t *api_user_ref(app *a, int64_t id);
 json_t *api_user_json(app *a, const user *u);

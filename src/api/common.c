@@ -107,13 +107,47 @@ json_t *api_time(const app *a, int64_t t)
     return json_string(s);
 }
 
+/*
+ * A complaint names five units or more; their references are rendered once
+ * per version of the unit tree (app.org_gen) and shared: callers only put
+ * them into replies, and jansson's reference counts are atomic.
+ */
+enum { UNIT_REF_SLOTS = 256 };
+static struct {
+    int64_t id;
+    unsigned long gen;
+    json_t *ref;
+} unit_refs[UNIT_REF_SLOTS];
+static pthread_mutex_t unit_refs_mu = PTHREAD_MUTEX_INITIALIZER;
+
 json_t *api_unit_ref(app *a, int64_t id)
 {
+    size_t slot = (size_t)id % UNIT_REF_SLOTS;
     pthread_rwlock_rdlock(&a->org_lock);
-    const unit *u = org_find(&a->org, id);
-    json_t *j = u ? json_pack("{s:I,s:s,s:s,s:s?}", "id", (json_int_t)u->id, "code", u->code, "name", u->name,
-                              "name_en", u->name_en)
-                  : json_null();
+    unsigned long gen = a->org_gen;
+    json_t *j = NULL;
+    pthread_mutex_lock(&unit_refs_mu);
+    if (unit_refs[slot].ref && unit_refs[slot].id == id && unit_refs[slot].gen == gen)
+        j = json_incref(unit_refs[slot].ref);
+    pthread_mutex_unlock(&unit_refs_mu);
+    if (!j) {
+        const unit *u = org_find(&a->org, id);
+        if (!u) {
+            pthread_rwlock_unlock(&a->org_lock);
+            return json_null();
+        }
+        j = json_object();
+        json_object_set_new(j, "id", json_integer(u->id));
+        json_object_set_new(j, "code", json_string(u->code));
+        json_object_set_new(j, "name", json_string(u->name));
+        json_object_set_new(j, "name_en", u->name_en ? json_string(u->name_en) : json_null());
+        pthread_mutex_lock(&unit_refs_mu);
+        json_decref(unit_refs[slot].ref);
+        unit_refs[slot].id = id;
+        unit_refs[slot].gen = gen;
+        unit_refs[slot].ref = json_incref(j);
+        pthread_mutex_unlock(&unit_refs_mu);
+    }
     pthread_rwlock_unlock(&a->org_lock);
     return j;
 }
@@ -139,7 +173,7 @@ json_t *api_user_ref(app *a, int64_t id)
     json_t *j = NULL;
     pthread_mutex_lock(&user_refs_mu);
     if (user_refs[slot].id == id)
-        j = json_deep_copy(user_refs[slot].ref);
+        j = json_incref(user_refs[slot].ref);
     pthread_mutex_unlock(&user_refs_mu);
     if (j)
         return j;
@@ -151,7 +185,7 @@ json_t *api_user_ref(app *a, int64_t id)
     pthread_mutex_lock(&user_refs_mu);
     json_decref(user_refs[slot].ref);
     user_refs[slot].id = id;
-    user_refs[slot].ref = json_deep_copy(j);
+    user_refs[slot].ref = json_incref(j);
     pthread_mutex_unlock(&user_refs_mu);
     return j;
 }
@@ -270,16 +304,26 @@ json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now)
         if (!json_is_object(ck))
             continue;
         bool open = sla_open(ck);
-        const json_t *lim = json_object_get(ck, "limit");
-        json_t *limit = json_deep_copy(lim);
-        if (json_is_integer(json_object_get(limit, "until")))
-            json_object_set_new(limit, "until", api_time(a, json_integer_value(json_object_get(limit, "until"))));
-        json_t *j = json_pack("{s:s,s:O,s:o,s:o,s:o,s:o,s:O,s:o}", "name", name, "state", json_object_get(ck, "state"),
-                              "started_at", api_time(a, json_integer_value(json_object_get(ck, "started_at"))),
-                              "deadline", api_time(a, json_integer_value(json_object_get(ck, "deadline"))),
-                              "warning_at", api_time(a, json_integer_value(json_object_get(ck, "warning_at"))),
-                              "ended_at", api_time(a, json_integer_value(json_object_get(ck, "ended_at"))),
-                              "calendar", json_object_get(ck, "calendar"), "limit", limit);
+        /* Built member by member: json_pack parses its format on every call,
+         * and this runs for every clock of every complaint shown. */
+        const json_t *lim = json_object_get(ck, "limit"), *until = json_object_get(lim, "until");
+        json_t *limit;
+        if (json_is_integer(until)) {
+            limit = json_deep_copy(lim);
+            json_object_set_new(limit, "until", api_time(a, json_integer_value(until)));
+        } else {
+            limit = lim ? json_incref((json_t *)lim) : json_null(); /* the reply only reads it */
+        }
+        json_t *j = json_object();
+        json_object_set_new(j, "name", json_string(name));
+        json_t *state = json_object_get(ck, "state");
+        json_object_set_new(j, "state", state ? json_incref(state) : json_null());
+        static const char *const instants[] = {"started_at", "deadline", "warning_at", "ended_at"};
+        for (size_t i = 0; i < sizeof instants / sizeof instants[0]; i++)
+            json_object_set_new(j, instants[i], api_time(a, json_integer_value(json_object_get(ck, instants[i]))));
+        json_t *cal = json_object_get(ck, "calendar");
+        json_object_set_new(j, "calendar", cal ? json_incref(cal) : json_null());
+        json_object_set_new(j, "limit", limit);
         json_object_set_new(j, "remaining_minutes",
                             open ? json_integer(sla_remaining_minutes(&a->pol.sla, ck, now)) : json_null());
         json_object_set_new(j, "paused_at", api_time(a, json_integer_value(json_object_get(ck, "paused_at"))));

@@ -6,9 +6,13 @@
  * ancestor's; survey questions are the pack's general ones plus those of
  * the category and its ancestors.
  */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "util/xalloc.h"
 
 /* The chain of raw category objects from the top down to code, into chain (depth returned; 0 if absent). */
 static size_t find_chain(const json_t *arr, const char *code, const json_t **chain, size_t depth, size_t max)
@@ -62,6 +66,50 @@ void api_category_guidance(const policy *p, const char *code, bool en, json_t *i
     json_object_set_new(into, "survey", survey);
 }
 
+/*
+ * {"script", "survey", "script_en"} of a category under policy p, rendered
+ * once per pack and category and then shared (the detail and every intake's
+ * reply carry them). An entry holds a reference to its pack, so the pack's
+ * address cannot be reused for another while it identifies the entry.
+ */
+enum { GUIDANCE_SLOTS = 128 };
+static struct {
+    json_t *raw;
+    char *code;
+    json_t *g;
+} guidance_cache[GUIDANCE_SLOTS];
+static pthread_mutex_t guidance_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static json_t *guidance(const policy *p, const char *code)
+{
+    size_t h = 5381;
+    for (const char *s = code; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    size_t slot = (h ^ (size_t)(uintptr_t)p->raw) % GUIDANCE_SLOTS;
+    json_t *g = NULL;
+    pthread_mutex_lock(&guidance_mu);
+    if (guidance_cache[slot].raw == p->raw && guidance_cache[slot].code && strcmp(guidance_cache[slot].code, code) == 0)
+        g = json_incref(guidance_cache[slot].g);
+    pthread_mutex_unlock(&guidance_mu);
+    if (g)
+        return g;
+    g = json_object();
+    json_t *en = json_object();
+    api_category_guidance(p, code, false, g);
+    api_category_guidance(p, code, true, en);
+    json_object_set(g, "script_en", json_object_get(en, "script"));
+    json_decref(en);
+    pthread_mutex_lock(&guidance_mu);
+    json_decref(guidance_cache[slot].g);
+    json_decref(guidance_cache[slot].raw);
+    free(guidance_cache[slot].code);
+    guidance_cache[slot].raw = json_incref(p->raw);
+    guidance_cache[slot].code = xstrdup(code);
+    guidance_cache[slot].g = json_incref(g);
+    pthread_mutex_unlock(&guidance_mu);
+    return g;
+}
+
 void api_rules_json(app *a, const complaint *c, json_t *j)
 {
     const json_t *d = c->data;
@@ -86,12 +134,7 @@ void api_rules_json(app *a, const complaint *c, json_t *j)
     json_object_set_new(j, "answer_by", ab ? json_deep_copy(ab) : json_null());
     const json_t *pv = json_object_get(d, "policy_version");
     json_object_set_new(j, "policy_version", pv ? json_incref((json_t *)pv) : json_null());
-    json_t *g = json_object();
-    api_category_guidance(&a->pol, c->category, false, g);
-    json_object_set(j, "script", json_object_get(g, "script"));
-    json_object_set(j, "survey", json_object_get(g, "survey"));
-    json_object_clear(g);
-    api_category_guidance(&a->pol, c->category, true, g);
-    json_object_set(j, "script_en", json_object_get(g, "script"));
+    json_t *g = guidance(&a->pol, c->category);
+    json_object_update(j, g);
     json_decref(g);
 }
