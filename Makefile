@@ -15,6 +15,11 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CSTD    := -std=c17 -D_GNU_SOURCE -DREDRESS_VERSION='"$(VERSION)"'
 INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql
 LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lpthread -lm
+# The release binary allocates through mimalloc: first on the link line, its
+# malloc and free serve every library (an intake makes ~500 allocations, most
+# of them jansson's; glibc's malloc was 18 % of an intake's instructions,
+# mimalloc's is 4 %). The sanitizer builds keep ASan's allocator.
+LIBS_REL := -lmimalloc $(LIBS)
 CFLAGS_REL := $(CSTD) $(WARN) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 CFLAGS_SAN := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -70,7 +75,7 @@ build/san/obj/gen/%.o: build/gen/%.c
 
 build/redress: build/obj/src/main.o $(REL_OBJ)
 	@echo LD $@
-	@$(CC) $(CFLAGS_REL) -o $@ $^ $(LIBS)
+	@$(CC) $(CFLAGS_REL) -o $@ $^ $(LIBS_REL)
 
 san: build/san/redress
 build/san/redress: build/san/obj/src/main.o $(SAN_OBJ)

@@ -8,8 +8,9 @@ set -eu
 # `make test` checks (and pgbouncer runs) the example configurations in
 # docs/deploy/; installing them starts no service. clang, libclang-rt-14-dev:
 # the libFuzzer harnesses of tests/fuzz (`make fuzz`, and `make test` runs them
-# over their corpus).
-PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev \
+# over their corpus). libmimalloc-dev: the release binary's allocator (see the
+# Makefile).
+PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev libmimalloc-dev \
 libcmocka-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
 nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev"
 missing=""
