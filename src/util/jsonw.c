@@ -30,10 +30,26 @@ static inline bool clean8(uint64_t x)
 static void put_string(buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    buf_grow(b, n + 2);
+    if (b->len + n + 3 > b->cap)
+        buf_grow(b, n + 2);
+    /* The common case, a string with nothing to escape: one copy. */
+    size_t i = 0;
+    for (uint64_t x; i + 8 <= n && (memcpy(&x, s + i, 8), clean8(x));)
+        i += 8;
+    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    if (i == n) {
+        char *d = b->data + b->len;
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        d[n + 2] = '\0';
+        b->len += n + 2;
+        return;
+    }
     put_byte(b, '"');
     size_t run = 0;
-    for (size_t i = 0; i < n;) {
+    for (i = 0; i < n;) {
         if (i + 8 <= n) {
             uint64_t x;
             memcpy(&x, s + i, 8);
@@ -118,8 +134,19 @@ void jsonw_append(buf *b, const json_t *v, bool sort_keys)
             pairs[i].key = k;
             pairs[i++].val = val;
         }
-        if (sort_keys && n > 1)
+        if (sort_keys && n > 32) {
             qsort(pairs, n, sizeof *pairs, cmp_pairs);
+        } else if (sort_keys) {
+            /* Event payloads' objects are small: an insertion sort, inline,
+             * beats qsort's merge sort and its indirect comparisons. */
+            for (size_t m = 1; m < n; m++) {
+                pair p = pairs[m];
+                size_t j = m;
+                for (; j > 0 && strcmp(pairs[j - 1].key, p.key) > 0; j--)
+                    pairs[j] = pairs[j - 1];
+                pairs[j] = p;
+            }
+        }
         put_byte(b, '{');
         for (i = 0; i < n; i++) {
             if (i)
