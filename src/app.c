@@ -7,6 +7,7 @@
 
 #include "ledger.h"
 #include "app_pii.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -287,7 +288,7 @@ json_t *app_calendars(app *a, const char **default_name)
 {
     if (default_name)
         *default_name = a->pol.sla.default_calendar;
-    return json_deep_copy(a->pol.sla.cal_docs);
+    return jsonw_copy(a->pol.sla.cal_docs);
 }
 
 /* Calendar changes are rare administrative steps: one at a time. */
@@ -313,13 +314,13 @@ static int set_calendar_locked(app *a, const char *name, const json_t *doc, int6
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
             return cerr_set(e, "validation_failed", "name",
                             "name: 只能包含小写字母、数字、- 和 _ (lower-case letters, digits, - and _ only)");
-    json_t *pack = json_deep_copy(a->pol.raw);
+    json_t *pack = jsonw_copy(a->pol.raw);
     json_t *cals = json_object_get(pack, "calendars");
     if (!json_is_object(cals)) {
-        cals = json_deep_copy(a->pol.sla.cal_docs);
+        cals = jsonw_copy(a->pol.sla.cal_docs);
         json_object_set_new(pack, "calendars", cals);
     }
-    json_object_set_new(cals, name, json_deep_copy(doc));
+    json_object_set_new(cals, name, jsonw_copy(doc));
     int rc = app_set_pack(a, pack, e);
     json_decref(pack);
     if (rc)
@@ -360,7 +361,7 @@ int app_import_ics(app *a, const char *name, const char *text, size_t len, int64
         calendar_release(&tmp);
         return cerr_set(e, "validation_failed", err.path, "%s: %s", err.path, err.message);
     }
-    json_t *doc = json_deep_copy(old);
+    json_t *doc = jsonw_copy(old);
     static const char *keys[] = {"holidays", "workdays"};
     const calendar_days *sets[] = {&tmp.holidays, &tmp.workdays};
     for (int k = 0; k < 2; k++) {

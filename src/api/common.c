@@ -224,7 +224,7 @@ static json_t *render_block(app *a, json_t *block, bool with_by)
 {
     if (!json_is_object(block))
         return json_null();
-    json_t *o = json_deep_copy(block);
+    json_t *o = jsonw_copy(block);
     static const char *times[] = {"at", "replied_at", "occurred_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
         json_t *v = json_object_get(o, times[i]);
@@ -309,7 +309,7 @@ json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now)
         const json_t *lim = json_object_get(ck, "limit"), *until = json_object_get(lim, "until");
         json_t *limit;
         if (json_is_integer(until)) {
-            limit = json_deep_copy(lim);
+            limit = jsonw_copy(lim);
             json_object_set_new(limit, "until", api_time(a, json_integer_value(until)));
         } else {
             limit = lim ? json_incref((json_t *)lim) : json_null(); /* the reply only reads it */
@@ -349,7 +349,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "created_at", api_time(a, c->created_at));
     json_object_set_new(j, "updated_at", api_time(a, c->updated_at));
     json_object_set_new(j, "closed_at", api_time(a, c->closed_at));
-    json_t *cust = json_deep_copy(json_object_get(d, "customer"));
+    json_t *cust = jsonw_copy(json_object_get(d, "customer"));
     if (json_is_object(cust) && !json_object_get(cust, "email"))
         json_object_set_new(cust, "email", json_null());
     json_object_set_new(j, "customer", cust ? cust : json_null());

@@ -9,6 +9,7 @@
 #include "app_pii.h"
 #include "api/listq.h"
 #include "core/workflow.h"
+#include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -120,7 +121,7 @@ void h_complaint_get(app *a, http_req *rq, http_resp *rs)
 /* Renders unit ids inside an event payload as unit references. */
 static json_t *render_payload(app *a, const json_t *p)
 {
-    json_t *o = json_deep_copy(p);
+    json_t *o = jsonw_copy(p);
     static const char *units[] = {"unit",      "owner_unit", "subject_unit", "responsible_unit", "assist_unit",
                                   "from_unit", "approver_unit"};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "app_pii.h"
 #include "core/incident.h"
+#include "util/jsonw.h"
 #include "util/timeutil.h"
 
 static json_t *text_of(const json_t *t, bool en)
@@ -85,7 +86,7 @@ static json_t *incident_json(app *a, const http_req *rq, const incident *inc, bo
     const json_t *ent;
     json_array_foreach(json_object_get(d, "timeline"), i, ent)
     {
-        json_t *e = json_deep_copy(ent);
+        json_t *e = jsonw_copy(ent);
         json_object_set_new(e, "at", api_time(a, json_integer_value(json_object_get(ent, "at"))));
         json_object_set_new(e, "by", api_user_ref(a, json_integer_value(json_object_get(ent, "by"))));
         json_object_set_new(e, "owner_unit", api_unit_ref(a, json_integer_value(json_object_get(ent, "owner_unit"))));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 /* The chain of raw category objects from the top down to code, into chain (depth returned; 0 if absent). */
@@ -119,7 +120,7 @@ void api_rules_json(app *a, const complaint *c, json_t *j)
     const json_t *r;
     json_array_foreach(fired, i, r)
     {
-        json_t *then = json_deep_copy(json_object_get(r, "then"));
+        json_t *then = jsonw_copy(json_object_get(r, "then"));
         static const char *units[] = {"owner_unit", "notify"};
         for (size_t k = 0; k < 2; k++)
             if (json_is_integer(json_object_get(then, units[k])))
@@ -131,7 +132,7 @@ void api_rules_json(app *a, const complaint *c, json_t *j)
     const json_t *ru = json_object_get(d, "route_unit");
     json_object_set_new(j, "route_unit", json_is_integer(ru) ? api_unit_ref(a, json_integer_value(ru)) : json_null());
     const json_t *ab = json_object_get(d, "answer_by");
-    json_object_set_new(j, "answer_by", ab ? json_deep_copy(ab) : json_null());
+    json_object_set_new(j, "answer_by", ab ? jsonw_copy(ab) : json_null());
     const json_t *pv = json_object_get(d, "policy_version");
     json_object_set_new(j, "policy_version", pv ? json_incref((json_t *)pv) : json_null());
     json_t *g = guidance(&a->pol, c->category);

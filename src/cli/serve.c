@@ -9,6 +9,7 @@
 #include "jobs/sweep.h"
 #include "sec/auth.h"
 #include "sec/session.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -163,7 +164,7 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
     json_array_foreach(json_object_get(demo, "complaints"), i, dc)
     {
         int64_t t = now - json_integer_value(json_object_get(dc, "received_minutes_ago")) * 60;
-        json_t *in = json_deep_copy(json_object_get(dc, "intake"));
+        json_t *in = jsonw_copy(json_object_get(dc, "intake"));
         char ts[40];
         time_format(t, a->pol.tz_offset, ts, sizeof ts);
         json_object_set_new(in, "received_at", json_string(ts));

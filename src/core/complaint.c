@@ -1,5 +1,6 @@
 /* complaint: see complaint.h. */
 #include "core/complaint.h"
+#include "util/jsonw.h"
 
 #include <string.h>
 
@@ -31,7 +32,7 @@ void complaint_release(complaint *c)
 void complaint_copy(complaint *dst, const complaint *src)
 {
     *dst = *src;
-    dst->data = json_deep_copy(src->data);
+    dst->data = jsonw_copy(src->data);
 }
 
 const char *status_name(int st)

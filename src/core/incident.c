@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsonw.h"
 #include "util/utf8.h"
 
 void incident_release(incident *i)
@@ -36,7 +37,7 @@ void incident_record(incident *inc, const char *action, int64_t by, int64_t now,
         tl = json_array();
         json_object_set_new(inc->data, "timeline", tl);
     }
-    json_t *ent = extra ? json_deep_copy(extra) : json_object();
+    json_t *ent = extra ? jsonw_copy(extra) : json_object();
     json_object_set_new(ent, "at", json_integer(now));
     json_object_set_new(ent, "action", json_string(action));
     json_object_set_new(ent, "by", by ? json_integer(by) : json_null());

@@ -7,6 +7,7 @@
 
 #include "core/policy.h"
 #include "core/strv.h"
+#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 static const char *clock_names[SLA__COUNT] = {
@@ -93,7 +94,7 @@ static int load_calendars(sla_policy *sp, const json_t *pack, cerr *e)
     } else if (!json_is_object(cals) || json_object_size(cals) == 0) {
         return cerr_set(e, "invalid_pack", "calendars", "calendars: expected an object of named calendars");
     } else {
-        sp->cal_docs = json_deep_copy(cals);
+        sp->cal_docs = jsonw_copy(cals);
     }
     const char *name;
     const json_t *doc;
@@ -107,7 +108,7 @@ static int load_calendars(sla_policy *sp, const json_t *pack, cerr *e)
         calendar_init(&cal);
         calendar_error err;
         /* A calendar without a zone takes the pack's. */
-        json_t *d = json_deep_copy(doc);
+        json_t *d = jsonw_copy(doc);
         if (json_is_object(d) && !json_object_get(d, "timezone") && tz)
             json_object_set_new(d, "timezone", json_string(tz));
         int rc = calendar_parse_json_value(&cal, d, path, &err);
@@ -654,7 +655,7 @@ int sla_replan(const sla_policy *sp, json_t *clock, const sla_limit *limit, cerr
     }
     if (strcmp(state_of(clock), "paused") == 0) {
         /* Plan as if resumed at the pause, so a paused clock shows a deadline. */
-        json_t *tmp = json_deep_copy(clock);
+        json_t *tmp = jsonw_copy(clock);
         json_array_append_new(json_object_get(tmp, "pauses"), json_pack("[I,I]", (json_int_t)jint(clock, "paused_at"),
                                                                         (json_int_t)jint(clock, "paused_at")));
         int rc = sla_plan(sp, tmp, e);
@@ -679,7 +680,7 @@ int64_t sla_remaining_minutes(const sla_policy *sp, const json_t *clock, int64_t
     int64_t deadline = jint(clock, "deadline"), secs = 0;
     if (strcmp(state_of(clock), "paused") == 0) {
         /* Left when it was paused: total + pauses − the time used up to the pause. */
-        json_t *tmp = json_deep_copy(clock);
+        json_t *tmp = jsonw_copy(clock);
         json_array_append_new(json_object_get(tmp, "pauses"), json_pack("[I,I]", (json_int_t)at, (json_int_t)at));
         if (sla_plan(sp, tmp, NULL) == 0)
             deadline = jint(tmp, "deadline");

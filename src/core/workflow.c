@@ -99,6 +99,7 @@
 #include <string.h>
 
 #include "core/erasure.h"
+#include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -390,7 +391,7 @@ static json_t *stamp(const event *ev, json_t *o)
 /* Copies the event's payload fields (minus bookkeeping keys) into data[key]. */
 static void record(complaint *c, const event *ev, const char *key)
 {
-    json_t *o = json_deep_copy(ev->payload);
+    json_t *o = jsonw_copy(ev->payload);
     static const char *bookkeeping[] = {"stage_due", "overall_due", "owner_unit", "clocks", "waiting", "scope"};
     for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
         json_object_del(o, bookkeeping[i]);
@@ -780,7 +781,7 @@ static int p_supervise(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e
 
 static void x_request_extension(complaint *c, const event *ev)
 {
-    json_t *x = json_deep_copy(ev->payload);
+    json_t *x = jsonw_copy(ev->payload);
     json_object_del(x, "clocks");
     json_object_del(x, "stage_due");
     json_object_set_new(x, "status", json_string("requested"));
@@ -988,7 +989,7 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const char *action
 static int plan_clocks(const wf_ctx *ctx, const complaint *c, const wf_action *act, json_t *p, cerr *e)
 {
     const json_t *before = json_object_get(c->data, "clocks");
-    json_t *clocks = before ? json_deep_copy(before) : json_object();
+    json_t *clocks = before ? jsonw_copy(before) : json_object();
     int rc = -1;
     /* A step that moves the complaint on ends a wait for the customer. */
     bool ends_wait = json_object_get(c->data, "waiting") &&
@@ -1398,7 +1399,7 @@ static void x_compensate(complaint *c, const event *ev)
         list = json_array();
         json_object_set_new(c->data, "compensations", list);
     }
-    json_t *o = json_deep_copy(ev->payload);
+    json_t *o = jsonw_copy(ev->payload);
     static const char *bookkeeping[] = {"stage_due", "overall_due", "clocks", "waiting"};
     for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
         json_object_del(o, bookkeeping[i]);
@@ -2165,7 +2166,7 @@ static void apply_intake(complaint *c, const event *ev)
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(p, keep[i]);
         if (v)
-            json_object_set_new(c->data, keep[i], json_deep_copy(v));
+            json_object_set_new(c->data, keep[i], jsonw_copy(v));
     }
 }
 
@@ -2183,11 +2184,11 @@ static void apply_clocks(complaint *c, const event *ev)
         }
         const char *name;
         json_t *ck;
-        json_object_foreach((json_t *)changed, name, ck) json_object_set_new(clocks, name, json_deep_copy(ck));
+        json_object_foreach((json_t *)changed, name, ck) json_object_set_new(clocks, name, jsonw_copy(ck));
     }
     const json_t *w = json_object_get(p, "waiting");
     if (json_is_object(w))
-        json_object_set_new(c->data, "waiting", stamp(ev, json_deep_copy(w)));
+        json_object_set_new(c->data, "waiting", stamp(ev, jsonw_copy(w)));
     else if (w)
         json_object_del(c->data, "waiting");
     if (jstr(p, "scope"))

@@ -200,3 +200,22 @@ char *jsonw_dumps(const json_t *v, bool sort_keys)
     jsonw_append(&b, v, sort_keys);
     return buf_detach(&b, NULL);
 }
+
+json_t *jsonw_copy(const json_t *v)
+{
+    if (json_is_object(v)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x) json_object_set_new_nocheck(o, k, jsonw_copy(x));
+        return o;
+    }
+    if (json_is_array(v)) {
+        size_t n = json_array_size(v);
+        json_t *a = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, jsonw_copy(json_array_get(v, i)));
+        return a;
+    }
+    return v ? json_incref((json_t *)v) : NULL;
+}

@@ -1,5 +1,5 @@
 /*
- * jsonw: a compact JSON writer for jansson values, used on the hot paths
+ * jsonw: a compact JSON writer (and copier) for jansson values, used on the hot paths
  * (every response body, every event's canonical text, every stored
  * projection). jansson's own json_dumps guards against reference loops by
  * formatting every container's address into a hash table, which made it the
@@ -23,5 +23,15 @@
 void jsonw_append(buf *b, const json_t *v, bool sort_keys);
 /* The text of v as a heap string the caller frees. */
 char *jsonw_dumps(const json_t *v, bool sort_keys);
+
+/*
+ * A copy of v for the caller to change: its objects and arrays are new,
+ * its strings, numbers, true, false and null are v's own, shared. Nothing
+ * in Redress changes a scalar in place (there is no json_string_set &c.
+ * anywhere), so sharing them is safe, and it saves an allocation and a
+ * copy per string; json_deep_copy also formats every container's address
+ * into a hash table to detect loops, which Redress never builds.
+ */
+json_t *jsonw_copy(const json_t *v);
 
 #endif
