@@ -216,7 +216,12 @@ static json_t *category_ref(app *a, const char *code, bool en)
         json_array_insert_new(path, 0, json_string(en && c->name_en ? c->name_en : c->name));
     }
     const category *c = &a->pol.cats[i];
-    return json_pack("{s:s,s:s,s:s?,s:o}", "code", c->code, "name", c->name, "name_en", c->name_en, "path", path);
+    json_t *j = json_object();
+    json_object_set_new(j, "code", json_string(c->code));
+    json_object_set_new(j, "name", json_string(c->name));
+    json_object_set_new(j, "name_en", c->name_en ? json_string(c->name_en) : json_null());
+    json_object_set_new(j, "path", path);
+    return j;
 }
 
 /* Converts stored instants inside a data block ("at", "occurred_at") to text. */
@@ -340,11 +345,18 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_t *d = c->data;
     bool overdue = status_open(c->status) && c->stage_due && c->stage_due < now;
     bool warning = status_open(c->status) && c->warn_at && c->warn_at <= now;
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:o,s:s,s:b}", "id", (json_int_t)c->id, "number", c->number,
-                          "status", status_name(c->status), "status_label", status_label(c->status, en), "stage",
-                          stage_name(stage_of(c->status)), "level", c->level, "nature",
-                          *c->nature ? json_string(c->nature) : json_null(), "channel", c->channel,
-                          "first_contact", c->first_contact);
+    /* Member by member (json_pack parses its format on every call): this
+     * runs for every complaint of every list page and reply. */
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_integer(c->id));
+    json_object_set_new(j, "number", json_string(c->number));
+    json_object_set_new(j, "status", json_string(status_name(c->status)));
+    json_object_set_new(j, "status_label", json_string(status_label(c->status, en)));
+    json_object_set_new(j, "stage", json_string(stage_name(stage_of(c->status))));
+    json_object_set_new(j, "level", json_integer(c->level));
+    json_object_set_new(j, "nature", *c->nature ? json_string(c->nature) : json_null());
+    json_object_set_new(j, "channel", json_string(c->channel));
+    json_object_set_new(j, "first_contact", json_boolean(c->first_contact));
     json_object_set_new(j, "received_at", api_time(a, c->received_at));
     json_object_set_new(j, "created_at", api_time(a, c->created_at));
     json_object_set_new(j, "updated_at", api_time(a, c->updated_at));
@@ -358,8 +370,10 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "subject_staff", staff ? json_incref(staff) : json_null());
     json_object_set_new(j, "category", category_ref(a, c->category, en));
     json_object_set_new(j, "owner_unit", api_unit_ref(a, c->owner_unit));
-    json_object_set_new(j, "deadlines", json_pack("{s:o,s:o}", "stage", api_time(a, c->stage_due), "overall",
-                                                  api_time(a, c->overall_due)));
+    json_t *deadlines = json_object();
+    json_object_set_new(deadlines, "stage", api_time(a, c->stage_due));
+    json_object_set_new(deadlines, "overall", api_time(a, c->overall_due));
+    json_object_set_new(j, "deadlines", deadlines);
     json_object_set_new(j, "overdue", json_boolean(overdue));
     /* The time limit promised to the customer (intake's promised_at). */
     json_object_set_new(j, "promised_at", api_time(a, c->overall_due));

@@ -31,17 +31,48 @@ static void compute(const uint8_t prev[32], const char *body, uint8_t out[32])
     crypto_generichash_final(&st, out, 32);
 }
 
+/* '{' or ',', then a key (plain ASCII) and its colon. */
+static void key(buf *b, char sep, const char *k)
+{
+    buf_putc(b, sep);
+    buf_putc(b, '"');
+    buf_puts(b, k);
+    buf_append(b, "\":", 2);
+}
+
+/*
+ * The body is the envelope {complaint, seq, action, at, actor, from, to,
+ * payload} as compact JSON with every object's keys sorted: written here
+ * key by key in that order, as jsonw_dumps(envelope, true) would write it
+ * (test_event checks that they agree).
+ */
 void event_seal(event *e)
 {
-    json_t *o = json_pack("{s:I,s:I,s:s,s:I,s:I,s:s,s:s,s:O}", "complaint", (json_int_t)e->complaint_id,
-                          "seq", (json_int_t)e->seq, "action", e->action, "at", (json_int_t)e->at,
-                          "actor", (json_int_t)e->actor, "from", status_name(e->from_status), "to",
-                          status_name(e->to_status), "payload", e->payload ? e->payload : json_null());
+    buf b;
+    buf_init(&b);
+    const char *from = status_name(e->from_status), *to = status_name(e->to_status);
+    key(&b, '{', "action");
+    jsonw_string(&b, e->action, strlen(e->action));
+    key(&b, ',', "actor");
+    jsonw_int(&b, e->actor);
+    key(&b, ',', "at");
+    jsonw_int(&b, e->at);
+    key(&b, ',', "complaint");
+    jsonw_int(&b, e->complaint_id);
+    key(&b, ',', "from");
+    jsonw_string(&b, from, strlen(from));
+    key(&b, ',', "payload");
+    if (e->payload)
+        jsonw_append(&b, e->payload, true);
+    else
+        buf_append(&b, "null", 4);
+    key(&b, ',', "seq");
+    jsonw_int(&b, e->seq);
+    key(&b, ',', "to");
+    jsonw_string(&b, to, strlen(to));
+    buf_putc(&b, '}');
     free(e->body);
-    e->body = jsonw_dumps(o, true);
-    json_decref(o);
-    if (!e->body)
-        die("event_seal: cannot serialise event");
+    e->body = buf_detach(&b, NULL);
     compute(e->prev, e->body, e->hash);
 }
 

@@ -193,6 +193,17 @@ void jsonw_append(buf *b, const json_t *v, bool sort_keys)
     }
 }
 
+void jsonw_string(buf *b, const char *s, size_t n)
+{
+    put_string(b, s, n);
+}
+
+void jsonw_int(buf *b, json_int_t v)
+{
+    char digits[24], *start = format_int(v, digits);
+    buf_append(b, start, (size_t)(digits + sizeof digits - start));
+}
+
 char *jsonw_dumps(const json_t *v, bool sort_keys)
 {
     buf b;

@@ -23,6 +23,9 @@
 void jsonw_append(buf *b, const json_t *v, bool sort_keys);
 /* The text of v as a heap string the caller frees. */
 char *jsonw_dumps(const json_t *v, bool sort_keys);
+/* A string (n bytes of s) or an integer, as jsonw_append writes them. */
+void jsonw_string(buf *b, const char *s, size_t n);
+void jsonw_int(buf *b, json_int_t v);
 
 /*
  * A copy of v for the caller to change: its objects and arrays are new,

@@ -198,6 +198,32 @@ static void test_body_is_canonical(void **state)
     event_release(&b);
 }
 
+/* The body written key by key is what jansson writes for the envelope with
+ * sorted keys — the text every stored event was hashed over. */
+static void test_body_is_the_sorted_envelope(void **state)
+{
+    (void)state;
+    const char *actions[] = {"intake", "reply", "a\"quote"};
+    for (size_t i = 0; i < 3; i++) {
+        event e;
+        sample(&e, i == 1 ? json_null() : payload_one_order());
+        snprintf(e.action, sizeof e.action, "%s", actions[i]);
+        e.complaint_id = 1234567890123 * (int64_t)i;
+        e.seq = 42;
+        e.actor = i == 2 ? 0 : -7;
+        event_seal(&e);
+        json_t *env = json_pack("{s:I,s:I,s:s,s:I,s:I,s:s,s:s,s:O}", "complaint", (json_int_t)e.complaint_id, "seq",
+                                (json_int_t)e.seq, "action", e.action, "at", (json_int_t)e.at, "actor",
+                                (json_int_t)e.actor, "from", status_name(e.from_status), "to",
+                                status_name(e.to_status), "payload", e.payload);
+        char *expected = json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS);
+        assert_string_equal(e.body, expected);
+        free(expected);
+        json_decref(env);
+        event_release(&e);
+    }
+}
+
 static void test_from_body_rejects_malformed(void **state)
 {
     (void)state;
@@ -271,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_seal_and_parse_round_trip),
         cmocka_unit_test(test_hash_chains_on_prev),
         cmocka_unit_test(test_body_is_canonical),
+        cmocka_unit_test(test_body_is_the_sorted_envelope),
         cmocka_unit_test(test_from_body_rejects_malformed),
         cmocka_unit_test(test_hash_hex),
     };
