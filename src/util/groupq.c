@@ -7,7 +7,6 @@ void groupq_init(groupq *q)
 {
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->work, NULL);
-    pthread_cond_init(&q->done, NULL);
     q->head = q->tail = NULL;
     q->stopping = false;
 }
@@ -16,13 +15,13 @@ void groupq_release(groupq *q)
 {
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->work);
-    pthread_cond_destroy(&q->done);
 }
 
 void groupq_submit_wait(groupq *q, groupq_item *it)
 {
     it->next = NULL;
     it->done = false;
+    pthread_cond_init(&it->cv, NULL);
     pthread_mutex_lock(&q->mu);
     if (q->tail)
         q->tail->next = it;
@@ -31,8 +30,10 @@ void groupq_submit_wait(groupq *q, groupq_item *it)
     q->tail = it;
     pthread_cond_signal(&q->work);
     while (!it->done)
-        pthread_cond_wait(&q->done, &q->mu);
+        pthread_cond_wait(&it->cv, &q->mu);
     pthread_mutex_unlock(&q->mu);
+    /* Signalled under q->mu, so no one touches it->cv once we hold it again. */
+    pthread_cond_destroy(&it->cv);
 }
 
 groupq_item *groupq_take(groupq *q, int max)
@@ -57,10 +58,10 @@ void groupq_finish(groupq *q, groupq_item *batch)
 {
     pthread_mutex_lock(&q->mu);
     for (groupq_item *it = batch, *next; it; it = next) {
-        next = it->next; /* read before done: the submitter may return at once */
+        next = it->next; /* read before done: the submitter may return once we unlock */
         it->done = true;
+        pthread_cond_signal(&it->cv);
     }
-    pthread_cond_broadcast(&q->done);
     pthread_mutex_unlock(&q->mu);
 }
 

@@ -19,11 +19,15 @@
 typedef struct groupq_item {
     struct groupq_item *next;
     bool done;
+    /* Its submitter sleeps on a condition of its own: with one shared by
+     * all, every commit woke every waiting submitter, most of them only to
+     * find their item still queued for the next batch. */
+    pthread_cond_t cv;
 } groupq_item;
 
 typedef struct groupq {
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
+    pthread_cond_t work;
     groupq_item *head, *tail;
     bool stopping;
 } groupq;
