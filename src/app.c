@@ -381,41 +381,62 @@ int app_import_ics(app *a, const char *name, const char *text, size_t len, int64
 
 enum { REPLAN_BATCH = 200 };
 
-/* Re-plans one complaint on its current state, through the versioned update
- * (retried when someone acts meanwhile). 0 when a replan event was written. */
-static int replan_one(app *a, int64_t id, const char *name, int64_t now)
+int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e)
 {
-    actor sys = {0, R_SYSTEM, 0};
-    for (int attempt = 0; attempt < 5; attempt++) {
+    int rc = STORE_CONFLICT;
+    for (int attempt = 0; attempt < 5 && rc == STORE_CONFLICT; attempt++) {
         complaint cur, next;
         complaint_init(&cur);
         complaint_init(&next);
         event ev;
         event_init(&ev);
-        int rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
-        if (rc == 0 && (!status_open(cur.status) || !workflow_uses_calendar(&cur, name)))
-            rc = 1;
-        if (rc == 0) {
-            cerr e;
-            pthread_rwlock_rdlock(&a->org_lock);
-            wf_ctx ctx = {&a->pol, &a->org, &sys, now};
-            rc = workflow_step(&ctx, &cur, "replan", NULL, &ev, &e) || !json_object_get(ev.payload, "clocks");
-            pthread_rwlock_unlock(&a->org_lock);
-        }
+        rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
+        if (rc == 0)
+            rc = build(a, &cur, &ev, arg, e);
         if (rc == 0) {
             event_seal(&ev);
+            complaint_release(&next); /* complaint_copy overwrites without releasing */
             complaint_copy(&next, &cur);
             workflow_apply(&next, &ev);
-            rc = a->db->ops->complaint_update(a->db, &next, &ev, a->pol.tz_offset);
+            rc = erase ? a->db->ops->complaint_erase(a->db, &next, &ev, a->pol.tz_offset)
+                       : a->db->ops->complaint_update(a->db, &next, &ev, a->pol.tz_offset);
         }
         complaint_release(&cur);
         complaint_release(&next);
         event_release(&ev);
-        if (rc != STORE_CONFLICT)
-            return rc;
     }
-    log_warn("replan: complaint %lld keeps changing and was not re-planned", (long long)id);
-    return -1;
+    return rc;
+}
+
+struct replan_arg {
+    const char *calendar;
+    int64_t now;
+};
+
+/* app_event_fn of a re-plan after a change of a calendar; 1 if cur does not use it. */
+static int replan_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
+{
+    const struct replan_arg *r = arg;
+    if (!status_open(cur->status) || !workflow_uses_calendar(cur, r->calendar))
+        return 1;
+    actor sys = {0, R_SYSTEM, 0};
+    pthread_rwlock_rdlock(&a->org_lock);
+    wf_ctx ctx = {&a->pol, &a->org, &sys, r->now};
+    int rc = workflow_step(&ctx, cur, "replan", NULL, ev, e) || !json_object_get(ev->payload, "clocks");
+    pthread_rwlock_unlock(&a->org_lock);
+    return rc;
+}
+
+/* Re-plans one complaint on its current state, through the versioned update
+ * (retried when someone acts meanwhile). 0 when a replan event was written. */
+static int replan_one(app *a, int64_t id, const char *name, int64_t now)
+{
+    cerr e;
+    struct replan_arg r = {name, now};
+    int rc = app_change(a, id, replan_event, &r, false, &e);
+    if (rc == STORE_CONFLICT)
+        log_warn("replan: complaint %lld keeps changing and was not re-planned", (long long)id);
+    return rc == 0 ? 0 : -1;
 }
 
 int app_replan(app *a, const char *name, int64_t now, long *replanned)

@@ -78,6 +78,19 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
                cerr *e);
 
 /*
+ * A versioned change of complaint id outside the transition table (a
+ * correction, an erasure, a re-plan). build(a, cur, ev, arg, e) makes the
+ * event from the current state, or returns non-zero: 1 "nothing to do",
+ * -1 with e, a STORE_* code. The event is sealed, applied to a copy of cur
+ * and stored (complaint_erase with erase, else complaint_update); when
+ * someone acted meanwhile, all of it again on the new state, up to five
+ * times. Returns 0, build's result, a STORE_* code (STORE_NOTFOUND, or
+ * STORE_CONFLICT after the fifth attempt).
+ */
+typedef int (*app_event_fn)(app *a, const complaint *cur, event *ev, void *arg, cerr *e);
+int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e);
+
+/*
  * Takes action on complaint id. expected_version < 0 means "whatever is
  * current"; otherwise a different stored version is a conflict. On success
  * out holds the new state. Returns 0, -1 (user error, e set: codes include

@@ -455,89 +455,85 @@ static int validate_fields(const json_t *fields, cerr *e)
     return 0;
 }
 
+/* The outcome of app_change for a customer's request on complaint id. */
+static int change_result(int rc, cerr *e)
+{
+    if (rc == STORE_NOTFOUND)
+        return cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
+    if (rc == STORE_CONFLICT)
+        return cerr_set(e, "version_conflict", "", "工单已被他人更新，请重试 (someone acted first)");
+    return rc;
+}
+
+struct correct_arg {
+    const actor *who;
+    const json_t *fields;
+    int64_t now;
+};
+
+/* app_event_fn of a correction: the fields sealed under the complaint's key. */
+static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
+{
+    const struct correct_arg *c = arg;
+    uint8_t dk[PII_KEY_BYTES];
+    bool ok = false;
+    int rc = data_key(a, cur->id, dk, &ok);
+    if (rc == 0 && (!ok || erasure_done(cur)))
+        rc = cerr_set(e, "action_not_allowed", "", "客户信息已匿名化 (the customer's data was anonymised)");
+    if (rc)
+        return rc;
+    json_t *sealed = json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)c->fields, k, v)
+    {
+        if (json_is_null(v)) {
+            json_object_set_new(sealed, k, json_null());
+            continue;
+        }
+        char *s = pii_seal(dk, json_string_value(v));
+        json_object_set_new(sealed, k, json_string(s));
+        free(s);
+    }
+    sodium_memzero(dk, sizeof dk);
+    char idx[PII_INDEX_HEX] = "";
+    const char *phone = json_string_value(json_object_get(c->fields, "phone"));
+    if (phone)
+        app_pii_phone_index(a, phone, idx);
+    correction_event(cur, c->who->id, c->now, sealed, *idx ? idx : NULL, ev);
+    json_decref(sealed);
+    return 0;
+}
+
 int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e)
 {
     if (validate_fields(fields, e))
         return -1;
     if (!a->pii_ready)
         return no_key(e);
-    for (int attempt = 0; attempt < 5; attempt++) {
-        complaint cur, next;
-        complaint_init(&cur);
-        complaint_init(&next);
-        event ev;
-        event_init(&ev);
-        json_t *sealed = json_object();
-        uint8_t dk[PII_KEY_BYTES];
-        bool ok = false;
-        char idx[PII_INDEX_HEX] = "";
-        int rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
-        if (rc == STORE_NOTFOUND)
-            rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
-        if (rc == 0)
-            rc = data_key(a, id, dk, &ok);
-        if (rc == 0 && (!ok || erasure_done(&cur)))
-            rc = cerr_set(e, "action_not_allowed", "", "客户信息已匿名化 (the customer's data was anonymised)");
-        if (rc == 0) {
-            const char *k;
-            json_t *v;
-            json_object_foreach((json_t *)fields, k, v)
-            {
-                if (json_is_null(v)) {
-                    json_object_set_new(sealed, k, json_null());
-                    continue;
-                }
-                char *s = pii_seal(dk, json_string_value(v));
-                json_object_set_new(sealed, k, json_string(s));
-                free(s);
-            }
-            const char *phone = json_string_value(json_object_get(fields, "phone"));
-            if (phone)
-                app_pii_phone_index(a, phone, idx);
-            sodium_memzero(dk, sizeof dk);
-            correction_event(&cur, who->id, now, sealed, *idx ? idx : NULL, &ev);
-            event_seal(&ev);
-            complaint_release(&next); /* complaint_copy overwrites */
-            complaint_copy(&next, &cur);
-            workflow_apply(&next, &ev);
-            rc = a->db->ops->complaint_update(a->db, &next, &ev, a->pol.tz_offset);
-        }
-        json_decref(sealed);
-        complaint_release(&cur);
-        complaint_release(&next);
-        event_release(&ev);
-        if (rc != STORE_CONFLICT)
-            return rc;
-    }
-    return cerr_set(e, "version_conflict", "", "工单已被他人更新，请重试 (someone acted first)");
+    struct correct_arg c = {who, fields, now};
+    return change_result(app_change(a, id, correct_event, &c, false, e), e);
+}
+
+struct erase_arg {
+    const actor *who;
+    const char *reason;
+    int64_t now;
+};
+
+/* app_event_fn of an erasure; 1 when the data is gone already. */
+static int erase_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
+{
+    (void)a, (void)e;
+    const struct erase_arg *r = arg;
+    if (erasure_done(cur))
+        return 1;
+    erasure_event(cur, r->who->id, r->now, r->reason, ev);
+    return 0;
 }
 
 int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e)
 {
-    for (int attempt = 0; attempt < 5; attempt++) {
-        complaint cur, next;
-        complaint_init(&cur);
-        complaint_init(&next);
-        event ev;
-        event_init(&ev);
-        int rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
-        if (rc == STORE_NOTFOUND)
-            rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
-        if (rc == 0 && erasure_done(&cur))
-            rc = 1;
-        if (rc == 0) {
-            erasure_event(&cur, who->id, now, reason, &ev);
-            event_seal(&ev);
-            complaint_release(&next); /* complaint_copy overwrites */
-            complaint_copy(&next, &cur);
-            workflow_apply(&next, &ev);
-            rc = a->db->ops->complaint_erase(a->db, &next, &ev, a->pol.tz_offset);
-        }
-        complaint_release(&cur);
-        complaint_release(&next);
-        event_release(&ev);
-        if (rc != STORE_CONFLICT)
-            return rc;
-    }
-    return cerr_set(e, "version_conflict", "", "工单已被他人更新，请重试 (someone acted first)");
+    struct erase_arg r = {who, reason, now};
+    return change_result(app_change(a, id, erase_event, &r, true, e), e);
 }

@@ -1,5 +1,6 @@
 /* common: error rendering, body parsing and the JSON shapes shared by resources. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,74 +108,86 @@ json_t *api_time(const app *a, int64_t t)
     return json_string(s);
 }
 
+/* ---- rendered references, shared ------------------------------------------------ */
+
 /*
- * A complaint names five units or more; their references are rendered once
- * per version of the unit tree (app.org_gen) and shared: callers only put
- * them into replies, and jansson's reference counts are atomic.
+ * The units, staff and category texts a reply names are rendered once and
+ * then shared: callers only put them into replies, and jansson's reference
+ * counts are atomic. An entry is found by (owner, id, gen): owner a JSON
+ * value it depends on, held so that its address cannot be reused (NULL
+ * for none), gen a version of what it was rendered from.
  */
-enum { UNIT_REF_SLOTS = 256 };
+enum { REF_SLOTS = 512 };
 static struct {
+    int kind;
+    json_t *owner;
     int64_t id;
     unsigned long gen;
-    json_t *ref;
-} unit_refs[UNIT_REF_SLOTS];
-static pthread_mutex_t unit_refs_mu = PTHREAD_MUTEX_INITIALIZER;
+    json_t *value;
+} ref_slots[REF_SLOTS];
+static pthread_mutex_t ref_mu = PTHREAD_MUTEX_INITIALIZER;
 
+static size_t ref_slot(const json_t *owner, int64_t id, int kind)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)owner * 31 + (uint64_t)id) * 0x9E3779B97F4A7C15u + (uint64_t)kind;
+    return (size_t)(h >> 40) % REF_SLOTS;
+}
+
+json_t *api_ref_get(int kind, const json_t *owner, int64_t id, unsigned long gen)
+{
+    size_t i = ref_slot(owner, id, kind);
+    json_t *v = NULL;
+    pthread_mutex_lock(&ref_mu);
+    if (ref_slots[i].value && ref_slots[i].kind == kind && ref_slots[i].owner == owner && ref_slots[i].id == id &&
+        ref_slots[i].gen == gen)
+        v = json_incref(ref_slots[i].value);
+    pthread_mutex_unlock(&ref_mu);
+    return v;
+}
+
+void api_ref_put(int kind, json_t *owner, int64_t id, unsigned long gen, json_t *value)
+{
+    size_t i = ref_slot(owner, id, kind);
+    pthread_mutex_lock(&ref_mu);
+    json_decref(ref_slots[i].value);
+    json_decref(ref_slots[i].owner);
+    ref_slots[i].kind = kind;
+    ref_slots[i].owner = owner ? json_incref(owner) : NULL;
+    ref_slots[i].id = id;
+    ref_slots[i].gen = gen;
+    ref_slots[i].value = json_incref(value);
+    pthread_mutex_unlock(&ref_mu);
+}
+
+/* Per version of the unit tree (app.org_gen). */
 json_t *api_unit_ref(app *a, int64_t id)
 {
-    size_t slot = (size_t)id % UNIT_REF_SLOTS;
     pthread_rwlock_rdlock(&a->org_lock);
     unsigned long gen = a->org_gen;
-    json_t *j = NULL;
-    pthread_mutex_lock(&unit_refs_mu);
-    if (unit_refs[slot].ref && unit_refs[slot].id == id && unit_refs[slot].gen == gen)
-        j = json_incref(unit_refs[slot].ref);
-    pthread_mutex_unlock(&unit_refs_mu);
-    if (!j) {
-        const unit *u = org_find(&a->org, id);
-        if (!u) {
-            pthread_rwlock_unlock(&a->org_lock);
-            return json_null();
-        }
+    json_t *j = api_ref_get(REF_UNIT, NULL, id, gen);
+    const unit *u = j ? NULL : org_find(&a->org, id);
+    if (u) {
         j = json_object();
         json_object_set_new(j, "id", json_integer(u->id));
         json_object_set_new(j, "code", json_string(u->code));
         json_object_set_new(j, "name", json_string(u->name));
         json_object_set_new(j, "name_en", u->name_en ? json_string(u->name_en) : json_null());
-        pthread_mutex_lock(&unit_refs_mu);
-        json_decref(unit_refs[slot].ref);
-        unit_refs[slot].id = id;
-        unit_refs[slot].gen = gen;
-        unit_refs[slot].ref = json_incref(j);
-        pthread_mutex_unlock(&unit_refs_mu);
+        api_ref_put(REF_UNIT, NULL, id, gen, j);
     }
     pthread_rwlock_unlock(&a->org_lock);
-    return j;
+    return j ? j : json_null();
 }
 
 /*
- * Staff names appear on every timeline entry and every complaint; they
- * change almost never, so a small id-indexed cache of rendered references
- * saves a database read each. Usernames and names are not editable yet; when
- * they become so, the editing handler must call user_ref_forget.
+ * Staff names appear on every timeline entry and every complaint and save a
+ * database read each. Usernames and names are not editable yet; when they
+ * become so, the editing handler must give user references a generation.
  */
-enum { USER_REF_SLOTS = 512 };
-static struct {
-    int64_t id;
-    json_t *ref;
-} user_refs[USER_REF_SLOTS];
-static pthread_mutex_t user_refs_mu = PTHREAD_MUTEX_INITIALIZER;
-
 json_t *api_user_ref(app *a, int64_t id)
 {
     if (!id)
         return json_null();
-    size_t slot = (size_t)id % USER_REF_SLOTS;
-    json_t *j = NULL;
-    pthread_mutex_lock(&user_refs_mu);
-    if (user_refs[slot].id == id)
-        j = json_incref(user_refs[slot].ref);
-    pthread_mutex_unlock(&user_refs_mu);
+    json_t *j = api_ref_get(REF_USER, NULL, id, 0);
     if (j)
         return j;
     user u = {0};
@@ -182,11 +195,7 @@ json_t *api_user_ref(app *a, int64_t id)
         return json_null();
     j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
     user_release(&u);
-    pthread_mutex_lock(&user_refs_mu);
-    json_decref(user_refs[slot].ref);
-    user_refs[slot].id = id;
-    user_refs[slot].ref = json_incref(j);
-    pthread_mutex_unlock(&user_refs_mu);
+    api_ref_put(REF_USER, NULL, id, 0, j);
     return j;
 }
 

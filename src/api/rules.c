@@ -6,14 +6,10 @@
  * ancestor's; survey questions are the pack's general ones plus those of
  * the category and its ancestors.
  */
-#include <pthread.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "util/jsonw.h"
-#include "util/xalloc.h"
 
 /* The chain of raw category objects from the top down to code, into chain (depth returned; 0 if absent). */
 static size_t find_chain(const json_t *arr, const char *code, const json_t **chain, size_t depth, size_t max)
@@ -67,31 +63,12 @@ void api_category_guidance(const policy *p, const char *code, bool en, json_t *i
     json_object_set_new(into, "survey", survey);
 }
 
-/*
- * {"script", "survey", "script_en"} of a category under policy p, rendered
- * once per pack and category and then shared (the detail and every intake's
- * reply carry them). An entry holds a reference to its pack, so the pack's
- * address cannot be reused for another while it identifies the entry.
- */
-enum { GUIDANCE_SLOTS = 128 };
-static struct {
-    json_t *raw;
-    char *code;
-    json_t *g;
-} guidance_cache[GUIDANCE_SLOTS];
-static pthread_mutex_t guidance_mu = PTHREAD_MUTEX_INITIALIZER;
-
+/* {"script", "survey", "script_en"} of a category under policy p, rendered
+ * once per pack and category (api_ref_get; the pack is the owner). */
 static json_t *guidance(const policy *p, const char *code)
 {
-    size_t h = 5381;
-    for (const char *s = code; *s; s++)
-        h = h * 33 + (unsigned char)*s;
-    size_t slot = (h ^ (size_t)(uintptr_t)p->raw) % GUIDANCE_SLOTS;
-    json_t *g = NULL;
-    pthread_mutex_lock(&guidance_mu);
-    if (guidance_cache[slot].raw == p->raw && guidance_cache[slot].code && strcmp(guidance_cache[slot].code, code) == 0)
-        g = json_incref(guidance_cache[slot].g);
-    pthread_mutex_unlock(&guidance_mu);
+    int64_t i = policy_category_index(p, code);
+    json_t *g = api_ref_get(REF_GUIDANCE, p->raw, i, 0);
     if (g)
         return g;
     g = json_object();
@@ -100,14 +77,8 @@ static json_t *guidance(const policy *p, const char *code)
     api_category_guidance(p, code, true, en);
     json_object_set(g, "script_en", json_object_get(en, "script"));
     json_decref(en);
-    pthread_mutex_lock(&guidance_mu);
-    json_decref(guidance_cache[slot].g);
-    json_decref(guidance_cache[slot].raw);
-    free(guidance_cache[slot].code);
-    guidance_cache[slot].raw = json_incref(p->raw);
-    guidance_cache[slot].code = xstrdup(code);
-    guidance_cache[slot].g = json_incref(g);
-    pthread_mutex_unlock(&guidance_mu);
+    if (i >= 0)
+        api_ref_put(REF_GUIDANCE, p->raw, i, 0, g);
     return g;
 }
 

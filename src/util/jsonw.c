@@ -47,9 +47,10 @@ static void put_string(buf *b, const char *s, size_t n)
         b->len += n + 2;
         return;
     }
+    /* s[i] is the first byte to escape; what comes before it is copied with the next run. */
     put_byte(b, '"');
     size_t run = 0;
-    for (i = 0; i < n;) {
+    while (i < n) {
         if (i + 8 <= n) {
             uint64_t x;
             memcpy(&x, s + i, 8);
