@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/complaint.h"
+#include "util/jsonr.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
@@ -79,7 +80,7 @@ void event_seal(event *e)
 int event_from_body(event *e, char *body)
 {
     json_error_t jerr;
-    json_t *o = json_loads(body, 0, &jerr);
+    json_t *o = jsonr_loads(body, &jerr);
     json_int_t cid, seq, at, actor;
     const char *action, *from, *to;
     json_t *payload;

@@ -62,6 +62,7 @@
 #include "store/pool.h"
 #include "util/buf.h"
 #include "util/groupq.h"
+#include "util/jsonr.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -954,7 +955,7 @@ static void read_complaint(const PGresult *r, int row, complaint *c)
     c->created_by = col_i64(r, row, 18);
     c->version = col_i64(r, row, 19);
     col_hash(r, row, 20, c->head);
-    json_t *d = json_loads(PQgetvalue(r, row, 21), 0, NULL);
+    json_t *d = jsonr_loadb(PQgetvalue(r, row, 21), (size_t)PQgetlength(r, row, 21), NULL);
     if (d) {
         json_decref(c->data);
         c->data = d;
@@ -2158,7 +2159,7 @@ static void read_incident(const PGresult *r, int row, incident *o)
     o->closed_at = col_i64(r, row, 8);
     o->version = col_i64(r, row, 9);
     json_error_t jerr;
-    o->data = json_loads(PQgetvalue(r, row, 10), 0, &jerr);
+    o->data = jsonr_loads(PQgetvalue(r, row, 10), &jerr);
     if (!o->data)
         o->data = json_object();
 }
