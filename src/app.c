@@ -203,7 +203,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     ledger_rows_init(&rows);
     if (ledger_rows_of(a, out, &ev, &rows)) {
         /* Ledger entries, compensations and their notice go in the event's transaction. */
-        store_write w = {out, &ev, rows.msgs, rows.nmsgs, NULL, 0, 0, rows.pens, rows.npens, rows.comps, rows.ncomps};
+        store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = rows.msgs, .nmsgs = rows.nmsgs, .pens = rows.pens,
+                         .npens = rows.npens, .comps = rows.comps, .ncomps = rows.ncomps};
         rc = a->db->ops->complaint_write(a->db, &w, 1, a->pol.tz_offset);
         if (rc == 0)
             rc = w.rc;
@@ -470,7 +471,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
             event_seal(&evs[n]);
             complaint_copy(&next[n], c);
             workflow_apply(&next[n], &evs[n]);
-            w[n] = (store_write){&next[n], &evs[n], NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0};
+            w[n] = (store_write){.c = &next[n], .was = c, .ev = &evs[n]};
             n++;
         }
         pthread_rwlock_unlock(&a->org_lock);

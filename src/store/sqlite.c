@@ -16,15 +16,19 @@
 #include "store/sqlite.h"
 #include "store/sqlite_io.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/workflow.h"
 #include "util/buf.h"
 #include "util/groupq.h"
+#include "util/jsonr.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -63,6 +67,8 @@ typedef struct sq {
     pthread_t thread;
     groupq queue; /* the writer's jobs */
     sqlite_ckpt *ckpt; /* WAL checkpoints, off the writer's path (sqlite_io.c) */
+    uint32_t indexed;  /* the update_cols some index of complaints depends on */
+    char *current_sql; /* reads a complaint's version and which indexed values an update changes */
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
@@ -744,7 +750,8 @@ static void read_complaint(sqlite3_stmt *st, complaint *c)
     c->version = sqlite3_column_int64(st, 19);
     if (sqlite3_column_bytes(st, 20) == 32)
         memcpy(c->head, sqlite3_column_blob(st, 20), 32);
-    json_t *d = json_loads((const char *)sqlite3_column_text(st, 21), 0, NULL);
+    const char *text = (const char *)sqlite3_column_text(st, 21); /* before its length (SQLite's rule) */
+    json_t *d = text ? jsonr_loadb(text, (size_t)sqlite3_column_bytes(st, 21), NULL) : NULL;
     if (d) {
         json_decref(c->data);
         c->data = d;
@@ -757,36 +764,60 @@ static void read_complaint(sqlite3_stmt *st, complaint *c)
         c->next_check_at = 0;
 }
 
-/* Binds the projection columns 2..23 in C_COLS order (1 = id). data_text is
+/*
+ * The value bind_complaint binds as parameter p (3–26 but 21 and 22, the
+ * head and the data): an integer, or a text in *text.
+ */
+static int64_t col_value(const complaint *c, int p, const char **text)
+{
+    *text = NULL;
+    switch (p) {
+    case 3: return c->status;
+    case 4: return c->level;
+    case 5: *text = c->nature; return 0;
+    case 6: *text = c->channel; return 0;
+    case 7: *text = c->category; return 0;
+    case 8: *text = c->phone; return 0;
+    case 9: return c->subject_unit;
+    case 10: return c->owner_unit;
+    case 11: return c->handler_unit;
+    case 12: return c->received_at;
+    case 13: return c->created_at;
+    case 14: return c->updated_at;
+    case 15: return c->closed_at;
+    case 16: return c->stage_due ? c->stage_due : DUE_NONE;
+    case 17: return c->overall_due;
+    case 18: return c->first_contact;
+    case 19: return c->created_by;
+    case 20: return c->version;
+    case 23: return status_open(c->status);
+    case 24: return stage_of(c->status);
+    case 25: return c->warn_at ? c->warn_at : DUE_NONE;
+    case 26: return c->next_check_at ? c->next_check_at : DUE_NONE;
+    default: return 0;
+    }
+}
+
+/* Binds the projection's columns as parameters 1–26 (1 = id). data_text is
  * kept alive by the caller until the step. */
 static void bind_complaint(sqlite3_stmt *st, const complaint *c, const char *data_text)
 {
     sqlite3_bind_int64(st, 1, c->id);
     sqlite3_bind_text(st, 2, c->number, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, c->status);
-    sqlite3_bind_int(st, 4, c->level);
-    sqlite3_bind_text(st, 5, c->nature, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, c->channel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, c->category, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, c->phone, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, c->subject_unit);
-    sqlite3_bind_int64(st, 10, c->owner_unit);
-    sqlite3_bind_int64(st, 11, c->handler_unit);
-    sqlite3_bind_int64(st, 12, c->received_at);
-    sqlite3_bind_int64(st, 13, c->created_at);
-    sqlite3_bind_int64(st, 14, c->updated_at);
-    sqlite3_bind_int64(st, 15, c->closed_at);
-    sqlite3_bind_int64(st, 16, c->stage_due ? c->stage_due : DUE_NONE);
-    sqlite3_bind_int64(st, 17, c->overall_due);
-    sqlite3_bind_int(st, 18, c->first_contact);
-    sqlite3_bind_int64(st, 19, c->created_by);
-    sqlite3_bind_int64(st, 20, c->version);
-    sqlite3_bind_blob(st, 21, c->head, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 22, data_text, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 23, status_open(c->status));
-    sqlite3_bind_int(st, 24, stage_of(c->status));
-    sqlite3_bind_int64(st, 25, c->warn_at ? c->warn_at : DUE_NONE);
-    sqlite3_bind_int64(st, 26, c->next_check_at ? c->next_check_at : DUE_NONE);
+    for (int p = 3; p <= 26; p++) {
+        const char *text;
+        if (p == 21) {
+            sqlite3_bind_blob(st, 21, c->head, 32, SQLITE_STATIC);
+        } else if (p == 22) {
+            sqlite3_bind_text(st, 22, data_text, -1, SQLITE_STATIC);
+        } else {
+            int64_t v = col_value(c, p, &text);
+            if (text)
+                sqlite3_bind_text(st, p, text, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_int64(st, p, v);
+        }
+    }
 }
 
 static int insert_event(conn *c, const event *ev)
@@ -1003,28 +1034,115 @@ static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev
 
 struct update_arg {
     const complaint *c;
+    const complaint *was; /* see store_write; NULL: the row is read first */
     const event *ev;
     int tz;
     const char *data; /* c->data as text, written by the caller; NULL: written here */
 };
 
 /*
- * The indexed columns of complaints, in bind_complaint's numbering. An
- * UPDATE that names an indexed column rewrites that index's entry even
- * when the value is the same, and naming the rowid (id) rewrites every
- * index; so the statement names only the indexed columns whose values
- * change. A sweeper's warning then touches one index (next_check_at)
- * instead of ten — the difference between a WAL page per complaint and a
- * dozen.
+ * The columns an update of a complaint writes, in bind_complaint's
+ * numbering (id and number never change). An UPDATE that names an indexed
+ * column rewrites that index's entry even when the value is the same — a
+ * page of the log per index — so the statement names an indexed column
+ * only when its value changes. Which columns are indexed is read from the
+ * schema when the store opens (index_cols), so that an index added by a
+ * migration is covered without anyone remembering this list: a sweeper's
+ * warning then rewrites the entry of one index (next_check_at), not ten.
  */
 static const struct {
     const char *col;
     int param;
-} indexed_cols[] = {
-    {"status", 3}, {"phone", 8}, {"owner_unit", 10}, {"received_at", 12}, {"stage_due", 16},
+} update_cols[] = {
+    {"status", 3}, {"level", 4}, {"nature", 5}, {"channel", 6}, {"category", 7},
+    {"phone", 8}, {"subject_unit", 9}, {"owner_unit", 10}, {"handler_unit", 11}, {"received_at", 12},
+    {"created_at", 13}, {"updated_at", 14}, {"closed_at", 15}, {"stage_due", 16}, {"overall_due", 17},
+    {"first_contact", 18}, {"created_by", 19}, {"version", 20}, {"head", 21}, {"data", 22},
     {"is_open", 23}, {"stage", 24}, {"warn_at", 25}, {"next_check_at", 26},
 };
-enum { N_INDEXED = sizeof indexed_cols / sizeof indexed_cols[0] };
+enum { N_UPDATE_COLS = sizeof update_cols / sizeof update_cols[0] };
+
+/* Appends "?p" (p < 100): the UPDATE is built for every write, without printf. */
+static void put_param(buf *b, int p)
+{
+    char t[3] = {'?'};
+    size_t n = 1;
+    if (p >= 10)
+        t[n++] = (char)('0' + p / 10);
+    t[n++] = (char)('0' + p % 10);
+    buf_append(b, t, n);
+}
+
+/* The update_cols whose values differ between a and b. */
+static uint32_t cols_changed(const complaint *a, const complaint *b)
+{
+    uint32_t changed = 0;
+    for (int i = 0; i < N_UPDATE_COLS; i++) {
+        const char *ta, *tb;
+        int64_t va = col_value(a, update_cols[i].param, &ta), vb = col_value(b, update_cols[i].param, &tb);
+        bool differ = update_cols[i].param == 21 ? memcmp(a->head, b->head, 32) != 0
+                      : update_cols[i].param == 22 ? true
+                      : ta ? strcmp(ta, tb) != 0
+                           : va != vb;
+        if (differ)
+            changed |= UINT32_C(1) << i;
+    }
+    return changed;
+}
+
+/* Marks in *mask the update_cols named by the text of an index's definition. */
+static void mark_words(const char *sql, uint32_t *mask)
+{
+    for (const char *p = sql; *p;) {
+        if (!(isalnum((unsigned char)*p) || *p == '_')) {
+            p++;
+            continue;
+        }
+        const char *w = p;
+        while (isalnum((unsigned char)*p) || *p == '_')
+            p++;
+        for (int i = 0; i < N_UPDATE_COLS; i++)
+            if (strlen(update_cols[i].col) == (size_t)(p - w) && strncasecmp(update_cols[i].col, w, (size_t)(p - w)) == 0)
+                *mask |= UINT32_C(1) << i;
+    }
+}
+
+/*
+ * The update_cols that some index of complaints depends on: its key columns
+ * (the constraints' automatic indexes have no text) and every column named
+ * in a CREATE INDEX, which covers the WHERE of a partial index and the
+ * columns of an expression. A word that merely looks like a column only
+ * makes that column conditional, which is always correct.
+ */
+static int index_cols(sq *s)
+{
+    static const char *const queries[] = {
+        "SELECT ii.name FROM pragma_index_list('complaints') AS il, pragma_index_info(il.name) AS ii "
+        "WHERE ii.name IS NOT NULL",
+        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'complaints' AND sql IS NOT NULL",
+    };
+    s->indexed = 0;
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->writer.db, queries[q], -1, &st, NULL) != SQLITE_OK)
+            return STORE_ERROR;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            mark_words((const char *)sqlite3_column_text(st, 0), &s->indexed);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return STORE_ERROR;
+    }
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT version");
+    for (int i = 0; i < N_UPDATE_COLS; i++)
+        if (s->indexed & (UINT32_C(1) << i))
+            buf_printf(&sql, ", %s IS ?%d", update_cols[i].col, update_cols[i].param);
+    buf_puts(&sql, " FROM complaints WHERE id = ?1");
+    s->current_sql = buf_detach(&sql, NULL);
+    return 0;
+}
 
 /* Records the assisting units of cp (complaint_assists); kept once there. */
 static int sync_assists(conn *c, const complaint *cp)
@@ -1050,49 +1168,70 @@ static int sync_assists(conn *c, const complaint *cp)
     return 0;
 }
 
+/* After an UPDATE that changed nothing: STORE_CONFLICT if complaint id exists, else STORE_NOTFOUND. */
+static int exists(conn *c, int64_t id)
+{
+    sqlite3_stmt *st = prep(c, "SELECT 1 FROM complaints WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_CONFLICT : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
 static int job_complaint_update(conn *c, void *arg)
 {
     struct update_arg *a = arg;
     const complaint *cp = a->c;
-    sqlite3_stmt *cur = prep(c, "SELECT version, status, phone, owner_unit, received_at, stage_due, is_open, stage, "
-                                "warn_at, next_check_at FROM complaints WHERE id = ?");
-    if (!cur)
-        return STORE_ERROR;
-    sqlite3_bind_int64(cur, 1, cp->id);
-    int rc = sqlite3_step(cur);
-    if (rc != SQLITE_ROW) {
+    uint32_t indexed = c->owner->indexed, changed;
+    char *own = a->data ? NULL : jsonw_dumps(cp->data, false);
+    const char *data = a->data ? a->data : own;
+    int rc;
+    if (a->was) {
+        /* The UPDATE's version check makes was the row it replaces. */
+        changed = cols_changed(a->was, cp);
+    } else {
+        /* Which indexed values change: "x IS ?n" for each, bound as the UPDATE is. */
+        sqlite3_stmt *cur = prep(c, c->owner->current_sql);
+        if (!cur) {
+            free(own);
+            return STORE_ERROR;
+        }
+        bind_complaint(cur, cp, data);
+        rc = sqlite3_step(cur);
+        if (rc != SQLITE_ROW) {
+            sqlite3_reset(cur);
+            free(own);
+            return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+        }
+        if (sqlite3_column_int64(cur, 0) != cp->version - 1) {
+            sqlite3_reset(cur);
+            free(own);
+            return STORE_CONFLICT;
+        }
+        changed = 0;
+        for (int i = 0, col = 1; i < N_UPDATE_COLS; i++)
+            if ((indexed & (UINT32_C(1) << i)) && !sqlite3_column_int(cur, col++))
+                changed |= UINT32_C(1) << i;
         sqlite3_reset(cur);
-        return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
     }
-    if (sqlite3_column_int64(cur, 0) != cp->version - 1) {
-        sqlite3_reset(cur);
-        return STORE_CONFLICT;
-    }
-    const int64_t want[N_INDEXED] = {
-        cp->status, 0, cp->owner_unit, cp->received_at, cp->stage_due ? cp->stage_due : DUE_NONE,
-        status_open(cp->status), stage_of(cp->status), cp->warn_at ? cp->warn_at : DUE_NONE,
-        cp->next_check_at ? cp->next_check_at : DUE_NONE,
-    };
-    unsigned changed = 0;
-    for (int i = 0; i < N_INDEXED; i++) {
-        bool same = i == 1 ? strcmp((const char *)sqlite3_column_text(cur, 2), cp->phone) == 0
-                           : sqlite3_column_int64(cur, i + 1) == want[i];
-        if (!same)
-            changed |= 1u << i;
-    }
-    sqlite3_reset(cur);
 
     buf sql;
     buf_init(&sql);
-    buf_puts(&sql, "UPDATE complaints SET level = ?4, nature = ?5, channel = ?6, category = ?7, subject_unit = ?9, "
-                   "handler_unit = ?11, created_at = ?13, updated_at = ?14, closed_at = ?15, overall_due = ?17, "
-                   "first_contact = ?18, created_by = ?19, version = ?20, head = ?21, data = ?22");
-    for (int i = 0; i < N_INDEXED; i++)
-        if (changed & (1u << i))
-            buf_printf(&sql, ", %s = ?%d", indexed_cols[i].col, indexed_cols[i].param);
+    buf_puts(&sql, "UPDATE complaints SET");
+    const char *sep = " ";
+    for (int i = 0; i < N_UPDATE_COLS; i++) {
+        if ((indexed & ~changed) & (UINT32_C(1) << i))
+            continue;
+        /* No printf: this runs for every write, on the writer's thread. */
+        buf_puts(&sql, sep);
+        buf_puts(&sql, update_cols[i].col);
+        buf_puts(&sql, " = ");
+        put_param(&sql, update_cols[i].param);
+        sep = ", ";
+    }
     buf_puts(&sql, " WHERE id = ?1 AND version = ?27");
-    char *own = a->data ? NULL : jsonw_dumps(cp->data, false);
-    const char *data = a->data ? a->data : own;
     sqlite3_stmt *st = prep(c, sql.data);
     buf_release(&sql);
     rc = STORE_ERROR;
@@ -1101,7 +1240,7 @@ static int job_complaint_update(conn *c, void *arg)
         sqlite3_bind_int64(st, 27, cp->version - 1);
         rc = step_done(c, st);
         if (rc == 0 && sqlite3_changes(c->db) == 0)
-            rc = STORE_CONFLICT;
+            rc = a->was ? exists(c, cp->id) : STORE_CONFLICT;
     }
     free(own);
     if (rc == 0)
@@ -1118,7 +1257,7 @@ static int job_complaint_update(conn *c, void *arg)
 static int sq_complaint_update(store *stp, const complaint *c, const event *ev, int tz)
 {
     char *data = jsonw_dumps(c->data, false);
-    struct update_arg a = {c, ev, tz, data};
+    struct update_arg a = {.c = c, .ev = ev, .tz = tz, .data = data};
     int rc = submit((sq *)stp, job_complaint_update, &a);
     free(data);
     return rc;
@@ -1205,7 +1344,7 @@ static int write_compensation(conn *c, const compensation *m);
 static int write_one(conn *c, const struct write_arg *a, size_t i)
 {
     store_write *w = &a->w[i];
-    struct update_arg u = {w->c, w->ev, a->tz, a->data[i]};
+    struct update_arg u = {.c = w->c, .was = w->was, .ev = w->ev, .tz = a->tz, .data = a->data[i]};
     int rc = job_complaint_update(c, &u);
     for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
         rc = insert_outbox(c, &w->msgs[k], w->ev->at);
@@ -1264,6 +1403,11 @@ static int sq_complaint_write(store *stp, store_write *w, size_t n, int tz)
         free(data[i]);
     free(data);
     return rc;
+}
+
+static void sq_write_burst(store *stp, bool begin)
+{
+    sqlite_ckpt_hold(((sq *)stp)->ckpt, begin);
 }
 
 static int sq_outbox_list(store *stp, int64_t complaint_id, outbox_list *out)
@@ -1669,7 +1813,7 @@ static void read_incident(sqlite3_stmt *st, incident *o)
     o->closed_at = sqlite3_column_int64(st, 8);
     o->version = sqlite3_column_int64(st, 9);
     json_error_t jerr;
-    o->data = json_loads((const char *)sqlite3_column_text(st, 10), 0, &jerr);
+    o->data = jsonr_loads((const char *)sqlite3_column_text(st, 10), &jerr);
     if (!o->data)
         o->data = json_object();
 }
@@ -2775,7 +2919,7 @@ static int job_complaint_erase(conn *c, void *arg)
 
 static int sq_complaint_erase(store *stp, const complaint *c, const event *ev, int tz)
 {
-    struct update_arg a = {c, ev, tz, NULL};
+    struct update_arg a = {.c = c, .ev = ev, .tz = tz};
     return submit((sq *)stp, job_complaint_erase, &a);
 }
 
@@ -2921,7 +3065,6 @@ static void sq_close(store *stp)
     groupq_stop(&s->queue);
     pthread_join(s->thread, NULL);
     sqlite_ckpt_stop(s->ckpt);
-    conn_release(&s->writer);
     /* First, so that no thread ending later hands back a freed reader. */
     pthread_key_delete(s->reader_key);
     for (conn *c = s->readers, *next; c; c = next) {
@@ -2929,9 +3072,15 @@ static void sq_close(store *stp)
         conn_release(c);
         free(c);
     }
+    /* The writer last: the last connection to close checkpoints the log and
+     * deletes it, but only one that may write. Left behind, a log is read
+     * back whole by the next process to open the file (SQLite's recovery),
+     * which then takes none of it as checkpointed and copies it again. */
+    conn_release(&s->writer);
     groupq_release(&s->queue);
     pthread_mutex_destroy(&s->readers_mu);
     pthread_mutex_destroy(&s->alloc_mu);
+    free(s->current_sql);
     free(s->path);
     free(s);
 }
@@ -2957,6 +3106,7 @@ static const struct store_ops sqlite_ops = {
     .complaint_update = sq_complaint_update,
     .complaint_due = sq_complaint_due,
     .complaint_write = sq_complaint_write,
+    .write_burst = sq_write_burst,
     .outbox_list = sq_outbox_list,
     .supervision_list = sq_supervision_list,
     .supervision_close = sq_supervision_close,
@@ -3025,6 +3175,11 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot migrate %s", path);
         goto fail;
     }
+    s->writer.owner = s;
+    if (index_cols(s)) {
+        snprintf(err, errlen, "cannot read the indexes of %s", path);
+        goto fail;
+    }
     /* A checkpoint once the log holds 1,000 frames (SQLite's own default),
      * but on the checkpointer's thread instead of in a commit. */
     s->ckpt = sqlite_ckpt_start(path, s->writer.db, 1000);
@@ -3037,6 +3192,7 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
     return &s->base;
 fail:
     conn_release(&s->writer);
+    free(s->current_sql);
     free(s->path);
     free(s);
     return NULL;

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -333,10 +334,16 @@ const char *sqlite_io_vfs(void)
  * each time the thread finishes a round, the writer (between two
  * transactions, in its WAL hook) checkpoints the few frames committed
  * since; that checkpoint completes, and the next transaction restarts the
- * log. If the thread falls behind by HARD_FACTOR thresholds, the writer
- * checkpoints by itself as SQLite's automatic checkpoint would.
+ * log. "Few" is at most a quarter of the threshold (CATCH_UP_DIVISOR): a
+ * sweep commits some 600 frames at a time, and copying a round's worth of
+ * them on the writer's thread held up its next commit by 35 ms. When more
+ * than that came in during the round, the thread goes round again: each
+ * round is shorter than the one before as long as the thread copies faster
+ * than commits arrive, and when it cannot, the log grows until HARD_FACTOR
+ * thresholds, where the writer checkpoints by itself as SQLite's automatic
+ * checkpoint would.
  */
-enum { HARD_FACTOR = 8 };
+enum { HARD_FACTOR = 8, CATCH_UP_DIVISOR = 4, HOLD_FACTOR = 4 };
 
 struct sqlite_ckpt {
     sqlite3 *db; /* the checkpointer's own connection */
@@ -349,6 +356,9 @@ struct sqlite_ckpt {
     bool finished; /* a round finished since the writer last caught up */
     bool stop;
     int frames;
+    int backfilled; /* the log's frames in the database after the last round */
+    int held;       /* sqlite_ckpt_hold calls not yet undone */
+    bool overdue;   /* the log is too long to wait for the burst's end */
 };
 
 /* Runs on the writer's thread after each commit, with the frames in the log. */
@@ -357,12 +367,23 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int nframes)
     sqlite_ckpt *c = arg;
     bool catch_up = false;
     pthread_mutex_lock(&c->mu);
-    if (c->finished) {
+    /* A burst puts every checkpoint off until it ends, as long as the log
+     * stays shorter than HOLD_FACTOR thresholds. */
+    c->overdue = nframes >= HOLD_FACTOR * c->frames;
+    if (c->held && !c->overdue) {
+        if (nframes >= c->frames)
+            c->pending = true;
+    } else if (c->finished) {
         c->finished = false;
-        catch_up = true;
+        if (nframes - c->backfilled <= c->frames / CATCH_UP_DIVISOR) {
+            catch_up = true;
+        } else {
+            c->pending = true;
+            pthread_cond_signal(&c->cv);
+        }
     } else if (nframes >= HARD_FACTOR * c->frames && !c->running) {
         catch_up = true;
-    } else if (nframes >= c->frames && !c->running && !c->pending) {
+    } else if (nframes >= c->frames && !c->running) {
         c->pending = true;
         pthread_cond_signal(&c->cv);
     }
@@ -377,7 +398,7 @@ static void *ckpt_main(void *arg)
     sqlite_ckpt *c = arg;
     pthread_mutex_lock(&c->mu);
     for (;;) {
-        while (!c->pending && !c->stop)
+        while (!c->stop && (!c->pending || (c->held && !c->overdue)))
             pthread_cond_wait(&c->cv, &c->mu);
         /* A checkpoint asked for before the stop still runs: the file is
          * then as current as a commit's automatic checkpoint left it. */
@@ -386,10 +407,18 @@ static void *ckpt_main(void *arg)
         c->pending = false;
         c->running = true;
         pthread_mutex_unlock(&c->mu);
-        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        int log = 0, done = 0;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("sqlite: checkpoint: %s", sqlite3_errmsg(c->db));
+        else
+            log_debug("sqlite: checkpoint: %d of %d frames in the database in %.1f ms", done, log,
+                      (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
         pthread_mutex_lock(&c->mu);
+        c->backfilled = rc == SQLITE_OK ? done : 0;
         c->running = false;
         c->finished = true;
     }
@@ -420,6 +449,17 @@ sqlite_ckpt *sqlite_ckpt_start(const char *path, sqlite3 *writer, int frames)
     }
     sqlite3_wal_hook(writer, wal_hook, c);
     return c;
+}
+
+void sqlite_ckpt_hold(sqlite_ckpt *c, bool hold)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->held += hold ? 1 : -1;
+    if (!c->held && c->pending)
+        pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
 }
 
 void sqlite_ckpt_stop(sqlite_ckpt *c)

@@ -7,6 +7,7 @@
 #define REDRESS_STORE_SQLITE_IO_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 /*
  * The name of the VFS every connection of the store opens with (registered
@@ -27,6 +28,13 @@ typedef struct sqlite_ckpt sqlite_ckpt;
  * automatic checkpoints) if the thread or its connection cannot be had.
  */
 sqlite_ckpt *sqlite_ckpt_start(const char *path, sqlite3 *writer, int frames);
+/*
+ * Holds the checkpoints (hold true) until as many calls with false: the
+ * thread starts no round and the writer catches up on nothing, unless the
+ * log reaches HARD_FACTOR thresholds. A round under way finishes. NULL is
+ * fine.
+ */
+void sqlite_ckpt_hold(sqlite_ckpt *c, bool hold);
 /* Stops the thread (after its checkpoint under way) and frees c; NULL is fine. */
 void sqlite_ckpt_stop(sqlite_ckpt *c);
 

@@ -34,7 +34,7 @@ enum {
     STORE_UNAVAILABLE = -2,
 };
 
-#define STORE_OPS_VERSION 4
+#define STORE_OPS_VERSION 5
 
 typedef struct user {
     int64_t id;
@@ -289,6 +289,10 @@ typedef struct compensation_filter {
  */
 typedef struct store_write {
     const complaint *c;
+    /* The state c was derived from, as stored at c->version - 1 (its data is
+     * not read), or NULL. With it the store knows which columns change
+     * without reading the row first. */
+    const complaint *was;
     const event *ev;
     const outbox_msg *msgs;
     size_t nmsgs;
@@ -435,6 +439,14 @@ struct store_ops {
      * the batch was committed (whatever the rcs), or STORE_UNAVAILABLE.
      */
     int (*complaint_write)(store *s, store_write *w, size_t n, int tz_offset);
+    /*
+     * Brackets a burst of complaint_write batches (a sweep): begin true, then
+     * false when it ends. The store may put its own background work off
+     * until the end — the SQLite store's checkpoints, which would otherwise
+     * compete with the burst for the disk and the cores. Calls nest. May be
+     * NULL.
+     */
+    void (*write_burst)(store *s, bool begin);
     /* The outbox rows of one complaint (0 = all, newest first, at most 500). */
     int (*outbox_list)(store *s, int64_t complaint_id, outbox_list *out);
     int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
