@@ -4,9 +4,13 @@
 # instants a minute apart (disjoint sets, seeded by bench/sweep/seed.sql).
 #   cold: RUNS separate `redress sweep --now T` processes, as cron would run
 #         them — a fresh process, page cache and heap each time;
-#   warm: one `redress sweep --repeat RUNS+1 --every 60` process, as the
-#         background sweeper of `redress serve` runs (its first sweep warms
-#         the process up and is left out of the median).
+#   warm: one `redress sweep --repeat RUNS+1 --every 60 --pause 1000`
+#         process, as the background sweeper of `redress serve` runs (its
+#         first sweep warms the process up and is left out of the median).
+#         The server's sweeps are a minute apart, and the store checkpoints
+#         a sweep's writes into the database file once the sweep is over;
+#         --pause gives that checkpoint a second of real time between two
+#         sweeps here, and its duration is reported on its own.
 # A sweep's figure is what the command reports: find the due rows, decide
 # each step, write 1,000 warn events (each with its projection and outbox
 # row) in one durable transaction. Also prints the due query's plan (only
@@ -31,6 +35,9 @@ echo "== seeding $N open complaints, $SETS × $DUE due"
 start=$(date +%s)
 sed -e "s/@N/$N/g" -e "s/@T0/$T0/g" -e "s/@RUNS/$SETS/g" -e "s/@DUE/$DUE/g" -e "s/@STEP/$((N / (SETS * DUE)))/g" \
     bench/sweep/seed.sql | sqlite3 "$OUT/sweep.db"
+# The seeded file on disk first, as a database in service is: otherwise the
+# first checkpoint's sync writes the whole seed back.
+sync
 echo "seeded in $(( $(date +%s) - start )) s: $(sqlite3 "$OUT/sweep.db" 'SELECT COUNT(*) FROM complaints WHERE is_open = 1') open"
 
 echo "== the due query's plan (SQLite):"
@@ -47,14 +54,15 @@ for k in $(seq 1 "$RUNS"); do
     echo "$line wall_ms=$wall" | tee -a "$OUT/cold.txt"
 done
 echo "== warm: one process, $((RUNS + 1)) sweeps a minute apart (the first warms it up and is not counted)"
-$BIN sweep --db "sqlite:$OUT/sweep.db" --now "$(iso $((T0 + (RUNS + 1) * 60)))" --repeat "$((RUNS + 1))" --every 60 --quiet \
-    --log-level debug 2>"$OUT/warm.log" | tee "$OUT/warm.txt"
-grep 'due:' "$OUT/warm.log" || true
+$BIN sweep --db "sqlite:$OUT/sweep.db" --now "$(iso $((T0 + (RUNS + 1) * 60)))" --repeat "$((RUNS + 1))" --every 60 \
+    --pause 1000 --quiet --log-level debug 2>"$OUT/warm.log" | tee "$OUT/warm.txt"
+grep -E 'due:|checkpoint:' "$OUT/warm.log" || true
 
 ms() { sed 's/.* in \([0-9.]*\) ms.*/\1/'; }
 cold=$(ms <"$OUT/cold.txt" | median)
 wall=$(sed 's/.*wall_ms=\([0-9]*\).*/\1/' "$OUT/cold.txt" | median)
 warm=$(tail -n +2 "$OUT/warm.txt" | ms | median)
 fired=$(sed 's/.*: [0-9]* complaints, \([0-9]*\) warnings.*/\1/' "$OUT/cold.txt" "$OUT/warm.txt" | sort -u | tr '\n' ' ')
-echo "RESULT sweep complaints=$N due_per_sweep=$DUE warnings_per_sweep=$fired runs=$RUNS median_cold_sweep_ms=$cold median_cold_process_wall_ms=$wall median_warm_sweep_ms=$warm"
+ckpt=$(grep 'checkpoint:' "$OUT/warm.log" | tail -n +2 | sed 's/.* in \([0-9.]*\) ms.*/\1/' | median)
+echo "RESULT sweep complaints=$N due_per_sweep=$DUE warnings_per_sweep=$fired runs=$RUNS median_cold_sweep_ms=$cold median_cold_process_wall_ms=$wall median_warm_sweep_ms=$warm median_checkpoint_after_sweep_ms=$ckpt"
 echo "RESULT events_written=$(sqlite3 "$OUT/sweep.db" "SELECT COUNT(*) FROM events WHERE action = 'warn'") outbox_rows=$(sqlite3 "$OUT/sweep.db" 'SELECT COUNT(*) FROM outbox')"

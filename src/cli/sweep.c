@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "jobs/sweep.h"
@@ -19,18 +20,20 @@ static void print_line(const char *line, void *arg)
 
 int cmd_sweep(int argc, char **argv)
 {
-    static const char *const extra[] = {"now", "quiet!", "repeat", "every", "help!", NULL};
+    static const char *const extra[] = {"now", "quiet!", "repeat", "every", "pause", "help!", NULL};
     cli_opts o;
     if (cli_parse(argc, argv, extra, &o))
         return 2;
     if (cli_has(&o, "help")) {
         printf("usage: redress sweep [--db URL] [--now 2026-10-08T09:00:00+08:00] [--quiet]\n"
-               "                    [--repeat N --every SECONDS]\n"
+               "                    [--repeat N --every SECONDS [--pause MS]]\n"
                "Runs the deadline sweeper once: a warning at each clock's warning point, a breach with a\n"
                "supervision order (督办) once a deadline has passed, further supervisions one unit up at the\n"
                "policy's levels. Prints what fired and a summary; exit 0 unless the store failed.\n"
                "--repeat N sweeps N times in this process, at --now, then SECONDS later each time (what the\n"
-               "background sweeper of serve does; the benchmark uses it).\n");
+               "background sweeper of serve does; the benchmark uses it), MS milliseconds apart in real time\n"
+               "(default 0): the server's sweeps are a minute apart, and the store's background work after\n"
+               "one (its checkpoint) is done before the next.\n");
         cli_print_settings();
         return 0;
     }
@@ -49,11 +52,20 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "redress sweep: --every: expected seconds ≥ 1\n");
         return 2;
     }
+    long pause_ms = 0;
+    if (cli_has(&o, "pause") && ((pause_ms = strtol(cli_opt(&o, "pause"), NULL, 10)) < 0 || pause_ms > 600000)) {
+        fprintf(stderr, "redress sweep: --pause: expected 0–600000 milliseconds\n");
+        return 2;
+    }
     app a;
     if (cli_open_app(&a, true))
         return 1;
     int rc = 0;
     for (long k = 0; k < repeat && rc == 0; k++, now += every) {
+        if (k && pause_ms) {
+            struct timespec gap = {pause_ms / 1000, (pause_ms % 1000) * 1000000L};
+            nanosleep(&gap, NULL);
+        }
         sweep_stats st;
         rc = sweep_run(&a, now, &st, cli_has(&o, "quiet") ? NULL : print_line, NULL);
         char when[40];

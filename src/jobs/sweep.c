@@ -2,6 +2,7 @@
 #include "jobs/sweep.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include "core/workflow.h"
+#include "util/buf.h"
 #include "util/jsonw.h"
 #include "jobs/retention.h"
 #include "util/log.h"
@@ -16,16 +18,21 @@
 #include "util/xalloc.h"
 
 /*
- * SWEEP_CHUNK: decided items go to the store in chunks, each written by a
- * thread of its own while the next chunk is decided, so that reading and
- * planning (the sweep's thread) and inserting (the store's writer) use both
- * cores; a chunk is still one durable transaction.
+ * Decided items go to the store in chunks, each written by a thread of its
+ * own (each chunk is one durable transaction) while the sweep's thread
+ * decides the next, so that reading and planning and the store's writer
+ * use both cores. Two chunks may be under way: one being written and one
+ * queued behind it, so the writer never waits for the next. A chunk leaves
+ * as soon as a slot is free and it holds CHUNK_MIN items, so the writer
+ * starts early and the last chunk is short; while both slots are busy it
+ * grows, up to CHUNK_MAX, to what the writer could not take yet.
  */
-enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5, SWEEP_CHUNK = 250 };
+enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
 
 /* One event of the sweep with the state it leads to and the rows it causes. */
 typedef struct item {
     complaint c;
+    complaint was; /* c before ev, scalars only (data NULL): store_write.was */
     event ev;
     outbox_msg msgs[MAX_MSGS];
     size_t nmsgs;
@@ -81,7 +88,8 @@ static int64_t nearest_with_role(run *r, int64_t unit_id, unsigned role)
     return 0;
 }
 
-static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit_id, const char *tmpl, json_t *payload)
+static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit_id, const char *tmpl,
+                    const char *payload)
 {
     if (it->nmsgs == MAX_MSGS || (!user_id && !unit_id))
         return;
@@ -93,10 +101,41 @@ static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit
     m->recipient_user = user_id;
     m->recipient_unit = user_id ? 0 : unit_id;
     snprintf(m->template_name, sizeof m->template_name, "%s", tmpl);
-    m->payload = jsonw_dumps(payload, true);
+    m->payload = xstrdup(payload);
     /* The event is unique (complaint, seq), so is (event, recipient). */
     snprintf(m->key, sizeof m->key, "c%lld/e%lld/%s/%s%lld", (long long)it->c.id, (long long)it->ev.seq, tmpl,
              user_id ? "user" : "unit", (long long)(user_id ? user_id : unit_id));
+}
+
+static void put_member(buf *b, const char *key, const char *value)
+{
+    buf_putc(b, b->len ? ',' : '{');
+    jsonw_string(b, key, strlen(key));
+    buf_putc(b, ':');
+    jsonw_string(b, value, strlen(value));
+}
+
+/*
+ * What a notification says, as JSON text with its keys in order (as every
+ * payload in the outbox is written). Written here rather than built as a
+ * jansson object and dumped: a sweep writes one or two for every warning.
+ */
+static void msg_payload(buf *b, const item *it, const char *clock, const char *deadline, const char *warning_at,
+                        int level, const char *why)
+{
+    put_member(b, "clock", clock);
+    buf_puts(b, ",\"complaint_id\":");
+    jsonw_int(b, it->c.id);
+    put_member(b, "deadline", deadline);
+    put_member(b, "event", it->ev.action);
+    if (level) {
+        buf_puts(b, ",\"level\":");
+        jsonw_int(b, level);
+    }
+    put_member(b, "number", it->c.number);
+    put_member(b, "warning_at", warning_at);
+    put_member(b, "why", why);
+    buf_putc(b, '}');
 }
 
 /* What the event causes: notifications, and a supervision order for a breach. */
@@ -109,15 +148,16 @@ static void side_rows(run *r, item *it)
     char dl[40], wa[40];
     time_format(deadline, a->pol.tz_offset, dl, sizeof dl);
     time_format(json_integer_value(json_object_get(p, "warning_at")), a->pol.tz_offset, wa, sizeof wa);
-    json_t *msg = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "complaint_id", (json_int_t)it->c.id, "number", it->c.number,
-                            "event", it->ev.action, "clock", clock ? clock : "", "deadline", dl, "warning_at", wa);
+    buf msg;
+    buf_init(&msg);
     if (strcmp(it->ev.action, "warn") == 0) {
         /* The responsible unit, and the person who accepted the order if any. */
-        json_object_set_new(msg, "why", json_string("时限已过预警点 (the warning point of the time limit has passed)"));
+        msg_payload(&msg, it, clock ? clock : "", dl, wa, 0,
+                    "时限已过预警点 (the warning point of the time limit has passed)");
         int64_t person = json_integer_value(json_object_get(json_object_get(it->c.data, "accepted"), "by"));
-        add_msg(it, "internal", 0, it->c.owner_unit, "sla_warning", msg);
+        add_msg(it, "internal", 0, it->c.owner_unit, "sla_warning", msg.data);
         if (person)
-            add_msg(it, "sms", person, 0, "sla_warning", msg);
+            add_msg(it, "sms", person, 0, "sla_warning", msg.data);
     } else {
         int level = (int)json_integer_value(json_object_get(p, "supervision_level"));
         int64_t unit_id = json_integer_value(json_object_get(p, "supervise_unit"));
@@ -135,13 +175,13 @@ static void side_rows(run *r, item *it)
         v->deadline = deadline;
         v->created_at = it->ev.at;
         it->nsups = 1;
-        json_object_set_new(msg, "level", json_integer(level));
-        json_object_set_new(msg, "why", json_string("时限已超期，请督办 (the time limit has run out: supervise it)"));
-        add_msg(it, "internal", 0, unit_id, "supervision", msg);
+        msg_payload(&msg, it, clock ? clock : "", dl, wa, level,
+                    "时限已超期，请督办 (the time limit has run out: supervise it)");
+        add_msg(it, "internal", 0, unit_id, "supervision", msg.data);
         if (boss)
-            add_msg(it, "sms", boss, 0, "supervision", msg);
+            add_msg(it, "sms", boss, 0, "supervision", msg.data);
     }
-    json_decref(msg);
+    buf_release(&msg);
 }
 
 static item *push_item(run *r)
@@ -192,6 +232,8 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
         } else {
             complaint_copy(&it->c, cur);
         }
+        it->was = it->c;
+        it->was.data = NULL;
         workflow_apply(&it->c, &ev);
         it->ev = ev;
         side_rows(r, it);
@@ -231,12 +273,20 @@ typedef struct chunk {
     int rc;
     pthread_t thread;
     bool active, threaded;
+    atomic_bool done; /* the write has returned */
 } chunk;
+
+/* The chunks under way, oldest first from slot[head]. */
+typedef struct pipe {
+    chunk slot[SLOTS];
+    int head, n;
+} pipe;
 
 static void *chunk_main(void *arg)
 {
     chunk *k = arg;
     k->rc = k->a->db->ops->complaint_write(k->a->db, k->w, k->n, k->a->pol.tz_offset);
+    atomic_store(&k->done, true);
     return NULL;
 }
 
@@ -251,12 +301,14 @@ static void chunk_start(run *r, chunk *k)
     k->w = xcalloc(k->n, sizeof *k->w);
     for (size_t i = 0; i < k->n; i++)
         k->w[i] = (store_write){.c = &k->items[i].c,
+                                .was = &k->items[i].was,
                                 .ev = &k->items[i].ev,
                                 .msgs = k->items[i].msgs,
                                 .nmsgs = k->items[i].nmsgs,
                                 .sups = &k->items[i].sup,
                                 .nsups = k->items[i].nsups};
     k->active = true;
+    atomic_store(&k->done, false);
     k->threaded = pthread_create(&k->thread, NULL, chunk_main, k) == 0;
     if (!k->threaded)
         chunk_main(k);
@@ -287,25 +339,66 @@ static int chunk_finish(run *r, chunk *k)
     free(k->w);
     items_release(k->items, k->n);
     free(k->items);
-    memset(k, 0, sizeof *k);
+    k->items = NULL;
+    k->w = NULL;
+    k->n = 0;
+    k->active = false;
+    return rc;
+}
+
+/* Accounts for the oldest chunk under way, waiting for it if wait. 1: it
+ * is still being written; else the store's failure of it, or 0. */
+static int pipe_finish_oldest(run *r, pipe *p, bool wait)
+{
+    chunk *k = &p->slot[p->head];
+    if (!p->n || (!wait && !atomic_load(&k->done)))
+        return 1;
+    int rc = chunk_finish(r, k);
+    p->head = (p->head + 1) % SLOTS;
+    p->n--;
+    return rc;
+}
+
+/* Accounts for every chunk under way, in order; the first failure. */
+static int pipe_drain(run *r, pipe *p)
+{
+    int rc = 0;
+    while (p->n) {
+        int rc1 = pipe_finish_oldest(r, p, true);
+        if (rc == 0)
+            rc = rc1;
+    }
     return rc;
 }
 
 /*
- * Sends what r has decided to the store: waits for the chunk under way
- * (if any), then starts writing r's items. Returns the store's failure of
- * the chunk waited for, if it failed.
+ * Sends what r has decided to the store when it is time (see CHUNK_MIN),
+ * or at once if now; waits for the oldest chunk when both slots are busy.
+ * Returns the store's failure of a chunk accounted for, if it failed.
  */
-static int flush(run *r, chunk *k)
+static int flush(run *r, pipe *p, bool now)
 {
-    int rc = chunk_finish(r, k);
-    if (rc == 0 && r->n)
-        chunk_start(r, k);
-    return rc;
+    for (;;) { /* account for what is written already, without waiting */
+        int rc = pipe_finish_oldest(r, p, false);
+        if (rc == 1)
+            break;
+        if (rc)
+            return rc;
+    }
+    if (!r->n || (!now && r->n < CHUNK_MAX && (r->n < CHUNK_MIN || p->n == SLOTS)))
+        return 0;
+    if (p->n == SLOTS) {
+        int rc = pipe_finish_oldest(r, p, true);
+        if (rc)
+            return rc;
+    }
+    chunk_start(r, &p->slot[(p->head + p->n) % SLOTS]);
+    p->n++;
+    return 0;
 }
 
-/* Decides ids[0..n) in chunks, each written while the next is decided. */
-static int decide_all(run *r, const int64_t *ids, size_t n, chunk *k)
+/* Decides ids[0..n), sending the items to the store as they are decided. */
+static int decide_all(run *r, const int64_t *ids, size_t n, pipe *p)
 {
     actor sys = {0, R_SYSTEM, 0};
     int rc = 0;
@@ -313,10 +406,11 @@ static int decide_all(run *r, const int64_t *ids, size_t n, chunk *k)
     wf_ctx ctx = {&r->a->pol, &r->a->org, &sys, r->now};
     for (size_t i = 0; i < n && rc == 0; i++) {
         decide(r, &ctx, ids[i]);
-        if (r->n >= SWEEP_CHUNK)
-            rc = flush(r, k);
+        rc = flush(r, p, false);
     }
     pthread_rwlock_unlock(&r->a->org_lock);
+    if (rc == 0)
+        rc = flush(r, p, true);
     return rc;
 }
 
@@ -336,9 +430,14 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         log_error("sweep: the %s store has no deadline sweeper yet", a->db->ops->name);
         return STORE_ERROR;
     }
+    /* The store may keep its background work from competing with the sweep. */
+    if (a->db->ops->write_burst)
+        a->db->ops->write_burst(a->db, true);
     int64_t *ids = xcalloc(SWEEP_BATCH, sizeof *ids), *keys = xcalloc(SWEEP_BATCH, sizeof *keys);
     int64_t after_key = 0, after_id = 0;
-    chunk k = {0};
+    pipe p = {0};
+    double found = 0, decided = 0;
+    size_t due = 0;
     int rc = 0;
     for (;;) {
         size_t n = 0;
@@ -347,15 +446,10 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         if (rc || n == 0)
             break;
         double t1 = mono_ms();
-        rc = decide_all(&r, ids, n, &k);
-        double t2 = mono_ms();
-        if (rc == 0)
-            rc = flush(&r, &k);
-        if (rc == 0)
-            rc = chunk_finish(&r, &k);
-        log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms (writing alongside), last write done %.1f ms "
-                  "later",
-                  n, t1 - tq, t2 - t1, mono_ms() - t2);
+        rc = decide_all(&r, ids, n, &p);
+        found += t1 - tq;
+        decided += mono_ms() - t1;
+        due += n;
         if (rc)
             break;
         after_key = keys[n - 1];
@@ -363,23 +457,25 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         if (n < SWEEP_BATCH)
             break;
     }
+    /* Every outcome accounted for (after a failure too: the writes under way finish). */
+    double t2 = mono_ms();
+    int rc2 = pipe_drain(&r, &p);
+    if (rc == 0)
+        rc = rc2;
+    log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms (writing alongside), last write done %.1f ms later",
+              due, found, decided, mono_ms() - t2);
     /* Lost races: decide again on what the winner wrote. */
     for (int round = 0; rc == 0 && r.nretry && round < RETRY_ROUNDS; round++) {
         int64_t *again = r.retry;
         size_t nagain = r.nretry;
         r.retry = NULL;
         r.nretry = 0;
-        rc = decide_all(&r, again, nagain, &k);
+        rc = decide_all(&r, again, nagain, &p);
         free(again);
+        rc2 = pipe_drain(&r, &p);
         if (rc == 0)
-            rc = flush(&r, &k);
-        if (rc == 0)
-            rc = chunk_finish(&r, &k);
+            rc = rc2;
     }
-    /* After a failure: wait for the write under way; its outcome is accounted. */
-    int rc2 = chunk_finish(&r, &k);
-    if (rc == 0)
-        rc = rc2;
     items_clear(&r);
     free(r.items);
     free(r.retry);
@@ -387,6 +483,8 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
     free(keys);
     if (r.users_loaded)
         user_list_release(&r.users);
+    if (a->db->ops->write_burst)
+        a->db->ops->write_burst(a->db, false);
     st->elapsed_ms = mono_ms() - t0;
     return rc;
 }
