@@ -22,4 +22,5 @@ done
 shots=${REDRESS_SCREENSHOTS:-$PWD/build/screenshots}
 mkdir -p "$shots"
 cd web
-REDRESS_SCREENSHOTS="$shots" REDRESS_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/ || { cat "$tmp/server.log"; exit 1; }
+# E2E_FILES (paths under web/) and E2E_PATTERN (a test name's pattern) run a part.
+REDRESS_SCREENSHOTS="$shots" REDRESS_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 ${E2E_PATTERN:+--test-name-pattern="$E2E_PATTERN"} ${E2E_FILES:-e2e/} || { cat "$tmp/server.log"; exit 1; }
