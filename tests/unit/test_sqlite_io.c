@@ -3,7 +3,8 @@
  * SQLite's promises — what a commit returned for is in the file, also when
  * the process dies right after; nothing uncommitted is; frames gathered in
  * memory are read back correctly when the writer's cache spills in the
- * middle of a transaction; and checkpoints are done by the checkpointer.
+ * middle of a transaction; and checkpoints are done by the checkpointer,
+ * held while a sweep writes, unless the log grows too long.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -187,6 +188,58 @@ static void test_below_the_threshold_no_checkpoint_is_made(void **state)
     sqlite3_close(w);
 }
 
+/* Rows of t in the database file alone, the log ignored (an immutable open). */
+static int64_t rows_in_file(void)
+{
+    char uri[160];
+    snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open_v2(uri, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
+    int64_t n = one_int(raw, "SELECT COUNT(*) FROM t");
+    sqlite3_close(raw);
+    return n;
+}
+
+static void test_a_held_checkpoint_waits_for_the_release(void **state)
+{
+    (void)state;
+    /* A sweep holds the checkpoints: ~100 frames over a threshold of 50
+     * stay in the log until the hold is released. */
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    exec_ok(w, "PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
+    assert_non_null(c);
+    sqlite_ckpt_hold(c, true);
+    sqlite_ckpt_hold(c, true); /* holds nest */
+    for (int i = 0; i < 4; i++)
+        insert_rows(w, i * 100, 100);
+    sqlite_ckpt_hold(c, false);
+    assert_int_equal(rows_in_file(), 0);
+    sqlite_ckpt_hold(c, false);
+    sqlite_ckpt_stop(c); /* joins after the round the release started */
+    assert_int_equal(rows_in_file(), 400);
+    sqlite3_close(w);
+}
+
+static void test_a_hold_gives_way_to_a_long_log(void **state)
+{
+    (void)state;
+    /* Past four thresholds the log is checkpointed, held or not. */
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    exec_ok(w, "PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
+    assert_non_null(c);
+    sqlite_ckpt_hold(c, true);
+    for (int i = 0; i < 12; i++)
+        insert_rows(w, i * 100, 100); /* ~25 frames each: ~300 in all */
+    sqlite_ckpt_stop(c);             /* still held: only the long log made it copy */
+    assert_true(rows_in_file() > 0);
+    assert_int_equal(one_int(w, "SELECT COUNT(*) FROM t"), 1200);
+    sqlite3_close(w);
+}
+
 static void test_a_stream_of_commits_keeps_the_log_bounded(void **state)
 {
     (void)state;
@@ -223,6 +276,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpointer_copies_the_log_into_the_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_below_the_threshold_no_checkpoint_is_made, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_stream_of_commits_keeps_the_log_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_held_checkpoint_waits_for_the_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_hold_gives_way_to_a_long_log, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
