@@ -21,11 +21,12 @@
  * Decided items go to the store in chunks, each written by a thread of its
  * own (each chunk is one durable transaction) while the sweep's thread
  * decides the next, so that reading and planning and the store's writer
- * use both cores. Two chunks may be under way: one being written and one
- * queued behind it, so the writer never waits for the next. A chunk leaves
- * as soon as a slot is free and it holds CHUNK_MIN items, so the writer
- * starts early and the last chunk is short; while both slots are busy it
- * grows, up to CHUNK_MAX, to what the writer could not take yet.
+ * use both cores. Up to SLOTS chunks may be under way: one being written
+ * and the others queued behind it (the store's group commit takes the
+ * queued ones together), so the writer never waits for the next. A chunk
+ * leaves as soon as a slot is free and it holds CHUNK_MIN items, so the
+ * writer starts early and the last chunk is short; while every slot is
+ * busy it grows, up to CHUNK_MAX, to what the writer could not take yet.
  */
 enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
 
@@ -277,10 +278,10 @@ typedef struct chunk {
 } chunk;
 
 /* The chunks under way, oldest first from slot[head]. */
-typedef struct pipe {
+typedef struct pipeline {
     chunk slot[SLOTS];
     int head, n;
-} pipe;
+} pipeline;
 
 static void *chunk_main(void *arg)
 {
@@ -346,59 +347,51 @@ static int chunk_finish(run *r, chunk *k)
     return rc;
 }
 
-/* Accounts for the oldest chunk under way, waiting for it if wait. 1: it
- * is still being written; else the store's failure of it, or 0. */
-static int pipe_finish_oldest(run *r, pipe *p, bool wait)
+/* Accounts for the oldest chunk under way if it is written (or, if wait,
+ * once it is): false if there is none, or it is still being written. *rc:
+ * the store's failure of it, or 0. */
+static bool finish_oldest(run *r, pipeline *p, bool wait, int *rc)
 {
     chunk *k = &p->slot[p->head];
     if (!p->n || (!wait && !atomic_load(&k->done)))
-        return 1;
-    int rc = chunk_finish(r, k);
+        return false;
+    *rc = chunk_finish(r, k);
     p->head = (p->head + 1) % SLOTS;
     p->n--;
-    return rc;
+    return true;
 }
 
 /* Accounts for every chunk under way, in order; the first failure. */
-static int pipe_drain(run *r, pipe *p)
+static int pipe_drain(run *r, pipeline *p)
 {
-    int rc = 0;
-    while (p->n) {
-        int rc1 = pipe_finish_oldest(r, p, true);
+    int rc = 0, rc1;
+    while (finish_oldest(r, p, true, &rc1))
         if (rc == 0)
             rc = rc1;
-    }
     return rc;
 }
 
 /*
  * Sends what r has decided to the store when it is time (see CHUNK_MIN),
- * or at once if now; waits for the oldest chunk when both slots are busy.
+ * or at once if now; waits for the oldest chunk when every slot is busy.
  * Returns the store's failure of a chunk accounted for, if it failed.
  */
-static int flush(run *r, pipe *p, bool now)
+static int flush(run *r, pipeline *p, bool now)
 {
-    for (;;) { /* account for what is written already, without waiting */
-        int rc = pipe_finish_oldest(r, p, false);
-        if (rc == 1)
-            break;
-        if (rc)
-            return rc;
-    }
-    if (!r->n || (!now && r->n < CHUNK_MAX && (r->n < CHUNK_MIN || p->n == SLOTS)))
-        return 0;
-    if (p->n == SLOTS) {
-        int rc = pipe_finish_oldest(r, p, true);
-        if (rc)
-            return rc;
-    }
+    int rc = 0;
+    while (rc == 0 && finish_oldest(r, p, false, &rc)) /* what is written already */
+        ;
+    if (rc || !r->n || (!now && r->n < CHUNK_MAX && (r->n < CHUNK_MIN || p->n == SLOTS)))
+        return rc;
+    if (p->n == SLOTS && finish_oldest(r, p, true, &rc) && rc)
+        return rc;
     chunk_start(r, &p->slot[(p->head + p->n) % SLOTS]);
     p->n++;
     return 0;
 }
 
 /* Decides ids[0..n), sending the items to the store as they are decided. */
-static int decide_all(run *r, const int64_t *ids, size_t n, pipe *p)
+static int decide_all(run *r, const int64_t *ids, size_t n, pipeline *p)
 {
     actor sys = {0, R_SYSTEM, 0};
     int rc = 0;
@@ -435,7 +428,7 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         a->db->ops->write_burst(a->db, true);
     int64_t *ids = xcalloc(SWEEP_BATCH, sizeof *ids), *keys = xcalloc(SWEEP_BATCH, sizeof *keys);
     int64_t after_key = 0, after_id = 0;
-    pipe p = {0};
+    pipeline p = {0};
     double found = 0, decided = 0;
     size_t due = 0;
     int rc = 0;
