@@ -4,10 +4,11 @@
  * Writes: one writer thread owns the only write connection. Callers queue a
  * job and wait; the writer takes every queued job (up to WRITE_BATCH), runs
  * them in one BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT so a
- * failing job is rolled back alone, and wakes the callers after COMMIT has
- * returned. With synchronous=FULL the commit is durable when it returns, so
- * a caller that was told "ok" holds an acknowledged, durable write: this is
- * group commit — one fsync for many complaints.
+ * failing job is rolled back alone (a sweep's batches run without, see
+ * writer_main), and wakes the callers after COMMIT has returned. With
+ * synchronous=FULL the commit is durable when it returns, so a caller that
+ * was told "ok" holds an acknowledged, durable write: this is group commit
+ * — one fsync for many complaints.
  *
  * Reads: each thread gets its own read-only connection on first use (WAL
  * readers never block the writer). Every connection caches its prepared
