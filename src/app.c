@@ -209,7 +209,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         if (rc == 0)
             rc = w.rc;
     } else {
-        rc = a->db->ops->complaint_update(a->db, out, &ev, a->pol.tz_offset);
+        rc = a->db->ops->complaint_update(a->db, &cur, out, &ev, a->pol.tz_offset);
     }
     ledger_rows_release(&rows);
     if (rc == STORE_NOTFOUND)
@@ -399,8 +399,8 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
             complaint_release(&next); /* complaint_copy overwrites without releasing */
             complaint_copy(&next, &cur);
             workflow_apply(&next, &ev);
-            rc = erase ? a->db->ops->complaint_erase(a->db, &next, &ev, a->pol.tz_offset)
-                       : a->db->ops->complaint_update(a->db, &next, &ev, a->pol.tz_offset);
+            rc = erase ? a->db->ops->complaint_erase(a->db, &cur, &next, &ev, a->pol.tz_offset)
+                       : a->db->ops->complaint_update(a->db, &cur, &next, &ev, a->pol.tz_offset);
         }
         complaint_release(&cur);
         complaint_release(&next);

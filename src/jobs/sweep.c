@@ -273,7 +273,7 @@ typedef struct chunk {
     store_write *w;
     int rc;
     pthread_t thread;
-    bool active, threaded;
+    bool threaded;
     atomic_bool done; /* the write has returned */
 } chunk;
 
@@ -308,18 +308,15 @@ static void chunk_start(run *r, chunk *k)
                                 .nmsgs = k->items[i].nmsgs,
                                 .sups = &k->items[i].sup,
                                 .nsups = k->items[i].nsups};
-    k->active = true;
     atomic_store(&k->done, false);
     k->threaded = pthread_create(&k->thread, NULL, chunk_main, k) == 0;
     if (!k->threaded)
         chunk_main(k);
 }
 
-/* Waits for k's write and accounts for it; conflicted complaints go to retry. */
+/* Waits for k's write (under way) and accounts for it; conflicted complaints go to retry. */
 static int chunk_finish(run *r, chunk *k)
 {
-    if (!k->active)
-        return 0;
     if (k->threaded)
         pthread_join(k->thread, NULL);
     for (size_t i = 0; k->rc == 0 && i < k->n; i++) {
@@ -343,7 +340,6 @@ static int chunk_finish(run *r, chunk *k)
     k->items = NULL;
     k->w = NULL;
     k->n = 0;
-    k->active = false;
     return rc;
 }
 

@@ -1291,8 +1291,9 @@ static int tx_complaint_update(pgs *s, pconn *cn, void *arg)
     return rc;
 }
 
-static int pg_complaint_update(store *stp, const complaint *c, const event *ev, int tz)
+static int pg_complaint_update(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
 {
+    (void)was; /* PostgreSQL leaves an index alone when the indexed values stay the same */
     struct update_arg a = {c, ev, tz};
     return tx((pgs *)stp, tx_complaint_update, &a);
 }
@@ -2957,8 +2958,9 @@ static int tx_complaint_erase(pgs *s, pconn *cn, void *arg)
     return xq(s, cn, "DELETE FROM pii_keys WHERE complaint_id = $1", &q, NULL);
 }
 
-static int pg_complaint_erase(store *stp, const complaint *c, const event *ev, int tz)
+static int pg_complaint_erase(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
 {
+    (void)was;
     struct update_arg a = {c, ev, tz};
     return tx((pgs *)stp, tx_complaint_erase, &a);
 }

@@ -17,14 +17,12 @@
 #include "store/sqlite.h"
 #include "store/sqlite_io.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/workflow.h"
 #include "util/buf.h"
@@ -70,8 +68,6 @@ typedef struct sq {
     pthread_t thread;
     groupq queue; /* the writer's jobs */
     sqlite_ckpt *ckpt; /* WAL checkpoints, off the writer's path (sqlite_io.c) */
-    uint32_t indexed;  /* the update_cols some index of complaints depends on */
-    char *current_sql; /* reads a complaint's version and which indexed values an update changes */
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
@@ -798,15 +794,12 @@ static void read_complaint(sqlite3_stmt *st, complaint *c)
 
 /*
  * The columns an update of a complaint writes, in bind_complaint's
- * numbering (id and number never change). An UPDATE that names an indexed
- * column rewrites that index's entry even when the value is the same — a
- * page of the log per index — so the statement names an indexed column
- * only when its value changes. Which columns are indexed is read from the
- * schema when the store opens (index_cols), so that an index added by a
- * migration is covered without anyone remembering this list: a sweeper's
- * warning then rewrites the entry of one index (next_check_at), not ten.
- * When the caller says what the row was (store_write.was), the statement
- * names only the columns that change, indexed or not.
+ * numbering (id and number never change). The statement names only the
+ * columns whose values differ from the row it replaces (update_arg.was):
+ * naming an indexed column rewrites that index's entry even when the value
+ * is the same — a page of the log per index, eleven for a sweep's warning
+ * when they were all named — and leaving a column out is what keeps an
+ * index that a migration adds from costing every update a page.
  */
 static const struct {
     const char *col;
@@ -884,7 +877,6 @@ static void bind_complaint(sqlite3_stmt *st, const complaint *c, const char *dat
     bind_cols(st, c, data_text, ~UINT32_C(0));
     sqlite3_bind_text(st, 2, c->number, -1, SQLITE_STATIC);
 }
-
 
 static int insert_event(conn *c, const event *ev)
 {
@@ -1100,15 +1092,12 @@ static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev
 
 struct update_arg {
     const complaint *c;
-    const complaint *was; /* see store_write; NULL: the row is read first */
+    const complaint *was; /* see store_write; NULL: every column is written */
     const event *ev;
     int tz;
     const char *data; /* c->data as text, written by the caller; NULL: written here */
     bool updated;     /* OUT: the row was updated (what follows may have failed) */
 };
-
-
-
 
 /* Appends "?p" (p < 100): the UPDATE is built for every write, without printf. */
 static void put_param(buf *b, int p)
@@ -1121,75 +1110,26 @@ static void put_param(buf *b, int p)
     buf_append(b, t, n);
 }
 
-/* The update_cols whose values differ between a and b. */
+/* The update_cols whose values differ between a and b (the data always). */
 static uint32_t cols_changed(const complaint *a, const complaint *b)
 {
     uint32_t changed = 0;
     for (int i = 0; i < N_UPDATE_COLS; i++) {
+        int p = update_cols[i].param;
         const char *ta, *tb;
-        int64_t va = col_value(a, update_cols[i].param, &ta), vb = col_value(b, update_cols[i].param, &tb);
-        bool differ = update_cols[i].param == 21 ? memcmp(a->head, b->head, 32) != 0
-                      : update_cols[i].param == 22 ? true
-                      : ta ? strcmp(ta, tb) != 0
-                           : va != vb;
+        bool differ;
+        if (p == 21)
+            differ = memcmp(a->head, b->head, 32) != 0;
+        else if (p == 22)
+            differ = true;
+        else {
+            int64_t va = col_value(a, p, &ta), vb = col_value(b, p, &tb);
+            differ = ta ? strcmp(ta, tb) != 0 : va != vb;
+        }
         if (differ)
             changed |= UINT32_C(1) << i;
     }
     return changed;
-}
-
-/* Marks in *mask the update_cols named by the text of an index's definition. */
-static void mark_words(const char *sql, uint32_t *mask)
-{
-    for (const char *p = sql; *p;) {
-        if (!(isalnum((unsigned char)*p) || *p == '_')) {
-            p++;
-            continue;
-        }
-        const char *w = p;
-        while (isalnum((unsigned char)*p) || *p == '_')
-            p++;
-        for (int i = 0; i < N_UPDATE_COLS; i++)
-            if (strlen(update_cols[i].col) == (size_t)(p - w) && strncasecmp(update_cols[i].col, w, (size_t)(p - w)) == 0)
-                *mask |= UINT32_C(1) << i;
-    }
-}
-
-/*
- * The update_cols that some index of complaints depends on: its key columns
- * (the constraints' automatic indexes have no text) and every column named
- * in a CREATE INDEX, which covers the WHERE of a partial index and the
- * columns of an expression. A word that merely looks like a column only
- * makes that column conditional, which is always correct.
- */
-static int index_cols(sq *s)
-{
-    static const char *const queries[] = {
-        "SELECT ii.name FROM pragma_index_list('complaints') AS il, pragma_index_info(il.name) AS ii "
-        "WHERE ii.name IS NOT NULL",
-        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'complaints' AND sql IS NOT NULL",
-    };
-    s->indexed = 0;
-    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->writer.db, queries[q], -1, &st, NULL) != SQLITE_OK)
-            return STORE_ERROR;
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            mark_words((const char *)sqlite3_column_text(st, 0), &s->indexed);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return STORE_ERROR;
-    }
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT version");
-    for (int i = 0; i < N_UPDATE_COLS; i++)
-        if (s->indexed & (UINT32_C(1) << i))
-            buf_printf(&sql, ", %s IS ?%d", update_cols[i].col, update_cols[i].param);
-    buf_puts(&sql, " FROM complaints WHERE id = ?1");
-    s->current_sql = buf_detach(&sql, NULL);
-    return 0;
 }
 
 /* Records the assisting units of cp (complaint_assists); kept once there. */
@@ -1232,44 +1172,12 @@ static int job_complaint_update(conn *c, void *arg)
 {
     struct update_arg *a = arg;
     const complaint *cp = a->c;
-    uint32_t indexed = c->owner->indexed, changed;
     char *own = a->data ? NULL : jsonw_dumps(cp->data, false);
     const char *data = a->data ? a->data : own;
-    int rc;
-    if (a->was) {
-        /* The UPDATE's version check makes was the row it replaces. */
-        changed = cols_changed(a->was, cp);
-    } else {
-        /* Which indexed values change: "x IS ?n" for each, bound as the UPDATE is. */
-        sqlite3_stmt *cur = prep(c, c->owner->current_sql);
-        if (!cur) {
-            free(own);
-            return STORE_ERROR;
-        }
-        bind_complaint(cur, cp, data);
-        rc = sqlite3_step(cur);
-        if (rc != SQLITE_ROW) {
-            sqlite3_reset(cur);
-            free(own);
-            return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-        }
-        if (sqlite3_column_int64(cur, 0) != cp->version - 1) {
-            sqlite3_reset(cur);
-            free(own);
-            return STORE_CONFLICT;
-        }
-        changed = 0;
-        for (int i = 0, col = 1; i < N_UPDATE_COLS; i++)
-            if ((indexed & (UINT32_C(1) << i)) && !sqlite3_column_int(cur, col++))
-                changed |= UINT32_C(1) << i;
-        sqlite3_reset(cur);
-    }
-
+    /* The UPDATE's version check makes was the row it replaces. */
+    uint32_t set = a->was ? cols_changed(a->was, cp) : ~UINT32_C(0);
     buf sql;
     buf_init(&sql);
-    /* With was, the columns that change; else every column but the
-     * indexed ones that stay as they are. */
-    uint32_t set = a->was ? changed : ~indexed | changed;
     buf_puts(&sql, "UPDATE complaints SET");
     const char *sep = " ";
     for (int i = 0; i < N_UPDATE_COLS; i++) {
@@ -1285,13 +1193,13 @@ static int job_complaint_update(conn *c, void *arg)
     buf_puts(&sql, " WHERE id = ?1 AND version = ?27");
     sqlite3_stmt *st = prep(c, sql.data);
     buf_release(&sql);
-    rc = STORE_ERROR;
+    int rc = STORE_ERROR;
     if (st) {
         bind_cols(st, cp, data, set);
         sqlite3_bind_int64(st, 27, cp->version - 1);
         rc = step_done(c, st);
         if (rc == 0 && sqlite3_changes(c->db) == 0)
-            rc = a->was ? exists(c, cp->id) : STORE_CONFLICT;
+            rc = exists(c, cp->id);
         a->updated = rc == 0;
     }
     free(own);
@@ -1306,10 +1214,10 @@ static int job_complaint_update(conn *c, void *arg)
 
 /* The projection's text is written on the caller's thread: the writer's
  * time is the one every other write waits for. */
-static int sq_complaint_update(store *stp, const complaint *c, const event *ev, int tz)
+static int sq_complaint_update(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
 {
     char *data = jsonw_dumps(c->data, false);
-    struct update_arg a = {.c = c, .ev = ev, .tz = tz, .data = data};
+    struct update_arg a = {.c = c, .was = was, .ev = ev, .tz = tz, .data = data};
     int rc = submit((sq *)stp, job_complaint_update, &a);
     free(data);
     return rc;
@@ -2981,9 +2889,9 @@ static int job_complaint_erase(conn *c, void *arg)
     return step_done(c, st);
 }
 
-static int sq_complaint_erase(store *stp, const complaint *c, const event *ev, int tz)
+static int sq_complaint_erase(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
 {
-    struct update_arg a = {.c = c, .ev = ev, .tz = tz};
+    struct update_arg a = {.c = c, .was = was, .ev = ev, .tz = tz};
     return submit((sq *)stp, job_complaint_erase, &a);
 }
 
@@ -3144,7 +3052,6 @@ static void sq_close(store *stp)
     groupq_release(&s->queue);
     pthread_mutex_destroy(&s->readers_mu);
     pthread_mutex_destroy(&s->alloc_mu);
-    free(s->current_sql);
     free(s->path);
     free(s);
 }
@@ -3240,10 +3147,6 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     s->writer.owner = s;
-    if (index_cols(s)) {
-        snprintf(err, errlen, "cannot read the indexes of %s", path);
-        goto fail;
-    }
     /* A checkpoint once the log holds 1,000 frames (SQLite's own default),
      * but on the checkpointer's thread instead of in a commit. */
     s->ckpt = sqlite_ckpt_start(path, s->writer.db, 1000);
@@ -3256,7 +3159,6 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
     return &s->base;
 fail:
     conn_release(&s->writer);
-    free(s->current_sql);
     free(s->path);
     free(s);
     return NULL;

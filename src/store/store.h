@@ -34,7 +34,7 @@ enum {
     STORE_UNAVAILABLE = -2,
 };
 
-#define STORE_OPS_VERSION 5
+#define STORE_OPS_VERSION 6
 
 typedef struct user {
     int64_t id;
@@ -289,9 +289,9 @@ typedef struct compensation_filter {
  */
 typedef struct store_write {
     const complaint *c;
-    /* The state c was derived from, as stored at c->version - 1 (its data is
-     * not read), or NULL. With it the store knows which columns change
-     * without reading the row first. */
+    /* The state c was derived from, as read at c->version - 1 (its data is
+     * not read): the store may write only the columns that differ. NULL:
+     * every column is written. */
     const complaint *was;
     const event *ev;
     const outbox_msg *msgs;
@@ -388,10 +388,12 @@ struct store_ops {
      */
     int (*complaint_create)(store *s, const char *prefix, int tz_offset, event *ev, complaint *c);
     /*
-     * Stores the next state c (already the result of applying the sealed ev)
-     * if the stored version is still c->version - 1; else STORE_CONFLICT.
+     * Stores the next state c (already the result of applying the sealed ev
+     * to was, the state as read at c->version - 1) if the stored version is
+     * still c->version - 1; else STORE_CONFLICT. The store may write only
+     * the columns in which c differs from was (was's data is not read).
      */
-    int (*complaint_update)(store *s, const complaint *c, const event *ev, int tz_offset);
+    int (*complaint_update)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
     /* out must be initialised (complaint_init); it is released and refilled. */
     int (*complaint_get)(store *s, int64_t id, const char *number, complaint *out);
     /*
@@ -503,7 +505,7 @@ struct store_ops {
      * complaint_update of an `anonymise` event that also deletes the
      * complaint's data key, in the same transaction (crypto-shredding).
      */
-    int (*complaint_erase)(store *s, const complaint *c, const event *ev, int tz_offset);
+    int (*complaint_erase)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
     /* Up to max key rows not wrapped by key_id, complaint_id > after_id, in id order (rekey). */
     int (*pii_keys_page)(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n);
     /* Replaces the wrapping of each row whose key id is still old_key_id (rows[i].rc), one transaction. */

@@ -164,6 +164,18 @@ static void test_checkpointer_copies_the_log_into_the_database(void **state)
     sqlite3_close(w);
 }
 
+/* Rows of t in the database file alone, the log ignored (an immutable open). */
+static int64_t rows_in_file(void)
+{
+    char uri[160];
+    snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open_v2(uri, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
+    int64_t n = one_int(raw, "SELECT COUNT(*) FROM t");
+    sqlite3_close(raw);
+    return n;
+}
+
 static void test_below_the_threshold_no_checkpoint_is_made(void **state)
 {
     (void)state;
@@ -177,27 +189,10 @@ static void test_below_the_threshold_no_checkpoint_is_made(void **state)
     sqlite3 *r = open_wal(-2000);
     /* The frames are in the log, not yet in the database file: a reader
      * that ignores the log (immutable open of the file alone) sees none. */
-    char uri[160];
-    snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
-    sqlite3 *raw = NULL;
-    assert_int_equal(sqlite3_open_v2(uri, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
-    assert_int_equal(one_int(raw, "SELECT COUNT(*) FROM t"), 0);
+    assert_int_equal(rows_in_file(), 0);
     assert_int_equal(one_int(r, "SELECT COUNT(*) FROM t"), 40);
-    sqlite3_close(raw);
     sqlite3_close(r);
     sqlite3_close(w);
-}
-
-/* Rows of t in the database file alone, the log ignored (an immutable open). */
-static int64_t rows_in_file(void)
-{
-    char uri[160];
-    snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
-    sqlite3 *raw = NULL;
-    assert_int_equal(sqlite3_open_v2(uri, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
-    int64_t n = one_int(raw, "SELECT COUNT(*) FROM t");
-    sqlite3_close(raw);
-    return n;
 }
 
 static void test_a_held_checkpoint_waits_for_the_release(void **state)
