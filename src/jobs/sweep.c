@@ -15,6 +15,7 @@
 #include "jobs/retention.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include "util/worker.h"
 #include "util/xalloc.h"
 
 /*
@@ -483,25 +484,22 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
 struct sweeper {
     app *a;
     int interval;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
+    worker w;
 };
 
 static void *sweeper_main(void *arg)
 {
     sweeper *s = arg;
-    pthread_mutex_lock(&s->mu);
+    pthread_mutex_lock(&s->w.mu);
     for (;;) {
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += s->interval;
-        while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &until) == 0)
+        while (!s->w.stop && pthread_cond_timedwait(&s->w.cv, &s->w.mu, &until) == 0)
             ;
-        if (s->stop)
+        if (s->w.stop)
             break;
-        pthread_mutex_unlock(&s->mu);
+        pthread_mutex_unlock(&s->w.mu);
         sweep_stats st;
         if (sweep_run(s->a, time_now(), &st, NULL, NULL) != 0)
             log_warn("sweep: the store failed; trying again in %d s", s->interval);
@@ -509,9 +507,9 @@ static void *sweeper_main(void *arg)
             log_info("sweep: %ld warnings, %ld breaches, %ld further supervisions in %.1f ms", st.warned, st.breached,
                      st.supervised, st.elapsed_ms);
         retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
-        pthread_mutex_lock(&s->mu);
+        pthread_mutex_lock(&s->w.mu);
     }
-    pthread_mutex_unlock(&s->mu);
+    pthread_mutex_unlock(&s->w.mu);
     return NULL;
 }
 
@@ -522,16 +520,8 @@ sweeper *sweeper_start(app *a, int interval_s)
     sweeper *s = xcalloc(1, sizeof *s);
     s->a = a;
     s->interval = interval_s;
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&s->thread, NULL, sweeper_main, s) != 0) {
+    if (worker_start(&s->w, sweeper_main, s) != 0) {
         log_error("sweep: cannot start the background sweeper");
-        pthread_cond_destroy(&s->cv);
-        pthread_mutex_destroy(&s->mu);
         free(s);
         return NULL;
     }
@@ -542,12 +532,6 @@ void sweeper_stop(sweeper *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&s->mu);
-    s->stop = true;
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
+    worker_stop(&s->w);
     free(s);
 }

@@ -5,10 +5,13 @@
  * job and wait; the writer takes every queued job (up to WRITE_BATCH), runs
  * them in one BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT so a
  * failing job is rolled back alone (a sweep's batches run without, see
- * writer_main), and wakes the callers after COMMIT has returned. With
- * synchronous=FULL the commit is durable when it returns, so a caller that
- * was told "ok" holds an acknowledged, durable write: this is group commit
- * — one fsync for many complaints.
+ * writer_main), and wakes the callers once the commit is on disk
+ * (synchronous=FULL): a caller that was told "ok" holds an acknowledged,
+ * durable write. This is group commit — one fsync for many complaints —
+ * and during a write burst (a sweep) it is pipelined: the fsync that ends
+ * a commit is done by a thread of its own (sqlite_io.h, sqlite_syncer)
+ * while the writer goes on with the next group, and the callers are woken
+ * when it has returned.
  *
  * Reads: each thread gets its own read-only connection on first use (WAL
  * readers never block the writer). Every connection caches its prepared
@@ -19,6 +22,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +72,8 @@ typedef struct sq {
     pthread_t thread;
     groupq queue; /* the writer's jobs */
     sqlite_ckpt *ckpt; /* WAL checkpoints, off the writer's path (sqlite_io.c) */
+    sqlite_syncer *syncer; /* the commits' fsyncs in a burst; NULL: the writer syncs */
+    atomic_int bursts;     /* write_burst(true) calls not yet undone */
     pthread_key_t reader_key;
     pthread_mutex_t readers_mu;
     conn *readers;
@@ -252,12 +258,32 @@ static int run(conn *c, const char *sql)
  * rolled back and the batch run again the usual way. A bare job must be
  * safe to run twice.
  */
+/* The syncer's hand-back: the batch's commit is on disk (or could not be put there). */
+static void batch_synced(void *item, bool synced, void *arg)
+{
+    sq *s = arg;
+    wjob *batch = item;
+    if (!synced) {
+        alloc_invalidate(s);
+        for (wjob *j = batch; j; j = NEXT_JOB(j))
+            j->rc = STORE_UNAVAILABLE;
+    }
+    groupq_finish(&s->queue, &batch->link);
+}
+
 static void *writer_main(void *arg)
 {
     sq *s = arg;
     conn *w = &s->writer;
     wjob *batch;
     while ((batch = (wjob *)groupq_take(&s->queue, WRITE_BATCH))) {
+        if (sqlite_syncer_failed(s->syncer)) {
+            /* The disk lost a commit: nothing written now could be trusted to it either. */
+            for (wjob *j = batch; j; j = NEXT_JOB(j))
+                j->rc = STORE_UNAVAILABLE;
+            groupq_finish(&s->queue, &batch->link);
+            continue;
+        }
         bool bare = true;
         for (wjob *j = batch; j; j = NEXT_JOB(j))
             bare = bare && j->bare;
@@ -288,14 +314,25 @@ static void *writer_main(void *arg)
             run(w, "RELEASE job");
         }
         w->bare = false;
+        /* The sync goes to the syncer during a write burst (a sweep): the
+         * writer, busy with the next group meanwhile, is what limits a
+         * sweep. Not otherwise: for requests that come and go (intake) the
+         * groups are small, the disk does not overlap two syncs, and
+         * handing each over cost 10 % of intake's throughput. */
+        sqlite_io_defer(s->syncer && atomic_load(&s->bursts) > 0);
         if (!failed && run(w, "COMMIT") != 0)
             failed = true;
+        sqlite_io_defer(false);
+        int owed = sqlite_io_owed();
         if (failed) {
             alloc_invalidate(s);
             if (!sqlite3_get_autocommit(w->db))
                 run(w, "ROLLBACK");
             for (wjob *j = batch; j; j = NEXT_JOB(j))
                 j->rc = STORE_UNAVAILABLE;
+        } else if (owed >= 0) {
+            sqlite_syncer_push(s->syncer, owed, batch);
+            continue;
         }
         groupq_finish(&s->queue, &batch->link);
     }
@@ -1379,7 +1416,9 @@ static int sq_complaint_write(store *stp, store_write *w, size_t n, int tz)
 
 static void sq_write_burst(store *stp, bool begin)
 {
-    sqlite_ckpt_hold(((sq *)stp)->ckpt, begin);
+    sq *s = (sq *)stp;
+    atomic_fetch_add(&s->bursts, begin ? 1 : -1);
+    sqlite_ckpt_hold(s->ckpt, begin);
 }
 
 static int sq_outbox_list(store *stp, int64_t complaint_id, outbox_list *out)
@@ -3036,6 +3075,7 @@ static void sq_close(store *stp)
     sq *s = (sq *)stp;
     groupq_stop(&s->queue);
     pthread_join(s->thread, NULL);
+    sqlite_syncer_stop(s->syncer);
     sqlite_ckpt_stop(s->ckpt);
     /* First, so that no thread ending later hands back a freed reader. */
     pthread_key_delete(s->reader_key);
@@ -3151,6 +3191,7 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
      * but on the checkpointer's thread instead of in a commit. */
     s->ckpt = sqlite_ckpt_start(path, s->writer.db, 1000);
     groupq_init(&s->queue);
+    s->syncer = sqlite_syncer_start(batch_synced, s);
     pthread_mutex_init(&s->readers_mu, NULL);
     pthread_mutex_init(&s->alloc_mu, NULL);
     pthread_key_create(&s->reader_key, reader_idle);

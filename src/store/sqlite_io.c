@@ -28,13 +28,18 @@
  */
 #include "store/sqlite_io.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/log.h"
+#include "util/worker.h"
 #include "util/xalloc.h"
 
 /*
@@ -52,6 +57,9 @@ typedef struct walfile {
     unsigned char *buf; /* gathered writes: bytes [off, off + len) of the file */
     size_t len, cap;
     sqlite3_int64 off;
+    const char *name; /* SQLite's, valid until w_close */
+    bool synced;      /* a sync of this handle has succeeded (the directory too) */
+    int fd;           /* of the file, for a sync owed (sqlite_io_defer); -1 until then */
 } walfile;
 
 #define REAL_OFFSET ((sizeof(walfile) + 15) & ~(size_t)15)
@@ -81,6 +89,8 @@ static int w_close(sqlite3_file *f)
     walfile *p = (walfile *)f;
     int rc = flush(p);
     int rc2 = p->real->pMethods->xClose(p->real);
+    if (p->fd >= 0)
+        close(p->fd);
     free(p->buf);
     p->buf = NULL;
     return rc != SQLITE_OK ? rc : rc2;
@@ -131,11 +141,39 @@ static int w_truncate(sqlite3_file *f, sqlite3_int64 size)
     return rc != SQLITE_OK ? rc : p->real->pMethods->xTruncate(p->real, size);
 }
 
+/* The calling thread's deferral (sqlite_io_defer) and the sync it owes. */
+static _Thread_local bool defer_on;
+static _Thread_local int owed_fd = -1;
+
+enum { WAL_HEADER = 32 };
+
 static int w_sync(sqlite3_file *f, int flags)
 {
     walfile *p = (walfile *)f;
+    /* Only the sync that ends a commit may be owed: not the one of a new
+     * log's header (SQLite has it on disk before frames overwrite the old
+     * ones), nor the first of a file (which syncs its directory too), nor a
+     * second one on the same thread (a checkpoint's, which must not copy
+     * frames that are not yet on disk into the database). */
+    bool header = p->off == 0 && p->len == WAL_HEADER;
     int rc = flush(p);
-    return rc != SQLITE_OK ? rc : p->real->pMethods->xSync(p->real, flags);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (defer_on && owed_fd < 0 && p->synced && !header) {
+        if (p->fd < 0)
+            p->fd = open(p->name, O_RDWR | O_CLOEXEC);
+        if (p->fd >= 0) {
+            owed_fd = p->fd;
+            return SQLITE_OK;
+        }
+    }
+    rc = p->real->pMethods->xSync(p->real, flags);
+    if (rc == SQLITE_OK) {
+        p->synced = true;
+        if (owed_fd == p->fd)
+            owed_fd = -1; /* that covers what was owed */
+    }
+    return rc;
 }
 
 static int w_file_size(sqlite3_file *f, sqlite3_int64 *size)
@@ -207,6 +245,8 @@ static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
         return base_vfs->xOpen(base_vfs, name, f, flags, outflags); /* in place: not wrapped */
     walfile *p = (walfile *)f;
     memset(p, 0, sizeof *p);
+    p->name = name;
+    p->fd = -1;
     p->real = (sqlite3_file *)((char *)f + REAL_OFFSET);
     int rc = base_vfs->xOpen(base_vfs, name, p->real, flags, outflags);
     p->base.pMethods = rc == SQLITE_OK ? &wal_methods : NULL;
@@ -348,13 +388,10 @@ enum { HARD_FACTOR = 8, CATCH_UP_DIVISOR = 4, HOLD_FACTOR = 4 };
 struct sqlite_ckpt {
     sqlite3 *db; /* the checkpointer's own connection */
     sqlite3 *writer;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    worker w;
     bool pending;  /* the writer asked for a round */
     bool running;  /* a round is under way */
     bool finished; /* a round finished since the writer last caught up */
-    bool stop;
     int frames;
     int backfilled; /* the log's frames in the database after the last round */
     int held;       /* sqlite_ckpt_hold calls not yet undone */
@@ -366,7 +403,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 {
     sqlite_ckpt *c = arg;
     bool catch_up = false;
-    pthread_mutex_lock(&c->mu);
+    pthread_mutex_lock(&c->w.mu);
     /* A burst puts every checkpoint off until it ends, as long as the log
      * stays shorter than HOLD_FACTOR thresholds. */
     c->overdue = nframes >= HOLD_FACTOR * c->frames;
@@ -379,15 +416,15 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int nframes)
             catch_up = true;
         } else {
             c->pending = true;
-            pthread_cond_signal(&c->cv);
+            pthread_cond_signal(&c->w.cv);
         }
     } else if (nframes >= HARD_FACTOR * c->frames && !c->running) {
         catch_up = true;
     } else if (nframes >= c->frames && !c->running) {
         c->pending = true;
-        pthread_cond_signal(&c->cv);
+        pthread_cond_signal(&c->w.cv);
     }
-    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_unlock(&c->w.mu);
     if (catch_up)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
@@ -396,17 +433,17 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 static void *ckpt_main(void *arg)
 {
     sqlite_ckpt *c = arg;
-    pthread_mutex_lock(&c->mu);
+    pthread_mutex_lock(&c->w.mu);
     for (;;) {
-        while (!c->stop && (!c->pending || (c->held && !c->overdue)))
-            pthread_cond_wait(&c->cv, &c->mu);
+        while (!c->w.stop && (!c->pending || (c->held && !c->overdue)))
+            pthread_cond_wait(&c->w.cv, &c->w.mu);
         /* A checkpoint asked for before the stop still runs: the file is
          * then as current as a commit's automatic checkpoint left it. */
         if (!c->pending)
             break;
         c->pending = false;
         c->running = true;
-        pthread_mutex_unlock(&c->mu);
+        pthread_mutex_unlock(&c->w.mu);
         int log = 0, done = 0;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -417,12 +454,12 @@ static void *ckpt_main(void *arg)
         else
             log_debug("sqlite: checkpoint: %d of %d frames in the database in %.1f ms", done, log,
                       (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-        pthread_mutex_lock(&c->mu);
+        pthread_mutex_lock(&c->w.mu);
         c->backfilled = rc == SQLITE_OK ? done : 0;
         c->running = false;
         c->finished = true;
     }
-    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_unlock(&c->w.mu);
     return NULL;
 }
 
@@ -438,11 +475,7 @@ sqlite_ckpt *sqlite_ckpt_start(const char *path, sqlite3 *writer, int frames)
         free(c);
         return NULL;
     }
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cv, NULL);
-    if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
-        pthread_mutex_destroy(&c->mu);
-        pthread_cond_destroy(&c->cv);
+    if (worker_start(&c->w, ckpt_main, c) != 0) {
         sqlite3_close(c->db);
         free(c);
         return NULL;
@@ -455,11 +488,11 @@ void sqlite_ckpt_hold(sqlite_ckpt *c, bool hold)
 {
     if (!c)
         return;
-    pthread_mutex_lock(&c->mu);
+    pthread_mutex_lock(&c->w.mu);
     c->held += hold ? 1 : -1;
     if (!c->held && c->pending)
-        pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
+        pthread_cond_signal(&c->w.cv);
+    pthread_mutex_unlock(&c->w.mu);
 }
 
 void sqlite_ckpt_stop(sqlite_ckpt *c)
@@ -468,13 +501,119 @@ void sqlite_ckpt_stop(sqlite_ckpt *c)
         return;
     /* Back to SQLite's own checkpoints for whatever the writer still commits. */
     sqlite3_wal_autocheckpoint(c->writer, 1000);
-    pthread_mutex_lock(&c->mu);
-    c->stop = true;
-    pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
-    pthread_join(c->thread, NULL);
-    pthread_mutex_destroy(&c->mu);
-    pthread_cond_destroy(&c->cv);
+    worker_stop(&c->w);
     sqlite3_close(c->db);
     free(c);
+}
+
+/* ---- pipelined commits ----------------------------------------------------- */
+
+void sqlite_io_defer(bool on)
+{
+    defer_on = on;
+}
+
+int sqlite_io_owed(void)
+{
+    int fd = owed_fd;
+    owed_fd = -1;
+    return fd;
+}
+
+typedef struct owed {
+    struct owed *next;
+    int fd;
+    void *item;
+} owed;
+
+struct sqlite_syncer {
+    void (*done)(void *item, bool synced, void *arg);
+    void *arg;
+    worker w;
+    owed *head, *tail;
+    atomic_bool failed;
+};
+
+/* Syncs what is owed: once for everything queued (one file, in practice). */
+static void *syncer_main(void *arg)
+{
+    sqlite_syncer *s = arg;
+    pthread_mutex_lock(&s->w.mu);
+    for (;;) {
+        while (!s->head && !s->w.stop)
+            pthread_cond_wait(&s->w.cv, &s->w.mu);
+        owed *list = s->head;
+        if (!list)
+            break;
+        s->head = s->tail = NULL;
+        pthread_mutex_unlock(&s->w.mu);
+        for (owed *o = list; o; o = o->next) {
+            bool again = false; /* this file was synced for an earlier one of the list */
+            for (owed *e = list; e != o && !again; e = e->next)
+                again = e->fd == o->fd;
+            if (again || atomic_load(&s->failed))
+                continue;
+            int rc;
+            do
+                rc = fdatasync(o->fd);
+            while (rc != 0 && errno == EINTR);
+            if (rc != 0) {
+                /* What the kernel could not write may be gone from its cache
+                 * as well: nothing after this can be called durable. */
+                log_error("sqlite: the write-ahead log could not be synced (%s): no further writes are taken; "
+                          "restart the server",
+                          strerror(errno));
+                atomic_store(&s->failed, true);
+            }
+        }
+        bool ok = !atomic_load(&s->failed);
+        for (owed *o = list, *next; o; o = next) {
+            next = o->next;
+            s->done(o->item, ok, s->arg);
+            free(o);
+        }
+        pthread_mutex_lock(&s->w.mu);
+    }
+    pthread_mutex_unlock(&s->w.mu);
+    return NULL;
+}
+
+sqlite_syncer *sqlite_syncer_start(void (*done)(void *item, bool synced, void *arg), void *arg)
+{
+    sqlite_syncer *s = xcalloc(1, sizeof *s);
+    s->done = done;
+    s->arg = arg;
+    if (worker_start(&s->w, syncer_main, s) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sqlite_syncer_push(sqlite_syncer *s, int fd, void *item)
+{
+    owed *o = xcalloc(1, sizeof *o);
+    o->fd = fd;
+    o->item = item;
+    pthread_mutex_lock(&s->w.mu);
+    if (s->tail)
+        s->tail->next = o;
+    else
+        s->head = o;
+    s->tail = o;
+    pthread_cond_signal(&s->w.cv);
+    pthread_mutex_unlock(&s->w.mu);
+}
+
+bool sqlite_syncer_failed(sqlite_syncer *s)
+{
+    return s && atomic_load(&s->failed);
+}
+
+void sqlite_syncer_stop(sqlite_syncer *s)
+{
+    if (!s)
+        return;
+    worker_stop(&s->w);
+    free(s);
 }

@@ -17,6 +17,36 @@
  */
 const char *sqlite_io_vfs(void);
 
+/*
+ * Pipelined commits. While the calling thread defers (sqlite_io_defer(true)),
+ * the WAL sync that ends its next commit is written but not synced: it is
+ * owed, and sqlite_io_owed() hands it over (once) as a descriptor of the
+ * WAL file, -1 if nothing is owed. Whoever takes it must have it synced
+ * (sqlite_syncer_push) before telling anyone the commit is durable. The
+ * commit is visible to readers before then; a later commit's sync covers
+ * the earlier ones (the log is written in order, and its recovery stops at
+ * the first frame not on disk). Syncs that must happen in order — a new
+ * log's header, a checkpoint's, the first of a file — are never owed.
+ */
+void sqlite_io_defer(bool on);
+int sqlite_io_owed(void);
+
+typedef struct sqlite_syncer sqlite_syncer;
+/*
+ * A thread that syncs what is owed, in order, and then calls done(item,
+ * synced, arg) for each item pushed; one sync covers every item queued
+ * meanwhile. After a failed sync nothing more is synced (done gets false
+ * from then on): the kernel may have dropped the unwritten pages, and only
+ * a restart (SQLite's recovery of the log) tells what is on disk. NULL if
+ * the thread cannot be started.
+ */
+sqlite_syncer *sqlite_syncer_start(void (*done)(void *item, bool synced, void *arg), void *arg);
+void sqlite_syncer_push(sqlite_syncer *s, int fd, void *item);
+/* Whether a sync has failed; false for NULL. */
+bool sqlite_syncer_failed(sqlite_syncer *s);
+/* Syncs and hands back everything pushed, then stops; NULL is fine. */
+void sqlite_syncer_stop(sqlite_syncer *s);
+
 typedef struct sqlite_ckpt sqlite_ckpt;
 
 /*

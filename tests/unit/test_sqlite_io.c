@@ -3,11 +3,14 @@
  * SQLite's promises — what a commit returned for is in the file, also when
  * the process dies right after; nothing uncommitted is; frames gathered in
  * memory are read back correctly when the writer's cache spills in the
- * middle of a transaction; and checkpoints are done by the checkpointer,
- * held while a sweep writes, unless the log grows too long.
+ * middle of a transaction; checkpoints are done by the checkpointer,
+ * held while a sweep writes, unless the log grows too long; and a commit's
+ * sync is owed (pipelined commits) only when nothing that must be on disk
+ * first depends on it, and the syncer tells each commit whether it is.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +264,114 @@ static void test_a_stream_of_commits_keeps_the_log_bounded(void **state)
     sqlite3_close(w);
 }
 
+/* What the syncer handed back, in order. */
+typedef struct handed {
+    int n;
+    int items[8];
+    bool synced[8];
+} handed;
+
+static void on_synced(void *item, bool synced, void *arg)
+{
+    handed *h = arg;
+    if (h->n < 8) {
+        h->items[h->n] = *(int *)item;
+        h->synced[h->n++] = synced;
+    }
+}
+
+static void test_a_deferred_commit_owes_its_sync_and_the_syncer_pays_it(void **state)
+{
+    (void)state;
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    insert_rows(w, 0, 10); /* the log's first syncs, done in place */
+    sqlite_io_defer(true);
+    insert_rows(w, 10, 200);
+    sqlite_io_defer(false);
+    int fd = sqlite_io_owed();
+    assert_true(fd >= 0);
+    assert_int_equal(sqlite_io_owed(), -1); /* handed over once */
+    /* Committed: another connection reads it before the sync. */
+    sqlite3 *r = open_wal(-2000);
+    assert_int_equal(one_int(r, "SELECT COUNT(*) FROM t"), 210);
+    /* Without deferral the next commit syncs in place. */
+    insert_rows(w, 210, 5);
+    assert_int_equal(sqlite_io_owed(), -1);
+
+    handed h = {0};
+    sqlite_syncer *s = sqlite_syncer_start(on_synced, &h);
+    assert_non_null(s);
+    int one = 1, two = 2;
+    sqlite_syncer_push(s, fd, &one);
+    sqlite_syncer_push(s, fd, &two);
+    sqlite_syncer_stop(s); /* hands back everything pushed */
+    assert_int_equal(h.n, 2);
+    assert_int_equal(h.items[0], 1);
+    assert_int_equal(h.items[1], 2);
+    assert_true(h.synced[0] && h.synced[1]);
+    sqlite3_close(r);
+    sqlite3_close(w);
+}
+
+static void test_a_checkpoint_pays_what_its_thread_owes(void **state)
+{
+    (void)state;
+    /* A checkpoint on the deferring thread after an owed commit syncs the
+     * log before copying it into the database: that sync is done in place
+     * (frames not on disk must not reach the database file), and it covers
+     * what was owed. */
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite_io_defer(true);
+    insert_rows(w, 0, 50);
+    assert_true(sqlite_io_owed() >= 0);
+    insert_rows(w, 50, 50);
+    int done = 0;
+    assert_int_equal(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &done), SQLITE_OK);
+    sqlite_io_defer(false);
+    assert_true(done > 0);
+    assert_int_equal(sqlite_io_owed(), -1);
+    assert_int_equal(one_int(w, "SELECT COUNT(*) FROM t"), 100);
+    sqlite3_close(w);
+}
+
+static void test_after_a_failed_sync_nothing_is_called_durable(void **state)
+{
+    (void)state;
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    insert_rows(w, 0, 10);
+    sqlite_io_defer(true);
+    insert_rows(w, 10, 10);
+    sqlite_io_defer(false);
+    int fd = sqlite_io_owed();
+    assert_true(fd >= 0);
+
+    handed h = {0};
+    sqlite_syncer *s = sqlite_syncer_start(on_synced, &h);
+    assert_non_null(s);
+    assert_false(sqlite_syncer_failed(s));
+    int one = 1, two = 2;
+    sqlite_syncer_push(s, -1, &one); /* a descriptor the kernel refuses to sync */
+    sqlite_syncer_stop(s);
+    s = sqlite_syncer_start(on_synced, &h);
+    sqlite_syncer_push(s, -1, &one);
+    /* Wait until the failure is known, then push a good one: refused too. */
+    for (int i = 0; i < 1000 && !sqlite_syncer_failed(s); i++)
+        usleep(1000);
+    assert_true(sqlite_syncer_failed(s));
+    sqlite_syncer_push(s, fd, &two);
+    sqlite_syncer_stop(s);
+    assert_int_equal(h.n, 3);
+    assert_false(h.synced[0]);
+    assert_false(h.synced[1]);
+    assert_int_equal(h.items[2], 2);
+    assert_false(h.synced[2]);
+    assert_false(sqlite_syncer_failed(NULL));
+    sqlite3_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +384,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_stream_of_commits_keeps_the_log_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_held_checkpoint_waits_for_the_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_hold_gives_way_to_a_long_log, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_deferred_commit_owes_its_sync_and_the_syncer_pays_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_checkpoint_pays_what_its_thread_owes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_after_a_failed_sync_nothing_is_called_durable, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
