@@ -2182,9 +2182,12 @@ static void apply_clocks(complaint *c, const event *ev)
             clocks = json_object();
             json_object_set_new(c->data, "clocks", clocks);
         }
+        /* Shared with the event's payload, not copied: a sealed payload
+         * never changes, and neither does a clock of the complaint's data
+         * (a step plans on a copy of them, plan_clocks). */
         const char *name;
         json_t *ck;
-        json_object_foreach((json_t *)changed, name, ck) json_object_set_new(clocks, name, jsonw_copy(ck));
+        json_object_foreach((json_t *)changed, name, ck) json_object_set(clocks, name, ck);
     }
     const json_t *w = json_object_get(p, "waiting");
     if (json_is_object(w))

@@ -786,19 +786,32 @@ static int sq_token_list(store *stp, token_list *out)
     "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "       \
     "first_contact, created_by, version, head, data, warn_at, next_check_at"
 
+/* Column i as text into dst[size], cut to fit as snprintf would ("" for
+ * NULL); without snprintf, which was 3 % of a sweep's deciding. */
+static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
+}
+
 /* Fills c (initialised, or zeroed as in a fresh page array) from a row. */
 static void read_complaint(sqlite3_stmt *st, complaint *c)
 {
     complaint_release(c);
     complaint_init(c);
     c->id = sqlite3_column_int64(st, 0);
-    snprintf(c->number, sizeof c->number, "%s", (const char *)sqlite3_column_text(st, 1));
+    col_copy(st, 1, c->number, sizeof c->number);
     c->status = sqlite3_column_int(st, 2);
     c->level = sqlite3_column_int(st, 3);
-    snprintf(c->nature, sizeof c->nature, "%s", (const char *)sqlite3_column_text(st, 4));
-    snprintf(c->channel, sizeof c->channel, "%s", (const char *)sqlite3_column_text(st, 5));
-    snprintf(c->category, sizeof c->category, "%s", (const char *)sqlite3_column_text(st, 6));
-    snprintf(c->phone, sizeof c->phone, "%s", (const char *)sqlite3_column_text(st, 7));
+    col_copy(st, 4, c->nature, sizeof c->nature);
+    col_copy(st, 5, c->channel, sizeof c->channel);
+    col_copy(st, 6, c->category, sizeof c->category);
+    col_copy(st, 7, c->phone, sizeof c->phone);
     c->subject_unit = sqlite3_column_int64(st, 8);
     c->owner_unit = sqlite3_column_int64(st, 9);
     c->handler_unit = sqlite3_column_int64(st, 10);

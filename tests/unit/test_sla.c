@@ -585,9 +585,24 @@ static const json_t *clk(const walk *w, const char *name)
     return ck;
 }
 
+/* Every event still says what it said when sealed: the projection shares
+ * the clocks of the payloads it applied (workflow_apply), and no later
+ * step may have changed one in place. */
+static void w_events_intact(walk *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        char *sealed = strdup(w->evs[i].body);
+        event_seal(&w->evs[i]);
+        if (strcmp(sealed, w->evs[i].body) != 0)
+            fail_msg("event %zu (%s) changed after it was sealed", i, w->evs[i].action);
+        free(sealed);
+    }
+}
+
 /* Replays the events into a fresh projection and compares. */
 static void w_replay_check(walk *w)
 {
+    w_events_intact(w);
     complaint r;
     complaint_init(&r);
     for (size_t i = 0; i < w->n; i++)
