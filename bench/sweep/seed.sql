@@ -5,7 +5,11 @@
 -- later, after the last run) — and every other
 -- complaint's next check lies at least 30 days ahead. Each has its intake
 -- event, so the sweeper's event is seq 2. The clocks are what core/sla.c
--- writes (a 1080-minute handling limit on the 24x7 calendar).
+-- writes (a 1080-minute handling limit on the 24x7 calendar). Unless
+-- @OUTBOX is 0, each also has the notification its dispatch sent (a sent
+-- outbox row), as in a database in service: the outbox's key index is
+-- ordered by complaint, so each warning's notification then lands on a
+-- page of its own, as its event's index entry does.
 BEGIN;
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < @N),
 base AS (SELECT COALESCE(MAX(id), 0) AS b FROM complaints)
@@ -38,5 +42,10 @@ UPDATE complaints SET
 WHERE id IN (SELECT id FROM t);
 INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body)
 SELECT id, 1, 'intake', created_at, 2, zeroblob(32), zeroblob(32), '{}' FROM complaints WHERE number LIKE 'SW%';
+INSERT INTO outbox (created_at, complaint_id, channel, recipient_unit, template, payload, idempotency_key, status,
+    attempts)
+SELECT created_at, id, 'internal', owner_unit, 'dispatch', '{"event":"dispatch"}',
+       'c' || id || '/e1/dispatch/unit' || owner_unit, 'sent', 1
+FROM complaints WHERE number LIKE 'SW%' AND @OUTBOX;
 COMMIT;
 ANALYZE;
