@@ -248,16 +248,6 @@ static int run(conn *c, const char *sql)
     return 0;
 }
 
-/*
- * Every job runs inside a savepoint of its own, so that a failing job is
- * rolled back alone. A savepoint costs a copy of every page the job then
- * changes (SQLite's sub-journal): for a sweep's batch, 2,300 pages, 8 % of
- * the writer's instructions. So a batch made of bare jobs only (the
- * sweep's batched writes, which leave nothing half written when they
- * succeed) runs without them; if one of its jobs fails, the transaction is
- * rolled back and the batch run again the usual way. A bare job must be
- * safe to run twice.
- */
 /* The syncer's hand-back: the batch's commit is on disk (or could not be put there). */
 static void batch_synced(void *item, bool synced, void *arg)
 {
@@ -271,6 +261,16 @@ static void batch_synced(void *item, bool synced, void *arg)
     groupq_finish(&s->queue, &batch->link);
 }
 
+/*
+ * Every job runs inside a savepoint of its own, so that a failing job is
+ * rolled back alone. A savepoint costs a copy of every page the job then
+ * changes (SQLite's sub-journal): for a sweep's batch, 2,300 pages, 8 % of
+ * the writer's instructions. So a batch made of bare jobs only (the
+ * sweep's batched writes, which leave nothing half written when they
+ * succeed) runs without them; if one of its jobs fails, the transaction is
+ * rolled back and the batch run again the usual way. A bare job must be
+ * safe to run twice.
+ */
 static void *writer_main(void *arg)
 {
     sq *s = arg;
