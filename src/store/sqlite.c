@@ -1147,6 +1147,7 @@ struct update_arg {
     int tz;
     const char *data; /* c->data as text, written by the caller; NULL: written here */
     bool updated;     /* OUT: the row was updated (what follows may have failed) */
+    int64_t event_id; /* OUT: the event's row, once written */
 };
 
 /* Appends "?p" (p < 100): the UPDATE is built for every write, without printf. */
@@ -1256,6 +1257,8 @@ static int job_complaint_update(conn *c, void *arg)
     if (rc == 0)
         rc = insert_event(c, a->ev);
     if (rc == 0)
+        a->event_id = sqlite3_last_insert_rowid(c->db);
+    if (rc == 0)
         rc = stats_on_close(c, a->c, a->ev, a->tz);
     if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
         rc = sync_assists(c, cp);
@@ -1302,10 +1305,12 @@ static int sq_complaint_due(store *stp, int64_t now, int64_t after_key, int64_t 
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
 }
 
-static int insert_outbox(conn *c, const outbox_msg *m, int64_t at)
+/* event_id: the event written in this transaction that the message belongs
+ * to (its key then needs no unique index, migration 007), or 0. */
+static int insert_outbox(conn *c, const outbox_msg *m, int64_t at, int64_t event_id)
 {
     sqlite3_stmt *st = prep(c, "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, "
-                               "template, payload, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                               "template, payload, idempotency_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, m->created_at ? m->created_at : at);
@@ -1319,6 +1324,8 @@ static int insert_outbox(conn *c, const outbox_msg *m, int64_t at)
     sqlite3_bind_text(st, 6, m->template_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, m->payload ? m->payload : "{}", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, m->key, -1, SQLITE_STATIC);
+    if (event_id)
+        sqlite3_bind_int64(st, 9, event_id);
     return step_done(c, st);
 }
 
@@ -1359,7 +1366,7 @@ static int write_one(conn *c, const struct write_arg *a, size_t i, bool *wrote)
     int rc = job_complaint_update(c, &u);
     *wrote = u.updated;
     for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
-        rc = insert_outbox(c, &w->msgs[k], w->ev->at);
+        rc = insert_outbox(c, &w->msgs[k], w->ev->at, u.event_id);
     for (size_t k = 0; rc == 0 && k < w->nsups; k++)
         rc = insert_supervision(c, &w->sups[k]);
     for (size_t k = 0; rc == 0 && k < w->npens; k++)
@@ -1440,21 +1447,27 @@ static int sq_outbox_list(store *stp, int64_t complaint_id, outbox_list *out)
 #define OUTBOX_COLS                                                                                   \
     "SELECT id, created_at, COALESCE(complaint_id, 0), channel, COALESCE(recipient_user, 0), "          \
     "COALESCE(recipient_unit, 0), template, payload, idempotency_key, status, attempts FROM outbox "
-    sqlite3_stmt *st = !c ? NULL
-                       : complaint_id ? prep(c, OUTBOX_COLS "WHERE idempotency_key >= ?1 AND idempotency_key < ?2 "
-                                                            "ORDER BY id DESC LIMIT 500")
-                                      : prep(c, OUTBOX_COLS "ORDER BY id DESC LIMIT 500");
+    /* A complaint's rows: those written with one of its events, found
+     * through them, and those of no event (and the ones written before
+     * migration 007), whose keys run from "c<id>/" up to "c<id>0" ('0'
+     * follows '/'). */
+    sqlite3_stmt *st =
+        !c ? NULL
+        : complaint_id
+            ? prep(c, OUTBOX_COLS "WHERE event_id IN (SELECT id FROM events WHERE complaint_id = ?1) "
+                                  "AND event_id IS NOT NULL UNION ALL " OUTBOX_COLS
+                                  "WHERE event_id IS NULL AND idempotency_key >= ?2 AND idempotency_key < ?3 "
+                                  "ORDER BY id DESC LIMIT 500")
+            : prep(c, OUTBOX_COLS "ORDER BY id DESC LIMIT 500");
     if (!st)
         return STORE_ERROR;
-    /* A complaint's rows: keys from "c<id>/" up to "c<id>0" ('0' follows '/'). */
     char from[32] = "", to[32] = "";
     if (complaint_id) {
         snprintf(from, sizeof from, "c%lld/", (long long)complaint_id);
         snprintf(to, sizeof to, "c%lld0", (long long)complaint_id);
-    }
-    if (complaint_id) {
-        sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 1, complaint_id);
+        sqlite3_bind_text(st, 2, from, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, to, -1, SQLITE_TRANSIENT);
     }
     size_t cap = 0;
     int rc;
@@ -1586,7 +1599,7 @@ static int job_outbox_add(conn *c, void *arg)
     struct outbox_add_arg *a = arg;
     int rc = 0;
     for (size_t i = 0; i < a->n && !rc; i++)
-        rc = insert_outbox(c, &a->m[i], a->m[i].created_at);
+        rc = insert_outbox(c, &a->m[i], a->m[i].created_at, 0);
     return rc;
 }
 

@@ -162,7 +162,7 @@ typedef struct outbox_msg {
     int64_t recipient_unit; /* 0 = none */
     char template_name[32]; /* "sla_warning", "supervision", … */
     char *payload;          /* JSON text; owned by a list, borrowed when writing */
-    char key[96];           /* idempotency key: "c<complaint id>/…" (outbox_list finds a complaint's rows by it) */
+    char key[96];           /* idempotency key: "c<complaint id>/…", unique (see outbox_list) */
     char status[12];        /* pending, sent, failed */
     int attempts;
 } outbox_msg;
@@ -449,7 +449,12 @@ struct store_ops {
      * NULL.
      */
     void (*write_burst)(store *s, bool begin);
-    /* The outbox rows of one complaint (0 = all, newest first, at most 500). */
+    /*
+     * The outbox rows of one complaint (0 = all, newest first, at most 500).
+     * A row written with its event (store_write.msgs) belongs to that event,
+     * and its key names the event; the others' keys are unique by
+     * themselves (outbox_add refuses a second one: STORE_CONFLICT).
+     */
     int (*outbox_list)(store *s, int64_t complaint_id, outbox_list *out);
     int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
     /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */

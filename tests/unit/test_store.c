@@ -633,6 +633,64 @@ static void decide_dispatch(sfx *f, const complaint *c, complaint *next, event *
     workflow_apply(next, ev);
 }
 
+static outbox_msg notice(int64_t complaint_id, const char *tmpl, const char *key)
+{
+    outbox_msg m = {.complaint_id = complaint_id, .recipient_unit = U_SITE1, .payload = "{}"};
+    snprintf(m.channel, sizeof m.channel, "internal");
+    snprintf(m.template_name, sizeof m.template_name, "%s", tmpl);
+    snprintf(m.key, sizeof m.key, "%s", key);
+    return m;
+}
+
+/*
+ * A complaint's outbox: the notification written with one of its events
+ * (found through the event), and those of no event (found by their key,
+ * which stays unique among them); none of another complaint's.
+ */
+static void test_outbox_rows_with_and_without_an_event(void **state)
+{
+    sfx *f = *state;
+    complaint c, other, next;
+    event ev;
+    create_ok(f, D1 + 9 * HOUR, "13800000001", 3, &c);
+    create_ok(f, D1 + 9 * HOUR, "13800000002", 3, &other);
+    decide_dispatch(f, &c, &next, &ev);
+    char key[96];
+    snprintf(key, sizeof key, "c%lld/e%lld/dispatch_notice/unit%d", (long long)c.id, (long long)ev.seq, U_SITE1);
+    outbox_msg with_event = notice(c.id, "dispatch_notice", key);
+    store_write w = {.c = &next, .was = &c, .ev = &ev, .msgs = &with_event, .nmsgs = 1};
+    assert_int_equal(f->s->ops->complaint_write(f->s, &w, 1, TZ), 0);
+    assert_int_equal(w.rc, 0);
+
+    snprintf(key, sizeof key, "c%lld/rule/night/unit%d", (long long)c.id, U_SITE1);
+    outbox_msg by_rule = notice(c.id, "rule_notify", key);
+    assert_int_equal(f->s->ops->outbox_add(f->s, &by_rule, 1), 0);
+    assert_int_equal(f->s->ops->outbox_add(f->s, &by_rule, 1), STORE_CONFLICT); /* at most once */
+    snprintf(key, sizeof key, "c%lld/rule/night/unit%d", (long long)other.id, U_SITE1);
+    outbox_msg elsewhere = notice(other.id, "rule_notify", key);
+    assert_int_equal(f->s->ops->outbox_add(f->s, &elsewhere, 1), 0);
+
+    outbox_list l = {0};
+    assert_int_equal(f->s->ops->outbox_list(f->s, c.id, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].template_name, "rule_notify"); /* newest first */
+    assert_string_equal(l.items[1].template_name, "dispatch_notice");
+    assert_string_equal(l.items[1].key, with_event.key);
+    assert_int_equal(l.items[1].complaint_id, c.id);
+    outbox_list_release(&l);
+    assert_int_equal(f->s->ops->outbox_list(f->s, other.id, &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.items[0].key, elsewhere.key);
+    outbox_list_release(&l);
+    assert_int_equal(f->s->ops->outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(l.n, 3);
+    outbox_list_release(&l);
+    event_release(&ev);
+    complaint_release(&next);
+    complaint_release(&other);
+    complaint_release(&c);
+}
+
 /*
  * A batch whose second complaint fails half written — its row updated, its
  * event refused (an event with that number is already there) — stores the
@@ -1343,6 +1401,7 @@ int main(void)
         T(test_update_needs_current_version),
         T(test_update_rewrites_only_changed_indexes),
         T(test_batch_write_with_was),
+        T(test_outbox_rows_with_and_without_an_event),
         T(test_batch_write_item_fails_half_written),
         T(test_event_list_in_seq_order),
         T(test_list_filters),
