@@ -40,6 +40,9 @@ typedef struct cli_opts {
 int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o);
 const char *cli_opt(const cli_opts *o, const char *name);
 bool cli_has(const cli_opts *o, const char *name);
+/* text as a whole number in [lo, hi] into *out; otherwise prints "cmd: --name:
+ * expected …" and returns -1 (*out untouched). */
+int cli_long(const char *cmd, const char *name, const char *text, long lo, long hi, long *out);
 /* Prints the settings table (for --help). */
 void cli_print_settings(void);
 

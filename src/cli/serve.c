@@ -16,14 +16,7 @@
 /* A whole number setting within [lo, hi]; prints and returns -1 otherwise. */
 static int setting_long(const char *name, long lo, long hi, long *out)
 {
-    char *end;
-    long v = strtol(setting_get(name), &end, 10);
-    if (*end || end == setting_get(name) || v < lo || v > hi) {
-        fprintf(stderr, "redress: --%s: expected %ld–%ld\n", name, lo, hi);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    return cli_long("redress", name, setting_get(name), lo, hi, out);
 }
 
 /* The session settings (sec/session.h) from the settings table. */

@@ -195,6 +195,20 @@ const char *cli_opt(const cli_opts *o, const char *name)
     return NULL;
 }
 
+int cli_long(const char *cmd, const char *name, const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (!text || end == text || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "%s: --%s: expected a whole number from %ld to %ld, not \"%s\"\n", cmd, name, lo, hi,
+                text ? text : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 bool cli_has(const cli_opts *o, const char *name)
 {
     return cli_opt(o, name) != NULL;

@@ -43,20 +43,11 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "redress sweep: --now: expected RFC 3339, e.g. 2026-10-08T09:00:00+08:00\n");
         return 2;
     }
-    long repeat = 1, every = 60;
-    if (cli_has(&o, "repeat") && ((repeat = strtol(cli_opt(&o, "repeat"), NULL, 10)) < 1 || repeat > 1000)) {
-        fprintf(stderr, "redress sweep: --repeat: expected 1–1000\n");
+    long repeat = 1, every = 60, pause_ms = 0; /* --every in seconds, --pause in milliseconds */
+    if ((cli_has(&o, "repeat") && cli_long("redress sweep", "repeat", cli_opt(&o, "repeat"), 1, 1000, &repeat)) ||
+        (cli_has(&o, "every") && cli_long("redress sweep", "every", cli_opt(&o, "every"), 1, 31622400, &every)) ||
+        (cli_has(&o, "pause") && cli_long("redress sweep", "pause", cli_opt(&o, "pause"), 0, 600000, &pause_ms)))
         return 2;
-    }
-    if (cli_has(&o, "every") && (every = strtol(cli_opt(&o, "every"), NULL, 10)) < 1) {
-        fprintf(stderr, "redress sweep: --every: expected seconds ≥ 1\n");
-        return 2;
-    }
-    long pause_ms = 0;
-    if (cli_has(&o, "pause") && ((pause_ms = strtol(cli_opt(&o, "pause"), NULL, 10)) < 0 || pause_ms > 600000)) {
-        fprintf(stderr, "redress sweep: --pause: expected 0–600000 milliseconds\n");
-        return 2;
-    }
     app a;
     if (cli_open_app(&a, true))
         return 1;

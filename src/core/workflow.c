@@ -1027,7 +1027,9 @@ out:
 
 int workflow_sweep_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e)
 {
-    if (!status_open(c->status))
+    /* next_check_at is the clocks' nearest point (apply_clocks): before it
+     * nothing is due, and the clocks need not be read. */
+    if (!status_open(c->status) || c->next_check_at > ctx->now)
         return 1;
     sla_due d;
     sla_due_at(json_object_get(c->data, "clocks"), ctx->now, &d);

@@ -240,10 +240,6 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
         it->ev = ev;
         side_rows(r, it);
         prev = (size_t)(it - r->items);
-        /* Nothing more is due before the next check the step left (what
-         * workflow_sweep_step would find, without asking it). */
-        if (!it->c.next_check_at || it->c.next_check_at > r->now)
-            break;
     }
     complaint_release(&first);
 }

@@ -6,19 +6,14 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "util/worker.h"
 #include "util/xalloc.h"
 
 void pool_init(pool *p, int n)
 {
     assert(n >= 1);
     pthread_mutex_init(&p->mu, NULL);
-    /* Waits are measured on the monotonic clock: a change of the wall
-     * clock must neither cut a wait short nor stretch it. */
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    cond_init_monotonic(&p->cv);
     p->n = n;
     p->idle = xcalloc((size_t)n, sizeof *p->idle);
     p->out = xcalloc((size_t)n, sizeof *p->out);

@@ -238,6 +238,27 @@ static bool literal(rd *r, const char *word, size_t n)
     return true;
 }
 
+/*
+ * After an opening bracket (open: true) or a member: 1 when another member
+ * follows (past its ','), 0 when close ends the container (past it), -1 for
+ * anything else.
+ */
+static int next_member(rd *r, char close, bool open)
+{
+    skip_ws(r);
+    if (!open && r->p < r->end && *r->p == ',') {
+        r->p++;
+        skip_ws(r);
+        return 1;
+    }
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        r->depth--;
+        return 0;
+    }
+    return open ? 1 : -1;
+}
+
 static json_t *read_object(rd *r)
 {
     json_t *o = json_object();
@@ -245,13 +266,9 @@ static json_t *read_object(rd *r)
     if (!o || ++r->depth > JSONR_MAX_DEPTH)
         goto fail;
     r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
-        r->depth--;
-        return o;
-    }
-    for (;;) {
+    for (int more = next_member(r, '}', true); more; more = next_member(r, '}', false)) {
+        if (more < 0)
+            goto fail;
         const char *key;
         size_t klen;
         if (r->p >= r->end || *r->p != '"' || !read_string(r, &key, &klen))
@@ -274,19 +291,8 @@ static json_t *read_object(rd *r)
             goto fail;
         free(own_key);
         own_key = NULL;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_ws(r);
-            continue;
-        }
-        if (r->p < r->end && *r->p == '}') {
-            r->p++;
-            r->depth--;
-            return o;
-        }
-        goto fail;
     }
+    return o;
 fail:
     free(own_key);
     json_decref(o);
@@ -299,29 +305,12 @@ static json_t *read_array(rd *r)
     if (!a || ++r->depth > JSONR_MAX_DEPTH)
         goto fail;
     r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p++;
-        r->depth--;
-        return a;
-    }
-    for (;;) {
-        json_t *v = read_value(r);
+    for (int more = next_member(r, ']', true); more; more = next_member(r, ']', false)) {
+        json_t *v = more < 0 ? NULL : read_value(r);
         if (!v || json_array_append_new(a, v) != 0)
             goto fail;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_ws(r);
-            continue;
-        }
-        if (r->p < r->end && *r->p == ']') {
-            r->p++;
-            r->depth--;
-            return a;
-        }
-        goto fail;
     }
+    return a;
 fail:
     json_decref(a);
     return NULL;

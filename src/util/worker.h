@@ -18,6 +18,10 @@ typedef struct worker {
     bool stop;         /* under mu */
 } worker;
 
+/* A condition whose timed waits measure CLOCK_MONOTONIC: a change of the
+ * wall clock must neither cut a wait short nor stretch it. */
+void cond_init_monotonic(pthread_cond_t *cv);
+
 /* Initialises w and runs fn(arg) on a thread of its own; -1 if the thread
  * cannot be started (w is then released: nothing to stop). */
 int worker_start(worker *w, void *(*fn)(void *), void *arg);

@@ -329,3 +329,12 @@ srv.test('calendars: list, replace and import .ics; open complaints are re-plann
   const v = await runCli(['verify', '--db', srv.dbUrl]);
   assert.equal(v.code, 0, v.stdout + v.stderr);
 });
+
+srv.test('redress sweep refuses a malformed number and names the option', async () => {
+  for (const [flag, value] of [['--pause', '1s'], ['--repeat', '0'], ['--every', 'soon']]) {
+    const r = await runCli(['sweep', '--db', srv.dbUrl, '--now', '2026-10-08T09:00:00+08:00', flag, value]);
+    assert.equal(r.code, 2, `${flag} ${value}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${flag}: expected a whole number from \\d+ to \\d+, not "${value}"`));
+    assert.equal(r.stdout, '', 'nothing swept');
+  }
+});

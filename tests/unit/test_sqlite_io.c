@@ -88,11 +88,27 @@ static void insert_rows(sqlite3 *db, int from, int n)
     exec_ok(db, "COMMIT");
 }
 
+/* A writer (a 64 MB cache) on a database with the table t. */
+static sqlite3 *open_table(void)
+{
+    sqlite3 *w = open_wal(-65536);
+    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    return w;
+}
+
+/* n rows in one commit whose sync is deferred; what it owes (sqlite_io_owed). */
+static int owed_commit(sqlite3 *w, int from, int n)
+{
+    sqlite_io_defer(true);
+    insert_rows(w, from, n);
+    sqlite_io_defer(false);
+    return sqlite_io_owed();
+}
+
 static void test_large_commit_is_seen_by_another_connection(void **state)
 {
     (void)state;
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     insert_rows(w, 0, 6000); /* ~6 MB of frames: many write pieces, a grown buffer */
     sqlite3 *r = open_wal(-2000);
     assert_int_equal(one_int(r, "SELECT COUNT(*) FROM t"), 6000);
@@ -132,8 +148,7 @@ static void test_commits_survive_a_dying_process_uncommitted_work_does_not(void 
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        sqlite3 *w = open_wal(-65536);
-        exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+        sqlite3 *w = open_table();
         insert_rows(w, 0, 500);
         insert_rows(w, 500, 500);
         exec_ok(w, "BEGIN");
@@ -152,8 +167,7 @@ static void test_commits_survive_a_dying_process_uncommitted_work_does_not(void 
 static void test_checkpointer_copies_the_log_into_the_database(void **state)
 {
     (void)state;
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
     assert_non_null(c);
     insert_rows(w, 0, 400); /* ~100 frames: over the threshold */
@@ -182,8 +196,7 @@ static int64_t rows_in_file(void)
 static void test_below_the_threshold_no_checkpoint_is_made(void **state)
 {
     (void)state;
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     exec_ok(w, "PRAGMA wal_checkpoint(TRUNCATE)");
     sqlite_ckpt *c = sqlite_ckpt_start(path, w, 100000);
     assert_non_null(c);
@@ -203,8 +216,7 @@ static void test_a_held_checkpoint_waits_for_the_release(void **state)
     (void)state;
     /* A sweep holds the checkpoints: ~100 frames over a threshold of 50
      * stay in the log until the hold is released. */
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     exec_ok(w, "PRAGMA wal_checkpoint(TRUNCATE)");
     sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
     assert_non_null(c);
@@ -224,8 +236,7 @@ static void test_a_hold_gives_way_to_a_long_log(void **state)
 {
     (void)state;
     /* Past four thresholds the log is checkpointed, held or not. */
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     exec_ok(w, "PRAGMA wal_checkpoint(TRUNCATE)");
     sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
     assert_non_null(c);
@@ -244,8 +255,7 @@ static void test_a_stream_of_commits_keeps_the_log_bounded(void **state)
     /* 300 commits of ~5 frames with a threshold of 50: without the
      * writer's catch-up the log would never restart and hold all ~1,500
      * frames; with it, it stays within the hard limit (8 thresholds). */
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     sqlite_ckpt *c = sqlite_ckpt_start(path, w, 50);
     assert_non_null(c);
     for (int i = 0; i < 300; i++)
@@ -283,13 +293,9 @@ static void on_synced(void *item, bool synced, void *arg)
 static void test_a_deferred_commit_owes_its_sync_and_the_syncer_pays_it(void **state)
 {
     (void)state;
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     insert_rows(w, 0, 10); /* the log's first syncs, done in place */
-    sqlite_io_defer(true);
-    insert_rows(w, 10, 200);
-    sqlite_io_defer(false);
-    int fd = sqlite_io_owed();
+    int fd = owed_commit(w, 10, 200);
     assert_true(fd >= 0);
     assert_int_equal(sqlite_io_owed(), -1); /* handed over once */
     /* Committed: another connection reads it before the sync. */
@@ -321,8 +327,7 @@ static void test_a_checkpoint_pays_what_its_thread_owes(void **state)
      * log before copying it into the database: that sync is done in place
      * (frames not on disk must not reach the database file), and it covers
      * what was owed. */
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     sqlite_io_defer(true);
     insert_rows(w, 0, 50);
     assert_true(sqlite_io_owed() >= 0);
@@ -339,13 +344,9 @@ static void test_a_checkpoint_pays_what_its_thread_owes(void **state)
 static void test_after_a_failed_sync_nothing_is_called_durable(void **state)
 {
     (void)state;
-    sqlite3 *w = open_wal(-65536);
-    exec_ok(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    sqlite3 *w = open_table();
     insert_rows(w, 0, 10);
-    sqlite_io_defer(true);
-    insert_rows(w, 10, 10);
-    sqlite_io_defer(false);
-    int fd = sqlite_io_owed();
+    int fd = owed_commit(w, 10, 10);
     assert_true(fd >= 0);
 
     handed h = {0};
