@@ -28,7 +28,7 @@ LIB_SRC  := $(filter-out src/main.c,$(SRC))
 MIGR     := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 MIGR_PG  := $(sort $(wildcard src/store/migrations/pg/*.sql))
 GEN      := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 
 REL_OBJ  := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations_sqlite.o build/obj/gen/migrations_pg.o
 SAN_OBJ  := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC)) build/san/obj/gen/migrations_sqlite.o \

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/cerr.h"
 #include "http/http.h"
 

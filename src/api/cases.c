@@ -2,7 +2,7 @@
  * cases: the penalty ledger (考核台账: list, monthly CSV export, waive an
  * entry) and the compensations awaiting approval (授权). Ledger entries and
  * compensations are written by workflow steps (close, waive_penalty,
- * compensate, approve/refuse_compensation — see core/cases.h and ledger.h);
+ * compensate, approve/refuse_compensation — see core/cases.h and app/ledger.h);
  * a waiver taken here is the complaint's waive_penalty action, so it is an
  * event in the complaint's hash-chained history like every other step.
  */
@@ -12,7 +12,7 @@
 
 #include "api/api.h"
 #include "core/workflow.h"
-#include "ledger.h"
+#include "app/ledger.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "app_pii.h"
+#include "app/pii.h"
 #include "core/erasure.h"
 #include "core/workflow.h"
 #include "util/jsonw.h"
@@ -208,7 +208,7 @@ json_t *api_user_json(app *a, const user *u)
     json_t *j = json_pack("{s:I,s:s,s:s,s:o,s:o,s:b,s:b}", "id", (json_int_t)u->id, "username", u->username, "name",
                           u->name, "roles", roles, "unit", api_unit_ref(a, u->unit), "active", u->active,
                           "must_change_password", u->must_change_password);
-    /* What the UI offers: "pii" = may ask to see customer data in clear (app_pii.h). */
+    /* What the UI offers: "pii" = may ask to see customer data in clear (app/pii.h). */
     actor who = {u->id, u->roles, u->unit};
     json_object_set_new(j, "permissions", json_pack("{s:b}", "pii", app_pii_may_unmask(a, &who)));
     return j;

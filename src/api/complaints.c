@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "app_pii.h"
+#include "app/pii.h"
 #include "api/listq.h"
 #include "core/workflow.h"
 #include "util/jsonw.h"

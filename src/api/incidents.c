@@ -2,14 +2,14 @@
  * incidents: the crisis incidents (危机事件) — the list, one incident with
  * its complaints and timeline, and its actions (add a complaint, raise the
  * response level, note, close with a summary). Incidents are opened by the
- * pack's cluster rules at intake (app_incident.c), never through the API.
+ * pack's cluster rules at intake (app/incident.c), never through the API.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "app_pii.h"
+#include "app/pii.h"
 #include "core/incident.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "app_pii.h"
+#include "app/pii.h"
 #include "core/erasure.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "app_pii.h"
+#include "app/pii.h"
 #include "core/workflow.h"
 #include "sec/ratelimit.h"
 #include "util/timeutil.h"
@@ -104,7 +104,7 @@ void h_portal_get(app *a, http_req *rq, http_resp *rs)
     complaint c;
     complaint_init(&c);
     event_list evs = {0};
-    /* The phone is checked through its blind index (app_pii.h); an anonymised
+    /* The phone is checked through its blind index (app/pii.h); an anonymised
      * complaint has none, so it can no longer be looked up. */
     if (!phone || app_pii_phone_index(a, phone, index) ||
         a->db->ops->complaint_get(a->db, 0, rq->params[0], &c) != 0 || !*c.phone ||

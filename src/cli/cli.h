@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app.h"
+#include "app/app.h"
 
 /* One setting: --NAME flag, REDRESS_ENV variable, "name = value" in the config file. */
 typedef struct setting {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "ledger.h"
+#include "app/ledger.h"
 
 static bool month_valid(const char *m)
 {

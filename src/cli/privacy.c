@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app_pii.h"
+#include "app/pii.h"
 #include "cli/cli.h"
 #include "jobs/retention.h"
 #include "util/timeutil.h"

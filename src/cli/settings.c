@@ -7,7 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "app_pii.h"
+#include "app/pii.h"
 #include "cli/cli.h"
 #include "sec/audit.h"
 #include "util/log.h"

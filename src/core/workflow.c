@@ -75,7 +75,7 @@
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
  *   incident    a crisis cluster grouped the complaint into an incident
- *               (app_incident.c); a raised level re-plans the running clocks
+ *               (app/incident.c); a raised level re-plans the running clocks
  *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
@@ -2161,7 +2161,7 @@ static void apply_intake(complaint *c, const event *ev)
     c->data = json_object();
     static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
                                  "description", "demand", "evidence", "confirmed", "scope",
-                                 /* what the pack's rules decided (app_rules.c) */
+                                 /* what the pack's rules decided (app/rules.c) */
                                  "rules", "priority", "route_unit", "answer_by", "policy_version",
                                  /* an appeal and its regulator (core/cases.h) */
                                  "kind", "appeal_source"};

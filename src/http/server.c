@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "app.h"
+#include "app/app.h"
 #include "sec/auth.h"
 #include "sec/authcache.h"
 #include "sec/session.h"

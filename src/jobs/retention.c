@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app_pii.h"
+#include "app/pii.h"
 #include "util/log.h"
 
 enum { RETENTION_BATCH = 200, RETENTION_PERIOD = 3600 };

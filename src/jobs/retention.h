@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 typedef struct retention_stats {
     long anonymised;

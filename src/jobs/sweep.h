@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 enum { SWEEP_BATCH = 1000 };
 

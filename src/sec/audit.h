@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 typedef struct audit_entry {
     int64_t at;           /* unix seconds (UTC) */

@@ -337,7 +337,7 @@ typedef struct audit_page {
 } audit_page;
 void audit_page_release(audit_page *p);
 
-/* One version of the policy pack (app_config.c). */
+/* One version of the policy pack (app/app.c). */
 typedef struct pack_version {
     int64_t version;
     int64_t created_at;
@@ -460,7 +460,7 @@ struct store_ops {
     /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
     int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
 
-    /* ---- rules (app_rules.c) ---- */
+    /* ---- rules (app/rules.c) ---- */
     /* Queues n outbox rows (a rule's notifications) in one transaction. */
     int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
 
@@ -469,7 +469,7 @@ struct store_ops {
     int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);
     /* Compensations by f, newest first. */
     int (*compensation_list)(store *s, const compensation_filter *f, compensation_list *out);
-    /* ---- incidents (app_incident.c) ---- */
+    /* ---- incidents (app/incident.c) ---- */
     /*
      * Opens an incident for inc->cluster_key unless one is open: either way
      * inc (IN: key, cluster, anchor, level, owner, opened_at, data) is
@@ -485,7 +485,7 @@ struct store_ops {
     /* Adds complaint_id to the incident; *added (OUT) false when it was there already. */
     int (*incident_link)(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added);
 
-    /* ---- the versioned configuration (app_config.c) ---- */
+    /* ---- the versioned configuration (app/app.c) ---- */
     /*
      * Stores v->pack as the next version and makes it the active pack
      * (config "pack" and "pack_version") in one transaction. IN: every field

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "app_pii.h"
+#include "app/pii.h"
 #include "cli/cli.h"
 #include "core/workflow.h"
 #include "sec/auth.h"

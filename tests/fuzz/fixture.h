@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "http/http.h"
 
 #define FZ_PASSWORD "fuzz-secret-1"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/rules.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"

@@ -19,7 +19,7 @@
 
 #include <stdbool.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "sec/pii.h"
 
 /*

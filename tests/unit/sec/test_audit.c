@@ -18,7 +18,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/auditlog.h"
 #include "sec/audit.h"
 #include "store/store.h"

@@ -1,12 +1,12 @@
 /* app: see app.h. */
-#include "app.h"
+#include "app/app.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger.h"
-#include "app_pii.h"
+#include "app/ledger.h"
+#include "app/pii.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"

@@ -24,7 +24,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/workflow.h"
 #include "store/store.h"
 #include "testutil.h"

@@ -9,7 +9,7 @@
 #ifndef REDRESS_LEDGER_H
 #define REDRESS_LEDGER_H
 
-#include "app.h"
+#include "app/app.h"
 #include "util/buf.h"
 
 typedef struct ledger_rows {

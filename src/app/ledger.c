@@ -1,6 +1,6 @@
 /* ledger: see ledger.h. */
-#include "ledger.h"
-#include "app_pii.h"
+#include "app/ledger.h"
+#include "app/pii.h"
 
 #include <stdio.h>
 #include <stdlib.h>

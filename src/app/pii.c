@@ -1,5 +1,5 @@
 /* app_pii: see app_pii.h. */
-#include "app_pii.h"
+#include "app/pii.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/incident.h"
 #include "core/rules.h"
 #include "util/log.h"
