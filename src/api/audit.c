@@ -59,7 +59,7 @@ static int parse_filter(app *a, http_req *rq, http_resp *rs, audit_filter *f)
         user u = {0};
         char *end;
         long long id = strtoll(v, &end, 10);
-        int rc = *end ? a->db->ops->user_get(a->db, v, 0, &u, NULL) : a->db->ops->user_get(a->db, NULL, id, &u, NULL);
+        int rc = *end ? store_user_get(a->db, v, 0, &u, NULL) : store_user_get(a->db, NULL, id, &u, NULL);
         if (rc == STORE_NOTFOUND)
             return bad(rs, "user", "用户不存在 (unknown user)");
         if (rc) {
@@ -118,7 +118,7 @@ void h_audit_list(app *a, http_req *rq, http_resp *rs)
     if (parse_filter(a, rq, rs, &f))
         return;
     audit_page p;
-    int rc = a->db->ops->audit_list(a->db, &f, &p);
+    int rc = store_audit_list(a->db, &f, &p);
     if (rc) {
         api_store_error(rs, rc);
         return;

@@ -44,7 +44,7 @@ static void count_failure(app *a, http_req *rq, http_resp *rs, const user *u, in
     user_subject(u->id, subject);
     int failures = 0;
     int64_t until = 0;
-    int rc = a->db->ops->user_login_attempt(a->db, u->id, false, now, cfg->max_failures, cfg->lockout, &failures,
+    int rc = store_user_login_attempt(a->db, u->id, false, now, cfg->max_failures, cfg->lockout, &failures,
                                             &until);
     if (rc == 0 && until > now) {
         json_t *detail = json_pack("{s:s,s:I,s:I}", "username", u->username, "failures", (json_int_t)cfg->max_failures,
@@ -83,7 +83,7 @@ void h_login(app *a, http_req *rq, http_resp *rs)
         api_error(rs, 429, "rate_limited", NULL, "登录尝试过于频繁，请稍后再试 (too many attempts; wait a minute)");
         goto out;
     }
-    int rc = a->db->ops->user_get(a->db, username, 0, &u, &pwhash);
+    int rc = store_user_get(a->db, username, 0, &u, &pwhash);
     if (rc && rc != STORE_NOTFOUND) {
         api_store_error(rs, rc);
         goto out;
@@ -112,7 +112,7 @@ void h_login(app *a, http_req *rq, http_resp *rs)
         goto out;
     }
     json_decref(detail);
-    if (u.failed_logins && (rc = a->db->ops->user_login_attempt(a->db, u.id, true, now, 0, 0, NULL, NULL))) {
+    if (u.failed_logins && (rc = store_user_login_attempt(a->db, u.id, true, now, 0, 0, NULL, NULL))) {
         api_store_error(rs, rc);
         goto out;
     }
@@ -123,7 +123,7 @@ void h_login(app *a, http_req *rq, http_resp *rs)
      * applies to the sessions already open. */
     token t = {.user_id = u.id, .kind = 's', .created_at = now, .expires_at = 0, .last_used_at = now};
     auth_new_token('s', secret, sizeof secret, t.hash);
-    rc = a->db->ops->token_add(a->db, &t);
+    rc = store_token_add(a->db, &t);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
@@ -147,7 +147,7 @@ out:
 void h_logout(app *a, http_req *rq, http_resp *rs)
 {
     authcache_forget(rq->tok.hash);
-    int rc = a->db->ops->token_delete(a->db, rq->tok.hash, 0);
+    int rc = store_token_delete(a->db, rq->tok.hash, 0);
     if (rc && rc != STORE_NOTFOUND) {
         api_store_error(rs, rc);
         return;
@@ -198,7 +198,7 @@ void h_password(app *a, http_req *rq, http_resp *rs)
                   "new_password: 新密码不能与原密码相同 (must differ from the old one)");
         goto out;
     }
-    if (a->db->ops->user_get(a->db, NULL, rq->who.id, &u, &pwhash) || !auth_check_password(pwhash, old)) {
+    if (store_user_get(a->db, NULL, rq->who.id, &u, &pwhash) || !auth_check_password(pwhash, old)) {
         api_error(rs, 422, "validation_failed", "old_password", "old_password: 原密码不正确 (wrong password)");
         goto out;
     }
@@ -206,14 +206,14 @@ void h_password(app *a, http_req *rq, http_resp *rs)
         api_error(rs, 500, "internal", NULL, "cannot hash the password");
         goto out;
     }
-    int rc = a->db->ops->user_set_password(a->db, u.id, hash, false);
+    int rc = store_user_set_password(a->db, u.id, hash, false);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
     }
     /* Whoever else holds a session of this user (a stolen one too) is out;
      * the caller's own session goes on, no longer asked to change. */
-    rc = a->db->ops->token_delete_sessions(a->db, u.id, rq->tok.kind == 's' ? rq->tok.id : 0);
+    rc = store_token_delete_sessions(a->db, u.id, rq->tok.kind == 's' ? rq->tok.id : 0);
     authcache_clear();
     if (rc)
         log_warn("password change of user %lld: the other sessions could not be revoked", (long long)u.id);

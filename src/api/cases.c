@@ -126,7 +126,7 @@ void h_penalties_list(app *a, http_req *rq, http_resp *rs)
         f.units = visible;
         f.n_units = nvisible;
     }
-    int rc = a->db->ops->penalty_list(a->db, &f, &l);
+    int rc = store_penalty_list(a->db, &f, &l);
     if (rc == 0)
         rc = ledger_view_penalties(a, &l);
     if (rc) {
@@ -175,7 +175,7 @@ void h_penalty_waive(app *a, http_req *rq, http_resp *rs)
     int64_t *visible = scope_units(a, rq, &nvisible);
     f.units = visible;
     f.n_units = nvisible;
-    int rc = f.id > 0 ? a->db->ops->penalty_list(a->db, &f, &l) : 0;
+    int rc = f.id > 0 ? store_penalty_list(a->db, &f, &l) : 0;
     if (rc) {
         api_store_error(rs, rc);
         goto out;
@@ -205,7 +205,7 @@ void h_penalty_waive(app *a, http_req *rq, http_resp *rs)
     penalty_list_release(&l);
     f.units = NULL;
     f.n_units = 0;
-    rc = a->db->ops->penalty_list(a->db, &f, &l);
+    rc = store_penalty_list(a->db, &f, &l);
     if (rc == 0)
         rc = ledger_view_penalties(a, &l);
     if (rc || !l.n)
@@ -265,7 +265,7 @@ void h_compensations_list(app *a, http_req *rq, http_resp *rs)
     }
     bool mine = (v = http_query(rq, "mine")) && strcmp(v, "true") == 0;
     compensation_list l = {0};
-    int rc = a->db->ops->compensation_list(a->db, &f, &l);
+    int rc = store_compensation_list(a->db, &f, &l);
     if (rc == 0)
         rc = ledger_view_compensations(a, &l);
     if (rc) {
@@ -276,7 +276,7 @@ void h_compensations_list(app *a, http_req *rq, http_resp *rs)
     for (size_t i = 0; i < l.n; i++) {
         complaint c;
         complaint_init(&c);
-        bool see = a->db->ops->complaint_get(a->db, l.items[i].complaint_id, NULL, &c) == 0 && api_may_see(a, rq, &c);
+        bool see = store_complaint_get(a->db, l.items[i].complaint_id, NULL, &c) == 0 && api_may_see(a, rq, &c);
         complaint_release(&c);
         if (!see)
             continue;

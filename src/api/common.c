@@ -191,7 +191,7 @@ json_t *api_user_ref(app *a, int64_t id)
     if (j)
         return j;
     user u = {0};
-    if (a->db->ops->user_get(a->db, NULL, id, &u, NULL) != 0)
+    if (store_user_get(a->db, NULL, id, &u, NULL) != 0)
         return json_null();
     j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
     user_release(&u);
@@ -484,8 +484,8 @@ int api_load_complaint(app *a, const http_req *rq, const char *key, complaint *o
 {
     char *end;
     long long id = strtoll(key, &end, 10);
-    int rc = (*key && !*end) ? a->db->ops->complaint_get(a->db, id, NULL, out)
-                             : a->db->ops->complaint_get(a->db, 0, key, out);
+    int rc = (*key && !*end) ? store_complaint_get(a->db, id, NULL, out)
+                             : store_complaint_get(a->db, 0, key, out);
     if (rc == 0 && !api_may_see(a, rq, out))
         rc = STORE_NOTFOUND;
     if (rc == STORE_NOTFOUND) {

@@ -78,7 +78,7 @@ void h_complaints_list(app *a, http_req *rq, http_resp *rs)
         }
         snprintf(l.phone, sizeof l.phone, "%s", index);
     }
-    rc = a->db->ops->complaint_list(a->db, &l.f, &page);
+    rc = store_complaint_list(a->db, &l.f, &page);
     if (rc == 0)
         rc = app_pii_view(a, page.items, page.n, false);
     if (rc) {
@@ -159,7 +159,7 @@ void h_complaint_events(app *a, http_req *rq, http_resp *rs)
     event_list evs = {0};
     if (api_load_complaint(a, rq, rq->params[0], &c, rs))
         goto out;
-    int rc = a->db->ops->event_list(a->db, c.id, &evs);
+    int rc = store_event_list(a->db, c.id, &evs);
     if (rc == 0)
         rc = app_pii_view_events(a, &c, evs.items, evs.n, false);
     if (rc) {
@@ -281,7 +281,7 @@ void h_complaint_act(app *a, http_req *rq, http_resp *rs)
         if (strcmp(e.code, "action_not_allowed") == 0 || strcmp(e.code, "version_conflict") == 0) {
             complaint fresh;
             complaint_init(&fresh);
-            if (a->db->ops->complaint_get(a->db, c.id, NULL, &fresh) == 0) {
+            if (store_complaint_get(a->db, c.id, NULL, &fresh) == 0) {
                 /* Say what is possible now, so the client need not ask again. */
                 json_t *body = json_loadb(rs->body.data, rs->body.len, 0, NULL);
                 json_t *err = json_object_get(body, "error");

@@ -33,7 +33,7 @@ void h_config_versions(app *a, http_req *rq, http_resp *rs)
 {
     (void)rq;
     pack_version_list l = {0};
-    int rc = a->db->ops->pack_version_list(a->db, &l);
+    int rc = store_pack_version_list(a->db, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;
@@ -62,7 +62,7 @@ void h_config_version_get(app *a, http_req *rq, http_resp *rs)
     if (!ver)
         return;
     pack_version v = {0};
-    int rc = a->db->ops->pack_version_get(a->db, ver, &v);
+    int rc = store_pack_version_get(a->db, ver, &v);
     if (rc == STORE_NOTFOUND)
         api_error(rs, 404, "not_found", NULL, "没有此配置版本 (no such configuration version)");
     else if (rc)
@@ -105,7 +105,7 @@ static void publish(app *a, http_req *rq, http_resp *rs, json_t *pack, const cha
     api_audit(a, rq, "config_change", "config:pack", detail);
     json_decref(detail);
     pack_version v = {0};
-    if (a->db->ops->pack_version_get(a->db, ver, &v) == 0) {
+    if (store_pack_version_get(a->db, ver, &v) == 0) {
         free(v.pack);
         v.pack = NULL;
         api_json(rs, 201, version_json(a, &v));
@@ -139,7 +139,7 @@ void h_config_version_activate(app *a, http_req *rq, http_resp *rs)
         return;
     const char *reason = reason_of(in, rs);
     pack_version v = {0};
-    int rc = reason ? a->db->ops->pack_version_get(a->db, ver, &v) : 0;
+    int rc = reason ? store_pack_version_get(a->db, ver, &v) : 0;
     if (!reason)
         ;
     else if (rc == STORE_NOTFOUND)

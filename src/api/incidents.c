@@ -75,7 +75,7 @@ static json_t *incident_json(app *a, const http_req *rq, const incident *inc, bo
         complaint c;
         complaint_init(&c);
         /* Members the caller may see, with their customer data masked as in any list. */
-        if (a->db->ops->complaint_get(a->db, inc->complaints[i], NULL, &c) == 0 && api_may_see(a, rq, &c) &&
+        if (store_complaint_get(a->db, inc->complaints[i], NULL, &c) == 0 && api_may_see(a, rq, &c) &&
             app_pii_view(a, &c, 1, false) == 0)
             json_array_append_new(members, api_complaint_json(a, &c, false, en, now));
         complaint_release(&c);
@@ -94,7 +94,7 @@ static json_t *incident_json(app *a, const http_req *rq, const incident *inc, bo
         if (json_is_integer(cid)) {
             complaint c;
             complaint_init(&c);
-            if (a->db->ops->complaint_get(a->db, json_integer_value(cid), NULL, &c) == 0)
+            if (store_complaint_get(a->db, json_integer_value(cid), NULL, &c) == 0)
                 json_object_set_new(e, "complaint", json_pack("{s:I,s:s}", "id", (json_int_t)c.id, "number", c.number));
             complaint_release(&c);
         }
@@ -119,7 +119,7 @@ void h_incidents_list(app *a, http_req *rq, http_resp *rs)
     }
     const char *status = !st || !*st ? "open" : strcmp(st, "all") == 0 ? NULL : st;
     incident_list l = {0};
-    int rc = a->db->ops->incident_list(a->db, status, 200, &l);
+    int rc = store_incident_list(a->db, status, 200, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;
@@ -150,7 +150,7 @@ void h_incident_get(app *a, http_req *rq, http_resp *rs)
     if (!id)
         return;
     incident inc = {0};
-    int rc = a->db->ops->incident_get(a->db, id, &inc);
+    int rc = store_incident_get(a->db, id, &inc);
     if (rc == STORE_NOTFOUND || (rc == 0 && !may_see_incident(a, rq, &inc)))
         api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
     else if (rc)
@@ -173,7 +173,7 @@ void h_incident_act(app *a, http_req *rq, http_resp *rs)
     cerr e = {0};
     int64_t now = time_now();
     /* Outside the caller's scope the incident does not exist for them. */
-    int rc = a->db->ops->incident_get(a->db, id, &inc);
+    int rc = store_incident_get(a->db, id, &inc);
     if (rc == STORE_NOTFOUND || (rc == 0 && !may_see_incident(a, rq, &inc))) {
         api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
         goto out;

@@ -63,7 +63,7 @@ static const char *subject_of(int64_t id, char out[40])
 static json_t *clear_json(app *a, complaint *c, bool en, int64_t now, int *rc)
 {
     event_list evs = {0};
-    *rc = a->db->ops->event_list(a->db, c->id, &evs);
+    *rc = store_event_list(a->db, c->id, &evs);
     if (*rc == 0)
         *rc = app_pii_view_events(a, c, evs.items, evs.n, true);
     if (*rc == 0)
@@ -140,7 +140,7 @@ static int find_customer(app *a, http_req *rq, http_resp *rs, const json_t *in, 
     complaint_filter flt = {.phone = f->index, .full = true, .limit = 200, .now = time_now()};
     for (;;) {
         complaint_page page = {0};
-        int rc = a->db->ops->complaint_list(a->db, &flt, &page);
+        int rc = store_complaint_list(a->db, &flt, &page);
         if (rc) {
             complaint_page_release(&page);
             api_store_error(rs, rc);
@@ -325,7 +325,7 @@ static void grant(app *a, http_req *rq, http_resp *rs, bool reset)
     long long id = strtoll(rq->params[0], &end, 10);
     user u = {0};
     json_t *in = NULL;
-    if (!*rq->params[0] || *end || a->db->ops->user_get(a->db, NULL, id, &u, NULL) != 0) {
+    if (!*rq->params[0] || *end || store_user_get(a->db, NULL, id, &u, NULL) != 0) {
         api_error(rs, 404, "not_found", NULL, "用户不存在 (no such user)");
         goto out;
     }
@@ -345,7 +345,7 @@ static void grant(app *a, http_req *rq, http_resp *rs, bool reset)
         }
         granted = json_is_true(g);
     }
-    int rc = a->db->ops->grant_set(a->db, u.id, "pii", granted);
+    int rc = store_grant_set(a->db, u.id, "pii", granted);
     if (rc) {
         api_store_error(rs, rc);
         goto out;

@@ -107,13 +107,13 @@ void h_portal_get(app *a, http_req *rq, http_resp *rs)
     /* The phone is checked through its blind index (app/pii.h); an anonymised
      * complaint has none, so it can no longer be looked up. */
     if (!phone || app_pii_phone_index(a, phone, index) ||
-        a->db->ops->complaint_get(a->db, 0, rq->params[0], &c) != 0 || !*c.phone ||
+        store_complaint_get(a->db, 0, rq->params[0], &c) != 0 || !*c.phone ||
         sodium_memcmp(c.phone, index, PII_INDEX_HEX) != 0) {
         api_error(rs, 404, "not_found", NULL, "未找到：请核对投诉编号和手机号码 (no complaint with this number and phone)");
         goto out;
     }
     /* The customer proved the phone: what they were told is shown as written. */
-    if (a->db->ops->event_list(a->db, c.id, &evs) || app_pii_view(a, &c, 1, true)) {
+    if (store_event_list(a->db, c.id, &evs) || app_pii_view(a, &c, 1, true)) {
         api_store_error(rs, STORE_ERROR);
         goto out;
     }

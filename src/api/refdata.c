@@ -74,7 +74,7 @@ void h_units_create(app *a, http_req *rq, http_resp *rs)
     u.name = (char *)name;
     u.name_en = (char *)name_en;
     u.type = (char *)type;
-    int rc = a->db->ops->unit_add(a->db, &u);
+    int rc = store_unit_add(a->db, &u);
     if (rc == STORE_CONFLICT) {
         api_error(rs, 409, "conflict", "code", "code: 单位编码已存在 (a unit with this code exists)");
         goto out;
@@ -219,7 +219,7 @@ void h_users_list(app *a, http_req *rq, http_resp *rs)
 {
     (void)rq;
     user_list l = {0};
-    int rc = a->db->ops->user_list(a->db, &l);
+    int rc = store_user_list(a->db, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;
@@ -284,7 +284,7 @@ void h_users_create(app *a, http_req *rq, http_resp *rs)
     u.name = (char *)name;
     u.active = true;
     u.must_change_password = json_is_true(json_object_get(in, "must_change_password"));
-    int rc = a->db->ops->user_add(a->db, &u, hash);
+    int rc = store_user_add(a->db, &u, hash);
     if (rc == STORE_CONFLICT) {
         api_error(rs, 409, "conflict", "username", "username: 用户名已存在 (taken)");
         goto out;

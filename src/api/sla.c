@@ -117,7 +117,7 @@ static json_t *supervision_json(app *a, const supervision *v)
     complaint c;
     complaint_init(&c);
     json_t *cref = json_null();
-    if (a->db->ops->complaint_get(a->db, v->complaint_id, NULL, &c) == 0)
+    if (store_complaint_get(a->db, v->complaint_id, NULL, &c) == 0)
         cref = json_pack("{s:I,s:s,s:s,s:i}", "id", (json_int_t)c.id, "number", c.number, "status",
                          status_name(c.status), "level", c.level);
     complaint_release(&c);
@@ -165,7 +165,7 @@ void h_supervisions_list(app *a, http_req *rq, http_resp *rs)
     int64_t *units = visible_units(a, rq, &f.n_units);
     f.units = units;
     supervision_list l = {0};
-    int rc = a->db->ops->supervision_list ? a->db->ops->supervision_list(a->db, &f, &l) : STORE_ERROR;
+    int rc = store_supervision_list(a->db, &f, &l);
     free(units);
     if (rc) {
         api_store_error(rs, rc);
@@ -200,7 +200,7 @@ void h_supervision_close(app *a, http_req *rq, http_resp *rs)
     int64_t *units = visible_units(a, rq, &f.n_units);
     f.units = units;
     supervision_list l = {0};
-    int rc = a->db->ops->supervision_list(a->db, &f, &l);
+    int rc = store_supervision_list(a->db, &f, &l);
     free(units);
     if (rc == 0 && l.n == 0)
         api_error(rs, 404, "not_found", NULL, "督办单不存在 (no such supervision order)");
@@ -208,14 +208,14 @@ void h_supervision_close(app *a, http_req *rq, http_resp *rs)
         api_store_error(rs, rc);
     else {
         int64_t now = time_now();
-        rc = a->db->ops->supervision_close(a->db, id, rq->who.id, now, json_string_value(note));
+        rc = store_supervision_close(a->db, id, rq->who.id, now, json_string_value(note));
         if (rc == STORE_CONFLICT)
             api_error(rs, 409, "conflict", NULL, "督办单已办结 (the supervision order is already closed)");
         else if (rc)
             api_store_error(rs, rc);
         else {
             supervision_list_release(&l);
-            a->db->ops->supervision_list(a->db, &(supervision_filter){.id = id, .limit = 1}, &l);
+            store_supervision_list(a->db, &(supervision_filter){.id = id, .limit = 1}, &l);
             api_json(rs, 200, l.n ? supervision_json(a, &l.items[0]) : json_object());
         }
     }
@@ -244,7 +244,7 @@ void h_outbox_list(app *a, http_req *rq, http_resp *rs)
     }
     complaint_release(&c);
     outbox_list l = {0};
-    int rc = a->db->ops->outbox_list ? a->db->ops->outbox_list(a->db, cid, &l) : STORE_ERROR;
+    int rc = store_outbox_list(a->db, cid, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;

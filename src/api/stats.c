@@ -43,12 +43,12 @@ void h_stats_overview(app *a, http_req *rq, http_resp *rs)
     int64_t *units = scope_units(a, rq, &nunits, &whole);
     int rc;
     if (whole) {
-        rc = a->db->ops->stats_status(a->db, counts, now, &overdue);
+        rc = store_stats_status(a->db, counts, now, &overdue);
         if (rc == 0)
-            rc = a->db->ops->stats_days(a->db, today - 29, today, &days, &n);
+            rc = store_stats_days(a->db, today - 29, today, &days, &n);
     } else {
         /* Only what the caller may see: their subtree's complaints. */
-        rc = a->db->ops->stats_scope(a->db, units, nunits, now, a->pol.tz_offset, today - 29, today, counts, &overdue,
+        rc = store_stats_scope(a->db, units, nunits, now, a->pol.tz_offset, today - 29, today, counts, &overdue,
                                      &days);
         n = 30;
     }
@@ -92,13 +92,13 @@ void h_health(app *a, http_req *rq, http_resp *rs)
     (void)rq;
     /* A cheap round trip to the store (load balancers poll this often). */
     int version;
-    int rc = a->db->ops->schema_version(a->db, &version);
+    int rc = store_schema_version(a->db, &version);
     if (rc) {
-        api_json(rs, 503, json_pack("{s:s,s:s}", "status", "unavailable", "store", a->db->ops->name));
+        api_json(rs, 503, json_pack("{s:s,s:s}", "status", "unavailable", "store", store_name(a->db)));
         return;
     }
     api_json(rs, 200, json_pack("{s:s,s:s,s:s,s:s}", "status", "ok", "version", REDRESS_VERSION, "store",
-                                a->db->ops->name, "pack", a->pol.name ? a->pol.name : ""));
+                                store_name(a->db), "pack", a->pol.name ? a->pol.name : ""));
 }
 
 void h_metrics(app *a, http_req *rq, http_resp *rs)

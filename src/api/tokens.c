@@ -84,7 +84,7 @@ void h_tokens_create(app *a, http_req *rq, http_resp *rs)
         api_error(rs, 422, "validation_failed", "username", "username: 应为用户名 (a user name)");
         goto out;
     }
-    int rc = a->db->ops->user_get(a->db, username ? username : rq->who.username, 0, &u, NULL);
+    int rc = store_user_get(a->db, username ? username : rq->who.username, 0, &u, NULL);
     if (rc == STORE_NOTFOUND) {
         api_error(rs, 422, "validation_failed", "username", "username: 用户不存在 (unknown user)");
         goto out;
@@ -117,7 +117,7 @@ void h_tokens_create(app *a, http_req *rq, http_resp *rs)
     token t = {.user_id = u.id, .kind = 't', .name = (char *)name, .created_at = time_now(), .expires_at = 0,
                .roles = roles, .unit = unit_id, .created_by = rq->who.id};
     auth_new_token('t', secret, sizeof secret, t.hash);
-    rc = a->db->ops->token_add(a->db, &t);
+    rc = store_token_add(a->db, &t);
     if (rc) {
         api_store_error(rs, rc);
         goto out;
@@ -150,7 +150,7 @@ void h_tokens_list(app *a, http_req *rq, http_resp *rs)
 {
     (void)rq;
     token_list l = {0};
-    int rc = a->db->ops->token_list(a->db, &l);
+    int rc = store_token_list(a->db, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;
@@ -166,7 +166,7 @@ void h_tokens_delete(app *a, http_req *rq, http_resp *rs)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
-    int rc = *end || id <= 0 ? STORE_NOTFOUND : a->db->ops->token_delete(a->db, NULL, id);
+    int rc = *end || id <= 0 ? STORE_NOTFOUND : store_token_delete(a->db, NULL, id);
     authcache_clear(); /* only the hash is cached; forget them all */
     if (rc == STORE_NOTFOUND) {
         api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");

@@ -27,7 +27,7 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
     if (!a->db)
         return -1;
     char *text = NULL;
-    int rc = a->db->ops->config_get(a->db, "pack", &text);
+    int rc = store_config_get(a->db, "pack", &text);
     if (rc == STORE_NOTFOUND && !need_pack)
         return app_reload_org(a);
     if (rc != 0) {
@@ -45,7 +45,7 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
     }
     json_decref(pack);
     char *ver = NULL;
-    if (a->db->ops->config_get(a->db, "pack_version", &ver) == 0)
+    if (store_config_get(a->db, "pack_version", &ver) == 0)
         a->pol_version = strtoll(ver, NULL, 10);
     free(ver);
     return app_reload_org(a);
@@ -70,7 +70,7 @@ int app_reload_org(app *a)
 {
     org fresh;
     org_init(&fresh);
-    if (a->db->ops->unit_load(a->db, &fresh)) {
+    if (store_unit_load(a->db, &fresh)) {
         org_release(&fresh);
         return -1;
     }
@@ -98,7 +98,7 @@ static int publish_locked(app *a, json_t *pack, int64_t by, const char *reason, 
     }
     char *text = json_dumps(pack, JSON_COMPACT | JSON_SORT_KEYS);
     pack_version v = {0, now, by, source, (char *)reason, text};
-    int rc = a->db->ops->pack_version_add(a->db, &v);
+    int rc = store_pack_version_add(a->db, &v);
     free(text);
     if (rc) {
         policy_release(&p);
@@ -143,7 +143,7 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     if (rc == 0)
         rc = app_pii_seal_intake(a, &ev, &k, memo, e);
     if (rc == 0)
-        rc = a->db->ops->complaint_create_keyed(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out, &k);
+        rc = store_complaint_create_keyed(a->db, a->pol.number_prefix, a->pol.tz_offset, &ev, out, &k);
     /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
     if (rc == 0 && app_rules_notify(a, out, &o, now))
         log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
@@ -153,7 +153,7 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
         log_msg(LOG_WARN, "complaint %s: crisis clustering failed", out->number);
     /* The grouping re-graded it: return what is stored. */
     if (rc == 0 && grouped)
-        rc = a->db->ops->complaint_get(a->db, out->id, NULL, out);
+        rc = store_complaint_get(a->db, out->id, NULL, out);
     rules_outcome_release(&o);
     event_release(&ev);
     return rc;
@@ -167,7 +167,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     complaint_init(&cur);
     event ev;
     event_init(&ev);
-    int rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
+    int rc = store_complaint_get(a->db, id, NULL, &cur);
     if (rc == STORE_NOTFOUND) {
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
         goto out;
@@ -205,11 +205,11 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         /* Ledger entries, compensations and their notice go in the event's transaction. */
         store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = rows.msgs, .nmsgs = rows.nmsgs, .pens = rows.pens,
                          .npens = rows.npens, .comps = rows.comps, .ncomps = rows.ncomps};
-        rc = a->db->ops->complaint_write(a->db, &w, 1, a->pol.tz_offset);
+        rc = store_complaint_write(a->db, &w, 1, a->pol.tz_offset);
         if (rc == 0)
             rc = w.rc;
     } else {
-        rc = a->db->ops->complaint_update(a->db, &cur, out, &ev, a->pol.tz_offset);
+        rc = store_complaint_update(a->db, &cur, out, &ev, a->pol.tz_offset);
     }
     ledger_rows_release(&rows);
     if (rc == STORE_NOTFOUND)
@@ -244,7 +244,7 @@ int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen)
     complaint_init(&rebuilt);
     event_list evs = {0};
     int rc = -1;
-    if (a->db->ops->complaint_get(a->db, id, NULL, &stored) || a->db->ops->event_list(a->db, id, &evs)) {
+    if (store_complaint_get(a->db, id, NULL, &stored) || store_event_list(a->db, id, &evs)) {
         snprintf(msg, msglen, "complaint %lld: cannot be read", (long long)id);
         goto out;
     }
@@ -391,7 +391,7 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
         complaint_init(&next);
         event ev;
         event_init(&ev);
-        rc = a->db->ops->complaint_get(a->db, id, NULL, &cur);
+        rc = store_complaint_get(a->db, id, NULL, &cur);
         if (rc == 0)
             rc = build(a, &cur, &ev, arg, e);
         if (rc == 0) {
@@ -399,8 +399,8 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
             complaint_release(&next); /* complaint_copy overwrites without releasing */
             complaint_copy(&next, &cur);
             workflow_apply(&next, &ev);
-            rc = erase ? a->db->ops->complaint_erase(a->db, &cur, &next, &ev, a->pol.tz_offset)
-                       : a->db->ops->complaint_update(a->db, &cur, &next, &ev, a->pol.tz_offset);
+            rc = erase ? store_complaint_erase(a->db, &cur, &next, &ev, a->pol.tz_offset)
+                       : store_complaint_update(a->db, &cur, &next, &ev, a->pol.tz_offset);
         }
         complaint_release(&cur);
         complaint_release(&next);
@@ -451,7 +451,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
     store_write *w = xcalloc(REPLAN_BATCH, sizeof *w);
     int rc = 0;
     for (;;) {
-        rc = a->db->ops->complaint_list(a->db, &f, &page);
+        rc = store_complaint_list(a->db, &f, &page);
         if (rc)
             break;
         size_t n = 0;
@@ -476,7 +476,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
         }
         pthread_rwlock_unlock(&a->org_lock);
         if (n)
-            rc = a->db->ops->complaint_write(a->db, w, n, a->pol.tz_offset);
+            rc = store_complaint_write(a->db, w, n, a->pol.tz_offset);
         for (size_t i = 0; i < n; i++) {
             if (rc == 0 && w[i].rc == 0)
                 (*replanned)++;

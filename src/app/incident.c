@@ -28,11 +28,11 @@ static int record(app *a, int64_t id, const char *action, int64_t by, int64_t no
 {
     for (int attempt = 0; attempt < 20; attempt++) {
         incident inc = {0};
-        int rc = a->db->ops->incident_get(a->db, id, &inc);
+        int rc = store_incident_get(a->db, id, &inc);
         if (rc == 0) {
             incident_record(&inc, action, by, now, extra);
             inc.version++;
-            rc = a->db->ops->incident_update(a->db, &inc);
+            rc = store_incident_update(a->db, &inc);
         }
         incident_release(&inc);
         if (rc != STORE_CONFLICT)
@@ -48,7 +48,7 @@ static int record(app *a, int64_t id, const char *action, int64_t by, int64_t no
 static int link_one(app *a, int64_t id, int64_t cid, int level, int64_t by, int64_t now, bool journal)
 {
     bool added = false;
-    int rc = a->db->ops->incident_link(a->db, id, cid, now, &added);
+    int rc = store_incident_link(a->db, id, cid, now, &added);
     if (rc || !added)
         return rc;
     char ids[24], lv[4];
@@ -128,7 +128,7 @@ static int act_on_cluster(app *a, const complaint *c, const cluster_hit *h, int6
     incident_record(&inc, "open", 0, now, opened);
     json_decref(opened);
     bool created = false;
-    int rc = a->db->ops->incident_open(a->db, &inc, &created);
+    int rc = store_incident_open(a->db, &inc, &created);
     if (rc)
         goto out;
     /* Members known when it opened are in its first timeline entry; later ones get an "add" each. */
@@ -149,7 +149,7 @@ static int act_on_cluster(app *a, const complaint *c, const cluster_hit *h, int6
         snprintf(m.template_name, sizeof m.template_name, "incident_opened");
         m.payload = text;
         snprintf(m.key, sizeof m.key, "c%" PRId64 "/incident%" PRId64 "/unit%" PRId64, c->id, inc.id, h->notify_unit);
-        rc = a->db->ops->outbox_add(a->db, &m, 1);
+        rc = store_outbox_add(a->db, &m, 1);
         free(text);
     }
 out:
@@ -189,9 +189,9 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         complaint_init(&c);
         int rc = STORE_NOTFOUND;
         if (json_is_integer(cv))
-            rc = a->db->ops->complaint_get(a->db, json_integer_value(cv), NULL, &c);
+            rc = store_complaint_get(a->db, json_integer_value(cv), NULL, &c);
         else if (json_is_string(cv) && *json_string_value(cv))
-            rc = a->db->ops->complaint_get(a->db, 0, json_string_value(cv), &c);
+            rc = store_complaint_get(a->db, 0, json_string_value(cv), &c);
         if (rc == STORE_NOTFOUND) {
             complaint_release(&c);
             return cerr_set(e, "validation_failed", "complaint", "complaint: 工单不存在 (no such complaint)");
@@ -202,7 +202,7 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         }
         int64_t cid = c.id;
         complaint_release(&c);
-        rc = a->db->ops->incident_get(a->db, id, out);
+        rc = store_incident_get(a->db, id, out);
         if (rc == STORE_NOTFOUND)
             return cerr_set(e, "not_found", "", "事件不存在 (no such incident)");
         if (rc)
@@ -214,10 +214,10 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
                 return cerr_set(e, "validation_failed", "complaint", "complaint: 已在该事件中 (already in this incident)");
         int level = (int)json_integer_value(json_object_get(out->data, "complaint_level"));
         rc = link_one(a, id, cid, level ? level : 1, who->id, now, true);
-        return rc ? rc : a->db->ops->incident_get(a->db, id, out);
+        return rc ? rc : store_incident_get(a->db, id, out);
     }
     for (int attempt = 0; attempt < 20; attempt++) {
-        int rc = a->db->ops->incident_get(a->db, id, out);
+        int rc = store_incident_get(a->db, id, out);
         if (rc == STORE_NOTFOUND)
             return cerr_set(e, "not_found", "", "事件不存在 (no such incident)");
         if (rc)
@@ -227,7 +227,7 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         pthread_rwlock_unlock(&a->org_lock);
         if (rc)
             return rc;
-        rc = a->db->ops->incident_update(a->db, out);
+        rc = store_incident_update(a->db, out);
         if (rc != STORE_CONFLICT)
             return rc;
     }

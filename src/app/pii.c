@@ -70,16 +70,16 @@ int app_pii_open(app *a, const char *key_file, const char *key_env, bool create,
     if (!a->pii)
         return -1;
     char *text = NULL;
-    int rc = a->db->ops->config_get(a->db, INDEX_KEY_CONFIG, &text);
+    int rc = store_config_get(a->db, INDEX_KEY_CONFIG, &text);
     if (rc == STORE_NOTFOUND) {
         /* A new installation (or one from before encryption): a random index key, wrapped. */
         pii_datakey_new(a->pii_index);
         char *t = index_key_text(a);
-        rc = a->db->ops->config_set(a->db, INDEX_KEY_CONFIG, t);
+        rc = store_config_set(a->db, INDEX_KEY_CONFIG, t);
         free(t);
         /* Read back what is stored: a node that started at the same moment may have won. */
         if (rc == 0)
-            rc = a->db->ops->config_get(a->db, INDEX_KEY_CONFIG, &text);
+            rc = store_config_get(a->db, INDEX_KEY_CONFIG, &text);
     }
     if (rc != 0) {
         snprintf(err, errlen, "cannot read the phone index key from the database");
@@ -105,7 +105,7 @@ void app_pii_close(app *a)
 int app_pii_rewrap_index(app *a)
 {
     char *t = index_key_text(a);
-    int rc = a->db->ops->config_set(a->db, INDEX_KEY_CONFIG, t);
+    int rc = store_config_set(a->db, INDEX_KEY_CONFIG, t);
     free(t);
     return rc;
 }
@@ -126,7 +126,7 @@ static int data_keys(app *a, const int64_t *ids, size_t n, uint8_t (*dks)[PII_KE
     pii_keyrow *rows = xcalloc(n ? n : 1, sizeof *rows);
     for (size_t i = 0; i < n; i++)
         rows[i].complaint_id = ids[i];
-    int rc = a->db->ops->pii_keys_get(a->db, rows, n);
+    int rc = store_pii_keys_get(a->db, rows, n);
     for (size_t i = 0; i < n; i++) {
         ok[i] = rc == 0 && a->pii_ready && rows[i].found &&
                 pii_unwrap(a->pii, rows[i].key_id, rows[i].wrapped, rows[i].len, dks[i]) == 0;
@@ -412,7 +412,7 @@ int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n)
 bool app_pii_may_unmask(app *a, const actor *who)
 {
     int granted = -1;
-    if (who->id <= 0 || a->db->ops->grant_get(a->db, who->id, "pii", &granted) != 0)
+    if (who->id <= 0 || store_grant_get(a->db, who->id, "pii", &granted) != 0)
         return false;
     return granted >= 0 ? granted == 1 : (who->roles & PII_DEFAULT_ROLES) != 0;
 }

@@ -35,7 +35,7 @@ int app_rules_window(void *arg, const int64_t *units, size_t nunits, const char 
     *n = 0;
     if (ncats == 0)
         return 0;
-    int rc = w->a->db->ops->complaint_list(w->a->db, &f, &pg);
+    int rc = store_complaint_list(w->a->db, &f, &pg);
     if (rc)
         return rc < 0 ? rc : -rc;
     /* Newest first: the window's earliest complaints come first in ids. */
@@ -160,7 +160,7 @@ int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t
         snprintf(m[i].key, sizeof m[i].key, "c%" PRId64 "/rule/%.40s/unit%" PRId64, c->id, o->notify[i].rule,
                  o->notify[i].unit);
     }
-    int rc = a->db->ops->outbox_add(a->db, m, o->nnotify);
+    int rc = store_outbox_add(a->db, m, o->nnotify);
     for (size_t i = 0; i < o->nnotify; i++)
         free(payloads[i]);
     free(payloads);

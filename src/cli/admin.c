@@ -58,7 +58,7 @@ static int user_add(app *a, const cli_opts *o)
     if (auth_hash_password(password, hash, sizeof hash))
         goto out;
     user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change"), 0, 0};
-    int s = a->db->ops->user_add(a->db, &nu, hash);
+    int s = store_user_add(a->db, &nu, hash);
     if (s == STORE_CONFLICT)
         fprintf(stderr, "redress: user %s exists\n", username);
     else if (s)
@@ -78,7 +78,7 @@ out:
 static int list_users(app *a)
 {
     user_list l = {0};
-    if (a->db->ops->user_list(a->db, &l))
+    if (store_user_list(a->db, &l))
         return 1;
     printf("%-6s %-14s %-24s %-12s %s\n", "id", "username", "roles", "unit", "name");
     for (size_t i = 0; i < l.n; i++) {
@@ -106,7 +106,7 @@ static int user_passwd(app *a, const cli_opts *o)
         return 2;
     }
     user u = {0};
-    if (a->db->ops->user_get(a->db, username, 0, &u, NULL)) {
+    if (store_user_get(a->db, username, 0, &u, NULL)) {
         fprintf(stderr, "redress: no user %s\n", username);
         return 1;
     }
@@ -120,10 +120,10 @@ static int user_passwd(app *a, const cli_opts *o)
     else if (auth_password_ok(password, &why))
         fprintf(stderr, "redress: password: %s\n", why);
     else if (auth_hash_password(password, hash, sizeof hash) == 0 &&
-             a->db->ops->user_set_password(a->db, u.id, hash, cli_has(o, "must-change")) == 0) {
+             store_user_set_password(a->db, u.id, hash, cli_has(o, "must-change")) == 0) {
         /* A reset: the old sessions end and a lockout is lifted. */
-        a->db->ops->token_delete_sessions(a->db, u.id, 0);
-        a->db->ops->user_login_attempt(a->db, u.id, true, time_now(), 0, 0, NULL, NULL);
+        store_token_delete_sessions(a->db, u.id, 0);
+        store_user_login_attempt(a->db, u.id, true, time_now(), 0, 0, NULL, NULL);
         printf("password of %s changed; the user's sessions were ended\n", username);
         char subject[32];
         snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
@@ -211,7 +211,7 @@ int cmd_unit(int argc, char **argv)
             rc = 2;
         } else {
             unit u = {0, (char *)code, (char *)name, (char *)cli_opt(&o, "name-en"), (char *)type, p ? p->id : 0};
-            int s = a.db->ops->unit_add(a.db, &u);
+            int s = store_unit_add(a.db, &u);
             if (s) {
                 fprintf(stderr, "redress: cannot add unit %s%s\n", code, s == STORE_CONFLICT ? ": the code exists" : "");
                 rc = 1;

@@ -50,7 +50,7 @@ static int flush(batch *b)
     for (size_t k = 0; k < nv; k++)
         if (b->rows[k].type == SV_TEXT || b->rows[k].type == SV_BLOB)
             b->rows[k].p = b->data.data + b->rows[k].i;
-    int rc = b->dst->ops->rows_load(b->dst, b->t, b->rows, b->n);
+    int rc = store_rows_load(b->dst, b->t, b->rows, b->n);
     if (rc == 0)
         b->copied += (int64_t)b->n;
     b->n = 0;
@@ -130,8 +130,8 @@ static int check_one(int64_t id, void *arg)
     complaint a, b;
     complaint_init(&a);
     complaint_init(&b);
-    if (v->src->db->ops->complaint_get(v->src->db, id, NULL, &a) != 0 ||
-        v->dst->db->ops->complaint_get(v->dst->db, id, NULL, &b) != 0 || memcmp(a.head, b.head, 32) != 0 ||
+    if (store_complaint_get(v->src->db, id, NULL, &a) != 0 ||
+        store_complaint_get(v->dst->db, id, NULL, &b) != 0 || memcmp(a.head, b.head, 32) != 0 ||
         strcmp(a.number, b.number) != 0) {
         snprintf(v->msg, sizeof v->msg, "complaint %lld: its number or head hash differs from the source",
                  (long long)id);
@@ -170,8 +170,8 @@ static int copy_all(app *src, app *dst)
     const store_table **order = NULL;
     int64_t *counts = NULL;
     int rc = 1, sv = 0, dv = 0;
-    if (s->ops->schema_version(s, &sv) || d->ops->schema_version(d, &dv) || s->ops->tables(s, &st, &ns) ||
-        d->ops->tables(d, &dt, &nd)) {
+    if (store_schema_version(s, &sv) || store_schema_version(d, &dv) || store_tables(s, &st, &ns) ||
+        store_tables(d, &dt, &nd)) {
         fprintf(stderr, "redress copy: cannot read the schemas\n");
         goto out;
     }
@@ -186,7 +186,7 @@ static int copy_all(app *src, app *dst)
     for (size_t i = 0; i < ns; i++) {
         const store_table *t = order[i], *x = find_table(dt, nd, t->name);
         int64_t there = 0;
-        if (s->ops->rows_count(s, t->name, &counts[i])) {
+        if (store_rows_count(s, t->name, &counts[i])) {
             fprintf(stderr, "redress copy: cannot count %s in the source\n", t->name);
             goto out;
         }
@@ -204,7 +204,7 @@ static int copy_all(app *src, app *dst)
                 goto out;
             }
         }
-        if (d->ops->rows_count(d, t->name, &there)) {
+        if (store_rows_count(d, t->name, &there)) {
             fprintf(stderr, "redress copy: cannot count %s in the target\n", t->name);
             goto out;
         }
@@ -221,7 +221,7 @@ static int copy_all(app *src, app *dst)
             continue;
         batch b = {.dst = d, .t = t};
         buf_init(&b.data);
-        int dump = s->ops->rows_dump(s, t, take_row, &b);
+        int dump = store_rows_dump(s, t, take_row, &b);
         if (dump == 0 && b.rc == 0 && b.n)
             b.rc = flush(&b);
         free(b.rows);
@@ -234,7 +234,7 @@ static int copy_all(app *src, app *dst)
             goto out;
         }
         int64_t there = 0;
-        if (d->ops->rows_count(d, t->name, &there) || there != counts[i] || b.copied != counts[i]) {
+        if (store_rows_count(d, t->name, &there) || there != counts[i] || b.copied != counts[i]) {
             fprintf(stderr, "redress copy: %s: %lld rows in the source, %lld in the target\n", t->name,
                     (long long)counts[i], (long long)there);
             goto out;
@@ -290,11 +290,11 @@ int cmd_copy(int argc, char **argv)
         app_close(&src);
         return 1;
     }
-    printf("copying %s (%s) to %s (%s)\n", rf, src.db->ops->name, rt, dst.db->ops->name);
+    printf("copying %s (%s) to %s (%s)\n", rf, store_name(src.db), rt, store_name(dst.db));
     int rc = copy_all(&src, &dst);
     if (rc == 0) {
         struct vcheck v = {&src, &dst, 0, 0, ""};
-        if (dst.db->ops->complaint_ids(dst.db, check_one, &v)) {
+        if (store_complaint_ids(dst.db, check_one, &v)) {
             fprintf(stderr, "redress copy: cannot read the target to verify it\n");
             rc = 1;
         } else if (v.broken) {

@@ -35,7 +35,7 @@ static int load_units(app *a, const json_t *pack)
             }
             nu.parent = p->id;
         }
-        if (a->db->ops->unit_add(a->db, &nu)) {
+        if (store_unit_add(a->db, &nu)) {
             fprintf(stderr, "redress: cannot add unit %s (duplicate code?)\n", code);
             return -1;
         }
@@ -47,7 +47,7 @@ static int load_units(app *a, const json_t *pack)
 int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet)
 {
     char *existing = NULL;
-    if (a->db->ops->config_get(a->db, "pack", &existing) == 0) {
+    if (store_config_get(a->db, "pack", &existing) == 0) {
         free(existing);
         fprintf(stderr, "redress: this database is already initialised\n");
         return -1;
@@ -84,7 +84,7 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
     if (auth_hash_password(admin_password, hash, sizeof hash))
         goto out;
     user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, a->org.units[0].id, true, false, 0, 0};
-    if (a->db->ops->user_add(a->db, &u, hash)) {
+    if (store_user_add(a->db, &u, hash)) {
         fprintf(stderr, "redress: cannot create the administrator %s\n", admin_user);
         goto out;
     }

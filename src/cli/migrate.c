@@ -27,11 +27,11 @@ int cmd_migrate(int argc, char **argv)
     if (cli_open_app(&a, false))
         return 1;
     int version = 0;
-    int rc = a.db->ops->migrate(a.db);
+    int rc = store_migrate(a.db);
     if (rc == 0)
-        rc = a.db->ops->schema_version(a.db, &version);
+        rc = store_schema_version(a.db, &version);
     if (rc == 0)
-        printf("schema version %d (%s)\n", version, a.db->ops->name);
+        printf("schema version %d (%s)\n", version, store_name(a.db));
     else
         fprintf(stderr, "redress migrate: cannot migrate the database\n");
     app_close(&a);

@@ -54,7 +54,7 @@ int cmd_penalties(int argc, char **argv)
     /* Waiver reasons are sealed like every step's text; they are exported masked. */
     if (cli_open_pii(&a, false))
         goto out;
-    if (a.db->ops->penalty_list(a.db, &f, &l) || ledger_view_penalties(&a, &l)) {
+    if (store_penalty_list(a.db, &f, &l) || ledger_view_penalties(&a, &l)) {
         fprintf(stderr, "redress penalties export: cannot read the ledger\n");
         goto out;
     }

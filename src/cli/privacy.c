@@ -24,12 +24,12 @@ int cli_user_grant(app *a, const char *how, const char *username, const char *pe
         return 2;
     }
     user u = {0};
-    if (a->db->ops->user_get(a->db, username, 0, &u, NULL) != 0) {
+    if (store_user_get(a->db, username, 0, &u, NULL) != 0) {
         fprintf(stderr, "redress user %s: no user %s\n", how, username);
         return 1;
     }
     int granted = strcmp(how, "grant") == 0 ? 1 : strcmp(how, "revoke") == 0 ? 0 : -1;
-    int rc = a->db->ops->grant_set(a->db, u.id, "pii", granted);
+    int rc = store_grant_set(a->db, u.id, "pii", granted);
     char subject[40];
     snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
     if (rc == 0)
@@ -113,7 +113,7 @@ static int rewrap_all(app *a, long *moved)
     int rc = 0;
     for (;;) {
         size_t n = 0, m = 0;
-        rc = a->db->ops->pii_keys_page(a->db, cur, after, REKEY_BATCH, rows, &n);
+        rc = store_pii_keys_page(a->db, cur, after, REKEY_BATCH, rows, &n);
         if (rc || n == 0)
             break;
         after = rows[n - 1].complaint_id;
@@ -133,7 +133,7 @@ static int rewrap_all(app *a, long *moved)
             sodium_memzero(dk, sizeof dk);
         }
         /* One transaction per batch: the server's writes wait at most for one. */
-        rc = m ? a->db->ops->pii_keys_rewrap(a->db, rows, m) : 0;
+        rc = m ? store_pii_keys_rewrap(a->db, rows, m) : 0;
         for (size_t i = 0; rc == 0 && i < m; i++)
             if (rows[i].rc == 0)
                 (*moved)++;
@@ -264,7 +264,7 @@ int cmd_backup(int argc, char **argv)
     if (cli_open_app(&a, true))
         return 1;
     mode_t old = umask(077); /* the copy is created private, not chmod-ed afterwards */
-    int rc = a.db->ops->backup(a.db, file);
+    int rc = store_backup(a.db, file);
     umask(old);
     if (rc == 0 && chmod(file, 0600) != 0) {
         fprintf(stderr, "redress backup: chmod %s: %s\n", file, strerror(errno));

@@ -120,13 +120,13 @@ static int demo_users(app *a, const json_t *demo, const char *password)
         const json_t *r;
         json_array_foreach(json_object_get(u, "roles"), k, r) nu.roles |= role_parse(json_string_value(r));
         user existing = {0};
-        if (a->db->ops->user_get(a->db, username, 0, &existing, NULL) == 0) {
+        if (store_user_get(a->db, username, 0, &existing, NULL) == 0) {
             /* The administrator from init: give it the demo password too. */
-            a->db->ops->user_set_password(a->db, existing.id, hash, false);
+            store_user_set_password(a->db, existing.id, hash, false);
             user_release(&existing);
             continue;
         }
-        if (a->db->ops->user_add(a->db, &nu, hash)) {
+        if (store_user_add(a->db, &nu, hash)) {
             fprintf(stderr, "redress: cannot add demo user %s\n", username);
             return -1;
         }
@@ -137,7 +137,7 @@ static int demo_users(app *a, const json_t *demo, const char *password)
 static int actor_of(app *a, const char *username, actor *out)
 {
     user u = {0};
-    if (!username || a->db->ops->user_get(a->db, username, 0, &u, NULL))
+    if (!username || store_user_get(a->db, username, 0, &u, NULL))
         return -1;
     *out = (actor){u.id, u.roles, u.unit};
     user_release(&u);

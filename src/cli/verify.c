@@ -46,7 +46,7 @@ int cmd_verify(int argc, char **argv)
     if (cli_open_app(&a, true))
         return 1;
     struct vstate v = {&a, 0, 0, ""};
-    int rc = a.db->ops->complaint_ids(a.db, check_one, &v);
+    int rc = store_complaint_ids(a.db, check_one, &v);
     long entries = 0;
     char amsg[512] = "";
     int arc = rc || v.broken ? 0 : audit_verify(&a, &entries, amsg, sizeof amsg);

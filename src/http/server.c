@@ -195,7 +195,7 @@ static bool find_token(app *a, const uint8_t hash[32], int64_t now, bool fresh, 
     user_release(&rq->who);
     if (!fresh && authcache_get(hash, now, &rq->tok, &rq->who))
         return true;
-    if (a->db->ops->token_find(a->db, hash, now, &rq->tok, &rq->who) != 0)
+    if (store_token_find(a->db, hash, now, &rq->tok, &rq->who) != 0)
         return false;
     authcache_put(&rq->tok, &rq->who, now);
     return true;
@@ -205,7 +205,7 @@ static bool find_token(app *a, const uint8_t hash[32], int64_t now, bool fresh, 
 static void expire(app *a, http_req *rq, enum session_state why)
 {
     authcache_forget(rq->tok.hash);
-    if (a->db->ops->token_delete(a->db, rq->tok.hash, 0) == 0) {
+    if (store_token_delete(a->db, rq->tok.hash, 0) == 0) {
         char subject[32];
         snprintf(subject, sizeof subject, "user:%lld", (long long)rq->who.id);
         json_t *detail = json_pack("{s:s}", "reason", why == SESSION_IDLE ? "idle" : "absolute");
@@ -246,7 +246,7 @@ static void authenticate(app *a, http_req *rq)
         expire(a, rq, st);
         goto no;
     }
-    if (session_should_touch(cfg, &rq->tok, now) && a->db->ops->token_touch(a->db, rq->tok.id, now) == 0) {
+    if (session_should_touch(cfg, &rq->tok, now) && store_token_touch(a->db, rq->tok.id, now) == 0) {
         rq->tok.last_used_at = now;
         authcache_put(&rq->tok, &rq->who, now);
     }

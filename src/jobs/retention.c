@@ -22,14 +22,14 @@ int retention_run(app *a, int64_t now, int days, retention_stats *st, void (*rep
     actor sys = {0, R_SYSTEM, 0};
     for (;;) {
         size_t n = 0;
-        int rc = a->db->ops->retention_due(a->db, before, after, RETENTION_BATCH, ids, &n);
+        int rc = store_retention_due(a->db, before, after, RETENTION_BATCH, ids, &n);
         if (rc)
             return rc;
         for (size_t i = 0; i < n; i++) {
             complaint c;
             complaint_init(&c);
             /* The number and the index for the report and the audit entry, before they go. */
-            rc = a->db->ops->complaint_get(a->db, ids[i], NULL, &c);
+            rc = store_complaint_get(a->db, ids[i], NULL, &c);
             char index[sizeof c.phone];
             snprintf(index, sizeof index, "%s", c.phone);
             cerr e;

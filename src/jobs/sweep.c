@@ -76,7 +76,7 @@ static void items_clear(run *r)
 static int64_t nearest_with_role(run *r, int64_t unit_id, unsigned role)
 {
     if (!r->users_loaded) {
-        if (r->a->db->ops->user_list(r->a->db, &r->users) != 0)
+        if (store_user_list(r->a->db, &r->users) != 0)
             r->users.n = 0;
         r->users_loaded = true;
     }
@@ -202,7 +202,7 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
 {
     complaint first;
     complaint_init(&first);
-    if (r->a->db->ops->complaint_get(r->a->db, id, NULL, &first) != 0) {
+    if (store_complaint_get(r->a->db, id, NULL, &first) != 0) {
         complaint_release(&first);
         return;
     }
@@ -287,7 +287,7 @@ typedef struct pipeline {
 static void *chunk_main(void *arg)
 {
     chunk *k = arg;
-    k->rc = k->a->db->ops->complaint_write(k->a->db, k->w, k->n, k->a->pol.tz_offset);
+    k->rc = store_complaint_write(k->a->db, k->w, k->n, k->a->pol.tz_offset);
     atomic_store(&k->done, true);
     return NULL;
 }
@@ -404,25 +404,14 @@ static int decide_all(run *r, const int64_t *ids, size_t n, pipeline *p)
     return rc;
 }
 
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *line, void *arg), void *arg)
 {
-    double t0 = mono_ms();
+    double t0 = time_mono_ms();
     memset(st, 0, sizeof *st);
     run r = {.a = a, .now = now, .st = st, .report = report, .arg = arg};
-    if (!a->db->ops->complaint_due || !a->db->ops->complaint_write) {
-        log_error("sweep: the %s store has no deadline sweeper yet", a->db->ops->name);
-        return STORE_ERROR;
-    }
     /* The store may keep its background work from competing with the sweep. */
-    if (a->db->ops->write_burst)
-        a->db->ops->write_burst(a->db, true);
+    store_write_burst(a->db, true);
     int64_t *ids = xcalloc(SWEEP_BATCH, sizeof *ids), *keys = xcalloc(SWEEP_BATCH, sizeof *keys);
     int64_t after_key = 0, after_id = 0;
     pipeline p = {0};
@@ -431,14 +420,14 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
     int rc = 0;
     for (;;) {
         size_t n = 0;
-        double tq = mono_ms();
-        rc = a->db->ops->complaint_due(a->db, now, after_key, after_id, SWEEP_BATCH, ids, keys, &n);
+        double tq = time_mono_ms();
+        rc = store_complaint_due(a->db, now, after_key, after_id, SWEEP_BATCH, ids, keys, &n);
         if (rc || n == 0)
             break;
-        double t1 = mono_ms();
+        double t1 = time_mono_ms();
         rc = decide_all(&r, ids, n, &p);
         found += t1 - tq;
-        decided += mono_ms() - t1;
+        decided += time_mono_ms() - t1;
         due += n;
         if (rc)
             break;
@@ -448,12 +437,12 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
             break;
     }
     /* Every outcome accounted for (after a failure too: the writes under way finish). */
-    double t2 = mono_ms();
+    double t2 = time_mono_ms();
     int rc2 = pipe_drain(&r, &p);
     if (rc == 0)
         rc = rc2;
     log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms (writing alongside), last write done %.1f ms later",
-              due, found, decided, mono_ms() - t2);
+              due, found, decided, time_mono_ms() - t2);
     /* Lost races: decide again on what the winner wrote. */
     for (int round = 0; rc == 0 && r.nretry && round < RETRY_ROUNDS; round++) {
         int64_t *again = r.retry;
@@ -473,9 +462,8 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
     free(keys);
     if (r.users_loaded)
         user_list_release(&r.users);
-    if (a->db->ops->write_burst)
-        a->db->ops->write_burst(a->db, false);
-    st->elapsed_ms = mono_ms() - t0;
+    store_write_burst(a->db, false);
+    st->elapsed_ms = time_mono_ms() - t0;
     return rc;
 }
 

@@ -22,7 +22,7 @@ int audit_record(app *a, const audit_entry *e)
         .ip = (char *)or_null(e->ip),
         .detail = (char *)or_null(e->detail),
     };
-    int rc = a->db->ops->audit_append(a->db, &r);
+    int rc = store_audit_append(a->db, &r);
     if (rc)
         log_error("audit: cannot record \"%s\" (store error %d)", e->action, rc);
     return rc;
@@ -38,7 +38,7 @@ int audit_verify(app *a, long *checked, char *msg, size_t msglen)
     for (;;) {
         audit_page p;
         audit_filter f = {.cursor = last, .ascending = true, .limit = VERIFY_PAGE};
-        int rc = a->db->ops->audit_list(a->db, &f, &p);
+        int rc = store_audit_list(a->db, &f, &p);
         if (rc)
             return rc > 0 ? STORE_ERROR : rc;
         head = p.head_seq;

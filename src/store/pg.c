@@ -50,7 +50,9 @@
  *     lock, so two nodes starting at once apply each migration once.
  */
 #include "store/pg.h"
+#include "store/driver.h"
 
+#include <assert.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -74,9 +76,9 @@ enum {
     DEFAULT_POOL = 8,
     BORROW_TIMEOUT_MS = 10000,
     MAX_ATTEMPTS = 5,
-    /* Internal results of a statement, never returned by an op. */
-    X_RETRY = -100,
-    X_LOST = -101,
+    /* Internal results of a statement, never returned by an op (driver.h). */
+    X_RETRY = DB_RETRY,
+    X_LOST = DB_LOST,
 };
 #define DUE_NONE 9000000000000000LL
 /* pg_advisory_xact_lock key held while migrating: "redress" in ASCII. */
@@ -85,7 +87,14 @@ enum {
 /* PostgreSQL type OIDs of the columns a copy meets (pg_type.dat). */
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23 };
 
+typedef struct pstmt pstmt;
+struct pgs;
+
 typedef struct pconn {
+    db_conn base;       /* first: the driver's connection (driver.h) */
+    struct pgs *owner;
+    pstmt *stmts[STMT_CACHE]; /* the driver's statements, by SQL text */
+    int nstmts, next_stmt_evict;
     PGconn *pg; /* NULL until first used */
     struct {
         char *sql;
@@ -258,12 +267,16 @@ static PGconn *connect_db(const char *url, char *err, size_t errlen)
     return pg;
 }
 
+static void stmts_forget(pconn *c, bool free_them);
+
+/* Forgets c's prepared statements (the server's session lost them, or c closes). */
 static void cache_clear(pconn *c)
 {
     for (int i = 0; i < c->n; i++)
         free(c->cache[i].sql);
     c->n = 0;
     c->next_evict = 0;
+    stmts_forget(c, false);
 }
 
 /* (Re)opens c's connection; prepared statements die with the old session. */
@@ -482,6 +495,317 @@ static int tx(pgs *s, tx_fn fn, void *arg)
     return rc;
 }
 
+/* ---- the driver (driver.h) ------------------------------------------------------- */
+
+/*
+ * A statement of the driver: the SQL as written (the cache key) and with its
+ * placeholders numbered, its parameters, and the result of its execution,
+ * which db_step runs on the first step after binding and then walks row by
+ * row. Owned by its connection's cache.
+ */
+struct pstmt {
+    db_stmt base; /* first */
+    char *sql, *psql;
+    unsigned id;   /* prepared as "r<id>" */
+    bool prepared; /* on the server's current session */
+    int nparams;
+    const char **v;
+    int *len, *fmt;
+    char (*num)[24];
+    PGresult *res; /* NULL until executed */
+    int row, nrows; /* rows handed out so far, rows in res */
+    int64_t changes;
+    uint8_t *blob;  /* the last bytea column read, decoded */
+};
+
+static void pstmt_free(pstmt *st)
+{
+    PQclear(st->res);
+    free(st->sql);
+    free(st->psql);
+    free(st->v);
+    free(st->len);
+    free(st->fmt);
+    free(st->num);
+    free(st->blob);
+    free(st);
+}
+
+static void stmts_forget(pconn *c, bool free_them)
+{
+    for (int i = 0; i < c->nstmts; i++) {
+        c->stmts[i]->prepared = false;
+        if (free_them)
+            pstmt_free(c->stmts[i]);
+    }
+    if (free_them)
+        c->nstmts = c->next_stmt_evict = 0;
+}
+
+/* sql with its `?` placeholders (outside quotes) numbered $1, $2, …; *n (OUT) counts them. */
+static char *number_params(const char *sql, int *n)
+{
+    buf b;
+    buf_init(&b);
+    bool quoted = false;
+    *n = 0;
+    for (const char *p = sql; *p; p++) {
+        if (*p == '\'')
+            quoted = !quoted;
+        if (*p == '?' && !quoted)
+            buf_printf(&b, "$%d", ++*n);
+        else
+            buf_putc(&b, *p);
+    }
+    return buf_detach(&b, NULL);
+}
+
+static db_stmt *d_prepare(db_conn *cn, const char *sql)
+{
+    pconn *c = (pconn *)cn;
+    for (int i = 0; i < c->nstmts; i++) {
+        pstmt *st = c->stmts[i];
+        if (strcmp(st->sql, sql) == 0) {
+            PQclear(st->res);
+            st->res = NULL;
+            memset(st->v, 0, (size_t)st->nparams * sizeof *st->v);
+            return &st->base;
+        }
+    }
+    pstmt *st = xcalloc(1, sizeof *st);
+    st->base.conn = cn;
+    st->sql = xstrdup(sql);
+    st->psql = number_params(sql, &st->nparams);
+    size_t n = (size_t)st->nparams + 1;
+    st->v = xcalloc(n, sizeof *st->v);
+    st->len = xcalloc(n, sizeof *st->len);
+    st->fmt = xcalloc(n, sizeof *st->fmt);
+    st->num = xcalloc(n, sizeof *st->num);
+    int slot;
+    if (c->nstmts < STMT_CACHE) {
+        slot = c->nstmts++;
+    } else {
+        for (int tries = 0; tries < STMT_CACHE && c->stmts[c->next_stmt_evict]->res; tries++)
+            c->next_stmt_evict = (c->next_stmt_evict + 1) % STMT_CACHE;
+        slot = c->next_stmt_evict;
+        c->next_stmt_evict = (c->next_stmt_evict + 1) % STMT_CACHE;
+        pstmt *old = c->stmts[slot];
+        if (old->prepared && !c->owner->unnamed) {
+            char dealloc[40];
+            snprintf(dealloc, sizeof dealloc, "DEALLOCATE r%u", old->id);
+            PQclear(PQexec(c->pg, dealloc));
+        }
+        pstmt_free(old);
+    }
+    c->stmts[slot] = st;
+    return &st->base;
+}
+
+static pstmt *param(db_stmt *dst, int i)
+{
+    pstmt *st = (pstmt *)dst;
+    assert(i >= 1 && i <= st->nparams);
+    return st;
+}
+
+static void d_bind_int(db_stmt *dst, int i, int64_t v)
+{
+    pstmt *st = param(dst, i);
+    snprintf(st->num[i - 1], sizeof st->num[i - 1], "%lld", (long long)v);
+    st->v[i - 1] = st->num[i - 1];
+    st->len[i - 1] = 0;
+    st->fmt[i - 1] = 0;
+}
+
+static void d_bind_text(db_stmt *dst, int i, const char *v)
+{
+    pstmt *st = param(dst, i);
+    st->v[i - 1] = v;
+    st->len[i - 1] = 0;
+    st->fmt[i - 1] = 0;
+}
+
+static void d_bind_blob(db_stmt *dst, int i, const void *p, size_t n)
+{
+    pstmt *st = param(dst, i);
+    st->v[i - 1] = p;
+    st->len[i - 1] = (int)n;
+    st->fmt[i - 1] = 1;
+}
+
+static void d_bind_null(db_stmt *dst, int i)
+{
+    param(dst, i)->v[i - 1] = NULL;
+}
+
+static PGresult *execute(pconn *c, pstmt *st)
+{
+    if (c->owner->unnamed)
+        return PQexecParams(c->pg, st->psql, st->nparams, NULL, st->v, st->len, st->fmt, 0);
+    char name[24];
+    if (!st->prepared) {
+        st->id = c->next_id++;
+        snprintf(name, sizeof name, "r%u", st->id);
+        PGresult *r = PQprepare(c->pg, name, st->psql, st->nparams, NULL);
+        if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+            return r;
+        PQclear(r);
+        st->prepared = true;
+    }
+    snprintf(name, sizeof name, "r%u", st->id);
+    return PQexecPrepared(c->pg, name, st->nparams, st->v, st->len, st->fmt, 0);
+}
+
+static int d_step(db_stmt *dst)
+{
+    pstmt *st = (pstmt *)dst;
+    pconn *c = (pconn *)dst->conn;
+    if (!st->res) {
+        PGresult *r = execute(c, st);
+        int rc = fail_of(c, r);
+        if (rc) {
+            PQclear(r);
+            return rc;
+        }
+        st->res = r;
+        st->row = 0;
+        st->nrows = PQntuples(r);
+        const char *n = PQcmdTuples(r);
+        st->changes = *n ? strtoll(n, NULL, 10) : 0;
+    }
+    if (st->row < st->nrows) {
+        st->row++;
+        return DB_ROW;
+    }
+    return 0;
+}
+
+static const char *value(db_stmt *dst, int i)
+{
+    pstmt *st = (pstmt *)dst;
+    assert(st->res && st->row > 0 && i < PQnfields(st->res));
+    return PQgetisnull(st->res, st->row - 1, i) ? NULL : PQgetvalue(st->res, st->row - 1, i);
+}
+
+static bool d_column_null(db_stmt *dst, int i)
+{
+    return value(dst, i) == NULL;
+}
+
+static int64_t d_column_int(db_stmt *dst, int i)
+{
+    const char *v = value(dst, i);
+    if (!v)
+        return 0;
+    if (v[0] == 't' || v[0] == 'f') /* a boolean expression */
+        return v[0] == 't';
+    return strtoll(v, NULL, 10);
+}
+
+static const char *d_column_text(db_stmt *dst, int i)
+{
+    return value(dst, i);
+}
+
+static const void *d_column_blob(db_stmt *dst, int i, size_t *n)
+{
+    pstmt *st = (pstmt *)dst;
+    free(st->blob);
+    st->blob = NULL;
+    *n = 0;
+    const char *v = value(dst, i);
+    if (v)
+        st->blob = pgutil_bytea_dup(v, n);
+    return st->blob;
+}
+
+static int64_t d_changes(db_stmt *dst)
+{
+    return ((pstmt *)dst)->changes;
+}
+
+static void d_reset(db_stmt *dst)
+{
+    pstmt *st = (pstmt *)dst;
+    PQclear(st->res);
+    st->res = NULL;
+}
+
+static int d_exec(db_conn *c, const char *sql)
+{
+    return simple((pconn *)c, sql);
+}
+
+static const struct db_ops pg_db_ops = {
+    .prepare = d_prepare,
+    .bind_int = d_bind_int,
+    .bind_text = d_bind_text,
+    .bind_blob = d_bind_blob,
+    .bind_null = d_bind_null,
+    .step = d_step,
+    .column_null = d_column_null,
+    .column_int = d_column_int,
+    .column_text = d_column_text,
+    .column_blob = d_column_blob,
+    .changes = d_changes,
+    .reset = d_reset,
+    .exec = d_exec,
+};
+
+/* Ends every statement fn left with a result (a failure's early return). */
+static void stmts_reset(pconn *c)
+{
+    for (int i = 0; i < c->nstmts; i++)
+        d_reset(&c->stmts[i]->base);
+}
+
+static int d_read(store *stp, db_fn fn, void *arg)
+{
+    pgs *s = (pgs *)stp;
+    int rc;
+    pconn *c = borrow(s, &rc);
+    if (!c)
+        return rc;
+    for (int attempt = 1;; attempt++) {
+        rc = fn(&c->base, arg);
+        stmts_reset(c);
+        if ((rc == X_LOST || rc == X_RETRY) && attempt < MAX_ATTEMPTS && (rc == X_RETRY || reconnect(s, c) == 0))
+            continue;
+        if (rc == X_LOST || rc == X_RETRY)
+            rc = STORE_UNAVAILABLE;
+        break;
+    }
+    giveback(s, c);
+    return rc;
+}
+
+struct unit_of_work {
+    db_fn fn;
+    void *arg;
+};
+
+static int tx_unit_of_work(pgs *s, pconn *c, void *arg)
+{
+    (void)s;
+    struct unit_of_work *u = arg;
+    int rc = u->fn(&c->base, u->arg);
+    stmts_reset(c);
+    return rc;
+}
+
+static int d_write(store *stp, db_fn fn, void *arg, unsigned flags)
+{
+    (void)flags;
+    struct unit_of_work u = {fn, arg};
+    return tx((pgs *)stp, tx_unit_of_work, &u);
+}
+
+static const struct store_driver pg_driver = {
+    .name = "postgresql",
+    .read = d_read,
+    .write = d_write,
+};
+
 /* ---- migrations ------------------------------------------------------------------ */
 
 /*
@@ -558,367 +882,10 @@ static int pg_schema_version(store *stp, int *version)
     return 0;
 }
 
-/* ---- config ------------------------------------------------------------------------- */
-
-static int pg_config_get(store *stp, const char *key, char **value)
-{
-    pgq q;
-    q_init(&q);
-    q_text(&q, key);
-    int rc;
-    *value = NULL;
-    PGresult *r = query((pgs *)stp, "SELECT value FROM config WHERE key = $1", &q, &rc);
-    if (!r)
-        return rc;
-    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
-    if (rc == 0)
-        *value = col_str(r, 0, 0);
-    PQclear(r);
-    return rc;
-}
-
-struct kv {
-    const char *key, *value;
-};
-
-static int tx_config_set(pgs *s, pconn *c, void *arg)
-{
-    struct kv *kv = arg;
-    pgq q;
-    q_init(&q);
-    q_text(&q, kv->key);
-    q_text(&q, kv->value);
-    q_int(&q, time_now());
-    return xq(s, c,
-              "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) "
-              "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
-              &q, NULL);
-}
-
-static int pg_config_set(store *stp, const char *key, const char *value)
-{
-    struct kv kv = {key, value};
-    return tx((pgs *)stp, tx_config_set, &kv);
-}
-
-/* ---- units ---------------------------------------------------------------------------- */
-
-static int tx_unit_add(pgs *s, pconn *c, void *arg)
-{
-    unit *u = arg;
-    pgq q;
-    q_init(&q);
-    q_text(&q, u->code);
-    q_text(&q, u->name);
-    q_text(&q, u->name_en);
-    q_text(&q, u->type);
-    if (u->parent)
-        q_int(&q, u->parent);
-    else
-        q_text(&q, NULL);
-    PGresult *r;
-    int rc = xq(s, c, "INSERT INTO units (code, name, name_en, type, parent) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &q, &r);
-    if (rc == 0) {
-        u->id = col_i64(r, 0, 0);
-        PQclear(r);
-    }
-    return rc;
-}
-
-static int pg_unit_add(store *stp, unit *u)
-{
-    return tx((pgs *)stp, tx_unit_add, u);
-}
-
-static int pg_unit_load(store *stp, org *o)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    PGresult *r = query((pgs *)stp, "SELECT id, code, name, name_en, type, parent FROM units ORDER BY id", &q, &rc);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++) {
-        unit u = {
-            .id = col_i64(r, i, 0),
-            .code = PQgetvalue(r, i, 1),
-            .name = PQgetvalue(r, i, 2),
-            .name_en = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
-            .type = PQgetvalue(r, i, 4),
-            .parent = PQgetisnull(r, i, 5) ? 0 : col_i64(r, i, 5),
-        };
-        org_add(o, &u);
-    }
-    PQclear(r);
-    return 0;
-}
-
 /* ---- users ------------------------------------------------------------------------------ */
-
-struct user_add_arg {
-    user *u;
-    const char *pwhash;
-};
-
-static int tx_user_add(pgs *s, pconn *c, void *arg)
-{
-    struct user_add_arg *a = arg;
-    char roles[128];
-    store_roles_text(a->u->roles, roles, sizeof roles);
-    pgq q;
-    q_init(&q);
-    q_text(&q, a->u->username);
-    q_text(&q, a->u->name);
-    q_text(&q, roles);
-    q_int(&q, a->u->unit);
-    q_text(&q, a->pwhash);
-    q_int(&q, a->u->active);
-    q_int(&q, a->u->must_change_password);
-    q_int(&q, time_now());
-    PGresult *r;
-    int rc = xq(s, c,
-                "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, created_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &q, &r);
-    if (rc == 0) {
-        a->u->id = col_i64(r, 0, 0);
-        PQclear(r);
-    }
-    return rc;
-}
-
-static int pg_user_add(store *stp, user *u, const char *pwhash)
-{
-    struct user_add_arg a = {u, pwhash};
-    return tx((pgs *)stp, tx_user_add, &a);
-}
 
 #define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
 enum { USER_NCOLS = 9 };
-
-static void read_user(const PGresult *r, int row, int i, user *u)
-{
-    u->id = col_i64(r, row, i);
-    u->username = col_str(r, row, i + 1);
-    u->name = col_str(r, row, i + 2);
-    u->roles = store_roles_parse(PQgetvalue(r, row, i + 3));
-    u->unit = col_i64(r, row, i + 4);
-    u->active = col_i64(r, row, i + 5) != 0;
-    u->must_change_password = col_i64(r, row, i + 6) != 0;
-    u->failed_logins = (int)col_i64(r, row, i + 7);
-    u->locked_until = col_i64(r, row, i + 8);
-}
-
-static int pg_user_get(store *stp, const char *username, int64_t id, user *out, char **pwhash)
-{
-    pgq q;
-    q_init(&q);
-    const char *sql;
-    if (username) {
-        sql = "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.username = $1";
-        q_text(&q, username);
-    } else {
-        sql = "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.id = $1";
-        q_int(&q, id);
-    }
-    int rc;
-    PGresult *r = query((pgs *)stp, sql, &q, &rc);
-    if (!r)
-        return rc;
-    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
-    if (rc == 0) {
-        read_user(r, 0, 0, out);
-        if (pwhash)
-            *pwhash = col_str(r, 0, USER_NCOLS);
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int pg_user_list(store *stp, user_list *out)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    PGresult *r = query((pgs *)stp, "SELECT " USER_COLS " FROM users u ORDER BY u.id", &q, &rc);
-    if (!r)
-        return rc;
-    int n = PQntuples(r);
-    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
-    for (int i = 0; i < n; i++)
-        read_user(r, i, 0, &out->items[out->n++]);
-    PQclear(r);
-    return 0;
-}
-
-struct pw_arg {
-    int64_t id;
-    const char *pwhash;
-    bool must_change;
-};
-
-static int tx_user_pw(pgs *s, pconn *c, void *arg)
-{
-    struct pw_arg *a = arg;
-    pgq q;
-    q_init(&q);
-    q_text(&q, a->pwhash);
-    q_int(&q, a->must_change);
-    q_int(&q, a->id);
-    PGresult *r;
-    int rc = xq(s, c, "UPDATE users SET pwhash = $1, must_change = $2 WHERE id = $3", &q, &r);
-    if (rc == 0) {
-        if (strcmp(PQcmdTuples(r), "0") == 0)
-            rc = STORE_NOTFOUND;
-        PQclear(r);
-    }
-    return rc;
-}
-
-static int pg_user_set_password(store *stp, int64_t id, const char *pwhash, bool must_change)
-{
-    struct pw_arg a = {id, pwhash, must_change};
-    return tx((pgs *)stp, tx_user_pw, &a);
-}
-
-/* ---- tokens ----------------------------------------------------------------------------- */
-
-static int tx_token_add(pgs *s, pconn *c, void *arg)
-{
-    token *t = arg;
-    char kind[2] = {t->kind, 0};
-    pgq q;
-    q_init(&q);
-    q_blob(&q, t->hash, 32);
-    q_int(&q, t->user_id);
-    q_text(&q, kind);
-    q_text(&q, t->name);
-    q_int(&q, t->created_at);
-    q_int(&q, t->expires_at);
-    q_int(&q, t->last_used_at);
-    q_int(&q, (int64_t)t->roles);
-    q_int(&q, t->unit);
-    q_int(&q, t->created_by);
-    PGresult *r;
-    int rc = xq(s, c,
-                "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, "
-                "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                &q, &r);
-    if (rc == 0) {
-        t->id = col_i64(r, 0, 0);
-        PQclear(r);
-    }
-    return rc;
-}
-
-static int pg_token_add(store *stp, token *t)
-{
-    return tx((pgs *)stp, tx_token_add, t);
-}
-
-static int pg_token_find(store *stp, const uint8_t hash[32], int64_t now, token *out, user *u)
-{
-    pgq q;
-    q_init(&q);
-    q_blob(&q, hash, 32);
-    q_int(&q, now);
-    int rc;
-    PGresult *r = query((pgs *)stp,
-                        "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
-                        ", t.last_used_at, t.roles, t.unit, t.created_by"
-                        " FROM tokens t JOIN users u ON u.id = t.user_id "
-                        "WHERE t.hash = $1 AND (t.expires_at = 0 OR t.expires_at > $2) AND u.active = 1",
-                        &q, &rc);
-    if (!r)
-        return rc;
-    rc = PQntuples(r) ? 0 : STORE_NOTFOUND;
-    if (rc == 0) {
-        memset(out, 0, sizeof *out);
-        out->id = col_i64(r, 0, 0);
-        memcpy(out->hash, hash, 32);
-        out->user_id = col_i64(r, 0, 1);
-        out->kind = PQgetvalue(r, 0, 2)[0];
-        out->created_at = col_i64(r, 0, 3);
-        out->expires_at = col_i64(r, 0, 4);
-        read_user(r, 0, 5, u);
-        out->last_used_at = col_i64(r, 0, 5 + USER_NCOLS);
-        out->roles = (unsigned)col_i64(r, 0, 6 + USER_NCOLS);
-        out->unit = col_i64(r, 0, 7 + USER_NCOLS);
-        out->created_by = col_i64(r, 0, 8 + USER_NCOLS);
-    }
-    PQclear(r);
-    return rc;
-}
-
-struct tok_del {
-    const uint8_t *hash;
-    int64_t id;
-};
-
-static int tx_token_delete(pgs *s, pconn *c, void *arg)
-{
-    struct tok_del *a = arg;
-    pgq q;
-    q_init(&q);
-    const char *sql;
-    if (a->hash) {
-        sql = "DELETE FROM tokens WHERE hash = $1";
-        q_blob(&q, a->hash, 32);
-    } else {
-        sql = "DELETE FROM tokens WHERE id = $1 AND kind = 't'";
-        q_int(&q, a->id);
-    }
-    PGresult *r;
-    int rc = xq(s, c, sql, &q, &r);
-    if (rc == 0) {
-        if (strcmp(PQcmdTuples(r), "0") == 0)
-            rc = STORE_NOTFOUND;
-        PQclear(r);
-    }
-    return rc;
-}
-
-static int pg_token_delete(store *stp, const uint8_t *hash, int64_t id)
-{
-    struct tok_del a = {hash, id};
-    return tx((pgs *)stp, tx_token_delete, &a);
-}
-
-static int pg_token_list(store *stp, token_list *out)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    PGresult *r =
-        query((pgs *)stp,
-              "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, created_by FROM tokens "
-              "WHERE kind = 't' ORDER BY id",
-              &q, &rc);
-    if (!r)
-        return rc;
-    int n = PQntuples(r);
-    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
-    for (int i = 0; i < n; i++) {
-        token *t = &out->items[out->n++];
-        t->id = col_i64(r, i, 0);
-        t->user_id = col_i64(r, i, 1);
-        t->kind = 't';
-        t->name = col_str(r, i, 2);
-        t->created_at = col_i64(r, i, 3);
-        t->expires_at = col_i64(r, i, 4);
-        t->last_used_at = col_i64(r, i, 5);
-        t->roles = (unsigned)col_i64(r, i, 6);
-        t->unit = col_i64(r, i, 7);
-        t->created_by = col_i64(r, i, 8);
-    }
-    PQclear(r);
-    return 0;
-}
 
 /* ---- complaints ------------------------------------------------------------------------- */
 
@@ -2352,102 +2319,6 @@ static int pg_incident_link(store *stp, int64_t incident_id, int64_t complaint_i
     return tx((pgs *)stp, tx_incident_link, &a);
 }
 
-/* ---- the versioned configuration ----------------------------------------------------------- */
-
-static int tx_pack_version_add(pgs *s, pconn *c, void *arg)
-{
-    pack_version *v = arg;
-    pgq q;
-    q_init(&q);
-    q_int(&q, v->created_at);
-    if (v->created_by)
-        q_int(&q, v->created_by);
-    else
-        q_text(&q, NULL);
-    q_text(&q, v->reason);
-    if (v->source)
-        q_int(&q, v->source);
-    else
-        q_text(&q, NULL);
-    q_text(&q, v->pack);
-    PGresult *r;
-    /* Two nodes storing at once: the primary key makes the second fail, never a lost version. */
-    int rc = xq(s, c,
-                "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
-                "SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4, $5 FROM pack_versions RETURNING version",
-                &q, &r);
-    if (rc)
-        return rc;
-    v->version = PQntuples(r) == 1 ? col_i64(r, 0, 0) : 0;
-    PQclear(r);
-    if (!v->version)
-        return STORE_ERROR;
-    char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)v->version);
-    struct kv pk = {"pack", v->pack}, pv = {"pack_version", num};
-    rc = tx_config_set(s, c, &pk);
-    return rc ? rc : tx_config_set(s, c, &pv);
-}
-
-static int pg_pack_version_add(store *stp, pack_version *v)
-{
-    return tx((pgs *)stp, tx_pack_version_add, v);
-}
-
-static void read_pack_version(const PGresult *r, int row, pack_version *v, bool with_pack)
-{
-    memset(v, 0, sizeof *v);
-    v->version = col_i64(r, row, 0);
-    v->created_at = col_i64(r, row, 1);
-    v->created_by = col_i64(r, row, 2);
-    v->source = col_i64(r, row, 3);
-    v->reason = col_str(r, row, 4);
-    if (with_pack)
-        v->pack = col_str(r, row, 5);
-}
-
-static int pg_pack_version_list(store *stp, pack_version_list *out)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    PGresult *r = query((pgs *)stp,
-                        "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason "
-                        "FROM pack_versions ORDER BY version DESC",
-                        &q, &rc);
-    if (!r)
-        return rc;
-    int n = PQntuples(r);
-    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
-    for (int i = 0; i < n; i++)
-        read_pack_version(r, i, &out->items[out->n++], false);
-    PQclear(r);
-    return 0;
-}
-
-static int pg_pack_version_get(store *stp, int64_t version, pack_version *out)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, version);
-    int rc;
-    PGresult *r = query((pgs *)stp,
-                        "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason, pack "
-                        "FROM pack_versions WHERE version = $1",
-                        &q, &rc);
-    if (!r)
-        return rc;
-    rc = PQntuples(r) == 1 ? 0 : STORE_NOTFOUND;
-    if (rc == 0) {
-        pack_version_release(out);
-        read_pack_version(r, 0, out, true);
-    }
-    PQclear(r);
-    return rc;
-}
-
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
 static int pg_tables(store *stp, store_table **out, size_t *n)
@@ -2827,78 +2698,6 @@ static int pg_audit_list(store *stp, const audit_filter *f, audit_page *out)
     return 0;
 }
 
-/* ---- sessions and sign-in ---------------------------------------------------------------------- */
-
-static int pg_token_touch(store *stp, int64_t id, int64_t now)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, now);
-    q_int(&q, id);
-    int rc;
-    /* One statement: autocommit is its transaction. */
-    PGresult *r = query((pgs *)stp, "UPDATE tokens SET last_used_at = $1 WHERE id = $2", &q, &rc);
-    PQclear(r);
-    return r ? 0 : rc;
-}
-
-struct attempt_arg {
-    int64_t id, now, lockout;
-    bool ok;
-    int max;
-    int failures;
-    int64_t locked_until;
-};
-
-static int tx_login_attempt(pgs *s, pconn *c, void *arg)
-{
-    struct attempt_arg *a = arg;
-    pgq q;
-    q_init(&q);
-    q_int(&q, a->id);
-    PGresult *r;
-    int rc = xq(s, c, "SELECT failed_logins, locked_until FROM users WHERE id = $1 FOR UPDATE", &q, &r);
-    if (rc)
-        return rc;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return STORE_NOTFOUND;
-    }
-    a->failures = (int)col_i64(r, 0, 0);
-    a->locked_until = col_i64(r, 0, 1);
-    PQclear(r);
-    store_login_next(a->ok, a->now, a->max, a->lockout, &a->failures, &a->locked_until);
-    q_init(&q);
-    q_int(&q, a->failures);
-    q_int(&q, a->locked_until);
-    q_int(&q, a->id);
-    return xq(s, c, "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3", &q, NULL);
-}
-
-static int pg_user_login_attempt(store *stp, int64_t id, bool ok, int64_t now, int max_failures,
-                                 int64_t lockout_seconds, int *failures, int64_t *locked_until)
-{
-    struct attempt_arg a = {.id = id, .now = now, .lockout = lockout_seconds, .ok = ok, .max = max_failures};
-    int rc = tx((pgs *)stp, tx_login_attempt, &a);
-    if (rc == 0 && failures)
-        *failures = a.failures;
-    if (rc == 0 && locked_until)
-        *locked_until = a.locked_until;
-    return rc;
-}
-
-static int pg_token_delete_sessions(store *stp, int64_t user_id, int64_t keep_id)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, user_id);
-    q_int(&q, keep_id);
-    int rc;
-    PGresult *r = query((pgs *)stp, "DELETE FROM tokens WHERE user_id = $1 AND kind = 's' AND id <> $2", &q, &rc);
-    PQclear(r);
-    return r ? 0 : rc;
-}
-
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
 
 static void read_keyrow(const PGresult *r, int row, int col, pii_keyrow *k)
@@ -3021,47 +2820,6 @@ static int pg_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
     return tx((pgs *)stp, tx_pii_keys_rewrap, &a);
 }
 
-static int pg_grant_get(store *stp, int64_t user_id, const char *perm, int *granted)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, user_id);
-    q_text(&q, perm);
-    int rc;
-    PGresult *r = query((pgs *)stp, "SELECT granted FROM user_grants WHERE user_id = $1 AND perm = $2", &q, &rc);
-    if (!r)
-        return rc;
-    *granted = PQntuples(r) ? col_i64(r, 0, 0) != 0 : -1;
-    PQclear(r);
-    return 0;
-}
-
-struct grant_arg {
-    int64_t user_id;
-    const char *perm;
-    int granted;
-};
-
-static int tx_grant_set(pgs *s, pconn *cn, void *arg)
-{
-    struct grant_arg *a = arg;
-    pgq q;
-    q_init(&q);
-    q_int(&q, a->user_id);
-    q_text(&q, a->perm);
-    if (a->granted < 0)
-        return xq(s, cn, "DELETE FROM user_grants WHERE user_id = $1 AND perm = $2", &q, NULL);
-    q_int(&q, a->granted);
-    return xq(s, cn, "INSERT INTO user_grants (user_id, perm, granted) VALUES ($1, $2, $3) "
-                     "ON CONFLICT (user_id, perm) DO UPDATE SET granted = EXCLUDED.granted", &q, NULL);
-}
-
-static int pg_grant_set(store *stp, int64_t user_id, const char *perm, int granted)
-{
-    struct grant_arg a = {user_id, perm, granted};
-    return tx((pgs *)stp, tx_grant_set, &a);
-}
-
 static int pg_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
 {
     pgq q;
@@ -3099,6 +2857,7 @@ static void pg_close(store *stp)
     groupq_release(&s->queue);
     for (int i = 0; i < s->size; i++) {
         cache_clear(&s->conns[i]);
+        stmts_forget(&s->conns[i], true);
         if (s->conns[i].pg)
             PQfinish(s->conns[i].pg);
     }
@@ -3113,18 +2872,6 @@ static const struct store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
     .migrate = pg_migrate,
-    .config_get = pg_config_get,
-    .config_set = pg_config_set,
-    .unit_add = pg_unit_add,
-    .unit_load = pg_unit_load,
-    .user_add = pg_user_add,
-    .user_get = pg_user_get,
-    .user_list = pg_user_list,
-    .user_set_password = pg_user_set_password,
-    .token_add = pg_token_add,
-    .token_find = pg_token_find,
-    .token_delete = pg_token_delete,
-    .token_list = pg_token_list,
     .complaint_create = pg_complaint_create,
     .complaint_update = pg_complaint_update,
     .complaint_get = pg_complaint_get,
@@ -3145,9 +2892,6 @@ static const struct store_ops pg_ops = {
     .incident_list = pg_incident_list,
     .incident_update = pg_incident_update,
     .incident_link = pg_incident_link,
-    .pack_version_add = pg_pack_version_add,
-    .pack_version_list = pg_pack_version_list,
-    .pack_version_get = pg_pack_version_get,
     .complaint_due = pg_complaint_due,
     .complaint_write = pg_complaint_write,
     .outbox_list = pg_outbox_list,
@@ -3157,17 +2901,12 @@ static const struct store_ops pg_ops = {
     .compensation_list = pg_compensation_list,
     .audit_append = pg_audit_append,
     .audit_list = pg_audit_list,
-    .token_touch = pg_token_touch,
-    .user_login_attempt = pg_user_login_attempt,
-    .token_delete_sessions = pg_token_delete_sessions,
     .stats_scope = pg_stats_scope,
     .complaint_create_keyed = pg_complaint_create_keyed,
     .pii_keys_get = pg_pii_keys_get,
     .complaint_erase = pg_complaint_erase,
     .pii_keys_page = pg_pii_keys_page,
     .pii_keys_rewrap = pg_pii_keys_rewrap,
-    .grant_get = pg_grant_get,
-    .grant_set = pg_grant_set,
     .retention_due = pg_retention_due,
     .backup = pg_backup,
 };
@@ -3176,10 +2915,17 @@ store *pg_store_open(const char *url, const store_options *opt, char *err, size_
 {
     pgs *s = xcalloc(1, sizeof *s);
     s->base.ops = &pg_ops;
+    s->base.drv = &pg_driver;
+    store_trace_init(&s->base);
     s->url = xstrdup(url);
     s->size = opt && opt->pool_size > 0 ? opt->pool_size : DEFAULT_POOL;
     s->unnamed = opt && opt->unnamed_stmts;
     s->conns = xcalloc((size_t)s->size, sizeof *s->conns);
+    for (int i = 0; i < s->size; i++) {
+        s->conns[i].base.ops = &pg_db_ops;
+        s->conns[i].base.dialect = DB_PG;
+        s->conns[i].owner = s;
+    }
     pool_init(&s->pool, s->size);
     groupq_init(&s->queue);
     /* The first connection now (a wrong URL fails here, not at the first

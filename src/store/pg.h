@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "store/store.h"
+#include "store/backend.h"
 
 /*
  * Opens the database at url (a libpq connection URI, kept as it is: host

@@ -19,6 +19,7 @@
  */
 #include "store/sqlite.h"
 #include "store/sqlite_io.h"
+#include "store/driver.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -42,11 +43,18 @@ extern const char *const sqlite_migrations[];
 enum { STMT_CACHE = 48, WRITE_BATCH = 512 };
 #define DUE_NONE 9000000000000000LL
 
+/* A cached statement, as the driver hands it out (driver.h). */
+typedef struct sstmt {
+    db_stmt base; /* first */
+    sqlite3_stmt *st;
+} sstmt;
+
 typedef struct conn {
+    db_conn base; /* first: the driver's connection (driver.h) */
     sqlite3 *db;
     struct {
         char *sql;
-        sqlite3_stmt *st;
+        sstmt s;
     } cache[STMT_CACHE];
     int n, next_evict;
     struct conn *next_conn; /* all reader connections, for closing */
@@ -91,13 +99,14 @@ typedef struct sq {
 } sq;
 
 static void alloc_invalidate(sq *s);
+static void conn_init_db(conn *c);
 
 /* ---- connections and statements ----------------------------------------- */
 
 static void conn_release(conn *c)
 {
     for (int i = 0; i < c->n; i++) {
-        sqlite3_finalize(c->cache[i].st);
+        sqlite3_finalize(c->cache[i].s.st);
         free(c->cache[i].sql);
     }
     c->n = 0;
@@ -107,16 +116,17 @@ static void conn_release(conn *c)
 }
 
 /*
- * Returns a prepared, reset statement for sql on connection c (borrowed:
- * owned by the cache). NULL on error (logged).
+ * Returns the cache entry of a prepared, reset statement for sql on
+ * connection c (borrowed: owned by the cache). NULL on error (logged). A
+ * statement in use (stepped and not yet reset) is never the one evicted.
  */
-static sqlite3_stmt *prep(conn *c, const char *sql)
+static sstmt *prep_entry(conn *c, const char *sql)
 {
     for (int i = 0; i < c->n; i++) {
         if (strcmp(c->cache[i].sql, sql) == 0) {
-            sqlite3_reset(c->cache[i].st);
-            sqlite3_clear_bindings(c->cache[i].st);
-            return c->cache[i].st;
+            sqlite3_reset(c->cache[i].s.st);
+            sqlite3_clear_bindings(c->cache[i].s.st);
+            return &c->cache[i].s;
         }
     }
     sqlite3_stmt *st;
@@ -128,14 +138,23 @@ static sqlite3_stmt *prep(conn *c, const char *sql)
     if (c->n < STMT_CACHE) {
         slot = c->n++;
     } else {
+        for (int tries = 0; tries < STMT_CACHE && sqlite3_stmt_busy(c->cache[c->next_evict].s.st); tries++)
+            c->next_evict = (c->next_evict + 1) % STMT_CACHE;
         slot = c->next_evict;
         c->next_evict = (c->next_evict + 1) % STMT_CACHE;
-        sqlite3_finalize(c->cache[slot].st);
+        sqlite3_finalize(c->cache[slot].s.st);
         free(c->cache[slot].sql);
     }
     c->cache[slot].sql = xstrdup(sql);
-    c->cache[slot].st = st;
-    return st;
+    c->cache[slot].s.base.conn = &c->base;
+    c->cache[slot].s.st = st;
+    return &c->cache[slot].s;
+}
+
+static sqlite3_stmt *prep(conn *c, const char *sql)
+{
+    sstmt *e = prep_entry(c, sql);
+    return e ? e->st : NULL;
 }
 
 static int exec(conn *c, const char *sql)
@@ -208,6 +227,7 @@ static conn *reader(sq *s)
         return c;
     }
     c = xcalloc(1, sizeof *c);
+    conn_init_db(c);
     c->owner = s;
     char err[256];
     if (open_db(s->path, true, &c->db, err, sizeof err)) {
@@ -353,6 +373,143 @@ static int submit(sq *s, int (*fn)(conn *, void *), void *arg)
     return submit_job(s, fn, arg, false);
 }
 
+/* ---- the driver (driver.h) ------------------------------------------------- */
+
+static sqlite3_stmt *raw(db_stmt *st)
+{
+    return ((sstmt *)st)->st;
+}
+
+static db_stmt *d_prepare(db_conn *c, const char *sql)
+{
+    sstmt *e = prep_entry((conn *)c, sql);
+    return e ? &e->base : NULL;
+}
+
+static void d_bind_int(db_stmt *st, int i, int64_t v)
+{
+    sqlite3_bind_int64(raw(st), i, v);
+}
+
+static void d_bind_text(db_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(raw(st), i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(raw(st), i);
+}
+
+static void d_bind_blob(db_stmt *st, int i, const void *p, size_t n)
+{
+    sqlite3_bind_blob(raw(st), i, p, (int)n, SQLITE_STATIC);
+}
+
+static void d_bind_null(db_stmt *st, int i)
+{
+    sqlite3_bind_null(raw(st), i);
+}
+
+static int d_step(db_stmt *st)
+{
+    int rc = sqlite3_step(raw(st));
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_CONSTRAINT)
+        return STORE_CONFLICT;
+    log_error("sqlite step: %s", sqlite3_errmsg(((conn *)st->conn)->db));
+    return STORE_ERROR;
+}
+
+static bool d_column_null(db_stmt *st, int i)
+{
+    return sqlite3_column_type(raw(st), i) == SQLITE_NULL;
+}
+
+static int64_t d_column_int(db_stmt *st, int i)
+{
+    return sqlite3_column_int64(raw(st), i);
+}
+
+static const char *d_column_text(db_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(raw(st), i);
+}
+
+static const void *d_column_blob(db_stmt *st, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(raw(st), i);
+    *n = (size_t)sqlite3_column_bytes(raw(st), i);
+    return p;
+}
+
+static int64_t d_changes(db_stmt *st)
+{
+    return sqlite3_changes64(((conn *)st->conn)->db);
+}
+
+static void d_reset(db_stmt *st)
+{
+    sqlite3_reset(raw(st));
+}
+
+static int d_exec(db_conn *c, const char *sql)
+{
+    return exec((conn *)c, sql);
+}
+
+static const struct db_ops sqlite_db_ops = {
+    .prepare = d_prepare,
+    .bind_int = d_bind_int,
+    .bind_text = d_bind_text,
+    .bind_blob = d_bind_blob,
+    .bind_null = d_bind_null,
+    .step = d_step,
+    .column_null = d_column_null,
+    .column_int = d_column_int,
+    .column_text = d_column_text,
+    .column_blob = d_column_blob,
+    .changes = d_changes,
+    .reset = d_reset,
+    .exec = d_exec,
+};
+
+static void conn_init_db(conn *c)
+{
+    c->base.ops = &sqlite_db_ops;
+    c->base.dialect = DB_SQLITE;
+}
+
+static int sq_read(store *stp, db_fn fn, void *arg)
+{
+    conn *c = reader((sq *)stp);
+    return c ? fn(&c->base, arg) : STORE_ERROR;
+}
+
+struct unit_of_work {
+    db_fn fn;
+    void *arg;
+};
+
+static int job_unit_of_work(conn *c, void *arg)
+{
+    struct unit_of_work *u = arg;
+    return u->fn(&c->base, u->arg);
+}
+
+static int sq_write(store *stp, db_fn fn, void *arg, unsigned flags)
+{
+    struct unit_of_work u = {fn, arg};
+    return submit_job((sq *)stp, job_unit_of_work, &u, (flags & DB_WRITE_BARE) != 0);
+}
+
+static const struct store_driver sqlite_driver = {
+    .name = "sqlite",
+    .read = sq_read,
+    .write = sq_write,
+};
+
 /* ---- migrations ----------------------------------------------------------- */
 
 static int migrate_now(conn *w)
@@ -416,368 +573,8 @@ static int step_done(conn *c, sqlite3_stmt *st)
     return STORE_ERROR;
 }
 
-/* ---- config ------------------------------------------------------------------- */
-
-static int sq_config_get(store *stp, const char *key, char **value)
-{
-    sq *s = (sq *)stp;
-    conn *c = reader(s);
-    sqlite3_stmt *st = c ? prep(c, "SELECT value FROM config WHERE key = ?") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *value = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-}
-
-struct kv {
-    const char *key, *value;
-};
-
-static int job_config_set(conn *c, void *arg)
-{
-    struct kv *kv = arg;
-    sqlite3_stmt *st = prep(c, "INSERT INTO config (key, value, updated_at) VALUES (?, ?, ?) "
-                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-                               "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, kv->key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kv->value, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, time_now());
-    return step_done(c, st);
-}
-
-static int sq_config_set(store *stp, const char *key, const char *value)
-{
-    struct kv kv = {key, value};
-    return submit((sq *)stp, job_config_set, &kv);
-}
-
-/* ---- units ------------------------------------------------------------------------- */
-
-static int job_unit_add(conn *c, void *arg)
-{
-    unit *u = arg;
-    sqlite3_stmt *st = prep(c, "INSERT INTO units (code, name, name_en, type, parent) VALUES (?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, u->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, u->name_en, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, u->type, -1, SQLITE_STATIC);
-    if (u->parent)
-        sqlite3_bind_int64(st, 5, u->parent);
-    else
-        sqlite3_bind_null(st, 5);
-    int rc = step_done(c, st);
-    if (rc == 0)
-        u->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_unit_add(store *stp, unit *u)
-{
-    return submit((sq *)stp, job_unit_add, u);
-}
-
-static int sq_unit_load(store *stp, org *o)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT id, code, name, name_en, type, parent FROM units ORDER BY id") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        unit u = {
-            .id = sqlite3_column_int64(st, 0),
-            .code = (char *)sqlite3_column_text(st, 1),
-            .name = (char *)sqlite3_column_text(st, 2),
-            .name_en = (char *)sqlite3_column_text(st, 3),
-            .type = (char *)sqlite3_column_text(st, 4),
-            .parent = sqlite3_column_int64(st, 5),
-        };
-        org_add(o, &u);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-/* ---- users ---------------------------------------------------------------------------- */
-
-static void roles_text(unsigned roles, char *out, size_t n)
-{
-    out[0] = '\0';
-    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
-        if (!(roles & bit))
-            continue;
-        if (out[0])
-            strncat(out, ",", n - strlen(out) - 1);
-        strncat(out, role_name(bit), n - strlen(out) - 1);
-    }
-}
-
-static unsigned roles_parse_text(const char *s)
-{
-    unsigned roles = 0;
-    char tmp[128];
-    snprintf(tmp, sizeof tmp, "%s", s ? s : "");
-    char *save = NULL;
-    for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        roles |= role_parse(t);
-    return roles;
-}
-
-struct user_add_arg {
-    user *u;
-    const char *pwhash;
-};
-
-static int job_user_add(conn *c, void *arg)
-{
-    struct user_add_arg *a = arg;
-    char roles[128];
-    roles_text(a->u->roles, roles, sizeof roles);
-    sqlite3_stmt *st = prep(c, "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, a->u->username, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->u->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, roles, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, a->u->unit);
-    sqlite3_bind_text(st, 5, a->pwhash, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 6, a->u->active);
-    sqlite3_bind_int(st, 7, a->u->must_change_password);
-    sqlite3_bind_int64(st, 8, time_now());
-    int rc = step_done(c, st);
-    if (rc == 0)
-        a->u->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_user_add(store *stp, user *u, const char *pwhash)
-{
-    struct user_add_arg a = {u, pwhash};
-    return submit((sq *)stp, job_user_add, &a);
-}
-
 #define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
 enum { USER_NCOLS = 9 };
-
-static void read_user(sqlite3_stmt *st, int i, user *u)
-{
-    u->id = sqlite3_column_int64(st, i);
-    u->username = col_text(st, i + 1);
-    u->name = col_text(st, i + 2);
-    u->roles = roles_parse_text((const char *)sqlite3_column_text(st, i + 3));
-    u->unit = sqlite3_column_int64(st, i + 4);
-    u->active = sqlite3_column_int(st, i + 5) != 0;
-    u->must_change_password = sqlite3_column_int(st, i + 6) != 0;
-    u->failed_logins = sqlite3_column_int(st, i + 7);
-    u->locked_until = sqlite3_column_int64(st, i + 8);
-}
-
-static int sq_user_get(store *stp, const char *username, int64_t id, user *out, char **pwhash)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = NULL;
-    if (!c)
-        return STORE_ERROR;
-    if (username) {
-        st = prep(c, "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.username = ?");
-        if (st)
-            sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-    } else {
-        st = prep(c, "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.id = ?");
-        if (st)
-            sqlite3_bind_int64(st, 1, id);
-    }
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        read_user(st, 0, out);
-        if (pwhash)
-            *pwhash = col_text(st, USER_NCOLS);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-}
-
-static int sq_user_list(store *stp, user_list *out)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT " USER_COLS " FROM users u ORDER BY u.id") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    size_t cap = 0;
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        read_user(st, 0, &out->items[out->n++]);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-struct pw_arg {
-    int64_t id;
-    const char *pwhash;
-    bool must_change;
-};
-
-static int job_user_pw(conn *c, void *arg)
-{
-    struct pw_arg *a = arg;
-    sqlite3_stmt *st = prep(c, "UPDATE users SET pwhash = ?, must_change = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, a->pwhash, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, a->must_change);
-    sqlite3_bind_int64(st, 3, a->id);
-    int rc = step_done(c, st);
-    if (rc == 0 && sqlite3_changes(c->db) == 0)
-        return STORE_NOTFOUND;
-    return rc;
-}
-
-static int sq_user_set_password(store *stp, int64_t id, const char *pwhash, bool must_change)
-{
-    struct pw_arg a = {id, pwhash, must_change};
-    return submit((sq *)stp, job_user_pw, &a);
-}
-
-/* ---- tokens ---------------------------------------------------------------------------- */
-
-static int job_token_add(conn *c, void *arg)
-{
-    token *t = arg;
-    sqlite3_stmt *st = prep(c, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at, "
-                               "last_used_at, roles, unit, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    char kind[2] = {t->kind, 0};
-    sqlite3_bind_blob(st, 1, t->hash, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, t->user_id);
-    sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, t->created_at);
-    sqlite3_bind_int64(st, 6, t->expires_at);
-    sqlite3_bind_int64(st, 7, t->last_used_at);
-    sqlite3_bind_int64(st, 8, (int64_t)t->roles);
-    sqlite3_bind_int64(st, 9, t->unit);
-    sqlite3_bind_int64(st, 10, t->created_by);
-    int rc = step_done(c, st);
-    if (rc == 0)
-        t->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_token_add(store *stp, token *t)
-{
-    return submit((sq *)stp, job_token_add, t);
-}
-
-static int sq_token_find(store *stp, const uint8_t hash[32], int64_t now, token *out, user *u)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
-                                   ", t.last_used_at, t.roles, t.unit, t.created_by"
-                                   " FROM tokens t JOIN users u ON u.id = t.user_id "
-                                   "WHERE t.hash = ? AND (t.expires_at = 0 OR t.expires_at > ?) AND u.active = 1")
-                         : NULL;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        memcpy(out->hash, hash, 32);
-        out->user_id = sqlite3_column_int64(st, 1);
-        out->kind = ((const char *)sqlite3_column_text(st, 2))[0];
-        out->created_at = sqlite3_column_int64(st, 3);
-        out->expires_at = sqlite3_column_int64(st, 4);
-        read_user(st, 5, u);
-        out->last_used_at = sqlite3_column_int64(st, 5 + USER_NCOLS);
-        out->roles = (unsigned)sqlite3_column_int64(st, 6 + USER_NCOLS);
-        out->unit = sqlite3_column_int64(st, 7 + USER_NCOLS);
-        out->created_by = sqlite3_column_int64(st, 8 + USER_NCOLS);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-}
-
-struct tok_del {
-    const uint8_t *hash;
-    int64_t id;
-};
-
-static int job_token_delete(conn *c, void *arg)
-{
-    struct tok_del *a = arg;
-    sqlite3_stmt *st = a->hash ? prep(c, "DELETE FROM tokens WHERE hash = ?")
-                               : prep(c, "DELETE FROM tokens WHERE id = ? AND kind = 't'");
-    if (!st)
-        return STORE_ERROR;
-    if (a->hash)
-        sqlite3_bind_blob(st, 1, a->hash, 32, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(st, 1, a->id);
-    int rc = step_done(c, st);
-    if (rc == 0 && sqlite3_changes(c->db) == 0)
-        return STORE_NOTFOUND;
-    return rc;
-}
-
-static int sq_token_delete(store *stp, const uint8_t *hash, int64_t id)
-{
-    struct tok_del a = {hash, id};
-    return submit((sq *)stp, job_token_delete, &a);
-}
-
-static int sq_token_list(store *stp, token_list *out)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, "
-                                   "created_by FROM tokens WHERE kind = 't' ORDER BY id")
-                         : NULL;
-    if (!st)
-        return STORE_ERROR;
-    size_t cap = 0;
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        token *t = &out->items[out->n++];
-        memset(t, 0, sizeof *t);
-        t->id = sqlite3_column_int64(st, 0);
-        t->user_id = sqlite3_column_int64(st, 1);
-        t->kind = 't';
-        t->name = col_text(st, 2);
-        t->created_at = sqlite3_column_int64(st, 3);
-        t->expires_at = sqlite3_column_int64(st, 4);
-        t->last_used_at = sqlite3_column_int64(st, 5);
-        t->roles = (unsigned)sqlite3_column_int64(st, 6);
-        t->unit = sqlite3_column_int64(st, 7);
-        t->created_by = sqlite3_column_int64(st, 8);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
 
 /* ---- complaints ---------------------------------------------------------------------------- */
 
@@ -2028,98 +1825,6 @@ static int sq_incident_link(store *stp, int64_t incident_id, int64_t complaint_i
     return submit((sq *)stp, job_incident_link, &a);
 }
 
-/* ---- the versioned configuration --------------------------------------------------------- */
-
-static int job_pack_version_add(conn *c, void *arg)
-{
-    pack_version *v = arg;
-    sqlite3_stmt *mx = prep(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM pack_versions");
-    if (!mx)
-        return STORE_ERROR;
-    int rc = sqlite3_step(mx);
-    v->version = rc == SQLITE_ROW ? sqlite3_column_int64(mx, 0) : 0;
-    sqlite3_reset(mx);
-    if (!v->version)
-        return STORE_ERROR;
-    sqlite3_stmt *st = prep(c, "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
-                               "VALUES (?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, v->version);
-    sqlite3_bind_int64(st, 2, v->created_at);
-    if (v->created_by)
-        sqlite3_bind_int64(st, 3, v->created_by);
-    sqlite3_bind_text(st, 4, v->reason, -1, SQLITE_STATIC);
-    if (v->source)
-        sqlite3_bind_int64(st, 5, v->source);
-    sqlite3_bind_text(st, 6, v->pack, -1, SQLITE_STATIC);
-    if ((rc = step_done(c, st)))
-        return rc;
-    char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)v->version);
-    struct kv pk = {"pack", v->pack}, pv = {"pack_version", num};
-    rc = job_config_set(c, &pk);
-    return rc ? rc : job_config_set(c, &pv);
-}
-
-static int sq_pack_version_add(store *stp, pack_version *v)
-{
-    return submit((sq *)stp, job_pack_version_add, v);
-}
-
-static void read_pack_version(sqlite3_stmt *st, pack_version *v, bool with_pack)
-{
-    memset(v, 0, sizeof *v);
-    v->version = sqlite3_column_int64(st, 0);
-    v->created_at = sqlite3_column_int64(st, 1);
-    v->created_by = sqlite3_column_int64(st, 2);
-    v->source = sqlite3_column_int64(st, 3);
-    v->reason = col_text(st, 4);
-    if (with_pack)
-        v->pack = col_text(st, 5);
-}
-
-static int sq_pack_version_list(store *stp, pack_version_list *out)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason "
-                                   "FROM pack_versions ORDER BY version DESC")
-                         : NULL;
-    if (!st)
-        return STORE_ERROR;
-    out->items = NULL;
-    out->n = 0;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        read_pack_version(st, &out->items[out->n++], false);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-static int sq_pack_version_get(store *stp, int64_t version, pack_version *out)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason, "
-                                   "pack FROM pack_versions WHERE version = ?")
-                         : NULL;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, version);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        pack_version_release(out);
-        read_pack_version(st, out, true);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-}
-
 static int sq_complaint_get(store *stp, int64_t id, const char *number, complaint *out)
 {
     conn *c = reader((sq *)stp);
@@ -2838,79 +2543,6 @@ static int sq_audit_list(store *stp, const audit_filter *f, audit_page *out)
 /* ---- sessions and sign-in ------------------------------------------------------------------- */
 
 /* A write of one statement with two integer parameters. */
-struct two_ints {
-    const char *sql;
-    int64_t p1, p2;
-};
-
-static int job_two_ints(conn *c, void *arg)
-{
-    struct two_ints *a = arg;
-    sqlite3_stmt *st = prep(c, a->sql);
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, a->p1);
-    sqlite3_bind_int64(st, 2, a->p2);
-    return step_done(c, st);
-}
-
-static int sq_token_touch(store *stp, int64_t id, int64_t now)
-{
-    struct two_ints a = {"UPDATE tokens SET last_used_at = ? WHERE id = ?", now, id};
-    return submit((sq *)stp, job_two_ints, &a);
-}
-
-struct attempt_arg {
-    int64_t id, now, lockout;
-    bool ok;
-    int max;
-    int failures;
-    int64_t locked_until;
-};
-
-static int job_login_attempt(conn *c, void *arg)
-{
-    struct attempt_arg *a = arg;
-    sqlite3_stmt *st = prep(c, "SELECT failed_logins, locked_until FROM users WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, a->id);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-    }
-    a->failures = sqlite3_column_int(st, 0);
-    a->locked_until = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
-    store_login_next(a->ok, a->now, a->max, a->lockout, &a->failures, &a->locked_until);
-    st = prep(c, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int(st, 1, a->failures);
-    sqlite3_bind_int64(st, 2, a->locked_until);
-    sqlite3_bind_int64(st, 3, a->id);
-    return step_done(c, st);
-}
-
-static int sq_user_login_attempt(store *stp, int64_t id, bool ok, int64_t now, int max_failures,
-                                 int64_t lockout_seconds, int *failures, int64_t *locked_until)
-{
-    struct attempt_arg a = {.id = id, .now = now, .lockout = lockout_seconds, .ok = ok, .max = max_failures};
-    int rc = submit((sq *)stp, job_login_attempt, &a);
-    if (rc == 0 && failures)
-        *failures = a.failures;
-    if (rc == 0 && locked_until)
-        *locked_until = a.locked_until;
-    return rc;
-}
-
-static int sq_token_delete_sessions(store *stp, int64_t user_id, int64_t keep_id)
-{
-    struct two_ints a = {"DELETE FROM tokens WHERE user_id = ? AND kind = 's' AND id <> ?", user_id, keep_id};
-    return submit((sq *)stp, job_two_ints, &a);
-}
-
 /* ---- customer data (sec/pii.h) --------------------------------------------------------- */
 
 static void read_keyrow(sqlite3_stmt *st, int col, pii_keyrow *k)
@@ -3014,47 +2646,6 @@ static int sq_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
     return submit((sq *)stp, job_pii_keys_rewrap, &a);
 }
 
-static int sq_grant_get(store *stp, int64_t user_id, const char *perm, int *granted)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT granted FROM user_grants WHERE user_id = ? AND perm = ?") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_text(st, 2, perm, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *granted = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-struct grant_arg {
-    int64_t user_id;
-    const char *perm;
-    int granted;
-};
-
-static int job_grant_set(conn *c, void *arg)
-{
-    struct grant_arg *a = arg;
-    sqlite3_stmt *st = a->granted < 0 ? prep(c, "DELETE FROM user_grants WHERE user_id = ?1 AND perm = ?2")
-                                      : prep(c, "INSERT INTO user_grants (user_id, perm, granted) VALUES (?1, ?2, ?3) "
-                                                "ON CONFLICT (user_id, perm) DO UPDATE SET granted = excluded.granted");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, a->user_id);
-    sqlite3_bind_text(st, 2, a->perm, -1, SQLITE_STATIC);
-    if (a->granted >= 0)
-        sqlite3_bind_int(st, 3, a->granted);
-    return step_done(c, st);
-}
-
-static int sq_grant_set(store *stp, int64_t user_id, const char *perm, int granted)
-{
-    struct grant_arg a = {user_id, perm, granted};
-    return submit((sq *)stp, job_grant_set, &a);
-}
-
 static int sq_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
 {
     conn *c = reader((sq *)stp);
@@ -3127,18 +2718,6 @@ static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
     .migrate = sq_migrate,
-    .config_get = sq_config_get,
-    .config_set = sq_config_set,
-    .unit_add = sq_unit_add,
-    .unit_load = sq_unit_load,
-    .user_add = sq_user_add,
-    .user_get = sq_user_get,
-    .user_list = sq_user_list,
-    .user_set_password = sq_user_set_password,
-    .token_add = sq_token_add,
-    .token_find = sq_token_find,
-    .token_delete = sq_token_delete,
-    .token_list = sq_token_list,
     .complaint_create = sq_complaint_create,
     .complaint_update = sq_complaint_update,
     .complaint_due = sq_complaint_due,
@@ -3167,22 +2746,14 @@ static const struct store_ops sqlite_ops = {
     .incident_list = sq_incident_list,
     .incident_update = sq_incident_update,
     .incident_link = sq_incident_link,
-    .pack_version_add = sq_pack_version_add,
-    .pack_version_list = sq_pack_version_list,
-    .pack_version_get = sq_pack_version_get,
     .audit_append = sq_audit_append,
     .audit_list = sq_audit_list,
-    .token_touch = sq_token_touch,
-    .user_login_attempt = sq_user_login_attempt,
-    .token_delete_sessions = sq_token_delete_sessions,
     .stats_scope = sq_stats_scope,
     .complaint_create_keyed = create_keyed,
     .pii_keys_get = sq_pii_keys_get,
     .complaint_erase = sq_complaint_erase,
     .pii_keys_page = sq_pii_keys_page,
     .pii_keys_rewrap = sq_pii_keys_rewrap,
-    .grant_get = sq_grant_get,
-    .grant_set = sq_grant_set,
     .retention_due = sq_retention_due,
     .backup = sq_backup,
 };
@@ -3191,6 +2762,9 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
 {
     sq *s = xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
+    s->base.drv = &sqlite_driver;
+    store_trace_init(&s->base);
+    conn_init_db(&s->writer);
     s->path = xstrdup(path);
     if (open_db(path, false, &s->writer.db, err, errlen))
         goto fail;

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "store/store.h"
+#include "store/backend.h"
 
 store *sqlite_store_open(const char *path, char *err, size_t errlen);
 

@@ -1,5 +1,10 @@
-/* store: URL dispatch and the shared release helpers. See store.h. */
+/*
+ * store: URL dispatch, the named operations (each calls its backend's
+ * entry in the table of backend.h) and the shared release helpers. See
+ * store.h.
+ */
 #include "store/store.h"
+#include "store/backend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,4 +216,207 @@ void store_day_stats_add(day_stat *days, int64_t from_day, int64_t to_day, int t
         ds->closed_on_time++;
     if (first_contact)
         ds->first_contact++;
+}
+
+/* ---- the named operations ------------------------------------------------- */
+
+const char *store_name(store *s)
+{
+    return s->ops->name;
+}
+
+int store_migrate(store *s)
+{
+    return s->ops->migrate(s);
+}
+
+int store_complaint_create(store *s, const char *prefix, int tz_offset, event *ev, complaint *c)
+{
+    return s->ops->complaint_create(s, prefix, tz_offset, ev, c);
+}
+
+int store_complaint_update(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset)
+{
+    return s->ops->complaint_update(s, was, c, ev, tz_offset);
+}
+
+int store_complaint_get(store *s, int64_t id, const char *number, complaint *out)
+{
+    return s->ops->complaint_get(s, id, number, out);
+}
+
+int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out)
+{
+    return s->ops->complaint_list(s, f, out);
+}
+
+int store_event_list(store *s, int64_t complaint_id, event_list *out)
+{
+    return s->ops->event_list(s, complaint_id, out);
+}
+
+int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg)
+{
+    return s->ops->complaint_ids(s, fn, arg);
+}
+
+int store_complaint_count(store *s, int64_t *n)
+{
+    return s->ops->complaint_count(s, n);
+}
+
+int store_stats_days(store *s, int64_t from_day, int64_t to_day, day_stat **out, size_t *n)
+{
+    return s->ops->stats_days(s, from_day, to_day, out, n);
+}
+
+int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
+{
+    return s->ops->stats_status(s, counts, now, overdue);
+}
+
+int store_schema_version(store *s, int *version /* OUT */)
+{
+    return s->ops->schema_version(s, version);
+}
+
+int store_tables(store *s, store_table **out, size_t *n)
+{
+    return s->ops->tables(s, out, n);
+}
+
+int store_rows_dump(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg)
+{
+    return s->ops->rows_dump(s, t, fn, arg);
+}
+
+int store_rows_load(store *s, const store_table *t, const store_value *rows, size_t nrows)
+{
+    return s->ops->rows_load(s, t, rows, nrows);
+}
+
+int store_rows_count(store *s, const char *table, int64_t *n)
+{
+    return s->ops->rows_count(s, table, n);
+}
+
+int store_complaint_due(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids, int64_t *keys, size_t *n)
+{
+    return s->ops->complaint_due(s, now, after_key, after_id, max, ids, keys, n);
+}
+
+int store_complaint_write(store *s, store_write *w, size_t n, int tz_offset)
+{
+    return s->ops->complaint_write(s, w, n, tz_offset);
+}
+
+void store_write_burst(store *s, bool begin)
+{
+    if (s->ops->write_burst)
+        s->ops->write_burst(s, begin);
+}
+
+int store_outbox_list(store *s, int64_t complaint_id, outbox_list *out)
+{
+    return s->ops->outbox_list(s, complaint_id, out);
+}
+
+int store_supervision_list(store *s, const supervision_filter *f, supervision_list *out)
+{
+    return s->ops->supervision_list(s, f, out);
+}
+
+int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note)
+{
+    return s->ops->supervision_close(s, id, by, at, note);
+}
+
+int store_outbox_add(store *s, const outbox_msg *m, size_t n)
+{
+    return s->ops->outbox_add(s, m, n);
+}
+
+int store_penalty_list(store *s, const penalty_filter *f, penalty_list *out)
+{
+    return s->ops->penalty_list(s, f, out);
+}
+
+int store_compensation_list(store *s, const compensation_filter *f, compensation_list *out)
+{
+    return s->ops->compensation_list(s, f, out);
+}
+
+int store_incident_open(store *s, incident *inc, bool *created)
+{
+    return s->ops->incident_open(s, inc, created);
+}
+
+int store_incident_get(store *s, int64_t id, incident *out)
+{
+    return s->ops->incident_get(s, id, out);
+}
+
+int store_incident_list(store *s, const char *status, int limit, incident_list *out)
+{
+    return s->ops->incident_list(s, status, limit, out);
+}
+
+int store_incident_update(store *s, const incident *inc)
+{
+    return s->ops->incident_update(s, inc);
+}
+
+int store_incident_link(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added)
+{
+    return s->ops->incident_link(s, incident_id, complaint_id, at, added);
+}
+
+int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k)
+{
+    return s->ops->complaint_create_keyed(s, prefix, tz_offset, ev, c, k);
+}
+
+int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n)
+{
+    return s->ops->pii_keys_get(s, rows, n);
+}
+
+int store_complaint_erase(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset)
+{
+    return s->ops->complaint_erase(s, was, c, ev, tz_offset);
+}
+
+int store_pii_keys_page(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
+{
+    return s->ops->pii_keys_page(s, key_id, after_id, max, out, n);
+}
+
+int store_pii_keys_rewrap(store *s, pii_keyrow *rows, size_t n)
+{
+    return s->ops->pii_keys_rewrap(s, rows, n);
+}
+
+int store_retention_due(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
+{
+    return s->ops->retention_due(s, closed_before, after_id, max, ids, n);
+}
+
+int store_backup(store *s, const char *path)
+{
+    return s->ops->backup(s, path);
+}
+
+int store_audit_append(store *s, audit_row *r /* IN; OUT: seq, prev, hash */)
+{
+    return s->ops->audit_append(s, r);
+}
+
+int store_audit_list(store *s, const audit_filter *f, audit_page *out)
+{
+    return s->ops->audit_list(s, f, out);
+}
+
+int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
+{
+    return s->ops->stats_scope(s, units, n, now, tz, from_day, to_day, counts, overdue, days);
 }

@@ -41,5 +41,7 @@ int time_zone_offset(const char *name, int *offset_min);
 
 /* The current time (the only place the clock is read outside main loops). */
 int64_t time_now(void);
+/* Milliseconds on the monotonic clock, for measuring how long something took. */
+double time_mono_ms(void);
 
 #endif

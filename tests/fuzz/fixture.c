@@ -133,23 +133,23 @@ static void add_users(app *a, const json_t *demo)
         const json_t *r;
         json_array_foreach(json_object_get(u, "roles"), k, r) nu.roles |= role_parse(json_string_value(r));
         user existing = {0};
-        if (a->db->ops->user_get(a->db, username, 0, &existing, NULL) == 0) {
-            check(a->db->ops->user_set_password(a->db, existing.id, hash, false) == 0, "cannot set a password");
+        if (store_user_get(a->db, username, 0, &existing, NULL) == 0) {
+            check(store_user_set_password(a->db, existing.id, hash, false) == 0, "cannot set a password");
             user_release(&existing);
             continue;
         }
-        check(a->db->ops->user_add(a->db, &nu, hash) == 0, "cannot add a user");
+        check(store_user_add(a->db, &nu, hash) == 0, "cannot add a user");
     }
     /* A disabled account and one that must change its password: both sign-in paths. */
     user off = {.username = "gone1", .name = "离职员工", .roles = R_AGENT, .unit = a->org.units[0].id};
-    check(a->db->ops->user_add(a->db, &off, hash) == 0, "cannot add gone1");
+    check(store_user_add(a->db, &off, hash) == 0, "cannot add gone1");
     user fresh = {.username = "new1",
                   .name = "新员工",
                   .roles = R_AGENT,
                   .unit = a->org.units[0].id,
                   .active = true,
                   .must_change_password = true};
-    check(a->db->ops->user_add(a->db, &fresh, hash) == 0, "cannot add new1");
+    check(store_user_add(a->db, &fresh, hash) == 0, "cannot add new1");
 }
 
 void fz_open(app *a, bool demo)
@@ -249,7 +249,7 @@ void fz_query(fz_request *r, const char *name, const char *value)
 void fz_sign_in(app *a, fz_request *r, const char *username)
 {
     user_release(&r->rq.who);
-    check(a->db->ops->user_get(a->db, username, 0, &r->rq.who, NULL) == 0, "unknown user to sign in");
+    check(store_user_get(a->db, username, 0, &r->rq.who, NULL) == 0, "unknown user to sign in");
     r->rq.authed = true;
     r->rq.tok.user_id = r->rq.who.id;
     r->rq.tok.kind = 's';

@@ -47,7 +47,7 @@ static void open_app(void)
 {
     fz_open(&A, false);
     user u = {0};
-    if (A.db->ops->user_get(A.db, "agent1", 0, &u, NULL) != 0)
+    if (store_user_get(A.db, "agent1", 0, &u, NULL) != 0)
         abort();
     agent = (actor){u.id, u.roles, u.unit};
     user_release(&u);

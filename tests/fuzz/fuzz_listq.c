@@ -69,7 +69,7 @@ static void visible_only(fz_request *r, const json_t *items)
     {
         complaint c;
         complaint_init(&c);
-        if (A.db->ops->complaint_get(A.db, json_integer_value(json_object_get(it, "id")), NULL, &c) != 0 ||
+        if (store_complaint_get(A.db, json_integer_value(json_object_get(it, "id")), NULL, &c) != 0 ||
             !api_may_see(&A, &r->rq, &c)) {
             fprintf(stderr, "fuzz_listq: %s sees %s in the list, which they may not open\n", r->rq.who.username,
                     json_string_value(json_object_get(it, "number")));

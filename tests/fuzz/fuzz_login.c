@@ -68,7 +68,7 @@ static bool may_sign_in(const char *username, const char *password)
     if (!username || !password || strcmp(password, FZ_PASSWORD) != 0)
         return false;
     user u = {0};
-    bool ok = A.db->ops->user_get(A.db, username, 0, &u, NULL) == 0 && u.active;
+    bool ok = store_user_get(A.db, username, 0, &u, NULL) == 0 && u.active;
     user_release(&u);
     return ok;
 }
@@ -80,7 +80,7 @@ static bool session_of(const char *secret, const char *username)
     auth_token_hash(secret, hash);
     token t = {0};
     user u = {0};
-    bool ok = A.db->ops->token_find(A.db, hash, time_now(), &t, &u) == 0 && t.kind == 's' &&
+    bool ok = store_token_find(A.db, hash, time_now(), &t, &u) == 0 && t.kind == 's' &&
               strcmp(u.username, username) == 0;
     free(t.name);
     user_release(&u);

@@ -141,7 +141,7 @@ static void test_append_builds_one_chain(void **state)
     afx *f = *state;
     fill(f);
     audit_page p;
-    assert_int_equal(f->s->ops->audit_list(f->s, &(audit_filter){.ascending = true, .limit = 100}, &p), 0);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.ascending = true, .limit = 100}, &p), 0);
     assert_int_equal(p.n, 6);
     assert_int_equal(p.head_seq, 6);
     assert_false(p.more);
@@ -169,7 +169,7 @@ static size_t count(afx *f, audit_filter flt, int64_t *first_seq)
     audit_page p;
     if (!flt.limit)
         flt.limit = 100;
-    assert_int_equal(f->s->ops->audit_list(f->s, &flt, &p), 0);
+    assert_int_equal(store_audit_list(f->s, &flt, &p), 0);
     size_t n = p.n;
     if (first_seq)
         *first_seq = n ? p.items[0].seq : 0;
@@ -204,7 +204,7 @@ static void test_list_pages(void **state)
     size_t n = 0;
     for (int page = 0; page < 10; page++) {
         audit_page p;
-        assert_int_equal(f->s->ops->audit_list(f->s, &(audit_filter){.cursor = cursor, .limit = 4}, &p), 0);
+        assert_int_equal(store_audit_list(f->s, &(audit_filter){.cursor = cursor, .limit = 4}, &p), 0);
         for (size_t i = 0; i < p.n; i++)
             seen[n++] = p.items[i].seq;
         bool more = p.more;
@@ -266,7 +266,7 @@ static void test_verify_notices_a_removed_tail_and_a_relinked_entry(void **state
     /* An entry rewritten with a fresh, self-consistent hash still breaks
      * the link to the next one. */
     audit_page p;
-    assert_int_equal(f->s->ops->audit_list(f->s, &(audit_filter){.ascending = true, .limit = 10}, &p), 0);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.ascending = true, .limit = 10}, &p), 0);
     audit_row r = p.items[1];
     r.actor = 42;
     auditlog_seal(&r);
@@ -283,30 +283,30 @@ static void test_login_attempts_lock_and_reset(void **state)
 {
     afx *f = *state;
     unit un = {0, "HQ", "总部", NULL, "hq", 0};
-    assert_int_equal(f->s->ops->unit_add(f->s, &un), 0);
+    assert_int_equal(store_unit_add(f->s, &un), 0);
     user u = {0, "li", "李四", 1, un.id, true, false, 0, 0};
-    assert_int_equal(f->s->ops->user_add(f->s, &u, "h"), 0);
+    assert_int_equal(store_user_add(f->s, &u, "h"), 0);
     int fails = -1;
     int64_t until = -1;
     for (int i = 1; i <= 2; i++) {
-        assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, false, T0, 3, 600, &fails, &until), 0);
+        assert_int_equal(store_user_login_attempt(f->s, u.id, false, T0, 3, 600, &fails, &until), 0);
         assert_int_equal(fails, i);
         assert_int_equal(until, 0);
     }
-    assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, false, T0 + 5, 3, 600, &fails, &until), 0);
+    assert_int_equal(store_user_login_attempt(f->s, u.id, false, T0 + 5, 3, 600, &fails, &until), 0);
     assert_int_equal(fails, 0);
     assert_int_equal(until, T0 + 605);
     user got = {0};
-    assert_int_equal(f->s->ops->user_get(f->s, "li", 0, &got, NULL), 0);
+    assert_int_equal(store_user_get(f->s, "li", 0, &got, NULL), 0);
     assert_int_equal(got.locked_until, T0 + 605);
     assert_int_equal(got.failed_logins, 0);
     user_release(&got);
-    assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, false, T0 + 700, 3, 600, &fails, &until), 0);
+    assert_int_equal(store_user_login_attempt(f->s, u.id, false, T0 + 700, 3, 600, &fails, &until), 0);
     assert_int_equal(fails, 1);
-    assert_int_equal(f->s->ops->user_login_attempt(f->s, u.id, true, T0 + 701, 3, 600, &fails, &until), 0);
+    assert_int_equal(store_user_login_attempt(f->s, u.id, true, T0 + 701, 3, 600, &fails, &until), 0);
     assert_int_equal(fails, 0);
     assert_int_equal(until, 0);
-    assert_int_equal(f->s->ops->user_login_attempt(f->s, 999, true, T0, 3, 600, NULL, NULL), STORE_NOTFOUND);
+    assert_int_equal(store_user_login_attempt(f->s, 999, true, T0, 3, 600, NULL, NULL), STORE_NOTFOUND);
 }
 
 int main(void)

@@ -74,16 +74,14 @@ static int setup(void **state)
         fprintf(stderr, "store_open(%s): %s\n", f->url, err);
         return -1;
     }
-    if (f->s->ops->version != STORE_OPS_VERSION)
-        return -1;
     for (int i = U_HQ; i < U__COUNT; i++) {
         unit u = {0,    (char *)tu_units[i].code, (char *)tu_units[i].name,
                   NULL, (char *)tu_units[i].type, tu_units[i].parent};
-        if (f->s->ops->unit_add(f->s, &u) != 0 || u.id != i)
+        if (store_unit_add(f->s, &u) != 0 || u.id != i)
             return -1; /* the fixtures rely on ids 1..7 in this order */
     }
     org_init(&f->org);
-    if (f->s->ops->unit_load(f->s, &f->org) != 0)
+    if (store_unit_load(f->s, &f->org) != 0)
         return -1;
     tu_policy(&f->pol);
     *state = f;
@@ -141,7 +139,7 @@ static int create_at(sfx *f, int64_t received, const char *phone, int level, com
         fail_msg("intake refused: %s on %s (%s)", e.code, e.field, e.message);
     }
     complaint_init(out);
-    rc = f->s->ops->complaint_create(f->s, f->pol.number_prefix, TZ, &ev, out);
+    rc = store_complaint_create(f->s, f->pol.number_prefix, TZ, &ev, out);
     event_release(&ev);
     return rc;
 }
@@ -172,7 +170,7 @@ static int step(sfx *f, complaint *c, const actor *who, int64_t now, const char 
     complaint next;
     complaint_copy(&next, c);
     workflow_apply(&next, &ev);
-    rc = f->s->ops->complaint_update(f->s, c, &next, &ev, TZ);
+    rc = store_complaint_update(f->s, c, &next, &ev, TZ);
     event_release(&ev);
     if (rc == 0) {
         complaint_release(c);
@@ -210,13 +208,13 @@ static void close_by_path(sfx *f, complaint *c, int64_t t)
 static int get(sfx *f, int64_t id, const char *number, complaint *out)
 {
     complaint_init(out);
-    return f->s->ops->complaint_get(f->s, id, number, out);
+    return store_complaint_get(f->s, id, number, out);
 }
 
 static int64_t count_events(sfx *f, int64_t id)
 {
     event_list l = {0};
-    assert_int_equal(f->s->ops->event_list(f->s, id, &l), 0);
+    assert_int_equal(store_event_list(f->s, id, &l), 0);
     int64_t n = (int64_t)l.n;
     event_list_release(&l);
     return n;
@@ -228,17 +226,17 @@ static void test_config(void **state)
 {
     sfx *f = *state;
     char *v = (char *)"untouched";
-    assert_int_equal(f->s->ops->config_get(f->s, "pack", &v), STORE_NOTFOUND);
+    assert_int_equal(store_config_get(f->s, "pack", &v), STORE_NOTFOUND);
     assert_null(v);
-    assert_int_equal(f->s->ops->config_set(f->s, "pack", "{\"name\":\"a\"}"), 0);
-    assert_int_equal(f->s->ops->config_get(f->s, "pack", &v), 0);
+    assert_int_equal(store_config_set(f->s, "pack", "{\"name\":\"a\"}"), 0);
+    assert_int_equal(store_config_get(f->s, "pack", &v), 0);
     assert_string_equal(v, "{\"name\":\"a\"}");
     free(v);
-    assert_int_equal(f->s->ops->config_set(f->s, "pack", "第二版"), 0);
-    assert_int_equal(f->s->ops->config_get(f->s, "pack", &v), 0);
+    assert_int_equal(store_config_set(f->s, "pack", "第二版"), 0);
+    assert_int_equal(store_config_get(f->s, "pack", &v), 0);
     assert_string_equal(v, "第二版");
     free(v);
-    assert_int_equal(f->s->ops->config_get(f->s, "other", &v), STORE_NOTFOUND);
+    assert_int_equal(store_config_get(f->s, "other", &v), STORE_NOTFOUND);
 }
 
 static void test_units(void **state)
@@ -257,16 +255,16 @@ static void test_units(void **state)
     assert_true(org_within(&f->org, U_SITE2, U_BRANCH));
 
     unit dup = {0, "PD-01", "重复", NULL, "site", U_REGION};
-    assert_int_equal(f->s->ops->unit_add(f->s, &dup), STORE_CONFLICT);
+    assert_int_equal(store_unit_add(f->s, &dup), STORE_CONFLICT);
     unit bad_parent = {0, "X-1", "无上级", NULL, "site", 404};
-    assert_int_not_equal(f->s->ops->unit_add(f->s, &bad_parent), 0);
+    assert_int_not_equal(store_unit_add(f->s, &bad_parent), 0);
     unit en = {0, "PD-03", "川沙加油站", "Chuansha Station", "site", U_REGION};
-    assert_int_equal(f->s->ops->unit_add(f->s, &en), 0);
+    assert_int_equal(store_unit_add(f->s, &en), 0);
     assert_int_equal(en.id, U__COUNT);
 
     org o;
     org_init(&o);
-    assert_int_equal(f->s->ops->unit_load(f->s, &o), 0);
+    assert_int_equal(store_unit_load(f->s, &o), 0);
     assert_int_equal(o.n, U__COUNT);
     assert_string_equal(org_find_code(&o, "PD-03")->name_en, "Chuansha Station");
     assert_null(org_find_code(&o, "X-1"));
@@ -277,17 +275,17 @@ static void test_users(void **state)
 {
     sfx *f = *state;
     user u = {0, "zhang", "张三", R_AGENT | R_SUPERVISOR, U_CENTRE, true, true, 0, 0};
-    assert_int_equal(f->s->ops->user_add(f->s, &u, "hash-1"), 0);
+    assert_int_equal(store_user_add(f->s, &u, "hash-1"), 0);
     assert_true(u.id > 0);
     user dup = {0, "zhang", "另一个张三", R_HANDLER, U_SITE1, true, false, 0, 0};
-    assert_int_equal(f->s->ops->user_add(f->s, &dup, "hash-2"), STORE_CONFLICT);
+    assert_int_equal(store_user_add(f->s, &dup, "hash-2"), STORE_CONFLICT);
     user other = {0, "li", "李四", R_HANDLER, U_SITE1, true, false, 0, 0};
-    assert_int_equal(f->s->ops->user_add(f->s, &other, "hash-3"), 0);
+    assert_int_equal(store_user_add(f->s, &other, "hash-3"), 0);
     assert_int_not_equal(other.id, u.id);
 
     user got = {0};
     char *pw = NULL;
-    assert_int_equal(f->s->ops->user_get(f->s, "zhang", 0, &got, &pw), 0);
+    assert_int_equal(store_user_get(f->s, "zhang", 0, &got, &pw), 0);
     assert_int_equal(got.id, u.id);
     assert_string_equal(got.name, "张三");
     assert_int_equal(got.roles, R_AGENT | R_SUPERVISOR);
@@ -297,21 +295,21 @@ static void test_users(void **state)
     assert_string_equal(pw, "hash-1");
     free(pw);
     user_release(&got);
-    assert_int_equal(f->s->ops->user_get(f->s, NULL, other.id, &got, NULL), 0);
+    assert_int_equal(store_user_get(f->s, NULL, other.id, &got, NULL), 0);
     assert_string_equal(got.username, "li");
     user_release(&got);
-    assert_int_equal(f->s->ops->user_get(f->s, "nobody", 0, &got, NULL), STORE_NOTFOUND);
+    assert_int_equal(store_user_get(f->s, "nobody", 0, &got, NULL), STORE_NOTFOUND);
 
-    assert_int_equal(f->s->ops->user_set_password(f->s, u.id, "hash-9", false), 0);
-    assert_int_equal(f->s->ops->user_get(f->s, "zhang", 0, &got, &pw), 0);
+    assert_int_equal(store_user_set_password(f->s, u.id, "hash-9", false), 0);
+    assert_int_equal(store_user_get(f->s, "zhang", 0, &got, &pw), 0);
     assert_string_equal(pw, "hash-9");
     assert_false(got.must_change_password);
     free(pw);
     user_release(&got);
-    assert_int_equal(f->s->ops->user_set_password(f->s, 999, "x", false), STORE_NOTFOUND);
+    assert_int_equal(store_user_set_password(f->s, 999, "x", false), STORE_NOTFOUND);
 
     user_list l = {0};
-    assert_int_equal(f->s->ops->user_list(f->s, &l), 0);
+    assert_int_equal(store_user_list(f->s, &l), 0);
     assert_int_equal(l.n, 2);
     assert_string_equal(l.items[0].username, "zhang");
     user_list_release(&l);
@@ -322,8 +320,8 @@ static void test_tokens(void **state)
     sfx *f = *state;
     user u = {0, "wang", "王五", R_HANDLER, U_SITE1, true, false, 0, 0};
     user off = {0, "zhao", "赵六", R_AGENT, U_CENTRE, false, false, 0, 0};
-    assert_int_equal(f->s->ops->user_add(f->s, &u, "h"), 0);
-    assert_int_equal(f->s->ops->user_add(f->s, &off, "h"), 0);
+    assert_int_equal(store_user_add(f->s, &u, "h"), 0);
+    assert_int_equal(store_user_add(f->s, &off, "h"), 0);
 
     int64_t now = D1 + 9 * HOUR;
     token sess = {0}, api = {0}, dead = {0};
@@ -342,16 +340,16 @@ static void test_tokens(void **state)
     dead.kind = 's';
     dead.created_at = now;
     dead.expires_at = now + HOUR;
-    assert_int_equal(f->s->ops->token_add(f->s, &sess), 0);
-    assert_int_equal(f->s->ops->token_add(f->s, &api), 0);
-    assert_int_equal(f->s->ops->token_add(f->s, &dead), 0);
+    assert_int_equal(store_token_add(f->s, &sess), 0);
+    assert_int_equal(store_token_add(f->s, &api), 0);
+    assert_int_equal(store_token_add(f->s, &dead), 0);
     assert_true(sess.id > 0 && api.id > sess.id);
     token again = sess;
-    assert_int_equal(f->s->ops->token_add(f->s, &again), STORE_CONFLICT);
+    assert_int_equal(store_token_add(f->s, &again), STORE_CONFLICT);
 
     token t;
     user who = {0};
-    assert_int_equal(f->s->ops->token_find(f->s, sess.hash, now + 60, &t, &who), 0);
+    assert_int_equal(store_token_find(f->s, sess.hash, now + 60, &t, &who), 0);
     assert_int_equal(t.id, sess.id);
     assert_int_equal(t.kind, 's');
     assert_int_equal(t.user_id, u.id);
@@ -360,35 +358,35 @@ static void test_tokens(void **state)
     assert_int_equal(who.roles, R_HANDLER);
     user_release(&who);
     /* expired at its expiry instant */
-    assert_int_equal(f->s->ops->token_find(f->s, sess.hash, now + 8 * HOUR - 1, &t, &who), 0);
+    assert_int_equal(store_token_find(f->s, sess.hash, now + 8 * HOUR - 1, &t, &who), 0);
     user_release(&who);
-    assert_int_equal(f->s->ops->token_find(f->s, sess.hash, now + 8 * HOUR, &t, &who), STORE_NOTFOUND);
+    assert_int_equal(store_token_find(f->s, sess.hash, now + 8 * HOUR, &t, &who), STORE_NOTFOUND);
     /* an API token without expiry lasts */
-    assert_int_equal(f->s->ops->token_find(f->s, api.hash, now + 3650 * DAY, &t, &who), 0);
+    assert_int_equal(store_token_find(f->s, api.hash, now + 3650 * DAY, &t, &who), 0);
     assert_int_equal(t.kind, 't');
     user_release(&who);
     /* a deactivated user's token does not authenticate */
-    assert_int_equal(f->s->ops->token_find(f->s, dead.hash, now, &t, &who), STORE_NOTFOUND);
+    assert_int_equal(store_token_find(f->s, dead.hash, now, &t, &who), STORE_NOTFOUND);
     uint8_t unknown[32];
     memset(unknown, 0x44, 32);
-    assert_int_equal(f->s->ops->token_find(f->s, unknown, now, &t, &who), STORE_NOTFOUND);
+    assert_int_equal(store_token_find(f->s, unknown, now, &t, &who), STORE_NOTFOUND);
 
     token_list l = {0};
-    assert_int_equal(f->s->ops->token_list(f->s, &l), 0);
+    assert_int_equal(store_token_list(f->s, &l), 0);
     assert_int_equal(l.n, 1); /* API tokens only */
     assert_int_equal(l.items[0].id, api.id);
     assert_string_equal(l.items[0].name, "导入脚本");
     token_list_release(&l);
 
     /* by id only API tokens are deleted; by hash any */
-    assert_int_equal(f->s->ops->token_delete(f->s, NULL, sess.id), STORE_NOTFOUND);
-    assert_int_equal(f->s->ops->token_find(f->s, sess.hash, now, &t, &who), 0);
+    assert_int_equal(store_token_delete(f->s, NULL, sess.id), STORE_NOTFOUND);
+    assert_int_equal(store_token_find(f->s, sess.hash, now, &t, &who), 0);
     user_release(&who);
-    assert_int_equal(f->s->ops->token_delete(f->s, sess.hash, 0), 0);
-    assert_int_equal(f->s->ops->token_find(f->s, sess.hash, now, &t, &who), STORE_NOTFOUND);
-    assert_int_equal(f->s->ops->token_delete(f->s, sess.hash, 0), STORE_NOTFOUND);
-    assert_int_equal(f->s->ops->token_delete(f->s, NULL, api.id), 0);
-    assert_int_equal(f->s->ops->token_find(f->s, api.hash, now, &t, &who), STORE_NOTFOUND);
+    assert_int_equal(store_token_delete(f->s, sess.hash, 0), 0);
+    assert_int_equal(store_token_find(f->s, sess.hash, now, &t, &who), STORE_NOTFOUND);
+    assert_int_equal(store_token_delete(f->s, sess.hash, 0), STORE_NOTFOUND);
+    assert_int_equal(store_token_delete(f->s, NULL, api.id), 0);
+    assert_int_equal(store_token_find(f->s, api.hash, now, &t, &who), STORE_NOTFOUND);
 }
 
 /* ---- complaints --------------------------------------------------------------------- */
@@ -427,7 +425,7 @@ static void test_numbers_dense_per_local_day(void **state)
     assert_int_equal(get(f, 0, "TS20260301-0009", &got), STORE_NOTFOUND);
     complaint_release(&got);
     int64_t n = 0;
-    assert_int_equal(f->s->ops->complaint_count(f->s, &n), 0);
+    assert_int_equal(store_complaint_count(f->s, &n), 0);
     assert_int_equal(n, 6);
 }
 
@@ -597,7 +595,7 @@ static void test_batch_write_with_was(void **state)
     complaint_copy(&next, &c);
     workflow_apply(&next, &ev);
     store_write w = {.c = &next, .was = &c, .ev = &ev};
-    assert_int_equal(f->s->ops->complaint_write(f->s, &w, 1, TZ), 0);
+    assert_int_equal(store_complaint_write(f->s, &w, 1, TZ), 0);
     assert_int_equal(w.rc, 0);
     assert_int_equal(get(f, c.id, NULL, &got), 0);
     assert_null(complaint_diff(&got, &next));
@@ -605,13 +603,13 @@ static void test_batch_write_with_was(void **state)
     complaint_release(&got);
     /* the same write again: the stored version has moved on */
     w.rc = 0;
-    assert_int_equal(f->s->ops->complaint_write(f->s, &w, 1, TZ), 0);
+    assert_int_equal(store_complaint_write(f->s, &w, 1, TZ), 0);
     assert_int_equal(w.rc, STORE_CONFLICT);
     assert_int_equal(count_events(f, c.id), 2);
     /* a complaint that does not exist */
     next.id = c.id + 100;
     w.rc = 0;
-    assert_int_equal(f->s->ops->complaint_write(f->s, &w, 1, TZ), 0);
+    assert_int_equal(store_complaint_write(f->s, &w, 1, TZ), 0);
     assert_int_equal(w.rc, STORE_NOTFOUND);
     json_decref(in);
     event_release(&ev);
@@ -659,30 +657,30 @@ static void test_outbox_rows_with_and_without_an_event(void **state)
     snprintf(key, sizeof key, "c%lld/e%lld/dispatch_notice/unit%d", (long long)c.id, (long long)ev.seq, U_SITE1);
     outbox_msg with_event = notice(c.id, "dispatch_notice", key);
     store_write w = {.c = &next, .was = &c, .ev = &ev, .msgs = &with_event, .nmsgs = 1};
-    assert_int_equal(f->s->ops->complaint_write(f->s, &w, 1, TZ), 0);
+    assert_int_equal(store_complaint_write(f->s, &w, 1, TZ), 0);
     assert_int_equal(w.rc, 0);
 
     snprintf(key, sizeof key, "c%lld/rule/night/unit%d", (long long)c.id, U_SITE1);
     outbox_msg by_rule = notice(c.id, "rule_notify", key);
-    assert_int_equal(f->s->ops->outbox_add(f->s, &by_rule, 1), 0);
-    assert_int_equal(f->s->ops->outbox_add(f->s, &by_rule, 1), STORE_CONFLICT); /* at most once */
+    assert_int_equal(store_outbox_add(f->s, &by_rule, 1), 0);
+    assert_int_equal(store_outbox_add(f->s, &by_rule, 1), STORE_CONFLICT); /* at most once */
     snprintf(key, sizeof key, "c%lld/rule/night/unit%d", (long long)other.id, U_SITE1);
     outbox_msg elsewhere = notice(other.id, "rule_notify", key);
-    assert_int_equal(f->s->ops->outbox_add(f->s, &elsewhere, 1), 0);
+    assert_int_equal(store_outbox_add(f->s, &elsewhere, 1), 0);
 
     outbox_list l = {0};
-    assert_int_equal(f->s->ops->outbox_list(f->s, c.id, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, c.id, &l), 0);
     assert_int_equal(l.n, 2);
     assert_string_equal(l.items[0].template_name, "rule_notify"); /* newest first */
     assert_string_equal(l.items[1].template_name, "dispatch_notice");
     assert_string_equal(l.items[1].key, with_event.key);
     assert_int_equal(l.items[1].complaint_id, c.id);
     outbox_list_release(&l);
-    assert_int_equal(f->s->ops->outbox_list(f->s, other.id, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, other.id, &l), 0);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].key, elsewhere.key);
     outbox_list_release(&l);
-    assert_int_equal(f->s->ops->outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
     assert_int_equal(l.n, 3);
     outbox_list_release(&l);
     event_release(&ev);
@@ -722,7 +720,7 @@ static void test_batch_write_item_fails_half_written(void **state)
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 
-    assert_int_equal(f->s->ops->complaint_write(f->s, w, 3, TZ), 0);
+    assert_int_equal(store_complaint_write(f->s, w, 3, TZ), 0);
     assert_int_equal(w[0].rc, 0);
     assert_int_equal(w[1].rc, STORE_CONFLICT);
     assert_int_equal(w[2].rc, 0);
@@ -750,7 +748,7 @@ static void test_event_list_in_seq_order(void **state)
 
     static const char *actions[] = {"intake", "dispatch", "accept", "resolve", "reply", "revisit", "close"};
     event_list l = {0};
-    assert_int_equal(f->s->ops->event_list(f->s, c.id, &l), 0);
+    assert_int_equal(store_event_list(f->s, c.id, &l), 0);
     assert_int_equal(l.n, 7);
     uint8_t prev[32] = {0};
     for (size_t i = 0; i < l.n; i++) {
@@ -825,7 +823,7 @@ static void expect_listed(sfx *f, complaint_filter flt, const complaint *model, 
 {
     complaint_page page = {0};
     flt.limit = 100;
-    assert_int_equal(f->s->ops->complaint_list(f->s, &flt, &page), 0);
+    assert_int_equal(store_complaint_list(f->s, &flt, &page), 0);
     assert_false(page.more);
     size_t want = 0;
     for (int i = 0; i < N_LIST; i++) {
@@ -937,7 +935,7 @@ static size_t walk_pages(sfx *f, complaint_filter flt, int limit, int64_t *ids, 
     flt.limit = limit;
     for (;;) {
         complaint_page page = {0};
-        assert_int_equal(f->s->ops->complaint_list(f->s, &flt, &page), 0);
+        assert_int_equal(store_complaint_list(f->s, &flt, &page), 0);
         assert_true(page.n <= (size_t)limit);
         for (size_t k = 0; k < page.n && n < cap; k++) {
             ids[n] = page.items[k].id;
@@ -1041,7 +1039,7 @@ static void test_daily_stats(void **state)
 
     day_stat *st = NULL;
     size_t n = 0;
-    assert_int_equal(f->s->ops->stats_days(f->s, day1 - 5, day1 + 5, &st, &n), 0);
+    assert_int_equal(store_stats_days(f->s, day1 - 5, day1 + 5, &st, &n), 0);
     assert_int_equal(n, 3);
     static const int64_t want[3][4] = {
         {3, 2, 2, 1}, /* received, closed, closed_on_time, first_contact */
@@ -1059,13 +1057,13 @@ static void test_daily_stats(void **state)
     }
     free(st);
     /* a range that covers only day 2 */
-    assert_int_equal(f->s->ops->stats_days(f->s, day1 + 1, day1 + 1, &st, &n), 0);
+    assert_int_equal(store_stats_days(f->s, day1 + 1, day1 + 1, &st, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(st[0].received, 1);
     free(st);
 
     int64_t counts[ST__COUNT], overdue = -1;
-    assert_int_equal(f->s->ops->stats_status(f->s, counts, D1 + 2 * DAY + 4 * HOUR, &overdue), 0);
+    assert_int_equal(store_stats_status(f->s, counts, D1 + 2 * DAY + 4 * HOUR, &overdue), 0);
     assert_int_equal(counts[ST_CLOSED], 2);
     assert_int_equal(counts[ST_ARCHIVED], 1);
     assert_int_equal(counts[ST_REGISTERED], 2);
@@ -1198,7 +1196,7 @@ static void raw_rewrite_rehash(sfx *f, int64_t event_id, const char *from, const
 static int64_t event_row_id(app *a, int64_t complaint_id, int64_t seq)
 {
     event_list l = {0};
-    assert_int_equal(a->db->ops->event_list(a->db, complaint_id, &l), 0);
+    assert_int_equal(store_event_list(a->db, complaint_id, &l), 0);
     assert_true((size_t)seq <= l.n);
     int64_t id = l.items[seq - 1].id;
     event_list_release(&l);
@@ -1221,7 +1219,7 @@ static void test_verify_rebuilds_every_complaint(void **state)
     app a;
     open_app(f, &a);
     struct verify_all v = {&a, 0, 0, ""};
-    assert_int_equal(a.db->ops->complaint_ids(a.db, verify_one, &v), 0);
+    assert_int_equal(store_complaint_ids(a.db, verify_one, &v), 0);
     if (v.broken)
         fail_msg("%d of %d complaints do not rebuild: %s", v.broken, v.checked, v.msg);
     assert_int_equal(v.checked, N_LIST + 1);
@@ -1325,7 +1323,7 @@ static void *worker_main(void *arg)
         event_init(&ev);
         complaint_init(&c);
         if (workflow_intake(&ctx, in, &ev, &e) != 0 ||
-            f->s->ops->complaint_create(f->s, f->pol.number_prefix, TZ, &ev, &c) != 0) {
+            store_complaint_create(f->s, f->pol.number_prefix, TZ, &ev, &c) != 0) {
             w->failures++;
         } else {
             snprintf(w->numbers[i], sizeof w->numbers[i], "%s", c.number);
@@ -1374,7 +1372,7 @@ static void test_concurrent_creates_are_dense(void **state)
     }
     /* 400 distinct numbers in 1..400: dense */
     int64_t n = 0;
-    assert_int_equal(f->s->ops->complaint_count(f->s, &n), 0);
+    assert_int_equal(store_complaint_count(f->s, &n), 0);
     assert_int_equal(n, THREADS * PER_THREAD);
     complaint last;
     assert_int_equal(get(f, 0, "TS20260301-0400", &last), 0);
@@ -1382,7 +1380,7 @@ static void test_concurrent_creates_are_dense(void **state)
     complaint_release(&last);
     day_stat *st = NULL;
     size_t nd = 0;
-    assert_int_equal(f->s->ops->stats_days(f->s, time_local_day(D1, TZ), time_local_day(D1, TZ), &st, &nd), 0);
+    assert_int_equal(store_stats_days(f->s, time_local_day(D1, TZ), time_local_day(D1, TZ), &st, &nd), 0);
     assert_int_equal(nd, 1);
     assert_int_equal(st[0].received, THREADS * PER_THREAD);
     free(st);

@@ -1,0 +1,117 @@
+/*
+ * driver: the units of work of driver.h with their trace, and the helpers
+ * that the aggregates' code shares over the statement interface.
+ *
+ * The trace (REDRESS_TRACE_STORE=1 in the environment when the store is
+ * opened) logs every store call with the operation's name, its result and
+ * how long it took, in the manner of a tracing backend: off, it costs one
+ * predictable branch a call.
+ */
+#include "store/driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+static int traced(store *s, const char *kind, const char *what, db_fn fn, void *arg, unsigned flags)
+{
+    double t0 = time_mono_ms();
+    int rc = kind[0] == 'r' ? s->drv->read(s, fn, arg) : s->drv->write(s, fn, arg, flags);
+    log_info("store %s %s: %d in %.3f ms", kind, what, rc, time_mono_ms() - t0);
+    return rc;
+}
+
+int db_run_read(store *s, const char *what, db_fn fn, void *arg)
+{
+    if (s->trace)
+        return traced(s, "read", what, fn, arg, 0);
+    return s->drv->read(s, fn, arg);
+}
+
+int db_run_write(store *s, const char *what, db_fn fn, void *arg, unsigned flags)
+{
+    if (s->trace)
+        return traced(s, "write", what, fn, arg, flags);
+    return s->drv->write(s, fn, arg, flags);
+}
+
+void store_trace_init(store *s)
+{
+    const char *v = getenv("REDRESS_TRACE_STORE");
+    s->trace = v && *v && strcmp(v, "0") != 0;
+}
+
+void db_bind_id(db_stmt *st, int i, int64_t v)
+{
+    if (v)
+        db_bind_int(st, i, v);
+    else
+        db_bind_null(st, i);
+}
+
+int db_done(db_stmt *st)
+{
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+int db_done_changed(db_stmt *st)
+{
+    int rc = db_step(st);
+    if (rc == 0 && db_changes(st) == 0)
+        rc = STORE_NOTFOUND;
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+int db_one(db_stmt *st)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        return rc;
+    db_reset(st);
+    return rc == 0 ? STORE_NOTFOUND : rc;
+}
+
+char *db_text_dup(db_stmt *st, int i)
+{
+    const char *t = db_text(st, i);
+    return t ? xstrdup(t) : NULL;
+}
+
+int db_insert_id(db_stmt *st, int64_t *id)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_int(st, 0);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = STORE_ERROR; /* RETURNING gave no row */
+        log_error("store: an insert returned no id");
+    }
+    db_reset(st);
+    return rc;
+}
+
+int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item))
+{
+    size_t cap = *n;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *items = xrealloc(*items, cap * size);
+        }
+        void *item = (char *)*items + *n * size;
+        memset(item, 0, size);
+        read(st, item);
+        ++*n;
+    }
+    db_reset(st);
+    return rc;
+}

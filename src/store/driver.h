@@ -1,0 +1,197 @@
+/*
+ * driver: the small interface under the store's named operations, for
+ * src/store/ only. The SQL of each aggregate (config.c, users.c, …) is
+ * written once over it; the two backends (sqlite.c, pg.c) implement it and
+ * keep what is really theirs: SQLite's writer thread with group commit and
+ * its per-thread readers, PostgreSQL's connection pool, reconnects and
+ * retries.
+ *
+ * A unit of work is a function fn(c, arg) handed to db_run_read or
+ * db_run_write with a connection c lent for its duration:
+ *
+ *   db_run_read  a read on a connection of the calling thread (SQLite) or
+ *                one borrowed from the pool (PostgreSQL), statements in
+ *                autocommit; run again from the start when the connection
+ *                was lost (PostgreSQL).
+ *   db_run_write one durable transaction: fn's writes are committed
+ *                together, and the call returns after the commit is on disk,
+ *                or none of them are (fn's non-zero result rolls back what it
+ *                wrote). SQLite runs fn on its writer thread inside the next
+ *                group commit; PostgreSQL on a pooled connection, again after
+ *                a serialization failure or a lost connection.
+ *
+ * So fn may run more than once, and sets its outputs from scratch each time.
+ * It returns 0 or a STORE_* code; a failed statement's code (db_step's) is
+ * returned as it is, since the backend may act on it (retry, reconnect).
+ *
+ * SQL is written once with `?` placeholders; the PostgreSQL driver numbers
+ * them ($1, $2, …) when it prepares a statement. What the two dialects
+ * spell differently is chosen with db_dialect() in the few places it
+ * matters; everything else is standard (RETURNING, ON CONFLICT, CAST).
+ *
+ * Statements: db_prepare returns the connection's cached statement for that
+ * SQL text, reset and with no parameters bound. Parameters are numbered from
+ * 1, columns from 0. Text and blobs bound are borrowed until db_reset. A
+ * statement is reset by db_reset (always, once its rows are read: on SQLite
+ * an unreset statement holds its read snapshot open) or by the helpers that
+ * say so. Column text and blobs are borrowed until the next db_step or
+ * db_reset.
+ */
+#ifndef REDRESS_STORE_DRIVER_H
+#define REDRESS_STORE_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+enum db_dialect { DB_SQLITE, DB_PG };
+
+/* db_step's result beside the STORE_* codes: a row is there to be read. */
+enum { DB_ROW = 100 };
+
+/* Codes a backend may return from a statement of a unit of work, and act on
+ * when fn returns them: never returned by a store operation. */
+enum { DB_RETRY = -100, DB_LOST = -101 };
+
+struct db_ops {
+    db_stmt *(*prepare)(db_conn *c, const char *sql);
+    void (*bind_int)(db_stmt *st, int i, int64_t v);
+    void (*bind_text)(db_stmt *st, int i, const char *s); /* NULL binds NULL */
+    void (*bind_blob)(db_stmt *st, int i, const void *p, size_t n);
+    void (*bind_null)(db_stmt *st, int i);
+    /* DB_ROW, 0 when done, STORE_CONFLICT (a unique or foreign key), or a failure. */
+    int (*step)(db_stmt *st);
+    bool (*column_null)(db_stmt *st, int i);
+    int64_t (*column_int)(db_stmt *st, int i);
+    const char *(*column_text)(db_stmt *st, int i); /* NULL for NULL */
+    const void *(*column_blob)(db_stmt *st, int i, size_t *n);
+    /* Rows changed by the statement's last step (INSERT, UPDATE, DELETE). */
+    int64_t (*changes)(db_stmt *st);
+    void (*reset)(db_stmt *st);
+    /* Runs sql, without parameters or results (several statements allowed). */
+    int (*exec)(db_conn *c, const char *sql);
+};
+
+/* A connection lent to a unit of work; a backend's connection embeds it first. */
+struct db_conn {
+    const struct db_ops *ops;
+    enum db_dialect dialect;
+};
+
+/* A prepared statement; a backend's statement embeds it first. */
+struct db_stmt {
+    db_conn *conn;
+};
+
+typedef int (*db_fn)(db_conn *c, void *arg);
+
+/* How a write may run: see sqlite.c's writer_main. */
+enum {
+    /* fn leaves nothing half written when it fails and may run twice: the
+     * SQLite writer may run it without a savepoint of its own. */
+    DB_WRITE_BARE = 1,
+};
+
+/* What each backend implements besides the statements. */
+struct store_driver {
+    const char *name; /* "sqlite", "postgresql" */
+    int (*read)(store *s, db_fn fn, void *arg);
+    int (*write)(store *s, db_fn fn, void *arg, unsigned flags);
+};
+
+/*
+ * Runs fn as a read or as one durable write transaction (see above). what
+ * names the operation for the trace (REDRESS_TRACE_STORE). Returns fn's
+ * result, or STORE_UNAVAILABLE when the database could not be reached or the
+ * commit could not be made durable.
+ */
+int db_run_read(store *s, const char *what, db_fn fn, void *arg);
+int db_run_write(store *s, const char *what, db_fn fn, void *arg, unsigned flags);
+
+static inline enum db_dialect db_dialect(const db_conn *c)
+{
+    return c->dialect;
+}
+static inline db_stmt *db_prepare(db_conn *c, const char *sql)
+{
+    return c->ops->prepare(c, sql);
+}
+static inline void db_bind_int(db_stmt *st, int i, int64_t v)
+{
+    st->conn->ops->bind_int(st, i, v);
+}
+static inline void db_bind_text(db_stmt *st, int i, const char *s)
+{
+    st->conn->ops->bind_text(st, i, s);
+}
+static inline void db_bind_blob(db_stmt *st, int i, const void *p, size_t n)
+{
+    st->conn->ops->bind_blob(st, i, p, n);
+}
+static inline void db_bind_null(db_stmt *st, int i)
+{
+    st->conn->ops->bind_null(st, i);
+}
+static inline int db_step(db_stmt *st)
+{
+    return st->conn->ops->step(st);
+}
+static inline bool db_null(db_stmt *st, int i)
+{
+    return st->conn->ops->column_null(st, i);
+}
+static inline int64_t db_int(db_stmt *st, int i)
+{
+    return st->conn->ops->column_int(st, i);
+}
+static inline const char *db_text(db_stmt *st, int i)
+{
+    return st->conn->ops->column_text(st, i);
+}
+static inline const void *db_blob(db_stmt *st, int i, size_t *n)
+{
+    return st->conn->ops->column_blob(st, i, n);
+}
+static inline int64_t db_changes(db_stmt *st)
+{
+    return st->conn->ops->changes(st);
+}
+static inline void db_reset(db_stmt *st)
+{
+    st->conn->ops->reset(st);
+}
+static inline int db_exec(db_conn *c, const char *sql)
+{
+    return c->ops->exec(c, sql);
+}
+
+/* ---- helpers over the interface (driver.c) ---- */
+
+/* Binds v, or NULL when v is 0 (an optional reference). */
+void db_bind_id(db_stmt *st, int i, int64_t v);
+/* Steps a statement without rows to its end and resets it: 0 or a failure. */
+int db_done(db_stmt *st);
+/* db_done, then STORE_NOTFOUND when it changed no row. */
+int db_done_changed(db_stmt *st);
+/*
+ * Steps a statement that returns at most one row: DB_ROW (read it, then
+ * db_reset), or STORE_NOTFOUND or a failure (already reset).
+ */
+int db_one(db_stmt *st);
+/* Column i as a heap copy (NULL for NULL); the caller frees it. */
+char *db_text_dup(db_stmt *st, int i);
+/*
+ * Steps st to its end and resets it, appending each row to the heap array
+ * *items of *n elements of size bytes: read(st, item) fills a new, zeroed
+ * item. 0 or a failure (the rows read so far stay in *items).
+ */
+int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item));
+/* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
+int db_insert_id(db_stmt *st, int64_t *id);
+
+#endif
