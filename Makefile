@@ -25,8 +25,10 @@ CFLAGS_SAN := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,
 
 SRC      := $(shell find src -name '*.c' | sort)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
-MIGR     := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
-MIGR_PG  := $(sort $(wildcard src/store/migrations/pg/*.sql))
+# Migrations: written once in src/store/migrations/common/ where the dialects
+# agree, else once per dialect; scripts/migrations.sh orders them by number.
+MIGR     := $(shell sh scripts/migrations.sh sqlite)
+MIGR_PG  := $(shell sh scripts/migrations.sh pg)
 GEN      := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 
@@ -51,11 +53,13 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(sort $(wildcard tests/f
 
 all build: build/redress
 
-build/gen/migrations_sqlite.c: scripts/embed-sql.sh $(MIGR)
+build/gen/migrations_sqlite.c: scripts/embed-sql.sh scripts/migrations.sh $(MIGR)
 	@mkdir -p $(@D)
+	@sh scripts/migrations.sh sqlite >/dev/null
 	sh scripts/embed-sql.sh sqlite_migrations $(MIGR) > $@
-build/gen/migrations_pg.c: scripts/embed-sql.sh $(MIGR_PG)
+build/gen/migrations_pg.c: scripts/embed-sql.sh scripts/migrations.sh $(MIGR_PG)
 	@mkdir -p $(@D)
+	@sh scripts/migrations.sh pg >/dev/null
 	sh scripts/embed-sql.sh pg_migrations $(MIGR_PG) > $@
 
 build/obj/%.o: %.c

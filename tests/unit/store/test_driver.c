@@ -286,6 +286,53 @@ static void test_named_operations(void **state)
     assert_int_equal(granted, 1);
 }
 
+/*
+ * Both dialects' migrations make the same tables with the same columns
+ * (not always in the same order: a column added by ALTER TABLE comes last,
+ * one of a rebuilt table where it was put): `redress copy` moves rows
+ * between them column by name.
+ */
+static void test_same_schema(void **state)
+{
+    dfx *pg = *state;
+    void *ls = NULL;
+    assert_int_equal(setup_sqlite(&ls), 0);
+    dfx *sq = ls;
+    int vs = 0, vp = 0;
+    assert_int_equal(store_schema_version(sq->s, &vs), 0);
+    assert_int_equal(store_schema_version(pg->s, &vp), 0);
+    assert_int_equal(vs, vp);
+    store_table *ts = NULL, *tp = NULL;
+    size_t ns = 0, np = 0;
+    assert_int_equal(store_tables(sq->s, &ts, &ns), 0);
+    assert_int_equal(store_tables(pg->s, &tp, &np), 0);
+    for (size_t i = 0; i < ns; i++) {
+        const store_table *match = NULL;
+        for (size_t k = 0; k < np && !match; k++)
+            if (strcmp(ts[i].name, tp[k].name) == 0)
+                match = &tp[k];
+        if (!match)
+            fail_msg("table %s is in the SQLite schema only", ts[i].name);
+        if (strcmp(ts[i].name, "driver_scratch") == 0)
+            continue;
+        if (ts[i].ncols != match->ncols)
+            fail_msg("table %s has %zu columns on SQLite, %zu on PostgreSQL", ts[i].name, ts[i].ncols,
+                     match->ncols);
+        for (size_t c = 0; c < ts[i].ncols; c++) {
+            bool found = false;
+            for (size_t k = 0; k < match->ncols && !found; k++)
+                found = strcmp(ts[i].cols[c], match->cols[k]) == 0;
+            if (!found)
+                fail_msg("column %s.%s is in the SQLite schema only", ts[i].name, ts[i].cols[c]);
+        }
+    }
+    assert_int_equal(ns, np);
+    store_tables_release(ts, ns);
+    store_tables_release(tp, np);
+    void *back = sq;
+    teardown(&back);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -304,6 +351,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_same_schema, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
