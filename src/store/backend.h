@@ -40,21 +40,7 @@ struct store_ops {
      * the columns in which c differs from was (was's data is not read).
      */
     int (*complaint_update)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
-    /* out must be initialised (complaint_init); it is released and refilled. */
-    int (*complaint_get)(store *s, int64_t id, const char *number, complaint *out);
-    /*
-     * A page of complaints for a list. Unless f->full, their data holds only
-     * what a summary shows — customer, subject_staff, waiting — not the full
-     * document (a backend may return more).
-     */
-    int (*complaint_list)(store *s, const complaint_filter *f, complaint_page *out);
-    int (*event_list)(store *s, int64_t complaint_id, event_list *out);
-    /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
-    int (*complaint_ids)(store *s, int (*fn)(int64_t id, void *arg), void *arg);
-    int (*complaint_count)(store *s, int64_t *n);
 
-    int (*stats_days)(store *s, int64_t from_day, int64_t to_day, day_stat **out, size_t *n);
-    int (*stats_status)(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue);
 
     /* The highest applied migration. */
     int (*schema_version)(store *s, int *version /* OUT */);
@@ -73,13 +59,6 @@ struct store_ops {
     int (*rows_count)(store *s, const char *table, int64_t *n);
 
     /* ---- time limits (core/sla.h, jobs/sweep.c) ---- */
-    /*
-     * Open complaints whose next check has come (next_check_at <= now),
-     * earliest first, after (after_key, after_id) — pass 0, 0 for the first
-     * page: up to max ids into ids (OUT), their next_check_at into keys (OUT).
-     */
-    int (*complaint_due)(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids,
-                         int64_t *keys, size_t *n);
     /*
      * Stores n versioned complaint writes with their outbox and supervision
      * rows, in one durable transaction; each write succeeds or fails alone
@@ -170,16 +149,6 @@ struct store_ops {
 
     /* ---- sessions and sign-in ---- */
 
-    /*
-     * The overview of the complaints visible in a scope — owner, subject,
-     * last handling or assisting unit among units[0..n) — for a caller who
-     * does not see the whole organisation: counts by status, the open ones
-     * past their stage deadline at now, and per local day (tz) of
-     * [from_day, to_day] what was received and closed (days: a heap array of
-     * to_day - from_day + 1, in order; see store_day_stats_add).
-     */
-    int (*stats_scope)(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
-                       int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days);
 };
 
 struct store {

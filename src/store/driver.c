@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/pgutil.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -114,4 +115,40 @@ int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(d
     }
     db_reset(st);
     return rc;
+}
+
+void db_sql_in(buf *sql, const db_conn *c, const char *col, size_t n, bool text)
+{
+    if (db_dialect(c) == DB_PG) {
+        buf_printf(sql, "%s = ANY(CAST(? AS %s[]))", col, text ? "TEXT" : "BIGINT");
+        return;
+    }
+    buf_printf(sql, "%s IN (", col);
+    for (size_t k = 0; k < n; k++)
+        buf_puts(sql, k ? ", ?" : "?");
+    buf_putc(sql, ')');
+}
+
+void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scratch)
+{
+    if (db_dialect(st->conn) == DB_PG) {
+        buf_clear(scratch);
+        pgutil_int_array(scratch, v, n);
+        db_bind_text(st, (*i)++, scratch->data);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        db_bind_int(st, (*i)++, v[k]);
+}
+
+void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch)
+{
+    if (db_dialect(st->conn) == DB_PG) {
+        buf_clear(scratch);
+        pgutil_text_array(scratch, v, n);
+        db_bind_text(st, (*i)++, scratch->data);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        db_bind_text(st, (*i)++, v[k]);
 }

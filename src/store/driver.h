@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
@@ -191,6 +192,21 @@ char *db_text_dup(db_stmt *st, int i);
  * item. 0 or a failure (the rows read so far stay in *items).
  */
 int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item));
+/*
+ * A set of n values as one condition on col, appended to sql: in SQLite
+ * "col IN (?, …, ?)", a placeholder a value; in PostgreSQL "col =
+ * ANY(CAST(? AS BIGINT[]))" (TEXT[] when text), one array parameter, so
+ * that the statement's text, and with it its prepared plan, does not
+ * depend on n.
+ */
+void db_sql_in(buf *sql, const db_conn *c, const char *col, size_t n, bool text);
+/*
+ * Binds a set written by db_sql_in from parameter *i on and advances *i.
+ * PostgreSQL's array is written into scratch (initialised by the caller),
+ * which must live until the statement is reset.
+ */
+void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scratch);
+void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch);
 /* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
 int db_insert_id(db_stmt *st, int64_t *id);
 

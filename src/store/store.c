@@ -240,41 +240,6 @@ int store_complaint_update(store *s, const complaint *was, const complaint *c, c
     return s->ops->complaint_update(s, was, c, ev, tz_offset);
 }
 
-int store_complaint_get(store *s, int64_t id, const char *number, complaint *out)
-{
-    return s->ops->complaint_get(s, id, number, out);
-}
-
-int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out)
-{
-    return s->ops->complaint_list(s, f, out);
-}
-
-int store_event_list(store *s, int64_t complaint_id, event_list *out)
-{
-    return s->ops->event_list(s, complaint_id, out);
-}
-
-int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg)
-{
-    return s->ops->complaint_ids(s, fn, arg);
-}
-
-int store_complaint_count(store *s, int64_t *n)
-{
-    return s->ops->complaint_count(s, n);
-}
-
-int store_stats_days(store *s, int64_t from_day, int64_t to_day, day_stat **out, size_t *n)
-{
-    return s->ops->stats_days(s, from_day, to_day, out, n);
-}
-
-int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
-{
-    return s->ops->stats_status(s, counts, now, overdue);
-}
-
 int store_schema_version(store *s, int *version /* OUT */)
 {
     return s->ops->schema_version(s, version);
@@ -298,11 +263,6 @@ int store_rows_load(store *s, const store_table *t, const store_value *rows, siz
 int store_rows_count(store *s, const char *table, int64_t *n)
 {
     return s->ops->rows_count(s, table, n);
-}
-
-int store_complaint_due(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids, int64_t *keys, size_t *n)
-{
-    return s->ops->complaint_due(s, now, after_key, after_id, max, ids, keys, n);
 }
 
 int store_complaint_write(store *s, store_write *w, size_t n, int tz_offset)
@@ -416,7 +376,3 @@ int store_audit_list(store *s, const audit_filter *f, audit_page *out)
     return s->ops->audit_list(s, f, out);
 }
 
-int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
-{
-    return s->ops->stats_scope(s, units, n, now, tz, from_day, to_day, counts, overdue, days);
-}

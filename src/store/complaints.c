@@ -1,0 +1,668 @@
+/*
+ * complaints: reading the complaints' projection and their events — one
+ * complaint by id or number, the filtered and paged lists of the agent's
+ * queue, the timeline, every id in order (verification), the sweeper's
+ * queue of due clocks — written once for both backends over the driver
+ * (driver.h). The writes of a complaint (creation, versioned updates, the
+ * sweep's batches) are still the backends' own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/workflow.h"
+#include "store/driver.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/jsonr.h"
+#include "util/xalloc.h"
+
+/* The stored "no deadline" of the indexed deadline columns (they sort last). */
+#define DUE_NONE 9000000000000000LL
+
+#define C_COLS                                                                                                         \
+    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
+    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
+    "first_contact, created_by, version, head, data, warn_at, next_check_at"
+
+/*
+ * The same columns for a list's summaries on SQLite: lists render only a few
+ * members of data, while the full document (clocks, results, …) is several
+ * KB, and parsing it for every row was most of a page's cost. SQLite's JSON
+ * functions pick the members (json_patch onto {} drops the absent ones, as
+ * a merge patch does). PostgreSQL keeps data as text and returns it whole.
+ */
+#define C_COLS_SUMMARY_SQLITE                                                                                          \
+    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
+    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
+    "first_contact, created_by, version, head, "                                                                       \
+    "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                               \
+    "'subject_staff', json_extract(data, '$.subject_staff'), "                                                         \
+    "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "                      \
+    "warn_at, next_check_at"
+
+/* Column i as text into dst[size], cut to fit ("" for NULL). */
+static void col_copy(db_stmt *st, int i, char *dst, size_t size)
+{
+    const char *t = db_text(st, i);
+    size_t n = t ? strlen(t) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
+}
+
+static int64_t deadline(db_stmt *st, int i)
+{
+    int64_t v = db_int(st, i);
+    return v == DUE_NONE ? 0 : v;
+}
+
+/* Fills c (initialised, or zeroed as in a fresh page array) from a row of C_COLS. */
+static void read_complaint(db_stmt *st, complaint *c)
+{
+    complaint_release(c);
+    complaint_init(c);
+    c->id = db_int(st, 0);
+    col_copy(st, 1, c->number, sizeof c->number);
+    c->status = (int)db_int(st, 2);
+    c->level = (int)db_int(st, 3);
+    col_copy(st, 4, c->nature, sizeof c->nature);
+    col_copy(st, 5, c->channel, sizeof c->channel);
+    col_copy(st, 6, c->category, sizeof c->category);
+    col_copy(st, 7, c->phone, sizeof c->phone);
+    c->subject_unit = db_int(st, 8);
+    c->owner_unit = db_int(st, 9);
+    c->handler_unit = db_int(st, 10);
+    c->received_at = db_int(st, 11);
+    c->created_at = db_int(st, 12);
+    c->updated_at = db_int(st, 13);
+    c->closed_at = db_int(st, 14);
+    c->stage_due = deadline(st, 15);
+    c->overall_due = db_int(st, 16);
+    c->first_contact = db_int(st, 17) != 0;
+    c->created_by = db_int(st, 18);
+    c->version = db_int(st, 19);
+    size_t n;
+    const void *head = db_blob(st, 20, &n);
+    if (head && n == 32)
+        memcpy(c->head, head, 32);
+    const char *text = db_text(st, 21);
+    json_t *d = text ? jsonr_loadb(text, strlen(text), NULL) : NULL;
+    if (d) {
+        json_decref(c->data);
+        c->data = d;
+    }
+    c->warn_at = deadline(st, 22);
+    c->next_check_at = deadline(st, 23);
+}
+
+struct get_arg {
+    int64_t id;
+    const char *number;
+    complaint *out;
+};
+
+static int read_one(db_conn *c, void *arg)
+{
+    struct get_arg *a = arg;
+    db_stmt *st = a->number ? db_prepare(c, "SELECT " C_COLS " FROM complaints WHERE number = ?")
+                            : db_prepare(c, "SELECT " C_COLS " FROM complaints WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    if (a->number)
+        db_bind_text(st, 1, a->number);
+    else
+        db_bind_int(st, 1, a->id);
+    int rc = db_one(st);
+    if (rc != DB_ROW)
+        return rc;
+    read_complaint(st, a->out);
+    db_reset(st);
+    return 0;
+}
+
+int store_complaint_get(store *s, int64_t id, const char *number, complaint *out)
+{
+    struct get_arg a = {id, number, out};
+    return db_run_read(s, "complaint_get", read_one, &a);
+}
+
+/* ---- the list ----------------------------------------------------------------- */
+
+/*
+ * " AND (…)": the complaint is visible in a scope of n units — its owner,
+ * subject, last handling or an assisting unit is one of them.
+ */
+static void scope_clause(buf *sql, const db_conn *c, size_t n)
+{
+    static const char *const cols[] = {"owner_unit", "subject_unit", "handler_unit"};
+    buf_puts(sql, " AND (");
+    for (int k = 0; k < 3; k++) {
+        db_sql_in(sql, c, cols[k], n, false);
+        buf_puts(sql, " OR ");
+    }
+    buf_puts(sql, "id IN (SELECT complaint_id FROM complaint_assists WHERE ");
+    db_sql_in(sql, c, "unit", n, false);
+    buf_puts(sql, "))");
+}
+
+static void bind_scope(db_stmt *st, int *i, const int64_t *units, size_t n, buf *scratch)
+{
+    for (int k = 0; k < 4; k++)
+        db_bind_in_ints(st, i, units, n, scratch);
+}
+
+/* A row comparison with two integer parameters; PostgreSQL wants their type said. */
+static const char *pair(const db_conn *c)
+{
+    return db_dialect(c) == DB_PG ? "(CAST(? AS BIGINT), CAST(? AS BIGINT))" : "(?, ?)";
+}
+
+struct list_arg {
+    const complaint_filter *f;
+    complaint_page *out;
+};
+
+static void list_sql(buf *sql, const db_conn *c, const complaint_filter *f)
+{
+    bool summary = !f->full && db_dialect(c) == DB_SQLITE;
+    buf_printf(sql, "SELECT %s FROM complaints WHERE 1 = 1", summary ? C_COLS_SUMMARY_SQLITE : C_COLS);
+    if (f->status == -1)
+        buf_puts(sql, " AND is_open = 1");
+    else if (f->status > 0)
+        buf_puts(sql, " AND status = ?");
+    if (f->stage)
+        buf_puts(sql, " AND stage = ?");
+    if (f->n_owner_units == 1)
+        buf_puts(sql, " AND owner_unit = ?");
+    else if (f->n_owner_units > 1) {
+        buf_puts(sql, " AND ");
+        db_sql_in(sql, c, "owner_unit", f->n_owner_units, false);
+    }
+    if (f->n_subject_units) {
+        buf_puts(sql, " AND ");
+        db_sql_in(sql, c, "subject_unit", f->n_subject_units, false);
+    }
+    if (f->n_scope_units)
+        scope_clause(sql, c, f->n_scope_units);
+    if (f->channel)
+        buf_puts(sql, " AND channel = ?");
+    if (f->kind)
+        buf_puts(sql, " AND kind = ?");
+    if (f->n_categories) {
+        buf_puts(sql, " AND ");
+        db_sql_in(sql, c, "category", f->n_categories, true);
+    }
+    if (f->level)
+        buf_puts(sql, " AND level = ?");
+    if (f->from)
+        buf_puts(sql, " AND received_at >= ?");
+    if (f->to)
+        buf_puts(sql, " AND received_at < ?");
+    if (f->phone)
+        buf_puts(sql, " AND phone = ?");
+    if (f->overdue)
+        buf_puts(sql, " AND is_open = 1 AND stage_due < ?");
+    if (f->warning)
+        buf_puts(sql, " AND is_open = 1 AND warn_at <= ?");
+    if (f->has_cursor) {
+        if (f->sort_deadline)
+            buf_printf(sql, " AND (stage_due, id) > %s", pair(c));
+        else
+            buf_puts(sql, " AND id < ?");
+    }
+    buf_puts(sql, f->sort_deadline ? " ORDER BY stage_due, id" : " ORDER BY id DESC");
+    buf_puts(sql, " LIMIT ?");
+}
+
+static int read_list(db_conn *c, void *arg)
+{
+    struct list_arg *a = arg;
+    const complaint_filter *f = a->f;
+    complaint_page *out = a->out;
+    buf sql, sets[4];
+    buf_init(&sql);
+    for (int k = 0; k < 4; k++)
+        buf_init(&sets[k]);
+    for (size_t k = 0; k < out->n; k++)
+        complaint_release(&out->items[k]);
+    out->n = 0;
+    out->more = false;
+    list_sql(&sql, c, f);
+    db_stmt *st = db_prepare(c, sql.data);
+    int rc = STORE_ERROR;
+    if (!st)
+        goto out;
+    int i = 1;
+    if (f->status > 0)
+        db_bind_int(st, i++, f->status);
+    if (f->stage)
+        db_bind_int(st, i++, f->stage);
+    if (f->n_owner_units == 1)
+        db_bind_int(st, i++, f->owner_units[0]);
+    else if (f->n_owner_units > 1)
+        db_bind_in_ints(st, &i, f->owner_units, f->n_owner_units, &sets[0]);
+    if (f->n_subject_units)
+        db_bind_in_ints(st, &i, f->subject_units, f->n_subject_units, &sets[1]);
+    if (f->n_scope_units)
+        bind_scope(st, &i, f->scope_units, f->n_scope_units, &sets[2]);
+    if (f->channel)
+        db_bind_text(st, i++, f->channel);
+    if (f->kind)
+        db_bind_text(st, i++, f->kind);
+    if (f->n_categories)
+        db_bind_in_texts(st, &i, f->categories, f->n_categories, &sets[3]);
+    if (f->level)
+        db_bind_int(st, i++, f->level);
+    if (f->from)
+        db_bind_int(st, i++, f->from);
+    if (f->to)
+        db_bind_int(st, i++, f->to);
+    if (f->phone)
+        db_bind_text(st, i++, f->phone);
+    if (f->overdue)
+        db_bind_int(st, i++, f->now);
+    if (f->warning)
+        db_bind_int(st, i++, f->now);
+    if (f->has_cursor) {
+        if (f->sort_deadline) {
+            db_bind_int(st, i++, f->cursor_key ? f->cursor_key : DUE_NONE);
+            db_bind_int(st, i++, f->cursor_id);
+        } else {
+            db_bind_int(st, i++, f->cursor_id);
+        }
+    }
+    db_bind_int(st, i++, f->limit + 1);
+    while ((rc = db_step(st)) == DB_ROW) {
+        if ((int)out->n == f->limit) {
+            out->more = true;
+            rc = 0;
+            break;
+        }
+        read_complaint(st, &out->items[out->n++]);
+    }
+    db_reset(st);
+out:
+    buf_release(&sql);
+    for (int k = 0; k < 4; k++)
+        buf_release(&sets[k]);
+    return rc;
+}
+
+int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out)
+{
+    out->items = xcalloc((size_t)f->limit + 1, sizeof *out->items);
+    out->n = 0;
+    out->more = false;
+    struct list_arg a = {f, out};
+    return db_run_read(s, "complaint_list", read_list, &a);
+}
+
+/* ---- the timeline ------------------------------------------------------------- */
+
+struct events_arg {
+    int64_t complaint_id;
+    event_list *out;
+};
+
+static void read_event(db_stmt *st, int64_t complaint_id, event *e)
+{
+    event_init(e);
+    e->id = db_int(st, 0);
+    int64_t seq = db_int(st, 1), at = db_int(st, 3), by = db_int(st, 4);
+    const char *action = db_text(st, 2);
+    if (!action)
+        action = "";
+    /* The typed columns are what the body claims; a mismatch is what
+     * verification reports, so keep both: fields from the body, and the
+     * column values where the body cannot be parsed. */
+    char *body = db_text_dup(st, 7);
+    if (!body || event_from_body(e, body) != 0) {
+        e->complaint_id = complaint_id;
+        e->seq = seq;
+        snprintf(e->action, sizeof e->action, "%s", action);
+        e->at = at;
+        e->actor = by;
+        e->body = NULL;
+    }
+    if (e->seq != seq || strcmp(e->action, action) != 0 || e->at != at || e->actor != by)
+        e->seq = -e->seq - 1; /* flags a row whose columns disagree with its body */
+    size_t n;
+    const void *p = db_blob(st, 5, &n);
+    if (p && n == 32)
+        memcpy(e->prev, p, 32);
+    p = db_blob(st, 6, &n);
+    if (p && n == 32)
+        memcpy(e->hash, p, 32);
+}
+
+static int read_events(db_conn *c, void *arg)
+{
+    struct events_arg *a = arg;
+    event_list_release(a->out);
+    db_stmt *st = db_prepare(c, "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
+                                "WHERE complaint_id = ? ORDER BY seq");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, a->complaint_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (a->out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            a->out->items = xrealloc(a->out->items, cap * sizeof *a->out->items);
+        }
+        read_event(st, a->complaint_id, &a->out->items[a->out->n++]);
+    }
+    db_reset(st);
+    return rc;
+}
+
+int store_event_list(store *s, int64_t complaint_id, event_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    struct events_arg a = {complaint_id, out};
+    int rc = db_run_read(s, "event_list", read_events, &a);
+    if (rc)
+        event_list_release(out);
+    return rc;
+}
+
+/* ---- every id, the count, the sweeper's queue ------------------------------------ */
+
+enum { ID_PAGE = 1000 };
+
+struct ids_arg {
+    int64_t after;
+    int64_t ids[ID_PAGE];
+    int n;
+};
+
+static int read_id_page(db_conn *c, void *arg)
+{
+    struct ids_arg *a = arg;
+    a->n = 0;
+    db_stmt *st = db_prepare(c, "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT 1000");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, a->after);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && a->n < ID_PAGE)
+        a->ids[a->n++] = db_int(st, 0);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg)
+{
+    /* Pages of ids, so that no statement stays open (and no connection is
+     * held) while fn reads. */
+    struct ids_arg *a = xcalloc(1, sizeof *a);
+    int rc;
+    for (;;) {
+        if ((rc = db_run_read(s, "complaint_ids", read_id_page, a)))
+            break;
+        int i = 0;
+        while (i < a->n && !fn(a->ids[i], arg))
+            i++;
+        if (i < a->n || a->n < ID_PAGE)
+            break;
+        a->after = a->ids[a->n - 1];
+    }
+    free(a);
+    return rc;
+}
+
+/* A statement of at most one integer parameter that returns one integer. */
+struct count_arg {
+    const char *sql;
+    bool has_param;
+    int64_t param;
+    int64_t n; /* OUT */
+};
+
+static int read_count(db_conn *c, void *arg)
+{
+    struct count_arg *a = arg;
+    db_stmt *st = db_prepare(c, a->sql);
+    if (!st)
+        return STORE_ERROR;
+    if (a->has_param)
+        db_bind_int(st, 1, a->param);
+    int rc = db_one(st);
+    if (rc != DB_ROW)
+        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
+    a->n = db_int(st, 0);
+    db_reset(st);
+    return 0;
+}
+
+int store_complaint_count(store *s, int64_t *n)
+{
+    struct count_arg a = {.sql = "SELECT COUNT(*) FROM complaints"};
+    int rc = db_run_read(s, "complaint_count", read_count, &a);
+    if (rc == 0)
+        *n = a.n;
+    return rc;
+}
+
+struct due_arg {
+    int64_t now, after_key, after_id;
+    int max;
+    int64_t *ids, *keys;
+    size_t n;
+};
+
+static int read_due(db_conn *c, void *arg)
+{
+    struct due_arg *a = arg;
+    a->n = 0;
+    /* A range scan of complaints_next_check: only due rows are read. */
+    db_stmt *st = db_prepare(c, db_dialect(c) == DB_PG
+                                    ? "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
+                                      "AND next_check_at <= ? AND (next_check_at, id) > (CAST(? AS BIGINT), "
+                                      "CAST(? AS BIGINT)) ORDER BY next_check_at, id LIMIT ?"
+                                    : "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
+                                      "AND next_check_at <= ? AND (next_check_at, id) > (?, ?) "
+                                      "ORDER BY next_check_at, id LIMIT ?");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, a->now);
+    db_bind_int(st, 2, a->after_key);
+    db_bind_int(st, 3, a->after_id);
+    db_bind_int(st, 4, a->max);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && (int)a->n < a->max) {
+        a->ids[a->n] = db_int(st, 0);
+        a->keys[a->n] = db_int(st, 1);
+        a->n++;
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+int store_complaint_due(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids,
+                        int64_t *keys, size_t *n)
+{
+    struct due_arg a = {now, after_key, after_id, max, ids, keys, 0};
+    int rc = db_run_read(s, "complaint_due", read_due, &a);
+    *n = rc ? 0 : a.n;
+    return rc;
+}
+
+/* ---- the overview's counts ---------------------------------------------------------- */
+
+struct days_arg {
+    int64_t from_day, to_day;
+    day_stat *days;
+    size_t n;
+};
+
+static int read_days(db_conn *c, void *arg)
+{
+    struct days_arg *a = arg;
+    a->n = 0;
+    db_stmt *st = db_prepare(c, "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
+                                "WHERE day >= ? AND day <= ? ORDER BY day");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, a->from_day);
+    db_bind_int(st, 2, a->to_day);
+    size_t cap = (size_t)(a->to_day - a->from_day + 1);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && a->n < cap) {
+        day_stat *d = &a->days[a->n++];
+        d->day = db_int(st, 0);
+        d->received = db_int(st, 1);
+        d->closed = db_int(st, 2);
+        d->closed_on_time = db_int(st, 3);
+        d->first_contact = db_int(st, 4);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+int store_stats_days(store *s, int64_t from_day, int64_t to_day, day_stat **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (to_day < from_day || to_day - from_day > 3660)
+        return STORE_ERROR; /* a programmer error: the API asks for bounded windows */
+    struct days_arg a = {from_day, to_day, xcalloc((size_t)(to_day - from_day + 1), sizeof *a.days), 0};
+    int rc = db_run_read(s, "stats_days", read_days, &a);
+    if (rc) {
+        free(a.days);
+        return rc;
+    }
+    *out = a.days;
+    *n = a.n;
+    return 0;
+}
+
+struct status_arg {
+    int64_t now;
+    int64_t *counts;
+    int64_t overdue;
+    /* stats_scope */
+    const int64_t *units;
+    size_t nunits;
+    int tz;
+    int64_t from_day, to_day;
+    day_stat *days;
+};
+
+/* Counts by status (the columns status, count, overdue of st) into a->counts and a->overdue. */
+static int read_status_counts(db_stmt *st, struct status_arg *a)
+{
+    memset(a->counts, 0, sizeof(int64_t) * ST__COUNT);
+    a->overdue = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t k = db_int(st, 0);
+        if (k > 0 && k < ST__COUNT)
+            a->counts[k] = db_int(st, 1);
+        a->overdue += db_int(st, 2);
+    }
+    db_reset(st);
+    return rc;
+}
+
+static int read_status(db_conn *c, void *arg)
+{
+    struct status_arg *a = arg;
+    memset(a->counts, 0, sizeof(int64_t) * ST__COUNT);
+    db_stmt *st = db_prepare(c, "SELECT status, COUNT(*) FROM complaints GROUP BY status");
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t k = db_int(st, 0);
+        if (k > 0 && k < ST__COUNT)
+            a->counts[k] = db_int(st, 1);
+    }
+    db_reset(st);
+    if (rc)
+        return rc;
+    struct count_arg overdue = {"SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < ?", true, a->now, 0};
+    rc = read_count(c, &overdue);
+    a->overdue = overdue.n;
+    return rc;
+}
+
+int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
+{
+    struct status_arg a = {.now = now, .counts = counts};
+    int rc = db_run_read(s, "stats_status", read_status, &a);
+    *overdue = rc ? 0 : a.overdue;
+    return rc;
+}
+
+static int read_scope(db_conn *c, void *arg)
+{
+    struct status_arg *a = arg;
+    buf sql, set;
+    buf_init(&sql);
+    buf_init(&set);
+    buf_puts(&sql, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < ? THEN 1 ELSE 0 END) "
+                   "FROM complaints WHERE 1 = 1");
+    scope_clause(&sql, c, a->nunits);
+    buf_puts(&sql, " GROUP BY status");
+    int rc = STORE_ERROR;
+    db_stmt *st = db_prepare(c, sql.data);
+    if (!st)
+        goto out;
+    db_bind_int(st, 1, a->now);
+    int i = 2;
+    bind_scope(st, &i, a->units, a->nunits, &set);
+    if ((rc = read_status_counts(st, a)))
+        goto out;
+    buf_clear(&sql);
+    buf_puts(&sql, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
+                   "WHERE (received_at >= ? OR closed_at >= ?)");
+    scope_clause(&sql, c, a->nunits);
+    rc = STORE_ERROR;
+    if (!(st = db_prepare(c, sql.data)))
+        goto out;
+    int64_t from = a->from_day * 86400 - (int64_t)a->tz * 60;
+    db_bind_int(st, 1, from);
+    db_bind_int(st, 2, from);
+    i = 3;
+    bind_scope(st, &i, a->units, a->nunits, &set);
+    for (int64_t d = a->from_day; d <= a->to_day; d++)
+        a->days[d - a->from_day] = (day_stat){.day = d};
+    while ((rc = db_step(st)) == DB_ROW)
+        store_day_stats_add(a->days, a->from_day, a->to_day, a->tz, db_int(st, 0), db_int(st, 1), db_int(st, 2),
+                            db_int(st, 3) != 0);
+    db_reset(st);
+out:
+    buf_release(&sql);
+    buf_release(&set);
+    return rc;
+}
+
+int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
+                      int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
+{
+    struct status_arg a = {
+        .now = now,
+        .counts = counts,
+        .units = units,
+        .nunits = n,
+        .tz = tz,
+        .from_day = from_day,
+        .to_day = to_day,
+        .days = xcalloc((size_t)(to_day - from_day + 1), sizeof *a.days),
+    };
+    int rc = db_run_read(s, "stats_scope", read_scope, &a);
+    if (rc) {
+        free(a.days);
+        a.days = NULL;
+        memset(counts, 0, sizeof(int64_t) * ST__COUNT);
+    }
+    *overdue = rc ? 0 : a.overdue;
+    *days = a.days;
+    return rc;
+}
