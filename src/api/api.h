@@ -1,14 +1,16 @@
 /*
  * api: the JSON resources of /api/v1. Every handler has one shape —
- * authorise (the route table checks sign-in and role; handlers check the
- * rest) → validate → call app/core → store → render — and renders errors
- * through api_error / api_cerr so every error has the documented shape.
+ * authorise (the router, api/router.h, checks sign-in, CSRF and role from
+ * the route table before the handler runs; handlers check the rest) →
+ * validate → call app/core → store → render — and renders errors through
+ * api_error / api_cerr so every error has the documented shape.
  */
 #ifndef REDRESS_API_H
 #define REDRESS_API_H
 
 #include <jansson.h>
 
+#include "api/router.h"
 #include "app/app.h"
 #include "core/cerr.h"
 #include "http/http.h"
@@ -26,9 +28,9 @@ void api_store_error(http_resp *rs, int rc);
 /* Writes j (stolen) as the body with status. */
 void api_json(http_resp *rs, int status, json_t *j);
 /* Parses the body as a JSON object; on failure renders 400 and returns NULL. */
-json_t *api_body(http_req *rq, http_resp *rs);
+json_t *api_body(api_req *rq, http_resp *rs);
 /* The caller as a workflow actor. */
-actor api_actor(const http_req *rq);
+actor api_actor(const api_req *rq);
 
 /* Rendering helpers (new references). */
 json_t *api_time(const app *a, int64_t t); /* null for 0 */
@@ -52,76 +54,76 @@ json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now);
  * Whether the caller may see c: its owner, subject, last handling or an
  * assisting unit lies in the caller's scope (org_scope_root's subtree).
  */
-bool api_may_see(app *a, const http_req *rq, const complaint *c);
+bool api_may_see(app *a, const api_req *rq, const complaint *c);
 /*
  * Finds a complaint by {id} (number or numeric id) that the caller may see.
  * Renders 404 — also when it exists outside the caller's scope, so that
  * guessable numbers reveal nothing — and returns -1 on failure.
  */
-int api_load_complaint(app *a, const http_req *rq, const char *key, complaint *out, http_resp *rs);
+int api_load_complaint(app *a, const api_req *rq, const char *key, complaint *out, http_resp *rs);
 
 /* Handlers. */
-void h_health(app *a, http_req *rq, http_resp *rs);
-void h_metrics(app *a, http_req *rq, http_resp *rs);
-void h_login(app *a, http_req *rq, http_resp *rs);
-void h_logout(app *a, http_req *rq, http_resp *rs);
-void h_me(app *a, http_req *rq, http_resp *rs);
-void h_password(app *a, http_req *rq, http_resp *rs);
-void h_tokens_create(app *a, http_req *rq, http_resp *rs);
-void h_tokens_list(app *a, http_req *rq, http_resp *rs);
-void h_tokens_delete(app *a, http_req *rq, http_resp *rs);
-void h_units_list(app *a, http_req *rq, http_resp *rs);
-void h_units_create(app *a, http_req *rq, http_resp *rs);
-void h_categories(app *a, http_req *rq, http_resp *rs);
-void h_config(app *a, http_req *rq, http_resp *rs);
-void h_users_list(app *a, http_req *rq, http_resp *rs);
-void h_users_create(app *a, http_req *rq, http_resp *rs);
-void h_complaints_create(app *a, http_req *rq, http_resp *rs);
-void h_complaints_list(app *a, http_req *rq, http_resp *rs);
-void h_complaint_get(app *a, http_req *rq, http_resp *rs);
-void h_complaint_events(app *a, http_req *rq, http_resp *rs);
-void h_complaint_actions(app *a, http_req *rq, http_resp *rs);
-void h_complaint_act(app *a, http_req *rq, http_resp *rs);
-void h_stats_overview(app *a, http_req *rq, http_resp *rs);
-void h_portal_create(app *a, http_req *rq, http_resp *rs);
-void h_calendars_list(app *a, http_req *rq, http_resp *rs);
-void h_calendar_put(app *a, http_req *rq, http_resp *rs);
-void h_calendar_ics(app *a, http_req *rq, http_resp *rs);
-void h_supervisions_list(app *a, http_req *rq, http_resp *rs);
-void h_supervision_close(app *a, http_req *rq, http_resp *rs);
-void h_outbox_list(app *a, http_req *rq, http_resp *rs);
-void h_portal_get(app *a, http_req *rq, http_resp *rs);
-void h_portal_options(app *a, http_req *rq, http_resp *rs);
-void h_penalties_list(app *a, http_req *rq, http_resp *rs);
-void h_penalty_waive(app *a, http_req *rq, http_resp *rs);
-void h_compensations_list(app *a, http_req *rq, http_resp *rs);
-void h_incidents_list(app *a, http_req *rq, http_resp *rs);
-void h_incident_get(app *a, http_req *rq, http_resp *rs);
-void h_incident_act(app *a, http_req *rq, http_resp *rs);
-void h_config_versions(app *a, http_req *rq, http_resp *rs);
-void h_config_version_get(app *a, http_req *rq, http_resp *rs);
-void h_config_version_create(app *a, http_req *rq, http_resp *rs);
-void h_config_version_activate(app *a, http_req *rq, http_resp *rs);
+void h_health(app *a, api_req *rq, http_resp *rs);
+void h_metrics(app *a, api_req *rq, http_resp *rs);
+void h_login(app *a, api_req *rq, http_resp *rs);
+void h_logout(app *a, api_req *rq, http_resp *rs);
+void h_me(app *a, api_req *rq, http_resp *rs);
+void h_password(app *a, api_req *rq, http_resp *rs);
+void h_tokens_create(app *a, api_req *rq, http_resp *rs);
+void h_tokens_list(app *a, api_req *rq, http_resp *rs);
+void h_tokens_delete(app *a, api_req *rq, http_resp *rs);
+void h_units_list(app *a, api_req *rq, http_resp *rs);
+void h_units_create(app *a, api_req *rq, http_resp *rs);
+void h_categories(app *a, api_req *rq, http_resp *rs);
+void h_config(app *a, api_req *rq, http_resp *rs);
+void h_users_list(app *a, api_req *rq, http_resp *rs);
+void h_users_create(app *a, api_req *rq, http_resp *rs);
+void h_complaints_create(app *a, api_req *rq, http_resp *rs);
+void h_complaints_list(app *a, api_req *rq, http_resp *rs);
+void h_complaint_get(app *a, api_req *rq, http_resp *rs);
+void h_complaint_events(app *a, api_req *rq, http_resp *rs);
+void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
+void h_complaint_act(app *a, api_req *rq, http_resp *rs);
+void h_stats_overview(app *a, api_req *rq, http_resp *rs);
+void h_portal_create(app *a, api_req *rq, http_resp *rs);
+void h_calendars_list(app *a, api_req *rq, http_resp *rs);
+void h_calendar_put(app *a, api_req *rq, http_resp *rs);
+void h_calendar_ics(app *a, api_req *rq, http_resp *rs);
+void h_supervisions_list(app *a, api_req *rq, http_resp *rs);
+void h_supervision_close(app *a, api_req *rq, http_resp *rs);
+void h_outbox_list(app *a, api_req *rq, http_resp *rs);
+void h_portal_get(app *a, api_req *rq, http_resp *rs);
+void h_portal_options(app *a, api_req *rq, http_resp *rs);
+void h_penalties_list(app *a, api_req *rq, http_resp *rs);
+void h_penalty_waive(app *a, api_req *rq, http_resp *rs);
+void h_compensations_list(app *a, api_req *rq, http_resp *rs);
+void h_incidents_list(app *a, api_req *rq, http_resp *rs);
+void h_incident_get(app *a, api_req *rq, http_resp *rs);
+void h_incident_act(app *a, api_req *rq, http_resp *rs);
+void h_config_versions(app *a, api_req *rq, http_resp *rs);
+void h_config_version_get(app *a, api_req *rq, http_resp *rs);
+void h_config_version_create(app *a, api_req *rq, http_resp *rs);
+void h_config_version_activate(app *a, api_req *rq, http_resp *rs);
 /* The timeline items of events evs[0..n) as GET …/events renders them (new reference). */
 json_t *api_events_json(app *a, const event *evs, size_t n, bool en);
 /* Customer data (api/pii.c, docs/privacy.md). */
-void h_complaint_pii(app *a, http_req *rq, http_resp *rs);
-void h_customer_lookup(app *a, http_req *rq, http_resp *rs);
-void h_customer_export(app *a, http_req *rq, http_resp *rs);
-void h_customer_correct(app *a, http_req *rq, http_resp *rs);
-void h_customer_erase(app *a, http_req *rq, http_resp *rs);
-void h_user_grant(app *a, http_req *rq, http_resp *rs);
-void h_user_revoke(app *a, http_req *rq, http_resp *rs);
-void h_audit_list(app *a, http_req *rq, http_resp *rs);
+void h_complaint_pii(app *a, api_req *rq, http_resp *rs);
+void h_customer_lookup(app *a, api_req *rq, http_resp *rs);
+void h_customer_export(app *a, api_req *rq, http_resp *rs);
+void h_customer_correct(app *a, api_req *rq, http_resp *rs);
+void h_customer_erase(app *a, api_req *rq, http_resp *rs);
+void h_user_grant(app *a, api_req *rq, http_resp *rs);
+void h_user_revoke(app *a, api_req *rq, http_resp *rs);
+void h_audit_list(app *a, api_req *rq, http_resp *rs);
 /*
  * Records an audit entry for the caller of rq (its user, or 0 before sign-in,
  * and its address) at the current time. detail (borrowed, may be NULL) is
  * stored as compact JSON text; it must never hold customer data in clear.
  * Returns 0 or a STORE_* code.
  */
-int api_audit(app *a, const http_req *rq, const char *action, const char *subject, const json_t *detail);
+int api_audit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail);
 /* The same for a given actor (sign-in, before the request has a caller). */
-int api_audit_as(app *a, const http_req *rq, int64_t actor_id, const char *action, const char *subject,
+int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
                  const json_t *detail);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);

@@ -13,12 +13,12 @@
 #include "sec/audit.h"
 #include "util/timeutil.h"
 
-int api_audit(app *a, const http_req *rq, const char *action, const char *subject, const json_t *detail)
+int api_audit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail)
 {
     return api_audit_as(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail);
 }
 
-int api_audit_as(app *a, const http_req *rq, int64_t actor_id, const char *action, const char *subject,
+int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
                  const json_t *detail)
 {
     char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -51,11 +51,11 @@ static bool chars_ok(const char *s, char lo, char hi, const char *extra)
     return n > 0 && n <= 100;
 }
 
-static int parse_filter(app *a, http_req *rq, http_resp *rs, audit_filter *f)
+static int parse_filter(app *a, api_req *rq, http_resp *rs, audit_filter *f)
 {
     const char *v;
     *f = (audit_filter){.limit = 50};
-    if ((v = http_query(rq, "user")) && *v) {
+    if ((v = http_query(rq->http, "user")) && *v) {
         user u = {0};
         char *end;
         long long id = strtoll(v, &end, 10);
@@ -71,28 +71,28 @@ static int parse_filter(app *a, http_req *rq, http_resp *rs, audit_filter *f)
     }
     /* Action codes are lower-case words, customers hex blind indexes,
      * subjects printable ASCII ("endpoint:GET /api/v1/tokens"). */
-    if ((v = http_query(rq, "action")) && *v && !chars_ok(f->action = v, 'a', 'z', "_"))
+    if ((v = http_query(rq->http, "action")) && *v && !chars_ok(f->action = v, 'a', 'z', "_"))
         return bad(rs, "action", "an action code such as login or denied");
-    if ((v = http_query(rq, "customer")) && *v && !chars_ok(f->customer = v, '0', '9', "abcdef"))
+    if ((v = http_query(rq->http, "customer")) && *v && !chars_ok(f->customer = v, '0', '9', "abcdef"))
         return bad(rs, "customer", "a customer's blind index (lower-case hex)");
-    if ((v = http_query(rq, "subject")) && *v && !chars_ok(f->subject = v, ' ', '~', ""))
+    if ((v = http_query(rq->http, "subject")) && *v && !chars_ok(f->subject = v, ' ', '~', ""))
         return bad(rs, "subject", "1–100 printable ASCII characters, such as user:7 or complaint:42");
-    if ((v = http_query(rq, "from")) && *v && time_parse_date_or_instant(v, a->pol.tz_offset, &f->from))
+    if ((v = http_query(rq->http, "from")) && *v && time_parse_date_or_instant(v, a->pol.tz_offset, &f->from))
         return bad(rs, "from", "expected YYYY-MM-DD or RFC 3339");
-    if ((v = http_query(rq, "to")) && *v) {
+    if ((v = http_query(rq->http, "to")) && *v) {
         if (time_parse_date_or_instant(v, a->pol.tz_offset, &f->to))
             return bad(rs, "to", "expected YYYY-MM-DD or RFC 3339");
         if (strlen(v) == 10)
             f->to += 86400; /* a date includes the whole day */
     }
-    if ((v = http_query(rq, "limit")) && *v) {
+    if ((v = http_query(rq->http, "limit")) && *v) {
         char *end;
         long n = strtol(v, &end, 10);
         if (*end || n < 1 || n > 500)
             return bad(rs, "limit", "expected 1–500");
         f->limit = (int)n;
     }
-    if ((v = http_query(rq, "cursor")) && *v) {
+    if ((v = http_query(rq->http, "cursor")) && *v) {
         char *end;
         long long n = strtoll(v, &end, 10);
         if (*end || n < 1)
@@ -112,7 +112,7 @@ static json_t *entry_json(app *a, const audit_row *r)
                      r->customer, "ip", r->ip, "detail", detail ? detail : json_null(), "hash", hex);
 }
 
-void h_audit_list(app *a, http_req *rq, http_resp *rs)
+void h_audit_list(app *a, api_req *rq, http_resp *rs)
 {
     audit_filter f;
     if (parse_filter(a, rq, rs, &f))

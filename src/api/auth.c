@@ -37,7 +37,7 @@ static void locked(http_resp *rs, int64_t until, int64_t now)
 }
 
 /* A wrong password for an existing account: count it, perhaps lock. */
-static void count_failure(app *a, http_req *rq, http_resp *rs, const user *u, int64_t now)
+static void count_failure(app *a, api_req *rq, http_resp *rs, const user *u, int64_t now)
 {
     const session_config *cfg = session_get();
     char subject[32];
@@ -57,7 +57,7 @@ static void count_failure(app *a, http_req *rq, http_resp *rs, const user *u, in
     api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
 }
 
-void h_login(app *a, http_req *rq, http_resp *rs)
+void h_login(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)
@@ -144,7 +144,7 @@ out:
     json_decref(in);
 }
 
-void h_logout(app *a, http_req *rq, http_resp *rs)
+void h_logout(app *a, api_req *rq, http_resp *rs)
 {
     authcache_forget(rq->tok.hash);
     int rc = store_token_delete(a->db, rq->tok.hash, 0);
@@ -160,7 +160,7 @@ void h_logout(app *a, http_req *rq, http_resp *rs)
     rs->status = 204;
 }
 
-void h_me(app *a, http_req *rq, http_resp *rs)
+void h_me(app *a, api_req *rq, http_resp *rs)
 {
     json_t *j = api_user_json(a, &rq->who);
     /* A page reloaded in the browser has the cookie but lost the CSRF token. */
@@ -173,7 +173,7 @@ void h_me(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, j);
 }
 
-void h_password(app *a, http_req *rq, http_resp *rs)
+void h_password(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)

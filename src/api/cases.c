@@ -18,7 +18,7 @@
 
 /* The units whose entries the caller sees: all for an administrator or HQ,
  * else the caller's scope (a heap array, NULL for all). */
-static int64_t *scope_units(app *a, const http_req *rq, size_t *n)
+static int64_t *scope_units(app *a, const api_req *rq, size_t *n)
 {
     *n = 0;
     if (rq->who.roles & R_ADMIN)
@@ -77,28 +77,28 @@ static bool month_ok(const char *v)
            ((v[5] == '0' && v[6] >= '1' && v[6] <= '9') || (v[5] == '1' && v[6] >= '0' && v[6] <= '2'));
 }
 
-void h_penalties_list(app *a, http_req *rq, http_resp *rs)
+void h_penalties_list(app *a, api_req *rq, http_resp *rs)
 {
     penalty_filter f = {0};
     const char *v, *format = "json";
     int64_t *units = NULL, *visible = NULL;
     size_t nvisible = 0;
     penalty_list l = {0};
-    if ((v = http_query(rq, "month")) && *v) {
+    if ((v = http_query(rq->http, "month")) && *v) {
         if (!month_ok(v)) {
             api_error(rs, 400, "bad_request", "month", "month: expected YYYY-MM");
             goto out;
         }
         f.month = v;
     }
-    if ((v = http_query(rq, "status")) && *v) {
+    if ((v = http_query(rq->http, "status")) && *v) {
         if (strcmp(v, "active") != 0 && strcmp(v, "waived") != 0) {
             api_error(rs, 400, "bad_request", "status", "status: expected active or waived");
             goto out;
         }
         f.status = v;
     }
-    if ((v = http_query(rq, "format")) && *v) {
+    if ((v = http_query(rq->http, "format")) && *v) {
         if (strcmp(v, "json") != 0 && strcmp(v, "csv") != 0) {
             api_error(rs, 400, "bad_request", "format", "format: expected json or csv (xlsx comes with reports)");
             goto out;
@@ -106,7 +106,7 @@ void h_penalties_list(app *a, http_req *rq, http_resp *rs)
         format = v;
     }
     visible = scope_units(a, rq, &nvisible);
-    if ((v = http_query(rq, "unit")) && *v) {
+    if ((v = http_query(rq->http, "unit")) && *v) {
         json_t *js = json_string(v);
         pthread_rwlock_rdlock(&a->org_lock);
         const unit *u = org_resolve(&a->org, js);
@@ -160,7 +160,7 @@ out:
     free(visible);
 }
 
-void h_penalty_waive(app *a, http_req *rq, http_resp *rs)
+void h_penalty_waive(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)
@@ -219,7 +219,7 @@ out:
     json_decref(in);
 }
 
-static json_t *compensation_json(app *a, const http_req *rq, const compensation *m)
+static json_t *compensation_json(app *a, const api_req *rq, const compensation *m)
 {
     const cases_policy *cp = &a->pol.cases;
     const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, m->kind);
@@ -248,11 +248,11 @@ static json_t *compensation_json(app *a, const http_req *rq, const compensation 
     return j;
 }
 
-void h_compensations_list(app *a, http_req *rq, http_resp *rs)
+void h_compensations_list(app *a, api_req *rq, http_resp *rs)
 {
     compensation_filter f = {.status = "pending"};
     const char *v;
-    if ((v = http_query(rq, "status")) && *v) {
+    if ((v = http_query(rq->http, "status")) && *v) {
         static const char *ok[] = {"granted", "pending", "approved", "refused"};
         f.status = NULL;
         for (size_t i = 0; i < 4; i++)
@@ -263,7 +263,7 @@ void h_compensations_list(app *a, http_req *rq, http_resp *rs)
             return;
         }
     }
-    bool mine = (v = http_query(rq, "mine")) && strcmp(v, "true") == 0;
+    bool mine = (v = http_query(rq->http, "mine")) && strcmp(v, "true") == 0;
     compensation_list l = {0};
     int rc = store_compensation_list(a->db, &f, &l);
     if (rc == 0)

@@ -77,7 +77,7 @@ void api_store_error(http_resp *rs, int rc)
         api_error(rs, 500, "internal", NULL, "服务器内部错误 (internal error)");
 }
 
-json_t *api_body(http_req *rq, http_resp *rs)
+json_t *api_body(api_req *rq, http_resp *rs)
 {
     json_error_t jerr;
     json_t *j = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -93,7 +93,7 @@ json_t *api_body(http_req *rq, http_resp *rs)
     return j;
 }
 
-actor api_actor(const http_req *rq)
+actor api_actor(const api_req *rq)
 {
     actor who = {rq->who.id, rq->who.roles, rq->who.unit};
     return who;
@@ -463,7 +463,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     return j;
 }
 
-bool api_may_see(app *a, const http_req *rq, const complaint *c)
+bool api_may_see(app *a, const api_req *rq, const complaint *c)
 {
     pthread_rwlock_rdlock(&a->org_lock);
     int64_t root = org_scope_root(&a->org, rq->who.unit);
@@ -480,7 +480,7 @@ bool api_may_see(app *a, const http_req *rq, const complaint *c)
     return ok;
 }
 
-int api_load_complaint(app *a, const http_req *rq, const char *key, complaint *out, http_resp *rs)
+int api_load_complaint(app *a, const api_req *rq, const char *key, complaint *out, http_resp *rs)
 {
     char *end;
     long long id = strtoll(key, &end, 10);

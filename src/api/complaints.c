@@ -13,7 +13,7 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-void h_complaints_create(app *a, http_req *rq, http_resp *rs)
+void h_complaints_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)
@@ -54,13 +54,13 @@ static const char *query_of(void *rq, const char *key)
     return http_query(rq, key);
 }
 
-void h_complaints_list(app *a, http_req *rq, http_resp *rs)
+void h_complaints_list(app *a, api_req *rq, http_resp *rs)
 {
     listq l;
     listq_init(&l);
     cerr e;
     pthread_rwlock_rdlock(&a->org_lock);
-    int rc = listq_parse(&l, query_of, rq, &a->pol, &a->org, rq->who.unit, time_now(), &e);
+    int rc = listq_parse(&l, query_of, rq->http, &a->pol, &a->org, rq->who.unit, time_now(), &e);
     pthread_rwlock_unlock(&a->org_lock);
     if (rc) {
         api_cerr(rs, &e);
@@ -104,7 +104,7 @@ out:
     listq_release(&l);
 }
 
-void h_complaint_get(app *a, http_req *rq, http_resp *rs)
+void h_complaint_get(app *a, api_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
@@ -152,7 +152,7 @@ static json_t *render_payload(app *a, const json_t *p)
     return o;
 }
 
-void h_complaint_events(app *a, http_req *rq, http_resp *rs)
+void h_complaint_events(app *a, api_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
@@ -228,7 +228,7 @@ static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool e
     return items;
 }
 
-void h_complaint_actions(app *a, http_req *rq, http_resp *rs)
+void h_complaint_actions(app *a, api_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
@@ -240,7 +240,7 @@ void h_complaint_actions(app *a, http_req *rq, http_resp *rs)
     complaint_release(&c);
 }
 
-void h_complaint_act(app *a, http_req *rq, http_resp *rs)
+void h_complaint_act(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = NULL;
     complaint c, next;
@@ -252,7 +252,7 @@ void h_complaint_act(app *a, http_req *rq, http_resp *rs)
     if (!in)
         goto out;
     int64_t expected = -1;
-    const char *im = http_header(rq, "If-Match");
+    const char *im = http_header(rq->http, "If-Match");
     const json_t *bv = json_object_get(in, "version");
     long long n;
     if (im) {

@@ -29,7 +29,7 @@ static json_t *version_json(app *a, const pack_version *v)
     return j;
 }
 
-void h_config_versions(app *a, http_req *rq, http_resp *rs)
+void h_config_versions(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     pack_version_list l = {0};
@@ -45,7 +45,7 @@ void h_config_versions(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:I,s:o}", "active", (json_int_t)a->pol_version, "items", items));
 }
 
-static int64_t version_param(http_req *rq, http_resp *rs)
+static int64_t version_param(api_req *rq, http_resp *rs)
 {
     char *end;
     long long v = strtoll(rq->params[0], &end, 10);
@@ -56,7 +56,7 @@ static int64_t version_param(http_req *rq, http_resp *rs)
     return v;
 }
 
-void h_config_version_get(app *a, http_req *rq, http_resp *rs)
+void h_config_version_get(app *a, api_req *rq, http_resp *rs)
 {
     int64_t ver = version_param(rq, rs);
     if (!ver)
@@ -84,7 +84,7 @@ static const char *reason_of(const json_t *in, http_resp *rs)
 }
 
 /* Validates, stores and activates pack for rq's caller; renders the new version (201) or the error. */
-static void publish(app *a, http_req *rq, http_resp *rs, json_t *pack, const char *reason, int64_t source)
+static void publish(app *a, api_req *rq, http_resp *rs, json_t *pack, const char *reason, int64_t source)
 {
     cerr e = {0};
     if (pack_validate(pack, &e)) {
@@ -115,7 +115,7 @@ static void publish(app *a, http_req *rq, http_resp *rs, json_t *pack, const cha
     pack_version_release(&v);
 }
 
-void h_config_version_create(app *a, http_req *rq, http_resp *rs)
+void h_config_version_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)
@@ -129,7 +129,7 @@ void h_config_version_create(app *a, http_req *rq, http_resp *rs)
     json_decref(in);
 }
 
-void h_config_version_activate(app *a, http_req *rq, http_resp *rs)
+void h_config_version_activate(app *a, api_req *rq, http_resp *rs)
 {
     int64_t ver = version_param(rq, rs);
     if (!ver)

@@ -45,7 +45,7 @@ static const char *level_name(const app *a, int level, bool en)
  * station) or its owner unit lies in the caller's subtree, as for a
  * complaint (api_may_see). Outside it an incident is "not found".
  */
-static bool may_see_incident(app *a, const http_req *rq, const incident *inc)
+static bool may_see_incident(app *a, const api_req *rq, const incident *inc)
 {
     pthread_rwlock_rdlock(&a->org_lock);
     int64_t root = org_scope_root(&a->org, rq->who.unit);
@@ -54,7 +54,7 @@ static bool may_see_incident(app *a, const http_req *rq, const incident *inc)
     return ok;
 }
 
-static json_t *incident_json(app *a, const http_req *rq, const incident *inc, bool full, int64_t now)
+static json_t *incident_json(app *a, const api_req *rq, const incident *inc, bool full, int64_t now)
 {
     bool en = rq->en;
     const json_t *d = inc->data;
@@ -110,9 +110,9 @@ static json_t *incident_json(app *a, const http_req *rq, const incident *inc, bo
     return j;
 }
 
-void h_incidents_list(app *a, http_req *rq, http_resp *rs)
+void h_incidents_list(app *a, api_req *rq, http_resp *rs)
 {
-    const char *st = http_query(rq, "status");
+    const char *st = http_query(rq->http, "status");
     if (st && *st && strcmp(st, "open") != 0 && strcmp(st, "closed") != 0 && strcmp(st, "all") != 0) {
         api_error(rs, 400, "bad_request", "status", "status: expected open, closed or all");
         return;
@@ -133,7 +133,7 @@ void h_incidents_list(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-static int64_t incident_id(http_req *rq, http_resp *rs)
+static int64_t incident_id(api_req *rq, http_resp *rs)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
@@ -144,7 +144,7 @@ static int64_t incident_id(http_req *rq, http_resp *rs)
     return id;
 }
 
-void h_incident_get(app *a, http_req *rq, http_resp *rs)
+void h_incident_get(app *a, api_req *rq, http_resp *rs)
 {
     int64_t id = incident_id(rq, rs);
     if (!id)
@@ -160,7 +160,7 @@ void h_incident_get(app *a, http_req *rq, http_resp *rs)
     incident_release(&inc);
 }
 
-void h_incident_act(app *a, http_req *rq, http_resp *rs)
+void h_incident_act(app *a, api_req *rq, http_resp *rs)
 {
     int64_t id = incident_id(rq, rs);
     if (!id)

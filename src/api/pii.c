@@ -28,7 +28,7 @@ static int forbidden(http_resp *rs)
 }
 
 /* The "pii" permission of the caller; renders 403 without it (a denial, audited). */
-static int need_pii(app *a, const http_req *rq, http_resp *rs)
+static int need_pii(app *a, const api_req *rq, http_resp *rs)
 {
     actor who = api_actor(rq);
     if (app_pii_may_unmask(a, &who))
@@ -38,7 +38,7 @@ static int need_pii(app *a, const http_req *rq, http_resp *rs)
 }
 
 /* An audit entry or 503 (nothing is handed out that was not recorded). */
-static int audit(app *a, const http_req *rq, http_resp *rs, const char *action, const char *subject,
+static int audit(app *a, const api_req *rq, http_resp *rs, const char *action, const char *subject,
                  const char *customer, json_t *detail /* stolen, may be NULL */)
 {
     char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -76,7 +76,7 @@ static json_t *clear_json(app *a, complaint *c, bool en, int64_t now, int *rc)
     return j;
 }
 
-void h_complaint_pii(app *a, http_req *rq, http_resp *rs)
+void h_complaint_pii(app *a, api_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
@@ -129,7 +129,7 @@ enum { FOUND_MAX = 1000 };
  * customer the caller may see, newest first. Renders the error and returns
  * -1 on failure.
  */
-static int find_customer(app *a, http_req *rq, http_resp *rs, const json_t *in, found *f)
+static int find_customer(app *a, api_req *rq, http_resp *rs, const json_t *in, found *f)
 {
     memset(f, 0, sizeof *f);
     const char *phone = json_string_value(json_object_get(in, "phone"));
@@ -167,7 +167,7 @@ static int find_customer(app *a, http_req *rq, http_resp *rs, const json_t *in, 
 }
 
 /* Parses the body, checks the permission and finds the customer; -1 when rendered. */
-static int begin(app *a, http_req *rq, http_resp *rs, json_t **in, found *f)
+static int begin(app *a, api_req *rq, http_resp *rs, json_t **in, found *f)
 {
     memset(f, 0, sizeof *f);
     *in = NULL;
@@ -179,7 +179,7 @@ static int begin(app *a, http_req *rq, http_resp *rs, json_t **in, found *f)
     return find_customer(a, rq, rs, *in, f);
 }
 
-void h_customer_lookup(app *a, http_req *rq, http_resp *rs)
+void h_customer_lookup(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in;
     found f;
@@ -200,7 +200,7 @@ out:
     json_decref(in);
 }
 
-void h_customer_export(app *a, http_req *rq, http_resp *rs)
+void h_customer_export(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in;
     found f;
@@ -233,7 +233,7 @@ static void done_json(http_resp *rs, const char *count_key, json_t *numbers)
     api_json(rs, 200, json_pack("{s:I,s:o}", count_key, (json_int_t)json_array_size(numbers), "items", numbers));
 }
 
-void h_customer_correct(app *a, http_req *rq, http_resp *rs)
+void h_customer_correct(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in;
     found f;
@@ -277,7 +277,7 @@ out:
     json_decref(in);
 }
 
-void h_customer_erase(app *a, http_req *rq, http_resp *rs)
+void h_customer_erase(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in;
     found f;
@@ -319,7 +319,7 @@ out:
 
 /* ---- grants ------------------------------------------------------------------------------ */
 
-static void grant(app *a, http_req *rq, http_resp *rs, bool reset)
+static void grant(app *a, api_req *rq, http_resp *rs, bool reset)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
@@ -361,12 +361,12 @@ out:
     user_release(&u);
 }
 
-void h_user_grant(app *a, http_req *rq, http_resp *rs)
+void h_user_grant(app *a, api_req *rq, http_resp *rs)
 {
     grant(a, rq, rs, false);
 }
 
-void h_user_revoke(app *a, http_req *rq, http_resp *rs)
+void h_user_revoke(app *a, api_req *rq, http_resp *rs)
 {
     grant(a, rq, rs, true);
 }

@@ -28,7 +28,7 @@ static int64_t centre_unit(app *a)
     return id;
 }
 
-void h_portal_create(app *a, http_req *rq, http_resp *rs)
+void h_portal_create(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now();
     if (!ratelimit_hit("portal-submit", rq->client, PORTAL_SUBMITS_PER_HOUR, 3600, now)) {
@@ -91,7 +91,7 @@ static const char *public_label(const char *action, bool en)
     return NULL;
 }
 
-void h_portal_get(app *a, http_req *rq, http_resp *rs)
+void h_portal_get(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now();
     if (!ratelimit_hit("portal-lookup", rq->client, PORTAL_LOOKUPS_PER_MINUTE, 60, now)) {
@@ -99,7 +99,7 @@ void h_portal_get(app *a, http_req *rq, http_resp *rs)
         api_error(rs, 429, "rate_limited", NULL, "查询过于频繁，请稍后再试 (too many lookups)");
         return;
     }
-    const char *phone = http_query(rq, "phone");
+    const char *phone = http_query(rq->http, "phone");
     char index[PII_INDEX_HEX];
     complaint c;
     complaint_init(&c);
@@ -150,7 +150,7 @@ out:
  * can complain about (sites and the customer-facing departments) — codes
  * and names only, nothing internal.
  */
-void h_portal_options(app *a, http_req *rq, http_resp *rs)
+void h_portal_options(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     json_t *units = json_array();

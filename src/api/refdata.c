@@ -8,7 +8,7 @@
 #include "sec/auth.h"
 #include "util/utf8.h"
 
-void h_units_list(app *a, http_req *rq, http_resp *rs)
+void h_units_list(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     json_t *items = json_array();
@@ -44,7 +44,7 @@ static int text_field(http_resp *rs, const json_t *in, const char *key, bool req
     return 0;
 }
 
-void h_units_create(app *a, http_req *rq, http_resp *rs)
+void h_units_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)
@@ -119,7 +119,7 @@ json_t *api_category_tree(const policy *p, int parent)
     return arr;
 }
 
-void h_categories(app *a, http_req *rq, http_resp *rs)
+void h_categories(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     api_json(rs, 200, json_pack("{s:o}", "items", api_category_tree(&a->pol, -1)));
@@ -169,7 +169,7 @@ static json_t *closing_json(const cases_policy *cp)
                      choice_list(cp->adoptions, cp->nadoptions));
 }
 
-void h_config(app *a, http_req *rq, http_resp *rs)
+void h_config(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     const policy *p = &a->pol;
@@ -215,7 +215,7 @@ void h_config(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, cfg);
 }
 
-void h_users_list(app *a, http_req *rq, http_resp *rs)
+void h_users_list(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     user_list l = {0};
@@ -231,7 +231,7 @@ void h_users_list(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-void h_users_create(app *a, http_req *rq, http_resp *rs)
+void h_users_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)

@@ -32,13 +32,13 @@ static json_t *calendars_json(app *a)
     return j;
 }
 
-void h_calendars_list(app *a, http_req *rq, http_resp *rs)
+void h_calendars_list(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     api_json(rs, 200, calendars_json(a));
 }
 
-static void calendar_done(app *a, http_req *rq, http_resp *rs, const char *name, long replanned, json_t *extra)
+static void calendar_done(app *a, api_req *rq, http_resp *rs, const char *name, long replanned, json_t *extra)
 {
     char subject[96];
     snprintf(subject, sizeof subject, "config:calendar:%.64s", name);
@@ -56,7 +56,7 @@ static void calendar_done(app *a, http_req *rq, http_resp *rs, const char *name,
     api_json(rs, 200, j);
 }
 
-void h_calendar_put(app *a, http_req *rq, http_resp *rs)
+void h_calendar_put(app *a, api_req *rq, http_resp *rs)
 {
     json_t *doc = api_body(rq, rs);
     if (!doc)
@@ -73,7 +73,7 @@ void h_calendar_put(app *a, http_req *rq, http_resp *rs)
     json_decref(doc);
 }
 
-void h_calendar_ics(app *a, http_req *rq, http_resp *rs)
+void h_calendar_ics(app *a, api_req *rq, http_resp *rs)
 {
     if (!rq->body.len) {
         api_error(rs, 400, "bad_request", NULL, "请求体应为 iCalendar 文本 (send the .ics file as the body)");
@@ -95,7 +95,7 @@ void h_calendar_ics(app *a, http_req *rq, http_resp *rs)
 
 /* The units whose supervisions the caller sees: all for an administrator,
  * else the caller's scope (a heap array, NULL for all). */
-static int64_t *visible_units(app *a, const http_req *rq, size_t *n)
+static int64_t *visible_units(app *a, const api_req *rq, size_t *n)
 {
     *n = 0;
     if (rq->who.roles & R_ADMIN)
@@ -129,11 +129,11 @@ static json_t *supervision_json(app *a, const supervision *v)
                      v->note);
 }
 
-void h_supervisions_list(app *a, http_req *rq, http_resp *rs)
+void h_supervisions_list(app *a, api_req *rq, http_resp *rs)
 {
     supervision_filter f = {.status = "open", .limit = 100};
     const char *v;
-    if ((v = http_query(rq, "status")) && *v) {
+    if ((v = http_query(rq->http, "status")) && *v) {
         if (strcmp(v, "all") == 0)
             f.status = NULL;
         else if (strcmp(v, "open") == 0 || strcmp(v, "closed") == 0)
@@ -143,7 +143,7 @@ void h_supervisions_list(app *a, http_req *rq, http_resp *rs)
             return;
         }
     }
-    if ((v = http_query(rq, "limit")) && *v) {
+    if ((v = http_query(rq->http, "limit")) && *v) {
         char *end;
         long n = strtol(v, &end, 10);
         if (*end || n < 1 || n > 500) {
@@ -154,7 +154,7 @@ void h_supervisions_list(app *a, http_req *rq, http_resp *rs)
     }
     complaint c;
     complaint_init(&c);
-    if ((v = http_query(rq, "complaint")) && *v) {
+    if ((v = http_query(rq->http, "complaint")) && *v) {
         if (api_load_complaint(a, rq, v, &c, rs)) {
             complaint_release(&c);
             return;
@@ -178,7 +178,7 @@ void h_supervisions_list(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-void h_supervision_close(app *a, http_req *rq, http_resp *rs)
+void h_supervision_close(app *a, api_req *rq, http_resp *rs)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
@@ -225,11 +225,11 @@ void h_supervision_close(app *a, http_req *rq, http_resp *rs)
 
 /* ---- the outbox ----------------------------------------------------------------- */
 
-void h_outbox_list(app *a, http_req *rq, http_resp *rs)
+void h_outbox_list(app *a, api_req *rq, http_resp *rs)
 {
     complaint c;
     complaint_init(&c);
-    const char *v = http_query(rq, "complaint");
+    const char *v = http_query(rq->http, "complaint");
     int64_t cid = 0;
     if (v && *v) {
         if (api_load_complaint(a, rq, v, &c, rs)) {

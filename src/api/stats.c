@@ -16,7 +16,7 @@
  * *whole set when it is the whole organisation (the global aggregates
  * answer then). A caller without a known unit gets one unit 0: nothing.
  */
-static int64_t *scope_units(app *a, const http_req *rq, size_t *n, bool *whole)
+static int64_t *scope_units(app *a, const api_req *rq, size_t *n, bool *whole)
 {
     pthread_rwlock_rdlock(&a->org_lock);
     const unit *root = org_find(&a->org, org_scope_root(&a->org, rq->who.unit));
@@ -33,7 +33,7 @@ static int64_t *scope_units(app *a, const http_req *rq, size_t *n, bool *whole)
     return units;
 }
 
-void h_stats_overview(app *a, http_req *rq, http_resp *rs)
+void h_stats_overview(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now(), counts[ST__COUNT], overdue = 0;
     int64_t today = time_local_day(now, a->pol.tz_offset);
@@ -87,7 +87,7 @@ void h_stats_overview(app *a, http_req *rq, http_resp *rs)
                                 "by_status", by_status, "today", todayj, "days", arr));
 }
 
-void h_health(app *a, http_req *rq, http_resp *rs)
+void h_health(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     /* A cheap round trip to the store (load balancers poll this often). */
@@ -101,7 +101,7 @@ void h_health(app *a, http_req *rq, http_resp *rs)
                                 store_name(a->db), "pack", a->pol.name ? a->pol.name : ""));
 }
 
-void h_metrics(app *a, http_req *rq, http_resp *rs)
+void h_metrics(app *a, api_req *rq, http_resp *rs)
 {
     (void)a, (void)rq;
     rs->status = 200;

@@ -67,7 +67,7 @@ static int parse_roles(const json_t *v, unsigned allowed, unsigned *out, http_re
     return 0;
 }
 
-void h_tokens_create(app *a, http_req *rq, http_resp *rs)
+void h_tokens_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs);
     if (!in)
@@ -146,7 +146,7 @@ static json_t *token_json(app *a, const token *t)
                      "created_at", api_time(a, t->created_at));
 }
 
-void h_tokens_list(app *a, http_req *rq, http_resp *rs)
+void h_tokens_list(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     token_list l = {0};
@@ -162,7 +162,7 @@ void h_tokens_list(app *a, http_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-void h_tokens_delete(app *a, http_req *rq, http_resp *rs)
+void h_tokens_delete(app *a, api_req *rq, http_resp *rs)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);

@@ -36,6 +36,12 @@ static int configure_sessions(void)
     return 0;
 }
 
+/* The transport's handler: every API request goes through the router. */
+static void serve_api(void *ctx, http_req *rq, http_resp *rs)
+{
+    api_router_dispatch(ctx, api_routes, rq, rs);
+}
+
 int serve_app(app *a)
 {
     if (configure_sessions())
@@ -66,7 +72,7 @@ int serve_app(app *a)
                         setting_get("trusted-proxies")};
     /* The deadline sweeper runs beside the server on the real clock. */
     sweeper *sw = sweeper_start(a, (int)interval);
-    int rc = http_serve(a, api_routes, &opt) ? 1 : 0;
+    int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     sweeper_stop(sw);
     return rc;
 }

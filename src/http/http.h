@@ -1,9 +1,18 @@
 /*
- * http: the transport. server.c runs libmicrohttpd (a thread pool over
- * epoll), collects each request body, matches the route table and calls the
- * handler with a request and a response to fill. Handlers never see
- * libmicrohttpd; they read the request through the accessors below and
- * write status, headers and body into the response.
+ * http: the transport, and nothing else. server.c runs libmicrohttpd (a
+ * thread pool over epoll or a thread per connection), serves the built web
+ * UI, collects each API request's body within the size limit, works out the
+ * client's address (behind trusted proxies too), and hands every request
+ * under /api/ and /metrics to one handler function with a response to
+ * fill; then it sends the response with the security headers every response
+ * carries and counts it for /metrics.
+ *
+ * It knows nothing of users, sessions, routes or the store: matching the
+ * path, authenticating the caller and authorising the route are the API
+ * router's (api/router.h), which is the handler the server is given. The
+ * handler reads the request through the accessors below, which ask the
+ * request's own lookup function, so a request made in memory (a unit test,
+ * a fuzz harness) needs no libmicrohttpd.
  */
 #ifndef REDRESS_HTTP_H
 #define REDRESS_HTTP_H
@@ -12,31 +21,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/store.h"
 #include "util/buf.h"
 
-struct app;
+enum { MAX_HEADERS = 8 };
 
-enum { MAX_PARAMS = 4, MAX_HEADERS = 8 };
+/* The parts of a request the accessors look into. */
+enum http_part { HTTP_QUERY, HTTP_HEADER, HTTP_COOKIE };
 
 typedef struct http_req {
     const char *method;
     const char *path;
-    void *conn; /* the transport's connection; opaque to handlers */
     buf body;
     bool body_too_large;
-    char *params[MAX_PARAMS]; /* {name} segments of the matched route, in order */
-    bool en;                  /* Accept-Language prefers English */
-    char client[64];          /* peer address */
-    /* Set by the router when the route needs a caller. */
-    bool authed;
-    user who;
-    token tok;
-    /* How the caller was authenticated: by the session cookie (then the
-     * secret, for the CSRF check and sign-out) or by a bearer token. */
-    bool cookie_auth;
-    char cookie_secret[80];
-    bool expired; /* a session was presented but its time is up */
+    size_t body_limit; /* the limit body_too_large refers to, in bytes */
+    bool en;           /* Accept-Language prefers English */
+    char client[64];   /* peer address, or the client a trusted proxy names */
+    /* The value of key in part of the request on conn (borrowed, valid while
+     * the request lasts; NULL if absent): the transport's, or a stand-in's. */
+    const char *(*lookup)(void *conn, enum http_part part, const char *key);
+    void *conn; /* the transport's connection; opaque to handlers */
 } http_req;
 
 typedef struct http_resp {
@@ -58,22 +61,12 @@ void http_set_header(http_resp *rs, const char *name, const char *value);
 /* Frees the body and headers of rs. */
 void http_resp_release(http_resp *rs);
 
-typedef void (*http_handler)(struct app *a, http_req *rq, http_resp *rs);
-
 /*
- * Who may call a route. AUTH_SELF: any signed-in user, for what concerns
- * only their own session and password — allowed while a password change is
- * required and to auditors (who otherwise may not change anything).
+ * What the server calls for every request under /api/ and /metrics, once its
+ * body is complete: ctx is the pointer given to http_serve; rq and rs are
+ * the server's, borrowed for the call; rs starts as an empty 200 JSON reply.
  */
-enum route_auth { AUTH_NONE, AUTH_USER, AUTH_SELF };
-
-typedef struct route {
-    const char *method;
-    const char *pattern; /* "/api/v1/complaints/{id}/actions/{action}" */
-    http_handler handler;
-    int auth;
-    unsigned roles; /* enum role bits allowed; 0 = any signed-in user */
-} route;
+typedef void (*http_handler)(void *ctx, http_req *rq, http_resp *rs);
 
 typedef struct http_options {
     const char *listen; /* "127.0.0.1:8080" */
@@ -86,10 +79,11 @@ typedef struct http_options {
 } http_options;
 
 /*
- * Serves until SIGINT or SIGTERM. routes is borrowed and NULL-terminated
- * (method NULL). Returns 0 on a clean stop, -1 if it could not start.
+ * Serves until SIGINT or SIGTERM, calling handler(ctx, …) for each API
+ * request (opt and ctx are borrowed until it returns). Returns 0 on a clean
+ * stop, -1 if it could not start.
  */
-int http_serve(struct app *a, const route *routes, const http_options *opt);
+int http_serve(const http_options *opt, http_handler handler, void *ctx);
 
 /* Counters for /metrics (monotonic, updated atomically). */
 typedef struct http_metrics {

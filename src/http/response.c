@@ -1,9 +1,26 @@
-/* response: the parts of http.h that do not depend on the transport, so a
- * stand-in transport (the fuzz harnesses' tests/fuzz/fixture.c) shares them. */
+/* response: the parts of http.h that do not depend on libmicrohttpd — the
+ * accessors, which ask the request's own lookup, and the response helpers —
+ * so requests made in memory (unit tests, the fuzz harnesses'
+ * tests/fuzz/fixture.c) share them. */
 #include <stdlib.h>
 
 #include "http/http.h"
 #include "util/xalloc.h"
+
+const char *http_query(const http_req *rq, const char *key)
+{
+    return rq->lookup(rq->conn, HTTP_QUERY, key);
+}
+
+const char *http_header(const http_req *rq, const char *name)
+{
+    return rq->lookup(rq->conn, HTTP_HEADER, name);
+}
+
+const char *http_cookie(const http_req *rq, const char *name)
+{
+    return rq->lookup(rq->conn, HTTP_COOKIE, name);
+}
 
 void http_set_header(http_resp *rs, const char *name, const char *value)
 {

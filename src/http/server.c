@@ -1,10 +1,12 @@
 /*
- * server: libmicrohttpd glue, routing, static files, security headers.
+ * server: libmicrohttpd glue, static files, security headers, the client's
+ * address and the response counters — the transport of http.h.
  *
- * A request goes: access callback (first call: allocate the request; further
- * calls: append body up to max_body, remembering overflow) → final call:
- * route → authenticate (bearer token) → role check → handler → response
- * with the security headers every response carries.
+ * A request goes: access callback (first call: static file, or allocate the
+ * API request; further calls: append body up to max_body, remembering
+ * overflow) → final call: the handler given to http_serve (the API router,
+ * which authorises and dispatches) → response with the security headers
+ * every response carries. Nothing here knows users, routes or the store.
  */
 #include "http/http.h"
 
@@ -12,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
-#include <sodium.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,76 +22,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/api.h"
-#include "app/app.h"
-#include "sec/auth.h"
-#include "sec/authcache.h"
-#include "sec/session.h"
 #include "util/log.h"
-#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 http_metrics http_stats;
 
 typedef struct server {
-    app *a;
-    const route *routes;
     const http_options *opt;
+    http_handler handler;
+    void *ctx;
 } server;
 
-const char *http_query(const http_req *rq, const char *key)
+/* http_req's lookup over a libmicrohttpd connection. */
+static const char *lookup(void *conn, enum http_part part, const char *key)
 {
-    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
-}
-
-const char *http_header(const http_req *rq, const char *name)
-{
-    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-const char *http_cookie(const http_req *rq, const char *name)
-{
-    return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+    static const enum MHD_ValueKind kinds[] = {
+        [HTTP_QUERY] = MHD_GET_ARGUMENT_KIND,
+        [HTTP_HEADER] = MHD_HEADER_KIND,
+        [HTTP_COOKIE] = MHD_COOKIE_KIND,
+    };
+    return MHD_lookup_connection_value(conn, kinds[part], key);
 }
 
 static void req_free(http_req *rq)
 {
     buf_release(&rq->body);
-    for (int i = 0; i < MAX_PARAMS; i++)
-        free(rq->params[i]);
-    user_release(&rq->who);
     free(rq);
-}
-
-/* Matches path against pattern, capturing {x} segments into rq->params. */
-static bool match(const char *pattern, const char *path, http_req *rq)
-{
-    int np = 0;
-    const char *p = pattern, *s = path;
-    while (*p && *s) {
-        if (*p == '{') {
-            const char *end = strchr(s, '/');
-            size_t n = end ? (size_t)(end - s) : strlen(s);
-            if (n == 0 || np == MAX_PARAMS)
-                goto no;
-            free(rq->params[np]);
-            rq->params[np++] = xstrndup(s, n);
-            s += n;
-            p = strchr(p, '}') + 1;
-            continue;
-        }
-        if (*p != *s)
-            goto no;
-        p++, s++;
-    }
-    if (*p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0')))
-        return true;
-no:
-    for (int i = 0; i < np; i++) {
-        free(rq->params[i]);
-        rq->params[i] = NULL;
-    }
-    return false;
 }
 
 static void security_headers(struct MHD_Response *r)
@@ -187,160 +144,6 @@ static enum MHD_Result serve_static(server *sv, struct MHD_Connection *conn, con
     return http_send(conn, &rs);
 }
 
-/* ---- dispatch ------------------------------------------------------------ */
-
-/* Finds the caller of a token hash, through the cache unless fresh. */
-static bool find_token(app *a, const uint8_t hash[32], int64_t now, bool fresh, http_req *rq)
-{
-    user_release(&rq->who);
-    if (!fresh && authcache_get(hash, now, &rq->tok, &rq->who))
-        return true;
-    if (store_token_find(a->db, hash, now, &rq->tok, &rq->who) != 0)
-        return false;
-    authcache_put(&rq->tok, &rq->who, now);
-    return true;
-}
-
-/* A session whose time is up: revoke it and record why (once, by whoever revokes it). */
-static void expire(app *a, http_req *rq, enum session_state why)
-{
-    authcache_forget(rq->tok.hash);
-    if (store_token_delete(a->db, rq->tok.hash, 0) == 0) {
-        char subject[32];
-        snprintf(subject, sizeof subject, "user:%lld", (long long)rq->who.id);
-        json_t *detail = json_pack("{s:s}", "reason", why == SESSION_IDLE ? "idle" : "absolute");
-        api_audit_as(a, rq, rq->who.id, "session_expired", subject, detail);
-        json_decref(detail);
-    }
-    rq->expired = true;
-}
-
-/*
- * Authenticates by "Authorization: Bearer" or else by the session cookie
- * (sessions only: an API token in a cookie is ignored). Applies the idle and
- * absolute timeouts and records the session's use.
- */
-static void authenticate(app *a, http_req *rq)
-{
-    const char *h = http_header(rq, "Authorization");
-    const char *secret = NULL;
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        secret = h + 7;
-    } else if ((secret = http_cookie(rq, SESSION_COOKIE)) && *secret && strlen(secret) < sizeof rq->cookie_secret) {
-        rq->cookie_auth = true;
-        snprintf(rq->cookie_secret, sizeof rq->cookie_secret, "%s", secret);
-    } else {
-        return;
-    }
-    uint8_t hash[32];
-    int64_t now = time_now();
-    auth_token_hash(secret, hash);
-    if (!find_token(a, hash, now, false, rq) || (rq->cookie_auth && rq->tok.kind != 's'))
-        goto no;
-    const session_config *cfg = session_get();
-    enum session_state st = session_check(cfg, &rq->tok, now);
-    /* The cached last use may be older than another node's: ask the store. */
-    if (st == SESSION_IDLE && !find_token(a, hash, now, true, rq))
-        goto no;
-    if ((st = session_check(cfg, &rq->tok, now)) != SESSION_OK) {
-        expire(a, rq, st);
-        goto no;
-    }
-    if (session_should_touch(cfg, &rq->tok, now) && store_token_touch(a->db, rq->tok.id, now) == 0) {
-        rq->tok.last_used_at = now;
-        authcache_put(&rq->tok, &rq->who, now);
-    }
-    if (rq->tok.kind == 't') {
-        /* An API token acts with at most its roles, within its unit. */
-        if (rq->tok.roles)
-            rq->who.roles &= rq->tok.roles;
-        if (rq->tok.unit)
-            rq->who.unit = rq->tok.unit;
-    }
-    rq->authed = true;
-    return;
-no:
-    user_release(&rq->who);
-    rq->cookie_auth = false;
-    sodium_memzero(rq->cookie_secret, sizeof rq->cookie_secret);
-}
-
-static bool unsafe_method(const char *m)
-{
-    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
-}
-
-/* A role check failed: 403, and a "denied" entry in the audit log. */
-static void deny(app *a, http_req *rq, http_resp *rs, const route *hit)
-{
-    char subject[160];
-    snprintf(subject, sizeof subject, "endpoint:%s %s", hit->method, hit->pattern);
-    json_t *detail = json_pack("{s:s,s:s}", "method", rq->method, "path", rq->path);
-    api_audit(a, rq, "denied", subject, detail);
-    json_decref(detail);
-    api_error(rs, 403, "forbidden", NULL, "您的角色无权访问 (your role may not do this)");
-}
-
-static void dispatch(server *sv, http_req *rq, http_resp *rs)
-{
-    const route *hit = NULL;
-    bool path_known = false;
-    for (const route *r = sv->routes; r->method; r++) {
-        if (!match(r->pattern, rq->path, rq))
-            continue;
-        path_known = true;
-        if (strcmp(r->method, rq->method) == 0) {
-            hit = r;
-            break;
-        }
-    }
-    if (!hit) {
-        if (path_known)
-            api_error(rs, 405, "method_not_allowed", NULL, "该地址不支持此方法 (method not allowed)");
-        else
-            api_error(rs, 404, "not_found", NULL, "没有这个接口 (no such endpoint)");
-        return;
-    }
-    if (rq->body_too_large) {
-        api_error(rs, 413, "body_too_large", NULL, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
-        return;
-    }
-    if (hit->auth == AUTH_USER || hit->auth == AUTH_SELF) {
-        authenticate(sv->a, rq);
-        if (!rq->authed && rq->expired) {
-            api_error(rs, 401, "session_expired", NULL, "登录已超时，请重新登录 (the session has expired; sign in again)");
-            return;
-        }
-        if (!rq->authed) {
-            api_error(rs, 401, "unauthenticated", NULL, "请先登录 (sign in first: missing, unknown or expired token)");
-            return;
-        }
-        /* A cookie is sent by the browser on its own; the header proves the
-         * page that sends it was ours. */
-        if (rq->cookie_auth && unsafe_method(rq->method) &&
-            !session_csrf_ok(rq->cookie_secret, http_header(rq, SESSION_CSRF_HEADER))) {
-            api_error(rs, 403, "csrf_failed", NULL,
-                      "缺少或错误的 CSRF 令牌 (missing or wrong " SESSION_CSRF_HEADER " header for a cookie session)");
-            return;
-        }
-        if (rq->who.must_change_password && hit->auth != AUTH_SELF) {
-            api_error(rs, 403, "password_change_required", NULL,
-                      "请先修改密码 (change your password first: POST /api/v1/auth/password)");
-            return;
-        }
-        if (hit->roles && !(rq->who.roles & hit->roles)) {
-            deny(sv->a, rq, rs, hit);
-            return;
-        }
-        /* Auditors read everything in their scope and change nothing. */
-        if ((rq->who.roles & R_AUDITOR) && unsafe_method(rq->method) && hit->auth != AUTH_SELF) {
-            deny(sv->a, rq, rs, hit);
-            return;
-        }
-    }
-    hit->handler(sv->a, rq, rs);
-}
-
 /* Whether addr is one of the comma-separated list. */
 static bool listed(const char *list, const char *addr)
 {
@@ -393,7 +196,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq = xcalloc(1, sizeof *rq);
         rq->method = method;
         rq->path = url;
+        rq->lookup = lookup;
         rq->conn = conn;
+        rq->body_limit = sv->opt->max_body;
         buf_init(&rq->body);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body)
@@ -418,7 +223,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
     buf_init(&rs.body);
-    dispatch(sv, rq, &rs);
+    sv->handler(sv->ctx, rq, &rs);
     enum MHD_Result ret = http_send(conn, &rs);
     http_resp_release(&rs);
     return ret;
@@ -463,14 +268,14 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
  */
 enum { CONNECTION_MEMORY = 16 << 10 };
 
-int http_serve(app *a, const route *routes, const http_options *opt)
+int http_serve(const http_options *opt, http_handler handler, void *ctx)
 {
     struct sockaddr_in sa;
     if (parse_listen(opt->listen, &sa)) {
         log_error("cannot parse listen address \"%s\" (expected HOST:PORT)", opt->listen);
         return -1;
     }
-    server sv = {a, routes, opt};
+    server sv = {opt, handler, ctx};
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

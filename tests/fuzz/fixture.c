@@ -1,6 +1,6 @@
 /* fixture: see fixture.h. This file replaces src/http/server.c in the
- * harnesses: it defines the transport's accessors over fz_request
- * (src/http/response.c supplies the rest of http.h). */
+ * harnesses: its requests' lookup reads fz_request, and http_serve is a
+ * stub (src/http/response.c supplies the rest of http.h). */
 #include "fixture.h"
 
 #include <dirent.h>
@@ -27,34 +27,33 @@
 
 http_metrics http_stats;
 
-const char *http_query(const http_req *rq, const char *key)
+/* http_req's lookup over an fz_request. */
+static const char *lookup(void *conn, enum http_part part, const char *key)
 {
-    const fz_request *r = rq->conn;
-    for (int i = 0; i < r->nquery; i++)
-        if (strcmp(r->query[i].name, key) == 0)
-            return r->query[i].value;
+    const fz_request *r = conn;
+    switch (part) {
+    case HTTP_QUERY:
+        for (int i = 0; i < r->nquery; i++)
+            if (strcmp(r->query[i].name, key) == 0)
+                return r->query[i].value;
+        break;
+    case HTTP_HEADER:
+        for (int i = 0; i < r->nheaders; i++)
+            if (strcasecmp(r->headers[i].name, key) == 0)
+                return r->headers[i].value;
+        break;
+    case HTTP_COOKIE:
+        for (int i = 0; i < r->ncookies; i++)
+            if (strcmp(r->cookies[i].name, key) == 0)
+                return r->cookies[i].value;
+        break;
+    }
     return NULL;
 }
 
-const char *http_header(const http_req *rq, const char *name)
+int http_serve(const http_options *opt, http_handler handler, void *ctx)
 {
-    const fz_request *r = rq->conn;
-    for (int i = 0; i < r->nheaders; i++)
-        if (strcasecmp(r->headers[i].name, name) == 0)
-            return r->headers[i].value;
-    return NULL;
-}
-
-/* Harness requests carry no cookies: they sign in with bearer tokens. */
-const char *http_cookie(const http_req *rq, const char *name)
-{
-    (void)rq, (void)name;
-    return NULL;
-}
-
-int http_serve(struct app *a, const route *routes, const http_options *opt)
-{
-    (void)a, (void)routes, (void)opt;
+    (void)opt, (void)handler, (void)ctx;
     fprintf(stderr, "fuzz: there is no server in a harness\n");
     return -1;
 }
@@ -204,21 +203,21 @@ const route *fz_route(const char *method, const char *pattern)
 void fz_request_init(fz_request *r, const char *method, const char *path, const void *body, size_t len)
 {
     memset(r, 0, sizeof *r);
-    r->rq.method = method;
-    r->rq.path = path;
-    r->rq.conn = r;
-    buf_init(&r->rq.body);
+    r->http.method = method;
+    r->http.path = path;
+    r->http.lookup = lookup;
+    r->http.conn = r;
+    buf_init(&r->http.body);
     if (len)
-        buf_append(&r->rq.body, body, len);
-    snprintf(r->rq.client, sizeof r->rq.client, "127.0.0.1");
+        buf_append(&r->http.body, body, len);
+    snprintf(r->http.client, sizeof r->http.client, "127.0.0.1");
+    api_req_init(&r->rq, &r->http);
 }
 
 void fz_request_release(fz_request *r)
 {
-    buf_release(&r->rq.body);
-    for (int i = 0; i < MAX_PARAMS; i++)
-        free(r->rq.params[i]);
-    user_release(&r->rq.who);
+    api_req_release(&r->rq);
+    buf_release(&r->http.body);
     memset(r, 0, sizeof *r);
 }
 
@@ -244,6 +243,13 @@ void fz_query(fz_request *r, const char *name, const char *value)
         return; /* as a server with a parameter limit: the rest is ignored */
     r->query[r->nquery].name = name;
     r->query[r->nquery++].value = value;
+}
+
+void fz_cookie(fz_request *r, const char *name, const char *value)
+{
+    check(r->ncookies < (int)(sizeof r->cookies / sizeof r->cookies[0]), "too many cookies");
+    r->cookies[r->ncookies].name = name;
+    r->cookies[r->ncookies++].value = value;
 }
 
 void fz_sign_in(app *a, fz_request *r, const char *username)

@@ -1,12 +1,13 @@
 /*
  * fixture: what the libFuzzer harnesses share — a real application on a
  * throw-away SQLite database (the gas-station pack, its units and a few
- * users of each role, optionally the demo complaints), requests made in
- * memory, and a transport that answers the handlers' http_query and
- * http_header from those requests instead of from libmicrohttpd. Handlers
- * are found in the route table by method and pattern and called as the
- * server calls them, so a harness drives exactly the production code from
- * the untrusted bytes inwards.
+ * users of each role, optionally the demo complaints), and requests made in
+ * memory whose lookup answers http_query, http_header and http_cookie from
+ * the request instead of from libmicrohttpd. Handlers are found in the
+ * route table by method and pattern and called as the router calls them
+ * (fz_call), or a request goes through the router itself
+ * (api_router_dispatch with fz_request's http), so a harness drives
+ * exactly the production code from the untrusted bytes inwards.
  *
  * Passwords: every user's password is FZ_PASSWORD, hashed with libsodium's
  * minimum argon2id cost so a login attempt costs microseconds rather than
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/router.h"
 #include "app/app.h"
 #include "http/http.h"
 
@@ -39,16 +41,19 @@ void fz_close(app *a);
 const route *fz_route(const char *method, const char *pattern);
 
 /*
- * A request in memory: body (copied, len bytes, no NUL added — handlers
- * get exactly the bytes), route parameters (copied), and headers and query
- * parameters (borrowed until fz_request_release).
+ * A request in memory: the transport's request (http: body copied, len
+ * bytes, no NUL added — handlers get exactly the bytes), the API's view of
+ * it (rq: route parameters copied, the caller of fz_sign_in), and headers,
+ * query parameters and cookies (borrowed until fz_request_release). An
+ * fz_request must not move after fz_request_init (rq points into http).
  */
 typedef struct fz_request {
-    http_req rq;
-    int nheaders, nquery;
+    http_req http;
+    api_req rq;
+    int nheaders, nquery, ncookies;
     struct {
         const char *name, *value;
-    } headers[8], query[32];
+    } headers[8], query[32], cookies[4];
 } fz_request;
 
 void fz_request_init(fz_request *r, const char *method, const char *path, const void *body, size_t len);
@@ -56,6 +61,7 @@ void fz_request_release(fz_request *r);
 void fz_param(fz_request *r, const char *value);
 void fz_header(fz_request *r, const char *name, const char *value);
 void fz_query(fz_request *r, const char *name, const char *value);
+void fz_cookie(fz_request *r, const char *name, const char *value);
 /* Makes the request come from username, as the router does after a token check. */
 void fz_sign_in(app *a, fz_request *r, const char *username);
 

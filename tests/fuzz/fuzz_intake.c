@@ -36,7 +36,7 @@ static void one(const route *rt, const char *path, const uint8_t *data, size_t s
     fz_request r;
     fz_request_init(&r, "POST", path, data, size);
     /* Another address each time: the portal's rate limit is not under test. */
-    snprintf(r.rq.client, sizeof r.rq.client, "10.%lu.%lu.%lu", (runs >> 16) & 255, (runs >> 8) & 255, runs & 255);
+    snprintf(r.http.client, sizeof r.http.client, "10.%lu.%lu.%lu", (runs >> 16) & 255, (runs >> 8) & 255, runs & 255);
     if (as)
         fz_sign_in(&A, &r, as);
     http_resp rs;

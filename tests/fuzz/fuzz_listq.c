@@ -103,10 +103,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
         /* The server answers the first of repeated parameters. */
-        if (!http_query(&r.rq, pair))
+        if (!http_query(&r.http, pair))
             fz_query(&r, pair, value);
     }
-    const char *lim = http_query(&r.rq, "limit");
+    const char *lim = http_query(&r.http, "limit");
     if (lim && *lim)
         limit = strtol(lim, NULL, 10);
     fz_sign_in(&A, &r, as);
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         visible_only(&r, json_object_get(j, "items"));
     } else if (rs.status == 400) {
         const char *field = json_string_value(json_object_get(json_object_get(j, "error"), "field"));
-        if (!field || !http_query(&r.rq, field)) {
+        if (!field || !http_query(&r.http, field)) {
             fprintf(stderr, "fuzz_listq: a 400 that names no parameter given: %.*s\n", (int)rs.body.len, rs.body.data);
             abort();
         }

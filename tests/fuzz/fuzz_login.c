@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_request_init(&r, "POST", "/api/v1/auth/login", data, size);
     /* Another address each time: the per-address limit would otherwise
      * answer 429 to nearly everything. */
-    snprintf(r.rq.client, sizeof r.rq.client, "10.%lu.%lu.%lu", (runs >> 16) & 255, (runs >> 8) & 255, runs & 255);
+    snprintf(r.http.client, sizeof r.http.client, "10.%lu.%lu.%lu", (runs >> 16) & 255, (runs >> 8) & 255, runs & 255);
     http_resp rs;
     fz_call(&A, login, &r, &rs);
     if (rs.status >= 500) {

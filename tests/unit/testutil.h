@@ -1,12 +1,15 @@
 /*
  * testutil: fixtures shared by the unit tests — a small policy pack with
  * distinct limits per level (so a deadline computed from the wrong level or
- * the wrong limit shows), and a seven-unit organisation:
+ * the wrong limit shows), a seven-unit organisation:
  *
  *   HQ ─┬─ SH (branch) ─┬─ PD (region) ─┬─ PD-01 (site)
  *       │               │               └─ PD-02 (site)
  *       │               └─ CC (centre)
  *       └─ QA (department)
+ *
+ * and a database file in a temporary directory for the tests that open a
+ * store.
  *
  * Everything here is static so each test binary carries its own copy; the
  * functions assert through cmocka, so include <cmocka.h> first.
@@ -16,7 +19,10 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/org.h"
 #include "core/policy.h"
@@ -100,6 +106,30 @@ static inline json_t *tu_intake(const char *received, const char *phone)
 static inline int tu_contains(const char *haystack, const char *needle)
 {
     return strstr(haystack, needle) != NULL;
+}
+
+/* A database file in a new temporary directory: fills dir, path (the file,
+ * named name) and url ("sqlite:" path); 0, or -1 if the directory cannot be made. */
+static inline int tu_db_create(char dir[64], char path[128], char url[160], const char *name)
+{
+    snprintf(dir, 64, "/tmp/redress-%s-XXXXXX", name);
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, 128, "%s/%s.db", dir, name);
+    snprintf(url, 160, "sqlite:%s", path);
+    return 0;
+}
+
+/* Removes the database file path of tu_db_create, its companions and dir. */
+static inline void tu_db_remove(const char *dir, const char *path)
+{
+    static const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    char p[200];
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(dir);
 }
 
 #endif
