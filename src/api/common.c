@@ -8,7 +8,7 @@
 #include "api/api.h"
 #include "app/pii.h"
 #include "core/erasure.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "sec/auth.h"
 #include "util/utf8.h"
 

@@ -8,7 +8,7 @@
 
 #include "core/policy.h"
 #include "core/strv.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "util/xalloc.h"
 
 static const char *const field_names[CF__COUNT] = {

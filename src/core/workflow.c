@@ -116,44 +116,6 @@ enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
 
 enum { TEXT_MAX = 200, TEXTAREA_MAX = 5000, DESCRIPTION_MAX = 10000 };
 
-/* ---- roles ------------------------------------------------------------ */
-
-static const struct {
-    unsigned bit;
-    const char *name, *zh, *en;
-} roles[] = {
-    {R_AGENT, "agent", "座席员", "Agent"},
-    {R_HANDLER, "handler", "处理人", "Handler"},
-    {R_SUPERVISOR, "supervisor", "主管", "Supervisor"},
-    {R_MANAGER, "manager", "管理层", "Manager"},
-    {R_AUDITOR, "auditor", "质检", "Auditor"},
-    {R_ADMIN, "admin", "管理员", "Administrator"},
-};
-
-unsigned role_parse(const char *name)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (strcmp(name, roles[i].name) == 0)
-            return roles[i].bit;
-    return 0;
-}
-
-const char *role_name(unsigned bit)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (roles[i].bit == bit)
-            return roles[i].name;
-    return "";
-}
-
-const char *role_label(unsigned bit, bool en)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (roles[i].bit == bit)
-            return en ? roles[i].en : roles[i].zh;
-    return "";
-}
-
 /* ---- options and fields ---------------------------------------------- */
 
 static const wf_option natures[] = {

@@ -24,31 +24,7 @@
 #include "core/event.h"
 #include "core/org.h"
 #include "core/policy.h"
-
-enum role {
-    R_AGENT = 1 << 0,
-    R_HANDLER = 1 << 1,
-    R_SUPERVISOR = 1 << 2,
-    R_MANAGER = 1 << 3,
-    R_AUDITOR = 1 << 4,
-    R_ADMIN = 1 << 5,
-    /* The system itself (the deadline sweeper, a calendar re-plan): no user
-     * holds it, role_parse never yields it, and GET …/actions never offers
-     * its actions. */
-    R_SYSTEM = 1 << 6,
-};
-#define R_ALL_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
-
-/* "agent" → R_AGENT; 0 if unknown. */
-unsigned role_parse(const char *name);
-const char *role_name(unsigned bit);
-const char *role_label(unsigned bit, bool en);
-
-typedef struct actor {
-    int64_t id;     /* user id; 0 for the public portal */
-    unsigned roles; /* enum role bits */
-    int64_t unit;   /* home unit */
-} actor;
+#include "core/roles.h"
 
 /* Everything a decision may consult; all borrowed. */
 typedef struct wf_ctx {

@@ -507,29 +507,6 @@ static int sq_unit_load(store *stp, org *o)
 
 /* ---- users ---------------------------------------------------------------------------- */
 
-static void roles_text(unsigned roles, char *out, size_t n)
-{
-    out[0] = '\0';
-    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
-        if (!(roles & bit))
-            continue;
-        if (out[0])
-            strncat(out, ",", n - strlen(out) - 1);
-        strncat(out, role_name(bit), n - strlen(out) - 1);
-    }
-}
-
-static unsigned roles_parse_text(const char *s)
-{
-    unsigned roles = 0;
-    char tmp[128];
-    snprintf(tmp, sizeof tmp, "%s", s ? s : "");
-    char *save = NULL;
-    for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        roles |= role_parse(t);
-    return roles;
-}
-
 struct user_add_arg {
     user *u;
     const char *pwhash;
@@ -572,7 +549,7 @@ static void read_user(sqlite3_stmt *st, int i, user *u)
     u->id = sqlite3_column_int64(st, i);
     u->username = col_text(st, i + 1);
     u->name = col_text(st, i + 2);
-    u->roles = roles_parse_text((const char *)sqlite3_column_text(st, i + 3));
+    u->roles = roles_parse((const char *)sqlite3_column_text(st, i + 3));
     u->unit = sqlite3_column_int64(st, i + 4);
     u->active = sqlite3_column_int(st, i + 5) != 0;
     u->must_change_password = sqlite3_column_int(st, i + 6) != 0;
