@@ -47,7 +47,70 @@ typedef struct wf_field {
     const wf_option *options; /* F_SELECT: terminated by {NULL} */
 } wf_field;
 
+/* The actions of the table, in its order: wf_action.id, and the index of the
+ * row. The code compares these; the names are for the API, JSON and events. */
+enum wf_action_id {
+    WF_ANSWER,
+    WF_DISPATCH,
+    WF_ACCEPT,
+    WF_TRANSFER,
+    WF_ASSIST,
+    WF_ASSIST_REPLY,
+    WF_ESCALATE,
+    WF_RESOLVE,
+    WF_INVALIDATE,
+    WF_REPLY,
+    WF_REVISIT,
+    WF_REOPEN,
+    WF_CLOSE,
+    WF_ARCHIVE,
+    WF_COMMENT,
+    WF_WAIT_CUSTOMER,
+    WF_RESUME,
+    WF_REQUEST_EXTENSION,
+    WF_APPROVE_EXTENSION,
+    WF_REFUSE_EXTENSION,
+    WF_PROGRESS_REPLY,
+    WF_WARN,
+    WF_BREACH,
+    WF_SUPERVISE,
+    WF_REPLAN,
+    WF_COMPENSATE,
+    WF_APPROVE_COMPENSATION,
+    WF_REFUSE_COMPENSATION,
+    WF_WAIVE_PENALTY,
+    WF_INCIDENT,
+    WF__COUNT
+};
+
+/* The one thing besides stopping and starting that an action does to the clocks. */
+enum wf_clock_op {
+    WF_CLK_NONE,
+    WF_CLK_STOP_ALL,  /* every clock stops: the case ends */
+    WF_CLK_PAUSE_ALL, /* every running clock pauses: waiting for the customer */
+    WF_CLK_REGRADE,   /* with a level or a scope in the payload: limits chosen again */
+    WF_CLK_WIDEN,     /* the scope widens with the new owner's unit type, limits chosen again */
+    WF_CLK_RECALC,    /* the calendar arithmetic again (a calendar changed), same limits */
+    WF_CLK_PROGRESS,  /* "progress" starts, due at the handle deadline, on its calendar */
+    WF_CLK_EXTEND,    /* the handle deadline moves to the one approved */
+    WF_CLK_FLAG,      /* the sweeper marks the clock its payload names: warned, breached */
+};
+
+/*
+ * An action's clock plan (core/sla.h): from a status in `when` (0 = any) it
+ * stops the clocks of `stop` and then starts those of `start`, both bits
+ * (1 << SLA_*), each started now with the limit the pack chooses; then op.
+ * A step that moves the complaint on also ends a wait for the customer
+ * first (every paused clock resumes); resume does only that.
+ */
+typedef struct wf_clock_plan {
+    unsigned when;
+    unsigned stop, start;
+    int op; /* enum wf_clock_op */
+} wf_clock_plan;
+
 typedef struct wf_action {
+    int id; /* enum wf_action_id: the row's index */
     const char *name, *zh, *en;
     unsigned from;  /* bit (1 << status) for each status it may start from */
     int to;         /* target status; ST_NONE = stays */
@@ -57,6 +120,7 @@ typedef struct wf_action {
     int (*guard)(const wf_ctx *, const complaint *, cerr *);
     int (*prepare)(const wf_ctx *, const complaint *, json_t *payload, cerr *);
     void (*effect)(complaint *, const event *);
+    wf_clock_plan clocks;
 } wf_action;
 
 /*

@@ -396,7 +396,10 @@ static void test_table_matches_documentation(void **state)
             fail_msg("%s: roles %#x in the table, %#x documented", a->name, a->roles, documented[i].roles);
         assert_non_null(a->fields);
         assert_string_not_equal(workflow_label(a->name, false), a->name);
+        /* the row's id is its index (the code compares ids, not names) */
+        assert_int_equal(a->id, (int)(a - t));
     }
+    assert_int_equal(n, WF__COUNT);
     assert_null(workflow_find("delete"));
     assert_string_equal(workflow_label("intake", true), "Received");
 }
