@@ -5,9 +5,9 @@
  * names and labels; the text form users.roles holds ("agent,handler"); and
  * the actor, a user as a decision sees them.
  *
- * The bottom of core/'s own modules: it includes none of them, so the API's
- * role gate, the store and the CLI can speak of roles without the state
- * machine. Pure: no I/O, no allocation.
+ * A leaf of core/ (the order is in workflow.h): it includes no other module,
+ * so the API's role gate, the store and the CLI can speak of roles without
+ * the state machine. Pure: no I/O, no allocation.
  */
 #ifndef REDRESS_ROLES_H
 #define REDRESS_ROLES_H

@@ -838,7 +838,7 @@ static sla_attrs attrs_of(const complaint *c, const json_t *p)
 static int clk_start(const wf_ctx *ctx, json_t *clocks, int clock, const sla_attrs *a, int64_t start, cerr *e)
 {
     sla_limit l;
-    sla_select(ctx->pol, clock, a, &l);
+    sla_select(&ctx->pol->sla, &ctx->pol->tax, clock, a, &l);
     if (l.kind == SLA_NONE)
         return 0; /* no limit: no clock */
     json_t *ck;
@@ -879,7 +879,7 @@ static int clk_replan(const wf_ctx *ctx, json_t *clocks, const sla_attrs *a, cer
         bool fixed = json_object_get(json_object_get(ck, "limit"), "until") != NULL;
         sla_limit l;
         if (a && id >= 0 && !fixed) {
-            sla_select(ctx->pol, id, a, &l);
+            sla_select(&ctx->pol->sla, &ctx->pol->tax, id, a, &l);
             if (l.kind == SLA_NONE)
                 continue;
         }
@@ -1232,7 +1232,7 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     char day[16];
     time_local_date(ctx->now, ctx->pol->tz_offset, true, day, sizeof day);
     day[7] = '\0'; /* YYYY-MM: the ledger's month */
-    json_t *pens = cases_penalties(ctx->pol, ctx->org, c, p, day);
+    json_t *pens = cases_penalties(&ctx->pol->cases, &ctx->pol->tax, ctx->org, c, p, day);
     if (json_array_size(pens))
         json_object_set_new(p, "penalties", pens);
     else
@@ -2070,7 +2070,7 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         cerr_set(e, "validation_failed", "customer.class", "customer.class: 未知客户类别 (unknown customer class)");
         goto fail;
     }
-    json_object_set_new(cu, "class", json_string(cls ? cls : pol->classes[0].code));
+    json_object_set_new(cu, "class", json_string(cls ? cls : pol->tax.classes[0].code));
     static const char *extra[] = {"address", "plate", "card_no", "account_no"};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
         char path[48];

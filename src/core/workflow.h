@@ -10,6 +10,18 @@
  *   workflow_apply — apply an event to a projection. Pure function of the
  *       event and the previous state: no policy, no clock; replaying a
  *       complaint's events with it rebuilds the complaint exactly.
+ *
+ * The order of core/: a module includes and calls only modules on lower
+ * lines (no circle; those on one line do not depend on each other).
+ *
+ *   workflow  pack         the state machine; checking a pack with its units
+ *   policy                 the whole pack: taxonomy, sla, rules and cases in one
+ *   rules                  grading, routing, clusters (uses sla's scope ranks)
+ *   cases  sla             closing, compensation, penalties; clocks and limits
+ *   taxonomy  strv  calendar  erasure  incident   codes; string lists; working
+ *                          time; anonymising; crisis clusters
+ *   event                  a step's sealed, hash-chained record
+ *   roles  complaint  org  cerr  auditlog   the leaves
  */
 #ifndef REDRESS_WORKFLOW_H
 #define REDRESS_WORKFLOW_H
