@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "app/ledger.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"

@@ -8,7 +8,7 @@
 #include "api/api.h"
 #include "app/pii.h"
 #include "core/erasure.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -220,11 +220,11 @@ static json_t *category_ref(app *a, const char *code, bool en)
     if (i < 0)
         return json_pack("{s:s,s:s,s:[]}", "code", code, "name", code, "path");
     json_t *path = json_array();
-    for (int k = i, steps = 0; k >= 0 && steps < 16; k = a->pol.cats[k].parent, steps++) {
-        const category *c = &a->pol.cats[k];
+    for (int k = i, steps = 0; k >= 0 && steps < 16; k = a->pol.tax.cats[k].parent, steps++) {
+        const category *c = &a->pol.tax.cats[k];
         json_array_insert_new(path, 0, json_string(en && c->name_en ? c->name_en : c->name));
     }
-    const category *c = &a->pol.cats[i];
+    const category *c = &a->pol.tax.cats[i];
     json_t *j = json_object();
     json_object_set_new(j, "code", json_string(c->code));
     json_object_set_new(j, "name", json_string(c->name));

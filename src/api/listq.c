@@ -124,10 +124,10 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
     if ((v = param(get, ctx, "category"))) {
         if (!policy_category(pol, v))
             return bad(e, "category", "unknown category");
-        q->cats = xcalloc(pol->ncats, sizeof *q->cats);
-        for (size_t i = 0; i < pol->ncats; i++)
-            if (policy_category_within(pol, pol->cats[i].code, v))
-                q->cats[f->n_categories++] = pol->cats[i].code;
+        q->cats = xcalloc(pol->tax.ncats, sizeof *q->cats);
+        for (size_t i = 0; i < pol->tax.ncats; i++)
+            if (policy_category_within(pol, pol->tax.cats[i].code, v))
+                q->cats[f->n_categories++] = pol->tax.cats[i].code;
         f->categories = q->cats;
     }
     if ((v = param(get, ctx, "level"))) {

@@ -50,7 +50,7 @@ void h_portal_create(app *a, api_req *rq, http_resp *rs)
     json_t *cust = json_object_get(rec, "customer");
     if (json_is_object(cust))
         json_object_del(cust, "class");
-    json_object_set_new(rec, "channel", json_string(policy_channel(&a->pol, "website") ? "website" : a->pol.channels[0].code));
+    json_object_set_new(rec, "channel", json_string(policy_channel(&a->pol, "website") ? "website" : a->pol.tax.channels[0].code));
     actor who = {0, 0, centre_unit(a)};
     complaint c;
     complaint_init(&c);
@@ -134,7 +134,7 @@ void h_portal_get(app *a, api_req *rq, http_resp *rs)
         reply = json_pack("{s:o,s:O?}", "at", api_time(a, json_integer_value(json_object_get(r, "at"))), "content", content);
     }
     int ci = policy_category_index(&a->pol, c.category);
-    const category *cat = ci >= 0 ? &a->pol.cats[ci] : NULL;
+    const category *cat = ci >= 0 ? &a->pol.tax.cats[ci] : NULL;
     api_json(rs, 200,
              json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o,s:o}", "number", c.number, "status", status_name(c.status),
                        "status_label", status_label(c.status, rq->en), "received_at", api_time(a, c.received_at),

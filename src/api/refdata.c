@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "sec/auth.h"
 #include "util/utf8.h"
 
@@ -99,15 +99,15 @@ out:
 json_t *api_category_tree(const policy *p, int parent)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < p->ncats; i++) {
-        if (p->cats[i].parent != parent)
+    for (size_t i = 0; i < p->tax.ncats; i++) {
+        if (p->tax.cats[i].parent != parent)
             continue;
-        json_t *c = json_pack("{s:s,s:s,s:s?,s:o}", "code", p->cats[i].code, "name", p->cats[i].name, "name_en",
-                              p->cats[i].name_en, "children", api_category_tree(p, (int)i));
+        json_t *c = json_pack("{s:s,s:s,s:s?,s:o}", "code", p->tax.cats[i].code, "name", p->tax.cats[i].name, "name_en",
+                              p->tax.cats[i].name_en, "children", api_category_tree(p, (int)i));
         /* The reply script (口径) and survey questions, in both languages. */
         json_t *zh = json_object(), *en = json_object();
-        api_category_guidance(p, p->cats[i].code, false, zh);
-        api_category_guidance(p, p->cats[i].code, true, en);
+        api_category_guidance(p, p->tax.cats[i].code, false, zh);
+        api_category_guidance(p, p->tax.cats[i].code, true, en);
         json_object_set(c, "script", json_object_get(zh, "script"));
         json_object_set(c, "script_en", json_object_get(en, "script"));
         json_object_set(c, "survey", json_object_get(zh, "survey"));
@@ -202,8 +202,8 @@ void h_config(app *a, api_req *rq, http_resp *rs)
     json_t *limits = json_object_get(p->raw, "time_limits");
     json_t *title = json_object_get(p->raw, "title");
     json_t *cfg = json_pack("{s:{s:s,s:O?},s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
-                            "channels", named_list(p->channels, p->nchannels), "levels", levels, "default_level",
-                            p->default_level, "customer_classes", named_list(p->classes, p->nclasses), "natures",
+                            "channels", named_list(p->tax.channels, p->tax.nchannels), "levels", levels, "default_level",
+                            p->default_level, "customer_classes", named_list(p->tax.classes, p->tax.nclasses), "natures",
                             natures, "statuses", statuses, "roles", roles, "time_limits", limits,
                             "tz_offset_minutes", p->tz_offset);
     /* The pack's appeals (core/cases.h): the regulators' channels and the regulators, for intake. */

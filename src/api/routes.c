@@ -1,7 +1,7 @@
 /* routes: the one route table {method, path, handler, who may call it}. */
 #include "api/api.h"
 
-#include "core/workflow.h"
+#include "core/roles.h"
 
 #define CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
 

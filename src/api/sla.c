@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "sec/auth.h"
 #include "sec/authcache.h"
 #include "util/timeutil.h"

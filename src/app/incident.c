@@ -168,7 +168,7 @@ int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, 
     app_window w = {a, c->id};
     cluster_ctx x = {a, c, {{0}}, 0};
     pthread_rwlock_rdlock(&a->org_lock);
-    int rc = rules_clusters(&a->pol.rules, &a->pol, &a->org, &f, app_rules_window, &w, on_cluster, &x);
+    int rc = rules_clusters(&a->pol.rules, &a->pol.tax, &a->org, &f, app_rules_window, &w, on_cluster, &x);
     pthread_rwlock_unlock(&a->org_lock);
     /* Outside the lock: linking takes workflow steps (app_act), which take it themselves. */
     for (size_t i = 0; i < x.nhits; i++) {

@@ -106,7 +106,7 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
     rules_facts f;
     app_rules_facts(ev->payload, &f);
     app_window w = {a, 0}; /* not stored yet: nothing to leave out */
-    int rc = rules_evaluate(&a->pol.rules, &a->pol, &a->org, &f, app_rules_window, &w, o);
+    int rc = rules_evaluate(&a->pol.rules, &a->pol.tax, &a->org, &f, app_rules_window, &w, o);
     if (rc)
         return rc < 0 ? STORE_UNAVAILABLE : rc;
     json_t *again = regraded(input, ev->payload, o);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "sec/auth.h"
 #include "util/timeutil.h"
 

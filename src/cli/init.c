@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "sec/auth.h"
 #include "util/xalloc.h"
 
@@ -90,7 +90,7 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
     }
     if (!quiet)
         printf("initialised with pack %s: %zu units, %zu categories; administrator: %s\n", a->pol.name, a->org.n,
-               a->pol.ncats, admin_user);
+               a->pol.tax.ncats, admin_user);
     rc = 0;
 out:
     json_decref(pack);

@@ -5,7 +5,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "jobs/sweep.h"
 #include "sec/auth.h"
 #include "sec/session.h"

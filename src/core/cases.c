@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/policy.h"
+#include "core/taxonomy.h"
 #include "core/strv.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "util/xalloc.h"
 
 static const char *const field_names[CF__COUNT] = {
@@ -167,7 +167,7 @@ static int load_fields(const json_t *arr, const char *path, unsigned *out, cerr 
 }
 
 /* A string or an array of strings into a NULL-terminated list; each checked by ok. */
-static bool ok_unit_type(const policy *p, const char *s)
+static bool ok_unit_type(const taxonomy *p, const char *s)
 {
     (void)p;
     return org_type_valid(s);
@@ -357,7 +357,7 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
 
 /* ---- appeals ------------------------------------------------------------------- */
 
-static int load_appeals(cases_policy *cp, const policy *pol, const json_t *s, cerr *e)
+static int load_appeals(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
 {
     static const char *const keys[] = {"channels", "sources", "conclusions", NULL};
     if (!json_is_object(s))
@@ -365,7 +365,7 @@ static int load_appeals(cases_policy *cp, const policy *pol, const json_t *s, ce
     if (known_keys(s, "appeals", keys, e))
         return -1;
     const json_t *ch = json_object_get(s, "channels");
-    if (ch && strv_load(ch, "appeals.channels", policy_has_channel, pol, &cp->appeal_channels, e))
+    if (ch && strv_load(ch, "appeals.channels", taxonomy_has_channel, pol, &cp->appeal_channels, e))
         return -1;
     const json_t *src = json_object_get(s, "sources");
     if (src && load_choices(src, "appeals.sources", &cp->sources, &cp->nsources, e))
@@ -471,7 +471,7 @@ static int load_entry(const cases_policy *cp, const json_t *it, const char *f, c
     return 0;
 }
 
-static int load_rule(cases_policy *cp, const policy *pol, const json_t *r, const char *f, cases_rule *d, cerr *e)
+static int load_rule(cases_policy *cp, const taxonomy *pol, const json_t *r, const char *f, cases_rule *d, cerr *e)
 {
     static const char *const keys[] = {"code", "name", "when", "entries", NULL};
     static const char *const wkeys[] = {"nature", "responsibility", "category", "grade", NULL};
@@ -515,7 +515,7 @@ static int load_rule(cases_policy *cp, const policy *pol, const json_t *r, const
             !cases_choice_find(cp->conclusions, cp->nconclusions, d->resps[i]))
             return cerr_set(e, "invalid_pack", ff, "%s: unknown responsibility \"%s\"", ff, d->resps[i]);
     snprintf(ff, sizeof ff, "%s.when.category", f);
-    if (json_object_get(w, "category") && strv_load(json_object_get(w, "category"), ff, policy_has_category, pol,
+    if (json_object_get(w, "category") && strv_load(json_object_get(w, "category"), ff, taxonomy_has_category, pol,
                                                     &d->categories, e))
         return -1;
     snprintf(ff, sizeof ff, "%s.when.grade", f);
@@ -544,7 +544,7 @@ static int load_rule(cases_policy *cp, const policy *pol, const json_t *r, const
     return 0;
 }
 
-static int load_penalties(cases_policy *cp, const policy *pol, const json_t *s, cerr *e)
+static int load_penalties(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
 {
     static const char *const keys[] = {"grades", "rules", NULL};
     if (!json_is_object(s))
@@ -571,7 +571,7 @@ static int load_penalties(cases_policy *cp, const policy *pol, const json_t *s, 
     return 0;
 }
 
-int cases_policy_load(cases_policy *cp, const policy *pol, const json_t *pack, cerr *e)
+int cases_policy_load(cases_policy *cp, const taxonomy *pol, const json_t *pack, cerr *e)
 {
     cases_policy_init(cp);
     for (int i = 0; i < 6; i++)
@@ -676,7 +676,7 @@ static int64_t unit_of_type(const org *o, int64_t id, const char *type)
     return 0;
 }
 
-static bool rule_matches(const policy *pol, const cases_rule *r, int nature, const char *resp, const char *cat,
+static bool rule_matches(const taxonomy *pol, const cases_rule *r, int nature, const char *resp, const char *cat,
                          const char *grade)
 {
     if (nature < 0 || !(r->natures & (1u << nature)))
@@ -687,16 +687,16 @@ static bool rule_matches(const policy *pol, const cases_rule *r, int nature, con
         return false;
     if (r->categories) {
         for (size_t i = 0; r->categories[i]; i++)
-            if (policy_category_within(pol, cat, r->categories[i]))
+            if (taxonomy_category_within(pol, cat, r->categories[i]))
                 return true;
         return false;
     }
     return true;
 }
 
-json_t *cases_penalties(const policy *pol, const org *o, const complaint *c, const json_t *closing, const char *month)
+json_t *cases_penalties(const cases_policy *cp, const taxonomy *pol, const org *o, const complaint *c,
+                        const json_t *closing, const char *month)
 {
-    const cases_policy *cp = &pol->cases;
     json_t *out = json_array();
     int nature = cases_nature_parse(jstr(closing, "nature"));
     const char *resp = jstr(closing, "responsibility"), *grade_code = jstr(closing, "penalty_grade");

@@ -30,8 +30,7 @@
 #include "core/cerr.h"
 #include "core/complaint.h"
 #include "core/org.h"
-
-struct policy;
+#include "core/taxonomy.h"
 
 /* The closing fields a pack can require (bits of cases_policy.required). */
 enum cases_field {
@@ -128,7 +127,7 @@ void cases_policy_release(cases_policy *cp);
  * loaded (its categories are known). On error -1 with e naming the JSON
  * path ("penalties.rules[0].entries[1].unit_type").
  */
-int cases_policy_load(cases_policy *cp, const struct policy *pol, const json_t *pack, cerr *e);
+int cases_policy_load(cases_policy *cp, const taxonomy *pol, const json_t *pack, cerr *e);
 
 /* Borrowed lookups; NULL when absent. */
 const cases_choice *cases_choice_find(const cases_choice *list, size_t n, const char *code);
@@ -167,7 +166,7 @@ bool cases_may_decide(const cases_policy *cp, unsigned roles, const char *unit_t
  * from 1 in rule order; an entry whose unit type has no unit above the
  * responsible unit, or that costs nothing, is left out.
  */
-json_t *cases_penalties(const struct policy *pol, const org *o, const complaint *c, const json_t *closing,
-                        const char *month);
+json_t *cases_penalties(const cases_policy *cp, const taxonomy *tax, const org *o, const complaint *c,
+                        const json_t *closing, const char *month);
 
 #endif

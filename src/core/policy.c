@@ -12,31 +12,13 @@ void policy_init(policy *p)
     memset(p, 0, sizeof *p);
 }
 
-static void named_release(named *n)
-{
-    free(n->code);
-    free(n->name);
-    free(n->name_en);
-}
-
 void policy_release(policy *p)
 {
     free(p->name);
     free(p->number_prefix);
-    for (size_t i = 0; i < p->ncats; i++) {
-        free(p->cats[i].code);
-        free(p->cats[i].name);
-        free(p->cats[i].name_en);
-    }
-    free(p->cats);
-    for (size_t i = 0; i < p->nchannels; i++)
-        named_release(&p->channels[i]);
-    free(p->channels);
-    for (size_t i = 0; i < p->nclasses; i++)
-        named_release(&p->classes[i]);
-    free(p->classes);
+    taxonomy_release(&p->tax);
     for (int i = 0; i <= LEVEL_MAX; i++)
-        named_release(&p->levels[i]);
+        taxonomy_named_release(&p->levels[i]);
     sla_policy_release(&p->sla);
     size_t ns;
     const policy_section *sec = policy_sections(&ns);
@@ -50,62 +32,6 @@ static const char *str_member(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int load_named_list(const json_t *arr, const char *path, named **out, size_t *nout, cerr *e)
-{
-    if (!json_is_array(arr) || json_array_size(arr) == 0)
-        return cerr_set(e, "invalid_pack", path, "%s: expected a non-empty array", path);
-    size_t n = json_array_size(arr);
-    *out = xcalloc(n, sizeof **out);
-    *nout = 0;
-    for (size_t i = 0; i < n; i++) {
-        const json_t *it = json_array_get(arr, i);
-        const char *code = str_member(it, "code"), *name = str_member(it, "name");
-        if (!code || !name) {
-            char f[96];
-            snprintf(f, sizeof f, "%s[%zu]", path, i);
-            return cerr_set(e, "invalid_pack", f, "%s: needs string \"code\" and \"name\"", f);
-        }
-        named *d = &(*out)[(*nout)++];
-        d->code = xstrdup(code);
-        d->name = xstrdup(name);
-        d->name_en = xstrdup(str_member(it, "name_en"));
-    }
-    return 0;
-}
-
-static int load_categories(policy *p, const json_t *arr, int parent, const char *path, cerr *e)
-{
-    if (!json_is_array(arr))
-        return cerr_set(e, "invalid_pack", path, "%s: expected an array", path);
-    size_t i;
-    const json_t *it;
-    json_array_foreach(arr, i, it)
-    {
-        char f[96];
-        snprintf(f, sizeof f, "%s[%zu]", path, i);
-        const char *code = str_member(it, "code"), *name = str_member(it, "name");
-        if (!code || !name || !*code)
-            return cerr_set(e, "invalid_pack", f, "%s: needs string \"code\" and \"name\"", f);
-        if (policy_category(p, code))
-            return cerr_set(e, "invalid_pack", f, "%s: duplicate category code \"%s\"", f, code);
-        p->cats = xrealloc(p->cats, (p->ncats + 1) * sizeof *p->cats);
-        category *c = &p->cats[p->ncats];
-        c->code = xstrdup(code);
-        c->name = xstrdup(name);
-        c->name_en = xstrdup(str_member(it, "name_en"));
-        c->parent = parent;
-        int self = (int)p->ncats++;
-        const json_t *kids = json_object_get(it, "children");
-        if (kids) {
-            char kf[96];
-            snprintf(kf, sizeof kf, "%s.children", f);
-            if (load_categories(p, kids, self, kf, e))
-                return -1;
-        }
-    }
-    return 0;
 }
 
 /* A limit is minutes as an integer, or per level as {"1": m, "2": m, "3": m}. */
@@ -170,14 +96,7 @@ int policy_load(policy *p, json_t *pack, cerr *e)
     p->tz_offset = 480;
     if (tz && time_zone_offset(tz, &p->tz_offset))
         return cerr_set(e, "invalid_pack", "timezone", "timezone: unknown zone \"%s\"", tz);
-    if (load_categories(p, json_object_get(pack, "categories"), -1, "categories", e))
-        return -1;
-    if (p->ncats == 0)
-        return cerr_set(e, "invalid_pack", "categories", "categories: at least one is needed");
-    if (load_named_list(json_object_get(pack, "channels"), "channels", &p->channels, &p->nchannels, e))
-        return -1;
-    if (load_named_list(json_object_get(pack, "customer_classes"), "customer_classes", &p->classes,
-                        &p->nclasses, e))
+    if (taxonomy_load(&p->tax, pack, e))
         return -1;
     const json_t *levels = json_object_get(pack, "levels");
     if (!json_is_array(levels))
@@ -194,7 +113,7 @@ int policy_load(policy *p, json_t *pack, cerr *e)
             json_integer_value(code) > LEVEL_MAX || !lname)
             return cerr_set(e, "invalid_pack", f, "%s: needs \"code\" 1..%d and \"name\"", f, LEVEL_MAX);
         named *d = &p->levels[json_integer_value(code)];
-        named_release(d);
+        taxonomy_named_release(d);
         d->code = xasprintf("%d", (int)json_integer_value(code));
         d->name = xstrdup(lname);
         d->name_en = xstrdup(str_member(lv, "name_en"));
@@ -228,7 +147,14 @@ int policy_load(policy *p, json_t *pack, cerr *e)
             load_limit(tl, "overall", p->limit_overall, NULL, e))
             return -1;
     }
-    if (sla_policy_load(&p->sla, p, pack, e))
+    sla_minutes m = {.default_level = p->default_level,
+                     .dispatch = p->limit_dispatch,
+                     .reply = p->limit_reply,
+                     .revisit = p->limit_revisit,
+                     .close = p->limit_close};
+    memcpy(m.handle, p->limit_handle, sizeof m.handle);
+    memcpy(m.overall, p->limit_overall, sizeof m.overall);
+    if (sla_policy_load(&p->sla, &p->tax, &m, pack, e))
         return -1;
     size_t ns;
     const policy_section *sec = policy_sections(&ns);
@@ -240,7 +166,7 @@ int policy_load(policy *p, json_t *pack, cerr *e)
 
 static int rules_section_load(policy *p, const json_t *pack, cerr *e)
 {
-    return rules_load(&p->rules, p, pack, e);
+    return rules_load(&p->rules, &p->tax, pack, e);
 }
 
 static void rules_section_release(policy *p)
@@ -250,7 +176,7 @@ static void rules_section_release(policy *p)
 
 static int cases_section_load(policy *p, const json_t *pack, cerr *e)
 {
-    return cases_policy_load(&p->cases, p, pack, e);
+    return cases_policy_load(&p->cases, &p->tax, pack, e);
 }
 
 static void cases_section_release(policy *p)
@@ -268,55 +194,28 @@ const policy_section *policy_sections(size_t *n)
     return sections;
 }
 
+/* The app's lookups go through the policy it holds; core modules below it use taxonomy.h. */
 int policy_category_index(const policy *p, const char *code)
 {
-    for (size_t i = 0; i < p->ncats; i++)
-        if (strcmp(p->cats[i].code, code) == 0)
-            return (int)i;
-    return -1;
+    return taxonomy_category_index(&p->tax, code);
 }
 
 const category *policy_category(const policy *p, const char *code)
 {
-    int i = policy_category_index(p, code);
-    return i < 0 ? NULL : &p->cats[i];
-}
-
-static const named *find_named(const named *list, size_t n, const char *code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i].code, code) == 0)
-            return &list[i];
-    return NULL;
+    return taxonomy_category(&p->tax, code);
 }
 
 const named *policy_channel(const policy *p, const char *code)
 {
-    return find_named(p->channels, p->nchannels, code);
+    return taxonomy_channel(&p->tax, code);
 }
 
 const named *policy_class(const policy *p, const char *code)
 {
-    return find_named(p->classes, p->nclasses, code);
+    return taxonomy_class(&p->tax, code);
 }
 
 bool policy_category_within(const policy *p, const char *code, const char *ancestor)
 {
-    int i = policy_category_index(p, code);
-    for (size_t steps = 0; i >= 0 && steps <= p->ncats; steps++) {
-        if (strcmp(p->cats[i].code, ancestor) == 0)
-            return true;
-        i = p->cats[i].parent;
-    }
-    return false;
-}
-
-bool policy_has_category(const policy *p, const char *code)
-{
-    return policy_category(p, code) != NULL;
-}
-
-bool policy_has_channel(const policy *p, const char *code)
-{
-    return policy_channel(p, code) != NULL;
+    return taxonomy_category_within(&p->tax, code, ancestor);
 }

@@ -6,6 +6,10 @@
  *
  * Grading rules, penalties and the rest of the pack machinery are read by
  * their own modules; this file owns only what intake and the clocks need.
+ * The categories, channels and customer classes are parsed by
+ * core/taxonomy.c into policy.tax first: the modules below (sla, rules,
+ * cases) are given that taxonomy, never the policy, so none includes this
+ * header.
  * The calendars and the time-limit policy are parsed by core/sla.c into
  * policy.sla, and the closing, authorisation, appeal and penalty sections by
  * core/cases.c into policy.cases, at the end of policy_load.
@@ -21,32 +25,14 @@
 #include "core/cerr.h"
 #include "core/rules.h"
 #include "core/sla.h"
+#include "core/taxonomy.h"
 
-typedef struct named {
-    char *code;
-    char *name;
-    char *name_en;
-} named;
-
-typedef struct category {
-    char *code;
-    char *name;
-    char *name_en;
-    int parent; /* index into policy.cats, -1 for a top-level category */
-} category;
-
-enum { LEVEL_MAX = 3 };
 
 typedef struct policy {
     char *name;
     char *number_prefix;
     int tz_offset; /* minutes east of UTC */
-    category *cats;
-    size_t ncats;
-    named *channels;
-    size_t nchannels;
-    named *classes;
-    size_t nclasses;
+    taxonomy tax; /* categories, channels, customer classes (core/taxonomy.h) */
     named levels[LEVEL_MAX + 1]; /* index = level code 1..3 */
     int default_level;
     /* Clock-time limits in minutes; 0 = no limit. Index = level. */
@@ -86,15 +72,12 @@ typedef struct policy_section {
 } policy_section;
 const policy_section *policy_sections(size_t *n);
 
-/* Borrowed lookups; NULL / -1 when absent. */
+/* Borrowed lookups in p->tax (taxonomy.h); NULL / -1 when absent. */
 const category *policy_category(const policy *p, const char *code);
 int policy_category_index(const policy *p, const char *code);
 const named *policy_channel(const policy *p, const char *code);
 const named *policy_class(const policy *p, const char *code);
 /* True when code is cat or one of its descendants. */
 bool policy_category_within(const policy *p, const char *code, const char *ancestor);
-/* Whether a category / channel of that code exists (the checks of strv_load). */
-bool policy_has_category(const policy *p, const char *code);
-bool policy_has_channel(const policy *p, const char *code);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/policy.h"
+#include "core/taxonomy.h"
 #include "core/sla.h"
 #include "util/xalloc.h"
 
@@ -79,7 +79,7 @@ void rules_set_release(rules_set *r)
 enum check { CK_NONE, CK_CHANNEL, CK_CATEGORY, CK_CLASS, CK_UNIT, CK_UNIT_TYPE, CK_ANSWER };
 
 typedef struct loader {
-    const policy *p;
+    const taxonomy *p;
     const json_t *pack;
     cerr *e;
 } loader;
@@ -101,11 +101,11 @@ static bool value_ok(const loader *l, int check, const char *v)
 {
     switch (check) {
     case CK_CHANNEL:
-        return policy_channel(l->p, v) != NULL;
+        return taxonomy_channel(l->p, v) != NULL;
     case CK_CATEGORY:
-        return policy_category(l->p, v) != NULL;
+        return taxonomy_category(l->p, v) != NULL;
     case CK_CLASS:
-        return policy_class(l->p, v) != NULL;
+        return taxonomy_class(l->p, v) != NULL;
     case CK_UNIT:
         return pack_has_unit(l->pack, v);
     case CK_UNIT_TYPE:
@@ -399,7 +399,7 @@ static int load_functions(const loader *l, rules_set *r)
     return 0;
 }
 
-int rules_load(rules_set *r, const policy *p, const json_t *pack, cerr *e)
+int rules_load(rules_set *r, const taxonomy *p, const json_t *pack, cerr *e)
 {
     rules_set_init(r);
     loader l = {p, pack, e};
@@ -497,10 +497,10 @@ static bool in_list(const strlist *l, const char *v)
     return false;
 }
 
-static bool cat_in(const policy *p, const strlist *l, const char *cat)
+static bool cat_in(const taxonomy *p, const strlist *l, const char *cat)
 {
     for (size_t i = 0; cat && i < l->n; i++)
-        if (policy_category_within(p, cat, l->v[i]))
+        if (taxonomy_category_within(p, cat, l->v[i]))
             return true;
     return false;
 }
@@ -561,12 +561,12 @@ static bool has_keyword(const strlist *kw, const char *a, const char *b)
 }
 
 /* Codes of every category within one of l (or within cat when l is empty), into a heap array. */
-static const char **expand_cats(const policy *p, const strlist *l, const char *cat, size_t *n)
+static const char **expand_cats(const taxonomy *p, const strlist *l, const char *cat, size_t *n)
 {
     const char **out = xcalloc(p->ncats + 1, sizeof *out);
     *n = 0;
     for (size_t i = 0; i < p->ncats; i++) {
-        bool in = l->n ? cat_in(p, l, p->cats[i].code) : (cat && policy_category_within(p, p->cats[i].code, cat));
+        bool in = l->n ? cat_in(p, l, p->cats[i].code) : (cat && taxonomy_category_within(p, p->cats[i].code, cat));
         if (in)
             out[(*n)++] = p->cats[i].code;
     }
@@ -579,7 +579,7 @@ static const char **expand_cats(const policy *p, const strlist *l, const char *c
  * *anchor (OUT) the unit the window is about. 1 when the window does not
  * apply (no ancestor of the type), 0, or the callback's error.
  */
-static int window_count(const policy *p, const org *o, const rule_window *w, const rules_facts *f,
+static int window_count(const taxonomy *p, const org *o, const rule_window *w, const rules_facts *f,
                         rules_window_fn fn, void *arg, int64_t *count, int64_t **ids, size_t max,
                         int64_t *anchor, bool both_ways)
 {
@@ -603,7 +603,7 @@ static int window_count(const policy *p, const org *o, const rule_window *w, con
     return rc;
 }
 
-static bool rule_matches(const rules_set *r, const policy *p, const org *o, const rule *u, const rules_facts *f,
+static bool rule_matches(const rules_set *r, const taxonomy *p, const org *o, const rule *u, const rules_facts *f,
                          rules_window_fn fn, void *arg, int *err)
 {
     const unit *su = org_find(o, f->subject_unit);
@@ -658,7 +658,7 @@ static void add_notify(rules_outcome *out, int64_t to, const char *code, const j
         out->notify[out->nnotify++] = (rules_notify){to, code, msg};
 }
 
-int rules_evaluate(const rules_set *r, const policy *p, const org *o, const rules_facts *f, rules_window_fn fn,
+int rules_evaluate(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f, rules_window_fn fn,
                    void *arg, rules_outcome *out)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -718,7 +718,7 @@ int rules_evaluate(const rules_set *r, const policy *p, const org *o, const rule
     return 0;
 }
 
-int rules_clusters(const rules_set *r, const policy *p, const org *o, const rules_facts *f, rules_window_fn win,
+int rules_clusters(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f, rules_window_fn win,
                    void *arg,
                    int (*fn)(void *fnarg, const cluster_rule *cr, int64_t anchor_unit, const int64_t *ids, size_t n),
                    void *fnarg)

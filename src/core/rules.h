@@ -34,8 +34,7 @@
 
 #include "core/cerr.h"
 #include "core/org.h"
-
-struct policy;
+#include "core/taxonomy.h"
 
 typedef struct rule_target {
     int kind;        /* RT_NONE, RT_CODE, RT_SUBJECT (with up and function) */
@@ -103,7 +102,7 @@ void rules_set_release(rules_set *r);
  * checking every code against p (categories, channels, classes, scopes,
  * unit types, the pack's unit codes). -1 with e naming the JSON path.
  */
-int rules_load(rules_set *r, const struct policy *p, const json_t *pack, cerr *e);
+int rules_load(rules_set *r, const taxonomy *p, const json_t *pack, cerr *e);
 
 /* What a complaint's intake record says, for the conditions. All borrowed. */
 typedef struct rules_facts {
@@ -151,7 +150,7 @@ void rules_outcome_release(rules_outcome *o);
  * that fire into out (initialised by the caller). Returns 0, or the
  * callback's negative error.
  */
-int rules_evaluate(const rules_set *r, const struct policy *p, const org *o, const rules_facts *f,
+int rules_evaluate(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f,
                    rules_window_fn win, void *arg, rules_outcome *out);
 
 /*
@@ -162,7 +161,7 @@ int rules_evaluate(const rules_set *r, const struct policy *p, const org *o, con
  * Calls fn once per matching cluster rule; stops on fn's non-zero return
  * and returns it (or the window callback's negative error).
  */
-int rules_clusters(const rules_set *r, const struct policy *p, const org *o, const rules_facts *f,
+int rules_clusters(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f,
                    rules_window_fn win, void *arg,
                    int (*fn)(void *fnarg, const cluster_rule *cr, int64_t anchor_unit, const int64_t *ids,
                              size_t n),

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/policy.h"
 #include "core/strv.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -170,22 +169,18 @@ static int load_limit_obj(const sla_policy *sp, const json_t *v, const char *pat
 }
 
 /* A list of strings, each checked by ok (may be NULL); into a NULL-terminated vector. */
-static bool ok_scope(const policy *p, const char *s)
+static bool ok_scope(const taxonomy *p, const char *s)
 {
     (void)p;
     return sla_scope_rank(s) >= 0;
 }
-static bool ok_class(const policy *p, const char *s)
-{
-    return policy_class(p, s) != NULL;
-}
-static bool ok_kind(const policy *p, const char *s)
+static bool ok_kind(const taxonomy *p, const char *s)
 {
     (void)p;
     return strcmp(s, "complaint") == 0 || strcmp(s, "appeal") == 0;
 }
 
-static int load_rule(sla_policy *sp, const policy *pol, const json_t *r, const char *path, sla_rule *out, cerr *e)
+static int load_rule(sla_policy *sp, const taxonomy *pol, const json_t *r, const char *path, sla_rule *out, cerr *e)
 {
     char f[128];
     memset(out, 0, sizeof *out);
@@ -227,13 +222,13 @@ static int load_rule(sla_policy *sp, const policy *pol, const json_t *r, const c
             if (strv_load(v, f, ok_scope, pol, &out->scopes, e))
                 return -1;
         } else if (strcmp(key, "customer_class") == 0) {
-            if (strv_load(v, f, ok_class, pol, &out->classes, e))
+            if (strv_load(v, f, taxonomy_has_class, pol, &out->classes, e))
                 return -1;
         } else if (strcmp(key, "category") == 0) {
-            if (strv_load(v, f, policy_has_category, pol, &out->categories, e))
+            if (strv_load(v, f, taxonomy_has_category, pol, &out->categories, e))
                 return -1;
         } else if (strcmp(key, "channel") == 0) {
-            if (strv_load(v, f, policy_has_channel, pol, &out->channels, e))
+            if (strv_load(v, f, taxonomy_has_channel, pol, &out->channels, e))
                 return -1;
         } else if (strcmp(key, "kind") == 0) {
             if (strv_load(v, f, ok_kind, pol, &out->kinds, e))
@@ -255,7 +250,7 @@ static void minutes_limit(sla_limit *l, int minutes)
     l->value = minutes;
 }
 
-int sla_policy_load(sla_policy *sp, const policy *pol, const json_t *pack, cerr *e)
+int sla_policy_load(sla_policy *sp, const taxonomy *pol, const sla_minutes *m, const json_t *pack, cerr *e)
 {
     sla_policy_init(sp);
     if (load_calendars(sp, pack, e))
@@ -265,14 +260,14 @@ int sla_policy_load(sla_policy *sp, const policy *pol, const json_t *pack, cerr 
     sp->supervise_percent[1] = 150;
     sp->nsupervise = 2;
     for (int l = 0; l <= SLA_LEVELS; l++) {
-        int lv = l ? l : pol->default_level;
+        int lv = l ? l : m->default_level;
         minutes_limit(&sp->defaults[SLA_FILL][l], 60);
-        minutes_limit(&sp->defaults[SLA_DISPATCH][l], pol->limit_dispatch);
-        minutes_limit(&sp->defaults[SLA_HANDLE][l], pol->limit_handle[lv]);
-        minutes_limit(&sp->defaults[SLA_REPLY][l], pol->limit_reply);
-        minutes_limit(&sp->defaults[SLA_REVISIT][l], pol->limit_revisit);
-        minutes_limit(&sp->defaults[SLA_CLOSE][l], pol->limit_close);
-        minutes_limit(&sp->defaults[SLA_OVERALL][l], pol->limit_overall[lv]);
+        minutes_limit(&sp->defaults[SLA_DISPATCH][l], m->dispatch);
+        minutes_limit(&sp->defaults[SLA_HANDLE][l], m->handle[lv]);
+        minutes_limit(&sp->defaults[SLA_REPLY][l], m->reply);
+        minutes_limit(&sp->defaults[SLA_REVISIT][l], m->revisit);
+        minutes_limit(&sp->defaults[SLA_CLOSE][l], m->close);
+        minutes_limit(&sp->defaults[SLA_OVERALL][l], m->overall[lv]);
     }
     const json_t *tp = json_object_get(pack, "time_limit_policy");
     const char *defcal = NULL;
@@ -336,7 +331,7 @@ int sla_policy_load(sla_policy *sp, const policy *pol, const json_t *pack, cerr 
             bool per_level = json_object_get(v, "1") != NULL;
             for (int l = 0; l <= SLA_LEVELS; l++) {
                 char lf[112];
-                int lv = l ? l : pol->default_level;
+                int lv = l ? l : m->default_level;
                 char k[4];
                 snprintf(k, sizeof k, "%d", lv);
                 snprintf(lf, sizeof lf, per_level ? "%s.%s" : "%s", f, k);
@@ -364,7 +359,7 @@ int sla_policy_load(sla_policy *sp, const policy *pol, const json_t *pack, cerr 
     return 0;
 }
 
-static bool rule_matches(const policy *pol, const sla_rule *r, const sla_attrs *a)
+static bool rule_matches(const taxonomy *pol, const sla_rule *r, const sla_attrs *a)
 {
     if (r->levels && !(r->levels & (1u << a->level)))
         return false;
@@ -373,16 +368,15 @@ static bool rule_matches(const policy *pol, const sla_rule *r, const sla_attrs *
         return false;
     if (r->categories) {
         for (size_t i = 0; r->categories[i]; i++)
-            if (a->category && policy_category_within(pol, a->category, r->categories[i]))
+            if (a->category && taxonomy_category_within(pol, a->category, r->categories[i]))
                 return true;
         return false;
     }
     return true;
 }
 
-void sla_select(const policy *pol, int clock, const sla_attrs *a, sla_limit *out)
+void sla_select(const sla_policy *sp, const taxonomy *pol, int clock, const sla_attrs *a, sla_limit *out)
 {
-    const sla_policy *sp = &pol->sla;
     int level = a->level >= 1 && a->level <= SLA_LEVELS ? a->level : 0;
     *out = sp->defaults[clock][level];
     for (size_t i = 0; i < sp->nrules; i++)

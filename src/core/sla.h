@@ -51,8 +51,7 @@
 
 #include "core/calendar.h"
 #include "core/cerr.h"
-
-struct policy;
+#include "core/taxonomy.h"
 
 enum sla_clock {
     SLA_FILL,
@@ -91,6 +90,13 @@ typedef struct sla_rule {
     char **kinds; /* complaint or appeal (core/cases.h) */
 } sla_rule;
 
+/* The pack's clock-minute time limits ("time_limits", parsed by policy_load): the
+ * defaults the time-limit policy starts from. Index = level; 0 = no limit. */
+typedef struct sla_minutes {
+    int default_level;
+    int dispatch, handle[SLA_LEVELS + 1], reply, revisit, close, overall[SLA_LEVELS + 1];
+} sla_minutes;
+
 /* The pack's calendars and time-limit policy (part of struct policy). */
 typedef struct sla_policy {
     size_t ncals;
@@ -124,16 +130,17 @@ int sla_scope_rank(const char *scope);
 void sla_policy_init(sla_policy *sp);
 void sla_policy_release(sla_policy *sp);
 /*
- * Reads the pack's "calendars" and "time_limit_policy" and the clock-minute
- * defaults of "time_limits" (borrowed pack). pol is the policy being loaded
- * (its categories are known). On error -1 with e naming the JSON path.
+ * Reads the pack's "calendars" and "time_limit_policy" (borrowed pack) over
+ * the clock-minute defaults m (borrowed); tax (borrowed) is the pack's
+ * taxonomy, against which the rules' codes are checked. On error -1 with e
+ * naming the JSON path.
  */
-int sla_policy_load(sla_policy *sp, const struct policy *pol, const json_t *pack, cerr *e);
+int sla_policy_load(sla_policy *sp, const taxonomy *tax, const sla_minutes *m, const json_t *pack, cerr *e);
 /* The calendar called name ("" = the default); NULL if unknown. Borrowed. */
 const calendar *sla_calendar(const sla_policy *sp, const char *name);
 
 /* The limit of clock for a complaint with attributes a (OUT: *out). */
-void sla_select(const struct policy *pol, int clock, const sla_attrs *a, sla_limit *out);
+void sla_select(const sla_policy *sp, const taxonomy *tax, int clock, const sla_attrs *a, sla_limit *out);
 
 /*
  * The clock operations. `clock` is a clock object as above (borrowed,

@@ -24,8 +24,8 @@ bool strv_has(char *const *v, const char *s)
     return false;
 }
 
-int strv_load(const json_t *v, const char *path, bool (*ok)(const struct policy *, const char *),
-              const struct policy *pol, char ***out, cerr *e)
+int strv_load(const json_t *v, const char *path, bool (*ok)(const struct taxonomy *, const char *),
+              const struct taxonomy *pol, char ***out, cerr *e)
 {
     if (!v)
         return 0;

@@ -12,7 +12,7 @@
 
 #include "core/cerr.h"
 
-struct policy;
+struct taxonomy;
 
 /* Frees v and its strings; NULL is fine. */
 void strv_free(char **v);
@@ -21,11 +21,11 @@ bool strv_has(char *const *v, const char *s);
 /*
  * Reads v — a string or a non-empty array of strings — into *out (heap,
  * NULL-terminated; strv_free), each string passing ok(pol, s) when ok is
- * given. A NULL v reads nothing and returns 0. On error returns -1 with e
+ * given (a check against the pack's taxonomy.h codes). A NULL v reads nothing and returns 0. On error returns -1 with e
  * naming the element (path, or path[i] for an array's item); *out may then
  * hold what was read so far, for the caller to free as on success.
  */
-int strv_load(const json_t *v, const char *path, bool (*ok)(const struct policy *, const char *),
-              const struct policy *pol, char ***out, cerr *e);
+int strv_load(const json_t *v, const char *path, bool (*ok)(const struct taxonomy *, const char *),
+              const struct taxonomy *pol, char ***out, cerr *e);
 
 #endif

@@ -57,7 +57,9 @@
  *
  * Clocks (core/sla.h). Every decision also plans the complaint's clocks and
  * writes each changed clock into the event's "clocks", with the nearest
- * running deadline as "stage_due", so that workflow_apply only copies:
+ * running deadline as "stage_due", so that workflow_apply only copies. What
+ * each action does to them is the last column of its row (wf_clock_plan:
+ * the clocks it stops, those it starts, then one operation), so:
  *   intake      fill (received → now, met or breached at once), dispatch and
  *               overall (the promise) start at received_at
  *   dispatch    from registered: dispatch stops, handle starts; with a level
@@ -87,10 +89,14 @@
  * from the pack and the complaint (workflow_fields).
  *
  * The table below is authoritative; this comment is checked against it by
- * tests/unit/test_workflow.c (every allowed and every refused transition).
+ * tests/unit/core/test_workflow.c (every allowed and every refused
+ * transition, and every action's clock plan). Its rows are indexed by enum
+ * wf_action_id: inside core the actions are compared as ids; their names
+ * are the API's, the events' and the docs'.
  */
 #include "core/workflow.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -111,48 +117,14 @@
 #define WAITABLE (BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING) | BIT(ST_RESOLVED) | BIT(ST_REPLIED))
 #define HANDLE_STAGE (BIT(ST_DISPATCHED) | BIT(ST_PROCESSING))
 #define COMPENSABLE (HANDLE_STAGE | BIT(ST_RESOLVED) | BIT(ST_REPLIED) | BIT(ST_REVISITED))
+/* Clock plans (wf_clock_plan): a clock's bit, a plan, and none. */
+#define CK(clock) (1u << (clock))
+#define CLOCKS(when, stop, start, op) {(when), (stop), (start), (op)}
+#define NO_CLOCKS CLOCKS(0, 0, 0, WF_CLK_NONE)
 
 enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
 
 enum { TEXT_MAX = 200, TEXTAREA_MAX = 5000, DESCRIPTION_MAX = 10000 };
-
-/* ---- roles ------------------------------------------------------------ */
-
-static const struct {
-    unsigned bit;
-    const char *name, *zh, *en;
-} roles[] = {
-    {R_AGENT, "agent", "座席员", "Agent"},
-    {R_HANDLER, "handler", "处理人", "Handler"},
-    {R_SUPERVISOR, "supervisor", "主管", "Supervisor"},
-    {R_MANAGER, "manager", "管理层", "Manager"},
-    {R_AUDITOR, "auditor", "质检", "Auditor"},
-    {R_ADMIN, "admin", "管理员", "Administrator"},
-};
-
-unsigned role_parse(const char *name)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (strcmp(name, roles[i].name) == 0)
-            return roles[i].bit;
-    return 0;
-}
-
-const char *role_name(unsigned bit)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (roles[i].bit == bit)
-            return roles[i].name;
-    return "";
-}
-
-const char *role_label(unsigned bit, bool en)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (roles[i].bit == bit)
-            return en ? roles[i].en : roles[i].zh;
-    return "";
-}
 
 /* ---- options and fields ---------------------------------------------- */
 
@@ -788,12 +760,11 @@ static void x_request_extension(complaint *c, const event *ev)
     json_object_set_new(c->data, "extension", stamp(ev, x));
 }
 
-static void x_decide_extension(complaint *c, const event *ev)
+static void decide_extension(complaint *c, const event *ev, bool ok)
 {
     json_t *x = json_object_get(c->data, "extension");
     if (!x)
         return;
-    bool ok = strcmp(ev->action, "approve_extension") == 0;
     json_object_set_new(x, "status", json_string(ok ? "approved" : "refused"));
     json_object_set_new(x, "decided_at", json_integer(ev->at));
     json_object_set_new(x, "decided_by", json_integer(ev->actor));
@@ -803,6 +774,16 @@ static void x_decide_extension(complaint *c, const event *ev)
     json_t *n = json_object_get(c->data, "extensions");
     if (ok)
         json_object_set_new(c->data, "extensions", json_integer(json_integer_value(n) + 1));
+}
+
+static void x_approve_extension(complaint *c, const event *ev)
+{
+    decide_extension(c, ev, true);
+}
+
+static void x_refuse_extension(complaint *c, const event *ev)
+{
+    decide_extension(c, ev, false);
 }
 
 static void x_progress_reply(complaint *c, const event *ev)
@@ -818,11 +799,23 @@ static void x_progress_reply(complaint *c, const event *ev)
 }
 
 /* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
-static void x_count(complaint *c, const event *ev)
+static void count(complaint *c, const char *key)
 {
-    const char *key = strcmp(ev->action, "warn") == 0 ? "warnings" : "supervisions";
     json_t *n = json_object_get(c->data, key);
     json_object_set_new(c->data, key, json_integer(json_integer_value(n) + 1));
+}
+
+static void x_warn(complaint *c, const event *ev)
+{
+    (void)ev;
+    count(c, "warnings");
+}
+
+/* The breach and every further supervision. */
+static void x_supervision(complaint *c, const event *ev)
+{
+    (void)ev;
+    count(c, "supervisions");
 }
 
 /* ---- clocks: what each step does to them ----------------------------------- */
@@ -845,7 +838,7 @@ static sla_attrs attrs_of(const complaint *c, const json_t *p)
 static int clk_start(const wf_ctx *ctx, json_t *clocks, int clock, const sla_attrs *a, int64_t start, cerr *e)
 {
     sla_limit l;
-    sla_select(ctx->pol, clock, a, &l);
+    sla_select(&ctx->pol->sla, &ctx->pol->tax, clock, a, &l);
     if (l.kind == SLA_NONE)
         return 0; /* no limit: no clock */
     json_t *ck;
@@ -886,7 +879,7 @@ static int clk_replan(const wf_ctx *ctx, json_t *clocks, const sla_attrs *a, cer
         bool fixed = json_object_get(json_object_get(ck, "limit"), "until") != NULL;
         sla_limit l;
         if (a && id >= 0 && !fixed) {
-            sla_select(ctx->pol, id, a, &l);
+            sla_select(&ctx->pol->sla, &ctx->pol->tax, id, a, &l);
             if (l.kind == SLA_NONE)
                 continue;
         }
@@ -901,83 +894,84 @@ static int64_t clk_deadline(const json_t *clocks, const char *name)
     return json_integer_value(json_object_get(json_object_get(clocks, name), "deadline"));
 }
 
-/* The sweeper's flags on the clock named in the payload. */
-static void clk_flag(json_t *clocks, const char *action, const json_t *p)
+/* The sweeper's flags on the clock named in the payload: a warning, or also the breach. */
+static void clk_flag(json_t *clocks, bool breached, const json_t *p)
 {
     json_t *ck = json_object_get(clocks, jstr(p, "clock"));
     if (!ck)
         return;
     json_object_set_new(ck, "warned", json_true());
-    if (strcmp(action, "warn") != 0) {
+    if (breached) {
         json_object_set(ck, "level", json_object_get(p, "supervision_level"));
         json_object_set_new(ck, "state", json_string("breached"));
     }
 }
 
-static int plan_action(const wf_ctx *ctx, const complaint *c, const char *action, json_t *p, json_t *clocks,
+/* The widest scope the new owner's unit type implies (escalation), if wider than the complaint's. */
+static void widen_scope(const wf_ctx *ctx, json_t *p, sla_attrs *a)
+{
+    const unit *to = org_find(ctx->org, json_integer_value(json_object_get(p, "owner_unit")));
+    const char *wide = to && strcmp(to->type, "hq") == 0       ? "national"
+                       : to && strcmp(to->type, "branch") == 0 ? "provincial"
+                                                               : NULL;
+    if (wide && sla_scope_rank(wide) > sla_scope_rank(a->scope ? a->scope : "general")) {
+        json_object_set_new(p, "scope", json_string(wide));
+        a->scope = jstr(p, "scope");
+    }
+}
+
+/* The "progress" clock: the customer hears before the handle deadline, on its calendar. */
+static int clk_progress(const wf_ctx *ctx, json_t *clocks, cerr *e)
+{
+    const json_t *h = json_object_get(clocks, "handle");
+    sla_limit l = {.kind = SLA_UNTIL, .value = clk_deadline(clocks, "handle")};
+    snprintf(l.calendar, sizeof l.calendar, "%s", jstr(h, "calendar") ? jstr(h, "calendar") : "");
+    json_t *ck;
+    if (sla_start(&ctx->pol->sla, &l, ctx->now, &ck, e))
+        return -1;
+    json_object_set_new(clocks, "progress", ck);
+    return 0;
+}
+
+/* Carries out act's clock plan (wf_clock_plan) on clocks, a copy the caller owns. */
+static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *act, json_t *p, json_t *clocks,
                        cerr *e)
 {
+    const wf_clock_plan *plan = &act->clocks;
     sla_attrs a = attrs_of(c, p);
-    const sla_policy *sp = &ctx->pol->sla;
-    int64_t now = ctx->now;
-    if (strcmp(action, "answer") == 0 || strcmp(action, "close") == 0)
-        return clk_all(ctx, clocks, sla_stop, e);
-    if (strcmp(action, "dispatch") == 0) {
-        if (c->status == ST_REGISTERED) {
-            if (clk_stop(ctx, clocks, "dispatch", e) || clk_start(ctx, clocks, SLA_HANDLE, &a, now, e))
+    if (!plan->when || (plan->when & BIT(c->status))) {
+        for (int k = 0; k < SLA__COUNT; k++)
+            if ((plan->stop & CK(k)) && clk_stop(ctx, clocks, sla_clock_name(k), e))
                 return -1;
-        }
-        if (json_object_get(p, "level") || jstr(p, "scope"))
-            return clk_replan(ctx, clocks, &a, e);
+        for (int k = 0; k < SLA__COUNT; k++)
+            if ((plan->start & CK(k)) && clk_start(ctx, clocks, k, &a, ctx->now, e))
+                return -1;
+    }
+    switch (plan->op) {
+    case WF_CLK_NONE:
         return 0;
-    }
-    if (strcmp(action, "escalate") == 0) {
-        const unit *to = org_find(ctx->org, json_integer_value(json_object_get(p, "owner_unit")));
-        const char *wide = to && strcmp(to->type, "hq") == 0       ? "national"
-                           : to && strcmp(to->type, "branch") == 0 ? "provincial"
-                                                                   : NULL;
-        if (wide && sla_scope_rank(wide) > sla_scope_rank(a.scope ? a.scope : "general")) {
-            json_object_set_new(p, "scope", json_string(wide));
-            a.scope = jstr(p, "scope");
-        }
-        return clk_replan(ctx, clocks, &a, e);
-    }
-    if (strcmp(action, "resolve") == 0 || strcmp(action, "invalidate") == 0)
-        return clk_stop(ctx, clocks, "dispatch", e) || clk_stop(ctx, clocks, "handle", e) ||
-               clk_stop(ctx, clocks, "progress", e) || clk_start(ctx, clocks, SLA_REPLY, &a, now, e);
-    if (strcmp(action, "reply") == 0)
-        return clk_stop(ctx, clocks, "reply", e) || clk_stop(ctx, clocks, "overall", e) ||
-               clk_start(ctx, clocks, SLA_REVISIT, &a, now, e);
-    if (strcmp(action, "revisit") == 0)
-        return clk_stop(ctx, clocks, "revisit", e) || clk_start(ctx, clocks, SLA_CLOSE, &a, now, e);
-    if (strcmp(action, "reopen") == 0)
-        return clk_stop(ctx, clocks, "close", e) || clk_start(ctx, clocks, SLA_HANDLE, &a, now, e);
-    if (strcmp(action, "wait_customer") == 0)
+    case WF_CLK_STOP_ALL:
+        return clk_all(ctx, clocks, sla_stop, e);
+    case WF_CLK_PAUSE_ALL:
         return clk_all(ctx, clocks, sla_pause, e);
-    if (strcmp(action, "request_extension") == 0) {
-        sla_limit l = {.kind = SLA_UNTIL, .value = clk_deadline(clocks, "handle")};
-        snprintf(l.calendar, sizeof l.calendar, "%s",
-                 jstr(json_object_get(clocks, "handle"), "calendar") ? jstr(json_object_get(clocks, "handle"), "calendar") : "");
-        json_t *ck;
-        if (sla_start(sp, &l, now, &ck, e))
-            return -1;
-        json_object_set_new(clocks, "progress", ck);
-        return 0;
-    }
-    if (strcmp(action, "approve_extension") == 0) {
-        json_t *h = json_object_get(clocks, "handle");
-        return h ? sla_extend(sp, h, now, json_integer_value(json_object_get(p, "deadline")), e) : 0;
-    }
-    if (strcmp(action, "progress_reply") == 0)
-        return clk_stop(ctx, clocks, "progress", e);
-    if (strcmp(action, "warn") == 0 || strcmp(action, "breach") == 0 || strcmp(action, "supervise") == 0) {
-        clk_flag(clocks, action, p);
-        return 0;
-    }
-    if (strcmp(action, "replan") == 0)
-        return clk_replan(ctx, clocks, NULL, e);
-    if (strcmp(action, "incident") == 0 && json_object_get(p, "level"))
+    case WF_CLK_REGRADE:
+        return json_object_get(p, "level") || jstr(p, "scope") ? clk_replan(ctx, clocks, &a, e) : 0;
+    case WF_CLK_WIDEN:
+        widen_scope(ctx, p, &a);
         return clk_replan(ctx, clocks, &a, e);
+    case WF_CLK_RECALC:
+        return clk_replan(ctx, clocks, NULL, e);
+    case WF_CLK_PROGRESS:
+        return clk_progress(ctx, clocks, e);
+    case WF_CLK_EXTEND: {
+        json_t *h = json_object_get(clocks, "handle");
+        return h ? sla_extend(&ctx->pol->sla, h, ctx->now, json_integer_value(json_object_get(p, "deadline")), e) : 0;
+    }
+    case WF_CLK_FLAG:
+        clk_flag(clocks, act->id != WF_WARN, p);
+        return 0;
+    }
+    assert(!"an action's clock plan names no known op");
     return 0;
 }
 
@@ -993,13 +987,13 @@ static int plan_clocks(const wf_ctx *ctx, const complaint *c, const wf_action *a
     int rc = -1;
     /* A step that moves the complaint on ends a wait for the customer. */
     bool ends_wait = json_object_get(c->data, "waiting") &&
-                     (strcmp(act->name, "resume") == 0 || (act->to != ST_NONE && act->to != c->status));
+                     (act->id == WF_RESUME || (act->to != ST_NONE && act->to != c->status));
     if (ends_wait) {
         if (clk_all(ctx, clocks, sla_resume, e))
             goto out;
         json_object_set_new(p, "waiting", json_null());
     }
-    if (plan_action(ctx, c, act->name, p, clocks, e))
+    if (plan_action(ctx, c, act, p, clocks, e))
         goto out;
     json_t *changed = json_object();
     const char *name;
@@ -1238,7 +1232,7 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     char day[16];
     time_local_date(ctx->now, ctx->pol->tz_offset, true, day, sizeof day);
     day[7] = '\0'; /* YYYY-MM: the ledger's month */
-    json_t *pens = cases_penalties(ctx->pol, ctx->org, c, p, day);
+    json_t *pens = cases_penalties(&ctx->pol->cases, &ctx->pol->tax, ctx->org, c, p, day);
     if (json_array_size(pens))
         json_object_set_new(p, "penalties", pens);
     else
@@ -1462,18 +1456,27 @@ static int p_decide_compensation(const wf_ctx *ctx, const complaint *c, json_t *
     return 0;
 }
 
-static void x_decide_compensation(complaint *c, const event *ev)
+static void decide_compensation(complaint *c, const event *ev, bool ok)
 {
     json_t *comp = entry_no(c, "compensations", json_integer_value(json_object_get(ev->payload, "no")));
     if (!comp)
         return;
-    bool ok = strcmp(ev->action, "approve_compensation") == 0;
     json_object_set_new(comp, "status", json_string(ok ? "approved" : "refused"));
     json_object_set_new(comp, "decided_at", json_integer(ev->at));
     json_object_set_new(comp, "decided_by", json_integer(ev->actor));
     const char *why = jstr(ev->payload, ok ? "note" : "reason");
     if (why)
         json_object_set_new(comp, "decision", json_string(why));
+}
+
+static void x_approve_compensation(complaint *c, const event *ev)
+{
+    decide_compensation(c, ev, true);
+}
+
+static void x_refuse_compensation(complaint *c, const event *ev)
+{
+    decide_compensation(c, ev, false);
 }
 
 static int g_waive_penalty(const wf_ctx *ctx, const complaint *c, cerr *e)
@@ -1537,21 +1540,21 @@ static void x_waive_penalty(complaint *c, const event *ev)
 
 /* Actions whose fields come from the pack or the complaint (see wf_form). */
 static const struct {
-    const char *action;
+    int action; /* enum wf_action_id */
     void (*build)(const wf_ctx *, const complaint *, wf_form *);
 } forms[] = {
-    {"close", form_close},
-    {"answer", form_answer},
-    {"compensate", form_compensate},
-    {"approve_compensation", form_approve_compensation},
-    {"refuse_compensation", form_refuse_compensation},
-    {"waive_penalty", form_waive_penalty},
+    {WF_CLOSE, form_close},
+    {WF_ANSWER, form_answer},
+    {WF_COMPENSATE, form_compensate},
+    {WF_APPROVE_COMPENSATION, form_approve_compensation},
+    {WF_REFUSE_COMPENSATION, form_refuse_compensation},
+    {WF_WAIVE_PENALTY, form_waive_penalty},
 };
 
 const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_action *act, wf_form *form)
 {
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        if (strcmp(forms[i].action, act->name) == 0) {
+        if (forms[i].action == act->id) {
             form->n = form->nopts = form->used = 0;
             form->fields[0] = (wf_field)END;
             forms[i].build(ctx, c, form);
@@ -1589,67 +1592,83 @@ static void x_incident(complaint *c, const event *ev)
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
-    {"answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE, SCOPE_NONE,
-     f_answer, g_answer, p_answer, x_answer},
-    {"dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED), ST_DISPATCHED, CENTRE,
-     SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch},
-    {"accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER, f_accept, NULL,
-     NULL, x_accept},
-    {"transfer", "转派", "Transfer", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_DISPATCHED, HANDLING,
-     SCOPE_OWNER, f_transfer, NULL, p_transfer, x_transfer},
-    {"assist", "协办", "Ask for assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING, SCOPE_OWNER, f_assist,
-     NULL, p_assist, x_assist},
-    {"assist_reply", "协办反馈", "Report assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING, SCOPE_ASSIST,
-     f_assist_reply, g_assist_reply, p_assist_reply, x_assist_reply},
-    {"escalate", "升级", "Escalate", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_DISPATCHED, HANDLING,
-     SCOPE_OWNER, f_escalate, g_escalate, p_escalate, x_escalate},
-    {"resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER, f_resolve, NULL,
-     NULL, x_resolve},
-    {"invalidate", "判定无效", "Mark invalid",
-     BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
-     f_invalidate, NULL, p_invalidate, x_invalidate},
-    {"reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE, f_reply,
-     g_reply, NULL, x_reply},
-    {"revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE, f_revisit, NULL,
-     p_revisit, x_revisit},
-    {"reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE, f_reopen, g_reopen,
-     p_reopen, x_reopen},
-    {"close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE, SCOPE_NONE, f_close,
-     g_close, p_close, x_close},
-    {"archive", "归档", "Archive", BIT(ST_CLOSED), ST_ARCHIVED, CENTRE, SCOPE_NONE, f_none, NULL,
-     NULL, NULL},
-    {"comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE, R_ALL_ROLES & ~(R_AUDITOR | R_ADMIN), SCOPE_NONE,
-     f_comment, NULL, NULL, NULL},
-    {"wait_customer", "等待客户", "Wait for the customer", WAITABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER,
-     f_wait, g_wait, p_wait, NULL},
-    {"resume", "恢复计时", "Resume", WAITABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_resume, g_resume,
-     p_resume, NULL},
-    {"request_extension", "申请延期", "Request an extension", HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER,
-     f_request_extension, g_request_extension, p_request_extension, x_request_extension},
-    {"approve_extension", "批准延期", "Approve the extension", HANDLE_STAGE, ST_NONE, R_SUPERVISOR | R_MANAGER,
-     SCOPE_NONE, f_approve_extension, g_extension_pending, p_approve_extension, x_decide_extension},
-    {"refuse_extension", "不同意延期", "Refuse the extension", HANDLE_STAGE, ST_NONE, R_SUPERVISOR | R_MANAGER,
-     SCOPE_NONE, f_refuse_extension, g_extension_pending, NULL, x_decide_extension},
-    {"progress_reply", "进度回复", "Tell the customer the progress", BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE,
-     CENTRE, SCOPE_NONE, f_progress_reply, NULL, NULL, x_progress_reply},
-    {"warn", "超时预警", "Deadline warning", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, p_warn,
-     x_count},
-    {"breach", "超时督办", "Overdue: supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, p_breach,
-     x_count},
-    {"supervise", "升级督办", "Further supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL,
-     p_supervise, x_count},
-    {"replan", "时限重算", "Deadlines re-planned", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL, NULL,
-     NULL},
-    {"compensate", "补偿", "Compensate", COMPENSABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_compensate,
-     g_compensate, p_compensate, x_compensate},
-    {"approve_compensation", "批准补偿", "Approve the compensation", COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER,
-     SCOPE_NONE, f_approve_compensation, g_decide_compensation, p_decide_compensation, x_decide_compensation},
-    {"refuse_compensation", "不同意补偿", "Refuse the compensation", COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER,
-     SCOPE_NONE, f_refuse_compensation, g_decide_compensation, p_decide_compensation, x_decide_compensation},
-    {"waive_penalty", "免除考核", "Waive a penalty", BIT(ST_CLOSED) | BIT(ST_ARCHIVED), ST_NONE, R_MANAGER,
-     SCOPE_NONE, f_waive_penalty, g_waive_penalty, p_waive_penalty, x_waive_penalty},
-    {"incident", "并入危机事件", "Grouped into an incident", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_incident,
-     NULL, p_incident, x_incident},
+    [WF_ANSWER] = {WF_ANSWER, "answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE,
+                   SCOPE_NONE, f_answer, g_answer, p_answer, x_answer, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+    [WF_DISPATCH] = {WF_DISPATCH, "dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED),
+                     ST_DISPATCHED, CENTRE, SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch,
+                     CLOCKS(BIT(ST_REGISTERED), CK(SLA_DISPATCH), CK(SLA_HANDLE), WF_CLK_REGRADE)},
+    [WF_ACCEPT] = {WF_ACCEPT, "accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER,
+                   f_accept, NULL, NULL, x_accept, NO_CLOCKS},
+    [WF_TRANSFER] = {WF_TRANSFER, "transfer", "转派", "Transfer", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING),
+                     ST_DISPATCHED, HANDLING, SCOPE_OWNER, f_transfer, NULL, p_transfer, x_transfer, NO_CLOCKS},
+    [WF_ASSIST] = {WF_ASSIST, "assist", "协办", "Ask for assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING,
+                   SCOPE_OWNER, f_assist, NULL, p_assist, x_assist, NO_CLOCKS},
+    [WF_ASSIST_REPLY] = {WF_ASSIST_REPLY, "assist_reply", "协办反馈", "Report assistance", BIT(ST_PROCESSING), ST_NONE,
+                         HANDLING, SCOPE_ASSIST, f_assist_reply, g_assist_reply, p_assist_reply, x_assist_reply,
+                         NO_CLOCKS},
+    [WF_ESCALATE] = {WF_ESCALATE, "escalate", "升级", "Escalate", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING),
+                     ST_DISPATCHED, HANDLING, SCOPE_OWNER, f_escalate, g_escalate, p_escalate, x_escalate,
+                     CLOCKS(0, 0, 0, WF_CLK_WIDEN)},
+    [WF_RESOLVE] = {WF_RESOLVE, "resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
+                    f_resolve, NULL, NULL, x_resolve,
+                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
+    [WF_INVALIDATE] = {WF_INVALIDATE, "invalidate", "判定无效", "Mark invalid",
+                       BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
+                       f_invalidate, NULL, p_invalidate, x_invalidate,
+                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
+    [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
+                  f_reply, g_reply, NULL, x_reply,
+                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL), CK(SLA_REVISIT), WF_CLK_NONE)},
+    [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE,
+                    f_revisit, NULL, p_revisit, x_revisit, CLOCKS(0, CK(SLA_REVISIT), CK(SLA_CLOSE), WF_CLK_NONE)},
+    [WF_REOPEN] = {WF_REOPEN, "reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE,
+                   f_reopen, g_reopen, p_reopen, x_reopen, CLOCKS(0, CK(SLA_CLOSE), CK(SLA_HANDLE), WF_CLK_NONE)},
+    [WF_CLOSE] = {WF_CLOSE, "close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE,
+                  SCOPE_NONE, f_close, g_close, p_close, x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+    [WF_ARCHIVE] = {WF_ARCHIVE, "archive", "归档", "Archive", BIT(ST_CLOSED), ST_ARCHIVED, CENTRE, SCOPE_NONE, f_none,
+                    NULL, NULL, NULL, NO_CLOCKS},
+    [WF_COMMENT] = {WF_COMMENT, "comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE,
+                    R_ALL_ROLES & ~(R_AUDITOR | R_ADMIN), SCOPE_NONE, f_comment, NULL, NULL, NULL, NO_CLOCKS},
+    [WF_WAIT_CUSTOMER] = {WF_WAIT_CUSTOMER, "wait_customer", "等待客户", "Wait for the customer", WAITABLE, ST_NONE,
+                          CENTRE | R_HANDLER, SCOPE_OWNER, f_wait, g_wait, p_wait, NULL,
+                          CLOCKS(0, 0, 0, WF_CLK_PAUSE_ALL)},
+    [WF_RESUME] = {WF_RESUME, "resume", "恢复计时", "Resume", WAITABLE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER,
+                   f_resume, g_resume, p_resume, NULL, NO_CLOCKS},
+    [WF_REQUEST_EXTENSION] = {WF_REQUEST_EXTENSION, "request_extension", "申请延期", "Request an extension",
+                              HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER, f_request_extension, g_request_extension,
+                              p_request_extension, x_request_extension, CLOCKS(0, 0, 0, WF_CLK_PROGRESS)},
+    [WF_APPROVE_EXTENSION] = {WF_APPROVE_EXTENSION, "approve_extension", "批准延期", "Approve the extension",
+                              HANDLE_STAGE, ST_NONE, R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_approve_extension,
+                              g_extension_pending, p_approve_extension, x_approve_extension,
+                              CLOCKS(0, 0, 0, WF_CLK_EXTEND)},
+    [WF_REFUSE_EXTENSION] = {WF_REFUSE_EXTENSION, "refuse_extension", "不同意延期", "Refuse the extension",
+                             HANDLE_STAGE, ST_NONE, R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_refuse_extension,
+                             g_extension_pending, NULL, x_refuse_extension, NO_CLOCKS},
+    [WF_PROGRESS_REPLY] = {WF_PROGRESS_REPLY, "progress_reply", "进度回复", "Tell the customer the progress",
+                           BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_progress_reply, NULL, NULL,
+                           x_progress_reply, CLOCKS(0, CK(SLA_PROGRESS), 0, WF_CLK_NONE)},
+    [WF_WARN] = {WF_WARN, "warn", "超时预警", "Deadline warning", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL,
+                 p_warn, x_warn, CLOCKS(0, 0, 0, WF_CLK_FLAG)},
+    [WF_BREACH] = {WF_BREACH, "breach", "超时督办", "Overdue: supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
+                   f_none, NULL, p_breach, x_supervision, CLOCKS(0, 0, 0, WF_CLK_FLAG)},
+    [WF_SUPERVISE] = {WF_SUPERVISE, "supervise", "升级督办", "Further supervision", ALL_OPEN, ST_NONE, R_SYSTEM,
+                      SCOPE_NONE, f_none, NULL, p_supervise, x_supervision, CLOCKS(0, 0, 0, WF_CLK_FLAG)},
+    [WF_REPLAN] = {WF_REPLAN, "replan", "时限重算", "Deadlines re-planned", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
+                   f_none, NULL, NULL, NULL, CLOCKS(0, 0, 0, WF_CLK_RECALC)},
+    [WF_COMPENSATE] = {WF_COMPENSATE, "compensate", "补偿", "Compensate", COMPENSABLE, ST_NONE, CENTRE | R_HANDLER,
+                       SCOPE_OWNER, f_compensate, g_compensate, p_compensate, x_compensate, NO_CLOCKS},
+    [WF_APPROVE_COMPENSATION] = {WF_APPROVE_COMPENSATION, "approve_compensation", "批准补偿",
+                                 "Approve the compensation", COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER, SCOPE_NONE,
+                                 f_approve_compensation, g_decide_compensation, p_decide_compensation,
+                                 x_approve_compensation, NO_CLOCKS},
+    [WF_REFUSE_COMPENSATION] = {WF_REFUSE_COMPENSATION, "refuse_compensation", "不同意补偿", "Refuse the compensation",
+                                COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_refuse_compensation,
+                                g_decide_compensation, p_decide_compensation, x_refuse_compensation, NO_CLOCKS},
+    [WF_WAIVE_PENALTY] = {WF_WAIVE_PENALTY, "waive_penalty", "免除考核", "Waive a penalty",
+                          BIT(ST_CLOSED) | BIT(ST_ARCHIVED), ST_NONE, R_MANAGER, SCOPE_NONE, f_waive_penalty,
+                          g_waive_penalty, p_waive_penalty, x_waive_penalty, NO_CLOCKS},
+    [WF_INCIDENT] = {WF_INCIDENT, "incident", "并入危机事件", "Grouped into an incident", ALL_OPEN, ST_NONE, R_SYSTEM,
+                     SCOPE_NONE, f_incident, NULL, p_incident, x_incident, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -1658,11 +1677,23 @@ const wf_action *workflow_table(size_t *n)
     return table;
 }
 
+_Static_assert(sizeof table / sizeof table[0] == WF__COUNT, "one row per enum wf_action_id");
+
+/* A row is where its id says, and its clock plan names only clocks and ops that exist. */
+static bool row_ok(const wf_action *a, size_t i)
+{
+    const wf_clock_plan *p = &a->clocks;
+    return a->id == (int)i && a->name && ((p->stop | p->start) & ~(CK(SLA__COUNT) - 1)) == 0 &&
+           p->op >= WF_CLK_NONE && p->op <= WF_CLK_FLAG && (p->when & ~a->from) == 0;
+}
+
 const wf_action *workflow_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        assert(row_ok(&table[i], i));
         if (strcmp(table[i].name, name) == 0)
             return &table[i];
+    }
     return NULL;
 }
 
@@ -2039,7 +2070,7 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         cerr_set(e, "validation_failed", "customer.class", "customer.class: 未知客户类别 (unknown customer class)");
         goto fail;
     }
-    json_object_set_new(cu, "class", json_string(cls ? cls : pol->classes[0].code));
+    json_object_set_new(cu, "class", json_string(cls ? cls : pol->tax.classes[0].code));
     static const char *extra[] = {"address", "plate", "card_no", "account_no"};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
         char path[48];
@@ -2206,32 +2237,34 @@ static void apply_clocks(complaint *c, const event *ev)
 void workflow_apply(complaint *c, const event *ev)
 {
     const json_t *p = ev->payload;
-    if (strcmp(ev->action, "intake") == 0) {
+    /* The event's action, read once: a row of the table, or one of the
+     * events outside it (intake; anonymise and correct, core/erasure.h). */
+    const wf_action *act = workflow_find(ev->action);
+    bool intake = !act && strcmp(ev->action, "intake") == 0;
+    if (act) {
+        if (act->effect)
+            act->effect(c, ev); /* effects see the owner before the move */
+    } else if (intake) {
         apply_intake(c, ev);
     } else if (strcmp(ev->action, "anonymise") == 0) {
-        erasure_apply(c, ev); /* core/erasure.h: not a step of the table */
+        erasure_apply(c, ev);
     } else if (strcmp(ev->action, "correct") == 0) {
         correction_apply(c, ev);
-    } else {
-        const wf_action *act = workflow_find(ev->action);
-        if (act && act->effect)
-            act->effect(c, ev); /* effects see the owner before the move */
     }
     c->id = ev->complaint_id;
     if (ev->to_status)
         c->status = ev->to_status;
     if (json_object_get(p, "owner_unit"))
         c->owner_unit = jint(p, "owner_unit");
-    if (strcmp(ev->action, "dispatch") == 0 || strcmp(ev->action, "transfer") == 0 ||
-        strcmp(ev->action, "reopen") == 0)
+    if (act && (act->id == WF_DISPATCH || act->id == WF_TRANSFER || act->id == WF_REOPEN))
         c->handler_unit = c->owner_unit;
-    if (json_object_get(p, "level") && strcmp(ev->action, "intake") != 0)
+    if (json_object_get(p, "level") && !intake)
         c->level = (int)jint(p, "level");
     if (jstr(p, "nature"))
         copy_str(c->nature, sizeof c->nature, p, "nature");
     if (json_object_get(p, "stage_due"))
         c->stage_due = jint(p, "stage_due");
-    if (json_object_get(p, "overall_due") && strcmp(ev->action, "intake") != 0)
+    if (json_object_get(p, "overall_due") && !intake)
         c->overall_due = jint(p, "overall_due");
     apply_clocks(c, ev);
     c->version = ev->seq;

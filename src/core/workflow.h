@@ -10,6 +10,18 @@
  *   workflow_apply — apply an event to a projection. Pure function of the
  *       event and the previous state: no policy, no clock; replaying a
  *       complaint's events with it rebuilds the complaint exactly.
+ *
+ * The order of core/: a module includes and calls only modules on lower
+ * lines (no circle; those on one line do not depend on each other).
+ *
+ *   workflow  pack         the state machine; checking a pack with its units
+ *   policy                 the whole pack: taxonomy, sla, rules and cases in one
+ *   rules                  grading, routing, clusters (uses sla's scope ranks)
+ *   cases  sla             closing, compensation, penalties; clocks and limits
+ *   taxonomy  strv  calendar  erasure  incident   codes; string lists; working
+ *                          time; anonymising; crisis clusters
+ *   event                  a step's sealed, hash-chained record
+ *   roles  complaint  org  cerr  auditlog   the leaves
  */
 #ifndef REDRESS_WORKFLOW_H
 #define REDRESS_WORKFLOW_H
@@ -24,31 +36,7 @@
 #include "core/event.h"
 #include "core/org.h"
 #include "core/policy.h"
-
-enum role {
-    R_AGENT = 1 << 0,
-    R_HANDLER = 1 << 1,
-    R_SUPERVISOR = 1 << 2,
-    R_MANAGER = 1 << 3,
-    R_AUDITOR = 1 << 4,
-    R_ADMIN = 1 << 5,
-    /* The system itself (the deadline sweeper, a calendar re-plan): no user
-     * holds it, role_parse never yields it, and GET …/actions never offers
-     * its actions. */
-    R_SYSTEM = 1 << 6,
-};
-#define R_ALL_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
-
-/* "agent" → R_AGENT; 0 if unknown. */
-unsigned role_parse(const char *name);
-const char *role_name(unsigned bit);
-const char *role_label(unsigned bit, bool en);
-
-typedef struct actor {
-    int64_t id;     /* user id; 0 for the public portal */
-    unsigned roles; /* enum role bits */
-    int64_t unit;   /* home unit */
-} actor;
+#include "core/roles.h"
 
 /* Everything a decision may consult; all borrowed. */
 typedef struct wf_ctx {
@@ -71,7 +59,70 @@ typedef struct wf_field {
     const wf_option *options; /* F_SELECT: terminated by {NULL} */
 } wf_field;
 
+/* The actions of the table, in its order: wf_action.id, and the index of the
+ * row. The code compares these; the names are for the API, JSON and events. */
+enum wf_action_id {
+    WF_ANSWER,
+    WF_DISPATCH,
+    WF_ACCEPT,
+    WF_TRANSFER,
+    WF_ASSIST,
+    WF_ASSIST_REPLY,
+    WF_ESCALATE,
+    WF_RESOLVE,
+    WF_INVALIDATE,
+    WF_REPLY,
+    WF_REVISIT,
+    WF_REOPEN,
+    WF_CLOSE,
+    WF_ARCHIVE,
+    WF_COMMENT,
+    WF_WAIT_CUSTOMER,
+    WF_RESUME,
+    WF_REQUEST_EXTENSION,
+    WF_APPROVE_EXTENSION,
+    WF_REFUSE_EXTENSION,
+    WF_PROGRESS_REPLY,
+    WF_WARN,
+    WF_BREACH,
+    WF_SUPERVISE,
+    WF_REPLAN,
+    WF_COMPENSATE,
+    WF_APPROVE_COMPENSATION,
+    WF_REFUSE_COMPENSATION,
+    WF_WAIVE_PENALTY,
+    WF_INCIDENT,
+    WF__COUNT
+};
+
+/* The one thing besides stopping and starting that an action does to the clocks. */
+enum wf_clock_op {
+    WF_CLK_NONE,
+    WF_CLK_STOP_ALL,  /* every clock stops: the case ends */
+    WF_CLK_PAUSE_ALL, /* every running clock pauses: waiting for the customer */
+    WF_CLK_REGRADE,   /* with a level or a scope in the payload: limits chosen again */
+    WF_CLK_WIDEN,     /* the scope widens with the new owner's unit type, limits chosen again */
+    WF_CLK_RECALC,    /* the calendar arithmetic again (a calendar changed), same limits */
+    WF_CLK_PROGRESS,  /* "progress" starts, due at the handle deadline, on its calendar */
+    WF_CLK_EXTEND,    /* the handle deadline moves to the one approved */
+    WF_CLK_FLAG,      /* the sweeper marks the clock its payload names: warned, breached */
+};
+
+/*
+ * An action's clock plan (core/sla.h): from a status in `when` (0 = any) it
+ * stops the clocks of `stop` and then starts those of `start`, both bits
+ * (1 << SLA_*), each started now with the limit the pack chooses; then op.
+ * A step that moves the complaint on also ends a wait for the customer
+ * first (every paused clock resumes); resume does only that.
+ */
+typedef struct wf_clock_plan {
+    unsigned when;
+    unsigned stop, start;
+    int op; /* enum wf_clock_op */
+} wf_clock_plan;
+
 typedef struct wf_action {
+    int id; /* enum wf_action_id: the row's index */
     const char *name, *zh, *en;
     unsigned from;  /* bit (1 << status) for each status it may start from */
     int to;         /* target status; ST_NONE = stays */
@@ -81,6 +132,7 @@ typedef struct wf_action {
     int (*guard)(const wf_ctx *, const complaint *, cerr *);
     int (*prepare)(const wf_ctx *, const complaint *, json_t *payload, cerr *);
     void (*effect)(complaint *, const event *);
+    wf_clock_plan clocks;
 } wf_action;
 
 /*

@@ -573,9 +573,6 @@ static int step_done(conn *c, sqlite3_stmt *st)
     return STORE_ERROR;
 }
 
-#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
-enum { USER_NCOLS = 9 };
-
 /* ---- complaints ---------------------------------------------------------------------------- */
 
 #define C_COLS                                                                                      \

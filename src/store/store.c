@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/workflow.h"
 #include "store/pg.h"
 #include "store/sqlite.h"
 #include "util/timeutil.h"
@@ -31,29 +30,6 @@ store *store_open_with(const char *url, const store_options *opt, char *err, siz
         return pg_store_open(url, opt, err, errlen);
     snprintf(err, errlen, "unknown database URL (expected sqlite:PATH or postgresql://…)");
     return NULL;
-}
-
-void store_roles_text(unsigned roles, char *out, size_t n)
-{
-    out[0] = '\0';
-    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1) {
-        if (!(roles & bit))
-            continue;
-        if (out[0])
-            strncat(out, ",", n - strlen(out) - 1);
-        strncat(out, role_name(bit), n - strlen(out) - 1);
-    }
-}
-
-unsigned store_roles_parse(const char *text)
-{
-    unsigned roles = 0;
-    char tmp[128];
-    snprintf(tmp, sizeof tmp, "%s", text ? text : "");
-    char *save = NULL;
-    for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        roles |= role_parse(t);
-    return roles;
 }
 
 void store_tables_release(store_table *t, size_t n)

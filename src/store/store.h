@@ -560,9 +560,6 @@ store *store_open(const char *url, char *err, size_t errlen);
 store *store_open_with(const char *url, const store_options *opt, char *err, size_t errlen);
 void store_close(store *s);
 
-/* Roles as stored in users.roles ("agent,handler"); shared by the backends. */
-void store_roles_text(unsigned roles, char *out, size_t n);
-unsigned store_roles_parse(const char *text);
 /*
  * Adds one complaint to days[0..to_day - from_day] (day numbers from_day…)
  * as the daily statistics count it: received on the local day of

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/roles.h"
 #include "store/driver.h"
 #include "store/store.h"
 #include "util/timeutil.h"
@@ -21,7 +22,7 @@ static void read_user(db_stmt *st, int i, user *u)
     u->id = db_int(st, i);
     u->username = db_text_dup(st, i + 1);
     u->name = db_text_dup(st, i + 2);
-    u->roles = store_roles_parse(db_text(st, i + 3));
+    u->roles = roles_parse(db_text(st, i + 3));
     u->unit = db_int(st, i + 4);
     u->active = db_int(st, i + 5) != 0;
     u->must_change_password = db_int(st, i + 6) != 0;
@@ -43,7 +44,7 @@ static int insert_user(db_conn *c, void *arg)
 {
     struct user_arg *a = arg;
     char roles[128];
-    store_roles_text(a->u->roles, roles, sizeof roles);
+    roles_text(a->u->roles, roles, sizeof roles);
     db_stmt *st = db_prepare(c, "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, "
                                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     if (!st)

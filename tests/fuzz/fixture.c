@@ -17,7 +17,7 @@
 #include "api/api.h"
 #include "app/pii.h"
 #include "cli/cli.h"
-#include "core/workflow.h"
+#include "core/roles.h"
 #include "sec/auth.h"
 #include "util/log.h"
 #include "util/timeutil.h"

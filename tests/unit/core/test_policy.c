@@ -81,10 +81,10 @@ static void test_load_test_pack(void **state)
     }
     assert_string_equal(p.levels[1].name, "重大");
     /* categories: a tree flattened parent-first */
-    assert_int_equal(p.ncats, 5);
+    assert_int_equal(p.tax.ncats, 5);
     assert_non_null(policy_category(&p, "quantity"));
     assert_null(policy_category(&p, "weather"));
-    assert_int_equal(p.cats[policy_category_index(&p, "attitude")].parent, policy_category_index(&p, "service"));
+    assert_int_equal(p.tax.cats[policy_category_index(&p, "attitude")].parent, policy_category_index(&p, "service"));
     assert_int_equal(policy_category(&p, "service")->parent, -1);
     assert_true(policy_category_within(&p, "attitude", "service"));
     assert_true(policy_category_within(&p, "service", "service"));
@@ -228,13 +228,13 @@ static void test_gas_station_pack(void **state)
         assert_int_equal(p.limit_handle[l], overall[l] - 240 - 120);
         assert_non_null(p.levels[l].name);
     }
-    assert_int_equal(p.nchannels, json_array_size(json_object_get(pack, "channels")));
+    assert_int_equal(p.tax.nchannels, json_array_size(json_object_get(pack, "channels")));
     assert_non_null(policy_channel(&p, "phone"));
     assert_non_null(policy_class(&p, "ordinary"));
-    assert_true(p.ncats >= json_array_size(json_object_get(pack, "categories")));
+    assert_true(p.tax.ncats >= json_array_size(json_object_get(pack, "categories")));
     /* every category's parent precedes it */
-    for (size_t i = 0; i < p.ncats; i++)
-        assert_true(p.cats[i].parent < (int)i);
+    for (size_t i = 0; i < p.tax.ncats; i++)
+        assert_true(p.tax.cats[i].parent < (int)i);
     policy_release(&p);
     json_decref(pack);
 }

@@ -100,7 +100,7 @@ static void eval(fixture *fx, const char *rules, const rules_facts *f, rules_out
     if (load(&fx->pol, rules, NULL, &e))
         fail_msg("rules do not load: %s", e.message);
     rules_outcome_init(o);
-    assert_int_equal(rules_evaluate(&fx->pol.rules, &fx->pol, &fx->org, f, count_rows, &fx->tab, o), 0);
+    assert_int_equal(rules_evaluate(&fx->pol.rules, &fx->pol.tax, &fx->org, f, count_rows, &fx->tab, o), 0);
 }
 
 static int setup(void **state)

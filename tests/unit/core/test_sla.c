@@ -153,41 +153,41 @@ static void test_policy_select(void **state)
     sla_limit l;
     sla_attrs a = {3, NULL, "ordinary", "attitude", "phone", NULL};
     /* defaults: time_limits in clock minutes, on the default calendar */
-    sla_select(&f->pol, SLA_DISPATCH, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_DISPATCH, &a, &l);
     assert_int_equal(l.kind, SLA_MINUTES);
     assert_int_equal(l.value, 240);
     assert_string_equal(l.calendar, "centre");
-    sla_select(&f->pol, SLA_HANDLE, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_HANDLE, &a, &l);
     assert_int_equal(l.value, 1080);
-    sla_select(&f->pol, SLA_FILL, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_FILL, &a, &l);
     assert_int_equal(l.value, 60);
     a.level = 2;
-    sla_select(&f->pol, SLA_HANDLE, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_HANDLE, &a, &l);
     assert_int_equal(l.value, 360);
     /* a category rule matches the category's descendants, on its calendar */
     a.category = "quantity";
-    sla_select(&f->pol, SLA_HANDLE, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_HANDLE, &a, &l);
     assert_int_equal(l.kind, SLA_WORKING_DAYS);
     assert_int_equal(l.value, 2);
     assert_string_equal(l.calendar, "office");
     /* the first matching rule wins */
     a.category = "attitude";
     a.channel = "regulator";
-    sla_select(&f->pol, SLA_HANDLE, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_HANDLE, &a, &l);
     assert_int_equal(l.kind, SLA_WORKING_MINUTES);
     assert_int_equal(l.value, 480);
     /* media → 48 h promise; VIP general complaints 12 h; scope */
     a.channel = "media";
-    sla_select(&f->pol, SLA_OVERALL, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_OVERALL, &a, &l);
     assert_int_equal(l.value, 48 * 60);
     a = (sla_attrs){3, NULL, "vip", "attitude", "phone", NULL};
-    sla_select(&f->pol, SLA_OVERALL, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_OVERALL, &a, &l);
     assert_int_equal(l.value, 12 * 60);
     a.level = 1;
-    sla_select(&f->pol, SLA_OVERALL, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_OVERALL, &a, &l);
     assert_int_equal(l.value, 2880);
     a.scope = "national";
-    sla_select(&f->pol, SLA_HANDLE, &a, &l);
+    sla_select(&f->pol.sla, &f->pol.tax, SLA_HANDLE, &a, &l);
     assert_int_equal(l.value, 72 * 60);
     assert_int_equal(sla_clock_parse("overall"), SLA_OVERALL);
     assert_int_equal(sla_clock_parse("nope"), -1);

@@ -12,7 +12,7 @@
 
 #include "core/strv.h"
 
-static bool only_ab(const struct policy *p, const char *s)
+static bool only_ab(const struct taxonomy *p, const char *s)
 {
     (void)p;
     return strcmp(s, "a") == 0 || strcmp(s, "b") == 0;

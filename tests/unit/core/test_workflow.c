@@ -25,6 +25,7 @@
 #include "core/event.h"
 #include "core/org.h"
 #include "core/policy.h"
+#include "core/sla.h"
 #include "core/workflow.h"
 #include "testutil.h"
 
@@ -395,7 +396,10 @@ static void test_table_matches_documentation(void **state)
             fail_msg("%s: roles %#x in the table, %#x documented", a->name, a->roles, documented[i].roles);
         assert_non_null(a->fields);
         assert_string_not_equal(workflow_label(a->name, false), a->name);
+        /* the row's id is its index (the code compares ids, not names) */
+        assert_int_equal(a->id, (int)(a - t));
     }
+    assert_int_equal(n, WF__COUNT);
     assert_null(workflow_find("delete"));
     assert_string_equal(workflow_label("intake", true), "Received");
 }
@@ -1118,6 +1122,162 @@ static void test_escalate_transfer_assist(void **state)
     complaint_release(&c);
 }
 
+/* ---- clock plans ------------------------------------------------------------------ */
+
+/*
+ * What a step did to each clock, read from its event: "name:verb" for every
+ * clock in the payload's "clocks", in the order of enum sla_clock, where verb
+ * is start (started now), stop (open before, ended now), pause, resume, flag
+ * (the sweeper's marks) or replan (a new deadline, nothing else).
+ */
+static void clock_effects(const complaint *c, const event *ev, char *out, size_t len)
+{
+    const json_t *after = json_object_get(ev->payload, "clocks"), *before = json_object_get(c->data, "clocks");
+    size_t used = 0;
+    out[0] = '\0';
+    for (int k = 0; k < SLA__COUNT; k++) {
+        const char *name = sla_clock_name(k);
+        const json_t *a = json_object_get(after, name), *b = json_object_get(before, name);
+        if (!a)
+            continue;
+        const char *sa = json_string_value(json_object_get(a, "state"));
+        const char *sb = b ? json_string_value(json_object_get(b, "state")) : "";
+        const char *verb = "replan";
+        if (json_integer_value(json_object_get(a, "started_at")) == ev->at &&
+            (!b || json_integer_value(json_object_get(b, "started_at")) != ev->at))
+            verb = "start";
+        else if (b && sla_open(b) && !sla_open(a))
+            verb = "stop";
+        else if (strcmp(sa, "paused") == 0 && strcmp(sb, "paused") != 0)
+            verb = "pause";
+        else if (strcmp(sb, "paused") == 0 && strcmp(sa, "paused") != 0)
+            verb = "resume";
+        else if (!json_equal(json_object_get(a, "warned"), json_object_get(b, "warned")) ||
+                 !json_equal(json_object_get(a, "level"), json_object_get(b, "level")))
+            verb = "flag";
+        int n = snprintf(out + used, len - used, "%s%s:%s", used ? " " : "", name, verb);
+        used += n > 0 && (size_t)n < len - used ? (size_t)n : 0;
+    }
+}
+
+/* Takes action (as take does) after checking what it did to the clocks. */
+static void expect_clocks(const fx *f, complaint *c, const actor *who, int64_t now, const char *action,
+                          const char *input, const char *expected)
+{
+    event ev;
+    cerr e;
+    char got[256];
+    if (step_as(f, c, who, now, action, input, &ev, &e) != 0)
+        fail_msg("%s on %s refused: %s on \"%s\" (%s)", action, status_name(c->status), e.code, e.field, e.message);
+    clock_effects(c, &ev, got, sizeof got);
+    if (strcmp(got, expected) != 0) {
+        event_release(&ev);
+        fail_msg("%s on %s: clocks \"%s\", expected \"%s\"", action, status_name(c->status), got, expected);
+    }
+    event_seal(&ev);
+    workflow_apply(c, &ev);
+    event_release(&ev);
+}
+
+/* The sweeper's next step (warn, breach or supervise) at now, checked likewise. */
+static void expect_sweep(const fx *f, complaint *c, int64_t now, const char *action, const char *expected)
+{
+    const actor sys = {0, R_SYSTEM, U_HQ};
+    wf_ctx ctx = {&f->pol, &f->org, &sys, now};
+    event ev;
+    cerr e = {0};
+    char got[256];
+    event_init(&ev);
+    assert_int_equal(workflow_sweep_step(&ctx, c, &ev, &e), 0);
+    assert_string_equal(ev.action, action);
+    clock_effects(c, &ev, got, sizeof got);
+    if (strcmp(got, expected) != 0) {
+        event_release(&ev);
+        fail_msg("%s: clocks \"%s\", expected \"%s\"", action, got, expected);
+    }
+    event_seal(&ev);
+    workflow_apply(c, &ev);
+    event_release(&ev);
+}
+
+/*
+ * Each action's clock plan, action by action: which clocks it starts, stops,
+ * pauses, resumes, re-plans or flags (the "Clocks" part of the header comment
+ * of src/core/workflow.c). Level 2: handle 6 h, overall 12 h from receipt.
+ */
+static void test_clock_plans(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    const actor region = {15, R_HANDLER, U_REGION}, sys = {0, R_SYSTEM, U_HQ};
+    int64_t t = T_RECV + 3000;
+
+    walk_to(f, &c, ST_REGISTERED, 2);
+    expect_clocks(f, &c, &agent, t, "answer", "{\"answer\":\"当场解释\",\"nature\":\"suggestion\"}",
+                  "dispatch:stop overall:stop");
+    complaint_release(&c);
+
+    walk_to(f, &c, ST_REGISTERED, 2);
+    expect_clocks(f, &c, &supervisor, t, "invalidate", "{\"reason_code\":\"other\",\"explanation\":\"无关\"}",
+                  "dispatch:stop reply:start");
+    complaint_release(&c);
+
+    /* dispatch from registered hands over; a level given re-plans the rest */
+    walk_to(f, &c, ST_REGISTERED, 2);
+    expect_clocks(f, &c, &agent, t, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"1\"}",
+                  "dispatch:stop handle:start overall:replan");
+    expect_clocks(f, &c, &agent, t + 60, "dispatch", "{\"unit\":\"PD-02\"}", "");
+    expect_clocks(f, &c, &agent, t + 120, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"3\"}",
+                  "handle:replan overall:replan");
+    expect_clocks(f, &c, &handler1, t + 180, "accept", NULL, "");
+    expect_clocks(f, &c, &handler1, t + 240, "comment", "{\"text\":\"备注\"}", "");
+    /* escalation to the branch widens the scope (provincial): a re-plan with the same limits */
+    expect_clocks(f, &c, &handler1, t + 300, "escalate", "{\"reason\":\"计量纠纷\"}", "");
+    expect_clocks(f, &c, &region, t + 360, "escalate", "{\"reason\":\"需分公司协调\"}", "");
+    assert_string_equal(json_string_value(json_object_get(c.data, "scope")), "provincial");
+    complaint_release(&c);
+
+    /* waiting for the customer pauses every running clock; resume resumes them */
+    walk_to(f, &c, ST_PROCESSING, 2);
+    expect_clocks(f, &c, &handler1, t, "wait_customer", "{\"reason\":\"补充票据\"}", "handle:pause overall:pause");
+    expect_clocks(f, &c, &handler1, t + 600, "resume", NULL, "handle:resume overall:resume");
+    /* an extension: progress owed before the old deadline, then the handle deadline moves */
+    expect_clocks(f, &c, &handler1, t + 700, "request_extension",
+                  "{\"deadline\":\"2026-03-02T18:00:00+08:00\",\"reason\":\"需检测\"}", "progress:start");
+    expect_clocks(f, &c, &supervisor, t + 800, "approve_extension", NULL, "handle:replan");
+    expect_clocks(f, &c, &agent, t + 900, "progress_reply", "{\"method\":\"phone\",\"content\":\"检测中\"}",
+                  "progress:stop");
+    expect_clocks(f, &c, &sys, t + 1000, "replan", NULL, "");
+    expect_clocks(f, &c, &sys, t + 1100, "incident", "{\"incident\":\"7\",\"level\":\"1\"}",
+                  "handle:replan overall:replan");
+    complaint_release(&c);
+
+    /* the sweeper: a warning, the breach, a further supervision — each flags its clock */
+    walk_to(f, &c, ST_PROCESSING, 2);
+    expect_sweep(f, &c, T_RECV + 21000, "warn", "handle:flag");
+    expect_sweep(f, &c, T_RECV + 23000, "breach", "handle:flag");
+    expect_sweep(f, &c, T_RECV + 34000, "supervise", "handle:flag");
+    complaint_release(&c);
+
+    /* the ordinary path to the end */
+    walk_to(f, &c, ST_PROCESSING, 2);
+    expect_clocks(f, &c, &handler1, t, "resolve",
+                  "{\"resolution_type\":\"solution\",\"resolution\":\"已处理\",\"nature\":\"valid\"}",
+                  "handle:stop reply:start");
+    expect_clocks(f, &c, &agent, t + 600, "reply", "{\"method\":\"phone\",\"content\":\"已告知\"}",
+                  "reply:stop revisit:start overall:stop");
+    expect_clocks(f, &c, &agent, t + 1200, "revisit", "{\"method\":\"phone\",\"result\":\"dissatisfied\",\"remarks\":\"不认可\"}",
+                  "revisit:stop close:start");
+    expect_clocks(f, &c, &agent, t + 1800, "reopen", "{\"reason\":\"客户不满意\"}", "handle:start close:stop");
+    complaint_release(&c);
+
+    walk_to(f, &c, ST_REVISITED, 2);
+    expect_clocks(f, &c, &agent, t + 6000, "close",
+                  "{\"cause\":\"c\",\"responsibility\":\"handled_properly\",\"corrective_action\":\"无\"}", "close:stop");
+    expect_clocks(f, &c, &agent, t + 6600, "archive", NULL, "");
+    complaint_release(&c);
+}
+
 /* ---- replay ---------------------------------------------------------------------- */
 
 enum { MAX_EVENTS = 24 };
@@ -1305,6 +1465,7 @@ int main(void)
         cmocka_unit_test(test_step_conditionally_required_not_blank),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_escalate_transfer_assist),
+        cmocka_unit_test(test_clock_plans),
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),
         cmocka_unit_test(test_phone_normalise),
