@@ -191,10 +191,10 @@ void h_penalty_waive(app *a, http_req *rq, http_resp *rs)
     if (json_object_get(in, "reason"))
         json_object_set(step, "reason", json_object_get(in, "reason"));
     actor who = api_actor(rq);
-    cerr e;
+    cerr e = CERR_INIT;
     rc = app_act(a, &who, l.items[0].complaint_id, "waive_penalty", step, -1, time_now(), &next, &e);
     json_decref(step);
-    if (rc == -1) {
+    if (rc == CERR_USER) {
         api_cerr(rs, &e);
         goto out;
     }

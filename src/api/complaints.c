@@ -21,11 +21,11 @@ void h_complaints_create(app *a, http_req *rq, http_resp *rs)
     actor who = api_actor(rq);
     complaint c;
     complaint_init(&c);
-    cerr e;
+    cerr e = CERR_INIT;
     int64_t now = time_now();
     pii_memo memo = {0};
     int rc = app_intake(a, &who, in, now, &c, &memo, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
@@ -58,7 +58,7 @@ void h_complaints_list(app *a, http_req *rq, http_resp *rs)
 {
     listq l;
     listq_init(&l);
-    cerr e;
+    cerr e = CERR_INIT;
     pthread_rwlock_rdlock(&a->org_lock);
     int rc = listq_parse(&l, query_of, rq, &a->pol, &a->org, rq->who.unit, time_now(), &e);
     pthread_rwlock_unlock(&a->org_lock);
@@ -273,10 +273,10 @@ void h_complaint_act(app *a, http_req *rq, http_resp *rs)
         expected = json_integer_value(bv);
     }
     actor who = api_actor(rq);
-    cerr e;
+    cerr e = CERR_INIT;
     int64_t now = time_now();
     int rc = app_act(a, &who, c.id, rq->params[1], in, expected, now, &next, &e);
-    if (rc == -1) {
+    if (rc == CERR_USER) {
         api_cerr(rs, &e);
         if (strcmp(e.code, "action_not_allowed") == 0 || strcmp(e.code, "version_conflict") == 0) {
             complaint fresh;

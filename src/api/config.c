@@ -86,7 +86,7 @@ static const char *reason_of(const json_t *in, http_resp *rs)
 /* Validates, stores and activates pack for rq's caller; renders the new version (201) or the error. */
 static void publish(app *a, http_req *rq, http_resp *rs, json_t *pack, const char *reason, int64_t source)
 {
-    cerr e = {0};
+    cerr e = CERR_INIT;
     if (pack_validate(pack, &e)) {
         char field[128];
         snprintf(field, sizeof field, "pack%s%s", e.field[0] && e.field[0] != '[' ? "." : "", e.field);

@@ -170,7 +170,7 @@ void h_incident_act(app *a, http_req *rq, http_resp *rs)
         return;
     actor who = api_actor(rq);
     incident inc = {0};
-    cerr e = {0};
+    cerr e = CERR_INIT;
     int64_t now = time_now();
     /* Outside the caller's scope the incident does not exist for them. */
     int rc = a->db->ops->incident_get(a->db, id, &inc);
@@ -184,8 +184,7 @@ void h_incident_act(app *a, http_req *rq, http_resp *rs)
     }
     incident_release(&inc);
     rc = app_incident_act(a, &who, id, rq->params[1], in, now, &inc, &e);
-    /* -1 is both a user error and STORE_ERROR: only the former sets e. */
-    if (rc == -1 && e.code)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);

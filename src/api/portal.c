@@ -54,9 +54,9 @@ void h_portal_create(app *a, http_req *rq, http_resp *rs)
     actor who = {0, 0, centre_unit(a)};
     complaint c;
     complaint_init(&c);
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = app_intake(a, &who, rec, now, &c, NULL, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);

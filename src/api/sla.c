@@ -62,9 +62,9 @@ void h_calendar_put(app *a, http_req *rq, http_resp *rs)
     if (!doc)
         return;
     long replanned = 0;
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = app_set_calendar(a, rq->params[0], doc, time_now(), &replanned, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
@@ -81,9 +81,9 @@ void h_calendar_ics(app *a, http_req *rq, http_resp *rs)
     }
     size_t imported = 0;
     long replanned = 0;
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = app_import_ics(a, rq->params[0], rq->body.data, rq->body.len, time_now(), &imported, &replanned, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);

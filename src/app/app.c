@@ -1,12 +1,14 @@
 /* app: see app.h. */
 #include "app/app.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/ledger.h"
 #include "app/pii.h"
+#include "app/result.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -37,7 +39,7 @@ int app_open_with(app *a, const char *url, const store_options *so, bool need_pa
     json_error_t jerr;
     json_t *pack = json_loads(text, 0, &jerr);
     free(text);
-    cerr e;
+    cerr e = CERR_INIT;
     if (!pack || policy_load(&a->pol, pack, &e)) {
         snprintf(err, errlen, "the stored policy pack is damaged: %s", pack ? e.message : jerr.text);
         json_decref(pack);
@@ -94,7 +96,7 @@ static int publish_locked(app *a, json_t *pack, int64_t by, const char *reason, 
     policy p;
     if (policy_load(&p, pack, e)) {
         policy_release(&p);
-        return -1;
+        return CERR_USER;
     }
     char *text = json_dumps(pack, JSON_COMPACT | JSON_SORT_KEYS);
     pack_version v = {0, now, by, source, (char *)reason, text};
@@ -188,7 +190,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     }
     pthread_rwlock_rdlock(&a->org_lock);
     wf_ctx ctx = {&a->pol, &a->org, who, now};
-    rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e);
+    rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e) ? CERR_USER : 0;
     pthread_rwlock_unlock(&a->org_lock);
     json_decref(routed);
     if (rc == 0)
@@ -230,9 +232,10 @@ int app_act(app *a, const actor *who, int64_t id, const char *action, const json
      */
     for (int attempt = 0;; attempt++) {
         int rc = act_once(a, who, id, action, input, expected_version, now, out, e);
+        assert(app_result_ok(rc));
         if (rc != STORE_CONFLICT)
             return rc;
-        if (expected_version >= 0 || attempt == 20)
+        if (expected_version >= 0 || !app_retry(rc, attempt))
             return cerr_set(e, "version_conflict", "", "工单已被他人更新，请刷新后重试 (someone acted first)");
     }
 }
@@ -385,7 +388,7 @@ enum { REPLAN_BATCH = 200 };
 int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e)
 {
     int rc = STORE_CONFLICT;
-    for (int attempt = 0; attempt < 5 && rc == STORE_CONFLICT; attempt++) {
+    for (int attempt = 0; attempt == 0 || app_retry(rc, attempt - 1); attempt++) {
         complaint cur, next;
         complaint_init(&cur);
         complaint_init(&next);
@@ -406,6 +409,7 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
         complaint_release(&next);
         event_release(&ev);
     }
+    assert(rc == 1 || app_result_ok(rc));
     return rc;
 }
 
@@ -432,7 +436,7 @@ static int replan_event(app *a, const complaint *cur, event *ev, void *arg, cerr
  * (retried when someone acts meanwhile). 0 when a replan event was written. */
 static int replan_one(app *a, int64_t id, const char *name, int64_t now)
 {
-    cerr e;
+    cerr e = CERR_INIT;
     struct replan_arg r = {name, now};
     int rc = app_change(a, id, replan_event, &r, false, &e);
     if (rc == STORE_CONFLICT)
@@ -461,7 +465,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
             complaint *c = &page.items[i];
             if (!workflow_uses_calendar(c, name))
                 continue;
-            cerr e;
+            cerr e = CERR_INIT;
             event_init(&evs[n]);
             if (workflow_step(&ctx, c, "replan", NULL, &evs[n], &e) != 0 ||
                 !json_object_get(evs[n].payload, "clocks")) {

@@ -58,7 +58,7 @@ int app_set_pack(app *a, json_t *pack, cerr *e);
 /*
  * Stores pack (borrowed) as the next version of the configuration, by user
  * `by` for `reason` (source: the version a rollback restores, else 0), and
- * makes it the active policy. *version (OUT, may be NULL). 0, or -1 with e
+ * makes it the active policy. *version (OUT, may be NULL). 0, or CERR_USER with e
  * (invalid_pack with the JSON path, unavailable).
  */
 int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
@@ -69,7 +69,7 @@ typedef struct pii_memo pii_memo;
 
 /*
  * Intake: validates input and stores a new complaint into out (initialised
- * by the caller, released by the caller). Returns 0, -1 with e set for a
+ * by the caller, released by the caller). Returns 0, CERR_USER with e set for a
  * user error, or a STORE_* code. memo (may be NULL; zeroed by the caller,
  * released with app_pii_memo_release) keeps what was sealed, so the reply
  * can be masked without opening it again.
@@ -81,11 +81,11 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
  * A versioned change of complaint id outside the transition table (a
  * correction, an erasure, a re-plan). build(a, cur, ev, arg, e) makes the
  * event from the current state, or returns non-zero: 1 "nothing to do",
- * -1 with e, a STORE_* code. The event is sealed, applied to a copy of cur
+ * CERR_USER with e, a STORE_* code. The event is sealed, applied to a copy of cur
  * and stored (complaint_erase with erase, else complaint_update); when
- * someone acted meanwhile, all of it again on the new state, up to five
- * times. Returns 0, build's result, a STORE_* code (STORE_NOTFOUND, or
- * STORE_CONFLICT after the fifth attempt).
+ * someone acted meanwhile, all of it again on the new state (app/result.h:
+ * APP_WRITE_ATTEMPTS in all). Returns 0, build's result, a STORE_* code
+ * (STORE_NOTFOUND, or STORE_CONFLICT after the last attempt).
  */
 typedef int (*app_event_fn)(app *a, const complaint *cur, event *ev, void *arg, cerr *e);
 int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e);
@@ -93,7 +93,7 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
 /*
  * Takes action on complaint id. expected_version < 0 means "whatever is
  * current"; otherwise a different stored version is a conflict. On success
- * out holds the new state. Returns 0, -1 (user error, e set: codes include
+ * out holds the new state. Returns 0, CERR_USER (user error, e set: codes include
  * not_found, version_conflict, action_not_allowed, forbidden,
  * validation_failed) or STORE_UNAVAILABLE / STORE_ERROR.
  */
@@ -107,7 +107,7 @@ int app_act(app *a, const actor *who, int64_t id, const char *action, const json
  * caller) gets the final grading and what fired (payload "rules",
  * "priority", "route_unit", "answer_by"); o (initialised by the caller)
  * holds the outcome, for app_rules_notify after the complaint is stored.
- * The caller holds org_lock for reading. 0, -1 (e set) or a STORE_* code.
+ * The caller holds org_lock for reading. 0, CERR_USER (e set) or a STORE_* code.
  */
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e);
@@ -134,7 +134,7 @@ int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, 
 /*
  * Takes an incident action ("add" {complaint}, "raise" {note}, "note"
  * {note}, "close" {summary}) for who; out (zeroed or released by the
- * caller) holds the incident afterwards. 0, -1 with e, or a STORE_* code.
+ * caller) holds the incident afterwards. 0, CERR_USER with e, or a STORE_* code.
  */
 int app_incident_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input, int64_t now,
                      incident *out, cerr *e);
@@ -150,7 +150,7 @@ json_t *app_calendars(app *a, const char **default_name);
 /*
  * Sets calendar name to doc (borrowed) in the active pack, then re-plans
  * the open complaints with a clock on it (a `replan` event each, through
- * the versioned update). *replanned (OUT) counts them. Returns 0, -1 with e
+ * the versioned update). *replanned (OUT) counts them. Returns 0, CERR_USER with e
  * (invalid_pack with the JSON path of the mistake), or a STORE_* code.
  */
 int app_set_calendar(app *a, const char *name, const json_t *doc, int64_t now, long *replanned, cerr *e);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/result.h"
 #include "core/incident.h"
 #include "core/rules.h"
 #include "util/log.h"
@@ -26,19 +27,18 @@ static const actor system_actor = {0, R_SYSTEM, 0};
 /* Appends a timeline entry to incident id with a versioned write, retried on conflict. */
 static int record(app *a, int64_t id, const char *action, int64_t by, int64_t now, const json_t *extra)
 {
-    for (int attempt = 0; attempt < 20; attempt++) {
+    int rc = STORE_CONFLICT;
+    for (int attempt = 0; attempt == 0 || app_retry(rc, attempt - 1); attempt++) {
         incident inc = {0};
-        int rc = a->db->ops->incident_get(a->db, id, &inc);
+        rc = a->db->ops->incident_get(a->db, id, &inc);
         if (rc == 0) {
             incident_record(&inc, action, by, now, extra);
             inc.version++;
             rc = a->db->ops->incident_update(a->db, &inc);
         }
         incident_release(&inc);
-        if (rc != STORE_CONFLICT)
-            return rc;
     }
-    return STORE_CONFLICT;
+    return rc;
 }
 
 /*
@@ -57,10 +57,11 @@ static int link_one(app *a, int64_t id, int64_t cid, int level, int64_t by, int6
     json_t *in = json_pack("{s:s,s:s}", "incident", ids, "level", lv);
     complaint out;
     complaint_init(&out);
-    cerr e;
+    cerr e = CERR_INIT;
     rc = app_act(a, &system_actor, cid, "incident", in, -1, now, &out, &e);
-    /* A closed complaint still belongs to the incident; it is just not re-graded. */
-    if (rc == -1) {
+    /* A closed complaint still belongs to the incident; it is just not
+     * re-graded. A failure of the store is the caller's. */
+    if (rc == CERR_USER) {
         log_msg(LOG_INFO, "complaint %" PRId64 " grouped into incident %" PRId64 " without an event: %s", cid, id,
                 e.message);
         rc = 0;
@@ -216,14 +217,15 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         rc = link_one(a, id, cid, level ? level : 1, who->id, now, true);
         return rc ? rc : a->db->ops->incident_get(a->db, id, out);
     }
-    for (int attempt = 0; attempt < 20; attempt++) {
-        int rc = a->db->ops->incident_get(a->db, id, out);
+    int rc = STORE_CONFLICT;
+    for (int attempt = 0; attempt == 0 || app_retry(rc, attempt - 1); attempt++) {
+        rc = a->db->ops->incident_get(a->db, id, out);
         if (rc == STORE_NOTFOUND)
             return cerr_set(e, "not_found", "", "事件不存在 (no such incident)");
         if (rc)
             return rc;
         pthread_rwlock_rdlock(&a->org_lock);
-        rc = incident_decide(out, &a->org, action, input, who->id, now, e);
+        rc = incident_decide(out, &a->org, action, input, who->id, now, e) ? CERR_USER : 0;
         pthread_rwlock_unlock(&a->org_lock);
         if (rc)
             return rc;

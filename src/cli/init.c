@@ -55,7 +55,7 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
     json_t *pack = cli_load_pack(pack_name);
     if (!pack)
         return -1;
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = -1;
     if (app_set_pack(a, pack, &e)) {
         fprintf(stderr, "redress: pack %s: %s\n", pack_name, e.message);

@@ -170,11 +170,11 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
         json_object_set_new(in, "confirmed", json_true());
         complaint c;
         complaint_init(&c);
-        cerr e;
+        cerr e = CERR_INIT;
         int rc = app_intake(a, &intake_actor, in, t, &c, NULL, &e);
         json_decref(in);
         if (rc) {
-            fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == -1 ? e.message : "store error");
+            fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == CERR_USER ? e.message : "store error");
             complaint_release(&c);
             return -1;
         }
@@ -195,7 +195,7 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
             rc = app_act(a, &who, c.id, action, json_object_get(step, "fields"), -1, t, &next, &e);
             if (rc) {
                 fprintf(stderr, "redress: demo complaints[%zu].steps[%zu] (%s): %s\n", i, k, action,
-                        rc == -1 ? e.message : "store error");
+                        rc == CERR_USER ? e.message : "store error");
                 complaint_release(&next);
                 complaint_release(&c);
                 return -1;

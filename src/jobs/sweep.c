@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/result.h"
 #include "core/workflow.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -29,7 +30,7 @@
  * writer starts early and the last chunk is short; while every slot is
  * busy it grows, up to CHUNK_MAX, to what the writer could not take yet.
  */
-enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
+enum { MAX_CHAIN = 8, MAX_MSGS = 3, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
 
 /* One event of the sweep with the state it leads to and the rows it causes. */
 typedef struct item {
@@ -213,7 +214,7 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
         const complaint *cur = prev == SIZE_MAX ? &first : &r->items[prev].c;
         event ev;
         event_init(&ev);
-        cerr e = {0};
+        cerr e = CERR_INIT;
         int rc = workflow_sweep_step(ctx, cur, &ev, &e);
         if (rc != 0) {
             if (rc < 0) {
@@ -454,8 +455,8 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         rc = rc2;
     log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms (writing alongside), last write done %.1f ms later",
               due, found, decided, mono_ms() - t2);
-    /* Lost races: decide again on what the winner wrote. */
-    for (int round = 0; rc == 0 && r.nretry && round < RETRY_ROUNDS; round++) {
+    /* Lost races: decide again on what the winner wrote (the first pass was attempt 0). */
+    for (int round = 0; rc == 0 && r.nretry && round + 1 < APP_WRITE_ATTEMPTS; round++) {
         int64_t *again = r.retry;
         size_t nagain = r.nretry;
         r.retry = NULL;
