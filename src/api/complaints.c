@@ -59,9 +59,7 @@ void h_complaints_list(app *a, http_req *rq, http_resp *rs)
     listq l;
     listq_init(&l);
     cerr e = CERR_INIT;
-    pthread_rwlock_rdlock(&a->org_lock);
-    int rc = listq_parse(&l, query_of, rq, &a->pol, &a->org, rq->who.unit, time_now(), &e);
-    pthread_rwlock_unlock(&a->org_lock);
+    int rc = listq_parse(&l, query_of, rq, app_pol(a), app_org(a), rq->who.unit, time_now(), &e);
     if (rc) {
         api_cerr(rs, &e);
         listq_release(&l);
@@ -212,8 +210,7 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
 static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool en, bool with_fields)
 {
     const wf_action *acts[32];
-    pthread_rwlock_rdlock(&a->org_lock);
-    wf_ctx ctx = {&a->pol, &a->org, who, time_now()};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, time_now()};
     size_t n = workflow_allowed(&ctx, c, acts, 32);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -224,7 +221,6 @@ static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool e
         else
             json_array_append_new(items, json_string(acts[i]->name));
     }
-    pthread_rwlock_unlock(&a->org_lock);
     return items;
 }
 

@@ -26,7 +26,7 @@ static const char *level_name(const app *a, int level, bool en)
 {
     size_t i;
     const json_t *l;
-    json_array_foreach(json_object_get(a->pol.raw, "incident_levels"), i, l)
+    json_array_foreach(json_object_get(app_pol(a)->raw, "incident_levels"), i, l)
     {
         if (json_integer_value(json_object_get(l, "level")) != level)
             continue;
@@ -47,10 +47,8 @@ static const char *level_name(const app *a, int level, bool en)
  */
 static bool may_see_incident(app *a, const http_req *rq, const incident *inc)
 {
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, rq->who.unit);
-    bool ok = root && (org_within(&a->org, inc->anchor_unit, root) || org_within(&a->org, inc->owner_unit, root));
-    pthread_rwlock_unlock(&a->org_lock);
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    bool ok = root && (org_within(app_org(a), inc->anchor_unit, root) || org_within(app_org(a), inc->owner_unit, root));
     return ok;
 }
 

@@ -100,10 +100,8 @@ static int64_t *visible_units(app *a, const http_req *rq, size_t *n)
     *n = 0;
     if (rq->who.roles & R_ADMIN)
         return NULL;
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, rq->who.unit);
-    int64_t *ids = org_subtree(&a->org, root, n);
-    pthread_rwlock_unlock(&a->org_lock);
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    int64_t *ids = org_subtree(app_org(a), root, n);
     if (!*n) {
         free(ids);
         ids = xcalloc(1, sizeof *ids); /* nothing visible: an impossible unit */

@@ -9,6 +9,7 @@
 #define REDRESS_APP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/cerr.h"
@@ -18,20 +19,35 @@
 #include "core/workflow.h"
 #include "store/store.h"
 
+/*
+ * The configuration a request works under: the active policy and the unit
+ * tree, immutable once published. Exactly one snapshot is current (app.snap);
+ * a reader takes a reference for as long as it works (app_acquire, or
+ * app_enter for the calling thread), so a change — a pack published or
+ * rolled back, a calendar changed, a unit added, a newer version seen in
+ * the store — builds a new snapshot and swaps it in without waiting for
+ * anyone, and the old one is freed when its last reader lets go.
+ *
+ * States of a snapshot:
+ *   building  — refs 1, owned by its builder, fields still written;
+ *   current   — app.snap points at it; its refs count that pointer + readers;
+ *   retired   — swapped out; refs count its readers only; freed at 0.
+ * Fields never change after building.
+ */
+typedef struct app_snap {
+    atomic_long refs;
+    policy pol;            /* the active pack; empty (no name) before init */
+    int64_t pol_version;   /* its version (pack_versions); 0 without one, -1 before the first load */
+    org org;               /* the unit tree */
+    unsigned long org_gen; /* + 1 whenever the units change: caches of unit data compare it */
+} app_snap;
+
 typedef struct app {
     store *db;
-    policy pol;
-    /* The unit tree is read by every request and changed rarely: a rwlock. */
-    pthread_rwlock_t org_lock;
-    org org;
-    unsigned long org_gen; /* + 1 at every reload, under org_lock: caches of unit data compare it */
-    /* Policies replaced while serving (a calendar changed): kept until
-     * app_close, so a request still reading the old one never reads freed
-     * memory. */
-    policy *retired;
-    size_t nretired;
-    /* The version of the active pack (pack_versions), recorded on each complaint at intake. */
-    int64_t pol_version;
+    /* Guards snap: held to read it and count a reader, or to swap it —
+     * a few instructions, never across I/O. */
+    pthread_mutex_t snap_mu;
+    app_snap *snap; /* current; never NULL between app_open and app_close */
     /* Customer data (app_pii.h): the master keys and the phone index key;
      * NULL / false until app_pii_open (commands that need no key, such as
      * verify and copy, never open them). */
@@ -51,7 +67,42 @@ int app_open(app *a, const char *url, bool need_pack, char *err, size_t errlen);
 /* The same with store options (PostgreSQL pool size, …); so may be NULL. */
 int app_open_with(app *a, const char *url, const store_options *so, bool need_pack, char *err, size_t errlen);
 void app_close(app *a);
-/* Re-reads the unit tree after a change. */
+
+/* The current snapshot with a reference for the caller (release it with
+ * app_snap_release). Never blocks on I/O. */
+app_snap *app_acquire(app *a);
+/* Drops a reference taken by app_acquire; the last one frees s. s may be NULL. */
+void app_snap_release(app_snap *s);
+
+/*
+ * The calling thread holds the current snapshot until the matching
+ * app_leave (calls nest: the outermost pair acquires and releases). Each
+ * request runs inside one, as does each run of a background job, so every
+ * read of the configuration during it sees one version. When the thread
+ * itself installs a change, it holds the new snapshot from then on.
+ */
+void app_enter(app *a);
+void app_leave(app *a);
+/* The snapshot the calling thread holds (app_enter); borrowed until its app_leave. */
+const app_snap *app_cur(const app *a);
+static inline const policy *app_pol(const app *a)
+{
+    return &app_cur(a)->pol;
+}
+static inline const org *app_org(const app *a)
+{
+    return &app_cur(a)->org;
+}
+
+/*
+ * Reads the configuration version and the units from the store and, when
+ * they differ from the current snapshot's, builds and installs a new one
+ * (a newer pack version, or more units: units are only ever added). What
+ * another node published thus reaches this one. *changed (OUT, may be
+ * NULL): a new snapshot was installed. 0 or a STORE_* code.
+ */
+int app_refresh(app *a, bool *changed);
+/* Re-reads the unit tree after a change (app_refresh). */
 int app_reload_org(app *a);
 /* Stores pack JSON (borrowed) as the active policy and loads it (a new version by the system). */
 int app_set_pack(app *a, json_t *pack, cerr *e);
@@ -107,7 +158,7 @@ int app_act(app *a, const actor *who, int64_t id, const char *action, const json
  * caller) gets the final grading and what fired (payload "rules",
  * "priority", "route_unit", "answer_by"); o (initialised by the caller)
  * holds the outcome, for app_rules_notify after the complaint is stored.
- * The caller holds org_lock for reading. 0, CERR_USER (e set) or a STORE_* code.
+ * The caller holds a snapshot (app_enter). 0, CERR_USER (e set) or a STORE_* code.
  */
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e);

@@ -103,13 +103,13 @@ static json_t *regraded(const json_t *in, const json_t *p, const rules_outcome *
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e)
 {
-    wf_ctx ctx = {&a->pol, &a->org, who, now};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
     if (workflow_intake(&ctx, input, ev, e))
         return CERR_USER;
     rules_facts f;
     app_rules_facts(ev->payload, &f);
     app_window w = {a, 0}; /* not stored yet: nothing to leave out */
-    int rc = rules_evaluate(&a->pol.rules, &a->pol, &a->org, &f, app_rules_window, &w, o);
+    int rc = rules_evaluate(&app_pol(a)->rules, app_pol(a), app_org(a), &f, app_rules_window, &w, o);
     assert(rc <= 0); /* the window's store code (above) */
     if (rc)
         return rc;
@@ -124,8 +124,8 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
     }
     json_t *p = ev->payload;
     /* The configuration it was graded under: later versions do not re-grade it. */
-    if (a->pol_version)
-        json_object_set_new(p, "policy_version", json_integer(a->pol_version));
+    if (app_cur(a)->pol_version)
+        json_object_set_new(p, "policy_version", json_integer(app_cur(a)->pol_version));
     if (json_array_size(o->fired))
         json_object_set(p, "rules", o->fired);
     if (o->priority)

@@ -338,7 +338,9 @@ static void dispatch(server *sv, http_req *rq, http_resp *rs)
             return;
         }
     }
+    app_enter(sv->a); /* the request works under one configuration */
     hit->handler(sv->a, rq, rs);
+    app_leave(sv->a);
 }
 
 /* Whether addr is one of the comma-separated list. */

@@ -85,7 +85,7 @@ static int64_t nearest_with_role(run *r, int64_t unit_id, unsigned role)
         for (size_t i = 0; i < r->users.n; i++)
             if (r->users.items[i].active && (r->users.items[i].roles & role) && r->users.items[i].unit == unit_id)
                 return r->users.items[i].id;
-        const unit *u = org_find(&r->a->org, unit_id);
+        const unit *u = org_find(app_org(r->a), unit_id);
         unit_id = u ? u->parent : 0;
     }
     return 0;
@@ -149,8 +149,8 @@ static void side_rows(run *r, item *it)
     const char *clock = json_string_value(json_object_get(p, "clock"));
     int64_t deadline = json_integer_value(json_object_get(p, "deadline"));
     char dl[40], wa[40];
-    time_format(deadline, a->pol.tz_offset, dl, sizeof dl);
-    time_format(json_integer_value(json_object_get(p, "warning_at")), a->pol.tz_offset, wa, sizeof wa);
+    time_format(deadline, app_pol(a)->tz_offset, dl, sizeof dl);
+    time_format(json_integer_value(json_object_get(p, "warning_at")), app_pol(a)->tz_offset, wa, sizeof wa);
     buf msg;
     buf_init(&msg);
     if (strcmp(it->ev.action, "warn") == 0) {
@@ -258,8 +258,8 @@ static void report_item(run *r, const item *it)
         return;
     const json_t *p = it->ev.payload;
     char dl[40], line[320];
-    time_format(json_integer_value(json_object_get(p, "deadline")), r->a->pol.tz_offset, dl, sizeof dl);
-    const unit *u = org_find(&r->a->org, it->sup.unit ? it->sup.unit : it->c.owner_unit);
+    time_format(json_integer_value(json_object_get(p, "deadline")), app_pol(r->a)->tz_offset, dl, sizeof dl);
+    const unit *u = org_find(app_org(r->a), it->sup.unit ? it->sup.unit : it->c.owner_unit);
     int len = snprintf(line, sizeof line, "%-9s %s  %-8s deadline %s  unit %s", action, it->c.number,
                        json_string_value(json_object_get(p, "clock")), dl, u ? u->code : "?");
     if (it->nsups && len > 0 && (size_t)len < sizeof line)
@@ -270,6 +270,7 @@ static void report_item(run *r, const item *it)
 /* A chunk of decided items on its way to the store. */
 typedef struct chunk {
     app *a;
+    int tz_offset; /* the sweep's policy's, for the write on another thread */
     item *items; /* owned */
     size_t n;
     store_write *w;
@@ -288,7 +289,7 @@ typedef struct pipeline {
 static void *chunk_main(void *arg)
 {
     chunk *k = arg;
-    k->rc = k->a->db->ops->complaint_write(k->a->db, k->w, k->n, k->a->pol.tz_offset);
+    k->rc = k->a->db->ops->complaint_write(k->a->db, k->w, k->n, k->tz_offset);
     atomic_store(&k->done, true);
     return NULL;
 }
@@ -297,6 +298,7 @@ static void *chunk_main(void *arg)
 static void chunk_start(run *r, chunk *k)
 {
     k->a = r->a;
+    k->tz_offset = app_pol(r->a)->tz_offset;
     k->items = r->items;
     k->n = r->n;
     r->items = NULL;
@@ -393,13 +395,11 @@ static int decide_all(run *r, const int64_t *ids, size_t n, pipeline *p)
 {
     actor sys = {0, R_SYSTEM, 0};
     int rc = 0;
-    pthread_rwlock_rdlock(&r->a->org_lock);
-    wf_ctx ctx = {&r->a->pol, &r->a->org, &sys, r->now};
+    wf_ctx ctx = {app_pol(r->a), app_org(r->a), &sys, r->now};
     for (size_t i = 0; i < n && rc == 0; i++) {
         decide(r, &ctx, ids[i]);
         rc = flush(r, p, false);
     }
-    pthread_rwlock_unlock(&r->a->org_lock);
     if (rc == 0)
         rc = flush(r, p, true);
     return rc;
@@ -421,6 +421,7 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         log_error("sweep: the %s store has no deadline sweeper yet", a->db->ops->name);
         return STORE_ERROR;
     }
+    app_enter(a); /* the whole sweep decides under one configuration */
     /* The store may keep its background work from competing with the sweep. */
     if (a->db->ops->write_burst)
         a->db->ops->write_burst(a->db, true);
@@ -476,6 +477,7 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         user_list_release(&r.users);
     if (a->db->ops->write_burst)
         a->db->ops->write_burst(a->db, false);
+    app_leave(a);
     st->elapsed_ms = mono_ms() - t0;
     return rc;
 }

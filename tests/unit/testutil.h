@@ -16,7 +16,10 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/org.h"
 #include "core/policy.h"
@@ -100,6 +103,36 @@ static inline json_t *tu_intake(const char *received, const char *phone)
 static inline int tu_contains(const char *haystack, const char *needle)
 {
     return strstr(haystack, needle) != NULL;
+}
+
+/* A SQLite database file in a new temporary directory. */
+typedef struct tu_tmpdb {
+    char dir[64];
+    char path[96];
+    char url[128]; /* "sqlite:<path>" */
+} tu_tmpdb;
+
+/* Creates t's directory and names its file; -1 if the directory cannot be made. */
+static inline int tu_tmpdb_make(tu_tmpdb *t)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/redress-test-XXXXXX");
+    if (!mkdtemp(t->dir))
+        return -1;
+    snprintf(t->path, sizeof t->path, "%s/redress.db", t->dir);
+    snprintf(t->url, sizeof t->url, "sqlite:%s", t->path);
+    return 0;
+}
+
+/* Removes the database file (with its log and index files) and the directory. */
+static inline void tu_tmpdb_remove(const tu_tmpdb *t)
+{
+    static const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(t->dir);
 }
 
 #endif
