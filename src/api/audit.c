@@ -77,10 +77,10 @@ static int parse_filter(app *a, api_req *rq, http_resp *rs, audit_filter *f)
         return bad(rs, "customer", "a customer's blind index (lower-case hex)");
     if ((v = http_query(rq->http, "subject")) && *v && !chars_ok(f->subject = v, ' ', '~', ""))
         return bad(rs, "subject", "1–100 printable ASCII characters, such as user:7 or complaint:42");
-    if ((v = http_query(rq->http, "from")) && *v && time_parse_date_or_instant(v, a->pol.tz_offset, &f->from))
+    if ((v = http_query(rq->http, "from")) && *v && time_parse_date_or_instant(v, app_pol(a)->tz_offset, &f->from))
         return bad(rs, "from", "expected YYYY-MM-DD or RFC 3339");
     if ((v = http_query(rq->http, "to")) && *v) {
-        if (time_parse_date_or_instant(v, a->pol.tz_offset, &f->to))
+        if (time_parse_date_or_instant(v, app_pol(a)->tz_offset, &f->to))
             return bad(rs, "to", "expected YYYY-MM-DD or RFC 3339");
         if (strlen(v) == 10)
             f->to += 86400; /* a date includes the whole day */

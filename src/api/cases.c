@@ -23,11 +23,9 @@ static int64_t *scope_units(app *a, const api_req *rq, size_t *n)
     *n = 0;
     if (rq->who.roles & R_ADMIN)
         return NULL;
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, rq->who.unit);
-    const unit *r = org_find(&a->org, root);
-    int64_t *ids = r && !r->parent ? NULL : org_subtree(&a->org, root, n);
-    pthread_rwlock_unlock(&a->org_lock);
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    const unit *r = org_find(app_org(a), root);
+    int64_t *ids = r && !r->parent ? NULL : org_subtree(app_org(a), root, n);
     if (r && !r->parent)
         return NULL;
     if (!*n) {
@@ -108,11 +106,9 @@ void h_penalties_list(app *a, api_req *rq, http_resp *rs)
     visible = scope_units(a, rq, &nvisible);
     if ((v = http_query(rq->http, "unit")) && *v) {
         json_t *js = json_string(v);
-        pthread_rwlock_rdlock(&a->org_lock);
-        const unit *u = org_resolve(&a->org, js);
+        const unit *u = org_resolve(app_org(a), js);
         if (u)
-            units = org_subtree(&a->org, u->id, &f.n_units);
-        pthread_rwlock_unlock(&a->org_lock);
+            units = org_subtree(app_org(a), u->id, &f.n_units);
         json_decref(js);
         if (!u) {
             api_error(rs, 400, "bad_request", "unit", "unit: unknown unit");
@@ -191,10 +187,10 @@ void h_penalty_waive(app *a, api_req *rq, http_resp *rs)
     if (json_object_get(in, "reason"))
         json_object_set(step, "reason", json_object_get(in, "reason"));
     actor who = api_actor(rq);
-    cerr e;
+    cerr e = CERR_INIT;
     rc = app_act(a, &who, l.items[0].complaint_id, "waive_penalty", step, -1, time_now(), &next, &e);
     json_decref(step);
-    if (rc == -1) {
+    if (rc == CERR_USER) {
         api_cerr(rs, &e);
         goto out;
     }
@@ -221,7 +217,7 @@ out:
 
 static json_t *compensation_json(app *a, const api_req *rq, const compensation *m)
 {
-    const cases_policy *cp = &a->pol.cases;
+    const cases_policy *cp = &app_pol(a)->cases;
     const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, m->kind);
     json_t *j = json_pack("{s:I,s:{s:I,s:s},s:i,s:s,s:s,s:f,s:s,s:s,s:b}", "id", (json_int_t)m->id, "complaint", "id",
                           (json_int_t)m->complaint_id, "number", m->number, "no", m->no, "kind", m->kind,
@@ -238,10 +234,8 @@ static json_t *compensation_json(app *a, const api_req *rq, const compensation *
     bool can = false;
     if (strcmp(m->status, "pending") == 0) {
         json_t *c = json_pack("{s:I,s:b}", "amount_fen", (json_int_t)m->amount_fen, "senior", m->senior);
-        pthread_rwlock_rdlock(&a->org_lock);
-        const unit *u = org_find(&a->org, rq->who.unit);
+        const unit *u = org_find(app_org(a), rq->who.unit);
         can = cases_may_decide(cp, rq->who.roles, u ? u->type : NULL, c);
-        pthread_rwlock_unlock(&a->org_lock);
         json_decref(c);
     }
     json_object_set_new(j, "can_decide", json_boolean(can));

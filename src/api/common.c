@@ -104,7 +104,7 @@ json_t *api_time(const app *a, int64_t t)
     if (!t)
         return json_null();
     char s[40];
-    time_format(t, a->pol.tz_offset, s, sizeof s);
+    time_format(t, app_pol(a)->tz_offset, s, sizeof s);
     return json_string(s);
 }
 
@@ -162,10 +162,9 @@ void api_ref_put(int kind, json_t *owner, int64_t id, unsigned long gen, json_t 
 /* Per version of the unit tree (app.org_gen). */
 json_t *api_unit_ref(app *a, int64_t id)
 {
-    pthread_rwlock_rdlock(&a->org_lock);
-    unsigned long gen = a->org_gen;
+    unsigned long gen = app_cur(a)->org_gen;
     json_t *j = api_ref_get(REF_UNIT, NULL, id, gen);
-    const unit *u = j ? NULL : org_find(&a->org, id);
+    const unit *u = j ? NULL : org_find(app_org(a), id);
     if (u) {
         j = json_object();
         json_object_set_new(j, "id", json_integer(u->id));
@@ -174,7 +173,6 @@ json_t *api_unit_ref(app *a, int64_t id)
         json_object_set_new(j, "name_en", u->name_en ? json_string(u->name_en) : json_null());
         api_ref_put(REF_UNIT, NULL, id, gen, j);
     }
-    pthread_rwlock_unlock(&a->org_lock);
     return j ? j : json_null();
 }
 
@@ -216,15 +214,15 @@ json_t *api_user_json(app *a, const user *u)
 
 static json_t *category_ref(app *a, const char *code, bool en)
 {
-    int i = policy_category_index(&a->pol, code);
+    int i = policy_category_index(app_pol(a), code);
     if (i < 0)
         return json_pack("{s:s,s:s,s:[]}", "code", code, "name", code, "path");
     json_t *path = json_array();
-    for (int k = i, steps = 0; k >= 0 && steps < 16; k = a->pol.tax.cats[k].parent, steps++) {
-        const category *c = &a->pol.tax.cats[k];
+    for (int k = i, steps = 0; k >= 0 && steps < 16; k = app_pol(a)->tax.cats[k].parent, steps++) {
+        const category *c = &app_pol(a)->tax.cats[k];
         json_array_insert_new(path, 0, json_string(en && c->name_en ? c->name_en : c->name));
     }
-    const category *c = &a->pol.tax.cats[i];
+    const category *c = &app_pol(a)->tax.cats[i];
     json_t *j = json_object();
     json_object_set_new(j, "code", json_string(c->code));
     json_object_set_new(j, "name", json_string(c->name));
@@ -339,7 +337,7 @@ json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now)
         json_object_set_new(j, "calendar", cal ? json_incref(cal) : json_null());
         json_object_set_new(j, "limit", limit);
         json_object_set_new(j, "remaining_minutes",
-                            open ? json_integer(sla_remaining_minutes(&a->pol.sla, ck, now)) : json_null());
+                            open ? json_integer(sla_remaining_minutes(&app_pol(a)->sla, ck, now)) : json_null());
         json_object_set_new(j, "paused_at", api_time(a, json_integer_value(json_object_get(ck, "paused_at"))));
         json_object_set_new(j, "warned", json_boolean(json_is_true(json_object_get(ck, "warned"))));
         json_object_set(j, "supervision_level", json_object_get(ck, "level"));
@@ -392,7 +390,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     /* Appeals (申诉) are marked in every list. */
     json_object_set_new(j, "kind", json_string(cases_kind(c)));
     const char *src = json_string_value(json_object_get(d, "appeal_source"));
-    const cases_choice *ch = cases_choice_find(a->pol.cases.sources, a->pol.cases.nsources, src);
+    const cases_choice *ch = cases_choice_find(app_pol(a)->cases.sources, app_pol(a)->cases.nsources, src);
     json_object_set_new(j, "appeal_source",
                         !src ? json_null()
                              : json_pack("{s:s,s:s}", "code", src, "name",
@@ -408,7 +406,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_array_foreach(comps, ci, cv)
     {
         const char *kind = json_string_value(json_object_get(cv, "kind"));
-        const cases_choice *k = cases_choice_find(a->pol.cases.kinds, a->pol.cases.nkinds, kind);
+        const cases_choice *k = cases_choice_find(app_pol(a)->cases.kinds, app_pol(a)->cases.nkinds, kind);
         json_object_set_new(cv, "kind_label", json_string(k ? (en && k->name_en ? k->name_en : k->name) : kind ? kind : ""));
     }
     json_object_set_new(j, "compensations", comps);
@@ -465,18 +463,16 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
 
 bool api_may_see(app *a, const api_req *rq, const complaint *c)
 {
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, rq->who.unit);
-    bool ok = root && (org_within(&a->org, c->owner_unit, root) || org_within(&a->org, c->subject_unit, root) ||
-                       org_within(&a->org, c->handler_unit, root));
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    bool ok = root && (org_within(app_org(a), c->owner_unit, root) || org_within(app_org(a), c->subject_unit, root) ||
+                       org_within(app_org(a), c->handler_unit, root));
     size_t i;
     json_t *as;
     json_array_foreach(json_object_get(c->data, "assists"), i, as)
     {
-        if (!ok && org_within(&a->org, json_integer_value(json_object_get(as, "unit")), root))
+        if (!ok && org_within(app_org(a), json_integer_value(json_object_get(as, "unit")), root))
             ok = true;
     }
-    pthread_rwlock_unlock(&a->org_lock);
     return ok;
 }
 

@@ -21,11 +21,11 @@ void h_complaints_create(app *a, api_req *rq, http_resp *rs)
     actor who = api_actor(rq);
     complaint c;
     complaint_init(&c);
-    cerr e;
+    cerr e = CERR_INIT;
     int64_t now = time_now();
     pii_memo memo = {0};
     int rc = app_intake(a, &who, in, now, &c, &memo, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
@@ -58,10 +58,8 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
 {
     listq l;
     listq_init(&l);
-    cerr e;
-    pthread_rwlock_rdlock(&a->org_lock);
-    int rc = listq_parse(&l, query_of, rq->http, &a->pol, &a->org, rq->who.unit, time_now(), &e);
-    pthread_rwlock_unlock(&a->org_lock);
+    cerr e = CERR_INIT;
+    int rc = listq_parse(&l, query_of, rq->http, app_pol(a), app_org(a), rq->who.unit, time_now(), &e);
     if (rc) {
         api_cerr(rs, &e);
         listq_release(&l);
@@ -212,8 +210,7 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
 static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool en, bool with_fields)
 {
     const wf_action *acts[32];
-    pthread_rwlock_rdlock(&a->org_lock);
-    wf_ctx ctx = {&a->pol, &a->org, who, time_now()};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, time_now()};
     size_t n = workflow_allowed(&ctx, c, acts, 32);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -224,7 +221,6 @@ static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool e
         else
             json_array_append_new(items, json_string(acts[i]->name));
     }
-    pthread_rwlock_unlock(&a->org_lock);
     return items;
 }
 
@@ -273,10 +269,10 @@ void h_complaint_act(app *a, api_req *rq, http_resp *rs)
         expected = json_integer_value(bv);
     }
     actor who = api_actor(rq);
-    cerr e;
+    cerr e = CERR_INIT;
     int64_t now = time_now();
     int rc = app_act(a, &who, c.id, rq->params[1], in, expected, now, &next, &e);
-    if (rc == -1) {
+    if (rc == CERR_USER) {
         api_cerr(rs, &e);
         if (strcmp(e.code, "action_not_allowed") == 0 || strcmp(e.code, "version_conflict") == 0) {
             complaint fresh;

@@ -20,7 +20,7 @@ static json_t *version_json(app *a, const pack_version *v)
     json_t *j = json_pack("{s:I,s:o,s:o,s:s,s:o,s:b}", "version", (json_int_t)v->version, "created_at",
                           api_time(a, v->created_at), "created_by", api_user_ref(a, v->created_by), "reason",
                           v->reason ? v->reason : "", "source", v->source ? json_integer(v->source) : json_null(),
-                          "active", v->version == a->pol_version);
+                          "active", v->version == app_cur(a)->pol_version);
     if (v->pack) {
         json_error_t jerr;
         json_t *p = json_loads(v->pack, 0, &jerr);
@@ -42,7 +42,7 @@ void h_config_versions(app *a, api_req *rq, http_resp *rs)
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, version_json(a, &l.items[i]));
     pack_version_list_release(&l);
-    api_json(rs, 200, json_pack("{s:I,s:o}", "active", (json_int_t)a->pol_version, "items", items));
+    api_json(rs, 200, json_pack("{s:I,s:o}", "active", (json_int_t)app_cur(a)->pol_version, "items", items));
 }
 
 static int64_t version_param(api_req *rq, http_resp *rs)
@@ -86,7 +86,7 @@ static const char *reason_of(const json_t *in, http_resp *rs)
 /* Validates, stores and activates pack for rq's caller; renders the new version (201) or the error. */
 static void publish(app *a, api_req *rq, http_resp *rs, json_t *pack, const char *reason, int64_t source)
 {
-    cerr e = {0};
+    cerr e = CERR_INIT;
     if (pack_validate(pack, &e)) {
         char field[128];
         snprintf(field, sizeof field, "pack%s%s", e.field[0] && e.field[0] != '[' ? "." : "", e.field);
@@ -146,7 +146,7 @@ void h_config_version_activate(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 404, "not_found", NULL, "没有此配置版本 (no such configuration version)");
     else if (rc)
         api_store_error(rs, rc);
-    else if (ver == a->pol_version)
+    else if (ver == app_cur(a)->pol_version)
         api_error(rs, 409, "conflict", NULL, "该版本已是当前配置 (this version is already active)");
     else {
         json_error_t jerr;

@@ -26,7 +26,7 @@ static const char *level_name(const app *a, int level, bool en)
 {
     size_t i;
     const json_t *l;
-    json_array_foreach(json_object_get(a->pol.raw, "incident_levels"), i, l)
+    json_array_foreach(json_object_get(app_pol(a)->raw, "incident_levels"), i, l)
     {
         if (json_integer_value(json_object_get(l, "level")) != level)
             continue;
@@ -47,10 +47,8 @@ static const char *level_name(const app *a, int level, bool en)
  */
 static bool may_see_incident(app *a, const api_req *rq, const incident *inc)
 {
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, rq->who.unit);
-    bool ok = root && (org_within(&a->org, inc->anchor_unit, root) || org_within(&a->org, inc->owner_unit, root));
-    pthread_rwlock_unlock(&a->org_lock);
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    bool ok = root && (org_within(app_org(a), inc->anchor_unit, root) || org_within(app_org(a), inc->owner_unit, root));
     return ok;
 }
 
@@ -170,7 +168,7 @@ void h_incident_act(app *a, api_req *rq, http_resp *rs)
         return;
     actor who = api_actor(rq);
     incident inc = {0};
-    cerr e = {0};
+    cerr e = CERR_INIT;
     int64_t now = time_now();
     /* Outside the caller's scope the incident does not exist for them. */
     int rc = store_incident_get(a->db, id, &inc);
@@ -184,8 +182,7 @@ void h_incident_act(app *a, api_req *rq, http_resp *rs)
     }
     incident_release(&inc);
     rc = app_incident_act(a, &who, id, rq->params[1], in, now, &inc, &e);
-    /* -1 is both a user error and STORE_ERROR: only the former sets e. */
-    if (rc == -1 && e.code)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);

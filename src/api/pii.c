@@ -243,12 +243,12 @@ void h_customer_correct(app *a, api_req *rq, http_resp *rs)
     const json_t *fields = json_object_get(in, "customer");
     actor who = api_actor(rq);
     int64_t now = time_now();
-    cerr e;
+    cerr e = CERR_INIT;
     for (size_t i = 0; i < f.n; i++) {
         if (erasure_done(&f.items[i]))
             continue;
         int rc = app_pii_correct(a, &who, f.items[i].id, fields, now, &e);
-        if (rc == -1) {
+        if (rc == CERR_USER) {
             api_cerr(rs, &e);
             goto out;
         }
@@ -290,10 +290,10 @@ void h_customer_erase(app *a, api_req *rq, http_resp *rs)
     }
     actor who = api_actor(rq);
     int64_t now = time_now();
-    cerr e;
+    cerr e = CERR_INIT;
     for (size_t i = 0; i < f.n; i++) {
         int rc = app_pii_erase(a, &who, f.items[i].id, "request", now, &e);
-        if (rc == -1) {
+        if (rc == CERR_USER) {
             api_cerr(rs, &e);
             goto out;
         }

@@ -18,13 +18,11 @@ enum { PORTAL_SUBMITS_PER_HOUR = 30, PORTAL_LOOKUPS_PER_MINUTE = 30 };
 static int64_t centre_unit(app *a)
 {
     int64_t id = 0;
-    pthread_rwlock_rdlock(&a->org_lock);
-    for (size_t i = 0; i < a->org.n && !id; i++)
-        if (strcmp(a->org.units[i].type, "centre") == 0)
-            id = a->org.units[i].id;
-    if (!id && a->org.n)
-        id = a->org.units[0].id;
-    pthread_rwlock_unlock(&a->org_lock);
+    for (size_t i = 0; i < app_org(a)->n && !id; i++)
+        if (strcmp(app_org(a)->units[i].type, "centre") == 0)
+            id = app_org(a)->units[i].id;
+    if (!id && app_org(a)->n)
+        id = app_org(a)->units[0].id;
     return id;
 }
 
@@ -50,13 +48,13 @@ void h_portal_create(app *a, api_req *rq, http_resp *rs)
     json_t *cust = json_object_get(rec, "customer");
     if (json_is_object(cust))
         json_object_del(cust, "class");
-    json_object_set_new(rec, "channel", json_string(policy_channel(&a->pol, "website") ? "website" : a->pol.tax.channels[0].code));
+    json_object_set_new(rec, "channel", json_string(policy_channel(app_pol(a), "website") ? "website" : app_pol(a)->tax.channels[0].code));
     actor who = {0, 0, centre_unit(a)};
     complaint c;
     complaint_init(&c);
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = app_intake(a, &who, rec, now, &c, NULL, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
@@ -133,8 +131,8 @@ void h_portal_get(app *a, api_req *rq, http_resp *rs)
             content = json_object_get(r, "answer");
         reply = json_pack("{s:o,s:O?}", "at", api_time(a, json_integer_value(json_object_get(r, "at"))), "content", content);
     }
-    int ci = policy_category_index(&a->pol, c.category);
-    const category *cat = ci >= 0 ? &a->pol.tax.cats[ci] : NULL;
+    int ci = policy_category_index(app_pol(a), c.category);
+    const category *cat = ci >= 0 ? &app_pol(a)->tax.cats[ci] : NULL;
     api_json(rs, 200,
              json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o,s:o}", "number", c.number, "status", status_name(c.status),
                        "status_label", status_label(c.status, rq->en), "received_at", api_time(a, c.received_at),
@@ -154,13 +152,11 @@ void h_portal_options(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     json_t *units = json_array();
-    pthread_rwlock_rdlock(&a->org_lock);
-    for (size_t i = 0; i < a->org.n; i++) {
-        const unit *u = &a->org.units[i];
+    for (size_t i = 0; i < app_org(a)->n; i++) {
+        const unit *u = &app_org(a)->units[i];
         if (strcmp(u->type, "site") == 0 || strcmp(u->type, "department") == 0 || strcmp(u->type, "centre") == 0)
             json_array_append_new(units, json_pack("{s:s,s:s,s:s?,s:s}", "code", u->code, "name", u->name, "name_en",
                                                    u->name_en, "type", u->type));
     }
-    pthread_rwlock_unlock(&a->org_lock);
-    api_json(rs, 200, json_pack("{s:o,s:o}", "categories", api_category_tree(&a->pol, -1), "units", units));
+    api_json(rs, 200, json_pack("{s:o,s:o}", "categories", api_category_tree(app_pol(a), -1), "units", units));
 }

@@ -12,14 +12,12 @@ void h_units_list(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
     json_t *items = json_array();
-    pthread_rwlock_rdlock(&a->org_lock);
-    for (size_t i = 0; i < a->org.n; i++) {
-        const unit *u = &a->org.units[i];
+    for (size_t i = 0; i < app_org(a)->n; i++) {
+        const unit *u = &app_org(a)->units[i];
         json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u->id, "code", u->code,
                                                "name", u->name, "name_en", u->name_en, "type", u->type, "parent",
                                                u->parent ? json_integer(u->parent) : json_null()));
     }
-    pthread_rwlock_unlock(&a->org_lock);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -61,10 +59,8 @@ void h_units_create(app *a, api_req *rq, http_resp *rs)
     }
     const json_t *parent = json_object_get(in, "parent");
     if (parent && !json_is_null(parent)) {
-        pthread_rwlock_rdlock(&a->org_lock);
-        const unit *p = org_resolve(&a->org, parent);
+        const unit *p = org_resolve(app_org(a), parent);
         u.parent = p ? p->id : -1;
-        pthread_rwlock_unlock(&a->org_lock);
         if (u.parent < 0) {
             api_error(rs, 422, "unknown_unit", "parent", "parent: 上级单位不存在 (unknown unit)");
             goto out;
@@ -122,7 +118,7 @@ json_t *api_category_tree(const policy *p, int parent)
 void h_categories(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
-    api_json(rs, 200, json_pack("{s:o}", "items", api_category_tree(&a->pol, -1)));
+    api_json(rs, 200, json_pack("{s:o}", "items", api_category_tree(app_pol(a), -1)));
 }
 
 static json_t *named_list(const named *list, size_t n)
@@ -172,7 +168,7 @@ static json_t *closing_json(const cases_policy *cp)
 void h_config(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
-    const policy *p = &a->pol;
+    const policy *p = app_pol(a);
     json_t *levels = json_array();
     for (int l = 1; l <= LEVEL_MAX; l++)
     {
@@ -268,10 +264,8 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
         }
         u.roles |= bit;
     }
-    pthread_rwlock_rdlock(&a->org_lock);
-    const unit *un = org_resolve(&a->org, json_object_get(in, "unit"));
+    const unit *un = org_resolve(app_org(a), json_object_get(in, "unit"));
     u.unit = un ? un->id : 0;
-    pthread_rwlock_unlock(&a->org_lock);
     if (!u.unit) {
         api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
         goto out;

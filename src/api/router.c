@@ -236,7 +236,9 @@ void api_router_dispatch(app *a, const route *routes, http_req *hr, http_resp *r
     if ((hit->auth == AUTH_USER || hit->auth == AUTH_SELF) && !authorise(a, &rq, rs, hit))
         goto out;
     assert(hit->auth == AUTH_NONE || rq.authed);
+    app_enter(a); /* the request works under one configuration */
     hit->handler(a, &rq, rs);
+    app_leave(a);
 out:
     api_req_release(&rq);
 }

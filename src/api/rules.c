@@ -106,7 +106,7 @@ void api_rules_json(app *a, const complaint *c, json_t *j)
     json_object_set_new(j, "answer_by", ab ? jsonw_copy(ab) : json_null());
     const json_t *pv = json_object_get(d, "policy_version");
     json_object_set_new(j, "policy_version", pv ? json_incref((json_t *)pv) : json_null());
-    json_t *g = guidance(&a->pol, c->category);
+    json_t *g = guidance(app_pol(a), c->category);
     json_object_update(j, g);
     json_decref(g);
 }

@@ -62,9 +62,9 @@ void h_calendar_put(app *a, api_req *rq, http_resp *rs)
     if (!doc)
         return;
     long replanned = 0;
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = app_set_calendar(a, rq->params[0], doc, time_now(), &replanned, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
@@ -81,9 +81,9 @@ void h_calendar_ics(app *a, api_req *rq, http_resp *rs)
     }
     size_t imported = 0;
     long replanned = 0;
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = app_import_ics(a, rq->params[0], rq->body.data, rq->body.len, time_now(), &imported, &replanned, &e);
-    if (rc == -1)
+    if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
@@ -100,10 +100,8 @@ static int64_t *visible_units(app *a, const api_req *rq, size_t *n)
     *n = 0;
     if (rq->who.roles & R_ADMIN)
         return NULL;
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, rq->who.unit);
-    int64_t *ids = org_subtree(&a->org, root, n);
-    pthread_rwlock_unlock(&a->org_lock);
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    int64_t *ids = org_subtree(app_org(a), root, n);
     if (!*n) {
         free(ids);
         ids = xcalloc(1, sizeof *ids); /* nothing visible: an impossible unit */

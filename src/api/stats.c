@@ -18,8 +18,7 @@
  */
 static int64_t *scope_units(app *a, const api_req *rq, size_t *n, bool *whole)
 {
-    pthread_rwlock_rdlock(&a->org_lock);
-    const unit *root = org_find(&a->org, org_scope_root(&a->org, rq->who.unit));
+    const unit *root = org_find(app_org(a), org_scope_root(app_org(a), rq->who.unit));
     int64_t *units = NULL;
     *whole = root && !root->parent;
     *n = 0;
@@ -27,16 +26,15 @@ static int64_t *scope_units(app *a, const api_req *rq, size_t *n, bool *whole)
         units = xcalloc(1, sizeof *units);
         *n = 1;
     } else if (root->parent) {
-        units = org_subtree(&a->org, root->id, n);
+        units = org_subtree(app_org(a), root->id, n);
     }
-    pthread_rwlock_unlock(&a->org_lock);
     return units;
 }
 
 void h_stats_overview(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now(), counts[ST__COUNT], overdue = 0;
-    int64_t today = time_local_day(now, a->pol.tz_offset);
+    int64_t today = time_local_day(now, app_pol(a)->tz_offset);
     day_stat *days = NULL;
     size_t n = 0, nunits;
     bool whole;
@@ -48,7 +46,7 @@ void h_stats_overview(app *a, api_req *rq, http_resp *rs)
             rc = store_stats_days(a->db, today - 29, today, &days, &n);
     } else {
         /* Only what the caller may see: their subtree's complaints. */
-        rc = store_stats_scope(a->db, units, nunits, now, a->pol.tz_offset, today - 29, today, counts, &overdue,
+        rc = store_stats_scope(a->db, units, nunits, now, app_pol(a)->tz_offset, today - 29, today, counts, &overdue,
                                      &days);
         n = 30;
     }
@@ -98,7 +96,7 @@ void h_health(app *a, api_req *rq, http_resp *rs)
         return;
     }
     api_json(rs, 200, json_pack("{s:s,s:s,s:s,s:s}", "status", "ok", "version", REDRESS_VERSION, "store",
-                                store_name(a->db), "pack", a->pol.name ? a->pol.name : ""));
+                                store_name(a->db), "pack", app_pol(a)->name ? app_pol(a)->name : ""));
 }
 
 void h_metrics(app *a, api_req *rq, http_resp *rs)

@@ -31,10 +31,8 @@ static json_t *roles_json(unsigned roles)
 /* Whether unit lies in the scope of someone whose home unit is home. */
 static bool in_scope(app *a, int64_t home, int64_t unit_id)
 {
-    pthread_rwlock_rdlock(&a->org_lock);
-    int64_t root = org_scope_root(&a->org, home);
-    bool ok = root && org_within(&a->org, unit_id, root);
-    pthread_rwlock_unlock(&a->org_lock);
+    int64_t root = org_scope_root(app_org(a), home);
+    bool ok = root && org_within(app_org(a), unit_id, root);
     return ok;
 }
 
@@ -99,10 +97,8 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
     int64_t unit_id = 0;
     const json_t *ju = json_object_get(in, "unit");
     if (ju && !json_is_null(ju)) {
-        pthread_rwlock_rdlock(&a->org_lock);
-        const unit *un = org_resolve(&a->org, ju);
+        const unit *un = org_resolve(app_org(a), ju);
         unit_id = un ? un->id : 0;
-        pthread_rwlock_unlock(&a->org_lock);
         if (!unit_id) {
             api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
             goto out;

@@ -9,6 +9,7 @@
 #define REDRESS_APP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/cerr.h"
@@ -18,20 +19,35 @@
 #include "core/workflow.h"
 #include "store/store.h"
 
+/*
+ * The configuration a request works under: the active policy and the unit
+ * tree, immutable once published. Exactly one snapshot is current (app.snap);
+ * a reader takes a reference for as long as it works (app_acquire, or
+ * app_enter for the calling thread), so a change — a pack published or
+ * rolled back, a calendar changed, a unit added, a newer version seen in
+ * the store — builds a new snapshot and swaps it in without waiting for
+ * anyone, and the old one is freed when its last reader lets go.
+ *
+ * States of a snapshot:
+ *   building  — refs 1, owned by its builder, fields still written;
+ *   current   — app.snap points at it; its refs count that pointer + readers;
+ *   retired   — swapped out; refs count its readers only; freed at 0.
+ * Fields never change after building.
+ */
+typedef struct app_snap {
+    atomic_long refs;
+    policy pol;            /* the active pack; empty (no name) before init */
+    int64_t pol_version;   /* its version (pack_versions); 0 without one, -1 before the first load */
+    org org;               /* the unit tree */
+    unsigned long org_gen; /* + 1 whenever the units change: caches of unit data compare it */
+} app_snap;
+
 typedef struct app {
     store *db;
-    policy pol;
-    /* The unit tree is read by every request and changed rarely: a rwlock. */
-    pthread_rwlock_t org_lock;
-    org org;
-    unsigned long org_gen; /* + 1 at every reload, under org_lock: caches of unit data compare it */
-    /* Policies replaced while serving (a calendar changed): kept until
-     * app_close, so a request still reading the old one never reads freed
-     * memory. */
-    policy *retired;
-    size_t nretired;
-    /* The version of the active pack (pack_versions), recorded on each complaint at intake. */
-    int64_t pol_version;
+    /* Guards snap: held to read it and count a reader, or to swap it —
+     * a few instructions, never across I/O. */
+    pthread_mutex_t snap_mu;
+    app_snap *snap; /* current; never NULL between app_open and app_close */
     /* Customer data (app_pii.h): the master keys and the phone index key;
      * NULL / false until app_pii_open (commands that need no key, such as
      * verify and copy, never open them). */
@@ -51,14 +67,49 @@ int app_open(app *a, const char *url, bool need_pack, char *err, size_t errlen);
 /* The same with store options (PostgreSQL pool size, …); so may be NULL. */
 int app_open_with(app *a, const char *url, const store_options *so, bool need_pack, char *err, size_t errlen);
 void app_close(app *a);
-/* Re-reads the unit tree after a change. */
+
+/* The current snapshot with a reference for the caller (release it with
+ * app_snap_release). Never blocks on I/O. */
+app_snap *app_acquire(app *a);
+/* Drops a reference taken by app_acquire; the last one frees s. s may be NULL. */
+void app_snap_release(app_snap *s);
+
+/*
+ * The calling thread holds the current snapshot until the matching
+ * app_leave (calls nest: the outermost pair acquires and releases). Each
+ * request runs inside one, as does each run of a background job, so every
+ * read of the configuration during it sees one version. When the thread
+ * itself installs a change, it holds the new snapshot from then on.
+ */
+void app_enter(app *a);
+void app_leave(app *a);
+/* The snapshot the calling thread holds (app_enter); borrowed until its app_leave. */
+const app_snap *app_cur(const app *a);
+static inline const policy *app_pol(const app *a)
+{
+    return &app_cur(a)->pol;
+}
+static inline const org *app_org(const app *a)
+{
+    return &app_cur(a)->org;
+}
+
+/*
+ * Reads the configuration version and the units from the store and, when
+ * they differ from the current snapshot's, builds and installs a new one
+ * (a newer pack version, or more units: units are only ever added). What
+ * another node published thus reaches this one. *changed (OUT, may be
+ * NULL): a new snapshot was installed. 0 or a STORE_* code.
+ */
+int app_refresh(app *a, bool *changed);
+/* Re-reads the unit tree after a change (app_refresh). */
 int app_reload_org(app *a);
 /* Stores pack JSON (borrowed) as the active policy and loads it (a new version by the system). */
 int app_set_pack(app *a, json_t *pack, cerr *e);
 /*
  * Stores pack (borrowed) as the next version of the configuration, by user
  * `by` for `reason` (source: the version a rollback restores, else 0), and
- * makes it the active policy. *version (OUT, may be NULL). 0, or -1 with e
+ * makes it the active policy. *version (OUT, may be NULL). 0, or CERR_USER with e
  * (invalid_pack with the JSON path, unavailable).
  */
 int app_pack_publish(app *a, json_t *pack, int64_t by, const char *reason, int64_t source, int64_t now,
@@ -69,7 +120,7 @@ typedef struct pii_memo pii_memo;
 
 /*
  * Intake: validates input and stores a new complaint into out (initialised
- * by the caller, released by the caller). Returns 0, -1 with e set for a
+ * by the caller, released by the caller). Returns 0, CERR_USER with e set for a
  * user error, or a STORE_* code. memo (may be NULL; zeroed by the caller,
  * released with app_pii_memo_release) keeps what was sealed, so the reply
  * can be masked without opening it again.
@@ -81,11 +132,11 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
  * A versioned change of complaint id outside the transition table (a
  * correction, an erasure, a re-plan). build(a, cur, ev, arg, e) makes the
  * event from the current state, or returns non-zero: 1 "nothing to do",
- * -1 with e, a STORE_* code. The event is sealed, applied to a copy of cur
+ * CERR_USER with e, a STORE_* code. The event is sealed, applied to a copy of cur
  * and stored (complaint_erase with erase, else complaint_update); when
- * someone acted meanwhile, all of it again on the new state, up to five
- * times. Returns 0, build's result, a STORE_* code (STORE_NOTFOUND, or
- * STORE_CONFLICT after the fifth attempt).
+ * someone acted meanwhile, all of it again on the new state (app/result.h:
+ * APP_WRITE_ATTEMPTS in all). Returns 0, build's result, a STORE_* code
+ * (STORE_NOTFOUND, or STORE_CONFLICT after the last attempt).
  */
 typedef int (*app_event_fn)(app *a, const complaint *cur, event *ev, void *arg, cerr *e);
 int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e);
@@ -93,7 +144,7 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
 /*
  * Takes action on complaint id. expected_version < 0 means "whatever is
  * current"; otherwise a different stored version is a conflict. On success
- * out holds the new state. Returns 0, -1 (user error, e set: codes include
+ * out holds the new state. Returns 0, CERR_USER (user error, e set: codes include
  * not_found, version_conflict, action_not_allowed, forbidden,
  * validation_failed) or STORE_UNAVAILABLE / STORE_ERROR.
  */
@@ -107,7 +158,7 @@ int app_act(app *a, const actor *who, int64_t id, const char *action, const json
  * caller) gets the final grading and what fired (payload "rules",
  * "priority", "route_unit", "answer_by"); o (initialised by the caller)
  * holds the outcome, for app_rules_notify after the complaint is stored.
- * The caller holds org_lock for reading. 0, -1 (e set) or a STORE_* code.
+ * The caller holds a snapshot (app_enter). 0, CERR_USER (e set) or a STORE_* code.
  */
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e);
@@ -134,7 +185,7 @@ int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, 
 /*
  * Takes an incident action ("add" {complaint}, "raise" {note}, "note"
  * {note}, "close" {summary}) for who; out (zeroed or released by the
- * caller) holds the incident afterwards. 0, -1 with e, or a STORE_* code.
+ * caller) holds the incident afterwards. 0, CERR_USER with e, or a STORE_* code.
  */
 int app_incident_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input, int64_t now,
                      incident *out, cerr *e);
@@ -150,7 +201,7 @@ json_t *app_calendars(app *a, const char **default_name);
 /*
  * Sets calendar name to doc (borrowed) in the active pack, then re-plans
  * the open complaints with a clock on it (a `replan` event each, through
- * the versioned update). *replanned (OUT) counts them. Returns 0, -1 with e
+ * the versioned update). *replanned (OUT) counts them. Returns 0, CERR_USER with e
  * (invalid_pack with the JSON path of the mistake), or a STORE_* code.
  */
 int app_set_calendar(app *a, const char *name, const json_t *doc, int64_t now, long *replanned, cerr *e);

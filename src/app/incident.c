@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/result.h"
 #include "core/incident.h"
 #include "core/rules.h"
 #include "util/log.h"
@@ -26,19 +27,18 @@ static const actor system_actor = {0, R_SYSTEM, 0};
 /* Appends a timeline entry to incident id with a versioned write, retried on conflict. */
 static int record(app *a, int64_t id, const char *action, int64_t by, int64_t now, const json_t *extra)
 {
-    for (int attempt = 0; attempt < 20; attempt++) {
+    int rc = STORE_CONFLICT;
+    for (int attempt = 0; attempt == 0 || app_retry(rc, attempt - 1); attempt++) {
         incident inc = {0};
-        int rc = store_incident_get(a->db, id, &inc);
+        rc = store_incident_get(a->db, id, &inc);
         if (rc == 0) {
             incident_record(&inc, action, by, now, extra);
             inc.version++;
             rc = store_incident_update(a->db, &inc);
         }
         incident_release(&inc);
-        if (rc != STORE_CONFLICT)
-            return rc;
     }
-    return STORE_CONFLICT;
+    return rc;
 }
 
 /*
@@ -57,10 +57,11 @@ static int link_one(app *a, int64_t id, int64_t cid, int level, int64_t by, int6
     json_t *in = json_pack("{s:s,s:s}", "incident", ids, "level", lv);
     complaint out;
     complaint_init(&out);
-    cerr e;
+    cerr e = CERR_INIT;
     rc = app_act(a, &system_actor, cid, "incident", in, -1, now, &out, &e);
-    /* A closed complaint still belongs to the incident; it is just not re-graded. */
-    if (rc == -1) {
+    /* A closed complaint still belongs to the incident; it is just not
+     * re-graded. A failure of the store is the caller's. */
+    if (rc == CERR_USER) {
         log_msg(LOG_INFO, "complaint %" PRId64 " grouped into incident %" PRId64 " without an event: %s", cid, id,
                 e.message);
         rc = 0;
@@ -75,7 +76,7 @@ static int link_one(app *a, int64_t id, int64_t cid, int level, int64_t by, int6
     return rc;
 }
 
-/* A cluster the new complaint completes, decided under org_lock and acted on after it. */
+/* A cluster the new complaint completes, decided first and acted on after the search. */
 typedef struct cluster_hit {
     const cluster_rule *cr; /* borrowed from the active policy */
     int64_t anchor, notify_unit;
@@ -98,7 +99,7 @@ static int on_cluster(void *arg, const cluster_rule *cr, int64_t anchor, const i
     cluster_hit *h = &x->hits[x->nhits++];
     h->cr = cr;
     h->anchor = anchor;
-    h->notify_unit = rules_resolve(&x->a->pol.rules, &x->a->org, &cr->notify_to, x->c->subject_unit);
+    h->notify_unit = rules_resolve(&app_pol(x->a)->rules, app_org(x->a), &cr->notify_to, x->c->subject_unit);
     h->ids = xcalloc(n + 1, sizeof *h->ids);
     memcpy(h->ids, ids, n * sizeof *ids);
     h->n = n;
@@ -160,23 +161,24 @@ out:
 int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, bool *grouped)
 {
     *grouped = false;
-    if (!a->pol.rules.nclusters)
+    app_enter(a);
+    if (!app_pol(a)->rules.nclusters) {
+        app_leave(a);
         return 0;
+    }
     rules_facts f;
     app_rules_facts(payload, &f);
     f.subject_unit = c->subject_unit;
     app_window w = {a, c->id};
     cluster_ctx x = {a, c, {{0}}, 0};
-    pthread_rwlock_rdlock(&a->org_lock);
-    int rc = rules_clusters(&a->pol.rules, &a->pol.tax, &a->org, &f, app_rules_window, &w, on_cluster, &x);
-    pthread_rwlock_unlock(&a->org_lock);
-    /* Outside the lock: linking takes workflow steps (app_act), which take it themselves. */
+    int rc = rules_clusters(&app_pol(a)->rules, &app_pol(a)->tax, app_org(a), &f, app_rules_window, &w, on_cluster, &x);
     for (size_t i = 0; i < x.nhits; i++) {
         if (rc == 0)
             rc = act_on_cluster(a, c, &x.hits[i], now);
         *grouped = *grouped || rc == 0;
         free(x.hits[i].ids);
     }
+    app_leave(a);
     return rc;
 }
 
@@ -216,15 +218,16 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         rc = link_one(a, id, cid, level ? level : 1, who->id, now, true);
         return rc ? rc : store_incident_get(a->db, id, out);
     }
-    for (int attempt = 0; attempt < 20; attempt++) {
-        int rc = store_incident_get(a->db, id, out);
+    int rc = STORE_CONFLICT;
+    for (int attempt = 0; attempt == 0 || app_retry(rc, attempt - 1); attempt++) {
+        rc = store_incident_get(a->db, id, out);
         if (rc == STORE_NOTFOUND)
             return cerr_set(e, "not_found", "", "事件不存在 (no such incident)");
         if (rc)
             return rc;
-        pthread_rwlock_rdlock(&a->org_lock);
-        rc = incident_decide(out, &a->org, action, input, who->id, now, e);
-        pthread_rwlock_unlock(&a->org_lock);
+        app_enter(a);
+        rc = incident_decide(out, app_org(a), action, input, who->id, now, e) ? CERR_USER : 0;
+        app_leave(a);
         if (rc)
             return rc;
         rc = store_incident_update(a->db, out);

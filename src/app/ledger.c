@@ -163,11 +163,11 @@ void ledger_csv(app *a, const penalty_list *l, bool en, buf *out)
         char amount[32], points[16];
         snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(p->amount_fen / 100), (long long)(p->amount_fen % 100));
         snprintf(points, sizeof points, "%d", p->points);
-        pthread_rwlock_rdlock(&a->org_lock);
-        const unit *u = org_find(&a->org, p->unit);
+        app_enter(a);
+        const unit *u = org_find(app_org(a), p->unit);
         char *uname = xstrdup(u ? (en && u->name_en ? u->name_en : u->name) : "");
         char *ucode = xstrdup(u ? u->code : "");
-        pthread_rwlock_unlock(&a->org_lock);
+        app_leave(a);
         bool waived = strcmp(p->status, "waived") == 0;
         const char *yes = en ? "yes" : "是", *no = en ? "no" : "否";
         const char *cells[NCOLS] = {p->month, p->number, p->role_name, p->person, uname, ucode, amount, points,

@@ -508,7 +508,7 @@ static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cer
 int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e)
 {
     if (validate_fields(fields, e))
-        return -1;
+        return CERR_USER;
     if (!a->pii_ready)
         return no_key(e);
     struct correct_arg c = {who, fields, now};

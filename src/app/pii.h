@@ -56,7 +56,7 @@ void app_pii_memo_release(pii_memo *m);
  * Seals the intake event's customer data and free text under a new data
  * key, and replaces its phone_key by the blind index; k (OUT) is the
  * wrapped key to store with the complaint; memo (may be NULL) records what
- * was sealed. Returns 0 or -1 with e.
+ * was sealed. Returns 0 or CERR_USER with e.
  */
 int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, pii_memo *memo, cerr *e);
 /* Seals the textarea fields of a step's event on complaint cur under its key. */
@@ -100,13 +100,13 @@ int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, con
 /*
  * Corrects the customer fields of complaint id (fields: an object of
  * customer.* values in clear, borrowed; null removes one), as a `correct`
- * event. Returns 0, -1 with e (validation_failed naming the field,
+ * event. Returns 0, CERR_USER with e (validation_failed naming the field,
  * not_found, anonymised), or a STORE_* code.
  */
 int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e);
 /*
  * Anonymises complaint id (reason "request" or "retention") and destroys its
- * data key. 0, 1 when it was anonymised already, -1 with e, or a STORE_* code.
+ * data key. 0, 1 when it was anonymised already, CERR_USER with e, or a STORE_* code.
  */
 int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e);
 

@@ -9,6 +9,7 @@
  * the intake event (data.rules), so the detail can show why a complaint got
  * its level, and replay rebuilds it.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,10 @@ int app_rules_window(void *arg, const int64_t *units, size_t nunits, const char 
     if (ncats == 0)
         return 0;
     int rc = store_complaint_list(w->a->db, &f, &pg);
+    /* The rules take any negative value as "the count failed": a list has
+     * no "not found" or "conflict", so anything else is the store's error. */
     if (rc)
-        return rc < 0 ? rc : -rc;
+        return rc < 0 ? rc : STORE_ERROR;
     /* Newest first: the window's earliest complaints come first in ids. */
     for (size_t i = pg.n; i-- > 0;) {
         if (pg.items[i].id == w->exclude)
@@ -100,15 +103,16 @@ static json_t *regraded(const json_t *in, const json_t *p, const rules_outcome *
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e)
 {
-    wf_ctx ctx = {&a->pol, &a->org, who, now};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
     if (workflow_intake(&ctx, input, ev, e))
-        return -1;
+        return CERR_USER;
     rules_facts f;
     app_rules_facts(ev->payload, &f);
     app_window w = {a, 0}; /* not stored yet: nothing to leave out */
-    int rc = rules_evaluate(&a->pol.rules, &a->pol.tax, &a->org, &f, app_rules_window, &w, o);
+    int rc = rules_evaluate(&app_pol(a)->rules, &app_pol(a)->tax, app_org(a), &f, app_rules_window, &w, o);
+    assert(rc <= 0); /* the window's store code (above) */
     if (rc)
-        return rc < 0 ? STORE_UNAVAILABLE : rc;
+        return rc;
     json_t *again = regraded(input, ev->payload, o);
     if (again) {
         event_release(ev);
@@ -116,12 +120,12 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
         rc = workflow_intake(&ctx, again, ev, e);
         json_decref(again);
         if (rc)
-            return -1;
+            return CERR_USER;
     }
     json_t *p = ev->payload;
     /* The configuration it was graded under: later versions do not re-grade it. */
-    if (a->pol_version)
-        json_object_set_new(p, "policy_version", json_integer(a->pol_version));
+    if (app_cur(a)->pol_version)
+        json_object_set_new(p, "policy_version", json_integer(app_cur(a)->pol_version));
     if (json_array_size(o->fired))
         json_object_set(p, "rules", o->fired);
     if (o->priority)

@@ -35,7 +35,7 @@ static int user_add(app *a, const cli_opts *o)
         return 2;
     }
     unsigned roles = parse_roles(roles_s);
-    const unit *u = org_find_code(&a->org, unit_s);
+    const unit *u = org_find_code(app_org(a), unit_s);
     if (!roles)
         return 2;
     if (!u) {
@@ -90,7 +90,7 @@ static int list_users(app *a)
                 strncat(roles, ",", sizeof roles - strlen(roles) - 1);
             strncat(roles, role_name(bit), sizeof roles - strlen(roles) - 1);
         }
-        const unit *u = org_find(&a->org, l.items[i].unit);
+        const unit *u = org_find(app_org(a), l.items[i].unit);
         printf("%-6lld %-14s %-24s %-12s %s\n", (long long)l.items[i].id, l.items[i].username, roles,
                u ? u->code : "?", l.items[i].name);
     }
@@ -192,14 +192,14 @@ int cmd_unit(int argc, char **argv)
     int rc = 0;
     if (strcmp(sub, "list") == 0) {
         printf("%-6s %-12s %-11s %-12s %s\n", "id", "code", "type", "parent", "name");
-        for (size_t i = 0; i < a.org.n; i++) {
-            const unit *u = &a.org.units[i], *p = org_find(&a.org, u->parent);
+        for (size_t i = 0; i < app_org(&a)->n; i++) {
+            const unit *u = &app_org(&a)->units[i], *p = org_find(app_org(&a), u->parent);
             printf("%-6lld %-12s %-11s %-12s %s\n", (long long)u->id, u->code, u->type, p ? p->code : "-", u->name);
         }
     } else if (strcmp(sub, "add") == 0) {
         const char *code = o.nargs > 1 ? o.args[1] : NULL, *name = cli_opt(&o, "name"), *type = cli_opt(&o, "type");
         const char *parent = cli_opt(&o, "parent");
-        const unit *p = parent ? org_find_code(&a.org, parent) : NULL;
+        const unit *p = parent ? org_find_code(app_org(&a), parent) : NULL;
         if (!code || !name || !type) {
             fprintf(stderr, "usage: redress unit add CODE --name NAME --type TYPE [--parent CODE]\n");
             rc = 2;

@@ -71,7 +71,7 @@ int cmd_calendar(int argc, char **argv)
     const char *def;
     json_t *cals = app_calendars(&a, &def);
     long replanned = 0;
-    cerr e;
+    cerr e = CERR_INIT;
     if (strcmp(sub, "list") == 0) {
         const char *name;
         json_t *doc;
@@ -98,7 +98,7 @@ int cmd_calendar(int argc, char **argv)
             fprintf(stderr, "redress calendar: %s: %s (line %d)\n", cli_opt(&o, "file"), jerr.text, jerr.line);
             rc = 1;
         } else if ((rc = app_set_calendar(&a, o.args[1], doc, time_now(), &replanned, &e)) != 0) {
-            fprintf(stderr, "redress calendar: %s\n", rc == -1 ? e.message : "the store failed");
+            fprintf(stderr, "redress calendar: %s\n", rc == CERR_USER ? e.message : "the store failed");
             rc = 1;
         } else {
             printf("calendar %s set; %ld open complaints re-planned\n", o.args[1], replanned);
@@ -113,7 +113,7 @@ int cmd_calendar(int argc, char **argv)
             rc = 1;
         } else if ((rc = app_import_ics(&a, cli_opt(&o, "calendar"), text, len, time_now(), &imported, &replanned,
                                         &e)) != 0) {
-            fprintf(stderr, "redress calendar: %s: %s\n", o.args[1], rc == -1 ? e.message : "the store failed");
+            fprintf(stderr, "redress calendar: %s: %s\n", o.args[1], rc == CERR_USER ? e.message : "the store failed");
             rc = 1;
         } else {
             printf("imported %zu events into calendar %s; %ld open complaints re-planned\n", imported,

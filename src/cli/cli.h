@@ -46,7 +46,8 @@ int cli_long(const char *cmd, const char *name, const char *text, long lo, long 
 /* Prints the settings table (for --help). */
 void cli_print_settings(void);
 
-/* Opens the app with the --db setting; prints the reason and returns -1 on failure. */
+/* Opens the app with the --db setting; prints the reason and returns -1 on failure. On success
+ * the calling thread holds its configuration (app_enter) until app_close. */
 int cli_open_app(app *a, bool need_pack);
 /* The key file the settings name (key-file, or its default beside the database) into out. */
 const char *cli_key_file(char *out, size_t n);

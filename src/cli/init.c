@@ -12,6 +12,9 @@
 /* Adds the pack's units in order; a parent must come before its children. */
 static int load_units(app *a, const json_t *pack)
 {
+    org made; /* the units added so far, for their children's parents */
+    org_init(&made);
+    int rc = -1;
     const json_t *units = json_object_get(pack, "units");
     size_t i;
     const json_t *u;
@@ -23,25 +26,28 @@ static int load_units(app *a, const json_t *pack)
         const char *parent = json_string_value(json_object_get(u, "parent"));
         if (!code || !name || !type || !org_type_valid(type)) {
             fprintf(stderr, "redress: pack units[%zu]: needs code, name and a known type\n", i);
-            return -1;
+            goto out;
         }
         unit nu = {0, (char *)code, (char *)name, (char *)json_string_value(json_object_get(u, "name_en")),
                    (char *)type, 0};
         if (parent) {
-            const unit *p = org_find_code(&a->org, parent);
+            const unit *p = org_find_code(&made, parent);
             if (!p) {
                 fprintf(stderr, "redress: pack units[%zu].parent: \"%s\" is not defined before it\n", i, parent);
-                return -1;
+                goto out;
             }
             nu.parent = p->id;
         }
         if (store_unit_add(a->db, &nu)) {
             fprintf(stderr, "redress: cannot add unit %s (duplicate code?)\n", code);
-            return -1;
+            goto out;
         }
-        org_add(&a->org, &nu);
+        org_add(&made, &nu);
     }
-    return app_reload_org(a);
+    rc = app_reload_org(a);
+out:
+    org_release(&made);
+    return rc;
 }
 
 int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet)
@@ -55,15 +61,16 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
     json_t *pack = cli_load_pack(pack_name);
     if (!pack)
         return -1;
-    cerr e;
+    cerr e = CERR_INIT;
     int rc = -1;
+    app_enter(a);
     if (app_set_pack(a, pack, &e)) {
         fprintf(stderr, "redress: pack %s: %s\n", pack_name, e.message);
         goto out;
     }
     if (load_units(a, pack))
         goto out;
-    if (!a->org.n) {
+    if (!app_org(a)->n) {
         fprintf(stderr, "redress: the pack defines no units\n");
         goto out;
     }
@@ -83,16 +90,17 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
     char hash[256];
     if (auth_hash_password(admin_password, hash, sizeof hash))
         goto out;
-    user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, a->org.units[0].id, true, false, 0, 0};
+    user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, app_org(a)->units[0].id, true, false, 0, 0};
     if (store_user_add(a->db, &u, hash)) {
         fprintf(stderr, "redress: cannot create the administrator %s\n", admin_user);
         goto out;
     }
     if (!quiet)
-        printf("initialised with pack %s: %zu units, %zu categories; administrator: %s\n", a->pol.name, a->org.n,
-               a->pol.tax.ncats, admin_user);
+        printf("initialised with pack %s: %zu units, %zu categories; administrator: %s\n", app_pol(a)->name, app_org(a)->n,
+               app_pol(a)->tax.ncats, admin_user);
     rc = 0;
 out:
+    app_leave(a);
     json_decref(pack);
     return rc;
 }

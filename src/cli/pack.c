@@ -21,7 +21,7 @@ int cmd_pack(int argc, char **argv)
             bad++;
             continue;
         }
-        cerr e = {0};
+        cerr e = CERR_INIT;
         if (pack_validate(pack, &e)) {
             fprintf(stderr, "%s: %s: %s\n", argv[i], e.field[0] ? e.field : "(document)", e.message);
             bad++;

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "core/roles.h"
+#include "jobs/reload.h"
 #include "jobs/sweep.h"
 #include "sec/auth.h"
 #include "sec/session.h"
@@ -72,7 +73,11 @@ int serve_app(app *a)
                         setting_get("trusted-proxies")};
     /* The deadline sweeper runs beside the server on the real clock. */
     sweeper *sw = sweeper_start(a, (int)interval);
+    reloader *rl = reloader_start(a);
+    app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
+    app_enter(a);
+    reloader_stop(rl);
     sweeper_stop(sw);
     return rc;
 }
@@ -114,7 +119,7 @@ static int demo_users(app *a, const json_t *demo, const char *password)
     {
         const char *username = json_string_value(json_object_get(u, "username"));
         const char *unit_code = json_string_value(json_object_get(u, "unit"));
-        const unit *un = unit_code ? org_find_code(&a->org, unit_code) : NULL;
+        const unit *un = unit_code ? org_find_code(app_org(a), unit_code) : NULL;
         if (!username || !un) {
             fprintf(stderr, "redress: demo users[%zu]: needs username and a known unit\n", i);
             return -1;
@@ -165,22 +170,22 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
         int64_t t = now - json_integer_value(json_object_get(dc, "received_minutes_ago")) * 60;
         json_t *in = jsonw_copy(json_object_get(dc, "intake"));
         char ts[40];
-        time_format(t, a->pol.tz_offset, ts, sizeof ts);
+        time_format(t, app_pol(a)->tz_offset, ts, sizeof ts);
         json_object_set_new(in, "received_at", json_string(ts));
         json_t *occ = json_object_get(in, "occurred_at_minutes_ago");
         if (json_is_integer(occ)) {
-            time_format(now - json_integer_value(occ) * 60, a->pol.tz_offset, ts, sizeof ts);
+            time_format(now - json_integer_value(occ) * 60, app_pol(a)->tz_offset, ts, sizeof ts);
             json_object_set_new(in, "occurred_at", json_string(ts));
         }
         json_object_del(in, "occurred_at_minutes_ago");
         json_object_set_new(in, "confirmed", json_true());
         complaint c;
         complaint_init(&c);
-        cerr e;
+        cerr e = CERR_INIT;
         int rc = app_intake(a, &intake_actor, in, t, &c, NULL, &e);
         json_decref(in);
         if (rc) {
-            fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == -1 ? e.message : "store error");
+            fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == CERR_USER ? e.message : "store error");
             complaint_release(&c);
             return -1;
         }
@@ -201,7 +206,7 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
             rc = app_act(a, &who, c.id, action, json_object_get(step, "fields"), -1, t, &next, &e);
             if (rc) {
                 fprintf(stderr, "redress: demo complaints[%zu].steps[%zu] (%s): %s\n", i, k, action,
-                        rc == -1 ? e.message : "store error");
+                        rc == CERR_USER ? e.message : "store error");
                 complaint_release(&next);
                 complaint_release(&c);
                 return -1;
@@ -250,7 +255,7 @@ int cmd_demo(int argc, char **argv)
         password = json_string_value(json_object_get(demo, "password"));
     if (!password)
         password = "redress-demo";
-    if (!a.pol.name) {
+    if (!app_pol(&a)->name) {
         printf("creating a demo database at %s …\n", setting_get("db"));
         if (init_database(&a, "gas-station", "admin", password, true) || demo_users(&a, demo, password) ||
             demo_complaints(&a, demo, time_now()))

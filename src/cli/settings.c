@@ -273,6 +273,7 @@ int cli_open_app(app *a, bool need_pack)
         app_close(a);
         return -1;
     }
+    app_enter(a); /* a command works under the configuration it opened with, and its own changes */
     return 0;
 }
 

@@ -60,7 +60,7 @@ int cmd_sweep(int argc, char **argv)
         sweep_stats st;
         rc = sweep_run(&a, now, &st, cli_has(&o, "quiet") ? NULL : print_line, NULL);
         char when[40];
-        time_format(now, a.pol.tz_offset, when, sizeof when);
+        time_format(now, app_pol(&a)->tz_offset, when, sizeof when);
         printf("swept at %s: %ld complaints, %ld warnings, %ld breaches, %ld further supervisions, %ld conflicts, "
                "%ld errors in %.1f ms\n",
                when, st.complaints, st.warned, st.breached, st.supervised, st.conflicts, st.errors, st.elapsed_ms);

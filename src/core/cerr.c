@@ -7,12 +7,12 @@
 int cerr_set(cerr *e, const char *code, const char *field, const char *fmt, ...)
 {
     if (!e)
-        return -1;
+        return CERR_USER;
     e->code = code;
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
-    return -1;
+    return CERR_USER;
 }

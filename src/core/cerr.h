@@ -12,7 +12,21 @@ typedef struct cerr {
     char message[320];
 } cerr;
 
-/* Fills e (if not NULL) and returns -1, so callers can `return cerr_set(…)`. */
+/*
+ * What a function returns for "refused: a user error, described in its
+ * cerr". It is never 0, -1 or a STORE_* code (store/store.h), so a caller
+ * tells a refusal from a failure of the store by the value alone. Negative,
+ * as the domain's refusals have always been, so `rc < 0` tests in core/
+ * keep meaning "did not happen". Callers inside core/ test for non-zero;
+ * app/ hands every refusal on as exactly CERR_USER (app/result.h).
+ */
+#define CERR_USER (-100)
+
+/* A cerr with nothing in it (code NULL): every cerr is declared with it, so
+ * none is ever read unset. */
+#define CERR_INIT {NULL, "", ""}
+
+/* Fills e (if not NULL) and returns CERR_USER, so callers can `return cerr_set(…)`. */
 int cerr_set(cerr *e, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -79,7 +79,7 @@ int incident_decide(incident *inc, const org *o, const char *action, const json_
     if (strcmp(inc->status, "open") != 0)
         return cerr_set(e, "action_not_allowed", "", "事件已关闭 (the incident is closed)");
     json_t *extra = json_object();
-    int rc = -1;
+    int rc = CERR_USER;
     if (strcmp(action, "raise") == 0) {
         if (inc->level >= 3) {
             cerr_set(e, "action_not_allowed", "", "已是三级响应 (already at response level 3)");

@@ -32,7 +32,7 @@ int retention_run(app *a, int64_t now, int days, retention_stats *st, void (*rep
             rc = store_complaint_get(a->db, ids[i], NULL, &c);
             char index[sizeof c.phone];
             snprintf(index, sizeof index, "%s", c.phone);
-            cerr e;
+            cerr e = CERR_INIT;
             if (rc == 0)
                 rc = app_pii_erase(a, &sys, ids[i], "retention", now, &e);
             if (rc == 0) {
@@ -45,7 +45,7 @@ int retention_run(app *a, int64_t now, int days, retention_stats *st, void (*rep
             } else if (rc != 1) {
                 st->errors++;
                 log_warn("retention: complaint %lld was not anonymised (%s)", (long long)ids[i],
-                         rc == -1 ? e.message : "store error");
+                         rc == CERR_USER ? e.message : "store error");
             }
             complaint_release(&c);
             after = ids[i];

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/result.h"
 #include "core/workflow.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -29,7 +30,7 @@
  * writer starts early and the last chunk is short; while every slot is
  * busy it grows, up to CHUNK_MAX, to what the writer could not take yet.
  */
-enum { MAX_CHAIN = 8, MAX_MSGS = 3, RETRY_ROUNDS = 5, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
+enum { MAX_CHAIN = 8, MAX_MSGS = 3, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
 
 /* One event of the sweep with the state it leads to and the rows it causes. */
 typedef struct item {
@@ -84,7 +85,7 @@ static int64_t nearest_with_role(run *r, int64_t unit_id, unsigned role)
         for (size_t i = 0; i < r->users.n; i++)
             if (r->users.items[i].active && (r->users.items[i].roles & role) && r->users.items[i].unit == unit_id)
                 return r->users.items[i].id;
-        const unit *u = org_find(&r->a->org, unit_id);
+        const unit *u = org_find(app_org(r->a), unit_id);
         unit_id = u ? u->parent : 0;
     }
     return 0;
@@ -148,8 +149,8 @@ static void side_rows(run *r, item *it)
     const char *clock = json_string_value(json_object_get(p, "clock"));
     int64_t deadline = json_integer_value(json_object_get(p, "deadline"));
     char dl[40], wa[40];
-    time_format(deadline, a->pol.tz_offset, dl, sizeof dl);
-    time_format(json_integer_value(json_object_get(p, "warning_at")), a->pol.tz_offset, wa, sizeof wa);
+    time_format(deadline, app_pol(a)->tz_offset, dl, sizeof dl);
+    time_format(json_integer_value(json_object_get(p, "warning_at")), app_pol(a)->tz_offset, wa, sizeof wa);
     buf msg;
     buf_init(&msg);
     if (strcmp(it->ev.action, "warn") == 0) {
@@ -213,7 +214,7 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
         const complaint *cur = prev == SIZE_MAX ? &first : &r->items[prev].c;
         event ev;
         event_init(&ev);
-        cerr e = {0};
+        cerr e = CERR_INIT;
         int rc = workflow_sweep_step(ctx, cur, &ev, &e);
         if (rc != 0) {
             if (rc < 0) {
@@ -257,8 +258,8 @@ static void report_item(run *r, const item *it)
         return;
     const json_t *p = it->ev.payload;
     char dl[40], line[320];
-    time_format(json_integer_value(json_object_get(p, "deadline")), r->a->pol.tz_offset, dl, sizeof dl);
-    const unit *u = org_find(&r->a->org, it->sup.unit ? it->sup.unit : it->c.owner_unit);
+    time_format(json_integer_value(json_object_get(p, "deadline")), app_pol(r->a)->tz_offset, dl, sizeof dl);
+    const unit *u = org_find(app_org(r->a), it->sup.unit ? it->sup.unit : it->c.owner_unit);
     int len = snprintf(line, sizeof line, "%-9s %s  %-8s deadline %s  unit %s", action, it->c.number,
                        json_string_value(json_object_get(p, "clock")), dl, u ? u->code : "?");
     if (it->nsups && len > 0 && (size_t)len < sizeof line)
@@ -269,6 +270,7 @@ static void report_item(run *r, const item *it)
 /* A chunk of decided items on its way to the store. */
 typedef struct chunk {
     app *a;
+    int tz_offset; /* the sweep's policy's, for the write on another thread */
     item *items; /* owned */
     size_t n;
     store_write *w;
@@ -287,7 +289,7 @@ typedef struct pipeline {
 static void *chunk_main(void *arg)
 {
     chunk *k = arg;
-    k->rc = store_complaint_write(k->a->db, k->w, k->n, k->a->pol.tz_offset);
+    k->rc = store_complaint_write(k->a->db, k->w, k->n, k->tz_offset);
     atomic_store(&k->done, true);
     return NULL;
 }
@@ -296,6 +298,7 @@ static void *chunk_main(void *arg)
 static void chunk_start(run *r, chunk *k)
 {
     k->a = r->a;
+    k->tz_offset = app_pol(r->a)->tz_offset;
     k->items = r->items;
     k->n = r->n;
     r->items = NULL;
@@ -392,13 +395,11 @@ static int decide_all(run *r, const int64_t *ids, size_t n, pipeline *p)
 {
     actor sys = {0, R_SYSTEM, 0};
     int rc = 0;
-    pthread_rwlock_rdlock(&r->a->org_lock);
-    wf_ctx ctx = {&r->a->pol, &r->a->org, &sys, r->now};
+    wf_ctx ctx = {app_pol(r->a), app_org(r->a), &sys, r->now};
     for (size_t i = 0; i < n && rc == 0; i++) {
         decide(r, &ctx, ids[i]);
         rc = flush(r, p, false);
     }
-    pthread_rwlock_unlock(&r->a->org_lock);
     if (rc == 0)
         rc = flush(r, p, true);
     return rc;
@@ -410,6 +411,7 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
     double t0 = time_mono_ms();
     memset(st, 0, sizeof *st);
     run r = {.a = a, .now = now, .st = st, .report = report, .arg = arg};
+    app_enter(a); /* the whole sweep decides under one configuration */
     /* The store may keep its background work from competing with the sweep. */
     store_write_burst(a->db, true);
     int64_t *ids = xcalloc(SWEEP_BATCH, sizeof *ids), *keys = xcalloc(SWEEP_BATCH, sizeof *keys);
@@ -443,8 +445,8 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
         rc = rc2;
     log_debug("sweep: %zu due: found in %.1f ms, decided in %.1f ms (writing alongside), last write done %.1f ms later",
               due, found, decided, time_mono_ms() - t2);
-    /* Lost races: decide again on what the winner wrote. */
-    for (int round = 0; rc == 0 && r.nretry && round < RETRY_ROUNDS; round++) {
+    /* Lost races: decide again on what the winner wrote (the first pass was attempt 0). */
+    for (int round = 0; rc == 0 && r.nretry && round + 1 < APP_WRITE_ATTEMPTS; round++) {
         int64_t *again = r.retry;
         size_t nagain = r.nretry;
         r.retry = NULL;
@@ -463,6 +465,7 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
     if (r.users_loaded)
         user_list_release(&r.users);
     store_write_burst(a->db, false);
+    app_leave(a);
     st->elapsed_ms = time_mono_ms() - t0;
     return rc;
 }

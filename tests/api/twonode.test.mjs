@@ -22,8 +22,45 @@ import {
 
 const PG = isPgUrl(process.env.REDRESS_TEST_DB_URL);
 
+// A pack version published on node `from` becomes active on node `to`
+// without a restart: `to` checks the stored version every few seconds
+// (docs/operations.md). Polls until it shows; never sleeps a fixed time.
+async function publishSeenByOther(from, to) {
+  const v0 = (await from.as('admin', 'GET', '/config/versions')).json.active;
+  assert.equal((await to.as('admin', 'GET', '/config/versions')).json.active, v0, 'both nodes start on one version');
+  const pack = (await from.as('admin', 'GET', `/config/versions/${v0}`)).json.pack;
+  const cat = pack.categories[0];
+  const renamed = `${cat.name}（新版${v0 + 1}）`;
+  cat.name = renamed;
+  const r = await from.as('admin', 'POST', '/config/versions', { body: { pack, reason: '另一节点应无需重启即生效' } });
+  assert.equal(r.status, 201, describe(r));
+  const v1 = r.json.version;
+  const deadline = Date.now() + 30000;
+  let seen = v0;
+  while (seen !== v1) {
+    assert.ok(Date.now() < deadline, `the other node still serves version ${seen}, not ${v1}`);
+    await sleep(100);
+    seen = (await to.as('admin', 'GET', '/config/versions')).json.active;
+  }
+  const cats = await to.as('agent1', 'GET', '/categories');
+  assert.equal(cats.status, 200, describe(cats));
+  assert.ok(JSON.stringify(cats.json).includes(renamed), 'the other node serves the new pack itself');
+}
+
 if (!PG) {
   test('two nodes on one database', { skip: 'needs REDRESS_TEST_DB_URL=postgresql://… (make test-pg)' }, () => {});
+  // The configuration check needs no PostgreSQL: two processes on one SQLite file.
+  const a = useServer();
+  a.test('a pack published on one node reaches another on the same database without a restart', async () => {
+    const b = new Server({ command: 'serve', dbUrl: a.dbUrl });
+    try {
+      await b.start();
+      await publishSeenByOther(a, b);
+    } finally {
+      await b.stop();
+      await b.cleanup();
+    }
+  });
 } else {
   const a = useServer();
   let b = null;
@@ -81,7 +118,11 @@ if (!PG) {
     assert.equal(seen.number, c.number);
   });
 
-  a.test('a conditional step sent to both nodes at once has exactly one winner', async () => {
+  a.test('a pack published on node A reaches node B without a restart', async () => {
+    await publishSeenByOther(a, b);
+  });
+
+    a.test('a conditional step sent to both nodes at once has exactly one winner', async () => {
     for (let round = 0; round < 6; round++) {
       const c = await a.intake('agent1');
       const tA = await a.login('agent1');

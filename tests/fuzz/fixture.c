@@ -122,7 +122,7 @@ static void add_users(app *a, const json_t *demo)
     json_array_foreach(json_object_get(demo, "users"), i, u)
     {
         const char *username = json_string_value(json_object_get(u, "username"));
-        const unit *un = org_find_code(&a->org, json_string_value(json_object_get(u, "unit")));
+        const unit *un = org_find_code(app_org(a), json_string_value(json_object_get(u, "unit")));
         check(username && un, "a demo user without a name or a known unit");
         user nu = {.username = (char *)username,
                    .name = (char *)json_string_value(json_object_get(u, "name")),
@@ -140,12 +140,12 @@ static void add_users(app *a, const json_t *demo)
         check(store_user_add(a->db, &nu, hash) == 0, "cannot add a user");
     }
     /* A disabled account and one that must change its password: both sign-in paths. */
-    user off = {.username = "gone1", .name = "离职员工", .roles = R_AGENT, .unit = a->org.units[0].id};
+    user off = {.username = "gone1", .name = "离职员工", .roles = R_AGENT, .unit = app_org(a)->units[0].id};
     check(store_user_add(a->db, &off, hash) == 0, "cannot add gone1");
     user fresh = {.username = "new1",
                   .name = "新员工",
                   .roles = R_AGENT,
-                  .unit = a->org.units[0].id,
+                  .unit = app_org(a)->units[0].id,
                   .active = true,
                   .must_change_password = true};
     check(store_user_add(a->db, &fresh, hash) == 0, "cannot add new1");
@@ -166,6 +166,7 @@ void fz_open(app *a, bool demo)
     char url[300], err[256];
     snprintf(url, sizeof url, "sqlite:%s/redress.db", db_dir);
     check(app_open(a, url, false, err, sizeof err) == 0, err);
+    app_enter(a); /* as a command does (cli_open_app), until app_close */
     check(init_database(a, "gas-station", "admin", FZ_PASSWORD, true) == 0, "init failed (run from the source tree)");
     /* Intake seals customer data: a key file of the harness's own, beside its database. */
     char key_path[300];

@@ -108,28 +108,34 @@ static inline int tu_contains(const char *haystack, const char *needle)
     return strstr(haystack, needle) != NULL;
 }
 
-/* A database file in a new temporary directory: fills dir, path (the file,
- * named name) and url ("sqlite:" path); 0, or -1 if the directory cannot be made. */
-static inline int tu_db_create(char dir[64], char path[128], char url[160], const char *name)
+/* A SQLite database file in a new temporary directory. */
+typedef struct tu_tmpdb {
+    char dir[64];
+    char path[96];
+    char url[128]; /* "sqlite:<path>" */
+} tu_tmpdb;
+
+/* Creates t's directory and names its file; -1 if the directory cannot be made. */
+static inline int tu_tmpdb_make(tu_tmpdb *t)
 {
-    snprintf(dir, 64, "/tmp/redress-%s-XXXXXX", name);
-    if (!mkdtemp(dir))
+    snprintf(t->dir, sizeof t->dir, "/tmp/redress-test-XXXXXX");
+    if (!mkdtemp(t->dir))
         return -1;
-    snprintf(path, 128, "%s/%s.db", dir, name);
-    snprintf(url, 160, "sqlite:%s", path);
+    snprintf(t->path, sizeof t->path, "%s/redress.db", t->dir);
+    snprintf(t->url, sizeof t->url, "sqlite:%s", t->path);
     return 0;
 }
 
-/* Removes the database file path of tu_db_create, its companions and dir. */
-static inline void tu_db_remove(const char *dir, const char *path)
+/* Removes the database file (with its log and index files) and the directory. */
+static inline void tu_tmpdb_remove(const tu_tmpdb *t)
 {
     static const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    char p[200];
     for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        char p[128];
+        snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
         unlink(p);
     }
-    rmdir(dir);
+    rmdir(t->dir);
 }
 
 #endif

@@ -135,7 +135,7 @@ static void test_errors_name_the_parameter(void **state)
         const char *p[] = {bad[i].name, bad[i].value, NULL};
         listq q;
         cerr e = {0};
-        if (parse(p, U_HQ, &q, &e) != -1)
+        if (parse(p, U_HQ, &q, &e) != CERR_USER)
             fail_msg("%s=%s accepted", bad[i].name, bad[i].value);
         assert_string_equal(e.code, "bad_request");
         assert_string_equal(e.field, bad[i].name);

@@ -70,7 +70,7 @@ static const route routes[] = {
 enum { BODY_LIMIT = 1024 };
 
 typedef struct rfx {
-    char dir[64], path[128], url[160];
+    tu_tmpdb db;
     app a;
     int64_t unit, agent_id, admin_id;
     /* Secrets: sessions of agent1, auditor1, newbie (must change its
@@ -126,7 +126,7 @@ static int setup(void **state)
 {
     rfx *f = calloc(1, sizeof *f);
     char err[256];
-    if (!f || tu_db_create(f->dir, f->path, f->url, "router") || app_open(&f->a, f->url, false, err, sizeof err))
+    if (!f || tu_tmpdb_make(&f->db) || app_open(&f->a, f->db.url, false, err, sizeof err))
         return -1;
     f->unit = add_unit(f, "HQ", 0);
     f->unit2 = add_unit(f, "S1", f->unit);
@@ -148,7 +148,7 @@ static int teardown(void **state)
 {
     rfx *f = *state;
     app_close(&f->a);
-    tu_db_remove(f->dir, f->path);
+    tu_tmpdb_remove(&f->db);
     free(f);
     return 0;
 }

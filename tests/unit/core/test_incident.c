@@ -49,7 +49,7 @@ static void test_raise_climbs_the_tree(void **state)
     incident inc;
     open_incident(&inc);
     cerr e;
-    assert_int_equal(decide(&inc, &o, "raise", "{}", &e), -1);
+    assert_int_equal(decide(&inc, &o, "raise", "{}", &e), CERR_USER);
     assert_string_equal(e.field, "note");
     assert_int_equal(inc.level, 1); /* nothing changed on a refusal */
     assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"站经理报请公司\"}", &e), 0);
@@ -59,7 +59,7 @@ static void test_raise_climbs_the_tree(void **state)
     assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"公司层面\"}", &e), 0);
     assert_int_equal(inc.level, 3);
     assert_int_equal(inc.owner_unit, U_BRANCH);
-    assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"再升\"}", &e), -1);
+    assert_int_equal(decide(&inc, &o, "raise", "{\"note\":\"再升\"}", &e), CERR_USER);
     assert_string_equal(e.code, "action_not_allowed");
     const json_t *tl = json_object_get(inc.data, "timeline");
     assert_int_equal(json_array_size(tl), 3);
@@ -79,18 +79,18 @@ static void test_note_close_and_closed(void **state)
     incident inc;
     open_incident(&inc);
     cerr e;
-    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"\"}", &e), -1);
+    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"\"}", &e), CERR_USER);
     assert_string_equal(e.field, "note");
     assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"已送检\"}", &e), 0);
-    assert_int_equal(decide(&inc, &o, "close", "{}", &e), -1);
+    assert_int_equal(decide(&inc, &o, "close", "{}", &e), CERR_USER);
     assert_string_equal(e.field, "summary");
     assert_int_equal(decide(&inc, &o, "close", "{\"summary\":\"检测合格\"}", &e), 0);
     assert_string_equal(inc.status, "closed");
     assert_int_equal(inc.closed_at, 2000);
     assert_string_equal(json_string_value(json_object_get(inc.data, "summary")), "检测合格");
-    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"晚了\"}", &e), -1);
+    assert_int_equal(decide(&inc, &o, "note", "{\"note\":\"晚了\"}", &e), CERR_USER);
     assert_string_equal(e.code, "action_not_allowed");
-    assert_int_equal(decide(&inc, &o, "fly", "{}", &e), -1);
+    assert_int_equal(decide(&inc, &o, "fly", "{}", &e), CERR_USER);
     assert_string_equal(e.code, "not_found");
     assert_int_equal(json_array_size(json_object_get(inc.data, "timeline")), 3);
     incident_release(&inc);

@@ -196,7 +196,7 @@ static void test_not_an_object(void **state)
     policy p;
     cerr e = {0};
     json_t *arr = json_array();
-    assert_int_equal(policy_load(&p, arr, &e), -1);
+    assert_int_equal(policy_load(&p, arr, &e), CERR_USER);
     assert_string_equal(e.code, "invalid_pack");
     assert_string_equal(e.field, "");
     policy_release(&p);

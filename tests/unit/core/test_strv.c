@@ -56,20 +56,20 @@ static void test_errors_name_the_element(void **state)
     (void)state;
     char **v;
     cerr e = {0};
-    assert_int_equal(load("[\"a\", \"x\"]", &v, &e), -1);
+    assert_int_equal(load("[\"a\", \"x\"]", &v, &e), CERR_USER);
     assert_string_equal(e.field, "when.channel[1]");
     assert_non_null(strstr(e.message, "unknown value \"x\""));
     strv_free(v);
-    assert_int_equal(load("\"x\"", &v, &e), -1);
+    assert_int_equal(load("\"x\"", &v, &e), CERR_USER);
     assert_string_equal(e.field, "when.channel");
     strv_free(v);
-    assert_int_equal(load("[\"a\", 7]", &v, &e), -1);
+    assert_int_equal(load("[\"a\", 7]", &v, &e), CERR_USER);
     assert_string_equal(e.field, "when.channel[1]");
     strv_free(v);
-    assert_int_equal(load("[]", &v, &e), -1);
+    assert_int_equal(load("[]", &v, &e), CERR_USER);
     assert_string_equal(e.field, "when.channel");
-    assert_int_equal(load("{}", &v, &e), -1);
-    assert_int_equal(load("3", &v, &e), -1);
+    assert_int_equal(load("{}", &v, &e), CERR_USER);
+    assert_int_equal(load("3", &v, &e), CERR_USER);
 }
 
 int main(void)

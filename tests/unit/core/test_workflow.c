@@ -700,7 +700,7 @@ static void test_intake_valid(void **state)
     assert_int_equal(intake_as(f, &agent, T_RECV + 999, in, &ev, &e), 0);
     assert_int_equal(pint(&ev, "received_at"), T_RECV + 999);
     event_release(&ev);
-    assert_int_equal(intake_as(f, &handler1, T_RECV + 999, in, &ev, &e), -1);
+    assert_int_equal(intake_as(f, &handler1, T_RECV + 999, in, &ev, &e), CERR_USER);
     assert_string_equal(e.code, "forbidden");
     event_release(&ev);
     json_decref(in);
@@ -1101,7 +1101,7 @@ static void test_escalate_transfer_assist(void **state)
     assert_int_equal(c.owner_unit, U_REGION);
     /* the site's handler has no business with it any more; the region's has */
     cerr e;
-    assert_int_equal(may_as(f, &c, "accept", R_HANDLER, U_SITE1, &e), -1);
+    assert_int_equal(may_as(f, &c, "accept", R_HANDLER, U_SITE1, &e), CERR_USER);
     take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4100, "accept", NULL, NULL, NULL);
     take(f, &c, &(actor){15, R_HANDLER, U_REGION}, T_RECV + 4200, "transfer",
          "{\"unit\":\"PD-02\",\"reason\":\"属张江站\"}", NULL, NULL);
