@@ -158,16 +158,6 @@ struct store_ops {
     int (*retention_due)(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n);
     /* An online copy of the whole database into a new file at path (SQLite); STORE_ERROR when unsupported. */
     int (*backup)(store *s, const char *path);
-    /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
-    /*
-     * Appends r to the chain in one durable transaction: takes the head
-     * under its lock, sets r->seq and r->prev, seals r and stores it.
-     * Borrowed: the strings of r.
-     */
-    int (*audit_append)(store *s, audit_row *r /* IN; OUT: seq, prev, hash */);
-    /* A page of entries matching f (out->items owned by out; audit_page_release). */
-    int (*audit_list)(store *s, const audit_filter *f, audit_page *out);
-
     /* ---- sessions and sign-in ---- */
 
     /*

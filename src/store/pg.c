@@ -2574,130 +2574,6 @@ static int pg_rows_count(store *stp, const char *table, int64_t *n)
 
 /* ---- lifecycle ------------------------------------------------------------------------------- */
 
-/* ---- the audit log -------------------------------------------------------------------------- */
-
-/*
- * The head row is locked FOR UPDATE first: appenders on every node queue on
- * it, so the chain stays one line however many processes write.
- */
-static int tx_audit_append(pgs *s, pconn *c, void *arg)
-{
-    audit_row *a = arg;
-    static const uint8_t zero[32];
-    pgq q;
-    q_init(&q);
-    q_blob(&q, zero, 32);
-    int rc = xq(s, c, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING", &q, NULL);
-    if (rc)
-        return rc;
-    q_init(&q);
-    PGresult *r;
-    rc = xq(s, c, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", &q, &r);
-    if (rc)
-        return rc;
-    if (PQntuples(r) != 1 || pgutil_bytea(PQgetvalue(r, 0, 1), a->prev, 32) != 0) {
-        PQclear(r);
-        log_error("postgresql: the audit log has no head row");
-        return STORE_ERROR;
-    }
-    a->seq = col_i64(r, 0, 0) + 1;
-    PQclear(r);
-    auditlog_seal(a);
-    q_init(&q);
-    q_int(&q, a->seq);
-    q_int(&q, a->at);
-    q_int(&q, a->actor);
-    q_text(&q, a->action);
-    q_text(&q, a->subject);
-    q_text(&q, a->customer);
-    q_text(&q, a->ip);
-    q_text(&q, a->detail);
-    q_blob(&q, a->prev, 32);
-    q_blob(&q, a->hash, 32);
-    rc = xq(s, c,
-            "INSERT INTO audit (seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &q, NULL);
-    if (rc)
-        return rc;
-    q_init(&q);
-    q_int(&q, a->seq);
-    q_blob(&q, a->hash, 32);
-    return xq(s, c, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", &q, NULL);
-}
-
-static int pg_audit_append(store *stp, audit_row *r)
-{
-    return tx((pgs *)stp, tx_audit_append, r);
-}
-
-static int pg_audit_list(store *stp, const audit_filter *f, audit_page *out)
-{
-    memset(out, 0, sizeof *out);
-    pgq q;
-    q_init(&q);
-    int rc;
-    PGresult *r = query((pgs *)stp, "SELECT seq FROM audit_head WHERE id = 1", &q, &rc);
-    if (!r)
-        return rc;
-    if (PQntuples(r) == 1)
-        out->head_seq = col_i64(r, 0, 0);
-    PQclear(r);
-    /* Only the filters in use appear in the statement; all values are bound. */
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE TRUE");
-    char ph[32];
-    q_init(&q);
-#define COND(cond, text, bind)                                                                                         \
-    if (cond) {                                                                                                        \
-        bind;                                                                                                          \
-        snprintf(ph, sizeof ph, text, q.n);                                                                            \
-        buf_puts(&sql, ph);                                                                                            \
-    }
-    COND(f->actor, " AND actor = $%d", q_int(&q, f->actor));
-    COND(f->customer, " AND customer = $%d", q_text(&q, f->customer));
-    COND(f->action, " AND action = $%d", q_text(&q, f->action));
-    COND(f->subject, " AND subject = $%d", q_text(&q, f->subject));
-    COND(f->from, " AND at >= $%d", q_int(&q, f->from));
-    COND(f->to, " AND at < $%d", q_int(&q, f->to));
-    COND(f->cursor, f->ascending ? " AND seq > $%d" : " AND seq < $%d", q_int(&q, f->cursor));
-#undef COND
-    int limit = f->limit > 0 ? f->limit : 50;
-    q_int(&q, limit + 1);
-    snprintf(ph, sizeof ph, " ORDER BY seq%s LIMIT $%d", f->ascending ? "" : " DESC", q.n);
-    buf_puts(&sql, ph);
-    r = query((pgs *)stp, sql.data, &q, &rc);
-    buf_release(&sql);
-    q_release(&q);
-    if (!r)
-        return rc;
-    int n = PQntuples(r);
-    out->items = xcalloc((size_t)limit + 1, sizeof *out->items);
-    for (int i = 0; i < n; i++) {
-        if (i == limit) {
-            out->more = true;
-            break;
-        }
-        audit_row *a = &out->items[out->n++];
-        a->seq = col_i64(r, i, 0);
-        a->at = col_i64(r, i, 1);
-        a->actor = col_i64(r, i, 2);
-        a->action = col_str(r, i, 3);
-        a->subject = col_str(r, i, 4);
-        a->customer = col_str(r, i, 5);
-        a->ip = col_str(r, i, 6);
-        a->detail = col_str(r, i, 7);
-        /* A damaged hash column reads as zeros: verification reports it. */
-        if (pgutil_bytea(PQgetvalue(r, i, 8), a->prev, 32))
-            memset(a->prev, 0, 32);
-        if (pgutil_bytea(PQgetvalue(r, i, 9), a->hash, 32))
-            memset(a->hash, 0, 32);
-    }
-    PQclear(r);
-    return 0;
-}
-
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
 
 static void read_keyrow(const PGresult *r, int row, int col, pii_keyrow *k)
@@ -2899,8 +2775,6 @@ static const struct store_ops pg_ops = {
     .supervision_close = pg_supervision_close,
     .penalty_list = pg_penalty_list,
     .compensation_list = pg_compensation_list,
-    .audit_append = pg_audit_append,
-    .audit_list = pg_audit_list,
     .stats_scope = pg_stats_scope,
     .complaint_create_keyed = pg_complaint_create_keyed,
     .pii_keys_get = pg_pii_keys_get,

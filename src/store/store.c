@@ -406,16 +406,6 @@ int store_backup(store *s, const char *path)
     return s->ops->backup(s, path);
 }
 
-int store_audit_append(store *s, audit_row *r /* IN; OUT: seq, prev, hash */)
-{
-    return s->ops->audit_append(s, r);
-}
-
-int store_audit_list(store *s, const audit_filter *f, audit_page *out)
-{
-    return s->ops->audit_list(s, f, out);
-}
-
 int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
 {
     return s->ops->stats_scope(s, units, n, now, tz, from_day, to_day, counts, overdue, days);

@@ -9,8 +9,8 @@
  * which is text), every column type both ways, NULLs, RETURNING, a unique
  * violation as STORE_CONFLICT, a failing unit of work leaving nothing
  * written, "changed no row" as STORE_NOTFOUND, and the named operations
- * written over the driver (config, units, users, tokens) behaving alike on
- * both stores.
+ * written over the driver (config, units, users, tokens, the audit log)
+ * behaving alike on both stores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "core/auditlog.h"
 #include "store/backend.h"
 #include "store/driver.h"
 #include "store/store.h"
@@ -286,6 +287,48 @@ static void test_named_operations(void **state)
     assert_int_equal(granted, 1);
 }
 
+/* The audit chain: appends link onto the head, lists page, filter and order. */
+static void test_audit(void **state)
+{
+    dfx *f = *state;
+    int64_t base = 0;
+    audit_row prev_row = {0};
+    for (int i = 0; i < 3; i++) {
+        audit_row r = {.at = 1000 + i, .actor = 7, .action = i == 1 ? "drv.read" : "drv.write", .subject = "C-1",
+                       .customer = i == 2 ? "13800000000" : NULL, .ip = "127.0.0.1", .detail = "{}"};
+        assert_int_equal(store_audit_append(f->s, &r), 0);
+        if (i == 0)
+            base = r.seq - 1;
+        else
+            assert_memory_equal(r.prev, prev_row.hash, 32);
+        assert_int_equal(r.seq, base + i + 1);
+        assert_true(auditlog_hash_ok(&r));
+        prev_row = r;
+    }
+    audit_page p;
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.actor = 7, .limit = 2}, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_true(p.more);
+    assert_int_equal(p.head_seq, base + 3);
+    assert_int_equal(p.items[0].seq, base + 3);
+    assert_string_equal(p.items[0].customer, "13800000000");
+    assert_null(p.items[1].customer);
+    assert_memory_equal(p.items[0].hash, prev_row.hash, 32);
+    assert_true(auditlog_hash_ok(&p.items[1]));
+    audit_page_release(&p);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.write", .cursor = base, .ascending = true}, &p),
+                     0);
+    assert_int_equal(p.n, 2);
+    assert_false(p.more);
+    assert_int_equal(p.items[0].seq, base + 1);
+    assert_int_equal(p.items[1].seq, base + 3);
+    audit_page_release(&p);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.actor = 7, .from = 1001, .to = 1002}, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.items[0].action, "drv.read");
+    audit_page_release(&p);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -296,6 +339,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -304,6 +348,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
