@@ -140,22 +140,11 @@ struct store_ops {
      */
     int (*complaint_create_keyed)(store *s, const char *prefix, int tz_offset, event *ev, complaint *c,
                                   pii_keyrow *k);
-    /* For each of rows[0..n): IN complaint_id; OUT found, key_id, wrapped, len. One round trip. */
-    int (*pii_keys_get)(store *s, pii_keyrow *rows, size_t n);
     /*
      * complaint_update of an `anonymise` event that also deletes the
      * complaint's data key, in the same transaction (crypto-shredding).
      */
     int (*complaint_erase)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
-    /* Up to max key rows not wrapped by key_id, complaint_id > after_id, in id order (rekey). */
-    int (*pii_keys_page)(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n);
-    /* Replaces the wrapping of each row whose key id is still old_key_id (rows[i].rc), one transaction. */
-    int (*pii_keys_rewrap)(store *s, pii_keyrow *rows, size_t n);
-    /*
-     * Complaints closed before closed_before and not yet anonymised, by id
-     * after after_id: up to max ids into ids (OUT), the count into n.
-     */
-    int (*retention_due)(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n);
     /* An online copy of the whole database into a new file at path (SQLite); STORE_ERROR when unsupported. */
     int (*backup)(store *s, const char *path);
     /* ---- sessions and sign-in ---- */

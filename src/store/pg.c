@@ -2576,51 +2576,6 @@ static int pg_rows_count(store *stp, const char *table, int64_t *n)
 
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
 
-static void read_keyrow(const PGresult *r, int row, int col, pii_keyrow *k)
-{
-    snprintf(k->key_id, sizeof k->key_id, "%s", PQgetvalue(r, row, col));
-    size_t len = 0;
-    uint8_t *w = pgutil_bytea_dup(PQgetvalue(r, row, col + 1), &len);
-    k->len = w && len <= sizeof k->wrapped ? len : 0;
-    if (k->len)
-        memcpy(k->wrapped, w, k->len);
-    free(w);
-    k->found = true;
-}
-
-static int pg_pii_keys_get(store *stp, pii_keyrow *rows, size_t n)
-{
-    if (n == 0)
-        return 0;
-    int64_t *ids = xcalloc(n, sizeof *ids);
-    for (size_t i = 0; i < n; i++) {
-        ids[i] = rows[i].complaint_id;
-        rows[i].found = false;
-    }
-    buf arr;
-    buf_init(&arr);
-    pgutil_int_array(&arr, ids, n);
-    free(ids);
-    pgq q;
-    q_init(&q);
-    q_text(&q, arr.data);
-    int rc;
-    /* One round trip for a whole page of complaints. */
-    PGresult *r = query((pgs *)stp, "SELECT complaint_id, key_id, wrapped FROM pii_keys "
-                                    "WHERE complaint_id = ANY($1::bigint[])", &q, &rc);
-    buf_release(&arr);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++) {
-        int64_t id = col_i64(r, i, 0);
-        for (size_t k = 0; k < n; k++)
-            if (rows[k].complaint_id == id)
-                read_keyrow(r, i, 1, &rows[k]);
-    }
-    PQclear(r);
-    return 0;
-}
-
 static int tx_complaint_erase(pgs *s, pconn *cn, void *arg)
 {
     struct update_arg *a = arg;
@@ -2638,81 +2593,6 @@ static int pg_complaint_erase(store *stp, const complaint *was, const complaint 
     (void)was;
     struct update_arg a = {c, ev, tz};
     return tx((pgs *)stp, tx_complaint_erase, &a);
-}
-
-static int pg_pii_keys_page(store *stp, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, after_id);
-    q_text(&q, key_id);
-    q_int(&q, max);
-    int rc;
-    *n = 0;
-    PGresult *r = query((pgs *)stp, "SELECT complaint_id, key_id, wrapped FROM pii_keys WHERE complaint_id > $1 "
-                                    "AND key_id <> $2 ORDER BY complaint_id LIMIT $3", &q, &rc);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++) {
-        pii_keyrow *k = &out[(*n)++];
-        memset(k, 0, sizeof *k);
-        k->complaint_id = col_i64(r, i, 0);
-        read_keyrow(r, i, 1, k);
-    }
-    PQclear(r);
-    return 0;
-}
-
-struct rewrap_arg {
-    pii_keyrow *rows;
-    size_t n;
-};
-
-static int tx_pii_keys_rewrap(pgs *s, pconn *cn, void *arg)
-{
-    struct rewrap_arg *a = arg;
-    for (size_t i = 0; i < a->n; i++) {
-        pii_keyrow *k = &a->rows[i];
-        pgq q;
-        q_init(&q);
-        q_text(&q, k->key_id);
-        q_blob(&q, k->wrapped, k->len);
-        q_int(&q, k->complaint_id);
-        q_text(&q, k->old_key_id);
-        PGresult *r;
-        int rc = xq(s, cn, "UPDATE pii_keys SET key_id = $1, wrapped = $2 WHERE complaint_id = $3 AND key_id = $4",
-                    &q, &r);
-        if (rc)
-            return rc;
-        k->rc = strcmp(PQcmdTuples(r), "0") != 0 ? 0 : STORE_CONFLICT;
-        PQclear(r);
-    }
-    return 0;
-}
-
-static int pg_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
-{
-    struct rewrap_arg a = {rows, n};
-    return tx((pgs *)stp, tx_pii_keys_rewrap, &a);
-}
-
-static int pg_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, closed_before);
-    q_int(&q, after_id);
-    q_int(&q, max);
-    int rc;
-    *n = 0;
-    PGresult *r = query((pgs *)stp, "SELECT id FROM complaints WHERE closed_at > 0 AND phone <> '' AND closed_at < $1 "
-                                    "AND id > $2 ORDER BY id LIMIT $3", &q, &rc);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++)
-        ids[(*n)++] = col_i64(r, i, 0);
-    PQclear(r);
-    return 0;
 }
 
 static int pg_backup(store *stp, const char *path)
@@ -2777,11 +2657,7 @@ static const struct store_ops pg_ops = {
     .compensation_list = pg_compensation_list,
     .stats_scope = pg_stats_scope,
     .complaint_create_keyed = pg_complaint_create_keyed,
-    .pii_keys_get = pg_pii_keys_get,
     .complaint_erase = pg_complaint_erase,
-    .pii_keys_page = pg_pii_keys_page,
-    .pii_keys_rewrap = pg_pii_keys_rewrap,
-    .retention_due = pg_retention_due,
     .backup = pg_backup,
 };
 

@@ -2407,36 +2407,6 @@ static int sq_rows_count(store *stp, const char *table, int64_t *n)
 /* A write of one statement with two integer parameters. */
 /* ---- customer data (sec/pii.h) --------------------------------------------------------- */
 
-static void read_keyrow(sqlite3_stmt *st, int col, pii_keyrow *k)
-{
-    snprintf(k->key_id, sizeof k->key_id, "%s", (const char *)sqlite3_column_text(st, col));
-    int n = sqlite3_column_bytes(st, col + 1);
-    k->len = n > 0 && (size_t)n <= sizeof k->wrapped ? (size_t)n : 0;
-    if (k->len)
-        memcpy(k->wrapped, sqlite3_column_blob(st, col + 1), k->len);
-    k->found = true;
-}
-
-static int sq_pii_keys_get(store *stp, pii_keyrow *rows, size_t n)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT key_id, wrapped FROM pii_keys WHERE complaint_id = ?") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    /* In-process: one prepared lookup per id costs less than building an IN list. */
-    for (size_t i = 0; i < n; i++) {
-        rows[i].found = false;
-        sqlite3_bind_int64(st, 1, rows[i].complaint_id);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            read_keyrow(st, 0, &rows[i]);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return STORE_ERROR;
-    }
-    return 0;
-}
-
 static int job_complaint_erase(conn *c, void *arg)
 {
     struct update_arg *a = arg;
@@ -2452,79 +2422,6 @@ static int sq_complaint_erase(store *stp, const complaint *was, const complaint 
 {
     struct update_arg a = {.c = c, .was = was, .ev = ev, .tz = tz};
     return submit((sq *)stp, job_complaint_erase, &a);
-}
-
-static int sq_pii_keys_page(store *stp, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT complaint_id, key_id, wrapped FROM pii_keys WHERE complaint_id > ? "
-                                   "AND key_id <> ? ORDER BY complaint_id LIMIT ?")
-                         : NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, after_id);
-    sqlite3_bind_text(st, 2, key_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, max);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max) {
-        pii_keyrow *k = &out[(*n)++];
-        memset(k, 0, sizeof *k);
-        k->complaint_id = sqlite3_column_int64(st, 0);
-        read_keyrow(st, 1, k);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
-}
-
-struct rewrap_arg {
-    pii_keyrow *rows;
-    size_t n;
-};
-
-static int job_pii_keys_rewrap(conn *c, void *arg)
-{
-    struct rewrap_arg *a = arg;
-    sqlite3_stmt *st = prep(c, "UPDATE pii_keys SET key_id = ?, wrapped = ? WHERE complaint_id = ? AND key_id = ?");
-    if (!st)
-        return STORE_ERROR;
-    for (size_t i = 0; i < a->n; i++) {
-        pii_keyrow *k = &a->rows[i];
-        sqlite3_bind_text(st, 1, k->key_id, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, k->wrapped, (int)k->len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, k->complaint_id);
-        sqlite3_bind_text(st, 4, k->old_key_id, -1, SQLITE_STATIC);
-        int rc = step_done(c, st);
-        if (rc)
-            return rc;
-        k->rc = sqlite3_changes(c->db) ? 0 : STORE_CONFLICT;
-    }
-    return 0;
-}
-
-static int sq_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
-{
-    struct rewrap_arg a = {rows, n};
-    return submit((sq *)stp, job_pii_keys_rewrap, &a);
-}
-
-static int sq_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT id FROM complaints WHERE closed_at > 0 AND phone <> '' AND closed_at < ? "
-                                   "AND id > ? ORDER BY id LIMIT ?")
-                         : NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, closed_before);
-    sqlite3_bind_int64(st, 2, after_id);
-    sqlite3_bind_int(st, 3, max);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max)
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
 }
 
 /*
@@ -2610,11 +2507,7 @@ static const struct store_ops sqlite_ops = {
     .incident_link = sq_incident_link,
     .stats_scope = sq_stats_scope,
     .complaint_create_keyed = create_keyed,
-    .pii_keys_get = sq_pii_keys_get,
     .complaint_erase = sq_complaint_erase,
-    .pii_keys_page = sq_pii_keys_page,
-    .pii_keys_rewrap = sq_pii_keys_rewrap,
-    .retention_due = sq_retention_due,
     .backup = sq_backup,
 };
 

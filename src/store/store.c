@@ -376,29 +376,9 @@ int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, ev
     return s->ops->complaint_create_keyed(s, prefix, tz_offset, ev, c, k);
 }
 
-int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n)
-{
-    return s->ops->pii_keys_get(s, rows, n);
-}
-
 int store_complaint_erase(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset)
 {
     return s->ops->complaint_erase(s, was, c, ev, tz_offset);
-}
-
-int store_pii_keys_page(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
-{
-    return s->ops->pii_keys_page(s, key_id, after_id, max, out, n);
-}
-
-int store_pii_keys_rewrap(store *s, pii_keyrow *rows, size_t n)
-{
-    return s->ops->pii_keys_rewrap(s, rows, n);
-}
-
-int store_retention_due(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
-{
-    return s->ops->retention_due(s, closed_before, after_id, max, ids, n);
 }
 
 int store_backup(store *s, const char *path)

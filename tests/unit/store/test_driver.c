@@ -9,8 +9,8 @@
  * which is text), every column type both ways, NULLs, RETURNING, a unique
  * violation as STORE_CONFLICT, a failing unit of work leaving nothing
  * written, "changed no row" as STORE_NOTFOUND, and the named operations
- * written over the driver (config, units, users, tokens, the audit log)
- * behaving alike on both stores.
+ * written over the driver (config, units, users, tokens, the audit log,
+ * customer-data keys) behaving alike on both stores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -329,6 +329,68 @@ static void test_audit(void **state)
     audit_page_release(&p);
 }
 
+static int insert_keys(db_conn *c, void *arg)
+{
+    const pii_keyrow *k = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    int rc = 0;
+    for (; rc == 0 && k->complaint_id; k++) {
+        db_bind_int(st, 1, k->complaint_id);
+        db_bind_text(st, 2, k->key_id);
+        db_bind_blob(st, 3, k->wrapped, k->len);
+        rc = db_done(st);
+    }
+    return rc;
+}
+
+/* Customer-data keys: read by id, paged by master key, re-wrapped once. */
+static void test_keys(void **state)
+{
+    dfx *f = *state;
+    pii_keyrow ins[4] = {{.complaint_id = 900001, .key_id = "k1", .wrapped = {1, 2, 3}, .len = 3},
+                         {.complaint_id = 900002, .key_id = "k2", .wrapped = {0, 255}, .len = 2},
+                         {.complaint_id = 900003, .key_id = "k1", .wrapped = {9}, .len = 1}};
+    assert_int_equal(db_run_write(f->s, "insert keys", insert_keys, ins, 0), 0);
+
+    pii_keyrow got[3] = {{.complaint_id = 900002}, {.complaint_id = 900999, .found = true}, {.complaint_id = 900001}};
+    assert_int_equal(store_pii_keys_get(f->s, got, 3), 0);
+    assert_true(got[0].found);
+    assert_string_equal(got[0].key_id, "k2");
+    assert_int_equal(got[0].len, 2);
+    assert_memory_equal(got[0].wrapped, ins[1].wrapped, 2);
+    assert_false(got[1].found);
+    assert_true(got[2].found);
+    assert_memory_equal(got[2].wrapped, ins[0].wrapped, 3);
+
+    pii_keyrow page[2];
+    size_t n = 9;
+    assert_int_equal(store_pii_keys_page(f->s, "k2", 900000, 1, page, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(page[0].complaint_id, 900001);
+    assert_int_equal(store_pii_keys_page(f->s, "k2", page[0].complaint_id, 2, page, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(page[0].complaint_id, 900003);
+    assert_string_equal(page[0].key_id, "k1");
+
+    pii_keyrow re[2] = {{.complaint_id = 900001, .key_id = "k2", .wrapped = {7, 7}, .len = 2, .old_key_id = "k1"},
+                        {.complaint_id = 900002, .key_id = "k2", .wrapped = {8}, .len = 1, .old_key_id = "k1"}};
+    assert_int_equal(store_pii_keys_rewrap(f->s, re, 2), 0);
+    assert_int_equal(re[0].rc, 0);
+    assert_int_equal(re[1].rc, STORE_CONFLICT);
+    assert_int_equal(store_pii_keys_get(f->s, got, 1), 0);
+    assert_int_equal(got[0].len, 2); /* 900002 kept its wrapping */
+    assert_int_equal(store_pii_keys_page(f->s, "k2", 0, 10, page, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(page[0].complaint_id, 900003);
+
+    int64_t ids[4];
+    assert_int_equal(store_retention_due(f->s, INT64_MAX, 0, 4, ids, &n), 0);
+    assert_int_equal(n, 0); /* no complaint at all */
+    db_run_write(f->s, "drop keys", exec_write, "DELETE FROM pii_keys WHERE complaint_id > 900000", 0);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -340,6 +402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_keys, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -349,6 +412,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_keys, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
