@@ -56,21 +56,12 @@ struct store_ops {
     int (*stats_days)(store *s, int64_t from_day, int64_t to_day, day_stat **out, size_t *n);
     int (*stats_status)(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue);
 
-    /* The highest applied migration. */
-    int (*schema_version)(store *s, int *version /* OUT */);
     /*
-     * Bulk copy (redress copy). tables: every table of the schema except
-     * schema_version, into a heap array (store_tables_release). rows_dump
-     * calls fn for every row of t ordered by its first column, with t->ncols
-     * values; it stops when fn returns non-zero and returns that value.
-     * rows_load inserts nrows rows of t->ncols values (row-major) as they
-     * are, ids included, in one transaction, after which new ids continue
-     * past the largest one. rows_count counts the rows of a table.
+     * Bulk copy (redress copy): calls fn for every row of t ordered by its
+     * first column, with t->ncols values; it stops when fn returns non-zero
+     * and returns that value.
      */
-    int (*tables)(store *s, store_table **out, size_t *n);
     int (*rows_dump)(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg);
-    int (*rows_load)(store *s, const store_table *t, const store_value *rows, size_t nrows);
-    int (*rows_count)(store *s, const char *table, int64_t *n);
 
     /* ---- time limits (core/sla.h, jobs/sweep.c) ---- */
     /*

@@ -869,19 +869,6 @@ static int pg_migrate(store *st)
     return 0; /* done at open */
 }
 
-static int pg_schema_version(store *stp, int *version)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    PGresult *r = query((pgs *)stp, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &q, &rc);
-    if (!r)
-        return rc;
-    *version = (int)col_i64(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
 /* ---- users ------------------------------------------------------------------------------ */
 
 #define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
@@ -2321,41 +2308,6 @@ static int pg_incident_link(store *stp, int64_t incident_id, int64_t complaint_i
 
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
-static int pg_tables(store *stp, store_table **out, size_t *n)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    *out = NULL;
-    *n = 0;
-    PGresult *r = query((pgs *)stp,
-                        "SELECT c.table_name, c.column_name FROM information_schema.columns c "
-                        "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
-                        "AND t.table_name = c.table_name "
-                        "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
-                        "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position",
-                        &q, &rc);
-    if (!r)
-        return rc;
-    int rows = PQntuples(r);
-    store_table *t = xcalloc((size_t)rows + 1, sizeof *t);
-    size_t nt = 0;
-    for (int i = 0; i < rows; i++) {
-        const char *name = PQgetvalue(r, i, 0);
-        if (!nt || strcmp(t[nt - 1].name, name) != 0) {
-            t[nt].name = xstrdup(name);
-            t[nt].cols = xcalloc((size_t)rows, sizeof *t[nt].cols);
-            nt++;
-        }
-        store_table *cur = &t[nt - 1];
-        cur->cols[cur->ncols++] = xstrdup(PQgetvalue(r, i, 1));
-    }
-    PQclear(r);
-    *out = t;
-    *n = nt;
-    return 0;
-}
-
 static void select_all(buf *sql, const store_table *t)
 {
     buf_puts(sql, "SELECT ");
@@ -2465,113 +2417,6 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc ? rc : stop;
 }
 
-struct load_arg {
-    const store_table *t;
-    const store_value *rows;
-    size_t nrows;
-};
-
-static int tx_rows_load(pgs *s, pconn *c, void *arg)
-{
-    struct load_arg *a = arg;
-    size_t ncols = a->t->ncols;
-    size_t per = 30000 / (ncols ? ncols : 1); /* well under the protocol's 65535 parameters */
-    bool has_id = false;
-    for (size_t done = 0; done < a->nrows;) {
-        size_t n = a->nrows - done < per ? a->nrows - done : per;
-        buf sql;
-        buf_init(&sql);
-        buf_puts(&sql, "INSERT INTO ");
-        pgutil_ident(&sql, a->t->name);
-        buf_puts(&sql, " (");
-        for (size_t k = 0; k < ncols; k++) {
-            if (k)
-                buf_puts(&sql, ", ");
-            pgutil_ident(&sql, a->t->cols[k]);
-            if (strcmp(a->t->cols[k], "id") == 0)
-                has_id = true;
-        }
-        buf_puts(&sql, ") VALUES ");
-        pgq q;
-        q_init(&q);
-        for (size_t i = 0; i < n; i++) {
-            buf_puts(&sql, i ? ", (" : "(");
-            for (size_t k = 0; k < ncols; k++) {
-                const store_value *v = &a->rows[(done + i) * ncols + k];
-                if (v->type == SV_INT)
-                    q_int(&q, v->i);
-                else if (v->type == SV_TEXT)
-                    q_text(&q, v->p);
-                else if (v->type == SV_BLOB)
-                    q_blob(&q, v->p, v->len);
-                else
-                    q_text(&q, NULL);
-                buf_printf(&sql, k ? ", $%d" : "$%d", q.n);
-            }
-            buf_putc(&sql, ')');
-        }
-        PGresult *r = run(s, c, sql.data, &q, false);
-        int rc = fail_of(c, r);
-        PQclear(r);
-        q_release(&q);
-        buf_release(&sql);
-        if (rc)
-            return rc;
-        done += n;
-    }
-    if (!has_id)
-        return 0;
-    /* New rows continue after the copied ids (tables without a sequence: NULL, no-op). */
-    buf sql, name;
-    buf_init(&sql);
-    buf_init(&name);
-    pgutil_ident(&name, a->t->name);
-    buf_printf(&sql, "SELECT setval(pg_get_serial_sequence($1, 'id'), MAX(id)) FROM %s HAVING MAX(id) IS NOT NULL",
-               name.data);
-    pgq q;
-    q_init(&q);
-    q_text(&q, name.data);
-    PGresult *r = run(s, c, sql.data, &q, false);
-    int rc = fail_of(c, r);
-    PQclear(r);
-    buf_release(&sql);
-    buf_release(&name);
-    return rc;
-}
-
-static int pg_rows_load(store *stp, const store_table *t, const store_value *rows, size_t nrows)
-{
-    struct load_arg a = {t, rows, nrows};
-    return nrows ? tx((pgs *)stp, tx_rows_load, &a) : 0;
-}
-
-static int pg_rows_count(store *stp, const char *table, int64_t *n)
-{
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT COUNT(*) FROM ");
-    pgutil_ident(&sql, table);
-    pgq q;
-    q_init(&q);
-    int rc;
-    pgs *s = (pgs *)stp;
-    /* Not worth a cached statement per table: run it unnamed. */
-    pconn *c = borrow(s, &rc);
-    PGresult *r = NULL;
-    if (c) {
-        r = run(s, c, sql.data, &q, false);
-        rc = fail_of(c, r);
-        if (rc == X_LOST || rc == X_RETRY)
-            rc = STORE_UNAVAILABLE;
-        if (rc == 0)
-            *n = col_i64(r, 0, 0);
-        PQclear(r);
-        giveback(s, c);
-    }
-    buf_release(&sql);
-    return rc;
-}
-
 /* ---- lifecycle ------------------------------------------------------------------------------- */
 
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
@@ -2637,11 +2482,7 @@ static const struct store_ops pg_ops = {
     .complaint_count = pg_complaint_count,
     .stats_days = pg_stats_days,
     .stats_status = pg_stats_status,
-    .schema_version = pg_schema_version,
-    .tables = pg_tables,
     .rows_dump = pg_rows_dump,
-    .rows_load = pg_rows_load,
-    .rows_count = pg_rows_count,
     .outbox_add = pg_outbox_add,
     .incident_open = pg_incident_open,
     .incident_get = pg_incident_get,

@@ -2200,19 +2200,6 @@ out:
 
 /* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
 
-static int sq_schema_version(store *stp, int *version)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : STORE_ERROR;
-}
-
 /* Appends name as a double-quoted identifier (names come from the catalog). */
 static void ident(buf *b, const char *name)
 {
@@ -2223,50 +2210,6 @@ static void ident(buf *b, const char *name)
         buf_putc(b, *p);
     }
     buf_putc(b, '"');
-}
-
-static int sq_tables(store *stp, store_table **out, size_t *n)
-{
-    conn *c = reader((sq *)stp);
-    /* Ordinary tables only: not FTS5 and its shadow tables, which are derived. */
-    sqlite3_stmt *st = c ? prep(c, "SELECT t.name, p.name FROM pragma_table_list t, pragma_table_info(t.name) p "
-                                   "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' "
-                                   "AND t.name <> 'schema_version' ORDER BY t.name, p.cid")
-                         : NULL;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    size_t cap = 0, ccap = 0;
-    store_table *t = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        if (!*n || strcmp(t[*n - 1].name, name) != 0) {
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 16;
-                t = xrealloc(t, cap * sizeof *t);
-            }
-            t[*n] = (store_table){xstrdup(name), NULL, 0};
-            (*n)++;
-            ccap = 0;
-        }
-        store_table *cur = &t[*n - 1];
-        if (cur->ncols == ccap) {
-            ccap = ccap ? ccap * 2 : 16;
-            cur->cols = xrealloc(cur->cols, ccap * sizeof *cur->cols);
-        }
-        cur->cols[cur->ncols++] = col_text(st, 1);
-    }
-    sqlite3_reset(st);
-    *out = t;
-    if (rc != SQLITE_DONE) {
-        store_tables_release(t, *n);
-        *out = NULL;
-        *n = 0;
-        return STORE_ERROR;
-    }
-    return 0;
 }
 
 static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_value *, void *), void *arg)
@@ -2325,79 +2268,6 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     if (stop)
         return stop;
     return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-struct load_arg {
-    const store_table *t;
-    const store_value *rows;
-    size_t nrows;
-};
-
-static int job_rows_load(conn *c, void *arg)
-{
-    struct load_arg *a = arg;
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "INSERT INTO ");
-    ident(&sql, a->t->name);
-    buf_puts(&sql, " (");
-    for (size_t k = 0; k < a->t->ncols; k++) {
-        if (k)
-            buf_puts(&sql, ", ");
-        ident(&sql, a->t->cols[k]);
-    }
-    buf_puts(&sql, ") VALUES (");
-    for (size_t k = 0; k < a->t->ncols; k++)
-        buf_puts(&sql, k ? ", ?" : "?");
-    buf_putc(&sql, ')');
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
-    buf_release(&sql);
-    if (rc != SQLITE_OK) {
-        log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
-        return STORE_ERROR;
-    }
-    rc = 0;
-    for (size_t i = 0; i < a->nrows && rc == 0; i++) {
-        for (int k = 0; k < (int)a->t->ncols; k++) {
-            const store_value *v = &a->rows[i * a->t->ncols + (size_t)k];
-            if (v->type == SV_INT)
-                sqlite3_bind_int64(st, k + 1, v->i);
-            else if (v->type == SV_TEXT)
-                sqlite3_bind_text(st, k + 1, v->p, (int)v->len, SQLITE_STATIC);
-            else if (v->type == SV_BLOB)
-                sqlite3_bind_blob(st, k + 1, v->p, (int)v->len, SQLITE_STATIC);
-            else
-                sqlite3_bind_null(st, k + 1);
-        }
-        rc = step_done(c, st);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sq_rows_load(store *stp, const store_table *t, const store_value *rows, size_t nrows)
-{
-    struct load_arg a = {t, rows, nrows};
-    return nrows ? submit((sq *)stp, job_rows_load, &a) : 0;
-}
-
-static int sq_rows_count(store *stp, const char *table, int64_t *n)
-{
-    conn *c = reader((sq *)stp);
-    if (!c)
-        return STORE_ERROR;
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT COUNT(*) FROM ");
-    ident(&sql, table);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
-    buf_release(&sql);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : STORE_ERROR;
 }
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */
@@ -2494,11 +2364,7 @@ static const struct store_ops sqlite_ops = {
     .complaint_count = sq_complaint_count,
     .stats_days = sq_stats_days,
     .stats_status = sq_stats_status,
-    .schema_version = sq_schema_version,
-    .tables = sq_tables,
     .rows_dump = sq_rows_dump,
-    .rows_load = sq_rows_load,
-    .rows_count = sq_rows_count,
     .outbox_add = sq_outbox_add,
     .incident_open = sq_incident_open,
     .incident_get = sq_incident_get,

@@ -275,29 +275,9 @@ int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t
     return s->ops->stats_status(s, counts, now, overdue);
 }
 
-int store_schema_version(store *s, int *version /* OUT */)
-{
-    return s->ops->schema_version(s, version);
-}
-
-int store_tables(store *s, store_table **out, size_t *n)
-{
-    return s->ops->tables(s, out, n);
-}
-
 int store_rows_dump(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg)
 {
     return s->ops->rows_dump(s, t, fn, arg);
-}
-
-int store_rows_load(store *s, const store_table *t, const store_value *rows, size_t nrows)
-{
-    return s->ops->rows_load(s, t, rows, nrows);
-}
-
-int store_rows_count(store *s, const char *table, int64_t *n)
-{
-    return s->ops->rows_count(s, table, n);
 }
 
 int store_complaint_due(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids, int64_t *keys, size_t *n)

@@ -10,7 +10,7 @@
  * violation as STORE_CONFLICT, a failing unit of work leaving nothing
  * written, "changed no row" as STORE_NOTFOUND, and the named operations
  * written over the driver (config, units, users, tokens, the audit log,
- * customer-data keys) behaving alike on both stores.
+ * customer-data keys, the bulk copy) behaving alike on both stores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -391,6 +391,75 @@ static void test_keys(void **state)
     db_run_write(f->s, "drop keys", exec_write, "DELETE FROM pii_keys WHERE complaint_id > 900000", 0);
 }
 
+struct dumped {
+    int64_t ids[4];
+    int types[4][5];
+    size_t n;
+};
+
+static int dump_into(const store_value *row, void *arg)
+{
+    struct dumped *d = arg;
+    if (d->n < 4) {
+        d->ids[d->n] = row[0].i;
+        for (int k = 0; k < 5; k++)
+            d->types[d->n][k] = row[k].type;
+    }
+    d->n++;
+    return 0;
+}
+
+/* The schema as redress copy sees it, and a load with ids that new rows continue after. */
+static void test_copy(void **state)
+{
+    dfx *f = *state;
+    int version = 0;
+    assert_int_equal(store_schema_version(f->s, &version), 0);
+    assert_true(version > 0);
+    scratch(f);
+    store_table *t;
+    size_t n;
+    assert_int_equal(store_tables(f->s, &t, &n), 0);
+    const store_table *sc = NULL;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(t[i].name, "schema_version");
+        if (i)
+            assert_true(strcmp(t[i - 1].name, t[i].name) < 0);
+        if (strcmp(t[i].name, "driver_scratch") == 0)
+            sc = &t[i];
+    }
+    assert_non_null(sc);
+    assert_int_equal(sc->ncols, 5);
+    assert_string_equal(sc->cols[0], "id");
+    assert_string_equal(sc->cols[4], "raw");
+
+    const store_value rows[] = {
+        {.type = SV_INT, .i = 40}, {.type = SV_TEXT, .p = "甲", .len = 3}, {.type = SV_INT, .i = -1},
+        {.type = SV_NULL},         {.type = SV_BLOB, .p = "\0\1", .len = 2},
+        {.type = SV_INT, .i = 7},  {.type = SV_TEXT, .p = "b", .len = 1},  {.type = SV_NULL},
+        {.type = SV_TEXT, .p = "x?", .len = 2}, {.type = SV_NULL},
+    };
+    assert_int_equal(store_rows_load(f->s, sc, rows, 2), 0);
+    int64_t count = 0;
+    assert_int_equal(store_rows_count(f->s, "driver_scratch", &count), 0);
+    assert_int_equal(count, 2);
+    struct dumped d = {0};
+    assert_int_equal(store_rows_dump(f->s, sc, dump_into, &d), 0);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.ids[0], 7); /* by the first column */
+    assert_int_equal(d.ids[1], 40);
+    assert_int_equal(d.types[1][1], SV_TEXT);
+    assert_int_equal(d.types[1][3], SV_NULL);
+    assert_int_equal(d.types[1][4], SV_BLOB);
+    assert_int_equal(store_rows_load(f->s, sc, rows, 2), STORE_CONFLICT);
+    struct row r = {.code = "after", .n = 1};
+    assert_int_equal(db_run_write(f->s, "insert", insert_row, &r, 0), 0);
+    assert_int_equal(r.id, 41);
+    assert_int_equal(store_rows_count(f->s, "driver_scratch", &count), 0);
+    assert_int_equal(count, 3);
+    store_tables_release(t, n);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -403,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_copy, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -413,6 +483,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_keys, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_copy, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
