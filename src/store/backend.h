@@ -42,21 +42,12 @@ struct store_ops {
     int (*complaint_update)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
 
 
-    /* The highest applied migration. */
-    int (*schema_version)(store *s, int *version /* OUT */);
     /*
-     * Bulk copy (redress copy). tables: every table of the schema except
-     * schema_version, into a heap array (store_tables_release). rows_dump
-     * calls fn for every row of t ordered by its first column, with t->ncols
-     * values; it stops when fn returns non-zero and returns that value.
-     * rows_load inserts nrows rows of t->ncols values (row-major) as they
-     * are, ids included, in one transaction, after which new ids continue
-     * past the largest one. rows_count counts the rows of a table.
+     * Bulk copy (redress copy): calls fn for every row of t ordered by its
+     * first column, with t->ncols values; it stops when fn returns non-zero
+     * and returns that value.
      */
-    int (*tables)(store *s, store_table **out, size_t *n);
     int (*rows_dump)(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg);
-    int (*rows_load)(store *s, const store_table *t, const store_value *rows, size_t nrows);
-    int (*rows_count)(store *s, const char *table, int64_t *n);
 
     /* ---- time limits (core/sla.h, jobs/sweep.c) ---- */
     /*
@@ -119,34 +110,13 @@ struct store_ops {
      */
     int (*complaint_create_keyed)(store *s, const char *prefix, int tz_offset, event *ev, complaint *c,
                                   pii_keyrow *k);
-    /* For each of rows[0..n): IN complaint_id; OUT found, key_id, wrapped, len. One round trip. */
-    int (*pii_keys_get)(store *s, pii_keyrow *rows, size_t n);
     /*
      * complaint_update of an `anonymise` event that also deletes the
      * complaint's data key, in the same transaction (crypto-shredding).
      */
     int (*complaint_erase)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
-    /* Up to max key rows not wrapped by key_id, complaint_id > after_id, in id order (rekey). */
-    int (*pii_keys_page)(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n);
-    /* Replaces the wrapping of each row whose key id is still old_key_id (rows[i].rc), one transaction. */
-    int (*pii_keys_rewrap)(store *s, pii_keyrow *rows, size_t n);
-    /*
-     * Complaints closed before closed_before and not yet anonymised, by id
-     * after after_id: up to max ids into ids (OUT), the count into n.
-     */
-    int (*retention_due)(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n);
     /* An online copy of the whole database into a new file at path (SQLite); STORE_ERROR when unsupported. */
     int (*backup)(store *s, const char *path);
-    /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
-    /*
-     * Appends r to the chain in one durable transaction: takes the head
-     * under its lock, sets r->seq and r->prev, seals r and stores it.
-     * Borrowed: the strings of r.
-     */
-    int (*audit_append)(store *s, audit_row *r /* IN; OUT: seq, prev, hash */);
-    /* A page of entries matching f (out->items owned by out; audit_page_release). */
-    int (*audit_list)(store *s, const audit_filter *f, audit_page *out);
-
     /* ---- sessions and sign-in ---- */
 
 };

@@ -863,19 +863,6 @@ static int pg_migrate(store *st)
     return 0; /* done at open */
 }
 
-static int pg_schema_version(store *stp, int *version)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    PGresult *r = query((pgs *)stp, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &q, &rc);
-    if (!r)
-        return rc;
-    *version = (int)col_i64(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
 /* ---- users ------------------------------------------------------------------------------ */
 
 #define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
@@ -1901,41 +1888,6 @@ static int pg_incident_link(store *stp, int64_t incident_id, int64_t complaint_i
 
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
-static int pg_tables(store *stp, store_table **out, size_t *n)
-{
-    pgq q;
-    q_init(&q);
-    int rc;
-    *out = NULL;
-    *n = 0;
-    PGresult *r = query((pgs *)stp,
-                        "SELECT c.table_name, c.column_name FROM information_schema.columns c "
-                        "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
-                        "AND t.table_name = c.table_name "
-                        "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
-                        "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position",
-                        &q, &rc);
-    if (!r)
-        return rc;
-    int rows = PQntuples(r);
-    store_table *t = xcalloc((size_t)rows + 1, sizeof *t);
-    size_t nt = 0;
-    for (int i = 0; i < rows; i++) {
-        const char *name = PQgetvalue(r, i, 0);
-        if (!nt || strcmp(t[nt - 1].name, name) != 0) {
-            t[nt].name = xstrdup(name);
-            t[nt].cols = xcalloc((size_t)rows, sizeof *t[nt].cols);
-            nt++;
-        }
-        store_table *cur = &t[nt - 1];
-        cur->cols[cur->ncols++] = xstrdup(PQgetvalue(r, i, 1));
-    }
-    PQclear(r);
-    *out = t;
-    *n = nt;
-    return 0;
-}
-
 static void select_all(buf *sql, const store_table *t)
 {
     buf_puts(sql, "SELECT ");
@@ -2045,285 +1997,9 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc ? rc : stop;
 }
 
-struct load_arg {
-    const store_table *t;
-    const store_value *rows;
-    size_t nrows;
-};
-
-static int tx_rows_load(pgs *s, pconn *c, void *arg)
-{
-    struct load_arg *a = arg;
-    size_t ncols = a->t->ncols;
-    size_t per = 30000 / (ncols ? ncols : 1); /* well under the protocol's 65535 parameters */
-    bool has_id = false;
-    for (size_t done = 0; done < a->nrows;) {
-        size_t n = a->nrows - done < per ? a->nrows - done : per;
-        buf sql;
-        buf_init(&sql);
-        buf_puts(&sql, "INSERT INTO ");
-        pgutil_ident(&sql, a->t->name);
-        buf_puts(&sql, " (");
-        for (size_t k = 0; k < ncols; k++) {
-            if (k)
-                buf_puts(&sql, ", ");
-            pgutil_ident(&sql, a->t->cols[k]);
-            if (strcmp(a->t->cols[k], "id") == 0)
-                has_id = true;
-        }
-        buf_puts(&sql, ") VALUES ");
-        pgq q;
-        q_init(&q);
-        for (size_t i = 0; i < n; i++) {
-            buf_puts(&sql, i ? ", (" : "(");
-            for (size_t k = 0; k < ncols; k++) {
-                const store_value *v = &a->rows[(done + i) * ncols + k];
-                if (v->type == SV_INT)
-                    q_int(&q, v->i);
-                else if (v->type == SV_TEXT)
-                    q_text(&q, v->p);
-                else if (v->type == SV_BLOB)
-                    q_blob(&q, v->p, v->len);
-                else
-                    q_text(&q, NULL);
-                buf_printf(&sql, k ? ", $%d" : "$%d", q.n);
-            }
-            buf_putc(&sql, ')');
-        }
-        PGresult *r = run(s, c, sql.data, &q, false);
-        int rc = fail_of(c, r);
-        PQclear(r);
-        q_release(&q);
-        buf_release(&sql);
-        if (rc)
-            return rc;
-        done += n;
-    }
-    if (!has_id)
-        return 0;
-    /* New rows continue after the copied ids (tables without a sequence: NULL, no-op). */
-    buf sql, name;
-    buf_init(&sql);
-    buf_init(&name);
-    pgutil_ident(&name, a->t->name);
-    buf_printf(&sql, "SELECT setval(pg_get_serial_sequence($1, 'id'), MAX(id)) FROM %s HAVING MAX(id) IS NOT NULL",
-               name.data);
-    pgq q;
-    q_init(&q);
-    q_text(&q, name.data);
-    PGresult *r = run(s, c, sql.data, &q, false);
-    int rc = fail_of(c, r);
-    PQclear(r);
-    buf_release(&sql);
-    buf_release(&name);
-    return rc;
-}
-
-static int pg_rows_load(store *stp, const store_table *t, const store_value *rows, size_t nrows)
-{
-    struct load_arg a = {t, rows, nrows};
-    return nrows ? tx((pgs *)stp, tx_rows_load, &a) : 0;
-}
-
-static int pg_rows_count(store *stp, const char *table, int64_t *n)
-{
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT COUNT(*) FROM ");
-    pgutil_ident(&sql, table);
-    pgq q;
-    q_init(&q);
-    int rc;
-    pgs *s = (pgs *)stp;
-    /* Not worth a cached statement per table: run it unnamed. */
-    pconn *c = borrow(s, &rc);
-    PGresult *r = NULL;
-    if (c) {
-        r = run(s, c, sql.data, &q, false);
-        rc = fail_of(c, r);
-        if (rc == X_LOST || rc == X_RETRY)
-            rc = STORE_UNAVAILABLE;
-        if (rc == 0)
-            *n = col_i64(r, 0, 0);
-        PQclear(r);
-        giveback(s, c);
-    }
-    buf_release(&sql);
-    return rc;
-}
-
 /* ---- lifecycle ------------------------------------------------------------------------------- */
 
-/* ---- the audit log -------------------------------------------------------------------------- */
-
-/*
- * The head row is locked FOR UPDATE first: appenders on every node queue on
- * it, so the chain stays one line however many processes write.
- */
-static int tx_audit_append(pgs *s, pconn *c, void *arg)
-{
-    audit_row *a = arg;
-    static const uint8_t zero[32];
-    pgq q;
-    q_init(&q);
-    q_blob(&q, zero, 32);
-    int rc = xq(s, c, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING", &q, NULL);
-    if (rc)
-        return rc;
-    q_init(&q);
-    PGresult *r;
-    rc = xq(s, c, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", &q, &r);
-    if (rc)
-        return rc;
-    if (PQntuples(r) != 1 || pgutil_bytea(PQgetvalue(r, 0, 1), a->prev, 32) != 0) {
-        PQclear(r);
-        log_error("postgresql: the audit log has no head row");
-        return STORE_ERROR;
-    }
-    a->seq = col_i64(r, 0, 0) + 1;
-    PQclear(r);
-    auditlog_seal(a);
-    q_init(&q);
-    q_int(&q, a->seq);
-    q_int(&q, a->at);
-    q_int(&q, a->actor);
-    q_text(&q, a->action);
-    q_text(&q, a->subject);
-    q_text(&q, a->customer);
-    q_text(&q, a->ip);
-    q_text(&q, a->detail);
-    q_blob(&q, a->prev, 32);
-    q_blob(&q, a->hash, 32);
-    rc = xq(s, c,
-            "INSERT INTO audit (seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &q, NULL);
-    if (rc)
-        return rc;
-    q_init(&q);
-    q_int(&q, a->seq);
-    q_blob(&q, a->hash, 32);
-    return xq(s, c, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", &q, NULL);
-}
-
-static int pg_audit_append(store *stp, audit_row *r)
-{
-    return tx((pgs *)stp, tx_audit_append, r);
-}
-
-static int pg_audit_list(store *stp, const audit_filter *f, audit_page *out)
-{
-    memset(out, 0, sizeof *out);
-    pgq q;
-    q_init(&q);
-    int rc;
-    PGresult *r = query((pgs *)stp, "SELECT seq FROM audit_head WHERE id = 1", &q, &rc);
-    if (!r)
-        return rc;
-    if (PQntuples(r) == 1)
-        out->head_seq = col_i64(r, 0, 0);
-    PQclear(r);
-    /* Only the filters in use appear in the statement; all values are bound. */
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE TRUE");
-    char ph[32];
-    q_init(&q);
-#define COND(cond, text, bind)                                                                                         \
-    if (cond) {                                                                                                        \
-        bind;                                                                                                          \
-        snprintf(ph, sizeof ph, text, q.n);                                                                            \
-        buf_puts(&sql, ph);                                                                                            \
-    }
-    COND(f->actor, " AND actor = $%d", q_int(&q, f->actor));
-    COND(f->customer, " AND customer = $%d", q_text(&q, f->customer));
-    COND(f->action, " AND action = $%d", q_text(&q, f->action));
-    COND(f->subject, " AND subject = $%d", q_text(&q, f->subject));
-    COND(f->from, " AND at >= $%d", q_int(&q, f->from));
-    COND(f->to, " AND at < $%d", q_int(&q, f->to));
-    COND(f->cursor, f->ascending ? " AND seq > $%d" : " AND seq < $%d", q_int(&q, f->cursor));
-#undef COND
-    int limit = f->limit > 0 ? f->limit : 50;
-    q_int(&q, limit + 1);
-    snprintf(ph, sizeof ph, " ORDER BY seq%s LIMIT $%d", f->ascending ? "" : " DESC", q.n);
-    buf_puts(&sql, ph);
-    r = query((pgs *)stp, sql.data, &q, &rc);
-    buf_release(&sql);
-    q_release(&q);
-    if (!r)
-        return rc;
-    int n = PQntuples(r);
-    out->items = xcalloc((size_t)limit + 1, sizeof *out->items);
-    for (int i = 0; i < n; i++) {
-        if (i == limit) {
-            out->more = true;
-            break;
-        }
-        audit_row *a = &out->items[out->n++];
-        a->seq = col_i64(r, i, 0);
-        a->at = col_i64(r, i, 1);
-        a->actor = col_i64(r, i, 2);
-        a->action = col_str(r, i, 3);
-        a->subject = col_str(r, i, 4);
-        a->customer = col_str(r, i, 5);
-        a->ip = col_str(r, i, 6);
-        a->detail = col_str(r, i, 7);
-        /* A damaged hash column reads as zeros: verification reports it. */
-        if (pgutil_bytea(PQgetvalue(r, i, 8), a->prev, 32))
-            memset(a->prev, 0, 32);
-        if (pgutil_bytea(PQgetvalue(r, i, 9), a->hash, 32))
-            memset(a->hash, 0, 32);
-    }
-    PQclear(r);
-    return 0;
-}
-
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
-
-static void read_keyrow(const PGresult *r, int row, int col, pii_keyrow *k)
-{
-    snprintf(k->key_id, sizeof k->key_id, "%s", PQgetvalue(r, row, col));
-    size_t len = 0;
-    uint8_t *w = pgutil_bytea_dup(PQgetvalue(r, row, col + 1), &len);
-    k->len = w && len <= sizeof k->wrapped ? len : 0;
-    if (k->len)
-        memcpy(k->wrapped, w, k->len);
-    free(w);
-    k->found = true;
-}
-
-static int pg_pii_keys_get(store *stp, pii_keyrow *rows, size_t n)
-{
-    if (n == 0)
-        return 0;
-    int64_t *ids = xcalloc(n, sizeof *ids);
-    for (size_t i = 0; i < n; i++) {
-        ids[i] = rows[i].complaint_id;
-        rows[i].found = false;
-    }
-    buf arr;
-    buf_init(&arr);
-    pgutil_int_array(&arr, ids, n);
-    free(ids);
-    pgq q;
-    q_init(&q);
-    q_text(&q, arr.data);
-    int rc;
-    /* One round trip for a whole page of complaints. */
-    PGresult *r = query((pgs *)stp, "SELECT complaint_id, key_id, wrapped FROM pii_keys "
-                                    "WHERE complaint_id = ANY($1::bigint[])", &q, &rc);
-    buf_release(&arr);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++) {
-        int64_t id = col_i64(r, i, 0);
-        for (size_t k = 0; k < n; k++)
-            if (rows[k].complaint_id == id)
-                read_keyrow(r, i, 1, &rows[k]);
-    }
-    PQclear(r);
-    return 0;
-}
 
 static int tx_complaint_erase(pgs *s, pconn *cn, void *arg)
 {
@@ -2342,81 +2018,6 @@ static int pg_complaint_erase(store *stp, const complaint *was, const complaint 
     (void)was;
     struct update_arg a = {c, ev, tz};
     return tx((pgs *)stp, tx_complaint_erase, &a);
-}
-
-static int pg_pii_keys_page(store *stp, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, after_id);
-    q_text(&q, key_id);
-    q_int(&q, max);
-    int rc;
-    *n = 0;
-    PGresult *r = query((pgs *)stp, "SELECT complaint_id, key_id, wrapped FROM pii_keys WHERE complaint_id > $1 "
-                                    "AND key_id <> $2 ORDER BY complaint_id LIMIT $3", &q, &rc);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++) {
-        pii_keyrow *k = &out[(*n)++];
-        memset(k, 0, sizeof *k);
-        k->complaint_id = col_i64(r, i, 0);
-        read_keyrow(r, i, 1, k);
-    }
-    PQclear(r);
-    return 0;
-}
-
-struct rewrap_arg {
-    pii_keyrow *rows;
-    size_t n;
-};
-
-static int tx_pii_keys_rewrap(pgs *s, pconn *cn, void *arg)
-{
-    struct rewrap_arg *a = arg;
-    for (size_t i = 0; i < a->n; i++) {
-        pii_keyrow *k = &a->rows[i];
-        pgq q;
-        q_init(&q);
-        q_text(&q, k->key_id);
-        q_blob(&q, k->wrapped, k->len);
-        q_int(&q, k->complaint_id);
-        q_text(&q, k->old_key_id);
-        PGresult *r;
-        int rc = xq(s, cn, "UPDATE pii_keys SET key_id = $1, wrapped = $2 WHERE complaint_id = $3 AND key_id = $4",
-                    &q, &r);
-        if (rc)
-            return rc;
-        k->rc = strcmp(PQcmdTuples(r), "0") != 0 ? 0 : STORE_CONFLICT;
-        PQclear(r);
-    }
-    return 0;
-}
-
-static int pg_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
-{
-    struct rewrap_arg a = {rows, n};
-    return tx((pgs *)stp, tx_pii_keys_rewrap, &a);
-}
-
-static int pg_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, closed_before);
-    q_int(&q, after_id);
-    q_int(&q, max);
-    int rc;
-    *n = 0;
-    PGresult *r = query((pgs *)stp, "SELECT id FROM complaints WHERE closed_at > 0 AND phone <> '' AND closed_at < $1 "
-                                    "AND id > $2 ORDER BY id LIMIT $3", &q, &rc);
-    if (!r)
-        return rc;
-    for (int i = 0; i < PQntuples(r) && (int)*n < max; i++)
-        ids[(*n)++] = col_i64(r, i, 0);
-    PQclear(r);
-    return 0;
 }
 
 static int pg_backup(store *stp, const char *path)
@@ -2454,11 +2055,7 @@ static const struct store_ops pg_ops = {
     .migrate = pg_migrate,
     .complaint_create = pg_complaint_create,
     .complaint_update = pg_complaint_update,
-    .schema_version = pg_schema_version,
-    .tables = pg_tables,
     .rows_dump = pg_rows_dump,
-    .rows_load = pg_rows_load,
-    .rows_count = pg_rows_count,
     .outbox_add = pg_outbox_add,
     .incident_open = pg_incident_open,
     .incident_get = pg_incident_get,
@@ -2471,14 +2068,8 @@ static const struct store_ops pg_ops = {
     .supervision_close = pg_supervision_close,
     .penalty_list = pg_penalty_list,
     .compensation_list = pg_compensation_list,
-    .audit_append = pg_audit_append,
-    .audit_list = pg_audit_list,
     .complaint_create_keyed = pg_complaint_create_keyed,
-    .pii_keys_get = pg_pii_keys_get,
     .complaint_erase = pg_complaint_erase,
-    .pii_keys_page = pg_pii_keys_page,
-    .pii_keys_rewrap = pg_pii_keys_rewrap,
-    .retention_due = pg_retention_due,
     .backup = pg_backup,
 };
 

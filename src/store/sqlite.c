@@ -1751,19 +1751,6 @@ static void in_list(buf *sql, const char *col, size_t n)
 
 /* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
 
-static int sq_schema_version(store *stp, int *version)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : STORE_ERROR;
-}
-
 /* Appends name as a double-quoted identifier (names come from the catalog). */
 static void ident(buf *b, const char *name)
 {
@@ -1774,50 +1761,6 @@ static void ident(buf *b, const char *name)
         buf_putc(b, *p);
     }
     buf_putc(b, '"');
-}
-
-static int sq_tables(store *stp, store_table **out, size_t *n)
-{
-    conn *c = reader((sq *)stp);
-    /* Ordinary tables only: not FTS5 and its shadow tables, which are derived. */
-    sqlite3_stmt *st = c ? prep(c, "SELECT t.name, p.name FROM pragma_table_list t, pragma_table_info(t.name) p "
-                                   "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' "
-                                   "AND t.name <> 'schema_version' ORDER BY t.name, p.cid")
-                         : NULL;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    size_t cap = 0, ccap = 0;
-    store_table *t = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        if (!*n || strcmp(t[*n - 1].name, name) != 0) {
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 16;
-                t = xrealloc(t, cap * sizeof *t);
-            }
-            t[*n] = (store_table){xstrdup(name), NULL, 0};
-            (*n)++;
-            ccap = 0;
-        }
-        store_table *cur = &t[*n - 1];
-        if (cur->ncols == ccap) {
-            ccap = ccap ? ccap * 2 : 16;
-            cur->cols = xrealloc(cur->cols, ccap * sizeof *cur->cols);
-        }
-        cur->cols[cur->ncols++] = col_text(st, 1);
-    }
-    sqlite3_reset(st);
-    *out = t;
-    if (rc != SQLITE_DONE) {
-        store_tables_release(t, *n);
-        *out = NULL;
-        *n = 0;
-        return STORE_ERROR;
-    }
-    return 0;
 }
 
 static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_value *, void *), void *arg)
@@ -1878,253 +1821,12 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc == SQLITE_DONE ? 0 : STORE_ERROR;
 }
 
-struct load_arg {
-    const store_table *t;
-    const store_value *rows;
-    size_t nrows;
-};
-
-static int job_rows_load(conn *c, void *arg)
-{
-    struct load_arg *a = arg;
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "INSERT INTO ");
-    ident(&sql, a->t->name);
-    buf_puts(&sql, " (");
-    for (size_t k = 0; k < a->t->ncols; k++) {
-        if (k)
-            buf_puts(&sql, ", ");
-        ident(&sql, a->t->cols[k]);
-    }
-    buf_puts(&sql, ") VALUES (");
-    for (size_t k = 0; k < a->t->ncols; k++)
-        buf_puts(&sql, k ? ", ?" : "?");
-    buf_putc(&sql, ')');
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
-    buf_release(&sql);
-    if (rc != SQLITE_OK) {
-        log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
-        return STORE_ERROR;
-    }
-    rc = 0;
-    for (size_t i = 0; i < a->nrows && rc == 0; i++) {
-        for (int k = 0; k < (int)a->t->ncols; k++) {
-            const store_value *v = &a->rows[i * a->t->ncols + (size_t)k];
-            if (v->type == SV_INT)
-                sqlite3_bind_int64(st, k + 1, v->i);
-            else if (v->type == SV_TEXT)
-                sqlite3_bind_text(st, k + 1, v->p, (int)v->len, SQLITE_STATIC);
-            else if (v->type == SV_BLOB)
-                sqlite3_bind_blob(st, k + 1, v->p, (int)v->len, SQLITE_STATIC);
-            else
-                sqlite3_bind_null(st, k + 1);
-        }
-        rc = step_done(c, st);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sq_rows_load(store *stp, const store_table *t, const store_value *rows, size_t nrows)
-{
-    struct load_arg a = {t, rows, nrows};
-    return nrows ? submit((sq *)stp, job_rows_load, &a) : 0;
-}
-
-static int sq_rows_count(store *stp, const char *table, int64_t *n)
-{
-    conn *c = reader((sq *)stp);
-    if (!c)
-        return STORE_ERROR;
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT COUNT(*) FROM ");
-    ident(&sql, table);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
-    buf_release(&sql);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : STORE_ERROR;
-}
-
 /* ---- lifecycle ------------------------------------------------------------------------------ */
-
-/* ---- the audit log ---------------------------------------------------------------------------- */
-
-static int job_audit_append(conn *c, void *arg)
-{
-    audit_row *r = arg;
-    static const uint8_t zero[32];
-    sqlite3_stmt *st = prep(c, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_blob(st, 1, zero, 32, SQLITE_STATIC);
-    int rc = step_done(c, st);
-    if (rc)
-        return rc;
-    st = prep(c, "SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (!st)
-        return STORE_ERROR;
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32) {
-        sqlite3_reset(st);
-        log_error("sqlite: the audit log has no head row");
-        return STORE_ERROR;
-    }
-    r->seq = sqlite3_column_int64(st, 0) + 1;
-    memcpy(r->prev, sqlite3_column_blob(st, 1), 32);
-    sqlite3_reset(st);
-    auditlog_seal(r);
-    st = prep(c, "INSERT INTO audit (seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, r->seq);
-    sqlite3_bind_int64(st, 2, r->at);
-    sqlite3_bind_int64(st, 3, r->actor);
-    sqlite3_bind_text(st, 4, r->action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, r->subject, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, r->customer, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, r->ip, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, r->detail, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 9, r->prev, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, r->hash, 32, SQLITE_STATIC);
-    if ((rc = step_done(c, st)))
-        return rc;
-    st = prep(c, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, r->seq);
-    sqlite3_bind_blob(st, 2, r->hash, 32, SQLITE_STATIC);
-    return step_done(c, st);
-}
-
-static int sq_audit_append(store *stp, audit_row *r)
-{
-    return submit((sq *)stp, job_audit_append, r);
-}
-
-static int sq_audit_list(store *stp, const audit_filter *f, audit_page *out)
-{
-    memset(out, 0, sizeof *out);
-    conn *c = reader((sq *)stp);
-    if (!c)
-        return STORE_ERROR;
-    sqlite3_stmt *st = prep(c, "SELECT seq FROM audit_head WHERE id = 1");
-    if (!st)
-        return STORE_ERROR;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        out->head_seq = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    /* Only the filters in use appear in the statement, so each combination
-     * gets its own plan (and index); all values are bound. */
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE 1 = 1");
-    if (f->actor)
-        buf_puts(&sql, " AND actor = ?");
-    if (f->customer)
-        buf_puts(&sql, " AND customer = ?");
-    if (f->action)
-        buf_puts(&sql, " AND action = ?");
-    if (f->subject)
-        buf_puts(&sql, " AND subject = ?");
-    if (f->from)
-        buf_puts(&sql, " AND at >= ?");
-    if (f->to)
-        buf_puts(&sql, " AND at < ?");
-    if (f->cursor)
-        buf_puts(&sql, f->ascending ? " AND seq > ?" : " AND seq < ?");
-    buf_puts(&sql, f->ascending ? " ORDER BY seq LIMIT ?" : " ORDER BY seq DESC LIMIT ?");
-    st = prep(c, sql.data);
-    buf_release(&sql);
-    if (!st)
-        return STORE_ERROR;
-    int k = 1;
-    if (f->actor)
-        sqlite3_bind_int64(st, k++, f->actor);
-    if (f->customer)
-        sqlite3_bind_text(st, k++, f->customer, -1, SQLITE_STATIC);
-    if (f->action)
-        sqlite3_bind_text(st, k++, f->action, -1, SQLITE_STATIC);
-    if (f->subject)
-        sqlite3_bind_text(st, k++, f->subject, -1, SQLITE_STATIC);
-    if (f->from)
-        sqlite3_bind_int64(st, k++, f->from);
-    if (f->to)
-        sqlite3_bind_int64(st, k++, f->to);
-    if (f->cursor)
-        sqlite3_bind_int64(st, k++, f->cursor);
-    int limit = f->limit > 0 ? f->limit : 50;
-    sqlite3_bind_int(st, k, limit + 1);
-    out->items = xcalloc((size_t)limit + 1, sizeof *out->items);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == (size_t)limit) {
-            out->more = true;
-            continue;
-        }
-        audit_row *r = &out->items[out->n++];
-        r->seq = sqlite3_column_int64(st, 0);
-        r->at = sqlite3_column_int64(st, 1);
-        r->actor = sqlite3_column_int64(st, 2);
-        r->action = col_text(st, 3);
-        r->subject = col_text(st, 4);
-        r->customer = col_text(st, 5);
-        r->ip = col_text(st, 6);
-        r->detail = col_text(st, 7);
-        /* A damaged hash column reads as zeros: verification reports it. */
-        if (sqlite3_column_bytes(st, 8) == 32)
-            memcpy(r->prev, sqlite3_column_blob(st, 8), 32);
-        if (sqlite3_column_bytes(st, 9) == 32)
-            memcpy(r->hash, sqlite3_column_blob(st, 9), 32);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        audit_page_release(out);
-        return STORE_ERROR;
-    }
-    return 0;
-}
 
 /* ---- sessions and sign-in ------------------------------------------------------------------- */
 
 /* A write of one statement with two integer parameters. */
 /* ---- customer data (sec/pii.h) --------------------------------------------------------- */
-
-static void read_keyrow(sqlite3_stmt *st, int col, pii_keyrow *k)
-{
-    snprintf(k->key_id, sizeof k->key_id, "%s", (const char *)sqlite3_column_text(st, col));
-    int n = sqlite3_column_bytes(st, col + 1);
-    k->len = n > 0 && (size_t)n <= sizeof k->wrapped ? (size_t)n : 0;
-    if (k->len)
-        memcpy(k->wrapped, sqlite3_column_blob(st, col + 1), k->len);
-    k->found = true;
-}
-
-static int sq_pii_keys_get(store *stp, pii_keyrow *rows, size_t n)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT key_id, wrapped FROM pii_keys WHERE complaint_id = ?") : NULL;
-    if (!st)
-        return STORE_ERROR;
-    /* In-process: one prepared lookup per id costs less than building an IN list. */
-    for (size_t i = 0; i < n; i++) {
-        rows[i].found = false;
-        sqlite3_bind_int64(st, 1, rows[i].complaint_id);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            read_keyrow(st, 0, &rows[i]);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return STORE_ERROR;
-    }
-    return 0;
-}
 
 static int job_complaint_erase(conn *c, void *arg)
 {
@@ -2141,79 +1843,6 @@ static int sq_complaint_erase(store *stp, const complaint *was, const complaint 
 {
     struct update_arg a = {.c = c, .was = was, .ev = ev, .tz = tz};
     return submit((sq *)stp, job_complaint_erase, &a);
-}
-
-static int sq_pii_keys_page(store *stp, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT complaint_id, key_id, wrapped FROM pii_keys WHERE complaint_id > ? "
-                                   "AND key_id <> ? ORDER BY complaint_id LIMIT ?")
-                         : NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, after_id);
-    sqlite3_bind_text(st, 2, key_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, max);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max) {
-        pii_keyrow *k = &out[(*n)++];
-        memset(k, 0, sizeof *k);
-        k->complaint_id = sqlite3_column_int64(st, 0);
-        read_keyrow(st, 1, k);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
-}
-
-struct rewrap_arg {
-    pii_keyrow *rows;
-    size_t n;
-};
-
-static int job_pii_keys_rewrap(conn *c, void *arg)
-{
-    struct rewrap_arg *a = arg;
-    sqlite3_stmt *st = prep(c, "UPDATE pii_keys SET key_id = ?, wrapped = ? WHERE complaint_id = ? AND key_id = ?");
-    if (!st)
-        return STORE_ERROR;
-    for (size_t i = 0; i < a->n; i++) {
-        pii_keyrow *k = &a->rows[i];
-        sqlite3_bind_text(st, 1, k->key_id, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, k->wrapped, (int)k->len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, k->complaint_id);
-        sqlite3_bind_text(st, 4, k->old_key_id, -1, SQLITE_STATIC);
-        int rc = step_done(c, st);
-        if (rc)
-            return rc;
-        k->rc = sqlite3_changes(c->db) ? 0 : STORE_CONFLICT;
-    }
-    return 0;
-}
-
-static int sq_pii_keys_rewrap(store *stp, pii_keyrow *rows, size_t n)
-{
-    struct rewrap_arg a = {rows, n};
-    return submit((sq *)stp, job_pii_keys_rewrap, &a);
-}
-
-static int sq_retention_due(store *stp, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
-{
-    conn *c = reader((sq *)stp);
-    sqlite3_stmt *st = c ? prep(c, "SELECT id FROM complaints WHERE closed_at > 0 AND phone <> '' AND closed_at < ? "
-                                   "AND id > ? ORDER BY id LIMIT ?")
-                         : NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, closed_before);
-    sqlite3_bind_int64(st, 2, after_id);
-    sqlite3_bind_int(st, 3, max);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max)
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : STORE_ERROR;
 }
 
 /*
@@ -2278,25 +1907,15 @@ static const struct store_ops sqlite_ops = {
     .supervision_close = sq_supervision_close,
     .penalty_list = sq_penalty_list,
     .compensation_list = sq_compensation_list,
-    .schema_version = sq_schema_version,
-    .tables = sq_tables,
     .rows_dump = sq_rows_dump,
-    .rows_load = sq_rows_load,
-    .rows_count = sq_rows_count,
     .outbox_add = sq_outbox_add,
     .incident_open = sq_incident_open,
     .incident_get = sq_incident_get,
     .incident_list = sq_incident_list,
     .incident_update = sq_incident_update,
     .incident_link = sq_incident_link,
-    .audit_append = sq_audit_append,
-    .audit_list = sq_audit_list,
     .complaint_create_keyed = create_keyed,
-    .pii_keys_get = sq_pii_keys_get,
     .complaint_erase = sq_complaint_erase,
-    .pii_keys_page = sq_pii_keys_page,
-    .pii_keys_rewrap = sq_pii_keys_rewrap,
-    .retention_due = sq_retention_due,
     .backup = sq_backup,
 };
 

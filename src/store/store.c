@@ -216,29 +216,9 @@ int store_complaint_update(store *s, const complaint *was, const complaint *c, c
     return s->ops->complaint_update(s, was, c, ev, tz_offset);
 }
 
-int store_schema_version(store *s, int *version /* OUT */)
-{
-    return s->ops->schema_version(s, version);
-}
-
-int store_tables(store *s, store_table **out, size_t *n)
-{
-    return s->ops->tables(s, out, n);
-}
-
 int store_rows_dump(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg)
 {
     return s->ops->rows_dump(s, t, fn, arg);
-}
-
-int store_rows_load(store *s, const store_table *t, const store_value *rows, size_t nrows)
-{
-    return s->ops->rows_load(s, t, rows, nrows);
-}
-
-int store_rows_count(store *s, const char *table, int64_t *n)
-{
-    return s->ops->rows_count(s, table, n);
 }
 
 int store_complaint_write(store *s, store_write *w, size_t n, int tz_offset)
@@ -312,43 +292,13 @@ int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, ev
     return s->ops->complaint_create_keyed(s, prefix, tz_offset, ev, c, k);
 }
 
-int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n)
-{
-    return s->ops->pii_keys_get(s, rows, n);
-}
-
 int store_complaint_erase(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset)
 {
     return s->ops->complaint_erase(s, was, c, ev, tz_offset);
 }
 
-int store_pii_keys_page(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n)
-{
-    return s->ops->pii_keys_page(s, key_id, after_id, max, out, n);
-}
-
-int store_pii_keys_rewrap(store *s, pii_keyrow *rows, size_t n)
-{
-    return s->ops->pii_keys_rewrap(s, rows, n);
-}
-
-int store_retention_due(store *s, int64_t closed_before, int64_t after_id, int max, int64_t *ids, size_t *n)
-{
-    return s->ops->retention_due(s, closed_before, after_id, max, ids, n);
-}
-
 int store_backup(store *s, const char *path)
 {
     return s->ops->backup(s, path);
-}
-
-int store_audit_append(store *s, audit_row *r /* IN; OUT: seq, prev, hash */)
-{
-    return s->ops->audit_append(s, r);
-}
-
-int store_audit_list(store *s, const audit_filter *f, audit_page *out)
-{
-    return s->ops->audit_list(s, f, out);
 }
 

@@ -9,8 +9,8 @@
  * which is text), every column type both ways, NULLs, RETURNING, a unique
  * violation as STORE_CONFLICT, a failing unit of work leaving nothing
  * written, "changed no row" as STORE_NOTFOUND, and the named operations
- * written over the driver (config, units, users, tokens) behaving alike on
- * both stores.
+ * written over the driver (config, units, users, tokens, the audit log,
+ * customer-data keys, the bulk copy) behaving alike on both stores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "core/auditlog.h"
 #include "store/backend.h"
 #include "store/driver.h"
 #include "store/store.h"
@@ -333,6 +334,179 @@ static void test_same_schema(void **state)
     teardown(&back);
 }
 
+/* The audit chain: appends link onto the head, lists page, filter and order. */
+static void test_audit(void **state)
+{
+    dfx *f = *state;
+    int64_t base = 0;
+    audit_row prev_row = {0};
+    for (int i = 0; i < 3; i++) {
+        audit_row r = {.at = 1000 + i, .actor = 7, .action = i == 1 ? "drv.read" : "drv.write", .subject = "C-1",
+                       .customer = i == 2 ? "13800000000" : NULL, .ip = "127.0.0.1", .detail = "{}"};
+        assert_int_equal(store_audit_append(f->s, &r), 0);
+        if (i == 0)
+            base = r.seq - 1;
+        else
+            assert_memory_equal(r.prev, prev_row.hash, 32);
+        assert_int_equal(r.seq, base + i + 1);
+        assert_true(auditlog_hash_ok(&r));
+        prev_row = r;
+    }
+    audit_page p;
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.actor = 7, .limit = 2}, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_true(p.more);
+    assert_int_equal(p.head_seq, base + 3);
+    assert_int_equal(p.items[0].seq, base + 3);
+    assert_string_equal(p.items[0].customer, "13800000000");
+    assert_null(p.items[1].customer);
+    assert_memory_equal(p.items[0].hash, prev_row.hash, 32);
+    assert_true(auditlog_hash_ok(&p.items[1]));
+    audit_page_release(&p);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.write", .cursor = base, .ascending = true}, &p),
+                     0);
+    assert_int_equal(p.n, 2);
+    assert_false(p.more);
+    assert_int_equal(p.items[0].seq, base + 1);
+    assert_int_equal(p.items[1].seq, base + 3);
+    audit_page_release(&p);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.actor = 7, .from = 1001, .to = 1002}, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.items[0].action, "drv.read");
+    audit_page_release(&p);
+}
+
+static int insert_keys(db_conn *c, void *arg)
+{
+    const pii_keyrow *k = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    int rc = 0;
+    for (; rc == 0 && k->complaint_id; k++) {
+        db_bind_int(st, 1, k->complaint_id);
+        db_bind_text(st, 2, k->key_id);
+        db_bind_blob(st, 3, k->wrapped, k->len);
+        rc = db_done(st);
+    }
+    return rc;
+}
+
+/* Customer-data keys: read by id, paged by master key, re-wrapped once. */
+static void test_keys(void **state)
+{
+    dfx *f = *state;
+    pii_keyrow ins[4] = {{.complaint_id = 900001, .key_id = "k1", .wrapped = {1, 2, 3}, .len = 3},
+                         {.complaint_id = 900002, .key_id = "k2", .wrapped = {0, 255}, .len = 2},
+                         {.complaint_id = 900003, .key_id = "k1", .wrapped = {9}, .len = 1}};
+    assert_int_equal(db_run_write(f->s, "insert keys", insert_keys, ins, 0), 0);
+
+    pii_keyrow got[3] = {{.complaint_id = 900002}, {.complaint_id = 900999, .found = true}, {.complaint_id = 900001}};
+    assert_int_equal(store_pii_keys_get(f->s, got, 3), 0);
+    assert_true(got[0].found);
+    assert_string_equal(got[0].key_id, "k2");
+    assert_int_equal(got[0].len, 2);
+    assert_memory_equal(got[0].wrapped, ins[1].wrapped, 2);
+    assert_false(got[1].found);
+    assert_true(got[2].found);
+    assert_memory_equal(got[2].wrapped, ins[0].wrapped, 3);
+
+    pii_keyrow page[2];
+    size_t n = 9;
+    assert_int_equal(store_pii_keys_page(f->s, "k2", 900000, 1, page, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(page[0].complaint_id, 900001);
+    assert_int_equal(store_pii_keys_page(f->s, "k2", page[0].complaint_id, 2, page, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(page[0].complaint_id, 900003);
+    assert_string_equal(page[0].key_id, "k1");
+
+    pii_keyrow re[2] = {{.complaint_id = 900001, .key_id = "k2", .wrapped = {7, 7}, .len = 2, .old_key_id = "k1"},
+                        {.complaint_id = 900002, .key_id = "k2", .wrapped = {8}, .len = 1, .old_key_id = "k1"}};
+    assert_int_equal(store_pii_keys_rewrap(f->s, re, 2), 0);
+    assert_int_equal(re[0].rc, 0);
+    assert_int_equal(re[1].rc, STORE_CONFLICT);
+    assert_int_equal(store_pii_keys_get(f->s, got, 1), 0);
+    assert_int_equal(got[0].len, 2); /* 900002 kept its wrapping */
+    assert_int_equal(store_pii_keys_page(f->s, "k2", 0, 10, page, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(page[0].complaint_id, 900003);
+
+    int64_t ids[4];
+    assert_int_equal(store_retention_due(f->s, INT64_MAX, 0, 4, ids, &n), 0);
+    assert_int_equal(n, 0); /* no complaint at all */
+    db_run_write(f->s, "drop keys", exec_write, "DELETE FROM pii_keys WHERE complaint_id > 900000", 0);
+}
+
+struct dumped {
+    int64_t ids[4];
+    int types[4][5];
+    size_t n;
+};
+
+static int dump_into(const store_value *row, void *arg)
+{
+    struct dumped *d = arg;
+    if (d->n < 4) {
+        d->ids[d->n] = row[0].i;
+        for (int k = 0; k < 5; k++)
+            d->types[d->n][k] = row[k].type;
+    }
+    d->n++;
+    return 0;
+}
+
+/* The schema as redress copy sees it, and a load with ids that new rows continue after. */
+static void test_copy(void **state)
+{
+    dfx *f = *state;
+    int version = 0;
+    assert_int_equal(store_schema_version(f->s, &version), 0);
+    assert_true(version > 0);
+    scratch(f);
+    store_table *t;
+    size_t n;
+    assert_int_equal(store_tables(f->s, &t, &n), 0);
+    const store_table *sc = NULL;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(t[i].name, "schema_version");
+        if (i)
+            assert_true(strcmp(t[i - 1].name, t[i].name) < 0);
+        if (strcmp(t[i].name, "driver_scratch") == 0)
+            sc = &t[i];
+    }
+    assert_non_null(sc);
+    assert_int_equal(sc->ncols, 5);
+    assert_string_equal(sc->cols[0], "id");
+    assert_string_equal(sc->cols[4], "raw");
+
+    const store_value rows[] = {
+        {.type = SV_INT, .i = 40}, {.type = SV_TEXT, .p = "甲", .len = 3}, {.type = SV_INT, .i = -1},
+        {.type = SV_NULL},         {.type = SV_BLOB, .p = "\0\1", .len = 2},
+        {.type = SV_INT, .i = 7},  {.type = SV_TEXT, .p = "b", .len = 1},  {.type = SV_NULL},
+        {.type = SV_TEXT, .p = "x?", .len = 2}, {.type = SV_NULL},
+    };
+    assert_int_equal(store_rows_load(f->s, sc, rows, 2), 0);
+    int64_t count = 0;
+    assert_int_equal(store_rows_count(f->s, "driver_scratch", &count), 0);
+    assert_int_equal(count, 2);
+    struct dumped d = {0};
+    assert_int_equal(store_rows_dump(f->s, sc, dump_into, &d), 0);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.ids[0], 7); /* by the first column */
+    assert_int_equal(d.ids[1], 40);
+    assert_int_equal(d.types[1][1], SV_TEXT);
+    assert_int_equal(d.types[1][3], SV_NULL);
+    assert_int_equal(d.types[1][4], SV_BLOB);
+    assert_int_equal(store_rows_load(f->s, sc, rows, 2), STORE_CONFLICT);
+    struct row r = {.code = "after", .n = 1};
+    assert_int_equal(db_run_write(f->s, "insert", insert_row, &r, 0), 0);
+    assert_int_equal(r.id, 41);
+    assert_int_equal(store_rows_count(f->s, "driver_scratch", &count), 0);
+    assert_int_equal(count, 3);
+    store_tables_release(t, n);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -343,6 +517,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_keys, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_copy, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -351,6 +528,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_keys, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_copy, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_same_schema, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
