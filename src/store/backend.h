@@ -115,22 +115,6 @@ struct store_ops {
     int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);
     /* Compensations by f, newest first. */
     int (*compensation_list)(store *s, const compensation_filter *f, compensation_list *out);
-    /* ---- incidents (app/incident.c) ---- */
-    /*
-     * Opens an incident for inc->cluster_key unless one is open: either way
-     * inc (IN: key, cluster, anchor, level, owner, opened_at, data) is
-     * refilled with the open incident of the key; *created (OUT) says which.
-     */
-    int (*incident_open)(store *s, incident *inc, bool *created);
-    /* out (zeroed or released) with its complaints; STORE_NOTFOUND. */
-    int (*incident_get)(store *s, int64_t id, incident *out);
-    /* Newest first; status "open", "closed" or NULL for both; at most limit. */
-    int (*incident_list)(store *s, const char *status, int limit, incident_list *out);
-    /* Stores inc if the stored version is inc->version - 1; else STORE_CONFLICT. */
-    int (*incident_update)(store *s, const incident *inc);
-    /* Adds complaint_id to the incident; *added (OUT) false when it was there already. */
-    int (*incident_link)(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added);
-
     /* ---- the versioned configuration (app/app.c) ---- */
 
     /* ---- customer data (sec/pii.h, docs/privacy.md) ---- */

@@ -286,6 +286,118 @@ static void test_named_operations(void **state)
     assert_int_equal(granted, 1);
 }
 
+/* A bare complaint row numbered `number` (what an incident or an outbox row refers to). */
+static int insert_complaint(db_conn *c, void *arg)
+{
+    complaint *cp = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO complaints (number, status, is_open, stage, level, nature, channel, "
+                                "category, phone, subject_unit, owner_unit, handler_unit, received_at, created_at, "
+                                "updated_at, closed_at, stage_due, overall_due, first_contact, created_by, version, "
+                                "head, data) VALUES (?, 1, 1, 1, 1, 'complaint', 'phone', 'queue', '13900000000', "
+                                "1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, ?, '{}') RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_text(st, 1, cp->number);
+    db_bind_blob(st, 2, "h", 1);
+    return db_insert_id(st, &cp->id);
+}
+
+static int64_t bare_complaint(dfx *f, const char *number)
+{
+    complaint c = {0};
+    snprintf(c.number, sizeof c.number, "%s", number);
+    assert_int_equal(db_run_write(f->s, "complaint", insert_complaint, &c, 0), 0);
+    return c.id;
+}
+
+/* Incidents: one open per cluster key, versioned updates, member complaints in order. */
+static void test_incidents(void **state)
+{
+    dfx *f = *state;
+    unit site = {0, "DRV-INC-1", "一站", NULL, "site", 0}, co = {0, "DRV-INC-CO", "公司", NULL, "company", 0};
+    assert_int_equal(store_unit_add(f->s, &co), 0);
+    site.parent = co.id;
+    assert_int_equal(store_unit_add(f->s, &site), 0);
+    incident in = {.anchor_unit = site.id, .level = 1, .owner_unit = site.id, .opened_at = 1000};
+    snprintf(in.cluster_key, sizeof in.cluster_key, "fire/7");
+    snprintf(in.cluster, sizeof in.cluster, "fire");
+    in.data = json_pack("{s:s}", "title", "起火");
+    bool created = false;
+    assert_int_equal(store_incident_open(f->s, &in, &created), 0);
+    assert_true(created);
+    assert_true(in.id > 0);
+    assert_string_equal(in.status, "open");
+    assert_int_equal(in.version, 1);
+    assert_string_equal(json_string_value(json_object_get(in.data, "title")), "起火");
+
+    incident again = {.anchor_unit = site.id, .level = 2, .owner_unit = co.id, .opened_at = 2000};
+    snprintf(again.cluster_key, sizeof again.cluster_key, "fire/7");
+    snprintf(again.cluster, sizeof again.cluster, "fire");
+    assert_int_equal(store_incident_open(f->s, &again, &created), 0);
+    assert_false(created);
+    assert_int_equal(again.id, in.id);
+    assert_int_equal(again.level, 1);
+    incident_release(&again);
+
+    int64_t c1 = bare_complaint(f, "DRV-C1"), c2 = bare_complaint(f, "DRV-C2");
+    bool added = false;
+    assert_int_equal(store_incident_link(f->s, in.id, c2, 10, &added), 0);
+    assert_true(added);
+    assert_int_equal(store_incident_link(f->s, in.id, c1, 20, &added), 0);
+    assert_true(added);
+    assert_int_equal(store_incident_link(f->s, in.id, c2, 30, &added), 0);
+    assert_false(added);
+
+    in.version = 2;
+    in.level = 2;
+    in.owner_unit = co.id;
+    in.closed_at = 3000;
+    snprintf(in.status, sizeof in.status, "closed");
+    assert_int_equal(store_incident_update(f->s, &in), 0);
+    assert_int_equal(store_incident_update(f->s, &in), STORE_CONFLICT);
+    int64_t id = in.id;
+    in.id = 999999;
+    assert_int_equal(store_incident_update(f->s, &in), STORE_NOTFOUND);
+
+    incident got = {0};
+    assert_int_equal(store_incident_get(f->s, id, &got), 0);
+    assert_string_equal(got.status, "closed");
+    assert_int_equal(got.level, 2);
+    assert_int_equal(got.closed_at, 3000);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.ncomplaints, 2);
+    assert_int_equal(got.complaints[0], c2);
+    assert_int_equal(got.complaints[1], c1);
+    assert_int_equal(store_incident_get(f->s, 999999, &got), STORE_NOTFOUND);
+    assert_int_equal(got.id, id); /* untouched */
+    incident_release(&got);
+
+    /* A second incident of the key may open once the first is closed. */
+    incident next = {.anchor_unit = site.id, .level = 1, .owner_unit = site.id, .opened_at = 4000};
+    snprintf(next.cluster_key, sizeof next.cluster_key, "fire/7");
+    assert_int_equal(store_incident_open(f->s, &next, &created), 0);
+    assert_true(created);
+    assert_true(next.id != id);
+    assert_int_equal(next.closed_at, 0);
+    assert_true(json_is_object(next.data));
+
+    incident_list l = {0};
+    assert_int_equal(store_incident_list(f->s, NULL, 10, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.items[0].id, next.id); /* newest first */
+    assert_int_equal(l.items[1].id, id);
+    incident_list_release(&l);
+    assert_int_equal(store_incident_list(f->s, "closed", 10, &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, id);
+    incident_list_release(&l);
+    assert_int_equal(store_incident_list(f->s, NULL, 1, &l), 0);
+    assert_int_equal(l.n, 1);
+    incident_list_release(&l);
+    incident_release(&next);
+    incident_release(&in);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -296,6 +408,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -304,6 +417,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_incidents, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
