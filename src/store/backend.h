@@ -95,21 +95,6 @@ struct store_ops {
      * NULL.
      */
     void (*write_burst)(store *s, bool begin);
-    /*
-     * The outbox rows of one complaint (0 = all, newest first, at most 500).
-     * A row written with its event (store_write.msgs) belongs to that event,
-     * and its key names the event; the others' keys are unique by
-     * themselves (outbox_add refuses a second one: STORE_CONFLICT).
-     */
-    int (*outbox_list)(store *s, int64_t complaint_id, outbox_list *out);
-    int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
-    /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
-    int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
-
-    /* ---- rules (app/rules.c) ---- */
-    /* Queues n outbox rows (a rule's notifications) in one transaction. */
-    int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
-
     /* ---- closing, compensation, the penalty ledger (core/cases.h) ---- */
     /* Ledger entries by f, oldest first. */
     int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);

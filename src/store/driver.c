@@ -9,10 +9,12 @@
  */
 #include "store/driver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/pgutil.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -114,4 +116,48 @@ int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(d
     }
     db_reset(st);
     return rc;
+}
+
+void db_text_to(db_stmt *st, int i, char *dst, size_t size)
+{
+    const char *t = db_text(st, i);
+    snprintf(dst, size, "%s", t ? t : "");
+}
+
+void db_sql_in_ids(db_conn *c, buf *sql, const char *col, size_t n)
+{
+    if (db_dialect(c) == DB_PG) {
+        buf_printf(sql, " AND %s = ANY(CAST(? AS BIGINT[]))", col);
+        return;
+    }
+    buf_printf(sql, " AND %s IN (", col);
+    for (size_t i = 0; i < n; i++)
+        buf_puts(sql, i ? ", ?" : "?");
+    buf_putc(sql, ')');
+}
+
+int db_bind_ids(db_stmt *st, int i, const int64_t *ids, size_t n, buf *arr)
+{
+    if (db_dialect(st->conn) == DB_PG) {
+        buf_clear(arr);
+        pgutil_int_array(arr, ids, n);
+        db_bind_text(st, i, arr->data);
+        return i + 1;
+    }
+    for (size_t k = 0; k < n; k++)
+        db_bind_int(st, i++, ids[k]);
+    return i;
+}
+
+int db_exists_conflict(db_conn *c, const char *sql, int64_t id)
+{
+    db_stmt *st = db_prepare(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, id);
+    int rc = db_one(st);
+    if (rc != DB_ROW)
+        return rc;
+    db_reset(st);
+    return STORE_CONFLICT;
 }

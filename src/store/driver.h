@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
@@ -193,5 +194,22 @@ char *db_text_dup(db_stmt *st, int i);
 int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item));
 /* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
 int db_insert_id(db_stmt *st, int64_t *id);
+/*
+ * For an update of the row of id that changed nothing: STORE_CONFLICT when
+ * the row is there (sql: "SELECT 1 FROM t WHERE id = ?"), STORE_NOTFOUND
+ * when it is not, or a failure.
+ */
+int db_exists_conflict(db_conn *c, const char *sql, int64_t id);
+/* Column i into the array dst of size bytes, cut to fit ("" for NULL). */
+void db_text_to(db_stmt *st, int i, char *dst, size_t size);
+/*
+ * A filter on n ids for a statement being built: db_sql_in_ids appends
+ * " AND col IN (…)" to sql, one parameter per id on SQLite, one array
+ * parameter on PostgreSQL; db_bind_ids binds them from parameter i on and
+ * returns the next parameter. arr holds the array's text until the caller
+ * releases it, after the statement's db_reset.
+ */
+void db_sql_in_ids(db_conn *c, buf *sql, const char *col, size_t n);
+int db_bind_ids(db_stmt *st, int i, const int64_t *ids, size_t n, buf *arr);
 
 #endif

@@ -22,18 +22,17 @@ static void read_incident(db_stmt *st, incident *o)
 {
     memset(o, 0, sizeof *o);
     o->id = db_int(st, 0);
-    const char *t;
-    snprintf(o->cluster_key, sizeof o->cluster_key, "%s", (t = db_text(st, 1)) ? t : "");
-    snprintf(o->cluster, sizeof o->cluster, "%s", (t = db_text(st, 2)) ? t : "");
+    db_text_to(st, 1, o->cluster_key, sizeof o->cluster_key);
+    db_text_to(st, 2, o->cluster, sizeof o->cluster);
     o->anchor_unit = db_int(st, 3);
-    snprintf(o->status, sizeof o->status, "%s", (t = db_text(st, 4)) ? t : "");
+    db_text_to(st, 4, o->status, sizeof o->status);
     o->level = (int)db_int(st, 5);
     o->owner_unit = db_int(st, 6);
     o->opened_at = db_int(st, 7);
     o->closed_at = db_int(st, 8);
     o->version = db_int(st, 9);
     json_error_t jerr;
-    t = db_text(st, 10);
+    const char *t = db_text(st, 10);
     o->data = t ? jsonr_loads(t, &jerr) : NULL;
     if (!o->data)
         o->data = json_object();
@@ -193,18 +192,7 @@ static int update_incident(db_conn *c, void *arg)
     db_bind_int(st, 7, in->id);
     db_bind_int(st, 8, in->version - 1);
     int rc = db_done_changed(st);
-    if (rc != STORE_NOTFOUND)
-        return rc;
-    /* Nothing changed: a stale version of an incident that is there, or none. */
-    st = db_prepare(c, "SELECT 1 FROM incidents WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_int(st, 1, in->id);
-    rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc;
-    db_reset(st);
-    return STORE_CONFLICT;
+    return rc == STORE_NOTFOUND ? db_exists_conflict(c, "SELECT 1 FROM incidents WHERE id = ?", in->id) : rc;
 }
 
 int store_incident_update(store *s, const incident *inc)

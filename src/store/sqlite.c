@@ -1238,174 +1238,6 @@ static void sq_write_burst(store *stp, bool begin)
     sqlite_ckpt_hold(s->ckpt, begin);
 }
 
-static int sq_outbox_list(store *stp, int64_t complaint_id, outbox_list *out)
-{
-    conn *c = reader((sq *)stp);
-#define OUTBOX_COLS                                                                                   \
-    "SELECT id, created_at, COALESCE(complaint_id, 0), channel, COALESCE(recipient_user, 0), "          \
-    "COALESCE(recipient_unit, 0), template, payload, idempotency_key, status, attempts FROM outbox "
-    /* A complaint's rows: those written with one of its events, found
-     * through them, and those of no event (and the ones written before
-     * migration 007), whose keys run from "c<id>/" up to "c<id>0" ('0'
-     * follows '/'). */
-    sqlite3_stmt *st =
-        !c ? NULL
-        : complaint_id
-            ? prep(c, OUTBOX_COLS "WHERE event_id IN (SELECT id FROM events WHERE complaint_id = ?1) "
-                                  "AND event_id IS NOT NULL UNION ALL " OUTBOX_COLS
-                                  "WHERE event_id IS NULL AND idempotency_key >= ?2 AND idempotency_key < ?3 "
-                                  "ORDER BY id DESC LIMIT 500")
-            : prep(c, OUTBOX_COLS "ORDER BY id DESC LIMIT 500");
-    if (!st)
-        return STORE_ERROR;
-    char from[32] = "", to[32] = "";
-    if (complaint_id) {
-        snprintf(from, sizeof from, "c%lld/", (long long)complaint_id);
-        snprintf(to, sizeof to, "c%lld0", (long long)complaint_id);
-        sqlite3_bind_int64(st, 1, complaint_id);
-        sqlite3_bind_text(st, 2, from, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, to, -1, SQLITE_TRANSIENT);
-    }
-    size_t cap = 0;
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        outbox_msg *m = &out->items[out->n++];
-        memset(m, 0, sizeof *m);
-        m->id = sqlite3_column_int64(st, 0);
-        m->created_at = sqlite3_column_int64(st, 1);
-        m->complaint_id = sqlite3_column_int64(st, 2);
-        snprintf(m->channel, sizeof m->channel, "%s", (const char *)sqlite3_column_text(st, 3));
-        m->recipient_user = sqlite3_column_int64(st, 4);
-        m->recipient_unit = sqlite3_column_int64(st, 5);
-        snprintf(m->template_name, sizeof m->template_name, "%s", (const char *)sqlite3_column_text(st, 6));
-        m->payload = col_text(st, 7);
-        snprintf(m->key, sizeof m->key, "%s", (const char *)sqlite3_column_text(st, 8));
-        snprintf(m->status, sizeof m->status, "%s", (const char *)sqlite3_column_text(st, 9));
-        m->attempts = sqlite3_column_int(st, 10);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-static int sq_supervision_list(store *stp, const supervision_filter *f, supervision_list *out)
-{
-    conn *c = reader((sq *)stp);
-    if (!c)
-        return STORE_ERROR;
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT id, complaint_id, event_seq, clock, level, unit, COALESCE(supervisor_user, 0), deadline, "
-                   "created_at, status, COALESCE(closed_at, 0), COALESCE(closed_by, 0), note FROM supervisions WHERE 1 = 1");
-    if (f->status)
-        buf_puts(&sql, " AND status = ?");
-    if (f->complaint_id)
-        buf_puts(&sql, " AND complaint_id = ?");
-    if (f->id)
-        buf_puts(&sql, " AND id = ?");
-    if (f->n_units)
-        in_list(&sql, "unit", f->n_units);
-    buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
-    sqlite3_stmt *st = prep(c, sql.data);
-    buf_release(&sql);
-    if (!st)
-        return STORE_ERROR;
-    int i = 1;
-    if (f->status)
-        sqlite3_bind_text(st, i++, f->status, -1, SQLITE_STATIC);
-    if (f->complaint_id)
-        sqlite3_bind_int64(st, i++, f->complaint_id);
-    if (f->id)
-        sqlite3_bind_int64(st, i++, f->id);
-    for (size_t k = 0; k < f->n_units; k++)
-        sqlite3_bind_int64(st, i++, f->units[k]);
-    sqlite3_bind_int(st, i++, f->limit > 0 ? f->limit : 200);
-    size_t cap = 0;
-    int rc;
-    out->items = NULL;
-    out->n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        supervision *v = &out->items[out->n++];
-        memset(v, 0, sizeof *v);
-        v->id = sqlite3_column_int64(st, 0);
-        v->complaint_id = sqlite3_column_int64(st, 1);
-        v->event_seq = sqlite3_column_int64(st, 2);
-        snprintf(v->clock, sizeof v->clock, "%s", (const char *)sqlite3_column_text(st, 3));
-        v->level = sqlite3_column_int(st, 4);
-        v->unit = sqlite3_column_int64(st, 5);
-        v->supervisor_user = sqlite3_column_int64(st, 6);
-        v->deadline = sqlite3_column_int64(st, 7);
-        v->created_at = sqlite3_column_int64(st, 8);
-        snprintf(v->status, sizeof v->status, "%s", (const char *)sqlite3_column_text(st, 9));
-        v->closed_at = sqlite3_column_int64(st, 10);
-        v->closed_by = sqlite3_column_int64(st, 11);
-        v->note = col_text(st, 12);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
-}
-
-struct sup_close_arg {
-    int64_t id, by, at;
-    const char *note;
-};
-
-static int job_supervision_close(conn *c, void *arg)
-{
-    struct sup_close_arg *a = arg;
-    sqlite3_stmt *st = prep(c, "UPDATE supervisions SET status = 'closed', closed_at = ?, closed_by = ?, note = ? "
-                               "WHERE id = ? AND status = 'open'");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, a->at);
-    sqlite3_bind_int64(st, 2, a->by);
-    sqlite3_bind_text(st, 3, a->note, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, a->id);
-    int rc = step_done(c, st);
-    if (rc == 0 && sqlite3_changes(c->db) == 0) {
-        sqlite3_stmt *ex = prep(c, "SELECT 1 FROM supervisions WHERE id = ?");
-        sqlite3_bind_int64(ex, 1, a->id);
-        rc = sqlite3_step(ex) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOTFOUND;
-        sqlite3_reset(ex);
-    }
-    return rc;
-}
-
-static int sq_supervision_close(store *stp, int64_t id, int64_t by, int64_t at, const char *note)
-{
-    struct sup_close_arg a = {id, by, at, note};
-    return submit((sq *)stp, job_supervision_close, &a);
-}
-
-struct outbox_add_arg {
-    const outbox_msg *m;
-    size_t n;
-};
-
-static int job_outbox_add(conn *c, void *arg)
-{
-    struct outbox_add_arg *a = arg;
-    int rc = 0;
-    for (size_t i = 0; i < a->n && !rc; i++)
-        rc = insert_outbox(c, &a->m[i], a->m[i].created_at, 0);
-    return rc;
-}
-
-static int sq_outbox_add(store *stp, const outbox_msg *m, size_t n)
-{
-    struct outbox_add_arg a = {m, n};
-    return n ? submit((sq *)stp, job_outbox_add, &a) : 0;
-}
-
 /* ---- closing, compensation, the penalty ledger ---------------------------------------------- */
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -2525,9 +2357,6 @@ static const struct store_ops sqlite_ops = {
     .complaint_due = sq_complaint_due,
     .complaint_write = sq_complaint_write,
     .write_burst = sq_write_burst,
-    .outbox_list = sq_outbox_list,
-    .supervision_list = sq_supervision_list,
-    .supervision_close = sq_supervision_close,
     .penalty_list = sq_penalty_list,
     .compensation_list = sq_compensation_list,
     .complaint_get = sq_complaint_get,
@@ -2542,7 +2371,6 @@ static const struct store_ops sqlite_ops = {
     .rows_dump = sq_rows_dump,
     .rows_load = sq_rows_load,
     .rows_count = sq_rows_count,
-    .outbox_add = sq_outbox_add,
     .audit_append = sq_audit_append,
     .audit_list = sq_audit_list,
     .stats_scope = sq_stats_scope,

@@ -316,26 +316,6 @@ void store_write_burst(store *s, bool begin)
         s->ops->write_burst(s, begin);
 }
 
-int store_outbox_list(store *s, int64_t complaint_id, outbox_list *out)
-{
-    return s->ops->outbox_list(s, complaint_id, out);
-}
-
-int store_supervision_list(store *s, const supervision_filter *f, supervision_list *out)
-{
-    return s->ops->supervision_list(s, f, out);
-}
-
-int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note)
-{
-    return s->ops->supervision_close(s, id, by, at, note);
-}
-
-int store_outbox_add(store *s, const outbox_msg *m, size_t n)
-{
-    return s->ops->outbox_add(s, m, n);
-}
-
 int store_penalty_list(store *s, const penalty_filter *f, penalty_list *out)
 {
     return s->ops->penalty_list(s, f, out);

@@ -398,6 +398,105 @@ static void test_incidents(void **state)
     incident_release(&in);
 }
 
+/* A supervision order of complaint_id on unit (as a sweep's complaint write leaves one). */
+struct sup_row {
+    int64_t complaint_id, seq, unit;
+};
+
+static int insert_supervision(db_conn *c, void *arg)
+{
+    struct sup_row *r = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, deadline, "
+                                "created_at) VALUES (?, ?, 'stage', 1, ?, 50, 60)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, r->complaint_id);
+    db_bind_int(st, 2, r->seq);
+    db_bind_int(st, 3, r->unit);
+    return db_done(st);
+}
+
+static outbox_msg message(int64_t complaint_id, int64_t at, const char *key)
+{
+    outbox_msg m = {.created_at = at, .complaint_id = complaint_id, .recipient_unit = 3};
+    snprintf(m.channel, sizeof m.channel, "internal");
+    snprintf(m.template_name, sizeof m.template_name, "rule_notify");
+    snprintf(m.key, sizeof m.key, "%s", key);
+    return m;
+}
+
+/* Outbox rows a rule queues, and supervision orders: filters, order, closing once. */
+static void test_outbox_and_supervisions(void **state)
+{
+    dfx *f = *state;
+    int64_t c1 = bare_complaint(f, "DRV-O1"), c2 = bare_complaint(f, "DRV-O2");
+    char k1[32], k2[32], k3[32];
+    snprintf(k1, sizeof k1, "c%lld/rule/a", (long long)c1);
+    snprintf(k2, sizeof k2, "c%lld/rule/b", (long long)c1);
+    snprintf(k3, sizeof k3, "c%lld/rule/a", (long long)c2);
+    outbox_msg batch[] = {message(c1, 100, k1), message(c1, 200, k2), message(c2, 300, k3)};
+    batch[1].payload = "{\"n\":1}";
+    assert_int_equal(store_outbox_add(f->s, batch, 0), 0);
+    assert_int_equal(store_outbox_add(f->s, batch, 3), 0);
+    /* A second row of a key is refused, and the batch it is in leaves nothing. */
+    outbox_msg again[] = {message(c2, 400, "c0/rule/new"), message(c1, 500, k1)};
+    assert_int_equal(store_outbox_add(f->s, again, 2), STORE_CONFLICT);
+
+    outbox_list l = {0};
+    assert_int_equal(store_outbox_list(f->s, c1, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].key, k2); /* newest first */
+    assert_string_equal(l.items[0].payload, "{\"n\":1}");
+    assert_int_equal(l.items[0].created_at, 200);
+    assert_int_equal(l.items[0].recipient_unit, 3);
+    assert_int_equal(l.items[0].recipient_user, 0);
+    assert_string_equal(l.items[0].status, "pending");
+    assert_string_equal(l.items[1].payload, "{}");
+    outbox_list_release(&l);
+    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.items[0].key, k3);
+    outbox_list_release(&l);
+
+    struct sup_row rows[] = {{c1, 1, 10}, {c1, 2, 11}, {c2, 1, 10}};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(db_run_write(f->s, "supervision", insert_supervision, &rows[i], 0), 0);
+    supervision_list sl = {0};
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){0}, &sl), 0);
+    assert_int_equal(sl.n, 3);
+    assert_int_equal(sl.items[0].complaint_id, c2); /* newest first */
+    assert_int_equal(sl.items[2].event_seq, 1);
+    assert_string_equal(sl.items[2].clock, "stage");
+    assert_int_equal(sl.items[2].supervisor_user, 0);
+    assert_null(sl.items[2].note);
+    int64_t first = sl.items[2].id;
+    supervision_list_release(&sl);
+
+    assert_int_equal(store_supervision_close(f->s, first, 7, 900, "已处理"), 0);
+    assert_int_equal(store_supervision_close(f->s, first, 7, 901, "again"), STORE_CONFLICT);
+    assert_int_equal(store_supervision_close(f->s, 999999, 7, 900, NULL), STORE_NOTFOUND);
+
+    const int64_t unit10[] = {10};
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.status = "open", .units = unit10, .n_units = 1},
+                                            &sl),
+                     0);
+    assert_int_equal(sl.n, 1);
+    assert_int_equal(sl.items[0].complaint_id, c2);
+    supervision_list_release(&sl);
+    const int64_t both[] = {10, 11};
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.units = both, .n_units = 2, .limit = 2}, &sl),
+                     0);
+    assert_int_equal(sl.n, 2);
+    supervision_list_release(&sl);
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.id = first, .complaint_id = c1}, &sl), 0);
+    assert_int_equal(sl.n, 1);
+    assert_string_equal(sl.items[0].status, "closed");
+    assert_int_equal(sl.items[0].closed_at, 900);
+    assert_int_equal(sl.items[0].closed_by, 7);
+    assert_string_equal(sl.items[0].note, "已处理");
+    supervision_list_release(&sl);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -409,6 +508,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_incidents, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -418,6 +518,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_incidents, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
