@@ -95,11 +95,6 @@ struct store_ops {
      * NULL.
      */
     void (*write_burst)(store *s, bool begin);
-    /* ---- closing, compensation, the penalty ledger (core/cases.h) ---- */
-    /* Ledger entries by f, oldest first. */
-    int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);
-    /* Compensations by f, newest first. */
-    int (*compensation_list)(store *s, const compensation_filter *f, compensation_list *out);
     /* ---- the versioned configuration (app/app.c) ---- */
 
     /* ---- customer data (sec/pii.h, docs/privacy.md) ---- */

@@ -7,12 +7,9 @@
  * sweep's path.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "store/driver.h"
 #include "store/store.h"
-#include "util/buf.h"
 
 /* ---- the outbox ----------------------------------------------------------------- */
 
@@ -152,39 +149,18 @@ static int read_supervisions(db_conn *c, void *arg)
     struct sup_list_arg *a = arg;
     const supervision_filter *f = a->f;
     supervision_list_release(a->out);
-    buf sql, units;
-    buf_init(&sql);
-    buf_init(&units);
-    buf_puts(&sql, "SELECT id, complaint_id, event_seq, clock, level, unit, COALESCE(supervisor_user, 0), deadline, "
-                   "created_at, status, COALESCE(closed_at, 0), COALESCE(closed_by, 0), note FROM supervisions "
-                   "WHERE 1 = 1");
-    if (f->status)
-        buf_puts(&sql, " AND status = ?");
-    if (f->complaint_id)
-        buf_puts(&sql, " AND complaint_id = ?");
-    if (f->id)
-        buf_puts(&sql, " AND id = ?");
-    if (f->n_units)
-        db_sql_in_ids(c, &sql, "unit", f->n_units);
-    buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
-    db_stmt *st = db_prepare(c, sql.data);
-    buf_release(&sql);
-    int rc = STORE_ERROR;
-    if (st) {
-        int i = 1;
-        if (f->status)
-            db_bind_text(st, i++, f->status);
-        if (f->complaint_id)
-            db_bind_int(st, i++, f->complaint_id);
-        if (f->id)
-            db_bind_int(st, i++, f->id);
-        if (f->n_units)
-            i = db_bind_ids(st, i, f->units, f->n_units, &units);
-        db_bind_int(st, i, f->limit > 0 ? f->limit : 200);
-        supervision_list *l = a->out;
-        rc = db_collect(st, (void **)&l->items, &l->n, sizeof *l->items, read_supervision);
-    }
-    buf_release(&units);
+    db_where w;
+    db_where_init(&w, "SELECT id, complaint_id, event_seq, clock, level, unit, COALESCE(supervisor_user, 0), "
+                      "deadline, created_at, status, COALESCE(closed_at, 0), COALESCE(closed_by, 0), note "
+                      "FROM supervisions WHERE 1 = 1");
+    db_where_text(&w, " AND status = ?", f->status);
+    db_where_int(&w, " AND complaint_id = ?", f->complaint_id);
+    db_where_int(&w, " AND id = ?", f->id);
+    db_where_ids(&w, c, "unit", f->units, f->n_units);
+    db_stmt *st = db_where_prepare(&w, c, " ORDER BY id DESC LIMIT ?", f->limit > 0 ? f->limit : 200);
+    supervision_list *l = a->out;
+    int rc = st ? db_collect(st, (void **)&l->items, &l->n, sizeof *l->items, read_supervision) : STORE_ERROR;
+    db_where_release(&w);
     return rc;
 }
 

@@ -316,16 +316,6 @@ void store_write_burst(store *s, bool begin)
         s->ops->write_burst(s, begin);
 }
 
-int store_penalty_list(store *s, const penalty_filter *f, penalty_list *out)
-{
-    return s->ops->penalty_list(s, f, out);
-}
-
-int store_compensation_list(store *s, const compensation_filter *f, compensation_list *out)
-{
-    return s->ops->compensation_list(s, f, out);
-}
-
 int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k)
 {
     return s->ops->complaint_create_keyed(s, prefix, tz_offset, ev, c, k);

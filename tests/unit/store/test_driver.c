@@ -9,8 +9,9 @@
  * which is text), every column type both ways, NULLs, RETURNING, a unique
  * violation as STORE_CONFLICT, a failing unit of work leaving nothing
  * written, "changed no row" as STORE_NOTFOUND, and the named operations
- * written over the driver (config, units, users, tokens) behaving alike on
- * both stores.
+ * written over the driver (config, units, users, tokens, incidents, the
+ * outbox and supervisions, the ledger's lists) behaving alike on both
+ * stores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -497,6 +498,107 @@ static void test_outbox_and_supervisions(void **state)
     supervision_list_release(&sl);
 }
 
+/* A penalty entry no of complaint_id on unit in month, or (unit 0) a compensation entry no. */
+struct ledger_row {
+    int64_t complaint_id;
+    int no;
+    int64_t unit;
+    const char *month, *status;
+};
+
+static int insert_ledger(db_conn *c, void *arg)
+{
+    struct ledger_row *r = arg;
+    db_stmt *st = r->unit ? db_prepare(c, "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, "
+                                          "month, rule, role, role_name, unit, amount_fen, points, award_loss, "
+                                          "performance_pay, status) VALUES (?, ?, 3, 40, ?, 'late', 'staff', "
+                                          "'员工', ?, 5000, 2, 1, 0, ?)")
+                          : db_prepare(c, "INSERT INTO compensations (complaint_id, entry_no, kind, amount_fen, "
+                                          "reason, status, senior, requested_by, requested_at) "
+                                          "VALUES (?, ?, 'cash', 800, '补偿', ?, 1, 9, 70)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, r->complaint_id);
+    db_bind_int(st, 2, r->no);
+    if (r->unit) {
+        db_bind_text(st, 3, r->month);
+        db_bind_int(st, 4, r->unit);
+        db_bind_text(st, 5, r->status);
+    } else {
+        db_bind_text(st, 3, r->status);
+    }
+    return db_done(st);
+}
+
+/* The penalty ledger oldest first and compensations newest first, by their filters. */
+static void test_ledger_lists(void **state)
+{
+    dfx *f = *state;
+    unit a = {0, "DRV-L-A", "甲站", NULL, "site", 0}, b = {0, "DRV-L-B", "乙站", NULL, "site", 0};
+    assert_int_equal(store_unit_add(f->s, &a), 0);
+    assert_int_equal(store_unit_add(f->s, &b), 0);
+    int64_t c1 = bare_complaint(f, "DRV-L1"), c2 = bare_complaint(f, "DRV-L2");
+    struct ledger_row rows[] = {
+        {c1, 1, a.id, "2026-03", "active"}, {c1, 2, b.id, "2026-03", "waived"}, {c2, 1, a.id, "2026-04", "active"},
+        {c1, 1, 0, NULL, "granted"},        {c2, 1, 0, NULL, "pending"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_int_equal(db_run_write(f->s, "ledger", insert_ledger, &rows[i], 0), 0);
+
+    penalty_list pl = {0};
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){0}, &pl), 0);
+    assert_int_equal(pl.n, 3);
+    assert_int_equal(pl.items[0].complaint_id, c1); /* oldest first */
+    assert_int_equal(pl.items[0].no, 1);
+    assert_string_equal(pl.items[0].number, "DRV-L1");
+    assert_string_equal(pl.items[0].category, "queue");
+    assert_string_equal(pl.items[0].role_name, "员工");
+    assert_null(pl.items[0].person);
+    assert_true(pl.items[0].award_loss);
+    assert_false(pl.items[0].performance_pay);
+    assert_int_equal(pl.items[0].amount_fen, 5000);
+    assert_int_equal(pl.items[0].waived_at, 0);
+    assert_int_equal(pl.items[2].complaint_id, c2);
+    int64_t last = pl.items[2].id;
+    penalty_list_release(&pl);
+    const int64_t only_a[] = {a.id}, both[] = {a.id, b.id};
+    assert_int_equal(
+        store_penalty_list(f->s, &(penalty_filter){.month = "2026-03", .units = only_a, .n_units = 1}, &pl), 0);
+    assert_int_equal(pl.n, 1);
+    assert_int_equal(pl.items[0].unit, a.id);
+    penalty_list_release(&pl);
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){.units = both, .n_units = 2, .limit = 2}, &pl), 0);
+    assert_int_equal(pl.n, 2);
+    penalty_list_release(&pl);
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){.status = "waived", .complaint_id = c1}, &pl), 0);
+    assert_int_equal(pl.n, 1);
+    assert_int_equal(pl.items[0].no, 2);
+    penalty_list_release(&pl);
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){.id = last}, &pl), 0);
+    assert_int_equal(pl.n, 1);
+    assert_string_equal(pl.items[0].month, "2026-04");
+    penalty_list_release(&pl);
+
+    compensation_list cl = {0};
+    assert_int_equal(store_compensation_list(f->s, &(compensation_filter){0}, &cl), 0);
+    assert_int_equal(cl.n, 2);
+    assert_int_equal(cl.items[0].complaint_id, c2); /* newest first */
+    assert_string_equal(cl.items[0].number, "DRV-L2");
+    assert_string_equal(cl.items[1].reason, "补偿");
+    assert_true(cl.items[1].senior);
+    assert_int_equal(cl.items[1].approver_unit, 0);
+    assert_null(cl.items[1].decision);
+    compensation_list_release(&cl);
+    assert_int_equal(store_compensation_list(f->s, &(compensation_filter){.status = "pending"}, &cl), 0);
+    assert_int_equal(cl.n, 1);
+    assert_int_equal(cl.items[0].complaint_id, c2);
+    compensation_list_release(&cl);
+    assert_int_equal(store_compensation_list(f->s, &(compensation_filter){.complaint_id = c1, .limit = 1}, &cl), 0);
+    assert_int_equal(cl.n, 1);
+    assert_string_equal(cl.items[0].status, "granted");
+    compensation_list_release(&cl);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -509,6 +611,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_incidents, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_lists, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -519,6 +622,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_incidents, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_ledger_lists, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
