@@ -65,42 +65,6 @@ struct store_ops {
      * NULL.
      */
     void (*write_burst)(store *s, bool begin);
-    /*
-     * The outbox rows of one complaint (0 = all, newest first, at most 500).
-     * A row written with its event (store_write.msgs) belongs to that event,
-     * and its key names the event; the others' keys are unique by
-     * themselves (outbox_add refuses a second one: STORE_CONFLICT).
-     */
-    int (*outbox_list)(store *s, int64_t complaint_id, outbox_list *out);
-    int (*supervision_list)(store *s, const supervision_filter *f, supervision_list *out);
-    /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
-    int (*supervision_close)(store *s, int64_t id, int64_t by, int64_t at, const char *note);
-
-    /* ---- rules (app/rules.c) ---- */
-    /* Queues n outbox rows (a rule's notifications) in one transaction. */
-    int (*outbox_add)(store *s, const outbox_msg *m, size_t n);
-
-    /* ---- closing, compensation, the penalty ledger (core/cases.h) ---- */
-    /* Ledger entries by f, oldest first. */
-    int (*penalty_list)(store *s, const penalty_filter *f, penalty_list *out);
-    /* Compensations by f, newest first. */
-    int (*compensation_list)(store *s, const compensation_filter *f, compensation_list *out);
-    /* ---- incidents (app/incident.c) ---- */
-    /*
-     * Opens an incident for inc->cluster_key unless one is open: either way
-     * inc (IN: key, cluster, anchor, level, owner, opened_at, data) is
-     * refilled with the open incident of the key; *created (OUT) says which.
-     */
-    int (*incident_open)(store *s, incident *inc, bool *created);
-    /* out (zeroed or released) with its complaints; STORE_NOTFOUND. */
-    int (*incident_get)(store *s, int64_t id, incident *out);
-    /* Newest first; status "open", "closed" or NULL for both; at most limit. */
-    int (*incident_list)(store *s, const char *status, int limit, incident_list *out);
-    /* Stores inc if the stored version is inc->version - 1; else STORE_CONFLICT. */
-    int (*incident_update)(store *s, const incident *inc);
-    /* Adds complaint_id to the incident; *added (OUT) false when it was there already. */
-    int (*incident_link)(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added);
-
     /* ---- the versioned configuration (app/app.c) ---- */
 
     /* ---- customer data (sec/pii.h, docs/privacy.md) ---- */

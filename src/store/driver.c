@@ -9,6 +9,8 @@
  */
 #include "store/driver.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,4 +153,99 @@ void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *
     }
     for (size_t k = 0; k < n; k++)
         db_bind_text(st, (*i)++, v[k]);
+}
+
+void db_text_to(db_stmt *st, int i, char *dst, size_t size)
+{
+    const char *t = db_text(st, i);
+    snprintf(dst, size, "%s", t ? t : "");
+}
+
+void db_where_init(db_where *w, const char *select)
+{
+    memset(w, 0, sizeof *w);
+    buf_init(&w->sql);
+    buf_init(&w->array);
+    buf_puts(&w->sql, select);
+}
+
+/* The next parameter slot of w. */
+static struct db_where_value *slot(db_where *w)
+{
+    assert(w->n < (int)(sizeof w->p / sizeof w->p[0]));
+    return &w->p[w->n++];
+}
+
+void db_where_text(db_where *w, const char *cond, const char *v)
+{
+    if (!v)
+        return;
+    buf_puts(&w->sql, cond);
+    slot(w)->text = v;
+}
+
+void db_where_int(db_where *w, const char *cond, int64_t v)
+{
+    if (!v)
+        return;
+    buf_puts(&w->sql, cond);
+    slot(w)->v = v;
+}
+
+void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, size_t n)
+{
+    if (!n)
+        return;
+    if (db_dialect(c) == DB_PG) {
+        buf_printf(&w->sql, " AND %s = ANY(CAST(? AS BIGINT[]))", col);
+        pgutil_int_array(&w->array, ids, n);
+        slot(w)->text = w->array.data;
+        return;
+    }
+    buf_printf(&w->sql, " AND %s IN (", col);
+    for (size_t i = 0; i < n; i++)
+        buf_puts(&w->sql, i ? ", ?" : "?");
+    buf_putc(&w->sql, ')');
+    struct db_where_value *p = slot(w);
+    p->ids = ids;
+    p->nids = n;
+}
+
+db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit)
+{
+    buf_puts(&w->sql, tail);
+    db_stmt *st = db_prepare(c, w->sql.data);
+    if (!st)
+        return NULL;
+    int i = 1;
+    for (int k = 0; k < w->n; k++) {
+        if (w->p[k].text)
+            db_bind_text(st, i++, w->p[k].text);
+        else if (w->p[k].ids)
+            for (size_t j = 0; j < w->p[k].nids; j++)
+                db_bind_int(st, i++, w->p[k].ids[j]);
+        else
+            db_bind_int(st, i++, w->p[k].v);
+    }
+    db_bind_int(st, i, limit);
+    return st;
+}
+
+void db_where_release(db_where *w)
+{
+    buf_release(&w->sql);
+    buf_release(&w->array);
+}
+
+int db_exists_conflict(db_conn *c, const char *sql, int64_t id)
+{
+    db_stmt *st = db_prepare(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, id);
+    int rc = db_one(st);
+    if (rc != DB_ROW)
+        return rc;
+    db_reset(st);
+    return STORE_CONFLICT;
 }

@@ -209,5 +209,41 @@ void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scrat
 void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch);
 /* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
 int db_insert_id(db_stmt *st, int64_t *id);
+/*
+ * For an update of the row of id that changed nothing: STORE_CONFLICT when
+ * the row is there (sql: "SELECT 1 FROM t WHERE id = ?"), STORE_NOTFOUND
+ * when it is not, or a failure.
+ */
+int db_exists_conflict(db_conn *c, const char *sql, int64_t id);
+/* Column i into the array dst of size bytes, cut to fit ("" for NULL). */
+void db_text_to(db_stmt *st, int i, char *dst, size_t size);
+
+/*
+ * A list's SELECT with the filters its caller set, built and bound in one
+ * go. db_where_init takes the statement up to "WHERE 1 = 1"; each filter
+ * appends its condition (" AND col = ?") only when its value is set (text
+ * not NULL, an integer not 0, n > 0 ids); db_where_prepare appends tail
+ * (" ORDER BY … LIMIT ?"), prepares the statement and binds every value and
+ * limit. A list of ids is one parameter per id on SQLite and one array on
+ * PostgreSQL. Texts and ids are borrowed, and w is released after the
+ * statement's db_reset.
+ */
+typedef struct db_where {
+    buf sql;
+    buf array; /* PostgreSQL: the ids' array literal */
+    int n;
+    struct db_where_value {
+        const char *text;
+        int64_t v;
+        const int64_t *ids;
+        size_t nids;
+    } p[8];
+} db_where;
+void db_where_init(db_where *w, const char *select);
+void db_where_text(db_where *w, const char *cond, const char *v);
+void db_where_int(db_where *w, const char *cond, int64_t v);
+void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, size_t n);
+db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit);
+void db_where_release(db_where *w);
 
 #endif

@@ -232,61 +232,6 @@ void store_write_burst(store *s, bool begin)
         s->ops->write_burst(s, begin);
 }
 
-int store_outbox_list(store *s, int64_t complaint_id, outbox_list *out)
-{
-    return s->ops->outbox_list(s, complaint_id, out);
-}
-
-int store_supervision_list(store *s, const supervision_filter *f, supervision_list *out)
-{
-    return s->ops->supervision_list(s, f, out);
-}
-
-int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note)
-{
-    return s->ops->supervision_close(s, id, by, at, note);
-}
-
-int store_outbox_add(store *s, const outbox_msg *m, size_t n)
-{
-    return s->ops->outbox_add(s, m, n);
-}
-
-int store_penalty_list(store *s, const penalty_filter *f, penalty_list *out)
-{
-    return s->ops->penalty_list(s, f, out);
-}
-
-int store_compensation_list(store *s, const compensation_filter *f, compensation_list *out)
-{
-    return s->ops->compensation_list(s, f, out);
-}
-
-int store_incident_open(store *s, incident *inc, bool *created)
-{
-    return s->ops->incident_open(s, inc, created);
-}
-
-int store_incident_get(store *s, int64_t id, incident *out)
-{
-    return s->ops->incident_get(s, id, out);
-}
-
-int store_incident_list(store *s, const char *status, int limit, incident_list *out)
-{
-    return s->ops->incident_list(s, status, limit, out);
-}
-
-int store_incident_update(store *s, const incident *inc)
-{
-    return s->ops->incident_update(s, inc);
-}
-
-int store_incident_link(store *s, int64_t incident_id, int64_t complaint_id, int64_t at, bool *added)
-{
-    return s->ops->incident_link(s, incident_id, complaint_id, at, added);
-}
-
 int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k)
 {
     return s->ops->complaint_create_keyed(s, prefix, tz_offset, ev, c, k);

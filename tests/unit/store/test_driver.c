@@ -10,7 +10,8 @@
  * violation as STORE_CONFLICT, a failing unit of work leaving nothing
  * written, "changed no row" as STORE_NOTFOUND, and the named operations
  * written over the driver (config, units, users, tokens, the audit log,
- * customer-data keys, the bulk copy) behaving alike on both stores.
+ * customer-data keys, the bulk copy, incidents, the outbox and
+ * supervisions, the ledger's lists) behaving alike on both stores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -507,6 +508,318 @@ static void test_copy(void **state)
     store_tables_release(t, n);
 }
 
+/* A bare complaint row numbered `number` (what an incident or an outbox row refers to). */
+static int insert_complaint(db_conn *c, void *arg)
+{
+    complaint *cp = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO complaints (number, status, is_open, stage, level, nature, channel, "
+                                "category, phone, subject_unit, owner_unit, handler_unit, received_at, created_at, "
+                                "updated_at, closed_at, stage_due, overall_due, first_contact, created_by, version, "
+                                "head, data) VALUES (?, 1, 1, 1, 1, 'complaint', 'phone', 'queue', '13900000000', "
+                                "1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, ?, '{}') RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_text(st, 1, cp->number);
+    db_bind_blob(st, 2, "h", 1);
+    return db_insert_id(st, &cp->id);
+}
+
+static int64_t bare_complaint(dfx *f, const char *number)
+{
+    complaint c = {0};
+    snprintf(c.number, sizeof c.number, "%s", number);
+    assert_int_equal(db_run_write(f->s, "complaint", insert_complaint, &c, 0), 0);
+    return c.id;
+}
+
+/* Incidents: one open per cluster key, versioned updates, member complaints in order. */
+static void test_incidents(void **state)
+{
+    dfx *f = *state;
+    unit site = {0, "DRV-INC-1", "一站", NULL, "site", 0}, co = {0, "DRV-INC-CO", "公司", NULL, "company", 0};
+    assert_int_equal(store_unit_add(f->s, &co), 0);
+    site.parent = co.id;
+    assert_int_equal(store_unit_add(f->s, &site), 0);
+    incident in = {.anchor_unit = site.id, .level = 1, .owner_unit = site.id, .opened_at = 1000};
+    snprintf(in.cluster_key, sizeof in.cluster_key, "fire/7");
+    snprintf(in.cluster, sizeof in.cluster, "fire");
+    in.data = json_pack("{s:s}", "title", "起火");
+    bool created = false;
+    assert_int_equal(store_incident_open(f->s, &in, &created), 0);
+    assert_true(created);
+    assert_true(in.id > 0);
+    assert_string_equal(in.status, "open");
+    assert_int_equal(in.version, 1);
+    assert_string_equal(json_string_value(json_object_get(in.data, "title")), "起火");
+
+    incident again = {.anchor_unit = site.id, .level = 2, .owner_unit = co.id, .opened_at = 2000};
+    snprintf(again.cluster_key, sizeof again.cluster_key, "fire/7");
+    snprintf(again.cluster, sizeof again.cluster, "fire");
+    assert_int_equal(store_incident_open(f->s, &again, &created), 0);
+    assert_false(created);
+    assert_int_equal(again.id, in.id);
+    assert_int_equal(again.level, 1);
+    incident_release(&again);
+
+    int64_t c1 = bare_complaint(f, "DRV-C1"), c2 = bare_complaint(f, "DRV-C2");
+    bool added = false;
+    assert_int_equal(store_incident_link(f->s, in.id, c2, 10, &added), 0);
+    assert_true(added);
+    assert_int_equal(store_incident_link(f->s, in.id, c1, 20, &added), 0);
+    assert_true(added);
+    assert_int_equal(store_incident_link(f->s, in.id, c2, 30, &added), 0);
+    assert_false(added);
+
+    in.version = 2;
+    in.level = 2;
+    in.owner_unit = co.id;
+    in.closed_at = 3000;
+    snprintf(in.status, sizeof in.status, "closed");
+    assert_int_equal(store_incident_update(f->s, &in), 0);
+    assert_int_equal(store_incident_update(f->s, &in), STORE_CONFLICT);
+    int64_t id = in.id;
+    in.id = 999999;
+    assert_int_equal(store_incident_update(f->s, &in), STORE_NOTFOUND);
+
+    incident got = {0};
+    assert_int_equal(store_incident_get(f->s, id, &got), 0);
+    assert_string_equal(got.status, "closed");
+    assert_int_equal(got.level, 2);
+    assert_int_equal(got.closed_at, 3000);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.ncomplaints, 2);
+    assert_int_equal(got.complaints[0], c2);
+    assert_int_equal(got.complaints[1], c1);
+    assert_int_equal(store_incident_get(f->s, 999999, &got), STORE_NOTFOUND);
+    assert_int_equal(got.id, id); /* untouched */
+    incident_release(&got);
+
+    /* A second incident of the key may open once the first is closed. */
+    incident next = {.anchor_unit = site.id, .level = 1, .owner_unit = site.id, .opened_at = 4000};
+    snprintf(next.cluster_key, sizeof next.cluster_key, "fire/7");
+    assert_int_equal(store_incident_open(f->s, &next, &created), 0);
+    assert_true(created);
+    assert_true(next.id != id);
+    assert_int_equal(next.closed_at, 0);
+    assert_true(json_is_object(next.data));
+
+    incident_list l = {0};
+    assert_int_equal(store_incident_list(f->s, NULL, 10, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.items[0].id, next.id); /* newest first */
+    assert_int_equal(l.items[1].id, id);
+    incident_list_release(&l);
+    assert_int_equal(store_incident_list(f->s, "closed", 10, &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, id);
+    incident_list_release(&l);
+    assert_int_equal(store_incident_list(f->s, NULL, 1, &l), 0);
+    assert_int_equal(l.n, 1);
+    incident_list_release(&l);
+    incident_release(&next);
+    incident_release(&in);
+}
+
+/* A supervision order of complaint_id on unit (as a sweep's complaint write leaves one). */
+struct sup_row {
+    int64_t complaint_id, seq, unit;
+};
+
+static int insert_supervision(db_conn *c, void *arg)
+{
+    struct sup_row *r = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, deadline, "
+                                "created_at) VALUES (?, ?, 'stage', 1, ?, 50, 60)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, r->complaint_id);
+    db_bind_int(st, 2, r->seq);
+    db_bind_int(st, 3, r->unit);
+    return db_done(st);
+}
+
+static outbox_msg message(int64_t complaint_id, int64_t at, const char *key)
+{
+    outbox_msg m = {.created_at = at, .complaint_id = complaint_id, .recipient_unit = 3};
+    snprintf(m.channel, sizeof m.channel, "internal");
+    snprintf(m.template_name, sizeof m.template_name, "rule_notify");
+    snprintf(m.key, sizeof m.key, "%s", key);
+    return m;
+}
+
+/* Outbox rows a rule queues, and supervision orders: filters, order, closing once. */
+static void test_outbox_and_supervisions(void **state)
+{
+    dfx *f = *state;
+    int64_t c1 = bare_complaint(f, "DRV-O1"), c2 = bare_complaint(f, "DRV-O2");
+    char k1[32], k2[32], k3[32];
+    snprintf(k1, sizeof k1, "c%lld/rule/a", (long long)c1);
+    snprintf(k2, sizeof k2, "c%lld/rule/b", (long long)c1);
+    snprintf(k3, sizeof k3, "c%lld/rule/a", (long long)c2);
+    outbox_msg batch[] = {message(c1, 100, k1), message(c1, 200, k2), message(c2, 300, k3)};
+    batch[1].payload = "{\"n\":1}";
+    assert_int_equal(store_outbox_add(f->s, batch, 0), 0);
+    assert_int_equal(store_outbox_add(f->s, batch, 3), 0);
+    /* A second row of a key is refused, and the batch it is in leaves nothing. */
+    outbox_msg again[] = {message(c2, 400, "c0/rule/new"), message(c1, 500, k1)};
+    assert_int_equal(store_outbox_add(f->s, again, 2), STORE_CONFLICT);
+
+    outbox_list l = {0};
+    assert_int_equal(store_outbox_list(f->s, c1, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].key, k2); /* newest first */
+    assert_string_equal(l.items[0].payload, "{\"n\":1}");
+    assert_int_equal(l.items[0].created_at, 200);
+    assert_int_equal(l.items[0].recipient_unit, 3);
+    assert_int_equal(l.items[0].recipient_user, 0);
+    assert_string_equal(l.items[0].status, "pending");
+    assert_string_equal(l.items[1].payload, "{}");
+    outbox_list_release(&l);
+    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.items[0].key, k3);
+    outbox_list_release(&l);
+
+    struct sup_row rows[] = {{c1, 1, 10}, {c1, 2, 11}, {c2, 1, 10}};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(db_run_write(f->s, "supervision", insert_supervision, &rows[i], 0), 0);
+    supervision_list sl = {0};
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){0}, &sl), 0);
+    assert_int_equal(sl.n, 3);
+    assert_int_equal(sl.items[0].complaint_id, c2); /* newest first */
+    assert_int_equal(sl.items[2].event_seq, 1);
+    assert_string_equal(sl.items[2].clock, "stage");
+    assert_int_equal(sl.items[2].supervisor_user, 0);
+    assert_null(sl.items[2].note);
+    int64_t first = sl.items[2].id;
+    supervision_list_release(&sl);
+
+    assert_int_equal(store_supervision_close(f->s, first, 7, 900, "已处理"), 0);
+    assert_int_equal(store_supervision_close(f->s, first, 7, 901, "again"), STORE_CONFLICT);
+    assert_int_equal(store_supervision_close(f->s, 999999, 7, 900, NULL), STORE_NOTFOUND);
+
+    const int64_t unit10[] = {10};
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.status = "open", .units = unit10, .n_units = 1},
+                                            &sl),
+                     0);
+    assert_int_equal(sl.n, 1);
+    assert_int_equal(sl.items[0].complaint_id, c2);
+    supervision_list_release(&sl);
+    const int64_t both[] = {10, 11};
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.units = both, .n_units = 2, .limit = 2}, &sl),
+                     0);
+    assert_int_equal(sl.n, 2);
+    supervision_list_release(&sl);
+    assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.id = first, .complaint_id = c1}, &sl), 0);
+    assert_int_equal(sl.n, 1);
+    assert_string_equal(sl.items[0].status, "closed");
+    assert_int_equal(sl.items[0].closed_at, 900);
+    assert_int_equal(sl.items[0].closed_by, 7);
+    assert_string_equal(sl.items[0].note, "已处理");
+    supervision_list_release(&sl);
+}
+
+/* A penalty entry no of complaint_id on unit in month, or (unit 0) a compensation entry no. */
+struct ledger_row {
+    int64_t complaint_id;
+    int no;
+    int64_t unit;
+    const char *month, *status;
+};
+
+static int insert_ledger(db_conn *c, void *arg)
+{
+    struct ledger_row *r = arg;
+    db_stmt *st = r->unit ? db_prepare(c, "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, "
+                                          "month, rule, role, role_name, unit, amount_fen, points, award_loss, "
+                                          "performance_pay, status) VALUES (?, ?, 3, 40, ?, 'late', 'staff', "
+                                          "'员工', ?, 5000, 2, 1, 0, ?)")
+                          : db_prepare(c, "INSERT INTO compensations (complaint_id, entry_no, kind, amount_fen, "
+                                          "reason, status, senior, requested_by, requested_at) "
+                                          "VALUES (?, ?, 'cash', 800, '补偿', ?, 1, 9, 70)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, r->complaint_id);
+    db_bind_int(st, 2, r->no);
+    if (r->unit) {
+        db_bind_text(st, 3, r->month);
+        db_bind_int(st, 4, r->unit);
+        db_bind_text(st, 5, r->status);
+    } else {
+        db_bind_text(st, 3, r->status);
+    }
+    return db_done(st);
+}
+
+/* The penalty ledger oldest first and compensations newest first, by their filters. */
+static void test_ledger_lists(void **state)
+{
+    dfx *f = *state;
+    unit a = {0, "DRV-L-A", "甲站", NULL, "site", 0}, b = {0, "DRV-L-B", "乙站", NULL, "site", 0};
+    assert_int_equal(store_unit_add(f->s, &a), 0);
+    assert_int_equal(store_unit_add(f->s, &b), 0);
+    int64_t c1 = bare_complaint(f, "DRV-L1"), c2 = bare_complaint(f, "DRV-L2");
+    struct ledger_row rows[] = {
+        {c1, 1, a.id, "2026-03", "active"}, {c1, 2, b.id, "2026-03", "waived"}, {c2, 1, a.id, "2026-04", "active"},
+        {c1, 1, 0, NULL, "granted"},        {c2, 1, 0, NULL, "pending"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_int_equal(db_run_write(f->s, "ledger", insert_ledger, &rows[i], 0), 0);
+
+    penalty_list pl = {0};
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){0}, &pl), 0);
+    assert_int_equal(pl.n, 3);
+    assert_int_equal(pl.items[0].complaint_id, c1); /* oldest first */
+    assert_int_equal(pl.items[0].no, 1);
+    assert_string_equal(pl.items[0].number, "DRV-L1");
+    assert_string_equal(pl.items[0].category, "queue");
+    assert_string_equal(pl.items[0].role_name, "员工");
+    assert_null(pl.items[0].person);
+    assert_true(pl.items[0].award_loss);
+    assert_false(pl.items[0].performance_pay);
+    assert_int_equal(pl.items[0].amount_fen, 5000);
+    assert_int_equal(pl.items[0].waived_at, 0);
+    assert_int_equal(pl.items[2].complaint_id, c2);
+    int64_t last = pl.items[2].id;
+    penalty_list_release(&pl);
+    const int64_t only_a[] = {a.id}, both[] = {a.id, b.id};
+    assert_int_equal(
+        store_penalty_list(f->s, &(penalty_filter){.month = "2026-03", .units = only_a, .n_units = 1}, &pl), 0);
+    assert_int_equal(pl.n, 1);
+    assert_int_equal(pl.items[0].unit, a.id);
+    penalty_list_release(&pl);
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){.units = both, .n_units = 2, .limit = 2}, &pl), 0);
+    assert_int_equal(pl.n, 2);
+    penalty_list_release(&pl);
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){.status = "waived", .complaint_id = c1}, &pl), 0);
+    assert_int_equal(pl.n, 1);
+    assert_int_equal(pl.items[0].no, 2);
+    penalty_list_release(&pl);
+    assert_int_equal(store_penalty_list(f->s, &(penalty_filter){.id = last}, &pl), 0);
+    assert_int_equal(pl.n, 1);
+    assert_string_equal(pl.items[0].month, "2026-04");
+    penalty_list_release(&pl);
+
+    compensation_list cl = {0};
+    assert_int_equal(store_compensation_list(f->s, &(compensation_filter){0}, &cl), 0);
+    assert_int_equal(cl.n, 2);
+    assert_int_equal(cl.items[0].complaint_id, c2); /* newest first */
+    assert_string_equal(cl.items[0].number, "DRV-L2");
+    assert_string_equal(cl.items[1].reason, "补偿");
+    assert_true(cl.items[1].senior);
+    assert_int_equal(cl.items[1].approver_unit, 0);
+    assert_null(cl.items[1].decision);
+    compensation_list_release(&cl);
+    assert_int_equal(store_compensation_list(f->s, &(compensation_filter){.status = "pending"}, &cl), 0);
+    assert_int_equal(cl.n, 1);
+    assert_int_equal(cl.items[0].complaint_id, c2);
+    compensation_list_release(&cl);
+    assert_int_equal(store_compensation_list(f->s, &(compensation_filter){.complaint_id = c1, .limit = 1}, &cl), 0);
+    assert_int_equal(cl.n, 1);
+    assert_string_equal(cl.items[0].status, "granted");
+    compensation_list_release(&cl);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -520,6 +833,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_copy, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_lists, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -532,6 +848,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_keys, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_copy, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_same_schema, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_incidents, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_ledger_lists, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }
