@@ -421,6 +421,22 @@ static int simple(pconn *c, const char *sql)
     return rc;
 }
 
+/*
+ * After attempt number attempt of a unit of work ended with *rc: true when
+ * it is to run again (a serialization failure, or a lost connection that
+ * could be reopened) and attempts are left; else false, with a retry code
+ * that could not be acted on turned into STORE_UNAVAILABLE.
+ */
+static bool retried(pgs *s, pconn *c, int *rc, int attempt)
+{
+    if (*rc != X_LOST && *rc != X_RETRY)
+        return false;
+    if (attempt < MAX_ATTEMPTS && (*rc == X_RETRY || reconnect(s, c) == 0))
+        return true;
+    *rc = STORE_UNAVAILABLE;
+    return false;
+}
+
 typedef int (*tx_fn)(pgs *s, pconn *c, void *arg);
 
 /* Runs fn in one transaction; see the table at the top of this file. */
@@ -444,11 +460,8 @@ static int tx(pgs *s, tx_fn fn, void *arg)
         } else if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
             PQclear(PQexec(c->pg, "ROLLBACK"));
         }
-        if ((rc == X_LOST || rc == X_RETRY) && attempt < MAX_ATTEMPTS && (rc == X_RETRY || reconnect(s, c) == 0))
-            continue;
-        if (rc == X_LOST || rc == X_RETRY)
-            rc = STORE_UNAVAILABLE;
-        break;
+        if (!retried(s, c, &rc, attempt))
+            break;
     }
     giveback(s, c);
     return rc;
@@ -728,11 +741,8 @@ static int d_read(store *stp, db_fn fn, void *arg)
     for (int attempt = 1;; attempt++) {
         rc = fn(&c->base, arg);
         stmts_reset(c);
-        if ((rc == X_LOST || rc == X_RETRY) && attempt < MAX_ATTEMPTS && (rc == X_RETRY || reconnect(s, c) == 0))
-            continue;
-        if (rc == X_LOST || rc == X_RETRY)
-            rc = STORE_UNAVAILABLE;
-        break;
+        if (!retried(s, c, &rc, attempt))
+            break;
     }
     giveback(s, c);
     return rc;
