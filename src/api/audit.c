@@ -30,7 +30,7 @@ int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action
         .ip = rq->client,
         .detail = text,
     };
-    int rc = audit_record(a, &e);
+    int rc = audit_record(a->db, &e);
     free(text);
     return rc;
 }

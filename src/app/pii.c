@@ -423,7 +423,7 @@ int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, con
                   const char *customer, const char *ip, const char *detail)
 {
     audit_entry e = {now, actor_id, action, subject, customer && *customer ? customer : NULL, ip, detail};
-    return audit_record(a, &e);
+    return audit_record(a->db, &e);
 }
 
 /* ---- rights: correct, erase ------------------------------------------------------------------ */

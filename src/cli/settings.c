@@ -347,6 +347,6 @@ char *cli_read_password(const char *prompt)
 void cli_audit(app *a, const char *action, const char *subject)
 {
     audit_entry e = {.at = time_now(), .action = action, .subject = subject, .detail = "{\"via\":\"cli\"}"};
-    if (audit_record(a, &e))
+    if (audit_record(a->db, &e))
         fprintf(stderr, "redress: warning: the audit log could not record %s\n", action);
 }

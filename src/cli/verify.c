@@ -49,7 +49,7 @@ int cmd_verify(int argc, char **argv)
     int rc = store_complaint_ids(a.db, check_one, &v);
     long entries = 0;
     char amsg[512] = "";
-    int arc = rc || v.broken ? 0 : audit_verify(&a, &entries, amsg, sizeof amsg);
+    int arc = rc || v.broken ? 0 : audit_verify(a.db, &entries, amsg, sizeof amsg);
     app_close(&a);
     if (rc || arc < 0) {
         fprintf(stderr, "redress verify: cannot read the database\n");

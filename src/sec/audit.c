@@ -11,7 +11,7 @@ static const char *or_null(const char *s)
     return s && *s ? s : NULL;
 }
 
-int audit_record(app *a, const audit_entry *e)
+int audit_record(store *db, const audit_entry *e)
 {
     audit_row r = {
         .at = e->at,
@@ -22,7 +22,7 @@ int audit_record(app *a, const audit_entry *e)
         .ip = (char *)or_null(e->ip),
         .detail = (char *)or_null(e->detail),
     };
-    int rc = store_audit_append(a->db, &r);
+    int rc = store_audit_append(db, &r);
     if (rc)
         log_error("audit: cannot record \"%s\" (store error %d)", e->action, rc);
     return rc;
@@ -30,7 +30,7 @@ int audit_record(app *a, const audit_entry *e)
 
 enum { VERIFY_PAGE = 1000 };
 
-int audit_verify(app *a, long *checked, char *msg, size_t msglen)
+int audit_verify(store *db, long *checked, char *msg, size_t msglen)
 {
     uint8_t prev[32] = {0};
     int64_t last = 0, head = 0;
@@ -38,7 +38,7 @@ int audit_verify(app *a, long *checked, char *msg, size_t msglen)
     for (;;) {
         audit_page p;
         audit_filter f = {.cursor = last, .ascending = true, .limit = VERIFY_PAGE};
-        int rc = store_audit_list(a->db, &f, &p);
+        int rc = store_audit_list(db, &f, &p);
         if (rc)
             return rc > 0 ? STORE_ERROR : rc;
         head = p.head_seq;

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app/app.h"
+#include "store/store.h"
 
 typedef struct audit_entry {
     int64_t at;           /* unix seconds (UTC) */
@@ -38,7 +38,7 @@ typedef struct audit_entry {
  * Returns 0 or a STORE_* code (a failure is also logged). Borrowed:
  * everything in e. Empty strings are stored as NULL.
  */
-int audit_record(app *a, const audit_entry *e);
+int audit_record(store *db, const audit_entry *e);
 
 /*
  * Walks the whole chain from the first entry. Returns 0 when intact, with
@@ -46,6 +46,6 @@ int audit_record(app *a, const audit_entry *e);
  * (by its seq) in msg; or a negative STORE_* code when the log cannot be
  * read.
  */
-int audit_verify(app *a, long *checked, char *msg, size_t msglen);
+int audit_verify(store *db, long *checked, char *msg, size_t msglen);
 
 #endif

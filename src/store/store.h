@@ -1,9 +1,11 @@
 /*
- * store: the one narrow interface between Redress and its database. A store
- * is a table of function pointers (struct store_ops, versioned) behind a
- * URL: "sqlite:PATH" (sqlite.c) or "postgresql://…" (pg.c). The domain
- * never sees SQL; every statement lives in the backend files, prepared with
- * bound parameters.
+ * store: the one narrow interface between Redress and its database: named
+ * operations (store_config_get, store_complaint_write, …) on a store opened
+ * from a URL, "sqlite:PATH" (sqlite.c) or "postgresql://…" (pg.c). Nothing
+ * above sees SQL. The SQL of each aggregate is written once, over the
+ * driver of driver.h, in a file of its own (config.c, users.c,
+ * complaints.c, …), every statement prepared with bound parameters; the
+ * backends keep only what is theirs (see docs/architecture.md).
  *
  * Writes that change a complaint are atomic: the event row and the
  * projection row are written in one transaction, and a complaint write
