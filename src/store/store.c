@@ -92,15 +92,6 @@ void event_list_release(event_list *l)
     l->n = 0;
 }
 
-void outbox_list_release(outbox_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].payload);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
-
 void pack_version_release(pack_version *v)
 {
     free(v->reason);
@@ -112,38 +103,6 @@ void pack_version_list_release(pack_version_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         pack_version_release(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
-
-void supervision_list_release(supervision_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].note);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
-
-void penalty_list_release(penalty_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].role_name);
-        free(l->items[i].person);
-        free(l->items[i].waive_reason);
-    }
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
-
-void compensation_list_release(compensation_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].reason);
-        free(l->items[i].decision);
-    }
     free(l->items);
     l->items = NULL;
     l->n = 0;

@@ -27,6 +27,7 @@
 #include "core/incident.h"
 #include "core/event.h"
 #include "core/org.h"
+#include "core/records.h"
 
 enum {
     STORE_OK = 0,
@@ -148,53 +149,7 @@ typedef struct store_table {
 
 void store_tables_release(store_table *t, size_t n);
 
-/*
- * A notification waiting in the outbox (delivery is a later job). Written
- * in the same transaction as the event that caused it; key is unique, so
- * the same message is never queued twice.
- */
-typedef struct outbox_msg {
-    int64_t id;             /* OUT of the store */
-    int64_t created_at;
-    int64_t complaint_id;
-    char channel[16];       /* "internal" (the unit's work list), "sms", "email", … */
-    int64_t recipient_user; /* 0 = none */
-    int64_t recipient_unit; /* 0 = none */
-    char template_name[32]; /* "sla_warning", "supervision", … */
-    char *payload;          /* JSON text; owned by a list, borrowed when writing */
-    char key[96];           /* idempotency key: "c<complaint id>/…", unique (see outbox_list) */
-    char status[12];        /* pending, sent, failed */
-    int attempts;
-} outbox_msg;
-
-typedef struct outbox_list {
-    outbox_msg *items;
-    size_t n;
-} outbox_list;
-void outbox_list_release(outbox_list *l);
-
-/* A supervision order (督办) for a clock that ran over its limit. */
-typedef struct supervision {
-    int64_t id;              /* OUT of the store */
-    int64_t complaint_id;
-    int64_t event_seq;       /* the breach/supervise event that ordered it */
-    char clock[16];
-    int level;               /* 1 = the breach (owner unit), 2… = further up */
-    int64_t unit;            /* the unit whose supervisor is to act */
-    int64_t supervisor_user; /* 0 = none found */
-    int64_t deadline;        /* the clock's deadline that was missed */
-    int64_t created_at;
-    char status[8];          /* open, closed */
-    int64_t closed_at, closed_by;
-    char *note;              /* owned by a list */
-} supervision;
-
-typedef struct supervision_list {
-    supervision *items;
-    size_t n;
-} supervision_list;
-void supervision_list_release(supervision_list *l);
-
+/* Filters of the lists of the records of core/records.h; zero / NULL = not filtered. */
 typedef struct supervision_filter {
     const char *status;        /* "open", "closed" or NULL for both */
     const int64_t *units;      /* unit among these; NULL = any */
@@ -203,40 +158,6 @@ typedef struct supervision_filter {
     int64_t id;                /* 0 = any */
     int limit;
 } supervision_filter;
-
-/*
- * A penalty ledger entry (考核, core/cases.h): written with the close event
- * that decided it, one per (complaint, no). A write with status "waived"
- * updates the entry (waived_*) instead of inserting it.
- */
-typedef struct penalty {
-    int64_t id;            /* OUT of the store */
-    int64_t complaint_id;
-    int no;                /* 1, 2, … within the complaint */
-    int64_t event_seq;     /* the close event */
-    int64_t created_at;
-    char month[8];         /* YYYY-MM, local: the ledger's month */
-    char rule[32];
-    char role[24];         /* staff, station_manager, … (the pack's) */
-    char *role_name;       /* owned by a list, borrowed when writing */
-    char *person;          /* the staff member; NULL for a unit's entry */
-    int64_t unit;
-    int64_t amount_fen;
-    int points;
-    bool award_loss;       /* the unit loses the year's award eligibility */
-    bool performance_pay;  /* the month's performance pay is lost */
-    char status[8];        /* active, waived */
-    int64_t waived_at, waived_by;
-    char *waive_reason;    /* owned by a list, borrowed when writing */
-    char number[32];       /* OUT of lists: the complaint's number */
-    char category[64];     /* OUT of lists: the complaint's category */
-} penalty;
-
-typedef struct penalty_list {
-    penalty *items;
-    size_t n;
-} penalty_list;
-void penalty_list_release(penalty_list *l);
 
 typedef struct penalty_filter {
     const char *month;     /* YYYY-MM or NULL */
@@ -247,33 +168,6 @@ typedef struct penalty_filter {
     int64_t id;            /* 0 = any */
     int limit;             /* 0 = 10000 */
 } penalty_filter;
-
-/*
- * A compensation (授权补偿): granted within the actor's limit, or pending a
- * manager's approval. A write with status "approved" or "refused" updates
- * the row (decided_*) instead of inserting it.
- */
-typedef struct compensation {
-    int64_t id;            /* OUT of the store */
-    int64_t complaint_id;
-    int no;                /* 1, 2, … within the complaint */
-    char kind[32];         /* refund, voucher, … (the pack's) */
-    int64_t amount_fen;
-    char *reason;          /* owned by a list, borrowed when writing */
-    char status[12];       /* granted, pending, approved, refused */
-    bool senior;           /* the request goes to senior management */
-    int64_t approver_unit; /* 0 when granted directly */
-    int64_t requested_by, requested_at;
-    int64_t decided_by, decided_at;
-    char *decision;        /* owned by a list, borrowed when writing */
-    char number[32];       /* OUT of lists: the complaint's number */
-} compensation;
-
-typedef struct compensation_list {
-    compensation *items;
-    size_t n;
-} compensation_list;
-void compensation_list_release(compensation_list *l);
 
 typedef struct compensation_filter {
     const char *status;    /* or NULL */
@@ -545,7 +439,6 @@ int store_token_delete_sessions(store *s, int64_t user_id, int64_t keep_id);
  * to_day - from_day + 1, in order; see store_day_stats_add).
  */
 int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days);
-
 
 /* How a store is run; zero values mean the defaults. */
 typedef struct store_options {

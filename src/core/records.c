@@ -1,0 +1,45 @@
+/* records: see records.h. */
+#include "core/records.h"
+
+#include <stdlib.h>
+
+void outbox_list_release(outbox_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].payload);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void supervision_list_release(supervision_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].note);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void penalty_list_release(penalty_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].role_name);
+        free(l->items[i].person);
+        free(l->items[i].waive_reason);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void compensation_list_release(compensation_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].reason);
+        free(l->items[i].decision);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
