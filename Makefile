@@ -3,7 +3,8 @@
 #
 #   make build   incremental release build → build/redress
 #   make run     install what is missing, build, create the demo database, serve on :8080
-#   make test    install, build with ASan/UBSan, run unit, fuzz-corpus, API (SQLite, then PostgreSQL) and browser tests
+#   make test    install, build with ASan/UBSan, check the layers, run unit, fuzz-corpus, API (SQLite, then PostgreSQL) and browser tests
+#   make test-tsan  build with ThreadSanitizer, run the threaded unit tests and concurrent API tests (not yet in make test)
 #   make bench   benchmarks (results go to bench/RESULTS.md by hand)
 #   make fuzz    the libFuzzer harnesses of tests/fuzz, FUZZ_SECONDS (60) each
 #   make web     build the web UI into web/dist
