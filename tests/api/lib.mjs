@@ -5,7 +5,9 @@
 // fresh temp dir, or, when REDRESS_TEST_DB_URL names a PostgreSQL server, a
 // new database on that server created for this file (psql) and dropped at
 // the end — waits for GET /api/v1/health, and stops the server (SIGTERM,
-// then wait) when the file is done. Tests are declared with srv.test(),
+// then wait) when the file is done. A ThreadSanitizer report in a server's
+// or a CLI run's output fails the test even when every answer was right
+// (make test-tsan runs this suite on build/tsan/redress). Tests are declared with srv.test(),
 // which appends what the server wrote to stderr during the test to the
 // failure message. A second node on the same database (several `redress
 // serve` processes acting as one system) is `new Server({command: 'serve',
@@ -142,9 +144,16 @@ export function runCli(args, { timeoutMs = 60000, env } = {}) {
     child.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const at = stderr.search(TSAN_REPORT);
+      if (at >= 0) reject(new Error(`redress ${args.join(' ')}: ThreadSanitizer report\n${stderr.slice(at, at + 20000)}`));
+      else resolve({ code, signal, stdout, stderr });
+    });
   });
 }
+
+const TSAN_REPORT = /(WARNING|ERROR): ThreadSanitizer/;
 
 export function runSqlite(dbPath, sql) {
   return new Promise((resolve, reject) => {
@@ -220,6 +229,7 @@ export class Server {
     this.port = 0;
     this.base = '';
     this.stderr = '';
+    this.tsanReport = ''; // from the first ThreadSanitizer report on
     this.exitInfo = null;
     this.tokens = new Map();
     // opts.sqlite: a sqlite file of its own whatever REDRESS_TEST_DB_URL says.
@@ -291,6 +301,13 @@ export class Server {
   }
 
   appendLog(d) {
+    if (this.tsanReport) {
+      if (this.tsanReport.length < 20000) this.tsanReport += d;
+    } else {
+      const s = this.stderr.slice(-64) + d;
+      const at = s.search(TSAN_REPORT);
+      if (at >= 0) this.tsanReport = s.slice(at);
+    }
     this.stderr += d;
     if (this.stderr.length > 4e6) this.stderr = this.stderr.slice(-2e6);
   }
@@ -309,15 +326,18 @@ export class Server {
     });
   }
 
-  // Graceful stop: SIGTERM, wait; SIGKILL if it does not go.
+  // Graceful stop: SIGTERM, wait; SIGKILL if it does not go. Throws if the
+  // server's output held a ThreadSanitizer report.
   async stop() {
-    if (!this.child || this.exitInfo) return;
-    this.child.kill('SIGTERM');
-    if (!(await this.waitExit(15000))) {
-      this.stderr += '\n[harness] server ignored SIGTERM for 15 s; killing\n';
-      this.child.kill('SIGKILL');
-      await this.waitExit(5000);
+    if (this.child && !this.exitInfo) {
+      this.child.kill('SIGTERM');
+      if (!(await this.waitExit(15000))) {
+        this.stderr += '\n[harness] server ignored SIGTERM for 15 s; killing\n';
+        this.child.kill('SIGKILL');
+        await this.waitExit(5000);
+      }
     }
+    if (this.tsanReport) throw new Error(`the server reported a data race\n${this.tsanReport.slice(0, 20000)}`);
   }
 
   // Abrupt stop: kill -9.
@@ -525,8 +545,11 @@ export function useServer(opts = {}) {
   const srv = new Server(opts);
   before(async () => { await srv.start(); });
   after(async () => {
-    await srv.stop();
-    await srv.cleanup();
+    try {
+      await srv.stop();
+    } finally {
+      await srv.cleanup();
+    }
   });
   process.once('exit', () => { try { if (srv.child && !srv.exitInfo) srv.child.kill('SIGKILL'); } catch { /* gone */ } });
   return srv;

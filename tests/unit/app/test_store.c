@@ -8,7 +8,8 @@
  * so the stored rows are what the application stores. The last tests open
  * the same file with app_open and rebuild every complaint from its events
  * (app_verify_complaint), then edit the file behind the store's back with
- * raw SQL and expect the verification to name what was changed.
+ * raw SQL and expect the verification to name what was changed; those need
+ * the application's library, so the file lives with app's tests.
  */
 #include <setjmp.h>
 #include <stdarg.h>
