@@ -45,12 +45,9 @@ LAYERS    := cli api http jobs app sec store core util
 NOT_api   := jobs
 # The transport: libmicrohttpd and util/, nothing of users or the store.
 ONLY_http := util
-# A debt: src/http/server.c still calls api_audit, api_audit_as and api_error
-# (the router change moves that code into api/). Until it is gone the two
-# archives are searched as one group and http's library may call api's;
-# remove both with the entries of scripts/layers-allowed.txt for src/http/.
-LINK_GROUP := api http
-DEBT_http  := api
+# A layer that must still call one above it names it as a debt, e.g.
+# DEBT_http := api (its library is then also linked against that layer's);
+# there are none.
 
 # $(call below,L,LIST): the words of LIST after L
 below = $(if $2,$(if $(filter $1,$(firstword $2)),$(wordlist 2,$(words $2),$2),$(call below,$1,$(wordlist 2,$(words $2),$2))))
@@ -83,7 +80,7 @@ libs = $(foreach l,$2,$(LIBD_$1)/libredress_$l.a)
 comma := ,
 empty :=
 space := $(empty) $(empty)
-link = $(subst $(call libs,$1,$(LINK_GROUP)),-Wl$(comma)--start-group $(call libs,$1,$(LINK_GROUP)) -Wl$(comma)--end-group,$(call libs,$1,$2))
+link = $(call libs,$1,$2)
 
 define layer_lib
 $(LIBD_$1)/libredress_$2.a: $(call objs,$1,$2)
