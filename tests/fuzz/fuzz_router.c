@@ -109,14 +109,17 @@ static void add_token(const char *username, char kind, bool idle, unsigned roles
 static void open_fixture(void)
 {
     fz_open(&A, false);
+    app_enter(&A);
+    const org *o = app_org(&A);
     user multi = {.username = "multi",
                   .name = "multi",
                   .roles = R_ADMIN | R_AGENT,
-                  .unit = A.org.units[0].id,
+                  .unit = o->units[0].id,
                   .active = true};
     if (store_user_add(A.db, &multi, "not-a-hash"))
         fail("cannot add multi", NULL);
-    multi_unit = A.org.units[A.org.n - 1].id;
+    multi_unit = o->units[o->n - 1].id;
+    app_leave(&A);
     add_token("admin", 's', false, 0, 0, s_admin);
     add_token("agent1", 's', false, 0, 0, s_agent);
     add_token("auditor1", 's', false, 0, 0, s_auditor);
