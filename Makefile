@@ -4,7 +4,7 @@
 #   make build   incremental release build → build/redress
 #   make run     install what is missing, build, create the demo database, serve on :8080
 #   make test    install, build with ASan/UBSan, check the layers, run unit, fuzz-corpus, API (SQLite, then PostgreSQL) and browser tests
-#   make test-tsan  build with ThreadSanitizer, run the threaded unit tests and concurrent API tests (not yet in make test)
+#   make test-tsan  build with ThreadSanitizer, run the threaded unit tests and concurrent API tests (part of make test)
 #   make bench   benchmarks (results go to bench/RESULTS.md by hand)
 #   make fuzz    the libFuzzer harnesses of tests/fuzz, FUZZ_SECONDS (60) each
 #   make web     build the web UI into web/dist
@@ -214,7 +214,7 @@ run: deps build web
 	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
 
 test: deps san $(UNIT_BIN) web
-	@$(MAKE) --no-print-directory test-docs test-packs test-layers test-unit test-fuzz test-api test-pg test-deploy test-e2e
+	@$(MAKE) --no-print-directory test-docs test-packs test-layers test-unit test-tsan test-fuzz test-api test-pg test-deploy test-e2e
 
 # docs/workflow.md is generated from the transition table; they must agree.
 test-docs: build/san/redress

@@ -44,8 +44,8 @@ json_t *api_user_ref(app *a, int64_t id);
  * reference to owner (may be NULL) and to value.
  */
 enum { REF_UNIT = 1, REF_USER, REF_GUIDANCE };
-json_t *api_ref_get(int kind, const json_t *owner, int64_t id, unsigned long gen);
-void api_ref_put(int kind, json_t *owner, int64_t id, unsigned long gen, json_t *value);
+json_t *api_ref_get(int kind, int64_t id, unsigned long gen);
+void api_ref_put(int kind, int64_t id, unsigned long gen, const json_t *value);
 json_t *api_user_json(app *a, const user *u);
 json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64_t now);
 /* The clocks of a complaint ({name: clock}, borrowed) as the documented array. */

@@ -112,58 +112,58 @@ json_t *api_time(const app *a, int64_t t)
 
 /*
  * The units, staff and category texts a reply names are rendered once and
- * then shared: callers only put them into replies, and jansson's reference
- * counts are atomic. An entry is found by (owner, id, gen): owner a JSON
- * value it depends on, held so that its address cannot be reused (NULL
- * for none), gen a version of what it was rendered from.
+ * kept: an entry is found by (kind, id, gen), gen a version of what it was
+ * rendered from. Each caller gets a copy of its own. Sharing the kept value
+ * itself between request threads would share its reference count, which
+ * jansson reads without an atomic load and drops without an acquire before
+ * freeing (ThreadSanitizer reports both): the kept values are touched only
+ * under ref_mu.
  */
 enum { REF_SLOTS = 512 };
 static struct {
     int kind;
-    json_t *owner;
     int64_t id;
     unsigned long gen;
     json_t *value;
 } ref_slots[REF_SLOTS];
 static pthread_mutex_t ref_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static size_t ref_slot(const json_t *owner, int64_t id, int kind)
+static size_t ref_slot(int64_t id, int kind)
 {
-    uint64_t h = ((uint64_t)(uintptr_t)owner * 31 + (uint64_t)id) * 0x9E3779B97F4A7C15u + (uint64_t)kind;
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15u + (uint64_t)kind;
     return (size_t)(h >> 40) % REF_SLOTS;
 }
 
-json_t *api_ref_get(int kind, const json_t *owner, int64_t id, unsigned long gen)
+json_t *api_ref_get(int kind, int64_t id, unsigned long gen)
 {
-    size_t i = ref_slot(owner, id, kind);
+    size_t i = ref_slot(id, kind);
     json_t *v = NULL;
     pthread_mutex_lock(&ref_mu);
-    if (ref_slots[i].value && ref_slots[i].kind == kind && ref_slots[i].owner == owner && ref_slots[i].id == id &&
-        ref_slots[i].gen == gen)
-        v = json_incref(ref_slots[i].value);
+    if (ref_slots[i].value && ref_slots[i].kind == kind && ref_slots[i].id == id && ref_slots[i].gen == gen)
+        v = json_deep_copy(ref_slots[i].value);
     pthread_mutex_unlock(&ref_mu);
     return v;
 }
 
-void api_ref_put(int kind, json_t *owner, int64_t id, unsigned long gen, json_t *value)
+void api_ref_put(int kind, int64_t id, unsigned long gen, const json_t *value)
 {
-    size_t i = ref_slot(owner, id, kind);
+    size_t i = ref_slot(id, kind);
+    json_t *kept = json_deep_copy(value);
     pthread_mutex_lock(&ref_mu);
-    json_decref(ref_slots[i].value);
-    json_decref(ref_slots[i].owner);
+    json_t *old = ref_slots[i].value;
     ref_slots[i].kind = kind;
-    ref_slots[i].owner = owner ? json_incref(owner) : NULL;
     ref_slots[i].id = id;
     ref_slots[i].gen = gen;
-    ref_slots[i].value = json_incref(value);
+    ref_slots[i].value = kept;
     pthread_mutex_unlock(&ref_mu);
+    json_decref(old);
 }
 
 /* Per version of the unit tree (app.org_gen). */
 json_t *api_unit_ref(app *a, int64_t id)
 {
     unsigned long gen = app_cur(a)->org_gen;
-    json_t *j = api_ref_get(REF_UNIT, NULL, id, gen);
+    json_t *j = api_ref_get(REF_UNIT, id, gen);
     const unit *u = j ? NULL : org_find(app_org(a), id);
     if (u) {
         j = json_object();
@@ -171,7 +171,7 @@ json_t *api_unit_ref(app *a, int64_t id)
         json_object_set_new(j, "code", json_string(u->code));
         json_object_set_new(j, "name", json_string(u->name));
         json_object_set_new(j, "name_en", u->name_en ? json_string(u->name_en) : json_null());
-        api_ref_put(REF_UNIT, NULL, id, gen, j);
+        api_ref_put(REF_UNIT, id, gen, j);
     }
     return j ? j : json_null();
 }
@@ -185,7 +185,7 @@ json_t *api_user_ref(app *a, int64_t id)
 {
     if (!id)
         return json_null();
-    json_t *j = api_ref_get(REF_USER, NULL, id, 0);
+    json_t *j = api_ref_get(REF_USER, id, 0);
     if (j)
         return j;
     user u = {0};
@@ -193,7 +193,7 @@ json_t *api_user_ref(app *a, int64_t id)
         return json_null();
     j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
     user_release(&u);
-    api_ref_put(REF_USER, NULL, id, 0, j);
+    api_ref_put(REF_USER, id, 0, j);
     return j;
 }
 

@@ -179,7 +179,7 @@ void h_config(app *a, api_req *rq, http_resp *rs)
         json_array_foreach(json_object_get(p->raw, "levels"), k, pl)
         {
             if (json_integer_value(json_object_get(pl, "code")) == l && json_is_string(json_object_get(pl, "criteria")))
-                json_object_set(lv, "criteria", json_object_get(pl, "criteria"));
+                json_object_set_new(lv, "criteria", json_deep_copy(json_object_get(pl, "criteria")));
         }
         json_array_append_new(levels, lv);
     }
@@ -195,9 +195,10 @@ void h_config(app *a, api_req *rq, http_resp *rs)
     for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
         json_array_append_new(roles, json_pack("{s:s,s:s,s:s}", "code", role_name(bit), "name", role_label(bit, false),
                                                "name_en", role_label(bit, true)));
-    json_t *limits = json_object_get(p->raw, "time_limits");
-    json_t *title = json_object_get(p->raw, "title");
-    json_t *cfg = json_pack("{s:{s:s,s:O?},s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:O?,s:i}", "pack", "name", p->name, "title", title,
+    /* Copies: the pack's values are shared by every request (app.h). */
+    json_t *limits = json_deep_copy(json_object_get(p->raw, "time_limits"));
+    json_t *title = json_deep_copy(json_object_get(p->raw, "title"));
+    json_t *cfg = json_pack("{s:{s:s,s:o?},s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:o?,s:i}", "pack", "name", p->name, "title", title,
                             "channels", named_list(p->tax.channels, p->tax.nchannels), "levels", levels, "default_level",
                             p->default_level, "customer_classes", named_list(p->tax.classes, p->tax.nclasses), "natures",
                             natures, "statuses", statuses, "roles", roles, "time_limits", limits,
@@ -205,8 +206,9 @@ void h_config(app *a, api_req *rq, http_resp *rs)
     /* The pack's appeals (core/cases.h): the regulators' channels and the regulators, for intake. */
     json_t *appeals = json_object_get(p->raw, "appeals");
     if (json_is_object(appeals))
-        json_object_set_new(cfg, "appeals", json_pack("{s:O?,s:O?}", "channels", json_object_get(appeals, "channels"),
-                                                      "sources", json_object_get(appeals, "sources")));
+        json_object_set_new(cfg, "appeals", json_pack("{s:o?,s:o?}", "channels",
+                                                      json_deep_copy(json_object_get(appeals, "channels")), "sources",
+                                                      json_deep_copy(json_object_get(appeals, "sources"))));
     json_object_set_new(cfg, "closing", closing_json(&p->cases));
     api_json(rs, 200, cfg);
 }

@@ -33,10 +33,11 @@ static size_t find_chain(const json_t *arr, const char *code, const json_t **cha
 
 static json_t *text_in(const json_t *t, bool en)
 {
+    /* Copies: the pack's values are shared by every request (app.h). */
     if (json_is_string(t))
-        return json_incref((json_t *)t);
+        return json_deep_copy(t);
     const json_t *v = en && json_object_get(t, "en") ? json_object_get(t, "en") : json_object_get(t, "zh-CN");
-    return v ? json_incref((json_t *)v) : json_null();
+    return v ? json_deep_copy(v) : json_null();
 }
 
 static void add_questions(json_t *out, const json_t *qs, bool en)
@@ -44,7 +45,7 @@ static void add_questions(json_t *out, const json_t *qs, bool en)
     size_t i;
     const json_t *q;
     json_array_foreach(qs, i, q)
-        json_array_append_new(out, json_pack("{s:O,s:o}", "code", json_object_get(q, "code"), "question",
+        json_array_append_new(out, json_pack("{s:o?,s:o}", "code", json_deep_copy(json_object_get(q, "code")), "question",
                                              text_in(json_object_get(q, "question"), en)));
 }
 
@@ -63,12 +64,14 @@ void api_category_guidance(const policy *p, const char *code, bool en, json_t *i
     json_object_set_new(into, "survey", survey);
 }
 
-/* {"script", "survey", "script_en"} of a category under policy p, rendered
- * once per pack and category (api_ref_get; the pack is the owner). */
-static json_t *guidance(const policy *p, const char *code)
+/* {"script", "survey", "script_en"} of a category under the configuration a
+ * holds, rendered once per configuration snapshot and category (api_ref_get). */
+static json_t *guidance(app *a, const char *code)
 {
+    const policy *p = app_pol(a);
+    unsigned long gen = app_cur(a)->seq;
     int64_t i = policy_category_index(p, code);
-    json_t *g = api_ref_get(REF_GUIDANCE, p->raw, i, 0);
+    json_t *g = api_ref_get(REF_GUIDANCE, i, gen);
     if (g)
         return g;
     g = json_object();
@@ -78,7 +81,7 @@ static json_t *guidance(const policy *p, const char *code)
     json_object_set(g, "script_en", json_object_get(en, "script"));
     json_decref(en);
     if (i >= 0)
-        api_ref_put(REF_GUIDANCE, p->raw, i, 0, g);
+        api_ref_put(REF_GUIDANCE, i, gen, g);
     return g;
 }
 
@@ -106,7 +109,7 @@ void api_rules_json(app *a, const complaint *c, json_t *j)
     json_object_set_new(j, "answer_by", ab ? jsonw_copy(ab) : json_null());
     const json_t *pv = json_object_get(d, "policy_version");
     json_object_set_new(j, "policy_version", pv ? json_incref((json_t *)pv) : json_null());
-    json_t *g = guidance(app_pol(a), c->category);
+    json_t *g = guidance(a, c->category);
     json_object_update(j, g);
     json_decref(g);
 }

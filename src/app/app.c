@@ -18,8 +18,10 @@
 
 static app_snap *snap_new(void)
 {
+    static atomic_ulong last_seq;
     app_snap *s = xcalloc(1, sizeof *s);
     atomic_init(&s->refs, 1);
+    s->seq = atomic_fetch_add(&last_seq, 1) + 1;
     policy_init(&s->pol);
     org_init(&s->org);
     return s;
@@ -487,7 +489,7 @@ json_t *app_calendars(app *a, const char **default_name)
     app_enter(a);
     if (default_name)
         *default_name = app_pol(a)->sla.default_calendar;
-    json_t *docs = jsonw_copy(app_pol(a)->sla.cal_docs);
+    json_t *docs = json_deep_copy(app_pol(a)->sla.cal_docs); /* never share the pack's values: app.h */
     app_leave(a);
     return docs;
 }
@@ -517,10 +519,10 @@ static int set_calendar_locked(app *a, const char *name, const json_t *doc, int6
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
             return cerr_set(e, "validation_failed", "name",
                             "name: 只能包含小写字母、数字、- 和 _ (lower-case letters, digits, - and _ only)");
-    json_t *pack = jsonw_copy(app_pol(a)->raw);
+    json_t *pack = json_deep_copy(app_pol(a)->raw);
     json_t *cals = json_object_get(pack, "calendars");
     if (!json_is_object(cals)) {
-        cals = jsonw_copy(app_pol(a)->sla.cal_docs);
+        cals = json_deep_copy(app_pol(a)->sla.cal_docs);
         json_object_set_new(pack, "calendars", cals);
     }
     json_object_set_new(cals, name, jsonw_copy(doc));
@@ -555,7 +557,7 @@ int app_import_ics(app *a, const char *name, const char *text, size_t len, int64
     *imported = 0;
     *replanned = 0;
     app_snap *s = app_acquire(a);
-    json_t *old = jsonw_copy(json_object_get(s->pol.sla.cal_docs, name));
+    json_t *old = json_deep_copy(json_object_get(s->pol.sla.cal_docs, name));
     app_snap_release(s);
     if (!old)
         return cerr_set(e, "not_found", "calendar", "没有名为 %s 的日历 (no calendar called \"%s\")", name, name);

@@ -33,6 +33,13 @@
  *   current   — app.snap points at it; its refs count that pointer + readers;
  *   retired   — swapped out; refs count its readers only; freed at 0.
  * Fields never change after building.
+ *
+ * Never share the pack's JSON values (pol.raw and what policy_load keeps of
+ * it) into something a request builds: every thread reads them at once, and
+ * jansson's reference counts are not safe for that — json_incref reads the
+ * count without an atomic load, json_decref frees without an acquire
+ * (ThreadSanitizer reports both). Put a json_deep_copy into a reply or a
+ * payload instead, as api/rules.c and api/refdata.c do.
  */
 typedef struct app_snap {
     atomic_long refs;
@@ -40,6 +47,7 @@ typedef struct app_snap {
     int64_t pol_version;   /* its version (pack_versions); 0 without one, -1 before the first load */
     org org;               /* the unit tree */
     unsigned long org_gen; /* + 1 whenever the units change: caches of unit data compare it */
+    unsigned long seq;     /* unique to this snapshot in the process: caches of what was rendered from its policy compare it */
 } app_snap;
 
 typedef struct app {

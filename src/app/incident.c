@@ -117,7 +117,8 @@ static int act_on_cluster(app *a, const complaint *c, const cluster_hit *h, int6
     inc.owner_unit = h->anchor;
     inc.level = 1;
     inc.opened_at = now;
-    inc.data = json_pack("{s:O,s:O,s:i}", "title", cr->name, "notice", cr->notify_message, "complaint_level",
+    inc.data = json_pack("{s:o,s:o?,s:i}", "title", json_deep_copy(cr->name), "notice",
+                         json_deep_copy(cr->notify_message), "complaint_level",
                          cr->level);
     if (h->notify_unit)
         json_object_set_new(inc.data, "notified_unit", json_integer(h->notify_unit));
@@ -138,8 +139,8 @@ static int act_on_cluster(app *a, const complaint *c, const cluster_hit *h, int6
     if (!rc)
         rc = link_one(a, inc.id, c->id, cr->level, 0, now, !created);
     if (!rc && created && h->notify_unit) {
-        json_t *pl = json_pack("{s:s,s:I,s:O}", "number", c->number, "incident", (json_int_t)inc.id, "message",
-                               cr->notify_message);
+        json_t *pl = json_pack("{s:s,s:I,s:o?}", "number", c->number, "incident", (json_int_t)inc.id, "message",
+                               json_deep_copy(cr->notify_message));
         char *text = json_dumps(pl, JSON_COMPACT);
         json_decref(pl);
         outbox_msg m = {0};

@@ -152,7 +152,7 @@ int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t
         json_t *pl = json_object();
         json_object_set_new(pl, "number", json_string(c->number));
         json_object_set_new(pl, "rule", json_string(o->notify[i].rule));
-        json_object_set(pl, "message", (json_t *)o->notify[i].message);
+        json_object_set_new(pl, "message", json_deep_copy(o->notify[i].message));
         payloads[i] = json_dumps(pl, JSON_COMPACT);
         json_decref(pl);
         m[i].created_at = now;

@@ -711,7 +711,7 @@ int rules_evaluate(const rules_set *r, const taxonomy *p, const org *o, const ru
         }
         json_t *rec = json_object();
         json_object_set_new(rec, "code", json_string(u->code));
-        json_object_set(rec, "name", u->name);
+        json_object_set_new(rec, "name", json_deep_copy(u->name)); /* never share the pack's values */
         json_object_set_new(rec, "then", did);
         json_array_append_new(out->fired, rec);
     }
