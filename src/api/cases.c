@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "core/roles.h"
 #include "app/ledger.h"
+#include "app/act.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 

@@ -7,6 +7,8 @@
 
 #include "api/api.h"
 #include "app/pii.h"
+#include "app/intake.h"
+#include "app/act.h"
 #include "api/listq.h"
 #include "core/workflow.h"
 #include "util/jsonw.h"

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "app/pii.h"
+#include "app/incident.h"
 #include "core/incident.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"

@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "app/pii.h"
+#include "app/rights.h"
 #include "core/erasure.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "app/pii.h"
+#include "app/intake.h"
 #include "core/workflow.h"
 #include "sec/ratelimit.h"
 #include "util/timeutil.h"

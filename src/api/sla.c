@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/calendar.h"
 #include "api/api.h"
 #include "core/roles.h"
 #include "util/timeutil.h"

@@ -16,7 +16,10 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/incident.h"
 #include "app/result.h"
+#include "app/act.h"
+#include "app/rules.h"
 #include "core/incident.h"
 #include "core/rules.h"
 #include "util/log.h"

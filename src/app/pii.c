@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/erasure.h"
 #include "sec/audit.h"
 #include "sec/mask.h"
 #include "util/log.h"
@@ -94,14 +93,6 @@ int app_pii_open(app *a, const char *key_file, const char *key_env, bool create,
     return 0;
 }
 
-void app_pii_close(app *a)
-{
-    pii_keyring_free(a->pii);
-    a->pii = NULL;
-    sodium_memzero(a->pii_index, sizeof a->pii_index);
-    a->pii_ready = false;
-}
-
 int app_pii_rewrap_index(app *a)
 {
     char *t = index_key_text(a);
@@ -139,7 +130,7 @@ static int data_keys(app *a, const int64_t *ids, size_t n, uint8_t (*dks)[PII_KE
     return rc;
 }
 
-static int data_key(app *a, int64_t id, uint8_t dk[PII_KEY_BYTES], bool *ok)
+int app_pii_data_key(app *a, int64_t id, uint8_t dk[PII_KEY_BYTES], bool *ok)
 {
     uint8_t (*dks)[PII_KEY_BYTES] = (uint8_t (*)[PII_KEY_BYTES])dk;
     return data_keys(a, &id, 1, dks, ok);
@@ -189,7 +180,7 @@ static void seal_member(json_t *o, const char *key, const uint8_t dk[PII_KEY_BYT
     free(s);
 }
 
-static int no_key(cerr *e)
+int app_pii_no_key(cerr *e)
 {
     return cerr_set(e, "unavailable", "", "客户信息密钥不可用 (the customer-data keys are not loaded)");
 }
@@ -198,7 +189,7 @@ int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, pii_memo *memo, cerr *
 {
     memset(k, 0, sizeof *k);
     if (!a->pii_ready)
-        return no_key(e);
+        return app_pii_no_key(e);
     uint8_t dk[PII_KEY_BYTES];
     pii_datakey_new(dk);
     json_t *p = ev->payload;
@@ -234,10 +225,10 @@ int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e)
     if (!any)
         return 0;
     if (!a->pii_ready)
-        return no_key(e);
+        return app_pii_no_key(e);
     uint8_t dk[PII_KEY_BYTES];
     bool ok = false;
-    int rc = data_key(a, cur->id, dk, &ok);
+    int rc = app_pii_data_key(a, cur->id, dk, &ok);
     if (rc)
         return rc;
     if (!ok)
@@ -259,7 +250,7 @@ typedef struct view {
     const pii_memo *memo; /* what an intake just sealed, in clear; may be NULL */
 } view;
 
-static bool is_customer_field(const char *k)
+bool app_pii_is_customer_field(const char *k)
 {
     for (size_t i = 0; i < NCUST; i++)
         if (strcmp(customer_fields[i], k) == 0)
@@ -275,7 +266,7 @@ static json_t *shown(const view *v, const char *k, bool in_customer, const char 
     if (!clear)
         return json_string(PII_ANONYMISED);
     char *out = v->clear ? clear
-                : in_customer && is_customer_field(k) ? mask_value(k, clear)
+                : in_customer && app_pii_is_customer_field(k) ? mask_value(k, clear)
                                                        : mask_text(clear, v->name);
     json_t *j = json_string(out);
     if (out != clear)
@@ -295,7 +286,7 @@ static void walk(const view *v, json_t *o, bool in_customer)
         {
             if (json_is_string(x) && pii_is_sealed(json_string_value(x))) {
                 json_object_set_new(o, k, shown(v, k, in_customer, json_string_value(x)));
-            } else if (json_is_string(x) && in_customer && is_customer_field(k) && !v->clear &&
+            } else if (json_is_string(x) && in_customer && app_pii_is_customer_field(k) && !v->clear &&
                        strcmp(json_string_value(x), PII_ANONYMISED) != 0) {
                 /* Stored before sealing existed: masked all the same. */
                 char *m = mask_value(k, json_string_value(x));
@@ -375,7 +366,7 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
 {
     uint8_t dk[PII_KEY_BYTES];
     bool ok = false;
-    int rc = data_key(a, c->id, dk, &ok);
+    int rc = app_pii_data_key(a, c->id, dk, &ok);
     if (rc)
         return rc;
     char *name = name_of(c->data, ok ? dk : NULL);
@@ -424,116 +415,4 @@ int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, con
 {
     audit_entry e = {now, actor_id, action, subject, customer && *customer ? customer : NULL, ip, detail};
     return audit_record(a->db, &e);
-}
-
-/* ---- rights: correct, erase ------------------------------------------------------------------ */
-
-static int validate_fields(const json_t *fields, cerr *e)
-{
-    if (!json_is_object(fields) || json_object_size(fields) == 0)
-        return cerr_set(e, "validation_failed", "customer", "customer: 应为要更正的字段 (expected the fields to correct)");
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)fields, k, v)
-    {
-        char path[48];
-        snprintf(path, sizeof path, "customer.%s", k);
-        if (!is_customer_field(k))
-            return cerr_set(e, "validation_failed", path, "%s: 不能更正此字段 (not a customer field)", path);
-        if (json_is_null(v) && strcmp(k, "name") != 0 && strcmp(k, "phone") != 0)
-            continue;
-        const char *s = json_string_value(v);
-        long nchars = s ? utf8_count(s) : -1;
-        if (!s || nchars < 1 || nchars > 200)
-            return cerr_set(e, "validation_failed", path, "%s: 应为 1–200 个字符 (expected 1–200 characters)", path);
-        char digits[24];
-        if (strcmp(k, "phone") == 0 && phone_normalise(s, digits, sizeof digits))
-            return cerr_set(e, "validation_failed", path, "%s: 应为 7–20 位数字 (expected 7–20 digits)", path);
-        if (strcmp(k, "email") == 0 && (!strchr(s, '@') || !strchr(strchr(s, '@'), '.')))
-            return cerr_set(e, "validation_failed", path, "%s: 邮箱格式不正确 (not an e-mail address)", path);
-    }
-    return 0;
-}
-
-/* The outcome of app_change for a customer's request on complaint id. */
-static int change_result(int rc, cerr *e)
-{
-    if (rc == STORE_NOTFOUND)
-        return cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
-    if (rc == STORE_CONFLICT)
-        return cerr_set(e, "version_conflict", "", "工单已被他人更新，请重试 (someone acted first)");
-    return rc;
-}
-
-struct correct_arg {
-    const actor *who;
-    const json_t *fields;
-    int64_t now;
-};
-
-/* app_event_fn of a correction: the fields sealed under the complaint's key. */
-static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
-{
-    const struct correct_arg *c = arg;
-    uint8_t dk[PII_KEY_BYTES];
-    bool ok = false;
-    int rc = data_key(a, cur->id, dk, &ok);
-    if (rc == 0 && (!ok || erasure_done(cur)))
-        rc = cerr_set(e, "action_not_allowed", "", "客户信息已匿名化 (the customer's data was anonymised)");
-    if (rc)
-        return rc;
-    json_t *sealed = json_object();
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)c->fields, k, v)
-    {
-        if (json_is_null(v)) {
-            json_object_set_new(sealed, k, json_null());
-            continue;
-        }
-        char *s = pii_seal(dk, json_string_value(v));
-        json_object_set_new(sealed, k, json_string(s));
-        free(s);
-    }
-    sodium_memzero(dk, sizeof dk);
-    char idx[PII_INDEX_HEX] = "";
-    const char *phone = json_string_value(json_object_get(c->fields, "phone"));
-    if (phone)
-        app_pii_phone_index(a, phone, idx);
-    correction_event(cur, c->who->id, c->now, sealed, *idx ? idx : NULL, ev);
-    json_decref(sealed);
-    return 0;
-}
-
-int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e)
-{
-    if (validate_fields(fields, e))
-        return CERR_USER;
-    if (!a->pii_ready)
-        return no_key(e);
-    struct correct_arg c = {who, fields, now};
-    return change_result(app_change(a, id, correct_event, &c, false, e), e);
-}
-
-struct erase_arg {
-    const actor *who;
-    const char *reason;
-    int64_t now;
-};
-
-/* app_event_fn of an erasure; 1 when the data is gone already. */
-static int erase_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
-{
-    (void)a, (void)e;
-    const struct erase_arg *r = arg;
-    if (erasure_done(cur))
-        return 1;
-    erasure_event(cur, r->who->id, r->now, r->reason, ev);
-    return 0;
-}
-
-int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e)
-{
-    struct erase_arg r = {who, reason, now};
-    return change_result(app_change(a, id, erase_event, &r, true, e), e);
 }

@@ -26,10 +26,9 @@
  * Loads the master keys (key_file, or the variable named key_env when it is
  * set) and this database's phone index key. With create, a missing key file
  * is created first (mode 0600). A database without an index key gets one.
- * Returns 0 or -1 with a message in err.
+ * Returns 0 or -1 with a message in err. app_close wipes and frees them.
  */
 int app_pii_open(app *a, const char *key_file, const char *key_env, bool create, char *err, size_t errlen);
-void app_pii_close(app *a);
 /* Stores the phone index key wrapped by the current master key (redress rekey). */
 int app_pii_rewrap_index(app *a);
 
@@ -44,6 +43,7 @@ int app_pii_phone_index(app *a, const char *phone, char out[PII_INDEX_HEX]);
  * intake's work.
  */
 #define PII_MEMO_MAX 12
+typedef struct pii_memo pii_memo;
 struct pii_memo {
     size_t n;
     char *sealed[PII_MEMO_MAX];
@@ -97,17 +97,12 @@ bool app_pii_may_unmask(app *a, const actor *who);
 int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, const char *subject,
                   const char *customer, const char *ip, const char *detail);
 
-/*
- * Corrects the customer fields of complaint id (fields: an object of
- * customer.* values in clear, borrowed; null removes one), as a `correct`
- * event. Returns 0, CERR_USER with e (validation_failed naming the field,
- * not_found, anonymised), or a STORE_* code.
- */
-int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e);
-/*
- * Anonymises complaint id (reason "request" or "retention") and destroys its
- * data key. 0, 1 when it was anonymised already, CERR_USER with e, or a STORE_* code.
- */
-int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e);
+/* For the rights of app/rights.h, over the sealing here: */
+/* The data key of complaint id into dk; *ok false when none is held or it cannot be unwrapped. 0 or a STORE_* code. */
+int app_pii_data_key(app *a, int64_t id, uint8_t dk[PII_KEY_BYTES], bool *ok);
+/* The user error of a step that needs the customer-data keys when they are not loaded: CERR_USER. */
+int app_pii_no_key(cerr *e);
+/* Whether k names a customer field ("name", "phone", …) that is sealed. */
+bool app_pii_is_customer_field(const char *k);
 
 #endif

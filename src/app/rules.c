@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/rules.h"
 #include "core/rules.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"

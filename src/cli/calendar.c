@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/calendar.h"
 #include "cli/cli.h"
 #include "util/timeutil.h"
 

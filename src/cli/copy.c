@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/verify.h"
 #include "cli/cli.h"
 #include "util/buf.h"
 #include "util/xalloc.h"

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/intake.h"
+#include "app/act.h"
 #include "api/api.h"
 #include "cli/cli.h"
 #include "core/roles.h"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/verify.h"
 #include "cli/cli.h"
 #include "sec/audit.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/pii.h"
+#include "app/rights.h"
 #include "util/log.h"
 
 enum { RETENTION_BATCH = 200, RETENTION_PERIOD = 3600 };

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/rights.h"
 
 typedef struct retention_stats {
     long anonymised;

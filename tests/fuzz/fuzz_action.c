@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/intake.h"
+#include "app/verify.h"
 #include "fixture.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"

@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/result.h"
+#include "app/act.h"
 #include "testutil.h"
 #include "util/log.h"
 

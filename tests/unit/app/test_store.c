@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "app/app.h"
+#include "app/verify.h"
 #include "core/workflow.h"
 #include "store/store.h"
 #include "testutil.h"

@@ -1,0 +1,126 @@
+/* act: see act.h. */
+#include "app/act.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/ledger.h"
+#include "app/pii.h"
+#include "app/result.h"
+
+
+/* One attempt of app_act; STORE_CONFLICT is returned as is for the retry loop. */
+static int act_once(app *a, const actor *who, int64_t id, const char *action, const json_t *input,
+                    int64_t expected_version, int64_t now, complaint *out, cerr *e)
+{
+    complaint cur;
+    complaint_init(&cur);
+    event ev;
+    event_init(&ev);
+    int rc = store_complaint_get(a->db, id, NULL, &cur);
+    if (rc == STORE_NOTFOUND) {
+        rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
+        goto out;
+    }
+    if (rc)
+        goto out;
+    if (expected_version >= 0 && expected_version != cur.version) {
+        rc = cerr_set(e, "version_conflict", "", "工单已被他人更新，请刷新后重试 (version %lld is current)",
+                      (long long)cur.version);
+        goto out;
+    }
+    /* A dispatch that names no unit goes where the routing rules sent it. */
+    json_t *routed = NULL;
+    json_t *route = json_object_get(cur.data, "route_unit");
+    if (strcmp(action, "dispatch") == 0 && route && json_is_object(input) && !json_object_get(input, "unit")) {
+        routed = json_copy((json_t *)input);
+        json_object_set(routed, "unit", route);
+    }
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
+    rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e) ? CERR_USER : 0;
+    json_decref(routed);
+    if (rc == 0)
+        rc = app_pii_seal_step(a, &cur, &ev, e);
+    if (rc)
+        goto out;
+    event_seal(&ev);
+    complaint_release(out);
+    complaint_copy(out, &cur);
+    workflow_apply(out, &ev);
+    ledger_rows rows;
+    ledger_rows_init(&rows);
+    if (ledger_rows_of(a, out, &ev, &rows)) {
+        /* Ledger entries, compensations and their notice go in the event's transaction. */
+        store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = rows.msgs, .nmsgs = rows.nmsgs, .pens = rows.pens,
+                         .npens = rows.npens, .comps = rows.comps, .ncomps = rows.ncomps};
+        rc = store_complaint_write(a->db, &w, 1, app_pol(a)->tz_offset);
+        if (rc == 0)
+            rc = w.rc;
+    } else {
+        rc = store_complaint_update(a->db, &cur, out, &ev, app_pol(a)->tz_offset);
+    }
+    ledger_rows_release(&rows);
+    if (rc == STORE_NOTFOUND)
+        rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
+out:
+    complaint_release(&cur);
+    event_release(&ev);
+    return rc;
+}
+
+int app_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input,
+            int64_t expected_version, int64_t now, complaint *out, cerr *e)
+{
+    /*
+     * Without If-Match the caller means "whatever is current": when another
+     * step lands between our read and our write, decide again on the new
+     * state (the guards run again, so nothing illegal slips through).
+     */
+    app_enter(a);
+    int rc;
+    for (int attempt = 0;; attempt++) {
+        rc = act_once(a, who, id, action, input, expected_version, now, out, e);
+        assert(app_result_ok(rc));
+        if (rc != STORE_CONFLICT)
+            break;
+        if (expected_version >= 0 || !app_retry(rc, attempt)) {
+            rc = cerr_set(e, "version_conflict", "", "工单已被他人更新，请刷新后重试 (someone acted first)");
+            break;
+        }
+    }
+    app_leave(a);
+    return rc;
+}
+
+int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e)
+{
+    int rc = STORE_CONFLICT;
+    app_enter(a);
+    for (int attempt = 0; attempt == 0 || app_retry(rc, attempt - 1); attempt++) {
+        complaint cur, next;
+        complaint_init(&cur);
+        complaint_init(&next);
+        event ev;
+        event_init(&ev);
+        rc = store_complaint_get(a->db, id, NULL, &cur);
+        if (rc == 0)
+            rc = build(a, &cur, &ev, arg, e);
+        if (rc == 0) {
+            event_seal(&ev);
+            complaint_release(&next); /* complaint_copy overwrites without releasing */
+            complaint_copy(&next, &cur);
+            workflow_apply(&next, &ev);
+            rc = erase ? store_complaint_erase(a->db, &cur, &next, &ev, app_pol(a)->tz_offset)
+                       : store_complaint_update(a->db, &cur, &next, &ev, app_pol(a)->tz_offset);
+        }
+        complaint_release(&cur);
+        complaint_release(&next);
+        event_release(&ev);
+    }
+    app_leave(a);
+    assert(rc == 1 || app_result_ok(rc));
+    return rc;
+}
+

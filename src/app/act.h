@@ -1,0 +1,34 @@
+/*
+ * act: the steps of a stored complaint — an action of the transition table
+ * (app_act) and a versioned change outside it (app_change: a correction, an
+ * erasure, a re-plan), each retried on a version conflict (app/result.h).
+ */
+#ifndef REDRESS_APP_ACT_H
+#define REDRESS_APP_ACT_H
+
+#include "app/app.h"
+
+/*
+ * A versioned change of complaint id outside the transition table (a
+ * correction, an erasure, a re-plan). build(a, cur, ev, arg, e) makes the
+ * event from the current state, or returns non-zero: 1 "nothing to do",
+ * CERR_USER with e, a STORE_* code. The event is sealed, applied to a copy of cur
+ * and stored (complaint_erase with erase, else complaint_update); when
+ * someone acted meanwhile, all of it again on the new state (app/result.h:
+ * APP_WRITE_ATTEMPTS in all). Returns 0, build's result, a STORE_* code
+ * (STORE_NOTFOUND, or STORE_CONFLICT after the last attempt).
+ */
+typedef int (*app_event_fn)(app *a, const complaint *cur, event *ev, void *arg, cerr *e);
+int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e);
+
+/*
+ * Takes action on complaint id. expected_version < 0 means "whatever is
+ * current"; otherwise a different stored version is a conflict. On success
+ * out holds the new state. Returns 0, CERR_USER (user error, e set: codes include
+ * not_found, version_conflict, action_not_allowed, forbidden,
+ * validation_failed) or STORE_UNAVAILABLE / STORE_ERROR.
+ */
+int app_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input,
+            int64_t expected_version, int64_t now, complaint *out, cerr *e);
+
+#endif
