@@ -171,7 +171,7 @@ int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, 
         return 0;
     }
     rules_facts f;
-    app_rules_facts(payload, &f);
+    rules_facts_of(payload, &f);
     f.subject_unit = c->subject_unit;
     app_window w = {a, c->id};
     cluster_ctx x = {a, c, {{0}}, 0};

@@ -59,18 +59,6 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-void app_rules_facts(const json_t *p, rules_facts *f)
-{
-    memset(f, 0, sizeof *f);
-    f->channel = jstr(p, "channel");
-    f->category = jstr(p, "category");
-    f->customer_class = jstr(json_object_get(p, "customer"), "class");
-    f->description = jstr(p, "description");
-    f->demand = jstr(p, "demand");
-    f->subject_unit = json_integer_value(json_object_get(p, "subject_unit"));
-    f->at = json_integer_value(json_object_get(p, "received_at"));
-}
-
 /*
  * The input with the rules' grading in it (new reference), or NULL when
  * the rules change nothing the clocks depend on.
@@ -108,7 +96,7 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
     if (workflow_intake(&ctx, input, ev, e))
         return CERR_USER;
     rules_facts f;
-    app_rules_facts(ev->payload, &f);
+    rules_facts_of(ev->payload, &f);
     app_window w = {a, 0}; /* not stored yet: nothing to leave out */
     int rc = rules_evaluate(&app_pol(a)->rules, &app_pol(a)->tax, app_org(a), &f, app_rules_window, &w, o);
     assert(rc <= 0); /* the window's store code (above) */

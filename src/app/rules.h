@@ -26,7 +26,5 @@ typedef struct app_window {
 } app_window;
 int app_rules_window(void *arg /* app_window */, const int64_t *units, size_t nunits, const char *const *cats,
                      size_t ncats, int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n);
-/* The facts the rules read, from an intake payload (borrowed). */
-void app_rules_facts(const json_t *payload, rules_facts *f);
 
 #endif

@@ -18,6 +18,7 @@
  */
 #include "core/calendar.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +231,9 @@ static void days_insert(calendar_days *s, int32_t day)
     memmove(s->day + i + 1, s->day + i, (s->len - i) * sizeof *s->day);
     s->day[i] = day;
     s->len++;
+    /* The set stays sorted and without duplicates (calendar.h). */
+    assert(i == 0 || s->day[i - 1] < day);
+    assert(i + 1 == s->len || s->day[i + 1] > day);
 }
 
 static void days_merge(calendar_days *into, const calendar_days *from)
@@ -386,6 +390,9 @@ static int parse_hours(const json_t *arr, const char *path, calendar_hours *h,
             h->slot[j] = h->slot[j - 1];
         h->slot[j] = s;
     }
+    /* A day's intervals are sorted by start and do not overlap (calendar.h). */
+    for (int i = 1; i < h->count; i++)
+        assert(h->slot[i - 1].end <= h->slot[i].start);
     return CALENDAR_OK;
 }
 

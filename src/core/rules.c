@@ -766,3 +766,15 @@ bool rules_may_answer(const org *o, const json_t *answer_by, int64_t actor_unit)
     }
     return false;
 }
+
+void rules_facts_of(const json_t *p, rules_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->channel = json_string_value(json_object_get(p, "channel"));
+    f->category = json_string_value(json_object_get(p, "category"));
+    f->customer_class = json_string_value(json_object_get(json_object_get(p, "customer"), "class"));
+    f->description = json_string_value(json_object_get(p, "description"));
+    f->demand = json_string_value(json_object_get(p, "demand"));
+    f->subject_unit = json_integer_value(json_object_get(p, "subject_unit"));
+    f->at = json_integer_value(json_object_get(p, "received_at"));
+}

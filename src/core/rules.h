@@ -112,6 +112,9 @@ typedef struct rules_facts {
     int64_t at; /* received_at */
 } rules_facts;
 
+/* The facts of an intake payload (its strings borrowed from payload). */
+void rules_facts_of(const json_t *payload, rules_facts *f);
+
 /*
  * The store's answer to a window condition: the complaints (other than the
  * one being decided) whose subject unit is among units and category among

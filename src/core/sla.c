@@ -1,6 +1,7 @@
 /* sla: see sla.h for the clock model and its states. */
 #include "core/sla.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,6 +583,7 @@ int sla_pause(const sla_policy *sp, json_t *clock, int64_t now, cerr *e)
         return 0;
     seti(clock, "paused_at", now);
     json_object_set_new(clock, "state", json_string("paused"));
+    assert(sla_open(clock) && !sla_running(clock)); /* pause: running → paused, still open */
     return 0;
 }
 
@@ -597,6 +599,7 @@ int sla_resume(const sla_policy *sp, json_t *clock, int64_t now, cerr *e)
     json_array_append_new(pauses, json_pack("[I,I]", (json_int_t)jint(clock, "paused_at"), (json_int_t)now));
     json_object_del(clock, "paused_at");
     json_object_set_new(clock, "state", json_string(jint(clock, "level") >= 1 ? "breached" : "running"));
+    assert(sla_running(clock)); /* resume: paused → running, or breached when it was */
     return sla_plan(sp, clock, e);
 }
 
@@ -609,6 +612,7 @@ int sla_stop(const sla_policy *sp, json_t *clock, int64_t now, cerr *e)
     bool late = jint(clock, "level") >= 1 || now > jint(clock, "deadline");
     json_object_set_new(clock, "state", json_string(late ? "breached" : "met"));
     seti(clock, "ended_at", now);
+    assert(!sla_open(clock)); /* stop ends it for good: met or breached, never reopened */
     return 0;
 }
 

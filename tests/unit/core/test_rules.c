@@ -354,6 +354,25 @@ static void test_shipped_packs(void **state)
     }
 }
 
+/* The facts the conditions read come from the intake payload as it is stored. */
+static void test_facts_of_payload(void **state)
+{
+    (void)state;
+    json_t *p = json_pack("{s:s,s:s,s:{s:s},s:s,s:I,s:I}", "channel", "hotline", "category", "attitude", "customer",
+                          "class", "vip", "description", "加油站员工态度恶劣", "subject_unit", (json_int_t)4,
+                          "received_at", (json_int_t)1772294400);
+    rules_facts f;
+    rules_facts_of(p, &f);
+    assert_string_equal(f.channel, "hotline");
+    assert_string_equal(f.category, "attitude");
+    assert_string_equal(f.customer_class, "vip");
+    assert_string_equal(f.description, "加油站员工态度恶劣");
+    assert_null(f.demand);
+    assert_int_equal(f.subject_unit, 4);
+    assert_int_equal(f.at, 1772294400);
+    json_decref(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clusters, setup, teardown),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_shipped_packs),
+        cmocka_unit_test(test_facts_of_payload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
