@@ -14,21 +14,11 @@ RUNS=${BENCH_RUNS:-5}
 DUR=${BENCH_SECONDS:-10}
 tmp=$(mktemp -d /tmp/redress-ab.XXXXXX)
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-start() { # name dir port
+. bench/ab-lib.sh
+start() { # name dir port: a demo database of its own, served
     mkdir -p "$tmp/$1"
     (cd "$2" && build/redress demo --db "sqlite:$tmp/$1/bench.db" --no-serve --demo-password redress-demo >/dev/null)
-    (cd "$2" && exec build/redress serve --db "sqlite:$tmp/$1/bench.db" --listen "127.0.0.1:$3" --log-level warn \
-        --sweep-interval 0 >"$tmp/$1/server.log" 2>&1) &
-    pids="$pids $!"
-    for i in $(seq 1 100); do curl -sf "http://127.0.0.1:$3/api/v1/health" >/dev/null && return; sleep 0.1; done
-    echo "server $1 did not start"; cat "$tmp/$1/server.log"; exit 1
-}
-token() {
-    curl -s "http://127.0.0.1:$1/api/v1/auth/login" -d '{"username":"agent1","password":"redress-demo"}' |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+    serve "$1" "$2" "$3"
 }
 pa=$(free_port); pb=$(free_port)
 start a "$A_DIR" "$pa"
@@ -39,7 +29,6 @@ for r in $(seq 1 "$RUNS"); do
     REDRESS_TOKEN=$ta wrk -t2 -c8 -d"${DUR}s" -s bench/intake.lua "http://127.0.0.1:$pa" | grep RESULT | sed 's/^/A /' | tee -a "$tmp/runs"
     REDRESS_TOKEN=$tb wrk -t2 -c8 -d"${DUR}s" -s bench/intake.lua "http://127.0.0.1:$pb" | grep RESULT | sed 's/^/B /' | tee -a "$tmp/runs"
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 for s in A B; do
     rps=$(grep "^$s " "$tmp/runs" | sed 's/.*rps=\([0-9.]*\).*/\1/' | median)
     p99=$(grep "^$s " "$tmp/runs" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/' | median)

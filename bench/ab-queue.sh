@@ -17,10 +17,7 @@ RUNS=${BENCH_RUNS:-5}
 DUR=${BENCH_SECONDS:-10}
 tmp=$(mktemp -d /tmp/redress-abq.XXXXXX)
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+. bench/ab-lib.sh
 
 mkdir -p "$tmp/a" "$tmp/b"
 (cd "$A_DIR" && build/redress demo --db "sqlite:$tmp/a/bench.db" --no-serve --demo-password redress-demo >/dev/null 2>&1)
@@ -29,20 +26,9 @@ sed -e "s/@NOW/$(date +%s)/g" -e "s/@N/$N/g" bench/seed.sql | sqlite3 "$tmp/a/be
 cp "$tmp/a/bench.db" "$tmp/b/bench.db"
 cp "$tmp/a/redress.key" "$tmp/b/redress.key" 2>/dev/null || true
 
-start() { # name dir port
-    (cd "$2" && exec build/redress serve --db "sqlite:$tmp/$1/bench.db" --listen "127.0.0.1:$3" --log-level warn \
-        --sweep-interval 0 >"$tmp/$1/server.log" 2>&1) &
-    pids="$pids $!"
-    for i in $(seq 1 300); do curl -sf "http://127.0.0.1:$3/api/v1/health" >/dev/null && return; sleep 0.1; done
-    echo "server $1 did not start"; cat "$tmp/$1/server.log"; exit 1
-}
-token() {
-    curl -s "http://127.0.0.1:$1/api/v1/auth/login" -d '{"username":"agent1","password":"redress-demo"}' |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
-}
 pa=$(free_port); pb=$(free_port)
-start a "$A_DIR" "$pa"
-start b "$B_DIR" "$pb"
+serve a "$A_DIR" "$pa"
+serve b "$B_DIR" "$pb"
 ta=$(token "$pa"); tb=$(token "$pb")
 : >"$tmp/runs"
 for c in 1 8; do

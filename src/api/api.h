@@ -35,17 +35,18 @@ actor api_actor(const api_req *rq);
 /* Rendering helpers (new references). */
 json_t *api_time(const app *a, int64_t t); /* null for 0 */
 /* {"id","code","name","name_en"} of a unit, {"id","username","name"} of a
- * user, or JSON null. Shared (cached): put them into a reply, never modify them. */
+ * user, or JSON null. Cached by the calling thread: put them into one of its
+ * replies, never modify them or hand them to another thread. */
 json_t *api_unit_ref(app *a, int64_t id);
 json_t *api_user_ref(app *a, int64_t id);
 /*
- * The cache behind them (common.c): a value of a kind rendered from
- * (owner, id) at version gen, a new reference or NULL; put keeps a
- * reference to owner (may be NULL) and to value.
+ * The calling thread's cache behind them (common.c): a value of a kind
+ * rendered for id at version gen, a new reference or NULL; put keeps a
+ * reference to value, which must be this thread's own.
  */
 enum { REF_UNIT = 1, REF_USER, REF_GUIDANCE };
 json_t *api_ref_get(int kind, int64_t id, unsigned long gen);
-void api_ref_put(int kind, int64_t id, unsigned long gen, const json_t *value);
+void api_ref_put(int kind, int64_t id, unsigned long gen, json_t *value);
 json_t *api_user_json(app *a, const user *u);
 json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64_t now);
 /* The clocks of a complaint ({name: clock}, borrowed) as the documented array. */

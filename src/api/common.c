@@ -10,6 +10,7 @@
 #include "core/erasure.h"
 #include "core/roles.h"
 #include "util/jsonw.h"
+#include "util/xalloc.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -112,51 +113,63 @@ json_t *api_time(const app *a, int64_t t)
 
 /*
  * The units, staff and category texts a reply names are rendered once and
- * kept: an entry is found by (kind, id, gen), gen a version of what it was
- * rendered from. Each caller gets a copy of its own. Sharing the kept value
- * itself between request threads would share its reference count, which
- * jansson reads without an atomic load and drops without an acquire before
- * freeing (ThreadSanitizer reports both): the kept values are touched only
- * under ref_mu.
+ * kept, in a table of each request thread's own: an entry is found by
+ * (kind, id, gen), gen a version of what it was rendered from. A kept value
+ * is put into that thread's replies by reference, so it is never shared
+ * between threads: jansson's reference counts are not safe for that (a
+ * plain load of the count, a free without an acquire; ThreadSanitizer
+ * reports both). A thread's table is freed when the thread ends.
  */
 enum { REF_SLOTS = 512 };
-static struct {
+typedef struct ref_entry {
     int kind;
     int64_t id;
     unsigned long gen;
     json_t *value;
-} ref_slots[REF_SLOTS];
-static pthread_mutex_t ref_mu = PTHREAD_MUTEX_INITIALIZER;
+} ref_entry;
+static pthread_key_t ref_key;
+static pthread_once_t ref_once = PTHREAD_ONCE_INIT;
 
-static size_t ref_slot(int64_t id, int kind)
+static void ref_table_free(void *p)
 {
+    ref_entry *t = p;
+    for (size_t i = 0; i < REF_SLOTS; i++)
+        json_decref(t[i].value);
+    free(t);
+}
+
+static void ref_key_create(void)
+{
+    if (pthread_key_create(&ref_key, ref_table_free) != 0)
+        die("cannot create the render cache's thread key");
+}
+
+/* The calling thread's entry of (id, kind). */
+static ref_entry *ref_slot(int64_t id, int kind)
+{
+    pthread_once(&ref_once, ref_key_create);
+    ref_entry *t = pthread_getspecific(ref_key);
+    if (!t) {
+        t = xcalloc(REF_SLOTS, sizeof *t);
+        pthread_setspecific(ref_key, t);
+    }
     uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15u + (uint64_t)kind;
-    return (size_t)(h >> 40) % REF_SLOTS;
+    return &t[(h >> 40) % REF_SLOTS];
 }
 
 json_t *api_ref_get(int kind, int64_t id, unsigned long gen)
 {
-    size_t i = ref_slot(id, kind);
-    json_t *v = NULL;
-    pthread_mutex_lock(&ref_mu);
-    if (ref_slots[i].value && ref_slots[i].kind == kind && ref_slots[i].id == id && ref_slots[i].gen == gen)
-        v = json_deep_copy(ref_slots[i].value);
-    pthread_mutex_unlock(&ref_mu);
-    return v;
+    ref_entry *e = ref_slot(id, kind);
+    if (e->value && e->kind == kind && e->id == id && e->gen == gen)
+        return json_incref(e->value);
+    return NULL;
 }
 
-void api_ref_put(int kind, int64_t id, unsigned long gen, const json_t *value)
+void api_ref_put(int kind, int64_t id, unsigned long gen, json_t *value)
 {
-    size_t i = ref_slot(id, kind);
-    json_t *kept = json_deep_copy(value);
-    pthread_mutex_lock(&ref_mu);
-    json_t *old = ref_slots[i].value;
-    ref_slots[i].kind = kind;
-    ref_slots[i].id = id;
-    ref_slots[i].gen = gen;
-    ref_slots[i].value = kept;
-    pthread_mutex_unlock(&ref_mu);
-    json_decref(old);
+    ref_entry *e = ref_slot(id, kind);
+    json_decref(e->value);
+    *e = (ref_entry){kind, id, gen, json_incref(value)};
 }
 
 /* Per version of the unit tree (app.org_gen). */

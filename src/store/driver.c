@@ -196,16 +196,10 @@ void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, 
 {
     if (!n)
         return;
-    if (db_dialect(c) == DB_PG) {
-        buf_printf(&w->sql, " AND %s = ANY(CAST(? AS BIGINT[]))", col);
-        pgutil_int_array(&w->array, ids, n);
-        slot(w)->text = w->array.data;
-        return;
-    }
-    buf_printf(&w->sql, " AND %s IN (", col);
-    for (size_t i = 0; i < n; i++)
-        buf_puts(&w->sql, i ? ", ?" : "?");
-    buf_putc(&w->sql, ')');
+    for (int k = 0; k < w->n; k++)
+        assert(!w->p[k].ids); /* one set: its PostgreSQL array lives in w->array */
+    buf_puts(&w->sql, " AND ");
+    db_sql_in(&w->sql, c, col, n, false);
     struct db_where_value *p = slot(w);
     p->ids = ids;
     p->nids = n;
@@ -222,8 +216,7 @@ db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t lim
         if (w->p[k].text)
             db_bind_text(st, i++, w->p[k].text);
         else if (w->p[k].ids)
-            for (size_t j = 0; j < w->p[k].nids; j++)
-                db_bind_int(st, i++, w->p[k].ids[j]);
+            db_bind_in_ints(st, &i, w->p[k].ids, w->p[k].nids, &w->array);
         else
             db_bind_int(st, i++, w->p[k].v);
     }

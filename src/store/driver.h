@@ -230,7 +230,7 @@ void db_text_to(db_stmt *st, int i, char *dst, size_t size);
  */
 typedef struct db_where {
     buf sql;
-    buf array; /* PostgreSQL: the ids' array literal */
+    buf array; /* PostgreSQL: the array literal of its one set of ids */
     int n;
     struct db_where_value {
         const char *text;

@@ -21,12 +21,13 @@
 #include "core/auditlog.h"
 #include "sec/audit.h"
 #include "store/store.h"
+#include "testutil.h"
 #include "util/log.h"
 
 #define T0 INT64_C(1772294400)
 
 typedef struct afx {
-    char dir[64], path[128], url[160];
+    tu_tmpdb db;
     store *s;
 } afx;
 
@@ -43,12 +44,9 @@ static int setup(void **state)
     char err[256];
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/redress-audit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (tu_tmpdb_make(&f->db))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/a.db", f->dir);
-    snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
-    f->s = store_open(f->url, err, sizeof err);
+    f->s = store_open(f->db.url, err, sizeof err);
     if (!f->s)
         return -1;
     *state = f;
@@ -58,14 +56,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     afx *f = *state;
-    char p[200];
     store_close(f->s);
-    static const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tu_tmpdb_remove(&f->db);
     free(f);
     return 0;
 }
@@ -220,7 +212,7 @@ static void test_list_pages(void **state)
 static void raw(afx *f, const char *sql)
 {
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
     char *err = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &err);

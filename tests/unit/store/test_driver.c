@@ -29,10 +29,11 @@
 #include "store/backend.h"
 #include "store/driver.h"
 #include "store/store.h"
+#include "testutil.h"
 #include "util/log.h"
 
 typedef struct dfx {
-    char dir[64];
+    tu_tmpdb db; /* SQLite: its file; PostgreSQL: unused */
     char url[512];
     store *s;
 } dfx;
@@ -50,13 +51,10 @@ static int open_store(dfx *f, const char *url)
 static int setup_sqlite(void **state)
 {
     dfx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/redress-driver-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (tu_tmpdb_make(&f->db))
         return -1;
-    char url[160];
-    snprintf(url, sizeof url, "sqlite:%s/redress.db", f->dir);
     *state = f;
-    return open_store(f, url);
+    return open_store(f, f->db.url);
 }
 
 static int setup_pg(void **state)
@@ -78,12 +76,8 @@ static int teardown(void **state)
         db_run_write(f->s, "drop", exec_write, "DROP TABLE IF EXISTS driver_scratch", 0);
         store_close(f->s);
     }
-    if (f->dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", f->dir);
-    }
+    if (f->db.dir[0])
+        tu_tmpdb_remove(&f->db);
     free(f);
     return 0;
 }

@@ -1,0 +1,21 @@
+# Shared by the A/B benchmarks (bench/ab-intake.sh, bench/ab-queue.sh), which
+# source it after setting tmp (a scratch folder) and pids (""): two builds'
+# servers on their own databases, on free ports, stopped when the script
+# exits.
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# serve NAME DIR PORT: DIR's build/redress serves $tmp/NAME/bench.db until the script ends.
+serve() {
+    (cd "$2" && exec build/redress serve --db "sqlite:$tmp/$1/bench.db" --listen "127.0.0.1:$3" --log-level warn \
+        --sweep-interval 0 >"$tmp/$1/server.log" 2>&1) &
+    pids="$pids $!"
+    for i in $(seq 1 300); do curl -sf "http://127.0.0.1:$3/api/v1/health" >/dev/null && return; sleep 0.1; done
+    echo "server $1 did not start"; cat "$tmp/$1/server.log"; exit 1
+}
+# token PORT: a bearer token of the demo agent.
+token() {
+    curl -s "http://127.0.0.1:$1/api/v1/auth/login" -d '{"username":"agent1","password":"redress-demo"}' |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
