@@ -249,7 +249,7 @@ test-api: build/san/redress build/redress
 	REDRESS_BIN=build/san/redress node --test --test-concurrency=2 tests/api/
 
 # The same API suite on a private PostgreSQL (started and stopped by the script).
-test-pg: build/san/redress build/redress build/san/tests/store/test_driver
+test-pg: build/san/redress build/redress build/san/tests/store/test_driver build/san/tests/app/test_store
 	@sh scripts/test-pg.sh
 
 # The example configurations of docs/deploy/, checked by nginx, haproxy and patroni.

@@ -23,6 +23,9 @@ status=0
 # The store's unit tests that take a PostgreSQL database, on one of their own.
 psql -X -q -d "$url" -c 'CREATE DATABASE redress_unit' >/dev/null
 REDRESS_TEST_PG_URL="${url%/*}/redress_unit" build/san/tests/store/test_driver || status=1
+# The store's tests through its named operations, each on the emptied database.
+psql -X -q -d "$url" -c 'CREATE DATABASE redress_unit_app' >/dev/null
+REDRESS_TEST_PG_URL="${url%/*}/redress_unit_app" build/san/tests/app/test_store || status=1
 node --test --test-concurrency=2 tests/api/ || status=1
 REDRESS_TEST_PG_RESTART="sh scripts/pg.sh restart $tmp" node --test tests/api/pgrestart.test.mjs || status=1
 if command -v pgbouncer >/dev/null 2>&1; then

@@ -26,11 +26,13 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     pii_keyrow k;
     if (rc == 0)
         rc = app_pii_seal_intake(a, &ev, &k, memo, e);
+    /* The rules' notifications are written with it, in its transaction. */
+    app_notices notices = {.o = &o, .now = now};
+    store_with with = {app_notices_of, &notices};
     if (rc == 0)
-        rc = store_complaint_create_keyed(a->db, app_pol(a)->number_prefix, app_pol(a)->tz_offset, &ev, out, &k);
-    /* The complaint stands even if a notification cannot be queued; the rule that fired is in its event. */
-    if (rc == 0 && app_rules_notify(a, out, &o, now))
-        log_msg(LOG_WARN, "complaint %s: the rules' notifications could not be queued", out->number);
+        rc = store_complaint_create_keyed(a->db, app_pol(a)->number_prefix, app_pol(a)->tz_offset, &ev, out, &k,
+                                          &with);
+    outbox_list_release(&notices.rows);
     /* Clustering needs the stored complaint; a failure leaves it ungrouped, never lost. */
     bool grouped = false;
     if (rc == 0 && app_cluster(a, out, ev.payload, now, &grouped))

@@ -130,33 +130,29 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
     return 0;
 }
 
-/* The outbox rows of the rules' notifications for complaint c (ids assigned). */
-int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t now)
+void app_notices_of(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n)
 {
-    if (!o->nnotify)
-        return 0;
-    outbox_msg *m = xcalloc(o->nnotify, sizeof *m);
-    char **payloads = xcalloc(o->nnotify, sizeof *payloads);
+    app_notices *x = arg;
+    const rules_outcome *o = x->o;
+    outbox_list_release(&x->rows);
+    x->rows.items = xcalloc(o->nnotify + 1, sizeof *x->rows.items);
     for (size_t i = 0; i < o->nnotify; i++) {
+        outbox_msg *m = &x->rows.items[i];
         json_t *pl = json_object();
         json_object_set_new(pl, "number", json_string(c->number));
         json_object_set_new(pl, "rule", json_string(o->notify[i].rule));
         json_object_set_new(pl, "message", json_deep_copy(o->notify[i].message));
-        payloads[i] = json_dumps(pl, JSON_COMPACT);
+        m->payload = json_dumps(pl, JSON_COMPACT);
         json_decref(pl);
-        m[i].created_at = now;
-        m[i].complaint_id = c->id;
-        snprintf(m[i].channel, sizeof m[i].channel, "internal");
-        m[i].recipient_unit = o->notify[i].unit;
-        snprintf(m[i].template_name, sizeof m[i].template_name, "rule_notify");
-        m[i].payload = payloads[i];
-        snprintf(m[i].key, sizeof m[i].key, "c%" PRId64 "/rule/%.40s/unit%" PRId64, c->id, o->notify[i].rule,
+        m->created_at = x->now;
+        m->complaint_id = c->id;
+        snprintf(m->channel, sizeof m->channel, "internal");
+        m->recipient_unit = o->notify[i].unit;
+        snprintf(m->template_name, sizeof m->template_name, "rule_notify");
+        snprintf(m->key, sizeof m->key, "c%" PRId64 "/rule/%.40s/unit%" PRId64, c->id, o->notify[i].rule,
                  o->notify[i].unit);
     }
-    int rc = store_outbox_add(a->db, m, o->nnotify);
-    for (size_t i = 0; i < o->nnotify; i++)
-        free(payloads[i]);
-    free(payloads);
-    free(m);
-    return rc;
+    x->rows.n = o->nnotify;
+    *msgs = x->rows.items;
+    *n = x->rows.n;
 }

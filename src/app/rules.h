@@ -12,13 +12,22 @@
  * workflow_intake with the pack's rules applied: ev (initialised by the
  * caller) gets the final grading and what fired (payload "rules",
  * "priority", "route_unit", "answer_by"); o (initialised by the caller)
- * holds the outcome, for app_rules_notify after the complaint is stored.
+ * holds the outcome, whose notifications app_notices_of makes.
  * The caller holds a snapshot (app_enter). 0, CERR_USER (e set) or a STORE_* code.
  */
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e);
-/* Queues the outbox rows of o's notifications about stored complaint c. */
-int app_rules_notify(app *a, const complaint *c, const rules_outcome *o, int64_t now);
+/*
+ * The outbox rows of o's notifications about complaint c, made when the
+ * store has numbered it (a store_with's fn: arg is an app_notices, its o
+ * and now set by the caller; its rows released with outbox_list_release).
+ */
+typedef struct app_notices {
+    const rules_outcome *o;
+    int64_t now;
+    outbox_list rows; /* owned */
+} app_notices;
+void app_notices_of(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n);
 /* The window counts of the rules (rules_window_fn) from the complaint list, leaving out `exclude`. */
 typedef struct app_window {
     app *a;

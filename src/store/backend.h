@@ -2,9 +2,9 @@
  * backend: what a store backend implements, for src/store/ only. A backend
  * (sqlite.c, pg.c) embeds struct store first in its own state and
  * implements the driver (driver.h) under which the aggregates' SQL is
- * written once. Operations not yet written over the driver are still
- * entries of the backend's table of operations, which store.c's named
- * functions call through.
+ * written once. What remains of its own is a short table of operations —
+ * how a creation is numbered, a streamed copy of a table, a backup —
+ * which store.c's named functions call through.
  * Nothing outside src/store/ includes this header.
  */
 #ifndef REDRESS_STORE_BACKEND_H
@@ -13,7 +13,28 @@
 #include "store/driver.h"
 #include "store/store.h"
 
-#define STORE_OPS_VERSION 6
+#define STORE_OPS_VERSION 7
+
+/*
+ * A complaint to create (store_complaint_create_keyed): the caller's intake
+ * event ev and projection c, the id and number of the day the backend takes
+ * for it, and what store_new_seal makes of them.
+ */
+struct store_new {
+    const char *prefix;
+    int tz;
+    event *ev;
+    complaint *c;
+    pii_keyrow *k; /* the data key stored with it, or NULL */
+    const store_with *with; /* or NULL */
+    const outbox_msg *msgs; /* with's rows, once sealed */
+    size_t nmsgs;
+    char day[16];  /* the local date of received_at: the numbering day */
+    int64_t id, seq;
+    bool numbered; /* id and seq were taken in this transaction (store_new_number) */
+    char *data;    /* c->data as text, once sealed */
+    int rc;        /* OUT of store_new_batch */
+};
 
 struct store_ops {
     int version; /* STORE_OPS_VERSION */
@@ -21,42 +42,18 @@ struct store_ops {
     void (*close)(store *s);
     /* Applies pending migrations; safe to run twice. */
     int (*migrate)(store *s);
-
-
-
-
-
     /*
-     * Creates a complaint from its intake event: assigns the id and the next
-     * number of the day (prefix + local date of received_at + 4 digits),
-     * writes them into ev->payload, seals ev, applies it to c and stores
-     * both. c is initialised by the caller and filled here.
+     * Creates n->ev's complaint: takes an id and the next number of n->day,
+     * and stores it with store_new_seal and store_new_insert (one durable
+     * transaction). STORE_UNAVAILABLE when the numbers kept clashing.
      */
-    int (*complaint_create)(store *s, const char *prefix, int tz_offset, event *ev, complaint *c);
-    /*
-     * Stores the next state c (already the result of applying the sealed ev
-     * to was, the state as read at c->version - 1) if the stored version is
-     * still c->version - 1; else STORE_CONFLICT. The store may write only
-     * the columns in which c differs from was (was's data is not read).
-     */
-    int (*complaint_update)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
-
-
+    int (*complaint_create)(store *s, struct store_new *n);
     /*
      * Bulk copy (redress copy): calls fn for every row of t ordered by its
      * first column, with t->ncols values; it stops when fn returns non-zero
      * and returns that value.
      */
     int (*rows_dump)(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg);
-
-    /* ---- time limits (core/sla.h, jobs/sweep.c) ---- */
-    /*
-     * Stores n versioned complaint writes with their outbox and supervision
-     * rows, in one durable transaction; each write succeeds or fails alone
-     * (w[i].rc). Writes of the same complaint apply in order. Returns 0 when
-     * the batch was committed (whatever the rcs), or STORE_UNAVAILABLE.
-     */
-    int (*complaint_write)(store *s, store_write *w, size_t n, int tz_offset);
     /*
      * Brackets a burst of complaint_write batches (a sweep): begin true, then
      * false when it ends. The store may put its own background work off
@@ -65,24 +62,8 @@ struct store_ops {
      * NULL.
      */
     void (*write_burst)(store *s, bool begin);
-    /* ---- the versioned configuration (app/app.c) ---- */
-
-    /* ---- customer data (sec/pii.h, docs/privacy.md) ---- */
-    /*
-     * complaint_create that also stores the complaint's wrapped data key k
-     * (k->complaint_id is set here) in the same transaction.
-     */
-    int (*complaint_create_keyed)(store *s, const char *prefix, int tz_offset, event *ev, complaint *c,
-                                  pii_keyrow *k);
-    /*
-     * complaint_update of an `anonymise` event that also deletes the
-     * complaint's data key, in the same transaction (crypto-shredding).
-     */
-    int (*complaint_erase)(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
     /* An online copy of the whole database into a new file at path (SQLite); STORE_ERROR when unsupported. */
     int (*backup)(store *s, const char *path);
-    /* ---- sessions and sign-in ---- */
-
 };
 
 struct store {
@@ -93,5 +74,22 @@ struct store {
 
 /* Sets s->trace from the environment; a backend calls it when it opens. */
 void store_trace_init(store *s);
+
+/* ---- a creation's parts (complaints_write.c) ---- */
+
+void store_new_init(struct store_new *n, const char *prefix, int tz, event *ev, complaint *c, pii_keyrow *k,
+                    const store_with *with);
+void store_new_release(struct store_new *n);
+/* Inside the creating transaction: the next number of n->day (holding the
+ * day's row until the end) and a fresh id. */
+int store_new_number(db_conn *c, struct store_new *n);
+/* The number made of n->seq, the event sealed with it, c applied, n->data, with's rows. */
+void store_new_seal(struct store_new *n);
+/* The complaint's row, its event, the day's count, its data key, with's rows. */
+int store_new_insert(db_conn *c, const struct store_new *n);
+/* n creations in one transaction, a savepoint each: each numbered, sealed
+ * and inserted, or rolled back alone (ns[i]->rc). Fails as a whole only
+ * when the unit of work must run again. */
+int store_new_batch(db_conn *c, struct store_new *const *ns, size_t n);
 
 #endif

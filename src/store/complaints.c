@@ -3,8 +3,7 @@
  * complaint by id or number, the filtered and paged lists of the agent's
  * queue, the timeline, every id in order (verification), the sweeper's
  * queue of due clocks — written once for both backends over the driver
- * (driver.h). The writes of a complaint (creation, versioned updates, the
- * sweep's batches) are still the backends' own.
+ * (driver.h). Its writes are complaints_write.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +11,12 @@
 
 #include "core/workflow.h"
 #include "store/driver.h"
+#include "store/rows.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/jsonr.h"
 #include "util/xalloc.h"
 
-/* The stored "no deadline" of the indexed deadline columns (they sort last). */
-#define DUE_NONE 9000000000000000LL
 
 #define C_COLS                                                                                                         \
     "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
@@ -56,7 +54,7 @@ static void col_copy(db_stmt *st, int i, char *dst, size_t size)
 static int64_t deadline(db_stmt *st, int i)
 {
     int64_t v = db_int(st, i);
-    return v == DUE_NONE ? 0 : v;
+    return v == STORE_DUE_NONE ? 0 : v;
 }
 
 /* Fills c (initialised, or zeroed as in a fresh page array) from a row of C_COLS. */
@@ -268,7 +266,7 @@ static int read_list(db_conn *c, void *arg)
         db_bind_int(st, i++, f->now);
     if (f->has_cursor) {
         if (f->sort_deadline) {
-            db_bind_int(st, i++, f->cursor_key ? f->cursor_key : DUE_NONE);
+            db_bind_int(st, i++, f->cursor_key ? f->cursor_key : STORE_DUE_NONE);
             db_bind_int(st, i++, f->cursor_id);
         } else {
             db_bind_int(st, i++, f->cursor_id);

@@ -82,6 +82,10 @@ struct db_ops {
 struct db_conn {
     const struct db_ops *ops;
     enum db_dialect dialect;
+    /* The unit of work runs without a savepoint of its own, in a batch of
+     * DB_WRITE_BARE writes (SQLite's writer, sqlite.c): a fn that fails
+     * half written must say so (any failure then runs the batch again). */
+    bool bare;
 };
 
 /* A prepared statement; a backend's statement embeds it first. */

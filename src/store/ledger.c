@@ -2,10 +2,13 @@
  * ledger: the listings of the penalty ledger (考核) and of the
  * compensations (授权补偿) that closing a complaint writes, with the
  * complaint's number beside each entry, written once for both backends
- * over the driver (driver.h). The entries themselves are written with the
- * close event, by the complaint writes in the backends.
+ * over the driver (driver.h), and their writers (rows.h): the entries are
+ * written with the event that decides them (complaints_write.c).
  */
+#include <string.h>
+
 #include "store/driver.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 static void read_penalty(db_stmt *st, void *item)
@@ -126,4 +129,81 @@ int store_compensation_list(store *s, const compensation_filter *f, compensation
     if (rc)
         compensation_list_release(out);
     return rc;
+}
+
+/* A statement that must change a row: STORE_CONFLICT when it changed none. */
+static int done_or_conflict(db_stmt *st)
+{
+    int rc = db_done_changed(st);
+    return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
+}
+
+int rows_penalty_write(db_conn *c, const penalty *p)
+{
+    db_stmt *st;
+    if (strcmp(p->status, "waived") == 0) {
+        st = db_prepare(c, "UPDATE penalties SET status = 'waived', waived_at = ?, waived_by = ?, waive_reason = ? "
+                           "WHERE complaint_id = ? AND entry_no = ? AND status = 'active'");
+        if (!st)
+            return STORE_ERROR;
+        db_bind_int(st, 1, p->waived_at);
+        db_bind_int(st, 2, p->waived_by);
+        db_bind_text(st, 3, p->waive_reason);
+        db_bind_int(st, 4, p->complaint_id);
+        db_bind_int(st, 5, p->no);
+        return done_or_conflict(st);
+    }
+    st = db_prepare(c, "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, month, rule, role, "
+                       "role_name, person, unit, amount_fen, points, award_loss, performance_pay) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, p->complaint_id);
+    db_bind_int(st, 2, p->no);
+    db_bind_int(st, 3, p->event_seq);
+    db_bind_int(st, 4, p->created_at);
+    db_bind_text(st, 5, p->month);
+    db_bind_text(st, 6, p->rule);
+    db_bind_text(st, 7, p->role);
+    db_bind_text(st, 8, p->role_name ? p->role_name : p->role);
+    db_bind_text(st, 9, p->person);
+    db_bind_int(st, 10, p->unit);
+    db_bind_int(st, 11, p->amount_fen);
+    db_bind_int(st, 12, p->points);
+    db_bind_int(st, 13, p->award_loss);
+    db_bind_int(st, 14, p->performance_pay);
+    return db_done(st);
+}
+
+int rows_compensation_write(db_conn *c, const compensation *m)
+{
+    db_stmt *st;
+    if (strcmp(m->status, "approved") == 0 || strcmp(m->status, "refused") == 0) {
+        st = db_prepare(c, "UPDATE compensations SET status = ?, decided_by = ?, decided_at = ?, decision = ? "
+                           "WHERE complaint_id = ? AND entry_no = ? AND status = 'pending'");
+        if (!st)
+            return STORE_ERROR;
+        db_bind_text(st, 1, m->status);
+        db_bind_int(st, 2, m->decided_by);
+        db_bind_int(st, 3, m->decided_at);
+        db_bind_text(st, 4, m->decision);
+        db_bind_int(st, 5, m->complaint_id);
+        db_bind_int(st, 6, m->no);
+        return done_or_conflict(st);
+    }
+    st = db_prepare(c, "INSERT INTO compensations (complaint_id, entry_no, status, kind, amount_fen, reason, senior, "
+                       "approver_unit, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, m->complaint_id);
+    db_bind_int(st, 2, m->no);
+    db_bind_text(st, 3, m->status);
+    db_bind_text(st, 4, m->kind);
+    db_bind_int(st, 5, m->amount_fen);
+    db_bind_text(st, 6, m->reason ? m->reason : "");
+    db_bind_int(st, 7, m->senior);
+    db_bind_id(st, 8, m->approver_unit);
+    db_bind_int(st, 9, m->requested_by);
+    db_bind_int(st, 10, m->requested_at);
+    return db_done(st);
 }

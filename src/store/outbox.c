@@ -2,16 +2,35 @@
  * outbox: the notifications waiting to be delivered (the outbox rows a
  * rule or an incident queues, and the listing of a complaint's), and the
  * supervision orders (督办) a breached time limit leaves, written once for
- * both backends over the driver (driver.h). The rows written with a
- * complaint's event stay with the complaint writes in the backends, on the
- * sweep's path.
+ * both backends over the driver (driver.h), with the writers of the rows
+ * that a complaint's event brings (rows.h, complaints_write.c).
  */
 #include <stdio.h>
 
 #include "store/driver.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 /* ---- the outbox ----------------------------------------------------------------- */
+
+int rows_outbox_insert(db_conn *c, const outbox_msg *m, int64_t at, int64_t event_id)
+{
+    db_stmt *st = db_prepare(c, "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, "
+                                "recipient_unit, template, payload, idempotency_key, event_id) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, m->created_at ? m->created_at : at);
+    db_bind_id(st, 2, m->complaint_id);
+    db_bind_text(st, 3, m->channel);
+    db_bind_id(st, 4, m->recipient_user);
+    db_bind_id(st, 5, m->recipient_unit);
+    db_bind_text(st, 6, m->template_name);
+    db_bind_text(st, 7, m->payload ? m->payload : "{}");
+    db_bind_text(st, 8, m->key);
+    db_bind_id(st, 9, event_id);
+    return db_done(st);
+}
 
 struct outbox_add_arg {
     const outbox_msg *m;
@@ -22,23 +41,8 @@ static int insert_messages(db_conn *c, void *arg)
 {
     struct outbox_add_arg *a = arg;
     int rc = 0;
-    for (size_t i = 0; i < a->n && !rc; i++) {
-        const outbox_msg *m = &a->m[i];
-        db_stmt *st = db_prepare(c, "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, "
-                                    "recipient_unit, template, payload, idempotency_key) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!st)
-            return STORE_ERROR;
-        db_bind_int(st, 1, m->created_at);
-        db_bind_id(st, 2, m->complaint_id);
-        db_bind_text(st, 3, m->channel);
-        db_bind_id(st, 4, m->recipient_user);
-        db_bind_id(st, 5, m->recipient_unit);
-        db_bind_text(st, 6, m->template_name);
-        db_bind_text(st, 7, m->payload ? m->payload : "{}");
-        db_bind_text(st, 8, m->key);
-        rc = db_done(st);
-    }
+    for (size_t i = 0; i < a->n && !rc; i++)
+        rc = rows_outbox_insert(c, &a->m[i], 0, 0);
     return rc;
 }
 
@@ -84,7 +88,7 @@ static int read_messages(db_conn *c, void *arg)
     if (!a->complaint_id)
         st = db_prepare(c, OUTBOX_SELECT "ORDER BY id DESC LIMIT 500");
     else if (db_dialect(c) == DB_PG)
-        /* PostgreSQL writes no event_id (migration 007): every row has its complaint and a unique key. */
+        /* PostgreSQL keeps every key unique (migration 007): a complaint's rows are found by its id. */
         st = db_prepare(c, OUTBOX_SELECT "WHERE complaint_id = ? ORDER BY id DESC LIMIT 500");
     else
         /* A complaint's rows: those written with one of its events, found
@@ -173,6 +177,23 @@ int store_supervision_list(store *s, const supervision_filter *f, supervision_li
     if (rc)
         supervision_list_release(out);
     return rc;
+}
+
+int rows_supervision_insert(db_conn *c, const supervision *v)
+{
+    db_stmt *st = db_prepare(c, "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, "
+                                "supervisor_user, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, v->complaint_id);
+    db_bind_int(st, 2, v->event_seq);
+    db_bind_text(st, 3, v->clock);
+    db_bind_int(st, 4, v->level);
+    db_bind_int(st, 5, v->unit);
+    db_bind_id(st, 6, v->supervisor_user);
+    db_bind_int(st, 7, v->deadline);
+    db_bind_int(st, 8, v->created_at);
+    return db_done(st);
 }
 
 struct sup_close_arg {

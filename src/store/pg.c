@@ -59,12 +59,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/workflow.h"
 #include "store/pgutil.h"
 #include "store/pool.h"
 #include "util/buf.h"
 #include "util/groupq.h"
-#include "util/jsonr.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -80,7 +78,6 @@ enum {
     X_RETRY = DB_RETRY,
     X_LOST = DB_LOST,
 };
-#define DUE_NONE 9000000000000000LL
 /* pg_advisory_xact_lock key held while migrating: "redress" in ASCII. */
 #define MIGRATION_LOCK 0x72656472657373LL
 
@@ -96,13 +93,7 @@ typedef struct pconn {
     pstmt *stmts[STMT_CACHE]; /* the driver's statements, by SQL text */
     int nstmts, next_stmt_evict;
     PGconn *pg; /* NULL until first used */
-    struct {
-        char *sql;
-        uint32_t hash;
-        unsigned id; /* prepared as "r<id>" */
-    } cache[STMT_CACHE];
-    int n, next_evict;
-    unsigned next_id;
+    unsigned next_id; /* the next statement is prepared as "r<next_id>" */
 } pconn;
 
 typedef struct cjob cjob;
@@ -119,116 +110,6 @@ typedef struct pgs {
     bool creator_running;
     pthread_t creator;
 } pgs;
-
-/* ---- parameters ------------------------------------------------------------ */
-
-/*
- * The parameters of one statement. Integers are sent as decimal text, text
- * as text, blobs in binary; the server infers each type from the statement.
- * Small statements use the inline arrays; a bulk insert grows onto the heap.
- */
-enum { QINLINE = 32, FMT_NUM = 2 /* text in num[i], pointer fixed at run time */ };
-
-typedef struct pgq {
-    int n, cap;
-    const char **v;
-    int *len, *fmt;
-    char (*num)[24];
-    const char *v0[QINLINE];
-    int len0[QINLINE], fmt0[QINLINE];
-    char num0[QINLINE][24];
-} pgq;
-
-static void q_init(pgq *q)
-{
-    q->n = 0;
-    q->cap = QINLINE;
-    q->v = q->v0;
-    q->len = q->len0;
-    q->fmt = q->fmt0;
-    q->num = q->num0;
-}
-
-static void q_release(pgq *q)
-{
-    if (q->v != q->v0) {
-        free(q->v);
-        free(q->len);
-        free(q->fmt);
-        free(q->num);
-    }
-    q_init(q);
-}
-
-static int q_slot(pgq *q)
-{
-    if (q->n == q->cap) {
-        int cap = q->cap * 2;
-        const char **v = xcalloc((size_t)cap, sizeof *v);
-        int *len = xcalloc((size_t)cap, sizeof *len), *fmt = xcalloc((size_t)cap, sizeof *fmt);
-        char(*num)[24] = xcalloc((size_t)cap, sizeof *num);
-        memcpy(v, q->v, (size_t)q->n * sizeof *v);
-        memcpy(len, q->len, (size_t)q->n * sizeof *len);
-        memcpy(fmt, q->fmt, (size_t)q->n * sizeof *fmt);
-        memcpy(num, q->num, (size_t)q->n * sizeof *num);
-        if (q->v != q->v0) {
-            free(q->v);
-            free(q->len);
-            free(q->fmt);
-            free(q->num);
-        }
-        q->v = v;
-        q->len = len;
-        q->fmt = fmt;
-        q->num = num;
-        q->cap = cap;
-    }
-    return q->n++;
-}
-
-static void q_int(pgq *q, int64_t x)
-{
-    int i = q_slot(q);
-    snprintf(q->num[i], sizeof q->num[i], "%lld", (long long)x);
-    q->v[i] = NULL;
-    q->len[i] = 0;
-    q->fmt[i] = FMT_NUM;
-}
-
-/* s is borrowed until the statement has run; NULL is SQL NULL. */
-static void q_text(pgq *q, const char *s)
-{
-    int i = q_slot(q);
-    q->v[i] = s;
-    q->len[i] = 0;
-    q->fmt[i] = 0;
-}
-
-static void q_blob(pgq *q, const void *p, size_t n)
-{
-    int i = q_slot(q);
-    q->v[i] = p;
-    q->len[i] = (int)n;
-    q->fmt[i] = 1;
-}
-
-/* Points the integer parameters at their text, now that the arrays no longer move. */
-static void q_fix(pgq *q)
-{
-    for (int i = 0; i < q->n; i++) {
-        if (q->fmt[i] == FMT_NUM) {
-            q->v[i] = q->num[i];
-            q->fmt[i] = 0;
-        }
-    }
-}
-
-/* ---- results ------------------------------------------------------------------ */
-
-static int64_t col_i64(const PGresult *r, int row, int col)
-{
-    return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
 
 /* ---- connections ---------------------------------------------------------------- */
 
@@ -261,10 +142,6 @@ static void stmts_forget(pconn *c, bool free_them);
 /* Forgets c's prepared statements (the server's session lost them, or c closes). */
 static void cache_clear(pconn *c)
 {
-    for (int i = 0; i < c->n; i++)
-        free(c->cache[i].sql);
-    c->n = 0;
-    c->next_evict = 0;
     stmts_forget(c, false);
 }
 
@@ -314,57 +191,6 @@ static void giveback(pgs *s, pconn *c)
     pool_give(&s->pool, (int)(c - s->conns));
 }
 
-/* ---- statements ----------------------------------------------------------------- */
-
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-/*
- * Runs sql with q's parameters on c and returns the result (never NULL
- * unless libpq is out of memory; the caller PQclears it). A cached
- * statement is run by name; an unknown one is prepared first.
- */
-static PGresult *run(pgs *s, pconn *c, const char *sql, pgq *q, bool cacheable)
-{
-    q_fix(q);
-    if (s->unnamed || !cacheable)
-        return PQexecParams(c->pg, sql, q->n, NULL, q->v, q->len, q->fmt, 0);
-    uint32_t h = fnv1a(sql);
-    int slot = -1;
-    for (int i = 0; i < c->n && slot < 0; i++)
-        if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0)
-            slot = i;
-    char name[24];
-    if (slot < 0) {
-        unsigned id = c->next_id++;
-        snprintf(name, sizeof name, "r%u", id);
-        PGresult *r = PQprepare(c->pg, name, sql, q->n, NULL);
-        if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
-            return r;
-        PQclear(r);
-        if (c->n < STMT_CACHE) {
-            slot = c->n++;
-        } else {
-            slot = c->next_evict;
-            c->next_evict = (c->next_evict + 1) % STMT_CACHE;
-            char dealloc[40];
-            snprintf(dealloc, sizeof dealloc, "DEALLOCATE r%u", c->cache[slot].id);
-            PQclear(PQexec(c->pg, dealloc));
-            free(c->cache[slot].sql);
-        }
-        c->cache[slot].sql = xstrdup(sql);
-        c->cache[slot].hash = h;
-        c->cache[slot].id = id;
-    }
-    snprintf(name, sizeof name, "r%u", c->cache[slot].id);
-    return PQexecPrepared(c->pg, name, q->n, q->v, q->len, q->fmt, 0);
-}
-
 /* 0 when r succeeded; else what the failure means (STORE_CONFLICT, STORE_ERROR, X_RETRY, X_LOST). */
 static int fail_of(pconn *c, const PGresult *r)
 {
@@ -393,23 +219,6 @@ static int fail_of(pconn *c, const PGresult *r)
         log_error("postgresql: prepared statements are lost between transactions: behind pgbouncer in "
                   "transaction mode, set db-prepared = off");
     return STORE_ERROR;
-}
-
-/*
- * One statement inside a transaction of tx(): returns 0 or a failure code;
- * with out, the result is handed over on success (caller PQclears).
- */
-static int xq(pgs *s, pconn *c, const char *sql, pgq *q, PGresult **out)
-{
-    PGresult *r = run(s, c, sql, q, true);
-    int rc = fail_of(c, r);
-    if (rc || !out) {
-        PQclear(r);
-        r = NULL;
-    }
-    if (out)
-        *out = r;
-    return rc;
 }
 
 /* A statement without parameters (BEGIN, COMMIT, a migration script). */
@@ -783,14 +592,27 @@ static const struct store_driver pg_driver = {
  * transaction mode too): a second node starting at the same moment waits,
  * then finds the migration stamped and skips it.
  */
+/* One statement of the migrations with up to two integer parameters: 0 or a failure; *row (OUT) it returned one. */
+static int mig_stmt(pconn *c, const char *sql, int64_t a, int64_t b, bool *row)
+{
+    db_stmt *st = d_prepare(&c->base, sql);
+    d_bind_int(st, 1, a);
+    if (((pstmt *)st)->nparams > 1)
+        d_bind_int(st, 2, b);
+    int rc = d_step(st);
+    *row = rc == DB_ROW;
+    d_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
 static int migrate_now(pgs *s, pconn *c, char *err, size_t errlen)
 {
-    pgq q;
-    q_init(&q);
-    q_int(&q, MIGRATION_LOCK);
+    (void)s;
+    const char *lock = "SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))";
+    bool row;
     int rc = simple(c, "BEGIN");
     if (!rc)
-        rc = xq(s, c, "SELECT pg_advisory_xact_lock($1::bigint)", &q, NULL);
+        rc = mig_stmt(c, lock, MIGRATION_LOCK, 0, &row);
     if (!rc)
         rc = simple(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                        "applied_at BIGINT NOT NULL)");
@@ -798,26 +620,17 @@ static int migrate_now(pgs *s, pconn *c, char *err, size_t errlen)
         rc = simple(c, "COMMIT");
     for (int i = 0; !rc && pg_migrations[i]; i++) {
         int version = i + 1;
-        PGresult *r = NULL;
-        pgq v;
-        q_init(&v);
-        q_int(&v, version);
+        bool applied = false;
         rc = simple(c, "BEGIN");
         if (!rc)
-            rc = xq(s, c, "SELECT pg_advisory_xact_lock($1::bigint)", &q, NULL);
+            rc = mig_stmt(c, lock, MIGRATION_LOCK, 0, &row);
         if (!rc)
-            rc = xq(s, c, "SELECT 1 FROM schema_version WHERE version = $1", &v, &r);
-        bool applied = r && PQntuples(r) > 0;
-        PQclear(r);
-        if (!rc && !applied) {
+            rc = mig_stmt(c, "SELECT 1 FROM schema_version WHERE version = CAST(? AS INTEGER)", version, 0, &applied);
+        if (!rc && !applied)
             rc = simple(c, pg_migrations[i]);
-            pgq st;
-            q_init(&st);
-            q_int(&st, version);
-            q_int(&st, time_now());
-            if (!rc)
-                rc = xq(s, c, "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", &st, NULL);
-        }
+        if (!rc && !applied)
+            rc = mig_stmt(c, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", version, time_now(),
+                          &row);
         if (!rc)
             rc = simple(c, "COMMIT");
         if (!rc && !applied)
@@ -838,223 +651,38 @@ static int pg_migrate(store *st)
     return 0; /* done at open */
 }
 
-/* ---- users ------------------------------------------------------------------------------ */
-
-#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
-enum { USER_NCOLS = 9 };
-
-/* ---- complaints ------------------------------------------------------------------------- */
-
-#define C_COLS                                                                                                         \
-    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
-    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
-    "first_contact, created_by, version, head, data, warn_at, next_check_at"
-
-/* Adds the projection as parameters $1..$26: C_COLS order up to data ($22),
- * is_open, stage, warn_at, next_check_at. data_text is borrowed until the
- * statement has run. */
-static void q_complaint(pgq *q, const complaint *c, const char *data_text)
-{
-    q_int(q, c->id);
-    q_text(q, c->number);
-    q_int(q, c->status);
-    q_int(q, c->level);
-    q_text(q, c->nature);
-    q_text(q, c->channel);
-    q_text(q, c->category);
-    q_text(q, c->phone);
-    q_int(q, c->subject_unit);
-    q_int(q, c->owner_unit);
-    q_int(q, c->handler_unit);
-    q_int(q, c->received_at);
-    q_int(q, c->created_at);
-    q_int(q, c->updated_at);
-    q_int(q, c->closed_at);
-    q_int(q, c->stage_due ? c->stage_due : DUE_NONE);
-    q_int(q, c->overall_due);
-    q_int(q, c->first_contact);
-    q_int(q, c->created_by);
-    q_int(q, c->version);
-    q_blob(q, c->head, 32);
-    q_text(q, data_text);
-    q_int(q, status_open(c->status));
-    q_int(q, stage_of(c->status));
-    q_int(q, c->warn_at ? c->warn_at : DUE_NONE);
-    q_int(q, c->next_check_at ? c->next_check_at : DUE_NONE);
-}
-
-static int insert_event(pgs *s, pconn *c, const event *ev)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, ev->complaint_id);
-    q_int(&q, ev->seq);
-    q_text(&q, ev->action);
-    q_int(&q, ev->at);
-    q_int(&q, ev->actor);
-    q_blob(&q, ev->prev, 32);
-    q_blob(&q, ev->hash, 32);
-    q_text(&q, ev->body);
-    return xq(s, c,
-              "INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-              &q, NULL);
-}
-
-static int bump_stats(pgs *s, pconn *c, int64_t day, int received, int closed, int on_time, int fcr)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, day);
-    q_int(&q, received);
-    q_int(&q, closed);
-    q_int(&q, on_time);
-    q_int(&q, fcr);
-    return xq(s, c,
-              "INSERT INTO daily_stats AS d (day, received, closed, closed_on_time, first_contact) "
-              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO UPDATE SET "
-              "received = d.received + EXCLUDED.received, closed = d.closed + EXCLUDED.closed, "
-              "closed_on_time = d.closed_on_time + EXCLUDED.closed_on_time, "
-              "first_contact = d.first_contact + EXCLUDED.first_contact",
-              &q, NULL);
-}
-
-/* Counts a close in the daily statistics (the day of the closing event). */
-static int stats_on_close(pgs *s, pconn *c, const complaint *cp, const event *ev, int tz)
-{
-    if (ev->to_status != ST_CLOSED || ev->from_status == ST_CLOSED)
-        return 0;
-    bool on_time = !cp->overall_due || cp->closed_at <= cp->overall_due;
-    return bump_stats(s, c, time_local_day(ev->at, tz), 0, 1, on_time, cp->first_contact);
-}
+/* ---- creation ---------------------------------------------------------------------------- */
 
 /*
  * Creation: group commit. Every creation must hold its day's day_seq row
  * from the moment it takes a number until its transaction is durable, so
  * creations one transaction each would run one fsync after another, on all
  * nodes together. Instead each node queues its creations and one thread
- * (creator_main) commits everything queued in one transaction: a savepoint
- * per creation, so that one that fails is rolled back alone and gives its
- * number back; one fsync for the whole batch; each caller is woken only
- * after COMMIT returned. The batch takes the day rows in day order, so two
- * nodes' batches never wait on each other in a cycle.
+ * (creator_main) commits everything queued in one transaction
+ * (store_new_batch: a savepoint per creation, so that one that fails is
+ * rolled back alone and gives its number back; one fsync for the whole
+ * batch); each caller is woken only after COMMIT returned. The batch takes
+ * the day rows in day order, so two nodes' batches never wait on each
+ * other in a cycle.
  */
-struct create_arg {
-    const char *prefix;
-    int tz;
-    event *ev;
-    complaint *c;
-    char day[16]; /* local date of received_at: the numbering day */
-    pii_keyrow *k; /* the data key to store with it, or NULL */
-};
-
 struct cjob {
     groupq_item link; /* first: the queue links jobs through it */
-    struct create_arg a;
-    int rc;
+    struct store_new *n;
 };
 
 #define NEXT_CJOB(j) ((cjob *)(j)->link.next)
 
 enum { CREATE_BATCH = 128 };
 
-/* One creation inside the batch's transaction. May run more than once (the
- * batch is retried as a whole): everything it writes into ev and c is
- * recomputed. */
-static int create_one(pgs *s, pconn *cn, struct create_arg *a)
+struct create_batch {
+    struct store_new *v[CREATE_BATCH];
+    size_t n;
+};
+
+static int create_batch(db_conn *c, void *arg)
 {
-    event *ev = a->ev;
-    /* From here to COMMIT the batch holds the day's row: the number is ours alone. */
-    pgq q;
-    q_init(&q);
-    q_text(&q, a->day);
-    PGresult *r;
-    int rc = xq(s, cn,
-                "INSERT INTO day_seq AS d (day, seq) VALUES ($1, 1) "
-                "ON CONFLICT (day) DO UPDATE SET seq = d.seq + 1 RETURNING seq, nextval('complaints_id_seq')",
-                &q, &r);
-    if (rc)
-        return rc;
-    int64_t seq = col_i64(r, 0, 0), id = col_i64(r, 0, 1);
-    PQclear(r);
-
-    char number[48];
-    snprintf(number, sizeof number, "%s%s-%04lld", a->prefix, a->day, (long long)seq);
-    json_object_set_new(ev->payload, "number", json_string(number));
-    ev->complaint_id = id;
-    event_seal(ev);
-    complaint_release(a->c);
-    complaint_init(a->c);
-    workflow_apply(a->c, ev);
-
-    /* The row, its first event and the day's count in one round trip. */
-    char *data = json_dumps(a->c->data, JSON_COMPACT);
-    pgq cq;
-    q_init(&cq);
-    q_complaint(&cq, a->c, data);
-    q_int(&cq, ev->seq);
-    q_text(&cq, ev->action);
-    q_int(&cq, ev->at);
-    q_int(&cq, ev->actor);
-    q_blob(&cq, ev->prev, 32);
-    q_blob(&cq, ev->hash, 32);
-    q_text(&cq, ev->body);
-    q_int(&cq, time_local_day(a->c->received_at, a->tz));
-#define CREATE_SQL(KEY)                                                                                           \
-    "WITH c AS (INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "      \
-    "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25, $26, $23, $24)), "                  \
-    "e AS (INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "                           \
-    "VALUES ($1, $27, $28, $29, $30, $31, $32, $33)), " KEY                                                        \
-    "INSERT INTO daily_stats AS d (day, received) VALUES ($34, 1) "                                                \
-    "ON CONFLICT (day) DO UPDATE SET received = d.received + 1"
-    if (a->k) {
-        /* The data key in the same round trip (sec/pii.h). */
-        a->k->complaint_id = id;
-        q_text(&cq, a->k->key_id);
-        q_blob(&cq, a->k->wrapped, a->k->len);
-        rc = xq(s, cn, CREATE_SQL("k AS (INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES ($1, $35, $36)) "),
-                &cq, NULL);
-    } else {
-        rc = xq(s, cn, CREATE_SQL(""), &cq, NULL);
-    }
-#undef CREATE_SQL
-    q_release(&cq);
-    free(data);
-    /* The kind column (006) mirrors data.kind, set once at intake. */
-    const char *kind = json_string_value(json_object_get(a->c->data, "kind"));
-    if (rc == 0 && kind) {
-        pgq kq;
-        q_init(&kq);
-        q_text(&kq, kind);
-        q_int(&kq, id);
-        rc = xq(s, cn, "UPDATE complaints SET kind = $1 WHERE id = $2", &kq, NULL);
-        q_release(&kq);
-    }
-    if (rc == 0)
-        rc = stats_on_close(s, cn, a->c, ev, a->tz);
-    return rc;
-}
-
-static int tx_create_batch(pgs *s, pconn *cn, void *arg)
-{
-    cjob *batch = arg;
-    bool first = true;
-    for (cjob *j = batch; j; j = NEXT_CJOB(j)) {
-        int rc = simple(cn, first ? "SAVEPOINT c" : "RELEASE SAVEPOINT c; SAVEPOINT c");
-        first = false;
-        if (rc)
-            return rc;
-        rc = create_one(s, cn, &j->a);
-        if (rc == X_LOST || rc == X_RETRY)
-            return rc; /* the whole batch again */
-        if (rc) {
-            int undo = simple(cn, "ROLLBACK TO SAVEPOINT c");
-            if (undo)
-                return undo;
-        }
-        j->rc = rc;
-    }
-    return 0;
+    struct create_batch *b = arg;
+    return store_new_batch(c, b->v, b->n);
 }
 
 /* Sorts a batch by day (stable: a day's creations keep their queue order). */
@@ -1065,7 +693,7 @@ static cjob *sort_by_day(cjob *list)
         cjob *j = list;
         list = NEXT_CJOB(list);
         tail = &sorted;
-        while (*tail && strcmp(((cjob *)*tail)->a.day, j->a.day) <= 0)
+        while (*tail && strcmp(((cjob *)*tail)->n->day, j->n->day) <= 0)
             tail = &(*tail)->next;
         j->link.next = *tail;
         *tail = &j->link;
@@ -1079,296 +707,25 @@ static void *creator_main(void *arg)
     cjob *batch;
     while ((batch = (cjob *)groupq_take(&s->queue, CREATE_BATCH))) {
         batch = sort_by_day(batch);
-        int rc = tx(s, tx_create_batch, batch);
-        for (cjob *j = batch; rc && j; j = NEXT_CJOB(j))
-            j->rc = rc; /* not committed: nothing of the batch is stored */
+        struct create_batch b = {.n = 0};
+        for (cjob *j = batch; j; j = NEXT_CJOB(j))
+            b.v[b.n++] = j->n;
+        int rc = db_run_write(&s->base, "complaint_create", create_batch, &b, 0);
+        for (size_t i = 0; rc && i < b.n; i++)
+            b.v[i]->rc = rc; /* not committed: nothing of the batch is stored */
         groupq_finish(&s->queue, &batch->link);
     }
     return NULL;
 }
 
-static int pg_complaint_create_keyed(store *stp, const char *prefix, int tz, event *ev, complaint *c,
-                                     pii_keyrow *k)
+static int pg_complaint_create(store *stp, struct store_new *n)
 {
     pgs *s = (pgs *)stp;
-    cjob j = {.a = {prefix, tz, ev, c, "", k}, .rc = STORE_ERROR};
-    int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
-    time_local_date(received, tz, false, j.a.day, sizeof j.a.day);
+    cjob j = {.n = n};
+    n->rc = STORE_ERROR;
     groupq_submit_wait(&s->queue, &j.link);
-    return j.rc;
+    return n->rc;
 }
-
-static int pg_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
-{
-    return pg_complaint_create_keyed(stp, prefix, tz, ev, c, NULL);
-}
-
-struct update_arg {
-    const complaint *c;
-    const event *ev;
-    int tz;
-};
-
-/* Records the assisting units of cp (complaint_assists); kept once there. */
-static int sync_assists(pgs *s, pconn *cn, const complaint *cp)
-{
-    size_t i;
-    const json_t *as;
-    json_array_foreach(json_object_get(cp->data, "assists"), i, as)
-    {
-        json_int_t uid = json_integer_value(json_object_get(as, "unit"));
-        if (!uid)
-            continue;
-        pgq q;
-        q_init(&q);
-        q_int(&q, cp->id);
-        q_int(&q, uid);
-        int rc = xq(s, cn, "INSERT INTO complaint_assists (complaint_id, unit) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    &q, NULL);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
-static int tx_complaint_update(pgs *s, pconn *cn, void *arg)
-{
-    struct update_arg *a = arg;
-    char *data = json_dumps(a->c->data, JSON_COMPACT);
-    pgq q;
-    q_init(&q);
-    q_complaint(&q, a->c, data);
-    q_int(&q, a->c->version - 1);
-    PGresult *r;
-    /* A concurrent writer of the same row makes this wait for its commit;
-     * then the version no longer matches and no row is updated. */
-    int rc = xq(s, cn,
-                "UPDATE complaints SET number = $2, status = $3, level = $4, nature = $5, channel = $6, "
-                "category = $7, phone = $8, subject_unit = $9, owner_unit = $10, handler_unit = $11, "
-                "received_at = $12, created_at = $13, updated_at = $14, closed_at = $15, stage_due = $16, "
-                "overall_due = $17, first_contact = $18, created_by = $19, version = $20, head = $21, data = $22, "
-                "is_open = $23, stage = $24, warn_at = $25, next_check_at = $26 WHERE id = $1 AND version = $27",
-                &q, &r);
-    free(data);
-    if (rc)
-        return rc;
-    bool updated = strcmp(PQcmdTuples(r), "0") != 0;
-    PQclear(r);
-    if (!updated) {
-        pgq e;
-        q_init(&e);
-        q_int(&e, a->c->id);
-        rc = xq(s, cn, "SELECT 1 FROM complaints WHERE id = $1", &e, &r);
-        if (rc)
-            return rc;
-        rc = PQntuples(r) ? STORE_CONFLICT : STORE_NOTFOUND;
-        PQclear(r);
-        return rc;
-    }
-    rc = insert_event(s, cn, a->ev);
-    if (rc == 0)
-        rc = stats_on_close(s, cn, a->c, a->ev, a->tz);
-    if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
-        rc = sync_assists(s, cn, a->c);
-    return rc;
-}
-
-static int pg_complaint_update(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
-{
-    (void)was; /* PostgreSQL leaves an index alone when the indexed values stay the same */
-    struct update_arg a = {c, ev, tz};
-    return tx((pgs *)stp, tx_complaint_update, &a);
-}
-
-/* ---- closing, compensation, the penalty ledger ---------------------------------------------- */
-
-static int changed_or_conflict(PGresult *r)
-{
-    int rc = strcmp(PQcmdTuples(r), "0") != 0 ? 0 : STORE_CONFLICT;
-    PQclear(r);
-    return rc;
-}
-
-/* A new entry, or (status "waived") the waiver of an existing one. */
-static int write_penalty(pgs *s, pconn *c, const penalty *p)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, p->complaint_id);
-    q_int(&q, p->no);
-    PGresult *r;
-    int rc;
-    if (strcmp(p->status, "waived") == 0) {
-        q_int(&q, p->waived_at);
-        q_int(&q, p->waived_by);
-        q_text(&q, p->waive_reason);
-        rc = xq(s, c,
-                "UPDATE penalties SET status = 'waived', waived_at = $3, waived_by = $4, waive_reason = $5 "
-                "WHERE complaint_id = $1 AND entry_no = $2 AND status = 'active'",
-                &q, &r);
-        q_release(&q);
-        return rc ? rc : changed_or_conflict(r);
-    }
-    q_int(&q, p->event_seq);
-    q_int(&q, p->created_at);
-    q_text(&q, p->month);
-    q_text(&q, p->rule);
-    q_text(&q, p->role);
-    q_text(&q, p->role_name ? p->role_name : p->role);
-    q_text(&q, p->person);
-    q_int(&q, p->unit);
-    q_int(&q, p->amount_fen);
-    q_int(&q, p->points);
-    q_int(&q, p->award_loss);
-    q_int(&q, p->performance_pay);
-    rc = xq(s, c,
-            "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, month, rule, role, role_name, "
-            "person, unit, amount_fen, points, award_loss, performance_pay) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            &q, NULL);
-    q_release(&q);
-    return rc;
-}
-
-/* A granted or requested compensation, or (approved / refused) its decision. */
-static int write_compensation(pgs *s, pconn *c, const compensation *m)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, m->complaint_id);
-    q_int(&q, m->no);
-    q_text(&q, m->status);
-    PGresult *r;
-    int rc;
-    if (strcmp(m->status, "approved") == 0 || strcmp(m->status, "refused") == 0) {
-        q_int(&q, m->decided_by);
-        q_int(&q, m->decided_at);
-        q_text(&q, m->decision);
-        rc = xq(s, c,
-                "UPDATE compensations SET status = $3, decided_by = $4, decided_at = $5, decision = $6 "
-                "WHERE complaint_id = $1 AND entry_no = $2 AND status = 'pending'",
-                &q, &r);
-        q_release(&q);
-        return rc ? rc : changed_or_conflict(r);
-    }
-    q_text(&q, m->kind);
-    q_int(&q, m->amount_fen);
-    q_text(&q, m->reason ? m->reason : "");
-    q_int(&q, m->senior);
-    if (m->approver_unit)
-        q_int(&q, m->approver_unit);
-    else
-        q_text(&q, NULL);
-    q_int(&q, m->requested_by);
-    q_int(&q, m->requested_at);
-    rc = xq(s, c,
-            "INSERT INTO compensations (complaint_id, entry_no, status, kind, amount_fen, reason, senior, "
-            "approver_unit, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &q, NULL);
-    q_release(&q);
-    return rc;
-}
-
-static int insert_outbox(pgs *s, pconn *c, const outbox_msg *m, int64_t at)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, m->created_at ? m->created_at : at);
-    if (m->complaint_id)
-        q_int(&q, m->complaint_id);
-    else
-        q_text(&q, NULL);
-    q_text(&q, m->channel);
-    if (m->recipient_user)
-        q_int(&q, m->recipient_user);
-    else
-        q_text(&q, NULL);
-    if (m->recipient_unit)
-        q_int(&q, m->recipient_unit);
-    else
-        q_text(&q, NULL);
-    q_text(&q, m->template_name);
-    q_text(&q, m->payload ? m->payload : "{}");
-    q_text(&q, m->key);
-    return xq(s, c,
-              "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, template, "
-              "payload, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-              &q, NULL);
-}
-
-static int insert_supervision(pgs *s, pconn *c, const supervision *v)
-{
-    pgq q;
-    q_init(&q);
-    q_int(&q, v->complaint_id);
-    q_int(&q, v->event_seq);
-    q_text(&q, v->clock);
-    q_int(&q, v->level);
-    q_int(&q, v->unit);
-    if (v->supervisor_user)
-        q_int(&q, v->supervisor_user);
-    else
-        q_text(&q, NULL);
-    q_int(&q, v->deadline);
-    q_int(&q, v->created_at);
-    return xq(s, c,
-              "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, supervisor_user, deadline, "
-              "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-              &q, NULL);
-}
-
-struct write_arg {
-    store_write *w;
-    size_t n;
-    int tz;
-};
-
-static int write_penalty(pgs *s, pconn *c, const penalty *p);
-static int write_compensation(pgs *s, pconn *c, const compensation *m);
-
-/*
- * The sweeper's batch: one transaction, a savepoint per write so that each
- * succeeds or fails alone. On several nodes two sweepers may pick the same
- * complaint; the versioned update lets one win and gives the other
- * STORE_CONFLICT for that write. A lost connection or a deadlock runs the
- * whole batch again (tx()), recomputing every rc.
- */
-static int tx_complaint_write(pgs *s, pconn *c, void *arg)
-{
-    struct write_arg *a = arg;
-    for (size_t i = 0; i < a->n; i++) {
-        store_write *w = &a->w[i];
-        int rc = simple(c, "SAVEPOINT w");
-        if (rc)
-            return rc;
-        struct update_arg u = {w->c, w->ev, a->tz};
-        rc = tx_complaint_update(s, c, &u);
-        for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
-            rc = insert_outbox(s, c, &w->msgs[k], w->ev->at);
-        for (size_t k = 0; rc == 0 && k < w->nsups; k++)
-            rc = insert_supervision(s, c, &w->sups[k]);
-        for (size_t k = 0; rc == 0 && k < w->npens; k++)
-            rc = write_penalty(s, c, &w->pens[k]);
-        for (size_t k = 0; rc == 0 && k < w->ncomps; k++)
-            rc = write_compensation(s, c, &w->comps[k]);
-        if (rc == X_LOST || rc == X_RETRY)
-            return rc;
-        int undo = simple(c, rc ? "ROLLBACK TO SAVEPOINT w" : "RELEASE SAVEPOINT w");
-        if (undo)
-            return undo;
-        w->rc = rc;
-    }
-    return 0;
-}
-
-static int pg_complaint_write(store *stp, store_write *w, size_t n, int tz)
-{
-    struct write_arg a = {w, n, tz};
-    int rc = n ? tx((pgs *)stp, tx_complaint_write, &a) : 0;
-    return rc == 0 ? 0 : STORE_UNAVAILABLE;
-}
-
-/* ---- incidents ----------------------------------------------------------------------------- */
 
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
@@ -1485,25 +842,6 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
 
 /* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
 
-static int tx_complaint_erase(pgs *s, pconn *cn, void *arg)
-{
-    struct update_arg *a = arg;
-    int rc = tx_complaint_update(s, cn, arg);
-    if (rc)
-        return rc;
-    pgq q;
-    q_init(&q);
-    q_int(&q, a->c->id);
-    return xq(s, cn, "DELETE FROM pii_keys WHERE complaint_id = $1", &q, NULL);
-}
-
-static int pg_complaint_erase(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
-{
-    (void)was;
-    struct update_arg a = {c, ev, tz};
-    return tx((pgs *)stp, tx_complaint_erase, &a);
-}
-
 static int pg_backup(store *stp, const char *path)
 {
     (void)stp;
@@ -1538,11 +876,7 @@ static const struct store_ops pg_ops = {
     .close = pg_close,
     .migrate = pg_migrate,
     .complaint_create = pg_complaint_create,
-    .complaint_update = pg_complaint_update,
     .rows_dump = pg_rows_dump,
-    .complaint_write = pg_complaint_write,
-    .complaint_create_keyed = pg_complaint_create_keyed,
-    .complaint_erase = pg_complaint_erase,
     .backup = pg_backup,
 };
 

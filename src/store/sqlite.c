@@ -29,11 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/workflow.h"
 #include "util/buf.h"
 #include "util/groupq.h"
-#include "util/jsonr.h"
-#include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -41,7 +38,6 @@
 extern const char *const sqlite_migrations[];
 
 enum { STMT_CACHE = 48, WRITE_BATCH = 512 };
-#define DUE_NONE 9000000000000000LL
 
 /* A cached statement, as the driver hands it out (driver.h). */
 typedef struct sstmt {
@@ -60,7 +56,6 @@ typedef struct conn {
     struct conn *next_conn; /* all reader connections, for closing */
     struct conn *next_idle; /* readers whose thread has ended, for the next thread */
     struct sq *owner;
-    bool bare; /* the writer: this batch runs without a savepoint per job (see writer_main) */
 } conn;
 
 typedef struct wjob {
@@ -308,7 +303,7 @@ static void *writer_main(void *arg)
         for (wjob *j = batch; j; j = NEXT_JOB(j))
             bare = bare && j->bare;
     again:
-        w->bare = bare;
+        w->base.bare = bare;
         bool failed = run(w, "BEGIN IMMEDIATE") != 0;
         for (wjob *j = batch; j && !failed; j = NEXT_JOB(j)) {
             if (!bare && run(w, "SAVEPOINT job")) {
@@ -333,7 +328,7 @@ static void *writer_main(void *arg)
                 run(w, "ROLLBACK TO job");
             run(w, "RELEASE job");
         }
-        w->bare = false;
+        w->base.bare = false;
         /* The sync goes to the syncer during a write burst (a sweep): the
          * writer, busy with the next group meanwhile, is what limits a
          * sweep. Not otherwise: for requests that come and go (intake) the
@@ -366,11 +361,6 @@ static int submit_job(sq *s, int (*fn)(conn *, void *), void *arg, bool bare)
     wjob j = {.fn = fn, .arg = arg, .bare = bare};
     groupq_submit_wait(&s->queue, &j.link);
     return j.rc;
-}
-
-static int submit(sq *s, int (*fn)(conn *, void *), void *arg)
-{
-    return submit_job(s, fn, arg, false);
 }
 
 /* ---- the driver (driver.h) ------------------------------------------------- */
@@ -553,153 +543,7 @@ static int sq_migrate(store *st)
     return 0; /* done at open, before the writer thread starts */
 }
 
-static int step_done(conn *c, sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc == SQLITE_CONSTRAINT)
-        return STORE_CONFLICT;
-    log_error("sqlite step: %s", sqlite3_errmsg(c->db));
-    return STORE_ERROR;
-}
-
-/* ---- complaints ---------------------------------------------------------------------------- */
-
-#define C_COLS                                                                                      \
-    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "      \
-    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "       \
-    "first_contact, created_by, version, head, data, warn_at, next_check_at"
-
-/*
- * The columns an update of a complaint writes, in bind_complaint's
- * numbering (id and number never change). The statement names only the
- * columns whose values differ from the row it replaces (update_arg.was):
- * naming an indexed column rewrites that index's entry even when the value
- * is the same — a page of the log per index, eleven for a sweep's warning
- * when they were all named — and leaving a column out is what keeps an
- * index that a migration adds from costing every update a page.
- */
-static const struct {
-    const char *col;
-    int param;
-} update_cols[] = {
-    {"status", 3}, {"level", 4}, {"nature", 5}, {"channel", 6}, {"category", 7},
-    {"phone", 8}, {"subject_unit", 9}, {"owner_unit", 10}, {"handler_unit", 11}, {"received_at", 12},
-    {"created_at", 13}, {"updated_at", 14}, {"closed_at", 15}, {"stage_due", 16}, {"overall_due", 17},
-    {"first_contact", 18}, {"created_by", 19}, {"version", 20}, {"head", 21}, {"data", 22},
-    {"is_open", 23}, {"stage", 24}, {"warn_at", 25}, {"next_check_at", 26},
-};
-enum { N_UPDATE_COLS = sizeof update_cols / sizeof update_cols[0] };
-
-/*
- * The value bind_complaint binds as parameter p (3–26 but 21 and 22, the
- * head and the data): an integer, or a text in *text.
- */
-static int64_t col_value(const complaint *c, int p, const char **text)
-{
-    *text = NULL;
-    switch (p) {
-    case 3: return c->status;
-    case 4: return c->level;
-    case 5: *text = c->nature; return 0;
-    case 6: *text = c->channel; return 0;
-    case 7: *text = c->category; return 0;
-    case 8: *text = c->phone; return 0;
-    case 9: return c->subject_unit;
-    case 10: return c->owner_unit;
-    case 11: return c->handler_unit;
-    case 12: return c->received_at;
-    case 13: return c->created_at;
-    case 14: return c->updated_at;
-    case 15: return c->closed_at;
-    case 16: return c->stage_due ? c->stage_due : DUE_NONE;
-    case 17: return c->overall_due;
-    case 18: return c->first_contact;
-    case 19: return c->created_by;
-    case 20: return c->version;
-    case 23: return status_open(c->status);
-    case 24: return stage_of(c->status);
-    case 25: return c->warn_at ? c->warn_at : DUE_NONE;
-    case 26: return c->next_check_at ? c->next_check_at : DUE_NONE;
-    default: return 0;
-    }
-}
-
-/* Binds id (1) and the update_cols in set, as bind_complaint would. */
-static void bind_cols(sqlite3_stmt *st, const complaint *c, const char *data_text, uint32_t set)
-{
-    sqlite3_bind_int64(st, 1, c->id);
-    for (int i = 0; i < N_UPDATE_COLS; i++) {
-        int p = update_cols[i].param;
-        const char *text;
-        if (!(set & (UINT32_C(1) << i)))
-            continue;
-        if (p == 21) {
-            sqlite3_bind_blob(st, 21, c->head, 32, SQLITE_STATIC);
-        } else if (p == 22) {
-            sqlite3_bind_text(st, 22, data_text, -1, SQLITE_STATIC);
-        } else {
-            int64_t v = col_value(c, p, &text);
-            if (text)
-                sqlite3_bind_text(st, p, text, -1, SQLITE_STATIC);
-            else
-                sqlite3_bind_int64(st, p, v);
-        }
-    }
-}
-
-/* Binds the projection's columns as parameters 1–26 (1 = id, 2 = number).
- * data_text is kept alive by the caller until the step. */
-static void bind_complaint(sqlite3_stmt *st, const complaint *c, const char *data_text)
-{
-    bind_cols(st, c, data_text, ~UINT32_C(0));
-    sqlite3_bind_text(st, 2, c->number, -1, SQLITE_STATIC);
-}
-
-static int insert_event(conn *c, const event *ev)
-{
-    sqlite3_stmt *st = prep(c, "INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, ev->complaint_id);
-    sqlite3_bind_int64(st, 2, ev->seq);
-    sqlite3_bind_text(st, 3, ev->action, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, ev->at);
-    sqlite3_bind_int64(st, 5, ev->actor);
-    sqlite3_bind_blob(st, 6, ev->prev, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 7, ev->hash, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, ev->body, -1, SQLITE_STATIC);
-    return step_done(c, st);
-}
-
-static int bump_stats(conn *c, int64_t day, int received, int closed, int on_time, int fcr)
-{
-    sqlite3_stmt *st = prep(c, "INSERT INTO daily_stats (day, received, closed, closed_on_time, first_contact) "
-                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
-                               "received = received + excluded.received, closed = closed + excluded.closed, "
-                               "closed_on_time = closed_on_time + excluded.closed_on_time, "
-                               "first_contact = first_contact + excluded.first_contact");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, day);
-    sqlite3_bind_int(st, 2, received);
-    sqlite3_bind_int(st, 3, closed);
-    sqlite3_bind_int(st, 4, on_time);
-    sqlite3_bind_int(st, 5, fcr);
-    return step_done(c, st);
-}
-
-/* Counts a close in the daily statistics (the day of the closing event). */
-static int stats_on_close(conn *c, const complaint *cp, const event *ev, int tz)
-{
-    if (ev->to_status != ST_CLOSED || ev->from_status == ST_CLOSED)
-        return 0;
-    bool on_time = !cp->overall_due || cp->closed_at <= cp->overall_due;
-    return bump_stats(c, time_local_day(ev->at, tz), 0, 1, on_time, cp->first_contact);
-}
+/* ---- creation: numbers handed out ahead of the writer ------------------------------------- */
 
 /*
  * Creating a complaint. The expensive part — sealing the intake event
@@ -708,7 +552,7 @@ static int stats_on_close(conn *c, const complaint *cp, const event *ev, int tz)
  * writer's transaction, so the single writer thread did all of it. Now the
  * calling thread reserves the next id and the next number of the day from
  * in-memory counters (under alloc_mu), seals and applies in parallel with
- * other requests, and the writer only inserts.
+ * other requests (store_new_seal), and the writer only inserts.
  *
  * Numbers stay unique and dense: the counters start from the database, a
  * UNIQUE violation (another process wrote, or the counters were stale)
@@ -770,93 +614,20 @@ out:
     return rc;
 }
 
-struct create_arg {
-    const complaint *c;
-    const event *ev;
-    const char *day;
-    int64_t seq;
-    const char *data;
-    int tz;
-    const pii_keyrow *k; /* or NULL */
-};
-
-static int insert_key(conn *c, const pii_keyrow *k)
+static int write_new(db_conn *c, void *arg)
 {
-    sqlite3_stmt *st = prep(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, k->complaint_id);
-    sqlite3_bind_text(st, 2, k->key_id, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, k->wrapped, (int)k->len, SQLITE_STATIC);
-    return step_done(c, st);
+    return store_new_insert(c, arg);
 }
 
-static int job_complaint_create(conn *c, void *arg)
-{
-    struct create_arg *a = arg;
-    /* MAX keeps the day's counter right whatever order reservations commit in. */
-    sqlite3_stmt *st = prep(c, "INSERT INTO day_seq (day, seq) VALUES (?1, ?2) "
-                               "ON CONFLICT (day) DO UPDATE SET seq = MAX(seq, excluded.seq)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, a->seq);
-    int rc = step_done(c, st);
-    st = rc ? NULL : prep(c, "INSERT INTO complaints (" C_COLS ", is_open, stage) VALUES "
-                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-                             "?20, ?21, ?22, ?25, ?26, ?23, ?24)");
-    if (st) {
-        bind_complaint(st, a->c, a->data);
-        rc = step_done(c, st);
-    } else if (!rc) {
-        rc = STORE_ERROR;
-    }
-    if (rc == 0)
-        rc = insert_event(c, a->ev);
-    /* The kind column (006) mirrors data.kind, set once at intake. */
-    const char *kind = json_string_value(json_object_get(a->c->data, "kind"));
-    if (rc == 0 && kind) {
-        st = prep(c, "UPDATE complaints SET kind = ? WHERE id = ?");
-        if (!st)
-            return STORE_ERROR;
-        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, a->c->id);
-        rc = step_done(c, st);
-    }
-    if (rc == 0)
-        rc = bump_stats(c, time_local_day(a->c->received_at, a->tz), 1, 0, 0, 0);
-    if (rc == 0)
-        rc = stats_on_close(c, a->c, a->ev, a->tz);
-    if (rc == 0 && a->k)
-        rc = insert_key(c, a->k);
-    return rc;
-}
-
-static int create_keyed(store *stp, const char *prefix, int tz, event *ev, complaint *c, pii_keyrow *k)
+static int sq_complaint_create(store *stp, struct store_new *n)
 {
     sq *s = (sq *)stp;
-    int64_t received = json_integer_value(json_object_get(ev->payload, "received_at"));
-    char day[16];
-    time_local_date(received, tz, false, day, sizeof day);
     for (int attempt = 0;; attempt++) {
-        int64_t id, seq;
-        int rc = reserve(s, day, &id, &seq);
+        int rc = reserve(s, n->day, &n->id, &n->seq);
         if (rc)
             return rc;
-        char number[48];
-        snprintf(number, sizeof number, "%s%s-%04lld", prefix, day, (long long)seq);
-        json_object_set_new(ev->payload, "number", json_string(number));
-        ev->complaint_id = id;
-        event_seal(ev);
-        complaint_release(c);
-        complaint_init(c);
-        workflow_apply(c, ev);
-        char *data = jsonw_dumps(c->data, false);
-        if (k)
-            k->complaint_id = id;
-        struct create_arg a = {c, ev, day, seq, data, tz, k};
-        rc = submit(s, job_complaint_create, &a);
-        free(data);
+        store_new_seal(n);
+        rc = db_run_write(stp, "complaint_create", write_new, n, 0);
         if (rc == 0)
             return 0;
         alloc_invalidate(s);
@@ -865,376 +636,12 @@ static int create_keyed(store *stp, const char *prefix, int tz, event *ev, compl
     }
 }
 
-static int sq_complaint_create(store *stp, const char *prefix, int tz, event *ev, complaint *c)
-{
-    return create_keyed(stp, prefix, tz, ev, c, NULL);
-}
-
-struct update_arg {
-    const complaint *c;
-    const complaint *was; /* see store_write; NULL: every column is written */
-    const event *ev;
-    int tz;
-    const char *data; /* c->data as text, written by the caller; NULL: written here */
-    bool updated;     /* OUT: the row was updated (what follows may have failed) */
-    int64_t event_id; /* OUT: the event's row, once written */
-};
-
-/* Appends "?p" (p < 100): the UPDATE is built for every write, without printf. */
-static void put_param(buf *b, int p)
-{
-    char t[3] = {'?'};
-    size_t n = 1;
-    if (p >= 10)
-        t[n++] = (char)('0' + p / 10);
-    t[n++] = (char)('0' + p % 10);
-    buf_append(b, t, n);
-}
-
-/* The update_cols whose values differ between a and b (the data always). */
-static uint32_t cols_changed(const complaint *a, const complaint *b)
-{
-    uint32_t changed = 0;
-    for (int i = 0; i < N_UPDATE_COLS; i++) {
-        int p = update_cols[i].param;
-        const char *ta, *tb;
-        bool differ;
-        if (p == 21)
-            differ = memcmp(a->head, b->head, 32) != 0;
-        else if (p == 22)
-            differ = true;
-        else {
-            int64_t va = col_value(a, p, &ta), vb = col_value(b, p, &tb);
-            differ = ta ? strcmp(ta, tb) != 0 : va != vb;
-        }
-        if (differ)
-            changed |= UINT32_C(1) << i;
-    }
-    return changed;
-}
-
-/* Records the assisting units of cp (complaint_assists); kept once there. */
-static int sync_assists(conn *c, const complaint *cp)
-{
-    size_t i;
-    const json_t *as;
-    json_array_foreach(json_object_get(cp->data, "assists"), i, as)
-    {
-        json_int_t uid = json_integer_value(json_object_get(as, "unit"));
-        sqlite3_stmt *st = uid ? prep(c, "INSERT INTO complaint_assists (complaint_id, unit) VALUES (?, ?) "
-                                          "ON CONFLICT DO NOTHING")
-                                : NULL;
-        if (!uid)
-            continue;
-        if (!st)
-            return STORE_ERROR;
-        sqlite3_bind_int64(st, 1, cp->id);
-        sqlite3_bind_int64(st, 2, uid);
-        int rc = step_done(c, st);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
-/* After an UPDATE that changed nothing: STORE_CONFLICT if complaint id exists, else STORE_NOTFOUND. */
-static int exists(conn *c, int64_t id)
-{
-    sqlite3_stmt *st = prep(c, "SELECT 1 FROM complaints WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_CONFLICT : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-}
-
-static int job_complaint_update(conn *c, void *arg)
-{
-    struct update_arg *a = arg;
-    const complaint *cp = a->c;
-    char *own = a->data ? NULL : jsonw_dumps(cp->data, false);
-    const char *data = a->data ? a->data : own;
-    /* The UPDATE's version check makes was the row it replaces. */
-    uint32_t set = a->was ? cols_changed(a->was, cp) : ~UINT32_C(0);
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "UPDATE complaints SET");
-    const char *sep = " ";
-    for (int i = 0; i < N_UPDATE_COLS; i++) {
-        if (!(set & (UINT32_C(1) << i)))
-            continue;
-        /* No printf: this runs for every write, on the writer's thread. */
-        buf_puts(&sql, sep);
-        buf_puts(&sql, update_cols[i].col);
-        buf_puts(&sql, " = ");
-        put_param(&sql, update_cols[i].param);
-        sep = ", ";
-    }
-    buf_puts(&sql, " WHERE id = ?1 AND version = ?27");
-    sqlite3_stmt *st = prep(c, sql.data);
-    buf_release(&sql);
-    int rc = STORE_ERROR;
-    if (st) {
-        bind_cols(st, cp, data, set);
-        sqlite3_bind_int64(st, 27, cp->version - 1);
-        rc = step_done(c, st);
-        if (rc == 0 && sqlite3_changes(c->db) == 0)
-            rc = exists(c, cp->id);
-        a->updated = rc == 0;
-    }
-    free(own);
-    if (rc == 0)
-        rc = insert_event(c, a->ev);
-    if (rc == 0)
-        a->event_id = sqlite3_last_insert_rowid(c->db);
-    if (rc == 0)
-        rc = stats_on_close(c, a->c, a->ev, a->tz);
-    if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
-        rc = sync_assists(c, cp);
-    return rc;
-}
-
-/* The projection's text is written on the caller's thread: the writer's
- * time is the one every other write waits for. */
-static int sq_complaint_update(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
-{
-    char *data = jsonw_dumps(c->data, false);
-    struct update_arg a = {.c = c, .was = was, .ev = ev, .tz = tz, .data = data};
-    int rc = submit((sq *)stp, job_complaint_update, &a);
-    free(data);
-    return rc;
-}
-
-/* ---- time limits: the sweeper's queue, batched writes, outbox, supervisions ------------------- */
-
-
-/* event_id: the event written in this transaction that the message belongs
- * to (its key then needs no unique index, migration 007), or 0. */
-static int insert_outbox(conn *c, const outbox_msg *m, int64_t at, int64_t event_id)
-{
-    sqlite3_stmt *st = prep(c, "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, "
-                               "template, payload, idempotency_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, m->created_at ? m->created_at : at);
-    if (m->complaint_id)
-        sqlite3_bind_int64(st, 2, m->complaint_id);
-    sqlite3_bind_text(st, 3, m->channel, -1, SQLITE_STATIC);
-    if (m->recipient_user)
-        sqlite3_bind_int64(st, 4, m->recipient_user);
-    if (m->recipient_unit)
-        sqlite3_bind_int64(st, 5, m->recipient_unit);
-    sqlite3_bind_text(st, 6, m->template_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, m->payload ? m->payload : "{}", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, m->key, -1, SQLITE_STATIC);
-    if (event_id)
-        sqlite3_bind_int64(st, 9, event_id);
-    return step_done(c, st);
-}
-
-static int insert_supervision(conn *c, const supervision *v)
-{
-    sqlite3_stmt *st = prep(c, "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, supervisor_user, "
-                               "deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, v->complaint_id);
-    sqlite3_bind_int64(st, 2, v->event_seq);
-    sqlite3_bind_text(st, 3, v->clock, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, v->level);
-    sqlite3_bind_int64(st, 5, v->unit);
-    if (v->supervisor_user)
-        sqlite3_bind_int64(st, 6, v->supervisor_user);
-    sqlite3_bind_int64(st, 7, v->deadline);
-    sqlite3_bind_int64(st, 8, v->created_at);
-    return step_done(c, st);
-}
-
-struct write_arg {
-    store_write *w;
-    size_t n;
-    int tz;
-    char **data; /* w[i].c->data as text */
-};
-
-static int write_penalty(conn *c, const penalty *p);
-static int write_compensation(conn *c, const compensation *m);
-
-/* One complaint's step of a batched write, with what goes with it. *wrote:
- * something of it was written (then a failure leaves it half written). */
-static int write_one(conn *c, const struct write_arg *a, size_t i, bool *wrote)
-{
-    store_write *w = &a->w[i];
-    struct update_arg u = {.c = w->c, .was = w->was, .ev = w->ev, .tz = a->tz, .data = a->data[i]};
-    int rc = job_complaint_update(c, &u);
-    *wrote = u.updated;
-    for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
-        rc = insert_outbox(c, &w->msgs[k], w->ev->at, u.event_id);
-    for (size_t k = 0; rc == 0 && k < w->nsups; k++)
-        rc = insert_supervision(c, &w->sups[k]);
-    for (size_t k = 0; rc == 0 && k < w->npens; k++)
-        rc = write_penalty(c, &w->pens[k]);
-    for (size_t k = 0; rc == 0 && k < w->ncomps; k++)
-        rc = write_compensation(c, &w->comps[k]);
-    return rc;
-}
-
-/*
- * Each complaint of the batch stands or falls alone. A savepoint for each
- * costs its statements and a copy of every page it touches that the batch
- * had already changed (the shared pages: the ends of events and outbox):
- * a fifth of the writer's time in a sweep. So the batch is first written
- * under one savepoint; only if a complaint fails (another sweeper or a
- * person got there first) is it rolled back and written again with a
- * savepoint each, the failing complaints' steps left out.
- */
-static int job_complaint_write(conn *c, void *arg)
-{
-    struct write_arg *a = arg;
-    bool wrote;
-    if (c->bare) {
-        /* No savepoint at all: a complaint that fails before anything of
-         * it is written (another sweeper got there first) is passed over;
-         * one that fails half written makes the writer start over. */
-        for (size_t i = 0; i < a->n; i++)
-            if ((a->w[i].rc = write_one(c, a, i, &wrote)) != 0 && wrote)
-                return STORE_ERROR;
-        return 0;
-    }
-    if (run(c, "SAVEPOINT ws"))
-        return STORE_ERROR;
-    size_t i = 0;
-    for (; i < a->n; i++) {
-        a->w[i].rc = write_one(c, a, i, &wrote);
-        if (a->w[i].rc)
-            break;
-    }
-    if (i < a->n) {
-        run(c, "ROLLBACK TO ws");
-        for (i = 0; i < a->n; i++) {
-            if (run(c, "SAVEPOINT w"))
-                return STORE_ERROR;
-            a->w[i].rc = write_one(c, a, i, &wrote);
-            if (a->w[i].rc)
-                run(c, "ROLLBACK TO w");
-            run(c, "RELEASE w");
-        }
-    }
-    run(c, "RELEASE ws");
-    return 0;
-}
-
-static int sq_complaint_write(store *stp, store_write *w, size_t n, int tz)
-{
-    char **data = xcalloc(n ? n : 1, sizeof *data);
-    for (size_t i = 0; i < n; i++)
-        data[i] = jsonw_dumps(w[i].c->data, false);
-    struct write_arg a = {w, n, tz, data};
-    int rc = submit_job((sq *)stp, job_complaint_write, &a, true);
-    for (size_t i = 0; i < n; i++)
-        free(data[i]);
-    free(data);
-    return rc;
-}
-
 static void sq_write_burst(store *stp, bool begin)
 {
     sq *s = (sq *)stp;
     atomic_fetch_add(&s->bursts, begin ? 1 : -1);
     sqlite_ckpt_hold(s->ckpt, begin);
 }
-
-/* ---- closing, compensation, the penalty ledger ---------------------------------------------- */
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-/* A new entry, or (status "waived") the waiver of an existing one. */
-static int write_penalty(conn *c, const penalty *p)
-{
-    bool waive = strcmp(p->status, "waived") == 0;
-    sqlite3_stmt *st =
-        waive ? prep(c, "UPDATE penalties SET status = 'waived', waived_at = ?3, waived_by = ?4, waive_reason = ?5 "
-                        "WHERE complaint_id = ?1 AND entry_no = ?2 AND status = 'active'")
-              : prep(c, "INSERT INTO penalties (complaint_id, entry_no, event_seq, created_at, month, rule, role, "
-                        "role_name, person, unit, amount_fen, points, award_loss, performance_pay) "
-                        "VALUES (?1, ?2, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, p->complaint_id);
-    sqlite3_bind_int(st, 2, p->no);
-    if (waive) {
-        sqlite3_bind_int64(st, 3, p->waived_at);
-        sqlite3_bind_int64(st, 4, p->waived_by);
-        bind_text_or_null(st, 5, p->waive_reason);
-    } else {
-        sqlite3_bind_int64(st, 6, p->event_seq);
-        sqlite3_bind_int64(st, 7, p->created_at);
-        sqlite3_bind_text(st, 8, p->month, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, p->rule, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, p->role, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, p->role_name ? p->role_name : p->role, -1, SQLITE_STATIC);
-        bind_text_or_null(st, 12, p->person);
-        sqlite3_bind_int64(st, 13, p->unit);
-        sqlite3_bind_int64(st, 14, p->amount_fen);
-        sqlite3_bind_int(st, 15, p->points);
-        sqlite3_bind_int(st, 16, p->award_loss);
-        sqlite3_bind_int(st, 17, p->performance_pay);
-    }
-    int rc = step_done(c, st);
-    if (rc == 0 && waive && sqlite3_changes(c->db) == 0)
-        rc = STORE_CONFLICT; /* already waived, or no such entry */
-    return rc;
-}
-
-/* A granted or requested compensation, or (approved / refused) its decision. */
-static int write_compensation(conn *c, const compensation *m)
-{
-    bool decide = strcmp(m->status, "approved") == 0 || strcmp(m->status, "refused") == 0;
-    sqlite3_stmt *st =
-        decide ? prep(c, "UPDATE compensations SET status = ?3, decided_by = ?4, decided_at = ?5, decision = ?6 "
-                         "WHERE complaint_id = ?1 AND entry_no = ?2 AND status = 'pending'")
-               : prep(c, "INSERT INTO compensations (complaint_id, entry_no, kind, amount_fen, reason, status, senior, "
-                         "approver_unit, requested_by, requested_at) VALUES (?1, ?2, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, m->complaint_id);
-    sqlite3_bind_int(st, 2, m->no);
-    sqlite3_bind_text(st, 3, m->status, -1, SQLITE_STATIC);
-    if (decide) {
-        sqlite3_bind_int64(st, 4, m->decided_by);
-        sqlite3_bind_int64(st, 5, m->decided_at);
-        bind_text_or_null(st, 6, m->decision);
-    } else {
-        sqlite3_bind_text(st, 7, m->kind, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, m->amount_fen);
-        sqlite3_bind_text(st, 9, m->reason ? m->reason : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 10, m->senior);
-        bind_id_or_null(st, 11, m->approver_unit);
-        sqlite3_bind_int64(st, 12, m->requested_by);
-        sqlite3_bind_int64(st, 13, m->requested_at);
-    }
-    int rc = step_done(c, st);
-    if (rc == 0 && decide && sqlite3_changes(c->db) == 0)
-        rc = STORE_CONFLICT;
-    return rc;
-}
-
-/* ---- incidents ------------------------------------------------------------------------- */
 
 /* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
 
@@ -1315,23 +722,6 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
 /* A write of one statement with two integer parameters. */
 /* ---- customer data (sec/pii.h) --------------------------------------------------------- */
 
-static int job_complaint_erase(conn *c, void *arg)
-{
-    struct update_arg *a = arg;
-    int rc = job_complaint_update(c, arg);
-    sqlite3_stmt *st = rc ? NULL : prep(c, "DELETE FROM pii_keys WHERE complaint_id = ?");
-    if (rc || !st)
-        return rc ? rc : STORE_ERROR;
-    sqlite3_bind_int64(st, 1, a->c->id);
-    return step_done(c, st);
-}
-
-static int sq_complaint_erase(store *stp, const complaint *was, const complaint *c, const event *ev, int tz)
-{
-    struct update_arg a = {.c = c, .was = was, .ev = ev, .tz = tz};
-    return submit((sq *)stp, job_complaint_erase, &a);
-}
-
 /*
  * VACUUM INTO writes a consistent copy from one read transaction, so the
  * server goes on writing meanwhile; the copy is built afresh, without the
@@ -1386,12 +776,8 @@ static const struct store_ops sqlite_ops = {
     .close = sq_close,
     .migrate = sq_migrate,
     .complaint_create = sq_complaint_create,
-    .complaint_update = sq_complaint_update,
-    .complaint_write = sq_complaint_write,
     .write_burst = sq_write_burst,
     .rows_dump = sq_rows_dump,
-    .complaint_create_keyed = create_keyed,
-    .complaint_erase = sq_complaint_erase,
     .backup = sq_backup,
 };
 

@@ -165,40 +165,15 @@ int store_migrate(store *s)
     return s->ops->migrate(s);
 }
 
-int store_complaint_create(store *s, const char *prefix, int tz_offset, event *ev, complaint *c)
-{
-    return s->ops->complaint_create(s, prefix, tz_offset, ev, c);
-}
-
-int store_complaint_update(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset)
-{
-    return s->ops->complaint_update(s, was, c, ev, tz_offset);
-}
-
 int store_rows_dump(store *s, const store_table *t, int (*fn)(const store_value *row, void *arg), void *arg)
 {
     return s->ops->rows_dump(s, t, fn, arg);
-}
-
-int store_complaint_write(store *s, store_write *w, size_t n, int tz_offset)
-{
-    return s->ops->complaint_write(s, w, n, tz_offset);
 }
 
 void store_write_burst(store *s, bool begin)
 {
     if (s->ops->write_burst)
         s->ops->write_burst(s, begin);
-}
-
-int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k)
-{
-    return s->ops->complaint_create_keyed(s, prefix, tz_offset, ev, c, k);
-}
-
-int store_complaint_erase(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset)
-{
-    return s->ops->complaint_erase(s, was, c, ev, tz_offset);
 }
 
 int store_backup(store *s, const char *path)

@@ -383,10 +383,24 @@ int store_pack_version_list(store *s, pack_version_list *out);
 int store_pack_version_get(store *s, int64_t version, pack_version *out);
 /* ---- customer data (sec/pii.h, docs/privacy.md) ---- */
 /*
- * complaint_create that also stores the complaint's wrapped data key k
- * (k->complaint_id is set here) in the same transaction.
+ * The rows an intake writes with its complaint, made once the complaint
+ * has its id and number (store_complaint_create_keyed): fn sets *msgs to n
+ * outbox rows (a rule's notifications), which are stored with the intake
+ * event in the creating transaction. fn may be called more than once (the
+ * creation run again) and must not use the store; the rows stay fn's until
+ * its next call or the creation's return.
  */
-int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k);
+typedef struct store_with {
+    void (*fn)(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n);
+    void *arg;
+} store_with;
+/*
+ * complaint_create that also stores, in the same transaction, the
+ * complaint's wrapped data key k (k->complaint_id is set here) and the
+ * rows of with (either may be NULL).
+ */
+int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k,
+                                 const store_with *with);
 /* For each of rows[0..n): IN complaint_id; OUT found, key_id, wrapped, len. One round trip. */
 int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n);
 /*

@@ -1,6 +1,8 @@
 /*
- * Unit tests for store/sqlite through the store interface: store_open on a
- * fresh database file per test and only the ops table after that — config,
+ * Unit tests of the store through its named operations: store_open on a
+ * fresh database file per test (and, when REDRESS_TEST_PG_URL names one, on
+ * an emptied PostgreSQL database: scripts/test-pg.sh) and only the store's
+ * functions after that — config,
  * units, users, tokens, complaint numbering per local day, optimistic
  * versioning, the list filters and both cursor orders, event order, the
  * daily statistics and concurrent creation through the group-commit writer.
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -59,18 +62,10 @@ static int group_setup(void **state)
     return sodium_init() < 0 ? -1 : 0;
 }
 
-/* A fresh database in a new temporary directory, with the seven units. */
-static int setup(void **state)
+/* The store of f->url with the seven units, into *state. */
+static int open_fixture(sfx *f, void **state)
 {
-    sfx *f = calloc(1, sizeof *f);
     char err[256];
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/redress-test-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/redress.db", f->dir);
-    snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
     f->s = store_open(f->url, err, sizeof err);
     if (!f->s) {
         fprintf(stderr, "store_open(%s): %s\n", f->url, err);
@@ -90,6 +85,37 @@ static int setup(void **state)
     return 0;
 }
 
+/* A fresh database in a new temporary directory. */
+static int setup(void **state)
+{
+    sfx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/redress-test-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/redress.db", f->dir);
+    snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+    return open_fixture(f, state);
+}
+
+/* The PostgreSQL database of REDRESS_TEST_PG_URL (scripts/test-pg.sh), emptied. */
+static int setup_pg(void **state)
+{
+    sfx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->url, sizeof f->url, "%s", getenv("REDRESS_TEST_PG_URL"));
+    PGconn *pg = PQconnectdb(f->url);
+    PGresult *r = PQexec(pg, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "cannot empty %s: %s\n", f->url, PQerrorMessage(pg));
+    PQclear(r);
+    PQfinish(pg);
+    return ok ? open_fixture(f, state) : -1;
+}
+
 static void close_store(sfx *f)
 {
     store_close(f->s);
@@ -104,11 +130,12 @@ static int teardown(void **state)
     policy_release(&f->pol);
     org_release(&f->org);
     static const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; f->dir[0] && i < 4; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
         unlink(p);
     }
-    rmdir(f->dir);
+    if (f->dir[0])
+        rmdir(f->dir);
     free(f);
     return 0;
 }
@@ -262,7 +289,7 @@ static void test_units(void **state)
     assert_int_not_equal(store_unit_add(f->s, &bad_parent), 0);
     unit en = {0, "PD-03", "川沙加油站", "Chuansha Station", "site", U_REGION};
     assert_int_equal(store_unit_add(f->s, &en), 0);
-    assert_int_equal(en.id, U__COUNT);
+    assert_true(en.id >= U__COUNT); /* PostgreSQL's sequence keeps the ids the failed ones took */
 
     org o;
     org_init(&o);
@@ -640,6 +667,81 @@ static outbox_msg notice(int64_t complaint_id, const char *tmpl, const char *key
     snprintf(m.template_name, sizeof m.template_name, "%s", tmpl);
     snprintf(m.key, sizeof m.key, "%s", key);
     return m;
+}
+
+/* A store_with that gives two notices about the complaint it is shown
+ * (or, with bad_ref, one about a complaint that does not exist). */
+struct intake_rows {
+    outbox_msg m[2];
+    char number[32]; /* the number the complaint had when the rows were made */
+    int calls;
+    bool bad_ref;
+};
+
+static void intake_rows_of(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n)
+{
+    struct intake_rows *x = arg;
+    x->calls++;
+    snprintf(x->number, sizeof x->number, "%s", c->number);
+    for (int i = 0; i < 2; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "c%lld/rule/r%d/unit%d", (long long)c->id, i, U_SITE1);
+        x->m[i] = notice(x->bad_ref && i == 1 ? c->id + 1000 : c->id, "rule_notify", key);
+    }
+    *msgs = x->m;
+    *n = 2;
+}
+
+/* Creates a complaint received at D1 + 9 h with rows x; the store's rc. */
+static int create_with(sfx *f, struct intake_rows *x, complaint *out)
+{
+    json_t *in = tu_intake("2026-03-01T09:00:00+08:00", "13800000009");
+    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 9 * HOUR + 60};
+    event ev;
+    cerr e = {0};
+    event_init(&ev);
+    assert_int_equal(workflow_intake(&ctx, in, &ev, &e), 0);
+    json_decref(in);
+    complaint_init(out);
+    store_with with = {intake_rows_of, x};
+    int rc = store_complaint_create_keyed(f->s, f->pol.number_prefix, TZ, &ev, out, NULL, &with);
+    event_release(&ev);
+    return rc;
+}
+
+/*
+ * An intake's notifications are made once the complaint is numbered and
+ * stored in its transaction: both are there, or (one of them cannot be
+ * stored) neither they nor the complaint is.
+ */
+static void test_intake_rows_commit_with_the_complaint(void **state)
+{
+    sfx *f = *state;
+    complaint c;
+    struct intake_rows bad = {.bad_ref = true};
+    assert_int_not_equal(create_with(f, &bad, &c), 0);
+    assert_true(bad.calls >= 1);
+    complaint_release(&c);
+    int64_t n = -1;
+    assert_int_equal(store_complaint_count(f->s, &n), 0);
+    assert_int_equal(n, 0);
+    outbox_list l = {0};
+    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(l.n, 0);
+    outbox_list_release(&l);
+
+    struct intake_rows good = {0};
+    assert_int_equal(create_with(f, &good, &c), 0);
+    assert_string_equal(good.number, c.number); /* made with its final number */
+    assert_string_equal(c.number, "TS20260301-0001"); /* the failed one gave its number back */
+    assert_int_equal(store_outbox_list(f->s, c.id, &l), 0);
+    assert_int_equal(l.n, 2);
+    for (size_t i = 0; i < l.n; i++) {
+        assert_int_equal(l.items[i].complaint_id, c.id);
+        assert_string_equal(l.items[i].template_name, "rule_notify");
+    }
+    outbox_list_release(&l);
+    complaint_release(&c);
 }
 
 /*
@@ -1402,6 +1504,7 @@ int main(void)
         T(test_update_rewrites_only_changed_indexes),
         T(test_batch_write_with_was),
         T(test_outbox_rows_with_and_without_an_event),
+        T(test_intake_rows_commit_with_the_complaint),
         T(test_batch_write_item_fails_half_written),
         T(test_event_list_in_seq_order),
         T(test_list_filters),
@@ -1412,5 +1515,29 @@ int main(void)
         T(test_concurrent_creates_are_dense),
     };
 #undef T
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    int failed = cmocka_run_group_tests(tests, group_setup, NULL);
+    if (!getenv("REDRESS_TEST_PG_URL"))
+        return failed;
+    /* The same on PostgreSQL, but for what reads SQLite's own files. */
+#define T(name) cmocka_unit_test_setup_teardown(name, setup_pg, teardown)
+    const struct CMUnitTest pg_tests[] = {
+        T(test_config),
+        T(test_units),
+        T(test_users),
+        T(test_tokens),
+        T(test_numbers_dense_per_local_day),
+        T(test_numbers_stay_dense_with_a_second_writer),
+        T(test_update_needs_current_version),
+        T(test_batch_write_with_was),
+        T(test_outbox_rows_with_and_without_an_event),
+        T(test_intake_rows_commit_with_the_complaint),
+        T(test_event_list_in_seq_order),
+        T(test_list_filters),
+        T(test_list_pagination),
+        T(test_daily_stats),
+        T(test_verify_rebuilds_every_complaint),
+        T(test_concurrent_creates_are_dense),
+    };
+#undef T
+    return failed + cmocka_run_group_tests_name("postgresql", pg_tests, group_setup, NULL);
 }

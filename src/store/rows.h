@@ -1,0 +1,30 @@
+/*
+ * rows: for src/store/ only. The row writers that a complaint's writes
+ * (complaints_write.c) share with the aggregates whose tables they are —
+ * each runs inside a unit of work (driver.h) and returns 0 or a STORE_*
+ * code — and the stored form of the projection's deadline columns.
+ */
+#ifndef REDRESS_STORE_ROWS_H
+#define REDRESS_STORE_ROWS_H
+
+#include <stdint.h>
+
+#include "store/driver.h"
+#include "store/store.h"
+
+/* The stored "no deadline" of the indexed deadline columns (they sort last). */
+#define STORE_DUE_NONE 9000000000000000LL
+
+/* outbox.c: one notification, created at m->created_at or else at; event_id
+ * the event written with it in this transaction (migration 007), or 0. */
+int rows_outbox_insert(db_conn *c, const outbox_msg *m, int64_t at, int64_t event_id);
+/* outbox.c: one supervision order. */
+int rows_supervision_insert(db_conn *c, const supervision *v);
+/* ledger.c: a new entry, or (status "waived") the waiver of an active one
+ * (STORE_CONFLICT when there is none). */
+int rows_penalty_write(db_conn *c, const penalty *p);
+/* ledger.c: a granted or requested compensation, or (approved / refused)
+ * the decision of a pending one (STORE_CONFLICT when there is none). */
+int rows_compensation_write(db_conn *c, const compensation *m);
+
+#endif
