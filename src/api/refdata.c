@@ -272,6 +272,12 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
         goto out;
     }
+    const json_t *must_change = json_object_get(in, "must_change_password");
+    if (must_change && !json_is_null(must_change) && !json_is_boolean(must_change)) {
+        api_error(rs, 400, "bad_request", "must_change_password",
+                  "must_change_password: 应为 true/false (expected a boolean)");
+        goto out;
+    }
     if (auth_hash_password(password, hash, sizeof hash)) {
         api_error(rs, 500, "internal", NULL, "cannot hash the password");
         goto out;
@@ -279,7 +285,7 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
     u.username = (char *)username;
     u.name = (char *)name;
     u.active = true;
-    u.must_change_password = json_is_true(json_object_get(in, "must_change_password"));
+    u.must_change_password = json_is_true(must_change);
     int rc = store_user_add(a->db, &u, hash);
     if (rc == STORE_CONFLICT) {
         api_error(rs, 409, "conflict", "username", "username: 用户名已存在 (taken)");
