@@ -13,6 +13,7 @@
 #include "api/router.h"
 #include "app/app.h"
 #include "core/cerr.h"
+#include "core/reach.h"
 #include "http/http.h"
 
 /* The route table (NULL-terminated). */
@@ -31,6 +32,12 @@ void api_json(http_resp *rs, int status, json_t *j);
 json_t *api_body(api_req *rq, http_resp *rs);
 /* The caller as a workflow actor. */
 actor api_actor(const api_req *rq);
+/* The caller of an administrative act (core/reach.h): as the router narrowed it. */
+reach_caller api_reach_caller(const api_req *rq);
+/* reach_unit for rq's caller; renders 403 and returns -1 when unit_id (0: the whole organisation) is out of reach. */
+int api_reach_unit(app *a, const api_req *rq, int64_t unit_id, const char *field, http_resp *rs);
+/* Parses roles, a non-empty array of role names, into *out; renders 422 naming "roles" and returns -1 when wrong. */
+int api_roles(const json_t *roles, unsigned *out, http_resp *rs);
 
 /* Rendering helpers (new references). */
 json_t *api_time(const app *a, int64_t t); /* null for 0 */

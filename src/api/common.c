@@ -100,6 +100,43 @@ actor api_actor(const api_req *rq)
     return who;
 }
 
+reach_caller api_reach_caller(const api_req *rq)
+{
+    reach_caller by = {rq->who.roles, rq->who.unit, rq->tok.kind == 't'};
+    return by;
+}
+
+int api_reach_unit(app *a, const api_req *rq, int64_t unit_id, const char *field, http_resp *rs)
+{
+    reach_caller by = api_reach_caller(rq);
+    cerr e = CERR_INIT;
+    if (reach_unit(app_org(a), &by, unit_id, field, &e) == 0)
+        return 0;
+    api_cerr(rs, &e);
+    return -1;
+}
+
+int api_roles(const json_t *roles, unsigned *out, http_resp *rs)
+{
+    *out = 0;
+    if (!json_is_array(roles) || json_array_size(roles) == 0) {
+        api_error(rs, 422, "validation_failed", "roles", "roles: 应为非空的角色列表 (a non-empty list of roles)");
+        return -1;
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
+        if (!bit) {
+            api_error(rs, 422, "validation_failed", "roles", "roles[%zu]: 未知角色 (unknown role)", i);
+            return -1;
+        }
+        *out |= bit;
+    }
+    return 0;
+}
+
 json_t *api_time(const app *a, int64_t t)
 {
     if (!t)

@@ -238,6 +238,38 @@ void h_complaint_actions(app *a, api_req *rq, http_resp *rs)
     complaint_release(&c);
 }
 
+/*
+ * The version an action is conditional on, into *expected (-1: none): the
+ * If-Match header, else "version" in the body. Either, when present, must be
+ * a version number — a malformed one is 400, never a step without the
+ * lost-update check. Returns -1 when it rendered the error.
+ */
+static int expected_version(api_req *rq, const json_t *in, int64_t *expected, http_resp *rs)
+{
+    const char *im = http_header(rq->http, "If-Match");
+    const json_t *bv = json_object_get(in, "version");
+    long long n;
+    *expected = -1;
+    if (bv && !json_is_null(bv) && (!json_is_integer(bv) || json_integer_value(bv) < 0))
+        return bad_param(rs, "version", "expected the complaint's version number");
+    if (im) {
+        char tmp[32];
+        size_t len = strlen(im);
+        /* Accept a bare number, or an ETag-style quoted one. */
+        if (len >= 2 && im[0] == '"' && im[len - 1] == '"' && len < sizeof tmp) {
+            memcpy(tmp, im + 1, len - 2);
+            tmp[len - 2] = '\0';
+            im = tmp;
+        }
+        if (listq_int(im, 0, INT64_MAX, &n))
+            return bad_param(rs, "If-Match", "expected the complaint's version number");
+        *expected = n;
+    } else if (bv && !json_is_null(bv)) {
+        *expected = json_integer_value(bv);
+    }
+    return 0;
+}
+
 void h_complaint_act(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = NULL;
@@ -249,27 +281,9 @@ void h_complaint_act(app *a, api_req *rq, http_resp *rs)
     in = rq->body.len ? api_body(rq, rs) : json_object();
     if (!in)
         goto out;
-    int64_t expected = -1;
-    const char *im = http_header(rq->http, "If-Match");
-    const json_t *bv = json_object_get(in, "version");
-    long long n;
-    if (im) {
-        char tmp[32];
-        size_t len = strlen(im);
-        /* Accept a bare number, or an ETag-style quoted one. */
-        if (len >= 2 && im[0] == '"' && im[len - 1] == '"' && len < sizeof tmp) {
-            memcpy(tmp, im + 1, len - 2);
-            tmp[len - 2] = '\0';
-            im = tmp;
-        }
-        if (listq_int(im, 0, INT64_MAX, &n)) {
-            bad_param(rs, "If-Match", "expected the complaint's version number");
-            goto out;
-        }
-        expected = n;
-    } else if (json_is_integer(bv)) {
-        expected = json_integer_value(bv);
-    }
+    int64_t expected;
+    if (expected_version(rq, in, &expected, rs))
+        goto out;
     actor who = api_actor(rq);
     cerr e = CERR_INIT;
     int64_t now = time_now();

@@ -117,6 +117,8 @@ static void publish(app *a, api_req *rq, http_resp *rs, json_t *pack, const char
 
 void h_config_version_create(app *a, api_req *rq, http_resp *rs)
 {
+    if (api_reach_unit(a, rq, 0, NULL, rs)) /* the pack holds for the whole organisation */
+        return;
     json_t *in = api_body(rq, rs);
     if (!in)
         return;
@@ -131,6 +133,8 @@ void h_config_version_create(app *a, api_req *rq, http_resp *rs)
 
 void h_config_version_activate(app *a, api_req *rq, http_resp *rs)
 {
+    if (api_reach_unit(a, rq, 0, NULL, rs))
+        return;
     int64_t ver = version_param(rq, rs);
     if (!ver)
         return;

@@ -320,6 +320,8 @@ out:
 
 /* ---- grants ------------------------------------------------------------------------------ */
 
+/* A permission is granted or reset only for a user within the caller's reach (core/reach.h). */
+
 static void grant(app *a, api_req *rq, http_resp *rs, bool reset)
 {
     char *end;
@@ -334,6 +336,8 @@ static void grant(app *a, api_req *rq, http_resp *rs, bool reset)
         api_error(rs, 404, "not_found", "permission", "没有这种权限 (no such permission: pii is the only one)");
         goto out;
     }
+    if (api_reach_unit(a, rq, u.unit, NULL, rs))
+        goto out;
     int granted = -1;
     if (!reset) {
         in = api_body(rq, rs);

@@ -1,4 +1,7 @@
-/* refdata: units, categories, configuration and users. */
+/*
+ * refdata: units, categories, configuration and users. A unit or a user is
+ * made only within the caller's reach (core/reach.h).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +69,8 @@ void h_units_create(app *a, api_req *rq, http_resp *rs)
             goto out;
         }
     }
+    if (api_reach_unit(a, rq, u.parent, "parent", rs))
+        goto out;
     u.code = (char *)code;
     u.name = (char *)name;
     u.name_en = (char *)name_en;
@@ -251,25 +256,24 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
         goto out;
     }
     const json_t *roles = json_object_get(in, "roles");
-    if (!json_is_array(roles) || json_array_size(roles) == 0) {
-        api_error(rs, 422, "validation_failed", "roles", "roles: 至少一个角色 (at least one role)");
+    if (api_roles(roles, &u.roles, rs))
         goto out;
-    }
-    size_t i;
-    const json_t *r;
-    json_array_foreach(roles, i, r)
-    {
-        unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
-        if (!bit) {
-            api_error(rs, 422, "validation_failed", "roles", "roles[%zu]: 未知角色 (unknown role)", i);
-            goto out;
-        }
-        u.roles |= bit;
-    }
     const unit *un = org_resolve(app_org(a), json_object_get(in, "unit"));
     u.unit = un ? un->id : 0;
     if (!u.unit) {
         api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
+        goto out;
+    }
+    const json_t *must_change = json_object_get(in, "must_change_password");
+    if (must_change && !json_is_null(must_change) && !json_is_boolean(must_change)) {
+        api_error(rs, 400, "bad_request", "must_change_password",
+                  "must_change_password: 应为 true/false (expected a boolean)");
+        goto out;
+    }
+    reach_caller by = api_reach_caller(rq);
+    cerr e = CERR_INIT;
+    if (reach_user(app_org(a), &by, u.roles, u.unit, &e)) {
+        api_cerr(rs, &e);
         goto out;
     }
     if (auth_hash_password(password, hash, sizeof hash)) {
@@ -279,7 +283,7 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
     u.username = (char *)username;
     u.name = (char *)name;
     u.active = true;
-    u.must_change_password = json_is_true(json_object_get(in, "must_change_password"));
+    u.must_change_password = json_is_true(must_change);
     int rc = store_user_add(a->db, &u, hash);
     if (rc == STORE_CONFLICT) {
         api_error(rs, 409, "conflict", "username", "username: 用户名已存在 (taken)");

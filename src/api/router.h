@@ -18,7 +18,8 @@
  *   → the route's handler
  *
  * Handlers then check what depends on the data (a complaint's scope, an
- * action's guard). The transport (http/) knows nothing of this: it sees a
+ * action's guard, whether an administrative act lies within the caller's
+ * unit and roles: core/reach.h through api_reach_caller). The transport (http/) knows nothing of this: it sees a
  * function and a context; the caller's identity lives in api_req, which
  * the router owns.
  */

@@ -59,6 +59,8 @@ static void calendar_done(app *a, api_req *rq, http_resp *rs, const char *name, 
 
 void h_calendar_put(app *a, api_req *rq, http_resp *rs)
 {
+    if (api_reach_unit(a, rq, 0, NULL, rs)) /* the calendars hold for the whole organisation */
+        return;
     json_t *doc = api_body(rq, rs);
     if (!doc)
         return;
@@ -76,6 +78,8 @@ void h_calendar_put(app *a, api_req *rq, http_resp *rs)
 
 void h_calendar_ics(app *a, api_req *rq, http_resp *rs)
 {
+    if (api_reach_unit(a, rq, 0, NULL, rs))
+        return;
     if (!rq->body.len) {
         api_error(rs, 400, "bad_request", NULL, "请求体应为 iCalendar 文本 (send the .ics file as the body)");
         return;

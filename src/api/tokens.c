@@ -3,10 +3,13 @@
  *
  * Administrators make them (the route table says so). A token acts as a
  * user, limited to some of that user's roles and to a unit subtree; it
- * never carries more than its creator may grant: only roles the user holds,
- * and a unit within both the user's scope and the creator's. The secret is
- * shown once, in the reply to its creation; only its hash is stored.
- * Creating and revoking are audited.
+ * never carries more than its creator may grant (core/reach.h): a user
+ * within the creator's unit subtree, only roles the user holds, a unit
+ * within both the user's scope and the creator's, and — when the creator is
+ * itself an API token — only roles that token holds. The secret is shown
+ * once, in the reply to its creation; only its hash is stored. Creating and
+ * revoking are audited; a token is revoked only by a caller who could have
+ * made it for its user.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -26,43 +29,6 @@ static json_t *roles_json(unsigned roles)
         if (roles & bit)
             json_array_append_new(arr, json_string(role_name(bit)));
     return arr;
-}
-
-/* Whether unit lies in the scope of someone whose home unit is home. */
-static bool in_scope(app *a, int64_t home, int64_t unit_id)
-{
-    int64_t root = org_scope_root(app_org(a), home);
-    bool ok = root && org_within(app_org(a), unit_id, root);
-    return ok;
-}
-
-/* Parses "roles" (optional: all of the user's) into *out; renders 422 and returns -1 when wrong. */
-static int parse_roles(const json_t *v, unsigned allowed, unsigned *out, http_resp *rs)
-{
-    *out = 0;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_array(v) || json_array_size(v) == 0) {
-        api_error(rs, 422, "validation_failed", "roles", "roles: 应为非空的角色列表 (a non-empty list of roles)");
-        return -1;
-    }
-    size_t i;
-    const json_t *r;
-    json_array_foreach(v, i, r)
-    {
-        unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
-        if (!bit) {
-            api_error(rs, 422, "validation_failed", "roles", "roles[%zu]: 未知角色 (unknown role)", i);
-            return -1;
-        }
-        if (!(allowed & bit)) {
-            api_error(rs, 422, "validation_failed", "roles",
-                      "roles[%zu]: 该用户没有此角色 (the user does not have this role)", i);
-            return -1;
-        }
-        *out |= bit;
-    }
-    return 0;
 }
 
 void h_tokens_create(app *a, api_req *rq, http_resp *rs)
@@ -91,8 +57,9 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
-    unsigned roles;
-    if (parse_roles(json_object_get(in, "roles"), u.roles, &roles, rs))
+    unsigned roles = 0;
+    const json_t *jroles = json_object_get(in, "roles");
+    if (jroles && !json_is_null(jroles) && api_roles(jroles, &roles, rs))
         goto out;
     int64_t unit_id = 0;
     const json_t *ju = json_object_get(in, "unit");
@@ -103,11 +70,12 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
             api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
             goto out;
         }
-        if (!in_scope(a, u.unit, unit_id) || !in_scope(a, rq->who.unit, unit_id)) {
-            api_error(rs, 422, "validation_failed", "unit",
-                      "unit: 超出该用户或您的管辖范围 (outside the user's or your scope)");
-            goto out;
-        }
+    }
+    reach_caller by = api_reach_caller(rq);
+    cerr e = CERR_INIT;
+    if (reach_token(app_org(a), &by, u.roles, u.unit, &roles, &unit_id, &e)) {
+        api_cerr(rs, &e);
+        goto out;
     }
     char secret[80];
     token t = {.user_id = u.id, .kind = 't', .name = (char *)name, .created_at = time_now(), .expires_at = 0,
@@ -158,22 +126,44 @@ void h_tokens_list(app *a, api_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-void h_tokens_delete(app *a, api_req *rq, http_resp *rs)
+/* The token of the path's {id} into t, if the caller may revoke it (reaches its user); else renders 404 or 403. */
+static int revocable(app *a, api_req *rq, http_resp *rs, token *t)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
-    int rc = *end || id <= 0 ? STORE_NOTFOUND : store_token_delete(a->db, NULL, id);
+    user u = {0};
+    int rc = *end ? STORE_NOTFOUND : store_token_get(a->db, id, t);
+    if (rc == 0)
+        rc = store_user_get(a->db, NULL, t->user_id, &u, NULL);
+    if (rc == STORE_NOTFOUND)
+        api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
+    else if (rc)
+        api_store_error(rs, rc);
+    else
+        rc = api_reach_unit(a, rq, u.unit, NULL, rs);
+    user_release(&u);
+    return rc ? -1 : 0;
+}
+
+void h_tokens_delete(app *a, api_req *rq, http_resp *rs)
+{
+    token t = {0};
+    if (revocable(a, rq, rs, &t))
+        goto out;
+    int rc = store_token_delete(a->db, NULL, t.id);
     authcache_clear(); /* only the hash is cached; forget them all */
     if (rc == STORE_NOTFOUND) {
         api_error(rs, 404, "not_found", NULL, "令牌不存在 (no such token)");
-        return;
+        goto out;
     }
     if (rc) {
         api_store_error(rs, rc);
-        return;
+        goto out;
     }
     char subject[32];
-    snprintf(subject, sizeof subject, "token:%lld", id);
+    snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
     api_audit(a, rq, "token_revoke", subject, NULL);
     rs->status = 204;
+out:
+    token_release(&t);
 }

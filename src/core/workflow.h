@@ -18,8 +18,9 @@
  *   policy                 the whole pack: taxonomy, sla, rules and cases in one
  *   rules                  grading, routing, clusters (uses sla's scope ranks)
  *   cases  sla             closing, compensation, penalties; clocks and limits
- *   taxonomy  strv  calendar  erasure  incident   codes; string lists; working
- *                          time; anonymising; crisis clusters
+ *   taxonomy  strv  calendar  erasure  incident  reach   codes; string lists;
+ *                          working time; anonymising; crisis clusters; how far
+ *                          an administrative act may go
  *   event                  a step's sealed, hash-chained record
  *   roles  complaint  org  cerr  auditlog   the leaves
  */

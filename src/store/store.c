@@ -65,10 +65,16 @@ void user_list_release(user_list *l)
     l->n = 0;
 }
 
+void token_release(token *t)
+{
+    free(t->name);
+    t->name = NULL;
+}
+
 void token_list_release(token_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].name);
+        token_release(&l->items[i]);
     free(l->items);
     l->items = NULL;
     l->n = 0;

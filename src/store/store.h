@@ -77,6 +77,8 @@ typedef struct token_list {
     token *items;
     size_t n;
 } token_list;
+/* Frees what a token owns (its name); t may be released again. */
+void token_release(token *t);
 void token_list_release(token_list *l);
 
 /* Filters of the complaint list; zero / NULL / false = not filtered. */
@@ -272,6 +274,8 @@ int store_token_add(store *s, token *t /* IN, OUT: id */);
 int store_token_find(store *s, const uint8_t hash[32], int64_t now, token *out, user *u);
 int store_token_delete(store *s, const uint8_t *hash, int64_t id);
 int store_token_list(store *s, token_list *out);
+/* The API token of id (not a session) into out; STORE_NOTFOUND if none. Release out with token_release. */
+int store_token_get(store *s, int64_t id, token *out);
 /*
  * Creates a complaint from its intake event: assigns the id and the next
  * number of the day (prefix + local date of received_at + 4 digits),

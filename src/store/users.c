@@ -380,22 +380,50 @@ static void read_listed_token(db_stmt *st, void *item)
     t->created_by = db_int(st, 8);
 }
 
+/* The API tokens, or the one of id when id is not 0. */
+struct tok_query {
+    int64_t id;
+    token_list *l;
+};
+
 static int read_tokens(db_conn *c, void *arg)
 {
-    token_list *l = arg;
-    token_list_release(l);
-    db_stmt *st = db_prepare(c, "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, "
-                                "created_by FROM tokens WHERE kind = 't' ORDER BY id");
-    return st ? db_collect(st, (void **)&l->items, &l->n, sizeof *l->items, read_listed_token) : STORE_ERROR;
+    struct tok_query *q = arg;
+    token_list_release(q->l);
+    db_stmt *st = db_prepare(c, q->id ? "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, "
+                                        "created_by FROM tokens WHERE kind = 't' AND id = ?"
+                                      : "SELECT id, user_id, name, created_at, expires_at, last_used_at, roles, unit, "
+                                        "created_by FROM tokens WHERE kind = 't' ORDER BY id");
+    if (!st)
+        return STORE_ERROR;
+    if (q->id)
+        db_bind_int(st, 1, q->id);
+    return db_collect(st, (void **)&q->l->items, &q->l->n, sizeof *q->l->items, read_listed_token);
 }
 
 int store_token_list(store *s, token_list *out)
 {
+    struct tok_query q = {0, out};
     out->items = NULL;
     out->n = 0;
-    int rc = db_run_read(s, "token_list", read_tokens, out);
+    int rc = db_run_read(s, "token_list", read_tokens, &q);
     if (rc)
         token_list_release(out);
+    return rc;
+}
+
+int store_token_get(store *s, int64_t id, token *out)
+{
+    token_list l = {0};
+    struct tok_query q = {id, &l};
+    int rc = id > 0 ? db_run_read(s, "token_get", read_tokens, &q) : STORE_NOTFOUND;
+    if (rc == 0 && l.n == 0)
+        rc = STORE_NOTFOUND;
+    if (rc == 0) {
+        *out = l.items[0];
+        l.items[0].name = NULL;
+    }
+    token_list_release(&l);
     return rc;
 }
 

@@ -79,6 +79,18 @@ srv.test('"version" in the body works like If-Match', async () => {
   assert.equal(ok.json.status, 'dispatched');
 });
 
+srv.test('a malformed "version" in the body → 400 naming it, never applied without the check', async () => {
+  const c = await srv.intake('agent1');
+  for (const version of ['abc', -1, 1.5, [], {}, true, String(c.version)]) {
+    const r = await srv.act('agent1', c.id, 'comment', { text: '版本格式错误', version });
+    assert.equal(r.status, 400, `version ${JSON.stringify(version)}: ${describe(r)}`);
+    assert.equal(errorOf(r).field, 'version');
+  }
+  assert.equal((await srv.get(c.id)).version, c.version, 'nothing was applied');
+  const unconditional = await srv.act('agent1', c.id, 'comment', { text: '无版本', version: null });
+  assert.equal(unconditional.status, 200, `null is no version: ${describe(unconditional)}`);
+});
+
 srv.test('a malformed If-Match → 400 (or 409), never applied', async () => {
   const c = await srv.intake('agent1');
   const r = await srv.act('agent1', c.id, 'comment', { text: 'x' }, { 'if-match': 'banana' });

@@ -176,6 +176,21 @@ srv.test('POST /users (admin) adds a user who can log in; duplicates → 409 con
   assert.equal(byAgent.status, 403, describe(byAgent));
 });
 
+srv.test('POST /users: must_change_password is a boolean or 400 naming it', async () => {
+  const base = { name: 'x', password: 'another-password-2', roles: ['agent'], unit: 'SH-CSC' };
+  for (const [i, must] of ['yes', 1, 0, 'true', [], {}].entries()) {
+    const r = await srv.as('admin', 'POST', '/users', { body: { ...base, username: `mcp_bad${i}_${suffix}`, must_change_password: must } });
+    assert.equal(r.status, 400, `${JSON.stringify(must)}: ${describe(r)}`);
+    assert.equal(errorOf(r).field, 'must_change_password');
+  }
+  const forced = await srv.as('admin', 'POST', '/users', { body: { ...base, username: `mcp_true_${suffix}`, must_change_password: true } });
+  assert.equal(forced.status, 201, describe(forced));
+  assert.equal(forced.json.must_change_password, true);
+  const none = await srv.as('admin', 'POST', '/users', { body: { ...base, username: `mcp_null_${suffix}`, must_change_password: null } });
+  assert.equal(none.status, 201, describe(none));
+  assert.equal(none.json.must_change_password, false);
+});
+
 srv.test('GET /users is for admin, supervisor and manager', async () => {
   for (const u of ['admin', 'super1', 'manager1']) {
     const r = await srv.as(u, 'GET', '/users');

@@ -406,6 +406,14 @@ static void test_tokens(void **state)
     assert_int_equal(l.items[0].id, api.id);
     assert_string_equal(l.items[0].name, "导入脚本");
     token_list_release(&l);
+    /* by id: API tokens only, as listed */
+    token got = {0};
+    assert_int_equal(store_token_get(f->s, api.id, &got), 0);
+    assert_int_equal(got.user_id, api.user_id);
+    assert_string_equal(got.name, "导入脚本");
+    token_release(&got);
+    assert_int_equal(store_token_get(f->s, sess.id, &got), STORE_NOTFOUND);
+    assert_int_equal(store_token_get(f->s, 0, &got), STORE_NOTFOUND);
 
     /* by id only API tokens are deleted; by hash any */
     assert_int_equal(store_token_delete(f->s, NULL, sess.id), STORE_NOTFOUND);
