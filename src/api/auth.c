@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "core/workflow.h"
 #include "sec/auth.h"
+#include "sec/password.h"
 #include "sec/authcache.h"
 #include "sec/ratelimit.h"
 #include "sec/session.h"
@@ -199,7 +200,7 @@ void h_password(app *a, api_req *rq, http_resp *rs)
                   old ? "new_password" : "old_password");
         goto out;
     }
-    if (auth_password_ok(new, &why)) {
+    if (password_ok(new, rq->who.username, &why)) {
         api_error(rs, 422, "validation_failed", "new_password", "new_password: %s", why);
         goto out;
     }

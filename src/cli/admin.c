@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/roles.h"
 #include "sec/auth.h"
+#include "sec/password.h"
 #include "util/timeutil.h"
 
 static unsigned parse_roles(const char *list)
@@ -51,7 +52,7 @@ static int user_add(app *a, const cli_opts *o)
     }
     int rc = 1;
     char hash[256];
-    if (auth_password_ok(password, &why)) {
+    if (password_ok(password, username, &why)) {
         fprintf(stderr, "redress: password: %s\n", why);
         goto out;
     }
@@ -117,7 +118,7 @@ static int user_passwd(app *a, const cli_opts *o)
     char hash[256];
     if (!password)
         fprintf(stderr, "redress: --password is required when not on a terminal\n");
-    else if (auth_password_ok(password, &why))
+    else if (password_ok(password, username, &why))
         fprintf(stderr, "redress: password: %s\n", why);
     else if (auth_hash_password(password, hash, sizeof hash) == 0 &&
              store_user_set_password(a->db, u.id, hash, cli_has(o, "must-change")) == 0) {

@@ -68,17 +68,3 @@ void auth_account_key(const char *username, char out[33])
     crypto_generichash(h, sizeof h, (const unsigned char *)username, strlen(username), NULL, 0);
     sodium_bin2hex(out, 33, h, sizeof h);
 }
-
-int auth_password_ok(const char *password, const char **why)
-{
-    size_t n = strlen(password);
-    if (n < 8) {
-        *why = "密码至少 8 位 (at least 8 characters)";
-        return -1;
-    }
-    if (n > 128) {
-        *why = "密码不能超过 128 位 (at most 128 characters)";
-        return -1;
-    }
-    return 0;
-}

@@ -27,7 +27,5 @@ void auth_token_hash(const char *token, uint8_t hash[32]);
 /* The key under which the sign-in throttle counts a user name tried (hex of
  * its BLAKE2b-128), so that names typed at sign-in are not stored. */
 void auth_account_key(const char *username, char out[33]);
-/* Password policy: -1 with a message when too weak. */
-int auth_password_ok(const char *password, const char **why);
 
 #endif
