@@ -306,6 +306,14 @@ int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t
 /* The highest applied migration. */
 int store_schema_version(store *s, int *version /* OUT */);
 /*
+ * Whether the database takes writes now (health checks): 0 when a write
+ * committed less than fresh seconds before now and none failed since;
+ * otherwise the result of a small committed write (one row of
+ * health_probe), so a full disk, a lost or read-only database is seen
+ * even while nothing else writes, and its end as soon as a write works.
+ */
+int store_write_check(store *s, int64_t now, int64_t fresh);
+/*
  * Bulk copy (redress copy). tables: every table of the schema except
  * schema_version, into a heap array (store_tables_release). rows_dump
  * calls fn for every row of t ordered by its first column, with t->ncols
