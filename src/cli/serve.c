@@ -51,6 +51,9 @@ int serve_app(app *a)
 {
     if (configure_sessions())
         return 2;
+    /* Made now, so that the first sign-in with an unknown name costs no
+     * more than any other (api/auth.c). */
+    auth_dummy_hash();
     long threads = strtol(setting_get("threads"), NULL, 10);
     long max_body = strtol(setting_get("max-body"), NULL, 10);
     if (threads < 0 || threads > 1024) {
