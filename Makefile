@@ -31,7 +31,9 @@ LIB_SRC  := $(filter-out src/main.c,$(SRC))
 # agree, else once per dialect; scripts/migrations.sh orders them by number.
 MIGR     := $(shell sh scripts/migrations.sh sqlite)
 MIGR_PG  := $(shell sh scripts/migrations.sh pg)
-GEN      := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
+# Generated sources, by the layer whose library holds them.
+GEN_store := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
+GEN_sec   := build/gen/common_passwords.c
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 
 # The layers, top first. A layer may include and call the layers to its
@@ -72,9 +74,9 @@ LIBD_fuzz:= build/fuzz/lib
 # harness, stands in for src/http/server.c as the handlers' transport.
 OMIT_fuzz := src/http/server.c
 
-# $(call objs,BUILD,L): the objects of layer L's library (store also holds the migrations)
+# $(call objs,BUILD,L): the objects of layer L's library, its generated sources' included
 objs = $(patsubst %.c,$(OBJ_$1)/%.o,$(filter-out $(OMIT_$1),$(filter src/$2/%,$(LIB_SRC)))) \
-       $(if $(filter store,$2),$(GEN:build/gen/%.c=$(OBJ_$1)/gen/%.o))
+       $(GEN_$2:build/gen/%.c=$(OBJ_$1)/gen/%.o)
 # $(call libs,BUILD,LAYERS): the library files; $(call link,BUILD,LAYERS): the same for a link line
 libs = $(foreach l,$2,$(LIBD_$1)/libredress_$l.a)
 comma := ,
@@ -144,6 +146,10 @@ build/gen/migrations_pg.c: scripts/embed-sql.sh scripts/migrations.sh $(MIGR_PG)
 	@mkdir -p $(@D)
 	@sh scripts/migrations.sh pg >/dev/null
 	sh scripts/embed-sql.sh pg_migrations $(MIGR_PG) > $@
+
+build/gen/common_passwords.c: scripts/embed-list.sh src/sec/common-passwords.txt
+	@mkdir -p $(@D)
+	sh scripts/embed-list.sh common_passwords src/sec/common-passwords.txt > $@
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -1,4 +1,4 @@
-/* auth: sign-in (with lockout), sign-out, the caller, password change. API tokens are in tokens.c. */
+/* auth: sign-in (throttled per address and name), sign-out, the caller, password change. API tokens are in tokens.c. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "core/workflow.h"
 #include "sec/auth.h"
+#include "sec/password.h"
 #include "sec/authcache.h"
 #include "sec/ratelimit.h"
 #include "sec/session.h"
@@ -14,10 +15,15 @@
 #include "util/timeutil.h"
 
 /*
- * Sign-in is limited per client address (LOGIN_PER_MINUTE) and per account:
- * login-max-failures wrong passwords in a row lock the account for
- * login-lockout seconds (sec/session.h). While locked, the password is not
- * even checked, so guessing gains nothing.
+ * Sign-in is limited per client address (LOGIN_PER_MINUTE) and throttled per
+ * pair of client address and name tried (core/throttle.h; the settings
+ * login-max-failures, login-delay and login-lockout): after a few failures
+ * that address waits, longer after each further failure, before it may try
+ * that name again. Other addresses are not held up, so nobody can lock a
+ * user out. A name that exists and one that does not are answered alike —
+ * the same statuses and bodies after the same password hash work and the
+ * same writes — so the answers do not tell which names exist. While a pair
+ * waits its password is not even checked, so guessing gains nothing.
  */
 enum { LOGIN_PER_MINUTE = 60 };
 
@@ -26,35 +32,39 @@ static void user_subject(int64_t id, char out[32])
     snprintf(out, 32, "user:%lld", (long long)id);
 }
 
-static void locked(http_resp *rs, int64_t until, int64_t now)
+static void throttled(http_resp *rs, int64_t wait)
 {
     char retry[24];
-    snprintf(retry, sizeof retry, "%lld", (long long)(until - now));
+    snprintf(retry, sizeof retry, "%lld", (long long)wait);
     http_set_header(rs, "Retry-After", retry);
-    api_error(rs, 429, "account_locked", NULL, "密码错误次数过多，账号已临时锁定，请 %lld 秒后再试 (too many wrong "
-              "passwords: the account is locked for %lld more seconds)", (long long)(until - now),
-              (long long)(until - now));
+    /* The code is the one clients know; the English ends as it always has
+     * ("… locked for N more seconds"), which the UI reads. */
+    api_error(rs, 429, "account_locked", NULL, "登录失败次数过多，请 %lld 秒后再从此地址登录该账号 (too many failed "
+              "sign-ins with this user name from this address: locked for %lld more seconds)", (long long)wait,
+              (long long)wait);
 }
 
-/* A wrong password for an existing account: count it, perhaps lock. */
-static void count_failure(app *a, api_req *rq, http_resp *rs, const user *u, int64_t now)
+/* A failed attempt (a wrong password, an unknown or inactive name): count it
+ * for the pair, answer 401, or 429 when this failure made the pair wait. */
+static void count_failure(app *a, api_req *rq, http_resp *rs, const char *account, const char *username,
+                          const char *subject, int64_t now)
 {
-    const session_config *cfg = session_get();
-    char subject[32];
-    user_subject(u->id, subject);
-    int failures = 0;
-    int64_t until = 0;
-    int rc = store_user_login_attempt(a->db, u->id, false, now, cfg->max_failures, cfg->lockout, &failures,
-                                            &until);
-    if (rc == 0 && until > now) {
-        json_t *detail = json_pack("{s:s,s:I,s:I}", "username", u->username, "failures", (json_int_t)cfg->max_failures,
-                                   "seconds", (json_int_t)cfg->lockout);
-        api_audit_as(a, rq, 0, "lockout", subject, detail);
-        json_decref(detail);
-        locked(rs, until, now);
+    const throttle_rule *r = &session_get()->login;
+    throttle_state st;
+    int rc = store_throttle_record(a->db, rq->client, account, r, false, now, &st);
+    if (rc) {
+        api_store_error(rs, rc);
         return;
     }
-    api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
+    if (throttle_wait(&st, now) == 0) {
+        api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
+        return;
+    }
+    json_t *detail = json_pack("{s:s,s:I,s:I}", "username", username, "failures", (json_int_t)st.failures, "seconds",
+                               (json_int_t)throttle_wait(&st, now));
+    api_audit_as(a, rq, 0, "lockout", subject, detail);
+    json_decref(detail);
+    throttled(rs, throttle_wait(&st, now));
 }
 
 void h_login(app *a, api_req *rq, http_resp *rs)
@@ -66,7 +76,8 @@ void h_login(app *a, api_req *rq, http_resp *rs)
     const char *password = json_string_value(json_object_get(in, "password"));
     user u = {0};
     char *pwhash = NULL;
-    char subject[32];
+    json_t *detail = NULL;
+    char subject[32], account[33];
     /* No account has a longer name (users are made with at most 64), and the
      * name tried goes into the audit log. */
     if (!username || !*username || strlen(username) > 64) {
@@ -88,31 +99,30 @@ void h_login(app *a, api_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
+    bool known = rc == 0;
     user_subject(u.id, subject);
-    json_t *detail = json_pack("{s:s}", "username", username);
-    if (rc == 0 && u.locked_until > now) {
-        json_object_set_new(detail, "reason", json_string("locked"));
-        api_audit_as(a, rq, 0, "login_failed", subject, detail);
-        json_decref(detail);
-        locked(rs, u.locked_until, now);
+    auth_account_key(username, account);
+    throttle_state st;
+    if ((rc = store_throttle_get(a->db, rq->client, account, &st))) {
+        api_store_error(rs, rc);
         goto out;
     }
-    /* Unknown users cost the same as wrong passwords, and get the same answer. */
-    static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-                                "9Bpy5yfP0vM4j6mGJ5v2ZbqgC+3cV8t7b7q8s1kqg7Q";
-    bool pw_ok = auth_check_password(pwhash ? pwhash : dummy, password) && rc == 0;
+    detail = json_pack("{s:s}", "username", username);
+    if (throttle_wait(&st, now) > 0) {
+        json_object_set_new(detail, "reason", json_string("locked"));
+        api_audit_as(a, rq, 0, "login_failed", known ? subject : NULL, detail);
+        throttled(rs, throttle_wait(&st, now));
+        goto out;
+    }
+    /* An unknown name costs the same hash work as a wrong password. */
+    bool pw_ok = auth_check_password(known ? pwhash : auth_dummy_hash(), password) && known;
     if (!pw_ok || !u.active) {
         log_info("login failed for a user name from %s", rq->client);
-        api_audit_as(a, rq, 0, "login_failed", rc == 0 ? subject : NULL, detail);
-        json_decref(detail);
-        if (rc == 0 && u.active)
-            count_failure(a, rq, rs, &u, now);
-        else
-            api_error(rs, 401, "unauthenticated", NULL, "用户名或密码错误 (wrong user name or password)");
+        api_audit_as(a, rq, 0, "login_failed", known ? subject : NULL, detail);
+        count_failure(a, rq, rs, account, username, known ? subject : NULL, now);
         goto out;
     }
-    json_decref(detail);
-    if (u.failed_logins && (rc = store_user_login_attempt(a->db, u.id, true, now, 0, 0, NULL, NULL))) {
+    if (st.failures && (rc = store_throttle_record(a->db, rq->client, account, &session_get()->login, true, now, NULL))) {
         api_store_error(rs, rc);
         goto out;
     }
@@ -141,6 +151,7 @@ void h_login(app *a, api_req *rq, http_resp *rs)
 out:
     free(pwhash);
     user_release(&u);
+    json_decref(detail);
     json_decref(in);
 }
 
@@ -189,7 +200,7 @@ void h_password(app *a, api_req *rq, http_resp *rs)
                   old ? "new_password" : "old_password");
         goto out;
     }
-    if (auth_password_ok(new, &why)) {
+    if (password_ok(new, rq->who.username, &why)) {
         api_error(rs, 422, "validation_failed", "new_password", "new_password: %s", why);
         goto out;
     }

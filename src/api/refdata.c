@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "core/roles.h"
 #include "sec/auth.h"
+#include "sec/password.h"
 #include "util/utf8.h"
 
 void h_units_list(app *a, api_req *rq, http_resp *rs)
@@ -251,7 +252,7 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
                       "username: 只能包含小写字母、数字和 _ . - (lower-case letters, digits, _ . - only)");
             goto out;
         }
-    if (auth_password_ok(password, &why)) {
+    if (password_ok(password, username, &why)) {
         api_error(rs, 422, "validation_failed", "password", "password: %s", why);
         goto out;
     }

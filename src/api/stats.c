@@ -85,18 +85,34 @@ void h_stats_overview(app *a, api_req *rq, http_resp *rs)
                                 "by_status", by_status, "today", todayj, "days", arr));
 }
 
+/* A write that committed this recently vouches for the store; otherwise
+ * the health check writes a row itself (store_write_check). */
+enum { HEALTH_WRITE_FRESH = 2 };
+
 void h_health(app *a, api_req *rq, http_resp *rs)
 {
     (void)rq;
-    /* A cheap round trip to the store (load balancers poll this often). */
+    /* Cheap enough for a load balancer that polls every second or two: a
+     * read round trip, and a one-row write only when no other write has
+     * committed in the last HEALTH_WRITE_FRESH seconds. A node that can
+     * read but not write (a full disk, a read-only or lost database) is
+     * not ready: 503 saying which fails. */
     int version;
-    int rc = store_schema_version(a->db, &version);
-    if (rc) {
-        api_json(rs, 503, json_pack("{s:s,s:s}", "status", "unavailable", "store", store_name(a->db)));
+    bool read_ok = store_schema_version(a->db, &version) == 0;
+    bool write_ok = read_ok && store_write_check(a->db, time_now(), HEALTH_WRITE_FRESH) == 0;
+    if (!write_ok) {
+        http_set_header(rs, "Cache-Control", "no-store");
+        api_json(rs, 503, json_pack("{s:s,s:s,s:s,s:s,s:s}", "status", "unavailable", "store", store_name(a->db),
+                                    "read", read_ok ? "ok" : "failing", "write", read_ok ? "failing" : "unknown",
+                                    "message",
+                                    read_ok ? "数据库不能写入（磁盘已满、只读或连接中断） (the database does not "
+                                              "take writes: disk full, read-only or connection lost)"
+                                            : "数据库无法访问 (the database cannot be reached)"));
         return;
     }
-    api_json(rs, 200, json_pack("{s:s,s:s,s:s,s:s}", "status", "ok", "version", REDRESS_VERSION, "store",
-                                store_name(a->db), "pack", app_pol(a)->name ? app_pol(a)->name : ""));
+    api_json(rs, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "status", "ok", "version", REDRESS_VERSION, "store",
+                                store_name(a->db), "pack", app_pol(a)->name ? app_pol(a)->name : "", "read", "ok",
+                                "write", "ok"));
 }
 
 void h_metrics(app *a, api_req *rq, http_resp *rs)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/csv.h"
 #include "util/xalloc.h"
 
 void ledger_rows_init(ledger_rows *r)
@@ -129,24 +130,6 @@ size_t ledger_rows_of(const app *a, const complaint *next, const event *ev, ledg
     return r->npens + r->ncomps + r->nmsgs;
 }
 
-/* One CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(buf *out, const char *s, bool last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_putc(out, '"');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                buf_putc(out, '"');
-            buf_putc(out, *p);
-        }
-        buf_putc(out, '"');
-    } else {
-        buf_puts(out, s);
-    }
-    buf_puts(out, last ? "\r\n" : ",");
-}
-
 void ledger_csv(app *a, const penalty_list *l, bool en, buf *out)
 {
     static const char *const zh[] = {"月份", "工单编号", "考核对象", "责任人", "单位", "单位编码", "金额（元）",
@@ -157,7 +140,7 @@ void ledger_csv(app *a, const penalty_list *l, bool en, buf *out)
     enum { NCOLS = sizeof zh / sizeof zh[0] };
     buf_puts(out, "\xEF\xBB\xBF");
     for (size_t i = 0; i < NCOLS; i++)
-        csv_field(out, en ? enh[i] : zh[i], i == NCOLS - 1);
+        csv_cell(out, en ? enh[i] : zh[i], i == NCOLS - 1);
     for (size_t i = 0; i < l->n; i++) {
         const penalty *p = &l->items[i];
         char amount[32], points[16];
@@ -175,7 +158,7 @@ void ledger_csv(app *a, const penalty_list *l, bool en, buf *out)
                                     waived ? (en ? "waived" : "已免除") : (en ? "active" : "有效"),
                                     p->waive_reason, p->rule};
         for (size_t k = 0; k < NCOLS; k++)
-            csv_field(out, cells[k], k == NCOLS - 1);
+            csv_cell(out, cells[k], k == NCOLS - 1);
         free(uname);
         free(ucode);
     }

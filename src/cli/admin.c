@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/roles.h"
 #include "sec/auth.h"
+#include "sec/password.h"
 #include "util/timeutil.h"
 
 static unsigned parse_roles(const char *list)
@@ -51,13 +52,13 @@ static int user_add(app *a, const cli_opts *o)
     }
     int rc = 1;
     char hash[256];
-    if (auth_password_ok(password, &why)) {
+    if (password_ok(password, username, &why)) {
         fprintf(stderr, "redress: password: %s\n", why);
         goto out;
     }
     if (auth_hash_password(password, hash, sizeof hash))
         goto out;
-    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change"), 0, 0};
+    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change")};
     int s = store_user_add(a->db, &nu, hash);
     if (s == STORE_CONFLICT)
         fprintf(stderr, "redress: user %s exists\n", username);
@@ -117,13 +118,16 @@ static int user_passwd(app *a, const cli_opts *o)
     char hash[256];
     if (!password)
         fprintf(stderr, "redress: --password is required when not on a terminal\n");
-    else if (auth_password_ok(password, &why))
+    else if (password_ok(password, username, &why))
         fprintf(stderr, "redress: password: %s\n", why);
     else if (auth_hash_password(password, hash, sizeof hash) == 0 &&
              store_user_set_password(a->db, u.id, hash, cli_has(o, "must-change")) == 0) {
-        /* A reset: the old sessions end and a lockout is lifted. */
+        /* A reset: the old sessions end and every address waiting to try
+         * this name may try again. */
+        char account[33];
+        auth_account_key(username, account);
         store_token_delete_sessions(a->db, u.id, 0);
-        store_user_login_attempt(a->db, u.id, true, time_now(), 0, 0, NULL, NULL);
+        store_throttle_forget(a->db, account);
         printf("password of %s changed; the user's sessions were ended\n", username);
         char subject[32];
         snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/roles.h"
 #include "sec/auth.h"
+#include "sec/password.h"
 #include "util/xalloc.h"
 
 /* Adds the pack's units in order; a parent must come before its children. */
@@ -83,14 +84,14 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
         printf("administrator %s, generated password: %s (change it after signing in)\n", admin_user, generated);
     }
     const char *why;
-    if (auth_password_ok(admin_password, &why)) {
+    if (password_ok(admin_password, admin_user, &why)) {
         fprintf(stderr, "redress: --admin-password: %s\n", why);
         goto out;
     }
     char hash[256];
     if (auth_hash_password(admin_password, hash, sizeof hash))
         goto out;
-    user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, app_org(a)->units[0].id, true, false, 0, 0};
+    user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, app_org(a)->units[0].id, true, false};
     if (store_user_add(a->db, &u, hash)) {
         fprintf(stderr, "redress: cannot create the administrator %s\n", admin_user);
         goto out;

@@ -25,16 +25,18 @@ static int setting_long(const char *name, long lo, long hi, long *out)
 /* The session settings (sec/session.h) from the settings table. */
 static int configure_sessions(void)
 {
-    long idle, absolute, failures, lockout;
+    long idle, absolute, failures, delay, lockout;
     const char *secure = setting_get("cookie-secure");
     if (setting_long("session-idle", 1, 86400, &idle) || setting_long("session-absolute", 1, 2592000, &absolute) ||
-        setting_long("login-max-failures", 0, 100, &failures) || setting_long("login-lockout", 1, 86400, &lockout))
+        setting_long("login-max-failures", 0, 100, &failures) || setting_long("login-delay", 1, 86400, &delay) ||
+        setting_long("login-lockout", 1, 86400, &lockout))
         return -1;
     if (strcmp(secure, "on") != 0 && strcmp(secure, "off") != 0) {
         fprintf(stderr, "redress: --cookie-secure: expected on or off\n");
         return -1;
     }
-    session_config c = {idle, absolute, (int)failures, lockout, strcmp(secure, "on") == 0};
+    session_config c = {idle, absolute, {(int)failures, delay, lockout, session_defaults.login.forget},
+                        strcmp(secure, "on") == 0};
     session_configure(&c);
     return 0;
 }
@@ -49,6 +51,9 @@ int serve_app(app *a)
 {
     if (configure_sessions())
         return 2;
+    /* Made now, so that the first sign-in with an unknown name costs no
+     * more than any other (api/auth.c). */
+    auth_dummy_hash();
     long threads = strtol(setting_get("threads"), NULL, 10);
     long max_body = strtol(setting_get("max-body"), NULL, 10);
     if (threads < 0 || threads > 1024) {
@@ -126,7 +131,7 @@ static int demo_users(app *a, const json_t *demo, const char *password)
             fprintf(stderr, "redress: demo users[%zu]: needs username and a known unit\n", i);
             return -1;
         }
-        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false, 0, 0};
+        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false};
         if (!nu.name)
             nu.name = nu.username;
         size_t k;

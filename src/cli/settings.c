@@ -41,8 +41,11 @@ static setting settings[] = {
     {"session-absolute", "REDRESS_SESSION_ABSOLUTE", "43200",
      "seconds after sign-in after which a session ends however active (1–2592000)", NULL},
     {"login-max-failures", "REDRESS_LOGIN_MAX_FAILURES", "5",
-     "failed sign-ins in a row that lock an account for login-lockout seconds (0 = never lock; up to 100)", NULL},
-    {"login-lockout", "REDRESS_LOGIN_LOCKOUT", "900", "seconds a locked account stays locked (1–86400)", NULL},
+     "failed sign-ins in a row from one address with one user name after which that address must wait before "
+     "trying that name again (0 = never wait; up to 100)", NULL},
+    {"login-delay", "REDRESS_LOGIN_DELAY", "60",
+     "seconds of the first wait; each further failure doubles it up to login-lockout (1–86400)", NULL},
+    {"login-lockout", "REDRESS_LOGIN_LOCKOUT", "900", "the longest wait, in seconds (1–86400)", NULL},
     {"cookie-secure", "REDRESS_COOKIE_SECURE", "off",
      "on: mark the session cookie Secure (the server is reached over https, e.g. behind a TLS proxy)", NULL},
     {"trusted-proxies", "REDRESS_TRUSTED_PROXIES", "",

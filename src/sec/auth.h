@@ -16,11 +16,16 @@ int auth_init(void);
 /* Hashes password into out (crypto_pwhash_STRBYTES). -1 on failure. */
 int auth_hash_password(const char *password, char *out, size_t outlen);
 bool auth_check_password(const char *hash, const char *password);
+/* A hash made like every other of a password nobody knows (static; made on
+ * first use), to check a password against when the name is unknown, so that
+ * an unknown name costs the same work as a wrong password. */
+const char *auth_dummy_hash(void);
 /* A fresh token of kind 's' or 't' into out (at least 64 bytes) and its hash. */
 void auth_new_token(char kind, char *out, size_t outlen, uint8_t hash[32]);
 /* The stored hash of a presented token. */
 void auth_token_hash(const char *token, uint8_t hash[32]);
-/* Password policy: -1 with a message when too weak. */
-int auth_password_ok(const char *password, const char **why);
+/* The key under which the sign-in throttle counts a user name tried (hex of
+ * its BLAKE2b-128), so that names typed at sign-in are not stored. */
+void auth_account_key(const char *username, char out[33]);
 
 #endif

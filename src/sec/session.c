@@ -8,13 +8,12 @@
 const session_config session_defaults = {
     .idle = 30 * 60,
     .absolute = 12 * 3600,
-    .max_failures = 5,
-    .lockout = 15 * 60,
+    .login = {.limit = 5, .first_delay = 60, .max_delay = 15 * 60, .forget = 86400},
     .cookie_secure = false,
 };
 
 /* Written once before the server starts its threads, read-only after. */
-static session_config current = {30 * 60, 12 * 3600, 5, 15 * 60, false};
+static session_config current = {30 * 60, 12 * 3600, {5, 60, 15 * 60, 86400}, false};
 
 void session_configure(const session_config *c)
 {

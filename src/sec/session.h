@@ -1,6 +1,6 @@
 /*
  * session: the rules of signed-in sessions for people — idle and absolute
- * timeouts, the session cookie, the CSRF token, and the sign-in lockout
+ * timeouts, the session cookie, the CSRF token, and the sign-in throttle
  * settings. The values come from the settings table once at start-up
  * (session_configure); everything that needs the time takes it as a
  * parameter, so the rules are tested without a clock.
@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/throttle.h"
 #include "store/store.h"
 
 #define SESSION_COOKIE "redress_session"
@@ -28,12 +29,14 @@
 typedef struct session_config {
     int64_t idle;          /* seconds without a request before a session ends */
     int64_t absolute;      /* seconds after sign-in when a session ends regardless */
-    int max_failures;      /* failed sign-ins in a row that lock an account; 0 = never */
-    int64_t lockout;       /* seconds an account stays locked */
+    throttle_rule login;   /* the sign-in throttle per address and name tried (core/throttle.h) */
     bool cookie_secure;    /* the server is reached over https: mark the cookie Secure */
 } session_config;
 
-/* The defaults: 30 minutes idle, 12 hours absolute, 5 failures lock for 15 minutes. */
+/* The defaults: 30 minutes idle, 12 hours absolute; from the 5th failure in
+ * a row an address waits 60 s before it may try that name again, twice as
+ * long after each further failure, at most 15 minutes; a day without a
+ * failure forgets them. */
 extern const session_config session_defaults;
 
 /* Sets the process-wide configuration (copied); call before serving. */

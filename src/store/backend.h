@@ -10,6 +10,8 @@
 #ifndef REDRESS_STORE_BACKEND_H
 #define REDRESS_STORE_BACKEND_H
 
+#include <stdatomic.h>
+
 #include "store/driver.h"
 #include "store/store.h"
 
@@ -70,6 +72,9 @@ struct store {
     const struct store_ops *ops;
     const struct store_driver *drv; /* driver.h */
     bool trace;                     /* REDRESS_TRACE_STORE: log every call (driver.c) */
+    /* When a unit of work last committed and last failed (the database
+     * unreachable, read-only, its disk full), for store_write_check. */
+    _Atomic int64_t write_ok_at, write_failed_at;
 };
 
 /* Sets s->trace from the environment; a backend calls it when it opens. */

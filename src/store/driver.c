@@ -37,9 +37,32 @@ int db_run_read(store *s, const char *what, db_fn fn, void *arg)
 
 int db_run_write(store *s, const char *what, db_fn fn, void *arg, unsigned flags)
 {
-    if (s->trace)
-        return traced(s, "write", what, fn, arg, flags);
-    return s->drv->write(s, fn, arg, flags);
+    int rc = s->trace ? traced(s, "write", what, fn, arg, flags) : s->drv->write(s, fn, arg, flags);
+    /* A refusal (not found, a conflict, a user error) is an answer of a
+     * working database; only a failure of the store says writes fail. */
+    if (rc == 0)
+        atomic_store(&s->write_ok_at, time_now());
+    else if (rc == STORE_ERROR || rc == STORE_UNAVAILABLE)
+        atomic_store(&s->write_failed_at, time_now());
+    return rc;
+}
+
+static int probe(db_conn *c, void *arg)
+{
+    db_stmt *st = db_prepare(c, "INSERT INTO health_probe (id, at) VALUES (1, ?) "
+                                "ON CONFLICT (id) DO UPDATE SET at = excluded.at");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, *(int64_t *)arg);
+    return db_done(st);
+}
+
+int store_write_check(store *s, int64_t now, int64_t fresh)
+{
+    int64_t ok = atomic_load(&s->write_ok_at), failed = atomic_load(&s->write_failed_at);
+    if (ok > failed && now - ok < fresh)
+        return 0;
+    return db_run_write(s, "write_probe", probe, &now, 0);
 }
 
 void store_trace_init(store *s)

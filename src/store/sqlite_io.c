@@ -241,6 +241,16 @@ static const sqlite3_io_methods wal_methods = {
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *outflags)
 {
     (void)vfs;
+    /* A database made here (a store, a backup, a copy's target) is its
+     * owner's only: it holds password hashes, the audit log and sealed
+     * customer data. SQLite would create it 0644 less the umask; made
+     * empty with 0600 first, it is opened as a new database, and SQLite
+     * gives its -wal, -shm and journal files the database's own mode. */
+    if ((flags & SQLITE_OPEN_MAIN_DB) && (flags & SQLITE_OPEN_CREATE) && name) {
+        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
     if (!(flags & SQLITE_OPEN_WAL))
         return base_vfs->xOpen(base_vfs, name, f, flags, outflags); /* in place: not wrapped */
     walfile *p = (walfile *)f;

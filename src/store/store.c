@@ -128,18 +128,6 @@ void audit_page_release(audit_page *p)
     memset(p, 0, sizeof *p);
 }
 
-void store_login_next(bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures,
-                      int64_t *locked_until)
-{
-    if (ok) {
-        *failures = 0;
-        *locked_until = 0;
-    } else if (++*failures >= max_failures && max_failures > 0) {
-        *failures = 0;
-        *locked_until = now + lockout_seconds;
-    }
-}
-
 void store_day_stats_add(day_stat *days, int64_t from_day, int64_t to_day, int tz, int64_t received_at,
                          int64_t closed_at, int64_t overall_due, bool first_contact)
 {

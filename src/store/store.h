@@ -28,6 +28,7 @@
 #include "core/event.h"
 #include "core/org.h"
 #include "core/records.h"
+#include "core/throttle.h"
 
 enum {
     STORE_OK = 0,
@@ -45,8 +46,6 @@ typedef struct user {
     int64_t unit;
     bool active;
     bool must_change_password;
-    int failed_logins;    /* failed sign-ins since the last success */
-    int64_t locked_until; /* signing in is refused until then; 0 = not locked */
 } user;
 
 void user_release(user *u);
@@ -307,6 +306,14 @@ int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t
 /* The highest applied migration. */
 int store_schema_version(store *s, int *version /* OUT */);
 /*
+ * Whether the database takes writes now (health checks): 0 when a write
+ * committed less than fresh seconds before now and none failed since;
+ * otherwise the result of a small committed write (one row of
+ * health_probe), so a full disk, a lost or read-only database is seen
+ * even while nothing else writes, and its end as soon as a write works.
+ */
+int store_write_check(store *s, int64_t now, int64_t fresh);
+/*
  * Bulk copy (redress copy). tables: every table of the schema except
  * schema_version, into a heap array (store_tables_release). rows_dump
  * calls fn for every row of t ordered by its first column, with t->ncols
@@ -440,12 +447,18 @@ int store_audit_list(store *s, const audit_filter *f, audit_page *out);
 /* Records a session's use at now (idle timeout). */
 int store_token_touch(store *s, int64_t id, int64_t now);
 /*
- * Records a sign-in attempt of user id: ok resets the failure count;
- * a failure increments it and, on reaching max_failures, locks the
- * account until now + lockout_seconds and resets the count. *failures
- * and *locked_until (OUT, may be NULL) are the values after the update.
+ * The sign-in throttle (core/throttle.h) of one pair: client, the caller's
+ * address, and account, a key of the name tried (never the name itself;
+ * the pair need not be a user). store_throttle_get reads its state into
+ * *out (zeros when it has none). store_throttle_record records an attempt
+ * that was allowed at now under rule r, atomically across nodes, and
+ * drops pairs gone stale; *out (OUT, may be NULL) is the state after.
+ * store_throttle_forget drops every pair of account (a password reset).
  */
-int store_user_login_attempt(store *s, int64_t id, bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures, int64_t *locked_until);
+int store_throttle_get(store *s, const char *client, const char *account, throttle_state *out);
+int store_throttle_record(store *s, const char *client, const char *account, const throttle_rule *r, bool ok,
+                          int64_t now, throttle_state *out);
+int store_throttle_forget(store *s, const char *account);
 /* Revokes every session (kind 's') of a user except keep_id (0 = all), e.g. after a password change. */
 int store_token_delete_sessions(store *s, int64_t user_id, int64_t keep_id);
 /*
@@ -481,9 +494,5 @@ void store_close(store *s);
  */
 void store_day_stats_add(day_stat *days, int64_t from_day, int64_t to_day, int tz, int64_t received_at,
                          int64_t closed_at, int64_t overall_due, bool first_contact);
-/* The sign-in bookkeeping rule of user_login_attempt, shared by the backends:
- * updates *failures and *locked_until (IN: stored, OUT: to store). */
-void store_login_next(bool ok, int64_t now, int max_failures, int64_t lockout_seconds, int *failures,
-                      int64_t *locked_until);
 
 #endif

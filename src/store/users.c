@@ -1,5 +1,5 @@
 /*
- * users: people, their sign-in bookkeeping, their explicit permissions, and
+ * users: people, the sign-in throttle of the names tried, their explicit permissions, and
  * the sessions and API tokens they authenticate with (stored only as the
  * BLAKE2b hash of the secret), written once for both backends over the
  * driver (driver.h).
@@ -13,8 +13,8 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.failed_logins, u.locked_until"
-enum { USER_NCOLS = 9 };
+#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change"
+enum { USER_NCOLS = 7 };
 
 /* The user of the USER_COLS columns from column i on (u released by the caller). */
 static void read_user(db_stmt *st, int i, user *u)
@@ -26,8 +26,6 @@ static void read_user(db_stmt *st, int i, user *u)
     u->unit = db_int(st, i + 4);
     u->active = db_int(st, i + 5) != 0;
     u->must_change_password = db_int(st, i + 6) != 0;
-    u->failed_logins = (int)db_int(st, i + 7);
-    u->locked_until = db_int(st, i + 8);
 }
 
 struct user_arg {
@@ -153,51 +151,116 @@ int store_user_set_password(store *s, int64_t id, const char *pwhash, bool must_
     return db_run_write(s, "user_set_password", update_password, &a, 0);
 }
 
-struct attempt_arg {
-    int64_t id, now, lockout;
+/* ---- the sign-in throttle ------------------------------------------------------ */
+
+struct throttle_arg {
+    const char *client, *account;
+    const throttle_rule *rule;
     bool ok;
-    int max;
-    int failures;
-    int64_t locked_until;
+    int64_t now;
+    throttle_state st; /* OUT */
 };
 
-static int record_attempt(db_conn *c, void *arg)
+/* The state of a->client, a->account into a->st; on PostgreSQL the row is
+ * locked until the transaction ends when lock is set. */
+static int throttle_read(db_conn *c, struct throttle_arg *a, bool lock)
 {
-    struct attempt_arg *a = arg;
-    /* PostgreSQL: the row is locked until the update, so that two failures at
-     * once on two nodes both count; SQLite's writer runs one job at a time. */
-    db_stmt *st = db_prepare(c, db_dialect(c) == DB_PG
-                                    ? "SELECT failed_logins, locked_until FROM users WHERE id = ? FOR UPDATE"
-                                    : "SELECT failed_logins, locked_until FROM users WHERE id = ?");
+    db_stmt *st = db_prepare(c, lock && db_dialect(c) == DB_PG
+                                    ? "SELECT failures, blocked_until, last_at FROM login_throttle "
+                                      "WHERE client = ? AND account = ? FOR UPDATE"
+                                    : "SELECT failures, blocked_until, last_at FROM login_throttle "
+                                      "WHERE client = ? AND account = ?");
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->id);
+    db_bind_text(st, 1, a->client);
+    db_bind_text(st, 2, a->account);
+    a->st = (throttle_state){0};
     int rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc;
-    a->failures = (int)db_int(st, 0);
-    a->locked_until = db_int(st, 1);
-    db_reset(st);
-    store_login_next(a->ok, a->now, a->max, a->lockout, &a->failures, &a->locked_until);
-    st = db_prepare(c, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    if (rc == DB_ROW) {
+        a->st.failures = (int)db_int(st, 0);
+        a->st.blocked_until = db_int(st, 1);
+        a->st.last_at = db_int(st, 2);
+        db_reset(st);
+        rc = 0;
+    }
+    return rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+static int throttle_get(db_conn *c, void *arg)
+{
+    return throttle_read(c, arg, false);
+}
+
+int store_throttle_get(store *s, const char *client, const char *account, throttle_state *out)
+{
+    struct throttle_arg a = {.client = client, .account = account};
+    int rc = db_run_read(s, "throttle_get", throttle_get, &a);
+    *out = a.st;
+    return rc;
+}
+
+static int throttle_write(db_conn *c, void *arg)
+{
+    struct throttle_arg *a = arg;
+    /* The row exists before it is read and locked, so that two failures at
+     * once on two nodes both count; SQLite's writer runs one job at a time. */
+    db_stmt *st = db_prepare(c, "INSERT INTO login_throttle (client, account, failures, blocked_until, last_at) "
+                                "VALUES (?, ?, 0, 0, 0) ON CONFLICT (client, account) DO NOTHING");
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->failures);
-    db_bind_int(st, 2, a->locked_until);
-    db_bind_int(st, 3, a->id);
+    db_bind_text(st, 1, a->client);
+    db_bind_text(st, 2, a->account);
+    int rc = db_done(st);
+    if (rc || (rc = throttle_read(c, a, true)))
+        return rc;
+    throttle_record(a->rule, &a->st, a->ok, a->now);
+    st = db_prepare(c, a->ok ? "DELETE FROM login_throttle WHERE client = ? AND account = ?"
+                             : "UPDATE login_throttle SET failures = ?, blocked_until = ?, last_at = ? "
+                               "WHERE client = ? AND account = ?");
+    if (!st)
+        return STORE_ERROR;
+    int i = 1;
+    if (!a->ok) {
+        db_bind_int(st, i++, a->st.failures);
+        db_bind_int(st, i++, a->st.blocked_until);
+        db_bind_int(st, i++, a->st.last_at);
+    }
+    db_bind_text(st, i++, a->client);
+    db_bind_text(st, i, a->account);
+    if ((rc = db_done(st)))
+        return rc;
+    /* Pairs with nothing left to remember go (throttle_stale), so that names
+     * made up by the thousand do not stay. */
+    st = db_prepare(c, "DELETE FROM login_throttle WHERE last_at <= ? AND blocked_until <= ?");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_int(st, 1, a->now - a->rule->forget);
+    db_bind_int(st, 2, a->now);
     return db_done(st);
 }
 
-int store_user_login_attempt(store *s, int64_t id, bool ok, int64_t now, int max_failures, int64_t lockout_seconds,
-                             int *failures, int64_t *locked_until)
+int store_throttle_record(store *s, const char *client, const char *account, const throttle_rule *r, bool ok,
+                          int64_t now, throttle_state *out)
 {
-    struct attempt_arg a = {.id = id, .now = now, .lockout = lockout_seconds, .ok = ok, .max = max_failures};
-    int rc = db_run_write(s, "user_login_attempt", record_attempt, &a, 0);
-    if (rc == 0 && failures)
-        *failures = a.failures;
-    if (rc == 0 && locked_until)
-        *locked_until = a.locked_until;
+    struct throttle_arg a = {.client = client, .account = account, .rule = r, .ok = ok, .now = now};
+    int rc = db_run_write(s, "throttle_record", throttle_write, &a, 0);
+    if (rc == 0 && out)
+        *out = a.st;
     return rc;
+}
+
+static int throttle_forget(db_conn *c, void *arg)
+{
+    db_stmt *st = db_prepare(c, "DELETE FROM login_throttle WHERE account = ?");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_text(st, 1, arg);
+    return db_done(st);
+}
+
+int store_throttle_forget(store *s, const char *account)
+{
+    return db_run_write(s, "throttle_forget", throttle_forget, (void *)account, 0);
 }
 
 /* ---- explicit permissions ------------------------------------------------------ */

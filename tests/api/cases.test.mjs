@@ -376,3 +376,23 @@ srv.test('the month\'s ledger as CSV, from the API and from `redress penalties e
   assert.equal(xlsx.status, 400);
   assert.equal(errorOf(xlsx).field, 'format');
 });
+
+srv.test('CSV cells that a spreadsheet would run as formulas are exported as text', async () => {
+  const evil = '=HYPERLINK("http://evil.example/x","点此")';
+  const c = await revisited();
+  const closed = await srv.step('agent1', c.id, 'close', { ...VALID_CLOSE, responsible_person: evil, cause: '@SUM(1+1)' });
+  assert.equal(closed.closing.responsible_person, evil, 'stored as typed');
+  const r = await srv.as('manager1', 'GET', `/penalties?month=${MONTH}&format=csv`);
+  assert.equal(r.status, 200, describe(r));
+  const rows = r.text.trim().split('\r\n').filter((l) => l.includes(c.number));
+  assert.ok(rows.length > 0, r.text);
+  const staff = rows.find((l) => l.includes('HYPERLINK'));
+  assert.ok(staff, rows.join('\n'));
+  assert.ok(staff.includes(',"\'=HYPERLINK(""http://evil.example/x"",""点此"")",'), staff);
+  for (const row of rows) {
+    // No cell of the row begins with a formula character.
+    for (const cell of row.match(/("([^"]|"")*"|[^,]*)(,|$)/g)) {
+      assert.ok(!/^"?[=+\-@\t\r]/.test(cell), `a formula cell: ${cell} in ${row}`);
+    }
+  }
+});

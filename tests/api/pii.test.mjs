@@ -75,6 +75,17 @@ srv.test('a customer\'s phone, name and e-mail are nowhere in the database, its 
   assert.equal((await runCli(['backup', '--db', srv.dbUrl, backup])).code, 1, 'an existing file is not overwritten');
 });
 
+srv.test('the SQLite database, its WAL and shared-memory files and a copy\'s target are created 0600', async () => {
+  if (!srv.isSqlite) return;
+  for (const f of [srv.dbPath, `${srv.dbPath}-wal`, `${srv.dbPath}-shm`]) {
+    assert.equal(fs.statSync(f).mode & 0o777, 0o600, `${path.basename(f)} is private`);
+  }
+  const fresh = path.join(srv.tmp, 'fresh.db');
+  const r = await runCli(['migrate', '--db', `sqlite:${fresh}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.statSync(fresh).mode & 0o777, 0o600, 'a database made by any command is private');
+});
+
 srv.test('the key file is created with mode 0600 and holds no customer data', async () => {
   const st = fs.statSync(KEY_FILE);
   assert.equal(st.mode & 0o777, 0o600);

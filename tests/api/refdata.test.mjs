@@ -191,6 +191,31 @@ srv.test('POST /users: must_change_password is a boolean or 400 naming it', asyn
   assert.equal(none.json.must_change_password, false);
 });
 
+srv.test('POST /users and a password change refuse common and trivial passwords with 422 naming the field', async () => {
+  const username = `weakpw_${suffix}`;
+  const base = { name: 'x', roles: ['agent'], unit: 'SH-CSC' };
+  for (const [password, hint] of [['12345678', 'run of'], ['        ', 'repeated'], ['aaaaaaaaaa', 'repeated'],
+    ['Password1', 'too common'], ['iloveyou', 'too common'], ['qwertyuiop', 'run of'],
+    [`${username}`, 'user name'], [`${username}2024`, 'user name']]) {
+    const r = await srv.as('admin', 'POST', '/users', { body: { ...base, username, password } });
+    assert.equal(r.status, 422, `${JSON.stringify(password)}: ${describe(r)}`);
+    const e = errorOf(r);
+    assert.equal(e.code, 'validation_failed');
+    assert.equal(e.field, 'password');
+    assert.ok(e.message.includes(hint), `${JSON.stringify(password)}: ${e.message}`);
+    assert.match(e.message, /[\u4e00-\u9fff]/, 'the message is bilingual');
+  }
+  const made = await srv.as('admin', 'POST', '/users', { body: { ...base, username, password: 'plum-rain-over-9' } });
+  assert.equal(made.status, 201, describe(made));
+  const login = await srv.api('POST', '/auth/login', { body: { username, password: 'plum-rain-over-9' } });
+  assert.equal(login.status, 200, describe(login));
+  const change = await srv.api('POST', '/auth/password', {
+    token: login.json.token, body: { old_password: 'plum-rain-over-9', new_password: 'sunshine2024' },
+  });
+  assert.equal(change.status, 422, describe(change));
+  assert.equal(errorOf(change).field, 'new_password');
+});
+
 srv.test('GET /users is for admin, supervisor and manager', async () => {
   for (const u of ['admin', 'super1', 'manager1']) {
     const r = await srv.as(u, 'GET', '/users');

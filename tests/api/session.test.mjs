@@ -2,7 +2,8 @@
 // and returns a CSRF token; a request that changes something with the
 // cookie needs the token in X-CSRF-Token; sessions end after an idle and an
 // absolute timeout (a few seconds here, through the settings); sign-out
-// revokes; wrong passwords lock an account for a while; a user who must
+// revokes; wrong passwords from one address make that address wait before
+// it may try that name again; a user who must
 // change their password can do nothing else first. Bearer tokens work as
 // before. Every one of these is an entry in the audit log. Every response
 // carries the security headers.
@@ -172,7 +173,7 @@ srv.test('activity keeps a session past the idle time; the absolute timeout ends
   assert.equal(items[0].detail.reason, 'absolute');
 });
 
-srv.test(`lockout: ${MAX_FAILURES} wrong passwords lock the account, even for the right one, until it is released`, async () => {
+srv.test(`lockout: ${MAX_FAILURES} wrong passwords make the address wait, even with the right one, until it is released`, async () => {
   const u = await userNamed('mh01');
   const wrong = () => srv.api('POST', '/auth/login', { body: { username: 'mh01', password: 'not-the-password' } });
   for (let i = 1; i < MAX_FAILURES; i++) assert.equal((await wrong()).status, 401);
@@ -211,11 +212,33 @@ srv.test('an over-long user name or password is refused before anything is looke
   assert.equal(pw.json.error.field, 'password');
 });
 
-srv.test('an unknown user name is never locked and gets the same 401', async () => {
-  for (let i = 0; i <= MAX_FAILURES; i++) {
-    const r = await srv.api('POST', '/auth/login', { body: { username: 'nobody-at-all', password: 'whatever-1' } });
-    assert.equal(r.status, 401);
+// From a client address (the server trusts 127.0.0.1 as a proxy here).
+const loginFrom = (ip, username, password) =>
+  srv.api('POST', '/auth/login', { body: { username, password }, headers: { 'x-forwarded-for': ip } });
+
+srv.test('wrong passwords from one address do not lock the account out at another', async () => {
+  for (let i = 1; i < MAX_FAILURES; i++) assert.equal((await loginFrom('10.7.0.1', 'admin', 'not-the-password')).status, 401);
+  const held = await loginFrom('10.7.0.1', 'admin', 'not-the-password');
+  assert.equal(held.status, 429, describe(held));
+  assert.equal((await loginFrom('10.7.0.1', 'admin', DEMO_PASSWORD)).status, 429, 'that address waits, even with the right password');
+  const other = await loginFrom('10.7.0.2', 'admin', DEMO_PASSWORD);
+  assert.equal(other.status, 200, `the administrator signs in from elsewhere: ${describe(other)}`);
+  // The same address may still try other names.
+  assert.equal((await loginFrom('10.7.0.1', 'mh03', DEMO_PASSWORD)).status, 200);
+});
+
+srv.test('a known and an unknown user name get the same answers: statuses, bodies and waits', async () => {
+  const seen = {};
+  for (const [ip, name] of [['10.7.1.1', 'agent2'], ['10.7.1.2', 'nobody-at-all']]) {
+    seen[name] = [];
+    for (let i = 0; i <= MAX_FAILURES; i++) {
+      const r = await loginFrom(ip, name, 'whatever-1');
+      // The wait is counted in seconds: the two runs may be a second apart.
+      seen[name].push({ status: r.status, body: r.text.replace(/\d+/g, 'N'), waits: r.headers.has('retry-after') });
+    }
   }
+  assert.deepEqual(seen['nobody-at-all'], seen.agent2);
+  assert.deepEqual(seen.agent2.map((x) => x.status), [...Array(MAX_FAILURES - 1).fill(401), 429, 429]);
 });
 
 srv.test('forced password change: 403 password_change_required on all but me, password and sign-out', async () => {

@@ -303,12 +303,12 @@ static void test_units(void **state)
 static void test_users(void **state)
 {
     sfx *f = *state;
-    user u = {0, "zhang", "张三", R_AGENT | R_SUPERVISOR, U_CENTRE, true, true, 0, 0};
+    user u = {0, "zhang", "张三", R_AGENT | R_SUPERVISOR, U_CENTRE, true, true};
     assert_int_equal(store_user_add(f->s, &u, "hash-1"), 0);
     assert_true(u.id > 0);
-    user dup = {0, "zhang", "另一个张三", R_HANDLER, U_SITE1, true, false, 0, 0};
+    user dup = {0, "zhang", "另一个张三", R_HANDLER, U_SITE1, true, false};
     assert_int_equal(store_user_add(f->s, &dup, "hash-2"), STORE_CONFLICT);
-    user other = {0, "li", "李四", R_HANDLER, U_SITE1, true, false, 0, 0};
+    user other = {0, "li", "李四", R_HANDLER, U_SITE1, true, false};
     assert_int_equal(store_user_add(f->s, &other, "hash-3"), 0);
     assert_int_not_equal(other.id, u.id);
 
@@ -347,8 +347,8 @@ static void test_users(void **state)
 static void test_tokens(void **state)
 {
     sfx *f = *state;
-    user u = {0, "wang", "王五", R_HANDLER, U_SITE1, true, false, 0, 0};
-    user off = {0, "zhao", "赵六", R_AGENT, U_CENTRE, false, false, 0, 0};
+    user u = {0, "wang", "王五", R_HANDLER, U_SITE1, true, false};
+    user off = {0, "zhao", "赵六", R_AGENT, U_CENTRE, false, false};
     assert_int_equal(store_user_add(f->s, &u, "h"), 0);
     assert_int_equal(store_user_add(f->s, &off, "h"), 0);
 

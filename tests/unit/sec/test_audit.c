@@ -268,36 +268,6 @@ static void test_verify_notices_a_removed_tail_and_a_relinked_entry(void **state
     expect_broken(f, "previous entry's hash");
 }
 
-static void test_login_attempts_lock_and_reset(void **state)
-{
-    afx *f = *state;
-    unit un = {0, "HQ", "总部", NULL, "hq", 0};
-    assert_int_equal(store_unit_add(f->s, &un), 0);
-    user u = {0, "li", "李四", 1, un.id, true, false, 0, 0};
-    assert_int_equal(store_user_add(f->s, &u, "h"), 0);
-    int fails = -1;
-    int64_t until = -1;
-    for (int i = 1; i <= 2; i++) {
-        assert_int_equal(store_user_login_attempt(f->s, u.id, false, T0, 3, 600, &fails, &until), 0);
-        assert_int_equal(fails, i);
-        assert_int_equal(until, 0);
-    }
-    assert_int_equal(store_user_login_attempt(f->s, u.id, false, T0 + 5, 3, 600, &fails, &until), 0);
-    assert_int_equal(fails, 0);
-    assert_int_equal(until, T0 + 605);
-    user got = {0};
-    assert_int_equal(store_user_get(f->s, "li", 0, &got, NULL), 0);
-    assert_int_equal(got.locked_until, T0 + 605);
-    assert_int_equal(got.failed_logins, 0);
-    user_release(&got);
-    assert_int_equal(store_user_login_attempt(f->s, u.id, false, T0 + 700, 3, 600, &fails, &until), 0);
-    assert_int_equal(fails, 1);
-    assert_int_equal(store_user_login_attempt(f->s, u.id, true, T0 + 701, 3, 600, &fails, &until), 0);
-    assert_int_equal(fails, 0);
-    assert_int_equal(until, 0);
-    assert_int_equal(store_user_login_attempt(f->s, 999, true, T0, 3, 600, NULL, NULL), STORE_NOTFOUND);
-}
-
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -309,7 +279,6 @@ int main(void)
         T(test_list_pages),
         T(test_verify_names_the_broken_entry),
         T(test_verify_notices_a_removed_tail_and_a_relinked_entry),
-        T(test_login_attempts_lock_and_reset),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -15,7 +15,7 @@
 
 #include "sec/session.h"
 
-static const session_config cfg = {.idle = 600, .absolute = 3600, .max_failures = 5, .lockout = 60};
+static const session_config cfg = {.idle = 600, .absolute = 3600, .login = {5, 60, 60, 86400}};
 
 static token sess(int64_t created, int64_t used)
 {

@@ -2,8 +2,7 @@
  * Unit tests for store_day_stats_add (store/store.c): how the scoped
  * overview counts one complaint into its 30 days — received on the local
  * day of received_at, closed (on time, first contact) on the local day of
- * closed_at, nothing outside the window — and store_login_next, the rule
- * behind user_login_attempt.
+ * closed_at, nothing outside the window.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,32 +49,11 @@ static void test_outside_the_window(void **state)
     assert_int_equal(d[0].closed_on_time, 1);
 }
 
-static void test_login_rule(void **state)
-{
-    (void)state;
-    int f = 0;
-    int64_t until = 0;
-    store_login_next(false, 100, 3, 60, &f, &until);
-    store_login_next(false, 101, 3, 60, &f, &until);
-    assert_int_equal(f, 2);
-    assert_int_equal(until, 0);
-    store_login_next(false, 102, 3, 60, &f, &until);
-    assert_int_equal(f, 0);
-    assert_int_equal(until, 162);
-    store_login_next(true, 200, 3, 60, &f, &until);
-    assert_int_equal(until, 0);
-    for (int i = 0; i < 50; i++)
-        store_login_next(false, 300, 0, 60, &f, &until); /* 0: never lock */
-    assert_int_equal(until, 0);
-    assert_int_equal(f, 50);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_received_and_closed_days),
         cmocka_unit_test(test_outside_the_window),
-        cmocka_unit_test(test_login_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -814,6 +814,42 @@ static void test_ledger_lists(void **state)
     compensation_list_release(&cl);
 }
 
+/* The sign-in throttle of (address, name) pairs: counted per pair, kept
+ * between reads, cleared by a success, forgotten by account, stale pairs
+ * dropped. */
+static void test_throttle(void **state)
+{
+    dfx *f = *state;
+    const throttle_rule r = {.limit = 2, .first_delay = 60, .max_delay = 600, .forget = 3600};
+    const int64_t t = 1700000000;
+    throttle_state st;
+    assert_int_equal(store_throttle_get(f->s, "10.0.0.1", "acct-a", &st), 0);
+    assert_int_equal(st.failures, 0);
+    assert_int_equal(store_throttle_record(f->s, "10.0.0.1", "acct-a", &r, false, t, &st), 0);
+    assert_int_equal(st.failures, 1);
+    assert_int_equal(store_throttle_record(f->s, "10.0.0.1", "acct-a", &r, false, t + 1, &st), 0);
+    assert_int_equal(st.blocked_until, t + 61);
+    assert_int_equal(store_throttle_get(f->s, "10.0.0.1", "acct-a", &st), 0);
+    assert_int_equal(throttle_wait(&st, t + 1), 60);
+    /* Another address trying the same name is not held up. */
+    assert_int_equal(store_throttle_get(f->s, "10.0.0.2", "acct-a", &st), 0);
+    assert_int_equal(throttle_wait(&st, t + 1), 0);
+    assert_int_equal(store_throttle_record(f->s, "10.0.0.2", "acct-a", &r, false, t + 2, &st), 0);
+    assert_int_equal(store_throttle_record(f->s, "10.0.0.2", "acct-b", &r, false, t + 2, &st), 0);
+    assert_int_equal(store_throttle_record(f->s, "10.0.0.2", "acct-a", &r, true, t + 3, &st), 0);
+    assert_int_equal(store_throttle_get(f->s, "10.0.0.2", "acct-a", &st), 0);
+    assert_int_equal(st.failures, 0);
+    /* A password reset lets every address try the name again. */
+    assert_int_equal(store_throttle_forget(f->s, "acct-a"), 0);
+    assert_int_equal(store_throttle_get(f->s, "10.0.0.1", "acct-a", &st), 0);
+    assert_int_equal(st.blocked_until, 0);
+    /* An hour later the failure of acct-b is stale and goes with the next write. */
+    assert_int_equal(store_throttle_record(f->s, "10.0.0.3", "acct-c", &r, false, t + 3602, &st), 0);
+    assert_int_equal(store_throttle_get(f->s, "10.0.0.2", "acct-b", &st), 0);
+    assert_int_equal(st.failures, 0);
+    assert_int_equal(st.last_at, 0);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -830,6 +866,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incidents, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_lists, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_throttle, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -845,6 +882,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_incidents, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_ledger_lists, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_throttle, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }

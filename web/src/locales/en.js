@@ -193,7 +193,7 @@ export default {
   session: {
     mustChange: 'Must choose a new password at the first sign-in',
     expired: 'Your session has ended (no activity for a while, or signed in too long). Please sign in again.',
-    locked: 'Too many wrong passwords: this account is locked. Try again in about {minutes} min.',
+    locked: 'Too many failed sign-ins with this user name from here. Try again in about {minutes} min.',
     passwordTitle: 'Choose a new password', passwordIntro: '{user}, your password must be changed before you can continue.',
   },
   audit: {
@@ -202,7 +202,7 @@ export default {
     seq: 'No.', at: 'Time', subject: 'Concerns', ip: 'Address', detail: 'Detail', nobody: '(not signed in)',
     badFilter: 'Check the filter',
     actions: {
-      login: 'Sign-in', login_failed: 'Failed sign-in', lockout: 'Account locked', logout: 'Sign-out', session_expired: 'Session expired',
+      login: 'Sign-in', login_failed: 'Failed sign-in', lockout: 'Sign-in paused', logout: 'Sign-out', session_expired: 'Session expired',
       password_change: 'Password changed', denied: 'Denied', token_create: 'API token created', token_revoke: 'API token revoked',
       user_create: 'User created', user_change: 'User changed', config_change: 'Configuration changed', pii_view: 'Customer data viewed',
       pii_export: 'Customer data exported', pii_correct: 'Customer data corrected', pii_erase: 'Customer data erased',

@@ -193,7 +193,7 @@ export default {
   session: {
     mustChange: '首次登录时必须修改密码',
     expired: '登录已超时（长时间未操作或登录时间过长），请重新登录。',
-    locked: '密码错误次数过多，账号已临时锁定，请约 {minutes} 分钟后再试。',
+    locked: '此账号在本机登录失败次数过多，请约 {minutes} 分钟后再试。',
     passwordTitle: '请设置新密码', passwordIntro: '{user}，继续使用前需要先修改密码。',
   },
   audit: {
@@ -202,7 +202,7 @@ export default {
     seq: '序号', at: '时间', subject: '对象', ip: '地址', detail: '详情', nobody: '（未登录）',
     badFilter: '请检查筛选条件',
     actions: {
-      login: '登录', login_failed: '登录失败', lockout: '账号锁定', logout: '退出', session_expired: '登录超时',
+      login: '登录', login_failed: '登录失败', lockout: '登录暂停', logout: '退出', session_expired: '登录超时',
       password_change: '修改密码', denied: '拒绝访问', token_create: '创建 API 令牌', token_revoke: '吊销 API 令牌',
       user_create: '新建用户', user_change: '修改用户', config_change: '修改配置', pii_view: '查看客户信息',
       pii_export: '导出客户信息', pii_correct: '更正客户信息', pii_erase: '删除客户信息',
