@@ -51,7 +51,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     workflow_apply(out, &ev);
     ledger_rows rows;
     ledger_rows_init(&rows);
-    if (ledger_rows_of(a, out, &ev, &rows)) {
+    if (ledger_rows_of(out, &ev, &rows)) {
         /* Ledger entries, compensations and their notice go in the event's transaction. */
         store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = rows.msgs, .nmsgs = rows.nmsgs, .pens = rows.pens,
                          .npens = rows.npens, .comps = rows.comps, .ncomps = rows.ncomps};
