@@ -6,6 +6,7 @@
 # medians. Each build runs from its own source tree (its packs and demo data):
 #   A_DIR=../old-checkout sh bench/ab-intake.sh          (B = this tree)
 # A_DIR, B_DIR: source trees with build/redress built; default B_DIR = here.
+# AB_PG=1: both on a private PostgreSQL, a database each.
 set -eu
 cd "$(dirname "$0")/.."
 A_DIR=${A_DIR:?set A_DIR to the other source tree (with build/redress)}
@@ -17,9 +18,10 @@ pids=""
 . bench/ab-lib.sh
 start() { # name dir port: a demo database of its own, served
     mkdir -p "$tmp/$1"
-    (cd "$2" && build/redress demo --db "sqlite:$tmp/$1/bench.db" --no-serve --demo-password redress-demo >/dev/null)
+    (cd "$2" && build/redress demo --db "$(db_url "$1")" --no-serve --demo-password redress-demo >/dev/null)
     serve "$1" "$2" "$3"
 }
+pg_start
 pa=$(free_port); pb=$(free_port)
 start a "$A_DIR" "$pa"
 start b "$B_DIR" "$pb"

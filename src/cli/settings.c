@@ -19,6 +19,8 @@ static setting settings[] = {
     {"db-pool", "REDRESS_DB_POOL", "8", "PostgreSQL: connections per process (1–256); a request borrows one", NULL},
     {"db-prepared", "REDRESS_DB_PREPARED", "on",
      "PostgreSQL: named prepared statements (on), or unnamed ones (off: pgbouncer in transaction mode)", NULL},
+    {"db-connect-timeout", "REDRESS_DB_CONNECT_TIMEOUT", "10",
+     "PostgreSQL: seconds to wait for a new connection (1–300) before the request is answered 503", NULL},
     {"listen", "REDRESS_LISTEN", "127.0.0.1:8080", "address the HTTP server listens on (HOST:PORT)", NULL},
     {"web-root", "REDRESS_WEB_ROOT", "web/dist", "directory of the built web UI", NULL},
     {"packs", "REDRESS_PACKS", "packs", "directory of the policy packs", NULL},
@@ -246,7 +248,13 @@ int cli_store_options(store_options *so)
         fprintf(stderr, "redress: --db-prepared: expected on or off\n");
         return -1;
     }
-    *so = (store_options){.pool_size = (int)pool, .unnamed_stmts = strcmp(prepared, "off") == 0};
+    long wait = strtol(setting_get("db-connect-timeout"), &end, 10);
+    if (*end || wait < 1 || wait > 300) {
+        fprintf(stderr, "redress: --db-connect-timeout: expected 1–300 seconds\n");
+        return -1;
+    }
+    *so = (store_options){.pool_size = (int)pool, .unnamed_stmts = strcmp(prepared, "off") == 0,
+                          .connect_timeout = (int)wait};
     return 0;
 }
 

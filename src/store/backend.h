@@ -92,9 +92,9 @@ int store_new_number(db_conn *c, struct store_new *n);
 void store_new_seal(struct store_new *n);
 /* The complaint's row, its event, the day's count, its data key, with's rows. */
 int store_new_insert(db_conn *c, const struct store_new *n);
-/* n creations in one transaction, a savepoint each: each numbered, sealed
- * and inserted, or rolled back alone (ns[i]->rc). Fails as a whole only
- * when the unit of work must run again. */
+/* n creations in one transaction: each numbered, sealed and inserted, or
+ * (ns[i]->rc) rolled back alone, its number given back. Fails as a whole
+ * only when the unit of work must run again. */
 int store_new_batch(db_conn *c, struct store_new *const *ns, size_t n);
 
 #endif

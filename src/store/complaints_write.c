@@ -150,22 +150,55 @@ static int bump_stats(db_conn *c, int64_t day, int received, int closed, int on_
     return db_done(st);
 }
 
+/* What events add to one day's row of the daily statistics. */
+typedef struct tally {
+    int64_t day;
+    int received, closed, on_time, fcr;
+} tally;
+
+/* Adds to the row of day in t[0..*n), or appends it (t has room). */
+static void tally_add(tally *t, size_t *n, int64_t day, int received, int closed, int on_time, int fcr)
+{
+    size_t i = 0;
+    while (i < *n && t[i].day != day)
+        i++;
+    if (i == *n)
+        t[(*n)++] = (tally){.day = day};
+    t[i].received += received;
+    t[i].closed += closed;
+    t[i].on_time += on_time;
+    t[i].fcr += fcr;
+}
+
 /*
- * The daily statistics of ev: a complaint received (intake) counts on the
- * local day of its receipt, one closed by ev on the day of the closing
- * event — one row when it is both on the same day.
+ * ev's counts, added to t[0..*n) (room for two more days): a complaint
+ * received (intake) counts on the local day of its receipt, one that ev
+ * closes on the day of the closing event.
  */
+static void tally_event(const complaint *cp, const event *ev, bool received, int tz, tally *t, size_t *n)
+{
+    if (received)
+        tally_add(t, n, time_local_day(cp->received_at, tz), 1, 0, 0, 0);
+    if (ev->to_status == ST_CLOSED && ev->from_status != ST_CLOSED) {
+        bool on_time = !cp->overall_due || cp->closed_at <= cp->overall_due;
+        tally_add(t, n, time_local_day(ev->at, tz), 0, 1, on_time, cp->first_contact);
+    }
+}
+
+static int write_tallies(db_conn *c, const tally *t, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = bump_stats(c, t[i].day, t[i].received, t[i].closed, t[i].on_time, t[i].fcr);
+    return rc;
+}
+
 static int count_event(db_conn *c, const complaint *cp, const event *ev, bool received, int tz)
 {
-    bool closes = ev->to_status == ST_CLOSED && ev->from_status != ST_CLOSED;
-    int64_t rday = time_local_day(cp->received_at, tz), cday = time_local_day(ev->at, tz);
-    bool on_time = !cp->overall_due || cp->closed_at <= cp->overall_due;
-    int rc = 0;
-    if (received && (!closes || rday != cday))
-        rc = bump_stats(c, rday, 1, 0, 0, 0);
-    if (rc == 0 && closes)
-        rc = bump_stats(c, cday, received && rday == cday, 1, on_time, cp->first_contact);
-    return rc;
+    tally t[2];
+    size_t n = 0;
+    tally_event(cp, ev, received, tz, t, &n);
+    return write_tallies(c, t, n);
 }
 
 /* Records the assisting units of cp (complaint_assists); kept once there. */
@@ -261,7 +294,8 @@ int store_new_number(db_conn *c, struct store_new *n)
     return 0;
 }
 
-int store_new_insert(db_conn *c, const struct store_new *n)
+/* store_new_insert, its daily counts added to t (room for two more days) or, t NULL, written. */
+static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *nt)
 {
     const complaint *cp = n->c;
     db_stmt *st;
@@ -296,7 +330,9 @@ int store_new_insert(db_conn *c, const struct store_new *n)
     int64_t event_id = 0;
     if (rc == 0)
         rc = insert_event(c, n->ev, &event_id);
-    if (rc == 0)
+    if (rc == 0 && t)
+        tally_event(cp, n->ev, true, n->tz, t, nt);
+    else if (rc == 0)
         rc = count_event(c, cp, n->ev, true, n->tz);
     if (rc == 0 && n->k) {
         st = db_prepare(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)");
@@ -318,25 +354,62 @@ static bool fatal(int rc)
     return rc == DB_LOST || rc == DB_RETRY;
 }
 
+int store_new_insert(db_conn *c, const struct store_new *n)
+{
+    return insert_new(c, n, NULL, NULL);
+}
+
+/* Numbers, seals and inserts x, its daily counts added to t. */
+static int create_one(db_conn *c, struct store_new *x, tally *t, size_t *nt)
+{
+    int rc = store_new_number(c, x);
+    if (rc == 0) {
+        store_new_seal(x);
+        rc = insert_new(c, x, t, nt);
+    }
+    return rc;
+}
+
+/*
+ * A creation rarely fails, so the batch is first written whole, without a
+ * savepoint each (a round trip each on PostgreSQL); only when one fails is
+ * it rolled back and written again with a savepoint each, the failing
+ * creations left out (their numbers given back). The daily counts of the
+ * batch are written once at the end, a row a day.
+ */
 int store_new_batch(db_conn *c, struct store_new *const *ns, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        struct store_new *x = ns[i];
-        int rc = db_exec(c, i ? "RELEASE SAVEPOINT c; SAVEPOINT c" : "SAVEPOINT c");
-        if (rc)
-            return rc;
-        rc = store_new_number(c, x);
-        if (rc == 0) {
-            store_new_seal(x);
-            rc = store_new_insert(c, x);
+    if (!n)
+        return 0;
+    tally *t = xcalloc(2 * n, sizeof *t);
+    size_t nt = 0, i = 0;
+    int rc = db_exec(c, "SAVEPOINT b");
+    for (; rc == 0 && i < n; i++)
+        if ((ns[i]->rc = create_one(c, ns[i], t, &nt)) != 0)
+            break;
+    if (rc == 0 && i < n && !fatal(ns[i]->rc)) {
+        rc = db_exec(c, "ROLLBACK TO SAVEPOINT b");
+        nt = 0;
+        for (i = 0; rc == 0 && i < n; i++) {
+            tally one[2];
+            size_t none = 0;
+            rc = db_exec(c, "SAVEPOINT c");
+            if (rc == 0 && (ns[i]->rc = create_one(c, ns[i], one, &none)) != 0)
+                rc = fatal(ns[i]->rc) ? ns[i]->rc : db_exec(c, "ROLLBACK TO SAVEPOINT c");
+            for (size_t k = 0; rc == 0 && ns[i]->rc == 0 && k < none; k++)
+                tally_add(t, &nt, one[k].day, one[k].received, one[k].closed, one[k].on_time, one[k].fcr);
+            if (rc == 0)
+                rc = db_exec(c, "RELEASE SAVEPOINT c");
         }
-        if (fatal(rc))
-            return rc; /* the whole batch again */
-        x->rc = rc;
-        if (rc && (rc = db_exec(c, "ROLLBACK TO SAVEPOINT c")) != 0)
-            return rc;
+    } else if (rc == 0 && i < n) {
+        rc = ns[i]->rc; /* the whole batch again */
     }
-    return n ? db_exec(c, "RELEASE SAVEPOINT c") : 0;
+    if (rc == 0)
+        rc = write_tallies(c, t, nt);
+    if (rc == 0)
+        rc = db_exec(c, "RELEASE SAVEPOINT b");
+    free(t);
+    return rc;
 }
 
 int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k,

@@ -72,6 +72,7 @@ extern const char *const pg_migrations[];
 enum {
     STMT_CACHE = 64,
     DEFAULT_POOL = 8,
+    DEFAULT_CONNECT_TIMEOUT = 10,
     BORROW_TIMEOUT_MS = 10000,
     MAX_ATTEMPTS = 5,
     /* Internal results of a statement, never returned by an op (driver.h). */
@@ -102,6 +103,7 @@ typedef struct pgs {
     store base;
     char *url;
     bool unnamed;
+    int connect_timeout; /* seconds */
     int size;
     pconn *conns;
     pool pool;
@@ -119,13 +121,15 @@ static void on_notice(void *arg, const char *message)
     log_debug("postgresql: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-static PGconn *connect_db(const char *url, char *err, size_t errlen)
+static PGconn *connect_db(const pgs *s, char *err, size_t errlen)
 {
     /* Our defaults first: the URL is expanded last, so what it says wins. */
     static const char *const keys[] = {"connect_timeout",  "application_name", "client_encoding",
                                        "keepalives",       "keepalives_idle",  "keepalives_interval",
                                        "keepalives_count", "dbname",           NULL};
-    const char *vals[] = {"5", "redress", "UTF8", "1", "30", "10", "3", url, NULL};
+    char wait[16];
+    snprintf(wait, sizeof wait, "%d", s->connect_timeout);
+    const char *vals[] = {wait, "redress", "UTF8", "1", "30", "10", "3", s->url, NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (!pg || PQstatus(pg) != CONNECTION_OK) {
         const char *m = pg ? PQerrorMessage(pg) : "out of memory";
@@ -153,7 +157,7 @@ static int reconnect(pgs *s, pconn *c)
         PQreset(c->pg);
     } else {
         char err[512];
-        c->pg = connect_db(s->url, err, sizeof err);
+        c->pg = connect_db(s, err, sizeof err);
         if (!c->pg) {
             log_warn("postgresql: %s", err);
             return -1;
@@ -889,6 +893,7 @@ store *pg_store_open(const char *url, const store_options *opt, char *err, size_
     s->url = xstrdup(url);
     s->size = opt && opt->pool_size > 0 ? opt->pool_size : DEFAULT_POOL;
     s->unnamed = opt && opt->unnamed_stmts;
+    s->connect_timeout = opt && opt->connect_timeout > 0 ? opt->connect_timeout : DEFAULT_CONNECT_TIMEOUT;
     s->conns = xcalloc((size_t)s->size, sizeof *s->conns);
     for (int i = 0; i < s->size; i++) {
         s->conns[i].base.ops = &pg_db_ops;
@@ -900,7 +905,7 @@ store *pg_store_open(const char *url, const store_options *opt, char *err, size_
     /* The first connection now (a wrong URL fails here, not at the first
      * request) and the migrations on it; the rest when first needed. */
     pconn *c = &s->conns[0];
-    c->pg = connect_db(url, err, errlen);
+    c->pg = connect_db(s, err, errlen);
     if (!c->pg)
         goto fail;
     if (PQserverVersion(c->pg) < 120000) {

@@ -475,6 +475,7 @@ int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int
 typedef struct store_options {
     int pool_size;      /* PostgreSQL: connections per process (default 8) */
     bool unnamed_stmts; /* PostgreSQL: no named prepared statements (pgbouncer in transaction mode) */
+    int connect_timeout; /* PostgreSQL: seconds to wait for a new connection (default 10) */
 } store_options;
 
 /*
