@@ -1719,10 +1719,20 @@ const char *field_type_name(int type)
 
 int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e)
 {
-    const actor *who = ctx->who;
     if (!(act->from & BIT(c->status)))
         return cerr_set(e, "action_not_allowed", "", "当前状态（%s）不能%s (not allowed while %s)",
                         status_label(c->status, false), act->zh, status_name(c->status));
+    int rc = workflow_permitted(ctx, c, act, e);
+    if (rc)
+        return rc;
+    if (act->guard && act->guard(ctx, c, e))
+        return -1;
+    return 0;
+}
+
+int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e)
+{
+    const actor *who = ctx->who;
     unsigned r = who->roles & act->roles;
     if (!r)
         return cerr_set(e, "forbidden", "", "您的角色不能%s (your role may not %s)", act->zh, act->name);
@@ -1733,8 +1743,6 @@ int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, ce
         if (act->scope == SCOPE_ASSIST && !open_assist_for(ctx->org, c, who->unit, false))
             return cerr_set(e, "forbidden", "", "本单位没有待反馈的协办 (your unit was not asked to assist)");
     }
-    if (act->guard && act->guard(ctx, c, e))
-        return -1;
     return 0;
 }
 

@@ -169,6 +169,14 @@ const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_
  */
 int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
 
+/*
+ * Whether the actor's roles and unit allow act on c at all, whatever its
+ * status: 0, or non-zero with e->code "forbidden". A refusal of the caller
+ * comes before any other answer about the complaint — before a stale
+ * version's conflict (app/act.c) and before the status check.
+ */
+int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
+
 /* The actions the actor may take now, into out (cap entries); returns count. */
 size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action **out, size_t cap);
 

@@ -1091,6 +1091,21 @@ static void test_deadlines(void **state)
     complaint_release(&c);
 }
 
+/* The role is refused whatever the status: a handler never dispatches. */
+static void test_permitted(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    walk_to(f, &c, ST_PROCESSING, 3);
+    wf_ctx ctx = {&f->pol, &f->org, &handler1, T_RECV};
+    cerr e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(workflow_permitted(&ctx, &c, workflow_find("dispatch"), &e), CERR_USER);
+    assert_string_equal(e.code, "forbidden");
+    assert_int_equal(workflow_permitted(&ctx, &c, workflow_find("resolve"), &e), 0);
+    complaint_release(&c);
+}
+
 static void test_escalate_transfer_assist(void **state)
 {
     fx *f = *state;
@@ -1465,6 +1480,7 @@ int main(void)
         cmocka_unit_test(test_step_conditionally_required_not_blank),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_escalate_transfer_assist),
+        cmocka_unit_test(test_permitted),
         cmocka_unit_test(test_clock_plans),
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),
