@@ -1779,6 +1779,19 @@ static int check_text(const json_t *v, const char *path, bool required, long max
     return 0;
 }
 
+/*
+ * A time limit promised or asked for (promised_at at intake, an extension's
+ * deadline) lies at most WF_HORIZON_DAYS after now: further is a typing
+ * error (9999-12-31), and a clock that would never fall due.
+ */
+static int beyond_horizon(const wf_ctx *ctx, int64_t t, const char *field, cerr *e)
+{
+    if (t <= ctx->now + (int64_t)WF_HORIZON_DAYS * 86400)
+        return 0;
+    return cerr_set(e, "validation_failed", field, "%s: 不能晚于 %d 天之后 (at most %d days from now)", field,
+                    WF_HORIZON_DAYS, WF_HORIZON_DAYS);
+}
+
 /* Validates one action field and copies its normalised value into payload. */
 static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input, json_t *payload, cerr *e)
 {
@@ -1841,6 +1854,8 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
         int64_t t;
         if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), &t))
             return cerr_set(e, "validation_failed", f->name, "%s: 应为 RFC 3339 时间 (expected RFC 3339)", f->name);
+        if (beyond_horizon(ctx, t, f->name, e))
+            return -1;
         json_object_set_new(payload, f->name, json_integer(t));
         return 0;
     }
@@ -2140,6 +2155,8 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         cerr_set(e, "validation_failed", "promised_at", "promised_at: 应晚于受理时间 (must be after received_at)");
         goto fail;
     }
+    if (given && beyond_horizon(ctx, promised, "promised_at", e))
+        goto fail;
     const json_t *scope = json_object_get(in, "scope");
     if (scope && !json_is_null(scope)) {
         if (!json_is_string(scope) || sla_scope_rank(json_string_value(scope)) < 0) {

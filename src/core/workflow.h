@@ -177,6 +177,13 @@ int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, ce
  */
 int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
 
+/*
+ * How far ahead a time limit may be set: promised_at at intake and the
+ * deadline of an extension lie at most this many days after now (a later
+ * one is validation_failed naming the field).
+ */
+enum { WF_HORIZON_DAYS = 366 };
+
 /* The actions the actor may take now, into out (cap entries); returns count. */
 size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action **out, size_t cap);
 
