@@ -1863,6 +1863,33 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
     return 0;
 }
 
+/* Adds the names of fields (terminated by {NULL}) to names[*n..cap). */
+static void add_names(const char **names, size_t *n, size_t cap, const wf_field *fields)
+{
+    for (const wf_field *f = fields; f && f->name; f++) {
+        assert(*n < cap);
+        if (*n < cap)
+            names[(*n)++] = f->name;
+    }
+}
+
+int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action *act, const json_t *input, cerr *e)
+{
+    /* The live form (the pack's closing fields, the entries that may be
+     * decided), the row's own fields, and for the on-the-spot answer, which
+     * closes the complaint, the closing fields the table declares. */
+    const char *names[2 * WF_FORM_FIELDS + 2];
+    size_t n = 0, cap = sizeof names / sizeof names[0] - 2;
+    wf_form form;
+    add_names(names, &n, cap, workflow_fields(ctx, c, act, &form));
+    add_names(names, &n, cap, act->fields);
+    if (act->id == WF_ANSWER)
+        add_names(names, &n, cap, f_close);
+    names[n++] = WF_INPUT_VERSION;
+    names[n] = NULL;
+    return cerr_members(e, input, NULL, names);
+}
+
 int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, const json_t *input,
                   event *ev, cerr *e)
 {
@@ -1873,6 +1900,8 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         return -1;
     if (input && !json_is_object(input))
         return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
+    if (workflow_check_input(ctx, c, act, input, e))
+        return -1;
     json_t *payload = json_object();
     wf_form form;
     for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
@@ -2012,6 +2041,14 @@ static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
     return 0;
 }
 
+/* What an intake record may hold: what workflow_intake reads, nothing more. */
+static const char *const intake_members[] = {
+    "channel",   "received_at", "occurred_at", "customer", "subject_unit",  "subject_staff",
+    "category",  "place",       "description", "demand",   "evidence",      "level",
+    "confirmed", "promised_at", "scope",       "kind",     "appeal_source", NULL};
+static const char *const customer_members[] = {"name",  "phone",   "email",      "class", "address",
+                                               "plate", "card_no", "account_no", NULL};
+
 int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
 {
     const policy *pol = ctx->pol;
@@ -2019,6 +2056,9 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
     if (!(ctx->who->roles & (R_AGENT | R_SUPERVISOR | R_MANAGER)) && ctx->who->id != 0)
         return cerr_set(e, "forbidden", "", "您的角色不能登记投诉 (your role may not register complaints)");
+    if (cerr_members(e, in, NULL, intake_members) ||
+        cerr_members(e, json_object_get(in, "customer"), "customer", customer_members))
+        return CERR_USER;
     json_t *p = json_object();
 
     const char *channel = jstr(in, "channel");

@@ -178,6 +178,16 @@ int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, ce
 int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
 
 /*
+ * The member of an action's input that is no field of it, if any: the names
+ * it may carry are the fields of its form for c now (workflow_fields), those
+ * of its row of the table (answer: with the closing fields of close), and
+ * WF_INPUT_VERSION. Returns 0, or non-zero with e->code CERR_UNKNOWN_FIELD
+ * naming the member (core/cerr.h).
+ */
+#define WF_INPUT_VERSION "version" /* the version the step is conditional on (the API's lost-update check) */
+int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action *act, const json_t *input, cerr *e);
+
+/*
  * How far ahead a time limit may be set: promised_at at intake and the
  * deadline of an extension lie at most this many days after now (a later
  * one is validation_failed naming the field).

@@ -1092,6 +1092,29 @@ static void test_deadlines(void **state)
     complaint_release(&c);
 }
 
+/* A body names only what its receiver reads: the intake's members, an action's fields and "version". */
+static void test_unknown_members(void **state)
+{
+    fx *f = *state;
+    expect_intake_error(f, with(BASE(), "owner_unit", json_integer(U_SITE1)), CERR_UNKNOWN_FIELD, "owner_unit");
+    expect_intake_error(f, with(BASE(), "status", json_string("closed")), CERR_UNKNOWN_FIELD, "status");
+    expect_intake_error(f, with_customer(BASE(), "colour", json_string("red")), CERR_UNKNOWN_FIELD, "customer.colour");
+    complaint c;
+    walk_to(f, &c, ST_PROCESSING, 3);
+    expect_step_error(f, &c, &handler1, "resolve",
+                      "{\"resolution_type\":\"solution\",\"resolution\":\"已解决\",\"nature\":\"valid\",\"zzz\":1}",
+                      CERR_UNKNOWN_FIELD, "zzz");
+    /* a field of another action is no field of this one */
+    expect_step_error(f, &c, &handler1, "comment", "{\"text\":\"备注\",\"unit\":\"PD-02\"}", CERR_UNKNOWN_FIELD,
+                      "unit");
+    /* "version" rides along with every action */
+    event ev;
+    cerr e;
+    assert_int_equal(step_as(f, &c, &handler1, T_RECV + 3600, "comment", "{\"text\":\"备注\",\"version\":4}", &ev, &e), 0);
+    event_release(&ev);
+    complaint_release(&c);
+}
+
 /* A time limit promised or asked for lies at most WF_HORIZON_DAYS ahead. */
 static void test_horizon(void **state)
 {
@@ -1500,6 +1523,7 @@ int main(void)
         cmocka_unit_test(test_step_conditionally_required_not_blank),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_escalate_transfer_assist),
+        cmocka_unit_test(test_unknown_members),
         cmocka_unit_test(test_horizon),
         cmocka_unit_test(test_permitted),
         cmocka_unit_test(test_clock_plans),
