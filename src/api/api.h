@@ -28,8 +28,16 @@ void api_cerr(http_resp *rs, const cerr *e);
 void api_store_error(http_resp *rs, int rc);
 /* Writes j (stolen) as the body with status. */
 void api_json(http_resp *rs, int status, json_t *j);
-/* Parses the body as a JSON object; on failure renders 400 and returns NULL. */
-json_t *api_body(api_req *rq, http_resp *rs);
+/*
+ * Parses the body as a JSON object (a new reference) whose members are all
+ * in known (NULL-terminated): what the endpoint reads. A member outside it
+ * is 400 unknown_field naming it (core/cerr.h). known NULL: the body goes
+ * whole to a core function that checks its own members (intake, a workflow
+ * step). On failure renders 400 and returns NULL.
+ */
+json_t *api_body(api_req *rq, http_resp *rs, const char *const *known);
+/* The same check of an object inside a body (prefix names it: "customer"); renders 400 and returns -1. */
+int api_members(const json_t *obj, const char *prefix, const char *const *known, http_resp *rs);
 /* The caller as a workflow actor. */
 actor api_actor(const api_req *rq);
 /* The caller of an administrative act (core/reach.h): as the router narrowed it. */

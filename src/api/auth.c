@@ -69,7 +69,8 @@ static void count_failure(app *a, api_req *rq, http_resp *rs, const char *accoun
 
 void h_login(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    static const char *const members[] = {"username", "password", NULL};
+    json_t *in = api_body(rq, rs, members);
     if (!in)
         return;
     const char *username = json_string_value(json_object_get(in, "username"));
@@ -186,7 +187,8 @@ void h_me(app *a, api_req *rq, http_resp *rs)
 
 void h_password(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"old_password", "new_password", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     const char *old = json_string_value(json_object_get(in, "old_password"));

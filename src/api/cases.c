@@ -159,7 +159,8 @@ out:
 
 void h_penalty_waive(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"reason", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     penalty_list l = {0};

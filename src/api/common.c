@@ -49,7 +49,7 @@ static int status_of(const char *code)
         const char *code;
         int status;
     } map[] = {
-        {"bad_json", 400},          {"bad_request", 400},        {"unauthenticated", 401},
+        {"bad_json", 400},          {"bad_request", 400},        {CERR_UNKNOWN_FIELD, 400},        {"unauthenticated", 401},
         {"forbidden", 403},         {"not_found", 404},          {"version_conflict", 409},
         {"action_not_allowed", 409}, {"conflict", 409},          {"body_too_large", 413},
         {"validation_failed", 422}, {"unknown_unit", 422},       {"unknown_category", 422},
@@ -78,7 +78,16 @@ void api_store_error(http_resp *rs, int rc)
         api_error(rs, 500, "internal", NULL, "服务器内部错误 (internal error)");
 }
 
-json_t *api_body(api_req *rq, http_resp *rs)
+int api_members(const json_t *obj, const char *prefix, const char *const *known, http_resp *rs)
+{
+    cerr e = CERR_INIT;
+    if (cerr_members(&e, obj, prefix, known) == 0)
+        return 0;
+    api_cerr(rs, &e);
+    return -1;
+}
+
+json_t *api_body(api_req *rq, http_resp *rs, const char *const *known)
 {
     json_error_t jerr;
     json_t *j = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -89,6 +98,10 @@ json_t *api_body(api_req *rq, http_resp *rs)
     if (!json_is_object(j)) {
         json_decref(j);
         api_error(rs, 400, "bad_json", NULL, "请求体应为 JSON 对象 (the body must be a JSON object)");
+        return NULL;
+    }
+    if (known && api_members(j, NULL, known, rs)) {
+        json_decref(j);
         return NULL;
     }
     return j;

@@ -17,7 +17,7 @@
 
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    json_t *in = api_body(rq, rs, NULL); /* workflow_intake checks its members */
     if (!in)
         return;
     actor who = api_actor(rq);
@@ -278,7 +278,7 @@ void h_complaint_act(app *a, api_req *rq, http_resp *rs)
     complaint_init(&next);
     if (api_load_complaint(a, rq, rq->params[0], &c, rs))
         goto out;
-    in = rq->body.len ? api_body(rq, rs) : json_object();
+    in = rq->body.len ? api_body(rq, rs, NULL) : json_object(); /* the action's fields: workflow_check_input */
     if (!in)
         goto out;
     int64_t expected;

@@ -119,7 +119,8 @@ void h_config_version_create(app *a, api_req *rq, http_resp *rs)
 {
     if (api_reach_unit(a, rq, 0, NULL, rs)) /* the pack holds for the whole organisation */
         return;
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"pack", "reason", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     json_t *pack = json_object_get(in, "pack");
@@ -138,7 +139,8 @@ void h_config_version_activate(app *a, api_req *rq, http_resp *rs)
     int64_t ver = version_param(rq, rs);
     if (!ver)
         return;
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"reason", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     const char *reason = reason_of(in, rs);

@@ -159,12 +159,27 @@ void h_incident_get(app *a, api_req *rq, http_resp *rs)
     incident_release(&inc);
 }
 
+/* What each action's body holds (core/incident.h); NULL for an action that is none (404 from app/). */
+static const char *const *incident_members(const char *action)
+{
+    static const char *const add[] = {"complaint", NULL}, *const note[] = {"note", NULL},
+                             *const close[] = {"summary", NULL};
+    static const struct {
+        const char *action;
+        const char *const *known;
+    } acts[] = {{"add", add}, {"raise", note}, {"note", note}, {"close", close}};
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+        if (strcmp(acts[i].action, action) == 0)
+            return acts[i].known;
+    return NULL;
+}
+
 void h_incident_act(app *a, api_req *rq, http_resp *rs)
 {
     int64_t id = incident_id(rq, rs);
     if (!id)
         return;
-    json_t *in = api_body(rq, rs);
+    json_t *in = api_body(rq, rs, incident_members(rq->params[1]));
     if (!in)
         return;
     actor who = api_actor(rq);

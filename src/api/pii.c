@@ -84,7 +84,8 @@ void h_complaint_pii(app *a, api_req *rq, http_resp *rs)
     json_t *in = NULL;
     if (api_load_complaint(a, rq, rq->params[0], &c, rs) || need_pii(a, rq, rs))
         goto out;
-    in = rq->body.len ? api_body(rq, rs) : json_object();
+    static const char *const known[] = {"reason", NULL};
+    in = rq->body.len ? api_body(rq, rs, known) : json_object();
     if (!in)
         goto out;
     const json_t *reason = json_object_get(in, "reason");
@@ -167,14 +168,19 @@ static int find_customer(app *a, api_req *rq, http_resp *rs, const json_t *in, f
     }
 }
 
-/* Parses the body, checks the permission and finds the customer; -1 when rendered. */
-static int begin(app *a, api_req *rq, http_resp *rs, json_t **in, found *f)
+/* What the bodies of the customer's requests hold: the phone that finds them, and what each does. */
+static const char *const phone_only[] = {"phone", NULL};
+static const char *const correct_members[] = {"phone", "customer", NULL};
+static const char *const erase_members[] = {"phone", "confirm", NULL};
+
+/* Parses the body (members in known), checks the permission and finds the customer; -1 when rendered. */
+static int begin(app *a, api_req *rq, http_resp *rs, const char *const *known, json_t **in, found *f)
 {
     memset(f, 0, sizeof *f);
     *in = NULL;
     if (need_pii(a, rq, rs))
         return -1;
-    *in = api_body(rq, rs);
+    *in = api_body(rq, rs, known);
     if (!*in)
         return -1;
     return find_customer(a, rq, rs, *in, f);
@@ -184,7 +190,7 @@ void h_customer_lookup(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in;
     found f;
-    if (begin(a, rq, rs, &in, &f))
+    if (begin(a, rq, rs, phone_only, &in, &f))
         goto out;
     int64_t now = time_now();
     int rc = app_pii_view(a, f.items, f.n, false);
@@ -205,7 +211,7 @@ void h_customer_export(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in;
     found f;
-    if (begin(a, rq, rs, &in, &f))
+    if (begin(a, rq, rs, phone_only, &in, &f))
         goto out;
     if (audit(a, rq, rs, "pii_export", "customer", f.index, json_pack("{s:I}", "complaints", (json_int_t)f.n)))
         goto out;
@@ -239,7 +245,7 @@ void h_customer_correct(app *a, api_req *rq, http_resp *rs)
     json_t *in;
     found f;
     json_t *numbers = json_array();
-    if (begin(a, rq, rs, &in, &f))
+    if (begin(a, rq, rs, correct_members, &in, &f))
         goto out;
     const json_t *fields = json_object_get(in, "customer");
     actor who = api_actor(rq);
@@ -283,7 +289,7 @@ void h_customer_erase(app *a, api_req *rq, http_resp *rs)
     json_t *in;
     found f;
     json_t *numbers = json_array();
-    if (begin(a, rq, rs, &in, &f))
+    if (begin(a, rq, rs, erase_members, &in, &f))
         goto out;
     if (!json_is_true(json_object_get(in, "confirm"))) {
         api_error(rs, 422, "validation_failed", "confirm", "confirm: 删除不可恢复，须为 true (erasure cannot be undone: send true)");
@@ -340,7 +346,8 @@ static void grant(app *a, api_req *rq, http_resp *rs, bool reset)
         goto out;
     int granted = -1;
     if (!reset) {
-        in = api_body(rq, rs);
+        static const char *const known[] = {"granted", NULL};
+        in = api_body(rq, rs, known);
         if (!in)
             goto out;
         const json_t *g = json_object_get(in, "granted");

@@ -35,26 +35,25 @@ void h_portal_create(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 429, "rate_limited", NULL, "提交过于频繁，请稍后再试或拨打客服热线 (too many submissions)");
         return;
     }
-    json_t *in = api_body(rq, rs);
+    /* The public may set only what a customer knows; the rest is ours, and
+     * a member of ours sent from outside (channel, level, customer.class) is
+     * refused like any unknown one. */
+    static const char *const allowed[] = {"customer", "category", "subject_unit", "occurred_at",
+                                          "place",    "description", "demand", NULL};
+    static const char *const customer[] = {"name", "phone", "email", "address", "plate", "card_no", "account_no", NULL};
+    json_t *in = api_body(rq, rs, allowed);
     if (!in)
         return;
-    /* The public may set only what a customer knows; the rest is ours. */
-    json_t *rec = json_object();
-    static const char *allowed[] = {"customer", "category", "subject_unit", "occurred_at", "place", "description", "demand"};
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
-        json_t *v = json_object_get(in, allowed[i]);
-        if (v)
-            json_object_set(rec, allowed[i], v);
+    if (api_members(json_object_get(in, "customer"), "customer", customer, rs)) {
+        json_decref(in);
+        return;
     }
-    json_t *cust = json_object_get(rec, "customer");
-    if (json_is_object(cust))
-        json_object_del(cust, "class");
-    json_object_set_new(rec, "channel", json_string(policy_channel(app_pol(a), "website") ? "website" : app_pol(a)->tax.channels[0].code));
+    json_object_set_new(in, "channel", json_string(policy_channel(app_pol(a), "website") ? "website" : app_pol(a)->tax.channels[0].code));
     actor who = {0, 0, centre_unit(a)};
     complaint c;
     complaint_init(&c);
     cerr e = CERR_INIT;
-    int rc = app_intake(a, &who, rec, now, &c, NULL, &e);
+    int rc = app_intake(a, &who, in, now, &c, NULL, &e);
     if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
@@ -63,7 +62,6 @@ void h_portal_create(app *a, api_req *rq, http_resp *rs)
         api_json(rs, 201, json_pack("{s:s,s:o,s:o,s:s}", "number", c.number, "received_at", api_time(a, c.received_at),
                                     "promised_at", api_time(a, c.overall_due), "status", status_name(c.status)));
     complaint_release(&c);
-    json_decref(rec);
     json_decref(in);
 }
 

@@ -48,7 +48,8 @@ static int text_field(http_resp *rs, const json_t *in, const char *key, bool req
 
 void h_units_create(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"code", "name", "name_en", "type", "parent", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     unit u = {0};
@@ -237,7 +238,8 @@ void h_users_list(app *a, api_req *rq, http_resp *rs)
 
 void h_users_create(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"username", "name", "password", "roles", "unit", "must_change_password", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     const char *username, *name, *password, *why;

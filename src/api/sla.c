@@ -61,7 +61,7 @@ void h_calendar_put(app *a, api_req *rq, http_resp *rs)
 {
     if (api_reach_unit(a, rq, 0, NULL, rs)) /* the calendars hold for the whole organisation */
         return;
-    json_t *doc = api_body(rq, rs);
+    json_t *doc = api_body(rq, rs, NULL); /* a calendar document: the pack's check names any unknown key */
     if (!doc)
         return;
     long replanned = 0;
@@ -189,7 +189,8 @@ void h_supervision_close(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 404, "not_found", NULL, "督办单不存在 (no such supervision order)");
         return;
     }
-    json_t *in = rq->body.len ? api_body(rq, rs) : json_object();
+    static const char *const known[] = {"note", NULL};
+    json_t *in = rq->body.len ? api_body(rq, rs, known) : json_object();
     if (!in)
         return;
     const json_t *note = json_object_get(in, "note");

@@ -33,7 +33,8 @@ static json_t *roles_json(unsigned roles)
 
 void h_tokens_create(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs);
+    static const char *const known[] = {"name", "username", "roles", "unit", NULL};
+    json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     const char *name = json_string_value(json_object_get(in, "name"));

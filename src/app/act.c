@@ -26,6 +26,18 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     }
     if (rc)
         goto out;
+    /* Who may not take the action at all is told so (403), whatever the
+     * version they hold: a conflict would invite them to retry in vain. */
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
+    const wf_action *act = workflow_find(action);
+    if (!act) {
+        rc = cerr_set(e, "not_found", "", "没有这个操作 (unknown action \"%s\")", action);
+        goto out;
+    }
+    if (workflow_permitted(&ctx, &cur, act, e)) {
+        rc = CERR_USER;
+        goto out;
+    }
     if (expected_version >= 0 && expected_version != cur.version) {
         rc = cerr_set(e, "version_conflict", "", "工单已被他人更新，请刷新后重试 (version %lld is current)",
                       (long long)cur.version);
@@ -38,7 +50,6 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         routed = json_copy((json_t *)input);
         json_object_set(routed, "unit", route);
     }
-    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
     rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e) ? CERR_USER : 0;
     json_decref(routed);
     if (rc == 0)

@@ -35,9 +35,9 @@ static int index_key_read(app *a, const char *text, char *err, size_t errlen)
         return -1;
     }
     snprintf(id, sizeof id, "%.*s", (int)(colon - text), text);
-    if (pii_unwrap(a->pii, id, w, len, a->pii_index) != 0) {
-        snprintf(err, errlen, "the phone index key is wrapped by master key \"%s\", which the key file does not hold",
-                 id);
+    int rc = pii_unwrap(a->pii, id, w, len, a->pii_index);
+    if (rc != 0) {
+        snprintf(err, errlen, "the phone index key is wrapped by master key \"%s\", which %s", id, pii_unwrap_why(rc));
         return -1;
     }
     return 0;
@@ -119,11 +119,13 @@ static int data_keys(app *a, const int64_t *ids, size_t n, uint8_t (*dks)[PII_KE
         rows[i].complaint_id = ids[i];
     int rc = store_pii_keys_get(a->db, rows, n);
     for (size_t i = 0; i < n; i++) {
-        ok[i] = rc == 0 && a->pii_ready && rows[i].found &&
-                pii_unwrap(a->pii, rows[i].key_id, rows[i].wrapped, rows[i].len, dks[i]) == 0;
-        if (rc == 0 && rows[i].found && !ok[i])
-            log_warn("pii: the data key of complaint %lld cannot be unwrapped (key %s)", (long long)ids[i],
-                     rows[i].key_id);
+        int why = rc == 0 && a->pii_ready && rows[i].found
+                      ? pii_unwrap(a->pii, rows[i].key_id, rows[i].wrapped, rows[i].len, dks[i])
+                      : PII_KEY_UNKNOWN;
+        ok[i] = why == 0;
+        if (rc == 0 && a->pii_ready && rows[i].found && !ok[i])
+            log_warn("pii: the data key of complaint %lld cannot be unwrapped: master key \"%s\" %s",
+                     (long long)ids[i], rows[i].key_id, pii_unwrap_why(why));
     }
     sodium_memzero(rows, n * sizeof *rows);
     free(rows);

@@ -23,7 +23,7 @@ static int validate_fields(const json_t *fields, cerr *e)
         char path[48];
         snprintf(path, sizeof path, "customer.%s", k);
         if (!app_pii_is_customer_field(k))
-            return cerr_set(e, "validation_failed", path, "%s: 不能更正此字段 (not a customer field)", path);
+            return cerr_unknown(e, path);
         if (json_is_null(v) && strcmp(k, "name") != 0 && strcmp(k, "phone") != 0)
             continue;
         const char *s = json_string_value(v);

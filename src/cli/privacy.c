@@ -120,9 +120,10 @@ static int rewrap_all(app *a, long *moved)
         for (size_t i = 0; i < n; i++) {
             uint8_t dk[PII_KEY_BYTES];
             pii_keyrow *k = &rows[i];
-            if (pii_unwrap(a->pii, k->key_id, k->wrapped, k->len, dk) != 0) {
-                fprintf(stderr, "redress rekey: complaint %lld: its key is wrapped by %s, which the key file does "
-                                "not hold; left as it is\n", (long long)k->complaint_id, k->key_id);
+            int why = pii_unwrap(a->pii, k->key_id, k->wrapped, k->len, dk);
+            if (why != 0) {
+                fprintf(stderr, "redress rekey: complaint %lld: its key is wrapped by master key \"%s\", which %s; "
+                                "left as it is\n", (long long)k->complaint_id, k->key_id, pii_unwrap_why(why));
                 continue;
             }
             pii_keyrow *out = &rows[m++];

@@ -150,8 +150,43 @@ static int check_incident_levels(const json_t *pack, cerr *e)
     return 0;
 }
 
+/* The sections of a pack (docs/packs.md): what Redress reads, and the notes beside it. */
+static const char *const sections[] = {"name",
+                                       "title",
+                                       "version",
+                                       "notes",
+                                       "timezone",
+                                       "number_prefix",
+                                       "units",
+                                       "channels",
+                                       "customer_classes",
+                                       "categories",
+                                       "category_dimensions",
+                                       "levels",
+                                       "default_level",
+                                       "natures",
+                                       "scopes",
+                                       "time_limits",
+                                       "time_limit_policy",
+                                       "calendars",
+                                       "rules",
+                                       "clusters",
+                                       "incident_levels",
+                                       "closing",
+                                       "penalties",
+                                       "appeals",
+                                       "authorization",
+                                       "survey",
+                                       NULL};
+
 int pack_validate(json_t *pack, cerr *e)
 {
+    /* A misspelt section would silently fall back to the defaults. */
+    if (cerr_members(e, pack, NULL, sections)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
     policy p;
     int rc = policy_load(&p, pack, e);
     policy_release(&p);

@@ -1719,10 +1719,20 @@ const char *field_type_name(int type)
 
 int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e)
 {
-    const actor *who = ctx->who;
     if (!(act->from & BIT(c->status)))
         return cerr_set(e, "action_not_allowed", "", "当前状态（%s）不能%s (not allowed while %s)",
                         status_label(c->status, false), act->zh, status_name(c->status));
+    int rc = workflow_permitted(ctx, c, act, e);
+    if (rc)
+        return rc;
+    if (act->guard && act->guard(ctx, c, e))
+        return -1;
+    return 0;
+}
+
+int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e)
+{
+    const actor *who = ctx->who;
     unsigned r = who->roles & act->roles;
     if (!r)
         return cerr_set(e, "forbidden", "", "您的角色不能%s (your role may not %s)", act->zh, act->name);
@@ -1733,8 +1743,6 @@ int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, ce
         if (act->scope == SCOPE_ASSIST && !open_assist_for(ctx->org, c, who->unit, false))
             return cerr_set(e, "forbidden", "", "本单位没有待反馈的协办 (your unit was not asked to assist)");
     }
-    if (act->guard && act->guard(ctx, c, e))
-        return -1;
     return 0;
 }
 
@@ -1769,6 +1777,19 @@ static int check_text(const json_t *v, const char *path, bool required, long max
             return cerr_set(e, "validation_failed", path, "%s: 必填 (required)", path);
     }
     return 0;
+}
+
+/*
+ * A time limit promised or asked for (promised_at at intake, an extension's
+ * deadline) lies at most WF_HORIZON_DAYS after now: further is a typing
+ * error (9999-12-31), and a clock that would never fall due.
+ */
+static int beyond_horizon(const wf_ctx *ctx, int64_t t, const char *field, cerr *e)
+{
+    if (t <= ctx->now + (int64_t)WF_HORIZON_DAYS * 86400)
+        return 0;
+    return cerr_set(e, "validation_failed", field, "%s: 不能晚于 %d 天之后 (at most %d days from now)", field,
+                    WF_HORIZON_DAYS, WF_HORIZON_DAYS);
 }
 
 /* Validates one action field and copies its normalised value into payload. */
@@ -1833,11 +1854,40 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
         int64_t t;
         if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), &t))
             return cerr_set(e, "validation_failed", f->name, "%s: 应为 RFC 3339 时间 (expected RFC 3339)", f->name);
+        if (beyond_horizon(ctx, t, f->name, e))
+            return -1;
         json_object_set_new(payload, f->name, json_integer(t));
         return 0;
     }
     }
     return 0;
+}
+
+/* Adds the names of fields (terminated by {NULL}) to names[*n..cap). */
+static void add_names(const char **names, size_t *n, size_t cap, const wf_field *fields)
+{
+    for (const wf_field *f = fields; f && f->name; f++) {
+        assert(*n < cap);
+        if (*n < cap)
+            names[(*n)++] = f->name;
+    }
+}
+
+int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action *act, const json_t *input, cerr *e)
+{
+    /* The live form (the pack's closing fields, the entries that may be
+     * decided), the row's own fields, and for the on-the-spot answer, which
+     * closes the complaint, the closing fields the table declares. */
+    const char *names[2 * WF_FORM_FIELDS + 2];
+    size_t n = 0, cap = sizeof names / sizeof names[0] - 2;
+    wf_form form;
+    add_names(names, &n, cap, workflow_fields(ctx, c, act, &form));
+    add_names(names, &n, cap, act->fields);
+    if (act->id == WF_ANSWER)
+        add_names(names, &n, cap, f_close);
+    names[n++] = WF_INPUT_VERSION;
+    names[n] = NULL;
+    return cerr_members(e, input, NULL, names);
 }
 
 int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, const json_t *input,
@@ -1850,6 +1900,8 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         return -1;
     if (input && !json_is_object(input))
         return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
+    if (workflow_check_input(ctx, c, act, input, e))
+        return -1;
     json_t *payload = json_object();
     wf_form form;
     for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
@@ -1989,6 +2041,14 @@ static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
     return 0;
 }
 
+/* What an intake record may hold: what workflow_intake reads, nothing more. */
+static const char *const intake_members[] = {
+    "channel",   "received_at", "occurred_at", "customer", "subject_unit",  "subject_staff",
+    "category",  "place",       "description", "demand",   "evidence",      "level",
+    "confirmed", "promised_at", "scope",       "kind",     "appeal_source", NULL};
+static const char *const customer_members[] = {"name",  "phone",   "email",      "class", "address",
+                                               "plate", "card_no", "account_no", NULL};
+
 int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
 {
     const policy *pol = ctx->pol;
@@ -1996,6 +2056,9 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         return cerr_set(e, "bad_json", "", "请求体应为 JSON 对象 (the body must be a JSON object)");
     if (!(ctx->who->roles & (R_AGENT | R_SUPERVISOR | R_MANAGER)) && ctx->who->id != 0)
         return cerr_set(e, "forbidden", "", "您的角色不能登记投诉 (your role may not register complaints)");
+    if (cerr_members(e, in, NULL, intake_members) ||
+        cerr_members(e, json_object_get(in, "customer"), "customer", customer_members))
+        return CERR_USER;
     json_t *p = json_object();
 
     const char *channel = jstr(in, "channel");
@@ -2132,6 +2195,8 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         cerr_set(e, "validation_failed", "promised_at", "promised_at: 应晚于受理时间 (must be after received_at)");
         goto fail;
     }
+    if (given && beyond_horizon(ctx, promised, "promised_at", e))
+        goto fail;
     const json_t *scope = json_object_get(in, "scope");
     if (scope && !json_is_null(scope)) {
         if (!json_is_string(scope) || sla_scope_rank(json_string_value(scope)) < 0) {

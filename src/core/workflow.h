@@ -169,6 +169,31 @@ const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_
  */
 int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
 
+/*
+ * Whether the actor's roles and unit allow act on c at all, whatever its
+ * status: 0, or non-zero with e->code "forbidden". A refusal of the caller
+ * comes before any other answer about the complaint — before a stale
+ * version's conflict (app/act.c) and before the status check.
+ */
+int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *act, cerr *e);
+
+/*
+ * The member of an action's input that is no field of it, if any: the names
+ * it may carry are the fields of its form for c now (workflow_fields), those
+ * of its row of the table (answer: with the closing fields of close), and
+ * WF_INPUT_VERSION. Returns 0, or non-zero with e->code CERR_UNKNOWN_FIELD
+ * naming the member (core/cerr.h).
+ */
+#define WF_INPUT_VERSION "version" /* the version the step is conditional on (the API's lost-update check) */
+int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action *act, const json_t *input, cerr *e);
+
+/*
+ * How far ahead a time limit may be set: promised_at at intake and the
+ * deadline of an extension lie at most this many days after now (a later
+ * one is validation_failed naming the field).
+ */
+enum { WF_HORIZON_DAYS = 366 };
+
 /* The actions the actor may take now, into out (cap entries); returns count. */
 size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action **out, size_t cap);
 

@@ -280,15 +280,23 @@ void pii_wrap(pii_keyring *kr, const uint8_t dk[PII_KEY_BYTES], char key_id[PII_
 
 int pii_unwrap(pii_keyring *kr, const char *key_id, const uint8_t *wrapped, size_t len, uint8_t dk[PII_KEY_BYTES])
 {
-    if (len != PII_WRAPPED_BYTES)
-        return -1;
     pthread_mutex_lock(&kr->mu);
     int i = find_key(kr, key_id);
-    int rc = i < 0 ? -1
-                   : crypto_secretbox_open_easy(dk, wrapped + NONCE, PII_WRAPPED_BYTES - NONCE, wrapped,
-                                                kr->keys[i].key);
+    int rc = PII_KEY_UNKNOWN;
+    if (i >= 0)
+        rc = len == PII_WRAPPED_BYTES && crypto_secretbox_open_easy(dk, wrapped + NONCE, PII_WRAPPED_BYTES - NONCE,
+                                                                    wrapped, kr->keys[i].key) == 0
+                 ? 0
+                 : PII_KEY_WRONG;
     pthread_mutex_unlock(&kr->mu);
-    return rc == 0 ? 0 : -1;
+    return rc;
+}
+
+const char *pii_unwrap_why(int rc)
+{
+    return rc == PII_KEY_WRONG ? "does not open it: the key file holds a different key under that id (a wrong key), "
+                                 "or the wrapped key is damaged"
+                               : "is not in the key file (a missing key)";
 }
 
 /*

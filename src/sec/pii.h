@@ -76,8 +76,16 @@ void pii_datakey_new(uint8_t dk[PII_KEY_BYTES]);
 /* Wraps dk with the current master key: its id into key_id, the box into out. */
 void pii_wrap(pii_keyring *kr, const uint8_t dk[PII_KEY_BYTES], char key_id[PII_ID_MAX],
               uint8_t out[PII_WRAPPED_BYTES]);
-/* Unwraps a key wrapped by master key key_id. -1 if unknown or damaged. */
+/*
+ * Unwraps a key wrapped by master key key_id: 0, PII_KEY_UNKNOWN when the
+ * keyring holds no key of that id, PII_KEY_WRONG when it holds one that does
+ * not open the box (another key under the same id, or a damaged box). The
+ * two need different remedies, so they are told apart (pii_unwrap_why).
+ */
+enum { PII_KEY_UNKNOWN = -1, PII_KEY_WRONG = -2 };
 int pii_unwrap(pii_keyring *kr, const char *key_id, const uint8_t *wrapped, size_t len, uint8_t dk[PII_KEY_BYTES]);
+/* What a failure of pii_unwrap means, for a message ("… key \"k1\" <why>"): static text. */
+const char *pii_unwrap_why(int rc);
 
 /*
  * base64url without padding (RFC 4648 §5), the sealed form's text, in

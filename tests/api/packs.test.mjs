@@ -241,7 +241,8 @@ test('pack validate: the shipped packs pass; a malformed pack names the JSON pat
   const fs = await import('node:fs');
   const os = await import('node:os');
   const path = await import('node:path');
-  const ok = await runCli(['pack', 'validate', 'packs/gas-station.json', 'packs/telecom.json']);
+  const ok = await runCli(['pack', 'validate', 'packs/gas-station.json', 'packs/telecom.json', 'packs/utility.json',
+    'packs/property.json', 'packs/restaurant.json']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /gas-station\.json: ok/);
   const good = JSON.parse(fs.readFileSync('packs/gas-station.json', 'utf8'));
@@ -255,6 +256,7 @@ test('pack validate: the shipped packs pass; a malformed pack names the JSON pat
     [(p) => { p.categories[2].children[0].name = null; }, 'categories[2].children[0]'],
     [(p) => { p.natures[1].code = 'bogus'; }, 'natures[1].code'],
     [(p) => { p.time_limit_policy.rules[0].limit = { hours: -1 }; }, 'time_limit_policy.rules[0].limit'],
+    [(p) => { p.time_limit = p.time_limits; delete p.time_limits; }, 'time_limit: 不支持的字段 (unknown field)'],
   ];
   try {
     for (const [mutate, expect] of cases) {

@@ -233,7 +233,8 @@ srv.test('correcting a customer\'s data is a new event with the corrected values
   assert.equal((await srv.as('agent1', 'GET', `/complaints?phone=${phone}`)).json.items.length, 0);
   assert.ok(!(await storedText()).includes(latin1('欧阳更正')), 'the correction is sealed');
   const bad = await srv.as('agent1', 'POST', '/customers/correct', { body: { phone: newPhone, customer: { colour: 'red' } } });
-  assert.equal(bad.status, 422, describe(bad));
+  assert.equal(bad.status, 400, describe(bad));
+  assert.equal(errorOf(bad).code, 'unknown_field');
   assert.equal(errorOf(bad).field, 'customer.colour');
   assert.equal((await audit('?action=pii_correct')).length >= 1, true);
 });
@@ -339,6 +340,25 @@ srv.test('rekey re-wraps every key under a new master key while the server keeps
   assert.equal((await srv.clear(late.c.id)).complaint.customer.phone, late.phone);
   assert.equal((await srv.clear(c.id)).complaint.customer.phone, phone);
   assert.ok((await audit('?action=rekey')).length >= 1);
+});
+
+srv.test('a key file with the right key id but other bytes is reported as a wrong key, not a missing one', async () => {
+  const text = fs.readFileSync(KEY_FILE, 'utf8');
+  // Every key keeps its id; its 64 hex digits are flipped.
+  const wrong = text.replace(/^(\S+)\s+([0-9a-fA-F]{64})\s*$/gm,
+    (m, id, hex) => `${id} ${[...hex].map((d) => (15 - parseInt(d, 16)).toString(16)).join('')}`);
+  assert.notEqual(wrong, text, 'the key file holds a key line');
+  const file = path.join(srv.tmp, 'wrong.key');
+  fs.writeFileSync(file, wrong, { mode: 0o600 });
+  const r = await runCli(['serve', '--db', srv.dbUrl, '--listen', '127.0.0.1:1'], { env: { REDRESS_KEY_FILE: file } });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /wrong key/, r.stderr);
+  assert.doesNotMatch(r.stderr, /missing key|does not hold/, r.stderr);
+  // An id the file does not have is a missing key.
+  fs.writeFileSync(file, wrong.replace(/^(\S+)(\s+[0-9a-fA-F]{64})/gm, 'other$2'), { mode: 0o600 });
+  const m = await runCli(['serve', '--db', srv.dbUrl, '--listen', '127.0.0.1:1'], { env: { REDRESS_KEY_FILE: file } });
+  assert.notEqual(m.code, 0);
+  assert.match(m.stderr, /missing key/, m.stderr);
 });
 
 srv.test('serve refuses to start without its key file', async () => {

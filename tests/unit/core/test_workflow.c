@@ -28,6 +28,7 @@
 #include "core/sla.h"
 #include "core/workflow.h"
 #include "testutil.h"
+#include "util/timeutil.h"
 
 #define T_RECV INT64_C(1772326800) /* 2026-03-01T09:00:00+08:00 */
 #define RECV_TEXT "2026-03-01T09:00:00+08:00"
@@ -1091,6 +1092,63 @@ static void test_deadlines(void **state)
     complaint_release(&c);
 }
 
+/* A body names only what its receiver reads: the intake's members, an action's fields and "version". */
+static void test_unknown_members(void **state)
+{
+    fx *f = *state;
+    expect_intake_error(f, with(BASE(), "owner_unit", json_integer(U_SITE1)), CERR_UNKNOWN_FIELD, "owner_unit");
+    expect_intake_error(f, with(BASE(), "status", json_string("closed")), CERR_UNKNOWN_FIELD, "status");
+    expect_intake_error(f, with_customer(BASE(), "colour", json_string("red")), CERR_UNKNOWN_FIELD, "customer.colour");
+    complaint c;
+    walk_to(f, &c, ST_PROCESSING, 3);
+    expect_step_error(f, &c, &handler1, "resolve",
+                      "{\"resolution_type\":\"solution\",\"resolution\":\"已解决\",\"nature\":\"valid\",\"zzz\":1}",
+                      CERR_UNKNOWN_FIELD, "zzz");
+    /* a field of another action is no field of this one */
+    expect_step_error(f, &c, &handler1, "comment", "{\"text\":\"备注\",\"unit\":\"PD-02\"}", CERR_UNKNOWN_FIELD,
+                      "unit");
+    /* "version" rides along with every action */
+    event ev;
+    cerr e;
+    assert_int_equal(step_as(f, &c, &handler1, T_RECV + 3600, "comment", "{\"text\":\"备注\",\"version\":4}", &ev, &e), 0);
+    event_release(&ev);
+    complaint_release(&c);
+}
+
+/* A time limit promised or asked for lies at most WF_HORIZON_DAYS ahead. */
+static void test_horizon(void **state)
+{
+    fx *f = *state;
+    char text[40];
+    time_format(T_RECV + 600 + (int64_t)WF_HORIZON_DAYS * 86400, 0, text, sizeof text); /* intake_as runs at T_RECV + 600 */
+    expect_intake_ok(f, with(BASE(), "promised_at", json_string(text)));
+    time_format(T_RECV + 600 + (int64_t)WF_HORIZON_DAYS * 86400 + 1, 0, text, sizeof text);
+    expect_intake_error(f, with(BASE(), "promised_at", json_string(text)), "validation_failed", "promised_at");
+    expect_intake_error(f, with(BASE(), "promised_at", json_string("9999-12-31T00:00:00+08:00")), "validation_failed",
+                        "promised_at");
+    complaint c;
+    walk_to(f, &c, ST_PROCESSING, 3);
+    expect_step_error(f, &c, &handler1, "request_extension",
+                      "{\"deadline\":\"9999-12-31T00:00:00+08:00\",\"reason\":\"检测\"}", "validation_failed",
+                      "deadline");
+    complaint_release(&c);
+}
+
+/* The role is refused whatever the status: a handler never dispatches. */
+static void test_permitted(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    walk_to(f, &c, ST_PROCESSING, 3);
+    wf_ctx ctx = {&f->pol, &f->org, &handler1, T_RECV};
+    cerr e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(workflow_permitted(&ctx, &c, workflow_find("dispatch"), &e), CERR_USER);
+    assert_string_equal(e.code, "forbidden");
+    assert_int_equal(workflow_permitted(&ctx, &c, workflow_find("resolve"), &e), 0);
+    complaint_release(&c);
+}
+
 static void test_escalate_transfer_assist(void **state)
 {
     fx *f = *state;
@@ -1465,6 +1523,9 @@ int main(void)
         cmocka_unit_test(test_step_conditionally_required_not_blank),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_escalate_transfer_assist),
+        cmocka_unit_test(test_unknown_members),
+        cmocka_unit_test(test_horizon),
+        cmocka_unit_test(test_permitted),
         cmocka_unit_test(test_clock_plans),
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),

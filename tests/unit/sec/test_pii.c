@@ -97,9 +97,16 @@ static void test_wrap_unwrap_and_rotation(void **state)
     assert_string_equal(id, "k1");
     assert_int_equal(pii_unwrap(a, "k1", w, sizeof w, back), 0);
     assert_memory_equal(dk, back, sizeof dk);
-    assert_int_equal(pii_unwrap(a, "k2", w, sizeof w, back), -1); /* unknown id */
+    assert_int_equal(pii_unwrap(a, "k2", w, sizeof w, back), PII_KEY_UNKNOWN); /* unknown id */
+    /* The right id with other bytes is a wrong key, not a missing one. */
+    pii_master impostor = key("k1", 9);
+    pii_keyring *x = pii_keyring_new(&impostor, 1);
+    assert_int_equal(pii_unwrap(x, "k1", w, sizeof w, back), PII_KEY_WRONG);
+    assert_int_equal(pii_unwrap(x, "k9", w, sizeof w, back), PII_KEY_UNKNOWN);
+    assert_string_not_equal(pii_unwrap_why(PII_KEY_WRONG), pii_unwrap_why(PII_KEY_UNKNOWN));
+    pii_keyring_free(x);
     w[30] ^= 1;
-    assert_int_equal(pii_unwrap(a, "k1", w, sizeof w, back), -1); /* damaged */
+    assert_int_equal(pii_unwrap(a, "k1", w, sizeof w, back), PII_KEY_WRONG); /* damaged */
     /* During a rotation the new key wraps, the old one still unwraps. */
     pii_master both[] = {fresh, old};
     pii_keyring *b = pii_keyring_new(both, 2);
@@ -111,7 +118,7 @@ static void test_wrap_unwrap_and_rotation(void **state)
     assert_int_equal(pii_unwrap(b, "k1", w, sizeof w, back), 0);
     assert_int_equal(pii_unwrap(b, "k2", w2, sizeof w2, back), 0);
     assert_memory_equal(dk, back, sizeof dk);
-    assert_int_equal(pii_unwrap(a, "k2", w2, sizeof w2, back), -1);
+    assert_int_equal(pii_unwrap(a, "k2", w2, sizeof w2, back), PII_KEY_UNKNOWN);
     pii_keyring_free(a);
     pii_keyring_free(b);
 }
