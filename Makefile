@@ -34,6 +34,9 @@ MIGR_PG  := $(shell sh scripts/migrations.sh pg)
 # Generated sources, by the layer whose library holds them.
 GEN_store := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
 GEN_sec   := build/gen/common_passwords.c
+GEN_cli   := build/gen/packs.c
+# The shipped policy packs and the demo's data, built into the binary.
+PACK_FILES := $(sort $(wildcard packs/*.json packs/*/*.json))
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 
 # The layers, top first. A layer may include and call the layers to its
@@ -147,6 +150,9 @@ build/gen/migrations_pg.c: scripts/embed-sql.sh scripts/migrations.sh $(MIGR_PG)
 	@sh scripts/migrations.sh pg >/dev/null
 	sh scripts/embed-sql.sh pg_migrations $(MIGR_PG) > $@
 
+build/gen/packs.c: scripts/embed-files.sh $(PACK_FILES)
+	@mkdir -p $(@D)
+	sh scripts/embed-files.sh shipped_packs packs $(PACK_FILES) > $@
 build/gen/common_passwords.c: scripts/embed-list.sh src/sec/common-passwords.txt
 	@mkdir -p $(@D)
 	sh scripts/embed-list.sh common_passwords src/sec/common-passwords.txt > $@

@@ -58,8 +58,17 @@ const char *cli_key_file(char *out, size_t n);
 int cli_open_pii(app *a, bool create);
 /* The store options of the settings (db-pool, db-prepared); prints and returns -1 when invalid. */
 int cli_store_options(store_options *so);
-/* Reads a pack by name ("gas-station" → PACKS/gas-station.json) or path; NULL with a message. */
+/*
+ * Reads a pack by name ("gas-station" → gas-station.json of the packs) or
+ * path (with a "/" or ".json"); NULL with a message.
+ */
 json_t *cli_load_pack(const char *name);
+/*
+ * A file of the packs by its path below them ("demo/gas-station.json"):
+ * from the directory the setting packs names when it is given, else the
+ * copy built into the binary. NULL with a message.
+ */
+json_t *cli_packs_file(const char *rel);
 /* Records a change made from the shell in the audit log (actor: the system); warns on failure. */
 void cli_audit(app *a, const char *action, const char *subject);
 /* Asks twice on a terminal without echo; NULL if not a terminal. Caller frees. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/pack.h"
 #include "core/roles.h"
 #include "sec/auth.h"
 #include "sec/password.h"
@@ -106,6 +107,25 @@ out:
     return rc;
 }
 
+/* The pack (readable and valid) and the administrator's password (when given), checked. */
+static int check_inputs(const char *pack_name, const char *admin_user, const char *admin_password)
+{
+    json_t *pack = cli_load_pack(pack_name);
+    if (!pack)
+        return -1;
+    cerr e = CERR_INIT;
+    int rc = pack_validate(pack, &e);
+    if (rc)
+        fprintf(stderr, "redress: pack %s: %s: %s\n", pack_name, e.field[0] ? e.field : "(document)", e.message);
+    json_decref(pack);
+    const char *why;
+    if (!rc && admin_password && password_ok(admin_password, admin_user, &why)) {
+        fprintf(stderr, "redress: --admin-password: %s\n", why);
+        rc = -1;
+    }
+    return rc;
+}
+
 int cmd_init(int argc, char **argv)
 {
     static const char *const extra[] = {"pack", "admin-user", "admin-password", "help!", NULL};
@@ -114,7 +134,8 @@ int cmd_init(int argc, char **argv)
         return 2;
     if (cli_has(&o, "help")) {
         printf("usage: redress init --pack NAME [--db URL] [--admin-user U --admin-password P]\n"
-               "Creates the database, applies migrations, loads the policy pack (packs/NAME.json)\n"
+               "Creates the database, applies migrations, loads the policy pack NAME (built in, or\n"
+               "NAME.json of --packs DIR, or a path to a .json file)\n"
                "with its organisation and categories, and creates the first administrator.\n"
                "Without --admin-password the password is asked for on a terminal, or generated and printed.\n");
         cli_print_settings();
@@ -130,6 +151,12 @@ int cmd_init(int argc, char **argv)
     char *typed = NULL;
     if (!password)
         password = typed = cli_read_password("password for the administrator");
+    /* What can be refused is refused before anything is created: a failed
+     * init leaves no database and no key file behind. */
+    if (check_inputs(pack, admin ? admin : "admin", password)) {
+        free(typed);
+        return 1;
+    }
     app a;
     int rc = 1;
     if (cli_open_app(&a, false) == 0) {

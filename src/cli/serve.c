@@ -249,14 +249,9 @@ int cmd_demo(int argc, char **argv)
         app_close(&a);
         return 1;
     }
-    char demo_path[1024];
-    snprintf(demo_path, sizeof demo_path, "%s/demo/gas-station.json", setting_get("packs"));
-    json_error_t jerr;
-    json_t *demo = json_load_file(demo_path, 0, &jerr);
-    if (!demo) {
-        fprintf(stderr, "redress: cannot read %s: %s\n", demo_path, jerr.text);
+    json_t *demo = cli_packs_file("demo/gas-station.json");
+    if (!demo)
         goto out;
-    }
     const char *password = cli_opt(&o, "demo-password");
     if (!password)
         password = json_string_value(json_object_get(demo, "password"));

@@ -23,7 +23,8 @@ static setting settings[] = {
      "PostgreSQL: seconds to wait for a new connection (1–300) before the request is answered 503", NULL},
     {"listen", "REDRESS_LISTEN", "127.0.0.1:8080", "address the HTTP server listens on (HOST:PORT)", NULL},
     {"web-root", "REDRESS_WEB_ROOT", "web/dist", "directory of the built web UI", NULL},
-    {"packs", "REDRESS_PACKS", "packs", "directory of the policy packs", NULL},
+    {"packs", "REDRESS_PACKS", "",
+     "directory of the policy packs; empty: the packs built into the binary (packs/ at build time)", NULL},
     {"threads", "REDRESS_THREADS", "0", "HTTP threads: 0 = one per connection; N = a pool of N workers, each serving several connections in turn", NULL},
     {"max-body", "REDRESS_MAX_BODY", "262144", "largest accepted request body in bytes", NULL},
     {"sweep-interval", "REDRESS_SWEEP_INTERVAL", "30",
@@ -314,17 +315,51 @@ int cli_open_pii(app *a, bool create)
     return 0;
 }
 
+/* The packs built into the binary (scripts/embed-files.sh, from packs/). */
+struct embedded_file {
+    const char *name, *text;
+};
+extern const struct embedded_file shipped_packs[];
+
+json_t *cli_packs_file(const char *rel)
+{
+    json_error_t jerr;
+    json_t *j;
+    if (*setting_get("packs")) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", setting_get("packs"), rel);
+        j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+        if (!j)
+            fprintf(stderr, "redress: cannot read %s: %s (line %d)\n", path, jerr.text, jerr.line);
+        return j;
+    }
+    for (const struct embedded_file *f = shipped_packs; f->name; f++) {
+        if (strcmp(f->name, rel) != 0)
+            continue;
+        j = json_loads(f->text, JSON_REJECT_DUPLICATES, &jerr);
+        if (!j)
+            fprintf(stderr, "redress: the built-in %s: %s (line %d)\n", rel, jerr.text, jerr.line);
+        return j;
+    }
+    fprintf(stderr, "redress: no pack file %s is built in; the built-in packs:", rel);
+    for (const struct embedded_file *f = shipped_packs; f->name; f++)
+        if (!strchr(f->name, '/'))
+            fprintf(stderr, " %.*s", (int)(strlen(f->name) - 5), f->name);
+    fprintf(stderr, " (or --packs DIR, or a path to a .json file)\n");
+    return NULL;
+}
+
 json_t *cli_load_pack(const char *name)
 {
-    char path[1024];
-    if (strchr(name, '/') || strstr(name, ".json"))
-        snprintf(path, sizeof path, "%s", name);
-    else
-        snprintf(path, sizeof path, "%s/%s.json", setting_get("packs"), name);
+    if (!strchr(name, '/') && !strstr(name, ".json")) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "%s.json", name);
+        return cli_packs_file(rel);
+    }
     json_error_t jerr;
-    json_t *pack = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *pack = json_load_file(name, JSON_REJECT_DUPLICATES, &jerr);
     if (!pack)
-        fprintf(stderr, "redress: cannot read pack %s: %s (line %d)\n", path, jerr.text, jerr.line);
+        fprintf(stderr, "redress: cannot read pack %s: %s (line %d)\n", name, jerr.text, jerr.line);
     return pack;
 }
 
