@@ -38,6 +38,7 @@ static const struct {
     {"retention", cmd_retention, "anonymise the complaints closed longer ago than the retention period"},
     {"rekey", cmd_rekey, "re-wrap every customer-data key under a new master key, while serving"},
     {"backup", cmd_backup, "write an online backup of a SQLite database (customer data stays sealed)"},
+    {"restore", cmd_restore, "put a SQLite backup back in place of the database (the server stopped)"},
 };
 
 static void usage(FILE *f)

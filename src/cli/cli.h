@@ -93,6 +93,7 @@ int cli_user_grant(app *a, const char *how, const char *username, const char *pe
 int cmd_retention(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 /* Shared by init and demo: the pack's units and the first administrator. */
 int init_database(app *a, const char *pack_name, const char *admin_user, const char *admin_password, bool quiet);

@@ -278,3 +278,35 @@ int cmd_backup(int argc, char **argv)
     app_close(&a);
     return rc ? 1 : 0;
 }
+
+/* ---- restore --------------------------------------------------------------------------- */
+
+int cmd_restore(int argc, char **argv)
+{
+    static const char *const extra[] = {"force!", "help!", NULL};
+    cli_opts o;
+    if (cli_parse(argc, argv, extra, &o))
+        return 2;
+    if (cli_has(&o, "help") || o.nargs != 1) {
+        printf("usage: redress restore FILE [--db sqlite:PATH] [--force]\n"
+               "Restores a backup written by redress backup as the SQLite database of --db: checks that FILE\n"
+               "is a sound Redress database, copies it into place and removes the old database's -wal and\n"
+               "-shm files. Stop the server first. An existing database is replaced only with --force.\n"
+               "The key file is not part of a backup: the one that was in use when it was taken opens it.\n"
+               "PostgreSQL: use pg_restore (docs/operations.md).\n");
+        cli_print_settings();
+        return o.nargs == 1 ? 0 : 2;
+    }
+    const char *url = setting_get("db");
+    if (strncmp(url, "sqlite:", 7) != 0) {
+        fprintf(stderr, "redress restore: --db must be sqlite:PATH (for PostgreSQL use pg_restore)\n");
+        return 2;
+    }
+    char err[512];
+    if (store_sqlite_restore(o.args[0], url + 7, cli_has(&o, "force"), err, sizeof err)) {
+        fprintf(stderr, "redress restore: %s\n", err);
+        return 1;
+    }
+    printf("restored %s to %s; check it with: redress verify --db %s\n", o.args[0], url + 7, url);
+    return 0;
+}

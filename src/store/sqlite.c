@@ -21,6 +21,8 @@
 #include "store/sqlite_io.h"
 #include "store/driver.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/groupq.h"
@@ -768,6 +771,117 @@ static void sq_close(store *stp)
     pthread_mutex_destroy(&s->alloc_mu);
     free(s->path);
     free(s);
+}
+
+/* ---- restore (redress restore) ------------------------------------------------------------- */
+
+/* A one-value query on db into out (text, cut to fit): 0, or -1 with err. */
+static int query_text(sqlite3 *db, const char *sql, char *out, size_t n, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(out, n, "%s", t ? (const char *)t : "");
+        sqlite3_finalize(st);
+        return 0;
+    }
+    snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return -1;
+}
+
+/* Whether backup is a sound database of a schema this build knows. */
+static int restore_check(sqlite3 *db, const char *backup, char *err, size_t errlen)
+{
+    char v[256], why[256];
+    if (query_text(db, "PRAGMA integrity_check", v, sizeof v, why, sizeof why) || strcmp(v, "ok") != 0) {
+        snprintf(err, errlen, "%s is not a sound SQLite database: %s", backup, why[0] ? why : v);
+        return -1;
+    }
+    if (query_text(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", v, sizeof v, why, sizeof why)) {
+        snprintf(err, errlen, "%s is not a Redress database (%s)", backup, why);
+        return -1;
+    }
+    int known = 0;
+    while (sqlite_migrations[known])
+        known++;
+    if (atoi(v) < 1 || atoi(v) > known) {
+        snprintf(err, errlen, "%s has schema version %s; this build knows 1–%d", backup, v, known);
+        return -1;
+    }
+    return 0;
+}
+
+/* Makes a rename in the directory of path durable. */
+static int sync_dir_of(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+    if (fd >= 0)
+        close(fd);
+    free(copy);
+    return rc;
+}
+
+/* Removes path (ENOENT is fine): 0, or -1 with err. */
+static int remove_stale(const char *path, char *err, size_t errlen)
+{
+    if (unlink(path) == 0 || errno == ENOENT)
+        return 0;
+    snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+    return -1;
+}
+
+int store_sqlite_restore(const char *backup, const char *target, bool replace, char *err, size_t errlen)
+{
+    if (!replace && access(target, F_OK) == 0) {
+        snprintf(err, errlen, "%s exists (stop the server, then restore with --force to replace it)", target);
+        return -1;
+    }
+    size_t n = strlen(target) + 16;
+    char *tmp = xmalloc(n), *wal = xmalloc(n), *shm = xmalloc(n);
+    snprintf(tmp, n, "%s.restoring", target);
+    snprintf(wal, n, "%s-wal", target);
+    snprintf(shm, n, "%s-shm", target);
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = -1;
+    if (remove_stale(tmp, err, errlen) || open_db(backup, true, &src, err, errlen) ||
+        restore_check(src, backup, err, errlen) || open_db(tmp, false, &dst, err, errlen))
+        goto out;
+    /* The copy's commit is on disk before it takes the database's place. */
+    sqlite3_exec(dst, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int brc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    if (sqlite3_backup_finish(b) != SQLITE_OK || brc != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot copy %s: %s", backup, sqlite3_errmsg(dst));
+        goto out;
+    }
+    sqlite3_close(dst);
+    dst = NULL;
+    /* The old database's log and shared memory go first: left beside the
+     * restored file, the log would be replayed onto it. */
+    if (remove_stale(wal, err, errlen) || remove_stale(shm, err, errlen))
+        goto out;
+    if (rename(tmp, target) != 0) {
+        snprintf(err, errlen, "cannot move the copy to %s: %s", target, strerror(errno));
+        goto out;
+    }
+    rc = sync_dir_of(target);
+    if (rc)
+        snprintf(err, errlen, "cannot sync the directory of %s", target);
+out:
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    free(wal);
+    free(shm);
+    return rc;
 }
 
 static const struct store_ops sqlite_ops = {

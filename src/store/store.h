@@ -419,6 +419,15 @@ int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n);
  * complaint's data key, in the same transaction (crypto-shredding).
  */
 int store_complaint_erase(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
+/*
+ * Restores a SQLite backup (store_backup) as the database file target: the
+ * backup must be a sound database of a schema this build knows; it is
+ * copied beside target, target's log and shared memory are removed (they
+ * would be replayed onto the copy), and the copy is renamed over target,
+ * durably. No process may have target open. An existing target is
+ * replaced only with replace. 0, or -1 with a message in err.
+ */
+int store_sqlite_restore(const char *backup, const char *target, bool replace, char *err, size_t errlen);
 /* Up to max key rows not wrapped by key_id, complaint_id > after_id, in id order (rekey). */
 int store_pii_keys_page(store *s, const char *key_id, int64_t after_id, int max, pii_keyrow *out, size_t *n);
 /* Replaces the wrapping of each row whose key id is still old_key_id (rows[i].rc), one transaction. */

@@ -63,3 +63,35 @@ test('--packs DIR overrides the built-in packs', () => inScratch((dir, run) => {
     '--admin-password', 'Str0ng-enough-pass']);
   assert.equal(r.status, 0, r.stderr);
 }));
+
+test('restore puts a backup back, its old log gone, and refuses what is not one', () => inScratch((dir, run) => {
+  const db = `sqlite:${dir}/live.db`;
+  let r = run(['demo', '--db', db, '--no-serve', '--demo-password', 'redress-demo']);
+  assert.equal(r.status, 0, r.stderr);
+  r = run(['backup', '--db', db, `${dir}/b.db`]);
+  assert.equal(r.status, 0, r.stderr);
+  r = run(['user', 'add', 'later1', '--name', '备份后', '--roles', 'agent', '--unit', 'SH-CSC',
+    '--password', 'Later-user-pass-7', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  fs.writeFileSync(`${dir}/live.db-wal`, 'a log that must not be replayed onto the restored file');
+
+  r = run(['restore', `${dir}/b.db`, '--db', db]);
+  assert.notEqual(r.status, 0, 'an existing database needs --force');
+  assert.match(r.stderr, /--force/);
+  r = run(['restore', `${dir}/b.db`, '--db', db, '--force']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!fs.existsSync(`${dir}/live.db-wal`));
+  assert.equal(fs.statSync(`${dir}/live.db`).mode & 0o777, 0o600);
+  r = run(['user', 'list', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /later1/, 'the user added after the backup is gone');
+  assert.match(r.stdout, /agent1/);
+  r = run(['verify', '--db', db]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+
+  fs.writeFileSync(`${dir}/junk.db`, 'not a database at all');
+  r = run(['restore', `${dir}/junk.db`, '--db', `sqlite:${dir}/new.db`]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /not a sound SQLite database/);
+  assert.ok(!fs.existsSync(`${dir}/new.db`) && !fs.existsSync(`${dir}/new.db.restoring`));
+}));
