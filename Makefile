@@ -136,7 +136,7 @@ CFLAGS_FUZZ  := $(CSTD) $(WARN) -Wno-unknown-warning-option -O1 -g -fno-omit-fra
                 -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 
-.PHONY: screenshots all build san tsan run test test-docs test-packs test-layers test-unit test-tsan test-fuzz fuzz test-api test-pg test-deploy test-e2e deps web bench bench-pg bench-sweep clean fmt
+.PHONY: screenshots all build san tsan run test test-docs test-packs test-layers test-unit test-tsan test-fuzz fuzz test-api test-pg test-deploy test-deb test-e2e deps web deb bench bench-pg bench-sweep clean fmt
 .DEFAULT_GOAL := build
 
 all build: build/redress
@@ -226,7 +226,7 @@ run: deps build web
 	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
 
 test: deps san $(UNIT_BIN) web
-	@$(MAKE) --no-print-directory test-docs test-packs test-layers test-unit test-tsan test-fuzz test-api test-pg test-deploy test-e2e
+	@$(MAKE) --no-print-directory test-docs test-packs test-layers test-unit test-tsan test-fuzz test-api test-pg test-deploy test-deb test-e2e
 
 # docs/workflow.md is generated from the transition table; they must agree.
 test-docs: build/san/redress
@@ -263,6 +263,14 @@ test-api: build/san/redress build/redress
 # The same API suite on a private PostgreSQL (started and stopped by the script).
 test-pg: build/san/redress build/redress build/san/tests/store/test_driver build/san/tests/app/test_store
 	@sh scripts/test-pg.sh
+
+# A Debian package of the release build and the web UI (scripts/deb.sh).
+deb: build/redress web
+	@sh scripts/deb.sh
+
+# The package installed with dpkg -i and run from / (root only; purged after).
+test-deb: build/redress web
+	@sh scripts/test-deb.sh
 
 # The example configurations of docs/deploy/, checked by nginx, haproxy and patroni.
 test-deploy:
