@@ -9,10 +9,11 @@ set -eu
 # docs/deploy/; installing them starts no service. clang, libclang-rt-14-dev:
 # the libFuzzer harnesses of tests/fuzz (`make fuzz`, and `make test` runs them
 # over their corpus). libmimalloc-dev: the release binary's allocator (see the
-# Makefile).
+# Makefile). adduser, curl, systemd: the Debian package's install test (make
+# test-deb; the package depends on adduser, the test asks systemd-analyze).
 PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev libmimalloc-dev \
 libcmocka-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
-nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev"
+nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev adduser curl systemd"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
