@@ -36,7 +36,8 @@ typedef struct conn {
     _Atomic int64_t deadline; /* ms of time_mono_ms(); 0 = none */
     unsigned char addr[16];   /* the peer, as counted: 4 or 16 bytes */
     int addr_len;
-    bool counted; /* counted against its address's limit */
+    bool counted;   /* counted against its address's limit */
+    bool nul_in_url; /* the current request's URL decoded a %00 (its own thread only) */
 } conn;
 
 /*

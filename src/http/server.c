@@ -25,9 +25,13 @@
  *   HANDLING no deadline (suspended: libmicrohttpd does not time it out)
  *   REPLY    no deadline; idle-timeout (libmicrohttpd's) ends a client that stops reading
  *
- * A connection past its deadline is shut down (conns_expire). Beyond
- * max-connections the first call answers 503 at once; beyond the
- * per-address limit a connection is refused when it is accepted. Static files are served on the I/O threads (from the file, by
+ * A connection past its deadline is shut down (conns_expire). Before a
+ * request is read further, the first call answers at once what needs no
+ * handler: 503 beyond max-connections, 400 for a %00 in the URL or an
+ * ambiguous length, 405 for a method outside the API other than GET and
+ * HEAD, 411 for a body without Content-Length, 413 for a declared body over
+ * max-body. Beyond the per-address limit a connection is refused when it is
+ * accepted. Static files are served on the I/O threads (from the file, by
  * sendfile). Nothing here knows users, routes or the store.
  */
 #include "http/http.h"
@@ -330,6 +334,14 @@ static bool is_api(const char *url)
     return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/metrics") == 0;
 }
 
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind, (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
 static conn *conn_of(struct MHD_Connection *mc)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -337,25 +349,46 @@ static conn *conn_of(struct MHD_Connection *mc)
 }
 
 /*
- * The first call: the request's headers are complete. Answers 503 beyond
- * max-connections and serves static files; else allocates the API request
- * and starts its body's deadline.
+ * The first call: the request's headers are complete. Answers at once what
+ * needs no handler (the order of the checks is the order of the file's
+ * header comment); else allocates the API request and starts its body's
+ * deadline.
  */
 static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const char *url, const char *method,
                                   void **con_cls)
 {
     conn *c = conn_of(mc);
+    bool nul = c && c->nul_in_url;
+    if (c)
+        c->nul_in_url = false;
     if (conns_open(sv->reg) > sv->opt->max_connections) {
         COUNT(overloaded);
-        return refuse(sv, mc, c, 503, "overloaded", "连接过多，请稍后重试 (too many connections; retry shortly)",
-                      "Retry-After", "1");
+        return refuse(sv, mc, c, 503, "overloaded", "连接过多，请稍后重试 (too many connections; retry shortly)", "Retry-After", "1");
     }
+    if (nul)
+        return refuse(sv, mc, c, 400, "bad_request", "地址中含有编码的空字符 (the URL holds an encoded NUL: %00)", NULL, NULL);
+    int lengths = 0;
+    MHD_get_connection_values(mc, MHD_HEADER_KIND, count_header, &lengths);
+    const char *te = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (lengths > 1 || (lengths && te))
+        return refuse(sv, mc, c, 400, "bad_request",
+                      "请求体长度不明确 (ambiguous body length: two Content-Length headers, or one with Transfer-Encoding)",
+                      NULL, NULL);
     if (!is_api(url)) {
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-            return MHD_NO;
+            return refuse(sv, mc, c, 405, "method_not_allowed", "该地址只支持 GET 和 HEAD (only GET and HEAD outside /api)", "Allow",
+                          "GET, HEAD");
         if (c)
             conns_set_deadline(c, 0);
         return serve_static(sv, mc, url);
+    }
+    if (te)
+        return refuse(sv, mc, c, 411, "length_required", "请求体须带 Content-Length (send the body with a Content-Length header)", NULL, NULL);
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
+        return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
     }
     request *r = xcalloc(1, sizeof *r);
     r->rq.method = method;
@@ -364,9 +397,6 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
     r->rq.conn = mc;
     r->rq.body_limit = sv->opt->max_body;
     buf_init(&r->rq.body);
-    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body)
-        r->rq.body_too_large = true;
     r->rs = (http_resp){.status = 200, .content_type = "application/json; charset=utf-8"};
     buf_init(&r->rs.body);
     r->mc = mc;
@@ -416,6 +446,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     case READING:
         if (!*upload_data_size)
             return final_call(sv, r);
+        /* Content-Length is at most max_body (first_call), so this holds;
+         * body_too_large stays for a transport that cannot check first. */
         if (!r->rq.body_too_large && r->rq.body.len + *upload_data_size <= sv->opt->max_body)
             buf_append(&r->rq.body, upload_data, *upload_data_size);
         else
@@ -470,6 +502,22 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
         *socket_context = NULL;
         atomic_fetch_sub_explicit((_Atomic unsigned long long *)&http_stats.connections, 1, memory_order_relaxed);
     }
+}
+
+/*
+ * libmicrohttpd's decoding of %HH in the path and the query, with a note of
+ * a %00: it would end the decoded text early (/complaints/1%00x would read
+ * as /complaints/1), so the request is refused instead.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *mc, char *s)
+{
+    (void)cls;
+    if (strstr(s, "%00")) {
+        conn *c = conn_of(mc);
+        if (c)
+            c->nul_in_url = true;
+    }
+    return MHD_http_unescape(s);
 }
 
 /* libmicrohttpd's own messages (refused connections, timeouts, malformed requests). */
@@ -610,7 +658,7 @@ int http_serve(const http_options *opt, http_handler handler, void *ctx)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, o.idle_timeout,
         MHD_OPTION_CONNECTION_LIMIT, hard_limit, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &sv, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, &sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &sv, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s: %s", o.listen, strerror(errno));
         goto out;

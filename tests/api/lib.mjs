@@ -590,6 +590,49 @@ export function rawConnect(port, { localAddress } = {}) {
   });
 }
 
+// The response in bytes (up to the server's close, or a complete response
+// by its Content-Length): {status, headers (lower-case names), body, json}, or
+// null when nothing came back.
+export function parseResponse(bytes) {
+  const text = bytes.toString('utf8');
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const lines = text.slice(0, end).split('\r\n');
+  const status = Number(lines[0].split(' ')[1]);
+  const headers = {};
+  for (const l of lines.slice(1)) {
+    const i = l.indexOf(':');
+    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  const body = text.slice(end + 4);
+  let json = null;
+  try { json = JSON.parse(body); } catch { /* not JSON */ }
+  return { status, headers, body, json };
+}
+
+// Sends bytes as they are on a new connection and waits, at most timeoutMs,
+// for a whole response or the server's close: {response (parseResponse, or
+// null), closed, ms}. The connection is left open on the client's side, as a
+// slow client would.
+export async function rawExchange(port, bytes, { localAddress, timeoutMs = 20000 } = {}) {
+  const sock = await rawConnect(port, { localAddress });
+  const t0 = Date.now();
+  sock.write(bytes);
+  const complete = () => {
+    const r = parseResponse(sock.received);
+    return r && r.headers['content-length'] !== undefined && Buffer.byteLength(r.body) >= Number(r.headers['content-length']);
+  };
+  let closed = false;
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const check = () => { if (complete()) { clearTimeout(timer); resolve(); } };
+    sock.on('data', check);
+    sock.ended.then(() => { closed = true; clearTimeout(timer); resolve(); });
+  });
+  sock.destroy();
+  return { response: parseResponse(sock.received), closed, ms: Date.now() - t0 };
+}
+
 // The value of a counter or gauge of GET /metrics.
 export async function metric(srv, name) {
   const r = await srv.api('GET', '/metrics');
