@@ -78,3 +78,19 @@ srv.test('%00 in the path or the query is refused, never cut short', async () =>
   }
   assert.equal((await srv.api('GET', `/complaints/${c.id}`, { token })).status, 200);
 });
+
+srv.test('HEAD on an API GET route answers as GET does, without the body', async () => {
+  const c = await srv.intake('agent1');
+  const token = await srv.login('agent1');
+  for (const p of ['/health', `/complaints/${c.id}`, '/complaints?limit=1']) {
+    const get = await srv.api('GET', p, { token });
+    const head = await srv.api('HEAD', p, { token });
+    assert.equal(head.status, 200, `HEAD ${p}: ${describe(head)}`);
+    assert.equal(head.text, '');
+    assert.equal(head.headers.get('content-type'), get.headers.get('content-type'));
+  }
+  // The same gate: no token, no answer but 401.
+  assert.equal((await srv.api('HEAD', `/complaints/${c.id}`)).status, 401);
+  // A route with no GET is still 405.
+  assert.equal((await srv.api('HEAD', '/auth/login')).status, 405);
+});
