@@ -77,8 +77,15 @@ static json_t *clear_json(app *a, complaint *c, bool en, int64_t now, int *rc)
     return j;
 }
 
+/* Customer data in clear must not stay in a browser's or a proxy's cache. */
+static void no_store(http_resp *rs)
+{
+    http_set_header(rs, "Cache-Control", "no-store");
+}
+
 void h_complaint_pii(app *a, api_req *rq, http_resp *rs)
 {
+    no_store(rs);
     complaint c;
     complaint_init(&c);
     json_t *in = NULL;
@@ -209,6 +216,7 @@ out:
 
 void h_customer_export(app *a, api_req *rq, http_resp *rs)
 {
+    no_store(rs);
     json_t *in;
     found f;
     if (begin(a, rq, rs, phone_only, &in, &f))

@@ -213,11 +213,13 @@ void api_router_dispatch(app *a, const route *routes, http_req *hr, http_resp *r
     api_req_init(&rq, hr);
     const route *hit = NULL;
     bool path_known = false;
+    /* HEAD is GET without the body, which the transport leaves out. */
+    const char *method = strcmp(rq.method, "HEAD") == 0 ? "GET" : rq.method;
     for (const route *r = routes; r->method; r++) {
         if (!match(r->pattern, rq.path, &rq))
             continue;
         path_known = true;
-        if (strcmp(r->method, rq.method) == 0) {
+        if (strcmp(r->method, method) == 0) {
             hit = r;
             break;
         }

@@ -121,17 +121,31 @@ void h_metrics(app *a, api_req *rq, http_resp *rs)
     rs->status = 200;
     rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
     buf *b = &rs->body;
+    http_metrics m;
+    http_metrics_read(&m);
     buf_puts(b, "# HELP redress_http_requests_total HTTP responses by status class.\n"
                 "# TYPE redress_http_requests_total counter\n");
     for (int c = 1; c <= 5; c++)
-        buf_printf(b, "redress_http_requests_total{class=\"%dxx\"} %llu\n", c, http_stats.requests[c]);
+        buf_printf(b, "redress_http_requests_total{class=\"%dxx\"} %llu\n", c, m.requests[c]);
     buf_printf(b, "# HELP redress_intake_total Complaints received.\n# TYPE redress_intake_total counter\n"
                   "redress_intake_total %llu\n",
-               http_stats.intake);
+               m.intake);
     buf_printf(b, "# HELP redress_actions_total Workflow actions taken.\n# TYPE redress_actions_total counter\n"
                   "redress_actions_total %llu\n",
-               http_stats.actions);
+               m.actions);
     buf_printf(b, "# HELP redress_conflicts_total Actions refused for a stale version or status.\n"
                   "# TYPE redress_conflicts_total counter\nredress_conflicts_total %llu\n",
-               http_stats.conflicts);
+               m.conflicts);
+    buf_printf(b, "# HELP redress_http_connections Open HTTP connections.\n# TYPE redress_http_connections gauge\n"
+                  "redress_http_connections %llu\n",
+               m.connections);
+    buf_printf(b, "# HELP redress_http_refused_total Connections refused by the per-address limit.\n"
+                  "# TYPE redress_http_refused_total counter\nredress_http_refused_total %llu\n",
+               m.refused);
+    buf_printf(b, "# HELP redress_http_overloaded_total Requests answered 503 beyond max-connections.\n"
+                  "# TYPE redress_http_overloaded_total counter\nredress_http_overloaded_total %llu\n",
+               m.overloaded);
+    buf_printf(b, "# HELP redress_http_deadline_closes_total Connections closed for missing their header or body "
+                  "deadline.\n# TYPE redress_http_deadline_closes_total counter\nredress_http_deadline_closes_total %llu\n",
+               m.deadline_closes);
 }

@@ -54,16 +54,18 @@ int serve_app(app *a)
     /* Made now, so that the first sign-in with an unknown name costs no
      * more than any other (api/auth.c). */
     auth_dummy_hash();
-    long threads = strtol(setting_get("threads"), NULL, 10);
     long max_body = strtol(setting_get("max-body"), NULL, 10);
-    if (threads < 0 || threads > 1024) {
-        fprintf(stderr, "redress: --threads: expected 0 (a thread per connection) or 1–1024\n");
-        return 2;
-    }
     if (max_body < 1024) {
         fprintf(stderr, "redress: --max-body: expected at least 1024\n");
         return 2;
     }
+    long threads, io_threads, conns, per_address, header_to, body_to, idle_to;
+    if (setting_long("threads", 1, 1024, &threads) || setting_long("io-threads", 1, 64, &io_threads) ||
+        setting_long("max-connections", 16, 1000000, &conns) ||
+        setting_long("max-connections-per-address", 0, 1000000, &per_address) ||
+        setting_long("header-timeout", 1, 3600, &header_to) || setting_long("body-timeout", 1, 3600, &body_to) ||
+        setting_long("idle-timeout", 1, 3600, &idle_to))
+        return 2;
     char *end;
     long interval = strtol(setting_get("sweep-interval"), &end, 10);
     if (*end || interval < 0 || interval > 86400) {
@@ -76,8 +78,19 @@ int serve_app(app *a)
         return 2;
     }
     a->retention_days = (int)days;
-    http_options opt = {setting_get("listen"), setting_get("web-root"), (unsigned)threads, (size_t)max_body,
-                        setting_get("trusted-proxies")};
+    http_options opt = {
+        .listen = setting_get("listen"),
+        .web_root = setting_get("web-root"),
+        .threads = (unsigned)threads,
+        .io_threads = (unsigned)io_threads,
+        .max_body = (size_t)max_body,
+        .trusted_proxies = setting_get("trusted-proxies"),
+        .max_connections = (unsigned)conns,
+        .max_per_address = (unsigned)per_address,
+        .header_timeout = (unsigned)header_to,
+        .body_timeout = (unsigned)body_to,
+        .idle_timeout = (unsigned)idle_to,
+    };
     /* The deadline sweeper runs beside the server on the real clock. */
     sweeper *sw = sweeper_start(a, (int)interval);
     reloader *rl = reloader_start(a);

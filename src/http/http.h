@@ -1,11 +1,12 @@
 /*
- * http: the transport, and nothing else. server.c runs libmicrohttpd (a
- * thread pool over epoll or a thread per connection), serves the built web
- * UI, collects each API request's body within the size limit, works out the
- * client's address (behind trusted proxies too), and hands every request
- * under /api/ and /metrics to one handler function with a response to
- * fill; then it sends the response with the security headers every response
- * carries and counts it for /metrics.
+ * http: the transport, and nothing else. server.c runs libmicrohttpd (a few
+ * I/O threads over epoll), serves the built web UI, applies the limits of
+ * size, time and number of connections, collects each API request's body,
+ * works out the client's address (behind trusted proxies too), and hands
+ * every request under /api/ and /metrics to one handler function, run on
+ * one of a fixed number of request threads, with a response to fill; then
+ * it sends the response with the security headers every response carries
+ * and counts it for /metrics.
  *
  * It knows nothing of users, sessions, routes or the store: matching the
  * path, authenticating the caller and authorising the route are the API
@@ -71,11 +72,18 @@ typedef void (*http_handler)(void *ctx, http_req *rq, http_resp *rs);
 typedef struct http_options {
     const char *listen; /* "127.0.0.1:8080" */
     const char *web_root;
-    unsigned threads; /* 0: a thread per connection; N: a pool of N workers */
+    unsigned threads;    /* request threads: each runs one handler at a time (≥ 1) */
+    unsigned io_threads; /* threads that read requests and write replies (≥ 1) */
     size_t max_body;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
-     * believed (the client is then its last entry); NULL or "" = none. */
+     * believed (the client is then its last entry) and whose connections the
+     * per-address limit does not count; NULL or "" = none. */
     const char *trusted_proxies;
+    unsigned max_connections; /* open connections; a request beyond gets 503 */
+    unsigned max_per_address; /* open connections from one address; 0 = no limit */
+    unsigned header_timeout;  /* seconds for a request's headers (and a kept-alive connection's wait) */
+    unsigned body_timeout;    /* seconds for its body, from the end of its headers */
+    unsigned idle_timeout;    /* seconds without a byte either way that end a connection */
 } http_options;
 
 /*
@@ -91,7 +99,13 @@ typedef struct http_metrics {
     unsigned long long intake;
     unsigned long long actions;
     unsigned long long conflicts;
+    unsigned long long connections;     /* open now (a gauge) */
+    unsigned long long refused;         /* connections refused by the per-address limit */
+    unsigned long long overloaded;      /* requests answered 503 beyond max-connections */
+    unsigned long long deadline_closes; /* connections closed for missing a header or body deadline */
 } http_metrics;
 extern http_metrics http_stats;
+/* A copy of http_stats, each counter read atomically (they change meanwhile). */
+void http_metrics_read(http_metrics *out);
 
 #endif

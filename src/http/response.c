@@ -2,6 +2,7 @@
  * accessors, which ask the request's own lookup, and the response helpers —
  * so requests made in memory (unit tests, the fuzz harnesses'
  * tests/fuzz/fixture.c) share them. */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "http/http.h"
@@ -39,4 +40,12 @@ void http_resp_release(http_resp *rs)
         free(rs->headers[i].value);
     }
     rs->nheaders = 0;
+}
+
+void http_metrics_read(http_metrics *out)
+{
+    const unsigned long long *from = (const unsigned long long *)&http_stats;
+    unsigned long long *to = (unsigned long long *)out;
+    for (size_t i = 0; i < sizeof *out / sizeof *from; i++)
+        to[i] = atomic_load_explicit((_Atomic unsigned long long *)&from[i], memory_order_relaxed);
 }

@@ -1,12 +1,38 @@
 /*
  * server: libmicrohttpd glue, static files, security headers, the client's
- * address and the response counters — the transport of http.h.
+ * address, the limits of size and time, and the response counters — the
+ * transport of http.h.
  *
- * A request goes: access callback (first call: static file, or allocate the
- * API request; further calls: append body up to max_body, remembering
- * overflow) → final call: the handler given to http_serve (the API router,
- * which authorises and dispatches) → response with the security headers
- * every response carries. Nothing here knows users, routes or the store.
+ * Threads. A few I/O threads (libmicrohttpd's pool, each over its own epoll
+ * set) read every connection's requests and write every reply; they never
+ * wait for anything but their sockets. A request for the API is handed, once
+ * its body is complete, to one of a fixed number of request threads, which
+ * runs the handler (it may wait for the store: a group commit, a pooled
+ * PostgreSQL connection) while its connection is suspended; the I/O thread
+ * sends the reply when the connection is resumed. So an idle or slow client
+ * holds a socket and a little memory, never a thread, and a request waiting
+ * for the store holds up no other connection.
+ *
+ * A connection goes through these states (conns.h keeps its deadline):
+ *
+ *   opened ──► HEADERS ──first call──► BODY ──final call──► HANDLING ──resume──► REPLY
+ *                ▲        (headers      (up to      (queued for a      (the reply is
+ *                │         complete)    max-body)    request thread)    being written)
+ *                └────────────────── the request completed ◄──────────────────┘
+ *
+ *   HEADERS  deadline: header-timeout after the connection opened or the last reply ended
+ *   BODY     deadline: body-timeout after the headers
+ *   HANDLING no deadline (suspended: libmicrohttpd does not time it out)
+ *   REPLY    no deadline; idle-timeout (libmicrohttpd's) ends a client that stops reading
+ *
+ * A connection past its deadline is shut down (conns_expire). Before a
+ * request is read further, the first call answers at once what needs no
+ * handler: 503 beyond max-connections, 400 for a %00 in the URL or an
+ * ambiguous length, 405 for a method outside the API other than GET and
+ * HEAD, 411 for a body without Content-Length, 413 for a declared body over
+ * max-body. Beyond the per-address limit a connection is refused when it is
+ * accepted. Static files are served on the I/O threads (from the file, by
+ * sendfile). Nothing here knows users, routes or the store.
  */
 #include "http/http.h"
 
@@ -14,43 +40,81 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http/conns.h"
 #include "util/log.h"
+#include "util/timeutil.h"
+#include "util/worker.h"
 #include "util/xalloc.h"
 
 http_metrics http_stats;
+
+#define COUNT(field) atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.field, 1, memory_order_relaxed)
+
+/* An API request from its first call to its completion. */
+typedef struct request {
+    http_req rq;
+    http_resp rs;
+    struct MHD_Connection *mc;
+    conn *c;
+    /* READING (I/O thread) → QUEUED (a request thread fills rs) → DONE (I/O thread sends rs) */
+    _Atomic int state;
+    struct request *next; /* in the request threads' queue */
+} request;
+enum { READING, QUEUED, DONE };
 
 typedef struct server {
     const http_options *opt;
     http_handler handler;
     void *ctx;
+    conns *reg;
+    int64_t header_ms, body_ms;
+    char keep_alive[32]; /* the Keep-Alive header every reply carries */
+    /* The request threads and their queue. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    request *head, *tail; /* under mu */
+    bool stopping;        /* under mu: no more requests are queued */
+    pthread_t *threads;
+    unsigned nthreads;
+    worker reaper; /* the thread of conns_expire */
 } server;
 
 /* http_req's lookup over a libmicrohttpd connection. */
-static const char *lookup(void *conn, enum http_part part, const char *key)
+static const char *lookup(void *mc, enum http_part part, const char *key)
 {
     static const enum MHD_ValueKind kinds[] = {
         [HTTP_QUERY] = MHD_GET_ARGUMENT_KIND,
         [HTTP_HEADER] = MHD_HEADER_KIND,
         [HTTP_COOKIE] = MHD_COOKIE_KIND,
     };
-    return MHD_lookup_connection_value(conn, kinds[part], key);
+    return MHD_lookup_connection_value(mc, kinds[part], key);
 }
 
-static void req_free(http_req *rq)
+static void request_free(request *r)
 {
-    buf_release(&rq->body);
-    free(rq);
+    buf_release(&r->rq.body);
+    http_resp_release(&r->rs);
+    free(r);
 }
 
-static void security_headers(struct MHD_Response *r)
+static int64_t now_ms(void)
+{
+    return (int64_t)time_mono_ms();
+}
+
+static void security_headers(server *sv, struct MHD_Response *r)
 {
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -59,23 +123,48 @@ static void security_headers(struct MHD_Response *r)
                             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                             "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
                             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
+    /* Clients that read it close an idle connection before the server does,
+     * so a request is not sent on a connection being closed. */
+    MHD_add_response_header(r, "Keep-Alive", sv->keep_alive);
 }
 
-static enum MHD_Result http_send(struct MHD_Connection *conn, http_resp *rs)
+static enum MHD_Result http_send(server *sv, struct MHD_Connection *mc, http_resp *rs)
 {
     size_t len;
     char *body = buf_detach(&rs->body, &len);
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    security_headers(r);
+    security_headers(sv, r);
     if (rs->content_type)
         MHD_add_response_header(r, "Content-Type", rs->content_type);
     for (int i = 0; i < rs->nheaders; i++)
         MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
     int cls = rs->status / 100;
     if (cls >= 1 && cls <= 5)
-        atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.requests[cls], 1, memory_order_relaxed);
-    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rs->status, r);
+        COUNT(requests[cls]);
+    enum MHD_Result ret = MHD_queue_response(mc, (unsigned)rs->status, r);
     MHD_destroy_response(r);
+    return ret;
+}
+
+/*
+ * Answers a request with the documented error shape before its body is read,
+ * and closes the connection after the reply (libmicrohttpd discards what is
+ * left of the body). code and message are constants, written here, never
+ * text from the request.
+ */
+static enum MHD_Result refuse(server *sv, struct MHD_Connection *mc, conn *c, int status, const char *code,
+                              const char *message, const char *hname, const char *hvalue)
+{
+    http_resp rs = {.status = status, .content_type = "application/json; charset=utf-8"};
+    buf_init(&rs.body);
+    buf_printf(&rs.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, message);
+    if (hname)
+        http_set_header(&rs, hname, hvalue);
+    http_set_header(&rs, "Connection", "close");
+    if (c)
+        conns_set_deadline(c, 0);
+    enum MHD_Result ret = http_send(sv, mc, &rs);
+    http_resp_release(&rs);
     return ret;
 }
 
@@ -100,7 +189,7 @@ static const char *mime(const char *path)
     return "application/octet-stream";
 }
 
-static enum MHD_Result serve_file(struct MHD_Connection *conn, const char *fs_path, const char *cache)
+static enum MHD_Result serve_file(server *sv, struct MHD_Connection *mc, const char *fs_path, const char *cache)
 {
     int fd = open(fs_path, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -111,16 +200,16 @@ static enum MHD_Result serve_file(struct MHD_Connection *conn, const char *fs_pa
         return MHD_NO;
     }
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    security_headers(r);
+    security_headers(sv, r);
     MHD_add_response_header(r, "Content-Type", mime(fs_path));
     MHD_add_response_header(r, "Cache-Control", cache);
-    atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.requests[2], 1, memory_order_relaxed);
-    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+    COUNT(requests[2]);
+    enum MHD_Result ret = MHD_queue_response(mc, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result serve_static(server *sv, struct MHD_Connection *conn, const char *url)
+static enum MHD_Result serve_static(server *sv, struct MHD_Connection *mc, const char *url)
 {
     const char *root = sv->opt->web_root;
     if (strstr(url, "..") || strlen(url) > 512)
@@ -129,33 +218,21 @@ static enum MHD_Result serve_static(server *sv, struct MHD_Connection *conn, con
     if (strcmp(url, "/") != 0) {
         snprintf(path, sizeof path, "%s%s", root, url);
         bool hashed = strncmp(url, "/assets/", 8) == 0;
-        if (serve_file(conn, path, hashed ? "public, max-age=31536000, immutable" : "no-cache") == MHD_YES)
+        if (serve_file(sv, mc, path, hashed ? "public, max-age=31536000, immutable" : "no-cache") == MHD_YES)
             return MHD_YES;
     }
     /* Unknown paths get the single-page app; it routes on the client. */
     snprintf(path, sizeof path, "%s/index.html", root);
-    if (serve_file(conn, path, "no-cache") == MHD_YES)
+    if (serve_file(sv, mc, path, "no-cache") == MHD_YES)
         return MHD_YES;
     http_resp rs = {.status = 200, .content_type = "text/html; charset=utf-8"};
     buf_init(&rs.body);
     buf_puts(&rs.body, "<!doctype html><meta charset=utf-8><title>Redress</title>"
                        "<p>Redress is running. The web UI is not built (run <code>make web</code>); "
                        "the API is at <a href=\"/api/v1/health\">/api/v1/health</a>.</p>");
-    return http_send(conn, &rs);
-}
-
-/* Whether addr is one of the comma-separated list. */
-static bool listed(const char *list, const char *addr)
-{
-    size_t n = strlen(addr);
-    for (const char *p = list; p && *p;) {
-        p += strspn(p, " ,");
-        size_t len = strcspn(p, " ,");
-        if (len == n && strncmp(p, addr, n) == 0)
-            return true;
-        p += len;
-    }
-    return false;
+    enum MHD_Result ret = http_send(sv, mc, &rs);
+    http_resp_release(&rs);
+    return ret;
 }
 
 /*
@@ -165,7 +242,7 @@ static bool listed(const char *list, const char *addr)
  */
 static void forwarded_client(http_req *rq, const char *trusted)
 {
-    if (!trusted || !*trusted || !listed(trusted, rq->client))
+    if (!trusted || !*trusted || !conns_listed(trusted, rq->client))
         return;
     const char *xff = http_header(rq, "X-Forwarded-For");
     if (!xff)
@@ -180,61 +257,305 @@ static void forwarded_client(http_req *rq, const char *trusted)
         snprintf(rq->client, sizeof rq->client, "%s", addr);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+/* ---- the request threads -------------------------------------------------- */
+
+/* Queues r for a request thread; false once the server is stopping. */
+static bool submit(server *sv, request *r)
+{
+    pthread_mutex_lock(&sv->mu);
+    bool ok = !sv->stopping;
+    if (ok) {
+        r->next = NULL;
+        if (sv->tail)
+            sv->tail->next = r;
+        else
+            sv->head = r;
+        sv->tail = r;
+        pthread_cond_signal(&sv->cv);
+    }
+    pthread_mutex_unlock(&sv->mu);
+    return ok;
+}
+
+/* A request thread: runs the handler of each queued request, then resumes
+ * its connection so that an I/O thread sends the reply. When the server
+ * stops it empties the queue first. */
+static void *request_thread(void *arg)
+{
+    server *sv = arg;
+    for (;;) {
+        pthread_mutex_lock(&sv->mu);
+        while (!sv->head && !sv->stopping)
+            pthread_cond_wait(&sv->cv, &sv->mu);
+        request *r = sv->head;
+        if (r) {
+            sv->head = r->next;
+            if (!sv->head)
+                sv->tail = NULL;
+        }
+        pthread_mutex_unlock(&sv->mu);
+        if (!r)
+            return NULL;
+        sv->handler(sv->ctx, &r->rq, &r->rs);
+        atomic_store_explicit(&r->state, DONE, memory_order_release);
+        MHD_resume_connection(r->mc);
+    }
+}
+
+static int threads_start(server *sv, unsigned n)
+{
+    pthread_mutex_init(&sv->mu, NULL);
+    pthread_cond_init(&sv->cv, NULL);
+    sv->threads = xcalloc(n, sizeof *sv->threads);
+    for (; sv->nthreads < n; sv->nthreads++)
+        if (pthread_create(&sv->threads[sv->nthreads], NULL, request_thread, sv) != 0)
+            return -1;
+    return 0;
+}
+
+/* Lets the request threads finish what is queued and waits for them. */
+static void threads_stop(server *sv)
+{
+    pthread_mutex_lock(&sv->mu);
+    sv->stopping = true;
+    pthread_cond_broadcast(&sv->cv);
+    pthread_mutex_unlock(&sv->mu);
+    for (unsigned i = 0; i < sv->nthreads; i++)
+        pthread_join(sv->threads[i], NULL);
+    free(sv->threads);
+    pthread_cond_destroy(&sv->cv);
+    pthread_mutex_destroy(&sv->mu);
+}
+
+/* ---- requests ------------------------------------------------------------- */
+
+static bool is_api(const char *url)
+{
+    return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/metrics") == 0;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind, (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
+static conn *conn_of(struct MHD_Connection *mc)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/*
+ * The first call: the request's headers are complete. Answers at once what
+ * needs no handler (the order of the checks is the order of the file's
+ * header comment); else allocates the API request and starts its body's
+ * deadline.
+ */
+static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const char *url, const char *method,
+                                  void **con_cls)
+{
+    conn *c = conn_of(mc);
+    bool nul = c && c->nul_in_url;
+    if (c)
+        c->nul_in_url = false;
+    if (conns_open(sv->reg) > sv->opt->max_connections) {
+        COUNT(overloaded);
+        return refuse(sv, mc, c, 503, "overloaded", "连接过多，请稍后重试 (too many connections; retry shortly)", "Retry-After", "1");
+    }
+    if (nul)
+        return refuse(sv, mc, c, 400, "bad_request", "地址中含有编码的空字符 (the URL holds an encoded NUL: %00)", NULL, NULL);
+    int lengths = 0;
+    MHD_get_connection_values(mc, MHD_HEADER_KIND, count_header, &lengths);
+    const char *te = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (lengths > 1 || (lengths && te))
+        return refuse(sv, mc, c, 400, "bad_request",
+                      "请求体长度不明确 (ambiguous body length: two Content-Length headers, or one with Transfer-Encoding)",
+                      NULL, NULL);
+    if (!is_api(url)) {
+        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+            return refuse(sv, mc, c, 405, "method_not_allowed", "该地址只支持 GET 和 HEAD (only GET and HEAD outside /api)", "Allow",
+                          "GET, HEAD");
+        if (c)
+            conns_set_deadline(c, 0);
+        return serve_static(sv, mc, url);
+    }
+    if (te)
+        return refuse(sv, mc, c, 411, "length_required", "请求体须带 Content-Length (send the body with a Content-Length header)", NULL, NULL);
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
+        return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
+    }
+    request *r = xcalloc(1, sizeof *r);
+    r->rq.method = method;
+    r->rq.path = url;
+    r->rq.lookup = lookup;
+    r->rq.conn = mc;
+    r->rq.body_limit = sv->opt->max_body;
+    buf_init(&r->rq.body);
+    r->rs = (http_resp){.status = 200, .content_type = "application/json; charset=utf-8"};
+    buf_init(&r->rs.body);
+    r->mc = mc;
+    r->c = c;
+    atomic_init(&r->state, READING);
+    *con_cls = r;
+    if (c)
+        conns_set_deadline(c, now_ms() + sv->body_ms);
+    return MHD_YES;
+}
+
+/* The final call: the body is complete. Hands the request to a request thread. */
+static enum MHD_Result final_call(server *sv, request *r)
+{
+    http_req *rq = &r->rq;
+    if (r->c)
+        conns_set_deadline(r->c, 0);
+    const char *lang = http_header(rq, "Accept-Language");
+    rq->en = lang && strncasecmp(lang, "en", 2) == 0;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
+    forwarded_client(rq, sv->opt->trusted_proxies);
+    atomic_store_explicit(&r->state, QUEUED, memory_order_relaxed);
+    /* Suspended first, so that a request thread's resume always follows it. */
+    MHD_suspend_connection(r->mc);
+    if (!submit(sv, r)) {
+        r->rs.status = 503;
+        buf_puts(&r->rs.body, "{\"error\":{\"code\":\"unavailable\",\"message\":\"服务正在停止 (the server is stopping)\"}}");
+        http_set_header(&r->rs, "Connection", "close");
+        atomic_store_explicit(&r->state, DONE, memory_order_release);
+        MHD_resume_connection(r->mc);
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
     (void)version;
     server *sv = cls;
-    http_req *rq = *con_cls;
-    if (!rq) {
-        if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0) {
-            if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-                return MHD_NO;
-            return serve_static(sv, conn, url);
-        }
-        rq = xcalloc(1, sizeof *rq);
-        rq->method = method;
-        rq->path = url;
-        rq->lookup = lookup;
-        rq->conn = conn;
-        rq->body_limit = sv->opt->max_body;
-        buf_init(&rq->body);
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body)
-            rq->body_too_large = true;
-        *con_cls = rq;
-        return MHD_YES;
-    }
-    if (*upload_data_size) {
-        if (!rq->body_too_large && rq->body.len + *upload_data_size <= sv->opt->max_body)
-            buf_append(&rq->body, upload_data, *upload_data_size);
+    request *r = *con_cls;
+    if (!r)
+        return first_call(sv, mc, url, method, con_cls);
+    switch (atomic_load_explicit(&r->state, memory_order_acquire)) {
+    case READING:
+        if (!*upload_data_size)
+            return final_call(sv, r);
+        /* Content-Length is at most max_body (first_call), so this holds;
+         * body_too_large stays for a transport that cannot check first. */
+        if (!r->rq.body_too_large && r->rq.body.len + *upload_data_size <= sv->opt->max_body)
+            buf_append(&r->rq.body, upload_data, *upload_data_size);
         else
-            rq->body_too_large = true;
+            r->rq.body_too_large = true;
         *upload_data_size = 0;
         return MHD_YES;
+    case DONE:
+        return http_send(sv, mc, &r->rs);
+    default:
+        return MHD_YES; /* resumed only when DONE */
     }
-    const char *lang = http_header(rq, "Accept-Language");
-    rq->en = lang && strncasecmp(lang, "en", 2) == 0;
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
-    forwarded_client(rq, sv->opt->trusted_proxies);
-
-    http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
-    buf_init(&rs.body);
-    sv->handler(sv->ctx, rq, &rs);
-    enum MHD_Result ret = http_send(conn, &rs);
-    http_resp_release(&rs);
-    return ret;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn, (void)toe;
+    (void)toe;
+    server *sv = cls;
     if (*con_cls)
-        req_free(*con_cls);
+        request_free(*con_cls);
     *con_cls = NULL;
+    /* The next request's headers are due header-timeout from now. */
+    conn *c = conn_of(mc);
+    if (c)
+        conns_set_deadline(c, now_ms() + sv->header_ms);
+}
+
+/* ---- connections ---------------------------------------------------------- */
+
+/* The per-address limit, asked before a connection is set up. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    server *sv = cls;
+    if (conns_admit(sv->reg, addr, addrlen))
+        return MHD_YES;
+    COUNT(refused);
+    return MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    server *sv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ad = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        const struct sockaddr *sa = ad ? ad->client_addr : NULL;
+        socklen_t len = !sa ? 0 : sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+        *socket_context = conns_add(sv->reg, fd ? fd->connect_fd : -1, sa, len, now_ms() + sv->header_ms);
+        COUNT(connections);
+    } else if (*socket_context) {
+        conns_remove(sv->reg, *socket_context);
+        *socket_context = NULL;
+        atomic_fetch_sub_explicit((_Atomic unsigned long long *)&http_stats.connections, 1, memory_order_relaxed);
+    }
+}
+
+/*
+ * libmicrohttpd's decoding of %HH in the path and the query, with a note of
+ * a %00: it would end the decoded text early (/complaints/1%00x would read
+ * as /complaints/1), so the request is refused instead.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *mc, char *s)
+{
+    (void)cls;
+    if (strstr(s, "%00")) {
+        conn *c = conn_of(mc);
+        if (c)
+            c->nul_in_url = true;
+    }
+    return MHD_http_unescape(s);
+}
+
+/* libmicrohttpd's own messages (refused connections, timeouts, malformed requests). */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[256];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_debug("http: %s", msg);
+}
+
+/* Shuts down the connections past their deadline, four times a second. */
+static void *reaper(void *arg)
+{
+    server *sv = arg;
+    worker *w = &sv->reaper;
+    pthread_mutex_lock(&w->mu);
+    while (!w->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += 250 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+        if (w->stop)
+            break;
+        unsigned n = conns_expire(sv->reg, now_ms());
+        if (n) {
+            atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.deadline_closes, n,
+                                      memory_order_relaxed);
+            log_debug("http: %u connection(s) closed: a request's headers or body missed its deadline", n);
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa)
@@ -268,6 +589,36 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
  */
 enum { CONNECTION_MEMORY = 16 << 10 };
 
+
+/*
+ * Raises the limit of open files to what max_connections needs (a socket
+ * each, and an eighth more that are accepted only to be told 503), plus the
+ * request threads' database files and the static files being sent; if the
+ * hard limit is lower, lowers max_connections to fit. Returns libmicrohttpd's
+ * own limit, beyond which connections are refused outright.
+ */
+static unsigned fit_files(http_options *o)
+{
+    unsigned reserve = 256 + 8 * o->threads;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return o->max_connections + o->max_connections / 8 + 16;
+    rlim_t want = (rlim_t)o->max_connections + o->max_connections / 8 + 16 + reserve;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < want) {
+        rlim_t room = rl.rlim_cur > reserve + 32 ? rl.rlim_cur - reserve : 32;
+        unsigned fit = (unsigned)((room - 16) * 8 / 9);
+        log_warn("open files are limited to %llu: max-connections lowered from %u to %u (raise LimitNOFILE / ulimit -n)",
+                 (unsigned long long)rl.rlim_cur, o->max_connections, fit);
+        o->max_connections = fit;
+    }
+    return o->max_connections + o->max_connections / 8 + 16;
+}
+
 int http_serve(const http_options *opt, http_handler handler, void *ctx)
 {
     struct sockaddr_in sa;
@@ -275,39 +626,58 @@ int http_serve(const http_options *opt, http_handler handler, void *ctx)
         log_error("cannot parse listen address \"%s\" (expected HOST:PORT)", opt->listen);
         return -1;
     }
-    server sv = {opt, handler, ctx};
+    http_options o = *opt;
+    unsigned hard_limit = fit_files(&o);
+    server sv = {.opt = &o, .handler = handler, .ctx = ctx};
+    sv.header_ms = (int64_t)o.header_timeout * 1000;
+    sv.body_ms = (int64_t)o.body_timeout * 1000;
+    snprintf(sv.keep_alive, sizeof sv.keep_alive, "timeout=%u", o.header_timeout);
+    sv.reg = conns_new(o.max_per_address, o.trusted_proxies);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    /* Block the signals before MHD starts its threads, so only sigwait sees them. */
+    /* Block the signals before any thread starts, so only sigwait sees them. */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    /*
-     * A handler blocks while its write waits for the group commit. In a
-     * thread pool each worker serves several connections, which then wait
-     * behind it: eight clients on sixteen workers were served by four, two
-     * by two. So by default every connection has a thread of its own
-     * (threads = 0); a fixed pool of N workers stays available.
-     */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-                     (opt->threads ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, opt->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-        4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_END);
-    if (!d) {
-        log_error("cannot listen on %s: %s", opt->listen, strerror(errno));
-        return -1;
+    int rc = -1;
+    bool reaping = false;
+    struct MHD_Daemon *d = NULL;
+    if (threads_start(&sv, o.threads)) {
+        log_error("cannot start %u request threads: %s", o.threads, strerror(errno));
+        goto out;
     }
-    if (opt->threads)
-        log_info("listening on http://%s (%u threads)", opt->listen, opt->threads);
-    else
-        log_info("listening on http://%s (a thread per connection)", opt->listen);
+    if (worker_start(&sv.reaper, reaper, &sv)) {
+        log_error("cannot start a thread: %s", strerror(errno));
+        goto out;
+    }
+    reaping = true;
+    d = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, on_accept, &sv,
+        on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, o.io_threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, o.idle_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, hard_limit, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, &sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &sv, MHD_OPTION_END);
+    if (!d) {
+        log_error("cannot listen on %s: %s", o.listen, strerror(errno));
+        goto out;
+    }
+    log_info("listening on http://%s (%u request threads, %u I/O threads; %u connections, %u per address)", o.listen,
+             o.threads, o.io_threads, o.max_connections, o.max_per_address);
     int sig;
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
-    MHD_stop_daemon(d);
-    return 0;
+    rc = 0;
+out:
+    /* The queued requests finish and resume their connections first:
+     * libmicrohttpd must not be stopped with a connection suspended. */
+    if (sv.threads)
+        threads_stop(&sv);
+    if (d)
+        MHD_stop_daemon(d);
+    if (reaping)
+        worker_stop(&sv.reaper);
+    conns_free(sv.reg);
+    return rc;
 }

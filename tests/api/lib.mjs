@@ -12,7 +12,8 @@
 // failure message. A second node on the same database (several `redress
 // serve` processes acting as one system) is `new Server({command: 'serve',
 // dbUrl: srv.dbUrl})`: it shares the database and never drops it.
-// useServer({sqlite: true}) insists on a sqlite file of its own.
+// useServer({sqlite: true}) insists on a sqlite file of its own;
+// useServer({env: {REDRESS_…: …}}) gives its server settings of its own.
 //
 // Environment:
 //   REDRESS_BIN          the binary (default <repo>/build/redress)
@@ -274,7 +275,7 @@ export class Server {
     this.stderr += `\n[harness] starting: ${BIN} ${args.join(' ')}\n`;
     // The background deadline sweeper stays off unless a test asks for it:
     // tests run `redress sweep --now T` at the instants they choose.
-    const env = { REDRESS_SWEEP_INTERVAL: '0', ...process.env };
+    const env = { REDRESS_SWEEP_INTERVAL: '0', ...process.env, ...(this.opts.env || {}) };
     const child = spawn(BIN, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exitInfo = null;
@@ -565,6 +566,90 @@ export function errorOf(r) {
     throw new Error(`error body lacks code/message: ${r.text}`);
   }
   return e;
+}
+
+// ------------------------------------------------------------ raw sockets
+
+// A TCP connection to the server at port, from localAddress (any address of
+// 127.0.0.0/8 on Linux: the server counts connections by address). Resolves
+// once connected; `sock.received` collects what the server sends and
+// `sock.ended` resolves ({bytes, ms}) when the server closes or resets it.
+export function rawConnect(port, { localAddress } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const sock = net.connect({ host: '127.0.0.1', port, localAddress });
+    sock.received = Buffer.alloc(0);
+    sock.on('data', (d) => { sock.received = Buffer.concat([sock.received, d]); });
+    sock.ended = new Promise((done) => {
+      const finish = () => done({ bytes: sock.received.length, ms: Date.now() - t0 });
+      sock.once('close', finish);
+      sock.on('error', () => { /* a reset ends it too; 'close' follows */ });
+    });
+    sock.once('connect', () => resolve(sock));
+    sock.once('error', reject);
+  });
+}
+
+// The response in bytes (up to the server's close, or a complete response
+// by its Content-Length): {status, headers (lower-case names), body, json}, or
+// null when nothing came back.
+export function parseResponse(bytes) {
+  const text = bytes.toString('utf8');
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const lines = text.slice(0, end).split('\r\n');
+  const status = Number(lines[0].split(' ')[1]);
+  const headers = {};
+  for (const l of lines.slice(1)) {
+    const i = l.indexOf(':');
+    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  const body = text.slice(end + 4);
+  let json = null;
+  try { json = JSON.parse(body); } catch { /* not JSON */ }
+  return { status, headers, body, json };
+}
+
+// Sends bytes as they are on a new connection and waits, at most timeoutMs,
+// for a whole response or the server's close: {response (parseResponse, or
+// null), closed, ms}. The connection is left open on the client's side, as a
+// slow client would.
+export async function rawExchange(port, bytes, { localAddress, timeoutMs = 20000 } = {}) {
+  const sock = await rawConnect(port, { localAddress });
+  const t0 = Date.now();
+  sock.write(bytes);
+  const complete = () => {
+    const r = parseResponse(sock.received);
+    return r && r.headers['content-length'] !== undefined && Buffer.byteLength(r.body) >= Number(r.headers['content-length']);
+  };
+  let closed = false;
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const check = () => { if (complete()) { clearTimeout(timer); resolve(); } };
+    sock.on('data', check);
+    sock.ended.then(() => { closed = true; clearTimeout(timer); resolve(); });
+  });
+  sock.destroy();
+  return { response: parseResponse(sock.received), closed, ms: Date.now() - t0 };
+}
+
+// The value of a counter or gauge of GET /metrics.
+export async function metric(srv, name) {
+  const r = await srv.api('GET', '/metrics');
+  const m = r.text.match(new RegExp(`^${name} (\\d+)$`, 'm'));
+  if (!m) throw new Error(`metric ${name} not in /metrics: ${r.status} ${r.text.slice(0, 500)}`);
+  return Number(m[1]);
+}
+
+// Polls until pred() resolves truthy (readiness, not a fixed wait), at most timeoutMs.
+export async function until(pred, what, { timeoutMs = 20000, everyMs = 50 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
 }
 
 export function describe(r) {

@@ -198,7 +198,11 @@ srv.test('a customer found by phone: export everything held about them, audited'
   assert.equal(look.json.items[0].customer.phone, masked(phone), 'the lookup shows masked data');
   const r = await srv.as('agent1', 'POST', '/customers/export', { body: { phone } });
   assert.equal(r.status, 200, describe(r));
+  assert.equal(r.headers.get('cache-control'), 'no-store', 'data in clear is never cached');
   assert.equal(r.json.complaints.length, 2);
+  const one = await srv.as('agent1', 'POST', `/complaints/${c.id}/pii`, { body: {} });
+  assert.equal(one.status, 200, describe(one));
+  assert.equal(one.headers.get('cache-control'), 'no-store');
   for (const x of r.json.complaints) {
     assert.equal(x.complaint.customer.name, name);
     assert.equal(x.complaint.customer.phone, phone);

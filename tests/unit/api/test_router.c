@@ -359,6 +359,20 @@ static void test_not_found_method_too_large(void **state)
     expect_refused(call(f, "POST", "/api/v1/things", (fake){.too_large = true}), 413, "body_too_large");
 }
 
+/* HEAD takes the GET route, through the same checks. */
+static void test_head_is_get(void **state)
+{
+    rfx *f = *state;
+    expect_refused(call(f, "HEAD", "/api/v1/things", (fake){0}), 401, "unauthenticated");
+    expect_refused(call(f, "HEAD", "/api/v1/admin", (fake){.bearer = f->agent}), 403, "forbidden");
+    /* A path with only a POST route is still 405. */
+    expect_refused(call(f, "HEAD", "/api/v1/self", (fake){.bearer = f->agent}), 405, "method_not_allowed");
+    answer an = call(f, "HEAD", "/api/v1/things/7/parts/x", (fake){.bearer = f->agent});
+    assert_int_equal(an.status, 204);
+    assert_int_equal(seen.calls, 1);
+    assert_string_equal(seen.params[0], "7");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +387,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_must_change_password, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_token_limits_roles_and_unit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_found_method_too_large, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_is_get, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
