@@ -141,6 +141,11 @@ int api_audit(app *a, const api_req *rq, const char *action, const char *subject
 /* The same for a given actor (sign-in, before the request has a caller). */
 int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
                  const json_t *detail);
+/* api_audit with the unit it concerns given, when its subject no longer
+ * names it (a token just revoked); the others derive theirs from the subject
+ * (sec/audit.h). */
+int api_audit_unit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail,
+                   int64_t unit_id);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);
 /* The rules that fired, the routed unit, answer_by, the script and survey (api/rules.c) into j. */

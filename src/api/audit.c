@@ -3,6 +3,13 @@
  * administrators (filters: user, customer, action, subject, from, to;
  * newest first with a cursor), and api_audit, through which handlers record
  * what the caller did.
+ *
+ * A caller reads the entries that concern a unit of their scope
+ * (org_scope_root's subtree), filtered in the store; a caller whose scope is
+ * a root unit reads them all, with those about no unit. Free text sealed in
+ * an entry (app_pii_seal_audit) is shown masked; in clear only to a caller
+ * with the pii permission who asks (clear=true), which is itself a pii_view
+ * entry written before the answer.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +17,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/pii.h"
 #include "sec/audit.h"
 #include "util/timeutil.h"
 
@@ -18,8 +26,8 @@ int api_audit(app *a, const api_req *rq, const char *action, const char *subject
     return api_audit_as(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail);
 }
 
-int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
-                 const json_t *detail)
+static int record(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
+                  const json_t *detail, int64_t unit_id)
 {
     char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     audit_entry e = {
@@ -29,10 +37,24 @@ int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action
         .subject = subject,
         .ip = rq->client,
         .detail = text,
+        .units = &unit_id,
+        .n_units = unit_id > 0,
     };
     int rc = audit_record(a->db, &e);
     free(text);
     return rc;
+}
+
+int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
+                 const json_t *detail)
+{
+    return record(a, rq, actor_id, action, subject, detail, 0);
+}
+
+int api_audit_unit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail,
+                   int64_t unit_id)
+{
+    return record(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail, unit_id);
 }
 
 static int bad(http_resp *rs, const char *field, const char *why)
@@ -51,7 +73,7 @@ static bool chars_ok(const char *s, char lo, char hi, const char *extra)
     return n > 0 && n <= 100;
 }
 
-static int parse_filter(app *a, api_req *rq, http_resp *rs, audit_filter *f)
+static int parse_filter(app *a, api_req *rq, http_resp *rs, audit_filter *f, bool *clear)
 {
     const char *v;
     *f = (audit_filter){.limit = 50};
@@ -99,7 +121,32 @@ static int parse_filter(app *a, api_req *rq, http_resp *rs, audit_filter *f)
             return bad(rs, "cursor", "not a cursor of this listing");
         f->cursor = n;
     }
+    if ((v = http_query(rq->http, "clear")) && *v) {
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+            return bad(rs, "clear", "expected true or false");
+        *clear = strcmp(v, "true") == 0;
+    }
     return 0;
+}
+
+/*
+ * The caller's scope as a filter: the units of their scope's subtree (heap,
+ * in *units; the caller frees), or nothing when the scope is a root unit,
+ * which sees every entry.
+ */
+static void scope(app *a, const api_req *rq, audit_filter *f, int64_t **units)
+{
+    const org *o = app_org(a);
+    int64_t root = org_scope_root(o, rq->who.unit);
+    const unit *u = org_find(o, root);
+    *units = NULL;
+    if (u && u->parent == 0)
+        return;
+    f->scoped = true;
+    if (u) {
+        *units = org_subtree(o, root, &f->n_units);
+        f->units = *units;
+    }
 }
 
 static json_t *entry_json(app *a, const audit_row *r)
@@ -112,14 +159,46 @@ static json_t *entry_json(app *a, const audit_row *r)
                      r->customer, "ip", r->ip, "detail", detail ? detail : json_null(), "hash", hex);
 }
 
+/* Records that the texts of the n entries of p with sealed text were shown in clear; 0 or -1 (rendered). */
+static int audit_clear_view(app *a, const api_req *rq, http_resp *rs, const audit_page *p)
+{
+    json_t *seqs = json_array();
+    for (size_t i = 0; i < p->n; i++)
+        if (p->items[i].detail && strstr(p->items[i].detail, "\"pii1:"))
+            json_array_append_new(seqs, json_integer(p->items[i].seq));
+    json_t *detail = json_pack("{s:o}", "entries", seqs);
+    int rc = json_array_size(seqs) ? api_audit(a, rq, "pii_view", "audit", detail) : 0;
+    json_decref(detail);
+    if (rc)
+        api_store_error(rs, STORE_UNAVAILABLE);
+    return rc ? -1 : 0;
+}
+
 void h_audit_list(app *a, api_req *rq, http_resp *rs)
 {
     audit_filter f;
-    if (parse_filter(a, rq, rs, &f))
+    bool clear = false;
+    if (parse_filter(a, rq, rs, &f, &clear))
         return;
+    actor who = api_actor(rq);
+    if (clear && !app_pii_may_unmask(a, &who)) {
+        api_audit(a, rq, "denied", "permission:pii", NULL);
+        api_error(rs, 403, "forbidden", "clear", "无权查看客户信息 (you may not see customer data in clear)");
+        return;
+    }
+    int64_t *units;
+    scope(a, rq, &f, &units);
     audit_page p;
     int rc = store_audit_list(a->db, &f, &p);
+    free(units);
+    if (rc == 0 && clear && audit_clear_view(a, rq, rs, &p)) {
+        audit_page_release(&p);
+        return;
+    }
+    if (rc == 0)
+        rc = app_pii_view_audit(a, p.items, p.n, clear);
     if (rc) {
+        audit_page_release(&p);
         api_store_error(rs, rc);
         return;
     }

@@ -19,6 +19,7 @@
 #include "app/pii.h"
 #include "app/rights.h"
 #include "core/erasure.h"
+#include "sec/audit.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -38,19 +39,36 @@ static int need_pii(app *a, const api_req *rq, http_resp *rs)
     return forbidden(rs);
 }
 
-/* An audit entry or 503 (nothing is handed out that was not recorded). */
-static int audit(app *a, const api_req *rq, http_resp *rs, const char *action, const char *subject,
-                 const char *customer, json_t *detail /* stolen, may be NULL */)
+/* An audit entry or 503 (nothing is handed out that was not recorded). units
+ * (may be NULL: derived from subject) are the units the entry concerns. */
+static int audit_in(app *a, const api_req *rq, http_resp *rs, const char *action, const char *subject,
+                    const char *customer, json_t *detail /* stolen, may be NULL */, const int64_t *units,
+                    size_t n_units)
 {
     char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(detail);
-    int rc = app_pii_audit(a, time_now(), rq->who.id, action, subject, customer, rq->client, d);
+    audit_entry e = {.at = time_now(),
+                     .actor = rq->who.id,
+                     .action = action,
+                     .subject = subject,
+                     .customer = customer && *customer ? customer : NULL,
+                     .ip = rq->client,
+                     .detail = d,
+                     .units = units,
+                     .n_units = n_units};
+    int rc = audit_record(a->db, &e);
     free(d);
     if (rc) {
         api_store_error(rs, STORE_UNAVAILABLE);
         return -1;
     }
     return 0;
+}
+
+static int audit(app *a, const api_req *rq, http_resp *rs, const char *action, const char *subject,
+                 const char *customer, json_t *detail /* stolen, may be NULL */)
+{
+    return audit_in(a, rq, rs, action, subject, customer, detail, NULL, 0);
 }
 
 /* "complaint:ID" into out. */
@@ -101,8 +119,15 @@ void h_complaint_pii(app *a, api_req *rq, http_resp *rs)
         goto out;
     }
     char subject[40];
-    /* The reason is the caller's own words about why, not customer data. */
+    /* The reason is the caller's own words, which may name the customer:
+     * sealed under the complaint's key before the entry is hashed. */
     json_t *detail = json_is_string(reason) ? json_pack("{s:O}", "reason", reason) : NULL;
+    int src = detail ? app_pii_seal_audit(a, c.id, detail, "reason") : 0;
+    if (src) {
+        json_decref(detail);
+        api_store_error(rs, src);
+        goto out;
+    }
     if (audit(a, rq, rs, "pii_view", subject_of(c.id, subject), *c.phone ? c.phone : NULL, detail))
         goto out;
     int rc;
@@ -123,6 +148,35 @@ typedef struct found {
     size_t n, cap;
     char index[PII_INDEX_HEX];
 } found;
+
+/* The units of the complaints found (heap; *n OUT), which a customer's audit entries concern. */
+static int64_t *found_units(const found *f, size_t *n)
+{
+    int64_t *u = xcalloc(3 * f->n + 1, sizeof *u);
+    *n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const int64_t mine[] = {f->items[i].owner_unit, f->items[i].subject_unit, f->items[i].handler_unit};
+        for (size_t k = 0; k < 3; k++) {
+            bool seen = mine[k] <= 0;
+            for (size_t j = 0; j < *n && !seen; j++)
+                seen = u[j] == mine[k];
+            if (!seen)
+                u[(*n)++] = mine[k];
+        }
+    }
+    return u;
+}
+
+/* audit() of an entry about the customer of f. */
+static int audit_customer(app *a, const api_req *rq, http_resp *rs, const char *action, const found *f,
+                          json_t *detail /* stolen */)
+{
+    size_t n;
+    int64_t *units = found_units(f, &n);
+    int rc = audit_in(a, rq, rs, action, "customer", f->index, detail, units, n);
+    free(units);
+    return rc;
+}
 
 static void found_release(found *f)
 {
@@ -221,7 +275,7 @@ void h_customer_export(app *a, api_req *rq, http_resp *rs)
     found f;
     if (begin(a, rq, rs, phone_only, &in, &f))
         goto out;
-    if (audit(a, rq, rs, "pii_export", "customer", f.index, json_pack("{s:I}", "complaints", (json_int_t)f.n)))
+    if (audit_customer(a, rq, rs, "pii_export", &f, json_pack("{s:I}", "complaints", (json_int_t)f.n)))
         goto out;
     int64_t now = time_now();
     json_t *items = json_array();
@@ -282,7 +336,7 @@ void h_customer_correct(app *a, api_req *rq, http_resp *rs)
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)fields, k, v) json_array_append_new(names, json_string(k));
-    if (audit(a, rq, rs, "pii_correct", "customer", f.index,
+    if (audit_customer(a, rq, rs, "pii_correct", &f,
               json_pack("{s:o,s:O}", "fields", names, "complaints", numbers)))
         goto out;
     done_json(rs, "corrected", json_incref(numbers));
@@ -323,7 +377,7 @@ void h_customer_erase(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 404, "not_found", "phone", "未找到该客户的工单 (no complaint of this customer)");
         goto out;
     }
-    if (audit(a, rq, rs, "pii_erase", "customer", f.index, json_pack("{s:O}", "complaints", numbers)))
+    if (audit_customer(a, rq, rs, "pii_erase", &f, json_pack("{s:O}", "complaints", numbers)))
         goto out;
     done_json(rs, "anonymised", json_incref(numbers));
 out:

@@ -127,8 +127,9 @@ void h_tokens_list(app *a, api_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-/* The token of the path's {id} into t, if the caller may revoke it (reaches its user); else renders 404 or 403. */
-static int revocable(app *a, api_req *rq, http_resp *rs, token *t)
+/* The token of the path's {id} into t and its user's unit into *unit_id, if the caller may revoke it
+ * (reaches its user); else renders 404 or 403. */
+static int revocable(app *a, api_req *rq, http_resp *rs, token *t, int64_t *unit_id)
 {
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
@@ -142,6 +143,7 @@ static int revocable(app *a, api_req *rq, http_resp *rs, token *t)
         api_store_error(rs, rc);
     else
         rc = api_reach_unit(a, rq, u.unit, NULL, rs);
+    *unit_id = u.unit;
     user_release(&u);
     return rc ? -1 : 0;
 }
@@ -149,7 +151,8 @@ static int revocable(app *a, api_req *rq, http_resp *rs, token *t)
 void h_tokens_delete(app *a, api_req *rq, http_resp *rs)
 {
     token t = {0};
-    if (revocable(a, rq, rs, &t))
+    int64_t unit_id = 0;
+    if (revocable(a, rq, rs, &t, &unit_id))
         goto out;
     int rc = store_token_delete(a->db, NULL, t.id);
     authcache_clear(); /* only the hash is cached; forget them all */
@@ -163,7 +166,7 @@ void h_tokens_delete(app *a, api_req *rq, http_resp *rs)
     }
     char subject[32];
     snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
-    api_audit(a, rq, "token_revoke", subject, NULL);
+    api_audit_unit(a, rq, "token_revoke", subject, NULL, unit_id);
     rs->status = 204;
 out:
     token_release(&t);

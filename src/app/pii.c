@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auditlog.h"
 #include "sec/audit.h"
 #include "sec/mask.h"
 #include "util/log.h"
@@ -412,9 +413,81 @@ bool app_pii_may_unmask(app *a, const actor *who)
 
 /* ---- audit ------------------------------------------------------------------------------- */
 
+int app_pii_seal_audit(app *a, int64_t complaint_id, json_t *detail, const char *member)
+{
+    const char *v = json_string_value(json_object_get(detail, member));
+    if (!v || !*v || pii_is_sealed(v))
+        return 0;
+    uint8_t dk[PII_KEY_BYTES];
+    bool ok = false;
+    int rc = a->pii_ready ? app_pii_data_key(a, complaint_id, dk, &ok) : 0;
+    if (rc)
+        return rc;
+    if (ok)
+        seal_member(detail, member, dk, NULL);
+    else
+        json_object_set_new(detail, member, json_string(PII_ANONYMISED));
+    sodium_memzero(dk, sizeof dk);
+    return 0;
+}
+
+/* Does the JSON text hold a sealed string? (A cheap test before parsing.) */
+static bool holds_sealed(const char *text)
+{
+    return text && strstr(text, "\"pii1:") != NULL;
+}
+
+/* The detail of one entry shown under key dk (may be NULL), for the customer of c (may be NULL). */
+static void view_detail(audit_row *r, const uint8_t *dk, const complaint *c, bool clear)
+{
+    json_t *d = json_loads(r->detail, 0, NULL);
+    if (!d)
+        return;
+    char *name = c ? name_of(c->data, dk) : NULL;
+    view v = {dk, clear, name, NULL};
+    walk(&v, d, false);
+    free_secret(name);
+    char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(d);
+    if (text) {
+        free_secret(r->detail);
+        r->detail = text;
+    }
+}
+
+int app_pii_view_audit(app *a, audit_row *rows, size_t n, bool clear)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int64_t id;
+        if (!holds_sealed(rows[i].detail))
+            continue;
+        bool ok = false, have_name = false;
+        uint8_t dk[PII_KEY_BYTES];
+        complaint c;
+        complaint_init(&c);
+        if (auditlog_about(rows[i].subject, &id) == AUDIT_ABOUT_COMPLAINT) {
+            rc = data_keys(a, &id, 1, &dk, &ok);
+            /* The customer's name, which the text is masked against. */
+            have_name = rc == 0 && ok && store_complaint_get(a->db, id, NULL, &c) == 0;
+        }
+        if (rc == 0)
+            view_detail(&rows[i], ok ? dk : NULL, have_name ? &c : NULL, clear);
+        complaint_release(&c);
+        sodium_memzero(dk, sizeof dk);
+    }
+    return rc;
+}
+
 int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, const char *subject,
                   const char *customer, const char *ip, const char *detail)
 {
-    audit_entry e = {now, actor_id, action, subject, customer && *customer ? customer : NULL, ip, detail};
+    audit_entry e = {.at = now,
+                     .actor = actor_id,
+                     .action = action,
+                     .subject = subject,
+                     .customer = customer && *customer ? customer : NULL,
+                     .ip = ip,
+                     .detail = detail};
     return audit_record(a->db, &e);
 }

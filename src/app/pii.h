@@ -97,6 +97,25 @@ bool app_pii_may_unmask(app *a, const actor *who);
 int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, const char *subject,
                   const char *customer, const char *ip, const char *detail);
 
+/*
+ * Free text in audit entries. A reason or note a user typed about a
+ * complaint (the reason for viewing its customer data) may name the
+ * customer, so it is sealed like the complaint's own texts, under that
+ * complaint's data key (erasing the complaint shreds it too), before the
+ * entry is hashed. app_pii_seal_audit seals detail[member] in place when it
+ * is a non-empty string; when the complaint has no key any more (it was
+ * anonymised) or the keys are not loaded, the text is replaced by
+ * PII_ANONYMISED rather than stored in clear. Returns 0 or a STORE_* code.
+ */
+int app_pii_seal_audit(app *a, int64_t complaint_id, json_t *detail, const char *member);
+/*
+ * Replaces the detail of each of rows[0..n) that holds sealed text (its
+ * subject names the complaint whose key sealed it) by the same JSON with
+ * those texts masked, or in clear with clear. A text whose key is gone
+ * reads PII_ANONYMISED. Returns 0 or a STORE_* code.
+ */
+int app_pii_view_audit(app *a, audit_row *rows, size_t n, bool clear);
+
 /* For the rights of app/rights.h, over the sealing here: */
 /* The data key of complaint id into dk; *ok false when none is held or it cannot be unwrapped. 0 or a STORE_* code. */
 int app_pii_data_key(app *a, int64_t id, uint8_t dk[PII_KEY_BYTES], bool *ok);

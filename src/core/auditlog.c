@@ -15,6 +15,41 @@ static json_t *text_or_null(const char *s)
     return s ? json_string_nocheck(s) : json_null();
 }
 
+/* "prefix:N" with N a positive decimal number: N, else 0. */
+static int64_t numbered(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(s, prefix, n) != 0 || s[n] != ':' || !s[n + 1] || strlen(s + n + 1) > 18)
+        return 0;
+    int64_t v = 0;
+    for (const char *p = s + n + 1; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+audit_about auditlog_about(const char *subject, int64_t *id)
+{
+    static const struct {
+        const char *prefix;
+        audit_about about;
+    } kinds[] = {{"complaint", AUDIT_ABOUT_COMPLAINT},
+                 {"user", AUDIT_ABOUT_USER},
+                 {"token", AUDIT_ABOUT_TOKEN},
+                 {"unit", AUDIT_ABOUT_UNIT}};
+    *id = 0;
+    if (!subject)
+        return AUDIT_ABOUT_ACTOR;
+    if (strncmp(subject, "config:", 7) == 0)
+        return AUDIT_ABOUT_CONFIG;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if ((*id = numbered(subject, kinds[i].prefix)) > 0)
+            return kinds[i].about;
+    return AUDIT_ABOUT_ACTOR;
+}
+
 char *auditlog_canonical(const audit_row *r)
 {
     json_t *o = json_pack("{s:o,s:I,s:I,s:o,s:o,s:o,s:I,s:o}", "action", text_or_null(r->action), "actor", (json_int_t)r->actor,

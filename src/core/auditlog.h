@@ -29,6 +29,22 @@ typedef struct audit_row {
     uint8_t prev[32], hash[32];
 } audit_row;
 
+/*
+ * What an entry's subject names, for the two things the log derives from
+ * it: the data key that seals its free text (a complaint's) and the units
+ * whose auditors may read it (docs/privacy.md "The audit log").
+ */
+typedef enum audit_about {
+    AUDIT_ABOUT_ACTOR,     /* nothing with a unit ("endpoint:…", "customer", none): the actor's unit */
+    AUDIT_ABOUT_COMPLAINT, /* "complaint:ID": the complaint's units */
+    AUDIT_ABOUT_USER,      /* "user:ID": the user's home unit */
+    AUDIT_ABOUT_TOKEN,     /* "token:ID": its user's home unit */
+    AUDIT_ABOUT_UNIT,      /* "unit:ID": the unit */
+    AUDIT_ABOUT_CONFIG,    /* "config:…": the whole installation, no unit */
+} audit_about;
+/* Classifies subject (may be NULL); *id (OUT) is the number after the colon, else 0. */
+audit_about auditlog_about(const char *subject, int64_t *id);
+
 /* The canonical text of r (heap; caller frees). */
 char *auditlog_canonical(const audit_row *r);
 /* Computes r->hash from r->prev and the other columns. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/complaint.h"
 #include "util/log.h"
 
 static const char *or_null(const char *s)
@@ -11,8 +12,72 @@ static const char *or_null(const char *s)
     return s && *s ? s : NULL;
 }
 
+enum { MAX_UNITS = 16 };
+
+/* The home unit of user id, or 0. */
+static int64_t home_unit(store *db, int64_t id)
+{
+    user u = {0};
+    int64_t home = id > 0 && store_user_get(db, NULL, id, &u, NULL) == 0 ? u.unit : 0;
+    user_release(&u);
+    return home;
+}
+
+/* The units e concerns into out (at most MAX_UNITS); their number. */
+static size_t units_of(store *db, const audit_entry *e, int64_t out[MAX_UNITS])
+{
+    int64_t id;
+    size_t n = 0;
+    audit_about about = auditlog_about(or_null(e->subject), &id);
+    switch (about) {
+    case AUDIT_ABOUT_COMPLAINT: {
+        complaint c;
+        complaint_init(&c);
+        if (store_complaint_get(db, id, NULL, &c) == 0) {
+            out[n++] = c.owner_unit;
+            out[n++] = c.subject_unit;
+            out[n++] = c.handler_unit;
+            size_t i;
+            json_t *as;
+            json_array_foreach(json_object_get(c.data, "assists"), i, as)
+            {
+                if (n < MAX_UNITS)
+                    out[n++] = json_integer_value(json_object_get(as, "unit"));
+            }
+        }
+        complaint_release(&c);
+        break;
+    }
+    case AUDIT_ABOUT_USER:
+        out[n++] = home_unit(db, id);
+        break;
+    case AUDIT_ABOUT_TOKEN: {
+        token t = {0};
+        if (store_token_get(db, id, &t) == 0)
+            out[n++] = home_unit(db, t.user_id);
+        token_release(&t);
+        break;
+    }
+    case AUDIT_ABOUT_UNIT:
+        out[n++] = id;
+        break;
+    case AUDIT_ABOUT_CONFIG:
+        break;
+    case AUDIT_ABOUT_ACTOR:
+        break;
+    }
+    /* Nothing with a unit, or a subject since removed (a revoked token): whoever acted. */
+    if (about != AUDIT_ABOUT_CONFIG && (n == 0 || (n == 1 && out[0] == 0))) {
+        out[0] = home_unit(db, e->actor);
+        n = 1;
+    }
+    return n;
+}
+
 int audit_record(store *db, const audit_entry *e)
 {
+    int64_t units[MAX_UNITS];
+    size_t n = e->n_units ? e->n_units : units_of(db, e, units);
     audit_row r = {
         .at = e->at,
         .actor = e->actor,
@@ -22,7 +87,7 @@ int audit_record(store *db, const audit_entry *e)
         .ip = (char *)or_null(e->ip),
         .detail = (char *)or_null(e->detail),
     };
-    int rc = store_audit_append(db, &r);
+    int rc = store_audit_append(db, &r, e->n_units ? e->units : units, n);
     if (rc)
         log_error("audit: cannot record \"%s\" (store error %d)", e->action, rc);
     return rc;

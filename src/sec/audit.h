@@ -30,13 +30,23 @@ typedef struct audit_entry {
     const char *customer; /* the customer concerned: the hex blind index of
                              their phone, or NULL */
     const char *ip;       /* client address or NULL */
-    const char *detail;   /* a JSON object as text, or NULL; never PII in clear */
+    const char *detail;   /* a JSON object as text, or NULL; never PII in clear:
+                             free text a user typed about a complaint is sealed
+                             under its data key (app/pii.h) before it gets here */
+    /* The units the entry concerns, when the caller knows them (a customer's
+     * complaints); none (n_units 0): derived from subject (auditlog_about). */
+    const int64_t *units;
+    size_t n_units;
 } audit_entry;
 
 /*
  * Appends e to the hash-chained audit log; durable when it returns 0.
  * Returns 0 or a STORE_* code (a failure is also logged). Borrowed:
- * everything in e. Empty strings are stored as NULL.
+ * everything in e. Empty strings are stored as NULL. Unless e names its
+ * units, they are looked up from its subject as it stands now: a
+ * complaint's owner, subject, handling and assisting units, a user's (or a
+ * token's user's) home unit, the unit named; none for config:…; else the
+ * actor's home unit. They decide which auditors may list it.
  */
 int audit_record(store *db, const audit_entry *e);
 

@@ -15,9 +15,16 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
+struct append_arg {
+    audit_row *r;
+    const int64_t *units;
+    size_t n_units;
+};
+
 static int append_entry(db_conn *c, void *arg)
 {
-    audit_row *r = arg;
+    struct append_arg *a = arg;
+    audit_row *r = a->r;
     static const uint8_t zero[32];
     db_stmt *st = db_prepare(c, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING");
     if (!st)
@@ -61,6 +68,20 @@ static int append_entry(db_conn *c, void *arg)
     db_bind_blob(st, 10, r->hash, sizeof r->hash);
     if ((rc = db_done(st)))
         return rc;
+    for (size_t i = 0; i < a->n_units; i++) {
+        bool seen = a->units[i] <= 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = a->units[k] == a->units[i];
+        if (seen)
+            continue;
+        st = db_prepare(c, "INSERT INTO audit_units (unit, seq) VALUES (?, ?)");
+        if (!st)
+            return STORE_ERROR;
+        db_bind_int(st, 1, a->units[i]);
+        db_bind_int(st, 2, r->seq);
+        if ((rc = db_done(st)))
+            return rc;
+    }
     st = db_prepare(c, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
     if (!st)
         return STORE_ERROR;
@@ -69,9 +90,10 @@ static int append_entry(db_conn *c, void *arg)
     return db_done(st);
 }
 
-int store_audit_append(store *s, audit_row *r)
+int store_audit_append(store *s, audit_row *r, const int64_t *units, size_t n_units)
 {
-    return db_run_write(s, "audit_append", append_entry, r, 0);
+    struct append_arg a = {r, units, n_units};
+    return db_run_write(s, "audit_append", append_entry, &a, 0);
 }
 
 struct list_arg {
@@ -123,18 +145,37 @@ static int read_entries(db_conn *c, void *arg)
         {f->cursor != 0, f->ascending ? " AND seq > ?" : " AND seq < ?", NULL, f->cursor},
     };
     enum { NCONDS = sizeof conds / sizeof conds[0] };
-    buf sql;
+    if (f->scoped && f->n_units == 0)
+        return 0; /* a scope with no unit sees nothing */
+    buf sql, scratch;
     buf_init(&sql);
+    buf_init(&scratch);
     buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE 1 = 1");
+    /* The scope is read from audit_units' index (unit, seq), bounded like
+     * the page by the cursor, so the LIMIT applies to visible entries. */
+    if (f->scoped) {
+        buf_puts(&sql, " AND seq IN (SELECT seq FROM audit_units WHERE ");
+        db_sql_in(&sql, c, "unit", f->n_units, false);
+        if (f->cursor)
+            buf_puts(&sql, f->ascending ? " AND seq > ?" : " AND seq < ?");
+        buf_puts(&sql, ")");
+    }
     for (size_t i = 0; i < NCONDS; i++)
         if (conds[i].on)
             buf_puts(&sql, conds[i].sql);
     buf_puts(&sql, f->ascending ? " ORDER BY seq LIMIT ?" : " ORDER BY seq DESC LIMIT ?");
     st = db_prepare(c, sql.data);
     buf_release(&sql);
-    if (!st)
+    if (!st) {
+        buf_release(&scratch);
         return STORE_ERROR;
+    }
     int k = 1;
+    if (f->scoped) {
+        db_bind_in_ints(st, &k, f->units, f->n_units, &scratch);
+        if (f->cursor)
+            db_bind_int(st, k++, f->cursor);
+    }
     for (size_t i = 0; i < NCONDS; i++) {
         if (!conds[i].on)
             continue;
@@ -164,6 +205,7 @@ static int read_entries(db_conn *c, void *arg)
         read_hash(st, 9, r->hash);
     }
     db_reset(st);
+    buf_release(&scratch);
     return rc;
 }
 

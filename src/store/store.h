@@ -222,6 +222,11 @@ typedef struct audit_filter {
     int64_t cursor;   /* continue after this seq (below it, or above it when ascending) */
     bool ascending;   /* oldest first (verification); else newest first */
     int limit;
+    /* With scoped, only entries concerning one of units[0..n_units) (the
+     * caller's subtree; none when n_units is 0); else every entry. */
+    bool scoped;
+    const int64_t *units;
+    size_t n_units;
 } audit_filter;
 
 typedef struct audit_page {
@@ -446,10 +451,12 @@ int store_backup(store *s, const char *path);
 /* ---- the audit log (core/auditlog.h, sec/audit.h) ---- */
 /*
  * Appends r to the chain in one durable transaction: takes the head
- * under its lock, sets r->seq and r->prev, seals r and stores it.
- * Borrowed: the strings of r.
+ * under its lock, sets r->seq and r->prev, seals r and stores it with the
+ * units it concerns, units[0..n_units) (duplicates and zeros are skipped;
+ * the units are an index for scoping, not part of the hashed entry).
+ * Borrowed: the strings of r, units.
  */
-int store_audit_append(store *s, audit_row *r /* IN; OUT: seq, prev, hash */);
+int store_audit_append(store *s, audit_row *r /* IN; OUT: seq, prev, hash */, const int64_t *units, size_t n_units);
 /* A page of entries matching f (out->items owned by out; audit_page_release). */
 int store_audit_list(store *s, const audit_filter *f, audit_page *out);
 /* ---- sessions and sign-in ---- */

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useServer, runCli, runSqlite, runPsql, DEMO_PASSWORD, describe } from './lib.mjs';
+import { useServer, runCli, runSqlite, runPsql, DEMO_PASSWORD, describe, uniquePhone } from './lib.mjs';
 
 const srv = useServer();
 
@@ -55,7 +55,8 @@ srv.test('a failed sign-in is an entry naming the account tried, without the pas
   assert.ok(!JSON.stringify(items[0]).includes('wrong-password-1'), 'the password is not recorded');
   const unknown = await srv.api('POST', '/auth/login', { body: { username: 'nobody-here', password: 'x-y-z-123' } });
   assert.equal(unknown.status, 401);
-  const all = await audit('?action=login_failed');
+  // A name that is nobody's concerns no unit: only a caller at the root reads it.
+  const all = await audit('?action=login_failed', 'admin');
   assert.ok(all.items.some((x) => x.detail.username === 'nobody-here' && x.subject === null));
 });
 
@@ -77,7 +78,7 @@ srv.test('creating a user, a token and revoking it are entries', async () => {
   assert.equal(t.status, 201, describe(t));
   const d = await srv.as('admin', 'DELETE', `/tokens/${t.json.id}`);
   assert.equal(d.status, 204);
-  const { items } = await audit('?user=admin');
+  const { items } = await audit('?user=admin', 'admin');
   const actions = items.map((x) => `${x.action} ${x.subject}`);
   assert.ok(actions.includes(`user_create user:${u.json.id}`), actions.join('\n'));
   assert.ok(actions.includes(`token_create token:${t.json.id}`), actions.join('\n'));
@@ -153,21 +154,121 @@ srv.test('changes from the shell are entries too; a password reset lifts a locko
 });
 
 srv.test('concurrent appends keep one dense chain', async () => {
-  const before = (await audit('?limit=1')).items[0].seq;
+  const before = (await audit('?limit=1', 'admin')).items[0].seq;
   await Promise.all(Array.from({ length: 24 }, (_, i) =>
     srv.api('POST', '/auth/login', { body: { username: `ghost-${i}`, password: 'whatever-123' } })));
-  const { items } = await audit('?limit=100');
+  const { items } = await audit('?limit=100', 'admin');
   const fresh = items.filter((e) => e.seq > before).map((e) => e.seq).sort((a, b) => a - b);
   assert.equal(fresh.length, 24, 'one entry per failed sign-in');
   assert.equal(fresh[0], before + 1);
   for (let i = 1; i < fresh.length; i++) assert.equal(fresh[i], fresh[i - 1] + 1, 'no gaps, no duplicates');
 });
 
-// ---- the chain under `redress verify` ----
+// ---- customer data and unit scope ----
 
 async function sql(text) {
   return srv.isSqlite ? runSqlite(srv.dbPath, text) : runPsql(srv.dbUrl, text);
 }
+
+const maskedPhone = (phone) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+
+srv.test('the reason typed for viewing customer data is sealed, shown masked, in clear only on an asked, audited request with the pii permission', async () => {
+  const phone = uniquePhone();
+  const name = `欧阳${phone.slice(-4)}`;
+  const c = await srv.intake('agent1', { customer: { name, phone } });
+  const reason = `客户${name}来电 ${phone} 要求回电`;
+  const r = await srv.as('agent1', 'POST', `/complaints/${c.id}/pii`, { body: { reason } });
+  assert.equal(r.status, 200, describe(r));
+
+  const stored = await sql(`SELECT detail FROM audit WHERE action = 'pii_view' AND subject = 'complaint:${c.id}'`);
+  assert.match(stored, /"reason":"pii1:/, 'stored sealed');
+  assert.ok(!stored.includes(phone) && !stored.includes(name), `no customer data in the row: ${stored}`);
+
+  const { items } = await audit(`?action=pii_view&subject=complaint:${c.id}`);
+  assert.equal(items.length, 1);
+  const shown = items[0].detail.reason;
+  assert.ok(!shown.includes(phone) && !shown.includes(name), `masked for an auditor: ${shown}`);
+  assert.ok(shown.includes(maskedPhone(phone)) && shown.includes('要求回电'), shown);
+
+  // Asking for clear text needs the pii permission, which auditors lack by default.
+  const refused = await srv.as('auditor1', 'GET', `/audit?action=pii_view&subject=complaint:${c.id}&clear=true`);
+  assert.equal(refused.status, 403, describe(refused));
+  assert.equal((await srv.as('auditor1', 'GET', '/audit?clear=yes')).status, 400);
+  const auditorId = await userId('auditor1');
+  let g = await srv.as('admin', 'PUT', `/users/${auditorId}/permissions/pii`, { body: { granted: true } });
+  assert.equal(g.status, 200, describe(g));
+  try {
+    const clear = await audit(`?action=pii_view&subject=complaint:${c.id}&clear=true`);
+    assert.equal(clear.items[0].detail.reason, reason);
+    assert.ok(!(await audit(`?action=pii_view&subject=complaint:${c.id}`)).items[0].detail.reason.includes(phone),
+      'masked unless asked');
+    const views = await audit('?action=pii_view&subject=audit');
+    assert.ok(views.items.some((x) => x.actor.username === 'auditor1' && x.detail.entries.includes(items[0].seq)),
+      'reading the log in clear is itself an entry');
+  } finally {
+    g = await srv.as('admin', 'DELETE', `/users/${auditorId}/permissions/pii`);
+    assert.equal(g.status, 200, describe(g));
+  }
+
+  // Erasing the customer shreds the reason with the complaint's key.
+  const er = await srv.as('super1', 'POST', '/customers/erase', { body: { phone, confirm: true } });
+  assert.equal(er.status, 200, describe(er));
+  assert.equal((await audit(`?action=pii_view&subject=complaint:${c.id}`)).items[0].detail.reason, '***');
+  const v = await runCli(['verify', '--db', srv.dbUrl]);
+  assert.equal(v.code, 0, out(v));
+});
+
+srv.test('an auditor reads the entries of their own unit subtree only; a caller at the root reads them all', async () => {
+  let r = await srv.as('admin', 'POST', '/units', { body: { code: 'BJ', name: '北京分公司', type: 'branch', parent: 'HQ' } });
+  assert.equal(r.status, 201, describe(r));
+  for (const [username, roles, unit] of [['bjuser', ['handler'], 'BJ'], ['pdaudit', ['auditor'], 'SH-PD']]) {
+    r = await srv.as('admin', 'POST', '/users', { body: { username, name: username, password: DEMO_PASSWORD, roles, unit } });
+    assert.equal(r.status, 201, describe(r));
+  }
+  for (const u of ['bjuser', 'pd01', 'mh01']) await srv.login(u);
+  const bj = await userId('bjuser');
+
+  // auditor1 (the service centre: all of Shanghai) does not read Beijing's entries; admin (HQ) does.
+  assert.equal((await audit('?user=bjuser')).items.length, 0);
+  assert.equal((await audit(`?subject=user:${bj}`)).items.length, 0);
+  assert.ok((await audit('?user=mh01&action=login')).items.length >= 1);
+  assert.ok((await audit('?user=bjuser&action=login', 'admin')).items.length >= 1);
+  assert.ok((await audit(`?subject=user:${bj}&action=user_create`, 'admin')).items.length >= 1);
+
+  // An auditor of one region: its stations' users, not another region's nor the centre's.
+  assert.ok((await audit('?user=pd01&action=login', 'pdaudit')).items.length >= 1);
+  assert.equal((await audit('?user=mh01', 'pdaudit')).items.length, 0);
+  assert.equal((await audit('?user=agent1&action=denied', 'pdaudit')).items.length, 0, 'a denial is the actor\'s');
+  assert.ok((await audit('?user=agent1&action=denied')).items.length >= 1);
+  const all = await audit('?limit=500', 'pdaudit');
+  assert.ok(all.items.length >= 1);
+  for (const e of all.items) assert.ok(!['bjuser', 'mh01'].includes(e.actor?.username), JSON.stringify(e));
+
+  // A complaint's entries follow its units.
+  const pd = await srv.intake('agent1', { subject_unit: 'SH-PD-02' });
+  const mh = await srv.intake('agent1', { subject_unit: 'SH-MH-02' });
+  await srv.clear(pd.id);
+  await srv.clear(mh.id);
+  assert.equal((await audit(`?action=pii_view&subject=complaint:${pd.id}`, 'pdaudit')).items.length, 1);
+  assert.equal((await audit(`?action=pii_view&subject=complaint:${mh.id}`, 'pdaudit')).items.length, 0);
+  assert.equal((await audit(`?action=pii_view&subject=complaint:${mh.id}`)).items.length, 1, 'the centre reads both');
+
+  // The scope is applied before the page's limit: the newest entry lies elsewhere, the page is still full.
+  const fresh = await srv.api('POST', '/auth/login', { body: { username: 'bjuser', password: DEMO_PASSWORD } });
+  assert.equal(fresh.status, 200);
+  const one = await audit('?limit=1', 'pdaudit');
+  assert.equal(one.items.length, 1, JSON.stringify(one));
+  assert.equal(one.items[0].subject, `complaint:${pd.id}`);
+  assert.ok(one.next_cursor);
+  const next = await audit(`?limit=1&cursor=${one.next_cursor}`, 'pdaudit');
+  assert.equal(next.items.length, 1);
+  assert.ok(next.items[0].seq < one.items[0].seq);
+  // Entries about the whole installation, or about no one, are for the root only.
+  assert.equal((await audit('?action=login_failed', 'pdaudit')).items.filter((x) => x.subject === null).length, 0);
+  assert.equal((await audit('?subject=config:pack')).items.length, 0);
+});
+
+// ---- the chain under `redress verify` ----
 
 srv.test('verify checks the audit chain and names an edited entry', async () => {
   const { items } = await audit('?user=agent1&action=denied&subject=endpoint:GET%20/api/v1/tokens');

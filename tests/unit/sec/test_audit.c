@@ -2,8 +2,10 @@
  * Unit tests for the audit log: core/auditlog (the canonical text and the
  * hash of an entry), the store ops on a fresh sqlite file (append builds one
  * chain, list filters and both orders with a cursor), sec/audit's
- * audit_verify naming an edited, a removed and a re-linked entry, and the
- * store's sign-in bookkeeping (failure count, lockout, reset).
+ * audit_verify naming an edited, a removed and a re-linked entry, the units
+ * audit_record derives from an entry's subject (or is given) for scoped
+ * listing, and the store's sign-in bookkeeping (failure count, lockout,
+ * reset).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,6 +270,42 @@ static void test_verify_notices_a_removed_tail_and_a_relinked_entry(void **state
     expect_broken(f, "previous entry's hash");
 }
 
+/* The units an entry concerns, derived from its subject when not given; scoped listing reads them. */
+static void test_record_derives_units(void **state)
+{
+    afx *f = *state;
+    int64_t unit_id[3];
+    const char *codes[] = {"U1", "U2", "U3"};
+    for (int i = 0; i < 3; i++) {
+        unit un = {0, (char *)codes[i], (char *)codes[i], NULL, "site", 0};
+        assert_int_equal(store_unit_add(f->s, &un), 0);
+        unit_id[i] = un.id;
+    }
+    user u = {.username = "scoped", .name = "scoped", .roles = 1, .unit = unit_id[0], .active = true};
+    assert_int_equal(store_user_add(f->s, &u, "x"), 0);
+    user w = {.username = "other", .name = "other", .roles = 1, .unit = unit_id[2], .active = true};
+    assert_int_equal(store_user_add(f->s, &w, "x"), 0);
+    char subject[32], unit_subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+    snprintf(unit_subject, sizeof unit_subject, "unit:%lld", (long long)unit_id[1]);
+    append(f, T0, u.id, "login", subject, NULL);                      /* the user's unit: U1 */
+    append(f, T0 + 1, w.id, "denied", "endpoint:GET /x", NULL);       /* the actor's unit: U3 */
+    append(f, T0 + 2, w.id, "config_change", unit_subject, NULL);     /* the unit: U2 */
+    append(f, T0 + 3, w.id, "config_change", "config:pack", NULL);    /* none */
+    append(f, T0 + 4, 0, "login_failed", NULL, NULL);                 /* none */
+    audit_entry e = {.at = T0 + 5, .actor = w.id, .action = "pii_export", .subject = "customer", .units = unit_id,
+                     .n_units = 2};
+    assert_int_equal(audit_record(f->s, &e), 0); /* as given: U1, U2 */
+    int64_t first;
+    assert_int_equal(count(f, (audit_filter){.scoped = true, .units = &unit_id[0], .n_units = 1}, &first), 2);
+    assert_int_equal(first, 6);
+    assert_int_equal(count(f, (audit_filter){.scoped = true, .units = &unit_id[1], .n_units = 1}, NULL), 2);
+    assert_int_equal(count(f, (audit_filter){.scoped = true, .units = &unit_id[2], .n_units = 1}, &first), 1);
+    assert_int_equal(first, 2);
+    assert_int_equal(count(f, (audit_filter){.scoped = true, .units = unit_id, .n_units = 2}, NULL), 3);
+    assert_int_equal(count(f, (audit_filter){0}, NULL), 6);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -277,6 +315,7 @@ int main(void)
         T(test_append_builds_one_chain),
         T(test_list_filters),
         T(test_list_pages),
+        T(test_record_derives_units),
         T(test_verify_names_the_broken_entry),
         T(test_verify_notices_a_removed_tail_and_a_relinked_entry),
     };

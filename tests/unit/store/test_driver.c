@@ -338,7 +338,7 @@ static void test_audit(void **state)
     for (int i = 0; i < 3; i++) {
         audit_row r = {.at = 1000 + i, .actor = 7, .action = i == 1 ? "drv.read" : "drv.write", .subject = "C-1",
                        .customer = i == 2 ? "13800000000" : NULL, .ip = "127.0.0.1", .detail = "{}"};
-        assert_int_equal(store_audit_append(f->s, &r), 0);
+        assert_int_equal(store_audit_append(f->s, &r, NULL, 0), 0);
         if (i == 0)
             base = r.seq - 1;
         else
@@ -368,6 +368,58 @@ static void test_audit(void **state)
     assert_int_equal(store_audit_list(f->s, &(audit_filter){.actor = 7, .from = 1001, .to = 1002}, &p), 0);
     assert_int_equal(p.n, 1);
     assert_string_equal(p.items[0].action, "drv.read");
+    audit_page_release(&p);
+}
+
+/* The audit log by scope: only entries with a unit of the scope, paged by seq before the limit. */
+static void test_audit_scope(void **state)
+{
+    dfx *f = *state;
+    /* Units 901 and 902 (twice: stored once), then 903, then none, then 901 again. */
+    const int64_t u12[] = {901, 902, 902, 0}, u3[] = {903}, u1[] = {901};
+    const struct {
+        const int64_t *u;
+        size_t n;
+    } adds[] = {{u12, 4}, {u3, 1}, {NULL, 0}, {u1, 1}};
+    int64_t seq[4];
+    for (int i = 0; i < 4; i++) {
+        audit_row r = {.at = 2000 + i, .actor = 9, .action = "drv.scope"};
+        assert_int_equal(store_audit_append(f->s, &r, adds[i].u, adds[i].n), 0);
+        seq[i] = r.seq;
+    }
+    audit_page p;
+    const int64_t s1[] = {901}, s2[] = {902, 903};
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.scope", .scoped = true, .units = s1,
+                                                           .n_units = 1, .limit = 1},
+                                      &p),
+                     0);
+    assert_int_equal(p.n, 1);
+    assert_true(p.more);
+    assert_int_equal(p.items[0].seq, seq[3]);
+    audit_page_release(&p);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.scope", .scoped = true, .units = s1,
+                                                           .n_units = 1, .cursor = seq[3], .limit = 1},
+                                      &p),
+                     0);
+    assert_int_equal(p.n, 1);
+    assert_false(p.more);
+    assert_int_equal(p.items[0].seq, seq[0]);
+    audit_page_release(&p);
+    /* Two units of one entry count it once. */
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.scope", .scoped = true, .units = s2,
+                                                           .n_units = 2},
+                                      &p),
+                     0);
+    assert_int_equal(p.n, 2);
+    assert_int_equal(p.items[0].seq, seq[1]);
+    assert_int_equal(p.items[1].seq, seq[0]);
+    audit_page_release(&p);
+    /* An empty scope sees nothing; no scope sees the entry without a unit too. */
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.scope", .scoped = true}, &p), 0);
+    assert_int_equal(p.n, 0);
+    audit_page_release(&p);
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.action = "drv.scope"}, &p), 0);
+    assert_int_equal(p.n, 4);
     audit_page_release(&p);
 }
 
@@ -861,6 +913,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_scope, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_copy, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_incidents, setup_sqlite, teardown),
@@ -876,6 +929,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_audit_scope, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_keys, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_copy, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_same_schema, setup_pg, teardown),
