@@ -117,8 +117,8 @@ static uint32_t cols_changed(const complaint *a, const complaint *b)
 /* The event's row; *id (OUT) its row id, which a notification written with it records. */
 static int insert_event(db_conn *c, const event *ev, int64_t *id)
 {
-    db_stmt *st = db_prepare(c, "INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    db_stmt *st = db_prepare_insert(c, "INSERT INTO events (complaint_id, seq, action, at, actor, prev, hash, body) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return STORE_ERROR;
     db_bind_int(st, 1, ev->complaint_id);
@@ -129,7 +129,7 @@ static int insert_event(db_conn *c, const event *ev, int64_t *id)
     db_bind_blob(st, 6, ev->prev, 32);
     db_bind_blob(st, 7, ev->hash, 32);
     db_bind_text(st, 8, ev->body);
-    return db_insert_id(st, id);
+    return db_insert(st, id);
 }
 
 static int bump_stats(db_conn *c, int64_t day, int received, int closed, int on_time, int fcr)

@@ -124,6 +124,29 @@ int db_insert_id(db_stmt *st, int64_t *id)
     return rc;
 }
 
+db_stmt *db_prepare_insert(db_conn *c, const char *sql)
+{
+    if (db_dialect(c) != DB_PG)
+        return db_prepare(c, sql);
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, sql);
+    buf_puts(&b, " RETURNING id");
+    db_stmt *st = db_prepare(c, b.data);
+    buf_release(&b);
+    return st;
+}
+
+int db_insert(db_stmt *st, int64_t *id)
+{
+    if (db_dialect(st->conn) == DB_PG)
+        return db_insert_id(st, id);
+    int rc = db_done(st);
+    if (rc == 0)
+        *id = st->conn->ops->last_id(st);
+    return rc;
+}
+
 int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item))
 {
     size_t cap = *n;

@@ -73,6 +73,9 @@ struct db_ops {
     const void *(*column_blob)(db_stmt *st, int i, size_t *n);
     /* Rows changed by the statement's last step (INSERT, UPDATE, DELETE). */
     int64_t (*changes)(db_stmt *st);
+    /* The id of the row the connection's last INSERT made (SQLite's rowid);
+     * PostgreSQL has none to give (0): db_insert asks RETURNING there. */
+    int64_t (*last_id)(db_stmt *st);
     void (*reset)(db_stmt *st);
     /* Runs sql, without parameters or results (several statements allowed). */
     int (*exec)(db_conn *c, const char *sql);
@@ -213,6 +216,14 @@ void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scrat
 void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch);
 /* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
 int db_insert_id(db_stmt *st, int64_t *id);
+/*
+ * An INSERT written without RETURNING whose new id the caller needs, on a
+ * hot path: db_prepare_insert adds "RETURNING id" on PostgreSQL only, and
+ * db_insert reads the id from the statement there and from the connection
+ * on SQLite (whose RETURNING costs a temporary table each time).
+ */
+db_stmt *db_prepare_insert(db_conn *c, const char *sql);
+int db_insert(db_stmt *st, int64_t *id);
 /*
  * For an update of the row of id that changed nothing: STORE_CONFLICT when
  * the row is there (sql: "SELECT 1 FROM t WHERE id = ?"), STORE_NOTFOUND

@@ -509,6 +509,13 @@ static int64_t d_changes(db_stmt *dst)
     return ((pstmt *)dst)->changes;
 }
 
+static int64_t d_last_id(db_stmt *dst)
+{
+    (void)dst;
+    assert(!"PostgreSQL: the id comes from RETURNING (db_insert)");
+    return 0;
+}
+
 static void d_reset(db_stmt *dst)
 {
     pstmt *st = (pstmt *)dst;
@@ -533,6 +540,7 @@ static const struct db_ops pg_db_ops = {
     .column_text = d_column_text,
     .column_blob = d_column_blob,
     .changes = d_changes,
+    .last_id = d_last_id,
     .reset = d_reset,
     .exec = d_exec,
 };

@@ -442,6 +442,11 @@ static int64_t d_changes(db_stmt *st)
     return sqlite3_changes64(((conn *)st->conn)->db);
 }
 
+static int64_t d_last_id(db_stmt *st)
+{
+    return sqlite3_last_insert_rowid(((conn *)st->conn)->db);
+}
+
 static void d_reset(db_stmt *st)
 {
     sqlite3_reset(raw(st));
@@ -464,6 +469,7 @@ static const struct db_ops sqlite_db_ops = {
     .column_text = d_column_text,
     .column_blob = d_column_blob,
     .changes = d_changes,
+    .last_id = d_last_id,
     .reset = d_reset,
     .exec = d_exec,
 };
