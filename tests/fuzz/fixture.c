@@ -167,15 +167,12 @@ void fz_open(app *a, bool demo)
     snprintf(url, sizeof url, "sqlite:%s/redress.db", db_dir);
     check(app_open(a, url, false, err, sizeof err) == 0, err);
     app_enter(a); /* as a command does (cli_open_app), until app_close */
-    check(init_database(a, "gas-station", "admin", FZ_PASSWORD, true) == 0, "init failed (run from the source tree)");
+    check(init_database(a, "gas-station", "admin", FZ_PASSWORD, true) == 0, "init failed");
     /* Intake seals customer data: a key file of the harness's own, beside its database. */
     char key_path[300];
     snprintf(key_path, sizeof key_path, "%s/redress.key", db_dir);
     check(app_pii_open(a, key_path, NULL, true, err, sizeof err) == 0, err);
-    char demo_path[1024];
-    snprintf(demo_path, sizeof demo_path, "%s/demo/gas-station.json", setting_get("packs"));
-    json_error_t jerr;
-    json_t *d = json_load_file(demo_path, 0, &jerr);
+    json_t *d = cli_packs_file("demo/gas-station.json");
     check(d != NULL, "cannot read the demo data");
     add_users(a, d);
     if (demo)
