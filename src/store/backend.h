@@ -86,7 +86,8 @@ void store_new_init(struct store_new *n, const char *prefix, int tz, event *ev, 
                     const store_with *with);
 void store_new_release(struct store_new *n);
 /* Inside the creating transaction: the next number of n->day (holding the
- * day's row until the end) and a fresh id. */
+ * day's row until the end) and a fresh id. PostgreSQL's: SQLite numbers
+ * ahead of its writer. */
 int store_new_number(db_conn *c, struct store_new *n);
 /* The number made of n->seq, the event sealed with it, c applied, n->data, with's rows. */
 void store_new_seal(struct store_new *n);

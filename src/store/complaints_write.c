@@ -274,13 +274,12 @@ void store_new_seal(struct store_new *n)
 int store_new_number(db_conn *c, struct store_new *n)
 {
     /* The upsert holds the day's row until the transaction ends: the number
-     * is this creation's alone, and a rollback gives it back. */
-    db_stmt *st = db_prepare(c, db_dialect(c) == DB_PG
-                                    ? "INSERT INTO day_seq (day, seq) VALUES (?, 1) ON CONFLICT (day) DO UPDATE "
-                                      "SET seq = day_seq.seq + 1 RETURNING seq, nextval('complaints_id_seq')"
-                                    : "INSERT INTO day_seq (day, seq) VALUES (?, 1) ON CONFLICT (day) DO UPDATE "
-                                      "SET seq = day_seq.seq + 1 RETURNING seq, "
-                                      "(SELECT COALESCE(MAX(id), 0) + 1 FROM complaints)");
+     * is this creation's alone, and a rollback gives it back. Only
+     * PostgreSQL numbers inside the transaction (SQLite reserves ahead of
+     * its writer, sqlite.c), so only its sequence is named. */
+    assert(db_dialect(c) == DB_PG);
+    db_stmt *st = db_prepare(c, "INSERT INTO day_seq (day, seq) VALUES (?, 1) ON CONFLICT (day) DO UPDATE "
+                                "SET seq = day_seq.seq + 1 RETURNING seq, nextval('complaints_id_seq')");
     if (!st)
         return STORE_ERROR;
     db_bind_text(st, 1, n->day);
