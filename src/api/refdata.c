@@ -220,9 +220,9 @@ void h_config(app *a, api_req *rq, http_resp *rs)
     api_json(rs, 200, cfg);
 }
 
+/* The users the caller reaches (api_reaches): the subtree of their scope. */
 void h_users_list(app *a, api_req *rq, http_resp *rs)
 {
-    (void)rq;
     user_list l = {0};
     int rc = store_user_list(a->db, &l);
     if (rc) {
@@ -231,7 +231,8 @@ void h_users_list(app *a, api_req *rq, http_resp *rs)
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, api_user_json(a, &l.items[i]));
+        if (api_reaches(a, rq, l.items[i].unit))
+            json_array_append_new(items, api_user_json(a, &l.items[i]));
     user_list_release(&l);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
@@ -276,7 +277,7 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
     reach_caller by = api_reach_caller(rq);
     cerr e = CERR_INIT;
     if (reach_user(app_org(a), &by, u.roles, u.unit, &e)) {
-        api_cerr(rs, &e);
+        api_reach_refused(a, rq, &e, u.unit, rs);
         goto out;
     }
     if (auth_hash_password(password, hash, sizeof hash)) {
