@@ -12,12 +12,25 @@
 #include "sec/password.h"
 #include "util/utf8.h"
 
+/*
+ * The unit tree, whole: intake, transfers and assists pick from it. With
+ * reach=true only the units the caller reaches (api_reaches), for the
+ * pickers of administration: a new user's home, a token's unit, a new
+ * unit's parent.
+ */
 void h_units_list(app *a, api_req *rq, http_resp *rs)
 {
-    (void)rq;
+    const char *v = http_query(rq->http, "reach");
+    if (v && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+        api_error(rs, 400, "bad_request", "reach", "reach: expected true or false");
+        return;
+    }
+    bool reach = v && strcmp(v, "true") == 0;
     json_t *items = json_array();
     for (size_t i = 0; i < app_org(a)->n; i++) {
         const unit *u = &app_org(a)->units[i];
+        if (reach && !api_reaches(a, rq, u->id))
+            continue;
         json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u->id, "code", u->code,
                                                "name", u->name, "name_en", u->name_en, "type", u->type, "parent",
                                                u->parent ? json_integer(u->parent) : json_null()));

@@ -75,6 +75,24 @@ srv.test('GET /tokens: the tokens of the users one reaches', async () => {
     'a token limited to Pudong does not list itself: its user is at HQ');
 });
 
+srv.test('GET /units?reach=true: the units one administers, for the pickers; without it the whole tree', async () => {
+  const codes = async (who, q = '?reach=true') => {
+    const r = await srv.as(who, 'GET', `/units${q}`);
+    assert.equal(r.status, 200, describe(r));
+    return r.json.items.map((u) => u.code).sort();
+  };
+  assert.deepEqual(await codes('pdadmin'), ['SH-PD', 'SH-PD-01', 'SH-PD-02', 'SH-PD-03']);
+  const whole = await codes('pdadmin', '');
+  assert.ok(whole.includes('SH-MH-01') && whole.includes('HQ'), 'intake and transfers still see every unit');
+  assert.deepEqual(await codes('pdadmin', '?reach=false'), whole);
+  assert.deepEqual(await codes('admin'), whole, 'HQ reaches every unit');
+  const centre = await codes('super1');
+  assert.ok(centre.includes('SH') && centre.includes('SH-CSC') && !centre.includes('HQ'), centre.join());
+  const bad = await srv.as('pdadmin', 'GET', '/units?reach=yes');
+  assert.equal(bad.status, 400, describe(bad));
+  assert.equal(errorOf(bad).field, 'reach');
+});
+
 srv.test('an act beyond the caller\'s unit is 403 and one "denied" entry naming what was refused', async () => {
   const mh01 = await userId('mh01');
   const tries = [
