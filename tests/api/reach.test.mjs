@@ -8,7 +8,7 @@
 // own auditors cannot tell it from one that does not exist.
 
 import assert from 'node:assert/strict';
-import { useServer, describe, errorOf, DEMO_PASSWORD } from './lib.mjs';
+import { useServer, describe, errorOf, rfc3339, DEMO_PASSWORD } from './lib.mjs';
 
 const srv = useServer();
 const PUDONG = ['pdmgr', 'pd01', 'pd02', 'pd03', 'pdadmin'];
@@ -155,6 +155,24 @@ srv.test('a complaint outside the scope is 404 and a "denied" entry only its own
   for (const e of seen) assert.equal(e.detail.reason, 'scope');
   assert.ok(!(await denials('pdmgr')).some((e) => e.detail.path.includes('TS19990101')), 'nothing for what does not exist');
   assert.equal((await denials('pdmgr', 'pdaudit')).length, 0, 'the caller\'s own auditors learn nothing from it');
+});
+
+srv.test('an incident outside the scope is 404 and a "denied" entry about its units', async () => {
+  const t0 = Date.now() - 100 * 86400e3;
+  for (const dt of [0, 3600e3]) {
+    await srv.intake('agent1', { category: 'quality.fuel', subject_unit: 'SH-MH-02', received_at: rfc3339(new Date(t0 + dt)) });
+  }
+  const inc = (await srv.as('super1', 'GET', '/incidents')).json.items.find((i) => i.anchor_unit.code === 'SH-MH-02');
+  assert.ok(inc, 'two fuel-quality complaints at one station raise an incident');
+  const get = await srv.as('pdmgr', 'GET', `/incidents/${inc.id}`);
+  assert.equal(get.status, 404, describe(get));
+  const act = await srv.as('pdmgr', 'POST', `/incidents/${inc.id}/actions/note`, { body: { note: '看看' } });
+  assert.equal(act.status, 404, describe(act));
+  const seen = (await denials('pdmgr', 'mhaudit')).filter((e) => e.detail.path.startsWith(`/api/v1/incidents/${inc.id}`));
+  assert.deepEqual(seen.map((e) => e.subject).sort(),
+    ['endpoint:GET /api/v1/incidents/{id}', 'endpoint:POST /api/v1/incidents/{id}/actions/{action}']);
+  for (const e of seen) assert.equal(e.detail.reason, 'scope');
+  assert.equal((await denials('pdmgr', 'pdaudit')).length, 0);
 });
 
 srv.test('a refusal the router already recorded is not recorded twice', async () => {
