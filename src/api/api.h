@@ -42,8 +42,26 @@ int api_members(const json_t *obj, const char *prefix, const char *const *known,
 actor api_actor(const api_req *rq);
 /* The caller of an administrative act (core/reach.h): as the router narrowed it. */
 reach_caller api_reach_caller(const api_req *rq);
-/* reach_unit for rq's caller; renders 403 and returns -1 when unit_id (0: the whole organisation) is out of reach. */
-int api_reach_unit(app *a, const api_req *rq, int64_t unit_id, const char *field, http_resp *rs);
+/*
+ * Whether rq's caller reaches what belongs to unit_id (> 0), as reach_unit
+ * decides: a user at home there, a token of such a user. The lists of
+ * administration show only that (GET /users, GET /tokens).
+ */
+bool api_reaches(app *a, const api_req *rq, int64_t unit_id);
+/*
+ * reach_unit for rq's caller; when unit_id (0: the whole organisation) is
+ * out of reach renders 403, writes a "denied" entry (as api_reach_refused)
+ * and returns -1.
+ */
+int api_reach_unit(app *a, api_req *rq, int64_t unit_id, const char *field, http_resp *rs);
+/*
+ * Renders a refusal of core/reach.h (e, CERR_USER) and returns -1; a 403
+ * ("forbidden") is also a "denied" entry, detail {"reason": "reach",
+ * "field", "unit": the code of unit_id}, about the caller's unit and
+ * unit_id (0: none), so that the auditors of both see an attempt beyond
+ * one's unit or roles.
+ */
+int api_reach_refused(app *a, api_req *rq, const cerr *e, int64_t unit_id, http_resp *rs);
 /* Parses roles, a non-empty array of role names, into *out; renders 422 naming "roles" and returns -1 when wrong. */
 int api_roles(const json_t *roles, unsigned *out, http_resp *rs);
 
@@ -74,9 +92,18 @@ bool api_may_see(app *a, const api_req *rq, const complaint *c);
 /*
  * Finds a complaint by {id} (number or numeric id) that the caller may see.
  * Renders 404 — also when it exists outside the caller's scope, so that
- * guessable numbers reveal nothing — and returns -1 on failure.
+ * guessable numbers reveal nothing; that refusal is a "denied" entry
+ * (api_hidden) — and returns -1 on failure.
  */
-int api_load_complaint(app *a, const api_req *rq, const char *key, complaint *out, http_resp *rs);
+int api_load_complaint(app *a, api_req *rq, const char *key, complaint *out, http_resp *rs);
+/*
+ * Something that exists but lies outside rq's scope, to be answered as not
+ * found: writes a "denied" entry (detail "reason": "scope") about its units
+ * units[0..n) alone — not the caller's, so that a caller who reads the
+ * audit log of their own scope cannot tell it from what does not exist.
+ * Returns STORE_NOTFOUND.
+ */
+int api_hidden(app *a, api_req *rq, const int64_t *units, size_t n);
 
 /* Handlers. */
 void h_health(app *a, api_req *rq, http_resp *rs);
@@ -146,6 +173,16 @@ int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action
  * (sec/audit.h). */
 int api_audit_unit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail,
                    int64_t unit_id);
+/*
+ * Records that rq was refused: a "denied" entry for its caller whose subject
+ * is subject, or (NULL) the route's "endpoint:METHOD PATTERN", and whose
+ * detail is {"method","path"} with the members of why (borrowed, may be
+ * NULL: "reason", "field", …). units[0..n) (borrowed) are the units it
+ * concerns; n 0: the caller's home unit, as for a role denial. Marks rq so
+ * the router writes no second entry. Returns 0 or a STORE_* code (the
+ * refusal stands either way).
+ */
+int api_audit_denied(app *a, api_req *rq, const char *subject, const json_t *why, const int64_t *units, size_t n);
 /* The category tree of the active pack (new reference). */
 json_t *api_category_tree(const policy *p, int parent);
 /* The rules that fired, the routed unit, answer_by, the script and survey (api/rules.c) into j. */

@@ -26,8 +26,9 @@ int api_audit(app *a, const api_req *rq, const char *action, const char *subject
     return api_audit_as(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail);
 }
 
+/* units[0..n) (may be empty: derived from subject, sec/audit.h) are the units the entry concerns. */
 static int record(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
-                  const json_t *detail, int64_t unit_id)
+                  const json_t *detail, const int64_t *units, size_t n)
 {
     char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     audit_entry e = {
@@ -37,8 +38,8 @@ static int record(app *a, const api_req *rq, int64_t actor_id, const char *actio
         .subject = subject,
         .ip = rq->client,
         .detail = text,
-        .units = &unit_id,
-        .n_units = unit_id > 0,
+        .units = units,
+        .n_units = n,
     };
     int rc = audit_record(a->db, &e);
     free(text);
@@ -48,13 +49,30 @@ static int record(app *a, const api_req *rq, int64_t actor_id, const char *actio
 int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action, const char *subject,
                  const json_t *detail)
 {
-    return record(a, rq, actor_id, action, subject, detail, 0);
+    return record(a, rq, actor_id, action, subject, detail, NULL, 0);
 }
 
 int api_audit_unit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail,
                    int64_t unit_id)
 {
-    return record(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail, unit_id);
+    return record(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail, &unit_id, unit_id > 0);
+}
+
+int api_audit_denied(app *a, api_req *rq, const char *subject, const json_t *why, const int64_t *units, size_t n)
+{
+    char endpoint[160];
+    if (!subject) {
+        snprintf(endpoint, sizeof endpoint, "endpoint:%s %s", rq->route ? rq->route->method : rq->method,
+                 rq->route ? rq->route->pattern : rq->path);
+        subject = endpoint;
+    }
+    json_t *detail = json_pack("{s:s,s:s}", "method", rq->method, "path", rq->path);
+    if (why)
+        json_object_update(detail, (json_t *)why);
+    int rc = record(a, rq, rq->authed ? rq->who.id : 0, "denied", subject, detail, units, n);
+    json_decref(detail);
+    rq->denied = true;
+    return rc;
 }
 
 static int bad(http_resp *rs, const char *field, const char *why)
@@ -182,7 +200,7 @@ void h_audit_list(app *a, api_req *rq, http_resp *rs)
         return;
     actor who = api_actor(rq);
     if (clear && !app_pii_may_unmask(a, &who)) {
-        api_audit(a, rq, "denied", "permission:pii", NULL);
+        api_audit_denied(a, rq, "permission:pii", NULL, NULL, 0);
         api_error(rs, 403, "forbidden", "clear", "无权查看客户信息 (you may not see customer data in clear)");
         return;
     }

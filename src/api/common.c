@@ -119,14 +119,34 @@ reach_caller api_reach_caller(const api_req *rq)
     return by;
 }
 
-int api_reach_unit(app *a, const api_req *rq, int64_t unit_id, const char *field, http_resp *rs)
+bool api_reaches(app *a, const api_req *rq, int64_t unit_id)
+{
+    reach_caller by = api_reach_caller(rq);
+    cerr e = CERR_INIT;
+    return unit_id > 0 && reach_unit(app_org(a), &by, unit_id, NULL, &e) == 0;
+}
+
+int api_reach_refused(app *a, api_req *rq, const cerr *e, int64_t unit_id, http_resp *rs)
+{
+    if (strcmp(e->code, "forbidden") == 0) {
+        const unit *u = unit_id > 0 ? org_find(app_org(a), unit_id) : NULL;
+        json_t *why = json_pack("{s:s,s:s*,s:s*}", "reason", "reach", "field", *e->field ? e->field : NULL, "unit",
+                                u ? u->code : NULL);
+        int64_t units[2] = {rq->who.unit, unit_id};
+        api_audit_denied(a, rq, NULL, why, units, u ? 2 : 1);
+        json_decref(why);
+    }
+    api_cerr(rs, e);
+    return -1;
+}
+
+int api_reach_unit(app *a, api_req *rq, int64_t unit_id, const char *field, http_resp *rs)
 {
     reach_caller by = api_reach_caller(rq);
     cerr e = CERR_INIT;
     if (reach_unit(app_org(a), &by, unit_id, field, &e) == 0)
         return 0;
-    api_cerr(rs, &e);
-    return -1;
+    return api_reach_refused(a, rq, &e, unit_id, rs);
 }
 
 int api_roles(const json_t *roles, unsigned *out, http_resp *rs)
@@ -438,14 +458,24 @@ bool api_may_see(app *a, const api_req *rq, const complaint *c)
     return ok;
 }
 
-int api_load_complaint(app *a, const api_req *rq, const char *key, complaint *out, http_resp *rs)
+int api_hidden(app *a, api_req *rq, const int64_t *units, size_t n)
+{
+    json_t *why = json_pack("{s:s}", "reason", "scope");
+    api_audit_denied(a, rq, NULL, why, units, n);
+    json_decref(why);
+    return STORE_NOTFOUND;
+}
+
+int api_load_complaint(app *a, api_req *rq, const char *key, complaint *out, http_resp *rs)
 {
     char *end;
     long long id = strtoll(key, &end, 10);
     int rc = (*key && !*end) ? store_complaint_get(a->db, id, NULL, out)
                              : store_complaint_get(a->db, 0, key, out);
-    if (rc == 0 && !api_may_see(a, rq, out))
-        rc = STORE_NOTFOUND;
+    if (rc == 0 && !api_may_see(a, rq, out)) {
+        int64_t units[3] = {out->owner_unit, out->subject_unit, out->handler_unit};
+        rc = api_hidden(a, rq, units, out->handler_unit ? 3 : 2);
+    }
     if (rc == STORE_NOTFOUND) {
         api_error(rs, 404, "not_found", NULL, "工单不存在 (no such complaint)");
         return -1;

@@ -53,6 +53,17 @@ static bool may_see_incident(app *a, const api_req *rq, const incident *inc)
     return ok;
 }
 
+/* The incident id into inc if the caller may see it; STORE_NOTFOUND also outside their scope (api_hidden). */
+static int find_incident(app *a, api_req *rq, int64_t id, incident *inc)
+{
+    int rc = store_incident_get(a->db, id, inc);
+    if (rc == 0 && !may_see_incident(a, rq, inc)) {
+        int64_t units[2] = {inc->anchor_unit, inc->owner_unit};
+        rc = api_hidden(a, rq, units, 2);
+    }
+    return rc;
+}
+
 static json_t *incident_json(app *a, const api_req *rq, const incident *inc, bool full, int64_t now)
 {
     bool en = rq->en;
@@ -149,8 +160,8 @@ void h_incident_get(app *a, api_req *rq, http_resp *rs)
     if (!id)
         return;
     incident inc = {0};
-    int rc = store_incident_get(a->db, id, &inc);
-    if (rc == STORE_NOTFOUND || (rc == 0 && !may_see_incident(a, rq, &inc)))
+    int rc = find_incident(a, rq, id, &inc);
+    if (rc == STORE_NOTFOUND)
         api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
     else if (rc)
         api_store_error(rs, rc);
@@ -187,8 +198,8 @@ void h_incident_act(app *a, api_req *rq, http_resp *rs)
     cerr e = CERR_INIT;
     int64_t now = time_now();
     /* Outside the caller's scope the incident does not exist for them. */
-    int rc = store_incident_get(a->db, id, &inc);
-    if (rc == STORE_NOTFOUND || (rc == 0 && !may_see_incident(a, rq, &inc))) {
+    int rc = find_incident(a, rq, id, &inc);
+    if (rc == STORE_NOTFOUND) {
         api_error(rs, 404, "not_found", NULL, "事件不存在 (no such incident)");
         goto out;
     }

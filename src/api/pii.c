@@ -30,12 +30,12 @@ static int forbidden(http_resp *rs)
 }
 
 /* The "pii" permission of the caller; renders 403 without it (a denial, audited). */
-static int need_pii(app *a, const api_req *rq, http_resp *rs)
+static int need_pii(app *a, api_req *rq, http_resp *rs)
 {
     actor who = api_actor(rq);
     if (app_pii_may_unmask(a, &who))
         return 0;
-    api_audit(a, rq, "denied", "permission:pii", NULL);
+    api_audit_denied(a, rq, "permission:pii", NULL, NULL, 0);
     return forbidden(rs);
 }
 

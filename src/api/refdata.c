@@ -12,12 +12,25 @@
 #include "sec/password.h"
 #include "util/utf8.h"
 
+/*
+ * The unit tree, whole: intake, transfers and assists pick from it. With
+ * reach=true only the units the caller reaches (api_reaches), for the
+ * pickers of administration: a new user's home, a token's unit, a new
+ * unit's parent.
+ */
 void h_units_list(app *a, api_req *rq, http_resp *rs)
 {
-    (void)rq;
+    const char *v = http_query(rq->http, "reach");
+    if (v && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+        api_error(rs, 400, "bad_request", "reach", "reach: expected true or false");
+        return;
+    }
+    bool reach = v && strcmp(v, "true") == 0;
     json_t *items = json_array();
     for (size_t i = 0; i < app_org(a)->n; i++) {
         const unit *u = &app_org(a)->units[i];
+        if (reach && !api_reaches(a, rq, u->id))
+            continue;
         json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u->id, "code", u->code,
                                                "name", u->name, "name_en", u->name_en, "type", u->type, "parent",
                                                u->parent ? json_integer(u->parent) : json_null()));
@@ -220,9 +233,9 @@ void h_config(app *a, api_req *rq, http_resp *rs)
     api_json(rs, 200, cfg);
 }
 
+/* The users the caller reaches (api_reaches): the subtree of their scope. */
 void h_users_list(app *a, api_req *rq, http_resp *rs)
 {
-    (void)rq;
     user_list l = {0};
     int rc = store_user_list(a->db, &l);
     if (rc) {
@@ -231,7 +244,8 @@ void h_users_list(app *a, api_req *rq, http_resp *rs)
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, api_user_json(a, &l.items[i]));
+        if (api_reaches(a, rq, l.items[i].unit))
+            json_array_append_new(items, api_user_json(a, &l.items[i]));
     user_list_release(&l);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
@@ -276,7 +290,7 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
     reach_caller by = api_reach_caller(rq);
     cerr e = CERR_INIT;
     if (reach_user(app_org(a), &by, u.roles, u.unit, &e)) {
-        api_cerr(rs, &e);
+        api_reach_refused(a, rq, &e, u.unit, rs);
         goto out;
     }
     if (auth_hash_password(password, hash, sizeof hash)) {

@@ -157,14 +157,27 @@ static bool unsafe_method(const char *m)
 }
 
 /* A role check failed: 403, and a "denied" entry in the audit log. */
-static void deny(app *a, api_req *rq, http_resp *rs, const route *hit)
+static void deny(app *a, api_req *rq, http_resp *rs)
 {
-    char subject[160];
-    snprintf(subject, sizeof subject, "endpoint:%s %s", hit->method, hit->pattern);
-    json_t *detail = json_pack("{s:s,s:s}", "method", rq->method, "path", rq->path);
-    api_audit(a, rq, "denied", subject, detail);
-    json_decref(detail);
+    api_audit_denied(a, rq, NULL, NULL, NULL, 0);
     api_error(rs, 403, "forbidden", NULL, "您的角色无权访问 (your role may not do this)");
+}
+
+/*
+ * A handler answered 403 and wrote no "denied" entry (a refusal of
+ * core/reach.h or of a workflow guard rendered from a cerr): the entry is
+ * written here, with the field and message of the reply, about the
+ * caller's unit.
+ */
+static void deny_after(app *a, api_req *rq, const http_resp *rs)
+{
+    json_t *reply = json_loadb(rs->body.data, rs->body.len, 0, NULL);
+    const json_t *err = json_object_get(reply, "error");
+    json_t *why = json_pack("{s:O*,s:O*}", "field", json_object_get(err, "field"), "message",
+                            json_object_get(err, "message"));
+    api_audit_denied(a, rq, NULL, why, NULL, 0);
+    json_decref(why);
+    json_decref(reply);
 }
 
 /*
@@ -196,12 +209,12 @@ static bool authorise(app *a, api_req *rq, http_resp *rs, const route *hit)
         return false;
     }
     if (hit->roles && !(rq->who.roles & hit->roles)) {
-        deny(a, rq, rs, hit);
+        deny(a, rq, rs);
         return false;
     }
     /* Auditors read everything in their scope and change nothing. */
     if ((rq->who.roles & R_AUDITOR) && unsafe_method(rq->method) && hit->auth != AUTH_SELF) {
-        deny(a, rq, rs, hit);
+        deny(a, rq, rs);
         return false;
     }
     return true;
@@ -235,11 +248,14 @@ void api_router_dispatch(app *a, const route *routes, http_req *hr, http_resp *r
         api_error(rs, 413, "body_too_large", NULL, "请求体过大，上限 %zu 字节 (body too large)", hr->body_limit);
         goto out;
     }
+    rq.route = hit;
     if ((hit->auth == AUTH_USER || hit->auth == AUTH_SELF) && !authorise(a, &rq, rs, hit))
         goto out;
     assert(hit->auth == AUTH_NONE || rq.authed);
     app_enter(a); /* the request works under one configuration */
     hit->handler(a, &rq, rs);
+    if (rs->status == 403 && rq.authed && !rq.denied)
+        deny_after(a, &rq, rs);
     app_leave(a);
 out:
     api_req_release(&rq);

@@ -16,12 +16,15 @@
  *     a password change, when required, comes first (AUTH_SELF exempt)    403 password_change_required
  *     the route's roles; auditors change nothing (AUTH_SELF exempt)       403 forbidden + audit "denied"
  *   → the route's handler
+ *   a 403 the handler answered without a "denied" entry of its own       audit "denied"
  *
  * Handlers then check what depends on the data (a complaint's scope, an
  * action's guard, whether an administrative act lies within the caller's
- * unit and roles: core/reach.h through api_reach_caller). The transport (http/) knows nothing of this: it sees a
- * function and a context; the caller's identity lives in api_req, which
- * the router owns.
+ * unit and roles: core/reach.h through api_reach_caller). Each such refusal
+ * is a "denied" entry too: written by the handler where it knows the units
+ * concerned (api_audit_denied), else by the router after the handler.
+ * The transport (http/) knows nothing of this: it sees a function and a
+ * context; the caller's identity lives in api_req, which the router owns.
  */
 #ifndef REDRESS_API_ROUTER_H
 #define REDRESS_API_ROUTER_H
@@ -59,6 +62,8 @@ typedef struct api_req {
     bool cookie_auth;
     char cookie_secret[80];
     bool expired; /* a session was presented but its time is up */
+    const struct route *route; /* the matched route (borrowed from the table), set before authorisation */
+    bool denied;               /* a "denied" entry was written for this request (api_audit_denied) */
 } api_req;
 
 /* A view of hr (borrowed; it must outlive rq) with no caller and no parameters. */

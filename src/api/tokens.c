@@ -111,20 +111,35 @@ static json_t *token_json(app *a, const token *t)
                      "created_at", api_time(a, t->created_at));
 }
 
+/* The home unit of user id in l, or 0. */
+static int64_t home_of(const user_list *l, int64_t id)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].id == id)
+            return l->items[i].unit;
+    return 0;
+}
+
+/* The tokens the caller could revoke: those of the users they reach (api_reaches). */
 void h_tokens_list(app *a, api_req *rq, http_resp *rs)
 {
-    (void)rq;
     token_list l = {0};
+    user_list users = {0};
     int rc = store_token_list(a->db, &l);
+    if (rc == 0)
+        rc = store_user_list(a->db, &users);
     if (rc) {
         api_store_error(rs, rc);
-        return;
+        goto out;
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, token_json(a, &l.items[i]));
-    token_list_release(&l);
+        if (api_reaches(a, rq, home_of(&users, l.items[i].user_id)))
+            json_array_append_new(items, token_json(a, &l.items[i]));
     api_json(rs, 200, json_pack("{s:o}", "items", items));
+out:
+    token_list_release(&l);
+    user_list_release(&users);
 }
 
 /* The token of the path's {id} into t and its user's unit into *unit_id, if the caller may revoke it

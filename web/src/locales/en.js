@@ -201,6 +201,7 @@ export default {
     action: 'Event', anyAction: 'any event', period: 'Period', from: 'From', to: 'To', search: 'Search', more: 'Load more',
     seq: 'No.', at: 'Time', subject: 'Concerns', ip: 'Address', detail: 'Detail', nobody: '(not signed in)',
     badFilter: 'Check the filter',
+    showClear: 'Show in clear', clearHint: 'Each view in clear is itself recorded in the log',
     actions: {
       login: 'Sign-in', login_failed: 'Failed sign-in', lockout: 'Sign-in paused', logout: 'Sign-out', session_expired: 'Session expired',
       password_change: 'Password changed', denied: 'Denied', token_create: 'API token created', token_revoke: 'API token revoked',

@@ -201,6 +201,7 @@ export default {
     action: '事件', anyAction: '全部事件', period: '时间段', from: '开始', to: '结束', search: '查询', more: '加载更多',
     seq: '序号', at: '时间', subject: '对象', ip: '地址', detail: '详情', nobody: '（未登录）',
     badFilter: '请检查筛选条件',
+    showClear: '显示明文', clearHint: '每次明文查看都会记入审计日志',
     actions: {
       login: '登录', login_failed: '登录失败', lockout: '登录暂停', logout: '退出', session_expired: '登录超时',
       password_change: '修改密码', denied: '拒绝访问', token_create: '创建 API 令牌', token_revoke: '吊销 API 令牌',
