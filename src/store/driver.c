@@ -147,7 +147,9 @@ int db_insert(db_stmt *st, int64_t *id)
     return rc;
 }
 
-int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item))
+/* db_collect's loop: each row read by read, or by cols when read is NULL. */
+static int collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item),
+                   const db_col *cols)
 {
     size_t cap = *n;
     int rc;
@@ -158,11 +160,19 @@ int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(d
         }
         void *item = (char *)*items + *n * size;
         memset(item, 0, size);
-        read(st, item);
+        if (read)
+            read(st, item);
+        else
+            db_read_cols(st, 0, cols, item);
         ++*n;
     }
     db_reset(st);
     return rc;
+}
+
+int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item))
+{
+    return collect(st, items, n, size, read, NULL);
 }
 
 void db_sql_in(buf *sql, const db_conn *c, const char *col, size_t n, bool text)
@@ -287,4 +297,188 @@ int db_exists_conflict(db_conn *c, const char *sql, int64_t id)
         return rc;
     db_reset(st);
     return STORE_CONFLICT;
+}
+
+int db_bindv(db_stmt *st, int i, const db_val *v)
+{
+    for (; v && v->type != DB_V_END; v++, i++) {
+        switch (v->type) {
+        case DB_V_INT:
+            db_bind_int(st, i, v->i);
+            break;
+        case DB_V_TEXT:
+            db_bind_text(st, i, v->p);
+            break;
+        case DB_V_BLOB:
+            db_bind_blob(st, i, v->p, v->n);
+            break;
+        default:
+            db_bind_null(st, i);
+        }
+    }
+    return i;
+}
+
+db_stmt *db_prepv(db_conn *c, const char *sql, const db_val *v)
+{
+    db_stmt *st = db_prepare(c, sql);
+    if (st)
+        db_bindv(st, 1, v);
+    return st;
+}
+
+int db_execv(db_conn *c, const char *sql, const db_val *v)
+{
+    db_stmt *st = db_prepv(c, sql, v);
+    return st ? db_done(st) : STORE_ERROR;
+}
+
+int db_changev(db_conn *c, const char *sql, const db_val *v)
+{
+    db_stmt *st = db_prepv(c, sql, v);
+    return st ? db_done_changed(st) : STORE_ERROR;
+}
+
+int db_onev(db_conn *c, const char *sql, const db_val *v, db_stmt **st)
+{
+    *st = db_prepv(c, sql, v);
+    return *st ? db_one(*st) : STORE_ERROR;
+}
+
+int db_insertv(db_conn *c, const char *sql, const db_val *v, int64_t *id)
+{
+    db_stmt *st = db_prepv(c, sql, v);
+    return st ? db_insert_id(st, id) : STORE_ERROR;
+}
+
+int db_intv(db_conn *c, const char *sql, const db_val *v, int64_t *out)
+{
+    db_stmt *st;
+    int rc = db_onev(c, sql, v, &st);
+    if (rc != DB_ROW)
+        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
+    *out = db_int(st, 0);
+    db_reset(st);
+    return 0;
+}
+
+struct one_stmt {
+    const char *sql;
+    const db_val *v;
+    bool changed;
+    const db_col *cols;
+    size_t size;
+    void *item, **items;
+    size_t *n;
+};
+
+static int write_one(db_conn *c, void *arg)
+{
+    struct one_stmt *a = arg;
+    return a->changed ? db_changev(c, a->sql, a->v) : db_execv(c, a->sql, a->v);
+}
+
+int db_write_one(store *s, const char *what, bool changed, const char *sql, const db_val *v)
+{
+    struct one_stmt a = {.sql = sql, .v = v, .changed = changed};
+    return db_run_write(s, what, write_one, &a, 0);
+}
+
+int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item)
+{
+    for (const db_col *k = cols; k->kind != DB_C_END; k++, i++) {
+        void *m = (char *)item + k->off;
+        switch (k->kind) {
+        case DB_C_I64:
+            *(int64_t *)m = db_int(st, i);
+            break;
+        case DB_C_INT:
+            *(int *)m = (int)db_int(st, i);
+            break;
+        case DB_C_UINT:
+            *(unsigned *)m = (unsigned)db_int(st, i);
+            break;
+        case DB_C_BOOL:
+            *(bool *)m = db_int(st, i) != 0;
+            break;
+        case DB_C_CHAR: {
+            const char *t = db_text(st, i);
+            *(char *)m = t ? t[0] : 0;
+            break;
+        }
+        case DB_C_DUP:
+            *(char **)m = db_text_dup(st, i);
+            break;
+        case DB_C_TO:
+            db_text_to(st, i, m, k->size);
+            break;
+        default:
+            k->fn(st, i, m);
+        }
+    }
+    return i;
+}
+
+void db_free_cols(const db_col *cols, void *item)
+{
+    for (const db_col *k = cols; k->kind != DB_C_END; k++) {
+        if (k->kind == DB_C_DUP) {
+            char **m = (char **)((char *)item + k->off);
+            free(*m);
+            *m = NULL;
+        }
+    }
+}
+
+int db_collect_cols(db_stmt *st, void **items, size_t *n, size_t size, const db_col *cols)
+{
+    return collect(st, items, n, size, NULL, cols);
+}
+
+/* Frees the rows of a list that db_read_list read. */
+static void free_rows(struct one_stmt *a)
+{
+    for (size_t k = 0; k < *a->n; k++)
+        db_free_cols(a->cols, (char *)*a->items + k * a->size);
+    free(*a->items);
+    *a->items = NULL;
+    *a->n = 0;
+}
+
+static int read_list(db_conn *c, void *arg)
+{
+    struct one_stmt *a = arg;
+    free_rows(a);
+    db_stmt *st = db_prepv(c, a->sql, a->v);
+    return st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
+}
+
+int db_read_list(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, size_t size,
+                 void **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    struct one_stmt a = {.sql = sql, .v = v, .cols = cols, .size = size, .items = items, .n = n};
+    int rc = db_run_read(s, what, read_list, &a);
+    if (rc)
+        free_rows(&a);
+    return rc;
+}
+
+static int read_row(db_conn *c, void *arg)
+{
+    struct one_stmt *a = arg;
+    db_stmt *st;
+    int rc = db_onev(c, a->sql, a->v, &st);
+    if (rc != DB_ROW)
+        return rc;
+    db_read_cols(st, 0, a->cols, a->item);
+    db_reset(st);
+    return 0;
+}
+
+int db_read_row(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, void *item)
+{
+    struct one_stmt a = {.sql = sql, .v = v, .cols = cols, .item = item};
+    return db_run_read(s, what, read_row, &a);
 }

@@ -261,4 +261,111 @@ void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, 
 db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit);
 void db_where_release(db_where *w);
 
+/* ---- statements in one call (driver.c) ---- */
+
+/*
+ * A parameter's value, for binding a statement's parameters in one call:
+ * DB_VALS(DB_INT(n), DB_TEXT(s), …), each value made by a typed function,
+ * so that the compiler checks it. Texts and blobs are borrowed as by
+ * db_bind_text; a list written in place lives until the end of the
+ * enclosing block, which is longer than the statement that binds it.
+ */
+typedef struct db_val {
+    enum { DB_V_END, DB_V_INT, DB_V_TEXT, DB_V_BLOB, DB_V_NULL } type;
+    int64_t i;
+    const void *p;
+    size_t n;
+} db_val;
+
+static inline db_val db_val_int(int64_t v)
+{
+    return (db_val){.type = DB_V_INT, .i = v};
+}
+static inline db_val db_val_text(const char *s)
+{
+    return (db_val){.type = DB_V_TEXT, .p = s};
+}
+static inline db_val db_val_blob(const void *p, size_t n)
+{
+    return (db_val){.type = DB_V_BLOB, .p = p, .n = n};
+}
+/* An optional reference: NULL when v is 0 (db_bind_id). */
+static inline db_val db_val_id(int64_t v)
+{
+    return v ? db_val_int(v) : (db_val){.type = DB_V_NULL};
+}
+#define DB_INT(v) db_val_int(v)
+#define DB_TEXT(s) db_val_text(s)
+#define DB_BLOB(p, n) db_val_blob(p, n)
+#define DB_ID(v) db_val_id(v)
+#define DB_VALS(...) ((const db_val[]){__VA_ARGS__, {.type = DB_V_END}})
+
+/* Binds the values of v (NULL: none) from parameter i on; returns the number of the next parameter. */
+int db_bindv(db_stmt *st, int i, const db_val *v);
+/* db_prepare with v bound, or NULL. */
+db_stmt *db_prepv(db_conn *c, const char *sql, const db_val *v);
+/*
+ * The statement of sql with v bound, run as its helper does: db_execv as
+ * db_done, db_changev as db_done_changed, db_onev as db_one (DB_ROW: *st
+ * holds the row, to read and then db_reset), db_insertv as db_insert_id.
+ * STORE_ERROR when the statement could not be prepared.
+ */
+int db_execv(db_conn *c, const char *sql, const db_val *v);
+int db_changev(db_conn *c, const char *sql, const db_val *v);
+int db_onev(db_conn *c, const char *sql, const db_val *v, db_stmt **st);
+int db_insertv(db_conn *c, const char *sql, const db_val *v, int64_t *id);
+/* The one integer of the one row sql returns into *out; no row is STORE_ERROR (a count has one). */
+int db_intv(db_conn *c, const char *sql, const db_val *v, int64_t *out);
+
+/*
+ * A store operation that is one statement without rows, as its own unit of
+ * work (db_run_write, no flags): db_execv, or db_changev when changed is
+ * set (STORE_NOTFOUND when no row changed).
+ */
+int db_write_one(store *s, const char *what, bool changed, const char *sql, const db_val *v);
+
+/*
+ * Rows read into structs by a table of columns: a row's column k (from a
+ * first column on) goes to the member cols[k] names, as its type says —
+ * an integer type as an integer (bool: not 0), char * as a heap copy
+ * (db_text_dup), a char array as db_text_to, char as the text's first
+ * character, and a member of DB_COL_FN through its function. DB_COL
+ * chooses by the member's type at compile time, and refuses a type it does
+ * not know. The table ends with an entry of kind 0 ({0}).
+ */
+enum db_col_kind { DB_C_END, DB_C_I64, DB_C_INT, DB_C_UINT, DB_C_BOOL, DB_C_CHAR, DB_C_DUP, DB_C_TO, DB_C_FN };
+typedef struct db_col {
+    enum db_col_kind kind;
+    size_t off, size;
+    void (*fn)(db_stmt *st, int i, void *member); /* DB_C_FN */
+} db_col;
+#define DB_MEMBER(T, m) (((T *)0)->m)
+#define DB_COL(T, m)                                                                                                    \
+    {                                                                                                                   \
+        _Generic(&DB_MEMBER(T, m), int64_t *: DB_C_I64, int *: DB_C_INT, unsigned *: DB_C_UINT, bool *: DB_C_BOOL,    \
+                 char *: DB_C_CHAR, char **: DB_C_DUP, char(*)[sizeof DB_MEMBER(T, m)]: DB_C_TO),                      \
+            offsetof(T, m), sizeof DB_MEMBER(T, m), NULL \
+    }
+#define DB_COL_FN(T, m, f)                                                                                             \
+    {                                                                                                                  \
+        DB_C_FN, offsetof(T, m), sizeof DB_MEMBER(T, m), f                                                             \
+    }
+
+/* Reads a row of st from column i on into item by cols; returns the number of the column after them. */
+int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item);
+/* Frees the heap copies (DB_C_DUP) that cols read into item, and sets them NULL. */
+void db_free_cols(const db_col *cols, void *item);
+/* db_collect with rows read by cols (from column 0). */
+int db_collect_cols(db_stmt *st, void **items, size_t *n, size_t size, const db_col *cols);
+/*
+ * A store operation that reads the rows of one statement, as its own unit
+ * of work: the rows of sql with v bound into the heap array *items of *n
+ * elements of size bytes, read by cols. *items and *n are set from
+ * scratch; on failure they are NULL and 0, what was read freed.
+ */
+int db_read_list(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, size_t size,
+                 void **items, size_t *n);
+/* Likewise the one row of sql into item (STORE_NOTFOUND when none); item is written only on success. */
+int db_read_row(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, void *item);
+
 #endif

@@ -220,6 +220,111 @@ static void test_changed_no_row(void **state)
     assert_int_equal(db_run_write(f->s, "update", update_missing, NULL, 0), STORE_NOTFOUND);
 }
 
+/* A scratch row read back by a table of columns (db_read_row, db_read_list). */
+struct scratch_row {
+    int64_t id;
+    char *code;
+    int n;
+    bool positive;
+    char note[8]; /* cut to fit */
+    char first;   /* the note's first character */
+    unsigned twice;
+};
+
+static void read_twice(db_stmt *st, int i, void *member)
+{
+    *(unsigned *)member = (unsigned)db_int(st, i) * 2;
+}
+
+static const db_col scratch_cols[] = {DB_COL(struct scratch_row, id),
+                                      DB_COL(struct scratch_row, code),
+                                      DB_COL(struct scratch_row, n),
+                                      DB_COL(struct scratch_row, positive),
+                                      DB_COL(struct scratch_row, note),
+                                      DB_COL(struct scratch_row, first),
+                                      DB_COL_FN(struct scratch_row, twice, read_twice),
+                                      {0}};
+
+#define SCRATCH_SELECT "SELECT id, code, n, n > 0, note, note, n FROM driver_scratch "
+
+static int insert_vals(db_conn *c, void *arg)
+{
+    int64_t *id = arg;
+    const uint8_t raw[3] = {0, 0xff, 0};
+    return db_insertv(c, "INSERT INTO driver_scratch (code, n, note, raw) VALUES (?, ?, ?, ?) RETURNING id",
+                      DB_VALS(DB_TEXT("一"), DB_INT(21), DB_TEXT("a long note ?"), DB_BLOB(raw, sizeof raw)), id);
+}
+
+static int count_rows(db_conn *c, void *arg)
+{
+    return db_intv(c, "SELECT COUNT(*) FROM driver_scratch WHERE code <> ? AND note IS NULL", DB_VALS(DB_TEXT("x")),
+                   arg);
+}
+
+/* Statements in one call: values bound from a list, one statement as a
+ * unit of work, rows read by a table of columns. */
+static void test_one_call(void **state)
+{
+    dfx *f = *state;
+    scratch(f);
+    int64_t id = 0;
+    assert_int_equal(db_run_write(f->s, "insert", insert_vals, &id, 0), 0);
+    assert_true(id > 0);
+    /* DB_ID(0) and a NULL text bind NULL. */
+    const char *sql = "INSERT INTO driver_scratch (code, n, note, raw) VALUES (?, ?, ?, ?)";
+    assert_int_equal(db_write_one(f->s, "w", false, sql, DB_VALS(DB_TEXT("二"), DB_ID(0), DB_TEXT(NULL), DB_ID(0))), 0);
+    assert_int_equal(db_write_one(f->s, "w", false, sql, DB_VALS(DB_TEXT("三"), DB_INT(-5), DB_TEXT(NULL), DB_ID(0))),
+                     0);
+    assert_int_equal(db_write_one(f->s, "w", false, sql, DB_VALS(DB_TEXT("一"), DB_INT(1), DB_TEXT(NULL), DB_ID(0))),
+                     STORE_CONFLICT);
+    assert_int_equal(db_write_one(f->s, "w", true, "UPDATE driver_scratch SET n = ? WHERE code = ?",
+                                  DB_VALS(DB_INT(1), DB_TEXT("无"))),
+                     STORE_NOTFOUND);
+    assert_int_equal(db_write_one(f->s, "w", true, "UPDATE driver_scratch SET n = ? WHERE code = ?",
+                                  DB_VALS(DB_INT(-4), DB_TEXT("三"))),
+                     0);
+
+    struct scratch_row r = {0};
+    assert_int_equal(db_read_row(f->s, "r", SCRATCH_SELECT "WHERE id = ?", DB_VALS(DB_INT(id)), scratch_cols, &r), 0);
+    assert_int_equal(r.id, id);
+    assert_string_equal(r.code, "一");
+    assert_int_equal(r.n, 21);
+    assert_true(r.positive);
+    assert_string_equal(r.note, "a long ");
+    assert_int_equal(r.first, 'a');
+    assert_int_equal(r.twice, 42);
+    db_free_cols(scratch_cols, &r);
+    assert_null(r.code);
+    assert_int_equal(db_read_row(f->s, "r", SCRATCH_SELECT "WHERE id = ?", DB_VALS(DB_INT(-1)), scratch_cols, &r),
+                     STORE_NOTFOUND);
+
+    struct scratch_row *rows = NULL;
+    size_t n = 99;
+    assert_int_equal(
+        db_read_list(f->s, "l", SCRATCH_SELECT "ORDER BY id", NULL, scratch_cols, sizeof *rows, (void **)&rows, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(rows[1].code, "二");
+    assert_int_equal(rows[1].n, 0);
+    assert_string_equal(rows[1].note, "");
+    assert_int_equal(rows[1].first, 0);
+    assert_int_equal(rows[2].n, -4);
+    assert_false(rows[2].positive);
+    for (size_t k = 0; k < n; k++)
+        db_free_cols(scratch_cols, &rows[k]);
+    free(rows);
+    /* A failing statement leaves an empty list. */
+    rows = NULL;
+    assert_int_not_equal(db_read_list(f->s, "l", "SELECT nonsense FROM driver_scratch", NULL, scratch_cols,
+                                      sizeof *rows, (void **)&rows, &n),
+                         0);
+    assert_null(rows);
+    assert_int_equal(n, 0);
+
+    int64_t count = -1;
+    assert_int_equal(db_run_read(f->s, "count", count_rows, &count), 0);
+    assert_int_equal(count, 2);
+}
+
 /* The operations written over the driver, alike on both stores. */
 static void test_named_operations(void **state)
 {
@@ -911,6 +1016,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_one_call, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit_scope, setup_sqlite, teardown),
@@ -927,6 +1033,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_round_trip, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_one_call, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit_scope, setup_pg, teardown),
