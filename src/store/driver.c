@@ -370,17 +370,26 @@ struct one_stmt {
     size_t size;
     void *item, **items;
     size_t *n;
+    int64_t *id;
 };
 
 static int write_one(db_conn *c, void *arg)
 {
     struct one_stmt *a = arg;
+    if (a->id)
+        return db_insertv(c, a->sql, a->v, a->id);
     return a->changed ? db_changev(c, a->sql, a->v) : db_execv(c, a->sql, a->v);
 }
 
 int db_write_one(store *s, const char *what, bool changed, const char *sql, const db_val *v)
 {
     struct one_stmt a = {.sql = sql, .v = v, .changed = changed};
+    return db_run_write(s, what, write_one, &a, 0);
+}
+
+int db_write_id(store *s, const char *what, const char *sql, const db_val *v, int64_t *id)
+{
+    struct one_stmt a = {.sql = sql, .v = v, .id = id};
     return db_run_write(s, what, write_one, &a, 0);
 }
 
