@@ -123,9 +123,7 @@ int store_pack_version_add(store *s, pack_version *v)
 
 /* The columns of a version, with its pack or (in a list) without. */
 #define PACK_COLS "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason"
-#define PACK_COL_LIST                                                                                                  \
-    DB_COL(pack_version, version), DB_COL(pack_version, created_at), DB_COL(pack_version, created_by),                 \
-        DB_COL(pack_version, source), DB_COL(pack_version, reason)
+#define PACK_COL_LIST DB_COLS(pack_version, version, created_at, created_by, source, reason)
 static const db_col listed_cols[] = {PACK_COL_LIST, {0}};
 static const db_col version_cols[] = {PACK_COL_LIST, DB_COL(pack_version, pack), {0}};
 

@@ -371,6 +371,11 @@ struct one_stmt {
     void *item, **items;
     size_t *n;
     int64_t *id;
+    /* db_read_where */
+    void (*where)(db_where *w, db_conn *c, const void *filter);
+    const void *filter;
+    const char *tail;
+    int64_t limit;
 };
 
 static int write_one(db_conn *c, void *arg)
@@ -458,20 +463,51 @@ static int read_list(db_conn *c, void *arg)
 {
     struct one_stmt *a = arg;
     free_rows(a);
-    db_stmt *st = db_prepv(c, a->sql, a->v);
-    return st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
+    if (!a->where) {
+        db_stmt *st = db_prepv(c, a->sql, a->v);
+        return st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
+    }
+    db_where w;
+    db_where_init(&w, a->sql);
+    a->where(&w, c, a->filter);
+    db_stmt *st = db_where_prepare(&w, c, a->tail, a->limit);
+    int rc = st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
+    db_where_release(&w);
+    return rc;
+}
+
+/* db_read_list and db_read_where: a's list read from scratch, or empty when the read fails. */
+static int run_list(store *s, const char *what, struct one_stmt *a)
+{
+    *a->items = NULL;
+    *a->n = 0;
+    int rc = db_run_read(s, what, read_list, a);
+    if (rc)
+        free_rows(a);
+    return rc;
 }
 
 int db_read_list(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, size_t size,
                  void **items, size_t *n)
 {
-    *items = NULL;
-    *n = 0;
     struct one_stmt a = {.sql = sql, .v = v, .cols = cols, .size = size, .items = items, .n = n};
-    int rc = db_run_read(s, what, read_list, &a);
-    if (rc)
-        free_rows(&a);
-    return rc;
+    return run_list(s, what, &a);
+}
+
+int db_read_where(store *s, const char *what, const char *select,
+                  void (*where)(db_where *w, db_conn *c, const void *filter), const void *filter, const char *tail,
+                  int64_t limit, const db_col *cols, size_t size, void **items, size_t *n)
+{
+    struct one_stmt a = {.sql = select,
+                         .where = where,
+                         .filter = filter,
+                         .tail = tail,
+                         .limit = limit,
+                         .cols = cols,
+                         .size = size,
+                         .items = items,
+                         .n = n};
+    return run_list(s, what, &a);
 }
 
 static int read_row(db_conn *c, void *arg)

@@ -348,6 +348,37 @@ typedef struct db_col {
                  char *: DB_C_CHAR, char **: DB_C_DUP, char(*)[sizeof DB_MEMBER(T, m)]: DB_C_TO),                      \
             offsetof(T, m), sizeof DB_MEMBER(T, m), NULL \
     }
+/* DB_COL of each member named, in order (up to 24): DB_COLS(T, a, b, c) is DB_COL(T, a), DB_COL(T, b), DB_COL(T, c). */
+#define DB_COLS(T, ...)                                                                                                \
+    DB_COLS_N(__VA_ARGS__, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)      \
+    (T, __VA_ARGS__)
+#define DB_COLS_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, \
+                  _23, _24, n, ...)                                                                                    \
+    DB_COLS_##n
+#define DB_COLS_1(T, m) DB_COL(T, m)
+#define DB_COLS_2(T, m, ...) DB_COL(T, m), DB_COLS_1(T, __VA_ARGS__)
+#define DB_COLS_3(T, m, ...) DB_COL(T, m), DB_COLS_2(T, __VA_ARGS__)
+#define DB_COLS_4(T, m, ...) DB_COL(T, m), DB_COLS_3(T, __VA_ARGS__)
+#define DB_COLS_5(T, m, ...) DB_COL(T, m), DB_COLS_4(T, __VA_ARGS__)
+#define DB_COLS_6(T, m, ...) DB_COL(T, m), DB_COLS_5(T, __VA_ARGS__)
+#define DB_COLS_7(T, m, ...) DB_COL(T, m), DB_COLS_6(T, __VA_ARGS__)
+#define DB_COLS_8(T, m, ...) DB_COL(T, m), DB_COLS_7(T, __VA_ARGS__)
+#define DB_COLS_9(T, m, ...) DB_COL(T, m), DB_COLS_8(T, __VA_ARGS__)
+#define DB_COLS_10(T, m, ...) DB_COL(T, m), DB_COLS_9(T, __VA_ARGS__)
+#define DB_COLS_11(T, m, ...) DB_COL(T, m), DB_COLS_10(T, __VA_ARGS__)
+#define DB_COLS_12(T, m, ...) DB_COL(T, m), DB_COLS_11(T, __VA_ARGS__)
+#define DB_COLS_13(T, m, ...) DB_COL(T, m), DB_COLS_12(T, __VA_ARGS__)
+#define DB_COLS_14(T, m, ...) DB_COL(T, m), DB_COLS_13(T, __VA_ARGS__)
+#define DB_COLS_15(T, m, ...) DB_COL(T, m), DB_COLS_14(T, __VA_ARGS__)
+#define DB_COLS_16(T, m, ...) DB_COL(T, m), DB_COLS_15(T, __VA_ARGS__)
+#define DB_COLS_17(T, m, ...) DB_COL(T, m), DB_COLS_16(T, __VA_ARGS__)
+#define DB_COLS_18(T, m, ...) DB_COL(T, m), DB_COLS_17(T, __VA_ARGS__)
+#define DB_COLS_19(T, m, ...) DB_COL(T, m), DB_COLS_18(T, __VA_ARGS__)
+#define DB_COLS_20(T, m, ...) DB_COL(T, m), DB_COLS_19(T, __VA_ARGS__)
+#define DB_COLS_21(T, m, ...) DB_COL(T, m), DB_COLS_20(T, __VA_ARGS__)
+#define DB_COLS_22(T, m, ...) DB_COL(T, m), DB_COLS_21(T, __VA_ARGS__)
+#define DB_COLS_23(T, m, ...) DB_COL(T, m), DB_COLS_22(T, __VA_ARGS__)
+#define DB_COLS_24(T, m, ...) DB_COL(T, m), DB_COLS_23(T, __VA_ARGS__)
 #define DB_COL_FN(T, m, f)                                                                                             \
     {                                                                                                                  \
         DB_C_FN, offsetof(T, m), sizeof DB_MEMBER(T, m), f                                                             \
@@ -367,6 +398,14 @@ int db_collect_cols(db_stmt *st, void **items, size_t *n, size_t size, const db_
  */
 int db_read_list(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, size_t size,
                  void **items, size_t *n);
+/*
+ * Likewise the rows of a filtered list (db_where): select begins the
+ * statement (db_where_init), where(w, c, filter) adds the filters, and tail
+ * and limit end it (db_where_prepare).
+ */
+int db_read_where(store *s, const char *what, const char *select,
+                  void (*where)(db_where *w, db_conn *c, const void *filter), const void *filter, const char *tail,
+                  int64_t limit, const db_col *cols, size_t size, void **items, size_t *n);
 /* Likewise the one row of sql into item (STORE_NOTFOUND when none); item is written only on success. */
 int db_read_row(store *s, const char *what, const char *sql, const db_val *v, const db_col *cols, void *item);
 

@@ -223,17 +223,11 @@ struct token_user {
     token t;
     user u;
 };
-static const db_col token_user_cols[] = {DB_COL(struct token_user, t.id),
-                                         DB_COL(struct token_user, t.user_id),
-                                         DB_COL(struct token_user, t.kind),
-                                         DB_COL(struct token_user, t.created_at),
-                                         DB_COL(struct token_user, t.expires_at),
-                                         USER_COL_LIST(struct token_user, u.),
-                                         DB_COL(struct token_user, t.last_used_at),
-                                         DB_COL(struct token_user, t.roles),
-                                         DB_COL(struct token_user, t.unit),
-                                         DB_COL(struct token_user, t.created_by),
-                                         {0}};
+static const db_col token_user_cols[] = {
+    DB_COLS(struct token_user, t.id, t.user_id, t.kind, t.created_at, t.expires_at),
+    USER_COL_LIST(struct token_user, u.),
+    DB_COLS(struct token_user, t.last_used_at, t.roles, t.unit, t.created_by),
+    {0}};
 
 int store_token_find(store *s, const uint8_t hash[32], int64_t now, token *out, user *u)
 {
@@ -263,17 +257,8 @@ int store_token_delete(store *s, const uint8_t *hash, int64_t id)
 #define TOKEN_SELECT                                                                                                   \
     "SELECT id, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, created_by FROM tokens "       \
     "WHERE kind = 't'"
-static const db_col token_cols[] = {DB_COL(token, id),
-                                    DB_COL(token, user_id),
-                                    DB_COL(token, kind),
-                                    DB_COL(token, name),
-                                    DB_COL(token, created_at),
-                                    DB_COL(token, expires_at),
-                                    DB_COL(token, last_used_at),
-                                    DB_COL(token, roles),
-                                    DB_COL(token, unit),
-                                    DB_COL(token, created_by),
-                                    {0}};
+static const db_col token_cols[] = {
+    DB_COLS(token, id, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, created_by), {0}};
 
 int store_token_list(store *s, token_list *out)
 {

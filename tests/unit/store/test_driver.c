@@ -236,12 +236,7 @@ static void read_twice(db_stmt *st, int i, void *member)
     *(unsigned *)member = (unsigned)db_int(st, i) * 2;
 }
 
-static const db_col scratch_cols[] = {DB_COL(struct scratch_row, id),
-                                      DB_COL(struct scratch_row, code),
-                                      DB_COL(struct scratch_row, n),
-                                      DB_COL(struct scratch_row, positive),
-                                      DB_COL(struct scratch_row, note),
-                                      DB_COL(struct scratch_row, first),
+static const db_col scratch_cols[] = {DB_COLS(struct scratch_row, id, code, n, positive, note, first),
                                       DB_COL_FN(struct scratch_row, twice, read_twice),
                                       {0}};
 
