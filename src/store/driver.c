@@ -47,6 +47,11 @@ int db_run_write(store *s, const char *what, db_fn fn, void *arg, unsigned flags
     return rc;
 }
 
+enum db_dialect db_store_dialect(const store *s)
+{
+    return s->drv->dialect;
+}
+
 static int probe(db_conn *c, void *arg)
 {
     db_stmt *st = db_prepare(c, "INSERT INTO health_probe (id, at) VALUES (1, ?) "

@@ -107,7 +107,8 @@ enum {
 
 /* What each backend implements besides the statements. */
 struct store_driver {
-    const char *name; /* "sqlite", "postgresql" */
+    const char *name;        /* "sqlite", "postgresql" */
+    enum db_dialect dialect; /* its connections' (db_dialect) */
     int (*read)(store *s, db_fn fn, void *arg);
     int (*write)(store *s, db_fn fn, void *arg, unsigned flags);
 };
@@ -120,6 +121,8 @@ struct store_driver {
  */
 int db_run_read(store *s, const char *what, db_fn fn, void *arg);
 int db_run_write(store *s, const char *what, db_fn fn, void *arg, unsigned flags);
+/* The dialect of s's connections, for a statement chosen before its unit of work. */
+enum db_dialect db_store_dialect(const store *s);
 
 static inline enum db_dialect db_dialect(const db_conn *c)
 {

@@ -89,11 +89,11 @@ typedef struct pstmt pstmt;
 struct pgs;
 
 typedef struct pconn {
-    db_conn base;       /* first: the driver's connection (driver.h) */
+    db_conn base; /* first: the driver's connection (driver.h) */
     struct pgs *owner;
     pstmt *stmts[STMT_CACHE]; /* the driver's statements, by SQL text */
     int nstmts, next_stmt_evict;
-    PGconn *pg; /* NULL until first used */
+    PGconn *pg;       /* NULL until first used */
     unsigned next_id; /* the next statement is prepared as "r<next_id>" */
 } pconn;
 
@@ -297,10 +297,10 @@ struct pstmt {
     const char **v;
     int *len, *fmt;
     char (*num)[24];
-    PGresult *res; /* NULL until executed */
+    PGresult *res;  /* NULL until executed */
     int row, nrows; /* rows handed out so far, rows in res */
     int64_t changes;
-    uint8_t *blob;  /* the last bytea column read, decoded */
+    uint8_t *blob; /* the last bytea column read, decoded */
 };
 
 static void pstmt_free(pstmt *st)
@@ -592,6 +592,7 @@ static int d_write(store *stp, db_fn fn, void *arg, unsigned flags)
 
 static const struct store_driver pg_driver = {
     .name = "postgresql",
+    .dialect = DB_PG,
     .read = d_read,
     .write = d_write,
 };

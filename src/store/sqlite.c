@@ -18,8 +18,8 @@
  * statements by SQL text.
  */
 #include "store/sqlite.h"
-#include "store/sqlite_io.h"
 #include "store/driver.h"
+#include "store/sqlite_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,8 +76,8 @@ typedef struct sq {
     char *path;
     conn writer;
     pthread_t thread;
-    groupq queue; /* the writer's jobs */
-    sqlite_ckpt *ckpt; /* WAL checkpoints, off the writer's path (sqlite_io.c) */
+    groupq queue;          /* the writer's jobs */
+    sqlite_ckpt *ckpt;     /* WAL checkpoints, off the writer's path (sqlite_io.c) */
     sqlite_syncer *syncer; /* the commits' fsyncs in a burst; NULL: the writer syncs */
     atomic_int bursts;     /* write_burst(true) calls not yet undone */
     pthread_key_t reader_key;
@@ -182,8 +182,7 @@ static int open_db(const char *path, bool readonly, sqlite3 **out, char *err, si
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sqlite_configure);
-    int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                SQLITE_OPEN_NOMUTEX;
+    int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     sqlite3 *db;
     if (sqlite3_open_v2(path, &db, flags, sqlite_io_vfs()) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
@@ -505,6 +504,7 @@ static int sq_write(store *stp, db_fn fn, void *arg, unsigned flags)
 
 static const struct store_driver sqlite_driver = {
     .name = "sqlite",
+    .dialect = DB_SQLITE,
     .read = sq_read,
     .write = sq_write,
 };
