@@ -441,10 +441,13 @@ int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item)
 void db_free_cols(const db_col *cols, void *item)
 {
     for (const db_col *k = cols; k->kind != DB_C_END; k++) {
+        void *m = (char *)item + k->off;
         if (k->kind == DB_C_DUP) {
-            char **m = (char **)((char *)item + k->off);
-            free(*m);
-            *m = NULL;
+            free(*(char **)m);
+            *(char **)m = NULL;
+        } else if (k->drop) {
+            k->drop(m);
+            memset(m, 0, k->size);
         }
     }
 }

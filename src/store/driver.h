@@ -334,7 +334,8 @@ int db_write_id(store *s, const char *what, const char *sql, const db_val *v, in
  * first column on) goes to the member cols[k] names, as its type says —
  * an integer type as an integer (bool: not 0), char * as a heap copy
  * (db_text_dup), a char array as db_text_to, char as the text's first
- * character, and a member of DB_COL_FN through its function. DB_COL
+ * character, and a member of DB_COL_FN through its function (and freed
+ * by its drop function, when not NULL). DB_COL
  * chooses by the member's type at compile time, and refuses a type it does
  * not know. The table ends with an entry of kind 0 ({0}).
  */
@@ -343,13 +344,14 @@ typedef struct db_col {
     enum db_col_kind kind;
     size_t off, size;
     void (*fn)(db_stmt *st, int i, void *member); /* DB_C_FN */
+    void (*drop)(void *member);                   /* DB_C_FN: frees what fn made, or NULL */
 } db_col;
 #define DB_MEMBER(T, m) (((T *)0)->m)
 #define DB_COL(T, m)                                                                                                    \
     {                                                                                                                   \
         _Generic(&DB_MEMBER(T, m), int64_t *: DB_C_I64, int *: DB_C_INT, unsigned *: DB_C_UINT, bool *: DB_C_BOOL,    \
                  char *: DB_C_CHAR, char **: DB_C_DUP, char(*)[sizeof DB_MEMBER(T, m)]: DB_C_TO),                      \
-            offsetof(T, m), sizeof DB_MEMBER(T, m), NULL \
+            offsetof(T, m), sizeof DB_MEMBER(T, m), NULL, NULL \
     }
 /* DB_COL of each member named, in order (up to 24): DB_COLS(T, a, b, c) is DB_COL(T, a), DB_COL(T, b), DB_COL(T, c). */
 #define DB_COLS(T, ...)                                                                                                \
@@ -382,14 +384,14 @@ typedef struct db_col {
 #define DB_COLS_22(T, m, ...) DB_COL(T, m), DB_COLS_21(T, __VA_ARGS__)
 #define DB_COLS_23(T, m, ...) DB_COL(T, m), DB_COLS_22(T, __VA_ARGS__)
 #define DB_COLS_24(T, m, ...) DB_COL(T, m), DB_COLS_23(T, __VA_ARGS__)
-#define DB_COL_FN(T, m, f)                                                                                             \
+#define DB_COL_FN(T, m, f, drop)                                                                                       \
     {                                                                                                                  \
-        DB_C_FN, offsetof(T, m), sizeof DB_MEMBER(T, m), f                                                             \
+        DB_C_FN, offsetof(T, m), sizeof DB_MEMBER(T, m), f, drop                                                       \
     }
 
 /* Reads a row of st from column i on into item by cols; returns the number of the column after them. */
 int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item);
-/* Frees the heap copies (DB_C_DUP) that cols read into item, and sets them NULL. */
+/* Frees what cols read into item (the heap copies of DB_C_DUP, what a DB_COL_FN's drop frees) and sets it NULL. */
 void db_free_cols(const db_col *cols, void *item);
 /* db_collect with rows read by cols (from column 0). */
 int db_collect_cols(db_stmt *st, void **items, size_t *n, size_t size, const db_col *cols);

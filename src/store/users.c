@@ -22,8 +22,8 @@ static void read_roles(db_stmt *st, int i, void *roles)
 
 /* The columns of USER_COLS into the user p of a struct T (p: "u." or nothing). */
 #define USER_COL_LIST(T, p)                                                                                            \
-    DB_COL(T, p id), DB_COL(T, p username), DB_COL(T, p name), DB_COL_FN(T, p roles, read_roles), DB_COL(T, p unit),   \
-        DB_COL(T, p active), DB_COL(T, p must_change_password)
+    DB_COL(T, p id), DB_COL(T, p username), DB_COL(T, p name), DB_COL_FN(T, p roles, read_roles, NULL),                \
+        DB_COL(T, p unit), DB_COL(T, p active), DB_COL(T, p must_change_password)
 static const db_col user_cols[] = {USER_COL_LIST(user, ), {0}};
 
 int store_user_add(store *s, user *u, const char *pwhash)

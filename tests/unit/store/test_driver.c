@@ -237,7 +237,7 @@ static void read_twice(db_stmt *st, int i, void *member)
 }
 
 static const db_col scratch_cols[] = {DB_COLS(struct scratch_row, id, code, n, positive, note, first),
-                                      DB_COL_FN(struct scratch_row, twice, read_twice),
+                                      DB_COL_FN(struct scratch_row, twice, read_twice, NULL),
                                       {0}};
 
 #define SCRATCH_SELECT "SELECT id, code, n, n > 0, note, note, n FROM driver_scratch "
