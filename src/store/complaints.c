@@ -17,11 +17,11 @@
 #include "util/jsonr.h"
 #include "util/xalloc.h"
 
-
-#define C_COLS                                                                                                         \
+#define C_COLS_HEAD                                                                                                    \
     "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
     "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
-    "first_contact, created_by, version, head, data, warn_at, next_check_at"
+    "first_contact, created_by, version, head, "
+#define C_COLS C_COLS_HEAD "data, warn_at, next_check_at"
 
 /*
  * The same columns for a list's summaries on SQLite: lists render only a few
@@ -31,69 +31,53 @@
  * a merge patch does). PostgreSQL keeps data as text and returns it whole.
  */
 #define C_COLS_SUMMARY_SQLITE                                                                                          \
-    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
-    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
-    "first_contact, created_by, version, head, "                                                                       \
-    "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                               \
-    "'subject_staff', json_extract(data, '$.subject_staff'), "                                                         \
-    "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "                      \
-    "warn_at, next_check_at"
+    C_COLS_HEAD "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                    \
+                "'subject_staff', json_extract(data, '$.subject_staff'), "                                             \
+                "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "           \
+                "warn_at, next_check_at"
 
-/* Column i as text into dst[size], cut to fit ("" for NULL). */
-static void col_copy(db_stmt *st, int i, char *dst, size_t size)
+static void read_deadline(db_stmt *st, int i, void *v)
 {
-    const char *t = db_text(st, i);
-    size_t n = t ? strlen(t) : 0;
-    if (n >= size)
-        n = size - 1;
-    if (n)
-        memcpy(dst, t, n);
-    dst[n] = '\0';
+    int64_t d = db_int(st, i);
+    *(int64_t *)v = d == STORE_DUE_NONE ? 0 : d;
 }
 
-static int64_t deadline(db_stmt *st, int i)
+static void read_head(db_stmt *st, int i, void *head)
 {
-    int64_t v = db_int(st, i);
-    return v == STORE_DUE_NONE ? 0 : v;
+    size_t n;
+    const void *p = db_blob(st, i, &n);
+    if (p && n == 32)
+        memcpy(head, p, 32);
 }
+
+/* The document, kept as complaint_init made it when the text does not parse. */
+static void read_data(db_stmt *st, int i, void *data)
+{
+    const char *text = db_text(st, i);
+    json_t *d = text ? jsonr_loadb(text, strlen(text), NULL) : NULL;
+    if (d) {
+        json_decref(*(json_t **)data);
+        *(json_t **)data = d;
+    }
+}
+
+static const db_col complaint_cols[] = {DB_COLS(complaint, id, number, status, level, nature, channel, category, phone,
+                                                subject_unit, owner_unit, handler_unit, received_at, created_at,
+                                                updated_at, closed_at),
+                                        DB_COL_FN(complaint, stage_due, read_deadline, NULL),
+                                        DB_COLS(complaint, overall_due, first_contact, created_by, version),
+                                        DB_COL_FN(complaint, head, read_head, NULL),
+                                        DB_COL_FN(complaint, data, read_data, NULL),
+                                        DB_COL_FN(complaint, warn_at, read_deadline, NULL),
+                                        DB_COL_FN(complaint, next_check_at, read_deadline, NULL),
+                                        {0}};
 
 /* Fills c (initialised, or zeroed as in a fresh page array) from a row of C_COLS. */
 static void read_complaint(db_stmt *st, complaint *c)
 {
     complaint_release(c);
     complaint_init(c);
-    c->id = db_int(st, 0);
-    col_copy(st, 1, c->number, sizeof c->number);
-    c->status = (int)db_int(st, 2);
-    c->level = (int)db_int(st, 3);
-    col_copy(st, 4, c->nature, sizeof c->nature);
-    col_copy(st, 5, c->channel, sizeof c->channel);
-    col_copy(st, 6, c->category, sizeof c->category);
-    col_copy(st, 7, c->phone, sizeof c->phone);
-    c->subject_unit = db_int(st, 8);
-    c->owner_unit = db_int(st, 9);
-    c->handler_unit = db_int(st, 10);
-    c->received_at = db_int(st, 11);
-    c->created_at = db_int(st, 12);
-    c->updated_at = db_int(st, 13);
-    c->closed_at = db_int(st, 14);
-    c->stage_due = deadline(st, 15);
-    c->overall_due = db_int(st, 16);
-    c->first_contact = db_int(st, 17) != 0;
-    c->created_by = db_int(st, 18);
-    c->version = db_int(st, 19);
-    size_t n;
-    const void *head = db_blob(st, 20, &n);
-    if (head && n == 32)
-        memcpy(c->head, head, 32);
-    const char *text = db_text(st, 21);
-    json_t *d = text ? jsonr_loadb(text, strlen(text), NULL) : NULL;
-    if (d) {
-        json_decref(c->data);
-        c->data = d;
-    }
-    c->warn_at = deadline(st, 22);
-    c->next_check_at = deadline(st, 23);
+    db_read_cols(st, 0, complaint_cols, c);
 }
 
 struct get_arg {
@@ -105,15 +89,10 @@ struct get_arg {
 static int read_one(db_conn *c, void *arg)
 {
     struct get_arg *a = arg;
-    db_stmt *st = a->number ? db_prepare(c, "SELECT " C_COLS " FROM complaints WHERE number = ?")
-                            : db_prepare(c, "SELECT " C_COLS " FROM complaints WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    if (a->number)
-        db_bind_text(st, 1, a->number);
-    else
-        db_bind_int(st, 1, a->id);
-    int rc = db_one(st);
+    db_stmt *st;
+    int rc = a->number
+                 ? db_onev(c, "SELECT " C_COLS " FROM complaints WHERE number = ?", DB_VALS(DB_TEXT(a->number)), &st)
+                 : db_onev(c, "SELECT " C_COLS " FROM complaints WHERE id = ?", DB_VALS(DB_INT(a->id)), &st);
     if (rc != DB_ROW)
         return rc;
     read_complaint(st, a->out);
@@ -340,11 +319,12 @@ static int read_events(db_conn *c, void *arg)
 {
     struct events_arg *a = arg;
     event_list_release(a->out);
-    db_stmt *st = db_prepare(c, "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
-                                "WHERE complaint_id = ? ORDER BY seq");
+    db_stmt *st = db_prepv(c,
+                           "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
+                           "WHERE complaint_id = ? ORDER BY seq",
+                           DB_VALS(DB_INT(a->complaint_id)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->complaint_id);
     size_t cap = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -383,10 +363,10 @@ static int read_id_page(db_conn *c, void *arg)
 {
     struct ids_arg *a = arg;
     a->n = 0;
-    db_stmt *st = db_prepare(c, "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT 1000");
+    db_stmt *st =
+        db_prepv(c, "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT 1000", DB_VALS(DB_INT(a->after)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->after);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && a->n < ID_PAGE)
         a->ids[a->n++] = db_int(st, 0);
@@ -414,36 +394,17 @@ int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg)
     return rc;
 }
 
-/* A statement of at most one integer parameter that returns one integer. */
-struct count_arg {
-    const char *sql;
-    bool has_param;
-    int64_t param;
-    int64_t n; /* OUT */
-};
-
 static int read_count(db_conn *c, void *arg)
 {
-    struct count_arg *a = arg;
-    db_stmt *st = db_prepare(c, a->sql);
-    if (!st)
-        return STORE_ERROR;
-    if (a->has_param)
-        db_bind_int(st, 1, a->param);
-    int rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
-    a->n = db_int(st, 0);
-    db_reset(st);
-    return 0;
+    return db_intv(c, "SELECT COUNT(*) FROM complaints", NULL, arg);
 }
 
 int store_complaint_count(store *s, int64_t *n)
 {
-    struct count_arg a = {.sql = "SELECT COUNT(*) FROM complaints"};
-    int rc = db_run_read(s, "complaint_count", read_count, &a);
+    int64_t count = 0;
+    int rc = db_run_read(s, "complaint_count", read_count, &count);
     if (rc == 0)
-        *n = a.n;
+        *n = count;
     return rc;
 }
 
@@ -459,19 +420,17 @@ static int read_due(db_conn *c, void *arg)
     struct due_arg *a = arg;
     a->n = 0;
     /* A range scan of complaints_next_check: only due rows are read. */
-    db_stmt *st = db_prepare(c, db_dialect(c) == DB_PG
-                                    ? "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
-                                      "AND next_check_at <= ? AND (next_check_at, id) > (CAST(? AS BIGINT), "
-                                      "CAST(? AS BIGINT)) ORDER BY next_check_at, id LIMIT ?"
-                                    : "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
-                                      "AND next_check_at <= ? AND (next_check_at, id) > (?, ?) "
-                                      "ORDER BY next_check_at, id LIMIT ?");
+    db_stmt *st =
+        db_prepv(c,
+                 db_dialect(c) == DB_PG ? "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
+                                          "AND next_check_at <= ? AND (next_check_at, id) > (CAST(? AS BIGINT), "
+                                          "CAST(? AS BIGINT)) ORDER BY next_check_at, id LIMIT ?"
+                                        : "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
+                                          "AND next_check_at <= ? AND (next_check_at, id) > (?, ?) "
+                                          "ORDER BY next_check_at, id LIMIT ?",
+                 DB_VALS(DB_INT(a->now), DB_INT(a->after_key), DB_INT(a->after_id), DB_INT(a->max)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->now);
-    db_bind_int(st, 2, a->after_key);
-    db_bind_int(st, 3, a->after_id);
-    db_bind_int(st, 4, a->max);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && (int)a->n < a->max) {
         a->ids[a->n] = db_int(st, 0);
@@ -503,12 +462,12 @@ static int read_days(db_conn *c, void *arg)
 {
     struct days_arg *a = arg;
     a->n = 0;
-    db_stmt *st = db_prepare(c, "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
-                                "WHERE day >= ? AND day <= ? ORDER BY day");
+    db_stmt *st = db_prepv(c,
+                           "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
+                           "WHERE day >= ? AND day <= ? ORDER BY day",
+                           DB_VALS(DB_INT(a->from_day), DB_INT(a->to_day)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->from_day);
-    db_bind_int(st, 2, a->to_day);
     size_t cap = (size_t)(a->to_day - a->from_day + 1);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && a->n < cap) {
@@ -584,10 +543,8 @@ static int read_status(db_conn *c, void *arg)
     db_reset(st);
     if (rc)
         return rc;
-    struct count_arg overdue = {"SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < ?", true, a->now, 0};
-    rc = read_count(c, &overdue);
-    a->overdue = overdue.n;
-    return rc;
+    return db_intv(c, "SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < ?", DB_VALS(DB_INT(a->now)),
+                   &a->overdue);
 }
 
 int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
@@ -641,8 +598,8 @@ out:
     return rc;
 }
 
-int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
-                      int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
+int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day,
+                      int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
 {
     struct status_arg a = {
         .now = now,

@@ -218,8 +218,14 @@ void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *
 
 void db_text_to(db_stmt *st, int i, char *dst, size_t size)
 {
+    /* No printf: a list of complaints copies a dozen columns a row. */
     const char *t = db_text(st, i);
-    snprintf(dst, size, "%s", t ? t : "");
+    size_t n = t ? strlen(t) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
 }
 
 void db_where_init(db_where *w, const char *select)
