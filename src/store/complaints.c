@@ -394,18 +394,9 @@ int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg)
     return rc;
 }
 
-static int read_count(db_conn *c, void *arg)
-{
-    return db_intv(c, "SELECT COUNT(*) FROM complaints", NULL, arg);
-}
-
 int store_complaint_count(store *s, int64_t *n)
 {
-    int64_t count = 0;
-    int rc = db_run_read(s, "complaint_count", read_count, &count);
-    if (rc == 0)
-        *n = count;
-    return rc;
+    return db_read_int(s, "complaint_count", "SELECT COUNT(*) FROM complaints", NULL, n);
 }
 
 struct due_arg {

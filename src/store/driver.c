@@ -409,6 +409,22 @@ int db_write_id(store *s, const char *what, const char *sql, const db_val *v, in
     return db_run_write(s, what, write_one, &a, 0);
 }
 
+static int read_int(db_conn *c, void *arg)
+{
+    struct one_stmt *a = arg;
+    return db_intv(c, a->sql, a->v, a->id);
+}
+
+int db_read_int(store *s, const char *what, const char *sql, const db_val *v, int64_t *out)
+{
+    int64_t n = 0;
+    struct one_stmt a = {.sql = sql, .v = v, .id = &n};
+    int rc = db_run_read(s, what, read_int, &a);
+    if (rc == 0)
+        *out = n;
+    return rc;
+}
+
 int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item)
 {
     for (const db_col *k = cols; k->kind != DB_C_END; k++, i++) {

@@ -328,6 +328,8 @@ int db_intv(db_conn *c, const char *sql, const db_val *v, int64_t *out);
 int db_write_one(store *s, const char *what, bool changed, const char *sql, const db_val *v);
 /* Likewise an INSERT … RETURNING id (db_insertv): *id (OUT) on success. */
 int db_write_id(store *s, const char *what, const char *sql, const db_val *v, int64_t *id);
+/* A read of one integer (db_intv) as its own unit of work: *out (OUT) on success. */
+int db_read_int(store *s, const char *what, const char *sql, const db_val *v, int64_t *out);
 
 /*
  * Rows read into structs by a table of columns: a row's column k (from a
