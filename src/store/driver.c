@@ -76,14 +76,6 @@ void store_trace_init(store *s)
     s->trace = v && *v && strcmp(v, "0") != 0;
 }
 
-void db_bind_id(db_stmt *st, int i, int64_t v)
-{
-    if (v)
-        db_bind_int(st, i, v);
-    else
-        db_bind_null(st, i);
-}
-
 int db_done(db_stmt *st)
 {
     int rc = db_step(st);
@@ -115,7 +107,8 @@ char *db_text_dup(db_stmt *st, int i)
     return t ? xstrdup(t) : NULL;
 }
 
-int db_insert_id(db_stmt *st, int64_t *id)
+/* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
+static int insert_id(db_stmt *st, int64_t *id)
 {
     int rc = db_step(st);
     if (rc == DB_ROW) {
@@ -145,39 +138,11 @@ db_stmt *db_prepare_insert(db_conn *c, const char *sql)
 int db_insert(db_stmt *st, int64_t *id)
 {
     if (db_dialect(st->conn) == DB_PG)
-        return db_insert_id(st, id);
+        return insert_id(st, id);
     int rc = db_done(st);
     if (rc == 0)
         *id = st->conn->ops->last_id(st);
     return rc;
-}
-
-/* db_collect's loop: each row read by read, or by cols when read is NULL. */
-static int collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item),
-                   const db_col *cols)
-{
-    size_t cap = *n;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *items = xrealloc(*items, cap * size);
-        }
-        void *item = (char *)*items + *n * size;
-        memset(item, 0, size);
-        if (read)
-            read(st, item);
-        else
-            db_read_cols(st, 0, cols, item);
-        ++*n;
-    }
-    db_reset(st);
-    return rc;
-}
-
-int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item))
-{
-    return collect(st, items, n, size, read, NULL);
 }
 
 void db_sql_in(buf *sql, const db_conn *c, const char *col, size_t n, bool text)
@@ -216,7 +181,8 @@ void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *
         db_bind_text(st, (*i)++, v[k]);
 }
 
-void db_text_to(db_stmt *st, int i, char *dst, size_t size)
+/* Column i into the array dst of size bytes, cut to fit ("" for NULL). */
+static void text_to(db_stmt *st, int i, char *dst, size_t size)
 {
     /* No printf: a list of complaints copies a dozen columns a row. */
     const char *t = db_text(st, i);
@@ -228,7 +194,7 @@ void db_text_to(db_stmt *st, int i, char *dst, size_t size)
     dst[n] = '\0';
 }
 
-void db_where_init(db_where *w, const char *select)
+static void where_init(db_where *w, const char *select)
 {
     memset(w, 0, sizeof *w);
     buf_init(&w->sql);
@@ -272,7 +238,7 @@ void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, 
     p->nids = n;
 }
 
-db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit)
+static db_stmt *where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit)
 {
     buf_puts(&w->sql, tail);
     db_stmt *st = db_prepare(c, w->sql.data);
@@ -291,7 +257,7 @@ db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t lim
     return st;
 }
 
-void db_where_release(db_where *w)
+static void where_release(db_where *w)
 {
     buf_release(&w->sql);
     buf_release(&w->array);
@@ -359,7 +325,7 @@ int db_onev(db_conn *c, const char *sql, const db_val *v, db_stmt **st)
 int db_insertv(db_conn *c, const char *sql, const db_val *v, int64_t *id)
 {
     db_stmt *st = db_prepv(c, sql, v);
-    return st ? db_insert_id(st, id) : STORE_ERROR;
+    return st ? insert_id(st, id) : STORE_ERROR;
 }
 
 int db_intv(db_conn *c, const char *sql, const db_val *v, int64_t *out)
@@ -451,7 +417,7 @@ int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item)
             *(char **)m = db_text_dup(st, i);
             break;
         case DB_C_TO:
-            db_text_to(st, i, m, k->size);
+            text_to(st, i, m, k->size);
             break;
         default:
             k->fn(st, i, m);
@@ -476,7 +442,20 @@ void db_free_cols(const db_col *cols, void *item)
 
 int db_collect_cols(db_stmt *st, void **items, size_t *n, size_t size, const db_col *cols)
 {
-    return collect(st, items, n, size, NULL, cols);
+    size_t cap = *n;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *items = xrealloc(*items, cap * size);
+        }
+        void *item = (char *)*items + *n * size;
+        memset(item, 0, size);
+        db_read_cols(st, 0, cols, item);
+        ++*n;
+    }
+    db_reset(st);
+    return rc;
 }
 
 /* Frees the rows of a list that db_read_list read. */
@@ -498,11 +477,11 @@ static int read_list(db_conn *c, void *arg)
         return st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
     }
     db_where w;
-    db_where_init(&w, a->sql);
+    where_init(&w, a->sql);
     a->where(&w, c, a->filter);
-    db_stmt *st = db_where_prepare(&w, c, a->tail, a->limit);
+    db_stmt *st = where_prepare(&w, c, a->tail, a->limit);
     int rc = st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
-    db_where_release(&w);
+    where_release(&w);
     return rc;
 }
 

@@ -81,6 +81,13 @@ struct db_ops {
     int (*exec)(db_conn *c, const char *sql);
 };
 
+/* The table of a backend that names its implementations d_prepare, d_bind_int, … after the members. */
+#define DB_OPS_D                                                                                                       \
+    {                                                                                                                  \
+        d_prepare, d_bind_int, d_bind_text, d_bind_blob, d_bind_null, d_step, d_column_null, d_column_int,             \
+            d_column_text, d_column_blob, d_changes, d_last_id, d_reset, d_exec                                        \
+    }
+
 /* A connection lent to a unit of work; a backend's connection embeds it first. */
 struct db_conn {
     const struct db_ops *ops;
@@ -183,8 +190,6 @@ static inline int db_exec(db_conn *c, const char *sql)
 
 /* ---- helpers over the interface (driver.c) ---- */
 
-/* Binds v, or NULL when v is 0 (an optional reference). */
-void db_bind_id(db_stmt *st, int i, int64_t v);
 /* Steps a statement without rows to its end and resets it: 0 or a failure. */
 int db_done(db_stmt *st);
 /* db_done, then STORE_NOTFOUND when it changed no row. */
@@ -196,12 +201,6 @@ int db_done_changed(db_stmt *st);
 int db_one(db_stmt *st);
 /* Column i as a heap copy (NULL for NULL); the caller frees it. */
 char *db_text_dup(db_stmt *st, int i);
-/*
- * Steps st to its end and resets it, appending each row to the heap array
- * *items of *n elements of size bytes: read(st, item) fills a new, zeroed
- * item. 0 or a failure (the rows read so far stay in *items).
- */
-int db_collect(db_stmt *st, void **items, size_t *n, size_t size, void (*read)(db_stmt *st, void *item));
 /*
  * A set of n values as one condition on col, appended to sql: in SQLite
  * "col IN (?, …, ?)", a placeholder a value; in PostgreSQL "col =
@@ -217,8 +216,6 @@ void db_sql_in(buf *sql, const db_conn *c, const char *col, size_t n, bool text)
  */
 void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scratch);
 void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch);
-/* An INSERT … RETURNING id: *id (OUT) on success; the statement is reset. */
-int db_insert_id(db_stmt *st, int64_t *id);
 /*
  * An INSERT written without RETURNING whose new id the caller needs, on a
  * hot path: db_prepare_insert adds "RETURNING id" on PostgreSQL only, and
@@ -233,18 +230,15 @@ int db_insert(db_stmt *st, int64_t *id);
  * when it is not, or a failure.
  */
 int db_exists_conflict(db_conn *c, const char *sql, int64_t id);
-/* Column i into the array dst of size bytes, cut to fit ("" for NULL). */
-void db_text_to(db_stmt *st, int i, char *dst, size_t size);
 
 /*
  * A list's SELECT with the filters its caller set, built and bound in one
- * go. db_where_init takes the statement up to "WHERE 1 = 1"; each filter
- * appends its condition (" AND col = ?") only when its value is set (text
- * not NULL, an integer not 0, n > 0 ids); db_where_prepare appends tail
- * (" ORDER BY … LIMIT ?"), prepares the statement and binds every value and
- * limit. A list of ids is one parameter per id on SQLite and one array on
- * PostgreSQL. Texts and ids are borrowed, and w is released after the
- * statement's db_reset.
+ * go (db_read_where). The statement is taken up to "WHERE 1 = 1"; each
+ * filter appends its condition (" AND col = ?") only when its value is set
+ * (text not NULL, an integer not 0, n > 0 ids); then the tail (" ORDER BY
+ * … LIMIT ?") is appended, the statement prepared and every value and the
+ * limit bound. A list of ids is one parameter per id on SQLite and one
+ * array on PostgreSQL. Texts and ids are borrowed until the rows are read.
  */
 typedef struct db_where {
     buf sql;
@@ -257,12 +251,9 @@ typedef struct db_where {
         size_t nids;
     } p[8];
 } db_where;
-void db_where_init(db_where *w, const char *select);
 void db_where_text(db_where *w, const char *cond, const char *v);
 void db_where_int(db_where *w, const char *cond, int64_t v);
 void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, size_t n);
-db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit);
-void db_where_release(db_where *w);
 
 /* ---- statements in one call (driver.c) ---- */
 
@@ -395,7 +386,11 @@ typedef struct db_col {
 int db_read_cols(db_stmt *st, int i, const db_col *cols, void *item);
 /* Frees what cols read into item (the heap copies of DB_C_DUP, what a DB_COL_FN's drop frees) and sets it NULL. */
 void db_free_cols(const db_col *cols, void *item);
-/* db_collect with rows read by cols (from column 0). */
+/*
+ * Steps st to its end and resets it, appending each row to the heap array
+ * *items of *n elements of size bytes, read by cols (from column 0) into a
+ * new, zeroed item. 0 or a failure (the rows read so far stay in *items).
+ */
 int db_collect_cols(db_stmt *st, void **items, size_t *n, size_t size, const db_col *cols);
 /*
  * A store operation that reads the rows of one statement, as its own unit

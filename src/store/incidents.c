@@ -36,10 +36,8 @@ static const db_col incident_cols[] = {
     DB_COL_FN(incident, data, read_data, drop_data),
     {0}};
 
-static void read_id(db_stmt *st, void *item)
-{
-    *(int64_t *)item = db_int(st, 0);
-}
+/* A member complaint's id: a row of one integer. */
+static const db_col id_col[] = {{DB_C_I64, 0, sizeof(int64_t), NULL, NULL}, {0}};
 
 struct inc_arg {
     const incident *in; /* incident_open, incident_update */
@@ -111,7 +109,7 @@ static int read_one_incident(db_conn *c, void *arg)
                            DB_VALS(DB_INT(a->id)));
     if (!st)
         return STORE_ERROR;
-    return db_collect(st, (void **)&a->got.complaints, &a->got.ncomplaints, sizeof *a->got.complaints, read_id);
+    return db_collect_cols(st, (void **)&a->got.complaints, &a->got.ncomplaints, sizeof *a->got.complaints, id_col);
 }
 
 int store_incident_get(store *s, int64_t id, incident *out)

@@ -528,22 +528,7 @@ static int d_exec(db_conn *c, const char *sql)
     return simple((pconn *)c, sql);
 }
 
-static const struct db_ops pg_db_ops = {
-    .prepare = d_prepare,
-    .bind_int = d_bind_int,
-    .bind_text = d_bind_text,
-    .bind_blob = d_bind_blob,
-    .bind_null = d_bind_null,
-    .step = d_step,
-    .column_null = d_column_null,
-    .column_int = d_column_int,
-    .column_text = d_column_text,
-    .column_blob = d_column_blob,
-    .changes = d_changes,
-    .last_id = d_last_id,
-    .reset = d_reset,
-    .exec = d_exec,
-};
+static const struct db_ops pg_db_ops = DB_OPS_D;
 
 /* Ends every statement fn left with a result (a failure's early return). */
 static void stmts_reset(pconn *c)

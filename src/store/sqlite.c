@@ -19,6 +19,7 @@
  */
 #include "store/sqlite.h"
 #include "store/driver.h"
+#include "store/pgutil.h"
 #include "store/sqlite_io.h"
 
 #include <errno.h>
@@ -456,22 +457,7 @@ static int d_exec(db_conn *c, const char *sql)
     return exec((conn *)c, sql);
 }
 
-static const struct db_ops sqlite_db_ops = {
-    .prepare = d_prepare,
-    .bind_int = d_bind_int,
-    .bind_text = d_bind_text,
-    .bind_blob = d_bind_blob,
-    .bind_null = d_bind_null,
-    .step = d_step,
-    .column_null = d_column_null,
-    .column_int = d_column_int,
-    .column_text = d_column_text,
-    .column_blob = d_column_blob,
-    .changes = d_changes,
-    .last_id = d_last_id,
-    .reset = d_reset,
-    .exec = d_exec,
-};
+static const struct db_ops sqlite_db_ops = DB_OPS_D;
 
 static void conn_init_db(conn *c)
 {
@@ -654,18 +640,6 @@ static void sq_write_burst(store *stp, bool begin)
 
 /* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
 
-/* Appends name as a double-quoted identifier (names come from the catalog). */
-static void ident(buf *b, const char *name)
-{
-    buf_putc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
-}
-
 static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_value *, void *), void *arg)
 {
     conn *c = reader((sq *)stp);
@@ -677,10 +651,10 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     for (size_t k = 0; k < t->ncols; k++) {
         if (k)
             buf_puts(&sql, ", ");
-        ident(&sql, t->cols[k]);
+        pgutil_ident(&sql, t->cols[k]); /* names come from the catalog */
     }
     buf_puts(&sql, " FROM ");
-    ident(&sql, t->name);
+    pgutil_ident(&sql, t->name);
     buf_puts(&sql, " ORDER BY 1");
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
@@ -724,12 +698,7 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc == SQLITE_DONE ? 0 : STORE_ERROR;
 }
 
-/* ---- lifecycle ------------------------------------------------------------------------------ */
-
-/* ---- sessions and sign-in ------------------------------------------------------------------- */
-
-/* A write of one statement with two integer parameters. */
-/* ---- customer data (sec/pii.h) --------------------------------------------------------- */
+/* ---- backup and close ----------------------------------------------------------------------- */
 
 /*
  * VACUUM INTO writes a consistent copy from one read transaction, so the

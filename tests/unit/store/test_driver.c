@@ -117,7 +117,11 @@ static int insert_row(db_conn *c, void *arg)
         db_bind_blob(st, 4, r->raw, r->nraw);
     else
         db_bind_null(st, 4);
-    int rc = db_insert_id(st, &r->id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        r->id = db_int(st, 0);
+    db_reset(st);
+    rc = rc == DB_ROW ? 0 : rc == 0 ? STORE_ERROR : rc;
     return rc ? rc : r->fail_after ? STORE_ERROR : 0;
 }
 
@@ -658,16 +662,13 @@ static void test_copy(void **state)
 static int insert_complaint(db_conn *c, void *arg)
 {
     complaint *cp = arg;
-    db_stmt *st = db_prepare(c, "INSERT INTO complaints (number, status, is_open, stage, level, nature, channel, "
-                                "category, phone, subject_unit, owner_unit, handler_unit, received_at, created_at, "
-                                "updated_at, closed_at, stage_due, overall_due, first_contact, created_by, version, "
-                                "head, data) VALUES (?, 1, 1, 1, 1, 'complaint', 'phone', 'queue', '13900000000', "
-                                "1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, ?, '{}') RETURNING id");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, cp->number);
-    db_bind_blob(st, 2, "h", 1);
-    return db_insert_id(st, &cp->id);
+    return db_insertv(c,
+                      "INSERT INTO complaints (number, status, is_open, stage, level, nature, channel, "
+                      "category, phone, subject_unit, owner_unit, handler_unit, received_at, created_at, "
+                      "updated_at, closed_at, stage_due, overall_due, first_contact, created_by, version, "
+                      "head, data) VALUES (?, 1, 1, 1, 1, 'complaint', 'phone', 'queue', '13900000000', "
+                      "1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, ?, '{}') RETURNING id",
+                      DB_VALS(DB_TEXT(cp->number), DB_BLOB("h", 1)), &cp->id);
 }
 
 static int64_t bare_complaint(dfx *f, const char *number)
