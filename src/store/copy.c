@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/backend.h"
 #include "store/driver.h"
 #include "store/pgutil.h"
 #include "store/store.h"
@@ -95,6 +96,15 @@ static void column_list(buf *sql, const store_table *t)
             buf_puts(sql, ", ");
         pgutil_ident(sql, t->cols[k]);
     }
+}
+
+void store_select_all(buf *sql, const store_table *t)
+{
+    buf_puts(sql, "SELECT ");
+    column_list(sql, t);
+    buf_puts(sql, " FROM ");
+    pgutil_ident(sql, t->name);
+    buf_puts(sql, " ORDER BY 1");
 }
 
 int store_rows_count(store *s, const char *table, int64_t *n)

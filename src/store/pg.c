@@ -727,19 +727,6 @@ static int pg_complaint_create(store *stp, struct store_new *n)
 
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
-static void select_all(buf *sql, const store_table *t)
-{
-    buf_puts(sql, "SELECT ");
-    for (size_t i = 0; i < t->ncols; i++) {
-        if (i)
-            buf_puts(sql, ", ");
-        pgutil_ident(sql, t->cols[i]);
-    }
-    buf_puts(sql, " FROM ");
-    pgutil_ident(sql, t->name);
-    buf_puts(sql, " ORDER BY 1");
-}
-
 /* Converts one row of a single-row-mode result into values (blobs into bl, heap). */
 static void row_values(const PGresult *r, size_t ncols, store_value *v, uint8_t **bl)
 {
@@ -795,7 +782,7 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
         return rc;
     buf sql;
     buf_init(&sql);
-    select_all(&sql, t);
+    store_select_all(&sql, t);
     rc = 0;
     if (!PQsendQueryParams(c->pg, sql.data, 0, NULL, NULL, NULL, NULL, 0) || !PQsetSingleRowMode(c->pg)) {
         log_error("postgresql: cannot read %s: %s", t->name, PQerrorMessage(c->pg));
@@ -836,9 +823,7 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc ? rc : stop;
 }
 
-/* ---- lifecycle ------------------------------------------------------------------------------- */
-
-/* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
+/* ---- backup and close ------------------------------------------------------------------------ */
 
 static int pg_backup(store *stp, const char *path)
 {

@@ -19,7 +19,6 @@
  */
 #include "store/sqlite.h"
 #include "store/driver.h"
-#include "store/pgutil.h"
 #include "store/sqlite_io.h"
 
 #include <errno.h>
@@ -647,15 +646,7 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
         return STORE_ERROR;
     buf sql;
     buf_init(&sql);
-    buf_puts(&sql, "SELECT ");
-    for (size_t k = 0; k < t->ncols; k++) {
-        if (k)
-            buf_puts(&sql, ", ");
-        pgutil_ident(&sql, t->cols[k]); /* names come from the catalog */
-    }
-    buf_puts(&sql, " FROM ");
-    pgutil_ident(&sql, t->name);
-    buf_puts(&sql, " ORDER BY 1");
+    store_select_all(&sql, t);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
     buf_release(&sql);
