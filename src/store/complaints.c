@@ -112,23 +112,17 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
  * " AND (…)": the complaint is visible in a scope of n units — its owner,
  * subject, last handling or an assisting unit is one of them.
  */
-static void scope_clause(buf *sql, const db_conn *c, size_t n)
+static void scope_clause(db_where *w, const db_conn *c, const int64_t *units, size_t n)
 {
     static const char *const cols[] = {"owner_unit", "subject_unit", "handler_unit"};
-    buf_puts(sql, " AND (");
+    buf_puts(&w->sql, " AND (");
     for (int k = 0; k < 3; k++) {
-        db_sql_in(sql, c, cols[k], n, false);
-        buf_puts(sql, " OR ");
+        db_where_in(w, c, cols[k], units, NULL, n);
+        buf_puts(&w->sql, " OR ");
     }
-    buf_puts(sql, "id IN (SELECT complaint_id FROM complaint_assists WHERE ");
-    db_sql_in(sql, c, "unit", n, false);
-    buf_puts(sql, "))");
-}
-
-static void bind_scope(db_stmt *st, int *i, const int64_t *units, size_t n, buf *scratch)
-{
-    for (int k = 0; k < 4; k++)
-        db_bind_in_ints(st, i, units, n, scratch);
+    buf_puts(&w->sql, "id IN (SELECT complaint_id FROM complaint_assists WHERE ");
+    db_where_in(w, c, "unit", units, NULL, n);
+    buf_puts(&w->sql, "))");
 }
 
 /* A row comparison with two integer parameters; PostgreSQL wants their type said. */
@@ -142,56 +136,45 @@ struct list_arg {
     complaint_page *out;
 };
 
-static void list_sql(buf *sql, const db_conn *c, const complaint_filter *f)
+/* The list's statement and its values into w. */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
 {
     bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    buf_printf(sql, "SELECT %s FROM complaints WHERE 1 = 1", summary ? C_COLS_SUMMARY_SQLITE : C_COLS);
+    db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
+                             : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
     if (f->status == -1)
-        buf_puts(sql, " AND is_open = 1");
+        buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
-        buf_puts(sql, " AND status = ?");
-    if (f->stage)
-        buf_puts(sql, " AND stage = ?");
+        db_where_val(w, " AND status = ?", DB_INT(f->status));
+    db_where_int(w, " AND stage = ?", f->stage);
     if (f->n_owner_units == 1)
-        buf_puts(sql, " AND owner_unit = ?");
-    else if (f->n_owner_units > 1) {
-        buf_puts(sql, " AND ");
-        db_sql_in(sql, c, "owner_unit", f->n_owner_units, false);
-    }
-    if (f->n_subject_units) {
-        buf_puts(sql, " AND ");
-        db_sql_in(sql, c, "subject_unit", f->n_subject_units, false);
-    }
+        db_where_val(w, " AND owner_unit = ?", DB_INT(f->owner_units[0]));
+    else if (f->n_owner_units > 1)
+        db_where_ids(w, c, "owner_unit", f->owner_units, f->n_owner_units);
+    db_where_ids(w, c, "subject_unit", f->subject_units, f->n_subject_units);
     if (f->n_scope_units)
-        scope_clause(sql, c, f->n_scope_units);
-    if (f->channel)
-        buf_puts(sql, " AND channel = ?");
-    if (f->kind)
-        buf_puts(sql, " AND kind = ?");
+        scope_clause(w, c, f->scope_units, f->n_scope_units);
+    db_where_text(w, " AND channel = ?", f->channel);
+    db_where_text(w, " AND kind = ?", f->kind);
     if (f->n_categories) {
-        buf_puts(sql, " AND ");
-        db_sql_in(sql, c, "category", f->n_categories, true);
+        buf_puts(&w->sql, " AND ");
+        db_where_in(w, c, "category", NULL, f->categories, f->n_categories);
     }
-    if (f->level)
-        buf_puts(sql, " AND level = ?");
-    if (f->from)
-        buf_puts(sql, " AND received_at >= ?");
-    if (f->to)
-        buf_puts(sql, " AND received_at < ?");
-    if (f->phone)
-        buf_puts(sql, " AND phone = ?");
+    db_where_int(w, " AND level = ?", f->level);
+    db_where_int(w, " AND received_at >= ?", f->from);
+    db_where_int(w, " AND received_at < ?", f->to);
+    db_where_text(w, " AND phone = ?", f->phone);
     if (f->overdue)
-        buf_puts(sql, " AND is_open = 1 AND stage_due < ?");
+        db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
-        buf_puts(sql, " AND is_open = 1 AND warn_at <= ?");
-    if (f->has_cursor) {
-        if (f->sort_deadline)
-            buf_printf(sql, " AND (stage_due, id) > %s", pair(c));
-        else
-            buf_puts(sql, " AND id < ?");
+        db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
+    if (f->has_cursor && f->sort_deadline) {
+        buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
+        db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
+        db_where_val(w, "", DB_INT(f->cursor_id));
+    } else if (f->has_cursor) {
+        db_where_val(w, " AND id < ?", DB_INT(f->cursor_id));
     }
-    buf_puts(sql, f->sort_deadline ? " ORDER BY stage_due, id" : " ORDER BY id DESC");
-    buf_puts(sql, " LIMIT ?");
 }
 
 static int read_list(db_conn *c, void *arg)
@@ -199,60 +182,16 @@ static int read_list(db_conn *c, void *arg)
     struct list_arg *a = arg;
     const complaint_filter *f = a->f;
     complaint_page *out = a->out;
-    buf sql, sets[4];
-    buf_init(&sql);
-    for (int k = 0; k < 4; k++)
-        buf_init(&sets[k]);
     for (size_t k = 0; k < out->n; k++)
         complaint_release(&out->items[k]);
     out->n = 0;
     out->more = false;
-    list_sql(&sql, c, f);
-    db_stmt *st = db_prepare(c, sql.data);
+    db_where w;
+    list_where(&w, c, f);
+    db_stmt *st = db_where_prepare(
+        &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
     int rc = STORE_ERROR;
-    if (!st)
-        goto out;
-    int i = 1;
-    if (f->status > 0)
-        db_bind_int(st, i++, f->status);
-    if (f->stage)
-        db_bind_int(st, i++, f->stage);
-    if (f->n_owner_units == 1)
-        db_bind_int(st, i++, f->owner_units[0]);
-    else if (f->n_owner_units > 1)
-        db_bind_in_ints(st, &i, f->owner_units, f->n_owner_units, &sets[0]);
-    if (f->n_subject_units)
-        db_bind_in_ints(st, &i, f->subject_units, f->n_subject_units, &sets[1]);
-    if (f->n_scope_units)
-        bind_scope(st, &i, f->scope_units, f->n_scope_units, &sets[2]);
-    if (f->channel)
-        db_bind_text(st, i++, f->channel);
-    if (f->kind)
-        db_bind_text(st, i++, f->kind);
-    if (f->n_categories)
-        db_bind_in_texts(st, &i, f->categories, f->n_categories, &sets[3]);
-    if (f->level)
-        db_bind_int(st, i++, f->level);
-    if (f->from)
-        db_bind_int(st, i++, f->from);
-    if (f->to)
-        db_bind_int(st, i++, f->to);
-    if (f->phone)
-        db_bind_text(st, i++, f->phone);
-    if (f->overdue)
-        db_bind_int(st, i++, f->now);
-    if (f->warning)
-        db_bind_int(st, i++, f->now);
-    if (f->has_cursor) {
-        if (f->sort_deadline) {
-            db_bind_int(st, i++, f->cursor_key ? f->cursor_key : STORE_DUE_NONE);
-            db_bind_int(st, i++, f->cursor_id);
-        } else {
-            db_bind_int(st, i++, f->cursor_id);
-        }
-    }
-    db_bind_int(st, i++, f->limit + 1);
-    while ((rc = db_step(st)) == DB_ROW) {
+    while (st && (rc = db_step(st)) == DB_ROW) {
         if ((int)out->n == f->limit) {
             out->more = true;
             rc = 0;
@@ -260,11 +199,9 @@ static int read_list(db_conn *c, void *arg)
         }
         read_complaint(st, &out->items[out->n++]);
     }
-    db_reset(st);
-out:
-    buf_release(&sql);
-    for (int k = 0; k < 4; k++)
-        buf_release(&sets[k]);
+    if (st)
+        db_reset(st);
+    db_where_release(&w);
     return rc;
 }
 
@@ -549,43 +486,33 @@ int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t
 static int read_scope(db_conn *c, void *arg)
 {
     struct status_arg *a = arg;
-    buf sql, set;
-    buf_init(&sql);
-    buf_init(&set);
-    buf_puts(&sql, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < ? THEN 1 ELSE 0 END) "
-                   "FROM complaints WHERE 1 = 1");
-    scope_clause(&sql, c, a->nunits);
-    buf_puts(&sql, " GROUP BY status");
-    int rc = STORE_ERROR;
-    db_stmt *st = db_prepare(c, sql.data);
-    if (!st)
-        goto out;
-    db_bind_int(st, 1, a->now);
-    int i = 2;
-    bind_scope(st, &i, a->units, a->nunits, &set);
-    if ((rc = read_status_counts(st, a)))
-        goto out;
-    buf_clear(&sql);
-    buf_puts(&sql, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
-                   "WHERE (received_at >= ? OR closed_at >= ?)");
-    scope_clause(&sql, c, a->nunits);
-    rc = STORE_ERROR;
-    if (!(st = db_prepare(c, sql.data)))
-        goto out;
+    db_where w;
+    db_where_init(&w, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < ? THEN 1 ELSE 0 END) "
+                      "FROM complaints WHERE 1 = 1");
+    db_where_val(&w, "", DB_INT(a->now));
+    scope_clause(&w, c, a->units, a->nunits);
+    buf_puts(&w.sql, " GROUP BY status");
+    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    int rc = st ? read_status_counts(st, a) : STORE_ERROR;
+    db_where_release(&w);
+    if (rc)
+        return rc;
     int64_t from = a->from_day * 86400 - (int64_t)a->tz * 60;
-    db_bind_int(st, 1, from);
-    db_bind_int(st, 2, from);
-    i = 3;
-    bind_scope(st, &i, a->units, a->nunits, &set);
-    for (int64_t d = a->from_day; d <= a->to_day; d++)
-        a->days[d - a->from_day] = (day_stat){.day = d};
-    while ((rc = db_step(st)) == DB_ROW)
-        store_day_stats_add(a->days, a->from_day, a->to_day, a->tz, db_int(st, 0), db_int(st, 1), db_int(st, 2),
-                            db_int(st, 3) != 0);
-    db_reset(st);
-out:
-    buf_release(&sql);
-    buf_release(&set);
+    db_where_init(&w, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
+                      "WHERE (received_at >= ? OR closed_at >= ?)");
+    db_where_val(&w, "", DB_INT(from));
+    db_where_val(&w, "", DB_INT(from));
+    scope_clause(&w, c, a->units, a->nunits);
+    rc = STORE_ERROR;
+    if ((st = db_prepv(c, w.sql.data, w.v))) {
+        for (int64_t d = a->from_day; d <= a->to_day; d++)
+            a->days[d - a->from_day] = (day_stat){.day = d};
+        while ((rc = db_step(st)) == DB_ROW)
+            store_day_stats_add(a->days, a->from_day, a->to_day, a->tz, db_int(st, 0), db_int(st, 1), db_int(st, 2),
+                                db_int(st, 3) != 0);
+        db_reset(st);
+    }
+    db_where_release(&w);
     return rc;
 }
 

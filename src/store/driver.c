@@ -194,73 +194,80 @@ static void text_to(db_stmt *st, int i, char *dst, size_t size)
     dst[n] = '\0';
 }
 
-static void where_init(db_where *w, const char *select)
+void db_where_init(db_where *w, const char *select)
 {
     memset(w, 0, sizeof *w);
     buf_init(&w->sql);
-    buf_init(&w->array);
     buf_puts(&w->sql, select);
 }
 
-/* The next parameter slot of w. */
-static struct db_where_value *slot(db_where *w)
+void db_where_val(db_where *w, const char *cond, db_val v)
 {
-    assert(w->n < (int)(sizeof w->p / sizeof w->p[0]));
-    return &w->p[w->n++];
+    buf_puts(&w->sql, cond);
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 16;
+        w->v = xrealloc(w->v, (w->cap + 1) * sizeof *w->v);
+    }
+    w->v[w->n++] = v;
+    w->v[w->n] = (db_val){.type = DB_V_END};
 }
 
 void db_where_text(db_where *w, const char *cond, const char *v)
 {
-    if (!v)
-        return;
-    buf_puts(&w->sql, cond);
-    slot(w)->text = v;
+    if (v)
+        db_where_val(w, cond, DB_TEXT(v));
 }
 
 void db_where_int(db_where *w, const char *cond, int64_t v)
 {
-    if (!v)
+    if (v)
+        db_where_val(w, cond, DB_INT(v));
+}
+
+void db_where_in(db_where *w, const db_conn *c, const char *col, const int64_t *ids, const char *const *texts, size_t n)
+{
+    db_sql_in(&w->sql, c, col, n, texts != NULL);
+    if (db_dialect(c) == DB_PG) {
+        buf b;
+        buf_init(&b);
+        if (texts)
+            pgutil_text_array(&b, texts, n);
+        else
+            pgutil_int_array(&b, ids, n);
+        w->arrays = xrealloc(w->arrays, (w->narrays + 1) * sizeof *w->arrays);
+        w->arrays[w->narrays] = buf_detach(&b, NULL);
+        db_where_val(w, "", DB_TEXT(w->arrays[w->narrays++]));
         return;
-    buf_puts(&w->sql, cond);
-    slot(w)->v = v;
+    }
+    for (size_t k = 0; k < n; k++)
+        db_where_val(w, "", texts ? DB_TEXT(texts[k]) : DB_INT(ids[k]));
 }
 
 void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, size_t n)
 {
     if (!n)
         return;
-    for (int k = 0; k < w->n; k++)
-        assert(!w->p[k].ids); /* one set: its PostgreSQL array lives in w->array */
     buf_puts(&w->sql, " AND ");
-    db_sql_in(&w->sql, c, col, n, false);
-    struct db_where_value *p = slot(w);
-    p->ids = ids;
-    p->nids = n;
+    db_where_in(w, c, col, ids, NULL, n);
 }
 
-static db_stmt *where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit)
+db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit)
 {
     buf_puts(&w->sql, tail);
     db_stmt *st = db_prepare(c, w->sql.data);
     if (!st)
         return NULL;
-    int i = 1;
-    for (int k = 0; k < w->n; k++) {
-        if (w->p[k].text)
-            db_bind_text(st, i++, w->p[k].text);
-        else if (w->p[k].ids)
-            db_bind_in_ints(st, &i, w->p[k].ids, w->p[k].nids, &w->array);
-        else
-            db_bind_int(st, i++, w->p[k].v);
-    }
-    db_bind_int(st, i, limit);
+    db_bind_int(st, db_bindv(st, 1, w->v), limit);
     return st;
 }
 
-static void where_release(db_where *w)
+void db_where_release(db_where *w)
 {
     buf_release(&w->sql);
-    buf_release(&w->array);
+    for (size_t k = 0; k < w->narrays; k++)
+        free(w->arrays[k]);
+    free(w->arrays);
+    free(w->v);
 }
 
 int db_exists_conflict(db_conn *c, const char *sql, int64_t id)
@@ -477,11 +484,11 @@ static int read_list(db_conn *c, void *arg)
         return st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
     }
     db_where w;
-    where_init(&w, a->sql);
+    db_where_init(&w, a->sql);
     a->where(&w, c, a->filter);
-    db_stmt *st = where_prepare(&w, c, a->tail, a->limit);
+    db_stmt *st = db_where_prepare(&w, c, a->tail, a->limit);
     int rc = st ? db_collect_cols(st, a->items, a->n, a->size, a->cols) : STORE_ERROR;
-    where_release(&w);
+    db_where_release(&w);
     return rc;
 }
 

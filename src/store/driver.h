@@ -231,30 +231,6 @@ int db_insert(db_stmt *st, int64_t *id);
  */
 int db_exists_conflict(db_conn *c, const char *sql, int64_t id);
 
-/*
- * A list's SELECT with the filters its caller set, built and bound in one
- * go (db_read_where). The statement is taken up to "WHERE 1 = 1"; each
- * filter appends its condition (" AND col = ?") only when its value is set
- * (text not NULL, an integer not 0, n > 0 ids); then the tail (" ORDER BY
- * … LIMIT ?") is appended, the statement prepared and every value and the
- * limit bound. A list of ids is one parameter per id on SQLite and one
- * array on PostgreSQL. Texts and ids are borrowed until the rows are read.
- */
-typedef struct db_where {
-    buf sql;
-    buf array; /* PostgreSQL: the array literal of its one set of ids */
-    int n;
-    struct db_where_value {
-        const char *text;
-        int64_t v;
-        const int64_t *ids;
-        size_t nids;
-    } p[8];
-} db_where;
-void db_where_text(db_where *w, const char *cond, const char *v);
-void db_where_int(db_where *w, const char *cond, int64_t v);
-void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, size_t n);
-
 /* ---- statements in one call (driver.c) ---- */
 
 /*
@@ -293,6 +269,35 @@ static inline db_val db_val_id(int64_t v)
 #define DB_BLOB(p, n) db_val_blob(p, n)
 #define DB_ID(v) db_val_id(v)
 #define DB_VALS(...) ((const db_val[]){__VA_ARGS__, {.type = DB_V_END}})
+
+/*
+ * A SELECT with the filters its caller set, its text and its values built
+ * together (db_read_where, or a reader's own). db_where_init takes the
+ * statement up to "WHERE 1 = 1"; db_where_val appends a condition (" AND
+ * col = ?") with its value, and db_where_text and db_where_int do so only
+ * when the value is set (text not NULL, an integer not 0); db_where_in
+ * appends the set of n ids or (texts not NULL) texts of db_sql_in with its
+ * values, and db_where_ids " AND " and that when n > 0; db_where_prepare
+ * appends tail (" ORDER BY … LIMIT ?"), prepares the statement and binds
+ * every value and limit. Texts and ids are borrowed, and w is released
+ * (db_where_release) after the statement's db_reset.
+ */
+typedef struct db_where {
+    buf sql;
+    db_val *v; /* the values in the order of their placeholders, ended by DB_V_END */
+    size_t n, cap;
+    char **arrays; /* PostgreSQL: the array literals of the sets */
+    size_t narrays;
+} db_where;
+void db_where_init(db_where *w, const char *select);
+void db_where_val(db_where *w, const char *cond, db_val v);
+void db_where_text(db_where *w, const char *cond, const char *v);
+void db_where_int(db_where *w, const char *cond, int64_t v);
+void db_where_in(db_where *w, const db_conn *c, const char *col, const int64_t *ids, const char *const *texts,
+                 size_t n);
+void db_where_ids(db_where *w, db_conn *c, const char *col, const int64_t *ids, size_t n);
+db_stmt *db_where_prepare(db_where *w, db_conn *c, const char *tail, int64_t limit);
+void db_where_release(db_where *w);
 
 /* Binds the values of v (NULL: none) from parameter i on; returns the number of the next parameter. */
 int db_bindv(db_stmt *st, int i, const db_val *v);
