@@ -169,18 +169,6 @@ void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scrat
         db_bind_int(st, (*i)++, v[k]);
 }
 
-void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch)
-{
-    if (db_dialect(st->conn) == DB_PG) {
-        buf_clear(scratch);
-        pgutil_text_array(scratch, v, n);
-        db_bind_text(st, (*i)++, scratch->data);
-        return;
-    }
-    for (size_t k = 0; k < n; k++)
-        db_bind_text(st, (*i)++, v[k]);
-}
-
 /* Column i into the array dst of size bytes, cut to fit ("" for NULL). */
 static void text_to(db_stmt *st, int i, char *dst, size_t size)
 {

@@ -210,12 +210,11 @@ char *db_text_dup(db_stmt *st, int i);
  */
 void db_sql_in(buf *sql, const db_conn *c, const char *col, size_t n, bool text);
 /*
- * Binds a set written by db_sql_in from parameter *i on and advances *i.
- * PostgreSQL's array is written into scratch (initialised by the caller),
- * which must live until the statement is reset.
+ * Binds a set of integers written by db_sql_in from parameter *i on and
+ * advances *i. PostgreSQL's array is written into scratch (initialised by
+ * the caller), which must live until the statement is reset.
  */
 void db_bind_in_ints(db_stmt *st, int *i, const int64_t *v, size_t n, buf *scratch);
-void db_bind_in_texts(db_stmt *st, int *i, const char *const *v, size_t n, buf *scratch);
 /*
  * An INSERT written without RETURNING whose new id the caller needs, on a
  * hot path: db_prepare_insert adds "RETURNING id" on PostgreSQL only, and
