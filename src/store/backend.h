@@ -14,6 +14,7 @@
 
 #include "store/driver.h"
 #include "store/store.h"
+#include "util/buf.h"
 
 #define STORE_OPS_VERSION 7
 
@@ -27,11 +28,11 @@ struct store_new {
     int tz;
     event *ev;
     complaint *c;
-    pii_keyrow *k; /* the data key stored with it, or NULL */
+    pii_keyrow *k;          /* the data key stored with it, or NULL */
     const store_with *with; /* or NULL */
     const outbox_msg *msgs; /* with's rows, once sealed */
     size_t nmsgs;
-    char day[16];  /* the local date of received_at: the numbering day */
+    char day[16]; /* the local date of received_at: the numbering day */
     int64_t id, seq;
     bool numbered; /* id and seq were taken in this transaction (store_new_number) */
     char *data;    /* c->data as text, once sealed */
@@ -76,6 +77,9 @@ struct store {
      * unreachable, read-only, its disk full), for store_write_check. */
     _Atomic int64_t write_ok_at, write_failed_at;
 };
+
+/* copy.c: the SELECT of every column of t, quoted, ordered by the first (a backend's rows_dump). */
+void store_select_all(buf *sql, const store_table *t);
 
 /* Sets s->trace from the environment; a backend calls it when it opens. */
 void store_trace_init(store *s);

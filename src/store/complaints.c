@@ -17,11 +17,11 @@
 #include "util/jsonr.h"
 #include "util/xalloc.h"
 
-
-#define C_COLS                                                                                                         \
+#define C_COLS_HEAD                                                                                                    \
     "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
     "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
-    "first_contact, created_by, version, head, data, warn_at, next_check_at"
+    "first_contact, created_by, version, head, "
+#define C_COLS C_COLS_HEAD "data, warn_at, next_check_at"
 
 /*
  * The same columns for a list's summaries on SQLite: lists render only a few
@@ -31,69 +31,53 @@
  * a merge patch does). PostgreSQL keeps data as text and returns it whole.
  */
 #define C_COLS_SUMMARY_SQLITE                                                                                          \
-    "id, number, status, level, nature, channel, category, phone, subject_unit, owner_unit, "                          \
-    "handler_unit, received_at, created_at, updated_at, closed_at, stage_due, overall_due, "                           \
-    "first_contact, created_by, version, head, "                                                                       \
-    "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                               \
-    "'subject_staff', json_extract(data, '$.subject_staff'), "                                                         \
-    "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "                      \
-    "warn_at, next_check_at"
+    C_COLS_HEAD "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                    \
+                "'subject_staff', json_extract(data, '$.subject_staff'), "                                             \
+                "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "           \
+                "warn_at, next_check_at"
 
-/* Column i as text into dst[size], cut to fit ("" for NULL). */
-static void col_copy(db_stmt *st, int i, char *dst, size_t size)
+static void read_deadline(db_stmt *st, int i, void *v)
 {
-    const char *t = db_text(st, i);
-    size_t n = t ? strlen(t) : 0;
-    if (n >= size)
-        n = size - 1;
-    if (n)
-        memcpy(dst, t, n);
-    dst[n] = '\0';
+    int64_t d = db_int(st, i);
+    *(int64_t *)v = d == STORE_DUE_NONE ? 0 : d;
 }
 
-static int64_t deadline(db_stmt *st, int i)
+static void read_head(db_stmt *st, int i, void *head)
 {
-    int64_t v = db_int(st, i);
-    return v == STORE_DUE_NONE ? 0 : v;
+    size_t n;
+    const void *p = db_blob(st, i, &n);
+    if (p && n == 32)
+        memcpy(head, p, 32);
 }
+
+/* The document, kept as complaint_init made it when the text does not parse. */
+static void read_data(db_stmt *st, int i, void *data)
+{
+    const char *text = db_text(st, i);
+    json_t *d = text ? jsonr_loadb(text, strlen(text), NULL) : NULL;
+    if (d) {
+        json_decref(*(json_t **)data);
+        *(json_t **)data = d;
+    }
+}
+
+static const db_col complaint_cols[] = {DB_COLS(complaint, id, number, status, level, nature, channel, category, phone,
+                                                subject_unit, owner_unit, handler_unit, received_at, created_at,
+                                                updated_at, closed_at),
+                                        DB_COL_FN(complaint, stage_due, read_deadline, NULL),
+                                        DB_COLS(complaint, overall_due, first_contact, created_by, version),
+                                        DB_COL_FN(complaint, head, read_head, NULL),
+                                        DB_COL_FN(complaint, data, read_data, NULL),
+                                        DB_COL_FN(complaint, warn_at, read_deadline, NULL),
+                                        DB_COL_FN(complaint, next_check_at, read_deadline, NULL),
+                                        {0}};
 
 /* Fills c (initialised, or zeroed as in a fresh page array) from a row of C_COLS. */
 static void read_complaint(db_stmt *st, complaint *c)
 {
     complaint_release(c);
     complaint_init(c);
-    c->id = db_int(st, 0);
-    col_copy(st, 1, c->number, sizeof c->number);
-    c->status = (int)db_int(st, 2);
-    c->level = (int)db_int(st, 3);
-    col_copy(st, 4, c->nature, sizeof c->nature);
-    col_copy(st, 5, c->channel, sizeof c->channel);
-    col_copy(st, 6, c->category, sizeof c->category);
-    col_copy(st, 7, c->phone, sizeof c->phone);
-    c->subject_unit = db_int(st, 8);
-    c->owner_unit = db_int(st, 9);
-    c->handler_unit = db_int(st, 10);
-    c->received_at = db_int(st, 11);
-    c->created_at = db_int(st, 12);
-    c->updated_at = db_int(st, 13);
-    c->closed_at = db_int(st, 14);
-    c->stage_due = deadline(st, 15);
-    c->overall_due = db_int(st, 16);
-    c->first_contact = db_int(st, 17) != 0;
-    c->created_by = db_int(st, 18);
-    c->version = db_int(st, 19);
-    size_t n;
-    const void *head = db_blob(st, 20, &n);
-    if (head && n == 32)
-        memcpy(c->head, head, 32);
-    const char *text = db_text(st, 21);
-    json_t *d = text ? jsonr_loadb(text, strlen(text), NULL) : NULL;
-    if (d) {
-        json_decref(c->data);
-        c->data = d;
-    }
-    c->warn_at = deadline(st, 22);
-    c->next_check_at = deadline(st, 23);
+    db_read_cols(st, 0, complaint_cols, c);
 }
 
 struct get_arg {
@@ -105,15 +89,10 @@ struct get_arg {
 static int read_one(db_conn *c, void *arg)
 {
     struct get_arg *a = arg;
-    db_stmt *st = a->number ? db_prepare(c, "SELECT " C_COLS " FROM complaints WHERE number = ?")
-                            : db_prepare(c, "SELECT " C_COLS " FROM complaints WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    if (a->number)
-        db_bind_text(st, 1, a->number);
-    else
-        db_bind_int(st, 1, a->id);
-    int rc = db_one(st);
+    db_stmt *st;
+    int rc = a->number
+                 ? db_onev(c, "SELECT " C_COLS " FROM complaints WHERE number = ?", DB_VALS(DB_TEXT(a->number)), &st)
+                 : db_onev(c, "SELECT " C_COLS " FROM complaints WHERE id = ?", DB_VALS(DB_INT(a->id)), &st);
     if (rc != DB_ROW)
         return rc;
     read_complaint(st, a->out);
@@ -133,23 +112,17 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
  * " AND (…)": the complaint is visible in a scope of n units — its owner,
  * subject, last handling or an assisting unit is one of them.
  */
-static void scope_clause(buf *sql, const db_conn *c, size_t n)
+static void scope_clause(db_where *w, const db_conn *c, const int64_t *units, size_t n)
 {
     static const char *const cols[] = {"owner_unit", "subject_unit", "handler_unit"};
-    buf_puts(sql, " AND (");
+    buf_puts(&w->sql, " AND (");
     for (int k = 0; k < 3; k++) {
-        db_sql_in(sql, c, cols[k], n, false);
-        buf_puts(sql, " OR ");
+        db_where_in(w, c, cols[k], units, NULL, n);
+        buf_puts(&w->sql, " OR ");
     }
-    buf_puts(sql, "id IN (SELECT complaint_id FROM complaint_assists WHERE ");
-    db_sql_in(sql, c, "unit", n, false);
-    buf_puts(sql, "))");
-}
-
-static void bind_scope(db_stmt *st, int *i, const int64_t *units, size_t n, buf *scratch)
-{
-    for (int k = 0; k < 4; k++)
-        db_bind_in_ints(st, i, units, n, scratch);
+    buf_puts(&w->sql, "id IN (SELECT complaint_id FROM complaint_assists WHERE ");
+    db_where_in(w, c, "unit", units, NULL, n);
+    buf_puts(&w->sql, "))");
 }
 
 /* A row comparison with two integer parameters; PostgreSQL wants their type said. */
@@ -163,56 +136,45 @@ struct list_arg {
     complaint_page *out;
 };
 
-static void list_sql(buf *sql, const db_conn *c, const complaint_filter *f)
+/* The list's statement and its values into w. */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
 {
     bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    buf_printf(sql, "SELECT %s FROM complaints WHERE 1 = 1", summary ? C_COLS_SUMMARY_SQLITE : C_COLS);
+    db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
+                             : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
     if (f->status == -1)
-        buf_puts(sql, " AND is_open = 1");
+        buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
-        buf_puts(sql, " AND status = ?");
-    if (f->stage)
-        buf_puts(sql, " AND stage = ?");
+        db_where_val(w, " AND status = ?", DB_INT(f->status));
+    db_where_int(w, " AND stage = ?", f->stage);
     if (f->n_owner_units == 1)
-        buf_puts(sql, " AND owner_unit = ?");
-    else if (f->n_owner_units > 1) {
-        buf_puts(sql, " AND ");
-        db_sql_in(sql, c, "owner_unit", f->n_owner_units, false);
-    }
-    if (f->n_subject_units) {
-        buf_puts(sql, " AND ");
-        db_sql_in(sql, c, "subject_unit", f->n_subject_units, false);
-    }
+        db_where_val(w, " AND owner_unit = ?", DB_INT(f->owner_units[0]));
+    else if (f->n_owner_units > 1)
+        db_where_ids(w, c, "owner_unit", f->owner_units, f->n_owner_units);
+    db_where_ids(w, c, "subject_unit", f->subject_units, f->n_subject_units);
     if (f->n_scope_units)
-        scope_clause(sql, c, f->n_scope_units);
-    if (f->channel)
-        buf_puts(sql, " AND channel = ?");
-    if (f->kind)
-        buf_puts(sql, " AND kind = ?");
+        scope_clause(w, c, f->scope_units, f->n_scope_units);
+    db_where_text(w, " AND channel = ?", f->channel);
+    db_where_text(w, " AND kind = ?", f->kind);
     if (f->n_categories) {
-        buf_puts(sql, " AND ");
-        db_sql_in(sql, c, "category", f->n_categories, true);
+        buf_puts(&w->sql, " AND ");
+        db_where_in(w, c, "category", NULL, f->categories, f->n_categories);
     }
-    if (f->level)
-        buf_puts(sql, " AND level = ?");
-    if (f->from)
-        buf_puts(sql, " AND received_at >= ?");
-    if (f->to)
-        buf_puts(sql, " AND received_at < ?");
-    if (f->phone)
-        buf_puts(sql, " AND phone = ?");
+    db_where_int(w, " AND level = ?", f->level);
+    db_where_int(w, " AND received_at >= ?", f->from);
+    db_where_int(w, " AND received_at < ?", f->to);
+    db_where_text(w, " AND phone = ?", f->phone);
     if (f->overdue)
-        buf_puts(sql, " AND is_open = 1 AND stage_due < ?");
+        db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
-        buf_puts(sql, " AND is_open = 1 AND warn_at <= ?");
-    if (f->has_cursor) {
-        if (f->sort_deadline)
-            buf_printf(sql, " AND (stage_due, id) > %s", pair(c));
-        else
-            buf_puts(sql, " AND id < ?");
+        db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
+    if (f->has_cursor && f->sort_deadline) {
+        buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
+        db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
+        db_where_val(w, "", DB_INT(f->cursor_id));
+    } else if (f->has_cursor) {
+        db_where_val(w, " AND id < ?", DB_INT(f->cursor_id));
     }
-    buf_puts(sql, f->sort_deadline ? " ORDER BY stage_due, id" : " ORDER BY id DESC");
-    buf_puts(sql, " LIMIT ?");
 }
 
 static int read_list(db_conn *c, void *arg)
@@ -220,60 +182,16 @@ static int read_list(db_conn *c, void *arg)
     struct list_arg *a = arg;
     const complaint_filter *f = a->f;
     complaint_page *out = a->out;
-    buf sql, sets[4];
-    buf_init(&sql);
-    for (int k = 0; k < 4; k++)
-        buf_init(&sets[k]);
     for (size_t k = 0; k < out->n; k++)
         complaint_release(&out->items[k]);
     out->n = 0;
     out->more = false;
-    list_sql(&sql, c, f);
-    db_stmt *st = db_prepare(c, sql.data);
+    db_where w;
+    list_where(&w, c, f);
+    db_stmt *st = db_where_prepare(
+        &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
     int rc = STORE_ERROR;
-    if (!st)
-        goto out;
-    int i = 1;
-    if (f->status > 0)
-        db_bind_int(st, i++, f->status);
-    if (f->stage)
-        db_bind_int(st, i++, f->stage);
-    if (f->n_owner_units == 1)
-        db_bind_int(st, i++, f->owner_units[0]);
-    else if (f->n_owner_units > 1)
-        db_bind_in_ints(st, &i, f->owner_units, f->n_owner_units, &sets[0]);
-    if (f->n_subject_units)
-        db_bind_in_ints(st, &i, f->subject_units, f->n_subject_units, &sets[1]);
-    if (f->n_scope_units)
-        bind_scope(st, &i, f->scope_units, f->n_scope_units, &sets[2]);
-    if (f->channel)
-        db_bind_text(st, i++, f->channel);
-    if (f->kind)
-        db_bind_text(st, i++, f->kind);
-    if (f->n_categories)
-        db_bind_in_texts(st, &i, f->categories, f->n_categories, &sets[3]);
-    if (f->level)
-        db_bind_int(st, i++, f->level);
-    if (f->from)
-        db_bind_int(st, i++, f->from);
-    if (f->to)
-        db_bind_int(st, i++, f->to);
-    if (f->phone)
-        db_bind_text(st, i++, f->phone);
-    if (f->overdue)
-        db_bind_int(st, i++, f->now);
-    if (f->warning)
-        db_bind_int(st, i++, f->now);
-    if (f->has_cursor) {
-        if (f->sort_deadline) {
-            db_bind_int(st, i++, f->cursor_key ? f->cursor_key : STORE_DUE_NONE);
-            db_bind_int(st, i++, f->cursor_id);
-        } else {
-            db_bind_int(st, i++, f->cursor_id);
-        }
-    }
-    db_bind_int(st, i++, f->limit + 1);
-    while ((rc = db_step(st)) == DB_ROW) {
+    while (st && (rc = db_step(st)) == DB_ROW) {
         if ((int)out->n == f->limit) {
             out->more = true;
             rc = 0;
@@ -281,11 +199,9 @@ static int read_list(db_conn *c, void *arg)
         }
         read_complaint(st, &out->items[out->n++]);
     }
-    db_reset(st);
-out:
-    buf_release(&sql);
-    for (int k = 0; k < 4; k++)
-        buf_release(&sets[k]);
+    if (st)
+        db_reset(st);
+    db_where_release(&w);
     return rc;
 }
 
@@ -340,11 +256,12 @@ static int read_events(db_conn *c, void *arg)
 {
     struct events_arg *a = arg;
     event_list_release(a->out);
-    db_stmt *st = db_prepare(c, "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
-                                "WHERE complaint_id = ? ORDER BY seq");
+    db_stmt *st = db_prepv(c,
+                           "SELECT id, seq, action, at, actor, prev, hash, body FROM events "
+                           "WHERE complaint_id = ? ORDER BY seq",
+                           DB_VALS(DB_INT(a->complaint_id)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->complaint_id);
     size_t cap = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -383,10 +300,10 @@ static int read_id_page(db_conn *c, void *arg)
 {
     struct ids_arg *a = arg;
     a->n = 0;
-    db_stmt *st = db_prepare(c, "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT 1000");
+    db_stmt *st =
+        db_prepv(c, "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT 1000", DB_VALS(DB_INT(a->after)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->after);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && a->n < ID_PAGE)
         a->ids[a->n++] = db_int(st, 0);
@@ -414,37 +331,9 @@ int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg)
     return rc;
 }
 
-/* A statement of at most one integer parameter that returns one integer. */
-struct count_arg {
-    const char *sql;
-    bool has_param;
-    int64_t param;
-    int64_t n; /* OUT */
-};
-
-static int read_count(db_conn *c, void *arg)
-{
-    struct count_arg *a = arg;
-    db_stmt *st = db_prepare(c, a->sql);
-    if (!st)
-        return STORE_ERROR;
-    if (a->has_param)
-        db_bind_int(st, 1, a->param);
-    int rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
-    a->n = db_int(st, 0);
-    db_reset(st);
-    return 0;
-}
-
 int store_complaint_count(store *s, int64_t *n)
 {
-    struct count_arg a = {.sql = "SELECT COUNT(*) FROM complaints"};
-    int rc = db_run_read(s, "complaint_count", read_count, &a);
-    if (rc == 0)
-        *n = a.n;
-    return rc;
+    return db_read_int(s, "complaint_count", "SELECT COUNT(*) FROM complaints", NULL, n);
 }
 
 struct due_arg {
@@ -459,19 +348,17 @@ static int read_due(db_conn *c, void *arg)
     struct due_arg *a = arg;
     a->n = 0;
     /* A range scan of complaints_next_check: only due rows are read. */
-    db_stmt *st = db_prepare(c, db_dialect(c) == DB_PG
-                                    ? "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
-                                      "AND next_check_at <= ? AND (next_check_at, id) > (CAST(? AS BIGINT), "
-                                      "CAST(? AS BIGINT)) ORDER BY next_check_at, id LIMIT ?"
-                                    : "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
-                                      "AND next_check_at <= ? AND (next_check_at, id) > (?, ?) "
-                                      "ORDER BY next_check_at, id LIMIT ?");
+    db_stmt *st =
+        db_prepv(c,
+                 db_dialect(c) == DB_PG ? "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
+                                          "AND next_check_at <= ? AND (next_check_at, id) > (CAST(? AS BIGINT), "
+                                          "CAST(? AS BIGINT)) ORDER BY next_check_at, id LIMIT ?"
+                                        : "SELECT id, next_check_at FROM complaints WHERE is_open = 1 "
+                                          "AND next_check_at <= ? AND (next_check_at, id) > (?, ?) "
+                                          "ORDER BY next_check_at, id LIMIT ?",
+                 DB_VALS(DB_INT(a->now), DB_INT(a->after_key), DB_INT(a->after_id), DB_INT(a->max)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->now);
-    db_bind_int(st, 2, a->after_key);
-    db_bind_int(st, 3, a->after_id);
-    db_bind_int(st, 4, a->max);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && (int)a->n < a->max) {
         a->ids[a->n] = db_int(st, 0);
@@ -503,12 +390,12 @@ static int read_days(db_conn *c, void *arg)
 {
     struct days_arg *a = arg;
     a->n = 0;
-    db_stmt *st = db_prepare(c, "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
-                                "WHERE day >= ? AND day <= ? ORDER BY day");
+    db_stmt *st = db_prepv(c,
+                           "SELECT day, received, closed, closed_on_time, first_contact FROM daily_stats "
+                           "WHERE day >= ? AND day <= ? ORDER BY day",
+                           DB_VALS(DB_INT(a->from_day), DB_INT(a->to_day)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->from_day);
-    db_bind_int(st, 2, a->to_day);
     size_t cap = (size_t)(a->to_day - a->from_day + 1);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && a->n < cap) {
@@ -584,10 +471,8 @@ static int read_status(db_conn *c, void *arg)
     db_reset(st);
     if (rc)
         return rc;
-    struct count_arg overdue = {"SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < ?", true, a->now, 0};
-    rc = read_count(c, &overdue);
-    a->overdue = overdue.n;
-    return rc;
+    return db_intv(c, "SELECT COUNT(*) FROM complaints WHERE is_open = 1 AND stage_due < ?", DB_VALS(DB_INT(a->now)),
+                   &a->overdue);
 }
 
 int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue)
@@ -601,48 +486,38 @@ int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t
 static int read_scope(db_conn *c, void *arg)
 {
     struct status_arg *a = arg;
-    buf sql, set;
-    buf_init(&sql);
-    buf_init(&set);
-    buf_puts(&sql, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < ? THEN 1 ELSE 0 END) "
-                   "FROM complaints WHERE 1 = 1");
-    scope_clause(&sql, c, a->nunits);
-    buf_puts(&sql, " GROUP BY status");
-    int rc = STORE_ERROR;
-    db_stmt *st = db_prepare(c, sql.data);
-    if (!st)
-        goto out;
-    db_bind_int(st, 1, a->now);
-    int i = 2;
-    bind_scope(st, &i, a->units, a->nunits, &set);
-    if ((rc = read_status_counts(st, a)))
-        goto out;
-    buf_clear(&sql);
-    buf_puts(&sql, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
-                   "WHERE (received_at >= ? OR closed_at >= ?)");
-    scope_clause(&sql, c, a->nunits);
-    rc = STORE_ERROR;
-    if (!(st = db_prepare(c, sql.data)))
-        goto out;
+    db_where w;
+    db_where_init(&w, "SELECT status, COUNT(*), SUM(CASE WHEN is_open = 1 AND stage_due < ? THEN 1 ELSE 0 END) "
+                      "FROM complaints WHERE 1 = 1");
+    db_where_val(&w, "", DB_INT(a->now));
+    scope_clause(&w, c, a->units, a->nunits);
+    buf_puts(&w.sql, " GROUP BY status");
+    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    int rc = st ? read_status_counts(st, a) : STORE_ERROR;
+    db_where_release(&w);
+    if (rc)
+        return rc;
     int64_t from = a->from_day * 86400 - (int64_t)a->tz * 60;
-    db_bind_int(st, 1, from);
-    db_bind_int(st, 2, from);
-    i = 3;
-    bind_scope(st, &i, a->units, a->nunits, &set);
-    for (int64_t d = a->from_day; d <= a->to_day; d++)
-        a->days[d - a->from_day] = (day_stat){.day = d};
-    while ((rc = db_step(st)) == DB_ROW)
-        store_day_stats_add(a->days, a->from_day, a->to_day, a->tz, db_int(st, 0), db_int(st, 1), db_int(st, 2),
-                            db_int(st, 3) != 0);
-    db_reset(st);
-out:
-    buf_release(&sql);
-    buf_release(&set);
+    db_where_init(&w, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
+                      "WHERE (received_at >= ? OR closed_at >= ?)");
+    db_where_val(&w, "", DB_INT(from));
+    db_where_val(&w, "", DB_INT(from));
+    scope_clause(&w, c, a->units, a->nunits);
+    rc = STORE_ERROR;
+    if ((st = db_prepv(c, w.sql.data, w.v))) {
+        for (int64_t d = a->from_day; d <= a->to_day; d++)
+            a->days[d - a->from_day] = (day_stat){.day = d};
+        while ((rc = db_step(st)) == DB_ROW)
+            store_day_stats_add(a->days, a->from_day, a->to_day, a->tz, db_int(st, 0), db_int(st, 1), db_int(st, 2),
+                                db_int(st, 3) != 0);
+        db_reset(st);
+    }
+    db_where_release(&w);
     return rc;
 }
 
-int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day,
-                      int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
+int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day,
+                      int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days)
 {
     struct status_arg a = {
         .now = now,

@@ -134,20 +134,14 @@ static int insert_event(db_conn *c, const event *ev, int64_t *id)
 
 static int bump_stats(db_conn *c, int64_t day, int received, int closed, int on_time, int fcr)
 {
-    db_stmt *st = db_prepare(c, "INSERT INTO daily_stats (day, received, closed, closed_on_time, first_contact) "
-                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
-                                "received = daily_stats.received + excluded.received, "
-                                "closed = daily_stats.closed + excluded.closed, "
-                                "closed_on_time = daily_stats.closed_on_time + excluded.closed_on_time, "
-                                "first_contact = daily_stats.first_contact + excluded.first_contact");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_int(st, 1, day);
-    db_bind_int(st, 2, received);
-    db_bind_int(st, 3, closed);
-    db_bind_int(st, 4, on_time);
-    db_bind_int(st, 5, fcr);
-    return db_done(st);
+    return db_execv(c,
+                    "INSERT INTO daily_stats (day, received, closed, closed_on_time, first_contact) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
+                    "received = daily_stats.received + excluded.received, "
+                    "closed = daily_stats.closed + excluded.closed, "
+                    "closed_on_time = daily_stats.closed_on_time + excluded.closed_on_time, "
+                    "first_contact = daily_stats.first_contact + excluded.first_contact",
+                    DB_VALS(DB_INT(day), DB_INT(received), DB_INT(closed), DB_INT(on_time), DB_INT(fcr)));
 }
 
 /* What events add to one day's row of the daily statistics. */
@@ -211,13 +205,8 @@ static int sync_assists(db_conn *c, const complaint *cp)
         json_int_t uid = json_integer_value(json_object_get(as, "unit"));
         if (!uid)
             continue;
-        db_stmt *st = db_prepare(c, "INSERT INTO complaint_assists (complaint_id, unit) VALUES (?, ?) "
-                                    "ON CONFLICT DO NOTHING");
-        if (!st)
-            return STORE_ERROR;
-        db_bind_int(st, 1, cp->id);
-        db_bind_int(st, 2, uid);
-        int rc = db_done(st);
+        int rc = db_execv(c, "INSERT INTO complaint_assists (complaint_id, unit) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                          DB_VALS(DB_INT(cp->id), DB_INT(uid)));
         if (rc)
             return rc;
     }
@@ -278,12 +267,11 @@ int store_new_number(db_conn *c, struct store_new *n)
      * PostgreSQL numbers inside the transaction (SQLite reserves ahead of
      * its writer, sqlite.c), so only its sequence is named. */
     assert(db_dialect(c) == DB_PG);
-    db_stmt *st = db_prepare(c, "INSERT INTO day_seq (day, seq) VALUES (?, 1) ON CONFLICT (day) DO UPDATE "
-                                "SET seq = day_seq.seq + 1 RETURNING seq, nextval('complaints_id_seq')");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, n->day);
-    int rc = db_one(st);
+    db_stmt *st;
+    int rc = db_onev(c,
+                     "INSERT INTO day_seq (day, seq) VALUES (?, 1) ON CONFLICT (day) DO UPDATE "
+                     "SET seq = day_seq.seq + 1 RETURNING seq, nextval('complaints_id_seq')",
+                     DB_VALS(DB_TEXT(n->day)), &st);
     if (rc != DB_ROW)
         return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
     n->seq = db_int(st, 0);
@@ -299,17 +287,13 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
     const complaint *cp = n->c;
     db_stmt *st;
     int rc = 0;
-    if (!n->numbered) {
+    if (!n->numbered)
         /* Numbers handed out ahead: the day's row keeps the highest,
          * whatever order their creations commit in. */
-        st = db_prepare(c, "INSERT INTO day_seq (day, seq) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET seq = "
-                           "CASE WHEN excluded.seq > day_seq.seq THEN excluded.seq ELSE day_seq.seq END");
-        if (!st)
-            return STORE_ERROR;
-        db_bind_text(st, 1, n->day);
-        db_bind_int(st, 2, n->seq);
-        rc = db_done(st);
-    }
+        rc = db_execv(c,
+                      "INSERT INTO day_seq (day, seq) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET seq = "
+                      "CASE WHEN excluded.seq > day_seq.seq THEN excluded.seq ELSE day_seq.seq END",
+                      DB_VALS(DB_TEXT(n->day), DB_INT(n->seq)));
     /* kind (migration 006) mirrors data.kind, set once at intake. */
     st = rc ? NULL
             : db_prepare(c, "INSERT INTO complaints (id, number, kind, status, level, nature, channel, category, "
@@ -333,15 +317,9 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
         tally_event(cp, n->ev, true, n->tz, t, nt);
     else if (rc == 0)
         rc = count_event(c, cp, n->ev, true, n->tz);
-    if (rc == 0 && n->k) {
-        st = db_prepare(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)");
-        if (!st)
-            return STORE_ERROR;
-        db_bind_int(st, 1, n->k->complaint_id);
-        db_bind_text(st, 2, n->k->key_id);
-        db_bind_blob(st, 3, n->k->wrapped, n->k->len);
-        rc = db_done(st);
-    }
+    if (rc == 0 && n->k)
+        rc = db_execv(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)",
+                      DB_VALS(DB_INT(n->k->complaint_id), DB_TEXT(n->k->key_id), DB_BLOB(n->k->wrapped, n->k->len)));
     for (size_t i = 0; rc == 0 && i < n->nmsgs; i++)
         rc = rows_outbox_insert(c, &n->msgs[i], n->ev->at, event_id);
     return rc;
@@ -480,13 +458,8 @@ static int write_step(db_conn *c, struct step *a)
         rc = count_event(c, cp, a->ev, false, a->tz);
     if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
         rc = sync_assists(c, cp);
-    if (rc == 0 && a->erase) {
-        st = db_prepare(c, "DELETE FROM pii_keys WHERE complaint_id = ?");
-        if (!st)
-            return STORE_ERROR;
-        db_bind_int(st, 1, cp->id);
-        rc = db_done(st);
-    }
+    if (rc == 0 && a->erase)
+        rc = db_execv(c, "DELETE FROM pii_keys WHERE complaint_id = ?", DB_VALS(DB_INT(cp->id)));
     return rc;
 }
 

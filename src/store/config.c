@@ -14,79 +14,48 @@
 #include "util/xalloc.h"
 
 struct config_arg {
-    const char *key, *value;
-    char *out; /* config_get: heap */
+    const char *key;
+    char *value; /* OUT, on the heap */
 };
 
 static int read_config(db_conn *c, void *arg)
 {
     struct config_arg *a = arg;
-    free(a->out);
-    a->out = NULL;
-    db_stmt *st = db_prepare(c, "SELECT value FROM config WHERE key = ?");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, a->key);
-    int rc = db_one(st);
+    db_stmt *st;
+    int rc = db_onev(c, "SELECT value FROM config WHERE key = ?", DB_VALS(DB_TEXT(a->key)), &st);
     if (rc != DB_ROW)
         return rc;
-    a->out = db_text_dup(st, 0);
+    a->value = db_text_dup(st, 0);
     db_reset(st);
     return 0;
 }
 
 int store_config_get(store *s, const char *key, char **value)
 {
-    struct config_arg a = {.key = key};
+    struct config_arg a = {key, NULL};
     int rc = db_run_read(s, "config_get", read_config, &a);
-    if (rc) {
-        free(a.out);
-        a.out = NULL;
-    }
-    *value = a.out;
+    *value = a.value;
     return rc;
 }
 
-static int write_config(db_conn *c, void *arg)
-{
-    struct config_arg *a = arg;
-    db_stmt *st = db_prepare(c, "INSERT INTO config (key, value, updated_at) VALUES (?, ?, ?) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-                                "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, a->key);
-    db_bind_text(st, 2, a->value);
-    db_bind_int(st, 3, time_now());
-    return db_done(st);
-}
+#define CONFIG_SET                                                                                                     \
+    "INSERT INTO config (key, value, updated_at) VALUES (?, ?, ?) "                                                    \
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
 
 int store_config_set(store *s, const char *key, const char *value)
 {
-    struct config_arg a = {.key = key, .value = value};
-    return db_run_write(s, "config_set", write_config, &a, 0);
+    return db_write_one(s, "config_set", false, CONFIG_SET, DB_VALS(DB_TEXT(key), DB_TEXT(value), DB_INT(time_now())));
 }
 
 /* ---- units ---------------------------------------------------------------- */
 
-static int insert_unit(db_conn *c, void *arg)
-{
-    unit *u = arg;
-    db_stmt *st = db_prepare(c, "INSERT INTO units (code, name, name_en, type, parent) VALUES (?, ?, ?, ?, ?) "
-                                "RETURNING id");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, u->code);
-    db_bind_text(st, 2, u->name);
-    db_bind_text(st, 3, u->name_en);
-    db_bind_text(st, 4, u->type);
-    db_bind_id(st, 5, u->parent);
-    return db_insert_id(st, &u->id);
-}
-
 int store_unit_add(store *s, unit *u)
 {
-    return db_run_write(s, "unit_add", insert_unit, u, 0);
+    return db_write_id(
+        s, "unit_add",
+        "INSERT INTO units (code, name, name_en, type, parent) VALUES (?, ?, ?, ?, ?) "
+        "RETURNING id",
+        DB_VALS(DB_TEXT(u->code), DB_TEXT(u->name), DB_TEXT(u->name_en), DB_TEXT(u->type), DB_ID(u->parent)), &u->id);
 }
 
 /* The units read, kept apart until the read succeeds: a read run again
@@ -132,24 +101,19 @@ static int insert_pack_version(db_conn *c, void *arg)
 {
     pack_version *v = arg;
     /* Two nodes storing at once: the primary key makes the second fail, never a lost version. */
-    db_stmt *st = db_prepare(c, "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
-                                "SELECT COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? FROM pack_versions "
-                                "RETURNING version");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_int(st, 1, v->created_at);
-    db_bind_id(st, 2, v->created_by);
-    db_bind_text(st, 3, v->reason);
-    db_bind_id(st, 4, v->source);
-    db_bind_text(st, 5, v->pack);
-    int rc = db_insert_id(st, &v->version);
+    int rc = db_insertv(
+        c,
+        "INSERT INTO pack_versions (version, created_at, created_by, reason, source, pack) "
+        "SELECT COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? FROM pack_versions RETURNING version",
+        DB_VALS(DB_INT(v->created_at), DB_ID(v->created_by), DB_TEXT(v->reason), DB_ID(v->source), DB_TEXT(v->pack)),
+        &v->version);
     if (rc)
         return rc;
     char num[24];
     snprintf(num, sizeof num, "%lld", (long long)v->version);
-    struct config_arg pk = {.key = "pack", .value = v->pack}, pv = {.key = "pack_version", .value = num};
-    rc = write_config(c, &pk);
-    return rc ? rc : write_config(c, &pv);
+    int64_t now = time_now();
+    rc = db_execv(c, CONFIG_SET, DB_VALS(DB_TEXT("pack"), DB_TEXT(v->pack), DB_INT(now)));
+    return rc ? rc : db_execv(c, CONFIG_SET, DB_VALS(DB_TEXT("pack_version"), DB_TEXT(num), DB_INT(now)));
 }
 
 int store_pack_version_add(store *s, pack_version *v)
@@ -157,73 +121,26 @@ int store_pack_version_add(store *s, pack_version *v)
     return db_run_write(s, "pack_version_add", insert_pack_version, v, 0);
 }
 
-#define PACK_COLS "version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason"
-
-static void read_pack_version(db_stmt *st, pack_version *v, bool with_pack)
-{
-    memset(v, 0, sizeof *v);
-    v->version = db_int(st, 0);
-    v->created_at = db_int(st, 1);
-    v->created_by = db_int(st, 2);
-    v->source = db_int(st, 3);
-    v->reason = db_text_dup(st, 4);
-    if (with_pack)
-        v->pack = db_text_dup(st, 5);
-}
-
-static void read_listed_version(db_stmt *st, void *item)
-{
-    read_pack_version(st, item, false);
-}
-
-static int read_pack_versions(db_conn *c, void *arg)
-{
-    pack_version_list *l = arg;
-    pack_version_list_release(l);
-    db_stmt *st = db_prepare(c, "SELECT " PACK_COLS " FROM pack_versions ORDER BY version DESC");
-    return st ? db_collect(st, (void **)&l->items, &l->n, sizeof *l->items, read_listed_version) : STORE_ERROR;
-}
+/* The columns of a version, with its pack or (in a list) without. */
+#define PACK_COLS "SELECT version, created_at, COALESCE(created_by, 0), COALESCE(source, 0), reason"
+#define PACK_COL_LIST DB_COLS(pack_version, version, created_at, created_by, source, reason)
+static const db_col listed_cols[] = {PACK_COL_LIST, {0}};
+static const db_col version_cols[] = {PACK_COL_LIST, DB_COL(pack_version, pack), {0}};
 
 int store_pack_version_list(store *s, pack_version_list *out)
 {
-    out->items = NULL;
-    out->n = 0;
-    int rc = db_run_read(s, "pack_version_list", read_pack_versions, out);
-    if (rc)
-        pack_version_list_release(out);
-    return rc;
-}
-
-struct get_version_arg {
-    int64_t version;
-    pack_version v;
-};
-
-static int read_one_version(db_conn *c, void *arg)
-{
-    struct get_version_arg *a = arg;
-    pack_version_release(&a->v);
-    db_stmt *st = db_prepare(c, "SELECT " PACK_COLS ", pack FROM pack_versions WHERE version = ?");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_int(st, 1, a->version);
-    int rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc;
-    read_pack_version(st, &a->v, true);
-    db_reset(st);
-    return 0;
+    return db_read_list(s, "pack_version_list", PACK_COLS " FROM pack_versions ORDER BY version DESC", NULL,
+                        listed_cols, sizeof *out->items, (void **)&out->items, &out->n);
 }
 
 int store_pack_version_get(store *s, int64_t version, pack_version *out)
 {
-    struct get_version_arg a = {.version = version};
-    int rc = db_run_read(s, "pack_version_get", read_one_version, &a);
-    if (rc) {
-        pack_version_release(&a.v);
+    pack_version v = {0};
+    int rc = db_read_row(s, "pack_version_get", PACK_COLS ", pack FROM pack_versions WHERE version = ?",
+                         DB_VALS(DB_INT(version)), version_cols, &v);
+    if (rc)
         return rc;
-    }
     pack_version_release(out);
-    *out = a.v;
+    *out = v;
     return 0;
 }

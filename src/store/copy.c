@@ -11,32 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/backend.h"
 #include "store/driver.h"
 #include "store/pgutil.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-static int read_schema_version(db_conn *c, void *arg)
-{
-    int *version = arg;
-    db_stmt *st = db_prepare(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-    if (!st)
-        return STORE_ERROR;
-    int rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
-    *version = (int)db_int(st, 0);
-    db_reset(st);
-    return 0;
-}
-
 int store_schema_version(store *s, int *version)
 {
-    int v = 0;
-    int rc = db_run_read(s, "schema_version", read_schema_version, &v);
+    int64_t v = 0;
+    int rc = db_read_int(s, "schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL, &v);
     if (rc == 0)
-        *version = v;
+        *version = (int)v;
     return rc;
 }
 
@@ -52,17 +39,16 @@ static int read_tables(db_conn *c, void *arg)
     store_tables_release(a->t, a->n);
     a->t = NULL;
     a->n = 0;
-    db_stmt *st = db_prepare(
-        c, db_dialect(c) == DB_PG
-               ? "SELECT c.table_name, c.column_name FROM information_schema.columns c "
-                 "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
-                 "AND t.table_name = c.table_name "
-                 "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
-                 "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position"
-               /* Ordinary tables only: not FTS5 and its shadow tables, which are derived. */
-               : "SELECT t.name, p.name FROM pragma_table_list t, pragma_table_info(t.name) p "
-                 "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' "
-                 "AND t.name <> 'schema_version' ORDER BY t.name, p.cid");
+    db_stmt *st = db_prepare(c, db_dialect(c) == DB_PG
+                                    ? "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+                                      "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
+                                      "AND t.table_name = c.table_name "
+                                      "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+                                      "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position"
+                                    /* Ordinary tables only: not FTS5 and its shadow tables, which are derived. */
+                                    : "SELECT t.name, p.name FROM pragma_table_list t, pragma_table_info(t.name) p "
+                                      "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' "
+                                      "AND t.name <> 'schema_version' ORDER BY t.name, p.cid");
     if (!st)
         return STORE_ERROR;
     size_t cap = 0, ccap = 0;
@@ -112,36 +98,23 @@ static void column_list(buf *sql, const store_table *t)
     }
 }
 
-struct count_arg {
-    const char *table;
-    int64_t n;
-};
-
-static int count_rows(db_conn *c, void *arg)
+void store_select_all(buf *sql, const store_table *t)
 {
-    struct count_arg *a = arg;
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT COUNT(*) FROM ");
-    pgutil_ident(&sql, a->table);
-    db_stmt *st = db_prepare(c, sql.data);
-    buf_release(&sql);
-    if (!st)
-        return STORE_ERROR;
-    int rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
-    a->n = db_int(st, 0);
-    db_reset(st);
-    return 0;
+    buf_puts(sql, "SELECT ");
+    column_list(sql, t);
+    buf_puts(sql, " FROM ");
+    pgutil_ident(sql, t->name);
+    buf_puts(sql, " ORDER BY 1");
 }
 
 int store_rows_count(store *s, const char *table, int64_t *n)
 {
-    struct count_arg a = {table, 0};
-    int rc = db_run_read(s, "rows_count", count_rows, &a);
-    if (rc == 0)
-        *n = a.n;
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT COUNT(*) FROM ");
+    pgutil_ident(&sql, table);
+    int rc = db_read_int(s, "rows_count", sql.data, NULL, n);
+    buf_release(&sql);
     return rc;
 }
 
@@ -202,12 +175,7 @@ static int move_sequence(db_conn *c, const store_table *t)
     pgutil_ident(&name, t->name);
     buf_printf(&sql, "SELECT setval(pg_get_serial_sequence(?, 'id'), MAX(id)) FROM %s HAVING MAX(id) IS NOT NULL",
                name.data);
-    db_stmt *st = db_prepare(c, sql.data);
-    int rc = STORE_ERROR;
-    if (st) {
-        db_bind_text(st, 1, name.data);
-        rc = db_done(st);
-    }
+    int rc = db_execv(c, sql.data, DB_VALS(DB_TEXT(name.data)));
     buf_release(&sql);
     buf_release(&name);
     return rc;

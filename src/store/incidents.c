@@ -13,40 +13,31 @@
 #include "util/jsonr.h"
 #include "util/xalloc.h"
 
-#define INC_SELECT                                                                                                \
-    "SELECT id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, COALESCE(closed_at, 0), " \
+#define INC_SELECT                                                                                                     \
+    "SELECT id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, COALESCE(closed_at, 0), "     \
     "version, data FROM incidents "
 
-/* The incident of an INC_SELECT row into o (released or zeroed by the caller). */
-static void read_incident(db_stmt *st, incident *o)
+static void read_data(db_stmt *st, int i, void *data)
 {
-    memset(o, 0, sizeof *o);
-    o->id = db_int(st, 0);
-    db_text_to(st, 1, o->cluster_key, sizeof o->cluster_key);
-    db_text_to(st, 2, o->cluster, sizeof o->cluster);
-    o->anchor_unit = db_int(st, 3);
-    db_text_to(st, 4, o->status, sizeof o->status);
-    o->level = (int)db_int(st, 5);
-    o->owner_unit = db_int(st, 6);
-    o->opened_at = db_int(st, 7);
-    o->closed_at = db_int(st, 8);
-    o->version = db_int(st, 9);
     json_error_t jerr;
-    const char *t = db_text(st, 10);
-    o->data = t ? jsonr_loads(t, &jerr) : NULL;
-    if (!o->data)
-        o->data = json_object();
+    const char *t = db_text(st, i);
+    json_t *d = t ? jsonr_loads(t, &jerr) : NULL;
+    *(json_t **)data = d ? d : json_object();
 }
 
-static void read_listed_incident(db_stmt *st, void *item)
+static void drop_data(void *data)
 {
-    read_incident(st, item);
+    json_decref(*(json_t **)data);
 }
 
-static void read_id(db_stmt *st, void *item)
-{
-    *(int64_t *)item = db_int(st, 0);
-}
+/* The incident of an INC_SELECT row. */
+static const db_col incident_cols[] = {
+    DB_COLS(incident, id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, closed_at, version),
+    DB_COL_FN(incident, data, read_data, drop_data),
+    {0}};
+
+/* A member complaint's id: a row of one integer. */
+static const db_col id_col[] = {{DB_C_I64, 0, sizeof(int64_t), NULL, NULL}, {0}};
 
 struct inc_arg {
     const incident *in; /* incident_open, incident_update */
@@ -56,39 +47,38 @@ struct inc_arg {
     bool created;       /* incident_open */
 };
 
+/* The row of sql (INC_SELECT …) with v bound into a->got; not there is nf. */
+static int read_one_into(db_conn *c, struct inc_arg *a, const char *sql, const db_val *v, int nf)
+{
+    incident_release(&a->got);
+    db_stmt *st;
+    int rc = db_onev(c, sql, v, &st);
+    if (rc != DB_ROW)
+        return rc == STORE_NOTFOUND ? nf : rc;
+    db_read_cols(st, 0, incident_cols, &a->got);
+    db_reset(st);
+    return 0;
+}
+
 static int open_incident(db_conn *c, void *arg)
 {
     struct inc_arg *a = arg;
     const incident *in = a->in;
-    incident_release(&a->got);
     /* The partial unique index admits one open incident per key: a second opener inserts nothing. */
-    db_stmt *st = db_prepare(c, "INSERT INTO incidents (cluster_key, cluster, anchor_unit, status, level, owner_unit, "
-                                "opened_at, version, data) VALUES (?, ?, ?, 'open', ?, ?, ?, 1, ?) "
-                                "ON CONFLICT DO NOTHING");
+    db_stmt *st = db_prepv(c,
+                           "INSERT INTO incidents (cluster_key, cluster, anchor_unit, status, level, owner_unit, "
+                           "opened_at, version, data) VALUES (?, ?, ?, 'open', ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING",
+                           DB_VALS(DB_TEXT(in->cluster_key), DB_TEXT(in->cluster), DB_INT(in->anchor_unit),
+                                   DB_INT(in->level), DB_INT(in->owner_unit), DB_INT(in->opened_at), DB_TEXT(a->data)));
     if (!st)
         return STORE_ERROR;
-    db_bind_text(st, 1, in->cluster_key);
-    db_bind_text(st, 2, in->cluster);
-    db_bind_int(st, 3, in->anchor_unit);
-    db_bind_int(st, 4, in->level);
-    db_bind_int(st, 5, in->owner_unit);
-    db_bind_int(st, 6, in->opened_at);
-    db_bind_text(st, 7, a->data);
     int rc = db_step(st);
     a->created = rc == 0 && db_changes(st) > 0;
     db_reset(st);
     if (rc)
         return rc;
-    st = db_prepare(c, INC_SELECT "WHERE cluster_key = ? AND status = 'open'");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, in->cluster_key);
-    rc = db_one(st);
-    if (rc != DB_ROW)
-        return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
-    read_incident(st, &a->got);
-    db_reset(st);
-    return 0;
+    return read_one_into(c, a, INC_SELECT "WHERE cluster_key = ? AND status = 'open'",
+                         DB_VALS(DB_TEXT(in->cluster_key)), STORE_ERROR);
 }
 
 int store_incident_open(store *s, incident *inc, bool *created)
@@ -110,22 +100,16 @@ int store_incident_open(store *s, incident *inc, bool *created)
 static int read_one_incident(db_conn *c, void *arg)
 {
     struct inc_arg *a = arg;
-    incident_release(&a->got);
-    db_stmt *st = db_prepare(c, INC_SELECT "WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_int(st, 1, a->id);
-    int rc = db_one(st);
-    if (rc != DB_ROW)
+    int rc = read_one_into(c, a, INC_SELECT "WHERE id = ?", DB_VALS(DB_INT(a->id)), STORE_NOTFOUND);
+    if (rc)
         return rc;
-    read_incident(st, &a->got);
-    db_reset(st);
-    st = db_prepare(c, "SELECT complaint_id FROM incident_complaints WHERE incident_id = ? "
-                       "ORDER BY added_at, complaint_id");
+    db_stmt *st = db_prepv(c,
+                           "SELECT complaint_id FROM incident_complaints WHERE incident_id = ? "
+                           "ORDER BY added_at, complaint_id",
+                           DB_VALS(DB_INT(a->id)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->id);
-    return db_collect(st, (void **)&a->got.complaints, &a->got.ncomplaints, sizeof *a->got.complaints, read_id);
+    return db_collect_cols(st, (void **)&a->got.complaints, &a->got.ncomplaints, sizeof *a->got.complaints, id_col);
 }
 
 int store_incident_get(store *s, int64_t id, incident *out)
@@ -141,57 +125,25 @@ int store_incident_get(store *s, int64_t id, incident *out)
     return 0;
 }
 
-struct inc_list_arg {
-    const char *status;
-    int limit;
-    incident_list *out;
-};
-
-static int read_incidents(db_conn *c, void *arg)
-{
-    struct inc_list_arg *a = arg;
-    incident_list_release(a->out);
-    db_stmt *st = a->status
-                      ? db_prepare(c, INC_SELECT "WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?")
-                      : db_prepare(c, INC_SELECT "ORDER BY opened_at DESC, id DESC LIMIT ?");
-    if (!st)
-        return STORE_ERROR;
-    int i = 1;
-    if (a->status)
-        db_bind_text(st, i++, a->status);
-    db_bind_int(st, i, a->limit);
-    incident_list *l = a->out;
-    return db_collect(st, (void **)&l->items, &l->n, sizeof *l->items, read_listed_incident);
-}
-
 int store_incident_list(store *s, const char *status, int limit, incident_list *out)
 {
-    out->items = NULL;
-    out->n = 0;
-    struct inc_list_arg a = {status, limit, out};
-    int rc = db_run_read(s, "incident_list", read_incidents, &a);
-    if (rc)
-        incident_list_release(out);
-    return rc;
+    void **items = (void **)&out->items;
+    if (status)
+        return db_read_list(s, "incident_list", INC_SELECT "WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?",
+                            DB_VALS(DB_TEXT(status), DB_INT(limit)), incident_cols, sizeof *out->items, items, &out->n);
+    return db_read_list(s, "incident_list", INC_SELECT "ORDER BY opened_at DESC, id DESC LIMIT ?",
+                        DB_VALS(DB_INT(limit)), incident_cols, sizeof *out->items, items, &out->n);
 }
 
 static int update_incident(db_conn *c, void *arg)
 {
     struct inc_arg *a = arg;
     const incident *in = a->in;
-    db_stmt *st = db_prepare(c, "UPDATE incidents SET status = ?, level = ?, owner_unit = ?, closed_at = ?, "
-                                "version = ?, data = ? WHERE id = ? AND version = ?");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, in->status);
-    db_bind_int(st, 2, in->level);
-    db_bind_int(st, 3, in->owner_unit);
-    db_bind_id(st, 4, in->closed_at);
-    db_bind_int(st, 5, in->version);
-    db_bind_text(st, 6, a->data);
-    db_bind_int(st, 7, in->id);
-    db_bind_int(st, 8, in->version - 1);
-    int rc = db_done_changed(st);
+    int rc = db_changev(c,
+                        "UPDATE incidents SET status = ?, level = ?, owner_unit = ?, closed_at = ?, version = ?, "
+                        "data = ? WHERE id = ? AND version = ?",
+                        DB_VALS(DB_TEXT(in->status), DB_INT(in->level), DB_INT(in->owner_unit), DB_ID(in->closed_at),
+                                DB_INT(in->version), DB_TEXT(a->data), DB_INT(in->id), DB_INT(in->version - 1)));
     return rc == STORE_NOTFOUND ? db_exists_conflict(c, "SELECT 1 FROM incidents WHERE id = ?", in->id) : rc;
 }
 
@@ -212,13 +164,12 @@ struct inc_link_arg {
 static int link_complaint(db_conn *c, void *arg)
 {
     struct inc_link_arg *a = arg;
-    db_stmt *st = db_prepare(c, "INSERT INTO incident_complaints (incident_id, complaint_id, added_at) "
-                                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    db_stmt *st = db_prepv(c,
+                           "INSERT INTO incident_complaints (incident_id, complaint_id, added_at) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO NOTHING",
+                           DB_VALS(DB_INT(a->incident_id), DB_INT(a->complaint_id), DB_INT(a->at)));
     if (!st)
         return STORE_ERROR;
-    db_bind_int(st, 1, a->incident_id);
-    db_bind_int(st, 2, a->complaint_id);
-    db_bind_int(st, 3, a->at);
     int rc = db_step(st);
     a->added = rc == 0 && db_changes(st) > 0;
     db_reset(st);

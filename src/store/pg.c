@@ -89,11 +89,11 @@ typedef struct pstmt pstmt;
 struct pgs;
 
 typedef struct pconn {
-    db_conn base;       /* first: the driver's connection (driver.h) */
+    db_conn base; /* first: the driver's connection (driver.h) */
     struct pgs *owner;
     pstmt *stmts[STMT_CACHE]; /* the driver's statements, by SQL text */
     int nstmts, next_stmt_evict;
-    PGconn *pg; /* NULL until first used */
+    PGconn *pg;       /* NULL until first used */
     unsigned next_id; /* the next statement is prepared as "r<next_id>" */
 } pconn;
 
@@ -297,10 +297,10 @@ struct pstmt {
     const char **v;
     int *len, *fmt;
     char (*num)[24];
-    PGresult *res; /* NULL until executed */
+    PGresult *res;  /* NULL until executed */
     int row, nrows; /* rows handed out so far, rows in res */
     int64_t changes;
-    uint8_t *blob;  /* the last bytea column read, decoded */
+    uint8_t *blob; /* the last bytea column read, decoded */
 };
 
 static void pstmt_free(pstmt *st)
@@ -528,22 +528,7 @@ static int d_exec(db_conn *c, const char *sql)
     return simple((pconn *)c, sql);
 }
 
-static const struct db_ops pg_db_ops = {
-    .prepare = d_prepare,
-    .bind_int = d_bind_int,
-    .bind_text = d_bind_text,
-    .bind_blob = d_bind_blob,
-    .bind_null = d_bind_null,
-    .step = d_step,
-    .column_null = d_column_null,
-    .column_int = d_column_int,
-    .column_text = d_column_text,
-    .column_blob = d_column_blob,
-    .changes = d_changes,
-    .last_id = d_last_id,
-    .reset = d_reset,
-    .exec = d_exec,
-};
+static const struct db_ops pg_db_ops = DB_OPS_D;
 
 /* Ends every statement fn left with a result (a failure's early return). */
 static void stmts_reset(pconn *c)
@@ -592,6 +577,7 @@ static int d_write(store *stp, db_fn fn, void *arg, unsigned flags)
 
 static const struct store_driver pg_driver = {
     .name = "postgresql",
+    .dialect = DB_PG,
     .read = d_read,
     .write = d_write,
 };
@@ -741,19 +727,6 @@ static int pg_complaint_create(store *stp, struct store_new *n)
 
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
-static void select_all(buf *sql, const store_table *t)
-{
-    buf_puts(sql, "SELECT ");
-    for (size_t i = 0; i < t->ncols; i++) {
-        if (i)
-            buf_puts(sql, ", ");
-        pgutil_ident(sql, t->cols[i]);
-    }
-    buf_puts(sql, " FROM ");
-    pgutil_ident(sql, t->name);
-    buf_puts(sql, " ORDER BY 1");
-}
-
 /* Converts one row of a single-row-mode result into values (blobs into bl, heap). */
 static void row_values(const PGresult *r, size_t ncols, store_value *v, uint8_t **bl)
 {
@@ -809,7 +782,7 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
         return rc;
     buf sql;
     buf_init(&sql);
-    select_all(&sql, t);
+    store_select_all(&sql, t);
     rc = 0;
     if (!PQsendQueryParams(c->pg, sql.data, 0, NULL, NULL, NULL, NULL, 0) || !PQsetSingleRowMode(c->pg)) {
         log_error("postgresql: cannot read %s: %s", t->name, PQerrorMessage(c->pg));
@@ -850,9 +823,7 @@ static int pg_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc ? rc : stop;
 }
 
-/* ---- lifecycle ------------------------------------------------------------------------------- */
-
-/* ---- customer data (sec/pii.h) ------------------------------------------------------------ */
+/* ---- backup and close ------------------------------------------------------------------------ */
 
 static int pg_backup(store *stp, const char *path)
 {

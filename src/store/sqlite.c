@@ -18,8 +18,8 @@
  * statements by SQL text.
  */
 #include "store/sqlite.h"
-#include "store/sqlite_io.h"
 #include "store/driver.h"
+#include "store/sqlite_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,8 +76,8 @@ typedef struct sq {
     char *path;
     conn writer;
     pthread_t thread;
-    groupq queue; /* the writer's jobs */
-    sqlite_ckpt *ckpt; /* WAL checkpoints, off the writer's path (sqlite_io.c) */
+    groupq queue;          /* the writer's jobs */
+    sqlite_ckpt *ckpt;     /* WAL checkpoints, off the writer's path (sqlite_io.c) */
     sqlite_syncer *syncer; /* the commits' fsyncs in a burst; NULL: the writer syncs */
     atomic_int bursts;     /* write_burst(true) calls not yet undone */
     pthread_key_t reader_key;
@@ -182,8 +182,7 @@ static int open_db(const char *path, bool readonly, sqlite3 **out, char *err, si
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sqlite_configure);
-    int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                SQLITE_OPEN_NOMUTEX;
+    int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     sqlite3 *db;
     if (sqlite3_open_v2(path, &db, flags, sqlite_io_vfs()) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
@@ -457,22 +456,7 @@ static int d_exec(db_conn *c, const char *sql)
     return exec((conn *)c, sql);
 }
 
-static const struct db_ops sqlite_db_ops = {
-    .prepare = d_prepare,
-    .bind_int = d_bind_int,
-    .bind_text = d_bind_text,
-    .bind_blob = d_bind_blob,
-    .bind_null = d_bind_null,
-    .step = d_step,
-    .column_null = d_column_null,
-    .column_int = d_column_int,
-    .column_text = d_column_text,
-    .column_blob = d_column_blob,
-    .changes = d_changes,
-    .last_id = d_last_id,
-    .reset = d_reset,
-    .exec = d_exec,
-};
+static const struct db_ops sqlite_db_ops = DB_OPS_D;
 
 static void conn_init_db(conn *c)
 {
@@ -505,6 +489,7 @@ static int sq_write(store *stp, db_fn fn, void *arg, unsigned flags)
 
 static const struct store_driver sqlite_driver = {
     .name = "sqlite",
+    .dialect = DB_SQLITE,
     .read = sq_read,
     .write = sq_write,
 };
@@ -654,18 +639,6 @@ static void sq_write_burst(store *stp, bool begin)
 
 /* ---- schema version and bulk copy (redress copy) --------------------------------------------- */
 
-/* Appends name as a double-quoted identifier (names come from the catalog). */
-static void ident(buf *b, const char *name)
-{
-    buf_putc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
-}
-
 static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_value *, void *), void *arg)
 {
     conn *c = reader((sq *)stp);
@@ -673,15 +646,7 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
         return STORE_ERROR;
     buf sql;
     buf_init(&sql);
-    buf_puts(&sql, "SELECT ");
-    for (size_t k = 0; k < t->ncols; k++) {
-        if (k)
-            buf_puts(&sql, ", ");
-        ident(&sql, t->cols[k]);
-    }
-    buf_puts(&sql, " FROM ");
-    ident(&sql, t->name);
-    buf_puts(&sql, " ORDER BY 1");
+    store_select_all(&sql, t);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql.data, -1, &st, NULL);
     buf_release(&sql);
@@ -724,12 +689,7 @@ static int sq_rows_dump(store *stp, const store_table *t, int (*fn)(const store_
     return rc == SQLITE_DONE ? 0 : STORE_ERROR;
 }
 
-/* ---- lifecycle ------------------------------------------------------------------------------ */
-
-/* ---- sessions and sign-in ------------------------------------------------------------------- */
-
-/* A write of one statement with two integer parameters. */
-/* ---- customer data (sec/pii.h) --------------------------------------------------------- */
+/* ---- backup and close ----------------------------------------------------------------------- */
 
 /*
  * VACUUM INTO writes a consistent copy from one read transaction, so the

@@ -14,6 +14,16 @@
 #include "store/sqlite.h"
 #include "util/timeutil.h"
 
+/* Releases each item of the list l with release, then the array. */
+#define LIST_RELEASE(l, release)                                                                                       \
+    do {                                                                                                               \
+        for (size_t i_ = 0; i_ < (l)->n; i_++)                                                                         \
+            release(&(l)->items[i_]);                                                                                  \
+        free((l)->items);                                                                                              \
+        (l)->items = NULL;                                                                                             \
+        (l)->n = 0;                                                                                                    \
+    } while (0)
+
 store *store_open(const char *url, char *err, size_t errlen)
 {
     return store_open_with(url, NULL, err, errlen);
@@ -58,11 +68,7 @@ void user_release(user *u)
 
 void user_list_release(user_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        user_release(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    LIST_RELEASE(l, user_release);
 }
 
 void token_release(token *t)
@@ -73,29 +79,17 @@ void token_release(token *t)
 
 void token_list_release(token_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        token_release(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    LIST_RELEASE(l, token_release);
 }
 
 void complaint_page_release(complaint_page *p)
 {
-    for (size_t i = 0; i < p->n; i++)
-        complaint_release(&p->items[i]);
-    free(p->items);
-    p->items = NULL;
-    p->n = 0;
+    LIST_RELEASE(p, complaint_release);
 }
 
 void event_list_release(event_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        event_release(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    LIST_RELEASE(l, event_release);
 }
 
 void pack_version_release(pack_version *v)
@@ -107,11 +101,7 @@ void pack_version_release(pack_version *v)
 
 void pack_version_list_release(pack_version_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        pack_version_release(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    LIST_RELEASE(l, pack_version_release);
 }
 
 void audit_page_release(audit_page *p)
@@ -174,4 +164,3 @@ int store_backup(store *s, const char *path)
 {
     return s->ops->backup(s, path);
 }
-

@@ -117,7 +117,11 @@ static int insert_row(db_conn *c, void *arg)
         db_bind_blob(st, 4, r->raw, r->nraw);
     else
         db_bind_null(st, 4);
-    int rc = db_insert_id(st, &r->id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        r->id = db_int(st, 0);
+    db_reset(st);
+    rc = rc == DB_ROW ? 0 : rc == 0 ? STORE_ERROR : rc;
     return rc ? rc : r->fail_after ? STORE_ERROR : 0;
 }
 
@@ -218,6 +222,106 @@ static void test_changed_no_row(void **state)
     dfx *f = *state;
     scratch(f);
     assert_int_equal(db_run_write(f->s, "update", update_missing, NULL, 0), STORE_NOTFOUND);
+}
+
+/* A scratch row read back by a table of columns (db_read_row, db_read_list). */
+struct scratch_row {
+    int64_t id;
+    char *code;
+    int n;
+    bool positive;
+    char note[8]; /* cut to fit */
+    char first;   /* the note's first character */
+    unsigned twice;
+};
+
+static void read_twice(db_stmt *st, int i, void *member)
+{
+    *(unsigned *)member = (unsigned)db_int(st, i) * 2;
+}
+
+static const db_col scratch_cols[] = {DB_COLS(struct scratch_row, id, code, n, positive, note, first),
+                                      DB_COL_FN(struct scratch_row, twice, read_twice, NULL),
+                                      {0}};
+
+#define SCRATCH_SELECT "SELECT id, code, n, n > 0, note, note, n FROM driver_scratch "
+
+static int insert_vals(db_conn *c, void *arg)
+{
+    int64_t *id = arg;
+    const uint8_t raw[3] = {0, 0xff, 0};
+    return db_insertv(c, "INSERT INTO driver_scratch (code, n, note, raw) VALUES (?, ?, ?, ?) RETURNING id",
+                      DB_VALS(DB_TEXT("一"), DB_INT(21), DB_TEXT("a long note ?"), DB_BLOB(raw, sizeof raw)), id);
+}
+
+static int count_rows(db_conn *c, void *arg)
+{
+    return db_intv(c, "SELECT COUNT(*) FROM driver_scratch WHERE code <> ? AND note IS NULL", DB_VALS(DB_TEXT("x")),
+                   arg);
+}
+
+/* Statements in one call: values bound from a list, one statement as a
+ * unit of work, rows read by a table of columns. */
+static void test_one_call(void **state)
+{
+    dfx *f = *state;
+    scratch(f);
+    int64_t id = 0;
+    assert_int_equal(db_run_write(f->s, "insert", insert_vals, &id, 0), 0);
+    assert_true(id > 0);
+    /* DB_ID(0) and a NULL text bind NULL. */
+    const char *sql = "INSERT INTO driver_scratch (code, n, note, raw) VALUES (?, ?, ?, ?)";
+    assert_int_equal(db_write_one(f->s, "w", false, sql, DB_VALS(DB_TEXT("二"), DB_ID(0), DB_TEXT(NULL), DB_ID(0))), 0);
+    assert_int_equal(db_write_one(f->s, "w", false, sql, DB_VALS(DB_TEXT("三"), DB_INT(-5), DB_TEXT(NULL), DB_ID(0))),
+                     0);
+    assert_int_equal(db_write_one(f->s, "w", false, sql, DB_VALS(DB_TEXT("一"), DB_INT(1), DB_TEXT(NULL), DB_ID(0))),
+                     STORE_CONFLICT);
+    assert_int_equal(db_write_one(f->s, "w", true, "UPDATE driver_scratch SET n = ? WHERE code = ?",
+                                  DB_VALS(DB_INT(1), DB_TEXT("无"))),
+                     STORE_NOTFOUND);
+    assert_int_equal(db_write_one(f->s, "w", true, "UPDATE driver_scratch SET n = ? WHERE code = ?",
+                                  DB_VALS(DB_INT(-4), DB_TEXT("三"))),
+                     0);
+
+    struct scratch_row r = {0};
+    assert_int_equal(db_read_row(f->s, "r", SCRATCH_SELECT "WHERE id = ?", DB_VALS(DB_INT(id)), scratch_cols, &r), 0);
+    assert_int_equal(r.id, id);
+    assert_string_equal(r.code, "一");
+    assert_int_equal(r.n, 21);
+    assert_true(r.positive);
+    assert_string_equal(r.note, "a long ");
+    assert_int_equal(r.first, 'a');
+    assert_int_equal(r.twice, 42);
+    db_free_cols(scratch_cols, &r);
+    assert_null(r.code);
+    assert_int_equal(db_read_row(f->s, "r", SCRATCH_SELECT "WHERE id = ?", DB_VALS(DB_INT(-1)), scratch_cols, &r),
+                     STORE_NOTFOUND);
+
+    struct scratch_row *rows = NULL;
+    size_t n = 99;
+    assert_int_equal(
+        db_read_list(f->s, "l", SCRATCH_SELECT "ORDER BY id", NULL, scratch_cols, sizeof *rows, (void **)&rows, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(rows[1].code, "二");
+    assert_int_equal(rows[1].n, 0);
+    assert_string_equal(rows[1].note, "");
+    assert_int_equal(rows[1].first, 0);
+    assert_int_equal(rows[2].n, -4);
+    assert_false(rows[2].positive);
+    for (size_t k = 0; k < n; k++)
+        db_free_cols(scratch_cols, &rows[k]);
+    free(rows);
+    /* A failing statement leaves an empty list. */
+    rows = NULL;
+    assert_int_not_equal(db_read_list(f->s, "l", "SELECT nonsense FROM driver_scratch", NULL, scratch_cols,
+                                      sizeof *rows, (void **)&rows, &n),
+                         0);
+    assert_null(rows);
+    assert_int_equal(n, 0);
+
+    int64_t count = -1;
+    assert_int_equal(db_run_read(f->s, "count", count_rows, &count), 0);
+    assert_int_equal(count, 2);
 }
 
 /* The operations written over the driver, alike on both stores. */
@@ -558,16 +662,13 @@ static void test_copy(void **state)
 static int insert_complaint(db_conn *c, void *arg)
 {
     complaint *cp = arg;
-    db_stmt *st = db_prepare(c, "INSERT INTO complaints (number, status, is_open, stage, level, nature, channel, "
-                                "category, phone, subject_unit, owner_unit, handler_unit, received_at, created_at, "
-                                "updated_at, closed_at, stage_due, overall_due, first_contact, created_by, version, "
-                                "head, data) VALUES (?, 1, 1, 1, 1, 'complaint', 'phone', 'queue', '13900000000', "
-                                "1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, ?, '{}') RETURNING id");
-    if (!st)
-        return STORE_ERROR;
-    db_bind_text(st, 1, cp->number);
-    db_bind_blob(st, 2, "h", 1);
-    return db_insert_id(st, &cp->id);
+    return db_insertv(c,
+                      "INSERT INTO complaints (number, status, is_open, stage, level, nature, channel, "
+                      "category, phone, subject_unit, owner_unit, handler_unit, received_at, created_at, "
+                      "updated_at, closed_at, stage_due, overall_due, first_contact, created_by, version, "
+                      "head, data) VALUES (?, 1, 1, 1, 1, 'complaint', 'phone', 'queue', '13900000000', "
+                      "1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, ?, '{}') RETURNING id",
+                      DB_VALS(DB_TEXT(cp->number), DB_BLOB("h", 1)), &cp->id);
 }
 
 static int64_t bare_complaint(dfx *f, const char *number)
@@ -911,6 +1012,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_changed_no_row, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_one_call, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_named_operations, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_audit_scope, setup_sqlite, teardown),
@@ -927,6 +1029,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_round_trip, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_conflict_and_rollback, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_changed_no_row, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_one_call, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_named_operations, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_audit_scope, setup_pg, teardown),
