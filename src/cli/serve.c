@@ -83,6 +83,7 @@ int serve_app(app *a)
         .web_root = setting_get("web-root"),
         .threads = (unsigned)threads,
         .io_threads = (unsigned)io_threads,
+        .inline_reads = strcmp(store_name(a->db), "sqlite") == 0,
         .max_body = (size_t)max_body,
         .trusted_proxies = setting_get("trusted-proxies"),
         .max_connections = (unsigned)conns,

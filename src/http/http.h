@@ -74,6 +74,9 @@ typedef struct http_options {
     const char *web_root;
     unsigned threads;    /* request threads: each runs one handler at a time (≥ 1) */
     unsigned io_threads; /* threads that read requests and write replies (≥ 1) */
+    /* The handler's reads wait for nothing but the CPU (the embedded store):
+     * a GET or HEAD without a body runs on the I/O thread that read it. */
+    bool inline_reads;
     size_t max_body;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
      * believed (the client is then its last entry) and whose connections the

@@ -348,6 +348,57 @@ static conn *conn_of(struct MHD_Connection *mc)
     return ci ? ci->socket_context : NULL;
 }
 
+/* What the handler reads besides the headers: the language and the client's address. */
+static void describe(server *sv, struct MHD_Connection *mc, http_req *rq)
+{
+    const char *lang = http_header(rq, "Accept-Language");
+    rq->en = lang && strncasecmp(lang, "en", 2) == 0;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
+    forwarded_client(rq, sv->opt->trusted_proxies);
+}
+
+/*
+ * A read (GET or HEAD without a body) when the handler's reads wait for
+ * nothing but the CPU (http_options.inline_reads): run on this I/O thread
+ * and answered at once, with no hand-off to a request thread and back.
+ */
+static enum MHD_Result run_inline(server *sv, struct MHD_Connection *mc, const char *url, const char *method)
+{
+    http_req rq = {.method = method, .path = url, .lookup = lookup, .conn = mc, .body_limit = sv->opt->max_body};
+    http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
+    buf_init(&rq.body);
+    buf_init(&rs.body);
+    describe(sv, mc, &rq);
+    sv->handler(sv->ctx, &rq, &rs);
+    enum MHD_Result ret = http_send(sv, mc, &rs);
+    buf_release(&rq.body);
+    http_resp_release(&rs);
+    return ret;
+}
+
+/*
+ * The markers in *con_cls of a request answered on its I/O thread: a static
+ * file, or an API read run there (run_inline). Such a request is answered
+ * on its next call, not the first: libmicrohttpd closes the connection after
+ * a reply queued on the first call (as for refuse), and these keep it open.
+ */
+static char STATIC_FILE, INLINE_READ;
+
+static bool is_marker(const void *p)
+{
+    return p == &STATIC_FILE || p == &INLINE_READ;
+}
+
+static enum MHD_Result answer_later(server *sv, conn *c, char *marker, void **con_cls)
+{
+    *con_cls = marker;
+    if (c)
+        conns_set_deadline(c, now_ms() + sv->body_ms);
+    return MHD_YES;
+}
+
 /*
  * The first call: the request's headers are complete. Answers at once what
  * needs no handler (the order of the checks is the order of the file's
@@ -378,9 +429,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
             return refuse(sv, mc, c, 405, "method_not_allowed", "该地址只支持 GET 和 HEAD (only GET and HEAD outside /api)", "Allow",
                           "GET, HEAD");
-        if (c)
-            conns_set_deadline(c, 0);
-        return serve_static(sv, mc, url);
+        return answer_later(sv, c, &STATIC_FILE, con_cls);
     }
     if (te)
         return refuse(sv, mc, c, 411, "length_required", "请求体须带 Content-Length (send the body with a Content-Length header)", NULL, NULL);
@@ -390,6 +439,9 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
         snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
         return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
     }
+    bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (sv->opt->inline_reads && read && (!cl || strcmp(cl, "0") == 0))
+        return answer_later(sv, c, &INLINE_READ, con_cls);
     request *r = xcalloc(1, sizeof *r);
     r->rq.method = method;
     r->rq.path = url;
@@ -411,15 +463,9 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
 /* The final call: the body is complete. Hands the request to a request thread. */
 static enum MHD_Result final_call(server *sv, request *r)
 {
-    http_req *rq = &r->rq;
     if (r->c)
         conns_set_deadline(r->c, 0);
-    const char *lang = http_header(rq, "Accept-Language");
-    rq->en = lang && strncasecmp(lang, "en", 2) == 0;
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
-    forwarded_client(rq, sv->opt->trusted_proxies);
+    describe(sv, r->mc, &r->rq);
     atomic_store_explicit(&r->state, QUEUED, memory_order_relaxed);
     /* Suspended first, so that a request thread's resume always follows it. */
     MHD_suspend_connection(r->mc);
@@ -442,6 +488,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     request *r = *con_cls;
     if (!r)
         return first_call(sv, mc, url, method, con_cls);
+    if (is_marker(r)) {
+        if (*upload_data_size) { /* a body nobody reads (a GET outside the API) */
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        conn *c = conn_of(mc);
+        if (c)
+            conns_set_deadline(c, 0);
+        return r == (void *)&STATIC_FILE ? serve_static(sv, mc, url) : run_inline(sv, mc, url, method);
+    }
     switch (atomic_load_explicit(&r->state, memory_order_acquire)) {
     case READING:
         if (!*upload_data_size)
@@ -465,7 +521,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 {
     (void)toe;
     server *sv = cls;
-    if (*con_cls)
+    if (*con_cls && !is_marker(*con_cls))
         request_free(*con_cls);
     *con_cls = NULL;
     /* The next request's headers are due header-timeout from now. */
