@@ -462,11 +462,12 @@ static bool is_marker(const void *p)
     return p == &STATIC_FILE || p == &INLINE_READ;
 }
 
-static enum MHD_Result answer_later(server *sv, conn *c, char *marker, void **con_cls)
+/* Marks a request without a body, answered on the next call (at once). */
+static enum MHD_Result answer_later(conn *c, char *marker, void **con_cls)
 {
     *con_cls = marker;
     if (c)
-        conns_set_deadline(c, now_ms() + sv->body_ms);
+        conns_set_deadline(c, 0);
     return MHD_YES;
 }
 
@@ -496,23 +497,30 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
         return refuse(sv, mc, c, 400, "bad_request",
                       "请求体长度不明确 (ambiguous body length: two Content-Length headers, or one with Transfer-Encoding)",
                       NULL, NULL);
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    bool body = te || (cl && strcmp(cl, "0") != 0);
     if (!is_api(url)) {
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
             return refuse(sv, mc, c, 405, "method_not_allowed", "该地址只支持 GET 和 HEAD (only GET and HEAD outside /api)", "Allow",
                           "GET, HEAD");
-        return answer_later(sv, c, &STATIC_FILE, con_cls);
+        if (!body)
+            return answer_later(c, &STATIC_FILE, con_cls);
+        /* A file asked for with a body: answered now, so the body is not
+         * read but dropped with the connection. */
+        if (c)
+            conns_set_deadline(c, 0);
+        return serve_static(sv, mc, url);
     }
     if (te)
         return refuse(sv, mc, c, 411, "length_required", "请求体须带 Content-Length (send the body with a Content-Length header)", NULL, NULL);
-    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body) {
         char msg[128];
         snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
         return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
     }
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (sv->opt->inline_reads && read && (!cl || strcmp(cl, "0") == 0))
-        return answer_later(sv, c, &INLINE_READ, con_cls);
+    if (sv->opt->inline_reads && read && !body)
+        return answer_later(c, &INLINE_READ, con_cls);
     request *r = xcalloc(1, sizeof *r);
     r->rq.method = method;
     r->rq.path = url;
@@ -560,13 +568,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (!r)
         return first_call(sv, mc, url, method, con_cls);
     if (is_marker(r)) {
-        if (*upload_data_size) { /* a body nobody reads (a GET outside the API) */
-            *upload_data_size = 0;
-            return MHD_YES;
-        }
-        conn *c = conn_of(mc);
-        if (c)
-            conns_set_deadline(c, 0);
+        assert(!*upload_data_size); /* only requests without a body are marked */
         return r == (void *)&STATIC_FILE ? serve_static(sv, mc, url) : run_inline(sv, mc, url, method);
     }
     switch (atomic_load_explicit(&r->state, memory_order_acquire)) {
