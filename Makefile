@@ -291,10 +291,12 @@ test-deploy:
 	@sh scripts/check-deploy.sh
 
 # Refreshes the README's screenshots from a browser run.
-screenshots: build/redress web
+screenshots: web
+	@$(MAKE) --no-print-directory build
 	@REDRESS_SCREENSHOTS=$(CURDIR)/docs/screenshots sh scripts/run-e2e.sh
 
-test-e2e: build/redress web
+test-e2e: web
+	@$(MAKE) --no-print-directory build
 	@sh scripts/run-e2e.sh
 
 bench: build/redress
