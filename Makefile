@@ -34,9 +34,15 @@ MIGR_PG  := $(shell sh scripts/migrations.sh pg)
 # Generated sources, by the layer whose library holds them.
 GEN_store := build/gen/migrations_sqlite.c build/gen/migrations_pg.c
 GEN_sec   := build/gen/common_passwords.c
-GEN_cli   := build/gen/packs.c
+GEN_cli   := build/gen/packs.c build/gen/web.c
 # The shipped policy packs and the demo's data, built into the binary.
 PACK_FILES := $(sort $(wildcard packs/*.json packs/*/*.json))
+# The built web UI (`make web`), built into the binary as web/dist holds it
+# when the binary is built: none if it is absent (the server says so at /).
+# build/gen/web.list, rewritten only when the list of files changes, makes a
+# removed file rebuild the table too.
+WEB_FILES := $(shell find web/dist -type f 2>/dev/null | LC_ALL=C sort)
+$(shell mkdir -p build/gen && echo '$(WEB_FILES)' | cmp -s - build/gen/web.list || echo '$(WEB_FILES)' > build/gen/web.list)
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 
 # The layers, top first. A layer may include and call the layers to its
@@ -153,6 +159,9 @@ build/gen/migrations_pg.c: scripts/embed-sql.sh scripts/migrations.sh $(MIGR_PG)
 build/gen/packs.c: scripts/embed-files.sh $(PACK_FILES)
 	@mkdir -p $(@D)
 	sh scripts/embed-files.sh shipped_packs packs $(PACK_FILES) > $@
+build/gen/web.c: scripts/embed-files.sh build/gen/web.list $(WEB_FILES)
+	@mkdir -p $(@D)
+	sh scripts/embed-files.sh -b web_files web/dist $(WEB_FILES) > $@
 build/gen/common_passwords.c: scripts/embed-list.sh src/sec/common-passwords.txt
 	@mkdir -p $(@D)
 	sh scripts/embed-list.sh common_passwords src/sec/common-passwords.txt > $@
@@ -222,10 +231,13 @@ web/dist/index.html: $(shell find web -path web/node_modules -prune -o -path web
 
 web: web/dist/index.html
 
-run: deps build web
+# The UI first: the binary carries what web/dist holds when it is linked.
+run: deps web
+	@$(MAKE) --no-print-directory build
 	build/redress demo --db sqlite:data/redress.db --listen 127.0.0.1:8080
 
-test: deps san $(UNIT_BIN) web
+test: deps web
+	@$(MAKE) --no-print-directory san $(UNIT_BIN)
 	@$(MAKE) --no-print-directory test-docs test-packs test-layers test-unit test-tsan test-fuzz test-api test-pg test-deploy test-deb test-e2e
 
 # docs/workflow.md is generated from the transition table; they must agree.
@@ -264,12 +276,14 @@ test-api: build/san/redress build/redress
 test-pg: build/san/redress build/redress build/san/tests/store/test_driver build/san/tests/app/test_store
 	@sh scripts/test-pg.sh
 
-# A Debian package of the release build and the web UI (scripts/deb.sh).
-deb: build/redress web
+# A Debian package of the release build, the web UI built into it (scripts/deb.sh).
+deb: web
+	@$(MAKE) --no-print-directory build
 	@sh scripts/deb.sh
 
 # The package installed with dpkg -i and run from / (root only; purged after).
-test-deb: build/redress web
+test-deb: web
+	@$(MAKE) --no-print-directory build
 	@sh scripts/test-deb.sh
 
 # The example configurations of docs/deploy/, checked by nginx, haproxy and patroni.
@@ -277,10 +291,12 @@ test-deploy:
 	@sh scripts/check-deploy.sh
 
 # Refreshes the README's screenshots from a browser run.
-screenshots: build/redress web
+screenshots: web
+	@$(MAKE) --no-print-directory build
 	@REDRESS_SCREENSHOTS=$(CURDIR)/docs/screenshots sh scripts/run-e2e.sh
 
-test-e2e: build/redress web
+test-e2e: web
+	@$(MAKE) --no-print-directory build
 	@sh scripts/run-e2e.sh
 
 bench: build/redress

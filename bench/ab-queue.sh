@@ -5,7 +5,9 @@
 # build A (bench/seed.sql, as bench/run.sh seeds it), copied for build B,
 # each build serves its copy, and wrk's runs alternate between them — with
 # 1 client, then 8 — so a shared, noisy machine affects both alike. Prints
-# the single runs and the medians.
+# the single runs and the medians, with the server's CPU time per request
+# (user + system, from /proc), which the machine's other load disturbs less
+# than the rate does.
 #   A_DIR=../old-checkout sh bench/ab-queue.sh          (B = this tree)
 # A_DIR, B_DIR: source trees with build/redress built; default B_DIR = here.
 set -eu
@@ -28,22 +30,33 @@ cp "$tmp/a/redress.key" "$tmp/b/redress.key" 2>/dev/null || true
 
 pa=$(free_port); pb=$(free_port)
 serve a "$A_DIR" "$pa"
+pida=${pids##* }
 serve b "$B_DIR" "$pb"
+pidb=${pids##* }
 ta=$(token "$pa"); tb=$(token "$pb")
 : >"$tmp/runs"
+# run NAME PORT TOKEN PID CLIENTS: one wrk run, its line with cpu_us (the
+# server's CPU time per request) appended to $tmp/runs.
+run() {
+    t=$([ "$5" = 1 ] && echo 1 || echo 2)
+    c0=$(cpu_ticks "$4")
+    out=$(REDRESS_TOKEN=$3 wrk -t"$t" -c"$5" -d"${DUR}s" -s bench/queue.lua "http://127.0.0.1:$2" | grep RESULT)
+    c1=$(cpu_ticks "$4")
+    echo "$out" | awk -v n="$1 c$5" -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v d="$DUR" '{
+        split($0, f, "rps="); split(f[2], g, " ");
+        printf "%s %s cpu_us=%.0f\n", n, $0, (g[1] > 0 ? t * 1e6 / hz / (g[1] * d) : 0) }' | tee -a "$tmp/runs"
+}
 for c in 1 8; do
-    t=$([ "$c" = 1 ] && echo 1 || echo 2)
     for r in $(seq 1 "$RUNS"); do
-        REDRESS_TOKEN=$ta wrk -t"$t" -c"$c" -d"${DUR}s" -s bench/queue.lua "http://127.0.0.1:$pa" | grep RESULT |
-            sed "s/^/A c$c /" | tee -a "$tmp/runs"
-        REDRESS_TOKEN=$tb wrk -t"$t" -c"$c" -d"${DUR}s" -s bench/queue.lua "http://127.0.0.1:$pb" | grep RESULT |
-            sed "s/^/B c$c /" | tee -a "$tmp/runs"
+        run A "$pa" "$ta" "$pida" "$c"
+        run B "$pb" "$tb" "$pidb" "$c"
     done
 done
 for s in A B; do
     for c in 1 8; do
         rps=$(grep "^$s c$c " "$tmp/runs" | sed 's/.*rps=\([0-9.]*\).*/\1/' | median)
         p99=$(grep "^$s c$c " "$tmp/runs" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/' | median)
-        echo "RESULT ab-queue $s clients=$c median_rps=$rps median_p99_ms=$p99"
+        cpu=$(grep "^$s c$c " "$tmp/runs" | sed 's/.*cpu_us=\([0-9.]*\).*/\1/' | median)
+        echo "RESULT ab-queue $s clients=$c median_rps=$rps median_p99_ms=$p99 median_cpu_us_per_req=$cpu"
     done
 done

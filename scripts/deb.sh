@@ -1,12 +1,15 @@
 #!/bin/sh
-# make deb: a Debian package of the release build and the built web UI,
-# made with dpkg-deb from a staged tree (no build system of Debian's):
-#   /usr/bin/redress, /usr/share/redress/web, /etc/redress/redress.conf
+# make deb: a Debian package of the release build, which carries the web UI
+# (built into it from web/dist), made with dpkg-deb from a staged tree (no
+# build system of Debian's):
+#   /usr/bin/redress, /etc/redress/redress.conf
 #   (a conffile), the systemd unit, the docs; its maintainer scripts make
 #   the `redress` system user and /var/lib/redress. Prints the file's path.
 set -eu
 cd "$(dirname "$0")/.."
-[ -x build/redress ] && [ -f web/dist/index.html ] || { echo "deb.sh: make build web first" >&2; exit 1; }
+[ -x build/redress ] && [ -f web/dist/index.html ] || { echo "deb.sh: make web, then make build" >&2; exit 1; }
+grep -q '{"/index.html",' build/gen/web.c 2>/dev/null ||
+    { echo "deb.sh: build/redress carries no web UI: make web, then make build" >&2; exit 1; }
 version=$(build/redress version | awk '{print $2}')
 arch=$(dpkg --print-architecture)
 out=build/redress_${version}_${arch}.deb
@@ -16,8 +19,6 @@ chmod 0755 "$root"
 
 install -D -m 0755 build/redress "$root/usr/bin/redress"
 strip --strip-unneeded "$root/usr/bin/redress"
-mkdir -p "$root/usr/share/redress/web"
-cp -R web/dist/. "$root/usr/share/redress/web/"
 install -D -m 0644 packaging/redress.service "$root/lib/systemd/system/redress.service"
 install -D -m 0640 packaging/redress.conf "$root/etc/redress/redress.conf"
 for f in README.md docs/operations.md docs/api.md docs/privacy.md docs/packs.md; do

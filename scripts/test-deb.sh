@@ -1,7 +1,7 @@
 #!/bin/sh
 # make test-deb: builds the Debian package, installs it with dpkg -i, and
 # runs the installed binary from / as the redress user — init with a built-in
-# pack, serve the API and the web UI from the installed files — then purges
+# pack, serve the API and the web UI (built into the binary) — then purges
 # the package. Needs root and dpkg; it leaves a machine where redress was
 # already installed alone (it would replace that installation).
 set -eu
@@ -57,7 +57,7 @@ for i in $(seq 1 300); do
     sleep 0.1
 done
 curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null || { cat "$tmp/serve.log"; fail "health"; }
-curl -sf "http://127.0.0.1:$port/" | grep -qi '<html' || fail "the web UI from /usr/share/redress/web"
+curl -sf "http://127.0.0.1:$port/" | grep -qi '<html' || fail "the web UI built into the binary"
 curl -sf "http://127.0.0.1:$port/api/v1/auth/login" -d '{"username":"admin","password":"Deb-install-check-42"}' |
     grep -q '"token"' || fail "sign-in"
 echo "test-deb: $deb installs; the installed binary inits, serves the API and the web UI from /"

@@ -15,6 +15,7 @@
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 /* A whole number setting within [lo, hi]; prints and returns -1 otherwise. */
 static int setting_long(const char *name, long lo, long hi, long *out)
@@ -45,6 +46,26 @@ static int configure_sessions(void)
 static void serve_api(void *ctx, http_req *rq, http_resp *rs)
 {
     api_router_dispatch(ctx, api_routes, rq, rs);
+}
+
+/* The web UI built into the binary (scripts/embed-files.sh -b, from web/dist). */
+struct embedded_blob {
+    const char *name;
+    const char *data;
+    size_t len;
+};
+extern const struct embedded_blob web_files[];
+
+/* The built-in UI as the transport's table (names and contents borrowed). */
+static http_file *web_table(void)
+{
+    size_t n = 0;
+    while (web_files[n].name)
+        n++;
+    http_file *t = xcalloc(n + 1, sizeof *t);
+    for (size_t i = 0; i < n; i++)
+        t[i] = (http_file){web_files[i].name, web_files[i].data, web_files[i].len};
+    return t;
 }
 
 int serve_app(app *a)
@@ -78,11 +99,14 @@ int serve_app(app *a)
         return 2;
     }
     a->retention_days = (int)days;
+    http_file *files = web_table();
     http_options opt = {
         .listen = setting_get("listen"),
         .web_root = setting_get("web-root"),
+        .files = files,
         .threads = (unsigned)threads,
         .io_threads = (unsigned)io_threads,
+        .inline_reads = strcmp(store_name(a->db), "sqlite") == 0,
         .max_body = (size_t)max_body,
         .trusted_proxies = setting_get("trusted-proxies"),
         .max_connections = (unsigned)conns,
@@ -96,6 +120,7 @@ int serve_app(app *a)
     reloader *rl = reloader_start(a);
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
+    free(files);
     app_enter(a);
     reloader_stop(rl);
     sweeper_stop(sw);

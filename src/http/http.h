@@ -69,11 +69,26 @@ void http_resp_release(http_resp *rs);
  */
 typedef void (*http_handler)(void *ctx, http_req *rq, http_resp *rs);
 
+/* A file of the web UI held in memory (scripts/embed-files.sh -b): path as
+ * in the URL ("/index.html"), data of len bytes, both static. */
+typedef struct http_file {
+    const char *path;
+    const char *data;
+    size_t len;
+} http_file;
+
 typedef struct http_options {
     const char *listen; /* "127.0.0.1:8080" */
+    /* The web UI: the directory web_root when it is given (not NULL or ""),
+     * else the files, sorted by path (strcmp) and ending with a NULL path;
+     * neither: a page at / says the UI is missing. */
     const char *web_root;
+    const http_file *files;
     unsigned threads;    /* request threads: each runs one handler at a time (≥ 1) */
     unsigned io_threads; /* threads that read requests and write replies (≥ 1) */
+    /* The handler's reads wait for nothing but the CPU (the embedded store):
+     * a GET or HEAD without a body runs on the I/O thread that read it. */
+    bool inline_reads;
     size_t max_body;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
      * believed (the client is then its last entry) and whose connections the

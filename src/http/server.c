@@ -5,13 +5,17 @@
  *
  * Threads. A few I/O threads (libmicrohttpd's pool, each over its own epoll
  * set) read every connection's requests and write every reply; they never
- * wait for anything but their sockets. A request for the API is handed, once
- * its body is complete, to one of a fixed number of request threads, which
- * runs the handler (it may wait for the store: a group commit, a pooled
- * PostgreSQL connection) while its connection is suspended; the I/O thread
- * sends the reply when the connection is resumed. So an idle or slow client
- * holds a socket and a little memory, never a thread, and a request waiting
- * for the store holds up no other connection.
+ * wait for a client. A request for the API is handed, once its body is
+ * complete, to one of a fixed number of request threads, which runs the
+ * handler (it may wait for the store: a group commit, a pooled PostgreSQL
+ * connection) while its connection is suspended; the I/O thread sends the
+ * reply when the connection is resumed. So an idle or slow client holds a
+ * socket and a little memory, never a thread, and a request waiting for the
+ * store holds up no other connection. The exception: when the handler's
+ * reads wait for nothing but the CPU (http_options.inline_reads, the
+ * embedded store), a GET or HEAD without a body runs on the I/O thread —
+ * the hand-off's wake-ups cost such a read more than the read itself
+ * (docs/architecture.md, Threads).
  *
  * A connection goes through these states (conns.h keeps its deadline):
  *
@@ -30,13 +34,17 @@
  * handler: 503 beyond max-connections, 400 for a %00 in the URL or an
  * ambiguous length, 405 for a method outside the API other than GET and
  * HEAD, 411 for a body without Content-Length, 413 for a declared body over
- * max-body. Beyond the per-address limit a connection is refused when it is
- * accepted. Static files are served on the I/O threads (from the file, by
- * sendfile). Nothing here knows users, routes or the store.
+ * max-body; those replies, queued on the first call, close the connection.
+ * Everything else is answered on a later call, which keeps it open. Beyond
+ * the per-address limit a connection is refused when it is accepted. The
+ * web UI's files are served on the I/O threads, from memory (a reply made
+ * once per file) or from a --web-root directory (by sendfile). Nothing here
+ * knows users, routes or the store.
  */
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -89,6 +97,10 @@ typedef struct server {
     pthread_t *threads;
     unsigned nthreads;
     worker reaper; /* the thread of conns_expire */
+    /* The web UI in memory: a reply made once per file of opt->files, with
+     * its headers, queued as it is for every request (never copied). */
+    struct MHD_Response **file_replies;
+    size_t nfiles;
 } server;
 
 /* http_req's lookup over a libmicrohttpd connection. */
@@ -209,27 +221,86 @@ static enum MHD_Result serve_file(server *sv, struct MHD_Connection *mc, const c
     return ret;
 }
 
+/* The cache policy of a file of the UI: the build names the files under
+ * /assets/ by a hash of their contents, so those never change. */
+static const char *cache_of(const char *url)
+{
+    return strncmp(url, "/assets/", 8) == 0 ? "public, max-age=31536000, immutable" : "no-cache";
+}
+
+static int file_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const http_file *)elem)->path);
+}
+
+/* Makes the reply of each file of the UI held in memory. */
+static void files_start(server *sv)
+{
+    const http_file *f = sv->opt->files;
+    if (!f || (sv->opt->web_root && *sv->opt->web_root))
+        return;
+    while (f[sv->nfiles].path)
+        sv->nfiles++;
+    sv->file_replies = xcalloc(sv->nfiles ? sv->nfiles : 1, sizeof *sv->file_replies);
+    for (size_t i = 0; i < sv->nfiles; i++) {
+        assert(i == 0 || strcmp(f[i - 1].path, f[i].path) < 0);
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(f[i].len, (void *)f[i].data, MHD_RESPMEM_PERSISTENT);
+        security_headers(sv, r);
+        MHD_add_response_header(r, "Content-Type", mime(f[i].path));
+        MHD_add_response_header(r, "Cache-Control", cache_of(f[i].path));
+        sv->file_replies[i] = r;
+    }
+}
+
+static void files_stop(server *sv)
+{
+    for (size_t i = 0; i < sv->nfiles; i++)
+        MHD_destroy_response(sv->file_replies[i]);
+    free(sv->file_replies);
+}
+
+/* Queues the reply of the file at url held in memory; MHD_NO if there is none. */
+static enum MHD_Result serve_memory(server *sv, struct MHD_Connection *mc, const char *url)
+{
+    const http_file *f = sv->nfiles ? bsearch(url, sv->opt->files, sv->nfiles, sizeof *f, file_cmp) : NULL;
+    if (!f)
+        return MHD_NO;
+    COUNT(requests[2]);
+    return MHD_queue_response(mc, MHD_HTTP_OK, sv->file_replies[f - sv->opt->files]);
+}
+
+/* The file at url below the directory root; MHD_NO if there is none. */
+static enum MHD_Result serve_dir(server *sv, struct MHD_Connection *mc, const char *root, const char *url)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", root, url);
+    return serve_file(sv, mc, path, cache_of(url));
+}
+
 static enum MHD_Result serve_static(server *sv, struct MHD_Connection *mc, const char *url)
 {
     const char *root = sv->opt->web_root;
+    bool dir = root && *root;
     if (strstr(url, "..") || strlen(url) > 512)
         url = "/";
-    char path[1024];
-    if (strcmp(url, "/") != 0) {
-        snprintf(path, sizeof path, "%s%s", root, url);
-        bool hashed = strncmp(url, "/assets/", 8) == 0;
-        if (serve_file(sv, mc, path, hashed ? "public, max-age=31536000, immutable" : "no-cache") == MHD_YES)
-            return MHD_YES;
-    }
+    if (strcmp(url, "/") != 0 && (dir ? serve_dir(sv, mc, root, url) : serve_memory(sv, mc, url)) == MHD_YES)
+        return MHD_YES;
     /* Unknown paths get the single-page app; it routes on the client. */
-    snprintf(path, sizeof path, "%s/index.html", root);
-    if (serve_file(sv, mc, path, "no-cache") == MHD_YES)
+    if ((dir ? serve_dir(sv, mc, root, "/index.html") : serve_memory(sv, mc, "/index.html")) == MHD_YES)
         return MHD_YES;
     http_resp rs = {.status = 200, .content_type = "text/html; charset=utf-8"};
     buf_init(&rs.body);
-    buf_puts(&rs.body, "<!doctype html><meta charset=utf-8><title>Redress</title>"
-                       "<p>Redress is running. The web UI is not built (run <code>make web</code>); "
-                       "the API is at <a href=\"/api/v1/health\">/api/v1/health</a>.</p>");
+    if (dir)
+        buf_puts(&rs.body, "<!doctype html><meta charset=utf-8><title>Redress</title>"
+                           "<p>Redress is running, but the web UI directory given (<code>--web-root</code>) "
+                           "holds no index.html. The API is at <a href=\"/api/v1/health\">/api/v1/health</a>.</p>");
+    else
+        buf_puts(&rs.body, "<!doctype html><meta charset=utf-8><title>Redress</title>"
+                           "<p>Redress is running, but this binary was built without its web UI "
+                           "(<code>web/dist</code> was empty: run <code>make web</code>, then <code>make build</code>; "
+                           "or serve a built UI with <code>--web-root DIR</code>). "
+                           "The API is at <a href=\"/api/v1/health\">/api/v1/health</a>.</p>");
     enum MHD_Result ret = http_send(sv, mc, &rs);
     http_resp_release(&rs);
     return ret;
@@ -348,6 +419,58 @@ static conn *conn_of(struct MHD_Connection *mc)
     return ci ? ci->socket_context : NULL;
 }
 
+/* What the handler reads besides the headers: the language and the client's address. */
+static void describe(server *sv, struct MHD_Connection *mc, http_req *rq)
+{
+    const char *lang = http_header(rq, "Accept-Language");
+    rq->en = lang && strncasecmp(lang, "en", 2) == 0;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
+    forwarded_client(rq, sv->opt->trusted_proxies);
+}
+
+/*
+ * A read (GET or HEAD without a body) when the handler's reads wait for
+ * nothing but the CPU (http_options.inline_reads): run on this I/O thread
+ * and answered at once, with no hand-off to a request thread and back.
+ */
+static enum MHD_Result run_inline(server *sv, struct MHD_Connection *mc, const char *url, const char *method)
+{
+    http_req rq = {.method = method, .path = url, .lookup = lookup, .conn = mc, .body_limit = sv->opt->max_body};
+    http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
+    buf_init(&rq.body);
+    buf_init(&rs.body);
+    describe(sv, mc, &rq);
+    sv->handler(sv->ctx, &rq, &rs);
+    enum MHD_Result ret = http_send(sv, mc, &rs);
+    buf_release(&rq.body);
+    http_resp_release(&rs);
+    return ret;
+}
+
+/*
+ * The markers in *con_cls of a request answered on its I/O thread: a static
+ * file, or an API read run there (run_inline). Such a request is answered
+ * on its next call, not the first: libmicrohttpd closes the connection after
+ * a reply queued on the first call (as for refuse), and these keep it open.
+ */
+static char STATIC_FILE, INLINE_READ;
+
+static bool is_marker(const void *p)
+{
+    return p == &STATIC_FILE || p == &INLINE_READ;
+}
+
+/* Marks a request without a body, answered on the next call (at once). */
+static enum MHD_Result answer_later(conn *c, char *marker, void **con_cls)
+{
+    *con_cls = marker;
+    if (c)
+        conns_set_deadline(c, 0);
+    return MHD_YES;
+}
+
 /*
  * The first call: the request's headers are complete. Answers at once what
  * needs no handler (the order of the checks is the order of the file's
@@ -374,22 +497,30 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
         return refuse(sv, mc, c, 400, "bad_request",
                       "请求体长度不明确 (ambiguous body length: two Content-Length headers, or one with Transfer-Encoding)",
                       NULL, NULL);
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    bool body = te || (cl && strcmp(cl, "0") != 0);
     if (!is_api(url)) {
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
             return refuse(sv, mc, c, 405, "method_not_allowed", "该地址只支持 GET 和 HEAD (only GET and HEAD outside /api)", "Allow",
                           "GET, HEAD");
+        if (!body)
+            return answer_later(c, &STATIC_FILE, con_cls);
+        /* A file asked for with a body: answered now, so the body is not
+         * read but dropped with the connection. */
         if (c)
             conns_set_deadline(c, 0);
         return serve_static(sv, mc, url);
     }
     if (te)
         return refuse(sv, mc, c, 411, "length_required", "请求体须带 Content-Length (send the body with a Content-Length header)", NULL, NULL);
-    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body) {
         char msg[128];
         snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
         return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
     }
+    bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (sv->opt->inline_reads && read && !body)
+        return answer_later(c, &INLINE_READ, con_cls);
     request *r = xcalloc(1, sizeof *r);
     r->rq.method = method;
     r->rq.path = url;
@@ -411,15 +542,9 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
 /* The final call: the body is complete. Hands the request to a request thread. */
 static enum MHD_Result final_call(server *sv, request *r)
 {
-    http_req *rq = &r->rq;
     if (r->c)
         conns_set_deadline(r->c, 0);
-    const char *lang = http_header(rq, "Accept-Language");
-    rq->en = lang && strncasecmp(lang, "en", 2) == 0;
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, rq->client, sizeof rq->client);
-    forwarded_client(rq, sv->opt->trusted_proxies);
+    describe(sv, r->mc, &r->rq);
     atomic_store_explicit(&r->state, QUEUED, memory_order_relaxed);
     /* Suspended first, so that a request thread's resume always follows it. */
     MHD_suspend_connection(r->mc);
@@ -442,6 +567,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     request *r = *con_cls;
     if (!r)
         return first_call(sv, mc, url, method, con_cls);
+    if (is_marker(r)) {
+        assert(!*upload_data_size); /* only requests without a body are marked */
+        return r == (void *)&STATIC_FILE ? serve_static(sv, mc, url) : run_inline(sv, mc, url, method);
+    }
     switch (atomic_load_explicit(&r->state, memory_order_acquire)) {
     case READING:
         if (!*upload_data_size)
@@ -465,7 +594,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 {
     (void)toe;
     server *sv = cls;
-    if (*con_cls)
+    if (*con_cls && !is_marker(*con_cls))
         request_free(*con_cls);
     *con_cls = NULL;
     /* The next request's headers are due header-timeout from now. */
@@ -652,6 +781,7 @@ int http_serve(const http_options *opt, http_handler handler, void *ctx)
         goto out;
     }
     reaping = true;
+    files_start(&sv);
     d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, on_accept, &sv,
         on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, o.io_threads,
@@ -678,6 +808,7 @@ out:
         MHD_stop_daemon(d);
     if (reaping)
         worker_stop(&sv.reaper);
+    files_stop(&sv);
     conns_free(sv.reg);
     return rc;
 }
