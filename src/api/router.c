@@ -43,7 +43,7 @@ void api_req_release(api_req *rq)
     sodium_memzero(rq->cookie_secret, sizeof rq->cookie_secret);
 }
 
-/* Matches path against pattern, capturing {x} segments into rq->params. */
+/* Matches path against pattern, capturing {x} segments into rq->params (rq NULL: none captured). */
 static bool match(const char *pattern, const char *path, api_req *rq)
 {
     int np = 0;
@@ -54,8 +54,11 @@ static bool match(const char *pattern, const char *path, api_req *rq)
             size_t n = end ? (size_t)(end - s) : strlen(s);
             if (n == 0 || np == MAX_PARAMS)
                 goto no;
-            free(rq->params[np]);
-            rq->params[np++] = xstrndup(s, n);
+            if (rq) {
+                free(rq->params[np]);
+                rq->params[np] = xstrndup(s, n);
+            }
+            np++;
             s += n;
             p = strchr(p, '}') + 1;
             continue;
@@ -67,7 +70,7 @@ static bool match(const char *pattern, const char *path, api_req *rq)
     if (*p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0')))
         return true;
 no:
-    for (int i = 0; i < np; i++) {
+    for (int i = 0; rq && i < np; i++) {
         free(rq->params[i]);
         rq->params[i] = NULL;
     }
@@ -217,6 +220,14 @@ static bool authorise(app *a, api_req *rq, http_resp *rs, const route *hit)
         deny(a, rq, rs);
         return false;
     }
+    return true;
+}
+
+bool api_router_quick(const route *routes, const char *path)
+{
+    for (const route *r = routes; r->method; r++)
+        if (strcmp(r->method, "GET") == 0 && match(r->pattern, path, NULL))
+            return !(r->flags & ROUTE_SLOW);
     return true;
 }
 

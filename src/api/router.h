@@ -86,7 +86,19 @@ typedef struct route {
     api_handler handler;
     int auth;
     unsigned roles; /* enum role bits allowed; 0 = any signed-in user */
+    unsigned flags; /* enum route_flag */
 } route;
+
+/*
+ * ROUTE_SLOW: a read that may take long (an export, a scan of the audit
+ * log, sums over many days), which the transport must not run on an I/O
+ * thread, where it would hold up every connection of that thread
+ * (api_router_quick, http_options.inline_read).
+ */
+enum route_flag { ROUTE_SLOW = 1 };
+
+/* False when path is a GET route marked ROUTE_SLOW; true otherwise (an unknown path's 404 is quick too). */
+bool api_router_quick(const route *routes, const char *path);
 
 /*
  * Answers hr into rs: finds its route in routes (borrowed, NULL-terminated

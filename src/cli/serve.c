@@ -48,6 +48,13 @@ static void serve_api(void *ctx, http_req *rq, http_resp *rs)
     api_router_dispatch(ctx, api_routes, rq, rs);
 }
 
+/* Which reads of the embedded store may run on an I/O thread: the quick ones. */
+static bool serve_inline(void *ctx, const char *path)
+{
+    (void)ctx;
+    return api_router_quick(api_routes, path);
+}
+
 /* The web UI built into the binary (scripts/embed-files.sh -b, from web/dist). */
 struct embedded_blob {
     const char *name;
@@ -106,7 +113,7 @@ int serve_app(app *a)
         .files = files,
         .threads = (unsigned)threads,
         .io_threads = (unsigned)io_threads,
-        .inline_reads = strcmp(store_name(a->db), "sqlite") == 0,
+        .inline_read = strcmp(store_name(a->db), "sqlite") == 0 ? serve_inline : NULL,
         .max_body = (size_t)max_body,
         .trusted_proxies = setting_get("trusted-proxies"),
         .max_connections = (unsigned)conns,

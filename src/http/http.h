@@ -86,9 +86,11 @@ typedef struct http_options {
     const http_file *files;
     unsigned threads;    /* request threads: each runs one handler at a time (≥ 1) */
     unsigned io_threads; /* threads that read requests and write replies (≥ 1) */
-    /* The handler's reads wait for nothing but the CPU (the embedded store):
-     * a GET or HEAD without a body runs on the I/O thread that read it. */
-    bool inline_reads;
+    /* A GET or HEAD without a body whose path inline_read(ctx, path)
+     * accepts runs on the I/O thread that read it — for reads that wait for
+     * nothing but the CPU and take little of it (the embedded store's);
+     * NULL: every request goes to a request thread. */
+    bool (*inline_read)(void *ctx, const char *path);
     size_t max_body;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
      * believed (the client is then its last entry) and whose connections the

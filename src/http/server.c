@@ -11,11 +11,11 @@
  * connection) while its connection is suspended; the I/O thread sends the
  * reply when the connection is resumed. So an idle or slow client holds a
  * socket and a little memory, never a thread, and a request waiting for the
- * store holds up no other connection. The exception: when the handler's
- * reads wait for nothing but the CPU (http_options.inline_reads, the
- * embedded store), a GET or HEAD without a body runs on the I/O thread —
- * the hand-off's wake-ups cost such a read more than the read itself
- * (docs/architecture.md, Threads).
+ * store holds up no other connection. The exception: a GET or HEAD without
+ * a body that waits for nothing but the CPU and takes little of it (the
+ * embedded store's reads, as http_options.inline_read says) runs on the I/O
+ * thread — the hand-off's wake-ups cost such a read more than the read
+ * itself (docs/architecture.md, Threads).
  *
  * A connection goes through these states (conns.h keeps its deadline):
  *
@@ -432,7 +432,7 @@ static void describe(server *sv, struct MHD_Connection *mc, http_req *rq)
 
 /*
  * A read (GET or HEAD without a body) when the handler's reads wait for
- * nothing but the CPU (http_options.inline_reads): run on this I/O thread
+ * nothing but the CPU (http_options.inline_read): run on this I/O thread
  * and answered at once, with no hand-off to a request thread and back.
  */
 static enum MHD_Result run_inline(server *sv, struct MHD_Connection *mc, const char *url, const char *method)
@@ -519,7 +519,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
         return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
     }
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (sv->opt->inline_reads && read && !body)
+    if (read && !body && sv->opt->inline_read && sv->opt->inline_read(sv->ctx, url))
         return answer_later(c, &INLINE_READ, con_cls);
     request *r = xcalloc(1, sizeof *r);
     r->rq.method = method;

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "api/api.h"
 #include "api/router.h"
 #include "core/workflow.h"
 #include "sec/auth.h"
@@ -55,14 +56,16 @@ static void record(app *a, api_req *rq, http_resp *rs)
 }
 
 static const route routes[] = {
-    {"GET", "/api/v1/open", record, AUTH_NONE, 0},
-    {"GET", "/api/v1/things", record, AUTH_USER, 0},
-    {"POST", "/api/v1/things", record, AUTH_USER, 0},
-    {"GET", "/api/v1/things/{id}/parts/{part}", record, AUTH_USER, 0},
-    {"GET", "/api/v1/admin", record, AUTH_USER, R_ADMIN},
-    {"GET", "/api/v1/centre", record, AUTH_USER, R_AGENT},
-    {"POST", "/api/v1/self", record, AUTH_SELF, 0},
-    {NULL, NULL, NULL, 0, 0},
+    {"GET", "/api/v1/open", record, AUTH_NONE, 0, 0},
+    {"GET", "/api/v1/things", record, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/things", record, AUTH_USER, 0, 0},
+    {"GET", "/api/v1/things/{id}/parts/{part}", record, AUTH_USER, 0, 0},
+    {"GET", "/api/v1/admin", record, AUTH_USER, R_ADMIN, 0},
+    {"GET", "/api/v1/centre", record, AUTH_USER, R_AGENT, 0},
+    {"POST", "/api/v1/self", record, AUTH_SELF, 0, 0},
+    {"POST", "/api/v1/things/{id}/export", record, AUTH_USER, 0, 0},
+    {"GET", "/api/v1/things/{id}/export", record, AUTH_USER, 0, ROUTE_SLOW},
+    {NULL, NULL, NULL, 0, 0, 0},
 };
 
 /* ---- the fixture --------------------------------------------------------- */
@@ -373,6 +376,20 @@ static void test_head_is_get(void **state)
     assert_string_equal(seen.params[0], "7");
 }
 
+/* Only a GET route marked slow keeps a read off the I/O thread; its parameters change nothing. */
+static void test_quick_reads(void **state)
+{
+    (void)state;
+    assert_true(api_router_quick(routes, "/api/v1/things"));
+    assert_true(api_router_quick(routes, "/api/v1/things/7/parts/x"));
+    assert_false(api_router_quick(routes, "/api/v1/things/7/export"));
+    assert_false(api_router_quick(routes, "/api/v1/things/7/export/"));
+    assert_true(api_router_quick(routes, "/api/v1/things/7/exports"));
+    assert_true(api_router_quick(routes, "/api/v1/nothing-here"));
+    assert_false(api_router_quick(api_routes, "/api/v1/audit"));
+    assert_true(api_router_quick(api_routes, "/api/v1/complaints"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +405,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_token_limits_roles_and_unit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_found_method_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_is_get, setup, teardown),
+        cmocka_unit_test(test_quick_reads),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
