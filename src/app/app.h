@@ -67,6 +67,11 @@ typedef struct app {
     struct pii_keyring *pii;
     uint8_t pii_index[32];
     bool pii_ready;
+    /* The chain key (core/chain.h), opened with the master keys; its
+     * subkeys are installed for the process. chain_epoch_ok: the stored
+     * epoch is present and carries its MAC. */
+    uint8_t chain_key[32];
+    bool chain_epoch_ok;
     /* The retention policy (jobs/retention.h): days after closing, 0 = off. */
     int retention_days;
 } app;

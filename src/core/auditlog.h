@@ -2,7 +2,8 @@
  * auditlog: the pure part of the installation's audit log — one hash chain
  * for every security-relevant event (sign-ins, denials, configuration
  * changes, views of customer data). An entry's hash is
- * BLAKE2b-256(prev_hash || canonical text), where the canonical text is the
+ * BLAKE2b-256(prev_hash || canonical text), keyed with the chain's audit key
+ * when one is installed (core/chain.h), where the canonical text is the
  * compact JSON object of its columns with sorted keys:
  *
  *   {"action":…,"actor":…,"at":…,"customer":…|null,"detail":"…"|null,
@@ -51,5 +52,7 @@ char *auditlog_canonical(const audit_row *r);
 void auditlog_seal(audit_row *r);
 /* True when r->hash is what its columns and r->prev give. */
 bool auditlog_hash_ok(const audit_row *r);
+/* The same, unkeyed: how entries before the chain's epoch were sealed. */
+bool auditlog_hash_unkeyed_ok(const audit_row *r);
 
 #endif

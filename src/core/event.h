@@ -1,6 +1,7 @@
 /*
  * event: one step in a complaint's history. Events are append-only and
- * chained per complaint: hash = BLAKE2b-256(prev_hash || body), where body is
+ * chained per complaint: hash = BLAKE2b-256(prev_hash || body), keyed with
+ * the chain's events key when one is installed (core/chain.h), where body is
  * the canonical JSON text of the event (sorted keys, compact) and prev_hash
  * is the previous event's hash (32 zero bytes for the first). The body is
  * stored verbatim, so verification recomputes the hash from stored bytes.
@@ -36,8 +37,10 @@ void event_seal(event *e);
  * event.
  */
 int event_from_body(event *e, char *body);
-/* True when e->hash == BLAKE2b(e->prev || e->body). */
+/* True when e->hash == BLAKE2b(e->prev || e->body), keyed as event_seal keys it. */
 bool event_hash_ok(const event *e);
+/* The same, unkeyed: how events before the chain's epoch were sealed. */
+bool event_hash_unkeyed_ok(const event *e);
 /* Lower-case hex of a 32-byte hash into out (65 bytes). */
 void hash_hex(const uint8_t h[32], char out[65]);
 int hash_unhex(const char *s, uint8_t h[32]);
