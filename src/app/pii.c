@@ -143,20 +143,17 @@ static int chain_epoch_load(app *a, chain_keys *k, bool made)
 static int chain_open(app *a, char *err, size_t errlen)
 {
     bool made;
-    chain_keys k;
     if (wrapped_key_load(a, CHAIN_KEY_CONFIG, "chain key", a->chain_key, &made, err, errlen))
         return -1;
-    chain_keys_derive(a->chain_key, &k);
-    if (chain_epoch_load(a, &k, made)) {
+    chain_keys_derive(a->chain_key, &a->chain);
+    if (chain_epoch_load(a, &a->chain, made)) {
         snprintf(err, errlen, "cannot read the chain's epoch from the database");
-        sodium_memzero(&k, sizeof k);
         return -1;
     }
-    chain_keys_set(&k);
+    a->chain_ready = true;
     /* The first checkpoint seals what was written before the chain was keyed. */
     checkpoint cp;
-    int rc = made ? store_checkpoint_add(a->db, &k, time_now(), &cp) : 0;
-    sodium_memzero(&k, sizeof k);
+    int rc = made ? store_checkpoint_add(a->db, &a->chain, time_now(), &cp) : 0;
     if (rc && rc != STORE_CONFLICT) {
         snprintf(err, errlen, "cannot store the first checkpoint of the event log");
         return -1;
@@ -580,6 +577,7 @@ int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, con
                   const char *customer, const char *ip, const char *detail)
 {
     audit_entry e = {.at = now,
+                     .key = app_audit_key(a),
                      .actor = actor_id,
                      .action = action,
                      .subject = subject,

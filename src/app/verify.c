@@ -33,6 +33,7 @@ typedef struct vrun {
     mark *marks; /* by last_event; the events past the last one count in none */
     size_t n;
     int64_t first_event; /* the lowest event id seen (0 = none yet) */
+    bool no_hashes;      /* a copy's check: the hashes are compared with the source's instead */
     verify_report *r;
 } vrun;
 
@@ -70,9 +71,10 @@ static int check_chain(vrun *v, const complaint *c, int64_t id, const event_list
         if (memcmp(e->prev, prev, 32) != 0)
             return BROKEN(v, "complaint %s: event #%lld (seq %lld) does not follow the previous event's hash", c->number,
                           (long long)e->id, (long long)e->seq);
-        /* Without the keys (a copy's check) the hashes are compared with the source's instead. */
+        /* Without the keys every hash is checked as an old, unkeyed one. */
         bool legacy = !v->k || e->id < v->k->events_from;
-        if (!(event_hash_ok(e) || (legacy && event_hash_unkeyed_ok(e)) || !v->k) || e->complaint_id != id)
+        bool ok = v->no_hashes || (v->k && event_hash_ok(e, v->k->events)) || (legacy && event_hash_ok(e, NULL));
+        if (!ok || e->complaint_id != id)
             return BROKEN(v, "complaint %s: event #%lld (seq %lld, %s) was altered: its hash does not match", c->number,
                           (long long)e->id, (long long)e->seq, e->action);
         memcpy(prev, e->hash, 32);
@@ -261,6 +263,56 @@ out:
     return rc;
 }
 
+/*
+ * The supervision orders of c against the breach and supervise events that
+ * ordered them (level, unit, deadline), and each one's status against its
+ * closing: closing an order is not an event, so an order is "open" with no
+ * closing time or closer, or "closed" with both.
+ */
+static int check_supervisions(vrun *v, const complaint *c, const event_list *evs)
+{
+    enum { MAX_ORDERS = 10000 };
+    supervision_filter f = {.complaint_id = c->id, .limit = MAX_ORDERS};
+    supervision_list l = {0};
+    if (store_supervision_list(v->a->db, &f, &l)) {
+        snprintf(v->r->msg, sizeof v->r->msg, "complaint %s: its supervision orders cannot be read", c->number);
+        return -1;
+    }
+    int rc = 0;
+    size_t ordered = 0;
+    for (size_t i = 0; i < evs->n && !rc; i++) {
+        const event *e = &evs->items[i];
+        if (strcmp(e->action, "breach") != 0 && strcmp(e->action, "supervise") != 0)
+            continue;
+        ordered++;
+        const json_t *p = e->payload;
+        const supervision *got = NULL;
+        for (size_t k = 0; k < l.n; k++)
+            if (l.items[k].event_seq == e->seq)
+                got = &l.items[k];
+        if (!got)
+            rc = BROKEN(v, "complaint %s: the supervision order of event seq %lld (%s) is missing", c->number,
+                        (long long)e->seq, e->action);
+        else if (got->level != json_integer_value(json_object_get(p, "supervision_level")) ||
+                 got->unit != json_integer_value(json_object_get(p, "supervise_unit")) ||
+                 got->deadline != json_integer_value(json_object_get(p, "deadline")))
+            rc = BROKEN(v, "complaint %s: supervision order %lld differs from event seq %lld in level, unit or deadline",
+                        c->number, (long long)got->id, (long long)e->seq);
+    }
+    if (!rc && l.n != ordered)
+        rc = BROKEN(v, "complaint %s: %zu supervision orders are stored, its events ordered %zu", c->number, l.n, ordered);
+    for (size_t k = 0; k < l.n && !rc; k++) {
+        const supervision *o = &l.items[k];
+        bool open = strcmp(o->status, "open") == 0, closed = strcmp(o->status, "closed") == 0;
+        if (!(open && !o->closed_at && !o->closed_by) && !(closed && o->closed_at && o->closed_by))
+            rc = BROKEN(v,
+                        "complaint %s: supervision order %lld has status \"%s\" but was %s: its status was edited",
+                        c->number, (long long)o->id, o->status, o->closed_at ? "closed" : "never closed");
+    }
+    supervision_list_release(&l);
+    return rc;
+}
+
 /* The first sealed string in j, or NULL. */
 static const char *first_sealed(const json_t *j)
 {
@@ -334,7 +386,8 @@ static int check_complaint(vrun *v, int64_t id)
                     (long long)id, diff);
         goto out;
     }
-    if ((rc = check_ledger(v, &stored, &pens, &comps)) || (rc = check_key(v, &stored)))
+    if ((rc = check_ledger(v, &stored, &pens, &comps)) || (rc = check_supervisions(v, &stored, &evs)) ||
+        (rc = check_key(v, &stored)))
         goto out;
     rc = 0;
 out:
@@ -391,7 +444,7 @@ static int check_marks(vrun *v)
 int app_verify(app *a, const checkpoint *against, verify_report *r)
 {
     memset(r, 0, sizeof *r);
-    vrun v = {.a = a, .tz = app_pol(a)->tz_offset, .k = chain_keys_get(), .r = r};
+    vrun v = {.a = a, .tz = app_pol(a)->tz_offset, .k = app_chain(a), .r = r};
     if (!v.k || !a->pii_ready) {
         snprintf(r->msg, sizeof r->msg, "the master key is needed to check the keyed chains");
         return -1;
@@ -437,7 +490,7 @@ int app_verify(app *a, const checkpoint *against, verify_report *r)
         rc = BROKEN(&v, "no checkpoint covers the events written before the chain was keyed (up to #%lld)",
                     (long long)v.k->events_from - 1);
     if (!rc) {
-        int arc = audit_verify(a->db, v.k->audit_from, cps, ncp, &r->audit_entries, r->msg, sizeof r->msg);
+        int arc = audit_verify(a->db, v.k->audit, v.k->audit_from, cps, ncp, &r->audit_entries, r->msg, sizeof r->msg);
         rc = arc < 0 ? -1 : arc;
         if (arc < 0)
             snprintf(r->msg, sizeof r->msg, "cannot read the audit log");
@@ -448,20 +501,30 @@ int app_verify(app *a, const checkpoint *against, verify_report *r)
     return rc;
 }
 
-int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen)
+static int verify_one(app *a, int64_t id, bool hashes, char *msg, size_t msglen)
 {
     verify_report r;
     memset(&r, 0, sizeof r);
-    vrun v = {.a = a, .k = chain_keys_get(), .r = &r};
+    vrun v = {.a = a, .k = app_chain(a), .r = &r, .no_hashes = !hashes};
     int rc = check_complaint(&v, id);
     free(v.days);
     snprintf(msg, msglen, "%s", r.msg);
     return rc ? -1 : 0;
 }
 
+int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen)
+{
+    return verify_one(a, id, true, msg, msglen);
+}
+
+int app_verify_copied(app *a, int64_t id, char *msg, size_t msglen)
+{
+    return verify_one(a, id, false, msg, msglen);
+}
+
 int app_checkpoint(app *a, int64_t now, checkpoint *out)
 {
-    const chain_keys *k = chain_keys_get();
+    const chain_keys *k = app_chain(a);
     if (!k)
         return STORE_ERROR;
     int rc = store_checkpoint_add(a->db, k, now, out);

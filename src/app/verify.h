@@ -34,12 +34,14 @@ typedef struct verify_report {
 int app_verify(app *a, const checkpoint *against, verify_report *r);
 
 /*
- * The checks of one complaint (chain, row, ledger, data key) alone, for
- * `redress copy`: without the chain's keys installed, the hashes are not
- * checked (the copy compares them with the source's). 0 when intact, else
- * -1 with the first problem in msg.
+ * The checks of one complaint (chain, row, ledger, supervision orders,
+ * data key) alone. Without the chain's keys (no master key open) every
+ * hash is checked as an unkeyed one. 0 when intact, else -1 with the first
+ * problem in msg.
  */
 int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen);
+/* The same without the hashes, for `redress copy`, which compares them with the source's instead. */
+int app_verify_copied(app *a, int64_t id, char *msg, size_t msglen);
 
 /*
  * Stores a new checkpoint of everything written so far (nothing when

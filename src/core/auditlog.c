@@ -66,34 +66,22 @@ char *auditlog_canonical(const audit_row *r)
     return s;
 }
 
-static void compute_with(const audit_row *r, const uint8_t *key, uint8_t out[32])
+static void compute(const audit_row *r, const uint8_t *key, uint8_t out[32])
 {
     char *body = auditlog_canonical(r);
     chain_hash(key, r->prev, body, out);
     free(body);
 }
 
-/* Keyed with the installed chain keys (core/chain.h), else unkeyed. */
-static void compute(const audit_row *r, uint8_t out[32])
-{
-    compute_with(r, chain_keys_get() ? chain_keys_get()->audit : NULL, out);
-}
 
 void auditlog_seal(audit_row *r)
 {
-    compute(r, r->hash);
+    compute(r, r->key, r->hash);
 }
 
-bool auditlog_hash_ok(const audit_row *r)
+bool auditlog_hash_ok(const audit_row *r, const uint8_t *key)
 {
     uint8_t h[32];
-    compute(r, h);
-    return memcmp(h, r->hash, 32) == 0;
-}
-
-bool auditlog_hash_unkeyed_ok(const audit_row *r)
-{
-    uint8_t h[32];
-    compute_with(r, NULL, h);
+    compute(r, key, h);
     return memcmp(h, r->hash, 32) == 0;
 }

@@ -10,9 +10,6 @@
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
-static chain_keys installed;
-static bool have_keys;
-
 void chain_keys_derive(const uint8_t k[CHAIN_KEY_BYTES], chain_keys *out)
 {
     static const char ctx[crypto_kdf_CONTEXTBYTES] = "rdchain1";
@@ -20,20 +17,6 @@ void chain_keys_derive(const uint8_t k[CHAIN_KEY_BYTES], chain_keys *out)
     crypto_kdf_derive_from_key(out->audit, 32, 2, ctx, k);
     crypto_kdf_derive_from_key(out->log, 32, 3, ctx, k);
     crypto_kdf_derive_from_key(out->checkpoint, 32, 4, ctx, k);
-}
-
-void chain_keys_set(const chain_keys *k)
-{
-    if (k)
-        installed = *k;
-    else
-        sodium_memzero(&installed, sizeof installed);
-    have_keys = k != NULL;
-}
-
-const chain_keys *chain_keys_get(void)
-{
-    return have_keys ? &installed : NULL;
 }
 
 void chain_hash(const uint8_t *key, const uint8_t prev[32], const char *body, uint8_t out[32])

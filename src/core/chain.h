@@ -28,8 +28,9 @@
  *                 `redress verify --checkpoint-out`, it makes a deleted
  *                 complaint, a deleted event or a truncated tail visible.
  *
- * The keys are process-wide: set once at start-up (chain_keys_set), before
- * any thread seals an event; without them events are sealed unkeyed.
+ * The keys are the caller's (app opens them with the master key) and are
+ * handed to each seal and check: an event carries its key (event.key), an
+ * audit row its own (audit_row.key); NULL seals unkeyed.
  */
 #ifndef REDRESS_CHAIN_H
 #define REDRESS_CHAIN_H
@@ -48,10 +49,6 @@ typedef struct chain_keys {
 
 /* Derives the four subkeys of chain key k into out (epoch untouched). */
 void chain_keys_derive(const uint8_t k[CHAIN_KEY_BYTES], chain_keys *out);
-/* Installs k (copied) for the process; NULL removes the keys (wiped). */
-void chain_keys_set(const chain_keys *k);
-/* The installed keys, or NULL. */
-const chain_keys *chain_keys_get(void);
 
 /* BLAKE2b-256(prev || body), keyed with key (32 bytes) or unkeyed when key is NULL. */
 void chain_hash(const uint8_t *key, const uint8_t prev[32], const char *body, uint8_t out[32]);

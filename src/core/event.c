@@ -24,12 +24,6 @@ void event_release(event *e)
     event_init(e);
 }
 
-/* Keyed with the installed chain keys (core/chain.h), else unkeyed. */
-static void compute(const uint8_t prev[32], const char *body, uint8_t out[32])
-{
-    const chain_keys *k = chain_keys_get();
-    chain_hash(k ? k->events : NULL, prev, body, out);
-}
 
 /* '{' or ',', then a key (plain ASCII) and its colon. */
 static void key(buf *b, char sep, const char *k)
@@ -73,7 +67,7 @@ void event_seal(event *e)
     buf_putc(&b, '}');
     free(e->body);
     e->body = buf_detach(&b, NULL);
-    compute(e->prev, e->body, e->hash);
+    chain_hash(e->key, e->prev, e->body, e->hash);
 }
 
 int event_from_body(event *e, char *body)
@@ -106,21 +100,12 @@ int event_from_body(event *e, char *body)
     return 0;
 }
 
-bool event_hash_ok(const event *e)
+bool event_hash_ok(const event *e, const uint8_t *key)
 {
     uint8_t h[32];
     if (!e->body)
         return false;
-    compute(e->prev, e->body, h);
-    return memcmp(h, e->hash, 32) == 0;
-}
-
-bool event_hash_unkeyed_ok(const event *e)
-{
-    uint8_t h[32];
-    if (!e->body)
-        return false;
-    chain_hash(NULL, e->prev, e->body, h);
+    chain_hash(key, e->prev, e->body, h);
     return memcmp(h, e->hash, 32) == 0;
 }
 

@@ -227,6 +227,7 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
         }
         if (k == 0)
             r->st->complaints++;
+        ev.key = app_events_key(r->a);
         event_seal(&ev);
         item *it = push_item(r);
         cur = prev == SIZE_MAX ? &first : &r->items[prev].c; /* push_item may have moved the items */

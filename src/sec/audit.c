@@ -86,6 +86,7 @@ int audit_record(store *db, const audit_entry *e)
         .customer = (char *)or_null(e->customer),
         .ip = (char *)or_null(e->ip),
         .detail = (char *)or_null(e->detail),
+        .key = e->key,
     };
     int rc = store_audit_append(db, &r, e->n_units ? e->units : units, n);
     if (rc)
@@ -95,7 +96,7 @@ int audit_record(store *db, const audit_entry *e)
 
 enum { VERIFY_PAGE = 1000 };
 
-int audit_verify(store *db, int64_t keyed_from, const checkpoint *cps, size_t ncps, long *checked, char *msg,
+int audit_verify(store *db, const uint8_t *key, int64_t keyed_from, const checkpoint *cps, size_t ncps, long *checked, char *msg,
                  size_t msglen)
 {
     uint8_t prev[32] = {0};
@@ -116,7 +117,7 @@ int audit_verify(store *db, int64_t keyed_from, const checkpoint *cps, size_t nc
                 what = "does not follow the previous entry: an entry before it is missing";
             else if (memcmp(r->prev, prev, 32) != 0)
                 what = "does not carry the previous entry's hash";
-            else if (!(auditlog_hash_ok(r) || (r->seq < keyed_from && auditlog_hash_unkeyed_ok(r))))
+            else if (!(auditlog_hash_ok(r, key) || (r->seq < keyed_from && auditlog_hash_ok(r, NULL))))
                 what = "was altered: its hash does not match its contents";
             /* The checkpoints are in order of their audit seq: one index walks with the entries. */
             while (!what && next_cp < ncps && cps[next_cp].audit_seq <= r->seq) {

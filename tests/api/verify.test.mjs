@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe } from './lib.mjs';
+import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe, rfc3339 } from './lib.mjs';
 
 const srv = useServer();
 const MARKER = `MARKER${process.pid}X`;
@@ -24,6 +24,7 @@ let pristine = null;
 let payloadCol = null; // the events column holding the payload JSON
 let ledgered = null; // a complaint with a compensation and penalties
 let checkpointFile = null; // exported while the server ran
+let supervised = null; // a complaint whose time limit ran out: a supervision order
 
 function haveSqlite3() {
   try { execFileSync('sqlite3', ['-version'], { stdio: 'ignore' }); return true; } catch { return false; }
@@ -44,6 +45,17 @@ async function restore() {
   const r = await verify();
   assert.equal(r.code, 0, `after restoring the pristine copy verify passes again:\n${out(r)}`);
 }
+
+srv.test('setup: a complaint whose time limit runs out, swept 90 days on', async () => {
+  supervised = await srv.intake('agent1');
+  await srv.step('agent1', supervised.id, 'dispatch', { unit: 'SH-PD-01' });
+  const now = rfc3339(new Date(Date.now() + 90 * 86400000));
+  const r = await runCli(['sweep', '--db', srv.dbUrl, '--now', now], { timeoutMs: 120000 });
+  assert.equal(r.code, 0, out(r));
+  const sups = await srv.as('admin', 'GET', `/supervisions?complaint=${supervised.id}&status=all`);
+  assert.equal(sups.status, 200, describe(sups));
+  assert.ok(sups.json.items.some((s) => s.status === 'open'), `an open supervision order: ${describe(sups)}`);
+});
 
 srv.test('setup: a complaint with a few steps', async () => {
   const c = await srv.intake('agent1');
@@ -260,6 +272,16 @@ srv.test('a compensation\'s amount edited is detected', async (t) => {
 srv.test('a compensation row deleted is detected', async (t) => {
   await tamper(t, both(`DELETE FROM compensations WHERE complaint_id = ${ledgered.id}`),
     new RegExp(`${ledgered.number}: compensation no\\. 1 .*missing`));
+});
+
+srv.test('a supervision order\'s status edited is detected', async (t) => {
+  await tamper(t, both(`UPDATE supervisions SET status = 'closed' WHERE complaint_id = ${supervised.id}`),
+    new RegExp(`${supervised.number}: supervision order \\d+ has status "closed" but was never closed`));
+});
+
+srv.test('a supervision order deleted is detected', async (t) => {
+  await tamper(t, both(`DELETE FROM supervisions WHERE complaint_id = ${supervised.id}`),
+    new RegExp(`${supervised.number}: the supervision order of event seq \\d+ .*missing`));
 });
 
 srv.test('the daily statistics edited are detected', async (t) => {

@@ -36,13 +36,6 @@ static int group_setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    chain_keys_set(NULL);
-    return 0;
-}
-
 static void sample(event *e)
 {
     event_init(e);
@@ -81,27 +74,27 @@ static void test_event_hash_is_keyed(void **state)
     event_seal(&e);
     uint8_t unkeyed[32];
     memcpy(unkeyed, e.hash, 32);
-    assert_true(event_hash_ok(&e));
-    assert_true(event_hash_unkeyed_ok(&e));
+    assert_true(event_hash_ok(&e, NULL));
+    assert_false(event_hash_ok(&e, keys.events));
 
-    chain_keys_set(&keys);
+    e.key = keys.events;
     event_seal(&e);
     assert_memory_not_equal(e.hash, unkeyed, 32);
-    assert_true(event_hash_ok(&e));
-    assert_false(event_hash_unkeyed_ok(&e));
+    assert_true(event_hash_ok(&e, keys.events));
+    assert_false(event_hash_ok(&e, NULL));
+    assert_false(event_hash_ok(&e, keys.audit)); /* each chain its own subkey */
     /* The unkeyed recomputation an attacker can do fails the keyed check. */
     memcpy(e.hash, unkeyed, 32);
-    assert_false(event_hash_ok(&e));
-    assert_true(event_hash_unkeyed_ok(&e));
+    assert_false(event_hash_ok(&e, keys.events));
     /* Another key gives another hash. */
-    chain_keys other = keys;
-    other.events[0] ^= 1;
-    chain_keys_set(&other);
+    uint8_t other[32];
+    memcpy(other, keys.events, 32);
+    other[0] ^= 1;
+    e.key = other;
     event_seal(&e);
-    chain_keys_set(&keys);
-    assert_false(event_hash_ok(&e));
+    assert_false(event_hash_ok(&e, keys.events));
+    assert_true(event_hash_ok(&e, other));
     event_release(&e);
-    chain_keys_set(NULL);
 }
 
 static void test_audit_hash_is_keyed(void **state)
@@ -109,13 +102,14 @@ static void test_audit_hash_is_keyed(void **state)
     (void)state;
     audit_row r = {.seq = 1, .at = 1772330400, .actor = 3, .action = "login"};
     auditlog_seal(&r);
-    assert_true(auditlog_hash_unkeyed_ok(&r));
-    chain_keys_set(&keys);
-    assert_false(auditlog_hash_ok(&r));
+    assert_true(auditlog_hash_ok(&r, NULL));
+    assert_false(auditlog_hash_ok(&r, keys.audit));
+    r.key = keys.audit;
     auditlog_seal(&r);
-    assert_true(auditlog_hash_ok(&r));
-    assert_false(auditlog_hash_unkeyed_ok(&r));
-    chain_keys_set(NULL);
+    assert_true(auditlog_hash_ok(&r, keys.audit));
+    assert_false(auditlog_hash_ok(&r, NULL));
+    r.detail = "{\"x\":1}"; /* edited */
+    assert_false(auditlog_hash_ok(&r, keys.audit));
 }
 
 static void digest_of(const int64_t *ids, size_t n, uint8_t out[32])
@@ -224,8 +218,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_subkeys_differ_and_are_deterministic),
-        cmocka_unit_test_teardown(test_event_hash_is_keyed, teardown),
-        cmocka_unit_test_teardown(test_audit_hash_is_keyed, teardown),
+        cmocka_unit_test(test_event_hash_is_keyed),
+        cmocka_unit_test(test_audit_hash_is_keyed),
         cmocka_unit_test(test_digest_is_a_set_mac),
         cmocka_unit_test(test_checkpoint_mac_covers_every_field),
         cmocka_unit_test(test_checkpoint_json_round_trip),
