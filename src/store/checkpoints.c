@@ -90,7 +90,7 @@ static int add_checkpoint(db_conn *c, void *arg)
     checkpoint *cp = &a->cp;
     memset(cp, 0, sizeof *cp);
     /* SQLite's writer runs one transaction at a time: every event is committed. */
-    if (db_dialect(c) == DB_PG && db_exec(c, "LOCK TABLE events IN SHARE MODE"))
+    if (db_dialect(c) == DB_PG && db_exec(c, "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
         return STORE_ERROR;
     db_stmt *st = db_prepare(c, "SELECT " CHECKPOINT_COLS " FROM checkpoints ORDER BY id DESC LIMIT 1");
     if (!st)

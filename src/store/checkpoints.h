@@ -15,8 +15,9 @@ int store_chain_heads(store *s, int64_t *last_event, int64_t *audit_seq);
  * Seals and stores the next checkpoint at now: the newest one carried on
  * over the events written since, up to the last event id, and the audit
  * log's head. On PostgreSQL the events table is locked against writers
- * (SHARE) for the while, so that no event with a lower id commits after the
- * checkpoint was taken. *out (OUT) is the new checkpoint, or the newest one
+ * (SHARE ROW EXCLUSIVE, which two checkpoints also take in turn) for the
+ * while, so that no event with a lower id commits after the checkpoint was
+ * taken. *out (OUT) is the new checkpoint, or the newest one
  * when nothing was written since it (then STORE_CONFLICT is returned).
  */
 int store_checkpoint_add(store *s, const chain_keys *k, int64_t now, checkpoint *out);

@@ -95,6 +95,24 @@ srv.test('verify --checkpoint-out exports a checkpoint of everything written so 
   assert.equal(again.code, 0, `the database matches its own checkpoint:\n${out(again)}`);
 });
 
+srv.test('an auditor reads the newest checkpoints through GET /api/v1/checkpoints; others may not', async () => {
+  const cp = JSON.parse(fs.readFileSync(checkpointFile, 'utf8'));
+  const r = await srv.as('auditor1', 'GET', '/checkpoints?limit=1');
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.items.length, 1);
+  assert.deepEqual(r.json.items[0], cp, 'the newest is the one just exported');
+  const all = await srv.as('admin', 'GET', '/checkpoints');
+  assert.equal(all.status, 200, describe(all));
+  assert.ok(all.json.items.length >= 2 && all.json.items[0].id > all.json.items[1].id, 'newest first');
+  for (const bad of ['0', '101', 'x']) {
+    const b = await srv.as('auditor1', 'GET', `/checkpoints?limit=${bad}`);
+    assert.equal(b.status, 400, describe(b));
+    assert.equal(b.json.error.field, 'limit', describe(b));
+  }
+  const agent = await srv.as('agent1', 'GET', '/checkpoints');
+  assert.equal(agent.status, 403, describe(agent));
+});
+
 srv.test('verify exits 0 on the demo database after a clean shutdown', async () => {
   await srv.stop();
   const r = await verify();
