@@ -270,6 +270,51 @@ static void test_verify_notices_a_removed_tail_and_a_relinked_entry(void **state
     expect_broken(f, "previous entry's hash");
 }
 
+/*
+ * Keyed entries after older, unkeyed ones (an upgraded log): the older
+ * ones pass before the epoch only; an entry re-hashed without the key, or
+ * a log rewritten behind a checkpoint, is reported.
+ */
+static void test_verify_keyed_entries_and_checkpoints(void **state)
+{
+    afx *f = *state;
+    uint8_t key[32];
+    memset(key, 0x5a, sizeof key);
+    append(f, T0, 1, "login", "user:1", NULL); /* seq 1, 2: unkeyed, from before the epoch */
+    append(f, T0 + 10, 2, "login", "user:2", NULL);
+    for (int i = 0; i < 2; i++) { /* seq 3, 4: keyed */
+        audit_entry e = {.at = T0 + 20 + i, .actor = 1, .action = "logout", .subject = "user:1", .key = key};
+        assert_int_equal(audit_record(f->s, &e), 0);
+    }
+    long n = 0;
+    char msg[256] = "";
+    assert_int_equal(audit_verify(f->s, key, 3, NULL, 0, &n, msg, sizeof msg), 0);
+    assert_int_equal(n, 4);
+    /* Without the key, or with the epoch at 1, the keyed or the older entries fail. */
+    assert_int_equal(audit_verify(f->s, NULL, 1, NULL, 0, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "audit entry 3 "));
+    assert_int_equal(audit_verify(f->s, key, 1, NULL, 0, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "audit entry 1 "));
+
+    /* A checkpoint that recorded entry 2: the log rewritten from there on is caught there. */
+    audit_page p;
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.ascending = true, .limit = 10}, &p), 0);
+    checkpoint cp = {.id = 1, .audit_seq = 2};
+    memcpy(cp.audit_hash, p.items[1].hash, 32);
+    audit_page_release(&p);
+    assert_int_equal(audit_verify(f->s, key, 3, &cp, 1, &n, msg, sizeof msg), 0);
+    cp.audit_hash[0] ^= 1;
+    assert_int_equal(audit_verify(f->s, key, 3, &cp, 1, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "audit entry 2 "));
+    assert_non_null(strstr(msg, "checkpoint"));
+    cp.audit_hash[0] ^= 1;
+    /* The tail cut off behind a checkpoint (head moved back with it). */
+    cp.audit_seq = 4;
+    raw(f, "DELETE FROM audit WHERE seq = 4; UPDATE audit_head SET seq = 3");
+    assert_int_equal(audit_verify(f->s, key, 3, &cp, 1, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "checkpoint 1 recorded entry 4"));
+}
+
 /* The units an entry concerns, derived from its subject when not given; scoped listing reads them. */
 static void test_record_derives_units(void **state)
 {
@@ -318,6 +363,7 @@ int main(void)
         T(test_record_derives_units),
         T(test_verify_names_the_broken_entry),
         T(test_verify_notices_a_removed_tail_and_a_relinked_entry),
+        T(test_verify_keyed_entries_and_checkpoints),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);
