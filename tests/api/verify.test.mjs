@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe, rfc3339 } from './lib.mjs';
+import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe, rfc3339, uniquePhone } from './lib.mjs';
 
 const srv = useServer();
 const MARKER = `MARKER${process.pid}X`;
@@ -78,6 +78,14 @@ srv.test('setup: a complaint compensated and closed with penalties', async () =>
     responsible_person: '加油员 李强', corrective_action: '班前会通报，全站重新学习服务规范',
   });
   assert.ok(ledgered.penalties.length > 0, 'the close wrote penalties');
+});
+
+srv.test('setup: a customer\'s data erased on request (its data key destroyed) — verify still passes', async () => {
+  const phone = uniquePhone();
+  const c = await srv.intake('agent1', { customer: { name: '赵女士', phone, class: 'ordinary' } });
+  const r = await srv.as('super1', 'POST', '/customers/erase', { body: { phone, confirm: true } });
+  assert.equal(r.status, 200, describe(r));
+  assert.deepEqual(r.json.items, [c.number]);
 });
 
 srv.test('verify exits 0 on the demo database while the server runs', async () => {
