@@ -77,7 +77,7 @@ static int wrapped_key_load(app *a, const char *name, const char *what, uint8_t 
         uint8_t k[PII_KEY_BYTES];
         pii_datakey_new(k);
         char *t = wrapped_key_text(a, k);
-        rc = store_config_set(a->db, name, t);
+        rc = store_config_add(a->db, name, t);
         /* Read back what is stored: a node that started at the same moment may have won. */
         if (rc == 0)
             rc = store_config_get(a->db, name, &text);
@@ -116,7 +116,7 @@ static int chain_epoch_load(app *a, chain_keys *k, bool made)
         chain_epoch_mac(k, mac);
         sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
         char *t = xasprintf("%lld %lld %s", (long long)k->events_from, (long long)k->audit_from, hex);
-        rc = store_config_set(a->db, CHAIN_EPOCH_CONFIG, t);
+        rc = store_config_add(a->db, CHAIN_EPOCH_CONFIG, t);
         free(t);
         if (rc == 0)
             rc = store_config_get(a->db, CHAIN_EPOCH_CONFIG, &text);

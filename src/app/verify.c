@@ -27,6 +27,7 @@ typedef struct mark {
 typedef struct vrun {
     app *a;
     int tz;        /* the policy's offset, as the store counts days */
+    int64_t today; /* the local day the pass began: the days before it are settled */
     day_stat *days; /* one entry per count an event adds: merged at the end */
     size_t ndays, capdays;
     const chain_keys *k;
@@ -138,7 +139,8 @@ static int check_days(vrun *v)
         }
     }
     size_t k = 0;
-    for (int64_t from = v->days[0].day; from <= v->days[n - 1].day; from += STATS_SPAN) {
+    int64_t last = v->days[n - 1].day < v->today ? v->days[n - 1].day : v->today - 1;
+    for (int64_t from = v->days[0].day; from <= last; from += STATS_SPAN) {
         day_stat *got = NULL;
         size_t ngot = 0;
         if (store_stats_days(v->a->db, from, from + STATS_SPAN - 1, &got, &ngot)) {
@@ -147,7 +149,7 @@ static int check_days(vrun *v)
         }
         int rc = 0;
         size_t j = 0; /* got is in order of day */
-        for (int64_t day = from; day < from + STATS_SPAN && !rc; day++) {
+        for (int64_t day = from; day < from + STATS_SPAN && day <= last && !rc; day++) {
             day_stat want = {.day = day}, have = {.day = day};
             if (k < n && v->days[k].day == day)
                 want = v->days[k++];
@@ -444,7 +446,11 @@ static int check_marks(vrun *v)
 int app_verify(app *a, const checkpoint *against, verify_report *r)
 {
     memset(r, 0, sizeof *r);
-    vrun v = {.a = a, .tz = app_pol(a)->tz_offset, .k = app_chain(a), .r = r};
+    vrun v = {.a = a,
+              .tz = app_pol(a)->tz_offset,
+              .today = time_local_day(time_now(), app_pol(a)->tz_offset),
+              .k = app_chain(a),
+              .r = r};
     if (!v.k || !a->pii_ready) {
         snprintf(r->msg, sizeof r->msg, "the master key is needed to check the keyed chains");
         return -1;

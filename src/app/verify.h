@@ -8,6 +8,8 @@
  *     (number, amount, status);
  *   - the complaint's data key: present and unwrapping to the key that
  *     opens its sealed values, unless the customer's data was erased;
+ *   - the daily statistics of the days before today (today's still change)
+ *     against the receipts and closings of the events;
  *   - every stored checkpoint (and one exported earlier, if given) against
  *     the events up to it: its MAC, the counts of complaints and events and
  *     the keyed digest of their hashes — so that a deleted complaint, a

@@ -7,7 +7,32 @@
 #include <sodium.h>
 
 #include "store/driver.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
+
+struct config_arg {
+    const char *key, *value;
+    int64_t now;
+};
+
+static int add_config(db_conn *c, void *arg)
+{
+    struct config_arg *a = arg;
+    db_stmt *st = db_prepare(c, "INSERT INTO config (key, value, updated_at) VALUES (?, ?, ?) "
+                                "ON CONFLICT (key) DO NOTHING");
+    if (!st)
+        return STORE_ERROR;
+    db_bind_text(st, 1, a->key);
+    db_bind_text(st, 2, a->value);
+    db_bind_int(st, 3, a->now);
+    return db_done(st);
+}
+
+int store_config_add(store *s, const char *key, const char *value)
+{
+    struct config_arg a = {key, value, time_now()};
+    return db_run_write(s, "config_add", add_config, &a, 0);
+}
 
 struct heads_arg {
     int64_t last_event, audit_seq;

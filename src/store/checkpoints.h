@@ -8,6 +8,13 @@
 #include "core/chain.h"
 #include "store/store.h"
 
+/*
+ * Stores value under config key unless the key holds one already (then
+ * nothing changes): the chain key and its epoch are made once, by whichever
+ * node starts first. 0 either way; read the key back for what is stored.
+ */
+int store_config_add(store *s, const char *key, const char *value);
+
 /* The highest event id and the audit log's head seq (0 when empty). */
 int store_chain_heads(store *s, int64_t *last_event, int64_t *audit_seq);
 
