@@ -40,6 +40,7 @@ static int record(app *a, const api_req *rq, int64_t actor_id, const char *actio
         .detail = text,
         .units = units,
         .n_units = n,
+        .key = app_audit_key(a),
     };
     int rc = audit_record(a->db, &e);
     free(text);

@@ -55,7 +55,8 @@ static int audit_in(app *a, const api_req *rq, http_resp *rs, const char *action
                      .ip = rq->client,
                      .detail = d,
                      .units = units,
-                     .n_units = n_units};
+                     .n_units = n_units,
+                     .key = app_audit_key(a)};
     int rc = audit_record(a->db, &e);
     free(d);
     if (rc) {

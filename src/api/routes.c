@@ -51,6 +51,7 @@ const route api_routes[] = {
     {"PUT", "/api/v1/users/{id}/permissions/{perm}", h_user_grant, AUTH_USER, R_ADMIN, 0},
     {"DELETE", "/api/v1/users/{id}/permissions/{perm}", h_user_revoke, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/audit", h_audit_list, AUTH_USER, R_AUDITOR | R_ADMIN, ROUTE_SLOW},
+    {"GET", "/api/v1/checkpoints", h_checkpoint_list, AUTH_USER, R_AUDITOR | R_ADMIN, 0},
     {"GET", "/api/v1/config/versions", h_config_versions, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/config/versions", h_config_version_create, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/config/versions/{version}", h_config_version_get, AUTH_USER, R_ADMIN, 0},

@@ -56,6 +56,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         rc = app_pii_seal_step(a, &cur, &ev, e);
     if (rc)
         goto out;
+    ev.key = app_events_key(a);
     event_seal(&ev);
     complaint_release(out);
     complaint_copy(out, &cur);
@@ -119,6 +120,7 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
         if (rc == 0)
             rc = build(a, &cur, &ev, arg, e);
         if (rc == 0) {
+            ev.key = app_events_key(a);
             event_seal(&ev);
             complaint_release(&next); /* complaint_copy overwrites without releasing */
             complaint_copy(&next, &cur);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/cerr.h"
+#include "core/chain.h"
 #include "core/complaint.h"
 #include "core/org.h"
 #include "core/policy.h"
@@ -67,6 +68,12 @@ typedef struct app {
     struct pii_keyring *pii;
     uint8_t pii_index[32];
     bool pii_ready;
+    /* The chain key (core/chain.h), opened with the master keys; its
+     * subkeys seal every event and audit entry written. chain_epoch_ok: the stored
+     * epoch is present and carries its MAC. */
+    uint8_t chain_key[32];
+    chain_keys chain; /* its subkeys and the epoch; valid with chain_ready */
+    bool chain_ready, chain_epoch_ok;
     /* The retention policy (jobs/retention.h): days after closing, 0 = off. */
     int retention_days;
 } app;
@@ -80,6 +87,21 @@ int app_open(app *a, const char *url, bool need_pack, char *err, size_t errlen);
 /* The same with store options (PostgreSQL pool size, …); so may be NULL. */
 int app_open_with(app *a, const char *url, const store_options *so, bool need_pack, char *err, size_t errlen);
 void app_close(app *a);
+
+/* The chain's keys (core/chain.h) when the master key is open, else NULL. */
+static inline const chain_keys *app_chain(const app *a)
+{
+    return a->chain_ready ? &a->chain : NULL;
+}
+/* The key an event (event.key) or an audit entry (audit_entry.key) is sealed with: NULL without the master key. */
+static inline const uint8_t *app_events_key(const app *a)
+{
+    return a->chain_ready ? a->chain.events : NULL;
+}
+static inline const uint8_t *app_audit_key(const app *a)
+{
+    return a->chain_ready ? a->chain.audit : NULL;
+}
 
 /* The current snapshot with a reference for the caller (release it with
  * app_snap_release). Never blocks on I/O. */

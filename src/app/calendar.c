@@ -177,6 +177,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
                 event_release(&evs[n]); /* nothing moved (or the calendar cannot place it) */
                 continue;
             }
+            evs[n].key = app_events_key(a);
             event_seal(&evs[n]);
             complaint_copy(&next[n], c);
             workflow_apply(&next[n], &evs[n]);

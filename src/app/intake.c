@@ -29,6 +29,7 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     /* The rules' notifications are written with it, in its transaction. */
     app_notices notices = {.o = &o, .now = now};
     store_with with = {app_notices_of, &notices};
+    ev.key = app_events_key(a); /* the store seals it once numbered */
     if (rc == 0)
         rc = store_complaint_create_keyed(a->db, app_pol(a)->number_prefix, app_pol(a)->tz_offset, &ev, out, &k,
                                           &with);

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "core/auditlog.h"
+#include "core/chain.h"
 #include "sec/audit.h"
 #include "sec/mask.h"
+#include "store/checkpoints.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -19,12 +22,16 @@ enum { NCUST = sizeof customer_fields / sizeof customer_fields[0] };
 /* The intake's free text. */
 static const char *const intake_texts[] = {"place", "description", "demand", "evidence"};
 
-/* config key of the wrapped phone index key: "KEYID:HEX" */
+/* config keys of the wrapped phone index key and chain key: "KEYID:HEX" */
 #define INDEX_KEY_CONFIG "pii_index_key"
+#define CHAIN_KEY_CONFIG "chain_key"
+/* config key of the chain's epoch (core/chain.h): "EVENTS_FROM AUDIT_FROM MACHEX" */
+#define CHAIN_EPOCH_CONFIG "chain_epoch"
 
 /* ---- keys ------------------------------------------------------------------------- */
 
-static int index_key_read(app *a, const char *text, char *err, size_t errlen)
+static int wrapped_key_read(app *a, const char *what, const char *text, uint8_t out[PII_KEY_BYTES], char *err,
+                            size_t errlen)
 {
     const char *colon = strchr(text, ':');
     uint8_t w[PII_WRAPPED_BYTES];
@@ -32,27 +39,126 @@ static int index_key_read(app *a, const char *text, char *err, size_t errlen)
     char id[PII_ID_MAX];
     if (!colon || colon - text >= PII_ID_MAX ||
         sodium_hex2bin(w, sizeof w, colon + 1, strlen(colon + 1), NULL, &len, NULL) != 0 || len != sizeof w) {
-        snprintf(err, errlen, "the stored phone index key is damaged");
+        snprintf(err, errlen, "the stored %s is damaged", what);
         return -1;
     }
     snprintf(id, sizeof id, "%.*s", (int)(colon - text), text);
-    int rc = pii_unwrap(a->pii, id, w, len, a->pii_index);
+    int rc = pii_unwrap(a->pii, id, w, len, out);
     if (rc != 0) {
-        snprintf(err, errlen, "the phone index key is wrapped by master key \"%s\", which %s", id, pii_unwrap_why(rc));
+        snprintf(err, errlen, "the %s is wrapped by master key \"%s\", which %s", what, id, pii_unwrap_why(rc));
         return -1;
     }
     return 0;
 }
 
-/* The index key as stored: the current master key's wrapping of a->pii_index. */
-static char *index_key_text(app *a)
+/* A key as stored: the current master key's wrapping of key. */
+static char *wrapped_key_text(app *a, const uint8_t key[PII_KEY_BYTES])
 {
     char id[PII_ID_MAX];
     uint8_t w[PII_WRAPPED_BYTES];
     char hex[2 * PII_WRAPPED_BYTES + 1];
-    pii_wrap(a->pii, a->pii_index, id, w);
+    pii_wrap(a->pii, key, id, w);
     sodium_bin2hex(hex, sizeof hex, w, sizeof w);
     return xasprintf("%s:%s", id, hex);
+}
+
+/*
+ * Reads the key stored under config name into out, making a random one
+ * when there is none (*made: this call stored it).
+ */
+static int wrapped_key_load(app *a, const char *name, const char *what, uint8_t out[PII_KEY_BYTES], bool *made,
+                            char *err, size_t errlen)
+{
+    char *text = NULL;
+    *made = false;
+    int rc = store_config_get(a->db, name, &text);
+    if (rc == STORE_NOTFOUND) {
+        /* A new installation (or one from before the key existed): a random key, wrapped. */
+        uint8_t k[PII_KEY_BYTES];
+        pii_datakey_new(k);
+        char *t = wrapped_key_text(a, k);
+        rc = store_config_add(a->db, name, t);
+        /* Read back what is stored: a node that started at the same moment may have won. */
+        if (rc == 0)
+            rc = store_config_get(a->db, name, &text);
+        *made = rc == 0 && strcmp(text, t) == 0;
+        free(t);
+        sodium_memzero(k, sizeof k);
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot read the %s from the database", what);
+        free(text);
+        return -1;
+    }
+    rc = wrapped_key_read(a, what, text, out, err, errlen);
+    free(text);
+    return rc;
+}
+
+/*
+ * The chain's epoch (core/chain.h) into k. A chain key made just now fixes
+ * it at the next event id and audit seq: what was written before carries
+ * unkeyed hashes. An epoch that is missing or does not carry its MAC is
+ * reported by `redress verify`; meanwhile every row must be keyed.
+ */
+static int chain_epoch_load(app *a, chain_keys *k, bool made)
+{
+    char *text = NULL;
+    int rc = store_config_get(a->db, CHAIN_EPOCH_CONFIG, &text);
+    if (rc == STORE_NOTFOUND && made) {
+        int64_t last_event, audit_seq;
+        if (store_chain_heads(a->db, &last_event, &audit_seq))
+            return -1;
+        k->events_from = last_event + 1;
+        k->audit_from = audit_seq + 1;
+        uint8_t mac[32];
+        char hex[65];
+        chain_epoch_mac(k, mac);
+        sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+        char *t = xasprintf("%lld %lld %s", (long long)k->events_from, (long long)k->audit_from, hex);
+        rc = store_config_add(a->db, CHAIN_EPOCH_CONFIG, t);
+        free(t);
+        if (rc == 0)
+            rc = store_config_get(a->db, CHAIN_EPOCH_CONFIG, &text);
+    }
+    if (rc != 0 && rc != STORE_NOTFOUND)
+        return -1;
+    long long ev = 1, au = 1;
+    char hex[65] = "";
+    uint8_t mac[32], want[32];
+    size_t n = 0;
+    a->chain_epoch_ok = text && sscanf(text, "%lld %lld %64s", &ev, &au, hex) == 3 && ev >= 1 && au >= 1 &&
+                        sodium_hex2bin(mac, sizeof mac, hex, strlen(hex), NULL, &n, NULL) == 0 && n == sizeof mac;
+    free(text);
+    k->events_from = a->chain_epoch_ok ? ev : 1;
+    k->audit_from = a->chain_epoch_ok ? au : 1;
+    chain_epoch_mac(k, want);
+    if (!a->chain_epoch_ok || sodium_memcmp(mac, want, sizeof mac) != 0) {
+        a->chain_epoch_ok = false;
+        k->events_from = k->audit_from = 1;
+    }
+    return 0;
+}
+
+static int chain_open(app *a, char *err, size_t errlen)
+{
+    bool made;
+    if (wrapped_key_load(a, CHAIN_KEY_CONFIG, "chain key", a->chain_key, &made, err, errlen))
+        return -1;
+    chain_keys_derive(a->chain_key, &a->chain);
+    if (chain_epoch_load(a, &a->chain, made)) {
+        snprintf(err, errlen, "cannot read the chain's epoch from the database");
+        return -1;
+    }
+    a->chain_ready = true;
+    /* The first checkpoint seals what was written before the chain was keyed. */
+    checkpoint cp;
+    int rc = made ? store_checkpoint_add(a->db, &a->chain, time_now(), &cp) : 0;
+    if (rc && rc != STORE_CONFLICT) {
+        snprintf(err, errlen, "cannot store the first checkpoint of the event log");
+        return -1;
+    }
+    return 0;
 }
 
 int app_pii_open(app *a, const char *key_file, const char *key_env, bool create, char *err, size_t errlen)
@@ -69,26 +175,9 @@ int app_pii_open(app *a, const char *key_file, const char *key_env, bool create,
     a->pii = pii_keyring_load(key_file, key_env, err, errlen);
     if (!a->pii)
         return -1;
-    char *text = NULL;
-    int rc = store_config_get(a->db, INDEX_KEY_CONFIG, &text);
-    if (rc == STORE_NOTFOUND) {
-        /* A new installation (or one from before encryption): a random index key, wrapped. */
-        pii_datakey_new(a->pii_index);
-        char *t = index_key_text(a);
-        rc = store_config_set(a->db, INDEX_KEY_CONFIG, t);
-        free(t);
-        /* Read back what is stored: a node that started at the same moment may have won. */
-        if (rc == 0)
-            rc = store_config_get(a->db, INDEX_KEY_CONFIG, &text);
-    }
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot read the phone index key from the database");
-        free(text);
-        return -1;
-    }
-    rc = index_key_read(a, text, err, errlen);
-    free(text);
-    if (rc)
+    bool made;
+    if (wrapped_key_load(a, INDEX_KEY_CONFIG, "phone index key", a->pii_index, &made, err, errlen) ||
+        chain_open(a, err, errlen))
         return -1;
     a->pii_ready = true;
     return 0;
@@ -96,9 +185,14 @@ int app_pii_open(app *a, const char *key_file, const char *key_env, bool create,
 
 int app_pii_rewrap_index(app *a)
 {
-    char *t = index_key_text(a);
+    char *t = wrapped_key_text(a, a->pii_index);
     int rc = store_config_set(a->db, INDEX_KEY_CONFIG, t);
     free(t);
+    if (rc == 0) {
+        t = wrapped_key_text(a, a->chain_key);
+        rc = store_config_set(a->db, CHAIN_KEY_CONFIG, t);
+        free(t);
+    }
     return rc;
 }
 
@@ -483,6 +577,7 @@ int app_pii_audit(app *a, int64_t now, int64_t actor_id, const char *action, con
                   const char *customer, const char *ip, const char *detail)
 {
     audit_entry e = {.at = now,
+                     .key = app_audit_key(a),
                      .actor = actor_id,
                      .action = action,
                      .subject = subject,

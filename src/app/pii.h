@@ -25,11 +25,13 @@
 /*
  * Loads the master keys (key_file, or the variable named key_env when it is
  * set) and this database's phone index key. With create, a missing key file
- * is created first (mode 0600). A database without an index key gets one.
+ * is created first (mode 0600). A database without an index key gets one;
+ * one without a chain key gets one, its epoch and a first checkpoint, and
+ * the chain's keys are installed for the process (core/chain.h).
  * Returns 0 or -1 with a message in err. app_close wipes and frees them.
  */
 int app_pii_open(app *a, const char *key_file, const char *key_env, bool create, char *err, size_t errlen);
-/* Stores the phone index key wrapped by the current master key (redress rekey). */
+/* Stores the phone index key and the chain key (core/chain.h) wrapped by the current master key (redress rekey). */
 int app_pii_rewrap_index(app *a);
 
 /* The blind index of a phone number as typed (digits into out); -1 if not 7–20 digits. */

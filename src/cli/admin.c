@@ -157,7 +157,7 @@ int cmd_user(int argc, char **argv)
         return *sub ? 0 : 2;
     }
     app a;
-    if (cli_open_app(&a, true))
+    if (cli_open_writer(&a, true))
         return 1;
     int rc;
     if (strcmp(sub, "add") == 0)
@@ -191,7 +191,7 @@ int cmd_unit(int argc, char **argv)
         return *sub ? 0 : 2;
     }
     app a;
-    if (cli_open_app(&a, true))
+    if (cli_open_writer(&a, true))
         return 1;
     int rc = 0;
     if (strcmp(sub, "list") == 0) {

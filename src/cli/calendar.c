@@ -66,7 +66,7 @@ int cmd_calendar(int argc, char **argv)
         return *sub ? 0 : 2;
     }
     app a;
-    if (cli_open_app(&a, true))
+    if (cli_open_writer(&a, true))
         return 1;
     int rc = 0;
     const char *def;

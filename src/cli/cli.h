@@ -56,6 +56,12 @@ const char *cli_key_file(char *out, size_t n);
  * with create, a missing key file is made. Prints the reason and returns -1.
  */
 int cli_open_pii(app *a, bool create);
+/*
+ * cli_open_app and cli_open_pii(a, false): a command that appends to the
+ * event log or the audit log needs the chain's keys (core/chain.h), which
+ * the master key opens. Prints the reason and returns -1.
+ */
+int cli_open_writer(app *a, bool need_pack);
 /* The store options of the settings (db-pool, db-prepared); prints and returns -1 when invalid. */
 int cli_store_options(store_options *so);
 /*

@@ -13,9 +13,9 @@
  * both are migrated to this binary's schema on opening.
  *
  * Afterwards the copy is checked: row counts per table on both sides, and
- * on the target the check of `redress verify` for every complaint (hash
- * chain and replay, app_verify_complaint) plus the head hash against the
- * source. Servers on the source should be stopped while it runs.
+ * on the target the check of `redress verify` for every complaint (chain
+ * links and replay, app_verify_copied: the keyed hashes need the master key)
+ * plus the head hash against the source. Servers on the source should be stopped while it runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +124,7 @@ static int check_one(int64_t id, void *arg)
 {
     struct vcheck *v = arg;
     v->checked++;
-    if (app_verify_complaint(v->dst, id, v->msg, sizeof v->msg)) {
+    if (app_verify_copied(v->dst, id, v->msg, sizeof v->msg)) {
         v->broken = 1;
         return 1;
     }

@@ -87,7 +87,7 @@ int cmd_retention(int argc, char **argv)
         return 0;
     }
     app a;
-    if (cli_open_app(&a, true))
+    if (cli_open_writer(&a, true))
         return 1;
     retention_stats st;
     int rc = retention_run(&a, now, (int)days, &st, cli_has(&o, "quiet") ? NULL : print_number, NULL);

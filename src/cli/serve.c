@@ -147,12 +147,8 @@ int cmd_serve(int argc, char **argv)
         return 0;
     }
     app a;
-    if (cli_open_app(&a, true))
+    if (cli_open_writer(&a, true))
         return 1;
-    if (cli_open_pii(&a, false)) {
-        app_close(&a);
-        return 1;
-    }
     int rc = serve_app(&a);
     app_close(&a);
     return rc;

@@ -332,6 +332,17 @@ int cli_open_pii(app *a, bool create)
     return 0;
 }
 
+int cli_open_writer(app *a, bool need_pack)
+{
+    if (cli_open_app(a, need_pack))
+        return -1;
+    if (cli_open_pii(a, false)) {
+        app_close(a);
+        return -1;
+    }
+    return 0;
+}
+
 /* The packs built into the binary (scripts/embed-files.sh, from packs/). */
 struct embedded_file {
     const char *name, *text;
@@ -409,7 +420,11 @@ char *cli_read_password(const char *prompt)
 
 void cli_audit(app *a, const char *action, const char *subject)
 {
-    audit_entry e = {.at = time_now(), .action = action, .subject = subject, .detail = "{\"via\":\"cli\"}"};
+    audit_entry e = {.at = time_now(),
+                     .action = action,
+                     .subject = subject,
+                     .detail = "{\"via\":\"cli\"}",
+                     .key = app_audit_key(a)};
     if (audit_record(a->db, &e))
         fprintf(stderr, "redress: warning: the audit log could not record %s\n", action);
 }

@@ -49,7 +49,7 @@ int cmd_sweep(int argc, char **argv)
         (cli_has(&o, "pause") && cli_long("redress sweep", "pause", cli_opt(&o, "pause"), 0, 600000, &pause_ms)))
         return 2;
     app a;
-    if (cli_open_app(&a, true))
+    if (cli_open_writer(&a, true))
         return 1;
     int rc = 0;
     for (long k = 0; k < repeat && rc == 0; k++, now += every) {

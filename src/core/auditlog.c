@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/chain.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
@@ -65,25 +66,22 @@ char *auditlog_canonical(const audit_row *r)
     return s;
 }
 
-static void compute(const audit_row *r, uint8_t out[32])
+static void compute(const audit_row *r, const uint8_t *key, uint8_t out[32])
 {
     char *body = auditlog_canonical(r);
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, 32);
-    crypto_generichash_update(&st, r->prev, 32);
-    crypto_generichash_update(&st, (const unsigned char *)body, strlen(body));
-    crypto_generichash_final(&st, out, 32);
+    chain_hash(key, r->prev, body, out);
     free(body);
 }
 
+
 void auditlog_seal(audit_row *r)
 {
-    compute(r, r->hash);
+    compute(r, r->key, r->hash);
 }
 
-bool auditlog_hash_ok(const audit_row *r)
+bool auditlog_hash_ok(const audit_row *r, const uint8_t *key)
 {
     uint8_t h[32];
-    compute(r, h);
+    compute(r, key, h);
     return memcmp(h, r->hash, 32) == 0;
 }

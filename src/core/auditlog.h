@@ -2,7 +2,8 @@
  * auditlog: the pure part of the installation's audit log — one hash chain
  * for every security-relevant event (sign-ins, denials, configuration
  * changes, views of customer data). An entry's hash is
- * BLAKE2b-256(prev_hash || canonical text), where the canonical text is the
+ * BLAKE2b-256(prev_hash || canonical text), keyed with the chain's audit key
+ * (core/chain.h) the row carries, where the canonical text is the
  * compact JSON object of its columns with sorted keys:
  *
  *   {"action":…,"actor":…,"at":…,"customer":…|null,"detail":"…"|null,
@@ -27,6 +28,8 @@ typedef struct audit_row {
     /* Owned by an audit_page; borrowed when appending. action is never NULL. */
     char *action, *subject, *customer, *ip, *detail;
     uint8_t prev[32], hash[32];
+    /* Borrowed: the chain's audit key (32 bytes) to seal with; NULL = unkeyed. */
+    const uint8_t *key;
 } audit_row;
 
 /*
@@ -47,9 +50,9 @@ audit_about auditlog_about(const char *subject, int64_t *id);
 
 /* The canonical text of r (heap; caller frees). */
 char *auditlog_canonical(const audit_row *r);
-/* Computes r->hash from r->prev and the other columns. */
+/* Computes r->hash from r->prev and the other columns, keyed with r->key. */
 void auditlog_seal(audit_row *r);
-/* True when r->hash is what its columns and r->prev give. */
-bool auditlog_hash_ok(const audit_row *r);
+/* True when r->hash is what its columns and r->prev give, keyed with key (32 bytes) or unkeyed when NULL. */
+bool auditlog_hash_ok(const audit_row *r, const uint8_t *key);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/chain.h"
 #include "core/complaint.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
@@ -23,14 +24,6 @@ void event_release(event *e)
     event_init(e);
 }
 
-static void compute(const uint8_t prev[32], const char *body, uint8_t out[32])
-{
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, 32);
-    crypto_generichash_update(&st, prev, 32);
-    crypto_generichash_update(&st, (const unsigned char *)body, strlen(body));
-    crypto_generichash_final(&st, out, 32);
-}
 
 /* '{' or ',', then a key (plain ASCII) and its colon. */
 static void key(buf *b, char sep, const char *k)
@@ -74,7 +67,7 @@ void event_seal(event *e)
     buf_putc(&b, '}');
     free(e->body);
     e->body = buf_detach(&b, NULL);
-    compute(e->prev, e->body, e->hash);
+    chain_hash(e->key, e->prev, e->body, e->hash);
 }
 
 int event_from_body(event *e, char *body)
@@ -107,12 +100,12 @@ int event_from_body(event *e, char *body)
     return 0;
 }
 
-bool event_hash_ok(const event *e)
+bool event_hash_ok(const event *e, const uint8_t *key)
 {
     uint8_t h[32];
     if (!e->body)
         return false;
-    compute(e->prev, e->body, h);
+    chain_hash(key, e->prev, e->body, h);
     return memcmp(h, e->hash, 32) == 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * event: one step in a complaint's history. Events are append-only and
- * chained per complaint: hash = BLAKE2b-256(prev_hash || body), where body is
+ * chained per complaint: hash = BLAKE2b-256(prev_hash || body), keyed with
+ * the chain's events key (core/chain.h) the event carries, where body is
  * the canonical JSON text of the event (sorted keys, compact) and prev_hash
  * is the previous event's hash (32 zero bytes for the first). The body is
  * stored verbatim, so verification recomputes the hash from stored bytes.
@@ -24,11 +25,14 @@ typedef struct event {
     char *body;      /* owned canonical text; NULL until sealed */
     uint8_t prev[32];
     uint8_t hash[32];
+    /* Borrowed: the chain's events key (32 bytes) the event is sealed with,
+     * set by whoever builds it; NULL = unkeyed, as before the chain's epoch. */
+    const uint8_t *key;
 } event;
 
 void event_init(event *e);
 void event_release(event *e);
-/* Builds e->body from the fields and computes e->hash from e->prev. */
+/* Builds e->body from the fields and computes e->hash from e->prev, keyed with e->key. */
 void event_seal(event *e);
 /*
  * Parses a stored body back into the fields (the inverse of event_seal);
@@ -36,8 +40,8 @@ void event_seal(event *e);
  * event.
  */
 int event_from_body(event *e, char *body);
-/* True when e->hash == BLAKE2b(e->prev || e->body). */
-bool event_hash_ok(const event *e);
+/* True when e->hash == BLAKE2b(e->prev || e->body) keyed with key (32 bytes), or unkeyed when key is NULL. */
+bool event_hash_ok(const event *e, const uint8_t *key);
 /* Lower-case hex of a 32-byte hash into out (65 bytes). */
 void hash_hex(const uint8_t h[32], char out[65]);
 int hash_unhex(const char *s, uint8_t h[32]);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app/result.h"
+#include "app/verify.h"
 #include "core/workflow.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -226,6 +227,7 @@ static void decide(run *r, const wf_ctx *ctx, int64_t id)
         }
         if (k == 0)
             r->st->complaints++;
+        ev.key = app_events_key(r->a);
         event_seal(&ev);
         item *it = push_item(r);
         cur = prev == SIZE_MAX ? &first : &r->items[prev].c; /* push_item may have moved the items */
@@ -472,6 +474,8 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
 
 /* ---- the background sweeper ------------------------------------------------- */
 
+enum { SWEEP_CHECKPOINT_S = 3600 };
+
 struct sweeper {
     app *a;
     int interval;
@@ -481,6 +485,7 @@ struct sweeper {
 static void *sweeper_main(void *arg)
 {
     sweeper *s = arg;
+    int64_t checkpointed = 0; /* when this node last stored a checkpoint */
     pthread_mutex_lock(&s->w.mu);
     for (;;) {
         struct timespec until;
@@ -498,6 +503,9 @@ static void *sweeper_main(void *arg)
             log_info("sweep: %ld warnings, %ld breaches, %ld further supervisions in %.1f ms", st.warned, st.breached,
                      st.supervised, st.elapsed_ms);
         retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
+        checkpoint cp; /* and the event log's checkpoint (app/verify.h), hourly */
+        if (time_now() - checkpointed >= SWEEP_CHECKPOINT_S && app_checkpoint(s->a, time_now(), &cp) == 0)
+            checkpointed = time_now();
         pthread_mutex_lock(&s->w.mu);
     }
     pthread_mutex_unlock(&s->w.mu);

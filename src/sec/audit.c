@@ -86,6 +86,7 @@ int audit_record(store *db, const audit_entry *e)
         .customer = (char *)or_null(e->customer),
         .ip = (char *)or_null(e->ip),
         .detail = (char *)or_null(e->detail),
+        .key = e->key,
     };
     int rc = store_audit_append(db, &r, e->n_units ? e->units : units, n);
     if (rc)
@@ -95,10 +96,12 @@ int audit_record(store *db, const audit_entry *e)
 
 enum { VERIFY_PAGE = 1000 };
 
-int audit_verify(store *db, long *checked, char *msg, size_t msglen)
+int audit_verify(store *db, const uint8_t *key, int64_t keyed_from, const checkpoint *cps, size_t ncps, long *checked, char *msg,
+                 size_t msglen)
 {
     uint8_t prev[32] = {0};
     int64_t last = 0, head = 0;
+    size_t next_cp = 0;
     *checked = 0;
     for (;;) {
         audit_page p;
@@ -114,8 +117,14 @@ int audit_verify(store *db, long *checked, char *msg, size_t msglen)
                 what = "does not follow the previous entry: an entry before it is missing";
             else if (memcmp(r->prev, prev, 32) != 0)
                 what = "does not carry the previous entry's hash";
-            else if (!auditlog_hash_ok(r))
+            else if (!(auditlog_hash_ok(r, key) || (r->seq < keyed_from && auditlog_hash_ok(r, NULL))))
                 what = "was altered: its hash does not match its contents";
+            /* The checkpoints are in order of their audit seq: one index walks with the entries. */
+            while (!what && next_cp < ncps && cps[next_cp].audit_seq <= r->seq) {
+                if (cps[next_cp].audit_seq == r->seq && memcmp(cps[next_cp].audit_hash, r->hash, 32) != 0)
+                    what = "is not the entry a checkpoint recorded (the log was rewritten)";
+                next_cp++;
+            }
             if (what) {
                 snprintf(msg, msglen, "audit entry %lld (%s at %lld) %s", (long long)r->seq,
                          r->action ? r->action : "?", (long long)r->at, what);
@@ -131,6 +140,12 @@ int audit_verify(store *db, long *checked, char *msg, size_t msglen)
         if (!more)
             break;
     }
+    for (size_t k = 0; k < ncps; k++)
+        if (cps[k].audit_seq > last) {
+            snprintf(msg, msglen, "audit log: checkpoint %lld recorded entry %lld but the last entry is %lld (entries were removed)",
+                     (long long)cps[k].id, (long long)cps[k].audit_seq, (long long)last);
+            return 1;
+        }
     if (head != last) {
         snprintf(msg, msglen, "audit log: the head records entry %lld but the last entry is %lld (entries were removed)",
                  (long long)head, (long long)last);

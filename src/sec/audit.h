@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/chain.h"
 #include "store/store.h"
 
 typedef struct audit_entry {
@@ -37,6 +38,10 @@ typedef struct audit_entry {
      * complaints); none (n_units 0): derived from subject (auditlog_about). */
     const int64_t *units;
     size_t n_units;
+    /* Borrowed: the chain's audit key (core/chain.h, app_audit_key) the
+     * entry is sealed with; NULL (no master key open) seals it unkeyed,
+     * which `redress verify` reports. */
+    const uint8_t *key;
 } audit_entry;
 
 /*
@@ -51,11 +56,15 @@ typedef struct audit_entry {
 int audit_record(store *db, const audit_entry *e);
 
 /*
- * Walks the whole chain from the first entry. Returns 0 when intact, with
+ * Walks the whole chain from the first entry: entries from seq keyed_from
+ * on must carry the hash keyed with key (core/chain.h), older ones may carry the
+ * unkeyed one; the entry each checkpoint cps[0..ncps) (in order) recorded
+ * must be there with the hash recorded. Returns 0 when intact, with
  * *checked (OUT) entries; 1 with a message naming the first broken entry
  * (by its seq) in msg; or a negative STORE_* code when the log cannot be
  * read.
  */
-int audit_verify(store *db, long *checked, char *msg, size_t msglen);
+int audit_verify(store *db, const uint8_t *key, int64_t keyed_from, const checkpoint *cps, size_t ncps, long *checked, char *msg,
+                 size_t msglen);
 
 #endif

@@ -4,17 +4,27 @@
 // CLI and the database is restored from a backup after each case; on
 // PostgreSQL with psql, and the database is restored from a copy made with
 // CREATE DATABASE … TEMPLATE (the server is stopped by then).
+//
+// Every kind of direct edit is tried on both stores: an event edited and its
+// unkeyed chain recomputed, a complaint deleted with all its events (caught
+// by the stored checkpoints, and by an exported one when those were deleted
+// too), penalty and compensation rows edited or deleted, a supervision's
+// status, the daily statistics, and a data key deleted, garbled or swapped.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe } from './lib.mjs';
+import { useServer, runCli, runSqlite, runPsql, pgCreateDatabase, pgDropDatabase, describe, rfc3339, uniquePhone } from './lib.mjs';
 
 const srv = useServer();
 const MARKER = `MARKER${process.pid}X`;
 let complaint = null;
 let pristine = null;
 let payloadCol = null; // the events column holding the payload JSON
+let ledgered = null; // a complaint with a compensation and penalties
+let checkpointFile = null; // exported while the server ran
+let supervised = null; // a complaint whose time limit ran out: a supervision order
 
 function haveSqlite3() {
   try { execFileSync('sqlite3', ['-version'], { stdio: 'ignore' }); return true; } catch { return false; }
@@ -36,6 +46,17 @@ async function restore() {
   assert.equal(r.code, 0, `after restoring the pristine copy verify passes again:\n${out(r)}`);
 }
 
+srv.test('setup: a complaint whose time limit runs out, swept 90 days on', async () => {
+  supervised = await srv.intake('agent1');
+  await srv.step('agent1', supervised.id, 'dispatch', { unit: 'SH-PD-01' });
+  const now = rfc3339(new Date(Date.now() + 90 * 86400000));
+  const r = await runCli(['sweep', '--db', srv.dbUrl, '--now', now], { timeoutMs: 120000 });
+  assert.equal(r.code, 0, out(r));
+  const sups = await srv.as('admin', 'GET', `/supervisions?complaint=${supervised.id}&status=all`);
+  assert.equal(sups.status, 200, describe(sups));
+  assert.ok(sups.json.items.some((s) => s.status === 'open'), `an open supervision order: ${describe(sups)}`);
+});
+
 srv.test('setup: a complaint with a few steps', async () => {
   const c = await srv.intake('agent1');
   await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01', note: `请核实 ${MARKER}` });
@@ -44,9 +65,60 @@ srv.test('setup: a complaint with a few steps', async () => {
   assert.equal(complaint.status, 'processing');
 });
 
+srv.test('setup: a complaint compensated and closed with penalties', async () => {
+  const c = await srv.intake('agent1');
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  await srv.step('pd01', c.id, 'accept', {});
+  await srv.step('pd01', c.id, 'compensate', { kind: 'voucher', amount: 100, reason: '赠送洗车券致歉' });
+  await srv.step('pd01', c.id, 'resolve', { resolution_type: 'solution', resolution: '调阅监控属实，已当面致歉', nature: 'valid' });
+  await srv.step('agent1', c.id, 'reply', { method: 'phone', content: '已电话告知处理结果' });
+  await srv.step('agent1', c.id, 'revisit', { method: 'phone', result: 'satisfied' });
+  ledgered = await srv.step('agent1', c.id, 'close', {
+    nature: 'valid', cause: '加油员高峰时段服务用语不规范', responsibility: 'company', responsible_unit: 'SH-PD-01',
+    responsible_person: '加油员 李强', corrective_action: '班前会通报，全站重新学习服务规范',
+  });
+  assert.ok(ledgered.penalties.length > 0, 'the close wrote penalties');
+});
+
+srv.test('setup: a customer\'s data erased on request (its data key destroyed) — verify still passes', async () => {
+  const phone = uniquePhone();
+  const c = await srv.intake('agent1', { customer: { name: '赵女士', phone, class: 'ordinary' } });
+  const r = await srv.as('super1', 'POST', '/customers/erase', { body: { phone, confirm: true } });
+  assert.equal(r.status, 200, describe(r));
+  assert.deepEqual(r.json.items, [c.number]);
+});
+
 srv.test('verify exits 0 on the demo database while the server runs', async () => {
   const r = await verify();
   assert.equal(r.code, 0, out(r));
+});
+
+srv.test('verify --checkpoint-out exports a checkpoint of everything written so far', async () => {
+  checkpointFile = path.join(srv.tmp, 'checkpoint.json');
+  const r = await runCli(['verify', '--db', srv.dbUrl, '--checkpoint-out', checkpointFile], { timeoutMs: 120000 });
+  assert.equal(r.code, 0, out(r));
+  const cp = JSON.parse(fs.readFileSync(checkpointFile, 'utf8'));
+  assert.ok(cp.complaints >= 2 && cp.events >= 12 && /^[0-9a-f]{64}$/.test(cp.mac), `a checkpoint: ${JSON.stringify(cp)}`);
+  const again = await runCli(['verify', '--db', srv.dbUrl, '--against', checkpointFile], { timeoutMs: 120000 });
+  assert.equal(again.code, 0, `the database matches its own checkpoint:\n${out(again)}`);
+});
+
+srv.test('an auditor reads the newest checkpoints through GET /api/v1/checkpoints; others may not', async () => {
+  const cp = JSON.parse(fs.readFileSync(checkpointFile, 'utf8'));
+  const r = await srv.as('auditor1', 'GET', '/checkpoints?limit=1');
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.items.length, 1);
+  assert.deepEqual(r.json.items[0], cp, 'the newest is the one just exported');
+  const all = await srv.as('admin', 'GET', '/checkpoints');
+  assert.equal(all.status, 200, describe(all));
+  assert.ok(all.json.items.length >= 2 && all.json.items[0].id > all.json.items[1].id, 'newest first');
+  for (const bad of ['0', '101', 'x']) {
+    const b = await srv.as('auditor1', 'GET', `/checkpoints?limit=${bad}`);
+    assert.equal(b.status, 400, describe(b));
+    assert.equal(b.json.error.field, 'limit', describe(b));
+  }
+  const agent = await srv.as('agent1', 'GET', '/checkpoints');
+  assert.equal(agent.status, 403, describe(agent));
 });
 
 srv.test('verify exits 0 on the demo database after a clean shutdown', async () => {
@@ -129,6 +201,140 @@ srv.test('editing a complaints row (status) is reported as a projection mismatch
   await restore();
 });
 
+
+// ---- every kind of direct edit, on the store under test ----
+
+// Edits the database with the dialect's statements (sql: {sqlite, pg}, or a
+// function of the dialect returning them), expects verify (with args) to
+// fail saying what matches expect, and restores the pristine copy.
+async function tamper(t, sql, expect, args = []) {
+  if (srv.isSqlite && (!haveSqlite3() || !pristine)) return t.skip('sqlite3 CLI missing');
+  if (srv.isPg && !pgPristine) return t.skip('not a postgresql database of its own');
+  if (srv.isPg) await pgSql(sql.pg);
+  else await runSqlite(srv.dbPath, sql.sqlite);
+  const r = await runCli(['verify', '--db', srv.dbUrl, ...args], { timeoutMs: 120000 });
+  t.diagnostic(`verify: ${out(r).slice(0, 500)}`);
+  assert.equal(r.code, 1, `verify must fail:\n${out(r)}`);
+  assert.match(r.stdout + r.stderr, expect, `verify says what is wrong:\n${out(r)}`);
+  if (srv.isPg) await pgRestore();
+  else await restore();
+}
+
+async function query(sql) {
+  return srv.isPg ? pgSql(sql.pg) : (await runSqlite(srv.dbPath, sql.sqlite)).trim();
+}
+
+const both = (q) => ({ sqlite: q, pg: q });
+
+srv.test('the pristine copy for the edits below', async (t) => {
+  if (srv.isSqlite) {
+    if (!haveSqlite3()) return t.skip('sqlite3 CLI missing');
+    pristine = pristine || path.join(srv.tmp, 'pristine.db');
+    await runSqlite(srv.dbPath, `.backup '${pristine}'`);
+  } else if (srv.pgDb) {
+    if (!pgPristine) pgPristine = await pgCreateDatabase(srv.pgAdminUrl, srv.pgDb);
+  } else {
+    return t.skip('not a database of its own');
+  }
+});
+
+srv.test('an event edited and its unkeyed chain and the head recomputed is detected', async (t) => {
+  let python = true;
+  try { execFileSync('python3', ['-c', '']); } catch { python = false; }
+  if (!python) return t.skip('python3 missing (BLAKE2b-256)');
+  const row = await query({
+    sqlite: `SELECT id || '|' || hex(prev) || '|' || body FROM events WHERE complaint_id = ${complaint.id} ORDER BY seq DESC LIMIT 1;`,
+    pg: `SELECT id || '|' || encode(prev, 'hex') || '|' || body FROM events WHERE complaint_id = ${complaint.id} ORDER BY seq DESC LIMIT 1`,
+  });
+  const [id, prev, ...rest] = row.split('|');
+  const body = rest.join('|');
+  const edited = body.replace('"text":"pii1:', '"text":"pii1:T');
+  assert.notEqual(edited, body, `the comment's text is in the body: ${body}`);
+  // What anyone with the database alone can compute: BLAKE2b-256(prev || body), unkeyed.
+  const hash = execFileSync('python3', ['-c',
+    'import hashlib,sys;print(hashlib.blake2b(bytes.fromhex(sys.argv[1])+sys.stdin.buffer.read(),digest_size=32).hexdigest())',
+    prev], { input: edited }).toString().trim();
+  const lit = edited.replaceAll("'", "''");
+  await tamper(t, {
+    sqlite: `UPDATE events SET body = '${lit}', hash = X'${hash}' WHERE id = ${id}; UPDATE complaints SET head = X'${hash}' WHERE id = ${complaint.id};`,
+    pg: `UPDATE events SET body = '${lit}', hash = decode('${hash}', 'hex') WHERE id = ${id}; UPDATE complaints SET head = decode('${hash}', 'hex') WHERE id = ${complaint.id}`,
+  }, new RegExp(`${complaint.number}.*(altered|hash)|#${id}`));
+});
+
+const deleteComplaint = (id, also = '') => ({
+  sqlite: `PRAGMA foreign_keys = OFF; ${['events', 'pii_keys', 'outbox', 'supervisions', 'penalties', 'compensations', 'complaint_assists'].map((tb) => `DELETE FROM ${tb} WHERE complaint_id = ${id};`).join(' ')} DELETE FROM complaints WHERE id = ${id}; ${also}`,
+  pg: `SET session_replication_role = replica; ${['events', 'pii_keys', 'outbox', 'supervisions', 'penalties', 'compensations', 'complaint_assists'].map((tb) => `DELETE FROM ${tb} WHERE complaint_id = ${id};`).join(' ')} DELETE FROM complaints WHERE id = ${id}; ${also}`,
+});
+
+srv.test('a complaint deleted with all its events is detected by the stored checkpoints', async (t) => {
+  await tamper(t, deleteComplaint(complaint.id), /checkpoint \d+.*(deleted|not the ones)/);
+});
+
+srv.test('a complaint deleted with all its events and every stored checkpoint is detected by the exported one', async (t) => {
+  if (!checkpointFile) return t.skip('no exported checkpoint');
+  await tamper(t, deleteComplaint(complaint.id, 'DELETE FROM checkpoints;'), /exported checkpoint.*deleted/, ['--against', checkpointFile]);
+});
+
+srv.test('a penalty\'s amount edited is detected', async (t) => {
+  await tamper(t, both(`UPDATE penalties SET amount_fen = amount_fen + 100 WHERE complaint_id = ${ledgered.id} AND entry_no = 1`),
+    new RegExp(`${ledgered.number}: penalty no\\. 1 .*differs`));
+});
+
+srv.test('a penalty\'s status edited (waived behind the system\'s back) is detected', async (t) => {
+  await tamper(t, both(`UPDATE penalties SET status = 'waived' WHERE complaint_id = ${ledgered.id} AND entry_no = 1`),
+    new RegExp(`${ledgered.number}: penalty no\\. 1 .*waived`));
+});
+
+srv.test('a penalty row deleted is detected', async (t) => {
+  await tamper(t, both(`DELETE FROM penalties WHERE complaint_id = ${ledgered.id} AND entry_no = 1`),
+    new RegExp(`${ledgered.number}: penalty no\\. 1 .*missing`));
+});
+
+srv.test('a compensation\'s amount edited is detected', async (t) => {
+  await tamper(t, both(`UPDATE compensations SET amount_fen = 1 WHERE complaint_id = ${ledgered.id}`),
+    new RegExp(`${ledgered.number}: compensation no\\. 1 .*differs`));
+});
+
+srv.test('a compensation row deleted is detected', async (t) => {
+  await tamper(t, both(`DELETE FROM compensations WHERE complaint_id = ${ledgered.id}`),
+    new RegExp(`${ledgered.number}: compensation no\\. 1 .*missing`));
+});
+
+srv.test('a supervision order\'s status edited is detected', async (t) => {
+  await tamper(t, both(`UPDATE supervisions SET status = 'closed' WHERE complaint_id = ${supervised.id}`),
+    new RegExp(`${supervised.number}: supervision order \\d+ has status "closed" but was never closed`));
+});
+
+srv.test('a supervision order deleted is detected', async (t) => {
+  await tamper(t, both(`DELETE FROM supervisions WHERE complaint_id = ${supervised.id}`),
+    new RegExp(`${supervised.number}: the supervision order of event seq \\d+ .*missing`));
+});
+
+srv.test('the daily statistics edited are detected', async (t) => {
+  await tamper(t, both('UPDATE daily_stats SET received = received + 5'), /daily statistics/);
+});
+
+srv.test('a data key deleted is detected', async (t) => {
+  await tamper(t, both(`DELETE FROM pii_keys WHERE complaint_id = ${complaint.id}`),
+    new RegExp(`${complaint.number}.*data key.*missing`));
+});
+
+srv.test('a data key garbled is detected', async (t) => {
+  await tamper(t, {
+    sqlite: `UPDATE pii_keys SET wrapped = zeroblob(72) WHERE complaint_id = ${complaint.id};`,
+    pg: `UPDATE pii_keys SET wrapped = decode(repeat('00', 72), 'hex') WHERE complaint_id = ${complaint.id}`,
+  }, new RegExp(`${complaint.number}.*data key.*cannot be unwrapped`));
+});
+
+srv.test('a data key swapped for another complaint\'s is detected', async (t) => {
+  await tamper(t, both(`UPDATE pii_keys SET wrapped = (SELECT wrapped FROM pii_keys WHERE complaint_id = ${ledgered.id}) WHERE complaint_id = ${complaint.id}`),
+    new RegExp(`${complaint.number}.*data key.*does not open`));
+});
+
+srv.test('a checkpoint edited is detected', async (t) => {
+  await tamper(t, both('UPDATE checkpoints SET events = events + 1'), /checkpoint \d+.*MAC/);
+});
+
 // ---- the same edits on PostgreSQL (psql) ----
 
 let pgPristine = null; // a database made from the stopped server's database
@@ -145,7 +351,7 @@ async function pgRestore() {
 
 srv.test('postgresql: tampering with an event body is detected and the event named', async (t) => {
   if (!srv.isPg || !srv.pgDb) return t.skip('not a postgresql database of its own');
-  pgPristine = await pgCreateDatabase(srv.pgAdminUrl, srv.pgDb);
+  if (!pgPristine) pgPristine = await pgCreateDatabase(srv.pgAdminUrl, srv.pgDb);
   // The note is sealed (see the sqlite case): found by action, edited as stored.
   assert.equal(await pgSql(`SELECT count(*) FROM events WHERE body LIKE '%${MARKER}%'`), '0', 'the note is not stored in clear');
   const ids = (await pgSql(`SELECT id FROM events WHERE complaint_id = ${complaint.id} AND action = 'dispatch'`)).split('\n').filter(Boolean);
@@ -192,11 +398,13 @@ srv.test('postgresql: editing a complaints row (status) is reported as a project
     `the output names complaint ${complaint.number} (id ${complaint.id}):\n${out(r)}`);
   assert.match(text, /status|projection|mismatch|differ/i, `the output says what differs:\n${out(r)}`);
   await pgRestore();
-  await pgDropDatabase(srv.pgAdminUrl, pgPristine);
-  pgPristine = null;
 });
 
 srv.test('the server starts again on the verified database and serves the complaint', async () => {
+  if (pgPristine) {
+    await pgDropDatabase(srv.pgAdminUrl, pgPristine);
+    pgPristine = null;
+  }
   await srv.spawnServer('serve');
   const c = await srv.get(complaint.id);
   assert.equal(c.status, 'processing');

@@ -3,9 +3,11 @@
 // the user signed in (the CSRF token comes back from /auth/me) and sign-out
 // ends the session on the server. A user who must change the password is
 // taken to the change-password page and nowhere else until it is done.
-// Auditors read the audit log and filter it.
+// Auditors read the audit log and filter it, and export the newest
+// checkpoint of the complaint log.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
 import { launch, newPage, login, shot, apiCall, apiLogin, BASE, pick } from './helpers.mjs'
 
 let browser
@@ -130,6 +132,23 @@ test('an auditor reads the audit log and filters it by event and user', async ()
   assert.ok(!/登录|事件/.test(table), 'no Chinese left in the table')
   await chooseLanguage('中文')
   await page.getByRole('heading', { name: '审计日志', level: 1 }).waitFor()
+  assert.deepEqual(page.errors, [])
+})
+
+test('an auditor exports the newest checkpoint of the complaint log from the audit page', async () => {
+  const page = await newPage(browser.context)
+  await login(page, 'auditor1')
+  await page.locator('[data-test="menu-/audit"]').click()
+  await page.getByRole('heading', { name: '审计日志', level: 1 }).waitFor()
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-test=audit-checkpoint]').click(),
+  ])
+  assert.match(download.suggestedFilename(), /^redress-checkpoint-\d+\.json$/)
+  const cp = JSON.parse(fs.readFileSync(await download.path(), 'utf8'))
+  const newest = await apiCall('GET', '/checkpoints?limit=1', { token: await apiLogin('auditor1') })
+  assert.equal(newest.status, 200)
+  assert.deepEqual(cp, newest.data.items[0], 'the file is what `redress verify --against` reads')
   assert.deepEqual(page.errors, [])
 })
 

@@ -114,6 +114,7 @@ export const api = {
   logout: () => request('POST', '/auth/logout'),
   me: () => request('GET', '/auth/me'),
   audit: (query) => request('GET', '/audit', { query }),
+  checkpoints: (query) => request('GET', '/checkpoints', { query }),
   tokens: () => request('GET', '/tokens'),
   createToken: (t) => request('POST', '/tokens', { body: t }),
   revokeToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),

@@ -868,7 +868,7 @@ static void test_event_list_in_seq_order(void **state)
         assert_int_equal(l.items[i].complaint_id, c.id);
         assert_string_equal(l.items[i].action, actions[i]);
         assert_true(l.items[i].id > 0);
-        assert_true(event_hash_ok(&l.items[i]));
+        assert_true(event_hash_ok(&l.items[i], NULL));
         assert_memory_equal(l.items[i].prev, prev, 32);
         memcpy(prev, l.items[i].hash, 32);
     }

@@ -83,29 +83,29 @@ static void test_seal_covers_every_column(void **state)
     (void)state;
     audit_row r = {.seq = 1, .at = 100, .actor = 7, .action = "login", .subject = "user:7"};
     auditlog_seal(&r);
-    assert_true(auditlog_hash_ok(&r));
+    assert_true(auditlog_hash_ok(&r, NULL));
     audit_row c = r;
     c.at = 101;
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
     c = r;
     c.actor = 8;
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
     c = r;
     c.seq = 2;
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
     c = r;
     c.subject = NULL; /* null differs from any text */
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
     c = r;
     c.customer = "ab12";
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
     c = r;
     c.prev[31] = 1;
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
     /* An empty detail is not a missing one. */
     c = r;
     c.detail = "";
-    assert_false(auditlog_hash_ok(&c));
+    assert_false(auditlog_hash_ok(&c, NULL));
 }
 
 /* ---- the store ----------------------------------------------------------- */
@@ -140,7 +140,7 @@ static void test_append_builds_one_chain(void **state)
     assert_memory_equal(p.items[0].prev, zero, 32);
     for (size_t i = 0; i < p.n; i++) {
         assert_int_equal(p.items[i].seq, (int64_t)i + 1);
-        assert_true(auditlog_hash_ok(&p.items[i]));
+        assert_true(auditlog_hash_ok(&p.items[i], NULL));
         if (i)
             assert_memory_equal(p.items[i].prev, p.items[i - 1].hash, 32);
     }
@@ -151,7 +151,7 @@ static void test_append_builds_one_chain(void **state)
     audit_page_release(&p);
     long n = 0;
     char msg[256];
-    assert_int_equal(audit_verify(f->s, &n, msg, sizeof msg), 0);
+    assert_int_equal(audit_verify(f->s, NULL, 1, NULL, 0, &n, msg, sizeof msg), 0);
     assert_int_equal(n, 6);
 }
 
@@ -227,7 +227,7 @@ static void expect_broken(afx *f, const char *fragment)
 {
     long n = 0;
     char msg[256] = "";
-    assert_int_equal(audit_verify(f->s, &n, msg, sizeof msg), 1);
+    assert_int_equal(audit_verify(f->s, NULL, 1, NULL, 0, &n, msg, sizeof msg), 1);
     if (!strstr(msg, fragment))
         fail_msg("expected \"%s\" in: %s", fragment, msg);
 }
@@ -241,7 +241,7 @@ static void test_verify_names_the_broken_entry(void **state)
     raw(f, "UPDATE audit SET actor = 2 WHERE seq = 3");
     long n;
     char msg[256];
-    assert_int_equal(audit_verify(f->s, &n, msg, sizeof msg), 0);
+    assert_int_equal(audit_verify(f->s, NULL, 1, NULL, 0, &n, msg, sizeof msg), 0);
     /* Removed from the middle: the next one no longer follows. */
     raw(f, "DELETE FROM audit WHERE seq = 4");
     expect_broken(f, "audit entry 5 ");
@@ -268,6 +268,51 @@ static void test_verify_notices_a_removed_tail_and_a_relinked_entry(void **state
     raw(f, sql);
     expect_broken(f, "audit entry 3 ");
     expect_broken(f, "previous entry's hash");
+}
+
+/*
+ * Keyed entries after older, unkeyed ones (an upgraded log): the older
+ * ones pass before the epoch only; an entry re-hashed without the key, or
+ * a log rewritten behind a checkpoint, is reported.
+ */
+static void test_verify_keyed_entries_and_checkpoints(void **state)
+{
+    afx *f = *state;
+    uint8_t key[32];
+    memset(key, 0x5a, sizeof key);
+    append(f, T0, 1, "login", "user:1", NULL); /* seq 1, 2: unkeyed, from before the epoch */
+    append(f, T0 + 10, 2, "login", "user:2", NULL);
+    for (int i = 0; i < 2; i++) { /* seq 3, 4: keyed */
+        audit_entry e = {.at = T0 + 20 + i, .actor = 1, .action = "logout", .subject = "user:1", .key = key};
+        assert_int_equal(audit_record(f->s, &e), 0);
+    }
+    long n = 0;
+    char msg[256] = "";
+    assert_int_equal(audit_verify(f->s, key, 3, NULL, 0, &n, msg, sizeof msg), 0);
+    assert_int_equal(n, 4);
+    /* Without the key, or with the epoch at 1, the keyed or the older entries fail. */
+    assert_int_equal(audit_verify(f->s, NULL, 1, NULL, 0, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "audit entry 3 "));
+    assert_int_equal(audit_verify(f->s, key, 1, NULL, 0, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "audit entry 1 "));
+
+    /* A checkpoint that recorded entry 2: the log rewritten from there on is caught there. */
+    audit_page p;
+    assert_int_equal(store_audit_list(f->s, &(audit_filter){.ascending = true, .limit = 10}, &p), 0);
+    checkpoint cp = {.id = 1, .audit_seq = 2};
+    memcpy(cp.audit_hash, p.items[1].hash, 32);
+    audit_page_release(&p);
+    assert_int_equal(audit_verify(f->s, key, 3, &cp, 1, &n, msg, sizeof msg), 0);
+    cp.audit_hash[0] ^= 1;
+    assert_int_equal(audit_verify(f->s, key, 3, &cp, 1, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "audit entry 2 "));
+    assert_non_null(strstr(msg, "checkpoint"));
+    cp.audit_hash[0] ^= 1;
+    /* The tail cut off behind a checkpoint (head moved back with it). */
+    cp.audit_seq = 4;
+    raw(f, "DELETE FROM audit WHERE seq = 4; UPDATE audit_head SET seq = 3");
+    assert_int_equal(audit_verify(f->s, key, 3, &cp, 1, &n, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "checkpoint 1 recorded entry 4"));
 }
 
 /* The units an entry concerns, derived from its subject when not given; scoped listing reads them. */
@@ -318,6 +363,7 @@ int main(void)
         T(test_record_derives_units),
         T(test_verify_names_the_broken_entry),
         T(test_verify_notices_a_removed_tail_and_a_relinked_entry),
+        T(test_verify_keyed_entries_and_checkpoints),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);

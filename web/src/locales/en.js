@@ -202,6 +202,9 @@ export default {
     seq: 'No.', at: 'Time', subject: 'Concerns', ip: 'Address', detail: 'Detail', nobody: '(not signed in)',
     badFilter: 'Check the filter',
     showClear: 'Show in clear', clearHint: 'Each view in clear is itself recorded in the log',
+    checkpoint: 'Export checkpoint',
+    checkpointHint: 'The newest checkpoint of the complaint log: keep it apart from the database; redress verify --against FILE shows anything deleted since',
+    noCheckpoint: 'No checkpoint yet',
     actions: {
       login: 'Sign-in', login_failed: 'Failed sign-in', lockout: 'Sign-in paused', logout: 'Sign-out', session_expired: 'Session expired',
       password_change: 'Password changed', denied: 'Denied', token_create: 'API token created', token_revoke: 'API token revoked',

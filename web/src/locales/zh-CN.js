@@ -202,6 +202,9 @@ export default {
     seq: '序号', at: '时间', subject: '对象', ip: '地址', detail: '详情', nobody: '（未登录）',
     badFilter: '请检查筛选条件',
     showClear: '显示明文', clearHint: '每次明文查看都会记入审计日志',
+    checkpoint: '导出校验点',
+    checkpointHint: '工单日志的最新校验点：请与数据库分开保存；redress verify --against 文件 可发现此后被删除的内容',
+    noCheckpoint: '尚无校验点',
     actions: {
       login: '登录', login_failed: '登录失败', lockout: '登录暂停', logout: '退出', session_expired: '登录超时',
       password_change: '修改密码', denied: '拒绝访问', token_create: '创建 API 令牌', token_revoke: '吊销 API 令牌',
