@@ -257,7 +257,7 @@ test-layers: $(LAYERS:%=build/san/layers/%)
 test-unit: $(UNIT_BIN)
 	@sh scripts/run-unit.sh $(UNIT_BIN)
 
-# Not yet part of `make test`: today's code has reports (docs/operations.md, "Tests").
+# The ThreadSanitizer build: the unit tests of the threaded code and the API files of TSAN_API (docs/operations.md, "Tests").
 test-tsan: build/tsan/redress $(TSAN_UNIT)
 	@sh scripts/test-tsan.sh $(TSAN_UNIT) -- $(TSAN_API)
 
