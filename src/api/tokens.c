@@ -75,7 +75,7 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
     reach_caller by = api_reach_caller(rq);
     cerr e = CERR_INIT;
     if (reach_token(app_org(a), &by, u.roles, u.unit, &roles, &unit_id, &e)) {
-        api_cerr(rs, &e);
+        api_reach_refused(a, rq, &e, unit_id ? unit_id : u.unit, rs);
         goto out;
     }
     char secret[80];

@@ -124,8 +124,12 @@ srv.test('a token minted beyond the caller\'s unit is refused and recorded with 
   assert.equal(r.status, 403, describe(r));
   const entries = (await denials('pdadmin')).filter((e) => e.subject === 'endpoint:POST /api/v1/tokens');
   assert.equal(entries.length, 1, JSON.stringify(entries));
+  assert.equal(entries[0].detail.reason, 'reach');
   assert.equal(entries[0].detail.field, 'username');
-  assert.match(entries[0].detail.message, /outside your unit's scope/);
+  assert.equal(entries[0].detail.unit, 'SH-MH-01', 'the unit refused: the user\'s');
+  const mh = await srv.as('mhaudit', 'GET', '/audit?action=denied&user=pdadmin');
+  assert.ok(mh.json.items.some((e) => e.subject === 'endpoint:POST /api/v1/tokens'),
+    'the auditors of the unit refused read it too');
 });
 
 srv.test('the auditors of the caller\'s unit and of the unit refused both read the entry', async () => {
