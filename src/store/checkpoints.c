@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 
+#include "core/event.h"
 #include "store/driver.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -57,11 +57,8 @@ int store_chain_heads(store *s, int64_t *last_event, int64_t *audit_seq)
 /* The hex column i into a 32-byte member (zeros when it is not 64 hex digits: verification reports it). */
 static void read_hex(db_stmt *st, int i, void *member)
 {
-    uint8_t *out = member;
-    const char *t = db_text(st, i);
-    size_t n = 0;
-    if (!t || strlen(t) != 64 || sodium_hex2bin(out, 32, t, 64, NULL, &n, NULL) != 0 || n != 32)
-        memset(out, 0, 32);
+    if (hash_unhex(db_text(st, i), member))
+        memset(member, 0, 32);
 }
 
 #define CHECKPOINT_COLS "id, at, last_event, complaints, events, digest, audit_seq, audit_hash, mac"
@@ -127,9 +124,9 @@ static int add_checkpoint(db_conn *c, void *arg)
     memcpy(cp->audit_hash, h.audit_hash, 32);
     checkpoint_seal(a->k, cp);
     char d[65], ah[65], m[65];
-    sodium_bin2hex(d, sizeof d, cp->digest, 32);
-    sodium_bin2hex(ah, sizeof ah, cp->audit_hash, 32);
-    sodium_bin2hex(m, sizeof m, cp->mac, 32);
+    hash_hex(cp->digest, d);
+    hash_hex(cp->audit_hash, ah);
+    hash_hex(cp->mac, m);
     return db_execv(c, "INSERT INTO checkpoints (" CHECKPOINT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     DB_VALS(DB_INT(cp->id), DB_INT(cp->at), DB_INT(cp->last_event), DB_INT(cp->complaints),
                             DB_INT(cp->events), DB_TEXT(d), DB_INT(cp->audit_seq), DB_TEXT(ah), DB_TEXT(m)));
