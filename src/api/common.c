@@ -438,7 +438,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
-    static const char *counts[] = {"transfers", "escalations", "reopens"};
+    static const char *counts[] = {"transfers", "escalations", "reopens", "revisit_attempts"};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
     return j;

@@ -208,6 +208,7 @@ static const char *const sections[] = {"name",
                                        "authorization",
                                        "survey",
                                        "survey_link_days",
+                                       "revisit",
                                        NULL};
 
 int pack_validate(json_t *pack, cerr *e)
@@ -227,7 +228,8 @@ int pack_validate(json_t *pack, cerr *e)
     static const char *const scopes[] = {"general", "provincial", "national", NULL};
     if (check_units(pack, e) || check_categories(json_object_get(pack, "categories"), "categories", e) ||
         check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
-        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e))
+        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
+        survey_check_pack(pack, e))
         return -1;
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))

@@ -97,7 +97,8 @@ export default {
   key: {
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
-    answers: 'Survey', reaction: "Customer's reaction", follow_up: 'Follow up', unaccepted: 'Closed without agreement',
+    answers: 'Survey', reaction: "Customer's reaction", visit: 'Visit record', revisit_required: 'Revisit needed', visit_required: 'Visit needed',
+    revisit_attempts: 'Revisit tries', follow_up: 'Follow up', unaccepted: 'Closed without agreement',
     cause: 'Cause', responsibility: 'Responsibility', responsible_unit: 'Responsible unit', responsible_person: 'Responsible person',
     corrective_action: 'Corrective action', compensation: 'Compensation', penalty: 'Penalty', text: 'Text', unit: 'Unit', explanation: 'Explanation',
     reason_code: 'Reason', level: 'Level', type: 'Type', at: 'At', by: 'By', channel: 'Channel', category: 'Category',
@@ -127,7 +128,7 @@ export default {
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
   event: {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
-    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement',
+    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
     resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
   },

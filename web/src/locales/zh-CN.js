@@ -97,7 +97,8 @@ export default {
   key: {
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
     resolution_type: '办结方式', nature: '性质', method: '方式', content: '答复内容', result: '回访结果', remarks: '备注',
-    answers: '满意度调查', reaction: '客户态度', follow_up: '需跟进', unaccepted: '不认可结案',
+    answers: '满意度调查', reaction: '客户态度', visit: '面访记录', revisit_required: '需回访', visit_required: '需面访',
+    revisit_attempts: '回访尝试次数', follow_up: '需跟进', unaccepted: '不认可结案',
     cause: '投诉原因', responsibility: '责任认定', responsible_unit: '责任单位', responsible_person: '责任人',
     corrective_action: '整改措施', compensation: '补偿', penalty: '考核处罚', text: '内容', unit: '单位', explanation: '解释说明',
     reason_code: '无效原因', level: '等级', type: '方式', at: '时间', by: '经办人', channel: '受理渠道', category: '投诉类别',
@@ -127,7 +128,7 @@ export default {
   scope: { general: '一般', provincial: '省级', national: '全国' },
   event: {
     intake: '受理登记', answer: '当场答复', dispatch: '派单', accept: '签收', transfer: '转派', assist: '协办', assist_reply: '协办反馈',
-    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案',
+    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案', revisit_attempt: '回访未接通',
     archive: '归档', comment: '备注', warn: '预警', breach: '超时', supervise: '督办', replan: '重新计时', wait_customer: '等待客户',
     resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复',
   },
