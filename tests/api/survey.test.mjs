@@ -81,6 +81,16 @@ srv.test('a low score asks for a follow-up even when the agent records "basicall
     method: 'phone', result: 'basically_satisfied', answers: [{ question: 'result', score: 4 }, { question: 'process', score: 2 }],
   });
   assert.equal(done.revisit.follow_up, true);
+  // the follow-up is a task in the work list of the unit that owns the complaint, written with the revisit
+  const out = await srv.as('super1', 'GET', `/outbox?complaint=${c.id}`);
+  const task = out.json.items.filter((m) => m.template === 'revisit_follow_up');
+  assert.equal(task.length, 1, out.text);
+  assert.equal(task[0].recipient_unit.code, 'SH-PD-01');
+  assert.equal(task[0].payload.number, c.number);
+  const fine = await replied();
+  await srv.step('agent1', fine.id, 'revisit', { method: 'phone', result: 'satisfied', answers: [{ question: 'result', score: 5 }] });
+  const none = await srv.as('super1', 'GET', `/outbox?complaint=${fine.id}`);
+  assert.ok(!none.json.items.some((m) => m.template === 'revisit_follow_up'), 'no task for a satisfied customer');
 });
 
 srv.test('the survey link: made for a replied complaint, opened and answered once on the portal, no sign-in', async () => {

@@ -173,7 +173,7 @@ export default {
   },
   outbox: {
     title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
-    st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval',
+    st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval', revisit_follow_up: 'Revisit follow-up',
   },
   cases: {
     ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',

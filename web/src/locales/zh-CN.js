@@ -173,7 +173,7 @@ export default {
   },
   outbox: {
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
-    st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批',
+    st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批', revisit_follow_up: '回访跟进',
   },
   cases: {
     ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
