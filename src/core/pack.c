@@ -6,6 +6,7 @@
 
 #include "core/org.h"
 #include "core/policy.h"
+#include "core/roles.h"
 #include "core/survey.h"
 
 /* A string, or {"zh-CN": string, "en"?: string}. */
@@ -209,6 +210,7 @@ static const char *const sections[] = {"name",
                                        "survey",
                                        "survey_link_days",
                                        "revisit",
+                                       "confidentiality",
                                        NULL};
 
 int pack_validate(json_t *pack, cerr *e)
@@ -231,6 +233,23 @@ int pack_validate(json_t *pack, cerr *e)
         check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
         survey_check_pack(pack, e))
         return -1;
+    const json_t *conf = json_object_get(pack, "confidentiality");
+    static const char *const conf_known[] = {"notes", "subject_unit_roles", NULL};
+    if (conf && !json_is_object(conf))
+        return cerr_set(e, "invalid_pack", "confidentiality", "confidentiality: expected {subject_unit_roles}");
+    if (conf && cerr_members(e, conf, "confidentiality", conf_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t ri;
+    const json_t *role;
+    json_array_foreach(json_object_get(conf, "subject_unit_roles"), ri, role)
+    {
+        if (!json_is_string(role) || !role_parse(json_string_value(role)))
+            return cerr_set(e, "invalid_pack", "confidentiality.subject_unit_roles",
+                            "confidentiality.subject_unit_roles: expected role names");
+    }
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
         return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");

@@ -191,7 +191,7 @@ export default {
       approved: 'Approved', refused: 'Refused', refund: 'Refund', voucher: 'Voucher', appeal: 'Appeal', complaint: 'Complaint' },
   },
   pii: {
-    menu: 'Customer data', masked: 'Customer data is shown masked', show: 'Show', hide: 'Hide', shown: 'Customer data is shown in clear; this view was recorded in the audit log',
+    reasonPh: 'e.g. calling the customer about the fuel sample', reasonNeeded: 'Say why you need it', menu: 'Customer data', masked: 'Customer data is shown masked', show: 'Show', hide: 'Hide', shown: 'Customer data is shown in clear; this view was recorded in the audit log',
     notAllowed: 'You may not see customer data in clear', anonymised: 'The customer data of this complaint was anonymised',
     rightsTitle: 'Customer data', rightsIntro: 'Find a customer by phone, then export, correct or erase (anonymise) everything held about them. Every step is recorded in the audit log.',
     phone: 'Customer phone', find: 'Find', found: '{n} complaints found', none: 'No complaint of this customer',

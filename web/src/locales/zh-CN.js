@@ -191,7 +191,7 @@ export default {
       approved: '已批准', refused: '未批准', refund: '退款', voucher: '代金券', appeal: '申诉', complaint: '投诉' },
   },
   pii: {
-    menu: '客户信息', masked: '客户信息已脱敏显示', show: '显示', hide: '隐藏', shown: '已显示客户信息明文，本次查看已记入审计日志',
+    reasonPh: '如：联系客户三方取样', reasonNeeded: '请说明查看原因', menu: '客户信息', masked: '客户信息已脱敏显示', show: '显示', hide: '隐藏', shown: '已显示客户信息明文，本次查看已记入审计日志',
     notAllowed: '您没有查看客户信息明文的权限', anonymised: '该工单的客户信息已匿名化',
     rightsTitle: '客户信息管理', rightsIntro: '按联系电话查找客户，导出、更正或删除（匿名化）其全部信息。每次操作均记入审计日志。',
     phone: '客户联系电话', find: '查找', found: '找到 {n} 件工单', none: '没有找到该客户的工单',
