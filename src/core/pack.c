@@ -211,7 +211,46 @@ static const char *const sections[] = {"name",
                                        "survey_link_days",
                                        "revisit",
                                        "confidentiality",
+                                       "replies",
                                        NULL};
+
+/* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
+static int check_replies(const json_t *pack, cerr *e)
+{
+    static const char *const known[] = {"notes", "written_channels", "written_methods", NULL};
+    static const char *const methods[] = {"letter", "fax", "email", "sms", "phone", "visit", NULL};
+    const json_t *r = json_object_get(pack, "replies");
+    if (!r)
+        return 0;
+    if (!json_is_object(r))
+        return cerr_set(e, "invalid_pack", "replies", "replies: expected {written_channels, written_methods}");
+    if (cerr_members(e, r, "replies", known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t i, k;
+    const json_t *v, *ch;
+    json_array_foreach(json_object_get(r, "written_channels"), i, v)
+    {
+        bool found = false;
+        json_array_foreach(json_object_get(pack, "channels"), k, ch) found =
+            found || (json_is_string(v) && json_equal(json_object_get(ch, "code"), v));
+        if (!found)
+            return cerr_set(e, "invalid_pack", "replies.written_channels",
+                            "replies.written_channels: expected the pack's channel codes");
+    }
+    json_array_foreach(json_object_get(r, "written_methods"), i, v)
+    {
+        bool found = false;
+        for (const char *const *m = methods; *m && !found; m++)
+            found = json_is_string(v) && strcmp(json_string_value(v), *m) == 0;
+        if (!found)
+            return cerr_set(e, "invalid_pack", "replies.written_methods",
+                            "replies.written_methods: expected reply methods (letter, fax, email, …)");
+    }
+    return 0;
+}
 
 int pack_validate(json_t *pack, cerr *e)
 {
@@ -250,6 +289,8 @@ int pack_validate(json_t *pack, cerr *e)
             return cerr_set(e, "invalid_pack", "confidentiality.subject_unit_roles",
                             "confidentiality.subject_unit_roles: expected role names");
     }
+    if (check_replies(pack, e))
+        return -1;
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
         return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");

@@ -159,7 +159,7 @@ static const wf_option invalid_reasons[] = {
     {NULL, NULL, NULL},
 };
 static const wf_option reply_methods[] = {
-    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"},
+    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"}, {"fax", "传真", "Fax"},
     {"email", "电子邮件", "E-mail"}, {"visit", "上门", "Visit"}, {NULL, NULL, NULL},
 };
 static const wf_option revisit_methods[] = {
@@ -724,10 +724,30 @@ static void x_reply(complaint *c, const event *ev)
     record(c, ev, "reply");
 }
 
-/* How the complaint will be revisited, fixed when the customer is answered (core/survey.h). */
+/* Is code listed in the pack's section.key (an array of strings)? */
+static bool pack_lists(const json_t *pack, const char *section, const char *key, const char *code)
+{
+    size_t i;
+    const json_t *v;
+    bool hit = false;
+    json_array_foreach(json_object_get(json_object_get(pack, section), key), i, v)
+        hit = hit || (code && json_string_value(v) && strcmp(json_string_value(v), code) == 0);
+    return hit;
+}
+
+/*
+ * 书面投诉必须书面答复 (001): a complaint received through one of the pack's
+ * written channels (replies.written_channels) is answered by one of its
+ * written methods (replies.written_methods). The reply also fixes how the
+ * complaint will be revisited (core/survey.h).
+ */
 static int p_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)e;
+    const json_t *pack = ctx->pol->raw;
+    if (pack_lists(pack, "replies", "written_channels", c->channel) &&
+        !pack_lists(pack, "replies", "written_methods", jstr(p, "method")))
+        return cerr_set(e, "validation_failed", "method",
+                        "method: 书面投诉必须书面答复 (a written complaint gets a written reply)");
     revisit_plan plan;
     const char *cls = jstr(json_object_get(c->data, "customer"), "class");
     survey_plan(ctx->pol->raw, c->number, level_of(c), cls, &plan);
