@@ -137,6 +137,7 @@ void h_supervision_close(app *a, api_req *rq, http_resp *rs);
 void h_outbox_list(app *a, api_req *rq, http_resp *rs);
 void h_portal_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_options(app *a, api_req *rq, http_resp *rs);
+void h_portal_published(app *a, api_req *rq, http_resp *rs);
 void h_survey_link(app *a, api_req *rq, http_resp *rs);
 void h_portal_survey_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_survey_post(app *a, api_req *rq, http_resp *rs);

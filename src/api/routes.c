@@ -37,6 +37,7 @@ const route api_routes[] = {
     {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0, 0},
+    {"GET", "/api/v1/portal/published", h_portal_published, AUTH_NONE, 0, ROUTE_SLOW},
     {"POST", "/api/v1/complaints/{id}/survey-link", h_survey_link, AUTH_USER, CENTRE, 0},
     {"GET", "/api/v1/portal/surveys/{token}", h_portal_survey_get, AUTH_NONE, 0, 0},
     {"POST", "/api/v1/portal/surveys/{token}", h_portal_survey_post, AUTH_NONE, 0, 0},

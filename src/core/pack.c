@@ -212,6 +212,7 @@ static const char *const sections[] = {"name",
                                        "revisit",
                                        "confidentiality",
                                        "replies",
+                                       "publication",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
@@ -291,6 +292,17 @@ int pack_validate(json_t *pack, cerr *e)
     }
     if (check_replies(pack, e))
         return -1;
+    const json_t *pub = json_object_get(pack, "publication");
+    static const char *const pub_known[] = {"notes", "days", NULL};
+    if (pub && (!json_is_object(pub) || !json_is_integer(json_object_get(pub, "days")) ||
+                json_integer_value(json_object_get(pub, "days")) < 1 ||
+                json_integer_value(json_object_get(pub, "days")) > 366))
+        return cerr_set(e, "invalid_pack", "publication.days", "publication.days: expected 1 to 366 days");
+    if (pub && cerr_members(e, pub, "publication", pub_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
         return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");

@@ -75,7 +75,7 @@ export default {
     byStatus: 'By status', warning: 'Warning', supervisions: 'Open supervisions', warningList: 'Past the warning point', warningHint: 'Past the warning point (by default 90 % of the limit), not yet overdue', supervisionList: 'Supervision orders (open)', extensionList: 'Extension requests to decide', onlyMine: 'Only those addressed to me', approve: 'Approve', refuse: 'Refuse', received: 'Received', closed: 'Closed', dispatch: 'Dispatch', scope: 'Scope: {unit} and below',
   },
   portal: {
-    title: 'Complaints and suggestions', subtitle: 'We take every complaint seriously. Tell us what happened and we will get back to you soon.',
+    publishedTab: 'Results', publishedIntro: 'Complaints received in the last {days} days and closed (without customer details)', publishedNone: 'Nothing published yet', publishedOff: 'Results are not published here', publishedWhen: 'received {month}, closed {day}', title: 'Complaints and suggestions', subtitle: 'We take every complaint seriously. Tell us what happened and we will get back to you soon.',
     submitTab: 'Make a complaint', trackTab: 'Track progress', name: 'Your name', namePh: 'e.g. Mr Wang', phone: 'Mobile number',
     phonePh: 'To contact you and to track progress', email: 'E-mail (optional)', unit: 'Which station or outlet', unitPh: 'Type to search',
     unitCodePh: 'Station name or code', category: 'Type of problem', occurredAt: 'When did it happen', place: 'Where exactly (optional)',

@@ -75,7 +75,7 @@ export default {
     byStatus: '按状态分布', warning: '预警', supervisions: '待处理督办', warningList: '预警工单', warningHint: '已过预警点、尚未超时（预警点默认为时限的 90%）', supervisionList: '督办单（待处理）', extensionList: '延期申请（待审批）', onlyMine: '只看督办给我的', approve: '批准', refuse: '不同意', received: '受理', closed: '结案', dispatch: '派单', scope: '范围：{unit}及下级单位',
   },
   portal: {
-    title: '投诉与建议', subtitle: '您的意见我们会认真对待，请如实填写，我们会尽快联系您。',
+    publishedTab: '处理公示', publishedIntro: '近 {days} 天受理并已办结的投诉（已隐去客户信息）', publishedNone: '暂无公示', publishedOff: '本单位未开通处理结果公示', publishedWhen: '{month} 受理，{day} 办结', title: '投诉与建议', subtitle: '您的意见我们会认真对待，请如实填写，我们会尽快联系您。',
     submitTab: '我要投诉', trackTab: '查询进度', name: '您的称呼', namePh: '如：王先生', phone: '手机号码',
     phonePh: '用于联系您和查询进度', email: '电子邮箱（可不填）', unit: '哪个网点/站点', unitPh: '输入站点名称搜索',
     unitCodePh: '站点名称或编号', category: '问题类型', occurredAt: '发生时间', place: '具体位置（可不填）',
