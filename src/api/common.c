@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "sec/ratelimit.h"
 #include "app/pii.h"
 #include "core/erasure.h"
 #include "core/roles.h"
@@ -65,6 +66,17 @@ static int status_of(const char *code)
 void api_cerr(http_resp *rs, const cerr *e)
 {
     api_error(rs, status_of(e->code), e->code, e->field, "%s", e->message);
+}
+
+bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message)
+{
+    if (ratelimit_hit(bucket, rq->client, per, window_s, time_now()))
+        return false;
+    char after[16];
+    snprintf(after, sizeof after, "%d", window_s);
+    http_set_header(rs, "Retry-After", after);
+    api_error(rs, 429, "rate_limited", NULL, "%s", message);
+    return true;
 }
 
 void api_store_error(http_resp *rs, int rc)

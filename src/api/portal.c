@@ -11,7 +11,6 @@
 #include "app/pii.h"
 #include "app/intake.h"
 #include "core/workflow.h"
-#include "sec/ratelimit.h"
 #include "util/timeutil.h"
 
 enum { PORTAL_SUBMITS_PER_HOUR = 30, PORTAL_LOOKUPS_PER_MINUTE = 30 };
@@ -30,11 +29,9 @@ static int64_t centre_unit(app *a)
 void h_portal_create(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now();
-    if (!ratelimit_hit("portal-submit", rq->client, PORTAL_SUBMITS_PER_HOUR, 3600, now)) {
-        http_set_header(rs, "Retry-After", "3600");
-        api_error(rs, 429, "rate_limited", NULL, "提交过于频繁，请稍后再试或拨打客服热线 (too many submissions)");
+    if (api_limited(rq, rs, "portal-submit", PORTAL_SUBMITS_PER_HOUR, 3600,
+                    "提交过于频繁，请稍后再试或拨打客服热线 (too many submissions)"))
         return;
-    }
     /* The public may set only what a customer knows; the rest is ours, and
      * a member of ours sent from outside (channel, level, customer.class) is
      * refused like any unknown one. */
@@ -91,12 +88,8 @@ static const char *public_label(const char *action, bool en)
 
 void h_portal_get(app *a, api_req *rq, http_resp *rs)
 {
-    int64_t now = time_now();
-    if (!ratelimit_hit("portal-lookup", rq->client, PORTAL_LOOKUPS_PER_MINUTE, 60, now)) {
-        http_set_header(rs, "Retry-After", "60");
-        api_error(rs, 429, "rate_limited", NULL, "查询过于频繁，请稍后再试 (too many lookups)");
+    if (api_limited(rq, rs, "portal-lookup", PORTAL_LOOKUPS_PER_MINUTE, 60, "查询过于频繁，请稍后再试 (too many lookups)"))
         return;
-    }
     const char *phone = http_query(rq->http, "phone");
     char index[PII_INDEX_HEX];
     complaint c;
@@ -172,11 +165,8 @@ void h_portal_options(app *a, api_req *rq, http_resp *rs)
 void h_portal_published(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now();
-    if (!ratelimit_hit("portal-published", rq->client, PORTAL_LOOKUPS_PER_MINUTE, 60, now)) {
-        http_set_header(rs, "Retry-After", "60");
-        api_error(rs, 429, "rate_limited", NULL, "查询过于频繁，请稍后再试 (too many lookups)");
+    if (api_limited(rq, rs, "portal-published", PORTAL_LOOKUPS_PER_MINUTE, 60, "查询过于频繁，请稍后再试 (too many lookups)"))
         return;
-    }
     const policy *p = app_pol(a);
     json_int_t days = json_integer_value(json_object_get(json_object_get(p->raw, "publication"), "days"));
     if (days <= 0) {
