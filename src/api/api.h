@@ -142,6 +142,8 @@ void h_portal_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_options(app *a, api_req *rq, http_resp *rs);
 void h_portal_published(app *a, api_req *rq, http_resp *rs);
 void h_survey_link(app *a, api_req *rq, http_resp *rs);
+void h_links_list(app *a, api_req *rq, http_resp *rs);
+void h_links_add(app *a, api_req *rq, http_resp *rs);
 void h_portal_survey_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_survey_post(app *a, api_req *rq, http_resp *rs);
 void h_penalties_list(app *a, api_req *rq, http_resp *rs);

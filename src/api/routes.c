@@ -39,6 +39,8 @@ const route api_routes[] = {
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/portal/published", h_portal_published, AUTH_NONE, 0, ROUTE_SLOW},
     {"POST", "/api/v1/complaints/{id}/survey-link", h_survey_link, AUTH_USER, CENTRE, 0},
+    {"GET", "/api/v1/complaints/{id}/links", h_links_list, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/complaints/{id}/links", h_links_add, AUTH_USER, CENTRE | R_HANDLER, 0},
     {"GET", "/api/v1/portal/surveys/{token}", h_portal_survey_get, AUTH_NONE, 0, 0},
     {"POST", "/api/v1/portal/surveys/{token}", h_portal_survey_post, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/penalties", h_penalties_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER | R_AUDITOR, ROUTE_SLOW},

@@ -109,6 +109,7 @@
 #include <string.h>
 
 #include "core/erasure.h"
+#include "core/links.h"
 #include "core/survey.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
@@ -1890,6 +1891,8 @@ const char *workflow_label(const char *action, bool en)
         return en ? "Customer data anonymised" : "客户信息已匿名化";
     if (strcmp(action, "correct") == 0)
         return en ? "Customer data corrected" : "客户信息已更正";
+    if (strcmp(action, "link") == 0)
+        return en ? "Linked" : "关联工单";
     const wf_action *a = workflow_find(action);
     return a ? (en ? a->en : a->zh) : action;
 }
@@ -2498,7 +2501,7 @@ void workflow_apply(complaint *c, const event *ev)
 {
     const json_t *p = ev->payload;
     /* The event's action, read once: a row of the table, or one of the
-     * events outside it (intake; anonymise and correct, core/erasure.h). */
+     * events outside it (intake; anonymise and correct, core/erasure.h; link, core/links.h). */
     const wf_action *act = workflow_find(ev->action);
     bool intake = !act && strcmp(ev->action, "intake") == 0;
     if (act) {
@@ -2510,6 +2513,8 @@ void workflow_apply(complaint *c, const event *ev)
         erasure_apply(c, ev);
     } else if (strcmp(ev->action, "correct") == 0) {
         correction_apply(c, ev);
+    } else if (strcmp(ev->action, "link") == 0) {
+        link_apply(c, ev);
     }
     c->id = ev->complaint_id;
     if (ev->to_status)

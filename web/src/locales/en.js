@@ -128,9 +128,13 @@ export default {
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
   event: {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
-    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached',
+    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached', link: 'Linked',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
     resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
+  },
+  links: {
+    title: 'Linked complaints', none: 'No links yet', numberPh: 'Complaint number', add: 'Link', notFound: 'No such complaint',
+    related: 'Related', duplicate: 'Duplicate of', duplicated_by: 'Duplicated by', follow_on: 'Follow-on of', followed_by: 'Followed by', repeat: 'Repeat of', repeated_by: 'Repeated by',
   },
   survey: {
     wordsSelf: 'Anything to add (optional)', title: 'Satisfaction survey', words: "The customer's own words (optional)", none: 'No survey questions for this kind of complaint',
