@@ -58,3 +58,43 @@ int app_link(app *a, const actor *who, int64_t id, int64_t to, const char *kind,
     complaint_release(&dst);
     return rc;
 }
+
+/* The top-level category of code (its index in the taxonomy), -1 if unknown. */
+static int top_of(const policy *p, const char *code)
+{
+    int i = policy_category_index(p, code);
+    while (i >= 0 && p->tax.cats[i].parent >= 0)
+        i = p->tax.cats[i].parent;
+    return i;
+}
+
+int app_link_repeats(app *a, const complaint *c, int64_t now, size_t *found)
+{
+    *found = 0;
+    app_enter(a);
+    const policy *p = app_pol(a);
+    const json_t *d = json_object_get(json_object_get(p->raw, "repeats"), "days");
+    int64_t days = json_is_integer(d) ? json_integer_value(d) : REPEATS_DAYS;
+    int top = top_of(p, c->category);
+    if (days <= 0 || !*c->phone || top < 0) {
+        app_leave(a);
+        return 0;
+    }
+    complaint_filter f = {.status = 0, .phone = c->phone, .from = c->received_at - days * 86400, .to = c->received_at + 1,
+                          .now = now, .limit = 20};
+    complaint_page page = {0};
+    int rc = store_complaint_list(a->db, &f, &page);
+    actor system = {0, R_SYSTEM, 0};
+    for (size_t i = 0; rc == 0 && i < page.n && *found < REPEATS_MAX; i++) {
+        const complaint *o = &page.items[i];
+        if (o->id == c->id || top_of(p, o->category) != top)
+            continue;
+        cerr e = CERR_INIT;
+        rc = app_link(a, &system, c->id, o->id, "repeat", now, &e);
+        if (rc == 0)
+            (*found)++;
+    }
+    complaint_page_release(&page);
+    app_leave(a);
+    return rc == CERR_USER ? 0 : rc;
+}

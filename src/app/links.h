@@ -15,4 +15,16 @@
  */
 int app_link(app *a, const actor *who, int64_t id, int64_t to, const char *kind, int64_t now, cerr *e);
 
+/*
+ * Repeat complaints (001: 重复投诉): a complaint just taken (c) is linked as a
+ * `repeat` of the same customer's complaints (the same phone) about the same
+ * matter (a category under the same top-level category) received within the
+ * pack's `repeats.days` (default 30; 0 switches it off), newest first, at
+ * most REPEATS_MAX of them. Runs after the creation, like crisis
+ * clustering: a failure leaves the complaint stored and unlinked, and an
+ * agent links it by hand. *found (OUT) is how many were linked.
+ */
+enum { REPEATS_MAX = 3, REPEATS_DAYS = 30 };
+int app_link_repeats(app *a, const complaint *c, int64_t now, size_t *found);
+
 #endif

@@ -213,6 +213,7 @@ static const char *const sections[] = {"name",
                                        "confidentiality",
                                        "replies",
                                        "publication",
+                                       "repeats",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
@@ -292,6 +293,17 @@ int pack_validate(json_t *pack, cerr *e)
     }
     if (check_replies(pack, e))
         return -1;
+    const json_t *rep = json_object_get(pack, "repeats");
+    static const char *const rep_known[] = {"notes", "days", NULL};
+    if (rep && (!json_is_object(rep) || !json_is_integer(json_object_get(rep, "days")) ||
+                json_integer_value(json_object_get(rep, "days")) < 0 ||
+                json_integer_value(json_object_get(rep, "days")) > 366))
+        return cerr_set(e, "invalid_pack", "repeats.days", "repeats.days: expected 0 to 366 days");
+    if (rep && cerr_members(e, rep, "repeats", rep_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
     const json_t *pub = json_object_get(pack, "publication");
     static const char *const pub_known[] = {"notes", "days", NULL};
     if (pub && (!json_is_object(pub) || !json_is_integer(json_object_get(pub, "days")) ||

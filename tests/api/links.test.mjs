@@ -3,7 +3,7 @@
 // the reverse kind; the other complaint must be one the caller may see.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, runCli } from './lib.mjs';
+import { useServer, errorOf, describe, runCli, uniquePhone } from './lib.mjs';
 
 const srv = useServer();
 
@@ -55,4 +55,21 @@ srv.test('a bad kind, a link to itself, an unknown or hidden complaint are refus
   const hidden = await srv.as('pd01', 'POST', `/complaints/${mine.id}/links`, { body: { to: other.number, kind: 'related' } });
   assert.equal(hidden.status, 404, describe(hidden));
   assert.equal((await srv.as('auditor1', 'POST', `/complaints/${a.id}/links`, { body: { to: b.id, kind: 'related' } })).status, 403);
+});
+
+// 001: 重复投诉 — the same customer about the same matter within the pack's window.
+srv.test('a repeat complaint is found at intake and linked to the earlier one', async () => {
+  const phone = uniquePhone();
+  const first = await srv.intake('agent1', { customer: { name: '郑先生', phone }, category: 'service.attitude' });
+  const other = await srv.intake('agent1', { customer: { name: '郑先生', phone }, category: 'quality.fuel' });
+  assert.equal((await srv.as('agent1', 'GET', `/complaints/${other.id}/links`)).json.items.length, 0, 'another matter is no repeat');
+  const again = await srv.intake('agent1', { customer: { name: '郑先生', phone }, category: 'service.fault' });
+  const links = (await srv.as('agent1', 'GET', `/complaints/${again.id}/links`)).json.items;
+  assert.deepEqual(links.map((l) => [l.kind, l.to.number]), [['repeat', first.number]], 'the same top-level matter, the same customer');
+  assert.equal(links[0].by, null, 'found by the system');
+  const back = (await srv.as('agent1', 'GET', `/complaints/${first.id}/links`)).json.items;
+  assert.deepEqual(back.map((l) => [l.kind, l.to.number]), [['repeated_by', again.number]]);
+  assert.equal(again.links?.length ?? 1, 1);
+  const stranger = await srv.intake('agent1', { customer: { name: '郑先生', phone: uniquePhone() }, category: 'service.attitude' });
+  assert.equal((await srv.as('agent1', 'GET', `/complaints/${stranger.id}/links`)).json.items.length, 0, 'another customer');
 });
