@@ -254,6 +254,26 @@ static int check_replies(const json_t *pack, cerr *e)
     return 0;
 }
 
+/* A section {"notes"?, "days": min..366}, when present. */
+static int check_days(const json_t *pack, const char *section, int min, cerr *e)
+{
+    static const char *const known[] = {"notes", "days", NULL};
+    const json_t *sec = json_object_get(pack, section), *days = json_object_get(sec, "days");
+    if (!sec)
+        return 0;
+    if (!json_is_object(sec) || !json_is_integer(days) || json_integer_value(days) < min ||
+        json_integer_value(days) > 366) {
+        char f[48];
+        snprintf(f, sizeof f, "%s.days", section);
+        return cerr_set(e, "invalid_pack", f, "%s: expected %d to 366 days", f, min);
+    }
+    if (cerr_members(e, sec, section, known) == 0)
+        return 0;
+    if (e)
+        e->code = "invalid_pack";
+    return -1;
+}
+
 int pack_validate(json_t *pack, cerr *e)
 {
     /* A misspelt section would silently fall back to the defaults. */
@@ -293,28 +313,8 @@ int pack_validate(json_t *pack, cerr *e)
     }
     if (check_replies(pack, e))
         return -1;
-    const json_t *rep = json_object_get(pack, "repeats");
-    static const char *const rep_known[] = {"notes", "days", NULL};
-    if (rep && (!json_is_object(rep) || !json_is_integer(json_object_get(rep, "days")) ||
-                json_integer_value(json_object_get(rep, "days")) < 0 ||
-                json_integer_value(json_object_get(rep, "days")) > 366))
-        return cerr_set(e, "invalid_pack", "repeats.days", "repeats.days: expected 0 to 366 days");
-    if (rep && cerr_members(e, rep, "repeats", rep_known)) {
-        if (e)
-            e->code = "invalid_pack";
+    if (check_days(pack, "repeats", 0, e) || check_days(pack, "publication", 1, e))
         return -1;
-    }
-    const json_t *pub = json_object_get(pack, "publication");
-    static const char *const pub_known[] = {"notes", "days", NULL};
-    if (pub && (!json_is_object(pub) || !json_is_integer(json_object_get(pub, "days")) ||
-                json_integer_value(json_object_get(pub, "days")) < 1 ||
-                json_integer_value(json_object_get(pub, "days")) > 366))
-        return cerr_set(e, "invalid_pack", "publication.days", "publication.days: expected 1 to 366 days");
-    if (pub && cerr_members(e, pub, "publication", pub_known)) {
-        if (e)
-            e->code = "invalid_pack";
-        return -1;
-    }
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
         return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");
