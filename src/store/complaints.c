@@ -136,12 +136,15 @@ struct list_arg {
     complaint_page *out;
 };
 
-/* The list's statement and its values into w. */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
+/* The list's statement and its values into w; select NULL: its rows, else (a count) select's. */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, const char *select)
 {
     bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
-                             : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    if (select)
+        db_where_init(w, select);
+    else
+        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
+                                 : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
     if (f->status == -1)
         buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -161,6 +164,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
         db_where_in(w, c, "category", NULL, f->categories, f->n_categories);
     }
     db_where_int(w, " AND level = ?", f->level);
+    db_where_text(w, " AND nature = ?", f->nature);
+    store_report_where_fact(w, f->fact, f->now);
     db_where_int(w, " AND received_at >= ?", f->from);
     db_where_int(w, " AND received_at < ?", f->to);
     db_where_text(w, " AND phone = ?", f->phone);
@@ -168,6 +173,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
         db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
+    if (select)
+        return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
         db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
@@ -187,7 +194,7 @@ static int read_list(db_conn *c, void *arg)
     out->n = 0;
     out->more = false;
     db_where w;
-    list_where(&w, c, f);
+    list_where(&w, c, f, NULL);
     db_stmt *st = db_where_prepare(
         &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
     int rc = STORE_ERROR;
@@ -212,6 +219,35 @@ int store_complaint_list(store *s, const complaint_filter *f, complaint_page *ou
     out->more = false;
     struct list_arg a = {f, out};
     return db_run_read(s, "complaint_list", read_list, &a);
+}
+
+struct total_arg {
+    const complaint_filter *f;
+    int64_t *total;
+};
+
+static int read_total(db_conn *c, void *arg)
+{
+    struct total_arg *a = arg;
+    db_where w;
+    list_where(&w, c, a->f, "SELECT COUNT(*) FROM complaints WHERE 1 = 1");
+    /* LIMIT on an aggregate's one row: the statement ends as the list's do. */
+    db_stmt *st = db_where_prepare(&w, c, " LIMIT ?", 1);
+    int rc = st ? db_one(st) : STORE_ERROR;
+    if (rc == DB_ROW) {
+        *a->total = db_int(st, 0);
+        db_reset(st);
+        rc = 0;
+    }
+    db_where_release(&w);
+    return rc;
+}
+
+int store_complaint_total(store *s, const complaint_filter *f, int64_t *total)
+{
+    struct total_arg a = {f, total};
+    *total = 0;
+    return db_run_read(s, "complaint_total", read_total, &a);
 }
 
 /* ---- the timeline ------------------------------------------------------------- */

@@ -37,6 +37,7 @@ static const char *const cols[] = {
     "subject_unit", "owner_unit", "handler_unit", "received_at", "created_at", "updated_at",
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
+    "reopens",     "escalations", "revisit",
 };
 enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19 };
 
@@ -72,6 +73,14 @@ static int64_t col_value(const complaint *c, int k, const char **text)
     case 21: return stage_of(c->status);
     case 22: return due(c->warn_at);
     case 23: return due(c->next_check_at);
+    /* What the indicators count (migration 012, core/report.h), from the data. */
+    case 24: return json_integer_value(json_object_get(c->data, "reopens"));
+    case 25: return json_integer_value(json_object_get(c->data, "escalations"));
+    case 26:
+        *text = json_string_value(json_object_get(json_object_get(c->data, "revisit"), "result"));
+        if (!*text)
+            *text = "";
+        return 0;
     default: assert(!"no such column"); return 0;
     }
 }
@@ -299,8 +308,8 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
             : db_prepare(c, "INSERT INTO complaints (id, number, kind, status, level, nature, channel, category, "
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
-                            "is_open, stage, warn_at, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit) VALUES (?, ?, ?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);

@@ -27,4 +27,8 @@ int rows_penalty_write(db_conn *c, const penalty *p);
  * the decision of a pending one (STORE_CONFLICT when there is none). */
 int rows_compensation_write(db_conn *c, const compensation *m);
 
+/* reports.c: " AND (…)", the condition of the indicator fact (core/report.h
+ * report_fact) at now, with its values; nothing for RF_ALL. */
+void store_report_where_fact(db_where *w, int fact, int64_t now);
+
 #endif

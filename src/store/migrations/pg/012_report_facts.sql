@@ -1,0 +1,15 @@
+-- 012: what the indicators need of a complaint (core/report.h) as columns of
+-- the projection, so that a report is a pass over an index range of
+-- received_at and never parses the data document: how often it was reopened
+-- (再处理) and escalated (升级), and the result of its last revisit
+-- (satisfied, basically_satisfied, dissatisfied, unreachable; '' before
+-- one). Written with the rest of the projection (store/complaints_write.c)
+-- from the same data; filled here from the data of existing complaints.
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS reopens BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS escalations BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS revisit TEXT NOT NULL DEFAULT '';
+UPDATE complaints SET
+    reopens = COALESCE((data::jsonb ->> 'reopens')::bigint, 0),
+    escalations = COALESCE((data::jsonb ->> 'escalations')::bigint, 0),
+    revisit = COALESCE(data::jsonb -> 'revisit' ->> 'result', '')
+WHERE data::jsonb ? 'reopens' OR data::jsonb ? 'escalations' OR data::jsonb ? 'revisit';

@@ -1,0 +1,16 @@
+-- 012: what the indicators need of a complaint (core/report.h) as columns of
+-- the projection, so that a report is a pass over an index range of
+-- received_at and never parses the data document: how often it was reopened
+-- (再处理) and escalated (升级), and the result of its last revisit
+-- (satisfied, basically_satisfied, dissatisfied, unreachable; '' before
+-- one). Written with the rest of the projection (store/complaints_write.c)
+-- from the same data; filled here from the data of existing complaints.
+ALTER TABLE complaints ADD COLUMN reopens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN revisit TEXT NOT NULL DEFAULT '';
+UPDATE complaints SET
+    reopens = COALESCE(json_extract(data, '$.reopens'), 0),
+    escalations = COALESCE(json_extract(data, '$.escalations'), 0),
+    revisit = COALESCE(json_extract(data, '$.revisit.result'), '')
+WHERE json_valid(data) AND (json_extract(data, '$.reopens') IS NOT NULL
+    OR json_extract(data, '$.escalations') IS NOT NULL OR json_extract(data, '$.revisit.result') IS NOT NULL);
