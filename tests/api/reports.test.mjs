@@ -114,9 +114,10 @@ srv.test(`${N} complaints with known outcomes`, { timeout: 3600e3 }, async () =>
     levels[i] = c.level;
     if (!p.answer || c.level === 1) return; // a major case is closed by a manager: left open
     const r = await srv.act('agent1', c.id, 'answer', ANSWERS[p.answer]);
-    // A cluster of complaints may have made it an incident's member meanwhile: left open then.
+    // The pack's rules may have raised it to level 1 meanwhile (a manager's to close), or made it an
+    // incident's member: left open then.
     if (r.status === 200) answered[i] = true;
-    else assert.equal(r.status, 409, `answer ${p.answer}: ${describe(r)}`);
+    else assert.ok([403, 409].includes(r.status), `answer ${p.answer}: ${describe(r)}`);
   });
   // Some through the whole procedure: every revisit result, reopens, escalations, closes.
   // (Level 1 is answered by headquarters: left to the ordinary levels.)
