@@ -81,6 +81,7 @@ static const char *public_label(const char *action, bool en)
         {"reopen", "已重新处理", "Reopened for further handling"},
         {"answer", "已当场答复并办结", "Answered and closed"},
         {"close", "已办结", "Closed"},
+        {"close_unaccepted", "已办结（已向您说明公司立场）", "Closed (our position was explained to you)"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (strcmp(labels[i].action, action) == 0)

@@ -86,8 +86,10 @@ static void approval_msg(const complaint *c, const event *ev, ledger_rows *r)
 size_t ledger_rows_of(const complaint *next, const event *ev, ledger_rows *r)
 {
     const json_t *p = ev->payload;
-    /* Both ways of closing carry the pack's penalty entries (p_close). */
-    if ((strcmp(ev->action, "close") == 0 || strcmp(ev->action, "answer") == 0) && json_array_size(json_object_get(p, "penalties"))) {
+    /* Every way of closing carries the pack's penalty entries (p_close). */
+    bool closing = strcmp(ev->action, "close") == 0 || strcmp(ev->action, "answer") == 0 ||
+                   strcmp(ev->action, "close_unaccepted") == 0;
+    if (closing && json_array_size(json_object_get(p, "penalties"))) {
         penalties_of(next, ev, r);
     } else if (strcmp(ev->action, "waive_penalty") == 0) {
         r->pens = xcalloc(1, sizeof *r->pens);

@@ -6,6 +6,7 @@
 
 #include "core/org.h"
 #include "core/policy.h"
+#include "core/survey.h"
 
 /* A string, or {"zh-CN": string, "en"?: string}. */
 static int check_text(const json_t *v, const char *path, bool required, cerr *e)
@@ -57,6 +58,32 @@ static int check_units(const json_t *pack, cerr *e)
     return 0;
 }
 
+/* A question's options, when it has them: [{code, name, score?}], score 1..5. */
+static int check_survey_options(const json_t *opts, const char *path, cerr *e)
+{
+    if (!opts)
+        return 0;
+    if (!json_is_array(opts) || !json_array_size(opts))
+        return cerr_set(e, "invalid_pack", path, "%s: expected a non-empty array of {code, name, score}", path);
+    size_t i;
+    const json_t *o;
+    json_array_foreach(opts, i, o)
+    {
+        char g[224];
+        snprintf(g, sizeof g, "%s[%zu].code", path, i);
+        if (!json_is_string(json_object_get(o, "code")))
+            return cerr_set(e, "invalid_pack", g, "%s: expected a string", g);
+        snprintf(g, sizeof g, "%s[%zu].name", path, i);
+        if (check_text(json_object_get(o, "name"), g, true, e))
+            return -1;
+        const json_t *sc = json_object_get(o, "score");
+        snprintf(g, sizeof g, "%s[%zu].score", path, i);
+        if (sc && !(json_is_integer(sc) && json_integer_value(sc) >= 1 && json_integer_value(sc) <= SURVEY_SCORE_MAX))
+            return cerr_set(e, "invalid_pack", g, "%s: expected a score from 1 to %d", g, SURVEY_SCORE_MAX);
+    }
+    return 0;
+}
+
 static int check_survey(const json_t *s, const char *path, cerr *e)
 {
     if (!s)
@@ -74,6 +101,9 @@ static int check_survey(const json_t *s, const char *path, cerr *e)
             return cerr_set(e, "invalid_pack", g, "%s: expected a string", g);
         snprintf(g, sizeof g, "%s.question", f);
         if (check_text(json_object_get(q, "question"), g, true, e))
+            return -1;
+        snprintf(g, sizeof g, "%s.options", f);
+        if (check_survey_options(json_object_get(q, "options"), g, e))
             return -1;
     }
     return 0;
@@ -177,6 +207,7 @@ static const char *const sections[] = {"name",
                                        "appeals",
                                        "authorization",
                                        "survey",
+                                       "survey_link_days",
                                        NULL};
 
 int pack_validate(json_t *pack, cerr *e)
@@ -198,5 +229,8 @@ int pack_validate(json_t *pack, cerr *e)
         check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
         check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e))
         return -1;
+    const json_t *days = json_object_get(pack, "survey_link_days");
+    if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
+        return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");
     return 0;
 }

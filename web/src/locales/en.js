@@ -97,12 +97,14 @@ export default {
   key: {
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
+    answers: 'Survey', reaction: "Customer's reaction", follow_up: 'Follow up', unaccepted: 'Closed without agreement',
     cause: 'Cause', responsibility: 'Responsibility', responsible_unit: 'Responsible unit', responsible_person: 'Responsible person',
     corrective_action: 'Corrective action', compensation: 'Compensation', penalty: 'Penalty', text: 'Text', unit: 'Unit', explanation: 'Explanation',
     reason_code: 'Reason', level: 'Level', type: 'Type', at: 'At', by: 'By', channel: 'Channel', category: 'Category',
     owner_unit: 'Owner unit', until: 'Until', approved: 'Approved', clock: 'Clock', supervision_level: 'Supervision level', supervise_unit: 'Supervising unit', deadline: 'Deadline', old_deadline: 'Old deadline', calendar: 'Calendar', scope: 'Scope', decision: 'Decision note',
   },
   value: {
+    link: 'Customer self-survey', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
     phone: 'Phone', sms: 'SMS', letter: 'Letter', email: 'E-mail', visit: 'Visit', solution: 'Solution', explanation: 'Explanation',
     valid: 'Valid', invalid: 'Invalid', suggestion: 'Suggestion', satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied',
     dissatisfied: 'Dissatisfied', unreachable: 'Unreachable', company: 'Company', handled_properly: 'Handled properly earlier', withdrawn: 'Withdrawn',
@@ -125,9 +127,19 @@ export default {
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
   event: {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
-    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close',
+    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
     resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
+  },
+  survey: {
+    wordsSelf: 'Anything to add (optional)', title: 'Satisfaction survey', words: "The customer's own words (optional)", none: 'No survey questions for this kind of complaint',
+    score1: 'Very dissatisfied', score2: 'Dissatisfied', score3: 'Neutral', score4: 'Satisfied', score5: 'Very satisfied',
+    answers: 'Survey', followUp: 'Follow up', reaction: "The customer's reaction", unaccepted: 'Closed without agreement, our position explained',
+    link: 'Survey link', linkMake: 'Make a survey link', linkIntro: 'Send this link to the customer (SMS, chat, or read it out); no sign-in needed. It can be used once and lasts until {at}.',
+    copy: 'Copy link', copied: 'Copied', method_link: 'Customer self-survey',
+    pageTitle: 'How did we do?', pageIntro: 'Your complaint ({number}, {category}) has been dealt with. Please tell us how we handled it.',
+    remarks: 'Anything else you would like to tell us (optional)', submit: 'Send', thanks: 'Thank you!', thanksBody: 'Your answers were recorded; they help us do better.',
+    needOne: 'Please score at least one question', gone: 'This link is no longer valid', loading: 'Loading…',
   },
   supervision: {
     close: 'Close order', closeIntro: 'Has the supervision order ({number}) been dealt with? Add a note if you like.', notePh: 'e.g. asked the station manager to finish today',

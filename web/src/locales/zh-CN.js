@@ -97,12 +97,14 @@ export default {
   key: {
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
     resolution_type: '办结方式', nature: '性质', method: '方式', content: '答复内容', result: '回访结果', remarks: '备注',
+    answers: '满意度调查', reaction: '客户态度', follow_up: '需跟进', unaccepted: '不认可结案',
     cause: '投诉原因', responsibility: '责任认定', responsible_unit: '责任单位', responsible_person: '责任人',
     corrective_action: '整改措施', compensation: '补偿', penalty: '考核处罚', text: '内容', unit: '单位', explanation: '解释说明',
     reason_code: '无效原因', level: '等级', type: '方式', at: '时间', by: '经办人', channel: '受理渠道', category: '投诉类别',
     owner_unit: '承办单位', until: '延期至', approved: '审批', clock: '时钟', supervision_level: '督办级别', supervise_unit: '督办单位', deadline: '时限', old_deadline: '原时限', calendar: '日历', scope: '时限范围', decision: '审批意见',
   },
   value: {
+    link: '客户自助问卷', accepts: '认可', rejects: '不认可', no_comment: '未表态',
     phone: '电话', sms: '短信', letter: '信函', email: '电子邮件', visit: '上门', solution: '解决方案', explanation: '解释口径',
     valid: '有效投诉', invalid: '无效投诉', suggestion: '意见建议', satisfied: '满意', basically_satisfied: '基本满意',
     dissatisfied: '不满意', unreachable: '未联系上', company: '公司责任', handled_properly: '前期处理得当', withdrawn: '客户撤诉',
@@ -125,9 +127,19 @@ export default {
   scope: { general: '一般', provincial: '省级', national: '全国' },
   event: {
     intake: '受理登记', answer: '当场答复', dispatch: '派单', accept: '签收', transfer: '转派', assist: '协办', assist_reply: '协办反馈',
-    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案',
+    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案',
     archive: '归档', comment: '备注', warn: '预警', breach: '超时', supervise: '督办', replan: '重新计时', wait_customer: '等待客户',
     resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复',
+  },
+  survey: {
+    wordsSelf: '您想补充的话（选填）', title: '满意度调查', words: '客户的原话（选填）', none: '本类投诉没有调查问题',
+    score1: '很不满意', score2: '不满意', score3: '一般', score4: '满意', score5: '很满意',
+    answers: '调查结果', followUp: '需跟进', reaction: '客户对处理结果的态度', unaccepted: '客户不认可，已说明公司立场后结案',
+    link: '回访链接', linkMake: '生成回访链接', linkIntro: '把链接发给客户（短信、微信或读给客户），客户无需登录即可填写；链接只能使用一次，有效期至 {at}。',
+    copy: '复制链接', copied: '已复制', method_link: '客户自助问卷',
+    pageTitle: '服务满意度回访', pageIntro: '您的投诉（{number}，{category}）已处理完毕，请您对本次处理做出评价。',
+    remarks: '其他意见或建议（选填）', submit: '提交评价', thanks: '感谢您的评价！', thanksBody: '您的意见已记录，我们会持续改进服务。',
+    needOne: '请至少为一个问题评分', gone: '该链接已失效', loading: '正在加载…',
   },
   supervision: {
     close: '办结督办', closeIntro: '督办单（{number}）已处理完毕？可填写说明（选填）。', notePh: '如：已督促站长今日办结',
