@@ -259,6 +259,8 @@ int app_report_run(app *a, const app_report_req *r, int64_t now, app_report *rep
         q.n_units = 1;
     } else if (r->root) {
         q.units = units = org_subtree(o, r->root, &q.n_units);
+        if (q.n_units == o->n)
+            q.n_units = 0; /* every unit: no condition */
     }
     report_row *rows = NULL;
     size_t n = 0;
@@ -309,6 +311,7 @@ void app_report_list_init(app *a, const app_report_req *r, int64_t now, app_repo
     f->from = r->from;
     f->to = r->to;
     f->fact = r->numerator ? d->num : d->den;
+    f->report = true;
     f->channel = r->channel;
     f->nature = r->nature;
     f->level = r->level;
@@ -323,6 +326,8 @@ void app_report_list_init(app *a, const app_report_req *r, int64_t now, app_repo
         f->n_subject_units = 1;
     } else if (r->root) {
         l->units = org_subtree(app_org(a), r->root, &f->n_subject_units);
+        if (f->n_subject_units == app_org(a)->n)
+            f->n_subject_units = 0; /* every unit: no condition */
     }
     f->subject_units = l->units;
 }

@@ -5,6 +5,7 @@
  * queue of due clocks — written once for both backends over the driver
  * (driver.h). Its writes are complaints_write.c's.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,15 +137,22 @@ struct list_arg {
     complaint_page *out;
 };
 
-/* The list's statement and its values into w; select NULL: its rows, else (a count) select's. */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f, const char *select)
+/*
+ * The list's statement and its values into w: its rows, or (count) their
+ * number. A report's cell (f->report) is found in the reports' covering
+ * index, and only the page's rows are read: their ids first, from the index.
+ */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
 {
     bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    if (select)
-        db_where_init(w, select);
-    else
-        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
-                                 : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    const char *cols = count ? "COUNT(*)" : summary ? C_COLS_SUMMARY_SQLITE : C_COLS;
+    bool ids_first = f->report && !count;
+    assert(!(f->report && f->sort_deadline));
+    db_where_init(w, "SELECT ");
+    buf_puts(&w->sql, cols);
+    buf_puts(&w->sql, ids_first ? " FROM complaints WHERE id IN (SELECT id FROM complaints" : " FROM complaints");
+    buf_puts(&w->sql, f->report ? store_report_index(c) : "");
+    buf_puts(&w->sql, " WHERE 1 = 1");
     if (f->status == -1)
         buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -173,7 +181,7 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, const
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
         db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
-    if (select)
+    if (count)
         return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
@@ -182,6 +190,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, const
     } else if (f->has_cursor) {
         db_where_val(w, " AND id < ?", DB_INT(f->cursor_id));
     }
+    if (ids_first)
+        db_where_val(w, " ORDER BY id DESC LIMIT ?)", DB_INT(f->limit + 1));
 }
 
 static int read_list(db_conn *c, void *arg)
@@ -194,7 +204,7 @@ static int read_list(db_conn *c, void *arg)
     out->n = 0;
     out->more = false;
     db_where w;
-    list_where(&w, c, f, NULL);
+    list_where(&w, c, f, false);
     db_stmt *st = db_where_prepare(
         &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
     int rc = STORE_ERROR;
@@ -230,7 +240,7 @@ static int read_total(db_conn *c, void *arg)
 {
     struct total_arg *a = arg;
     db_where w;
-    list_where(&w, c, a->f, "SELECT COUNT(*) FROM complaints WHERE 1 = 1");
+    list_where(&w, c, a->f, true);
     /* LIMIT on an aggregate's one row: the statement ends as the list's do. */
     db_stmt *st = db_where_prepare(&w, c, " LIMIT ?", 1);
     int rc = st ? db_one(st) : STORE_ERROR;

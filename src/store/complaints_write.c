@@ -73,7 +73,7 @@ static int64_t col_value(const complaint *c, int k, const char **text)
     case 21: return stage_of(c->status);
     case 22: return due(c->warn_at);
     case 23: return due(c->next_check_at);
-    /* What the indicators count (migration 012, core/report.h), from the data. */
+    /* What the indicators count (migration 013, core/report.h), from the data. */
     case 24: return json_integer_value(json_object_get(c->data, "reopens"));
     case 25: return json_integer_value(json_object_get(c->data, "escalations"));
     case 26:

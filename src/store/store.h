@@ -109,6 +109,7 @@ typedef struct complaint_filter {
     const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
     const char *nature;     /* valid, invalid, suggestion, "" (undecided); NULL = any */
     int fact;               /* an indicator's condition (core/report.h report_fact, at now); RF_ALL = none */
+    bool report;            /* a report's cell: read through the reports' index (newest first only) */
 } complaint_filter;
 
 typedef struct complaint_page {

@@ -1,4 +1,4 @@
-// Migration 012 on a database of an older version: the reopens, escalations
+// Migration 013 on a database of an older version: the reopens, escalations
 // and last revisit result that the reports count are filled from each
 // complaint's data, on SQLite and on PostgreSQL, and the database verifies.
 // (The older schema is made by taking the columns away again and forgetting
@@ -28,8 +28,8 @@ test(`an upgraded ${pg ? 'PostgreSQL' : 'SQLite'} database counts what its compl
     const before = (await sql(count)).trim();
     const [, reopened, escalated, revisited] = before.split('|').map(Number);
     assert.ok(reopened > 0 && escalated > 0 && revisited > 0, `the demo has each: ${before}`);
-    await sql(pg ? 'ALTER TABLE complaints DROP COLUMN reopens, DROP COLUMN escalations, DROP COLUMN revisit; DELETE FROM schema_version WHERE version = 12'
-      : 'ALTER TABLE complaints DROP COLUMN reopens; ALTER TABLE complaints DROP COLUMN escalations; ALTER TABLE complaints DROP COLUMN revisit; DELETE FROM schema_version WHERE version = 12');
+    await sql(pg ? 'ALTER TABLE complaints DROP COLUMN reopens, DROP COLUMN escalations, DROP COLUMN revisit; DELETE FROM schema_version WHERE version = 13'
+      : 'DROP INDEX complaints_report; ALTER TABLE complaints DROP COLUMN reopens; ALTER TABLE complaints DROP COLUMN escalations; ALTER TABLE complaints DROP COLUMN revisit; DELETE FROM schema_version WHERE version = 13');
     const m = await runCli(['migrate', '--db', url], { env });
     assert.equal(m.code, 0, m.stderr);
     assert.equal((await sql(count)).trim(), before, 'the same counts after the upgrade');

@@ -1,4 +1,4 @@
--- 012: what the indicators need of a complaint (core/report.h) as columns of
+-- 013: what the indicators need of a complaint (core/report.h) as columns of
 -- the projection, so that a report is a pass over an index range of
 -- received_at and never parses the data document: how often it was reopened
 -- (再处理) and escalated (升级), and the result of its last revisit
@@ -13,3 +13,10 @@ UPDATE complaints SET
     escalations = COALESCE((data::jsonb ->> 'escalations')::bigint, 0),
     revisit = COALESCE(data::jsonb -> 'revisit' ->> 'result', '')
 WHERE data::jsonb ? 'reopens' OR data::jsonb ? 'escalations' OR data::jsonb ? 'revisit';
+
+-- A report reads only this index: the range of receipt, then every column
+-- an indicator's facts (store/reports.c) and its dimensions read, so that a
+-- month or a year is one pass over adjacent index pages and never a visit
+-- of each complaint's row (whose data document spills onto overflow pages).
+CREATE INDEX IF NOT EXISTS complaints_report ON complaints (received_at, subject_unit, category, channel, level,
+    nature, kind, is_open, closed_at, overall_due, first_contact, reopens, escalations, revisit);
