@@ -208,6 +208,7 @@ static const char *const sections[] = {"name",
                                        "authorization",
                                        "survey",
                                        "survey_link_days",
+                                       "indicators",
                                        NULL};
 
 int pack_validate(json_t *pack, cerr *e)
