@@ -61,6 +61,11 @@ static const report_def defs[] = {
     {"appeal_rate", true, RF_APPEAL, RF_ALL, "申诉率", "Appeal rate",
      "经监管渠道转来的申诉 ÷ 受理量（期间内受理）。",
      "Appeals brought through a regulator's channel ÷ work orders received in the period.", NAN, true},
+    {"supervision_rate", true, RF_SUPERVISED, RF_ALL, "督办率", "Supervision rate",
+     "超过时限而被督办（至少一次）的工单 ÷ 受理量（期间内受理）。",
+     "Work orders that passed a time limit and were supervised (督办) at least once ÷ work orders received in the "
+     "period.",
+     NAN, true},
 };
 
 const report_def *report_defs(size_t *n)

@@ -45,6 +45,7 @@ typedef enum report_fact {
     RF_REOPENED,      /* reopened at least once (再处理) */
     RF_ESCALATED,     /* escalated at least once (升级) */
     RF_APPEAL,        /* an appeal (申诉) */
+    RF_SUPERVISED,    /* a deadline breached or a supervision order (督办) written at least once */
     RF__COUNT
 } report_fact;
 

@@ -37,7 +37,7 @@ static const char *const cols[] = {
     "subject_unit", "owner_unit", "handler_unit", "received_at", "created_at", "updated_at",
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
-    "reopens",     "escalations", "revisit",
+    "reopens",     "escalations", "revisit",     "supervisions",
 };
 enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19 };
 
@@ -81,6 +81,7 @@ static int64_t col_value(const complaint *c, int k, const char **text)
         if (!*text)
             *text = "";
         return 0;
+    case 27: return json_integer_value(json_object_get(c->data, "supervisions"));
     default: assert(!"no such column"); return 0;
     }
 }
@@ -308,8 +309,8 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
             : db_prepare(c, "INSERT INTO complaints (id, number, kind, status, level, nature, channel, category, "
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
-                            "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit) VALUES (?, ?, ?, ?, ?, "
-                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions) VALUES (?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);

@@ -34,6 +34,7 @@ static const char *const fact_sql[RF__COUNT] = {
     [RF_REOPENED] = "reopens > 0",
     [RF_ESCALATED] = "escalations > 0",
     [RF_APPEAL] = "kind = 'appeal'",
+    [RF_SUPERVISED] = "supervisions > 0",
 };
 
 /* Appends fact's condition to w's text, and now for each of its placeholders. */

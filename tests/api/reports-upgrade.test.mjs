@@ -1,5 +1,5 @@
-// Migration 013 on a database of an older version: the reopens, escalations
-// and last revisit result that the reports count are filled from each
+// Migration 013 on a database of an older version: the reopens, escalations,
+// supervisions and last revisit result that the reports count are filled from each
 // complaint's data, on SQLite and on PostgreSQL, and the database verifies.
 // (The older schema is made by taking the columns away again and forgetting
 // the migration, so the upgrade runs on data of every kind the demo writes.)
@@ -24,12 +24,12 @@ test(`an upgraded ${pg ? 'PostgreSQL' : 'SQLite'} database counts what its compl
     const demo = await runCli(['demo', '--db', url, '--no-serve', '--demo-password', DEMO_PASSWORD], { env, timeoutMs: 120e3 });
     assert.equal(demo.code, 0, demo.stderr);
     const count = `SELECT COUNT(*), SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN escalations > 0 THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN revisit <> '' THEN 1 ELSE 0 END) FROM complaints`;
+                   SUM(CASE WHEN revisit <> '' THEN 1 ELSE 0 END), SUM(supervisions) FROM complaints`;
     const before = (await sql(count)).trim();
     const [, reopened, escalated, revisited] = before.split('|').map(Number);
     assert.ok(reopened > 0 && escalated > 0 && revisited > 0, `the demo has each: ${before}`);
-    await sql(pg ? 'ALTER TABLE complaints DROP COLUMN reopens, DROP COLUMN escalations, DROP COLUMN revisit; DELETE FROM schema_version WHERE version = 13'
-      : 'DROP INDEX complaints_report; ALTER TABLE complaints DROP COLUMN reopens; ALTER TABLE complaints DROP COLUMN escalations; ALTER TABLE complaints DROP COLUMN revisit; DELETE FROM schema_version WHERE version = 13');
+    await sql(pg ? 'ALTER TABLE complaints DROP COLUMN reopens, DROP COLUMN escalations, DROP COLUMN revisit, DROP COLUMN supervisions; DELETE FROM schema_version WHERE version = 13'
+      : 'DROP INDEX complaints_report; ALTER TABLE complaints DROP COLUMN reopens; ALTER TABLE complaints DROP COLUMN escalations; ALTER TABLE complaints DROP COLUMN revisit; ALTER TABLE complaints DROP COLUMN supervisions; DELETE FROM schema_version WHERE version = 13');
     const m = await runCli(['migrate', '--db', url], { env });
     assert.equal(m.code, 0, m.stderr);
     assert.equal((await sql(count)).trim(), before, 'the same counts after the upgrade');

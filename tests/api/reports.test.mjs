@@ -163,6 +163,8 @@ srv.test('the complaints as the API shows them', { timeout: 1800e3 }, async () =
       first_contact: c.first_contact, channel: c.channel, category: c.category.code, level: c.level,
       unit: c.subject_unit.id, kind: c.kind || (d && d.kind) || 'complaint',
       revisit: d?.revisit?.result || '', reopens: d ? d.reopens : 0, escalations: d ? d.escalations : 0,
+      // No sweep has run on this test's complaints (the server's sweeper is off): none is supervised.
+      supervisions: d ? d.supervisions : 0,
     }];
   }));
   assert.ok(state.size >= N, `${state.size} complaints listed`);
@@ -191,6 +193,7 @@ function facts(nowMs) {
     reopen_rate: [(c) => c.reopens > 0, all],
     escalation_rate: [(c) => c.escalations > 0, all],
     appeal_rate: [(c) => c.kind === 'appeal', all],
+    supervision_rate: [(c) => c.supervisions > 0, all],
   };
 }
 
@@ -350,6 +353,22 @@ srv.test('a reopen raises the reopen rate', async () => {
   const sat = await rate('satisfaction_rate');
   assert.equal(sat.denominator, 1, 'the dissatisfied revisit is in the satisfaction denominator');
   assert.equal(sat.numerator, 0);
+});
+
+srv.test('a breached deadline\'s supervision raises the supervision rate', async () => {
+  const before = await rate('supervision_rate');
+  await srv.intake('agent1', { received_at: AT, subject_unit: 'SH-MH-03', level: 3 });
+  // Two days later every clock of that day's open complaints has run out (and nothing of the data above is due yet).
+  const sweep = await runCli(['sweep', '--db', srv.dbUrl, '--now', '2025-03-06T12:00:00+08:00'], { timeoutMs: 120e3 });
+  assert.equal(sweep.code, 0, sweep.stdout + sweep.stderr);
+  const after = await rate('supervision_rate');
+  const day = await srv.as('admin', 'GET', `/reports/received/complaints?from=${DAY}&to=${DAY}&unit=SH-MH-03&limit=200`);
+  let supervised = 0;
+  for (const c of day.json.items) if ((await srv.get(c.id, 'admin')).supervisions > 0) supervised++;
+  assert.ok(supervised > 0, 'the sweep supervised the open ones');
+  assert.equal(after.numerator, supervised, 'the complaints supervised, as their details say');
+  assert.equal(after.denominator, before.denominator + 1);
+  assert.ok(after.value > (before.value ?? 0));
 });
 
 srv.test('bad and unknown parameters are refused, naming them; an unknown indicator is 404', async () => {

@@ -19,7 +19,7 @@ static void test_the_contract_ids_and_formulas(void **state)
     (void)state;
     static const char *const ids[] = {"received",          "invalid",     "on_time_rate", "first_contact_rate",
                                       "satisfaction_rate", "reopen_rate", "valid",        "suggestion",
-                                      "open",              "closed",      "overdue"};
+                                      "open",              "closed",      "overdue",      "supervision_rate"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         assert_true(report_find(ids[i]) >= 0);
     assert_int_equal(report_find("no_such"), -1);
