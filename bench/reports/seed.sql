@@ -4,7 +4,7 @@
 -- levels 1–3; natures valid 55 %, invalid 20 %, suggestion 10 %, undecided
 -- 15 %; 85 % closed, a tenth of those after their overall deadline; a
 -- quarter answered at first contact; revisits of every result; one in 40
--- reopened, one in 50 escalated, one in 30 an appeal. Rows carry a real
+-- reopened, one in 50 escalated, one in 45 supervised, one in 30 an appeal. Rows carry a real
 -- complaint's data document, so they are as large as real ones.
 BEGIN;
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < @N),
@@ -12,7 +12,7 @@ base AS (SELECT COALESCE(MAX(id), 0) AS b FROM complaints),
 r AS (SELECT i, b, @NOW - (i * 94607) % 94608000 AS at FROM seq, base)
 INSERT INTO complaints (id, number, kind, status, is_open, stage, level, nature, channel, category, phone,
     subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, closed_at, stage_due,
-    overall_due, first_contact, created_by, version, head, data, reopens, escalations, revisit)
+    overall_due, first_contact, created_by, version, head, data, reopens, escalations, revisit, supervisions)
 SELECT b + i, 'BR' || printf('%08d', i),
        CASE WHEN i % 30 = 0 THEN 'appeal' ELSE 'complaint' END,
        CASE WHEN i % 20 < 17 THEN 7 ELSE 1 + (i % 5) END,
@@ -36,7 +36,8 @@ SELECT b + i, 'BR' || printf('%08d', i),
        CASE WHEN i % 40 = 0 THEN 1 ELSE 0 END,
        CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END,
        CASE i % 7 WHEN 0 THEN 'satisfied' WHEN 1 THEN 'basically_satisfied' WHEN 2 THEN 'dissatisfied'
-                  WHEN 3 THEN 'unreachable' WHEN 4 THEN 'satisfied' ELSE '' END
+                  WHEN 3 THEN 'unreachable' WHEN 4 THEN 'satisfied' ELSE '' END,
+       CASE WHEN i % 45 = 0 THEN 1 ELSE 0 END
 FROM r, (SELECT data FROM complaints WHERE status = 3 ORDER BY id LIMIT 1) AS tpl;
 COMMIT;
 ANALYZE;

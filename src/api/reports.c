@@ -46,8 +46,12 @@ static int parse(app *a, api_req *rq, http_resp *rs, app_report_req *r, bool dri
     cerr e = CERR_INIT;
     int64_t scope = org_scope_root(app_org(a), rq->who.unit);
     if (app_report_parse(a, r, rq->params[0], query_value, rq, scope, drill, &e)) {
-        api_cerr(rs, &e);
-        return -1;
+        /* A unit beyond the caller's scope is a "denied" entry, as every refusal of reach. */
+        const char *v = http_query(rq->http, "unit");
+        json_t *js = v ? json_string(v) : NULL;
+        const unit *asked = js ? org_resolve(app_org(a), js) : NULL;
+        json_decref(js);
+        return api_reach_refused(a, rq, &e, asked ? asked->id : 0, rs);
     }
     return 0;
 }

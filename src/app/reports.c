@@ -81,12 +81,13 @@ static int parse_unit(app *a, app_report_req *r, app_param_fn get, void *ctx, in
         return cerr_set(e, "forbidden", "unit", "您没有所属单位，看不到任何报表 (you have no unit: no report is yours)");
     r->root = scope > 0 ? scope : 0;
     if (scope < 0) {
-        /* The whole organisation: one root is its scope, several are rolled up as they are. */
-        for (size_t i = 0, roots = 0; i < o->n; i++)
+        /* The whole organisation: its root, or none when it has several (each a cell of its own then). */
+        size_t roots = 0;
+        for (size_t i = 0; i < o->n; i++)
             if (!o->units[i].parent && roots++ == 0)
                 r->root = o->units[i].id;
-            else if (!o->units[i].parent)
-                r->root = 0;
+        if (roots > 1)
+            r->root = 0;
     }
     if (v) {
         json_t *js = json_string(v);

@@ -411,6 +411,12 @@ srv.test('the scope: a region supervisor sees only the region; a unit outside it
     const o = await srv.as('pdmgr', 'GET', `/reports/received?from=${FROM}&to=${TO}&unit=${outside.code}`);
     assert.equal(o.status, 403, describe(o));
     assert.equal(errorOf(o).field, 'unit');
+    // The auditors see the attempt.
+    const log = await srv.as('admin', 'GET', '/audit?action=denied&user=pdmgr');
+    assert.equal(log.status, 200, describe(log));
+    const entry = log.json.items.find((x) => x.detail?.reason === 'reach' && x.detail?.unit === outside.code);
+    assert.ok(entry, `a denied entry naming ${outside.code}: ${JSON.stringify(log.json.items.slice(0, 3))}`);
+    assert.equal(entry.detail.field, 'unit');
   }
   const agent = await srv.as('agent1', 'GET', `/reports`);
   assert.equal(agent.status, 403, 'an agent reads no reports');
