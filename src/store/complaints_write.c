@@ -39,7 +39,7 @@ static const char *const cols[] = {
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
     "reopens",     "escalations", "revisit",     "supervisions",
 };
-enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19 };
+enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19, COL_FACTS = 24 };
 
 static int64_t due(int64_t v)
 {
@@ -221,6 +221,40 @@ static int sync_assists(db_conn *c, const complaint *cp)
             return rc;
     }
     return 0;
+}
+
+/* ---- the reports' columns, checked ---------------------------------------------------------- */
+
+struct facts_arg {
+    const complaint *c;
+    const char *differs; /* OUT */
+};
+
+static int read_facts(db_conn *c, void *arg)
+{
+    struct facts_arg *a = arg;
+    db_stmt *st;
+    a->differs = NULL;
+    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions FROM complaints WHERE id = ?",
+                     DB_VALS(DB_INT(a->c->id)), &st);
+    if (rc != DB_ROW)
+        return rc;
+    for (int k = COL_FACTS; k < NCOLS && !a->differs; k++) {
+        const char *want_text, *have_text = db_text(st, k - COL_FACTS);
+        int64_t want = col_value(a->c, k, &want_text);
+        if (want_text ? strcmp(want_text, have_text ? have_text : "") != 0 : want != db_int(st, k - COL_FACTS))
+            a->differs = cols[k];
+    }
+    db_reset(st);
+    return 0;
+}
+
+int store_complaint_facts_check(store *s, const complaint *c, const char **differs)
+{
+    struct facts_arg a = {c, NULL};
+    int rc = db_run_read(s, "complaint_facts_check", read_facts, &a);
+    *differs = rc ? NULL : a.differs;
+    return rc;
 }
 
 /* ---- creation ------------------------------------------------------------------------------- */

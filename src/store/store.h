@@ -305,6 +305,13 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
  * document (a backend may return more).
  */
 int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out);
+/*
+ * Compares the columns the reports read that only the data holds otherwise
+ * (reopens, escalations, revisit, supervisions; migration 013) with what c,
+ * a projection rebuilt from the events, gives: *differs (OUT) names the
+ * first that differs (static), or NULL.
+ */
+int store_complaint_facts_check(store *s, const complaint *c, const char **differs);
 /* The number of complaints of the list f (its cursor and limit ignored) into *total (OUT). */
 int store_complaint_total(store *s, const complaint_filter *f, int64_t *total);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);

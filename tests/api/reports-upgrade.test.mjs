@@ -1,6 +1,7 @@
 // Migration 013 on a database of an older version: the reopens, escalations,
 // supervisions and last revisit result that the reports count are filled from each
 // complaint's data, on SQLite and on PostgreSQL, and the database verifies.
+// An edit of one of those columns is named by verify.
 // (The older schema is made by taking the columns away again and forgetting
 // the migration, so the upgrade runs on data of every kind the demo writes.)
 
@@ -35,6 +36,11 @@ test(`an upgraded ${pg ? 'PostgreSQL' : 'SQLite'} database counts what its compl
     assert.equal((await sql(count)).trim(), before, 'the same counts after the upgrade');
     const v = await runCli(['verify', '--db', url], { env, timeoutMs: 120e3 });
     assert.equal(v.code, 0, v.stdout + v.stderr);
+    // The columns are derived data: an edit of one is named by verify.
+    await sql("UPDATE complaints SET reopens = reopens + 1 WHERE id = (SELECT MIN(id) FROM complaints)");
+    const edited = await runCli(['verify', '--db', url], { env, timeoutMs: 120e3 });
+    assert.equal(edited.code, 1, edited.stdout + edited.stderr);
+    assert.match(edited.stdout + edited.stderr, /the reports' column "reopens" differs from its events/);
   } finally {
     if (pg) await pgDropDatabase(admin, name);
     fs.rmSync(tmp, { recursive: true, force: true });
