@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "sec/ratelimit.h"
 #include "app/pii.h"
 #include "core/erasure.h"
 #include "core/roles.h"
@@ -66,6 +67,17 @@ static int status_of(const char *code)
 void api_cerr(http_resp *rs, const cerr *e)
 {
     api_error(rs, status_of(e->code), e->code, e->field, "%s", e->message);
+}
+
+bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message)
+{
+    if (ratelimit_hit(bucket, rq->client, per, window_s, time_now()))
+        return false;
+    char after[16];
+    snprintf(after, sizeof after, "%d", window_s);
+    http_set_header(rs, "Retry-After", after);
+    api_error(rs, 429, "rate_limited", NULL, "%s", message);
+    return true;
 }
 
 void api_store_error(http_resp *rs, int rc)
@@ -439,7 +451,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
-    static const char *counts[] = {"transfers", "escalations", "reopens"};
+    static const char *counts[] = {"transfers", "escalations", "reopens", "revisit_attempts"};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
     return j;

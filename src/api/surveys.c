@@ -9,7 +9,6 @@
 
 #include "api/api.h"
 #include "app/survey.h"
-#include "sec/ratelimit.h"
 #include "util/timeutil.h"
 
 enum { SURVEY_OPENS_PER_MINUTE = 30 };
@@ -42,11 +41,7 @@ void h_survey_link(app *a, api_req *rq, http_resp *rs)
 
 static bool limited(api_req *rq, http_resp *rs)
 {
-    if (ratelimit_hit("portal-survey", rq->client, SURVEY_OPENS_PER_MINUTE, 60, time_now()))
-        return false;
-    http_set_header(rs, "Retry-After", "60");
-    api_error(rs, 429, "rate_limited", NULL, "请求过于频繁，请稍后再试 (too many requests)");
-    return true;
+    return api_limited(rq, rs, "portal-survey", SURVEY_OPENS_PER_MINUTE, 60, "请求过于频繁，请稍后再试 (too many requests)");
 }
 
 void h_portal_survey_get(app *a, api_req *rq, http_resp *rs)

@@ -534,6 +534,27 @@ bool app_pii_may_unmask(app *a, const actor *who)
     return granted >= 0 ? granted == 1 : (who->roles & PII_DEFAULT_ROLES) != 0;
 }
 
+int app_pii_confidential(app *a, const actor *who, const complaint *c, bool has_reason, cerr *e)
+{
+    app_enter(a);
+    bool inside = c->subject_unit && org_within(app_org(a), who->unit, c->subject_unit);
+    unsigned allowed = 0;
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(json_object_get(app_pol(a)->raw, "confidentiality"), "subject_unit_roles"), i, r)
+        allowed |= role_parse(json_string_value(r) ? json_string_value(r) : "");
+    app_leave(a);
+    if (!inside)
+        return 0;
+    if (!(who->roles & allowed))
+        return cerr_set(e, "forbidden", "",
+                        "被投诉单位不能查看投诉人信息 (the unit complained about does not see who complained)");
+    if (!has_reason)
+        return cerr_set(e, "validation_failed", "reason",
+                        "reason: 被投诉单位查看投诉人信息须说明原因 (the unit complained about states why)");
+    return 0;
+}
+
 /* ---- audit ------------------------------------------------------------------------------- */
 
 int app_pii_seal_audit(app *a, int64_t complaint_id, json_t *detail, const char *member)

@@ -6,6 +6,7 @@
 
 #include "core/org.h"
 #include "core/policy.h"
+#include "core/roles.h"
 #include "core/survey.h"
 
 /* A string, or {"zh-CN": string, "en"?: string}. */
@@ -208,8 +209,50 @@ static const char *const sections[] = {"name",
                                        "authorization",
                                        "survey",
                                        "survey_link_days",
+                                       "revisit",
+                                       "confidentiality",
+                                       "replies",
+                                       "publication",
                                        "indicators",
                                        NULL};
+
+/* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
+static int check_replies(const json_t *pack, cerr *e)
+{
+    static const char *const known[] = {"notes", "written_channels", "written_methods", NULL};
+    static const char *const methods[] = {"letter", "fax", "email", "sms", "phone", "visit", NULL};
+    const json_t *r = json_object_get(pack, "replies");
+    if (!r)
+        return 0;
+    if (!json_is_object(r))
+        return cerr_set(e, "invalid_pack", "replies", "replies: expected {written_channels, written_methods}");
+    if (cerr_members(e, r, "replies", known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t i, k;
+    const json_t *v, *ch;
+    json_array_foreach(json_object_get(r, "written_channels"), i, v)
+    {
+        bool found = false;
+        json_array_foreach(json_object_get(pack, "channels"), k, ch) found =
+            found || (json_is_string(v) && json_equal(json_object_get(ch, "code"), v));
+        if (!found)
+            return cerr_set(e, "invalid_pack", "replies.written_channels",
+                            "replies.written_channels: expected the pack's channel codes");
+    }
+    json_array_foreach(json_object_get(r, "written_methods"), i, v)
+    {
+        bool found = false;
+        for (const char *const *m = methods; *m && !found; m++)
+            found = json_is_string(v) && strcmp(json_string_value(v), *m) == 0;
+        if (!found)
+            return cerr_set(e, "invalid_pack", "replies.written_methods",
+                            "replies.written_methods: expected reply methods (letter, fax, email, …)");
+    }
+    return 0;
+}
 
 int pack_validate(json_t *pack, cerr *e)
 {
@@ -228,8 +271,39 @@ int pack_validate(json_t *pack, cerr *e)
     static const char *const scopes[] = {"general", "provincial", "national", NULL};
     if (check_units(pack, e) || check_categories(json_object_get(pack, "categories"), "categories", e) ||
         check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
-        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e))
+        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
+        survey_check_pack(pack, e))
         return -1;
+    const json_t *conf = json_object_get(pack, "confidentiality");
+    static const char *const conf_known[] = {"notes", "subject_unit_roles", NULL};
+    if (conf && !json_is_object(conf))
+        return cerr_set(e, "invalid_pack", "confidentiality", "confidentiality: expected {subject_unit_roles}");
+    if (conf && cerr_members(e, conf, "confidentiality", conf_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t ri;
+    const json_t *role;
+    json_array_foreach(json_object_get(conf, "subject_unit_roles"), ri, role)
+    {
+        if (!json_is_string(role) || !role_parse(json_string_value(role)))
+            return cerr_set(e, "invalid_pack", "confidentiality.subject_unit_roles",
+                            "confidentiality.subject_unit_roles: expected role names");
+    }
+    if (check_replies(pack, e))
+        return -1;
+    const json_t *pub = json_object_get(pack, "publication");
+    static const char *const pub_known[] = {"notes", "days", NULL};
+    if (pub && (!json_is_object(pub) || !json_is_integer(json_object_get(pub, "days")) ||
+                json_integer_value(json_object_get(pub, "days")) < 1 ||
+                json_integer_value(json_object_get(pub, "days")) > 366))
+        return cerr_set(e, "invalid_pack", "publication.days", "publication.days: expected 1 to 366 days");
+    if (pub && cerr_members(e, pub, "publication", pub_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
         return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");

@@ -1,6 +1,7 @@
 /* survey: see survey.h. */
 #include "core/survey.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -187,4 +188,80 @@ bool survey_low(const json_t *answers)
 {
     const char *r = survey_result(answers);
     return r && strcmp(r, "dissatisfied") == 0;
+}
+
+/* Does the {"classes": […], "levels": […]} at key name this class or level? */
+static bool names(const json_t *sec, const char *key, int level, const char *cls)
+{
+    const json_t *o = json_object_get(sec, key);
+    size_t i;
+    const json_t *v;
+    bool hit = false;
+    json_array_foreach(json_object_get(o, "levels"), i, v) hit = hit || json_integer_value(v) == level;
+    json_array_foreach(json_object_get(o, "classes"), i, v)
+        hit = hit || (cls && json_string_value(v) && strcmp(json_string_value(v), cls) == 0);
+    return hit;
+}
+
+void survey_plan(const json_t *pack, const char *number, int level, const char *customer_class, revisit_plan *out)
+{
+    const json_t *sec = json_object_get(pack, "revisit");
+    const json_t *pct = json_object_get(sec, "sample_percent"), *att = json_object_get(sec, "attempts");
+    int percent = json_is_integer(pct) ? (int)json_integer_value(pct) : 100;
+    /* FNV-1a of the number: a share of complaints fixed by their numbers. */
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)(number ? number : ""); *p; p++)
+        h = (h ^ *p) * 16777619u;
+    out->required = (int)(h % 100) < percent || names(sec, "always", level, customer_class);
+    out->visit = names(sec, "visit", level, customer_class);
+    out->attempts = json_is_integer(att) ? (int)json_integer_value(att) : 1;
+}
+
+/* A member of the pack outside known: invalid_pack naming it. */
+static int members(const json_t *o, const char *path, const char *const *known, cerr *e)
+{
+    if (!json_is_object(o))
+        return cerr_set(e, "invalid_pack", path, "%s: expected an object", path);
+    if (cerr_members(e, o, path, known) == 0)
+        return 0;
+    if (e)
+        e->code = "invalid_pack";
+    return CERR_USER;
+}
+
+/* {"classes": [strings], "levels": [numbers]} at path, when present. */
+static int check_who(const json_t *o, const char *path, cerr *e)
+{
+    static const char *const known[] = {"classes", "levels", NULL};
+    if (!o)
+        return 0;
+    if (members(o, path, known, e))
+        return CERR_USER;
+    size_t i;
+    const json_t *v;
+    bool ok = true;
+    json_array_foreach(json_object_get(o, "levels"), i, v) ok = ok && json_is_integer(v);
+    json_array_foreach(json_object_get(o, "classes"), i, v) ok = ok && json_is_string(v);
+    if (!ok)
+        return cerr_set(e, "invalid_pack", path, "%s: expected level numbers and customer class codes", path);
+    return 0;
+}
+
+int survey_check_pack(const json_t *pack, cerr *e)
+{
+    static const char *const known[] = {"notes", "attempts", "sample_percent", "always", "visit", NULL};
+    const json_t *sec = json_object_get(pack, "revisit");
+    if (!sec)
+        return 0;
+    if (members(sec, "revisit", known, e))
+        return CERR_USER;
+    const json_t *att = json_object_get(sec, "attempts"), *pct = json_object_get(sec, "sample_percent");
+    if (att && !(json_is_integer(att) && json_integer_value(att) >= 1 && json_integer_value(att) <= 10))
+        return cerr_set(e, "invalid_pack", "revisit.attempts", "revisit.attempts: expected 1 to 10");
+    if (pct && !(json_is_integer(pct) && json_integer_value(pct) >= 0 && json_integer_value(pct) <= 100))
+        return cerr_set(e, "invalid_pack", "revisit.sample_percent", "revisit.sample_percent: expected 0 to 100");
+    return check_who(json_object_get(sec, "always"), "revisit.always", e) ||
+                   check_who(json_object_get(sec, "visit"), "revisit.visit", e)
+               ? CERR_USER
+               : 0;
 }

@@ -60,4 +60,28 @@ const char *survey_result(const json_t *answers);
 /* Does any answer score at or below SURVEY_LOW? */
 bool survey_low(const json_t *answers);
 
+/*
+ * Which replied complaints are revisited, and how (001: 以一定的方法对投诉客户群
+ * 进行抽样; phone and a visit for high-end, major and group customers), as the
+ * pack's `revisit` section says:
+ *   {"notes": "…", "attempts": 3, "sample_percent": 30,
+ *    "always": {"classes": ["vip"], "levels": [1]},
+ *    "visit":  {"classes": ["vip", "group"], "levels": [1]}}
+ * Every valid complaint is revisited unless sample_percent (default 100)
+ * leaves it out — a fixed share chosen by its number, so the choice is the
+ * same on every node and every reading — and complaints of a class or level
+ * under `always` are revisited whatever the share. `visit` names those whose
+ * revisit needs a face-to-face visit as well as the call. `attempts`
+ * (default 1) is how often an unreachable customer is tried before the
+ * revisit records them unreachable.
+ */
+typedef struct revisit_plan {
+    bool required, visit;
+    int attempts;
+} revisit_plan;
+void survey_plan(const json_t *pack, const char *number, int level, const char *customer_class, revisit_plan *out);
+
+/* The pack's `revisit` section checked (path "revisit.…"): 0, or -1 with e. */
+int survey_check_pack(const json_t *pack, cerr *e);
+
 #endif

@@ -37,6 +37,7 @@
  * | invalidate   | registered, dispatched, processing| resolved    | handler*, sup, mgr    |
  * | reply        | resolved                          | replied     | agent, sup, mgr       |
  * | revisit      | replied                           | revisited   | agent, sup, mgr       |
+ * | revisit_attempt | replied (tries left)           | (same)      | agent, sup, mgr       |
  * | reopen       | revisited (dissatisfied)          | dispatched  | agent, sup, mgr       |
  * | close        | revisited (not dissatisfied),     | closed      | agent, sup, mgr       |
  * |              | replied (invalid only)            |             |                       |
@@ -108,6 +109,7 @@
 #include <string.h>
 
 #include "core/erasure.h"
+#include "core/links.h"
 #include "core/survey.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
@@ -158,7 +160,7 @@ static const wf_option invalid_reasons[] = {
     {NULL, NULL, NULL},
 };
 static const wf_option reply_methods[] = {
-    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"},
+    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"}, {"fax", "传真", "Fax"},
     {"email", "电子邮件", "E-mail"}, {"visit", "上门", "Visit"}, {NULL, NULL, NULL},
 };
 static const wf_option revisit_methods[] = {
@@ -257,6 +259,12 @@ static const wf_field f_revisit[] = {
     {"result", "回访结果", "Result", F_SELECT, true, revisit_results},
     {"remarks", "客户意见", "Remarks", F_TEXTAREA, false, NULL},
     {"answers", "满意度调查", "Survey answers", F_SURVEY, false, NULL},
+    {"visit", "面访记录", "Visit record", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_revisit_attempt[] = {
+    {"method", "联系方式", "Method", F_SELECT, true, revisit_methods},
+    {"note", "情况说明", "What happened", F_TEXTAREA, false, NULL},
     END,
 };
 static const wf_field f_reopen[] = {
@@ -412,6 +420,36 @@ static const char *revisit_result(const complaint *c)
     return r ? r : "";
 }
 
+/* What the reply planned for the revisit (p_reply); a reply from before the
+ * plan existed asks for a revisit, once. */
+static bool revisit_required(const complaint *c)
+{
+    const json_t *r = json_object_get(json_object_get(c->data, "reply"), "revisit_required");
+    return !json_is_false(r);
+}
+
+static int revisit_attempts_planned(const complaint *c)
+{
+    json_int_t n = json_integer_value(json_object_get(json_object_get(c->data, "reply"), "revisit_attempts"));
+    return n > 0 ? (int)n : 1;
+}
+
+static int revisit_attempts_made(const complaint *c)
+{
+    return (int)json_integer_value(json_object_get(c->data, "revisit_attempts"));
+}
+
+/* 回访未接通: tried again, until the last try, which the revisit records as unreachable. */
+static int g_revisit_attempt(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    int planned = revisit_attempts_planned(c), made = revisit_attempts_made(c);
+    if (made + 1 >= planned)
+        return cerr_set(e, "action_not_allowed", "",
+                        "已联系 %d 次，请以“未联系上”完成回访 (the last try: record the revisit as unreachable)", made);
+    return 0;
+}
+
 static int g_reopen(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     (void)ctx;
@@ -449,7 +487,7 @@ static int g_close_unaccepted(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 static int g_close(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0)
+    if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0 && revisit_required(c))
         return cerr_set(e, "action_not_allowed", "", "有效投诉须先回访再结案 (a complaint must be revisited before it is closed)");
     if (c->status == ST_REVISITED && strcmp(revisit_result(c), "dissatisfied") == 0)
         return cerr_set(e, "action_not_allowed", "", "客户不满意，须再处理 (the customer was dissatisfied: reopen it)");
@@ -572,6 +610,15 @@ static int p_revisit(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     const char *res = jstr(p, "result");
     if (!self && strcmp(res, "dissatisfied") == 0 && blank(p, "remarks"))
         return cerr_set(e, "validation_failed", "remarks", "remarks: 客户不满意时须记录原因 (required when dissatisfied)");
+    int planned = revisit_attempts_planned(c), made = revisit_attempts_made(c);
+    if (strcmp(res, "unreachable") == 0 && made + 1 < planned)
+        return cerr_set(e, "validation_failed", "result",
+                        "result: 须联系满 %d 次才能记为未联系上，已 %d 次 (try %d times before recording unreachable; %d so far)",
+                        planned, made, planned, made);
+    bool visit = json_is_true(json_object_get(json_object_get(c->data, "reply"), "visit_required"));
+    if (!self && visit && strcmp(res, "unreachable") != 0 && strcmp(jstr(p, "method"), "visit") != 0 && blank(p, "visit"))
+        return cerr_set(e, "validation_failed", "visit",
+                        "visit: 该客户须电话与面访相结合，请记录面访情况 (this customer is visited as well as called)");
     if (strcmp(res, "dissatisfied") == 0 || survey_low(json_object_get(p, "answers")))
         json_object_set_new(p, "follow_up", json_true());
     return 0;
@@ -676,6 +723,45 @@ static void x_invalidate(complaint *c, const event *ev)
 static void x_reply(complaint *c, const event *ev)
 {
     record(c, ev, "reply");
+}
+
+/* Is code listed in the pack's section.key (an array of strings)? */
+static bool pack_lists(const json_t *pack, const char *section, const char *key, const char *code)
+{
+    size_t i;
+    const json_t *v;
+    bool hit = false;
+    json_array_foreach(json_object_get(json_object_get(pack, section), key), i, v)
+        hit = hit || (code && json_string_value(v) && strcmp(json_string_value(v), code) == 0);
+    return hit;
+}
+
+/*
+ * 书面投诉必须书面答复 (001): a complaint received through one of the pack's
+ * written channels (replies.written_channels) is answered by one of its
+ * written methods (replies.written_methods). The reply also fixes how the
+ * complaint will be revisited (core/survey.h).
+ */
+static int p_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    const json_t *pack = ctx->pol->raw;
+    if (pack_lists(pack, "replies", "written_channels", c->channel) &&
+        !pack_lists(pack, "replies", "written_methods", jstr(p, "method")))
+        return cerr_set(e, "validation_failed", "method",
+                        "method: 书面投诉必须书面答复 (a written complaint gets a written reply)");
+    revisit_plan plan;
+    const char *cls = jstr(json_object_get(c->data, "customer"), "class");
+    survey_plan(ctx->pol->raw, c->number, level_of(c), cls, &plan);
+    json_object_set_new(p, "revisit_required", json_boolean(plan.required));
+    json_object_set_new(p, "visit_required", json_boolean(plan.visit));
+    json_object_set_new(p, "revisit_attempts", json_integer(plan.attempts));
+    return 0;
+}
+
+static void x_revisit_attempt(complaint *c, const event *ev)
+{
+    (void)ev;
+    json_object_set_new(c->data, "revisit_attempts", json_integer(revisit_attempts_made(c) + 1));
 }
 
 static void x_revisit(complaint *c, const event *ev)
@@ -1710,11 +1796,14 @@ static const wf_action table[] = {
                        f_invalidate, NULL, p_invalidate, x_invalidate,
                        CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
-                  f_reply, g_reply, NULL, x_reply,
+                  f_reply, g_reply, p_reply, x_reply,
                   CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL), CK(SLA_REVISIT), WF_CLK_NONE)},
     [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE | R_CUSTOMER,
                     SCOPE_NONE,
                     f_revisit, NULL, p_revisit, x_revisit, CLOCKS(0, CK(SLA_REVISIT), CK(SLA_CLOSE), WF_CLK_NONE)},
+    [WF_REVISIT_ATTEMPT] = {WF_REVISIT_ATTEMPT, "revisit_attempt", "回访未接通", "Revisit: not reached", BIT(ST_REPLIED),
+                            ST_NONE, CENTRE, SCOPE_NONE, f_revisit_attempt, g_revisit_attempt, NULL, x_revisit_attempt,
+                            NO_CLOCKS},
     [WF_REOPEN] = {WF_REOPEN, "reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE,
                    f_reopen, g_reopen, p_reopen, x_reopen, CLOCKS(0, CK(SLA_CLOSE), CK(SLA_HANDLE), WF_CLK_NONE)},
     [WF_CLOSE] = {WF_CLOSE, "close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE,
@@ -1802,6 +1891,8 @@ const char *workflow_label(const char *action, bool en)
         return en ? "Customer data anonymised" : "客户信息已匿名化";
     if (strcmp(action, "correct") == 0)
         return en ? "Customer data corrected" : "客户信息已更正";
+    if (strcmp(action, "link") == 0)
+        return en ? "Linked" : "关联工单";
     const wf_action *a = workflow_find(action);
     return a ? (en ? a->en : a->zh) : action;
 }
@@ -2410,7 +2501,7 @@ void workflow_apply(complaint *c, const event *ev)
 {
     const json_t *p = ev->payload;
     /* The event's action, read once: a row of the table, or one of the
-     * events outside it (intake; anonymise and correct, core/erasure.h). */
+     * events outside it (intake; anonymise and correct, core/erasure.h; link, core/links.h). */
     const wf_action *act = workflow_find(ev->action);
     bool intake = !act && strcmp(ev->action, "intake") == 0;
     if (act) {
@@ -2422,6 +2513,8 @@ void workflow_apply(complaint *c, const event *ev)
         erasure_apply(c, ev);
     } else if (strcmp(ev->action, "correct") == 0) {
         correction_apply(c, ev);
+    } else if (strcmp(ev->action, "link") == 0) {
+        link_apply(c, ev);
     }
     c->id = ev->complaint_id;
     if (ev->to_status)

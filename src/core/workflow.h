@@ -75,6 +75,7 @@ enum wf_action_id {
     WF_INVALIDATE,
     WF_REPLY,
     WF_REVISIT,
+    WF_REVISIT_ATTEMPT,
     WF_REOPEN,
     WF_CLOSE,
     WF_CLOSE_UNACCEPTED,

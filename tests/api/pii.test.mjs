@@ -359,3 +359,44 @@ srv.test('serve refuses to start without its key file', async () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /key/);
 });
+
+// 001: 受理人及受理机关应严格遵守保密制度,为投诉者保密. The gas-station pack lets the
+// station's handler see the customer (000: the station contacts the customer
+// for the fuel sample), stating why; a pack that names no role keeps the
+// unit complained about from seeing who complained at all.
+srv.test('the unit complained about sees the customer only as its pack allows, with a reason', async () => {
+  const { c, phone } = await customerComplaint({ subject_unit: 'SH-PD-01' });
+  const bare = await srv.as('pd01', 'POST', `/complaints/${c.id}/pii`, { body: {} });
+  assert.equal(bare.status, 422, describe(bare));
+  assert.equal(errorOf(bare).field, 'reason');
+  const why = await srv.as('pd01', 'POST', `/complaints/${c.id}/pii`, { body: { reason: '联系客户三方取样' } });
+  assert.equal(why.status, 200, describe(why));
+  assert.equal(why.json.complaint.customer.phone, phone);
+  // The service centre is not the unit complained about: no reason needed.
+  assert.equal((await srv.as('agent1', 'POST', `/complaints/${c.id}/pii`, { body: {} })).status, 200);
+
+  const versions = (await srv.as('admin', 'GET', '/config/versions')).json.items;
+  const active = versions.find((x) => x.active);
+  const { pack } = (await srv.as('admin', 'GET', `/config/versions/${active.version}`)).json;
+  const bad = await srv.as('admin', 'POST', '/config/versions', {
+    body: { reason: 'x', pack: { ...pack, confidentiality: { subject_unit_roles: ['nobody'] } } },
+  });
+  assert.equal(bad.status, 422);
+  assert.equal(errorOf(bad).field, 'pack.confidentiality.subject_unit_roles');
+  const strict = await srv.as('admin', 'POST', '/config/versions', {
+    body: { reason: '为投诉者保密：被投诉单位不得查看', pack: { ...pack, confidentiality: { subject_unit_roles: [] } } },
+  });
+  assert.equal(strict.status, 201, describe(strict));
+  try {
+    const no = await srv.as('pd01', 'POST', `/complaints/${c.id}/pii`, { body: { reason: '联系客户' } });
+    assert.equal(no.status, 403, describe(no));
+    const denied = (await srv.as('auditor1', 'GET', '/audit?action=denied')).json.items
+      .filter((x) => x.actor?.username === 'pd01' && x.subject === `complaint:${c.id}`);
+    assert.equal(denied.length, 1, 'the refusal is in the audit log');
+    assert.equal(denied[0].detail.reason, 'confidential');
+    assert.equal((await srv.as('agent1', 'POST', `/complaints/${c.id}/pii`, { body: {} })).status, 200, 'the centre still may');
+  } finally {
+    const back = await srv.as('admin', 'POST', `/config/versions/${active.version}/activate`, { body: { reason: '恢复' } });
+    assert.equal(back.status, 201, describe(back));
+  }
+});

@@ -81,6 +81,16 @@ srv.test('a low score asks for a follow-up even when the agent records "basicall
     method: 'phone', result: 'basically_satisfied', answers: [{ question: 'result', score: 4 }, { question: 'process', score: 2 }],
   });
   assert.equal(done.revisit.follow_up, true);
+  // the follow-up is a task in the work list of the unit that owns the complaint, written with the revisit
+  const out = await srv.as('super1', 'GET', `/outbox?complaint=${c.id}`);
+  const task = out.json.items.filter((m) => m.template === 'revisit_follow_up');
+  assert.equal(task.length, 1, out.text);
+  assert.equal(task[0].recipient_unit.code, 'SH-PD-01');
+  assert.equal(task[0].payload.number, c.number);
+  const fine = await replied();
+  await srv.step('agent1', fine.id, 'revisit', { method: 'phone', result: 'satisfied', answers: [{ question: 'result', score: 5 }] });
+  const none = await srv.as('super1', 'GET', `/outbox?complaint=${fine.id}`);
+  assert.ok(!none.json.items.some((m) => m.template === 'revisit_follow_up'), 'no task for a satisfied customer');
 });
 
 srv.test('the survey link: made for a replied complaint, opened and answered once on the portal, no sign-in', async () => {
@@ -162,4 +172,43 @@ srv.test('after a dissatisfied revisit a supervisor closes without agreement, th
   await srv.step('agent1', other.id, 'revisit', { method: 'phone', result: 'satisfied' });
   const nope = await srv.act('super1', other.id, 'close_unaccepted', { ...VALID_CLOSE, explanation: 'x' });
   assert.equal(nope.status, 409, describe(nope));
+});
+
+// Last in this file: it publishes a pack version that the complaints replied to afterwards follow.
+srv.test('the pack decides who is revisited and how: a share sampled, VIPs always and with a visit, tries before unreachable', async () => {
+  const v = await srv.as('admin', 'GET', '/config/versions');
+  const active = v.json.items.find((x) => x.active);
+  const { pack } = (await srv.as('admin', 'GET', `/config/versions/${active.version}`)).json;
+  const bad = await srv.as('admin', 'POST', '/config/versions', { body: { reason: 'x', pack: { ...pack, revisit: { attempts: 0 } } } });
+  assert.equal(bad.status, 422);
+  assert.equal(errorOf(bad).field, 'pack.revisit.attempts');
+  const revisit = { attempts: 2, sample_percent: 0, always: { classes: ['vip'], levels: [1] }, visit: { classes: ['vip'] } };
+  const pub = await srv.as('admin', 'POST', '/config/versions', { body: { reason: '回访抽样：VIP 必访并面访', pack: { ...pack, revisit } } });
+  assert.equal(pub.status, 201, describe(pub));
+
+  // An ordinary customer, outside the sample: closed straight after the reply.
+  const plain = await replied();
+  assert.equal(plain.reply.revisit_required, false);
+  const closed = await srv.step('agent1', plain.id, 'close', VALID_CLOSE);
+  assert.equal(closed.status, 'closed');
+
+  // A VIP: always revisited, by phone and a visit; two tries before unreachable.
+  let c = await srv.intake('agent1', { customer: { name: '周女士', phone: '13912340000', class: 'vip' } });
+  c = await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  c = await srv.step('pd01', c.id, 'accept', {});
+  c = await srv.step('pd01', c.id, 'resolve', { resolution_type: 'solution', resolution: '已致歉', nature: 'valid' });
+  c = await srv.step('agent1', c.id, 'reply', { method: 'phone', content: '已告知' });
+  assert.equal(c.reply.revisit_required, true);
+  assert.equal(c.reply.visit_required, true);
+  assert.equal((await srv.act('agent1', c.id, 'close', VALID_CLOSE)).status, 409, 'a VIP is revisited before closing');
+  const early = await srv.act('agent1', c.id, 'revisit', { method: 'phone', result: 'unreachable' });
+  assert.equal(errorOf(early).field, 'result', 'tried once only: not yet unreachable');
+  c = await srv.step('agent1', c.id, 'revisit_attempt', { method: 'phone', note: '无人接听' });
+  assert.equal(c.status, 'replied');
+  assert.equal(c.revisit_attempts, 1);
+  assert.equal((await srv.act('agent1', c.id, 'revisit_attempt', { method: 'phone' })).status, 409, 'the last try is the revisit');
+  const noVisit = await srv.act('agent1', c.id, 'revisit', { method: 'phone', result: 'satisfied' });
+  assert.equal(errorOf(noVisit).field, 'visit', noVisit.text);
+  c = await srv.step('agent1', c.id, 'revisit', { method: 'phone', result: 'satisfied', visit: '区域经理上门致歉，客户表示满意' });
+  assert.equal(c.status, 'revisited');
 });

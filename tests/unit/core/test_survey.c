@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -144,6 +145,69 @@ static void test_result_from_scores(void **state)
     json_decref(none);
 }
 
+static void test_plan(void **state)
+{
+    (void)state;
+    json_t *p = json_loads("{\"revisit\": {\"attempts\": 3, \"sample_percent\": 30,"
+                           " \"always\": {\"classes\": [\"vip\"], \"levels\": [1]},"
+                           " \"visit\": {\"classes\": [\"vip\", \"group\"]}}}",
+                           0, NULL);
+    revisit_plan a, b;
+    int sampled = 0;
+    char number[32];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(number, sizeof number, "TS20261207-%04d", i);
+        survey_plan(p, number, 3, "ordinary", &a);
+        survey_plan(p, number, 3, "ordinary", &b);
+        assert_int_equal(a.required, b.required); /* the same choice at every reading */
+        assert_false(a.visit);
+        assert_int_equal(a.attempts, 3);
+        sampled += a.required;
+    }
+    assert_in_range(sampled, 500, 700); /* about 30 % of 2000 */
+    for (int i = 0; i < 50; i++) {
+        snprintf(number, sizeof number, "TS20261207-%04d", i);
+        survey_plan(p, number, 3, "vip", &a);
+        assert_true(a.required && a.visit);
+        survey_plan(p, number, 1, "ordinary", &a);
+        assert_true(a.required && !a.visit);
+        survey_plan(p, number, 2, "group", &a);
+        assert_true(a.visit);
+    }
+    json_decref(p);
+    /* no section: everyone, once, no visit */
+    survey_plan(pack, "TS20261207-0001", 3, NULL, &a);
+    assert_true(a.required && !a.visit);
+    assert_int_equal(a.attempts, 1);
+}
+
+static void test_pack_section(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *field;
+    } bad[] = {
+        {"{\"revisit\": []}", "revisit"},
+        {"{\"revisit\": {\"tries\": 3}}", "revisit.tries"},
+        {"{\"revisit\": {\"attempts\": 0}}", "revisit.attempts"},
+        {"{\"revisit\": {\"sample_percent\": 101}}", "revisit.sample_percent"},
+        {"{\"revisit\": {\"visit\": {\"classes\": [1]}}}", "revisit.visit"},
+        {"{\"revisit\": {\"always\": {\"units\": []}}}", "revisit.always.units"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *p = json_loads(bad[i].json, 0, NULL);
+        cerr e = CERR_INIT;
+        assert_int_not_equal(survey_check_pack(p, &e), 0);
+        assert_string_equal(e.code, "invalid_pack");
+        assert_string_equal(e.field, bad[i].field);
+        json_decref(p);
+    }
+    json_t *ok = json_loads("{\"revisit\": {\"attempts\": 2, \"sample_percent\": 0, \"always\": {\"levels\": [1]}}}", 0, NULL);
+    cerr e = CERR_INIT;
+    assert_int_equal(survey_check_pack(ok, &e), 0);
+    json_decref(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +215,8 @@ int main(void)
         cmocka_unit_test(test_answers_checked),
         cmocka_unit_test(test_answers_normalised),
         cmocka_unit_test(test_result_from_scores),
+        cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_pack_section),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
