@@ -88,6 +88,12 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
 /* The clocks of a complaint ({name: clock}, borrowed) as the documented array. */
 json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now);
 /*
+ * A page of the complaint list f as GET /api/v1/complaints renders it —
+ * {"items": summaries with the customer's data as the caller may see it,
+ * "next_cursor"} (a new reference) — or NULL with the failure rendered.
+ */
+json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_resp *rs);
+/*
  * Whether the caller may see c: its owner, subject, last handling or an
  * assisting unit lies in the caller's scope (org_scope_root's subtree).
  */
@@ -131,6 +137,10 @@ void h_complaint_events(app *a, api_req *rq, http_resp *rs);
 void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);
 void h_stats_overview(app *a, api_req *rq, http_resp *rs);
+/* Reports and indicators (api/reports.c). */
+void h_reports_list(app *a, api_req *rq, http_resp *rs);
+void h_report_get(app *a, api_req *rq, http_resp *rs);
+void h_report_complaints(app *a, api_req *rq, http_resp *rs);
 void h_portal_create(app *a, api_req *rq, http_resp *rs);
 void h_calendars_list(app *a, api_req *rq, http_resp *rs);
 void h_calendar_put(app *a, api_req *rq, http_resp *rs);

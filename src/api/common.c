@@ -1,4 +1,5 @@
 /* common: error rendering, body parsing and the JSON shapes shared by resources. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -454,6 +455,34 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
     return j;
+}
+
+json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_resp *rs)
+{
+    complaint_page page = {0};
+    int rc = store_complaint_list(a->db, f, &page);
+    if (rc == 0)
+        rc = app_pii_view(a, page.items, page.n, false);
+    if (rc) {
+        api_store_error(rs, rc);
+        complaint_page_release(&page);
+        return NULL;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < page.n; i++)
+        json_array_append_new(items, api_complaint_json(a, &page.items[i], false, rq->en, f->now));
+    json_t *next = json_null();
+    if (page.more && page.n) {
+        const complaint *last = &page.items[page.n - 1];
+        char cur[64];
+        if (f->sort_deadline)
+            snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
+        else
+            snprintf(cur, sizeof cur, "c%" PRId64, last->id);
+        next = json_string(cur);
+    }
+    complaint_page_release(&page);
+    return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }
 
 bool api_may_see(app *a, const api_req *rq, const complaint *c)

@@ -4,6 +4,7 @@
 #include "core/roles.h"
 
 #define CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
+#define REPORTS (R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
 
 const route api_routes[] = {
     {"GET", "/api/v1/health", h_health, AUTH_NONE, 0, 0},
@@ -62,5 +63,8 @@ const route api_routes[] = {
     {"POST", "/api/v1/config/versions", h_config_version_create, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/config/versions/{version}", h_config_version_get, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/config/versions/{version}/activate", h_config_version_activate, AUTH_USER, R_ADMIN, 0},
+    {"GET", "/api/v1/reports", h_reports_list, AUTH_USER, REPORTS, 0},
+    {"GET", "/api/v1/reports/{id}", h_report_get, AUTH_USER, REPORTS, ROUTE_SLOW},
+    {"GET", "/api/v1/reports/{id}/complaints", h_report_complaints, AUTH_USER, REPORTS, ROUTE_SLOW},
     {NULL, NULL, NULL, 0, 0, 0},
 };

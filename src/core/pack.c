@@ -214,6 +214,7 @@ static const char *const sections[] = {"name",
                                        "replies",
                                        "publication",
                                        "repeats",
+                                       "indicators",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */

@@ -191,6 +191,11 @@ export const api = {
   penalties: (query) => request('GET', '/penalties', { query }),
   penaltiesExport: (query, format) => download('/penalties', { ...query, format }, `penalties.${format}`)
     .then((d) => (d && typeof d === 'object' && 'raw' in d ? d.raw : String(d ?? ''))),
+  // reports (报表中心): the catalogue of indicators, one indicator, the complaints behind a number, a file
+  reports: () => request('GET', '/reports'),
+  report: (id, query) => request('GET', `/reports/${encodeURIComponent(id)}`, { query }),
+  reportComplaints: (id, query) => request('GET', `/reports/${encodeURIComponent(id)}/complaints`, { query }),
+  reportExport: (id, query, format) => download(`/reports/${encodeURIComponent(id)}`, { ...query, format }, `${id}.${format}`),
   waivePenalty: (id, reason) => request('POST', `/penalties/${encodeURIComponent(id)}/waive`, { body: { reason } }),
   compensations: (query) => request('GET', '/compensations', { query }),
   // crisis incidents (危机事件) and the versioned configuration

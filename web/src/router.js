@@ -22,6 +22,7 @@ const routes = [
       { path: 'mine', name: 'mine', component: () => import('./views/ComplaintList.vue'), meta: { mine: true } },
       { path: 'complaints/:id', name: 'complaint', component: () => import('./views/ComplaintDetail.vue'), props: true },
       { path: 'board', name: 'board', component: () => import('./views/SupervisorBoard.vue'), meta: { roles: ['supervisor', 'manager', 'admin'] } },
+      { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { roles: ['supervisor', 'manager', 'auditor', 'admin'] } },
       { path: 'penalties', name: 'penalties', component: () => import('./views/Penalties.vue'), meta: { roles: ['supervisor', 'manager', 'auditor', 'admin'] } },
       { path: 'admin/units', name: 'admin-units', component: () => import('./views/admin/Units.vue'), meta: { roles: ['admin'] } },
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },

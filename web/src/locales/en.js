@@ -179,6 +179,13 @@ export default {
     title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval', revisit_follow_up: 'Revisit follow-up',
   },
+  report: {
+    menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',
+    range: 'Received', from: 'From', to: 'To', allUnits: 'Every unit of your scope', indicator: 'Indicator', groupBy: 'Group by',
+    dim_unit: 'Unit', dim_category: 'Category', dim_channel: 'Channel', dim_level: 'Level', dim_nature: 'Nature',
+    target: 'Target', trend: 'Trend', value: 'Value', numerator: 'Numerator', denominator: 'Denominator', count: 'Count',
+    itself: 'itself', drillTotal: '{n} complaints', received: 'Received', more: 'More',
+  },
   cases: {
     ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',
     totalAmount: 'Total amount (yuan)', totalPoints: 'Total points', awardLost: 'Units losing the award', role: 'Who', amount: 'Amount (yuan)',

@@ -179,6 +179,13 @@ export default {
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批', revisit_follow_up: '回访跟进',
   },
+  report: {
+    menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',
+    range: '受理日期', from: '开始', to: '结束', allUnits: '全部单位（本人管辖范围）', indicator: '指标', groupBy: '分组',
+    dim_unit: '单位', dim_category: '投诉类别', dim_channel: '渠道', dim_level: '级别', dim_nature: '投诉性质',
+    target: '目标', trend: '趋势', value: '指标值', numerator: '分子', denominator: '分母', count: '数量',
+    itself: '本级', drillTotal: '共 {n} 张工单', received: '受理时间', more: '加载更多',
+  },
   cases: {
     ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
     totalAmount: '考核金额合计（元）', totalPoints: '扣分合计', awardLost: '取消评优单位', role: '考核对象', amount: '金额（元）',
