@@ -89,11 +89,15 @@ typedef struct sq {
     pthread_mutex_t alloc_mu;
     bool alloc_loaded;
     int64_t next_id;
-    struct {
+    /* The next number of each day a number was handed out for since the last
+     * load: every one is kept (a bulk import spans years, a few bytes a day),
+     * since a day forgotten while numbers of it were still on their way to
+     * the writer would be reloaded from day_seq and hand them out twice. */
+    struct day_next {
         char day[12];
         int64_t next;
-    } days[8];
-    int ndays, next_day_slot;
+    } *days;
+    size_t ndays, cap_days;
 } sq;
 
 static void alloc_invalidate(sq *s);
@@ -579,11 +583,11 @@ static int reserve(sq *s, const char *day, int64_t *id, int64_t *seq)
         sqlite3_reset(st);
         s->alloc_loaded = true;
     }
-    int slot = -1;
-    for (int i = 0; i < s->ndays; i++)
+    size_t slot = SIZE_MAX;
+    for (size_t i = 0; i < s->ndays && slot == SIZE_MAX; i++)
         if (strcmp(s->days[i].day, day) == 0)
             slot = i;
-    if (slot < 0) {
+    if (slot == SIZE_MAX) {
         sqlite3_stmt *st = prep(c, "SELECT seq FROM day_seq WHERE day = ?");
         if (!st) {
             rc = STORE_ERROR;
@@ -592,12 +596,11 @@ static int reserve(sq *s, const char *day, int64_t *id, int64_t *seq)
         sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
         int64_t last = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
         sqlite3_reset(st);
-        if (s->ndays < 8) {
-            slot = s->ndays++;
-        } else {
-            slot = s->next_day_slot;
-            s->next_day_slot = (s->next_day_slot + 1) % 8;
+        if (s->ndays == s->cap_days) {
+            s->cap_days = s->cap_days ? 2 * s->cap_days : 16;
+            s->days = xrealloc(s->days, s->cap_days * sizeof *s->days);
         }
+        slot = s->ndays++;
         snprintf(s->days[slot].day, sizeof s->days[slot].day, "%s", day);
         s->days[slot].next = last + 1;
     }
@@ -735,6 +738,7 @@ static void sq_close(store *stp)
     groupq_release(&s->queue);
     pthread_mutex_destroy(&s->readers_mu);
     pthread_mutex_destroy(&s->alloc_mu);
+    free(s->days);
     free(s->path);
     free(s);
 }

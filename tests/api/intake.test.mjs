@@ -347,3 +347,27 @@ srv.test('an unknown path under /api/v1 → 404 with the error shape', async () 
   assert.equal(r.status, 404, describe(r));
   errorOf(r);
 });
+
+// Complaints received on many different days, taken at once (an import of
+// last month's letters): each gets the next number of its own day, none
+// twice, none refused.
+srv.test('concurrent intakes received on twenty different days are numbered densely per day', async () => {
+  const days = Array.from({ length: 20 }, (_, i) => new Date(Date.now() - (i + 2) * 86400e3));
+  const bodies = [];
+  for (let k = 0; k < 200; k++) bodies.push(intakeBody({ received_at: rfc3339(days[(k * 7) % days.length]) }));
+  await srv.login('agent1');
+  const rs = await Promise.all(bodies.map((b) => srv.as('agent1', 'POST', '/complaints', { body: b })));
+  for (const r of rs) assert.equal(r.status, 201, describe(r));
+  const numbers = rs.map((r) => r.json.number);
+  assert.equal(new Set(numbers).size, numbers.length, 'no number twice');
+  const byDay = new Map();
+  for (const n of numbers) {
+    const [, , day, seq] = n.match(NUMBER_RE);
+    byDay.set(day, [...(byDay.get(day) || []), Number(seq)]);
+  }
+  assert.equal(byDay.size, 20);
+  for (const [day, seqs] of byDay) {
+    seqs.sort((x, y) => x - y);
+    assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i), `dense on ${day}: ${seqs}`);
+  }
+});
