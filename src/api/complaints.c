@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "app/pii.h"
 #include "app/intake.h"
+#include "app/search.h"
 #include "app/act.h"
 #include "api/listq.h"
 #include "core/workflow.h"
@@ -78,7 +79,22 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         }
         snprintf(l.phone, sizeof l.phone, "%s", index);
     }
-    rc = store_complaint_list(a->db, &l.f, &page);
+    /* A search: its words become keyed terms, and the total is counted. */
+    int64_t total = -1;
+    if (l.q) {
+        l.f.n_terms = app_search_query(a, l.q, l.terms);
+        l.f.terms = l.terms;
+        if (!l.f.n_terms) {
+            bad_param(rs, "q", a->pii_ready ? "no word to search for" : "the search index key is not loaded");
+            listq_release(&l);
+            return;
+        }
+    }
+    rc = l.f.sort_relevance ? store_search_weigh(a->db, &l.f) : 0;
+    if (rc == 0)
+        rc = store_complaint_list(a->db, &l.f, &page);
+    if (rc == 0 && l.q)
+        rc = store_complaint_total(a->db, &l.f, &total);
     if (rc == 0)
         rc = app_pii_view(a, page.items, page.n, false);
     if (rc) {
@@ -92,13 +108,18 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
     if (page.more && page.n) {
         const complaint *last = &page.items[page.n - 1];
         char cur[64];
-        if (l.f.sort_deadline)
+        if (l.f.sort_relevance)
+            snprintf(cur, sizeof cur, "r%" PRId64, l.f.offset + (int64_t)page.n);
+        else if (l.f.sort_deadline)
             snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
         else
             snprintf(cur, sizeof cur, "c%" PRId64, last->id);
         next = json_string(cur);
     }
-    api_json(rs, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
+    json_t *body = json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+    if (total >= 0)
+        json_object_set_new(body, "total", json_integer(total));
+    api_json(rs, 200, body);
 out:
     complaint_page_release(&page);
     listq_release(&l);

@@ -7,6 +7,7 @@
 
 #include "core/workflow.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 void listq_init(listq *q)
@@ -152,18 +153,33 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
         return bad(e, "overdue", "expected true or false");
     if ((v = param(get, ctx, "warning")) && parse_bool(v, &f->warning))
         return bad(e, "warning", "expected true or false");
+    if ((v = param(get, ctx, "q"))) {
+        long chars = utf8_count(v);
+        if (chars < 0 || chars > 200)
+            return bad(e, "q", "expected at most 200 characters of text");
+        q->q = v;
+    }
+    /* A search is ranked by relevance unless another order is asked for. */
+    f->sort_relevance = q->q != NULL;
     if ((v = param(get, ctx, "sort"))) {
+        f->sort_relevance = strcmp(v, "relevance") == 0;
         if (strcmp(v, "deadline") == 0)
             f->sort_deadline = true;
-        else if (strcmp(v, "created") != 0)
-            return bad(e, "sort", "expected deadline or created");
+        else if (f->sort_relevance && !q->q)
+            return bad(e, "sort", "relevance needs a search (q)");
+        else if (!f->sort_relevance && strcmp(v, "created") != 0)
+            return bad(e, "sort", "expected relevance, deadline or created");
     }
     if ((v = param(get, ctx, "limit"))) {
         if (listq_int(v, 1, 200, &n))
             return bad(e, "limit", "expected 1–200");
         f->limit = (int)n;
     }
-    if ((v = param(get, ctx, "cursor"))) {
+    if ((v = param(get, ctx, "cursor")) && f->sort_relevance) {
+        if (*v != 'r' || listq_int(v + 1, 0, 100000, &n))
+            return bad(e, "cursor", "not a cursor of this listing");
+        f->offset = n;
+    } else if (v) {
         if (listq_cursor(v, f->sort_deadline, &f->cursor_key, &f->cursor_id))
             return bad(e, "cursor", "not a cursor of this listing");
         f->has_cursor = true;

@@ -32,6 +32,10 @@ typedef struct listq {
     /* The phone's digits as parsed; the handler replaces them by their
      * blind index (app_pii_phone_index) before the store sees the filter. */
     char phone[40];
+    /* The search text (q) as given, borrowed from the lookup; the handler
+     * turns it into keyed terms (app_search_query) held here. */
+    const char *q;
+    int64_t terms[SEARCH_QUERY_MAX];
 } listq;
 
 void listq_init(listq *q);
@@ -49,6 +53,7 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
 /*
  * Parses a listing cursor ("c<id>", or "d<deadline>.<id>" when sorted by
  * deadline) into *key and *id. -1 if s is not a cursor of that listing.
+ * A listing by relevance pages by offset ("r<offset>", listq_parse).
  */
 int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id);
 

@@ -136,12 +136,20 @@ struct list_arg {
     complaint_page *out;
 };
 
-/* The list's statement and its values into w. */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
+/* The list's statement and its values into w; count: the number of its rows instead, cursor aside. */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
 {
     bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
-                             : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    if (count)
+        db_where_init(w, "SELECT COUNT(*) FROM complaints WHERE 1 = 1");
+    else if (f->sort_relevance && f->n_terms) {
+        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
+        rows_search_score(w, c, f);
+        buf_puts(&w->sql, " FROM complaints WHERE 1 = 1");
+    } else
+        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
+                                 : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    rows_search_where(w, f);
     if (f->status == -1)
         buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -168,6 +176,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
         db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
+    if (count || (f->sort_relevance && f->n_terms))
+        return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
         db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
@@ -187,9 +197,15 @@ static int read_list(db_conn *c, void *arg)
     out->n = 0;
     out->more = false;
     db_where w;
-    list_where(&w, c, f);
-    db_stmt *st = db_where_prepare(
-        &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
+    list_where(&w, c, f, false);
+    bool ranked = f->sort_relevance && f->n_terms;
+    db_stmt *st = db_where_prepare(&w, c,
+                                   ranked             ? " ORDER BY score DESC, id DESC LIMIT ? OFFSET ?"
+                                   : f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?"
+                                                      : " ORDER BY id DESC LIMIT ?",
+                                   f->limit + 1);
+    if (st && ranked)
+        db_bind_int(st, (int)w.n + 2, f->offset);
     int rc = STORE_ERROR;
     while (st && (rc = db_step(st)) == DB_ROW) {
         if ((int)out->n == f->limit) {
@@ -202,6 +218,36 @@ static int read_list(db_conn *c, void *arg)
     if (st)
         db_reset(st);
     db_where_release(&w);
+    return rc;
+}
+
+struct total_arg {
+    const complaint_filter *f;
+    int64_t n;
+};
+
+static int read_total(db_conn *c, void *arg)
+{
+    struct total_arg *a = arg;
+    db_where w;
+    list_where(&w, c, a->f, true);
+    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    int rc = st ? db_step(st) : STORE_ERROR;
+    if (rc == DB_ROW) {
+        a->n = db_int(st, 0);
+        rc = 0;
+    }
+    if (st)
+        db_reset(st);
+    db_where_release(&w);
+    return rc;
+}
+
+int store_complaint_total(store *s, const complaint_filter *f, int64_t *n)
+{
+    struct total_arg a = {f, 0};
+    int rc = db_run_read(s, "complaint_total", read_total, &a);
+    *n = rc ? 0 : a.n;
     return rc;
 }
 

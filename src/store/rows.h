@@ -27,4 +27,12 @@ int rows_penalty_write(db_conn *c, const penalty *p);
  * the decision of a pending one (STORE_CONFLICT when there is none). */
 int rows_compensation_write(db_conn *c, const compensation *m);
 
+/* search.c: the terms t of the text a creation or step of complaint_id adds (NULL: none). */
+int rows_search_add(db_conn *c, int64_t complaint_id, const search_terms *t);
+/* search.c: every term of complaint_id (an erasure). */
+int rows_search_erase(db_conn *c, int64_t complaint_id);
+/* search.c: the conditions of f's terms; and the column "score" (BM25) after a list's columns. */
+void rows_search_where(db_where *w, const complaint_filter *f);
+void rows_search_score(db_where *w, db_conn *c, const complaint_filter *f);
+
 #endif

@@ -28,6 +28,7 @@
 #include "core/event.h"
 #include "core/org.h"
 #include "core/records.h"
+#include "core/search.h"
 #include "core/throttle.h"
 
 enum {
@@ -107,6 +108,15 @@ typedef struct complaint_filter {
     int64_t cursor_key;
     int64_t cursor_id;
     const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
+    /* A search (core/search.h): every one of terms[0..n_terms) held. */
+    const int64_t *terms;
+    size_t n_terms;
+    /* Ranked by BM25 (store_search_weigh fills weights and avglen), paged
+     * by offset; else by the sort above. */
+    bool sort_relevance;
+    int64_t offset;
+    int64_t weights[SEARCH_QUERY_MAX];
+    int64_t avglen;
 } complaint_filter;
 
 typedef struct complaint_page {
@@ -302,6 +312,10 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
  * document (a backend may return more).
  */
 int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out);
+/* The number of complaints f matches, its cursor and limit aside. */
+int store_complaint_total(store *s, const complaint_filter *f, int64_t *n);
+/* The BM25 weights of f's terms and the documents' average length, for f->sort_relevance. */
+int store_search_weigh(store *s, complaint_filter *f);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);
 /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
 int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg);

@@ -1,0 +1,162 @@
+// Search: GET /api/v1/complaints?q= over the keyed index (docs/api.md,
+// "Search"; docs/privacy.md, "Search"). Each test gives its complaints
+// words of their own (random CJK characters, a random Latin word) so the
+// demo's data and other files on a shared database do not disturb the
+// counts; the same file runs on SQLite and PostgreSQL.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { useServer, describe, errorOf, uniquePhone } from './lib.mjs';
+
+const srv = useServer();
+
+// n random CJK characters of the common block (U+5000–U+7FFF).
+function cjk(n) {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCodePoint(0x5000 + Math.floor(Math.random() * 0x3000));
+  return s;
+}
+// A random Latin word, mixed case.
+function latin() {
+  return `Qz${Math.random().toString(36).slice(2, 9).replace(/[0-9]/g, 'x')}Wq`;
+}
+
+async function search(q, user = 'agent1', extra = '') {
+  const r = await srv.as(user, 'GET', `/complaints?q=${encodeURIComponent(q)}${extra}`);
+  assert.equal(r.status, 200, `q=${q}: ${describe(r)}`);
+  assert.equal(typeof r.json.total, 'number', 'a search carries its total');
+  return r.json;
+}
+
+const ids = (page) => page.items.map((x) => x.id);
+
+srv.test('a two-character word, a four-character phrase, a name, found; total counts them', async () => {
+  const w2 = cjk(2), p4 = cjk(4), name = cjk(3);
+  const a = await srv.intake('agent1', { description: `客户反映${w2}问题，现场${p4}，请处理。`, customer: { name } });
+  const b = await srv.intake('agent1', { demand: `要求说明${w2}的原因` });
+  let r = await search(w2);
+  assert.deepEqual(new Set(ids(r)), new Set([a.id, b.id]));
+  assert.equal(r.total, 2);
+  r = await search(p4);
+  assert.deepEqual(ids(r), [a.id]);
+  assert.equal(r.total, 1);
+  r = await search(name);
+  assert.deepEqual(ids(r), [a.id], 'the customer name is indexed (sealed in the record)');
+  // A single character of the phrase finds it too.
+  r = await search(p4[1]);
+  assert.ok(ids(r).includes(a.id));
+  // Both words at once: only the complaint that has both.
+  r = await search(`${w2} ${p4}`);
+  assert.deepEqual(ids(r), [a.id]);
+});
+
+srv.test('a Traditional query finds Simplified text; Latin words are case-folded', async () => {
+  const w = cjk(2), lat = latin();
+  const c = await srv.intake('agent1', { description: `加油后索要发票${w}被拒，车辆 ${lat} 在场。` });
+  let r = await search(`發票${w}`);
+  assert.deepEqual(ids(r), [c.id], 'Traditional 發票 folds to 发票');
+  r = await search(lat.toLowerCase());
+  assert.deepEqual(ids(r), [c.id]);
+  r = await search(lat.toUpperCase());
+  assert.deepEqual(ids(r), [c.id]);
+  // Full-width letters fold to ASCII.
+  const full = [...lat].map((ch) => String.fromCodePoint(ch.codePointAt(0) + 0xFEE0)).join('');
+  r = await search(full);
+  assert.deepEqual(ids(r), [c.id]);
+});
+
+srv.test('a phone whole or its last four digits; a number whole or its tail', async () => {
+  const phone = uniquePhone(), w = cjk(2);
+  const c = await srv.intake('agent1', { customer: { phone }, description: `油品${w}` });
+  let r = await search(phone);
+  assert.deepEqual(ids(r), [c.id], 'the whole phone');
+  r = await search(`${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`);
+  assert.deepEqual(ids(r), [c.id], 'written with dashes');
+  r = await search(phone.slice(-4), 'agent1', '&limit=200');
+  assert.ok(r.total >= 1 && (ids(r).includes(c.id) || r.next_cursor), 'the last four digits');
+  r = await search(`${phone.slice(-4)} ${w}`);
+  assert.deepEqual(ids(r), [c.id], 'the last four digits with a word');
+  r = await search(c.number);
+  assert.deepEqual(ids(r), [c.id], 'the whole number');
+  const tail = c.number.slice(-4);
+  r = await search(`${tail} ${w}`);
+  assert.deepEqual(ids(r), [c.id], "the number's tail with a word");
+  r = await search(c.number.replace(/^[A-Z]+/, ''));
+  assert.deepEqual(ids(r), [c.id], 'the number without its prefix');
+});
+
+srv.test('replies and comments are indexed when they are written', async () => {
+  const w = cjk(2), lat = latin();
+  const c = await srv.intake('agent1', {});
+  assert.equal((await search(lat)).total, 0);
+  await srv.step('agent1', c.id, 'comment', { text: `回访记录：${w} ${lat}` });
+  let r = await search(lat);
+  assert.deepEqual(ids(r), [c.id]);
+  r = await search(w);
+  assert.deepEqual(ids(r), [c.id]);
+});
+
+srv.test('scope: a station user does not find another station’s complaint, and the total counts only the scope', async () => {
+  const w = cjk(2);
+  const mine = await srv.intake('agent1', { subject_unit: 'SH-PD-01', description: `站内${w}` });
+  const other = await srv.intake('agent1', { subject_unit: 'SH-MH-01', description: `站外${w}` });
+  let r = await search(w);
+  assert.deepEqual(new Set(ids(r)), new Set([mine.id, other.id]));
+  assert.equal(r.total, 2);
+  r = await search(w, 'pd01');
+  assert.deepEqual(ids(r), [mine.id]);
+  assert.equal(r.total, 1, 'the other station’s match is not counted');
+});
+
+srv.test('sorting, paging by relevance, and other filters with q', async () => {
+  const w = cjk(2);
+  const made = [];
+  for (let i = 0; i < 5; i++) {
+    // The third holds the word three times: ranked first.
+    const d = i === 2 ? `${w}，${w}，${w}` : `一次${w}`;
+    made.push(await srv.intake('agent1', { description: d, level: i % 2 ? 2 : 3 }));
+  }
+  let r = await search(w, 'agent1', '&limit=2');
+  assert.equal(r.total, 5);
+  assert.equal(r.items[0].id, made[2].id, 'BM25: the most occurrences first');
+  const seen = ids(r);
+  while (r.next_cursor) {
+    r = await search(w, 'agent1', `&limit=2&cursor=${encodeURIComponent(r.next_cursor)}`);
+    seen.push(...ids(r));
+  }
+  assert.deepEqual(new Set(seen), new Set(made.map((c) => c.id)), 'every page once');
+  assert.equal(seen.length, 5);
+  r = await search(w, 'agent1', '&sort=created');
+  assert.deepEqual(ids(r), made.map((c) => c.id).reverse(), 'newest first');
+  r = await search(w, 'agent1', '&level=2');
+  assert.equal(r.total, 2);
+  const bad = await srv.as('agent1', 'GET', '/complaints?sort=relevance');
+  assert.equal(bad.status, 400);
+  assert.equal(errorOf(bad).field, 'sort');
+  const none = await srv.as('agent1', 'GET', `/complaints?q=${encodeURIComponent('，。！')}`);
+  assert.equal(none.status, 400);
+  assert.equal(errorOf(none).field, 'q');
+});
+
+srv.test('erasure removes the customer’s complaints from the index', async () => {
+  const phone = uniquePhone(), w = cjk(3);
+  await srv.intake('agent1', { customer: { phone }, description: `需要删除${w}` });
+  assert.equal((await search(w)).total, 1);
+  const r = await srv.as('super1', 'POST', '/customers/erase', { body: { phone, confirm: true } });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal((await search(w)).total, 0);
+  assert.equal((await search(phone)).total, 0);
+});
+
+srv.test('the database holds no clear text of an indexed word', async () => {
+  if (!srv.isSqlite) return; // the file is SQLite's
+  const lat = latin().toLowerCase();
+  await srv.intake('agent1', { description: `独特的词 ${lat} 只在这里` });
+  assert.equal((await search(lat)).total, 1);
+  for (const f of [srv.dbPath, `${srv.dbPath}-wal`]) {
+    if (!fs.existsSync(f)) continue;
+    const bytes = fs.readFileSync(f);
+    assert.equal(bytes.indexOf(Buffer.from(lat)), -1, `${f} holds the word in clear`);
+    assert.equal(bytes.indexOf(Buffer.from(lat.toUpperCase())), -1);
+  }
+});
