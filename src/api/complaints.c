@@ -14,6 +14,7 @@
 #include "core/workflow.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
@@ -59,6 +60,14 @@ static const char *query_of(void *rq, const char *key)
 
 void h_complaints_list(app *a, api_req *rq, http_resp *rs)
 {
+    const char *unknown = http_query_unknown(rq->http, listq_known);
+    if (unknown) {
+        char name[48];
+        snprintf(name, sizeof name, "%s", unknown);
+        utf8_scrub(name);
+        bad_param(rs, name, "unknown parameter");
+        return;
+    }
     listq l;
     listq_init(&l);
     cerr e = CERR_INIT;

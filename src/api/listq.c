@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cases.h"
 #include "core/workflow.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -20,6 +21,7 @@ void listq_release(listq *q)
     free(q->owners);
     free(q->subjects);
     free(q->scope);
+    free(q->responsible);
     free(q->cats);
     listq_init(q);
 }
@@ -89,6 +91,88 @@ static int parse_bool(const char *v, bool *out)
     return 0;
 }
 
+bool listq_known(const char *name)
+{
+    static const char *const names[] = {
+        "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
+        "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "nature", "responsibility",
+        "responsible_unit", "customer_class", "reopened", "supervised", "appealed", "closed_from", "closed_to",
+        "due_from", "due_to",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A date range [from, to) of parameters lo and hi; a date (YYYY-MM-DD) as hi includes its whole day. */
+static int date_range(listq_get_fn get, void *ctx, const char *lo, const char *hi, int tz, int64_t *from,
+                      int64_t *to, cerr *e)
+{
+    const char *v;
+    if ((v = param(get, ctx, lo)) && time_parse_date_or_instant(v, tz, from))
+        return bad(e, lo, "expected YYYY-MM-DD or RFC 3339");
+    if ((v = param(get, ctx, hi))) {
+        if (time_parse_date_or_instant(v, tz, to))
+            return bad(e, hi, "expected YYYY-MM-DD or RFC 3339");
+        if (strlen(v) == 10)
+            *to += 86400;
+    }
+    return 0;
+}
+
+/* "true" → 1, "false" → -1 into *out. */
+static int tri(listq_get_fn get, void *ctx, const char *name, int *out, cerr *e)
+{
+    const char *v = param(get, ctx, name);
+    bool b;
+    if (v && parse_bool(v, &b))
+        return bad(e, name, "expected true or false");
+    if (v)
+        *out = b ? 1 : -1;
+    return 0;
+}
+
+/* The filters of the closing's findings and the record's state. */
+static int parse_state(listq *q, listq_get_fn get, void *ctx, const policy *pol, const org *o, cerr *e)
+{
+    complaint_filter *f = &q->f;
+    const char *v;
+    if ((v = param(get, ctx, "nature"))) {
+        if (cases_nature_parse(v) < 0)
+            return bad(e, "nature", "expected valid, invalid or suggestion");
+        f->nature = v;
+    }
+    if ((v = param(get, ctx, "responsibility"))) {
+        bool known = false;
+        for (size_t i = 0; i < pol->cases.nresps && !known; i++)
+            known = strcmp(pol->cases.resps[i].code, v) == 0;
+        if (!known)
+            return bad(e, "responsibility", "unknown responsibility");
+        f->responsibility = v;
+    }
+    if ((v = param(get, ctx, "responsible_unit")) &&
+        unit_subtree(o, v, &q->responsible, &f->n_responsible_units))
+        return bad(e, "responsible_unit", "unknown unit");
+    f->responsible_units = q->responsible;
+    if ((v = param(get, ctx, "customer_class"))) {
+        if (!policy_class(pol, v))
+            return bad(e, "customer_class", "unknown customer class");
+        f->customer_class = v;
+    }
+    int appealed = 0, rc;
+    if ((rc = tri(get, ctx, "reopened", &f->reopened, e)) || (rc = tri(get, ctx, "supervised", &f->supervised, e)) ||
+        (rc = tri(get, ctx, "appealed", &appealed, e)))
+        return rc;
+    if (appealed && f->kind && strcmp(f->kind, appealed > 0 ? "appeal" : "complaint") != 0)
+        return bad(e, "appealed", "contradicts kind");
+    if (appealed)
+        f->kind = appealed > 0 ? "appeal" : "complaint";
+    if ((rc = date_range(get, ctx, "closed_from", "closed_to", pol->tz_offset, &f->closed_from, &f->closed_to, e)))
+        return rc;
+    return date_range(get, ctx, "due_from", "due_to", pol->tz_offset, &f->due_from, &f->due_to, e);
+}
+
 int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const org *o, int64_t caller_unit,
                 int64_t now, cerr *e)
 {
@@ -136,14 +220,10 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
             return bad(e, "level", "expected 1, 2 or 3");
         f->level = (int)n;
     }
-    if ((v = param(get, ctx, "from")) && time_parse_date_or_instant(v, pol->tz_offset, &f->from))
-        return bad(e, "from", "expected YYYY-MM-DD or RFC 3339");
-    if ((v = param(get, ctx, "to"))) {
-        if (time_parse_date_or_instant(v, pol->tz_offset, &f->to))
-            return bad(e, "to", "expected YYYY-MM-DD or RFC 3339");
-        if (strlen(v) == 10)
-            f->to += 86400; /* a date includes the whole day */
-    }
+    int rc;
+    if ((rc = date_range(get, ctx, "from", "to", pol->tz_offset, &f->from, &f->to, e)) ||
+        (rc = parse_state(q, get, ctx, pol, o, e)))
+        return rc;
     if ((v = param(get, ctx, "phone"))) {
         if (phone_normalise(v, q->phone, sizeof q->phone))
             return bad(e, "phone", "expected 7–20 digits");

@@ -27,7 +27,7 @@ typedef const char *(*listq_get_fn)(void *ctx, const char *key);
  */
 typedef struct listq {
     complaint_filter f;
-    int64_t *owners, *subjects, *scope;
+    int64_t *owners, *subjects, *scope, *responsible;
     const char **cats;
     /* The phone's digits as parsed; the handler replaces them by their
      * blind index (app_pii_phone_index) before the store sees the filter. */
@@ -56,6 +56,9 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
  * A listing by relevance pages by offset ("r<offset>", listq_parse).
  */
 int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id);
+
+/* Whether name is a parameter of the list (listq_parse reads it); others are refused. */
+bool listq_known(const char *name);
 
 /* Parses a whole decimal integer in [lo, hi] into *out. -1 otherwise. */
 int listq_int(const char *s, long long lo, long long hi, long long *out);

@@ -40,6 +40,10 @@ typedef struct http_req {
     /* The value of key in part of the request on conn (borrowed, valid while
      * the request lasts; NULL if absent): the transport's, or a stand-in's. */
     const char *(*lookup)(void *conn, enum http_part part, const char *key);
+    /* Calls fn with the name of every query parameter, in order, until it
+     * returns non-zero; returns that value, or 0. NULL: a stand-in that
+     * cannot list them. */
+    int (*query_names)(void *conn, int (*fn)(void *arg, const char *name), void *arg);
     void *conn; /* the transport's connection; opaque to handlers */
 } http_req;
 
@@ -57,6 +61,8 @@ typedef struct http_resp {
 const char *http_query(const http_req *rq, const char *key);
 const char *http_header(const http_req *rq, const char *name);
 const char *http_cookie(const http_req *rq, const char *name);
+/* The first name of a query parameter for which known(name) is false, or NULL (none, or no listing). */
+const char *http_query_unknown(const http_req *rq, bool (*known)(const char *name));
 /* Adds a response header (copied). */
 void http_set_header(http_resp *rs, const char *name, const char *value);
 /* Frees the body and headers of rs. */

@@ -13,6 +13,28 @@ const char *http_query(const http_req *rq, const char *key)
     return rq->lookup(rq->conn, HTTP_QUERY, key);
 }
 
+struct unknown_arg {
+    bool (*known)(const char *name);
+    const char *first;
+};
+
+static int check_name(void *arg, const char *name)
+{
+    struct unknown_arg *a = arg;
+    if (a->known(name))
+        return 0;
+    a->first = name;
+    return 1;
+}
+
+const char *http_query_unknown(const http_req *rq, bool (*known)(const char *name))
+{
+    struct unknown_arg a = {known, NULL};
+    if (rq->query_names)
+        rq->query_names(rq->conn, check_name, &a);
+    return a.first;
+}
+
 const char *http_header(const http_req *rq, const char *name)
 {
     return rq->lookup(rq->conn, HTTP_HEADER, name);

@@ -114,6 +114,29 @@ static const char *lookup(void *mc, enum http_part part, const char *key)
     return MHD_lookup_connection_value(mc, kinds[part], key);
 }
 
+struct names_arg {
+    int (*fn)(void *arg, const char *name);
+    void *arg;
+    int rc;
+};
+
+static enum MHD_Result each_name(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct names_arg *a = cls;
+    a->rc = a->fn(a->arg, key);
+    return a->rc ? MHD_NO : MHD_YES;
+}
+
+/* http_req's query_names over a libmicrohttpd connection. */
+static int query_names(void *mc, int (*fn)(void *arg, const char *name), void *arg)
+{
+    struct names_arg a = {fn, arg, 0};
+    MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, each_name, &a);
+    return a.rc;
+}
+
 static void request_free(request *r)
 {
     buf_release(&r->rq.body);
@@ -437,7 +460,12 @@ static void describe(server *sv, struct MHD_Connection *mc, http_req *rq)
  */
 static enum MHD_Result run_inline(server *sv, struct MHD_Connection *mc, const char *url, const char *method)
 {
-    http_req rq = {.method = method, .path = url, .lookup = lookup, .conn = mc, .body_limit = sv->opt->max_body};
+    http_req rq = {.method = method,
+                   .path = url,
+                   .lookup = lookup,
+                   .query_names = query_names,
+                   .conn = mc,
+                   .body_limit = sv->opt->max_body};
     http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
     buf_init(&rq.body);
     buf_init(&rs.body);
@@ -525,6 +553,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
     r->rq.method = method;
     r->rq.path = url;
     r->rq.lookup = lookup;
+    r->rq.query_names = query_names;
     r->rq.conn = mc;
     r->rq.body_limit = sv->opt->max_body;
     buf_init(&r->rq.body);

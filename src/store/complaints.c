@@ -136,6 +136,63 @@ struct list_arg {
     complaint_page *out;
 };
 
+/*
+ * Members of the data document the list filters on, as SQL: SQLite's JSON
+ * functions, PostgreSQL's jsonb operators over the text column.
+ */
+enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT };
+static const char *json_col(const db_conn *c, int k)
+{
+    static const char *const sqlite[] = {
+        [J_CLASS] = "json_extract(data, '$.customer.class')",
+        [J_REOPENS] = "COALESCE(json_extract(data, '$.reopens'), 0)",
+        [J_SUPERVISIONS] = "COALESCE(json_extract(data, '$.supervisions'), 0)",
+        [J_RESPONSIBILITY] =
+            "COALESCE(json_extract(data, '$.closing.responsibility'), json_extract(data, '$.answer.responsibility'))",
+        [J_RESPONSIBLE_UNIT] = "COALESCE(json_extract(data, '$.closing.responsible_unit'), "
+                               "json_extract(data, '$.answer.responsible_unit'))",
+    };
+    static const char *const pg[] = {
+        [J_CLASS] = "(CAST(data AS jsonb) #>> '{customer,class}')",
+        [J_REOPENS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'reopens' AS BIGINT), 0)",
+        [J_SUPERVISIONS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'supervisions' AS BIGINT), 0)",
+        [J_RESPONSIBILITY] = "COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
+                             "CAST(data AS jsonb) #>> '{answer,responsibility}')",
+        [J_RESPONSIBLE_UNIT] = "CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
+                               "CAST(data AS jsonb) #>> '{answer,responsible_unit}') AS BIGINT)",
+    };
+    return db_dialect(c) == DB_PG ? pg[k] : sqlite[k];
+}
+
+/* " AND <member> > 0" (want 1) or "= 0" (want -1). */
+static void json_count(db_where *w, const db_conn *c, int k, int want)
+{
+    if (want)
+        buf_printf(&w->sql, " AND %s %s 0", json_col(c, k), want > 0 ? ">" : "=");
+}
+
+/* The filters of the closing's findings and the record's state (complaint_filter). */
+static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
+{
+    db_where_text(w, " AND nature = ?", f->nature);
+    if (f->customer_class) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_CLASS));
+        db_where_val(w, "", DB_TEXT(f->customer_class));
+    }
+    if (f->responsibility) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_RESPONSIBILITY));
+        db_where_val(w, "", DB_TEXT(f->responsibility));
+    }
+    db_where_ids(w, c, json_col(c, J_RESPONSIBLE_UNIT), f->responsible_units, f->n_responsible_units);
+    json_count(w, c, J_REOPENS, f->reopened);
+    json_count(w, c, J_SUPERVISIONS, f->supervised);
+    db_where_int(w, " AND closed_at >= ?", f->closed_from);
+    /* 0 is "not closed" and "no deadline": never inside a range. */
+    db_where_int(w, " AND closed_at > 0 AND closed_at < ?", f->closed_to);
+    db_where_int(w, " AND overall_due >= ?", f->due_from);
+    db_where_int(w, " AND overall_due > 0 AND overall_due < ?", f->due_to);
+}
+
 /* The list's statement and its values into w; count: the number of its rows instead, cursor aside. */
 static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
 {
@@ -172,6 +229,7 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool 
     db_where_int(w, " AND received_at >= ?", f->from);
     db_where_int(w, " AND received_at < ?", f->to);
     db_where_text(w, " AND phone = ?", f->phone);
+    state_where(w, c, f);
     if (f->overdue)
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)

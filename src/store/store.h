@@ -108,6 +108,15 @@ typedef struct complaint_filter {
     int64_t cursor_key;
     int64_t cursor_id;
     const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
+    /* The closing's findings and the record's state (0 / NULL: any). */
+    const char *nature;         /* valid, invalid, suggestion */
+    const char *responsibility; /* the closing's or on-the-spot answer's */
+    const int64_t *responsible_units; /* the closing's responsible unit among these */
+    size_t n_responsible_units;
+    const char *customer_class;
+    int reopened, supervised;   /* 1: at least once, -1: never */
+    int64_t closed_from, closed_to; /* closed_at in [from, to) */
+    int64_t due_from, due_to;       /* overall_due in [from, to) */
     /* A search (core/search.h): every one of terms[0..n_terms) held. */
     const int64_t *terms;
     size_t n_terms;

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useServer, describe, errorOf, uniquePhone } from './lib.mjs';
+import { useServer, describe, errorOf, uniquePhone, ON_SPOT_VALID, localDate } from './lib.mjs';
 
 const srv = useServer();
 
@@ -158,5 +158,53 @@ srv.test('the database holds no clear text of an indexed word', async () => {
     const bytes = fs.readFileSync(f);
     assert.equal(bytes.indexOf(Buffer.from(lat)), -1, `${f} holds the word in clear`);
     assert.equal(bytes.indexOf(Buffer.from(lat.toUpperCase())), -1);
+  }
+});
+
+srv.test('filters: nature, responsibility, responsible unit, customer class, reopened, supervised, appealed, closed and due ranges', async () => {
+  const w = cjk(3);
+  const vip = await srv.intake('agent1', { description: `贵宾${w}`, customer: { class: 'vip' } });
+  const answered = await srv.intake('agent1', { description: `当场${w}` });
+  await srv.step('agent1', answered.id, 'answer', { answer: '当场解释', ...ON_SPOT_VALID });
+  const count = async (extra) => (await search(w, 'agent1', extra)).total;
+  assert.equal(await count(''), 2);
+  assert.equal(await count('&customer_class=vip'), 1);
+  assert.equal(await count('&nature=valid'), 1);
+  assert.equal(await count('&nature=invalid'), 0);
+  assert.equal(await count(`&responsibility=${ON_SPOT_VALID.responsibility}`), 1);
+  assert.equal(await count(`&responsible_unit=${ON_SPOT_VALID.responsible_unit}`), 1);
+  assert.equal(await count('&responsible_unit=SH-MH-01'), 0);
+  assert.equal(await count('&reopened=false'), 2);
+  assert.equal(await count('&reopened=true'), 0);
+  assert.equal(await count('&supervised=false'), 2);
+  assert.equal(await count('&appealed=false'), 2);
+  assert.equal(await count('&appealed=true'), 0);
+  const today = localDate();
+  assert.equal(await count(`&closed_from=${today}&closed_to=${today}`), 1, 'closed today');
+  assert.equal(await count('&closed_to=2000-01-01'), 0);
+  assert.equal(await count(`&due_from=${today}`), 2, 'both deadlines are ahead');
+  assert.equal(await count('&due_to=2000-01-01'), 0);
+  const r = await search(w, 'agent1', `&closed_from=${today}`);
+  assert.deepEqual(ids(r), [answered.id]);
+  void vip;
+});
+
+srv.test('an unknown parameter or a bad value is 400 naming it', async () => {
+  for (const [qs, field] of [
+    ['colour=red', 'colour'], ['status=open&nature=maybe', 'nature'], ['reopened=yes', 'reopened'],
+    ['customer_class=nobody', 'customer_class'], ['responsibility=nobody', 'responsibility'],
+    ['responsible_unit=NOPE', 'responsible_unit'], ['closed_from=yesterday', 'closed_from'],
+    ['due_to=2026-13-01', 'due_to'], ['kind=appeal&appealed=false', 'appealed'], [`q=${'油'.repeat(201)}`, 'q'],
+  ]) {
+    const r = await srv.as('agent1', 'GET', `/complaints?${qs}`);
+    assert.equal(r.status, 400, `${qs}: ${describe(r)}`);
+    assert.equal(errorOf(r).field, field, qs);
+  }
+  // What the web UI and the workbench send is accepted.
+  for (const qs of ['status=open&overdue=true&sort=deadline&limit=50', 'phone=13800000000&limit=20&sort=created',
+    'status=open&channel=phone&category=service&level=3&warning=true&owner_unit=SH-PD-01&sort=created&limit=20',
+    'kind=appeal', 'subject_unit=SH-PD-01&from=2026-01-01&to=2026-12-31']) {
+    const r = await srv.as('agent1', 'GET', `/complaints?${qs}`);
+    assert.equal(r.status, 200, `${qs}: ${describe(r)}`);
   }
 });
