@@ -58,6 +58,69 @@ static const char *query_of(void *rq, const char *key)
     return http_query(rq, key);
 }
 
+/* p moved back (n < 0) or forward by |n| characters of UTF-8, within [lo, end of string]. */
+static const char *utf8_step(const char *lo, const char *p, int n)
+{
+    for (; n < 0 && p > lo; n++)
+        do
+            p--;
+        while (p > lo && (*p & 0xC0) == 0x80);
+    for (; n > 0 && *p; n--)
+        do
+            p++;
+        while ((*p & 0xC0) == 0x80);
+    return p;
+}
+
+/*
+ * Where a search's words show in a listed complaint's own text (as the
+ * caller sees it: masked), for highlighting: {"field", "text" (a stretch
+ * around the first word found, folded like the index), "words" (the
+ * query's words, folded)}; NULL when the match was elsewhere (the number,
+ * the phone, a later step's text).
+ */
+static json_t *match_json(const complaint *c, const json_t *words)
+{
+    static const char *const fields[] = {"description", "demand", "place", "evidence"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = json_string_value(json_object_get(c->data, fields[i]));
+        if (!v || !*v)
+            continue;
+        char *text = app_search_fold(v);
+        const char *hit = NULL;
+        size_t k;
+        const json_t *w;
+        json_array_foreach(words, k, w)
+        {
+            const char *h = strstr(text, json_string_value(w));
+            if (h && (!hit || h < hit))
+                hit = h;
+        }
+        json_t *m = NULL;
+        if (hit) {
+            const char *from = utf8_step(text, hit, -20), *to = utf8_step(text, hit, 60);
+            char *part = xasprintf("%s%.*s%s", from > text ? "…" : "", (int)(to - from), from, *to ? "…" : "");
+            m = json_pack("{s:s,s:s,s:O}", "field", fields[i], "text", part, "words", words);
+            free(part);
+        }
+        free(text);
+        if (m)
+            return m;
+    }
+    return NULL;
+}
+
+/* The words of a query as the index folds them, for match_json. */
+static json_t *query_words(const char *q)
+{
+    json_t *words = json_array();
+    char *f = app_search_fold(q);
+    for (char *save = NULL, *w = strtok_r(f, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+        json_array_append_new(words, json_string(w));
+    free(f);
+    return words;
+}
+
 void h_complaints_list(app *a, api_req *rq, http_resp *rs)
 {
     const char *unknown = http_query_unknown(rq->http, listq_known);
@@ -91,6 +154,7 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
     /* A search: its words become keyed terms, and the total is counted. */
     int64_t total = -1;
     if (l.q) {
+        l.f.full = true; /* the texts, for the matches shown */
         l.f.n_terms = app_search_query(a, l.q, l.terms);
         l.f.terms = l.terms;
         if (!l.f.n_terms) {
@@ -111,8 +175,15 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         goto out;
     }
     json_t *items = json_array();
-    for (size_t i = 0; i < page.n; i++)
-        json_array_append_new(items, api_complaint_json(a, &page.items[i], false, rq->en, l.f.now));
+    json_t *words = l.q ? query_words(l.q) : NULL;
+    for (size_t i = 0; i < page.n; i++) {
+        json_t *j = api_complaint_json(a, &page.items[i], false, rq->en, l.f.now);
+        json_t *m = words ? match_json(&page.items[i], words) : NULL;
+        if (m)
+            json_object_set_new(j, "match", m);
+        json_array_append_new(items, j);
+    }
+    json_decref(words);
     json_t *next = json_null();
     if (page.more && page.n) {
         const complaint *last = &page.items[page.n - 1];

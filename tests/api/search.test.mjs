@@ -40,6 +40,11 @@ srv.test('a two-character word, a four-character phrase, a name, found; total co
   r = await search(p4);
   assert.deepEqual(ids(r), [a.id]);
   assert.equal(r.total, 1);
+  // Where it matched, for highlighting: the stretch of text and the words.
+  assert.equal(r.items[0].match.field, 'description');
+  const m = r.items[0].match;
+  assert.equal(m.words.length, 1);
+  assert.ok(m.text.includes(`现场${m.words[0]}`), JSON.stringify(m));
   r = await search(name);
   assert.deepEqual(ids(r), [a.id], 'the customer name is indexed (sealed in the record)');
   // A single character of the phrase finds it too.
@@ -55,6 +60,8 @@ srv.test('a Traditional query finds Simplified text; Latin words are case-folded
   const c = await srv.intake('agent1', { description: `加油后索要发票${w}被拒，车辆 ${lat} 在场。` });
   let r = await search(`發票${w}`);
   assert.deepEqual(ids(r), [c.id], 'Traditional 發票 folds to 发票');
+  assert.ok(r.items[0].match.words[0].startsWith('发票'), 'the words are folded');
+  assert.ok(r.items[0].match.text.includes(r.items[0].match.words[0]), JSON.stringify(r.items[0].match));
   r = await search(lat.toLowerCase());
   assert.deepEqual(ids(r), [c.id]);
   r = await search(lat.toUpperCase());
