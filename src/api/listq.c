@@ -95,7 +95,7 @@ bool listq_known(const char *name)
 {
     static const char *const names[] = {
         "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
-        "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "nature", "responsibility",
+        "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
         "responsible_unit", "customer_class", "reopened", "supervised", "appealed", "closed_from", "closed_to",
         "due_from", "due_to",
     };

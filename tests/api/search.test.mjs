@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { useServer, describe, errorOf, uniquePhone, ON_SPOT_VALID, localDate } from './lib.mjs';
+import { readXlsx, getBytes } from './xlsx.mjs';
 
 const srv = useServer();
 
@@ -214,4 +215,50 @@ srv.test('an unknown parameter or a bad value is 400 naming it', async () => {
     const r = await srv.as('agent1', 'GET', `/complaints?${qs}`);
     assert.equal(r.status, 200, `${qs}: ${describe(r)}`);
   }
+});
+
+srv.test('export: every page of what the list shows, masked unless asked in clear, each an audit entry', async () => {
+  const w = cjk(3), phone = uniquePhone();
+  const made = [];
+  for (let i = 0; i < 55; i++) made.push(await srv.intake('agent1', { description: `导出${w}第${i}条`, customer: { phone, name: '钱先生' } }));
+  const page = await search(w);
+  assert.equal(page.items.length, 50, 'a page holds 50');
+  assert.equal(page.total, 55);
+
+  // CSV: a heading and one row per complaint, all pages, masked.
+  const r = await srv.as('agent1', 'GET', `/complaints?q=${encodeURIComponent(w)}&format=csv`);
+  assert.equal(r.status, 200, describe(r));
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  assert.match(r.headers.get('content-disposition'), /complaints\.csv/);
+  const lines = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines.length, 56, 'a heading and 55 rows');
+  assert.match(lines[0], /^工单编号,状态,等级,类别/);
+  assert.match(lines[0], /匹配内容$/);
+  for (const c of made) assert.ok(r.text.includes(c.number), `${c.number} exported`);
+  assert.ok(!r.text.includes(phone), 'the phone is masked');
+  assert.ok(r.text.includes(`${phone.slice(0, 3)}****${phone.slice(-4)}`));
+  assert.ok(!r.text.includes('钱先生'), 'the name is masked');
+
+  // XLSX, in English, with the other filters: the same rows.
+  const x = await getBytes(srv, 'agent1', `/complaints?q=${encodeURIComponent(w)}&format=xlsx&sort=created`);
+  assert.equal(x.status, 200);
+  const sheet = readXlsx(x.bytes).sheets[0];
+  assert.equal(sheet.rows.length, 56);
+  assert.deepEqual(sheet.rows.slice(1).map((row) => row[0]), made.map((c) => c.number).reverse(), 'newest first');
+
+  // In clear: only for a caller with the pii permission, recorded as pii_export.
+  const clear = await srv.as('agent1', 'GET', `/complaints?q=${encodeURIComponent(w)}&format=csv&clear=true`);
+  assert.equal(clear.status, 200);
+  assert.ok(clear.text.includes(phone) && clear.text.includes('钱先生'));
+  const denied = await srv.as('manager1', 'GET', `/complaints?q=${encodeURIComponent(w)}&format=csv&clear=true`);
+  assert.equal(denied.status, 403);
+  assert.equal((await srv.as('agent1', 'GET', '/complaints?format=pdf')).status, 400);
+  assert.equal(errorOf(await srv.as('agent1', 'GET', '/complaints?clear=true')).field, 'clear');
+
+  const audit = await srv.as('admin', 'GET', '/audit?action=list_export&limit=10');
+  assert.equal(audit.status, 200, describe(audit));
+  assert.ok(audit.json.items.some((e) => e.detail?.rows === 55 && e.detail?.format === 'csv'), JSON.stringify(audit.json.items.slice(0, 3)));
+  const pii = await srv.as('admin', 'GET', '/audit?action=pii_export&limit=10');
+  assert.ok(pii.json.items.some((e) => e.detail?.rows === 55 && e.detail?.clear === true));
+  assert.ok(!JSON.stringify(audit.json).includes(w), 'the audit entry holds no search words');
 });
