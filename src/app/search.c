@@ -66,14 +66,10 @@ static search_terms *terms_of(event *ev)
     return ev->terms;
 }
 
-void app_search_intake(app *a, event *ev)
+/* The customer's fields of c (in clear) into t: the phone by its digits. */
+static void add_customer(app *a, search_terms *t, const json_t *c)
 {
     static const char *const cust[] = {"name", "email", "address", "plate", "card_no", "account_no"};
-    static const char *const texts[] = {"place", "description", "demand", "evidence"};
-    if (!a->pii_ready)
-        return;
-    search_terms *t = terms_of(ev);
-    const json_t *c = json_object_get(ev->payload, "customer");
     for (size_t i = 0; i < sizeof cust / sizeof cust[0]; i++)
         add_text(a, t, json_string_value(json_object_get(c, cust[i])));
     char digits[24];
@@ -82,6 +78,24 @@ void app_search_intake(app *a, event *ev)
         search_terms_add(t, a->search_key, digits);
         sodium_memzero(digits, sizeof digits);
     }
+}
+
+void app_search_customer(app *a, event *ev, const json_t *customer)
+{
+    if (!a->pii_ready)
+        return;
+    search_terms *t = terms_of(ev);
+    add_customer(a, t, customer);
+    search_terms_done(t);
+}
+
+void app_search_intake(app *a, event *ev)
+{
+    static const char *const texts[] = {"place", "description", "demand", "evidence"};
+    if (!a->pii_ready)
+        return;
+    search_terms *t = terms_of(ev);
+    add_customer(a, t, json_object_get(ev->payload, "customer"));
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         add_text(a, t, json_string_value(json_object_get(ev->payload, texts[i])));
     search_terms_done(t);

@@ -26,6 +26,8 @@ char *app_search_fold(const char *text);
  * ev->terms. Call before the payload is sealed. Nothing without the keys.
  */
 void app_search_intake(app *a, event *ev);
+/* The terms of a correction's customer fields (in clear) into ev->terms: the new values are found too. */
+void app_search_customer(app *a, event *ev, const json_t *customer);
 /* The terms of the textarea fields of a step's event into ev->terms (before sealing). */
 void app_search_step(app *a, event *ev);
 /*

@@ -262,3 +262,13 @@ srv.test('export: every page of what the list shows, masked unless asked in clea
   assert.ok(pii.json.items.some((e) => e.detail?.rows === 55 && e.detail?.clear === true));
   assert.ok(!JSON.stringify(audit.json).includes(w), 'the audit entry holds no search words');
 });
+
+srv.test('a correction of the customer’s data makes the new name and phone findable', async () => {
+  const phone = uniquePhone(), newPhone = uniquePhone(), name = cjk(3);
+  const c = await srv.intake('agent1', { customer: { phone } });
+  assert.equal((await search(newPhone)).total, 0);
+  const r = await srv.as('agent1', 'POST', '/customers/correct', { body: { phone, customer: { phone: newPhone, name } } });
+  assert.equal(r.status, 200, describe(r));
+  assert.deepEqual(ids(await search(newPhone)), [c.id]);
+  assert.deepEqual(ids(await search(name)), [c.id]);
+});
