@@ -309,7 +309,7 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
             return;
         }
     }
-    rc = l.f.sort_relevance ? store_search_weigh(a->db, &l.f) : 0;
+    rc = l.f.n_terms ? store_search_weigh(a->db, &l.f) : 0;
     if (rc == 0 && (l.q || file))
         rc = store_complaint_total(a->db, &l.f, &total);
     if (rc == 0 && file) {

@@ -193,20 +193,9 @@ static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
     db_where_int(w, " AND overall_due > 0 AND overall_due < ?", f->due_to);
 }
 
-/* The list's statement and its values into w; count: the number of its rows instead, cursor aside. */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
+/* The list's conditions on the complaint's row (filters and scope; not the search, not the cursor). */
+static void row_conditions(db_where *w, db_conn *c, const complaint_filter *f)
 {
-    bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    if (count)
-        db_where_init(w, "SELECT COUNT(*) FROM complaints WHERE 1 = 1");
-    else if (f->sort_relevance && f->n_terms) {
-        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
-        rows_search_score(w, c, f);
-        buf_puts(&w->sql, " FROM complaints WHERE 1 = 1");
-    } else
-        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
-                                 : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
-    rows_search_where(w, f);
     if (f->status == -1)
         buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -234,14 +223,52 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool 
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
         db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
-    if (count || (f->sort_relevance && f->n_terms))
+}
+
+/* Appends src's text and values to w; w takes over src's sets (src is left empty). */
+static void where_cat(db_where *w, db_where *src)
+{
+    buf_append(&w->sql, src->sql.data, src->sql.len);
+    for (size_t i = 0; i < src->n; i++)
+        db_where_val(w, "", src->v[i]);
+    w->arrays = xrealloc(w->arrays, (w->narrays + src->narrays + 1) * sizeof *w->arrays);
+    for (size_t i = 0; i < src->narrays; i++)
+        w->arrays[w->narrays++] = src->arrays[i];
+    src->narrays = 0;
+    db_where_release(src);
+}
+
+/*
+ * The list's statement and its values into w; count: the number of its
+ * rows instead, cursor aside. A search starts from the index (its rarest
+ * term, newest first) and reads a complaint's row only for one it holds;
+ * a count that filters on nothing but the search never reads a row.
+ */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
+{
+    bool summary = !f->full && db_dialect(c) == DB_SQLITE, search = f->n_terms > 0;
+    db_where cond;
+    db_where_init(&cond, "");
+    row_conditions(&cond, c, f);
+    if (count)
+        db_where_init(w, "SELECT COUNT(*)");
+    else
+        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
+    if (!count && search && f->sort_relevance)
+        rows_search_score(w, c, f);
+    if (search)
+        rows_search_from(w, f, !count || cond.sql.len > 0);
+    else
+        buf_puts(&w->sql, " FROM complaints WHERE 1 = 1");
+    where_cat(w, &cond);
+    if (count || (f->sort_relevance && search))
         return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
         db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
         db_where_val(w, "", DB_INT(f->cursor_id));
     } else if (f->has_cursor) {
-        db_where_val(w, " AND id < ?", DB_INT(f->cursor_id));
+        db_where_val(w, search ? " AND t0.complaint_id < ?" : " AND id < ?", DB_INT(f->cursor_id));
     }
 }
 
@@ -260,6 +287,7 @@ static int read_list(db_conn *c, void *arg)
     db_stmt *st = db_where_prepare(&w, c,
                                    ranked             ? " ORDER BY score DESC, id DESC LIMIT ? OFFSET ?"
                                    : f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?"
+                                   : f->n_terms       ? " ORDER BY t0.complaint_id DESC LIMIT ?"
                                                       : " ORDER BY id DESC LIMIT ?",
                                    f->limit + 1);
     if (st && ranked)

@@ -31,8 +31,13 @@ int rows_compensation_write(db_conn *c, const compensation *m);
 int rows_search_add(db_conn *c, int64_t complaint_id, const search_terms *t);
 /* search.c: every term of complaint_id (an erasure). */
 int rows_search_erase(db_conn *c, int64_t complaint_id);
-/* search.c: the conditions of f's terms; and the column "score" (BM25) after a list's columns. */
-void rows_search_where(db_where *w, const complaint_filter *f);
+/*
+ * search.c: " FROM …" of a list of f's terms, from the index's rows of its
+ * rarest term (t0, f->driver) with each other term's; with rows, joined to
+ * the complaints (for columns or conditions on them). And the column
+ * "score" (BM25) after a list's columns.
+ */
+void rows_search_from(db_where *w, const complaint_filter *f, bool rows);
 void rows_search_score(db_where *w, db_conn *c, const complaint_filter *f);
 
 #endif

@@ -5,6 +5,7 @@
  * statement (complaints.c); the counts BM25 weighs terms by. Written once
  * for both backends over the driver (driver.h).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,11 +98,18 @@ int rows_search_erase(db_conn *c, int64_t complaint_id)
     return rc;
 }
 
-void rows_search_where(db_where *w, const complaint_filter *f)
+void rows_search_from(db_where *w, const complaint_filter *f, bool rows)
 {
-    /* Each term narrows the set; the planners start from the rarest. */
+    assert(f->n_terms > 0 && f->driver < f->n_terms);
+    buf_puts(&w->sql, rows ? " FROM search_terms t0 CROSS JOIN complaints WHERE complaints.id = t0.complaint_id"
+                           : " FROM search_terms t0 WHERE 1 = 1");
+    db_where_val(w, " AND t0.term = ?", DB_INT(f->terms[f->driver]));
     for (size_t i = 0; i < f->n_terms; i++)
-        db_where_val(w, " AND id IN (SELECT complaint_id FROM search_terms WHERE term = ?)", DB_INT(f->terms[i]));
+        if (i != f->driver)
+            db_where_val(w,
+                         " AND EXISTS (SELECT 1 FROM search_terms t WHERE t.term = ? "
+                         "AND t.complaint_id = t0.complaint_id)",
+                         DB_INT(f->terms[i]));
 }
 
 /*
@@ -140,9 +148,14 @@ static int read_weights(db_conn *c, void *arg)
                      "SELECT COALESCE(CAST(AVG(len) AS BIGINT), 1) FROM (SELECT len FROM search_docs "
                      "WHERE complaint_id > ? ORDER BY complaint_id DESC LIMIT 1000) x",
                      DB_VALS(DB_INT(0)), &avg);
+    int64_t least = -1;
     for (size_t i = 0; rc == 0 && i < f->n_terms; i++) {
         int64_t df = 0;
         rc = db_intv(c, "SELECT COUNT(*) FROM search_terms WHERE term = ?", DB_VALS(DB_INT(f->terms[i])), &df);
+        if (least < 0 || df < least) {
+            least = df;
+            f->driver = i; /* the rarest term leads */
+        }
         double n = (double)(docs > df ? docs : df);
         double idf = log((n - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
         f->weights[i] = (int64_t)llround(idf * 2.2 * 1000.0);

@@ -120,12 +120,14 @@ typedef struct complaint_filter {
     /* A search (core/search.h): every one of terms[0..n_terms) held. */
     const int64_t *terms;
     size_t n_terms;
-    /* Ranked by BM25 (store_search_weigh fills weights and avglen), paged
-     * by offset; else by the sort above. */
+    /* Ranked by BM25, paged by offset; else by the sort above.
+     * store_search_weigh fills weights, avglen and driver (the rarest
+     * term, which the statement starts from); a search needs it first. */
     bool sort_relevance;
     int64_t offset;
     int64_t weights[SEARCH_QUERY_MAX];
     int64_t avglen;
+    size_t driver;
 } complaint_filter;
 
 typedef struct complaint_page {
@@ -323,7 +325,7 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
 int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out);
 /* The number of complaints f matches, its cursor and limit aside. */
 int store_complaint_total(store *s, const complaint_filter *f, int64_t *n);
-/* The BM25 weights of f's terms and the documents' average length, for f->sort_relevance. */
+/* The BM25 weights of f's terms, the documents' average length and the rarest term: before a search's list or total. */
 int store_search_weigh(store *s, complaint_filter *f);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);
 /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
