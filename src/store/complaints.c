@@ -171,6 +171,13 @@ static void json_count(db_where *w, const db_conn *c, int k, int want)
         buf_printf(&w->sql, " AND %s %s 0", json_col(c, k), want > 0 ? ">" : "=");
 }
 
+/* Whether f filters on the data document or a column outside complaints_scope (migration 014). */
+static bool state_filtered(const complaint_filter *f)
+{
+    return f->nature || f->customer_class || f->responsibility || f->n_responsible_units || f->reopened ||
+           f->supervised || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone;
+}
+
 /* The filters of the closing's findings and the record's state (complaint_filter). */
 static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
 {
@@ -257,7 +264,11 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool 
     if (!count && search && f->sort_relevance)
         rows_search_score(w, c, f);
     if (search)
-        rows_search_from(w, f, !count || cond.sql.len > 0);
+        rows_search_from(w, c, f,
+                         !count                 ? SEARCH_ROWS
+                         : cond.sql.len == 0    ? SEARCH_NO_ROWS
+                         : state_filtered(f)    ? SEARCH_ROWS
+                                                : SEARCH_SCOPE_COLUMNS);
     else
         buf_puts(&w->sql, " FROM complaints WHERE 1 = 1");
     where_cat(w, &cond);

@@ -34,10 +34,12 @@ int rows_search_erase(db_conn *c, int64_t complaint_id);
 /*
  * search.c: " FROM …" of a list of f's terms, from the index's rows of its
  * rarest term (t0, f->driver) with each other term's; with rows, joined to
- * the complaints (for columns or conditions on them). And the column
+ * the complaints (for columns or conditions on them; SCOPE_COLUMNS: only
+ * those of the index complaints_scope, for a count). And the column
  * "score" (BM25) after a list's columns.
  */
-void rows_search_from(db_where *w, const complaint_filter *f, bool rows);
+enum search_rows { SEARCH_NO_ROWS, SEARCH_ROWS, SEARCH_SCOPE_COLUMNS };
+void rows_search_from(db_where *w, db_conn *c, const complaint_filter *f, enum search_rows rows);
 void rows_search_score(db_where *w, db_conn *c, const complaint_filter *f);
 
 #endif

@@ -16,3 +16,8 @@ CREATE TABLE search_docs (
     complaint_id INTEGER PRIMARY KEY,
     len          INTEGER NOT NULL
 );
+-- A search's total with the caller's scope or other filters reads these
+-- columns of every match: a covering index holds them in 1/50 of the
+-- space of the rows (whose data document is kilobytes).
+CREATE INDEX complaints_scope ON complaints (id, owner_unit, subject_unit, handler_unit, is_open, status, stage,
+    level, channel, category, kind, received_at, stage_due, warn_at);
