@@ -19,8 +19,9 @@
  * ANDed), each run of letters and digits whole; a query that is only a
  * phone number written with separators (138-1234-5678) is its digits.
  *
- * A term is the first 8 bytes of BLAKE2b(token) keyed with the index key,
- * read as a little-endian int64_t: the index holds numbers, never words.
+ * A term is SipHash-2-4 of the token (64 bits, read as a little-endian
+ * int64_t) keyed with BLAKE2b-128("redress search terms") under the index
+ * key: the index holds numbers, never words.
  */
 #ifndef REDRESS_SEARCH_H
 #define REDRESS_SEARCH_H
