@@ -251,28 +251,32 @@ static void where_cat(db_where *w, db_where *src)
  * term, newest first) and reads a complaint's row only for one it holds;
  * a count that filters on nothing but the search never reads a row.
  */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
+enum list_what { LIST_ROWS, LIST_COUNT, LIST_RANKED };
+
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, enum list_what what)
 {
-    bool summary = !f->full && db_dialect(c) == DB_SQLITE, search = f->n_terms > 0;
+    bool summary = !f->full && db_dialect(c) == DB_SQLITE, search = f->n_terms > 0, count = what == LIST_COUNT;
     db_where cond;
     db_where_init(&cond, "");
     row_conditions(&cond, c, f);
     if (count)
         db_where_init(w, "SELECT COUNT(*)");
+    else if (what == LIST_RANKED)
+        db_where_init(w, "SELECT t0.complaint_id");
     else
         db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
-    if (!count && search && f->sort_relevance)
+    if (what == LIST_RANKED)
         rows_search_score(w, c, f);
     if (search)
         rows_search_from(w, c, f,
-                         !count                 ? SEARCH_ROWS
-                         : cond.sql.len == 0    ? SEARCH_NO_ROWS
-                         : state_filtered(f)    ? SEARCH_ROWS
-                                                : SEARCH_SCOPE_COLUMNS);
+                         what == LIST_ROWS   ? SEARCH_ROWS
+                         : cond.sql.len == 0 ? SEARCH_NO_ROWS
+                         : state_filtered(f) ? SEARCH_ROWS
+                                             : SEARCH_SCOPE_COLUMNS);
     else
         buf_puts(&w->sql, " FROM complaints WHERE 1 = 1");
     where_cat(w, &cond);
-    if (count || (f->sort_relevance && search))
+    if (what != LIST_ROWS)
         return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
@@ -283,26 +287,9 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool 
     }
 }
 
-static int read_list(db_conn *c, void *arg)
+/* Reads up to f->limit rows of st into out (more: another exists); resets st. */
+static int read_rows(db_stmt *st, const complaint_filter *f, complaint_page *out)
 {
-    struct list_arg *a = arg;
-    const complaint_filter *f = a->f;
-    complaint_page *out = a->out;
-    for (size_t k = 0; k < out->n; k++)
-        complaint_release(&out->items[k]);
-    out->n = 0;
-    out->more = false;
-    db_where w;
-    list_where(&w, c, f, false);
-    bool ranked = f->sort_relevance && f->n_terms;
-    db_stmt *st = db_where_prepare(&w, c,
-                                   ranked             ? " ORDER BY score DESC, id DESC LIMIT ? OFFSET ?"
-                                   : f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?"
-                                   : f->n_terms       ? " ORDER BY t0.complaint_id DESC LIMIT ?"
-                                                      : " ORDER BY id DESC LIMIT ?",
-                                   f->limit + 1);
-    if (st && ranked)
-        db_bind_int(st, (int)w.n + 2, f->offset);
     int rc = STORE_ERROR;
     while (st && (rc = db_step(st)) == DB_ROW) {
         if ((int)out->n == f->limit) {
@@ -314,6 +301,78 @@ static int read_list(db_conn *c, void *arg)
     }
     if (st)
         db_reset(st);
+    return rc;
+}
+
+/*
+ * A page by relevance in two statements: the page's ids ranked over the
+ * index and the scope's covering index, then only their rows — sorting
+ * every match's whole row (kilobytes) to keep fifty took most of the time.
+ */
+static int read_ranked(db_conn *c, const complaint_filter *f, complaint_page *out)
+{
+    db_where w;
+    list_where(&w, c, f, LIST_RANKED);
+    db_stmt *st = db_where_prepare(&w, c, " ORDER BY score DESC, t0.complaint_id DESC LIMIT ? OFFSET ?", f->limit + 1);
+    if (st)
+        db_bind_int(st, (int)w.n + 2, f->offset);
+    int64_t *ids = xcalloc((size_t)f->limit + 1, sizeof *ids);
+    size_t n = 0;
+    int rc = STORE_ERROR;
+    while (st && (rc = db_step(st)) == DB_ROW && n < (size_t)f->limit + 1)
+        ids[n++] = db_int(st, 0);
+    if (st)
+        db_reset(st);
+    db_where_release(&w);
+    if (rc == DB_ROW)
+        rc = 0;
+    out->more = n > (size_t)f->limit;
+    if (out->more)
+        n = (size_t)f->limit;
+    if (rc == 0 && n) {
+        bool summary = !f->full && db_dialect(c) == DB_SQLITE;
+        db_where_init(&w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
+                                  : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+        db_where_ids(&w, c, "id", ids, n);
+        complaint_page rows = {.items = xcalloc(n, sizeof *rows.items)};
+        complaint_filter all = {.limit = (int)n};
+        st = db_prepv(c, w.sql.data, w.v);
+        rc = st ? read_rows(st, &all, &rows) : STORE_ERROR;
+        db_where_release(&w);
+        /* In the ranking's order. */
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            for (size_t k = 0; k < rows.n; k++)
+                if (rows.items[k].id == ids[i]) {
+                    out->items[out->n++] = rows.items[k];
+                    rows.items[k].id = 0;
+                    complaint_init(&rows.items[k]);
+                    break;
+                }
+        complaint_page_release(&rows);
+    }
+    free(ids);
+    return rc;
+}
+
+static int read_list(db_conn *c, void *arg)
+{
+    struct list_arg *a = arg;
+    const complaint_filter *f = a->f;
+    complaint_page *out = a->out;
+    for (size_t k = 0; k < out->n; k++)
+        complaint_release(&out->items[k]);
+    out->n = 0;
+    out->more = false;
+    if (f->sort_relevance && f->n_terms)
+        return read_ranked(c, f, out);
+    db_where w;
+    list_where(&w, c, f, LIST_ROWS);
+    db_stmt *st = db_where_prepare(&w, c,
+                                   f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?"
+                                   : f->n_terms     ? " ORDER BY t0.complaint_id DESC LIMIT ?"
+                                                    : " ORDER BY id DESC LIMIT ?",
+                                   f->limit + 1);
+    int rc = read_rows(st, f, out);
     db_where_release(&w);
     return rc;
 }
@@ -327,7 +386,7 @@ static int read_total(db_conn *c, void *arg)
 {
     struct total_arg *a = arg;
     db_where w;
-    list_where(&w, c, a->f, true);
+    list_where(&w, c, a->f, LIST_COUNT);
     db_stmt *st = db_prepv(c, w.sql.data, w.v);
     int rc = st ? db_step(st) : STORE_ERROR;
     if (rc == DB_ROW) {

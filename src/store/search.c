@@ -131,8 +131,8 @@ void rows_search_score(db_where *w, db_conn *c, const complaint_filter *f)
         db_where_val(w, "", DB_INT(f->weights[i]));
     }
     buf_puts(&w->sql, " ELSE 0 END * t.tf / (t.tf + 0.3 + 0.9 * d.len / CAST(? AS BIGINT))) "
-                      "FROM search_terms t, search_docs d WHERE d.complaint_id = complaints.id "
-                      "AND t.complaint_id = complaints.id AND ");
+                      "FROM search_terms t, search_docs d WHERE d.complaint_id = t0.complaint_id "
+                      "AND t.complaint_id = t0.complaint_id AND ");
     db_where_val(w, "", DB_INT(f->avglen > 0 ? f->avglen : 1));
     db_where_in(w, c, "t.term", f->terms, NULL, f->n_terms);
     buf_puts(&w->sql, ") AS score");
