@@ -183,6 +183,7 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
     int rc = 0;
     l->f.limit = 200;
     for (;;) {
+        complaint_page_release(&page); /* the previous page's */
         rc = store_complaint_list(a->db, &l->f, &page);
         if (rc == 0)
             rc = app_pii_view(a, page.items, page.n, clear);

@@ -272,3 +272,16 @@ srv.test('a correction of the customer’s data makes the new name and phone fin
   assert.deepEqual(ids(await search(newPhone)), [c.id]);
   assert.deepEqual(ids(await search(name)), [c.id]);
 });
+
+srv.test('export: more complaints than one page of the store (200) come out whole', async () => {
+  const w = cjk(3);
+  const made = new Set();
+  for (let i = 0; i < 205; i++) made.add((await srv.intake('agent1', { description: `批量${w}${i}` })).number);
+  for (const sort of ['relevance', 'created', 'deadline']) {
+    const r = await srv.as('agent1', 'GET', `/complaints?q=${encodeURIComponent(w)}&sort=${sort}&format=csv`);
+    assert.equal(r.status, 200, describe(r));
+    const rows = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
+    assert.equal(rows.length, 205, sort);
+    assert.deepEqual(new Set(rows.map((l) => l.split(',')[0])), made, `${sort}: every complaint once`);
+  }
+});
