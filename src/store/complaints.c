@@ -149,17 +149,17 @@ static const char *json_col(const db_conn *c, int k)
         [J_SUPERVISIONS] = "COALESCE(json_extract(data, '$.supervisions'), 0)",
         [J_RESPONSIBILITY] =
             "COALESCE(json_extract(data, '$.closing.responsibility'), json_extract(data, '$.answer.responsibility'))",
-        [J_RESPONSIBLE_UNIT] = "COALESCE(json_extract(data, '$.closing.responsible_unit'), "
-                               "json_extract(data, '$.answer.responsible_unit'))",
+        [J_RESPONSIBLE_UNIT] = ("COALESCE(json_extract(data, '$.closing.responsible_unit'), "
+                                "json_extract(data, '$.answer.responsible_unit'))"),
     };
     static const char *const pg[] = {
         [J_CLASS] = "(CAST(data AS jsonb) #>> '{customer,class}')",
         [J_REOPENS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'reopens' AS BIGINT), 0)",
         [J_SUPERVISIONS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'supervisions' AS BIGINT), 0)",
-        [J_RESPONSIBILITY] = "COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
-                             "CAST(data AS jsonb) #>> '{answer,responsibility}')",
-        [J_RESPONSIBLE_UNIT] = "CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
-                               "CAST(data AS jsonb) #>> '{answer,responsible_unit}') AS BIGINT)",
+        [J_RESPONSIBILITY] = ("COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
+                              "CAST(data AS jsonb) #>> '{answer,responsibility}')"),
+        [J_RESPONSIBLE_UNIT] = ("CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
+                                "CAST(data AS jsonb) #>> '{answer,responsible_unit}') AS BIGINT)"),
     };
     return db_dialect(c) == DB_PG ? pg[k] : sqlite[k];
 }
