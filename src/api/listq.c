@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/cases.h"
+#include "core/rules.h"
 #include "core/workflow.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -96,7 +97,7 @@ bool listq_known(const char *name)
     static const char *const names[] = {
         "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
         "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
-        "responsible_unit", "customer_class", "reopened", "supervised", "appealed", "closed_from", "closed_to",
+        "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
         "due_from", "due_to",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -159,6 +160,11 @@ static int parse_state(listq *q, listq_get_fn get, void *ctx, const policy *pol,
         if (!policy_class(pol, v))
             return bad(e, "customer_class", "unknown customer class");
         f->customer_class = v;
+    }
+    if ((v = param(get, ctx, "priority"))) {
+        if (!rules_priority_rank(v))
+            return bad(e, "priority", "expected urgent, high or normal");
+        f->priority = v;
     }
     int appealed = 0, rc;
     if ((rc = tri(get, ctx, "reopened", &f->reopened, e)) || (rc = tri(get, ctx, "supervised", &f->supervised, e)) ||

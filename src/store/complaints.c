@@ -140,11 +140,12 @@ struct list_arg {
  * Members of the data document the list filters on, as SQL: SQLite's JSON
  * functions, PostgreSQL's jsonb operators over the text column.
  */
-enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT };
+enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY };
 static const char *json_col(const db_conn *c, int k)
 {
     static const char *const sqlite[] = {
         [J_CLASS] = "json_extract(data, '$.customer.class')",
+        [J_PRIORITY] = "COALESCE(json_extract(data, '$.priority'), 'normal')",
         [J_REOPENS] = "COALESCE(json_extract(data, '$.reopens'), 0)",
         [J_SUPERVISIONS] = "COALESCE(json_extract(data, '$.supervisions'), 0)",
         [J_RESPONSIBILITY] =
@@ -154,6 +155,7 @@ static const char *json_col(const db_conn *c, int k)
     };
     static const char *const pg[] = {
         [J_CLASS] = "(CAST(data AS jsonb) #>> '{customer,class}')",
+        [J_PRIORITY] = "COALESCE(CAST(data AS jsonb) ->> 'priority', 'normal')",
         [J_REOPENS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'reopens' AS BIGINT), 0)",
         [J_SUPERVISIONS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'supervisions' AS BIGINT), 0)",
         [J_RESPONSIBILITY] = ("COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
@@ -174,7 +176,7 @@ static void json_count(db_where *w, const db_conn *c, int k, int want)
 /* Whether f filters on the data document or a column outside complaints_scope (migration 014). */
 static bool state_filtered(const complaint_filter *f)
 {
-    return f->nature || f->customer_class || f->responsibility || f->n_responsible_units || f->reopened ||
+    return f->nature || f->customer_class || f->priority || f->responsibility || f->n_responsible_units || f->reopened ||
            f->supervised || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone;
 }
 
@@ -185,6 +187,10 @@ static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
     if (f->customer_class) {
         buf_printf(&w->sql, " AND %s = ?", json_col(c, J_CLASS));
         db_where_val(w, "", DB_TEXT(f->customer_class));
+    }
+    if (f->priority) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_PRIORITY));
+        db_where_val(w, "", DB_TEXT(f->priority));
     }
     if (f->responsibility) {
         buf_printf(&w->sql, " AND %s = ?", json_col(c, J_RESPONSIBILITY));

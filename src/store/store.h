@@ -114,6 +114,7 @@ typedef struct complaint_filter {
     const int64_t *responsible_units; /* the closing's responsible unit among these */
     size_t n_responsible_units;
     const char *customer_class;
+    const char *priority;       /* urgent, high, normal (the rules' priority; none = normal) */
     int reopened, supervised;   /* 1: at least once, -1: never */
     int64_t closed_from, closed_to; /* closed_at in [from, to) */
     int64_t due_from, due_to;       /* overall_due in [from, to) */

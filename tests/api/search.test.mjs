@@ -169,7 +169,7 @@ srv.test('the database holds no clear text of an indexed word', async () => {
   }
 });
 
-srv.test('filters: nature, responsibility, responsible unit, customer class, reopened, supervised, appealed, closed and due ranges', async () => {
+srv.test('filters: nature, responsibility, responsible unit, customer class, priority, reopened, supervised, appealed, closed and due ranges', async () => {
   const w = cjk(3);
   const vip = await srv.intake('agent1', { description: `贵宾${w}`, customer: { class: 'vip' } });
   const answered = await srv.intake('agent1', { description: `当场${w}` });
@@ -177,6 +177,10 @@ srv.test('filters: nature, responsibility, responsible unit, customer class, reo
   const count = async (extra) => (await search(w, 'agent1', extra)).total;
   assert.equal(await count(''), 2);
   assert.equal(await count('&customer_class=vip'), 1);
+  // Priority as the list shows it (the rules' priority, none = normal): the three partition the matches.
+  const byPriority = {};
+  for (const c of (await search(w)).items) byPriority[c.priority] = (byPriority[c.priority] || 0) + 1;
+  for (const p of ['urgent', 'high', 'normal']) assert.equal(await count(`&priority=${p}`), byPriority[p] || 0, p);
   assert.equal(await count('&nature=valid'), 1);
   assert.equal(await count('&nature=invalid'), 0);
   assert.equal(await count(`&responsibility=${ON_SPOT_VALID.responsibility}`), 1);
@@ -200,7 +204,7 @@ srv.test('filters: nature, responsibility, responsible unit, customer class, reo
 srv.test('an unknown parameter or a bad value is 400 naming it', async () => {
   for (const [qs, field] of [
     ['colour=red', 'colour'], ['status=open&nature=maybe', 'nature'], ['reopened=yes', 'reopened'],
-    ['customer_class=nobody', 'customer_class'], ['responsibility=nobody', 'responsibility'],
+    ['customer_class=nobody', 'customer_class'], ['priority=low', 'priority'], ['responsibility=nobody', 'responsibility'],
     ['responsible_unit=NOPE', 'responsible_unit'], ['closed_from=yesterday', 'closed_from'],
     ['due_to=2026-13-01', 'due_to'], ['kind=appeal&appealed=false', 'appealed'], [`q=${'油'.repeat(201)}`, 'q'],
   ]) {

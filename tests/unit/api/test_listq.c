@@ -133,7 +133,7 @@ static void test_errors_name_the_parameter(void **state)
         {"nature", "maybe"}, {"reopened", "1"},  {"supervised", "no"},   {"appealed", "x"},
         {"closed_from", "x"}, {"closed_to", "2026-02-30x"}, {"due_from", "x"}, {"due_to", "x"},
         {"customer_class", "nobody"}, {"responsibility", "nobody"}, {"responsible_unit", "NOPE"},
-        {"sort", "relevance"},
+        {"sort", "relevance"}, {"priority", "low"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *p[] = {bad[i].name, bad[i].value, NULL};
