@@ -7,12 +7,14 @@
 #   A_DIR=../old-checkout sh bench/ab-intake.sh          (B = this tree)
 # A_DIR, B_DIR: source trees with build/redress built; default B_DIR = here.
 # AB_PG=1: both on a private PostgreSQL, a database each.
+# AB_SCRIPT: the wrk script (default bench/intake.lua).
 set -eu
 cd "$(dirname "$0")/.."
 A_DIR=${A_DIR:?set A_DIR to the other source tree (with build/redress)}
 B_DIR=${B_DIR:-$(pwd)}
 RUNS=${BENCH_RUNS:-5}
 DUR=${BENCH_SECONDS:-10}
+SCRIPT=${AB_SCRIPT:-bench/intake.lua}
 tmp=$(mktemp -d /tmp/redress-ab.XXXXXX)
 pids=""
 . bench/ab-lib.sh
@@ -28,8 +30,8 @@ start b "$B_DIR" "$pb"
 ta=$(token "$pa"); tb=$(token "$pb")
 : >"$tmp/runs"
 for r in $(seq 1 "$RUNS"); do
-    REDRESS_TOKEN=$ta wrk -t2 -c8 -d"${DUR}s" -s bench/intake.lua "http://127.0.0.1:$pa" | grep RESULT | sed 's/^/A /' | tee -a "$tmp/runs"
-    REDRESS_TOKEN=$tb wrk -t2 -c8 -d"${DUR}s" -s bench/intake.lua "http://127.0.0.1:$pb" | grep RESULT | sed 's/^/B /' | tee -a "$tmp/runs"
+    REDRESS_TOKEN=$ta wrk -t2 -c8 -d"${DUR}s" -s "$SCRIPT" "http://127.0.0.1:$pa" | grep RESULT | sed 's/^/A /' | tee -a "$tmp/runs"
+    REDRESS_TOKEN=$tb wrk -t2 -c8 -d"${DUR}s" -s "$SCRIPT" "http://127.0.0.1:$pb" | grep RESULT | sed 's/^/B /' | tee -a "$tmp/runs"
 done
 for s in A B; do
     rps=$(grep "^$s " "$tmp/runs" | sed 's/.*rps=\([0-9.]*\).*/\1/' | median)

@@ -8,11 +8,14 @@
 #include "api/api.h"
 #include "app/pii.h"
 #include "app/intake.h"
+#include "app/search.h"
 #include "app/act.h"
 #include "api/listq.h"
 #include "core/workflow.h"
 #include "util/jsonw.h"
+#include "util/sheet.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
@@ -56,8 +59,202 @@ static const char *query_of(void *rq, const char *key)
     return http_query(rq, key);
 }
 
+/* p moved back (n < 0) or forward by |n| characters of UTF-8, within [lo, end of string]. */
+static const char *utf8_step(const char *lo, const char *p, int n)
+{
+    for (; n < 0 && p > lo; n++)
+        do
+            p--;
+        while (p > lo && (*p & 0xC0) == 0x80);
+    for (; n > 0 && *p; n--)
+        do
+            p++;
+        while ((*p & 0xC0) == 0x80);
+    return p;
+}
+
+/*
+ * Where a search's words show in a listed complaint's own text (as the
+ * caller sees it: masked), for highlighting: {"field", "text" (a stretch
+ * around the first word found, folded like the index), "words" (the
+ * query's words, folded)}; NULL when the match was elsewhere (the number,
+ * the phone, a later step's text).
+ */
+static json_t *match_json(const complaint *c, const json_t *words)
+{
+    static const char *const fields[] = {"description", "demand", "place", "evidence"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = json_string_value(json_object_get(c->data, fields[i]));
+        if (!v || !*v)
+            continue;
+        char *text = app_search_fold(v);
+        const char *hit = NULL;
+        size_t k;
+        const json_t *w;
+        json_array_foreach(words, k, w)
+        {
+            const char *h = strstr(text, json_string_value(w));
+            if (h && (!hit || h < hit))
+                hit = h;
+        }
+        json_t *m = NULL;
+        if (hit) {
+            const char *from = utf8_step(text, hit, -20), *to = utf8_step(text, hit, 60);
+            char *part = xasprintf("%s%.*s%s", from > text ? "…" : "", (int)(to - from), from, *to ? "…" : "");
+            m = json_pack("{s:s,s:s,s:O}", "field", fields[i], "text", part, "words", words);
+            free(part);
+        }
+        free(text);
+        if (m)
+            return m;
+    }
+    return NULL;
+}
+
+/* The words of a query as the index folds them, for match_json. */
+static json_t *query_words(const char *q)
+{
+    json_t *words = json_array();
+    char *f = app_search_fold(q);
+    for (char *save = NULL, *w = strtok_r(f, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+        json_array_append_new(words, json_string(w));
+    free(f);
+    return words;
+}
+
+/* Moves f past the page that ended with last, as the list's next cursor would. */
+static void next_page(complaint_filter *f, const complaint *last, size_t n)
+{
+    if (f->sort_relevance) {
+        f->offset += (int64_t)n;
+        return;
+    }
+    f->has_cursor = true;
+    f->cursor_key = f->sort_deadline ? last->stage_due : 0;
+    f->cursor_id = last->id;
+}
+
+/* A unit's name (in English when asked and known), or "". */
+static const char *unit_name(const json_t *ref, bool en)
+{
+    const char *n = json_string_value(json_object_get(ref, en ? "name_en" : "name"));
+    if (!n && en)
+        n = json_string_value(json_object_get(ref, "name"));
+    return n ? n : "";
+}
+
+enum { EXPORT_MAX = 50000 };
+
+/*
+ * format=csv|xlsx: every complaint the list would show, page after page,
+ * as the list shows it (masked; in clear with clear=true for a caller with
+ * the pii permission), one row each; an audit entry records the export
+ * (list_export, or pii_export when in clear) before the file is sent.
+ */
+static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json_t *words, sheet_format fmt,
+                        int64_t total, bool clear)
+{
+    bool en = rq->en;
+    if (total > EXPORT_MAX) {
+        api_error(rs, 400, "bad_request", "format",
+                  "format: %lld complaints are more than an export holds (%d): narrow the filters", (long long)total,
+                  EXPORT_MAX);
+        return;
+    }
+    static const sheet_col zh[] = {{"工单编号", SHEET_TEXT},   {"状态", SHEET_TEXT},       {"等级", SHEET_INT},
+                                   {"类别", SHEET_TEXT},       {"被投诉单位", SHEET_TEXT}, {"承办单位", SHEET_TEXT},
+                                   {"渠道", SHEET_TEXT},       {"客户", SHEET_TEXT},       {"电话", SHEET_TEXT},
+                                   {"受理时间", SHEET_DATETIME}, {"环节时限", SHEET_DATETIME}, {"结案时间", SHEET_DATETIME},
+                                   {"匹配内容", SHEET_TEXT}};
+    static const sheet_col enh[] = {{"number", SHEET_TEXT},      {"status", SHEET_TEXT},
+                                    {"level", SHEET_INT},        {"category", SHEET_TEXT},
+                                    {"subject unit", SHEET_TEXT}, {"owner unit", SHEET_TEXT},
+                                    {"channel", SHEET_TEXT},     {"customer", SHEET_TEXT},
+                                    {"phone", SHEET_TEXT},       {"received", SHEET_DATETIME},
+                                    {"stage deadline", SHEET_DATETIME}, {"closed", SHEET_DATETIME},
+                                    {"match", SHEET_TEXT}};
+    enum { NCOLS = sizeof zh / sizeof zh[0] };
+    _Static_assert(sizeof enh / sizeof enh[0] == NCOLS, "one heading per column in each language");
+    size_t ncols = words ? NCOLS : NCOLS - 1;
+    sheet *sh = sheet_open(fmt, en ? "complaints" : "工单", en ? enh : zh, ncols);
+    int tz = app_pol(a)->tz_offset;
+    complaint_page page = {0};
+    int64_t rows = 0;
+    int rc = 0;
+    l->f.limit = 200;
+    for (;;) {
+        complaint_page_release(&page); /* the previous page's */
+        rc = store_complaint_list(a->db, &l->f, &page);
+        if (rc == 0)
+            rc = app_pii_view(a, page.items, page.n, clear);
+        if (rc)
+            break;
+        for (size_t i = 0; i < page.n; i++) {
+            const complaint *c = &page.items[i];
+            json_t *j = api_complaint_json(a, c, false, en, l->f.now);
+            const json_t *cust = json_object_get(j, "customer");
+            sheet_text(sh, c->number);
+            sheet_text(sh, json_string_value(json_object_get(j, "status_label")));
+            sheet_int(sh, c->level);
+            sheet_text(sh, json_string_value(json_object_get(json_object_get(j, "category"), "name")));
+            sheet_text(sh, unit_name(json_object_get(j, "subject_unit"), en));
+            sheet_text(sh, unit_name(json_object_get(j, "owner_unit"), en));
+            sheet_text(sh, c->channel);
+            sheet_text(sh, json_string_value(json_object_get(cust, "name")));
+            sheet_text(sh, json_string_value(json_object_get(cust, "phone")));
+            sheet_time(sh, c->received_at, tz);
+            sheet_time(sh, c->stage_due, tz);
+            sheet_time(sh, c->closed_at, tz);
+            if (words) {
+                json_t *m = match_json(c, words);
+                sheet_text(sh, m ? json_string_value(json_object_get(m, "text")) : NULL);
+                json_decref(m);
+            }
+            json_decref(j);
+            rows++;
+        }
+        if (!page.more || !page.n || rows >= EXPORT_MAX)
+            break;
+        next_page(&l->f, &page.items[page.n - 1], page.n);
+    }
+    complaint_page_release(&page);
+    buf file;
+    buf_init(&file);
+    if (rc == 0 && sheet_close(sh, &file))
+        rc = STORE_ERROR;
+    else if (rc)
+        sheet_close(sh, &file);
+    json_t *detail = rc ? NULL
+                        : json_pack("{s:s,s:I,s:b,s:b}", "format", sheet_ext(fmt), "rows", (json_int_t)rows,
+                                    "search", words != NULL, "clear", clear);
+    if (rc == 0 && (rc = api_audit(a, rq, clear ? "pii_export" : "list_export", "complaints", detail)))
+        rc = STORE_UNAVAILABLE; /* nothing leaves unrecorded */
+    json_decref(detail);
+    if (rc) {
+        api_store_error(rs, rc);
+        buf_release(&file);
+        return;
+    }
+    buf_clear(&rs->body);
+    buf_append(&rs->body, file.data, file.len);
+    buf_release(&file);
+    rs->status = 200;
+    rs->content_type = sheet_mime(fmt);
+    char disp[96];
+    snprintf(disp, sizeof disp, "attachment; filename=\"complaints.%s\"", sheet_ext(fmt));
+    http_set_header(rs, "Content-Disposition", disp);
+}
+
 void h_complaints_list(app *a, api_req *rq, http_resp *rs)
 {
+    const char *unknown = http_query_unknown(rq->http, listq_known);
+    if (unknown) {
+        char name[48];
+        snprintf(name, sizeof name, "%s", unknown);
+        utf8_scrub(name);
+        bad_param(rs, name, "unknown parameter");
+        return;
+    }
     listq l;
     listq_init(&l);
     cerr e = CERR_INIT;
@@ -67,6 +264,30 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         listq_release(&l);
         return;
     }
+    /* An export: format, and clear (customer data in clear, for those who may). */
+    const char *v = http_query(rq->http, "format");
+    sheet_format fmt = SHEET_CSV;
+    bool file = v && *v, clear = false;
+    if (file && sheet_format_parse(v, &fmt)) {
+        bad_param(rs, "format", "expected csv or xlsx");
+        listq_release(&l);
+        return;
+    }
+    if ((v = http_query(rq->http, "clear")) && *v) {
+        if (!file || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)) {
+            bad_param(rs, "clear", "expected true or false, with format");
+            listq_release(&l);
+            return;
+        }
+        clear = strcmp(v, "true") == 0;
+        actor who = api_actor(rq);
+        if (clear && !app_pii_may_unmask(a, &who)) {
+            api_error(rs, 403, "forbidden", "clear", "clear: 无权查看客户信息明文 (no permission to see customer data)");
+            listq_release(&l);
+            return;
+        }
+    }
+    complaint_page page = {0};
     /* Phones are stored as blind indexes: the filter's digits become one. */
     if (l.f.phone) {
         char index[PII_INDEX_HEX];
@@ -77,9 +298,63 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         }
         snprintf(l.phone, sizeof l.phone, "%s", index);
     }
-    json_t *j = api_complaint_page(a, rq, &l.f, rs);
-    if (j)
-        api_json(rs, 200, j);
+    /* A search: its words become keyed terms, and the total is counted. */
+    int64_t total = -1;
+    if (l.q) {
+        l.f.full = true; /* the texts, for the matches shown */
+        l.f.n_terms = app_search_query(a, l.q, l.terms);
+        l.f.terms = l.terms;
+        if (!l.f.n_terms) {
+            bad_param(rs, "q", a->pii_ready ? "no word to search for" : "the search index key is not loaded");
+            listq_release(&l);
+            return;
+        }
+    }
+    rc = l.f.n_terms ? store_search_weigh(a->db, &l.f) : 0;
+    if (rc == 0 && (l.q || file))
+        rc = store_complaint_total(a->db, &l.f, &total);
+    if (rc == 0 && file) {
+        json_t *words = l.q ? query_words(l.q) : NULL;
+        export_list(a, rq, rs, &l, words, fmt, total, clear);
+        json_decref(words);
+        goto out;
+    }
+    if (rc == 0)
+        rc = store_complaint_list(a->db, &l.f, &page);
+    if (rc == 0)
+        rc = app_pii_view(a, page.items, page.n, false);
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    json_t *items = json_array();
+    json_t *words = l.q ? query_words(l.q) : NULL;
+    for (size_t i = 0; i < page.n; i++) {
+        json_t *j = api_complaint_json(a, &page.items[i], false, rq->en, l.f.now);
+        json_t *m = words ? match_json(&page.items[i], words) : NULL;
+        if (m)
+            json_object_set_new(j, "match", m);
+        json_array_append_new(items, j);
+    }
+    json_decref(words);
+    json_t *next = json_null();
+    if (page.more && page.n) {
+        const complaint *last = &page.items[page.n - 1];
+        char cur[64];
+        if (l.f.sort_relevance)
+            snprintf(cur, sizeof cur, "r%" PRId64, l.f.offset + (int64_t)page.n);
+        else if (l.f.sort_deadline)
+            snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
+        else
+            snprintf(cur, sizeof cur, "c%" PRId64, last->id);
+        next = json_string(cur);
+    }
+    json_t *body = json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+    if (total >= 0)
+        json_object_set_new(body, "total", json_integer(total));
+    api_json(rs, 200, body);
+out:
+    complaint_page_release(&page);
     listq_release(&l);
 }
 

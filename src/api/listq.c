@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cases.h"
+#include "core/rules.h"
 #include "core/workflow.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 void listq_init(listq *q)
@@ -19,6 +22,7 @@ void listq_release(listq *q)
     free(q->owners);
     free(q->subjects);
     free(q->scope);
+    free(q->responsible);
     free(q->cats);
     listq_init(q);
 }
@@ -88,6 +92,93 @@ static int parse_bool(const char *v, bool *out)
     return 0;
 }
 
+bool listq_known(const char *name)
+{
+    static const char *const names[] = {
+        "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
+        "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
+        "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
+        "due_from", "due_to",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A date range [from, to) of parameters lo and hi; a date (YYYY-MM-DD) as hi includes its whole day. */
+static int date_range(listq_get_fn get, void *ctx, const char *lo, const char *hi, int tz, int64_t *from,
+                      int64_t *to, cerr *e)
+{
+    const char *v;
+    if ((v = param(get, ctx, lo)) && time_parse_date_or_instant(v, tz, from))
+        return bad(e, lo, "expected YYYY-MM-DD or RFC 3339");
+    if ((v = param(get, ctx, hi))) {
+        if (time_parse_date_or_instant(v, tz, to))
+            return bad(e, hi, "expected YYYY-MM-DD or RFC 3339");
+        if (strlen(v) == 10)
+            *to += 86400;
+    }
+    return 0;
+}
+
+/* "true" → 1, "false" → -1 into *out. */
+static int tri(listq_get_fn get, void *ctx, const char *name, int *out, cerr *e)
+{
+    const char *v = param(get, ctx, name);
+    bool b;
+    if (v && parse_bool(v, &b))
+        return bad(e, name, "expected true or false");
+    if (v)
+        *out = b ? 1 : -1;
+    return 0;
+}
+
+/* The filters of the closing's findings and the record's state. */
+static int parse_state(listq *q, listq_get_fn get, void *ctx, const policy *pol, const org *o, cerr *e)
+{
+    complaint_filter *f = &q->f;
+    const char *v;
+    if ((v = param(get, ctx, "nature"))) {
+        if (cases_nature_parse(v) < 0)
+            return bad(e, "nature", "expected valid, invalid or suggestion");
+        f->nature = v;
+    }
+    if ((v = param(get, ctx, "responsibility"))) {
+        bool known = false;
+        for (size_t i = 0; i < pol->cases.nresps && !known; i++)
+            known = strcmp(pol->cases.resps[i].code, v) == 0;
+        if (!known)
+            return bad(e, "responsibility", "unknown responsibility");
+        f->responsibility = v;
+    }
+    if ((v = param(get, ctx, "responsible_unit")) &&
+        unit_subtree(o, v, &q->responsible, &f->n_responsible_units))
+        return bad(e, "responsible_unit", "unknown unit");
+    f->responsible_units = q->responsible;
+    if ((v = param(get, ctx, "customer_class"))) {
+        if (!policy_class(pol, v))
+            return bad(e, "customer_class", "unknown customer class");
+        f->customer_class = v;
+    }
+    if ((v = param(get, ctx, "priority"))) {
+        if (!rules_priority_rank(v))
+            return bad(e, "priority", "expected urgent, high or normal");
+        f->priority = v;
+    }
+    int appealed = 0, rc;
+    if ((rc = tri(get, ctx, "reopened", &f->reopened, e)) || (rc = tri(get, ctx, "supervised", &f->supervised, e)) ||
+        (rc = tri(get, ctx, "appealed", &appealed, e)))
+        return rc;
+    if (appealed && f->kind && strcmp(f->kind, appealed > 0 ? "appeal" : "complaint") != 0)
+        return bad(e, "appealed", "contradicts kind");
+    if (appealed)
+        f->kind = appealed > 0 ? "appeal" : "complaint";
+    if ((rc = date_range(get, ctx, "closed_from", "closed_to", pol->tz_offset, &f->closed_from, &f->closed_to, e)))
+        return rc;
+    return date_range(get, ctx, "due_from", "due_to", pol->tz_offset, &f->due_from, &f->due_to, e);
+}
+
 int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const org *o, int64_t caller_unit,
                 int64_t now, cerr *e)
 {
@@ -135,14 +226,10 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
             return bad(e, "level", "expected 1, 2 or 3");
         f->level = (int)n;
     }
-    if ((v = param(get, ctx, "from")) && time_parse_date_or_instant(v, pol->tz_offset, &f->from))
-        return bad(e, "from", "expected YYYY-MM-DD or RFC 3339");
-    if ((v = param(get, ctx, "to"))) {
-        if (time_parse_date_or_instant(v, pol->tz_offset, &f->to))
-            return bad(e, "to", "expected YYYY-MM-DD or RFC 3339");
-        if (strlen(v) == 10)
-            f->to += 86400; /* a date includes the whole day */
-    }
+    int rc;
+    if ((rc = date_range(get, ctx, "from", "to", pol->tz_offset, &f->from, &f->to, e)) ||
+        (rc = parse_state(q, get, ctx, pol, o, e)))
+        return rc;
     if ((v = param(get, ctx, "phone"))) {
         if (phone_normalise(v, q->phone, sizeof q->phone))
             return bad(e, "phone", "expected 7–20 digits");
@@ -152,18 +239,33 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
         return bad(e, "overdue", "expected true or false");
     if ((v = param(get, ctx, "warning")) && parse_bool(v, &f->warning))
         return bad(e, "warning", "expected true or false");
+    if ((v = param(get, ctx, "q"))) {
+        long chars = utf8_count(v);
+        if (chars < 0 || chars > 200)
+            return bad(e, "q", "expected at most 200 characters of text");
+        q->q = v;
+    }
+    /* A search is ranked by relevance unless another order is asked for. */
+    f->sort_relevance = q->q != NULL;
     if ((v = param(get, ctx, "sort"))) {
+        f->sort_relevance = strcmp(v, "relevance") == 0;
         if (strcmp(v, "deadline") == 0)
             f->sort_deadline = true;
-        else if (strcmp(v, "created") != 0)
-            return bad(e, "sort", "expected deadline or created");
+        else if (f->sort_relevance && !q->q)
+            return bad(e, "sort", "relevance needs a search (q)");
+        else if (!f->sort_relevance && strcmp(v, "created") != 0)
+            return bad(e, "sort", "expected relevance, deadline or created");
     }
     if ((v = param(get, ctx, "limit"))) {
         if (listq_int(v, 1, 200, &n))
             return bad(e, "limit", "expected 1–200");
         f->limit = (int)n;
     }
-    if ((v = param(get, ctx, "cursor"))) {
+    if ((v = param(get, ctx, "cursor")) && f->sort_relevance) {
+        if (*v != 'r' || listq_int(v + 1, 0, 100000, &n))
+            return bad(e, "cursor", "not a cursor of this listing");
+        f->offset = n;
+    } else if (v) {
         if (listq_cursor(v, f->sort_deadline, &f->cursor_key, &f->cursor_id))
             return bad(e, "cursor", "not a cursor of this listing");
         f->has_cursor = true;

@@ -27,11 +27,15 @@ typedef const char *(*listq_get_fn)(void *ctx, const char *key);
  */
 typedef struct listq {
     complaint_filter f;
-    int64_t *owners, *subjects, *scope;
+    int64_t *owners, *subjects, *scope, *responsible;
     const char **cats;
     /* The phone's digits as parsed; the handler replaces them by their
      * blind index (app_pii_phone_index) before the store sees the filter. */
     char phone[40];
+    /* The search text (q) as given, borrowed from the lookup; the handler
+     * turns it into keyed terms (app_search_query) held here. */
+    const char *q;
+    int64_t terms[SEARCH_QUERY_MAX];
 } listq;
 
 void listq_init(listq *q);
@@ -49,8 +53,12 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
 /*
  * Parses a listing cursor ("c<id>", or "d<deadline>.<id>" when sorted by
  * deadline) into *key and *id. -1 if s is not a cursor of that listing.
+ * A listing by relevance pages by offset ("r<offset>", listq_parse).
  */
 int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id);
+
+/* Whether name is a parameter of the list (listq_parse reads it); others are refused. */
+bool listq_known(const char *name);
 
 /* Parses a whole decimal integer in [lo, hi] into *out. -1 otherwise. */
 int listq_int(const char *s, long long lo, long long hi, long long *out);

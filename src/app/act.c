@@ -8,6 +8,7 @@
 
 #include "app/ledger.h"
 #include "app/pii.h"
+#include "app/search.h"
 #include "app/result.h"
 
 
@@ -52,8 +53,10 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     }
     rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e) ? CERR_USER : 0;
     json_decref(routed);
-    if (rc == 0)
+    if (rc == 0) {
+        app_search_step(a, &ev); /* from the clear text, before it is sealed */
         rc = app_pii_seal_step(a, &cur, &ev, e);
+    }
     if (rc)
         goto out;
     ev.key = app_events_key(a);

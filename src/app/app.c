@@ -267,6 +267,7 @@ void app_close(app *a)
     pii_keyring_free(a->pii);
     a->pii = NULL;
     sodium_memzero(a->pii_index, sizeof a->pii_index);
+    sodium_memzero(a->search_key, sizeof a->search_key);
     sodium_memzero(a->chain_key, sizeof a->chain_key);
     sodium_memzero(&a->chain, sizeof a->chain);
     a->chain_ready = false;

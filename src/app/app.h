@@ -67,6 +67,8 @@ typedef struct app {
      * verify and copy, never open them). */
     struct pii_keyring *pii;
     uint8_t pii_index[32];
+    /* The search index key (core/search.h), random, kept like the phone index key. */
+    uint8_t search_key[32];
     bool pii_ready;
     /* The chain key (core/chain.h), opened with the master keys; its
      * subkeys seal every event and audit entry written. chain_epoch_ok: the stored

@@ -25,6 +25,7 @@ static const char *const intake_texts[] = {"place", "description", "demand", "ev
 /* config keys of the wrapped phone index key and chain key: "KEYID:HEX" */
 #define INDEX_KEY_CONFIG "pii_index_key"
 #define CHAIN_KEY_CONFIG "chain_key"
+#define SEARCH_KEY_CONFIG "search_key"
 /* config key of the chain's epoch (core/chain.h): "EVENTS_FROM AUDIT_FROM MACHEX" */
 #define CHAIN_EPOCH_CONFIG "chain_epoch"
 
@@ -177,6 +178,7 @@ int app_pii_open(app *a, const char *key_file, const char *key_env, bool create,
         return -1;
     bool made;
     if (wrapped_key_load(a, INDEX_KEY_CONFIG, "phone index key", a->pii_index, &made, err, errlen) ||
+        wrapped_key_load(a, SEARCH_KEY_CONFIG, "search index key", a->search_key, &made, err, errlen) ||
         chain_open(a, err, errlen))
         return -1;
     a->pii_ready = true;
@@ -191,6 +193,11 @@ int app_pii_rewrap_index(app *a)
     if (rc == 0) {
         t = wrapped_key_text(a, a->chain_key);
         rc = store_config_set(a->db, CHAIN_KEY_CONFIG, t);
+        free(t);
+    }
+    if (rc == 0) {
+        t = wrapped_key_text(a, a->search_key);
+        rc = store_config_set(a->db, SEARCH_KEY_CONFIG, t);
         free(t);
     }
     return rc;

@@ -31,7 +31,8 @@
  * Returns 0 or -1 with a message in err. app_close wipes and frees them.
  */
 int app_pii_open(app *a, const char *key_file, const char *key_env, bool create, char *err, size_t errlen);
-/* Stores the phone index key and the chain key (core/chain.h) wrapped by the current master key (redress rekey). */
+/* Stores the phone index key, the search index key and the chain key (core/chain.h) wrapped by the current
+ * master key (redress rekey). */
 int app_pii_rewrap_index(app *a);
 
 /* The blind index of a phone number as typed (digits into out); -1 if not 7–20 digits. */

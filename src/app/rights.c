@@ -3,6 +3,7 @@
 
 #include "app/act.h"
 #include "app/pii.h"
+#include "app/search.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -86,6 +87,7 @@ static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cer
         app_pii_phone_index(a, phone, idx);
     correction_event(cur, c->who->id, c->now, sealed, *idx ? idx : NULL, ev);
     json_decref(sealed);
+    app_search_customer(a, ev, c->fields); /* the corrected values are found too */
     return 0;
 }
 

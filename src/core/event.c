@@ -8,6 +8,7 @@
 
 #include "core/chain.h"
 #include "core/complaint.h"
+#include "core/search.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -21,6 +22,10 @@ void event_release(event *e)
 {
     json_decref(e->payload);
     free(e->body);
+    if (e->terms) {
+        search_terms_release(e->terms);
+        free(e->terms);
+    }
     event_init(e);
 }
 

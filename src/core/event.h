@@ -30,6 +30,9 @@ typedef struct event {
     /* Borrowed: the chain's events key (32 bytes) the event is sealed with,
      * set by whoever builds it; NULL = unkeyed, as before the chain's epoch. */
     const uint8_t *key;
+    /* Owned, not hashed: the keyed search terms of the text this event adds
+     * (core/search.h), stored with it in its transaction; NULL = none. */
+    struct search_terms *terms;
 } event;
 
 void event_init(event *e);

@@ -62,6 +62,8 @@ const char *http_query(const http_req *rq, const char *key);
 void http_query_each(const http_req *rq, void (*fn)(void *arg, const char *key), void *arg);
 const char *http_header(const http_req *rq, const char *name);
 const char *http_cookie(const http_req *rq, const char *name);
+/* The first name of a query parameter for which known(name) is false, or NULL (none, or no listing). */
+const char *http_query_unknown(const http_req *rq, bool (*known)(const char *name));
 /* Adds a response header (copied). */
 void http_set_header(http_resp *rs, const char *name, const char *value);
 /* Frees the body and headers of rs. */

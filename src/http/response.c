@@ -19,6 +19,25 @@ void http_query_each(const http_req *rq, void (*fn)(void *arg, const char *key),
         rq->query_keys(rq->conn, fn, arg);
 }
 
+struct unknown_arg {
+    bool (*known)(const char *name);
+    const char *first;
+};
+
+static void check_name(void *arg, const char *name)
+{
+    struct unknown_arg *a = arg;
+    if (!a->first && !a->known(name))
+        a->first = name;
+}
+
+const char *http_query_unknown(const http_req *rq, bool (*known)(const char *name))
+{
+    struct unknown_arg a = {known, NULL};
+    http_query_each(rq, check_name, &a);
+    return a.first;
+}
+
 const char *http_header(const http_req *rq, const char *name)
 {
     return rq->lookup(rq->conn, HTTP_HEADER, name);

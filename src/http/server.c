@@ -538,7 +538,10 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
         return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
     }
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (read && !body && sv->opt->inline_read && sv->opt->inline_read(sv->ctx, url))
+    /* A read that asks for a file (?format=csv|xlsx: an export of a whole
+     * list) may take long, whatever its route: a request thread's. */
+    bool file = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "format") != NULL;
+    if (read && !body && !file && sv->opt->inline_read && sv->opt->inline_read(sv->ctx, url))
         return answer_later(c, &INLINE_READ, con_cls);
     request *r = xcalloc(1, sizeof *r);
     r->rq.method = method;

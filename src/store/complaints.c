@@ -138,21 +138,77 @@ struct list_arg {
 };
 
 /*
- * The list's statement and its values into w: its rows, or (count) their
- * number. A report's cell (f->report) is found in the reports' covering
- * index, and only the page's rows are read: their ids first, from the index.
+ * Members of the data document the list filters on, as SQL: SQLite's JSON
+ * functions, PostgreSQL's jsonb operators over the text column.
  */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
+enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY };
+static const char *json_col(const db_conn *c, int k)
 {
-    bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    const char *cols = count ? "COUNT(*)" : summary ? C_COLS_SUMMARY_SQLITE : C_COLS;
-    bool ids_first = f->report && !count;
-    assert(!(f->report && f->sort_deadline));
-    db_where_init(w, "SELECT ");
-    buf_puts(&w->sql, cols);
-    buf_puts(&w->sql, ids_first ? " FROM complaints WHERE id IN (SELECT id FROM complaints" : " FROM complaints");
-    buf_puts(&w->sql, f->report ? store_report_index(c) : "");
-    buf_puts(&w->sql, " WHERE 1 = 1");
+    static const char *const sqlite[] = {
+        [J_CLASS] = "json_extract(data, '$.customer.class')",
+        [J_PRIORITY] = "COALESCE(json_extract(data, '$.priority'), 'normal')",
+        [J_REOPENS] = "COALESCE(json_extract(data, '$.reopens'), 0)",
+        [J_SUPERVISIONS] = "COALESCE(json_extract(data, '$.supervisions'), 0)",
+        [J_RESPONSIBILITY] =
+            "COALESCE(json_extract(data, '$.closing.responsibility'), json_extract(data, '$.answer.responsibility'))",
+        [J_RESPONSIBLE_UNIT] = ("COALESCE(json_extract(data, '$.closing.responsible_unit'), "
+                                "json_extract(data, '$.answer.responsible_unit'))"),
+    };
+    static const char *const pg[] = {
+        [J_CLASS] = "(CAST(data AS jsonb) #>> '{customer,class}')",
+        [J_PRIORITY] = "COALESCE(CAST(data AS jsonb) ->> 'priority', 'normal')",
+        [J_REOPENS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'reopens' AS BIGINT), 0)",
+        [J_SUPERVISIONS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'supervisions' AS BIGINT), 0)",
+        [J_RESPONSIBILITY] = ("COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
+                              "CAST(data AS jsonb) #>> '{answer,responsibility}')"),
+        [J_RESPONSIBLE_UNIT] = ("CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
+                                "CAST(data AS jsonb) #>> '{answer,responsible_unit}') AS BIGINT)"),
+    };
+    return db_dialect(c) == DB_PG ? pg[k] : sqlite[k];
+}
+
+/* " AND <member> > 0" (want 1) or "= 0" (want -1). */
+static void json_count(db_where *w, const db_conn *c, int k, int want)
+{
+    if (want)
+        buf_printf(&w->sql, " AND %s %s 0", json_col(c, k), want > 0 ? ">" : "=");
+}
+
+/* Whether f filters on the data document or a column outside complaints_scope (migration 014). */
+static bool state_filtered(const complaint_filter *f)
+{
+    return f->nature || f->fact || f->customer_class || f->priority || f->responsibility || f->n_responsible_units || f->reopened ||
+           f->supervised || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone;
+}
+
+/* The filters of the closing's findings and the record's state (complaint_filter). */
+static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
+{
+    if (f->customer_class) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_CLASS));
+        db_where_val(w, "", DB_TEXT(f->customer_class));
+    }
+    if (f->priority) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_PRIORITY));
+        db_where_val(w, "", DB_TEXT(f->priority));
+    }
+    if (f->responsibility) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_RESPONSIBILITY));
+        db_where_val(w, "", DB_TEXT(f->responsibility));
+    }
+    db_where_ids(w, c, json_col(c, J_RESPONSIBLE_UNIT), f->responsible_units, f->n_responsible_units);
+    json_count(w, c, J_REOPENS, f->reopened);
+    json_count(w, c, J_SUPERVISIONS, f->supervised);
+    db_where_int(w, " AND closed_at >= ?", f->closed_from);
+    /* 0 is "not closed" and "no deadline": never inside a range. */
+    db_where_int(w, " AND closed_at > 0 AND closed_at < ?", f->closed_to);
+    db_where_int(w, " AND overall_due >= ?", f->due_from);
+    db_where_int(w, " AND overall_due > 0 AND overall_due < ?", f->due_to);
+}
+
+/* The list's conditions on the complaint's row (filters and scope; not the search, not the cursor). */
+static void row_conditions(db_where *w, db_conn *c, const complaint_filter *f)
+{
     if (f->status == -1)
         buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -177,36 +233,80 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool 
     db_where_int(w, " AND received_at >= ?", f->from);
     db_where_int(w, " AND received_at < ?", f->to);
     db_where_text(w, " AND phone = ?", f->phone);
+    state_where(w, c, f);
     if (f->overdue)
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
         db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
+}
+
+/* Appends src's text and values to w; w takes over src's sets (src is left empty). */
+static void where_cat(db_where *w, db_where *src)
+{
+    buf_append(&w->sql, src->sql.data, src->sql.len);
+    for (size_t i = 0; i < src->n; i++)
+        db_where_val(w, "", src->v[i]);
+    w->arrays = xrealloc(w->arrays, (w->narrays + src->narrays + 1) * sizeof *w->arrays);
+    for (size_t i = 0; i < src->narrays; i++)
+        w->arrays[w->narrays++] = src->arrays[i];
+    src->narrays = 0;
+    db_where_release(src);
+}
+
+/*
+ * The list's statement and its values into w; count: the number of its
+ * rows instead, cursor aside. A search starts from the index (its rarest
+ * term, newest first) and reads a complaint's row only for one it holds;
+ * a count that filters on nothing but the search never reads a row.
+ */
+enum list_what { LIST_ROWS, LIST_COUNT, LIST_RANKED };
+
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, enum list_what what)
+{
+    bool summary = !f->full && db_dialect(c) == DB_SQLITE, search = f->n_terms > 0, count = what == LIST_COUNT;
+    /* A report's cell (f->report) is found in the reports' covering index, and
+     * only the page's rows are read: their ids first, from the index. */
+    bool ids_first = f->report && what == LIST_ROWS && !search;
+    assert(!(f->report && (f->sort_deadline || search)));
+    db_where cond;
+    db_where_init(&cond, "");
+    row_conditions(&cond, c, f);
     if (count)
+        db_where_init(w, "SELECT COUNT(*)");
+    else if (what == LIST_RANKED)
+        db_where_init(w, "SELECT t0.complaint_id");
+    else
+        db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
+    if (what == LIST_RANKED)
+        rows_search_score(w, c, f);
+    if (search)
+        rows_search_from(w, c, f,
+                         what == LIST_ROWS   ? SEARCH_ROWS
+                         : cond.sql.len == 0 ? SEARCH_NO_ROWS
+                         : state_filtered(f) ? SEARCH_ROWS
+                                             : SEARCH_SCOPE_COLUMNS);
+    else {
+        buf_puts(&w->sql, ids_first ? " FROM complaints WHERE id IN (SELECT id FROM complaints" : " FROM complaints");
+        buf_puts(&w->sql, f->report ? store_report_index(c) : "");
+        buf_puts(&w->sql, " WHERE 1 = 1");
+    }
+    where_cat(w, &cond);
+    if (what != LIST_ROWS)
         return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
         db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
         db_where_val(w, "", DB_INT(f->cursor_id));
     } else if (f->has_cursor) {
-        db_where_val(w, " AND id < ?", DB_INT(f->cursor_id));
+        db_where_val(w, search ? " AND t0.complaint_id < ?" : " AND id < ?", DB_INT(f->cursor_id));
     }
     if (ids_first)
         db_where_val(w, " ORDER BY id DESC LIMIT ?)", DB_INT(f->limit + 1));
 }
 
-static int read_list(db_conn *c, void *arg)
+/* Reads up to f->limit rows of st into out (more: another exists); resets st. */
+static int read_rows(db_stmt *st, const complaint_filter *f, complaint_page *out)
 {
-    struct list_arg *a = arg;
-    const complaint_filter *f = a->f;
-    complaint_page *out = a->out;
-    for (size_t k = 0; k < out->n; k++)
-        complaint_release(&out->items[k]);
-    out->n = 0;
-    out->more = false;
-    db_where w;
-    list_where(&w, c, f, false);
-    db_stmt *st = db_where_prepare(
-        &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
     int rc = STORE_ERROR;
     while (st && (rc = db_step(st)) == DB_ROW) {
         if ((int)out->n == f->limit) {
@@ -218,7 +318,109 @@ static int read_list(db_conn *c, void *arg)
     }
     if (st)
         db_reset(st);
+    return rc;
+}
+
+/*
+ * A page by relevance in two statements: the page's ids ranked over the
+ * index and the scope's covering index, then only their rows — sorting
+ * every match's whole row (kilobytes) to keep fifty took most of the time.
+ */
+static int read_ranked(db_conn *c, const complaint_filter *f, complaint_page *out)
+{
+    db_where w;
+    list_where(&w, c, f, LIST_RANKED);
+    db_stmt *st = db_where_prepare(&w, c, " ORDER BY score DESC, t0.complaint_id DESC LIMIT ? OFFSET ?", f->limit + 1);
+    if (st)
+        db_bind_int(st, (int)w.n + 2, f->offset);
+    int64_t *ids = xcalloc((size_t)f->limit + 1, sizeof *ids);
+    size_t n = 0;
+    int rc = STORE_ERROR;
+    while (st && (rc = db_step(st)) == DB_ROW && n < (size_t)f->limit + 1)
+        ids[n++] = db_int(st, 0);
+    if (st)
+        db_reset(st);
     db_where_release(&w);
+    if (rc == DB_ROW)
+        rc = 0;
+    out->more = n > (size_t)f->limit;
+    if (out->more)
+        n = (size_t)f->limit;
+    if (rc == 0 && n) {
+        bool summary = !f->full && db_dialect(c) == DB_SQLITE;
+        db_where_init(&w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
+                                  : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+        db_where_ids(&w, c, "id", ids, n);
+        complaint_page rows = {.items = xcalloc(n, sizeof *rows.items)};
+        complaint_filter all = {.limit = (int)n};
+        st = db_prepv(c, w.sql.data, w.v);
+        rc = st ? read_rows(st, &all, &rows) : STORE_ERROR;
+        db_where_release(&w);
+        /* In the ranking's order. */
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            for (size_t k = 0; k < rows.n; k++)
+                if (rows.items[k].id == ids[i]) {
+                    out->items[out->n++] = rows.items[k];
+                    rows.items[k].id = 0;
+                    complaint_init(&rows.items[k]);
+                    break;
+                }
+        complaint_page_release(&rows);
+    }
+    free(ids);
+    return rc;
+}
+
+static int read_list(db_conn *c, void *arg)
+{
+    struct list_arg *a = arg;
+    const complaint_filter *f = a->f;
+    complaint_page *out = a->out;
+    for (size_t k = 0; k < out->n; k++)
+        complaint_release(&out->items[k]);
+    out->n = 0;
+    out->more = false;
+    if (f->sort_relevance && f->n_terms)
+        return read_ranked(c, f, out);
+    db_where w;
+    list_where(&w, c, f, LIST_ROWS);
+    db_stmt *st = db_where_prepare(&w, c,
+                                   f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?"
+                                   : f->n_terms     ? " ORDER BY t0.complaint_id DESC LIMIT ?"
+                                                    : " ORDER BY id DESC LIMIT ?",
+                                   f->limit + 1);
+    int rc = read_rows(st, f, out);
+    db_where_release(&w);
+    return rc;
+}
+
+struct total_arg {
+    const complaint_filter *f;
+    int64_t n;
+};
+
+static int read_total(db_conn *c, void *arg)
+{
+    struct total_arg *a = arg;
+    db_where w;
+    list_where(&w, c, a->f, LIST_COUNT);
+    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    int rc = st ? db_step(st) : STORE_ERROR;
+    if (rc == DB_ROW) {
+        a->n = db_int(st, 0);
+        rc = 0;
+    }
+    if (st)
+        db_reset(st);
+    db_where_release(&w);
+    return rc;
+}
+
+int store_complaint_total(store *s, const complaint_filter *f, int64_t *n)
+{
+    struct total_arg a = {f, 0};
+    int rc = db_run_read(s, "complaint_total", read_total, &a);
+    *n = rc ? 0 : a.n;
     return rc;
 }
 
@@ -229,35 +431,6 @@ int store_complaint_list(store *s, const complaint_filter *f, complaint_page *ou
     out->more = false;
     struct list_arg a = {f, out};
     return db_run_read(s, "complaint_list", read_list, &a);
-}
-
-struct total_arg {
-    const complaint_filter *f;
-    int64_t *total;
-};
-
-static int read_total(db_conn *c, void *arg)
-{
-    struct total_arg *a = arg;
-    db_where w;
-    list_where(&w, c, a->f, true);
-    /* LIMIT on an aggregate's one row: the statement ends as the list's do. */
-    db_stmt *st = db_where_prepare(&w, c, " LIMIT ?", 1);
-    int rc = st ? db_one(st) : STORE_ERROR;
-    if (rc == DB_ROW) {
-        *a->total = db_int(st, 0);
-        db_reset(st);
-        rc = 0;
-    }
-    db_where_release(&w);
-    return rc;
-}
-
-int store_complaint_total(store *s, const complaint_filter *f, int64_t *total)
-{
-    struct total_arg a = {f, total};
-    *total = 0;
-    return db_run_read(s, "complaint_total", read_total, &a);
 }
 
 /* ---- the timeline ------------------------------------------------------------- */

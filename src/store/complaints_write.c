@@ -357,6 +357,8 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
     int64_t event_id = 0;
     if (rc == 0)
         rc = insert_event(c, n->ev, &event_id);
+    if (rc == 0)
+        rc = rows_search_add(c, cp->id, n->ev->terms);
     if (rc == 0 && t)
         tally_event(cp, n->ev, true, n->tz, t, nt);
     else if (rc == 0)
@@ -502,8 +504,12 @@ static int write_step(db_conn *c, struct step *a)
         rc = count_event(c, cp, a->ev, false, a->tz);
     if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
         rc = sync_assists(c, cp);
+    if (rc == 0)
+        rc = rows_search_add(c, cp->id, a->ev->terms);
     if (rc == 0 && a->erase)
         rc = db_execv(c, "DELETE FROM pii_keys WHERE complaint_id = ?", DB_VALS(DB_INT(cp->id)));
+    if (rc == 0 && a->erase)
+        rc = rows_search_erase(c, cp->id);
     return rc;
 }
 

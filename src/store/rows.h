@@ -33,4 +33,19 @@ void store_report_where_fact(db_where *w, int fact, int64_t now);
 /* reports.c: " INDEXED BY …" naming the reports' covering index where the dialect needs it said, else "". */
 const char *store_report_index(const db_conn *c);
 
+/* search.c: the terms t of the text a creation or step of complaint_id adds (NULL: none). */
+int rows_search_add(db_conn *c, int64_t complaint_id, const search_terms *t);
+/* search.c: every term of complaint_id (an erasure). */
+int rows_search_erase(db_conn *c, int64_t complaint_id);
+/*
+ * search.c: " FROM …" of a list of f's terms, from the index's rows of its
+ * rarest term (t0, f->driver) with each other term's; with rows, joined to
+ * the complaints (for columns or conditions on them; SCOPE_COLUMNS: only
+ * those of the index complaints_scope, for a count). And the column
+ * "score" (BM25) after a list's columns.
+ */
+enum search_rows { SEARCH_NO_ROWS, SEARCH_ROWS, SEARCH_SCOPE_COLUMNS };
+void rows_search_from(db_where *w, db_conn *c, const complaint_filter *f, enum search_rows rows);
+void rows_search_score(db_where *w, db_conn *c, const complaint_filter *f);
+
 #endif

@@ -28,6 +28,7 @@
 #include "core/event.h"
 #include "core/org.h"
 #include "core/records.h"
+#include "core/search.h"
 #include "core/throttle.h"
 
 enum {
@@ -107,9 +108,29 @@ typedef struct complaint_filter {
     int64_t cursor_key;
     int64_t cursor_id;
     const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
-    const char *nature;     /* valid, invalid, suggestion, "" (undecided); NULL = any */
-    int fact;               /* an indicator's condition (core/report.h report_fact, at now); RF_ALL = none */
-    bool report;            /* a report's cell: read through the reports' index (newest first only) */
+    /* The closing's findings and the record's state (0 / NULL: any). */
+    const char *nature;         /* valid, invalid, suggestion, "" (undecided); NULL = any */
+    int fact;                   /* an indicator's condition (core/report.h report_fact, at now); RF_ALL = none */
+    bool report;                /* a report's cell: read through the reports' index (newest first only) */
+    const char *responsibility; /* the closing's or on-the-spot answer's */
+    const int64_t *responsible_units; /* the closing's responsible unit among these */
+    size_t n_responsible_units;
+    const char *customer_class;
+    const char *priority;       /* urgent, high, normal (the rules' priority; none = normal) */
+    int reopened, supervised;   /* 1: at least once, -1: never */
+    int64_t closed_from, closed_to; /* closed_at in [from, to) */
+    int64_t due_from, due_to;       /* overall_due in [from, to) */
+    /* A search (core/search.h): every one of terms[0..n_terms) held. */
+    const int64_t *terms;
+    size_t n_terms;
+    /* Ranked by BM25, paged by offset; else by the sort above.
+     * store_search_weigh fills weights, avglen and driver (the rarest
+     * term, which the statement starts from); a search needs it first. */
+    bool sort_relevance;
+    int64_t offset;
+    int64_t weights[SEARCH_QUERY_MAX];
+    int64_t avglen;
+    size_t driver;
 } complaint_filter;
 
 typedef struct complaint_page {
@@ -314,6 +335,8 @@ int store_complaint_list(store *s, const complaint_filter *f, complaint_page *ou
 int store_complaint_facts_check(store *s, const complaint *c, const char **differs);
 /* The number of complaints of the list f (its cursor and limit ignored) into *total (OUT). */
 int store_complaint_total(store *s, const complaint_filter *f, int64_t *total);
+/* The BM25 weights of f's terms, the documents' average length and the rarest term: before a search's list or total. */
+int store_search_weigh(store *s, complaint_filter *f);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);
 /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
 int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg);

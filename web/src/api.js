@@ -155,6 +155,7 @@ export const api = {
   users: () => request('GET', '/users'),
   createUser: (u) => request('POST', '/users', { body: u }),
   complaints: (query) => request('GET', '/complaints', { query }),
+  complaintsExport: (query, format) => download('/complaints', { ...query, format }, `complaints.${format}`),
   complaint: (id) => request('GET', `/complaints/${encodeURIComponent(id)}`),
   createComplaint: (c) => request('POST', '/complaints', { body: c }),
   events: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/events`),

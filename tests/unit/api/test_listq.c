@@ -130,6 +130,10 @@ static void test_errors_name_the_parameter(void **state)
         {"to", "tomorrow"},  {"phone", "12"},    {"overdue", "yes"},     {"warning", "1"},
         {"sort", "random"},  {"limit", "201"},   {"limit", "0"},         {"cursor", "d1.2"},
         {"cursor", "c1 "},   {"level", "2x"},
+        {"nature", "maybe"}, {"reopened", "1"},  {"supervised", "no"},   {"appealed", "x"},
+        {"closed_from", "x"}, {"closed_to", "2026-02-30x"}, {"due_from", "x"}, {"due_to", "x"},
+        {"customer_class", "nobody"}, {"responsibility", "nobody"}, {"responsible_unit", "NOPE"},
+        {"sort", "relevance"}, {"priority", "low"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *p[] = {bad[i].name, bad[i].value, NULL};

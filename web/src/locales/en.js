@@ -63,6 +63,11 @@ export default {
     sortDeadline: 'By deadline (most urgent first)', sortCreated: 'By received time (newest first)', count: '{n} on this page',
     anyStatus: 'Any status', anyUnit: 'Any unit', anyChannel: 'Any channel', anyCategory: 'Any category', anyLevel: 'Any level',
   },
+  search: {
+    label: 'Search complaints', placeholder: 'Search: number, last 4 of phone, name, text', short: 'Search', total: '{n} found',
+    sortRelevance: 'Relevance', query: 'Search', match: 'Match', clear: 'Clear search', exportCsv: 'Export CSV', exportXlsx: 'Export Excel',
+    exported: '{n} exported',
+  },
   detail: {
     title: 'Work order', record: 'Record', deadlines: 'Deadlines', timeline: 'Timeline', actions: 'Actions',
     noActions: 'Nothing for you to do on this work order now', conflict: 'Someone else acted on this work order first. It has been reloaded; please check before acting.',

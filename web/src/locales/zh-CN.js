@@ -63,6 +63,11 @@ export default {
     sortDeadline: '按时限（最紧急在前）', sortCreated: '按受理时间（最新在前）', count: '本页 {n} 条',
     anyStatus: '全部状态', anyUnit: '全部单位', anyChannel: '全部渠道', anyCategory: '全部类别', anyLevel: '全部等级',
   },
+  search: {
+    label: '搜索工单', placeholder: '搜索：编号、电话后四位、姓名、内容', short: '搜索', total: '共找到 {n} 条',
+    sortRelevance: '按相关度', query: '搜索词', match: '匹配内容', clear: '清除搜索', exportCsv: '导出 CSV', exportXlsx: '导出 Excel',
+    exported: '已导出 {n} 条',
+  },
   detail: {
     title: '工单详情', record: '投诉记录', deadlines: '时限', timeline: '处理过程', actions: '可执行操作',
     noActions: '当前没有您可执行的操作', conflict: '其他人已先处理了此工单，页面已刷新为最新状态，请确认后再操作。',
