@@ -56,5 +56,10 @@ const route api_routes[] = {
     {"POST", "/api/v1/config/versions", h_config_version_create, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/config/versions/{version}", h_config_version_get, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/config/versions/{version}/activate", h_config_version_activate, AUTH_USER, R_ADMIN, 0},
+    /* Notifications (docs/api.md "Notifications"). */
+    {"PUT", "/api/v1/users/{id}", h_user_update, AUTH_USER, R_ADMIN, 0},
+    {"GET", "/api/v1/outbox/{id}", h_outbox_get, AUTH_USER, R_ADMIN, 0},
+    {"POST", "/api/v1/outbox/{id}/retry", h_outbox_retry, AUTH_USER, R_ADMIN, 0},
+    {"POST", "/api/v1/outbox/{id}/cancel", h_outbox_cancel, AUTH_USER, R_ADMIN, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };

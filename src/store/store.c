@@ -63,6 +63,8 @@ void user_release(user *u)
 {
     free(u->username);
     free(u->name);
+    free(u->email);
+    free(u->phone);
     memset(u, 0, sizeof *u);
 }
 

@@ -1,0 +1,349 @@
+/* deliver: see deliver.h. */
+#include "jobs/deliver.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+#include "util/mime.h"
+#include "util/timeutil.h"
+#include "util/worker.h"
+#include "util/xalloc.h"
+
+/* A claim outlives the longest a batch can take (every attempt timing out). */
+static int64_t lease_of(const deliver_config *cfg)
+{
+    return (int64_t)DELIVER_BATCH * (cfg->timeout_s + 5) + 60;
+}
+
+/* ---- rendering ------------------------------------------------------------------- */
+
+static void html_text(buf *b, const char *s)
+{
+    static const char *const entity[128] = {
+        ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\''] = "&#39;"};
+    for (; *s; s++) {
+        const char *e = (unsigned char)*s < 128 ? entity[(unsigned char)*s] : NULL;
+        if (e)
+            buf_puts(b, e);
+        else
+            buf_putc(b, *s);
+    }
+}
+
+static const char *str_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+int deliver_render(const char *template_name, const char *payload, const char *to_name, buf *subject, buf *text,
+                   buf *html)
+{
+    json_t *p = json_loads(payload ? payload : "", 0, NULL);
+    if (!json_is_object(p) || strcmp(template_name, "dispatch") != 0) {
+        json_decref(p);
+        return -1;
+    }
+    /* What a staff member of the unit may see of any complaint sent to it:
+     * no customer data is in the payload (app/act.c). */
+    const char *rows[][2] = {
+        {"工单编号 Number", str_of(p, "number")}, {"投诉类别 Category", str_of(p, "category")},
+        {"投诉等级 Level", str_of(p, "level")},   {"被投诉单位 Subject unit", str_of(p, "subject_unit")},
+        {"处理时限 Due", str_of(p, "stage_due")},
+    };
+    const char *number = str_of(p, "number"), *to_unit = str_of(p, "unit");
+    buf_printf(subject, "【投诉工单】%s 已派发至%s，请及时处理 (complaint %s dispatched)", number, to_unit, number);
+    buf_printf(text, "%s，您好：\n\n投诉工单 %s 已派发至%s，请登录系统受理并在时限内处理。\n\n",
+               to_name && *to_name ? to_name : "您好", number, to_unit);
+    buf_puts(html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body><p>");
+    html_text(html, to_name && *to_name ? to_name : "您好");
+    buf_puts(html, "，您好：</p><p>投诉工单 <b>");
+    html_text(html, number);
+    buf_puts(html, "</b> 已派发至");
+    html_text(html, to_unit);
+    buf_puts(html, "，请登录系统受理并在时限内处理。</p><table>");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (!*rows[i][1])
+            continue;
+        buf_printf(text, "%s：%s\n", rows[i][0], rows[i][1]);
+        buf_puts(html, "<tr><th align=\"left\">");
+        html_text(html, rows[i][0]);
+        buf_puts(html, "</th><td>");
+        html_text(html, rows[i][1]);
+        buf_puts(html, "</td></tr>");
+    }
+    buf_puts(text,
+             "\n此邮件由投诉工单系统自动发送，请勿回复。\nThis message was sent automatically; please do not reply.\n");
+    buf_puts(html, "</table><p>此邮件由投诉工单系统自动发送，请勿回复。<br>This message was sent automatically; please "
+                   "do not reply.</p></body></html>\n");
+    json_decref(p);
+    return 0;
+}
+
+/* ---- SMTP ------------------------------------------------------------------------ */
+
+struct upload {
+    const buf *msg;
+    size_t off;
+};
+
+static size_t read_msg(char *to, size_t size, size_t n, void *arg)
+{
+    struct upload *u = arg;
+    size_t left = u->msg->len - u->off, want = size * n;
+    if (want > left)
+        want = left;
+    memcpy(to, u->msg->data + u->off, want);
+    u->off += want;
+    return want;
+}
+
+/*
+ * Sends msg from cfg's sender to one address. 0, or -1 with the error's
+ * text in err; *code: the server's last reply code (0: none, e.g. the
+ * connection was refused).
+ */
+static int smtp_send(const deliver_config *cfg, const char *to, const buf *msg, int *code, char *err, size_t errlen)
+{
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, errlen, "cannot start libcurl");
+        return -1;
+    }
+    char from[300], rcpt[300];
+    snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
+    snprintf(rcpt, sizeof rcpt, "<%s>", to);
+    struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
+    struct upload up = {msg, 0};
+    char curl_err[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_URL, cfg->smtp_url);
+    if (cfg->smtp_user && *cfg->smtp_user) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp_user);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
+    }
+    /* smtps:// is TLS from the start; smtp:// upgrades when the server offers STARTTLS. */
+    curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_msg);
+    curl_easy_setopt(h, CURLOPT_READDATA, &up);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+    CURLcode rc = curl_easy_perform(h);
+    long reply = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+    *code = (int)reply;
+    if (rc != CURLE_OK)
+        snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+    curl_slist_free_all(rcpts);
+    curl_easy_cleanup(h);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+/* ---- a pass ---------------------------------------------------------------------- */
+
+static void rfc5322_date(int64_t t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The Message-ID of row m: the same on every attempt, unique by its key. */
+static void message_id(const deliver_config *cfg, const outbox_msg *m, char *out, size_t n)
+{
+    const char *at = strchr(cfg->smtp_from, '@');
+    int len = snprintf(out, n, "redress.%lld.", (long long)m->id);
+    for (const char *k = m->key; *k && len + 1 < (int)n; k++)
+        out[len++] = *k == '/' ? '.' : *k;
+    out[len] = '\0';
+    snprintf(out + len, n - (size_t)len, "@%s", at ? at + 1 : "redress.invalid");
+}
+
+/* Sends one claimed row and records what came of it. */
+static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, deliver_stats *st)
+{
+    user u = {0};
+    buf subject, text, html, msg;
+    buf_init(&subject);
+    buf_init(&text);
+    buf_init(&html);
+    buf_init(&msg);
+    const char *skip = NULL;
+    int64_t now = time_now();
+    if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
+        skip = "no recipient";
+    else if (!u.active)
+        skip = "the recipient's account is inactive";
+    else if (!u.email)
+        skip = "the recipient has no e-mail address";
+    else if (!(u.notify & NOTIFY_EMAIL))
+        skip = "the recipient does not want e-mail";
+    else if (deliver_render(m->template_name, m->payload, u.name, &subject, &text, &html))
+        skip = "unknown template";
+    if (skip) {
+        int rc = store_outbox_finish(a->db, m, "cancelled", m->next_at, 0, skip, NULL);
+        if (rc == STORE_CONFLICT)
+            st->lost_claims++;
+        st->skipped++;
+        goto out;
+    }
+    char date[64], mid[200];
+    rfc5322_date(now, date, sizeof date);
+    message_id(cfg, m, mid, sizeof mid);
+    mime_mail mail = {.from = cfg->smtp_from,
+                      .to = u.email,
+                      .to_name = u.name,
+                      .subject = subject.data,
+                      .date = date,
+                      .message_id = mid,
+                      .key = m->key,
+                      .text = text.data,
+                      .html = html.data,
+                      .boundary = "=_redress_alt"};
+    mime_build(&msg, &mail);
+    outbox_attempt at = {.outbox_id = m->id, .at = now};
+    char err[CURL_ERROR_SIZE + 32] = "";
+    double t0 = time_mono_ms();
+    int rc = smtp_send(cfg, u.email, &msg, &at.code, err, sizeof err);
+    at.latency_ms = (int)(time_mono_ms() - t0);
+    const char *status = "sent";
+    int64_t next_at = m->next_at;
+    if (rc == 0) {
+        snprintf(at.result, sizeof at.result, "sent");
+        st->sent++;
+    } else {
+        snprintf(at.result, sizeof at.result, "failed");
+        at.error = err;
+        int tries = m->attempts + 1 - m->retry_base;
+        status = notify_status_after_failure(&cfg->backoff, tries);
+        next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
+        if (strcmp(status, "dead") == 0)
+            st->dead++;
+        else
+            st->failed++;
+        /* The address stays out of the log: the row's id names the message. */
+        log_warn("deliver: outbox row %lld: attempt %d failed (%s, code %d)%s", (long long)m->id, m->attempts + 1, err,
+                 at.code, strcmp(status, "dead") == 0 ? "; a dead letter now" : "");
+    }
+    rc = store_outbox_finish(a->db, m, status, next_at, rc == 0 ? now : 0, rc == 0 ? NULL : err, &at);
+    if (rc == STORE_CONFLICT) {
+        st->lost_claims++;
+        log_warn("deliver: outbox row %lld was retried, cancelled or claimed again while it was sent",
+                 (long long)m->id);
+    } else if (rc) {
+        log_warn("deliver: cannot record the attempt on outbox row %lld; it is sent again after its lease",
+                 (long long)m->id);
+    }
+out:
+    user_release(&u);
+    buf_release(&subject);
+    buf_release(&text);
+    buf_release(&html);
+    buf_release(&msg);
+}
+
+int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
+{
+    outbox_list l = {0};
+    *n = 0;
+    int rc = store_outbox_claim(a->db, "email", now, lease_of(cfg), DELIVER_BATCH, &l);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < l.n; i++)
+        deliver_one(a, cfg, &l.items[i], st);
+    *n = l.n;
+    outbox_list_release(&l);
+    return 0;
+}
+
+/* ---- the deliverer thread -------------------------------------------------------- */
+
+struct deliverer {
+    app *a;
+    deliver_config cfg;
+    char *strings[4]; /* cfg's copies */
+    worker w;
+};
+
+static void *deliverer_main(void *arg)
+{
+    deliverer *d = arg;
+    bool failing = false;
+    pthread_mutex_lock(&d->w.mu);
+    for (;;) {
+        pthread_mutex_unlock(&d->w.mu);
+        size_t n = 0;
+        deliver_stats st = {0};
+        int rc = deliver_run(d->a, &d->cfg, time_now(), &st, &n);
+        if (rc && !failing)
+            log_warn("deliver: cannot claim from the outbox; trying again every second");
+        failing = rc != 0;
+        pthread_mutex_lock(&d->w.mu);
+        if (d->w.stop)
+            break;
+        if (n == DELIVER_BATCH)
+            continue; /* more may be due */
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += 1;
+        while (!d->w.stop && pthread_cond_timedwait(&d->w.cv, &d->w.mu, &until) == 0)
+            ;
+        if (d->w.stop)
+            break;
+    }
+    pthread_mutex_unlock(&d->w.mu);
+    return NULL;
+}
+
+static void release(deliverer *d)
+{
+    for (int i = 0; i < 4; i++)
+        free(d->strings[i]);
+    free(d);
+    curl_global_cleanup();
+}
+
+deliverer *deliverer_start(app *a, const deliver_config *cfg)
+{
+    if (!cfg->smtp_url || !*cfg->smtp_url)
+        return NULL;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    deliverer *d = xcalloc(1, sizeof *d);
+    d->a = a;
+    d->cfg = *cfg;
+    const char **fields[] = {&d->cfg.smtp_url, &d->cfg.smtp_user, &d->cfg.smtp_password, &d->cfg.smtp_from};
+    for (int i = 0; i < 4; i++) {
+        d->strings[i] = xstrdup(*fields[i] ? *fields[i] : "");
+        *fields[i] = d->strings[i];
+    }
+    if (worker_start(&d->w, deliverer_main, d) != 0) {
+        log_error("deliver: cannot start the deliverer");
+        release(d);
+        return NULL;
+    }
+    return d;
+}
+
+void deliverer_stop(deliverer *d)
+{
+    if (!d)
+        return;
+    worker_stop(&d->w);
+    release(d);
+}
