@@ -80,6 +80,7 @@ void h_penalties_list(app *a, api_req *rq, http_resp *rs)
 {
     penalty_filter f = {0};
     const char *v, *format = "json";
+    sheet_format sheet_fmt = SHEET_CSV;
     int64_t *units = NULL, *visible = NULL;
     size_t nvisible = 0;
     penalty_list l = {0};
@@ -98,8 +99,8 @@ void h_penalties_list(app *a, api_req *rq, http_resp *rs)
         f.status = v;
     }
     if ((v = http_query(rq->http, "format")) && *v) {
-        if (strcmp(v, "json") != 0 && strcmp(v, "csv") != 0) {
-            api_error(rs, 400, "bad_request", "format", "format: expected json or csv (xlsx comes with reports)");
+        if (strcmp(v, "json") != 0 && sheet_format_parse(v, &sheet_fmt)) {
+            api_error(rs, 400, "bad_request", "format", "format: expected json, csv or xlsx");
             goto out;
         }
         format = v;
@@ -130,13 +131,17 @@ void h_penalties_list(app *a, api_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
-    if (strcmp(format, "csv") == 0) {
-        rs->status = 200;
-        rs->content_type = "text/csv; charset=utf-8";
+    if (strcmp(format, "json") != 0) {
         buf_clear(&rs->body);
-        ledger_csv(a, &l, rq->en, &rs->body);
+        if (ledger_export(a, &l, rq->en, sheet_fmt, &rs->body)) {
+            api_error(rs, 500, "internal", NULL, "the file could not be made");
+            goto out;
+        }
+        rs->status = 200;
+        rs->content_type = sheet_mime(sheet_fmt);
         char disp[96];
-        snprintf(disp, sizeof disp, "attachment; filename=\"penalties-%s.csv\"", f.month ? f.month : "all");
+        snprintf(disp, sizeof disp, "attachment; filename=\"penalties-%s.%s\"", f.month ? f.month : "all",
+                 sheet_ext(sheet_fmt));
         http_set_header(rs, "Content-Disposition", disp);
         goto out;
     }

@@ -6,41 +6,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/csv.h"
 #include "util/xalloc.h"
 
-void ledger_csv(app *a, const penalty_list *l, bool en, buf *out)
+int ledger_export(app *a, const penalty_list *l, bool en, sheet_format fmt, buf *out)
 {
-    static const char *const zh[] = {"月份", "工单编号", "考核对象", "责任人", "单位", "单位编码", "金额（元）",
-                                     "考核分", "取消年度评优", "扣当月绩效", "状态", "免除原因", "规则"};
-    static const char *const enh[] = {"month", "complaint", "role", "person", "unit", "unit code", "amount (yuan)",
-                                      "points", "award eligibility lost", "performance pay lost", "status",
-                                      "waive reason", "rule"};
+    static const sheet_col zh[] = {{"月份", SHEET_TEXT},     {"工单编号", SHEET_TEXT},     {"考核对象", SHEET_TEXT},
+                                   {"责任人", SHEET_TEXT},   {"单位", SHEET_TEXT},         {"单位编码", SHEET_TEXT},
+                                   {"金额（元）", SHEET_YUAN}, {"考核分", SHEET_INT},        {"取消年度评优", SHEET_TEXT},
+                                   {"扣当月绩效", SHEET_TEXT}, {"状态", SHEET_TEXT},         {"免除原因", SHEET_TEXT},
+                                   {"规则", SHEET_TEXT}};
+    static const sheet_col enh[] = {{"month", SHEET_TEXT},      {"complaint", SHEET_TEXT},
+                                    {"role", SHEET_TEXT},       {"person", SHEET_TEXT},
+                                    {"unit", SHEET_TEXT},       {"unit code", SHEET_TEXT},
+                                    {"amount (yuan)", SHEET_YUAN}, {"points", SHEET_INT},
+                                    {"award eligibility lost", SHEET_TEXT}, {"performance pay lost", SHEET_TEXT},
+                                    {"status", SHEET_TEXT},     {"waive reason", SHEET_TEXT},
+                                    {"rule", SHEET_TEXT}};
     enum { NCOLS = sizeof zh / sizeof zh[0] };
-    buf_puts(out, "\xEF\xBB\xBF");
-    for (size_t i = 0; i < NCOLS; i++)
-        csv_cell(out, en ? enh[i] : zh[i], i == NCOLS - 1);
+    _Static_assert(sizeof enh / sizeof enh[0] == NCOLS, "one heading per column in each language");
+    sheet *sh = sheet_open(fmt, en ? "penalties" : "考核台账", en ? enh : zh, NCOLS);
+    const char *yes = en ? "yes" : "是", *no = en ? "no" : "否";
     for (size_t i = 0; i < l->n; i++) {
         const penalty *p = &l->items[i];
-        char amount[32], points[16];
-        snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(p->amount_fen / 100), (long long)(p->amount_fen % 100));
-        snprintf(points, sizeof points, "%d", p->points);
         app_enter(a);
         const unit *u = org_find(app_org(a), p->unit);
         char *uname = xstrdup(u ? (en && u->name_en ? u->name_en : u->name) : "");
         char *ucode = xstrdup(u ? u->code : "");
         app_leave(a);
         bool waived = strcmp(p->status, "waived") == 0;
-        const char *yes = en ? "yes" : "是", *no = en ? "no" : "否";
-        const char *cells[NCOLS] = {p->month, p->number, p->role_name, p->person, uname, ucode, amount, points,
-                                    p->award_loss ? yes : no, p->performance_pay ? yes : no,
-                                    waived ? (en ? "waived" : "已免除") : (en ? "active" : "有效"),
-                                    p->waive_reason, p->rule};
-        for (size_t k = 0; k < NCOLS; k++)
-            csv_cell(out, cells[k], k == NCOLS - 1);
+        sheet_text(sh, p->month);
+        sheet_text(sh, p->number);
+        sheet_text(sh, p->role_name);
+        sheet_text(sh, p->person);
+        sheet_text(sh, uname);
+        sheet_text(sh, ucode);
+        sheet_number(sh, (double)p->amount_fen / 100.0);
+        sheet_int(sh, p->points);
+        sheet_text(sh, p->award_loss ? yes : no);
+        sheet_text(sh, p->performance_pay ? yes : no);
+        sheet_text(sh, waived ? (en ? "waived" : "已免除") : (en ? "active" : "有效"));
+        sheet_text(sh, p->waive_reason);
+        sheet_text(sh, p->rule);
         free(uname);
         free(ucode);
     }
+    return sheet_close(sh, out);
 }
 
 int ledger_view_penalties(app *a, penalty_list *l)

@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "core/ledger.h"
 #include "util/buf.h"
+#include "util/sheet.h"
 
 /*
  * The texts of ledger entries and compensations (waiver reasons, requests'
@@ -19,12 +20,12 @@ int ledger_view_penalties(app *a, penalty_list *l);
 int ledger_view_compensations(app *a, compensation_list *l);
 
 /*
- * The monthly ledger as CSV (RFC 4180, UTF-8 with a byte-order mark so that
- * spreadsheet programs read the Chinese text), appended to out: one row per
- * entry of l, headings in Chinese or (en) English. Unit names are looked up
- * in a's organisation. Used by GET /penalties?format=csv and `redress
- * penalties export`.
+ * The monthly ledger as a spreadsheet (util/sheet.h: CSV in UTF-8 with a
+ * byte-order mark, or XLSX) appended to out: one row per entry of l,
+ * headings in Chinese or (en) English, amounts in yuan. Unit names are
+ * looked up in a's organisation. Used by GET /penalties?format=csv|xlsx and
+ * `redress penalties export`. 0, or -1 when the file could not be made.
  */
-void ledger_csv(app *a, const penalty_list *l, bool en, buf *out);
+int ledger_export(app *a, const penalty_list *l, bool en, sheet_format fmt, buf *out);
 
 #endif

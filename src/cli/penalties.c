@@ -1,8 +1,8 @@
 /*
- * penalties: `redress penalties export --month YYYY-MM [--out FILE] [--en]`
- * writes the month's penalty ledger (考核台账) as CSV — the same file as
- * GET /api/v1/penalties?month=…&format=csv — for the monthly assessment
- * (DOMAIN §10). XLSX comes with the reports.
+ * penalties: `redress penalties export --month YYYY-MM [--format csv|xlsx]
+ * [--out FILE] [--en]` writes the month's penalty ledger (考核台账) as CSV
+ * or XLSX — the same file as GET /api/v1/penalties?month=…&format=… — for
+ * the monthly assessment (DOMAIN §10).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,21 +19,22 @@ static bool month_valid(const char *m)
 
 int cmd_penalties(int argc, char **argv)
 {
-    static const char *const extra[] = {"month", "out", "en!", "help!", NULL};
+    static const char *const extra[] = {"month", "format", "out", "en!", "help!", NULL};
     if (argc < 1 || strcmp(argv[0], "export") != 0) {
         if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0)) {
-            printf("usage: redress penalties export --month YYYY-MM [--out FILE] [--en] [--db URL]\n");
+            printf("usage: redress penalties export --month YYYY-MM [--format csv|xlsx] [--out FILE] [--en] [--db URL]\n");
             return 0;
         }
-        fprintf(stderr, "usage: redress penalties export --month YYYY-MM [--out FILE] [--en] [--db URL]\n");
+        fprintf(stderr, "usage: redress penalties export --month YYYY-MM [--format csv|xlsx] [--out FILE] [--en] [--db URL]\n");
         return 2;
     }
     cli_opts o;
     if (cli_parse(argc - 1, argv + 1, extra, &o))
         return 2;
     if (cli_has(&o, "help")) {
-        printf("usage: redress penalties export --month YYYY-MM [--out FILE] [--en] [--db URL]\n"
-               "Writes the month's penalty ledger as CSV (UTF-8) to FILE or standard output;\n"
+        printf("usage: redress penalties export --month YYYY-MM [--format csv|xlsx] [--out FILE] [--en] [--db URL]\n"
+               "Writes the month's penalty ledger as CSV (UTF-8, the default) or XLSX to FILE\n"
+               "or standard output;\n"
                "--en gives English headings.\n");
         cli_print_settings();
         return 0;
@@ -41,6 +42,11 @@ int cmd_penalties(int argc, char **argv)
     const char *month = cli_opt(&o, "month");
     if (!month_valid(month)) {
         fprintf(stderr, "redress penalties export: --month: expected YYYY-MM\n");
+        return 2;
+    }
+    sheet_format fmt = SHEET_CSV;
+    if (cli_opt(&o, "format") && sheet_format_parse(cli_opt(&o, "format"), &fmt)) {
+        fprintf(stderr, "redress penalties export: --format: expected csv or xlsx\n");
         return 2;
     }
     app a;
@@ -58,7 +64,10 @@ int cmd_penalties(int argc, char **argv)
         fprintf(stderr, "redress penalties export: cannot read the ledger\n");
         goto out;
     }
-    ledger_csv(&a, &l, cli_has(&o, "en"), &out);
+    if (ledger_export(&a, &l, cli_has(&o, "en"), fmt, &out)) {
+        fprintf(stderr, "redress penalties export: cannot make the file\n");
+        goto out;
+    }
     const char *path = cli_opt(&o, "out");
     FILE *fp = path ? fopen(path, "wb") : stdout;
     if (!fp) {

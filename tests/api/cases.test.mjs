@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useServer, errorOf, describe, runCli, localDate, rfc3339, intakeBody } from './lib.mjs';
+import { readXlsx, getBytes } from './xlsx.mjs';
 
 const srv = useServer();
 const MONTH = localDate(new Date()).slice(0, 7); // closes happen now: this month's ledger
@@ -371,10 +372,31 @@ srv.test('the month\'s ledger as CSV, from the API and from `redress penalties e
   const empty = await runCli(['penalties', 'export', '--db', srv.dbUrl, '--month', '1999-01']);
   assert.equal(empty.code, 0);
   assert.equal(empty.stdout.trim().split('\r\n').length, 1, 'headings only');
+  const bad2 = await srv.as('manager1', 'GET', `/penalties?month=${MONTH}&format=xls`);
+  assert.equal(bad2.status, 400);
+  assert.equal(errorOf(bad2).field, 'format');
+
+  // The same ledger as XLSX: one sheet, the headings frozen, amounts as
+  // numbers in yuan, points as numbers, the rows of the CSV.
+  const x = await getBytes(srv, 'manager1', `/penalties?month=${MONTH}&format=xlsx`);
+  assert.equal(x.status, 200);
+  assert.equal(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.match(x.headers.get('content-disposition'), new RegExp(`penalties-${MONTH}\\.xlsx`));
+  const [sheet] = readXlsx(x.bytes).sheets;
+  assert.equal(sheet.name, '考核台账');
+  assert.ok(sheet.frozen, 'the heading row stays in view');
+  assert.deepEqual(sheet.rows[0], lines[0].split(','));
+  assert.equal(sheet.rows.length, lines.length, 'one row per entry, as in the CSV');
+  const manager = sheet.rows.find((row) => row[1] === attitude.number && row[2] === '站长');
+  assert.ok(manager, JSON.stringify(sheet.rows));
+  assert.equal(manager[6], 100, 'the amount is a number');
+  assert.equal(sheet.formats[sheet.rows.indexOf(manager)][6], '#,##0.00', 'shown in yuan');
+  assert.equal(manager[7], 0);
+  assert.ok(sheet.widths[4] >= 20, `the unit column fits 浦东世纪大道加油站: ${sheet.widths[4]}`);
+  const cliX = await runCli(['penalties', 'export', '--db', srv.dbUrl, '--month', MONTH, '--format', 'xlsx', '--out', file + '.xlsx']);
+  assert.equal(cliX.code, 0, cliX.stdout + cliX.stderr);
+  assert.deepEqual(readXlsx(fs.readFileSync(file + '.xlsx')).sheets[0].rows, sheet.rows, 'the same table from the CLI');
   fs.rmSync(dir, { recursive: true, force: true });
-  const xlsx = await srv.as('manager1', 'GET', `/penalties?month=${MONTH}&format=xlsx`);
-  assert.equal(xlsx.status, 400);
-  assert.equal(errorOf(xlsx).field, 'format');
 });
 
 srv.test('CSV cells that a spreadsheet would run as formulas are exported as text', async () => {

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { BASE, launch, newPage, login, shot, text, apiCall, apiLogin, handlingComplaint } from './helpers.mjs'
+import { readXlsx } from '../../tests/api/xlsx.mjs'
 
 let browser
 before(async () => { browser = await launch() })
@@ -131,6 +132,14 @@ test('the ledger page: a manager waives an entry with a reason and saves the mon
   const mine = csv.split('\r\n').filter((l) => l.includes(closed.number))
   assert.equal(mine.length, 4, csv)
   assert.ok(mine.some((l) => l.includes('收银员 李强') && l.includes('已免除')), mine.join('\n'))
+  const [xdl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-test=ledger-export-xlsx]').click(),
+  ])
+  assert.match(xdl.suggestedFilename(), /^penalties-\d{4}-\d{2}\.xlsx$/)
+  const [sheet] = readXlsx(fs.readFileSync(await xdl.path())).sheets
+  assert.equal(sheet.rows[0][0], '月份')
+  assert.equal(sheet.rows.filter((r) => r[1] === closed.number).length, 4, 'the rows of the CSV')
 
   // the region filter: Minhang's stations have none of this Pudong complaint
   await page.locator('[data-test=ledger-unit]').first().click()

@@ -109,6 +109,36 @@ export async function request(method, path, { body, raw, query, headers = {}, pu
   return data
 }
 
+/**
+ * Saves a file the server makes (a CSV or XLSX export) under the name the
+ * server gives it in Content-Disposition, or `fallback`: the bytes as sent,
+ * so a CSV keeps its byte-order mark and an XLSX its zip.
+ */
+export async function download(path, query, fallback) {
+  let res
+  try {
+    res = await fetch('/api/v1' + path + qs(query), {
+      headers: { Accept: '*/*', 'Accept-Language': currentLang },
+      credentials: 'same-origin',
+    })
+  } catch (err) {
+    throw new ApiError(0, { error: { code: 'network', message: String(err && err.message || err) } })
+  }
+  if (!res.ok) {
+    let data = null
+    try { data = await res.json() } catch { /* not JSON */ }
+    throw new ApiError(res.status, data)
+  }
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')
+  const a = document.createElement('a')
+  a.href = URL.createObjectURL(await res.blob())
+  a.download = m ? m[1] : fallback
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
+}
+
 export const api = {
   login: (username, password) => request('POST', '/auth/login', { body: { username, password }, public: true }),
   logout: () => request('POST', '/auth/logout'),
@@ -152,7 +182,7 @@ export const api = {
   portalOptions: () => request('GET', '/portal/options', { public: true }),
   // the penalty ledger (考核) and compensations awaiting approval (授权)
   penalties: (query) => request('GET', '/penalties', { query }),
-  penaltiesCsv: (query) => request('GET', '/penalties', { query: { ...query, format: 'csv' }, headers: { Accept: 'text/csv' } })
+  penaltiesExport: (query, format) => download('/penalties', { ...query, format }, `penalties.${format}`)
     .then((d) => (d && typeof d === 'object' && 'raw' in d ? d.raw : String(d ?? ''))),
   waivePenalty: (id, reason) => request('POST', `/penalties/${encodeURIComponent(id)}/waive`, { body: { reason } }),
   compensations: (query) => request('GET', '/compensations', { query }),

@@ -163,7 +163,7 @@ export default {
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval',
   },
   cases: {
-    ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', entries: 'Entries',
+    ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',
     totalAmount: 'Total amount (yuan)', totalPoints: 'Total points', awardLost: 'Units losing the award', role: 'Who', amount: 'Amount (yuan)',
     points: 'Points', flags: 'Also', awardLoss: "Loses the year's award", perfPay: "Loses the month's performance pay", st_active: 'Active', st_waived: 'Waived',
     waive: 'Waive', waiveTitle: 'Waive the entry', waiveReason: 'Why it is waived', waived: 'Entry waived',

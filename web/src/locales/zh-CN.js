@@ -163,7 +163,7 @@ export default {
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批',
   },
   cases: {
-    ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', entries: '记录数',
+    ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
     totalAmount: '考核金额合计（元）', totalPoints: '扣分合计', awardLost: '取消评优单位', role: '考核对象', amount: '金额（元）',
     points: '扣分', flags: '附加处理', awardLoss: '取消年度评优', perfPay: '扣当月绩效', st_active: '有效', st_waived: '已免除',
     waive: '免除', waiveTitle: '免除考核', waiveReason: '免除原因', waived: '已免除该条考核',
