@@ -79,6 +79,8 @@ typedef struct app {
     /* E-mail notifications are delivered (serve with --smtp-url): a step
      * queues them (app/notify.h). */
     bool notify_email;
+    /* What this process's deliverer did (jobs/deliver.c), for /metrics. */
+    atomic_long notify_sent, notify_failed, notify_dead;
 } app;
 
 /*

@@ -227,19 +227,22 @@ static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, 
     if (rc == 0) {
         snprintf(at.result, sizeof at.result, "sent");
         st->sent++;
+        atomic_fetch_add(&a->notify_sent, 1);
     } else {
         snprintf(at.result, sizeof at.result, "failed");
         at.error = err;
         int tries = m->attempts + 1 - m->retry_base;
         status = notify_status_after_failure(&cfg->backoff, tries);
         next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
-        if (strcmp(status, "dead") == 0)
+        bool dead = strcmp(status, "dead") == 0;
+        if (dead)
             st->dead++;
         else
             st->failed++;
+        atomic_fetch_add(dead ? &a->notify_dead : &a->notify_failed, 1);
         /* The address stays out of the log: the row's id names the message. */
         log_warn("deliver: outbox row %lld: attempt %d failed (%s, code %d)%s", (long long)m->id, m->attempts + 1, err,
-                 at.code, strcmp(status, "dead") == 0 ? "; a dead letter now" : "");
+                 at.code, dead ? "; a dead letter now" : "");
     }
     rc = store_outbox_finish(a->db, m, status, next_at, rc == 0 ? now : 0, rc == 0 ? NULL : err, &at);
     if (rc == STORE_CONFLICT) {

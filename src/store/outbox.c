@@ -228,24 +228,30 @@ int store_outbox_attempts(store *s, int64_t id, outbox_attempt_list *out)
                         DB_VALS(DB_INT(id)), attempt_cols, sizeof *out->items, (void **)&out->items, &out->n);
 }
 
-int store_outbox_counts(store *s, const char *channel, int64_t now, outbox_counts *out)
+struct counts_arg {
+    const char *channel;
+    outbox_counts *out;
+};
+
+static int count_rows(db_conn *c, void *arg)
 {
-    (void)now;
-    int64_t v[4] = {0};
-    static const char *const st[] = {"pending", "sent", "failed", "dead"};
-    for (int i = 0; i < 4; i++) {
-        int rc = db_read_int(s, "outbox_counts", "SELECT COUNT(*) FROM outbox WHERE channel = ? AND status = ?",
-                             DB_VALS(DB_TEXT(channel), DB_TEXT(st[i])), &v[i]);
-        if (rc)
-            return rc;
-    }
-    out->pending = v[0];
-    out->sent = v[1];
-    out->failed = v[2];
-    out->dead = v[3];
-    return db_read_int(s, "outbox_counts",
-                       "SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE channel = ? AND status = 'pending'",
-                       DB_VALS(DB_TEXT(channel)), &out->oldest_pending);
+    struct counts_arg *a = arg;
+    static const char *const st[] = {"pending", "failed", "dead"};
+    int64_t *to[] = {&a->out->pending, &a->out->failed, &a->out->dead};
+    int rc = 0;
+    for (int i = 0; i < 3 && !rc; i++)
+        rc = db_intv(c, "SELECT COUNT(*) FROM outbox WHERE channel = ? AND status = ?",
+                     DB_VALS(DB_TEXT(a->channel), DB_TEXT(st[i])), to[i]);
+    return rc ? rc
+              : db_intv(c, "SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE channel = ? AND status = 'pending'",
+                        DB_VALS(DB_TEXT(a->channel)), &a->out->oldest_pending);
+}
+
+int store_outbox_counts(store *s, const char *channel, outbox_counts *out)
+{
+    struct counts_arg a = {channel, out};
+    *out = (outbox_counts){0};
+    return db_run_read(s, "outbox_counts", count_rows, &a);
 }
 
 /* ---- supervisions ---------------------------------------------------------------- */

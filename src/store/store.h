@@ -397,12 +397,15 @@ int store_outbox_cancel(store *s, int64_t id);
 /* The attempts of row id, first first. */
 int store_outbox_attempts(store *s, int64_t id, outbox_attempt_list *out);
 
-/* The rows of a channel by status, and the creation time of the oldest pending one (0 = none), for /metrics. */
+/* The rows of a channel waiting (pending), to be tried again (failed) and
+ * given up (dead), and the creation time of the oldest pending one (0 =
+ * none), for /metrics: rows that do not pile up, read through the index of
+ * due rows. */
 typedef struct outbox_counts {
-    int64_t pending, sent, failed, dead;
+    int64_t pending, failed, dead;
     int64_t oldest_pending;
 } outbox_counts;
-int store_outbox_counts(store *s, const char *channel, int64_t now, outbox_counts *out);
+int store_outbox_counts(store *s, const char *channel, outbox_counts *out);
 int store_supervision_list(store *s, const supervision_filter *f, supervision_list *out);
 /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
 int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note);

@@ -96,6 +96,14 @@ function parseMail(raw) {
 
 // ------------------------------------------------------------ helpers
 
+// One sample of /metrics, by its name with labels.
+async function sample(name) {
+  const r = await srv.api('GET', '/metrics');
+  const line = r.text.split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(line, `${name} in /metrics:\n${r.text}`);
+  return Number(line.slice(name.length + 1));
+}
+
 let seq = 0;
 async function addUser(over = {}) {
   seq += 1;
@@ -197,6 +205,8 @@ srv.test('a dispatch e-mails the users of the unit who want it: number in the su
   assert.equal(r.json.attempt_log[0].result, 'sent');
   assert.equal(r.json.attempt_log[0].code, 250);
   assert.ok(r.json.sent_at);
+  assert.ok(await sample('redress_notify_sent_total') >= 1, 'the sent e-mail is counted');
+  assert.equal(await sample('redress_outbox_rows{status="pending"}'), 0, 'nothing e-mail waits');
 });
 
 srv.test('a refusing server: failed with attempts growing, then dead; an administrator retries it and it is sent', async () => {
@@ -218,6 +228,9 @@ srv.test('a refusing server: failed with attempts growing, then dead; an adminis
   assert.ok(r.json.attempt_log.every((a) => a.code === 451), JSON.stringify(r.json.attempt_log));
   r = await srv.as('admin', 'GET', '/outbox?status=dead');
   assert.ok(r.json.items.some((m) => m.id === dead.id), 'the dead letters are listed by status');
+  assert.ok(await sample('redress_outbox_rows{status="dead"}') >= 1, 'the dead letter is a metric');
+  assert.ok(await sample('redress_notify_dead_total') >= 1);
+  assert.ok(await sample('redress_notify_failed_total') >= 2);
 
   fs.rmSync(path.join(MAILDIR, 'REJECT'));
   r = await srv.as('super1', 'POST', `/outbox/${dead.id}/retry`);
