@@ -50,14 +50,10 @@ int store_user_add(store *s, user *u, const char *pwhash)
 
 int store_user_update(store *s, const user *u)
 {
-    char roles[128], notify[32];
-    roles_text(u->roles, roles, sizeof roles);
+    char notify[32];
     notify_channels_text(u->notify, notify, sizeof notify);
-    return db_write_one(s, "user_update", true,
-                        "UPDATE users SET name = ?, roles = ?, unit = ?, active = ?, email = ?, phone = ?, notify = ? "
-                        "WHERE id = ?",
-                        DB_VALS(DB_TEXT(u->name), DB_TEXT(roles), DB_INT(u->unit), DB_INT(u->active),
-                                DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->id)));
+    return db_write_one(s, "user_update", true, "UPDATE users SET email = ?, phone = ?, notify = ? WHERE id = ?",
+                        DB_VALS(DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->id)));
 }
 
 struct user_pw {

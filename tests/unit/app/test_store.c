@@ -333,25 +333,25 @@ static void test_users(void **state)
     assert_string_equal(got.username, "li");
     assert_null(got.email);
     assert_int_equal(got.notify, 0);
-    /* Changed: the contact details and channels, the unit. */
+    /* Changed: the contact details and channels, nothing else. */
     free(got.name);
     got.name = strdup("李四四");
     got.email = strdup("li@example.org");
     got.notify = NOTIFY_EMAIL | NOTIFY_SMS;
-    got.unit = U_CENTRE;
     assert_int_equal(store_user_update(f->s, &got), 0);
     user_release(&got);
     assert_int_equal(store_user_get(f->s, NULL, other.id, &got, NULL), 0);
-    assert_string_equal(got.name, "李四四");
+    assert_string_equal(got.name, "李四");
     assert_string_equal(got.email, "li@example.org");
     assert_null(got.phone);
     assert_int_equal(got.notify, NOTIFY_EMAIL | NOTIFY_SMS);
     user_release(&got);
     user_list in_unit = {0};
-    assert_int_equal(store_user_list_unit(f->s, U_CENTRE, &in_unit), 0);
-    assert_int_equal(in_unit.n, 2);
-    user_list_release(&in_unit);
     assert_int_equal(store_user_list_unit(f->s, U_SITE1, &in_unit), 0);
+    assert_int_equal(in_unit.n, 1);
+    assert_string_equal(in_unit.items[0].username, "li");
+    user_list_release(&in_unit);
+    assert_int_equal(store_user_list_unit(f->s, U_SITE2, &in_unit), 0);
     assert_int_equal(in_unit.n, 0);
     user_list_release(&in_unit);
     assert_int_equal(store_user_get(f->s, "nobody", 0, &got, NULL), STORE_NOTFOUND);
