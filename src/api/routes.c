@@ -61,5 +61,8 @@ const route api_routes[] = {
     {"GET", "/api/v1/outbox/{id}", h_outbox_get, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/outbox/{id}/retry", h_outbox_retry, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/outbox/{id}/cancel", h_outbox_cancel, AUTH_USER, R_ADMIN, 0},
+    {"GET", "/api/v1/webhooks", h_webhooks_list, AUTH_USER, R_ADMIN, 0},
+    {"PUT", "/api/v1/webhooks/{name}", h_webhook_put, AUTH_USER, R_ADMIN, 0},
+    {"DELETE", "/api/v1/webhooks/{name}", h_webhook_delete, AUTH_USER, R_ADMIN, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };

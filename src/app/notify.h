@@ -11,6 +11,10 @@
  * address or a changed preference counts until the message goes. The
  * payload holds what any member of that unit may see of the complaint
  * (number, category, level, units, time limit) and no customer data.
+ *
+ * A dispatch also queues one row (channel "webhook") for each webhook of
+ * the unit it goes to or of a unit above it, named by the webhook
+ * (outbox.target), whose URL and secret are read when sending.
  */
 #ifndef REDRESS_APP_NOTIFY_H
 #define REDRESS_APP_NOTIFY_H

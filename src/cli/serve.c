@@ -26,8 +26,8 @@ static int setting_long(const char *name, long lo, long hi, long *out)
 }
 
 /*
- * The e-mail delivery settings (smtp-*, notify-*) into c; c->smtp_url NULL
- * when no mail server is set. -1 with a message on a bad value. The
+ * The delivery settings (smtp-*, notify-*) into c; c->smtp_url NULL when
+ * no mail server is set (webhooks are still delivered). -1 with a message on a bad value. The
  * password and any credentials in the URL are never printed.
  */
 static int delivery_config(deliver_config *c)
@@ -38,6 +38,8 @@ static int delivery_config(deliver_config *c)
     if (setting_long("notify-attempts", 1, 100, &attempts) || setting_long("notify-backoff", 1, 86400, &base) ||
         setting_long("notify-backoff-max", 1, 604800, &cap) || setting_long("notify-timeout", 1, 600, &timeout))
         return -1;
+    c->backoff = (notify_backoff){base, cap < base ? base : cap, (int)attempts};
+    c->timeout_s = (int)timeout;
     if (!*url)
         return 0;
     if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0) {
@@ -52,8 +54,6 @@ static int delivery_config(deliver_config *c)
     c->smtp_from = from;
     c->smtp_user = setting_get("smtp-user");
     c->smtp_password = setting_get("smtp-password");
-    c->backoff = (notify_backoff){base, cap < base ? base : cap, (int)attempts};
-    c->timeout_s = (int)timeout;
     /* The host only: the URL may hold credentials. */
     const char *host = strchr(url, '@') ? strchr(url, '@') + 1 : strstr(url, "://") + 3;
     log_info("notifications: e-mail through %.*s, from %s", (int)strcspn(host, "/?#"), host, from);
@@ -163,10 +163,12 @@ int serve_app(app *a)
         .body_timeout = (unsigned)body_to,
         .idle_timeout = (unsigned)idle_to,
     };
-    /* The deadline sweeper runs beside the server on the real clock. */
+    /* The deliverer first: libcurl's global set-up wants no other thread
+     * of ours running. The deadline sweeper runs beside the server on the
+     * real clock. */
+    deliverer *dl = deliverer_start(a, &dc);
     sweeper *sw = sweeper_start(a, (int)interval);
     reloader *rl = reloader_start(a);
-    deliverer *dl = a->notify_email ? deliverer_start(a, &dc) : NULL;
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);

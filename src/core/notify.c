@@ -122,3 +122,37 @@ const char *notify_status_after_failure(const notify_backoff *b, int tries)
     assert(tries >= 1 && b->max_attempts >= 1);
     return tries >= b->max_attempts ? "dead" : "failed";
 }
+
+bool notify_webhook_name_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 32)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+bool notify_url_ok(const char *s)
+{
+    if (!s || strlen(s) > 2000)
+        return false;
+    const char *host = strncmp(s, "https://", 8) == 0 ? s + 8 : strncmp(s, "http://", 7) == 0 ? s + 7 : NULL;
+    if (!host || !*host || *host == '/' || *host == ':')
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+            return false;
+    return true;
+}
+
+int notify_webhook_format(const char *s)
+{
+    static const char *const names[] = {
+        [WEBHOOK_JSON] = "json", [WEBHOOK_WECOM] = "wecom", [WEBHOOK_DINGTALK] = "dingtalk"};
+    for (int i = 0; s && i < (int)(sizeof names / sizeof *names); i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}

@@ -44,6 +44,15 @@ void notify_channels_text(unsigned bits, char *out, size_t n);
 /* The name of each bit, for the API's lists: NULL past the last. */
 const char *notify_channel_name(int i);
 
+/* A webhook's name: 1–32 of a-z, 0-9, _ and - (it goes into idempotency keys). */
+bool notify_webhook_name_ok(const char *s);
+/* An endpoint: http:// or https://, a host, printable ASCII without spaces, at most 2000 bytes. */
+bool notify_url_ok(const char *s);
+/* The formats of a webhook's body: signed JSON, or a group robot's text message. */
+enum { WEBHOOK_JSON, WEBHOOK_WECOM, WEBHOOK_DINGTALK };
+/* The format named s, or -1. */
+int notify_webhook_format(const char *s);
+
 typedef struct notify_backoff {
     int64_t base;     /* seconds before the second attempt (≥ 1) */
     int64_t cap;      /* no wait is longer (≥ base) */

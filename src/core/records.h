@@ -29,6 +29,7 @@ typedef struct outbox_msg {
     char template_name[32]; /* "sla_warning", "supervision", … */
     char *payload;          /* JSON text; owned by a list, borrowed when writing */
     char key[96];           /* idempotency key: "c<complaint id>/…", unique (see outbox_list) */
+    char target[64];        /* channel "webhook": the webhook's name; else "" */
     char status[12];        /* pending, sent, failed, dead, cancelled (core/notify.h) */
     int attempts;           /* every attempt made */
     /* Delivery (jobs/deliver.c), OUT of the store: */

@@ -42,23 +42,47 @@ static const char *str_of(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-int deliver_render(const char *template_name, const char *payload, const char *to_name, buf *subject, buf *text,
-                   buf *html)
+enum { NROWS = 5 };
+
+/*
+ * The subject and the labelled facts of the dispatch payload p (borrowed
+ * from p): what a staff member of the unit may see of any complaint sent
+ * to it — no customer data is in the payload (app/notify.c).
+ */
+static void dispatch_facts(const json_t *p, buf *subject, const char *rows[NROWS][2])
+{
+    const char *labels[NROWS] = {"工单编号 Number", "投诉类别 Category", "投诉等级 Level", "被投诉单位 Subject unit",
+                                 "处理时限 Due"};
+    const char *keys[NROWS] = {"number", "category", "level", "subject_unit", "stage_due"};
+    for (int i = 0; i < NROWS; i++) {
+        rows[i][0] = labels[i];
+        rows[i][1] = str_of(p, keys[i]);
+    }
+    const char *number = str_of(p, "number");
+    buf_printf(subject, "【投诉工单】%s 已派发至%s，请及时处理 (complaint %s dispatched)", number, str_of(p, "unit"),
+               number);
+}
+
+/* The payload of a row of template_name as an object (new reference), or NULL when it cannot be rendered. */
+static json_t *payload_of(const char *template_name, const char *payload)
 {
     json_t *p = json_loads(payload ? payload : "", 0, NULL);
     if (!json_is_object(p) || strcmp(template_name, "dispatch") != 0) {
         json_decref(p);
-        return -1;
+        return NULL;
     }
-    /* What a staff member of the unit may see of any complaint sent to it:
-     * no customer data is in the payload (app/act.c). */
-    const char *rows[][2] = {
-        {"工单编号 Number", str_of(p, "number")}, {"投诉类别 Category", str_of(p, "category")},
-        {"投诉等级 Level", str_of(p, "level")},   {"被投诉单位 Subject unit", str_of(p, "subject_unit")},
-        {"处理时限 Due", str_of(p, "stage_due")},
-    };
+    return p;
+}
+
+int deliver_render(const char *template_name, const char *payload, const char *to_name, buf *subject, buf *text,
+                   buf *html)
+{
+    json_t *p = payload_of(template_name, payload);
+    if (!p)
+        return -1;
+    const char *rows[NROWS][2];
+    dispatch_facts(p, subject, rows);
     const char *number = str_of(p, "number"), *to_unit = str_of(p, "unit");
-    buf_printf(subject, "【投诉工单】%s 已派发至%s，请及时处理 (complaint %s dispatched)", number, to_unit, number);
     buf_printf(text, "%s，您好：\n\n投诉工单 %s 已派发至%s，请登录系统受理并在时限内处理。\n\n",
                to_name && *to_name ? to_name : "您好", number, to_unit);
     buf_puts(html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body><p>");
@@ -68,7 +92,7 @@ int deliver_render(const char *template_name, const char *payload, const char *t
     buf_puts(html, "</b> 已派发至");
     html_text(html, to_unit);
     buf_puts(html, "，请登录系统受理并在时限内处理。</p><table>");
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (size_t i = 0; i < NROWS; i++) {
         if (!*rows[i][1])
             continue;
         buf_printf(text, "%s：%s\n", rows[i][0], rows[i][1]);
@@ -83,6 +107,105 @@ int deliver_render(const char *template_name, const char *payload, const char *t
     buf_puts(html, "</table><p>此邮件由投诉工单系统自动发送，请勿回复。<br>This message was sent automatically; please "
                    "do not reply.</p></body></html>\n");
     json_decref(p);
+    return 0;
+}
+
+int deliver_webhook_body(const outbox_msg *m, int format, buf *out)
+{
+    json_t *p = payload_of(m->template_name, m->payload);
+    if (!p)
+        return -1;
+    json_t *body;
+    if (format == WEBHOOK_JSON) {
+        body = json_pack("{s:s,s:s,s:I,s:O}", "id", m->key, "event", m->template_name, "created_at",
+                         (json_int_t)m->created_at, "data", p);
+    } else {
+        /* A group robot's text message: WeCom and DingTalk take the same shape. */
+        const char *rows[NROWS][2];
+        buf text;
+        buf_init(&text);
+        dispatch_facts(p, &text, rows);
+        for (int i = 0; i < NROWS; i++)
+            if (*rows[i][1])
+                buf_printf(&text, "\n%s：%s", rows[i][0], rows[i][1]);
+        body = json_pack("{s:s,s:{s:s}}", "msgtype", "text", "text", "content", text.data);
+        buf_release(&text);
+    }
+    char *s = json_dumps(body, JSON_COMPACT);
+    buf_puts(out, s);
+    free(s);
+    json_decref(body);
+    json_decref(p);
+    return 0;
+}
+
+void deliver_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65])
+{
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    char stamp[24];
+    int n = snprintf(stamp, sizeof stamp, "%lld.", (long long)ts);
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)stamp, (unsigned long long)n);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(hex, 65, mac, sizeof mac);
+}
+
+/* ---- libcurl ------------------------------------------------------------------- */
+
+/*
+ * Runs the transfer h (set up by the caller, then cleaned up here) within
+ * cfg's time limits: *code the server's last reply code (SMTP) or status
+ * (HTTP), 0 when none came; err the error's text when it failed.
+ */
+static CURLcode perform(CURL *h, const deliver_config *cfg, int *code, char *err, size_t errlen)
+{
+    char curl_err[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+    CURLcode rc = curl_easy_perform(h);
+    long reply = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+    *code = (int)reply;
+    if (rc != CURLE_OK)
+        snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+    curl_easy_cleanup(h);
+    return rc;
+}
+
+/* ---- HTTP (webhooks) ------------------------------------------------------------- */
+
+static size_t discard(char *p, size_t size, size_t n, void *arg)
+{
+    (void)p, (void)arg;
+    return size * n;
+}
+
+/* POSTs body to url with headers. 0 on a 2xx, else -1 with err; *code: the HTTP status (0: none). */
+static int http_post(const deliver_config *cfg, const char *url, const buf *body, struct curl_slist *headers, int *code,
+                     char *err, size_t errlen)
+{
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, errlen, "cannot start libcurl");
+        return -1;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    if (perform(h, cfg, code, err, errlen) != CURLE_OK)
+        return -1;
+    if (*code < 200 || *code > 299) {
+        snprintf(err, errlen, "HTTP %d", *code);
+        return -1;
+    }
     return 0;
 }
 
@@ -121,7 +244,6 @@ static int smtp_send(const deliver_config *cfg, const char *to, const buf *msg, 
     snprintf(rcpt, sizeof rcpt, "<%s>", to);
     struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
     struct upload up = {msg, 0};
-    char curl_err[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(h, CURLOPT_URL, cfg->smtp_url);
     if (cfg->smtp_user && *cfg->smtp_user) {
         curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp_user);
@@ -135,18 +257,8 @@ static int smtp_send(const deliver_config *cfg, const char *to, const buf *msg, 
     curl_easy_setopt(h, CURLOPT_READDATA, &up);
     curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
-    CURLcode rc = curl_easy_perform(h);
-    long reply = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
-    *code = (int)reply;
-    if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+    CURLcode rc = perform(h, cfg, code, err, errlen);
     curl_slist_free_all(rcpts);
-    curl_easy_cleanup(h);
     return rc == CURLE_OK ? 0 : -1;
 }
 
@@ -175,8 +287,16 @@ static void message_id(const deliver_config *cfg, const outbox_msg *m, char *out
     snprintf(out + len, n - (size_t)len, "@%s", at ? at + 1 : "redress.invalid");
 }
 
-/* Sends one claimed row and records what came of it. */
-static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, deliver_stats *st)
+/* What an attempt came to: 0 sent, -1 failed (code, err), or skip: a reason it is not made at all. */
+typedef struct outcome {
+    int rc;
+    int code;
+    char err[CURL_ERROR_SIZE + 32];
+    const char *skip;
+} outcome;
+
+/* Renders and sends the e-mail row m to its recipient's current address. */
+static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o)
 {
     user u = {0};
     buf subject, text, html, msg;
@@ -184,67 +304,110 @@ static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, 
     buf_init(&text);
     buf_init(&html);
     buf_init(&msg);
-    const char *skip = NULL;
-    int64_t now = time_now();
-    if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
-        skip = "no recipient";
+    if (!cfg->smtp_url || !*cfg->smtp_url)
+        o->skip = "no mail server is set (smtp-url)";
+    else if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
+        o->skip = "no recipient";
     else if (!u.active)
-        skip = "the recipient's account is inactive";
+        o->skip = "the recipient's account is inactive";
     else if (!u.email)
-        skip = "the recipient has no e-mail address";
+        o->skip = "the recipient has no e-mail address";
     else if (!(u.notify & NOTIFY_EMAIL))
-        skip = "the recipient does not want e-mail";
+        o->skip = "the recipient does not want e-mail";
     else if (deliver_render(m->template_name, m->payload, u.name, &subject, &text, &html))
-        skip = "unknown template";
-    if (skip) {
-        int rc = store_outbox_finish(a->db, m, "cancelled", m->next_at, 0, skip, NULL);
-        if (rc == STORE_CONFLICT)
-            st->lost_claims++;
-        st->skipped++;
-        goto out;
+        o->skip = "unknown template";
+    if (!o->skip) {
+        char date[64], mid[200];
+        rfc5322_date(now, date, sizeof date);
+        message_id(cfg, m, mid, sizeof mid);
+        mime_mail mail = {.from = cfg->smtp_from,
+                          .to = u.email,
+                          .to_name = u.name,
+                          .subject = subject.data,
+                          .date = date,
+                          .message_id = mid,
+                          .key = m->key,
+                          .text = text.data,
+                          .html = html.data,
+                          .boundary = "=_redress_alt"};
+        mime_build(&msg, &mail);
+        o->rc = smtp_send(cfg, u.email, &msg, &o->code, o->err, sizeof o->err);
     }
-    char date[64], mid[200];
-    rfc5322_date(now, date, sizeof date);
-    message_id(cfg, m, mid, sizeof mid);
-    mime_mail mail = {.from = cfg->smtp_from,
-                      .to = u.email,
-                      .to_name = u.name,
-                      .subject = subject.data,
-                      .date = date,
-                      .message_id = mid,
-                      .key = m->key,
-                      .text = text.data,
-                      .html = html.data,
-                      .boundary = "=_redress_alt"};
-    mime_build(&msg, &mail);
+    user_release(&u);
+    buf_release(&subject);
+    buf_release(&text);
+    buf_release(&html);
+    buf_release(&msg);
+}
+
+/* Posts the webhook row m, signed, to its webhook's current URL. */
+static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o)
+{
+    webhook w = {0};
+    buf body;
+    buf_init(&body);
+    int format = -1;
+    if (store_webhook_get(a->db, m->target, &w) != 0)
+        o->skip = "the webhook was removed";
+    else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(m, format, &body))
+        o->skip = "unknown template";
+    if (!o->skip) {
+        char sig[65], line[160];
+        deliver_sign(w.secret, now, body.data, body.len, sig);
+        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
+        snprintf(line, sizeof line, "X-Redress-Timestamp: %lld", (long long)now);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "X-Redress-Signature: sha256=%s", sig);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "Idempotency-Key: %s", m->key);
+        h = curl_slist_append(h, line);
+        h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+        o->rc = http_post(cfg, w.url, &body, h, &o->code, o->err, sizeof o->err);
+        curl_slist_free_all(h);
+    }
+    webhook_release(&w);
+    buf_release(&body);
+}
+
+/* Sends one claimed row and records what came of it. */
+static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, deliver_stats *st)
+{
+    int64_t now = time_now();
+    outcome o = {0};
     outbox_attempt at = {.outbox_id = m->id, .at = now};
-    char err[CURL_ERROR_SIZE + 32] = "";
     double t0 = time_mono_ms();
-    int rc = smtp_send(cfg, u.email, &msg, &at.code, err, sizeof err);
+    if (strcmp(m->channel, "webhook") == 0)
+        send_webhook(a, cfg, m, now, &o);
+    else
+        send_email(a, cfg, m, now, &o);
     at.latency_ms = (int)(time_mono_ms() - t0);
-    const char *status = "sent";
-    int64_t next_at = m->next_at;
-    if (rc == 0) {
+    at.code = o.code;
+    int rc;
+    if (o.skip) {
+        rc = store_outbox_finish(a->db, m, "cancelled", m->next_at, 0, o.skip, NULL);
+        st->skipped++;
+    } else if (o.rc == 0) {
         snprintf(at.result, sizeof at.result, "sent");
         st->sent++;
         atomic_fetch_add(&a->notify_sent, 1);
+        rc = store_outbox_finish(a->db, m, "sent", m->next_at, now, NULL, &at);
     } else {
         snprintf(at.result, sizeof at.result, "failed");
-        at.error = err;
+        at.error = o.err;
         int tries = m->attempts + 1 - m->retry_base;
-        status = notify_status_after_failure(&cfg->backoff, tries);
-        next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
+        const char *status = notify_status_after_failure(&cfg->backoff, tries);
+        int64_t next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
         bool dead = strcmp(status, "dead") == 0;
         if (dead)
             st->dead++;
         else
             st->failed++;
         atomic_fetch_add(dead ? &a->notify_dead : &a->notify_failed, 1);
-        /* The address stays out of the log: the row's id names the message. */
-        log_warn("deliver: outbox row %lld: attempt %d failed (%s, code %d)%s", (long long)m->id, m->attempts + 1, err,
-                 at.code, dead ? "; a dead letter now" : "");
+        /* Addresses and URLs stay out of the log: the row's id names the message. */
+        log_warn("deliver: outbox row %lld: attempt %d failed (%s, code %d)%s", (long long)m->id, m->attempts + 1,
+                 o.err, o.code, dead ? "; a dead letter now" : "");
+        rc = store_outbox_finish(a->db, m, status, next_at, 0, o.err, &at);
     }
-    rc = store_outbox_finish(a->db, m, status, next_at, rc == 0 ? now : 0, rc == 0 ? NULL : err, &at);
     if (rc == STORE_CONFLICT) {
         st->lost_claims++;
         log_warn("deliver: outbox row %lld was retried, cancelled or claimed again while it was sent",
@@ -253,25 +416,24 @@ static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, 
         log_warn("deliver: cannot record the attempt on outbox row %lld; it is sent again after its lease",
                  (long long)m->id);
     }
-out:
-    user_release(&u);
-    buf_release(&subject);
-    buf_release(&text);
-    buf_release(&html);
-    buf_release(&msg);
 }
 
 int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
 {
-    outbox_list l = {0};
     *n = 0;
-    int rc = store_outbox_claim(a->db, "email", now, lease_of(cfg), DELIVER_BATCH, &l);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < l.n; i++)
-        deliver_one(a, cfg, &l.items[i], st);
-    *n = l.n;
-    outbox_list_release(&l);
+    /* E-mail only with a mail server; webhooks always (they are configured one by one). */
+    const char *channels[] = {cfg->smtp_url && *cfg->smtp_url ? "email" : NULL, "webhook"};
+    for (int k = 0; k < 2; k++) {
+        outbox_list l = {0};
+        int rc = channels[k] ? store_outbox_claim(a->db, channels[k], now, lease_of(cfg), DELIVER_BATCH, &l) : 0;
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < l.n; i++)
+            deliver_one(a, cfg, &l.items[i], st);
+        if (l.n > *n)
+            *n = l.n;
+        outbox_list_release(&l);
+    }
     return 0;
 }
 
@@ -324,8 +486,6 @@ static void release(deliverer *d)
 
 deliverer *deliverer_start(app *a, const deliver_config *cfg)
 {
-    if (!cfg->smtp_url || !*cfg->smtp_url)
-        return NULL;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     deliverer *d = xcalloc(1, sizeof *d);
     d->a = a;

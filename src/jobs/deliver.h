@@ -1,16 +1,19 @@
 /*
- * deliver: delivery of the outbox's e-mails (core/notify.h has the states
- * of a row and the back-off). A pass claims the due rows of the channel
- * "email" (store_outbox_claim: a lease, and on PostgreSQL FOR UPDATE SKIP
- * LOCKED, so several nodes share the work and never send one row at once),
- * then, outside any transaction and any lock, looks up each recipient's
- * address and preferences, renders the message from the row's template and
- * payload, sends it over SMTP (libcurl) and records the attempt
- * (store_outbox_finish, which refuses a result whose claim was taken over).
+ * deliver: delivery of the outbox's e-mails and webhooks (core/notify.h has
+ * the states of a row and the back-off). A pass claims the due rows of the
+ * channels "email" (with a mail server) and "webhook" (store_outbox_claim:
+ * a lease, and on PostgreSQL FOR UPDATE SKIP LOCKED, so several nodes share
+ * the work and never send one row at once), then, outside any transaction
+ * and any lock, looks up each recipient's address and preferences or the
+ * webhook's URL and secret, renders the message from the row's template and
+ * payload, sends it — over SMTP, or as a signed HTTP POST (libcurl) — and
+ * records the attempt (store_outbox_finish, which refuses a result whose
+ * claim was taken over).
  *
  * At least once: a sender killed between sending and recording leaves the
  * row claimed until its lease runs out, when it is sent again with the
- * same Message-ID, which a mail system may use to drop the copy.
+ * same Message-ID or Idempotency-Key, which a receiver may use to drop the
+ * copy.
  *
  * The deliverer of `redress serve` is one thread per process that runs a
  * pass every second, and again at once while passes find full batches.
@@ -51,7 +54,22 @@ int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *s
 int deliver_render(const char *template_name, const char *payload, const char *to_name, buf *subject, buf *text,
                    buf *html);
 
-/* The deliverer thread of `redress serve`; cfg is copied. NULL when cfg has no smtp_url. */
+/*
+ * The body of a webhook row m in format (core/notify.h: WEBHOOK_JSON — the
+ * row's key as "id", its template as "event", "created_at" and the payload
+ * as "data" —, or a WeCom/DingTalk text message), appended to out. -1 when
+ * the template is unknown.
+ */
+int deliver_webhook_body(const outbox_msg *m, int format, buf *out);
+/*
+ * The signature of a webhook request: hex (OUT, 64 digits and a NUL) of
+ * HMAC-SHA256 under secret over "<ts>.<body>", ts the X-Redress-Timestamp
+ * (Unix seconds) sent with it.
+ */
+void deliver_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65]);
+
+/* The deliverer thread of `redress serve` (webhooks always, e-mail with cfg's smtp_url); cfg is copied. NULL if it
+ * cannot start. */
 typedef struct deliverer deliverer;
 deliverer *deliverer_start(app *a, const deliver_config *cfg);
 void deliverer_stop(deliverer *d);

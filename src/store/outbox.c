@@ -19,10 +19,11 @@ int rows_outbox_insert(db_conn *c, const outbox_msg *m, int64_t at, int64_t even
 {
     return db_execv(c,
                     "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, template, "
-                    "payload, idempotency_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "payload, idempotency_key, event_id, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     DB_VALS(DB_INT(m->created_at ? m->created_at : at), DB_ID(m->complaint_id), DB_TEXT(m->channel),
                             DB_ID(m->recipient_user), DB_ID(m->recipient_unit), DB_TEXT(m->template_name),
-                            DB_TEXT(m->payload ? m->payload : "{}"), DB_TEXT(m->key), DB_ID(event_id)));
+                            DB_TEXT(m->payload ? m->payload : "{}"), DB_TEXT(m->key), DB_ID(event_id),
+                            DB_TEXT(*m->target ? m->target : NULL)));
 }
 
 struct outbox_add_arg {
@@ -47,12 +48,13 @@ int store_outbox_add(store *s, const outbox_msg *m, size_t n)
 
 #define OUTBOX_COLS                                                                                                    \
     "id, created_at, COALESCE(complaint_id, 0), channel, COALESCE(recipient_user, 0), COALESCE(recipient_unit, 0), "   \
-    "template, payload, idempotency_key, status, attempts, next_at, sent_at, claim, retry_base, last_error"
+    "template, payload, idempotency_key, status, attempts, next_at, sent_at, claim, retry_base, last_error, "          \
+    "COALESCE(target, '')"
 #define OUTBOX_SELECT "SELECT " OUTBOX_COLS " FROM outbox "
 
 static const db_col outbox_cols[] = {DB_COLS(outbox_msg, id, created_at, complaint_id, channel, recipient_user,
                                              recipient_unit, template_name, payload, key, status, attempts, next_at,
-                                             sent_at, claim, retry_base, last_error),
+                                             sent_at, claim, retry_base, last_error, target),
                                      {0}};
 
 static int outbox_list_of(store *s, int64_t complaint_id, outbox_list *out);
@@ -142,7 +144,16 @@ int store_outbox_claim(store *s, const char *channel, int64_t now, int64_t lease
 {
     struct claim_arg a = {channel, now, lease, max, out};
     *out = (outbox_list){0};
-    int rc = db_run_write(s, "outbox_claim", claim_rows, &a, 0);
+    /* A read first: the deliverer asks every second, and a write when
+     * nothing is due would cost a transaction (SQLite: the writer's). */
+    int64_t due = 0;
+    int rc = db_read_int(s, "outbox_due",
+                         "SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE channel = ? AND status IN ('pending', 'failed') "
+                         "AND next_at <= ? AND lease_until <= ? LIMIT 1) AS due",
+                         DB_VALS(DB_TEXT(channel), DB_INT(now), DB_INT(now)), &due);
+    if (rc || !due)
+        return rc;
+    rc = db_run_write(s, "outbox_claim", claim_rows, &a, 0);
     if (rc)
         outbox_list_release(out);
     return rc;
@@ -252,6 +263,39 @@ int store_outbox_counts(store *s, const char *channel, outbox_counts *out)
     struct counts_arg a = {channel, out};
     *out = (outbox_counts){0};
     return db_run_read(s, "outbox_counts", count_rows, &a);
+}
+
+/* ---- webhooks --------------------------------------------------------------------- */
+
+static const db_col webhook_cols[] = {DB_COLS(webhook, name, unit, url, secret, format, created_at), {0}};
+
+int store_webhook_put(store *s, const webhook *w)
+{
+    return db_write_one(s, "webhook_put", false,
+                        "INSERT INTO webhooks (name, unit, url, secret, format, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (name) DO UPDATE SET unit = excluded.unit, url = excluded.url, "
+                        "secret = excluded.secret, format = excluded.format",
+                        DB_VALS(DB_TEXT(w->name), DB_INT(w->unit), DB_TEXT(w->url), DB_TEXT(w->secret),
+                                DB_TEXT(w->format), DB_INT(w->created_at)));
+}
+
+int store_webhook_delete(store *s, const char *name)
+{
+    return db_write_one(s, "webhook_delete", true, "DELETE FROM webhooks WHERE name = ?", DB_VALS(DB_TEXT(name)));
+}
+
+int store_webhook_list(store *s, webhook_list *out)
+{
+    return db_read_list(s, "webhook_list",
+                        "SELECT name, unit, url, secret, format, created_at FROM webhooks ORDER BY name", NULL,
+                        webhook_cols, sizeof *out->items, (void **)&out->items, &out->n);
+}
+
+int store_webhook_get(store *s, const char *name, webhook *out)
+{
+    return db_read_row(s, "webhook_get",
+                       "SELECT name, unit, url, secret, format, created_at FROM webhooks WHERE name = ?",
+                       DB_VALS(DB_TEXT(name)), webhook_cols, out);
 }
 
 /* ---- supervisions ---------------------------------------------------------------- */

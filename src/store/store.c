@@ -73,6 +73,18 @@ void user_list_release(user_list *l)
     LIST_RELEASE(l, user_release);
 }
 
+void webhook_release(webhook *w)
+{
+    free(w->url);
+    free(w->secret);
+    memset(w, 0, sizeof *w);
+}
+
+void webhook_list_release(webhook_list *l)
+{
+    LIST_RELEASE(l, webhook_release);
+}
+
 void token_release(token *t)
 {
     free(t->name);

@@ -397,6 +397,32 @@ int store_outbox_cancel(store *s, int64_t id);
 /* The attempts of row id, first first. */
 int store_outbox_attempts(store *s, int64_t id, outbox_attempt_list *out);
 
+/*
+ * A webhook (migration 013): an endpoint told of the complaints dispatched
+ * to unit or below it; secret signs each request. Lists own their texts
+ * (webhook_release).
+ */
+typedef struct webhook {
+    char name[64];  /* [a-z0-9_-], the key */
+    int64_t unit;
+    char *url;      /* http:// or https:// */
+    char *secret;   /* never shown by the API */
+    char format[16]; /* json, wecom, dingtalk */
+    int64_t created_at;
+} webhook;
+typedef struct webhook_list {
+    webhook *items;
+    size_t n;
+} webhook_list;
+void webhook_release(webhook *w);
+void webhook_list_release(webhook_list *l);
+/* Creates or replaces the webhook w->name. */
+int store_webhook_put(store *s, const webhook *w);
+/* 0 or STORE_NOTFOUND. */
+int store_webhook_delete(store *s, const char *name);
+int store_webhook_list(store *s, webhook_list *out);
+int store_webhook_get(store *s, const char *name, webhook *out);
+
 /* The rows of a channel waiting (pending), to be tried again (failed) and
  * given up (dead), and the creation time of the oldest pending one (0 =
  * none), for /metrics: rows that do not pile up, read through the index of

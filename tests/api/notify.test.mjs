@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { useServer, freePort, until, describe, errorOf, REPO_ROOT } from './lib.mjs';
 
 const SMTP_PORT = await freePort();
@@ -58,8 +59,8 @@ async function stopSink() {
   sink = null;
 }
 
-process.once('exit', () => {
-  if (sink) sink.kill('SIGKILL');
+after(async () => {
+  await stopSink();
   fs.rmSync(MAILDIR, { recursive: true, force: true });
 });
 
@@ -215,10 +216,11 @@ srv.test('a refusing server: failed with attempts growing, then dead; an adminis
   fs.writeFileSync(path.join(MAILDIR, 'REJECT'), '');
   const c = await dispatch('SH-PD-01');
   const row = async () => (await outboxOf(c.id)).find((m) => m.recipient_user.id === u.id);
-  const failed = await until(async () => { const m = await row(); return m && m.status === 'failed' ? m : null; },
+  // Failed, tried again a second later (it may be dead by the time a busy machine looks).
+  const failed = await until(async () => { const m = await row(); return m && m.attempts >= 1 ? m : null; },
     'the first failed attempt');
-  assert.ok(failed.attempts >= 1);
-  assert.ok(failed.next_attempt_at, 'a failed row says when it is tried again');
+  assert.ok(['failed', 'dead'].includes(failed.status), failed.status);
+  if (failed.status === 'failed') assert.ok(failed.next_attempt_at, 'a failed row says when it is tried again');
   assert.ok(failed.last_error);
   const dead = await until(async () => { const m = await row(); return m && m.status === 'dead' ? m : null; },
     'the dead letter', { timeoutMs: 30000 });
@@ -256,8 +258,9 @@ srv.test('a server that is down: failed without a reply code; cancel stops the r
   const u = await addUser();
   const c = await dispatch('SH-PD-01');
   const row = async () => (await outboxOf(c.id)).find((m) => m.recipient_user.id === u.id);
-  const failed = await until(async () => { const m = await row(); return m && m.status === 'failed' ? m : null; },
+  const failed = await until(async () => { const m = await row(); return m && m.attempts >= 1 ? m : null; },
     'a failed attempt on a refused connection');
+  assert.ok(['failed', 'dead'].includes(failed.status), failed.status);
   let r = await srv.as('admin', 'GET', `/outbox/${failed.id}`);
   assert.equal(r.json.attempt_log[0].code, 0, 'no server, no reply code');
   r = await srv.as('admin', 'POST', `/outbox/${failed.id}/cancel`);

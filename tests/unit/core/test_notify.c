@@ -86,6 +86,26 @@ static void test_channel_lists(void **state)
     assert_int_equal(notify_channels_parse("emai", &bits), -1);
 }
 
+static void test_webhooks(void **state)
+{
+    (void)state;
+    assert_true(notify_webhook_name_ok("pd-wecom_1"));
+    assert_false(notify_webhook_name_ok(""));
+    assert_false(notify_webhook_name_ok("PD"));
+    assert_false(notify_webhook_name_ok("a b"));
+    assert_true(notify_url_ok("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"));
+    assert_true(notify_url_ok("http://127.0.0.1:8099/hook"));
+    const char *bad[] = {
+        "", "ftp://x", "https://", "http:///x", "http://a b", "http://x\r\nHost: y", "javascript:alert(1)"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(notify_url_ok(bad[i]));
+    assert_int_equal(notify_webhook_format("json"), WEBHOOK_JSON);
+    assert_int_equal(notify_webhook_format("wecom"), WEBHOOK_WECOM);
+    assert_int_equal(notify_webhook_format("dingtalk"), WEBHOOK_DINGTALK);
+    assert_int_equal(notify_webhook_format("slack"), -1);
+    assert_int_equal(notify_webhook_format(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -93,6 +113,7 @@ int main(void)
         cmocka_unit_test(test_dead_after_the_attempts_allowed),
         cmocka_unit_test(test_addresses_and_phones),
         cmocka_unit_test(test_channel_lists),
+        cmocka_unit_test(test_webhooks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,8 @@ ALTER TABLE outbox ADD COLUMN last_error TEXT;
 -- attempts - retry_base reaches the attempts allowed. An administrator's
 -- retry sets retry_base to attempts: a new allowance, the count kept.
 ALTER TABLE outbox ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
+-- target: the webhook a row of channel "webhook" goes to (webhooks.name).
+ALTER TABLE outbox ADD COLUMN target TEXT;
 -- The deliverer's scan: due rows of the channels it sends, oldest due first;
 -- the rows of channels it does not send (internal) are never visited.
 CREATE INDEX outbox_due ON outbox (channel, status, next_at);
@@ -39,4 +41,17 @@ CREATE TABLE outbox_attempts (
     latency_ms INTEGER NOT NULL,
     error      TEXT,
     PRIMARY KEY (outbox_id, no)
+);
+
+-- Webhooks (docs/operations.md "Notifications"): an endpoint that receives
+-- the notifications about complaints dispatched to a unit or below it, as
+-- signed JSON or as a group robot's text message (WeCom, DingTalk). The
+-- secret signs each request (HMAC-SHA256); it is never shown again.
+CREATE TABLE webhooks (
+    name       TEXT PRIMARY KEY,
+    unit       BIGINT NOT NULL REFERENCES units (id),
+    url        TEXT NOT NULL,
+    secret     TEXT NOT NULL,
+    format     TEXT NOT NULL,
+    created_at BIGINT NOT NULL
 );
