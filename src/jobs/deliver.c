@@ -369,35 +369,46 @@ static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m,
     buf_release(&body);
 }
 
-/* Sends one claimed row and records what came of it. */
-static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, deliver_stats *st)
+/* One claimed row's attempt and the end to record. */
+typedef struct done {
+    outcome o;
+    outbox_attempt at;
+    outbox_finish f;
+} done;
+
+/* Sends the claimed row m and fills d with what to record. */
+static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, done *d, deliver_stats *st)
 {
     int64_t now = time_now();
-    outcome o = {0};
-    outbox_attempt at = {.outbox_id = m->id, .at = now};
+    outcome *o = &d->o;
+    d->at = (outbox_attempt){.outbox_id = m->id, .at = now};
     double t0 = time_mono_ms();
     if (strcmp(m->channel, "webhook") == 0)
-        send_webhook(a, cfg, m, now, &o);
+        send_webhook(a, cfg, m, now, o);
     else
-        send_email(a, cfg, m, now, &o);
-    at.latency_ms = (int)(time_mono_ms() - t0);
-    at.code = o.code;
-    int rc;
-    if (o.skip) {
-        rc = store_outbox_finish(a->db, m, "cancelled", m->next_at, 0, o.skip, NULL);
+        send_email(a, cfg, m, now, o);
+    d->at.latency_ms = (int)(time_mono_ms() - t0);
+    d->at.code = o->code;
+    d->f = (outbox_finish){.m = m, .next_at = m->next_at, .at = &d->at};
+    if (o->skip) {
+        d->f.status = "cancelled";
+        d->f.error = o->skip;
+        d->f.at = NULL;
         st->skipped++;
-    } else if (o.rc == 0) {
-        snprintf(at.result, sizeof at.result, "sent");
+    } else if (o->rc == 0) {
+        snprintf(d->at.result, sizeof d->at.result, "sent");
+        d->f.status = "sent";
+        d->f.sent_at = now;
         st->sent++;
         atomic_fetch_add(&a->notify_sent, 1);
-        rc = store_outbox_finish(a->db, m, "sent", m->next_at, now, NULL, &at);
     } else {
-        snprintf(at.result, sizeof at.result, "failed");
-        at.error = o.err;
+        snprintf(d->at.result, sizeof d->at.result, "failed");
+        d->at.error = o->err;
+        d->f.error = o->err;
         int tries = m->attempts + 1 - m->retry_base;
-        const char *status = notify_status_after_failure(&cfg->backoff, tries);
-        int64_t next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
-        bool dead = strcmp(status, "dead") == 0;
+        d->f.status = notify_status_after_failure(&cfg->backoff, tries);
+        d->f.next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
+        bool dead = strcmp(d->f.status, "dead") == 0;
         if (dead)
             st->dead++;
         else
@@ -405,17 +416,31 @@ static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, 
         atomic_fetch_add(dead ? &a->notify_dead : &a->notify_failed, 1);
         /* Addresses and URLs stay out of the log: the row's id names the message. */
         log_warn("deliver: outbox row %lld: attempt %d failed (%s, code %d)%s", (long long)m->id, m->attempts + 1,
-                 o.err, o.code, dead ? "; a dead letter now" : "");
-        rc = store_outbox_finish(a->db, m, status, next_at, 0, o.err, &at);
+                 o->err, o->code, dead ? "; a dead letter now" : "");
     }
-    if (rc == STORE_CONFLICT) {
-        st->lost_claims++;
-        log_warn("deliver: outbox row %lld was retried, cancelled or claimed again while it was sent",
-                 (long long)m->id);
-    } else if (rc) {
-        log_warn("deliver: cannot record the attempt on outbox row %lld; it is sent again after its lease",
-                 (long long)m->id);
+}
+
+/* Sends the claimed rows of l, then records them all in one transaction. */
+static void deliver_batch(app *a, const deliver_config *cfg, const outbox_list *l, deliver_stats *st)
+{
+    done *d = xcalloc(l->n ? l->n : 1, sizeof *d);
+    outbox_finish *f = xcalloc(l->n ? l->n : 1, sizeof *f);
+    for (size_t i = 0; i < l->n; i++) {
+        deliver_one(a, cfg, &l->items[i], &d[i], st);
+        f[i] = d[i].f;
     }
+    int rc = store_outbox_finish_batch(a->db, f, l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        if (f[i].rc == STORE_CONFLICT) {
+            st->lost_claims++;
+            log_warn("deliver: outbox row %lld was retried, cancelled or claimed again while it was sent",
+                     (long long)l->items[i].id);
+        }
+    }
+    if (rc)
+        log_warn("deliver: cannot record %zu attempts; their rows are sent again after their lease", l->n);
+    free(f);
+    free(d);
 }
 
 int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
@@ -428,8 +453,7 @@ int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *s
         int rc = channels[k] ? store_outbox_claim(a->db, channels[k], now, lease_of(cfg), DELIVER_BATCH, &l) : 0;
         if (rc)
             return rc;
-        for (size_t i = 0; i < l.n; i++)
-            deliver_one(a, cfg, &l.items[i], st);
+        deliver_batch(a, cfg, &l, st);
         if (l.n > *n)
             *n = l.n;
         outbox_list_release(&l);

@@ -159,25 +159,17 @@ int store_outbox_claim(store *s, const char *channel, int64_t now, int64_t lease
     return rc;
 }
 
-struct finish_arg {
-    const outbox_msg *m;
-    const char *status;
-    int64_t next_at, sent_at;
-    const char *error;
-    const outbox_attempt *at;
-};
-
-static int finish_row(db_conn *c, void *arg)
+/* One row's end (store_outbox_finish_batch): its rc is set. */
+static int finish_row(db_conn *c, outbox_finish *f)
 {
-    struct finish_arg *a = arg;
-    const outbox_attempt *at = a->at;
+    const outbox_attempt *at = f->at;
     /* Only while the claim is still the sender's: a retry, a cancel or a
      * new claim after the lease ran out changed it. */
     int rc = db_changev(c,
                         "UPDATE outbox SET status = ?, attempts = attempts + ?, next_at = ?, sent_at = ?, "
                         "lease_until = 0, last_error = ? WHERE id = ? AND claim = ?",
-                        DB_VALS(DB_TEXT(a->status), DB_INT(at ? 1 : 0), DB_INT(a->next_at), DB_INT(a->sent_at),
-                                DB_TEXT(a->error), DB_INT(a->m->id), DB_INT(a->m->claim)));
+                        DB_VALS(DB_TEXT(f->status), DB_INT(at ? 1 : 0), DB_INT(f->next_at), DB_INT(f->sent_at),
+                                DB_TEXT(f->error), DB_INT(f->m->id), DB_INT(f->m->claim)));
     if (rc == STORE_NOTFOUND)
         return STORE_CONFLICT;
     if (rc || !at)
@@ -186,14 +178,41 @@ static int finish_row(db_conn *c, void *arg)
                     "INSERT INTO outbox_attempts (outbox_id, no, at, result, code, latency_ms, error) "
                     "SELECT id, attempts, ?, ?, ?, ?, ? FROM outbox WHERE id = ?",
                     DB_VALS(DB_INT(at->at), DB_TEXT(at->result), DB_INT(at->code), DB_INT(at->latency_ms),
-                            DB_TEXT(at->error), DB_INT(a->m->id)));
+                            DB_TEXT(at->error), DB_INT(f->m->id)));
+}
+
+struct finish_arg {
+    outbox_finish *f;
+    size_t n;
+};
+
+static int finish_rows(db_conn *c, void *arg)
+{
+    struct finish_arg *a = arg;
+    for (size_t i = 0; i < a->n; i++) {
+        /* A row whose claim was lost changed nothing: the others go on. */
+        a->f[i].rc = finish_row(c, &a->f[i]);
+        if (a->f[i].rc && a->f[i].rc != STORE_CONFLICT)
+            return a->f[i].rc;
+    }
+    return 0;
+}
+
+int store_outbox_finish_batch(store *s, outbox_finish *f, size_t n)
+{
+    struct finish_arg a = {f, n};
+    int rc = n ? db_run_write(s, "outbox_finish", finish_rows, &a, 0) : 0;
+    for (size_t i = 0; rc && i < n; i++)
+        f[i].rc = rc;
+    return rc;
 }
 
 int store_outbox_finish(store *s, const outbox_msg *m, const char *status, int64_t next_at, int64_t sent_at,
                         const char *error, const outbox_attempt *at)
 {
-    struct finish_arg a = {m, status, next_at, sent_at, error, at};
-    return db_run_write(s, "outbox_finish", finish_row, &a, 0);
+    outbox_finish f = {m, status, next_at, sent_at, error, at, 0};
+    int rc = store_outbox_finish_batch(s, &f, 1);
+    return rc ? rc : f.rc;
 }
 
 struct reset_arg {

@@ -388,6 +388,18 @@ int store_outbox_claim(store *s, const char *channel, int64_t now, int64_t lease
  */
 int store_outbox_finish(store *s, const outbox_msg *m, const char *status, int64_t next_at, int64_t sent_at,
                         const char *error, const outbox_attempt *at);
+/* The ends of n claimed rows in one transaction (one commit for a batch of
+ * deliveries): each f[i].rc (OUT) is 0 or STORE_CONFLICT as above, or the
+ * store's failure, which is also returned (then nothing is written). */
+typedef struct outbox_finish {
+    const outbox_msg *m;
+    const char *status;
+    int64_t next_at, sent_at;
+    const char *error;
+    const outbox_attempt *at;
+    int rc; /* OUT */
+} outbox_finish;
+int store_outbox_finish_batch(store *s, outbox_finish *f, size_t n);
 /* A failed or dead row is due again at now, with a new allowance of attempts
  * (retry_base = attempts); a pending, failed or dead one is cancelled. Both
  * end a claim in progress. 0, STORE_NOTFOUND, or STORE_CONFLICT (not in a
