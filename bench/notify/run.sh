@@ -48,8 +48,7 @@ SQL
 rates=""
 for r in $(seq 1 "$RUNS"); do
     cp "$tmp/base.db" "$tmp/run.db"
-    echo 0 >"$tmp/count"
-    before=$(cat "$tmp/count")
+    before=$(cat "$tmp/count" 2>/dev/null || echo 0)
     lport=$(port)
     start=$(date +%s.%N)
     $BIN serve --db "sqlite:$tmp/run.db" --key-file "$tmp/key" --listen "127.0.0.1:$lport" --sweep-interval 0 \
@@ -63,8 +62,9 @@ for r in $(seq 1 "$RUNS"); do
     end=$(date +%s.%N)
     cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$spid/stat")
     kill "$spid"; wait "$spid" 2>/dev/null || true
+    sleep 0.1 # the sink writes its count every 20 ms
     rate=$(echo "$N $start $end" | awk '{printf "%.0f", $1 / ($3 - $2)}')
-    echo "run $r: $N sent in $(echo "$start $end" | awk '{printf "%.2f", $2 - $1}') s = $rate deliveries/s; CPU $cpu s; sink saw $(cat "$tmp/count")"
+    echo "run $r: $N sent in $(echo "$start $end" | awk '{printf "%.2f", $2 - $1}') s = $rate deliveries/s; CPU $cpu s; the sink received $(($(cat "$tmp/count") - before))"
     rates="$rates $rate"
 done
 echo "median: $(echo "$rates" | tr ' ' '\n' | grep . | median) deliveries/s"

@@ -161,7 +161,7 @@ export default {
     wrongOld: 'The current password is wrong', changed: 'Password changed; use the new one next time you sign in',
   },
   outbox: {
-    title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
+    title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail', ch_webhook: 'webhook',
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval',
     st_dead: 'dead letter', st_cancelled: 'cancelled', dispatch: 'Dispatched', rule_notify: 'Rule notice', incident_opened: 'Incident opened',
     menu: 'Notifications', pageTitle: 'Notification outbox',

@@ -161,7 +161,7 @@ export default {
     wrongOld: '原密码不正确', changed: '密码已修改，下次登录请使用新密码',
   },
   outbox: {
-    title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
+    title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件', ch_webhook: 'Webhook',
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批',
     st_dead: '死信', st_cancelled: '已取消', dispatch: '派单通知', rule_notify: '规则通知', incident_opened: '危机事件通知',
     menu: '通知发送', pageTitle: '通知发件箱',
