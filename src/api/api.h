@@ -26,6 +26,9 @@ void api_error(http_resp *rs, int status, const char *code, const char *field, c
 void api_cerr(http_resp *rs, const cerr *e);
 /* Renders a STORE_* failure (503 for unavailable, 500 otherwise). */
 void api_store_error(http_resp *rs, int rc);
+/* Whether rq's address has used up bucket (per requests a window_s seconds,
+ * sec/ratelimit.h): then rs is 429 rate_limited with message and a Retry-After. */
+bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message);
 /* Writes j (stolen) as the body with status. */
 void api_json(http_resp *rs, int status, json_t *j);
 /*
@@ -85,6 +88,12 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
 /* The clocks of a complaint ({name: clock}, borrowed) as the documented array. */
 json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now);
 /*
+ * A page of the complaint list f as GET /api/v1/complaints renders it —
+ * {"items": summaries with the customer's data as the caller may see it,
+ * "next_cursor"} (a new reference) — or NULL with the failure rendered.
+ */
+json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_resp *rs);
+/*
  * Whether the caller may see c: its owner, subject, last handling or an
  * assisting unit lies in the caller's scope (org_scope_root's subtree).
  */
@@ -128,6 +137,10 @@ void h_complaint_events(app *a, api_req *rq, http_resp *rs);
 void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);
 void h_stats_overview(app *a, api_req *rq, http_resp *rs);
+/* Reports and indicators (api/reports.c). */
+void h_reports_list(app *a, api_req *rq, http_resp *rs);
+void h_report_get(app *a, api_req *rq, http_resp *rs);
+void h_report_complaints(app *a, api_req *rq, http_resp *rs);
 void h_portal_create(app *a, api_req *rq, http_resp *rs);
 void h_calendars_list(app *a, api_req *rq, http_resp *rs);
 void h_calendar_put(app *a, api_req *rq, http_resp *rs);
@@ -143,6 +156,12 @@ void h_webhook_put(app *a, api_req *rq, http_resp *rs);
 void h_webhook_delete(app *a, api_req *rq, http_resp *rs);
 void h_portal_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_options(app *a, api_req *rq, http_resp *rs);
+void h_portal_published(app *a, api_req *rq, http_resp *rs);
+void h_survey_link(app *a, api_req *rq, http_resp *rs);
+void h_links_list(app *a, api_req *rq, http_resp *rs);
+void h_links_add(app *a, api_req *rq, http_resp *rs);
+void h_portal_survey_get(app *a, api_req *rq, http_resp *rs);
+void h_portal_survey_post(app *a, api_req *rq, http_resp *rs);
 void h_penalties_list(app *a, api_req *rq, http_resp *rs);
 void h_penalty_waive(app *a, api_req *rq, http_resp *rs);
 void h_compensations_list(app *a, api_req *rq, http_resp *rs);

@@ -1,4 +1,5 @@
 /* common: error rendering, body parsing and the JSON shapes shared by resources. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "sec/ratelimit.h"
 #include "app/pii.h"
 #include "core/erasure.h"
 #include "core/notify.h"
@@ -52,7 +54,8 @@ static int status_of(const char *code)
     } map[] = {
         {"bad_json", 400},          {"bad_request", 400},        {CERR_UNKNOWN_FIELD, 400},        {"unauthenticated", 401},
         {"forbidden", 403},         {"not_found", 404},          {"version_conflict", 409},
-        {"action_not_allowed", 409}, {"conflict", 409},          {"body_too_large", 413},
+        {"action_not_allowed", 409}, {"conflict", 409},          {"gone", 410},
+        {"body_too_large", 413},
         {"validation_failed", 422}, {"unknown_unit", 422},       {"unknown_category", 422},
         {"invalid_pack", 422},      {"rate_limited", 429},       {"unavailable", 503},
     };
@@ -65,6 +68,17 @@ static int status_of(const char *code)
 void api_cerr(http_resp *rs, const cerr *e)
 {
     api_error(rs, status_of(e->code), e->code, e->field, "%s", e->message);
+}
+
+bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message)
+{
+    if (ratelimit_hit(bucket, rq->client, per, window_s, time_now()))
+        return false;
+    char after[16];
+    snprintf(after, sizeof after, "%d", window_s);
+    http_set_header(rs, "Retry-After", after);
+    api_error(rs, 429, "rate_limited", NULL, "%s", message);
+    return true;
 }
 
 void api_store_error(http_resp *rs, int rc)
@@ -445,10 +459,38 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
-    static const char *counts[] = {"transfers", "escalations", "reopens"};
+    static const char *counts[] = {"transfers", "escalations", "reopens", "revisit_attempts"};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
     return j;
+}
+
+json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_resp *rs)
+{
+    complaint_page page = {0};
+    int rc = store_complaint_list(a->db, f, &page);
+    if (rc == 0)
+        rc = app_pii_view(a, page.items, page.n, false);
+    if (rc) {
+        api_store_error(rs, rc);
+        complaint_page_release(&page);
+        return NULL;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < page.n; i++)
+        json_array_append_new(items, api_complaint_json(a, &page.items[i], false, rq->en, f->now));
+    json_t *next = json_null();
+    if (page.more && page.n) {
+        const complaint *last = &page.items[page.n - 1];
+        char cur[64];
+        if (f->sort_deadline)
+            snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
+        else
+            snprintf(cur, sizeof cur, "c%" PRId64, last->id);
+        next = json_string(cur);
+    }
+    complaint_page_release(&page);
+    return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }
 
 bool api_may_see(app *a, const api_req *rq, const complaint *c)

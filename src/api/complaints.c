@@ -67,7 +67,6 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         listq_release(&l);
         return;
     }
-    complaint_page page = {0};
     /* Phones are stored as blind indexes: the filter's digits become one. */
     if (l.f.phone) {
         char index[PII_INDEX_HEX];
@@ -78,29 +77,9 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         }
         snprintf(l.phone, sizeof l.phone, "%s", index);
     }
-    rc = store_complaint_list(a->db, &l.f, &page);
-    if (rc == 0)
-        rc = app_pii_view(a, page.items, page.n, false);
-    if (rc) {
-        api_store_error(rs, rc);
-        goto out;
-    }
-    json_t *items = json_array();
-    for (size_t i = 0; i < page.n; i++)
-        json_array_append_new(items, api_complaint_json(a, &page.items[i], false, rq->en, l.f.now));
-    json_t *next = json_null();
-    if (page.more && page.n) {
-        const complaint *last = &page.items[page.n - 1];
-        char cur[64];
-        if (l.f.sort_deadline)
-            snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
-        else
-            snprintf(cur, sizeof cur, "c%" PRId64, last->id);
-        next = json_string(cur);
-    }
-    api_json(rs, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
-out:
-    complaint_page_release(&page);
+    json_t *j = api_complaint_page(a, rq, &l.f, rs);
+    if (j)
+        api_json(rs, 200, j);
     listq_release(&l);
 }
 
@@ -203,6 +182,13 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
             for (const wf_option *o = f->options; o->value; o++)
                 json_array_append_new(opts, json_pack("{s:s,s:s}", "value", o->value, "label", en ? o->en : o->zh));
             json_object_set_new(j, "options", opts);
+        }
+        if (f->type == F_SURVEY) {
+            /* The questions of the complaint's category, in the order they are asked. */
+            json_t *g = json_object();
+            api_category_guidance(ctx->pol, c->category, en, g);
+            json_object_set(j, "questions", json_object_get(g, "survey"));
+            json_decref(g);
         }
         json_array_append_new(fields, j);
     }

@@ -4,6 +4,7 @@
 #include "core/roles.h"
 
 #define CENTRE (R_AGENT | R_SUPERVISOR | R_MANAGER)
+#define REPORTS (R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
 
 const route api_routes[] = {
     {"GET", "/api/v1/health", h_health, AUTH_NONE, 0, 0},
@@ -37,6 +38,12 @@ const route api_routes[] = {
     {"POST", "/api/v1/portal/complaints", h_portal_create, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/portal/complaints/{number}", h_portal_get, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/portal/options", h_portal_options, AUTH_NONE, 0, 0},
+    {"GET", "/api/v1/portal/published", h_portal_published, AUTH_NONE, 0, ROUTE_SLOW},
+    {"POST", "/api/v1/complaints/{id}/survey-link", h_survey_link, AUTH_USER, CENTRE, 0},
+    {"GET", "/api/v1/complaints/{id}/links", h_links_list, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/complaints/{id}/links", h_links_add, AUTH_USER, CENTRE | R_HANDLER, 0},
+    {"GET", "/api/v1/portal/surveys/{token}", h_portal_survey_get, AUTH_NONE, 0, 0},
+    {"POST", "/api/v1/portal/surveys/{token}", h_portal_survey_post, AUTH_NONE, 0, 0},
     {"GET", "/api/v1/penalties", h_penalties_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER | R_AUDITOR, ROUTE_SLOW},
     {"POST", "/api/v1/penalties/{id}/waive", h_penalty_waive, AUTH_USER, R_MANAGER, 0},
     {"GET", "/api/v1/compensations", h_compensations_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},
@@ -64,5 +71,8 @@ const route api_routes[] = {
     {"GET", "/api/v1/webhooks", h_webhooks_list, AUTH_USER, R_ADMIN, 0},
     {"PUT", "/api/v1/webhooks/{name}", h_webhook_put, AUTH_USER, R_ADMIN, 0},
     {"DELETE", "/api/v1/webhooks/{name}", h_webhook_delete, AUTH_USER, R_ADMIN, 0},
+    {"GET", "/api/v1/reports", h_reports_list, AUTH_USER, REPORTS, 0},
+    {"GET", "/api/v1/reports/{id}", h_report_get, AUTH_USER, REPORTS, ROUTE_SLOW},
+    {"GET", "/api/v1/reports/{id}/complaints", h_report_complaints, AUTH_USER, REPORTS, ROUTE_SLOW},
     {NULL, NULL, NULL, 0, 0, 0},
 };

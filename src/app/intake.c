@@ -8,6 +8,7 @@
 
 #include "app/rules.h"
 #include "app/incident.h"
+#include "app/links.h"
 #include "app/pii.h"
 #include "app/result.h"
 #include "util/log.h"
@@ -38,8 +39,12 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
     bool grouped = false;
     if (rc == 0 && app_cluster(a, out, ev.payload, now, &grouped))
         log_msg(LOG_WARN, "complaint %s: crisis clustering failed", out->number);
-    /* The grouping re-graded it: return what is stored. */
-    if (rc == 0 && grouped)
+    /* A repeat of the same customer's complaint about the same matter is linked to it. */
+    size_t repeats = 0;
+    if (rc == 0 && app_link_repeats(a, out, now, &repeats))
+        log_msg(LOG_WARN, "complaint %s: linking repeats failed", out->number);
+    /* The grouping re-graded it, the repeats linked it: return what is stored. */
+    if (rc == 0 && (grouped || repeats))
         rc = store_complaint_get(a->db, out->id, NULL, out);
     app_leave(a);
     rules_outcome_release(&o);

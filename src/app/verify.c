@@ -388,6 +388,17 @@ static int check_complaint(vrun *v, int64_t id)
                     (long long)id, diff);
         goto out;
     }
+    const char *column = NULL;
+    rebuilt.id = id;
+    if (store_complaint_facts_check(v->a->db, &rebuilt, &column)) {
+        snprintf(v->r->msg, sizeof v->r->msg, "complaint %lld: cannot be read", (long long)id);
+        goto out;
+    }
+    if (column) {
+        rc = BROKEN(v, "complaint %s (id %lld): the reports' column \"%s\" differs from its events", stored.number,
+                    (long long)id, column);
+        goto out;
+    }
     if ((rc = check_ledger(v, &stored, &pens, &comps)) || (rc = check_supervisions(v, &stored, &evs)) ||
         (rc = check_key(v, &stored)))
         goto out;

@@ -9,17 +9,6 @@ bool pii_is_sealed(const char *s)
     return s && strncmp(s, PII_SEALED_PREFIX, sizeof PII_SEALED_PREFIX - 1) == 0;
 }
 
-static void event_head(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev)
-{
-    ev->complaint_id = c->id;
-    ev->seq = c->version + 1;
-    snprintf(ev->action, sizeof ev->action, "%s", action);
-    ev->at = now;
-    ev->actor = actor;
-    ev->from_status = c->status;
-    ev->to_status = ST_NONE; /* stays */
-    memcpy(ev->prev, c->head, sizeof ev->prev);
-}
 
 void erasure_event(const complaint *c, int64_t actor, int64_t now, const char *reason, event *ev)
 {

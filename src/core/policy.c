@@ -184,11 +184,22 @@ static void cases_section_release(policy *p)
     cases_policy_release(&p->cases);
 }
 
+static int reports_section_load(policy *p, const json_t *pack, cerr *e)
+{
+    return report_policy_load(&p->reports, pack, e);
+}
+
+static void reports_section_release(policy *p)
+{
+    report_policy_release(&p->reports);
+}
+
 const policy_section *policy_sections(size_t *n)
 {
     static const policy_section sections[] = {
         {"rules", rules_section_load, rules_section_release},
         {"cases", cases_section_load, cases_section_release},
+        {"indicators", reports_section_load, reports_section_release},
     };
     *n = sizeof sections / sizeof sections[0];
     return sections;

@@ -23,6 +23,7 @@
 
 #include "core/cases.h"
 #include "core/cerr.h"
+#include "core/report.h"
 #include "core/rules.h"
 #include "core/sla.h"
 #include "core/taxonomy.h"
@@ -50,6 +51,8 @@ typedef struct policy {
     json_t *raw; /* owned reference to the pack */
     /* Grading, routing and cluster rules (core/rules.h). */
     rules_set rules;
+    /* The indicators' names, definitions and targets (core/report.h). */
+    report_policy reports;
 } policy;
 
 void policy_init(policy *p);

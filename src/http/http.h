@@ -40,6 +40,9 @@ typedef struct http_req {
     /* The value of key in part of the request on conn (borrowed, valid while
      * the request lasts; NULL if absent): the transport's, or a stand-in's. */
     const char *(*lookup)(void *conn, enum http_part part, const char *key);
+    /* Calls fn(arg, key) for every key of the query string; NULL when the
+     * request cannot list them (a stand-in that only answers lookups). */
+    void (*query_keys)(void *conn, void (*fn)(void *arg, const char *key), void *arg);
     void *conn; /* the transport's connection; opaque to handlers */
 } http_req;
 
@@ -55,6 +58,8 @@ typedef struct http_resp {
 
 /* Borrowed from the transport, valid during the handler; NULL if absent. */
 const char *http_query(const http_req *rq, const char *key);
+/* Calls fn(arg, key) for each key of the query string (none when the request cannot list them). */
+void http_query_each(const http_req *rq, void (*fn)(void *arg, const char *key), void *arg);
 const char *http_header(const http_req *rq, const char *name);
 const char *http_cookie(const http_req *rq, const char *name);
 /* Adds a response header (copied). */

@@ -13,6 +13,12 @@ const char *http_query(const http_req *rq, const char *key)
     return rq->lookup(rq->conn, HTTP_QUERY, key);
 }
 
+void http_query_each(const http_req *rq, void (*fn)(void *arg, const char *key), void *arg)
+{
+    if (rq->query_keys)
+        rq->query_keys(rq->conn, fn, arg);
+}
+
 const char *http_header(const http_req *rq, const char *name)
 {
     return rq->lookup(rq->conn, HTTP_HEADER, name);

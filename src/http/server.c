@@ -114,6 +114,25 @@ static const char *lookup(void *mc, enum http_part part, const char *key)
     return MHD_lookup_connection_value(mc, kinds[part], key);
 }
 
+struct keys_arg {
+    void (*fn)(void *arg, const char *key);
+    void *arg;
+};
+
+static enum MHD_Result each_key(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind, (void)value;
+    struct keys_arg *k = cls;
+    k->fn(k->arg, key);
+    return MHD_YES;
+}
+
+static void query_keys(void *mc, void (*fn)(void *arg, const char *key), void *arg)
+{
+    struct keys_arg k = {fn, arg};
+    MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, each_key, &k);
+}
+
 static void request_free(request *r)
 {
     buf_release(&r->rq.body);
@@ -437,7 +456,7 @@ static void describe(server *sv, struct MHD_Connection *mc, http_req *rq)
  */
 static enum MHD_Result run_inline(server *sv, struct MHD_Connection *mc, const char *url, const char *method)
 {
-    http_req rq = {.method = method, .path = url, .lookup = lookup, .conn = mc, .body_limit = sv->opt->max_body};
+    http_req rq = {.method = method, .path = url, .lookup = lookup, .query_keys = query_keys, .conn = mc, .body_limit = sv->opt->max_body};
     http_resp rs = {.status = 200, .content_type = "application/json; charset=utf-8"};
     buf_init(&rq.body);
     buf_init(&rs.body);
@@ -525,6 +544,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
     r->rq.method = method;
     r->rq.path = url;
     r->rq.lookup = lookup;
+    r->rq.query_keys = query_keys;
     r->rq.conn = mc;
     r->rq.body_limit = sv->opt->max_body;
     buf_init(&r->rq.body);

@@ -5,6 +5,7 @@
  * queue of due clocks — written once for both backends over the driver
  * (driver.h). Its writes are complaints_write.c's.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,12 +137,22 @@ struct list_arg {
     complaint_page *out;
 };
 
-/* The list's statement and its values into w. */
-static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
+/*
+ * The list's statement and its values into w: its rows, or (count) their
+ * number. A report's cell (f->report) is found in the reports' covering
+ * index, and only the page's rows are read: their ids first, from the index.
+ */
+static void list_where(db_where *w, db_conn *c, const complaint_filter *f, bool count)
 {
     bool summary = !f->full && db_dialect(c) == DB_SQLITE;
-    db_where_init(w, summary ? "SELECT " C_COLS_SUMMARY_SQLITE " FROM complaints WHERE 1 = 1"
-                             : "SELECT " C_COLS " FROM complaints WHERE 1 = 1");
+    const char *cols = count ? "COUNT(*)" : summary ? C_COLS_SUMMARY_SQLITE : C_COLS;
+    bool ids_first = f->report && !count;
+    assert(!(f->report && f->sort_deadline));
+    db_where_init(w, "SELECT ");
+    buf_puts(&w->sql, cols);
+    buf_puts(&w->sql, ids_first ? " FROM complaints WHERE id IN (SELECT id FROM complaints" : " FROM complaints");
+    buf_puts(&w->sql, f->report ? store_report_index(c) : "");
+    buf_puts(&w->sql, " WHERE 1 = 1");
     if (f->status == -1)
         buf_puts(&w->sql, " AND is_open = 1");
     else if (f->status > 0)
@@ -161,6 +172,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
         db_where_in(w, c, "category", NULL, f->categories, f->n_categories);
     }
     db_where_int(w, " AND level = ?", f->level);
+    db_where_text(w, " AND nature = ?", f->nature);
+    store_report_where_fact(w, f->fact, f->now);
     db_where_int(w, " AND received_at >= ?", f->from);
     db_where_int(w, " AND received_at < ?", f->to);
     db_where_text(w, " AND phone = ?", f->phone);
@@ -168,6 +181,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
         db_where_val(w, " AND is_open = 1 AND stage_due < ?", DB_INT(f->now));
     if (f->warning)
         db_where_val(w, " AND is_open = 1 AND warn_at <= ?", DB_INT(f->now));
+    if (count)
+        return;
     if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
         db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
@@ -175,6 +190,8 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f)
     } else if (f->has_cursor) {
         db_where_val(w, " AND id < ?", DB_INT(f->cursor_id));
     }
+    if (ids_first)
+        db_where_val(w, " ORDER BY id DESC LIMIT ?)", DB_INT(f->limit + 1));
 }
 
 static int read_list(db_conn *c, void *arg)
@@ -187,7 +204,7 @@ static int read_list(db_conn *c, void *arg)
     out->n = 0;
     out->more = false;
     db_where w;
-    list_where(&w, c, f);
+    list_where(&w, c, f, false);
     db_stmt *st = db_where_prepare(
         &w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?", f->limit + 1);
     int rc = STORE_ERROR;
@@ -212,6 +229,35 @@ int store_complaint_list(store *s, const complaint_filter *f, complaint_page *ou
     out->more = false;
     struct list_arg a = {f, out};
     return db_run_read(s, "complaint_list", read_list, &a);
+}
+
+struct total_arg {
+    const complaint_filter *f;
+    int64_t *total;
+};
+
+static int read_total(db_conn *c, void *arg)
+{
+    struct total_arg *a = arg;
+    db_where w;
+    list_where(&w, c, a->f, true);
+    /* LIMIT on an aggregate's one row: the statement ends as the list's do. */
+    db_stmt *st = db_where_prepare(&w, c, " LIMIT ?", 1);
+    int rc = st ? db_one(st) : STORE_ERROR;
+    if (rc == DB_ROW) {
+        *a->total = db_int(st, 0);
+        db_reset(st);
+        rc = 0;
+    }
+    db_where_release(&w);
+    return rc;
+}
+
+int store_complaint_total(store *s, const complaint_filter *f, int64_t *total)
+{
+    struct total_arg a = {f, total};
+    *total = 0;
+    return db_run_read(s, "complaint_total", read_total, &a);
 }
 
 /* ---- the timeline ------------------------------------------------------------- */

@@ -37,8 +37,9 @@ static const char *const cols[] = {
     "subject_unit", "owner_unit", "handler_unit", "received_at", "created_at", "updated_at",
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
+    "reopens",     "escalations", "revisit",     "supervisions",
 };
-enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19 };
+enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19, COL_FACTS = 24 };
 
 static int64_t due(int64_t v)
 {
@@ -72,6 +73,15 @@ static int64_t col_value(const complaint *c, int k, const char **text)
     case 21: return stage_of(c->status);
     case 22: return due(c->warn_at);
     case 23: return due(c->next_check_at);
+    /* What the indicators count (migration 013, core/report.h), from the data. */
+    case 24: return json_integer_value(json_object_get(c->data, "reopens"));
+    case 25: return json_integer_value(json_object_get(c->data, "escalations"));
+    case 26:
+        *text = json_string_value(json_object_get(json_object_get(c->data, "revisit"), "result"));
+        if (!*text)
+            *text = "";
+        return 0;
+    case 27: return json_integer_value(json_object_get(c->data, "supervisions"));
     default: assert(!"no such column"); return 0;
     }
 }
@@ -213,6 +223,40 @@ static int sync_assists(db_conn *c, const complaint *cp)
     return 0;
 }
 
+/* ---- the reports' columns, checked ---------------------------------------------------------- */
+
+struct facts_arg {
+    const complaint *c;
+    const char *differs; /* OUT */
+};
+
+static int read_facts(db_conn *c, void *arg)
+{
+    struct facts_arg *a = arg;
+    db_stmt *st;
+    a->differs = NULL;
+    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions FROM complaints WHERE id = ?",
+                     DB_VALS(DB_INT(a->c->id)), &st);
+    if (rc != DB_ROW)
+        return rc;
+    for (int k = COL_FACTS; k < NCOLS && !a->differs; k++) {
+        const char *want_text, *have_text = db_text(st, k - COL_FACTS);
+        int64_t want = col_value(a->c, k, &want_text);
+        if (want_text ? strcmp(want_text, have_text ? have_text : "") != 0 : want != db_int(st, k - COL_FACTS))
+            a->differs = cols[k];
+    }
+    db_reset(st);
+    return 0;
+}
+
+int store_complaint_facts_check(store *s, const complaint *c, const char **differs)
+{
+    struct facts_arg a = {c, NULL};
+    int rc = db_run_read(s, "complaint_facts_check", read_facts, &a);
+    *differs = rc ? NULL : a.differs;
+    return rc;
+}
+
 /* ---- creation ------------------------------------------------------------------------------- */
 
 void store_new_init(struct store_new *n, const char *prefix, int tz, event *ev, complaint *c, pii_keyrow *k,
@@ -299,8 +343,8 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
             : db_prepare(c, "INSERT INTO complaints (id, number, kind, status, level, nature, channel, category, "
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
-                            "is_open, stage, warn_at, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions) VALUES (?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);

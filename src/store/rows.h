@@ -27,4 +27,10 @@ int rows_penalty_write(db_conn *c, const penalty *p);
  * the decision of a pending one (STORE_CONFLICT when there is none). */
 int rows_compensation_write(db_conn *c, const compensation *m);
 
+/* reports.c: " AND (…)", the condition of the indicator fact (core/report.h
+ * report_fact) at now, with its values; nothing for RF_ALL. */
+void store_report_where_fact(db_where *w, int fact, int64_t now);
+/* reports.c: " INDEXED BY …" naming the reports' covering index where the dialect needs it said, else "". */
+const char *store_report_index(const db_conn *c);
+
 #endif

@@ -110,6 +110,9 @@ typedef struct complaint_filter {
     int64_t cursor_key;
     int64_t cursor_id;
     const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
+    const char *nature;     /* valid, invalid, suggestion, "" (undecided); NULL = any */
+    int fact;               /* an indicator's condition (core/report.h report_fact, at now); RF_ALL = none */
+    bool report;            /* a report's cell: read through the reports' index (newest first only) */
 } complaint_filter;
 
 typedef struct complaint_page {
@@ -309,6 +312,15 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
  * document (a backend may return more).
  */
 int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out);
+/*
+ * Compares the columns the reports read that only the data holds otherwise
+ * (reopens, escalations, revisit, supervisions; migration 013) with what c,
+ * a projection rebuilt from the events, gives: *differs (OUT) names the
+ * first that differs (static), or NULL.
+ */
+int store_complaint_facts_check(store *s, const complaint *c, const char **differs);
+/* The number of complaints of the list f (its cursor and limit ignored) into *total (OUT). */
+int store_complaint_total(store *s, const complaint_filter *f, int64_t *total);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);
 /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
 int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg);
@@ -410,7 +422,7 @@ int store_outbox_cancel(store *s, int64_t id);
 int store_outbox_attempts(store *s, int64_t id, outbox_attempt_list *out);
 
 /*
- * A webhook (migration 013): an endpoint told of the complaints dispatched
+ * A webhook (migration 016): an endpoint told of the complaints dispatched
  * to unit or below it; secret signs each request. Lists own their texts
  * (webhook_release).
  */
@@ -569,6 +581,36 @@ int store_token_delete_sessions(store *s, int64_t user_id, int64_t keep_id);
  * [from_day, to_day] what was received and closed (days: a heap array of
  * to_day - from_day + 1, in order; see store_day_stats_add).
  */
+/*
+ * ---- reports (store/reports.c) ----
+ * The cells of an indicator: the complaints received in [from, to) whose
+ * subject unit is among units (n_units 0: any) and that match the other
+ * filters set, for which den holds, grouped by the dimensions asked (the
+ * local day when by_day) — each cell with how many there are (den) and for
+ * how many of them num holds too (num). num and den are core/report.h
+ * report_fact, evaluated at now.
+ */
+typedef struct report_query {
+    int num, den;
+    int64_t from, to, now;
+    int tz_offset; /* minutes east of UTC: the local day of by_day */
+    const int64_t *units;
+    size_t n_units;
+    const char *category, *channel, *nature; /* exact; NULL = any */
+    int level;                               /* 0 = any */
+    bool by_day, by_unit, by_category, by_channel, by_level, by_nature;
+} report_query;
+
+typedef struct report_row {
+    int64_t day, unit;
+    int level;
+    char category[64], channel[32], nature[16];
+    int64_t num, den;
+} report_row;
+
+/* The cells into the heap array *rows of *n (the dimensions not asked are 0 or ""); freed by the caller. */
+int store_report_rows(store *s, const report_query *q, report_row **rows, size_t *n);
+
 int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days);
 
 /* How a store is run; zero values mean the defaults. */

@@ -7,6 +7,8 @@ const AppLayout = () => import('./layouts/AppLayout.vue')
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
   { path: '/portal', name: 'portal', component: () => import('./views/Portal.vue'), meta: { public: true } },
+  { path: '/portal/published', name: 'portal-published', component: () => import('./views/Published.vue'), meta: { public: true } },
+  { path: '/survey/:token', name: 'survey', component: () => import('./views/Survey.vue'), props: true, meta: { public: true } },
   { path: '/portal/track', name: 'portal-track', component: () => import('./views/Portal.vue'), meta: { public: true, track: true } },
   // signed in, but nothing else is allowed until the password is changed
   { path: '/password', name: 'password', component: () => import('./views/ChangePassword.vue'), meta: { password: true } },
@@ -20,6 +22,7 @@ const routes = [
       { path: 'mine', name: 'mine', component: () => import('./views/ComplaintList.vue'), meta: { mine: true } },
       { path: 'complaints/:id', name: 'complaint', component: () => import('./views/ComplaintDetail.vue'), props: true },
       { path: 'board', name: 'board', component: () => import('./views/SupervisorBoard.vue'), meta: { roles: ['supervisor', 'manager', 'admin'] } },
+      { path: 'reports', name: 'reports', component: () => import('./views/Reports.vue'), meta: { roles: ['supervisor', 'manager', 'auditor', 'admin'] } },
       { path: 'penalties', name: 'penalties', component: () => import('./views/Penalties.vue'), meta: { roles: ['supervisor', 'manager', 'auditor', 'admin'] } },
       { path: 'admin/units', name: 'admin-units', component: () => import('./views/admin/Units.vue'), meta: { roles: ['admin'] } },
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },

@@ -1,4 +1,4 @@
--- 013: notifications that reach people (docs/operations.md "Notifications").
+-- 016: notifications that reach people (docs/operations.md "Notifications").
 --
 -- Users carry contact details and the channels they want: email and phone
 -- (staff data, not sealed like customer data; never logged) and notify, a
