@@ -10,6 +10,7 @@
 #include "sec/ratelimit.h"
 #include "app/pii.h"
 #include "core/erasure.h"
+#include "core/notify.h"
 #include "core/roles.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -205,6 +206,13 @@ json_t *api_user_json(app *a, const user *u)
     /* What the UI offers: "pii" = may ask to see customer data in clear (app/pii.h). */
     actor who = {u->id, u->roles, u->unit};
     json_object_set_new(j, "permissions", json_pack("{s:b}", "pii", app_pii_may_unmask(a, &who)));
+    json_t *notify = json_array();
+    for (int i = 0; notify_channel_name(i); i++)
+        if (u->notify & (1u << i))
+            json_array_append_new(notify, json_string(notify_channel_name(i)));
+    json_object_set_new(j, "email", u->email ? json_string(u->email) : json_null());
+    json_object_set_new(j, "phone", u->phone ? json_string(u->phone) : json_null());
+    json_object_set_new(j, "notify", notify);
     return j;
 }
 

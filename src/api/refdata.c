@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/notify.h"
 #include "core/roles.h"
 #include "sec/auth.h"
 #include "sec/password.h"
 #include "util/utf8.h"
+#include "util/xalloc.h"
 
 /*
  * The unit tree, whole: intake, transfers and assists pick from it. With
@@ -250,9 +252,60 @@ void h_users_list(app *a, api_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
+/*
+ * The contact details and channels of in (email, phone, notify) into u,
+ * those given only; "" or null clears an address. Staff data, never
+ * logged or audited in clear. 0, or -1 with a 400 naming the field.
+ */
+static int contact_fields(http_resp *rs, const json_t *in, user *u)
+{
+    static const char *const keys[] = {"email", "phone"};
+    for (int k = 0; k < 2; k++) {
+        const json_t *v = json_object_get(in, keys[k]);
+        char **to = k == 0 ? &u->email : &u->phone;
+        if (!v)
+            continue;
+        const char *t = json_is_string(v) ? json_string_value(v) : NULL;
+        if (!json_is_null(v) && !json_is_string(v)) {
+            api_error(rs, 400, "validation_failed", keys[k], "%s: 应为文本 (expected a string)", keys[k]);
+            return -1;
+        }
+        if (t && *t && !(k == 0 ? notify_email_ok(t) : notify_phone_ok(t))) {
+            api_error(rs, 400, "validation_failed", keys[k],
+                      k == 0 ? "email: 邮箱地址无效 (not an e-mail address such as name@example.com)"
+                             : "phone: 电话号码无效 (expected 5–20 digits, an optional leading +)");
+            return -1;
+        }
+        free(*to);
+        *to = t && *t ? xstrdup(t) : NULL;
+    }
+    const json_t *n = json_object_get(in, "notify");
+    if (n) {
+        unsigned bits = 0;
+        size_t i;
+        const json_t *ch;
+        bool ok = json_is_array(n);
+        json_array_foreach(n, i, ch) {
+            unsigned one;
+            if (!json_is_string(ch) || notify_channels_parse(json_string_value(ch), &one) || !one || (bits & one))
+                ok = false;
+            else
+                bits |= one;
+        }
+        if (!ok) {
+            api_error(rs, 400, "validation_failed", "notify",
+                      "notify: 应为渠道列表，如 [\"email\"] (expected a list of channels: email, sms)");
+            return -1;
+        }
+        u->notify = bits;
+    }
+    return 0;
+}
+
 void h_users_create(app *a, api_req *rq, http_resp *rs)
 {
-    static const char *const known[] = {"username", "name", "password", "roles", "unit", "must_change_password", NULL};
+    static const char *const known[] = {"username", "name", "password", "roles", "unit", "must_change_password",
+                                        "email", "phone", "notify", NULL};
     json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
@@ -297,6 +350,9 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 500, "internal", NULL, "cannot hash the password");
         goto out;
     }
+    u.notify = NOTIFY_EMAIL;
+    if (contact_fields(rs, in, &u))
+        goto out;
     u.username = (char *)username;
     u.name = (char *)name;
     u.active = true;
@@ -317,5 +373,50 @@ void h_users_create(app *a, api_req *rq, http_resp *rs)
     json_decref(detail);
     api_json(rs, 201, api_user_json(a, &u));
 out:
+    free(u.email);
+    free(u.phone);
+    json_decref(in);
+}
+
+/*
+ * PUT /users/{id}: changes what is given of email, phone and notify, for a
+ * user within the caller's reach. (Names, roles and units are not changed
+ * here: user references are cached by name (api/refs.c) and sessions by
+ * roles.)
+ */
+void h_user_update(app *a, api_req *rq, http_resp *rs)
+{
+    static const char *const known[] = {"email", "phone", "notify", NULL};
+    char *end;
+    long long id = strtoll(rq->params[0], &end, 10);
+    user u = {0};
+    json_t *in = api_body(rq, rs, known);
+    if (!in)
+        return;
+    if (!*rq->params[0] || *end || store_user_get(a->db, NULL, id, &u, NULL) != 0) {
+        api_error(rs, 404, "not_found", NULL, "用户不存在 (no such user)");
+        goto out;
+    }
+    if (api_reach_unit(a, rq, u.unit, NULL, rs) || contact_fields(rs, in, &u))
+        goto out;
+    int rc = store_user_update(a->db, &u);
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    /* The audit names what changed, never the addresses themselves. */
+    json_t *changed = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(in, k, v)
+        json_array_append_new(changed, json_string(k));
+    char subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", id);
+    json_t *detail = json_pack("{s:o}", "changed", changed);
+    api_audit(a, rq, "user_change", subject, detail);
+    json_decref(detail);
+    api_json(rs, 200, api_user_json(a, &u));
+out:
+    user_release(&u);
     json_decref(in);
 }

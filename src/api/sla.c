@@ -1,7 +1,7 @@
 /*
  * sla: the time-limit resources — the working calendars (list, replace,
  * import .ics), the supervision orders (督办) a supervisor works through,
- * and the outbox of notifications the deadline sweeper queued.
+ * (the outbox's resources are api/outbox.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -225,46 +225,4 @@ void h_supervision_close(app *a, api_req *rq, http_resp *rs)
     }
     supervision_list_release(&l);
     json_decref(in);
-}
-
-/* ---- the outbox ----------------------------------------------------------------- */
-
-void h_outbox_list(app *a, api_req *rq, http_resp *rs)
-{
-    complaint c;
-    complaint_init(&c);
-    const char *v = http_query(rq->http, "complaint");
-    int64_t cid = 0;
-    if (v && *v) {
-        if (api_load_complaint(a, rq, v, &c, rs)) {
-            complaint_release(&c);
-            return;
-        }
-        cid = c.id;
-    } else if (!(rq->who.roles & R_ADMIN)) {
-        complaint_release(&c);
-        api_error(rs, 400, "bad_request", "complaint", "complaint: 请指定工单 (name the complaint)");
-        return;
-    }
-    complaint_release(&c);
-    outbox_list l = {0};
-    int rc = store_outbox_list(a->db, cid, &l);
-    if (rc) {
-        api_store_error(rs, rc);
-        return;
-    }
-    json_t *items = json_array();
-    for (size_t i = 0; i < l.n; i++) {
-        const outbox_msg *m = &l.items[i];
-        json_t *payload = json_loads(m->payload ? m->payload : "{}", 0, NULL);
-        json_array_append_new(items, json_pack("{s:I,s:o,s:I,s:s,s:o,s:o,s:s,s:o,s:s,s:s,s:i}", "id", (json_int_t)m->id,
-                                               "created_at", api_time(a, m->created_at), "complaint_id",
-                                               (json_int_t)m->complaint_id, "channel", m->channel, "recipient_user",
-                                               api_user_ref(a, m->recipient_user), "recipient_unit",
-                                               api_unit_ref(a, m->recipient_unit), "template", m->template_name,
-                                               "payload", payload ? payload : json_object(), "idempotency_key", m->key,
-                                               "status", m->status, "attempts", m->attempts));
-    }
-    outbox_list_release(&l);
-    api_json(rs, 200, json_pack("{s:o}", "items", items));
 }

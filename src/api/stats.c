@@ -115,9 +115,33 @@ void h_health(app *a, api_req *rq, http_resp *rs)
                                 "write", "ok"));
 }
 
+/* The e-mail notifications: what this process delivered, and the outbox's rows waiting or given up. */
+static void notify_metrics(app *a, buf *b)
+{
+    buf_printf(b,
+               "# HELP redress_notify_sent_total E-mails this process delivered.\n"
+               "# TYPE redress_notify_sent_total counter\nredress_notify_sent_total %ld\n"
+               "# HELP redress_notify_failed_total Delivery attempts that failed and will be tried again.\n"
+               "# TYPE redress_notify_failed_total counter\nredress_notify_failed_total %ld\n"
+               "# HELP redress_notify_dead_total Notifications given up after their last attempt (dead letters).\n"
+               "# TYPE redress_notify_dead_total counter\nredress_notify_dead_total %ld\n",
+               atomic_load(&a->notify_sent), atomic_load(&a->notify_failed), atomic_load(&a->notify_dead));
+    outbox_counts n;
+    if (store_outbox_counts(a->db, "email", &n) != 0)
+        return;
+    buf_printf(b,
+               "# HELP redress_outbox_rows E-mail notifications in the outbox by status (queued = pending).\n"
+               "# TYPE redress_outbox_rows gauge\nredress_outbox_rows{status=\"pending\"} %lld\n"
+               "redress_outbox_rows{status=\"failed\"} %lld\nredress_outbox_rows{status=\"dead\"} %lld\n"
+               "# HELP redress_outbox_oldest_pending_seconds Age of the oldest e-mail waiting for its first attempt.\n"
+               "# TYPE redress_outbox_oldest_pending_seconds gauge\nredress_outbox_oldest_pending_seconds %lld\n",
+               (long long)n.pending, (long long)n.failed, (long long)n.dead,
+               (long long)(n.oldest_pending && time_now() > n.oldest_pending ? time_now() - n.oldest_pending : 0));
+}
+
 void h_metrics(app *a, api_req *rq, http_resp *rs)
 {
-    (void)a, (void)rq;
+    (void)rq;
     rs->status = 200;
     rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
     buf *b = &rs->body;
@@ -148,4 +172,5 @@ void h_metrics(app *a, api_req *rq, http_resp *rs)
     buf_printf(b, "# HELP redress_http_deadline_closes_total Connections closed for missing their header or body "
                   "deadline.\n# TYPE redress_http_deadline_closes_total counter\nredress_http_deadline_closes_total %llu\n",
                m.deadline_closes);
+    notify_metrics(a, b);
 }

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "app/ledger.h"
+#include "app/notify.h"
 #include "app/pii.h"
 #include "app/search.h"
 #include "app/result.h"
+#include "util/xalloc.h"
 
 
 /* One attempt of app_act; STORE_CONFLICT is returned as is for the retry loop. */
@@ -66,16 +68,28 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     workflow_apply(out, &ev);
     ledger_rows rows;
     ledger_rows_init(&rows);
-    if (ledger_rows_of(out, &ev, &rows)) {
-        /* Ledger entries, compensations and their notice go in the event's transaction. */
-        store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = rows.msgs, .nmsgs = rows.nmsgs, .pens = rows.pens,
+    /* The notifications to people (app/notify.h) follow the ledger's notice. */
+    outbox_msg *msgs = NULL;
+    size_t nmsgs = 0;
+    if (ledger_rows_of(out, &ev, &rows) && rows.nmsgs) {
+        msgs = xcalloc(rows.nmsgs, sizeof *msgs);
+        memcpy(msgs, rows.msgs, rows.nmsgs * sizeof *msgs);
+        nmsgs = rows.nmsgs;
+    }
+    size_t borrowed = nmsgs; /* payloads of rows.msgs: rows' */
+    rc = app_notify_rows(a, out, &ev, &msgs, &nmsgs);
+    if (rc == 0 && (rows.npens || rows.ncomps || nmsgs)) {
+        /* Ledger entries, compensations and notifications go in the event's transaction. */
+        store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = msgs, .nmsgs = nmsgs, .pens = rows.pens,
                          .npens = rows.npens, .comps = rows.comps, .ncomps = rows.ncomps};
         rc = store_complaint_write(a->db, &w, 1, app_pol(a)->tz_offset);
         if (rc == 0)
             rc = w.rc;
-    } else {
+    } else if (rc == 0) {
         rc = store_complaint_update(a->db, &cur, out, &ev, app_pol(a)->tz_offset);
     }
+    app_notify_release(msgs + borrowed, nmsgs - borrowed);
+    free(msgs);
     ledger_rows_release(&rows);
     if (rc == STORE_NOTFOUND)
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");

@@ -78,6 +78,11 @@ typedef struct app {
     bool chain_ready, chain_epoch_ok;
     /* The retention policy (jobs/retention.h): days after closing, 0 = off. */
     int retention_days;
+    /* E-mail notifications are delivered (serve with --smtp-url): a step
+     * queues them (app/notify.h). */
+    bool notify_email;
+    /* What this process's deliverer did (jobs/deliver.c), for /metrics. */
+    atomic_long notify_sent, notify_failed, notify_dead;
 } app;
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/notify.h"
 #include "core/roles.h"
 #include "sec/auth.h"
 #include "sec/password.h"
@@ -58,7 +59,7 @@ static int user_add(app *a, const cli_opts *o)
     }
     if (auth_hash_password(password, hash, sizeof hash))
         goto out;
-    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change")};
+    user nu = {0, (char *)username, (char *)name, roles, u->id, true, cli_has(o, "must-change"), NULL, NULL, NOTIFY_EMAIL};
     int s = store_user_add(a->db, &nu, hash);
     if (s == STORE_CONFLICT)
         fprintf(stderr, "redress: user %s exists\n", username);

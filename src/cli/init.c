@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/notify.h"
 #include "core/pack.h"
 #include "core/roles.h"
 #include "sec/auth.h"
@@ -92,7 +93,7 @@ int init_database(app *a, const char *pack_name, const char *admin_user, const c
     char hash[256];
     if (auth_hash_password(admin_password, hash, sizeof hash))
         goto out;
-    user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, app_org(a)->units[0].id, true, false};
+    user u = {0, (char *)admin_user, "系统管理员", R_ADMIN, app_org(a)->units[0].id, true, false, NULL, NULL, NOTIFY_EMAIL};
     if (store_user_add(a->db, &u, hash)) {
         fprintf(stderr, "redress: cannot create the administrator %s\n", admin_user);
         goto out;

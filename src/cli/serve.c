@@ -7,7 +7,9 @@
 #include "app/act.h"
 #include "api/api.h"
 #include "cli/cli.h"
+#include "core/notify.h"
 #include "core/roles.h"
+#include "jobs/deliver.h"
 #include "jobs/reload.h"
 #include "jobs/sweep.h"
 #include "sec/auth.h"
@@ -21,6 +23,41 @@
 static int setting_long(const char *name, long lo, long hi, long *out)
 {
     return cli_long("redress", name, setting_get(name), lo, hi, out);
+}
+
+/*
+ * The delivery settings (smtp-*, notify-*) into c; c->smtp_url NULL when
+ * no mail server is set (webhooks are still delivered). -1 with a message on a bad value. The
+ * password and any credentials in the URL are never printed.
+ */
+static int delivery_config(deliver_config *c)
+{
+    memset(c, 0, sizeof *c);
+    const char *url = setting_get("smtp-url"), *from = setting_get("smtp-from");
+    long attempts, base, cap, timeout;
+    if (setting_long("notify-attempts", 1, 100, &attempts) || setting_long("notify-backoff", 1, 86400, &base) ||
+        setting_long("notify-backoff-max", 1, 604800, &cap) || setting_long("notify-timeout", 1, 600, &timeout))
+        return -1;
+    c->backoff = (notify_backoff){base, cap < base ? base : cap, (int)attempts};
+    c->timeout_s = (int)timeout;
+    if (!*url)
+        return 0;
+    if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0) {
+        fprintf(stderr, "redress: --smtp-url: expected smtp://HOST:PORT or smtps://HOST:PORT\n");
+        return -1;
+    }
+    if (!notify_email_ok(from)) {
+        fprintf(stderr, "redress: --smtp-from: expected the sender's e-mail address (required with --smtp-url)\n");
+        return -1;
+    }
+    c->smtp_url = url;
+    c->smtp_from = from;
+    c->smtp_user = setting_get("smtp-user");
+    c->smtp_password = setting_get("smtp-password");
+    /* The host only: the URL may hold credentials. */
+    const char *host = strchr(url, '@') ? strchr(url, '@') + 1 : strstr(url, "://") + 3;
+    log_info("notifications: e-mail through %.*s, from %s", (int)strcspn(host, "/?#"), host, from);
+    return 0;
 }
 
 /* The session settings (sec/session.h) from the settings table. */
@@ -106,6 +143,10 @@ int serve_app(app *a)
         return 2;
     }
     a->retention_days = (int)days;
+    deliver_config dc;
+    if (delivery_config(&dc))
+        return 2;
+    a->notify_email = dc.smtp_url != NULL;
     http_file *files = web_table();
     http_options opt = {
         .listen = setting_get("listen"),
@@ -122,13 +163,17 @@ int serve_app(app *a)
         .body_timeout = (unsigned)body_to,
         .idle_timeout = (unsigned)idle_to,
     };
-    /* The deadline sweeper runs beside the server on the real clock. */
+    /* The deliverer first: libcurl's global set-up wants no other thread
+     * of ours running. The deadline sweeper runs beside the server on the
+     * real clock. */
+    deliverer *dl = deliverer_start(a, &dc);
     sweeper *sw = sweeper_start(a, (int)interval);
     reloader *rl = reloader_start(a);
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
     app_enter(a);
+    deliverer_stop(dl);
     reloader_stop(rl);
     sweeper_stop(sw);
     return rc;
@@ -172,7 +217,7 @@ static int demo_users(app *a, const json_t *demo, const char *password)
             fprintf(stderr, "redress: demo users[%zu]: needs username and a known unit\n", i);
             return -1;
         }
-        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false};
+        user nu = {0, (char *)username, (char *)json_string_value(json_object_get(u, "name")), 0, un->id, true, false, NULL, NULL, NOTIFY_EMAIL};
         if (!nu.name)
             nu.name = nu.username;
         size_t k;

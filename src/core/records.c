@@ -5,8 +5,19 @@
 
 void outbox_list_release(outbox_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].payload);
+        free(l->items[i].last_error);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void outbox_attempt_list_release(outbox_attempt_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].error);
     free(l->items);
     l->items = NULL;
     l->n = 0;

@@ -29,8 +29,15 @@ typedef struct outbox_msg {
     char template_name[32]; /* "sla_warning", "supervision", … */
     char *payload;          /* JSON text; owned by a list, borrowed when writing */
     char key[96];           /* idempotency key: "c<complaint id>/…", unique (see outbox_list) */
-    char status[12];        /* pending, sent, failed */
-    int attempts;
+    char target[64];        /* channel "webhook": the webhook's name; else "" */
+    char status[12];        /* pending, sent, failed, dead, cancelled (core/notify.h) */
+    int attempts;           /* every attempt made */
+    /* Delivery (jobs/deliver.c), OUT of the store: */
+    int64_t next_at;        /* when it is due (again) */
+    int64_t sent_at;        /* 0 = not sent */
+    int64_t claim;          /* the claim its sender holds (store_outbox_claim) */
+    int retry_base;         /* attempts at the last retry: the allowance counts from there */
+    char *last_error;       /* owned by a list; NULL = none */
 } outbox_msg;
 
 typedef struct outbox_list {
@@ -38,6 +45,23 @@ typedef struct outbox_list {
     size_t n;
 } outbox_list;
 void outbox_list_release(outbox_list *l);
+
+/* One attempt to deliver an outbox row (outbox_attempts). */
+typedef struct outbox_attempt {
+    int64_t outbox_id;
+    int no;             /* 1, 2, … of the row; OUT of the store */
+    int64_t at;
+    char result[8];     /* sent, failed */
+    int code;           /* the server's reply code (SMTP, HTTP); 0 = none */
+    int latency_ms;
+    char *error;        /* owned by a list, borrowed when writing; NULL = none */
+} outbox_attempt;
+
+typedef struct outbox_attempt_list {
+    outbox_attempt *items;
+    size_t n;
+} outbox_attempt_list;
+void outbox_attempt_list_release(outbox_attempt_list *l);
 
 /* A supervision order (督办) for a clock that ran over its limit. */
 typedef struct supervision {

@@ -26,6 +26,8 @@ static void slot_release(struct slot *s)
 {
     free(s->u.username);
     free(s->u.name);
+    free(s->u.email);
+    free(s->u.phone);
     memset(s, 0, sizeof *s);
 }
 
@@ -41,6 +43,8 @@ bool authcache_get(const uint8_t hash[32], int64_t now, token *t, user *u)
         *u = s->u;
         u->username = xstrdup(s->u.username);
         u->name = xstrdup(s->u.name);
+        u->email = s->u.email ? xstrdup(s->u.email) : NULL;
+        u->phone = s->u.phone ? xstrdup(s->u.phone) : NULL;
         hit = true;
     }
     pthread_mutex_unlock(&mu);
@@ -59,6 +63,8 @@ void authcache_put(const token *t, const user *u, int64_t now)
     s->u = *u;
     s->u.username = xstrdup(u->username);
     s->u.name = xstrdup(u->name);
+    s->u.email = u->email ? xstrdup(u->email) : NULL;
+    s->u.phone = u->phone ? xstrdup(u->phone) : NULL;
     pthread_mutex_unlock(&mu);
 }
 

@@ -63,12 +63,26 @@ void user_release(user *u)
 {
     free(u->username);
     free(u->name);
+    free(u->email);
+    free(u->phone);
     memset(u, 0, sizeof *u);
 }
 
 void user_list_release(user_list *l)
 {
     LIST_RELEASE(l, user_release);
+}
+
+void webhook_release(webhook *w)
+{
+    free(w->url);
+    free(w->secret);
+    memset(w, 0, sizeof *w);
+}
+
+void webhook_list_release(webhook_list *l)
+{
+    LIST_RELEASE(l, webhook_release);
 }
 
 void token_release(token *t)

@@ -47,6 +47,9 @@ typedef struct user {
     int64_t unit;
     bool active;
     bool must_change_password;
+    char *email;     /* NULL = none; staff data, never logged */
+    char *phone;     /* NULL = none; staff data, never logged */
+    unsigned notify; /* the channels the user wants (core/notify.h: NOTIFY_EMAIL, …) */
 } user;
 
 void user_release(user *u);
@@ -297,7 +300,11 @@ int store_user_add(store *s, user *u /* IN, OUT: id */, const char *pwhash);
 /* Finds by username (when username) or id; pwhash (OUT, heap) may be NULL. */
 int store_user_get(store *s, const char *username, int64_t id, user *out, char **pwhash);
 int store_user_list(store *s, user_list *out);
+/* The active users whose home unit is unit_id, by id. */
+int store_user_list_unit(store *s, int64_t unit_id, user_list *out);
 int store_user_set_password(store *s, int64_t id, const char *pwhash, bool must_change);
+/* Writes u's email, phone and notify (borrowed) to the user u->id. */
+int store_user_update(store *s, const user *u);
 int store_token_add(store *s, token *t /* IN, OUT: id */);
 int store_token_find(store *s, const uint8_t hash[32], int64_t now, token *out, user *u);
 int store_token_delete(store *s, const uint8_t *hash, int64_t id);
@@ -394,7 +401,84 @@ void store_write_burst(store *s, bool begin);
  * and its key names the event; the others' keys are unique by
  * themselves (outbox_add refuses a second one: STORE_CONFLICT).
  */
-int store_outbox_list(store *s, int64_t complaint_id, outbox_list *out);
+int store_outbox_list(store *s, int64_t complaint_id, const char *status /* NULL = any */, outbox_list *out);
+/* One row by id: 0 or STORE_NOTFOUND; out's payload and last_error are the caller's to free. */
+int store_outbox_get(store *s, int64_t id, outbox_msg *out);
+
+/*
+ * Delivery (jobs/deliver.c, core/notify.h). store_outbox_claim takes up to
+ * max rows of channel that are due at now (pending or failed, next_at and
+ * lease_until passed) and leases them until now + lease, bumping each one's
+ * claim; on PostgreSQL with FOR UPDATE SKIP LOCKED, so that nodes never
+ * claim the same row at once. out (OUT) is set from scratch.
+ */
+int store_outbox_claim(store *s, const char *channel, int64_t now, int64_t lease, size_t max, outbox_list *out);
+/*
+ * Records the end of a claimed row m (its id and claim): status, next_at,
+ * sent_at, last_error (error, borrowed, NULL = none), and the attempt at
+ * (borrowed; NULL: none was made, e.g. the recipient has no address),
+ * which counts in attempts. STORE_CONFLICT when
+ * the claim is no longer m's (retried, cancelled, or claimed again after
+ * its lease): nothing is written.
+ */
+int store_outbox_finish(store *s, const outbox_msg *m, const char *status, int64_t next_at, int64_t sent_at,
+                        const char *error, const outbox_attempt *at);
+/* The ends of n claimed rows in one transaction (one commit for a batch of
+ * deliveries): each f[i].rc (OUT) is 0 or STORE_CONFLICT as above, or the
+ * store's failure, which is also returned (then nothing is written). */
+typedef struct outbox_finish {
+    const outbox_msg *m;
+    const char *status;
+    int64_t next_at, sent_at;
+    const char *error;
+    const outbox_attempt *at;
+    int rc; /* OUT */
+} outbox_finish;
+int store_outbox_finish_batch(store *s, outbox_finish *f, size_t n);
+/* A failed or dead row is due again at now, with a new allowance of attempts
+ * (retry_base = attempts); a pending, failed or dead one is cancelled. Both
+ * end a claim in progress. 0, STORE_NOTFOUND, or STORE_CONFLICT (not in a
+ * state that allows it). */
+int store_outbox_retry(store *s, int64_t id, int64_t now);
+int store_outbox_cancel(store *s, int64_t id);
+/* The attempts of row id, first first. */
+int store_outbox_attempts(store *s, int64_t id, outbox_attempt_list *out);
+
+/*
+ * A webhook (migration 016): an endpoint told of the complaints dispatched
+ * to unit or below it; secret signs each request. Lists own their texts
+ * (webhook_release).
+ */
+typedef struct webhook {
+    char name[64];  /* [a-z0-9_-], the key */
+    int64_t unit;
+    char *url;      /* http:// or https:// */
+    char *secret;   /* never shown by the API */
+    char format[16]; /* json, wecom, dingtalk */
+    int64_t created_at;
+} webhook;
+typedef struct webhook_list {
+    webhook *items;
+    size_t n;
+} webhook_list;
+void webhook_release(webhook *w);
+void webhook_list_release(webhook_list *l);
+/* Creates or replaces the webhook w->name. */
+int store_webhook_put(store *s, const webhook *w);
+/* 0 or STORE_NOTFOUND. */
+int store_webhook_delete(store *s, const char *name);
+int store_webhook_list(store *s, webhook_list *out);
+int store_webhook_get(store *s, const char *name, webhook *out);
+
+/* The rows of a channel waiting (pending), to be tried again (failed) and
+ * given up (dead), and the creation time of the oldest pending one (0 =
+ * none), for /metrics: rows that do not pile up, read through the index of
+ * due rows. */
+typedef struct outbox_counts {
+    int64_t pending, failed, dead;
+    int64_t oldest_pending;
+} outbox_counts;
+int store_outbox_counts(store *s, const char *channel, outbox_counts *out);
 int store_supervision_list(store *s, const supervision_filter *f, supervision_list *out);
 /* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
 int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note);

@@ -7,35 +7,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/notify.h"
 #include "core/roles.h"
 #include "store/driver.h"
 #include "store/store.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change"
+#define USER_COLS "u.id, u.username, u.name, u.roles, u.unit, u.active, u.must_change, u.email, u.phone, u.notify"
 
 static void read_roles(db_stmt *st, int i, void *roles)
 {
     *(unsigned *)roles = roles_parse(db_text(st, i));
 }
 
+static void read_channels(db_stmt *st, int i, void *bits)
+{
+    if (notify_channels_parse(db_text(st, i), bits))
+        *(unsigned *)bits = NOTIFY_EMAIL;
+}
+
 /* The columns of USER_COLS into the user p of a struct T (p: "u." or nothing). */
 #define USER_COL_LIST(T, p)                                                                                            \
     DB_COL(T, p id), DB_COL(T, p username), DB_COL(T, p name), DB_COL_FN(T, p roles, read_roles, NULL),                \
-        DB_COL(T, p unit), DB_COL(T, p active), DB_COL(T, p must_change_password)
+        DB_COL(T, p unit), DB_COL(T, p active), DB_COL(T, p must_change_password), DB_COL(T, p email),                \
+        DB_COL(T, p phone), DB_COL_FN(T, p notify, read_channels, NULL)
 static const db_col user_cols[] = {USER_COL_LIST(user, ), {0}};
 
 int store_user_add(store *s, user *u, const char *pwhash)
 {
-    char roles[128];
+    char roles[128], notify[32];
     roles_text(u->roles, roles, sizeof roles);
+    notify_channels_text(u->notify, notify, sizeof notify);
     return db_write_id(s, "user_add",
-                       "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       "INSERT INTO users (username, name, roles, unit, pwhash, active, must_change, created_at, email, "
+                       "phone, notify) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                        DB_VALS(DB_TEXT(u->username), DB_TEXT(u->name), DB_TEXT(roles), DB_INT(u->unit), DB_TEXT(pwhash),
-                               DB_INT(u->active), DB_INT(u->must_change_password), DB_INT(time_now())),
+                               DB_INT(u->active), DB_INT(u->must_change_password), DB_INT(time_now()),
+                               DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify)),
                        &u->id);
+}
+
+int store_user_update(store *s, const user *u)
+{
+    char notify[32];
+    notify_channels_text(u->notify, notify, sizeof notify);
+    return db_write_one(s, "user_update", true, "UPDATE users SET email = ?, phone = ?, notify = ? WHERE id = ?",
+                        DB_VALS(DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->id)));
 }
 
 struct user_pw {
@@ -65,6 +83,13 @@ int store_user_list(store *s, user_list *out)
 {
     return db_read_list(s, "user_list", "SELECT " USER_COLS " FROM users u ORDER BY u.id", NULL, user_cols,
                         sizeof *out->items, (void **)&out->items, &out->n);
+}
+
+int store_user_list_unit(store *s, int64_t unit_id, user_list *out)
+{
+    return db_read_list(s, "user_list_unit", "SELECT " USER_COLS " FROM users u WHERE u.unit = ? AND u.active = 1 "
+                        "ORDER BY u.id", DB_VALS(DB_INT(unit_id)), user_cols, sizeof *out->items, (void **)&out->items,
+                        &out->n);
 }
 
 int store_user_set_password(store *s, int64_t id, const char *pwhash, bool must_change)

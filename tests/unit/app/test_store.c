@@ -30,6 +30,7 @@
 
 #include "app/app.h"
 #include "app/verify.h"
+#include "core/notify.h"
 #include "core/workflow.h"
 #include "store/store.h"
 #include "testutil.h"
@@ -303,12 +304,13 @@ static void test_units(void **state)
 static void test_users(void **state)
 {
     sfx *f = *state;
-    user u = {0, "zhang", "张三", R_AGENT | R_SUPERVISOR, U_CENTRE, true, true};
+    user u = {0, "zhang", "张三", R_AGENT | R_SUPERVISOR, U_CENTRE, true, true, "zhang@example.com", "13800000000",
+              NOTIFY_EMAIL};
     assert_int_equal(store_user_add(f->s, &u, "hash-1"), 0);
     assert_true(u.id > 0);
-    user dup = {0, "zhang", "另一个张三", R_HANDLER, U_SITE1, true, false};
+    user dup = {0, "zhang", "另一个张三", R_HANDLER, U_SITE1, true, false, NULL, NULL, 0};
     assert_int_equal(store_user_add(f->s, &dup, "hash-2"), STORE_CONFLICT);
-    user other = {0, "li", "李四", R_HANDLER, U_SITE1, true, false};
+    user other = {0, "li", "李四", R_HANDLER, U_SITE1, true, false, NULL, NULL, 0};
     assert_int_equal(store_user_add(f->s, &other, "hash-3"), 0);
     assert_int_not_equal(other.id, u.id);
 
@@ -321,12 +323,37 @@ static void test_users(void **state)
     assert_int_equal(got.unit, U_CENTRE);
     assert_true(got.active);
     assert_true(got.must_change_password);
+    assert_string_equal(got.email, "zhang@example.com");
+    assert_string_equal(got.phone, "13800000000");
+    assert_int_equal(got.notify, NOTIFY_EMAIL);
     assert_string_equal(pw, "hash-1");
     free(pw);
     user_release(&got);
     assert_int_equal(store_user_get(f->s, NULL, other.id, &got, NULL), 0);
     assert_string_equal(got.username, "li");
+    assert_null(got.email);
+    assert_int_equal(got.notify, 0);
+    /* Changed: the contact details and channels, nothing else. */
+    free(got.name);
+    got.name = strdup("李四四");
+    got.email = strdup("li@example.org");
+    got.notify = NOTIFY_EMAIL | NOTIFY_SMS;
+    assert_int_equal(store_user_update(f->s, &got), 0);
     user_release(&got);
+    assert_int_equal(store_user_get(f->s, NULL, other.id, &got, NULL), 0);
+    assert_string_equal(got.name, "李四");
+    assert_string_equal(got.email, "li@example.org");
+    assert_null(got.phone);
+    assert_int_equal(got.notify, NOTIFY_EMAIL | NOTIFY_SMS);
+    user_release(&got);
+    user_list in_unit = {0};
+    assert_int_equal(store_user_list_unit(f->s, U_SITE1, &in_unit), 0);
+    assert_int_equal(in_unit.n, 1);
+    assert_string_equal(in_unit.items[0].username, "li");
+    user_list_release(&in_unit);
+    assert_int_equal(store_user_list_unit(f->s, U_SITE2, &in_unit), 0);
+    assert_int_equal(in_unit.n, 0);
+    user_list_release(&in_unit);
     assert_int_equal(store_user_get(f->s, "nobody", 0, &got, NULL), STORE_NOTFOUND);
 
     assert_int_equal(store_user_set_password(f->s, u.id, "hash-9", false), 0);
@@ -347,8 +374,8 @@ static void test_users(void **state)
 static void test_tokens(void **state)
 {
     sfx *f = *state;
-    user u = {0, "wang", "王五", R_HANDLER, U_SITE1, true, false};
-    user off = {0, "zhao", "赵六", R_AGENT, U_CENTRE, false, false};
+    user u = {0, "wang", "王五", R_HANDLER, U_SITE1, true, false, NULL, NULL, 0};
+    user off = {0, "zhao", "赵六", R_AGENT, U_CENTRE, false, false, NULL, NULL, 0};
     assert_int_equal(store_user_add(f->s, &u, "h"), 0);
     assert_int_equal(store_user_add(f->s, &off, "h"), 0);
 
@@ -734,7 +761,7 @@ static void test_intake_rows_commit_with_the_complaint(void **state)
     assert_int_equal(store_complaint_count(f->s, &n), 0);
     assert_int_equal(n, 0);
     outbox_list l = {0};
-    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, 0, NULL, &l), 0);
     assert_int_equal(l.n, 0);
     outbox_list_release(&l);
 
@@ -742,7 +769,7 @@ static void test_intake_rows_commit_with_the_complaint(void **state)
     assert_int_equal(create_with(f, &good, &c), 0);
     assert_string_equal(good.number, c.number); /* made with its final number */
     assert_string_equal(c.number, "TS20260301-0001"); /* the failed one gave its number back */
-    assert_int_equal(store_outbox_list(f->s, c.id, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, c.id, NULL, &l), 0);
     assert_int_equal(l.n, 2);
     for (size_t i = 0; i < l.n; i++) {
         assert_int_equal(l.items[i].complaint_id, c.id);
@@ -750,6 +777,135 @@ static void test_intake_rows_commit_with_the_complaint(void **state)
     }
     outbox_list_release(&l);
     complaint_release(&c);
+}
+
+/*
+ * Delivery's rows (core/notify.h): a due e-mail row is claimed once until
+ * its lease runs out, then again with a new claim; a result under an old
+ * claim is refused; a failed row waits for next_at; retry and cancel end a
+ * claim; every attempt is numbered; rows of other channels are never claimed.
+ */
+/* The one row a claim of "email" at now takes (its texts not kept), or (want 0) none. */
+static outbox_msg claim_email(sfx *f, int64_t now, size_t want)
+{
+    outbox_list l = {0};
+    assert_int_equal(store_outbox_claim(f->s, "email", now, 300, 16, &l), 0);
+    assert_int_equal(l.n, want);
+    outbox_msg m = want ? l.items[0] : (outbox_msg){0};
+    m.payload = m.last_error = NULL;
+    outbox_list_release(&l);
+    return m;
+}
+
+static void test_outbox_claims_and_attempts(void **state)
+{
+    sfx *f = *state;
+    enum { T0 = 1800000000, LEASE = 300 };
+    outbox_msg rows[2] = {notice(0, "dispatch", "c0/test/email"), notice(0, "sla_warning", "c0/test/internal")};
+    snprintf(rows[0].channel, sizeof rows[0].channel, "email");
+    rows[0].created_at = rows[1].created_at = T0 - 10;
+    rows[0].complaint_id = rows[1].complaint_id = 0;
+    assert_int_equal(store_outbox_add(f->s, rows, 2), 0);
+
+    outbox_msg first = claim_email(f, T0, 1);
+    assert_string_equal(first.key, "c0/test/email");
+    claim_email(f, T0 + 1, 0);                              /* leased */
+    outbox_msg second = claim_email(f, T0 + LEASE, 1);      /* the sender died: claimed again */
+    assert_true(second.claim > first.claim);
+
+    outbox_attempt at = {.at = T0 + LEASE, .code = 451, .latency_ms = 12, .error = "try later"};
+    snprintf(at.result, sizeof at.result, "failed");
+    assert_int_equal(store_outbox_finish(f->s, &first, "failed", T0 + 1000, 0, "try later", &at), STORE_CONFLICT);
+    assert_int_equal(store_outbox_finish(f->s, &second, "failed", T0 + 1000, 0, "try later", &at), 0);
+    claim_email(f, T0 + 999, 0); /* not due yet */
+    outbox_msg third = claim_email(f, T0 + 1000, 1);
+    assert_int_equal(third.attempts, 1);
+    at.at = T0 + 1000;
+    assert_int_equal(store_outbox_finish(f->s, &third, "dead", T0 + 2000, 0, "try later", &at), 0);
+
+    outbox_msg got = {0};
+    assert_int_equal(store_outbox_get(f->s, third.id, &got), 0);
+    assert_string_equal(got.status, "dead");
+    assert_int_equal(got.attempts, 2);
+    assert_string_equal(got.last_error, "try later");
+    free(got.payload);
+    free(got.last_error);
+    outbox_list l = {0};
+    assert_int_equal(store_outbox_list(f->s, 0, "dead", &l), 0);
+    assert_int_equal(l.n, 1);
+    outbox_list_release(&l);
+
+    assert_int_equal(store_outbox_cancel(f->s, 999999), STORE_NOTFOUND);
+    assert_int_equal(store_outbox_retry(f->s, third.id, T0 + 3000), 0);
+    assert_int_equal(store_outbox_retry(f->s, third.id, T0 + 3000), STORE_CONFLICT); /* pending already */
+    outbox_msg fourth = claim_email(f, T0 + 3000, 1);
+    assert_int_equal(fourth.retry_base, 2);
+    assert_int_equal(store_outbox_cancel(f->s, fourth.id), 0);
+    snprintf(at.result, sizeof at.result, "sent");
+    assert_int_equal(store_outbox_finish(f->s, &fourth, "sent", 0, T0 + 3001, NULL, &at), STORE_CONFLICT);
+    assert_int_equal(store_outbox_get(f->s, fourth.id, &got), 0);
+    assert_string_equal(got.status, "cancelled");
+    free(got.payload);
+    free(got.last_error);
+
+    outbox_attempt_list al = {0};
+    assert_int_equal(store_outbox_attempts(f->s, fourth.id, &al), 0);
+    assert_int_equal(al.n, 2);
+    assert_int_equal(al.items[0].no, 1);
+    assert_int_equal(al.items[1].no, 2);
+    assert_int_equal(al.items[0].code, 451);
+    assert_string_equal(al.items[0].error, "try later");
+    outbox_attempt_list_release(&al);
+    assert_int_equal(store_outbox_claim(f->s, "internal", T0, LEASE, 16, &l), 0);
+    assert_int_equal(l.n, 1); /* a channel is claimed only by name */
+    outbox_list_release(&l);
+}
+
+/* Two senders claiming at once never get the same row. */
+enum { CLAIM_ROWS = 60 };
+struct claimer {
+    store *s;
+    int64_t got[CLAIM_ROWS];
+    size_t n;
+};
+
+static void *claimer_main(void *arg)
+{
+    struct claimer *c = arg;
+    for (;;) {
+        outbox_list l = {0};
+        if (store_outbox_claim(c->s, "email", 1800000000, 300, 3, &l) != 0 || l.n == 0) {
+            outbox_list_release(&l);
+            return NULL;
+        }
+        for (size_t i = 0; i < l.n && c->n < CLAIM_ROWS; i++)
+            c->got[c->n++] = l.items[i].id;
+        outbox_list_release(&l);
+    }
+}
+
+static void test_outbox_claims_never_overlap(void **state)
+{
+    sfx *f = *state;
+    for (int i = 0; i < CLAIM_ROWS; i++) {
+        char key[40];
+        snprintf(key, sizeof key, "c0/overlap/%d", i);
+        outbox_msg m = notice(0, "dispatch", key);
+        m.complaint_id = 0;
+        m.created_at = 1700000000;
+        snprintf(m.channel, sizeof m.channel, "email");
+        assert_int_equal(store_outbox_add(f->s, &m, 1), 0);
+    }
+    struct claimer c[2] = {{.s = f->s}, {.s = f->s}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, claimer_main, &c[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(c[0].n + c[1].n, CLAIM_ROWS);
+    for (size_t i = 0; i < c[0].n; i++)
+        for (size_t k = 0; k < c[1].n; k++)
+            assert_true(c[0].got[i] != c[1].got[k]);
 }
 
 /*
@@ -781,18 +937,18 @@ static void test_outbox_rows_with_and_without_an_event(void **state)
     assert_int_equal(store_outbox_add(f->s, &elsewhere, 1), 0);
 
     outbox_list l = {0};
-    assert_int_equal(store_outbox_list(f->s, c.id, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, c.id, NULL, &l), 0);
     assert_int_equal(l.n, 2);
     assert_string_equal(l.items[0].template_name, "rule_notify"); /* newest first */
     assert_string_equal(l.items[1].template_name, "dispatch_notice");
     assert_string_equal(l.items[1].key, with_event.key);
     assert_int_equal(l.items[1].complaint_id, c.id);
     outbox_list_release(&l);
-    assert_int_equal(store_outbox_list(f->s, other.id, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, other.id, NULL, &l), 0);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].key, elsewhere.key);
     outbox_list_release(&l);
-    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, 0, NULL, &l), 0);
     assert_int_equal(l.n, 3);
     outbox_list_release(&l);
     event_release(&ev);
@@ -1512,6 +1668,8 @@ int main(void)
         T(test_update_rewrites_only_changed_indexes),
         T(test_batch_write_with_was),
         T(test_outbox_rows_with_and_without_an_event),
+        T(test_outbox_claims_and_attempts),
+        T(test_outbox_claims_never_overlap),
         T(test_intake_rows_commit_with_the_complaint),
         T(test_batch_write_item_fails_half_written),
         T(test_event_list_in_seq_order),
@@ -1538,6 +1696,8 @@ int main(void)
         T(test_update_needs_current_version),
         T(test_batch_write_with_was),
         T(test_outbox_rows_with_and_without_an_event),
+        T(test_outbox_claims_and_attempts),
+        T(test_outbox_claims_never_overlap),
         T(test_intake_rows_commit_with_the_complaint),
         T(test_event_list_in_seq_order),
         T(test_list_filters),

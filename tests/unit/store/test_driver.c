@@ -812,7 +812,7 @@ static void test_outbox_and_supervisions(void **state)
     assert_int_equal(store_outbox_add(f->s, again, 2), STORE_CONFLICT);
 
     outbox_list l = {0};
-    assert_int_equal(store_outbox_list(f->s, c1, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, c1, NULL, &l), 0);
     assert_int_equal(l.n, 2);
     assert_string_equal(l.items[0].key, k2); /* newest first */
     assert_string_equal(l.items[0].payload, "{\"n\":1}");
@@ -822,7 +822,7 @@ static void test_outbox_and_supervisions(void **state)
     assert_string_equal(l.items[0].status, "pending");
     assert_string_equal(l.items[1].payload, "{}");
     outbox_list_release(&l);
-    assert_int_equal(store_outbox_list(f->s, 0, &l), 0);
+    assert_int_equal(store_outbox_list(f->s, 0, NULL, &l), 0);
     assert_int_equal(l.n, 3);
     assert_string_equal(l.items[0].key, k3);
     outbox_list_release(&l);

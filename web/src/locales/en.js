@@ -98,6 +98,8 @@ export default {
     roles: 'Roles', unit: 'Unit', active: 'State', activeYes: 'Active', activeNo: 'Disabled', created: 'Created',
     pack: 'Policy pack', channels: 'Channels', levels: 'Levels', statuses: 'Statuses', classes: 'Customer classes', natures: 'Natures',
     timeLimits: 'Time limits', key: 'Item', value: 'Value',
+    email: 'E-mail', phone: 'Phone', notify: 'Notify by', notifyEmail: 'E-mail', notifySms: 'SMS', notifyNone: 'None',
+    editContact: 'Contact', contactTitle: 'Contact details of {user}', saved: 'Saved',
   },
   key: {
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
@@ -181,8 +183,15 @@ export default {
     wrongOld: 'The current password is wrong', changed: 'Password changed; use the new one next time you sign in',
   },
   outbox: {
-    title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
+    title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail', ch_webhook: 'webhook',
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval', revisit_follow_up: 'Revisit follow-up',
+    st_dead: 'dead letter', st_cancelled: 'cancelled', dispatch: 'Dispatched', rule_notify: 'Rule notice', incident_opened: 'Incident opened',
+    menu: 'Notifications', pageTitle: 'Notification outbox',
+    intro: 'Notifications waiting to be delivered, sent, or given up after their last attempt (dead letters). A dead letter can be retried; a message not yet sent can be cancelled.',
+    status: 'Status', all: 'All', created: 'Queued', complaint: 'Complaint', channel: 'Channel', recipient: 'Recipient',
+    template: 'Message', attempts: 'Attempts', next: 'Next attempt', error: 'Last error', sentAt: 'Sent',
+    retry: 'Retry', cancel: 'Cancel', retried: 'Queued again', cancelled: 'Cancelled', cancelConfirm: 'Cancel notification {id}? It will not be sent.',
+    log: 'Attempts', no: '#', at: 'Time', result: 'Result', code: 'Reply code', latency: 'Latency (ms)', noAttempts: 'No attempt yet',
   },
   report: {
     menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',

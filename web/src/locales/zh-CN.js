@@ -98,6 +98,8 @@ export default {
     roles: '角色', unit: '所属单位', active: '状态', activeYes: '启用', activeNo: '停用', created: '已创建',
     pack: '策略包', channels: '受理渠道', levels: '等级', statuses: '状态', classes: '客户类别', natures: '性质',
     timeLimits: '时限', key: '项目', value: '值',
+    email: '电子邮箱', phone: '手机号码', notify: '通知方式', notifyEmail: '邮件', notifySms: '短信', notifyNone: '不通知',
+    editContact: '联系方式', contactTitle: '{user} 的联系方式', saved: '已保存',
   },
   key: {
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
@@ -181,8 +183,15 @@ export default {
     wrongOld: '原密码不正确', changed: '密码已修改，下次登录请使用新密码',
   },
   outbox: {
-    title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
+    title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件', ch_webhook: 'Webhook',
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批', revisit_follow_up: '回访跟进',
+    st_dead: '死信', st_cancelled: '已取消', dispatch: '派单通知', rule_notify: '规则通知', incident_opened: '危机事件通知',
+    menu: '通知发送', pageTitle: '通知发件箱',
+    intro: '待发送、已发送以及多次重试后放弃的通知（死信）。发送失败的通知会自动重试；死信可以手动重试；尚未发送的通知可以取消。',
+    status: '状态', all: '全部', created: '入队时间', complaint: '工单', channel: '渠道', recipient: '接收人',
+    template: '消息', attempts: '尝试次数', next: '下次尝试', error: '最近错误', sentAt: '发送时间',
+    retry: '重试', cancel: '取消', retried: '已重新排队', cancelled: '已取消', cancelConfirm: '确定取消通知 {id}？它将不会被发送。',
+    log: '发送记录', no: '序号', at: '时间', result: '结果', code: '应答码', latency: '耗时（毫秒）', noAttempts: '尚未尝试',
   },
   report: {
     menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',

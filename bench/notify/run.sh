@@ -1,0 +1,70 @@
+#!/bin/sh
+# Webhook deliveries a second on SQLite: BENCH_ROWS webhook rows queued in
+# the outbox of a fresh database (written directly, as a burst of dispatches
+# would leave them), then `redress serve` started with a local HTTP sink that
+# answers 200 at once; the time from the server's start until the last row
+# is sent (the sink's count and the outbox's), and the rate. Also the
+# process's CPU time. Repeated BENCH_RUNS times; the median is reported.
+#   sh bench/notify/run.sh            (build/redress, the release build)
+set -eu
+cd "$(dirname "$0")/../.."
+BIN=${BIN:-build/redress}
+N=${BENCH_ROWS:-2000}
+RUNS=${BENCH_RUNS:-3}
+tmp=$(mktemp -d /tmp/redress-notify.XXXXXX)
+sinkpid=""
+trap '[ -n "$sinkpid" ] && kill "$sinkpid" 2>/dev/null; rm -rf "$tmp"' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+sink_port=$(port)
+cat >"$tmp/sink.mjs" <<'JS'
+import http from 'node:http'
+import fs from 'node:fs'
+let n = 0
+const out = process.argv[3]
+http.createServer((req, res) => {
+  req.resume()
+  req.on('end', () => { n++; res.end('{"errcode":0}') })
+}).listen(Number(process.argv[2]), '127.0.0.1')
+setInterval(() => fs.writeFileSync(out, String(n)), 20)
+JS
+node "$tmp/sink.mjs" "$sink_port" "$tmp/count" &
+sinkpid=$!
+
+$BIN init --pack gas-station --db "sqlite:$tmp/base.db" --admin-user admin --admin-password bench-password-1 \
+    --key-file "$tmp/key" >/dev/null 2>&1
+sqlite3 "$tmp/base.db" <<SQL
+INSERT INTO webhooks (name, unit, url, secret, format, created_at)
+SELECT 'bench', id, 'http://127.0.0.1:$sink_port/hook', 'bench-secret-0123456789', 'json', 0 FROM units ORDER BY id LIMIT 1;
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $N)
+INSERT INTO outbox (created_at, channel, recipient_unit, template, payload, idempotency_key, target)
+SELECT strftime('%s','now'), 'webhook', (SELECT id FROM units ORDER BY id LIMIT 1), 'dispatch',
+       '{"number":"TS20261207-' || printf('%04d', i) || '","unit":"浦东世纪大道加油站","category":"服务态度","level":"一般","stage_due":"2026-12-08T10:00:00+08:00","subject_unit":"浦东世纪大道加油站"}',
+       'bench/' || i, 'bench'
+FROM seq;
+SQL
+
+rates=""
+for r in $(seq 1 "$RUNS"); do
+    cp "$tmp/base.db" "$tmp/run.db"
+    before=$(cat "$tmp/count" 2>/dev/null || echo 0)
+    lport=$(port)
+    start=$(date +%s.%N)
+    $BIN serve --db "sqlite:$tmp/run.db" --key-file "$tmp/key" --listen "127.0.0.1:$lport" --sweep-interval 0 \
+        --log-level warn >"$tmp/serve.log" 2>&1 &
+    spid=$!
+    while :; do
+        sent=$(sqlite3 "$tmp/run.db" "SELECT COUNT(*) FROM outbox WHERE status = 'sent'" 2>/dev/null || echo 0)
+        [ "$sent" -ge "$N" ] && break
+        sleep 0.05
+    done
+    end=$(date +%s.%N)
+    cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$spid/stat")
+    kill "$spid"; wait "$spid" 2>/dev/null || true
+    sleep 0.1 # the sink writes its count every 20 ms
+    rate=$(echo "$N $start $end" | awk '{printf "%.0f", $1 / ($3 - $2)}')
+    echo "run $r: $N sent in $(echo "$start $end" | awk '{printf "%.2f", $2 - $1}') s = $rate deliveries/s; CPU $cpu s; the sink received $(($(cat "$tmp/count") - before))"
+    rates="$rates $rate"
+done
+echo "median: $(echo "$rates" | tr ' ' '\n' | grep . | median) deliveries/s"

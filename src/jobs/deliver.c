@@ -1,0 +1,536 @@
+/* deliver: see deliver.h. */
+#include "jobs/deliver.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+#include "util/mime.h"
+#include "util/timeutil.h"
+#include "util/worker.h"
+#include "util/xalloc.h"
+
+/* A claim outlives the longest a batch can take (every attempt timing out). */
+static int64_t lease_of(const deliver_config *cfg)
+{
+    return (int64_t)DELIVER_BATCH * (cfg->timeout_s + 5) + 60;
+}
+
+/* ---- rendering ------------------------------------------------------------------- */
+
+static void html_text(buf *b, const char *s)
+{
+    static const char *const entity[128] = {
+        ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\''] = "&#39;"};
+    for (; *s; s++) {
+        const char *e = (unsigned char)*s < 128 ? entity[(unsigned char)*s] : NULL;
+        if (e)
+            buf_puts(b, e);
+        else
+            buf_putc(b, *s);
+    }
+}
+
+static const char *str_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+enum { NROWS = 5 };
+
+/*
+ * The subject and the labelled facts of the dispatch payload p (borrowed
+ * from p): what a staff member of the unit may see of any complaint sent
+ * to it — no customer data is in the payload (app/notify.c).
+ */
+static void dispatch_facts(const json_t *p, buf *subject, const char *rows[NROWS][2])
+{
+    const char *labels[NROWS] = {"工单编号 Number", "投诉类别 Category", "投诉等级 Level", "被投诉单位 Subject unit",
+                                 "处理时限 Due"};
+    const char *keys[NROWS] = {"number", "category", "level", "subject_unit", "stage_due"};
+    for (int i = 0; i < NROWS; i++) {
+        rows[i][0] = labels[i];
+        rows[i][1] = str_of(p, keys[i]);
+    }
+    const char *number = str_of(p, "number");
+    buf_printf(subject, "【投诉工单】%s 已派发至%s，请及时处理 (complaint %s dispatched)", number, str_of(p, "unit"),
+               number);
+}
+
+/* The payload of a row of template_name as an object (new reference), or NULL when it cannot be rendered. */
+static json_t *payload_of(const char *template_name, const char *payload)
+{
+    json_t *p = json_loads(payload ? payload : "", 0, NULL);
+    if (!json_is_object(p) || strcmp(template_name, "dispatch") != 0) {
+        json_decref(p);
+        return NULL;
+    }
+    return p;
+}
+
+int deliver_render(const char *template_name, const char *payload, const char *to_name, buf *subject, buf *text,
+                   buf *html)
+{
+    json_t *p = payload_of(template_name, payload);
+    if (!p)
+        return -1;
+    const char *rows[NROWS][2];
+    dispatch_facts(p, subject, rows);
+    const char *number = str_of(p, "number"), *to_unit = str_of(p, "unit");
+    buf_printf(text, "%s，您好：\n\n投诉工单 %s 已派发至%s，请登录系统受理并在时限内处理。\n\n",
+               to_name && *to_name ? to_name : "您好", number, to_unit);
+    buf_puts(html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body><p>");
+    html_text(html, to_name && *to_name ? to_name : "您好");
+    buf_puts(html, "，您好：</p><p>投诉工单 <b>");
+    html_text(html, number);
+    buf_puts(html, "</b> 已派发至");
+    html_text(html, to_unit);
+    buf_puts(html, "，请登录系统受理并在时限内处理。</p><table>");
+    for (size_t i = 0; i < NROWS; i++) {
+        if (!*rows[i][1])
+            continue;
+        buf_printf(text, "%s：%s\n", rows[i][0], rows[i][1]);
+        buf_puts(html, "<tr><th align=\"left\">");
+        html_text(html, rows[i][0]);
+        buf_puts(html, "</th><td>");
+        html_text(html, rows[i][1]);
+        buf_puts(html, "</td></tr>");
+    }
+    buf_puts(text,
+             "\n此邮件由投诉工单系统自动发送，请勿回复。\nThis message was sent automatically; please do not reply.\n");
+    buf_puts(html, "</table><p>此邮件由投诉工单系统自动发送，请勿回复。<br>This message was sent automatically; please "
+                   "do not reply.</p></body></html>\n");
+    json_decref(p);
+    return 0;
+}
+
+int deliver_webhook_body(const outbox_msg *m, int format, buf *out)
+{
+    json_t *p = payload_of(m->template_name, m->payload);
+    if (!p)
+        return -1;
+    json_t *body;
+    if (format == WEBHOOK_JSON) {
+        body = json_pack("{s:s,s:s,s:I,s:O}", "id", m->key, "event", m->template_name, "created_at",
+                         (json_int_t)m->created_at, "data", p);
+    } else {
+        /* A group robot's text message: WeCom and DingTalk take the same shape. */
+        const char *rows[NROWS][2];
+        buf text;
+        buf_init(&text);
+        dispatch_facts(p, &text, rows);
+        for (int i = 0; i < NROWS; i++)
+            if (*rows[i][1])
+                buf_printf(&text, "\n%s：%s", rows[i][0], rows[i][1]);
+        body = json_pack("{s:s,s:{s:s}}", "msgtype", "text", "text", "content", text.data);
+        buf_release(&text);
+    }
+    char *s = json_dumps(body, JSON_COMPACT);
+    buf_puts(out, s);
+    free(s);
+    json_decref(body);
+    json_decref(p);
+    return 0;
+}
+
+void deliver_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65])
+{
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    char stamp[24];
+    int n = snprintf(stamp, sizeof stamp, "%lld.", (long long)ts);
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)stamp, (unsigned long long)n);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(hex, 65, mac, sizeof mac);
+}
+
+/* ---- libcurl ------------------------------------------------------------------- */
+
+/*
+ * Runs the transfer h (set up by the caller, then cleaned up here) within
+ * cfg's time limits: *code the server's last reply code (SMTP) or status
+ * (HTTP), 0 when none came; err the error's text when it failed.
+ */
+static CURLcode perform(CURL *h, const deliver_config *cfg, int *code, char *err, size_t errlen)
+{
+    char curl_err[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+    CURLcode rc = curl_easy_perform(h);
+    long reply = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+    *code = (int)reply;
+    if (rc != CURLE_OK)
+        snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+    curl_easy_cleanup(h);
+    return rc;
+}
+
+/* ---- HTTP (webhooks) ------------------------------------------------------------- */
+
+static size_t discard(char *p, size_t size, size_t n, void *arg)
+{
+    (void)p, (void)arg;
+    return size * n;
+}
+
+/* POSTs body to url with headers. 0 on a 2xx, else -1 with err; *code: the HTTP status (0: none). */
+static int http_post(const deliver_config *cfg, const char *url, const buf *body, struct curl_slist *headers, int *code,
+                     char *err, size_t errlen)
+{
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, errlen, "cannot start libcurl");
+        return -1;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    if (perform(h, cfg, code, err, errlen) != CURLE_OK)
+        return -1;
+    if (*code < 200 || *code > 299) {
+        snprintf(err, errlen, "HTTP %d", *code);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- SMTP ------------------------------------------------------------------------ */
+
+struct upload {
+    const buf *msg;
+    size_t off;
+};
+
+static size_t read_msg(char *to, size_t size, size_t n, void *arg)
+{
+    struct upload *u = arg;
+    size_t left = u->msg->len - u->off, want = size * n;
+    if (want > left)
+        want = left;
+    memcpy(to, u->msg->data + u->off, want);
+    u->off += want;
+    return want;
+}
+
+/*
+ * Sends msg from cfg's sender to one address. 0, or -1 with the error's
+ * text in err; *code: the server's last reply code (0: none, e.g. the
+ * connection was refused).
+ */
+static int smtp_send(const deliver_config *cfg, const char *to, const buf *msg, int *code, char *err, size_t errlen)
+{
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, errlen, "cannot start libcurl");
+        return -1;
+    }
+    char from[300], rcpt[300];
+    snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
+    snprintf(rcpt, sizeof rcpt, "<%s>", to);
+    struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
+    struct upload up = {msg, 0};
+    curl_easy_setopt(h, CURLOPT_URL, cfg->smtp_url);
+    if (cfg->smtp_user && *cfg->smtp_user) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp_user);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
+    }
+    /* smtps:// is TLS from the start; smtp:// upgrades when the server offers STARTTLS. */
+    curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_msg);
+    curl_easy_setopt(h, CURLOPT_READDATA, &up);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
+    CURLcode rc = perform(h, cfg, code, err, errlen);
+    curl_slist_free_all(rcpts);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+/* ---- a pass ---------------------------------------------------------------------- */
+
+static void rfc5322_date(int64_t t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The Message-ID of row m: the same on every attempt, unique by its key. */
+static void message_id(const deliver_config *cfg, const outbox_msg *m, char *out, size_t n)
+{
+    const char *at = strchr(cfg->smtp_from, '@');
+    int len = snprintf(out, n, "redress.%lld.", (long long)m->id);
+    for (const char *k = m->key; *k && len + 1 < (int)n; k++)
+        out[len++] = *k == '/' ? '.' : *k;
+    out[len] = '\0';
+    snprintf(out + len, n - (size_t)len, "@%s", at ? at + 1 : "redress.invalid");
+}
+
+/* What an attempt came to: 0 sent, -1 failed (code, err), or skip: a reason it is not made at all. */
+typedef struct outcome {
+    int rc;
+    int code;
+    char err[CURL_ERROR_SIZE + 32];
+    const char *skip;
+} outcome;
+
+/* Renders and sends the e-mail row m to its recipient's current address. */
+static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o)
+{
+    user u = {0};
+    buf subject, text, html, msg;
+    buf_init(&subject);
+    buf_init(&text);
+    buf_init(&html);
+    buf_init(&msg);
+    if (!cfg->smtp_url || !*cfg->smtp_url)
+        o->skip = "no mail server is set (smtp-url)";
+    else if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
+        o->skip = "no recipient";
+    else if (!u.active)
+        o->skip = "the recipient's account is inactive";
+    else if (!u.email)
+        o->skip = "the recipient has no e-mail address";
+    else if (!(u.notify & NOTIFY_EMAIL))
+        o->skip = "the recipient does not want e-mail";
+    else if (deliver_render(m->template_name, m->payload, u.name, &subject, &text, &html))
+        o->skip = "unknown template";
+    if (!o->skip) {
+        char date[64], mid[200];
+        rfc5322_date(now, date, sizeof date);
+        message_id(cfg, m, mid, sizeof mid);
+        mime_mail mail = {.from = cfg->smtp_from,
+                          .to = u.email,
+                          .to_name = u.name,
+                          .subject = subject.data,
+                          .date = date,
+                          .message_id = mid,
+                          .key = m->key,
+                          .text = text.data,
+                          .html = html.data,
+                          .boundary = "=_redress_alt"};
+        mime_build(&msg, &mail);
+        o->rc = smtp_send(cfg, u.email, &msg, &o->code, o->err, sizeof o->err);
+    }
+    user_release(&u);
+    buf_release(&subject);
+    buf_release(&text);
+    buf_release(&html);
+    buf_release(&msg);
+}
+
+/* Posts the webhook row m, signed, to its webhook's current URL. */
+static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o)
+{
+    webhook w = {0};
+    buf body;
+    buf_init(&body);
+    int format = -1;
+    if (store_webhook_get(a->db, m->target, &w) != 0)
+        o->skip = "the webhook was removed";
+    else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(m, format, &body))
+        o->skip = "unknown template";
+    if (!o->skip) {
+        char sig[65], line[160];
+        deliver_sign(w.secret, now, body.data, body.len, sig);
+        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
+        snprintf(line, sizeof line, "X-Redress-Timestamp: %lld", (long long)now);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "X-Redress-Signature: sha256=%s", sig);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "Idempotency-Key: %s", m->key);
+        h = curl_slist_append(h, line);
+        h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+        o->rc = http_post(cfg, w.url, &body, h, &o->code, o->err, sizeof o->err);
+        curl_slist_free_all(h);
+    }
+    webhook_release(&w);
+    buf_release(&body);
+}
+
+/* One claimed row's attempt and the end to record. */
+typedef struct done {
+    outcome o;
+    outbox_attempt at;
+    outbox_finish f;
+} done;
+
+/* Sends the claimed row m and fills d with what to record. */
+static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, done *d, deliver_stats *st)
+{
+    int64_t now = time_now();
+    outcome *o = &d->o;
+    d->at = (outbox_attempt){.outbox_id = m->id, .at = now};
+    double t0 = time_mono_ms();
+    if (strcmp(m->channel, "webhook") == 0)
+        send_webhook(a, cfg, m, now, o);
+    else
+        send_email(a, cfg, m, now, o);
+    d->at.latency_ms = (int)(time_mono_ms() - t0);
+    d->at.code = o->code;
+    d->f = (outbox_finish){.m = m, .next_at = m->next_at, .at = &d->at};
+    if (o->skip) {
+        d->f.status = "cancelled";
+        d->f.error = o->skip;
+        d->f.at = NULL;
+        st->skipped++;
+    } else if (o->rc == 0) {
+        snprintf(d->at.result, sizeof d->at.result, "sent");
+        d->f.status = "sent";
+        d->f.sent_at = now;
+        st->sent++;
+        atomic_fetch_add(&a->notify_sent, 1);
+    } else {
+        snprintf(d->at.result, sizeof d->at.result, "failed");
+        d->at.error = o->err;
+        d->f.error = o->err;
+        int tries = m->attempts + 1 - m->retry_base;
+        d->f.status = notify_status_after_failure(&cfg->backoff, tries);
+        d->f.next_at = now + notify_backoff_delay(&cfg->backoff, tries, randombytes_uniform(1000000) / 1e6);
+        bool dead = strcmp(d->f.status, "dead") == 0;
+        if (dead)
+            st->dead++;
+        else
+            st->failed++;
+        atomic_fetch_add(dead ? &a->notify_dead : &a->notify_failed, 1);
+        /* Addresses and URLs stay out of the log: the row's id names the message. */
+        log_warn("deliver: outbox row %lld: attempt %d failed (%s, code %d)%s", (long long)m->id, m->attempts + 1,
+                 o->err, o->code, dead ? "; a dead letter now" : "");
+    }
+}
+
+/* Sends the claimed rows of l, then records them all in one transaction. */
+static void deliver_batch(app *a, const deliver_config *cfg, const outbox_list *l, deliver_stats *st)
+{
+    done *d = xcalloc(l->n ? l->n : 1, sizeof *d);
+    outbox_finish *f = xcalloc(l->n ? l->n : 1, sizeof *f);
+    for (size_t i = 0; i < l->n; i++) {
+        deliver_one(a, cfg, &l->items[i], &d[i], st);
+        f[i] = d[i].f;
+    }
+    int rc = store_outbox_finish_batch(a->db, f, l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        if (f[i].rc == STORE_CONFLICT) {
+            st->lost_claims++;
+            log_warn("deliver: outbox row %lld was retried, cancelled or claimed again while it was sent",
+                     (long long)l->items[i].id);
+        }
+    }
+    if (rc)
+        log_warn("deliver: cannot record %zu attempts; their rows are sent again after their lease", l->n);
+    free(f);
+    free(d);
+}
+
+int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
+{
+    *n = 0;
+    /* E-mail only with a mail server; webhooks always (they are configured one by one). */
+    const char *channels[] = {cfg->smtp_url && *cfg->smtp_url ? "email" : NULL, "webhook"};
+    for (int k = 0; k < 2; k++) {
+        outbox_list l = {0};
+        int rc = channels[k] ? store_outbox_claim(a->db, channels[k], now, lease_of(cfg), DELIVER_BATCH, &l) : 0;
+        if (rc)
+            return rc;
+        deliver_batch(a, cfg, &l, st);
+        if (l.n > *n)
+            *n = l.n;
+        outbox_list_release(&l);
+    }
+    return 0;
+}
+
+/* ---- the deliverer thread -------------------------------------------------------- */
+
+struct deliverer {
+    app *a;
+    deliver_config cfg;
+    char *strings[4]; /* cfg's copies */
+    worker w;
+};
+
+static void *deliverer_main(void *arg)
+{
+    deliverer *d = arg;
+    bool failing = false;
+    pthread_mutex_lock(&d->w.mu);
+    for (;;) {
+        pthread_mutex_unlock(&d->w.mu);
+        size_t n = 0;
+        deliver_stats st = {0};
+        int rc = deliver_run(d->a, &d->cfg, time_now(), &st, &n);
+        if (rc && !failing)
+            log_warn("deliver: cannot claim from the outbox; trying again every second");
+        failing = rc != 0;
+        pthread_mutex_lock(&d->w.mu);
+        if (d->w.stop)
+            break;
+        if (n == DELIVER_BATCH)
+            continue; /* more may be due */
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += 1;
+        while (!d->w.stop && pthread_cond_timedwait(&d->w.cv, &d->w.mu, &until) == 0)
+            ;
+        if (d->w.stop)
+            break;
+    }
+    pthread_mutex_unlock(&d->w.mu);
+    return NULL;
+}
+
+static void release(deliverer *d)
+{
+    for (int i = 0; i < 4; i++)
+        free(d->strings[i]);
+    free(d);
+    curl_global_cleanup();
+}
+
+deliverer *deliverer_start(app *a, const deliver_config *cfg)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    deliverer *d = xcalloc(1, sizeof *d);
+    d->a = a;
+    d->cfg = *cfg;
+    const char **fields[] = {&d->cfg.smtp_url, &d->cfg.smtp_user, &d->cfg.smtp_password, &d->cfg.smtp_from};
+    for (int i = 0; i < 4; i++) {
+        d->strings[i] = xstrdup(*fields[i] ? *fields[i] : "");
+        *fields[i] = d->strings[i];
+    }
+    if (worker_start(&d->w, deliverer_main, d) != 0) {
+        log_error("deliver: cannot start the deliverer");
+        release(d);
+        return NULL;
+    }
+    return d;
+}
+
+void deliverer_stop(deliverer *d)
+{
+    if (!d)
+        return;
+    worker_stop(&d->w);
+    release(d);
+}
