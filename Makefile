@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wno-format-nonliteral -Wno-format-truncation -Wvla -Wpointer-arith -Wundef
 CSTD    := -std=c17 -D_GNU_SOURCE -DREDRESS_VERSION='"$(VERSION)"'
 INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql
-LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lz -lpthread -lm
+LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lmagic -lz -lpthread -lm
 # The release binary allocates through mimalloc: the first shared library on
 # the link line (after Redress's own archives), its malloc and free serve
 # every library (an intake makes ~500 allocations, most of them jansson's;

@@ -11,9 +11,10 @@ set -eu
 # over their corpus). libmimalloc-dev: the release binary's allocator (see the
 # Makefile). adduser, curl, systemd: the Debian package's install test (make
 # test-deb; the package depends on adduser, the test asks systemd-analyze).
-# libxlsxwriter-dev: the XLSX exports (src/util/sheet.c).
+# libxlsxwriter-dev: the XLSX exports (src/util/sheet.c). libmagic-dev: the type of an
+# attachment, read from its content (src/app/attachments.c).
 PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev libmimalloc-dev \
-libcmocka-dev libcurl4-openssl-dev libxlsxwriter-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
+libcmocka-dev libcurl4-openssl-dev libxlsxwriter-dev libmagic-dev libpq-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
 nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev adduser curl systemd"
 missing=""
 for p in $PKGS; do

@@ -56,5 +56,9 @@ const route api_routes[] = {
     {"POST", "/api/v1/config/versions", h_config_version_create, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/config/versions/{version}", h_config_version_get, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/config/versions/{version}/activate", h_config_version_activate, AUTH_USER, R_ADMIN, 0},
+    {"POST", "/api/v1/complaints/{id}/attachments", h_attachments_upload, AUTH_USER, 0, ROUTE_STREAM},
+    {"GET", "/api/v1/complaints/{id}/attachments", h_attachments_list, AUTH_USER, 0, 0},
+    {"GET", "/api/v1/attachments/{id}", h_attachment_get, AUTH_USER, 0, ROUTE_SLOW},
+    {"DELETE", "/api/v1/attachments/{id}", h_attachment_delete, AUTH_USER, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };

@@ -9,7 +9,7 @@ bool pii_is_sealed(const char *s)
     return s && strncmp(s, PII_SEALED_PREFIX, sizeof PII_SEALED_PREFIX - 1) == 0;
 }
 
-static void event_head(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev)
+void event_outside(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev)
 {
     ev->complaint_id = c->id;
     ev->seq = c->version + 1;
@@ -23,7 +23,7 @@ static void event_head(const complaint *c, int64_t actor, int64_t now, const cha
 
 void erasure_event(const complaint *c, int64_t actor, int64_t now, const char *reason, event *ev)
 {
-    event_head(c, actor, now, "anonymise", ev);
+    event_outside(c, actor, now, "anonymise", ev);
     json_decref(ev->payload);
     ev->payload = json_pack("{s:s}", "reason", reason);
 }
@@ -31,7 +31,7 @@ void erasure_event(const complaint *c, int64_t actor, int64_t now, const char *r
 void correction_event(const complaint *c, int64_t actor, int64_t now, const json_t *fields,
                       const char *phone_key, event *ev)
 {
-    event_head(c, actor, now, "correct", ev);
+    event_outside(c, actor, now, "correct", ev);
     json_decref(ev->payload);
     ev->payload = json_pack("{s:O}", "customer", (json_t *)fields);
     if (phone_key)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/evidence.h"
 #include "core/org.h"
 #include "core/policy.h"
 
@@ -177,6 +178,7 @@ static const char *const sections[] = {"name",
                                        "appeals",
                                        "authorization",
                                        "survey",
+                                       "attachments",
                                        NULL};
 
 int pack_validate(json_t *pack, cerr *e)
@@ -196,7 +198,8 @@ int pack_validate(json_t *pack, cerr *e)
     static const char *const scopes[] = {"general", "provincial", "national", NULL};
     if (check_units(pack, e) || check_categories(json_object_get(pack, "categories"), "categories", e) ||
         check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
-        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e))
+        check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
+        evidence_validate(json_object_get(pack, "attachments"), e))
         return -1;
     return 0;
 }

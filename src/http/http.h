@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/sealfile.h"
 
 enum { MAX_HEADERS = 8 };
 
@@ -35,6 +36,11 @@ typedef struct http_req {
     buf body;
     bool body_too_large;
     size_t body_limit; /* the limit body_too_large refers to, in bytes */
+    /* The body of a request whose route streams it (http_options.spool):
+     * kept in a sealed temporary file as it arrived, never in memory, and
+     * body stays empty; NULL otherwise. Read it with seal_spool_read. */
+    seal_spool *spool;
+    bool spool_failed; /* the spool could not be written (the disk): the body is incomplete */
     bool en;           /* Accept-Language prefers English */
     char client[64];   /* peer address, or the client a trusted proxy names */
     /* The value of key in part of the request on conn (borrowed, valid while
@@ -92,6 +98,13 @@ typedef struct http_options {
      * NULL: every request goes to a request thread. */
     bool (*inline_read)(void *ctx, const char *path);
     size_t max_body;
+    /* A request with a body whose path spool(ctx, method, path) accepts
+     * (uploads) has it written to a sealed temporary file in spool_dir as it
+     * arrives (http_req.spool), up to spool_max bytes instead of max_body;
+     * NULL: every body is held in memory. */
+    bool (*spool)(void *ctx, const char *method, const char *path);
+    size_t spool_max;
+    const char *spool_dir;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
      * believed (the client is then its last entry) and whose connections the
      * per-address limit does not count; NULL or "" = none. */

@@ -76,6 +76,9 @@ struct store {
     /* When a unit of work last committed and last failed (the database
      * unreachable, read-only, its disk full), for store_write_check. */
     _Atomic int64_t write_ok_at, write_failed_at;
+    /* Where attachments' sealed bytes are kept as files (store_files_dir):
+     * set by the SQLite backend, NULL for PostgreSQL (owned). */
+    char *files_dir;
 };
 
 /* copy.c: the SELECT of every column of t, quoted, ordered by the first (a backend's rows_dump). */

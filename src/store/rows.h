@@ -26,5 +26,7 @@ int rows_penalty_write(db_conn *c, const penalty *p);
 /* ledger.c: a granted or requested compensation, or (approved / refused)
  * the decision of a pending one (STORE_CONFLICT when there is none). */
 int rows_compensation_write(db_conn *c, const compensation *m);
+/* attachments.c: what w does to its attachment (w->att_op), if anything. */
+int rows_attachment_write(db_conn *c, const store_write *w);
 
 #endif

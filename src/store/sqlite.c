@@ -736,6 +736,7 @@ static void sq_close(store *stp)
     pthread_mutex_destroy(&s->readers_mu);
     pthread_mutex_destroy(&s->alloc_mu);
     free(s->path);
+    free(s->base.files_dir);
     free(s);
 }
 
@@ -890,6 +891,10 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     s->writer.owner = s;
+    /* Attachments' sealed files beside the database (store_files_dir). */
+    size_t flen = strlen(path) + sizeof ".files";
+    s->base.files_dir = xmalloc(flen);
+    snprintf(s->base.files_dir, flen, "%s.files", path);
     /* A checkpoint once the log holds 1,000 frames (SQLite's own default),
      * but on the checkpointer's thread instead of in a commit. */
     s->ckpt = sqlite_ckpt_start(path, s->writer.db, 1000);
