@@ -434,6 +434,129 @@ void app_attach_close(attach_reader *r)
     free(r);
 }
 
+/* ---- copies ------------------------------------------------------------------------------------- */
+
+/* Writes att's sealed bytes, read from a's store, to the file fd: 0 or -1. */
+static int copy_bytes(app *a, const attachment *att, int fd, uint8_t *chunk)
+{
+    int rc;
+    store_blob *b = store_blob_open(a->db, att->blob, att->sealed_size, &rc);
+    if (!b)
+        return -1;
+    rc = 0;
+    for (uint64_t off = 0; rc == 0 && off < (uint64_t)att->sealed_size;) {
+        size_t n = (uint64_t)att->sealed_size - off < SEAL_CHUNK ? (size_t)((uint64_t)att->sealed_size - off) : SEAL_CHUNK;
+        if (store_blob_pread(b, chunk, n, off))
+            rc = -1;
+        for (size_t done = 0; rc == 0 && done < n;) {
+            ssize_t k = write(fd, chunk + done, n - done);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                rc = -1;
+            else
+                done += (size_t)k;
+        }
+        off += n;
+    }
+    store_blob_close(b);
+    return rc == 0 && fsync(fd) == 0 ? 0 : -1;
+}
+
+/* Calls fn(a, att, arg) for every attachment of a not shredded, in id order: 0 or the first failure. */
+static int each_stored(app *a, int (*fn)(app *a, const attachment *att, void *arg), void *arg)
+{
+    char after[33] = "";
+    int rc;
+    for (;;) {
+        attachment_list l = {0};
+        rc = store_attachment_page(a->db, after, 200, &l);
+        for (size_t i = 0; rc == 0 && i < l.n; i++) {
+            if (!l.items[i].shredded)
+                rc = fn(a, &l.items[i], arg);
+            snprintf(after, sizeof after, "%s", l.items[i].id);
+        }
+        bool more = rc == 0 && l.n == 200;
+        attachment_list_release(&l);
+        if (!more)
+            return rc;
+    }
+}
+
+struct copy_arg {
+    app *dst;
+    const char *tmp_dir;
+    uint8_t *chunk;
+    int64_t n;
+};
+
+static int copy_one(app *a, const attachment *att, void *arg)
+{
+    struct copy_arg *c = arg;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/copy-XXXXXX", c->tmp_dir);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return STORE_ERROR;
+    int rc = copy_bytes(a, att, fd, c->chunk) ? STORE_ERROR : 0;
+    close(fd);
+    if (rc == 0)
+        rc = store_blob_import(c->dst->db, tmp, att->blob);
+    unlink(tmp); /* moved already on SQLite */
+    if (rc == 0)
+        c->n++;
+    else
+        log_error("attachments: cannot copy %s (complaint %lld)", att->id, (long long)att->complaint_id);
+    return rc;
+}
+
+int app_attach_copy(app *src, app *dst, int64_t *n)
+{
+    struct copy_arg c = {dst, app_attach_tmp_dir(dst), xmalloc(SEAL_CHUNK), 0};
+    int rc = c.tmp_dir ? each_stored(src, copy_one, &c) : STORE_ERROR;
+    free(c.chunk);
+    *n = c.n;
+    return rc;
+}
+
+struct backup_arg {
+    const char *dir;
+    uint8_t *chunk;
+    int64_t n;
+};
+
+static int backup_one(app *a, const attachment *att, void *arg)
+{
+    struct backup_arg *b = arg;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", b->dir, att->blob);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int rc = copy_bytes(a, att, fd, b->chunk);
+    close(fd);
+    if (rc == 0)
+        b->n++;
+    return rc;
+}
+
+int app_attach_backup(app *a, const char *dir, int64_t *n)
+{
+    *n = 0;
+    if (mkdir(dir, 0700) != 0)
+        return -1;
+    struct backup_arg b = {dir, xmalloc(SEAL_CHUNK), 0};
+    int rc = each_stored(a, backup_one, &b);
+    free(b.chunk);
+    *n = b.n;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0)
+        rc = rc ? rc : -1;
+    if (dfd >= 0)
+        close(dfd);
+    return rc;
+}
+
 /* ---- verification --------------------------------------------------------------------------------- */
 
 /* The hash of att's sealed bytes compared with its name: NULL when they agree, else why not. */
@@ -466,31 +589,29 @@ static const char *check_one(app *a, const attachment *att, uint8_t *chunk)
     return strcmp(x, att->blob) == 0 ? NULL : "its sealed bytes were changed (their hash differs from the recorded one)";
 }
 
+struct verify_arg {
+    void (*bad)(void *arg, const attachment *att, const char *why);
+    void *arg;
+    uint8_t *chunk;
+    int64_t checked;
+};
+
+static int verify_one(app *a, const attachment *att, void *arg)
+{
+    struct verify_arg *v = arg;
+    const char *why = check_one(a, att, v->chunk);
+    if (why)
+        v->bad(v->arg, att, why);
+    v->checked++;
+    return 0;
+}
+
 int app_attach_verify(app *a, void (*bad)(void *arg, const attachment *att, const char *why), void *arg,
                       int64_t *checked)
 {
-    *checked = 0;
-    char after[33] = "";
-    uint8_t *chunk = xmalloc(SEAL_CHUNK);
-    int rc;
-    for (;;) {
-        attachment_list l = {0};
-        rc = store_attachment_page(a->db, after, 200, &l);
-        for (size_t i = 0; rc == 0 && i < l.n; i++) {
-            const attachment *att = &l.items[i];
-            if (!att->shredded) {
-                const char *why = check_one(a, att, chunk);
-                if (why)
-                    bad(arg, att, why);
-                ++*checked;
-            }
-            snprintf(after, sizeof after, "%s", att->id);
-        }
-        bool more = rc == 0 && l.n == 200;
-        attachment_list_release(&l);
-        if (!more)
-            break;
-    }
-    free(chunk);
+    struct verify_arg v = {bad, arg, xmalloc(SEAL_CHUNK), 0};
+    int rc = each_stored(a, verify_one, &v);
+    free(v.chunk);
+    *checked = v.checked;
     return rc;
 }

@@ -90,6 +90,19 @@ ssize_t app_attach_read(attach_reader *r, void *p, size_t n, uint64_t off);
 void app_attach_close(attach_reader *r);
 
 /*
+ * redress copy: the sealed bytes of every attachment of src not shredded
+ * into dst's place (files, or rows), byte for byte. *n (OUT) counts them.
+ * 0 or a STORE_* code.
+ */
+int app_attach_copy(app *src, app *dst, int64_t *n);
+/*
+ * redress backup: the sealed files of every attachment not shredded into
+ * the directory dir (made, mode 0700), each synced. *n (OUT) counts them.
+ * 0, or -1 (errno) or a STORE_* code.
+ */
+int app_attach_backup(app *a, const char *dir, int64_t *n);
+
+/*
  * redress verify: every stored attachment's sealed bytes hashed and
  * compared with its blob name and size. For each that differs or is
  * missing, bad(arg, att, why) is called. *checked (OUT) counts those read.

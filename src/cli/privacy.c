@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/attachments.h"
 #include "app/pii.h"
 #include "cli/cli.h"
 #include "jobs/retention.h"
@@ -252,6 +253,7 @@ int cmd_backup(int argc, char **argv)
         printf("usage: redress backup FILE\n"
                "Writes a consistent copy of the SQLite database to FILE (mode 0600) while it is in use.\n"
                "Customer data stays sealed in it; the key file is not part of it (keep it apart).\n"
+               "The attachments' sealed files are copied to FILE.files.\n"
                "PostgreSQL: use pg_dump (docs/operations.md).\n");
         cli_print_settings();
         return o.nargs == 1 ? 0 : 2;
@@ -271,8 +273,16 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "redress backup: chmod %s: %s\n", file, strerror(errno));
         rc = -1;
     }
+    /* The attachments' sealed files, beside it. */
+    int64_t nfiles = 0;
+    char files[4200];
+    snprintf(files, sizeof files, "%s.files", file);
+    if (rc == 0 && app_attach_backup(&a, files, &nfiles) != 0) {
+        fprintf(stderr, "redress backup: cannot copy the attachments to %s: %s\n", files, strerror(errno));
+        rc = -1;
+    }
     if (rc == 0)
-        printf("backup written to %s\n", file);
+        printf("backup written to %s (and %lld attachments to %s)\n", file, (long long)nfiles, files);
     else
         fprintf(stderr, "redress backup: failed (SQLite only; for PostgreSQL use pg_dump)\n");
     app_close(&a);

@@ -155,6 +155,25 @@ int store_blob_place(store *s, const char *tmp, const char *blob)
     return rc;
 }
 
+struct import_arg {
+    const char *tmp, *blob;
+};
+
+static int import_chunks(db_conn *c, void *arg)
+{
+    const struct import_arg *a = arg;
+    int rc = db_execv(c, "DELETE FROM attachment_chunks WHERE blob = ?", DB_VALS(DB_TEXT(a->blob)));
+    return rc ? rc : insert_chunks(c, a->tmp, a->blob);
+}
+
+int store_blob_import(store *s, const char *tmp, const char *blob)
+{
+    if (s->files_dir)
+        return store_blob_place(s, tmp, blob);
+    struct import_arg a = {tmp, blob};
+    return db_run_write(s, "blob_import", import_chunks, &a, 0);
+}
+
 struct store_blob {
     store *s;
     int fd; /* SQLite: the file; PostgreSQL: -1 */

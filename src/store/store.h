@@ -483,6 +483,13 @@ const char *store_files_dir(store *s);
  * 0 or STORE_ERROR.
  */
 int store_blob_place(store *s, const char *tmp, const char *blob);
+/*
+ * A blob's sealed bytes from the file at tmp, outside a complaint's write
+ * (redress copy): SQLite, store_blob_place; PostgreSQL, its rows of
+ * attachment_chunks in a transaction of their own (tmp is left for the
+ * caller to remove). 0 or a STORE_* code.
+ */
+int store_blob_import(store *s, const char *tmp, const char *blob);
 /* A reader of blob's sealed bytes of sealed_size; NULL (STORE_NOTFOUND or an error in *rc). */
 typedef struct store_blob store_blob;
 store_blob *store_blob_open(store *s, const char *blob, int64_t sealed_size, int *rc);

@@ -223,6 +223,29 @@ async function blobOf(id) {
   return (await runPsql(srv.dbUrl, `SELECT blob FROM attachments WHERE id = '${id}'`)).trim();
 }
 
+srv.test('redress copy moves the files into the target\'s place, and a backup takes them beside it', async () => {
+  const c = await srv.intake('agent1');
+  const r = await uploadRaw('agent1', c.id, 'copy.pdf', PDF);
+  assert.equal(r.status, 201);
+  const target = `sqlite:${path.join(srv.tmp, `copy-${Date.now()}.db`)}`;
+  const cp = await runCli(['copy', '--from', srv.dbUrl, '--to', target], { timeoutMs: 120000 });
+  assert.equal(cp.code, 0, cp.stdout + cp.stderr);
+  assert.match(cp.stdout, /verified: \d+ attachments on the target, every file's hash intact/);
+  const blob = await blobOf(r.json.id);
+  assert.ok(fs.existsSync(`${target.slice('sqlite:'.length)}.files/${blob}`), 'the sealed file is in the target\'s directory');
+  const v = await runCli(['verify', '--db', target]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  if (srv.isSqlite) {
+    const file = path.join(srv.tmp, `backup-${Date.now()}.db`);
+    const b = await runCli(['backup', '--db', srv.dbUrl, file]);
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    assert.ok(fs.existsSync(`${file}.files/${blob}`));
+    const vb = await runCli(['verify', '--db', `sqlite:${file}`]);
+    assert.equal(vb.code, 0, vb.stdout + vb.stderr);
+    assert.match(vb.stdout, /[1-9]\d* attachments, every file's hash intact/);
+  }
+});
+
 srv.test('redress verify notices a changed file', async () => {
   const c = await srv.intake('agent1');
   const r = await uploadRaw('agent1', c.id, 'v.pdf', PDF);
