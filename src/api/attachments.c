@@ -322,6 +322,30 @@ static void disposition(http_resp *rs, bool inline_ok, const char *name)
     buf_release(&d);
 }
 
+/* A download read as it is sent (http_resp.read): len bytes of r from from. */
+typedef struct download {
+    attach_reader *r;
+    uint64_t from, len;
+} download;
+
+static long download_read(void *arg, uint64_t pos, char *out, size_t max)
+{
+    download *d = arg;
+    if (pos >= d->len)
+        return HTTP_READ_END;
+    size_t n = d->len - pos < max ? (size_t)(d->len - pos) : max;
+    ssize_t got = app_attach_read(d->r, out, n, d->from + pos);
+    /* A chunk that does not open ends the reply short: the client sees it cut off. */
+    return got > 0 ? (long)got : HTTP_READ_ERROR;
+}
+
+static void download_release(void *arg)
+{
+    download *d = arg;
+    app_attach_close(d->r);
+    free(d);
+}
+
 void h_attachment_get(app *a, api_req *rq, http_resp *rs)
 {
     attachment t = {0};
@@ -365,15 +389,27 @@ void h_attachment_get(app *a, api_req *rq, http_resp *rs)
         goto out;
     }
     uint64_t len = size ? to - from + 1 : 0;
-    buf_grow(&rs->body, (size_t)len + 1);
-    ssize_t got = app_attach_read(r, rs->body.data, (size_t)len, from);
-    if (got < 0 || (uint64_t)got != len) {
-        rs->body.len = 0;
-        api_error(rs, 500, "internal", NULL, "附件已损坏 (the attachment's bytes do not open: run redress verify)");
-        goto out;
+    if (store_files_dir(a->db)) {
+        /* Local files: read as the reply is sent, a piece at a time. */
+        download *d = xmalloc(sizeof *d);
+        *d = (download){r, from, len};
+        r = NULL;
+        rs->read = download_read;
+        rs->release = download_release;
+        rs->arg = d;
+        rs->length = len;
+    } else {
+        /* PostgreSQL: read here, on the request thread, never on an I/O thread. */
+        buf_grow(&rs->body, (size_t)len + 1);
+        ssize_t got = app_attach_read(r, rs->body.data, (size_t)len, from);
+        if (got < 0 || (uint64_t)got != len) {
+            rs->body.len = 0;
+            api_error(rs, 500, "internal", NULL, "附件已损坏 (the attachment's bytes do not open: run redress verify)");
+            goto out;
+        }
+        rs->body.len = (size_t)len;
+        rs->body.data[len] = '\0';
     }
-    rs->body.len = (size_t)len;
-    rs->body.data[len] = '\0';
     bool show = evidence_inline(t.type);
     rs->status = range > 0 ? 206 : 200;
     rs->content_type = show ? (const char *)NULL : "application/octet-stream";

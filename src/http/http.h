@@ -49,10 +49,25 @@ typedef struct http_req {
     void *conn; /* the transport's connection; opaque to handlers */
 } http_req;
 
+/* What a streamed body's read returns at its end, or when it cannot go on (the connection is closed). */
+enum { HTTP_READ_END = -1, HTTP_READ_ERROR = -2 };
+
 typedef struct http_resp {
     int status;
     const char *content_type; /* static string */
     buf body;
+    /*
+     * A body of length bytes read in pieces as it is sent, instead of body
+     * (a download): read(arg, pos, out, max) writes up to max bytes from
+     * pos and returns their count, HTTP_READ_END or HTTP_READ_ERROR; it runs
+     * on an I/O thread, so it must not wait for anything but the local disk.
+     * release(arg) is called once the reply is done with (also if it is
+     * never sent). NULL: body is the body.
+     */
+    long (*read)(void *arg, uint64_t pos, char *out, size_t max);
+    void (*release)(void *arg);
+    void *arg;
+    uint64_t length;
     int nheaders;
     struct {
         char *name, *value;

@@ -143,11 +143,40 @@ static void security_headers(server *sv, struct MHD_Response *r, bool own_csp)
     MHD_add_response_header(r, "Keep-Alive", sv->keep_alive);
 }
 
+_Static_assert(HTTP_READ_END == MHD_CONTENT_READER_END_OF_STREAM &&
+                   HTTP_READ_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
+               "a streamed body's ends are libmicrohttpd's");
+
+/* libmicrohttpd's reader over a streamed body's. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    http_resp *rs = cls;
+    return (ssize_t)rs->read(rs->arg, pos, out, max);
+}
+
+static void stream_free(void *cls)
+{
+    http_resp *rs = cls;
+    if (rs->release)
+        rs->release(rs->arg);
+    free(rs);
+}
+
 static enum MHD_Result http_send(server *sv, struct MHD_Connection *mc, http_resp *rs)
 {
-    size_t len;
-    char *body = buf_detach(&rs->body, &len);
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r;
+    if (rs->read) {
+        /* The reply owns the reader from here: a copy of what it needs. */
+        http_resp *st = xmalloc(sizeof *st);
+        *st = (http_resp){.read = rs->read, .release = rs->release, .arg = rs->arg};
+        rs->read = NULL;
+        rs->release = NULL;
+        r = MHD_create_response_from_callback(rs->length, 64 << 10, stream_read, st, stream_free);
+    } else {
+        size_t len;
+        char *body = buf_detach(&rs->body, &len);
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    }
     bool own_csp = false;
     for (int i = 0; i < rs->nheaders; i++)
         own_csp |= strcasecmp(rs->headers[i].name, "Content-Security-Policy") == 0;

@@ -109,7 +109,13 @@ srv.test('a file over the per-file limit is 413 and a complaint over its total i
   assert.equal(r.json.error.field, 'file');
   assert.match(r.json.error.message, new RegExp(String(MAX_FILE)));
   const part = Buffer.concat([PDF, Buffer.alloc(MAX_FILE - PDF.length - 10, 0x20)]);
-  assert.equal((await uploadRaw('agent1', c.id, 'p1.pdf', part)).status, 201);
+  const p1 = await uploadRaw('agent1', c.id, 'p1.pdf', part);
+  assert.equal(p1.status, 201);
+  // Several sealed chunks, read back as the reply is sent.
+  const back = await download('agent1', p1.json.id);
+  assert.equal(back.status, 200);
+  assert.equal(sha(back.bytes), sha(part));
+  assert.equal(back.headers.get('content-type'), 'application/pdf');
   assert.equal((await uploadRaw('agent1', c.id, 'p2.pdf', part)).status, 201);
   const over = await uploadRaw('agent1', c.id, 'p3.pdf', part);
   assert.equal(over.status, 422, describe(over));
