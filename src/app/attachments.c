@@ -129,7 +129,7 @@ static int check_name(const char *given, const char **name, cerr *e)
 
 int app_attach_begin(app *a, const complaint *c, const char *given, attach_upload **out, cerr *e)
 {
-    const char *name;
+    const char *name = NULL;
     if (check_name(given, &name, e))
         return CERR_USER;
     if (!a->pii_ready)
