@@ -3,7 +3,9 @@
  * `redress user grant|revoke|default USER pii`, `redress retention`,
  * `redress rekey` and `redress backup`.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +293,66 @@ int cmd_backup(int argc, char **argv)
 
 /* ---- restore --------------------------------------------------------------------------- */
 
+/* Copies one file: 0 or -1 (errno). The copy is synced. */
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        int e = errno;
+        close(in);
+        errno = e;
+        return e == EEXIST ? 0 : -1;
+    }
+    char b[64 << 10];
+    ssize_t k;
+    int rc = 0;
+    while (rc == 0 && (k = read(in, b, sizeof b)) != 0) {
+        if (k < 0 && errno == EINTR)
+            continue;
+        rc = k < 0 || write(out, b, (size_t)k) != k ? -1 : 0;
+    }
+    if (rc == 0 && fsync(out) != 0)
+        rc = -1;
+    close(in);
+    close(out);
+    return rc;
+}
+
+/*
+ * The attachments' sealed files a backup took (FILE.files) into the restored
+ * database's directory (content-addressed: a file already there is the same
+ * and stays). Returns how many were copied, or -1 (errno); 0 when the backup
+ * has none.
+ */
+static long restore_files(const char *from, const char *to)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    long n = 0;
+    if (mkdir(to, 0700) != 0 && errno != EEXIST)
+        n = -1;
+    struct dirent *e;
+    while (n >= 0 && (e = readdir(d)) != NULL) {
+        if (strspn(e->d_name, "0123456789abcdef") != 64 || e->d_name[64])
+            continue;
+        char a[4400], b[4400];
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        n = copy_file(a, b) ? -1 : n + 1;
+    }
+    closedir(d);
+    int dfd = n >= 0 ? open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (n >= 0 && (dfd < 0 || fsync(dfd) != 0))
+        n = -1;
+    if (dfd >= 0)
+        close(dfd);
+    return n;
+}
+
 int cmd_restore(int argc, char **argv)
 {
     static const char *const extra[] = {"force!", "help!", NULL};
@@ -317,6 +379,15 @@ int cmd_restore(int argc, char **argv)
         fprintf(stderr, "redress restore: %s\n", err);
         return 1;
     }
-    printf("restored %s to %s; check it with: redress verify --db %s\n", o.args[0], url + 7, url);
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s.files", o.args[0]);
+    snprintf(to, sizeof to, "%s.files", url + 7);
+    long n = restore_files(from, to);
+    if (n < 0) {
+        fprintf(stderr, "redress restore: cannot copy the attachments from %s to %s: %s\n", from, to, strerror(errno));
+        return 1;
+    }
+    printf("restored %s to %s (and %ld attachments' files to %s); check it with: redress verify --db %s\n", o.args[0],
+           url + 7, n, to, url);
     return 0;
 }

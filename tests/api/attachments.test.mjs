@@ -249,6 +249,13 @@ srv.test('redress copy moves the files into the target\'s place, and a backup ta
     const vb = await runCli(['verify', '--db', `sqlite:${file}`]);
     assert.equal(vb.code, 0, vb.stdout + vb.stderr);
     assert.match(vb.stdout, /[1-9]\d* attachments, every file's hash intact/);
+    // A restore puts the files back beside the restored database.
+    const restored = path.join(srv.tmp, `restored-${Date.now()}.db`);
+    const rs = await runCli(['restore', file, '--db', `sqlite:${restored}`]);
+    assert.equal(rs.code, 0, rs.stdout + rs.stderr);
+    assert.ok(fs.existsSync(`${restored}.files/${blob}`));
+    const vr = await runCli(['verify', '--db', `sqlite:${restored}`]);
+    assert.equal(vr.code, 0, vr.stdout + vr.stderr);
   }
 });
 
