@@ -4,7 +4,8 @@
 //      its resident size just before; median of RUNS uploads;
 //   2. throughput: uploads of 100 KB a second, CLIENTS concurrent clients for
 //      SECONDS seconds, each a durable 201 (file and directory synced, row
-//      and event committed); median of RUNS runs.
+//      and event committed); median of RUNS runs, and the server's CPU time
+//      (user + system) per upload over all of them.
 // Usage: node bench/attach/run.mjs  (BIN=build/redress RUNS=5 SECONDS=10 CLIENTS=8)
 // Prints RESULT lines; copy them into bench/RESULTS.md with the date and machine.
 import { spawn, execFileSync } from 'node:child_process';
@@ -78,6 +79,9 @@ try {
   const ids = [];
   for (let c = 0; c < CLIENTS; c++) ids.push(await complaint());
   const rates = [];
+  const cpu = () => { const f = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+  const cpu0 = cpu();
+  let total = 0;
   for (let r = 0; r < RUNS; r++) {
     let n = 0;
     const end = Date.now() + SECONDS * 1000;
@@ -93,8 +97,10 @@ try {
       }
     }));
     rates.push(n / SECONDS);
+    total += n;
   }
-  console.log(`RESULT attach_100kb_uploads clients=${CLIENTS} median_per_s=${median(rates).toFixed(1)} runs=${rates.map((x) => x.toFixed(1)).join(',')}`);
+  const cpuPer = (cpu() - cpu0) / total;
+  console.log(`RESULT attach_100kb_uploads clients=${CLIENTS} median_per_s=${median(rates).toFixed(1)} runs=${rates.map((x) => x.toFixed(1)).join(',')} server_cpu_ms_per_upload=${cpuPer.toFixed(2)}`);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));

@@ -259,8 +259,8 @@ int app_attach_commit(app *a, const actor *who, attach_upload *u, int64_t now, a
     out->sealed_size = (int64_t)u->sealed;
     out->created_at = now;
     out->created_by = who->id;
-    /* The bytes durable before the row that names them. */
-    if (fsync(u->fd) != 0 || store_blob_place(a->db, u->tmp, u->blob) != 0) {
+    /* The bytes durable before the row that names them (the store syncs the file and its directory). */
+    if (store_blob_place(a->db, u->tmp, u->blob) != 0) {
         log_error("attachments: cannot store %s: %s", u->blob, strerror(errno));
         return STORE_ERROR;
     }
