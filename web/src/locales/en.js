@@ -242,6 +242,7 @@ export default {
     scriptHint: 'Pre-filled with the reply script of this category: complete it with the facts before answering the customer.',
   },
   attach: {
+    intakeFailed: 'Complaint {number} was saved, but these files were not uploaded (upload them again on its page): {list}',
     title: 'Evidence', add: 'Upload files', camera: 'Take a photo', drop: 'or drop files here: images, PDF, recordings, video, office documents',
     none: 'No attachments yet', remove: 'Remove', reasonPrompt: 'Why remove "{name}"? (recorded in the history)', reasonNeeded: 'A reason is required',
     removedBy: 'Removed by {who} at {at}',

@@ -242,6 +242,7 @@ export default {
     scriptHint: '已按该类投诉的答复口径预填，请补全具体情况后答复客户。',
   },
   attach: {
+    intakeFailed: '工单 {number} 已保存，但以下附件未能上传（可在工单页重新上传）：{list}',
     title: '证据附件', add: '上传附件', camera: '拍照上传', drop: '可将文件拖到此处；支持图片、PDF、录音、视频和办公文档',
     none: '暂无附件', remove: '删除', reasonPrompt: '删除「{name}」的原因（将记入处理过程）', reasonNeeded: '请填写删除原因',
     removedBy: '已由 {who} 于 {at} 删除',
