@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useServer, runCli, runPsql, describe } from './lib.mjs';
+import { useServer, runCli, runPsql, describe, rfc3339, ON_SPOT_VALID } from './lib.mjs';
 
 const MAX_FILE = 300000;
 const MAX_TOTAL = 700000;
@@ -221,6 +221,22 @@ srv.test('files are sealed at rest, and erasing the customer\'s data shreds them
   }
   stored = await storedBytes();
   assert.ok(!stored.includes(marker));
+});
+
+srv.test('the retention policy shreds a closed complaint\'s files with its customer data', async () => {
+  const c = await srv.intake('agent1');
+  const r = await uploadRaw('agent1', c.id, 'receipt.pdf', PDF);
+  assert.equal(r.status, 201, describe(r));
+  const closed = await srv.step('agent1', c.id, 'answer', { answer: '当场答复', ...ON_SPOT_VALID });
+  assert.equal(closed.status, 'closed');
+  const blob = await blobOf(r.json.id);
+  const later = rfc3339(new Date(Date.parse(closed.closed_at) + 31 * 86400e3));
+  const ret = await runCli(['retention', '--db', srv.dbUrl, '--days', '30', '--now', later]);
+  assert.equal(ret.code, 0, ret.stderr);
+  assert.ok(ret.stdout.includes(`anonymised ${c.number}`), ret.stdout);
+  assert.equal((await download('agent1', r.json.id)).status, 410);
+  if (srv.isSqlite) assert.ok(!fs.existsSync(path.join(`${srv.dbPath}.files`, blob)), 'the sealed file is gone');
+  else assert.equal((await runPsql(srv.dbUrl, `SELECT count(*) FROM attachment_chunks WHERE blob = '${blob}'`)).trim(), '0');
 });
 
 async function blobOf(id) {
