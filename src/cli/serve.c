@@ -122,7 +122,8 @@ int serve_app(app *a)
     const char *tmp = getenv("TMPDIR");
     attach_config ac = {max_file, max_total, *upload_dir ? upload_dir : tmp && *tmp ? tmp : "/tmp"};
     app_attach_configure(&ac);
-    const char *spool_dir = *upload_dir ? upload_dir : app_attach_tmp_dir(a);
+    const char *dir = *upload_dir ? upload_dir : app_attach_tmp_dir(a);
+    char *spool_dir = dir ? xstrdup(dir) : NULL; /* app_attach_tmp_dir's is this thread's */
     if (!spool_dir) {
         fprintf(stderr, "redress: cannot make the directory of uploads beside the database (set --upload-dir)\n");
         return 1;
@@ -153,6 +154,7 @@ int serve_app(app *a)
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
+    free(spool_dir);
     app_enter(a);
     reloader_stop(rl);
     sweeper_stop(sw);
