@@ -140,6 +140,42 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
+/*
+ * Makes the renames made so far in files_dir durable: one fsync of the
+ * directory serves every upload that renamed before it started, as the
+ * writer's group commit serves every row (a sync of a directory costs the
+ * disk a journal commit; uploads at once share it).
+ */
+static int sync_renames(store *s)
+{
+    pthread_mutex_lock(&s->dir_mu);
+    uint64_t mine = ++s->dir_requested;
+    int rc = 0;
+    while (s->dir_synced < mine) {
+        if (s->dir_syncing) {
+            pthread_cond_wait(&s->dir_cv, &s->dir_mu);
+            continue;
+        }
+        s->dir_syncing = true;
+        uint64_t upto = s->dir_requested;
+        pthread_mutex_unlock(&s->dir_mu);
+        int failed = sync_dir(s->files_dir);
+        pthread_mutex_lock(&s->dir_mu);
+        s->dir_syncing = false;
+        /* A failed sync fails its own upload (mine <= upto); the others
+         * waiting for it find nothing synced and try again themselves. */
+        if (!failed)
+            s->dir_synced = upto;
+        pthread_cond_broadcast(&s->dir_cv);
+        if (failed) {
+            rc = STORE_ERROR;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->dir_mu);
+    return rc;
+}
+
 int store_blob_place(store *s, const char *tmp, const char *blob)
 {
     if (!s->files_dir)
@@ -149,7 +185,7 @@ int store_blob_place(store *s, const char *tmp, const char *blob)
     if (fd >= 0)
         close(fd);
     char *path = blob_path(s, blob);
-    if (rc == 0 && (rename(tmp, path) != 0 || sync_dir(s->files_dir) != 0))
+    if (rc == 0 && (rename(tmp, path) != 0 || sync_renames(s) != 0))
         rc = STORE_ERROR;
     free(path);
     return rc;
