@@ -26,6 +26,9 @@ void api_error(http_resp *rs, int status, const char *code, const char *field, c
 void api_cerr(http_resp *rs, const cerr *e);
 /* Renders a STORE_* failure (503 for unavailable, 500 otherwise). */
 void api_store_error(http_resp *rs, int rc);
+/* Whether rq's address has used up bucket (per requests a window_s seconds,
+ * sec/ratelimit.h): then rs is 429 rate_limited with message and a Retry-After. */
+bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message);
 /* Writes j (stolen) as the body with status. */
 void api_json(http_resp *rs, int status, json_t *j);
 /*
@@ -137,6 +140,12 @@ void h_supervision_close(app *a, api_req *rq, http_resp *rs);
 void h_outbox_list(app *a, api_req *rq, http_resp *rs);
 void h_portal_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_options(app *a, api_req *rq, http_resp *rs);
+void h_portal_published(app *a, api_req *rq, http_resp *rs);
+void h_survey_link(app *a, api_req *rq, http_resp *rs);
+void h_links_list(app *a, api_req *rq, http_resp *rs);
+void h_links_add(app *a, api_req *rq, http_resp *rs);
+void h_portal_survey_get(app *a, api_req *rq, http_resp *rs);
+void h_portal_survey_post(app *a, api_req *rq, http_resp *rs);
 void h_penalties_list(app *a, api_req *rq, http_resp *rs);
 void h_penalty_waive(app *a, api_req *rq, http_resp *rs);
 void h_compensations_list(app *a, api_req *rq, http_resp *rs);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "sec/ratelimit.h"
 #include "app/pii.h"
 #include "core/erasure.h"
 #include "core/roles.h"
@@ -51,8 +52,9 @@ static int status_of(const char *code)
     } map[] = {
         {"bad_json", 400},          {"bad_request", 400},        {CERR_UNKNOWN_FIELD, 400},        {"unauthenticated", 401},
         {"forbidden", 403},         {"not_found", 404},          {"version_conflict", 409},
-        {"action_not_allowed", 409}, {"conflict", 409},          {"body_too_large", 413},
-        {"file_too_large", 413},    {"unsupported_type", 415},   {"attachments_limit", 422},
+        {"action_not_allowed", 409}, {"conflict", 409},          {"gone", 410},
+        {"body_too_large", 413},    {"file_too_large", 413},     {"unsupported_type", 415},
+        {"attachments_limit", 422},
         {"validation_failed", 422}, {"unknown_unit", 422},       {"unknown_category", 422},
         {"invalid_pack", 422},      {"rate_limited", 429},       {"unavailable", 503},
     };
@@ -65,6 +67,17 @@ static int status_of(const char *code)
 void api_cerr(http_resp *rs, const cerr *e)
 {
     api_error(rs, status_of(e->code), e->code, e->field, "%s", e->message);
+}
+
+bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message)
+{
+    if (ratelimit_hit(bucket, rq->client, per, window_s, time_now()))
+        return false;
+    char after[16];
+    snprintf(after, sizeof after, "%d", window_s);
+    http_set_header(rs, "Retry-After", after);
+    api_error(rs, 429, "rate_limited", NULL, "%s", message);
+    return true;
 }
 
 void api_store_error(http_resp *rs, int rc)
@@ -438,7 +451,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
-    static const char *counts[] = {"transfers", "escalations", "reopens"};
+    static const char *counts[] = {"transfers", "escalations", "reopens", "revisit_attempts"};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
     return j;

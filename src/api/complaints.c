@@ -204,6 +204,13 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
                 json_array_append_new(opts, json_pack("{s:s,s:s}", "value", o->value, "label", en ? o->en : o->zh));
             json_object_set_new(j, "options", opts);
         }
+        if (f->type == F_SURVEY) {
+            /* The questions of the complaint's category, in the order they are asked. */
+            json_t *g = json_object();
+            api_category_guidance(ctx->pol, c->category, en, g);
+            json_object_set(j, "questions", json_object_get(g, "survey"));
+            json_decref(g);
+        }
         json_array_append_new(fields, j);
     }
     return fields;

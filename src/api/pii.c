@@ -119,6 +119,19 @@ void h_complaint_pii(app *a, api_req *rq, http_resp *rs)
         api_error(rs, 422, "validation_failed", "reason", "reason: 应为 200 字以内的文本 (expected text, at most 200 bytes)");
         goto out;
     }
+    actor who = api_actor(rq);
+    cerr ce = CERR_INIT;
+    bool has_reason = json_is_string(reason) && *json_string_value(reason);
+    if (app_pii_confidential(a, &who, &c, has_reason, &ce)) {
+        if (strcmp(ce.code, "forbidden") == 0) {
+            char subj[40];
+            json_t *why = json_pack("{s:s}", "reason", "confidential");
+            api_audit_denied(a, rq, subject_of(c.id, subj), why, &c.subject_unit, 1);
+            json_decref(why);
+        }
+        api_cerr(rs, &ce);
+        goto out;
+    }
     char subject[40];
     /* The reason is the caller's own words, which may name the customer:
      * sealed under the complaint's key before the entry is hashed. */

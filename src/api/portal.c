@@ -11,7 +11,6 @@
 #include "app/pii.h"
 #include "app/intake.h"
 #include "core/workflow.h"
-#include "sec/ratelimit.h"
 #include "util/timeutil.h"
 
 enum { PORTAL_SUBMITS_PER_HOUR = 30, PORTAL_LOOKUPS_PER_MINUTE = 30 };
@@ -30,11 +29,9 @@ static int64_t centre_unit(app *a)
 void h_portal_create(app *a, api_req *rq, http_resp *rs)
 {
     int64_t now = time_now();
-    if (!ratelimit_hit("portal-submit", rq->client, PORTAL_SUBMITS_PER_HOUR, 3600, now)) {
-        http_set_header(rs, "Retry-After", "3600");
-        api_error(rs, 429, "rate_limited", NULL, "提交过于频繁，请稍后再试或拨打客服热线 (too many submissions)");
+    if (api_limited(rq, rs, "portal-submit", PORTAL_SUBMITS_PER_HOUR, 3600,
+                    "提交过于频繁，请稍后再试或拨打客服热线 (too many submissions)"))
         return;
-    }
     /* The public may set only what a customer knows; the rest is ours, and
      * a member of ours sent from outside (channel, level, customer.class) is
      * refused like any unknown one. */
@@ -81,6 +78,7 @@ static const char *public_label(const char *action, bool en)
         {"reopen", "已重新处理", "Reopened for further handling"},
         {"answer", "已当场答复并办结", "Answered and closed"},
         {"close", "已办结", "Closed"},
+        {"close_unaccepted", "已办结（已向您说明公司立场）", "Closed (our position was explained to you)"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (strcmp(labels[i].action, action) == 0)
@@ -90,12 +88,8 @@ static const char *public_label(const char *action, bool en)
 
 void h_portal_get(app *a, api_req *rq, http_resp *rs)
 {
-    int64_t now = time_now();
-    if (!ratelimit_hit("portal-lookup", rq->client, PORTAL_LOOKUPS_PER_MINUTE, 60, now)) {
-        http_set_header(rs, "Retry-After", "60");
-        api_error(rs, 429, "rate_limited", NULL, "查询过于频繁，请稍后再试 (too many lookups)");
+    if (api_limited(rq, rs, "portal-lookup", PORTAL_LOOKUPS_PER_MINUTE, 60, "查询过于频繁，请稍后再试 (too many lookups)"))
         return;
-    }
     const char *phone = http_query(rq->http, "phone");
     char index[PII_INDEX_HEX];
     complaint c;
@@ -158,4 +152,59 @@ void h_portal_options(app *a, api_req *rq, http_resp *rs)
                                                    u->name_en, "type", u->type));
     }
     api_json(rs, 200, json_pack("{s:o,s:o}", "categories", api_category_tree(app_pol(a), -1), "units", units));
+}
+
+/*
+ * 结果公示 (004: 對處理完成的投訴進行結果公示): when the pack publishes
+ * (`publication.days`), the complaints received in that many days and closed,
+ * anonymised — the category, the unit, the month received, the day closed,
+ * the nature, the corrective action as the unit stated it (masked like every
+ * free text: the customer's name, long digit runs and e-mail addresses) and
+ * the revisit's result. No number, no customer, no staff.
+ */
+void h_portal_published(app *a, api_req *rq, http_resp *rs)
+{
+    int64_t now = time_now();
+    if (api_limited(rq, rs, "portal-published", PORTAL_LOOKUPS_PER_MINUTE, 60, "查询过于频繁，请稍后再试 (too many lookups)"))
+        return;
+    const policy *p = app_pol(a);
+    json_int_t days = json_integer_value(json_object_get(json_object_get(p->raw, "publication"), "days"));
+    if (days <= 0) {
+        api_error(rs, 404, "not_found", NULL, "本单位未公示投诉处理结果 (results are not published)");
+        return;
+    }
+    complaint_filter f = {.status = ST_CLOSED, .from = now - days * 86400, .to = now + 1, .now = now, .full = true,
+                          .limit = 50};
+    complaint_page page = {0};
+    int rc = store_complaint_list(a->db, &f, &page);
+    if (rc == 0)
+        rc = app_pii_view(a, page.items, page.n, false);
+    if (rc) {
+        complaint_page_release(&page);
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < page.n; i++) {
+        const complaint *c = &page.items[i];
+        int ci = policy_category_index(p, c->category);
+        const category *cat = ci >= 0 ? &p->tax.cats[ci] : NULL;
+        const unit *u = org_find(app_org(a), c->subject_unit);
+        char month[16], closed[16];
+        time_local_date(c->received_at, p->tz_offset, true, month, sizeof month);
+        month[7] = '\0';
+        time_local_date(c->closed_at, p->tz_offset, true, closed, sizeof closed);
+        const json_t *closing = json_object_get(c->data, "closing");
+        if (!closing)
+            closing = json_object_get(c->data, "answer"); /* closed on the spot */
+        json_array_append_new(
+            items, json_pack("{s:{s:s,s:s},s:{s:s?,s:s?},s:s,s:s,s:s,s:O?,s:O?}", "category", "code", c->category,
+                             "name", cat ? (rq->en && cat->name_en ? cat->name_en : cat->name) : c->category, "unit",
+                             "code", u ? u->code : NULL, "name", u ? (rq->en && u->name_en ? u->name_en : u->name) : NULL,
+                             "received_month", month, "closed_on", closed, "nature", c->nature, "result",
+                             json_object_get(closing, "corrective_action"), "satisfaction",
+                             json_object_get(json_object_get(c->data, "revisit"), "result")));
+    }
+    complaint_page_release(&page);
+    api_json(rs, 200, json_pack("{s:o,s:I}", "items", items, "days", days));
 }

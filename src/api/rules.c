@@ -9,27 +9,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/survey.h"
 #include "util/jsonw.h"
-
-/* The chain of raw category objects from the top down to code, into chain (depth returned; 0 if absent). */
-static size_t find_chain(const json_t *arr, const char *code, const json_t **chain, size_t depth, size_t max)
-{
-    size_t i;
-    const json_t *c;
-    json_array_foreach(arr, i, c)
-    {
-        if (depth >= max)
-            return 0;
-        chain[depth] = c;
-        const char *cc = json_string_value(json_object_get(c, "code"));
-        if (cc && strcmp(cc, code) == 0)
-            return depth + 1;
-        size_t d = find_chain(json_object_get(c, "children"), code, chain, depth + 1, max);
-        if (d)
-            return d;
-    }
-    return 0;
-}
 
 static json_t *text_in(const json_t *t, bool en)
 {
@@ -40,27 +21,33 @@ static json_t *text_in(const json_t *t, bool en)
     return v ? json_deep_copy(v) : json_null();
 }
 
-static void add_questions(json_t *out, const json_t *qs, bool en)
-{
-    size_t i;
-    const json_t *q;
-    json_array_foreach(qs, i, q)
-        json_array_append_new(out, json_pack("{s:o?,s:o}", "code", json_deep_copy(json_object_get(q, "code")), "question",
-                                             text_in(json_object_get(q, "question"), en)));
-}
-
 void api_category_guidance(const policy *p, const char *code, bool en, json_t *into)
 {
     const json_t *chain[8];
-    size_t d = code ? find_chain(json_object_get(p->raw, "categories"), code, chain, 0, 8) : 0;
+    size_t d = survey_category_chain(p->raw, code, chain, 8);
     const json_t *script = NULL;
     for (size_t i = d; i-- > 0 && !script;)
         script = json_object_get(chain[i], "script");
     json_object_set_new(into, "script", script ? text_in(script, en) : json_null());
+    survey_q qs[SURVEY_MAX];
+    size_t n = survey_questions(p->raw, code, qs, SURVEY_MAX);
     json_t *survey = json_array();
-    add_questions(survey, json_object_get(p->raw, "survey"), en);
-    for (size_t i = 0; i < d; i++)
-        add_questions(survey, json_object_get(chain[i], "survey"), en);
+    for (size_t i = 0; i < n; i++) {
+        json_t *q = json_pack("{s:s,s:o}", "code", qs[i].code, "question", text_in(qs[i].question, en));
+        if (qs[i].options) {
+            json_t *opts = json_array();
+            size_t k;
+            const json_t *o;
+            json_array_foreach(qs[i].options, k, o)
+                json_array_append_new(opts, json_pack("{s:O,s:o,s:O?}", "code", json_object_get(o, "code"), "name",
+                                                      text_in(json_object_get(o, "name"), en), "score",
+                                                      json_object_get(o, "score")));
+            json_object_set_new(q, "options", opts);
+        } else {
+            json_object_set_new(q, "scale", json_integer(SURVEY_SCORE_MAX));
+        }
+        json_array_append_new(survey, q);
+    }
     json_object_set_new(into, "survey", survey);
 }
 

@@ -311,14 +311,45 @@ int app_pii_seal_intake(app *a, event *ev, pii_keyrow *k, pii_memo *memo, cerr *
     return 0;
 }
 
+/* The customer's own words in a step: its free-text fields (with the
+ * closing fields of an action that closes), and the words given with a
+ * survey's answers. With dk, each is sealed under dk in place; returns
+ * whether there is any. */
+static bool fields_texts(const wf_field *fields, json_t *payload, const uint8_t *dk)
+{
+    bool any = false;
+    for (const wf_field *f = fields; f && f->name; f++) {
+        json_t *v = json_object_get(payload, f->name);
+        if (f->type == F_TEXTAREA && json_string_value(v) && *json_string_value(v)) {
+            any = true;
+            if (dk)
+                seal_member(payload, f->name, dk, NULL);
+        } else if (f->type == F_SURVEY) {
+            size_t i;
+            json_t *ans;
+            json_array_foreach(v, i, ans)
+            {
+                if (json_string_value(json_object_get(ans, "text"))) {
+                    any = true;
+                    if (dk)
+                        seal_member(ans, "text", dk, NULL);
+                }
+            }
+        }
+    }
+    return any;
+}
+
+static bool step_texts(const wf_action *act, json_t *payload, const uint8_t *dk)
+{
+    bool own = fields_texts(act ? act->fields : NULL, payload, dk);
+    return fields_texts(workflow_closing_fields(act), payload, dk) || own;
+}
+
 int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e)
 {
     const wf_action *act = workflow_find(ev->action);
-    bool any = false;
-    for (const wf_field *f = act ? act->fields : NULL; f && f->name; f++) {
-        const char *v = json_string_value(json_object_get(ev->payload, f->name));
-        any = any || (f->type == F_TEXTAREA && v && *v);
-    }
+    bool any = step_texts(act, ev->payload, NULL);
     if (!any)
         return 0;
     if (!a->pii_ready)
@@ -331,9 +362,7 @@ int app_pii_seal_step(app *a, const complaint *cur, event *ev, cerr *e)
     if (!ok)
         return cerr_set(e, "action_not_allowed", "",
                         "客户信息已匿名化，不能再记录文字 (the customer's data was anonymised: no more text can be recorded)");
-    for (const wf_field *f = act->fields; f->name; f++)
-        if (f->type == F_TEXTAREA)
-            seal_member(ev->payload, f->name, dk, NULL);
+    step_texts(act, ev->payload, dk);
     sodium_memzero(dk, sizeof dk);
     return 0;
 }
@@ -503,6 +532,27 @@ bool app_pii_may_unmask(app *a, const actor *who)
     if (who->id <= 0 || store_grant_get(a->db, who->id, "pii", &granted) != 0)
         return false;
     return granted >= 0 ? granted == 1 : (who->roles & PII_DEFAULT_ROLES) != 0;
+}
+
+int app_pii_confidential(app *a, const actor *who, const complaint *c, bool has_reason, cerr *e)
+{
+    app_enter(a);
+    bool inside = c->subject_unit && org_within(app_org(a), who->unit, c->subject_unit);
+    unsigned allowed = 0;
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(json_object_get(app_pol(a)->raw, "confidentiality"), "subject_unit_roles"), i, r)
+        allowed |= role_parse(json_string_value(r) ? json_string_value(r) : "");
+    app_leave(a);
+    if (!inside)
+        return 0;
+    if (!(who->roles & allowed))
+        return cerr_set(e, "forbidden", "",
+                        "被投诉单位不能查看投诉人信息 (the unit complained about does not see who complained)");
+    if (!has_reason)
+        return cerr_set(e, "validation_failed", "reason",
+                        "reason: 被投诉单位查看投诉人信息须说明原因 (the unit complained about states why)");
+    return 0;
 }
 
 /* ---- audit ------------------------------------------------------------------------------- */

@@ -90,6 +90,17 @@ bool app_pii_may_unmask(app *a, const actor *who);
 #define PII_DEFAULT_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR)
 
 /*
+ * Confidentiality toward the complained-about (001: 受理人及受理机关应严格遵守
+ * 保密制度, 为投诉者保密): whether who, working in complaint c's subject unit
+ * or below it, may see its customer in clear. Outside the subject unit this
+ * is 0 (only app_pii_may_unmask applies). Inside it: 0 only when the pack's
+ * `confidentiality.subject_unit_roles` names one of who's roles and a reason
+ * is given (has_reason); otherwise CERR_USER with e ("forbidden", or
+ * "validation_failed" naming reason when only the reason is missing).
+ */
+int app_pii_confidential(app *a, const actor *who, const complaint *c, bool has_reason, cerr *e);
+
+/*
  * Records an access or change of customer data in the audit log (the
  * actions of sec/audit.h: pii_view, pii_export, pii_correct, pii_erase,
  * retention_anonymise, rekey). subject, customer (a blind index), ip and

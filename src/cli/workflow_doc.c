@@ -23,6 +23,8 @@ static void roles_of(unsigned roles, char *out, size_t n)
             strncat(out, ", ", n - strlen(out) - 1);
         strncat(out, role_name(bit), n - strlen(out) - 1);
     }
+    if (roles & R_CUSTOMER)
+        strncat(out, ", the customer (survey link)", n - strlen(out) - 1);
 }
 
 int cmd_workflow(int argc, char **argv)
@@ -64,7 +66,10 @@ int cmd_workflow(int argc, char **argv)
     for (int s = ST_REGISTERED; s < ST__COUNT; s++)
         printf("| `%s` | %s | %s |\n", status_name(s), status_label(s, false), stage_name(stage_of(s)));
     printf("\nGuards beyond the table: `reopen` needs a dissatisfied revisit; `close` from `replied` needs an\n"
-           "invalid complaint and from `revisited` a revisit that was not dissatisfied; `assist_reply` needs an\n"
+           "invalid complaint and from `revisited` a revisit that was not dissatisfied; `close_unaccepted`\n"
+           "(客户不认可, 公司立场已说明) needs a dissatisfied revisit, no compensation awaiting a decision, the\n"
+           "closing fields of `close` and the company's position (`explanation`), and for a level the pack\n"
+           "reserves to managers, a manager; `assist_reply` needs an\n"
            "open assistance request for the caller's unit; `escalate` needs an owner unit with a parent. A\n"
            "handler (without supervisor or manager role) acts only on complaints owned by their unit or a\n"
            "unit below it. See `src/core/workflow.c` for the diagram and the reasons.\n");

@@ -9,21 +9,10 @@ bool pii_is_sealed(const char *s)
     return s && strncmp(s, PII_SEALED_PREFIX, sizeof PII_SEALED_PREFIX - 1) == 0;
 }
 
-void event_outside(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev)
-{
-    ev->complaint_id = c->id;
-    ev->seq = c->version + 1;
-    snprintf(ev->action, sizeof ev->action, "%s", action);
-    ev->at = now;
-    ev->actor = actor;
-    ev->from_status = c->status;
-    ev->to_status = ST_NONE; /* stays */
-    memcpy(ev->prev, c->head, sizeof ev->prev);
-}
 
 void erasure_event(const complaint *c, int64_t actor, int64_t now, const char *reason, event *ev)
 {
-    event_outside(c, actor, now, "anonymise", ev);
+    event_head(c, actor, now, "anonymise", ev);
     json_decref(ev->payload);
     ev->payload = json_pack("{s:s}", "reason", reason);
 }
@@ -31,7 +20,7 @@ void erasure_event(const complaint *c, int64_t actor, int64_t now, const char *r
 void correction_event(const complaint *c, int64_t actor, int64_t now, const json_t *fields,
                       const char *phone_key, event *ev)
 {
-    event_outside(c, actor, now, "correct", ev);
+    event_head(c, actor, now, "correct", ev);
     json_decref(ev->payload);
     ev->payload = json_pack("{s:O}", "customer", (json_t *)fields);
     if (phone_key)

@@ -32,13 +32,6 @@
 bool pii_is_sealed(const char *s);
 
 /*
- * The head of an event of c outside the transition table (it keeps the
- * status): its complaint, seq, action, time, actor and previous hash, into
- * ev (initialised by the caller). Its payload is the caller's to set.
- */
-void event_outside(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev);
-
-/*
  * The `anonymise` event of c (stays in its status) by actor at now, with
  * reason "request" or "retention", into ev (initialised by the caller; not
  * sealed). The payload records when and why, never what was removed.

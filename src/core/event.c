@@ -121,3 +121,15 @@ int hash_unhex(const char *s, uint8_t h[32])
         return -1;
     return 0;
 }
+
+void event_head(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev)
+{
+    ev->complaint_id = c->id;
+    ev->seq = c->version + 1;
+    snprintf(ev->action, sizeof ev->action, "%s", action);
+    ev->at = now;
+    ev->actor = actor;
+    ev->from_status = c->status;
+    ev->to_status = ST_NONE; /* stays */
+    memcpy(ev->prev, c->head, sizeof ev->prev);
+}

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/complaint.h"
+
 typedef struct event {
     int64_t id; /* store row id; 0 until stored */
     int64_t complaint_id;
@@ -45,5 +47,10 @@ bool event_hash_ok(const event *e, const uint8_t *key);
 /* Lower-case hex of a 32-byte hash into out (65 bytes). */
 void hash_hex(const uint8_t h[32], char out[65]);
 int hash_unhex(const char *s, uint8_t h[32]);
+
+/* The head of a new event of c outside the transition table (a correction,
+ * an erasure, a link): its complaint, seq, action, time, actor and prev;
+ * the status stays. The payload is the caller's. */
+void event_head(const complaint *c, int64_t actor, int64_t now, const char *action, event *ev);
 
 #endif

@@ -98,7 +98,7 @@ bool evidence_media(const char *type)
 void evidence_attach_event(const complaint *c, int64_t actor, int64_t now, const char *id, const char *name,
                            const char *type, int64_t size, const char *sha256, const char *blob, event *ev)
 {
-    event_outside(c, actor, now, "attach", ev);
+    event_head(c, actor, now, "attach", ev);
     json_decref(ev->payload);
     ev->payload = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "attachment", id, "name", name, "type", type, "size",
                             (json_int_t)size, "sha256", sha256, "blob", blob);
@@ -107,7 +107,7 @@ void evidence_attach_event(const complaint *c, int64_t actor, int64_t now, const
 void evidence_detach_event(const complaint *c, int64_t actor, int64_t now, const char *id, const char *reason,
                            event *ev)
 {
-    event_outside(c, actor, now, "detach", ev);
+    event_head(c, actor, now, "detach", ev);
     json_decref(ev->payload);
     ev->payload = json_pack("{s:s, s:s}", "attachment", id, "reason", reason);
 }

@@ -83,11 +83,32 @@ static void approval_msg(const complaint *c, const event *ev, ledger_rows *r)
              (long long)to);
 }
 
+/* A revisit that asks for a follow-up (a dissatisfied customer, a low score:
+ * core/survey.h) becomes a task in the work list of the unit that owns the
+ * complaint, for its supervisor. */
+static void follow_up_msg(const complaint *c, const event *ev, ledger_rows *r)
+{
+    outbox_msg *m = &r->msgs[r->nmsgs++];
+    memset(m, 0, sizeof *m);
+    m->created_at = ev->at;
+    m->complaint_id = c->id;
+    snprintf(m->channel, sizeof m->channel, "internal");
+    m->recipient_unit = c->owner_unit;
+    snprintf(m->template_name, sizeof m->template_name, "revisit_follow_up");
+    json_t *msg = json_pack("{s:I,s:s,s:O?}", "complaint_id", (json_int_t)c->id, "number", c->number, "result",
+                            json_object_get(ev->payload, "result"));
+    m->payload = msg ? json_dumps(msg, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(msg);
+    snprintf(m->key, sizeof m->key, "c%lld/e%lld/revisit_follow_up", (long long)c->id, (long long)ev->seq);
+}
+
 size_t ledger_rows_of(const complaint *next, const event *ev, ledger_rows *r)
 {
     const json_t *p = ev->payload;
-    /* Both ways of closing carry the pack's penalty entries (p_close). */
-    if ((strcmp(ev->action, "close") == 0 || strcmp(ev->action, "answer") == 0) && json_array_size(json_object_get(p, "penalties"))) {
+    /* Every way of closing carries the pack's penalty entries (p_close). */
+    bool closing = strcmp(ev->action, "close") == 0 || strcmp(ev->action, "answer") == 0 ||
+                   strcmp(ev->action, "close_unaccepted") == 0;
+    if (closing && json_array_size(json_object_get(p, "penalties"))) {
         penalties_of(next, ev, r);
     } else if (strcmp(ev->action, "waive_penalty") == 0) {
         r->pens = xcalloc(1, sizeof *r->pens);
@@ -113,6 +134,8 @@ size_t ledger_rows_of(const complaint *next, const event *ev, ledger_rows *r)
         m->requested_at = ev->at;
         if (strcmp(m->status, "pending") == 0)
             approval_msg(next, ev, r);
+    } else if (strcmp(ev->action, "revisit") == 0 && json_is_true(json_object_get(p, "follow_up"))) {
+        follow_up_msg(next, ev, r);
     } else if (strcmp(ev->action, "approve_compensation") == 0 || strcmp(ev->action, "refuse_compensation") == 0) {
         compensation *m = &r->comps[r->ncomps++];
         memset(m, 0, sizeof *m);

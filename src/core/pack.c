@@ -7,6 +7,8 @@
 #include "core/evidence.h"
 #include "core/org.h"
 #include "core/policy.h"
+#include "core/roles.h"
+#include "core/survey.h"
 
 /* A string, or {"zh-CN": string, "en"?: string}. */
 static int check_text(const json_t *v, const char *path, bool required, cerr *e)
@@ -58,6 +60,32 @@ static int check_units(const json_t *pack, cerr *e)
     return 0;
 }
 
+/* A question's options, when it has them: [{code, name, score?}], score 1..5. */
+static int check_survey_options(const json_t *opts, const char *path, cerr *e)
+{
+    if (!opts)
+        return 0;
+    if (!json_is_array(opts) || !json_array_size(opts))
+        return cerr_set(e, "invalid_pack", path, "%s: expected a non-empty array of {code, name, score}", path);
+    size_t i;
+    const json_t *o;
+    json_array_foreach(opts, i, o)
+    {
+        char g[224];
+        snprintf(g, sizeof g, "%s[%zu].code", path, i);
+        if (!json_is_string(json_object_get(o, "code")))
+            return cerr_set(e, "invalid_pack", g, "%s: expected a string", g);
+        snprintf(g, sizeof g, "%s[%zu].name", path, i);
+        if (check_text(json_object_get(o, "name"), g, true, e))
+            return -1;
+        const json_t *sc = json_object_get(o, "score");
+        snprintf(g, sizeof g, "%s[%zu].score", path, i);
+        if (sc && !(json_is_integer(sc) && json_integer_value(sc) >= 1 && json_integer_value(sc) <= SURVEY_SCORE_MAX))
+            return cerr_set(e, "invalid_pack", g, "%s: expected a score from 1 to %d", g, SURVEY_SCORE_MAX);
+    }
+    return 0;
+}
+
 static int check_survey(const json_t *s, const char *path, cerr *e)
 {
     if (!s)
@@ -75,6 +103,9 @@ static int check_survey(const json_t *s, const char *path, cerr *e)
             return cerr_set(e, "invalid_pack", g, "%s: expected a string", g);
         snprintf(g, sizeof g, "%s.question", f);
         if (check_text(json_object_get(q, "question"), g, true, e))
+            return -1;
+        snprintf(g, sizeof g, "%s.options", f);
+        if (check_survey_options(json_object_get(q, "options"), g, e))
             return -1;
     }
     return 0;
@@ -178,8 +209,51 @@ static const char *const sections[] = {"name",
                                        "appeals",
                                        "authorization",
                                        "survey",
+                                       "survey_link_days",
+                                       "revisit",
+                                       "confidentiality",
+                                       "replies",
+                                       "publication",
                                        "attachments",
                                        NULL};
+
+/* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
+static int check_replies(const json_t *pack, cerr *e)
+{
+    static const char *const known[] = {"notes", "written_channels", "written_methods", NULL};
+    static const char *const methods[] = {"letter", "fax", "email", "sms", "phone", "visit", NULL};
+    const json_t *r = json_object_get(pack, "replies");
+    if (!r)
+        return 0;
+    if (!json_is_object(r))
+        return cerr_set(e, "invalid_pack", "replies", "replies: expected {written_channels, written_methods}");
+    if (cerr_members(e, r, "replies", known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t i, k;
+    const json_t *v, *ch;
+    json_array_foreach(json_object_get(r, "written_channels"), i, v)
+    {
+        bool found = false;
+        json_array_foreach(json_object_get(pack, "channels"), k, ch) found =
+            found || (json_is_string(v) && json_equal(json_object_get(ch, "code"), v));
+        if (!found)
+            return cerr_set(e, "invalid_pack", "replies.written_channels",
+                            "replies.written_channels: expected the pack's channel codes");
+    }
+    json_array_foreach(json_object_get(r, "written_methods"), i, v)
+    {
+        bool found = false;
+        for (const char *const *m = methods; *m && !found; m++)
+            found = json_is_string(v) && strcmp(json_string_value(v), *m) == 0;
+        if (!found)
+            return cerr_set(e, "invalid_pack", "replies.written_methods",
+                            "replies.written_methods: expected reply methods (letter, fax, email, …)");
+    }
+    return 0;
+}
 
 int pack_validate(json_t *pack, cerr *e)
 {
@@ -199,7 +273,40 @@ int pack_validate(json_t *pack, cerr *e)
     if (check_units(pack, e) || check_categories(json_object_get(pack, "categories"), "categories", e) ||
         check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
         check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
-        evidence_validate(json_object_get(pack, "attachments"), e))
+        survey_check_pack(pack, e) || evidence_validate(json_object_get(pack, "attachments"), e))
         return -1;
+    const json_t *conf = json_object_get(pack, "confidentiality");
+    static const char *const conf_known[] = {"notes", "subject_unit_roles", NULL};
+    if (conf && !json_is_object(conf))
+        return cerr_set(e, "invalid_pack", "confidentiality", "confidentiality: expected {subject_unit_roles}");
+    if (conf && cerr_members(e, conf, "confidentiality", conf_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t ri;
+    const json_t *role;
+    json_array_foreach(json_object_get(conf, "subject_unit_roles"), ri, role)
+    {
+        if (!json_is_string(role) || !role_parse(json_string_value(role)))
+            return cerr_set(e, "invalid_pack", "confidentiality.subject_unit_roles",
+                            "confidentiality.subject_unit_roles: expected role names");
+    }
+    if (check_replies(pack, e))
+        return -1;
+    const json_t *pub = json_object_get(pack, "publication");
+    static const char *const pub_known[] = {"notes", "days", NULL};
+    if (pub && (!json_is_object(pub) || !json_is_integer(json_object_get(pub, "days")) ||
+                json_integer_value(json_object_get(pub, "days")) < 1 ||
+                json_integer_value(json_object_get(pub, "days")) > 366))
+        return cerr_set(e, "invalid_pack", "publication.days", "publication.days: expected 1 to 366 days");
+    if (pub && cerr_members(e, pub, "publication", pub_known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    const json_t *days = json_object_get(pack, "survey_link_days");
+    if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))
+        return cerr_set(e, "invalid_pack", "survey_link_days", "survey_link_days: expected 1 to 90 days");
     return 0;
 }

@@ -27,6 +27,10 @@ enum role {
      * holds it, role_parse never yields it, and GET …/actions never offers
      * its actions. */
     R_SYSTEM = 1 << 6,
+    /* The customer answering a revisit's survey through its single-use link
+     * (the portal, no sign-in): held by no user either, never parsed, and
+     * allowed only the revisit. */
+    R_CUSTOMER = 1 << 7,
 };
 #define R_ALL_ROLES (R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER | R_AUDITOR | R_ADMIN)
 

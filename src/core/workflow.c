@@ -19,6 +19,8 @@
  *                ▼                                                            │
  *             revisited ──close (satisfied / basically / unreachable)─────────┘
  *                │  reopen (再处理, after a dissatisfied revisit) ─▶ dispatched
+ *                │  close_unaccepted (不认可结案: dissatisfied, the company's
+ *                │  position stated, a supervisor or manager closes) ─▶ closed
  *             closed ──archive (归档)──▶ archived
  *   comment (备注) is allowed in every status but archived and changes nothing.
  *
@@ -35,9 +37,11 @@
  * | invalidate   | registered, dispatched, processing| resolved    | handler*, sup, mgr    |
  * | reply        | resolved                          | replied     | agent, sup, mgr       |
  * | revisit      | replied                           | revisited   | agent, sup, mgr       |
+ * | revisit_attempt | replied (tries left)           | (same)      | agent, sup, mgr       |
  * | reopen       | revisited (dissatisfied)          | dispatched  | agent, sup, mgr       |
  * | close        | revisited (not dissatisfied),     | closed      | agent, sup, mgr       |
  * |              | replied (invalid only)            |             |                       |
+ * | close_unaccepted | revisited (dissatisfied)      | closed      | sup, mgr              |
  * | archive      | closed                            | archived    | agent, sup, mgr       |
  * | comment      | all but archived                  | (same)      | all but auditor, admin|
  * | wait_customer| registered … replied (not waiting)| (same)      | agent, handler*, sup, mgr |
@@ -105,6 +109,8 @@
 #include <string.h>
 
 #include "core/erasure.h"
+#include "core/links.h"
+#include "core/survey.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -154,18 +160,30 @@ static const wf_option invalid_reasons[] = {
     {NULL, NULL, NULL},
 };
 static const wf_option reply_methods[] = {
-    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"},
+    {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"},   {"letter", "信函", "Letter"}, {"fax", "传真", "Fax"},
     {"email", "电子邮件", "E-mail"}, {"visit", "上门", "Visit"}, {NULL, NULL, NULL},
 };
 static const wf_option revisit_methods[] = {
     {"phone", "电话", "Phone"}, {"sms", "短信", "SMS"}, {"email", "电子邮件", "E-mail"},
     {"visit", "上门", "Visit"}, {NULL, NULL, NULL},
 };
+/* The customer's own answers through the survey link (R_CUSTOMER): the method and result follow from them. */
+static const wf_field f_revisit_self[] = {
+    {"answers", "满意度调查", "Survey answers", F_SURVEY, true, NULL},
+    {"remarks", "您的意见", "Your comments", F_TEXTAREA, false, NULL},
+    {NULL, NULL, NULL, 0, false, NULL},
+};
 static const wf_option revisit_results[] = {
     {"satisfied", "满意", "Satisfied"},
     {"basically_satisfied", "基本满意", "Basically satisfied"},
     {"dissatisfied", "不满意", "Dissatisfied"},
     {"unreachable", "未联系上", "Unreachable"},
+    {NULL, NULL, NULL},
+};
+static const wf_option reactions[] = {
+    {"accepts", "认可", "Accepts"},
+    {"rejects", "不认可", "Does not accept"},
+    {"no_comment", "未表态", "No comment"},
     {NULL, NULL, NULL},
 };
 static const wf_option scopes[] = {
@@ -233,12 +251,20 @@ static const wf_field f_invalidate[] = {
 static const wf_field f_reply[] = {
     {"method", "答复方式", "Method", F_SELECT, true, reply_methods},
     {"content", "答复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    {"reaction", "客户对处理结果的态度", "The customer's reaction", F_SELECT, false, reactions},
     END,
 };
 static const wf_field f_revisit[] = {
     {"method", "回访方式", "Method", F_SELECT, true, revisit_methods},
     {"result", "回访结果", "Result", F_SELECT, true, revisit_results},
     {"remarks", "客户意见", "Remarks", F_TEXTAREA, false, NULL},
+    {"answers", "满意度调查", "Survey answers", F_SURVEY, false, NULL},
+    {"visit", "面访记录", "Visit record", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_revisit_attempt[] = {
+    {"method", "联系方式", "Method", F_SELECT, true, revisit_methods},
+    {"note", "情况说明", "What happened", F_TEXTAREA, false, NULL},
     END,
 };
 static const wf_field f_reopen[] = {
@@ -261,6 +287,11 @@ static const wf_field f_close[] = {
     {"penalty_grade", "考核档次", "Penalty grade", F_SELECT, false, NULL},
     {"penalty_amount", "考核金额（元）", "Penalty amount (yuan)", F_MONEY, false, NULL},
     {"penalty", "考核处理", "Penalty", F_TEXTAREA, false, NULL},
+    END,
+};
+/* 不认可结案: the closing form, with the company's position required (form_close_unaccepted). */
+static const wf_field f_close_unaccepted[] = {
+    {"explanation", "公司立场及向客户的说明", "The company's position, as explained", F_TEXTAREA, true, NULL},
     END,
 };
 static const wf_option no_options[] = {{NULL, NULL, NULL}};
@@ -389,6 +420,36 @@ static const char *revisit_result(const complaint *c)
     return r ? r : "";
 }
 
+/* What the reply planned for the revisit (p_reply); a reply from before the
+ * plan existed asks for a revisit, once. */
+static bool revisit_required(const complaint *c)
+{
+    const json_t *r = json_object_get(json_object_get(c->data, "reply"), "revisit_required");
+    return !json_is_false(r);
+}
+
+static int revisit_attempts_planned(const complaint *c)
+{
+    json_int_t n = json_integer_value(json_object_get(json_object_get(c->data, "reply"), "revisit_attempts"));
+    return n > 0 ? (int)n : 1;
+}
+
+static int revisit_attempts_made(const complaint *c)
+{
+    return (int)json_integer_value(json_object_get(c->data, "revisit_attempts"));
+}
+
+/* 回访未接通: tried again, until the last try, which the revisit records as unreachable. */
+static int g_revisit_attempt(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    int planned = revisit_attempts_planned(c), made = revisit_attempts_made(c);
+    if (made + 1 >= planned)
+        return cerr_set(e, "action_not_allowed", "",
+                        "已联系 %d 次，请以“未联系上”完成回访 (the last try: record the revisit as unreachable)", made);
+    return 0;
+}
+
 static int g_reopen(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     (void)ctx;
@@ -408,9 +469,25 @@ static int g_manager_closes(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
+/*
+ * 不认可结案 (001: the company's position stated candidly when the customer
+ * still does not accept it): only after a dissatisfied revisit, and like
+ * any closing not while a compensation awaits its decision; a major case
+ * needs a manager, as close does.
+ */
+static int g_close_unaccepted(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (strcmp(revisit_result(c), "dissatisfied") != 0)
+        return cerr_set(e, "action_not_allowed", "",
+                        "只有回访不满意的工单才能不认可结案 (only after a dissatisfied revisit)");
+    if (compensation_pending(c))
+        return cerr_set(e, "action_not_allowed", "", "补偿尚待审批，不能结案 (a compensation awaits approval)");
+    return g_manager_closes(ctx, c, e);
+}
+
 static int g_close(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0)
+    if (c->status == ST_REPLIED && strcmp(c->nature, "invalid") != 0 && revisit_required(c))
         return cerr_set(e, "action_not_allowed", "", "有效投诉须先回访再结案 (a complaint must be revisited before it is closed)");
     if (c->status == ST_REVISITED && strcmp(revisit_result(c), "dissatisfied") == 0)
         return cerr_set(e, "action_not_allowed", "", "客户不满意，须再处理 (the customer was dissatisfied: reopen it)");
@@ -507,12 +584,43 @@ static int p_invalidate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
     return 0;
 }
 
+/*
+ * The survey's answers are checked against the questions of the complaint's
+ * category (core/survey.h). A dissatisfied result or a low score on any
+ * question asks the supervisor to follow the case up (follow_up).
+ */
 static int p_revisit(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)ctx, (void)c;
+    bool self = ctx->who->roles & R_CUSTOMER;
+    const json_t *given = json_object_get(p, "answers");
+    if (given) {
+        json_t *answers;
+        if (survey_check(ctx->pol->raw, c->category, given, &answers, e))
+            return -1;
+        json_object_set_new(p, "answers", answers);
+    }
+    if (self) {
+        /* The customer's scores are the result; their words, if any, the remarks. */
+        const char *r = survey_result(json_object_get(p, "answers"));
+        if (!r)
+            return cerr_set(e, "validation_failed", "answers", "answers: 请至少为一个问题评分 (score at least one question)");
+        json_object_set_new(p, "method", json_string("link"));
+        json_object_set_new(p, "result", json_string(r));
+    }
     const char *res = jstr(p, "result");
-    if (strcmp(res, "dissatisfied") == 0 && blank(p, "remarks"))
+    if (!self && strcmp(res, "dissatisfied") == 0 && blank(p, "remarks"))
         return cerr_set(e, "validation_failed", "remarks", "remarks: 客户不满意时须记录原因 (required when dissatisfied)");
+    int planned = revisit_attempts_planned(c), made = revisit_attempts_made(c);
+    if (strcmp(res, "unreachable") == 0 && made + 1 < planned)
+        return cerr_set(e, "validation_failed", "result",
+                        "result: 须联系满 %d 次才能记为未联系上，已 %d 次 (try %d times before recording unreachable; %d so far)",
+                        planned, made, planned, made);
+    bool visit = json_is_true(json_object_get(json_object_get(c->data, "reply"), "visit_required"));
+    if (!self && visit && strcmp(res, "unreachable") != 0 && strcmp(jstr(p, "method"), "visit") != 0 && blank(p, "visit"))
+        return cerr_set(e, "validation_failed", "visit",
+                        "visit: 该客户须电话与面访相结合，请记录面访情况 (this customer is visited as well as called)");
+    if (strcmp(res, "dissatisfied") == 0 || survey_low(json_object_get(p, "answers")))
+        json_object_set_new(p, "follow_up", json_true());
     return 0;
 }
 
@@ -615,6 +723,45 @@ static void x_invalidate(complaint *c, const event *ev)
 static void x_reply(complaint *c, const event *ev)
 {
     record(c, ev, "reply");
+}
+
+/* Is code listed in the pack's section.key (an array of strings)? */
+static bool pack_lists(const json_t *pack, const char *section, const char *key, const char *code)
+{
+    size_t i;
+    const json_t *v;
+    bool hit = false;
+    json_array_foreach(json_object_get(json_object_get(pack, section), key), i, v)
+        hit = hit || (code && json_string_value(v) && strcmp(json_string_value(v), code) == 0);
+    return hit;
+}
+
+/*
+ * 书面投诉必须书面答复 (001): a complaint received through one of the pack's
+ * written channels (replies.written_channels) is answered by one of its
+ * written methods (replies.written_methods). The reply also fixes how the
+ * complaint will be revisited (core/survey.h).
+ */
+static int p_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    const json_t *pack = ctx->pol->raw;
+    if (pack_lists(pack, "replies", "written_channels", c->channel) &&
+        !pack_lists(pack, "replies", "written_methods", jstr(p, "method")))
+        return cerr_set(e, "validation_failed", "method",
+                        "method: 书面投诉必须书面答复 (a written complaint gets a written reply)");
+    revisit_plan plan;
+    const char *cls = jstr(json_object_get(c->data, "customer"), "class");
+    survey_plan(ctx->pol->raw, c->number, level_of(c), cls, &plan);
+    json_object_set_new(p, "revisit_required", json_boolean(plan.required));
+    json_object_set_new(p, "visit_required", json_boolean(plan.visit));
+    json_object_set_new(p, "revisit_attempts", json_integer(plan.attempts));
+    return 0;
+}
+
+static void x_revisit_attempt(complaint *c, const event *ev)
+{
+    (void)ev;
+    json_object_set_new(c->data, "revisit_attempts", json_integer(revisit_attempts_made(c) + 1));
 }
 
 static void x_revisit(complaint *c, const event *ev)
@@ -1173,6 +1320,26 @@ static void form_answer(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     form_close(ctx, c, fm);
 }
 
+/* 回访: the customer answering through the survey link gives only the answers and their words. */
+static void form_revisit(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    (void)c;
+    for (const wf_field *f = ctx->who->roles & R_CUSTOMER ? f_revisit_self : f_revisit; f->name; f++)
+        form_field(fm, f, f->required, NULL);
+}
+
+/* 不认可结案: the closing form, the company's position (explanation) always required. */
+static void form_close_unaccepted(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    form_close(ctx, c, fm);
+    for (size_t i = 0; i < fm->n; i++)
+        if (strcmp(fm->fields[i].name, "explanation") == 0) {
+            fm->fields[i] = f_close_unaccepted[0];
+            return;
+        }
+    form_field(fm, &f_close_unaccepted[0], true, NULL);
+}
+
 /* The penalty grade and its amount: a range needs an amount inside it. */
 static int check_grade(const cases_policy *cp, json_t *p, cerr *e)
 {
@@ -1246,6 +1413,16 @@ static int p_answer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     const char *nat = jstr(p, "nature") ? jstr(p, "nature") : c->nature;
     if (cases_nature_parse(nat) == CN_INVALID && blank(p, "explanation"))
         json_object_set(p, "explanation", json_object_get(p, "answer"));
+    return p_close(ctx, c, p, e);
+}
+
+/* Closing without the customer's agreement: the closing fields as close, marked unaccepted. */
+static int p_close_unaccepted(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    if (blank(p, "explanation"))
+        return cerr_set(e, "validation_failed", "explanation",
+                        "explanation: 须说明公司立场及向客户的解释 (state the company's position as explained)");
+    json_object_set_new(p, "unaccepted", json_true());
     return p_close(ctx, c, p, e);
 }
 
@@ -1545,6 +1722,8 @@ static const struct {
 } forms[] = {
     {WF_CLOSE, form_close},
     {WF_ANSWER, form_answer},
+    {WF_CLOSE_UNACCEPTED, form_close_unaccepted},
+    {WF_REVISIT, form_revisit},
     {WF_COMPENSATE, form_compensate},
     {WF_APPROVE_COMPENSATION, form_approve_compensation},
     {WF_REFUSE_COMPENSATION, form_refuse_compensation},
@@ -1617,14 +1796,21 @@ static const wf_action table[] = {
                        f_invalidate, NULL, p_invalidate, x_invalidate,
                        CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
-                  f_reply, g_reply, NULL, x_reply,
+                  f_reply, g_reply, p_reply, x_reply,
                   CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL), CK(SLA_REVISIT), WF_CLK_NONE)},
-    [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE, SCOPE_NONE,
+    [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE | R_CUSTOMER,
+                    SCOPE_NONE,
                     f_revisit, NULL, p_revisit, x_revisit, CLOCKS(0, CK(SLA_REVISIT), CK(SLA_CLOSE), WF_CLK_NONE)},
+    [WF_REVISIT_ATTEMPT] = {WF_REVISIT_ATTEMPT, "revisit_attempt", "回访未接通", "Revisit: not reached", BIT(ST_REPLIED),
+                            ST_NONE, CENTRE, SCOPE_NONE, f_revisit_attempt, g_revisit_attempt, NULL, x_revisit_attempt,
+                            NO_CLOCKS},
     [WF_REOPEN] = {WF_REOPEN, "reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE,
                    f_reopen, g_reopen, p_reopen, x_reopen, CLOCKS(0, CK(SLA_CLOSE), CK(SLA_HANDLE), WF_CLK_NONE)},
     [WF_CLOSE] = {WF_CLOSE, "close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE,
                   SCOPE_NONE, f_close, g_close, p_close, x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+    [WF_CLOSE_UNACCEPTED] = {WF_CLOSE_UNACCEPTED, "close_unaccepted", "不认可结案", "Close without agreement",
+                             BIT(ST_REVISITED), ST_CLOSED, R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_close_unaccepted,
+                             g_close_unaccepted, p_close_unaccepted, x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
     [WF_ARCHIVE] = {WF_ARCHIVE, "archive", "归档", "Archive", BIT(ST_CLOSED), ST_ARCHIVED, CENTRE, SCOPE_NONE, f_none,
                     NULL, NULL, NULL, NO_CLOCKS},
     [WF_COMMENT] = {WF_COMMENT, "comment", "备注", "Comment", ALL_OPEN | BIT(ST_CLOSED), ST_NONE,
@@ -1705,6 +1891,8 @@ const char *workflow_label(const char *action, bool en)
         return en ? "Customer data anonymised" : "客户信息已匿名化";
     if (strcmp(action, "correct") == 0)
         return en ? "Customer data corrected" : "客户信息已更正";
+    if (strcmp(action, "link") == 0)
+        return en ? "Linked" : "关联工单";
     if (strcmp(action, "attach") == 0)
         return en ? "Attachment added" : "添加附件";
     if (strcmp(action, "detach") == 0)
@@ -1715,8 +1903,8 @@ const char *workflow_label(const char *action, bool en)
 
 const char *field_type_name(int type)
 {
-    static const char *names[] = {"text", "textarea", "select", "unit", "number", "datetime"};
-    return type >= 0 && type <= F_DATETIME ? names[type] : "text";
+    static const char *names[] = {"text", "textarea", "select", "unit", "number", "datetime", "survey"};
+    return type >= 0 && type <= F_SURVEY ? names[type] : "text";
 }
 
 /* ---- deciding ------------------------------------------------------------ */
@@ -1854,6 +2042,12 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
         json_object_set_new(payload, key, json_integer((json_int_t)llround(d * 100)));
         return 0;
     }
+    case F_SURVEY:
+        /* Checked against the complaint's questions by the action's prepare (p_revisit). */
+        if (!json_is_array(v))
+            return cerr_set(e, "validation_failed", f->name, "%s: 应为答案列表 (expected an array of answers)", f->name);
+        json_object_set(payload, f->name, (json_t *)v);
+        return 0;
     case F_DATETIME: {
         int64_t t;
         if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), &t))
@@ -1865,6 +2059,11 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
     }
     }
     return 0;
+}
+
+const wf_field *workflow_closing_fields(const wf_action *act)
+{
+    return act && (act->id == WF_ANSWER || act->id == WF_CLOSE_UNACCEPTED) ? f_close : NULL;
 }
 
 /* Adds the names of fields (terminated by {NULL}) to names[*n..cap). */
@@ -1887,8 +2086,7 @@ int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action 
     wf_form form;
     add_names(names, &n, cap, workflow_fields(ctx, c, act, &form));
     add_names(names, &n, cap, act->fields);
-    if (act->id == WF_ANSWER)
-        add_names(names, &n, cap, f_close);
+    add_names(names, &n, cap, workflow_closing_fields(act));
     names[n++] = WF_INPUT_VERSION;
     names[n] = NULL;
     return cerr_members(e, input, NULL, names);
@@ -2307,7 +2505,7 @@ void workflow_apply(complaint *c, const event *ev)
 {
     const json_t *p = ev->payload;
     /* The event's action, read once: a row of the table, or one of the
-     * events outside it (intake; anonymise and correct, core/erasure.h). */
+     * events outside it (intake; anonymise and correct, core/erasure.h; link, core/links.h). */
     const wf_action *act = workflow_find(ev->action);
     bool intake = !act && strcmp(ev->action, "intake") == 0;
     if (act) {
@@ -2319,6 +2517,8 @@ void workflow_apply(complaint *c, const event *ev)
         erasure_apply(c, ev);
     } else if (strcmp(ev->action, "correct") == 0) {
         correction_apply(c, ev);
+    } else if (strcmp(ev->action, "link") == 0) {
+        link_apply(c, ev);
     }
     c->id = ev->complaint_id;
     if (ev->to_status)

@@ -47,7 +47,8 @@ typedef struct wf_ctx {
     int64_t now;
 } wf_ctx;
 
-enum field_type { F_TEXT, F_TEXTAREA, F_SELECT, F_UNIT, F_MONEY, F_DATETIME };
+/* F_SURVEY: the revisit's answers, one per question of the complaint's survey (core/survey.h). */
+enum field_type { F_TEXT, F_TEXTAREA, F_SELECT, F_UNIT, F_MONEY, F_DATETIME, F_SURVEY };
 
 typedef struct wf_option {
     const char *value, *zh, *en;
@@ -74,8 +75,10 @@ enum wf_action_id {
     WF_INVALIDATE,
     WF_REPLY,
     WF_REVISIT,
+    WF_REVISIT_ATTEMPT,
     WF_REOPEN,
     WF_CLOSE,
+    WF_CLOSE_UNACCEPTED,
     WF_ARCHIVE,
     WF_COMMENT,
     WF_WAIT_CUSTOMER,
@@ -180,10 +183,16 @@ int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *a
 /*
  * The member of an action's input that is no field of it, if any: the names
  * it may carry are the fields of its form for c now (workflow_fields), those
- * of its row of the table (answer: with the closing fields of close), and
+ * of its row of the table with its closing fields (workflow_closing_fields),
+ * and
  * WF_INPUT_VERSION. Returns 0, or non-zero with e->code CERR_UNKNOWN_FIELD
  * naming the member (core/cerr.h).
  */
+/* The closing fields (those of close) that an action which closes in a step
+ * of its own may also carry: answer (当场答复) and close_unaccepted; NULL
+ * for the others. */
+const wf_field *workflow_closing_fields(const wf_action *act);
+
 #define WF_INPUT_VERSION "version" /* the version the step is conditional on (the API's lost-update check) */
 int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action *act, const json_t *input, cerr *e);
 

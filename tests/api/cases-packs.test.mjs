@@ -104,6 +104,19 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: 'miit', category: 'mobile.bill_dispute' });
   assert.equal(a.kind, 'appeal');
   assert.equal(a.appeal_source.name, '工信部电信用户申诉受理中心');
+
+  // 001: 书面投诉必须书面答复 — a letter is answered in writing, a call need not be.
+  const letter = await s.intake('agent', { channel: 'letter', subject_staff: '营业员 小王', place: null, subject_unit: site,
+    category: 'channel.own_hall' });
+  await s.step('agent', letter.id, 'dispatch', { unit: site });
+  await s.step('handler', letter.id, 'accept', {});
+  await s.step('handler', letter.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉', nature: 'valid' });
+  await refused(s, 'agent', letter.id, 'reply', { method: 'phone', content: '已电话告知' }, 'method');
+  const written = await s.step('agent', letter.id, 'reply', { method: 'letter', content: '已函复客户处理结果' });
+  assert.equal(written.reply.method, 'letter');
+  // …and the revisit plan of seed 001: every complaint, tried three times before unreachable.
+  assert.equal(written.reply.revisit_required, true);
+  assert.equal(written.reply.revisit_attempts, 3);
 });
 
 packSuite('restaurant', users('EC-CSC', 'EC-SH-01', 'EC'), 'ordinary', async (s) => {

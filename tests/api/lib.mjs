@@ -634,6 +634,20 @@ export async function rawExchange(port, bytes, { localAddress, timeoutMs = 20000
 }
 
 // The value of a counter or gauge of GET /metrics.
+// Every byte the database of srv holds, as latin1 text (so UTF-8 can be
+// searched byte for byte): the file and its WAL (SQLite), or every table's
+// rows (PostgreSQL). For checks that something is stored only sealed.
+export const latin1 = (s) => Buffer.from(s, 'utf8').toString('latin1');
+export async function storedText(srv) {
+  if (srv.isSqlite) {
+    return ['', '-wal'].map((s) => (fs.existsSync(srv.dbPath + s) ? fs.readFileSync(srv.dbPath + s).toString('latin1') : '')).join('\n');
+  }
+  const tables = (await runPsql(srv.dbUrl, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).trim().split('\n');
+  let all = '';
+  for (const t of tables) all += await runPsql(srv.dbUrl, `SELECT t::text FROM "${t}" t`);
+  return latin1(all);
+}
+
 export async function metric(srv, name) {
   const r = await srv.api('GET', '/metrics');
   const m = r.text.match(new RegExp(`^${name} (\\d+)$`, 'm'));

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useServer, runCli, runSqlite, runPsql, describe, errorOf, uniquePhone, KEY_FILE, rfc3339, ON_SPOT_VALID,
+  useServer, runCli, runSqlite, runPsql, describe, storedText, latin1, errorOf, uniquePhone, KEY_FILE, rfc3339, ON_SPOT_VALID,
 } from './lib.mjs';
 
 const srv = useServer();
@@ -40,24 +40,12 @@ async function customerComplaint(over = {}) {
   return { c, phone, name };
 }
 
-// Every byte the database holds, as text: the file and its WAL (SQLite), or
-// every table's rows (PostgreSQL).
-async function storedText() {
-  if (srv.isSqlite) {
-    return ['', '-wal'].map((s) => (fs.existsSync(srv.dbPath + s) ? fs.readFileSync(srv.dbPath + s).toString('latin1') : '')).join('\n');
-  }
-  const tables = (await runPsql(srv.dbUrl, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).trim().split('\n');
-  let all = '';
-  for (const t of tables) all += await runPsql(srv.dbUrl, `SELECT t::text FROM "${t}" t`);
-  return Buffer.from(all, 'utf8').toString('latin1');
-}
 
-const latin1 = (s) => Buffer.from(s, 'utf8').toString('latin1');
 
 srv.test('a customer\'s phone, name and e-mail are nowhere in the database, its WAL or a backup', async () => {
   const { c, phone, name } = await customerComplaint();
   await srv.step('agent1', c.id, 'comment', { text: `已联系${name}，电话 ${phone}` });
-  const text = await storedText();
+  const text = await storedText(srv);
   assert.ok(text.includes(c.number), 'the search does read the stored data (the number is there)');
   for (const secret of [phone, name, `cust${phone}`, '6222020200112233']) {
     assert.ok(!text.includes(latin1(secret)), `"${secret}" is not stored in clear`);
@@ -236,7 +224,7 @@ srv.test('correcting a customer\'s data is a new event with the corrected values
   // Found under the new phone, not the old one.
   assert.equal((await srv.as('agent1', 'GET', `/complaints?phone=${newPhone}`)).json.items.length, 1);
   assert.equal((await srv.as('agent1', 'GET', `/complaints?phone=${phone}`)).json.items.length, 0);
-  assert.ok(!(await storedText()).includes(latin1('欧阳更正')), 'the correction is sealed');
+  assert.ok(!(await storedText(srv)).includes(latin1('欧阳更正')), 'the correction is sealed');
   const bad = await srv.as('agent1', 'POST', '/customers/correct', { body: { phone: newPhone, customer: { colour: 'red' } } });
   assert.equal(bad.status, 400, describe(bad));
   assert.equal(errorOf(bad).code, 'unknown_field');
@@ -370,4 +358,45 @@ srv.test('serve refuses to start without its key file', async () => {
   const r = await runCli(['serve', '--db', srv.dbUrl, '--listen', '127.0.0.1:1'], { env: { REDRESS_KEY_FILE: path.join(srv.tmp, 'none.key') } });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /key/);
+});
+
+// 001: 受理人及受理机关应严格遵守保密制度,为投诉者保密. The gas-station pack lets the
+// station's handler see the customer (000: the station contacts the customer
+// for the fuel sample), stating why; a pack that names no role keeps the
+// unit complained about from seeing who complained at all.
+srv.test('the unit complained about sees the customer only as its pack allows, with a reason', async () => {
+  const { c, phone } = await customerComplaint({ subject_unit: 'SH-PD-01' });
+  const bare = await srv.as('pd01', 'POST', `/complaints/${c.id}/pii`, { body: {} });
+  assert.equal(bare.status, 422, describe(bare));
+  assert.equal(errorOf(bare).field, 'reason');
+  const why = await srv.as('pd01', 'POST', `/complaints/${c.id}/pii`, { body: { reason: '联系客户三方取样' } });
+  assert.equal(why.status, 200, describe(why));
+  assert.equal(why.json.complaint.customer.phone, phone);
+  // The service centre is not the unit complained about: no reason needed.
+  assert.equal((await srv.as('agent1', 'POST', `/complaints/${c.id}/pii`, { body: {} })).status, 200);
+
+  const versions = (await srv.as('admin', 'GET', '/config/versions')).json.items;
+  const active = versions.find((x) => x.active);
+  const { pack } = (await srv.as('admin', 'GET', `/config/versions/${active.version}`)).json;
+  const bad = await srv.as('admin', 'POST', '/config/versions', {
+    body: { reason: 'x', pack: { ...pack, confidentiality: { subject_unit_roles: ['nobody'] } } },
+  });
+  assert.equal(bad.status, 422);
+  assert.equal(errorOf(bad).field, 'pack.confidentiality.subject_unit_roles');
+  const strict = await srv.as('admin', 'POST', '/config/versions', {
+    body: { reason: '为投诉者保密：被投诉单位不得查看', pack: { ...pack, confidentiality: { subject_unit_roles: [] } } },
+  });
+  assert.equal(strict.status, 201, describe(strict));
+  try {
+    const no = await srv.as('pd01', 'POST', `/complaints/${c.id}/pii`, { body: { reason: '联系客户' } });
+    assert.equal(no.status, 403, describe(no));
+    const denied = (await srv.as('auditor1', 'GET', '/audit?action=denied')).json.items
+      .filter((x) => x.actor?.username === 'pd01' && x.subject === `complaint:${c.id}`);
+    assert.equal(denied.length, 1, 'the refusal is in the audit log');
+    assert.equal(denied[0].detail.reason, 'confidential');
+    assert.equal((await srv.as('agent1', 'POST', `/complaints/${c.id}/pii`, { body: {} })).status, 200, 'the centre still may');
+  } finally {
+    const back = await srv.as('admin', 'POST', `/config/versions/${active.version}/activate`, { body: { reason: '恢复' } });
+    assert.equal(back.status, 201, describe(back));
+  }
 });

@@ -138,3 +138,39 @@ srv.test('lookups are rate-limited per client address (429 with the error shape)
   const right = await srv.api('GET', `/portal/complaints/${filed.number}?phone=${encodeURIComponent(phone)}`);
   assert.equal(right.status, 429, describe(right));
 });
+
+// 004: 對處理完成的投訴進行結果公示 — switched on by the pack, anonymised.
+srv.test('a pack that publishes shows closed complaints on the portal, anonymised', async () => {
+  const off = await srv.api('GET', '/portal/published');
+  assert.equal(off.status, 404, 'the gas-station pack does not publish');
+  const versions = (await srv.as('admin', 'GET', '/config/versions')).json.items;
+  const active = versions.find((x) => x.active);
+  const { pack } = (await srv.as('admin', 'GET', `/config/versions/${active.version}`)).json;
+  const bad = await srv.as('admin', 'POST', '/config/versions', { body: { reason: 'x', pack: { ...pack, publication: { days: 0 } } } });
+  assert.equal(errorOf(bad).field, 'pack.publication.days');
+  const on = await srv.as('admin', 'POST', '/config/versions', { body: { reason: '结果公示', pack: { ...pack, publication: { days: 30 } } } });
+  assert.equal(on.status, 201, describe(on));
+  try {
+    const name = '公示测试' + String(Date.now()).slice(-4);
+    const phone = '1370000' + String(Date.now()).slice(-4);
+    const c = await srv.intake('agent1', { customer: { name, phone }, subject_unit: 'SH-PD-01' });
+    const closed = await srv.step('agent1', c.id, 'answer', {
+      answer: `已向${name}当场道歉`, nature: 'valid', cause: '服务用语不规范', responsibility: 'company',
+      responsible_unit: 'SH-PD-01', responsible_person: '加油员 李强', corrective_action: `全站培训；已回电${name}（${phone}）致歉`,
+    });
+    assert.equal(closed.status, 'closed');
+    const r = await srv.api('GET', '/portal/published');
+    assert.equal(r.status, 200, describe(r));
+    assert.equal(r.json.days, 30);
+    const mine = r.json.items.find((x) => x.result && x.result.startsWith('全站培训'));
+    assert.ok(mine, r.text);
+    assert.equal(mine.unit.code, 'SH-PD-01');
+    assert.equal(mine.nature, 'valid');
+    assert.match(mine.closed_on, /^\d{4}-\d\d-\d\d$/);
+    assert.ok(!r.text.includes(name) && !r.text.includes(phone), 'no customer in what is published');
+    assert.ok(!r.text.includes(c.number) && !r.text.includes('李强'), 'no number, no staff');
+  } finally {
+    const back = await srv.as('admin', 'POST', `/config/versions/${active.version}/activate`, { body: { reason: '恢复' } });
+    assert.equal(back.status, 201, describe(back));
+  }
+});

@@ -210,6 +210,13 @@ export const api = {
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
   // the public portal's pick lists: category tree and the units a customer may name
   portalOptions: () => request('GET', '/portal/options', { public: true }),
+  portalPublished: () => request('GET', '/portal/published', { public: true, quiet: true }),
+  // the revisit's survey by link: made by an agent, answered once by the customer without signing in
+  links: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/links`),
+  addLink: (id, to, kind) => request('POST', `/complaints/${encodeURIComponent(id)}/links`, { body: { to, kind } }),
+  surveyLink: (id) => request('POST', `/complaints/${encodeURIComponent(id)}/survey-link`, { body: {} }),
+  portalSurvey: (token) => request('GET', `/portal/surveys/${encodeURIComponent(token)}`, { public: true }),
+  portalSurveyAnswer: (token, body) => request('POST', `/portal/surveys/${encodeURIComponent(token)}`, { body, public: true }),
   // the penalty ledger (考核) and compensations awaiting approval (授权)
   penalties: (query) => request('GET', '/penalties', { query }),
   penaltiesExport: (query, format) => download('/penalties', { ...query, format }, `penalties.${format}`)

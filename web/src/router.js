@@ -7,6 +7,8 @@ const AppLayout = () => import('./layouts/AppLayout.vue')
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
   { path: '/portal', name: 'portal', component: () => import('./views/Portal.vue'), meta: { public: true } },
+  { path: '/portal/published', name: 'portal-published', component: () => import('./views/Published.vue'), meta: { public: true } },
+  { path: '/survey/:token', name: 'survey', component: () => import('./views/Survey.vue'), props: true, meta: { public: true } },
   { path: '/portal/track', name: 'portal-track', component: () => import('./views/Portal.vue'), meta: { public: true, track: true } },
   // signed in, but nothing else is allowed until the password is changed
   { path: '/password', name: 'password', component: () => import('./views/ChangePassword.vue'), meta: { password: true } },

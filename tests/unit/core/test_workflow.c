@@ -58,9 +58,11 @@ static const struct {
     {"resolve", B(ST_PROCESSING), ST_RESOLVED, DOC_HANDLING},
     {"invalidate", B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING), ST_RESOLVED, DOC_HANDLING},
     {"reply", B(ST_RESOLVED), ST_REPLIED, DOC_CENTRE},
-    {"revisit", B(ST_REPLIED), ST_REVISITED, DOC_CENTRE},
+    {"revisit", B(ST_REPLIED), ST_REVISITED, DOC_CENTRE | R_CUSTOMER},
+    {"revisit_attempt", B(ST_REPLIED), ST_NONE, DOC_CENTRE},
     {"reopen", B(ST_REVISITED), ST_DISPATCHED, DOC_CENTRE},
     {"close", B(ST_REVISITED) | B(ST_REPLIED), ST_CLOSED, DOC_CENTRE},
+    {"close_unaccepted", B(ST_REVISITED), ST_CLOSED, R_SUPERVISOR | R_MANAGER},
     {"archive", B(ST_CLOSED), ST_ARCHIVED, DOC_CENTRE},
     {"comment",
      B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING) | B(ST_RESOLVED) | B(ST_REPLIED) | B(ST_REVISITED) |
@@ -183,8 +185,10 @@ static void mk(complaint *c, int status, int64_t owner, const char *nature, cons
 
 static void mk_ok(complaint *c, const char *action, int status)
 {
-    if (strcmp(action, "reopen") == 0)
+    if (strcmp(action, "reopen") == 0 || strcmp(action, "close_unaccepted") == 0)
         mk(c, status, U_SITE1, "invalid", "{\"revisit\":{\"result\":\"dissatisfied\"}," OPEN_ASSIST "}");
+    else if (strcmp(action, "revisit_attempt") == 0)
+        mk(c, status, U_SITE1, "invalid", "{\"reply\":{\"revisit_attempts\":3}}");
     else if (strcmp(action, "resume") == 0)
         mk(c, status, U_SITE1, "invalid", "{\"waiting\":{\"reason\":\"等待客户\"}}");
     else if (strcmp(action, "approve_extension") == 0 || strcmp(action, "refuse_extension") == 0)
@@ -429,7 +433,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 27 + 19 + 5 * 6 + 3 * 5 + 2);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2);
 }
 
 static void test_guards(void **state)

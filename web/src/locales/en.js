@@ -75,7 +75,7 @@ export default {
     byStatus: 'By status', warning: 'Warning', supervisions: 'Open supervisions', warningList: 'Past the warning point', warningHint: 'Past the warning point (by default 90 % of the limit), not yet overdue', supervisionList: 'Supervision orders (open)', extensionList: 'Extension requests to decide', onlyMine: 'Only those addressed to me', approve: 'Approve', refuse: 'Refuse', received: 'Received', closed: 'Closed', dispatch: 'Dispatch', scope: 'Scope: {unit} and below',
   },
   portal: {
-    title: 'Complaints and suggestions', subtitle: 'We take every complaint seriously. Tell us what happened and we will get back to you soon.',
+    publishedTab: 'Results', publishedIntro: 'Complaints received in the last {days} days and closed (without customer details)', publishedNone: 'Nothing published yet', publishedOff: 'Results are not published here', publishedWhen: 'received {month}, closed {day}', title: 'Complaints and suggestions', subtitle: 'We take every complaint seriously. Tell us what happened and we will get back to you soon.',
     submitTab: 'Make a complaint', trackTab: 'Track progress', name: 'Your name', namePh: 'e.g. Mr Wang', phone: 'Mobile number',
     phonePh: 'To contact you and to track progress', email: 'E-mail (optional)', unit: 'Which station or outlet', unitPh: 'Type to search',
     unitCodePh: 'Station name or code', category: 'Type of problem', occurredAt: 'When did it happen', place: 'Where exactly (optional)',
@@ -97,12 +97,15 @@ export default {
   key: {
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
+    answers: 'Survey', reaction: "Customer's reaction", visit: 'Visit record', revisit_required: 'Revisit needed', visit_required: 'Visit needed',
+    revisit_attempts: 'Revisit tries', follow_up: 'Follow up', unaccepted: 'Closed without agreement',
     cause: 'Cause', responsibility: 'Responsibility', responsible_unit: 'Responsible unit', responsible_person: 'Responsible person',
     corrective_action: 'Corrective action', compensation: 'Compensation', penalty: 'Penalty', text: 'Text', unit: 'Unit', explanation: 'Explanation',
     reason_code: 'Reason', level: 'Level', type: 'Type', at: 'At', by: 'By', channel: 'Channel', category: 'Category',
     owner_unit: 'Owner unit', until: 'Until', approved: 'Approved', clock: 'Clock', supervision_level: 'Supervision level', supervise_unit: 'Supervising unit', deadline: 'Deadline', old_deadline: 'Old deadline', calendar: 'Calendar', scope: 'Scope', decision: 'Decision note',
   },
   value: {
+    link: 'Customer self-survey', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
     phone: 'Phone', sms: 'SMS', letter: 'Letter', email: 'E-mail', visit: 'Visit', solution: 'Solution', explanation: 'Explanation',
     valid: 'Valid', invalid: 'Invalid', suggestion: 'Suggestion', satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied',
     dissatisfied: 'Dissatisfied', unreachable: 'Unreachable', company: 'Company', handled_properly: 'Handled properly earlier', withdrawn: 'Withdrawn',
@@ -125,9 +128,23 @@ export default {
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
   event: {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
-    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close',
+    escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached', link: 'Linked',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
     resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
+  },
+  links: {
+    title: 'Linked complaints', none: 'No links yet', numberPh: 'Complaint number', add: 'Link', notFound: 'No such complaint',
+    related: 'Related', duplicate: 'Duplicate of', duplicated_by: 'Duplicated by', follow_on: 'Follow-on of', followed_by: 'Followed by', repeat: 'Repeat of', repeated_by: 'Repeated by',
+  },
+  survey: {
+    wordsSelf: 'Anything to add (optional)', title: 'Satisfaction survey', words: "The customer's own words (optional)", none: 'No survey questions for this kind of complaint',
+    score1: 'Very dissatisfied', score2: 'Dissatisfied', score3: 'Neutral', score4: 'Satisfied', score5: 'Very satisfied',
+    answers: 'Survey', followUp: 'Follow up', reaction: "The customer's reaction", unaccepted: 'Closed without agreement, our position explained',
+    link: 'Survey link', linkMake: 'Make a survey link', linkIntro: 'Send this link to the customer (SMS, chat, or read it out); no sign-in needed. It can be used once and lasts until {at}.',
+    copy: 'Copy link', copied: 'Copied', method_link: 'Customer self-survey',
+    pageTitle: 'How did we do?', pageIntro: 'Your complaint ({number}, {category}) has been dealt with. Please tell us how we handled it.',
+    remarks: 'Anything else you would like to tell us (optional)', submit: 'Send', thanks: 'Thank you!', thanksBody: 'Your answers were recorded; they help us do better.',
+    needOne: 'Please score at least one question', gone: 'This link is no longer valid', loading: 'Loading…',
   },
   supervision: {
     close: 'Close order', closeIntro: 'Has the supervision order ({number}) been dealt with? Add a note if you like.', notePh: 'e.g. asked the station manager to finish today',
@@ -160,7 +177,7 @@ export default {
   },
   outbox: {
     title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail',
-    st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval',
+    st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval', revisit_follow_up: 'Revisit follow-up',
   },
   cases: {
     ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',
@@ -178,7 +195,7 @@ export default {
       approved: 'Approved', refused: 'Refused', refund: 'Refund', voucher: 'Voucher', appeal: 'Appeal', complaint: 'Complaint' },
   },
   pii: {
-    menu: 'Customer data', masked: 'Customer data is shown masked', show: 'Show', hide: 'Hide', shown: 'Customer data is shown in clear; this view was recorded in the audit log',
+    reasonPh: 'e.g. calling the customer about the fuel sample', reasonNeeded: 'Say why you need it', menu: 'Customer data', masked: 'Customer data is shown masked', show: 'Show', hide: 'Hide', shown: 'Customer data is shown in clear; this view was recorded in the audit log',
     notAllowed: 'You may not see customer data in clear', anonymised: 'The customer data of this complaint was anonymised',
     rightsTitle: 'Customer data', rightsIntro: 'Find a customer by phone, then export, correct or erase (anonymise) everything held about them. Every step is recorded in the audit log.',
     phone: 'Customer phone', find: 'Find', found: '{n} complaints found', none: 'No complaint of this customer',

@@ -75,7 +75,7 @@ export default {
     byStatus: '按状态分布', warning: '预警', supervisions: '待处理督办', warningList: '预警工单', warningHint: '已过预警点、尚未超时（预警点默认为时限的 90%）', supervisionList: '督办单（待处理）', extensionList: '延期申请（待审批）', onlyMine: '只看督办给我的', approve: '批准', refuse: '不同意', received: '受理', closed: '结案', dispatch: '派单', scope: '范围：{unit}及下级单位',
   },
   portal: {
-    title: '投诉与建议', subtitle: '您的意见我们会认真对待，请如实填写，我们会尽快联系您。',
+    publishedTab: '处理公示', publishedIntro: '近 {days} 天受理并已办结的投诉（已隐去客户信息）', publishedNone: '暂无公示', publishedOff: '本单位未开通处理结果公示', publishedWhen: '{month} 受理，{day} 办结', title: '投诉与建议', subtitle: '您的意见我们会认真对待，请如实填写，我们会尽快联系您。',
     submitTab: '我要投诉', trackTab: '查询进度', name: '您的称呼', namePh: '如：王先生', phone: '手机号码',
     phonePh: '用于联系您和查询进度', email: '电子邮箱（可不填）', unit: '哪个网点/站点', unitPh: '输入站点名称搜索',
     unitCodePh: '站点名称或编号', category: '问题类型', occurredAt: '发生时间', place: '具体位置（可不填）',
@@ -97,12 +97,15 @@ export default {
   key: {
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
     resolution_type: '办结方式', nature: '性质', method: '方式', content: '答复内容', result: '回访结果', remarks: '备注',
+    answers: '满意度调查', reaction: '客户态度', visit: '面访记录', revisit_required: '需回访', visit_required: '需面访',
+    revisit_attempts: '回访尝试次数', follow_up: '需跟进', unaccepted: '不认可结案',
     cause: '投诉原因', responsibility: '责任认定', responsible_unit: '责任单位', responsible_person: '责任人',
     corrective_action: '整改措施', compensation: '补偿', penalty: '考核处罚', text: '内容', unit: '单位', explanation: '解释说明',
     reason_code: '无效原因', level: '等级', type: '方式', at: '时间', by: '经办人', channel: '受理渠道', category: '投诉类别',
     owner_unit: '承办单位', until: '延期至', approved: '审批', clock: '时钟', supervision_level: '督办级别', supervise_unit: '督办单位', deadline: '时限', old_deadline: '原时限', calendar: '日历', scope: '时限范围', decision: '审批意见',
   },
   value: {
+    link: '客户自助问卷', accepts: '认可', rejects: '不认可', no_comment: '未表态',
     phone: '电话', sms: '短信', letter: '信函', email: '电子邮件', visit: '上门', solution: '解决方案', explanation: '解释口径',
     valid: '有效投诉', invalid: '无效投诉', suggestion: '意见建议', satisfied: '满意', basically_satisfied: '基本满意',
     dissatisfied: '不满意', unreachable: '未联系上', company: '公司责任', handled_properly: '前期处理得当', withdrawn: '客户撤诉',
@@ -125,9 +128,23 @@ export default {
   scope: { general: '一般', provincial: '省级', national: '全国' },
   event: {
     intake: '受理登记', answer: '当场答复', dispatch: '派单', accept: '签收', transfer: '转派', assist: '协办', assist_reply: '协办反馈',
-    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案',
+    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案', revisit_attempt: '回访未接通', link: '关联工单',
     archive: '归档', comment: '备注', warn: '预警', breach: '超时', supervise: '督办', replan: '重新计时', wait_customer: '等待客户',
     resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复',
+  },
+  links: {
+    title: '关联工单', none: '暂无关联工单', numberPh: '工单编号', add: '添加关联', notFound: '没有找到该工单',
+    related: '相关', duplicate: '重复（以对方为主）', duplicated_by: '被重复', follow_on: '由该单引出', followed_by: '引出后续', repeat: '重复投诉', repeated_by: '被重复投诉',
+  },
+  survey: {
+    wordsSelf: '您想补充的话（选填）', title: '满意度调查', words: '客户的原话（选填）', none: '本类投诉没有调查问题',
+    score1: '很不满意', score2: '不满意', score3: '一般', score4: '满意', score5: '很满意',
+    answers: '调查结果', followUp: '需跟进', reaction: '客户对处理结果的态度', unaccepted: '客户不认可，已说明公司立场后结案',
+    link: '回访链接', linkMake: '生成回访链接', linkIntro: '把链接发给客户（短信、微信或读给客户），客户无需登录即可填写；链接只能使用一次，有效期至 {at}。',
+    copy: '复制链接', copied: '已复制', method_link: '客户自助问卷',
+    pageTitle: '服务满意度回访', pageIntro: '您的投诉（{number}，{category}）已处理完毕，请您对本次处理做出评价。',
+    remarks: '其他意见或建议（选填）', submit: '提交评价', thanks: '感谢您的评价！', thanksBody: '您的意见已记录，我们会持续改进服务。',
+    needOne: '请至少为一个问题评分', gone: '该链接已失效', loading: '正在加载…',
   },
   supervision: {
     close: '办结督办', closeIntro: '督办单（{number}）已处理完毕？可填写说明（选填）。', notePh: '如：已督促站长今日办结',
@@ -160,7 +177,7 @@ export default {
   },
   outbox: {
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件',
-    st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批',
+    st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批', revisit_follow_up: '回访跟进',
   },
   cases: {
     ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
@@ -178,7 +195,7 @@ export default {
       approved: '已批准', refused: '未批准', refund: '退款', voucher: '代金券', appeal: '申诉', complaint: '投诉' },
   },
   pii: {
-    menu: '客户信息', masked: '客户信息已脱敏显示', show: '显示', hide: '隐藏', shown: '已显示客户信息明文，本次查看已记入审计日志',
+    reasonPh: '如：联系客户三方取样', reasonNeeded: '请说明查看原因', menu: '客户信息', masked: '客户信息已脱敏显示', show: '显示', hide: '隐藏', shown: '已显示客户信息明文，本次查看已记入审计日志',
     notAllowed: '您没有查看客户信息明文的权限', anonymised: '该工单的客户信息已匿名化',
     rightsTitle: '客户信息管理', rightsIntro: '按联系电话查找客户，导出、更正或删除（匿名化）其全部信息。每次操作均记入审计日志。',
     phone: '客户联系电话', find: '查找', found: '找到 {n} 件工单', none: '没有找到该客户的工单',

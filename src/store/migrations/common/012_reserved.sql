@@ -1,2 +1,0 @@
--- 012: a number kept for a migration of other work; empty here.
-SELECT 1;
