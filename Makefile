@@ -16,8 +16,9 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CSTD    := -std=c17 -D_GNU_SOURCE -DREDRESS_VERSION='"$(VERSION)"'
 INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql
 # libopencc: Traditional to Simplified folding of the search index (app/search.c);
-# libcurl: the e-mail and webhooks of notifications (jobs/deliver.c).
-LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lz -lopencc -lcurl -lpthread -lm
+# libcurl: the e-mail and webhooks of notifications (jobs/deliver.c);
+# libmagic: the type of an attachment, read from its content (app/attachments.c).
+LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lmagic -lz -lopencc -lcurl -lpthread -lm
 # The release binary allocates through mimalloc: the first shared library on
 # the link line (after Redress's own archives), its malloc and free serve
 # every library (an intake makes ~500 allocations, most of them jansson's;
@@ -134,7 +135,7 @@ CFLAGS_tsan := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,tests/unit/util/test_groupq.c \
                $(wildcard tests/unit/store/test_*.c) tests/unit/app/test_store.c)
 TSAN_API    ?= $(addprefix tests/api/,concurrency.test.mjs crash.test.mjs intake.test.mjs list.test.mjs \
-               sweepscale.test.mjs notify.test.mjs webhook.test.mjs)
+               sweepscale.test.mjs notify.test.mjs webhook.test.mjs attachments.test.mjs)
 
 # The libFuzzer harnesses: clang, coverage-instrumented copies of the library
 # objects under build/fuzz/ (the gcc builds are untouched).

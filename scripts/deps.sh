@@ -12,11 +12,12 @@ set -eu
 # Makefile). adduser, curl, systemd: the Debian package's install test (make
 # test-deb; the package depends on adduser, the test asks systemd-analyze).
 # libxlsxwriter-dev: the XLSX exports (src/util/sheet.c).
+# libmagic-dev: the type of an attachment, read from its content (src/app/attachments.c).
 # libopencc-dev: Traditional to Simplified folding of the search index.
 # libcurl4-openssl-dev: the e-mail of notifications (jobs/deliver.c);
 # python3-aiosmtpd: the mail server tests/api/notify.test.mjs delivers to.
 PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev libmimalloc-dev \
-libcmocka-dev libcurl4-openssl-dev libxlsxwriter-dev libpq-dev libopencc-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
+libcmocka-dev libcurl4-openssl-dev libxlsxwriter-dev libmagic-dev libpq-dev libopencc-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
 nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev adduser curl systemd python3-aiosmtpd"
 missing=""
 for p in $PKGS; do

@@ -185,6 +185,11 @@ void h_user_grant(app *a, api_req *rq, http_resp *rs);
 void h_user_revoke(app *a, api_req *rq, http_resp *rs);
 void h_audit_list(app *a, api_req *rq, http_resp *rs);
 void h_checkpoint_list(app *a, api_req *rq, http_resp *rs);
+/* Attachments (api/attachments.c). */
+void h_attachments_upload(app *a, api_req *rq, http_resp *rs);
+void h_attachments_list(app *a, api_req *rq, http_resp *rs);
+void h_attachment_get(app *a, api_req *rq, http_resp *rs);
+void h_attachment_delete(app *a, api_req *rq, http_resp *rs);
 /*
  * Records an audit entry for the caller of rq (its user, or 0 before sign-in,
  * and its address) at the current time. detail (borrowed, may be NULL) is

@@ -55,7 +55,8 @@ static int status_of(const char *code)
         {"bad_json", 400},          {"bad_request", 400},        {CERR_UNKNOWN_FIELD, 400},        {"unauthenticated", 401},
         {"forbidden", 403},         {"not_found", 404},          {"version_conflict", 409},
         {"action_not_allowed", 409}, {"conflict", 409},          {"gone", 410},
-        {"body_too_large", 413},
+        {"body_too_large", 413},    {"file_too_large", 413},     {"unsupported_type", 415},
+        {"attachments_limit", 422},
         {"validation_failed", 422}, {"unknown_unit", 422},       {"unknown_category", 422},
         {"invalid_pack", 422},      {"rate_limited", 429},       {"unavailable", 503},
     };

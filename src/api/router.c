@@ -231,6 +231,14 @@ bool api_router_quick(const route *routes, const char *path)
     return true;
 }
 
+bool api_router_streams(const route *routes, const char *method, const char *path)
+{
+    for (const route *r = routes; r->method; r++)
+        if (strcmp(r->method, method) == 0 && match(r->pattern, path, NULL))
+            return (r->flags & ROUTE_STREAM) != 0;
+    return false;
+}
+
 void api_router_dispatch(app *a, const route *routes, http_req *hr, http_resp *rs)
 {
     api_req rq;
@@ -253,6 +261,10 @@ void api_router_dispatch(app *a, const route *routes, http_req *hr, http_resp *r
             api_error(rs, 405, "method_not_allowed", NULL, "该地址不支持此方法 (method not allowed)");
         else
             api_error(rs, 404, "not_found", NULL, "没有这个接口 (no such endpoint)");
+        goto out;
+    }
+    if (hr->spool_failed) {
+        api_error(rs, 503, "unavailable", NULL, "暂时无法保存上传 (the upload could not be stored; retry)");
         goto out;
     }
     if (hr->body_too_large) {

@@ -95,7 +95,15 @@ typedef struct route {
  * thread, where it would hold up every connection of that thread
  * (api_router_quick, http_options.inline_read).
  */
-enum route_flag { ROUTE_SLOW = 1 };
+/*
+ * ROUTE_STREAM: a route whose body (an upload) the transport keeps in a
+ * sealed temporary file as it arrives, not in memory (http_req.spool),
+ * up to the larger limit of uploads (api_router_streams).
+ */
+enum route_flag { ROUTE_SLOW = 1, ROUTE_STREAM = 2 };
+
+/* True when method and path are a route marked ROUTE_STREAM. */
+bool api_router_streams(const route *routes, const char *method, const char *path);
 
 /* False when path is a GET route marked ROUTE_SLOW; true otherwise (an unknown path's 404 is quick too). */
 bool api_router_quick(const route *routes, const char *path);

@@ -74,5 +74,9 @@ const route api_routes[] = {
     {"GET", "/api/v1/reports", h_reports_list, AUTH_USER, REPORTS, 0},
     {"GET", "/api/v1/reports/{id}", h_report_get, AUTH_USER, REPORTS, ROUTE_SLOW},
     {"GET", "/api/v1/reports/{id}/complaints", h_report_complaints, AUTH_USER, REPORTS, ROUTE_SLOW},
+    {"POST", "/api/v1/complaints/{id}/attachments", h_attachments_upload, AUTH_USER, 0, ROUTE_STREAM},
+    {"GET", "/api/v1/complaints/{id}/attachments", h_attachments_list, AUTH_USER, 0, 0},
+    {"GET", "/api/v1/attachments/{id}", h_attachment_get, AUTH_USER, 0, ROUTE_SLOW},
+    {"DELETE", "/api/v1/attachments/{id}", h_attachment_delete, AUTH_USER, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };

@@ -123,7 +123,8 @@ int app_act(app *a, const actor *who, int64_t id, const char *action, const json
     return rc;
 }
 
-int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e)
+/* app_change and app_change_write: the event's rows in w, or none (NULL). */
+static int change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, store_write *w, cerr *e)
 {
     int rc = STORE_CONFLICT;
     app_enter(a);
@@ -142,8 +143,18 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
             complaint_release(&next); /* complaint_copy overwrites without releasing */
             complaint_copy(&next, &cur);
             workflow_apply(&next, &ev);
-            rc = erase ? store_complaint_erase(a->db, &cur, &next, &ev, app_pol(a)->tz_offset)
-                       : store_complaint_update(a->db, &cur, &next, &ev, app_pol(a)->tz_offset);
+            if (w) {
+                w->c = &next;
+                w->was = &cur;
+                w->ev = &ev;
+                w->rc = 0;
+                rc = store_complaint_write(a->db, w, 1, app_pol(a)->tz_offset);
+                if (rc == 0)
+                    rc = w->rc;
+            } else {
+                rc = erase ? store_complaint_erase(a->db, &cur, &next, &ev, app_pol(a)->tz_offset)
+                           : store_complaint_update(a->db, &cur, &next, &ev, app_pol(a)->tz_offset);
+            }
         }
         complaint_release(&cur);
         complaint_release(&next);
@@ -154,3 +165,12 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
     return rc;
 }
 
+int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e)
+{
+    return change(a, id, build, arg, erase, NULL, e);
+}
+
+int app_change_write(app *a, int64_t id, app_event_fn build, void *arg, store_write *w, cerr *e)
+{
+    return change(a, id, build, arg, false, w, e);
+}

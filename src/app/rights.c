@@ -2,6 +2,7 @@
 #include "app/rights.h"
 
 #include "app/act.h"
+#include "app/attachments.h"
 #include "app/pii.h"
 #include "app/search.h"
 
@@ -121,5 +122,13 @@ static int erase_event(app *a, const complaint *cur, event *ev, void *arg, cerr 
 int app_pii_erase(app *a, const actor *who, int64_t id, const char *reason, int64_t now, cerr *e)
 {
     struct erase_arg r = {who, reason, now};
-    return change_result(app_change(a, id, erase_event, &r, true, e), e);
+    int rc = change_result(app_change(a, id, erase_event, &r, true, e), e);
+    /* The files go with the key: unreadable already, now destroyed too.
+     * Also when the data were gone before, so an interrupted erasure ends. */
+    if (rc == 0 || rc == 1) {
+        int sr = app_attach_shred(a, id);
+        if (sr)
+            return sr;
+    }
+    return rc;
 }

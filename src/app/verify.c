@@ -1,6 +1,8 @@
 /* verify: see verify.h. */
 #include "app/verify.h"
 
+#include "app/attachments.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -454,6 +456,15 @@ static int check_marks(vrun *v)
     return 0;
 }
 
+/* app_attach_verify's report of a file that differs: the first into r->msg. */
+static void attachment_bad(void *arg, const attachment *att, const char *why)
+{
+    verify_report *r = arg;
+    if (!r->msg[0])
+        snprintf(r->msg, sizeof r->msg, "attachment %s of complaint %lld: %s", att->id, (long long)att->complaint_id,
+                 why);
+}
+
 int app_verify(app *a, const checkpoint *against, verify_report *r)
 {
     memset(r, 0, sizeof *r);
@@ -511,6 +522,17 @@ int app_verify(app *a, const checkpoint *against, verify_report *r)
         rc = arc < 0 ? -1 : arc;
         if (arc < 0)
             snprintf(r->msg, sizeof r->msg, "cannot read the audit log");
+    }
+    if (!rc) {
+        int64_t n = 0;
+        int arc = app_attach_verify(a, attachment_bad, r, &n);
+        r->attachments = (long)n;
+        if (arc) {
+            snprintf(r->msg, sizeof r->msg, "cannot read the attachments");
+            rc = -1;
+        } else if (r->msg[0]) {
+            rc = 1;
+        }
     }
     free(cps);
     free(v.marks);

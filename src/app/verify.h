@@ -25,6 +25,7 @@
 
 typedef struct verify_report {
     long complaints, events, audit_entries, checkpoints;
+    long attachments; /* files whose sealed bytes were hashed */
     char msg[512]; /* the first problem */
 } verify_report;
 

@@ -3,7 +3,9 @@
  * `redress user grant|revoke|default USER pii`, `redress retention`,
  * `redress rekey` and `redress backup`.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/attachments.h"
 #include "app/pii.h"
 #include "cli/cli.h"
 #include "jobs/retention.h"
@@ -252,6 +255,7 @@ int cmd_backup(int argc, char **argv)
         printf("usage: redress backup FILE\n"
                "Writes a consistent copy of the SQLite database to FILE (mode 0600) while it is in use.\n"
                "Customer data stays sealed in it; the key file is not part of it (keep it apart).\n"
+               "The attachments' sealed files are copied to FILE.files.\n"
                "PostgreSQL: use pg_dump (docs/operations.md).\n");
         cli_print_settings();
         return o.nargs == 1 ? 0 : 2;
@@ -271,8 +275,16 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "redress backup: chmod %s: %s\n", file, strerror(errno));
         rc = -1;
     }
+    /* The attachments' sealed files, beside it. */
+    int64_t nfiles = 0;
+    char files[4200];
+    snprintf(files, sizeof files, "%s.files", file);
+    if (rc == 0 && app_attach_backup(&a, files, &nfiles) != 0) {
+        fprintf(stderr, "redress backup: cannot copy the attachments to %s: %s\n", files, strerror(errno));
+        rc = -1;
+    }
     if (rc == 0)
-        printf("backup written to %s\n", file);
+        printf("backup written to %s (and %lld attachments to %s)\n", file, (long long)nfiles, files);
     else
         fprintf(stderr, "redress backup: failed (SQLite only; for PostgreSQL use pg_dump)\n");
     app_close(&a);
@@ -280,6 +292,66 @@ int cmd_backup(int argc, char **argv)
 }
 
 /* ---- restore --------------------------------------------------------------------------- */
+
+/* Copies one file: 0 or -1 (errno). The copy is synced. */
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        int e = errno;
+        close(in);
+        errno = e;
+        return e == EEXIST ? 0 : -1;
+    }
+    char b[64 << 10];
+    ssize_t k;
+    int rc = 0;
+    while (rc == 0 && (k = read(in, b, sizeof b)) != 0) {
+        if (k < 0 && errno == EINTR)
+            continue;
+        rc = k < 0 || write(out, b, (size_t)k) != k ? -1 : 0;
+    }
+    if (rc == 0 && fsync(out) != 0)
+        rc = -1;
+    close(in);
+    close(out);
+    return rc;
+}
+
+/*
+ * The attachments' sealed files a backup took (FILE.files) into the restored
+ * database's directory (content-addressed: a file already there is the same
+ * and stays). Returns how many were copied, or -1 (errno); 0 when the backup
+ * has none.
+ */
+static long restore_files(const char *from, const char *to)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    long n = 0;
+    if (mkdir(to, 0700) != 0 && errno != EEXIST)
+        n = -1;
+    struct dirent *e;
+    while (n >= 0 && (e = readdir(d)) != NULL) {
+        if (strspn(e->d_name, "0123456789abcdef") != 64 || e->d_name[64])
+            continue;
+        char a[4400], b[4400];
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        n = copy_file(a, b) ? -1 : n + 1;
+    }
+    closedir(d);
+    int dfd = n >= 0 ? open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (n >= 0 && (dfd < 0 || fsync(dfd) != 0))
+        n = -1;
+    if (dfd >= 0)
+        close(dfd);
+    return n;
+}
 
 int cmd_restore(int argc, char **argv)
 {
@@ -307,6 +379,15 @@ int cmd_restore(int argc, char **argv)
         fprintf(stderr, "redress restore: %s\n", err);
         return 1;
     }
-    printf("restored %s to %s; check it with: redress verify --db %s\n", o.args[0], url + 7, url);
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s.files", o.args[0]);
+    snprintf(to, sizeof to, "%s.files", url + 7);
+    long n = restore_files(from, to);
+    if (n < 0) {
+        fprintf(stderr, "redress restore: cannot copy the attachments from %s to %s: %s\n", from, to, strerror(errno));
+        return 1;
+    }
+    printf("restored %s to %s (and %ld attachments' files to %s); check it with: redress verify --db %s\n", o.args[0],
+           url + 7, n, to, url);
     return 0;
 }

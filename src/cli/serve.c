@@ -6,6 +6,7 @@
 #include "app/intake.h"
 #include "app/act.h"
 #include "api/api.h"
+#include "app/attachments.h"
 #include "cli/cli.h"
 #include "core/notify.h"
 #include "core/roles.h"
@@ -85,6 +86,13 @@ static void serve_api(void *ctx, http_req *rq, http_resp *rs)
     api_router_dispatch(ctx, api_routes, rq, rs);
 }
 
+/* Which requests' bodies go to a sealed temporary file as they arrive: uploads. */
+static bool serve_spool(void *ctx, const char *method, const char *path)
+{
+    (void)ctx;
+    return api_router_streams(api_routes, method, path);
+}
+
 /* Which reads of the embedded store may run on an I/O thread: the quick ones. */
 static bool serve_inline(void *ctx, const char *path)
 {
@@ -147,6 +155,20 @@ int serve_app(app *a)
     if (delivery_config(&dc))
         return 2;
     a->notify_email = dc.smtp_url != NULL;
+    long max_file, max_total;
+    if (setting_long("attachment-max-bytes", 1024, 4294967296L, &max_file) ||
+        setting_long("attachment-total-max-bytes", 1024, 1099511627776L, &max_total))
+        return 2;
+    const char *upload_dir = setting_get("upload-dir");
+    const char *tmp = getenv("TMPDIR");
+    attach_config ac = {max_file, max_total, *upload_dir ? upload_dir : tmp && *tmp ? tmp : "/tmp"};
+    app_attach_configure(&ac);
+    const char *dir = *upload_dir ? upload_dir : app_attach_tmp_dir(a);
+    char *spool_dir = dir ? xstrdup(dir) : NULL; /* app_attach_tmp_dir's is this thread's */
+    if (!spool_dir) {
+        fprintf(stderr, "redress: cannot make the directory of uploads beside the database (set --upload-dir)\n");
+        return 1;
+    }
     http_file *files = web_table();
     http_options opt = {
         .listen = setting_get("listen"),
@@ -156,6 +178,10 @@ int serve_app(app *a)
         .io_threads = (unsigned)io_threads,
         .inline_read = strcmp(store_name(a->db), "sqlite") == 0 ? serve_inline : NULL,
         .max_body = (size_t)max_body,
+        /* Several files may come in one body: up to the complaint's total, and the form's own bytes. */
+        .spool = serve_spool,
+        .spool_max = (size_t)(max_total > max_file ? max_total : max_file) + (1 << 20),
+        .spool_dir = spool_dir,
         .trusted_proxies = setting_get("trusted-proxies"),
         .max_connections = (unsigned)conns,
         .max_per_address = (unsigned)per_address,
@@ -172,6 +198,7 @@ int serve_app(app *a)
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
+    free(spool_dir);
     app_enter(a);
     deliverer_stop(dl);
     reloader_stop(rl);

@@ -86,8 +86,9 @@ int cmd_verify(int argc, char **argv)
     if (out_path && write_checkpoint(out_path, &cp))
         return 1;
     printf("ok: %ld complaints, %ld events: every event chain, projection, ledger and data key intact; "
-           "%ld checkpoints match%s; %ld audit entries, chain intact\n",
-           r.complaints, r.events, r.checkpoints, against_path ? ", and the exported one" : "", r.audit_entries);
+           "%ld checkpoints match%s; %ld audit entries, chain intact; %ld attachments, every file's hash intact\n",
+           r.complaints, r.events, r.checkpoints, against_path ? ", and the exported one" : "", r.audit_entries,
+           r.attachments);
     if (out_path)
         printf("checkpoint %lld (events up to #%lld, %lld complaints) written to %s\n", (long long)cp.id,
                (long long)cp.last_event, (long long)cp.complaints, out_path);

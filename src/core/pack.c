@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/evidence.h"
 #include "core/org.h"
 #include "core/policy.h"
 #include "core/roles.h"
@@ -215,6 +216,7 @@ static const char *const sections[] = {"name",
                                        "publication",
                                        "repeats",
                                        "indicators",
+                                       "attachments",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
@@ -293,7 +295,7 @@ int pack_validate(json_t *pack, cerr *e)
     if (check_units(pack, e) || check_categories(json_object_get(pack, "categories"), "categories", e) ||
         check_codes(pack, "natures", natures, e) || check_codes(pack, "scopes", scopes, e) ||
         check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
-        survey_check_pack(pack, e))
+        survey_check_pack(pack, e) || evidence_validate(json_object_get(pack, "attachments"), e))
         return -1;
     const json_t *conf = json_object_get(pack, "confidentiality");
     static const char *const conf_known[] = {"notes", "subject_unit_roles", NULL};

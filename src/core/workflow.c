@@ -1893,6 +1893,10 @@ const char *workflow_label(const char *action, bool en)
         return en ? "Customer data corrected" : "客户信息已更正";
     if (strcmp(action, "link") == 0)
         return en ? "Linked" : "关联工单";
+    if (strcmp(action, "attach") == 0)
+        return en ? "Attachment added" : "添加附件";
+    if (strcmp(action, "detach") == 0)
+        return en ? "Attachment removed" : "删除附件";
     const wf_action *a = workflow_find(action);
     return a ? (en ? a->en : a->zh) : action;
 }

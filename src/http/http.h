@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/sealfile.h"
 
 enum { MAX_HEADERS = 8 };
 
@@ -35,6 +36,11 @@ typedef struct http_req {
     buf body;
     bool body_too_large;
     size_t body_limit; /* the limit body_too_large refers to, in bytes */
+    /* The body of a request whose route streams it (http_options.spool):
+     * kept in a sealed temporary file as it arrived, never in memory, and
+     * body stays empty; NULL otherwise. Read it with seal_spool_read. */
+    seal_spool *spool;
+    bool spool_failed; /* the spool could not be written (the disk): the body is incomplete */
     bool en;           /* Accept-Language prefers English */
     char client[64];   /* peer address, or the client a trusted proxy names */
     /* The value of key in part of the request on conn (borrowed, valid while
@@ -46,10 +52,25 @@ typedef struct http_req {
     void *conn; /* the transport's connection; opaque to handlers */
 } http_req;
 
+/* What a streamed body's read returns at its end, or when it cannot go on (the connection is closed). */
+enum { HTTP_READ_END = -1, HTTP_READ_ERROR = -2 };
+
 typedef struct http_resp {
     int status;
     const char *content_type; /* static string */
     buf body;
+    /*
+     * A body of length bytes read in pieces as it is sent, instead of body
+     * (a download): read(arg, pos, out, max) writes up to max bytes from
+     * pos and returns their count, HTTP_READ_END or HTTP_READ_ERROR; it runs
+     * on an I/O thread, so it must not wait for anything but the local disk.
+     * release(arg) is called once the reply is done with (also if it is
+     * never sent). NULL: body is the body.
+     */
+    long (*read)(void *arg, uint64_t pos, char *out, size_t max);
+    void (*release)(void *arg);
+    void *arg;
+    uint64_t length;
     int nheaders;
     struct {
         char *name, *value;
@@ -99,6 +120,13 @@ typedef struct http_options {
      * NULL: every request goes to a request thread. */
     bool (*inline_read)(void *ctx, const char *path);
     size_t max_body;
+    /* A request with a body whose path spool(ctx, method, path) accepts
+     * (uploads) has it written to a sealed temporary file in spool_dir as it
+     * arrives (http_req.spool), up to spool_max bytes instead of max_body;
+     * NULL: every body is held in memory. */
+    bool (*spool)(void *ctx, const char *method, const char *path);
+    size_t spool_max;
+    const char *spool_dir;
     /* Comma-separated addresses of reverse proxies whose X-Forwarded-For is
      * believed (the client is then its last entry) and whose connections the
      * per-address limit does not count; NULL or "" = none. */

@@ -60,6 +60,10 @@ void http_set_header(http_resp *rs, const char *name, const char *value)
 void http_resp_release(http_resp *rs)
 {
     buf_release(&rs->body);
+    if (rs->read && rs->release)
+        rs->release(rs->arg);
+    rs->read = NULL;
+    rs->release = NULL;
     for (int i = 0; i < rs->nheaders; i++) {
         free(rs->headers[i].name);
         free(rs->headers[i].value);

@@ -136,6 +136,7 @@ static void query_keys(void *mc, void (*fn)(void *arg, const char *key), void *a
 static void request_free(request *r)
 {
     buf_release(&r->rq.body);
+    seal_spool_free(r->rq.spool);
     http_resp_release(&r->rs);
     free(r);
 }
@@ -145,12 +146,14 @@ static int64_t now_ms(void)
     return (int64_t)time_mono_ms();
 }
 
-static void security_headers(server *sv, struct MHD_Response *r)
+/* own_csp: the reply brings a Content-Security-Policy of its own (a download), which replaces the UI's. */
+static void security_headers(server *sv, struct MHD_Response *r, bool own_csp)
 {
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy",
+    if (!own_csp)
+        MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                             "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
                             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
@@ -159,12 +162,44 @@ static void security_headers(server *sv, struct MHD_Response *r)
     MHD_add_response_header(r, "Keep-Alive", sv->keep_alive);
 }
 
+_Static_assert(HTTP_READ_END == MHD_CONTENT_READER_END_OF_STREAM &&
+                   HTTP_READ_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
+               "a streamed body's ends are libmicrohttpd's");
+
+/* libmicrohttpd's reader over a streamed body's. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    http_resp *rs = cls;
+    return (ssize_t)rs->read(rs->arg, pos, out, max);
+}
+
+static void stream_free(void *cls)
+{
+    http_resp *rs = cls;
+    if (rs->release)
+        rs->release(rs->arg);
+    free(rs);
+}
+
 static enum MHD_Result http_send(server *sv, struct MHD_Connection *mc, http_resp *rs)
 {
-    size_t len;
-    char *body = buf_detach(&rs->body, &len);
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    security_headers(sv, r);
+    struct MHD_Response *r;
+    if (rs->read) {
+        /* The reply owns the reader from here: a copy of what it needs. */
+        http_resp *st = xmalloc(sizeof *st);
+        *st = (http_resp){.read = rs->read, .release = rs->release, .arg = rs->arg};
+        rs->read = NULL;
+        rs->release = NULL;
+        r = MHD_create_response_from_callback(rs->length, 64 << 10, stream_read, st, stream_free);
+    } else {
+        size_t len;
+        char *body = buf_detach(&rs->body, &len);
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    }
+    bool own_csp = false;
+    for (int i = 0; i < rs->nheaders; i++)
+        own_csp |= strcasecmp(rs->headers[i].name, "Content-Security-Policy") == 0;
+    security_headers(sv, r, own_csp);
     if (rs->content_type)
         MHD_add_response_header(r, "Content-Type", rs->content_type);
     for (int i = 0; i < rs->nheaders; i++)
@@ -231,7 +266,7 @@ static enum MHD_Result serve_file(server *sv, struct MHD_Connection *mc, const c
         return MHD_NO;
     }
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    security_headers(sv, r);
+    security_headers(sv, r, false);
     MHD_add_response_header(r, "Content-Type", mime(fs_path));
     MHD_add_response_header(r, "Cache-Control", cache);
     COUNT(requests[2]);
@@ -265,7 +300,7 @@ static void files_start(server *sv)
         assert(i == 0 || strcmp(f[i - 1].path, f[i].path) < 0);
         struct MHD_Response *r =
             MHD_create_response_from_buffer(f[i].len, (void *)f[i].data, MHD_RESPMEM_PERSISTENT);
-        security_headers(sv, r);
+        security_headers(sv, r, false);
         MHD_add_response_header(r, "Content-Type", mime(f[i].path));
         MHD_add_response_header(r, "Cache-Control", cache_of(f[i].path));
         sv->file_replies[i] = r;
@@ -532,10 +567,18 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
     }
     if (te)
         return refuse(sv, mc, c, 411, "length_required", "请求体须带 Content-Length (send the body with a Content-Length header)", NULL, NULL);
-    if (cl && strtoull(cl, NULL, 10) > sv->opt->max_body) {
+    /* An upload goes to a sealed temporary file as it arrives, not to memory. */
+    bool spool = body && sv->opt->spool && sv->opt->spool(sv->ctx, method, url);
+    size_t limit = spool ? sv->opt->spool_max : sv->opt->max_body;
+    if (cl && strtoull(cl, NULL, 10) > limit) {
         char msg[128];
-        snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", sv->opt->max_body);
+        snprintf(msg, sizeof msg, "请求体过大，上限 %zu 字节 (body too large)", limit);
         return refuse(sv, mc, c, 413, "body_too_large", msg, NULL, NULL);
+    }
+    seal_spool *sp = NULL;
+    if (spool && !(sp = seal_spool_new(sv->opt->spool_dir))) {
+        log_error("http: cannot make a temporary file in %s: %s", sv->opt->spool_dir, strerror(errno));
+        return refuse(sv, mc, c, 503, "unavailable", "暂时无法接收上传 (cannot store the upload now)", "Retry-After", "5");
     }
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     /* A read that asks for a file (?format=csv|xlsx: an export of a whole
@@ -549,7 +592,8 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *mc, const c
     r->rq.lookup = lookup;
     r->rq.query_keys = query_keys;
     r->rq.conn = mc;
-    r->rq.body_limit = sv->opt->max_body;
+    r->rq.body_limit = limit;
+    r->rq.spool = sp;
     buf_init(&r->rq.body);
     r->rs = (http_resp){.status = 200, .content_type = "application/json; charset=utf-8"};
     buf_init(&r->rs.body);
@@ -567,6 +611,8 @@ static enum MHD_Result final_call(server *sv, request *r)
 {
     if (r->c)
         conns_set_deadline(r->c, 0);
+    if (r->rq.spool && seal_spool_close(r->rq.spool))
+        r->rq.spool_failed = true;
     describe(sv, r->mc, &r->rq);
     atomic_store_explicit(&r->state, QUEUED, memory_order_relaxed);
     /* Suspended first, so that a request thread's resume always follows it. */
@@ -600,10 +646,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
             return final_call(sv, r);
         /* Content-Length is at most max_body (first_call), so this holds;
          * body_too_large stays for a transport that cannot check first. */
-        if (!r->rq.body_too_large && r->rq.body.len + *upload_data_size <= sv->opt->max_body)
+        if (r->rq.spool) {
+            if (seal_spool_size(r->rq.spool) + *upload_data_size > r->rq.body_limit)
+                r->rq.body_too_large = true;
+            else if (!r->rq.spool_failed && seal_spool_write(r->rq.spool, upload_data, *upload_data_size))
+                r->rq.spool_failed = true;
+        } else if (!r->rq.body_too_large && r->rq.body.len + *upload_data_size <= sv->opt->max_body) {
             buf_append(&r->rq.body, upload_data, *upload_data_size);
-        else
+        } else {
             r->rq.body_too_large = true;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     case DONE:

@@ -10,6 +10,7 @@
 #ifndef REDRESS_STORE_BACKEND_H
 #define REDRESS_STORE_BACKEND_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "store/driver.h"
@@ -76,6 +77,16 @@ struct store {
     /* When a unit of work last committed and last failed (the database
      * unreachable, read-only, its disk full), for store_write_check. */
     _Atomic int64_t write_ok_at, write_failed_at;
+    /* Where attachments' sealed bytes are kept as files (store_files_dir):
+     * set by the SQLite backend, NULL for PostgreSQL (owned). */
+    char *files_dir;
+    /* The group sync of files_dir's entries (attachments.c, store_blob_place):
+     * renames made up to dir_requested wait for one fsync of the directory,
+     * which covers every rename made before it started. Under dir_mu. */
+    pthread_mutex_t dir_mu;
+    pthread_cond_t dir_cv;
+    uint64_t dir_requested, dir_synced;
+    bool dir_syncing;
 };
 
 /* copy.c: the SELECT of every column of t, quoted, ordered by the first (a backend's rows_dump). */

@@ -566,6 +566,8 @@ static int write_one(db_conn *c, const struct batch *a, size_t i, bool *wrote)
         rc = rows_penalty_write(c, &w->pens[k]);
     for (size_t k = 0; rc == 0 && k < w->ncomps; k++)
         rc = rows_compensation_write(c, &w->comps[k]);
+    if (rc == 0 && w->att_op)
+        rc = rows_attachment_write(c, w);
     return rc;
 }
 

@@ -26,6 +26,8 @@ int rows_penalty_write(db_conn *c, const penalty *p);
 /* ledger.c: a granted or requested compensation, or (approved / refused)
  * the decision of a pending one (STORE_CONFLICT when there is none). */
 int rows_compensation_write(db_conn *c, const compensation *m);
+/* attachments.c: what w does to its attachment (w->att_op), if anything. */
+int rows_attachment_write(db_conn *c, const store_write *w);
 
 /* reports.c: " AND (…)", the condition of the indicator fact (core/report.h
  * report_fact) at now, with its values; nothing for RF_ALL. */

@@ -740,6 +740,11 @@ static void sq_close(store *stp)
     pthread_mutex_destroy(&s->alloc_mu);
     free(s->days);
     free(s->path);
+    if (s->base.files_dir) {
+        pthread_mutex_destroy(&s->base.dir_mu);
+        pthread_cond_destroy(&s->base.dir_cv);
+    }
+    free(s->base.files_dir);
     free(s);
 }
 
@@ -894,6 +899,12 @@ store *sqlite_store_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     s->writer.owner = s;
+    /* Attachments' sealed files beside the database (store_files_dir). */
+    size_t flen = strlen(path) + sizeof ".files";
+    s->base.files_dir = xmalloc(flen);
+    snprintf(s->base.files_dir, flen, "%s.files", path);
+    pthread_mutex_init(&s->base.dir_mu, NULL);
+    pthread_cond_init(&s->base.dir_cv, NULL);
     /* A checkpoint once the log holds 1,000 frames (SQLite's own default),
      * but on the checkpointer's thread instead of in a commit. */
     s->ckpt = sqlite_ckpt_start(path, s->writer.db, 1000);

@@ -106,6 +106,18 @@ void event_list_release(event_list *l)
     LIST_RELEASE(l, event_release);
 }
 
+void attachment_release(attachment *a)
+{
+    free(a->name);
+    free(a->removed_reason);
+    a->name = a->removed_reason = NULL;
+}
+
+void attachment_list_release(attachment_list *l)
+{
+    LIST_RELEASE(l, attachment_release);
+}
+
 void pack_version_release(pack_version *v)
 {
     free(v->reason);

@@ -204,6 +204,36 @@ typedef struct compensation_filter {
 } compensation_filter;
 
 /*
+ * A file of evidence on a complaint (migration 015, app/attachments.h).
+ * The strings marked sealed are sealed under the complaint's data key.
+ */
+typedef struct attachment {
+    char id[33];          /* 32 random hex digits */
+    int64_t complaint_id;
+    int64_t seq;          /* its "attach" event */
+    char *name;           /* sealed; PII_ANONYMISED once shredded (owned) */
+    char type[128];       /* as its content says */
+    int64_t size;         /* clear bytes */
+    char sha256[65];      /* of the clear bytes, hex; "" once shredded */
+    char blob[65];        /* BLAKE2b-256 of the sealed bytes, hex: where they are */
+    int64_t sealed_size;
+    int64_t created_at, created_by;
+    int64_t removed_at, removed_by; /* 0: not removed */
+    char *removed_reason;           /* sealed, or NULL (owned) */
+    bool shredded;                  /* its bytes are gone */
+} attachment;
+void attachment_release(attachment *a);
+
+typedef struct attachment_list {
+    attachment *items;
+    size_t n;
+} attachment_list;
+void attachment_list_release(attachment_list *l);
+
+/* What a store_write does to its attachment. */
+enum { ATT_NONE, ATT_ADD, ATT_REMOVE };
+
+/*
  * One versioned complaint write of a batch (complaint_write): the next
  * state c, its sealed event, and the rows it causes. rc is set by the store:
  * 0, STORE_CONFLICT (c->version - 1 is no longer the stored version),
@@ -225,6 +255,12 @@ typedef struct store_write {
     size_t npens;
     const compensation *comps; /* compensations granted, requested or decided by ev */
     size_t ncomps;
+    /* ATT_ADD: the row att is inserted (on PostgreSQL with its sealed bytes,
+     * read from the file att_file); ATT_REMOVE: att's removal (removed_*)
+     * is recorded. */
+    int att_op;
+    const attachment *att;
+    const char *att_file;
 } store_write;
 
 /*
@@ -543,6 +579,48 @@ int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n);
  * complaint's data key, in the same transaction (crypto-shredding).
  */
 int store_complaint_erase(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
+
+/* ---- attachments (store/attachments.c, app/attachments.h) ---- */
+/* One attachment (out zeroed or released); STORE_NOTFOUND. */
+int store_attachment_get(store *s, const char *id, attachment *out);
+/* complaint_id's attachments, removed ones too, oldest first. */
+int store_attachment_list(store *s, int64_t complaint_id, attachment_list *out);
+/* Every attachment whose id sorts after after_id ("" from the start), at most max, in id order (verify). */
+int store_attachment_page(store *s, const char *after_id, int max, attachment_list *out);
+/* The clear bytes of complaint_id's attachments not removed into *total. */
+int store_attachment_bytes(store *s, int64_t complaint_id, int64_t *total);
+/*
+ * Where sealed bytes are kept: the directory of the files, beside the SQLite
+ * database ("PATH.files"); NULL when they are kept in the database itself
+ * (PostgreSQL: attachment_chunks).
+ */
+const char *store_files_dir(store *s);
+/*
+ * SQLite: moves the sealed file at tmp (in store_files_dir's "tmp") to its
+ * place under its blob name and makes the file and the rename durable
+ * before it returns. PostgreSQL: nothing (the bytes go in with the row).
+ * 0 or STORE_ERROR.
+ */
+int store_blob_place(store *s, const char *tmp, const char *blob);
+/*
+ * A blob's sealed bytes from the file at tmp, outside a complaint's write
+ * (redress copy): SQLite, store_blob_place; PostgreSQL, its rows of
+ * attachment_chunks in a transaction of their own (tmp is left for the
+ * caller to remove). 0 or a STORE_* code.
+ */
+int store_blob_import(store *s, const char *tmp, const char *blob);
+/* A reader of blob's sealed bytes of sealed_size; NULL (STORE_NOTFOUND or an error in *rc). */
+typedef struct store_blob store_blob;
+store_blob *store_blob_open(store *s, const char *blob, int64_t sealed_size, int *rc);
+/* Exactly n sealed bytes at off into p: 0 or -1 (util/sealfile.h's seal_pread_fn). */
+int store_blob_pread(void *blob, void *p, size_t n, uint64_t off);
+void store_blob_close(store_blob *b);
+/*
+ * Destroys att's sealed bytes (the file, or its rows) and marks it shredded,
+ * with its name PII_ANONYMISED and no hash when erased (its complaint's data
+ * are gone), else keeping them (a removal). Safe to run twice. 0 or a STORE_* code.
+ */
+int store_attachment_shred(store *s, const attachment *att, bool erased);
 /*
  * Restores a SQLite backup (store_backup) as the database file target: the
  * backup must be a sound database of a schema this build knows; it is

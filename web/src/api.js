@@ -139,6 +139,36 @@ export async function download(path, query, fallback) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000)
 }
 
+/**
+ * Uploads one file as an attachment of complaint id (the raw body, named by
+ * ?name=), reporting progress(fraction) as it is sent: XMLHttpRequest, since
+ * fetch reports no upload progress. Resolves the stored file's
+ * {id, name, type, size, sha256}; rejects with an ApiError.
+ */
+export function uploadAttachment(id, file, progress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/api/v1/complaints/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(file.name || 'photo.jpg')}`)
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Accept-Language', currentLang)
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream')
+    if (auth.csrf) xhr.setRequestHeader('X-CSRF-Token', auth.csrf)
+    xhr.withCredentials = true
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && progress) progress(e.loaded / e.total) }
+    xhr.onload = () => {
+      let data = null
+      try { data = JSON.parse(xhr.responseText) } catch { data = null }
+      if (xhr.status === 201) resolve(data)
+      else reject(new ApiError(xhr.status, data))
+    }
+    xhr.onerror = () => reject(new ApiError(0, { error: { code: 'network', message: 'network error' } }))
+    xhr.send(file)
+  })
+}
+
+/** The URL of an attachment's bytes (images shown by it, the rest downloaded). */
+export const attachmentUrl = (id) => `/api/v1/attachments/${encodeURIComponent(id)}`
+
 export const api = {
   login: (username, password) => request('POST', '/auth/login', { body: { username, password }, public: true }),
   logout: () => request('POST', '/auth/logout'),
@@ -220,5 +250,7 @@ export const api = {
   customerErase: (phone) => request('POST', '/customers/erase', { body: { phone, confirm: true } }),
   setPermission: (userId, perm, granted) =>
     request('PUT', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`, { body: { granted } }),
+  attachments: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/attachments`),
+  removeAttachment: (id, reason) => request('DELETE', `/attachments/${encodeURIComponent(id)}`, { body: { reason } }),
   resetPermission: (userId, perm) => request('DELETE', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`),
 }

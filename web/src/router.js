@@ -36,6 +36,8 @@ const routes = [
       { path: 'customers', name: 'customers', component: () => import('./views/CustomerRights.vue'), meta: { pii: true } },
     ],
   },
+  // the printable work order and case report: a page of its own, without the app's navigation
+  { path: '/print/:id', name: 'print', component: () => import('./views/PrintOrder.vue'), props: true },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -970,6 +971,56 @@ static void test_ledger_lists(void **state)
 /* The sign-in throttle of (address, name) pairs: counted per pair, kept
  * between reads, cleared by a success, forgotten by account, stale pairs
  * dropped. */
+/* Attachments' sealed bytes (attachments.c): in, read back at any offset (across PostgreSQL's 1 MiB rows), shredded. */
+static void test_blobs(void **state)
+{
+    dfx *f = *state;
+    size_t n = (5u << 20) / 2 + 77; /* 2.5 MiB and a bit: three rows on PostgreSQL */
+    uint8_t *bytes = malloc(n), *got = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        bytes[i] = (uint8_t)(i * 31 + i / 997);
+    char dir[600], tmp[700];
+    const char *files = store_files_dir(f->s);
+    if (files) {
+        snprintf(dir, sizeof dir, "%s", files);
+        mkdir(dir, 0700);
+    } else {
+        snprintf(dir, sizeof dir, "/tmp");
+    }
+    snprintf(tmp, sizeof tmp, "%s/blob-test-XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, bytes, n), (ssize_t)n);
+    close(fd);
+    const char *blob = "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff";
+    assert_int_equal(store_blob_import(f->s, tmp, blob), 0);
+    unlink(tmp); /* PostgreSQL leaves it; SQLite moved it */
+    int rc = -1;
+    store_blob *b = store_blob_open(f->s, blob, (int64_t)n, &rc);
+    assert_non_null(b);
+    assert_int_equal(store_blob_pread(b, got, n, 0), 0);
+    assert_memory_equal(got, bytes, n);
+    /* A range across the first row's end, and the last byte. */
+    assert_int_equal(store_blob_pread(b, got, 100, (1u << 20) - 50), 0);
+    assert_memory_equal(got, bytes + (1u << 20) - 50, 100);
+    assert_int_equal(store_blob_pread(b, got, 1, n - 1), 0);
+    assert_int_equal(got[0], bytes[n - 1]);
+    assert_int_equal(store_blob_pread(b, got, 2, n - 1), -1); /* past the end */
+    store_blob_close(b);
+    attachment att = {.id = "0123456789abcdef0123456789abcdef"};
+    snprintf(att.blob, sizeof att.blob, "%s", blob);
+    assert_int_equal(store_attachment_shred(f->s, &att, true), 0);
+    assert_int_equal(store_attachment_shred(f->s, &att, true), 0); /* twice is fine */
+    b = store_blob_open(f->s, blob, (int64_t)n, &rc);
+    if (files)
+        assert_int_equal(rc, STORE_NOTFOUND);
+    else
+        assert_int_equal(store_blob_pread(b, got, 1, 0), -1);
+    store_blob_close(b);
+    free(bytes);
+    free(got);
+}
+
 static void test_throttle(void **state)
 {
     dfx *f = *state;
@@ -1022,6 +1073,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_lists, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_blobs, setup_sqlite, teardown),
     };
     int failed = cmocka_run_group_tests_name("driver on sqlite", sqlite_tests, NULL, NULL);
     if (getenv("REDRESS_TEST_PG_URL")) {
@@ -1040,6 +1092,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_outbox_and_supervisions, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_ledger_lists, setup_pg, teardown),
             cmocka_unit_test_setup_teardown(test_throttle, setup_pg, teardown),
+            cmocka_unit_test_setup_teardown(test_blobs, setup_pg, teardown),
         };
         failed += cmocka_run_group_tests_name("driver on postgresql", pg_tests, NULL, NULL);
     }

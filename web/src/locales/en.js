@@ -279,4 +279,15 @@ export default {
     unitType_hq: 'headquarters', unitType_branch: 'the branch', unitType_centre: 'the service centre', unitType_department: 'a department',
     scriptHint: 'Pre-filled with the reply script of this category: complete it with the facts before answering the customer.',
   },
+  attach: {
+    intakeFailed: 'Complaint {number} was saved, but these files were not uploaded (upload them again on its page): {list}',
+    title: 'Evidence', add: 'Upload files', camera: 'Take a photo', drop: 'or drop files here: images, PDF, recordings, video, office documents',
+    none: 'No attachments yet', remove: 'Remove', reasonPrompt: 'Why remove "{name}"? (recorded in the history)', reasonNeeded: 'A reason is required',
+    removedBy: 'Removed by {who} at {at}',
+  },
+  print: {
+    button: 'Print work order', order: 'Complaint work order', report: 'Case report', print: 'Print', orderTab: 'Work order', reportTab: 'Case report',
+    record: 'Record', timeline: 'History', attachments: 'Evidence', closing: 'Closing', signatures: 'Signatures',
+    handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
+  },
 }

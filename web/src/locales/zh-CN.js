@@ -279,4 +279,15 @@ export default {
     unitType_hq: '总部', unitType_branch: '分公司', unitType_centre: '客服中心', unitType_department: '职能部门',
     scriptHint: '已按该类投诉的答复口径预填，请补全具体情况后答复客户。',
   },
+  attach: {
+    intakeFailed: '工单 {number} 已保存，但以下附件未能上传（可在工单页重新上传）：{list}',
+    title: '证据附件', add: '上传附件', camera: '拍照上传', drop: '可将文件拖到此处；支持图片、PDF、录音、视频和办公文档',
+    none: '暂无附件', remove: '删除', reasonPrompt: '删除「{name}」的原因（将记入处理过程）', reasonNeeded: '请填写删除原因',
+    removedBy: '已由 {who} 于 {at} 删除',
+  },
+  print: {
+    button: '打印工单', order: '投诉工单', report: '结案报告', print: '打印', orderTab: '工单', reportTab: '结案报告',
+    record: '投诉记录', timeline: '处理过程', attachments: '证据附件', closing: '结案情况', signatures: '签字',
+    handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
+  },
 }
