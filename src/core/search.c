@@ -131,7 +131,7 @@ static void scan(const char *text, bool query, search_emit_fn fn, void *arg)
     while (*s) {
         size_t n;
         int32_t cp = decode(s, &n);
-        bool other;
+        bool other = false;
         char a = cp < 0 ? 0 : ascii_of(cp, &other);
         if (cp >= 0 && is_cjk(cp)) {
             emit_word(&w, !query, fn, arg);
