@@ -88,7 +88,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     } else if (rc == 0) {
         rc = store_complaint_update(a->db, &cur, out, &ev, app_pol(a)->tz_offset);
     }
-    app_notify_release(msgs + borrowed, nmsgs - borrowed);
+    if (nmsgs > borrowed) /* (no pointer arithmetic on a NULL msgs) */
+        app_notify_release(msgs + borrowed, nmsgs - borrowed);
     free(msgs);
     ledger_rows_release(&rows);
     if (rc == STORE_NOTFOUND)

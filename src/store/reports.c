@@ -24,8 +24,8 @@ static const char *const fact_sql[RF__COUNT] = {
     [RF_SUGGESTION] = "nature = 'suggestion'",
     [RF_OPEN] = "is_open = 1",
     [RF_CLOSED] = "is_open = 0",
-    [RF_OVERDUE] = "overall_due > 0 AND ((is_open = 1 AND overall_due < ?) OR (is_open = 0 AND closed_at > "
-                   "overall_due))",
+    [RF_OVERDUE] = ("overall_due > 0 AND ((is_open = 1 AND overall_due < ?) OR (is_open = 0 AND closed_at > "
+                    "overall_due))"),
     [RF_CLOSED_VALID] = "is_open = 0 AND nature = 'valid'",
     [RF_ON_TIME] = "is_open = 0 AND nature = 'valid' AND (overall_due = 0 OR closed_at <= overall_due)",
     [RF_FIRST_CONTACT] = "is_open = 0 AND nature = 'valid' AND first_contact = 1",

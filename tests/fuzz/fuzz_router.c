@@ -50,7 +50,7 @@ static unsigned long runs;
 /* ---- the route table, with recorders ---------------------------------------- */
 
 /* One recorder per route, so that it knows which route it stands for. */
-enum { NROUTES = 64 };
+enum { NROUTES = 128 };
 static route table[NROUTES + 1];
 static int hit;            /* the route whose recorder ran, or -1 */
 static const char *csrf_sent; /* the CSRF header of the request, or NULL */
@@ -63,9 +63,10 @@ static void record(int i, api_req *rq, http_resp *rs);
         record(b * 8 + k, rq, rs);                                                                                     \
     }
 #define R8(b) R(b, 0) R(b, 1) R(b, 2) R(b, 3) R(b, 4) R(b, 5) R(b, 6) R(b, 7)
-R8(0) R8(1) R8(2) R8(3) R8(4) R8(5) R8(6) R8(7)
+R8(0) R8(1) R8(2) R8(3) R8(4) R8(5) R8(6) R8(7) R8(8) R8(9) R8(10) R8(11) R8(12) R8(13) R8(14) R8(15)
 #define P8(b) r##b##0, r##b##1, r##b##2, r##b##3, r##b##4, r##b##5, r##b##6, r##b##7
-static const api_handler recorders[NROUTES] = {P8(0), P8(1), P8(2), P8(3), P8(4), P8(5), P8(6), P8(7)};
+static const api_handler recorders[NROUTES] = {P8(0), P8(1), P8(2),  P8(3),  P8(4),  P8(5),  P8(6),  P8(7),
+                                               P8(8), P8(9), P8(10), P8(11), P8(12), P8(13), P8(14), P8(15)};
 
 /* ---- the credentials ----------------------------------------------------------- */
 
