@@ -1086,12 +1086,17 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
 {
     const wf_clock_plan *plan = &act->clocks;
     sla_attrs a = attrs_of(c, p);
+    /* A reply to a complaint outside the pack's revisit sample (p_reply) goes
+     * straight to closing: the closing clock starts instead of the revisit's. */
+    unsigned start = plan->start;
+    if (act->id == WF_REPLY && json_is_false(json_object_get(p, "revisit_required")))
+        start = (start & ~CK(SLA_REVISIT)) | CK(SLA_CLOSE);
     if (!plan->when || (plan->when & BIT(c->status))) {
         for (int k = 0; k < SLA__COUNT; k++)
             if ((plan->stop & CK(k)) && clk_stop(ctx, clocks, sla_clock_name(k), e))
                 return -1;
         for (int k = 0; k < SLA__COUNT; k++)
-            if ((plan->start & CK(k)) && clk_start(ctx, clocks, k, &a, ctx->now, e))
+            if ((start & CK(k)) && clk_start(ctx, clocks, k, &a, ctx->now, e))
                 return -1;
     }
     switch (plan->op) {

@@ -189,6 +189,9 @@ srv.test('the pack decides who is revisited and how: a share sampled, VIPs alway
   // An ordinary customer, outside the sample: closed straight after the reply.
   const plain = await replied();
   assert.equal(plain.reply.revisit_required, false);
+  const clock = (c, name) => c.clocks.find((k) => k.name === name);
+  assert.equal(clock(plain, 'revisit'), undefined, 'no revisit clock for a complaint outside the sample');
+  assert.equal(clock(plain, 'close')?.state, 'running', 'the closing clock runs from the reply');
   const closed = await srv.step('agent1', plain.id, 'close', VALID_CLOSE);
   assert.equal(closed.status, 'closed');
 
