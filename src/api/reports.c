@@ -19,28 +19,32 @@ static const char *query_value(void *rq, const char *key)
     return http_query(((api_req *)rq)->http, key);
 }
 
-struct unknown {
-    const char *const *known;
-    const char *first; /* the first parameter not in known */
-};
-
-static void check_key(void *arg, const char *key)
+/* Is key a parameter of a report (in), or of its drill-down (known_drill)? For http_query_unknown. */
+static bool in_list(const char *const *k, const char *key)
 {
-    struct unknown *u = arg;
-    for (const char *const *k = u->known; *k; k++)
+    for (; *k; k++)
         if (strcmp(*k, key) == 0)
-            return;
-    if (!u->first)
-        u->first = key;
+            return true;
+    return false;
+}
+
+static bool known_report(const char *key)
+{
+    return in_list(app_report_params(false), key);
+}
+
+static bool known_drill(const char *key)
+{
+    return in_list(app_report_params(true), key);
 }
 
 /* Parses the request into r; renders the error and returns -1 on failure. */
 static int parse(app *a, api_req *rq, http_resp *rs, app_report_req *r, bool drill)
 {
-    struct unknown u = {app_report_params(drill), NULL};
-    http_query_each(rq->http, check_key, &u);
-    if (u.first) {
-        api_error(rs, 400, "bad_request", u.first, "%s: 未知的参数 (unknown parameter)", u.first);
+    /* The one check of unknown parameters the list uses too (http_query_unknown). */
+    const char *unknown = http_query_unknown(rq->http, drill ? known_drill : known_report);
+    if (unknown) {
+        api_error(rs, 400, "bad_request", unknown, "%s: 未知的参数 (unknown parameter)", unknown);
         return -1;
     }
     cerr e = CERR_INIT;
