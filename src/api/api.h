@@ -137,6 +137,7 @@ void h_complaint_events(app *a, api_req *rq, http_resp *rs);
 void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);
 void h_stats_overview(app *a, api_req *rq, http_resp *rs);
+void h_workload(app *a, api_req *rq, http_resp *rs);
 /* Reports and indicators (api/reports.c). */
 void h_reports_list(app *a, api_req *rq, http_resp *rs);
 void h_report_get(app *a, api_req *rq, http_resp *rs);

@@ -402,6 +402,8 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
                                          ch ? (en && ch->name_en ? ch->name_en : ch->name) : src));
     const char *prio = json_string_value(json_object_get(d, "priority"));
     json_object_set_new(j, "priority", json_string(prio ? prio : "normal"));
+    json_t *assignee = json_object_get(d, "assignee");
+    json_object_set_new(j, "assignee", json_is_integer(assignee) ? api_user_ref(a, json_integer_value(assignee)) : json_null());
     if (!full)
         return j;
     api_rules_json(a, c, j);

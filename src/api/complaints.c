@@ -257,6 +257,7 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
     }
     listq l;
     listq_init(&l);
+    l.caller_id = rq->who.id;
     cerr e = CERR_INIT;
     int rc = listq_parse(&l, query_of, rq->http, app_pol(a), app_org(a), rq->who.unit, time_now(), &e);
     if (rc) {
@@ -472,9 +473,12 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
 
 static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool en, bool with_fields)
 {
-    const wf_action *acts[32];
-    wf_ctx ctx = {app_pol(a), app_org(a), who, time_now()};
-    size_t n = workflow_allowed(&ctx, c, acts, 32);
+    const wf_action *acts[WF__COUNT];
+    wf_ctx ctx = {app_pol(a), app_org(a), who, time_now(), NULL, 0};
+    app_staff staff;
+    if (with_fields && app_staff_load(a, c, &ctx, &staff))
+        memset(&staff, 0, sizeof staff); /* the form offers nobody; assign refuses then */
+    size_t n = workflow_allowed(&ctx, c, acts, WF__COUNT);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         if (with_fields)
@@ -484,6 +488,8 @@ static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool e
         else
             json_array_append_new(items, json_string(acts[i]->name));
     }
+    if (with_fields)
+        app_staff_release(&staff);
     return items;
 }
 

@@ -98,7 +98,7 @@ bool listq_known(const char *name)
         "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
         "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
         "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
-        "due_from", "due_to",
+        "due_from", "due_to", "assignee",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i], name) == 0)
@@ -174,6 +174,17 @@ static int parse_state(listq *q, listq_get_fn get, void *ctx, const policy *pol,
         return bad(e, "appealed", "contradicts kind");
     if (appealed)
         f->kind = appealed > 0 ? "appeal" : "complaint";
+    long long who;
+    if ((v = param(get, ctx, "assignee"))) {
+        if (strcmp(v, "me") == 0 && q->caller_id > 0)
+            f->assignee = q->caller_id;
+        else if (strcmp(v, "none") == 0)
+            f->assignee = -1;
+        else if (listq_int(v, 1, INT64_MAX, &who) == 0)
+            f->assignee = who;
+        else
+            return bad(e, "assignee", "expected me, none or a user id");
+    }
     if ((rc = date_range(get, ctx, "closed_from", "closed_to", pol->tz_offset, &f->closed_from, &f->closed_to, e)))
         return rc;
     return date_range(get, ctx, "due_from", "due_to", pol->tz_offset, &f->due_from, &f->due_to, e);

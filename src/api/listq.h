@@ -36,6 +36,9 @@ typedef struct listq {
      * turns it into keyed terms (app_search_query) held here. */
     const char *q;
     int64_t terms[SEARCH_QUERY_MAX];
+    /* The caller's user id, set by the handler before listq_parse: what
+     * assignee=me names (0: nobody, so "me" is refused). */
+    int64_t caller_id;
 } listq;
 
 void listq_init(listq *q);

@@ -29,6 +29,7 @@ const route api_routes[] = {
     {"GET", "/api/v1/complaints/{id}/actions", h_complaint_actions, AUTH_USER, 0, 0},
     {"POST", "/api/v1/complaints/{id}/actions/{action}", h_complaint_act, AUTH_USER, 0, 0},
     {"GET", "/api/v1/stats/overview", h_stats_overview, AUTH_USER, 0, ROUTE_SLOW},
+    {"GET", "/api/v1/workload", h_workload, AUTH_USER, R_HANDLER | R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
     {"GET", "/api/v1/calendars", h_calendars_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},
     {"PUT", "/api/v1/calendars/{name}", h_calendar_put, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/calendars/{name}/ics", h_calendar_ics, AUTH_USER, R_ADMIN, 0},

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "util/timeutil.h"
@@ -173,4 +174,55 @@ void h_metrics(app *a, api_req *rq, http_resp *rs)
                   "deadline.\n# TYPE redress_http_deadline_closes_total counter\nredress_http_deadline_closes_total %llu\n",
                m.deadline_closes);
     notify_metrics(a, b);
+}
+
+static bool workload_param(const char *name)
+{
+    return strcmp(name, "unit") == 0;
+}
+
+/*
+ * GET /api/v1/workload[?unit=ID]: each person's open work orders in the
+ * caller's scope (or the subtree of unit within it), with those overdue,
+ * and the unassigned ones of each unit — a supervisor's view of who carries
+ * what (指派到人, 004).
+ */
+void h_workload(app *a, api_req *rq, http_resp *rs)
+{
+    const char *unknown = http_query_unknown(rq->http, workload_param);
+    if (unknown) {
+        api_error(rs, 400, "bad_request", unknown, "%s: 未知的参数 (unknown parameter)", unknown);
+        return;
+    }
+    const org *o = app_org(a);
+    int64_t root = org_scope_root(o, rq->who.unit);
+    const char *v = http_query(rq->http, "unit");
+    if (v) {
+        json_t *key = json_string(v);
+        const unit *u = key ? org_resolve(o, key) : NULL;
+        json_decref(key);
+        if (!u || !root || !org_within(o, u->id, root)) {
+            api_error(rs, 404, "not_found", "unit", "unit: 单位不存在或不在您的范围内 (no such unit in your scope)");
+            return;
+        }
+        root = u->id;
+    }
+    size_t nunits = 0;
+    int64_t *units = root ? org_subtree(o, root, &nunits) : NULL;
+    workload_row *rows = NULL;
+    size_t n = 0;
+    int rc = store_workload(a->db, units, nunits, time_now(), &rows, &n);
+    free(units);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, json_pack("{s:o,s:o,s:I,s:I}", "unit", api_unit_ref(a, rows[i].unit), "assignee",
+                                               rows[i].assignee ? api_user_ref(a, rows[i].assignee) : json_null(),
+                                               "open", (json_int_t)rows[i].open, "overdue",
+                                               (json_int_t)rows[i].overdue));
+    free(rows);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
 }

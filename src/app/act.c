@@ -14,6 +14,30 @@
 #include "util/xalloc.h"
 
 
+int app_staff_load(app *a, const complaint *c, wf_ctx *ctx, app_staff *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!(workflow_find("assign")->from & (1u << c->status)))
+        return 0;
+    int rc = store_user_list_unit(a->db, c->owner_unit, &s->users);
+    if (rc)
+        return rc;
+    s->people = xcalloc(s->users.n + 1, sizeof *s->people);
+    size_t n = 0;
+    for (size_t i = 0; i < s->users.n; i++)
+        if (s->users.items[i].active && (s->users.items[i].roles & R_HANDLER))
+            s->people[n++] = (wf_person){s->users.items[i].id, s->users.items[i].name};
+    ctx->staff = s->people;
+    ctx->nstaff = n;
+    return 0;
+}
+
+void app_staff_release(app_staff *s)
+{
+    user_list_release(&s->users);
+    free(s->people);
+}
+
 /* One attempt of app_act; STORE_CONFLICT is returned as is for the retry loop. */
 static int act_once(app *a, const actor *who, int64_t id, const char *action, const json_t *input,
                     int64_t expected_version, int64_t now, complaint *out, cerr *e)
@@ -22,6 +46,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     complaint_init(&cur);
     event ev;
     event_init(&ev);
+    app_staff staff = {0}; /* assign's candidates (app_staff_load) */
     int rc = store_complaint_get(a->db, id, NULL, &cur);
     if (rc == STORE_NOTFOUND) {
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
@@ -31,7 +56,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         goto out;
     /* Who may not take the action at all is told so (403), whatever the
      * version they hold: a conflict would invite them to retry in vain. */
-    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now, NULL, 0};
     const wf_action *act = workflow_find(action);
     if (!act) {
         rc = cerr_set(e, "not_found", "", "没有这个操作 (unknown action \"%s\")", action);
@@ -53,6 +78,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         routed = json_copy((json_t *)input);
         json_object_set(routed, "unit", route);
     }
+    if (act->id == WF_ASSIGN && (rc = app_staff_load(a, &cur, &ctx, &staff)))
+        goto out;
     rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e) ? CERR_USER : 0;
     json_decref(routed);
     if (rc == 0) {
@@ -95,6 +122,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     if (rc == STORE_NOTFOUND)
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
 out:
+    app_staff_release(&staff);
     complaint_release(&cur);
     event_release(&ev);
     return rc;

@@ -28,6 +28,19 @@ int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, ce
 int app_change_write(app *a, int64_t id, app_event_fn build, void *arg, store_write *w, cerr *e);
 
 /*
+ * The people complaint c may be assigned to (wf_ctx.staff): the active
+ * handlers whose home unit owns it. app_staff_load points ctx at them
+ * (held by s until app_staff_release); none while c is not where it can be
+ * assigned (its owner is the centre, or it is past handling).
+ */
+typedef struct app_staff {
+    user_list users;
+    wf_person *people;
+} app_staff;
+int app_staff_load(app *a, const complaint *c, wf_ctx *ctx, app_staff *s);
+void app_staff_release(app_staff *s);
+
+/*
  * Takes action on complaint id. expected_version < 0 means "whatever is
  * current"; otherwise a different stored version is a conflict. On success
  * out holds the new state. Returns 0, CERR_USER (user error, e set: codes include

@@ -92,7 +92,7 @@ static json_t *regraded(const json_t *in, const json_t *p, const rules_outcome *
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e)
 {
-    wf_ctx ctx = {app_pol(a), app_org(a), who, now};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now, NULL, 0};
     if (workflow_intake(&ctx, input, ev, e))
         return CERR_USER;
     rules_facts f;

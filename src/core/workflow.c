@@ -56,6 +56,7 @@
  * | refuse_compensation  | dispatched … revisited (one pending within the caller's limit) | (same) | sup, mgr |
  * | waive_penalty     | closed, archived (an active ledger entry)   | (same) | mgr                   |
  * | incident     | every open status (not yet in that incident)  | (same) | system only |
+ * | assign       | dispatched, processing (to a handler of the owning unit) | (same) | handler*, sup, mgr |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -217,6 +218,11 @@ static const wf_field f_dispatch[] = {
 };
 static const wf_field f_accept[] = {
     {"note", "签收说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_assign[] = {
+    {"assignee", "处理人", "Assignee", F_SELECT, true, NULL}, /* options: ctx->staff (form_assign) */
+    {"note", "指派说明", "Note", F_TEXTAREA, false, NULL},
     END,
 };
 static const wf_field f_transfer[] = {
@@ -657,10 +663,34 @@ static void x_dispatch(complaint *c, const event *ev)
     record(c, ev, "dispatch");
 }
 
+/*
+ * A handler who accepts a work order nobody is assigned to becomes its
+ * assignee (指派到人, 004); a supervisor or manager accepting for the unit
+ * does not. The payload carries it, so events from before assignment
+ * existed replay as they were.
+ */
+static int p_accept(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)e;
+    if ((ctx->who->roles & R_HANDLER) && !json_object_get(c->data, "assignee"))
+        json_object_set_new(p, "assignee", json_integer(ctx->who->id));
+    return 0;
+}
+
+static void set_assignee(complaint *c, const event *ev)
+{
+    json_t *who = json_object_get(ev->payload, "assignee");
+    if (!json_is_integer(who))
+        return;
+    json_object_set(c->data, "assignee", who);
+    json_object_set_new(c->data, "assigned", stamp(ev, json_object()));
+}
+
 static void x_accept(complaint *c, const event *ev)
 {
     c->handler_unit = c->owner_unit;
     json_object_set_new(c->data, "accepted", stamp(ev, json_object()));
+    set_assignee(c, ev);
 }
 
 static void x_transfer(complaint *c, const event *ev)
@@ -1720,6 +1750,39 @@ static void x_waive_penalty(complaint *c, const event *ev)
     json_object_set(pen, "waive_reason", json_object_get(ev->payload, "reason"));
 }
 
+/* assign: the people of the owning unit (ctx->staff), by id. */
+static void form_assign(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    json_int_t current = json_integer_value(json_object_get(c->data, "assignee"));
+    wf_option *o = form_options(fm);
+    for (size_t i = 0; i < ctx->nstaff; i++) {
+        if (ctx->staff[i].id == current)
+            continue; /* reassignment names someone else */
+        const char *id = form_text(fm, "%lld", (long long)ctx->staff[i].id);
+        form_option(fm, id, ctx->staff[i].name, ctx->staff[i].name);
+    }
+    form_options_end(fm);
+    for (const wf_field *f = f_assign; f->name; f++)
+        form_field(fm, f, f->required, strcmp(f->name, "assignee") == 0 ? o : NULL);
+}
+
+static int p_assign(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    (void)c;
+    (void)e;
+    /* form_assign offered only ids of the staff: the option is one of them. */
+    long long id = atoll(jstr(p, "assignee"));
+    assert(id > 0);
+    json_object_set_new(p, "assignee", json_integer(id));
+    return 0;
+}
+
+static void x_assign(complaint *c, const event *ev)
+{
+    set_assignee(c, ev);
+}
+
 /* Actions whose fields come from the pack or the complaint (see wf_form). */
 static const struct {
     int action; /* enum wf_action_id */
@@ -1733,6 +1796,7 @@ static const struct {
     {WF_APPROVE_COMPENSATION, form_approve_compensation},
     {WF_REFUSE_COMPENSATION, form_refuse_compensation},
     {WF_WAIVE_PENALTY, form_waive_penalty},
+    {WF_ASSIGN, form_assign},
 };
 
 const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_action *act, wf_form *form)
@@ -1782,7 +1846,7 @@ static const wf_action table[] = {
                      ST_DISPATCHED, CENTRE, SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch,
                      CLOCKS(BIT(ST_REGISTERED), CK(SLA_DISPATCH), CK(SLA_HANDLE), WF_CLK_REGRADE)},
     [WF_ACCEPT] = {WF_ACCEPT, "accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER,
-                   f_accept, NULL, NULL, x_accept, NO_CLOCKS},
+                   f_accept, NULL, p_accept, x_accept, NO_CLOCKS},
     [WF_TRANSFER] = {WF_TRANSFER, "transfer", "转派", "Transfer", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING),
                      ST_DISPATCHED, HANDLING, SCOPE_OWNER, f_transfer, NULL, p_transfer, x_transfer, NO_CLOCKS},
     [WF_ASSIST] = {WF_ASSIST, "assist", "协办", "Ask for assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING,
@@ -1860,6 +1924,8 @@ static const wf_action table[] = {
                           g_waive_penalty, p_waive_penalty, x_waive_penalty, NO_CLOCKS},
     [WF_INCIDENT] = {WF_INCIDENT, "incident", "并入危机事件", "Grouped into an incident", ALL_OPEN, ST_NONE, R_SYSTEM,
                      SCOPE_NONE, f_incident, NULL, p_incident, x_incident, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
+    [WF_ASSIGN] = {WF_ASSIGN, "assign", "指派", "Assign", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_NONE, HANDLING,
+                   SCOPE_OWNER, f_assign, NULL, p_assign, x_assign, NO_CLOCKS},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2528,8 +2594,14 @@ void workflow_apply(complaint *c, const event *ev)
     c->id = ev->complaint_id;
     if (ev->to_status)
         c->status = ev->to_status;
-    if (json_object_get(p, "owner_unit"))
-        c->owner_unit = jint(p, "owner_unit");
+    if (json_object_get(p, "owner_unit")) {
+        int64_t owner = jint(p, "owner_unit");
+        if (owner != c->owner_unit) { /* a person is assigned within a unit: a new unit assigns anew */
+            json_object_del(c->data, "assignee");
+            json_object_del(c->data, "assigned");
+        }
+        c->owner_unit = owner;
+    }
     if (act && (act->id == WF_DISPATCH || act->id == WF_TRANSFER || act->id == WF_REOPEN))
         c->handler_unit = c->owner_unit;
     if (json_object_get(p, "level") && !intake)

@@ -39,12 +39,24 @@
 #include "core/policy.h"
 #include "core/roles.h"
 
-/* Everything a decision may consult; all borrowed. */
+/* A person a work order may be assigned to (assign): a user of its owning unit. */
+typedef struct wf_person {
+    int64_t id;
+    const char *name; /* the display name, borrowed */
+} wf_person;
+
+/*
+ * Everything a decision may consult; all borrowed. staff: the people the
+ * complaint may be assigned to now (the handlers of its owning unit, loaded
+ * by the caller for assign and for the forms it offers; none otherwise).
+ */
 typedef struct wf_ctx {
     const policy *pol;
     const org *org;
     const actor *who;
     int64_t now;
+    const wf_person *staff;
+    size_t nstaff;
 } wf_ctx;
 
 /* F_SURVEY: the revisit's answers, one per question of the complaint's survey (core/survey.h). */
@@ -96,6 +108,7 @@ enum wf_action_id {
     WF_REFUSE_COMPENSATION,
     WF_WAIVE_PENALTY,
     WF_INCIDENT,
+    WF_ASSIGN,
     WF__COUNT
 };
 

@@ -34,7 +34,8 @@
 #define C_COLS_SUMMARY_SQLITE                                                                                          \
     C_COLS_HEAD "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                    \
                 "'subject_staff', json_extract(data, '$.subject_staff'), "                                             \
-                "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'))), "           \
+                "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'), "             \
+                "'priority', json_extract(data, '$.priority'), 'assignee', json_extract(data, '$.assignee'))), "       \
                 "warn_at, next_check_at"
 
 static void read_deadline(db_stmt *st, int i, void *v)
@@ -141,7 +142,7 @@ struct list_arg {
  * Members of the data document the list filters on, as SQL: SQLite's JSON
  * functions, PostgreSQL's jsonb operators over the text column.
  */
-enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY };
+enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY, J_ASSIGNEE };
 static const char *json_col(const db_conn *c, int k)
 {
     static const char *const sqlite[] = {
@@ -149,6 +150,7 @@ static const char *json_col(const db_conn *c, int k)
         [J_PRIORITY] = "COALESCE(json_extract(data, '$.priority'), 'normal')",
         [J_REOPENS] = "COALESCE(json_extract(data, '$.reopens'), 0)",
         [J_SUPERVISIONS] = "COALESCE(json_extract(data, '$.supervisions'), 0)",
+        [J_ASSIGNEE] = "COALESCE(json_extract(data, '$.assignee'), 0)",
         [J_RESPONSIBILITY] =
             "COALESCE(json_extract(data, '$.closing.responsibility'), json_extract(data, '$.answer.responsibility'))",
         [J_RESPONSIBLE_UNIT] = ("COALESCE(json_extract(data, '$.closing.responsible_unit'), "
@@ -159,6 +161,7 @@ static const char *json_col(const db_conn *c, int k)
         [J_PRIORITY] = "COALESCE(CAST(data AS jsonb) ->> 'priority', 'normal')",
         [J_REOPENS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'reopens' AS BIGINT), 0)",
         [J_SUPERVISIONS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'supervisions' AS BIGINT), 0)",
+        [J_ASSIGNEE] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'assignee' AS BIGINT), 0)",
         [J_RESPONSIBILITY] = ("COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
                               "CAST(data AS jsonb) #>> '{answer,responsibility}')"),
         [J_RESPONSIBLE_UNIT] = ("CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
@@ -178,7 +181,7 @@ static void json_count(db_where *w, const db_conn *c, int k, int want)
 static bool state_filtered(const complaint_filter *f)
 {
     return f->nature || f->fact || f->customer_class || f->priority || f->responsibility || f->n_responsible_units || f->reopened ||
-           f->supervised || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone;
+           f->supervised || f->assignee || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone;
 }
 
 /* The filters of the closing's findings and the record's state (complaint_filter). */
@@ -199,6 +202,10 @@ static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
     db_where_ids(w, c, json_col(c, J_RESPONSIBLE_UNIT), f->responsible_units, f->n_responsible_units);
     json_count(w, c, J_REOPENS, f->reopened);
     json_count(w, c, J_SUPERVISIONS, f->supervised);
+    if (f->assignee) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_ASSIGNEE));
+        db_where_val(w, "", DB_INT(f->assignee > 0 ? f->assignee : 0));
+    }
     db_where_int(w, " AND closed_at >= ?", f->closed_from);
     /* 0 is "not closed" and "no deadline": never inside a range. */
     db_where_int(w, " AND closed_at > 0 AND closed_at < ?", f->closed_to);
@@ -756,5 +763,54 @@ int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int
     }
     *overdue = rc ? 0 : a.overdue;
     *days = a.days;
+    return rc;
+}
+
+struct workload_arg {
+    const int64_t *units;
+    size_t n;
+    int64_t now;
+    workload_row *rows;
+    size_t nrows, cap;
+};
+
+static int read_workload(db_conn *c, void *arg)
+{
+    struct workload_arg *a = arg;
+    db_where w;
+    db_where_init(&w, "");
+    buf_printf(&w.sql, "SELECT owner_unit, %s, COUNT(*), SUM(CASE WHEN stage_due < ? THEN 1 ELSE 0 END) "
+                       "FROM complaints WHERE is_open = 1", json_col(c, J_ASSIGNEE));
+    db_where_val(&w, "", DB_INT(a->now));
+    db_where_ids(&w, c, "owner_unit", a->units, a->n);
+    buf_puts(&w.sql, " GROUP BY 1, 2 ORDER BY 1, 2");
+    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    int rc = STORE_ERROR;
+    if (st) {
+        a->nrows = 0; /* a retried unit of work starts again */
+        while ((rc = db_step(st)) == DB_ROW) {
+            if (a->nrows == a->cap) {
+                a->cap = a->cap ? a->cap * 2 : 32;
+                a->rows = xrealloc(a->rows, a->cap * sizeof *a->rows);
+            }
+            a->rows[a->nrows++] = (workload_row){db_int(st, 0), db_int(st, 1), db_int(st, 2), db_int(st, 3)};
+        }
+        db_reset(st);
+    }
+    db_where_release(&w);
+    return rc;
+}
+
+int store_workload(store *s, const int64_t *units, size_t n, int64_t now, workload_row **out, size_t *nout)
+{
+    struct workload_arg a = {.units = units, .n = n, .now = now};
+    int rc = n ? db_run_read(s, "workload", read_workload, &a) : 0;
+    if (rc) {
+        free(a.rows);
+        a.rows = NULL;
+        a.nrows = 0;
+    }
+    *out = a.rows;
+    *nout = a.nrows;
     return rc;
 }

@@ -121,6 +121,7 @@ typedef struct complaint_filter {
     const char *customer_class;
     const char *priority;       /* urgent, high, normal (the rules' priority; none = normal) */
     int reopened, supervised;   /* 1: at least once, -1: never */
+    int64_t assignee;           /* the person assigned (data.assignee); -1: nobody; 0: any */
     int64_t closed_from, closed_to; /* closed_at in [from, to) */
     int64_t due_from, due_to;       /* overall_due in [from, to) */
     /* A search (core/search.h): every one of terms[0..n_terms) held. */
@@ -712,6 +713,15 @@ typedef struct report_row {
 /* The cells into the heap array *rows of *n (the dimensions not asked are 0 or ""); freed by the caller. */
 int store_report_rows(store *s, const report_query *q, report_row **rows, size_t *n);
 
+/*
+ * The open work of people: open complaints owned by one of units[0..n), by
+ * owning unit and assignee (0: nobody assigned), with how many of them are
+ * past their stage deadline at now; ordered by unit, then assignee.
+ */
+typedef struct workload_row {
+    int64_t unit, assignee, open, overdue;
+} workload_row;
+int store_workload(store *s, const int64_t *units, size_t n, int64_t now, workload_row **out, size_t *nout);
 int store_stats_scope(store *s, const int64_t *units, size_t n, int64_t now, int tz, int64_t from_day, int64_t to_day, int64_t counts[ST__COUNT], int64_t *overdue, day_stat **days);
 
 /* How a store is run; zero values mean the defaults. */

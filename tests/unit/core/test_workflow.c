@@ -83,6 +83,7 @@ static const struct {
     {"refuse_compensation", DOC_COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER},
     {"waive_penalty", B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_MANAGER},
     {"incident", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"assign", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, R_HANDLER | R_SUPERVISOR | R_MANAGER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -205,7 +206,7 @@ static void mk_ok(complaint *c, const char *action, int status)
 static int may_as(const fx *f, const complaint *c, const char *action, unsigned roles, int64_t home, cerr *e)
 {
     actor who = {99, roles, home};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0};
     const wf_action *a = workflow_find(action);
     if (!a)
         fail_msg("no action %s in the table", action);
@@ -232,7 +233,7 @@ static void expect_may(const fx *f, const complaint *c, const char *action, unsi
 /* Runs intake as who at now; the event is left in ev (caller releases). */
 static int intake_as(const fx *f, const actor *who, int64_t now, const json_t *in, event *ev, cerr *e)
 {
-    wf_ctx ctx = {&f->pol, &f->org, who, now};
+    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0};
     event_init(ev);
     memset(e, 0, sizeof *e);
     return workflow_intake(&ctx, in, ev, e);
@@ -293,7 +294,7 @@ static void start(const fx *f, complaint *c, json_t *in, int64_t now, event *evs
 static int step_as(const fx *f, const complaint *c, const actor *who, int64_t now, const char *action,
                    const char *input, event *ev, cerr *e)
 {
-    wf_ctx ctx = {&f->pol, &f->org, who, now};
+    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0};
     json_t *in = input ? J(input) : NULL;
     event_init(ev);
     memset(e, 0, sizeof *e);
@@ -433,7 +434,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2);
 }
 
 static void test_guards(void **state)
@@ -589,7 +590,7 @@ static bool listed(const wf_action **list, size_t n, const char *name)
 static void expect_allowed(const fx *f, const complaint *c, unsigned roles, int64_t home, const char *const *names)
 {
     actor who = {99, roles, home};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0};
     const wf_action *out[32];
     size_t n = workflow_allowed(&ctx, c, out, 32), k = 0;
     for (; names[k]; k++)
@@ -601,6 +602,69 @@ static void expect_allowed(const fx *f, const complaint *c, unsigned roles, int6
             snprintf(got + strlen(got), sizeof got - strlen(got), " %s", out[i]->name);
         fail_msg("on a %s complaint %zu actions are offered (%s), expected %zu", status_name(c->status), n, got, k);
     }
+}
+
+/* assign: only a handler of the owning unit (ctx->staff) is offered and
+ * accepted; accepting makes a handler the assignee; a move to another unit
+ * leaves the complaint unassigned. */
+static void test_assign(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    mk(&c, ST_DISPATCHED, U_SITE1, "", NULL);
+    actor handler = {41, R_HANDLER, U_SITE1}, sup = {42, R_SUPERVISOR, U_BRANCH};
+    const wf_person staff[] = {{41, "张三"}, {43, "李四"}};
+    wf_ctx ctx = {&f->pol, &f->org, &sup, T_RECV, staff, 2};
+    wf_form form;
+    const wf_field *fl = workflow_fields(&ctx, &c, workflow_find("assign"), &form);
+    assert_string_equal(fl[0].name, "assignee");
+    assert_string_equal(fl[0].options[0].value, "41");
+    assert_string_equal(fl[0].options[1].zh, "李四");
+    assert_null(fl[0].options[2].value);
+
+    event ev;
+    cerr e;
+    event_init(&ev);
+    memset(&e, 0, sizeof e);
+    json_t *in = J("{\"assignee\":\"99\"}");
+    assert_int_not_equal(workflow_step(&ctx, &c, "assign", in, &ev, &e), 0);
+    assert_string_equal(e.code, "validation_failed");
+    assert_string_equal(e.field, "assignee");
+    json_decref(in);
+    event_release(&ev);
+
+    /* The handler accepts: the assignee; then the supervisor gives it to 43. */
+    ctx.who = &handler;
+    event_init(&ev);
+    assert_int_equal(workflow_step(&ctx, &c, "accept", NULL, &ev, &e), 0);
+    event_seal(&ev);
+    workflow_apply(&c, &ev);
+    event_release(&ev);
+    assert_int_equal(json_integer_value(json_object_get(c.data, "assignee")), 41);
+    ctx.who = &sup;
+    fl = workflow_fields(&ctx, &c, workflow_find("assign"), &form);
+    assert_string_equal(fl[0].options[0].value, "43"); /* not the current one */
+    assert_null(fl[0].options[1].value);
+    event_init(&ev);
+    in = J("{\"assignee\":43}");
+    assert_int_equal(workflow_step(&ctx, &c, "assign", in, &ev, &e), 0);
+    json_decref(in);
+    event_seal(&ev);
+    workflow_apply(&c, &ev);
+    event_release(&ev);
+    assert_int_equal(json_integer_value(json_object_get(c.data, "assignee")), 43);
+
+    /* Transferred to another site: nobody there carries it yet. */
+    event_init(&ev);
+    in = J("{\"unit\":\"PD-02\",\"reason\":\"辖区\"}");
+    assert_int_equal(workflow_step(&ctx, &c, "transfer", in, &ev, &e), 0);
+    json_decref(in);
+    event_seal(&ev);
+    workflow_apply(&c, &ev);
+    event_release(&ev);
+    assert_int_equal(c.owner_unit, U_SITE2);
+    assert_null(json_object_get(c.data, "assignee"));
+    complaint_release(&c);
 }
 
 static void test_allowed_lists(void **state)
@@ -619,11 +683,11 @@ static void test_allowed_lists(void **state)
     mk(&c, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
     expect_allowed(f, &c, R_HANDLER, U_SITE1,
                    (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment",
-                                         "wait_customer", "compensate", NULL});
+                                         "wait_customer", "compensate", "assign", NULL});
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
-                                         "comment", "wait_customer", "progress_reply", "compensate", NULL});
+                                         "comment", "wait_customer", "progress_reply", "compensate", "assign", NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
@@ -639,7 +703,7 @@ static void test_allowed_lists(void **state)
     /* cap is respected */
     mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
     actor who = {99, R_ALL_ROLES, U_HQ};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0};
     const wf_action *two[2];
     assert_int_equal(workflow_allowed(&ctx, &c, two, 2), 2);
     complaint_release(&c);
@@ -1144,7 +1208,7 @@ static void test_permitted(void **state)
     fx *f = *state;
     complaint c;
     walk_to(f, &c, ST_PROCESSING, 3);
-    wf_ctx ctx = {&f->pol, &f->org, &handler1, T_RECV};
+    wf_ctx ctx = {&f->pol, &f->org, &handler1, T_RECV, NULL, 0};
     cerr e;
     memset(&e, 0, sizeof e);
     assert_int_equal(workflow_permitted(&ctx, &c, workflow_find("dispatch"), &e), CERR_USER);
@@ -1245,7 +1309,7 @@ static void expect_clocks(const fx *f, complaint *c, const actor *who, int64_t n
 static void expect_sweep(const fx *f, complaint *c, int64_t now, const char *action, const char *expected)
 {
     const actor sys = {0, R_SYSTEM, U_HQ};
-    wf_ctx ctx = {&f->pol, &f->org, &sys, now};
+    wf_ctx ctx = {&f->pol, &f->org, &sys, now, NULL, 0};
     event ev;
     cerr e = {0};
     char got[256];
@@ -1517,6 +1581,7 @@ int main(void)
         cmocka_unit_test(test_roles_every_action),
         cmocka_unit_test(test_handler_scope),
         cmocka_unit_test(test_allowed_lists),
+        cmocka_unit_test(test_assign),
         cmocka_unit_test(test_intake_valid),
         cmocka_unit_test(test_intake_required_fields),
         cmocka_unit_test(test_intake_bad_values),
