@@ -418,6 +418,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     }
     json_object_set_new(j, "compensations", comps);
     json_object_set_new(j, "penalties", render_list(a, json_object_get(d, "penalties")));
+    json_object_set_new(j, "corrections", render_list(a, json_object_get(d, "corrections")));
     json_object_set_new(j, "clocks", api_clocks_json(a, json_object_get(d, "clocks"), now));
     json_object_set_new(j, "scope", json_string(json_string_value(json_object_get(d, "scope")) ? json_string_value(json_object_get(d, "scope")) : "general"));
     json_object_set_new(j, "wait", render_block(a, json_object_get(d, "waiting"), true));

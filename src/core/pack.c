@@ -217,6 +217,7 @@ static const char *const sections[] = {"name",
                                        "repeats",
                                        "indicators",
                                        "attachments",
+                                       "corrections",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
@@ -253,6 +254,32 @@ static int check_replies(const json_t *pack, cerr *e)
         if (!found)
             return cerr_set(e, "invalid_pack", "replies.written_methods",
                             "replies.written_methods: expected reply methods (letter, fax, email, …)");
+    }
+    return 0;
+}
+
+/* A section {"notes"?, key: [role names]}, when present (confidentiality, corrections). */
+static int check_roles(const json_t *pack, const char *section, const char *key, cerr *e)
+{
+    const char *const known[] = {"notes", key, NULL};
+    const json_t *sec = json_object_get(pack, section), *roles = json_object_get(sec, key);
+    char f[64];
+    snprintf(f, sizeof f, "%s.%s", section, key);
+    if (!sec)
+        return 0;
+    if (!json_is_object(sec) || (roles && !json_is_array(roles)))
+        return cerr_set(e, "invalid_pack", f, "%s: expected a list of role names", f);
+    if (cerr_members(e, sec, section, known)) {
+        if (e)
+            e->code = "invalid_pack";
+        return -1;
+    }
+    size_t i;
+    const json_t *role;
+    json_array_foreach(roles, i, role)
+    {
+        if (!json_is_string(role) || !role_parse(json_string_value(role)))
+            return cerr_set(e, "invalid_pack", f, "%s: expected role names", f);
     }
     return 0;
 }
@@ -297,24 +324,8 @@ int pack_validate(json_t *pack, cerr *e)
         check_survey(json_object_get(pack, "survey"), "survey", e) || check_incident_levels(pack, e) ||
         survey_check_pack(pack, e) || evidence_validate(json_object_get(pack, "attachments"), e))
         return -1;
-    const json_t *conf = json_object_get(pack, "confidentiality");
-    static const char *const conf_known[] = {"notes", "subject_unit_roles", NULL};
-    if (conf && !json_is_object(conf))
-        return cerr_set(e, "invalid_pack", "confidentiality", "confidentiality: expected {subject_unit_roles}");
-    if (conf && cerr_members(e, conf, "confidentiality", conf_known)) {
-        if (e)
-            e->code = "invalid_pack";
-        return -1;
-    }
-    size_t ri;
-    const json_t *role;
-    json_array_foreach(json_object_get(conf, "subject_unit_roles"), ri, role)
-    {
-        if (!json_is_string(role) || !role_parse(json_string_value(role)))
-            return cerr_set(e, "invalid_pack", "confidentiality.subject_unit_roles",
-                            "confidentiality.subject_unit_roles: expected role names");
-    }
-    if (check_replies(pack, e))
+    if (check_roles(pack, "confidentiality", "subject_unit_roles", e) || check_roles(pack, "corrections", "roles", e) ||
+        check_replies(pack, e))
         return -1;
     if (check_days(pack, "repeats", 0, e) || check_days(pack, "publication", 1, e))
         return -1;

@@ -57,6 +57,7 @@
  * | waive_penalty     | closed, archived (an active ledger entry)   | (same) | mgr                   |
  * | incident     | every open status (not yet in that incident)  | (same) | system only |
  * | assign       | dispatched, processing (to a handler of the owning unit) | (same) | handler*, sup, mgr |
+ * | correct      | every open status, closed (something differs)  | (same) | agent, sup, mgr (narrowed by the pack's corrections.roles) |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -223,6 +224,17 @@ static const wf_field f_accept[] = {
 static const wf_field f_assign[] = {
     {"assignee", "处理人", "Assignee", F_SELECT, true, NULL}, /* options: ctx->staff (form_assign) */
     {"note", "指派说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+/* correct: what was filled wrongly, each optional; options from the pack (form_correct). */
+static const wf_field f_correct[] = {
+    {"category", "投诉类别", "Category", F_SELECT, false, NULL},
+    {"subject_unit", "被投诉单位", "Unit complained about", F_UNIT, false, NULL},
+    {"subject_staff", "被投诉人员", "Staff complained about", F_TEXT, false, NULL},
+    {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
+    {"customer_class", "客户类别", "Customer class", F_SELECT, false, NULL},
+    {"addendum", "补充说明", "Addendum to the description", F_TEXTAREA, false, NULL},
+    {"reason", "更正原因", "Reason for the correction", F_TEXTAREA, true, NULL},
     END,
 };
 static const wf_field f_transfer[] = {
@@ -1783,6 +1795,127 @@ static void x_assign(complaint *c, const event *ev)
     set_assignee(c, ev);
 }
 
+/* correct: the pack's categories and customer classes as options. */
+static void form_correct(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    (void)c;
+    const taxonomy *t = &ctx->pol->tax;
+    wf_option *cats = form_options(fm);
+    for (size_t i = 0; i < t->ncats; i++)
+        form_option(fm, t->cats[i].code, t->cats[i].name, t->cats[i].name_en);
+    form_options_end(fm);
+    wf_option *classes = form_options(fm);
+    for (size_t i = 0; i < t->nclasses; i++)
+        form_option(fm, t->classes[i].code, t->classes[i].name, t->classes[i].name_en);
+    form_options_end(fm);
+    for (const wf_field *f = f_correct; f->name; f++)
+        form_field(fm, f, f->required,
+                   strcmp(f->name, "category") == 0         ? cats
+                   : strcmp(f->name, "customer_class") == 0 ? classes
+                                                            : f->options);
+}
+
+/*
+ * The service centre corrects its record (001: 对工单进行复核,确保工单填写的
+ * 准确性) — never the unit complained about, whose penalties follow from it;
+ * the pack's corrections.roles narrows it further (only supervisors, say).
+ */
+static int g_correct(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)c;
+    const json_t *roles = json_object_get(json_object_get(ctx->pol->raw, "corrections"), "roles");
+    unsigned may = roles ? 0 : CENTRE;
+    size_t i;
+    const json_t *r;
+    json_array_foreach(roles, i, r) may |= role_parse(json_string_value(r));
+    if (!(ctx->who->roles & may))
+        return cerr_set(e, "forbidden", "", "您的角色不能更正工单 (your role may not correct a record)");
+    return 0;
+}
+
+/* A member of p equal to the record's value says nothing: it is dropped. */
+static void drop_same(json_t *p, const char *k, bool same)
+{
+    if (same)
+        json_object_del(p, k);
+}
+
+/*
+ * What changes, each with what it was ("was"), so the history reads as a
+ * correction; nothing that changes is a 422. A new level re-grades the
+ * running clocks (WF_CLK_REGRADE, like a dispatch's level).
+ */
+static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    const json_t *cust = json_object_get(c->data, "customer");
+    const char *staff = jstr(c->data, "subject_staff"), *cls = jstr(cust, "class"), *lv = jstr(p, "level");
+    if (lv)
+        json_object_set_new(p, "level", json_integer(lv[0] - '0'));
+    drop_same(p, "category", jstr(p, "category") && strcmp(jstr(p, "category"), c->category) == 0);
+    drop_same(p, "subject_unit", json_integer_value(json_object_get(p, "subject_unit")) == c->subject_unit);
+    drop_same(p, "subject_staff", jstr(p, "subject_staff") && staff && strcmp(jstr(p, "subject_staff"), staff) == 0);
+    drop_same(p, "level", json_integer_value(json_object_get(p, "level")) == c->level);
+    drop_same(p, "customer_class", jstr(p, "customer_class") && cls && strcmp(jstr(p, "customer_class"), cls) == 0);
+    json_t *was = json_object();
+    if (json_object_get(p, "category"))
+        json_object_set_new(was, "category", json_string(c->category));
+    if (json_object_get(p, "subject_unit"))
+        json_object_set_new(was, "subject_unit", json_integer(c->subject_unit));
+    if (json_object_get(p, "subject_staff"))
+        json_object_set_new(was, "subject_staff", staff ? json_string(staff) : json_null());
+    if (json_object_get(p, "level"))
+        json_object_set_new(was, "level", json_integer(c->level));
+    if (json_object_get(p, "customer_class"))
+        json_object_set_new(was, "customer_class", cls ? json_string(cls) : json_null());
+    if (json_object_size(was) == 0 && !json_object_get(p, "addendum")) {
+        json_decref(was);
+        return cerr_set(e, "validation_failed", "", "没有需要更正的内容 (nothing differs from the record)");
+    }
+    json_object_set_new(p, "was", was);
+    return 0;
+}
+
+/*
+ * The record as corrected. The events named "correct" from before this
+ * action — a customer's data corrected at their request (core/erasure.h) —
+ * carry "customer" and replay as they did.
+ */
+static void x_correct(complaint *c, const event *ev)
+{
+    const json_t *p = ev->payload;
+    if (json_object_get(p, "customer")) {
+        correction_apply(c, ev);
+        return;
+    }
+    const char *cat = jstr(p, "category");
+    if (cat)
+        snprintf(c->category, sizeof c->category, "%s", cat);
+    const json_t *su = json_object_get(p, "subject_unit");
+    if (json_is_integer(su)) {
+        /* Where the rules routed the old unit, the corrected unit is the route now. */
+        if (json_integer_value(json_object_get(c->data, "route_unit")) == c->subject_unit)
+            json_object_set(c->data, "route_unit", (json_t *)su);
+        c->subject_unit = json_integer_value(su);
+    }
+    if (json_object_get(p, "subject_staff"))
+        json_object_set(c->data, "subject_staff", json_object_get(p, "subject_staff"));
+    if (jstr(p, "customer_class")) {
+        json_t *cust = json_object_get(c->data, "customer");
+        if (!json_is_object(cust)) {
+            cust = json_object();
+            json_object_set_new(c->data, "customer", cust);
+        }
+        json_object_set(cust, "class", json_object_get(p, "customer_class"));
+    }
+    json_t *list = json_object_get(c->data, "corrections");
+    if (!json_is_array(list)) {
+        list = json_array();
+        json_object_set_new(c->data, "corrections", list);
+    }
+    json_array_append_new(list, stamp(ev, jsonw_copy(p)));
+}
+
 /* Actions whose fields come from the pack or the complaint (see wf_form). */
 static const struct {
     int action; /* enum wf_action_id */
@@ -1797,6 +1930,7 @@ static const struct {
     {WF_REFUSE_COMPENSATION, form_refuse_compensation},
     {WF_WAIVE_PENALTY, form_waive_penalty},
     {WF_ASSIGN, form_assign},
+    {WF_CORRECT, form_correct},
 };
 
 const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_action *act, wf_form *form)
@@ -1926,6 +2060,9 @@ static const wf_action table[] = {
                      SCOPE_NONE, f_incident, NULL, p_incident, x_incident, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
     [WF_ASSIGN] = {WF_ASSIGN, "assign", "指派", "Assign", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_NONE, HANDLING,
                    SCOPE_OWNER, f_assign, NULL, p_assign, x_assign, NO_CLOCKS},
+    [WF_CORRECT] = {WF_CORRECT, "correct", "更正", "Correct the record", ALL_OPEN | BIT(ST_CLOSED), ST_NONE,
+                    CENTRE, SCOPE_NONE, f_correct, g_correct, p_correct, x_correct,
+                    CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -1960,8 +2097,6 @@ const char *workflow_label(const char *action, bool en)
         return en ? "Received" : "受理登记";
     if (strcmp(action, "anonymise") == 0)
         return en ? "Customer data anonymised" : "客户信息已匿名化";
-    if (strcmp(action, "correct") == 0)
-        return en ? "Customer data corrected" : "客户信息已更正";
     if (strcmp(action, "link") == 0)
         return en ? "Linked" : "关联工单";
     if (strcmp(action, "attach") == 0)
@@ -2576,7 +2711,7 @@ void workflow_apply(complaint *c, const event *ev)
 {
     const json_t *p = ev->payload;
     /* The event's action, read once: a row of the table, or one of the
-     * events outside it (intake; anonymise and correct, core/erasure.h; link, core/links.h). */
+     * events outside it (intake; anonymise, core/erasure.h; link, core/links.h). */
     const wf_action *act = workflow_find(ev->action);
     bool intake = !act && strcmp(ev->action, "intake") == 0;
     if (act) {
@@ -2586,8 +2721,6 @@ void workflow_apply(complaint *c, const event *ev)
         apply_intake(c, ev);
     } else if (strcmp(ev->action, "anonymise") == 0) {
         erasure_apply(c, ev);
-    } else if (strcmp(ev->action, "correct") == 0) {
-        correction_apply(c, ev);
     } else if (strcmp(ev->action, "link") == 0) {
         link_apply(c, ev);
     }

@@ -109,6 +109,7 @@ enum wf_action_id {
     WF_WAIVE_PENALTY,
     WF_INCIDENT,
     WF_ASSIGN,
+    WF_CORRECT,
     WF__COUNT
 };
 
@@ -161,7 +162,7 @@ typedef struct wf_action {
  * A form is filled in place and needs no release; its fields, options and
  * labels point into the form and into the policy, both borrowed.
  */
-enum { WF_FORM_FIELDS = 24, WF_FORM_OPTIONS = 96, WF_FORM_TEXT = 4096 };
+enum { WF_FORM_FIELDS = 24, WF_FORM_OPTIONS = 192, WF_FORM_TEXT = 4096 };
 typedef struct wf_form {
     wf_field fields[WF_FORM_FIELDS + 1]; /* terminated by {NULL} */
     size_t n;

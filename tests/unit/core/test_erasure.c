@@ -140,7 +140,7 @@ static void test_correction_replaces_only_its_fields(void **state)
     assert_string_equal(json_string_value(json_object_get(cust, "phone")), "pii1:BBBB");
     assert_string_equal(c.phone, "ffffffffffffffffffffffffffffffff");
     assert_int_equal(c.version, 2);
-    assert_string_equal(workflow_label("correct", true), "Customer data corrected");
+    assert_string_equal(workflow_label("correct", true), "Correct the record"); /* the action of the table (core/workflow.h) */
     assert_string_equal(workflow_label("anonymise", false), "客户信息已匿名化");
     complaint_release(&c);
     for (int i = 0; i < 2; i++)

@@ -84,6 +84,7 @@ static const struct {
     {"waive_penalty", B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_MANAGER},
     {"incident", DOC_OPEN, ST_NONE, R_SYSTEM},
     {"assign", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, R_HANDLER | R_SUPERVISOR | R_MANAGER},
+    {"correct", DOC_OPEN | B(ST_CLOSED), ST_NONE, R_AGENT | R_SUPERVISOR | R_MANAGER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -434,7 +435,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7);
 }
 
 static void test_guards(void **state)
@@ -674,9 +675,10 @@ static void test_allowed_lists(void **state)
     mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
     expect_allowed(f, &c, R_ALL_ROLES, U_HQ,
                    (const char *const[]){"answer", "dispatch", "invalidate", "comment", "wait_customer",
-                                         "progress_reply", NULL});
+                                         "progress_reply", "correct", NULL});
     expect_allowed(f, &c, R_AGENT, U_CENTRE,
-                   (const char *const[]){"answer", "dispatch", "comment", "wait_customer", "progress_reply", NULL});
+                   (const char *const[]){"answer", "dispatch", "comment", "wait_customer", "progress_reply", "correct",
+                                         NULL});
     expect_allowed(f, &c, R_AUDITOR, U_HQ, (const char *const[]){NULL});
     complaint_release(&c);
 
@@ -687,14 +689,15 @@ static void test_allowed_lists(void **state)
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
-                                         "comment", "wait_customer", "progress_reply", "compensate", "assign", NULL});
+                                         "comment", "wait_customer", "progress_reply", "compensate", "assign", "correct",
+                                         NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
-    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"reopen", "comment", "compensate", NULL});
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"reopen", "comment", "compensate", "correct", NULL});
     complaint_release(&c);
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"satisfied\"}}");
-    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"close", "comment", "compensate", NULL});
+    expect_allowed(f, &c, R_AGENT, U_CENTRE, (const char *const[]){"close", "comment", "compensate", "correct", NULL});
     complaint_release(&c);
     mk(&c, ST_ARCHIVED, U_SITE1, "valid", NULL);
     expect_allowed(f, &c, R_ALL_ROLES, U_HQ, (const char *const[]){NULL});

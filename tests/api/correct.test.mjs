@@ -1,0 +1,84 @@
+// Corrections of the record (000: 根据调查结果,对顾客投诉进行分类; 001:
+// 对工单进行复核,确保工单填写的准确性): category, subject unit and staff, level,
+// customer class and an addendum, each change an event with its reason and
+// what it was; a new level re-plans the clocks; the service centre corrects,
+// never the unit complained about.
+
+import assert from 'node:assert/strict';
+import { useServer, errorOf, describe, runCli } from './lib.mjs';
+
+const srv = useServer();
+
+srv.test('a wrongly filled record is corrected: the list, the clocks and the history follow', async () => {
+  const c = await srv.intake('agent1', { category: 'service.attitude', level: 3 });
+  const before = await srv.get(c.id);
+  assert.equal(before.level, 3);
+
+  const acts = await srv.actions(c.id, 'agent1');
+  const form = acts.items.find((x) => x.action === 'correct');
+  assert.ok(form, `correct offered to the agent: ${JSON.stringify(acts.items.map((x) => x.action))}`);
+  const cat = form.fields.find((f) => f.name === 'category');
+  assert.ok(cat.options.some((o) => o.value === 'quality.fuel' && o.label === '油品质量'), 'the pack\'s categories');
+  assert.equal(form.fields.find((f) => f.name === 'reason').required, true);
+
+  const r = await srv.act('agent1', c.id, 'correct', {
+    category: 'quality.fuel', level: '2', subject_staff: '加油员 王强', addendum: '客户补充：加油后车辆抖动',
+    reason: '登记时类别选错，实为油品质量问题',
+  });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.category.code ?? r.json.category, 'quality.fuel');
+  assert.equal(r.json.level, 2);
+  assert.notEqual(r.json.deadlines.overall, before.deadlines.overall, 'the overall limit of level 2 is shorter');
+  assert.ok(Date.parse(r.json.deadlines.overall) < Date.parse(before.deadlines.overall));
+  assert.equal(r.json.corrections.length, 1);
+
+  const ev = (await srv.events(c.id)).find((e) => e.action === 'correct');
+  assert.equal(ev.label, '更正');
+  assert.equal(ev.payload.was.category, 'service.attitude');
+  assert.equal(ev.payload.was.level, 3);
+  assert.equal(ev.payload.was.subject_staff, '加油员 李强');
+
+  // The list files it under the corrected category.
+  const list = await srv.as('agent1', 'GET', '/complaints?category=quality&limit=200');
+  assert.ok(list.json.items.some((x) => x.id === c.id));
+  const old = await srv.as('agent1', 'GET', '/complaints?category=service.attitude&limit=200');
+  assert.ok(!old.json.items.some((x) => x.id === c.id));
+
+  const v = await runCli(['verify', '--db', srv.dbUrl]);
+  assert.equal(v.code, 0, `the histories replay: ${v.stdout}${v.stderr}`);
+});
+
+srv.test('the unit complained about is corrected before dispatch, and a closed record can still be corrected', async () => {
+  const c = await srv.intake('agent1', { subject_unit: 'SH-PD-01' });
+  let r = await srv.act('super1', c.id, 'correct', { subject_unit: 'SH-PD-02', reason: '客户说的是张江站' });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.subject_unit.code, 'SH-PD-02');
+  const inPd02 = await srv.as('pdmgr', 'GET', '/complaints?subject_unit=SH-PD-02&limit=200');
+  assert.ok(inPd02.json.items.some((x) => x.id === c.id));
+
+  const done = await srv.intake('agent1', { category: 'service.attitude' });
+  await srv.step('agent1', done.id, 'answer', { answer: '经核实系误会，已向客户解释', nature: 'invalid' });
+  assert.equal((await srv.get(done.id)).status, 'closed');
+  r = await srv.act('super1', done.id, 'correct', { category: 'service.fault', reason: '复核：属服务过失' });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.status, 'closed');
+});
+
+srv.test('nothing to correct, bad values and the wrong people are refused', async () => {
+  const c = await srv.intake('agent1', { subject_unit: 'SH-PD-01', category: 'service.attitude' });
+  const bad = async (who, body, status, field) => {
+    const r = await srv.act(who, c.id, 'correct', body);
+    assert.equal(r.status, status, `${who} ${JSON.stringify(body)}: ${describe(r)}`);
+    if (field !== undefined) assert.equal(errorOf(r).field, field);
+  };
+  await bad('agent1', { category: 'service.attitude', reason: '无变化' }, 422);
+  await bad('agent1', { category: 'service.attitude' }, 422, 'reason');
+  await bad('agent1', { category: 'no.such', reason: 'x' }, 422, 'category');
+  await bad('agent1', { level: '7', reason: 'x' }, 422, 'level');
+  await bad('agent1', { subject_unit: 'NOPE', reason: 'x' }, 422, 'subject_unit');
+  await bad('agent1', { status: 'closed', reason: 'x' }, 400, 'status');
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  await bad('pd01', { category: 'quality.fuel', reason: '不是我们的问题' }, 403);
+  await bad('auditor1', { category: 'quality.fuel', reason: 'x' }, 403);
+  assert.ok(!(await srv.actions(c.id, 'pd01')).items.some((x) => x.action === 'correct'), 'not offered to the station');
+});
