@@ -58,6 +58,7 @@
  * | incident     | every open status (not yet in that incident)  | (same) | system only |
  * | assign       | dispatched, processing (to a handler of the owning unit) | (same) | handler*, sup, mgr |
  * | correct      | every open status, closed (something differs)  | (same) | agent, sup, mgr (narrowed by the pack's corrections.roles) |
+ * | return       | dispatched, processing (the dispatch says from where) | registered (the dispatching unit) | handler*, sup, mgr |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -235,6 +236,10 @@ static const wf_field f_correct[] = {
     {"customer_class", "客户类别", "Customer class", F_SELECT, false, NULL},
     {"addendum", "补充说明", "Addendum to the description", F_TEXTAREA, false, NULL},
     {"reason", "更正原因", "Reason for the correction", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_return[] = {
+    {"reason", "退单原因", "What is wrong with the record", F_TEXTAREA, true, NULL},
     END,
 };
 static const wf_field f_transfer[] = {
@@ -551,7 +556,42 @@ static int p_dispatch(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     if (lv)
         json_object_set_new(p, "level", json_integer(lv[0] - '0'));
     json_object_set(p, "owner_unit", json_object_get(p, "unit"));
+    /* Where it was dispatched from: the unit a return (退单) sends it back to. */
+    json_t *from = json_object_get(json_object_get(c->data, "dispatch"), "from_unit");
+    if (c->status == ST_REGISTERED)
+        json_object_set_new(p, "from_unit", json_integer(c->owner_unit));
+    else if (json_is_integer(from))
+        json_object_set(p, "from_unit", from);
     return 0;
+}
+
+/*
+ * 退单: the unit a record was dispatched to sends it back to the service
+ * centre that dispatched it, saying what is wrong, to be corrected and
+ * dispatched again. Only a dispatch that recorded where it came from can be
+ * returned (those before returns existed cannot).
+ */
+static int g_return(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!json_is_integer(json_object_get(json_object_get(c->data, "dispatch"), "from_unit")))
+        return cerr_set(e, "action_not_allowed", "", "该工单无法退回 (it does not say where it was dispatched from)");
+    return 0;
+}
+
+static int p_return(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)e;
+    json_object_set(p, "owner_unit", json_object_get(json_object_get(c->data, "dispatch"), "from_unit"));
+    json_object_set_new(p, "from_unit", json_integer(c->owner_unit));
+    return 0;
+}
+
+static void x_return(complaint *c, const event *ev)
+{
+    json_t *n = json_object_get(c->data, "returns");
+    json_object_set_new(c->data, "returns", json_integer(json_integer_value(n) + 1));
+    record(c, ev, "returned");
 }
 
 static int p_transfer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
@@ -2063,6 +2103,9 @@ static const wf_action table[] = {
     [WF_CORRECT] = {WF_CORRECT, "correct", "更正", "Correct the record", ALL_OPEN | BIT(ST_CLOSED), ST_NONE,
                     CENTRE, SCOPE_NONE, f_correct, g_correct, p_correct, x_correct,
                     CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
+    [WF_RETURN] = {WF_RETURN, "return", "退单", "Send back to the service centre", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING),
+                   ST_REGISTERED, HANDLING, SCOPE_OWNER, f_return, g_return, p_return, x_return,
+                   CLOCKS(0, CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_DISPATCH), WF_CLK_NONE)},
 };
 
 const wf_action *workflow_table(size_t *n)

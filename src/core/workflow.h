@@ -110,6 +110,7 @@ enum wf_action_id {
     WF_INCIDENT,
     WF_ASSIGN,
     WF_CORRECT,
+    WF_RETURN,
     WF__COUNT
 };
 

@@ -82,3 +82,34 @@ srv.test('nothing to correct, bad values and the wrong people are refused', asyn
   await bad('auditor1', { category: 'quality.fuel', reason: 'x' }, 403);
   assert.ok(!(await srv.actions(c.id, 'pd01')).items.some((x) => x.action === 'correct'), 'not offered to the station');
 });
+
+srv.test('退单: the station sends a wrongly filled record back; the centre corrects and dispatches it again', async () => {
+  const c = await srv.intake('agent1', { subject_unit: 'SH-PD-01' });
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  assert.equal((await srv.act('agent1', c.id, 'return', { reason: 'x' })).status, 403, 'the centre does not return to itself');
+  assert.equal((await srv.act('mh01', c.id, 'return', { reason: 'x' })).status, 404, 'another station sees nothing');
+  let r = await srv.act('pd01', c.id, 'return', {});
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(errorOf(r).field, 'reason');
+  r = await srv.act('pd01', c.id, 'return', { reason: '本站无此加油员，应为张江站' });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.status, 'registered');
+  assert.equal(r.json.owner_unit.code, 'SH-CSC');
+  assert.equal(r.json.stage, 'dispatch', 'the dispatch clock runs again');
+  const ev = (await srv.events(c.id)).find((e) => e.action === 'return');
+  assert.equal(ev.label, '退单');
+  const queue = await srv.as('agent1', 'GET', '/complaints?status=registered&limit=200');
+  assert.ok(queue.json.items.some((x) => x.id === c.id), 'back in the centre\'s queue');
+
+  await srv.step('agent1', c.id, 'correct', { subject_unit: 'SH-PD-02', reason: '按退单意见更正被投诉单位' });
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-02' });
+  r = await srv.act('pd02', c.id, 'accept', {});
+  assert.equal(r.status, 200, describe(r));
+  // Returned again from the second station, it goes back to the centre, not to the first.
+  r = await srv.act('pd02', c.id, 'return', { reason: '再次核实' });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(r.json.owner_unit.code, 'SH-CSC');
+  assert.equal(r.json.assignee, null);
+  const v = await runCli(['verify', '--db', srv.dbUrl]);
+  assert.equal(v.code, 0, `the histories replay: ${v.stdout}${v.stderr}`);
+});

@@ -85,6 +85,7 @@ static const struct {
     {"incident", DOC_OPEN, ST_NONE, R_SYSTEM},
     {"assign", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, R_HANDLER | R_SUPERVISOR | R_MANAGER},
     {"correct", DOC_OPEN | B(ST_CLOSED), ST_NONE, R_AGENT | R_SUPERVISOR | R_MANAGER},
+    {"return", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_REGISTERED, R_HANDLER | R_SUPERVISOR | R_MANAGER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -199,6 +200,8 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "invalid", "{" PENDING_COMP "}");
     else if (strcmp(action, "waive_penalty") == 0)
         mk(c, status, U_SITE1, "valid", "{" ACTIVE_PENALTY "}");
+    else if (strcmp(action, "return") == 0)
+        mk(c, status, U_SITE1, "", "{\"dispatch\":{\"unit\":4,\"from_unit\":6}}");
     else
         mk(c, status, U_SITE1, "invalid",
            "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "," RUNNING_HANDLE "}");
@@ -435,7 +438,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2);
 }
 
 static void test_guards(void **state)
