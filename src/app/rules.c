@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/act.h"
 #include "app/app.h"
 #include "app/rules.h"
 #include "core/rules.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -155,4 +157,59 @@ void app_notices_of(void *arg, const complaint *c, const outbox_msg **msgs, size
     x->rows.n = o->nnotify;
     *msgs = x->rows.items;
     *n = x->rows.n;
+}
+
+/* ---- rules over time ------------------------------------------------------- */
+
+struct upgrade_arg {
+    int64_t now;
+};
+
+static int upgrade_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
+{
+    const struct upgrade_arg *u = arg;
+    actor sys = {0, R_SYSTEM, 0};
+    wf_ctx ctx = {app_pol(a), app_org(a), &sys, u->now, NULL, 0};
+    int rc = workflow_upgrade_step(&ctx, cur, ev, e);
+    return rc < 0 ? CERR_USER : rc; /* 1: nothing (more) is due */
+}
+
+int app_upgrades(app *a, int64_t now, long *upgraded)
+{
+    *upgraded = 0;
+    app_enter(a);
+    const rules_set *r = &app_pol(a)->rules;
+    int min_age = 0, min_reopens = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->rules[i].age_days && (!min_age || r->rules[i].age_days < min_age))
+            min_age = r->rules[i].age_days;
+        if (r->rules[i].reopens && (!min_reopens || r->rules[i].reopens < min_reopens))
+            min_reopens = r->rules[i].reopens;
+    }
+    int rc = 0;
+    int64_t after = 0;
+    while ((min_age || min_reopens) && rc == 0) {
+        int64_t *ids = NULL;
+        size_t n = 0;
+        rc = store_complaint_aging(a->db, min_age ? now - (int64_t)min_age * 86400 : 0, min_reopens, after, 500, &ids,
+                                   &n);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            struct upgrade_arg arg = {now};
+            cerr e = CERR_INIT;
+            int one;
+            /* Each rule due is an event of its own, until none is. */
+            for (size_t k = 0; k <= r->n && (one = app_change(a, ids[i], upgrade_event, &arg, false, &e)) == 0; k++)
+                ++*upgraded;
+            if (one == CERR_USER)
+                log_warn("upgrade of complaint %" PRId64 ": %s", ids[i], e.message);
+            else if (one != 1 && one != 0 && one != STORE_NOTFOUND && one != STORE_CONFLICT)
+                rc = one; /* a race lost (after the retries) waits for the next pass */
+        }
+        after = n ? ids[n - 1] : after;
+        free(ids);
+        if (n < 500)
+            break;
+    }
+    app_leave(a);
+    return rc;
 }

@@ -36,4 +36,12 @@ typedef struct app_window {
 int app_rules_window(void *arg /* app_window */, const int64_t *units, size_t nunits, const char *const *cats,
                      size_t ncats, int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n);
 
+/*
+ * The pack's rules over time (core/rules.h) at now: every open complaint
+ * old enough, or reopened often enough, for one gets an "upgrade" event for
+ * each rule due (the deadline sweeper's, and `redress sweep`). *upgraded
+ * counts the events written. 0 or a STORE_* code.
+ */
+int app_upgrades(app *a, int64_t now, long *upgraded);
+
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "app/rules.h"
 #include "jobs/sweep.h"
 #include "util/timeutil.h"
 
@@ -64,6 +65,9 @@ int cmd_sweep(int argc, char **argv)
         printf("swept at %s: %ld complaints, %ld warnings, %ld breaches, %ld further supervisions, %ld conflicts, "
                "%ld errors in %.1f ms\n",
                when, st.complaints, st.warned, st.breached, st.supervised, st.conflicts, st.errors, st.elapsed_ms);
+        long up = 0; /* and the rules over time (app/rules.h) */
+        if (rc == 0 && (rc = app_upgrades(&a, now, &up)) == 0 && up)
+            printf("upgraded by rules over time: %ld\n", up);
         fflush(stdout);
     }
     app_close(&a);

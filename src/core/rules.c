@@ -289,7 +289,7 @@ static int load_name(const loader *l, const json_t *o, const char *path, char **
 static int load_when(const loader *l, const json_t *w, const char *path, rule *u)
 {
     static const char *const keys[] = {"channel", "category", "customer_class", "unit", "unit_type",
-                                       "unit_within", "keywords", "count", NULL};
+                                       "unit_within", "keywords", "count", "age_days", "reopens", NULL};
     if (!json_is_object(w))
         return cerr_set(l->e, "invalid_pack", path, "%s: expected an object", path);
     if (only_keys(l, w, path, keys))
@@ -311,6 +311,11 @@ static int load_when(const loader *l, const json_t *w, const char *path, rule *u
                       (strlist *)((char *)u + lists[i].off)))
             return -1;
     }
+    if (load_int(l, w, "age_days", path, 1, 366, &u->age_days) || load_int(l, w, "reopens", path, 1, 100, &u->reopens))
+        return -1;
+    if (rules_over_time(u) && (json_object_get(w, "keywords") || json_object_get(w, "count")))
+        return cerr_set(l->e, "invalid_pack", path,
+                        "%s: a rule over time (age_days, reopens) cannot use keywords or count", path);
     const json_t *cnt = json_object_get(w, "count");
     if (cnt) {
         char f[160];
@@ -433,6 +438,8 @@ int rules_load(rules_set *r, const taxonomy *p, const json_t *pack, cerr *e)
         snprintf(g, sizeof g, "%s.then", f);
         if (load_then(&l, json_object_get(it, "then"), g, u))
             return -1;
+        if (rules_over_time(u) && (u->scope || u->owner.kind || u->answer_by.n || u->promise_minutes || u->notify_to.kind))
+            return cerr_set(e, "invalid_pack", g, "%s: a rule over time may only set level and priority", g);
         snprintf(g, sizeof g, "%s.then.owner", f);
         if (check_function(&l, r, &u->owner, g))
             return -1;
@@ -664,6 +671,8 @@ int rules_evaluate(const rules_set *r, const taxonomy *p, const org *o, const ru
     for (size_t i = 0; i < r->n; i++) {
         const rule *u = &r->rules[i];
         int err = 0;
+        if (rules_over_time(u))
+            continue; /* the sweeper's (rules_due) */
         if (!rule_matches(r, p, o, u, f, fn, arg, &err)) {
             if (err)
                 return err;
@@ -777,4 +786,32 @@ void rules_facts_of(const json_t *p, rules_facts *f)
     f->demand = json_string_value(json_object_get(p, "demand"));
     f->subject_unit = json_integer_value(json_object_get(p, "subject_unit"));
     f->at = json_integer_value(json_object_get(p, "received_at"));
+}
+
+const rule *rules_find(const rules_set *r, const char *code)
+{
+    for (size_t i = 0; code && i < r->n; i++)
+        if (strcmp(r->rules[i].code, code) == 0)
+            return &r->rules[i];
+    return NULL;
+}
+
+const rule *rules_due(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f, int reopens,
+                      int64_t now, const json_t *fired)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const rule *u = &r->rules[i];
+        if (!rules_over_time(u) || (u->age_days && now - f->at < (int64_t)u->age_days * 86400) ||
+            (u->reopens && reopens < u->reopens))
+            continue;
+        bool done = false;
+        size_t k;
+        const json_t *c;
+        json_array_foreach(fired, k, c) done = done || (json_string_value(c) && strcmp(json_string_value(c), u->code) == 0);
+        int err = 0;
+        /* No window or keyword condition (rules_load refuses them here): no callback is asked. */
+        if (!done && rule_matches(r, p, o, u, f, NULL, NULL, &err))
+            return u;
+    }
+    return NULL;
 }

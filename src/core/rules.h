@@ -14,6 +14,12 @@
  * category?, window_hours, at_least}: complaints about the same subject unit
  * — or about its ancestor of unit_type and everything below — in the
  * category subtrees, this one included).
+ * Rules over time (001: 有效投诉在一个月内得不到合理解决的投诉; reopened again
+ * and again): age_days (still open that many days after it was received)
+ * and reopens (reopened at least that many times) make a rule one the
+ * deadline sweeper evaluates on open complaints rather than intake; such a
+ * rule may use the conditions above but keywords and count, and only the
+ * actions level and priority; it fires once per complaint (rules_due).
  * Actions: level (the most severe of all fired rules wins), scope (the
  * widest wins), priority (the highest wins: urgent > high > normal), owner
  * (the first rule that names one wins), answer_by (unit types or codes
@@ -63,6 +69,7 @@ typedef struct rule {
     /* when */
     strlist channels, cats, classes, units, unit_types, within, keywords;
     rule_window count;
+    int age_days, reopens; /* either set: a rule over time (0 = not set) */
     /* then */
     int level;          /* 0 = not set */
     char *scope, *priority;
@@ -169,6 +176,22 @@ int rules_clusters(const rules_set *r, const taxonomy *p, const org *o, const ru
                    int (*fn)(void *fnarg, const cluster_rule *cr, int64_t anchor_unit, const int64_t *ids,
                              size_t n),
                    void *fnarg);
+
+/* Whether u is a rule over time (age_days or reopens). */
+static inline bool rules_over_time(const rule *u)
+{
+    return u->age_days || u->reopens;
+}
+/*
+ * The first rule over time due on a complaint with facts f (at: when it was
+ * received), reopened `reopens` times, at now, that is not among fired
+ * (a JSON array of rule codes; may be NULL): its conditions hold, it is
+ * age_days old and reopened often enough. NULL when none.
+ */
+const rule *rules_due(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f, int reopens,
+                      int64_t now, const json_t *fired);
+/* The rule of code (borrowed), or NULL. */
+const rule *rules_find(const rules_set *r, const char *code);
 
 /* The unit a target points at for subject (0 if it resolves to nothing). */
 int64_t rules_resolve(const rules_set *r, const org *o, const rule_target *t, int64_t subject);

@@ -59,6 +59,7 @@
  * | assign       | dispatched, processing (to a handler of the owning unit) | (same) | handler*, sup, mgr |
  * | correct      | every open status, closed (something differs)  | (same) | agent, sup, mgr (narrowed by the pack's corrections.roles) |
  * | return       | dispatched, processing (the dispatch says from where) | registered (the dispatching unit) | handler*, sup, mgr |
+ * | upgrade      | every open status (a rule over time is due)   | (same) | system only |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -240,6 +241,10 @@ static const wf_field f_correct[] = {
 };
 static const wf_field f_return[] = {
     {"reason", "退单原因", "What is wrong with the record", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_upgrade[] = {
+    {"rule", "规则", "Rule", F_TEXT, true, NULL},
     END,
 };
 static const wf_field f_transfer[] = {
@@ -1267,6 +1272,67 @@ int workflow_sweep_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *
     return workflow_step(ctx, c, action, NULL, ev, e);
 }
 
+/* The rules' facts of a stored complaint (its free text is sealed: no keywords). */
+static void facts_of(const complaint *c, rules_facts *f)
+{
+    *f = (rules_facts){.channel = c->channel, .category = c->category,
+                       .customer_class = jstr(json_object_get(c->data, "customer"), "class"),
+                       .subject_unit = c->subject_unit, .at = c->received_at};
+}
+
+static const rule *upgrade_due(const wf_ctx *ctx, const complaint *c)
+{
+    rules_facts f;
+    facts_of(c, &f);
+    return rules_due(&ctx->pol->rules, &ctx->pol->tax, ctx->org, &f,
+                     (int)json_integer_value(json_object_get(c->data, "reopens")), ctx->now,
+                     json_object_get(c->data, "upgrades"));
+}
+
+int workflow_upgrade_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e)
+{
+    if (!status_open(c->status))
+        return 1;
+    const rule *u = upgrade_due(ctx, c);
+    if (!u)
+        return 1;
+    json_t *in = json_pack("{s:s}", "rule", u->code);
+    int rc = workflow_step(ctx, c, "upgrade", in, ev, e);
+    json_decref(in);
+    return rc;
+}
+
+/*
+ * A rule over time fired (the sweeper's): the level only when more severe,
+ * the priority only when higher; the rule's code is kept so that it fires
+ * once.
+ */
+static int p_upgrade(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    const rule *u = rules_find(&ctx->pol->rules, jstr(p, "rule"));
+    if (!u || !rules_over_time(u) || upgrade_due(ctx, c) != u)
+        return cerr_set(e, "action_not_allowed", "rule", "rule: 该规则现在不适用 (the rule is not due)");
+    if (u->level && u->level < c->level)
+        json_object_set_new(p, "level", json_integer(u->level));
+    const char *prio = jstr(c->data, "priority");
+    if (u->priority && rules_priority_rank(u->priority) > rules_priority_rank(prio ? prio : "normal"))
+        json_object_set_new(p, "priority", json_string(u->priority));
+    json_object_set_new(p, "name", json_deep_copy(u->name));
+    return 0;
+}
+
+static void x_upgrade(complaint *c, const event *ev)
+{
+    json_t *list = json_object_get(c->data, "upgrades");
+    if (!json_is_array(list)) {
+        list = json_array();
+        json_object_set_new(c->data, "upgrades", list);
+    }
+    json_array_append(list, json_object_get(ev->payload, "rule"));
+    if (json_object_get(ev->payload, "priority"))
+        json_object_set(c->data, "priority", json_object_get(ev->payload, "priority"));
+}
+
 bool workflow_uses_calendar(const complaint *c, const char *name)
 {
     const char *k;
@@ -2106,6 +2172,8 @@ static const wf_action table[] = {
     [WF_RETURN] = {WF_RETURN, "return", "退单", "Send back to the service centre", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING),
                    ST_REGISTERED, HANDLING, SCOPE_OWNER, f_return, g_return, p_return, x_return,
                    CLOCKS(0, CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_DISPATCH), WF_CLK_NONE)},
+    [WF_UPGRADE] = {WF_UPGRADE, "upgrade", "规则升级", "Upgraded by a rule", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
+                    f_upgrade, NULL, p_upgrade, x_upgrade, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
 };
 
 const wf_action *workflow_table(size_t *n)

@@ -111,6 +111,7 @@ enum wf_action_id {
     WF_ASSIGN,
     WF_CORRECT,
     WF_RETURN,
+    WF_UPGRADE,
     WF__COUNT
 };
 
@@ -245,6 +246,13 @@ void workflow_apply(complaint *c, const event *ev);
  * is due, -1 on a calendar error (e set).
  */
 int workflow_sweep_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e);
+
+/*
+ * The pack's rules over time (core/rules.h rules_due) on c at ctx->now
+ * (ctx->who the system actor): the first one due as an "upgrade" event in
+ * ev. 0 with ev filled, 1 when none is due, -1 with e set.
+ */
+int workflow_upgrade_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e);
 
 /* True when c has an open clock on calendar `name` (a re-plan concerns it). */
 bool workflow_uses_calendar(const complaint *c, const char *name);

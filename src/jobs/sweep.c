@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app/result.h"
+#include "app/rules.h"
 #include "app/verify.h"
 #include "core/workflow.h"
 #include "util/buf.h"
@@ -474,7 +475,7 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
 
 /* ---- the background sweeper ------------------------------------------------- */
 
-enum { SWEEP_CHECKPOINT_S = 3600 };
+enum { SWEEP_CHECKPOINT_S = 3600, SWEEP_UPGRADE_S = 600 };
 
 struct sweeper {
     app *a;
@@ -486,6 +487,7 @@ static void *sweeper_main(void *arg)
 {
     sweeper *s = arg;
     int64_t checkpointed = 0; /* when this node last stored a checkpoint */
+    int64_t upgraded = 0;     /* when it last applied the rules over time */
     pthread_mutex_lock(&s->w.mu);
     for (;;) {
         struct timespec until;
@@ -502,6 +504,12 @@ static void *sweeper_main(void *arg)
         else if (st.warned || st.breached || st.supervised)
             log_info("sweep: %ld warnings, %ld breaches, %ld further supervisions in %.1f ms", st.warned, st.breached,
                      st.supervised, st.elapsed_ms);
+        long up = 0; /* the rules over time (app/rules.h), every SWEEP_UPGRADE_S */
+        if (time_now() - upgraded >= SWEEP_UPGRADE_S && app_upgrades(s->a, time_now(), &up) == 0) {
+            upgraded = time_now();
+            if (up)
+                log_info("sweep: %ld complaints upgraded by rules over time", up);
+        }
         retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
         checkpoint cp; /* and the event log's checkpoint (app/verify.h), hourly */
         if (time_now() - checkpointed >= SWEEP_CHECKPOINT_S && app_checkpoint(s->a, time_now(), &cp) == 0)

@@ -604,6 +604,23 @@ int store_complaint_due(store *s, int64_t now, int64_t after_key, int64_t after_
     return rc;
 }
 
+typedef struct aging_row {
+    int64_t id;
+} aging_row;
+static const db_col aging_cols[] = {DB_COLS(aging_row, id), {0}};
+
+int store_complaint_aging(store *s, int64_t received_before, int reopens, int64_t after_id, int max, int64_t **ids,
+                          size_t *n)
+{
+    /* An absent part holds for nothing: no complaint has received_at 0 or reopens INT32_MAX. */
+    return db_read_list(s, "complaint_aging",
+                        "SELECT id FROM complaints WHERE is_open = 1 AND id > ? AND (received_at <= ? OR reopens >= ?) "
+                        "ORDER BY id LIMIT ?",
+                        DB_VALS(DB_INT(after_id), DB_INT(received_before ? received_before : 0),
+                                DB_INT(reopens ? reopens : INT32_MAX), DB_INT(max)),
+                        aging_cols, sizeof(aging_row), (void **)ids, n);
+}
+
 /* ---- the overview's counts ---------------------------------------------------------- */
 
 struct days_arg {

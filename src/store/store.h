@@ -418,6 +418,14 @@ int store_rows_count(store *s, const char *table, int64_t *n);
  */
 int store_complaint_due(store *s, int64_t now, int64_t after_key, int64_t after_id, int max, int64_t *ids, int64_t *keys, size_t *n);
 /*
+ * The open complaints a rule over time may concern (core/rules.h): received
+ * at or before received_before, or reopened at least reopens times (0: that
+ * part does not apply), with an id after after_id — up to max ids, in
+ * order, into *ids (heap, the caller frees) and *n.
+ */
+int store_complaint_aging(store *s, int64_t received_before, int reopens, int64_t after_id, int max, int64_t **ids,
+                          size_t *n);
+/*
  * Stores n versioned complaint writes with their outbox and supervision
  * rows, in one durable transaction; each write succeeds or fails alone
  * (w[i].rc). Writes of the same complaint apply in order. Returns 0 when

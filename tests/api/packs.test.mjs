@@ -206,6 +206,37 @@ packSuite('restaurant', [['agent', ['agent'], 'EC-CSC']], async (s) => {
   assert.deepEqual((await s.as('agent', 'GET', `/complaints/${r.json.id}`)).json.answer_by, ['hq']);
 });
 
+// Seed 001 (property): 有效投诉在一个月内得不到合理解决 is a major complaint — a
+// rule over time, applied by the sweeper once, with an event and re-planned clocks.
+async function rulesOverTime(s) {
+  const day = 86400e3;
+  const old = await s.as('agent', 'POST', '/complaints', { body: body({ channel: 'phone', category: 'facility.lighting', subject_unit: 'SZ-NS-01', customer: { class: 'owner' }, received_at: rfc3339(new Date(Date.now() - 31 * day)), description: '楼道灯一个月没修' }) });
+  assert.equal(old.status, 201, describe(old));
+  const young = await s.as('agent', 'POST', '/complaints', { body: body({ channel: 'phone', category: 'facility.lighting', subject_unit: 'SZ-NS-01', customer: { class: 'owner' }, received_at: rfc3339(new Date(Date.now() - 10 * day)), description: '楼道灯坏了' }) });
+  assert.equal(old.json.level, 3);
+  const sweep = async (at) => {
+    const r = await runCli(['sweep', '--db', s.dbUrl, '--now', rfc3339(at), '--quiet'], { timeoutMs: 120e3 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    return r.stdout;
+  };
+  let out = await sweep(new Date());
+  assert.match(out, /upgraded by rules over time: 1/);
+  let c = (await s.as('agent', 'GET', `/complaints/${old.json.id}`)).json;
+  assert.equal(c.level, 1);
+  assert.equal(c.priority, 'high');
+  const ev = (await s.as('agent', 'GET', `/complaints/${old.json.id}/events`)).json.items.filter((e) => e.action === 'upgrade');
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].payload.rule, 'unresolved-month');
+  assert.equal((await s.as('agent', 'GET', `/complaints/${young.json.id}`)).json.level, 3, 'ten days old: not yet');
+  // Once only; the younger one when its month is up.
+  out = await sweep(new Date(Date.now() + 21 * day));
+  assert.match(out, /upgraded by rules over time: 1/);
+  assert.equal((await s.as('agent', 'GET', `/complaints/${young.json.id}`)).json.level, 1);
+  assert.equal((await s.as('agent', 'GET', `/complaints/${old.json.id}/events`)).json.items.filter((e) => e.action === 'upgrade').length, 1);
+  const v = await runCli(['verify', '--db', s.dbUrl]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+}
+
 packSuite('property', [['agent', ['agent'], 'SZ-CSC']], async (s) => {
   // Seed 001 (property): a minor facility complaint is resolved in 2 days; the form goes to engineering in 10 minutes.
   const received = rfc3339(new Date(Date.now() - 60e3));
@@ -233,7 +264,9 @@ packSuite('property', [['agent', ['agent'], 'SZ-CSC']], async (s) => {
     levels.push(r.json.level);
   }
   assert.deepEqual(levels, [3, 3, 2]);
+  await rulesOverTime(s);
 });
+
 
 // ---- redress pack validate ----
 

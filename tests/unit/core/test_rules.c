@@ -330,6 +330,40 @@ static void test_malformed(void **state)
                  "clusters[0].notify");
 }
 
+/* Rules over time: not at intake; due by age or reopens, once; keywords and count refused. */
+static void test_over_time(void **state)
+{
+    fixture *fx = *state;
+    cerr e;
+    const char *rules = "[{\"code\":\"month\",\"name\":\"m\",\"when\":{\"age_days\":30,\"category\":\"service\"},"
+                        "\"then\":{\"level\":1}},"
+                        "{\"code\":\"twice\",\"name\":\"t\",\"when\":{\"reopens\":2},\"then\":{\"priority\":\"high\"}}]";
+    if (load(&fx->pol, rules, NULL, &e))
+        fail_msg("rules do not load: %s", e.message);
+    rules_facts f = {"phone", "attitude", "ordinary", NULL, NULL, U_SITE1, 1000};
+    rules_outcome o;
+    rules_outcome_init(&o);
+    assert_int_equal(rules_evaluate(&fx->pol.rules, &fx->pol.tax, &fx->org, &f, count_rows, &fx->tab, &o), 0);
+    assert_int_equal(nfired(&o), 0); /* never at intake */
+    rules_outcome_release(&o);
+    const rules_set *r = &fx->pol.rules;
+    int64_t day = 86400;
+    assert_null(rules_due(r, &fx->pol.tax, &fx->org, &f, 0, 1000 + 30 * day - 1, NULL));
+    assert_string_equal(rules_due(r, &fx->pol.tax, &fx->org, &f, 0, 1000 + 30 * day, NULL)->code, "month");
+    json_t *fired = json_pack("[s]", "month");
+    assert_null(rules_due(r, &fx->pol.tax, &fx->org, &f, 1, 1000 + 60 * day, fired));
+    assert_string_equal(rules_due(r, &fx->pol.tax, &fx->org, &f, 2, 1000 + 60 * day, fired)->code, "twice");
+    json_decref(fired);
+    rules_facts q = {"phone", "quantity", "ordinary", NULL, NULL, U_SITE1, 1000}; /* not a service complaint */
+    assert_null(rules_due(r, &fx->pol.tax, &fx->org, &q, 0, 1000 + 60 * day, NULL));
+    expect_error("[{\"code\":\"x\",\"name\":\"x\",\"when\":{\"age_days\":30,\"keywords\":[\"a\"]},\"then\":{\"level\":1}}]",
+                 NULL, "rules[0].when");
+    expect_error("[{\"code\":\"x\",\"name\":\"x\",\"when\":{\"age_days\":0},\"then\":{\"level\":1}}]", NULL,
+                 "rules[0].when.age_days");
+    expect_error("[{\"code\":\"x\",\"name\":\"x\",\"when\":{\"reopens\":2},\"then\":{\"owner\":\"PD-01\"}}]", NULL,
+                 "rules[0].then");
+}
+
 /* Every shipped pack loads with its rules (the test runs at the repository root). */
 static void test_shipped_packs(void **state)
 {
@@ -381,6 +415,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targets_and_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clusters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_over_time, setup, teardown),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_shipped_packs),
         cmocka_unit_test(test_facts_of_payload),
