@@ -448,11 +448,14 @@ json_t *api_events_json(app *a, const event *evs, size_t n, bool en)
 
 static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_action *act, bool en)
 {
-    json_t *fields = json_array();
+    json_t *fields = json_array(), *defaults = workflow_defaults(c, act);
     wf_form form;
     for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
         json_t *j = json_pack("{s:s,s:s,s:s,s:b}", "name", f->name, "label", en ? f->en : f->zh, "type",
                               field_type_name(f->type), "required", f->required);
+        json_t *v = json_object_get(defaults, f->name);
+        if (v) /* pre-filled, editable */
+            json_object_set(j, "default", v);
         if (f->options) {
             json_t *opts = json_array();
             for (const wf_option *o = f->options; o->value; o++)
@@ -468,6 +471,7 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
         }
         json_array_append_new(fields, j);
     }
+    json_decref(defaults);
     return fields;
 }
 

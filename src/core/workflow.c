@@ -2039,6 +2039,21 @@ static const struct {
     {WF_CORRECT, form_correct},
 };
 
+json_t *workflow_defaults(const complaint *c, const wf_action *act)
+{
+    json_t *d = json_object();
+    if (act->id != WF_CLOSE && act->id != WF_CLOSE_UNACCEPTED)
+        return d;
+    if (*c->nature)
+        json_object_set_new(d, "nature", json_string(c->nature));
+    if (c->subject_unit)
+        json_object_set_new(d, "responsible_unit", json_integer(c->subject_unit));
+    const char *staff = jstr(c->data, "subject_staff");
+    if (staff && *staff)
+        json_object_set_new(d, "responsible_person", json_string(staff));
+    return d;
+}
+
 const wf_field *workflow_fields(const wf_ctx *ctx, const complaint *c, const wf_action *act, wf_form *form)
 {
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {

@@ -174,6 +174,14 @@ typedef struct wf_form {
     size_t used;
 } wf_form;
 
+/*
+ * What the form of act starts with for c, editable (a new object, the
+ * caller's): closing pre-filled from the handling — the nature the
+ * resolution found, the unit complained about as the responsible unit, its
+ * staff as the responsible person. Empty for the other actions.
+ */
+json_t *workflow_defaults(const complaint *c, const wf_action *act);
+
 /* The whole table (borrowed, static). */
 const wf_action *workflow_table(size_t *n);
 const wf_action *workflow_find(const char *name);

@@ -113,3 +113,17 @@ srv.test('退单: the station sends a wrongly filled record back; the centre cor
   const v = await runCli(['verify', '--db', srv.dbUrl]);
   assert.equal(v.code, 0, `the histories replay: ${v.stdout}${v.stderr}`);
 });
+
+srv.test('the closing form is pre-filled from the handling: nature, the unit and staff complained about', async () => {
+  const c = await srv.intake('agent1', { subject_unit: 'SH-PD-01', subject_staff: '加油员 李强' });
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  await srv.step('pd01', c.id, 'accept', {});
+  await srv.step('pd01', c.id, 'resolve', { resolution_type: 'solution', resolution: '已向客户道歉并补开发票', nature: 'valid' });
+  await srv.step('agent1', c.id, 'reply', { method: 'phone', content: '已致歉并补开发票' });
+  await srv.step('agent1', c.id, 'revisit', { method: 'phone', result: 'satisfied' });
+  const close = (await srv.actions(c.id, 'agent1')).items.find((x) => x.action === 'close');
+  const def = Object.fromEntries(close.fields.filter((f) => 'default' in f).map((f) => [f.name, f.default]));
+  assert.deepEqual(def, { nature: 'valid', responsible_unit: (await srv.unit('SH-PD-01')).id, responsible_person: '加油员 李强' });
+  const other = (await srv.actions(c.id, 'agent1')).items.find((x) => x.action === 'comment');
+  assert.ok(!other.fields.some((f) => 'default' in f), 'only closing is pre-filled');
+});
