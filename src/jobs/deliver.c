@@ -155,25 +155,56 @@ void deliver_sign(const char *secret, int64_t ts, const char *body, size_t len, 
 /* ---- libcurl ------------------------------------------------------------------- */
 
 /*
- * Runs the transfer h (set up by the caller, then cleaned up here) within
- * cfg's time limits: *code the server's last reply code (SMTP) or status
- * (HTTP), 0 when none came; err the error's text when it failed.
+ * One transfer of a batch: the easy handle and everything it points at,
+ * alive until the batch's transfers have all ended (deliver_batch runs them
+ * together on one multi handle, so that a slow receiver does not hold up
+ * the others and connections to one host are reused).
  */
-static CURLcode perform(CURL *h, const deliver_config *cfg, int *code, char *err, size_t errlen)
+typedef struct xfer {
+    CURL *h;
+    struct curl_slist *headers, *rcpts;
+    buf body;
+    size_t off; /* SMTP: how much of body was read */
+    char from[300], rcpt[300];
+    char err[CURL_ERROR_SIZE];
+    CURLcode rc;
+    bool http; /* a webhook: a status outside 2xx fails it */
+} xfer;
+
+/* The time limits and error buffer of x's transfer (cfg's). */
+static void limits(xfer *x, const deliver_config *cfg)
 {
-    char curl_err[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
-    CURLcode rc = curl_easy_perform(h);
+    curl_easy_setopt(x->h, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
+    curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout_s < 10 ? cfg->timeout_s : 10));
+    curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->err);
+    curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+}
+
+/* What x's ended transfer came to: 0, or -1 with err; *code the reply code (SMTP) or status (HTTP), 0 when none. */
+static int xfer_result(xfer *x, int *code, char *err, size_t errlen)
+{
     long reply = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &reply);
     *code = (int)reply;
-    if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
-    curl_easy_cleanup(h);
-    return rc;
+    if (x->rc != CURLE_OK) {
+        snprintf(err, errlen, "%s", *x->err ? x->err : curl_easy_strerror(x->rc));
+        return -1;
+    }
+    if (x->http && (*code < 200 || *code > 299)) {
+        snprintf(err, errlen, "HTTP %d", *code);
+        return -1;
+    }
+    return 0;
+}
+
+static void xfer_release(xfer *x)
+{
+    if (x->h)
+        curl_easy_cleanup(x->h);
+    curl_slist_free_all(x->headers);
+    curl_slist_free_all(x->rcpts);
+    buf_release(&x->body);
 }
 
 /* ---- HTTP (webhooks) ------------------------------------------------------------- */
@@ -184,82 +215,59 @@ static size_t discard(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* POSTs body to url with headers. 0 on a 2xx, else -1 with err; *code: the HTTP status (0: none). */
-static int http_post(const deliver_config *cfg, const char *url, const buf *body, struct curl_slist *headers, int *code,
-                     char *err, size_t errlen)
+/* Sets x up to POST its body to url with its headers (a 2xx is success). -1 when libcurl cannot start. */
+static int http_post(xfer *x, const deliver_config *cfg, const char *url)
 {
-    CURL *h = curl_easy_init();
-    if (!h) {
-        snprintf(err, errlen, "cannot start libcurl");
+    if (!(x->h = curl_easy_init()))
         return -1;
-    }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-    if (perform(h, cfg, code, err, errlen) != CURLE_OK)
-        return -1;
-    if (*code < 200 || *code > 299) {
-        snprintf(err, errlen, "HTTP %d", *code);
-        return -1;
-    }
+    x->http = true;
+    curl_easy_setopt(x->h, CURLOPT_URL, url);
+    curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(x->h, CURLOPT_POST, 1L);
+    curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->body.data);
+    curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+    curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->headers);
+    curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, discard);
+    limits(x, cfg);
     return 0;
 }
 
 /* ---- SMTP ------------------------------------------------------------------------ */
 
-struct upload {
-    const buf *msg;
-    size_t off;
-};
-
 static size_t read_msg(char *to, size_t size, size_t n, void *arg)
 {
-    struct upload *u = arg;
-    size_t left = u->msg->len - u->off, want = size * n;
+    xfer *x = arg;
+    size_t left = x->body.len - x->off, want = size * n;
     if (want > left)
         want = left;
-    memcpy(to, u->msg->data + u->off, want);
-    u->off += want;
+    memcpy(to, x->body.data + x->off, want);
+    x->off += want;
     return want;
 }
 
-/*
- * Sends msg from cfg's sender to one address. 0, or -1 with the error's
- * text in err; *code: the server's last reply code (0: none, e.g. the
- * connection was refused).
- */
-static int smtp_send(const deliver_config *cfg, const char *to, const buf *msg, int *code, char *err, size_t errlen)
+/* Sets x up to send its body (the message) from cfg's sender to one address. -1 when libcurl cannot start. */
+static int smtp_send(xfer *x, const deliver_config *cfg, const char *to)
 {
-    CURL *h = curl_easy_init();
-    if (!h) {
-        snprintf(err, errlen, "cannot start libcurl");
+    if (!(x->h = curl_easy_init()))
         return -1;
-    }
-    char from[300], rcpt[300];
-    snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
-    snprintf(rcpt, sizeof rcpt, "<%s>", to);
-    struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
-    struct upload up = {msg, 0};
-    curl_easy_setopt(h, CURLOPT_URL, cfg->smtp_url);
+    snprintf(x->from, sizeof x->from, "<%s>", cfg->smtp_from);
+    snprintf(x->rcpt, sizeof x->rcpt, "<%s>", to);
+    x->rcpts = curl_slist_append(NULL, x->rcpt);
+    curl_easy_setopt(x->h, CURLOPT_URL, cfg->smtp_url);
     if (cfg->smtp_user && *cfg->smtp_user) {
-        curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp_user);
-        curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
+        curl_easy_setopt(x->h, CURLOPT_USERNAME, cfg->smtp_user);
+        curl_easy_setopt(x->h, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
     }
     /* smtps:// is TLS from the start; smtp:// upgrades when the server offers STARTTLS. */
-    curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_msg);
-    curl_easy_setopt(h, CURLOPT_READDATA, &up);
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
-    CURLcode rc = perform(h, cfg, code, err, errlen);
-    curl_slist_free_all(rcpts);
-    return rc == CURLE_OK ? 0 : -1;
+    curl_easy_setopt(x->h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    curl_easy_setopt(x->h, CURLOPT_MAIL_FROM, x->from);
+    curl_easy_setopt(x->h, CURLOPT_MAIL_RCPT, x->rcpts);
+    curl_easy_setopt(x->h, CURLOPT_READFUNCTION, read_msg);
+    curl_easy_setopt(x->h, CURLOPT_READDATA, x);
+    curl_easy_setopt(x->h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(x->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body.len);
+    limits(x, cfg);
+    return 0;
 }
 
 /* ---- a pass ---------------------------------------------------------------------- */
@@ -295,15 +303,14 @@ typedef struct outcome {
     const char *skip;
 } outcome;
 
-/* Renders and sends the e-mail row m to its recipient's current address. */
-static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o)
+/* Renders the e-mail row m and sets x up to send it to its recipient's current address (or o->skip says why not). */
+static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
     user u = {0};
-    buf subject, text, html, msg;
+    buf subject, text, html;
     buf_init(&subject);
     buf_init(&text);
     buf_init(&html);
-    buf_init(&msg);
     if (!cfg->smtp_url || !*cfg->smtp_url)
         o->skip = "no mail server is set (smtp-url)";
     else if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
@@ -330,30 +337,30 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
                           .text = text.data,
                           .html = html.data,
                           .boundary = "=_redress_alt"};
-        mime_build(&msg, &mail);
-        o->rc = smtp_send(cfg, u.email, &msg, &o->code, o->err, sizeof o->err);
+        mime_build(&x->body, &mail);
+        if (smtp_send(x, cfg, u.email)) {
+            o->rc = -1;
+            snprintf(o->err, sizeof o->err, "cannot start libcurl");
+        }
     }
     user_release(&u);
     buf_release(&subject);
     buf_release(&text);
     buf_release(&html);
-    buf_release(&msg);
 }
 
-/* Posts the webhook row m, signed, to its webhook's current URL. */
-static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o)
+/* Sets x up to post the webhook row m, signed, to its webhook's current URL (or o->skip says why not). */
+static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
     webhook w = {0};
-    buf body;
-    buf_init(&body);
     int format = -1;
     if (store_webhook_get(a->db, m->target, &w) != 0)
         o->skip = "the webhook was removed";
-    else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(m, format, &body))
+    else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(m, format, &x->body))
         o->skip = "unknown template";
     if (!o->skip) {
         char sig[65], line[160];
-        deliver_sign(w.secret, now, body.data, body.len, sig);
+        deliver_sign(w.secret, now, x->body.data, x->body.len, sig);
         struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
         snprintf(line, sizeof line, "X-Redress-Timestamp: %lld", (long long)now);
         h = curl_slist_append(h, line);
@@ -361,12 +368,13 @@ static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m,
         h = curl_slist_append(h, line);
         snprintf(line, sizeof line, "Idempotency-Key: %s", m->key);
         h = curl_slist_append(h, line);
-        h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
-        o->rc = http_post(cfg, w.url, &body, h, &o->code, o->err, sizeof o->err);
-        curl_slist_free_all(h);
+        x->headers = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+        if (http_post(x, cfg, w.url)) {
+            o->rc = -1;
+            snprintf(o->err, sizeof o->err, "cannot start libcurl");
+        }
     }
     webhook_release(&w);
-    buf_release(&body);
 }
 
 /* One claimed row's attempt and the end to record. */
@@ -376,18 +384,31 @@ typedef struct done {
     outbox_finish f;
 } done;
 
-/* Sends the claimed row m and fills d with what to record. */
-static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, done *d, deliver_stats *st)
+/* Prepares the claimed row m's transfer in x (none when it is skipped or cannot start). */
+static void deliver_prepare(app *a, const deliver_config *cfg, const outbox_msg *m, done *d, xfer *x)
+{
+    int64_t now = time_now();
+    d->at = (outbox_attempt){.outbox_id = m->id, .at = now};
+    buf_init(&x->body);
+    if (strcmp(m->channel, "webhook") == 0)
+        send_webhook(a, cfg, m, now, &d->o, x);
+    else
+        send_email(a, cfg, m, now, &d->o, x);
+}
+
+/* Fills d with what to record of row m, whose transfer x has ended (ms: how long the batch's transfers took). */
+static void deliver_finish(app *a, const deliver_config *cfg, const outbox_msg *m, done *d, xfer *x, double ms,
+                           deliver_stats *st)
 {
     int64_t now = time_now();
     outcome *o = &d->o;
-    d->at = (outbox_attempt){.outbox_id = m->id, .at = now};
-    double t0 = time_mono_ms();
-    if (strcmp(m->channel, "webhook") == 0)
-        send_webhook(a, cfg, m, now, o);
-    else
-        send_email(a, cfg, m, now, o);
-    d->at.latency_ms = (int)(time_mono_ms() - t0);
+    curl_off_t us = 0;
+    if (!o->skip && x->h) {
+        o->rc = xfer_result(x, &o->code, o->err, sizeof o->err);
+        if (curl_easy_getinfo(x->h, CURLINFO_TOTAL_TIME_T, &us) == CURLE_OK)
+            ms = (double)us / 1000.0; /* its own transfer, not the batch's */
+    }
+    d->at.latency_ms = (int)ms;
     d->at.code = o->code;
     d->f = (outbox_finish){.m = m, .next_at = m->next_at, .at = &d->at};
     if (o->skip) {
@@ -420,14 +441,66 @@ static void deliver_one(app *a, const deliver_config *cfg, const outbox_msg *m, 
     }
 }
 
-/* Sends the claimed rows of l, then records them all in one transaction. */
+/* Runs the transfers of xs together until each has ended, its result in its rc. */
+static void run_all(xfer *xs, size_t n)
+{
+    CURLM *multi = curl_multi_init();
+    if (multi) /* no receiver gets more than half a batch at once */
+        curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)(DELIVER_BATCH / 2));
+    size_t added = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!xs[i].h)
+            continue;
+        if (multi && curl_multi_add_handle(multi, xs[i].h) == CURLM_OK)
+            added++;
+        else
+            xs[i].rc = curl_easy_perform(xs[i].h); /* alone, the way it would have gone */
+    }
+    int running = (int)added;
+    while (running > 0) {
+        if (curl_multi_perform(multi, &running) != CURLM_OK)
+            break;
+        if (running > 0 && curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
+            break;
+    }
+    CURLMsg *msg;
+    int left;
+    while (multi && (msg = curl_multi_info_read(multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        xfer *x = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        if (x)
+            x->rc = msg->data.result;
+    }
+    for (size_t i = 0; multi && i < n; i++)
+        if (xs[i].h)
+            curl_multi_remove_handle(multi, xs[i].h);
+    if (multi)
+        curl_multi_cleanup(multi);
+}
+
+/*
+ * Sends the claimed rows of l — their transfers together, so a slow
+ * receiver holds up only itself — then records them all in one transaction.
+ */
 static void deliver_batch(app *a, const deliver_config *cfg, const outbox_list *l, deliver_stats *st)
 {
-    done *d = xcalloc(l->n ? l->n : 1, sizeof *d);
-    outbox_finish *f = xcalloc(l->n ? l->n : 1, sizeof *f);
+    size_t n = l->n ? l->n : 1;
+    done *d = xcalloc(n, sizeof *d);
+    outbox_finish *f = xcalloc(n, sizeof *f);
+    xfer *xs = xcalloc(n, sizeof *xs);
     for (size_t i = 0; i < l->n; i++) {
-        deliver_one(a, cfg, &l->items[i], &d[i], st);
+        deliver_prepare(a, cfg, &l->items[i], &d[i], &xs[i]);
+        xs[i].rc = CURLE_FAILED_INIT; /* until the transfer says otherwise */
+    }
+    double t0 = time_mono_ms();
+    run_all(xs, l->n);
+    double ms = time_mono_ms() - t0;
+    for (size_t i = 0; i < l->n; i++) {
+        deliver_finish(a, cfg, &l->items[i], &d[i], &xs[i], ms, st);
         f[i] = d[i].f;
+        xfer_release(&xs[i]);
     }
     int rc = store_outbox_finish_batch(a->db, f, l->n);
     for (size_t i = 0; i < l->n; i++) {
@@ -439,6 +512,7 @@ static void deliver_batch(app *a, const deliver_config *cfg, const outbox_list *
     }
     if (rc)
         log_warn("deliver: cannot record %zu attempts; their rows are sent again after their lease", l->n);
+    free(xs);
     free(f);
     free(d);
 }

@@ -143,3 +143,42 @@ srv.test('an endpoint answering 500: failed with the status, then dead; retried,
   const left = await hookRows(after.id);
   assert.deepEqual(left.map((m) => m.idempotency_key.split('/').pop()), ['pd01-robot'], 'a removed webhook gets nothing more');
 });
+
+// A batch's posts go out together: two endpoints that each answer only once
+// the other has been called (or fail after 3 s) are both delivered at the
+// first attempt. Posted one after the other, the first would wait in vain.
+srv.test('the rows of a batch are posted together: one slow receiver holds up no other', async () => {
+  const waiting = new Map(); // path → its response, held until the partner arrives
+  const pair = { '/pair-a': '/pair-b', '/pair-b': '/pair-a' };
+  const port = await freePort();
+  const twins = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const other = waiting.get(pair[req.url]);
+      if (other) {
+        waiting.delete(pair[req.url]);
+        other.end('{"errcode":0}');
+        res.end('{"errcode":0}');
+        return;
+      }
+      waiting.set(req.url, res);
+      setTimeout(() => { if (waiting.get(req.url) === res) { waiting.delete(req.url); res.statusCode = 500; res.end('alone'); } }, 3000);
+    });
+  });
+  await new Promise((r) => twins.listen(port, '127.0.0.1', r));
+  try {
+    for (const name of ['mh03-a', 'mh03-b']) {
+      const r = await putHook(name, { unit: 'SH-MH-03', url: `http://127.0.0.1:${port}/pair-${name.slice(-1)}` });
+      assert.equal(r.status, 200, describe(r));
+    }
+    const c = await dispatch('SH-MH-03');
+    const rows = await until(async () => {
+      const l = await hookRows(c.id);
+      return l.length === 2 && l.every((m) => m.status === 'sent') ? l : null;
+    }, 'both posts', { timeoutMs: 30000 });
+    assert.deepEqual(rows.map((m) => m.attempts), [1, 1], 'each delivered at its first attempt');
+  } finally {
+    twins.closeAllConnections();
+    twins.close();
+  }
+});
