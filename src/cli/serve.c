@@ -41,6 +41,16 @@ static int delivery_config(deliver_config *c)
         return -1;
     c->backoff = (notify_backoff){base, cap < base ? base : cap, (int)attempts};
     c->timeout_s = (int)timeout;
+    const char *sms = setting_get("sms-url");
+    if (*sms) {
+        if (strncmp(sms, "http://", 7) != 0 && strncmp(sms, "https://", 8) != 0) {
+            fprintf(stderr, "redress: --sms-url: expected http://… or https://…\n");
+            return -1;
+        }
+        c->sms_url = sms;
+        c->sms_secret = setting_get("sms-secret");
+        log_info("notifications: text messages through an SMS gateway"); /* its URL may hold credentials */
+    }
     if (!*url)
         return 0;
     if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0) {

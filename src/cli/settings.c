@@ -82,6 +82,10 @@ static setting settings[] = {
     {"smtp-from", "REDRESS_SMTP_FROM", "", "the sender address of notifications (required with smtp-url)", NULL},
     {"smtp-user", "REDRESS_SMTP_USER", "", "user name for the mail server, when not in smtp-url", NULL},
     {"smtp-password", "REDRESS_SMTP_PASSWORD", "", "password for the mail server (never logged)", NULL},
+    {"sms-url", "REDRESS_SMS_URL", "",
+     "an HTTP(S) SMS gateway for the deadline warnings and supervision orders sent as text messages: each is POSTed "
+     "as {id, to, text}, signed with sms-secret as webhooks are; empty: no text messages", NULL},
+    {"sms-secret", "REDRESS_SMS_SECRET", "", "the key the SMS gateway's requests are signed with (never logged)", NULL},
     {"notify-attempts", "REDRESS_NOTIFY_ATTEMPTS", "8",
      "attempts to deliver a notification before it is a dead letter (1–100)", NULL},
     {"notify-backoff", "REDRESS_NOTIFY_BACKOFF", "30",

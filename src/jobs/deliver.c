@@ -110,6 +110,25 @@ int deliver_render(const char *template_name, const char *payload, const char *t
     return 0;
 }
 
+int deliver_sms_text(const char *template_name, const char *payload, buf *out)
+{
+    json_t *p = json_loads(payload ? payload : "", 0, NULL);
+    bool warn = template_name && strcmp(template_name, "sla_warning") == 0;
+    if (!json_is_object(p) || (!warn && (!template_name || strcmp(template_name, "supervision") != 0))) {
+        json_decref(p);
+        return -1;
+    }
+    /* Short: a text message is read on a phone, and long ones are split. */
+    if (warn)
+        buf_printf(out, "【投诉工单预警】%s 的处理时限 %s 即将到期，请尽快处理。", str_of(p, "number"),
+                   str_of(p, "deadline"));
+    else
+        buf_printf(out, "【投诉工单督办】%s 已超过时限 %s（%lld 级督办），请立即督促处理。", str_of(p, "number"),
+                   str_of(p, "deadline"), (long long)json_integer_value(json_object_get(p, "level")));
+    json_decref(p);
+    return 0;
+}
+
 int deliver_webhook_body(const outbox_msg *m, int format, buf *out)
 {
     json_t *p = payload_of(m->template_name, m->payload);
@@ -349,6 +368,21 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
     buf_release(&html);
 }
 
+/* The headers of a signed JSON POST of body at now (deliver_sign) with its idempotency key. */
+static struct curl_slist *signed_headers(const char *secret, int64_t now, const buf *body, const char *key)
+{
+    char sig[65], line[160];
+    deliver_sign(secret, now, body->data, body->len, sig);
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
+    snprintf(line, sizeof line, "X-Redress-Timestamp: %lld", (long long)now);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "X-Redress-Signature: sha256=%s", sig);
+    h = curl_slist_append(h, line);
+    snprintf(line, sizeof line, "Idempotency-Key: %s", key);
+    h = curl_slist_append(h, line);
+    return curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+}
+
 /* Sets x up to post the webhook row m, signed, to its webhook's current URL (or o->skip says why not). */
 static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
@@ -359,22 +393,51 @@ static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m,
     else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(m, format, &x->body))
         o->skip = "unknown template";
     if (!o->skip) {
-        char sig[65], line[160];
-        deliver_sign(w.secret, now, x->body.data, x->body.len, sig);
-        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
-        snprintf(line, sizeof line, "X-Redress-Timestamp: %lld", (long long)now);
-        h = curl_slist_append(h, line);
-        snprintf(line, sizeof line, "X-Redress-Signature: sha256=%s", sig);
-        h = curl_slist_append(h, line);
-        snprintf(line, sizeof line, "Idempotency-Key: %s", m->key);
-        h = curl_slist_append(h, line);
-        x->headers = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+        x->headers = signed_headers(w.secret, now, &x->body, m->key);
         if (http_post(x, cfg, w.url)) {
             o->rc = -1;
             snprintf(o->err, sizeof o->err, "cannot start libcurl");
         }
     }
     webhook_release(&w);
+}
+
+/*
+ * Sets x up to post the SMS row m to the gateway: {"id": its key, "to": the
+ * recipient's phone, "text"}, signed with sms_secret like a webhook (or
+ * o->skip says why not).
+ */
+static void send_sms(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
+{
+    user u = {0};
+    buf text;
+    buf_init(&text);
+    if (!cfg->sms_url || !*cfg->sms_url)
+        o->skip = "no SMS gateway is set (sms-url)";
+    else if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
+        o->skip = "no recipient";
+    else if (!u.active)
+        o->skip = "the recipient's account is inactive";
+    else if (!u.phone)
+        o->skip = "the recipient has no phone number";
+    else if (!(u.notify & NOTIFY_SMS))
+        o->skip = "the recipient does not want text messages";
+    else if (deliver_sms_text(m->template_name, m->payload, &text))
+        o->skip = "unknown template";
+    if (!o->skip) {
+        json_t *body = json_pack("{s:s,s:s,s:s}", "id", m->key, "to", u.phone, "text", text.data);
+        char *js = json_dumps(body, JSON_COMPACT);
+        buf_puts(&x->body, js);
+        free(js);
+        json_decref(body);
+        x->headers = signed_headers(cfg->sms_secret ? cfg->sms_secret : "", now, &x->body, m->key);
+        if (http_post(x, cfg, cfg->sms_url)) {
+            o->rc = -1;
+            snprintf(o->err, sizeof o->err, "cannot start libcurl");
+        }
+    }
+    user_release(&u);
+    buf_release(&text);
 }
 
 /* One claimed row's attempt and the end to record. */
@@ -392,6 +455,8 @@ static void deliver_prepare(app *a, const deliver_config *cfg, const outbox_msg 
     buf_init(&x->body);
     if (strcmp(m->channel, "webhook") == 0)
         send_webhook(a, cfg, m, now, &d->o, x);
+    else if (strcmp(m->channel, "sms") == 0)
+        send_sms(a, cfg, m, now, &d->o, x);
     else
         send_email(a, cfg, m, now, &d->o, x);
 }
@@ -520,9 +585,11 @@ static void deliver_batch(app *a, const deliver_config *cfg, const outbox_list *
 int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
 {
     *n = 0;
-    /* E-mail only with a mail server; webhooks always (they are configured one by one). */
-    const char *channels[] = {cfg->smtp_url && *cfg->smtp_url ? "email" : NULL, "webhook"};
-    for (int k = 0; k < 2; k++) {
+    /* E-mail only with a mail server, text messages only with a gateway; webhooks
+     * always (they are configured one by one). */
+    const char *channels[] = {cfg->smtp_url && *cfg->smtp_url ? "email" : NULL, "webhook",
+                              cfg->sms_url && *cfg->sms_url ? "sms" : NULL};
+    for (int k = 0; k < 3; k++) {
         outbox_list l = {0};
         int rc = channels[k] ? store_outbox_claim(a->db, channels[k], now, lease_of(cfg), DELIVER_BATCH, &l) : 0;
         if (rc)
@@ -540,7 +607,7 @@ int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *s
 struct deliverer {
     app *a;
     deliver_config cfg;
-    char *strings[4]; /* cfg's copies */
+    char *strings[6]; /* cfg's copies */
     worker w;
 };
 
@@ -576,7 +643,7 @@ static void *deliverer_main(void *arg)
 
 static void release(deliverer *d)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 6; i++)
         free(d->strings[i]);
     free(d);
     curl_global_cleanup();
@@ -588,8 +655,9 @@ deliverer *deliverer_start(app *a, const deliver_config *cfg)
     deliverer *d = xcalloc(1, sizeof *d);
     d->a = a;
     d->cfg = *cfg;
-    const char **fields[] = {&d->cfg.smtp_url, &d->cfg.smtp_user, &d->cfg.smtp_password, &d->cfg.smtp_from};
-    for (int i = 0; i < 4; i++) {
+    const char **fields[] = {&d->cfg.smtp_url,  &d->cfg.smtp_user, &d->cfg.smtp_password,
+                             &d->cfg.smtp_from, &d->cfg.sms_url,   &d->cfg.sms_secret};
+    for (int i = 0; i < 6; i++) {
         d->strings[i] = xstrdup(*fields[i] ? *fields[i] : "");
         *fields[i] = d->strings[i];
     }

@@ -34,6 +34,8 @@ typedef struct deliver_config {
     const char *smtp_user; /* "" or NULL: none (or in the URL) */
     const char *smtp_password;
     const char *smtp_from; /* the sender's address */
+    const char *sms_url;    /* an HTTP(S) SMS gateway; NULL or "": no SMS */
+    const char *sms_secret; /* signs the gateway's requests as webhooks are signed */
     notify_backoff backoff;
     int timeout_s; /* one attempt */
 } deliver_config;
@@ -53,6 +55,13 @@ int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *s
  */
 int deliver_render(const char *template_name, const char *payload, const char *to_name, buf *subject, buf *text,
                    buf *html);
+
+/*
+ * The text message of an outbox row of template "sla_warning" or
+ * "supervision" (its payload, as the sweeper writes it), appended to out;
+ * -1 when the template is unknown or the payload is not an object.
+ */
+int deliver_sms_text(const char *template_name, const char *payload, buf *out);
 
 /*
  * The body of a webhook row m in format (core/notify.h: WEBHOOK_JSON — the

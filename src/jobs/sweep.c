@@ -156,10 +156,13 @@ static void side_rows(run *r, item *it)
     buf msg;
     buf_init(&msg);
     if (strcmp(it->ev.action, "warn") == 0) {
-        /* The responsible unit, and the person who accepted the order if any. */
+        /* The responsible unit, and the person who carries the order: its
+         * assignee, else who accepted it (001: 预警工单或者预警短信). */
         msg_payload(&msg, it, clock ? clock : "", dl, wa, 0,
                     "时限已过预警点 (the warning point of the time limit has passed)");
-        int64_t person = json_integer_value(json_object_get(json_object_get(it->c.data, "accepted"), "by"));
+        int64_t person = json_integer_value(json_object_get(it->c.data, "assignee"));
+        if (!person)
+            person = json_integer_value(json_object_get(json_object_get(it->c.data, "accepted"), "by"));
         add_msg(it, "internal", 0, it->c.owner_unit, "sla_warning", msg.data);
         if (person)
             add_msg(it, "sms", person, 0, "sla_warning", msg.data);
