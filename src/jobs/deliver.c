@@ -322,6 +322,25 @@ typedef struct outcome {
     const char *skip;
 } outcome;
 
+/*
+ * The recipient of row m into u, reached through channel (NOTIFY_EMAIL or
+ * NOTIFY_SMS): NULL, or why the row is not sent — nobody, an inactive
+ * account, no address or number, or a person who wants none of these.
+ */
+static const char *recipient(app *a, const outbox_msg *m, user *u, unsigned channel)
+{
+    bool mail = channel == NOTIFY_EMAIL;
+    if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, u, NULL) != 0)
+        return "no recipient";
+    if (!u->active)
+        return "the recipient's account is inactive";
+    if (!(mail ? u->email : u->phone))
+        return mail ? "the recipient has no e-mail address" : "the recipient has no phone number";
+    if (!(u->notify & channel))
+        return mail ? "the recipient does not want e-mail" : "the recipient does not want text messages";
+    return NULL;
+}
+
 /* Renders the e-mail row m and sets x up to send it to its recipient's current address (or o->skip says why not). */
 static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
@@ -332,14 +351,8 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
     buf_init(&html);
     if (!cfg->smtp_url || !*cfg->smtp_url)
         o->skip = "no mail server is set (smtp-url)";
-    else if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
-        o->skip = "no recipient";
-    else if (!u.active)
-        o->skip = "the recipient's account is inactive";
-    else if (!u.email)
-        o->skip = "the recipient has no e-mail address";
-    else if (!(u.notify & NOTIFY_EMAIL))
-        o->skip = "the recipient does not want e-mail";
+    else if ((o->skip = recipient(a, m, &u, NOTIFY_EMAIL)))
+        ;
     else if (deliver_render(m->template_name, m->payload, u.name, &subject, &text, &html))
         o->skip = "unknown template";
     if (!o->skip) {
@@ -414,14 +427,8 @@ static void send_sms(app *a, const deliver_config *cfg, const outbox_msg *m, int
     buf_init(&text);
     if (!cfg->sms_url || !*cfg->sms_url)
         o->skip = "no SMS gateway is set (sms-url)";
-    else if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, &u, NULL) != 0)
-        o->skip = "no recipient";
-    else if (!u.active)
-        o->skip = "the recipient's account is inactive";
-    else if (!u.phone)
-        o->skip = "the recipient has no phone number";
-    else if (!(u.notify & NOTIFY_SMS))
-        o->skip = "the recipient does not want text messages";
+    else if ((o->skip = recipient(a, m, &u, NOTIFY_SMS)))
+        ;
     else if (deliver_sms_text(m->template_name, m->payload, &text))
         o->skip = "unknown template";
     if (!o->skip) {
