@@ -450,6 +450,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
         json_object_set_new(j, texts[i], v ? json_incref(v) : json_null());
     }
     json_object_set_new(j, "confirmed", json_boolean(json_is_true(json_object_get(d, "confirmed"))));
+    json_object_set_new(j, "complex", json_boolean(json_is_true(json_object_get(d, "complex"))));
     json_object_set_new(j, "anonymised", json_boolean(erasure_done(c))); /* core/erasure.h */
     json_t *assists = json_array();
     size_t i;

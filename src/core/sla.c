@@ -234,10 +234,14 @@ static int load_rule(sla_policy *sp, const taxonomy *pol, const json_t *r, const
         } else if (strcmp(key, "kind") == 0) {
             if (strv_load(v, f, ok_kind, pol, &out->kinds, e))
                 return -1;
+        } else if (strcmp(key, "complex") == 0) {
+            if (!json_is_boolean(v))
+                return cerr_set(e, "invalid_pack", f, "%s: expected true or false", f);
+            out->complex = json_is_true(v) ? 1 : -1;
         } else {
             return cerr_set(e, "invalid_pack", f,
                             "%s: unknown condition (level, scope, customer_class, "
-                            "category, channel, kind)",
+                            "category, channel, kind, complex)",
                             f);
         }
     }
@@ -363,6 +367,8 @@ int sla_policy_load(sla_policy *sp, const taxonomy *pol, const sla_minutes *m, c
 static bool rule_matches(const taxonomy *pol, const sla_rule *r, const sla_attrs *a)
 {
     if (r->levels && !(r->levels & (1u << a->level)))
+        return false;
+    if (r->complex && (r->complex > 0) != a->complex)
         return false;
     if (!strv_has(r->scopes, a->scope ? a->scope : "general") || !strv_has(r->classes, a->customer_class) ||
         !strv_has(r->channels, a->channel) || !strv_has(r->kinds, a->kind ? a->kind : "complaint"))

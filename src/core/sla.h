@@ -88,6 +88,7 @@ typedef struct sla_rule {
     char **channels;
     sla_limit limit;
     char **kinds; /* complaint or appeal (core/cases.h) */
+    int complex;  /* 1: complex cases only, -1: the others only, 0: either */
 } sla_rule;
 
 /* The pack's clock-minute time limits ("time_limits", parsed by policy_load): the
@@ -120,6 +121,7 @@ typedef struct sla_attrs {
     const char *category;
     const char *channel;
     const char *kind; /* "appeal" or NULL for an ordinary complaint */
+    bool complex;     /* a complex case (003: 较复杂性问题), which may have longer limits */
 } sla_attrs;
 
 const char *sla_clock_name(int clock);

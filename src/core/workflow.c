@@ -60,6 +60,7 @@
  * | correct      | every open status, closed (something differs)  | (same) | agent, sup, mgr (narrowed by the pack's corrections.roles) |
  * | return       | dispatched, processing (the dispatch says from where) | registered (the dispatching unit) | handler*, sup, mgr |
  * | upgrade      | every open status (a rule over time is due)   | (same) | system only |
+ * | mark_complex | registered, dispatched, processing (not yet complex) | (same) | agent, handler*, sup, mgr |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -245,6 +246,10 @@ static const wf_field f_return[] = {
 };
 static const wf_field f_upgrade[] = {
     {"rule", "规则", "Rule", F_TEXT, true, NULL},
+    END,
+};
+static const wf_field f_complex[] = {
+    {"reason", "复杂原因", "Why it is complex", F_TEXTAREA, true, NULL},
     END,
 };
 static const wf_field f_transfer[] = {
@@ -1066,6 +1071,7 @@ static sla_attrs attrs_of(const complaint *c, const json_t *p)
     a.category = c->category;
     a.channel = c->channel;
     a.kind = jstr(c->data, "kind");
+    a.complex = json_is_true(json_object_get(p, "complex")) || json_is_true(json_object_get(c->data, "complex"));
     return a;
 }
 
@@ -1194,7 +1200,9 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
     case WF_CLK_PAUSE_ALL:
         return clk_all(ctx, clocks, sla_pause, e);
     case WF_CLK_REGRADE:
-        return json_object_get(p, "level") || jstr(p, "scope") ? clk_replan(ctx, clocks, &a, e) : 0;
+        return json_object_get(p, "level") || jstr(p, "scope") || json_is_true(json_object_get(p, "complex"))
+                   ? clk_replan(ctx, clocks, &a, e)
+                   : 0;
     case WF_CLK_WIDEN:
         widen_scope(ctx, p, &a);
         return clk_replan(ctx, clocks, &a, e);
@@ -2022,6 +2030,32 @@ static void x_correct(complaint *c, const event *ev)
     json_array_append_new(list, stamp(ev, jsonw_copy(p)));
 }
 
+/*
+ * 003: 一般性问题24小时回复/解决,对于较复杂性问题在72小时回复/解决 — the case is
+ * marked complex, with the reason, and its running clocks re-planned under
+ * the pack's limits for complex cases (once).
+ */
+static int g_complex(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (json_is_true(json_object_get(c->data, "complex")))
+        return cerr_set(e, "action_not_allowed", "", "已是复杂问题 (already marked complex)");
+    return 0;
+}
+
+static int p_complex(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c, (void)e;
+    json_object_set_new(p, "complex", json_true());
+    return 0;
+}
+
+static void x_complex(complaint *c, const event *ev)
+{
+    (void)ev;
+    json_object_set_new(c->data, "complex", json_true());
+}
+
 /* Actions whose fields come from the pack or the complaint (see wf_form). */
 static const struct {
     int action; /* enum wf_action_id */
@@ -2189,6 +2223,9 @@ static const wf_action table[] = {
                    CLOCKS(0, CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_DISPATCH), WF_CLK_NONE)},
     [WF_UPGRADE] = {WF_UPGRADE, "upgrade", "规则升级", "Upgraded by a rule", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
                     f_upgrade, NULL, p_upgrade, x_upgrade, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
+    [WF_COMPLEX] = {WF_COMPLEX, "mark_complex", "认定复杂问题", "Mark as complex",
+                    BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_NONE, CENTRE | R_HANDLER,
+                    SCOPE_OWNER, f_complex, g_complex, p_complex, x_complex, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2518,7 +2555,7 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
     const sla_policy *sp = &ctx->pol->sla;
     sla_attrs a = {(int)json_integer_value(json_object_get(p, "level")), jstr(p, "scope"),
                    jstr(json_object_get(p, "customer"), "class"), jstr(p, "category"), jstr(p, "channel"),
-                   jstr(p, "kind")};
+                   jstr(p, "kind"), json_is_true(json_object_get(p, "complex"))};
     json_t *clocks = json_object();
     int rc = -1;
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
@@ -2579,7 +2616,7 @@ static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
 static const char *const intake_members[] = {
     "channel",   "received_at", "occurred_at", "customer", "subject_unit",  "subject_staff",
     "category",  "place",       "description", "demand",   "evidence",      "level",
-    "confirmed", "promised_at", "scope",       "kind",     "appeal_source", NULL};
+    "confirmed", "promised_at", "scope",       "kind",     "appeal_source", "complex", NULL};
 static const char *const customer_members[] = {"name",  "phone",   "email",      "class", "address",
                                                "plate", "card_no", "account_no", NULL};
 
@@ -2722,6 +2759,14 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         goto fail;
     }
     json_object_set_new(p, "confirmed", json_boolean(json_is_true(conf)));
+    /* 003: 较复杂性问题 — the pack may give complex cases longer limits (time_limit_policy, "complex"). */
+    const json_t *cx = json_object_get(in, "complex");
+    if (cx && !json_is_boolean(cx)) {
+        cerr_set(e, "validation_failed", "complex", "complex: 应为 true/false (expected a boolean)");
+        goto fail;
+    }
+    if (json_is_true(cx))
+        json_object_set_new(p, "complex", json_true());
 
     if (take_time(in, "promised_at", &promised, &given, e))
         goto fail;
@@ -2790,7 +2835,7 @@ static void apply_intake(complaint *c, const event *ev)
     json_decref(c->data);
     c->data = json_object();
     static const char *keep[] = {"customer", "subject_staff", "occurred_at", "place",
-                                 "description", "demand", "evidence", "confirmed", "scope",
+                                 "description", "demand", "evidence", "confirmed", "scope", "complex",
                                  /* what the pack's rules decided (app/rules.c) */
                                  "rules", "priority", "route_unit", "answer_by", "policy_version",
                                  /* an appeal and its regulator (core/cases.h) */

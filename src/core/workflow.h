@@ -112,6 +112,7 @@ enum wf_action_id {
     WF_CORRECT,
     WF_RETURN,
     WF_UPGRADE,
+    WF_COMPLEX,
     WF__COUNT
 };
 

@@ -204,6 +204,22 @@ packSuite('restaurant', [['agent', ['agent'], 'EC-CSC']], async (s) => {
   r = await s.as('agent', 'POST', '/complaints', { body: body({ channel: 'media', category: 'clean.hygiene', subject_unit: 'EC-SH-02', customer: { class: 'ordinary' }, description: '记者暗访后厨' }) });
   assert.equal(r.json.level, 1);
   assert.deepEqual((await s.as('agent', 'GET', `/complaints/${r.json.id}`)).json.answer_by, ['hq']);
+  // Seed 003: 一般性问题24小时回复/解决，对于较复杂性问题在72小时回复/解决 — complex at intake, or marked so later.
+  const received = rfc3339(new Date(Date.now() - 60e3));
+  const hours = (c) => (Date.parse(c.deadlines.overall) - Date.parse(received)) / 3600e3;
+  const plain = await s.as('agent', 'POST', '/complaints', { body: body({ channel: 'phone', category: 'dish.taste', subject_unit: 'EC-SH-01', customer: { class: 'ordinary' }, received_at: received, description: '菜太咸' }) });
+  assert.equal(hours(plain.json), 24);
+  assert.equal(plain.json.complex, false);
+  const cx = await s.as('agent', 'POST', '/complaints', { body: body({ channel: 'phone', category: 'dish.taste', subject_unit: 'EC-SH-01', customer: { class: 'ordinary' }, received_at: received, description: '连续三次菜品不合格，需调取供应链记录', complex: true }) });
+  assert.equal(cx.status, 201, describe(cx));
+  assert.equal(hours(cx.json), 72);
+  assert.equal(cx.json.complex, true);
+  const bad = await s.as('agent', 'POST', '/complaints', { body: body({ channel: 'phone', category: 'dish.taste', subject_unit: 'EC-SH-01', customer: { class: 'ordinary' }, complex: 'yes' }) });
+  assert.equal(bad.status, 422, describe(bad));
+  r = await s.act('agent', plain.json.id, 'mark_complex', { reason: '需第三方检测' });
+  assert.equal(r.status, 200, describe(r));
+  assert.equal(hours(r.json), 72, 'the running clocks re-planned under the complex limits');
+  assert.equal((await s.act('agent', plain.json.id, 'mark_complex', { reason: '再次' })).status, 409, 'once');
 });
 
 // Seed 001 (property): 有效投诉在一个月内得不到合理解决 is a major complaint — a

@@ -151,7 +151,7 @@ static void test_policy_select(void **state)
 {
     fx *f = *state;
     sla_limit l;
-    sla_attrs a = {3, NULL, "ordinary", "attitude", "phone", NULL};
+    sla_attrs a = {3, NULL, "ordinary", "attitude", "phone", NULL, false};
     /* defaults: time_limits in clock minutes, on the default calendar */
     sla_select(&f->pol.sla, &f->pol.tax, SLA_DISPATCH, &a, &l);
     assert_int_equal(l.kind, SLA_MINUTES);
@@ -180,7 +180,7 @@ static void test_policy_select(void **state)
     a.channel = "media";
     sla_select(&f->pol.sla, &f->pol.tax, SLA_OVERALL, &a, &l);
     assert_int_equal(l.value, 48 * 60);
-    a = (sla_attrs){3, NULL, "vip", "attitude", "phone", NULL};
+    a = (sla_attrs){3, NULL, "vip", "attitude", "phone", NULL, false};
     sla_select(&f->pol.sla, &f->pol.tax, SLA_OVERALL, &a, &l);
     assert_int_equal(l.value, 12 * 60);
     a.level = 1;

@@ -87,6 +87,8 @@ static const struct {
     {"correct", DOC_OPEN | B(ST_CLOSED), ST_NONE, R_AGENT | R_SUPERVISOR | R_MANAGER},
     {"return", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_REGISTERED, R_HANDLER | R_SUPERVISOR | R_MANAGER},
     {"upgrade", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"mark_complex", B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE,
+     R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -439,7 +441,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3);
 }
 
 static void test_guards(void **state)
@@ -679,22 +681,22 @@ static void test_allowed_lists(void **state)
     mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
     expect_allowed(f, &c, R_ALL_ROLES, U_HQ,
                    (const char *const[]){"answer", "dispatch", "invalidate", "comment", "wait_customer",
-                                         "progress_reply", "correct", NULL});
+                                         "progress_reply", "correct", "mark_complex", NULL});
     expect_allowed(f, &c, R_AGENT, U_CENTRE,
                    (const char *const[]){"answer", "dispatch", "comment", "wait_customer", "progress_reply", "correct",
-                                         NULL});
+                                         "mark_complex", NULL});
     expect_allowed(f, &c, R_AUDITOR, U_HQ, (const char *const[]){NULL});
     complaint_release(&c);
 
     mk(&c, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
     expect_allowed(f, &c, R_HANDLER, U_SITE1,
                    (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment",
-                                         "wait_customer", "compensate", "assign", NULL});
+                                         "wait_customer", "compensate", "assign", "mark_complex", NULL});
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
                                          "comment", "wait_customer", "progress_reply", "compensate", "assign", "correct",
-                                         NULL});
+                                         "mark_complex", NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");

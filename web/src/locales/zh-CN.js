@@ -135,7 +135,7 @@ export default {
   scope: { general: '一般', provincial: '省级', national: '全国' },
   event: {
     intake: '受理登记', answer: '当场答复', dispatch: '派单', accept: '签收', transfer: '转派', assist: '协办', assist_reply: '协办反馈',
-    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案', revisit_attempt: '回访未接通', link: '关联工单', assign: '指派', correct: '更正', return: '退单', upgrade: '规则升级',
+    escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案', revisit_attempt: '回访未接通', link: '关联工单', assign: '指派', correct: '更正', return: '退单', upgrade: '规则升级', mark_complex: '认定复杂问题',
     archive: '归档', comment: '备注', warn: '预警', breach: '超时', supervise: '督办', replan: '重新计时', wait_customer: '等待客户',
     resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复',
   },
