@@ -168,6 +168,12 @@ void h_compensations_list(app *a, api_req *rq, http_resp *rs);
 void h_incidents_list(app *a, api_req *rq, http_resp *rs);
 void h_incident_get(app *a, api_req *rq, http_resp *rs);
 void h_incident_act(app *a, api_req *rq, http_resp *rs);
+/* Announcements of known faults (api/announcements.c). */
+void h_announcements_list(app *a, api_req *rq, http_resp *rs);
+void h_announcements_create(app *a, api_req *rq, http_resp *rs);
+void h_announcement_get(app *a, api_req *rq, http_resp *rs);
+void h_announcement_answer(app *a, api_req *rq, http_resp *rs);
+void h_announcement_resolve(app *a, api_req *rq, http_resp *rs);
 void h_config_versions(app *a, api_req *rq, http_resp *rs);
 void h_config_version_get(app *a, api_req *rq, http_resp *rs);
 void h_config_version_create(app *a, api_req *rq, http_resp *rs);

@@ -78,5 +78,13 @@ const route api_routes[] = {
     {"GET", "/api/v1/complaints/{id}/attachments", h_attachments_list, AUTH_USER, 0, 0},
     {"GET", "/api/v1/attachments/{id}", h_attachment_get, AUTH_USER, 0, ROUTE_SLOW},
     {"DELETE", "/api/v1/attachments/{id}", h_attachment_delete, AUTH_USER, 0, 0},
+    /* Announcements of known faults (docs/api.md "Announcements"): the IT or publishing department's
+     * supervisors, managers and administrators publish and resolve; the centre answers with them. */
+    {"GET", "/api/v1/announcements", h_announcements_list, AUTH_USER, R_ALL_ROLES, 0},
+    {"POST", "/api/v1/announcements", h_announcements_create, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    {"GET", "/api/v1/announcements/{id}", h_announcement_get, AUTH_USER, R_ALL_ROLES, 0},
+    {"POST", "/api/v1/announcements/{id}/complaints", h_announcement_answer, AUTH_USER, CENTRE, 0},
+    {"POST", "/api/v1/announcements/{id}/actions/resolve", h_announcement_resolve, AUTH_USER,
+     R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };

@@ -96,6 +96,8 @@ enum wf_action_id {
     WF_REFUSE_COMPENSATION,
     WF_WAIVE_PENALTY,
     WF_INCIDENT,
+    WF_FAULT_ANSWER,
+    WF_FAULT_CLOSE,
     WF__COUNT
 };
 

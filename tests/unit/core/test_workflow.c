@@ -83,6 +83,8 @@ static const struct {
     {"refuse_compensation", DOC_COMPENSABLE, ST_NONE, R_SUPERVISOR | R_MANAGER},
     {"waive_penalty", B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_MANAGER},
     {"incident", DOC_OPEN, ST_NONE, R_SYSTEM},
+    {"fault_answer", B(ST_REGISTERED), ST_NONE, R_SYSTEM},
+    {"fault_close", B(ST_REGISTERED), ST_CLOSED, R_SYSTEM},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -433,7 +435,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2);
 }
 
 static void test_guards(void **state)
