@@ -93,6 +93,7 @@ int cmd_copy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 int cmd_penalties(int argc, char **argv);
+int cmd_announcement(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 /* redress user grant|revoke|default USERNAME PERM (cli/privacy.c). */

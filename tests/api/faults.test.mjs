@@ -5,7 +5,7 @@
 // the fault is resolved — one action, an event on each complaint.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, rfc3339 } from './lib.mjs';
+import { useServer, errorOf, describe, rfc3339, runCli } from './lib.mjs';
 
 const srv = useServer();
 
@@ -118,4 +118,30 @@ srv.test('an outage announcement absorbs ten complaints, which close together wh
   const late = await srv.intake('agent1');
   const after = await srv.as('agent1', 'POST', `/announcements/${a.id}/complaints`, { body: { complaint: late.id } });
   assert.equal(after.status, 409, describe(after));
+});
+
+srv.test('the shell publishes, lists and resolves announcements through the same rules', async () => {
+  const pub = await runCli(['announcement', 'publish', '--db', srv.dbUrl, '--as', 'super1', '--title', '停电公告',
+    '--script', '因供电故障暂停营业，恢复后另行通知。', '--starts-at', hourAgo(), '--units', 'SH-PD-01', '--channels', 'phone']);
+  assert.equal(pub.code, 0, pub.stderr);
+  const id = Number(pub.stdout.split('\t')[0]);
+  assert.ok(id > 0, pub.stdout);
+  const c = await srv.intake('agent1', { channel: 'phone' });
+  const r = await srv.as('agent1', 'POST', `/announcements/${id}/complaints`, { body: { complaint: c.id } });
+  assert.equal(r.status, 200, describe(r));
+  const list = await runCli(['announcement', 'list', '--active', '--db', srv.dbUrl]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.ok(list.stdout.split('\n').some((l) => l.startsWith(`${id}\tactive\ton-time\t`)), list.stdout);
+  const refused = await runCli(['announcement', 'publish', '--db', srv.dbUrl, '--as', 'agent1', '--title', 'x',
+    '--script', 'y', '--starts-at', hourAgo()]);
+  assert.notEqual(refused.code, 0, 'an agent does not announce');
+  const bad = await runCli(['announcement', 'publish', '--db', srv.dbUrl, '--as', 'super1', '--title', 'x',
+    '--script', 'y', '--starts-at', 'soon']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /starts_at/);
+  const res = await runCli(['announcement', 'resolve', '--db', srv.dbUrl, '--as', 'super1', '--id', String(id),
+    '--resolution', '供电已恢复']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /closed 1 complaint/);
+  assert.equal((await srv.get(c.id)).status, 'closed');
 });
