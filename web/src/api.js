@@ -238,6 +238,12 @@ export const api = {
   incidents: (query) => request('GET', '/incidents', { query }),
   incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
   incidentAct: (id, action, body) => request('POST', `/incidents/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
+  // announcements of known faults (系统公告)
+  announcements: (query) => request('GET', '/announcements', { query }),
+  announcement: (id) => request('GET', `/announcements/${encodeURIComponent(id)}`),
+  publishAnnouncement: (body) => request('POST', '/announcements', { body }),
+  announcementAnswer: (id, complaint) => request('POST', `/announcements/${encodeURIComponent(id)}/complaints`, { body: { complaint } }),
+  resolveAnnouncement: (id, resolution) => request('POST', `/announcements/${encodeURIComponent(id)}/actions/resolve`, { body: resolution ? { resolution } : {} }),
   configVersions: () => request('GET', '/config/versions'),
   configVersion: (v) => request('GET', `/config/versions/${encodeURIComponent(v)}`),
   createConfigVersion: (pack, reason) => request('POST', '/config/versions', { body: { pack, reason } }),

@@ -267,6 +267,17 @@ export default {
     complaintNumber: 'Complaint number', done: 'Saved',
     ev_open: 'Opened', ev_add: 'Complaint added', ev_raise: 'Response level raised', ev_note: 'Note', ev_close: 'Closed',
   },
+  fault: {
+    menu: 'Announcements', title: 'Announcements (known faults)', active: 'In force', all: 'All', none: 'No announcements', publish: 'Publish',
+    titleField: 'Title', script: 'Script (统一解释口径)', units: 'Units affected', categories: 'Categories', channels: 'Channels',
+    anyScope: 'Any', startsAt: 'Starts', endsAt: 'Ends', confirmedAt: 'Fault confirmed', publishedAt: 'Published',
+    publishDue: 'Due by', late: 'Published late', onTime: 'On time', lateCount: '{n} published late', resolved: 'Resolved',
+    resolve: 'Fault resolved', resolution: 'Resolution', resolveConfirm: 'The {n} complaint(s) still waiting on this fault will be closed with it.',
+    resolvedDone: 'Resolved: {closed} complaint(s) closed, {left} on their own path', linked: '{n} complaint(s)', complaints: 'Complaints about it',
+    matching: 'Announcements covering this complaint', useScript: 'Answer with this script (no dispatch; closed when the fault is resolved)', answer: 'Answer with the script',
+    answered: 'Answered with the announcement\'s script; waiting for the fault to be resolved', linkedTo: 'Linked announcement', answerFailed: 'Complaint {number} was saved but not linked to the announcement: {msg}',
+    pick: 'Pick an announcement on the left', published: 'Published', clockHint: 'Due within an hour of confirming the fault; later is counted as late.',
+  },
   configVersions: {
     menu: 'Configuration versions', title: 'Configuration versions', active: 'Active: v{v}', version: 'Version', current: 'active', when: 'When', who: 'By',
     why: 'Reason', restores: 'restores v{v}', rollback: 'Roll back to this', rollbackTo: 'Roll back to v{v}', upload: 'Upload a new version',

@@ -267,6 +267,17 @@ export default {
     complaintNumber: '工单编号', done: '已保存',
     ev_open: '事件开启', ev_add: '关联工单', ev_raise: '提升响应级别', ev_note: '进展', ev_close: '事件关闭',
   },
+  fault: {
+    menu: '系统公告', title: '系统公告（已知故障）', active: '生效中', all: '全部', none: '暂无系统公告', publish: '发布公告',
+    titleField: '公告标题', script: '统一解释口径', units: '影响单位', categories: '影响类别', channels: '受理渠道',
+    anyScope: '不限', startsAt: '生效时间', endsAt: '结束时间', confirmedAt: '故障确认时间', publishedAt: '发布时间',
+    publishDue: '应发布时限', late: '超时发布', onTime: '按时发布', lateCount: '超时发布 {n} 条', resolved: '已解除',
+    resolve: '故障解除', resolution: '处理结果', resolveConfirm: '解除公告后，仍在等待该故障的 {n} 张不满工单将一并结案。',
+    resolvedDone: '已解除，{closed} 张工单结案，{left} 张另行处理', linked: '不满工单 {n} 张', complaints: '关联不满工单',
+    matching: '与本投诉相关的系统公告', useScript: '按此公告口径答复（不派单，故障解除后一并结案）', answer: '按公告口径答复',
+    answered: '已按系统公告口径答复，等待故障解除', linkedTo: '已关联系统公告', answerFailed: '工单 {number} 已保存，但未能关联系统公告：{msg}',
+    pick: '请在左侧选择一条公告', published: '公告已发布', clockHint: '确认故障后 1 小时内发布；超过 1 小时记为超时发布。',
+  },
   configVersions: {
     menu: '配置版本', title: '配置版本', active: '当前生效：v{v}', version: '版本', current: '生效中', when: '时间', who: '修改人',
     why: '修改原因', restores: '恢复自 v{v}', rollback: '回滚到此版本', rollbackTo: '回滚到 v{v}', upload: '上传新版本',
