@@ -168,6 +168,9 @@ void h_compensations_list(app *a, api_req *rq, http_resp *rs);
 void h_incidents_list(app *a, api_req *rq, http_resp *rs);
 void h_incident_get(app *a, api_req *rq, http_resp *rs);
 void h_incident_act(app *a, api_req *rq, http_resp *rs);
+/* Incidents opened by hand and their notices to customers (api/incidents.c). */
+void h_incidents_create(app *a, api_req *rq, http_resp *rs);
+void h_portal_notices(app *a, api_req *rq, http_resp *rs);
 /* Announcements of known faults (api/announcements.c). */
 void h_announcements_list(app *a, api_req *rq, http_resp *rs);
 void h_announcements_create(app *a, api_req *rq, http_resp *rs);

@@ -86,5 +86,8 @@ const route api_routes[] = {
     {"POST", "/api/v1/announcements/{id}/complaints", h_announcement_answer, AUTH_USER, CENTRE, 0},
     {"POST", "/api/v1/announcements/{id}/actions/resolve", h_announcement_resolve, AUTH_USER,
      R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    /* Incidents opened by hand (docs/api.md "Incidents"), and their notices to customers on the portal. */
+    {"POST", "/api/v1/incidents", h_incidents_create, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    {"GET", "/api/v1/portal/notices", h_portal_notices, AUTH_NONE, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };
