@@ -211,6 +211,7 @@ export const api = {
   supervisions: (query) => request('GET', '/supervisions', { query }),
   closeSupervision: (id, note) => request('POST', `/supervisions/${encodeURIComponent(id)}/close`, { body: note ? { note } : {} }),
   outbox: (query) => request('GET', '/outbox', { query }),
+  portalNotices: () => request('GET', '/portal/notices', { public: true }),
   portalSubmit: (c) => request('POST', '/portal/complaints', { body: c, public: true }),
   portalTrack: (number, phone) =>
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
@@ -237,6 +238,7 @@ export const api = {
   // crisis incidents (危机事件) and the versioned configuration
   incidents: (query) => request('GET', '/incidents', { query }),
   incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
+  openIncident: (body) => request('POST', '/incidents', { body }),
   incidentAct: (id, action, body) => request('POST', `/incidents/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
   // announcements of known faults (系统公告)
   announcements: (query) => request('GET', '/announcements', { query }),

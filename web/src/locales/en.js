@@ -278,6 +278,13 @@ export default {
     answered: 'Answered with the announcement\'s script; waiting for the fault to be resolved', linkedTo: 'Linked announcement', answerFailed: 'Complaint {number} was saved but not linked to the announcement: {msg}',
     pick: 'Pick an announcement on the left', published: 'Published', clockHint: 'Due within an hour of confirming the fault; later is counted as late.',
   },
+  crisis: {
+    open: 'Open an incident', title: 'Title', responseLevel: 'Response level', description: 'What happened', fromComplaint: 'From a complaint (its number, optional)',
+    fromNothing: 'Leave empty to open it from nothing', lessons: 'Lessons', customerNotice: 'Notice to customers', team: 'Response team', tasks: 'Tasks',
+    taskTitle: 'Task', owner: 'Owner', due: 'Due', done: 'Done', pending: 'Pending', member: 'Member', role: 'Role', rolePh: 'e.g. lead, spokesperson',
+    instruction: 'Instruction', noticeHint: 'Published on the customer portal and sent through the notification channels.',
+    act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
+  },
   configVersions: {
     menu: 'Configuration versions', title: 'Configuration versions', active: 'Active: v{v}', version: 'Version', current: 'active', when: 'When', who: 'By',
     why: 'Reason', restores: 'restores v{v}', rollback: 'Roll back to this', rollbackTo: 'Roll back to v{v}', upload: 'Upload a new version',

@@ -278,6 +278,13 @@ export default {
     answered: '已按系统公告口径答复，等待故障解除', linkedTo: '已关联系统公告', answerFailed: '工单 {number} 已保存，但未能关联系统公告：{msg}',
     pick: '请在左侧选择一条公告', published: '公告已发布', clockHint: '确认故障后 1 小时内发布；超过 1 小时记为超时发布。',
   },
+  crisis: {
+    open: '启动应急预案', title: '事件名称', responseLevel: '响应等级', description: '事件经过', fromComplaint: '由工单启动（工单编号，可选）',
+    fromNothing: '不填则不关联工单', lessons: '经验教训', customerNotice: '致客户通告', team: '专项小组', tasks: '处置任务',
+    taskTitle: '任务', owner: '负责人', due: '完成时限', done: '已完成', pending: '进行中', member: '成员', role: '职责', rolePh: '如：组长、新闻发言人',
+    instruction: '处置指令', noticeHint: '发布后在客户门户公示，并通过通知渠道发送。',
+    act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
+  },
   configVersions: {
     menu: '配置版本', title: '配置版本', active: '当前生效：v{v}', version: '版本', current: '生效中', when: '时间', who: '修改人',
     why: '修改原因', restores: '恢复自 v{v}', rollback: '回滚到此版本', rollbackTo: '回滚到 v{v}', upload: '上传新版本',
