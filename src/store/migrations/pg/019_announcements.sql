@@ -26,3 +26,24 @@ DROP INDEX IF EXISTS complaints_report;
 CREATE INDEX complaints_report ON complaints (received_at, subject_unit, category, channel, level,
     nature, kind, is_open, closed_at, overall_due, first_contact, reopens, escalations, revisit, supervisions,
     announcement);
+
+CREATE TABLE appeal_reports (
+    complaint_id    BIGINT PRIMARY KEY REFERENCES complaints (id),
+    registered      INTEGER NOT NULL DEFAULT 0,
+    first_complaint BIGINT NOT NULL DEFAULT 0,
+    unit            BIGINT NOT NULL REFERENCES units (id),
+    received_at     BIGINT NOT NULL,
+    due_at          BIGINT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'draft',
+    report          TEXT,
+    mediation       TEXT,
+    review_note     TEXT,
+    filed           INTEGER NOT NULL DEFAULT 0,
+    submitted_by    BIGINT NOT NULL DEFAULT 0,
+    reviewed_by     BIGINT NOT NULL DEFAULT 0,
+    reviewed_at     BIGINT NOT NULL DEFAULT 0,
+    sent_at         BIGINT NOT NULL DEFAULT 0,
+    late            INTEGER NOT NULL DEFAULT 0,
+    version         BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX appeal_reports_received ON appeal_reports (received_at);

@@ -36,3 +36,29 @@ DROP INDEX IF EXISTS complaints_report;
 CREATE INDEX complaints_report ON complaints (received_at, subject_unit, category, channel, level,
     nature, kind, is_open, closed_at, overall_due, first_contact, reopens, escalations, revisit, supervisions,
     announcement);
+
+-- Appeals' reports to the regulator (core/appeal.h, docs/api.md "Appeals"):
+-- one per appeal (a complaint of kind appeal), with its own deadline on the
+-- pack's working calendar (due_at), headquarters' review and the moment it
+-- was sent (sent_at, 0 = not yet; late: sent after due_at). unit: the branch
+-- that answers. status: draft, review, approved, sent.
+CREATE TABLE appeal_reports (
+    complaint_id    INTEGER PRIMARY KEY REFERENCES complaints (id),
+    registered      INTEGER NOT NULL DEFAULT 0,
+    first_complaint INTEGER NOT NULL DEFAULT 0,
+    unit            INTEGER NOT NULL REFERENCES units (id),
+    received_at     INTEGER NOT NULL,
+    due_at          INTEGER NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'draft',
+    report          TEXT,
+    mediation       TEXT,
+    review_note     TEXT,
+    filed           INTEGER NOT NULL DEFAULT 0,
+    submitted_by    INTEGER NOT NULL DEFAULT 0,
+    reviewed_by     INTEGER NOT NULL DEFAULT 0,
+    reviewed_at     INTEGER NOT NULL DEFAULT 0,
+    sent_at         INTEGER NOT NULL DEFAULT 0,
+    late            INTEGER NOT NULL DEFAULT 0,
+    version         INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX appeal_reports_received ON appeal_reports (received_at);
