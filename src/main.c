@@ -34,6 +34,8 @@ static const struct {
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
     {"penalties", cmd_penalties, "export a month of the penalty ledger as CSV"},
     {"announcement", cmd_announcement, "list, publish or resolve announcements of known faults (系统公告)"},
+    {"incident", cmd_incident, "list incidents or open one by hand (危机事件)"},
+    {"appeal", cmd_appeal, "appeal statistics by month, or a step of an appeal's report (申诉)"},
     {"report", cmd_report, "one indicator (KPI) by period and dimension, as JSON, CSV or XLSX"},
     {"version", cmd_version, "print the version"},
     {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},

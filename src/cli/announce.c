@@ -41,25 +41,6 @@ static void print_one(const announcement *an, int64_t now)
            an->late ? "late" : "on-time", when, an->title);
 }
 
-/* The user --as names, as an actor; prints and returns -1 when there is none. */
-static int actor_of(app *a, const cli_opts *o, actor *who)
-{
-    const char *name = cli_opt(o, "as");
-    user u = {0};
-    if (!name || store_user_get(a->db, name, 0, &u, NULL) != 0) {
-        fprintf(stderr, "redress announcement: --as: no such user\n");
-        return -1;
-    }
-    *who = (actor){u.id, u.roles, u.unit};
-    bool may = u.roles & (R_SUPERVISOR | R_MANAGER | R_ADMIN);
-    user_release(&u);
-    if (!may) {
-        fprintf(stderr, "redress announcement: --as: only a supervisor, manager or administrator announces\n");
-        return -1;
-    }
-    return 0;
-}
-
 int cmd_announcement(int argc, char **argv)
 {
     static const char *const extra[] = {"active!",    "as",    "title",      "script",   "starts-at", "ends-at",
@@ -95,7 +76,7 @@ int cmd_announcement(int argc, char **argv)
             rc = 0;
         }
         announcement_list_release(&l);
-    } else if (actor_of(&a, &o, &who) == 0 && strcmp(sub, "publish") == 0) {
+    } else if (cli_actor(&a, cli_opt(&o, "as"), R_SUPERVISOR | R_MANAGER | R_ADMIN, "redress announcement", &who) == 0 && strcmp(sub, "publish") == 0) {
         json_t *in = json_pack("{s:s?,s:s?,s:{s:o,s:o,s:o},s:s?}", "title", cli_opt(&o, "title"), "script",
                                cli_opt(&o, "script"), "scope", "units", list_of(cli_opt(&o, "units")), "categories",
                                list_of(cli_opt(&o, "categories")), "channels", list_of(cli_opt(&o, "channels")),

@@ -5,7 +5,7 @@
 // recorded; the statistics count it by month and year.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, DEMO_PASSWORD } from './lib.mjs';
+import { useServer, errorOf, describe, DEMO_PASSWORD, runCli } from './lib.mjs';
 
 const srv = useServer();
 
@@ -88,4 +88,19 @@ srv.test('a report is refused for an ordinary complaint, and bad members are nam
   assert.equal(r.status, 404, describe(r));
   r = await srv.as('super1', 'GET', '/appeals/stats?year=soon');
   assert.equal(r.status, 400, describe(r));
+});
+
+srv.test('the shell prints the appeal statistics by month and takes a step of a report', async () => {
+  const a = await srv.intake('agent1', { channel: 'regulator', appeal_source: '12315', received_at: '2026-03-10T10:00:00+08:00' });
+  const r = await srv.as('agent1', 'PUT', `/complaints/${a.id}/appeal-report`, { body: { report: '已处理', registered: false } });
+  assert.equal(r.status, 200, describe(r));
+  const step = await runCli(['appeal', 'act', '--db', srv.dbUrl, '--as', 'agent1', '--complaint', a.number, '--action', 'submit']);
+  assert.equal(step.code, 0, step.stderr);
+  assert.match(step.stdout, new RegExp(`^${a.number}\treview\tdue `));
+  const refused = await runCli(['appeal', 'act', '--db', srv.dbUrl, '--as', 'manager1', '--complaint', a.number, '--action', 'approve']);
+  assert.notEqual(refused.code, 0, 'a branch manager does not review');
+  const stats = await runCli(['appeal', 'stats', '--db', srv.dbUrl, '--year', '2026']);
+  assert.equal(stats.code, 0, stats.stderr);
+  const march = stats.stdout.split('\n').find((l) => l.startsWith('2026-03\t'));
+  assert.ok(march && Number(march.split('\t')[1]) >= 1, stats.stdout);
 });

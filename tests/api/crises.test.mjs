@@ -5,7 +5,7 @@
 // channels, complaints linked by hand, and a closing review.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, rfc3339 } from './lib.mjs';
+import { useServer, errorOf, describe, rfc3339, runCli } from './lib.mjs';
 
 const srv = useServer();
 
@@ -100,4 +100,20 @@ srv.test('an incident opened from nothing, and the bodies refused', async () => 
   assert.equal(x.status, 400, describe(x));
   x = await act('notice', { text: '' });
   assert.equal(errorOf(x).field, 'text', x.text);
+});
+
+srv.test('the shell opens an incident by hand and lists it', async () => {
+  const c = await srv.intake('agent1', { description: '来电威胁：不赔偿就在网上曝光' });
+  const open = await runCli(['incident', 'open', '--db', srv.dbUrl, '--as', 'super1', '--title', '电话恐吓', '--level', '1',
+    '--description', '来电威胁曝光，索要赔偿', '--complaint', c.number]);
+  assert.equal(open.code, 0, open.stderr);
+  const id = Number(open.stdout.split('\t')[0]);
+  const list = await runCli(['incident', 'list', '--db', srv.dbUrl]);
+  assert.ok(list.stdout.split('\n').some((l) => l.startsWith(`${id}\topen\t1\t电话恐吓`)), list.stdout);
+  const got = await srv.as('super1', 'GET', `/incidents/${id}`);
+  assert.deepEqual(got.json.complaints.map((x) => x.id), [c.id]);
+  const bad = await runCli(['incident', 'open', '--db', srv.dbUrl, '--as', 'super1', '--title', 'x', '--level', '5', '--description', 'y']);
+  assert.notEqual(bad.code, 0);
+  const agent = await runCli(['incident', 'open', '--db', srv.dbUrl, '--as', 'agent1', '--title', 'x', '--level', '1', '--description', 'y']);
+  assert.notEqual(agent.code, 0, 'an agent does not open incidents');
 });
