@@ -240,6 +240,11 @@ export const api = {
   incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
   openIncident: (body) => request('POST', '/incidents', { body }),
   incidentAct: (id, action, body) => request('POST', `/incidents/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
+  // an appeal's report to the regulator (申诉处理报告) and the appeals' statistics
+  appealReport: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/appeal-report`),
+  saveAppealReport: (id, body) => request('PUT', `/complaints/${encodeURIComponent(id)}/appeal-report`, { body }),
+  appealReportAct: (id, action, body) => request('POST', `/complaints/${encodeURIComponent(id)}/appeal-report/actions/${encodeURIComponent(action)}`, { body }),
+  appealStats: (year) => request('GET', '/appeals/stats', { query: { year } }),
   // announcements of known faults (系统公告)
   announcements: (query) => request('GET', '/announcements', { query }),
   announcement: (id) => request('GET', `/announcements/${encodeURIComponent(id)}`),

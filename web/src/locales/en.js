@@ -285,6 +285,13 @@ export default {
     instruction: 'Instruction', noticeHint: 'Published on the customer portal and sent through the notification channels.',
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
+  appeal: {
+    title: 'Report to the regulator', due: 'Due by {t}', registered: 'Registration', reg: 'Registered appeal', nonReg: 'Non-registered appeal',
+    first: 'First complaint', firstPh: 'Its number', report: 'Report', mediation: 'Regulator\'s mediation opinion', filed: 'Key customer\'s material filed',
+    reviewNote: 'Headquarters\' remark', submit: 'Submit for review', approve: 'Approve', return: 'Return', send: 'Sent to the regulator',
+    notePrompt: 'Remark', saved: 'Saved', noFirst: 'No such complaint', late: 'late', onTime: 'on time',
+    st_draft: 'Draft', st_review: 'Awaiting headquarters', st_approved: 'Approved, to send', st_sent: 'Sent',
+  },
   configVersions: {
     menu: 'Configuration versions', title: 'Configuration versions', active: 'Active: v{v}', version: 'Version', current: 'active', when: 'When', who: 'By',
     why: 'Reason', restores: 'restores v{v}', rollback: 'Roll back to this', rollbackTo: 'Roll back to v{v}', upload: 'Upload a new version',

@@ -285,6 +285,13 @@ export default {
     instruction: '处置指令', noticeHint: '发布后在客户门户公示，并通过通知渠道发送。',
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
+  appeal: {
+    title: '申诉处理报告（报监管部门）', due: '报告时限：{t}', registered: '立案情况', reg: '立案申诉', nonReg: '非立案申诉',
+    first: '首次投诉工单', firstPh: '工单编号', report: '申诉处理报告', mediation: '监管部门调解意见', filed: '重点客户申诉材料已报送备案',
+    reviewNote: '总部审核意见', submit: '提交总部审核', approve: '审核通过', return: '退回修改', send: '已报送监管部门',
+    notePrompt: '审核意见', saved: '已保存', noFirst: '找不到该工单', late: '超时报送', onTime: '按时报送',
+    st_draft: '草稿', st_review: '待总部审核', st_approved: '审核通过待报送', st_sent: '已报送',
+  },
   configVersions: {
     menu: '配置版本', title: '配置版本', active: '当前生效：v{v}', version: '版本', current: '生效中', when: '时间', who: '修改人',
     why: '修改原因', restores: '恢复自 v{v}', rollback: '回滚到此版本', rollbackTo: '回滚到 v{v}', upload: '上传新版本',
