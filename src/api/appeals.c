@@ -29,6 +29,12 @@ static json_t *report_json(app *a, const appeal_report *r)
         first = json_pack("{s:I,s:s}", "id", (json_int_t)c.id, "number", c.number);
     complaint_release(&c);
     json_object_set_new(j, "first_complaint", first);
+    json_object_set_new(j, "submitted_at", api_time(a, r->submitted_at));
+    /* Sent late: who is assessed for it, and the pack's penalty (appeals.late_penalty). */
+    json_object_set_new(j, "assessment",
+                        r->assessed_unit ? json_pack("{s:o,s:f,s:i}", "unit", api_unit_ref(a, r->assessed_unit), "amount",
+                                                     (double)r->penalty_fen / 100.0, "points", r->penalty_points)
+                                         : json_null());
     return j;
 }
 
@@ -118,8 +124,17 @@ void h_appeal_stats(app *a, api_req *rq, http_resp *rs)
     app_leave(a);
     json_t *out = NULL;
     int rc = app_appeal_stats(a, (int)year, root, &out);
-    if (rc)
+    if (rc) {
         api_store_error(rs, rc);
-    else
-        api_json(rs, 200, out);
+        return;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(out, "assessed"), i, x)
+    {
+        json_object_set_new(x, "unit", api_unit_ref(a, json_integer_value(json_object_get(x, "unit"))));
+        json_object_set_new(x, "amount", json_real((double)json_integer_value(json_object_get(x, "penalty_fen")) / 100.0));
+        json_object_del(x, "penalty_fen");
+    }
+    api_json(rs, 200, out);
 }

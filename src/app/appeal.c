@@ -89,6 +89,11 @@ int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, co
     app_enter(a);
     const unit *u = org_find(app_org(a), who->unit);
     bool hq = (who->roles & (R_MANAGER | R_ADMIN)) && u && u->type && strcmp(u->type, "hq") == 0;
+    appeal_late_rule late_rule = app_pol(a)->cases.appeal_late;
+    int64_t hq_unit = 0; /* headquarters: the first unit of type hq */
+    for (size_t i = 0; i < app_org(a)->n && !hq_unit; i++)
+        if (app_org(a)->units[i].type && strcmp(app_org(a)->units[i].type, "hq") == 0)
+            hq_unit = app_org(a)->units[i].id;
     app_leave(a);
     int rc = STORE_CONFLICT;
     for (int attempt = 0; rc == STORE_CONFLICT && (attempt == 0 || app_retry(rc, attempt - 1)); attempt++) {
@@ -96,7 +101,7 @@ int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, co
         if (rc == STORE_NOTFOUND)
             return cerr_set(e, "not_found", "", "该申诉尚无报告 (the appeal has no report yet)");
         if (rc == 0)
-            rc = appeal_act(out, action, note, hq, who->id, now, e);
+            rc = appeal_act(out, action, note, hq, who->id, now, &late_rule, hq_unit, e);
         if (rc == 0)
             rc = store_appeal_update(a->db, out);
     }
@@ -112,6 +117,7 @@ int app_appeal_stats(app *a, int year, int64_t root, json_t **out)
     appeal_report_list l = {0};
     int rc = store_appeal_list(a->db, from, to, 100000, &l);
     static const char *const keys[] = {"received", "registered", "filed", "sent", "on_time", "late", "open"};
+    json_t *assessed = json_object(); /* unit id → {late, penalty_fen, points} */
     enum { NK = sizeof keys / sizeof keys[0] };
     int64_t cells[13][NK] = {{0}}; /* [0] the year, [1..12] the months */
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
@@ -127,11 +133,28 @@ int app_appeal_stats(app *a, int year, int64_t root, json_t **out)
             cells[0][k] += v[k];
             cells[m][k] += v[k];
         }
+        if (r->assessed_unit) {
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)r->assessed_unit);
+            json_t *x = json_object_get(assessed, key);
+            if (!x) {
+                x = json_pack("{s:I,s:i,s:I,s:i}", "unit", (json_int_t)r->assessed_unit, "late", 0, "penalty_fen",
+                              (json_int_t)0, "points", 0);
+                json_object_set_new(assessed, key, x);
+            }
+            json_object_set_new(x, "late", json_integer(json_integer_value(json_object_get(x, "late")) + 1));
+            json_object_set_new(x, "penalty_fen",
+                                json_integer(json_integer_value(json_object_get(x, "penalty_fen")) + r->penalty_fen));
+            json_object_set_new(x, "points",
+                                json_integer(json_integer_value(json_object_get(x, "points")) + r->penalty_points));
+        }
     }
     appeal_report_list_release(&l);
     app_leave(a);
-    if (rc)
+    if (rc) {
+        json_decref(assessed);
         return rc;
+    }
     json_t *months = json_array(), *total = json_object();
     for (int m = 0; m <= 12; m++) {
         json_t *cell = m ? json_object() : total;
@@ -144,6 +167,11 @@ int app_appeal_stats(app *a, int year, int64_t root, json_t **out)
         for (int k = 0; k < NK; k++)
             json_object_set_new(cell, keys[k], json_integer(cells[m][k]));
     }
-    *out = json_pack("{s:i,s:o,s:o}", "year", year, "months", months, "total", total);
+    json_t *units = json_array(), *x;
+    const char *k;
+    json_object_foreach(assessed, k, x)
+        json_array_append(units, x);
+    json_decref(assessed);
+    *out = json_pack("{s:i,s:o,s:o,s:o}", "year", year, "months", months, "total", total, "assessed", units);
     return 0;
 }

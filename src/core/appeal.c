@@ -65,7 +65,7 @@ int appeal_edit(appeal_report *r, const json_t *in, cerr *e)
 }
 
 int appeal_act(appeal_report *r, const char *action, const char *note, bool hq_reviewer, int64_t by, int64_t now,
-               cerr *e)
+               const appeal_late_rule *rule, int64_t hq_unit, cerr *e)
 {
     static const struct {
         const char *action, *from, *to;
@@ -91,6 +91,7 @@ int appeal_act(appeal_report *r, const char *action, const char *note, bool hq_r
     snprintf(r->status, sizeof r->status, "%s", steps[i].to);
     if (strcmp(action, "submit") == 0) {
         r->submitted_by = by;
+        r->submitted_at = now;
     } else if (review) {
         r->reviewed_by = by;
         r->reviewed_at = now;
@@ -99,6 +100,12 @@ int appeal_act(appeal_report *r, const char *action, const char *note, bool hq_r
     } else if (strcmp(action, "send") == 0) {
         r->sent_at = now;
         r->late = now > r->due_at;
+        if (r->late) {
+            int64_t hq_share = rule && rule->set ? (int64_t)rule->review_hours * 3600 : 0;
+            r->assessed_unit = r->submitted_at > r->due_at - hq_share ? r->unit : hq_unit;
+            r->penalty_fen = rule && rule->set ? rule->amount_fen : 0;
+            r->penalty_points = rule && rule->set ? rule->points : 0;
+        }
     }
     assert(strcmp(r->status, "sent") != 0 || r->sent_at > 0);
     r->version++;

@@ -30,6 +30,20 @@
 
 enum { APPEAL_TEXT_MAX = 5000 };
 
+/*
+ * The pack's rule for a report sent late (appeals.late_penalty): seed 001
+ * assesses the branch whose lateness made the company miss the regulator's
+ * limit. Headquarters is owed review_hours before the deadline for its
+ * review; a branch that submitted later than that is assessed, otherwise
+ * headquarters is.
+ */
+typedef struct appeal_late_rule {
+    bool set;
+    int64_t amount_fen;
+    int points;
+    int review_hours;
+} appeal_late_rule;
+
 typedef struct appeal_report {
     int64_t complaint_id;
     bool registered;          /* 立案 (true) or 非立案 */
@@ -39,8 +53,11 @@ typedef struct appeal_report {
     char status[12];          /* draft, review, approved, sent */
     char *report, *mediation, *review_note; /* owned; NULL = none */
     bool filed;               /* a key customer's material filed (报送备案) */
-    int64_t submitted_by, reviewed_by, reviewed_at, sent_at;
+    int64_t submitted_by, submitted_at, reviewed_by, reviewed_at, sent_at;
     bool late;
+    int64_t assessed_unit;    /* sent late: the unit assessed for it (the branch or headquarters); 0 = none */
+    int64_t penalty_fen;      /* … and its penalty by the pack's rule */
+    int penalty_points;
     int64_t version;
 } appeal_report;
 
@@ -58,11 +75,13 @@ int appeal_edit(appeal_report *r, const json_t *in, cerr *e);
 /*
  * Takes action (submit, approve, return, send) on r by `by` at now;
  * hq_reviewer: the actor may review (headquarters). note (borrowed, may be
- * NULL): the review's remark, required to return. CERR_USER with e
- * (action_not_allowed in another state, forbidden for a review by anyone
- * but headquarters, validation_failed), else 0 with r changed (version + 1).
+ * NULL): the review's remark, required to return. A report sent late is
+ * assessed by rule (borrowed; NULL or unset: the unit is named, no penalty)
+ * to r->unit or to hq_unit. CERR_USER with e (action_not_allowed in another
+ * state, forbidden for a review by anyone but headquarters,
+ * validation_failed), else 0 with r changed (version + 1).
  */
 int appeal_act(appeal_report *r, const char *action, const char *note, bool hq_reviewer, int64_t by, int64_t now,
-               cerr *e);
+               const appeal_late_rule *rule, int64_t hq_unit, cerr *e);
 
 #endif

@@ -7,11 +7,13 @@
 
 #define APPEAL_SELECT                                                                                                  \
     "SELECT complaint_id, registered, first_complaint, unit, received_at, due_at, status, report, mediation, "        \
-    "review_note, filed, submitted_by, reviewed_by, reviewed_at, sent_at, late, version FROM appeal_reports "
+    "review_note, filed, submitted_by, submitted_at, reviewed_by, reviewed_at, sent_at, late, assessed_unit, "     \
+    "penalty_fen, penalty_points, version FROM appeal_reports "
 
 static const db_col appeal_cols[] = {
     DB_COLS(appeal_report, complaint_id, registered, first_complaint, unit, received_at, due_at, status, report,
-            mediation, review_note, filed, submitted_by, reviewed_by, reviewed_at, sent_at, late, version),
+            mediation, review_note, filed, submitted_by, submitted_at, reviewed_by, reviewed_at, sent_at, late,
+            assessed_unit, penalty_fen, penalty_points, version),
     {0},
 };
 
@@ -51,13 +53,15 @@ int store_appeal_update(store *s, const appeal_report *r)
 {
     int rc = db_write_one(s, "appeal_update", true,
                           "UPDATE appeal_reports SET registered = ?, first_complaint = ?, status = ?, report = ?, "
-                          "mediation = ?, review_note = ?, filed = ?, submitted_by = ?, reviewed_by = ?, "
-                          "reviewed_at = ?, sent_at = ?, late = ?, version = ? WHERE complaint_id = ? AND version = ?",
+                          "mediation = ?, review_note = ?, filed = ?, submitted_by = ?, submitted_at = ?, "
+                          "reviewed_by = ?, reviewed_at = ?, sent_at = ?, late = ?, assessed_unit = ?, penalty_fen = ?, "
+                          "penalty_points = ?, version = ? WHERE complaint_id = ? AND version = ?",
                           DB_VALS(DB_INT(r->registered), DB_INT(r->first_complaint), DB_TEXT(r->status),
                                   DB_TEXT(r->report), DB_TEXT(r->mediation), DB_TEXT(r->review_note), DB_INT(r->filed),
-                                  DB_INT(r->submitted_by), DB_INT(r->reviewed_by), DB_INT(r->reviewed_at),
-                                  DB_INT(r->sent_at), DB_INT(r->late), DB_INT(r->version), DB_INT(r->complaint_id),
-                                  DB_INT(r->version - 1)));
+                                  DB_INT(r->submitted_by), DB_INT(r->submitted_at), DB_INT(r->reviewed_by),
+                                  DB_INT(r->reviewed_at), DB_INT(r->sent_at), DB_INT(r->late),
+                                  DB_INT(r->assessed_unit), DB_INT(r->penalty_fen), DB_INT(r->penalty_points),
+                                  DB_INT(r->version), DB_INT(r->complaint_id), DB_INT(r->version - 1)));
     return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 }
 

@@ -58,6 +58,12 @@ srv.test('an appeal received before the National Day holiday: its report is due 
   assert.equal(r.json.status, 'sent');
   // Sent now, long after October: late by the clock of this run; what the test checks is that lateness is recorded.
   assert.equal(r.json.late, Date.now() > Date.parse(r.json.due_at));
+  if (r.json.late) {
+    // The branch submitted within headquarters' review time before the deadline (long after it): the branch is assessed.
+    assert.equal(r.json.assessment.unit.code, 'SH-PD-01');
+    assert.equal(r.json.assessment.amount, 200);
+    assert.equal(r.json.assessment.points, 5);
+  }
   // The regulator's mediation opinion arrives after it was sent.
   r = await put('agent1', { mediation: '经调解，双方达成一致，企业补偿代金券 50 元。' });
   assert.equal(r.status, 200, describe(r));
@@ -69,6 +75,7 @@ srv.test('an appeal received before the National Day holiday: its report is due 
   assert.ok(sep.received >= 1 && sep.registered >= 1 && sep.filed >= 1 && sep.sent >= 1, JSON.stringify(sep));
   assert.equal(stats.json.months.length, 12);
   assert.ok(stats.json.total.received >= sep.received);
+  assert.ok(stats.json.assessed.some((x) => x.unit.code === 'SH-PD-01' && x.late >= 1 && x.amount >= 200), JSON.stringify(stats.json.assessed));
 });
 
 srv.test('a report is refused for an ordinary complaint, and bad members are named', async () => {

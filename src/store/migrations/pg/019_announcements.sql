@@ -40,10 +40,14 @@ CREATE TABLE appeal_reports (
     review_note     TEXT,
     filed           INTEGER NOT NULL DEFAULT 0,
     submitted_by    BIGINT NOT NULL DEFAULT 0,
+    submitted_at    BIGINT NOT NULL DEFAULT 0,
     reviewed_by     BIGINT NOT NULL DEFAULT 0,
     reviewed_at     BIGINT NOT NULL DEFAULT 0,
     sent_at         BIGINT NOT NULL DEFAULT 0,
     late            INTEGER NOT NULL DEFAULT 0,
+    assessed_unit   BIGINT NOT NULL DEFAULT 0,
+    penalty_fen     BIGINT NOT NULL DEFAULT 0,
+    penalty_points  INTEGER NOT NULL DEFAULT 0,
     version         BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX appeal_reports_received ON appeal_reports (received_at);

@@ -41,7 +41,9 @@ CREATE INDEX complaints_report ON complaints (received_at, subject_unit, categor
 -- one per appeal (a complaint of kind appeal), with its own deadline on the
 -- pack's working calendar (due_at), headquarters' review and the moment it
 -- was sent (sent_at, 0 = not yet; late: sent after due_at). unit: the branch
--- that answers. status: draft, review, approved, sent.
+-- that answers. status: draft, review, approved, sent. A report sent late is
+-- assessed (assessed_unit: the branch, or headquarters when the branch left it
+-- its review time) with the pack's penalty (appeals.late_penalty).
 CREATE TABLE appeal_reports (
     complaint_id    INTEGER PRIMARY KEY REFERENCES complaints (id),
     registered      INTEGER NOT NULL DEFAULT 0,
@@ -55,10 +57,14 @@ CREATE TABLE appeal_reports (
     review_note     TEXT,
     filed           INTEGER NOT NULL DEFAULT 0,
     submitted_by    INTEGER NOT NULL DEFAULT 0,
+    submitted_at    INTEGER NOT NULL DEFAULT 0,
     reviewed_by     INTEGER NOT NULL DEFAULT 0,
     reviewed_at     INTEGER NOT NULL DEFAULT 0,
     sent_at         INTEGER NOT NULL DEFAULT 0,
     late            INTEGER NOT NULL DEFAULT 0,
+    assessed_unit   INTEGER NOT NULL DEFAULT 0,
+    penalty_fen     INTEGER NOT NULL DEFAULT 0,
+    penalty_points  INTEGER NOT NULL DEFAULT 0,
     version         INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX appeal_reports_received ON appeal_reports (received_at);
