@@ -169,6 +169,20 @@ void h_compensations_list(app *a, api_req *rq, http_resp *rs);
 void h_incidents_list(app *a, api_req *rq, http_resp *rs);
 void h_incident_get(app *a, api_req *rq, http_resp *rs);
 void h_incident_act(app *a, api_req *rq, http_resp *rs);
+/* Incidents opened by hand and their notices to customers (api/incidents.c). */
+void h_incidents_create(app *a, api_req *rq, http_resp *rs);
+void h_portal_notices(app *a, api_req *rq, http_resp *rs);
+/* Appeals' reports to the regulator and their statistics (api/appeals.c). */
+void h_appeal_report_get(app *a, api_req *rq, http_resp *rs);
+void h_appeal_report_put(app *a, api_req *rq, http_resp *rs);
+void h_appeal_report_act(app *a, api_req *rq, http_resp *rs);
+void h_appeal_stats(app *a, api_req *rq, http_resp *rs);
+/* Announcements of known faults (api/announcements.c). */
+void h_announcements_list(app *a, api_req *rq, http_resp *rs);
+void h_announcements_create(app *a, api_req *rq, http_resp *rs);
+void h_announcement_get(app *a, api_req *rq, http_resp *rs);
+void h_announcement_answer(app *a, api_req *rq, http_resp *rs);
+void h_announcement_resolve(app *a, api_req *rq, http_resp *rs);
 void h_config_versions(app *a, api_req *rq, http_resp *rs);
 void h_config_version_get(app *a, api_req *rq, http_resp *rs);
 void h_config_version_create(app *a, api_req *rq, http_resp *rs);

@@ -404,6 +404,9 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "priority", json_string(prio ? prio : "normal"));
     json_t *assignee = json_object_get(d, "assignee");
     json_object_set_new(j, "assignee", json_is_integer(assignee) ? api_user_ref(a, json_integer_value(assignee)) : json_null());
+    /* The known fault it is about (系统公告, api/announcements.c), in every list too. */
+    json_int_t ann = json_integer_value(json_object_get(d, "announcement"));
+    json_object_set_new(j, "announcement", ann ? json_integer(ann) : json_null());
     if (!full)
         return j;
     api_rules_json(a, c, j);
@@ -457,7 +460,8 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_t *as;
     json_array_foreach(json_object_get(d, "assists"), i, as) json_array_append_new(assists, render_block(a, as, true));
     json_object_set_new(j, "assists", assists);
-    static const char *blocks[] = {"answer", "dispatch", "resolution", "invalid", "reply", "revisit", "reopen", "closing"};
+    static const char *blocks[] = {"answer",  "dispatch", "resolution", "invalid",     "reply",
+                                   "revisit", "reopen",   "closing",    "fault_answer"};
     for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
         json_t *b = render_block(a, json_object_get(d, blocks[k]), true);
         json_object_set_new(j, blocks[k], json_is_object(b) ? yuan_keys(b) : b);

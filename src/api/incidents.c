@@ -1,8 +1,10 @@
 /*
- * incidents: the crisis incidents (危机事件) — the list, one incident with
- * its complaints and timeline, and its actions (add a complaint, raise the
- * response level, note, close with a summary). Incidents are opened by the
- * pack's cluster rules at intake (app/incident.c), never through the API.
+ * incidents: the crisis incidents (危机事件) — opening one by hand, the
+ * list, one incident with its complaints, team, tasks and timeline, and its
+ * actions (add a complaint, raise the response level, note, team, task,
+ * task done, instruct, the notice to customers, close with a review), and
+ * the notices to customers on the portal. Incidents are also opened by the
+ * pack's cluster rules at intake (app/incident.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +80,36 @@ static json_t *incident_json(app *a, const api_req *rq, const incident *inc, boo
     json_object_set_new(j, "closed_at", api_time(a, inc->closed_at));
     const json_t *s = json_object_get(d, "summary");
     json_object_set_new(j, "summary", s ? json_incref((json_t *)s) : json_null());
+    /* The response level as the pack words it, never a bare number that reads like a complaint's level. */
+    json_object_set_new(j, "response_level", json_pack("{s:i,s:o}", "level", inc->level, "name",
+                                                       ln ? json_string(ln) : json_null()));
+    json_object_set_new(j, "manual", json_boolean(strcmp(inc->cluster, "manual") == 0));
+    const json_t *cn = json_object_get(d, "customer_notice");
+    json_object_set_new(j, "customer_notice",
+                        cn ? json_pack("{s:O,s:o}", "text", json_object_get(cn, "text"), "at",
+                                       api_time(a, json_integer_value(json_object_get(cn, "at"))))
+                           : json_null());
     if (!full)
         return j;
+    json_object_set(j, "description", json_object_get(d, "description"));
+    json_object_set(j, "lessons", json_object_get(d, "lessons"));
+    json_t *team = json_array(), *tasks = json_array();
+    size_t mi;
+    const json_t *m;
+    json_array_foreach(json_object_get(d, "team"), mi, m)
+        json_array_append_new(team, json_pack("{s:o,s:O}", "user", api_user_ref(a, json_integer_value(json_object_get(m, "user"))),
+                                              "role", json_object_get(m, "role")));
+    json_array_foreach(json_object_get(d, "tasks"), mi, m)
+    {
+        int64_t due = json_integer_value(json_object_get(m, "due")), done = json_integer_value(json_object_get(m, "done_at"));
+        json_array_append_new(tasks, json_pack("{s:O,s:O,s:o,s:o,s:o,s:b}", "no", json_object_get(m, "no"), "title",
+                                               json_object_get(m, "title"), "owner",
+                                               api_user_ref(a, json_integer_value(json_object_get(m, "owner"))), "due",
+                                               api_time(a, due), "done_at", api_time(a, done), "overdue",
+                                               !done && due < now));
+    }
+    json_object_set_new(j, "team", team);
+    json_object_set_new(j, "tasks", tasks);
     json_t *members = json_array();
     for (size_t i = 0; i < inc->ncomplaints; i++) {
         complaint c;
@@ -174,15 +204,40 @@ void h_incident_get(app *a, api_req *rq, http_resp *rs)
 static const char *const *incident_members(const char *action)
 {
     static const char *const add[] = {"complaint", NULL}, *const note[] = {"note", NULL},
-                             *const close[] = {"summary", NULL};
+                             *const close[] = {"summary", "lessons", NULL}, *const team[] = {"user", "role", NULL},
+                             *const task[] = {"title", "owner", "due", NULL}, *const done[] = {"no", NULL},
+                             *const text[] = {"text", NULL};
     static const struct {
         const char *action;
         const char *const *known;
-    } acts[] = {{"add", add}, {"raise", note}, {"note", note}, {"close", close}};
+    } acts[] = {{"add", add},   {"raise", note},     {"note", note},  {"team", team},     {"task", task},
+                {"task_done", done}, {"instruct", text}, {"notice", text}, {"close", close}};
     for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
         if (strcmp(acts[i].action, action) == 0)
             return acts[i].known;
     return NULL;
+}
+
+/* The member key of in (a user's id or name), if present, as the id of a user that exists; else 422 naming it. */
+static int user_member(app *a, json_t *in, const char *key, http_resp *rs)
+{
+    json_t *v = json_object_get(in, key);
+    if (!v)
+        return 0;
+    user u = {0};
+    int rc = STORE_NOTFOUND;
+    if (json_is_integer(v) && json_integer_value(v) > 0)
+        rc = store_user_get(a->db, NULL, json_integer_value(v), &u, NULL);
+    else if (json_is_string(v) && *json_string_value(v))
+        rc = store_user_get(a->db, json_string_value(v), 0, &u, NULL);
+    if (rc == 0)
+        json_object_set_new(in, key, json_integer(u.id));
+    user_release(&u);
+    if (rc == STORE_NOTFOUND)
+        api_error(rs, 422, "validation_failed", key, "%s: 没有这个用户 (no such user)", key);
+    else if (rc)
+        api_store_error(rs, rc);
+    return rc ? -1 : 0;
 }
 
 void h_incident_act(app *a, api_req *rq, http_resp *rs)
@@ -197,6 +252,8 @@ void h_incident_act(app *a, api_req *rq, http_resp *rs)
     incident inc = {0};
     cerr e = CERR_INIT;
     int64_t now = time_now();
+    if (user_member(a, in, "user", rs) || user_member(a, in, "owner", rs))
+        goto out;
     /* Outside the caller's scope the incident does not exist for them. */
     int rc = find_incident(a, rq, id, &inc);
     if (rc == STORE_NOTFOUND) {
@@ -218,4 +275,82 @@ void h_incident_act(app *a, api_req *rq, http_resp *rs)
 out:
     incident_release(&inc);
     json_decref(in);
+}
+
+void h_incidents_create(app *a, api_req *rq, http_resp *rs)
+{
+    static const char *const known[] = {"title", "level", "description", "complaint", "unit", NULL};
+    json_t *in = api_body(rq, rs, known);
+    if (!in)
+        return;
+    actor who = api_actor(rq);
+    complaint c;
+    complaint_init(&c);
+    incident inc = {0};
+    cerr e = CERR_INIT;
+    int64_t unit_id = who.unit;
+    const json_t *cv = json_object_get(in, "complaint"), *uv = json_object_get(in, "unit");
+    char key[64] = "";
+    if (json_is_integer(cv))
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(cv));
+    else if (json_is_string(cv))
+        snprintf(key, sizeof key, "%s", json_string_value(cv));
+    if (cv && !*key) {
+        api_error(rs, 422, "validation_failed", "complaint", "complaint: 应为工单编号 (expected a complaint's id or number)");
+        goto out;
+    }
+    /* From a complaint the caller may see (404 otherwise), or about a unit in their reach. */
+    if (*key && api_load_complaint(a, rq, key, &c, rs))
+        goto out;
+    if (!*key && uv) {
+        app_enter(a);
+        const unit *u = org_resolve(app_org(a), uv);
+        unit_id = u ? u->id : 0;
+        app_leave(a);
+        if (!unit_id) {
+            api_error(rs, 422, "validation_failed", "unit", "unit: 没有这个单位 (no such unit)");
+            goto out;
+        }
+        if (api_reach_unit(a, rq, unit_id, "unit", rs))
+            goto out;
+    }
+    int64_t now = time_now();
+    int rc = app_incident_open(a, &who, in, unit_id, *key ? &c : NULL, now, &inc, &e);
+    if (rc == CERR_USER)
+        api_cerr(rs, &e);
+    else if (rc)
+        api_store_error(rs, rc);
+    else
+        api_json(rs, 201, incident_json(a, rq, &inc, true, now));
+out:
+    incident_release(&inc);
+    complaint_release(&c);
+    json_decref(in);
+}
+
+enum { NOTICES_PER_MINUTE = 60 };
+
+void h_portal_notices(app *a, api_req *rq, http_resp *rs)
+{
+    if (api_limited(rq, rs, "portal-notices", NOTICES_PER_MINUTE, 60, "请求过于频繁，请稍后再试 (too many requests)"))
+        return;
+    incident_list l = {0};
+    int rc = store_incident_list(a->db, "open", 200, &l);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    /* What the company tells its customers: the title and the notice, never the units, people or complaints. */
+    json_t *items = json_array();
+    for (size_t i = 0; i < l.n; i++) {
+        const json_t *d = l.items[i].data, *n = json_object_get(d, "customer_notice");
+        if (!n)
+            continue;
+        json_array_append_new(items, json_pack("{s:I,s:o,s:O,s:o}", "id", (json_int_t)l.items[i].id, "title",
+                                               text_of(json_object_get(d, "title"), rq->en), "notice",
+                                               json_object_get(n, "text"), "published_at",
+                                               api_time(a, json_integer_value(json_object_get(n, "at")))));
+    }
+    incident_list_release(&l);
+    api_json(rs, 200, json_pack("{s:o}", "items", items));
 }

@@ -232,6 +232,8 @@ void h_config(app *a, api_req *rq, http_resp *rs)
                                                       json_deep_copy(json_object_get(appeals, "channels")), "sources",
                                                       json_deep_copy(json_object_get(appeals, "sources"))));
     json_object_set_new(cfg, "closing", closing_json(&p->cases));
+    /* The incidents' response levels as the pack names them (api/incidents.c), for opening one by hand. */
+    json_object_set_new(cfg, "incident_levels", json_deep_copy(json_object_get(p->raw, "incident_levels")));
     api_json(rs, 200, cfg);
 }
 

@@ -79,5 +79,22 @@ const route api_routes[] = {
     {"GET", "/api/v1/complaints/{id}/attachments", h_attachments_list, AUTH_USER, 0, 0},
     {"GET", "/api/v1/attachments/{id}", h_attachment_get, AUTH_USER, 0, ROUTE_SLOW},
     {"DELETE", "/api/v1/attachments/{id}", h_attachment_delete, AUTH_USER, 0, 0},
+    /* Announcements of known faults (docs/api.md "Announcements"): the IT or publishing department's
+     * supervisors, managers and administrators publish and resolve; the centre answers with them. */
+    {"GET", "/api/v1/announcements", h_announcements_list, AUTH_USER, R_ALL_ROLES, 0},
+    {"POST", "/api/v1/announcements", h_announcements_create, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    {"GET", "/api/v1/announcements/{id}", h_announcement_get, AUTH_USER, R_ALL_ROLES, 0},
+    {"POST", "/api/v1/announcements/{id}/complaints", h_announcement_answer, AUTH_USER, CENTRE, 0},
+    {"POST", "/api/v1/announcements/{id}/actions/resolve", h_announcement_resolve, AUTH_USER,
+     R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    /* Incidents opened by hand (docs/api.md "Incidents"), and their notices to customers on the portal. */
+    {"POST", "/api/v1/incidents", h_incidents_create, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    {"GET", "/api/v1/portal/notices", h_portal_notices, AUTH_NONE, 0, 0},
+    /* Appeals' reports to the regulator (docs/api.md "Appeals"): the branch writes, headquarters reviews. */
+    {"GET", "/api/v1/complaints/{id}/appeal-report", h_appeal_report_get, AUTH_USER, 0, 0},
+    {"PUT", "/api/v1/complaints/{id}/appeal-report", h_appeal_report_put, AUTH_USER, CENTRE | R_HANDLER, 0},
+    {"POST", "/api/v1/complaints/{id}/appeal-report/actions/{action}", h_appeal_report_act, AUTH_USER,
+     CENTRE | R_HANDLER | R_ADMIN, 0},
+    {"GET", "/api/v1/appeals/stats", h_appeal_stats, AUTH_USER, REPORTS, ROUTE_SLOW},
     {NULL, NULL, NULL, 0, 0, 0},
 };

@@ -11,6 +11,7 @@
  * are decided by core/incident.c and stored with a versioned write.
  */
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,48 @@ int app_cluster(app *a, const complaint *c, const json_t *payload, int64_t now, 
     return rc;
 }
 
+/*
+ * The notice to customers goes out through the notification channels: an
+ * outbox row to the unit the incident concerns (its webhooks and people),
+ * once per version of the notice; the portal lists it (GET /portal/notices).
+ */
+static int queue_notice(app *a, const incident *inc, int64_t now)
+{
+    const json_t *n = json_object_get(inc->data, "customer_notice");
+    json_t *pl = json_pack("{s:I,s:O,s:O}", "incident", (json_int_t)inc->id, "title", json_object_get(inc->data, "title"),
+                           "notice", json_object_get(n, "text"));
+    char *text = json_dumps(pl, JSON_COMPACT);
+    json_decref(pl);
+    outbox_msg m = {0};
+    m.created_at = now;
+    snprintf(m.channel, sizeof m.channel, "internal");
+    m.recipient_unit = inc->anchor_unit;
+    snprintf(m.template_name, sizeof m.template_name, "incident_notice");
+    m.payload = text;
+    snprintf(m.key, sizeof m.key, "incident%" PRId64 "/notice/v%" PRId64, inc->id, inc->version);
+    int rc = store_outbox_add(a->db, &m, 1);
+    free(text);
+    return rc;
+}
+
+int app_incident_open(app *a, const actor *who, const json_t *in, int64_t unit_id, const complaint *c, int64_t now,
+                      incident *out, cerr *e)
+{
+    int rc = incident_open_manual(out, in, c ? c->subject_unit : unit_id, who->id, now, e);
+    if (rc)
+        return rc;
+    /* Many incidents may be open by hand at once: each its own key. */
+    snprintf(out->cluster_key, sizeof out->cluster_key, "manual/%08" PRIx32 "%08" PRIx32 "/%" PRId64,
+             randombytes_random(), randombytes_random(), now);
+    bool created = false;
+    rc = store_incident_open(a->db, out, &created);
+    if (rc == 0 && !created)
+        rc = STORE_CONFLICT;
+    if (rc == 0 && c)
+        rc = link_one(a, out->id, c->id, c->level, who->id, now, true);
+    return rc ? rc : store_incident_get(a->db, out->id, out);
+}
+
 int app_incident_act(app *a, const actor *who, int64_t id, const char *action, const json_t *input, int64_t now,
                      incident *out, cerr *e)
 {
@@ -207,6 +250,7 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
             return rc;
         }
         int64_t cid = c.id;
+        int own_level = c.level;
         complaint_release(&c);
         rc = store_incident_get(a->db, id, out);
         if (rc == STORE_NOTFOUND)
@@ -218,7 +262,10 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         for (size_t i = 0; i < out->ncomplaints; i++)
             if (out->complaints[i] == cid)
                 return cerr_set(e, "validation_failed", "complaint", "complaint: 已在该事件中 (already in this incident)");
+        /* A cluster grades its members to its level; an incident opened by hand leaves them theirs. */
         int level = (int)json_integer_value(json_object_get(out->data, "complaint_level"));
+        if (strcmp(out->cluster, "manual") == 0)
+            level = own_level;
         rc = link_one(a, id, cid, level ? level : 1, who->id, now, true);
         return rc ? rc : store_incident_get(a->db, id, out);
     }
@@ -235,6 +282,8 @@ int app_incident_act(app *a, const actor *who, int64_t id, const char *action, c
         if (rc)
             return rc;
         rc = store_incident_update(a->db, out);
+        if (rc == 0 && strcmp(action, "notice") == 0)
+            rc = queue_notice(a, out, now);
         if (rc != STORE_CONFLICT)
             return rc;
     }

@@ -75,6 +75,11 @@ json_t *cli_load_pack(const char *name);
  * copy built into the binary. NULL with a message.
  */
 json_t *cli_packs_file(const char *rel);
+/*
+ * The user `username` (--as) as the actor of a command from the shell, if
+ * they hold one of roles; prints why not ("CMD: --as: …") and returns -1.
+ */
+int cli_actor(app *a, const char *username, unsigned roles, const char *cmd, actor *out);
 /* Records a change made from the shell in the audit log (actor: the system); warns on failure. */
 void cli_audit(app *a, const char *action, const char *subject);
 /* Asks twice on a terminal without echo; NULL if not a terminal. Caller frees. */
@@ -93,6 +98,9 @@ int cmd_copy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 int cmd_penalties(int argc, char **argv);
+int cmd_announcement(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
+int cmd_appeal(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 /* redress user grant|revoke|default USERNAME PERM (cli/privacy.c). */

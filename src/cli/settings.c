@@ -453,3 +453,20 @@ void cli_audit(app *a, const char *action, const char *subject)
     if (audit_record(a->db, &e))
         fprintf(stderr, "redress: warning: the audit log could not record %s\n", action);
 }
+
+int cli_actor(app *a, const char *username, unsigned roles, const char *cmd, actor *out)
+{
+    user u = {0};
+    if (!username || store_user_get(a->db, username, 0, &u, NULL) != 0) {
+        fprintf(stderr, "%s: --as: no such user\n", cmd);
+        return -1;
+    }
+    *out = (actor){u.id, u.roles, u.unit};
+    bool may = (u.roles & roles) != 0;
+    user_release(&u);
+    if (!may) {
+        fprintf(stderr, "%s: --as: %s may not do this (role)\n", cmd, username);
+        return -1;
+    }
+    return 0;
+}

@@ -359,11 +359,25 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
 
 static int load_appeals(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
 {
-    static const char *const keys[] = {"channels", "sources", "conclusions", NULL};
+    static const char *const keys[] = {"channels", "sources", "conclusions", "late_penalty", NULL};
     if (!json_is_object(s))
         return bad(e, "appeals", "expected an object");
     if (known_keys(s, "appeals", keys, e))
         return -1;
+    const json_t *lp = json_object_get(s, "late_penalty");
+    if (lp) {
+        static const char *const lkeys[] = {"amount", "points", "review_hours", NULL};
+        appeal_late_rule *r = &cp->appeal_late;
+        const json_t *pt = json_object_get(lp, "points");
+        if (!json_is_object(lp))
+            return bad(e, "appeals.late_penalty", "expected an object");
+        if (known_keys(lp, "appeals.late_penalty", lkeys, e) ||
+            money(json_object_get(lp, "amount"), "appeals.late_penalty.amount", &r->amount_fen, e) ||
+            (pt && count(pt, "appeals.late_penalty.points", 1000, &r->points, e)) ||
+            count(json_object_get(lp, "review_hours"), "appeals.late_penalty.review_hours", 720, &r->review_hours, e))
+            return -1;
+        r->set = true;
+    }
     const json_t *ch = json_object_get(s, "channels");
     if (ch && strv_load(ch, "appeals.channels", taxonomy_has_channel, pol, &cp->appeal_channels, e))
         return -1;

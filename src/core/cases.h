@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "core/cerr.h"
+#include "core/appeal.h"
 #include "core/complaint.h"
 #include "core/org.h"
 #include "core/taxonomy.h"
@@ -113,6 +114,7 @@ typedef struct cases_policy {
     size_t nsources;
     cases_choice *conclusions;
     size_t nconclusions;
+    appeal_late_rule appeal_late; /* appeals.late_penalty: a report sent late (core/appeal.h) */
     /* penalties */
     cases_grade *grades;
     size_t ngrades;

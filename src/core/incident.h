@@ -2,8 +2,11 @@
  * incident: the decisions on an incident (危机事件) — raising its response
  * level (1 → 2 → 3, the owner moving one unit up the tree each time, as
  * seed 000 escalates site → station manager asks the company → company),
- * a note, closing with a summary, a complaint joining it — each appended to
- * the incident's timeline (data.timeline). Pure: the caller passes the time
+ * a note, the response team (members and roles), tasks with owners and
+ * deadlines, instructions, the notice to customers, closing with a review
+ * (summary, lessons), a complaint joining it — each appended to the
+ * incident's timeline (data.timeline). An incident is opened by a cluster
+ * (app/incident.c) or by hand (incident_open_manual). Pure: the caller passes the time
  * and stores the result with a versioned write.
  */
 #ifndef REDRESS_INCIDENT_H
@@ -53,6 +56,16 @@ extern const char *const incident_actions[];
  */
 int incident_decide(incident *inc, const org *o, const char *action, const json_t *input, int64_t by,
                     int64_t now, cerr *e);
+
+/*
+ * An incident opened by hand (a media or safety complaint, an extortion call,
+ * an outage, an inspection: seeds 000, 003, 004) from the body in (borrowed):
+ * title, level (the response level 1..3, named by the pack's
+ * incident_levels), description. Fills inc (released first; cluster
+ * "manual", its key left to the caller) about anchor_unit, with its "open"
+ * entry by `by`. CERR_USER with e naming the member on a bad body.
+ */
+int incident_open_manual(incident *inc, const json_t *in, int64_t anchor_unit, int64_t by, int64_t now, cerr *e);
 
 /* Appends a timeline entry {at, action, by, …extra} to inc (extra: borrowed object or NULL). */
 void incident_record(incident *inc, const char *action, int64_t by, int64_t now, const json_t *extra);

@@ -61,6 +61,10 @@ static const report_def defs[] = {
     {"appeal_rate", true, RF_APPEAL, RF_ALL, "申诉率", "Appeal rate",
      "经监管渠道转来的申诉 ÷ 受理量（期间内受理）。",
      "Appeals brought through a regulator's channel ÷ work orders received in the period.", NAN, true},
+    COUNT("fault", RF_FAULT, "故障不满工单", "Known-fault complaints",
+          "期间内受理、关联到系统公告（已知故障）并按统一口径答复的工单数；单独统计，不计入按时办结率、一次性办结率和超时量。",
+          "Complaints received in the period about a known fault (linked to an announcement and answered with its "
+          "script); counted apart, never in the on-time or first-contact rates or the overdue count."),
     {"supervision_rate", true, RF_SUPERVISED, RF_ALL, "督办率", "Supervision rate",
      "超过时限而被督办（至少一次）的工单 ÷ 受理量（期间内受理）。",
      "Work orders that passed a time limit and were supervised (督办) at least once ÷ work orders received in the "

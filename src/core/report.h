@@ -46,6 +46,8 @@ typedef enum report_fact {
     RF_ESCALATED,     /* escalated at least once (升级) */
     RF_APPEAL,        /* an appeal (申诉) */
     RF_SUPERVISED,    /* a deadline breached or a supervision order (督办) written at least once */
+    RF_FAULT,         /* about a known fault (不满工单, core/announce.h): counted apart, in none of the
+                         facts about closing above (closed valid, on time, first contact, overdue) */
     RF__COUNT
 } report_fact;
 

@@ -61,6 +61,8 @@
  * | return       | dispatched, processing (the dispatch says from where) | registered (the dispatching unit) | handler*, sup, mgr |
  * | upgrade      | every open status (a rule over time is due)   | (same) | system only |
  * | mark_complex | registered, dispatched, processing (not yet complex) | (same) | agent, handler*, sup, mgr |
+ * | fault_answer | registered (not yet linked to a fault)        | (same) | system only |
+ * | fault_close  | registered (linked to that fault)             | closed | system only |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -87,6 +89,9 @@
  *               calendar changed, the clocks are recomputed
  *   incident    a crisis cluster grouped the complaint into an incident
  *               (app/incident.c); a raised level re-plans the running clocks
+ *   fault_answer  an agent answered with a known fault's script (系统公告,
+ *               app/announce.c): the complaint waits for the fault, every
+ *               clock stops; fault_close: the fault was resolved, it closes
  *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
@@ -354,6 +359,18 @@ static const wf_field f_incident[] = {
     {"incident", "危机事件", "Incident", F_TEXT, true, NULL},
     {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
     {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+/* A known fault's (core/announce.h): app/announce.c fills them from the stored announcement. */
+static const wf_field f_fault_answer[] = {
+    {"announcement", "系统公告", "Announcement", F_TEXT, true, NULL},
+    {"script", "统一解释口径", "Script", F_TEXTAREA, true, NULL},
+    {"agent", "答复座席", "Agent", F_TEXT, false, NULL},
+    END,
+};
+static const wf_field f_fault_close[] = {
+    {"announcement", "系统公告", "Announcement", F_TEXT, true, NULL},
+    {"resolution", "故障处理结果", "Resolution", F_TEXTAREA, false, NULL},
     END,
 };
 static const wf_field f_wait[] = {
@@ -2126,6 +2143,56 @@ static void x_incident(complaint *c, const event *ev)
     json_object_set(c->data, "incident", json_object_get(ev->payload, "incident"));
 }
 
+/* The announcement id of a fault step's payload, as an integer in p; 0 with e when it is none. */
+static int64_t fault_of(json_t *p, cerr *e)
+{
+    const char *id = jstr(p, "announcement");
+    char *end;
+    long long n = id ? strtoll(id, &end, 10) : 0;
+    if (!id || n <= 0 || *end) {
+        cerr_set(e, "validation_failed", "announcement", "announcement: 应为公告编号 (expected an announcement id)");
+        return 0;
+    }
+    json_object_set_new(p, "announcement", json_integer(n));
+    return n;
+}
+
+/* Answered with a fault's script: linked once, never to a second fault. */
+static int p_fault_answer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    if (!fault_of(p, e))
+        return -1;
+    if (json_integer_value(json_object_get(c->data, "announcement")))
+        return cerr_set(e, "action_not_allowed", "announcement", "announcement: 已关联系统公告 (linked to a fault already)");
+    if (blank(p, "script"))
+        return cerr_set(e, "validation_failed", "script", "script: 必填 (required)");
+    const char *agent = jstr(p, "agent");
+    if (agent)
+        json_object_set_new(p, "agent", json_integer(strtoll(agent, NULL, 10)));
+    return 0;
+}
+
+static void x_fault_answer(complaint *c, const event *ev)
+{
+    json_object_set(c->data, "announcement", json_object_get(ev->payload, "announcement"));
+    record(c, ev, "fault_answer");
+}
+
+/* The fault resolved: only a complaint linked to that announcement closes with it, as a valid one. */
+static int p_fault_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    int64_t n = fault_of(p, e);
+    if (!n)
+        return -1;
+    if (json_integer_value(json_object_get(c->data, "announcement")) != n)
+        return cerr_set(e, "action_not_allowed", "announcement", "announcement: 未关联该公告 (not linked to this fault)");
+    if (!*c->nature)
+        json_object_set_new(p, "nature", json_string("valid"));
+    return 0;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
@@ -2226,6 +2293,12 @@ static const wf_action table[] = {
     [WF_COMPLEX] = {WF_COMPLEX, "mark_complex", "认定复杂问题", "Mark as complex",
                     BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_NONE, CENTRE | R_HANDLER,
                     SCOPE_OWNER, f_complex, g_complex, p_complex, x_complex, CLOCKS(0, 0, 0, WF_CLK_REGRADE)},
+    [WF_FAULT_ANSWER] = {WF_FAULT_ANSWER, "fault_answer", "按公告口径答复", "Answered with a fault's script",
+                         BIT(ST_REGISTERED), ST_NONE, R_SYSTEM, SCOPE_NONE, f_fault_answer, NULL, p_fault_answer,
+                         x_fault_answer, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+    [WF_FAULT_CLOSE] = {WF_FAULT_CLOSE, "fault_close", "故障恢复结案", "Closed with the fault",
+                        BIT(ST_REGISTERED), ST_CLOSED, R_SYSTEM, SCOPE_NONE, f_fault_close, NULL, p_fault_close,
+                        x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
 };
 
 const wf_action *workflow_table(size_t *n)

@@ -113,6 +113,8 @@ enum wf_action_id {
     WF_RETURN,
     WF_UPGRADE,
     WF_COMPLEX,
+    WF_FAULT_ANSWER,
+    WF_FAULT_CLOSE,
     WF__COUNT
 };
 

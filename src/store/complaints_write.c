@@ -37,7 +37,7 @@ static const char *const cols[] = {
     "subject_unit", "owner_unit", "handler_unit", "received_at", "created_at", "updated_at",
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
-    "reopens",     "escalations", "revisit",     "supervisions",
+    "reopens",     "escalations", "revisit",     "supervisions", "announcement",
 };
 enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19, COL_FACTS = 24 };
 
@@ -82,6 +82,8 @@ static int64_t col_value(const complaint *c, int k, const char **text)
             *text = "";
         return 0;
     case 27: return json_integer_value(json_object_get(c->data, "supervisions"));
+    /* The known fault it is about (migration 019, core/announce.h), 0 = none. */
+    case 28: return json_integer_value(json_object_get(c->data, "announcement"));
     default: assert(!"no such column"); return 0;
     }
 }
@@ -235,7 +237,7 @@ static int read_facts(db_conn *c, void *arg)
     struct facts_arg *a = arg;
     db_stmt *st;
     a->differs = NULL;
-    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions FROM complaints WHERE id = ?",
+    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions, announcement FROM complaints WHERE id = ?",
                      DB_VALS(DB_INT(a->c->id)), &st);
     if (rc != DB_ROW)
         return rc;
@@ -343,8 +345,9 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
             : db_prepare(c, "INSERT INTO complaints (id, number, kind, status, level, nature, channel, category, "
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
-                            "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions) VALUES (?, ?, "
-                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions, "
+                            "announcement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/driver.h"
+#include "store/rows.h"
 #include "store/store.h"
 #include "util/jsonr.h"
 #include "util/xalloc.h"
@@ -17,7 +18,7 @@
     "SELECT id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, COALESCE(closed_at, 0), "     \
     "version, data FROM incidents "
 
-static void read_data(db_stmt *st, int i, void *data)
+void rows_json_read(db_stmt *st, int i, void *data)
 {
     json_error_t jerr;
     const char *t = db_text(st, i);
@@ -25,7 +26,7 @@ static void read_data(db_stmt *st, int i, void *data)
     *(json_t **)data = d ? d : json_object();
 }
 
-static void drop_data(void *data)
+void rows_json_drop(void *data)
 {
     json_decref(*(json_t **)data);
 }
@@ -33,7 +34,7 @@ static void drop_data(void *data)
 /* The incident of an INC_SELECT row. */
 static const db_col incident_cols[] = {
     DB_COLS(incident, id, cluster_key, cluster, anchor_unit, status, level, owner_unit, opened_at, closed_at, version),
-    DB_COL_FN(incident, data, read_data, drop_data),
+    DB_COL_FN(incident, data, rows_json_read, rows_json_drop),
     {0}};
 
 /* A member complaint's id: a row of one integer. */

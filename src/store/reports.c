@@ -24,17 +24,21 @@ static const char *const fact_sql[RF__COUNT] = {
     [RF_SUGGESTION] = "nature = 'suggestion'",
     [RF_OPEN] = "is_open = 1",
     [RF_CLOSED] = "is_open = 0",
-    [RF_OVERDUE] = ("overall_due > 0 AND ((is_open = 1 AND overall_due < ?) OR (is_open = 0 AND closed_at > "
-                    "overall_due))"),
-    [RF_CLOSED_VALID] = "is_open = 0 AND nature = 'valid'",
-    [RF_ON_TIME] = "is_open = 0 AND nature = 'valid' AND (overall_due = 0 OR closed_at <= overall_due)",
-    [RF_FIRST_CONTACT] = "is_open = 0 AND nature = 'valid' AND first_contact = 1",
+    /* A complaint about a known fault (announcement > 0) waits for the fault, not for its handlers:
+     * it is counted apart (RF_FAULT), never overdue, on time or late. */
+    [RF_OVERDUE] = ("announcement = 0 AND overall_due > 0 AND ((is_open = 1 AND overall_due < ?) OR (is_open = 0 "
+                    "AND closed_at > overall_due))"),
+    [RF_CLOSED_VALID] = "is_open = 0 AND nature = 'valid' AND announcement = 0",
+    [RF_ON_TIME] = ("is_open = 0 AND nature = 'valid' AND announcement = 0 AND (overall_due = 0 OR closed_at <= "
+                    "overall_due)"),
+    [RF_FIRST_CONTACT] = "is_open = 0 AND nature = 'valid' AND announcement = 0 AND first_contact = 1",
     [RF_REVISITED] = "revisit IN ('satisfied', 'basically_satisfied', 'dissatisfied')",
     [RF_SATISFIED] = "revisit IN ('satisfied', 'basically_satisfied')",
     [RF_REOPENED] = "reopens > 0",
     [RF_ESCALATED] = "escalations > 0",
     [RF_APPEAL] = "kind = 'appeal'",
     [RF_SUPERVISED] = "supervisions > 0",
+    [RF_FAULT] = "announcement > 0",
 };
 
 /* Appends fact's condition to w's text, and now for each of its placeholders. */

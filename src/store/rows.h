@@ -29,6 +29,11 @@ int rows_compensation_write(db_conn *c, const compensation *m);
 /* attachments.c: what w does to its attachment (w->att_op), if anything. */
 int rows_attachment_write(db_conn *c, const store_write *w);
 
+/* incidents.c: a column of JSON text read into a json_t * member (DB_COL_FN; an
+ * unreadable or NULL text reads as an empty object), and its drop. */
+void rows_json_read(db_stmt *st, int i, void *member);
+void rows_json_drop(void *member);
+
 /* reports.c: " AND (…)", the condition of the indicator fact (core/report.h
  * report_fact) at now, with its values; nothing for RF_ALL. */
 void store_report_where_fact(db_where *w, int fact, int64_t now);

@@ -165,6 +165,7 @@ srv.test('the complaints as the API shows them', { timeout: 1800e3 }, async () =
       revisit: d?.revisit?.result || '', reopens: d ? d.reopens : 0, escalations: d ? d.escalations : 0,
       // No sweep has run on this test's complaints (the server's sweeper is off): none is supervised.
       supervisions: d ? d.supervisions : 0,
+      announcement: c.announcement || 0,
     }];
   }));
   assert.ok(state.size >= N, `${state.size} complaints listed`);
@@ -175,7 +176,8 @@ srv.test('the complaints as the API shows them', { timeout: 1800e3 }, async () =
 
 // The indicators, written again from their definitions (core/report.h).
 const closed = (c) => c.status === 'closed' || c.status === 'archived';
-const closedValid = (c) => closed(c) && c.nature === 'valid';
+// A complaint about a known fault (announcement) is counted apart: in none of the facts about closing.
+const closedValid = (c) => closed(c) && c.nature === 'valid' && !c.announcement;
 const revisited = (c) => ['satisfied', 'basically_satisfied', 'dissatisfied'].includes(c.revisit);
 const all = () => true;
 function facts(nowMs) {
@@ -186,7 +188,7 @@ function facts(nowMs) {
     suggestion: [(c) => c.nature === 'suggestion'],
     open: [(c) => !closed(c)],
     closed: [closed],
-    overdue: [(c) => c.overall > 0 && ((!closed(c) && c.overall < nowMs) || (closed(c) && c.closed_at > c.overall))],
+    overdue: [(c) => !c.announcement && c.overall > 0 && ((!closed(c) && c.overall < nowMs) || (closed(c) && c.closed_at > c.overall))],
     on_time_rate: [(c) => closedValid(c) && (!c.overall || c.closed_at <= c.overall), closedValid],
     first_contact_rate: [(c) => closedValid(c) && c.first_contact, closedValid],
     satisfaction_rate: [(c) => ['satisfied', 'basically_satisfied'].includes(c.revisit), revisited],
@@ -194,6 +196,7 @@ function facts(nowMs) {
     escalation_rate: [(c) => c.escalations > 0, all],
     appeal_rate: [(c) => c.kind === 'appeal', all],
     supervision_rate: [(c) => c.supervisions > 0, all],
+    fault: [(c) => c.announcement > 0],
   };
 }
 

@@ -211,6 +211,7 @@ export const api = {
   supervisions: (query) => request('GET', '/supervisions', { query }),
   closeSupervision: (id, note) => request('POST', `/supervisions/${encodeURIComponent(id)}/close`, { body: note ? { note } : {} }),
   outbox: (query) => request('GET', '/outbox', { query }),
+  portalNotices: () => request('GET', '/portal/notices', { public: true }),
   portalSubmit: (c) => request('POST', '/portal/complaints', { body: c, public: true }),
   portalTrack: (number, phone) =>
     request('GET', `/portal/complaints/${encodeURIComponent(number)}`, { query: { phone }, public: true }),
@@ -237,7 +238,19 @@ export const api = {
   // crisis incidents (危机事件) and the versioned configuration
   incidents: (query) => request('GET', '/incidents', { query }),
   incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
+  openIncident: (body) => request('POST', '/incidents', { body }),
   incidentAct: (id, action, body) => request('POST', `/incidents/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
+  // an appeal's report to the regulator (申诉处理报告) and the appeals' statistics
+  appealReport: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/appeal-report`),
+  saveAppealReport: (id, body) => request('PUT', `/complaints/${encodeURIComponent(id)}/appeal-report`, { body }),
+  appealReportAct: (id, action, body) => request('POST', `/complaints/${encodeURIComponent(id)}/appeal-report/actions/${encodeURIComponent(action)}`, { body }),
+  appealStats: (year) => request('GET', '/appeals/stats', { query: { year } }),
+  // announcements of known faults (系统公告)
+  announcements: (query) => request('GET', '/announcements', { query }),
+  announcement: (id) => request('GET', `/announcements/${encodeURIComponent(id)}`),
+  publishAnnouncement: (body) => request('POST', '/announcements', { body }),
+  announcementAnswer: (id, complaint) => request('POST', `/announcements/${encodeURIComponent(id)}/complaints`, { body: { complaint } }),
+  resolveAnnouncement: (id, resolution) => request('POST', `/announcements/${encodeURIComponent(id)}/actions/resolve`, { body: resolution ? { resolution } : {} }),
   configVersions: () => request('GET', '/config/versions'),
   configVersion: (v) => request('GET', `/config/versions/${encodeURIComponent(v)}`),
   createConfigVersion: (pack, reason) => request('POST', '/config/versions', { body: { pack, reason } }),

@@ -97,10 +97,63 @@ static void test_note_close_and_closed(void **state)
     org_release(&o);
 }
 
+/* The response team's steps: members keep one role each, tasks are numbered and done once, the notice is kept. */
+static void test_team_tasks_notice(void **state)
+{
+    (void)state;
+    org o;
+    tu_org(&o);
+    incident inc;
+    open_incident(&inc);
+    cerr e;
+    assert_int_equal(decide(&inc, &o, "team", "{\"user\":5,\"role\":\"组长\"}", &e), 0);
+    assert_int_equal(decide(&inc, &o, "team", "{\"user\":5,\"role\":\"发言人\"}", &e), 0);
+    json_t *team = json_object_get(inc.data, "team");
+    assert_int_equal(json_array_size(team), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(team, 0), "role")), "发言人");
+    assert_int_equal(decide(&inc, &o, "team", "{\"user\":0,\"role\":\"x\"}", &e), CERR_USER);
+    assert_string_equal(e.field, "user");
+    assert_int_equal(decide(&inc, &o, "task", "{\"title\":\"调取监控\",\"owner\":5,\"due\":\"soon\"}", &e), CERR_USER);
+    assert_string_equal(e.field, "due");
+    assert_int_equal(decide(&inc, &o, "task", "{\"title\":\"调取监控\",\"owner\":5,\"due\":\"2027-01-01T10:00:00+08:00\"}", &e), 0);
+    assert_int_equal(decide(&inc, &o, "task_done", "{\"no\":2}", &e), CERR_USER);
+    assert_string_equal(e.field, "no");
+    assert_int_equal(decide(&inc, &o, "task_done", "{\"no\":1}", &e), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(inc.data, "tasks"), 0), "done_at")), 2000);
+    assert_int_equal(decide(&inc, &o, "task_done", "{\"no\":1}", &e), CERR_USER);
+    assert_string_equal(e.code, "action_not_allowed");
+    assert_int_equal(decide(&inc, &o, "notice", "{\"text\":\"致顾客的说明\"}", &e), 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(inc.data, "customer_notice"), "text")), "致顾客的说明");
+    assert_int_equal(inc.version, 6);
+    incident_release(&inc);
+    org_release(&o);
+}
+
+static void test_open_by_hand(void **state)
+{
+    (void)state;
+    incident inc = {0};
+    cerr e = CERR_INIT;
+    json_error_t jerr;
+    json_t *in = json_loads("{\"title\":\"电话勒索\",\"level\":2,\"description\":\"来电威胁\"}", 0, &jerr);
+    assert_int_equal(incident_open_manual(&inc, in, U_SITE1, 7, 1000, &e), 0);
+    assert_string_equal(inc.cluster, "manual");
+    assert_int_equal(inc.level, 2);
+    assert_int_equal(inc.owner_unit, U_SITE1);
+    assert_int_equal(json_array_size(json_object_get(inc.data, "timeline")), 1);
+    json_object_set_new(in, "level", json_integer(0));
+    assert_int_equal(incident_open_manual(&inc, in, U_SITE1, 7, 1000, &e), CERR_USER);
+    assert_string_equal(e.field, "level");
+    json_decref(in);
+    incident_release(&inc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_raise_climbs_the_tree),
+        cmocka_unit_test(test_team_tasks_notice),
+        cmocka_unit_test(test_open_by_hand),
         cmocka_unit_test(test_note_close_and_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

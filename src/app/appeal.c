@@ -1,0 +1,177 @@
+/* appeal: see appeal.h. */
+#include "app/appeal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/result.h"
+#include "core/cases.h"
+#include "core/sla.h"
+#include "store/appeals.h"
+#include "util/timeutil.h"
+
+/*
+ * The report's deadline: the appeal's whole-process limit of the pack's
+ * time-limit policy (the overall clock of kind appeal: seed 001, 7 working
+ * days on the office calendar, so a holiday between moves it on), from its
+ * receipt.
+ */
+static int report_due(const policy *p, const complaint *c, int64_t *due, cerr *e)
+{
+    const char *scope = json_string_value(json_object_get(c->data, "scope"));
+    sla_attrs at = {c->level, scope ? scope : "general",
+                    json_string_value(json_object_get(json_object_get(c->data, "customer"), "class")), c->category,
+                    c->channel, "appeal", json_is_true(json_object_get(c->data, "complex"))};
+    sla_limit l;
+    sla_select(&p->sla, &p->tax, SLA_OVERALL, &at, &l);
+    json_t *ck = NULL;
+    if (l.kind == SLA_NONE || sla_start(&p->sla, &l, c->received_at, &ck, e))
+        return cerr_set(e, "calendar_unavailable", "", "无法计算报告时限 (the pack gives the appeal no limit)");
+    *due = json_integer_value(json_object_get(ck, "deadline"));
+    json_decref(ck);
+    return *due > c->received_at ? 0 : cerr_set(e, "calendar_unavailable", "", "无法计算报告时限 (no deadline)");
+}
+
+/* A new draft for appeal c: received when c was, due by the pack's limit of an appeal. */
+static int begin(app *a, const complaint *c, cerr *e)
+{
+    appeal_report r = {0};
+    r.complaint_id = c->id;
+    r.unit = c->subject_unit;
+    r.received_at = c->received_at;
+    snprintf(r.status, sizeof r.status, "draft");
+    r.version = 1;
+    app_enter(a);
+    int rc = report_due(app_pol(a), c, &r.due_at, e);
+    app_leave(a);
+    return rc ? rc : store_appeal_add(a->db, &r);
+}
+
+int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report *out, cerr *e)
+{
+    if (strcmp(cases_kind(c), "appeal") != 0)
+        return cerr_set(e, "action_not_allowed", "", "该工单不是申诉 (the complaint is not an appeal)");
+    const json_t *fc = json_object_get(in, "first_complaint");
+    if (json_is_integer(fc)) {
+        complaint first;
+        complaint_init(&first);
+        int rc = json_integer_value(fc) == c->id ? STORE_NOTFOUND
+                                                 : store_complaint_get(a->db, json_integer_value(fc), NULL, &first);
+        complaint_release(&first);
+        if (rc == STORE_NOTFOUND)
+            return cerr_set(e, "validation_failed", "first_complaint", "first_complaint: 工单不存在 (no such complaint)");
+        if (rc)
+            return rc;
+    }
+    /* A body refused leaves no report begun: tried on a scratch draft first. */
+    appeal_report scratch = {.status = "draft"};
+    int rc = appeal_edit(&scratch, in, e);
+    appeal_report_release(&scratch);
+    if (rc)
+        return rc;
+    rc = store_appeal_get(a->db, c->id, out);
+    if (rc == STORE_NOTFOUND && (rc = begin(a, c, e)) == 0)
+        rc = store_appeal_get(a->db, c->id, out);
+    for (int attempt = 0; rc == 0; attempt++) {
+        rc = appeal_edit(out, in, e);
+        if (rc == 0)
+            rc = store_appeal_update(a->db, out);
+        if (rc != STORE_CONFLICT || !app_retry(rc, attempt))
+            break;
+        rc = store_appeal_get(a->db, c->id, out);
+    }
+    return rc == STORE_CONFLICT ? cerr_set(e, "version_conflict", "", "报告已被他人更新 (someone acted first)") : rc;
+}
+
+int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, const char *note, int64_t now,
+                   appeal_report *out, cerr *e)
+{
+    app_enter(a);
+    const unit *u = org_find(app_org(a), who->unit);
+    bool hq = (who->roles & (R_MANAGER | R_ADMIN)) && u && u->type && strcmp(u->type, "hq") == 0;
+    appeal_late_rule late_rule = app_pol(a)->cases.appeal_late;
+    int64_t hq_unit = 0; /* headquarters: the first unit of type hq */
+    for (size_t i = 0; i < app_org(a)->n && !hq_unit; i++)
+        if (app_org(a)->units[i].type && strcmp(app_org(a)->units[i].type, "hq") == 0)
+            hq_unit = app_org(a)->units[i].id;
+    app_leave(a);
+    int rc = STORE_CONFLICT;
+    for (int attempt = 0; rc == STORE_CONFLICT && (attempt == 0 || app_retry(rc, attempt - 1)); attempt++) {
+        rc = store_appeal_get(a->db, cid, out);
+        if (rc == STORE_NOTFOUND)
+            return cerr_set(e, "not_found", "", "该申诉尚无报告 (the appeal has no report yet)");
+        if (rc == 0)
+            rc = appeal_act(out, action, note, hq, who->id, now, &late_rule, hq_unit, e);
+        if (rc == 0)
+            rc = store_appeal_update(a->db, out);
+    }
+    return rc == STORE_CONFLICT ? cerr_set(e, "version_conflict", "", "报告已被他人更新 (someone acted first)") : rc;
+}
+
+int app_appeal_stats(app *a, int year, int64_t root, json_t **out)
+{
+    app_enter(a);
+    int off = app_pol(a)->tz_offset;
+    const org *o = app_org(a);
+    int64_t from = (days_from_civil(year, 1, 1) * 86400) - off * 60, to = (days_from_civil(year + 1, 1, 1) * 86400) - off * 60;
+    appeal_report_list l = {0};
+    int rc = store_appeal_list(a->db, from, to, 100000, &l);
+    static const char *const keys[] = {"received", "registered", "filed", "sent", "on_time", "late", "open"};
+    json_t *assessed = json_object(); /* unit id → {late, penalty_fen, points} */
+    enum { NK = sizeof keys / sizeof keys[0] };
+    int64_t cells[13][NK] = {{0}}; /* [0] the year, [1..12] the months */
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const appeal_report *r = &l.items[i];
+        if (root && !org_within(o, r->unit, root))
+            continue;
+        char day[16];
+        time_local_date(r->received_at, off, true, day, sizeof day);
+        int m = (day[5] - '0') * 10 + (day[6] - '0');
+        bool sent = r->sent_at > 0;
+        int64_t v[NK] = {1, r->registered, r->filed, sent, sent && !r->late, sent && r->late, !sent};
+        for (int k = 0; k < NK; k++) {
+            cells[0][k] += v[k];
+            cells[m][k] += v[k];
+        }
+        if (r->assessed_unit) {
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)r->assessed_unit);
+            json_t *x = json_object_get(assessed, key);
+            if (!x) {
+                x = json_pack("{s:I,s:i,s:I,s:i}", "unit", (json_int_t)r->assessed_unit, "late", 0, "penalty_fen",
+                              (json_int_t)0, "points", 0);
+                json_object_set_new(assessed, key, x);
+            }
+            json_object_set_new(x, "late", json_integer(json_integer_value(json_object_get(x, "late")) + 1));
+            json_object_set_new(x, "penalty_fen",
+                                json_integer(json_integer_value(json_object_get(x, "penalty_fen")) + r->penalty_fen));
+            json_object_set_new(x, "points",
+                                json_integer(json_integer_value(json_object_get(x, "points")) + r->penalty_points));
+        }
+    }
+    appeal_report_list_release(&l);
+    app_leave(a);
+    if (rc) {
+        json_decref(assessed);
+        return rc;
+    }
+    json_t *months = json_array(), *total = json_object();
+    for (int m = 0; m <= 12; m++) {
+        json_t *cell = m ? json_object() : total;
+        if (m) {
+            char name[8];
+            snprintf(name, sizeof name, "%04d-%02d", year, m);
+            json_object_set_new(cell, "month", json_string(name));
+            json_array_append_new(months, cell);
+        }
+        for (int k = 0; k < NK; k++)
+            json_object_set_new(cell, keys[k], json_integer(cells[m][k]));
+    }
+    json_t *units = json_array(), *x;
+    const char *k;
+    json_object_foreach(assessed, k, x)
+        json_array_append(units, x);
+    json_decref(assessed);
+    *out = json_pack("{s:i,s:o,s:o,s:o}", "year", year, "months", months, "total", total, "assessed", units);
+    return 0;
+}

@@ -1,0 +1,59 @@
+// An appeal to the regulator in the browser: received before the National
+// Day holiday, its report is due after it (the pack's working calendar);
+// the branch writes it on a phone, headquarters reviews it at the desk and
+// it is sent.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { BASE, launch, newPage, login, text, apiCall, apiLogin, freshPhone, shot } from './helpers.mjs'
+
+let browser
+let appeal
+before(async () => { browser = await launch() })
+after(async () => { await browser.close() })
+
+test('the branch writes the report of an appeal received before a holiday, due after it', async () => {
+  const token = await apiLogin('agent1')
+  const c = await apiCall('POST', '/complaints', { token, body: {
+    channel: 'regulator', appeal_source: '12315', received_at: '2026-09-30T10:00:00+08:00',
+    customer: { name: '申诉人', phone: freshPhone() }, subject_unit: 'SH-PD-01', category: 'service.attitude',
+    description: '12315 转来：加油站拒开发票，投诉后未解决。' } })
+  assert.equal(c.status, 201, JSON.stringify(c.data))
+  appeal = c.data
+  const page = await newPage(browser.context, { width: 360, height: 740 })
+  await login(page, 'agent1')
+  await page.goto(`${BASE}/#/complaints/${appeal.id}`)
+  const panel = page.locator('[data-test=appeal-report]')
+  await panel.waitFor({ timeout: 15000 })
+  await panel.locator('[data-field=report] textarea, textarea[data-field=report]').first().fill('经核实，已为客户补开发票并致歉；站点已整改开票流程。')
+  await panel.locator('[data-test=appeal-save]').click()
+  await page.locator('[data-test=appeal-report][data-status=draft]').waitFor({ timeout: 10000 })
+  const due = await text(panel.locator('[data-test=appeal-due]'))
+  assert.match(due, /2026-10-1[4-6]/, `due after the holiday: ${due}`)
+  await panel.locator('[data-test=appeal-submit]').click()
+  await page.locator('[data-test=appeal-report][data-status=review]').waitFor({ timeout: 10000 })
+  await shot(page, 'appeal-report-phone')
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('headquarters approves the report at the desk and it is sent', async () => {
+  const page = await newPage(browser.context, { width: 1440, height: 900 })
+  await login(page, 'admin')
+  await page.goto(`${BASE}/#/complaints/${appeal.id}`)
+  const panel = page.locator('[data-test=appeal-report][data-status=review]')
+  await panel.waitFor({ timeout: 15000 })
+  await panel.locator('[data-test=appeal-approve]').click()
+  const box = page.locator('.el-message-box:visible')
+  await box.waitFor()
+  await box.locator('input').fill('同意上报')
+  await box.locator('.el-button--primary').click()
+  await page.locator('[data-test=appeal-report][data-status=approved]').waitFor({ timeout: 10000 })
+  await page.locator('[data-test=appeal-send]').click()
+  await page.locator('[data-test=appeal-report][data-status=sent]').waitFor({ timeout: 10000 })
+  const token = await apiLogin('admin')
+  const r = await apiCall('GET', `/complaints/${appeal.id}/appeal-report`, { token })
+  assert.equal(r.data.status, 'sent')
+  assert.equal(r.data.reviewed_by.username, 'admin')
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
