@@ -33,6 +33,7 @@ static const struct {
     {"copy", cmd_copy, "move an installation to another database (e.g. SQLite to PostgreSQL)"},
     {"workflow", cmd_workflow, "print the workflow documentation (docs/workflow.md)"},
     {"penalties", cmd_penalties, "export a month of the penalty ledger as CSV"},
+    {"import", cmd_import, "import a ledger (台账), CSV or XLSX, through a mapping; --dry-run checks it"},
     {"report", cmd_report, "one indicator (KPI) by period and dimension, as JSON, CSV or XLSX"},
     {"version", cmd_version, "print the version"},
     {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},

@@ -21,4 +21,16 @@ typedef struct pii_memo pii_memo;
 int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, pii_memo *memo,
                cerr *e);
 
+/*
+ * A ledger row's intake (app/import.c): app_intake's validation, grading
+ * and sealing, and in the same transaction the "import" event that follows
+ * it (workflow_import with info, borrowed, at instant at: a historical
+ * closing, or the import's time) and mark, the row's key (borrowed). No
+ * crisis clustering or repeat links: a ledger's rows are history, not news.
+ * A key stored already gives STORE_NOTFOUND. With mark NULL the row is
+ * only checked (a dry run): nothing is sealed or stored, out is untouched.
+ */
+int app_intake_imported(app *a, const actor *who, const json_t *input, int64_t now, const json_t *info,
+                        int64_t at, const store_import_mark *mark, complaint *out, cerr *e);
+
 #endif

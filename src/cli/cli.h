@@ -94,6 +94,7 @@ int cmd_version(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 int cmd_penalties(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 /* redress user grant|revoke|default USERNAME PERM (cli/privacy.c). */
 int cli_user_grant(app *a, const char *how, const char *username, const char *perm);

@@ -300,8 +300,19 @@ void store_new_seal(struct store_new *n)
     if (n->k)
         n->k->complaint_id = n->id;
     n->nmsgs = 0;
-    if (n->with)
+    if (n->with && n->with->fn)
         n->with->fn(n->with->arg, n->c, &n->msgs, &n->nmsgs);
+    event *then = n->with ? n->with->then : NULL;
+    if (then) {
+        then->complaint_id = n->id;
+        then->seq = n->ev->seq + 1;
+        memcpy(then->prev, n->ev->hash, sizeof then->prev);
+        then->key = n->ev->key;
+        event_seal(then);
+        workflow_apply(n->c, then);
+        free(n->data);
+        n->data = jsonw_dumps(n->c->data, false);
+    }
 }
 
 int store_new_number(db_conn *c, struct store_new *n)
@@ -363,6 +374,22 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
         tally_event(cp, n->ev, true, n->tz, t, nt);
     else if (rc == 0)
         rc = count_event(c, cp, n->ev, true, n->tz);
+    const event *then = n->with ? n->with->then : NULL;
+    if (rc == 0 && then)
+        rc = insert_event(c, then, &(int64_t){0});
+    if (rc == 0 && then && t)
+        tally_event(cp, then, false, n->tz, t, nt);
+    else if (rc == 0 && then)
+        rc = count_event(c, cp, then, false, n->tz);
+    /* A key stored already changes no row (STORE_NOTFOUND): not a conflict
+     * that a fresh number would resolve, but nothing new to create. */
+    const store_import_mark *m = n->with ? n->with->mark : NULL;
+    if (rc == 0 && m)
+        rc = db_changev(c,
+                        "INSERT INTO import_rows (row_key, file_hash, file_name, row_no, complaint_id, at) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (row_key) DO NOTHING",
+                        DB_VALS(DB_TEXT(m->key), DB_TEXT(m->file_hash), DB_TEXT(m->file_name), DB_INT(m->row),
+                                DB_INT(cp->id), DB_INT(m->at)));
     if (rc == 0 && n->k)
         rc = db_execv(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)",
                       DB_VALS(DB_INT(n->k->complaint_id), DB_TEXT(n->k->key_id), DB_BLOB(n->k->wrapped, n->k->len)));

@@ -561,10 +561,33 @@ int store_pack_version_get(store *s, int64_t version, pack_version *out);
  * creation run again) and must not use the store; the rows stay fn's until
  * its next call or the creation's return.
  */
+/* A ledger row a creation came from (import_rows, migration 018); borrowed. */
+typedef struct store_import_mark {
+    const char *key;       /* the row's key, unique across ledgers */
+    const char *file_hash; /* BLAKE2b of the file, hex */
+    const char *file_name;
+    int64_t row; /* 1-based, the header being row 1 */
+    int64_t at;
+} store_import_mark;
+/*
+ * fn may be NULL. then (NULL: none) is a decided event that follows the
+ * intake in the same transaction (a ledger import's, core/workflow.h's
+ * workflow_import): once the intake is sealed it gets the complaint's id,
+ * seq 2, the intake's hash as prev and its key, and is sealed and applied;
+ * mark (NULL: none) is stored with them, and a key already stored makes
+ * the creation fail with STORE_NOTFOUND (not a conflict a fresh number would
+ * resolve: there is nothing new to create).
+ */
 typedef struct store_with {
     void (*fn)(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n);
     void *arg;
+    event *then;
+    const store_import_mark *mark;
 } store_with;
+/* Whether key was imported already: *complaint_id (OUT) the complaint it became, or 0. */
+int store_import_find(store *s, const char *key, int64_t *complaint_id);
+/* How many rows of the file file_hash were imported into *n. */
+int store_import_count(store *s, const char *file_hash, int64_t *n);
 /*
  * complaint_create that also stores, in the same transaction, the
  * complaint's wrapped data key k (k->complaint_id is set here) and the
