@@ -23,6 +23,8 @@ typedef struct job {
     char *key;
     enum { J_TODO, J_IMPORTED, J_SKIPPED, J_FAILED } result;
     cerr e;
+    store_import_mark mark;
+    app_intake_prep *prep; /* decided and sealed, to be stored with the batch */
 } job;
 
 typedef struct run {
@@ -64,6 +66,25 @@ static void name_column(const importmap *m, cerr *e)
         snprintf(e->field, sizeof e->field, "%s", col);
 }
 
+/* The job's outcome from a result code: rc 0 leaves it to do. */
+static void settle(run *x, importmap *m, job *j, int rc)
+{
+    if (rc == STORE_NOTFOUND) { /* the key, imported meanwhile (twice in the file) */
+        j->result = J_SKIPPED;
+    } else if (rc == CERR_USER) {
+        name_column(m, &j->e);
+        j->result = J_FAILED;
+    } else if (rc) {
+        j->result = J_FAILED;
+        cerr_set(&j->e, "store_failed", "", "数据库错误 (the store failed)");
+        pthread_mutex_lock(&x->mu);
+        if (!x->store_rc)
+            x->store_rc = rc;
+        pthread_mutex_unlock(&x->mu);
+    }
+}
+
+/* Checks and prepares one row (on a worker thread): skipped, failed, or prepared for the batch's commit. */
 static void do_job(run *x, importmap *m, job *j)
 {
     int64_t found = 0;
@@ -79,34 +100,59 @@ static void do_job(run *x, importmap *m, job *j)
         cerr_set(&j->e, "validation_failed", field, "%s: 不能晚于当前时间 (is in the future)", field);
         rc = CERR_USER;
     }
-    json_t *info = NULL;
     if (rc == 0) {
-        info = json_pack("{s:s, s:I}", "file", o->name, "row", (json_int_t)j->row);
+        json_t *info = json_pack("{s:s, s:I}", "file", o->name, "row", (json_int_t)j->row);
         if (j->r.closing)
             json_object_set(info, "closing", j->r.closing);
-        store_import_mark mark = {j->key, x->hash, o->name, j->row, o->now};
-        complaint c;
-        complaint_init(&c);
+        j->mark = (store_import_mark){j->key, x->hash, o->name, j->row, o->now};
         rc = app_intake_imported(x->a, x->who, j->r.body, received, info, j->r.closing ? j->r.closed_at : o->now,
-                                 o->dry_run ? NULL : &mark, &c, &j->e);
-        complaint_release(&c);
+                                 o->dry_run ? NULL : &j->mark, &j->prep, &j->e);
+        json_decref(info);
     }
-    json_decref(info);
-    if (rc == STORE_NOTFOUND) { /* the same key, imported meanwhile (twice in the file) */
-        j->result = J_SKIPPED;
-    } else if (rc == CERR_USER) {
-        name_column(m, &j->e);
-        j->result = J_FAILED;
-    } else if (rc) {
-        j->result = J_FAILED;
-        cerr_set(&j->e, "store_failed", "", "数据库错误 (the store failed)");
-        pthread_mutex_lock(&x->mu);
-        if (!x->store_rc)
-            x->store_rc = rc;
-        pthread_mutex_unlock(&x->mu);
-    } else {
+    settle(x, m, j, rc);
+    if (rc == 0 && o->dry_run)
         j->result = J_IMPORTED;
+}
+
+static int by_key(const void *p, const void *q)
+{
+    const job *a = *(job *const *)p, *b = *(job *const *)q;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+/* Stores the batch's prepared rows in one go; a key twice in the batch is stored once. */
+static void store_batch(run *x, importmap *m)
+{
+    job **v = xcalloc(x->n, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < x->n; i++)
+        if (x->jobs[i].prep)
+            v[n++] = &x->jobs[i];
+    qsort(v, n, sizeof *v, by_key);
+    app_intake_prep **ps = xcalloc(n ? n : 1, sizeof *ps);
+    int *rcs = xcalloc(n ? n : 1, sizeof *rcs);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && strcmp(v[i]->key, v[i - 1]->key) == 0) { /* the later row of the same key */
+            v[i]->result = J_SKIPPED;
+            app_intake_prep_free(v[i]->prep);
+            v[i]->prep = NULL;
+            continue;
+        }
+        v[k] = v[i];
+        ps[k++] = v[i]->prep;
     }
+    app_intake_store_many(x->a, ps, k, rcs);
+    for (size_t i = 0; i < k; i++) {
+        v[i]->prep = NULL;
+        settle(x, m, v[i], rcs[i]);
+        if (rcs[i] == 0)
+            v[i]->result = J_IMPORTED;
+    }
+    free(rcs);
+    free(ps);
+    free(v);
 }
 
 typedef struct worker {
@@ -146,6 +192,7 @@ static void flush(run *x, importmap *m, import_stats *st)
     work(&w); /* this thread too; alone, if no thread could be started */
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
+    store_batch(x, m);
     for (size_t i = 0; i < x->n; i++) {
         job *j = &x->jobs[i];
         assert(j->result != J_TODO);

@@ -409,15 +409,17 @@ int store_new_insert(db_conn *c, const struct store_new *n)
     return insert_new(c, n, NULL, NULL);
 }
 
-/* Numbers, seals and inserts x, its daily counts added to t. */
+/* Numbers, seals and inserts x, its daily counts added to t. SQLite's
+ * creations arrive numbered and sealed (sqlite.c reserves ahead of its writer). */
 static int create_one(db_conn *c, struct store_new *x, tally *t, size_t *nt)
 {
-    int rc = store_new_number(c, x);
-    if (rc == 0) {
-        store_new_seal(x);
-        rc = insert_new(c, x, t, nt);
+    int rc = 0;
+    if (db_dialect(c) == DB_PG) {
+        rc = store_new_number(c, x);
+        if (rc == 0)
+            store_new_seal(x);
     }
-    return rc;
+    return rc ? rc : insert_new(c, x, t, nt);
 }
 
 /*
@@ -433,7 +435,20 @@ int store_new_batch(db_conn *c, struct store_new *const *ns, size_t n)
         return 0;
     tally *t = xcalloc(2 * n, sizeof *t);
     size_t nt = 0, i = 0;
-    int rc = db_exec(c, "SAVEPOINT b");
+    int rc;
+    if (c->bare) {
+        /* No savepoint at all (SQLite's writer, driver.h: a savepoint keeps
+         * a copy of every page the batch changes, and SQLite walks that copy
+         * at the end of each statement): any failure makes the writer run
+         * the batch again with savepoints. */
+        for (rc = 0; rc == 0 && i < n; i++)
+            rc = ns[i]->rc = create_one(c, ns[i], t, &nt);
+        if (rc == 0)
+            rc = write_tallies(c, t, nt);
+        free(t);
+        return rc ? STORE_ERROR : 0;
+    }
+    rc = db_exec(c, "SAVEPOINT b");
     for (; rc == 0 && i < n; i++)
         if ((ns[i]->rc = create_one(c, ns[i], t, &nt)) != 0)
             break;
@@ -469,6 +484,23 @@ int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, ev
     store_new_init(&n, prefix, tz_offset, ev, c, k, with);
     int rc = s->ops->complaint_create(s, &n);
     store_new_release(&n);
+    return rc;
+}
+
+int store_complaint_create_many(store *s, const char *prefix, int tz_offset, store_create *items, size_t n)
+{
+    struct store_new *v = xcalloc(n ? n : 1, sizeof *v), **ns = xcalloc(n ? n : 1, sizeof *ns);
+    for (size_t i = 0; i < n; i++) {
+        store_new_init(&v[i], prefix, tz_offset, items[i].ev, items[i].c, items[i].k, items[i].with);
+        ns[i] = &v[i];
+    }
+    int rc = n ? s->ops->complaint_create_many(s, ns, n) : 0;
+    for (size_t i = 0; i < n; i++) {
+        items[i].rc = v[i].rc;
+        store_new_release(&v[i]);
+    }
+    free(ns);
+    free(v);
     return rc;
 }
 

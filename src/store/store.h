@@ -595,6 +595,23 @@ int store_import_count(store *s, const char *file_hash, int64_t *n);
  */
 int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k,
                                  const store_with *with);
+/* One creation of store_complaint_create_many: as store_complaint_create_keyed's arguments; rc OUT. */
+typedef struct store_create {
+    event *ev;
+    complaint *c;
+    pii_keyrow *k;
+    const store_with *with;
+    int rc;
+} store_create;
+/*
+ * Creates items[0..n) in few durable transactions (a ledger import's batch:
+ * one commit for many complaints; SQLite one, PostgreSQL one per 128), each
+ * in a savepoint of its own: one that fails is left out with its code in
+ * items[i].rc (STORE_NOTFOUND: its mark's key was stored already), the
+ * others are stored. Returns the first failure of a whole transaction
+ * (its creations' rc say so too), or 0.
+ */
+int store_complaint_create_many(store *s, const char *prefix, int tz_offset, store_create *items, size_t n);
 /* For each of rows[0..n): IN complaint_id; OUT found, key_id, wrapped, len. One round trip. */
 int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n);
 /*
