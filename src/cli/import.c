@@ -1,7 +1,8 @@
 /*
- * import: `redress import --db URL FILE --mapping MAPPING.json [--dry-run]
+ * import: `redress import --db URL FILE --mapping MAPPING.json|NAME [--dry-run]
  * [--report PROBLEMS.csv] [--threads N]` — a ledger (台账) taken in
- * (app/import.h): CSV or XLSX by the file's content. A dry run checks
+ * (app/import.h): CSV or XLSX by the file's content, through a mapping
+ * file or one saved by name (api/imports.c). A dry run checks
  * every row and stores nothing. Each refused row is printed (row, column,
  * reason) and, with --report, written as CSV (util/sheet.h); progress is a
  * line redrawn on a terminal, a line each tenth of the file otherwise; the
@@ -22,7 +23,8 @@
 #include "util/timeutil.h"
 
 #define USAGE                                                                                                          \
-    "usage: redress import FILE --mapping MAPPING.json [--dry-run] [--report PROBLEMS.csv] [--threads N] [--db URL]\n"
+    "usage: redress import FILE --mapping MAPPING.json|NAME [--dry-run] [--report PROBLEMS.csv] [--threads N]\n"     \
+    "                      [--db URL]\n"
 
 enum { PRINTED_MAX = 100 }; /* refused rows printed; the report has them all */
 
@@ -90,6 +92,25 @@ static json_t *load_mapping(const char *path)
     return m;
 }
 
+/* The mapping saved as name (PUT /api/v1/import-mappings/{name}) into *out when name is no file and one
+ * is saved so (else *mapping NULL); -1 when the store failed. */
+static int saved_mapping(app *a, const char *name, json_t **mapping)
+{
+    *mapping = NULL;
+    if (access(name, F_OK) == 0 || strchr(name, '/'))
+        return 0;
+    import_mapping m = {0};
+    int rc = store_import_mapping_get(a->db, name, &m);
+    if (rc == 0)
+        *mapping = jsonr_loads(m.mapping, NULL);
+    import_mapping_release(&m);
+    if (rc && rc != STORE_NOTFOUND) {
+        fprintf(stderr, "redress import: the saved mappings cannot be read\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int write_report(const char *path, sheet *s)
 {
     buf b;
@@ -117,7 +138,8 @@ int cmd_import(int argc, char **argv)
     if (cli_has(&o, "help")) {
         printf(USAGE "Imports a ledger (台账): every row of FILE (CSV or XLSX, told by its content) becomes a\n"
                      "complaint through the mapping (docs/operations.md \"Ledger import\"), with an import event\n"
-                     "naming the file and the row. A row whose key was imported already is skipped, so running\n"
+                     "naming the file and the row. NAME is a mapping saved through the API (import-mappings).\n"
+                     "A row whose key was imported already is skipped, so running\n"
                      "the same file again, or again after an interruption, adds only what is missing.\n"
                      "--dry-run checks every row and stores nothing; --report writes the refused rows (row,\n"
                      "column, reason) as CSV; --threads N imports N rows at once (default 8).\n");
@@ -137,20 +159,25 @@ int cmd_import(int argc, char **argv)
         perror(path);
         return 2;
     }
-    json_t *mj = load_mapping(mpath);
-    if (!mj)
+    app a;
+    if (cli_open_writer(&a, true))
+        return 1;
+    json_t *mj;
+    if (saved_mapping(&a, mpath, &mj)) {
+        app_close(&a);
+        return 1;
+    }
+    if (!mj && !(mj = load_mapping(mpath))) {
+        app_close(&a);
         return 2;
+    }
     cerr e = CERR_INIT;
     importmap *m = importmap_parse(mj, &e);
     json_decref(mj);
     if (!m) {
         fprintf(stderr, "redress import: %s: %s\n", mpath, e.message);
+        app_close(&a);
         return 2;
-    }
-    app a;
-    if (cli_open_writer(&a, true)) {
-        importmap_free(m);
-        return 1;
     }
     const char *slash = strrchr(path, '/');
     out w = {.tty = isatty(STDERR_FILENO)};

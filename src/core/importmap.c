@@ -249,6 +249,8 @@ int importmap_time(const char *s, const char *fmt, int tz_min, int64_t *out)
 {
     int y = -1, mo = 1, d = 1, h = 0, mi = 0, se = 0;
     const char *p = s;
+    while (isspace((unsigned char)*p))
+        p++;
     for (const char *f = fmt; *f; f++) {
         if (*f == '%') {
             f++;

@@ -584,6 +584,24 @@ typedef struct store_with {
     event *then;
     const store_import_mark *mark;
 } store_with;
+/* A ledger import's mapping saved by name (core/importmap.h); lists own their texts. */
+typedef struct import_mapping {
+    char name[64];
+    char *mapping; /* its JSON */
+    int64_t updated_at, updated_by;
+} import_mapping;
+typedef struct import_mapping_list {
+    import_mapping *items;
+    size_t n;
+} import_mapping_list;
+void import_mapping_release(import_mapping *m);
+void import_mapping_list_release(import_mapping_list *l);
+/* Creates or replaces the mapping m->name. */
+int store_import_mapping_put(store *s, const import_mapping *m);
+/* The mapping name into out (zeroed or released); STORE_NOTFOUND. */
+int store_import_mapping_get(store *s, const char *name, import_mapping *out);
+/* Every saved mapping, by name. */
+int store_import_mapping_list(store *s, import_mapping_list *out);
 /* Whether key was imported already: *complaint_id (OUT) the complaint it became, or 0. */
 int store_import_find(store *s, const char *key, int64_t *complaint_id);
 /* How many rows of the file file_hash were imported into *n. */

@@ -587,10 +587,13 @@ double sheetin_progress(const sheetin *r)
 {
     if (r->ended)
         return 1;
-    if (r->xlsx)
-        return r->sheet_size ? (double)r->sheet_read / (double)r->sheet_size : 0;
-    long at = r->f ? ftell(r->f) : 0;
-    return r->size > 0 && at > 0 ? (double)at / (double)r->size : 0;
+    double p = 0; /* an archive's stated size may be wrong: kept within 0–1 */
+    if (r->xlsx && r->sheet_size)
+        p = (double)r->sheet_read / (double)r->sheet_size;
+    long at = !r->xlsx && r->f ? ftell(r->f) : 0;
+    if (r->size > 0 && at > 0)
+        p = (double)at / (double)r->size;
+    return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
 void sheetin_close(sheetin *r)

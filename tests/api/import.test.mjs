@@ -262,3 +262,43 @@ srv.test('a mapping or a file the import cannot use is refused before any row, n
   assert.match(r.stderr, /zip|XLSX|archive/i);
   assert.equal((await report('received', 2021))['2021-01'], undefined, 'nothing stored');
 });
+
+srv.test('a mapping saved by name (PUT /import-mappings/{name}) is checked whole, listed, audited and used by `redress import --mapping NAME`', async () => {
+  const put = (user, name, body) => srv.as(user, 'PUT', `/import-mappings/${encodeURIComponent(name)}`, { body });
+  let r = await put('admin', '加油站台账', MAPPING);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name, '加油站台账');
+  assert.deepEqual(r.json.mapping.fields, MAPPING.fields);
+  r = await put('super1', 'stations-2020', MAPPING);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await put('agent1', 'x', MAPPING)).status, 403);
+  assert.equal((await srv.as('pd01', 'GET', '/import-mappings')).status, 403);
+  for (const [body, field, status] of [
+    [{ ...MAPPING, colour: 'red' }, 'colour', 400],
+    [{ ...MAPPING, fields: { ...MAPPING.fields, 'customer.nmae': '客户姓名' } }, 'fields.customer.nmae', 400],
+    [{ ...MAPPING, key: '' }, 'key', 422],
+    [{ ...MAPPING, formats: { closed_at: '%Y-%q' } }, 'formats.closed_at', 422],
+  ]) {
+    r = await put('admin', 'bad', body);
+    assert.equal(r.status, status, `${field}: ${r.text}`);
+    assert.equal(r.json.error.field, field);
+  }
+  assert.equal((await srv.as('admin', 'GET', '/import-mappings/bad')).status, 404, 'a refused mapping is not saved');
+  assert.equal((await put('admin', 'a/b', MAPPING)).status, 404, 'a slash is no name');
+  assert.equal((await put('admin', 'a b', MAPPING)).status, 400);
+  const list = await srv.as('super1', 'GET', '/import-mappings');
+  assert.deepEqual(list.json.items.map((m) => m.name).sort(), ['stations-2020', '加油站台账'].sort());
+  assert.equal((await srv.as('admin', 'GET', '/import-mappings/nope')).status, 404);
+  const audit = await srv.as('admin', 'GET', '/audit?action=import_mapping_put');
+  assert.equal(audit.status, 200, audit.text);
+  assert.ok(JSON.stringify(audit.json).includes('import_mapping:stations-2020'));
+
+  const { rows } = ledger({ n: 12, year: 2020, prefix: 'N' });
+  const csv = path.join(files(), 'named.csv');
+  fs.writeFileSync(csv, toCsv(rows));
+  const run = await runCli(['import', '--db', srv.dbUrl, csv, '--mapping', 'stations-2020']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(summary(run), { imported: 12, skipped: 0, failed: 0 });
+  const none = await runCli(['import', '--db', srv.dbUrl, csv, '--mapping', 'no-such-mapping']);
+  assert.equal(none.code, 2);
+});

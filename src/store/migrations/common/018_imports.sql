@@ -15,3 +15,13 @@ CREATE TABLE IF NOT EXISTS import_rows (
     at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS import_rows_file ON import_rows (file_hash, row_no);
+
+-- The mappings saved by name (PUT /api/v1/import-mappings/{name}), which
+-- `redress import --mapping NAME` and the import page use: the mapping's
+-- JSON as given, who saved it last and when.
+CREATE TABLE IF NOT EXISTS import_mappings (
+    name TEXT PRIMARY KEY,
+    mapping TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    updated_by BIGINT NOT NULL
+);
