@@ -110,8 +110,6 @@ static void do_job(run *x, importmap *m, job *j)
         json_decref(info);
     }
     settle(x, m, j, rc);
-    if (rc == 0 && o->dry_run)
-        j->result = J_IMPORTED;
 }
 
 static int by_key(const void *p, const void *q)
@@ -121,13 +119,13 @@ static int by_key(const void *p, const void *q)
     return c ? c : (a->row > b->row) - (a->row < b->row);
 }
 
-/* Stores the batch's prepared rows in one go; a key twice in the batch is stored once. */
+/* Stores the batch's prepared rows in one go (a dry run: counts them); a key twice in the batch is taken once. */
 static void store_batch(run *x, importmap *m)
 {
-    job **v = xcalloc(x->n, sizeof *v);
+    job **v = xcalloc(x->n ? x->n : 1, sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < x->n; i++)
-        if (x->jobs[i].prep)
+        if (x->jobs[i].result == J_TODO) /* prepared, or checked in a dry run */
             v[n++] = &x->jobs[i];
     qsort(v, n, sizeof *v, by_key);
     app_intake_prep **ps = xcalloc(n ? n : 1, sizeof *ps);
@@ -142,6 +140,11 @@ static void store_batch(run *x, importmap *m)
         }
         v[k] = v[i];
         ps[k++] = v[i]->prep;
+    }
+    if (x->o->dry_run) { /* nothing to store: every row left is one that would be imported */
+        for (size_t i = 0; i < k; i++)
+            v[i]->result = J_IMPORTED;
+        k = 0;
     }
     app_intake_store_many(x->a, ps, k, rcs);
     for (size_t i = 0; i < k; i++) {

@@ -302,3 +302,17 @@ srv.test('a mapping saved by name (PUT /import-mappings/{name}) is checked whole
   const none = await runCli(['import', '--db', srv.dbUrl, csv, '--mapping', 'no-such-mapping']);
   assert.equal(none.code, 2);
 });
+
+srv.test('a key twice in one file is imported once, the dry run says so too', async () => {
+  const { rows } = ledger({ n: 6, year: 2019, prefix: 'D' });
+  const twice = [...rows, { ...rows[1], cells: [...rows[1].cells] }, { ...rows[4], cells: [...rows[4].cells] }];
+  twice[6].cells[7] = '同一编号的另一行';
+  const csv = path.join(files(), 'twice.csv');
+  fs.writeFileSync(csv, toCsv(twice));
+  assert.deepEqual(summary(await importCli(csv, '--dry-run')), { imported: 6, skipped: 2, failed: 0 });
+  const run = await importCli(csv);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(summary(run), { imported: 6, skipped: 2, failed: 0 });
+  assert.equal(Object.values(await report('received', 2019)).reduce((s, it) => s + it.value, 0), 6);
+  assert.deepEqual(summary(await importCli(csv)), { imported: 0, skipped: 8, failed: 0 });
+});
