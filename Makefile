@@ -18,7 +18,8 @@ INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql
 # libopencc: Traditional to Simplified folding of the search index (app/search.c);
 # libcurl: the e-mail and webhooks of notifications (jobs/deliver.c);
 # libmagic: the type of an attachment, read from its content (app/attachments.c).
-LIBS    := -lmicrohttpd -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lmagic -lz -lopencc -lcurl -lpthread -lm
+# libzip, libexpat: the XLSX ledgers an import reads, streamed (util/sheetin.c).
+LIBS    := -lmicrohttpd -lzip -lexpat -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lmagic -lz -lopencc -lcurl -lpthread -lm
 # The release binary allocates through mimalloc: the first shared library on
 # the link line (after Redress's own archives), its malloc and free serve
 # every library (an intake makes ~500 allocations, most of them jansson's;

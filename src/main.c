@@ -36,6 +36,7 @@ static const struct {
     {"announcement", cmd_announcement, "list, publish or resolve announcements of known faults (系统公告)"},
     {"incident", cmd_incident, "list incidents or open one by hand (危机事件)"},
     {"appeal", cmd_appeal, "appeal statistics by month, or a step of an appeal's report (申诉)"},
+    {"import", cmd_import, "import a ledger (台账), CSV or XLSX, through a mapping; --dry-run checks it"},
     {"report", cmd_report, "one indicator (KPI) by period and dimension, as JSON, CSV or XLSX"},
     {"version", cmd_version, "print the version"},
     {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},

@@ -72,6 +72,10 @@ const route api_routes[] = {
     {"GET", "/api/v1/webhooks", h_webhooks_list, AUTH_USER, R_ADMIN, 0},
     {"PUT", "/api/v1/webhooks/{name}", h_webhook_put, AUTH_USER, R_ADMIN, 0},
     {"DELETE", "/api/v1/webhooks/{name}", h_webhook_delete, AUTH_USER, R_ADMIN, 0},
+    /* Ledger import: the administrators and the centre's supervisors, who collect the units' ledgers. */
+    {"GET", "/api/v1/import-mappings", h_import_mappings_list, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
+    {"GET", "/api/v1/import-mappings/{name}", h_import_mapping_get, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
+    {"PUT", "/api/v1/import-mappings/{name}", h_import_mapping_put, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"GET", "/api/v1/reports", h_reports_list, AUTH_USER, REPORTS, 0},
     {"GET", "/api/v1/reports/{id}", h_report_get, AUTH_USER, REPORTS, ROUTE_SLOW},
     {"GET", "/api/v1/reports/{id}/complaints", h_report_complaints, AUTH_USER, REPORTS, ROUTE_SLOW},

@@ -102,6 +102,7 @@ int cmd_announcement(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_appeal(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 /* redress user grant|revoke|default USERNAME PERM (cli/privacy.c). */
 int cli_user_grant(app *a, const char *how, const char *username, const char *perm);

@@ -2534,6 +2534,21 @@ int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action 
     return cerr_members(e, input, NULL, names);
 }
 
+/* ev as the step after c: action, by ctx's actor at ctx->now, to status `to`, with payload (taken over). */
+static void next_event(const wf_ctx *ctx, const complaint *c, const char *action, int to, json_t *payload, event *ev)
+{
+    ev->complaint_id = c->id;
+    ev->seq = c->version + 1;
+    snprintf(ev->action, sizeof ev->action, "%s", action);
+    ev->at = ctx->now;
+    ev->actor = ctx->who->id;
+    ev->from_status = c->status;
+    ev->to_status = to;
+    memcpy(ev->prev, c->head, sizeof ev->prev);
+    json_decref(ev->payload);
+    ev->payload = payload;
+}
+
 int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, const json_t *input,
                   event *ev, cerr *e)
 {
@@ -2561,20 +2576,58 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         goto fail;
     if (plan_clocks(ctx, c, act, payload, e))
         goto fail;
-    ev->complaint_id = c->id;
-    ev->seq = c->version + 1;
-    snprintf(ev->action, sizeof ev->action, "%s", act->name);
-    ev->at = ctx->now;
-    ev->actor = ctx->who->id;
-    ev->from_status = c->status;
-    ev->to_status = act->to ? act->to : c->status;
-    memcpy(ev->prev, c->head, sizeof ev->prev);
-    json_decref(ev->payload);
-    ev->payload = payload;
+    next_event(ctx, c, act->name, act->to ? act->to : c->status, payload, ev);
     return 0;
 fail:
     json_decref(payload);
     return -1;
+}
+
+int workflow_import(const wf_ctx *ctx, const complaint *c, const json_t *info, event *ev, cerr *e)
+{
+    const json_t *closing = json_object_get(info, "closing");
+    json_t *payload = json_object();
+    json_object_set_new(payload, "file", json_string(jstr(info, "file") ? jstr(info, "file") : ""));
+    json_object_set_new(payload, "row", json_integer(json_integer_value(json_object_get(info, "row"))));
+    int to = c->status;
+    if (closing) {
+        const char *nature = jstr(closing, "nature");
+        if (!nature || cases_nature_parse(nature) < 0) {
+            cerr_set(e, "validation_failed", "nature", "nature: 未知性质 (unknown nature)");
+            goto fail;
+        }
+        if (ctx->now < c->received_at) {
+            cerr_set(e, "validation_failed", "closed_at", "closed_at: 早于受理时间 (before received_at)");
+            goto fail;
+        }
+        json_object_set_new(payload, "nature", json_string(nature));
+        json_object_set(payload, "closing", (json_t *)closing);
+        if (plan_clocks(ctx, c, &table[WF_CLOSE], payload, e))
+            goto fail;
+        const json_t *ot = json_object_get(closing, "on_time");
+        const json_t *planned = json_object_get(payload, "overall_due");
+        json_int_t due = planned ? json_integer_value(planned) : c->overall_due;
+        bool computed = !due || ctx->now <= due;
+        if (json_is_boolean(ot) && json_is_true(ot) != computed)
+            json_object_set_new(payload, "overall_due", json_integer(json_is_true(ot) ? ctx->now : ctx->now - 1));
+        to = ST_CLOSED;
+    }
+    next_event(ctx, c, "import", to, payload, ev);
+    return 0;
+fail:
+    json_decref(payload);
+    return -1;
+}
+
+/* An import event: where the complaint came from, and a historical closing. */
+static void import_apply(complaint *c, const event *ev)
+{
+    json_t *from = json_object();
+    json_object_set(from, "file", json_object_get(ev->payload, "file"));
+    json_object_set(from, "row", json_object_get(ev->payload, "row"));
+    json_object_set_new(c->data, "imported", from);
+    if (ev->to_status == ST_CLOSED && ev->from_status != ST_CLOSED)
+        record_closing(c, ev, "closing");
 }
 
 /* ---- intake ------------------------------------------------------------- */
@@ -2967,6 +3020,8 @@ void workflow_apply(complaint *c, const event *ev)
         erasure_apply(c, ev);
     } else if (strcmp(ev->action, "link") == 0) {
         link_apply(c, ev);
+    } else if (strcmp(ev->action, "import") == 0) {
+        import_apply(c, ev);
     }
     c->id = ev->complaint_id;
     if (ev->to_status)

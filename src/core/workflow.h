@@ -265,6 +265,20 @@ int workflow_sweep_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *
  */
 int workflow_upgrade_step(const wf_ctx *ctx, const complaint *c, event *ev, cerr *e);
 
+/*
+ * The "import" event of a complaint taken in from a ledger (台账), outside
+ * the table, as "link" is: it names the file and the row (info: "file",
+ * "row"), and when info has "closing" ({"nature", "on_time"}, on_time
+ * true, false or absent) it closes c at ctx->now, its clocks stopped as a
+ * close stops them, with the ledger's nature; an on_time the deadline the
+ * pack computed disagrees with moves overall_due to the closing instant
+ * (on time) or a second before it (late), so the reports count it as the
+ * ledger says. ev (initialised by the caller) gets seq c->version + 1 and
+ * prev c->head. 0, or -1 with e set (an unknown nature, a closing before
+ * the receipt). info is borrowed.
+ */
+int workflow_import(const wf_ctx *ctx, const complaint *c, const json_t *info, event *ev, cerr *e);
+
 /* True when c has an open clock on calendar `name` (a re-plan concerns it). */
 bool workflow_uses_calendar(const complaint *c, const char *name);
 

@@ -17,7 +17,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-#define STORE_OPS_VERSION 7
+#define STORE_OPS_VERSION 8
 
 /*
  * A complaint to create (store_complaint_create_keyed): the caller's intake
@@ -52,6 +52,14 @@ struct store_ops {
      * transaction). STORE_UNAVAILABLE when the numbers kept clashing.
      */
     int (*complaint_create)(store *s, struct store_new *n);
+    /*
+     * Creates ns[0..n) in durable transactions of many (SQLite: one), a
+     * savepoint each: one that fails is left out with its code in
+     * ns[i]->rc, the others are stored (a ledger import's batch). A
+     * transaction that failed sets the rc of each of its creations. Returns
+     * the first such failure, or 0.
+     */
+    int (*complaint_create_many)(store *s, struct store_new *const *ns, size_t n);
     /*
      * Bulk copy (redress copy): calls fn for every row of t ordered by its
      * first column, with t->ncols values; it stops when fn returns non-zero
@@ -108,9 +116,10 @@ int store_new_number(db_conn *c, struct store_new *n);
 void store_new_seal(struct store_new *n);
 /* The complaint's row, its event, the day's count, its data key, with's rows. */
 int store_new_insert(db_conn *c, const struct store_new *n);
-/* n creations in one transaction: each numbered, sealed and inserted, or
- * (ns[i]->rc) rolled back alone, its number given back. Fails as a whole
- * only when the unit of work must run again. */
+/* n creations in one transaction: each numbered, sealed (PostgreSQL; SQLite
+ * hands them in numbered and sealed) and inserted, or (ns[i]->rc) rolled
+ * back alone, its number given back. Fails as a whole only when the unit of
+ * work must run again. */
 int store_new_batch(db_conn *c, struct store_new *const *ns, size_t n);
 
 #endif

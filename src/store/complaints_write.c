@@ -302,8 +302,19 @@ void store_new_seal(struct store_new *n)
     if (n->k)
         n->k->complaint_id = n->id;
     n->nmsgs = 0;
-    if (n->with)
+    if (n->with && n->with->fn)
         n->with->fn(n->with->arg, n->c, &n->msgs, &n->nmsgs);
+    event *then = n->with ? n->with->then : NULL;
+    if (then) {
+        then->complaint_id = n->id;
+        then->seq = n->ev->seq + 1;
+        memcpy(then->prev, n->ev->hash, sizeof then->prev);
+        then->key = n->ev->key;
+        event_seal(then);
+        workflow_apply(n->c, then);
+        free(n->data);
+        n->data = jsonw_dumps(n->c->data, false);
+    }
 }
 
 int store_new_number(db_conn *c, struct store_new *n)
@@ -366,6 +377,22 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
         tally_event(cp, n->ev, true, n->tz, t, nt);
     else if (rc == 0)
         rc = count_event(c, cp, n->ev, true, n->tz);
+    const event *then = n->with ? n->with->then : NULL;
+    if (rc == 0 && then)
+        rc = insert_event(c, then, &(int64_t){0});
+    if (rc == 0 && then && t)
+        tally_event(cp, then, false, n->tz, t, nt);
+    else if (rc == 0 && then)
+        rc = count_event(c, cp, then, false, n->tz);
+    /* A key stored already changes no row (STORE_NOTFOUND): not a conflict
+     * that a fresh number would resolve, but nothing new to create. */
+    const store_import_mark *m = n->with ? n->with->mark : NULL;
+    if (rc == 0 && m)
+        rc = db_changev(c,
+                        "INSERT INTO import_rows (row_key, file_hash, file_name, row_no, complaint_id, at) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (row_key) DO NOTHING",
+                        DB_VALS(DB_TEXT(m->key), DB_TEXT(m->file_hash), DB_TEXT(m->file_name), DB_INT(m->row),
+                                DB_INT(cp->id), DB_INT(m->at)));
     if (rc == 0 && n->k)
         rc = db_execv(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)",
                       DB_VALS(DB_INT(n->k->complaint_id), DB_TEXT(n->k->key_id), DB_BLOB(n->k->wrapped, n->k->len)));
@@ -385,15 +412,17 @@ int store_new_insert(db_conn *c, const struct store_new *n)
     return insert_new(c, n, NULL, NULL);
 }
 
-/* Numbers, seals and inserts x, its daily counts added to t. */
+/* Numbers, seals and inserts x, its daily counts added to t. SQLite's
+ * creations arrive numbered and sealed (sqlite.c reserves ahead of its writer). */
 static int create_one(db_conn *c, struct store_new *x, tally *t, size_t *nt)
 {
-    int rc = store_new_number(c, x);
-    if (rc == 0) {
-        store_new_seal(x);
-        rc = insert_new(c, x, t, nt);
+    int rc = 0;
+    if (db_dialect(c) == DB_PG) {
+        rc = store_new_number(c, x);
+        if (rc == 0)
+            store_new_seal(x);
     }
-    return rc;
+    return rc ? rc : insert_new(c, x, t, nt);
 }
 
 /*
@@ -409,7 +438,20 @@ int store_new_batch(db_conn *c, struct store_new *const *ns, size_t n)
         return 0;
     tally *t = xcalloc(2 * n, sizeof *t);
     size_t nt = 0, i = 0;
-    int rc = db_exec(c, "SAVEPOINT b");
+    int rc;
+    if (c->bare) {
+        /* No savepoint at all (SQLite's writer, driver.h: a savepoint keeps
+         * a copy of every page the batch changes, and SQLite walks that copy
+         * at the end of each statement): any failure makes the writer run
+         * the batch again with savepoints. */
+        for (rc = 0; rc == 0 && i < n; i++)
+            rc = ns[i]->rc = create_one(c, ns[i], t, &nt);
+        if (rc == 0)
+            rc = write_tallies(c, t, nt);
+        free(t);
+        return rc ? STORE_ERROR : 0;
+    }
+    rc = db_exec(c, "SAVEPOINT b");
     for (; rc == 0 && i < n; i++)
         if ((ns[i]->rc = create_one(c, ns[i], t, &nt)) != 0)
             break;
@@ -445,6 +487,23 @@ int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, ev
     store_new_init(&n, prefix, tz_offset, ev, c, k, with);
     int rc = s->ops->complaint_create(s, &n);
     store_new_release(&n);
+    return rc;
+}
+
+int store_complaint_create_many(store *s, const char *prefix, int tz_offset, store_create *items, size_t n)
+{
+    struct store_new *v = xcalloc(n ? n : 1, sizeof *v), **ns = xcalloc(n ? n : 1, sizeof *ns);
+    for (size_t i = 0; i < n; i++) {
+        store_new_init(&v[i], prefix, tz_offset, items[i].ev, items[i].c, items[i].k, items[i].with);
+        ns[i] = &v[i];
+    }
+    int rc = n ? s->ops->complaint_create_many(s, ns, n) : 0;
+    for (size_t i = 0; i < n; i++) {
+        items[i].rc = v[i].rc;
+        store_new_release(&v[i]);
+    }
+    free(ns);
+    free(v);
     return rc;
 }
 

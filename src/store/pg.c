@@ -725,6 +725,35 @@ static int pg_complaint_create(store *stp, struct store_new *n)
     return n->rc;
 }
 
+/* Many at once (an import's batch): taken in day order, as the creator
+ * takes its batches, so that no two transactions wait on each other's days
+ * in a cycle; a transaction of up to CREATE_BATCH each. */
+static int pg_complaint_create_many(store *stp, struct store_new *const *ns, size_t n)
+{
+    struct store_new **v = xcalloc(n, sizeof *v);
+    for (size_t i = 0; i < n; i++) { /* a stable insertion sort by day */
+        size_t k = i;
+        while (k > 0 && strcmp(v[k - 1]->day, ns[i]->day) > 0) {
+            v[k] = v[k - 1];
+            k--;
+        }
+        v[k] = ns[i];
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i += CREATE_BATCH) {
+        struct create_batch b = {.n = n - i < CREATE_BATCH ? n - i : CREATE_BATCH};
+        memcpy(b.v, v + i, b.n * sizeof *b.v);
+        rc = db_run_write(stp, "complaint_create_many", create_batch, &b, 0);
+        for (size_t k = 0; rc && k < b.n; k++)
+            b.v[k]->rc = rc;
+    }
+    for (size_t k = 0; rc && k < n; k++) /* the transactions not run */
+        if (!v[k]->numbered)
+            v[k]->rc = rc;
+    free(v);
+    return rc;
+}
+
 /* ---- bulk copy ----------------------------------------------------------------------------- */
 
 /* Converts one row of a single-row-mode result into values (blobs into bl, heap). */
@@ -859,6 +888,7 @@ static const struct store_ops pg_ops = {
     .close = pg_close,
     .migrate = pg_migrate,
     .complaint_create = pg_complaint_create,
+    .complaint_create_many = pg_complaint_create_many,
     .rows_dump = pg_rows_dump,
     .backup = pg_backup,
 };

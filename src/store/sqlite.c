@@ -633,6 +633,49 @@ static int sq_complaint_create(store *stp, struct store_new *n)
     }
 }
 
+struct many {
+    struct store_new *const *ns;
+    size_t n;
+};
+
+
+static int write_many(db_conn *c, void *arg)
+{
+    struct many *m = arg;
+    return store_new_batch(c, m->ns, m->n);
+}
+
+/* Reserved and sealed here, inserted by the writer in one transaction; one
+ * whose number clashed (another process wrote) is made again alone. */
+static int sq_complaint_create_many(store *stp, struct store_new *const *ns, size_t n)
+{
+    sq *s = (sq *)stp;
+    for (size_t i = 0; i < n; i++) {
+        int rc = reserve(s, ns[i]->day, &ns[i]->id, &ns[i]->seq);
+        if (rc) {
+            alloc_invalidate(s);
+            return rc;
+        }
+        store_new_seal(ns[i]);
+        ns[i]->rc = 0;
+    }
+    /* Bare (no savepoints: see store_new_batch); a failure runs it again with them. */
+    struct many m = {ns, n};
+    int rc = db_run_write(stp, "complaint_create_many", write_many, &m, DB_WRITE_BARE);
+    bool failed = rc != 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rc)
+            ns[i]->rc = rc; /* not committed: nothing of it is stored */
+        failed = failed || ns[i]->rc != 0;
+    }
+    if (failed)
+        alloc_invalidate(s); /* numbers handed out to what was not stored are handed out again */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (ns[i]->rc == STORE_CONFLICT)
+            ns[i]->rc = sq_complaint_create(stp, ns[i]);
+    return rc;
+}
+
 static void sq_write_burst(store *stp, bool begin)
 {
     sq *s = (sq *)stp;
@@ -865,6 +908,7 @@ static const struct store_ops sqlite_ops = {
     .close = sq_close,
     .migrate = sq_migrate,
     .complaint_create = sq_complaint_create,
+    .complaint_create_many = sq_complaint_create_many,
     .write_burst = sq_write_burst,
     .rows_dump = sq_rows_dump,
     .backup = sq_backup,

@@ -85,6 +85,17 @@ void webhook_list_release(webhook_list *l)
     LIST_RELEASE(l, webhook_release);
 }
 
+void import_mapping_release(import_mapping *m)
+{
+    free(m->mapping);
+    memset(m, 0, sizeof *m);
+}
+
+void import_mapping_list_release(import_mapping_list *l)
+{
+    LIST_RELEASE(l, import_mapping_release);
+}
+
 void token_release(token *t)
 {
     free(t->name);

@@ -570,10 +570,51 @@ int store_pack_version_get(store *s, int64_t version, pack_version *out);
  * creation run again) and must not use the store; the rows stay fn's until
  * its next call or the creation's return.
  */
+/* A ledger row a creation came from (import_rows, migration 018); borrowed. */
+typedef struct store_import_mark {
+    const char *key;       /* the row's key, unique across ledgers */
+    const char *file_hash; /* BLAKE2b of the file, hex */
+    const char *file_name;
+    int64_t row; /* 1-based, the header being row 1 */
+    int64_t at;
+} store_import_mark;
+/*
+ * fn may be NULL. then (NULL: none) is a decided event that follows the
+ * intake in the same transaction (a ledger import's, core/workflow.h's
+ * workflow_import): once the intake is sealed it gets the complaint's id,
+ * seq 2, the intake's hash as prev and its key, and is sealed and applied;
+ * mark (NULL: none) is stored with them, and a key already stored makes
+ * the creation fail with STORE_NOTFOUND (not a conflict a fresh number would
+ * resolve: there is nothing new to create).
+ */
 typedef struct store_with {
     void (*fn)(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n);
     void *arg;
+    event *then;
+    const store_import_mark *mark;
 } store_with;
+/* A ledger import's mapping saved by name (core/importmap.h); lists own their texts. */
+typedef struct import_mapping {
+    char name[64];
+    char *mapping; /* its JSON */
+    int64_t updated_at, updated_by;
+} import_mapping;
+typedef struct import_mapping_list {
+    import_mapping *items;
+    size_t n;
+} import_mapping_list;
+void import_mapping_release(import_mapping *m);
+void import_mapping_list_release(import_mapping_list *l);
+/* Creates or replaces the mapping m->name. */
+int store_import_mapping_put(store *s, const import_mapping *m);
+/* The mapping name into out (zeroed or released); STORE_NOTFOUND. */
+int store_import_mapping_get(store *s, const char *name, import_mapping *out);
+/* Every saved mapping, by name. */
+int store_import_mapping_list(store *s, import_mapping_list *out);
+/* Whether key was imported already: *complaint_id (OUT) the complaint it became, or 0. */
+int store_import_find(store *s, const char *key, int64_t *complaint_id);
+/* How many rows of the file file_hash were imported into *n. */
+int store_import_count(store *s, const char *file_hash, int64_t *n);
 /*
  * complaint_create that also stores, in the same transaction, the
  * complaint's wrapped data key k (k->complaint_id is set here) and the
@@ -581,6 +622,23 @@ typedef struct store_with {
  */
 int store_complaint_create_keyed(store *s, const char *prefix, int tz_offset, event *ev, complaint *c, pii_keyrow *k,
                                  const store_with *with);
+/* One creation of store_complaint_create_many: as store_complaint_create_keyed's arguments; rc OUT. */
+typedef struct store_create {
+    event *ev;
+    complaint *c;
+    pii_keyrow *k;
+    const store_with *with;
+    int rc;
+} store_create;
+/*
+ * Creates items[0..n) in few durable transactions (a ledger import's batch:
+ * one commit for many complaints; SQLite one, PostgreSQL one per 128), each
+ * in a savepoint of its own: one that fails is left out with its code in
+ * items[i].rc (STORE_NOTFOUND: its mark's key was stored already), the
+ * others are stored. Returns the first failure of a whole transaction
+ * (its creations' rc say so too), or 0.
+ */
+int store_complaint_create_many(store *s, const char *prefix, int tz_offset, store_create *items, size_t n);
 /* For each of rows[0..n): IN complaint_id; OUT found, key_id, wrapped, len. One round trip. */
 int store_pii_keys_get(store *s, pii_keyrow *rows, size_t n);
 /*

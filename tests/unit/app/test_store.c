@@ -738,7 +738,7 @@ static int create_with(sfx *f, struct intake_rows *x, complaint *out)
     assert_int_equal(workflow_intake(&ctx, in, &ev, &e), 0);
     json_decref(in);
     complaint_init(out);
-    store_with with = {intake_rows_of, x};
+    store_with with = {.fn = intake_rows_of, .arg = x};
     int rc = store_complaint_create_keyed(f->s, f->pol.number_prefix, TZ, &ev, out, NULL, &with);
     event_release(&ev);
     return rc;
