@@ -315,4 +315,11 @@ export default {
     record: 'Record', timeline: 'History', attachments: 'Evidence', closing: 'Closing', signatures: 'Signatures',
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
+  shell: {
+    missingTitle: 'Page not found', missingBody: 'The link may be incomplete or out of date. You can submit a complaint, or track one by its number and your phone.',
+    textSize: 'Text size', textNormal: 'Normal text', textLarge: 'Large text', textLarger: 'Larger text',
+    newBadge: 'New', newOrders: 'new work orders: {n}', shortcuts: 'Keyboard shortcuts', shortcutsHint: 'Press ? for shortcuts',
+    keyNew: 'New complaint (agent workbench)', keySearch: 'Focus the search box', keySubmit: 'Submit the form or dialog', keyHelp: 'Show this help', keyClose: 'Close the dialog',
+    key: 'Key', action: 'Action', userMenu: 'User menu',
+  },
 }

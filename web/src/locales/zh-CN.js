@@ -315,4 +315,11 @@ export default {
     record: '投诉记录', timeline: '处理过程', attachments: '证据附件', closing: '结案情况', signatures: '签字',
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
+  shell: {
+    missingTitle: '没有这个页面', missingBody: '链接可能不完整或已失效。您可以提交投诉，或用编号和手机号查询进度。',
+    textSize: '字号', textNormal: '标准字号', textLarge: '大字号', textLarger: '特大字号',
+    newBadge: '新', newOrders: '{n} 条新工单', shortcuts: '键盘快捷键', shortcutsHint: '按 ? 查看快捷键',
+    keyNew: '新建投诉（座席工作台）', keySearch: '聚焦搜索框', keySubmit: '提交当前表单或对话框', keyHelp: '显示本帮助', keyClose: '关闭对话框',
+    key: '按键', action: '作用', userMenu: '用户菜单',
+  },
 }
