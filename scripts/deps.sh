@@ -36,6 +36,8 @@ if [ -n "$(echo "$missing" | tr -d ' ')" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
+# Again when the lock file changed since node_modules was installed (npm keeps
+# its own copy of the lock in node_modules/.package-lock.json).
+if [ -f web/package-lock.json ] && { [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; }; then
     (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
