@@ -79,5 +79,8 @@ const route api_routes[] = {
     {"GET", "/api/v1/complaints/{id}/attachments", h_attachments_list, AUTH_USER, 0, 0},
     {"GET", "/api/v1/attachments/{id}", h_attachment_get, AUTH_USER, 0, ROUTE_SLOW},
     {"DELETE", "/api/v1/attachments/{id}", h_attachment_delete, AUTH_USER, 0, 0},
+    /* The search index (docs/api.md "Search index"). */
+    {"GET", "/api/v1/search/index", h_search_index_get, AUTH_USER, R_ADMIN, 0},
+    {"POST", "/api/v1/search/index/merge", h_search_index_merge, AUTH_USER, R_ADMIN, ROUTE_SLOW},
     {NULL, NULL, NULL, 0, 0, 0},
 };

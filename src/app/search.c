@@ -147,3 +147,19 @@ size_t app_search_query(app *a, const char *q, int64_t out[SEARCH_QUERY_MAX])
     free(f);
     return n;
 }
+
+int app_search_merge(app *a, int batch, long max_batches, long *moved)
+{
+    long total = 0;
+    int rc = 0;
+    for (long b = 0; max_batches <= 0 || b < max_batches; b++) {
+        int n = 0;
+        rc = store_search_merge(a->db, batch, &n);
+        total += n;
+        if (rc || n < batch)
+            break;
+    }
+    if (moved)
+        *moved = total;
+    return rc;
+}

@@ -40,4 +40,12 @@ void app_search_number(app *a, event *ev, const search_terms *base, const char *
 /* The keyed terms of query q into out; their number (0: nothing to search for, or no keys). */
 size_t app_search_query(app *a, const char *q, int64_t out[SEARCH_QUERY_MAX]);
 
+/*
+ * Merges the index's recent level into its merged level (store_search_merge,
+ * jobs/merge.h) in batches of up to batch rows until it is empty, or
+ * max_batches (0 = no limit) have run. *moved (OUT, may be NULL): rows
+ * merged. Returns 0 or a STORE_* code.
+ */
+int app_search_merge(app *a, int batch, long max_batches, long *moved);
+
 #endif

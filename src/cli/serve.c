@@ -11,6 +11,7 @@
 #include "core/notify.h"
 #include "core/roles.h"
 #include "jobs/deliver.h"
+#include "jobs/merge.h"
 #include "jobs/reload.h"
 #include "jobs/sweep.h"
 #include "sec/auth.h"
@@ -151,6 +152,10 @@ int serve_app(app *a)
         return 2;
     }
     a->retention_days = (int)days;
+    long merge_ms, merge_batch;
+    if (setting_long("search-merge-interval", 0, 3600000, &merge_ms) ||
+        setting_long("search-merge-batch", 1, 10000, &merge_batch))
+        return 2;
     deliver_config dc;
     if (delivery_config(&dc))
         return 2;
@@ -195,12 +200,14 @@ int serve_app(app *a)
     deliverer *dl = deliverer_start(a, &dc);
     sweeper *sw = sweeper_start(a, (int)interval);
     reloader *rl = reloader_start(a);
+    merger *mg = merger_start(a, (int)merge_ms, (int)merge_batch);
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
     free(spool_dir);
     app_enter(a);
     deliverer_stop(dl);
+    merger_stop(mg);
     reloader_stop(rl);
     sweeper_stop(sw);
     return rc;

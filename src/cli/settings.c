@@ -54,6 +54,12 @@ static setting settings[] = {
      NULL},
     {"sweep-interval", "REDRESS_SWEEP_INTERVAL", "30",
      "seconds between deadline sweeps in serve (0 = no background sweeper; run redress sweep from cron)", NULL},
+    {"search-merge-interval", "REDRESS_SEARCH_MERGE_INTERVAL", "1000",
+     "milliseconds between the search index's merges in serve (0–3600000; 0 = no background merger: run "
+     "redress search merge from cron); each merge runs until the index's recent level is empty", NULL},
+    {"search-merge-batch", "REDRESS_SEARCH_MERGE_BATCH", "500",
+     "rows of the search index's recent level (one per indexed creation or step) merged in one transaction "
+     "(1–10000)", NULL},
     {"log-level", "REDRESS_LOG_LEVEL", "info", "debug, info, warn or error", NULL},
     {"config", "REDRESS_CONFIG", "", "a file of \"name = value\" lines for any of these settings", NULL},
     {"key-file", "REDRESS_KEY_FILE", "",
