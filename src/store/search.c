@@ -211,6 +211,66 @@ int store_search_recent_count(store *s, int64_t *n)
     return db_run_read(s, "search_recent_count", count_recent, n);
 }
 
+/* ---- re-indexing ------------------------------------------------------------------ */
+
+struct unindexed_arg {
+    int64_t after;
+    bool all;
+    int64_t *ids;
+    size_t max, n;
+};
+
+static int read_unindexed(db_conn *c, void *arg)
+{
+    struct unindexed_arg *a = arg;
+    a->n = 0;
+    db_stmt *st = db_prepv(c,
+                           a->all ? "SELECT id FROM complaints WHERE id > ? ORDER BY id LIMIT ?"
+                                  : "SELECT id FROM complaints WHERE id > ? AND NOT EXISTS (SELECT 1 FROM search_docs d "
+                                    "WHERE d.complaint_id = complaints.id) ORDER BY id LIMIT ?",
+                           DB_VALS(DB_INT(a->after), DB_INT((int64_t)a->max)));
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && a->n < a->max)
+        a->ids[a->n++] = db_int(st, 0);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+int store_search_unindexed(store *s, int64_t after, bool all, int64_t *ids, size_t max, size_t *n)
+{
+    struct unindexed_arg a = {after, all, ids, max, 0};
+    int rc = db_run_read(s, "search_unindexed", read_unindexed, &a);
+    *n = rc ? 0 : a.n;
+    return rc;
+}
+
+struct reindex_arg {
+    int64_t id, version;
+    const search_terms *t;
+};
+
+static int write_reindex(db_conn *c, void *arg)
+{
+    struct reindex_arg *a = arg;
+    int64_t version = -1;
+    int rc = db_intv(c, "SELECT version FROM complaints WHERE id = ?", DB_VALS(DB_INT(a->id)), &version);
+    if (rc == 0 && version != a->version)
+        rc = STORE_CONFLICT; /* a step came between: its terms would be lost */
+    if (rc == 0)
+        rc = rows_search_erase(c, a->id);
+    if (rc == 0)
+        rc = rows_search_add(c, a->id, a->t);
+    return rc;
+}
+
+int store_search_reindex(store *s, int64_t complaint_id, int64_t version, const search_terms *t)
+{
+    struct reindex_arg a = {complaint_id, version, t};
+    return db_run_write(s, "search_reindex", write_reindex, &a, 0);
+}
+
 /* ---- a search's view of the recent level -------------------------------------------- */
 
 int rows_search_begin(db_conn *c)

@@ -394,6 +394,19 @@ int store_search_weigh(store *s, complaint_filter *f);
 int store_search_merge(store *s, int max_docs, int *moved);
 /* The rows of the recent level now (*n OUT). */
 int store_search_recent_count(store *s, int64_t *n);
+/*
+ * Re-indexing (redress search reindex): up to max complaint ids after
+ * after, ascending, into ids (*n OUT) — those without an index (no
+ * search_docs row: stored before migration 014, or lost), or all.
+ */
+int store_search_unindexed(store *s, int64_t after, bool all, int64_t *ids, size_t max, size_t *n);
+/*
+ * Replaces complaint_id's index by t (both levels; t goes to the recent
+ * level), in one transaction — STORE_CONFLICT when the complaint's version
+ * is no longer version (a step came between the reading of its text and
+ * now: read it again).
+ */
+int store_search_reindex(store *s, int64_t complaint_id, int64_t version, const search_terms *t);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);
 /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
 int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg);

@@ -8,7 +8,7 @@
 // administrator's). The same file runs on SQLite and PostgreSQL.
 
 import assert from 'node:assert/strict';
-import { useServer, describe, uniquePhone } from './lib.mjs';
+import { useServer, describe, uniquePhone, runCli, runSqlite, runPsql } from './lib.mjs';
 
 const srv = useServer({ env: { REDRESS_SEARCH_MERGE_INTERVAL: '0' } });
 
@@ -169,4 +169,39 @@ srv.test('the index routes are an administrator’s; unknown parameters are 400;
   assert.ok(n >= 1);
   const m = (await srv.api('GET', '/metrics')).text;
   assert.match(m, new RegExp(`^redress_search_recent_rows ${n}$`, 'm'));
+});
+
+const sql = (text) => (srv.isSqlite ? runSqlite(srv.dbPath, text) : runPsql(srv.dbUrl, text));
+
+srv.test('redress search reindex rebuilds a missing index from the sealed text: the same matches, total and ranking', async () => {
+  const w = cjk(2), phone = uniquePhone(), name = cjk(3);
+  const a = await srv.intake('agent1', { customer: { phone, name }, description: `${w}${w}，${w}` });
+  const b = await srv.intake('agent1', { description: `一次${w}` });
+  await srv.step('agent1', b.id, 'comment', { text: `回访记录 ${w}` });
+  await merge();
+  const c = await srv.intake('agent1', { description: `最新的${w}` }); // still in the recent level
+  const before = await search(w, '&sort=relevance');
+  assert.equal(before.total, 3);
+  // As if stored before the index existed: no rows in either level, no length.
+  const numbers = [a, b, c].map((x) => `'${x.number}'`).join(', ');
+  const rows = (await sql(`SELECT id FROM complaints WHERE number IN (${numbers})`)).trim().split(/\s+/);
+  assert.equal(rows.length, 3);
+  const idList = rows.join(', ');
+  await sql(`DELETE FROM search_terms WHERE complaint_id IN (${idList}); DELETE FROM search_recent WHERE complaint_id IN (${idList}); ` +
+    `DELETE FROM search_docs WHERE complaint_id IN (${idList})`);
+  assert.equal((await search(w)).total, 0, 'the index is gone');
+  const r = await runCli(['search', 'reindex', '--db', srv.dbUrl]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /reindex: [1-9][0-9]* complaints indexed/);
+  const after = await search(w, '&sort=relevance');
+  assert.deepEqual(ids(after), ids(before), 'the same complaints in the same order');
+  assert.equal(after.total, 3);
+  assert.deepEqual(ids(await search(name)), [a.id], 'the customer\'s name, from the sealed intake');
+  assert.deepEqual(ids(await search(phone.slice(-4) + ' ' + w)), [a.id], 'the phone\'s last four digits');
+  assert.deepEqual(ids(await search(`回访记录 ${w}`)), [b.id], 'a comment\'s words');
+  assert.deepEqual(ids(await search(a.number)), [a.id], 'the number');
+  // A second run finds nothing left to do: it resumes where the first stopped.
+  const again = await runCli(['search', 'reindex', '--db', srv.dbUrl]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /reindex: 0 complaints indexed/);
 });
