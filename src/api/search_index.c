@@ -30,7 +30,7 @@ static bool refused_param(api_req *rq, http_resp *rs)
 static void reply_state(app *a, http_resp *rs, long merged)
 {
     int64_t recent = 0;
-    int rc = store_search_recent_count(a->db, &recent);
+    int rc = store_search_recent_count(a->db, &recent, NULL);
     if (rc) {
         api_store_error(rs, rc);
         return;

@@ -34,7 +34,7 @@ static int usage(FILE *f)
 static int status(app *a)
 {
     int64_t n = 0;
-    if (store_search_recent_count(a->db, &n)) {
+    if (store_search_recent_count(a->db, &n, NULL)) {
         fprintf(stderr, "redress search: the store failed\n");
         return 1;
     }

@@ -22,13 +22,34 @@
 #ifndef REDRESS_MERGE_H
 #define REDRESS_MERGE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "app/app.h"
 
-/* The background merger of `redress serve`: every interval_ms
- * milliseconds it merges batches of batch rows until the recent level is
- * empty (app_search_merge), until merger_stop. NULL when interval_ms <= 0. */
+/*
+ * When the merger merges. Intakes and merges share the store's writer (on
+ * SQLite, one thread), so, as an LSM tree's compaction does, the merger
+ * gives way to a burst: at each wake-up (every interval_ms) it merges the
+ * whole level when no intake or step was indexed since the previous one
+ * (the store is quiet), and during activity only once the level holds
+ * max_rows rows or rows have waited max_delay_s seconds — the bound on
+ * what a search scans and on how long a burst may defer the work.
+ */
+typedef struct merge_policy {
+    int interval_ms; /* <= 0: no background merger */
+    int batch;       /* rows a transaction */
+    int max_rows;
+    int max_delay_s;
+} merge_policy;
+
+/* Is a merge due: rows waiting, active (rows written since the last look), waited_ms the oldest has waited? */
+bool merge_due(const merge_policy *p, int64_t rows, bool active, double waited_ms);
+
+/* The background merger of `redress serve`, by pol, until merger_stop;
+ * NULL when pol->interval_ms <= 0. */
 typedef struct merger merger;
-merger *merger_start(app *a, int interval_ms, int batch);
+merger *merger_start(app *a, const merge_policy *pol);
 void merger_stop(merger *m);
 
 #endif

@@ -392,8 +392,10 @@ int store_search_weigh(store *s, complaint_filter *f);
  * the level is empty now, as far as this node could see).
  */
 int store_search_merge(store *s, int max_docs, int *moved);
-/* The rows of the recent level now (*n OUT). */
-int store_search_recent_count(store *s, int64_t *n);
+/* The rows of the recent level now (*rows OUT) and the sequence number
+ * of the last row written (*last_seq OUT, may be NULL): it moves when an
+ * intake or a step is indexed. */
+int store_search_recent_count(store *s, int64_t *rows, int64_t *last_seq);
 /*
  * Re-indexing (redress search reindex): up to max complaint ids after
  * after, ascending, into ids (*n OUT) — those without an index (no
