@@ -148,12 +148,15 @@ void app_search_number(app *a, event *ev, const search_terms *base, const char *
 /* The terms of one stored event (its payload opened) into ev->terms, as when it was written. */
 static void event_terms(app *a, event *ev)
 {
-    if (strcmp(ev->action, "intake") == 0)
+    if (strcmp(ev->action, "intake") == 0) {
         app_search_intake(a, ev);
-    else if (strcmp(ev->action, "correct") == 0)
-        app_search_customer(a, ev, json_object_get(ev->payload, "customer"));
-    else
-        app_search_step(a, ev);
+        return;
+    }
+    /* A correction of the customer's data carries their fields (app/rights.c). */
+    const json_t *customer = json_object_get(ev->payload, "customer");
+    if (strcmp(ev->action, "correct") == 0 && json_is_object(customer))
+        app_search_customer(a, ev, customer);
+    app_search_step(a, ev); /* the texts of the step's form */
 }
 
 int app_search_reindex(app *a, int64_t id, bool *indexed)
