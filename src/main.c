@@ -42,6 +42,7 @@ static const struct {
     {"pack", cmd_pack, "validate policy packs (redress pack validate FILE…)"},
     {"retention", cmd_retention, "anonymise the complaints closed longer ago than the retention period"},
     {"rekey", cmd_rekey, "re-wrap every customer-data key under a new master key, while serving"},
+    {"search", cmd_search, "the search index: status, merge its recent level now, reindex old complaints"},
     {"backup", cmd_backup, "write an online backup of a SQLite database (customer data stays sealed)"},
     {"restore", cmd_restore, "put a SQLite backup back in place of the database (the server stopped)"},
 };

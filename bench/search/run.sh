@@ -5,6 +5,8 @@
 #      a four-character phrase (质量问题, 1 %), a phone's last four digits, first
 #      page with the exact total, one client, BENCH_RUNS runs of BENCH_SECONDS;
 #   2. the index's size on disk;
+#      BENCH_RECENT=N leaves the newest N in the index's recent level (the merger N
+#      behind; serve with REDRESS_SEARCH_MERGE_INTERVAL=0 to keep them there);
 #   3. intake throughput with and without indexing, 300-character descriptions:
 #      set A_DIR to a tree built without the index; runs alternate (bench/ab-intake.sh).
 # Prints RESULT lines; copy them into bench/RESULTS.md with the date and machine.
@@ -39,8 +41,8 @@ fi
 sqlite3 "$OUT/bench.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 echo "RESULT sizes $(sqlite3 "$OUT/bench.db" "SELECT group_concat(name || '=' || (s / 1048576) || 'MiB', ' ') FROM
     (SELECT name, SUM(pgsize) AS s FROM dbstat WHERE name IN ('search_terms', 'search_terms_complaint',
-     'search_docs', 'complaints', 'complaints_scope', 'events') GROUP BY name)") rows=$(sqlite3 "$OUT/bench.db" \
-    'SELECT COUNT(*) FROM search_terms') file=$(($(stat -c %s "$OUT/bench.db") / 1048576))MiB"
+     'search_docs', 'search_recent', 'complaints', 'complaints_scope', 'events') GROUP BY name)") rows=$(sqlite3 "$OUT/bench.db" \
+    'SELECT COUNT(*) FROM search_terms') recent_rows=$(sqlite3 "$OUT/bench.db" 'SELECT COUNT(*) FROM search_recent') file=$(($(stat -c %s "$OUT/bench.db") / 1048576))MiB"
 
 $BIN serve --db "sqlite:$OUT/bench.db" --listen "127.0.0.1:$port" --log-level warn >"$OUT/server.log" 2>&1 &
 pid=$!

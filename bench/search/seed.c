@@ -6,11 +6,14 @@
  * known rates — and its phone; their terms are keyed with the database's
  * own search key (opened with its master key, as the server does), sorted
  * and written in one transaction straight into SQLite, the way an intake
- * would have written them one by one.
+ * would have written them one by one. BENCH_RECENT=N leaves the newest N
+ * complaints in the index's recent level instead (one packed row each, as
+ * an intake writes it), as if the merger had fallen N behind.
  *
  *   seed DB_PATH KEY_FILE
  */
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,10 +108,18 @@ int main(int argc, char **argv)
                        NULL);
     size_t cap = 1 << 20, n = 0, docs = 0;
     row *rows = malloc(cap * sizeof *rows);
-    sqlite3_stmt *doc;
+    const char *recent_env = getenv("BENCH_RECENT");
+    int64_t recent = recent_env ? atoll(recent_env) : 0, first_recent = INT64_MAX;
+    sqlite3_stmt *mx;
+    sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) FROM complaints WHERE number LIKE 'BN%'", -1, &mx, NULL);
+    if (recent > 0 && sqlite3_step(mx) == SQLITE_ROW)
+        first_recent = sqlite3_column_int64(mx, 0) - recent + 1;
+    sqlite3_finalize(mx);
+    sqlite3_stmt *doc, *rec;
     sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN; DROP INDEX IF EXISTS search_terms_complaint", NULL, NULL,
                  NULL);
     sqlite3_prepare_v2(db, "INSERT INTO search_docs (complaint_id, len) VALUES (?, ?)", -1, &doc, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO search_recent (complaint_id, terms) VALUES (?, ?)", -1, &rec, NULL);
     char text[4096];
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
@@ -119,7 +130,16 @@ int main(int argc, char **argv)
         search_terms_add(&t, key, (const char *)sqlite3_column_text(st, 1));
         search_terms_add(&t, key, (const char *)sqlite3_column_text(st, 2));
         search_terms_done(&t);
-        for (size_t i = 0; i < t.n; i++) {
+        if (id >= first_recent) {
+            size_t bytes;
+            unsigned char *packed = search_terms_pack(&t, &bytes);
+            sqlite3_bind_int64(rec, 1, id);
+            sqlite3_bind_blob(rec, 2, packed, (int)bytes, SQLITE_TRANSIENT);
+            sqlite3_step(rec);
+            sqlite3_reset(rec);
+            free(packed);
+        }
+        for (size_t i = 0; id < first_recent && i < t.n; i++) {
             if (n == cap)
                 rows = realloc(rows, (cap *= 2) * sizeof *rows);
             rows[n++] = (row){t.v[i].term, (int32_t)id, t.v[i].tf};
@@ -133,6 +153,7 @@ int main(int argc, char **argv)
     }
     sqlite3_finalize(st);
     sqlite3_finalize(doc);
+    sqlite3_finalize(rec);
     fprintf(stderr, "seed: %zu complaints, %zu terms; sorting\n", docs, n);
     qsort(rows, n, sizeof *rows, by_term_id);
     sqlite3_prepare_v2(db, "INSERT INTO search_terms (term, complaint_id, tf) VALUES (?, ?, ?)", -1, &st, NULL);

@@ -117,6 +117,9 @@ int api_hidden(app *a, api_req *rq, const int64_t *units, size_t n);
 /* Handlers. */
 void h_health(app *a, api_req *rq, http_resp *rs);
 void h_metrics(app *a, api_req *rq, http_resp *rs);
+/* search_index.c */
+void h_search_index_get(app *a, api_req *rq, http_resp *rs);
+void h_search_index_merge(app *a, api_req *rq, http_resp *rs);
 void h_login(app *a, api_req *rq, http_resp *rs);
 void h_logout(app *a, api_req *rq, http_resp *rs);
 void h_me(app *a, api_req *rq, http_resp *rs);

@@ -100,5 +100,8 @@ const route api_routes[] = {
     {"POST", "/api/v1/complaints/{id}/appeal-report/actions/{action}", h_appeal_report_act, AUTH_USER,
      CENTRE | R_HANDLER | R_ADMIN, 0},
     {"GET", "/api/v1/appeals/stats", h_appeal_stats, AUTH_USER, REPORTS, ROUTE_SLOW},
+    /* The search index (docs/api.md "Search index"). */
+    {"GET", "/api/v1/search/index", h_search_index_get, AUTH_USER, R_ADMIN, 0},
+    {"POST", "/api/v1/search/index/merge", h_search_index_merge, AUTH_USER, R_ADMIN, ROUTE_SLOW},
     {NULL, NULL, NULL, 0, 0, 0},
 };

@@ -174,6 +174,12 @@ void h_metrics(app *a, api_req *rq, http_resp *rs)
                   "deadline.\n# TYPE redress_http_deadline_closes_total counter\nredress_http_deadline_closes_total %llu\n",
                m.deadline_closes);
     notify_metrics(a, b);
+    int64_t recent = 0;
+    if (store_search_recent_count(a->db, &recent, NULL) == 0)
+        buf_printf(b,
+                   "# HELP redress_search_recent_rows Rows of the search index's recent level waiting to be merged.\n"
+                   "# TYPE redress_search_recent_rows gauge\nredress_search_recent_rows %" PRId64 "\n",
+                   recent);
 }
 
 static bool workload_param(const char *name)

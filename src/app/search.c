@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pii.h"
+#include "core/erasure.h"
 #include "core/workflow.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -116,14 +118,9 @@ void app_search_step(app *a, event *ev)
         search_terms_done(t);
 }
 
-void app_search_number(app *a, event *ev, const search_terms *base, const char *number)
+/* The terms of complaint number into t: its letters and digits, and its digits alone. */
+static void add_number(app *a, search_terms *t, const char *number)
 {
-    if (!a->pii_ready || !ev->terms)
-        return;
-    search_terms *t = ev->terms;
-    t->n = 0;
-    t->len = 0;
-    search_terms_append(t, base);
     search_terms_add(t, a->search_key, number);
     /* Its digits run together too: a query of the number without its
      * letters (20261123-0042) reads like a phone written with a dash. */
@@ -134,7 +131,71 @@ void app_search_number(app *a, event *ev, const search_terms *base, const char *
             digits[n++] = *p;
     digits[n] = '\0';
     search_terms_add(t, a->search_key, digits);
+}
+
+void app_search_number(app *a, event *ev, const search_terms *base, const char *number)
+{
+    if (!a->pii_ready || !ev->terms)
+        return;
+    search_terms *t = ev->terms;
+    t->n = 0;
+    t->len = 0;
+    search_terms_append(t, base);
+    add_number(a, t, number);
     search_terms_done(t);
+}
+
+/* The terms of one stored event (its payload opened) into ev->terms, as when it was written. */
+static void event_terms(app *a, event *ev)
+{
+    if (strcmp(ev->action, "intake") == 0) {
+        app_search_intake(a, ev);
+        return;
+    }
+    /* A correction of the customer's data carries their fields (app/rights.c). */
+    const json_t *customer = json_object_get(ev->payload, "customer");
+    if (strcmp(ev->action, "correct") == 0 && json_is_object(customer))
+        app_search_customer(a, ev, customer);
+    app_search_step(a, ev); /* the texts of the step's form */
+}
+
+int app_search_reindex(app *a, int64_t id, bool *indexed)
+{
+    *indexed = false;
+    if (!a->pii_ready)
+        return STORE_ERROR;
+    for (int attempt = 0;; attempt++) {
+        complaint c;
+        complaint_init(&c);
+        event_list evs = {0};
+        search_terms t;
+        search_terms_init(&t);
+        int rc = store_complaint_get(a->db, id, NULL, &c);
+        /* An anonymised complaint keeps no index (its erasure removed it). */
+        bool skip = rc == STORE_NOTFOUND || (rc == 0 && erasure_done(&c));
+        if (rc == 0 && !skip)
+            rc = store_event_list(a->db, id, &evs);
+        if (rc == 0 && !skip)
+            rc = app_pii_view_events(a, &c, evs.items, evs.n, true);
+        for (size_t i = 0; rc == 0 && !skip && i < evs.n; i++) {
+            event_terms(a, &evs.items[i]);
+            if (evs.items[i].terms)
+                search_terms_append(&t, evs.items[i].terms);
+        }
+        if (rc == 0 && !skip) {
+            add_number(a, &t, c.number);
+            search_terms_done(&t);
+            rc = store_search_reindex(a->db, id, c.version, &t);
+        }
+        *indexed = rc == 0 && !skip;
+        search_terms_release(&t);
+        event_list_release(&evs);
+        complaint_release(&c);
+        if (rc == STORE_NOTFOUND)
+            rc = 0;
+        if (rc != STORE_CONFLICT || attempt == 4)
+            return rc;
+    }
 }
 
 size_t app_search_query(app *a, const char *q, int64_t out[SEARCH_QUERY_MAX])
@@ -146,4 +207,20 @@ size_t app_search_query(app *a, const char *q, int64_t out[SEARCH_QUERY_MAX])
     sodium_memzero(f, strlen(f));
     free(f);
     return n;
+}
+
+int app_search_merge(app *a, int batch, long max_batches, long *moved)
+{
+    long total = 0;
+    int rc = 0;
+    for (long b = 0; max_batches <= 0 || b < max_batches; b++) {
+        int n = 0;
+        rc = store_search_merge(a->db, batch, &n);
+        total += n;
+        if (rc || n < batch)
+            break;
+    }
+    if (moved)
+        *moved = total;
+    return rc;
 }

@@ -40,4 +40,21 @@ void app_search_number(app *a, event *ev, const search_terms *base, const char *
 /* The keyed terms of query q into out; their number (0: nothing to search for, or no keys). */
 size_t app_search_query(app *a, const char *q, int64_t out[SEARCH_QUERY_MAX]);
 
+/*
+ * Rebuilds complaint id's index from its events (their sealed text opened
+ * with the keys, its number), replacing whatever it held: for complaints
+ * stored before the index existed, or whose index is missing (redress
+ * search reindex). An anonymised complaint is left without one (*indexed
+ * false). A step written meanwhile makes it read the complaint again.
+ * Returns 0 or a STORE_* code; *indexed (OUT): an index was written.
+ */
+int app_search_reindex(app *a, int64_t id, bool *indexed);
+/*
+ * Merges the index's recent level into its merged level (store_search_merge,
+ * jobs/merge.h) in batches of up to batch rows until it is empty, or
+ * max_batches (0 = no limit) have run. *moved (OUT, may be NULL): rows
+ * merged. Returns 0 or a STORE_* code.
+ */
+int app_search_merge(app *a, int batch, long max_batches, long *moved);
+
 #endif

@@ -108,6 +108,7 @@ int cmd_pack(int argc, char **argv);
 int cli_user_grant(app *a, const char *how, const char *username, const char *perm);
 int cmd_retention(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 

@@ -11,6 +11,7 @@
 #include "core/notify.h"
 #include "core/roles.h"
 #include "jobs/deliver.h"
+#include "jobs/merge.h"
 #include "jobs/reload.h"
 #include "jobs/sweep.h"
 #include "sec/auth.h"
@@ -161,6 +162,13 @@ int serve_app(app *a)
         return 2;
     }
     a->retention_days = (int)days;
+    long merge_ms, merge_batch, merge_rows, merge_delay;
+    if (setting_long("search-merge-interval", 0, 3600000, &merge_ms) ||
+        setting_long("search-merge-batch", 1, 10000, &merge_batch) ||
+        setting_long("search-merge-max-rows", 1, 1000000, &merge_rows) ||
+        setting_long("search-merge-max-delay", 0, 86400, &merge_delay))
+        return 2;
+    merge_policy mp = {(int)merge_ms, (int)merge_batch, (int)merge_rows, (int)merge_delay};
     deliver_config dc;
     if (delivery_config(&dc))
         return 2;
@@ -205,12 +213,14 @@ int serve_app(app *a)
     deliverer *dl = deliverer_start(a, &dc);
     sweeper *sw = sweeper_start(a, (int)interval);
     reloader *rl = reloader_start(a);
+    merger *mg = merger_start(a, &mp);
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
     free(spool_dir);
     app_enter(a);
     deliverer_stop(dl);
+    merger_stop(mg);
     reloader_stop(rl);
     sweeper_stop(sw);
     return rc;

@@ -54,6 +54,17 @@ static setting settings[] = {
      NULL},
     {"sweep-interval", "REDRESS_SWEEP_INTERVAL", "30",
      "seconds between deadline sweeps in serve (0 = no background sweeper; run redress sweep from cron)", NULL},
+    {"search-merge-interval", "REDRESS_SEARCH_MERGE_INTERVAL", "1000",
+     "milliseconds between the search index's merges in serve (0–3600000; 0 = no background merger: run "
+     "redress search merge from cron); each merge runs until the index's recent level is empty", NULL},
+    {"search-merge-batch", "REDRESS_SEARCH_MERGE_BATCH", "500",
+     "rows of the search index's recent level (one per indexed creation or step) merged in one transaction "
+     "(1–10000)", NULL},
+    {"search-merge-max-rows", "REDRESS_SEARCH_MERGE_MAX_ROWS", "5000",
+     "while intakes keep coming, the merger waits for a quiet moment unless the recent level holds this many "
+     "rows (1–1000000): the most a search scans there", NULL},
+    {"search-merge-max-delay", "REDRESS_SEARCH_MERGE_MAX_DELAY", "30",
+     "…or unless rows have waited this many seconds (0–86400; 0 = merge at every wake-up)", NULL},
     {"log-level", "REDRESS_LOG_LEVEL", "info", "debug, info, warn or error", NULL},
     {"config", "REDRESS_CONFIG", "", "a file of \"name = value\" lines for any of these settings", NULL},
     {"key-file", "REDRESS_KEY_FILE", "",

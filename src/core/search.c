@@ -295,6 +295,51 @@ void search_terms_done(search_terms *t)
     t->n = k + 1;
 }
 
+unsigned char *search_terms_pack(const search_terms *t, size_t *n)
+{
+    unsigned char *p = xmalloc(t->n ? t->n * SEARCH_PACKED_BYTES : 1);
+    for (size_t i = 0; i < t->n; i++) {
+        assert(i == 0 || t->v[i - 1].term < t->v[i].term); /* search_terms_done's order */
+        uint64_t term = (uint64_t)t->v[i].term;
+        uint32_t tf = (uint32_t)t->v[i].tf;
+        unsigned char *q = p + i * SEARCH_PACKED_BYTES;
+        for (int b = 0; b < 8; b++)
+            q[b] = (unsigned char)(term >> (8 * b));
+        for (int b = 0; b < 4; b++)
+            q[8 + b] = (unsigned char)(tf >> (8 * b));
+    }
+    *n = t->n * SEARCH_PACKED_BYTES;
+    return p;
+}
+
+search_term_tf search_packed_at(const void *p, size_t i)
+{
+    const unsigned char *q = (const unsigned char *)p + i * SEARCH_PACKED_BYTES;
+    uint64_t term = 0;
+    uint32_t tf = 0;
+    for (int b = 7; b >= 0; b--)
+        term = term << 8 | q[b];
+    for (int b = 3; b >= 0; b--)
+        tf = tf << 8 | q[8 + b];
+    return (search_term_tf){(int64_t)term, (int32_t)tf};
+}
+
+int32_t search_packed_tf(const void *p, size_t n, int64_t term)
+{
+    size_t lo = 0, hi = n / SEARCH_PACKED_BYTES;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        search_term_tf e = search_packed_at(p, mid);
+        if (e.term == term)
+            return e.tf;
+        if (e.term < term)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
 struct query_arg {
     uint8_t sk[crypto_shorthash_KEYBYTES];
     int64_t *out;

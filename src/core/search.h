@@ -72,6 +72,21 @@ void search_terms_append(search_terms *t, const search_terms *src);
 void search_terms_done(search_terms *t);
 
 /*
+ * A document of the index's recent level (store/search.c): the terms of
+ * one creation or step packed into one value, SEARCH_PACKED_BYTES each —
+ * the term (8 bytes) and its count (4 bytes), little-endian, sorted by
+ * term as search_terms_done leaves them.
+ */
+enum { SEARCH_PACKED_BYTES = 12 };
+
+/* t's terms (done: sorted, distinct) packed; the caller frees it. *n (OUT): its bytes. */
+unsigned char *search_terms_pack(const search_terms *t, size_t *n);
+/* The i-th term of packed p (i < n / SEARCH_PACKED_BYTES). */
+search_term_tf search_packed_at(const void *p, size_t i);
+/* The count of term in packed p (n bytes), by bisection; 0 when p lacks it. */
+int32_t search_packed_tf(const void *p, size_t n, int64_t term);
+
+/*
  * The distinct keyed terms of query q into out (room for SEARCH_QUERY_MAX);
  * returns their number (0: q has no token). Tokens past the limit are
  * dropped.

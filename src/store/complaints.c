@@ -6,6 +6,7 @@
  * (driver.h). Its writes are complaints_write.c's.
  */
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,33 @@ static void where_cat(db_where *w, db_where *src)
     db_where_release(src);
 }
 
+/* The page's start after the cursor, if any (id_col: the complaint's id in the statement). */
+static void cursor_where(db_where *w, db_conn *c, const complaint_filter *f, const char *id_col)
+{
+    if (f->has_cursor && f->sort_deadline) {
+        buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
+        db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
+        db_where_val(w, "", DB_INT(f->cursor_id));
+    } else if (f->has_cursor) {
+        buf_printf(&w->sql, " AND %s < ?", id_col);
+        db_where_val(w, "", DB_INT(f->cursor_id));
+    }
+}
+
+/*
+ * The matches of a search in the index's recent level (f->recent, store/
+ * rows.h) that pass the list's other conditions: select … FROM complaints
+ * WHERE …, into w.
+ */
+static void recent_where(db_where *w, db_conn *c, const complaint_filter *f, const char *select)
+{
+    assert(f->recent && f->recent->n);
+    db_where_init(w, select);
+    buf_puts(&w->sql, " FROM complaints WHERE 1 = 1");
+    db_where_ids(w, c, "id", f->recent->ids, f->recent->n);
+    row_conditions(w, c, f);
+}
+
 /*
  * The list's statement and its values into w; count: the number of its
  * rows instead, cursor aside. A search starts from the index (its rarest
@@ -300,13 +328,7 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, enum 
     where_cat(w, &cond);
     if (what != LIST_ROWS)
         return;
-    if (f->has_cursor && f->sort_deadline) {
-        buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
-        db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
-        db_where_val(w, "", DB_INT(f->cursor_id));
-    } else if (f->has_cursor) {
-        db_where_val(w, search ? " AND t0.complaint_id < ?" : " AND id < ?", DB_INT(f->cursor_id));
-    }
+    cursor_where(w, c, f, search ? "t0.complaint_id" : "id");
     if (ids_first)
         db_where_val(w, " ORDER BY id DESC LIMIT ?)", DB_INT(f->limit + 1));
 }
@@ -329,6 +351,77 @@ static int read_rows(db_stmt *st, const complaint_filter *f, complaint_page *out
 }
 
 /*
+ * Merges the recent level's matches into ids[0..*n) (the merged level's
+ * first offset + limit + 1 by score, scores[] theirs; room for that many),
+ * then drops the offset: *n (IN/OUT) becomes the page's count (up to
+ * limit + 1). The statement's scores come as text (SQLite: fifteen digits;
+ * PostgreSQL: numeric) and the recent ones are computed here in double:
+ * scores within a relative 1e-9 are taken as equal, as the statement
+ * would find two complaints of the same counts and length, and ordered by
+ * id like it.
+ */
+static int score_cmp(double a, int64_t a_id, double b, int64_t b_id)
+{
+    double scale = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    if (fabs(a - b) > 1e-9 * scale)
+        return a > b ? 1 : -1;
+    return (a_id > b_id) - (a_id < b_id);
+}
+
+static int merge_ranked(db_conn *c, const complaint_filter *f, int64_t *ids, double *scores, size_t *n)
+{
+    const search_recent *r = f->recent;
+    db_where w;
+    recent_where(&w, c, f, "SELECT id");
+    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    /* Those that pass the list's conditions, newest first as r holds them. */
+    bool *pass = xcalloc(r->n, sizeof *pass);
+    int rc = STORE_ERROR;
+    while (st && (rc = db_step(st)) == DB_ROW)
+        for (size_t k = 0; k < r->n; k++)
+            pass[k] = pass[k] || r->ids[k] == db_int(st, 0);
+    if (st)
+        db_reset(st);
+    db_where_release(&w);
+    size_t want = (size_t)f->limit + 1 + (size_t)f->offset, m = 0;
+    int64_t *mid = xcalloc(r->n + 1, sizeof *mid);
+    double *ms = xcalloc(r->n + 1, sizeof *ms);
+    for (size_t k = 0; rc == 0 && k < r->n; k++) {
+        if (!pass[k])
+            continue;
+        /* Insertion by (score, id) descending: the matches are few. */
+        size_t at = m;
+        ms[m] = r->scores[k];
+        mid[m] = r->ids[k];
+        while (at > 0 && score_cmp(ms[at - 1], mid[at - 1], ms[at], mid[at]) < 0) {
+            double ts = ms[at - 1];
+            int64_t ti = mid[at - 1];
+            ms[at - 1] = ms[at], mid[at - 1] = mid[at];
+            ms[at] = ts, mid[at] = ti;
+            at--;
+        }
+        m++;
+    }
+    /* The two rankings merged (each keeps its own order), the offset skipped. */
+    int64_t *out = xcalloc(want, sizeof *out);
+    size_t i = 0, j = 0, k = 0;
+    while (rc == 0 && k < want && (i < *n || j < m)) {
+        bool take_recent = i == *n || (j < m && score_cmp(ms[j], mid[j], scores[i], ids[i]) > 0);
+        out[k++] = take_recent ? mid[j++] : ids[i++];
+    }
+    size_t skip = k < (size_t)f->offset ? k : (size_t)f->offset;
+    memcpy(ids, out + skip, (k - skip) * sizeof *ids);
+    *n = rc == 0 ? k - skip : 0;
+    free(out);
+    free(mid);
+    free(ms);
+    free(pass);
+    if (rc == DB_ROW)
+        rc = 0;
+    return rc;
+}
+
+/*
  * A page by relevance in two statements: the page's ids ranked over the
  * index and the scope's covering index, then only their rows — sorting
  * every match's whole row (kilobytes) to keep fifty took most of the time.
@@ -337,19 +430,30 @@ static int read_ranked(db_conn *c, const complaint_filter *f, complaint_page *ou
 {
     db_where w;
     list_where(&w, c, f, LIST_RANKED);
-    db_stmt *st = db_where_prepare(&w, c, " ORDER BY score DESC, t0.complaint_id DESC LIMIT ? OFFSET ?", f->limit + 1);
+    /* With matches in the recent level, the merged level's first offset +
+     * limit + 1 are merged with them, and the offset skipped after. */
+    bool recent = f->recent && f->recent->n;
+    size_t want = (size_t)f->limit + 1 + (recent ? (size_t)f->offset : 0);
+    db_stmt *st = db_where_prepare(&w, c, " ORDER BY score DESC, t0.complaint_id DESC LIMIT ? OFFSET ?", (int64_t)want);
     if (st)
-        db_bind_int(st, (int)w.n + 2, f->offset);
-    int64_t *ids = xcalloc((size_t)f->limit + 1, sizeof *ids);
+        db_bind_int(st, (int)w.n + 2, recent ? 0 : f->offset);
+    int64_t *ids = xcalloc(want, sizeof *ids);
+    double *scores = xcalloc(want, sizeof *scores);
     size_t n = 0;
     int rc = STORE_ERROR;
-    while (st && (rc = db_step(st)) == DB_ROW && n < (size_t)f->limit + 1)
+    while (st && (rc = db_step(st)) == DB_ROW && n < want) {
+        const char *score = db_text(st, 1);
+        scores[n] = score ? strtod(score, NULL) : 0;
         ids[n++] = db_int(st, 0);
+    }
     if (st)
         db_reset(st);
     db_where_release(&w);
     if (rc == DB_ROW)
         rc = 0;
+    if (rc == 0 && recent)
+        rc = merge_ranked(c, f, ids, scores, &n);
+    free(scores);
     out->more = n > (size_t)f->limit;
     if (out->more)
         n = (size_t)f->limit;
@@ -378,17 +482,8 @@ static int read_ranked(db_conn *c, const complaint_filter *f, complaint_page *ou
     return rc;
 }
 
-static int read_list(db_conn *c, void *arg)
+static int read_page(db_conn *c, const complaint_filter *f, complaint_page *out)
 {
-    struct list_arg *a = arg;
-    const complaint_filter *f = a->f;
-    complaint_page *out = a->out;
-    for (size_t k = 0; k < out->n; k++)
-        complaint_release(&out->items[k]);
-    out->n = 0;
-    out->more = false;
-    if (f->sort_relevance && f->n_terms)
-        return read_ranked(c, f, out);
     db_where w;
     list_where(&w, c, f, LIST_ROWS);
     db_stmt *st = db_where_prepare(&w, c,
@@ -401,26 +496,119 @@ static int read_list(db_conn *c, void *arg)
     return rc;
 }
 
+/* Before b in the list's order (by deadline, else newest first). */
+static bool comes_before(const complaint_filter *f, const complaint *a, const complaint *b)
+{
+    if (!f->sort_deadline)
+        return a->id > b->id;
+    int64_t x = a->stage_due ? a->stage_due : STORE_DUE_NONE, y = b->stage_due ? b->stage_due : STORE_DUE_NONE;
+    return x < y || (x == y && a->id < b->id);
+}
+
+/* Merges the page of the recent level's matches into out, the merged level's page, in the list's order. */
+static int merge_recent_page(db_conn *c, const complaint_filter *f, complaint_page *out)
+{
+    bool summary = !f->full && db_dialect(c) == DB_SQLITE;
+    db_where w;
+    recent_where(&w, c, f, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
+    cursor_where(&w, c, f, "id");
+    db_stmt *st = db_where_prepare(&w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?",
+                                   f->limit + 1);
+    complaint_page extra = {.items = xcalloc((size_t)f->limit + 1, sizeof *extra.items)};
+    int rc = read_rows(st, f, &extra);
+    db_where_release(&w);
+    if (rc == 0) {
+        complaint *both = xcalloc(out->n + extra.n + 1, sizeof *both);
+        size_t i = 0, j = 0, k = 0;
+        while (i < out->n || j < extra.n)
+            both[k++] = j == extra.n || (i < out->n && comes_before(f, &out->items[i], &extra.items[j]))
+                            ? out->items[i++]
+                            : extra.items[j++];
+        out->more = out->more || extra.more || k > (size_t)f->limit;
+        out->n = k < (size_t)f->limit ? k : (size_t)f->limit;
+        memcpy(out->items, both, out->n * sizeof *both);
+        for (size_t d = out->n; d < k; d++)
+            complaint_release(&both[d]);
+        free(both);
+        extra.n = 0; /* moved */
+    }
+    complaint_page_release(&extra);
+    return rc;
+}
+
+static int read_list(db_conn *c, void *arg)
+{
+    struct list_arg *a = arg;
+    const complaint_filter *f = a->f;
+    complaint_page *out = a->out;
+    for (size_t k = 0; k < out->n; k++)
+        complaint_release(&out->items[k]);
+    out->n = 0;
+    out->more = false;
+    if (!f->n_terms)
+        return read_page(c, f, out);
+    int rc = rows_search_begin(c);
+    if (rc)
+        return rc;
+    search_recent r;
+    rc = rows_search_recent(c, f, &r);
+    complaint_filter g = *f;
+    g.recent = &r;
+    if (rc == 0)
+        rc = f->sort_relevance ? read_ranked(c, &g, out) : read_page(c, &g, out);
+    if (rc == 0 && !f->sort_relevance && r.n)
+        rc = merge_recent_page(c, &g, out);
+    search_recent_release(&r);
+    return rows_search_end(c, rc);
+}
+
 struct total_arg {
     const complaint_filter *f;
     int64_t n;
 };
 
-static int read_total(db_conn *c, void *arg)
+/* The count of w's statement added to *n; w released. */
+static int add_count(db_conn *c, db_where *w, int64_t *n)
 {
-    struct total_arg *a = arg;
-    db_where w;
-    list_where(&w, c, a->f, LIST_COUNT);
-    db_stmt *st = db_prepv(c, w.sql.data, w.v);
+    db_stmt *st = db_prepv(c, w->sql.data, w->v);
     int rc = st ? db_step(st) : STORE_ERROR;
     if (rc == DB_ROW) {
-        a->n = db_int(st, 0);
+        *n += db_int(st, 0);
         rc = 0;
     }
     if (st)
         db_reset(st);
-    db_where_release(&w);
+    db_where_release(w);
     return rc;
+}
+
+static int read_total(db_conn *c, void *arg)
+{
+    struct total_arg *a = arg;
+    db_where w;
+    a->n = 0;
+    if (!a->f->n_terms) {
+        list_where(&w, c, a->f, LIST_COUNT);
+        return add_count(c, &w, &a->n);
+    }
+    /* A search: the merged level's matches and the recent level's, in one snapshot. */
+    int rc = rows_search_begin(c);
+    if (rc)
+        return rc;
+    search_recent r;
+    rc = rows_search_recent(c, a->f, &r);
+    complaint_filter g = *a->f;
+    g.recent = &r;
+    if (rc == 0) {
+        list_where(&w, c, &g, LIST_COUNT);
+        rc = add_count(c, &w, &a->n);
+    }
+    if (rc == 0 && r.n) {
+        recent_where(&w, c, &g, "SELECT COUNT(*)");
+        rc = add_count(c, &w, &a->n);
+    }
+    search_recent_release(&r);
+    return rows_search_end(c, rc);
 }
 
 int store_complaint_total(store *s, const complaint_filter *f, int64_t *n)

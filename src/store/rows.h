@@ -42,6 +42,27 @@ const char *store_report_index(const db_conn *c);
 
 /* search.c: the terms t of the text a creation or step of complaint_id adds (NULL: none). */
 int rows_search_add(db_conn *c, int64_t complaint_id, const search_terms *t);
+/*
+ * search.c: what a search sees of the index's recent level (one snapshot
+ * with the merged level: rows_search_begin … rows_search_end, which
+ * returns rc or the end's failure). any: the level holds rows, and the
+ * merged level's part of a search leaves their complaints out (they are
+ * judged here, on both levels' counts); ids[0..n): those of them that hold
+ * every one of f's terms, newest first, with their BM25 scores (by f's
+ * weights, when weighed); df[i]: the complaints holding f->terms[i] here
+ * and not in the merged level. Owned by the caller: search_recent_release.
+ */
+typedef struct search_recent {
+    bool any;
+    int64_t *ids;
+    double *scores;
+    size_t n;
+    int64_t df[SEARCH_QUERY_MAX];
+} search_recent;
+int rows_search_begin(db_conn *c);
+int rows_search_end(db_conn *c, int rc);
+int rows_search_recent(db_conn *c, const complaint_filter *f, search_recent *out);
+void search_recent_release(search_recent *r);
 /* search.c: every term of complaint_id (an erasure). */
 int rows_search_erase(db_conn *c, int64_t complaint_id);
 /*

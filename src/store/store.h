@@ -135,6 +135,9 @@ typedef struct complaint_filter {
     int64_t weights[SEARCH_QUERY_MAX];
     int64_t avglen;
     size_t driver;
+    /* Set by the store inside a search's read: the index's recent level as
+     * that read sees it (store/rows.h); NULL outside. */
+    const struct search_recent *recent;
 } complaint_filter;
 
 typedef struct complaint_page {
@@ -381,6 +384,31 @@ int store_complaint_facts_check(store *s, const complaint *c, const char **diffe
 int store_complaint_total(store *s, const complaint_filter *f, int64_t *total);
 /* The BM25 weights of f's terms, the documents' average length and the rarest term: before a search's list or total. */
 int store_search_weigh(store *s, complaint_filter *f);
+/*
+ * The search index's merger (jobs/merge.h): moves up to max_docs of the
+ * oldest rows of the recent level into the merged level, in term order,
+ * and deletes them — one transaction. On PostgreSQL rows another node is
+ * merging are skipped. *moved (OUT): the rows moved (fewer than max_docs:
+ * the level is empty now, as far as this node could see).
+ */
+int store_search_merge(store *s, int max_docs, int *moved);
+/* The rows of the recent level now (*rows OUT) and the sequence number
+ * of the last row written (*last_seq OUT, may be NULL): it moves when an
+ * intake or a step is indexed. */
+int store_search_recent_count(store *s, int64_t *rows, int64_t *last_seq);
+/*
+ * Re-indexing (redress search reindex): up to max complaint ids after
+ * after, ascending, into ids (*n OUT) — those without an index (no
+ * search_docs row: stored before migration 014, or lost), or all.
+ */
+int store_search_unindexed(store *s, int64_t after, bool all, int64_t *ids, size_t max, size_t *n);
+/*
+ * Replaces complaint_id's index by t (both levels; t goes to the recent
+ * level), in one transaction — STORE_CONFLICT when the complaint's version
+ * is no longer version (a step came between the reading of its text and
+ * now: read it again).
+ */
+int store_search_reindex(store *s, int64_t complaint_id, int64_t version, const search_terms *t);
 int store_event_list(store *s, int64_t complaint_id, event_list *out);
 /* Calls fn for every complaint id in order; stops when fn returns non-zero. */
 int store_complaint_ids(store *s, int (*fn)(int64_t id, void *arg), void *arg);

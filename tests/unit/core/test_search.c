@@ -5,9 +5,11 @@
  * written with separators — and the keyed terms with their counts.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -113,12 +115,40 @@ static void test_terms_are_keyed_and_counted(void **state)
     assert_int_equal(search_query_terms(k1, "a b c d e f g h i j k l m n o p q r s t", q), SEARCH_QUERY_MAX);
 }
 
+/* The recent level's packed document: every term and count back, found by bisection, negative terms too. */
+static void test_packed_terms(void **state)
+{
+    (void)state;
+    uint8_t k[SEARCH_KEY_BYTES] = {3};
+    search_terms t;
+    search_terms_init(&t);
+    search_terms_add(&t, k, "加油站油品质量问题 油品 abc 13812345678");
+    search_terms_done(&t);
+    size_t n = 0;
+    unsigned char *p = search_terms_pack(&t, &n);
+    assert_int_equal(n, t.n * SEARCH_PACKED_BYTES);
+    bool negative = false;
+    for (size_t i = 0; i < t.n; i++) {
+        search_term_tf e = search_packed_at(p, i);
+        assert_true(e.term == t.v[i].term);
+        assert_int_equal(e.tf, t.v[i].tf);
+        assert_int_equal(search_packed_tf(p, n, t.v[i].term), t.v[i].tf);
+        negative = negative || e.term < 0;
+    }
+    assert_true(negative); /* SipHash's halves: about half the terms read as negative */
+    assert_int_equal(search_packed_tf(p, n, search_term(k, "柴油", 6)), 0);
+    assert_int_equal(search_packed_tf(p, n, search_term(k, "油品", 6)), 2);
+    assert_int_equal(search_packed_tf(p, 0, t.v[0].term), 0);
+    free(p);
+    search_terms_release(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cjk_unigrams_and_bigrams), cmocka_unit_test(test_words_are_folded),
         cmocka_unit_test(test_mixed_runs_and_digits),    cmocka_unit_test(test_invalid_bytes_separate),
-        cmocka_unit_test(test_terms_are_keyed_and_counted),
+        cmocka_unit_test(test_terms_are_keyed_and_counted), cmocka_unit_test(test_packed_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
