@@ -402,6 +402,9 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
                                          ch ? (en && ch->name_en ? ch->name_en : ch->name) : src));
     const char *prio = json_string_value(json_object_get(d, "priority"));
     json_object_set_new(j, "priority", json_string(prio ? prio : "normal"));
+    /* The unit the routing rules suggest (the board's dispatch starts from it). */
+    const json_t *ru = json_object_get(d, "route_unit");
+    json_object_set_new(j, "route_unit", json_is_integer(ru) ? api_unit_ref(a, json_integer_value(ru)) : json_null());
     if (!full)
         return j;
     api_rules_json(a, c, j);

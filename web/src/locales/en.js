@@ -39,7 +39,7 @@ export default {
   class: { ordinary: 'Ordinary', vip: 'VIP' },
   nature: { valid: 'Valid', invalid: 'Invalid', suggestion: 'Suggestion' },
   unitType: { hq: 'Headquarters', branch: 'Branch', region: 'Region', site: 'Site', department: 'Department', centre: 'Service centre' },
-  countdown: { left: '{t} left', overdue: '{t} overdue', none: '—', paused: 'Paused', d: '{n}d', h: '{n}h', m: '{n}m' },
+  countdown: { left: '{t} left', overdue: '{t} overdue', none: '—', paused: 'Paused', d: '{n} d', h: '{n} h', m: '{n} min', s: '{n} s' },
   workbench: {
     title: 'Intake workbench', subtitle: "Caller first: type the caller's phone to see their earlier and open complaints",
     sectionCall: 'Call', sectionCustomer: 'Complainant', sectionSubject: 'Subject and event', sectionContent: 'Complaint',
@@ -289,5 +289,14 @@ export default {
     button: 'Print work order', order: 'Complaint work order', report: 'Case report', print: 'Print', orderTab: 'Work order', reportTab: 'Case report',
     record: 'Record', timeline: 'History', attachments: 'Evidence', closing: 'Closing', signatures: 'Signatures',
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
+  },
+  desk: {
+    compPending: 'The compensation is above your limit and now awaits approval by a {roles} of {unit}',
+    compGranted: 'Compensation of {amount} yuan granted',
+    comp_approved: 'Compensation approved (entry {no}, {amount} yuan)',
+    comp_refused: 'Compensation refused (entry {no}, {amount} yuan)',
+    calendar: { centre: 'Service centre (24×7)', office: 'Office (working days)' },
+    schedule: { 'cn-2025-2026': 'PRC public holidays (2025–2026)', cn: 'PRC public holidays' },
+    reason: { calendar_changed: 'Calendar changed', initial_pack: 'Initial policy pack' },
   },
 }

@@ -39,7 +39,7 @@ export default {
   class: { ordinary: '普通客户', vip: 'VIP 客户' },
   nature: { valid: '有效投诉', invalid: '无效投诉', suggestion: '意见建议' },
   unitType: { hq: '总部', branch: '分公司', region: '片区', site: '站点', department: '职能部门', centre: '客服中心' },
-  countdown: { left: '剩 {t}', overdue: '超时 {t}', none: '—', paused: '暂停计时', d: '{n}天', h: '{n}小时', m: '{n}分' },
+  countdown: { left: '剩 {t}', overdue: '超时 {t}', none: '—', paused: '暂停计时', d: '{n}天', h: '{n}小时', m: '{n}分', s: '{n}秒' },
   workbench: {
     title: '受理工作台', subtitle: '来电登记：先输入来电号码，系统会列出该客户的历史与在办工单',
     sectionCall: '来电信息', sectionCustomer: '投诉人', sectionSubject: '投诉对象与事件', sectionContent: '投诉内容',
@@ -289,5 +289,14 @@ export default {
     button: '打印工单', order: '投诉工单', report: '结案报告', print: '打印', orderTab: '工单', reportTab: '结案报告',
     record: '投诉记录', timeline: '处理过程', attachments: '证据附件', closing: '结案情况', signatures: '签字',
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
+  },
+  desk: {
+    compPending: '补偿超出您的授权额度，已提交审批：待 {unit} 的{roles}审批',
+    compGranted: '已授权补偿 {amount} 元',
+    comp_approved: '已批准补偿（第 {no} 条，{amount} 元）',
+    comp_refused: '已拒绝补偿（第 {no} 条，{amount} 元）',
+    calendar: { centre: '客服中心日历（全天候）', office: '办公日历（工作日）' },
+    schedule: { 'cn-2025-2026': '中国法定节假日（2025–2026）', cn: '中国法定节假日' },
+    reason: { calendar_changed: '日历已修改', initial_pack: '初始策略包' },
   },
 }

@@ -1,0 +1,127 @@
+// A working day at the desk: remaining times in one form, the board's
+// dispatch starting from the suggested unit, compensation above a limit
+// saying whose approval it awaits, the board refusing one and saying so,
+// and the names the server writes as codes read in the user's language.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  launch, newPage, login, text, act, apiCall, apiLogin, handlingComplaint, chooseLanguage, shot, BASE,
+} from './helpers.mjs'
+
+let browser
+before(async () => { browser = await launch() })
+after(async () => { await browser.close() })
+
+const SIZES = [{ width: 1440, height: 900 }, { width: 360, height: 740 }]
+// "剩 2天3小时", "超时 3小时58分", "剩 32分23秒", "剩 9秒" — never "32:23"
+const ZH = /^(剩|超时) (\d+天(\d+小时)?|\d+小时(\d+分)?|(\d+分)?\d+秒)$/
+const EN = /^(\d+ d( \d+ h)?|\d+ h( \d+ min)?|(\d+ min )?\d+ s) (left|overdue)$/
+
+async function countdowns(page) {
+  const cd = page.locator('.countdown[data-state=ok], .countdown[data-state=warn], .countdown[data-state=late]')
+  await cd.first().waitFor({ timeout: 15000 })
+  return (await cd.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim())
+}
+
+for (const size of SIZES) {
+  test(`remaining times read in one form in the list and on the board (${size.width} px, zh-CN and en)`, async () => {
+    const page = await newPage(browser.context, size)
+    await login(page, 'super1')
+    for (const path of ['/complaints', '/board']) {
+      await page.goto(BASE + '/#' + path)
+      const zh = await countdowns(page)
+      for (const s of zh) assert.match(s, ZH)
+    }
+    await chooseLanguage(page, 'English')
+    await page.goto(BASE + '/#/complaints')
+    const en = await countdowns(page)
+    for (const s of en) assert.match(s, EN)
+    await chooseLanguage(page, '中文')
+    assert.deepEqual(page.errors, [])
+    await page.close()
+  })
+}
+
+test('the board\'s dispatch starts from the suggested (or complained-about) unit, shown by name', async () => {
+  const sup = await apiLogin('super1')
+  const q = await apiCall('GET', '/complaints?status=registered&sort=deadline&limit=1', { token: sup })
+  assert.equal(q.status, 200)
+  const c = q.data.items[0]
+  assert.ok(c, 'the queue has a work order')
+  const unit = c.route_unit || c.subject_unit
+  const page = await newPage(browser.context, SIZES[0])
+  await login(page, 'super1')
+  await page.goto(BASE + '/#/board')
+  await page.locator(`[data-test=queue] [data-dispatch="${c.number}"]`).first().click()
+  const dlg = page.locator('.action-dialog:visible')
+  await dlg.waitFor()
+  const field = dlg.locator('[data-field=unit]').first()
+  await field.locator('.el-select__selected-item:not(.is-transparent), .el-select__placeholder:not(.is-transparent)').first().waitFor()
+  const shown = await text(field)
+  assert.ok(shown.includes(unit.code) && shown.includes(unit.name), `the unit by name: ${shown}`)
+  assert.ok(!new RegExp(`^${unit.id}$`).test(shown), shown)
+  await shot(page, 'board-dispatch-prefilled')
+  await dlg.getByRole('button', { name: '取消' }).click()
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+for (const size of SIZES) {
+  test(`above one's limit a compensation says it awaits approval; the board refuses it and says so (${size.width} px)`, async () => {
+    const c = await handlingComplaint({ description: '加油员误加柴油，客户要求赔偿清洗费用。' })
+    const page = await newPage(browser.context, size)
+    await login(page, 'pd01')
+    await page.goto(`${BASE}/#/complaints/${c.id}`)
+    await page.locator('[data-test=detail-number]').filter({ hasText: c.number }).waitFor()
+    await act(page, 'compensate', { kind: { value: 'refund' }, amount: '400', reason: '清洗油路费用' })
+    const msg = page.locator('.el-message', { hasText: '审批' })
+    await msg.waitFor()
+    assert.match(await text(msg), /已提交审批.*主管/, 'whose approval it awaits')
+    assert.doesNotMatch(await text(page.locator('.el-message').last()), /操作成功/)
+    await page.close()
+
+    const board = await newPage(browser.context, size)
+    await login(board, 'super1')
+    await board.goto(`${BASE}/#/board`)
+    const row = board.locator(`[data-test=approval-list] .appr-${c.number}`)
+    await row.waitFor({ timeout: 15000 })
+    await row.locator(`[data-refuse-comp="${c.number}"]`).click()
+    const dlg = board.locator('.action-dialog:visible')
+    await dlg.waitFor()
+    await dlg.locator('textarea[data-field=reason]').fill('无加错油的证据')
+    await dlg.locator('[data-test=action-submit]').click()
+    await dlg.waitFor({ state: 'hidden', timeout: 15000 })
+    const said = board.locator('.el-message', { hasText: '已拒绝补偿' })
+    await said.waitFor()
+    assert.match(await text(said), /400\.00/)
+    await row.waitFor({ state: 'detached', timeout: 15000 })
+    const after = await apiCall('GET', `/complaints/${c.id}`, { token: await apiLogin('super1') })
+    assert.equal(after.data.compensations[0].status, 'refused')
+    assert.deepEqual(board.errors, [])
+    await board.close()
+  })
+}
+
+test('calendar names, the holiday schedule and configuration reasons read in the user\'s language', async () => {
+  const page = await newPage(browser.context, SIZES[0])
+  await login(page, 'admin')
+  await page.goto(BASE + '/#/admin/calendars')
+  const tabs = page.locator('[data-test=cal-select]')
+  await tabs.waitFor()
+  const names = await text(tabs)
+  assert.match(names, /客服中心日历/)
+  assert.match(names, /办公日历/)
+  assert.doesNotMatch(names, /centre|office/)
+  await page.locator('[data-cal=office]').click()
+  await page.waitForFunction(() => /中国法定节假日/.test(document.body.innerText))
+  assert.doesNotMatch(await page.locator('.el-main').innerText(), /cn-2025-2026/)
+  const labels = await page.locator('.el-radio-group').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))
+  for (const l of labels) assert.ok(l && l !== 'radio-group', `a radio group is labelled: ${labels}`)
+  await page.goto(BASE + '/#/admin/config/versions')
+  await page.locator('[data-test=config-versions] .el-table__row').first().waitFor()
+  const versions = await page.locator('[data-test=config-versions]').innerText()
+  assert.match(versions, /初始策略包/)
+  assert.doesNotMatch(versions, /initial pack|calendar changed/)
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
