@@ -89,7 +89,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
 json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now);
 /*
  * A page of the complaint list f as GET /api/v1/complaints renders it —
- * {"items": summaries with the customer's data as the caller may see it,
+ * {"items": summaries (whole complaints if f->full) with the customer's data as the caller may see it,
  * "next_cursor"} (a new reference) — or NULL with the failure rendered.
  */
 json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_resp *rs);
@@ -137,6 +137,9 @@ void h_complaint_events(app *a, api_req *rq, http_resp *rs);
 void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);
 void h_stats_overview(app *a, api_req *rq, http_resp *rs);
+/* The overview of GET /stats/overview for the caller's scope at now (a new reference), or NULL with *rc the store's failure. */
+json_t *api_stats_json(app *a, const api_req *rq, int64_t now, int *rc);
+void h_board(app *a, api_req *rq, http_resp *rs);
 /* Reports and indicators (api/reports.c). */
 void h_reports_list(app *a, api_req *rq, http_resp *rs);
 void h_report_get(app *a, api_req *rq, http_resp *rs);

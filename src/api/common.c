@@ -482,7 +482,7 @@ json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_
     }
     json_t *items = json_array();
     for (size_t i = 0; i < page.n; i++)
-        json_array_append_new(items, api_complaint_json(a, &page.items[i], false, rq->en, f->now));
+        json_array_append_new(items, api_complaint_json(a, &page.items[i], f->full, rq->en, f->now));
     json_t *next = json_null();
     if (page.more && page.n) {
         const complaint *last = &page.items[page.n - 1];

@@ -125,3 +125,32 @@ test('calendar names, the holiday schedule and configuration reasons read in the
   assert.deepEqual(page.errors, [])
   await page.close()
 })
+
+for (const size of SIZES) {
+  test(`the board loads with at most 3 API calls and lists a pending extension (${size.width} px)`, async () => {
+    const c = await handlingComplaint({ description: '油卡积分未到账，需总部核查。' })
+    const handle = c.clocks.find((k) => k.name === 'handle' && !k.ended_at)
+    const want = new Date(Date.parse(handle.deadline) + 2 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z')
+    const r = await apiCall('POST', `/complaints/${c.id}/actions/request_extension`, {
+      token: await apiLogin('pd01'), body: { deadline: want, reason: '需总部财务核查' } })
+    assert.equal(r.status, 200, JSON.stringify(r.data))
+    const page = await newPage(browser.context, size)
+    await login(page, 'super1')
+    // from a page that reads nothing of its own, once the app's reference data is in
+    await page.goto(BASE + '/#/admin/config')
+    await page.locator('.el-main .page').first().waitFor()
+    await page.waitForLoadState('networkidle')
+    const calls = []
+    page.on('request', (q) => { if (q.url().includes('/api/v1/')) calls.push(q.method() + ' ' + new URL(q.url()).pathname) })
+    await page.goto(BASE + '/#/board')
+    await page.locator(`[data-test=extension-list] [data-approve="${c.number}"]`).first().waitFor({ timeout: 15000 })
+    await page.locator('[data-test=kpi-open]').filter({ hasNotText: '—' }).waitFor()
+    await page.waitForLoadState('networkidle')
+    assert.ok(calls.length <= 3, `the board's calls: ${calls.join(', ')}`)
+    assert.ok(calls.includes('GET /api/v1/board'), calls.join(', '))
+    assert.ok(!calls.some((x) => /\/complaints\/\d+$/.test(x)), 'no complaint read one by one')
+    assert.match(await text(page.locator('[data-test=extension-list]')), /需总部财务核查/)
+    assert.deepEqual(page.errors, [])
+    await page.close()
+  })
+}

@@ -201,6 +201,8 @@ export const api = {
       headers: version != null ? { 'If-Match': String(version) } : {},
     }),
   stats: () => request('GET', '/stats/overview'),
+  // the supervisor board's overview and lists in one call
+  board: () => request('GET', '/board'),
   changePassword: (oldPassword, newPassword) =>
     request('POST', '/auth/password', { body: { old_password: oldPassword, new_password: newPassword } }),
   calendars: () => request('GET', '/calendars'),
