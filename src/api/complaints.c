@@ -287,6 +287,16 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
             return;
         }
     }
+    /* total=true: the number of matches with the page (a search always has it). */
+    bool want_total = false;
+    if ((v = http_query(rq->http, "total")) && *v) {
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+            bad_param(rs, "total", "expected true or false");
+            listq_release(&l);
+            return;
+        }
+        want_total = strcmp(v, "true") == 0;
+    }
     complaint_page page = {0};
     /* Phones are stored as blind indexes: the filter's digits become one. */
     if (l.f.phone) {
@@ -311,7 +321,7 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         }
     }
     rc = l.f.n_terms ? store_search_weigh(a->db, &l.f) : 0;
-    if (rc == 0 && (l.q || file))
+    if (rc == 0 && (l.q || file || want_total))
         rc = store_complaint_total(a->db, &l.f, &total);
     if (rc == 0 && file) {
         json_t *words = l.q ? query_words(l.q) : NULL;

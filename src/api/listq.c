@@ -98,7 +98,7 @@ bool listq_known(const char *name)
         "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
         "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
         "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
-        "due_from", "due_to", "extension",
+        "due_from", "due_to", "extension", "total",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i], name) == 0)

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  launch, newPage, login, text, act, apiCall, apiLogin, handlingComplaint, chooseLanguage, shot, BASE,
+  launch, newPage, login, text, act, apiCall, apiLogin, handlingComplaint, chooseLanguage, shot, freshPhone, cst, BASE,
 } from './helpers.mjs'
 
 let browser
@@ -138,6 +138,7 @@ for (const size of SIZES) {
     await login(page, 'super1')
     // from a page that reads nothing of its own, once the app's reference data is in
     await page.goto(BASE + '/#/admin/config')
+    await page.locator('.el-main .page.board').waitFor({ state: 'detached' })
     await page.locator('.el-main .page').first().waitFor()
     await page.waitForLoadState('networkidle')
     const calls = []
@@ -154,3 +155,65 @@ for (const size of SIZES) {
     await page.close()
   })
 }
+
+// A complaint received on a day of its own, long ago, for the range filter.
+async function receivedOn() {
+  const day = Date.now() - (500 + Math.floor(Math.random() * 400)) * 86400000
+  const r = await apiCall('POST', '/complaints', { token: await apiLogin('agent1'), body: {
+    channel: 'phone', received_at: cst(day), customer: { name: '范女士', phone: freshPhone() },
+    subject_unit: 'SH-PD-01', category: 'service.attitude', description: '收银员找零态度差' } })
+  assert.equal(r.status, 201, JSON.stringify(r.data))
+  return { c: r.data, date: cst(day).slice(0, 10) }
+}
+
+test('at 1440 px the list keeps its deadline column in view, shows its total and filters by the day received', async () => {
+  const { c, date } = await receivedOn()
+  const page = await newPage(browser.context, SIZES[0])
+  await login(page, 'agent1')
+  await page.goto(BASE + '/#/complaints')
+  const th = page.locator('[data-test=complaint-table] th.col-deadline').filter({ hasText: /\S/ })
+  await th.first().waitFor()
+  await page.locator('[data-test=complaint-table] .el-loading-mask').waitFor({ state: 'hidden' })
+  const inView = await th.evaluateAll((els) => els.some((e) => {
+    const r = e.getBoundingClientRect()
+    if (!r.width || r.right > innerWidth) return false
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+    return !!hit && e.contains(hit)
+  }))
+  assert.ok(inView, 'the deadline column (the sort key) is on screen')
+  const totalText = await text(page.locator('[data-test=search-total]'))
+  assert.match(totalText, /^共 \d+ 件$/)
+
+  const inputs = page.locator('[data-test=filters] .el-date-editor--daterange .el-range-input')
+  await inputs.nth(0).click()
+  await inputs.nth(0).fill(date)
+  await inputs.nth(1).fill(date)
+  await inputs.nth(1).press('Enter')
+  await page.keyboard.press('Escape')
+  const sent = page.waitForRequest((q) => q.url().includes('/api/v1/complaints?') && q.url().includes('from=' + date))
+  await page.locator('[data-test=flt-search]').click()
+  const url = new URL((await sent).url())
+  assert.equal(url.searchParams.get('from'), date)
+  assert.equal(url.searchParams.get('to'), date)
+  await page.locator('[data-test=complaint-table]').getByText(c.number).waitFor()
+  const n = Number((await text(page.locator('[data-test=search-total]'))).match(/\d+/)[0])
+  const api = await apiCall('GET', `/complaints?from=${date}&to=${date}&status=open&total=true&limit=1`, { token: await apiLogin('agent1') })
+  assert.equal(n, api.data.total, 'the total is the server\'s count for the range')
+  assert.ok(n >= 1 && n < 10, `only that day: ${n}`)
+  await shot(page, 'list-range-total')
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('at 360 px the list shows its total and keeps a range from the address', async () => {
+  const { c, date } = await receivedOn()
+  const page = await newPage(browser.context, SIZES[1])
+  await login(page, 'agent1')
+  await page.goto(`${BASE}/#/complaints?from=${date}&to=${date}`)
+  await page.locator('[data-test=complaint-card]', { hasText: c.number }).waitFor()
+  assert.match(await text(page.locator('[data-test=search-total]')), /^共 \d+ 件$/)
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(scroll <= 360, `no sideways scrolling: ${scroll}`)
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})

@@ -291,6 +291,7 @@ export default {
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
   desk: {
+    listTotal: '{n} in all', received: 'Received', receivedFrom: 'From', receivedTo: 'To', rangeTo: 'to',
     compPending: 'The compensation is above your limit and now awaits approval by a {roles} of {unit}',
     compGranted: 'Compensation of {amount} yuan granted',
     comp_approved: 'Compensation approved (entry {no}, {amount} yuan)',

@@ -291,6 +291,7 @@ export default {
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
   desk: {
+    listTotal: '共 {n} 件', received: '受理日期', receivedFrom: '起始日期', receivedTo: '截止日期', rangeTo: '至',
     compPending: '补偿超出您的授权额度，已提交审批：待 {unit} 的{roles}审批',
     compGranted: '已授权补偿 {amount} 元',
     comp_approved: '已批准补偿（第 {no} 条，{amount} 元）',
