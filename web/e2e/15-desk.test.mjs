@@ -217,3 +217,36 @@ test('at 360 px the list shows its total and keeps a range from the address', as
   assert.deepEqual(page.errors, [])
   await page.close()
 })
+
+for (const size of SIZES) {
+  test(`administrators are warned that the holidays run out with 2026 (${size.width} px)`, async () => {
+    const r = await apiCall('GET', '/calendars', { token: await apiLogin('admin') })
+    const office = r.data.items.find((c) => c.name === 'office')
+    assert.equal(office.data_until, '2026-12-31')
+    const page = await newPage(browser.context, size)
+    await login(page, 'admin')
+    await page.goto(BASE + '/#/admin/units')
+    const banner = page.locator('[data-test=calendar-expiry][data-calendar=office]')
+    if (office.days_left > 60) {
+      // outside the window (a clock before November 2026): nothing to say
+      await page.locator('[data-test=unit-table]').waitFor()
+      assert.equal(await banner.count(), 0)
+    } else {
+      await banner.waitFor()
+      assert.match(await text(banner), new RegExp(`办公日历.*2026-12-31.*还剩 ${office.days_left} 天`))
+      await banner.locator('a').click()
+      await page.locator('[data-test=cal-select]').waitFor()
+      await page.locator('[data-test=calendar-expiry][data-calendar=office]').waitFor()
+      await shot(page, `calendar-expiry-${size.width}`)
+    }
+    assert.deepEqual(page.errors, [])
+    await page.close()
+    // not a supervisor's concern
+    const sup = await newPage(browser.context, size)
+    await login(sup, 'super1')
+    await sup.goto(BASE + '/#/admin/calendars')
+    await sup.locator('[data-test=cal-select]').waitFor()
+    assert.equal(await sup.locator('[data-test=calendar-expiry]').count(), 0)
+    await sup.close()
+  })
+}

@@ -291,6 +291,8 @@ export default {
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
   desk: {
+    calExpiring: 'The holidays of {cal} end on {until}: {n} days left', calExpired: 'The holidays of {cal} ended on {until}',
+    calExpiryAction: "Import next year's holidays on the calendars page (ICS import works), or time limits will count them as working days.",
     listTotal: '{n} in all', received: 'Received', receivedFrom: 'From', receivedTo: 'To', rangeTo: 'to',
     compPending: 'The compensation is above your limit and now awaits approval by a {roles} of {unit}',
     compGranted: 'Compensation of {amount} yuan granted',

@@ -291,6 +291,8 @@ export default {
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
   desk: {
+    calExpiring: '{cal}的节假日数据只到 {until}，还剩 {n} 天', calExpired: '{cal}的节假日数据只到 {until}，已过期',
+    calExpiryAction: '请在日历管理中导入下一年的节假日安排（可导入 ICS），否则时限会把节假日算作工作日。',
     listTotal: '共 {n} 件', received: '受理日期', receivedFrom: '起始日期', receivedTo: '截止日期', rangeTo: '至',
     compPending: '补偿超出您的授权额度，已提交审批：待 {unit} 的{roles}审批',
     compGranted: '已授权补偿 {amount} 元',
