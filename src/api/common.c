@@ -497,6 +497,33 @@ json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_
     return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }
 
+void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_format fmt, int rc, const char *action,
+                    const char *subject, json_t *detail, const char *name)
+{
+    buf file;
+    buf_init(&file);
+    if (rc == 0 && sheet_close(sh, &file))
+        rc = STORE_ERROR;
+    else if (rc)
+        sheet_close(sh, &file);
+    if (rc == 0 && api_audit(a, rq, action, subject, detail))
+        rc = STORE_UNAVAILABLE; /* nothing leaves unrecorded */
+    json_decref(detail);
+    if (rc) {
+        api_store_error(rs, rc);
+        buf_release(&file);
+        return;
+    }
+    buf_clear(&rs->body);
+    buf_append(&rs->body, file.data, file.len);
+    buf_release(&file);
+    rs->status = 200;
+    rs->content_type = sheet_mime(fmt);
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", name, sheet_ext(fmt));
+    http_set_header(rs, "Content-Disposition", disp);
+}
+
 bool api_may_see(app *a, const api_req *rq, const complaint *c)
 {
     int64_t root = org_scope_root(app_org(a), rq->who.unit);

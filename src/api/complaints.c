@@ -218,31 +218,9 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
         next_page(&l->f, &page.items[page.n - 1], page.n);
     }
     complaint_page_release(&page);
-    buf file;
-    buf_init(&file);
-    if (rc == 0 && sheet_close(sh, &file))
-        rc = STORE_ERROR;
-    else if (rc)
-        sheet_close(sh, &file);
-    json_t *detail = rc ? NULL
-                        : json_pack("{s:s,s:I,s:b,s:b}", "format", sheet_ext(fmt), "rows", (json_int_t)rows,
-                                    "search", words != NULL, "clear", clear);
-    if (rc == 0 && (rc = api_audit(a, rq, clear ? "pii_export" : "list_export", "complaints", detail)))
-        rc = STORE_UNAVAILABLE; /* nothing leaves unrecorded */
-    json_decref(detail);
-    if (rc) {
-        api_store_error(rs, rc);
-        buf_release(&file);
-        return;
-    }
-    buf_clear(&rs->body);
-    buf_append(&rs->body, file.data, file.len);
-    buf_release(&file);
-    rs->status = 200;
-    rs->content_type = sheet_mime(fmt);
-    char disp[96];
-    snprintf(disp, sizeof disp, "attachment; filename=\"complaints.%s\"", sheet_ext(fmt));
-    http_set_header(rs, "Content-Disposition", disp);
+    json_t *detail = json_pack("{s:s,s:I,s:b,s:b}", "format", sheet_ext(fmt), "rows", (json_int_t)rows, "search",
+                               words != NULL, "clear", clear);
+    api_send_sheet(a, rq, rs, sh, fmt, rc, clear ? "pii_export" : "list_export", "complaints", detail, "complaints");
 }
 
 void h_complaints_list(app *a, api_req *rq, http_resp *rs)

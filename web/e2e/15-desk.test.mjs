@@ -4,6 +4,7 @@
 // and the names the server writes as codes read in the user's language.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
 import {
   launch, newPage, login, text, act, apiCall, apiLogin, handlingComplaint, chooseLanguage, shot, freshPhone, cst, BASE,
 } from './helpers.mjs'
@@ -248,5 +249,40 @@ for (const size of SIZES) {
     await sup.locator('[data-test=cal-select]').waitFor()
     assert.equal(await sup.locator('[data-test=calendar-expiry]').count(), 0)
     await sup.close()
+  })
+}
+
+for (const size of SIZES) {
+  test(`the audit log names users, reads its details, exports and checks its chain (${size.width} px)`, async () => {
+    const username = 'aud' + Date.now().toString(36)
+    const made = await apiCall('POST', '/users', { token: await apiLogin('admin'), body: {
+      username, name: '审计页测试员', password: 'Kx7#pl2!vQ9m', roles: ['agent'], unit: 'SH-CSC' } })
+    assert.equal(made.status, 201, JSON.stringify(made.data))
+    const page = await newPage(browser.context, size)
+    await login(page, 'auditor1')
+    await page.goto(BASE + '/#/audit')
+    const table = page.locator('[data-test=audit-table]')
+    const row = table.locator('tr', { hasText: `审计页测试员 (${username})` })
+    await row.first().waitFor()
+    const rowText = await text(row.first())
+    assert.doesNotMatch(rowText, /user:\d+/, 'the user by name, not user:N')
+    assert.doesNotMatch(rowText, /[{}"]/, 'details read as text, not JSON')
+    assert.match(rowText, /角色 座席员/)
+    assert.match(rowText, /单位 客户服务中心/)
+
+    await page.locator('[data-test=audit-verify]').click()
+    const result = page.locator('[data-test=audit-verify-result]')
+    await result.waitFor()
+    assert.equal(await result.getAttribute('data-intact'), 'true')
+    assert.match(await text(result), /审计链完整：已核对 \d+ 条记录/)
+
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=audit-export-csv]').click()])
+    assert.equal(file.suggestedFilename(), 'audit.csv')
+    const body = fs.readFileSync(await file.path(), 'utf8')
+    assert.ok(body.replace(/^\ufeff/, '').startsWith('序号,时间,用户,操作,对象'), body.slice(0, 60))
+    assert.ok(body.includes(`user:${made.data.id}`))
+    await shot(page, `audit-log-${size.width}`)
+    assert.deepEqual(page.errors, [])
+    await page.close()
   })
 }

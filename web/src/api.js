@@ -175,6 +175,7 @@ export const api = {
   me: () => request('GET', '/auth/me'),
   audit: (query) => request('GET', '/audit', { query }),
   checkpoints: (query) => request('GET', '/checkpoints', { query }),
+  auditVerify: () => request('GET', '/audit/verify'),
   tokens: () => request('GET', '/tokens'),
   createToken: (t) => request('POST', '/tokens', { body: t }),
   revokeToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),

@@ -291,6 +291,12 @@ export default {
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
   desk: {
+    auditVerify: 'Check the audit chain', auditIntact: 'The audit chain is intact: {n} entries checked ({at})', auditBroken: 'The audit chain is broken: {problem}',
+    auditActions: { audit_export: 'Audit log exported', audit_verify: 'Audit chain checked', list_export: 'List exported' },
+    yes: 'yes', no: 'no',
+    detailKey: { username: 'user name', roles: 'roles', unit: 'unit', changed: 'changed', format: 'format', rows: 'rows', search: 'search',
+      clear: 'in clear', change: 'change', replanned: 'complaints re-planned', entries: 'entries', intact: 'intact', reason: 'reason', perm: 'permission',
+      email: 'e-mail', phone: 'phone', notify: 'channels', name: 'name', endpoint: 'endpoint', method: 'method', version: 'version' },
     calExpiring: 'The holidays of {cal} end on {until}: {n} days left', calExpired: 'The holidays of {cal} ended on {until}',
     calExpiryAction: "Import next year's holidays on the calendars page (ICS import works), or time limits will count them as working days.",
     listTotal: '{n} in all', received: 'Received', receivedFrom: 'From', receivedTo: 'To', rangeTo: 'to',

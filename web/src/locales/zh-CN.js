@@ -291,6 +291,12 @@ export default {
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
   desk: {
+    auditVerify: '核验审计链', auditIntact: '审计链完整：已核对 {n} 条记录（{at}）', auditBroken: '审计链被破坏：{problem}',
+    auditActions: { audit_export: '导出审计日志', audit_verify: '核验审计链', list_export: '导出工单列表' },
+    yes: '是', no: '否',
+    detailKey: { username: '用户名', roles: '角色', unit: '单位', changed: '修改项', format: '格式', rows: '行数', search: '搜索',
+      clear: '明文', change: '变更', replanned: '重算时限的工单', entries: '记录', intact: '完整', reason: '原因', perm: '权限',
+      email: '邮箱', phone: '电话', notify: '通知渠道', name: '姓名', endpoint: '接口', method: '方法', version: '版本' },
     calExpiring: '{cal}的节假日数据只到 {until}，还剩 {n} 天', calExpired: '{cal}的节假日数据只到 {until}，已过期',
     calExpiryAction: '请在日历管理中导入下一年的节假日安排（可导入 ICS），否则时限会把节假日算作工作日。',
     listTotal: '共 {n} 件', received: '受理日期', receivedFrom: '起始日期', receivedTo: '截止日期', rangeTo: '至',
