@@ -18,11 +18,75 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
+/*
+ * customer_from: the caller's earlier complaint (id or number) whose
+ * customer this call is. The intake form shows that customer masked, as
+ * the caller's history lists it, so the agent cannot type the name in; the
+ * server copies what the body leaves out (name, email, class) from the
+ * earlier complaint's sealed record into the new intake, in memory, and
+ * never answers with it in clear. The earlier complaint must be one the
+ * caller may see (else 404, as for any complaint) and the body's phone the
+ * same number (else 422 naming customer_from), so an agent can only carry
+ * the identity of the caller on the line. Removes customer_from from in.
+ * 0, or -1 with the answer rendered.
+ */
+static int customer_from(app *a, api_req *rq, json_t *in, http_resp *rs)
+{
+    const json_t *ref = json_object_get(in, "customer_from");
+    if (!ref)
+        return 0;
+    char key[32];
+    if (json_is_integer(ref))
+        snprintf(key, sizeof key, "%" PRId64, (int64_t)json_integer_value(ref));
+    else if (json_is_string(ref) && strlen(json_string_value(ref)) < sizeof key)
+        snprintf(key, sizeof key, "%s", json_string_value(ref));
+    else {
+        api_error(rs, 400, "validation_failed", "customer_from", "customer_from: 应为工单编号或 id (expected a complaint's number or id)");
+        return -1;
+    }
+    complaint src;
+    complaint_init(&src);
+    int rc = -1;
+    json_t *cust = json_object_get(in, "customer");
+    char given[32], had[32];
+    if (api_load_complaint(a, rq, key, &src, rs))
+        goto out;
+    if (app_pii_view(a, &src, 1, true)) {
+        api_store_error(rs, STORE_UNAVAILABLE);
+        goto out;
+    }
+    const json_t *was = json_object_get(src.data, "customer");
+    const char *now_phone = json_string_value(json_object_get(cust, "phone"));
+    const char *then_phone = json_string_value(json_object_get(was, "phone"));
+    if (!now_phone || !then_phone || phone_normalise(now_phone, given, sizeof given) ||
+        phone_normalise(then_phone, had, sizeof had) || strcmp(given, had) != 0) {
+        api_error(rs, 422, "validation_failed", "customer_from",
+                  "customer_from: 该工单的投诉人不是此来电号码 (that complaint's customer has another phone number)");
+        goto out;
+    }
+    static const char *const copied[] = {"name", "email", "class"};
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
+        const json_t *v = json_object_get(was, copied[i]);
+        const char *t = json_string_value(json_object_get(cust, copied[i]));
+        if (json_is_string(v) && (!t || !*t))
+            json_object_set_new(cust, copied[i], json_string(json_string_value(v)));
+    }
+    json_object_del(in, "customer_from");
+    rc = 0;
+out:
+    complaint_release(&src);
+    return rc;
+}
+
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs, NULL); /* workflow_intake checks its members */
     if (!in)
         return;
+    if (customer_from(a, rq, in, rs)) {
+        json_decref(in);
+        return;
+    }
     actor who = api_actor(rq);
     complaint c;
     complaint_init(&c);

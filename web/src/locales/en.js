@@ -291,6 +291,7 @@ export default {
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
   desk: {
+    carried: 'Details as recorded on {number} (the hidden parts are copied from it by the system)',
     auditVerify: 'Check the audit chain', auditIntact: 'The audit chain is intact: {n} entries checked ({at})', auditBroken: 'The audit chain is broken: {problem}',
     auditActions: { audit_export: 'Audit log exported', audit_verify: 'Audit chain checked', list_export: 'List exported' },
     yes: 'yes', no: 'no',

@@ -291,6 +291,7 @@ export default {
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
   desk: {
+    carried: '沿用工单 {number} 登记的客户信息（隐去部分由系统从原工单带入）',
     auditVerify: '核验审计链', auditIntact: '审计链完整：已核对 {n} 条记录（{at}）', auditBroken: '审计链被破坏：{problem}',
     auditActions: { audit_export: '导出审计日志', audit_verify: '核验审计链', list_export: '导出工单列表' },
     yes: '是', no: '否',
