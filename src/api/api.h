@@ -151,6 +151,7 @@ void h_stats_overview(app *a, api_req *rq, http_resp *rs);
 json_t *api_stats_json(app *a, const api_req *rq, int64_t now, int *rc);
 void h_board(app *a, api_req *rq, http_resp *rs);
 void h_audit_verify(app *a, api_req *rq, http_resp *rs);
+void h_user_action(app *a, api_req *rq, http_resp *rs);
 /* Reports and indicators (api/reports.c). */
 void h_reports_list(app *a, api_req *rq, http_resp *rs);
 void h_report_get(app *a, api_req *rq, http_resp *rs);

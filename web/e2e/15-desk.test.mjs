@@ -332,3 +332,74 @@ for (const size of SIZES) {
     await page.close()
   })
 }
+
+async function adminUser(prefix) {
+  const username = prefix + Date.now().toString(36)
+  const r = await apiCall('POST', '/users', { token: await apiLogin('admin'), body: {
+    username, name: '账号测试员', password: 'Kx7#pl2!vQ9m', roles: ['handler'], unit: 'SH-PD-01' } })
+  assert.equal(r.status, 201, JSON.stringify(r.data))
+  return r.data
+}
+async function userNow(id) {
+  return (await apiCall('GET', '/users', { token: await apiLogin('admin') })).data.items.find((u) => u.id === id)
+}
+const box = (page) => page.locator('.el-message-box:visible')
+
+for (const size of SIZES) {
+  test(`an administrator disables and enables a user, and the customer-data switch asks first (${size.width} px)`, async () => {
+    const u = await adminUser('ud')
+    const page = await newPage(browser.context, size)
+    await login(page, 'admin')
+    await page.goto(BASE + '/#/admin/users')
+    const btn = page.locator(`[data-test="active-${u.username}"]`)
+    await btn.click()
+    await box(page).waitFor()
+    assert.match(await text(box(page)), /会话将立即结束/)
+    await box(page).getByRole('button', { name: '确定' }).click()
+    await page.locator('.el-message', { hasText: `已停用 ${u.username}` }).waitFor()
+    assert.equal((await userNow(u.id)).active, false)
+    await btn.filter({ hasText: '启用' }).click()
+    await box(page).getByRole('button', { name: '确定' }).click()
+    await page.locator('.el-message', { hasText: `已启用 ${u.username}` }).waitFor()
+    assert.equal((await userNow(u.id)).active, true)
+
+    const had = !!(await userNow(u.id)).permissions?.pii
+    const sw = page.locator(`[data-test="pii-${u.username}"]`)
+    await sw.click()
+    await box(page).waitFor()
+    assert.match(await text(box(page)), /查看客户信息明文/)
+    await box(page).getByRole('button', { name: '取消' }).click()
+    await box(page).waitFor({ state: 'hidden' })
+    assert.equal(!!(await userNow(u.id)).permissions?.pii, had, 'cancelled: nothing changed')
+    assert.equal(await sw.locator('input').first().evaluate((i) => i.checked).catch(async () => (await sw.getAttribute('aria-checked')) === 'true'), had)
+    await sw.click()
+    await box(page).getByRole('button', { name: '确定' }).click()
+    await page.locator('.el-message', { hasText: u.username }).last().waitFor()
+    assert.equal(!!(await userNow(u.id)).permissions?.pii, !had, 'confirmed: toggled')
+    assert.deepEqual(page.errors, [])
+    await page.close()
+  })
+}
+
+test('an administrator resets a password (to be changed at sign-in) and unlocks a user', async () => {
+  const u = await adminUser('ur')
+  const page = await newPage(browser.context, SIZES[0])
+  await login(page, 'admin')
+  await page.goto(BASE + '/#/admin/users')
+  await page.locator(`[data-test="reset-${u.username}"]`).click()
+  await box(page).waitFor()
+  await box(page).locator('input').fill('Tz9$mq4#Lw2p')
+  await box(page).getByRole('button', { name: '确定' }).click()
+  await page.locator('.el-message', { hasText: `已重置 ${u.username} 的密码` }).waitFor()
+  const signIn = await apiCall('POST', '/auth/login', { body: { username: u.username, password: 'Tz9$mq4#Lw2p' } })
+  assert.equal(signIn.status, 200)
+  assert.equal(signIn.data.user.must_change_password, true)
+  await page.locator(`[data-test="unlock-${u.username}"]`).click()
+  await box(page).getByRole('button', { name: '确定' }).click()
+  await page.locator('.el-message', { hasText: `已解除 ${u.username} 的登录限制` }).waitFor()
+  const log = await apiCall('GET', `/audit?action=user_change&subject=user:${u.id}&limit=2`, { token: await apiLogin('admin') })
+  assert.deepEqual(log.data.items.map((e) => e.detail.changed[0]), ['unlock', 'password_reset'])
+  await shot(page, 'admin-users-actions')
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})

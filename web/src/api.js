@@ -186,6 +186,7 @@ export const api = {
   users: () => request('GET', '/users'),
   createUser: (u) => request('POST', '/users', { body: u }),
   updateUser: (id, u) => request('PUT', `/users/${encodeURIComponent(id)}`, { body: u }),
+  userAction: (id, action, body) => request('POST', `/users/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
   outbox: (query) => request('GET', '/outbox', { query }),
   outboxRow: (id) => request('GET', `/outbox/${encodeURIComponent(id)}`),
   retryOutbox: (id) => request('POST', `/outbox/${encodeURIComponent(id)}/retry`),

@@ -291,6 +291,12 @@ export default {
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
   desk: {
+    enable: 'Enable', disable: 'Disable', resetPassword: 'Reset password', unlock: 'Unlock',
+    enableAsk: 'Enable {user}? They can sign in again.', disableAsk: 'Disable {user}? Their sessions end at once.',
+    enabled: '{user} enabled', disabled: '{user} disabled',
+    resetAsk: 'A new password for {user} (at least 8 characters). Their sessions end; they must change it at the next sign-in.', resetDone: "{user}'s password was reset; they must change it at the next sign-in",
+    unlockAsk: 'Clear the sign-in limit of {user}? Every address may try again at once.', unlocked: 'The sign-in limit of {user} was cleared',
+    piiGrantAsk: 'Let {user} see customer data in clear? Every view is recorded in the audit log.', piiRevokeAsk: "Withdraw {user}'s permission to see customer data in clear?",
     carried: 'Details as recorded on {number} (the hidden parts are copied from it by the system)',
     auditVerify: 'Check the audit chain', auditIntact: 'The audit chain is intact: {n} entries checked ({at})', auditBroken: 'The audit chain is broken: {problem}',
     auditActions: { audit_export: 'Audit log exported', audit_verify: 'Audit chain checked', list_export: 'List exported' },

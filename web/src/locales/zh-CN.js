@@ -291,6 +291,12 @@ export default {
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
   desk: {
+    enable: '启用', disable: '停用', resetPassword: '重置密码', unlock: '解除锁定',
+    enableAsk: '启用账号 {user}？其可再次登录。', disableAsk: '停用账号 {user}？其所有登录会话将立即结束。',
+    enabled: '已启用 {user}', disabled: '已停用 {user}',
+    resetAsk: '为 {user} 设置新密码（至少 8 位）。其现有会话将结束，下次登录须修改密码。', resetDone: '已重置 {user} 的密码，下次登录须修改',
+    unlockAsk: '解除 {user} 的登录限制？所有地址可立即再次尝试登录。', unlocked: '已解除 {user} 的登录限制',
+    piiGrantAsk: '允许 {user} 查看客户信息明文？每次查看都会记入审计日志。', piiRevokeAsk: '收回 {user} 查看客户信息明文的权限？',
     carried: '沿用工单 {number} 登记的客户信息（隐去部分由系统从原工单带入）',
     auditVerify: '核验审计链', auditIntact: '审计链完整：已核对 {n} 条记录（{at}）', auditBroken: '审计链被破坏：{problem}',
     auditActions: { audit_export: '导出审计日志', audit_verify: '核验审计链', list_export: '导出工单列表' },
