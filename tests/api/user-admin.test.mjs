@@ -4,7 +4,7 @@
 // each an audit entry, each within the administrator's reach.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe } from './lib.mjs';
+import { useServer, errorOf, describe, runCli } from './lib.mjs';
 
 const srv = useServer();
 const PW = 'Kx7#pl2!vQ9m';
@@ -83,4 +83,23 @@ srv.test('within reach only; unknown actions and members are refused', async () 
   const extra = await srv.as('admin', 'POST', `/users/${u.id}/actions/unlock`, { body: { password: 'x' } });
   assert.equal(extra.status, 400, describe(extra));
   assert.equal((await srv.as('admin', 'POST', '/users/999999/actions/unlock', { body: {} })).status, 404);
+});
+
+srv.test('the shell disables, enables and unlocks as the API does', async () => {
+  const u = await newUser();
+  const session = (await signIn(u.username)).json.token; // never used before: no node caches it
+  const off = await runCli(['user', 'disable', u.username, '--db', srv.dbUrl]);
+  assert.equal(off.code, 0, off.stderr);
+  assert.equal((await srv.api('GET', '/auth/me', { token: session })).status, 401, 'the session ended');
+  assert.equal((await signIn(u.username)).status, 401);
+  assert.equal((await runCli(['user', 'enable', u.username, '--db', srv.dbUrl])).code, 0);
+  assert.equal((await signIn(u.username)).status, 200);
+  let locked = false;
+  for (let i = 0; i < 30 && !locked; i++) locked = (await signIn(u.username, 'wrong-' + i)).status === 429;
+  assert.ok(locked);
+  assert.equal((await runCli(['user', 'unlock', u.username, '--db', srv.dbUrl])).code, 0);
+  assert.equal((await signIn(u.username)).status, 200);
+  const log = await srv.as('admin', 'GET', `/audit?action=user_change&subject=user:${u.id}&limit=5`);
+  assert.equal(log.json.items.length, 3, 'three entries from the shell');
+  assert.equal((await runCli(['user', 'disable', 'nobody-here', '--db', srv.dbUrl])).code, 1);
 });
