@@ -15,6 +15,7 @@
 #include "core/cerr.h"
 #include "core/reach.h"
 #include "http/http.h"
+#include "util/sheet.h"
 
 /* The route table (NULL-terminated). */
 extern const route api_routes[];
@@ -89,10 +90,19 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
 json_t *api_clocks_json(app *a, const json_t *clocks, int64_t now);
 /*
  * A page of the complaint list f as GET /api/v1/complaints renders it —
- * {"items": summaries with the customer's data as the caller may see it,
+ * {"items": summaries (whole complaints if f->full) with the customer's data as the caller may see it,
  * "next_cursor"} (a new reference) — or NULL with the failure rendered.
  */
 json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_resp *rs);
+/*
+ * Finishes sh (takes it) and answers with it as the file NAME.csv|xlsx,
+ * after recording the export as the audit entry (action, subject, detail;
+ * detail is taken). rc: a failure while the rows were read (a STORE_*
+ * code), answered instead; so is a file that cannot be finished or an
+ * export that cannot be recorded — nothing leaves unrecorded.
+ */
+void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_format fmt, int rc, const char *action,
+                    const char *subject, json_t *detail, const char *name);
 /*
  * Whether the caller may see c: its owner, subject, last handling or an
  * assisting unit lies in the caller's scope (org_scope_root's subtree).
@@ -141,6 +151,11 @@ void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);
 void h_stats_overview(app *a, api_req *rq, http_resp *rs);
 void h_workload(app *a, api_req *rq, http_resp *rs);
+/* The overview of GET /stats/overview for the caller's scope at now (a new reference), or NULL with *rc the store's failure. */
+json_t *api_stats_json(app *a, const api_req *rq, int64_t now, int *rc);
+void h_board(app *a, api_req *rq, http_resp *rs);
+void h_audit_verify(app *a, api_req *rq, http_resp *rs);
+void h_user_action(app *a, api_req *rq, http_resp *rs);
 /* Reports and indicators (api/reports.c). */
 void h_reports_list(app *a, api_req *rq, http_resp *rs);
 void h_report_get(app *a, api_req *rq, http_resp *rs);

@@ -19,6 +19,8 @@
 #include "api/api.h"
 #include "app/pii.h"
 #include "sec/audit.h"
+#include "app/verify.h"
+#include "util/sheet.h"
 #include "util/timeutil.h"
 
 int api_audit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail)
@@ -168,14 +170,87 @@ static void scope(app *a, const api_req *rq, audit_filter *f, int64_t **units)
     }
 }
 
+/* The user an entry's subject names ("user:19"), rendered as a reference; null for any other subject. */
+static json_t *subject_user(app *a, const char *subject)
+{
+    long long id;
+    int used = 0;
+    if (subject && sscanf(subject, "user:%lld%n", &id, &used) == 1 && subject[used] == '\0' && id > 0)
+        return api_user_ref(a, id);
+    return json_null();
+}
+
 static json_t *entry_json(app *a, const audit_row *r)
 {
     char hex[65];
     hash_hex(r->hash, hex);
     json_t *detail = r->detail ? json_loads(r->detail, 0, NULL) : NULL;
-    return json_pack("{s:I,s:o,s:o,s:s,s:s?,s:s?,s:s?,s:o,s:s}", "seq", (json_int_t)r->seq, "at", api_time(a, r->at),
-                     "actor", api_user_ref(a, r->actor), "action", r->action, "subject", r->subject, "customer",
-                     r->customer, "ip", r->ip, "detail", detail ? detail : json_null(), "hash", hex);
+    json_t *j = json_pack("{s:I,s:o,s:o,s:s,s:s?,s:s?,s:s?,s:o,s:s}", "seq", (json_int_t)r->seq, "at",
+                          api_time(a, r->at), "actor", api_user_ref(a, r->actor), "action", r->action, "subject",
+                          r->subject, "customer", r->customer, "ip", r->ip, "detail", detail ? detail : json_null(),
+                          "hash", hex);
+    json_object_set_new(j, "subject_user", subject_user(a, r->subject));
+    return j;
+}
+
+/* At most this many entries in one export: narrow the filters for more. */
+enum { AUDIT_EXPORT_MAX = 50000 };
+
+/*
+ * The entries of f (newest first, every page) as a CSV or XLSX file through
+ * util/sheet, masked as listed; the export is itself an audit_export entry,
+ * written before the file leaves.
+ */
+static void export_audit(app *a, api_req *rq, http_resp *rs, audit_filter *f, sheet_format fmt)
+{
+    bool en = rq->en;
+    static const sheet_col zh[] = {{"序号", SHEET_INT},  {"时间", SHEET_DATETIME}, {"用户", SHEET_TEXT},
+                                   {"操作", SHEET_TEXT}, {"对象", SHEET_TEXT},     {"客户索引", SHEET_TEXT},
+                                   {"IP", SHEET_TEXT},   {"详情", SHEET_TEXT}};
+    static const sheet_col enh[] = {{"seq", SHEET_INT},     {"at", SHEET_DATETIME},  {"user", SHEET_TEXT},
+                                    {"action", SHEET_TEXT}, {"subject", SHEET_TEXT}, {"customer", SHEET_TEXT},
+                                    {"ip", SHEET_TEXT},     {"detail", SHEET_TEXT}};
+    enum { NCOLS = sizeof zh / sizeof zh[0] };
+    _Static_assert(sizeof enh / sizeof enh[0] == NCOLS, "one heading per column in each language");
+    sheet *sh = sheet_open(fmt, en ? "audit" : "审计日志", en ? enh : zh, NCOLS);
+    int tz = app_pol(a)->tz_offset;
+    audit_page p = {0};
+    int64_t rows = 0;
+    int rc = 0;
+    f->limit = 500;
+    for (;;) {
+        rc = store_audit_list(a->db, f, &p);
+        if (rc == 0)
+            rc = app_pii_view_audit(a, p.items, p.n, false);
+        if (rc)
+            break;
+        for (size_t i = 0; i < p.n && rows < AUDIT_EXPORT_MAX; i++, rows++) {
+            const audit_row *r = &p.items[i];
+            json_t *who = api_user_ref(a, r->actor);
+            const char *name = json_string_value(json_object_get(who, "name"));
+            const char *username = json_string_value(json_object_get(who, "username"));
+            char by[160];
+            snprintf(by, sizeof by, "%s (%s)", name ? name : "", username ? username : "");
+            sheet_int(sh, r->seq);
+            sheet_time(sh, r->at, tz);
+            sheet_text(sh, r->actor ? by : NULL);
+            sheet_text(sh, r->action);
+            sheet_text(sh, r->subject);
+            sheet_text(sh, r->customer);
+            sheet_text(sh, r->ip);
+            sheet_text(sh, r->detail);
+            json_decref(who);
+        }
+        bool more = p.more && p.n && rows < AUDIT_EXPORT_MAX;
+        if (more)
+            f->cursor = p.items[p.n - 1].seq;
+        audit_page_release(&p);
+        p = (audit_page){0};
+        if (!more)
+            break;
+    }
+    json_t *detail = json_pack("{s:s,s:I}", "format", sheet_ext(fmt), "rows", (json_int_t)rows);
+    api_send_sheet(a, rq, rs, sh, fmt, rc, "audit_export", "audit", detail, "audit");
 }
 
 /* Records that the texts of the n entries of p with sealed text were shown in clear; 0 or -1 (rendered). */
@@ -199,6 +274,18 @@ void h_audit_list(app *a, api_req *rq, http_resp *rs)
     bool clear = false;
     if (parse_filter(a, rq, rs, &f, &clear))
         return;
+    /* format: the entries as a file, masked (never with clear). */
+    const char *v = http_query(rq->http, "format");
+    sheet_format fmt = SHEET_CSV;
+    bool file = v && *v;
+    if (file && sheet_format_parse(v, &fmt)) {
+        bad(rs, "format", "expected csv or xlsx");
+        return;
+    }
+    if (file && clear) {
+        bad(rs, "clear", "an export is masked: not with format");
+        return;
+    }
     actor who = api_actor(rq);
     if (clear && !app_pii_may_unmask(a, &who)) {
         api_audit_denied(a, rq, "permission:pii", NULL, NULL, 0);
@@ -206,6 +293,12 @@ void h_audit_list(app *a, api_req *rq, http_resp *rs)
         return;
     }
     int64_t *units;
+    if (file) {
+        scope(a, rq, &f, &units);
+        export_audit(a, rq, rs, &f, fmt);
+        free(units);
+        return;
+    }
     scope(a, rq, &f, &units);
     audit_page p;
     int rc = store_audit_list(a->db, &f, &p);
@@ -232,4 +325,30 @@ void h_audit_list(app *a, api_req *rq, http_resp *rs)
     }
     audit_page_release(&p);
     api_json(rs, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
+}
+
+/*
+ * GET /audit/verify: walks the audit log's chain as `redress verify` does
+ * (app_verify_audit) and says whether it is intact. The chain is one for
+ * the installation, so the answer is about every entry; it names only the
+ * first broken entry's seq and the counts. Recorded as audit_verify.
+ */
+void h_audit_verify(app *a, api_req *rq, http_resp *rs)
+{
+    long checked = 0;
+    char msg[512];
+    int rc = app_verify_audit(a, &checked, msg, sizeof msg);
+    if (rc < 0) {
+        api_error(rs, 503, "unavailable", NULL, "%s", msg);
+        return;
+    }
+    json_t *detail = json_pack("{s:b,s:I}", "intact", rc == 0, "entries", (json_int_t)checked);
+    int arc = api_audit(a, rq, "audit_verify", "audit", detail);
+    json_decref(detail);
+    if (arc) {
+        api_store_error(rs, STORE_UNAVAILABLE);
+        return;
+    }
+    api_json(rs, 200, json_pack("{s:b,s:I,s:s?,s:o}", "intact", rc == 0, "entries", (json_int_t)checked, "problem",
+                                rc ? msg : NULL, "checked_at", api_time(a, time_now())));
 }

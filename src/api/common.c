@@ -407,6 +407,9 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     /* The known fault it is about (系统公告, api/announcements.c), in every list too. */
     json_int_t ann = json_integer_value(json_object_get(d, "announcement"));
     json_object_set_new(j, "announcement", ann ? json_integer(ann) : json_null());
+    /* The unit the routing rules suggest (the board's dispatch starts from it). */
+    const json_t *ru = json_object_get(d, "route_unit");
+    json_object_set_new(j, "route_unit", json_is_integer(ru) ? api_unit_ref(a, json_integer_value(ru)) : json_null());
     if (!full)
         return j;
     api_rules_json(a, c, j);
@@ -487,7 +490,7 @@ json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_
     }
     json_t *items = json_array();
     for (size_t i = 0; i < page.n; i++)
-        json_array_append_new(items, api_complaint_json(a, &page.items[i], false, rq->en, f->now));
+        json_array_append_new(items, api_complaint_json(a, &page.items[i], f->full, rq->en, f->now));
     json_t *next = json_null();
     if (page.more && page.n) {
         const complaint *last = &page.items[page.n - 1];
@@ -500,6 +503,33 @@ json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_
     }
     complaint_page_release(&page);
     return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+}
+
+void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_format fmt, int rc, const char *action,
+                    const char *subject, json_t *detail, const char *name)
+{
+    buf file;
+    buf_init(&file);
+    if (rc == 0 && sheet_close(sh, &file))
+        rc = STORE_ERROR;
+    else if (rc)
+        sheet_close(sh, &file);
+    if (rc == 0 && api_audit(a, rq, action, subject, detail))
+        rc = STORE_UNAVAILABLE; /* nothing leaves unrecorded */
+    json_decref(detail);
+    if (rc) {
+        api_store_error(rs, rc);
+        buf_release(&file);
+        return;
+    }
+    buf_clear(&rs->body);
+    buf_append(&rs->body, file.data, file.len);
+    buf_release(&file);
+    rs->status = 200;
+    rs->content_type = sheet_mime(fmt);
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", name, sheet_ext(fmt));
+    http_set_header(rs, "Content-Disposition", disp);
 }
 
 bool api_may_see(app *a, const api_req *rq, const complaint *c)

@@ -18,11 +18,75 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
+/*
+ * customer_from: the caller's earlier complaint (id or number) whose
+ * customer this call is. The intake form shows that customer masked, as
+ * the caller's history lists it, so the agent cannot type the name in; the
+ * server copies what the body leaves out (name, email, class) from the
+ * earlier complaint's sealed record into the new intake, in memory, and
+ * never answers with it in clear. The earlier complaint must be one the
+ * caller may see (else 404, as for any complaint) and the body's phone the
+ * same number (else 422 naming customer_from), so an agent can only carry
+ * the identity of the caller on the line. Removes customer_from from in.
+ * 0, or -1 with the answer rendered.
+ */
+static int customer_from(app *a, api_req *rq, json_t *in, http_resp *rs)
+{
+    const json_t *ref = json_object_get(in, "customer_from");
+    if (!ref)
+        return 0;
+    char key[32];
+    if (json_is_integer(ref))
+        snprintf(key, sizeof key, "%" PRId64, (int64_t)json_integer_value(ref));
+    else if (json_is_string(ref) && strlen(json_string_value(ref)) < sizeof key)
+        snprintf(key, sizeof key, "%s", json_string_value(ref));
+    else {
+        api_error(rs, 400, "validation_failed", "customer_from", "customer_from: 应为工单编号或 id (expected a complaint's number or id)");
+        return -1;
+    }
+    complaint src;
+    complaint_init(&src);
+    int rc = -1;
+    json_t *cust = json_object_get(in, "customer");
+    char given[32], had[32];
+    if (api_load_complaint(a, rq, key, &src, rs))
+        goto out;
+    if (app_pii_view(a, &src, 1, true)) {
+        api_store_error(rs, STORE_UNAVAILABLE);
+        goto out;
+    }
+    const json_t *was = json_object_get(src.data, "customer");
+    const char *now_phone = json_string_value(json_object_get(cust, "phone"));
+    const char *then_phone = json_string_value(json_object_get(was, "phone"));
+    if (!now_phone || !then_phone || phone_normalise(now_phone, given, sizeof given) ||
+        phone_normalise(then_phone, had, sizeof had) || strcmp(given, had) != 0) {
+        api_error(rs, 422, "validation_failed", "customer_from",
+                  "customer_from: 该工单的投诉人不是此来电号码 (that complaint's customer has another phone number)");
+        goto out;
+    }
+    static const char *const copied[] = {"name", "email", "class"};
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
+        const json_t *v = json_object_get(was, copied[i]);
+        const char *t = json_string_value(json_object_get(cust, copied[i]));
+        if (json_is_string(v) && (!t || !*t))
+            json_object_set_new(cust, copied[i], json_string(json_string_value(v)));
+    }
+    json_object_del(in, "customer_from");
+    rc = 0;
+out:
+    complaint_release(&src);
+    return rc;
+}
+
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs, NULL); /* workflow_intake checks its members */
     if (!in)
         return;
+    if (customer_from(a, rq, in, rs)) {
+        json_decref(in);
+        return;
+    }
     actor who = api_actor(rq);
     complaint c;
     complaint_init(&c);
@@ -218,31 +282,9 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
         next_page(&l->f, &page.items[page.n - 1], page.n);
     }
     complaint_page_release(&page);
-    buf file;
-    buf_init(&file);
-    if (rc == 0 && sheet_close(sh, &file))
-        rc = STORE_ERROR;
-    else if (rc)
-        sheet_close(sh, &file);
-    json_t *detail = rc ? NULL
-                        : json_pack("{s:s,s:I,s:b,s:b}", "format", sheet_ext(fmt), "rows", (json_int_t)rows,
-                                    "search", words != NULL, "clear", clear);
-    if (rc == 0 && (rc = api_audit(a, rq, clear ? "pii_export" : "list_export", "complaints", detail)))
-        rc = STORE_UNAVAILABLE; /* nothing leaves unrecorded */
-    json_decref(detail);
-    if (rc) {
-        api_store_error(rs, rc);
-        buf_release(&file);
-        return;
-    }
-    buf_clear(&rs->body);
-    buf_append(&rs->body, file.data, file.len);
-    buf_release(&file);
-    rs->status = 200;
-    rs->content_type = sheet_mime(fmt);
-    char disp[96];
-    snprintf(disp, sizeof disp, "attachment; filename=\"complaints.%s\"", sheet_ext(fmt));
-    http_set_header(rs, "Content-Disposition", disp);
+    json_t *detail = json_pack("{s:s,s:I,s:b,s:b}", "format", sheet_ext(fmt), "rows", (json_int_t)rows, "search",
+                               words != NULL, "clear", clear);
+    api_send_sheet(a, rq, rs, sh, fmt, rc, clear ? "pii_export" : "list_export", "complaints", detail, "complaints");
 }
 
 void h_complaints_list(app *a, api_req *rq, http_resp *rs)
@@ -288,6 +330,16 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
             return;
         }
     }
+    /* total=true: the number of matches with the page (a search always has it). */
+    bool want_total = false;
+    if ((v = http_query(rq->http, "total")) && *v) {
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+            bad_param(rs, "total", "expected true or false");
+            listq_release(&l);
+            return;
+        }
+        want_total = strcmp(v, "true") == 0;
+    }
     complaint_page page = {0};
     /* Phones are stored as blind indexes: the filter's digits become one. */
     if (l.f.phone) {
@@ -312,7 +364,7 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         }
     }
     rc = l.f.n_terms ? store_search_weigh(a->db, &l.f) : 0;
-    if (rc == 0 && (l.q || file))
+    if (rc == 0 && (l.q || file || want_total))
         rc = store_complaint_total(a->db, &l.f, &total);
     if (rc == 0 && file) {
         json_t *words = l.q ? query_words(l.q) : NULL;

@@ -98,7 +98,7 @@ bool listq_known(const char *name)
         "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
         "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
         "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
-        "due_from", "due_to", "assignee",
+        "due_from", "due_to", "assignee", "extension", "total",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i], name) == 0)
@@ -250,6 +250,11 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
         return bad(e, "overdue", "expected true or false");
     if ((v = param(get, ctx, "warning")) && parse_bool(v, &f->warning))
         return bad(e, "warning", "expected true or false");
+    if ((v = param(get, ctx, "extension"))) {
+        if (strcmp(v, "requested") != 0)
+            return bad(e, "extension", "expected requested");
+        f->extension = true;
+    }
     if ((v = param(get, ctx, "q"))) {
         long chars = utf8_count(v);
         if (chars < 0 || chars > 200)

@@ -10,6 +10,7 @@
 #include "core/notify.h"
 #include "core/roles.h"
 #include "sec/auth.h"
+#include "sec/authcache.h"
 #include "sec/password.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -381,14 +382,15 @@ out:
 }
 
 /*
- * PUT /users/{id}: changes what is given of email, phone and notify, for a
- * user within the caller's reach. (Names, roles and units are not changed
- * here: user references are cached by name (api/refs.c) and sessions by
- * roles.)
+ * PUT /users/{id}: changes what is given of email, phone, notify and
+ * active (disabling ends every session: the token lookup requires an
+ * active user), for a user within the caller's reach; an administrator
+ * cannot disable themselves. (Names, roles and units are not changed here:
+ * user references are cached by name (api/refs.c) and sessions by roles.)
  */
 void h_user_update(app *a, api_req *rq, http_resp *rs)
 {
-    static const char *const known[] = {"email", "phone", "notify", NULL};
+    static const char *const known[] = {"email", "phone", "notify", "active", NULL};
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
     user u = {0};
@@ -401,6 +403,17 @@ void h_user_update(app *a, api_req *rq, http_resp *rs)
     }
     if (api_reach_unit(a, rq, u.unit, NULL, rs) || contact_fields(rs, in, &u))
         goto out;
+    const json_t *active = json_object_get(in, "active");
+    if (active && !json_is_boolean(active)) {
+        api_error(rs, 400, "validation_failed", "active", "active: 应为 true/false (expected a boolean)");
+        goto out;
+    }
+    if (json_is_false(active) && u.id == rq->who.id) {
+        api_error(rs, 422, "validation_failed", "active", "active: 不能停用自己的账号 (you cannot disable yourself)");
+        goto out;
+    }
+    if (active)
+        u.active = json_is_true(active);
     int rc = store_user_update(a->db, &u);
     if (rc) {
         api_store_error(rs, rc);
@@ -415,8 +428,83 @@ void h_user_update(app *a, api_req *rq, http_resp *rs)
     char subject[32];
     snprintf(subject, sizeof subject, "user:%lld", id);
     json_t *detail = json_pack("{s:o}", "changed", changed);
+    if (active)
+        json_object_set_new(detail, "active", json_boolean(u.active));
+    if (json_is_false(active))
+        authcache_clear(); /* this node forgets the user's sessions at once */
     api_audit(a, rq, "user_change", subject, detail);
     json_decref(detail);
+    api_json(rs, 200, api_user_json(a, &u));
+out:
+    user_release(&u);
+    json_decref(in);
+}
+
+/*
+ * POST /users/{id}/actions/{action}, for a user within the caller's reach:
+ *   reset_password {"password"}: a new password the user must change at
+ *     their next sign-in (must_change_password); their sessions end and
+ *     the sign-in throttle of their name is cleared;
+ *   unlock {}: clears the sign-in throttle of their name (every address
+ *     may try again at once).
+ * Each is a user_change entry naming what was done, never the password.
+ */
+void h_user_action(app *a, api_req *rq, http_resp *rs)
+{
+    static const char *const with_password[] = {"password", NULL};
+    static const char *const nothing[] = {NULL};
+    const char *action = rq->params[1];
+    bool reset = strcmp(action, "reset_password") == 0;
+    if (!reset && strcmp(action, "unlock") != 0) {
+        api_error(rs, 404, "not_found", "action", "action: 未知操作 (unknown action; reset_password or unlock)");
+        return;
+    }
+    char *end;
+    long long id = strtoll(rq->params[0], &end, 10);
+    user u = {0};
+    json_t *in = api_body(rq, rs, reset ? with_password : nothing);
+    if (!in)
+        return;
+    const char *password = NULL, *why;
+    char hash[256], account[33], subject[32];
+    if (!*rq->params[0] || *end || store_user_get(a->db, NULL, id, &u, NULL) != 0) {
+        api_error(rs, 404, "not_found", NULL, "用户不存在 (no such user)");
+        goto out;
+    }
+    if (api_reach_unit(a, rq, u.unit, NULL, rs))
+        goto out;
+    if (reset) {
+        if (text_field(rs, in, "password", true, 128, &password))
+            goto out;
+        if (password_ok(password, u.username, &why)) {
+            api_error(rs, 422, "validation_failed", "password", "password: %s", why);
+            goto out;
+        }
+        if (auth_hash_password(password, hash, sizeof hash)) {
+            api_error(rs, 500, "internal", NULL, "cannot hash the password");
+            goto out;
+        }
+    }
+    int rc = reset ? store_user_set_password(a->db, u.id, hash, true) : 0;
+    if (rc == 0 && reset)
+        rc = store_token_delete_sessions(a->db, u.id, 0);
+    auth_account_key(u.username, account);
+    if (rc == 0)
+        rc = store_throttle_forget(a->db, account);
+    if (rc) {
+        api_store_error(rs, rc);
+        goto out;
+    }
+    if (reset)
+        authcache_clear(); /* this node forgets the ended sessions at once */
+    snprintf(subject, sizeof subject, "user:%lld", id);
+    json_t *detail = json_pack("{s:[s]}", "changed", reset ? "password_reset" : "unlock");
+    if (reset)
+        json_object_set_new(detail, "must_change_password", json_true());
+    api_audit(a, rq, "user_change", subject, detail);
+    json_decref(detail);
+    if (reset)
+        u.must_change_password = true;
     api_json(rs, 200, api_user_json(a, &u));
 out:
     user_release(&u);

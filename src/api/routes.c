@@ -30,6 +30,10 @@ const route api_routes[] = {
     {"POST", "/api/v1/complaints/{id}/actions/{action}", h_complaint_act, AUTH_USER, 0, 0},
     {"GET", "/api/v1/stats/overview", h_stats_overview, AUTH_USER, 0, ROUTE_SLOW},
     {"GET", "/api/v1/workload", h_workload, AUTH_USER, R_HANDLER | R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},
+    /* The supervisor board's data in one call (docs/api.md "The supervisor board"). */
+    {"GET", "/api/v1/board", h_board, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, ROUTE_SLOW},
+    {"GET", "/api/v1/audit/verify", h_audit_verify, AUTH_USER, R_AUDITOR | R_ADMIN, ROUTE_SLOW},
+    {"POST", "/api/v1/users/{id}/actions/{action}", h_user_action, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/calendars", h_calendars_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},
     {"PUT", "/api/v1/calendars/{name}", h_calendar_put, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/calendars/{name}/ics", h_calendar_ics, AUTH_USER, R_ADMIN, 0},

@@ -16,19 +16,51 @@
 
 /* ---- calendars ---------------------------------------------------------------- */
 
+/* Administrators are warned this many days before a calendar's holidays run out. */
+enum { CALENDAR_WARN_DAYS = 60 };
+
+/*
+ * How far the calendar called name reaches at now: "data_until" (31
+ * December of its last year of holidays, or null when it needs none) and
+ * "days_left"; when that is within CALENDAR_WARN_DAYS, also appended to
+ * expiring as {"name", "data_until", "days_left"}.
+ */
+static void data_reach(app *a, const char *name, int64_t now, json_t *item, json_t *expiring)
+{
+    const calendar *cal = sla_calendar(&app_pol(a)->sla, name);
+    int year;
+    int64_t left;
+    if (!cal || !calendar_data_year(cal, &year)) {
+        json_object_set_new(item, "data_until", json_null());
+        json_object_set_new(item, "days_left", json_null());
+        return;
+    }
+    bool soon = calendar_data_expiring(cal, now, CALENDAR_WARN_DAYS, &year, &left);
+    char until[16];
+    snprintf(until, sizeof until, "%04d-12-31", year);
+    json_object_set_new(item, "data_until", json_string(until));
+    json_object_set_new(item, "days_left", json_integer(left));
+    if (soon)
+        json_array_append_new(expiring, json_pack("{s:s,s:s,s:I}", "name", name, "data_until", until, "days_left",
+                                                  (json_int_t)left));
+}
+
 static json_t *calendars_json(app *a)
 {
     const char *def;
     json_t *cals = app_calendars(a, &def);
-    json_t *items = json_array();
+    json_t *items = json_array(), *expiring = json_array();
     const char *name;
     json_t *doc;
+    int64_t now = time_now();
     json_object_foreach(cals, name, doc)
     {
-        json_array_append_new(
-            items, json_pack("{s:s,s:b,s:O}", "name", name, "default", strcmp(name, def) == 0, "calendar", doc));
+        json_t *item = json_pack("{s:s,s:b,s:O}", "name", name, "default", strcmp(name, def) == 0, "calendar", doc);
+        data_reach(a, name, now, item, expiring);
+        json_array_append_new(items, item);
     }
-    json_t *j = json_pack("{s:s,s:o}", "default", def, "items", items);
+    json_t *j = json_pack("{s:s,s:o,s:o,s:i}", "default", def, "items", items, "expiring", expiring, "warn_days",
+                          CALENDAR_WARN_DAYS);
     json_decref(cals);
     return j;
 }

@@ -32,9 +32,9 @@ static int64_t *scope_units(app *a, const api_req *rq, size_t *n, bool *whole)
     return units;
 }
 
-void h_stats_overview(app *a, api_req *rq, http_resp *rs)
+json_t *api_stats_json(app *a, const api_req *rq, int64_t now, int *rc_out)
 {
-    int64_t now = time_now(), counts[ST__COUNT], overdue = 0;
+    int64_t counts[ST__COUNT], overdue = 0;
     int64_t today = time_local_day(now, app_pol(a)->tz_offset);
     day_stat *days = NULL;
     size_t n = 0, nunits;
@@ -52,10 +52,9 @@ void h_stats_overview(app *a, api_req *rq, http_resp *rs)
         n = 30;
     }
     free(units);
-    if (rc) {
-        api_store_error(rs, rc);
-        return;
-    }
+    *rc_out = rc;
+    if (rc)
+        return NULL;
     json_t *by_status = json_object();
     int64_t open = 0;
     for (int s = ST_REGISTERED; s < ST__COUNT; s++) {
@@ -82,8 +81,18 @@ void h_stats_overview(app *a, api_req *rq, http_resp *rs)
     }
     json_t *todayj = json_pack("{s:I,s:I}", "received", (json_int_t)t->received, "closed", (json_int_t)t->closed);
     free(days);
-    api_json(rs, 200, json_pack("{s:I,s:I,s:o,s:o,s:o}", "open", (json_int_t)open, "overdue", (json_int_t)overdue,
-                                "by_status", by_status, "today", todayj, "days", arr));
+    return json_pack("{s:I,s:I,s:o,s:o,s:o}", "open", (json_int_t)open, "overdue", (json_int_t)overdue, "by_status",
+                     by_status, "today", todayj, "days", arr);
+}
+
+void h_stats_overview(app *a, api_req *rq, http_resp *rs)
+{
+    int rc;
+    json_t *j = api_stats_json(a, rq, time_now(), &rc);
+    if (!j)
+        api_store_error(rs, rc);
+    else
+        api_json(rs, 200, j);
 }
 
 /* A write that committed this recently vouches for the store; otherwise

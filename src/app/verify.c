@@ -465,6 +465,32 @@ static void attachment_bad(void *arg, const attachment *att, const char *why)
                  why);
 }
 
+int app_verify_audit(app *a, long *checked, char *msg, size_t msglen)
+{
+    const chain_keys *k = app_chain(a);
+    checkpoint *cps = NULL;
+    size_t ncp = 0;
+    *checked = 0;
+    msg[0] = '\0';
+    if (!k || !a->pii_ready) {
+        snprintf(msg, msglen, "the master key is needed to check the keyed chains");
+        return -1;
+    }
+    if (!a->chain_epoch_ok) {
+        snprintf(msg, msglen, "the chain's epoch (config chain_epoch) is missing or was altered");
+        return 1;
+    }
+    if (store_checkpoint_list(a->db, &cps, &ncp)) {
+        snprintf(msg, msglen, "cannot read the checkpoints");
+        return -1;
+    }
+    int rc = audit_verify(a->db, k->audit, k->audit_from, cps, ncp, checked, msg, msglen);
+    if (rc < 0)
+        snprintf(msg, msglen, "cannot read the audit log");
+    free(cps);
+    return rc < 0 ? -1 : rc;
+}
+
 int app_verify(app *a, const checkpoint *against, verify_report *r)
 {
     memset(r, 0, sizeof *r);

@@ -47,6 +47,13 @@ int app_verify_complaint(app *a, int64_t id, char *msg, size_t msglen);
 int app_verify_copied(app *a, int64_t id, char *msg, size_t msglen);
 
 /*
+ * The audit log's chain alone (the last step of app_verify): every entry's
+ * keyed hash and the audit heads the stored checkpoints recorded. *checked
+ * (OUT) entries. 0 when intact, 1 with the first broken entry in msg, -1
+ * when it cannot be checked (no master key, unreadable; msg says).
+ */
+int app_verify_audit(app *a, long *checked, char *msg, size_t msglen);
+/*
  * Stores a new checkpoint of everything written so far (nothing when
  * nothing was written since the newest) into *out. 0 or a STORE_* code.
  */

@@ -140,6 +140,47 @@ static int user_passwd(app *a, const cli_opts *o)
     return rc;
 }
 
+/*
+ * `redress user disable|enable|unlock USERNAME`: as PUT /users/{id} with
+ * "active" and POST /users/{id}/actions/unlock over HTTP. Disabling ends
+ * the user's sessions (the token lookup requires an active user); unlock
+ * clears the sign-in throttle of the name. Each a user_change entry.
+ */
+static int user_switch(app *a, const char *sub, const char *username)
+{
+    if (!username) {
+        fprintf(stderr, "usage: redress user %s USERNAME\n", sub);
+        return 2;
+    }
+    user u = {0};
+    if (store_user_get(a->db, username, 0, &u, NULL)) {
+        fprintf(stderr, "redress: no user %s\n", username);
+        return 1;
+    }
+    bool unlock = strcmp(sub, "unlock") == 0;
+    int rc;
+    if (unlock) {
+        char account[33];
+        auth_account_key(username, account);
+        rc = store_throttle_forget(a->db, account);
+    } else {
+        u.active = strcmp(sub, "enable") == 0;
+        rc = store_user_update(a->db, &u);
+        if (rc == 0 && !u.active)
+            rc = store_token_delete_sessions(a->db, u.id, 0);
+    }
+    if (rc == 0) {
+        char subject[32];
+        snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+        cli_audit(a, "user_change", subject);
+        printf("%s: %s\n", username, unlock ? "sign-in throttle cleared" : u.active ? "enabled" : "disabled; sessions ended");
+    } else {
+        fprintf(stderr, "redress: cannot %s %s\n", sub, username);
+    }
+    user_release(&u);
+    return rc ? 1 : 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
     static const char *const extra[] = {"name", "roles", "unit", "password", "must-change!", "help!", NULL};
@@ -152,6 +193,7 @@ int cmd_user(int argc, char **argv)
                "       redress user list\n"
                "       redress user passwd USERNAME [--password P] [--must-change]\n"
                "       redress user grant|revoke|default USERNAME pii\n"
+               "       redress user disable|enable|unlock USERNAME\n"
                "Roles: agent, handler, supervisor, manager, auditor, admin.\n"
                "pii: may ask to see customer data in clear (by default agents, handlers and supervisors).\n");
         cli_print_settings();
@@ -169,8 +211,11 @@ int cmd_user(int argc, char **argv)
         rc = user_passwd(&a, &o);
     else if (strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0 || strcmp(sub, "default") == 0)
         rc = cli_user_grant(&a, sub, o.nargs > 1 ? o.args[1] : NULL, o.nargs > 2 ? o.args[2] : NULL);
+    else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0 || strcmp(sub, "unlock") == 0)
+        rc = user_switch(&a, sub, o.nargs > 1 ? o.args[1] : NULL);
     else {
-        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd, grant, revoke, default)\n", sub);
+        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd, grant, revoke, default, disable, "
+                        "enable, unlock)\n", sub);
         rc = 2;
     }
     app_close(&a);

@@ -1374,6 +1374,39 @@ bool calendar_is_working_day(const calendar *cal, int year, int month, int day)
     return hours_on(cal, day_from_date(year, month, day))->count > 0;
 }
 
+/* ---- how far the special days reach ------------------------------------ */
+
+bool calendar_data_year(const calendar *cal, int *year)
+{
+    int32_t last = INT32_MIN;
+    if (cal->all_hours)
+        return false;
+    if (cal->holidays.len)
+        last = cal->holidays.day[cal->holidays.len - 1];
+    if (cal->workdays.len && cal->workdays.day[cal->workdays.len - 1] > last)
+        last = cal->workdays.day[cal->workdays.len - 1];
+    if (last == INT32_MIN)
+        return false;
+    int m, d;
+    date_from_day(last, year, &m, &d);
+    return true;
+}
+
+bool calendar_data_expiring(const calendar *cal, int64_t now, int days, int *year, int64_t *days_left)
+{
+    int32_t today, sec;
+    int y;
+    assert(days >= 0);
+    if (!calendar_data_year(cal, &y) || split(cal, now, &today, &sec) != CALENDAR_OK)
+        return false;
+    int64_t left = (int64_t)day_from_date(y, 12, 31) - today;
+    if (year)
+        *year = y;
+    if (days_left)
+        *days_left = left;
+    return left <= days;
+}
+
 const char *calendar_strerror(int code)
 {
     switch (code) {

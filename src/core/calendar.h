@@ -250,6 +250,25 @@ int calendar_day_start(const calendar *cal, int year, int month, int day, int64_
 /* Whether the given local date is a working day (has working intervals). */
 bool calendar_is_working_day(const calendar *cal, int year, int month, int day);
 
+/* ---- how far the special days reach ---------------------------------- */
+
+/*
+ * Holidays and make-up workdays are published a year at a time, so a
+ * calendar that uses them is only right through the last year it lists.
+ * The year of cal's latest holiday or make-up workday (OUT: *year), or
+ * false when cal needs none: 24×7, or weekly hours with no special days.
+ */
+bool calendar_data_year(const calendar *cal, int *year);
+
+/*
+ * Whether cal's special days run out within `days` days of instant now
+ * (or already have): true when the local day of now plus days lies after
+ * 31 December of calendar_data_year. *days_left (OUT, may be NULL) gets
+ * the days from now's local day to that 31 December (negative once past).
+ * False for a calendar that needs no special days or an out-of-range now.
+ */
+bool calendar_data_expiring(const calendar *cal, int64_t now, int days, int *year, int64_t *days_left);
+
 /* A short English description of a return code (static storage). */
 const char *calendar_strerror(int code);
 

@@ -36,7 +36,9 @@
     C_COLS_HEAD "json_patch('{}', json_object('customer', json(json_extract(data, '$.customer')), "                    \
                 "'subject_staff', json_extract(data, '$.subject_staff'), "                                             \
                 "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'), "             \
-                "'priority', json_extract(data, '$.priority'), 'assignee', json_extract(data, '$.assignee'))), "       \
+                "'priority', json_extract(data, '$.priority'), 'assignee', json_extract(data, '$.assignee'), "         \
+                "'route_unit', json_extract(data, '$.route_unit'), "                                                   \
+                "'announcement', json_extract(data, '$.announcement'))), "                                             \
                 "warn_at, next_check_at"
 
 static void read_deadline(db_stmt *st, int i, void *v)
@@ -143,7 +145,7 @@ struct list_arg {
  * Members of the data document the list filters on, as SQL: SQLite's JSON
  * functions, PostgreSQL's jsonb operators over the text column.
  */
-enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY, J_ASSIGNEE };
+enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY, J_ASSIGNEE, J_EXTENSION };
 static const char *json_col(const db_conn *c, int k)
 {
     static const char *const sqlite[] = {
@@ -152,6 +154,7 @@ static const char *json_col(const db_conn *c, int k)
         [J_REOPENS] = "COALESCE(json_extract(data, '$.reopens'), 0)",
         [J_SUPERVISIONS] = "COALESCE(json_extract(data, '$.supervisions'), 0)",
         [J_ASSIGNEE] = "COALESCE(json_extract(data, '$.assignee'), 0)",
+        [J_EXTENSION] = "json_extract(data, '$.extension.status')",
         [J_RESPONSIBILITY] =
             "COALESCE(json_extract(data, '$.closing.responsibility'), json_extract(data, '$.answer.responsibility'))",
         [J_RESPONSIBLE_UNIT] = ("COALESCE(json_extract(data, '$.closing.responsible_unit'), "
@@ -163,6 +166,7 @@ static const char *json_col(const db_conn *c, int k)
         [J_REOPENS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'reopens' AS BIGINT), 0)",
         [J_SUPERVISIONS] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'supervisions' AS BIGINT), 0)",
         [J_ASSIGNEE] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'assignee' AS BIGINT), 0)",
+        [J_EXTENSION] = "(CAST(data AS jsonb) #>> '{extension,status}')",
         [J_RESPONSIBILITY] = ("COALESCE(CAST(data AS jsonb) #>> '{closing,responsibility}', "
                               "CAST(data AS jsonb) #>> '{answer,responsibility}')"),
         [J_RESPONSIBLE_UNIT] = ("CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
@@ -182,7 +186,8 @@ static void json_count(db_where *w, const db_conn *c, int k, int want)
 static bool state_filtered(const complaint_filter *f)
 {
     return f->nature || f->fact || f->customer_class || f->priority || f->responsibility || f->n_responsible_units || f->reopened ||
-           f->supervised || f->assignee || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone;
+           f->supervised || f->assignee || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone ||
+           f->extension;
 }
 
 /* The filters of the closing's findings and the record's state (complaint_filter). */
@@ -212,6 +217,10 @@ static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
     db_where_int(w, " AND closed_at > 0 AND closed_at < ?", f->closed_to);
     db_where_int(w, " AND overall_due >= ?", f->due_from);
     db_where_int(w, " AND overall_due > 0 AND overall_due < ?", f->due_to);
+    if (f->extension) {
+        buf_printf(&w->sql, " AND is_open = 1 AND %s = ?", json_col(c, J_EXTENSION));
+        db_where_val(w, "", DB_TEXT("requested"));
+    }
 }
 
 /* The list's conditions on the complaint's row (filters and scope; not the search, not the cursor). */

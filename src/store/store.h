@@ -103,6 +103,7 @@ typedef struct complaint_filter {
     const char *phone;      /* digits */
     bool overdue;           /* stage_due < now (open only) */
     bool warning;           /* warn_at <= now: a running clock passed its warning point (open only) */
+    bool extension;         /* an extension request awaits its decision (open only; the board) */
     int64_t now;
     bool sort_deadline;     /* else newest first */
     bool full;              /* the whole data document, not just what a summary shows */

@@ -52,8 +52,9 @@ int store_user_update(store *s, const user *u)
 {
     char notify[32];
     notify_channels_text(u->notify, notify, sizeof notify);
-    return db_write_one(s, "user_update", true, "UPDATE users SET email = ?, phone = ?, notify = ? WHERE id = ?",
-                        DB_VALS(DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->id)));
+    return db_write_one(s, "user_update", true,
+                        "UPDATE users SET email = ?, phone = ?, notify = ?, active = ? WHERE id = ?",
+                        DB_VALS(DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->active), DB_INT(u->id)));
 }
 
 struct user_pw {

@@ -275,3 +275,14 @@ srv.test('a handler sees only complaints of their unit\'s subtree', async () => 
   const r = await srv.as('pd01', 'GET', `/complaints/${made.pd02.id}`);
   assert.equal(r.status, 404, `pd01 reading SH-PD-02's complaint: ${describe(r)}`);
 });
+
+srv.test('total=true counts every match over the pages; a bad value is refused', async () => {
+  const all = await allIds(`phone=${encodeURIComponent(phone)}&status=`);
+  const r = await list(`phone=${encodeURIComponent(phone)}&limit=2&total=true`);
+  assert.equal(r.total, all.length, 'the count of the filters, not of the page');
+  assert.equal(r.items.length, 2);
+  assert.ok(!('total' in (await list(`phone=${encodeURIComponent(phone)}&limit=2`))), 'only when asked');
+  const bad = await srv.as('agent1', 'GET', '/complaints?total=yes');
+  assert.equal(bad.status, 400, describe(bad));
+  assert.equal(errorOf(bad).field, 'total');
+});

@@ -38,7 +38,7 @@ test('pd01 asks for an extension; super1 approves it on the board and the handli
   assert.equal(await clockRow(page, 'handle').locator('.clock-state').getAttribute('data-state'), 'running')
   assert.match(await text(clockRow(page, 'handle')), /计时中/)
   assert.match(await text(clockRow(page, 'handle')), /剩/)
-  assert.match(await text(clockRow(page, 'handle')), /centre/, 'the calendar is shown')
+  assert.match(await text(clockRow(page, 'handle')), /客服中心日历/, 'the calendar is shown by its name in the user language')
   const before1 = await text(clockRow(page, 'handle').locator('.clock-deadline'))
 
   // the date-time field: typed, sent as RFC 3339 with +08:00

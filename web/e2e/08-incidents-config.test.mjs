@@ -40,6 +40,9 @@ test('incident board: a fuel-quality cluster opens an incident; the supervisor r
   await page.locator(`[data-test=incident-list] [data-incident="${mine.id}"]`).click()
   const detail = page.locator('[data-test=incident-detail]')
   await detail.locator('[data-test=incident-level]', { hasText: '一级响应' }).waitFor()
+  // the list words the level as the page does: the pack's name
+  const row = await text(page.locator("[data-test=incident-list] tr", { has: page.locator(`[data-incident="${mine.id}"]`) }))
+  assert.ok(row.includes(await text(detail.locator('[data-test=incident-level]'))) && !/1级响应/.test(row), row)
   const members = await text(detail.locator('[data-test=incident-complaints]'))
   assert.ok(members.includes(a.number) && members.includes(b.number), members)
   assert.match(await text(detail), /立即停止销售该油品，报告公司/)

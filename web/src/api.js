@@ -175,6 +175,7 @@ export const api = {
   me: () => request('GET', '/auth/me'),
   audit: (query) => request('GET', '/audit', { query }),
   checkpoints: (query) => request('GET', '/checkpoints', { query }),
+  auditVerify: () => request('GET', '/audit/verify'),
   tokens: () => request('GET', '/tokens'),
   createToken: (t) => request('POST', '/tokens', { body: t }),
   revokeToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),
@@ -185,6 +186,7 @@ export const api = {
   users: () => request('GET', '/users'),
   createUser: (u) => request('POST', '/users', { body: u }),
   updateUser: (id, u) => request('PUT', `/users/${encodeURIComponent(id)}`, { body: u }),
+  userAction: (id, action, body) => request('POST', `/users/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),
   outbox: (query) => request('GET', '/outbox', { query }),
   outboxRow: (id) => request('GET', `/outbox/${encodeURIComponent(id)}`),
   retryOutbox: (id) => request('POST', `/outbox/${encodeURIComponent(id)}/retry`),
@@ -201,6 +203,8 @@ export const api = {
       headers: version != null ? { 'If-Match': String(version) } : {},
     }),
   stats: () => request('GET', '/stats/overview'),
+  // the supervisor board's overview and lists in one call
+  board: () => request('GET', '/board'),
   changePassword: (oldPassword, newPassword) =>
     request('POST', '/auth/password', { body: { old_password: oldPassword, new_password: newPassword } }),
   calendars: () => request('GET', '/calendars'),

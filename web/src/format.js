@@ -73,29 +73,36 @@ export function useNow() {
   return now
 }
 
-export function fmtDuration(ms) {
+/*
+ * Every remaining (or late) time is written by this one function, in one
+ * form: the two largest units, seconds only under an hour — "2天3小时",
+ * "3小时58分", "32分23秒" ("2 d 3 h", "3 h 58 min", "32 min 23 s").
+ * withSeconds false (working minutes): minutes are the smallest unit.
+ */
+export function fmtSpan(ms, withSeconds = true) {
   const t = i18n.global.t
-  const mins = Math.floor(Math.abs(ms) / 60000)
-  const d = Math.floor(mins / 1440)
-  const h = Math.floor((mins % 1440) / 60)
-  const m = mins % 60
-  const secs = Math.floor(Math.abs(ms) / 1000) % 60
-  if (d > 0) return t('countdown.d', { n: d }) + ' ' + t('countdown.h', { n: h })
-  if (h > 0) return t('countdown.h', { n: h }) + ' ' + t('countdown.m', { n: m })
-  return `${m}:${String(secs).padStart(2, '0')}`
+  const secsAll = Math.floor(Math.abs(ms) / 1000)
+  const d = Math.floor(secsAll / 86400)
+  const h = Math.floor((secsAll % 86400) / 3600)
+  const m = Math.floor((secsAll % 3600) / 60)
+  const s = secsAll % 60
+  const parts = []
+  if (d) parts.push(t('countdown.d', { n: d }), ...(h ? [t('countdown.h', { n: h })] : []))
+  else if (h) parts.push(t('countdown.h', { n: h }), ...(m ? [t('countdown.m', { n: m })] : []))
+  else if (withSeconds) parts.push(...(m ? [t('countdown.m', { n: m })] : []), t('countdown.s', { n: s }))
+  else parts.push(t('countdown.m', { n: m }))
+  return parts.join(i18n.global.locale.value === 'en' ? ' ' : '')
 }
 
-/** Working minutes as "1天 2小时 5分" (negative: that much late). */
+/** A remaining time in ms (see fmtSpan). */
+export function fmtDuration(ms) {
+  return fmtSpan(ms, true)
+}
+
+/** Working minutes (negative: that much late), in fmtSpan's form. */
 export function fmtMinutes(min) {
   if (min == null) return ''
-  const t = i18n.global.t
-  const a = Math.abs(Math.round(min))
-  const d = Math.floor(a / 1440), h = Math.floor((a % 1440) / 60), m = a % 60
-  const parts = []
-  if (d) parts.push(t('countdown.d', { n: d }))
-  if (h) parts.push(t('countdown.h', { n: h }))
-  if (m || !parts.length) parts.push(t('countdown.m', { n: m }))
-  return parts.join(' ')
+  return fmtSpan(Math.round(min) * 60000, false)
 }
 
 /**

@@ -148,3 +148,28 @@ export function levelCriteria(code) {
   const l = (ref.config?.levels || []).find((x) => String(x.code) === String(code))
   return l?.criteria || ''
 }
+
+/*
+ * Names the server writes as codes: calendars, built-in holiday schedules,
+ * the reasons of configuration versions it makes itself. A known code reads
+ * in the user's language; anything else (an organisation's own) as written.
+ */
+function known(group, code) {
+  const key = `desk.${group}.${code}`
+  return code && i18n.global.te(key) ? i18n.global.t(key) : code || ''
+}
+/** "centre" → 客服中心日历 (a calendar the pack or an administrator named otherwise: its name). */
+export function calendarLabel(name) { return known('calendar', name) }
+/** "cn-2025-2026" → 中国法定节假日（2025–2026）. */
+export function scheduleLabel(name) { return known('schedule', name) }
+/** "calendar changed" → 日历已修改; an administrator's own reason as written. */
+export function configReason(r) {
+  const key = 'desk.reason.' + String(r || '').replace(/ /g, '_')
+  return r && i18n.global.te(key) ? i18n.global.t(key) : r || ''
+}
+
+/** The dispatch form's starting point: the unit the rules suggest, else the complained-about unit. */
+export function dispatchDefaults(c) {
+  const u = c?.route_unit || c?.subject_unit
+  return u?.code ? { unit: u.code } : {}
+}

@@ -762,6 +762,46 @@ static void test_against_brute_force(void **state)
     }
 }
 
+/* The built-in holidays end with 2026: the warning starts 60 days before 31 December, to the local day. */
+static void test_data_expiry(void **state)
+{
+    const calendar *office = *state;
+    int year = 0;
+    int64_t left = 0;
+
+    assert_true(calendar_data_year(office, &year));
+    assert_int_equal(year, 2026);
+    /* 2026-12-07 10:00 +08:00: 24 days left */
+    assert_true(calendar_data_expiring(office, 1796608800, 60, &year, &left));
+    assert_int_equal(left, 24);
+    /* 2026-11-01 00:00 +08:00: exactly 60 days left, warned */
+    assert_true(calendar_data_expiring(office, 1793462400, 60, NULL, &left));
+    assert_int_equal(left, 60);
+    /* one second earlier, 2026-10-31 23:59:59 +08:00: 61 days, not yet */
+    assert_false(calendar_data_expiring(office, 1793462399, 60, NULL, &left));
+    assert_int_equal(left, 61);
+    /* 2027-01-05 09:00 +08:00: run out, still warned */
+    assert_true(calendar_data_expiring(office, 1799110800, 60, NULL, &left));
+    assert_int_equal(left, -5);
+
+    /* Nothing to run out: round the clock, or weekly hours alone. */
+    calendar cal;
+    calendar_error err;
+    calendar_init(&cal);
+    assert_int_equal(calendar_parse_json(&cal, "{\"timezone\":\"Asia/Shanghai\",\"mode\":\"24x7\"}", &err), CALENDAR_OK);
+    assert_false(calendar_data_year(&cal, &year));
+    assert_false(calendar_data_expiring(&cal, 1796608800, 60, NULL, NULL));
+    assert_int_equal(calendar_parse_json(&cal, "{\"timezone\":\"+08:00\",\"week\":{\"mon\":[\"09:00-17:00\"]}}", &err),
+                     CALENDAR_OK);
+    assert_false(calendar_data_expiring(&cal, 1796608800, 60, NULL, NULL));
+    /* An organisation's own holiday in 2027 carries it through 2027. */
+    assert_int_equal(calendar_add_holiday(&cal, 2027, 2, 17), CALENDAR_OK);
+    assert_true(calendar_data_year(&cal, &year));
+    assert_int_equal(year, 2027);
+    assert_false(calendar_data_expiring(&cal, 1796608800, 60, NULL, NULL));
+    calendar_release(&cal);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -776,6 +816,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_working_days_convention, setup_office,
                                         teardown_office),
         cmocka_unit_test_setup_teardown(test_zero_and_negative, setup_office, teardown_office),
+        cmocka_unit_test_setup_teardown(test_data_expiry, setup_office, teardown_office),
         cmocka_unit_test(test_24x7),
         cmocka_unit_test(test_night_shift_crosses_midnight),
         cmocka_unit_test(test_makeup_hours_and_precedence),
