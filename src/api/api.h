@@ -151,6 +151,8 @@ void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);
 void h_stats_overview(app *a, api_req *rq, http_resp *rs);
 void h_workload(app *a, api_req *rq, http_resp *rs);
+/* Each person's open work under unit root and its subtree (GET /workload's items; a new reference), or NULL with *rc. */
+json_t *api_workload_json(app *a, int64_t root, int *rc);
 /* The overview of GET /stats/overview for the caller's scope at now (a new reference), or NULL with *rc the store's failure. */
 json_t *api_stats_json(app *a, const api_req *rq, int64_t now, int *rc);
 void h_board(app *a, api_req *rq, http_resp *rs);

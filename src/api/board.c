@@ -96,5 +96,13 @@ void h_board(app *a, api_req *rq, http_resp *rs)
         }
         json_object_set_new(body, sections[i].name, s);
     }
+    /* Who carries what (指派到人): the open work of each person in the caller's scope. */
+    json_t *load = api_workload_json(a, org_scope_root(app_org(a), rq->who.unit), &rc);
+    if (!load) {
+        json_decref(body);
+        api_store_error(rs, rc);
+        return;
+    }
+    json_object_set_new(body, "workload", load);
     api_json(rs, 200, body);
 }

@@ -196,6 +196,26 @@ static bool workload_param(const char *name)
     return strcmp(name, "unit") == 0;
 }
 
+json_t *api_workload_json(app *a, int64_t root, int *rc)
+{
+    size_t nunits = 0;
+    int64_t *units = root ? org_subtree(app_org(a), root, &nunits) : NULL;
+    workload_row *rows = NULL;
+    size_t n = 0;
+    *rc = store_workload(a->db, units, nunits, time_now(), &rows, &n);
+    free(units);
+    if (*rc)
+        return NULL;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, json_pack("{s:o,s:o,s:I,s:I}", "unit", api_unit_ref(a, rows[i].unit), "assignee",
+                                               rows[i].assignee ? api_user_ref(a, rows[i].assignee) : json_null(),
+                                               "open", (json_int_t)rows[i].open, "overdue",
+                                               (json_int_t)rows[i].overdue));
+    free(rows);
+    return items;
+}
+
 /*
  * GET /api/v1/workload[?unit=ID]: each person's open work orders in the
  * caller's scope (or the subtree of unit within it), with those overdue,
@@ -222,22 +242,11 @@ void h_workload(app *a, api_req *rq, http_resp *rs)
         }
         root = u->id;
     }
-    size_t nunits = 0;
-    int64_t *units = root ? org_subtree(o, root, &nunits) : NULL;
-    workload_row *rows = NULL;
-    size_t n = 0;
-    int rc = store_workload(a->db, units, nunits, time_now(), &rows, &n);
-    free(units);
-    if (rc) {
+    int rc;
+    json_t *items = api_workload_json(a, root, &rc);
+    if (!items) {
         api_store_error(rs, rc);
         return;
     }
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, json_pack("{s:o,s:o,s:I,s:I}", "unit", api_unit_ref(a, rows[i].unit), "assignee",
-                                               rows[i].assignee ? api_user_ref(a, rows[i].assignee) : json_null(),
-                                               "open", (json_int_t)rows[i].open, "overdue",
-                                               (json_int_t)rows[i].overdue));
-    free(rows);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }

@@ -76,6 +76,9 @@ srv.test('accepting makes the handler the assignee; a supervisor reassigns; my w
   r = await srv.as('pdmgr', 'GET', '/workload?who=1');
   assert.equal(r.status, 400, describe(r));
   assert.equal((await srv.as('agent1', 'GET', '/workload')).status, 403);
+  const board = await srv.as('pdmgr', 'GET', '/board');
+  assert.equal(board.status, 200, describe(board));
+  assert.ok(board.json.workload.some((x) => x.assignee && x.assignee.username === 'pd01b' && x.open === 1), 'the board shows it too');
 
   // A transfer to another station leaves it to be assigned there.
   await srv.step('pd01b', c.id, 'transfer', { unit: 'SH-PD-02', reason: '属二站辖区' });
@@ -122,4 +125,21 @@ srv.test('assignee=none lists what nobody carries yet', async () => {
   assert.ok(!r.json.items.some((x) => x.id === c.id));
   const item = (await srv.as('pdmgr', 'GET', '/complaints?assignee=me&status=open')).json.items;
   assert.equal(item.length, 0, 'a supervisor who accepted nothing carries nothing');
+});
+
+srv.test('redress act: a workflow step from the shell, as a user, with the API\'s checks', async () => {
+  const c = await srv.intake('agent1', { subject_unit: 'SH-PD-02' });
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-02' });
+  const pd02 = await userId('pd02');
+  let r = await runCli(['act', c.number, 'assign', '--db', srv.dbUrl, '--as', 'pdmgr', '--fields', JSON.stringify({ assignee: pd02 })]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^${c.number}\\tdispatched\\tversion \\d+`));
+  assert.equal((await srv.get(c.id)).assignee.username, 'pd02');
+  r = await runCli(['act', String(c.id), 'assign', '--db', srv.dbUrl, '--as', 'agent1', '--fields', JSON.stringify({ assignee: pd02 })]);
+  assert.notEqual(r.code, 0, 'an agent may not assign');
+  r = await runCli(['act', c.number, 'return', '--db', srv.dbUrl, '--as', 'pd02', '--fields', '{}']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /reason/);
+  r = await runCli(['act', c.number, 'return', '--db', srv.dbUrl, '--as', 'pd02', '--fields', '[1]']);
+  assert.equal(r.code, 2);
 });

@@ -347,4 +347,8 @@ export default {
     schedule: { 'cn-2025-2026': 'PRC public holidays (2025–2026)', cn: 'PRC public holidays' },
     reason: { calendar_changed: 'Calendar changed', initial_pack: 'Initial policy pack' },
   },
+  assign: {
+    who: 'Assignee', anyone: 'Anyone', me: 'Assigned to me', none: 'Not assigned', workload: 'Open work by person', unit: 'Unit',
+    open: 'Open', overdue: 'Overdue', nobody: '(not assigned)', complex: 'Complex case', corrections: 'Corrections',
+  },
 }

@@ -347,4 +347,8 @@ export default {
     schedule: { 'cn-2025-2026': '中国法定节假日（2025–2026）', cn: '中国法定节假日' },
     reason: { calendar_changed: '日历已修改', initial_pack: '初始策略包' },
   },
+  assign: {
+    who: '处理人', anyone: '全部处理人', me: '指派给我', none: '未指派', workload: '人员在办工作量', unit: '单位',
+    open: '在办', overdue: '超时', nobody: '（未指派）', complex: '复杂问题', corrections: '更正记录',
+  },
 }
