@@ -160,21 +160,24 @@ static int insert_rows(db_conn *c, const struct load_arg *a, size_t done, size_t
     return db_done(st);
 }
 
-/* PostgreSQL: new rows continue after the copied ids (a table without a
- * sequence gives NULL, a no-op). */
+/* PostgreSQL: new rows continue after the copied keys — an identity column
+ * is named id, or seq (search_recent); a table without a sequence gives
+ * NULL, a no-op. */
 static int move_sequence(db_conn *c, const store_table *t)
 {
-    bool has_id = false;
-    for (size_t k = 0; k < t->ncols; k++)
-        has_id |= strcmp(t->cols[k], "id") == 0;
-    if (!has_id)
+    const char *key = NULL;
+    for (int pass = 0; pass < 2 && !key; pass++) /* id first: events have an id and a seq of their own */
+        for (size_t k = 0; k < t->ncols && !key; k++)
+            if (strcmp(t->cols[k], pass ? "seq" : "id") == 0)
+                key = t->cols[k];
+    if (!key)
         return 0;
     buf name, sql;
     buf_init(&name);
     buf_init(&sql);
     pgutil_ident(&name, t->name);
-    buf_printf(&sql, "SELECT setval(pg_get_serial_sequence(?, 'id'), MAX(id)) FROM %s HAVING MAX(id) IS NOT NULL",
-               name.data);
+    buf_printf(&sql, "SELECT setval(pg_get_serial_sequence(?, '%s'), MAX(%s)) FROM %s HAVING MAX(%s) IS NOT NULL",
+               key, key, name.data, key);
     int rc = db_execv(c, sql.data, DB_VALS(DB_TEXT(name.data)));
     buf_release(&sql);
     buf_release(&name);
