@@ -13,7 +13,10 @@ import { useServer, runCli, runPsql, describe, rfc3339, ON_SPOT_VALID } from './
 
 const MAX_FILE = 300000;
 const MAX_TOTAL = 700000;
-const srv = useServer({ env: { REDRESS_ATTACHMENT_MAX_BYTES: String(MAX_FILE), REDRESS_ATTACHMENT_TOTAL_MAX_BYTES: String(MAX_TOTAL) } });
+// No background merge of the search index: `redress copy` below reads the
+// database the server serves, which must not change meanwhile (docs/operations.md).
+const srv = useServer({ env: { REDRESS_ATTACHMENT_MAX_BYTES: String(MAX_FILE), REDRESS_ATTACHMENT_TOTAL_MAX_BYTES: String(MAX_TOTAL),
+  REDRESS_SEARCH_MERGE_INTERVAL: '0' } });
 
 // A valid 1×1 PNG.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
