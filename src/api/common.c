@@ -557,10 +557,7 @@ int api_hidden(app *a, api_req *rq, const int64_t *units, size_t n)
 
 int api_load_complaint(app *a, api_req *rq, const char *key, complaint *out, http_resp *rs)
 {
-    char *end;
-    long long id = strtoll(key, &end, 10);
-    int rc = (*key && !*end) ? store_complaint_get(a->db, id, NULL, out)
-                             : store_complaint_get(a->db, 0, key, out);
+    int rc = store_complaint_find(a->db, key, out);
     if (rc == 0 && !api_may_see(a, rq, out)) {
         int64_t units[3] = {out->owner_unit, out->subject_unit, out->handler_unit};
         rc = api_hidden(a, rq, units, out->handler_unit ? 3 : 2);

@@ -17,8 +17,9 @@
 int app_staff_load(app *a, const complaint *c, wf_ctx *ctx, app_staff *s)
 {
     memset(s, 0, sizeof *s);
-    if (!(workflow_find("assign")->from & (1u << c->status)))
-        return 0;
+    const wf_action *assign = workflow_find("assign");
+    if (!(assign->from & (1u << c->status)) || !(assign->roles & ctx->who->roles))
+        return 0; /* nobody to offer: it cannot be assigned now, or not by this caller */
     int rc = store_user_list_unit(a->db, c->owner_unit, &s->users);
     if (rc)
         return rc;

@@ -31,7 +31,8 @@ int app_change_write(app *a, int64_t id, app_event_fn build, void *arg, store_wr
  * The people complaint c may be assigned to (wf_ctx.staff): the active
  * handlers whose home unit owns it. app_staff_load points ctx at them
  * (held by s until app_staff_release); none while c is not where it can be
- * assigned (its owner is the centre, or it is past handling).
+ * assigned (its owner is the centre, or it is past handling) or when
+ * ctx->who may not assign at all.
  */
 typedef struct app_staff {
     user_list users;

@@ -7,7 +7,6 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "app/act.h"
@@ -60,8 +59,7 @@ int cmd_act(int argc, char **argv)
     cerr e = CERR_INIT;
     if (cli_actor(&a, cli_opt(&o, "as"), R_ALL_ROLES, "redress act", &who) != 0) {
         /* cli_actor said why */
-    } else if (store_complaint_get(a.db, strspn(argv[0], "0123456789") == strlen(argv[0]) ? atoll(argv[0]) : 0,
-                                   strspn(argv[0], "0123456789") == strlen(argv[0]) ? NULL : argv[0], &c) != 0) {
+    } else if (store_complaint_find(a.db, argv[0], &c) != 0) {
         fprintf(stderr, "redress act: no such complaint %s\n", argv[0]);
     } else {
         int r = app_act(&a, &who, c.id, argv[1], fields, version, time_now(), &out, &e);
@@ -69,8 +67,7 @@ int cmd_act(int argc, char **argv)
             printf("%s\t%s\tversion %" PRId64 "\n", out.number, status_name(out.status), out.version);
             rc = 0;
         } else if (r == CERR_USER) {
-            fprintf(stderr, "redress act %s: %s%s%s\n", argv[1], *e.field ? e.field : "", *e.field ? ": " : "",
-                    e.message);
+            fprintf(stderr, "redress act %s: %s\n", argv[1], e.message); /* the message names the field */
         } else {
             fprintf(stderr, "redress act: the store failed\n");
         }

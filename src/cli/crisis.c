@@ -34,24 +34,40 @@ static int sub_of(int argc, char **argv, const char *a, const char *b, const cha
     return help ? 1 : 2;
 }
 
-int cmd_incident(int argc, char **argv)
+/*
+ * What both commands start with: the subcommand (a or b; help prints
+ * usage and the help's first line is the usage), the options, --help,
+ * and the store opened — for writing when the subcommand is b. -1 to go
+ * on (o and ap filled), else the exit code.
+ */
+static int begin(int argc, char **argv, const char *a, const char *b, const char *help, const char *const *extra,
+                 cli_opts *o, app *ap)
 {
-    static const char *const extra[] = {"status", "as", "title", "level", "description", "complaint", "help!", NULL};
-    int s = sub_of(argc, argv, "list", "open", INCIDENT_USAGE);
+    int s = sub_of(argc, argv, a, b, help);
     if (s)
         return s == 1 ? 0 : 2;
-    cli_opts o;
-    if (cli_parse(argc - 1, argv + 1, extra, &o))
+    if (cli_parse(argc - 1, argv + 1, extra, o))
         return 2;
-    if (cli_has(&o, "help")) {
-        printf(INCIDENT_USAGE "list prints id, status, response level, title.\n");
+    if (cli_has(o, "help")) {
+        fputs(help, stdout);
         cli_print_settings();
         return 0;
     }
-    bool open = strcmp(argv[0], "open") == 0;
-    app a;
-    if (open ? cli_open_writer(&a, true) : cli_open_app(&a, true))
+    if (strcmp(argv[0], b) == 0 ? cli_open_writer(ap, true) : cli_open_app(ap, true))
         return 1;
+    return -1;
+}
+
+int cmd_incident(int argc, char **argv)
+{
+    static const char *const extra[] = {"status", "as", "title", "level", "description", "complaint", "help!", NULL};
+    cli_opts o;
+    app a;
+    int s = begin(argc, argv, "list", "open", INCIDENT_USAGE "list prints id, status, response level, title.\n", extra,
+                  &o, &a);
+    if (s >= 0)
+        return s;
+    bool open = strcmp(argv[0], "open") == 0;
     int rc = 1;
     incident inc = {0};
     complaint c;
@@ -71,7 +87,7 @@ int cmd_incident(int argc, char **argv)
     } else if (cli_actor(&a, cli_opt(&o, "as"), R_SUPERVISOR | R_MANAGER | R_ADMIN, "redress incident", &who) == 0) {
         const char *num = cli_opt(&o, "complaint");
         long level = 0;
-        if (num && store_complaint_get(a.db, 0, num, &c) != 0) {
+        if (num && store_complaint_find(a.db, num, &c) != 0) {
             fprintf(stderr, "redress incident open: --complaint: no such complaint\n");
         } else if (cli_long("redress incident open", "level", cli_opt(&o, "level") ? cli_opt(&o, "level") : "", 1, 3,
                             &level) == 0) {
@@ -97,22 +113,15 @@ int cmd_incident(int argc, char **argv)
 int cmd_appeal(int argc, char **argv)
 {
     static const char *const extra[] = {"year", "as", "complaint", "action", "note", "help!", NULL};
-    int s = sub_of(argc, argv, "stats", "act", APPEAL_USAGE);
-    if (s)
-        return s == 1 ? 0 : 2;
     cli_opts o;
-    if (cli_parse(argc - 1, argv + 1, extra, &o))
-        return 2;
-    if (cli_has(&o, "help")) {
-        printf(APPEAL_USAGE "stats prints one line a month: month, received, registered, filed, sent, on time, late, "
-                            "open.\n");
-        cli_print_settings();
-        return 0;
-    }
-    bool act = strcmp(argv[0], "act") == 0;
     app a;
-    if (act ? cli_open_writer(&a, true) : cli_open_app(&a, true))
-        return 1;
+    int s = begin(argc, argv, "stats", "act",
+                  APPEAL_USAGE "stats prints one line a month: month, received, registered, filed, sent, on time, late, "
+                               "open.\n",
+                  extra, &o, &a);
+    if (s >= 0)
+        return s;
+    bool act = strcmp(argv[0], "act") == 0;
     int rc = 1;
     cerr e = CERR_INIT;
     if (!act) {
@@ -141,7 +150,7 @@ int cmd_appeal(int argc, char **argv)
         appeal_report r = {0};
         const char *num = cli_opt(&o, "complaint"), *action = cli_opt(&o, "action");
         if (cli_actor(&a, cli_opt(&o, "as"), R_ALL_ROLES & ~R_AUDITOR, "redress appeal", &who) == 0) {
-            if (!num || !action || store_complaint_get(a.db, 0, num, &c) != 0)
+            if (!num || !action || store_complaint_find(a.db, num, &c) != 0)
                 fprintf(stderr, "redress appeal act: --complaint (an appeal's number) and --action are required\n");
             else if (app_appeal_act(&a, &who, c.id, action, cli_opt(&o, "note"), time_now(), &r, &e) == 0) {
                 char due[40];

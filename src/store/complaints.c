@@ -111,6 +111,13 @@ int store_complaint_get(store *s, int64_t id, const char *number, complaint *out
     return db_run_read(s, "complaint_get", read_one, &a);
 }
 
+int store_complaint_find(store *s, const char *key, complaint *out)
+{
+    char *end;
+    long long id = strtoll(key, &end, 10);
+    return *key && !*end ? store_complaint_get(s, id, NULL, out) : store_complaint_get(s, 0, key, out);
+}
+
 /* ---- the list ----------------------------------------------------------------- */
 
 /*

@@ -368,6 +368,8 @@ int store_complaint_create(store *s, const char *prefix, int tz_offset, event *e
 int store_complaint_update(store *s, const complaint *was, const complaint *c, const event *ev, int tz_offset);
 /* out must be initialised (complaint_init); it is released and refilled. */
 int store_complaint_get(store *s, int64_t id, const char *number, complaint *out);
+/* By key: an id when key is all digits, else a number (as a caller names a complaint). */
+int store_complaint_find(store *s, const char *key, complaint *out);
 /*
  * A page of complaints for a list. Unless f->full, their data holds only
  * what a summary shows — customer, subject_staff, waiting — not the full
