@@ -105,7 +105,8 @@ void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_f
                     const char *subject, json_t *detail, const char *name);
 /*
  * Whether the caller may see c: its owner, subject, last handling or an
- * assisting unit lies in the caller's scope (org_scope_root's subtree).
+ * assisting unit lies in the caller's scope (org_scope_root's subtree);
+ * and, for a partner system's token, c came from that partner.
  */
 bool api_may_see(app *a, const api_req *rq, const complaint *c);
 /*

@@ -407,6 +407,12 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     /* The known fault it is about (系统公告, api/announcements.c), in every list too. */
     json_int_t ann = json_integer_value(json_object_get(d, "announcement"));
     json_object_set_new(j, "announcement", ann ? json_integer(ann) : json_null());
+    /* Where another system sent it from: its own number for it and the partner (docs/api.md "Partner systems"). */
+    static const char *const origin[] = {"external_ref", "partner"};
+    for (size_t k = 0; k < 2; k++) {
+        const char *v = json_string_value(json_object_get(d, origin[k]));
+        json_object_set_new(j, origin[k], v ? json_string(v) : json_null());
+    }
     /* The unit the routing rules suggest (the board's dispatch starts from it). */
     const json_t *ru = json_object_get(d, "route_unit");
     json_object_set_new(j, "route_unit", json_is_integer(ru) ? api_unit_ref(a, json_integer_value(ru)) : json_null());
@@ -534,6 +540,12 @@ void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_f
 
 bool api_may_see(app *a, const api_req *rq, const complaint *c)
 {
+    /* A partner system sees the complaints it sent, nothing else. */
+    if (rq->tok.kind == 't' && rq->tok.partner[0]) {
+        const char *from = json_string_value(json_object_get(c->data, "partner"));
+        if (!from || strcmp(from, rq->tok.partner) != 0)
+            return false;
+    }
     int64_t root = org_scope_root(app_org(a), rq->who.unit);
     bool ok = root && (org_within(app_org(a), c->owner_unit, root) || org_within(app_org(a), c->subject_unit, root) ||
                        org_within(app_org(a), c->handler_unit, root));

@@ -78,12 +78,59 @@ out:
     return rc;
 }
 
+/*
+ * A partner system's intake comes on its channel: the body's channel, when
+ * given, must be that one. 0, or -1 with the answer rendered.
+ */
+static int partner_channel(api_req *rq, json_t *in, http_resp *rs)
+{
+    if (!rq->partner_channel[0])
+        return 0;
+    const json_t *ch = json_object_get(in, "channel");
+    if (ch && !json_is_null(ch) && !(json_is_string(ch) && strcmp(json_string_value(ch), rq->partner_channel) == 0)) {
+        api_error(rs, 422, "validation_failed", "channel",
+                  "channel: 此合作系统只能提交渠道 %s 的投诉 (this partner sends complaints of channel %s only)",
+                  rq->partner_channel, rq->partner_channel);
+        return -1;
+    }
+    json_object_set_new(in, "channel", json_string(rq->partner_channel));
+    return 0;
+}
+
+/* The intake's answer: c (its customer data masked) with its Location; 201, or 200 for a duplicate. */
+static void intake_reply(app *a, api_req *rq, const complaint *c, int64_t now, bool duplicate, http_resp *rs)
+{
+    char loc[96];
+    snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c->id);
+    http_set_header(rs, "Location", loc);
+    json_t *j = api_complaint_json(a, c, true, rq->en, now);
+    json_object_set_new(j, "duplicate", json_boolean(duplicate));
+    api_json(rs, duplicate ? 200 : 201, j);
+}
+
+/*
+ * The complaint c already given the intake's external_ref: 200 with it and
+ * "duplicate": true when the caller may see it, else 409 (the reference is
+ * taken, by a complaint the caller is not shown).
+ */
+static void duplicate_reply(app *a, api_req *rq, complaint *c, int64_t now, http_resp *rs)
+{
+    int rc = 0;
+    if (!api_may_see(a, rq, c))
+        api_error(rs, 409, "duplicate_reference", "external_ref",
+                  "external_ref: 该渠道的此编号已登记 (this channel's reference was taken in already)");
+    else if ((rc = app_pii_view(a, c, 1, false)) != 0)
+        api_store_error(rs, rc);
+    else
+        intake_reply(a, rq, c, now, true, rs);
+}
+
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs, NULL); /* workflow_intake checks its members */
     if (!in)
         return;
-    if (customer_from(a, rq, in, rs)) {
+    if (partner_channel(rq, in, rs) || customer_from(a, rq, in, rs)) {
         json_decref(in);
         return;
     }
@@ -93,18 +140,17 @@ void h_complaints_create(app *a, api_req *rq, http_resp *rs)
     cerr e = CERR_INIT;
     int64_t now = time_now();
     pii_memo memo = {0};
-    int rc = app_intake(a, &who, in, now, &c, &memo, &e);
+    int rc = app_intake(a, &who, in, now, rq->partner_channel[0] ? rq->tok.partner : NULL, &c, &memo, &e);
     if (rc == CERR_USER)
         api_cerr(rs, &e);
+    else if (rc == 1)
+        duplicate_reply(a, rq, &c, now, rs);
     else if (rc)
         api_store_error(rs, rc);
     else {
         atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.intake, 1, memory_order_relaxed);
         app_pii_view_memo(a, &c, &memo);
-        char loc[96];
-        snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c.id);
-        http_set_header(rs, "Location", loc);
-        api_json(rs, 201, api_complaint_json(a, &c, true, rq->en, now));
+        intake_reply(a, rq, &c, now, false, rs);
     }
     app_pii_memo_release(&memo);
     complaint_release(&c);

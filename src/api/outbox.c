@@ -171,8 +171,9 @@ void h_outbox_cancel(app *a, api_req *rq, http_resp *rs)
  * it. */
 static json_t *webhook_json(app *a, const webhook *w)
 {
-    return json_pack("{s:s,s:o,s:s,s:s,s:o,s:b}", "name", w->name, "unit", api_unit_ref(a, w->unit), "url", w->url,
-                     "format", w->format, "created_at", api_time(a, w->created_at), "has_secret", 1);
+    return json_pack("{s:s,s:o,s:s,s:s,s:o,s:b,s:o,s:b}", "name", w->name, "unit", api_unit_ref(a, w->unit), "url",
+                     w->url, "format", w->format, "created_at", api_time(a, w->created_at), "has_secret", 1, "channel",
+                     w->channel[0] ? json_string(w->channel) : json_null(), "signed", w->signed_only);
 }
 
 void h_webhooks_list(app *a, api_req *rq, http_resp *rs)
@@ -209,18 +210,45 @@ static void audit_webhook(app *a, api_req *rq, const char *action, const webhook
     char subject[80];
     snprintf(subject, sizeof subject, "webhook:%s", w->name);
     /* Neither the secret nor the URL (a robot's URL carries its key). */
-    json_t *detail = json_pack("{s:I,s:s}", "unit", (json_int_t)w->unit, "format", w->format);
+    json_t *detail = json_pack("{s:I,s:s,s:s}", "unit", (json_int_t)w->unit, "format", w->format, "channel", w->channel);
     api_audit_unit(a, rq, action, subject, detail, w->unit);
     json_decref(detail);
 }
 
 /*
- * PUT /webhooks/{name} {"unit", "url", "secret", "format"}: creates or
- * replaces a webhook for the complaints dispatched to unit or below it.
+ * A partner's members of a webhook's body into w: channel (a channel of
+ * the pack; then the format is json) and signed (a boolean). 0, or -1 with
+ * the answer rendered.
+ */
+static int partner_members(app *a, const json_t *in, const char *format, webhook *w, http_resp *rs)
+{
+    const json_t *ch = json_object_get(in, "channel"), *sg = json_object_get(in, "signed");
+    if (ch && !json_is_null(ch) &&
+        (!json_is_string(ch) || !policy_channel(app_pol(a), json_string_value(ch)) ||
+         strlen(json_string_value(ch)) >= sizeof w->channel))
+        return api_error(rs, 422, "validation_failed", "channel", "channel: 未知渠道 (unknown channel)"), -1;
+    if (json_is_string(ch) && strcmp(format, "json") != 0)
+        return api_error(rs, 422, "validation_failed", "format",
+                         "format: 合作系统的回调应为 json (a partner's callbacks are json)"), -1;
+    if (sg && !json_is_boolean(sg))
+        return api_error(rs, 400, "validation_failed", "signed", "signed: 应为 true/false (expected a boolean)"), -1;
+    if (json_is_true(sg) && !json_is_string(ch))
+        return api_error(rs, 422, "validation_failed", "signed",
+                         "signed: 仅用于合作系统（需 channel） (only for a partner system, which has a channel)"), -1;
+    snprintf(w->channel, sizeof w->channel, "%s", json_is_string(ch) ? json_string_value(ch) : "");
+    w->signed_only = json_is_true(sg);
+    return 0;
+}
+
+/*
+ * PUT /webhooks/{name} {"unit", "url", "secret", "format"[, "channel",
+ * "signed"]}: creates or replaces a webhook for the complaints dispatched
+ * to unit or below it — or, with a channel, a partner system's (docs/api.md
+ * "Partner systems").
  */
 void h_webhook_put(app *a, api_req *rq, http_resp *rs)
 {
-    static const char *const known[] = {"unit", "url", "secret", "format", NULL};
+    static const char *const known[] = {"unit", "url", "secret", "format", "channel", "signed", NULL};
     webhook old = {0};
     json_t *in = api_body(rq, rs, known);
     if (!in)
@@ -253,6 +281,9 @@ void h_webhook_put(app *a, api_req *rq, http_resp *rs)
                   "format: 应为 json、wecom 或 dingtalk (expected json, wecom or dingtalk)");
         goto out;
     }
+    webhook w = {.unit = un->id, .url = (char *)url, .secret = (char *)secret, .created_at = time_now()};
+    if (partner_members(a, in, format, &w, rs))
+        goto out;
     /* Replacing one needs the reach of its old unit too. */
     int rc = store_webhook_get(a->db, rq->params[0], &old);
     if ((rc == 0 && api_reach_unit(a, rq, old.unit, "unit", rs)) || api_reach_unit(a, rq, un->id, "unit", rs))
@@ -261,7 +292,6 @@ void h_webhook_put(app *a, api_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         goto out;
     }
-    webhook w = {.unit = un->id, .url = (char *)url, .secret = (char *)secret, .created_at = time_now()};
     snprintf(w.name, sizeof w.name, "%s", rq->params[0]);
     snprintf(w.format, sizeof w.format, "%s", format);
     if ((rc = store_webhook_put(a->db, &w)) != 0) {

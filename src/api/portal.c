@@ -50,7 +50,7 @@ void h_portal_create(app *a, api_req *rq, http_resp *rs)
     complaint c;
     complaint_init(&c);
     cerr e = CERR_INIT;
-    int rc = app_intake(a, &who, in, now, &c, NULL, &e);
+    int rc = app_intake(a, &who, in, now, NULL, &c, NULL, &e);
     if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)

@@ -184,6 +184,39 @@ static void deny_after(app *a, api_req *rq, const http_resp *rs)
 }
 
 /*
+ * A partner system's token (tokens.partner): only the routes it may call,
+ * while its webhook is there with a channel; a request that carries a
+ * signature must carry the right one, and a partner that asks for it must
+ * sign every request (auth_signature_ok). Sets rq->partner_channel. True
+ * when the request may go on, else the error is rendered into rs.
+ */
+static bool partner_allows(app *a, api_req *rq, http_resp *rs, const route *hit)
+{
+    webhook w = {0};
+    if (!(hit->flags & ROUTE_PARTNER) || store_webhook_get(a->db, rq->tok.partner, &w) != 0 || !w.channel[0]) {
+        webhook_release(&w);
+        api_audit_denied(a, rq, NULL, NULL, NULL, 0);
+        api_error(rs, 403, "forbidden", NULL,
+                  "合作系统的令牌只能提交和查询其投诉 (a partner's token may only send complaints in and read them)");
+        return false;
+    }
+    const char *sig = http_header(rq->http, "X-Redress-Signature");
+    const char *ts = http_header(rq->http, "X-Redress-Timestamp");
+    char *end = NULL;
+    long long t = ts ? strtoll(ts, &end, 10) : 0;
+    bool ok = sig ? ts && *ts && !*end && auth_signature_ok(w.secret, t, time_now(), rq->body.data, rq->body.len, sig)
+                  : !w.signed_only;
+    if (ok)
+        snprintf(rq->partner_channel, sizeof rq->partner_channel, "%s", w.channel);
+    webhook_release(&w);
+    if (!ok)
+        api_error(rs, 401, "bad_signature", NULL,
+                  "签名缺失、错误或已过期 (missing, wrong or stale X-Redress-Signature: HMAC-SHA256 of "
+                  "X-Redress-Timestamp + \".\" + body, within 300 s)");
+    return ok;
+}
+
+/*
  * The checks of a route that needs a caller (router.h); true when the
  * handler may run, else the error is rendered into rs.
  */
@@ -220,7 +253,7 @@ static bool authorise(app *a, api_req *rq, http_resp *rs, const route *hit)
         deny(a, rq, rs);
         return false;
     }
-    return true;
+    return rq->tok.kind != 't' || !rq->tok.partner[0] || partner_allows(a, rq, rs, hit);
 }
 
 bool api_router_quick(const route *routes, const char *path)

@@ -15,6 +15,8 @@
  *     a cookie session on an unsafe method carries the CSRF header        403 csrf_failed
  *     a password change, when required, comes first (AUTH_SELF exempt)    403 password_change_required
  *     the route's roles; auditors change nothing (AUTH_SELF exempt)       403 forbidden + audit "denied"
+ *     a partner system's token: only ROUTE_PARTNER routes, its webhook     403 forbidden + audit "denied"
+ *     still there; a signature, when given or required, right and fresh   401 bad_signature
  *   → the route's handler
  *   a 403 the handler answered without a "denied" entry of its own       audit "denied"
  *
@@ -62,6 +64,7 @@ typedef struct api_req {
     bool cookie_auth;
     char cookie_secret[80];
     bool expired; /* a session was presented but its time is up */
+    char partner_channel[32]; /* a partner's token: the channel its complaints come in on (its webhook's) */
     const struct route *route; /* the matched route (borrowed from the table), set before authorisation */
     bool denied;               /* a "denied" entry was written for this request (api_audit_denied) */
 } api_req;
@@ -100,7 +103,11 @@ typedef struct route {
  * sealed temporary file as it arrives, not in memory (http_req.spool),
  * up to the larger limit of uploads (api_router_streams).
  */
-enum route_flag { ROUTE_SLOW = 1, ROUTE_STREAM = 2 };
+/*
+ * ROUTE_PARTNER: a route a partner system's token may call (taking
+ * complaints in and reading them); every other route refuses it (403).
+ */
+enum route_flag { ROUTE_SLOW = 1, ROUTE_STREAM = 2, ROUTE_PARTNER = 4 };
 
 /* True when method and path are a route marked ROUTE_STREAM. */
 bool api_router_streams(const route *routes, const char *method, const char *path);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/notify.h"
 #include "core/roles.h"
 #include "sec/auth.h"
 #include "sec/authcache.h"
@@ -31,9 +32,37 @@ static json_t *roles_json(unsigned roles)
     return arr;
 }
 
+/*
+ * The partner system (a webhook with a channel, docs/api.md "Partner
+ * systems") that a token is made for, p (absent or null: none), into
+ * t->partner: its webhook within the caller's reach. 0, or -1 with the
+ * answer rendered.
+ */
+static int token_partner(app *a, api_req *rq, const json_t *p, token *t, http_resp *rs)
+{
+    if (!p || json_is_null(p))
+        return 0;
+    webhook w = {0};
+    const char *name = json_string_value(p);
+    int rc = name && notify_webhook_name_ok(name) ? store_webhook_get(a->db, name, &w) : STORE_NOTFOUND;
+    if (rc == 0 && !w.channel[0])
+        rc = STORE_NOTFOUND;
+    if (rc == STORE_NOTFOUND)
+        api_error(rs, 422, "validation_failed", "partner",
+                  "partner: 没有这个合作系统（需带 channel 的 Webhook） (no such partner: a webhook with a channel)");
+    else if (rc)
+        api_store_error(rs, rc);
+    else
+        rc = api_reach_unit(a, rq, w.unit, "partner", rs);
+    if (rc == 0)
+        snprintf(t->partner, sizeof t->partner, "%s", w.name);
+    webhook_release(&w);
+    return rc ? -1 : 0;
+}
+
 void h_tokens_create(app *a, api_req *rq, http_resp *rs)
 {
-    static const char *const known[] = {"name", "username", "roles", "unit", NULL};
+    static const char *const known[] = {"name", "username", "roles", "unit", "partner", NULL};
     json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
@@ -81,6 +110,8 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
     char secret[80];
     token t = {.user_id = u.id, .kind = 't', .name = (char *)name, .created_at = time_now(), .expires_at = 0,
                .roles = roles, .unit = unit_id, .created_by = rq->who.id};
+    if (token_partner(a, rq, json_object_get(in, "partner"), &t, rs))
+        goto out;
     auth_new_token('t', secret, sizeof secret, t.hash);
     rc = store_token_add(a->db, &t);
     if (rc) {
@@ -89,13 +120,14 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
     }
     char subject[32];
     snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
-    json_t *detail = json_pack("{s:s,s:s,s:o,s:I}", "name", name, "username", u.username, "roles",
-                               roles_json(roles), "unit", (json_int_t)unit_id);
+    json_t *detail = json_pack("{s:s,s:s,s:o,s:I,s:s}", "name", name, "username", u.username, "roles",
+                               roles_json(roles), "unit", (json_int_t)unit_id, "partner", t.partner);
     api_audit(a, rq, "token_create", subject, detail);
     json_decref(detail);
-    api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)t.id, "name", name, "username",
+    api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)t.id, "name", name, "username",
                                 u.username, "token", secret, "roles", roles_json(roles ? roles : u.roles), "unit",
-                                api_unit_ref(a, unit_id ? unit_id : u.unit)));
+                                api_unit_ref(a, unit_id ? unit_id : u.unit), "partner",
+                                t.partner[0] ? json_string(t.partner) : json_null()));
     sodium_memzero(secret, sizeof secret);
 out:
     user_release(&u);
@@ -104,11 +136,12 @@ out:
 
 static json_t *token_json(app *a, const token *t)
 {
-    return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)t->id, "name", t->name ? t->name : "",
+    return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)t->id, "name", t->name ? t->name : "",
                      "user", api_user_ref(a, t->user_id), "roles",
                      t->roles ? roles_json(t->roles) : json_null(), "unit",
                      t->unit ? api_unit_ref(a, t->unit) : json_null(), "created_by", api_user_ref(a, t->created_by),
-                     "created_at", api_time(a, t->created_at));
+                     "created_at", api_time(a, t->created_at), "partner",
+                     t->partner[0] ? json_string(t->partner) : json_null());
 }
 
 /* The home unit of user id in l, or 0. */

@@ -57,6 +57,7 @@ struct app_intake_prep {
     intake_with iw;
     pii_keyrow k;
     store_with with;
+    store_external_ref ref; /* the payload's channel and external_ref (borrowed from ev) */
     complaint c;
 };
 
@@ -86,13 +87,16 @@ void app_intake_prep_free(app_intake_prep *p)
 
 /*
  * The intake's validation, grading and sealing into p (with an import's
- * event and mark when from is given); seal false stops after the checks
- * (a dry run). The caller holds a snapshot.
+ * event and mark when from is given; sent by partner, a partner system's
+ * name, when not NULL); seal false stops after the checks (a dry run). The
+ * caller holds a snapshot.
  */
 static int intake_prepare(app *a, const actor *who, const json_t *input, int64_t now, const intake_from *from,
-                          bool seal, app_intake_prep *p, pii_memo *memo, cerr *e)
+                          const char *partner, bool seal, app_intake_prep *p, pii_memo *memo, cerr *e)
 {
     int rc = app_intake_graded(a, who, input, now, &p->ev, &p->o, e);
+    if (rc == 0 && partner)
+        json_object_set_new(p->ev.payload, "partner", json_string(partner));
     /* The search terms are taken from the clear text, which is sealed
      * here, before the event is hashed and stored. */
     p->iw = (intake_with){.a = a, .ev = &p->ev, .base = p->iw.base, .notices = {.o = &p->o, .now = now}};
@@ -106,32 +110,47 @@ static int intake_prepare(app *a, const actor *who, const json_t *input, int64_t
     if (rc == 0 && seal)
         rc = app_pii_seal_intake(a, &p->ev, &p->k, memo, e);
     /* The rules' notifications and the search terms are written with it, in its transaction. */
-    p->with = (store_with){intake_rows, &p->iw, from ? &p->then : NULL, from ? from->mark : NULL};
+    p->with = (store_with){intake_rows, &p->iw, from ? &p->then : NULL, from ? from->mark : NULL, NULL};
+    const char *xref = rc == 0 ? json_string_value(json_object_get(p->ev.payload, "external_ref")) : NULL;
+    if (xref) {
+        p->ref = (store_external_ref){json_string_value(json_object_get(p->ev.payload, "channel")), xref};
+        p->with.ref = &p->ref;
+    }
     p->ev.key = app_events_key(a); /* the store seals it once numbered */
     return rc;
 }
 
-/* intake_prepare and the creation; *payload (OUT, may be NULL) a reference to the stored intake event's payload. */
-static int intake_store(app *a, const actor *who, const json_t *input, int64_t now, const intake_from *from,
+/*
+ * intake_prepare and the creation; *payload (OUT) a reference to the stored
+ * intake event's payload. 1 with out the complaint already given the
+ * intake's external reference.
+ */
+static int intake_store(app *a, const actor *who, const json_t *input, int64_t now, const char *partner,
                         complaint *out, pii_memo *memo, json_t **payload, cerr *e)
 {
     app_intake_prep *p = prep_new();
-    int rc = intake_prepare(a, who, input, now, from, true, p, memo, e);
+    int rc = intake_prepare(a, who, input, now, NULL, partner, true, p, memo, e);
     if (rc == 0)
         rc = store_complaint_create_keyed(a->db, app_pol(a)->number_prefix, app_pol(a)->tz_offset, &p->ev, out,
                                           &p->k, &p->with);
-    if (rc == 0 && payload)
+    int64_t had = 0;
+    /* Only a reference stored already (meanwhile, by a call alike) refuses a creation so. */
+    if (rc == STORE_NOTFOUND && p->with.ref &&
+        (rc = store_external_ref_find(a->db, p->ref.channel, p->ref.ref, &had)) == 0 &&
+        (rc = store_complaint_get(a->db, had, NULL, out)) == 0)
+        rc = 1;
+    if (rc == 0)
         *payload = json_incref(p->ev.payload);
     app_intake_prep_free(p);
     return rc;
 }
 
-int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, pii_memo *memo,
-               cerr *e)
+int app_intake(app *a, const actor *who, const json_t *input, int64_t now, const char *partner, complaint *out,
+               pii_memo *memo, cerr *e)
 {
     app_enter(a);
     json_t *payload = NULL;
-    int rc = intake_store(a, who, input, now, NULL, out, memo, &payload, e);
+    int rc = intake_store(a, who, input, now, partner, out, memo, &payload, e);
     /* Clustering needs the stored complaint; a failure leaves it ungrouped, never lost. */
     bool grouped = false;
     if (rc == 0 && app_cluster(a, out, payload, now, &grouped))
@@ -145,7 +164,7 @@ int app_intake(app *a, const actor *who, const json_t *input, int64_t now, compl
         rc = store_complaint_get(a->db, out->id, NULL, out);
     json_decref(payload);
     app_leave(a);
-    assert(app_result_ok(rc));
+    assert(rc == 1 || app_result_ok(rc));
     return rc;
 }
 
@@ -155,7 +174,7 @@ int app_intake_imported(app *a, const actor *who, const json_t *input, int64_t n
     intake_from from = {info, at, mark};
     app_intake_prep *p = prep_new();
     app_enter(a);
-    int rc = intake_prepare(a, who, input, now, &from, mark != NULL, p, NULL, e);
+    int rc = intake_prepare(a, who, input, now, &from, NULL, mark != NULL, p, NULL, e);
     app_leave(a);
     if (rc || !mark) {
         app_intake_prep_free(p);

@@ -13,13 +13,17 @@ typedef struct pii_memo pii_memo;
 
 /*
  * Intake: validates input and stores a new complaint into out (initialised
- * by the caller, released by the caller). Returns 0, CERR_USER with e set for a
- * user error, or a STORE_* code. memo (may be NULL; zeroed by the caller,
- * released with app_pii_memo_release) keeps what was sealed, so the reply
- * can be masked without opening it again.
+ * by the caller, released by the caller). partner (NULL: none) names the
+ * partner system that sent it (a webhook with a channel, migration 021),
+ * which is then told of its steps (app/notify.h). Returns 0, CERR_USER with
+ * e set for a user error, a STORE_* code, or 1 when the input's
+ * external_ref was given to a complaint of its channel already: nothing is
+ * created and out holds that complaint. memo (may be NULL; zeroed by the
+ * caller, released with app_pii_memo_release) keeps what was sealed, so
+ * the reply can be masked without opening it again.
  */
-int app_intake(app *a, const actor *who, const json_t *input, int64_t now, complaint *out, pii_memo *memo,
-               cerr *e);
+int app_intake(app *a, const actor *who, const json_t *input, int64_t now, const char *partner, complaint *out,
+               pii_memo *memo, cerr *e);
 
 /* An intake decided and sealed, waiting to be stored with others (app_intake_store_many). */
 typedef struct app_intake_prep app_intake_prep;

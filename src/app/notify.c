@@ -49,8 +49,43 @@ static outbox_msg *add_row(outbox_msg **rows, size_t *n, const complaint *c, con
     return m;
 }
 
+/*
+ * What the partner that sent c is told of step ev (a status change): the
+ * complaint's number, the partner's own reference, the new status, the
+ * step and its place in the timeline (seq: deliveries may overtake each
+ * other), and for a reply how and what the customer was told.
+ */
+static char *status_payload(const complaint *c, const event *ev)
+{
+    const json_t *d = c->data;
+    json_t *j = json_pack("{s:s,s:s?,s:s,s:s,s:I,s:I}", "number", c->number, "external_ref",
+                          json_string_value(json_object_get(d, "external_ref")), "status", status_name(c->status),
+                          "action", ev->action, "at", (json_int_t)ev->at, "seq", (json_int_t)ev->seq);
+    if (strcmp(ev->action, "reply") == 0)
+        json_object_set_new(j, "reply", json_pack("{s:O*,s:O*}", "method", json_object_get(ev->payload, "method"),
+                                                  "content", json_object_get(ev->payload, "content")));
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return s;
+}
+
+/* The row telling the partner system that sent next (its webhook, migration 021) of the status change ev. */
+static void partner_row(const complaint *next, const event *ev, outbox_msg **rows, size_t *n)
+{
+    const char *partner = json_string_value(json_object_get(next->data, "partner"));
+    if (!partner || ev->from_status == ev->to_status || ev->to_status == ST_NONE)
+        return;
+    char *payload = status_payload(next, ev);
+    outbox_msg *m = add_row(rows, n, next, ev, "webhook", payload);
+    free(payload);
+    snprintf(m->template_name, sizeof m->template_name, "status");
+    snprintf(m->target, sizeof m->target, "%s", partner);
+    snprintf(m->key, sizeof m->key, "c%lld/e%lld/status/hook/%s", (long long)next->id, (long long)ev->seq, partner);
+}
+
 int app_notify_rows(app *a, const complaint *next, const event *ev, outbox_msg **rows, size_t *n)
 {
+    partner_row(next, ev, rows, n);
     if (strcmp(ev->action, "dispatch") != 0 || !next->owner_unit)
         return 0;
     user_list users = {0};
@@ -72,7 +107,7 @@ int app_notify_rows(app *a, const complaint *next, const event *ev, outbox_msg *
     /* The webhooks of the unit and of the units above it. */
     for (size_t i = 0; payload && i < hooks.n; i++) {
         const webhook *h = &hooks.items[i];
-        if (!org_within(app_org(a), next->owner_unit, h->unit))
+        if (h->channel[0] || !org_within(app_org(a), next->owner_unit, h->unit)) /* a partner's: status changes only */
             continue;
         outbox_msg *m = add_row(rows, n, next, ev, "webhook", payload);
         m->recipient_unit = h->unit;

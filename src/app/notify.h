@@ -15,6 +15,12 @@
  * A dispatch also queues one row (channel "webhook") for each webhook of
  * the unit it goes to or of a unit above it, named by the webhook
  * (outbox.target), whose URL and secret are read when sending.
+ *
+ * Every change of status of a complaint that a partner system sent in
+ * (data.partner, app/intake.h) queues one row (channel "webhook",
+ * template "status") for that partner's webhook: the number, the
+ * partner's reference, the new status and the step, and a reply's method
+ * and content — what the partner needs to answer its own customer.
  */
 #ifndef REDRESS_APP_NOTIFY_H
 #define REDRESS_APP_NOTIFY_H

@@ -511,7 +511,7 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
     return 0;
 }
 
-int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n)
+int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n, bool clear)
 {
     if (n == 0)
         return 0;
@@ -521,7 +521,7 @@ int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!texts[i] || !pii_is_sealed(texts[i]))
             continue;
-        view v = {ok[i] ? dks[i] : NULL, false, NULL, NULL};
+        view v = {ok[i] ? dks[i] : NULL, clear, NULL, NULL};
         json_t *j = shown(&v, "", false, texts[i]);
         free(texts[i]);
         texts[i] = xstrdup(json_string_value(j));

@@ -80,10 +80,11 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
 /*
  * Replaces each sealed texts[i] — a step's text quoted outside its
  * complaint ids[i], such as a penalty waiver's or a compensation's reason —
- * by its masked form (heap; the sealed string is freed). Strings that are
- * NULL or not sealed stay. One store round trip for all n.
+ * by its masked form, or in clear with clear (a reply sent to the partner
+ * system the complaint came from) (heap; the sealed string is freed).
+ * Strings that are NULL or not sealed stay. One store round trip for all n.
  */
-int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n);
+int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n, bool clear);
 
 /* May who see customer data in clear? Their grant, else their roles' default. */
 bool app_pii_may_unmask(app *a, const actor *who);

@@ -93,7 +93,8 @@ void app_search_customer(app *a, event *ev, const json_t *customer)
 
 void app_search_intake(app *a, event *ev)
 {
-    static const char *const texts[] = {"place", "description", "demand", "evidence"};
+    /* and another system's reference for it, which its caller quotes */
+    static const char *const texts[] = {"place", "description", "demand", "evidence", "external_ref"};
     if (!a->pii_ready)
         return;
     search_terms *t = terms_of(ev);

@@ -322,7 +322,7 @@ int demo_complaints(app *a, const json_t *demo, int64_t now)
         complaint c;
         complaint_init(&c);
         cerr e = CERR_INIT;
-        int rc = app_intake(a, &intake_actor, in, t, &c, NULL, &e);
+        int rc = app_intake(a, &intake_actor, in, t, NULL, &c, NULL, &e);
         json_decref(in);
         if (rc) {
             fprintf(stderr, "redress: demo complaints[%zu]: %s\n", i, rc == CERR_USER ? e.message : "store error");

@@ -140,7 +140,7 @@
 
 enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
 
-enum { TEXT_MAX = 200, TEXTAREA_MAX = 5000, DESCRIPTION_MAX = 10000 };
+enum { TEXT_MAX = 200, TEXTAREA_MAX = 5000, DESCRIPTION_MAX = 10000, EXTERNAL_REF_MAX = 64 };
 
 /* ---- options and fields ---------------------------------------------- */
 
@@ -2742,7 +2742,7 @@ static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
 static const char *const intake_members[] = {
     "channel",   "received_at", "occurred_at", "customer", "subject_unit",  "subject_staff",
     "category",  "place",       "description", "demand",   "evidence",      "level",
-    "confirmed", "promised_at", "scope",       "kind",     "appeal_source", "complex", NULL};
+    "confirmed", "promised_at", "scope",       "kind",     "appeal_source", "complex", "external_ref", NULL};
 static const char *const customer_members[] = {"name",  "phone",   "email",      "class", "address",
                                                "plate", "card_no", "account_no", NULL};
 
@@ -2862,6 +2862,14 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
     }
     json_object_set(p, "category", (json_t *)cat);
 
+    /* Another system's own number for it (a 12345 ticket): unique within the
+     * channel, so the same reference sent twice makes one complaint (app/intake.c). */
+    const json_t *xref = json_object_get(in, "external_ref");
+    if (xref && !json_is_null(xref) &&
+        (copy_text(in, "external_ref", "external_ref", p, true, EXTERNAL_REF_MAX, e) ||
+         (strpbrk(json_string_value(xref), " \t\r\n") &&
+          cerr_set(e, "validation_failed", "external_ref", "external_ref: 不能含空白 (may not contain spaces)"))))
+        goto fail;
     if (copy_text(in, "subject_staff", "subject_staff", p, false, TEXT_MAX, e) ||
         copy_text(in, "place", "place", p, false, TEXT_MAX, e) ||
         copy_text(in, "description", "description", p, true, DESCRIPTION_MAX, e) ||
@@ -2965,7 +2973,9 @@ static void apply_intake(complaint *c, const event *ev)
                                  /* what the pack's rules decided (app/rules.c) */
                                  "rules", "priority", "route_unit", "answer_by", "policy_version",
                                  /* an appeal and its regulator (core/cases.h) */
-                                 "kind", "appeal_source"};
+                                 "kind", "appeal_source",
+                                 /* where another system sent it from (app/intake.c) */
+                                 "external_ref", "partner"};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(p, keep[i]);
         if (v)

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/pii.h"
+#include "sec/auth.h"
 #include "util/log.h"
 #include "util/mime.h"
 #include "util/timeutil.h"
@@ -67,7 +69,7 @@ static void dispatch_facts(const json_t *p, buf *subject, const char *rows[NROWS
 static json_t *payload_of(const char *template_name, const char *payload)
 {
     json_t *p = json_loads(payload ? payload : "", 0, NULL);
-    if (!json_is_object(p) || strcmp(template_name, "dispatch") != 0) {
+    if (!json_is_object(p) || (strcmp(template_name, "dispatch") != 0 && strcmp(template_name, "status") != 0)) {
         json_decref(p);
         return NULL;
     }
@@ -156,19 +158,6 @@ int deliver_webhook_body(const outbox_msg *m, int format, buf *out)
     json_decref(body);
     json_decref(p);
     return 0;
-}
-
-void deliver_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65])
-{
-    crypto_auth_hmacsha256_state st;
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    char stamp[24];
-    int n = snprintf(stamp, sizeof stamp, "%lld.", (long long)ts);
-    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)stamp, (unsigned long long)n);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
-    crypto_auth_hmacsha256_final(&st, mac);
-    sodium_bin2hex(hex, 65, mac, sizeof mac);
 }
 
 /* ---- libcurl ------------------------------------------------------------------- */
@@ -381,11 +370,11 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
     buf_release(&html);
 }
 
-/* The headers of a signed JSON POST of body at now (deliver_sign) with its idempotency key. */
+/* The headers of a signed JSON POST of body at now (auth_sign) with its idempotency key. */
 static struct curl_slist *signed_headers(const char *secret, int64_t now, const buf *body, const char *key)
 {
     char sig[65], line[160];
-    deliver_sign(secret, now, body->data, body->len, sig);
+    auth_sign(secret, now, body->data, body->len, sig);
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
     snprintf(line, sizeof line, "X-Redress-Timestamp: %lld", (long long)now);
     h = curl_slist_append(h, line);
@@ -396,15 +385,52 @@ static struct curl_slist *signed_headers(const char *secret, int64_t now, const 
     return curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
 }
 
+/*
+ * The payload of a partner's status row m with the reply's content opened
+ * (app/notify.h: the outbox keeps it sealed, as the step did; the partner
+ * answers its customer with it). NULL when there is none to open, or it
+ * could not be (*failed then).
+ */
+static char *opened_payload(app *a, const outbox_msg *m, bool *failed)
+{
+    *failed = false;
+    if (strcmp(m->template_name, "status") != 0)
+        return NULL;
+    json_t *p = json_loads(m->payload ? m->payload : "", 0, NULL);
+    json_t *reply = json_object_get(p, "reply");
+    const char *content = json_string_value(json_object_get(reply, "content"));
+    char *text = content ? xstrdup(content) : NULL, *out = NULL;
+    if (text && app_pii_view_texts(a, &m->complaint_id, &text, 1, true) != 0)
+        *failed = true;
+    else if (text) {
+        json_object_set_new(reply, "content", json_string(text));
+        out = json_dumps(p, JSON_COMPACT);
+    }
+    free(text);
+    json_decref(p);
+    return out;
+}
+
 /* Sets x up to post the webhook row m, signed, to its webhook's current URL (or o->skip says why not). */
 static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
     webhook w = {0};
     int format = -1;
+    bool failed;
+    outbox_msg open = *m;
+    char *opened = opened_payload(a, m, &failed);
+    if (opened)
+        open.payload = opened;
+    if (failed) {
+        o->rc = -1;
+        snprintf(o->err, sizeof o->err, "cannot open the reply's text");
+        return;
+    }
     if (store_webhook_get(a->db, m->target, &w) != 0)
         o->skip = "the webhook was removed";
-    else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(m, format, &x->body))
+    else if ((format = notify_webhook_format(w.format)) < 0 || deliver_webhook_body(&open, format, &x->body))
         o->skip = "unknown template";
+    free(opened);
     if (!o->skip) {
         x->headers = signed_headers(w.secret, now, &x->body, m->key);
         if (http_post(x, cfg, w.url)) {

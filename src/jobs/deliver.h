@@ -70,12 +70,6 @@ int deliver_sms_text(const char *template_name, const char *payload, buf *out);
  * the template is unknown.
  */
 int deliver_webhook_body(const outbox_msg *m, int format, buf *out);
-/*
- * The signature of a webhook request: hex (OUT, 64 digits and a NUL) of
- * HMAC-SHA256 under secret over "<ts>.<body>", ts the X-Redress-Timestamp
- * (Unix seconds) sent with it.
- */
-void deliver_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65]);
 
 /* The deliverer thread of `redress serve` (webhooks always, e-mail with cfg's smtp_url); cfg is copied. NULL if it
  * cannot start. */

@@ -68,3 +68,27 @@ void auth_account_key(const char *username, char out[33])
     crypto_generichash(h, sizeof h, (const unsigned char *)username, strlen(username), NULL, 0);
     sodium_bin2hex(out, 33, h, sizeof h);
 }
+
+void auth_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65])
+{
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    char stamp[24];
+    int n = snprintf(stamp, sizeof stamp, "%lld.", (long long)ts);
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)stamp, (unsigned long long)n);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(hex, 65, mac, sizeof mac);
+}
+
+bool auth_signature_ok(const char *secret, int64_t ts, int64_t now, const char *body, size_t len, const char *given)
+{
+    if (!secret || !*secret || !given || ts < now - AUTH_SIGN_SKEW || ts > now + AUTH_SIGN_SKEW)
+        return false;
+    if (strncmp(given, "sha256=", 7) == 0)
+        given += 7;
+    char want[65];
+    auth_sign(secret, ts, body, len, want);
+    return strlen(given) == 64 && sodium_memcmp(want, given, 64) == 0;
+}

@@ -28,4 +28,16 @@ void auth_token_hash(const char *token, uint8_t hash[32]);
  * its BLAKE2b-128), so that names typed at sign-in are not stored. */
 void auth_account_key(const char *username, char out[33]);
 
+/*
+ * The signature of a request or a callback between Redress and another
+ * system: hex of HMAC-SHA256(secret, ts + "." + body) into hex, ts being
+ * Unix seconds (the X-Redress-Timestamp header; the signature goes in
+ * X-Redress-Signature as "sha256=" and the hex).
+ */
+void auth_sign(const char *secret, int64_t ts, const char *body, size_t len, char hex[65]);
+/* Seconds a signed request's timestamp may be from now, either way, against replays. */
+enum { AUTH_SIGN_SKEW = 300 };
+/* True when given ("sha256=HEX" or HEX) signs body at ts with secret and ts is within AUTH_SIGN_SKEW of now. */
+bool auth_signature_ok(const char *secret, int64_t ts, int64_t now, const char *body, size_t len, const char *given);
+
 #endif

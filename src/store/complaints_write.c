@@ -393,6 +393,12 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (row_key) DO NOTHING",
                         DB_VALS(DB_TEXT(m->key), DB_TEXT(m->file_hash), DB_TEXT(m->file_name), DB_INT(m->row),
                                 DB_INT(cp->id), DB_INT(m->at)));
+    const store_external_ref *x = n->with ? n->with->ref : NULL;
+    if (rc == 0 && x)
+        rc = db_changev(c,
+                        "INSERT INTO external_refs (channel, ref, complaint_id, at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (channel, ref) DO NOTHING",
+                        DB_VALS(DB_TEXT(x->channel), DB_TEXT(x->ref), DB_INT(cp->id), DB_INT(n->ev->at)));
     if (rc == 0 && n->k)
         rc = db_execv(c, "INSERT INTO pii_keys (complaint_id, key_id, wrapped) VALUES (?, ?, ?)",
                       DB_VALS(DB_INT(n->k->complaint_id), DB_TEXT(n->k->key_id), DB_BLOB(n->k->wrapped, n->k->len)));

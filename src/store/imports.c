@@ -2,7 +2,8 @@
  * imports: the rows of ledgers (台账) already imported (import_rows,
  * migration 018), read before a row is taken in so that a re-run skips it.
  * The rows are written by the complaint's creation (complaints_write.c,
- * store_with's mark), in its transaction.
+ * store_with's mark), in its transaction; and the references other systems
+ * gave their complaints (external_refs, migration 021; store_with's ref).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,4 +48,14 @@ int store_import_mapping_list(store *s, import_mapping_list *out)
     return db_read_list(s, "import_mapping_list",
                         "SELECT name, mapping, updated_at, updated_by FROM import_mappings ORDER BY name", NULL,
                         mapping_cols, sizeof *out->items, (void **)&out->items, &out->n);
+}
+
+/* ---- references of other systems (external_refs) ---- */
+
+int store_external_ref_find(store *s, const char *channel, const char *ref, int64_t *id)
+{
+    int rc = db_read_int(s, "external_ref_find",
+                         "SELECT COALESCE(MAX(complaint_id), 0) FROM external_refs WHERE channel = ? AND ref = ?",
+                         DB_VALS(DB_TEXT(channel), DB_TEXT(ref)), id);
+    return rc == 0 && *id == 0 ? STORE_NOTFOUND : rc;
 }

@@ -286,16 +286,19 @@ int store_outbox_counts(store *s, const char *channel, outbox_counts *out)
 
 /* ---- webhooks --------------------------------------------------------------------- */
 
-static const db_col webhook_cols[] = {DB_COLS(webhook, name, unit, url, secret, format, created_at), {0}};
+static const db_col webhook_cols[] = {DB_COLS(webhook, name, unit, url, secret, format, created_at, channel, signed_only), {0}};
 
 int store_webhook_put(store *s, const webhook *w)
 {
     return db_write_one(s, "webhook_put", false,
-                        "INSERT INTO webhooks (name, unit, url, secret, format, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        "INSERT INTO webhooks (name, unit, url, secret, format, created_at, channel, signed) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (name) DO UPDATE SET unit = excluded.unit, url = excluded.url, "
-                        "secret = excluded.secret, format = excluded.format",
+                        "secret = excluded.secret, format = excluded.format, channel = excluded.channel, "
+                        "signed = excluded.signed",
                         DB_VALS(DB_TEXT(w->name), DB_INT(w->unit), DB_TEXT(w->url), DB_TEXT(w->secret),
-                                DB_TEXT(w->format), DB_INT(w->created_at)));
+                                DB_TEXT(w->format), DB_INT(w->created_at), DB_TEXT(w->channel),
+                                DB_INT(w->signed_only)));
 }
 
 int store_webhook_delete(store *s, const char *name)
@@ -306,14 +309,14 @@ int store_webhook_delete(store *s, const char *name)
 int store_webhook_list(store *s, webhook_list *out)
 {
     return db_read_list(s, "webhook_list",
-                        "SELECT name, unit, url, secret, format, created_at FROM webhooks ORDER BY name", NULL,
+                        "SELECT name, unit, url, secret, format, created_at, channel, signed FROM webhooks ORDER BY name", NULL,
                         webhook_cols, sizeof *out->items, (void **)&out->items, &out->n);
 }
 
 int store_webhook_get(store *s, const char *name, webhook *out)
 {
     return db_read_row(s, "webhook_get",
-                       "SELECT name, unit, url, secret, format, created_at FROM webhooks WHERE name = ?",
+                       "SELECT name, unit, url, secret, format, created_at, channel, signed FROM webhooks WHERE name = ?",
                        DB_VALS(DB_TEXT(name)), webhook_cols, out);
 }
 

@@ -74,6 +74,7 @@ typedef struct token {
     unsigned roles;       /* API tokens: the roles it may use; 0 = all of the user's */
     int64_t unit;         /* API tokens: the unit subtree it is limited to; 0 = the user's scope */
     int64_t created_by;   /* API tokens: who made it */
+    char partner[64];     /* API tokens: the partner system (a webhook with a channel) it speaks for; "" = none */
 } token;
 
 typedef struct token_list {
@@ -532,6 +533,8 @@ typedef struct webhook {
     char *secret;   /* never shown by the API */
     char format[16]; /* json, wecom, dingtalk */
     int64_t created_at;
+    char channel[32]; /* a partner system's (migration 021): the channel its tokens take complaints in on; "" = none */
+    bool signed_only; /* a partner's requests must be signed with the secret */
 } webhook;
 typedef struct webhook_list {
     webhook *items;
@@ -618,12 +621,23 @@ typedef struct store_import_mark {
  * the creation fail with STORE_NOTFOUND (not a conflict a fresh number would
  * resolve: there is nothing new to create).
  */
+/* The reference another system gave a complaint, unique within its channel (external_refs, migration 021); borrowed. */
+typedef struct store_external_ref {
+    const char *channel, *ref;
+} store_external_ref;
+/*
+ * ref (NULL: none) is stored with the complaint like mark: a reference of
+ * the channel stored already makes the creation fail with STORE_NOTFOUND.
+ */
 typedef struct store_with {
     void (*fn)(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n);
     void *arg;
     event *then;
     const store_import_mark *mark;
+    const store_external_ref *ref;
 } store_with;
+/* The complaint that reference ref of channel was given to into *id; 0 or STORE_NOTFOUND. */
+int store_external_ref_find(store *s, const char *channel, const char *ref, int64_t *id);
 /* A ledger import's mapping saved by name (core/importmap.h); lists own their texts. */
 typedef struct import_mapping {
     char name[64];

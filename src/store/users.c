@@ -237,10 +237,10 @@ int store_token_add(store *s, token *t)
     char kind[2] = {t->kind, 0};
     return db_write_id(s, "token_add",
                        "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at, last_used_at, roles, "
-                       "unit, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       "unit, created_by, partner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                        DB_VALS(DB_BLOB(t->hash, 32), DB_INT(t->user_id), DB_TEXT(kind), DB_TEXT(t->name),
                                DB_INT(t->created_at), DB_INT(t->expires_at), DB_INT(t->last_used_at),
-                               DB_INT((int64_t)t->roles), DB_INT(t->unit), DB_INT(t->created_by)),
+                               DB_INT((int64_t)t->roles), DB_INT(t->unit), DB_INT(t->created_by), DB_TEXT(t->partner)),
                        &t->id);
 }
 
@@ -252,7 +252,7 @@ struct token_user {
 static const db_col token_user_cols[] = {
     DB_COLS(struct token_user, t.id, t.user_id, t.kind, t.created_at, t.expires_at),
     USER_COL_LIST(struct token_user, u.),
-    DB_COLS(struct token_user, t.last_used_at, t.roles, t.unit, t.created_by),
+    DB_COLS(struct token_user, t.last_used_at, t.roles, t.unit, t.created_by, t.partner),
     {0}};
 
 int store_token_find(store *s, const uint8_t hash[32], int64_t now, token *out, user *u)
@@ -260,7 +260,7 @@ int store_token_find(store *s, const uint8_t hash[32], int64_t now, token *out, 
     struct token_user got = {0};
     int rc = db_read_row(s, "token_find",
                          "SELECT t.id, t.user_id, t.kind, t.created_at, t.expires_at, " USER_COLS
-                         ", t.last_used_at, t.roles, t.unit, t.created_by"
+                         ", t.last_used_at, t.roles, t.unit, t.created_by, t.partner"
                          " FROM tokens t JOIN users u ON u.id = t.user_id "
                          "WHERE t.hash = ? AND (t.expires_at = 0 OR t.expires_at > ?) AND u.active = 1",
                          DB_VALS(DB_BLOB(hash, 32), DB_INT(now)), token_user_cols, &got);
@@ -281,10 +281,12 @@ int store_token_delete(store *s, const uint8_t *hash, int64_t id)
 
 /* The API tokens' columns (kind 't'). */
 #define TOKEN_SELECT                                                                                                   \
-    "SELECT id, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, created_by FROM tokens "       \
+    "SELECT id, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, created_by, partner "     \
+    "FROM tokens "       \
     "WHERE kind = 't'"
 static const db_col token_cols[] = {
-    DB_COLS(token, id, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, created_by), {0}};
+    DB_COLS(token, id, user_id, kind, name, created_at, expires_at, last_used_at, roles, unit, created_by, partner),
+    {0}};
 
 int store_token_list(store *s, token_list *out)
 {

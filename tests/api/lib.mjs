@@ -25,6 +25,7 @@
 //                        PostgreSQL databases after the run
 
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -686,4 +687,28 @@ export class PackServer extends Server {
       if (r.status !== 201 && r.status !== 409) throw new Error(`user ${username}: ${r.status} ${r.text}`);
     }
   }
+}
+
+// An HTTP server on a free port standing in for a webhook's receiver: it
+// records each request as {path, headers, raw, json, verified} (verified:
+// its X-Redress-Signature is HMAC-SHA256 under secret of the timestamp, a
+// dot and the body) and answers statusOf(path). Closed after the file's tests.
+export async function webhookSink(secret, statusOf = () => 200) {
+  const received = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const ts = req.headers['x-redress-timestamp'];
+      const want = 'sha256=' + crypto.createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex');
+      received.push({ path: req.url, headers: req.headers, raw, json: JSON.parse(raw), verified: req.headers['x-redress-signature'] === want });
+      res.statusCode = statusOf(req.url);
+      res.end(res.statusCode === 200 ? '{"errcode":0}' : 'down');
+    });
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  after(() => { server.closeAllConnections(); server.close(); });
+  return { received, url: (p) => `http://127.0.0.1:${port}${p}` };
 }

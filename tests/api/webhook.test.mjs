@@ -6,13 +6,10 @@
 // letter and the retry. No mail server is set: webhooks go regardless.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import http from 'node:http';
-import { after } from 'node:test';
-import { useServer, freePort, until, describe, errorOf } from './lib.mjs';
+import { useServer, freePort, until, describe, errorOf, webhookSink } from './lib.mjs';
 
 const SECRET = 'test-secret-0123456789abcdef';
-const SINK_PORT = await freePort();
 const srv = useServer({
   env: {
     REDRESS_NOTIFY_BACKOFF: '1',
@@ -24,23 +21,8 @@ const srv = useServer({
 
 // ------------------------------------------------------------ the sink
 
-const received = []; // {path, headers, raw, json, verified}
 const failing = new Set(); // paths answered 500
-const sink = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const ts = req.headers['x-redress-timestamp'];
-    const want = 'sha256=' + crypto.createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex');
-    received.push({ path: req.url, headers: req.headers, raw, json: JSON.parse(raw), verified: req.headers['x-redress-signature'] === want });
-    res.statusCode = failing.has(req.url) ? 500 : 200;
-    res.end(res.statusCode === 200 ? '{"errcode":0}' : 'down');
-  });
-});
-await new Promise((r) => sink.listen(SINK_PORT, '127.0.0.1', r));
-after(() => { sink.closeAllConnections(); sink.close(); });
-const URL_OF = (p) => `http://127.0.0.1:${SINK_PORT}${p}`;
+const { received, url: URL_OF } = await webhookSink(SECRET, (p) => (failing.has(p) ? 500 : 200));
 
 // ------------------------------------------------------------ helpers
 
