@@ -123,10 +123,12 @@ const char *setting_get(const char *name)
 
 void cli_print_settings(void)
 {
+    /* A setting a block: the names on one line, what it does indented below,
+     * so that long names and defaults keep every line readable. */
     printf("\nSettings (flag, environment variable, default):\n");
     for (int i = 0; i < NSETTINGS; i++)
-        printf("  --%-10s %-18s %-24s %s\n", settings[i].name, settings[i].env,
-               *settings[i].def ? settings[i].def : "(none)", settings[i].help);
+        printf("  --%s  %s  (default: %s)\n      %s\n", settings[i].name, settings[i].env,
+               *settings[i].def ? settings[i].def : "none", settings[i].help);
 }
 
 static setting *find_setting(const char *name)
