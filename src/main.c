@@ -44,6 +44,7 @@ static const struct {
     {"retention", cmd_retention, "anonymise the complaints closed longer ago than the retention period"},
     {"rekey", cmd_rekey, "re-wrap every customer-data key under a new master key, while serving"},
     {"search", cmd_search, "the search index: status, merge its recent level now, reindex old complaints"},
+    {"webhook", cmd_webhook, "list, register or remove webhooks and partner systems; a partner's token"},
     {"backup", cmd_backup, "write an online backup of a SQLite database (customer data stays sealed)"},
     {"restore", cmd_restore, "put a SQLite backup back in place of the database (the server stopped)"},
 };
@@ -52,7 +53,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: redress COMMAND [options]   (redress COMMAND --help for its options)\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
 }
 
 int main(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/partner.h"
 #include "core/notify.h"
 #include "core/roles.h"
 #include "util/timeutil.h"
@@ -216,31 +217,6 @@ static void audit_webhook(app *a, api_req *rq, const char *action, const webhook
 }
 
 /*
- * A partner's members of a webhook's body into w: channel (a channel of
- * the pack; then the format is json) and signed (a boolean). 0, or -1 with
- * the answer rendered.
- */
-static int partner_members(app *a, const json_t *in, const char *format, webhook *w, http_resp *rs)
-{
-    const json_t *ch = json_object_get(in, "channel"), *sg = json_object_get(in, "signed");
-    if (ch && !json_is_null(ch) &&
-        (!json_is_string(ch) || !policy_channel(app_pol(a), json_string_value(ch)) ||
-         strlen(json_string_value(ch)) >= sizeof w->channel))
-        return api_error(rs, 422, "validation_failed", "channel", "channel: 未知渠道 (unknown channel)"), -1;
-    if (json_is_string(ch) && strcmp(format, "json") != 0)
-        return api_error(rs, 422, "validation_failed", "format",
-                         "format: 合作系统的回调应为 json (a partner's callbacks are json)"), -1;
-    if (sg && !json_is_boolean(sg))
-        return api_error(rs, 400, "validation_failed", "signed", "signed: 应为 true/false (expected a boolean)"), -1;
-    if (json_is_true(sg) && !json_is_string(ch))
-        return api_error(rs, 422, "validation_failed", "signed",
-                         "signed: 仅用于合作系统（需 channel） (only for a partner system, which has a channel)"), -1;
-    snprintf(w->channel, sizeof w->channel, "%s", json_is_string(ch) ? json_string_value(ch) : "");
-    w->signed_only = json_is_true(sg);
-    return 0;
-}
-
-/*
  * PUT /webhooks/{name} {"unit", "url", "secret", "format"[, "channel",
  * "signed"]}: creates or replaces a webhook for the complaints dispatched
  * to unit or below it — or, with a channel, a partner system's (docs/api.md
@@ -249,51 +225,23 @@ static int partner_members(app *a, const json_t *in, const char *format, webhook
 void h_webhook_put(app *a, api_req *rq, http_resp *rs)
 {
     static const char *const known[] = {"unit", "url", "secret", "format", "channel", "signed", NULL};
-    webhook old = {0};
+    webhook old = {0}, w;
+    cerr e = CERR_INIT;
     json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
-    if (!notify_webhook_name_ok(rq->params[0])) {
-        api_error(rs, 400, "validation_failed", "name", "name: 1–32 个小写字母、数字、_ 或 - (1–32 of a-z, 0-9, _, -)");
+    if (app_webhook_check(a, rq->params[0], in, time_now(), &w, &e)) {
+        api_cerr(rs, &e);
         goto out;
     }
-    const unit *un = org_resolve(app_org(a), json_object_get(in, "unit"));
-    const char *url = json_string_value(json_object_get(in, "url"));
-    const char *secret = json_string_value(json_object_get(in, "secret"));
-    const char *format = json_string_value(json_object_get(in, "format"));
-    if (!format)
-        format = "json";
-    if (!un) {
-        api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
-        goto out;
-    }
-    if (!notify_url_ok(url)) {
-        api_error(rs, 400, "validation_failed", "url",
-                  "url: 应为 http:// 或 https:// 地址 (expected an http:// or https:// URL)");
-        goto out;
-    }
-    if (!secret || strlen(secret) < 16 || strlen(secret) > 256) {
-        api_error(rs, 400, "validation_failed", "secret", "secret: 应为 16–256 个字符 (expected 16–256 characters)");
-        goto out;
-    }
-    if (notify_webhook_format(format) < 0) {
-        api_error(rs, 400, "validation_failed", "format",
-                  "format: 应为 json、wecom 或 dingtalk (expected json, wecom or dingtalk)");
-        goto out;
-    }
-    webhook w = {.unit = un->id, .url = (char *)url, .secret = (char *)secret, .created_at = time_now()};
-    if (partner_members(a, in, format, &w, rs))
-        goto out;
     /* Replacing one needs the reach of its old unit too. */
-    int rc = store_webhook_get(a->db, rq->params[0], &old);
-    if ((rc == 0 && api_reach_unit(a, rq, old.unit, "unit", rs)) || api_reach_unit(a, rq, un->id, "unit", rs))
+    int rc = store_webhook_get(a->db, w.name, &old);
+    if ((rc == 0 && api_reach_unit(a, rq, old.unit, "unit", rs)) || api_reach_unit(a, rq, w.unit, "unit", rs))
         goto out;
     if (rc && rc != STORE_NOTFOUND) {
         api_store_error(rs, rc);
         goto out;
     }
-    snprintf(w.name, sizeof w.name, "%s", rq->params[0]);
-    snprintf(w.format, sizeof w.format, "%s", format);
     if ((rc = store_webhook_put(a->db, &w)) != 0) {
         api_store_error(rs, rc);
         goto out;

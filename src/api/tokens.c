@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/notify.h"
+#include "app/partner.h"
 #include "core/roles.h"
 #include "sec/auth.h"
 #include "sec/authcache.h"
@@ -43,13 +43,10 @@ static int token_partner(app *a, api_req *rq, const json_t *p, token *t, http_re
     if (!p || json_is_null(p))
         return 0;
     webhook w = {0};
-    const char *name = json_string_value(p);
-    int rc = name && notify_webhook_name_ok(name) ? store_webhook_get(a->db, name, &w) : STORE_NOTFOUND;
-    if (rc == 0 && !w.channel[0])
-        rc = STORE_NOTFOUND;
-    if (rc == STORE_NOTFOUND)
-        api_error(rs, 422, "validation_failed", "partner",
-                  "partner: 没有这个合作系统（需带 channel 的 Webhook） (no such partner: a webhook with a channel)");
+    cerr e = CERR_INIT;
+    int rc = app_partner_find(a, json_string_value(p), "partner", &w, &e);
+    if (rc == CERR_USER)
+        api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
     else

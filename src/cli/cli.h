@@ -110,6 +110,7 @@ int cli_user_grant(app *a, const char *how, const char *username, const char *pe
 int cmd_retention(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_webhook(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 

@@ -10,7 +10,7 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { useServer, until, describe, errorOf, intakeBody, webhookSink } from './lib.mjs';
+import { useServer, until, describe, errorOf, intakeBody, webhookSink, runCli } from './lib.mjs';
 
 const SECRET = 'partner-secret-0123456789';
 const srv = useServer({ env: { REDRESS_NOTIFY_BACKOFF: '1', REDRESS_NOTIFY_BACKOFF_MAX: '1' } });
@@ -212,4 +212,27 @@ srv.test('a partner removed: its tokens stop', async () => {
   assert.equal(r.status, 204, describe(r));
   r = await send(t, partnerBody({ external_ref: ref() }), { signed: true });
   assert.equal(r.status, 403, describe(r));
+});
+
+srv.test('from the shell: a partner registered, checked like the API, its token printed once and working', async () => {
+  const db = ['--db', srv.dbUrl];
+  let r = await runCli(['webhook', 'put', 'hotline', ...db, '--unit', 'SH', '--url', CALLBACK, '--secret', SECRET, '--channel', 'sms']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await runCli(['webhook', 'put', 'hotline2', ...db, '--unit', 'SH', '--url', CALLBACK, '--secret', SECRET, '--channel', 'pigeon']);
+  assert.equal(r.code, 2, 'an unknown channel is refused');
+  assert.match(r.stderr, /channel/);
+  r = await runCli(['webhook', 'list', ...db]);
+  assert.match(r.stdout, /^hotline\tSH\tjson\tsms\tunsigned$/m);
+  r = await runCli(['webhook', 'token', 'plain', ...db, '--user', 'agent1']);
+  assert.notEqual(r.code, 0, 'a webhook without a channel is no partner');
+  r = await runCli(['webhook', 'token', 'hotline', ...db, '--user', 'agent1']);
+  assert.equal(r.code, 0, r.stderr);
+  const shellToken = r.stdout.trim();
+  assert.match(shellToken, /^rd_t_/);
+  const c = await send(shellToken, partnerBody({ external_ref: ref() }));
+  assert.equal(c.status, 201, describe(c));
+  assert.equal(c.json.partner, 'hotline');
+  assert.equal(c.json.channel, 'sms');
+  const audit = await srv.as('admin', 'GET', '/audit?action=webhook_put');
+  assert.ok(audit.text.includes('webhook:hotline'), 'the shell\'s change is audited');
 });
