@@ -179,6 +179,8 @@ void h_webhook_delete(app *a, api_req *rq, http_resp *rs);
 void h_import_mappings_list(app *a, api_req *rq, http_resp *rs);
 void h_import_mapping_get(app *a, api_req *rq, http_resp *rs);
 void h_import_mapping_put(app *a, api_req *rq, http_resp *rs);
+void h_imports_create(app *a, api_req *rq, http_resp *rs);
+void h_import_progress(app *a, api_req *rq, http_resp *rs);
 void h_portal_get(app *a, api_req *rq, http_resp *rs);
 void h_portal_options(app *a, api_req *rq, http_resp *rs);
 void h_portal_published(app *a, api_req *rq, http_resp *rs);

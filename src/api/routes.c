@@ -81,6 +81,9 @@ const route api_routes[] = {
     {"GET", "/api/v1/import-mappings", h_import_mappings_list, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"GET", "/api/v1/import-mappings/{name}", h_import_mapping_get, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"PUT", "/api/v1/import-mappings/{name}", h_import_mapping_put, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
+    /* A ledger uploaded and imported (or checked) while the page polls its progress. */
+    {"POST", "/api/v1/imports", h_imports_create, AUTH_USER, R_ADMIN | R_SUPERVISOR, ROUTE_STREAM},
+    {"GET", "/api/v1/imports/progress/{key}", h_import_progress, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"GET", "/api/v1/reports", h_reports_list, AUTH_USER, REPORTS, 0},
     {"GET", "/api/v1/reports/{id}", h_report_get, AUTH_USER, REPORTS, ROUTE_SLOW},
     {"GET", "/api/v1/reports/{id}/complaints", h_report_complaints, AUTH_USER, REPORTS, ROUTE_SLOW},

@@ -39,12 +39,9 @@ typedef struct run {
     int store_rc; /* the first store failure, under mu */
 } run;
 
-/* BLAKE2b of the file's bytes, hex, into out (65 bytes). */
-static int file_hash(const char *path, char *out)
+/* BLAKE2b of the bytes of f (from its start; rewound after), hex, into out (65 bytes). */
+static int file_hash(FILE *f, char *out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, 32);
     unsigned char chunk[65536], h[32];
@@ -52,7 +49,7 @@ static int file_hash(const char *path, char *out)
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
         crypto_generichash_update(&st, chunk, got);
     int rc = ferror(f) ? -1 : 0;
-    fclose(f);
+    rewind(f);
     crypto_generichash_final(&st, h, sizeof h);
     sodium_bin2hex(out, 65, h, sizeof h);
     return rc;
@@ -214,10 +211,14 @@ int app_import(app *a, const actor *who, importmap *m, const import_opts *o, imp
 {
     memset(st, 0, sizeof *st);
     run x = {.a = a, .who = who, .o = o};
-    if (file_hash(o->path, x.hash))
+    FILE *f = o->file ? o->file : fopen(o->path, "rb");
+    if (!f || file_hash(f, x.hash)) {
+        if (f)
+            fclose(f);
         return cerr_set(e, "validation_failed", "file", "无法读取文件 (cannot read %s)", o->name);
+    }
     char why[200];
-    sheetin *in = sheetin_open(o->path, why, sizeof why);
+    sheetin *in = sheetin_open_file(f, why, sizeof why);
     if (!in)
         return cerr_set(e, "validation_failed", "file", "%s", why);
     const char *const *cells;

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "app/app.h"
 #include "core/importmap.h"
@@ -29,7 +30,8 @@ typedef struct import_stats {
 } import_stats;
 
 typedef struct import_opts {
-    const char *path; /* the file (borrowed) */
+    const char *path; /* the file (borrowed), unless file is given */
+    FILE *file;       /* or the file's bytes: a seekable stream, which app_import closes */
     const char *name; /* the file's name as the events record it (borrowed) */
     bool dry_run;
     int threads;   /* 1–32; 0 = 8 */

@@ -355,3 +355,48 @@ void seal_spool_free(seal_spool *s)
     sodium_memzero(s->key, sizeof s->key);
     free(s);
 }
+
+/* A stream over a closed spool: where the next read starts. */
+typedef struct spool_stream {
+    seal_spool *s;
+    uint64_t at;
+} spool_stream;
+
+static ssize_t stream_read(void *cookie, char *p, size_t n)
+{
+    spool_stream *x = cookie;
+    ssize_t got = seal_spool_read(x->s, p, n, x->at);
+    if (got > 0)
+        x->at += (uint64_t)got;
+    return got;
+}
+
+static int stream_seek(void *cookie, off64_t *off, int whence)
+{
+    spool_stream *x = cookie;
+    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)x->at : (int64_t)seal_spool_size(x->s);
+    int64_t to = base + *off;
+    if (to < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    x->at = (uint64_t)to;
+    *off = to;
+    return 0;
+}
+
+static int stream_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+FILE *seal_spool_fopen(seal_spool *s)
+{
+    spool_stream *x = xcalloc(1, sizeof *x);
+    x->s = s;
+    FILE *f = fopencookie(x, "rb", (cookie_io_functions_t){stream_read, NULL, stream_seek, stream_close});
+    if (!f)
+        free(x);
+    return f;
+}

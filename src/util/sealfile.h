@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 enum {
@@ -95,6 +96,12 @@ int seal_spool_close(seal_spool *s);
 uint64_t seal_spool_size(const seal_spool *s);
 /* After seal_spool_close: as seal_read. */
 ssize_t seal_spool_read(seal_spool *s, void *p, size_t n, uint64_t off);
+/*
+ * After seal_spool_close: a read-only, seekable stream of its clear bytes
+ * (a ledger's rows read as from a file), NULL with errno. Close it with
+ * fclose before seal_spool_free.
+ */
+FILE *seal_spool_fopen(seal_spool *s);
 /* Closes the file (the system frees its space) and wipes the key. NULL is fine. */
 void seal_spool_free(seal_spool *s);
 

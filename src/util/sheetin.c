@@ -2,6 +2,7 @@
 #include "util/sheetin.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <expat.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -518,21 +519,89 @@ static sheetin *opened(sheetin *r, char *err, size_t errlen)
 
 sheetin *sheetin_open(const char *path, char *err, size_t errlen)
 {
-    sheetin *r = alloc();
-    r->f = fopen(path, "rb");
-    if (!r->f) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sheetin *r = alloc();
         fail(r, "cannot open %s", path);
         return opened(r, err, errlen);
     }
+    return sheetin_open_file(f, err, errlen);
+}
+
+/* A zip source over a seekable stream (libzip's own needs a file descriptor, which a stream over a spool has not). */
+typedef struct stream_src {
+    FILE *f;
+    zip_uint64_t size;
+    zip_error_t error;
+} stream_src;
+
+static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    stream_src *x = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        return fseeko(x->f, 0, SEEK_SET) ? -1 : 0;
+    case ZIP_SOURCE_READ: {
+        size_t got = fread(data, 1, len, x->f);
+        if (got < len && ferror(x->f)) {
+            zip_error_set(&x->error, ZIP_ER_READ, EIO);
+            return -1;
+        }
+        return (zip_int64_t)got;
+    }
+    case ZIP_SOURCE_CLOSE:
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &x->error);
+        if (!st)
+            return -1;
+        zip_stat_init(st);
+        st->size = x->size;
+        st->valid |= ZIP_STAT_SIZE;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&x->error, data, len);
+    case ZIP_SOURCE_FREE:
+        fclose(x->f);
+        zip_error_fini(&x->error);
+        free(x);
+        return 0;
+    case ZIP_SOURCE_SEEK: {
+        zip_int64_t at = zip_source_seek_compute_offset((zip_uint64_t)ftello(x->f), x->size, data, len, &x->error);
+        return at < 0 || fseeko(x->f, (off_t)at, SEEK_SET) ? -1 : 0;
+    }
+    case ZIP_SOURCE_TELL:
+        return (zip_int64_t)ftello(x->f);
+    case ZIP_SOURCE_SUPPORTS:
+        return ZIP_SOURCE_SUPPORTS_SEEKABLE;
+    default:
+        zip_error_set(&x->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+sheetin *sheetin_open_file(FILE *f, char *err, size_t errlen)
+{
+    sheetin *r = alloc();
+    r->f = f;
     unsigned char magic[4] = {0};
     size_t got = fread(magic, 1, 4, r->f);
     fseek(r->f, 0, SEEK_END);
     r->size = ftell(r->f);
     rewind(r->f);
     if (got == 4 && memcmp(magic, "PK\3\4", 4) == 0) {
-        fclose(r->f);
-        r->f = NULL;
-        open_zip(r, zip_source_file_create(path, 0, -1, NULL));
+        r->f = NULL; /* the zip reader's now, which closes it */
+        stream_src *x = xcalloc(1, sizeof *x);
+        *x = (stream_src){f, (zip_uint64_t)r->size, {0}};
+        zip_error_init(&x->error);
+        zip_source_t *src = zip_source_function_create(stream_cb, x, NULL);
+        if (!src) {
+            stream_cb(x, NULL, 0, ZIP_SOURCE_FREE);
+            fail(r, "cannot read the file%s", NULL);
+        } else {
+            open_zip(r, src);
+        }
     } else {
         csv_start(r);
     }

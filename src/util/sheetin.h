@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct sheetin sheetin;
 
@@ -31,6 +32,8 @@ enum { SHEETIN_MAX_COLS = 1024, SHEETIN_MAX_CELL = 65536 };
 
 /* Opens the file at path (borrowed). NULL with the reason in err. */
 sheetin *sheetin_open(const char *path, char *err, size_t errlen);
+/* The same over f, a seekable stream, which it owns from then on (closed by sheetin_close, or at once on failure). */
+sheetin *sheetin_open_file(FILE *f, char *err, size_t errlen);
 /* The same over n bytes at data (borrowed; kept alive until sheetin_close). */
 sheetin *sheetin_open_mem(const void *data, size_t n, char *err, size_t errlen);
 /*

@@ -316,3 +316,49 @@ srv.test('a key twice in one file is imported once, the dry run says so too', as
   assert.equal(Object.values(await report('received', 2019)).reduce((s, it) => s + it.value, 0), 6);
   assert.deepEqual(summary(await importCli(csv)), { imported: 0, skipped: 8, failed: 0 });
 });
+
+// The page's way: the file uploaded to POST /imports with a saved mapping,
+// its progress polled under a key of the page's choosing.
+srv.test('uploaded to POST /imports: the dry run lists the bad rows, the import takes the rest, progress is told, roles and bad input refused', async () => {
+  let r = await srv.as('admin', 'PUT', '/import-mappings/upload-ledger', { body: MAPPING });
+  assert.equal(r.status, 200, r.text);
+  const { rows, bad } = ledger({ n: 120, year: 2021, prefix: 'U', every: 11 });
+  const good = rows.length - bad.size;
+  const upload = (query, raw, who = 'admin') => srv.as(who, 'POST', `/imports?${query}`, { raw, headers: { 'content-type': 'text/csv' } });
+
+  r = await upload('mapping=upload-ledger&dry_run=true&name=' + encodeURIComponent('2021 台账.csv') + '&progress=dry-0001-page', toCsv(rows));
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.rows, r.json.imported, r.json.skipped, r.json.failed, r.json.dry_run, r.json.done],
+    [rows.length, good, 0, bad.size, true, true]);
+  assert.deepEqual(r.json.problems.map((p) => p.row), [...bad.keys()]);
+  for (const p of r.json.problems) assert.equal(p.column, bad.get(p.row).column, `row ${p.row}`);
+  assert.equal((await report('received', 2021))['2021-01'], undefined, 'a dry run stores nothing');
+  let p = await srv.as('admin', 'GET', '/imports/progress/dry-0001-page');
+  assert.equal(p.status, 200, p.text);
+  assert.deepEqual([p.json.done, p.json.rows, p.json.fraction], [true, rows.length, 1]);
+  p = await srv.as('super1', 'GET', '/imports/progress/dry-0001-page');
+  assert.equal(p.status, 404, 'another user\'s import is not told');
+
+  r = await upload('mapping=upload-ledger&name=2021.xlsx&progress=run-0001-page', toXlsx(rows));
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.imported, r.json.skipped, r.json.failed, r.json.dry_run], [good, 0, bad.size, false]);
+  r = await upload('mapping=upload-ledger', toCsv(rows));
+  assert.deepEqual([r.json.imported, r.json.skipped], [0, good], 'the same rows again add nothing');
+  await assertReports(rows, bad, 2021);
+  const audit = await srv.as('admin', 'GET', '/audit?action=import');
+  assert.ok(audit.text.includes('import:2021.xlsx'), 'the import is audited under its file');
+
+  for (const [query, field] of [['mapping=nope', 'mapping'], ['mapping=upload-ledger&dry_run=maybe', 'dry_run'],
+    ['mapping=upload-ledger&progress=x', 'progress']]) {
+    r = await upload(query, toCsv(rows.slice(0, 3)));
+    assert.ok(r.status === 400 || r.status === 422, `${query}: ${r.status} ${r.text}`);
+    assert.equal(r.json.error.field, field, r.text);
+  }
+  r = await upload('mapping=upload-ledger', '');
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.field, 'file');
+  r = await upload('mapping=upload-ledger', 'a,b\n1,2\n');
+  assert.equal(r.status, 422, `a header without the mapping's columns: ${r.text}`);
+  r = await upload('mapping=upload-ledger', toCsv(rows.slice(0, 3)), 'agent1');
+  assert.equal(r.status, 403, r.text);
+});
