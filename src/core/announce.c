@@ -188,6 +188,22 @@ bool announce_matches(const announcement *a, const org *o, const taxonomy *t, in
            admits(a, "categories", category_covers, t, cat) && admits(a, "channels", channel_covers, t, channel);
 }
 
+bool announce_concerns(const announcement *a, const org *o, int64_t root)
+{
+    const json_t *l = json_object_get(a->scope, "units");
+    if (!root || !json_array_size(l))
+        return true;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(l, i, v)
+    {
+        int64_t u = json_integer_value(v);
+        if (org_within(o, u, root) || org_within(o, root, u))
+            return true;
+    }
+    return false;
+}
+
 int announce_resolve(announcement *a, const char *resolution, int64_t by, int64_t now, cerr *e)
 {
     if (strcmp(a->status, "active") != 0)
