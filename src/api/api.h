@@ -200,6 +200,7 @@ void h_appeal_report_get(app *a, api_req *rq, http_resp *rs);
 void h_appeal_report_put(app *a, api_req *rq, http_resp *rs);
 void h_appeal_report_act(app *a, api_req *rq, http_resp *rs);
 void h_appeal_stats(app *a, api_req *rq, http_resp *rs);
+void h_unit_contact_put(app *a, api_req *rq, http_resp *rs);
 /* Announcements of known faults (api/announcements.c). */
 void h_announcements_list(app *a, api_req *rq, http_resp *rs);
 void h_announcements_create(app *a, api_req *rq, http_resp *rs);

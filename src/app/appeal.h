@@ -7,6 +7,7 @@
 #define REDRESS_APP_APPEAL_H
 
 #include "app/app.h"
+#include "app/contacts.h"
 #include "core/appeal.h"
 
 /*

@@ -275,6 +275,7 @@ export default {
     resolve: 'Fault resolved', resolution: 'Resolution', resolveConfirm: 'The {n} complaint(s) still waiting on this fault will be closed with it.',
     resolvedDone: 'Resolved: {closed} complaint(s) closed, {left} on their own path', linked: '{n} complaint(s)', complaints: 'Complaints about it',
     matching: 'Announcements covering this complaint', useScript: 'Answer with this script (no dispatch; closed when the fault is resolved)', answer: 'Answer with the script',
+    unlinkHint: 'Not investigated while linked: if the customer does not accept the script, choose "Unlink from the fault" below, then dispatch it.',
     answered: 'Answered with the announcement\'s script; waiting for the fault to be resolved', linkedTo: 'Linked announcement', answerFailed: 'Complaint {number} was saved but not linked to the announcement: {msg}',
     pick: 'Pick an announcement on the left', published: 'Published', clockHint: 'Due within an hour of confirming the fault; later is counted as late.',
   },

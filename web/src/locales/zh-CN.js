@@ -275,6 +275,7 @@ export default {
     resolve: '故障解除', resolution: '处理结果', resolveConfirm: '解除公告后，仍在等待该故障的 {n} 张不满工单将一并结案。',
     resolvedDone: '已解除，{closed} 张工单结案，{left} 张另行处理', linked: '不满工单 {n} 张', complaints: '关联不满工单',
     matching: '与本投诉相关的系统公告', useScript: '按此公告口径答复（不派单，故障解除后一并结案）', answer: '按公告口径答复',
+    unlinkHint: '关联期间不派单调查；如客户不接受公告口径，请先在下方“解除公告关联”，再派单。',
     answered: '已按系统公告口径答复，等待故障解除', linkedTo: '已关联系统公告', answerFailed: '工单 {number} 已保存，但未能关联系统公告：{msg}',
     pick: '请在左侧选择一条公告', published: '公告已发布', clockHint: '确认故障后 1 小时内发布；超过 1 小时记为超时发布。',
   },
