@@ -104,7 +104,7 @@ static int assess_late(app *a, const appeal_report *r, const appeal_late_rule *l
     app_enter(a);
     time_format(r->due_at, app_pol(a)->tz_offset, due, sizeof due);
     app_leave(a);
-    json_t *in = json_pack("{s:I,s:s,s:s,s:s++}", "unit", (json_int_t)r->assessed_unit, "amount", amount, "points",
+    json_t *in = json_pack("{s:I,s:s,s:s,s:s+}", "unit", (json_int_t)r->assessed_unit, "amount", amount, "points",
                            points, "note", "申诉报告逾期报送，应于 (report due by) ", due);
     complaint c;
     complaint_init(&c);

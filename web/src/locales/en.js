@@ -93,6 +93,8 @@ export default {
     staffLogin: 'Staff sign-in', categoryPh: 'Pick or type to search', optionsFailed: 'Could not load the lists; please refresh.', groupSites: 'Stations', groupOther: 'Service centre and departments',
   },
   admin: {
+    appealsContact: 'Appeals contact', setContact: 'Set', appealsContactOf: 'Appeals contact of {unit}',
+    appealsContactHint: 'Told of the appeals about this unit and the units below it that have no contact of their own, and shown on their reports. Leave empty to remove.',
     units: 'Units', users: 'Users', config: 'Configuration', addUnit: 'Add unit', addUser: 'Add user', code: 'Code', name: 'Name',
     nameEn: 'English name', type: 'Type', parent: 'Parent unit', username: 'Username', displayName: 'Name', password: 'Initial password',
     roles: 'Roles', unit: 'Unit', active: 'State', activeYes: 'Active', activeNo: 'Disabled', created: 'Created',
@@ -287,6 +289,7 @@ export default {
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
   appeal: {
+    contact: 'Appeals contact', noContact: 'None named (Administration → Units)', assessed: 'Sent late: {unit} assessed {amount} yuan, {points} points (penalty ledger)',
     title: 'Report to the regulator', due: 'Due by {t}', registered: 'Registration', reg: 'Registered appeal', nonReg: 'Non-registered appeal',
     first: 'First complaint', firstPh: 'Its number', report: 'Report', mediation: 'Regulator\'s mediation opinion', filed: 'Key customer\'s material filed',
     reviewNote: 'Headquarters\' remark', submit: 'Submit for review', approve: 'Approve', return: 'Return', send: 'Sent to the regulator',

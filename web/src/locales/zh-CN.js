@@ -93,6 +93,8 @@ export default {
     staffLogin: '工作人员登录', categoryPh: '选择或输入搜索问题类型', optionsFailed: '选项加载失败，请刷新重试。', groupSites: '加油站', groupOther: '客服中心及部门',
   },
   admin: {
+    appealsContact: '申诉接口人', setContact: '设置', appealsContactOf: '{unit}的申诉接口人',
+    appealsContactHint: '本单位及其下属未指定接口人的单位的申诉，派单和总部退回报告时通知该接口人，并显示在申诉报告上。留空即取消。',
     units: '组织单位', users: '用户', config: '配置', addUnit: '新增单位', addUser: '新增用户', code: '编码', name: '名称',
     nameEn: '英文名称', type: '类型', parent: '上级单位', username: '用户名', displayName: '姓名', password: '初始密码',
     roles: '角色', unit: '所属单位', active: '状态', activeYes: '启用', activeNo: '停用', created: '已创建',
@@ -287,6 +289,7 @@ export default {
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
   appeal: {
+    contact: '申诉接口人', noContact: '未指定（系统管理 → 组织单位）', assessed: '逾期报送：考核{unit} {amount} 元、{points} 分（已记入考核台账）',
     title: '申诉处理报告（报监管部门）', due: '报告时限：{t}', registered: '立案情况', reg: '立案申诉', nonReg: '非立案申诉',
     first: '首次投诉工单', firstPh: '工单编号', report: '申诉处理报告', mediation: '监管部门调解意见', filed: '重点客户申诉材料已报送备案',
     reviewNote: '总部审核意见', submit: '提交总部审核', approve: '审核通过', return: '退回修改', send: '已报送监管部门',
