@@ -49,19 +49,28 @@ static json_t *contact_json(app *a, int64_t unit_id)
     return json_pack("{s:o,s:o}", "user", api_user_ref(a, c.user), "unit", api_unit_ref(a, c.unit));
 }
 
-static void reply(app *a, http_resp *rs, int rc, const cerr *e, const appeal_report *r)
+static void reply(app *a, http_resp *rs, int rc, const cerr *e, appeal_report *r)
 {
+    json_t *j;
     if (rc == CERR_USER)
         api_cerr(rs, e);
     else if (rc == STORE_NOTFOUND)
         api_error(rs, 404, "not_found", NULL, "该申诉尚无报告 (the appeal has no report yet)");
     else if (rc)
         api_store_error(rs, rc);
-    else {
-        json_t *j = report_json(a, r);
-        json_object_set_new(j, "contact", contact_json(a, r->unit));
+    else if (!(j = api_appeal_report_json(a, r, false)))
+        api_store_error(rs, STORE_UNAVAILABLE);
+    else
         api_json(rs, 200, j);
-    }
+}
+
+json_t *api_appeal_report_json(app *a, appeal_report *r, bool clear)
+{
+    if (app_appeal_view(a, r, clear))
+        return NULL;
+    json_t *j = report_json(a, r);
+    json_object_set_new(j, "contact", contact_json(a, r->unit));
+    return j;
 }
 
 void h_appeal_report_get(app *a, api_req *rq, http_resp *rs)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/act.h"
+#include "app/pii.h"
 #include "app/result.h"
 #include "core/cases.h"
 #include "core/sla.h"
@@ -51,6 +52,33 @@ static int begin(app *a, const complaint *c, cerr *e)
     return rc ? rc : store_appeal_add(a->db, &r);
 }
 
+/* The report's texts, which may name the customer, sealed under the appeal's data key before they are stored. */
+static int seal(app *a, appeal_report *r)
+{
+    char *t[] = {r->report, r->mediation, r->review_note};
+    int rc = app_pii_seal_texts(a, r->complaint_id, t, 3);
+    r->report = t[0];
+    r->mediation = t[1];
+    r->review_note = t[2];
+    return rc;
+}
+
+int app_appeal_view(app *a, appeal_report *r, bool clear)
+{
+    char *t[] = {r->report, r->mediation, r->review_note};
+    int64_t ids[] = {r->complaint_id, r->complaint_id, r->complaint_id};
+    complaint c;
+    complaint_init(&c);
+    int rc = store_complaint_get(a->db, r->complaint_id, NULL, &c);
+    if (rc == 0)
+        rc = app_pii_open_texts(a, &c, ids, t, 3, clear);
+    complaint_release(&c);
+    r->report = t[0];
+    r->mediation = t[1];
+    r->review_note = t[2];
+    return rc;
+}
+
 int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report *out, cerr *e)
 {
     if (strcmp(cases_kind(c), "appeal") != 0)
@@ -78,6 +106,8 @@ int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report 
         rc = store_appeal_get(a->db, c->id, out);
     for (int attempt = 0; rc == 0; attempt++) {
         rc = appeal_edit(out, in, e);
+        if (rc == 0)
+            rc = seal(a, out);
         if (rc == 0)
             rc = store_appeal_update(a->db, out);
         if (rc != STORE_CONFLICT || !app_retry(rc, attempt))
@@ -114,7 +144,7 @@ static int assess_late(app *a, const appeal_report *r, const appeal_late_rule *l
     return rc;
 }
 
-/* Headquarters returned report r: its contact is told, with the remark. */
+/* Headquarters returned report r: its contact is told (the remark, customer data, stays sealed on the report). */
 static int notify_returned(app *a, const appeal_report *r, int64_t now)
 {
     appeal_contact c;
@@ -129,7 +159,7 @@ static int notify_returned(app *a, const appeal_report *r, int64_t now)
                  r->version, c.user);
         outbox_msg m;
         app_contact_row(&m, &c, r->complaint_id, now, "appeal_returned", key,
-                    json_pack("{s:s,s:s?}", "number", cp.number, "note", r->review_note));
+                    json_pack("{s:s,s:s}", "number", cp.number, "status", r->status));
         rc = store_outbox_add(a->db, &m, 1);
         free(m.payload);
     }
@@ -156,6 +186,8 @@ int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, co
             return cerr_set(e, "not_found", "", "该申诉尚无报告 (the appeal has no report yet)");
         if (rc == 0)
             rc = appeal_act(out, action, note, hq, who->id, now, &late_rule, hq_unit, e);
+        if (rc == 0)
+            rc = seal(a, out);
         if (rc == 0)
             rc = store_appeal_update(a->db, out);
     }

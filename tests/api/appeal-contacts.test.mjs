@@ -4,10 +4,12 @@
 // the outbox — when an appeal about their units is dispatched and when
 // headquarters returns its report; a report sent after its deadline puts
 // the pack's late_penalty entry against the unit assessed into the penalty
-// ledger, and a pack without the rule puts none.
+// ledger, and a pack without the rule puts none. The report's texts are
+// customer data: sealed in the database, masked for every reader, in clear
+// only in the audited view of a caller with the pii permission.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, DEMO_PASSWORD, runCli } from './lib.mjs';
+import { useServer, errorOf, describe, DEMO_PASSWORD, runCli, runSqlite, runPsql, isPgUrl } from './lib.mjs';
 
 const srv = useServer();
 
@@ -73,7 +75,8 @@ srv.test('a unit names its appeals contact, who covers the units below it and is
   notes = (await outbox(pd.id)).filter((m) => m.template === 'appeal_returned');
   assert.equal(notes.length, 1, JSON.stringify(notes));
   assert.equal(notes[0].recipient_user.username, 'pdmgr');
-  assert.equal(notes[0].payload.note, '请补充整改措施');
+  assert.equal(notes[0].payload.number, pd.number);
+  assert.ok(!JSON.stringify(notes[0].payload).includes('整改'), 'the remark stays on the report');
 
   // Removed: the branch's contact covers Pudong again.
   r = await contactPut('SH-PD', { user: null });
@@ -153,4 +156,40 @@ srv.test('a report sent late puts the pack\'s penalty against the unit assessed 
   assert.equal(none.report.late, true);
   assert.equal((await ledgerOf(none.appeal.id)).length, 0);
   assert.ok(!(await srv.events(none.appeal.id)).some((e) => e.action === 'appeal_late'));
+});
+
+srv.test('the report\'s texts are sealed: masked for every reader, in clear only in the pii permission\'s audited view', async () => {
+  const a = await srv.intake('agent1', { channel: 'regulator', appeal_source: '12315', subject_unit: 'SH-PD-01',
+    customer: { name: '司马光明', phone: '13912345678' } });
+  const text = '经核实，已致电司马光明（13912345678）补开发票并致歉。';
+  let r = await srv.as('agent1', 'PUT', `/complaints/${a.id}/appeal-report`, { body: { report: text, mediation: '司马光明同意调解' } });
+  assert.equal(r.status, 200, describe(r));
+  for (const body of [r.json, (await srv.as('manager1', 'GET', `/complaints/${a.id}/appeal-report`)).json]) {
+    assert.ok(!body.report.includes('司马光明') && !body.report.includes('13912345678'), body.report);
+    assert.match(body.report, /补开发票并致歉/, 'the rest stays readable');
+    assert.match(body.report, /139\*{4}5678/);
+    assert.ok(!body.mediation.includes('司马光明'), body.mediation);
+  }
+  // At rest: sealed, never the clear text.
+  const q = `SELECT report FROM appeal_reports WHERE complaint_id = ${a.id}`;
+  const stored = isPgUrl(srv.dbUrl) ? await runPsql(srv.dbUrl, q) : await runSqlite(srv.dbUrl.slice('sqlite:'.length), q);
+  assert.ok(!stored.includes('司马光明'), stored);
+  assert.match(stored, /^pii1:/);
+  // In clear: the audited view of the complaint's customer data holds the report.
+  const clear = await srv.as('agent1', 'POST', `/complaints/${a.id}/pii`, { body: {} });
+  assert.equal(clear.status, 200, describe(clear));
+  assert.equal(clear.json.appeal_report.report, text);
+  assert.equal(clear.json.appeal_report.mediation, '司马光明同意调解');
+  const audit = await srv.as('auditor1', 'GET', `/audit?action=pii_view&subject=complaint:${a.id}`);
+  assert.equal(audit.status, 200, describe(audit));
+  assert.ok(audit.json.items.some((x) => x.subject === `complaint:${a.id}`), 'the view in clear is audited');
+  const denied = await srv.as('auditor1', 'POST', `/complaints/${a.id}/pii`, { body: {} });
+  assert.equal(denied.status, 403, describe(denied));
+  // Submitting and headquarters' remark keep them sealed too.
+  await hqManager();
+  await srv.as('agent1', 'POST', `/complaints/${a.id}/appeal-report/actions/submit`, { body: {} });
+  r = await srv.as('hqmgr', 'POST', `/complaints/${a.id}/appeal-report/actions/return`, { body: { note: '请写明对司马光明的补偿' } });
+  assert.equal(r.status, 200, describe(r));
+  assert.ok(!r.json.review_note.includes('司马光明'), r.json.review_note);
+  assert.equal((await srv.as('agent1', 'POST', `/complaints/${a.id}/pii`, { body: {} })).json.appeal_report.review_note, '请写明对司马光明的补偿');
 });

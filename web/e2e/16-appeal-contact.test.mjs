@@ -2,7 +2,8 @@
 // the Pudong region's contact on the units page at the desk, in Chinese; the
 // contact, signed in on a phone in English, finds their name on the report
 // of an appeal about a Pudong station, and a report sent late shows the
-// assessment that went into the penalty ledger.
+// assessment that went into the penalty ledger; the report's text is masked
+// until the customer data is shown.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, launch, newPage, login, text, apiCall, apiLogin, appealComplaint, shot, chooseLanguage } from './helpers.mjs'
@@ -32,7 +33,7 @@ test('an administrator names the region\'s appeals contact on the units page', a
 test('the contact sees their name on an appeal report on a phone, in English, and the late assessment', async () => {
   const token = await apiLogin('agent1')
   const { id } = await appealComplaint({ unit: 'SH-PD-02', receivedAt: '2026-03-10T10:00:00+08:00', description: '12315 转来：加油站拒开发票。' })
-  let r = await apiCall('PUT', `/complaints/${id}/appeal-report`, { token, body: { report: '已补开发票并致歉。' } })
+  let r = await apiCall('PUT', `/complaints/${id}/appeal-report`, { token, body: { report: '已致电客户 13912345678 补开发票并致歉。' } })
   assert.equal(r.status, 200, JSON.stringify(r.data))
   const admin = await apiLogin('admin')
   for (const [tk, action] of [[token, 'submit'], [admin, 'approve'], [admin, 'send']]) {
@@ -47,6 +48,14 @@ test('the contact sees their name on an appeal report on a phone, in English, an
   await panel.waitFor({ timeout: 15000 })
   assert.match(await text(panel.locator('[data-test=appeal-contact]')), /Appeals contact.*黄文斌/)
   assert.match(await text(panel.locator('[data-test=appeal-assessment]')), /Sent late: .*200 yuan, 5 points/)
+  // The report's text is customer data: masked until the customer data is shown (an audited view).
+  const report = panel.locator('textarea[data-field=report], [data-field=report] textarea').first()
+  assert.match(await report.inputValue(), /139\*{4}5678/)
+  assert.match(await text(panel.locator('[data-test=appeal-masked]')), /masked/)
+  await page.locator('[data-test=pii-show]').click()
+  await page.locator('[data-test=pii-shown]').waitFor({ timeout: 10000 })
+  await page.waitForFunction(() => document.querySelector('[data-field=report] textarea, textarea[data-field=report]')?.value.includes('13912345678'))
+  assert.equal(await panel.locator('[data-test=appeal-masked]').count(), 0)
   await shot(page, 'appeal-contact-phone-en')
   assert.deepEqual(page.errors, [])
   await page.close()

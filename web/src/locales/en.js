@@ -289,6 +289,7 @@ export default {
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
   appeal: {
+    maskedHint: 'Customer data in the texts is masked; show the customer data above to read and edit them in clear.',
     contact: 'Appeals contact', noContact: 'None named (Administration → Units)', assessed: 'Sent late: {unit} assessed {amount} yuan, {points} points (penalty ledger)',
     title: 'Report to the regulator', due: 'Due by {t}', registered: 'Registration', reg: 'Registered appeal', nonReg: 'Non-registered appeal',
     first: 'First complaint', firstPh: 'Its number', report: 'Report', mediation: 'Regulator\'s mediation opinion', filed: 'Key customer\'s material filed',

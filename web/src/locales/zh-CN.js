@@ -289,6 +289,7 @@ export default {
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
   appeal: {
+    maskedHint: '报告中的客户信息已脱敏显示；如需查看或修改原文，请先在上方查看客户信息。',
     contact: '申诉接口人', noContact: '未指定（系统管理 → 组织单位）', assessed: '逾期报送：考核{unit} {amount} 元、{points} 分（已记入考核台账）',
     title: '申诉处理报告（报监管部门）', due: '报告时限：{t}', registered: '立案情况', reg: '立案申诉', nonReg: '非立案申诉',
     first: '首次投诉工单', firstPh: '工单编号', report: '申诉处理报告', mediation: '监管部门调解意见', filed: '重点客户申诉材料已报送备案',
