@@ -171,7 +171,11 @@ srv.test('a complaint answered with a fault\'s script is not dispatched until it
   const noReason = await srv.act('agent1', c.id, 'fault_unlink', {});
   assert.equal(noReason.status, 422, describe(noReason));
   assert.equal(errorOf(noReason).field, 'reason');
+  const day = rfc3339().slice(0, 10);
+  const faults = async () => (await srv.as('super1', 'GET', `/reports/fault?from=${day}&to=${day}`)).json.total.numerator;
+  const before = await faults();
   const un = await srv.step('agent1', c.id, 'fault_unlink', { reason: '客户不接受公告口径，要求查明原因' });
+  assert.equal(await faults(), before - 1, 'no longer counted as a fault ticket');
   assert.ok(!un.announcement, 'no longer linked');
   assert.ok(un.deadlines?.stage, 'its dispatch clock runs again');
   const again = await srv.act('agent1', c.id, 'fault_unlink', { reason: 'x' });
