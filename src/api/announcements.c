@@ -86,7 +86,8 @@ void h_announcements_list(app *a, api_req *rq, http_resp *rs)
     }
     int64_t now = time_now();
     announcement_list l = {0};
-    int rc = app_announce_list(a, caller_root(a, rq), active, unit_id, cat && *cat ? cat : NULL, ch && *ch ? ch : NULL, now, &l);
+    int rc = app_announce_list(a, caller_root(a, rq), active, unit_id, cat && *cat ? cat : NULL, ch && *ch ? ch : NULL,
+                               now, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;

@@ -182,7 +182,8 @@ void h_unit_contact_put(app *a, api_req *rq, http_resp *rs)
     if (!unit_id) {
         api_error(rs, 404, "not_found", NULL, "单位不存在 (no such unit)");
     } else if (!uv) {
-        api_error(rs, 422, "validation_failed", "user", "user: 必填：用户名、用户编号或 null (required: a username, a user id or null)");
+        api_error(rs, 422, "validation_failed", "user",
+                  "user: 必填：用户名、用户编号或 null (required: a username, a user id or null)");
     } else if (!api_reach_unit(a, rq, unit_id, "unit", rs)) {
         actor who = api_actor(rq);
         rc = app_contact_set(a, &who, unit_id, uv, time_now(), &user_id, &e);
@@ -196,8 +197,9 @@ void h_unit_contact_put(app *a, api_req *rq, http_resp *rs)
             json_t *detail = json_pack("{s:s,s:I}", "change", "appeals_contact", "user", (json_int_t)user_id);
             api_audit(a, rq, "config_change", subject, detail);
             json_decref(detail);
-            api_json(rs, 200, json_pack("{s:o,s:o}", "unit", api_unit_ref(a, unit_id), "appeals_contact",
-                                        user_id ? api_user_ref(a, user_id) : json_null()));
+            api_json(rs, 200,
+                     json_pack("{s:o,s:o}", "unit", api_unit_ref(a, unit_id), "appeals_contact",
+                               user_id ? api_user_ref(a, user_id) : json_null()));
         }
     }
     json_decref(in);

@@ -129,7 +129,8 @@ static int assess_late(app *a, const appeal_report *r, const appeal_late_rule *l
         return 0;
     static const actor system_actor = {0, R_SYSTEM, 0};
     char amount[32], points[16], due[40];
-    snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(r->penalty_fen / 100), (long long)(r->penalty_fen % 100));
+    snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(r->penalty_fen / 100),
+             (long long)(r->penalty_fen % 100));
     snprintf(points, sizeof points, "%d", r->penalty_points);
     app_enter(a);
     time_format(r->due_at, app_pol(a)->tz_offset, due, sizeof due);
@@ -159,7 +160,7 @@ static int notify_returned(app *a, const appeal_report *r, int64_t now)
                  r->version, c.user);
         outbox_msg m;
         app_contact_row(&m, &c, r->complaint_id, now, "appeal_returned", key,
-                    json_pack("{s:s,s:s}", "number", cp.number, "status", r->status));
+                        json_pack("{s:s,s:s}", "number", cp.number, "status", r->status));
         rc = store_outbox_add(a->db, &m, 1);
         free(m.payload);
     }

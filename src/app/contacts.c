@@ -30,15 +30,16 @@ int app_contact_of(app *a, int64_t unit_id, appeal_contact *out)
     return rc;
 }
 
-int app_contact_set(app *a, const actor *who, int64_t unit_id, const json_t *user_key, int64_t now,
-                    int64_t *user_id, cerr *e)
+int app_contact_set(app *a, const actor *who, int64_t unit_id, const json_t *user_key, int64_t now, int64_t *user_id,
+                    cerr *e)
 {
     *user_id = 0;
     if (user_key && !json_is_null(user_key)) {
         const char *name = json_string_value(user_key);
         int64_t id = json_is_integer(user_key) ? json_integer_value(user_key) : 0;
         if ((!name || !*name) && id <= 0)
-            return cerr_set(e, "validation_failed", "user", "user: 应为用户名、用户编号或 null (expected a username, a user id or null)");
+            return cerr_set(e, "validation_failed", "user",
+                            "user: 应为用户名、用户编号或 null (expected a username, a user id or null)");
         user u = {0};
         int rc = store_user_get(a->db, name, id, &u, NULL);
         bool active = rc == 0 && u.active;
@@ -53,7 +54,7 @@ int app_contact_set(app *a, const actor *who, int64_t unit_id, const json_t *use
 }
 
 void app_contact_row(outbox_msg *m, const appeal_contact *c, int64_t cid, int64_t at, const char *template_name,
-                        const char *key, json_t *payload /* consumed */)
+                     const char *key, json_t *payload /* consumed */)
 {
     memset(m, 0, sizeof *m);
     m->created_at = at;
@@ -80,7 +81,6 @@ int app_contact_notify_rows(app *a, const complaint *next, const event *ev, outb
     snprintf(key, sizeof key, "c%" PRId64 "/e%" PRId64 "/appeal_contact/user%" PRId64, next->id, ev->seq, c.user);
     *rows = xrealloc(*rows, (*n + 1) * sizeof **rows);
     app_contact_row(&(*rows)[(*n)++], &c, next->id, ev->at, "appeal_dispatched", key,
-                json_pack("{s:s,s:s}", "number", next->number, "unit", to ? to->name : ""));
+                    json_pack("{s:s,s:s}", "number", next->number, "unit", to ? to->name : ""));
     return 0;
 }
-

@@ -22,8 +22,8 @@ int app_contacts_list(app *a, appeal_contact_list *out);
  * and be active: CERR_USER with e naming "user" otherwise. *user_id (OUT)
  * the contact named (0 when removed). 0, CERR_USER, or a STORE_* code.
  */
-int app_contact_set(app *a, const actor *who, int64_t unit_id, const json_t *user_key, int64_t now,
-                    int64_t *user_id, cerr *e);
+int app_contact_set(app *a, const actor *who, int64_t unit_id, const json_t *user_key, int64_t now, int64_t *user_id,
+                    cerr *e);
 
 /*
  * The contact who answers for appeals about unit_id (appeal_contact_for)

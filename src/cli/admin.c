@@ -223,7 +223,8 @@ int cmd_user(int argc, char **argv)
     return rc;
 }
 
-/* redress unit contact CODE --user NAME | --clear: the unit's appeals contact (申诉接口人), as PUT /units/{id}/appeals-contact. */
+/* redress unit contact CODE --user NAME | --clear: the unit's appeals contact (申诉接口人), as PUT
+ * /units/{id}/appeals-contact. */
 static int unit_contact(app *a, const cli_opts *o)
 {
     const char *code = o->nargs > 1 ? o->args[1] : NULL, *name = cli_opt(o, "user");
