@@ -92,7 +92,7 @@ int app_announce_answer(app *a, const actor *who, int64_t id, int64_t cid, int64
         goto out;
     app_enter(a);
     bool active = announce_active(&an, now),
-         covers = announce_matches(&an, app_org(a), &app_pol(a)->tax, c.subject_unit, c.category, c.channel, now);
+         covers = announce_covers(&an, app_org(a), &app_pol(a)->tax, c.subject_unit, c.category, c.channel, now);
     app_leave(a);
     if (!active) {
         rc = cerr_set(e, "action_not_allowed", "", "公告已解除或未生效 (the announcement is not in force)");

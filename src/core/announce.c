@@ -188,6 +188,18 @@ bool announce_matches(const announcement *a, const org *o, const taxonomy *t, in
            admits(a, "categories", category_covers, t, cat) && admits(a, "channels", channel_covers, t, channel);
 }
 
+bool announce_covers(const announcement *a, const org *o, const taxonomy *t, int64_t unit_id, const char *cat,
+                     const char *channel, int64_t at)
+{
+    if (!unit_id && json_array_size(json_object_get(a->scope, "units")))
+        return false;
+    if ((!cat || !*cat) && json_array_size(json_object_get(a->scope, "categories")))
+        return false;
+    if ((!channel || !*channel) && json_array_size(json_object_get(a->scope, "channels")))
+        return false;
+    return announce_matches(a, o, t, unit_id, cat, channel, at);
+}
+
 bool announce_concerns(const announcement *a, const org *o, int64_t root)
 {
     const json_t *l = json_object_get(a->scope, "units");
