@@ -37,6 +37,17 @@ static json_t *announcement_json(app *a, const announcement *an, int64_t now)
     return j;
 }
 
+/* The subtree whose announcements the caller sees (announce_concerns): an administrator's is everyone's (0). */
+static int64_t caller_root(app *a, const api_req *rq)
+{
+    if (rq->who.roles & R_ADMIN)
+        return 0;
+    app_enter(a);
+    int64_t root = org_scope_root(app_org(a), rq->who.unit);
+    app_leave(a);
+    return root;
+}
+
 static bool list_known(const char *name)
 {
     static const char *const known[] = {"active", "unit", "category", "channel", NULL};
@@ -75,7 +86,8 @@ void h_announcements_list(app *a, api_req *rq, http_resp *rs)
     }
     int64_t now = time_now();
     announcement_list l = {0};
-    int rc = app_announce_list(a, active, unit_id, cat && *cat ? cat : NULL, ch && *ch ? ch : NULL, now, &l);
+    int rc = app_announce_list(a, caller_root(a, rq), active, unit_id, cat && *cat ? cat : NULL, ch && *ch ? ch : NULL,
+                               now, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;
@@ -131,8 +143,12 @@ void h_announcement_get(app *a, api_req *rq, http_resp *rs)
     int64_t *ids = NULL;
     size_t n = 0;
     int rc = store_announcement_get(a->db, id, &an);
-    if (rc == 0)
-        rc = store_announcement_complaints(a->db, id, false, &ids, &n);
+    if (rc == 0) {
+        app_enter(a);
+        bool mine = announce_concerns(&an, app_org(a), caller_root(a, rq));
+        app_leave(a);
+        rc = mine ? store_announcement_complaints(a->db, id, false, &ids, &n) : STORE_NOTFOUND;
+    }
     if (rc == STORE_NOTFOUND) {
         api_error(rs, 404, "not_found", NULL, "公告不存在 (no such announcement)");
     } else if (rc) {

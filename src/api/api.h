@@ -203,6 +203,10 @@ void h_appeal_report_get(app *a, api_req *rq, http_resp *rs);
 void h_appeal_report_put(app *a, api_req *rq, http_resp *rs);
 void h_appeal_report_act(app *a, api_req *rq, http_resp *rs);
 void h_appeal_stats(app *a, api_req *rq, http_resp *rs);
+void h_unit_contact_put(app *a, api_req *rq, http_resp *rs);
+/* An appeal's report as the API renders it (new reference; NULL when its texts cannot be read): its sealed
+ * texts masked, or (clear) in clear for the audited view of POST /complaints/{id}/pii; r's texts are replaced. */
+json_t *api_appeal_report_json(app *a, appeal_report *r, bool clear);
 /* Announcements of known faults (api/announcements.c). */
 void h_announcements_list(app *a, api_req *rq, http_resp *rs);
 void h_announcements_create(app *a, api_req *rq, http_resp *rs);

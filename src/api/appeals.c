@@ -3,11 +3,13 @@
  * read, written by the branch, submitted, reviewed by headquarters, sent —
  * and the appeals' statistics by month and year (app/appeal.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "app/appeal.h"
+#include "app/contacts.h"
 #include "store/appeals.h"
 #include "util/timeutil.h"
 
@@ -38,16 +40,37 @@ static json_t *report_json(app *a, const appeal_report *r)
     return j;
 }
 
-static void reply(app *a, http_resp *rs, int rc, const cerr *e, const appeal_report *r)
+/* The contact who answers for the report's unit, and the unit that named them; null when none does. */
+static json_t *contact_json(app *a, int64_t unit_id)
 {
+    appeal_contact c;
+    if (app_contact_of(a, unit_id, &c) != 0)
+        return json_null();
+    return json_pack("{s:o,s:o}", "user", api_user_ref(a, c.user), "unit", api_unit_ref(a, c.unit));
+}
+
+static void reply(app *a, http_resp *rs, int rc, const cerr *e, appeal_report *r)
+{
+    json_t *j;
     if (rc == CERR_USER)
         api_cerr(rs, e);
     else if (rc == STORE_NOTFOUND)
         api_error(rs, 404, "not_found", NULL, "该申诉尚无报告 (the appeal has no report yet)");
     else if (rc)
         api_store_error(rs, rc);
+    else if (!(j = api_appeal_report_json(a, r, false)))
+        api_store_error(rs, STORE_UNAVAILABLE);
     else
-        api_json(rs, 200, report_json(a, r));
+        api_json(rs, 200, j);
+}
+
+json_t *api_appeal_report_json(app *a, appeal_report *r, bool clear)
+{
+    if (app_appeal_view(a, r, clear))
+        return NULL;
+    json_t *j = report_json(a, r);
+    json_object_set_new(j, "contact", contact_json(a, r->unit));
+    return j;
 }
 
 void h_appeal_report_get(app *a, api_req *rq, http_resp *rs)
@@ -137,4 +160,47 @@ void h_appeal_stats(app *a, api_req *rq, http_resp *rs)
         json_object_del(x, "penalty_fen");
     }
     api_json(rs, 200, out);
+}
+
+/* PUT /units/{id}/appeals-contact: names a unit's appeals contact (申诉接口人), or with null removes it. */
+void h_unit_contact_put(app *a, api_req *rq, http_resp *rs)
+{
+    static const char *const known[] = {"user", NULL};
+    json_t *in = api_body(rq, rs, known);
+    if (!in)
+        return;
+    json_t *key = json_string(rq->params[0]);
+    app_enter(a);
+    const unit *u = org_resolve(app_org(a), key);
+    int64_t unit_id = u ? u->id : 0;
+    app_leave(a);
+    json_decref(key);
+    const json_t *uv = json_object_get(in, "user");
+    cerr e = CERR_INIT;
+    int64_t user_id = 0;
+    int rc = 0;
+    if (!unit_id) {
+        api_error(rs, 404, "not_found", NULL, "单位不存在 (no such unit)");
+    } else if (!uv) {
+        api_error(rs, 422, "validation_failed", "user",
+                  "user: 必填：用户名、用户编号或 null (required: a username, a user id or null)");
+    } else if (!api_reach_unit(a, rq, unit_id, "unit", rs)) {
+        actor who = api_actor(rq);
+        rc = app_contact_set(a, &who, unit_id, uv, time_now(), &user_id, &e);
+        if (rc == CERR_USER) {
+            api_cerr(rs, &e);
+        } else if (rc) {
+            api_store_error(rs, rc);
+        } else {
+            char subject[32];
+            snprintf(subject, sizeof subject, "unit:%lld", (long long)unit_id);
+            json_t *detail = json_pack("{s:s,s:I}", "change", "appeals_contact", "user", (json_int_t)user_id);
+            api_audit(a, rq, "config_change", subject, detail);
+            json_decref(detail);
+            api_json(rs, 200,
+                     json_pack("{s:o,s:o}", "unit", api_unit_ref(a, unit_id), "appeals_contact",
+                               user_id ? api_user_ref(a, user_id) : json_null()));
+        }
+    }
+    json_decref(in);
 }

@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "app/pii.h"
+#include "store/appeals.h"
 #include "app/rights.h"
 #include "core/erasure.h"
 #include "sec/audit.h"
@@ -93,6 +94,18 @@ static json_t *clear_json(app *a, complaint *c, bool en, int64_t now, int *rc)
         j = json_pack("{s:o,s:o}", "complaint", api_complaint_json(a, c, true, en, now), "events",
                       api_events_json(a, evs.items, evs.n, en));
     event_list_release(&evs);
+    /* An appeal's report to the regulator, whose texts are customer data too. */
+    appeal_report r = {0};
+    int got = j ? store_appeal_get(a->db, c->id, &r) : STORE_NOTFOUND;
+    json_t *report = got == 0 ? api_appeal_report_json(a, &r, true) : NULL;
+    if (j && got != STORE_NOTFOUND && !report) {
+        json_decref(j);
+        j = NULL;
+        *rc = got ? got : STORE_UNAVAILABLE;
+    } else if (j && report) {
+        json_object_set_new(j, "appeal_report", report);
+    }
+    appeal_report_release(&r);
     return j;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/contacts.h"
 #include "core/notify.h"
 #include "core/roles.h"
 #include "sec/auth.h"
@@ -29,15 +30,29 @@ void h_units_list(app *a, api_req *rq, http_resp *rs)
         return;
     }
     bool reach = v && strcmp(v, "true") == 0;
+    appeal_contact_list contacts = {0};
+    int rc = app_contacts_list(a, &contacts);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
     json_t *items = json_array();
     for (size_t i = 0; i < app_org(a)->n; i++) {
         const unit *u = &app_org(a)->units[i];
         if (reach && !api_reaches(a, rq, u->id))
             continue;
-        json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u->id, "code", u->code,
-                                               "name", u->name, "name_en", u->name_en, "type", u->type, "parent",
-                                               u->parent ? json_integer(u->parent) : json_null()));
+        json_t *j = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u->id, "code", u->code, "name", u->name,
+                              "name_en", u->name_en, "type", u->type, "parent",
+                              u->parent ? json_integer(u->parent) : json_null());
+        /* The unit's own appeals contact (申诉接口人); the units below it without one are covered by it. */
+        json_t *contact = json_null();
+        for (size_t k = 0; k < contacts.n; k++)
+            if (contacts.items[k].unit == u->id)
+                contact = api_user_ref(a, contacts.items[k].user);
+        json_object_set_new(j, "appeals_contact", contact);
+        json_array_append_new(items, j);
     }
+    appeal_contact_list_release(&contacts);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 

@@ -18,6 +18,7 @@ const route api_routes[] = {
     {"DELETE", "/api/v1/tokens/{id}", h_tokens_delete, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/units", h_units_list, AUTH_USER, 0, 0},
     {"POST", "/api/v1/units", h_units_create, AUTH_USER, R_ADMIN, 0},
+    {"PUT", "/api/v1/units/{id}/appeals-contact", h_unit_contact_put, AUTH_USER, R_ADMIN, 0},
     {"GET", "/api/v1/categories", h_categories, AUTH_USER, 0, 0},
     {"GET", "/api/v1/config", h_config, AUTH_USER, 0, 0},
     {"GET", "/api/v1/users", h_users_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/ledger.h"
+#include "app/contacts.h"
 #include "app/notify.h"
 #include "app/pii.h"
 #include "app/search.h"
@@ -106,6 +107,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     }
     size_t borrowed = nmsgs; /* payloads of rows.msgs: rows' */
     rc = app_notify_rows(a, out, &ev, &msgs, &nmsgs);
+    if (rc == 0)
+        rc = app_contact_notify_rows(a, out, &ev, &msgs, &nmsgs);
     if (rc == 0 && (rows.npens || rows.ncomps || nmsgs)) {
         /* Ledger entries, compensations and notifications go in the event's transaction. */
         store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = msgs, .nmsgs = nmsgs, .pens = rows.pens,

@@ -49,16 +49,18 @@ int app_announce_publish(app *a, const actor *who, const json_t *in, int64_t now
     return rc;
 }
 
-int app_announce_list(app *a, bool active, int64_t unit_id, const char *cat, const char *channel, int64_t now,
-                      announcement_list *out)
+int app_announce_list(app *a, int64_t root, bool active, int64_t unit_id, const char *cat, const char *channel,
+                      int64_t now, announcement_list *out)
 {
     int rc = store_announcement_list(a->db, active, 500, out);
-    if (rc || !active)
+    if (rc)
         return rc;
     app_enter(a);
     size_t kept = 0;
     for (size_t i = 0; i < out->n; i++) {
-        if (announce_matches(&out->items[i], app_org(a), &app_pol(a)->tax, unit_id, cat, channel, now))
+        const announcement *an = &out->items[i];
+        if (announce_concerns(an, app_org(a), root) &&
+            (!active || announce_matches(an, app_org(a), &app_pol(a)->tax, unit_id, cat, channel, now)))
             out->items[kept++] = out->items[i];
         else
             announcement_release(&out->items[i]);
@@ -90,7 +92,7 @@ int app_announce_answer(app *a, const actor *who, int64_t id, int64_t cid, int64
         goto out;
     app_enter(a);
     bool active = announce_active(&an, now),
-         covers = announce_matches(&an, app_org(a), &app_pol(a)->tax, c.subject_unit, c.category, c.channel, now);
+         covers = announce_covers(&an, app_org(a), &app_pol(a)->tax, c.subject_unit, c.category, c.channel, now);
     app_leave(a);
     if (!active) {
         rc = cerr_set(e, "action_not_allowed", "", "公告已解除或未生效 (the announcement is not in force)");
@@ -132,7 +134,7 @@ static int close_linked(app *a, const announcement *an, int64_t now, size_t *clo
         if (r == 0) {
             (*closed)++;
         } else if (r == CERR_USER) {
-            /* Dispatched after all, or closed by hand meanwhile: it follows its own path. */
+            /* Unlinked and dispatched after all, or closed by hand meanwhile: it follows its own path. */
             (*left)++;
             log_msg(LOG_INFO, "complaint %" PRId64 " not closed with announcement %" PRId64 ": %s", ids[i], an->id,
                     e.message);

@@ -19,11 +19,13 @@
 int app_announce_publish(app *a, const actor *who, const json_t *in, int64_t now, announcement *out, cerr *e);
 
 /*
- * The announcements into out: all (active false), or those active at now
- * whose scope covers unit_id (0: any), category cat and channel (NULL: any).
+ * The announcements into out that concern the people of unit root's subtree
+ * (announce_concerns; 0: every one): all (active false), or those active at
+ * now whose scope covers unit_id (0: any), category cat and channel (NULL:
+ * any).
  */
-int app_announce_list(app *a, bool active, int64_t unit_id, const char *cat, const char *channel, int64_t now,
-                      announcement_list *out);
+int app_announce_list(app *a, int64_t root, bool active, int64_t unit_id, const char *cat, const char *channel,
+                      int64_t now, announcement_list *out);
 
 /*
  * Complaint cid answered by who with announcement id's script: the fault

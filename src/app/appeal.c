@@ -1,14 +1,19 @@
 /* appeal: see appeal.h. */
 #include "app/appeal.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "app/act.h"
+#include "app/pii.h"
 #include "app/result.h"
 #include "core/cases.h"
 #include "core/sla.h"
 #include "store/appeals.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 /*
  * The report's deadline: the appeal's whole-process limit of the pack's
@@ -47,6 +52,33 @@ static int begin(app *a, const complaint *c, cerr *e)
     return rc ? rc : store_appeal_add(a->db, &r);
 }
 
+/* The report's texts, which may name the customer, sealed under the appeal's data key before they are stored. */
+static int seal(app *a, appeal_report *r)
+{
+    char *t[] = {r->report, r->mediation, r->review_note};
+    int rc = app_pii_seal_texts(a, r->complaint_id, t, 3);
+    r->report = t[0];
+    r->mediation = t[1];
+    r->review_note = t[2];
+    return rc;
+}
+
+int app_appeal_view(app *a, appeal_report *r, bool clear)
+{
+    char *t[] = {r->report, r->mediation, r->review_note};
+    int64_t ids[] = {r->complaint_id, r->complaint_id, r->complaint_id};
+    complaint c;
+    complaint_init(&c);
+    int rc = store_complaint_get(a->db, r->complaint_id, NULL, &c);
+    if (rc == 0)
+        rc = app_pii_open_texts(a, &c, ids, t, 3, clear);
+    complaint_release(&c);
+    r->report = t[0];
+    r->mediation = t[1];
+    r->review_note = t[2];
+    return rc;
+}
+
 int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report *out, cerr *e)
 {
     if (strcmp(cases_kind(c), "appeal") != 0)
@@ -75,12 +107,65 @@ int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report 
     for (int attempt = 0; rc == 0; attempt++) {
         rc = appeal_edit(out, in, e);
         if (rc == 0)
+            rc = seal(a, out);
+        if (rc == 0)
             rc = store_appeal_update(a->db, out);
         if (rc != STORE_CONFLICT || !app_retry(rc, attempt))
             break;
         rc = store_appeal_get(a->db, c->id, out);
     }
     return rc == STORE_CONFLICT ? cerr_set(e, "version_conflict", "", "报告已被他人更新 (someone acted first)") : rc;
+}
+
+/*
+ * A report sent late under the pack's rule: the assessment joins the
+ * complaint's penalty ledger (GET /penalties) as the system's appeal_late
+ * step, once; a report sent on time, or under a pack without the rule,
+ * writes none.
+ */
+static int assess_late(app *a, const appeal_report *r, const appeal_late_rule *late_rule, int64_t now, cerr *e)
+{
+    if (!r->late || !late_rule->set || !r->assessed_unit)
+        return 0;
+    static const actor system_actor = {0, R_SYSTEM, 0};
+    char amount[32], points[16], due[40];
+    snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(r->penalty_fen / 100),
+             (long long)(r->penalty_fen % 100));
+    snprintf(points, sizeof points, "%d", r->penalty_points);
+    app_enter(a);
+    time_format(r->due_at, app_pol(a)->tz_offset, due, sizeof due);
+    app_leave(a);
+    json_t *in = json_pack("{s:I,s:s,s:s,s:s+}", "unit", (json_int_t)r->assessed_unit, "amount", amount, "points",
+                           points, "note", "申诉报告逾期报送，应于 (report due by) ", due);
+    complaint c;
+    complaint_init(&c);
+    int rc = app_act(a, &system_actor, r->complaint_id, "appeal_late", in, -1, now, &c, e);
+    complaint_release(&c);
+    json_decref(in);
+    return rc;
+}
+
+/* Headquarters returned report r: its contact is told (the remark, customer data, stays sealed on the report). */
+static int notify_returned(app *a, const appeal_report *r, int64_t now)
+{
+    appeal_contact c;
+    complaint cp;
+    complaint_init(&cp);
+    int rc = app_contact_of(a, r->unit, &c);
+    if (rc == 0)
+        rc = store_complaint_get(a->db, r->complaint_id, NULL, &cp);
+    if (rc == 0) {
+        char key[96];
+        snprintf(key, sizeof key, "c%" PRId64 "/appeal_report/v%" PRId64 "/returned/user%" PRId64, r->complaint_id,
+                 r->version, c.user);
+        outbox_msg m;
+        app_contact_row(&m, &c, r->complaint_id, now, "appeal_returned", key,
+                        json_pack("{s:s,s:s}", "number", cp.number, "status", r->status));
+        rc = store_outbox_add(a->db, &m, 1);
+        free(m.payload);
+    }
+    complaint_release(&cp);
+    return rc == STORE_NOTFOUND ? 0 : rc;
 }
 
 int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, const char *note, int64_t now,
@@ -103,9 +188,17 @@ int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, co
         if (rc == 0)
             rc = appeal_act(out, action, note, hq, who->id, now, &late_rule, hq_unit, e);
         if (rc == 0)
+            rc = seal(a, out);
+        if (rc == 0)
             rc = store_appeal_update(a->db, out);
     }
-    return rc == STORE_CONFLICT ? cerr_set(e, "version_conflict", "", "报告已被他人更新 (someone acted first)") : rc;
+    if (rc == STORE_CONFLICT)
+        return cerr_set(e, "version_conflict", "", "报告已被他人更新 (someone acted first)");
+    if (rc == 0 && strcmp(action, "send") == 0)
+        rc = assess_late(a, out, &late_rule, now, e);
+    else if (rc == 0 && strcmp(action, "return") == 0)
+        rc = notify_returned(a, out, now);
+    return rc;
 }
 
 int app_appeal_stats(app *a, int year, int64_t root, json_t **out)

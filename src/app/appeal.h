@@ -7,6 +7,7 @@
 #define REDRESS_APP_APPEAL_H
 
 #include "app/app.h"
+#include "app/contacts.h"
 #include "core/appeal.h"
 
 /*
@@ -25,6 +26,15 @@ int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report 
  */
 int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, const char *note, int64_t now,
                    appeal_report *out, cerr *e);
+
+/*
+ * The report's texts (report, mediation, review_note) are customer data,
+ * sealed under the appeal's data key when stored (app/pii.h). This opens
+ * the sealed texts of r in place: masked, or (clear) in clear — for a
+ * caller with the pii permission, whose view the caller audits. A text
+ * whose key was destroyed reads PII_ANONYMISED. 0 or a STORE_* code.
+ */
+int app_appeal_view(app *a, appeal_report *r, bool clear);
 
 /*
  * The appeals received in local year `year`, by month (new reference):

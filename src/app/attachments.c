@@ -378,7 +378,7 @@ int app_attach_view(app *a, attachment *items, size_t n)
         texts[2 * i] = items[i].name;
         texts[2 * i + 1] = items[i].removed_reason;
     }
-    int rc = app_pii_view_texts(a, ids, texts, 2 * n, false);
+    int rc = app_pii_view_texts(a, ids, texts, 2 * n);
     for (size_t i = 0; i < n; i++) {
         items[i].name = texts[2 * i];
         items[i].removed_reason = texts[2 * i + 1];

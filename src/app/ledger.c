@@ -61,7 +61,7 @@ int ledger_view_penalties(app *a, penalty_list *l)
         ids[i] = l->items[i].complaint_id;
         texts[i] = l->items[i].waive_reason;
     }
-    int rc = app_pii_view_texts(a, ids, texts, l->n, false);
+    int rc = app_pii_view_texts(a, ids, texts, l->n);
     for (size_t i = 0; i < l->n; i++)
         l->items[i].waive_reason = texts[i];
     free(ids);
@@ -80,7 +80,7 @@ int ledger_view_compensations(app *a, compensation_list *l)
         texts[2 * i] = l->items[i].reason;
         texts[2 * i + 1] = l->items[i].decision;
     }
-    int rc = app_pii_view_texts(a, ids, texts, n, false);
+    int rc = app_pii_view_texts(a, ids, texts, n);
     for (size_t i = 0; i < l->n; i++) {
         l->items[i].reason = texts[2 * i];
         l->items[i].decision = texts[2 * i + 1];

@@ -511,7 +511,12 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
     return 0;
 }
 
-int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n, bool clear)
+int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n)
+{
+    return app_pii_open_texts(a, NULL, ids, texts, n, false);
+}
+
+int app_pii_open_texts(app *a, const complaint *c, const int64_t *ids, char **texts, size_t n, bool clear)
 {
     if (n == 0)
         return 0;
@@ -521,8 +526,14 @@ int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n, bool 
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!texts[i] || !pii_is_sealed(texts[i]))
             continue;
-        view v = {ok[i] ? dks[i] : NULL, clear, NULL, NULL};
+        /* Masked against the customer's name when the texts are c's. */
+        char *name = c && c->id == ids[i] && ok[i] ? name_of(c->data, dks[i]) : NULL;
+        view v = {ok[i] ? dks[i] : NULL, clear, name, NULL};
         json_t *j = shown(&v, "", false, texts[i]);
+        if (name) {
+            sodium_memzero(name, strlen(name));
+            free(name);
+        }
         free(texts[i]);
         texts[i] = xstrdup(json_string_value(j));
         json_decref(j);
@@ -580,6 +591,32 @@ int app_pii_seal_audit(app *a, int64_t complaint_id, json_t *detail, const char 
         json_object_set_new(detail, member, json_string(PII_ANONYMISED));
     sodium_memzero(dk, sizeof dk);
     return 0;
+}
+
+int app_pii_seal_texts(app *a, int64_t complaint_id, char **texts, size_t n)
+{
+    json_t *o = json_object();
+    char key[16];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "%zu", i);
+        json_object_set_new(o, key, texts[i] ? json_string(texts[i]) : json_null());
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        snprintf(key, sizeof key, "%zu", i);
+        rc = app_pii_seal_audit(a, complaint_id, o, key);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        snprintf(key, sizeof key, "%zu", i);
+        const char *v = json_string_value(json_object_get(o, key));
+        if (!texts[i] || !v || strcmp(v, texts[i]) == 0)
+            continue;
+        sodium_memzero(texts[i], strlen(texts[i]));
+        free(texts[i]);
+        texts[i] = xstrdup(v);
+    }
+    json_decref(o);
+    return rc;
 }
 
 /* Does the JSON text hold a sealed string? (A cheap test before parsing.) */

@@ -10,7 +10,8 @@
  * Which fields are sealed:
  *   customer.{name, phone, email, address, plate, card_no, account_no};
  *   place, description, demand, evidence of the intake; every textarea
- *   field of a later step (notes, reasons, results, replies, remarks).
+ *   field of a later step (notes, reasons, results, replies, remarks);
+ *   the texts of an appeal's report (app/appeal.h).
  * The phone's lookup key (complaints.phone, the intake's phone_key) is the
  * blind index of its digits (sec/pii.h), never the digits.
  */
@@ -80,11 +81,23 @@ int app_pii_view_events(app *a, const complaint *c, event *evs, size_t n, bool c
 /*
  * Replaces each sealed texts[i] — a step's text quoted outside its
  * complaint ids[i], such as a penalty waiver's or a compensation's reason —
- * by its masked form, or in clear with clear (a reply sent to the partner
- * system the complaint came from) (heap; the sealed string is freed).
- * Strings that are NULL or not sealed stay. One store round trip for all n.
+ * by its masked form (heap; the sealed string is freed). Strings that are
+ * NULL or not sealed stay. One store round trip for all n.
  */
-int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n, bool clear);
+int app_pii_view_texts(app *a, const int64_t *ids, char **texts, size_t n);
+/*
+ * The same, masked or (clear) in clear — a caller with the pii permission's
+ * audited view; c (borrowed, sealed, may be NULL): the complaint the texts
+ * belong to, whose customer's name is masked wherever it occurs in them.
+ */
+int app_pii_open_texts(app *a, const complaint *c, const int64_t *ids, char **texts, size_t n, bool clear);
+/*
+ * Seals each texts[i] (heap, replaced in place; NULL and sealed ones stay)
+ * under complaint_id's data key, as app_pii_seal_audit seals a member: free
+ * text of a record kept beside the complaint, such as its appeal report,
+ * which may name the customer. Returns 0 or a STORE_* code.
+ */
+int app_pii_seal_texts(app *a, int64_t complaint_id, char **texts, size_t n);
 
 /* May who see customer data in clear? Their grant, else their roles' default. */
 bool app_pii_may_unmask(app *a, const actor *who);

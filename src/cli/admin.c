@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/contacts.h"
 #include "cli/cli.h"
 #include "core/notify.h"
 #include "core/roles.h"
@@ -222,9 +223,44 @@ int cmd_user(int argc, char **argv)
     return rc;
 }
 
+/* redress unit contact CODE --user NAME | --clear: the unit's appeals contact (申诉接口人), as PUT
+ * /units/{id}/appeals-contact. */
+static int unit_contact(app *a, const cli_opts *o)
+{
+    const char *code = o->nargs > 1 ? o->args[1] : NULL, *name = cli_opt(o, "user");
+    const unit *u = code ? org_find_code(app_org(a), code) : NULL;
+    if (!code || (!name) == !cli_has(o, "clear")) {
+        fprintf(stderr, "usage: redress unit contact CODE --user USERNAME | --clear\n");
+        return 2;
+    }
+    if (!u) {
+        fprintf(stderr, "redress: no unit with code %s\n", code);
+        return 2;
+    }
+    static const actor admin = {0, R_ADMIN, 0};
+    json_t *key = name ? json_string(name) : json_null();
+    cerr e = CERR_INIT;
+    int64_t user_id = 0;
+    int rc = app_contact_set(a, &admin, u->id, key, time_now(), &user_id, &e);
+    json_decref(key);
+    if (rc == CERR_USER) {
+        fprintf(stderr, "redress: --user: %s\n", e.message);
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "redress: cannot store the contact of %s\n", code);
+        return 1;
+    }
+    char subject[32];
+    snprintf(subject, sizeof subject, "unit:%lld", (long long)u->id);
+    cli_audit(a, "config_change", subject);
+    printf(name ? "appeals contact of %s: %s\n" : "appeals contact of %s removed\n", code, name);
+    return 0;
+}
+
 int cmd_unit(int argc, char **argv)
 {
-    static const char *const extra[] = {"name", "name-en", "type", "parent", "help!", NULL};
+    static const char *const extra[] = {"name", "name-en", "type", "parent", "user", "clear!", "help!", NULL};
     cli_opts o;
     if (cli_parse(argc, argv, extra, &o))
         return 2;
@@ -232,6 +268,7 @@ int cmd_unit(int argc, char **argv)
     if (cli_has(&o, "help") || !*sub) {
         printf("usage: redress unit add CODE --name NAME --type TYPE [--parent CODE] [--name-en NAME]\n"
                "       redress unit list\n"
+               "       redress unit contact CODE --user USERNAME | --clear   (the unit's appeals contact)\n"
                "Types: hq, branch, region, site, department, centre.\n");
         cli_print_settings();
         return *sub ? 0 : 2;
@@ -272,8 +309,10 @@ int cmd_unit(int argc, char **argv)
                 cli_audit(&a, "config_change", subject);
             }
         }
+    } else if (strcmp(sub, "contact") == 0) {
+        rc = unit_contact(&a, &o);
     } else {
-        fprintf(stderr, "redress unit: unknown subcommand %s (add, list)\n", sub);
+        fprintf(stderr, "redress unit: unknown subcommand %s (add, list, contact)\n", sub);
         rc = 2;
     }
     app_close(&a);

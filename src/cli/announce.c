@@ -70,7 +70,7 @@ int cmd_announcement(int argc, char **argv)
     announcement an = {0};
     if (strcmp(sub, "list") == 0) {
         announcement_list l = {0};
-        if (app_announce_list(&a, cli_has(&o, "active"), 0, NULL, NULL, now, &l) == 0) {
+        if (app_announce_list(&a, 0, cli_has(&o, "active"), 0, NULL, NULL, now, &l) == 0) {
             for (size_t i = 0; i < l.n; i++)
                 print_one(&l.items[i], now);
             rc = 0;

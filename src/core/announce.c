@@ -188,6 +188,34 @@ bool announce_matches(const announcement *a, const org *o, const taxonomy *t, in
            admits(a, "categories", category_covers, t, cat) && admits(a, "channels", channel_covers, t, channel);
 }
 
+bool announce_covers(const announcement *a, const org *o, const taxonomy *t, int64_t unit_id, const char *cat,
+                     const char *channel, int64_t at)
+{
+    if (!unit_id && json_array_size(json_object_get(a->scope, "units")))
+        return false;
+    if ((!cat || !*cat) && json_array_size(json_object_get(a->scope, "categories")))
+        return false;
+    if ((!channel || !*channel) && json_array_size(json_object_get(a->scope, "channels")))
+        return false;
+    return announce_matches(a, o, t, unit_id, cat, channel, at);
+}
+
+bool announce_concerns(const announcement *a, const org *o, int64_t root)
+{
+    const json_t *l = json_object_get(a->scope, "units");
+    if (!root || !json_array_size(l))
+        return true;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(l, i, v)
+    {
+        int64_t u = json_integer_value(v);
+        if (org_within(o, u, root) || org_within(o, root, u))
+            return true;
+    }
+    return false;
+}
+
 int announce_resolve(announcement *a, const char *resolution, int64_t by, int64_t now, cerr *e)
 {
     if (strcmp(a->status, "active") != 0)

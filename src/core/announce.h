@@ -75,6 +75,25 @@ bool announce_matches(const announcement *a, const org *o, const taxonomy *t, in
                       const char *channel, int64_t at);
 
 /*
+ * Does a cover a complaint about unit_id in category cat by channel received
+ * at `at`? As announce_matches, except that what the complaint does not say
+ * (no unit, no category: 0 or NULL) is covered only by a scope that does not
+ * narrow it: a fault of some units is not the answer to a complaint about no
+ * unit.
+ */
+bool announce_covers(const announcement *a, const org *o, const taxonomy *t, int64_t unit_id, const char *cat,
+                     const char *channel, int64_t at);
+
+/*
+ * Does a concern the people whose scope is the subtree of unit root (0:
+ * everyone's)? An announcement without units concerns everyone; one with
+ * units, those whose subtree holds one of them or lies inside one of them —
+ * a station's staff see their region's fault, the region's supervisor a
+ * station's, the centre of the branch all of them.
+ */
+bool announce_concerns(const announcement *a, const org *o, int64_t root);
+
+/*
  * Resolves a at now by `by` with resolution text (borrowed, may be NULL):
  * CERR_USER with e: action_not_allowed when it is resolved already, or
  * validation_failed (resolution too long).

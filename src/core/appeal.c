@@ -17,6 +17,18 @@ void appeal_report_release(appeal_report *r)
     memset(r, 0, sizeof *r);
 }
 
+const appeal_contact *appeal_contact_for(const org *o, const appeal_contact *items, size_t n, int64_t unit_id)
+{
+    for (int depth = 0; unit_id && depth < 64; depth++) {
+        for (size_t i = 0; i < n; i++)
+            if (items[i].unit == unit_id)
+                return &items[i];
+        const unit *u = org_find(o, unit_id);
+        unit_id = u ? u->parent : 0;
+    }
+    return NULL;
+}
+
 /* The text member key into *dst (replaced; "" clears it). */
 static int take_text(const json_t *in, const char *key, char **dst, cerr *e)
 {

@@ -24,9 +24,11 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/cerr.h"
+#include "core/org.h"
 
 enum { APPEAL_TEXT_MAX = 5000 };
 
@@ -62,6 +64,22 @@ typedef struct appeal_report {
 } appeal_report;
 
 void appeal_report_release(appeal_report *r);
+
+/*
+ * A unit's appeals contact (申诉接口人; seed 001 §4.1.8, 联系责任人: the
+ * designated person who keeps an appeal's work orders moving and closes the
+ * loop): a user named by the unit, at most one per unit.
+ */
+typedef struct appeal_contact {
+    int64_t unit, user, set_by, set_at;
+} appeal_contact;
+
+/*
+ * The contact who answers for appeals about unit_id: the unit's own, else the
+ * nearest unit's above it (a station's is its branch's). Borrowed from
+ * items[0..n); NULL when no unit on the way up names one.
+ */
+const appeal_contact *appeal_contact_for(const org *o, const appeal_contact *items, size_t n, int64_t unit_id);
 
 /*
  * Takes the members of in (borrowed) the report's author may set —

@@ -31,7 +31,7 @@ static int64_t jint(const json_t *o, const char *key)
     return json_integer_value(json_object_get(o, key));
 }
 
-/* The close event's entries, as the store's rows. */
+/* The entries of a close (or a late appeal report's assessment), as the store's rows. */
 static void penalties_of(const complaint *c, const event *ev, ledger_rows *r)
 {
     const json_t *list = json_object_get(ev->payload, "penalties");
@@ -107,7 +107,7 @@ size_t ledger_rows_of(const complaint *next, const event *ev, ledger_rows *r)
     const json_t *p = ev->payload;
     /* Every way of closing carries the pack's penalty entries (p_close). */
     bool closing = strcmp(ev->action, "close") == 0 || strcmp(ev->action, "answer") == 0 ||
-                   strcmp(ev->action, "close_unaccepted") == 0;
+                   strcmp(ev->action, "close_unaccepted") == 0 || strcmp(ev->action, "appeal_late") == 0;
     if (closing && json_array_size(json_object_get(p, "penalties"))) {
         penalties_of(next, ev, r);
     } else if (strcmp(ev->action, "waive_penalty") == 0) {

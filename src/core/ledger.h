@@ -1,6 +1,6 @@
 /*
  * ledger: the rows a workflow step writes beside its event — penalty
- * ledger entries (考核) decided by a close or waived, compensations granted,
+ * ledger entries (考核) decided by a close or a late appeal report, or waived, compensations granted,
  * requested or decided (授权), and the notifications in the outbox: an
  * approval request, and the follow-up a dissatisfied revisit asks for. They are derived from the sealed event alone, so that
  * app_act can hand the event, the projection and these rows to the store

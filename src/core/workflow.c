@@ -63,6 +63,8 @@
  * | mark_complex | registered, dispatched, processing (not yet complex) | (same) | agent, handler*, sup, mgr |
  * | fault_answer | registered (not yet linked to a fault)        | (same) | system only |
  * | fault_close  | registered (linked to that fault)             | closed | system only |
+ * | fault_unlink | registered (linked to a fault)                | (same) | agent, sup, mgr       |
+ * | appeal_late  | every status (an appeal, not yet assessed)    | (same) | system only |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -92,6 +94,15 @@
  *   fault_answer  an agent answered with a known fault's script (系统公告,
  *               app/announce.c): the complaint waits for the fault, every
  *               clock stops; fault_close: the fault was resolved, it closes
+ *               with it. A complaint linked to a fault is a 不满工单, not an
+ *               investigation: dispatch, invalidate and mark_complex are
+ *               refused while it is linked. fault_unlink (the customer did not
+ *               accept the script: 如客户不接受解释 … 形成投诉受理单) makes it
+ *               an ordinary complaint again: its dispatch and overall clocks
+ *               start anew
+ *   appeal_late  an appeal's report was sent to the regulator after its
+ *               deadline (app/appeal.c): the pack's appeals.late_penalty
+ *               entry against the unit assessed joins the complaint's ledger
  *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
@@ -373,6 +384,18 @@ static const wf_field f_fault_close[] = {
     {"resolution", "故障处理结果", "Resolution", F_TEXTAREA, false, NULL},
     END,
 };
+static const wf_field f_fault_unlink[] = {
+    {"reason", "客户不接受口径的说明", "Why the customer did not accept the script", F_TEXTAREA, true, NULL},
+    END,
+};
+/* A report sent late (core/appeal.h): app/appeal.c fills them from the report and the pack's rule. */
+static const wf_field f_appeal_late[] = {
+    {"unit", "考核单位", "Unit assessed", F_UNIT, true, NULL},
+    {"amount", "考核金额（元）", "Amount (yuan)", F_MONEY, true, NULL},
+    {"points", "考核分", "Points", F_TEXT, false, NULL},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
 static const wf_field f_wait[] = {
     {"reason", "等待原因", "What the customer is to provide", F_TEXTAREA, true, NULL},
     END,
@@ -570,6 +593,35 @@ static int g_escalate(const wf_ctx *ctx, const complaint *c, cerr *e)
     if (!u || !u->parent)
         return cerr_set(e, "action_not_allowed", "", "已是最高层级单位，无法升级 (the owner unit has no parent)");
     return 0;
+}
+
+/*
+ * A complaint answered with a fault's script (fault_answer) is a 不满工单: it
+ * waits for the fault and is not investigated, so the steps that begin an
+ * investigation or conclude one are refused while it is linked; unlinking
+ * it (fault_unlink) makes it an ordinary complaint again.
+ */
+static int not_fault_ticket(const complaint *c, const char *zh, const char *en, cerr *e)
+{
+    long long n = (long long)json_integer_value(json_object_get(c->data, "announcement"));
+    if (n)
+        return cerr_set(e, "action_not_allowed", "announcement",
+                        "已按系统公告 %lld 的口径答复（不满工单），须先解除关联才能%s (answered with announcement %lld's "
+                        "script: unlink it from the fault before you %s it)",
+                        n, zh, n, en);
+    return 0;
+}
+
+static int g_dispatch(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    return not_fault_ticket(c, "派单", "dispatch", e);
+}
+
+static int g_invalidate(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    return not_fault_ticket(c, "判定无效", "invalidate", e);
 }
 
 /* ---- prepare: derived values into the payload -------------------------- */
@@ -1544,6 +1596,34 @@ static int check_grade(const cases_policy *cp, json_t *p, cerr *e)
     return 0;
 }
 
+/* The highest number of the complaint's penalty entries (0: none). */
+static json_int_t last_entry_no(const complaint *c)
+{
+    json_int_t last = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c->data, "penalties"), i, it)
+    {
+        json_int_t no = json_integer_value(json_object_get(it, "no"));
+        last = no > last ? no : last;
+    }
+    return last;
+}
+
+/* Appends the entries of ev's "penalties" to the complaint's ledger (data.penalties). */
+static void add_penalties(complaint *c, const json_t *pens)
+{
+    json_t *mine = json_object_get(c->data, "penalties");
+    if (!json_is_array(mine)) {
+        mine = json_array();
+        json_object_set_new(c->data, "penalties", mine);
+    }
+    size_t i;
+    json_t *it;
+    json_array_foreach(pens, i, it)
+        json_array_append_new(mine, json_deep_copy(it));
+}
+
 /*
  * The closing requirements (DOMAIN §6) and penalty rules of the pack: what both
  * ways of closing check, 结案 and 当场答复. Fills in the nature and an
@@ -1578,6 +1658,12 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     time_local_date(ctx->now, ctx->pol->tz_offset, true, day, sizeof day);
     day[7] = '\0'; /* YYYY-MM: the ledger's month */
     json_t *pens = cases_penalties(&ctx->pol->cases, &ctx->pol->tax, ctx->org, c, p, day);
+    /* Numbered after the entries the complaint has already (a late appeal report's). */
+    json_int_t last = last_entry_no(c);
+    size_t i;
+    json_t *it;
+    json_array_foreach(pens, i, it)
+        json_object_set_new(it, "no", json_integer(last + (json_int_t)i + 1));
     if (json_array_size(pens))
         json_object_set_new(p, "penalties", pens);
     else
@@ -1611,7 +1697,7 @@ static void record_closing(complaint *c, const event *ev, const char *key)
     json_t *closing = json_object_get(c->data, key);
     json_t *pens = json_object_get(closing, "penalties");
     if (pens) {
-        json_object_set(c->data, "penalties", pens);
+        add_penalties(c, pens);
         json_object_del(closing, "penalties");
     }
     c->closed_at = ev->at;
@@ -2057,7 +2143,7 @@ static int g_complex(const wf_ctx *ctx, const complaint *c, cerr *e)
     (void)ctx;
     if (json_is_true(json_object_get(c->data, "complex")))
         return cerr_set(e, "action_not_allowed", "", "已是复杂问题 (already marked complex)");
-    return 0;
+    return not_fault_ticket(c, "认定复杂问题", "mark as complex", e);
 }
 
 static int p_complex(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
@@ -2193,13 +2279,74 @@ static int p_fault_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr 
     return 0;
 }
 
+/* The customer did not accept the fault's script: unlinked, it is an ordinary complaint again. */
+static int g_fault_unlink(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!json_integer_value(json_object_get(c->data, "announcement")))
+        return cerr_set(e, "action_not_allowed", "", "未关联系统公告 (not linked to a fault)");
+    return 0;
+}
+
+static int p_fault_unlink(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)e;
+    json_object_set(p, "announcement", json_object_get(c->data, "announcement"));
+    return 0;
+}
+
+static void x_fault_unlink(complaint *c, const event *ev)
+{
+    json_object_del(c->data, "announcement");
+    record(c, ev, "fault_unlinked");
+}
+
+/* An appeal is assessed once for a report sent late. */
+static int g_appeal_late(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!is_appeal(c))
+        return cerr_set(e, "action_not_allowed", "", "该工单不是申诉 (the complaint is not an appeal)");
+    if (json_object_get(c->data, "appeal_late"))
+        return cerr_set(e, "action_not_allowed", "", "已考核 (assessed already)");
+    return 0;
+}
+
+/* The ledger entry of a late report (core/appeal.h), numbered after the complaint's entries. */
+static int p_appeal_late(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    const char *pt = jstr(p, "points");
+    char *end = NULL;
+    long points = pt ? strtol(pt, &end, 10) : 0;
+    if (pt && (*end || points < 0 || points > 1000))
+        return cerr_set(e, "validation_failed", "points", "points: 应为 0–1000 的整数 (expected 0–1000)");
+    json_object_set_new(p, "points", json_integer(points));
+    char month[16];
+    time_local_date(ctx->now, ctx->pol->tz_offset, true, month, sizeof month);
+    month[7] = '\0';
+    json_t *entry = json_pack("{s:I,s:s,s:s,s:s,s:s,s:O,s:O,s:i,s:b,s:b,s:s,s:n,s:s}", "no",
+                              last_entry_no(c) + 1, "rule", "appeal_late", "role", "unit", "role_name",
+                              "申诉报告逾期", "role_name_en", "Appeal report late", "unit", json_object_get(p, "unit"),
+                              "amount_fen", json_object_get(p, "amount_fen"), "points", (int)points, "award_loss", 0,
+                              "performance_pay", 0, "month", month, "person", "status", "active");
+    json_object_set_new(p, "penalties", json_pack("[o]", entry));
+    return 0;
+}
+
+static void x_appeal_late(complaint *c, const event *ev)
+{
+    record(c, ev, "appeal_late");
+    json_object_del(json_object_get(c->data, "appeal_late"), "penalties");
+    add_penalties(c, json_object_get(ev->payload, "penalties"));
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const wf_action table[] = {
     [WF_ANSWER] = {WF_ANSWER, "answer", "当场答复", "Answer on the spot", BIT(ST_REGISTERED), ST_CLOSED, CENTRE,
                    SCOPE_NONE, f_answer, g_answer, p_answer, x_answer, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
     [WF_DISPATCH] = {WF_DISPATCH, "dispatch", "派单", "Dispatch", BIT(ST_REGISTERED) | BIT(ST_DISPATCHED),
-                     ST_DISPATCHED, CENTRE, SCOPE_NONE, f_dispatch, NULL, p_dispatch, x_dispatch,
+                     ST_DISPATCHED, CENTRE, SCOPE_NONE, f_dispatch, g_dispatch, p_dispatch, x_dispatch,
                      CLOCKS(BIT(ST_REGISTERED), CK(SLA_DISPATCH), CK(SLA_HANDLE), WF_CLK_REGRADE)},
     [WF_ACCEPT] = {WF_ACCEPT, "accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER,
                    f_accept, NULL, p_accept, x_accept, NO_CLOCKS},
@@ -2218,7 +2365,7 @@ static const wf_action table[] = {
                     CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_INVALIDATE] = {WF_INVALIDATE, "invalidate", "判定无效", "Mark invalid",
                        BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
-                       f_invalidate, NULL, p_invalidate, x_invalidate,
+                       f_invalidate, g_invalidate, p_invalidate, x_invalidate,
                        CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
                   f_reply, g_reply, p_reply, x_reply,
@@ -2299,6 +2446,12 @@ static const wf_action table[] = {
     [WF_FAULT_CLOSE] = {WF_FAULT_CLOSE, "fault_close", "故障恢复结案", "Closed with the fault",
                         BIT(ST_REGISTERED), ST_CLOSED, R_SYSTEM, SCOPE_NONE, f_fault_close, NULL, p_fault_close,
                         x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+    [WF_FAULT_UNLINK] = {WF_FAULT_UNLINK, "fault_unlink", "解除公告关联", "Unlink from the fault", BIT(ST_REGISTERED),
+                         ST_NONE, CENTRE, SCOPE_NONE, f_fault_unlink, g_fault_unlink, p_fault_unlink, x_fault_unlink,
+                         CLOCKS(0, 0, CK(SLA_DISPATCH) | CK(SLA_OVERALL), WF_CLK_NONE)},
+    [WF_APPEAL_LATE] = {WF_APPEAL_LATE, "appeal_late", "申诉报告逾期考核", "Assessed: appeal report sent late",
+                        ALL_OPEN | BIT(ST_CLOSED) | BIT(ST_ARCHIVED), ST_NONE, R_SYSTEM, SCOPE_NONE, f_appeal_late,
+                        g_appeal_late, p_appeal_late, x_appeal_late, NO_CLOCKS},
 };
 
 const wf_action *workflow_table(size_t *n)

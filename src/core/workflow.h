@@ -115,6 +115,8 @@ enum wf_action_id {
     WF_COMPLEX,
     WF_FAULT_ANSWER,
     WF_FAULT_CLOSE,
+    WF_FAULT_UNLINK,
+    WF_APPEAL_LATE,
     WF__COUNT
 };
 

@@ -400,7 +400,7 @@ static char *opened_payload(app *a, const outbox_msg *m, bool *failed)
     json_t *reply = json_object_get(p, "reply");
     const char *content = json_string_value(json_object_get(reply, "content"));
     char *text = content ? xstrdup(content) : NULL, *out = NULL;
-    if (text && app_pii_view_texts(a, &m->complaint_id, &text, 1, true) != 0)
+    if (text && app_pii_open_texts(a, NULL, &m->complaint_id, &text, 1, true) != 0)
         *failed = true;
     else if (text) {
         json_object_set_new(reply, "content", json_string(text));

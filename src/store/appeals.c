@@ -73,3 +73,34 @@ int store_appeal_list(store *s, int64_t from, int64_t to, int limit, appeal_repo
                         DB_VALS(DB_INT(from), DB_INT(to), DB_INT(limit)), appeal_cols, sizeof *out->items,
                         (void **)&out->items, &out->n);
 }
+
+static const db_col contact_cols[] = {
+    DB_COLS(appeal_contact, unit, user, set_by, set_at),
+    {0},
+};
+
+void appeal_contact_list_release(appeal_contact_list *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+int store_appeal_contact_set(store *s, int64_t unit_id, int64_t user_id, int64_t by, int64_t at)
+{
+    if (!user_id)
+        return db_write_one(s, "appeal_contact_clear", false, "DELETE FROM appeal_contacts WHERE unit_id = ?",
+                            DB_VALS(DB_INT(unit_id)));
+    return db_write_one(s, "appeal_contact_set", false,
+                        "INSERT INTO appeal_contacts (unit_id, user_id, set_by, set_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (unit_id) DO UPDATE SET user_id = excluded.user_id, set_by = excluded.set_by, "
+                        "set_at = excluded.set_at",
+                        DB_VALS(DB_INT(unit_id), DB_INT(user_id), DB_INT(by), DB_INT(at)));
+}
+
+int store_appeal_contact_list(store *s, appeal_contact_list *out)
+{
+    return db_read_list(s, "appeal_contact_list",
+                        "SELECT unit_id, user_id, set_by, set_at FROM appeal_contacts ORDER BY unit_id", NULL,
+                        contact_cols, sizeof *out->items, (void **)&out->items, &out->n);
+}

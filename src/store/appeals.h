@@ -29,4 +29,16 @@ int store_appeal_update(store *s, const appeal_report *r);
 /* The reports of the appeals received in [from, to), oldest first, at most limit. */
 int store_appeal_list(store *s, int64_t from, int64_t to, int limit, appeal_report_list *out);
 
+typedef struct appeal_contact_list {
+    appeal_contact *items;
+    size_t n;
+} appeal_contact_list;
+void appeal_contact_list_release(appeal_contact_list *l);
+
+/* Names user_id the appeals contact of unit_id (by `by` at `at`), replacing any; user_id 0 removes the unit's. */
+int store_appeal_contact_set(store *s, int64_t unit_id, int64_t user_id, int64_t by, int64_t at);
+
+/* Every unit's appeals contact, by unit (migration 022). */
+int store_appeal_contact_list(store *s, appeal_contact_list *out);
+
 #endif

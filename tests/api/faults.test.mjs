@@ -145,3 +145,79 @@ srv.test('the shell publishes, lists and resolves announcements through the same
   assert.match(res.stdout, /closed 1 complaint/);
   assert.equal((await srv.get(c.id)).status, 'closed');
 });
+
+srv.test('a complaint answered with a fault\'s script is not dispatched until it is unlinked from the fault', async () => {
+  const a = await publish();
+  const c = await srv.intake('agent1', { description: '充值未到账，客户接受公告口径' });
+  const r = await srv.as('agent1', 'POST', `/announcements/${a.id}/complaints`, { body: { complaint: c.id } });
+  assert.equal(r.status, 200, describe(r));
+
+  // Refused with a 409 that says why, and not offered.
+  const refused = await srv.act('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  assert.equal(refused.status, 409, describe(refused));
+  assert.equal(errorOf(refused).code, 'action_not_allowed');
+  assert.equal(errorOf(refused).field, 'announcement');
+  assert.match(errorOf(refused).message, new RegExp(`announcement ${a.id}`));
+  assert.match(errorOf(refused).message, /unlink/);
+  for (const action of ['invalidate', 'mark_complex']) {
+    const x = await srv.act('super1', c.id, action, action === 'invalidate' ? { reason_code: 'other', explanation: 'x' } : { reason: 'x' });
+    assert.equal(x.status, 409, `${action}: ${describe(x)}`);
+  }
+  const offered = (await srv.actions(c.id, 'agent1')).items.map((x) => x.action);
+  assert.ok(!offered.includes('dispatch'), offered.join());
+  assert.ok(offered.includes('fault_unlink'), offered.join());
+
+  // The customer does not accept the script: unlinked (with the reason), it is an ordinary complaint again.
+  const noReason = await srv.act('agent1', c.id, 'fault_unlink', {});
+  assert.equal(noReason.status, 422, describe(noReason));
+  assert.equal(errorOf(noReason).field, 'reason');
+  const day = rfc3339().slice(0, 10);
+  const faults = async () => (await srv.as('super1', 'GET', `/reports/fault?from=${day}&to=${day}`)).json.total.numerator;
+  const before = await faults();
+  const un = await srv.step('agent1', c.id, 'fault_unlink', { reason: '客户不接受公告口径，要求查明原因' });
+  assert.equal(await faults(), before - 1, 'no longer counted as a fault ticket');
+  assert.ok(!un.announcement, 'no longer linked');
+  assert.ok(un.deadlines?.stage, 'its dispatch clock runs again');
+  const again = await srv.act('agent1', c.id, 'fault_unlink', { reason: 'x' });
+  assert.equal(again.status, 409, describe(again));
+  const d = await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  assert.equal(d.status, 'dispatched');
+  const got = await srv.as('agent1', 'GET', `/announcements/${a.id}`);
+  assert.ok(!got.json.complaints.some((x) => x.id === c.id), 'the fault no longer lists it');
+  const res = await srv.as('super1', 'POST', `/announcements/${a.id}/actions/resolve`, { body: {} });
+  assert.equal(res.json.closed, 0);
+  assert.equal((await srv.get(c.id)).status, 'dispatched', 'resolving the fault leaves it to its own path');
+});
+
+srv.test('an announcement for one unit is seen at intake for that unit only, and by the agents who work for it', async () => {
+  const pd = await publish({ title: '浦东片区停电', scope: { units: ['SH-PD'], categories: [], channels: [] } });
+  const mh = await publish({ title: '闵行片区系统故障', scope: { units: ['SH-MH'], categories: [], channels: [] } });
+  const ids = async (who, qs) => (await srv.as(who, 'GET', `/announcements?active=true${qs}`)).json.items.map((x) => x.id);
+
+  // The intake form asks for the unit complained about: only the fault of that unit's region.
+  const atPd = await ids('agent1', '&unit=SH-PD-02');
+  assert.ok(atPd.includes(pd.id) && !atPd.includes(mh.id), JSON.stringify(atPd));
+  const atMh = await ids('agent1', '&unit=SH-MH-01');
+  assert.ok(atMh.includes(mh.id) && !atMh.includes(pd.id), JSON.stringify(atMh));
+
+  // A complaint about the other region cannot be answered with this fault's script.
+  const c = await srv.intake('agent1', { subject_unit: 'SH-MH-01' });
+  const out = await srv.as('agent1', 'POST', `/announcements/${pd.id}/complaints`, { body: { complaint: c.id } });
+  assert.equal(out.status, 422, describe(out));
+  assert.equal(errorOf(out).field, 'complaint');
+  const ok = await srv.as('agent1', 'POST', `/announcements/${mh.id}/complaints`, { body: { complaint: c.id } });
+  assert.equal(ok.status, 200, describe(ok));
+
+  // The staff of a Pudong station and the Pudong region see the Pudong fault and not the Minhang one, even
+  // without a filter; the branch's centre sees both.
+  for (const who of ['pd01', 'pdmgr']) {
+    const mine = await ids(who, '');
+    assert.ok(mine.includes(pd.id) && !mine.includes(mh.id), `${who}: ${JSON.stringify(mine)}`);
+    assert.equal((await srv.as(who, 'GET', `/announcements/${mh.id}`)).status, 404);
+    assert.equal((await srv.as(who, 'GET', `/announcements/${pd.id}`)).status, 200);
+  }
+  const mhStation = await ids('mh01', '');
+  assert.ok(mhStation.includes(mh.id) && !mhStation.includes(pd.id), JSON.stringify(mhStation));
+  const centre = await ids('agent1', '');
+  assert.ok(centre.includes(pd.id) && centre.includes(mh.id), JSON.stringify(centre));
+});

@@ -4,7 +4,7 @@
 // it is sent.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, text, apiCall, apiLogin, freshPhone, shot } from './helpers.mjs'
+import { BASE, launch, newPage, login, text, apiCall, apiLogin, appealComplaint, shot } from './helpers.mjs'
 
 let browser
 let appeal
@@ -12,13 +12,8 @@ before(async () => { browser = await launch() })
 after(async () => { await browser.close() })
 
 test('the branch writes the report of an appeal received before a holiday, due after it', async () => {
-  const token = await apiLogin('agent1')
-  const c = await apiCall('POST', '/complaints', { token, body: {
-    channel: 'regulator', appeal_source: '12315', received_at: '2026-09-30T10:00:00+08:00',
-    customer: { name: '申诉人', phone: freshPhone() }, subject_unit: 'SH-PD-01', category: 'service.attitude',
-    description: '12315 转来：加油站拒开发票，投诉后未解决。' } })
-  assert.equal(c.status, 201, JSON.stringify(c.data))
-  appeal = c.data
+  appeal = await appealComplaint({ unit: 'SH-PD-01', receivedAt: '2026-09-30T10:00:00+08:00',
+    description: '12315 转来：加油站拒开发票，投诉后未解决。' })
   const page = await newPage(browser.context, { width: 360, height: 740 })
   await login(page, 'agent1')
   await page.goto(`${BASE}/#/complaints/${appeal.id}`)

@@ -5,7 +5,7 @@
 // supervisor resolves the fault and the complaint closes with it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, text, typeAhead, apiCall, apiLogin, freshPhone, shot } from './helpers.mjs'
+import { BASE, launch, newPage, login, text, typeAhead, apiCall, apiLogin, freshPhone, shot, act, chooseLanguage } from './helpers.mjs'
 
 let browser
 let announcement
@@ -42,6 +42,11 @@ test('a supervisor publishes an announcement at the desk, on time', async () => 
 })
 
 test('an agent on a phone answers a complaint about the fault with its script', async () => {
+  // Another region's fault at the same time: scoped to its units, never shown for this station.
+  const sup = await apiLogin('super1')
+  const other = await apiCall('POST', '/announcements', { token: sup, body: { title: '闵行片区系统故障（测试）',
+    script: '闵行片区系统故障，恢复后通知。', scope: { units: ['SH-MH'] }, starts_at: announcement.starts_at } })
+  assert.equal(other.status, 201, JSON.stringify(other.data))
   const page = await newPage(browser.context, { width: 360, height: 740 })
   await login(page, 'agent1')
   await page.goto(`${BASE}/#/workbench`)
@@ -53,6 +58,7 @@ test('an agent on a phone answers a complaint about the fault with its script', 
   const notices = page.locator('[data-test=fault-notices]')
   await notices.waitFor({ timeout: 10000 })
   assert.match(await text(notices), /充值系统故障/)
+  assert.doesNotMatch(await text(notices), /闵行/, 'another region\'s fault is not offered for this station')
   await notices.locator(`[data-announcement="${announcement.id}"] [data-test=fault-use]`).click()
   await page.keyboard.press('Control+Enter')
   await page.locator('[data-test=confirm-save]').click()
@@ -65,6 +71,31 @@ test('an agent on a phone answers a complaint about the fault with its script', 
   assert.match(await text(linked), /等待故障解除/)
   assert.match(await text(page.locator('[data-test=detail-status]')), /登记|待派单|已登记|受理/)
   await shot(page, 'fault-answered-phone')
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('a customer who does not accept the script: unlinked at the desk in English, then dispatched', async () => {
+  const agent = await apiLogin('agent1')
+  const c = await apiCall('POST', '/complaints', { token: agent, body: { channel: 'phone', customer: { name: '钱女士', phone: freshPhone() },
+    subject_unit: 'SH-PD-03', category: 'service.attitude', description: '充值未到账，不接受公告解释。' } })
+  assert.equal(c.status, 201, JSON.stringify(c.data))
+  const r = await apiCall('POST', `/announcements/${announcement.id}/complaints`, { token: agent, body: { complaint: c.data.id } })
+  assert.equal(r.status, 200, JSON.stringify(r.data))
+  const page = await newPage(browser.context, { width: 1440, height: 900 })
+  await login(page, 'agent1')
+  await chooseLanguage(page, 'English')
+  await page.goto(`${BASE}/#/complaints/${c.data.id}`)
+  const linked = page.locator('[data-test=fault-linked]')
+  await linked.waitFor({ timeout: 15000 })
+  assert.match(await text(page.locator('[data-test=fault-unlink-hint]')), /not accept the script/)
+  await page.locator('[data-test=actions] [data-action="fault_unlink"]').waitFor({ timeout: 10000 })
+  assert.equal(await page.locator('[data-test=actions] [data-action="dispatch"]').count(), 0, 'not offered while linked')
+  await act(page, 'fault_unlink', { reason: 'The customer wants the cause investigated' })
+  await linked.waitFor({ state: 'detached', timeout: 15000 })
+  await act(page, 'dispatch', { unit: { unit: 'SH-PD-03' } })
+  assert.match(await text(page.locator('[data-test=detail-status]')), /Dispatched/)
+  await chooseLanguage(page, '中文')
   assert.deepEqual(page.errors, [])
   await page.close()
 })

@@ -85,6 +85,16 @@ export function freshPhone() {
   return '139' + String(Date.now() % 1e8).padStart(8, '0')
 }
 
+/** An appeal (a complaint through the regulator's channel) taken by agent1 about unit, received at receivedAt; its JSON. */
+export async function appealComplaint({ unit, receivedAt, description }) {
+  const token = await apiLogin('agent1')
+  const c = await apiCall('POST', '/complaints', { token, body: {
+    channel: 'regulator', appeal_source: '12315', received_at: receivedAt,
+    customer: { name: '申诉人', phone: freshPhone() }, subject_unit: unit, category: 'service.attitude', description } })
+  if (c.status !== 201) throw new Error(`appeal intake: ${c.status} ${JSON.stringify(c.data)}`)
+  return c.data
+}
+
 /** Picks an option of an Element Plus select (by data-value or visible text). */
 export async function pick(page, select, { value, text: label }) {
   await select.click()

@@ -184,6 +184,7 @@ export const api = {
   createUnit: (u) => request('POST', '/units', { body: u }),
   categories: () => request('GET', '/categories'),
   users: () => request('GET', '/users'),
+  setAppealsContact: (unit, user) => request('PUT', `/units/${encodeURIComponent(unit)}/appeals-contact`, { body: { user } }),
   createUser: (u) => request('POST', '/users', { body: u }),
   updateUser: (id, u) => request('PUT', `/users/${encodeURIComponent(id)}`, { body: u }),
   userAction: (id, action, body) => request('POST', `/users/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),

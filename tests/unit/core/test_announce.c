@@ -124,6 +124,18 @@ static void test_scope_and_window(void **state)
     assert_false(announce_matches(&a, &f->org, &f->pol.tax, U_SITE1, "attitude", "phone", a.starts_at - 1));
     assert_false(announce_matches(&a, &f->org, &f->pol.tax, U_SITE1, "attitude", "phone", a.ends_at));
 
+    /* A complaint that names no unit, category or channel is not covered by a scope that narrows them. */
+    assert_true(announce_covers(&a, &f->org, &f->pol.tax, U_SITE1, "attitude", "phone", in));
+    assert_false(announce_covers(&a, &f->org, &f->pol.tax, 0, "attitude", "phone", in));
+    assert_false(announce_covers(&a, &f->org, &f->pol.tax, U_SITE1, NULL, "phone", in));
+    assert_false(announce_covers(&a, &f->org, &f->pol.tax, U_SITE1, "attitude", "", in));
+    /* Who sees it: the people whose scope meets SH's subtree, above or below. */
+    assert_true(announce_concerns(&a, &f->org, 0));
+    assert_true(announce_concerns(&a, &f->org, U_HQ));
+    assert_true(announce_concerns(&a, &f->org, U_BRANCH));
+    assert_true(announce_concerns(&a, &f->org, U_SITE2));
+    assert_false(announce_concerns(&a, &f->org, U_DEPT));
+
     assert_int_equal(announce_resolve(&a, "已恢复", 7, in, &e), 0);
     assert_string_equal(a.status, "resolved");
     assert_int_equal(a.version, 2);
@@ -133,12 +145,29 @@ static void test_scope_and_window(void **state)
     announcement_release(&a);
 }
 
+/* A station's fault concerns the station, the units above it, and not the station next door. */
+static void test_concerns_one_station(void **state)
+{
+    fx *f = *state;
+    announcement a = {0};
+    cerr e;
+    assert_int_equal(parse(f, BODY("{\"units\":[\"PD-01\"]}", ""), &a, &e), 0);
+    assert_true(announce_concerns(&a, &f->org, U_SITE1));
+    assert_true(announce_concerns(&a, &f->org, U_REGION));
+    assert_true(announce_concerns(&a, &f->org, U_BRANCH));
+    assert_false(announce_concerns(&a, &f->org, U_SITE2));
+    assert_true(announce_covers(&a, &f->org, &f->pol.tax, U_SITE1, NULL, NULL, a.starts_at));
+    assert_false(announce_covers(&a, &f->org, &f->pol.tax, U_SITE2, NULL, NULL, a.starts_at));
+    announcement_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_refusals),
         cmocka_unit_test(test_late_after_an_hour),
         cmocka_unit_test(test_scope_and_window),
+        cmocka_unit_test(test_concerns_one_station),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

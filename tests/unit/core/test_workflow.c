@@ -91,6 +91,8 @@ static const struct {
      R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER},
     {"fault_answer", B(ST_REGISTERED), ST_NONE, R_SYSTEM},
     {"fault_close", B(ST_REGISTERED), ST_CLOSED, R_SYSTEM},
+    {"fault_unlink", B(ST_REGISTERED), ST_NONE, DOC_CENTRE},
+    {"appeal_late", DOC_OPEN | B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_SYSTEM},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -207,6 +209,10 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "valid", "{" ACTIVE_PENALTY "}");
     else if (strcmp(action, "return") == 0)
         mk(c, status, U_SITE1, "", "{\"dispatch\":{\"unit\":4,\"from_unit\":6}}");
+    else if (strcmp(action, "fault_unlink") == 0)
+        mk(c, status, U_SITE1, "", "{\"announcement\":4}");
+    else if (strcmp(action, "appeal_late") == 0)
+        mk(c, status, U_SITE1, "", "{\"kind\":\"appeal\"}");
     else
         mk(c, status, U_SITE1, "invalid",
            "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "," RUNNING_HANDLE "}");
@@ -443,7 +449,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8);
 }
 
 static void test_guards(void **state)
@@ -1359,6 +1365,26 @@ static void test_clock_plans(void **state)
                   "dispatch:stop reply:start");
     complaint_release(&c);
 
+    /* answered with a fault's script: every clock stops, and dispatch is refused until it is unlinked,
+     * when the dispatch and overall clocks start anew */
+    walk_to(f, &c, ST_REGISTERED, 2);
+    expect_clocks(f, &c, &sys, t, "fault_answer", "{\"announcement\":\"4\",\"script\":\"故障口径\"}",
+                  "dispatch:stop overall:stop");
+    {
+        wf_ctx ctx = {&f->pol, &f->org, &agent, t + 60, NULL, 0};
+        cerr e = CERR_INIT;
+        assert_int_not_equal(workflow_may(&ctx, &c, workflow_find("dispatch"), &e), 0);
+        assert_string_equal(e.code, "action_not_allowed");
+        assert_string_equal(e.field, "announcement");
+        assert_int_not_equal(workflow_may(&ctx, &c, workflow_find("invalidate"), NULL), 0);
+        assert_int_not_equal(workflow_may(&ctx, &c, workflow_find("mark_complex"), NULL), 0);
+    }
+    expect_clocks(f, &c, &agent, t + 60, "fault_unlink", "{\"reason\":\"客户不接受口径\"}",
+                  "dispatch:start overall:start");
+    assert_null(json_object_get(c.data, "announcement"));
+    expect_clocks(f, &c, &agent, t + 120, "dispatch", "{\"unit\":\"PD-01\"}", "dispatch:stop handle:start");
+    complaint_release(&c);
+
     /* dispatch from registered hands over; a level given re-plans the rest */
     walk_to(f, &c, ST_REGISTERED, 2);
     expect_clocks(f, &c, &agent, t, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"1\"}",
@@ -1412,6 +1438,35 @@ static void test_clock_plans(void **state)
     expect_clocks(f, &c, &agent, t + 6000, "close",
                   "{\"cause\":\"c\",\"responsibility\":\"handled_properly\",\"corrective_action\":\"无\"}", "close:stop");
     expect_clocks(f, &c, &agent, t + 6600, "archive", NULL, "");
+    complaint_release(&c);
+}
+
+/* A late appeal report's assessment joins the ledger after the entries a close wrote, once. */
+static void test_appeal_late(void **state)
+{
+    fx *f = *state;
+    const actor sys = {0, R_SYSTEM, U_HQ};
+    complaint c;
+    event ev;
+    cerr e;
+    mk(&c, ST_CLOSED, U_SITE1, "valid", "{\"kind\":\"appeal\"," ACTIVE_PENALTY "}");
+    assert_int_equal(step_as(f, &c, &sys, T_RECV, "appeal_late", "{\"unit\":\"PD-01\",\"amount\":\"200\",\"points\":\"5\"}",
+                             &ev, &e),
+                     0);
+    const json_t *pen = json_array_get(json_object_get(ev.payload, "penalties"), 0);
+    assert_int_equal(json_integer_value(json_object_get(pen, "no")), 2);
+    assert_int_equal(json_integer_value(json_object_get(pen, "amount_fen")), 20000);
+    assert_int_equal(json_integer_value(json_object_get(pen, "points")), 5);
+    assert_string_equal(json_string_value(json_object_get(pen, "rule")), "appeal_late");
+    event_seal(&ev);
+    workflow_apply(&c, &ev);
+    event_release(&ev);
+    assert_int_equal(json_array_size(json_object_get(c.data, "penalties")), 2);
+    assert_int_not_equal(step_as(f, &c, &sys, T_RECV, "appeal_late", "{\"unit\":\"PD-01\",\"amount\":\"200\"}", &ev, &e), 0);
+    assert_string_equal(e.code, "action_not_allowed");
+    event_release(&ev);
+    assert_int_not_equal(step_as(f, &c, &sys, T_RECV, "fault_unlink", "{\"reason\":\"x\"}", &ev, &e), 0);
+    event_release(&ev);
     complaint_release(&c);
 }
 
@@ -1607,6 +1662,7 @@ int main(void)
         cmocka_unit_test(test_horizon),
         cmocka_unit_test(test_permitted),
         cmocka_unit_test(test_clock_plans),
+        cmocka_unit_test(test_appeal_late),
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),
         cmocka_unit_test(test_phone_normalise),

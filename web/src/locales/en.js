@@ -93,6 +93,8 @@ export default {
     staffLogin: 'Staff sign-in', categoryPh: 'Pick or type to search', optionsFailed: 'Could not load the lists; please refresh.', groupSites: 'Stations', groupOther: 'Service centre and departments',
   },
   admin: {
+    appealsContact: 'Appeals contact', setContact: 'Set', appealsContactOf: 'Appeals contact of {unit}',
+    appealsContactHint: 'Told of the appeals about this unit and the units below it that have no contact of their own, and shown on their reports. Leave empty to remove.',
     units: 'Units', users: 'Users', config: 'Configuration', addUnit: 'Add unit', addUser: 'Add user', code: 'Code', name: 'Name',
     nameEn: 'English name', type: 'Type', parent: 'Parent unit', username: 'Username', displayName: 'Name', password: 'Initial password',
     roles: 'Roles', unit: 'Unit', active: 'State', activeYes: 'Active', activeNo: 'Disabled', created: 'Created',
@@ -275,6 +277,7 @@ export default {
     resolve: 'Fault resolved', resolution: 'Resolution', resolveConfirm: 'The {n} complaint(s) still waiting on this fault will be closed with it.',
     resolvedDone: 'Resolved: {closed} complaint(s) closed, {left} on their own path', linked: '{n} complaint(s)', complaints: 'Complaints about it',
     matching: 'Announcements covering this complaint', useScript: 'Answer with this script (no dispatch; closed when the fault is resolved)', answer: 'Answer with the script',
+    unlinkHint: 'Not investigated while linked: if the customer does not accept the script, choose "Unlink from the fault" below, then dispatch it.',
     answered: 'Answered with the announcement\'s script; waiting for the fault to be resolved', linkedTo: 'Linked announcement', answerFailed: 'Complaint {number} was saved but not linked to the announcement: {msg}',
     pick: 'Pick an announcement on the left', published: 'Published', clockHint: 'Due within an hour of confirming the fault; later is counted as late.',
   },
@@ -286,6 +289,8 @@ export default {
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
   appeal: {
+    maskedHint: 'Customer data in the texts is masked; show the customer data above to read and edit them in clear.',
+    contact: 'Appeals contact', noContact: 'None named (Administration → Units)', assessed: 'Sent late: {unit} assessed {amount} yuan, {points} points (penalty ledger)',
     title: 'Report to the regulator', due: 'Due by {t}', registered: 'Registration', reg: 'Registered appeal', nonReg: 'Non-registered appeal',
     first: 'First complaint', firstPh: 'Its number', report: 'Report', mediation: 'Regulator\'s mediation opinion', filed: 'Key customer\'s material filed',
     reviewNote: 'Headquarters\' remark', submit: 'Submit for review', approve: 'Approve', return: 'Return', send: 'Sent to the regulator',

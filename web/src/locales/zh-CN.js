@@ -93,6 +93,8 @@ export default {
     staffLogin: '工作人员登录', categoryPh: '选择或输入搜索问题类型', optionsFailed: '选项加载失败，请刷新重试。', groupSites: '加油站', groupOther: '客服中心及部门',
   },
   admin: {
+    appealsContact: '申诉接口人', setContact: '设置', appealsContactOf: '{unit}的申诉接口人',
+    appealsContactHint: '本单位及其下属未指定接口人的单位的申诉，派单和总部退回报告时通知该接口人，并显示在申诉报告上。留空即取消。',
     units: '组织单位', users: '用户', config: '配置', addUnit: '新增单位', addUser: '新增用户', code: '编码', name: '名称',
     nameEn: '英文名称', type: '类型', parent: '上级单位', username: '用户名', displayName: '姓名', password: '初始密码',
     roles: '角色', unit: '所属单位', active: '状态', activeYes: '启用', activeNo: '停用', created: '已创建',
@@ -275,6 +277,7 @@ export default {
     resolve: '故障解除', resolution: '处理结果', resolveConfirm: '解除公告后，仍在等待该故障的 {n} 张不满工单将一并结案。',
     resolvedDone: '已解除，{closed} 张工单结案，{left} 张另行处理', linked: '不满工单 {n} 张', complaints: '关联不满工单',
     matching: '与本投诉相关的系统公告', useScript: '按此公告口径答复（不派单，故障解除后一并结案）', answer: '按公告口径答复',
+    unlinkHint: '关联期间不派单调查；如客户不接受公告口径，请先在下方“解除公告关联”，再派单。',
     answered: '已按系统公告口径答复，等待故障解除', linkedTo: '已关联系统公告', answerFailed: '工单 {number} 已保存，但未能关联系统公告：{msg}',
     pick: '请在左侧选择一条公告', published: '公告已发布', clockHint: '确认故障后 1 小时内发布；超过 1 小时记为超时发布。',
   },
@@ -286,6 +289,8 @@ export default {
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
   appeal: {
+    maskedHint: '报告中的客户信息已脱敏显示；如需查看或修改原文，请先在上方查看客户信息。',
+    contact: '申诉接口人', noContact: '未指定（系统管理 → 组织单位）', assessed: '逾期报送：考核{unit} {amount} 元、{points} 分（已记入考核台账）',
     title: '申诉处理报告（报监管部门）', due: '报告时限：{t}', registered: '立案情况', reg: '立案申诉', nonReg: '非立案申诉',
     first: '首次投诉工单', firstPh: '工单编号', report: '申诉处理报告', mediation: '监管部门调解意见', filed: '重点客户申诉材料已报送备案',
     reviewNote: '总部审核意见', submit: '提交总部审核', approve: '审核通过', return: '退回修改', send: '已报送监管部门',
