@@ -252,6 +252,7 @@ export default {
     },
   },
   tokens: {
+    partner: 'Partner system', partnerNone: 'none (an ordinary token)', partnerHint: 'This token may only send complaints in on the "{channel}" channel and read the ones it sent.',
     menu: 'API tokens', title: 'API tokens', add: 'New API token',
     intro: 'A token lets another system act as a user, limited to some of that user\'s roles and to a unit. Its secret is shown once.',
     name: 'Name', user: 'Acts as', roles: 'Roles', allRoles: 'all of the user\'s roles', unit: 'Unit', userUnit: 'the user\'s scope',

@@ -252,6 +252,7 @@ export default {
     },
   },
   tokens: {
+    partner: '合作系统', partnerNone: '无（普通令牌）', partnerHint: '此令牌只能在“{channel}”渠道提交投诉，并查看它提交的投诉。',
     menu: 'API 令牌', title: 'API 令牌', add: '新建 API 令牌',
     intro: '令牌供其他系统以某个用户的身份调用接口，可限定为该用户的部分角色和某个单位。密钥只显示一次。',
     name: '名称', user: '代表用户', roles: '角色', allRoles: '该用户的全部角色', unit: '单位', userUnit: '该用户的管辖范围',
