@@ -18,6 +18,7 @@ export default {
     usernameRequired: 'Enter your username', passwordRequired: 'Enter your password', portalLink: 'I am a customer: complain or track',
   },
   field: {
+    externalRef: 'External reference', partner: 'Partner system',
     number: 'Number', status: 'Status', stage: 'Stage', level: 'Level', channel: 'Channel', category: 'Category',
     receivedAt: 'Received', occurredAt: 'Occurred', place: 'Place', description: 'What happened', demand: 'Customer demand',
     evidence: 'Evidence', promisedAt: 'Promised reply by', subjectUnit: 'Subject unit', subjectStaff: 'Subject staff',
@@ -41,6 +42,10 @@ export default {
   unitType: { hq: 'Headquarters', branch: 'Branch', region: 'Region', site: 'Site', department: 'Department', centre: 'Service centre' },
   countdown: { left: '{t} left', overdue: '{t} overdue', none: '—', paused: 'Paused', d: '{n} d', h: '{n} h', m: '{n} min', s: '{n} s' },
   workbench: {
+    externalRefPh: 'Optional: another system\'s number, e.g. a 12345 ticket', externalRefRule: 'The external reference is 1–64 characters without spaces',
+    duplicateTitle: 'This reference is registered already: no new complaint', duplicateText: 'The external reference {reference} was already registered as complaint {number}.',
+    duplicateHint: 'A reference is taken in once per channel. Open that complaint to carry on; if the reference was mistyped, go back and correct it.',
+    duplicateShort: 'Already registered as {number}: no new complaint', openExisting: 'Open {number}',
     title: 'Intake workbench', subtitle: "Caller first: type the caller's phone to see their earlier and open complaints",
     sectionCall: 'Call', sectionCustomer: 'Complainant', sectionSubject: 'Subject and event', sectionContent: 'Complaint',
     sectionOnSpot: 'Answer on the spot (first-contact resolution)', onSpot: 'Answer on the spot and close', onSpotHint: 'If you can settle it now, record the answer and close it without dispatch',

@@ -18,6 +18,7 @@ export default {
     usernameRequired: '请输入用户名', passwordRequired: '请输入密码', portalLink: '我是客户，要投诉或查询进度',
   },
   field: {
+    externalRef: '来源编号', partner: '合作系统',
     number: '工单编号', status: '状态', stage: '当前环节', level: '等级', channel: '受理渠道', category: '投诉类别',
     receivedAt: '受理时间', occurredAt: '事发时间', place: '事发地点', description: '事件经过', demand: '投诉要求',
     evidence: '证据材料', promisedAt: '承诺答复时限', subjectUnit: '被投诉单位', subjectStaff: '被投诉人员',
@@ -41,6 +42,10 @@ export default {
   unitType: { hq: '总部', branch: '分公司', region: '片区', site: '站点', department: '职能部门', centre: '客服中心' },
   countdown: { left: '剩 {t}', overdue: '超时 {t}', none: '—', paused: '暂停计时', d: '{n}天', h: '{n}小时', m: '{n}分', s: '{n}秒' },
   workbench: {
+    externalRefPh: '选填：其他系统的编号，如 12345 热线工单号', externalRefRule: '来源编号为 1–64 个字符，不含空格',
+    duplicateTitle: '此来源编号已登记，未新建工单', duplicateText: '来源编号 {reference} 已登记为工单 {number}。',
+    duplicateHint: '同一渠道的同一来源编号只登记一次。请打开该工单继续办理；如编号填错，请返回修改。',
+    duplicateShort: '来源编号已登记为工单 {number}，未新建工单', openExisting: '打开工单 {number}',
     title: '受理工作台', subtitle: '来电登记：先输入来电号码，系统会列出该客户的历史与在办工单',
     sectionCall: '来电信息', sectionCustomer: '投诉人', sectionSubject: '投诉对象与事件', sectionContent: '投诉内容',
     sectionOnSpot: '当场答复（一次性办结）', onSpot: '当场答复并结案', onSpotHint: '能当场解决的，记录答复内容后直接结案，不再派单',
