@@ -179,6 +179,10 @@ export const api = {
   tokens: () => request('GET', '/tokens'),
   createToken: (t) => request('POST', '/tokens', { body: t }),
   revokeToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),
+  // webhooks, a partner system's among them (one with a channel); the secret is never sent back
+  webhooks: () => request('GET', '/webhooks'),
+  putWebhook: (name, w) => request('PUT', `/webhooks/${encodeURIComponent(name)}`, { body: w }),
+  deleteWebhook: (name) => request('DELETE', `/webhooks/${encodeURIComponent(name)}`),
   config: () => request('GET', '/config'),
   units: (query) => request('GET', '/units', { query }),
   createUnit: (u) => request('POST', '/units', { body: u }),

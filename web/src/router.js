@@ -32,6 +32,7 @@ const routes = [
       { path: 'admin/calendars', name: 'admin-calendars', component: () => import('./views/admin/Calendars.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
       { path: 'admin/tokens', name: 'admin-tokens', component: () => import('./views/admin/Tokens.vue'), meta: { roles: ['admin'] } },
+      { path: 'admin/webhooks', name: 'admin-webhooks', component: () => import('./views/admin/Webhooks.vue'), meta: { roles: ['admin'] } },
       { path: 'admin/outbox', name: 'admin-outbox', component: () => import('./views/admin/Outbox.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { roles: ['auditor', 'admin'] } },
       { path: 'incidents', name: 'incidents', component: () => import('./views/Incidents.vue') },
