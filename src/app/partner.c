@@ -6,10 +6,16 @@
 
 #include "core/notify.h"
 
-int app_webhook_check(app *a, const char *name, const json_t *in, int64_t now, webhook *w, cerr *e)
+int app_webhook_check(app *a, const char *name, json_t *in, int64_t now, webhook *w, cerr *e)
 {
     if (!name || !notify_webhook_name_ok(name))
         return cerr_set(e, "validation_failed", "name", "name: 1–32 个小写字母、数字、_ 或 - (1–32 of a-z, 0-9, _, -)");
+    /* A webhook replaced without a secret keeps its own (the page never shows it to be sent back). */
+    const json_t *given = json_object_get(in, "secret");
+    webhook old = {0};
+    if ((!given || json_is_null(given)) && store_webhook_get(a->db, name, &old) == 0)
+        json_object_set_new(in, "secret", json_string(old.secret));
+    webhook_release(&old);
     const unit *un = org_resolve(app_org(a), json_object_get(in, "unit"));
     const char *url = json_string_value(json_object_get(in, "url"));
     const char *secret = json_string_value(json_object_get(in, "secret"));

@@ -12,11 +12,12 @@
 /*
  * The webhook called name that in describes ({"unit", "url", "secret",
  * "format", "channel", "signed"}: unit an id or code, format json by
- * default and json for a partner, channel one of the pack's) into w, its
- * strings borrowed from in, created at now. 0 or CERR_USER with e naming
- * the field.
+ * default and json for a partner, channel one of the pack's; without a
+ * secret, the stored webhook of that name keeps its own, which is set into
+ * in) into w, its strings borrowed from in, created at now. 0 or CERR_USER
+ * with e naming the field.
  */
-int app_webhook_check(app *a, const char *name, const json_t *in, int64_t now, webhook *w, cerr *e);
+int app_webhook_check(app *a, const char *name, json_t *in, int64_t now, webhook *w, cerr *e);
 
 /*
  * The partner system called name (a webhook with a channel) into w

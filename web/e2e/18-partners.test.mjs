@@ -102,8 +102,12 @@ for (const v of [
     assert.equal(await page.locator('#wh-name').isDisabled(), true)
     assert.equal(await page.locator('#wh-secret').inputValue(), '')
     assert.equal(await page.locator('#wh-channel').count(), 1)
-    await dlg.getByRole('button', { name: /取消|Cancel/ }).click()
+    // saved with the secret left empty: it keeps its own (the signed intake below still passes)
+    await page.locator('#wh-url').fill('http://127.0.0.1:9/redress/callback2')
+    await dlg.locator('[data-test=webhook-save]').click()
     await dlg.waitFor({ state: 'hidden' })
+    const kept = (await apiCall('GET', '/webhooks', { token: admin })).data.items.find((w) => w.name === v.name)
+    assert.equal(kept.url, 'http://127.0.0.1:9/redress/callback2')
 
     // its token, made on the Tokens page
     await page.goto(BASE + '/#/admin/tokens')

@@ -272,7 +272,7 @@ export default {
     intro: 'A webhook tells another system — a WeCom or DingTalk group robot, say — when a complaint is dispatched to its unit or below. Made a partner system, the other system (a 12345 hotline, an app\'s backend) sends complaints in on its channel with an API token made for it and is called back when their status changes. The secret is never shown once saved.',
     name: 'Name', namePh: 'a-z, 0-9, _ or -, e.g. app-backend', nameRule: 'The name is 1–32 of a-z, 0-9, _ or -',
     unit: 'Unit', url: 'URL', urlRule: 'Expected an http:// or https:// address', secret: 'Secret',
-    secretPh: '16–256 characters; it signs every request', secretAgain: 'The stored secret is not shown: enter it again or a new one', secretRule: 'The secret is 16–256 characters',
+    secretPh: '16–256 characters; it signs every request', secretAgain: 'Leave empty to keep the stored secret, or enter a new one', secretRule: 'The secret is 16–256 characters',
     format: 'Format', fmt_json: 'JSON', fmt_wecom: 'WeCom', fmt_dingtalk: 'DingTalk',
     partner: 'Partner system', partnerHint: 'The other system sends complaints in on a channel', partnerJson: 'A partner system\'s callbacks are JSON',
     channel: 'Channel', signed: 'Signed', signedOnly: 'Requests must be signed', signedHint: 'Its intake requests are refused without a signature',

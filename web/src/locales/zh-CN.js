@@ -272,7 +272,7 @@ export default {
     intro: 'Webhook 在工单派发到某单位（或其下级）时通知对方系统，如企业微信、钉钉群机器人。设为合作系统后，对方系统（如 12345 热线、App 后台）可用为它生成的 API 令牌在指定渠道提交投诉，并收到工单状态变化的回调。密钥保存后不再显示。',
     name: '名称', namePh: '小写字母、数字、_ 或 -，如 app-backend', nameRule: '名称应为 1–32 个小写字母、数字、_ 或 -',
     unit: '单位', url: '回调地址', urlRule: '应为 http:// 或 https:// 地址', secret: '签名密钥',
-    secretPh: '16–256 个字符，用于签名每个请求', secretAgain: '原密钥不会显示，请重新输入原密钥或新密钥', secretRule: '密钥应为 16–256 个字符',
+    secretPh: '16–256 个字符，用于签名每个请求', secretAgain: '留空则保留原密钥，或输入新密钥', secretRule: '密钥应为 16–256 个字符',
     format: '消息格式', fmt_json: 'JSON', fmt_wecom: '企业微信', fmt_dingtalk: '钉钉',
     partner: '合作系统', partnerHint: '对方系统通过此渠道向本系统提交投诉', partnerJson: '合作系统的回调固定为 JSON 格式',
     channel: '渠道', signed: '请求须签名', signedOnly: '请求须签名', signedHint: '对方提交投诉时必须带签名，否则拒绝',
