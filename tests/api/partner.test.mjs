@@ -167,6 +167,13 @@ srv.test('a partner that asks for signatures must sign each request; a wrong or 
   r = await srv.api('POST', '/complaints', { token: signedToken, raw: raw.replace('王先生', '李先生'),
     headers: { 'x-redress-timestamp': String(ts), 'x-redress-signature': sign(ts, raw) } });
   assert.equal(r.status, 401, describe(r));
+  // Replaced without a secret, it keeps its own: the same signature still passes.
+  r = await srv.as('admin', 'PUT', '/webhooks/app-signed', { body: { unit: 'SH', url: CALLBACK, channel: 'app', signed: true } });
+  assert.equal(r.status, 200, describe(r));
+  r = await send(signedToken, partnerBody({ external_ref: ref() }), { signed: true });
+  assert.equal(r.status, 201, `the kept secret signs: ${describe(r)}`);
+  r = await srv.as('admin', 'PUT', '/webhooks/brand-new', { body: { unit: 'SH', url: CALLBACK } });
+  assert.equal(errorOf(r).field, 'secret', 'a new webhook needs one');
   // Without the requirement, a signature sent is still checked.
   r = await send(token, partnerBody({ external_ref: ref() }), { signed: true, secret: 'another-secret-0123456789' });
   assert.equal(r.status, 401, describe(r));
