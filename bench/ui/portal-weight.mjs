@@ -19,8 +19,8 @@ for (const [name, hash, sel] of pages) {
     const page = await newPage(context, { width: 360, height: 740 })
     const w = await pageWeight(page, BASE + hash, () => page.locator(sel).waitFor())
     const kb = (n) => `${n} B (${(n / 1024).toFixed(1)} KiB)`
-    console.log(`${name.padEnd(14)} files ${String(w.files.length).padStart(3)}  sent ${kb(w.raw).padStart(22)}  gzip ${kb(w.gzip).padStart(21)}`)
-    if (verbose) for (const f of w.files) console.log(`    ${f.path.padEnd(48)} ${String(f.raw).padStart(8)} ${String(f.gzip).padStart(8)}`)
+    console.log(`${name.padEnd(14)} files ${String(w.files.length).padStart(3)}  unpacked ${kb(w.raw).padStart(22)}  sent ${kb(w.wire).padStart(21)}  gzip -6 ${kb(w.gzip).padStart(21)}`)
+    if (verbose) for (const f of w.files) console.log(`    ${f.path.padEnd(48)} ${String(f.raw).padStart(8)} ${String(f.wire).padStart(8)} ${String(f.gzip).padStart(8)}`)
   } finally {
     await close()
   }

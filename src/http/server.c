@@ -236,6 +236,12 @@ static enum MHD_Result refuse(server *sv, struct MHD_Connection *mc, conn *c, in
 
 /* ---- static files (the built web UI) ------------------------------------ */
 
+static bool is_gz(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && strcmp(path + n - 3, ".gz") == 0;
+}
+
 static const char *mime(const char *path)
 {
     static const struct {
@@ -248,27 +254,72 @@ static const char *mime(const char *path)
         {".woff", "font/woff"},                {".ttf", "font/ttf"},
         {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"},
     };
-    const char *dot = strrchr(path, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(dot, types[i].ext) == 0)
+    /* A file's gzip (NAME.gz, scripts/web.sh) is sent as NAME, encoded. */
+    size_t n = strlen(path) - (is_gz(path) ? 3 : 0);
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t k = strlen(types[i].ext);
+        if (n >= k && strncmp(path + n - k, types[i].ext, k) == 0)
             return types[i].type;
+    }
     return "application/octet-stream";
+}
+
+/* Whether the client takes gzip (Accept-Encoding names it without q=0). */
+static bool takes_gzip(struct MHD_Connection *mc)
+{
+    const char *ae = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    for (const char *p = ae ? strcasestr(ae, "gzip") : NULL; p; p = strcasestr(p + 4, "gzip")) {
+        if ((p != ae && !strchr(" ,", p[-1])) || (p[4] && !strchr(" ,;", p[4])))
+            continue; /* part of another token (x-gzip) */
+        const char *q = p + 4 + strspn(p + 4, " ");
+        if (*q != ';')
+            return true;
+        q += 1 + strspn(q + 1, " ");
+        /* q=0, q=0.0, q=0.000: refused */
+        return !(strncasecmp(q, "q=0", 3) == 0 && strspn(q + 3, ".0") == strcspn(q + 3, " ,"));
+    }
+    return false;
+}
+
+/* The headers of a file of the UI: its type and cache policy, and — when it is a gzip, or has one — its encoding. */
+static void file_headers(server *sv, struct MHD_Response *r, const char *path, const char *cache, bool has_gz)
+{
+    security_headers(sv, r, false);
+    MHD_add_response_header(r, "Content-Type", mime(path));
+    MHD_add_response_header(r, "Cache-Control", cache);
+    if (is_gz(path))
+        MHD_add_response_header(r, "Content-Encoding", "gzip");
+    if (is_gz(path) || has_gz)
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
+}
+
+/* An open regular file at path into *fd and its size; false if there is none. */
+static bool open_regular(const char *path, int *fd, uint64_t *size)
+{
+    struct stat st;
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return false;
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(*fd);
+        return false;
+    }
+    *size = (uint64_t)st.st_size;
+    return true;
 }
 
 static enum MHD_Result serve_file(server *sv, struct MHD_Connection *mc, const char *fs_path, const char *cache)
 {
-    int fd = open(fs_path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
+    char gz[1100];
+    int fd;
+    uint64_t size;
+    snprintf(gz, sizeof gz, "%s.gz", fs_path);
+    bool has_gz = access(gz, R_OK) == 0;
+    bool zipped = has_gz && takes_gzip(mc) && open_regular(gz, &fd, &size);
+    if (!zipped && !open_regular(fs_path, &fd, &size))
         return MHD_NO;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return MHD_NO;
-    }
-    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    security_headers(sv, r, false);
-    MHD_add_response_header(r, "Content-Type", mime(fs_path));
-    MHD_add_response_header(r, "Cache-Control", cache);
+    struct MHD_Response *r = MHD_create_response_from_fd(size, fd);
+    file_headers(sv, r, zipped ? gz : fs_path, cache, has_gz);
     COUNT(requests[2]);
     enum MHD_Result ret = MHD_queue_response(mc, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
@@ -298,11 +349,12 @@ static void files_start(server *sv)
     sv->file_replies = xcalloc(sv->nfiles ? sv->nfiles : 1, sizeof *sv->file_replies);
     for (size_t i = 0; i < sv->nfiles; i++) {
         assert(i == 0 || strcmp(f[i - 1].path, f[i].path) < 0);
+        char gz[600];
+        snprintf(gz, sizeof gz, "%s.gz", f[i].path);
+        bool has_gz = bsearch(gz, f, sv->nfiles, sizeof *f, file_cmp) != NULL;
         struct MHD_Response *r =
             MHD_create_response_from_buffer(f[i].len, (void *)f[i].data, MHD_RESPMEM_PERSISTENT);
-        security_headers(sv, r, false);
-        MHD_add_response_header(r, "Content-Type", mime(f[i].path));
-        MHD_add_response_header(r, "Cache-Control", cache_of(f[i].path));
+        file_headers(sv, r, f[i].path, cache_of(f[i].path), has_gz);
         sv->file_replies[i] = r;
     }
 }
@@ -314,10 +366,16 @@ static void files_stop(server *sv)
     free(sv->file_replies);
 }
 
-/* Queues the reply of the file at url held in memory; MHD_NO if there is none. */
+/* Queues the reply of the file at url held in memory — its gzip to a client that takes it; MHD_NO if there is none. */
 static enum MHD_Result serve_memory(server *sv, struct MHD_Connection *mc, const char *url)
 {
-    const http_file *f = sv->nfiles ? bsearch(url, sv->opt->files, sv->nfiles, sizeof *f, file_cmp) : NULL;
+    char gz[600];
+    snprintf(gz, sizeof gz, "%s.gz", url);
+    const http_file *f = NULL;
+    if (sv->nfiles && bsearch(url, sv->opt->files, sv->nfiles, sizeof *f, file_cmp) && takes_gzip(mc))
+        f = bsearch(gz, sv->opt->files, sv->nfiles, sizeof *f, file_cmp);
+    if (!f && sv->nfiles)
+        f = bsearch(url, sv->opt->files, sv->nfiles, sizeof *f, file_cmp);
     if (!f)
         return MHD_NO;
     COUNT(requests[2]);

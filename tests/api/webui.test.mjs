@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { BIN, DEMO_PASSWORD, REPO_ROOT, freePort, rawConnect, parseResponse, sleep } from './lib.mjs';
 
@@ -106,13 +107,68 @@ test('--web-root DIR overrides the UI built in', async () => {
   }
 });
 
+// A GET with exactly the Accept-Encoding given (fetch would add its own and decode).
+async function rawGet(port, p, acceptEncoding) {
+  const sock = await rawConnect(port);
+  try {
+    return await exchange(sock, `GET ${p} HTTP/1.1\r\nHost: t\r\n${acceptEncoding === undefined ? '' : `Accept-Encoding: ${acceptEncoding}\r\n`}\r\n`, true);
+  } finally {
+    sock.destroy();
+  }
+}
+
+test('a browser that takes gzip gets the UI\'s files compressed at build, the same bytes once unzipped; others get them plain', { skip: !built && 'web/dist not built' }, async () => {
+  const assets = fs.readdirSync(path.join(DIST, 'assets')).filter((f) => f.endsWith('.js') && fs.existsSync(path.join(DIST, 'assets', f + '.gz')));
+  assert.ok(assets.length > 0, 'the build writes a gzip beside each script');
+  const big = assets.map((f) => ({ f, n: fs.statSync(path.join(DIST, 'assets', f)).size })).sort((a, b) => b.n - a.n)[0].f;
+  const plain = fs.readFileSync(path.join(DIST, 'assets', big));
+  const zipped = await rawGet(srv.port, `/assets/${big}`, 'gzip, deflate, br');
+  assert.equal(zipped.status, 200);
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(zipped.headers['content-type'], 'text/javascript; charset=utf-8');
+  assert.equal(zipped.headers.vary, 'Accept-Encoding');
+  assert.equal(zipped.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.ok(Number(zipped.headers['content-length']) < plain.length / 2, `${zipped.headers['content-length']} of ${plain.length}`);
+  assert.deepEqual(zlib.gunzipSync(zipped.bodyBytes), plain);
+  for (const ae of [undefined, 'identity', 'gzip;q=0', 'x-gzip', 'br']) {
+    const r = await rawGet(srv.port, `/assets/${big}`, ae);
+    assert.equal(r.headers['content-encoding'], undefined, `Accept-Encoding ${ae}`);
+    assert.equal(Number(r.headers['content-length']), plain.length, `Accept-Encoding ${ae}`);
+    assert.equal(r.headers.vary, 'Accept-Encoding', 'a cache keeps the two apart');
+  }
+});
+
+test('with --web-root, a file\'s .gz beside it is sent to a browser that takes gzip', async () => {
+  const ui = fs.mkdtempSync(path.join(os.tmpdir(), 'redress-ui-'));
+  fs.mkdirSync(path.join(ui, 'assets'));
+  fs.writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>gz</title>');
+  const css = 'body{color:red}'.repeat(200);
+  fs.writeFileSync(path.join(ui, 'assets', 'b-1.css'), css);
+  fs.writeFileSync(path.join(ui, 'assets', 'b-1.css.gz'), zlib.gzipSync(css));
+  const own = await start(['--web-root', ui]);
+  try {
+    const z = await rawGet(own.port, '/assets/b-1.css', 'gzip');
+    assert.equal(z.headers['content-encoding'], 'gzip');
+    assert.equal(z.headers['content-type'], 'text/css; charset=utf-8');
+    assert.equal(zlib.gunzipSync(z.bodyBytes).toString(), css);
+    const p = await rawGet(own.port, '/assets/b-1.css');
+    assert.equal(p.headers['content-encoding'], undefined);
+    assert.equal(p.body, css);
+  } finally {
+    await own.stop();
+    fs.rmSync(ui, { recursive: true, force: true });
+  }
+});
+
 // One request at a time on one connection, as a browser's kept-alive one.
-async function exchange(sock, request) {
+async function exchange(sock, request, bytes = false) {
   sock.received = Buffer.alloc(0);
   sock.write(request);
   for (const t0 = Date.now(); Date.now() - t0 < 20000; await sleep(10)) {
     const r = parseResponse(sock.received);
-    if (r && Buffer.byteLength(r.body) >= Number(r.headers['content-length'])) return r;
+    const at = sock.received.indexOf('\r\n\r\n');
+    const body = sock.received.subarray(at + 4);
+    if (r && body.length >= Number(r.headers['content-length'])) return bytes ? { ...r, bodyBytes: body } : r;
   }
   throw new Error(`no whole reply to ${request.split('\r\n')[0]}`);
 }
