@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     complaint c;
     complaint_init(&c);
     cerr e;
-    if (!in || app_intake(&A, &agent, in, time_now(), &c, NULL, &e) != 0)
+    if (!in || app_intake(&A, &agent, in, time_now(), NULL, &c, NULL, &e) != 0)
         abort();
     json_decref(in);
     created++;
