@@ -110,6 +110,13 @@ void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_f
  */
 bool api_may_see(app *a, const api_req *rq, const complaint *c);
 /*
+ * What the customer tracking c on the portal is shown, and what the partner
+ * system that sent it reads: number, status, receipt, category, the time
+ * limit, the customer-facing steps of evs (its timeline) and the reply as
+ * written (c's data opened: app_pii_view with clear) — nothing internal.
+ */
+json_t *api_public_complaint(app *a, const complaint *c, const event_list *evs, bool en);
+/*
  * Finds a complaint by {id} (number or numeric id) that the caller may see.
  * Renders 404 — also when it exists outside the caller's scope, so that
  * guessable numbers reveal nothing; that refusal is a "denied" entry

@@ -584,3 +584,57 @@ int api_load_complaint(app *a, api_req *rq, const char *key, complaint *out, htt
     }
     return 0;
 }
+
+/* ---- what a customer, or the system that sent the complaint, is shown ---- */
+
+/* What a customer is told about each step; internal steps are not shown. */
+static const char *public_label(const char *action, bool en)
+{
+    static const struct {
+        const char *action, *zh, *en;
+    } labels[] = {
+        {"intake", "已受理您的投诉", "Your complaint was received"},
+        {"dispatch", "已转交责任单位处理", "Passed to the responsible unit"},
+        {"accept", "责任单位正在处理", "The responsible unit is working on it"},
+        {"resolve", "已处理完毕，等待答复", "Handled; a reply is coming"},
+        {"invalidate", "已核实，等待答复", "Checked; a reply is coming"},
+        {"reply", "已答复您", "We replied to you"},
+        {"revisit", "已回访", "We followed up"},
+        {"reopen", "已重新处理", "Reopened for further handling"},
+        {"answer", "已当场答复并办结", "Answered and closed"},
+        {"close", "已办结", "Closed"},
+        {"close_unaccepted", "已办结（已向您说明公司立场）", "Closed (our position was explained to you)"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].action, action) == 0)
+            return en ? labels[i].en : labels[i].zh;
+    return NULL;
+}
+
+json_t *api_public_complaint(app *a, const complaint *c, const event_list *evs, bool en)
+{
+    json_t *progress = json_array();
+    for (size_t i = 0; i < evs->n; i++) {
+        const char *label = public_label(evs->items[i].action, en);
+        if (label)
+            json_array_append_new(progress, json_pack("{s:o,s:s}", "at", api_time(a, evs->items[i].at), "label", label));
+    }
+    json_t *reply = json_null();
+    json_t *r = json_object_get(c->data, "reply");
+    if (!r)
+        r = json_object_get(c->data, "answer");
+    if (json_is_object(r)) {
+        json_t *content = json_object_get(r, "content");
+        if (!content)
+            content = json_object_get(r, "answer");
+        reply = json_pack("{s:o,s:O?}", "at", api_time(a, json_integer_value(json_object_get(r, "at"))), "content",
+                          content);
+    }
+    int ci = policy_category_index(app_pol(a), c->category);
+    const category *cat = ci >= 0 ? &app_pol(a)->tax.cats[ci] : NULL;
+    return json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o,s:o}", "number", c->number, "status",
+                     status_name(c->status), "status_label", status_label(c->status, en), "received_at",
+                     api_time(a, c->received_at), "category", "code", c->category, "name",
+                     cat ? (en && cat->name_en ? cat->name_en : cat->name) : c->category, "promised_at",
+                     api_time(a, c->overall_due), "progress", progress, "reply", reply);
+}

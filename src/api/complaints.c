@@ -97,13 +97,42 @@ static int partner_channel(api_req *rq, json_t *in, http_resp *rs)
     return 0;
 }
 
-/* The intake's answer: c (its customer data masked) with its Location; 201, or 200 for a duplicate. */
-static void intake_reply(app *a, api_req *rq, const complaint *c, int64_t now, bool duplicate, http_resp *rs)
+/*
+ * What a partner system reads of c (sealed; opened here): what its
+ * customer would see on the portal (api_public_complaint), with the id, the
+ * channel and the partner's reference — nothing internal. NULL when the
+ * store failed.
+ */
+static json_t *partner_view(app *a, const api_req *rq, complaint *c)
 {
+    event_list evs = {0};
+    json_t *j = NULL;
+    if (store_event_list(a->db, c->id, &evs) == 0 && app_pii_view(a, c, 1, true) == 0) {
+        j = api_public_complaint(a, c, &evs, rq->en);
+        json_object_set_new(j, "id", json_integer(c->id));
+        json_object_set_new(j, "channel", json_string(c->channel));
+        static const char *const origin[] = {"external_ref", "partner"};
+        for (size_t k = 0; k < 2; k++)
+            json_object_set(j, origin[k], json_object_get(c->data, origin[k]));
+    }
+    event_list_release(&evs);
+    return j;
+}
+
+/*
+ * The intake's answer: c (its customer data masked, or a partner's view of
+ * it) with its Location; 201, or 200 for a duplicate.
+ */
+static void intake_reply(app *a, api_req *rq, complaint *c, int64_t now, bool duplicate, http_resp *rs)
+{
+    json_t *j = rq->partner_channel[0] ? partner_view(a, rq, c) : api_complaint_json(a, c, true, rq->en, now);
+    if (!j) {
+        api_store_error(rs, STORE_ERROR);
+        return;
+    }
     char loc[96];
     snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c->id);
     http_set_header(rs, "Location", loc);
-    json_t *j = api_complaint_json(a, c, true, rq->en, now);
     json_object_set_new(j, "duplicate", json_boolean(duplicate));
     api_json(rs, duplicate ? 200 : 201, j);
 }
@@ -119,7 +148,7 @@ static void duplicate_reply(app *a, api_req *rq, complaint *c, int64_t now, http
     if (!api_may_see(a, rq, c))
         api_error(rs, 409, "duplicate_reference", "external_ref",
                   "external_ref: 该渠道的此编号已登记 (this channel's reference was taken in already)");
-    else if ((rc = app_pii_view(a, c, 1, false)) != 0)
+    else if (!rq->partner_channel[0] && (rc = app_pii_view(a, c, 1, false)) != 0)
         api_store_error(rs, rc);
     else
         intake_reply(a, rq, c, now, true, rs);
@@ -149,7 +178,8 @@ void h_complaints_create(app *a, api_req *rq, http_resp *rs)
         api_store_error(rs, rc);
     else {
         atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.intake, 1, memory_order_relaxed);
-        app_pii_view_memo(a, &c, &memo);
+        if (!rq->partner_channel[0])
+            app_pii_view_memo(a, &c, &memo);
         intake_reply(a, rq, &c, now, false, rs);
     }
     app_pii_memo_release(&memo);
@@ -462,11 +492,17 @@ void h_complaint_get(app *a, api_req *rq, http_resp *rs)
     complaint c;
     complaint_init(&c);
     if (api_load_complaint(a, rq, rq->params[0], &c, rs) == 0) {
-        int rc = app_pii_view(a, &c, 1, false);
-        if (rc)
-            api_store_error(rs, rc);
+        /* A partner system reads what its customer would; staff read it all, masked. */
+        json_t *j = NULL;
+        int rc = STORE_ERROR;
+        if (rq->partner_channel[0])
+            j = partner_view(a, rq, &c);
+        else if ((rc = app_pii_view(a, &c, 1, false)) == 0)
+            j = api_complaint_json(a, &c, true, rq->en, time_now());
+        if (j)
+            api_json(rs, 200, j);
         else
-            api_json(rs, 200, api_complaint_json(a, &c, true, rq->en, time_now()));
+            api_store_error(rs, rc);
     }
     complaint_release(&c);
 }

@@ -137,11 +137,16 @@ srv.test('a partner\'s token reads only what it sent and does nothing else', asy
   const other = await srv.intake('agent1');
   let r = await srv.api('GET', `/complaints/${own.json.number}`, { token });
   assert.equal(r.status, 200, describe(r));
-  r = await srv.api('GET', `/complaints/${own.json.id}/events`, { token });
-  assert.equal(r.status, 200, describe(r));
+  // What its customer would see on the portal, and its own reference: nothing internal.
+  assert.equal(r.json.number, own.json.number);
+  assert.equal(r.json.external_ref, own.json.external_ref);
+  assert.equal(r.json.status, 'registered');
+  assert.deepEqual(r.json.progress.map((p) => p.label), ['已受理您的投诉']);
+  for (const internal of ['customer', 'rules', 'owner_unit', 'subject_unit', 'assignee', 'description', 'clocks'])
+    assert.equal(r.json[internal], undefined, `${internal} is not shown to a partner`);
   r = await srv.api('GET', `/complaints/${other.id}`, { token });
   assert.equal(r.status, 404, `another's complaint is not there for it: ${describe(r)}`);
-  for (const [method, path, body] of [['GET', '/complaints'], ['GET', '/units'],
+  for (const [method, path, body] of [['GET', '/complaints'], ['GET', '/units'], ['GET', `/complaints/${own.json.id}/events`],
     ['POST', `/complaints/${own.json.id}/actions/comment`, { text: 'x' }], ['GET', '/stats/overview']]) {
     r = await srv.api(method, path, { token, body });
     assert.equal(r.status, 403, `${method} ${path}: ${describe(r)}`);
@@ -202,6 +207,9 @@ srv.test('each status change and the reply go back to the partner, signed, once 
     assert.equal(g.headers['idempotency-key'], g.json.id);
   }
   assert.deepEqual(got[3].json.data.reply, { method: 'phone', content: '已电话告知处理结果并致歉' });
+  const read = await srv.api('GET', `/complaints/${c.id}`, { token });
+  assert.equal(read.json.status, 'replied');
+  assert.equal(read.json.reply.content, '已电话告知处理结果并致歉', 'the partner reads the reply as written');
   assert.ok(!got.some((g) => g.raw.includes(c.customer?.phone || '13800')), 'no customer phone goes back');
   // The attempts are recorded once the batch's transfers have ended.
   const rows = await until(async () => {
