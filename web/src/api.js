@@ -180,6 +180,15 @@ export function uploadAttachment(id, file, progress) {
     file, progress, 201)
 }
 
+/**
+ * Uploads a ledger (CSV or XLSX) to POST /imports with query {mapping,
+ * dry_run, name, progress}; resolves the import's summary when the server
+ * has read the whole file (docs/api.md "Ledger import").
+ */
+export function uploadLedger(query, file, progress) {
+  return sendFile('/imports' + qs(query), file, progress, 200)
+}
+
 /** The URL of an attachment's bytes (images shown by it, the rest downloaded). */
 export const attachmentUrl = (id) => `/api/v1/attachments/${encodeURIComponent(id)}`
 
@@ -281,6 +290,9 @@ export const api = {
   customerErase: (phone) => request('POST', '/customers/erase', { body: { phone, confirm: true } }),
   setPermission: (userId, perm, granted) =>
     request('PUT', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`, { body: { granted } }),
+  // ledger import (台账): the saved mappings and an upload's progress under the page's key
+  importMappings: () => request('GET', '/import-mappings'),
+  importProgress: (key) => request('GET', `/imports/progress/${encodeURIComponent(key)}`, { quiet: true }),
   attachments: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/attachments`),
   removeAttachment: (id, reason) => request('DELETE', `/attachments/${encodeURIComponent(id)}`, { body: { reason } }),
   resetPermission: (userId, perm) => request('DELETE', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`),
