@@ -4,7 +4,8 @@
 // downloaded as CSV — then imports it: the counts are shown and the
 // imported complaints are found in the complaint list. At a desk and on a
 // phone, in Chinese and English; a file dropped on the page, an import
-// without a check asks first, and the API's refusal is shown.
+// without a check asks first, and the API's refusal is shown; a mapping
+// saved from the page, the member the server refuses named.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -261,6 +262,46 @@ test('en, desk: a dropped file; importing it unchecked asks first, then imports'
   await page.locator('[data-test=import-check]').click()
   await page.locator('[data-test=import-result][data-dry=yes]').waitFor({ timeout: 30000 })
   assert.deepEqual(await counts(page), { rows: 4, imported: 0, skipped: 3, failed: 1 })
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('zh-CN, desk: a mapping saved from the page — the member the server refuses is named; the saved one is chosen', async () => {
+  const name = 'e2e-映射-' + Date.now().toString(36)
+  const page = await newPage(browser.context, { width: 1366, height: 860 })
+  await login(page, 'super1')
+  await chooseLanguage(page, '中文')
+  await openPage(page, false)
+  await page.locator('[data-test=mapping-new]').click()
+  const dlg = page.locator('.mapping-editor:visible')
+  await dlg.waitFor()
+  const example = JSON.parse(await dlg.locator('[data-test=mapping-json]').inputValue())
+  assert.equal(example.key, '编号', 'a new mapping starts from the documented example')
+  await dlg.locator('[data-test=mapping-name]').fill(name)
+  const wrong = { ...MAPPING, fields: { ...MAPPING.fields, 'customer.nmae': '客户姓名' } }
+  await dlg.locator('[data-test=mapping-json]').fill(JSON.stringify(wrong, null, 2))
+  await dlg.locator('[data-test=mapping-save]').click()
+  await dlg.locator('.el-form-item__error').filter({ hasText: 'fields.customer.nmae' }).waitFor()
+  await dlg.locator('[data-test=mapping-json]').fill('{"key": ')
+  await dlg.locator('[data-test=mapping-save]').click()
+  await dlg.locator('.el-form-item__error').filter({ hasText: '不是有效的 JSON' }).waitFor()
+
+  await dlg.locator('[data-test=mapping-json]').fill(JSON.stringify(MAPPING, null, 2))
+  await dlg.locator('[data-test=mapping-save]').click()
+  await dlg.waitFor({ state: 'hidden' })
+  await page.locator('[data-test=import-mapping-select]').filter({ hasText: name }).waitFor()
+  await page.locator('[data-test=import-key]').filter({ hasText: '编号' }).waitFor()
+  const saved = await apiCall('GET', '/import-mappings/' + encodeURIComponent(name), { token: await apiLogin('admin') })
+  assert.equal(saved.status, 200)
+  assert.deepEqual(saved.data.mapping, MAPPING)
+
+  // Editing starts from the chosen one, under its name.
+  await page.locator('[data-test=mapping-edit]').click()
+  await dlg.waitFor()
+  assert.equal(await dlg.locator('[data-test=mapping-name]').inputValue(), name)
+  assert.deepEqual(JSON.parse(await dlg.locator('[data-test=mapping-json]').inputValue()), MAPPING)
+  await dlg.getByRole('button', { name: '取消' }).click()
+  await dlg.waitFor({ state: 'hidden' })
   assert.deepEqual(page.errors, [])
   await page.close()
 })

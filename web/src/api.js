@@ -292,6 +292,7 @@ export const api = {
     request('PUT', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`, { body: { granted } }),
   // ledger import (台账): the saved mappings and an upload's progress under the page's key
   importMappings: () => request('GET', '/import-mappings'),
+  putImportMapping: (name, mapping) => request('PUT', `/import-mappings/${encodeURIComponent(name)}`, { body: mapping }),
   importProgress: (key) => request('GET', `/imports/progress/${encodeURIComponent(key)}`, { quiet: true }),
   attachments: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/attachments`),
   removeAttachment: (id, reason) => request('DELETE', `/attachments/${encodeURIComponent(id)}`, { body: { reason } }),
