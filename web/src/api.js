@@ -130,9 +130,14 @@ export async function download(path, query, fallback) {
     throw new ApiError(res.status, data)
   }
   const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')
+  saveBlob(await res.blob(), m ? m[1] : fallback)
+}
+
+/** Hands bytes made or fetched by the page to the browser as a file named `name`. */
+export function saveBlob(blob, name) {
   const a = document.createElement('a')
-  a.href = URL.createObjectURL(await res.blob())
-  a.download = m ? m[1] : fallback
+  a.href = URL.createObjectURL(blob)
+  a.download = name
   document.body.appendChild(a)
   a.click()
   a.remove()
@@ -140,15 +145,15 @@ export async function download(path, query, fallback) {
 }
 
 /**
- * Uploads one file as an attachment of complaint id (the raw body, named by
- * ?name=), reporting progress(fraction) as it is sent: XMLHttpRequest, since
- * fetch reports no upload progress. Resolves the stored file's
- * {id, name, type, size, sha256}; rejects with an ApiError.
+ * Sends one file as the raw body of a POST to path (under /api/v1),
+ * reporting progress(fraction) as it is sent: XMLHttpRequest, since fetch
+ * reports no upload progress. Resolves the answer's JSON when the status is
+ * `ok`; rejects with an ApiError otherwise.
  */
-export function uploadAttachment(id, file, progress) {
+function sendFile(path, file, progress, ok) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
-    xhr.open('POST', `/api/v1/complaints/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(file.name || 'photo.jpg')}`)
+    xhr.open('POST', '/api/v1' + path)
     xhr.setRequestHeader('Accept', 'application/json')
     xhr.setRequestHeader('Accept-Language', currentLang)
     xhr.setRequestHeader('Content-Type', 'application/octet-stream')
@@ -158,12 +163,30 @@ export function uploadAttachment(id, file, progress) {
     xhr.onload = () => {
       let data = null
       try { data = JSON.parse(xhr.responseText) } catch { data = null }
-      if (xhr.status === 201) resolve(data)
+      if (xhr.status === ok) resolve(data)
       else reject(new ApiError(xhr.status, data))
     }
     xhr.onerror = () => reject(new ApiError(0, { error: { code: 'network', message: 'network error' } }))
     xhr.send(file)
   })
+}
+
+/**
+ * Uploads one file as an attachment of complaint id (named by ?name=).
+ * Resolves the stored file's {id, name, type, size, sha256}.
+ */
+export function uploadAttachment(id, file, progress) {
+  return sendFile(`/complaints/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(file.name || 'photo.jpg')}`,
+    file, progress, 201)
+}
+
+/**
+ * Uploads a ledger (CSV or XLSX) to POST /imports with query {mapping,
+ * dry_run, name, progress}; resolves the import's summary when the server
+ * has read the whole file (docs/api.md "Ledger import").
+ */
+export function uploadLedger(query, file, progress) {
+  return sendFile('/imports' + qs(query), file, progress, 200)
 }
 
 /** The URL of an attachment's bytes (images shown by it, the rest downloaded). */
@@ -272,6 +295,10 @@ export const api = {
   customerErase: (phone) => request('POST', '/customers/erase', { body: { phone, confirm: true } }),
   setPermission: (userId, perm, granted) =>
     request('PUT', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`, { body: { granted } }),
+  // ledger import (台账): the saved mappings and an upload's progress under the page's key
+  importMappings: () => request('GET', '/import-mappings'),
+  putImportMapping: (name, mapping) => request('PUT', `/import-mappings/${encodeURIComponent(name)}`, { body: mapping }),
+  importProgress: (key) => request('GET', `/imports/progress/${encodeURIComponent(key)}`, { quiet: true }),
   attachments: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/attachments`),
   removeAttachment: (id, reason) => request('DELETE', `/attachments/${encodeURIComponent(id)}`, { body: { reason } }),
   resetPermission: (userId, perm) => request('DELETE', `/users/${encodeURIComponent(userId)}/permissions/${encodeURIComponent(perm)}`),

@@ -135,3 +135,10 @@ export function nearestClock(c) {
   run.sort((a, b) => dayjs(a.deadline).valueOf() - dayjs(b.deadline).valueOf())
   return run[0] || null
 }
+
+/** A file's size as people read it: 512 B, 12 KB, 3.4 MB. */
+export function fmtSize(n) {
+  if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + ' MB'
+  if (n >= 1024) return Math.round(n / 1024) + ' KB'
+  return n + ' B'
+}

@@ -29,6 +29,7 @@ const routes = [
       { path: 'penalties', name: 'penalties', component: () => import('./views/Penalties.vue'), meta: { roles: ['supervisor', 'manager', 'auditor', 'admin'] } },
       { path: 'admin/units', name: 'admin-units', component: () => import('./views/admin/Units.vue'), meta: { roles: ['admin'] } },
       { path: 'admin/users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
+      { path: 'imports', name: 'imports', component: () => import('./views/LedgerImport.vue'), meta: { roles: ['admin', 'supervisor'] } },
       { path: 'admin/calendars', name: 'admin-calendars', component: () => import('./views/admin/Calendars.vue'), meta: { roles: ['admin', 'supervisor', 'manager'] } },
       { path: 'admin/config', name: 'admin-config', component: () => import('./views/admin/Config.vue') },
       { path: 'admin/tokens', name: 'admin-tokens', component: () => import('./views/admin/Tokens.vue'), meta: { roles: ['admin'] } },
