@@ -48,13 +48,32 @@ int store_user_add(store *s, user *u, const char *pwhash)
                        &u->id);
 }
 
-int store_user_update(store *s, const user *u)
+struct user_update {
+    const user *u;
+    bool end_tokens;
+};
+
+static int user_update(db_conn *c, void *arg)
 {
-    char notify[32];
+    const struct user_update *a = arg;
+    const user *u = a->u;
+    char roles[128], notify[32];
+    roles_text(u->roles, roles, sizeof roles);
     notify_channels_text(u->notify, notify, sizeof notify);
-    return db_write_one(s, "user_update", true,
-                        "UPDATE users SET email = ?, phone = ?, notify = ?, active = ? WHERE id = ?",
-                        DB_VALS(DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->active), DB_INT(u->id)));
+    int rc = db_changev(c,
+                        "UPDATE users SET name = ?, roles = ?, unit = ?, email = ?, phone = ?, notify = ?, active = ? "
+                        "WHERE id = ?",
+                        DB_VALS(DB_TEXT(u->name), DB_TEXT(roles), DB_INT(u->unit), DB_TEXT(u->email),
+                                DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->active), DB_INT(u->id)));
+    if (rc == 0 && a->end_tokens)
+        rc = db_execv(c, "DELETE FROM tokens WHERE user_id = ?", DB_VALS(DB_INT(u->id)));
+    return rc;
+}
+
+int store_user_update(store *s, const user *u, bool end_tokens)
+{
+    struct user_update a = {u, end_tokens};
+    return db_run_write(s, "user_update", user_update, &a, 0);
 }
 
 struct user_pw {
