@@ -224,6 +224,8 @@ srv.test('within reach before and after, roles as making a user allows: else 403
   r = await put(viaToken, inside.id, { roles: ['agent', 'handler'] });
   assert.equal(r.status, 403, describe(r));
   assert.equal(errorOf(r).field, 'roles');
+  entry = (await denied('admin')).find((x) => x.detail.path === `/api/v1/users/${inside.id}` && x.detail.field === 'roles');
+  assert.ok(entry, 'a denied entry naming roles');
   r = await put(viaToken, inside.id, { unit: 'SH-PD-01' });
   assert.equal(r.status, 403, 'moving an agent hands out the agent role: ' + describe(r));
   assert.equal(errorOf(r).field, 'roles');
