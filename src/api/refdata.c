@@ -515,7 +515,12 @@ void h_user_update(app *a, api_req *rq, http_resp *rs)
         goto out;
     }
     bool scope = u.roles != was.roles || u.unit != was.unit;
-    int rc = store_user_update(a->db, &u, scope);
+    int rc = store_user_update(a->db, &u, &was, scope);
+    if (rc == STORE_CONFLICT) {
+        api_error(rs, 409, "conflict", NULL,
+                  "该用户的角色或单位刚被他人修改，请刷新后重试 (the user's roles or unit changed meanwhile; reload)");
+        goto out;
+    }
     if (rc) {
         api_store_error(rs, rc);
         goto out;

@@ -173,7 +173,7 @@ static int user_switch(app *a, const char *sub, const char *username)
         rc = store_throttle_forget(a->db, account);
     } else {
         u.active = strcmp(sub, "enable") == 0;
-        rc = store_user_update(a->db, &u, false);
+        rc = store_user_update(a->db, &u, NULL, false);
         if (rc == 0 && !u.active)
             rc = store_token_delete_sessions(a->db, u.id, 0);
     }
@@ -229,7 +229,7 @@ static int user_set(app *a, const cli_opts *o)
         u.roles = roles;
     if (un)
         u.unit = un->id;
-    int rc = store_user_update(a->db, &u, scope);
+    int rc = store_user_update(a->db, &u, NULL, scope);
     if (rc == 0) {
         char subject[32];
         snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);

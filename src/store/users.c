@@ -49,9 +49,24 @@ int store_user_add(store *s, user *u, const char *pwhash)
 }
 
 struct user_update {
-    const user *u;
+    const user *u, *was;
     bool end_tokens;
 };
+
+/* STORE_CONFLICT unless the user's roles and unit are still was's (the row locked on PostgreSQL). */
+static int same_scope(db_conn *c, const user *was)
+{
+    db_stmt *st;
+    int rc = db_onev(c,
+                     db_dialect(c) == DB_PG ? "SELECT roles, unit FROM users WHERE id = ? FOR UPDATE"
+                                            : "SELECT roles, unit FROM users WHERE id = ?",
+                     DB_VALS(DB_INT(was->id)), &st);
+    if (rc != DB_ROW)
+        return rc;
+    bool same = roles_parse(db_text(st, 0)) == was->roles && db_int(st, 1) == was->unit;
+    db_reset(st);
+    return same ? 0 : STORE_CONFLICT;
+}
 
 static int user_update(db_conn *c, void *arg)
 {
@@ -60,7 +75,10 @@ static int user_update(db_conn *c, void *arg)
     char roles[128], notify[32];
     roles_text(u->roles, roles, sizeof roles);
     notify_channels_text(u->notify, notify, sizeof notify);
-    int rc = db_changev(c,
+    int rc = a->was ? same_scope(c, a->was) : 0;
+    if (rc)
+        return rc;
+    rc = db_changev(c,
                         "UPDATE users SET name = ?, roles = ?, unit = ?, email = ?, phone = ?, notify = ?, active = ? "
                         "WHERE id = ?",
                         DB_VALS(DB_TEXT(u->name), DB_TEXT(roles), DB_INT(u->unit), DB_TEXT(u->email),
@@ -70,9 +88,9 @@ static int user_update(db_conn *c, void *arg)
     return rc;
 }
 
-int store_user_update(store *s, const user *u, bool end_tokens)
+int store_user_update(store *s, const user *u, const user *was, bool end_tokens)
 {
-    struct user_update a = {u, end_tokens};
+    struct user_update a = {u, was, end_tokens};
     return db_run_write(s, "user_update", user_update, &a, 0);
 }
 

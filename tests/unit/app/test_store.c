@@ -341,14 +341,19 @@ static void test_users(void **state)
     got.name = strdup("李四四");
     got.email = strdup("li@example.org");
     got.notify = NOTIFY_EMAIL | NOTIFY_SMS;
-    assert_int_equal(store_user_update(f->s, &got, false), 0);
+    assert_int_equal(store_user_update(f->s, &got, NULL, false), 0);
     token found = {0};
     user owner = {0};
     assert_int_equal(store_token_find(f->s, sess.hash, 2, &found, &owner), 0);
     token_release(&found);
     user_release(&owner);
+    user was = got;
     got.roles = R_HANDLER | R_AUDITOR;
-    assert_int_equal(store_user_update(f->s, &got, true), 0);
+    assert_int_equal(store_user_update(f->s, &got, &was, true), 0);
+    /* decided on roles that are no longer the user's: nothing written */
+    got.unit = U_SITE2;
+    assert_int_equal(store_user_update(f->s, &got, &was, false), STORE_CONFLICT);
+    got.unit = U_SITE1;
     assert_int_equal(store_token_find(f->s, sess.hash, 2, &found, &owner), STORE_NOTFOUND);
     user_release(&got);
     assert_int_equal(store_user_get(f->s, NULL, other.id, &got, NULL), 0);
