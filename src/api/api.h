@@ -66,6 +66,8 @@ int api_reach_unit(app *a, api_req *rq, int64_t unit_id, const char *field, http
  * one's unit or roles.
  */
 int api_reach_refused(app *a, api_req *rq, const cerr *e, int64_t unit_id, http_resp *rs);
+/* The role names of the bits of roles, in their order (a new reference). */
+json_t *api_roles_json(unsigned roles);
 /* Parses roles, a non-empty array of role names, into *out; renders 422 naming "roles" and returns -1 when wrong. */
 int api_roles(const json_t *roles, unsigned *out, http_resp *rs);
 
@@ -76,6 +78,13 @@ json_t *api_time(const app *a, int64_t t); /* null for 0 */
  * replies, never modify them or hand them to another thread. */
 json_t *api_unit_ref(app *a, int64_t id);
 json_t *api_user_ref(app *a, int64_t id);
+/*
+ * A user's name changed: the user references of this node's threads are
+ * rendered again at once; those of other nodes (and after a change from
+ * the shell) within USER_REF_TTL seconds.
+ */
+enum { USER_REF_TTL = 10 };
+void api_user_refs_changed(void);
 /*
  * The calling thread's cache behind them (common.c): a value of a kind
  * rendered for id at version gen, a new reference or NULL; put keeps a

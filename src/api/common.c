@@ -195,12 +195,18 @@ json_t *api_time(const app *a, int64_t t)
     return json_string(s);
 }
 
+json_t *api_roles_json(unsigned roles)
+{
+    json_t *j = json_array();
+    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
+        if (roles & bit)
+            json_array_append_new(j, json_string(role_name(bit)));
+    return j;
+}
+
 json_t *api_user_json(app *a, const user *u)
 {
-    json_t *roles = json_array();
-    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
-        if (u->roles & bit)
-            json_array_append_new(roles, json_string(role_name(bit)));
+    json_t *roles = api_roles_json(u->roles);
     json_t *j = json_pack("{s:I,s:s,s:s,s:o,s:o,s:b,s:b}", "id", (json_int_t)u->id, "username", u->username, "name",
                           u->name, "roles", roles, "unit", api_unit_ref(a, u->unit), "active", u->active,
                           "must_change_password", u->must_change_password);

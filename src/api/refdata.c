@@ -396,61 +396,147 @@ out:
     json_decref(in);
 }
 
+/* Whether two optional texts differ. */
+static bool text_differs(const char *x, const char *y)
+{
+    return (x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0);
+}
+
 /*
- * PUT /users/{id}: changes what is given of email, phone, notify and
- * active (disabling ends every session: the token lookup requires an
- * active user), for a user within the caller's reach; an administrator
- * cannot disable themselves. (Names, roles and units are not changed here:
- * user references are cached by name (api/refs.c) and sessions by roles.)
+ * The name, roles and home unit of in into u, those given only: a name of
+ * 1–100 characters, a non-empty list of roles, a unit by id or code.
+ * 0, or -1 with a 422 naming the field.
+ */
+static int identity_fields(app *a, http_resp *rs, const json_t *in, user *u)
+{
+    const char *name;
+    if (json_object_get(in, "name")) {
+        if (text_field(rs, in, "name", true, 100, &name))
+            return -1;
+        free(u->name);
+        u->name = xstrdup(name);
+    }
+    const json_t *roles = json_object_get(in, "roles");
+    if (roles && api_roles(roles, &u->roles, rs))
+        return -1;
+    const json_t *unit_key = json_object_get(in, "unit");
+    if (unit_key) {
+        const unit *un = org_resolve(app_org(a), unit_key);
+        if (!un) {
+            api_error(rs, 422, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
+            return -1;
+        }
+        u->unit = un->id;
+    }
+    return 0;
+}
+
+/*
+ * The user_change entry of a change from was to u: the names of the fields
+ * that changed (never a contact value), the old and new roles and home
+ * unit when they changed, the new activity.
+ */
+static json_t *change_detail(const user *was, const user *u, bool ended)
+{
+    json_t *changed = json_array();
+    if (strcmp(was->name, u->name) != 0)
+        json_array_append_new(changed, json_string("name"));
+    if (was->roles != u->roles)
+        json_array_append_new(changed, json_string("roles"));
+    if (was->unit != u->unit)
+        json_array_append_new(changed, json_string("unit"));
+    if (text_differs(was->email, u->email))
+        json_array_append_new(changed, json_string("email"));
+    if (text_differs(was->phone, u->phone))
+        json_array_append_new(changed, json_string("phone"));
+    if (was->notify != u->notify)
+        json_array_append_new(changed, json_string("notify"));
+    if (was->active != u->active)
+        json_array_append_new(changed, json_string("active"));
+    json_t *detail = json_pack("{s:o}", "changed", changed);
+    if (was->roles != u->roles)
+        json_object_set_new(detail, "roles", json_pack("{s:o,s:o}", "from", api_roles_json(was->roles), "to",
+                                                       api_roles_json(u->roles)));
+    if (was->unit != u->unit)
+        json_object_set_new(detail, "unit", json_pack("{s:I,s:I}", "from", (json_int_t)was->unit, "to",
+                                                      (json_int_t)u->unit));
+    if (was->active != u->active)
+        json_object_set_new(detail, "active", json_boolean(u->active));
+    if (ended)
+        json_object_set_new(detail, "sessions_ended", json_true());
+    return detail;
+}
+
+/*
+ * PUT /users/{id}: changes what is given of name, roles, unit, email,
+ * phone, notify and active, in one write, for a user within the caller's
+ * reach whose new home unit lies within it too, handing out roles as
+ * making the user would (core/reach.h reach_user_change); an administrator
+ * can neither disable themselves, give up their own admin role nor move out
+ * of their own scope. A change of roles or home unit deletes every session
+ * and API token of the user in the same transaction, since their scope
+ * changed; disabling stops them too (the token lookup requires an active
+ * user). Either is forgotten by this node's cache at once, by others'
+ * within AUTHCACHE_TTL; a new name shows in the user references of this
+ * node's replies at once, of others' within USER_REF_TTL (api/refs.c).
  */
 void h_user_update(app *a, api_req *rq, http_resp *rs)
 {
-    static const char *const known[] = {"email", "phone", "notify", "active", NULL};
+    static const char *const known[] = {"name", "roles", "unit", "email", "phone", "notify", "active", NULL};
     char *end;
     long long id = strtoll(rq->params[0], &end, 10);
-    user u = {0};
+    user was = {0}, u = {0};
     json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
-    if (!*rq->params[0] || *end || store_user_get(a->db, NULL, id, &u, NULL) != 0) {
+    if (!*rq->params[0] || *end || store_user_get(a->db, NULL, id, &was, NULL) != 0 ||
+        store_user_get(a->db, NULL, id, &u, NULL) != 0) {
         api_error(rs, 404, "not_found", NULL, "用户不存在 (no such user)");
         goto out;
     }
-    if (api_reach_unit(a, rq, u.unit, NULL, rs) || contact_fields(rs, in, &u))
+    if (api_reach_unit(a, rq, was.unit, NULL, rs) || identity_fields(a, rs, in, &u) || contact_fields(rs, in, &u))
         goto out;
     const json_t *active = json_object_get(in, "active");
     if (active && !json_is_boolean(active)) {
         api_error(rs, 400, "validation_failed", "active", "active: 应为 true/false (expected a boolean)");
         goto out;
     }
-    if (json_is_false(active) && u.id == rq->who.id) {
+    bool self = u.id == rq->who.id;
+    if (json_is_false(active) && self) {
         api_error(rs, 422, "validation_failed", "active", "active: 不能停用自己的账号 (you cannot disable yourself)");
         goto out;
     }
     if (active)
         u.active = json_is_true(active);
-    int rc = store_user_update(a->db, &u);
+    reach_caller by = api_reach_caller(rq);
+    cerr e = CERR_INIT;
+    if (reach_user_change(app_org(a), &by, self, was.roles, was.unit, u.roles, u.unit, &e)) {
+        api_reach_refused(a, rq, &e, *e.field ? u.unit : was.unit, rs);
+        goto out;
+    }
+    bool scope = u.roles != was.roles || u.unit != was.unit;
+    int rc = store_user_update(a->db, &u, &was, scope);
+    if (rc == STORE_CONFLICT) {
+        api_error(rs, 409, "conflict", NULL,
+                  "该用户的角色或单位刚被他人修改，请刷新后重试 (the user's roles or unit changed meanwhile; reload)");
+        goto out;
+    }
     if (rc) {
         api_store_error(rs, rc);
         goto out;
     }
-    /* The audit names what changed, never the addresses themselves. */
-    json_t *changed = json_array();
-    const char *k;
-    json_t *v;
-    json_object_foreach(in, k, v)
-        json_array_append_new(changed, json_string(k));
+    if (scope || (was.active && !u.active))
+        authcache_clear(); /* this node forgets the user's sessions at once */
+    if (strcmp(was.name, u.name) != 0)
+        api_user_refs_changed();
     char subject[32];
     snprintf(subject, sizeof subject, "user:%lld", id);
-    json_t *detail = json_pack("{s:o}", "changed", changed);
-    if (active)
-        json_object_set_new(detail, "active", json_boolean(u.active));
-    if (json_is_false(active))
-        authcache_clear(); /* this node forgets the user's sessions at once */
+    json_t *detail = change_detail(&was, &u, scope);
     api_audit(a, rq, "user_change", subject, detail);
     json_decref(detail);
     api_json(rs, 200, api_user_json(a, &u));
 out:
+    user_release(&was);
     user_release(&u);
     json_decref(in);
 }

@@ -5,11 +5,13 @@
  * shares them without calling each other.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "api/api.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 /*
@@ -90,16 +92,27 @@ json_t *api_unit_ref(app *a, int64_t id)
     return j ? j : json_null();
 }
 
+/* + 1 whenever a user's name changes on this node. */
+static atomic_ulong user_gen;
+
+void api_user_refs_changed(void)
+{
+    atomic_fetch_add(&user_gen, 1);
+}
+
 /*
  * Staff names appear on every timeline entry and every complaint and save a
- * database read each. Usernames and names are not editable yet; when they
- * become so, the editing handler must give user references a generation.
+ * database read each. A name can change (PUT /users/{id}, redress user
+ * set): the generation of an entry is this node's count of renames and the
+ * period of USER_REF_TTL seconds it was rendered in, so a rename here shows
+ * at once and one elsewhere within the period.
  */
 json_t *api_user_ref(app *a, int64_t id)
 {
     if (!id)
         return json_null();
-    json_t *j = api_ref_get(REF_USER, id, 0);
+    unsigned long gen = (unsigned long)atomic_load(&user_gen) << 32 ^ (unsigned long)(time_now() / USER_REF_TTL);
+    json_t *j = api_ref_get(REF_USER, id, gen);
     if (j)
         return j;
     user u = {0};
@@ -107,6 +120,6 @@ json_t *api_user_ref(app *a, int64_t id)
         return json_null();
     j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
     user_release(&u);
-    api_ref_put(REF_USER, id, 0, j);
+    api_ref_put(REF_USER, id, gen, j);
     return j;
 }

@@ -23,15 +23,6 @@
 #include "sec/authcache.h"
 #include "util/timeutil.h"
 
-static json_t *roles_json(unsigned roles)
-{
-    json_t *arr = json_array();
-    for (unsigned bit = 1; bit <= R_ADMIN; bit <<= 1)
-        if (roles & bit)
-            json_array_append_new(arr, json_string(role_name(bit)));
-    return arr;
-}
-
 /*
  * The partner system (a webhook with a channel, docs/api.md "Partner
  * systems") that a token is made for, p (absent or null: none), into
@@ -118,11 +109,11 @@ void h_tokens_create(app *a, api_req *rq, http_resp *rs)
     char subject[32];
     snprintf(subject, sizeof subject, "token:%lld", (long long)t.id);
     json_t *detail = json_pack("{s:s,s:s,s:o,s:I,s:s}", "name", name, "username", u.username, "roles",
-                               roles_json(roles), "unit", (json_int_t)unit_id, "partner", t.partner);
+                               api_roles_json(roles), "unit", (json_int_t)unit_id, "partner", t.partner);
     api_audit(a, rq, "token_create", subject, detail);
     json_decref(detail);
     api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)t.id, "name", name, "username",
-                                u.username, "token", secret, "roles", roles_json(roles ? roles : u.roles), "unit",
+                                u.username, "token", secret, "roles", api_roles_json(roles ? roles : u.roles), "unit",
                                 api_unit_ref(a, unit_id ? unit_id : u.unit), "partner",
                                 t.partner[0] ? json_string(t.partner) : json_null()));
     sodium_memzero(secret, sizeof secret);
@@ -135,7 +126,7 @@ static json_t *token_json(app *a, const token *t)
 {
     return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)t->id, "name", t->name ? t->name : "",
                      "user", api_user_ref(a, t->user_id), "roles",
-                     t->roles ? roles_json(t->roles) : json_null(), "unit",
+                     t->roles ? api_roles_json(t->roles) : json_null(), "unit",
                      t->unit ? api_unit_ref(a, t->unit) : json_null(), "created_by", api_user_ref(a, t->created_by),
                      "created_at", api_time(a, t->created_at), "partner",
                      t->partner[0] ? json_string(t->partner) : json_null());

@@ -10,6 +10,8 @@
 #include "sec/auth.h"
 #include "sec/password.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
 
 static unsigned parse_roles(const char *list)
 {
@@ -26,6 +28,15 @@ static unsigned parse_roles(const char *list)
         roles |= bit;
     }
     return roles;
+}
+
+/* The user named username into u (release it), or -1 when none, said on standard error. */
+static int find_user(app *a, const char *username, user *u)
+{
+    if (store_user_get(a->db, username, 0, u, NULL) == 0)
+        return 0;
+    fprintf(stderr, "redress: no user %s\n", username);
+    return -1;
 }
 
 static int user_add(app *a, const cli_opts *o)
@@ -109,10 +120,8 @@ static int user_passwd(app *a, const cli_opts *o)
         return 2;
     }
     user u = {0};
-    if (store_user_get(a->db, username, 0, &u, NULL)) {
-        fprintf(stderr, "redress: no user %s\n", username);
+    if (find_user(a, username, &u))
         return 1;
-    }
     char *typed = NULL;
     if (!password)
         password = typed = cli_read_password("new password");
@@ -154,10 +163,8 @@ static int user_switch(app *a, const char *sub, const char *username)
         return 2;
     }
     user u = {0};
-    if (store_user_get(a->db, username, 0, &u, NULL)) {
-        fprintf(stderr, "redress: no user %s\n", username);
+    if (find_user(a, username, &u))
         return 1;
-    }
     bool unlock = strcmp(sub, "unlock") == 0;
     int rc;
     if (unlock) {
@@ -166,7 +173,7 @@ static int user_switch(app *a, const char *sub, const char *username)
         rc = store_throttle_forget(a->db, account);
     } else {
         u.active = strcmp(sub, "enable") == 0;
-        rc = store_user_update(a->db, &u);
+        rc = store_user_update(a->db, &u, NULL, false);
         if (rc == 0 && !u.active)
             rc = store_token_delete_sessions(a->db, u.id, 0);
     }
@@ -177,6 +184,59 @@ static int user_switch(app *a, const char *sub, const char *username)
         printf("%s: %s\n", username, unlock ? "sign-in throttle cleared" : u.active ? "enabled" : "disabled; sessions ended");
     } else {
         fprintf(stderr, "redress: cannot %s %s\n", sub, username);
+    }
+    user_release(&u);
+    return rc ? 1 : 0;
+}
+
+/*
+ * `redress user set USERNAME [--name N] [--roles R1,R2] [--unit CODE]`: as
+ * PUT /users/{id} with name, roles and unit. The shell acts for the whole
+ * organisation; a change of roles or unit ends every session and API token
+ * of the user in the same transaction (a server forgets those it cached
+ * within AUTHCACHE_TTL). A user_change entry.
+ */
+static int user_set(app *a, const cli_opts *o)
+{
+    const char *username = o->nargs > 1 ? o->args[1] : NULL;
+    const char *name = cli_opt(o, "name"), *roles_s = cli_opt(o, "roles"), *unit_s = cli_opt(o, "unit");
+    if (!username || (!name && !roles_s && !unit_s)) {
+        fprintf(stderr, "usage: redress user set USERNAME [--name NAME] [--roles R1,R2] [--unit CODE]\n");
+        return 2;
+    }
+    long n = name ? utf8_count(name) : 1;
+    if (n < 1 || n > 100) {
+        fprintf(stderr, "redress: --name: expected text of 1–100 characters\n");
+        return 2;
+    }
+    unsigned roles = roles_s ? parse_roles(roles_s) : 0;
+    if (roles_s && !roles)
+        return 2;
+    const unit *un = unit_s ? org_find_code(app_org(a), unit_s) : NULL;
+    if (unit_s && !un) {
+        fprintf(stderr, "redress: --unit: no unit with code %s\n", unit_s);
+        return 2;
+    }
+    user u = {0};
+    if (find_user(a, username, &u))
+        return 1;
+    bool scope = (roles && roles != u.roles) || (un && un->id != u.unit);
+    if (name) {
+        free(u.name);
+        u.name = xstrdup(name);
+    }
+    if (roles)
+        u.roles = roles;
+    if (un)
+        u.unit = un->id;
+    int rc = store_user_update(a->db, &u, NULL, scope);
+    if (rc == 0) {
+        char subject[32];
+        snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
+        cli_audit(a, "user_change", subject);
+        printf("%s: changed%s\n", username, scope ? "; sessions and API tokens ended" : "");
+    } else {
+        fprintf(stderr, "redress: cannot change %s\n", username);
     }
     user_release(&u);
     return rc ? 1 : 0;
@@ -194,6 +254,7 @@ int cmd_user(int argc, char **argv)
                "       redress user list\n"
                "       redress user passwd USERNAME [--password P] [--must-change]\n"
                "       redress user grant|revoke|default USERNAME pii\n"
+               "       redress user set USERNAME [--name NAME] [--roles R1,R2] [--unit CODE]\n"
                "       redress user disable|enable|unlock USERNAME\n"
                "Roles: agent, handler, supervisor, manager, auditor, admin.\n"
                "pii: may ask to see customer data in clear (by default agents, handlers and supervisors).\n");
@@ -212,11 +273,13 @@ int cmd_user(int argc, char **argv)
         rc = user_passwd(&a, &o);
     else if (strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0 || strcmp(sub, "default") == 0)
         rc = cli_user_grant(&a, sub, o.nargs > 1 ? o.args[1] : NULL, o.nargs > 2 ? o.args[2] : NULL);
+    else if (strcmp(sub, "set") == 0)
+        rc = user_set(&a, &o);
     else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0 || strcmp(sub, "unlock") == 0)
         rc = user_switch(&a, sub, o.nargs > 1 ? o.args[1] : NULL);
     else {
-        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd, grant, revoke, default, disable, "
-                        "enable, unlock)\n", sub);
+        fprintf(stderr, "redress user: unknown subcommand %s (add, list, passwd, set, grant, revoke, default, "
+                        "disable, enable, unlock)\n", sub);
         rc = 2;
     }
     app_close(&a);

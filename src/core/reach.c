@@ -42,6 +42,24 @@ int reach_user(const org *o, const reach_caller *by, unsigned roles, int64_t hom
     return reach_unit(o, by, home, "unit", e) ? CERR_USER : reach_roles(by, roles, "roles", e);
 }
 
+int reach_user_change(const org *o, const reach_caller *by, bool self, unsigned old_roles, int64_t old_unit,
+                      unsigned new_roles, int64_t new_unit, cerr *e)
+{
+    if (reach_unit(o, by, old_unit, NULL, e))
+        return CERR_USER;
+    if (new_unit != old_unit && reach_unit(o, by, new_unit, "unit", e))
+        return CERR_USER;
+    if ((new_roles != old_roles || new_unit != old_unit) && reach_roles(by, new_roles, "roles", e))
+        return CERR_USER;
+    if (self && (old_roles & R_ADMIN) && !(new_roles & R_ADMIN))
+        return cerr_set(e, "validation_failed", "roles",
+                        "roles: 不能移除自己的管理员角色 (you cannot remove your own admin role)");
+    if (self && new_unit != old_unit && !in_scope(o, new_unit, org_scope_root(o, old_unit)))
+        return cerr_set(e, "validation_failed", "unit",
+                        "unit: 不能把自己调出自己的管辖范围 (you cannot move yourself out of your own scope)");
+    return 0;
+}
+
 int reach_token(const org *o, const reach_caller *by, unsigned user_roles, int64_t user_unit, unsigned *roles,
                 int64_t *unit_id, cerr *e)
 {

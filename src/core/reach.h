@@ -15,6 +15,9 @@
  *   an API token made                     as for its user, and its unit within
  *                                           both the user's scope and the
  *                                           caller's
+ *   a user changed (name, roles, home)    the user within the caller's scope
+ *                                           before, the new home unit within
+ *                                           it after
  *
  * Roles: a person signed in (a session) who holds admin gives any role —
  * that is an administrator's job; an API token acts for a system and hands
@@ -59,6 +62,19 @@ int reach_roles(const reach_caller *by, unsigned roles, const char *field, cerr 
 
 /* Whether by may make a user with roles at home unit home: reach_unit ("unit"), then reach_roles ("roles"). */
 int reach_user(const org *o, const reach_caller *by, unsigned roles, int64_t home, cerr *e);
+
+/*
+ * Whether by may change a user with old_roles at home old_unit into one with
+ * new_roles at new_unit (equal values: unchanged). The user must lie within
+ * by's reach before ("forbidden", no field) and the new home within it after
+ * ("unit"); a change of roles or of home hands out new_roles as making the
+ * user would (reach_roles, "roles"). self: by is that user, who may neither
+ * give up the admin role (422 "roles") nor move to a home whose scope does
+ * not cover the old one (422 "unit"), so that no administrator locks
+ * themselves, or the organisation, out. Returns 0 or CERR_USER with e filled.
+ */
+int reach_user_change(const org *o, const reach_caller *by, bool self, unsigned old_roles, int64_t old_unit,
+                      unsigned new_roles, int64_t new_unit, cerr *e);
 
 /*
  * The limits of a new API token for a user with user_roles at home unit

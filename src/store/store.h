@@ -345,8 +345,14 @@ int store_user_list(store *s, user_list *out);
 /* The active users whose home unit is unit_id, by id. */
 int store_user_list_unit(store *s, int64_t unit_id, user_list *out);
 int store_user_set_password(store *s, int64_t id, const char *pwhash, bool must_change);
-/* Writes u's email, phone and notify (borrowed) to the user u->id. */
-int store_user_update(store *s, const user *u);
+/*
+ * Writes u's name, roles, unit, email, phone, notify and active (borrowed)
+ * to the user u->id (STORE_NOTFOUND if none); with end_tokens, in the same
+ * transaction, deletes every session and API token of the user. was (may
+ * be NULL): the user as the change was decided on; STORE_CONFLICT, and
+ * nothing written, when their roles or unit changed meanwhile.
+ */
+int store_user_update(store *s, const user *u, const user *was, bool end_tokens);
 int store_token_add(store *s, token *t /* IN, OUT: id */);
 int store_token_find(store *s, const uint8_t hash[32], int64_t now, token *out, user *u);
 int store_token_delete(store *s, const uint8_t *hash, int64_t id);

@@ -48,13 +48,50 @@ int store_user_add(store *s, user *u, const char *pwhash)
                        &u->id);
 }
 
-int store_user_update(store *s, const user *u)
+struct user_update {
+    const user *u, *was;
+    bool end_tokens;
+};
+
+/* STORE_CONFLICT unless the user's roles and unit are still was's (the row locked on PostgreSQL). */
+static int same_scope(db_conn *c, const user *was)
 {
-    char notify[32];
+    db_stmt *st;
+    int rc = db_onev(c,
+                     db_dialect(c) == DB_PG ? "SELECT roles, unit FROM users WHERE id = ? FOR UPDATE"
+                                            : "SELECT roles, unit FROM users WHERE id = ?",
+                     DB_VALS(DB_INT(was->id)), &st);
+    if (rc != DB_ROW)
+        return rc;
+    bool same = roles_parse(db_text(st, 0)) == was->roles && db_int(st, 1) == was->unit;
+    db_reset(st);
+    return same ? 0 : STORE_CONFLICT;
+}
+
+static int user_update(db_conn *c, void *arg)
+{
+    const struct user_update *a = arg;
+    const user *u = a->u;
+    char roles[128], notify[32];
+    roles_text(u->roles, roles, sizeof roles);
     notify_channels_text(u->notify, notify, sizeof notify);
-    return db_write_one(s, "user_update", true,
-                        "UPDATE users SET email = ?, phone = ?, notify = ?, active = ? WHERE id = ?",
-                        DB_VALS(DB_TEXT(u->email), DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->active), DB_INT(u->id)));
+    int rc = a->was ? same_scope(c, a->was) : 0;
+    if (rc)
+        return rc;
+    rc = db_changev(c,
+                        "UPDATE users SET name = ?, roles = ?, unit = ?, email = ?, phone = ?, notify = ?, active = ? "
+                        "WHERE id = ?",
+                        DB_VALS(DB_TEXT(u->name), DB_TEXT(roles), DB_INT(u->unit), DB_TEXT(u->email),
+                                DB_TEXT(u->phone), DB_TEXT(notify), DB_INT(u->active), DB_INT(u->id)));
+    if (rc == 0 && a->end_tokens)
+        rc = db_execv(c, "DELETE FROM tokens WHERE user_id = ?", DB_VALS(DB_INT(u->id)));
+    return rc;
+}
+
+int store_user_update(store *s, const user *u, const user *was, bool end_tokens)
+{
+    struct user_update a = {u, was, end_tokens};
+    return db_run_write(s, "user_update", user_update, &a, 0);
 }
 
 struct user_pw {

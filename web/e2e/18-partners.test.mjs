@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
-import { BASE, launch, newPage, login, text, shot, apiCall, apiLogin, freshPhone, pick, chooseLanguage } from './helpers.mjs'
+import { BASE, launch, newPage, login, text, shot, apiCall, apiLogin, freshPhone, pick, useLanguage } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
@@ -27,14 +27,6 @@ async function choose(page, select, query, label) {
   await opt.waitFor()
   await opt.click()
   await opt.waitFor({ state: 'hidden' })
-}
-
-/** Sets the language (the choice outlives the page, so each test makes its own). */
-async function language(page, lang) {
-  const want = lang === 'en' ? 'en' : 'zh-CN'
-  if ((await page.evaluate(() => document.documentElement.lang)) === want) return
-  await chooseLanguage(page, lang === 'en' ? 'English' : '中文')
-  await page.waitForFunction((l) => document.documentElement.lang === l, want)
 }
 
 /** A signed intake by a partner's token: the body as sent, its timestamp and HMAC-SHA256 (docs/api.md "Partner systems"). */
@@ -58,7 +50,7 @@ for (const v of [
     const secret = `partner-secret-${run}-${v.lang}`
     const page = await newPage(browser.context, v.size)
     await login(page, 'admin')
-    await language(page, v.lang)
+    await useLanguage(page, v.lang)
     // at a desk through the side menu; on a phone by its address (the menu is a drawer there)
     if (v.menu) await page.locator('[data-test="menu-/admin/webhooks"]').click()
     else await page.goto(BASE + '/#/admin/webhooks')
@@ -162,7 +154,7 @@ test('an administrator deletes a webhook after confirming', async () => {
   assert.equal(put.status, 200, JSON.stringify(put.data))
   const page = await newPage(browser.context, DESK)
   await login(page, 'admin')
-  await language(page, 'zh')
+  await useLanguage(page, 'zh')
   await page.goto(BASE + '/#/admin/webhooks')
   const row = page.locator('[data-test=webhook-table] .el-table__body tr', { hasText: name })
   await row.waitFor()
@@ -208,7 +200,7 @@ for (const v of [
     const ref = `12345-${run}-${v.lang}`
     const page = await newPage(browser.context, v.size)
     await login(page, 'agent1')
-    await language(page, v.lang)
+    await useLanguage(page, v.lang)
     await page.locator('[data-test=intake-form]').waitFor()
 
     const first = await intake(page, ref)

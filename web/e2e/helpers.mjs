@@ -233,3 +233,11 @@ export async function chooseLanguage(page, label) {
   await page.locator('[data-test=lang-switch]').first().click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click()
 }
+
+/** Sets the page's language to lang ('zh' or 'en') unless it is already; the choice outlives the page. */
+export async function useLanguage(page, lang) {
+  const want = lang === 'en' ? 'en' : 'zh-CN'
+  if ((await page.evaluate(() => document.documentElement.lang)) === want) return
+  await chooseLanguage(page, lang === 'en' ? 'English' : '中文')
+  await page.waitForFunction((l) => document.documentElement.lang === l, want)
+}

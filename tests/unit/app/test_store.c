@@ -333,15 +333,32 @@ static void test_users(void **state)
     assert_string_equal(got.username, "li");
     assert_null(got.email);
     assert_int_equal(got.notify, 0);
-    /* Changed: the contact details and channels, nothing else. */
+    /* Changed: the name, roles, unit, contact details and channels; the tokens end only when asked. */
+    token sess = {.user_id = other.id, .kind = 's', .created_at = 1};
+    memset(sess.hash, 7, sizeof sess.hash);
+    assert_int_equal(store_token_add(f->s, &sess), 0);
     free(got.name);
     got.name = strdup("李四四");
     got.email = strdup("li@example.org");
     got.notify = NOTIFY_EMAIL | NOTIFY_SMS;
-    assert_int_equal(store_user_update(f->s, &got), 0);
+    assert_int_equal(store_user_update(f->s, &got, NULL, false), 0);
+    token found = {0};
+    user owner = {0};
+    assert_int_equal(store_token_find(f->s, sess.hash, 2, &found, &owner), 0);
+    token_release(&found);
+    user_release(&owner);
+    user was = got;
+    got.roles = R_HANDLER | R_AUDITOR;
+    assert_int_equal(store_user_update(f->s, &got, &was, true), 0);
+    /* decided on roles that are no longer the user's: nothing written */
+    got.unit = U_SITE2;
+    assert_int_equal(store_user_update(f->s, &got, &was, false), STORE_CONFLICT);
+    got.unit = U_SITE1;
+    assert_int_equal(store_token_find(f->s, sess.hash, 2, &found, &owner), STORE_NOTFOUND);
     user_release(&got);
     assert_int_equal(store_user_get(f->s, NULL, other.id, &got, NULL), 0);
-    assert_string_equal(got.name, "李四");
+    assert_string_equal(got.name, "李四四");
+    assert_int_equal(got.roles, R_HANDLER | R_AUDITOR);
     assert_string_equal(got.email, "li@example.org");
     assert_null(got.phone);
     assert_int_equal(got.notify, NOTIFY_EMAIL | NOTIFY_SMS);

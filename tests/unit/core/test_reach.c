@@ -87,6 +87,35 @@ static void test_roles(void **state)
     refused(reach_user(&o, &pd_session, R_AGENT, U_CENTRE, &e), &e, "forbidden", "unit");
 }
 
+static void test_user_change(void **state)
+{
+    (void)state;
+    cerr e = CERR_INIT;
+    reach_caller hq = {R_ADMIN, U_HQ, false}, pd = {R_ADMIN, U_REGION, false}, pd_token = {R_ADMIN, U_REGION, true};
+    /* within reach before and after; a name alone changes neither */
+    assert_int_equal(reach_user_change(&o, &hq, false, R_AGENT, U_SITE1, R_AGENT | R_HANDLER, U_DEPT, &e), 0);
+    assert_int_equal(reach_user_change(&o, &pd, false, R_AGENT, U_SITE1, R_HANDLER, U_SITE2, &e), 0);
+    refused(reach_user_change(&o, &pd, false, R_AGENT, U_DEPT, R_AGENT, U_SITE1, &e), &e, "forbidden", "");
+    refused(reach_user_change(&o, &pd, false, R_AGENT, U_SITE1, R_AGENT, U_DEPT, &e), &e, "forbidden", "unit");
+    refused(reach_user_change(&o, &pd, false, R_AGENT, U_SITE1, R_AGENT, U_CENTRE, &e), &e, "forbidden", "unit");
+    /* a token hands out only roles it holds, when roles or home change */
+    assert_int_equal(reach_user_change(&o, &pd_token, false, R_AGENT, U_SITE1, R_AGENT, U_SITE1, &e), 0);
+    assert_int_equal(reach_user_change(&o, &pd_token, false, R_AGENT | R_ADMIN, U_SITE1, R_ADMIN, U_SITE1, &e), 0);
+    refused(reach_user_change(&o, &pd_token, false, R_ADMIN, U_SITE1, R_ADMIN | R_AGENT, U_SITE1, &e), &e,
+            "forbidden", "roles");
+    refused(reach_user_change(&o, &pd_token, false, R_AGENT, U_SITE1, R_AGENT, U_SITE2, &e), &e, "forbidden", "roles");
+    /* oneself: never without admin, never out of one's own scope */
+    refused(reach_user_change(&o, &hq, true, R_ADMIN | R_AGENT, U_HQ, R_AGENT, U_HQ, &e), &e, "validation_failed",
+            "roles");
+    assert_int_equal(reach_user_change(&o, &hq, true, R_ADMIN, U_HQ, R_ADMIN | R_AUDITOR, U_HQ, &e), 0);
+    refused(reach_user_change(&o, &hq, true, R_ADMIN, U_HQ, R_ADMIN, U_REGION, &e), &e, "validation_failed", "unit");
+    refused(reach_user_change(&o, &pd, true, R_ADMIN, U_REGION, R_ADMIN, U_SITE1, &e), &e, "validation_failed",
+            "unit");
+    /* the centre's scope is its branch: moving there from the branch keeps it */
+    reach_caller branch = {R_ADMIN, U_BRANCH, false};
+    assert_int_equal(reach_user_change(&o, &branch, true, R_ADMIN, U_BRANCH, R_ADMIN, U_CENTRE, &e), 0);
+}
+
 /* reach_token with roles and unit asked; the stored limits into *roles_out, *unit_out. */
 static int token(const reach_caller *by, unsigned user_roles, int64_t user_unit, unsigned roles, int64_t unit_id,
                  unsigned *roles_out, int64_t *unit_out, cerr *e)
@@ -148,6 +177,7 @@ int main(void)
         cmocka_unit_test(test_unit),
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_token),
+        cmocka_unit_test(test_user_change),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

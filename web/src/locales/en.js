@@ -107,6 +107,9 @@ export default {
     timeLimits: 'Time limits', key: 'Item', value: 'Value',
     email: 'E-mail', phone: 'Phone', notify: 'Notify by', notifyEmail: 'E-mail', notifySms: 'SMS', notifyNone: 'None',
     editContact: 'Contact', contactTitle: 'Contact details of {user}', saved: 'Saved',
+    editUser: 'Edit', editTitle: 'Edit user {user}', nameTooLong: 'At most 100 characters',
+    signOutHint: 'Changing the roles or unit signs the user out at once: every session and API token of theirs ends, and they sign in again.',
+    signOutAsk: 'Change the roles or unit of {user}? They will be signed out at once: every session and API token of theirs ends.',
   },
   key: {
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',

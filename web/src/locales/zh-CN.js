@@ -107,6 +107,9 @@ export default {
     timeLimits: '时限', key: '项目', value: '值',
     email: '电子邮箱', phone: '手机号码', notify: '通知方式', notifyEmail: '邮件', notifySms: '短信', notifyNone: '不通知',
     editContact: '联系方式', contactTitle: '{user} 的联系方式', saved: '已保存',
+    editUser: '编辑', editTitle: '编辑用户 {user}', nameTooLong: '姓名最多 100 个字',
+    signOutHint: '更改角色或所属单位后，该用户的所有登录会话和 API 令牌将立即失效，需要重新登录。',
+    signOutAsk: '更改 {user} 的角色或所属单位？其所有登录会话和 API 令牌将立即失效，需要重新登录。',
   },
   key: {
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
