@@ -120,13 +120,21 @@ int app_appeal_edit(app *a, const complaint *c, const json_t *in, appeal_report 
 /*
  * A report sent late under the pack's rule: the assessment joins the
  * complaint's penalty ledger (GET /penalties) as the system's appeal_late
- * step, once; a report sent on time, or under a pack without the rule,
- * writes none.
+ * step, once — a complaint assessed already is left as it is, so a send
+ * tried again after a failure assesses nothing twice; a report sent on
+ * time, or under a pack without the rule, writes none.
  */
 static int assess_late(app *a, const appeal_report *r, const appeal_late_rule *late_rule, int64_t now, cerr *e)
 {
     if (!r->late || !late_rule->set || !r->assessed_unit)
         return 0;
+    complaint cur;
+    complaint_init(&cur);
+    int rc = store_complaint_get(a->db, r->complaint_id, NULL, &cur);
+    bool assessed = rc == 0 && json_object_get(cur.data, "appeal_late") != NULL;
+    complaint_release(&cur);
+    if (rc || assessed)
+        return rc;
     static const actor system_actor = {0, R_SYSTEM, 0};
     char amount[32], points[16], due[40];
     snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(r->penalty_fen / 100),
@@ -139,7 +147,7 @@ static int assess_late(app *a, const appeal_report *r, const appeal_late_rule *l
                            points, "note", "申诉报告逾期报送，应于 (report due by) ", due);
     complaint c;
     complaint_init(&c);
-    int rc = app_act(a, &system_actor, r->complaint_id, "appeal_late", in, -1, now, &c, e);
+    rc = app_act(a, &system_actor, r->complaint_id, "appeal_late", in, -1, now, &c, e);
     complaint_release(&c);
     json_decref(in);
     return rc;
@@ -189,14 +197,18 @@ int app_appeal_act(app *a, const actor *who, int64_t cid, const char *action, co
             rc = appeal_act(out, action, note, hq, who->id, now, &late_rule, hq_unit, e);
         if (rc == 0)
             rc = seal(a, out);
+        /* A late report's assessment first, then the report sent: if sending
+         * fails after the assessment, the report is still to be sent and
+         * sending it again assesses nothing twice (assess_late) — never a
+         * report sent late without its entry in the ledger. */
+        if (rc == 0 && strcmp(action, "send") == 0)
+            rc = assess_late(a, out, &late_rule, now, e);
         if (rc == 0)
             rc = store_appeal_update(a->db, out);
     }
     if (rc == STORE_CONFLICT)
         return cerr_set(e, "version_conflict", "", "报告已被他人更新 (someone acted first)");
-    if (rc == 0 && strcmp(action, "send") == 0)
-        rc = assess_late(a, out, &late_rule, now, e);
-    else if (rc == 0 && strcmp(action, "return") == 0)
+    if (rc == 0 && strcmp(action, "return") == 0)
         rc = notify_returned(a, out, now);
     return rc;
 }
