@@ -27,14 +27,19 @@ typedef struct job {
     app_intake_prep *prep; /* decided and sealed, to be stored with the batch */
 } job;
 
+/* Up to BATCH rows read together, prepared by the workers, then stored at once. */
+typedef struct batch {
+    job *jobs;
+    size_t n;
+    size_t next; /* the next to prepare, under run.mu */
+} batch;
+
 typedef struct run {
     app *a;
     const actor *who;
     const import_opts *o;
+    importmap *m;
     char hash[65];
-    job *jobs;
-    size_t n;
-    size_t next; /* under mu */
     pthread_mutex_t mu;
     int store_rc; /* the first store failure, under mu */
 } run;
@@ -117,13 +122,14 @@ static int by_key(const void *p, const void *q)
 }
 
 /* Stores the batch's prepared rows in one go (a dry run: counts them); a key twice in the batch is taken once. */
-static void store_batch(run *x, importmap *m)
+static void store_batch(run *x, batch *b)
 {
-    job **v = xcalloc(x->n ? x->n : 1, sizeof *v);
+    importmap *m = x->m;
+    job **v = xcalloc(b->n ? b->n : 1, sizeof *v);
     size_t n = 0;
-    for (size_t i = 0; i < x->n; i++)
-        if (x->jobs[i].result == J_TODO) /* prepared, or checked in a dry run */
-            v[n++] = &x->jobs[i];
+    for (size_t i = 0; i < b->n; i++)
+        if (b->jobs[i].result == J_TODO) /* prepared, or checked in a dry run */
+            v[n++] = &b->jobs[i];
     qsort(v, n, sizeof *v, by_key);
     app_intake_prep **ps = xcalloc(n ? n : 1, sizeof *ps);
     int *rcs = xcalloc(n ? n : 1, sizeof *rcs);
@@ -157,34 +163,35 @@ static void store_batch(run *x, importmap *m)
 
 typedef struct worker {
     run *x;
-    importmap *m;
+    batch *b;
 } worker;
 
 static void *work(void *arg)
 {
     worker *w = arg;
     run *x = w->x;
+    batch *b = w->b;
     for (;;) {
         pthread_mutex_lock(&x->mu);
-        size_t i = x->next < x->n ? x->next++ : x->n;
+        size_t i = b->next < b->n ? b->next++ : b->n;
         pthread_mutex_unlock(&x->mu);
-        if (i == x->n)
+        if (i == b->n)
             return NULL;
-        if (x->jobs[i].result == J_TODO)
-            do_job(x, w->m, &x->jobs[i]);
+        if (b->jobs[i].result == J_TODO)
+            do_job(x, x->m, &b->jobs[i]);
     }
 }
 
-/* Imports the batch's rows on threads, then reports them in row order. */
-static void flush(run *x, importmap *m, import_stats *st)
+/* Prepares the batch's rows on threads (and this one). */
+static void prepare(run *x, batch *b)
 {
-    x->next = 0;
+    b->next = 0;
     int nt = x->o->threads > 0 ? x->o->threads : 8;
     nt = nt > MAX_THREADS ? MAX_THREADS : nt;
-    if ((size_t)nt > x->n)
-        nt = (int)x->n;
+    if ((size_t)nt > b->n)
+        nt = (int)b->n;
     pthread_t t[MAX_THREADS];
-    worker w = {x, m};
+    worker w = {x, b};
     int started = 0;
     for (; started < nt - 1; started++)
         if (pthread_create(&t[started], NULL, work, &w))
@@ -192,9 +199,13 @@ static void flush(run *x, importmap *m, import_stats *st)
     work(&w); /* this thread too; alone, if no thread could be started */
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
-    store_batch(x, m);
-    for (size_t i = 0; i < x->n; i++) {
-        job *j = &x->jobs[i];
+}
+
+/* Reports the stored batch's rows in row order, and empties it. */
+static void report(run *x, batch *b, import_stats *st)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        job *j = &b->jobs[i];
         assert(j->result != J_TODO);
         st->imported += j->result == J_IMPORTED;
         st->skipped += j->result == J_SKIPPED;
@@ -204,7 +215,48 @@ static void flush(run *x, importmap *m, import_stats *st)
         importmap_row_release(&j->r);
         free(j->key);
     }
-    x->n = 0;
+    b->n = 0;
+}
+
+/*
+ * The writer of a pipeline of two batches: while one batch is stored here,
+ * the next is read and prepared on the calling thread and the workers, so
+ * the store's single writer and the preparing (the intake's checks,
+ * grading and sealing) use the machine's cores at once.
+ */
+typedef struct writer {
+    run *x;
+    batch *b; /* being stored; NULL: none */
+    pthread_t t;
+    bool threaded;
+} writer;
+
+static void *write_main(void *arg)
+{
+    writer *w = arg;
+    store_batch(w->x, w->b);
+    return NULL;
+}
+
+/* Waits for the batch being stored and reports it. */
+static void writer_wait(writer *w, import_stats *st)
+{
+    if (!w->b)
+        return;
+    if (w->threaded)
+        pthread_join(w->t, NULL);
+    report(w->x, w->b, st);
+    w->b = NULL;
+}
+
+/* Hands prepared b to the writer (after the one before it is stored and reported). */
+static void writer_give(writer *w, batch *b, import_stats *st)
+{
+    writer_wait(w, st);
+    w->b = b;
+    w->threaded = pthread_create(&w->t, NULL, write_main, w) == 0;
+    if (!w->threaded)
+        store_batch(w->x, b); /* no thread: stored here, reported at the next wait */
 }
 
 int app_import(app *a, const actor *who, importmap *m, const import_opts *o, import_stats *st, cerr *e)
@@ -235,25 +287,38 @@ int app_import(app *a, const actor *who, importmap *m, const import_opts *o, imp
         goto out;
     }
     pthread_mutex_init(&x.mu, NULL);
-    x.jobs = xcalloc(BATCH, sizeof *x.jobs);
+    x.m = m;
+    batch bs[2] = {{xcalloc(BATCH, sizeof(job)), 0, 0}, {xcalloc(BATCH, sizeof(job)), 0, 0}};
+    batch *cur = &bs[0];
+    writer w = {&x, NULL, 0, false};
     int tz = app_pol(a)->tz_offset;
-    while ((got = sheetin_next(in, &cells, &n, &row)) == 1 && !x.store_rc) {
-        job *j = &x.jobs[x.n++];
+    int store_rc = 0;
+    while ((got = sheetin_next(in, &cells, &n, &row)) == 1 && !store_rc) {
+        job *j = &cur->jobs[cur->n++];
         *j = (job){.row = row, .e = CERR_INIT};
         st->rows++;
         if (importmap_row_make(m, cells, n, tz, &j->r, &j->e))
             j->result = J_FAILED;
         j->key = xstrdup(j->r.key ? j->r.key : "");
         j->r.key = NULL; /* the cells are the reader's until its next row */
-        if (x.n == BATCH) {
-            flush(&x, m, st);
+        if (cur->n == BATCH) {
+            prepare(&x, cur);
+            writer_give(&w, cur, st); /* reports the batch before it */
+            cur = cur == &bs[0] ? &bs[1] : &bs[0];
             st->fraction = sheetin_progress(in);
             if (o->progress)
                 o->progress(o->arg, st);
+            pthread_mutex_lock(&x.mu);
+            store_rc = x.store_rc;
+            pthread_mutex_unlock(&x.mu);
         }
     }
-    if (x.n)
-        flush(&x, m, st);
+    if (cur->n) {
+        prepare(&x, cur);
+        writer_give(&w, cur, st);
+    }
+    writer_wait(&w, st);
+    report(&x, cur, st); /* rows read after a store failure, never prepared: none, or failed already */
     st->fraction = sheetin_progress(in);
     if (got < 0)
         rc = cerr_set(e, "validation_failed", "file", "%s", sheetin_error(in));
@@ -261,7 +326,8 @@ int app_import(app *a, const actor *who, importmap *m, const import_opts *o, imp
         rc = x.store_rc;
     if (o->progress)
         o->progress(o->arg, st);
-    free(x.jobs);
+    free(bs[0].jobs);
+    free(bs[1].jobs);
     pthread_mutex_destroy(&x.mu);
 out:
     sheetin_close(in);

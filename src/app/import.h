@@ -9,7 +9,8 @@
  * at all, and a re-run — of the same file, or after the process was killed
  * — skips the keys already stored and imports the rest. Rows are read one
  * at a time and imported by a few threads in batches, so memory does not
- * grow with the file and SQLite's writer commits the rows in groups.
+ * grow with the file and SQLite's writer commits the rows in groups; while
+ * one batch is stored, the next is read and prepared (two in flight).
  */
 #ifndef REDRESS_APP_IMPORT_H
 #define REDRESS_APP_IMPORT_H
