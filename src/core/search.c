@@ -16,7 +16,7 @@ static int32_t decode(const unsigned char *s, size_t *n)
     *n = 1;
     if (c < 0x80)
         return (int32_t)c;
-    size_t len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    size_t len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
     if (!len)
         return -1;
     int32_t cp = (int32_t)(c & (0x3F >> (len - 1)));

@@ -81,6 +81,8 @@ static void test_invalid_bytes_separate(void **state)
     assert_string_equal(index_of("ab\xff" "cd"), "ab|cd");
     assert_string_equal(index_of("油\xe5\x93"), "油"); /* cut short */
     assert_string_equal(index_of(""), "");
+    /* Bytes F5..FF start no sequence: F6 B2 8D is not read as a CJK character. */
+    assert_string_equal(index_of("a\xf6\xb2\x8d" "b"), "a|b");
 }
 
 static void test_terms_are_keyed_and_counted(void **state)
