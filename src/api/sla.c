@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/calendar.h"
+#include "app/supervise.h"
 #include "api/api.h"
 #include "core/roles.h"
 #include "util/timeutil.h"
@@ -243,10 +244,11 @@ void h_supervision_close(app *a, api_req *rq, http_resp *rs)
     else if (rc)
         api_store_error(rs, rc);
     else {
-        int64_t now = time_now();
-        rc = store_supervision_close(a->db, id, rq->who.id, now, json_string_value(note));
-        if (rc == STORE_CONFLICT)
-            api_error(rs, 409, "conflict", NULL, "督办单已办结 (the supervision order is already closed)");
+        cerr e = CERR_INIT;
+        actor who = api_actor(rq);
+        rc = app_supervision_close(a, &who, &l.items[0], json_string_value(note), time_now(), &e);
+        if (rc == CERR_USER)
+            api_cerr(rs, &e);
         else if (rc)
             api_store_error(rs, rc);
         else {

@@ -22,7 +22,8 @@ typedef int (*app_event_fn)(app *a, const complaint *cur, event *ev, void *arg, 
 int app_change(app *a, int64_t id, app_event_fn build, void *arg, bool erase, cerr *e);
 /*
  * app_change (not an erasure) whose event brings rows of its own: w's
- * att_op, att and att_file (app/attachments.h) are written in the event's
+ * att_op, att and att_file (app/attachments.h) or its sups (the closing of
+ * a supervision order, app/supervise.h) are written in the event's
  * transaction; app_change_write sets the rest of w on each attempt.
  */
 int app_change_write(app *a, int64_t id, app_event_fn build, void *arg, store_write *w, cerr *e);

@@ -37,6 +37,7 @@ typedef struct vrun {
     size_t n;
     int64_t first_event; /* the lowest event id seen (0 = none yet) */
     bool no_hashes;      /* a copy's check: the hashes are compared with the source's instead */
+    int64_t sup_silent;  /* orders_closed_silently's value, -1 until read */
     verify_report *r;
 } vrun;
 
@@ -268,10 +269,43 @@ out:
 }
 
 /*
+ * The orders from before closing was an event (migration 023 keeps the
+ * last id then in config supervision_close_events_after): -1 while unread.
+ */
+static int64_t orders_closed_silently(vrun *v)
+{
+    if (v->sup_silent < 0) {
+        char *val = NULL;
+        v->sup_silent = store_config_get(v->a->db, "supervision_close_events_after", &val) == 0 && val
+                            ? strtoll(val, NULL, 10)
+                            : 0;
+        free(val);
+    }
+    return v->sup_silent;
+}
+
+/* The supervision_close event of c closing order id, or NULL; *n (OUT): how many name it. */
+static const event *closing_of(const event_list *evs, int64_t id, size_t *n)
+{
+    const event *found = NULL;
+    *n = 0;
+    for (size_t i = 0; i < evs->n; i++)
+        if (strcmp(evs->items[i].action, "supervision_close") == 0 &&
+            json_integer_value(json_object_get(evs->items[i].payload, "order")) == id) {
+            found = &evs->items[i];
+            ++*n;
+        }
+    return found;
+}
+
+/*
  * The supervision orders of c against the breach and supervise events that
- * ordered them (level, unit, deadline), and each one's status against its
- * closing: closing an order is not an event, so an order is "open" with no
- * closing time or closer, or "closed" with both.
+ * ordered them (level, unit, deadline), and each one's status against the
+ * supervision_close event that closed it: an open order has none, a closed
+ * one exactly one, by its closer at its closing time; every closing names
+ * an order of c. An order from before closing was an event (its id at most
+ * orders_closed_silently) that no event closed is "open" with no closing
+ * time or closer, or "closed" with both.
  */
 static int check_supervisions(vrun *v, const complaint *c, const event_list *evs)
 {
@@ -283,9 +317,11 @@ static int check_supervisions(vrun *v, const complaint *c, const event_list *evs
         return -1;
     }
     int rc = 0;
-    size_t ordered = 0;
+    size_t ordered = 0, closings = 0;
     for (size_t i = 0; i < evs->n && !rc; i++) {
         const event *e = &evs->items[i];
+        if (strcmp(e->action, "supervision_close") == 0)
+            closings++;
         if (strcmp(e->action, "breach") != 0 && strcmp(e->action, "supervise") != 0)
             continue;
         ordered++;
@@ -305,14 +341,32 @@ static int check_supervisions(vrun *v, const complaint *c, const event_list *evs
     }
     if (!rc && l.n != ordered)
         rc = BROKEN(v, "complaint %s: %zu supervision orders are stored, its events ordered %zu", c->number, l.n, ordered);
+    size_t closed_by_events = 0;
     for (size_t k = 0; k < l.n && !rc; k++) {
         const supervision *o = &l.items[k];
         bool open = strcmp(o->status, "open") == 0, closed = strcmp(o->status, "closed") == 0;
-        if (!(open && !o->closed_at && !o->closed_by) && !(closed && o->closed_at && o->closed_by))
+        size_t n;
+        const event *e = closing_of(evs, o->id, &n);
+        closed_by_events += n;
+        if (n > 1)
+            rc = BROKEN(v, "complaint %s: supervision order %lld is closed by %zu events", c->number,
+                        (long long)o->id, n);
+        else if (n == 1 && !(closed && o->closed_at == e->at && o->closed_by == e->actor))
+            rc = BROKEN(v,
+                        "complaint %s: supervision order %lld was closed by event seq %lld but is stored \"%s\": "
+                        "its status or closing was edited",
+                        c->number, (long long)o->id, (long long)e->seq, o->status);
+        else if (n == 0 && closed && o->id > orders_closed_silently(v))
+            rc = BROKEN(v, "complaint %s: supervision order %lld is stored closed but no event closed it",
+                        c->number, (long long)o->id);
+        else if (n == 0 && !(open && !o->closed_at && !o->closed_by) && !(closed && o->closed_at && o->closed_by))
             rc = BROKEN(v,
                         "complaint %s: supervision order %lld has status \"%s\" but was %s: its status was edited",
                         c->number, (long long)o->id, o->status, o->closed_at ? "closed" : "never closed");
     }
+    if (!rc && closed_by_events != closings)
+        rc = BROKEN(v, "complaint %s: %zu supervision_close events name no supervision order of it", c->number,
+                    closings - closed_by_events);
     supervision_list_release(&l);
     return rc;
 }
@@ -498,6 +552,7 @@ int app_verify(app *a, const checkpoint *against, verify_report *r)
               .tz = app_pol(a)->tz_offset,
               .today = time_local_day(time_now(), app_pol(a)->tz_offset),
               .k = app_chain(a),
+              .sup_silent = -1,
               .r = r};
     if (!v.k || !a->pii_ready) {
         snprintf(r->msg, sizeof r->msg, "the master key is needed to check the keyed chains");
@@ -570,7 +625,7 @@ static int verify_one(app *a, int64_t id, bool hashes, char *msg, size_t msglen)
 {
     verify_report r;
     memset(&r, 0, sizeof r);
-    vrun v = {.a = a, .k = app_chain(a), .r = &r, .no_hashes = !hashes};
+    vrun v = {.a = a, .k = app_chain(a), .r = &r, .no_hashes = !hashes, .sup_silent = -1};
     int rc = check_complaint(&v, id);
     free(v.days);
     snprintf(msg, msglen, "%s", r.msg);

@@ -1,7 +1,9 @@
 /* records: see records.h. */
 #include "core/records.h"
 
+#include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 void outbox_list_release(outbox_list *l)
 {
@@ -53,4 +55,13 @@ void compensation_list_release(compensation_list *l)
     free(l->items);
     l->items = NULL;
     l->n = 0;
+}
+
+void supervision_close_event(const complaint *c, int64_t actor, int64_t now, const supervision *o, event *ev)
+{
+    assert(o->complaint_id == c->id && strcmp(o->status, "open") == 0);
+    event_head(c, actor, now, "supervision_close", ev);
+    json_decref(ev->payload);
+    ev->payload = json_pack("{s:I, s:I, s:s, s:i}", "order", (json_int_t)o->id, "order_seq", (json_int_t)o->event_seq,
+                            "clock", o->clock, "level", o->level);
 }

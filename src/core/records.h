@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/event.h"
+
 /*
  * A notification waiting in the outbox (delivery is a later job). Written
  * in the same transaction as the event that caused it; key is unique, so
@@ -63,7 +65,14 @@ typedef struct outbox_attempt_list {
 } outbox_attempt_list;
 void outbox_attempt_list_release(outbox_attempt_list *l);
 
-/* A supervision order (督办) for a clock that ran over its limit. */
+/*
+ * A supervision order (督办) for a clock that ran over its limit: written
+ * with the breach or supervise event that ordered it. A write with status
+ * "closed" and an id closes that open order (closed_*, note) instead of
+ * inserting one; it goes with the complaint's supervision_close event
+ * (supervision_close_event), so that closing an order is in the history
+ * and an edited status is caught by verify.
+ */
 typedef struct supervision {
     int64_t id;              /* OUT of the store */
     int64_t complaint_id;
@@ -84,6 +93,13 @@ typedef struct supervision_list {
     size_t n;
 } supervision_list;
 void supervision_list_release(supervision_list *l);
+
+/*
+ * The supervision_close event of c closing order o (open, of c) by actor at
+ * now: its payload names the order and what ordered it ({"order",
+ * "order_seq", "clock", "level"}); the note stays with the order.
+ */
+void supervision_close_event(const complaint *c, int64_t actor, int64_t now, const supervision *o, event *ev);
 
 /*
  * A penalty ledger entry (考核, core/cases.h): written with the close event

@@ -2492,6 +2492,8 @@ const char *workflow_label(const char *action, bool en)
         return en ? "Attachment added" : "添加附件";
     if (strcmp(action, "detach") == 0)
         return en ? "Attachment removed" : "删除附件";
+    if (strcmp(action, "supervision_close") == 0)
+        return en ? "Supervision order closed" : "督办办结";
     const wf_action *a = workflow_find(action);
     return a ? (en ? a->en : a->zh) : action;
 }

@@ -629,7 +629,7 @@ static int write_one(db_conn *c, const struct batch *a, size_t i, bool *wrote)
     for (size_t k = 0; rc == 0 && k < w->nmsgs; k++)
         rc = rows_outbox_insert(c, &w->msgs[k], w->ev->at, u.event_id);
     for (size_t k = 0; rc == 0 && k < w->nsups; k++)
-        rc = rows_supervision_insert(c, &w->sups[k]);
+        rc = rows_supervision_write(c, &w->sups[k]);
     for (size_t k = 0; rc == 0 && k < w->npens; k++)
         rc = rows_penalty_write(c, &w->pens[k]);
     for (size_t k = 0; rc == 0 && k < w->ncomps; k++)

@@ -346,32 +346,19 @@ int store_supervision_list(store *s, const supervision_filter *f, supervision_li
                          supervision_cols, sizeof *out->items, (void **)&out->items, &out->n);
 }
 
-int rows_supervision_insert(db_conn *c, const supervision *v)
+int rows_supervision_write(db_conn *c, const supervision *v)
 {
+    if (strcmp(v->status, "closed") == 0) {
+        int rc = db_changev(c,
+                            "UPDATE supervisions SET status = 'closed', closed_at = ?, closed_by = ?, note = ? "
+                            "WHERE id = ? AND complaint_id = ? AND status = 'open'",
+                            DB_VALS(DB_INT(v->closed_at), DB_INT(v->closed_by), DB_TEXT(v->note), DB_INT(v->id),
+                                    DB_INT(v->complaint_id)));
+        return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
+    }
     return db_execv(c,
                     "INSERT INTO supervisions (complaint_id, event_seq, clock, level, unit, supervisor_user, "
                     "deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     DB_VALS(DB_INT(v->complaint_id), DB_INT(v->event_seq), DB_TEXT(v->clock), DB_INT(v->level),
                             DB_INT(v->unit), DB_ID(v->supervisor_user), DB_INT(v->deadline), DB_INT(v->created_at)));
-}
-
-struct sup_close_arg {
-    int64_t id, by, at;
-    const char *note;
-};
-
-static int close_supervision(db_conn *c, void *arg)
-{
-    struct sup_close_arg *a = arg;
-    int rc = db_changev(c,
-                        "UPDATE supervisions SET status = 'closed', closed_at = ?, closed_by = ?, note = ? "
-                        "WHERE id = ? AND status = 'open'",
-                        DB_VALS(DB_INT(a->at), DB_INT(a->by), DB_TEXT(a->note), DB_INT(a->id)));
-    return rc == STORE_NOTFOUND ? db_exists_conflict(c, "SELECT 1 FROM supervisions WHERE id = ?", a->id) : rc;
-}
-
-int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note)
-{
-    struct sup_close_arg a = {id, by, at, note};
-    return db_run_write(s, "supervision_close", close_supervision, &a, 0);
 }

@@ -18,8 +18,9 @@
 /* outbox.c: one notification, created at m->created_at or else at; event_id
  * the event written with it in this transaction (migration 007), or 0. */
 int rows_outbox_insert(db_conn *c, const outbox_msg *m, int64_t at, int64_t event_id);
-/* outbox.c: one supervision order. */
-int rows_supervision_insert(db_conn *c, const supervision *v);
+/* outbox.c: a new supervision order, or (status "closed") the closing of an
+ * open one of the complaint (STORE_CONFLICT when there is none). */
+int rows_supervision_write(db_conn *c, const supervision *v);
 /* ledger.c: a new entry, or (status "waived") the waiver of an active one
  * (STORE_CONFLICT when there is none). */
 int rows_penalty_write(db_conn *c, const penalty *p);

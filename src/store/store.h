@@ -565,8 +565,6 @@ typedef struct outbox_counts {
 } outbox_counts;
 int store_outbox_counts(store *s, const char *channel, outbox_counts *out);
 int store_supervision_list(store *s, const supervision_filter *f, supervision_list *out);
-/* Closes an open supervision; STORE_NOTFOUND, or STORE_CONFLICT if already closed. */
-int store_supervision_close(store *s, int64_t id, int64_t by, int64_t at, const char *note);
 /* ---- rules (app/rules.c) ---- */
 /* Queues n outbox rows (a rule's notifications) in one transaction. */
 int store_outbox_add(store *s, const outbox_msg *m, size_t n);

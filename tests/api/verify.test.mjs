@@ -54,7 +54,14 @@ srv.test('setup: a complaint whose time limit runs out, swept 90 days on', async
   assert.equal(r.code, 0, out(r));
   const sups = await srv.as('admin', 'GET', `/supervisions?complaint=${supervised.id}&status=all`);
   assert.equal(sups.status, 200, describe(sups));
-  assert.ok(sups.json.items.some((s) => s.status === 'open'), `an open supervision order: ${describe(sups)}`);
+  assert.ok(sups.json.items.filter((s) => s.status === 'open').length >= 2, `two open supervision orders: ${describe(sups)}`);
+  // One is closed through the service: an event of the complaint's history.
+  const first = sups.json.items.find((s) => s.status === 'open');
+  const closed = await srv.as('super1', 'POST', `/supervisions/${first.id}/close`, { body: { note: '已督促' } });
+  assert.equal(closed.status, 200, describe(closed));
+  const ev = (await srv.events(supervised.id)).find((e) => e.action === 'supervision_close');
+  assert.ok(ev, 'the closing is in the history');
+  assert.equal(ev.payload.order, first.id);
 });
 
 srv.test('setup: a complaint with a few steps', async () => {
@@ -301,8 +308,18 @@ srv.test('a compensation row deleted is detected', async (t) => {
 });
 
 srv.test('a supervision order\'s status edited is detected', async (t) => {
-  await tamper(t, both(`UPDATE supervisions SET status = 'closed' WHERE complaint_id = ${supervised.id}`),
-    new RegExp(`${supervised.number}: supervision order \\d+ has status "closed" but was never closed`));
+  await tamper(t, both(`UPDATE supervisions SET status = 'closed' WHERE complaint_id = ${supervised.id} AND status = 'open'`),
+    new RegExp(`${supervised.number}: supervision order \\d+ is stored closed but no event closed it`));
+});
+
+srv.test('a supervision order closed in the database with a closing time and a closer is detected', async (t) => {
+  await tamper(t, both(`UPDATE supervisions SET status = 'closed', closed_at = created_at + 60, closed_by = 1 WHERE complaint_id = ${supervised.id} AND status = 'open'`),
+    new RegExp(`${supervised.number}: supervision order \\d+ is stored closed but no event closed it`));
+});
+
+srv.test('a supervision order closed through the service and reopened in the database is detected', async (t) => {
+  await tamper(t, both(`UPDATE supervisions SET status = 'open', closed_at = NULL, closed_by = NULL WHERE complaint_id = ${supervised.id} AND status = 'closed'`),
+    new RegExp(`${supervised.number}: supervision order \\d+ was closed by event seq \\d+ but is stored "open"`));
 });
 
 srv.test('a supervision order deleted is detected', async (t) => {

@@ -29,6 +29,7 @@
 #include "core/auditlog.h"
 #include "store/backend.h"
 #include "store/driver.h"
+#include "store/rows.h"
 #include "store/store.h"
 #include "testutil.h"
 #include "util/log.h"
@@ -773,6 +774,11 @@ struct sup_row {
     int64_t complaint_id, seq, unit;
 };
 
+static int close_supervision(db_conn *c, void *arg)
+{
+    return rows_supervision_write(c, arg);
+}
+
 static int insert_supervision(db_conn *c, void *arg)
 {
     struct sup_row *r = arg;
@@ -842,9 +848,16 @@ static void test_outbox_and_supervisions(void **state)
     int64_t first = sl.items[2].id;
     supervision_list_release(&sl);
 
-    assert_int_equal(store_supervision_close(f->s, first, 7, 900, "已处理"), 0);
-    assert_int_equal(store_supervision_close(f->s, first, 7, 901, "again"), STORE_CONFLICT);
-    assert_int_equal(store_supervision_close(f->s, 999999, 7, 900, NULL), STORE_NOTFOUND);
+    /* Closing: once; again, of another complaint or of no order, a conflict. */
+    supervision done = {.id = first, .complaint_id = c1, .status = "closed", .closed_at = 900, .closed_by = 7,
+                        .note = "已处理"};
+    assert_int_equal(db_run_write(f->s, "supervision", close_supervision, &done, 0), 0);
+    done.closed_at = 901;
+    assert_int_equal(db_run_write(f->s, "supervision", close_supervision, &done, 0), STORE_CONFLICT);
+    supervision other = {.id = first, .complaint_id = c2, .status = "closed", .closed_at = 900, .closed_by = 7};
+    assert_int_equal(db_run_write(f->s, "supervision", close_supervision, &other, 0), STORE_CONFLICT);
+    other.id = 999999;
+    assert_int_equal(db_run_write(f->s, "supervision", close_supervision, &other, 0), STORE_CONFLICT);
 
     const int64_t unit10[] = {10};
     assert_int_equal(store_supervision_list(f->s, &(supervision_filter){.status = "open", .units = unit10, .n_units = 1},
