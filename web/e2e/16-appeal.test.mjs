@@ -4,7 +4,7 @@
 // it is sent.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, text, apiCall, apiLogin, appealComplaint, shot } from './helpers.mjs'
+import { BASE, launch, newPage, login, text, apiCall, apiLogin, appealComplaint, shot, useLanguage } from './helpers.mjs'
 
 let browser
 let appeal
@@ -51,4 +51,41 @@ test('headquarters approves the report at the desk and it is sent', async () => 
   assert.equal(r.data.reviewed_by.username, 'admin')
   assert.deepEqual(page.errors, [])
   await page.close()
+})
+
+test('a manager reads the year\'s appeals by month in the reports centre, at the desk and on a phone in English', async () => {
+  const token = await apiLogin('manager1')
+  const r = await apiCall('GET', '/appeals/stats?year=2026', { token })
+  assert.equal(r.status, 200)
+  const sept = r.data.months.find((m) => m.month === '2026-09')
+  assert.ok(sept.received >= 1 && sept.sent >= 1, `the appeal of September counted: ${JSON.stringify(sept)}`)
+  const desk = await newPage(browser.context, { width: 1440, height: 900 })
+  await login(desk, 'manager1')
+  await desk.goto(`${BASE}/#/reports`)
+  const card = desk.locator('[data-test=appeal-stats]')
+  await card.waitFor({ timeout: 15000 })
+  // Another year, then the appeal's year again: the table follows the picker.
+  for (const y of ['2025', '2026']) {
+    await desk.locator('#as-year').click()
+    await desk.locator('.el-year-table:visible td', { hasText: y }).click()
+  }
+  const row = card.locator('[data-test=appeal-stats-table] tr', { hasText: '2026-09' })
+  await row.waitFor({ timeout: 10000 })
+  assert.match(await text(card.locator('h2')), /申诉统计/)
+  assert.equal(await text(card.locator('[data-test=appeal-total-received]')), String(r.data.total.received))
+  assert.equal(await text(card.locator('[data-test=appeal-total-sent]')), String(r.data.total.sent))
+  await shot(desk, 'appeal-stats')
+  assert.deepEqual(desk.errors, [])
+  await desk.close()
+
+  const phone = await newPage(browser.context, { width: 360, height: 740 })
+  await login(phone, 'manager1')
+  await useLanguage(phone, 'en')
+  await phone.goto(`${BASE}/#/reports`)
+  const pcard = phone.locator('[data-test=appeal-stats]')
+  await pcard.waitFor({ timeout: 15000 })
+  assert.match(await text(pcard.locator('h2')), /Appeals to the regulator/)
+  assert.deepEqual(phone.errors, [])
+  await useLanguage(phone, 'zh')
+  await phone.close()
 })

@@ -203,6 +203,11 @@ export default {
     retry: 'Retry', cancel: 'Cancel', retried: 'Queued again', cancelled: 'Cancelled', cancelConfirm: 'Cancel notification {id}? It will not be sent.',
     log: 'Attempts', no: '#', at: 'Time', result: 'Result', code: 'Reply code', latency: 'Latency (ms)', noAttempts: 'No attempt yet',
   },
+  appealStats: {
+    title: 'Appeals to the regulator', year: 'Year', sub: 'Appeals passed on by the regulator (with a report begun), by month received, within your scope.',
+    month: 'Month', total: 'Year', received: 'Received', registered: 'Registered', filed: 'Filed', sent: 'Reported', on_time: 'On time',
+    late: 'Late', open: 'Not reported', assessed: 'Units assessed for late reports', lateN: '{n} late', amount: 'penalty ¥{v}', points: '{v} points',
+  },
   report: {
     menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',
     range: 'Received', from: 'From', to: 'To', allUnits: 'Every unit of your scope', indicator: 'Indicator', groupBy: 'Group by',

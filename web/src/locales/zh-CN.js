@@ -203,6 +203,11 @@ export default {
     retry: '重试', cancel: '取消', retried: '已重新排队', cancelled: '已取消', cancelConfirm: '确定取消通知 {id}？它将不会被发送。',
     log: '发送记录', no: '序号', at: '时间', result: '结果', code: '应答码', latency: '耗时（毫秒）', noAttempts: '尚未尝试',
   },
+  appealStats: {
+    title: '申诉统计', year: '年度', sub: '监管部门转来的申诉（已开始申诉处理报告）按受理月份统计，限本人管辖范围。',
+    month: '月份', total: '全年', received: '受理', registered: '立案', filed: '报送备案', sent: '已回复', on_time: '按时',
+    late: '超时', open: '未回复', assessed: '因超时回复被考核的单位', lateN: '超时 {n} 件', amount: '考核金额 {v} 元', points: '扣分 {v}',
+  },
   report: {
     menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',
     range: '受理日期', from: '开始', to: '结束', allUnits: '全部单位（本人管辖范围）', indicator: '指标', groupBy: '分组',
