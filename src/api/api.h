@@ -163,6 +163,7 @@ void h_users_create(app *a, api_req *rq, http_resp *rs);
 void h_complaints_create(app *a, api_req *rq, http_resp *rs);
 void h_complaints_list(app *a, api_req *rq, http_resp *rs);
 void h_complaint_get(app *a, api_req *rq, http_resp *rs);
+void h_complaints_similar(app *a, api_req *rq, http_resp *rs);
 void h_complaint_events(app *a, api_req *rq, http_resp *rs);
 void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);

@@ -27,6 +27,8 @@ const route api_routes[] = {
     {"POST", "/api/v1/complaints", h_complaints_create, AUTH_USER, CENTRE, ROUTE_PARTNER},
     {"GET", "/api/v1/complaints", h_complaints_list, AUTH_USER, 0, 0},
     {"GET", "/api/v1/complaints/{id}", h_complaint_get, AUTH_USER, 0, ROUTE_PARTNER},
+    /* Similar open complaints while one is taken (docs/api.md "Similar complaints"). */
+    {"POST", "/api/v1/complaints/similar", h_complaints_similar, AUTH_USER, CENTRE, 0},
     {"GET", "/api/v1/complaints/{id}/events", h_complaint_events, AUTH_USER, 0, 0},
     {"GET", "/api/v1/complaints/{id}/actions", h_complaint_actions, AUTH_USER, 0, 0},
     {"POST", "/api/v1/complaints/{id}/actions/{action}", h_complaint_act, AUTH_USER, 0, 0},

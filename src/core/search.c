@@ -2,6 +2,7 @@
 #include "core/search.h"
 
 #include <assert.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -293,6 +294,26 @@ void search_terms_done(search_terms *t)
             t->v[++k] = t->v[i];
     }
     t->n = k + 1;
+}
+
+double search_terms_cosine(const search_terms *a, const search_terms *b)
+{
+    double dot = 0, na = 0, nb = 0;
+    for (size_t i = 0; i < a->n; i++)
+        na += (double)a->v[i].tf * a->v[i].tf;
+    for (size_t j = 0; j < b->n; j++)
+        nb += (double)b->v[j].tf * b->v[j].tf;
+    for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+        assert(!i || a->v[i - 1].term < a->v[i].term);
+        assert(!j || b->v[j - 1].term < b->v[j].term);
+        if (a->v[i].term < b->v[j].term)
+            i++;
+        else if (a->v[i].term > b->v[j].term)
+            j++;
+        else
+            dot += (double)a->v[i++].tf * b->v[j++].tf;
+    }
+    return na > 0 && nb > 0 ? dot / (sqrt(na) * sqrt(nb)) : 0;
 }
 
 unsigned char *search_terms_pack(const search_terms *t, size_t *n)

@@ -72,6 +72,13 @@ void search_terms_append(search_terms *t, const search_terms *src);
 void search_terms_done(search_terms *t);
 
 /*
+ * How alike two texts' words are: the cosine of their terms (both done,
+ * under the same key) as vectors of counts, from 0 (no word in common) to
+ * 1 (the same words as often). Similar complaints at intake (app/similar.h).
+ */
+double search_terms_cosine(const search_terms *a, const search_terms *b);
+
+/*
  * A document of the index's recent level (store/search.c): the terms of
  * one creation or step packed into one value, SEARCH_PACKED_BYTES each —
  * the term (8 bytes) and its count (4 bytes), little-endian, sorted by

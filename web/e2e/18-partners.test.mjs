@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
-import { BASE, launch, newPage, login, text, shot, apiCall, apiLogin, freshPhone, pick, useLanguage } from './helpers.mjs'
+import { BASE, launch, newPage, login, text, shot, apiCall, apiLogin, freshPhone, pick, useLanguage, choose } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
@@ -18,16 +18,6 @@ after(async () => { await browser.close() })
 const DESK = { width: 1366, height: 860 }
 const PHONE = { width: 360, height: 740 }
 const run = Date.now().toString(36)
-
-/** Opens a filterable select, types query and takes the option showing label once it is offered. */
-async function choose(page, select, query, label) {
-  await select.click()
-  await page.keyboard.type(query)
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: label }).first()
-  await opt.waitFor()
-  await opt.click()
-  await opt.waitFor({ state: 'hidden' })
-}
 
 /** A signed intake by a partner's token: the body as sent, its timestamp and HMAC-SHA256 (docs/api.md "Partner systems"). */
 async function partnerIntake(token, secret, body) {

@@ -120,6 +120,16 @@ export async function fillDateTime(page, input, value) {
   await page.waitForTimeout(150)
 }
 
+/** Types query into a filterable select and clicks the first option showing label (text or RegExp). */
+export async function choose(page, select, query, label) {
+  await select.click()
+  await page.keyboard.type(query)
+  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: label }).first()
+  await opt.waitFor()
+  await opt.click()
+  await opt.waitFor({ state: 'hidden' })
+}
+
 /** Types into a filterable select and takes the first match with Enter. */
 export async function typeAhead(page, select, query) {
   await select.click()

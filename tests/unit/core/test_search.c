@@ -118,6 +118,34 @@ static void test_terms_are_keyed_and_counted(void **state)
 }
 
 /* The recent level's packed document: every term and count back, found by bisection, negative terms too. */
+static double cosine(const char *x, const char *y)
+{
+    static const uint8_t key[SEARCH_KEY_BYTES] = {1};
+    search_terms a, b;
+    search_terms_init(&a);
+    search_terms_init(&b);
+    search_terms_add(&a, key, x);
+    search_terms_add(&b, key, y);
+    search_terms_done(&a);
+    search_terms_done(&b);
+    double c = search_terms_cosine(&a, &b);
+    search_terms_release(&a);
+    search_terms_release(&b);
+    return c;
+}
+
+static void test_cosine_of_words(void **state)
+{
+    (void)state;
+    assert_true(cosine("加油员态度恶劣", "加油员态度恶劣") > 0.999);
+    assert_true(cosine("加油员态度恶劣", "便利店收银慢") < 0.001);
+    double near = cosine("加油员态度恶劣，大声呵斥客户", "站内加油员态度恶劣，对客户大声呵斥");
+    double far = cosine("加油员态度恶劣，大声呵斥客户", "加油机计量不准，少加了三升油");
+    assert_true(near > 0.6 && near < 1);
+    assert_true(far < near && far < 0.45);
+    assert_true(cosine("", "油品") == 0 && cosine("", "") == 0);
+}
+
 static void test_packed_terms(void **state)
 {
     (void)state;
@@ -151,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_cjk_unigrams_and_bigrams), cmocka_unit_test(test_words_are_folded),
         cmocka_unit_test(test_mixed_runs_and_digits),    cmocka_unit_test(test_invalid_bytes_separate),
         cmocka_unit_test(test_terms_are_keyed_and_counted), cmocka_unit_test(test_packed_terms),
+        cmocka_unit_test(test_cosine_of_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

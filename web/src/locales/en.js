@@ -208,6 +208,11 @@ export default {
     month: 'Month', total: 'Year', received: 'Received', registered: 'Registered', filed: 'Filed', sent: 'Reported', on_time: 'On time',
     late: 'Late', open: 'Not reported', assessed: 'Units assessed for late reports', lateN: '{n} late', amount: 'penalty ¥{v}', points: '{v} points',
   },
+  similar: {
+    title: 'Similar complaints', hint: 'Open, from the last {days} days: the same customer\'s, or about the same unit and matter in like words',
+    sameCustomer: 'Same customer', alike: '{pct}% alike', linkShort: 'Link as a repeat', linkAs: 'Link the new complaint as a repeat of {number}',
+    linkFailed: 'Complaint {number} was saved, but linking it as a repeat failed: {msg}',
+  },
   report: {
     menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',
     range: 'Received', from: 'From', to: 'To', allUnits: 'Every unit of your scope', indicator: 'Indicator', groupBy: 'Group by',

@@ -208,6 +208,11 @@ export default {
     month: '月份', total: '全年', received: '受理', registered: '立案', filed: '报送备案', sent: '已回复', on_time: '按时',
     late: '超时', open: '未回复', assessed: '因超时回复被考核的单位', lateN: '超时 {n} 件', amount: '考核金额 {v} 元', points: '扣分 {v}',
   },
+  similar: {
+    title: '相似工单', hint: '近{days}天内未办结：同一客户的工单，或同一单位、同类问题且描述相近的工单',
+    sameCustomer: '同一客户', alike: '描述相似 {pct}%', linkShort: '关联为重复投诉', linkAs: '将新工单关联为 {number} 的重复投诉',
+    linkFailed: '工单 {number} 已保存，但关联重复投诉失败：{msg}',
+  },
   report: {
     menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',
     range: '受理日期', from: '开始', to: '结束', allUnits: '全部单位（本人管辖范围）', indicator: '指标', groupBy: '分组',
