@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "api/listq.h"
 #include "api/router.h"
 #include "app/app.h"
 #include "core/cerr.h"
@@ -162,8 +163,17 @@ void h_users_list(app *a, api_req *rq, http_resp *rs);
 void h_users_create(app *a, api_req *rq, http_resp *rs);
 void h_complaints_create(app *a, api_req *rq, http_resp *rs);
 void h_complaints_list(app *a, api_req *rq, http_resp *rs);
+/*
+ * Readies a parsed listing for the store: its phone as the blind index, its
+ * search words (q) as keyed terms weighed by rarity. 0, or -1 with the
+ * error sent, naming the parameter after prefix ("" or "filters.").
+ */
+int api_listq_ready(app *a, listq *l, const char *prefix, http_resp *rs);
 void h_complaint_get(app *a, api_req *rq, http_resp *rs);
 void h_complaints_similar(app *a, api_req *rq, http_resp *rs);
+void h_views_list(app *a, api_req *rq, http_resp *rs);
+void h_views_add(app *a, api_req *rq, http_resp *rs);
+void h_views_delete(app *a, api_req *rq, http_resp *rs);
 void h_complaint_events(app *a, api_req *rq, http_resp *rs);
 void h_complaint_actions(app *a, api_req *rq, http_resp *rs);
 void h_complaint_act(app *a, api_req *rq, http_resp *rs);

@@ -363,6 +363,35 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
     api_send_sheet(a, rq, rs, sh, fmt, rc, clear ? "pii_export" : "list_export", "complaints", detail, "complaints");
 }
 
+int api_listq_ready(app *a, listq *l, const char *prefix, http_resp *rs)
+{
+    char name[48];
+    /* Phones are stored as blind indexes: the filter's digits become one. */
+    if (l->f.phone) {
+        char index[PII_INDEX_HEX];
+        if (app_pii_phone_index(a, l->f.phone, index)) {
+            snprintf(name, sizeof name, "%sphone", prefix);
+            return bad_param(rs, name, "expected 7–20 digits");
+        }
+        snprintf(l->phone, sizeof l->phone, "%s", index);
+    }
+    /* A search: its words become keyed terms, weighed by how rare they are. */
+    if (l->q) {
+        l->f.n_terms = app_search_query(a, l->q, l->terms);
+        l->f.terms = l->terms;
+        if (!l->f.n_terms) {
+            snprintf(name, sizeof name, "%sq", prefix);
+            return bad_param(rs, name, a->pii_ready ? "no word to search for" : "the search index key is not loaded");
+        }
+    }
+    int rc = l->f.n_terms ? store_search_weigh(a->db, &l->f) : 0;
+    if (rc) {
+        api_store_error(rs, rc);
+        return -1;
+    }
+    return 0;
+}
+
 void h_complaints_list(app *a, api_req *rq, http_resp *rs)
 {
     const char *unknown = http_query_unknown(rq->http, listq_known);
@@ -417,29 +446,13 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         want_total = strcmp(v, "true") == 0;
     }
     complaint_page page = {0};
-    /* Phones are stored as blind indexes: the filter's digits become one. */
-    if (l.f.phone) {
-        char index[PII_INDEX_HEX];
-        if (app_pii_phone_index(a, l.f.phone, index)) {
-            bad_param(rs, "phone", "expected 7–20 digits");
-            listq_release(&l);
-            return;
-        }
-        snprintf(l.phone, sizeof l.phone, "%s", index);
-    }
-    /* A search: its words become keyed terms, and the total is counted. */
+    /* A search (its total always counted) shows the texts of its matches. */
     int64_t total = -1;
-    if (l.q) {
-        l.f.full = true; /* the texts, for the matches shown */
-        l.f.n_terms = app_search_query(a, l.q, l.terms);
-        l.f.terms = l.terms;
-        if (!l.f.n_terms) {
-            bad_param(rs, "q", a->pii_ready ? "no word to search for" : "the search index key is not loaded");
-            listq_release(&l);
-            return;
-        }
+    l.f.full = l.q != NULL;
+    if (api_listq_ready(a, &l, "", rs)) {
+        listq_release(&l);
+        return;
     }
-    rc = l.f.n_terms ? store_search_weigh(a->db, &l.f) : 0;
     if (rc == 0 && (l.q || file || want_total))
         rc = store_complaint_total(a->db, &l.f, &total);
     if (rc == 0 && file) {

@@ -27,6 +27,10 @@ const route api_routes[] = {
     {"POST", "/api/v1/complaints", h_complaints_create, AUTH_USER, CENTRE, ROUTE_PARTNER},
     {"GET", "/api/v1/complaints", h_complaints_list, AUTH_USER, 0, 0},
     {"GET", "/api/v1/complaints/{id}", h_complaint_get, AUTH_USER, 0, ROUTE_PARTNER},
+    /* Saved views of the list (docs/api.md "Saved views"). */
+    {"GET", "/api/v1/views", h_views_list, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/views", h_views_add, AUTH_USER, 0, 0},
+    {"DELETE", "/api/v1/views/{id}", h_views_delete, AUTH_USER, 0, 0},
     /* Similar open complaints while one is taken (docs/api.md "Similar complaints"). */
     {"POST", "/api/v1/complaints/similar", h_complaints_similar, AUTH_USER, CENTRE, 0},
     {"GET", "/api/v1/complaints/{id}/events", h_complaint_events, AUTH_USER, 0, 0},

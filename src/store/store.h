@@ -532,6 +532,28 @@ int store_outbox_attempts(store *s, int64_t id, outbox_attempt_list *out);
  * to unit or below it; secret signs each request. Lists own their texts
  * (webhook_release).
  */
+/* ---- saved views of the complaint list (migration 024) ---- */
+typedef struct saved_view {
+    int64_t id;         /* OUT of the store when added */
+    char name[128];     /* what the list's tab says */
+    char *filters;      /* a JSON object of the list's parameters (api/views.c) */
+    int64_t owner_user; /* one user's own; 0 when shared */
+    int64_t unit;       /* shared with this unit and the units below it; 0 when one user's own */
+    int64_t created_by, created_at;
+} saved_view;
+typedef struct saved_view_list {
+    saved_view *items;
+    size_t n;
+} saved_view_list;
+void saved_view_list_release(saved_view_list *l);
+/* The views user_id may open: their own, and those shared with one of units (their unit and those above it); oldest first. */
+int store_view_list(store *s, int64_t user_id, const int64_t *units, size_t n_units, saved_view_list *out);
+/* One view (any owner); STORE_NOTFOUND. out's filters is the caller's to free. */
+int store_view_get(store *s, int64_t id, saved_view *out);
+int store_view_add(store *s, saved_view *v);
+/* STORE_NOTFOUND when there is no such view. */
+int store_view_delete(store *s, int64_t id);
+
 typedef struct webhook {
     char name[64];  /* [a-z0-9_-], the key */
     int64_t unit;

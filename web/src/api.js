@@ -252,6 +252,9 @@ export const api = {
   portalPublished: () => request('GET', '/portal/published', { public: true, quiet: true }),
   // the revisit's survey by link: made by an agent, answered once by the customer without signing in
   links: (id) => request('GET', `/complaints/${encodeURIComponent(id)}/links`),
+  views: () => request('GET', '/views', { query: { counts: 'true' } }),
+  addView: (body) => request('POST', '/views', { body }),
+  removeView: (id) => request('DELETE', `/views/${id}`),
   similar: (body) => request('POST', '/complaints/similar', { body }),
   addLink: (id, to, kind) => request('POST', `/complaints/${encodeURIComponent(id)}/links`, { body: { to, kind } }),
   surveyLink: (id) => request('POST', `/complaints/${encodeURIComponent(id)}/survey-link`, { body: {} }),

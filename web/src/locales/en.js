@@ -150,6 +150,7 @@ export default {
     resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
   },
   links: {
+    kind: 'Kind of link',
     title: 'Linked complaints', none: 'No links yet', numberPh: 'Complaint number', add: 'Link', notFound: 'No such complaint',
     related: 'Related', duplicate: 'Duplicate of', duplicated_by: 'Duplicated by', follow_on: 'Follow-on of', followed_by: 'Followed by', repeat: 'Repeat of', repeated_by: 'Repeated by',
   },
@@ -212,6 +213,10 @@ export default {
     title: 'Similar complaints', hint: 'Open, from the last {days} days: the same customer\'s, or about the same unit and matter in like words',
     sameCustomer: 'Same customer', alike: '{pct}% alike', linkShort: 'Link as a repeat', linkAs: 'Link the new complaint as a repeat of {number}',
     linkFailed: 'Complaint {number} was saved, but linking it as a repeat failed: {msg}',
+  },
+  views: {
+    title: 'Views', all: 'All', save: 'Save as a view', name: 'View name', share: 'Share with {unit} and the units below it',
+    sharedBy: 'Shared by {unit}', saved: 'View saved', remove: 'Remove the view {name}', removeConfirm: 'Remove the view "{name}"?',
   },
   report: {
     menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',

@@ -150,6 +150,7 @@ export default {
     resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复',
   },
   links: {
+    kind: '关联类型',
     title: '关联工单', none: '暂无关联工单', numberPh: '工单编号', add: '添加关联', notFound: '没有找到该工单',
     related: '相关', duplicate: '重复（以对方为主）', duplicated_by: '被重复', follow_on: '由该单引出', followed_by: '引出后续', repeat: '重复投诉', repeated_by: '被重复投诉',
   },
@@ -212,6 +213,10 @@ export default {
     title: '相似工单', hint: '近{days}天内未办结：同一客户的工单，或同一单位、同类问题且描述相近的工单',
     sameCustomer: '同一客户', alike: '描述相似 {pct}%', linkShort: '关联为重复投诉', linkAs: '将新工单关联为 {number} 的重复投诉',
     linkFailed: '工单 {number} 已保存，但关联重复投诉失败：{msg}',
+  },
+  views: {
+    title: '视图', all: '全部', save: '保存为视图', name: '视图名称', share: '共享给{unit}及下级单位',
+    sharedBy: '{unit}共享的视图', saved: '视图已保存', remove: '删除视图 {name}', removeConfirm: '删除视图“{name}”？',
   },
   report: {
     menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',
