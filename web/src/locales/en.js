@@ -218,6 +218,13 @@ export default {
     title: 'Views', all: 'All', save: 'Save as a view', name: 'View name', share: 'Share with {unit} and the units below it',
     sharedBy: 'Shared by {unit}', saved: 'View saved', remove: 'Remove the view {name}', removeConfirm: 'Remove the view "{name}"?',
   },
+  bulk: {
+    title: 'Bulk actions', selected: '{n} selected', dispatch: 'Dispatch all', transfer: 'Transfer all', duplicate: 'Mark as duplicates', clear: 'Clear selection',
+    unit: 'Handling unit', note: 'Dispatch note', reason: 'Reason for the transfer', main: 'The complaint that carries the case (number)', run: 'Apply to {n}',
+    hint_dispatch: 'Dispatches the {n} registered complaints selected to one unit; each records its own dispatch.', hint_transfer: 'Transfers the {n} complaints in handling selected to one unit; each records its own transfer.',
+    hint_duplicate: 'Marks the {n} complaints selected as duplicates of one complaint, which carries the case; each records its own link.',
+    result: '{done} done, {failed} not done',
+  },
   report: {
     menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',
     range: 'Received', from: 'From', to: 'To', allUnits: 'Every unit of your scope', indicator: 'Indicator', groupBy: 'Group by',

@@ -218,6 +218,13 @@ export default {
     title: '视图', all: '全部', save: '保存为视图', name: '视图名称', share: '共享给{unit}及下级单位',
     sharedBy: '{unit}共享的视图', saved: '视图已保存', remove: '删除视图 {name}', removeConfirm: '删除视图“{name}”？',
   },
+  bulk: {
+    title: '批量操作', selected: '已选 {n} 件', dispatch: '批量派单', transfer: '批量转派', duplicate: '标记为重复投诉', clear: '取消选择',
+    unit: '承办单位', note: '派单说明', reason: '转派原因', main: '以此工单为主（编号）', run: '对 {n} 件执行',
+    hint_dispatch: '将所选的 {n} 件已登记工单派往同一单位，每件各记一次派单。', hint_transfer: '将所选的 {n} 件处理中的工单转派到同一单位，每件各记一次转派。',
+    hint_duplicate: '将所选的 {n} 件标记为某一工单的重复投诉，由该工单统一处理；每件各记一次关联。',
+    result: '完成 {done} 件，未完成 {failed} 件',
+  },
   report: {
     menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',
     range: '受理日期', from: '开始', to: '结束', allUnits: '全部单位（本人管辖范围）', indicator: '指标', groupBy: '分组',
