@@ -111,6 +111,9 @@ int cmd_retention(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
+int cmd_mailbox(int argc, char **argv);
+/* The e-mail intake's limits from the settings mail-max-bytes and mail-timeout (app_mailin_configure): 0 or -1 with a message. */
+int cli_mailin_configure(void);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 
