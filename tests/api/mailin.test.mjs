@@ -11,12 +11,12 @@
 // one. Nothing of the messages is stored in clear. Runs on both stores.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
+import { startImap } from './imap_server.mjs';
 import { useServer, freePort, until, errorOf, intakeBody, storedText, latin1, runCli, NUMBER_RE } from './lib.mjs';
 
 const IMAP_PORT = await freePort();
@@ -31,95 +31,13 @@ const srv = useServer({
 
 // ------------------------------------------------------------ the IMAP server
 
-let dovecot = null;
-
-// Dovecot refuses to run its login processes as root: when the tests run as
-// root, every process of it runs as nobody, which then owns the maildir.
-function account() {
-  if (process.getuid() !== 0) {
-    const name = os.userInfo().username;
-    const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
-    return { user: name, group, uid: process.getuid(), gid: process.getgid() };
-  }
-  const uid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
-  const gid = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }));
-  const group = execFileSync('id', ['-gn', 'nobody'], { encoding: 'utf8' }).trim();
-  return { user: 'nobody', group, uid, gid };
-}
-
-function greets(port) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.setTimeout(2000);
-    s.once('data', (d) => { s.destroy(); resolve(d.toString().startsWith('* OK')); });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => { s.destroy(); resolve(false); });
-  });
-}
-
-async function startDovecot() {
-  const a = account();
-  fs.mkdirSync(path.join(DIR, 'home'));
-  fs.chmodSync(DIR, 0o755);
-  fs.chownSync(path.join(DIR, 'home'), a.uid, a.gid);
-  fs.writeFileSync(path.join(DIR, 'passwd'), `${USER}:{PLAIN}${PASSWORD}\n`);
-  fs.writeFileSync(path.join(DIR, 'dovecot.conf'), `
-base_dir = ${DIR}/run
-state_dir = ${DIR}/state
-log_path = ${DIR}/dovecot.log
-instance_name = redress-test-${IMAP_PORT}
-listen = 127.0.0.1
-protocols = imap
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${DIR}/passwd
-}
-userdb {
-  driver = static
-  args = uid=${a.uid} gid=${a.gid} home=${DIR}/home/%u
-}
-mail_location = maildir:~/Maildir
-default_internal_user = ${a.user}
-default_internal_group = ${a.group}
-default_login_user = ${a.user}
-first_valid_uid = 0
-service imap-login {
-  chroot =
-  inet_listener imap {
-    port = ${IMAP_PORT}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service anvil {
-  chroot =
-}
-`);
-  dovecot = spawn('/usr/sbin/dovecot', ['-F', '-c', path.join(DIR, 'dovecot.conf')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await until(() => greets(IMAP_PORT), 'dovecot to greet');
-}
-
-before(startDovecot);
+let imap = null;
+before(async () => { imap = await startImap(IMAP_PORT, DIR, USER, PASSWORD); });
 after(async () => {
-  if (dovecot) {
-    const gone = new Promise((r) => dovecot.once('exit', r));
-    dovecot.kill('SIGTERM');
-    await gone;
-  }
+  await imap?.stop();
   fs.rmSync(DIR, { recursive: true, force: true });
 });
-
-// APPENDs a message (bytes) to the INBOX, as a mail server delivering it would.
-function append(raw) {
-  const file = path.join(DIR, `m-${Date.now()}-${Math.random()}.eml`);
-  fs.writeFileSync(file, raw);
-  execFileSync('curl', ['-sS', '--fail', '-u', `${USER}:${PASSWORD}`, `imap://127.0.0.1:${IMAP_PORT}/INBOX`, '-T', file]);
-  fs.rmSync(file);
-}
+const append = (raw) => imap.append(raw);
 
 const gbk = (s) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: s });
 const b64word = (s) => `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=`;
