@@ -88,7 +88,7 @@ const route api_routes[] = {
     {"PUT", "/api/v1/mailboxes/{name}", h_mailbox_put, AUTH_USER, R_ADMIN, 0},
     {"DELETE", "/api/v1/mailboxes/{name}", h_mailbox_delete, AUTH_USER, R_ADMIN, 0},
     {"POST", "/api/v1/mailboxes/{name}/actions/poll", h_mailbox_poll, AUTH_USER, R_ADMIN, 0},
-    {"GET", "/api/v1/mail-drafts", h_mail_drafts_list, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},
+    {"GET", "/api/v1/mail-drafts", h_mail_drafts_list, AUTH_USER, R_AGENT | R_SUPERVISOR, ROUTE_SLOW},
     {"GET", "/api/v1/mail-drafts/{id}", h_mail_draft_get, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},
     {"POST", "/api/v1/mail-drafts/{id}/actions/confirm", h_mail_draft_confirm, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},
     {"POST", "/api/v1/mail-drafts/{id}/actions/discard", h_mail_draft_discard, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},

@@ -231,6 +231,30 @@ srv.test('nothing of the messages is stored in clear', async () => {
   assert.ok(!all.includes(gbk(TEXT_GBK).toString('latin1')));
 });
 
+srv.test('a mailbox that refuses the login shows why; an unknown message is 404', async () => {
+  let r = await srv.as('admin', 'PUT', '/mailboxes/wrong', {
+    body: { url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: USER, password: 'not-the-password', enabled: false },
+  });
+  assert.equal(r.status, 200, r.text);
+  r = await srv.as('admin', 'POST', '/mailboxes/wrong/actions/poll');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.fetched, 0);
+  assert.ok(r.json.error, r.text);
+  r = await srv.as('admin', 'GET', '/mailboxes');
+  const wrong = r.json.items.find((m) => m.name === 'wrong');
+  assert.equal(wrong.last_error, (await srv.as('admin', 'POST', '/mailboxes/wrong/actions/poll')).json.error);
+  assert.equal((await srv.as('admin', 'DELETE', '/mailboxes/wrong')).status, 204);
+  assert.equal((await srv.as('admin', 'DELETE', '/mailboxes/wrong')).status, 404);
+  assert.equal((await srv.as('admin', 'POST', '/mailboxes/wrong/actions/poll')).status, 404);
+  r = await srv.as('agent1', 'GET', '/mail-drafts/m0000000000000000');
+  assert.equal(r.status, 404);
+  r = await srv.as('agent1', 'POST', '/mail-drafts/m0000000000000000/actions/confirm', { body: intakeBody({ channel: 'email' }) });
+  assert.equal(r.status, 404);
+  r = await srv.as('agent1', 'GET', '/mail-drafts?status=lost');
+  assert.equal(r.status, 400);
+  assert.equal(errorOf(r).field, 'status');
+});
+
 srv.test('the shell lists, configures and polls the mailboxes, with the same checks', async () => {
   const db = ['--db', srv.dbUrl];
   let r = await runCli(['mailbox', 'put', 'second', ...db, '--url', 'pop3://x', '--user', 'u', '--password', 'p']);
