@@ -19,23 +19,11 @@
     "       redress mailbox remove NAME\n"                                                                             \
     "       redress mailbox poll NAME\n"
 
-/* A whole number setting within [lo, hi]: 0, or -1 with a message. */
-static int number(const char *name, long lo, long hi, long *out)
-{
-    char *end;
-    const char *v = setting_get(name);
-    *out = strtol(v, &end, 10);
-    if (!*v || *end || *out < lo || *out > hi) {
-        fprintf(stderr, "redress: --%s: expected %ld–%ld\n", name, lo, hi);
-        return -1;
-    }
-    return 0;
-}
-
 int cli_mailin_configure(void)
 {
     long max, timeout;
-    if (number("mail-max-bytes", 1024, 268435456L, &max) || number("mail-timeout", 1, 600, &timeout))
+    if (cli_long("redress", "mail-max-bytes", setting_get("mail-max-bytes"), 1024, 268435456L, &max) ||
+        cli_long("redress", "mail-timeout", setting_get("mail-timeout"), 1, 600, &timeout))
         return -1;
     mailin_config mc = {max, (int)timeout};
     app_mailin_configure(&mc);
@@ -127,19 +115,11 @@ int cmd_mailbox(int argc, char **argv)
 {
     static const char *const extra[] = {"url", "user", "password", "poll-seconds", "disabled!", "help!", NULL};
     static const char *const subs[] = {"list", "put", "remove", "poll", NULL};
-    const char *sub = argc >= 1 ? argv[0] : "";
-    size_t k = 0;
-    while (subs[k] && strcmp(subs[k], sub) != 0)
-        k++;
-    int has_name = k > 0; /* every subcommand but list names the mailbox */
-    if (!subs[k] || (has_name && (argc < 2 || argv[1][0] == '-'))) {
-        bool help = strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0;
-        fputs(USAGE, help ? stdout : stderr);
-        return help ? 0 : 2;
-    }
+    size_t k;
     cli_opts o;
-    if (cli_parse(argc - 1 - has_name, argv + 1 + has_name, extra, &o))
-        return 2;
+    int rc = cli_subcommand(argc, argv, subs, extra, USAGE, &k, &o);
+    if (rc >= 0)
+        return rc;
     if (cli_has(&o, "help")) {
         printf(USAGE "A mailbox's new messages become drafts of complaints that an agent confirms (Mail intake page);\n"
                      "put without --password keeps the stored one. list prints name, URL, user, state, interval,\n"
@@ -152,7 +132,7 @@ int cmd_mailbox(int argc, char **argv)
         return 2;
     if (k == 0 ? cli_open_app(&a, true) : cli_open_writer(&a, true))
         return 1;
-    int rc = k == 0 ? list(&a) : k == 1 ? put(&a, argv[1], &o) : k == 2 ? remove_one(&a, argv[1]) : poll_one(&a, argv[1]);
+    rc = k == 0 ? list(&a) : k == 1 ? put(&a, argv[1], &o) : k == 2 ? remove_one(&a, argv[1]) : poll_one(&a, argv[1]);
     app_close(&a);
     return rc;
 }

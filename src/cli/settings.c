@@ -190,6 +190,22 @@ static int read_config_file(const char *path)
     return 0;
 }
 
+int cli_subcommand(int argc, char **argv, const char *const *subs, const char *const *extra, const char *usage,
+                   size_t *k, cli_opts *o)
+{
+    const char *sub = argc >= 1 ? argv[0] : "";
+    *k = 0;
+    while (subs[*k] && strcmp(subs[*k], sub) != 0)
+        (*k)++;
+    int has_name = *k > 0;
+    if (!subs[*k] || (has_name && (argc < 2 || argv[1][0] == '-'))) {
+        bool help = strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0;
+        fputs(usage, help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    return cli_parse(argc - 1 - has_name, argv + 1 + has_name, extra, o) ? 2 : -1;
+}
+
 int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o)
 {
     memset(o, 0, sizeof *o);
