@@ -277,7 +277,8 @@ static int poll_session(app *a, imap_session *s, const mailbox *mb, int64_t now,
     buf_init(&msg);
     for (size_t i = 0; i < n && i < POLL_BATCH && rc == 0; i++) {
         int64_t size = 0;
-        if (imap_size(s, uids[i], &size, err, errlen))
+        bool seen = false;
+        if (imap_size(s, uids[i], &size, &seen, err, errlen))
             break;
         if (size < 0) { /* gone meanwhile */
             *last_uid = uids[i];
@@ -285,7 +286,8 @@ static int poll_session(app *a, imap_session *s, const mailbox *mb, int64_t now,
         }
         bool over = size > config.max_bytes;
         buf_clear(&msg);
-        if (imap_fetch(s, uids[i], over, (size_t)config.max_bytes + 1, &msg, err, errlen))
+        if (imap_fetch(s, uids[i], over, (size_t)config.max_bytes + 1, &msg, err, errlen) ||
+            (!seen && imap_unsee(s, uids[i], err, errlen)))
             break;
         rc = app_mailin_take(a, mb->name, *uidvalidity, uids[i], msg.data, msg.len, over, size, now, out);
         if (rc == 0)

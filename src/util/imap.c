@@ -167,17 +167,32 @@ int imap_search(imap_session *s, int64_t after, int64_t **uids, size_t *n, char 
     return 0;
 }
 
-int imap_size(imap_session *s, int64_t uid, int64_t *size, char *err, size_t errlen)
+/* Runs command (a printf format of one UID) on the folder. */
+static int on_folder(imap_session *s, const char *format, int64_t uid, char *err, size_t errlen)
 {
     char *url = xasprintf("%s%s", s->base, s->folder);
-    char *cmd = xasprintf("UID FETCH %lld RFC822.SIZE", (long long)uid);
+    char *cmd = xasprintf(format, (long long)uid);
     int rc = run(s, url, cmd, 1 << 16, err, errlen);
     free(url);
     free(cmd);
-    if (rc)
+    return rc;
+}
+
+int imap_size(imap_session *s, int64_t uid, int64_t *size, bool *seen, char *err, size_t errlen)
+{
+    if (on_folder(s, "UID FETCH %lld (FLAGS RFC822.SIZE)", uid, err, errlen))
         return -1;
     *size = number_after(s->out.data, "RFC822.SIZE");
+    const char *flags = strstr(s->out.data, "FLAGS (");
+    const char *end = flags ? strchr(flags, ')') : NULL;
+    const char *mark = flags ? strstr(flags, "\\Seen") : NULL;
+    *seen = mark && end && mark < end;
     return 0;
+}
+
+int imap_unsee(imap_session *s, int64_t uid, char *err, size_t errlen)
+{
+    return on_folder(s, "UID STORE %lld -FLAGS.SILENT (\\Seen)", uid, err, errlen);
 }
 
 int imap_fetch(imap_session *s, int64_t uid, bool header_only, size_t max, buf *out, char *err, size_t errlen)

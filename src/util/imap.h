@@ -28,8 +28,14 @@ void imap_close(imap_session *s);
 int imap_status(imap_session *s, int64_t *uidvalidity, int64_t *uidnext, char *err, size_t errlen);
 /* The UIDs above after, ascending, into *uids (heap, caller frees), *n of them. 0 or -1 with err. */
 int imap_search(imap_session *s, int64_t after, int64_t **uids, size_t *n, char *err, size_t errlen);
-/* The size in bytes of message uid; *size -1 when it is gone. 0 or -1 with err. */
-int imap_size(imap_session *s, int64_t uid, int64_t *size, char *err, size_t errlen);
+/* The size in bytes of message uid (*size -1 when it is gone) and whether it was read (\\Seen). 0 or -1 with err. */
+int imap_size(imap_session *s, int64_t uid, int64_t *size, bool *seen, char *err, size_t errlen);
+/*
+ * Marks message uid unread again (\\Seen removed): libcurl fetches with
+ * BODY[], which marks it read, so a message nobody had read stays unread
+ * for the people who share the mailbox. 0 or -1 with err.
+ */
+int imap_unsee(imap_session *s, int64_t uid, char *err, size_t errlen);
 /*
  * The bytes of message uid appended to out — only its header when
  * header_only — at most max bytes (more is an error). 0 or -1 with err.

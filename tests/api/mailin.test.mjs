@@ -118,8 +118,13 @@ srv.test('a poll turns each new message into a draft, keeps the bad ones aside a
   append(head('Li Na <lina@example.com>', b64word(SUBJECT_UTF8), 'utf8-1', 'text/plain; charset=UTF-8') + TEXT_UTF8 + '\r\n');
   append(head('wang@example.com', `Re: 关于 ${replied.number} 的处理`, 'reply-1', 'text/plain; charset=UTF-8') + '补充：当时的发票号码为 12345。\r\n');
 
+  // curl's APPEND files a message as read: these are unread, as mail just delivered is.
+  const imapCmd = (cmd) => execFileSync('curl', ['-sS', '-u', `${USER}:${PASSWORD}`, `imap://127.0.0.1:${IMAP_PORT}/INBOX`, '-X', cmd], { encoding: 'utf8' });
+  imapCmd('UID STORE 1:* -FLAGS.SILENT (\\Seen)');
   const c = await poll();
   assert.deepEqual(c, { fetched: 8, pending: 4, aside: 3, joined: 1 });
+  // Read by the intake, the messages stay unread in the mailbox for the people who share it.
+  assert.equal(imapCmd('UID SEARCH UNSEEN').trim(), '* SEARCH 1 2 3 4 5 6 7 8');
   // Nothing new: the mailbox's state remembers what was taken in.
   assert.deepEqual(await poll(), { fetched: 0, pending: 0, aside: 0, joined: 0 });
   const r = await srv.as('admin', 'GET', '/mailboxes');
