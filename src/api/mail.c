@@ -18,7 +18,8 @@
 
 static json_t *mailbox_json(app *a, const mailbox *m)
 {
-    return json_pack("{s:s,s:s,s:s,s:b,s:b,s:i,s:o,s:o,s:I,s:s?}", "name", m->name, "url", m->url, "user",
+    return json_pack("{s:s,s:o,s:s,s:s,s:b,s:b,s:i,s:o,s:o,s:I,s:s?}", "name", m->name, "unit",
+                     api_unit_ref(a, m->unit), "url", m->url, "user",
                      m->username, "has_password", 1, "enabled", m->enabled, "poll_seconds", m->poll_seconds,
                      "created_at", api_time(a, m->created_at), "polled_at", api_time(a, m->polled_at), "last_uid",
                      (json_int_t)m->last_uid, "last_error", m->last_error && *m->last_error ? m->last_error : NULL);
@@ -26,7 +27,6 @@ static json_t *mailbox_json(app *a, const mailbox *m)
 
 void h_mailboxes_list(app *a, api_req *rq, http_resp *rs)
 {
-    (void)rq;
     mailbox_list l = {0};
     int rc = store_mailbox_list(a->db, &l);
     if (rc) {
@@ -35,12 +35,13 @@ void h_mailboxes_list(app *a, api_req *rq, http_resp *rs)
     }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, mailbox_json(a, &l.items[i]));
+        if (api_reaches(a, rq, l.items[i].unit))
+            json_array_append_new(items, mailbox_json(a, &l.items[i]));
     mailbox_list_release(&l);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-/* The mailbox of the path's name into m (0), or an error answered (-1). */
+/* The mailbox of the path's name within the caller's reach into m (0), or an error answered (-1). */
 static int load_mailbox(app *a, api_req *rq, http_resp *rs, mailbox *m)
 {
     int rc = store_mailbox_get(a->db, rq->params[0], m);
@@ -48,6 +49,8 @@ static int load_mailbox(app *a, api_req *rq, http_resp *rs, mailbox *m)
         api_error(rs, 404, "not_found", NULL, "没有这个邮箱 (no such mailbox)");
     else if (rc)
         api_store_error(rs, rc);
+    else
+        rc = api_reach_unit(a, rq, m->unit, NULL, rs);
     return rc ? -1 : 0;
 }
 
@@ -56,23 +59,33 @@ static void audit_mailbox(app *a, api_req *rq, const char *action, const mailbox
     char subject[80];
     snprintf(subject, sizeof subject, "mailbox:%s", m->name);
     /* Neither the password nor the user. */
-    json_t *detail = json_pack("{s:b,s:i}", "enabled", m->enabled, "poll_seconds", m->poll_seconds);
-    api_audit(a, rq, action, subject, detail);
+    json_t *detail = json_pack("{s:I,s:b,s:i}", "unit", (json_int_t)m->unit, "enabled", m->enabled, "poll_seconds",
+                               m->poll_seconds);
+    api_audit_unit(a, rq, action, subject, detail, m->unit);
     json_decref(detail);
 }
 
-/* PUT /mailboxes/{name} {"url", "user", "password", "enabled", "poll_seconds"}: creates or replaces a mailbox. */
+/*
+ * PUT /mailboxes/{name} {"unit", "url", "user", "password", "enabled",
+ * "poll_seconds"}: creates or replaces a mailbox of unit (and its old unit)
+ * within the caller's reach.
+ */
 void h_mailbox_put(app *a, api_req *rq, http_resp *rs)
 {
-    static const char *const known[] = {"url", "user", "password", "enabled", "poll_seconds", NULL};
-    mailbox m;
+    static const char *const known[] = {"unit", "url", "user", "password", "enabled", "poll_seconds", NULL};
+    mailbox m, old = {0};
     cerr e = CERR_INIT;
     json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
     int rc = app_mailbox_check(a, rq->params[0], in, time_now(), &m, &e);
+    int had = rc ? 0 : store_mailbox_get(a->db, m.name, &old);
     if (rc)
         api_cerr(rs, &e);
+    else if (had && had != STORE_NOTFOUND)
+        api_store_error(rs, rc = had);
+    else if ((had == 0 && api_reach_unit(a, rq, old.unit, "unit", rs)) || api_reach_unit(a, rq, m.unit, "unit", rs))
+        rc = -1;
     else if ((rc = store_mailbox_put(a->db, &m)) != 0)
         api_store_error(rs, rc);
     mailbox stored = {0};
@@ -83,6 +96,7 @@ void h_mailbox_put(app *a, api_req *rq, http_resp *rs)
         api_json(rs, 200, mailbox_json(a, &stored));
     }
     mailbox_release(&stored);
+    mailbox_release(&old);
     json_decref(in);
 }
 
@@ -127,6 +141,19 @@ void h_mailbox_poll(app *a, api_req *rq, http_resp *rs)
 }
 
 /* ---- the queue --------------------------------------------------------------------------- */
+
+/* The message of the path's id, when its mailbox's unit is within the caller's scope, into d (0); else 404 answered (-1). */
+static int load_draft(app *a, api_req *rq, http_resp *rs, mail_draft *d)
+{
+    int rc = store_mail_draft_get(a->db, rq->params[0], d);
+    if (rc == 0 && !api_reaches(a, rq, d->unit))
+        rc = STORE_NOTFOUND; /* as if there were none: its existence is not told */
+    if (rc == STORE_NOTFOUND)
+        api_error(rs, 404, "not_found", NULL, "没有这封邮件 (no such message)");
+    else if (rc)
+        api_store_error(rs, rc);
+    return rc ? -1 : 0;
+}
 
 /* A message row, its texts already opened or masked (app_mail_draft_open). */
 static json_t *draft_json(app *a, const mail_draft *d, bool full)
@@ -193,7 +220,7 @@ void h_mail_drafts_list(app *a, api_req *rq, http_resp *rs)
     actor who = api_actor(rq);
     json_t *items = json_array();
     for (size_t i = 0; rc == 0 && i < l.n; i++)
-        if ((rc = app_mail_draft_open(a, &who, &l.items[i], false, 0)) == 0)
+        if (api_reaches(a, rq, l.items[i].unit) && (rc = app_mail_draft_open(a, &who, &l.items[i], false, 0)) == 0)
             json_array_append_new(items, draft_json(a, &l.items[i], false));
     mail_draft_list_release(&l);
     if (rc) {
@@ -219,12 +246,12 @@ void h_mail_draft_get(app *a, api_req *rq, http_resp *rs)
         return;
     }
     mail_draft d = {0};
-    int rc = store_mail_draft_get(a->db, rq->params[0], &d);
-    if (rc == 0)
-        rc = app_mail_draft_open(a, &who, &d, clear, time_now());
-    if (rc == STORE_NOTFOUND)
-        api_error(rs, 404, "not_found", NULL, "没有这封邮件 (no such message)");
-    else if (rc)
+    if (load_draft(a, rq, rs, &d)) {
+        mail_draft_release(&d);
+        return;
+    }
+    int rc = app_mail_draft_open(a, &who, &d, clear, time_now());
+    if (rc)
         api_store_error(rs, rc);
     else {
         json_t *j = draft_json(a, &d, true);
@@ -237,7 +264,10 @@ void h_mail_draft_get(app *a, api_req *rq, http_resp *rs)
 /* POST /mail-drafts/{id}/actions/confirm {intake body}: the draft becomes a complaint on channel email. */
 void h_mail_draft_confirm(app *a, api_req *rq, http_resp *rs)
 {
-    json_t *in = api_body(rq, rs, NULL); /* workflow_intake checks its members */
+    mail_draft d = {0};
+    int seen = load_draft(a, rq, rs, &d);
+    mail_draft_release(&d);
+    json_t *in = seen ? NULL : api_body(rq, rs, NULL); /* workflow_intake checks its members */
     if (!in)
         return;
     actor who = api_actor(rq);
@@ -277,7 +307,10 @@ void h_mail_draft_confirm(app *a, api_req *rq, http_resp *rs)
 void h_mail_draft_discard(app *a, api_req *rq, http_resp *rs)
 {
     static const char *const known[] = {"reason", NULL};
-    json_t *in = api_body(rq, rs, known);
+    mail_draft d = {0};
+    int seen = load_draft(a, rq, rs, &d);
+    mail_draft_release(&d);
+    json_t *in = seen ? NULL : api_body(rq, rs, known);
     if (!in)
         return;
     actor who = api_actor(rq);

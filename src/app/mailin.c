@@ -46,6 +46,9 @@ int app_mailbox_check(app *a, const char *name, json_t *in, int64_t now, mailbox
     const char *uname = json_string_value(json_object_get(in, "user"));
     const char *password = json_string_value(json_object_get(in, "password"));
     const json_t *en = json_object_get(in, "enabled"), *ps = json_object_get(in, "poll_seconds");
+    const unit *un = org_resolve(app_org(a), json_object_get(in, "unit"));
+    if (!un)
+        return cerr_set(e, "unknown_unit", "unit", "unit: 单位不存在 (unknown unit)");
     if (!imap_url_ok(url))
         return cerr_set(e, "validation_failed", "url",
                         "url: 应为 imap:// 或 imaps:// 地址，路径为邮件夹 (expected an imap:// or imaps:// URL, the folder "
@@ -58,7 +61,7 @@ int app_mailbox_check(app *a, const char *name, json_t *in, int64_t now, mailbox
         return cerr_set(e, "validation_failed", "enabled", "enabled: 应为 true/false (expected a boolean)");
     if (ps && (!json_is_integer(ps) || json_integer_value(ps) < 10 || json_integer_value(ps) > 86400))
         return cerr_set(e, "validation_failed", "poll_seconds", "poll_seconds: 应为 10–86400 秒 (expected 10–86400 seconds)");
-    *m = (mailbox){.url = (char *)url, .username = (char *)uname, .password = (char *)password,
+    *m = (mailbox){.unit = un->id, .url = (char *)url, .username = (char *)uname, .password = (char *)password,
                    .enabled = !en || json_is_true(en), .poll_seconds = ps ? (int)json_integer_value(ps) : 60,
                    .created_at = now};
     snprintf(m->name, sizeof m->name, "%s", name);
@@ -197,7 +200,7 @@ static int join_reply(app *a, const mailmsg *m, const char *draft_id, int64_t no
     return rc == CERR_USER ? 1 : rc;
 }
 
-int app_mailin_take(app *a, const char *mbox, int64_t uidvalidity, int64_t uid, const void *raw, size_t n,
+int app_mailin_take(app *a, const char *mbox, int64_t unit_id, int64_t uidvalidity, int64_t uid, const void *raw, size_t n,
                     bool oversized, int64_t size, int64_t now, mailin_counts *c)
 {
     if (!a->pii_ready)
@@ -205,7 +208,7 @@ int app_mailin_take(app *a, const char *mbox, int64_t uidvalidity, int64_t uid, 
     mailmsg m = {0};
     const char *why = NULL;
     bool parsed = mailmsg_parse(raw, n, &m, &why) == 0;
-    mail_draft d = {.uidvalidity = uidvalidity, .uid = uid, .received_at = now, .size = size};
+    mail_draft d = {.unit = unit_id, .uidvalidity = uidvalidity, .uid = uid, .received_at = now, .size = size};
     new_id(d.id, sizeof d.id);
     snprintf(d.mailbox, sizeof d.mailbox, "%s", mbox);
     if (parsed && *m.message_id)
@@ -289,7 +292,7 @@ static int poll_session(app *a, imap_session *s, const mailbox *mb, int64_t now,
         if (imap_fetch(s, uids[i], over, (size_t)config.max_bytes + 1, &msg, err, errlen) ||
             (!seen && imap_unsee(s, uids[i], err, errlen)))
             break;
-        rc = app_mailin_take(a, mb->name, *uidvalidity, uids[i], msg.data, msg.len, over, size, now, out);
+        rc = app_mailin_take(a, mb->name, mb->unit, *uidvalidity, uids[i], msg.data, msg.len, over, size, now, out);
         if (rc == 0)
             *last_uid = uids[i];
     }

@@ -34,8 +34,8 @@ typedef struct mailin_config {
 void app_mailin_configure(const mailin_config *cfg);
 
 /*
- * The mailbox called name that in describes ({"url", "user", "password",
- * "enabled", "poll_seconds"}) into m (its strings borrowed from in),
+ * The mailbox called name that in describes ({"unit", "url", "user",
+ * "password", "enabled", "poll_seconds"}; unit an id or code) into m (its strings borrowed from in),
  * created at now. Without a password (or an empty one) the stored mailbox
  * of that name keeps its own. 0 or CERR_USER with e naming the field.
  */
@@ -55,11 +55,11 @@ typedef struct mailin_counts {
 int app_mailin_poll(app *a, const char *name, int64_t now, mailin_counts *out, char *err, size_t errlen);
 
 /*
- * Keeps one message of mailbox (its folder's uidvalidity and the
+ * Keeps one message of mailbox (of unit unit_id; its folder's uidvalidity and the
  * message's uid): raw[0..n) its bytes, or its header only when oversized
  * (size: its whole size). Never fails on the bytes; 0 or a STORE_* code.
  */
-int app_mailin_take(app *a, const char *mailbox, int64_t uidvalidity, int64_t uid, const void *raw, size_t n,
+int app_mailin_take(app *a, const char *mailbox, int64_t unit_id, int64_t uidvalidity, int64_t uid, const void *raw, size_t n,
                     bool oversized, int64_t size, int64_t now, mailin_counts *c);
 
 /*

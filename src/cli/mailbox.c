@@ -14,7 +14,7 @@
 
 #define USAGE                                                                                                          \
     "usage: redress mailbox list\n"                                                                                    \
-    "       redress mailbox put NAME --url imap[s]://HOST[:PORT]/FOLDER --user USER [--password P]\n"                 \
+    "       redress mailbox put NAME --unit CODE --url imap[s]://HOST[:PORT]/FOLDER --user USER [--password P]\n"                 \
     "                                [--poll-seconds N] [--disabled]\n"                                                \
     "       redress mailbox remove NAME\n"                                                                             \
     "       redress mailbox poll NAME\n"
@@ -39,7 +39,8 @@ static int list(app *a)
     }
     for (size_t i = 0; i < l.n; i++) {
         const mailbox *m = &l.items[i];
-        printf("%s\t%s\t%s\t%s\t%ds\tlast uid %lld\t%s\n", m->name, m->url, m->username,
+        const unit *u = org_find(app_org(a), m->unit);
+        printf("%s\t%s\t%s\t%s\t%s\t%ds\tlast uid %lld\t%s\n", m->name, u ? u->code : "?", m->url, m->username,
                m->enabled ? "enabled" : "disabled", m->poll_seconds, (long long)m->last_uid,
                *m->last_error ? m->last_error : "ok");
     }
@@ -63,7 +64,7 @@ static int put(app *a, const char *name, const cli_opts *o)
         fprintf(stderr, "redress mailbox put: --poll-seconds: expected a number of seconds\n");
         return 2;
     }
-    json_t *in = json_pack("{s:s?,s:s?,s:s?,s:b,s:I}", "url", cli_opt(o, "url"), "user", cli_opt(o, "user"),
+    json_t *in = json_pack("{s:s?,s:s?,s:s?,s:s?,s:b,s:I}", "unit", cli_opt(o, "unit"), "url", cli_opt(o, "url"), "user", cli_opt(o, "user"),
                            "password", cli_opt(o, "password"), "enabled", !cli_has(o, "disabled"), "poll_seconds",
                            (json_int_t)secs);
     mailbox m;
@@ -113,7 +114,7 @@ static int poll_one(app *a, const char *name)
 
 int cmd_mailbox(int argc, char **argv)
 {
-    static const char *const extra[] = {"url", "user", "password", "poll-seconds", "disabled!", "help!", NULL};
+    static const char *const extra[] = {"unit", "url", "user", "password", "poll-seconds", "disabled!", "help!", NULL};
     static const char *const subs[] = {"list", "put", "remove", "poll", NULL};
     size_t k;
     cli_opts o;
@@ -121,8 +122,9 @@ int cmd_mailbox(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (cli_has(&o, "help")) {
-        printf(USAGE "A mailbox's new messages become drafts of complaints that an agent confirms (Mail intake page);\n"
-                     "put without --password keeps the stored one. list prints name, URL, user, state, interval,\n"
+        printf(USAGE "A mailbox's new messages become drafts of complaints that the agents whose scope holds its unit\n"
+                     "confirm (Mail intake page); put without --password keeps the stored one. list prints name,\n"
+                     "unit, URL, user, state, interval,\n"
                      "the last UID taken in and the last poll's error.\n");
         cli_print_settings();
         return 0;

@@ -29,9 +29,9 @@ void mailbox_list_release(mailbox_list *l)
 }
 
 #define MAILBOX_SELECT                                                                                                 \
-    "SELECT name, url, username, password, enabled, poll_seconds, created_at, uidvalidity, last_uid, polled_at, "     \
+    "SELECT name, unit, url, username, password, enabled, poll_seconds, created_at, uidvalidity, last_uid, polled_at, "     \
     "lease_until, claim, last_error FROM mailboxes "
-static const db_col mailbox_cols[] = {DB_COLS(mailbox, name, url, username, password, enabled, poll_seconds,
+static const db_col mailbox_cols[] = {DB_COLS(mailbox, name, unit, url, username, password, enabled, poll_seconds,
                                               created_at, uidvalidity, last_uid, polled_at, lease_until, claim,
                                               last_error),
                                       {0}};
@@ -39,12 +39,12 @@ static const db_col mailbox_cols[] = {DB_COLS(mailbox, name, url, username, pass
 int store_mailbox_put(store *s, const mailbox *m)
 {
     return db_write_one(s, "mailbox_put", false,
-                        "INSERT INTO mailboxes (name, url, username, password, enabled, poll_seconds, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (name) DO UPDATE SET url = excluded.url, username = excluded.username, "
+                        "INSERT INTO mailboxes (name, unit, url, username, password, enabled, poll_seconds, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (name) DO UPDATE SET unit = excluded.unit, url = excluded.url, username = excluded.username, "
                         "password = excluded.password, enabled = excluded.enabled, "
                         "poll_seconds = excluded.poll_seconds",
-                        DB_VALS(DB_TEXT(m->name), DB_TEXT(m->url), DB_TEXT(m->username), DB_TEXT(m->password),
+                        DB_VALS(DB_TEXT(m->name), DB_INT(m->unit), DB_TEXT(m->url), DB_TEXT(m->username), DB_TEXT(m->password),
                                 DB_INT(m->enabled), DB_INT(m->poll_seconds), DB_INT(m->created_at)));
 }
 
@@ -123,10 +123,10 @@ void mail_draft_list_release(mail_draft_list *l)
 }
 
 #define DRAFT_COLS                                                                                                     \
-    "id, mailbox, uidvalidity, uid, status, reason, msgid_key, received_at, sent_at, size, key_id, wrapped, sender, " \
+    "id, mailbox, unit, uidvalidity, uid, status, reason, msgid_key, received_at, sent_at, size, key_id, wrapped, sender, " \
     "sender_name, subject, body, files, "
 #define DRAFT_TAIL " complaint_id, decided_by, decided_at, note FROM mail_drafts "
-static const db_col draft_cols[] = {DB_COLS(mail_draft, id, mailbox, uidvalidity, uid, status, reason, msgid_key,
+static const db_col draft_cols[] = {DB_COLS(mail_draft, id, mailbox, unit, uidvalidity, uid, status, reason, msgid_key,
                                             received_at, sent_at, size, key_id, wrapped, sender, sender_name, subject,
                                             body, files, raw, complaint_id, decided_by, decided_at, note),
                                     {0}};
@@ -135,11 +135,11 @@ int store_mail_draft_add(store *s, const mail_draft *d)
 {
     return db_write_one(
         s, "mail_draft_add", false,
-        "INSERT INTO mail_drafts (id, mailbox, uidvalidity, uid, status, reason, msgid_key, received_at, sent_at, "
+        "INSERT INTO mail_drafts (id, mailbox, unit, uidvalidity, uid, status, reason, msgid_key, received_at, sent_at, "
         "size, key_id, wrapped, sender, sender_name, subject, body, files, raw, complaint_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING",
-        DB_VALS(DB_TEXT(d->id), DB_TEXT(d->mailbox), DB_INT(d->uidvalidity), DB_INT(d->uid), DB_TEXT(d->status),
+        DB_VALS(DB_TEXT(d->id), DB_TEXT(d->mailbox), DB_INT(d->unit), DB_INT(d->uidvalidity), DB_INT(d->uid), DB_TEXT(d->status),
                 DB_TEXT(d->reason), DB_TEXT(d->msgid_key), DB_INT(d->received_at), DB_INT(d->sent_at),
                 DB_INT(d->size), DB_TEXT(d->key_id), DB_TEXT(d->wrapped), DB_TEXT(d->sender),
                 DB_TEXT(d->sender_name), DB_TEXT(d->subject), DB_TEXT(d->body), DB_TEXT(d->files), DB_TEXT(d->raw),

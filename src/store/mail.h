@@ -16,6 +16,7 @@
 /* A mailbox (its texts owned: mailbox_release). */
 typedef struct mailbox {
     char name[64];
+    int64_t unit;   /* whose agents take its messages in */
     char *url;      /* imap:// or imaps://, the folder in the path */
     char *username;
     char *password; /* never shown by the API */
@@ -57,6 +58,7 @@ int store_mailbox_done(store *s, const char *name, int64_t claim, int64_t uidval
 typedef struct mail_draft {
     char id[40];
     char mailbox[64];
+    int64_t unit; /* the mailbox's, when it was taken in */
     int64_t uidvalidity, uid;
     char status[16]; /* pending, aside, joined, confirmed, discarded */
     char reason[32]; /* aside: malformed, oversized, duplicate */

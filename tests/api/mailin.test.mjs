@@ -56,7 +56,7 @@ const SUBJECT_UTF8 = '投诉：便利店多收钱';
 
 async function mailbox(body = {}) {
   return srv.as('admin', 'PUT', '/mailboxes/service', {
-    body: { url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: USER, password: PASSWORD, poll_seconds: 60, ...body },
+    body: { unit: 'SH-CSC', url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: USER, password: PASSWORD, poll_seconds: 60, ...body },
   });
 }
 
@@ -81,16 +81,20 @@ async function draft(id) {
 let replied = null;
 
 srv.test('an administrator configures a mailbox; its password is never shown and bad fields are named', async () => {
-  let r = await srv.as('admin', 'PUT', '/mailboxes/service', { body: { url: 'http://x/INBOX', user: 'a', password: 'b' } });
+  let r = await srv.as('admin', 'PUT', '/mailboxes/service', { body: { unit: 'SH-CSC', url: 'http://x/INBOX', user: 'a', password: 'b' } });
   assert.equal(r.status, 422);
   assert.equal(errorOf(r).field, 'url');
-  r = await srv.as('admin', 'PUT', '/mailboxes/service', { body: { url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: 'a', password: 'b', colour: 1 } });
+  r = await srv.as('admin', 'PUT', '/mailboxes/service', { body: { unit: 'SH-CSC', url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: 'a', password: 'b', colour: 1 } });
   assert.equal(r.status, 400);
   assert.equal(errorOf(r).field, 'colour');
-  r = await srv.as('admin', 'PUT', '/mailboxes/service', { body: { url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: 'a', password: 'b', poll_seconds: 1 } });
+  r = await srv.as('admin', 'PUT', '/mailboxes/service', { body: { unit: 'SH-CSC', url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: 'a', password: 'b', poll_seconds: 1 } });
   assert.equal(errorOf(r).field, 'poll_seconds');
+  r = await mailbox({ unit: 'XX-NONE' });
+  assert.equal(r.status, 422);
+  assert.equal(errorOf(r).field, 'unit');
   r = await mailbox();
   assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.unit.code, 'SH-CSC');
   assert.equal(r.json.has_password, true);
   assert.equal(r.json.password, undefined);
   assert.ok(!r.text.includes(PASSWORD));
@@ -238,7 +242,7 @@ srv.test('nothing of the messages is stored in clear', async () => {
 
 srv.test('a mailbox that refuses the login shows why; an unknown message is 404', async () => {
   let r = await srv.as('admin', 'PUT', '/mailboxes/wrong', {
-    body: { url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: USER, password: 'not-the-password', enabled: false },
+    body: { unit: 'SH-CSC', url: `imap://127.0.0.1:${IMAP_PORT}/INBOX`, user: USER, password: 'not-the-password', enabled: false },
   });
   assert.equal(r.status, 200, r.text);
   r = await srv.as('admin', 'POST', '/mailboxes/wrong/actions/poll');
@@ -262,19 +266,23 @@ srv.test('a mailbox that refuses the login shows why; an unknown message is 404'
 
 srv.test('the shell lists, configures and polls the mailboxes, with the same checks', async () => {
   const db = ['--db', srv.dbUrl];
-  let r = await runCli(['mailbox', 'put', 'second', ...db, '--url', 'pop3://x', '--user', 'u', '--password', 'p']);
+  let r = await runCli(['mailbox', 'put', 'second', ...db, '--unit', 'HQ', '--url', 'pop3://x', '--user', 'u', '--password', 'p']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /url/);
-  r = await runCli(['mailbox', 'put', 'second', ...db, '--url', `imap://127.0.0.1:${IMAP_PORT}/INBOX`, '--user', USER, '--password', PASSWORD, '--disabled']);
+  r = await runCli(['mailbox', 'put', 'second', ...db, '--unit', 'HQ', '--url', `imap://127.0.0.1:${IMAP_PORT}/INBOX`, '--user', USER, '--password', PASSWORD, '--disabled']);
   assert.equal(r.code, 0, r.stderr);
   r = await runCli(['mailbox', 'list', ...db]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^second\timap:\/\/127\.0\.0\.1:\d+\/INBOX\tintake\tdisabled\t60s/m);
+  assert.match(r.stdout, /^second\tHQ\timap:\/\/127\.0\.0\.1:\d+\/INBOX\tintake\tdisabled\t60s/m);
   assert.ok(!r.stdout.includes(PASSWORD));
   // Another mailbox of the same folder: every message again, each a duplicate of one taken in already — or a reply.
   r = await runCli(['mailbox', 'poll', 'second', ...db]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^fetched 8: /);
+  // Its messages belong to headquarters: outside the service centre's scope, its agents do not see them.
+  assert.ok((await drafts('aside')).every((d) => d.mailbox === 'service'));
+  const hq = (await srv.as('admin', 'GET', '/audit?action=mailbox_put')).json;
+  assert.ok(hq.items.length >= 1);
   r = await runCli(['mailbox', 'remove', 'second', ...db]);
   assert.equal(r.code, 0, r.stderr);
   r = await runCli(['mailbox', 'remove', 'second', ...db]);

@@ -37,7 +37,7 @@ before(async () => {
   imap = await startImap(port, dir, USER, PASSWORD)
   admin = await apiLogin('admin')
   const r = await apiCall('PUT', `/mailboxes/desk-${run}`, {
-    token: admin, body: { url: `imap://127.0.0.1:${port}/INBOX`, user: USER, password: PASSWORD, enabled: false },
+    token: admin, body: { unit: 'SH-CSC', url: `imap://127.0.0.1:${port}/INBOX`, user: USER, password: PASSWORD, enabled: false },
   })
   assert.equal(r.status, 200, JSON.stringify(r.data))
 })
@@ -141,3 +141,19 @@ for (const v of [
     await page.close()
   })
 }
+
+test('an administrator sees the mailbox with its unit and reads it now (zh, 1440px)', async () => {
+  const page = await newPage(browser.context, DESK)
+  await login(page, 'admin')
+  await useLanguage(page, 'zh')
+  await page.locator('[data-test="menu-/admin/mailboxes"]').click()
+  const row = page.locator('[data-test=mailbox-table] .el-table__body tr', { hasText: `desk-${run}` })
+  await row.waitFor()
+  assert.match(await text(row), /客户服务中心/)
+  assert.ok(!(await text(row)).includes(PASSWORD), 'the password is never shown')
+  imap.append(message(`late-${run}@example.com`, '迟到的邮件', '晚到的一封投诉', `late-${run}`))
+  await row.locator(`[data-test="poll-desk-${run}"]`).click()
+  await page.locator('.el-message--success', { hasText: '读取 1 封' }).waitFor()
+  await shot(page, 'mailboxes-admin-zh')
+  await page.close()
+})

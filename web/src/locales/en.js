@@ -298,10 +298,10 @@ export default {
   },
   mailboxes: {
     menu: 'Intake mailboxes', title: 'Intake mailboxes (IMAP)', add: 'New mailbox',
-    intro: 'The server reads these mailboxes (IMAP) at their interval and turns each new message into a draft in Mail intake. The password is never shown again.',
+    intro: 'The server reads these mailboxes (IMAP) at their interval and turns each new message into a draft in Mail intake, for the agents and supervisors whose scope holds the unit taking it in. The password is never shown again.',
     name: 'Name', namePh: 'a-z, 0-9, _ or -, e.g. service', nameRule: '1–32 of a-z, 0-9, _ and -',
     url: 'Mailbox URL', urlPh: 'imaps://mail.example.com/INBOX', urlRule: 'an imap:// or imaps:// URL, the folder as its path',
-    user: 'User', password: 'Password', passwordAgain: 'Leave empty to keep the stored password', enabled: 'Enabled', poll: 'Interval (seconds)',
+    unit: 'Unit taking it in', user: 'User', password: 'Password', passwordAgain: 'Leave empty to keep the stored password', enabled: 'Enabled', poll: 'Interval (seconds)',
     polledAt: 'Last read', lastError: 'Last error', ok: 'OK', pollNow: 'Read now',
     polled: 'Read {fetched}: {pending} to take in, {aside} kept aside, {joined} joined a complaint',
     edit: 'Edit', replaceTitle: 'Edit mailbox {name}', delete: 'Delete', deleteConfirm: 'Delete the mailbox “{name}”? The messages taken in are kept.',

@@ -298,10 +298,10 @@ export default {
   },
   mailboxes: {
     menu: '受理邮箱', title: '受理邮箱（IMAP）', add: '新建邮箱',
-    intro: '系统定期读取这些邮箱（IMAP）中的新邮件，生成待受理的邮件草稿。密码保存后不再显示。',
+    intro: '系统定期读取这些邮箱（IMAP）中的新邮件，生成待受理的邮件草稿，由受理单位（及其范围内）的座席员和主管处理。密码保存后不再显示。',
     name: '名称', namePh: '小写字母、数字、_ 或 -，如 service', nameRule: '名称应为 1–32 个小写字母、数字、_ 或 -',
     url: '邮箱地址', urlPh: 'imaps://mail.example.com/INBOX', urlRule: '应为 imap:// 或 imaps:// 地址，路径为邮件夹',
-    user: '用户名', password: '密码', passwordAgain: '留空则保留原密码', enabled: '启用', poll: '读取间隔（秒）',
+    unit: '受理单位', user: '用户名', password: '密码', passwordAgain: '留空则保留原密码', enabled: '启用', poll: '读取间隔（秒）',
     polledAt: '上次读取', lastError: '上次错误', ok: '正常', pollNow: '立即读取',
     polled: '读取 {fetched} 封：待受理 {pending}，搁置 {aside}，并入工单 {joined}',
     edit: '修改', replaceTitle: '修改邮箱 {name}', delete: '删除', deleteConfirm: '确定删除邮箱“{name}”？已收到的邮件仍保留。',

@@ -1,7 +1,9 @@
 -- 023: e-mail intake (docs/operations.md "E-mail intake").
 --
--- A mailbox the server reads over IMAP: url (imap:// or imaps://, the
--- folder in its path), user and password (never shown again, as a
+-- A mailbox the server reads over IMAP for a unit (the service centre that
+-- takes its mail in: its messages are seen by the agents and supervisors
+-- whose scope holds that unit): url (imap:// or imaps://, the folder in its
+-- path), user and password (never shown again, as a
 -- webhook's secret), enabled, and how often it is polled. The poller's
 -- state: the folder's UIDVALIDITY and the highest UID taken in, so a
 -- message is fetched once; a poller claims a mailbox by setting
@@ -9,6 +11,7 @@
 -- at once and one whose poller died is taken again once the lease ran out.
 CREATE TABLE mailboxes (
     name         TEXT PRIMARY KEY,
+    unit         BIGINT NOT NULL REFERENCES units (id),
     url          TEXT NOT NULL,
     username     TEXT NOT NULL,
     password     TEXT NOT NULL,
@@ -23,7 +26,7 @@ CREATE TABLE mailboxes (
     last_error   TEXT NOT NULL DEFAULT ''
 );
 
--- Every message taken in, one row each, never deleted: a draft complaint
+-- Every message taken in, one row each, never deleted, with its mailbox's unit: a draft complaint
 -- for an agent to complete (pending → confirmed with complaint_id, or
 -- discarded with a reason), a message kept aside (aside: malformed,
 -- oversized, duplicate, with reason), or a reply joined to the timeline of
@@ -36,6 +39,7 @@ CREATE TABLE mailboxes (
 CREATE TABLE mail_drafts (
     id           TEXT PRIMARY KEY,
     mailbox      TEXT NOT NULL,
+    unit         BIGINT NOT NULL,
     uidvalidity  BIGINT NOT NULL,
     uid          BIGINT NOT NULL,
     status       TEXT NOT NULL,
