@@ -1,6 +1,6 @@
 /*
  * mail: the mailboxes the e-mail intake reads and the messages it took in
- * (migration 023, app/mailin.h), written once for both backends over the
+ * (migration 025, app/mailin.h), written once for both backends over the
  * driver. The customer's data of a message row arrive sealed and leave
  * sealed; this file never sees them in clear.
  */

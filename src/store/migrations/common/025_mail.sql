@@ -1,4 +1,4 @@
--- 023: e-mail intake (docs/operations.md "E-mail intake").
+-- 025: e-mail intake (docs/operations.md "E-mail intake").
 --
 -- A mailbox the server reads over IMAP for a unit (the service centre that
 -- takes its mail in: its messages are seen by the agents and supervisors
