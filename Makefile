@@ -14,12 +14,17 @@ VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-format-nonliteral -Wno-format-truncation -Wvla -Wpointer-arith -Wundef
 CSTD    := -std=c17 -D_GNU_SOURCE -DREDRESS_VERSION='"$(VERSION)"'
-INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql
+# GMime 3 (and its GLib), the reading of e-mail the intake fetches (util/mailmsg.c): as
+# system headers, so that GLib's own warnings are not ours.
+GMIME_INC := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags-only-I gmime-3.0 2>/dev/null))
+INC     := -Isrc -Ibuild/gen -I/usr/include/postgresql $(GMIME_INC)
 # libopencc: Traditional to Simplified folding of the search index (app/search.c);
 # libcurl: the e-mail and webhooks of notifications (jobs/deliver.c);
 # libmagic: the type of an attachment, read from its content (app/attachments.c).
 # libzip, libexpat: the XLSX ledgers an import reads, streamed (util/sheetin.c).
-LIBS    := -lmicrohttpd -lzip -lexpat -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lmagic -lz -lopencc -lcurl -lpthread -lm
+# libgmime-3.0: the e-mail the intake fetches over IMAP, read (util/mailmsg.c).
+LIBS    := -lmicrohttpd -lzip -lexpat -ljansson -lsodium -lsqlite3 -lpq -lxlsxwriter -lmagic -lz -lopencc -lcurl \
+           -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lglib-2.0 -lpthread -lm
 # The release binary allocates through mimalloc: the first shared library on
 # the link line (after Redress's own archives), its malloc and free serve
 # every library (an intake makes ~500 allocations, most of them jansson's;

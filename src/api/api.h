@@ -144,6 +144,14 @@ int api_hidden(app *a, api_req *rq, const int64_t *units, size_t n);
 
 /* Handlers. */
 void h_health(app *a, api_req *rq, http_resp *rs);
+void h_mailboxes_list(app *a, api_req *rq, http_resp *rs);
+void h_mailbox_put(app *a, api_req *rq, http_resp *rs);
+void h_mailbox_delete(app *a, api_req *rq, http_resp *rs);
+void h_mailbox_poll(app *a, api_req *rq, http_resp *rs);
+void h_mail_drafts_list(app *a, api_req *rq, http_resp *rs);
+void h_mail_draft_get(app *a, api_req *rq, http_resp *rs);
+void h_mail_draft_confirm(app *a, api_req *rq, http_resp *rs);
+void h_mail_draft_discard(app *a, api_req *rq, http_resp *rs);
 void h_metrics(app *a, api_req *rq, http_resp *rs);
 /* search_index.c */
 void h_search_index_get(app *a, api_req *rq, http_resp *rs);

@@ -40,6 +40,16 @@ typedef struct cli_opts {
 int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o);
 const char *cli_opt(const cli_opts *o, const char *name);
 bool cli_has(const cli_opts *o, const char *name);
+/*
+ * A command of subcommands (`redress webhook list|put NAME|…`): subs
+ * (NULL-terminated) names them, subs[0] the one that takes no NAME, every
+ * other one a NAME as argv[1]. *k (OUT) the index of the one argv[0]
+ * names, and its flags (extra, as cli_parse) parsed into o. Returns -1 to
+ * go on; otherwise the command's exit code, usage printed (0 for help, 2
+ * for a misuse) or the bad flag named (2).
+ */
+int cli_subcommand(int argc, char **argv, const char *const *subs, const char *const *extra, const char *usage,
+                   size_t *k, cli_opts *o);
 /* text as a whole number in [lo, hi] into *out; otherwise prints "cmd: --name:
  * expected …" and returns -1 (*out untouched). */
 int cli_long(const char *cmd, const char *name, const char *text, long lo, long hi, long *out);
@@ -111,6 +121,9 @@ int cmd_retention(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
+int cmd_mailbox(int argc, char **argv);
+/* The e-mail intake's limits from the settings mail-max-bytes and mail-timeout (app_mailin_configure): 0 or -1 with a message. */
+int cli_mailin_configure(void);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 

@@ -11,6 +11,7 @@
 #include "core/notify.h"
 #include "core/roles.h"
 #include "jobs/deliver.h"
+#include "jobs/mailin.h"
 #include "jobs/merge.h"
 #include "jobs/reload.h"
 #include "jobs/sweep.h"
@@ -187,6 +188,13 @@ int serve_app(app *a)
         fprintf(stderr, "redress: cannot make the directory of uploads beside the database (set --upload-dir)\n");
         return 1;
     }
+    const char *mail_poll = setting_get("mail-poll");
+    if (cli_mailin_configure())
+        return 2;
+    if (strcmp(mail_poll, "on") != 0 && strcmp(mail_poll, "off") != 0) {
+        fprintf(stderr, "redress: --mail-poll: expected on or off\n");
+        return 2;
+    }
     http_file *files = web_table();
     http_options opt = {
         .listen = setting_get("listen"),
@@ -214,11 +222,13 @@ int serve_app(app *a)
     sweeper *sw = sweeper_start(a, (int)interval);
     reloader *rl = reloader_start(a);
     merger *mg = merger_start(a, &mp);
+    mailpoller *mpl = strcmp(mail_poll, "on") == 0 ? mailpoller_start(a) : NULL;
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
     free(spool_dir);
     app_enter(a);
+    mailpoller_stop(mpl);
     deliverer_stop(dl);
     merger_stop(mg);
     reloader_stop(rl);

@@ -104,6 +104,14 @@ static setting settings[] = {
     {"notify-backoff-max", "REDRESS_NOTIFY_BACKOFF_MAX", "3600", "the longest wait between attempts, in seconds (1–604800)",
      NULL},
     {"notify-timeout", "REDRESS_NOTIFY_TIMEOUT", "30", "seconds one delivery attempt may take (1–600)", NULL},
+    {"mail-poll", "REDRESS_MAIL_POLL", "on",
+     "on: serve polls the enabled mailboxes of the e-mail intake (redress mailbox); off: only when asked "
+     "(POST /api/v1/mailboxes/NAME/actions/poll)", NULL},
+    {"mail-max-bytes", "REDRESS_MAIL_MAX_BYTES", "10485760",
+     "largest e-mail taken in, in bytes (1024–268435456); a larger one is kept aside as oversized with its header only",
+     NULL},
+    {"mail-timeout", "REDRESS_MAIL_TIMEOUT", "30", "seconds one IMAP command of the e-mail intake may take (1–600)",
+     NULL},
     {"trusted-proxies", "REDRESS_TRUSTED_PROXIES", "",
      "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (rate limits, audit log)",
      NULL},
@@ -180,6 +188,22 @@ static int read_config_file(const char *path)
     }
     fclose(f);
     return 0;
+}
+
+int cli_subcommand(int argc, char **argv, const char *const *subs, const char *const *extra, const char *usage,
+                   size_t *k, cli_opts *o)
+{
+    const char *sub = argc >= 1 ? argv[0] : "";
+    *k = 0;
+    while (subs[*k] && strcmp(subs[*k], sub) != 0)
+        (*k)++;
+    int has_name = *k > 0;
+    if (!subs[*k] || (has_name && (argc < 2 || argv[1][0] == '-'))) {
+        bool help = strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0;
+        fputs(usage, help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    return cli_parse(argc - 1 - has_name, argv + 1 + has_name, extra, o) ? 2 : -1;
 }
 
 int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o)

@@ -114,19 +114,11 @@ int cmd_webhook(int argc, char **argv)
     static const char *const extra[] = {"unit", "url", "secret", "format", "channel", "signed!", "user", "label",
                                         "help!", NULL};
     static const char *const subs[] = {"list", "put", "remove", "token", NULL};
-    const char *sub = argc >= 1 ? argv[0] : "";
-    size_t k = 0;
-    while (subs[k] && strcmp(subs[k], sub) != 0)
-        k++;
-    int has_name = k > 0; /* every subcommand but list names the webhook */
-    if (!subs[k] || (has_name && (argc < 2 || argv[1][0] == '-'))) {
-        bool help = strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0;
-        fputs(USAGE, help ? stdout : stderr);
-        return help ? 0 : 2;
-    }
+    size_t k;
     cli_opts o;
-    if (cli_parse(argc - 1 - has_name, argv + 1 + has_name, extra, &o))
-        return 2;
+    int rc = cli_subcommand(argc, argv, subs, extra, USAGE, &k, &o);
+    if (rc >= 0)
+        return rc;
     if (cli_has(&o, "help")) {
         printf(USAGE "A webhook with --channel is a partner system's: its tokens send complaints in on that channel,\n"
                      "and it is told of their status changes (docs/api.md \"Partner systems\"). list prints name,\n"
@@ -137,7 +129,7 @@ int cmd_webhook(int argc, char **argv)
     app a;
     if (k == 0 ? cli_open_app(&a, true) : cli_open_writer(&a, true))
         return 1;
-    int rc = k == 0 ? list(&a) : k == 1 ? put(&a, argv[1], &o) : k == 2 ? remove_one(&a, argv[1]) : make_token(&a, argv[1], &o);
+    rc = k == 0 ? list(&a) : k == 1 ? put(&a, argv[1], &o) : k == 2 ? remove_one(&a, argv[1]) : make_token(&a, argv[1], &o);
     app_close(&a);
     return rc;
 }

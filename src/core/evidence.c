@@ -12,7 +12,9 @@ const char *const evidence_default_types[] = {
     /* Office documents: Word, Excel, PowerPoint (old and new), OpenDocument, WPS. */
     "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
     "application/vnd.openxmlformats-officedocument.*", "application/vnd.oasis.opendocument.*",
-    "application/vnd.ms-office", "application/CDFV2", "application/zip", NULL};
+    "application/vnd.ms-office", "application/CDFV2", "application/zip",
+    /* An e-mail: the original of a complaint taken in by e-mail (app/mailin.c), or one forwarded as evidence. */
+    "message/rfc822", NULL};
 
 /* Whether type matches pattern (a trailing '*' matches any rest). */
 static bool match(const char *pattern, const char *type)

@@ -422,6 +422,14 @@ static const wf_field f_progress_reply[] = {
     {"content", "回复内容", "What the customer was told", F_TEXTAREA, true, NULL},
     END,
 };
+/* A customer's e-mail whose subject names the complaint (app/mailin.c): its texts sealed like every textarea. */
+static const wf_field f_mail_in[] = {
+    {"sender", "发件人", "From", F_TEXTAREA, true, NULL},
+    {"subject", "主题", "Subject", F_TEXTAREA, false, NULL},
+    {"text", "来信内容", "Message", F_TEXTAREA, true, NULL},
+    {"message", "邮件编号", "Message reference", F_TEXT, true, NULL},
+    END,
+};
 static const wf_field f_comment[] = {
     {"text", "备注内容", "Comment", F_TEXTAREA, true, NULL},
     END,
@@ -2452,6 +2460,8 @@ static const wf_action table[] = {
     [WF_APPEAL_LATE] = {WF_APPEAL_LATE, "appeal_late", "申诉报告逾期考核", "Assessed: appeal report sent late",
                         ALL_OPEN | BIT(ST_CLOSED) | BIT(ST_ARCHIVED), ST_NONE, R_SYSTEM, SCOPE_NONE, f_appeal_late,
                         g_appeal_late, p_appeal_late, x_appeal_late, NO_CLOCKS},
+    [WF_MAIL_IN] = {WF_MAIL_IN, "mail_in", "客户来信", "Customer e-mail", ALL_OPEN | BIT(ST_CLOSED) | BIT(ST_ARCHIVED),
+                    ST_NONE, R_SYSTEM, SCOPE_NONE, f_mail_in, NULL, NULL, NULL, NO_CLOCKS},
 };
 
 const wf_action *workflow_table(size_t *n)

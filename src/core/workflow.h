@@ -117,6 +117,7 @@ enum wf_action_id {
     WF_FAULT_CLOSE,
     WF_FAULT_UNLINK,
     WF_APPEAL_LATE,
+    WF_MAIL_IN,
     WF__COUNT
 };
 
