@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -156,9 +157,10 @@ static void cut_chars(char *s, size_t max)
 }
 
 /*
- * A reply whose subject names stored complaint: a "mail_in" step on it.
- * 1 when the subject names none (or the complaint is not there), 0 when
- * joined (*id its id), else a failure.
+ * A reply whose subject names a stored complaint and whose sender is that
+ * complaint's customer (the e-mail address on record): a "mail_in" step on
+ * it. 1 when the subject names none, the complaint is not there or the
+ * sender is someone else, 0 when joined (*id its id), else a failure.
  */
 static int join_reply(app *a, const mailmsg *m, const char *draft_id, int64_t now, int64_t *id)
 {
@@ -171,9 +173,17 @@ static int join_reply(app *a, const mailmsg *m, const char *draft_id, int64_t no
     complaint c;
     complaint_init(&c);
     int rc = store_complaint_get(a->db, 0, number, &c);
+    /* Only the complaint's customer writes into its history: a message from
+     * another address that names a number stays a draft for an agent, so
+     * knowing a number is not enough to add to a stranger's complaint. */
+    bool theirs = false;
+    if (rc == 0 && (rc = app_pii_view(a, &c, 1, true)) == 0) {
+        const char *email = json_string_value(json_object_get(json_object_get(c.data, "customer"), "email"));
+        theirs = email && *email && strcasecmp(email, m->from_addr) == 0;
+    }
     *id = c.id;
     complaint_release(&c);
-    if (rc == STORE_NOTFOUND)
+    if (rc == STORE_NOTFOUND || (rc == 0 && !theirs))
         return 1;
     if (rc)
         return rc;

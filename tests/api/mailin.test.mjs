@@ -109,7 +109,7 @@ srv.test('an administrator configures a mailbox; its password is never shown and
 });
 
 srv.test('a poll turns each new message into a draft, keeps the bad ones aside and joins a reply to its complaint', async () => {
-  replied = await srv.intake('agent1');
+  replied = await srv.intake('agent1', { customer: { name: '王先生', phone: '13987654321', class: 'ordinary', email: 'wang@example.com' } });
   assert.match(replied.number, NUMBER_RE);
   append(Buffer.concat([Buffer.from(head('=?GBK?B?' + gbk('张先生').toString('base64') + '?= <zhang@example.com>', b64word('加油站不开发票'), 'gbk-1', 'text/plain; charset=GBK')), gbk(TEXT_GBK + '\r\n')]));
   append(head('Li Na <lina@example.com>', b64word(SUBJECT_UTF8), 'utf8-1', 'text/plain; charset=UTF-8') + TEXT_UTF8 + '\r\n');
@@ -121,24 +121,26 @@ srv.test('a poll turns each new message into a draft, keeps the bad ones aside a
   append(head('big@example.com', 'big', 'big-1', 'text/plain; charset=UTF-8') + 'x'.repeat(MAX_BYTES * 2) + '\r\n');
   append(head('Li Na <lina@example.com>', b64word(SUBJECT_UTF8), 'utf8-1', 'text/plain; charset=UTF-8') + TEXT_UTF8 + '\r\n');
   append(head('wang@example.com', `Re: 关于 ${replied.number} 的处理`, 'reply-1', 'text/plain; charset=UTF-8') + '补充：当时的发票号码为 12345。\r\n');
+  // Someone else naming the same number does not write into that customer's complaint: a draft for an agent.
+  append(head('stranger@example.com', `Re: ${replied.number}`, 'reply-2', 'text/plain; charset=UTF-8') + '我也要投诉这个站。\r\n');
 
   // curl's APPEND files a message as read: these are unread, as mail just delivered is.
   const imapCmd = (cmd) => execFileSync('curl', ['-sS', '-u', `${USER}:${PASSWORD}`, `imap://127.0.0.1:${IMAP_PORT}/INBOX`, '-X', cmd], { encoding: 'utf8' });
   imapCmd('UID STORE 1:* -FLAGS.SILENT (\\Seen)');
   const c = await poll();
-  assert.deepEqual(c, { fetched: 8, pending: 4, aside: 3, joined: 1 });
+  assert.deepEqual(c, { fetched: 9, pending: 5, aside: 3, joined: 1 });
   // Read by the intake, the messages stay unread in the mailbox for the people who share it.
-  assert.equal(imapCmd('UID SEARCH UNSEEN').trim(), '* SEARCH 1 2 3 4 5 6 7 8');
+  assert.equal(imapCmd('UID SEARCH UNSEEN').trim(), '* SEARCH 1 2 3 4 5 6 7 8 9');
   // Nothing new: the mailbox's state remembers what was taken in.
   assert.deepEqual(await poll(), { fetched: 0, pending: 0, aside: 0, joined: 0 });
   const r = await srv.as('admin', 'GET', '/mailboxes');
-  assert.equal(r.json.items[0].last_uid, 8);
+  assert.equal(r.json.items[0].last_uid, 9);
   assert.ok(r.json.items[0].polled_at);
 });
 
 srv.test('the drafts show the message decoded: GBK, RFC 2047, HTML made text, the attached file', async () => {
   const pending = await drafts('pending');
-  assert.equal(pending.length, 4);
+  assert.equal(pending.length, 5);
   // The list is masked.
   assert.ok(!pending.some((d) => /^[a-z]+@example\.com$/.test(d.from.address)), JSON.stringify(pending.map((d) => d.from)));
   const bySender = {};
@@ -229,7 +231,7 @@ srv.test('a draft is discarded with a reason, and kept', async () => {
   const d = await draft(h.id);
   assert.equal(d.status, 'discarded');
   assert.equal(d.note, '广告邮件');
-  assert.equal((await drafts('pending')).length, 2);
+  assert.equal((await drafts('pending')).length, 3);
 });
 
 srv.test('nothing of the messages is stored in clear', async () => {
@@ -278,7 +280,7 @@ srv.test('the shell lists, configures and polls the mailboxes, with the same che
   // Another mailbox of the same folder: every message again, each a duplicate of one taken in already — or a reply.
   r = await runCli(['mailbox', 'poll', 'second', ...db]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^fetched 8: /);
+  assert.match(r.stdout, /^fetched 9: /);
   // Its messages belong to headquarters: outside the service centre's scope, its agents do not see them.
   assert.ok((await drafts('aside')).every((d) => d.mailbox === 'service'));
   const hq = (await srv.as('admin', 'GET', '/audit?action=mailbox_put')).json;
