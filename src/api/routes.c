@@ -78,6 +78,11 @@ const route api_routes[] = {
     {"GET", "/api/v1/webhooks", h_webhooks_list, AUTH_USER, R_ADMIN, 0},
     {"PUT", "/api/v1/webhooks/{name}", h_webhook_put, AUTH_USER, R_ADMIN, 0},
     {"DELETE", "/api/v1/webhooks/{name}", h_webhook_delete, AUTH_USER, R_ADMIN, 0},
+    /* A person's own in-app notices and the live stream of their pages (docs/api.md "In-app notifications"). */
+    {"GET", "/api/v1/notifications", h_notifications_list, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/notifications/read-all", h_notifications_read_all, AUTH_SELF, 0, 0},
+    {"POST", "/api/v1/notifications/{id}/read", h_notification_read, AUTH_SELF, 0, 0},
+    {"GET", "/api/v1/events/stream", h_events_stream, AUTH_USER, 0, 0},
     /* Ledger import: the administrators and the centre's supervisors, who collect the units' ledgers. */
     {"GET", "/api/v1/import-mappings", h_import_mappings_list, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"GET", "/api/v1/import-mappings/{name}", h_import_mapping_get, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
