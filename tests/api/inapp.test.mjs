@@ -8,7 +8,7 @@
 // in total, needs a caller, and ends when the session ends.
 
 import assert from 'node:assert/strict';
-import { useServer, until, describe, runCli, rfc3339, errorOf } from './lib.mjs';
+import { useServer, until, describe, runCli, rfc3339, errorOf, metric } from './lib.mjs';
 
 // A heartbeat every second, so that a closed stream is noticed quickly;
 // small limits, so that they can be reached.
@@ -79,7 +79,16 @@ async function warned() {
   const at = new Date(Date.parse(d.deadlines.stage) - 60e3);
   const r = await runCli(['sweep', '--db', srv.dbUrl, '--now', rfc3339(at)], { timeoutMs: 120e3 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
+  await settled();
   return c;
+}
+
+// Until the deliverer has handled every in-app row (the sweep warns of the demo's complaints too): counts hold still.
+async function settled() {
+  await until(async () => {
+    const r = await srv.as('admin', 'GET', '/outbox?status=pending');
+    return r.status === 200 && !r.json.items.some((m) => m.channel === 'internal');
+  }, 'the in-app rows delivered', { timeoutMs: 30000 });
 }
 
 srv.test('a deadline warning becomes a notice for the unit\'s people who see it, pushed live; nobody else gets one', async () => {
@@ -110,6 +119,11 @@ srv.test('a deadline warning becomes a notice for the unit\'s people who see it,
   // English when the request prefers it.
   const en = await srv.api('GET', '/notifications?limit=5', { token: pd01, headers: { 'accept-language': 'en' } });
   assert.match(en.json.items.find((x) => x.id === n.id).text, /^Complaint /);
+  // An operator reads the same from the shell.
+  const cli = await runCli(['notifications', '--user', 'pd01', '--unread', '--db', srv.dbUrl]);
+  assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+  assert.match(cli.stdout, new RegExp(`^${n.id}\t.*\tunread\t${c.number}\t工单 ${c.number} 的处理时限`, 'm'));
+  assert.match(cli.stderr, new RegExp(`; ${mine.unread_count} unread`));
   // pd02 (another station) and agent1 (who took it in) are outside the unit: no notice.
   for (const t of [pd02, await login('agent1')]) {
     assert.ok(!(await notices(t)).items.some((x) => x.complaint_id === c.id));
@@ -193,6 +207,7 @@ srv.test('the stream needs a caller, is bounded per person and in total, and end
   const tok = await login('pdmgr');
   const open = [];
   for (let i = 0; i < 3; i++) open.push(await openStream(tok));
+  assert.ok(await metric(srv, 'redress_live_streams') >= 3);
   const fourth = await openStream(tok);
   assert.equal(fourth.res.status, 503);
   assert.equal(JSON.parse(fourth.text).error.code, 'too_many_streams');
