@@ -6,7 +6,9 @@
  * every request under /api/ and /metrics to one handler function, run on
  * one of a fixed number of request threads, with a response to fill; then
  * it sends the response with the security headers every response carries
- * and counts it for /metrics.
+ * and counts it for /metrics. A reply may also be a body read in pieces as
+ * it is sent (a download), or a live one that stays open and waits,
+ * without a thread, until it is woken (Server-Sent Events: http_waker).
  *
  * It knows nothing of users, sessions, routes or the store: matching the
  * path, authenticating the caller and authorising the route are the API

@@ -29,6 +29,11 @@
  *   HANDLING no deadline (suspended: libmicrohttpd does not time it out)
  *   REPLY    no deadline; idle-timeout (libmicrohttpd's) ends a client that stops reading
  *
+ * A live reply (http_resp.waker: Server-Sent Events) stays in REPLY for as
+ * long as the page is open, alternating between writing what its reader
+ * has and waiting suspended for more (stream_read); suspended, it holds no
+ * thread and the idle timeout does not run. http_wake resumes it.
+ *
  * A connection past its deadline is shut down (conns_expire). Before a
  * request is read further, the first call answers at once what needs no
  * handler: 503 beyond max-connections, 400 for a %00 in the URL or an
