@@ -20,6 +20,13 @@ after(async () => { await Promise.all([one, two, three].map((b) => b.close())) }
 
 const bellCount = async (page) => Number(await page.locator('[data-test=bell]').getAttribute('data-unread'))
 
+/** Until the page's bell shows what the server counts for username (every notice pushed has arrived). */
+async function bellSettled(page, username) {
+  const r = await apiCall('GET', '/notifications?limit=1', { token: await apiLogin(username) })
+  await page.waitForFunction((n) => Number(document.querySelector('[data-test=bell]')?.dataset.unread) === n, r.data.unread_count,
+    { timeout: 20000 })
+}
+
 async function intake(unit, description) {
   const r = await apiCall('POST', '/complaints', { token: await apiLogin('agent1'), body: {
     channel: 'phone', customer: { name: '测试客户', phone: freshPhone() }, subject_unit: unit,
@@ -38,6 +45,21 @@ function sweepBefore(t, c) {
   const at = Date.parse(c.deadlines.stage) - 60e3
   execFileSync(REDRESS_BIN, ['sweep', '--db', db, '--now', cst(at)], { encoding: 'utf8' })
   return true
+}
+
+/**
+ * Until the deliverer has handled every in-app row: the sweep also warns of
+ * the other complaints due by then, and counts that still move would make
+ * "one fewer unread" or "none unread" a race.
+ */
+async function settled() {
+  const admin = await apiLogin('admin')
+  for (const until = Date.now() + 30000; Date.now() < until;) {
+    const r = await apiCall('GET', '/outbox?status=pending', { token: admin })
+    if (r.status === 200 && !r.data.items.some((m) => m.channel === 'internal')) return
+    await new Promise((ok) => setTimeout(ok, 200))
+  }
+  throw new Error('the in-app rows were not delivered within 30 s')
 }
 
 test('1440 px, 中文: the board and the list follow another person\'s steps; the complaint page and the bell tell', async (t) => {
@@ -79,7 +101,9 @@ test('1440 px, 中文: the board and the list follow another person\'s steps; th
   const before = await bellCount(list)
   const cur = await apiCall('GET', `/complaints/${c.id}`, { token: await apiLogin('pd02') })
   if (!sweepBefore(t, cur.data)) return
+  await settled()
   await list.waitForFunction((n) => Number(document.querySelector('[data-test=bell]')?.dataset.unread) > n, before, { timeout: 20000 })
+  await bellSettled(list, 'pd02')
   await list.locator('[data-test=bell]').click()
   const item = list.locator('[data-test=bell-item]', { hasText: c.number }).first()
   await item.waitFor({ timeout: 10000 })
@@ -110,7 +134,9 @@ test('360 px, English: the list follows live, and the bell opens the notices pag
   assert.equal(accepted.status, 200, JSON.stringify(accepted.data))
   const before = await bellCount(phone)
   if (!sweepBefore(t, accepted.data)) return
+  await settled()
   await phone.waitForFunction((n) => Number(document.querySelector('[data-test=bell]')?.dataset.unread) > n, before, { timeout: 20000 })
+  await bellSettled(phone, 'pd01')
   const label = await phone.locator('[data-test=bell]').getAttribute('aria-label')
   assert.match(label, /^Notifications, \d+ unread$/)
   await phone.locator('[data-test=bell]').click()
