@@ -142,7 +142,7 @@ TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,tests/unit/util/test
                $(wildcard tests/unit/store/test_*.c) tests/unit/app/test_store.c)
 TSAN_API    ?= $(addprefix tests/api/,concurrency.test.mjs crash.test.mjs intake.test.mjs list.test.mjs \
                sweepscale.test.mjs notify.test.mjs webhook.test.mjs attachments.test.mjs import.test.mjs \
-               mailin.test.mjs)
+               mailin.test.mjs inapp.test.mjs)
 
 # The libFuzzer harnesses: clang, coverage-instrumented copies of the library
 # objects under build/fuzz/ (the gcc builds are untouched).

@@ -33,8 +33,4 @@ for r in $(seq 1 "$RUNS"); do
     REDRESS_TOKEN=$ta wrk -t2 -c8 -d"${DUR}s" -s "$SCRIPT" "http://127.0.0.1:$pa" | grep RESULT | sed 's/^/A /' | tee -a "$tmp/runs"
     REDRESS_TOKEN=$tb wrk -t2 -c8 -d"${DUR}s" -s "$SCRIPT" "http://127.0.0.1:$pb" | grep RESULT | sed 's/^/B /' | tee -a "$tmp/runs"
 done
-for s in A B; do
-    rps=$(grep "^$s " "$tmp/runs" | sed 's/.*rps=\([0-9.]*\).*/\1/' | median)
-    p99=$(grep "^$s " "$tmp/runs" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/' | median)
-    echo "RESULT ab $s median_rps=$rps median_p99_ms=$p99"
-done
+medians "$tmp/runs"

@@ -31,3 +31,22 @@ token() {
     curl -s "http://127.0.0.1:$1/api/v1/auth/login" -d '{"username":"agent1","password":"redress-demo"}' |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
+# medians FILE: the median rps and p99 of the runs of A and of B in FILE (wrk's RESULT lines, prefixed "A " or "B ").
+medians() {
+    for s in A B; do
+        rps=$(grep "^$s " "$1" | sed 's/.*rps=\([0-9.]*\).*/\1/' | median)
+        p99=$(grep "^$s " "$1" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/' | median)
+        echo "RESULT ab $s median_rps=$rps median_p99_ms=$p99"
+    done
+}
+# cpu_run LABEL PORT TOKEN PID SCRIPT: one wrk run (2 threads, 8 connections,
+# $DUR seconds) of SCRIPT, printed as "LABEL RESULT … cpu_us=N" with the
+# server PID's CPU time per request, and appended to $tmp/runs.
+cpu_run() {
+    c0=$(cpu_ticks "$4")
+    out=$(REDRESS_TOKEN=$3 wrk -t2 -c8 -d"${DUR}s" -s "$5" "http://127.0.0.1:$2" | grep RESULT)
+    c1=$(cpu_ticks "$4")
+    echo "$out" | awk -v n="$1" -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v d="$DUR" '{
+        split($0, f, "rps="); split(f[2], g, " ");
+        printf "%s %s cpu_us=%.0f\n", n, $0, (g[1] > 0 ? t * 1e6 / hz / (g[1] * d) : 0) }' | tee -a "$tmp/runs"
+}

@@ -114,6 +114,11 @@ json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_
 void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_format fmt, int rc, const char *action,
                     const char *subject, json_t *detail, const char *name);
 /*
+ * Renders 400 bad_request naming the first query parameter for which
+ * known(name) is false and returns -1; 0 when every one is known.
+ */
+int api_query_known(api_req *rq, http_resp *rs, bool (*known)(const char *name));
+/*
  * Whether the caller may see c: its owner, subject, last handling or an
  * assisting unit lies in the caller's scope (org_scope_root's subtree);
  * and, for a partner system's token, c came from that partner.
@@ -211,6 +216,10 @@ void h_outbox_cancel(app *a, api_req *rq, http_resp *rs);
 void h_webhooks_list(app *a, api_req *rq, http_resp *rs);
 void h_webhook_put(app *a, api_req *rq, http_resp *rs);
 void h_webhook_delete(app *a, api_req *rq, http_resp *rs);
+void h_notifications_list(app *a, api_req *rq, http_resp *rs);
+void h_notification_read(app *a, api_req *rq, http_resp *rs);
+void h_notifications_read_all(app *a, api_req *rq, http_resp *rs);
+void h_events_stream(app *a, api_req *rq, http_resp *rs);
 void h_import_mappings_list(app *a, api_req *rq, http_resp *rs);
 void h_import_mapping_get(app *a, api_req *rq, http_resp *rs);
 void h_import_mapping_put(app *a, api_req *rq, http_resp *rs);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/live.h"
 #include "core/workflow.h"
 #include "sec/auth.h"
 #include "sec/password.h"
@@ -164,6 +165,9 @@ void h_logout(app *a, api_req *rq, http_resp *rs)
         api_store_error(rs, rc);
         return;
     }
+    /* The live streams of this session end now (those on other nodes at their next heartbeat). */
+    if (a->live)
+        live_end_token(a->live, rq->tok.id);
     char subject[32], cookie[200];
     user_subject(rq->who.id, subject);
     api_audit(a, rq, "logout", subject, NULL);

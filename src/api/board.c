@@ -13,7 +13,6 @@
 #include "api/api.h"
 #include "api/listq.h"
 #include "util/timeutil.h"
-#include "util/utf8.h"
 
 /* Reads a NULL-terminated {key, value, …} array as the list's query. */
 static const char *fixed_query(void *ctx, const char *key)
@@ -58,14 +57,9 @@ static bool no_parameter(const char *name)
 
 void h_board(app *a, api_req *rq, http_resp *rs)
 {
-    const char *unknown = http_query_unknown(rq->http, no_parameter);
-    if (unknown) {
-        char name[48];
-        snprintf(name, sizeof name, "%s", unknown);
-        utf8_scrub(name);
-        api_error(rs, 400, "bad_request", name, "%s: unknown parameter (the board takes none)", name);
+    /* The board takes no parameter. */
+    if (api_query_known(rq, rs, no_parameter))
         return;
-    }
     static const char *const overdue[] = {"status", "open", "overdue", "true", "sort", "deadline", "limit", "50", NULL};
     static const char *const warning[] = {"status", "open", "warning", "true", "sort", "deadline", "limit", "100", NULL};
     static const char *const queue[] = {"status", "registered", "sort", "deadline", "limit", "50", NULL};

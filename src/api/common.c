@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "sec/ratelimit.h"
+#include "app/inapp.h"
 #include "app/pii.h"
 #include "core/erasure.h"
 #include "core/notify.h"
@@ -544,6 +545,18 @@ void api_send_sheet(app *a, const api_req *rq, http_resp *rs, sheet *sh, sheet_f
     http_set_header(rs, "Content-Disposition", disp);
 }
 
+int api_query_known(api_req *rq, http_resp *rs, bool (*known)(const char *name))
+{
+    const char *unknown = http_query_unknown(rq->http, known);
+    if (!unknown)
+        return 0;
+    char name[48];
+    snprintf(name, sizeof name, "%s", unknown);
+    utf8_scrub(name);
+    api_error(rs, 400, "bad_request", name, "%s: 未知参数 (unknown query parameter)", name);
+    return -1;
+}
+
 bool api_may_see(app *a, const api_req *rq, const complaint *c)
 {
     /* A partner system sees the complaints it sent, nothing else. */
@@ -552,17 +565,7 @@ bool api_may_see(app *a, const api_req *rq, const complaint *c)
         if (!from || strcmp(from, rq->tok.partner) != 0)
             return false;
     }
-    int64_t root = org_scope_root(app_org(a), rq->who.unit);
-    bool ok = root && (org_within(app_org(a), c->owner_unit, root) || org_within(app_org(a), c->subject_unit, root) ||
-                       org_within(app_org(a), c->handler_unit, root));
-    size_t i;
-    json_t *as;
-    json_array_foreach(json_object_get(c->data, "assists"), i, as)
-    {
-        if (!ok && org_within(app_org(a), json_integer_value(json_object_get(as, "unit")), root))
-            ok = true;
-    }
-    return ok;
+    return app_sees(app_org(a), rq->who.unit, c);
 }
 
 int api_hidden(app *a, api_req *rq, const int64_t *units, size_t n)

@@ -92,6 +92,11 @@ const route api_routes[] = {
     {"GET", "/api/v1/mail-drafts/{id}", h_mail_draft_get, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},
     {"POST", "/api/v1/mail-drafts/{id}/actions/confirm", h_mail_draft_confirm, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},
     {"POST", "/api/v1/mail-drafts/{id}/actions/discard", h_mail_draft_discard, AUTH_USER, R_AGENT | R_SUPERVISOR, 0},
+    /* A person's own in-app notices and the live stream of their pages (docs/api.md "In-app notifications"). */
+    {"GET", "/api/v1/notifications", h_notifications_list, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/notifications/read-all", h_notifications_read_all, AUTH_SELF, 0, 0},
+    {"POST", "/api/v1/notifications/{id}/read", h_notification_read, AUTH_SELF, 0, 0},
+    {"GET", "/api/v1/events/stream", h_events_stream, AUTH_USER, 0, 0},
     /* Ledger import: the administrators and the centre's supervisors, who collect the units' ledgers. */
     {"GET", "/api/v1/import-mappings", h_import_mappings_list, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"GET", "/api/v1/import-mappings/{name}", h_import_mapping_get, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/live.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -136,6 +137,9 @@ static void notify_metrics(app *a, buf *b)
                "# HELP redress_notify_dead_total Notifications given up after their last attempt (dead letters).\n"
                "# TYPE redress_notify_dead_total counter\nredress_notify_dead_total %ld\n",
                atomic_load(&a->notify_sent), atomic_load(&a->notify_failed), atomic_load(&a->notify_dead));
+    buf_printf(b, "# HELP redress_live_streams Open pages' live streams (Server-Sent Events) of this process.\n"
+                  "# TYPE redress_live_streams gauge\nredress_live_streams %zu\n",
+               a->live ? live_count(a->live) : 0);
     outbox_counts n;
     if (store_outbox_counts(a->db, "email", &n) != 0)
         return;

@@ -83,6 +83,9 @@ typedef struct app {
     bool notify_email;
     /* What this process's deliverer did (jobs/deliver.c), for /metrics. */
     atomic_long notify_sent, notify_failed, notify_dead;
+    /* The open pages' live streams (app/live.h) while serving; NULL otherwise
+     * (GET /events/stream then answers 503). */
+    struct live_hub *live;
 } app;
 
 /*

@@ -110,6 +110,7 @@ int cmd_workflow(int argc, char **argv);
 int cmd_penalties(int argc, char **argv);
 int cmd_announcement(int argc, char **argv);
 int cmd_act(int argc, char **argv);
+int cmd_notifications(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_appeal(int argc, char **argv);
 int cmd_report(int argc, char **argv);

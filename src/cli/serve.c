@@ -10,8 +10,10 @@
 #include "cli/cli.h"
 #include "core/notify.h"
 #include "core/roles.h"
+#include "app/live.h"
 #include "jobs/deliver.h"
 #include "jobs/mailin.h"
+#include "jobs/live.h"
 #include "jobs/merge.h"
 #include "jobs/reload.h"
 #include "jobs/sweep.h"
@@ -170,6 +172,11 @@ int serve_app(app *a)
         setting_long("search-merge-max-delay", 0, 86400, &merge_delay))
         return 2;
     merge_policy mp = {(int)merge_ms, (int)merge_batch, (int)merge_rows, (int)merge_delay};
+    long live_max, live_user, live_ms, live_beat;
+    if (setting_long("live-streams", 0, 100000, &live_max) ||
+        setting_long("live-streams-per-user", 1, 1000, &live_user) ||
+        setting_long("live-interval", 50, 60000, &live_ms) || setting_long("live-heartbeat", 1, 3600, &live_beat))
+        return 2;
     deliver_config dc;
     if (delivery_config(&dc))
         return 2;
@@ -223,12 +230,18 @@ int serve_app(app *a)
     reloader *rl = reloader_start(a);
     merger *mg = merger_start(a, &mp);
     mailpoller *mpl = strcmp(mail_poll, "on") == 0 ? mailpoller_start(a) : NULL;
+    a->live = live_max ? live_hub_new((unsigned)live_user, (unsigned)live_max) : NULL;
+    live_feed *lf = a->live ? live_feed_start(a, (int)live_ms, (int)live_beat) : NULL;
     app_leave(a); /* the main thread holds no configuration while it serves */
     int rc = http_serve(&opt, serve_api, a) ? 1 : 0;
     free(files);
     free(spool_dir);
     app_enter(a);
     mailpoller_stop(mpl);
+    /* The transport has closed every stream: the feed and the hub go last. */
+    live_feed_stop(lf);
+    live_hub_free(a->live);
+    a->live = NULL;
     deliverer_stop(dl);
     merger_stop(mg);
     reloader_stop(rl);

@@ -6,7 +6,9 @@
  * every request under /api/ and /metrics to one handler function, run on
  * one of a fixed number of request threads, with a response to fill; then
  * it sends the response with the security headers every response carries
- * and counts it for /metrics.
+ * and counts it for /metrics. A reply may also be a body read in pieces as
+ * it is sent (a download), or a live one that stays open and waits,
+ * without a thread, until it is woken (Server-Sent Events: http_waker).
  *
  * It knows nothing of users, sessions, routes or the store: matching the
  * path, authenticating the caller and authorising the route are the API
@@ -18,6 +20,7 @@
 #ifndef REDRESS_HTTP_H
 #define REDRESS_HTTP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,8 +55,37 @@ typedef struct http_req {
     void *conn; /* the transport's connection; opaque to handlers */
 } http_req;
 
-/* What a streamed body's read returns at its end, or when it cannot go on (the connection is closed). */
-enum { HTTP_READ_END = -1, HTTP_READ_ERROR = -2 };
+/* What a streamed body's read returns at its end, or when it cannot go on (the connection is closed);
+ * HTTP_READ_WAIT: a live reply (http_resp.waker) has nothing to send now. */
+enum { HTTP_READ_END = -1, HTTP_READ_ERROR = -2, HTTP_READ_WAIT = -3 };
+
+/*
+ * The wake-up of a live reply (Server-Sent Events): a body of unknown
+ * length that stays open and is written as things happen. Its read returns
+ * HTTP_READ_WAIT when it has nothing to send; the transport then suspends
+ * the connection — it holds no thread and no I/O thread's attention, and
+ * the idle timeout does not run — until http_wake says there is something
+ * to read again (or the reply ended: read then returns HTTP_READ_END).
+ * http_wake may be called from any thread, at any time from http_waker_new
+ * until the reply's release function returns (a wake before the reply is
+ * sent is remembered). The transport frees the waker after release; a
+ * reply that is never sent frees it in http_resp_release.
+ */
+typedef struct http_waker {
+    /* The transport's: under mu, whether the connection is suspended
+     * waiting (asleep), a wake that came while it was not (pending), and
+     * the server stopping (stopped: the reply ends). */
+    pthread_mutex_t mu;
+    bool asleep, pending, stopped;
+    void (*resume)(void *conn); /* set when the reply is sent */
+    void *conn;
+    struct http_waker *prev, *next; /* the server's open live replies */
+} http_waker;
+/* A new waker (heap), not yet attached to a connection. */
+http_waker *http_waker_new(void);
+void http_wake(http_waker *w);
+/* Frees w (the transport, once the reply's release returned). */
+void http_waker_free(http_waker *w);
 
 typedef struct http_resp {
     int status;
@@ -71,6 +103,7 @@ typedef struct http_resp {
     void (*release)(void *arg);
     void *arg;
     uint64_t length;
+    http_waker *waker; /* a live reply (length unknown, read may wait); NULL otherwise */
     int nheaders;
     struct {
         char *name, *value;

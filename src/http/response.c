@@ -64,11 +64,40 @@ void http_resp_release(http_resp *rs)
         rs->release(rs->arg);
     rs->read = NULL;
     rs->release = NULL;
+    http_waker_free(rs->waker);
+    rs->waker = NULL;
     for (int i = 0; i < rs->nheaders; i++) {
         free(rs->headers[i].name);
         free(rs->headers[i].value);
     }
     rs->nheaders = 0;
+}
+
+http_waker *http_waker_new(void)
+{
+    http_waker *w = xcalloc(1, sizeof *w);
+    pthread_mutex_init(&w->mu, NULL);
+    return w;
+}
+
+void http_wake(http_waker *w)
+{
+    pthread_mutex_lock(&w->mu);
+    if (w->asleep) {
+        w->asleep = false;
+        w->resume(w->conn);
+    } else {
+        w->pending = true;
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+void http_waker_free(http_waker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_destroy(&w->mu);
+    free(w);
 }
 
 void http_metrics_read(http_metrics *out)

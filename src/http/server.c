@@ -29,6 +29,11 @@
  *   HANDLING no deadline (suspended: libmicrohttpd does not time it out)
  *   REPLY    no deadline; idle-timeout (libmicrohttpd's) ends a client that stops reading
  *
+ * A live reply (http_resp.waker: Server-Sent Events) stays in REPLY for as
+ * long as the page is open, alternating between writing what its reader
+ * has and waiting suspended for more (stream_read); suspended, it holds no
+ * thread and the idle timeout does not run. http_wake resumes it.
+ *
  * A connection past its deadline is shut down (conns_expire). Before a
  * request is read further, the first call answers at once what needs no
  * handler: 503 beyond max-connections, 400 for a %00 in the URL or an
@@ -101,6 +106,10 @@ typedef struct server {
      * its headers, queued as it is for every request (never copied). */
     struct MHD_Response **file_replies;
     size_t nfiles;
+    /* The live replies being sent (http_waker), woken to end when the server stops. */
+    pthread_mutex_t live_mu;
+    http_waker *live;
+    bool stopping_live; /* under live_mu: a live reply sent from now on ends at once */
 } server;
 
 /* http_req's lookup over a libmicrohttpd connection. */
@@ -166,19 +175,84 @@ _Static_assert(HTTP_READ_END == MHD_CONTENT_READER_END_OF_STREAM &&
                    HTTP_READ_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
                "a streamed body's ends are libmicrohttpd's");
 
-/* libmicrohttpd's reader over a streamed body's. */
+/* A streamed body being sent: the reply's reader, and for a live reply its connection and server. */
+typedef struct stream {
+    http_resp rs; /* read, release, arg, waker */
+    struct MHD_Connection *mc;
+    server *sv;
+} stream;
+
+static void resume(void *mc)
+{
+    MHD_resume_connection(mc);
+}
+
+/*
+ * libmicrohttpd's reader over a streamed body's. A live reply with
+ * nothing to send suspends its connection (under the waker's lock, so that
+ * a wake either finds it asleep and resumes it, or is seen here first) and
+ * returns 0, which libmicrohttpd takes as "not yet": it asks again once
+ * the connection is resumed.
+ */
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 {
-    http_resp *rs = cls;
-    return (ssize_t)rs->read(rs->arg, pos, out, max);
+    stream *st = cls;
+    http_waker *w = st->rs.waker;
+    for (;;) {
+        long n = st->rs.read(st->rs.arg, pos, out, max);
+        if (n != HTTP_READ_WAIT)
+            return (ssize_t)n;
+        if (!w)
+            return HTTP_READ_ERROR;
+        pthread_mutex_lock(&w->mu);
+        if (w->stopped) {
+            pthread_mutex_unlock(&w->mu);
+            return HTTP_READ_END;
+        }
+        if (w->pending) {
+            w->pending = false;
+            pthread_mutex_unlock(&w->mu);
+            continue;
+        }
+        w->asleep = true;
+        MHD_suspend_connection(st->mc);
+        pthread_mutex_unlock(&w->mu);
+        return 0;
+    }
 }
 
 static void stream_free(void *cls)
 {
-    http_resp *rs = cls;
-    if (rs->release)
-        rs->release(rs->arg);
-    free(rs);
+    stream *st = cls;
+    http_waker *w = st->rs.waker;
+    if (w) {
+        pthread_mutex_lock(&st->sv->live_mu);
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            st->sv->live = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&st->sv->live_mu);
+    }
+    if (st->rs.release)
+        st->rs.release(st->rs.arg);
+    http_waker_free(w);
+    free(st);
+}
+
+/* Ends every live reply (the server stops): libmicrohttpd must not be stopped with a connection suspended. */
+static void live_stop(server *sv)
+{
+    pthread_mutex_lock(&sv->live_mu);
+    sv->stopping_live = true;
+    for (http_waker *w = sv->live; w; w = w->next) {
+        pthread_mutex_lock(&w->mu);
+        w->stopped = true;
+        pthread_mutex_unlock(&w->mu);
+        http_wake(w);
+    }
+    pthread_mutex_unlock(&sv->live_mu);
 }
 
 static enum MHD_Result http_send(server *sv, struct MHD_Connection *mc, http_resp *rs)
@@ -186,11 +260,31 @@ static enum MHD_Result http_send(server *sv, struct MHD_Connection *mc, http_res
     struct MHD_Response *r;
     if (rs->read) {
         /* The reply owns the reader from here: a copy of what it needs. */
-        http_resp *st = xmalloc(sizeof *st);
-        *st = (http_resp){.read = rs->read, .release = rs->release, .arg = rs->arg};
+        stream *st = xmalloc(sizeof *st);
+        *st = (stream){.rs = {.read = rs->read, .release = rs->release, .arg = rs->arg, .waker = rs->waker},
+                       .mc = mc,
+                       .sv = sv};
         rs->read = NULL;
         rs->release = NULL;
-        r = MHD_create_response_from_callback(rs->length, 64 << 10, stream_read, st, stream_free);
+        rs->waker = NULL;
+        http_waker *w = st->rs.waker;
+        if (w) {
+            pthread_mutex_lock(&sv->live_mu);
+            pthread_mutex_lock(&w->mu);
+            w->resume = resume;
+            w->conn = mc;
+            w->stopped = sv->stopping_live;
+            pthread_mutex_unlock(&w->mu);
+            w->prev = NULL;
+            w->next = sv->live;
+            if (sv->live)
+                sv->live->prev = w;
+            sv->live = w;
+            pthread_mutex_unlock(&sv->live_mu);
+        }
+        /* A live reply is sent in small pieces as they come: its length is unknown (chunked). */
+        r = MHD_create_response_from_callback(w ? MHD_SIZE_UNKNOWN : rs->length, w ? 4096 : 64 << 10, stream_read, st,
+                                              stream_free);
     } else {
         size_t len;
         char *body = buf_detach(&rs->body, &len);
@@ -891,6 +985,7 @@ int http_serve(const http_options *opt, http_handler handler, void *ctx)
     http_options o = *opt;
     unsigned hard_limit = fit_files(&o);
     server sv = {.opt = &o, .handler = handler, .ctx = ctx};
+    pthread_mutex_init(&sv.live_mu, NULL);
     sv.header_ms = (int64_t)o.header_timeout * 1000;
     sv.body_ms = (int64_t)o.body_timeout * 1000;
     snprintf(sv.keep_alive, sizeof sv.keep_alive, "timeout=%u", o.header_timeout);
@@ -937,11 +1032,13 @@ out:
      * libmicrohttpd must not be stopped with a connection suspended. */
     if (sv.threads)
         threads_stop(&sv);
+    live_stop(&sv);
     if (d)
         MHD_stop_daemon(d);
     if (reaping)
         worker_stop(&sv.reaper);
     files_stop(&sv);
     conns_free(sv.reg);
+    pthread_mutex_destroy(&sv.live_mu);
     return rc;
 }

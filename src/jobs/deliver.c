@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/inapp.h"
 #include "app/pii.h"
 #include "sec/auth.h"
 #include "util/log.h"
@@ -615,6 +616,30 @@ static void deliver_batch(app *a, const deliver_config *cfg, const outbox_list *
     free(d);
 }
 
+/*
+ * The due rows of channel "internal": each becomes the in-app notices of
+ * the people it reaches, stored with the row's end in one transaction
+ * (app/inapp.h) — nothing leaves the process, so no attempt is recorded.
+ */
+static int deliver_inapp(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
+{
+    outbox_list l = {0};
+    int rc = store_outbox_claim(a->db, "internal", now, lease_of(cfg), DELIVER_BATCH, &l);
+    for (size_t i = 0; i < l.n && !rc; i++) {
+        rc = app_inapp_deliver(a, &l.items[i], now);
+        if (rc == STORE_CONFLICT) {
+            st->lost_claims++;
+            rc = 0;
+        } else if (!rc) {
+            st->sent++;
+        }
+    }
+    if (l.n > *n)
+        *n = l.n;
+    outbox_list_release(&l);
+    return rc;
+}
+
 int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n)
 {
     *n = 0;
@@ -622,17 +647,18 @@ int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *s
      * always (they are configured one by one). */
     const char *channels[] = {cfg->smtp_url && *cfg->smtp_url ? "email" : NULL, "webhook",
                               cfg->sms_url && *cfg->sms_url ? "sms" : NULL};
-    for (int k = 0; k < 3; k++) {
+    int rc = deliver_inapp(a, cfg, now, st, n);
+    for (int k = 0; k < 3 && !rc; k++) {
         outbox_list l = {0};
-        int rc = channels[k] ? store_outbox_claim(a->db, channels[k], now, lease_of(cfg), DELIVER_BATCH, &l) : 0;
+        rc = channels[k] ? store_outbox_claim(a->db, channels[k], now, lease_of(cfg), DELIVER_BATCH, &l) : 0;
         if (rc)
-            return rc;
+            break;
         deliver_batch(a, cfg, &l, st);
         if (l.n > *n)
             *n = l.n;
         outbox_list_release(&l);
     }
-    return 0;
+    return rc;
 }
 
 /* ---- the deliverer thread -------------------------------------------------------- */

@@ -886,4 +886,65 @@ void store_close(store *s);
 void store_day_stats_add(day_stat *days, int64_t from_day, int64_t to_day, int tz, int64_t received_at,
                          int64_t closed_at, int64_t overall_due, bool first_contact);
 
+/* ---- in-app notices and the live feed (inapp.c, migration 026) ---- */
+
+/* A person's in-app notice: what an outbox row of channel "internal" told them. */
+typedef struct inapp_notice {
+    int64_t id;
+    int64_t user_id;
+    int64_t complaint_id; /* 0 = none */
+    char number[32];      /* the complaint's number, "" = none */
+    char template_name[32];
+    char *text_zh, *text_en; /* owned by a list; borrowed when writing */
+    int64_t created_at;
+    int64_t read_at; /* 0 = unread */
+} inapp_notice;
+
+typedef struct inapp_list {
+    inapp_notice *items;
+    size_t n;
+} inapp_list;
+void inapp_list_release(inapp_list *l);
+
+typedef struct inapp_filter {
+    int64_t user_id;
+    bool unread;
+    int64_t before; /* ids below it (the cursor); 0 = from the newest */
+    int64_t limit;
+} inapp_filter;
+
+/*
+ * Delivers the claimed outbox row m as the notices n[0..count) (their
+ * user, complaint, number, template and texts; borrowed) at now, in one
+ * transaction that marks m sent — or cancelled when count is 0 — while
+ * its claim holds (STORE_CONFLICT when it was taken over). A notice its
+ * user already has from m is not written twice.
+ */
+int store_inapp_deliver(store *s, const outbox_msg *m, const inapp_notice *n, size_t count, int64_t now);
+/* The notices of f, newest first (out owned by the caller: inapp_list_release). */
+int store_inapp_list(store *s, const inapp_filter *f, inapp_list *out);
+/* How many notices of user_id are unread. */
+int store_inapp_unread(store *s, int64_t user_id, int64_t *out);
+/* Marks notice id of user_id read at now (STORE_NOTFOUND: no such notice of theirs). */
+int store_inapp_read(store *s, int64_t user_id, int64_t id, int64_t now);
+/* Marks every unread notice of user_id read at now. */
+int store_inapp_read_all(store *s, int64_t user_id, int64_t now);
+/* Up to max notices of every user with ids above after, oldest first (the live feed). */
+int store_inapp_since(store *s, int64_t after, size_t max, inapp_list *out);
+
+/* An event of a complaint, as the live feed tells open pages of it. */
+typedef struct live_change {
+    int64_t event_id;
+    int64_t complaint_id;
+    int64_t actor;
+} live_change;
+typedef struct live_change_list {
+    live_change *items;
+    size_t n;
+} live_change_list;
+/* Up to max events with ids above after, oldest first (out->items: free()). */
+int store_live_changes(store *s, int64_t after, size_t max, live_change_list *out);
+/* The highest notice id and event id stored now (where a feed starts). */
+int store_live_heads(store *s, int64_t *notice, int64_t *ev);
+
 #endif

@@ -29,18 +29,26 @@ test('an administrator sets a user\'s e-mail address and cancels a notification 
   assert.equal(pd02.email, 'pd02@example.com')
   assert.deepEqual(pd02.notify, ['email'])
 
-  // A safety complaint's rule queues a notice to the station and its region (packs/gas-station.json).
-  const c = await apiCall('POST', '/complaints', { token: await apiLogin('agent1'), body: {
+  // A webhook of the station that nobody answers: a dispatch there queues a post that waits to be tried again.
+  // (The station's in-app notices are delivered at once, so they are not there to cancel.)
+  const admin = await apiLogin('admin')
+  const hook = await apiCall('PUT', '/webhooks/e2e-unanswered', { token: admin, body: {
+    unit: 'SH-PD-02', url: 'http://127.0.0.1:9/hook', secret: 'e2e-webhook-secret-0123' } })
+  assert.equal(hook.status, 200, JSON.stringify(hook.data))
+  const agent = await apiLogin('agent1')
+  const c = await apiCall('POST', '/complaints', { token: agent, body: {
     channel: 'phone', customer: { name: '测试客户', phone: freshPhone() }, subject_unit: 'SH-PD-02',
     category: 'service.attitude', description: '加油机旁着火，员工处置不当。' } })
   assert.equal(c.status, 201, JSON.stringify(c.data))
+  const d = await apiCall('POST', `/complaints/${c.data.id}/actions/dispatch`, { token: agent, body: { unit: 'SH-PD-02' } })
+  assert.equal(d.status, 200, JSON.stringify(d.data))
+  const rows = await apiCall('GET', `/outbox?complaint=${c.data.id}`, { token: admin })
+  const id = String(rows.data.items.find((m) => m.channel === 'webhook').id)
   await page.goto(BASE + '/#/admin/outbox')
   await page.locator('[data-test=outbox-table]').waitFor({ timeout: 15000 })
   await pick(page, page.locator('[data-test=outbox-status]'), { value: 'all' })
-  const row = page.locator('[data-test=outbox-table] .el-table__body tr', { hasText: c.data.number }).first()
-  await row.waitFor({ timeout: 15000 })
-  const cancel = row.locator('[data-test^=cancel-]')
-  const id = (await cancel.getAttribute('data-test')).slice('cancel-'.length)
+  const cancel = page.locator(`[data-test=outbox-table] [data-test=cancel-${id}]`)
+  await cancel.waitFor({ timeout: 15000 })
   await cancel.click()
   const answered = page.waitForResponse((res) => res.url().endsWith(`/outbox/${id}/cancel`))
   await page.locator('.el-message-box').getByRole('button', { name: /OK|确定/ }).click()
@@ -49,6 +57,7 @@ test('an administrator sets a user\'s e-mail address and cancels a notification 
   await page.locator(`[data-test=status-${id}]`, { hasText: '已取消' }).waitFor({ timeout: 10000 })
   const o = await apiCall('GET', `/outbox/${id}`, { token: await apiLogin('admin') })
   assert.equal(o.data.status, 'cancelled')
+  assert.equal((await apiCall('DELETE', '/webhooks/e2e-unanswered', { token: admin })).status, 204)
   assert.deepEqual(page.errors, [])
   await page.close()
 })

@@ -195,6 +195,9 @@ export const attachmentUrl = (id) => `/api/v1/attachments/${encodeURIComponent(i
 export const api = {
   login: (username, password) => request('POST', '/auth/login', { body: { username, password }, public: true }),
   logout: () => request('POST', '/auth/logout'),
+  notifications: (query) => request('GET', '/notifications', { query }),
+  readNotification: (id) => request('POST', `/notifications/${encodeURIComponent(id)}/read`),
+  readAllNotifications: () => request('POST', '/notifications/read-all'),
   me: () => request('GET', '/auth/me'),
   audit: (query) => request('GET', '/audit', { query }),
   checkpoints: (query) => request('GET', '/checkpoints', { query }),

@@ -38,6 +38,7 @@ const routes = [
       { path: 'admin/webhooks', name: 'admin-webhooks', component: () => import('./views/admin/Webhooks.vue'), meta: { roles: ['admin'] } },
       { path: 'admin/outbox', name: 'admin-outbox', component: () => import('./views/admin/Outbox.vue'), meta: { roles: ['admin'] } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { roles: ['auditor', 'admin'] } },
+      { path: 'notifications', name: 'notifications', component: () => import('./views/Notifications.vue') },
       { path: 'incidents', name: 'incidents', component: () => import('./views/Incidents.vue') },
       { path: 'announcements', name: 'announcements', component: () => import('./views/Announcements.vue') },
       { path: 'admin/config/versions', name: 'admin-config-versions', component: () => import('./views/admin/ConfigVersions.vue'), meta: { roles: ['admin'] } },

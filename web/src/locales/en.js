@@ -387,6 +387,12 @@ export default {
     record: 'Record', timeline: 'History', attachments: 'Evidence', closing: 'Closing', signatures: 'Signatures',
     handler: 'Handled by', reviewer: 'Reviewed by', leader: 'Approved by', date: 'Date', printedAt: 'Printed {t}', none: 'None',
   },
+  notices: {
+    bell: 'Notifications', bellCount: 'Notifications, {n} unread', title: 'Notifications', empty: 'No notifications',
+    unreadOnly: 'Unread only', markRead: 'Mark read', markAllRead: 'Mark all read', viewAll: 'All notifications',
+    more: 'Older', unread: 'Unread', read: 'Read', changedByOther: 'Someone else has updated this complaint',
+    reloadNow: 'Reload', live: 'Live updates on', offline: 'Live updates reconnecting…',
+  },
   shell: {
     missingTitle: 'Page not found', missingBody: 'The link may be incomplete or out of date. You can submit a complaint, or track one by its number and your phone.',
     textSize: 'Text size', textNormal: 'Normal text', textLarge: 'Large text', textLarger: 'Larger text',

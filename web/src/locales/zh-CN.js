@@ -387,6 +387,12 @@ export default {
     record: '投诉记录', timeline: '处理过程', attachments: '证据附件', closing: '结案情况', signatures: '签字',
     handler: '经办人', reviewer: '审核人', leader: '负责人', date: '日期', printedAt: '打印时间 {t}', none: '无',
   },
+  notices: {
+    bell: '通知', bellCount: '通知，{n} 条未读', title: '通知', empty: '暂无通知',
+    unreadOnly: '只看未读', markRead: '标为已读', markAllRead: '全部标为已读', viewAll: '全部通知',
+    more: '更早的', unread: '未读', read: '已读', changedByOther: '此工单已被他人更新',
+    reloadNow: '重新加载', live: '实时更新已连接', offline: '实时更新重连中…',
+  },
   shell: {
     missingTitle: '没有这个页面', missingBody: '链接可能不完整或已失效。您可以提交投诉，或用编号和手机号查询进度。',
     textSize: '字号', textNormal: '标准字号', textLarge: '大字号', textLarger: '特大字号',
