@@ -151,7 +151,7 @@ test('phone: dispatching a demo complaint in a full-screen sheet', async () => {
   await page.locator('[data-test=actions] [data-action=dispatch]').click()
   const dlg = page.locator('.action-dialog:visible')
   await dlg.waitFor()
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
+  await page.evaluate(() => Promise.allSettled(document.getAnimations().map((a) => a.finished)))
   const b = await dlg.boundingBox()
   assert.ok(b.x <= 0.5 && b.width >= 359, `the sheet spans the screen: ${JSON.stringify(b)}`)
   await shot(page, 'readme-phone-dialog', { fullPage: false })
