@@ -34,6 +34,7 @@ const pages = [
   ['complaints search 油品', 'agent1', '/complaints?q=' + encodeURIComponent('油品'), '[data-test=search-total]'],
   ['complaints (all statuses)', 'super1', '/complaints?status=', '.el-table__row, .el-table__empty-text'],
   ['my complaints', 'pd01', '/mine', '.el-table__row, .el-table__empty-text'],
+  ['mail intake', 'agent1', '/mail', '[data-test=mail-table]'],
   ['complaint detail', 'agent1', '/complaints/' + first, '[data-test=detail-number]'],
   ['appeal detail', 'super1', '/complaints/' + appeal, '[data-test=detail-number]'],
   ['print order', 'agent1', '/print/' + first, '[data-test=print-title]'],
@@ -52,6 +53,7 @@ const pages = [
   ['calendars', 'admin', '/admin/calendars', '[data-test=cal-select]'],
   ['tokens', 'admin', '/admin/tokens', '[data-test=token-table]'],
   ['webhooks', 'admin', '/admin/webhooks', '[data-test=webhook-table]'],
+  ['mailboxes', 'admin', '/admin/mailboxes', '[data-test=mailbox-table]'],
   ['outbox', 'admin', '/admin/outbox', '[data-test=outbox-table] .el-table__row, [data-test=outbox-table] .el-table__empty-text'],
   ['imports', 'admin', '/imports', '[data-test=import-mapping], [data-test=import-no-mappings]'],
 ].filter(([name]) => !only.length || only.some((o) => name.includes(o)))
