@@ -300,10 +300,13 @@ test-deb: web
 test-deploy:
 	@sh scripts/check-deploy.sh
 
-# Refreshes the README's screenshots from a browser run.
+# Refreshes the README's screenshots from a browser run: those the README
+# shows are kept, reduced to a palette (pngquant) to stay small; the rest go.
 screenshots: web
 	@$(MAKE) --no-print-directory build
 	@REDRESS_SCREENSHOTS=$(CURDIR)/docs/screenshots sh scripts/run-e2e.sh
+	@for f in docs/screenshots/*.png; do grep -q "$$f" README.md || rm -f "$$f"; done
+	@pngquant --quality=70-95 --speed 1 --strip --force --ext .png docs/screenshots/*.png
 
 test-e2e: web
 	@$(MAKE) --no-print-directory build

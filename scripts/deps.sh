@@ -19,10 +19,11 @@ set -eu
 # libzip-dev, libexpat1-dev: the XLSX ledgers `redress import` reads (src/util/sheetin.c).
 # libgmime-3.0-dev: the e-mail the intake fetches, read (src/util/mailmsg.c);
 # dovecot-imapd: the IMAP server tests/api/mailin.test.mjs starts (no service is started).
+# pngquant: `make screenshots` reduces the README's screenshots to a palette.
 PKGS="build-essential pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev libmimalloc-dev \
 libcmocka-dev libcurl4-openssl-dev libxlsxwriter-dev libmagic-dev libpq-dev libopencc-dev postgresql sqlite3 nodejs npm chromium fonts-noto-cjk wrk hyperfine \
 nginx haproxy pgbouncer patroni openssl clang libclang-rt-14-dev adduser curl systemd python3-aiosmtpd \
-libzip-dev libexpat1-dev libgmime-3.0-dev dovecot-imapd"
+libzip-dev libexpat1-dev libgmime-3.0-dev dovecot-imapd pngquant"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -25,7 +25,7 @@ if [ "${BENCH_REUSE:-0}" != 1 ]; then
     $BIN demo --db "sqlite:$OUT/bench.db" --no-serve --demo-password redress-demo >/dev/null
     echo "== seeding $N complaints"
     t0=$(date +%s)
-    sed -e "s/@NOW/$(date +%s)/g" -e "s/@N/$N/g" bench/reports/seed.sql | sqlite3 "$OUT/bench.db"
+    sed -e "s/@NOW/$(date +%s)/g" -e "s/@SPAN/94608000/g" -e "s/@N/$N/g" bench/reports/seed.sql | sqlite3 "$OUT/bench.db"
     echo "RESULT seed_seconds=$(( $(date +%s) - t0 )) complaints=$(sqlite3 "$OUT/bench.db" 'SELECT COUNT(*) FROM complaints')"
 fi
 $BIN serve --db "sqlite:$OUT/bench.db" --listen "127.0.0.1:$port" --log-level warn >"$OUT/server.log" 2>&1 &

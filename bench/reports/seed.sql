@@ -1,5 +1,6 @@
--- Fills a demo database with @N synthetic complaints received over the three
--- years before @NOW, for the reports benchmark (bench/reports/run.sh).
+-- Fills a demo database with @N synthetic complaints received over the @SPAN
+-- seconds before @NOW (three years for the reports benchmark,
+-- bench/reports/run.sh; one for the pages', bench/ui/run-1m.sh).
 -- Spread: subject units over the 16 demo units; 12 categories; 6 channels;
 -- levels 1–3; natures valid 55 %, invalid 20 %, suggestion 10 %, undecided
 -- 15 %; 85 % closed, a tenth of those after their overall deadline; a
@@ -9,7 +10,7 @@
 BEGIN;
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < @N),
 base AS (SELECT COALESCE(MAX(id), 0) AS b FROM complaints),
-r AS (SELECT i, b, @NOW - (i * 94607) % 94608000 AS at FROM seq, base)
+r AS (SELECT i, b, @NOW - (i * (@SPAN / 1000 - 1)) % @SPAN AS at FROM seq, base)
 INSERT INTO complaints (id, number, kind, status, is_open, stage, level, nature, channel, category, phone,
     subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, closed_at, stage_due,
     overall_due, first_contact, created_by, version, head, data, reopens, escalations, revisit, supervisions)

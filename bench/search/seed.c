@@ -9,6 +9,10 @@
  * would have written them one by one. BENCH_RECENT=N leaves the newest N
  * complaints in the index's recent level instead (one packed row each, as
  * an intake writes it), as if the merger had fallen N behind.
+ * BENCH_PREFIX (default BN) names the numbers to index, BENCH_CHARS (default
+ * 300) the length of each description: the pages' benchmark indexes a
+ * million complaints (BR…, bench/reports/seed.sql) with shorter ones, whose
+ * benchmark words keep their rates, so a search reads as long a list.
  *
  *   seed DB_PATH KEY_FILE
  */
@@ -46,7 +50,7 @@ static uint64_t next(void)
 }
 
 /* A description of about 300 characters into out. */
-static void describe(char *out, size_t cap, uint64_t id)
+static void describe(char *out, size_t cap, uint64_t id, size_t length)
 {
     size_t n = 0, chars = 0, npool = (sizeof pool - 1) / 3;
     out[0] = '\0';
@@ -55,7 +59,7 @@ static void describe(char *out, size_t cap, uint64_t id)
         n += (size_t)snprintf(out + n, cap - n, "油品");
     if (id % 100 == 7)
         n += (size_t)snprintf(out + n, cap - n, "质量问题");
-    while (chars < 300 && n + 64 < cap) {
+    while (chars < length && n + 64 < cap) {
         if (next() % 10 < 7) {
             const char *p = phrases[next() % (sizeof phrases / sizeof phrases[0])];
             n += (size_t)snprintf(out + n, cap - n, "%s，", p);
@@ -103,15 +107,20 @@ int main(int argc, char **argv)
     sqlite3 *db;
     if (sqlite3_open(argv[1], &db) != SQLITE_OK)
         return 1;
+    const char *prefix = getenv("BENCH_PREFIX") ? getenv("BENCH_PREFIX") : "BN";
+    size_t length = getenv("BENCH_CHARS") ? (size_t)atol(getenv("BENCH_CHARS")) : 300;
+    char like[16];
+    snprintf(like, sizeof like, "%.8s%%", prefix);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db, "SELECT id, number, phone FROM complaints WHERE number LIKE 'BN%' ORDER BY id", -1, &st,
-                       NULL);
+    sqlite3_prepare_v2(db, "SELECT id, number, phone FROM complaints WHERE number LIKE ? ORDER BY id", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, like, -1, SQLITE_TRANSIENT);
     size_t cap = 1 << 20, n = 0, docs = 0;
     row *rows = malloc(cap * sizeof *rows);
     const char *recent_env = getenv("BENCH_RECENT");
     int64_t recent = recent_env ? atoll(recent_env) : 0, first_recent = INT64_MAX;
     sqlite3_stmt *mx;
-    sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) FROM complaints WHERE number LIKE 'BN%'", -1, &mx, NULL);
+    sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) FROM complaints WHERE number LIKE ?", -1, &mx, NULL);
+    sqlite3_bind_text(mx, 1, like, -1, SQLITE_TRANSIENT);
     if (recent > 0 && sqlite3_step(mx) == SQLITE_ROW)
         first_recent = sqlite3_column_int64(mx, 0) - recent + 1;
     sqlite3_finalize(mx);
@@ -125,7 +134,7 @@ int main(int argc, char **argv)
         int64_t id = sqlite3_column_int64(st, 0);
         search_terms t;
         search_terms_init(&t);
-        describe(text, sizeof text, (uint64_t)id);
+        describe(text, sizeof text, (uint64_t)id, length);
         search_terms_add(&t, key, text);
         search_terms_add(&t, key, (const char *)sqlite3_column_text(st, 1));
         search_terms_add(&t, key, (const char *)sqlite3_column_text(st, 2));

@@ -152,8 +152,22 @@ static int read_entries(db_conn *c, void *arg)
     buf_init(&scratch);
     buf_puts(&sql, "SELECT seq, at, actor, action, subject, customer, ip, detail, prev_hash, hash FROM audit WHERE 1 = 1");
     /* The scope is read from audit_units' index (unit, seq), bounded like
-     * the page by the cursor, so the LIMIT applies to visible entries. */
-    if (f->scoped) {
+     * the page by the cursor, so the LIMIT applies to visible entries.
+     * Without other filters the page is among each unit's own first
+     * limit + 1 entries: those are read, a short range of the index per
+     * unit, and not every entry of the scope (a branch's scope holds
+     * nearly the whole log: 1.3 s for a page of 50 at a million entries). */
+    int limit = f->limit > 0 ? f->limit : 50;
+    bool filtered = f->actor || f->customer || f->action || f->subject || f->from || f->to;
+    bool per_unit = f->scoped && !filtered;
+    if (per_unit) {
+        buf_puts(&sql, " AND seq IN (");
+        for (size_t u = 0; u < f->n_units; u++)
+            buf_printf(&sql, "%sSELECT seq FROM (SELECT seq FROM audit_units WHERE unit = ?%s ORDER BY seq %s LIMIT ?) AS u%zu",
+                       u ? " UNION ALL " : "", !f->cursor ? "" : f->ascending ? " AND seq > ?" : " AND seq < ?",
+                       f->ascending ? "ASC" : "DESC", u);
+        buf_puts(&sql, ")");
+    } else if (f->scoped) {
         buf_puts(&sql, " AND seq IN (SELECT seq FROM audit_units WHERE ");
         db_sql_in(&sql, c, "unit", f->n_units, false);
         if (f->cursor)
@@ -171,7 +185,13 @@ static int read_entries(db_conn *c, void *arg)
         return STORE_ERROR;
     }
     int k = 1;
-    if (f->scoped) {
+    for (size_t u = 0; per_unit && u < f->n_units; u++) {
+        db_bind_int(st, k++, f->units[u]);
+        if (f->cursor)
+            db_bind_int(st, k++, f->cursor);
+        db_bind_int(st, k++, limit + 1);
+    }
+    if (f->scoped && !per_unit) {
         db_bind_in_ints(st, &k, f->units, f->n_units, &scratch);
         if (f->cursor)
             db_bind_int(st, k++, f->cursor);
@@ -184,7 +204,6 @@ static int read_entries(db_conn *c, void *arg)
         else
             db_bind_int(st, k++, conds[i].i);
     }
-    int limit = f->limit > 0 ? f->limit : 50;
     db_bind_int(st, k, limit + 1);
     out->items = xcalloc((size_t)limit + 1, sizeof *out->items);
     while ((rc = db_step(st)) == DB_ROW) {

@@ -944,9 +944,16 @@ static int read_scope(db_conn *c, void *arg)
     db_where_release(&w);
     if (rc)
         return rc;
+    /* The days' complaints: those received in them, then those closed in
+     * them that were received before, each an index range (migration 027)
+     * rather than one OR that no index serves. */
     int64_t from = a->from_day * 86400 - (int64_t)a->tz * 60;
     db_where_init(&w, "SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
-                      "WHERE (received_at >= ? OR closed_at >= ?)");
+                      "WHERE received_at >= ?");
+    db_where_val(&w, "", DB_INT(from));
+    scope_clause(&w, c, a->units, a->nunits);
+    buf_puts(&w.sql, " UNION ALL SELECT received_at, closed_at, overall_due, first_contact FROM complaints "
+                     "WHERE closed_at >= ? AND received_at < ?");
     db_where_val(&w, "", DB_INT(from));
     db_where_val(&w, "", DB_INT(from));
     scope_clause(&w, c, a->units, a->nunits);

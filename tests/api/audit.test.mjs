@@ -263,6 +263,16 @@ srv.test('an auditor reads the entries of their own unit subtree only; a caller 
   const next = await audit(`?limit=1&cursor=${one.next_cursor}`, 'pdaudit');
   assert.equal(next.items.length, 1);
   assert.ok(next.items[0].seq < one.items[0].seq);
+  // Pages of three, walked with the cursor, are the scope's entries in one long page, in order.
+  const whole = (await audit('?limit=500', 'pdaudit')).items.map((e) => e.seq);
+  const walked = [];
+  for (let cursor = ''; ;) {
+    const p = await audit(`?limit=3${cursor}`, 'pdaudit');
+    walked.push(...p.items.map((e) => e.seq));
+    if (!p.next_cursor) break;
+    cursor = `&cursor=${p.next_cursor}`;
+  }
+  assert.deepEqual(walked, whole);
   // Entries about the whole installation, or about no one, are for the root only.
   assert.equal((await audit('?action=login_failed', 'pdaudit')).items.filter((x) => x.subject === null).length, 0);
   assert.equal((await audit('?subject=config:pack')).items.length, 0);

@@ -81,3 +81,14 @@ srv.test('the list filters on a pending extension request', async () => {
   assert.equal(bad.status, 400, describe(bad));
   assert.equal(errorOf(bad).field, 'extension');
 });
+
+srv.test('a scope\'s last 30 days count each complaint received or closed in them once, as the organisation\'s do', async () => {
+  const whole = await srv.as('admin', 'GET', '/stats/overview');
+  const scoped = await srv.as('super1', 'GET', '/board');
+  assert.equal(whole.status, 200, describe(whole));
+  assert.equal(scoped.status, 200, describe(scoped));
+  // every demo complaint lies under SH, super1's scope: the same days
+  assert.deepEqual(scoped.json.stats.days, whole.json.days);
+  assert.ok(whole.json.days.some((d) => d.closed > 0), 'the demo closed some complaint in the last 30 days');
+  assert.ok(whole.json.days.some((d) => d.received > 0), 'and received some');
+});

@@ -51,10 +51,11 @@ export async function login(page, username, password = PASSWORD) {
   await page.locator('.el-main .page').first().waitFor({ timeout: 15000 })
 }
 
-export async function shot(page, name) {
+/** A screenshot into SHOTS; fullPage: false keeps to the window (a long table). */
+export async function shot(page, name, { fullPage = true } = {}) {
   fs.mkdirSync(SHOTS, { recursive: true })
   await page.waitForTimeout(300)
-  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true })
+  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage })
 }
 
 /** Text of the element, whitespace collapsed. */
