@@ -37,7 +37,7 @@ typedef struct vrun {
     size_t n;
     int64_t first_event; /* the lowest event id seen (0 = none yet) */
     bool no_hashes;      /* a copy's check: the hashes are compared with the source's instead */
-    int64_t sup_silent;  /* orders_closed_silently's value, -1 until read */
+    int64_t sup_since;   /* closing_events_since's value, -1 until read */
     verify_report *r;
 } vrun;
 
@@ -269,19 +269,14 @@ out:
 }
 
 /*
- * The orders from before closing was an event (migration 023 keeps the
- * last id then in config supervision_close_events_after): -1 while unread.
+ * When closing became an event: the time migration 023 was applied. Orders
+ * created before it may have been closed without one. -1 while unread.
  */
-static int64_t orders_closed_silently(vrun *v)
+static int64_t closing_events_since(vrun *v)
 {
-    if (v->sup_silent < 0) {
-        char *val = NULL;
-        v->sup_silent = store_config_get(v->a->db, "supervision_close_events_after", &val) == 0 && val
-                            ? strtoll(val, NULL, 10)
-                            : 0;
-        free(val);
-    }
-    return v->sup_silent;
+    if (v->sup_since < 0 && store_schema_applied_at(v->a->db, 23, &v->sup_since) != 0)
+        v->sup_since = 0;
+    return v->sup_since;
 }
 
 /* The supervision_close event of c closing order id, or NULL; *n (OUT): how many name it. */
@@ -303,8 +298,8 @@ static const event *closing_of(const event_list *evs, int64_t id, size_t *n)
  * ordered them (level, unit, deadline), and each one's status against the
  * supervision_close event that closed it: an open order has none, a closed
  * one exactly one, by its closer at its closing time; every closing names
- * an order of c. An order from before closing was an event (its id at most
- * orders_closed_silently) that no event closed is "open" with no closing
+ * an order of c. An order from before closing was an event (created before
+ * closing_events_since) that no event closed is "open" with no closing
  * time or closer, or "closed" with both.
  */
 static int check_supervisions(vrun *v, const complaint *c, const event_list *evs)
@@ -356,7 +351,7 @@ static int check_supervisions(vrun *v, const complaint *c, const event_list *evs
                         "complaint %s: supervision order %lld was closed by event seq %lld but is stored \"%s\": "
                         "its status or closing was edited",
                         c->number, (long long)o->id, (long long)e->seq, o->status);
-        else if (n == 0 && closed && o->id > orders_closed_silently(v))
+        else if (n == 0 && closed && o->created_at >= closing_events_since(v))
             rc = BROKEN(v, "complaint %s: supervision order %lld is stored closed but no event closed it",
                         c->number, (long long)o->id);
         else if (n == 0 && !(open && !o->closed_at && !o->closed_by) && !(closed && o->closed_at && o->closed_by))
@@ -552,7 +547,7 @@ int app_verify(app *a, const checkpoint *against, verify_report *r)
               .tz = app_pol(a)->tz_offset,
               .today = time_local_day(time_now(), app_pol(a)->tz_offset),
               .k = app_chain(a),
-              .sup_silent = -1,
+              .sup_since = -1,
               .r = r};
     if (!v.k || !a->pii_ready) {
         snprintf(r->msg, sizeof r->msg, "the master key is needed to check the keyed chains");
@@ -625,7 +620,7 @@ static int verify_one(app *a, int64_t id, bool hashes, char *msg, size_t msglen)
 {
     verify_report r;
     memset(&r, 0, sizeof r);
-    vrun v = {.a = a, .k = app_chain(a), .r = &r, .no_hashes = !hashes, .sup_silent = -1};
+    vrun v = {.a = a, .k = app_chain(a), .r = &r, .no_hashes = !hashes, .sup_since = -1};
     int rc = check_complaint(&v, id);
     free(v.days);
     snprintf(msg, msglen, "%s", r.msg);

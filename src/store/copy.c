@@ -27,6 +27,12 @@ int store_schema_version(store *s, int *version)
     return rc;
 }
 
+int store_schema_applied_at(store *s, int version, int64_t *at)
+{
+    return db_read_int(s, "schema_applied_at", "SELECT COALESCE(MAX(applied_at), 0) FROM schema_version WHERE version = ?",
+                       DB_VALS(DB_INT(version)), at);
+}
+
 struct tables_arg {
     store_table *t;
     size_t n;

@@ -427,6 +427,8 @@ int store_stats_days(store *s, int64_t from_day, int64_t to_day, day_stat **out,
 int store_stats_status(store *s, int64_t counts[ST__COUNT], int64_t now, int64_t *overdue);
 /* The highest applied migration. */
 int store_schema_version(store *s, int *version /* OUT */);
+/* When migration version was applied (Unix seconds), 0 when it was not. */
+int store_schema_applied_at(store *s, int version, int64_t *at /* OUT */);
 /*
  * Whether the database takes writes now (health checks): 0 when a write
  * committed less than fresh seconds before now and none failed since;
