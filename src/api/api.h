@@ -13,6 +13,7 @@
 #include "api/listq.h"
 #include "api/router.h"
 #include "app/app.h"
+#include "app/intake.h"
 #include "core/cerr.h"
 #include "core/reach.h"
 #include "http/http.h"
@@ -176,6 +177,14 @@ void h_users_list(app *a, api_req *rq, http_resp *rs);
 void h_users_create(app *a, api_req *rq, http_resp *rs);
 void h_complaints_create(app *a, api_req *rq, http_resp *rs);
 void h_complaints_list(app *a, api_req *rq, http_resp *rs);
+/*
+ * The answer to an intake (app_intake's rc, c and memo; e when rc is
+ * CERR_USER): 201 with the complaint, 200 with "duplicate": true for a
+ * reference taken in already (409 when the caller may not see it), or the
+ * error. Whatever creates complaints answers through it.
+ */
+void api_intake_answer(app *a, api_req *rq, int rc, complaint *c, const pii_memo *memo, const cerr *e, int64_t now,
+                       http_resp *rs);
 /*
  * Readies a parsed listing for the store: its phone as the blind index, its
  * search words (q) as keyed terms weighed by rarity. 0, or -1 with the

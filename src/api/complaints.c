@@ -154,6 +154,24 @@ static void duplicate_reply(app *a, api_req *rq, complaint *c, int64_t now, http
         intake_reply(a, rq, c, now, true, rs);
 }
 
+void api_intake_answer(app *a, api_req *rq, int rc, complaint *c, const pii_memo *memo, const cerr *e, int64_t now,
+                       http_resp *rs)
+{
+    if (rc == CERR_USER)
+        api_cerr(rs, e);
+    else if (rc == 1)
+        duplicate_reply(a, rq, c, now, rs);
+    else if (rc)
+        api_store_error(rs, rc);
+    else {
+        atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.intake, 1, memory_order_relaxed);
+        if (!rq->partner_channel[0] && (rc = app_pii_view_memo(a, c, memo)) != 0)
+            api_store_error(rs, rc);
+        else
+            intake_reply(a, rq, c, now, false, rs);
+    }
+}
+
 void h_complaints_create(app *a, api_req *rq, http_resp *rs)
 {
     json_t *in = api_body(rq, rs, NULL); /* workflow_intake checks its members */
@@ -170,18 +188,7 @@ void h_complaints_create(app *a, api_req *rq, http_resp *rs)
     int64_t now = time_now();
     pii_memo memo = {0};
     int rc = app_intake(a, &who, in, now, rq->partner_channel[0] ? rq->tok.partner : NULL, &c, &memo, &e);
-    if (rc == CERR_USER)
-        api_cerr(rs, &e);
-    else if (rc == 1)
-        duplicate_reply(a, rq, &c, now, rs);
-    else if (rc)
-        api_store_error(rs, rc);
-    else {
-        atomic_fetch_add_explicit((_Atomic unsigned long long *)&http_stats.intake, 1, memory_order_relaxed);
-        if (!rq->partner_channel[0])
-            app_pii_view_memo(a, &c, &memo);
-        intake_reply(a, rq, &c, now, false, rs);
-    }
+    api_intake_answer(a, rq, rc, &c, &memo, &e, now, rs);
     app_pii_memo_release(&memo);
     complaint_release(&c);
     json_decref(in);

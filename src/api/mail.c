@@ -4,7 +4,6 @@
  * demand, and the queue of messages taken in — drafts an agent confirms as
  * complaints or discards, and the messages kept aside with their reason.
  */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -277,27 +276,7 @@ void h_mail_draft_confirm(app *a, api_req *rq, http_resp *rs)
     int64_t now = time_now();
     pii_memo memo = {0};
     int rc = app_mail_confirm(a, &who, rq->params[0], in, now, &c, &memo, &e);
-    bool duplicate = rc == 1;
-    if (rc == CERR_USER)
-        api_cerr(rs, &e);
-    else if (rc != 0 && rc != 1)
-        api_store_error(rs, rc);
-    else {
-        if (rc == 0)
-            rc = app_pii_view_memo(a, &c, &memo);
-        else
-            rc = app_pii_view(a, &c, 1, false);
-        json_t *j = rc ? NULL : api_complaint_json(a, &c, true, rq->en, now);
-        if (!j)
-            api_store_error(rs, STORE_ERROR);
-        else {
-            char loc[96];
-            snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c.id);
-            http_set_header(rs, "Location", loc);
-            json_object_set_new(j, "duplicate", json_boolean(duplicate));
-            api_json(rs, duplicate ? 200 : 201, j);
-        }
-    }
+    api_intake_answer(a, rq, rc, &c, &memo, &e, now, rs);
     app_pii_memo_release(&memo);
     complaint_release(&c);
     json_decref(in);

@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "api/listq.h"
+#include "app/links.h"
 #include "app/pii.h"
 #include "app/similar.h"
 #include "core/workflow.h"

@@ -68,13 +68,21 @@ static int top_of(const policy *p, const char *code)
     return i;
 }
 
+int64_t app_repeat_days(app *a)
+{
+    app_enter(a);
+    const json_t *d = json_object_get(json_object_get(app_pol(a)->raw, "repeats"), "days");
+    int64_t days = json_is_integer(d) ? json_integer_value(d) : REPEATS_DAYS;
+    app_leave(a);
+    return days;
+}
+
 int app_link_repeats(app *a, const complaint *c, int64_t now, size_t *found)
 {
     *found = 0;
+    int64_t days = app_repeat_days(a);
     app_enter(a);
     const policy *p = app_pol(a);
-    const json_t *d = json_object_get(json_object_get(p->raw, "repeats"), "days");
-    int64_t days = json_is_integer(d) ? json_integer_value(d) : REPEATS_DAYS;
     int top = top_of(p, c->category);
     if (days <= 0 || !*c->phone || top < 0) {
         app_leave(a);

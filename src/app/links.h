@@ -27,4 +27,7 @@ int app_link(app *a, const actor *who, int64_t id, int64_t to, const char *kind,
 enum { REPEATS_MAX = 3, REPEATS_DAYS = 30 };
 int app_link_repeats(app *a, const complaint *c, int64_t now, size_t *found);
 
+/* The window the pack gives repeat complaints (repeats.days; 0: off), in days. */
+int64_t app_repeat_days(app *a);
+
 #endif

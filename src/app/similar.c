@@ -21,15 +21,6 @@ void similar_list_release(similar_list *l)
     l->n = 0;
 }
 
-int64_t app_repeat_days(app *a)
-{
-    app_enter(a);
-    const json_t *d = json_object_get(json_object_get(app_pol(a)->raw, "repeats"), "days");
-    int64_t days = json_is_integer(d) ? json_integer_value(d) : REPEATS_DAYS;
-    app_leave(a);
-    return days;
-}
-
 /* The terms of clear text, folded as the index folds it, under a fixed key (only compared here). */
 static void terms_of(const char *text, search_terms *t)
 {

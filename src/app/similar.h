@@ -43,7 +43,4 @@ void similar_list_release(similar_list *l);
 int app_similar(app *a, const complaint_filter *by_customer, const complaint_filter *by_matter, const char *text,
                 similar_list *out);
 
-/* The window the pack gives repeat complaints (repeats.days; 0: off), in days. */
-int64_t app_repeat_days(app *a);
-
 #endif
