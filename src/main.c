@@ -35,6 +35,7 @@ static const struct {
     {"penalties", cmd_penalties, "export a month of the penalty ledger as CSV"},
     {"announcement", cmd_announcement, "list, publish or resolve announcements of known faults (系统公告)"},
     {"act", cmd_act, "take one workflow step on a complaint as a user (assign, correct, return, dispatch, …)"},
+    {"complaints", cmd_complaints, "list the complaints a person would see, with the list's filters (status=open, q=…)"},
     {"notifications", cmd_notifications, "list a person's in-app notices, newest first (what their bell shows)"},
     {"incident", cmd_incident, "list incidents or open one by hand (危机事件)"},
     {"appeal", cmd_appeal, "appeal statistics by month, or a step of an appeal's report (申诉)"},

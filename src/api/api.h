@@ -191,6 +191,8 @@ void api_intake_answer(app *a, api_req *rq, int rc, complaint *c, const pii_memo
  * error sent, naming the parameter after prefix ("" or "filters.").
  */
 int api_listq_ready(app *a, listq *l, const char *prefix, http_resp *rs);
+/* The same without a reply: 0; -1 with *field (the parameter) and *why set; or a store failure (*field NULL). */
+int api_listq_prepare(app *a, listq *l, const char **field, const char **why);
 void h_complaint_get(app *a, api_req *rq, http_resp *rs);
 void h_complaints_similar(app *a, api_req *rq, http_resp *rs);
 void h_views_list(app *a, api_req *rq, http_resp *rs);

@@ -508,10 +508,7 @@ json_t *api_complaint_page(app *a, api_req *rq, const complaint_filter *f, http_
     if (page.more && page.n) {
         const complaint *last = &page.items[page.n - 1];
         char cur[64];
-        if (f->sort_deadline)
-            snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
-        else
-            snprintf(cur, sizeof cur, "c%" PRId64, last->id);
+        listq_cursor_next(f, last, cur, sizeof cur);
         next = json_string(cur);
     }
     complaint_page_release(&page);

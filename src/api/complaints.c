@@ -276,9 +276,7 @@ static void next_page(complaint_filter *f, const complaint *last, size_t n)
         f->offset += (int64_t)n;
         return;
     }
-    f->has_cursor = true;
-    f->cursor_key = f->sort_deadline ? last->stage_due : 0;
-    f->cursor_id = last->id;
+    listq_page_after(f, last);
 }
 
 /* A unit's name (in English when asked and known), or "". */
@@ -370,15 +368,15 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
     api_send_sheet(a, rq, rs, sh, fmt, rc, clear ? "pii_export" : "list_export", "complaints", detail, "complaints");
 }
 
-int api_listq_ready(app *a, listq *l, const char *prefix, http_resp *rs)
+int api_listq_prepare(app *a, listq *l, const char **field, const char **why)
 {
-    char name[48];
+    *field = NULL;
     /* Phones are stored as blind indexes: the filter's digits become one. */
     if (l->f.phone) {
         char index[PII_INDEX_HEX];
         if (app_pii_phone_index(a, l->f.phone, index)) {
-            snprintf(name, sizeof name, "%sphone", prefix);
-            return bad_param(rs, name, "expected 7–20 digits");
+            *field = "phone", *why = "expected 7–20 digits";
+            return -1;
         }
         snprintf(l->phone, sizeof l->phone, "%s", index);
     }
@@ -387,11 +385,22 @@ int api_listq_ready(app *a, listq *l, const char *prefix, http_resp *rs)
         l->f.n_terms = app_search_query(a, l->q, l->terms);
         l->f.terms = l->terms;
         if (!l->f.n_terms) {
-            snprintf(name, sizeof name, "%sq", prefix);
-            return bad_param(rs, name, a->pii_ready ? "no word to search for" : "the search index key is not loaded");
+            *field = "q", *why = a->pii_ready ? "no word to search for" : "the search index key is not loaded";
+            return -1;
         }
     }
-    int rc = l->f.n_terms ? store_search_weigh(a->db, &l->f) : 0;
+    return l->f.n_terms ? store_search_weigh(a->db, &l->f) : 0;
+}
+
+int api_listq_ready(app *a, listq *l, const char *prefix, http_resp *rs)
+{
+    const char *field, *why;
+    int rc = api_listq_prepare(a, l, &field, &why);
+    if (rc && field) {
+        char name[48];
+        snprintf(name, sizeof name, "%s%s", prefix, field);
+        return bad_param(rs, name, why);
+    }
     if (rc) {
         api_store_error(rs, rc);
         return -1;
@@ -492,10 +501,8 @@ void h_complaints_list(app *a, api_req *rq, http_resp *rs)
         char cur[64];
         if (l.f.sort_relevance)
             snprintf(cur, sizeof cur, "r%" PRId64, l.f.offset + (int64_t)page.n);
-        else if (l.f.sort_deadline)
-            snprintf(cur, sizeof cur, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
         else
-            snprintf(cur, sizeof cur, "c%" PRId64, last->id);
+            listq_cursor_next(&l.f, last, cur, sizeof cur);
         next = json_string(cur);
     }
     json_t *body = json_pack("{s:o,s:o}", "items", items, "next_cursor", next);

@@ -2,6 +2,8 @@
  * list parameters (docs/api.md, "GET /api/v1/complaints"). */
 #include "api/listq.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,7 +100,8 @@ bool listq_known(const char *name)
         "status", "stage", "owner_unit", "subject_unit", "channel", "kind", "category", "level", "from", "to",
         "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
         "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
-        "due_from", "due_to", "assignee", "extension", "total",
+        "due_from", "due_to", "assignee", "extension", "total", "subject_staff", "responsible_person", "waiting",
+        "incident", "satisfaction",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i], name) == 0)
@@ -132,6 +135,53 @@ static int tri(listq_get_fn get, void *ctx, const char *name, int *out, cerr *e)
     if (v)
         *out = b ? 1 : -1;
     return 0;
+}
+
+/* A name as recorded (the staff complained about, a responsible person): up to 64 characters, matched exactly. */
+static int text(listq_get_fn get, void *ctx, const char *name, const char **out, cerr *e)
+{
+    const char *v = param(get, ctx, name);
+    long chars = v ? utf8_count(v) : 0;
+    if (chars < 0 || chars > 64)
+        return bad(e, name, "expected a name of at most 64 characters");
+    *out = v;
+    return 0;
+}
+
+/* incident: true (in one), false (in none) or an incident's id. */
+static int parse_incident(listq_get_fn get, void *ctx, complaint_filter *f, cerr *e)
+{
+    const char *v = param(get, ctx, "incident");
+    long long id;
+    bool b;
+    if (!v)
+        return 0;
+    if (parse_bool(v, &b) == 0)
+        f->incident = b ? 1 : -1;
+    else if (listq_int(v, 1, INT64_MAX, &id) == 0)
+        f->incident_id = id;
+    else
+        return bad(e, "incident", "expected true, false or an incident id");
+    return 0;
+}
+
+/* satisfaction: the revisit's result (core/workflow.c's revisit results), or none (no revisit yet). */
+static int parse_satisfaction(listq_get_fn get, void *ctx, complaint_filter *f, cerr *e)
+{
+    static const char *const results[] = {"satisfied", "basically_satisfied", "dissatisfied", "unreachable"};
+    const char *v = param(get, ctx, "satisfaction");
+    if (!v)
+        return 0;
+    if (strcmp(v, "none") == 0) {
+        f->satisfaction = "";
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
+        if (strcmp(v, results[i]) == 0) {
+            f->satisfaction = results[i];
+            return 0;
+        }
+    return bad(e, "satisfaction", "expected satisfied, basically_satisfied, dissatisfied, unreachable or none");
 }
 
 /* The filters of the closing's findings and the record's state. */
@@ -168,7 +218,10 @@ static int parse_state(listq *q, listq_get_fn get, void *ctx, const policy *pol,
     }
     int appealed = 0, rc;
     if ((rc = tri(get, ctx, "reopened", &f->reopened, e)) || (rc = tri(get, ctx, "supervised", &f->supervised, e)) ||
-        (rc = tri(get, ctx, "appealed", &appealed, e)))
+        (rc = tri(get, ctx, "appealed", &appealed, e)) || (rc = tri(get, ctx, "waiting", &f->waiting, e)) ||
+        (rc = text(get, ctx, "subject_staff", &f->subject_staff, e)) ||
+        (rc = text(get, ctx, "responsible_person", &f->responsible_person, e)) ||
+        (rc = parse_incident(get, ctx, f, e)) || (rc = parse_satisfaction(get, ctx, f, e)))
         return rc;
     if (appealed && f->kind && strcmp(f->kind, appealed > 0 ? "appeal" : "complaint") != 0)
         return bad(e, "appealed", "contradicts kind");
@@ -267,10 +320,12 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
         f->sort_relevance = strcmp(v, "relevance") == 0;
         if (strcmp(v, "deadline") == 0)
             f->sort_deadline = true;
+        else if (strcmp(v, "priority") == 0)
+            f->sort_priority = true;
         else if (f->sort_relevance && !q->q)
             return bad(e, "sort", "relevance needs a search (q)");
         else if (!f->sort_relevance && strcmp(v, "created") != 0)
-            return bad(e, "sort", "expected relevance, deadline or created");
+            return bad(e, "sort", "expected relevance, priority, deadline or created");
     }
     if ((v = param(get, ctx, "limit"))) {
         if (listq_int(v, 1, 200, &n))
@@ -281,6 +336,12 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
         if (*v != 'r' || listq_int(v + 1, 0, 100000, &n))
             return bad(e, "cursor", "not a cursor of this listing");
         f->offset = n;
+    } else if (v && f->sort_priority) {
+        /* "p<order>" and the deadline's cursor (listq_cursor_next) */
+        if (v[0] != 'p' || v[1] < '0' || v[1] > '2' || listq_cursor(v + 2, true, &f->cursor_key, &f->cursor_id))
+            return bad(e, "cursor", "not a cursor of this listing");
+        f->cursor_rank = v[1] - '0';
+        f->has_cursor = true;
     } else if (v) {
         if (listq_cursor(v, f->sort_deadline, &f->cursor_key, &f->cursor_id))
             return bad(e, "cursor", "not a cursor of this listing");
@@ -320,4 +381,24 @@ int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id)
     *key = k;
     *id = i;
     return 0;
+}
+
+void listq_cursor_next(const complaint_filter *f, const complaint *last, char *out, size_t n)
+{
+    if (f->sort_priority)
+        snprintf(out, n, "p%dd%" PRId64 ".%" PRId64,
+                 rules_priority_order(json_string_value(json_object_get(last->data, "priority"))), last->stage_due,
+                 last->id);
+    else if (f->sort_deadline)
+        snprintf(out, n, "d%" PRId64 ".%" PRId64, last->stage_due, last->id);
+    else
+        snprintf(out, n, "c%" PRId64, last->id);
+}
+
+void listq_page_after(complaint_filter *f, const complaint *last)
+{
+    f->has_cursor = true;
+    f->cursor_rank = rules_priority_order(json_string_value(json_object_get(last->data, "priority")));
+    f->cursor_key = f->sort_deadline || f->sort_priority ? last->stage_due : 0;
+    f->cursor_id = last->id;
 }

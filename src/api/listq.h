@@ -60,6 +60,16 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
  */
 int listq_cursor(const char *s, bool by_deadline, int64_t *key, int64_t *id);
 
+/*
+ * The cursor of the page that ended with last, in f's order, into out[0..n)
+ * ("c<id>", "d<deadline>.<id>", or "p<order>d<deadline>.<id>" by priority;
+ * not for a listing by relevance).
+ */
+void listq_cursor_next(const complaint_filter *f, const complaint *last, char *out, size_t n);
+
+/* Moves f past the page that ended with last, as listq_cursor_next's cursor would (not by relevance). */
+void listq_page_after(complaint_filter *f, const complaint *last);
+
 /* Whether name is a parameter of the list (listq_parse reads it); others are refused. */
 bool listq_known(const char *name);
 

@@ -111,6 +111,7 @@ int cmd_penalties(int argc, char **argv);
 int cmd_announcement(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_notifications(int argc, char **argv);
+int cmd_complaints(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_appeal(int argc, char **argv);
 int cmd_report(int argc, char **argv);

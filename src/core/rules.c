@@ -496,6 +496,12 @@ int rules_priority_rank(const char *pr)
     return strcmp(pr, "urgent") == 0 ? 3 : strcmp(pr, "high") == 0 ? 2 : strcmp(pr, "normal") == 0 ? 1 : 0;
 }
 
+int rules_priority_order(const char *pr)
+{
+    int r = rules_priority_rank(pr);
+    return r >= 2 ? 3 - r : 2;
+}
+
 static bool in_list(const strlist *l, const char *v)
 {
     for (size_t i = 0; v && i < l->n; i++)

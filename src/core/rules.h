@@ -199,5 +199,8 @@ int64_t rules_resolve(const rules_set *r, const org *o, const rule_target *t, in
 bool rules_may_answer(const org *o, const json_t *answer_by, int64_t actor_unit);
 /* The level at which priority p ranks: urgent 3, high 2, normal 1, else 0. */
 int rules_priority_rank(const char *p);
+/* A complaint's place when listed by priority: urgent 0, high 1, anything else
+ * (normal, none) 2 — the order the store's list sorts by (sort_priority). */
+int rules_priority_order(const char *p);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rules.h"
 #include "core/workflow.h"
 #include "store/driver.h"
 #include "store/rows.h"
@@ -152,7 +153,10 @@ struct list_arg {
  * Members of the data document the list filters on, as SQL: SQLite's JSON
  * functions, PostgreSQL's jsonb operators over the text column.
  */
-enum { J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY, J_ASSIGNEE, J_EXTENSION };
+enum {
+    J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY, J_ASSIGNEE, J_EXTENSION,
+    J_STAFF, J_PERSON, J_WAITING, J_INCIDENT, J_SATISFACTION, J_PRIORITY_ORDER
+};
 static const char *json_col(const db_conn *c, int k)
 {
     static const char *const sqlite[] = {
@@ -166,6 +170,14 @@ static const char *json_col(const db_conn *c, int k)
             "COALESCE(json_extract(data, '$.closing.responsibility'), json_extract(data, '$.answer.responsibility'))",
         [J_RESPONSIBLE_UNIT] = ("COALESCE(json_extract(data, '$.closing.responsible_unit'), "
                                 "json_extract(data, '$.answer.responsible_unit'))"),
+        [J_STAFF] = "json_extract(data, '$.subject_staff')",
+        [J_PERSON] = ("COALESCE(json_extract(data, '$.closing.responsible_person'), "
+                      "json_extract(data, '$.answer.responsible_person'))"),
+        [J_WAITING] = "(CASE WHEN json_type(data, '$.waiting') = 'object' THEN 1 ELSE 0 END)",
+        [J_INCIDENT] = "COALESCE(json_extract(data, '$.incident'), 0)",
+        [J_SATISFACTION] = "COALESCE(json_extract(data, '$.revisit.result'), '')",
+        [J_PRIORITY_ORDER] = ("(CASE json_extract(data, '$.priority') WHEN 'urgent' THEN 0 "
+                              "WHEN 'high' THEN 1 ELSE 2 END)"),
     };
     static const char *const pg[] = {
         [J_CLASS] = "(CAST(data AS jsonb) #>> '{customer,class}')",
@@ -178,6 +190,14 @@ static const char *json_col(const db_conn *c, int k)
                               "CAST(data AS jsonb) #>> '{answer,responsibility}')"),
         [J_RESPONSIBLE_UNIT] = ("CAST(COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_unit}', "
                                 "CAST(data AS jsonb) #>> '{answer,responsible_unit}') AS BIGINT)"),
+        [J_STAFF] = "(CAST(data AS jsonb) ->> 'subject_staff')",
+        [J_PERSON] = ("COALESCE(CAST(data AS jsonb) #>> '{closing,responsible_person}', "
+                      "CAST(data AS jsonb) #>> '{answer,responsible_person}')"),
+        [J_WAITING] = "(CASE WHEN jsonb_typeof(CAST(data AS jsonb) -> 'waiting') = 'object' THEN 1 ELSE 0 END)",
+        [J_INCIDENT] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'incident' AS BIGINT), 0)",
+        [J_SATISFACTION] = "COALESCE(CAST(data AS jsonb) #>> '{revisit,result}', '')",
+        [J_PRIORITY_ORDER] = ("(CASE CAST(data AS jsonb) ->> 'priority' WHEN 'urgent' THEN 0 "
+                              "WHEN 'high' THEN 1 ELSE 2 END)"),
     };
     return db_dialect(c) == DB_PG ? pg[k] : sqlite[k];
 }
@@ -194,27 +214,37 @@ static bool state_filtered(const complaint_filter *f)
 {
     return f->nature || f->fact || f->customer_class || f->priority || f->responsibility || f->n_responsible_units || f->reopened ||
            f->supervised || f->assignee || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone ||
-           f->extension;
+           f->extension || f->subject_staff || f->responsible_person || f->waiting || f->incident || f->incident_id ||
+           f->satisfaction;
+}
+
+/* " AND <member> = ?" with the text value, when there is one. */
+static void json_text(db_where *w, const db_conn *c, int k, const char *value)
+{
+    if (value) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, k));
+        db_where_val(w, "", DB_TEXT(value));
+    }
 }
 
 /* The filters of the closing's findings and the record's state (complaint_filter). */
 static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
 {
-    if (f->customer_class) {
-        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_CLASS));
-        db_where_val(w, "", DB_TEXT(f->customer_class));
-    }
-    if (f->priority) {
-        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_PRIORITY));
-        db_where_val(w, "", DB_TEXT(f->priority));
-    }
-    if (f->responsibility) {
-        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_RESPONSIBILITY));
-        db_where_val(w, "", DB_TEXT(f->responsibility));
-    }
+    json_text(w, c, J_CLASS, f->customer_class);
+    json_text(w, c, J_PRIORITY, f->priority);
+    json_text(w, c, J_RESPONSIBILITY, f->responsibility);
+    json_text(w, c, J_STAFF, f->subject_staff);
+    json_text(w, c, J_PERSON, f->responsible_person);
+    json_text(w, c, J_SATISFACTION, f->satisfaction);
     db_where_ids(w, c, json_col(c, J_RESPONSIBLE_UNIT), f->responsible_units, f->n_responsible_units);
     json_count(w, c, J_REOPENS, f->reopened);
     json_count(w, c, J_SUPERVISIONS, f->supervised);
+    json_count(w, c, J_WAITING, f->waiting);
+    json_count(w, c, J_INCIDENT, f->incident);
+    if (f->incident_id) {
+        buf_printf(&w->sql, " AND %s = ?", json_col(c, J_INCIDENT));
+        db_where_val(w, "", DB_INT(f->incident_id));
+    }
     if (f->assignee) {
         buf_printf(&w->sql, " AND %s = ?", json_col(c, J_ASSIGNEE));
         db_where_val(w, "", DB_INT(f->assignee > 0 ? f->assignee : 0));
@@ -280,7 +310,13 @@ static void where_cat(db_where *w, db_where *src)
 /* The page's start after the cursor, if any (id_col: the complaint's id in the statement). */
 static void cursor_where(db_where *w, db_conn *c, const complaint_filter *f, const char *id_col)
 {
-    if (f->has_cursor && f->sort_deadline) {
+    if (f->has_cursor && f->sort_priority) {
+        buf_printf(&w->sql, " AND (%s, stage_due, id) > %s", json_col(c, J_PRIORITY_ORDER),
+                   db_dialect(c) == DB_PG ? "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))" : "(?, ?, ?)");
+        db_where_val(w, "", DB_INT(f->cursor_rank));
+        db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
+        db_where_val(w, "", DB_INT(f->cursor_id));
+    } else if (f->has_cursor && f->sort_deadline) {
         buf_printf(&w->sql, " AND (stage_due, id) > %s", pair(c));
         db_where_val(w, "", DB_INT(f->cursor_key ? f->cursor_key : STORE_DUE_NONE));
         db_where_val(w, "", DB_INT(f->cursor_id));
@@ -318,7 +354,7 @@ static void list_where(db_where *w, db_conn *c, const complaint_filter *f, enum 
     /* A report's cell (f->report) is found in the reports' covering index, and
      * only the page's rows are read: their ids first, from the index. */
     bool ids_first = f->report && what == LIST_ROWS && !search;
-    assert(!(f->report && (f->sort_deadline || search)));
+    assert(!(f->report && (f->sort_deadline || f->sort_priority || search)));
     db_where cond;
     db_where_init(&cond, "");
     row_conditions(&cond, c, f);
@@ -498,25 +534,39 @@ static int read_ranked(db_conn *c, const complaint_filter *f, complaint_page *ou
     return rc;
 }
 
+/* The list's order and its limit (id_col: the complaint's id in the statement) into out[0..n). */
+static const char *order_limit(const db_conn *c, const complaint_filter *f, const char *id_col, char *out, size_t n)
+{
+    if (f->sort_priority)
+        snprintf(out, n, " ORDER BY %s, stage_due, id LIMIT ?", json_col(c, J_PRIORITY_ORDER));
+    else if (f->sort_deadline)
+        snprintf(out, n, " ORDER BY stage_due, id LIMIT ?");
+    else
+        snprintf(out, n, " ORDER BY %s DESC LIMIT ?", id_col);
+    return out;
+}
+
 static int read_page(db_conn *c, const complaint_filter *f, complaint_page *out)
 {
     db_where w;
+    char order[200];
     list_where(&w, c, f, LIST_ROWS);
-    db_stmt *st = db_where_prepare(&w, c,
-                                   f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?"
-                                   : f->n_terms     ? " ORDER BY t0.complaint_id DESC LIMIT ?"
-                                                    : " ORDER BY id DESC LIMIT ?",
+    db_stmt *st = db_where_prepare(&w, c, order_limit(c, f, f->n_terms ? "t0.complaint_id" : "id", order, sizeof order),
                                    f->limit + 1);
     int rc = read_rows(st, f, out);
     db_where_release(&w);
     return rc;
 }
 
-/* Before b in the list's order (by deadline, else newest first). */
+/* Before b in the list's order (by priority, by deadline, else newest first). */
 static bool comes_before(const complaint_filter *f, const complaint *a, const complaint *b)
 {
-    if (!f->sort_deadline)
+    if (!f->sort_deadline && !f->sort_priority)
         return a->id > b->id;
+    int pa = rules_priority_order(json_string_value(json_object_get(a->data, "priority")));
+    int pb = rules_priority_order(json_string_value(json_object_get(b->data, "priority")));
+    if (f->sort_priority && pa != pb)
+        return pa < pb;
     int64_t x = a->stage_due ? a->stage_due : STORE_DUE_NONE, y = b->stage_due ? b->stage_due : STORE_DUE_NONE;
     return x < y || (x == y && a->id < b->id);
 }
@@ -528,8 +578,8 @@ static int merge_recent_page(db_conn *c, const complaint_filter *f, complaint_pa
     db_where w;
     recent_where(&w, c, f, summary ? "SELECT " C_COLS_SUMMARY_SQLITE : "SELECT " C_COLS);
     cursor_where(&w, c, f, "id");
-    db_stmt *st = db_where_prepare(&w, c, f->sort_deadline ? " ORDER BY stage_due, id LIMIT ?" : " ORDER BY id DESC LIMIT ?",
-                                   f->limit + 1);
+    char order[200];
+    db_stmt *st = db_where_prepare(&w, c, order_limit(c, f, "id", order, sizeof order), f->limit + 1);
     complaint_page extra = {.items = xcalloc((size_t)f->limit + 1, sizeof *extra.items)};
     int rc = read_rows(st, f, &extra);
     db_where_release(&w);

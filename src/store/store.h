@@ -107,6 +107,10 @@ typedef struct complaint_filter {
     bool extension;         /* an extension request awaits its decision (open only; the board) */
     int64_t now;
     bool sort_deadline;     /* else newest first */
+    /* The rules' priority first (urgent, high, normal: rules_priority_order),
+     * then as sort_deadline; the cursor's place in that order is cursor_rank. */
+    bool sort_priority;
+    int64_t cursor_rank;
     bool full;              /* the whole data document, not just what a summary shows */
     int limit;
     bool has_cursor;        /* continue after (cursor_key, cursor_id) */
@@ -124,6 +128,12 @@ typedef struct complaint_filter {
     const char *priority;       /* urgent, high, normal (the rules' priority; none = normal) */
     int reopened, supervised;   /* 1: at least once, -1: never */
     int64_t assignee;           /* the person assigned (data.assignee); -1: nobody; 0: any */
+    const char *subject_staff;      /* the staff complained about, exactly */
+    const char *responsible_person; /* the closing's or on-the-spot answer's, exactly */
+    int waiting;                    /* 1: waiting for the customer now, -1: not */
+    int incident;                   /* 1: grouped into an incident, -1: in none */
+    int64_t incident_id;            /* grouped into this incident */
+    const char *satisfaction;       /* the revisit's result; "" none yet */
     int64_t closed_from, closed_to; /* closed_at in [from, to) */
     int64_t due_from, due_to;       /* overall_due in [from, to) */
     /* A search (core/search.h): every one of terms[0..n_terms) held. */

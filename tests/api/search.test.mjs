@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useServer, describe, errorOf, uniquePhone, ON_SPOT_VALID, localDate } from './lib.mjs';
+import { useServer, describe, errorOf, uniquePhone, ON_SPOT_VALID, localDate, runCli } from './lib.mjs';
 import { readXlsx, getBytes } from './xlsx.mjs';
 
 const srv = useServer();
@@ -201,12 +201,75 @@ srv.test('filters: nature, responsibility, responsible unit, customer class, pri
   void vip;
 });
 
+srv.test('filters: subject staff, responsible person, waiting, in an incident, satisfaction; sorted by priority', async () => {
+  const w = cjk(3), staff = `加油员 ${cjk(2)}`, vphone = uniquePhone();
+  const vip = await srv.intake('agent1', { description: `贵宾${w}`, customer: { class: 'vip', phone: vphone }, subject_staff: staff });
+  const plain = await srv.intake('agent1', { description: `普通${w}` });
+  const answered = await srv.intake('agent1', { description: `当场${w}` });
+  await srv.step('agent1', answered.id, 'answer', { answer: '当场解释', ...ON_SPOT_VALID, responsible_person: staff });
+  const count = async (extra) => (await search(w, 'agent1', extra)).total;
+  assert.equal(await count(`&subject_staff=${encodeURIComponent(staff)}`), 1);
+  assert.equal(await count(`&responsible_person=${encodeURIComponent(staff)}`), 1);
+  assert.equal(await count(`&responsible_person=${encodeURIComponent('无此人')}`), 0);
+  // Waiting for the customer: the one that waits, then none once it resumes.
+  await srv.step('agent1', plain.id, 'wait_customer', { reason: '客户出差，下周补充小票' });
+  assert.deepEqual(ids(await search(w, 'agent1', '&waiting=true')), [plain.id]);
+  assert.equal(await count('&waiting=false'), 2);
+  await srv.step('agent1', plain.id, 'resume', {});
+  assert.equal(await count('&waiting=true'), 0);
+  // In an incident: grouped by hand, by the incident's id too.
+  const inc = await srv.as('super1', 'POST', '/incidents', { body: { title: `事件${w}`, level: 2, description: '同站多起', complaint: vip.number } });
+  assert.equal(inc.status, 201, describe(inc));
+  assert.deepEqual(ids(await search(w, 'agent1', '&incident=true')), [vip.id]);
+  assert.deepEqual(ids(await search(w, 'agent1', `&incident=${inc.json.id}`)), [vip.id]);
+  assert.equal(await count('&incident=false'), 2);
+  // Satisfaction: none revisited yet.
+  assert.equal(await count('&satisfaction=none'), 3);
+  assert.equal(await count('&satisfaction=satisfied'), 0);
+  // By priority: the VIP's (high by the pack's rule) before the normal ones, each group by deadline; paged whole.
+  const all = await srv.as('agent1', 'GET', `/complaints?q=${encodeURIComponent(w)}&status=&sort=priority&limit=1`);
+  assert.equal(all.status, 200, describe(all));
+  const seen = ids(all.json);
+  let next = all.json.next_cursor;
+  assert.match(next, /^p[0-2]d\d+\.\d+$/);
+  while (next) {
+    const r = await srv.as('agent1', 'GET', `/complaints?q=${encodeURIComponent(w)}&status=&sort=priority&limit=1&cursor=${encodeURIComponent(next)}`);
+    assert.equal(r.status, 200, describe(r));
+    seen.push(...ids(r.json));
+    next = r.json.next_cursor;
+  }
+  assert.equal(seen.length, 3, 'every complaint once');
+  assert.equal(seen[0], vip.id, 'the high-priority one first');
+  const wrong = await srv.as('agent1', 'GET', '/complaints?sort=priority&cursor=c12');
+  assert.equal(wrong.status, 400);
+  assert.equal(errorOf(wrong).field, 'cursor');
+
+  // The shell lists the same, as the person would see it, masked.
+  const cli = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent1', `q=${w}`, 'status=', 'sort=priority', '--limit', '2']);
+  assert.equal(cli.code, 0, cli.stderr);
+  const lines = cli.stdout.trim().split('\n').map((l) => l.split('\t'));
+  assert.deepEqual(lines.map((l) => l[0]), seen.slice(0, 2).map((id) => (id === vip.id ? vip.number : id === plain.id ? plain.number : answered.number)));
+  assert.equal(lines[0][3], 'high');
+  assert.match(cli.stderr, /2 shown of 3/);
+  assert.ok(!cli.stdout.includes(vphone) && cli.stdout.includes(vphone.slice(-4)), 'the phone masked');
+  const staffOnly = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent1', `subject_staff=${staff}`]);
+  assert.deepEqual(staffOnly.stdout.trim().split('\n').map((l) => l.split('\t')[0]), [vip.number]);
+  const bad = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent1', 'waiting=maybe']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /waiting: expected true or false/);
+  const unknown = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent1', 'colour=red']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /colour=red/);
+});
+
 srv.test('an unknown parameter or a bad value is 400 naming it', async () => {
   for (const [qs, field] of [
     ['colour=red', 'colour'], ['status=open&nature=maybe', 'nature'], ['reopened=yes', 'reopened'],
     ['customer_class=nobody', 'customer_class'], ['priority=low', 'priority'], ['responsibility=nobody', 'responsibility'],
     ['responsible_unit=NOPE', 'responsible_unit'], ['closed_from=yesterday', 'closed_from'],
     ['due_to=2026-13-01', 'due_to'], ['kind=appeal&appealed=false', 'appealed'], [`q=${'油'.repeat(201)}`, 'q'],
+    ['waiting=maybe', 'waiting'], ['incident=first', 'incident'], ['satisfaction=happy', 'satisfaction'],
+    [`subject_staff=${'张'.repeat(65)}`, 'subject_staff'], ['sort=urgency', 'sort'],
   ]) {
     const r = await srv.as('agent1', 'GET', `/complaints?${qs}`);
     assert.equal(r.status, 400, `${qs}: ${describe(r)}`);

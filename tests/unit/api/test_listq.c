@@ -133,7 +133,18 @@ static void test_errors_name_the_parameter(void **state)
         {"nature", "maybe"}, {"reopened", "1"},  {"supervised", "no"},   {"appealed", "x"},
         {"closed_from", "x"}, {"closed_to", "2026-02-30x"}, {"due_from", "x"}, {"due_to", "x"},
         {"customer_class", "nobody"}, {"responsibility", "nobody"}, {"responsible_unit", "NOPE"},
-        {"sort", "relevance"}, {"priority", "low"},
+        {"sort", "relevance"}, {"priority", "low"}, {"waiting", "yes"}, {"incident", "0"}, {"incident", "x"},
+        {"satisfaction", "happy"}, {"sort", "urgency"},
+        {"subject_staff", "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0\xe5\xbc\xa0"
+                          "\xe5\xbc\xa0\xe5\xbc\xa0"}, /* 65 characters */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *p[] = {bad[i].name, bad[i].value, NULL};
@@ -170,6 +181,62 @@ static void test_cursor(void **state)
     assert_int_equal(id, INT64_MAX);
 }
 
+/* The state filters of issue #20 and the listing by priority, whose cursor carries the priority's place. */
+static void test_state_and_priority(void **state)
+{
+    (void)state;
+    listq q;
+    cerr e;
+    static const char *const p[] = {"subject_staff", "加油员 李强", "responsible_person", "站长", "waiting", "true",
+                                    "incident", "17", "satisfaction", "none", "sort", "priority",
+                                    "cursor", "p1d99.7", NULL};
+    assert_int_equal(parse(p, U_HQ, &q, &e), 0);
+    assert_string_equal(q.f.subject_staff, "加油员 李强");
+    assert_string_equal(q.f.responsible_person, "站长");
+    assert_int_equal(q.f.waiting, 1);
+    assert_int_equal(q.f.incident_id, 17);
+    assert_int_equal(q.f.incident, 0);
+    assert_string_equal(q.f.satisfaction, "");
+    assert_true(q.f.sort_priority);
+    assert_false(q.f.sort_deadline);
+    assert_true(q.f.has_cursor);
+    assert_int_equal(q.f.cursor_rank, 1);
+    assert_int_equal(q.f.cursor_key, 99);
+    assert_int_equal(q.f.cursor_id, 7);
+    /* The next page's cursor says the last row's place: a high-priority complaint is 1. */
+    complaint last;
+    complaint_init(&last);
+    last.id = 8;
+    last.stage_due = 120;
+    json_object_set_new(last.data, "priority", json_string("high"));
+    char cur[64];
+    listq_cursor_next(&q.f, &last, cur, sizeof cur);
+    assert_string_equal(cur, "p1d120.8");
+    listq_page_after(&q.f, &last);
+    assert_int_equal(q.f.cursor_rank, 1);
+    assert_int_equal(q.f.cursor_key, 120);
+    json_object_del(last.data, "priority");
+    listq_cursor_next(&q.f, &last, cur, sizeof cur);
+    assert_string_equal(cur, "p2d120.8"); /* none is normal */
+    complaint_release(&last);
+    listq_release(&q);
+    static const char *const in[] = {"incident", "false", "waiting", "false", "satisfaction", "dissatisfied", NULL};
+    assert_int_equal(parse(in, U_HQ, &q, &e), 0);
+    assert_int_equal(q.f.incident, -1);
+    assert_int_equal(q.f.waiting, -1);
+    assert_string_equal(q.f.satisfaction, "dissatisfied");
+    listq_release(&q);
+    /* A cursor of another order is refused. */
+    static const char *const cursors[] = {"c7", "d99.7", "p3d1.2", "p1c7", "p", "p1d1."};
+    for (size_t i = 0; i < sizeof cursors / sizeof cursors[0]; i++) {
+        const char *pc[] = {"sort", "priority", "cursor", cursors[i], NULL};
+        if (parse(pc, U_HQ, &q, &e) != CERR_USER)
+            fail_msg("cursor %s accepted", cursors[i]);
+        assert_string_equal(e.field, "cursor");
+        listq_release(&q);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_errors_name_the_parameter),
         cmocka_unit_test(test_cursor),
+        cmocka_unit_test(test_state_and_priority),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,6 +67,10 @@ export default {
     title: 'Work orders', mine: 'My work orders', filters: 'Filters', overdueOnly: 'Overdue only', warningOnly: 'Warnings only', sort: 'Sort',
     sortDeadline: 'By deadline (most urgent first)', sortCreated: 'By received time (newest first)', count: '{n} on this page',
     anyStatus: 'Any status', anyUnit: 'Any unit', anyChannel: 'Any channel', anyCategory: 'Any category', anyLevel: 'Any level',
+    any: 'Any', more: 'More filters', moreN: 'More filters ({n})', fewer: 'Fewer filters', priority: 'Priority', customerClass: 'Customer class',
+    satisfaction: 'Revisit result', notRevisited: 'Not revisited yet', closed: 'Closed', due: 'Overall deadline',
+    flag_waiting: 'Waiting for customer', flag_incident: 'In an incident', flag_reopened: 'Reopened', flag_supervised: 'Supervised', flag_appealed: 'Appeal',
+    sortPriority: 'By priority (urgent first)',
   },
   search: {
     label: 'Search complaints', placeholder: 'Search: number, last 4 of phone, name, text', short: 'Search', total: '{n} found',

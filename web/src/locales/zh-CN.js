@@ -67,6 +67,10 @@ export default {
     title: '工单列表', mine: '我的工单', filters: '筛选', overdueOnly: '只看超时', warningOnly: '只看预警', sort: '排序',
     sortDeadline: '按时限（最紧急在前）', sortCreated: '按受理时间（最新在前）', count: '本页 {n} 条',
     anyStatus: '全部状态', anyUnit: '全部单位', anyChannel: '全部渠道', anyCategory: '全部类别', anyLevel: '全部等级',
+    any: '不限', more: '更多筛选', moreN: '更多筛选（{n}）', fewer: '收起筛选', priority: '优先级', customerClass: '客户类别',
+    satisfaction: '回访结果', notRevisited: '尚未回访', closed: '结案日期', due: '总时限',
+    flag_waiting: '等待客户', flag_incident: '并入危机事件', flag_reopened: '曾重新处理', flag_supervised: '曾督办', flag_appealed: '申诉',
+    sortPriority: '按优先级（紧急在前）',
   },
   search: {
     label: '搜索工单', placeholder: '搜索：编号、电话后四位、姓名、内容', short: '搜索', total: '共找到 {n} 条',

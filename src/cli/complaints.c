@@ -1,0 +1,172 @@
+/*
+ * complaints: `redress complaints --user NAME [NAME=VALUE …] [--limit N]
+ * [--en]` lists the complaints a person would see in the list, with the
+ * list's own parameters (GET /api/v1/complaints: status=open, q=油品,
+ * waiting=true, sort=priority, …), parsed and checked by the same code and
+ * limited to the person's scope; customer data masked as the list shows it.
+ * One line a complaint, tab-separated; the count and the total to stderr.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "app/pii.h"
+#include "cli/cli.h"
+#include "util/timeutil.h"
+
+static const char usage[] =
+    "usage: redress complaints --user NAME [NAME=VALUE …] [--limit N] [--en] [--db URL]\n"
+    "  e.g. redress complaints --user super1 status=open sort=priority waiting=true\n";
+
+/* The NAME=VALUE arguments, looked up as the list's query string. */
+struct params {
+    const char *const *args;
+    int n;
+};
+
+static const char *param_of(void *ctx, const char *key)
+{
+    const struct params *p = ctx;
+    size_t len = strlen(key);
+    for (int i = 0; i < p->n; i++)
+        if (strncmp(p->args[i], key, len) == 0 && p->args[i][len] == '=')
+            return p->args[i] + len + 1;
+    return NULL;
+}
+
+/* Every argument a NAME=VALUE of a filter the list knows; paging, counting and files are this command's. */
+static int check_params(const struct params *p)
+{
+    static const char *const own[] = {"limit", "cursor", "format", "clear", "total"};
+    for (int i = 0; i < p->n; i++) {
+        const char *eq = strchr(p->args[i], '=');
+        char name[48];
+        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - p->args[i]) : 0, p->args[i]);
+        bool taken = false;
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
+            taken = taken || strcmp(name, own[k]) == 0;
+        if (!eq || !listq_known(name) || taken) {
+            fprintf(stderr, "redress complaints: %s: expected NAME=VALUE with a filter of the list (docs/api.md)\n",
+                    p->args[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A member's text of the list's JSON (a name inside an object when it is one), or "-". */
+static const char *member(const json_t *j, const char *key, const char *inner)
+{
+    const json_t *v = json_object_get(j, key);
+    if (inner && json_is_object(v))
+        v = json_object_get(v, inner);
+    const char *s = json_string_value(v);
+    return s && *s ? s : "-";
+}
+
+static void print_row(app *a, const complaint *c, bool en, int64_t now)
+{
+    json_t *j = api_complaint_json(a, c, false, en, now);
+    char received[40], due[40] = "-";
+    int tz = app_pol(a)->tz_offset;
+    time_format(c->received_at, tz, received, sizeof received);
+    if (c->stage_due)
+        time_format(c->stage_due, tz, due, sizeof due);
+    const json_t *cust = json_object_get(j, "customer");
+    printf("%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->number, member(j, "status_label", NULL), c->level,
+           member(j, "priority", NULL), member(j, "category", "name"), member(j, "subject_unit", "code"),
+           member(j, "owner_unit", "code"), received, due, member(cust, "name", NULL), member(cust, "phone", NULL));
+    json_decref(j);
+}
+
+static int list(app *a, const user *u, const struct params *p, long limit, bool en)
+{
+    listq l;
+    listq_init(&l);
+    l.caller_id = u->id;
+    cerr e = CERR_INIT;
+    int64_t now = time_now(), total = 0;
+    const char *field, *why;
+    int rc = listq_parse(&l, param_of, (void *)p, app_pol(a), app_org(a), u->unit, now, &e);
+    if (rc) {
+        fprintf(stderr, "redress complaints: %s\n", e.message);
+        listq_release(&l);
+        return 2;
+    }
+    rc = api_listq_prepare(a, &l, &field, &why);
+    if (rc && field) {
+        fprintf(stderr, "redress complaints: %s: %s\n", field, why);
+        listq_release(&l);
+        return 2;
+    }
+    if (rc == 0)
+        rc = store_complaint_total(a->db, &l.f, &total);
+    l.f.full = l.q != NULL;
+    l.f.limit = limit < 200 ? (int)limit : 200;
+    long shown = 0;
+    complaint_page page = {0};
+    while (rc == 0) {
+        rc = store_complaint_list(a->db, &l.f, &page);
+        if (rc == 0)
+            rc = app_pii_view(a, page.items, page.n, false);
+        for (size_t i = 0; rc == 0 && i < page.n && shown < limit; i++, shown++)
+            print_row(a, &page.items[i], en, now);
+        if (rc || !page.more || !page.n || shown >= limit)
+            break;
+        if (l.f.sort_relevance)
+            l.f.offset += (int64_t)page.n;
+        else
+            listq_page_after(&l.f, &page.items[page.n - 1]);
+        complaint_page_release(&page);
+    }
+    complaint_page_release(&page);
+    listq_release(&l);
+    if (rc) {
+        fprintf(stderr, "redress complaints: the store failed\n");
+        return 1;
+    }
+    fprintf(stderr, "%ld shown of %lld\n", shown, (long long)total);
+    return 0;
+}
+
+int cmd_complaints(int argc, char **argv)
+{
+    static const char *const extra[] = {"user", "limit", "en!", "help!", NULL};
+    cli_opts o;
+    if (cli_parse(argc, argv, extra, &o))
+        return 2;
+    if (cli_has(&o, "help")) {
+        printf("%sLists the complaints NAME would see in the work-order list, filtered and sorted by\n"
+               "the list's parameters (docs/api.md, \"GET /api/v1/complaints\"), up to --limit\n"
+               "(1–10000, 50): number, status, level, priority, category, subject unit, owner\n"
+               "unit, received, stage deadline, customer and phone (masked). --en: English labels.\n",
+               usage);
+        cli_print_settings();
+        return 0;
+    }
+    const char *name = cli_opt(&o, "user");
+    long limit = 50;
+    struct params p = {o.args, o.nargs};
+    if (!name || !*name) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if ((cli_has(&o, "limit") && cli_long("redress complaints", "limit", cli_opt(&o, "limit"), 1, 10000, &limit)) ||
+        check_params(&p))
+        return 2;
+    app a;
+    if (cli_open_app(&a, true))
+        return 1;
+    int rc = 1;
+    user u = {0};
+    int s = cli_open_pii(&a, false) ? STORE_ERROR : store_user_get(a.db, name, 0, &u, NULL);
+    if (s == STORE_NOTFOUND)
+        fprintf(stderr, "redress complaints: no user %s\n", name);
+    else if (s)
+        fprintf(stderr, "redress complaints: cannot read the user\n");
+    else
+        rc = list(&a, &u, &p, limit, cli_has(&o, "en"));
+    user_release(&u);
+    app_close(&a);
+    return rc;
+}
