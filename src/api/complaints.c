@@ -11,6 +11,8 @@
 #include "app/search.h"
 #include "app/act.h"
 #include "api/listq.h"
+#include "app/custmsg.h"
+#include "app/notify.h"
 #include "core/workflow.h"
 #include "util/jsonw.h"
 #include "util/sheet.h"
@@ -119,9 +121,29 @@ static json_t *partner_view(app *a, const api_req *rq, complaint *c)
     return j;
 }
 
+/* What the customer is sent about the intake of c (app/custmsg.h): each way and when it goes. */
+static json_t *customer_messages_json(app *a, const complaint *c)
+{
+    event ev;
+    event_init(&ev);
+    snprintf(ev.action, sizeof ev.action, "intake");
+    ev.at = c->created_at;
+    outbox_msg *rows = NULL;
+    size_t n = 0;
+    app_custmsg_rows(a, app_pol(a), c, &ev, &rows, &n);
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s,s:o}", "channel", rows[i].channel, "at", api_time(a, rows[i].next_at)));
+    app_notify_release(rows, n);
+    free(rows);
+    event_release(&ev);
+    return out;
+}
+
 /*
  * The intake's answer: c (its customer data masked, or a partner's view of
- * it) with its Location; 201, or 200 for a duplicate.
+ * it) with its Location; 201, or 200 for a duplicate. A new one says what
+ * its customer is sent (customer_messages).
  */
 static void intake_reply(app *a, api_req *rq, complaint *c, int64_t now, bool duplicate, http_resp *rs)
 {
@@ -134,6 +156,8 @@ static void intake_reply(app *a, api_req *rq, complaint *c, int64_t now, bool du
     snprintf(loc, sizeof loc, "/api/v1/complaints/%" PRId64, c->id);
     http_set_header(rs, "Location", loc);
     json_object_set_new(j, "duplicate", json_boolean(duplicate));
+    if (!duplicate && !rq->partner_channel[0])
+        json_object_set_new(j, "customer_messages", customer_messages_json(a, c));
     api_json(rs, duplicate ? 200 : 201, j);
 }
 

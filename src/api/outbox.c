@@ -28,6 +28,8 @@ static json_t *row_json(app *a, const outbox_msg *m)
     json_object_set_new(j, "next_attempt_at", due ? api_time(a, m->next_at ? m->next_at : m->created_at) : json_null());
     json_object_set_new(j, "sent_at", api_time(a, m->sent_at));
     json_object_set_new(j, "last_error", m->last_error ? json_string(m->last_error) : json_null());
+    /* A webhook's name, or "customer" for the complaint's customer (app/custmsg.h). */
+    json_object_set_new(j, "target", *m->target ? json_string(m->target) : json_null());
     return j;
 }
 

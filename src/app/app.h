@@ -81,6 +81,11 @@ typedef struct app {
     /* E-mail notifications are delivered (serve with --smtp-url): a step
      * queues them (app/notify.h). */
     bool notify_email;
+    /* Text messages are delivered (serve with --sms-url): customer messages by SMS are queued (app/custmsg.h). */
+    bool notify_sms;
+    /* The address customers reach the portal at (the public-url setting;
+     * NULL or "": none): customer messages link to its tracking page. */
+    const char *public_url;
     /* What this process's deliverer did (jobs/deliver.c), for /metrics. */
     atomic_long notify_sent, notify_failed, notify_dead;
     /* The open pages' live streams (app/live.h) while serving; NULL otherwise

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/custmsg.h"
 #include "app/rules.h"
 #include "app/incident.h"
 #include "app/links.h"
@@ -19,6 +20,7 @@
  * rules' notifications, and the number's search terms added to the text's. */
 typedef struct intake_with {
     app *a;
+    const policy *pol; /* the snapshot the intake is decided under (the callback may run on the store's thread) */
     event *ev;
     search_terms base; /* the text's terms, before the number's */
     app_notices notices;
@@ -29,6 +31,9 @@ static void intake_rows(void *arg, const complaint *c, const outbox_msg **msgs, 
     intake_with *w = arg;
     app_search_number(w->a, w->ev, &w->base, c->number);
     app_notices_of(&w->notices, c, msgs, n);
+    app_custmsg_rows(w->a, w->pol, c, w->ev, &w->notices.rows.items, &w->notices.rows.n);
+    *msgs = w->notices.rows.items;
+    *n = w->notices.rows.n;
 }
 
 /* A ledger row's import event and mark (app_intake_imported), or none. */
@@ -99,7 +104,7 @@ static int intake_prepare(app *a, const actor *who, const json_t *input, int64_t
         json_object_set_new(p->ev.payload, "partner", json_string(partner));
     /* The search terms are taken from the clear text, which is sealed
      * here, before the event is hashed and stored. */
-    p->iw = (intake_with){.a = a, .ev = &p->ev, .base = p->iw.base, .notices = {.o = &p->o, .now = now}};
+    p->iw = (intake_with){.a = a, .pol = app_pol(a), .ev = &p->ev, .base = p->iw.base, .notices = {.o = &p->o, .now = now}};
     if (rc == 0) {
         app_search_intake(a, &p->ev);
         if (p->ev.terms)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/custmsg.h"
 #include "core/notify.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -86,6 +87,7 @@ static void partner_row(const complaint *next, const event *ev, outbox_msg **row
 int app_notify_rows(app *a, const complaint *next, const event *ev, outbox_msg **rows, size_t *n)
 {
     partner_row(next, ev, rows, n);
+    app_custmsg_rows(a, app_pol(a), next, ev, rows, n);
     if (strcmp(ev->action, "dispatch") != 0 || !next->owner_unit)
         return 0;
     user_list users = {0};

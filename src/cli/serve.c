@@ -181,6 +181,7 @@ int serve_app(app *a)
     if (delivery_config(&dc))
         return 2;
     a->notify_email = dc.smtp_url != NULL;
+    a->notify_sms = dc.sms_url != NULL;
     long max_file, max_total;
     if (setting_long("attachment-max-bytes", 1024, 4294967296L, &max_file) ||
         setting_long("attachment-total-max-bytes", 1024, 1099511627776L, &max_total))

@@ -9,6 +9,7 @@
 
 #include "app/pii.h"
 #include "cli/cli.h"
+#include "core/notify.h"
 #include "sec/audit.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -121,6 +122,9 @@ static setting settings[] = {
      NULL},
     {"mail-timeout", "REDRESS_MAIL_TIMEOUT", "30", "seconds one IMAP command of the e-mail intake may take (1–600)",
      NULL},
+    {"public-url", "REDRESS_PUBLIC_URL", "",
+     "the address customers reach the portal at (https://ts.example.cn): the messages sent to customers link to "
+     "its tracking page; empty: they carry no link", NULL},
     {"trusted-proxies", "REDRESS_TRUSTED_PROXIES", "",
      "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (rate limits, audit log)",
      NULL},
@@ -374,6 +378,15 @@ int cli_open_app(app *a, bool need_pack)
         return -1;
     }
     app_enter(a); /* a command works under the configuration it opened with, and its own changes */
+    /* Where customers are sent by the links of their messages (app/custmsg.h). */
+    const char *pub = setting_get("public-url");
+    size_t len = strlen(pub);
+    if (*pub && (!notify_url_ok(pub) || pub[len - 1] == '/' || strpbrk(pub, "?#"))) {
+        fprintf(stderr, "redress: --public-url: expected http(s)://HOST[/PATH] without a trailing /, ? or #\n");
+        app_close(a);
+        return -1;
+    }
+    a->public_url = pub;
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/custmsg.h"
 #include "core/evidence.h"
 #include "core/org.h"
 #include "core/policy.h"
@@ -218,6 +219,7 @@ static const char *const sections[] = {"name",
                                        "indicators",
                                        "attachments",
                                        "corrections",
+                                       "customer_messages",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */
@@ -325,7 +327,7 @@ int pack_validate(json_t *pack, cerr *e)
         survey_check_pack(pack, e) || evidence_validate(json_object_get(pack, "attachments"), e))
         return -1;
     if (check_roles(pack, "confidentiality", "subject_unit_roles", e) || check_roles(pack, "corrections", "roles", e) ||
-        check_replies(pack, e))
+        check_replies(pack, e) || custmsg_check(json_object_get(pack, "customer_messages"), e))
         return -1;
     if (check_days(pack, "repeats", 0, e) || check_days(pack, "publication", 1, e))
         return -1;

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/custmsg.h"
 #include "app/inapp.h"
 #include "app/pii.h"
+#include "core/custmsg.h"
+#include "core/erasure.h"
 #include "sec/auth.h"
 #include "util/log.h"
 #include "util/mime.h"
@@ -331,17 +334,107 @@ static const char *recipient(app *a, const outbox_msg *m, user *u, unsigned chan
     return NULL;
 }
 
+/* ---- the customer's own messages (app/custmsg.h) ---------------------------------- */
+
+static bool to_customer(const outbox_msg *m)
+{
+    return strcmp(m->target, CUSTMSG_TARGET) == 0;
+}
+
+/* A sealed value of complaint id opened in clear into *text (heap, replaced); false when it cannot be (erased). */
+static bool open_sealed(app *a, int64_t id, char **text)
+{
+    return app_pii_open_texts(a, NULL, &id, text, 1, true) == 0 && *text && strcmp(*text, PII_ANONYMISED) != 0;
+}
+
+/*
+ * The phone (sms) or e-mail address (mail) of row m's complaint's customer,
+ * opened, into *to (heap; the caller wipes and frees it): NULL, or why the
+ * row is not sent.
+ */
+static const char *customer_address(app *a, const outbox_msg *m, bool mail, char **to)
+{
+    complaint c;
+    complaint_init(&c);
+    const char *why = NULL;
+    *to = NULL;
+    if (store_complaint_get(a->db, m->complaint_id, NULL, &c) != 0)
+        why = "the complaint cannot be read";
+    else {
+        const char *sealed = json_string_value(json_object_get(json_object_get(c.data, "customer"), mail ? "email" : "phone"));
+        *to = sealed && *sealed ? xstrdup(sealed) : NULL;
+        if (!*to)
+            why = mail ? "the customer has no e-mail address" : "the customer has no phone number";
+        else if (!open_sealed(a, c.id, to))
+            why = "the customer's data cannot be opened (erased)";
+    }
+    complaint_release(&c);
+    return why;
+}
+
+/* The text of the customer's row m in lang (core/custmsg.h), its reply opened, appended to out; -1 when there is none. */
+static int customer_text(app *a, const outbox_msg *m, const char *lang, buf *out)
+{
+    json_t *p = json_loads(m->payload ? m->payload : "", 0, NULL);
+    const char *kind = str_of(p, "kind"), *sealed = str_of(p, "content");
+    char *content = *sealed ? xstrdup(sealed) : NULL;
+    int rc = -1;
+    if (!content || open_sealed(a, m->complaint_id, &content)) {
+        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), str_of(p, "link"), content};
+        app_enter(a); /* the templates of the pack in force when it is sent */
+        rc = custmsg_render(json_object_get(app_pol(a)->raw, "customer_messages"), kind, lang, &v, out);
+        app_leave(a);
+    }
+    if (content) {
+        sodium_memzero(content, strlen(content));
+        free(content);
+    }
+    json_decref(p);
+    return rc;
+}
+
+/* The e-mail of the customer's row m: its text in Chinese and in English, as plain text and HTML. */
+static int customer_email(app *a, const outbox_msg *m, buf *subject, buf *text, buf *html)
+{
+    buf en;
+    buf_init(&en);
+    int rc = customer_text(a, m, "zh-CN", text);
+    if (rc == 0 && customer_text(a, m, "en", &en) == 0 && strcmp(en.data, text->data) != 0)
+        buf_printf(text, "\n\n%s", en.data);
+    buf_release(&en);
+    if (rc)
+        return rc;
+    json_t *p = json_loads(m->payload ? m->payload : "", 0, NULL);
+    buf_printf(subject, "您的投诉 %s (your complaint %s)", str_of(p, "number"), str_of(p, "number"));
+    json_decref(p);
+    buf_puts(html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body><p>");
+    for (const char *s = text->data; *s; s++) {
+        if (*s == '\n')
+            buf_puts(html, "<br>");
+        else {
+            char one[2] = {*s, 0};
+            html_text(html, one);
+        }
+    }
+    buf_puts(html, "</p></body></html>\n");
+    return 0;
+}
+
 /* Renders the e-mail row m and sets x up to send it to its recipient's current address (or o->skip says why not). */
 static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
     user u = {0};
+    char *customer = NULL;
     buf subject, text, html;
     buf_init(&subject);
     buf_init(&text);
     buf_init(&html);
     if (!cfg->smtp_url || !*cfg->smtp_url)
         o->skip = "no mail server is set (smtp-url)";
-    else if ((o->skip = recipient(a, m, &u, NOTIFY_EMAIL)))
+    else if (to_customer(m)) {
+        if (!(o->skip = customer_address(a, m, true, &customer)) && customer_email(a, m, &subject, &text, &html))
+            o->skip = "unknown template";
+    } else if ((o->skip = recipient(a, m, &u, NOTIFY_EMAIL)))
         ;
     else if (deliver_render(m->template_name, m->payload, u.name, &subject, &text, &html))
         o->skip = "unknown template";
@@ -349,9 +442,10 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
         char date[64], mid[200];
         rfc5322_date(now, date, sizeof date);
         message_id(cfg, m, mid, sizeof mid);
+        const char *to = customer ? customer : u.email;
         mime_mail mail = {.from = cfg->smtp_from,
-                          .to = u.email,
-                          .to_name = u.name,
+                          .to = to,
+                          .to_name = customer ? "" : u.name,
                           .subject = subject.data,
                           .date = date,
                           .message_id = mid,
@@ -360,10 +454,14 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
                           .html = html.data,
                           .boundary = "=_redress_alt"};
         mime_build(&x->body, &mail);
-        if (smtp_send(x, cfg, u.email)) {
+        if (smtp_send(x, cfg, to)) {
             o->rc = -1;
             snprintf(o->err, sizeof o->err, "cannot start libcurl");
         }
+    }
+    if (customer) {
+        sodium_memzero(customer, strlen(customer));
+        free(customer);
     }
     user_release(&u);
     buf_release(&subject);
@@ -450,16 +548,20 @@ static void send_webhook(app *a, const deliver_config *cfg, const outbox_msg *m,
 static void send_sms(app *a, const deliver_config *cfg, const outbox_msg *m, int64_t now, outcome *o, xfer *x)
 {
     user u = {0};
+    char *customer = NULL;
     buf text;
     buf_init(&text);
     if (!cfg->sms_url || !*cfg->sms_url)
         o->skip = "no SMS gateway is set (sms-url)";
-    else if ((o->skip = recipient(a, m, &u, NOTIFY_SMS)))
+    else if (to_customer(m)) {
+        if (!(o->skip = customer_address(a, m, false, &customer)) && customer_text(a, m, "zh-CN", &text))
+            o->skip = "unknown template";
+    } else if ((o->skip = recipient(a, m, &u, NOTIFY_SMS)))
         ;
     else if (deliver_sms_text(m->template_name, m->payload, &text))
         o->skip = "unknown template";
     if (!o->skip) {
-        json_t *body = json_pack("{s:s,s:s,s:s}", "id", m->key, "to", u.phone, "text", text.data);
+        json_t *body = json_pack("{s:s,s:s,s:s}", "id", m->key, "to", customer ? customer : u.phone, "text", text.data);
         char *js = json_dumps(body, JSON_COMPACT);
         buf_puts(&x->body, js);
         free(js);
@@ -469,6 +571,10 @@ static void send_sms(app *a, const deliver_config *cfg, const outbox_msg *m, int
             o->rc = -1;
             snprintf(o->err, sizeof o->err, "cannot start libcurl");
         }
+    }
+    if (customer) {
+        sodium_memzero(customer, strlen(customer));
+        free(customer);
     }
     user_release(&u);
     buf_release(&text);

@@ -19,11 +19,11 @@ int rows_outbox_insert(db_conn *c, const outbox_msg *m, int64_t at, int64_t even
 {
     return db_execv(c,
                     "INSERT INTO outbox (created_at, complaint_id, channel, recipient_user, recipient_unit, template, "
-                    "payload, idempotency_key, event_id, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "payload, idempotency_key, event_id, target, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     DB_VALS(DB_INT(m->created_at ? m->created_at : at), DB_ID(m->complaint_id), DB_TEXT(m->channel),
                             DB_ID(m->recipient_user), DB_ID(m->recipient_unit), DB_TEXT(m->template_name),
                             DB_TEXT(m->payload ? m->payload : "{}"), DB_TEXT(m->key), DB_ID(event_id),
-                            DB_TEXT(*m->target ? m->target : NULL)));
+                            DB_TEXT(*m->target ? m->target : NULL), DB_INT(m->next_at)));
 }
 
 struct outbox_add_arg {

@@ -47,7 +47,8 @@ async function warned() {
 async function smsRow(id) {
   return until(async () => {
     const r = await srv.as('admin', 'GET', `/outbox?complaint=${id}`);
-    const m = r.json.items.find((x) => x.channel === 'sms');
+    // the warning's row (the customer's acknowledgement goes by text message too)
+    const m = r.json.items.find((x) => x.channel === 'sms' && x.target !== 'customer');
     return m && m.status !== 'pending' ? m : null;
   }, 'the text message row', { timeoutMs: 30000 });
 }
@@ -58,7 +59,7 @@ srv.test('the deadline warning reaches the handler\'s phone through the gateway,
   const c = await warned();
   const m = await smsRow(c.id);
   assert.equal(m.status, 'sent', JSON.stringify(m));
-  const sms = got.find((g) => g.json.text.includes(c.number));
+  const sms = got.find((g) => g.json.text.includes(c.number) && g.json.text.includes('预警'));
   assert.ok(sms, JSON.stringify(got));
   assert.equal(sms.json.to, '13800138001');
   assert.match(sms.json.text, /预警/);
@@ -73,5 +74,5 @@ srv.test('no text message to someone who wants none: the row says why', async ()
   const m = await smsRow(c.id);
   assert.equal(m.status, 'cancelled');
   assert.match(m.last_error, /does not want text messages/);
-  assert.ok(!got.some((g) => g.json.text.includes(c.number)));
+  assert.ok(!got.some((g) => g.json.text.includes(c.number) && g.json.text.includes('预警')));
 });

@@ -57,7 +57,7 @@ export default {
     confirmSave: 'Confirmed — save', confirmSaveAnswer: 'Confirmed — save and answer now', backToEdit: 'Back to edit',
     readBack: 'Hello {name}. On {occurred} at {unit}{place} you had a problem, which we have recorded as a "{category}" complaint. You asked: {demand}.',
     readBackNoDemand: '(no specific demand)', readBackPromise: 'We will answer you by {promised}.', readBackNoPromise: 'We will answer you within the time limit.',
-    savedTitle: 'Work order saved', savedNumber: 'Number {number}', savedClosed: 'Answered on the spot and closed',
+    savedTitle: 'Work order saved', savedNumber: 'Number {number}', savedClosed: 'Answered on the spot and closed', customerNow: 'The acknowledgement goes to the customer by {way}', customerLater: 'The acknowledgement goes to the customer by {way} at {at} (quiet hours)',
     answerFailed: 'Saved as {number}, but the on-the-spot answer failed: {msg}', newIntake: 'Next call', openDetail: 'Open work order',
     fixErrors: 'Please correct the fields marked in red', phonePh: "Caller's number, e.g. 13812345678", unitPh: 'Type a station name or code',
     categoryPh: 'Pick or type to search', descPh: 'What happened, in order', demandPh: 'What the customer wants',
@@ -198,6 +198,7 @@ export default {
     wrongOld: 'The current password is wrong', changed: 'Password changed; use the new one next time you sign in',
   },
   outbox: {
+    customer_ack: 'Acknowledgement', customer_reply: 'Reply to customer', toCustomer: 'The complainant',
     title: 'Notifications', sla_warning: 'Warning', supervision: 'Supervision', ch_sms: 'SMS', ch_internal: 'internal', ch_email: 'e-mail', ch_webhook: 'webhook',
     st_pending: 'pending', st_sent: 'sent', st_failed: 'failed', compensation_approval: 'Compensation approval', revisit_follow_up: 'Revisit follow-up',
     st_dead: 'dead letter', st_cancelled: 'cancelled', dispatch: 'Dispatched', rule_notify: 'Rule notice', incident_opened: 'Incident opened',

@@ -57,7 +57,7 @@ export default {
     confirmSave: '客户已确认，保存工单', confirmSaveAnswer: '客户已确认，保存并当场答复', backToEdit: '返回修改',
     readBack: '{name}，您好。您于 {occurred} 在 {unit}{place} 遇到的问题，我们已登记为“{category}”类投诉。您的要求是：{demand}。',
     readBackNoDemand: '（未提出具体要求）', readBackPromise: '我们会在 {promised} 前给您答复。', readBackNoPromise: '我们会在规定时限内给您答复。',
-    savedTitle: '工单已保存', savedNumber: '工单编号 {number}', savedClosed: '已当场答复并结案',
+    savedTitle: '工单已保存', savedNumber: '工单编号 {number}', savedClosed: '已当场答复并结案', customerNow: '受理回执将通过{way}发给客户', customerLater: '受理回执将于 {at} 通过{way}发给客户（免打扰时段）',
     answerFailed: '工单已保存（{number}），但当场答复未成功：{msg}', newIntake: '继续受理下一个', openDetail: '查看工单',
     fixErrors: '请按提示修改标红的项目', phonePh: '来电号码，如 13812345678', unitPh: '输入站名或编码搜索',
     categoryPh: '选择或输入搜索类别', descPh: '按时间顺序记录事情经过', demandPh: '客户希望如何处理',
@@ -198,6 +198,7 @@ export default {
     wrongOld: '原密码不正确', changed: '密码已修改，下次登录请使用新密码',
   },
   outbox: {
+    customer_ack: '受理回执', customer_reply: '答复客户', toCustomer: '投诉人（客户）',
     title: '通知记录', sla_warning: '预警通知', supervision: '督办通知', ch_sms: '短信', ch_internal: '站内', ch_email: '邮件', ch_webhook: 'Webhook',
     st_pending: '待发送', st_sent: '已发送', st_failed: '发送失败', compensation_approval: '补偿审批', revisit_follow_up: '回访跟进',
     st_dead: '死信', st_cancelled: '已取消', dispatch: '派单通知', rule_notify: '规则通知', incident_opened: '危机事件通知',
