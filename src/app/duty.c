@@ -126,7 +126,7 @@ static int parse_entry(app *a, const json_t *v, size_t i, duty_entry *d, cerr *e
     char f[48];
     snprintf(f, sizeof f, "entries[%zu]", i);
     if (!json_is_object(v))
-        return cerr_set(e, "validation_failed", f, "%s: expected {user, from, to}", f);
+        return cerr_set(e, "validation_failed", f, "%s: 应为 {user, from, to} (expected {user, from, to})", f);
     static const char *const known[] = {"user", "from", "to", NULL};
     if (cerr_members(e, v, f, known))
         return CERR_USER;
@@ -151,7 +151,7 @@ int app_duty_set(app *a, int64_t unit_id, const json_t *entries, duty_list *out,
         return cerr_set(e, "validation_failed", "entries", "entries: 应为数组 (expected an array)");
     size_t n = json_array_size(entries);
     if (n > DUTY_MAX_ENTRIES)
-        return cerr_set(e, "validation_failed", "entries", "entries: at most %d", DUTY_MAX_ENTRIES);
+        return duty_check(NULL, n, e); /* too many, said once */
     duty_entry *d = xcalloc(n + 1, sizeof *d);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {

@@ -24,7 +24,8 @@ int duty_check(duty_entry *entries, size_t n, cerr *err)
 {
     char f[48];
     if (n > DUTY_MAX_ENTRIES)
-        return cerr_set(err, "validation_failed", "entries", "entries: at most %d", DUTY_MAX_ENTRIES);
+        return cerr_set(err, "validation_failed", "entries", "entries: 最多 %d 条 (at most %d)", DUTY_MAX_ENTRIES,
+                        DUTY_MAX_ENTRIES);
     for (size_t i = 0; i < n; i++) {
         const duty_entry *d = &entries[i];
         const char *what = d->user <= 0 ? "user" : d->to <= d->from ? "to" : NULL;
@@ -33,7 +34,8 @@ int duty_check(duty_entry *entries, size_t n, cerr *err)
         if (what) {
             snprintf(f, sizeof f, "entries[%zu].%s", i, what);
             return cerr_set(err, "validation_failed", f, "%s: %s", f,
-                            what[0] == 'u' ? "expected a user" : "expected after from, within 31 days of it");
+                            what[0] == 'u' ? "应为用户 (expected a user)"
+                                           : "应晚于开始时间且不超过31天 (expected after from, within 31 days of it)");
         }
     }
     const duty_entry **p = xcalloc(n + 1, sizeof *p);
@@ -44,7 +46,8 @@ int duty_check(duty_entry *entries, size_t n, cerr *err)
     for (size_t i = 1; i < n && !rc; i++)
         if (p[i]->from < p[i - 1]->to) {
             snprintf(f, sizeof f, "entries[%zu].from", (size_t)(p[i] - entries));
-            rc = cerr_set(err, "validation_failed", f, "%s: overlaps entries[%zu]", f, (size_t)(p[i - 1] - entries));
+            rc = cerr_set(err, "validation_failed", f, "%s: 与 entries[%zu] 时间重叠 (overlaps it)", f,
+                          (size_t)(p[i - 1] - entries));
         }
     duty_entry *sorted = xcalloc(n + 1, sizeof *sorted);
     for (size_t i = 0; i < n; i++)
