@@ -114,16 +114,20 @@ static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit
 /*
  * Outside the working time of unit_id, the person on duty for it is told
  * of the event as well, by sms and in-app (000 第十四条: 夜间若有紧急情况，
- * 也必须及时通知到人); the keys end in "/duty/<channel>".
+ * 也必须及时通知到人); the keys end in "/duty/<channel>". Who is texted
+ * already (the assignee on duty) is not texted twice.
  */
 static void duty_rows(run *r, item *it, int64_t unit_id, const char *tmpl, const char *payload)
 {
     int64_t duty = app_people_on_duty(r->a, people(r), unit_id);
     size_t from = it->nmsgs;
-    if (duty) {
+    bool texted = false; /* the person on duty carries the order too: one text */
+    for (size_t k = 0; k < it->nmsgs; k++)
+        texted |= it->msgs[k].recipient_user == duty && strcmp(it->msgs[k].channel, "sms") == 0;
+    if (duty && !texted)
         add_msg(it, "sms", duty, 0, tmpl, payload);
+    if (duty)
         add_msg(it, "internal", duty, 0, tmpl, payload);
-    }
     for (size_t k = from; k < it->nmsgs; k++) {
         outbox_msg *m = &it->msgs[k];
         size_t len = strlen(m->key);

@@ -213,6 +213,18 @@ srv.test('at night the person on duty is told as well, of a safety complaint and
   }, 'the in-app notice of the person on duty');
   assert.equal(n.template, 'rule_notify');
 
+  // A supervisor named by the rule who is also on duty is texted once, and gets the in-app notice.
+  r = await roster('SH-PD', [{ user: 'pdmgr', from: rfc3339(new Date(now - HOUR)), to: rfc3339(new Date(now + 2 * HOUR)) }]);
+  assert.equal(r.status, 200, describe(r));
+  const again = await srv.intake('agent1', { subject_unit: 'SH-PD-01', description: '站内有人打架受伤' });
+  const rows2 = await rows(again.id, 4);
+  assert.equal(byUser(rows2, 'sms', 'pdmgr').length, 1, JSON.stringify(rows2));
+  assert.equal(byUser(rows2, 'sms', 'pdmgr')[0].idempotency_key, `c${again.id}/rule/safety/user${people.pdmgr}/sms`);
+  assert.equal(byUser(rows2, 'internal', 'pdmgr').length, 1, JSON.stringify(rows2));
+  assert.equal(byUser(rows2, 'sms', 'nightowl').length, 0, JSON.stringify(rows2));
+  r = await roster('SH-PD', [{ user: 'nightowl', from: rfc3339(new Date(now - HOUR)), to: rfc3339(new Date(sweepAt + HOUR)) }]);
+  assert.equal(r.status, 200, describe(r));
+
   // The sweep's deadline warning at night: the handler and the person on duty.
   const s = await runCli(['sweep', '--db', srv.dbUrl, '--now', rfc3339(new Date(sweepAt))], { timeoutMs: 120e3 });
   assert.equal(s.code, 0, s.stdout + s.stderr);
