@@ -189,7 +189,8 @@ srv.test('at night the person on duty is told as well, of a safety complaint and
   await srv.step('agent1', w.id, 'dispatch', { unit: 'SH-PD-01' });
   const d = await srv.step('pd01', w.id, 'accept', {});
   const sweepAt = Date.parse(d.deadlines.stage) - 60e3;
-  await officeHours({ outside: [now, sweepAt] });
+  const breachAt = sweepAt + 180e3; // past the handling limit: a supervision order
+  await officeHours({ outside: [now, sweepAt, breachAt] });
   // One night from now to past the sweep (within 31 days), for the region.
   let r = await roster('SH-PD', [{ user: 'nightowl', from: rfc3339(new Date(now - HOUR)), to: rfc3339(new Date(sweepAt + HOUR)) }]);
   assert.equal(r.status, 200, describe(r));
@@ -238,4 +239,19 @@ srv.test('at night the person on duty is told as well, of a safety complaint and
   assert.match(dutyWarn[0].idempotency_key, /\/sla_warning\/user\d+\/duty\/sms$/);
   assert.equal(byUser(all, 'internal', 'nightowl').length, 1, JSON.stringify(all));
   assert.equal(all.filter((m) => m.channel === 'internal' && m.recipient_unit && m.recipient_unit.code === 'SH-PD-01').length, 1);
+
+  // The supervision order at the breach: the station's supervisor, and the person on duty.
+  const b = await runCli(['sweep', '--db', srv.dbUrl, '--now', rfc3339(new Date(breachAt))], { timeoutMs: 120e3 });
+  assert.equal(b.code, 0, b.stdout + b.stderr);
+  const sup = await until(async () => {
+    const x = await srv.as('admin', 'GET', `/outbox?complaint=${w.id}`);
+    const got = x.json.items.filter((m) => m.template === 'supervision');
+    return got.length >= 3 && got.every((m) => m.status !== 'pending') ? got : null;
+  }, 'the supervision rows');
+  assert.equal(byUser(sup, 'sms', 'sitemgr').length, 1, JSON.stringify(sup));
+  const dutySup = byUser(sup, 'sms', 'nightowl');
+  assert.equal(dutySup.length, 1, JSON.stringify(sup));
+  assert.equal(dutySup[0].status, 'sent', JSON.stringify(dutySup[0]));
+  assert.match(dutySup[0].idempotency_key, /\/supervision\/user\d+\/duty\/sms$/);
+  assert.equal(byUser(sup, 'internal', 'nightowl').length, 1, JSON.stringify(sup));
 });
