@@ -46,6 +46,7 @@ static const struct {
     {"retention", cmd_retention, "anonymise the complaints closed longer ago than the retention period"},
     {"rekey", cmd_rekey, "re-wrap every customer-data key under a new master key, while serving"},
     {"search", cmd_search, "the search index: status, merge its recent level now, reindex old complaints"},
+    {"duty", cmd_duty, "list, set or clear the on-duty roster of a unit"},
     {"mailbox", cmd_mailbox, "list, configure, remove or poll the mailboxes of the e-mail intake"},
     {"webhook", cmd_webhook, "list, register or remove webhooks and partner systems; a partner's token"},
     {"backup", cmd_backup, "write an online backup of a SQLite database (customer data stays sealed)"},

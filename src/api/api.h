@@ -80,6 +80,8 @@ json_t *api_time(const app *a, int64_t t); /* null for 0 */
  * replies, never modify them or hand them to another thread. */
 json_t *api_unit_ref(app *a, int64_t id);
 json_t *api_user_ref(app *a, int64_t id);
+/* The id of the unit key (borrowed) names — an id or a code, as a path's {id} — or 0. */
+int64_t api_unit_id(app *a, const char *key);
 /*
  * A user's name changed: the user references of this node's threads are
  * rendered again at once; those of other nodes (and after a change from
@@ -259,6 +261,9 @@ void h_appeal_report_put(app *a, api_req *rq, http_resp *rs);
 void h_appeal_report_act(app *a, api_req *rq, http_resp *rs);
 void h_appeal_stats(app *a, api_req *rq, http_resp *rs);
 void h_unit_contact_put(app *a, api_req *rq, http_resp *rs);
+/* The on-duty roster of a unit (api/duty.c). */
+void h_unit_duty_get(app *a, api_req *rq, http_resp *rs);
+void h_unit_duty_put(app *a, api_req *rq, http_resp *rs);
 /* An appeal's report as the API renders it (new reference; NULL when its texts cannot be read): its sealed
  * texts masked, or (clear) in clear for the audited view of POST /complaints/{id}/pii; r's texts are replaced. */
 json_t *api_appeal_report_json(app *a, appeal_report *r, bool clear);
@@ -305,6 +310,8 @@ int api_audit_as(app *a, const api_req *rq, int64_t actor_id, const char *action
  * (sec/audit.h). */
 int api_audit_unit(app *a, const api_req *rq, const char *action, const char *subject, const json_t *detail,
                    int64_t unit_id);
+/* A "config_change" of unit_id (subject "unit:<id>"), detail stolen. */
+int api_audit_unit_change(app *a, const api_req *rq, int64_t unit_id, json_t *detail);
 /*
  * Records that rq was refused: a "denied" entry for its caller whose subject
  * is subject, or (NULL) the route's "endpoint:METHOD PATTERN", and whose

@@ -169,12 +169,7 @@ void h_unit_contact_put(app *a, api_req *rq, http_resp *rs)
     json_t *in = api_body(rq, rs, known);
     if (!in)
         return;
-    json_t *key = json_string(rq->params[0]);
-    app_enter(a);
-    const unit *u = org_resolve(app_org(a), key);
-    int64_t unit_id = u ? u->id : 0;
-    app_leave(a);
-    json_decref(key);
+    int64_t unit_id = api_unit_id(a, rq->params[0]);
     const json_t *uv = json_object_get(in, "user");
     cerr e = CERR_INIT;
     int64_t user_id = 0;
@@ -192,11 +187,8 @@ void h_unit_contact_put(app *a, api_req *rq, http_resp *rs)
         } else if (rc) {
             api_store_error(rs, rc);
         } else {
-            char subject[32];
-            snprintf(subject, sizeof subject, "unit:%lld", (long long)unit_id);
-            json_t *detail = json_pack("{s:s,s:I}", "change", "appeals_contact", "user", (json_int_t)user_id);
-            api_audit(a, rq, "config_change", subject, detail);
-            json_decref(detail);
+            api_audit_unit_change(a, rq, unit_id,
+                                  json_pack("{s:s,s:I}", "change", "appeals_contact", "user", (json_int_t)user_id));
             api_json(rs, 200,
                      json_pack("{s:o,s:o}", "unit", api_unit_ref(a, unit_id), "appeals_contact",
                                user_id ? api_user_ref(a, user_id) : json_null()));

@@ -61,6 +61,15 @@ int api_audit_unit(app *a, const api_req *rq, const char *action, const char *su
     return record(a, rq, rq->authed ? rq->who.id : 0, action, subject, detail, &unit_id, unit_id > 0);
 }
 
+int api_audit_unit_change(app *a, const api_req *rq, int64_t unit_id, json_t *detail)
+{
+    char subject[32];
+    snprintf(subject, sizeof subject, "unit:%lld", (long long)unit_id);
+    int rc = api_audit(a, rq, "config_change", subject, detail);
+    json_decref(detail);
+    return rc;
+}
+
 int api_audit_denied(app *a, api_req *rq, const char *subject, const json_t *why, const int64_t *units, size_t n)
 {
     char endpoint[160];

@@ -118,11 +118,7 @@ void h_units_create(app *a, api_req *rq, http_resp *rs)
         goto out;
     }
     app_reload_org(a);
-    char subject[32];
-    snprintf(subject, sizeof subject, "unit:%lld", (long long)u.id);
-    json_t *detail = json_pack("{s:s,s:s}", "change", "unit_create", "code", code);
-    api_audit(a, rq, "config_change", subject, detail);
-    json_decref(detail);
+    api_audit_unit_change(a, rq, u.id, json_pack("{s:s,s:s}", "change", "unit_create", "code", code));
     api_json(rs, 201, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}", "id", (json_int_t)u.id, "code", code, "name", name,
                                 "name_en", name_en, "type", type, "parent",
                                 u.parent ? json_integer(u.parent) : json_null()));

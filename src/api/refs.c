@@ -76,6 +76,17 @@ void api_ref_put(int kind, int64_t id, unsigned long gen, json_t *value)
 }
 
 /* Per version of the unit tree (app.org_gen). */
+int64_t api_unit_id(app *a, const char *key)
+{
+    json_t *k = json_string(key);
+    app_enter(a);
+    const unit *u = org_resolve(app_org(a), k);
+    int64_t id = u ? u->id : 0;
+    app_leave(a);
+    json_decref(k);
+    return id;
+}
+
 json_t *api_unit_ref(app *a, int64_t id)
 {
     unsigned long gen = app_cur(a)->org_gen;

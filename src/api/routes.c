@@ -19,6 +19,9 @@ const route api_routes[] = {
     {"GET", "/api/v1/units", h_units_list, AUTH_USER, 0, 0},
     {"POST", "/api/v1/units", h_units_create, AUTH_USER, R_ADMIN, 0},
     {"PUT", "/api/v1/units/{id}/appeals-contact", h_unit_contact_put, AUTH_USER, R_ADMIN, 0},
+    /* The on-duty roster (docs/api.md "On-duty rosters"): within the caller's reach. */
+    {"GET", "/api/v1/units/{id}/duty", h_unit_duty_get, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},
+    {"PUT", "/api/v1/units/{id}/duty", h_unit_duty_put, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},
     {"GET", "/api/v1/categories", h_categories, AUTH_USER, 0, 0},
     {"GET", "/api/v1/config", h_config, AUTH_USER, 0, 0},
     {"GET", "/api/v1/users", h_users_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},

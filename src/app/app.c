@@ -284,6 +284,24 @@ int app_reload_org(app *a)
     return app_refresh(a, NULL);
 }
 
+int app_active_user(app *a, const json_t *key, const char *field, int64_t *id, cerr *e)
+{
+    const char *name = json_string_value(key);
+    int64_t n = json_is_integer(key) ? json_integer_value(key) : 0;
+    *id = 0;
+    if ((!name || !*name) && n <= 0)
+        return cerr_set(e, "validation_failed", field, "%s: 应为用户名或用户编号 (expected a username or a user id)",
+                        field);
+    user u = {0};
+    int rc = store_user_get(a->db, name, n, &u, NULL);
+    bool active = rc == 0 && u.active;
+    *id = u.id;
+    user_release(&u);
+    if (rc == STORE_NOTFOUND || (rc == 0 && !active))
+        return cerr_set(e, "validation_failed", field, "%s: 没有这个在用的用户 (no such active user)", field);
+    return rc;
+}
+
 int app_set_pack(app *a, json_t *pack, cerr *e)
 {
     app_snap *s = app_acquire(a);

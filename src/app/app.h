@@ -154,6 +154,12 @@ static inline const org *app_org(const app *a)
 int app_refresh(app *a, bool *changed);
 /* Re-reads the unit tree after a change (app_refresh). */
 int app_reload_org(app *a);
+/*
+ * The active user key names (borrowed): a username or a user id. *id (OUT)
+ * its id. CERR_USER with e naming field when there is none, 0, or a
+ * STORE_* code.
+ */
+int app_active_user(app *a, const json_t *key, const char *field, int64_t *id, cerr *e);
 /* Stores pack JSON (borrowed) as the active policy and loads it (a new version by the system). */
 int app_set_pack(app *a, json_t *pack, cerr *e);
 /*

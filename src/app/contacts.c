@@ -35,18 +35,7 @@ int app_contact_set(app *a, const actor *who, int64_t unit_id, const json_t *use
 {
     *user_id = 0;
     if (user_key && !json_is_null(user_key)) {
-        const char *name = json_string_value(user_key);
-        int64_t id = json_is_integer(user_key) ? json_integer_value(user_key) : 0;
-        if ((!name || !*name) && id <= 0)
-            return cerr_set(e, "validation_failed", "user",
-                            "user: 应为用户名、用户编号或 null (expected a username, a user id or null)");
-        user u = {0};
-        int rc = store_user_get(a->db, name, id, &u, NULL);
-        bool active = rc == 0 && u.active;
-        *user_id = u.id;
-        user_release(&u);
-        if (rc == STORE_NOTFOUND || (rc == 0 && !active))
-            return cerr_set(e, "validation_failed", "user", "user: 没有这个在用的用户 (no such active user)");
+        int rc = app_active_user(a, user_key, "user", user_id, e);
         if (rc)
             return rc;
     }

@@ -32,12 +32,14 @@ static const char *str_of(const json_t *p, const char *key)
     return s ? s : "";
 }
 
-/* A policy's wording: a text, or {"zh": …, "en": …}. */
+/* A policy's wording: a text, or {"zh-CN": …, "en": …} as packs write it ("zh" is read too). */
 static const char *wording(const json_t *v, bool en)
 {
     if (json_is_string(v))
         return json_string_value(v);
-    const char *s = json_string_value(json_object_get(v, en ? "en" : "zh"));
+    const char *s = json_string_value(json_object_get(v, en ? "en" : "zh-CN"));
+    if (!s && !en)
+        s = json_string_value(json_object_get(v, "zh"));
     return s ? s : "";
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/duty.h"
 #include "app/incident.h"
 #include "app/result.h"
 #include "app/act.h"
@@ -110,6 +111,52 @@ static int on_cluster(void *arg, const cluster_rule *cr, int64_t anchor, const i
     return 0;
 }
 
+/*
+ * What an incident that opens queues: the people of the cluster's notify
+ * roles (app/duty.h) and, with channel internal, the in-app list of its
+ * unit; keys "c<id>/incident<id>/…". The caller holds a snapshot.
+ */
+static int cluster_rows(app *a, const complaint *c, const incident *inc, const cluster_hit *h, int64_t now)
+{
+    const cluster_rule *cr = h->cr;
+    outbox_list rows = {0};
+    int rc = 0;
+    if (cr->notify_reach.nroles) {
+        int64_t units[RULE_MAX_ROLES];
+        rules_reach_units(&app_pol(a)->rules, app_org(a), &cr->notify_reach, h->notify_unit, c->subject_unit, units);
+        app_people p;
+        rc = app_people_load(a, now, &p);
+        if (rc == 0)
+            app_people_notify(a, &p, &cr->notify_reach, units, a->notify_email, h->notify_unit, &rows.items,
+                              &rows.n);
+        app_people_release(&p);
+    }
+    json_t *pl = json_pack("{s:s,s:I,s:o?}", "number", c->number, "incident", (json_int_t)inc->id, "message",
+                           json_deep_copy(cr->notify_message));
+    char *text = json_dumps(pl, JSON_COMPACT);
+    json_decref(pl);
+    char base[64];
+    snprintf(base, sizeof base, "c%" PRId64 "/incident%" PRId64, c->id, inc->id);
+    app_people_fill(rows.items, rows.n, c->id, "incident_opened", text, base);
+    if (cr->notify_reach.channels & RN_INTERNAL) {
+        rows.items = xrealloc(rows.items, (rows.n + 1) * sizeof *rows.items);
+        outbox_msg *m = &rows.items[rows.n++];
+        memset(m, 0, sizeof *m);
+        m->created_at = now;
+        m->complaint_id = c->id;
+        snprintf(m->channel, sizeof m->channel, "internal");
+        m->recipient_unit = h->notify_unit;
+        snprintf(m->template_name, sizeof m->template_name, "incident_opened");
+        m->payload = xstrdup(text);
+        snprintf(m->key, sizeof m->key, "%s/unit%" PRId64, base, h->notify_unit);
+    }
+    if (rc == 0 && rows.n)
+        rc = store_outbox_add(a->db, rows.items, rows.n);
+    free(text);
+    outbox_list_release(&rows);
+    return rc;
+}
+
 /* Opens or joins the incident of hit h for complaint c. */
 static int act_on_cluster(app *a, const complaint *c, const cluster_hit *h, int64_t now)
 {
@@ -142,22 +189,8 @@ static int act_on_cluster(app *a, const complaint *c, const cluster_hit *h, int6
         rc = link_one(a, inc.id, h->ids[i], cr->level, 0, now, !created);
     if (!rc)
         rc = link_one(a, inc.id, c->id, cr->level, 0, now, !created);
-    if (!rc && created && h->notify_unit) {
-        json_t *pl = json_pack("{s:s,s:I,s:o?}", "number", c->number, "incident", (json_int_t)inc.id, "message",
-                               json_deep_copy(cr->notify_message));
-        char *text = json_dumps(pl, JSON_COMPACT);
-        json_decref(pl);
-        outbox_msg m = {0};
-        m.created_at = now;
-        m.complaint_id = c->id;
-        snprintf(m.channel, sizeof m.channel, "internal");
-        m.recipient_unit = h->notify_unit;
-        snprintf(m.template_name, sizeof m.template_name, "incident_opened");
-        m.payload = text;
-        snprintf(m.key, sizeof m.key, "c%" PRId64 "/incident%" PRId64 "/unit%" PRId64, c->id, inc.id, h->notify_unit);
-        rc = store_outbox_add(a->db, &m, 1);
-        free(text);
-    }
+    if (!rc && created && h->notify_unit)
+        rc = cluster_rows(a, c, &inc, h, now);
 out:
     incident_release(&inc);
     return rc;

@@ -81,7 +81,7 @@ void app_intake_prep_free(app_intake_prep *p)
 {
     if (!p)
         return;
-    outbox_list_release(&p->iw.notices.rows);
+    app_notices_release(&p->iw.notices);
     search_terms_release(&p->iw.base);
     rules_outcome_release(&p->o);
     event_release(&p->then);
@@ -105,6 +105,8 @@ static int intake_prepare(app *a, const actor *who, const json_t *input, int64_t
     /* The search terms are taken from the clear text, which is sealed
      * here, before the event is hashed and stored. */
     p->iw = (intake_with){.a = a, .pol = app_pol(a), .ev = &p->ev, .base = p->iw.base, .notices = {.o = &p->o, .now = now}};
+    if (rc == 0)
+        rc = app_notices_people(a, &p->iw.notices);
     if (rc == 0) {
         app_search_intake(a, &p->ev);
         if (p->ev.terms)

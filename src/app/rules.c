@@ -17,6 +17,7 @@
 
 #include "app/act.h"
 #include "app/app.h"
+#include "app/duty.h"
 #include "app/rules.h"
 #include "core/rules.h"
 #include "util/log.h"
@@ -132,29 +133,70 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
     return 0;
 }
 
+int app_notices_people(app *a, app_notices *x)
+{
+    const rules_outcome *o = x->o;
+    bool any = false;
+    for (size_t i = 0; i < o->nnotify; i++)
+        any |= o->notify[i].reach->nroles != 0;
+    if (!any)
+        return 0;
+    app_people p;
+    int rc = app_people_load(a, x->now, &p);
+    for (size_t i = 0; i < o->nnotify && !rc; i++) {
+        outbox_list *l = &x->people[i];
+        app_people_notify(a, &p, o->notify[i].reach, o->notify[i].role_units, a->notify_email, o->notify[i].unit,
+                          &l->items, &l->n);
+    }
+    app_people_release(&p);
+    return rc;
+}
+
+void app_notices_release(app_notices *x)
+{
+    outbox_list_release(&x->rows);
+    for (size_t i = 0; i < RULES_MAX_NOTIFY; i++)
+        outbox_list_release(&x->people[i]);
+}
+
 void app_notices_of(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n)
 {
     app_notices *x = arg;
     const rules_outcome *o = x->o;
     outbox_list_release(&x->rows);
-    x->rows.items = xcalloc(o->nnotify + 1, sizeof *x->rows.items);
+    size_t total = o->nnotify;
+    for (size_t i = 0; i < o->nnotify; i++)
+        total += x->people[i].n;
+    x->rows.items = xcalloc(total + 1, sizeof *x->rows.items);
     for (size_t i = 0; i < o->nnotify; i++) {
-        outbox_msg *m = &x->rows.items[i];
         json_t *pl = json_object();
         json_object_set_new(pl, "number", json_string(c->number));
         json_object_set_new(pl, "rule", json_string(o->notify[i].rule));
         json_object_set_new(pl, "message", json_deep_copy(o->notify[i].message));
-        m->payload = json_dumps(pl, JSON_COMPACT);
+        char *text = json_dumps(pl, JSON_COMPACT);
         json_decref(pl);
+        char base[64];
+        snprintf(base, sizeof base, "c%" PRId64 "/rule/%.40s", c->id, o->notify[i].rule);
+        /* The people of the rule's roles (app_notices_people), then the unit's in-app list. */
+        outbox_list *pe = &x->people[i];
+        app_people_fill(pe->items, pe->n, c->id, "rule_notify", text, base);
+        for (size_t k = 0; k < pe->n; k++) {
+            x->rows.items[x->rows.n++] = pe->items[k];
+            pe->items[k].payload = NULL; /* moved */
+        }
+        if (!(o->notify[i].reach->channels & RN_INTERNAL)) {
+            free(text);
+            continue;
+        }
+        outbox_msg *m = &x->rows.items[x->rows.n++];
+        m->payload = text;
         m->created_at = x->now;
         m->complaint_id = c->id;
         snprintf(m->channel, sizeof m->channel, "internal");
         m->recipient_unit = o->notify[i].unit;
         snprintf(m->template_name, sizeof m->template_name, "rule_notify");
-        snprintf(m->key, sizeof m->key, "c%" PRId64 "/rule/%.40s/unit%" PRId64, c->id, o->notify[i].rule,
-                 o->notify[i].unit);
+        snprintf(m->key, sizeof m->key, "%s/unit%" PRId64, base, o->notify[i].unit);
     }
-    x->rows.n = o->nnotify;
     *msgs = x->rows.items;
     *n = x->rows.n;
 }

@@ -20,14 +20,25 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
 /*
  * The outbox rows of o's notifications about complaint c, made when the
  * store has numbered it (a store_with's fn: arg is an app_notices, its o
- * and now set by the caller; its rows released with outbox_list_release).
+ * and now set by the caller, its people by app_notices_people first;
+ * released with app_notices_release). Each notify queues its people's rows
+ * (notify.roles) and, with channel internal, one row for its unit's
+ * in-app list; the keys are "c<id>/rule/<code>/…".
  */
 typedef struct app_notices {
     const rules_outcome *o;
     int64_t now;
-    outbox_list rows; /* owned */
+    outbox_list rows;                     /* owned */
+    outbox_list people[RULES_MAX_NOTIFY]; /* owned: app_people_notify's rows of each notify, keys unfinished */
 } app_notices;
+/*
+ * Decides, before the transaction, whom the notifications of x->o with
+ * roles reach (app/duty.h), into x->people. The caller holds a snapshot.
+ * 0 or a STORE_* code.
+ */
+int app_notices_people(app *a, app_notices *x);
 void app_notices_of(void *arg, const complaint *c, const outbox_msg **msgs, size_t *n);
+void app_notices_release(app_notices *x);
 /* The window counts of the rules (rules_window_fn) from the complaint list, leaving out `exclude`. */
 typedef struct app_window {
     app *a;

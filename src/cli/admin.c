@@ -314,9 +314,7 @@ static int unit_contact(app *a, const cli_opts *o)
         fprintf(stderr, "redress: cannot store the contact of %s\n", code);
         return 1;
     }
-    char subject[32];
-    snprintf(subject, sizeof subject, "unit:%lld", (long long)u->id);
-    cli_audit(a, "config_change", subject);
+    cli_audit_unit(a, u->id);
     printf(name ? "appeals contact of %s: %s\n" : "appeals contact of %s removed\n", code, name);
     return 0;
 }
@@ -367,9 +365,7 @@ int cmd_unit(int argc, char **argv)
                 rc = 1;
             } else {
                 printf("added unit %s (id %lld)\n", code, (long long)u.id);
-                char subject[32];
-                snprintf(subject, sizeof subject, "unit:%lld", (long long)u.id);
-                cli_audit(&a, "config_change", subject);
+                cli_audit_unit(&a, u.id);
             }
         }
     } else if (strcmp(sub, "contact") == 0) {

@@ -50,6 +50,14 @@ bool cli_has(const cli_opts *o, const char *name);
  */
 int cli_subcommand(int argc, char **argv, const char *const *subs, const char *const *extra, const char *usage,
                    size_t *k, cli_opts *o);
+/*
+ * cli_subcommand, then --help (usage, help and the settings printed: 0),
+ * then a opened with the pack: to read for subs[0], to write
+ * (cli_open_writer) for the others. Returns -1 to go on, a open (the caller
+ * closes it); otherwise the command's exit code.
+ */
+int cli_subcommand_app(int argc, char **argv, const char *const *subs, const char *const *extra, const char *usage,
+                       const char *help, size_t *k, cli_opts *o, app *a);
 /* text as a whole number in [lo, hi] into *out; otherwise prints "cmd: --name:
  * expected …" and returns -1 (*out untouched). */
 int cli_long(const char *cmd, const char *name, const char *text, long lo, long hi, long *out);
@@ -92,6 +100,8 @@ json_t *cli_packs_file(const char *rel);
 int cli_actor(app *a, const char *username, unsigned roles, const char *cmd, actor *out);
 /* Records a change made from the shell in the audit log (actor: the system); warns on failure. */
 void cli_audit(app *a, const char *action, const char *subject);
+/* cli_audit of a change of the configuration of unit_id (subject "unit:<id>"). */
+void cli_audit_unit(app *a, int64_t unit_id);
 /* Asks twice on a terminal without echo; NULL if not a terminal. Caller frees. */
 char *cli_read_password(const char *prompt);
 
@@ -124,6 +134,7 @@ int cmd_rekey(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
 int cmd_mailbox(int argc, char **argv);
+int cmd_duty(int argc, char **argv);
 /* The e-mail intake's limits from the settings mail-max-bytes and mail-timeout (app_mailin_configure): 0 or -1 with a message. */
 int cli_mailin_configure(void);
 int cmd_backup(int argc, char **argv);

@@ -219,6 +219,20 @@ int cli_subcommand(int argc, char **argv, const char *const *subs, const char *c
     return cli_parse(argc - 1 - has_name, argv + 1 + has_name, extra, o) ? 2 : -1;
 }
 
+int cli_subcommand_app(int argc, char **argv, const char *const *subs, const char *const *extra, const char *usage,
+                       const char *help, size_t *k, cli_opts *o, app *a)
+{
+    int rc = cli_subcommand(argc, argv, subs, extra, usage, k, o);
+    if (rc >= 0)
+        return rc;
+    if (cli_has(o, "help")) {
+        printf("%s%s", usage, help);
+        cli_print_settings();
+        return 0;
+    }
+    return (*k == 0 ? cli_open_app(a, true) : cli_open_writer(a, true)) ? 1 : -1;
+}
+
 int cli_parse(int argc, char **argv, const char *const *extra, cli_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -511,6 +525,13 @@ void cli_audit(app *a, const char *action, const char *subject)
                      .key = app_audit_key(a)};
     if (audit_record(a->db, &e))
         fprintf(stderr, "redress: warning: the audit log could not record %s\n", action);
+}
+
+void cli_audit_unit(app *a, int64_t unit_id)
+{
+    char subject[32];
+    snprintf(subject, sizeof subject, "unit:%lld", (long long)unit_id);
+    cli_audit(a, "config_change", subject);
 }
 
 int cli_actor(app *a, const char *username, unsigned roles, const char *cmd, actor *out)

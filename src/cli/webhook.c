@@ -116,19 +116,15 @@ int cmd_webhook(int argc, char **argv)
     static const char *const subs[] = {"list", "put", "remove", "token", NULL};
     size_t k;
     cli_opts o;
-    int rc = cli_subcommand(argc, argv, subs, extra, USAGE, &k, &o);
+    app a;
+    int rc = cli_subcommand_app(
+        argc, argv, subs, extra, USAGE,
+        "A webhook with --channel is a partner system's: its tokens send complaints in on that channel,\n"
+        "and it is told of their status changes (docs/api.md \"Partner systems\"). list prints name,\n"
+        "unit, format, channel and whether its requests must be signed.\n",
+        &k, &o, &a);
     if (rc >= 0)
         return rc;
-    if (cli_has(&o, "help")) {
-        printf(USAGE "A webhook with --channel is a partner system's: its tokens send complaints in on that channel,\n"
-                     "and it is told of their status changes (docs/api.md \"Partner systems\"). list prints name,\n"
-                     "unit, format, channel and whether its requests must be signed.\n");
-        cli_print_settings();
-        return 0;
-    }
-    app a;
-    if (k == 0 ? cli_open_app(&a, true) : cli_open_writer(&a, true))
-        return 1;
     rc = k == 0 ? list(&a) : k == 1 ? put(&a, argv[1], &o) : k == 2 ? remove_one(&a, argv[1]) : make_token(&a, argv[1], &o);
     app_close(&a);
     return rc;

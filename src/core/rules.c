@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/taxonomy.h"
+#include "core/roles.h"
 #include "core/sla.h"
+#include "core/taxonomy.h"
 #include "util/xalloc.h"
 
 static void strlist_release(strlist *l)
@@ -25,6 +26,13 @@ static void target_release(rule_target *t)
     free(t->up);
     free(t->function);
     memset(t, 0, sizeof *t);
+}
+
+static void reach_release(rule_reach *r)
+{
+    for (size_t i = 0; i < r->nroles; i++)
+        target_release(&r->roles[i].at);
+    r->nroles = 0;
 }
 
 static void window_release(rule_window *w)
@@ -54,6 +62,7 @@ void rules_set_release(rules_set *r)
         target_release(&u->owner);
         target_release(&u->notify_to);
         json_decref(u->notify_message);
+        reach_release(&u->notify_reach);
     }
     free(r->rules);
     for (size_t i = 0; i < r->nclusters; i++) {
@@ -63,11 +72,13 @@ void rules_set_release(rules_set *r)
         window_release(&c->win);
         target_release(&c->notify_to);
         json_decref(c->notify_message);
+        reach_release(&c->notify_reach);
     }
     free(r->clusters);
     for (size_t i = 0; i < r->nfuncs; i++) {
         free(r->funcs[i].code);
         free(r->funcs[i].function);
+        free(r->funcs[i].calendar);
     }
     free(r->funcs);
     rules_set_init(r);
@@ -250,18 +261,88 @@ static int load_window(const loader *l, const json_t *v, const char *path, rule_
     return 0;
 }
 
-static int load_notify(const loader *l, const json_t *v, const char *path, rule_target *to, json_t **msg)
+/* One entry of notify.roles at path: a role name, or {role, at}. */
+static int load_role(const loader *l, const json_t *v, const char *path, rule_role *out)
 {
-    static const char *const keys[] = {"to", "message", NULL};
+    static const char *const keys[] = {"role", "at", NULL};
+    const json_t *name = v;
+    char f[192];
+    if (json_is_object(v)) {
+        if (only_keys(l, v, path, keys))
+            return -1;
+        name = json_object_get(v, "role");
+        snprintf(f, sizeof f, "%s.at", path);
+        if (!json_object_get(v, "at"))
+            return cerr_set(l->e, "invalid_pack", f, "%s: required", f);
+        if (load_target(l, json_object_get(v, "at"), f, &out->at))
+            return -1;
+        snprintf(f, sizeof f, "%s.role", path);
+    } else {
+        snprintf(f, sizeof f, "%s", path);
+    }
+    const char *s = json_string_value(name);
+    out->role = s ? role_parse(s) : 0;
+    if (!out->role)
+        return cerr_set(l->e, "invalid_pack", f, "%s: unknown role \"%s\" (expected a role name or {role, at})", f,
+                        s ? s : "");
+    return 0;
+}
+
+/* notify.roles and notify.channels (rule_reach) of v at path. */
+static int load_reach(const loader *l, const json_t *v, const char *path, rule_reach *out)
+{
+    static const char *const chans[] = {"internal", "sms", "email"};
+    const json_t *roles = json_object_get(v, "roles"), *ch = json_object_get(v, "channels");
+    char f[176];
+    snprintf(f, sizeof f, "%s.roles", path);
+    if (roles && (!json_is_array(roles) || !json_array_size(roles) || json_array_size(roles) > RULE_MAX_ROLES))
+        return cerr_set(l->e, "invalid_pack", f, "%s: expected 1 to %d roles", f, RULE_MAX_ROLES);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(roles, i, it)
+    {
+        snprintf(f, sizeof f, "%s.roles[%zu]", path, i);
+        if (load_role(l, it, f, &out->roles[out->nroles++]))
+            return -1;
+    }
+    snprintf(f, sizeof f, "%s.channels", path);
+    if (ch && (!json_is_array(ch) || !json_array_size(ch)))
+        return cerr_set(l->e, "invalid_pack", f, "%s: expected a non-empty array of channels", f);
+    out->channels = ch ? 0 : RN_INTERNAL | (roles ? RN_SMS : 0);
+    json_array_foreach(ch, i, it)
+    {
+        const char *s = json_string_value(it);
+        unsigned bit = 0;
+        for (size_t c = 0; s && c < 3; c++)
+            if (strcmp(s, chans[c]) == 0)
+                bit = 1u << c;
+        snprintf(f, sizeof f, "%s.channels[%zu]", path, i);
+        if (!bit)
+            return cerr_set(l->e, "invalid_pack", f, "%s: unknown channel \"%s\" (expected internal, sms or email)",
+                            f, s ? s : "");
+        out->channels |= bit;
+    }
+    snprintf(f, sizeof f, "%s.channels", path);
+    if (out->nroles && !(out->channels & (RN_SMS | RN_EMAIL)))
+        return cerr_set(l->e, "invalid_pack", f, "%s: roles need \"sms\" or \"email\"", f);
+    if (!out->nroles && (out->channels & (RN_SMS | RN_EMAIL)))
+        return cerr_set(l->e, "invalid_pack", f, "%s: \"sms\" and \"email\" need roles", f);
+    return 0;
+}
+
+static int load_notify(const loader *l, const json_t *v, const char *path, rule_target *to, json_t **msg,
+                       rule_reach *reach)
+{
+    static const char *const keys[] = {"to", "roles", "channels", "message", NULL};
     if (!json_is_object(v))
-        return cerr_set(l->e, "invalid_pack", path, "%s: expected {to, message}", path);
+        return cerr_set(l->e, "invalid_pack", path, "%s: expected {to, roles, channels, message}", path);
     if (only_keys(l, v, path, keys))
         return -1;
     char f[160];
     snprintf(f, sizeof f, "%s.to", path);
     if (!json_object_get(v, "to"))
         return cerr_set(l->e, "invalid_pack", f, "%s: required", f);
-    if (load_target(l, json_object_get(v, "to"), f, to))
+    if (load_target(l, json_object_get(v, "to"), f, to) || load_reach(l, v, path, reach))
         return -1;
     const json_t *m = json_object_get(v, "message");
     snprintf(f, sizeof f, "%s.message", path);
@@ -358,7 +439,7 @@ static int load_then(const loader *l, const json_t *t, const char *path, rule *u
         return -1;
     const json_t *nt = json_object_get(t, "notify");
     snprintf(f, sizeof f, "%s.notify", path);
-    if (nt && load_notify(l, nt, f, &u->notify_to, &u->notify_message))
+    if (nt && load_notify(l, nt, f, &u->notify_to, &u->notify_message, &u->notify_reach))
         return -1;
     return 0;
 }
@@ -366,7 +447,7 @@ static int load_then(const loader *l, const json_t *t, const char *path, rule *u
 static bool function_known(const rules_set *r, const char *fn)
 {
     for (size_t i = 0; i < r->nfuncs; i++)
-        if (strcmp(r->funcs[i].function, fn) == 0)
+        if (r->funcs[i].function && strcmp(r->funcs[i].function, fn) == 0)
             return true;
     return false;
 }
@@ -380,26 +461,49 @@ static int check_function(const loader *l, const rules_set *r, const rule_target
     return 0;
 }
 
+/* units[].function and units[].calendar (a name among the pack's calendars). */
+/* check_function of a notify's target and of its roles' units (path: the notify's). */
+static int check_notify(const loader *l, const rules_set *r, const rule_target *to, const rule_reach *reach,
+                        const char *path)
+{
+    char f[192];
+    snprintf(f, sizeof f, "%s.to", path);
+    if (check_function(l, r, to, f))
+        return -1;
+    for (size_t i = 0; i < reach->nroles; i++) {
+        snprintf(f, sizeof f, "%s.roles[%zu].at", path, i);
+        if (check_function(l, r, &reach->roles[i].at, f))
+            return -1;
+    }
+    return 0;
+}
+
 static int load_functions(const loader *l, rules_set *r)
 {
     const json_t *units = json_object_get(l->pack, "units");
+    const json_t *cals = json_object_get(l->pack, "calendars");
     size_t i;
     const json_t *u;
     r->funcs = xcalloc(json_array_size(units) + 1, sizeof *r->funcs);
     json_array_foreach(units, i, u)
     {
-        const json_t *fn = json_object_get(u, "function");
+        const json_t *fn = json_object_get(u, "function"), *cal = json_object_get(u, "calendar");
         const char *code = json_string_value(json_object_get(u, "code"));
-        if (!fn)
+        if (!fn && !cal)
             continue;
         char f[64];
         snprintf(f, sizeof f, "units[%zu].function", i);
-        if (!json_is_string(fn) || !*json_string_value(fn))
+        if (fn && (!json_is_string(fn) || !*json_string_value(fn)))
             return cerr_set(l->e, "invalid_pack", f, "%s: expected a string", f);
+        snprintf(f, sizeof f, "units[%zu].calendar", i);
+        if (cal && (!json_is_string(cal) || !json_object_get(cals, json_string_value(cal))))
+            return cerr_set(l->e, "invalid_pack", f, "%s: expected the name of one of the pack's calendars", f);
         if (!code)
             continue; /* units[i].code is reported by the unit loader */
-        r->funcs[r->nfuncs].code = xstrdup(code);
-        r->funcs[r->nfuncs++].function = xstrdup(json_string_value(fn));
+        unit_function *x = &r->funcs[r->nfuncs++];
+        x->code = xstrdup(code);
+        x->function = xstrdup(json_string_value(fn));
+        x->calendar = xstrdup(json_string_value(cal));
     }
     return 0;
 }
@@ -443,8 +547,8 @@ int rules_load(rules_set *r, const taxonomy *p, const json_t *pack, cerr *e)
         snprintf(g, sizeof g, "%s.then.owner", f);
         if (check_function(&l, r, &u->owner, g))
             return -1;
-        snprintf(g, sizeof g, "%s.then.notify.to", f);
-        if (check_function(&l, r, &u->notify_to, g))
+        snprintf(g, sizeof g, "%s.then.notify", f);
+        if (check_notify(&l, r, &u->notify_to, &u->notify_reach, g))
             return -1;
     }
     const json_t *cl = json_object_get(pack, "clusters");
@@ -478,10 +582,11 @@ int rules_load(rules_set *r, const taxonomy *p, const json_t *pack, cerr *e)
         snprintf(g, sizeof g, "%s.notify", f);
         if (!json_object_get(it, "notify"))
             return cerr_set(e, "invalid_pack", g, "%s: required", g);
-        if (load_notify(&l, json_object_get(it, "notify"), g, &c->notify_to, &c->notify_message))
+        if (load_notify(&l, json_object_get(it, "notify"), g, &c->notify_to, &c->notify_message,
+                        &c->notify_reach))
             return -1;
-        snprintf(g, sizeof g, "%s.notify.to", f);
-        if (check_function(&l, r, &c->notify_to, g))
+        snprintf(g, sizeof g, "%s.notify", f);
+        if (check_notify(&l, r, &c->notify_to, &c->notify_reach, g))
             return -1;
     }
     return 0;
@@ -538,6 +643,29 @@ static const char *function_of(const rules_set *r, const char *code)
         if (strcmp(r->funcs[i].code, code) == 0)
             return r->funcs[i].function;
     return NULL;
+}
+
+const char *rules_unit_calendar(const rules_set *r, const org *o, int64_t unit_id)
+{
+    for (int depth = 0; unit_id && depth < 64; depth++) {
+        const unit *u = org_find(o, unit_id);
+        if (!u)
+            break;
+        for (size_t i = 0; i < r->nfuncs; i++)
+            if (r->funcs[i].calendar && strcmp(r->funcs[i].code, u->code) == 0)
+                return r->funcs[i].calendar;
+        unit_id = u->parent;
+    }
+    return "";
+}
+
+void rules_reach_units(const rules_set *r, const org *o, const rule_reach *reach, int64_t target, int64_t subject,
+                       int64_t units[RULE_MAX_ROLES])
+{
+    for (size_t i = 0; i < RULE_MAX_ROLES; i++)
+        units[i] = i >= reach->nroles         ? 0
+                   : reach->roles[i].at.kind ? rules_resolve(r, o, &reach->roles[i].at, subject)
+                                             : target;
 }
 
 int64_t rules_resolve(const rules_set *r, const org *o, const rule_target *t, int64_t subject)
@@ -665,10 +793,14 @@ void rules_outcome_release(rules_outcome *o)
     memset(o, 0, sizeof *o);
 }
 
-static void add_notify(rules_outcome *out, int64_t to, const char *code, const json_t *msg)
+static void add_notify(const rules_set *r, const org *o, rules_outcome *out, int64_t to, const rule *u,
+                       int64_t subject)
 {
-    if (to && out->nnotify < RULES_MAX_NOTIFY)
-        out->notify[out->nnotify++] = (rules_notify){to, code, msg};
+    if (!to || out->nnotify == RULES_MAX_NOTIFY)
+        return;
+    rules_notify *n = &out->notify[out->nnotify++];
+    *n = (rules_notify){to, u->code, u->notify_message, &u->notify_reach, {0}};
+    rules_reach_units(r, o, &u->notify_reach, to, subject, n->role_units);
 }
 
 int rules_evaluate(const rules_set *r, const taxonomy *p, const org *o, const rules_facts *f, rules_window_fn fn,
@@ -722,7 +854,7 @@ int rules_evaluate(const rules_set *r, const taxonomy *p, const org *o, const ru
         if (u->notify_to.kind) {
             int64_t to = rules_resolve(r, o, &u->notify_to, f->subject_unit);
             json_object_set_new(did, "notify", to ? json_integer(to) : json_null());
-            add_notify(out, to, u->code, u->notify_message);
+            add_notify(r, o, out, to, u, f->subject_unit);
         }
         json_t *rec = json_object();
         json_object_set_new(rec, "code", json_string(u->code));

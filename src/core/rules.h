@@ -55,6 +55,28 @@ typedef struct strlist {
     size_t n;
 } strlist;
 
+/*
+ * Who a notify reaches besides the target unit's in-app list (000 第十四条:
+ * the station manager and the region manager told at once). roles: each a
+ * role name — its holders at the target unit — or {"role", "at": a unit
+ * target as "to"} — its holders at that unit; where the unit has none,
+ * those of the nearest unit above that has. Each holder is told on the
+ * channels sms and email. channels: "internal" (the unit's in-app list,
+ * as without roles), "sms", "email". Without channels: internal, plus sms
+ * when roles are given.
+ */
+enum { RN_INTERNAL = 1, RN_SMS = 2, RN_EMAIL = 4 };
+enum { RULE_MAX_ROLES = 6 };
+typedef struct rule_role {
+    unsigned role;  /* one R_* bit (core/roles.h) */
+    rule_target at; /* RT_NONE: the notify's target unit */
+} rule_role;
+typedef struct rule_reach {
+    rule_role roles[RULE_MAX_ROLES];
+    size_t nroles;     /* 0: the unit's in-app list only */
+    unsigned channels; /* RN_* bits */
+} rule_reach;
+
 typedef struct rule_window {
     bool set;
     char *unit_type;  /* NULL: the subject unit itself */
@@ -78,6 +100,7 @@ typedef struct rule {
     int promise_minutes;
     rule_target notify_to;
     json_t *notify_message; /* owned */
+    rule_reach notify_reach;
 } rule;
 
 typedef struct cluster_rule {
@@ -87,10 +110,12 @@ typedef struct cluster_rule {
     int level;
     rule_target notify_to;
     json_t *notify_message;
+    rule_reach notify_reach;
 } cluster_rule;
 
+/* What the pack says of a unit: units[].function and units[].calendar (NULL = none). */
 typedef struct unit_function {
-    char *code, *function;
+    char *code, *function, *calendar;
 } unit_function;
 
 typedef struct rules_set {
@@ -137,7 +162,9 @@ enum { RULES_MAX_NOTIFY = 8 };
 typedef struct rules_notify {
     int64_t unit;
     const char *rule;      /* borrowed from the rules_set */
-    const json_t *message; /* borrowed */
+    const json_t *message;   /* borrowed */
+    const rule_reach *reach; /* borrowed */
+    int64_t role_units[RULE_MAX_ROLES]; /* where each of reach->roles is looked for (rules_reach_units) */
 } rules_notify;
 
 typedef struct rules_outcome {
@@ -193,6 +220,15 @@ const rule *rules_due(const rules_set *r, const taxonomy *p, const org *o, const
 /* The rule of code (borrowed), or NULL. */
 const rule *rules_find(const rules_set *r, const char *code);
 
+/*
+ * The name of the working calendar of unit_id: units[].calendar of the unit
+ * or of the nearest unit above it that names one; "" (the pack's default
+ * calendar) when none does. Borrowed from r.
+ */
+const char *rules_unit_calendar(const rules_set *r, const org *o, int64_t unit_id);
+/* The unit each role of reach is looked for at (0: none), for a notify to target about subject, into units. */
+void rules_reach_units(const rules_set *r, const org *o, const rule_reach *reach, int64_t target, int64_t subject,
+                       int64_t units[RULE_MAX_ROLES]);
 /* The unit a target points at for subject (0 if it resolves to nothing). */
 int64_t rules_resolve(const rules_set *r, const org *o, const rule_target *t, int64_t subject);
 /* True when the actor's unit may answer under answer_by (types or codes). */

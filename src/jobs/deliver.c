@@ -69,11 +69,43 @@ static void dispatch_facts(const json_t *p, buf *subject, const char *rows[NROWS
                number);
 }
 
+/* Whether template_name is a pack rule's or an incident's notice (app/rules.c, app/incident.c). */
+static bool urgent_notice(const char *template_name)
+{
+    return template_name &&
+           (strcmp(template_name, "rule_notify") == 0 || strcmp(template_name, "incident_opened") == 0);
+}
+
+/* The Chinese text of a notice's pack message (a string or {"zh-CN", "en"}) in payload p. */
+static const char *notice_text(const json_t *p)
+{
+    const json_t *m = json_object_get(p, "message");
+    const char *s = json_is_string(m) ? json_string_value(m) : json_string_value(json_object_get(m, "zh-CN"));
+    return s ? s : "";
+}
+
+/* A notice as an e-mail: the number and the pack's message. */
+static void render_notice(const json_t *p, const char *to_name, buf *subject, buf *text, buf *html)
+{
+    const char *number = str_of(p, "number"), *msg = notice_text(p);
+    const char *who = to_name && *to_name ? to_name : "您好";
+    buf_printf(subject, "【投诉工单紧急通报】%s (urgent: complaint %s)", number, number);
+    buf_printf(text, "%s，您好：\n\n投诉工单 %s：%s\n\n此邮件由投诉工单系统自动发送，请勿回复。\n", who, number, msg);
+    buf_puts(html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body><p>");
+    html_text(html, who);
+    buf_puts(html, "，您好：</p><p>投诉工单 <b>");
+    html_text(html, number);
+    buf_puts(html, "</b>：");
+    html_text(html, msg);
+    buf_puts(html, "</p><p>此邮件由投诉工单系统自动发送，请勿回复。</p></body></html>\n");
+}
+
 /* The payload of a row of template_name as an object (new reference), or NULL when it cannot be rendered. */
 static json_t *payload_of(const char *template_name, const char *payload)
 {
     json_t *p = json_loads(payload ? payload : "", 0, NULL);
-    if (!json_is_object(p) || (strcmp(template_name, "dispatch") != 0 && strcmp(template_name, "status") != 0)) {
+    if (!json_is_object(p) ||
+        (strcmp(template_name, "dispatch") != 0 && strcmp(template_name, "status") != 0 && !urgent_notice(template_name))) {
         json_decref(p);
         return NULL;
     }
@@ -86,6 +118,11 @@ int deliver_render(const char *template_name, const char *payload, const char *t
     json_t *p = payload_of(template_name, payload);
     if (!p)
         return -1;
+    if (urgent_notice(template_name)) {
+        render_notice(p, to_name, subject, text, html);
+        json_decref(p);
+        return 0;
+    }
     const char *rows[NROWS][2];
     dispatch_facts(p, subject, rows);
     const char *number = str_of(p, "number"), *to_unit = str_of(p, "unit");
@@ -119,13 +156,15 @@ int deliver_render(const char *template_name, const char *payload, const char *t
 int deliver_sms_text(const char *template_name, const char *payload, buf *out)
 {
     json_t *p = json_loads(payload ? payload : "", 0, NULL);
-    bool warn = template_name && strcmp(template_name, "sla_warning") == 0;
-    if (!json_is_object(p) || (!warn && (!template_name || strcmp(template_name, "supervision") != 0))) {
+    bool warn = template_name && strcmp(template_name, "sla_warning") == 0, urgent = urgent_notice(template_name);
+    if (!json_is_object(p) || (!warn && !urgent && (!template_name || strcmp(template_name, "supervision") != 0))) {
         json_decref(p);
         return -1;
     }
     /* Short: a text message is read on a phone, and long ones are split. */
-    if (warn)
+    if (urgent)
+        buf_printf(out, "【投诉工单紧急通报】%s：%s", str_of(p, "number"), notice_text(p));
+    else if (warn)
         buf_printf(out, "【投诉工单预警】%s 的处理时限 %s 即将到期，请尽快处理。", str_of(p, "number"),
                    str_of(p, "deadline"));
     else

@@ -48,7 +48,8 @@ typedef struct deliver_stats {
 int deliver_run(app *a, const deliver_config *cfg, int64_t now, deliver_stats *st, size_t *n);
 
 /*
- * The message of one outbox row of template "dispatch" to a recipient
+ * The message of one outbox row of template "dispatch", "rule_notify" or
+ * "incident_opened" to a recipient
  * (its name, borrowed), as subject and text and HTML bodies appended to
  * the three buffers. -1 when the template is unknown or the payload is
  * not an object.
@@ -58,7 +59,8 @@ int deliver_render(const char *template_name, const char *payload, const char *t
 
 /*
  * The text message of an outbox row of template "sla_warning" or
- * "supervision" (its payload, as the sweeper writes it), appended to out;
+ * "supervision" (its payload, as the sweeper writes it), or "rule_notify"
+ * or "incident_opened" (the pack's message), appended to out;
  * -1 when the template is unknown or the payload is not an object.
  */
 int deliver_sms_text(const char *template_name, const char *payload, buf *out);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/duty.h"
 #include "app/result.h"
 #include "app/rules.h"
 #include "app/verify.h"
@@ -32,7 +33,7 @@
  * writer starts early and the last chunk is short; while every slot is
  * busy it grows, up to CHUNK_MAX, to what the writer could not take yet.
  */
-enum { MAX_CHAIN = 8, MAX_MSGS = 3, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
+enum { MAX_CHAIN = 8, MAX_MSGS = 5, CHUNK_MIN = 32, CHUNK_MAX = 250, SLOTS = 8 };
 
 /* One event of the sweep with the state it leads to and the rows it causes. */
 typedef struct item {
@@ -51,8 +52,8 @@ typedef struct run {
     sweep_stats *st;
     void (*report)(const char *line, void *arg);
     void *arg;
-    user_list users;
-    bool users_loaded;
+    app_people people; /* who may be told, at now (app/duty.h) */
+    bool people_loaded;
     item *items;
     size_t n, cap;
     int64_t *retry;
@@ -75,22 +76,20 @@ static void items_clear(run *r)
     r->n = 0;
 }
 
-/* The nearest active user with role at unit or above it; 0 if none. */
+/* Who may be told, read once per sweep (none when the store fails). */
+static const app_people *people(run *r)
+{
+    if (!r->people_loaded && app_people_load(r->a, r->now, &r->people) != 0)
+        log_warn("sweep: the users and the on-duty rosters could not be read");
+    r->people_loaded = true;
+    return &r->people;
+}
+
+/* The first active user with role at unit or the nearest unit above it that has one; 0 if none. */
 static int64_t nearest_with_role(run *r, int64_t unit_id, unsigned role)
 {
-    if (!r->users_loaded) {
-        if (store_user_list(r->a->db, &r->users) != 0)
-            r->users.n = 0;
-        r->users_loaded = true;
-    }
-    for (int depth = 0; unit_id && depth < 32; depth++) {
-        for (size_t i = 0; i < r->users.n; i++)
-            if (r->users.items[i].active && (r->users.items[i].roles & role) && r->users.items[i].unit == unit_id)
-                return r->users.items[i].id;
-        const unit *u = org_find(app_org(r->a), unit_id);
-        unit_id = u ? u->parent : 0;
-    }
-    return 0;
+    const user *u = NULL;
+    return app_people_with_role(r->a, people(r), unit_id, role, &u, 1) ? u->id : 0;
 }
 
 static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit_id, const char *tmpl,
@@ -110,6 +109,30 @@ static void add_msg(item *it, const char *channel, int64_t user_id, int64_t unit
     /* The event is unique (complaint, seq), so is (event, recipient). */
     snprintf(m->key, sizeof m->key, "c%lld/e%lld/%s/%s%lld", (long long)it->c.id, (long long)it->ev.seq, tmpl,
              user_id ? "user" : "unit", (long long)(user_id ? user_id : unit_id));
+}
+
+/*
+ * Outside the working time of unit_id, the person on duty for it is told
+ * of the event as well, by sms and in-app (000 第十四条: 夜间若有紧急情况，
+ * 也必须及时通知到人); the keys end in "/duty/<channel>". Who is texted
+ * already (the assignee on duty) is not texted twice.
+ */
+static void duty_rows(run *r, item *it, int64_t unit_id, const char *tmpl, const char *payload)
+{
+    int64_t duty = app_people_on_duty(r->a, people(r), unit_id);
+    size_t from = it->nmsgs;
+    bool texted = false; /* the person on duty carries the order too: one text */
+    for (size_t k = 0; k < it->nmsgs; k++)
+        texted |= it->msgs[k].recipient_user == duty && strcmp(it->msgs[k].channel, "sms") == 0;
+    if (duty && !texted)
+        add_msg(it, "sms", duty, 0, tmpl, payload);
+    if (duty)
+        add_msg(it, "internal", duty, 0, tmpl, payload);
+    for (size_t k = from; k < it->nmsgs; k++) {
+        outbox_msg *m = &it->msgs[k];
+        size_t len = strlen(m->key);
+        snprintf(m->key + len, sizeof m->key - len, "/duty/%s", m->channel);
+    }
 }
 
 static void put_member(buf *b, const char *key, const char *value)
@@ -166,6 +189,7 @@ static void side_rows(run *r, item *it)
         add_msg(it, "internal", 0, it->c.owner_unit, "sla_warning", msg.data);
         if (person)
             add_msg(it, "sms", person, 0, "sla_warning", msg.data);
+        duty_rows(r, it, it->c.owner_unit, "sla_warning", msg.data);
     } else {
         int level = (int)json_integer_value(json_object_get(p, "supervision_level"));
         int64_t unit_id = json_integer_value(json_object_get(p, "supervise_unit"));
@@ -188,6 +212,7 @@ static void side_rows(run *r, item *it)
         add_msg(it, "internal", 0, unit_id, "supervision", msg.data);
         if (boss)
             add_msg(it, "sms", boss, 0, "supervision", msg.data);
+        duty_rows(r, it, unit_id, "supervision", msg.data);
     }
     buf_release(&msg);
 }
@@ -468,8 +493,8 @@ int sweep_run(app *a, int64_t now, sweep_stats *st, void (*report)(const char *l
     free(r.retry);
     free(ids);
     free(keys);
-    if (r.users_loaded)
-        user_list_release(&r.users);
+    if (r.people_loaded)
+        app_people_release(&r.people);
     store_write_burst(a->db, false);
     app_leave(a);
     st->elapsed_ms = time_mono_ms() - t0;

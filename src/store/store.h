@@ -24,6 +24,7 @@
 
 #include "core/auditlog.h"
 #include "core/complaint.h"
+#include "core/duty.h"
 #include "core/incident.h"
 #include "core/event.h"
 #include "core/org.h"
@@ -565,6 +566,14 @@ int store_view_get(store *s, int64_t id, saved_view *out);
 int store_view_add(store *s, saved_view *v);
 /* STORE_NOTFOUND when there is no such view. */
 int store_view_delete(store *s, int64_t id);
+
+/* ---- on-duty rosters of units (migration 028, core/duty.h) ---- */
+/* The roster of unit_id, by from (out set from scratch; duty_list_release). */
+int store_duty_list(store *s, int64_t unit_id, duty_list *out);
+/* Every unit's entries covering instant t. */
+int store_duty_at(store *s, int64_t t, duty_list *out);
+/* Replaces the roster of unit_id with e[0..n) (borrowed; checked by duty_check) in one transaction. */
+int store_duty_set(store *s, int64_t unit_id, const duty_entry *e, size_t n);
 
 typedef struct webhook {
     char name[64];  /* [a-z0-9_-], the key */

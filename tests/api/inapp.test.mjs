@@ -135,6 +135,17 @@ srv.test('a deadline warning becomes a notice for the unit\'s people who see it,
   live.close();
 });
 
+srv.test('a rule\'s notice carries the pack\'s message in Chinese and in English', async () => {
+  const c = await srv.intake('agent1', { subject_unit: 'SH-PD-01', description: '加油机旁漏油，有人受伤' });
+  // The rule tells the region (SH-PD), whose manager reads it.
+  const pdmgr = await srv.login('pdmgr');
+  const n = await until(async () => (await notices(pdmgr, '?limit=100')).items.find((x) => x.complaint_id === c.id && x.template === 'rule_notify'),
+    'the rule\'s notice');
+  assert.match(n.text, new RegExp(`工单 ${c.number} 触发规则 safety：安全/群体性事件：站经理立即到场`));
+  const en = await srv.api('GET', '/notifications?limit=100', { token: pdmgr, headers: { 'accept-language': 'en' } });
+  assert.match(en.json.items.find((x) => x.id === n.id).text, /the station manager goes now/);
+});
+
 srv.test('read one, read all, the unread count; another person\'s notice is not found', async () => {
   const pd01 = await login('pd01');
   await warned();

@@ -224,6 +224,9 @@ export const api = {
   categories: () => request('GET', '/categories'),
   users: () => request('GET', '/users'),
   setAppealsContact: (unit, user) => request('PUT', `/units/${encodeURIComponent(unit)}/appeals-contact`, { body: { user } }),
+  // the on-duty roster of a unit (值班表): replaced as a whole
+  unitDuty: (unit) => request('GET', `/units/${encodeURIComponent(unit)}/duty`),
+  setUnitDuty: (unit, entries) => request('PUT', `/units/${encodeURIComponent(unit)}/duty`, { body: { entries } }),
   createUser: (u) => request('POST', '/users', { body: u }),
   updateUser: (id, u) => request('PUT', `/users/${encodeURIComponent(id)}`, { body: u }),
   userAction: (id, action, body) => request('POST', `/users/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { body }),

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/policy.h"
+#include "core/roles.h"
 #include "core/rules.h"
 #include "testutil.h"
 
@@ -290,6 +291,71 @@ static void test_clusters(void **state)
     fx->tab = (table){0};
 }
 
+/* notify.roles and notify.channels: who is told, and where each role is looked for. */
+static void test_notify_reach(void **state)
+{
+    fixture *fx = *state;
+    rules_facts f = facts("phone", "attitude", "ordinary", "着火了", U_SITE1);
+    rules_outcome o;
+    eval(fx,
+         "[{\"code\":\"safety\",\"name\":\"安全\",\"when\":{\"keywords\":[\"着火\"]},"
+         "  \"then\":{\"notify\":{\"to\":{\"from\":\"subject\",\"up\":\"region\"},"
+         "    \"roles\":[{\"role\":\"supervisor\",\"at\":\"subject\"},\"manager\","
+         "               {\"role\":\"manager\",\"at\":{\"from\":\"subject\",\"up\":\"branch\"}}],"
+         "    \"channels\":[\"sms\",\"email\"],\"message\":\"到场\"}}},"
+         " {\"code\":\"plain\",\"name\":\"平常\",\"then\":{\"notify\":{\"to\":\"subject\",\"message\":\"m\"}}},"
+         " {\"code\":\"sms\",\"name\":\"短信\",\"then\":{\"notify\":{\"to\":\"CC\",\"roles\":[\"agent\"],\"message\":\"m\"}}}]",
+         &f, &o);
+    assert_int_equal(o.nnotify, 3);
+    const rules_notify *n = &o.notify[0];
+    assert_int_equal(n->unit, U_REGION);
+    assert_int_equal(n->reach->nroles, 3);
+    assert_int_equal(n->reach->roles[0].role, R_SUPERVISOR);
+    assert_int_equal(n->reach->roles[1].role, R_MANAGER);
+    assert_int_equal(n->reach->channels, RN_SMS | RN_EMAIL); /* no internal: not the unit's list */
+    assert_int_equal(n->role_units[0], U_SITE1);  /* at the subject */
+    assert_int_equal(n->role_units[1], U_REGION); /* at the target */
+    assert_int_equal(n->role_units[2], U_BRANCH);
+    assert_int_equal(n->role_units[3], 0);
+    /* without roles and channels: the unit's in-app list only; roles alone add sms */
+    assert_int_equal(o.notify[1].reach->nroles, 0);
+    assert_int_equal(o.notify[1].reach->channels, RN_INTERNAL);
+    assert_int_equal(o.notify[2].reach->channels, RN_INTERNAL | RN_SMS);
+    assert_int_equal(o.notify[2].role_units[0], U_CENTRE);
+    rules_outcome_release(&o);
+}
+
+/* units[].calendar: a unit's working calendar is its own or the nearest named above it. */
+static void test_unit_calendar(void **state)
+{
+    fixture *fx = *state;
+    json_error_t jerr;
+    json_t *pack = json_loads(tu_pack_json, 0, &jerr);
+    json_t *units = json_loads(units_json, 0, &jerr);
+    json_object_set_new(json_array_get(units, 0), "calendar", json_string("office"));
+    json_object_set_new(json_array_get(units, 5), "calendar", json_string("centre"));
+    json_object_set_new(pack, "units", units);
+    json_object_set_new(pack, "calendars",
+                        json_pack("{s:{s:s},s:{s:{s:[s]}}}", "centre", "mode", "24x7", "office", "week", "mon",
+                                  "08:30-17:30"));
+    json_object_set_new(pack, "time_limit_policy", json_pack("{s:s}", "calendar", "centre"));
+    cerr e = CERR_INIT;
+    policy_release(&fx->pol);
+    if (policy_load(&fx->pol, pack, &e))
+        fail_msg("does not load: %s %s", e.field, e.message);
+    assert_string_equal(rules_unit_calendar(&fx->pol.rules, &fx->org, U_SITE1), "office");
+    assert_string_equal(rules_unit_calendar(&fx->pol.rules, &fx->org, U_CENTRE), "centre");
+    assert_string_equal(rules_unit_calendar(&fx->pol.rules, &fx->org, U_HQ), "office");
+    assert_string_equal(rules_unit_calendar(&fx->pol.rules, &fx->org, 0), "");
+    /* a calendar the pack does not have */
+    json_object_set_new(json_array_get(json_object_get(pack, "units"), 3), "calendar", json_string("night"));
+    policy p;
+    assert_int_not_equal(policy_load(&p, pack, &e), 0);
+    assert_string_equal(e.field, "units[3].calendar");
+    policy_release(&p);
+    json_decref(pack);
+}
+
 static void expect_error(const char *rules, const char *clusters, const char *field)
 {
     policy p;
@@ -328,6 +394,30 @@ static void test_malformed(void **state)
     expect_error(NULL, "[{\"code\":\"c\",\"name\":\"c\",\"category\":\"quality\",\"same\":\"unit\",\"window_hours\":24,"
                        "\"at_least\":2}]",
                  "clusters[0].notify");
+    /* notify roles and channels */
+#define NOTIFY(x) "[{\"code\":\"x\",\"name\":\"x\",\"then\":{\"notify\":{\"to\":\"subject\",\"message\":\"m\"," x "}}}]"
+    expect_error(NOTIFY("\"roles\":[\"manager\",\"boss\"]"), NULL, "rules[0].then.notify.roles[1]");
+    expect_error(NOTIFY("\"roles\":[\"system\"]"), NULL, "rules[0].then.notify.roles[0]");
+    expect_error(NOTIFY("\"roles\":[]"), NULL, "rules[0].then.notify.roles");
+    expect_error(NOTIFY("\"roles\":[{\"role\":\"boss\",\"at\":\"subject\"}]"), NULL,
+                 "rules[0].then.notify.roles[0].role");
+    expect_error(NOTIFY("\"roles\":[{\"role\":\"manager\"}]"), NULL, "rules[0].then.notify.roles[0].at");
+    expect_error(NOTIFY("\"roles\":[{\"role\":\"manager\",\"at\":\"NOPE\"}]"), NULL,
+                 "rules[0].then.notify.roles[0].at");
+    expect_error(NOTIFY("\"roles\":[{\"role\":\"manager\",\"at\":{\"from\":\"subject\",\"function\":\"legal\"}}]"),
+                 NULL, "rules[0].then.notify.roles[0].at");
+    expect_error(NOTIFY("\"roles\":[{\"role\":\"manager\",\"at\":\"subject\",\"up\":1}]"), NULL,
+                 "rules[0].then.notify.roles[0].up");
+    expect_error(NOTIFY("\"roles\":[\"manager\"],\"channels\":[\"sms\",\"fax\"]"), NULL,
+                 "rules[0].then.notify.channels[1]");
+    expect_error(NOTIFY("\"roles\":[\"manager\"],\"channels\":[\"internal\"]"), NULL,
+                 "rules[0].then.notify.channels");
+    expect_error(NOTIFY("\"channels\":[\"sms\"]"), NULL, "rules[0].then.notify.channels");
+    expect_error(NOTIFY("\"channels\":\"sms\""), NULL, "rules[0].then.notify.channels");
+#undef NOTIFY
+    expect_error(NULL, "[{\"code\":\"c\",\"name\":\"c\",\"category\":\"quality\",\"same\":\"unit\",\"window_hours\":24,"
+                       "\"at_least\":2,\"notify\":{\"to\":\"subject\",\"roles\":[\"chief\"],\"message\":\"m\"}}]",
+                 "clusters[0].notify.roles[0]");
 }
 
 /* Rules over time: not at intake; due by age or reopens, once; keywords and count refused. */
@@ -415,6 +505,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targets_and_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clusters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notify_reach, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unit_calendar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_over_time, setup, teardown),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_shipped_packs),

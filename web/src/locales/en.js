@@ -104,6 +104,10 @@ export default {
   admin: {
     appealsContact: 'Appeals contact', setContact: 'Set', appealsContactOf: 'Appeals contact of {unit}',
     appealsContactHint: 'Told of the appeals about this unit and the units below it that have no contact of their own, and shown on their reports. Leave empty to remove.',
+    duty: 'On duty', dutyEdit: 'Roster', dutyOf: 'On-duty roster of {unit}',
+    dutyHint: 'Outside the working time of the unit\'s calendar, the person on duty for it and the units below it receives the urgent text messages of the rules and the deadline warnings and supervision orders, by SMS and in-app.',
+    dutyNow: 'On duty now', dutyNobody: 'nobody', dutyEmpty: 'No one is on duty for this unit', dutyUser: 'Person on duty',
+    dutyFrom: 'From', dutyTo: 'To', dutyAdd: 'Add a shift', dutyRemove: 'Remove',
     units: 'Units', users: 'Users', config: 'Configuration', addUnit: 'Add unit', addUser: 'Add user', code: 'Code', name: 'Name',
     nameEn: 'English name', type: 'Type', parent: 'Parent unit', username: 'Username', displayName: 'Name', password: 'Initial password',
     roles: 'Roles', unit: 'Unit', active: 'State', activeYes: 'Active', activeNo: 'Disabled', created: 'Created',

@@ -104,6 +104,10 @@ export default {
   admin: {
     appealsContact: '申诉接口人', setContact: '设置', appealsContactOf: '{unit}的申诉接口人',
     appealsContactHint: '本单位及其下属未指定接口人的单位的申诉，派单和总部退回报告时通知该接口人，并显示在申诉报告上。留空即取消。',
+    duty: '值班', dutyEdit: '值班表', dutyOf: '{unit}的值班表',
+    dutyHint: '在本单位工作日历的工作时间以外，规则的紧急短信及时限预警、督办通知同时以短信和站内通知发给本单位（及未排班的下属单位）的值班人员。',
+    dutyNow: '当前值班', dutyNobody: '无', dutyEmpty: '本单位尚未排班', dutyUser: '值班人员',
+    dutyFrom: '开始', dutyTo: '结束', dutyAdd: '添加班次', dutyRemove: '删除',
     units: '组织单位', users: '用户', config: '配置', addUnit: '新增单位', addUser: '新增用户', code: '编码', name: '名称',
     nameEn: '英文名称', type: '类型', parent: '上级单位', username: '用户名', displayName: '姓名', password: '初始密码',
     roles: '角色', unit: '所属单位', active: '状态', activeYes: '启用', activeNo: '停用', created: '已创建',
