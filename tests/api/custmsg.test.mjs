@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { useServer, freePort, until, describe, errorOf, uniquePhone, REPO_ROOT } from './lib.mjs';
+import { useServer, freePort, until, describe, errorOf, uniquePhone, greets, REPO_ROOT } from './lib.mjs';
 
 const SMS_PORT = await freePort();
 const SMTP_PORT = await freePort();
@@ -39,15 +38,6 @@ const gateway = http.createServer((req, res) => {
 });
 await new Promise((r) => gateway.listen(SMS_PORT, '127.0.0.1', r));
 
-function greets(port) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.setTimeout(2000);
-    s.once('data', (d) => { s.destroy(); resolve(d.toString().startsWith('220')); });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => { s.destroy(); resolve(false); });
-  });
-}
 const sink = spawn('/usr/bin/python3', [path.join(REPO_ROOT, 'tests', 'api', 'smtp_sink.py'), String(SMTP_PORT), MAILDIR],
   { stdio: ['ignore', 'inherit', 'inherit'] });
 before(() => until(() => greets(SMTP_PORT), 'the SMTP sink to greet'));

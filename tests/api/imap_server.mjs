@@ -8,9 +8,9 @@
 // delivering them would put them there.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { greets } from './lib.mjs';
 
 function account() {
   if (process.getuid() !== 0) {
@@ -19,17 +19,6 @@ function account() {
   }
   const id = (flag) => execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim();
   return { user: 'nobody', group: id('-gn'), uid: Number(id('-u')), gid: Number(id('-g')) };
-}
-
-// Answers when something accepts a connection on the port and greets as IMAP does.
-function greets(port) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.setTimeout(2000);
-    s.once('data', (d) => { s.destroy(); resolve(d.toString().startsWith('* OK')); });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => { s.destroy(); resolve(false); });
-  });
 }
 
 async function until(pred, what, timeoutMs = 20000) {
@@ -84,7 +73,7 @@ service anvil {
 }
 `);
   const child = spawn('/usr/sbin/dovecot', ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await until(() => greets(port), 'dovecot to greet');
+  await until(() => greets(port, '* OK'), 'dovecot to greet');
   let n = 0;
   return {
     append(raw) {

@@ -712,3 +712,15 @@ export async function webhookSink(secret, statusOf = () => 200) {
   after(() => { server.closeAllConnections(); server.close(); });
   return { received, url: (p) => `http://127.0.0.1:${port}${p}` };
 }
+
+// Answers when something accepts a connection on the port and its greeting starts with prefix
+// ('220' for SMTP, '* OK' for IMAP): a server started by a test is ready.
+export function greets(port, prefix = '220') {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.setTimeout(2000);
+    s.once('data', (d) => { s.destroy(); resolve(d.toString().startsWith(prefix)); });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => { s.destroy(); resolve(false); });
+  });
+}

@@ -10,11 +10,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
-import { useServer, freePort, until, describe, errorOf, REPO_ROOT } from './lib.mjs';
+import { useServer, freePort, until, describe, errorOf, greets, REPO_ROOT } from './lib.mjs';
 
 const SMTP_PORT = await freePort();
 const MAILDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'redress-mail-'));
@@ -33,17 +32,6 @@ const srv = useServer({
 // ------------------------------------------------------------ the mail server
 
 let sink = null;
-
-// Answers when something accepts a connection on the port and greets (220).
-function greets(port) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.setTimeout(2000);
-    s.once('data', (d) => { s.destroy(); resolve(d.toString().startsWith('220')); });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => { s.destroy(); resolve(false); });
-  });
-}
 
 async function startSink() {
   sink = spawn('/usr/bin/python3', [path.join(REPO_ROOT, 'tests', 'api', 'smtp_sink.py'), String(SMTP_PORT), MAILDIR],
