@@ -1,9 +1,11 @@
 /* survey: see survey.h. */
 #include "app/survey.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "app/act.h"
+#include "app/custmsg.h"
 #include "sec/auth.h"
 
 static int64_t link_days(const policy *p)
@@ -12,8 +14,9 @@ static int64_t link_days(const policy *p)
     return d > 0 && d <= 90 ? d : SURVEY_LINK_DAYS;
 }
 
-int app_survey_link(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
-                    int64_t *expires_at, cerr *e)
+/* app_survey_link, with the link's id into *id. */
+static int make_link(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                     int64_t *expires_at, int64_t *id, cerr *e)
 {
     if (c->status != ST_REPLIED)
         return cerr_set(e, "action_not_allowed", "",
@@ -24,8 +27,30 @@ int app_survey_link(app *a, const actor *who, const complaint *c, int64_t now, c
     app_leave(a);
     uint8_t hash[32];
     auth_new_token('v', key, key_len, hash);
+    return store_survey_link_add(a->db, hash, c->id, who->id, now, *expires_at, id);
+}
+
+int app_survey_link(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                    int64_t *expires_at, cerr *e)
+{
     int64_t id;
-    return store_survey_link_add(a->db, hash, c->id, who->id, now, *expires_at, &id);
+    return make_link(a, who, c, now, key, key_len, expires_at, &id, e);
+}
+
+int app_survey_send(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                    int64_t *expires_at, json_t *sent, cerr *e)
+{
+    if (!a->public_url || !*a->public_url)
+        return cerr_set(e, "validation_failed", "send",
+                        "send: 未设置客户可访问的地址 public-url，客户无法打开链接 (public-url is not set: the "
+                        "customer could not open the link)");
+    int64_t id;
+    int rc = make_link(a, who, c, now, key, key_len, expires_at, &id, e);
+    if (rc)
+        return rc;
+    char url[600];
+    snprintf(url, sizeof url, "%s/#/survey/%s", a->public_url, key);
+    return app_custmsg_survey(a, c, url, id, now, sent);
 }
 
 int app_survey_open(app *a, const char *key, int64_t now, complaint *c, survey_link *link, cerr *e)

@@ -25,6 +25,15 @@ int app_survey_link(app *a, const actor *who, const complaint *c, int64_t now, c
                     int64_t *expires_at, cerr *e);
 
 /*
+ * The same, and the link — url, its page under the public address — sent to
+ * the customer (app/custmsg.h, kind "survey") each way the pack and this
+ * node allow; those ways and when each goes are appended to sent. Returns
+ * as app_survey_link.
+ */
+int app_survey_send(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                    int64_t *expires_at, json_t *sent, cerr *e);
+
+/*
  * The complaint a presented token opens, into c (caller's; complaint_init
  * first) and *link. Returns 0; CERR_USER with "not_found" for a token that
  * was never made, "gone" for a used or expired one or a complaint that no

@@ -411,23 +411,36 @@ static const char *customer_address(app *a, const outbox_msg *m, bool mail, char
     return why;
 }
 
-/* The text of the customer's row m in lang (core/custmsg.h), its reply opened, appended to out; -1 when there is none. */
+/* Member key of payload p in clear into *out (heap; NULL when absent): a sealed one (a reply's text, a survey link) opened. */
+static bool payload_text(app *a, const outbox_msg *m, const json_t *p, const char *key, char **out)
+{
+    const char *v = str_of(p, key);
+    *out = *v ? xstrdup(v) : NULL;
+    return !*out || !pii_is_sealed(*out) || open_sealed(a, m->complaint_id, out);
+}
+
+static void wipe(char *s)
+{
+    if (s) {
+        sodium_memzero(s, strlen(s));
+        free(s);
+    }
+}
+
+/* The text of the customer's row m in lang (core/custmsg.h), its sealed parts opened, appended to out; -1 when there is none. */
 static int customer_text(app *a, const outbox_msg *m, const char *lang, buf *out)
 {
     json_t *p = json_loads(m->payload ? m->payload : "", 0, NULL);
-    const char *kind = str_of(p, "kind"), *sealed = str_of(p, "content");
-    char *content = *sealed ? xstrdup(sealed) : NULL;
+    char *content = NULL, *link = NULL;
     int rc = -1;
-    if (!content || open_sealed(a, m->complaint_id, &content)) {
-        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), str_of(p, "link"), content};
+    if (payload_text(a, m, p, "content", &content) && payload_text(a, m, p, "link", &link)) {
+        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), link, content};
         app_enter(a); /* the templates of the pack in force when it is sent */
-        rc = custmsg_render(json_object_get(app_pol(a)->raw, "customer_messages"), kind, lang, &v, out);
+        rc = custmsg_render(json_object_get(app_pol(a)->raw, "customer_messages"), str_of(p, "kind"), lang, &v, out);
         app_leave(a);
     }
-    if (content) {
-        sodium_memzero(content, strlen(content));
-        free(content);
-    }
+    wipe(content);
+    wipe(link);
     json_decref(p);
     return rc;
 }
@@ -498,10 +511,7 @@ static void send_email(app *a, const deliver_config *cfg, const outbox_msg *m, i
             snprintf(o->err, sizeof o->err, "cannot start libcurl");
         }
     }
-    if (customer) {
-        sodium_memzero(customer, strlen(customer));
-        free(customer);
-    }
+    wipe(customer);
     user_release(&u);
     buf_release(&subject);
     buf_release(&text);
@@ -611,10 +621,7 @@ static void send_sms(app *a, const deliver_config *cfg, const outbox_msg *m, int
             snprintf(o->err, sizeof o->err, "cannot start libcurl");
         }
     }
-    if (customer) {
-        sodium_memzero(customer, strlen(customer));
-        free(customer);
-    }
+    wipe(customer);
     user_release(&u);
     buf_release(&text);
 }

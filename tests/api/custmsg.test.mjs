@@ -128,6 +128,30 @@ srv.test('a reply given by text message reaches the customer with its text; one 
   assert.deepEqual(rows.map((m) => m.template), ['customer_ack'], 'only the acknowledgement');
 });
 
+srv.test('the revisit survey link goes to the customer\'s phone; its token stays sealed in the row', async () => {
+  await quietHours(beijing(120), beijing(180));
+  const phone = uniquePhone();
+  const c = await srv.intake('agent1', { customer: { phone } });
+  await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01' });
+  await srv.step('pd01', c.id, 'accept', {});
+  await srv.step('pd01', c.id, 'resolve', { resolution_type: 'solution', resolution: '已致歉并退款', nature: 'valid' });
+  await srv.step('agent1', c.id, 'reply', { method: 'phone', content: '已电话告知' });
+  const bad = await srv.as('agent1', 'POST', `/complaints/${c.id}/survey-link`, { body: { send: 'yes' } });
+  assert.equal(bad.status, 400, describe(bad));
+  assert.equal(errorOf(bad).field, 'send');
+  const r = await srv.as('agent1', 'POST', `/complaints/${c.id}/survey-link`, { body: { send: true } });
+  assert.equal(r.status, 201, describe(r));
+  assert.equal(r.json.url, `${PUBLIC}/#/survey/${r.json.token}`);
+  assert.deepEqual(r.json.sent.map((m) => m.channel), ['sms']);
+  const sms = await until(() => texts.find((t) => t.to === phone && t.text.includes('评价')), 'the survey link at the gateway');
+  assert.equal(sms.text, `【加油站客服】请您花一分钟对投诉${c.number}的处理做个评价：${r.json.url}`);
+  const row = (await customerRows(c.id)).find((m) => m.template === 'customer_survey');
+  assert.ok(row && !JSON.stringify(row).includes(r.json.token), 'the token is not readable in the outbox');
+  // The link the customer got opens the survey.
+  const open = await srv.api('GET', `/portal/surveys/${r.json.token}`);
+  assert.equal(open.status, 200, describe(open));
+});
+
 srv.test('inside the quiet hours the acknowledgement waits for their end', async () => {
   const end = beijing(60);
   await quietHours(beijing(-60), end);

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { launch, newPage, login, shot, text, apiCall, apiLogin, freshPhone, useLanguage, BASE } from './helpers.mjs'
+import { launch, newPage, login, shot, text, apiCall, apiLogin, freshPhone, useLanguage, handlingComplaint, BASE } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
@@ -87,6 +87,42 @@ test('the customer opens the link on their phone and sees the complaint (en, 360
   await useLanguage(page, 'zh')
   assert.deepEqual(page.errors, [])
   await page.close()
+})
+
+test('agent1 sends the revisit survey link; the customer answers it from the text message (360px)', async () => {
+  const surveyPhone = freshPhone()
+  const c = await handlingComplaint({ customer: { name: '郑先生', phone: surveyPhone }, description: '找零少了十元。' })
+  for (const [user, action, body] of [
+    ['pd01', 'resolve', { resolution_type: 'solution', resolution: '核对监控后补齐找零并道歉', nature: 'valid' }],
+    ['agent1', 'reply', { method: 'phone', content: '已电话告知处理结果', reaction: 'accepts' }],
+  ]) {
+    const r = await apiCall('POST', `/complaints/${c.id}/actions/${action}`, { token: await apiLogin(user), body })
+    assert.equal(r.status, 200, JSON.stringify(r.data))
+  }
+  const desk = await newPage(browser.context, { width: 1440, height: 900 })
+  await login(desk, 'agent1')
+  await desk.goto(`${BASE}/#/complaints/${c.id}`)
+  await desk.locator('.detail-page[data-busy=no]').waitFor()
+  await desk.locator('[data-test=survey-send]').click()
+  assert.equal(await text(desk.locator('[data-test=survey-sent]')), '回访链接将通过短信发给客户')
+  await shot(desk, 'survey-link-sent')
+  assert.deepEqual(desk.errors, [])
+  await desk.close()
+
+  let msg = null
+  for (let i = 0; i < 200 && !msg; i++) {
+    msg = fs.readFileSync(process.env.REDRESS_SMS_LOG, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+      .find((m) => m.to === surveyPhone && m.text.includes('/#/survey/'))
+    if (!msg) await new Promise((r) => setTimeout(r, 100))
+  }
+  assert.ok(msg, 'the survey link reached the customer\'s phone')
+  const cust = await newPage(browser.context, { width: 360, height: 740 })
+  await browser.context.clearCookies()
+  await cust.goto(msg.text.match(/https?:\/\/\S+/)[0])
+  await cust.locator('[data-test=survey-page] [data-question]').first().waitFor()
+  assert.match(await text(cust.locator('[data-test=survey-page]')), new RegExp(c.number))
+  assert.deepEqual(cust.errors, [])
+  await cust.close()
 })
 
 test('inside the quiet hours the agent is told when it goes', async () => {

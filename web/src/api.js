@@ -272,7 +272,7 @@ export const api = {
   removeView: (id) => request('DELETE', `/views/${id}`),
   similar: (body) => request('POST', '/complaints/similar', { body }),
   addLink: (id, to, kind) => request('POST', `/complaints/${encodeURIComponent(id)}/links`, { body: { to, kind } }),
-  surveyLink: (id) => request('POST', `/complaints/${encodeURIComponent(id)}/survey-link`, { body: {} }),
+  surveyLink: (id, send = false) => request('POST', `/complaints/${encodeURIComponent(id)}/survey-link`, { body: send ? { send: true } : {} }),
   portalSurvey: (token) => request('GET', `/portal/surveys/${encodeURIComponent(token)}`, { public: true }),
   portalSurveyAnswer: (token, body) => request('POST', `/portal/surveys/${encodeURIComponent(token)}`, { body, public: true }),
   // the penalty ledger (考核) and compensations awaiting approval (授权)

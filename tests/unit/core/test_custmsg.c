@@ -110,7 +110,7 @@ static void test_check(void **state)
         {"{\"channels\": [\"sms\"], \"ack\": {\"fr\": \"x\"}}", "customer_messages.ack.fr"},
         {"{\"channels\": [\"sms\"], \"quiet_hours\": {\"from\": \"24:00\", \"to\": \"08:00\"}}",
          "customer_messages.quiet_hours"},
-        {"{\"channels\": [\"sms\"], \"survey\": {\"zh-CN\": \"x\"}}", "customer_messages.survey"},
+        {"{\"channels\": [\"sms\"], \"praise\": {\"zh-CN\": \"x\"}}", "customer_messages.praise"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *j = json_loads(bad[i].json, 0, NULL);

@@ -167,7 +167,7 @@ export default {
     score1: 'Very dissatisfied', score2: 'Dissatisfied', score3: 'Neutral', score4: 'Satisfied', score5: 'Very satisfied',
     answers: 'Survey', followUp: 'Follow up', reaction: "The customer's reaction", unaccepted: 'Closed without agreement, our position explained',
     link: 'Survey link', linkMake: 'Make a survey link', linkIntro: 'Send this link to the customer (SMS, chat, or read it out); no sign-in needed. It can be used once and lasts until {at}.',
-    copy: 'Copy link', copied: 'Copied', method_link: 'Customer self-survey',
+    copy: 'Copy link', copied: 'Copied', linkSend: 'Send the survey link to the customer', sentNow: 'The survey link goes to the customer by {way}', sentLater: 'The survey link goes to the customer by {way} at {at} (quiet hours)', sentNone: 'Not sent: the customer has no usable phone or e-mail, or text messages and e-mail are not set up. Copy the link to the customer.', method_link: 'Customer self-survey',
     pageTitle: 'How did we do?', pageIntro: 'Your complaint ({number}, {category}) has been dealt with. Please tell us how we handled it.',
     remarks: 'Anything else you would like to tell us (optional)', submit: 'Send', thanks: 'Thank you!', thanksBody: 'Your answers were recorded; they help us do better.',
     needOne: 'Please score at least one question', gone: 'This link is no longer valid', loading: 'Loading…',

@@ -167,7 +167,7 @@ export default {
     score1: '很不满意', score2: '不满意', score3: '一般', score4: '满意', score5: '很满意',
     answers: '调查结果', followUp: '需跟进', reaction: '客户对处理结果的态度', unaccepted: '客户不认可，已说明公司立场后结案',
     link: '回访链接', linkMake: '生成回访链接', linkIntro: '把链接发给客户（短信、微信或读给客户），客户无需登录即可填写；链接只能使用一次，有效期至 {at}。',
-    copy: '复制链接', copied: '已复制', method_link: '客户自助问卷',
+    copy: '复制链接', copied: '已复制', linkSend: '发送回访链接给客户', sentNow: '回访链接将通过{way}发给客户', sentLater: '回访链接将于 {at} 通过{way}发给客户（免打扰时段）', sentNone: '未能发送：客户没有可用的手机或邮箱，或系统未设置短信/邮件。请把链接复制给客户。', method_link: '客户自助问卷',
     pageTitle: '服务满意度回访', pageIntro: '您的投诉（{number}，{category}）已处理完毕，请您对本次处理做出评价。',
     remarks: '其他意见或建议（选填）', submit: '提交评价', thanks: '感谢您的评价！', thanksBody: '您的意见已记录，我们会持续改进服务。',
     needOne: '请至少为一个问题评分', gone: '该链接已失效', loading: '正在加载…',
