@@ -104,13 +104,18 @@ void app_people_notify(const app *a, const app_people *p, const rule_reach *reac
 void app_people_fill(outbox_msg *rows, size_t n, int64_t complaint_id, const char *template_name, const char *payload,
                      const char *key_base)
 {
+    size_t base_len = strlen(key_base);
     for (size_t i = 0; i < n; i++) {
         outbox_msg *m = &rows[i];
-        char suffix[sizeof m->key];
-        snprintf(suffix, sizeof suffix, "%s", m->key);
-        snprintf(m->key, sizeof m->key, "%s/%s", key_base, suffix);
+        /* Completed once: a unit of work that is tried again (its rows made again) keeps the same keys. */
+        if (strncmp(m->key, key_base, base_len) != 0 || m->key[base_len] != '/') {
+            char suffix[sizeof m->key];
+            snprintf(suffix, sizeof suffix, "%s", m->key);
+            snprintf(m->key, sizeof m->key, "%s/%s", key_base, suffix);
+        }
         m->complaint_id = complaint_id;
         snprintf(m->template_name, sizeof m->template_name, "%s", template_name);
+        free(m->payload);
         m->payload = xstrdup(payload);
     }
 }

@@ -60,8 +60,8 @@ const user *app_people_user(const app_people *p, int64_t id);
  */
 void app_people_notify(const app *a, const app_people *p, const rule_reach *reach, const int64_t *role_units,
                        bool email, int64_t unit_id, outbox_msg **rows, size_t *n);
-/* Completes rows[0..n) of app_people_notify: complaint_id, template_name, a copy of payload, and key_base + "/" +
- * suffix as the key. */
+/* Completes rows[0..n) of app_people_notify: complaint_id, template_name, a copy of payload (replacing one
+ * it held), and key_base + "/" + suffix as the key — once: completing them again changes no key. */
 void app_people_fill(outbox_msg *rows, size_t n, int64_t complaint_id, const char *template_name, const char *payload,
                      const char *key_base);
 

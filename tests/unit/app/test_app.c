@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -16,6 +18,7 @@
 #include "app/app.h"
 #include "app/result.h"
 #include "app/act.h"
+#include "app/duty.h"
 #include "testutil.h"
 #include "util/log.h"
 
@@ -172,6 +175,23 @@ static void test_user_error_and_store_failure_differ(void **state)
     complaint_release(&out);
 }
 
+/* Rows completed twice (a unit of work tried again) keep one key each and one payload. */
+static void test_people_rows_completed_once(void **state)
+{
+    (void)state;
+    outbox_msg rows[2] = {0};
+    snprintf(rows[0].key, sizeof rows[0].key, "user7/sms");
+    snprintf(rows[1].key, sizeof rows[1].key, "duty/user9/sms");
+    for (int round = 0; round < 2; round++)
+        app_people_fill(rows, 2, 42, "rule_notify", "{\"number\":\"TS1\"}", "c42/rule/safety");
+    assert_string_equal(rows[0].key, "c42/rule/safety/user7/sms");
+    assert_string_equal(rows[1].key, "c42/rule/safety/duty/user9/sms");
+    assert_string_equal(rows[1].payload, "{\"number\":\"TS1\"}");
+    assert_int_equal(rows[0].complaint_id, 42);
+    free(rows[0].payload);
+    free(rows[1].payload);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +199,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thread_holds_one_and_sees_its_own_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_picks_up_another_node, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_error_and_store_failure_differ, setup, teardown),
+        cmocka_unit_test(test_people_rows_completed_once),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
