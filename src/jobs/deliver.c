@@ -21,10 +21,16 @@
 #include "util/worker.h"
 #include "util/xalloc.h"
 
-/* A claim outlives the longest a batch can take (every attempt timing out). */
+/*
+ * A claim outlives the longest a batch can take: its transfers run together
+ * (run_all), at most DELIVER_BATCH / 2 to one receiver at once, so every
+ * attempt timing out is two waves of the timeout; 5 s a wave for connecting
+ * and rendering, and 30 s for recording the batch and the nodes' clocks.
+ * A node killed mid-batch holds its rows this long; then another claims them.
+ */
 static int64_t lease_of(const deliver_config *cfg)
 {
-    return (int64_t)DELIVER_BATCH * (cfg->timeout_s + 5) + 60;
+    return 2 * ((int64_t)cfg->timeout_s + 5) + 30;
 }
 
 /* ---- rendering ------------------------------------------------------------------- */
