@@ -5,12 +5,18 @@
 # answers 200 at once; the time from the server's start until the last row
 # is sent (the sink's count and the outbox's), and the rate. Also the
 # process's CPU time. Repeated BENCH_RUNS times; the median is reported.
+# BENCH_CHANNEL=sms: deadline warnings as text messages to one person with a
+# phone, handed to an SMS gateway (the sink) instead — the second half of
+# "the 1,000 warnings of one sweep handed to the gateway within 5 s" (the
+# sweep's own time is bench/sweep/run.sh's).
 #   sh bench/notify/run.sh            (build/redress, the release build)
+#   BENCH_ROWS=1000 BENCH_CHANNEL=sms sh bench/notify/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-build/redress}
 N=${BENCH_ROWS:-2000}
 RUNS=${BENCH_RUNS:-3}
+CHANNEL=${BENCH_CHANNEL:-webhook}
 tmp=$(mktemp -d /tmp/redress-notify.XXXXXX)
 sinkpid=""
 trap '[ -n "$sinkpid" ] && kill "$sinkpid" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -34,6 +40,19 @@ sinkpid=$!
 
 $BIN init --pack gas-station --db "sqlite:$tmp/base.db" --admin-user admin --admin-password bench-password-1 \
     --key-file "$tmp/key" >/dev/null 2>&1
+if [ "$CHANNEL" = sms ]; then
+    extra="--sms-url http://127.0.0.1:$sink_port/send --sms-secret bench-secret-0123456789"
+    sqlite3 "$tmp/base.db" <<SQL
+UPDATE users SET phone = '13800138000', notify = 'email,sms' WHERE username = 'admin';
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $N)
+INSERT INTO outbox (created_at, channel, recipient_user, template, payload, idempotency_key)
+SELECT strftime('%s','now'), 'sms', (SELECT id FROM users WHERE username = 'admin'), 'sla_warning',
+       '{"clock":"handle","deadline":"2026-12-08T10:00:00+08:00","event":"warn","number":"TS20261207-' || printf('%04d', i) || '","warning_at":"2026-12-08T09:00:00+08:00"}',
+       'bench/' || i
+FROM seq;
+SQL
+else
+extra=""
 sqlite3 "$tmp/base.db" <<SQL
 INSERT INTO webhooks (name, unit, url, secret, format, created_at)
 SELECT 'bench', id, 'http://127.0.0.1:$sink_port/hook', 'bench-secret-0123456789', 'json', 0 FROM units ORDER BY id LIMIT 1;
@@ -44,6 +63,7 @@ SELECT strftime('%s','now'), 'webhook', (SELECT id FROM units ORDER BY id LIMIT 
        'bench/' || i, 'bench'
 FROM seq;
 SQL
+fi
 
 rates=""
 for r in $(seq 1 "$RUNS"); do
@@ -51,8 +71,9 @@ for r in $(seq 1 "$RUNS"); do
     before=$(cat "$tmp/count" 2>/dev/null || echo 0)
     lport=$(port)
     start=$(date +%s.%N)
+    # shellcheck disable=SC2086 # extra: the SMS gateway's two settings, or none
     $BIN serve --db "sqlite:$tmp/run.db" --key-file "$tmp/key" --listen "127.0.0.1:$lport" --sweep-interval 0 \
-        --log-level warn >"$tmp/serve.log" 2>&1 &
+        --log-level warn $extra >"$tmp/serve.log" 2>&1 &
     spid=$!
     while :; do
         sent=$(sqlite3 "$tmp/run.db" "SELECT COUNT(*) FROM outbox WHERE status = 'sent'" 2>/dev/null || echo 0)
