@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/views.h"
 #include "util/jsonw.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -34,19 +35,6 @@ static bool view_param(const char *k)
 static const char *filter_of(void *filters, const char *key)
 {
     return json_string_value(json_object_get(filters, key));
-}
-
-/* The caller's unit and every unit above it: the units whose shared views the caller sees. */
-static int64_t *units_up(app *a, int64_t unit_id, size_t *n)
-{
-    int64_t *out = NULL;
-    *n = 0;
-    for (const unit *u = unit_id ? org_find(app_org(a), unit_id) : NULL; u && *n < 64;
-         u = u->parent ? org_find(app_org(a), u->parent) : NULL) {
-        out = xrealloc(out, (*n + 1) * sizeof *out);
-        out[(*n)++] = u->id;
-    }
-    return out;
 }
 
 /* The filters parsed for the caller as the list would: 0, or -1 with the error sent (naming "filters.…"). */
@@ -78,11 +66,8 @@ void h_views_list(app *a, api_req *rq, http_resp *rs)
         return;
     }
     bool counts = c && strcmp(c, "true") == 0;
-    size_t n_units;
-    int64_t *units = units_up(a, rq->who.unit, &n_units);
     saved_view_list l = {0};
-    int rc = store_view_list(a->db, rq->who.id, units, n_units, &l);
-    free(units);
+    int rc = app_views_of(a, rq->who.id, rq->who.unit, &l);
     if (rc) {
         api_store_error(rs, rc);
         return;

@@ -5,28 +5,34 @@
  * waiting=true, sort=priority, …), parsed and checked by the same code and
  * limited to the person's scope; customer data masked as the list shows it.
  * One line a complaint, tab-separated; the count and the total to stderr.
+ * A saved view (--view) gives the filters instead; --views lists them.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "app/pii.h"
+#include "app/views.h"
 #include "cli/cli.h"
 #include "util/timeutil.h"
 
 static const char usage[] =
-    "usage: redress complaints --user NAME [NAME=VALUE …] [--limit N] [--en] [--db URL]\n"
+    "usage: redress complaints --user NAME [NAME=VALUE … | --view VIEW] [--limit N] [--en] [--db URL]\n"
+    "       redress complaints --user NAME --views\n"
     "  e.g. redress complaints --user super1 status=open sort=priority waiting=true\n";
 
-/* The NAME=VALUE arguments, looked up as the list's query string. */
+/* The NAME=VALUE arguments, or a saved view's filters, looked up as the list's query string. */
 struct params {
     const char *const *args;
     int n;
+    json_t *filters; /* a view's (owned); NULL: args */
 };
 
 static const char *param_of(void *ctx, const char *key)
 {
     const struct params *p = ctx;
+    if (p->filters)
+        return json_string_value(json_object_get(p->filters, key));
     size_t len = strlen(key);
     for (int i = 0; i < p->n; i++)
         if (strncmp(p->args[i], key, len) == 0 && p->args[i][len] == '=')
@@ -129,9 +135,36 @@ static int list(app *a, const user *u, const struct params *p, long limit, bool 
     return 0;
 }
 
+/* The views u sees, one a line (id, name, shared unit or "own", filters); or the one named into *filters. */
+static int views(app *a, const user *u, const char *wanted, json_t **filters)
+{
+    saved_view_list l = {0};
+    if (app_views_of(a, u->id, u->unit, &l)) {
+        fprintf(stderr, "redress complaints: cannot read the views\n");
+        return 1;
+    }
+    int rc = wanted ? 2 : 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const saved_view *v = &l.items[i];
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)v->id);
+        if (!wanted) {
+            const unit *shared = v->unit ? org_find(app_org(a), v->unit) : NULL;
+            printf("%s\t%s\t%s\t%s\n", id, v->name, shared ? shared->code : "own", v->filters);
+        } else if (rc && (strcmp(wanted, v->name) == 0 || strcmp(wanted, id) == 0)) {
+            *filters = json_loads(v->filters, 0, NULL);
+            rc = *filters ? 0 : 1;
+        }
+    }
+    if (wanted && rc == 2)
+        fprintf(stderr, "redress complaints: %s sees no view %s\n", u->username, wanted);
+    saved_view_list_release(&l);
+    return rc;
+}
+
 int cmd_complaints(int argc, char **argv)
 {
-    static const char *const extra[] = {"user", "limit", "en!", "help!", NULL};
+    static const char *const extra[] = {"user", "limit", "view", "views!", "en!", "help!", NULL};
     cli_opts o;
     if (cli_parse(argc, argv, extra, &o))
         return 2;
@@ -139,15 +172,17 @@ int cmd_complaints(int argc, char **argv)
         printf("%sLists the complaints NAME would see in the work-order list, filtered and sorted by\n"
                "the list's parameters (docs/api.md, \"GET /api/v1/complaints\"), up to --limit\n"
                "(1–10000, 50): number, status, level, priority, category, subject unit, owner\n"
-               "unit, received, stage deadline, customer and phone (masked). --en: English labels.\n",
+               "unit, received, stage deadline, customer and phone (masked). --en: English labels.\n"
+               "--view: a saved view NAME sees (its name or id) instead of NAME=VALUE filters;\n"
+               "--views: the views NAME sees: id, name, the unit it is shared with (or own), filters.\n",
                usage);
         cli_print_settings();
         return 0;
     }
-    const char *name = cli_opt(&o, "user");
+    const char *name = cli_opt(&o, "user"), *view = cli_opt(&o, "view");
     long limit = 50;
-    struct params p = {o.args, o.nargs};
-    if (!name || !*name) {
+    struct params p = {o.args, o.nargs, NULL};
+    if (!name || !*name || (view && o.nargs)) {
         fputs(usage, stderr);
         return 2;
     }
@@ -164,8 +199,11 @@ int cmd_complaints(int argc, char **argv)
         fprintf(stderr, "redress complaints: no user %s\n", name);
     else if (s)
         fprintf(stderr, "redress complaints: cannot read the user\n");
-    else
+    else if (cli_has(&o, "views"))
+        rc = views(&a, &u, NULL, NULL);
+    else if (!view || (rc = views(&a, &u, view, &p.filters)) == 0)
         rc = list(&a, &u, &p, limit, cli_has(&o, "en"));
+    json_decref(p.filters);
     user_release(&u);
     app_close(&a);
     return rc;

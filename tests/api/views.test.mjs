@@ -3,7 +3,7 @@
 // their counts — each count what the list itself gives the one who asks.
 
 import assert from 'node:assert/strict';
-import { useServer, describe } from './lib.mjs';
+import { useServer, describe, runCli } from './lib.mjs';
 
 const srv = useServer();
 
@@ -35,6 +35,18 @@ srv.test('an agent saves a view of their own; its count is the list\'s total; no
   assert.ok(!(await views('agent2')).some((v) => v.id === r.json.id), 'another agent does not see it');
   const del = await srv.as('agent2', 'DELETE', `/views/${r.json.id}`);
   assert.equal(del.status, 404, 'nor remove it');
+
+  // The shell: the views a person sees, and a view's complaints, as many as the list counts.
+  const listed = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent1', '--views']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.ok(listed.stdout.split('\n').some((l) => l.startsWith(`${r.json.id}\t发票类未办结\town\t`)), listed.stdout);
+  const cli = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent1', '--view', '发票类未办结', '--limit', '1000']);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(cli.stdout.trim().split('\n').length, total);
+  assert.match(cli.stderr, new RegExp(`${total} shown of ${total}`));
+  const other = await runCli(['complaints', '--db', srv.dbUrl, '--user', 'agent2', '--view', '发票类未办结']);
+  assert.equal(other.code, 2, 'agent2 does not see it');
+  assert.match(other.stderr, /agent2 sees no view/);
 });
 
 srv.test('a supervisor shares a view with the unit; those below see it, counted in their own scope; those outside do not', async () => {
