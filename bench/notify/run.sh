@@ -3,7 +3,9 @@
 # the outbox of a fresh database (written directly, as a burst of dispatches
 # would leave them), then `redress serve` started with a local HTTP sink that
 # answers 200 at once; the time from the server's start until the last row
-# is sent (the sink's count and the outbox's), and the rate. Also the
+# is sent (the sink's count and the outbox's), and the rate — also from the
+# sink's first post to its last, the deliverer's pace without the server's
+# start-up. Also the
 # process's CPU time. Repeated BENCH_RUNS times; the median is reported.
 # BENCH_CHANNEL=sms: deadline warnings as text messages to one person with a
 # phone, handed to an SMS gateway (the sink) instead — the second half of
@@ -27,13 +29,20 @@ sink_port=$(port)
 cat >"$tmp/sink.mjs" <<'JS'
 import http from 'node:http'
 import fs from 'node:fs'
-let n = 0
+let n = 0, first = 0, last = 0
 const out = process.argv[3]
 http.createServer((req, res) => {
   req.resume()
-  req.on('end', () => { n++; res.end('{"errcode":0}') })
+  req.on('end', () => {
+    n++
+    last = performance.now()
+    if (!first) first = last
+    res.end('{"errcode":0}')
+  })
 }).listen(Number(process.argv[2]), '127.0.0.1')
-setInterval(() => fs.writeFileSync(out, String(n)), 20)
+// the count, and the milliseconds between the first and the last post since the last reset
+setInterval(() => fs.writeFileSync(out, `${n} ${(last - first).toFixed(1)}`), 20)
+process.on('SIGUSR2', () => { first = 0; last = 0 })
 JS
 node "$tmp/sink.mjs" "$sink_port" "$tmp/count" &
 sinkpid=$!
@@ -66,9 +75,12 @@ SQL
 fi
 
 rates=""
+flows=""
 for r in $(seq 1 "$RUNS"); do
     cp "$tmp/base.db" "$tmp/run.db"
-    before=$(cat "$tmp/count" 2>/dev/null || echo 0)
+    kill -USR2 "$sinkpid"
+    sleep 0.1
+    before=$(cut -d' ' -f1 "$tmp/count" 2>/dev/null || echo 0)
     lport=$(port)
     start=$(date +%s.%N)
     # shellcheck disable=SC2086 # extra: the SMS gateway's two settings, or none
@@ -85,7 +97,10 @@ for r in $(seq 1 "$RUNS"); do
     kill "$spid"; wait "$spid" 2>/dev/null || true
     sleep 0.1 # the sink writes its count every 20 ms
     rate=$(echo "$N $start $end" | awk '{printf "%.0f", $1 / ($3 - $2)}')
-    echo "run $r: $N sent in $(echo "$start $end" | awk '{printf "%.2f", $2 - $1}') s = $rate deliveries/s; CPU $cpu s; the sink received $(($(cat "$tmp/count") - before))"
+    span=$(cut -d' ' -f2 "$tmp/count")
+    flow=$(echo "$N $span" | awk '{printf "%.0f", ($1 - 1) / ($2 / 1000)}')
+    echo "run $r: $N sent in $(echo "$start $end" | awk '{printf "%.2f", $2 - $1}') s from the server's start = $rate deliveries/s; first to last post $span ms = $flow/s; CPU $cpu s; the sink received $(($(cut -d' ' -f1 "$tmp/count") - before))"
     rates="$rates $rate"
+    flows="$flows $flow"
 done
-echo "median: $(echo "$rates" | tr ' ' '\n' | grep . | median) deliveries/s"
+echo "median: $(echo "$rates" | tr ' ' '\n' | grep . | median) deliveries/s from the server's start; $(echo "$flows" | tr ' ' '\n' | grep . | median)/s from the first post to the last"
