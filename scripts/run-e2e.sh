@@ -17,7 +17,8 @@ sinkpid=$!
 build/redress demo --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --demo-password redress-demo --sweep-interval 0 \
     --sms-url "http://127.0.0.1:$smsport/send" --public-url "http://127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid $sinkpid 2>/dev/null; wait $pid $sinkpid 2>/dev/null; rm -rf "$tmp"' EXIT
+# The trap's own statuses (the stopped processes') must not become the script's.
+trap 'st=$?; kill $pid $sinkpid 2>/dev/null; wait $pid $sinkpid 2>/dev/null; rm -rf "$tmp"; exit $st' EXIT
 for i in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$smsport/" >/dev/null && curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
     sleep 0.1

@@ -15,3 +15,5 @@ http.createServer((req, res) => {
     res.end('{"ok":true}')
   })
 }).listen(Number(port), '127.0.0.1')
+// Stopped by the script that started it: a normal end, not a failure.
+process.on('SIGTERM', () => process.exit(0))
