@@ -1514,7 +1514,11 @@ static void form_close(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     unsigned any = 0;
     for (int n = 0; n < CN__COUNT; n++)
         any |= cp->required[n];
+    /* A kind without penalties (consultation, praise) records the nature alone (p_close). */
+    bool nature_only = !taxonomy_kind_penalties(&ctx->pol->tax, jstr(c->data, "kind"));
     for (const wf_field *f = f_close; f->name; f++) {
+        if (nature_only && strcmp(f->name, "nature") != 0)
+            continue;
         int k = cases_field_parse(f->name);
         bool required = k >= 0 && (req & (1u << k));
         const wf_option *opts = NULL;

@@ -60,6 +60,8 @@ test('kinds of work order in the utility pack', { timeout: 240000 }, async () =>
     await s.step('agent', repair.id, 'reply', { method: 'phone', content: '燃气表已更换' });
     assert.ok((await s.names(repair.id)).includes('revisit'));
     await s.step('agent', repair.id, 'revisit', { method: 'phone', result: 'satisfied' });
+    const closeForm = (await s.actions(repair.id, 'agent')).items.find((a) => a.action === 'close');
+    assert.deepEqual(closeForm.fields.map((f) => f.name), ['nature'], 'a repair request closes with its nature alone');
     let x = await s.step('agent', repair.id, 'close', { nature: 'valid' });
     assert.equal(x.status, 'closed');
     assert.equal((x.penalties || []).length, 0, 'a repair request writes no penalty');

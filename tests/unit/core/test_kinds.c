@@ -282,6 +282,11 @@ static void test_consultation_reply_and_close(void **state)
     assert_null(json_object_get(ev.payload, "penalties"));
     json_decref(in);
     event_release(&ev);
+    /* Its form asks for the nature alone. */
+    wf_form fm;
+    const wf_field *fields = workflow_fields(&ctx, &c, workflow_find("close"), &fm);
+    assert_string_equal(fields[0].name, "nature");
+    assert_null(fields[1].name);
     complaint_release(&c);
 }
 
