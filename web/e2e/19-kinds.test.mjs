@@ -8,7 +8,7 @@
 // the version before is active again afterwards.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, shot, text, act, pick, typeAhead, apiCall, apiLogin, freshPhone, useLanguage } from './helpers.mjs'
+import { BASE, launch, newPage, login, shot, text, act, pick, typeAhead, saveIntake, apiCall, apiLogin, freshPhone, useLanguage } from './helpers.mjs'
 
 const KINDS = [
   { code: 'complaint', name: '投诉', name_en: 'Complaint' },
@@ -48,12 +48,7 @@ test('an agent takes a repair request at the workbench and it is walked to closu
   await typeAhead(page, page.locator('#f-category'), '服务过失')
   await pick(page, page.locator('[data-test=f-kind]'), { value: 'repair' })
   await page.locator('#f-desc').fill('加油站自助洗车机故障，投币后不出水，请派人维修。')
-  await page.keyboard.press('Control+Enter')
-  await page.locator('[data-test=readback]').waitFor()
-  await page.locator('[data-test=confirm-save]').click()
-  const result = page.locator('[data-test=intake-result]')
-  await result.waitFor({ timeout: 15000 })
-  number = (await text(result)).match(/TS\d{8}-\d+/)[0]
+  number = await saveIntake(page)
   await shot(page, 'kinds-workbench-saved')
 
   const token = await apiLogin('agent1')
