@@ -127,3 +127,24 @@ test('kinds of work order in the utility pack', { timeout: 240000 }, async () =>
     await s.cleanup();
   }
 });
+
+// Seed 001 (the telecom operator) hands on 业务咨询、客户投诉、障碍申告等客户服务处理单:
+// the telecom pack takes consultations and fault reports beside complaints.
+test('kinds of work order in the telecom pack', { timeout: 240000 }, async () => {
+  const s = new PackServer('telecom', [['agent', ['agent'], 'HA-CSC'], ['handler', ['handler'], 'HA-ZZ-01']]);
+  try {
+    await s.start();
+    const cfg = await s.as('agent', 'GET', '/config');
+    assert.deepEqual(cfg.json.kinds.map((k) => k.code), ['complaint', 'consultation', 'fault_report']);
+    const body = { customer: { class: 'ordinary' }, subject_staff: null, place: null, subject_unit: 'HA-ZZ-01',
+      channel: 'business_hall', category: 'channel.own_hall' };
+    const f = await s.intake('agent', { ...body, kind: 'fault_report', description: '家中宽带无法上网' });
+    assert.equal(f.kind_name, '障碍申告');
+    const r = await s.as('agent', 'POST', '/complaints', { body: { ...body, kind: 'repair', description: '报修',
+      customer: { name: '李四', phone: '13900139000', class: 'ordinary' } } });
+    await refused(s, r, 422, 'validation_failed', 'kind');
+  } finally {
+    await s.stop();
+    await s.cleanup();
+  }
+});
