@@ -247,8 +247,9 @@ void h_config(app *a, api_req *rq, http_resp *rs)
     if (p->tax.nkinds) {
         json_t *kinds = json_array();
         for (size_t i = 0; i < p->tax.nkinds; i++)
-            json_array_append_new(kinds, json_pack("{s:s,s:s,s:s?}", "code", p->tax.kinds[i].code, "name",
-                                                   p->tax.kinds[i].name, "name_en", p->tax.kinds[i].name_en));
+            json_array_append_new(kinds, json_pack("{s:s,s:s,s:s?,s:b}", "code", p->tax.kinds[i].code, "name",
+                                                   p->tax.kinds[i].name, "name_en", p->tax.kinds[i].name_en,
+                                                   "penalties", p->tax.kinds[i].penalties));
         json_object_set_new(cfg, "kinds", kinds);
     }
     json_object_set_new(cfg, "closing", closing_json(&p->cases));
