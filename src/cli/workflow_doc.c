@@ -25,7 +25,8 @@ static void print_kinds(void)
         policy_init(&p);
         cerr e = {0};
         if (policy_load(&p, pack, &e) == 0 && p.tax.nkinds) {
-            printf("\n`%s`:\n\n| kind | 中文 | actions | penalties | counts as a complaint |\n|---|---|---|---|---|\n", name);
+            printf("\n`%s`:\n\n| kind | 中文 | actions | penalties | counts as a complaint |\n|---|---|---|---|---|\n",
+                   name);
             for (size_t k = 0; k < p.tax.nkinds; k++) {
                 const kind_def *d = &p.tax.kinds[k];
                 printf("| `%s` | %s | ", d->code, d->name);

@@ -148,7 +148,8 @@ static int load_flag(const json_t *it, const char *key, const char *path, bool *
  */
 static int load_kinds(taxonomy *t, const json_t *arr, cerr *e)
 {
-    static const char *const members[] = {"code", "name", "name_en", "actions", "penalties", "counts_as_complaint", NULL};
+    static const char *const members[] = {"code", "name", "name_en", "actions", "penalties", "counts_as_complaint",
+                                          NULL};
     if (!arr)
         return 0;
     if (!json_is_array(arr) || json_array_size(arr) == 0)
@@ -203,8 +204,7 @@ int taxonomy_load(taxonomy *t, const json_t *pack, cerr *e)
         return cerr_set(e, "invalid_pack", "categories", "categories: at least one is needed");
     if (load_named_list(json_object_get(pack, "channels"), "channels", &t->channels, &t->nchannels, e))
         return -1;
-    return load_named_list(json_object_get(pack, "customer_classes"), "customer_classes", &t->classes, &t->nclasses,
-                           e);
+    return load_named_list(json_object_get(pack, "customer_classes"), "customer_classes", &t->classes, &t->nclasses, e);
 }
 
 int taxonomy_category_index(const taxonomy *p, const char *code)

@@ -91,10 +91,10 @@ const kind_def *taxonomy_kind(const taxonomy *t, const char *code);
 bool taxonomy_has_kind(const taxonomy *t, const char *code);
 /* Whether a complaint of kind code may take action (a person's action; code NULL = complaint). */
 bool taxonomy_kind_allows(const taxonomy *t, const char *code, const char *action);
-/* Whether kind code counts in the complaint indicators and writes penalties. */
+/* Whether kind code counts in the complaint indicators; whether closing one writes penalties. */
 bool taxonomy_kind_counts(const taxonomy *t, const char *code);
 bool taxonomy_kind_penalties(const taxonomy *t, const char *code);
-/* The kind's name in Chinese or English (static or borrowed): the pack's, else 投诉 / 申诉; code itself when unknown. */
+/* The kind's name (static or borrowed): the pack's, else 投诉 / 申诉; code itself when unknown. */
 const char *taxonomy_kind_name(const taxonomy *t, const char *code, bool en);
 
 #endif

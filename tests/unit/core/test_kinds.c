@@ -25,12 +25,12 @@
 #define T_NOW INT64_C(1772326800) /* 2026-03-01T09:00:00+08:00 */
 
 /* The test pack's kinds: praise is recorded and closed, a consultation has no revisit. */
-#define KINDS                                                                                                  \
-    "[{\"code\":\"complaint\",\"name\":\"投诉\",\"name_en\":\"Complaint\"},"                                     \
-    " {\"code\":\"consultation\",\"name\":\"咨询\",\"name_en\":\"Consultation\",\"actions\":[\"answer\","          \
-    "\"dispatch\",\"accept\",\"resolve\",\"reply\",\"close\",\"archive\"],\"penalties\":false,"                  \
-    "\"counts_as_complaint\":false},"                                                                           \
-    " {\"code\":\"praise\",\"name\":\"表扬\",\"actions\":[\"answer\",\"archive\",\"comment\"],\"penalties\":false," \
+#define KINDS                                                                                                          \
+    "[{\"code\":\"complaint\",\"name\":\"投诉\",\"name_en\":\"Complaint\"},"                                         \
+    " {\"code\":\"consultation\",\"name\":\"咨询\",\"name_en\":\"Consultation\",\"actions\":[\"answer\","            \
+    "\"dispatch\",\"accept\",\"resolve\",\"reply\",\"close\",\"archive\"],\"penalties\":false,"                        \
+    "\"counts_as_complaint\":false},"                                                                                  \
+    " {\"code\":\"praise\",\"name\":\"表扬\",\"actions\":[\"answer\",\"archive\",\"comment\"],\"penalties\":false,"  \
     "\"counts_as_complaint\":false}]"
 
 /* The test pack with kinds (NULL = KINDS): loaded into p, or (whole) checked by pack_validate. */
@@ -101,11 +101,11 @@ static void test_kinds_errors(void **state)
     expect_kinds_error("[]", "kinds", false);
     expect_kinds_error("{\"code\":\"complaint\"}", "kinds", false);
     expect_kinds_error("[{\"code\":\"complaint\"}]", "kinds[0]", false);
-    expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\"},{\"code\":\"complaint\",\"name\":\"投诉\"}]", "kinds[1]",
-                       false);
+    expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\"},{\"code\":\"complaint\",\"name\":\"投诉\"}]",
+                       "kinds[1]", false);
     expect_kinds_error("[{\"code\":\"repair\",\"name\":\"报修\"}]", "kinds", false);
-    expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\"},{\"code\":\"appeal\",\"name\":\"申诉\"}]", "kinds[1]",
-                       false);
+    expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\"},{\"code\":\"appeal\",\"name\":\"申诉\"}]",
+                       "kinds[1]", false);
     expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\",\"actions\":[]}]", "kinds[0].actions", false);
     expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\",\"actions\":[\"answer\",\"answer\"]}]",
                        "kinds[0].actions[1]", false);
@@ -113,8 +113,8 @@ static void test_kinds_errors(void **state)
     expect_kinds_error("[{\"code\":\"complaint\",\"name\":\"投诉\",\"counts\":true}]", "kinds[0]", false);
     /* The actions are the table's, and people's: checked with the whole pack (the utility's rules name repair and
      * consultation). */
-#define UTILITY_KINDS(last)                                                                                    \
-    "[{\"code\":\"complaint\",\"name\":\"投诉\"},{\"code\":\"consultation\",\"name\":\"咨询\"},"                     \
+#define UTILITY_KINDS(last)                                                                                            \
+    "[{\"code\":\"complaint\",\"name\":\"投诉\"},{\"code\":\"consultation\",\"name\":\"咨询\"},"                   \
     "{\"code\":\"repair\",\"name\":\"报修\"}," last "]"
     expect_kinds_error(UTILITY_KINDS("{\"code\":\"praise\",\"name\":\"表扬\",\"actions\":[\"answer\",\"thank\"]}"),
                        "kinds[3].actions[1]", true);
