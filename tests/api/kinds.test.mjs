@@ -101,6 +101,12 @@ test('kinds of work order in the utility pack', { timeout: 240000 }, async () =>
     r = await s.as('agent', 'GET', '/complaints?kind=complaint');
     assert.deepEqual(r.json.items.map((c) => c.id), [plain.id]);
     await refused(s, await s.as('agent', 'GET', '/complaints?kind=inquiry'), 400, 'bad_request', 'kind');
+    r = await s.as('agent', 'GET', '/complaints?kind=repair&status=&format=csv');
+    assert.equal(r.status, 200, describe(r));
+    const lines = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    assert.match(lines[0], /,渠道,工单类型,/);
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], /,报修,/);
     r = await s.as('agent', 'GET', `/complaints/${repair.id}`, { headers: { 'accept-language': 'en' } });
     assert.equal(r.json.kind_name, 'Repair request');
 
