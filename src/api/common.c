@@ -399,8 +399,9 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "warning", json_boolean(warning));
     json_object_set_new(j, "waiting", json_boolean(json_object_get(d, "waiting") != NULL));
     json_object_set_new(j, "version", json_integer(c->version));
-    /* Appeals (申诉) are marked in every list. */
+    /* Appeals (申诉) and the pack's kinds (咨询, 报修 …) are marked in every list. */
     json_object_set_new(j, "kind", json_string(cases_kind(c)));
+    json_object_set_new(j, "kind_name", json_string(taxonomy_kind_name(&app_pol(a)->tax, cases_kind(c), en)));
     const char *src = json_string_value(json_object_get(d, "appeal_source"));
     const cases_choice *ch = cases_choice_find(app_pol(a)->cases.sources, app_pol(a)->cases.nsources, src);
     json_object_set_new(j, "appeal_source",

@@ -330,18 +330,18 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
                   EXPORT_MAX);
         return;
     }
-    static const sheet_col zh[] = {{"工单编号", SHEET_TEXT},   {"状态", SHEET_TEXT},       {"等级", SHEET_INT},
-                                   {"类别", SHEET_TEXT},       {"被投诉单位", SHEET_TEXT}, {"承办单位", SHEET_TEXT},
-                                   {"渠道", SHEET_TEXT},       {"客户", SHEET_TEXT},       {"电话", SHEET_TEXT},
-                                   {"受理时间", SHEET_DATETIME}, {"环节时限", SHEET_DATETIME}, {"结案时间", SHEET_DATETIME},
-                                   {"匹配内容", SHEET_TEXT}};
-    static const sheet_col enh[] = {{"number", SHEET_TEXT},      {"status", SHEET_TEXT},
-                                    {"level", SHEET_INT},        {"category", SHEET_TEXT},
-                                    {"subject unit", SHEET_TEXT}, {"owner unit", SHEET_TEXT},
-                                    {"channel", SHEET_TEXT},     {"customer", SHEET_TEXT},
-                                    {"phone", SHEET_TEXT},       {"received", SHEET_DATETIME},
-                                    {"stage deadline", SHEET_DATETIME}, {"closed", SHEET_DATETIME},
-                                    {"match", SHEET_TEXT}};
+    static const sheet_col zh[] = {
+        {"工单编号", SHEET_TEXT},     {"状态", SHEET_TEXT},         {"等级", SHEET_INT},
+        {"类别", SHEET_TEXT},         {"被投诉单位", SHEET_TEXT},   {"承办单位", SHEET_TEXT},
+        {"渠道", SHEET_TEXT},         {"工单类型", SHEET_TEXT},     {"客户", SHEET_TEXT},
+        {"电话", SHEET_TEXT},         {"受理时间", SHEET_DATETIME}, {"环节时限", SHEET_DATETIME},
+        {"结案时间", SHEET_DATETIME}, {"匹配内容", SHEET_TEXT}};
+    static const sheet_col enh[] = {
+        {"number", SHEET_TEXT},     {"status", SHEET_TEXT},       {"level", SHEET_INT},
+        {"category", SHEET_TEXT},   {"subject unit", SHEET_TEXT}, {"owner unit", SHEET_TEXT},
+        {"channel", SHEET_TEXT},    {"kind", SHEET_TEXT},         {"customer", SHEET_TEXT},
+        {"phone", SHEET_TEXT},      {"received", SHEET_DATETIME}, {"stage deadline", SHEET_DATETIME},
+        {"closed", SHEET_DATETIME}, {"match", SHEET_TEXT}};
     enum { NCOLS = sizeof zh / sizeof zh[0] };
     _Static_assert(sizeof enh / sizeof enh[0] == NCOLS, "one heading per column in each language");
     size_t ncols = words ? NCOLS : NCOLS - 1;
@@ -369,6 +369,7 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
             sheet_text(sh, unit_name(json_object_get(j, "subject_unit"), en));
             sheet_text(sh, unit_name(json_object_get(j, "owner_unit"), en));
             sheet_text(sh, c->channel);
+            sheet_text(sh, json_string_value(json_object_get(j, "kind_name")));
             sheet_text(sh, json_string_value(json_object_get(cust, "name")));
             sheet_text(sh, json_string_value(json_object_get(cust, "phone")));
             sheet_time(sh, c->received_at, tz);

@@ -272,8 +272,8 @@ int listq_parse(listq *q, listq_get_fn get, void *ctx, const policy *pol, const 
         f->channel = v;
     }
     if ((v = param(get, ctx, "kind"))) {
-        if (strcmp(v, "appeal") != 0 && strcmp(v, "complaint") != 0)
-            return bad(e, "kind", "expected appeal or complaint");
+        if (!taxonomy_has_kind(&pol->tax, v))
+            return bad(e, "kind", "unknown kind (complaint, appeal or one of the pack's kinds)");
         f->kind = v;
     }
     if ((v = param(get, ctx, "category"))) {

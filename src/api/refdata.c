@@ -243,6 +243,15 @@ void h_config(app *a, api_req *rq, http_resp *rs)
         json_object_set_new(cfg, "appeals", json_pack("{s:o?,s:o?}", "channels",
                                                       json_deep_copy(json_object_get(appeals, "channels")), "sources",
                                                       json_deep_copy(json_object_get(appeals, "sources"))));
+    /* The pack's kinds of work order (core/taxonomy.h), for intake's selector and the list's filter. */
+    if (p->tax.nkinds) {
+        json_t *kinds = json_array();
+        for (size_t i = 0; i < p->tax.nkinds; i++)
+            json_array_append_new(kinds, json_pack("{s:s,s:s,s:s?,s:b}", "code", p->tax.kinds[i].code, "name",
+                                                   p->tax.kinds[i].name, "name_en", p->tax.kinds[i].name_en,
+                                                   "penalties", p->tax.kinds[i].penalties));
+        json_object_set_new(cfg, "kinds", kinds);
+    }
     json_object_set_new(cfg, "closing", closing_json(&p->cases));
     /* The incidents' response levels as the pack names them (api/incidents.c), for opening one by hand. */
     json_object_set_new(cfg, "incident_levels", json_deep_copy(json_object_get(p->raw, "incident_levels")));

@@ -18,10 +18,10 @@ enum { RANGE_DAYS_MAX = 3660 };
 
 const char *const *app_report_params(bool drill)
 {
-    static const char *const report[] = {"from",  "to",      "group_by", "period", "unit",   "unit_only",
-                                         "category", "channel", "level",    "nature", "format", NULL};
-    static const char *const list[] = {"from",    "to",    "group_by", "period", "unit",  "unit_only", "category",
-                                       "channel", "level", "nature",   "part",   "limit", "cursor",    NULL};
+    static const char *const report[] = {"from",    "to",    "group_by", "period", "unit",   "unit_only", "category",
+                                         "channel", "level", "nature",   "kind",   "format", NULL};
+    static const char *const list[] = {"from",  "to",     "group_by", "period", "unit",  "unit_only", "category", "channel",
+                                       "level", "nature", "kind",     "part",   "limit", "cursor",    NULL};
     return drill ? list : report;
 }
 
@@ -59,7 +59,7 @@ static int parse_dims(app_report_req *r, const char *v, cerr *e)
     for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
         int d = report_dim_parse(t);
         if (d < 0)
-            rc = bad(e, "group_by", "expected unit, category, channel, level or nature");
+            rc = bad(e, "group_by", "expected unit, category, channel, level, nature or kind");
         for (int k = 0; rc == 0 && k < r->ndims; k++)
             if (r->dims[k] == d)
                 rc = bad(e, "group_by", "a dimension named twice");
@@ -137,6 +137,11 @@ static int parse_values(app *a, app_report_req *r, app_param_fn get, void *ctx, 
             strcmp(v, UNDECIDED) != 0)
             return bad(e, "nature", "expected valid, invalid, suggestion or undecided");
         r->nature = strcmp(v, UNDECIDED) == 0 ? "" : v;
+    }
+    if ((v = param(get, ctx, "kind"))) {
+        if (!taxonomy_has_kind(&pol->tax, v))
+            return bad(e, "kind", "unknown kind (complaint, appeal or one of the pack's kinds)");
+        r->kind = v;
     }
     return 0;
 }
@@ -240,7 +245,27 @@ static int cmp_cells(const void *pa, const void *pb)
         c = strcmp(x->channel, y->channel);
     if (c == 0)
         c = x->level - y->level;
-    return c ? c : strcmp(x->nature, y->nature);
+    if (c == 0)
+        c = strcmp(x->nature, y->nature);
+    return c ? c : strcmp(x->kind, y->kind);
+}
+
+/*
+ * The kinds a report leaves out (a heap array of borrowed codes, *n of them;
+ * NULL when none): those the pack does not count as complaints, unless the
+ * report asks for kinds — one of them, or grouped by kind.
+ */
+static const char **left_out(app *a, const app_report_req *r, size_t *n)
+{
+    const taxonomy *t = &app_pol(a)->tax;
+    *n = 0;
+    if (r->kind || asked(r, RD_KIND) || !t->nkinds)
+        return NULL;
+    const char **out = xcalloc(t->nkinds, sizeof *out);
+    for (size_t i = 0; i < t->nkinds; i++)
+        if (!t->kinds[i].counts)
+            out[(*n)++] = t->kinds[i].code;
+    return out;
 }
 
 int app_report_run(app *a, const app_report_req *r, int64_t now, app_report *rep)
@@ -250,10 +275,12 @@ int app_report_run(app *a, const app_report_req *r, int64_t now, app_report *rep
     memset(rep, 0, sizeof *rep);
     report_query q = {.num = d->num, .den = d->rate ? d->den : d->num, .from = r->from, .to = r->to, .now = now,
                       .tz_offset = app_pol(a)->tz_offset, .category = r->category, .channel = r->channel,
-                      .nature = r->nature, .level = r->level, .by_day = r->period != RP_NONE,
+                      .nature = r->nature, .kind = r->kind, .level = r->level, .by_day = r->period != RP_NONE,
                       .by_unit = asked(r, RD_UNIT), .by_category = asked(r, RD_CATEGORY),
                       .by_channel = asked(r, RD_CHANNEL), .by_level = asked(r, RD_LEVEL),
-                      .by_nature = asked(r, RD_NATURE)};
+                      .by_nature = asked(r, RD_NATURE), .by_kind = asked(r, RD_KIND)};
+    const char **out = left_out(a, r, &q.n_leave_out);
+    q.leave_out = out;
     int64_t *units = NULL, self = r->root;
     if (r->unit_only) {
         q.units = &self;
@@ -267,6 +294,7 @@ int app_report_run(app *a, const app_report_req *r, int64_t now, app_report *rep
     size_t n = 0;
     int rc = store_report_rows(a->db, &q, &rows, &n);
     free(units);
+    free(out);
     if (rc)
         return rc;
     rep->cells = xcalloc(n ? n : 1, sizeof *rep->cells);
@@ -280,6 +308,7 @@ int app_report_run(app *a, const app_report_req *r, int64_t now, app_report *rep
         memcpy(c->category, rows[i].category, sizeof c->category);
         memcpy(c->channel, rows[i].channel, sizeof c->channel);
         memcpy(c->nature, rows[i].nature, sizeof c->nature);
+        memcpy(c->kind, rows[i].kind, sizeof c->kind);
         c->level = rows[i].level;
         c->num = rows[i].num;
         c->den = rows[i].den;
@@ -315,7 +344,10 @@ void app_report_list_init(app *a, const app_report_req *r, int64_t now, app_repo
     f->report = true;
     f->channel = r->channel;
     f->nature = r->nature;
+    f->kind = r->kind;
     f->level = r->level;
+    l->leave_out = left_out(a, r, &f->n_leave_out);
+    f->leave_out = l->leave_out;
     if (r->category) {
         l->cat[0] = r->category;
         f->categories = l->cat;
@@ -336,6 +368,7 @@ void app_report_list_init(app *a, const app_report_req *r, int64_t now, app_repo
 void app_report_list_release(app_report_list *l)
 {
     free(l->units);
+    free(l->leave_out);
     memset(l, 0, sizeof *l);
 }
 
@@ -379,6 +412,10 @@ static void dim_value(app *a, const app_report_cell *c, int dim, bool en, const 
                        : (en ? "undecided" : "未认定");
         return;
     }
+    case RD_KIND:
+        *code = c->kind;
+        *name = taxonomy_kind_name(&pol->tax, c->kind, en);
+        return;
     }
     *name = nm && nm->name ? pick(nm->name, nm->name_en, en) : *code;
 }
@@ -440,8 +477,8 @@ int app_report_export(app *a, const app_report_req *r, const app_report *rep, bo
 {
     const report_def *d = def_of(r->ind);
     const report_ind *pi = &app_pol(a)->reports.ind[r->ind];
-    static const char *const dim_zh[RD__COUNT] = {"单位", "投诉类别", "渠道", "级别", "投诉性质"};
-    static const char *const dim_en[RD__COUNT] = {"unit", "category", "channel", "level", "nature"};
+    static const char *const dim_zh[RD__COUNT] = {"单位", "投诉类别", "渠道", "级别", "投诉性质", "工单类型"};
+    static const char *const dim_en[RD__COUNT] = {"unit", "category", "channel", "level", "nature", "kind"};
     sheet_col cols[2 + 2 * APP_REPORT_DIMS + 3];
     size_t nc = 0;
     if (r->period != RP_NONE)

@@ -48,7 +48,7 @@ typedef struct app_report_req {
     int ndims;
     int64_t root;               /* the unit of the scope (0: every unit, as the command line) */
     bool unit_only;             /* root alone, not its subtree */
-    const char *category, *channel, *nature; /* borrowed from the lookup; NULL = any */
+    const char *category, *channel, *nature, *kind; /* borrowed from the lookup; NULL = any */
     int level;
     bool numerator;             /* drill-down: the numerator's complaints, else the denominator's */
 } app_report_req;
@@ -75,7 +75,7 @@ typedef struct app_report_cell {
     char period[16];
     int64_t unit;
     bool unit_only;
-    char category[64], channel[32], nature[16];
+    char category[64], channel[32], nature[16], kind[32];
     int level;
     int64_t num, den;
 } app_report_cell;
@@ -96,6 +96,7 @@ typedef struct app_report_list {
     complaint_filter f;
     int64_t *units;     /* owned */
     const char *cat[1]; /* f.categories */
+    const char **leave_out; /* owned array (strings borrowed from the policy): f.leave_out */
 } app_report_list;
 
 /* Fills l (from scratch) so that store_complaint_list/total give r's complaints at now. */

@@ -94,6 +94,12 @@ json_t *cli_load_pack(const char *name);
  */
 json_t *cli_packs_file(const char *rel);
 /*
+ * The i-th policy pack built into the binary (the demo files left out),
+ * parsed (a new reference), its name ("utility") into name; NULL past the
+ * last one.
+ */
+json_t *cli_shipped_pack(size_t i, char *name, size_t namelen);
+/*
  * The user `username` (--as) as the actor of a command from the shell, if
  * they hold one of roles; prints why not ("CMD: --as: …") and returns -1.
  */

@@ -447,6 +447,17 @@ struct embedded_file {
 };
 extern const struct embedded_file shipped_packs[];
 
+json_t *cli_shipped_pack(size_t i, char *name, size_t namelen)
+{
+    for (const struct embedded_file *f = shipped_packs; f->name; f++) {
+        if (strchr(f->name, '/') || i-- > 0)
+            continue;
+        snprintf(name, namelen, "%.*s", (int)(strlen(f->name) - 5), f->name);
+        return json_loads(f->text, JSON_REJECT_DUPLICATES, NULL);
+    }
+    return NULL;
+}
+
 json_t *cli_packs_file(const char *rel)
 {
     json_error_t jerr;

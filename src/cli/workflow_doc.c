@@ -9,6 +9,38 @@
 #include "cli/cli.h"
 #include "core/workflow.h"
 
+/* The kinds of work order of each pack built in that has them, with the actions each allows. */
+static void print_kinds(void)
+{
+    printf("\n## Kinds of work order\n\n"
+           "A pack may take more than complaints (`kinds`, docs/packs.md): each kind allows people a\n"
+           "subset of the actions above (the system's are every kind's); GET …/actions offers only those.\n"
+           "A kind without `revisit` closes after its reply; one without penalties closes with its nature\n"
+           "alone and writes no ledger entry; one that is no complaint is left out of the complaint\n"
+           "indicators unless a report asks for kinds. The packs built in:\n");
+    char name[64];
+    json_t *pack;
+    for (size_t i = 0; (pack = cli_shipped_pack(i, name, sizeof name)); i++) {
+        policy p;
+        policy_init(&p);
+        cerr e = {0};
+        if (policy_load(&p, pack, &e) == 0 && p.tax.nkinds) {
+            printf("\n`%s`:\n\n| kind | 中文 | actions | penalties | counts as a complaint |\n|---|---|---|---|---|\n",
+                   name);
+            for (size_t k = 0; k < p.tax.nkinds; k++) {
+                const kind_def *d = &p.tax.kinds[k];
+                printf("| `%s` | %s | ", d->code, d->name);
+                for (char **a = d->actions; a && *a; a++)
+                    printf("%s`%s`", a == d->actions ? "" : ", ", *a);
+                printf("%s | %s | %s |\n", d->actions ? "" : "every one", d->penalties ? "yes" : "no",
+                       d->counts ? "yes" : "no");
+            }
+        }
+        policy_release(&p);
+        json_decref(pack);
+    }
+}
+
 static void roles_of(unsigned roles, char *out, size_t n)
 {
     out[0] = '\0';
@@ -88,5 +120,6 @@ int cmd_workflow(int argc, char **argv)
            "within the caller's limit and otherwise waits for approval; `approve_compensation` and\n"
            "`refuse_compensation` need a pending compensation within the caller's authority; `waive_penalty`\n"
            "an active ledger entry.\n");
+    print_kinds();
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "core/policy.h"
 #include "core/roles.h"
 #include "core/survey.h"
+#include "core/workflow.h"
 
 /* A string, or {"zh-CN": string, "en"?: string}. */
 static int check_text(const json_t *v, const char *path, bool required, cerr *e)
@@ -195,6 +196,7 @@ static const char *const sections[] = {"name",
                                        "customer_classes",
                                        "categories",
                                        "category_dimensions",
+                                       "kinds",
                                        "levels",
                                        "default_level",
                                        "natures",
@@ -306,6 +308,27 @@ static int check_days(const json_t *pack, const char *section, int min, cerr *e)
     return -1;
 }
 
+/* Each kind's actions are actions of the table that people take (the system's are every kind's). */
+static int check_kind_actions(const json_t *pack, cerr *e)
+{
+    size_t i, j;
+    const json_t *k, *a;
+    json_array_foreach(json_object_get(pack, "kinds"), i, k)
+    {
+        json_array_foreach(json_object_get(k, "actions"), j, a)
+        {
+            const wf_action *act = workflow_find(json_string_value(a));
+            if (!act || (act->roles & R_SYSTEM)) {
+                char f[96];
+                snprintf(f, sizeof f, "kinds[%zu].actions[%zu]", i, j);
+                return cerr_set(e, "invalid_pack", f, "%s: \"%s\" is not an action people take (docs/workflow.md)", f,
+                                json_string_value(a));
+            }
+        }
+    }
+    return 0;
+}
+
 int pack_validate(json_t *pack, cerr *e)
 {
     /* A misspelt section would silently fall back to the defaults. */
@@ -329,7 +352,7 @@ int pack_validate(json_t *pack, cerr *e)
     if (check_roles(pack, "confidentiality", "subject_unit_roles", e) || check_roles(pack, "corrections", "roles", e) ||
         check_replies(pack, e) || custmsg_check(json_object_get(pack, "customer_messages"), e))
         return -1;
-    if (check_days(pack, "repeats", 0, e) || check_days(pack, "publication", 1, e))
+    if (check_days(pack, "repeats", 0, e) || check_days(pack, "publication", 1, e) || check_kind_actions(pack, e))
         return -1;
     const json_t *days = json_object_get(pack, "survey_link_days");
     if (days && !(json_is_integer(days) && json_integer_value(days) >= 1 && json_integer_value(days) <= 90))

@@ -198,7 +198,7 @@ int report_policy_load(report_policy *rp, const json_t *pack, cerr *e)
     return 0;
 }
 
-static const char *const dim_names[RD__COUNT] = {"unit", "category", "channel", "level", "nature"};
+static const char *const dim_names[RD__COUNT] = {"unit", "category", "channel", "level", "nature", "kind"};
 
 int report_dim_parse(const char *name)
 {

@@ -97,7 +97,7 @@ void report_policy_release(report_policy *rp);
 int report_policy_load(report_policy *rp, const json_t *pack, cerr *e);
 
 /* The dimensions a report is grouped by. */
-enum report_dim { RD_UNIT, RD_CATEGORY, RD_CHANNEL, RD_LEVEL, RD_NATURE, RD__COUNT };
+enum report_dim { RD_UNIT, RD_CATEGORY, RD_CHANNEL, RD_LEVEL, RD_NATURE, RD_KIND, RD__COUNT };
 /* RD_* of name, or -1. */
 int report_dim_parse(const char *name);
 const char *report_dim_name(int dim);

@@ -175,11 +175,6 @@ static bool ok_scope(const taxonomy *p, const char *s)
     (void)p;
     return sla_scope_rank(s) >= 0;
 }
-static bool ok_kind(const taxonomy *p, const char *s)
-{
-    (void)p;
-    return strcmp(s, "complaint") == 0 || strcmp(s, "appeal") == 0;
-}
 
 static int load_rule(sla_policy *sp, const taxonomy *pol, const json_t *r, const char *path, sla_rule *out, cerr *e)
 {
@@ -232,7 +227,7 @@ static int load_rule(sla_policy *sp, const taxonomy *pol, const json_t *r, const
             if (strv_load(v, f, taxonomy_has_channel, pol, &out->channels, e))
                 return -1;
         } else if (strcmp(key, "kind") == 0) {
-            if (strv_load(v, f, ok_kind, pol, &out->kinds, e))
+            if (strv_load(v, f, taxonomy_has_kind, pol, &out->kinds, e))
                 return -1;
         } else if (strcmp(key, "complex") == 0) {
             if (!json_is_boolean(v))

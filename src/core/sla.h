@@ -87,7 +87,7 @@ typedef struct sla_rule {
     char **categories; /* a code matches itself and its descendants */
     char **channels;
     sla_limit limit;
-    char **kinds; /* complaint or appeal (core/cases.h) */
+    char **kinds; /* complaint, appeal or one of the pack's kinds (core/taxonomy.h) */
     int complex;  /* 1: complex cases only, -1: the others only, 0: either */
 } sla_rule;
 
@@ -120,7 +120,7 @@ typedef struct sla_attrs {
     const char *customer_class;
     const char *category;
     const char *channel;
-    const char *kind; /* "appeal" or NULL for an ordinary complaint */
+    const char *kind; /* "appeal", a pack's kind, or NULL for an ordinary complaint */
     bool complex;     /* a complex case (003: 较复杂性问题), which may have longer limits */
 } sla_attrs;
 

@@ -34,6 +34,15 @@ void taxonomy_release(taxonomy *t)
     for (size_t i = 0; i < t->nclasses; i++)
         taxonomy_named_release(&t->classes[i]);
     free(t->classes);
+    for (size_t i = 0; i < t->nkinds; i++) {
+        free(t->kinds[i].code);
+        free(t->kinds[i].name);
+        free(t->kinds[i].name_en);
+        for (char **a = t->kinds[i].actions; a && *a; a++)
+            free(*a);
+        free(t->kinds[i].actions);
+    }
+    free(t->kinds);
     taxonomy_init(t);
 }
 
@@ -99,16 +108,103 @@ static int load_categories(taxonomy *p, const json_t *arr, int parent, const cha
     return 0;
 }
 
+/* A kind's actions: a non-empty array of distinct names (pack_validate checks they are actions). */
+static int load_actions(const json_t *arr, const char *path, kind_def *k, cerr *e)
+{
+    if (!json_is_array(arr) || json_array_size(arr) == 0)
+        return cerr_set(e, "invalid_pack", path, "%s: expected a non-empty array of actions", path);
+    size_t n = json_array_size(arr);
+    k->actions = xcalloc(n + 1, sizeof *k->actions);
+    for (size_t i = 0; i < n; i++) {
+        const char *a = json_string_value(json_array_get(arr, i));
+        bool dup = false;
+        for (size_t j = 0; a && j < i; j++)
+            dup = dup || strcmp(k->actions[j], a) == 0;
+        if (!a || !*a || dup) {
+            char f[128];
+            snprintf(f, sizeof f, "%s[%zu]", path, i);
+            return cerr_set(e, "invalid_pack", f, "%s: expected an action's name, once", f);
+        }
+        k->actions[i] = xstrdup(a);
+    }
+    return 0;
+}
+
+static int load_flag(const json_t *it, const char *key, const char *path, bool *out, cerr *e)
+{
+    const json_t *v = json_object_get(it, key);
+    if (!v)
+        return 0;
+    if (!json_is_boolean(v))
+        return cerr_set(e, "invalid_pack", path, "%s.%s: expected true or false", path, key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+/*
+ * "kinds": [{code, name, name_en, actions, penalties, counts_as_complaint}];
+ * absent = today's two kinds. When given it names "complaint", the default
+ * of intake, and never "appeal", which the channel decides.
+ */
+static int load_kinds(taxonomy *t, const json_t *arr, cerr *e)
+{
+    static const char *const members[] = {"code", "name", "name_en", "actions", "penalties", "counts_as_complaint",
+                                          NULL};
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr) || json_array_size(arr) == 0)
+        return cerr_set(e, "invalid_pack", "kinds", "kinds: expected a non-empty array");
+    t->kinds = xcalloc(json_array_size(arr), sizeof *t->kinds);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(arr, i, it)
+    {
+        char f[64], af[96];
+        snprintf(f, sizeof f, "kinds[%zu]", i);
+        const char *code = str_member(it, "code"), *name = str_member(it, "name");
+        if (!code || !name || !*code)
+            return cerr_set(e, "invalid_pack", f, "%s: needs string \"code\" and \"name\"", f);
+        const char *key;
+        const json_t *v;
+        json_object_foreach((json_t *)it, key, v)
+        {
+            bool known = false;
+            for (const char *const *m = members; *m; m++)
+                known = known || strcmp(*m, key) == 0;
+            if (!known)
+                return cerr_set(e, "invalid_pack", f, "%s.%s: unknown member", f, key);
+        }
+        if (strcmp(code, "appeal") == 0)
+            return cerr_set(e, "invalid_pack", f, "%s: \"appeal\" is decided by the channel (appeals.channels)", f);
+        if (taxonomy_kind(t, code))
+            return cerr_set(e, "invalid_pack", f, "%s: duplicate kind code \"%s\"", f, code);
+        kind_def *k = &t->kinds[t->nkinds++];
+        k->code = xstrdup(code);
+        k->name = xstrdup(name);
+        k->name_en = xstrdup(str_member(it, "name_en"));
+        k->penalties = k->counts = true;
+        snprintf(af, sizeof af, "%s.actions", f);
+        if (json_object_get(it, "actions") && load_actions(json_object_get(it, "actions"), af, k, e))
+            return -1;
+        if (load_flag(it, "penalties", f, &k->penalties, e) || load_flag(it, "counts_as_complaint", f, &k->counts, e))
+            return -1;
+    }
+    if (!taxonomy_kind(t, "complaint"))
+        return cerr_set(e, "invalid_pack", "kinds", "kinds: needs the kind \"complaint\" (the default of intake)");
+    return 0;
+}
+
 int taxonomy_load(taxonomy *t, const json_t *pack, cerr *e)
 {
+    if (load_kinds(t, json_object_get(pack, "kinds"), e))
+        return -1;
     if (load_categories(t, json_object_get(pack, "categories"), -1, "categories", e))
         return -1;
     if (t->ncats == 0)
         return cerr_set(e, "invalid_pack", "categories", "categories: at least one is needed");
     if (load_named_list(json_object_get(pack, "channels"), "channels", &t->channels, &t->nchannels, e))
         return -1;
-    return load_named_list(json_object_get(pack, "customer_classes"), "customer_classes", &t->classes, &t->nclasses,
-                           e);
+    return load_named_list(json_object_get(pack, "customer_classes"), "customer_classes", &t->classes, &t->nclasses, e);
 }
 
 int taxonomy_category_index(const taxonomy *p, const char *code)
@@ -168,4 +264,52 @@ bool taxonomy_has_channel(const taxonomy *p, const char *code)
 bool taxonomy_has_class(const taxonomy *p, const char *code)
 {
     return taxonomy_class(p, code) != NULL;
+}
+
+const kind_def *taxonomy_kind(const taxonomy *t, const char *code)
+{
+    for (size_t i = 0; code && i < t->nkinds; i++)
+        if (strcmp(t->kinds[i].code, code) == 0)
+            return &t->kinds[i];
+    return NULL;
+}
+
+bool taxonomy_has_kind(const taxonomy *t, const char *code)
+{
+    return strcmp(code, "complaint") == 0 || strcmp(code, "appeal") == 0 || taxonomy_kind(t, code);
+}
+
+bool taxonomy_kind_allows(const taxonomy *t, const char *code, const char *action)
+{
+    const kind_def *k = taxonomy_kind(t, code ? code : "complaint");
+    if (!k || !k->actions)
+        return true;
+    for (char **a = k->actions; *a; a++)
+        if (strcmp(*a, action) == 0)
+            return true;
+    return false;
+}
+
+bool taxonomy_kind_counts(const taxonomy *t, const char *code)
+{
+    const kind_def *k = taxonomy_kind(t, code ? code : "complaint");
+    return !k || k->counts;
+}
+
+bool taxonomy_kind_penalties(const taxonomy *t, const char *code)
+{
+    const kind_def *k = taxonomy_kind(t, code ? code : "complaint");
+    return !k || k->penalties;
+}
+
+const char *taxonomy_kind_name(const taxonomy *t, const char *code, bool en)
+{
+    const kind_def *k = taxonomy_kind(t, code);
+    if (k)
+        return en && k->name_en ? k->name_en : k->name;
+    if (strcmp(code, "complaint") == 0)
+        return en ? "Complaint" : "投诉";
+    if (strcmp(code, "appeal") == 0)
+        return en ? "Appeal" : "申诉";
+    return code;
 }

@@ -1,7 +1,9 @@
 /*
  * taxonomy: how the policy pack classifies a complaint — the category tree
  * (categories[], with children), the channels it arrives by, the customer
- * classes, and how many levels there are. Parsed from the pack by
+ * classes, the kinds of work order (kinds[]: complaint, consultation,
+ * repair …, each with the workflow actions it allows), and how many levels
+ * there are. Parsed from the pack by
  * taxonomy_load (called from policy_load) and consulted by every module that
  * checks or matches those codes: the time limits (sla), the grading rules
  * (rules), the closing and penalty rules (cases), intake (workflow).
@@ -34,6 +36,17 @@ typedef struct category {
     int parent; /* index into taxonomy.cats, -1 for a top-level category */
 } category;
 
+/*
+ * A kind of work order (kinds[] of the pack). A pack without kinds has the
+ * two of today, complaint and appeal (core/cases.h), and no entries here.
+ */
+typedef struct kind_def {
+    char *code, *name, *name_en;
+    char **actions; /* NULL-terminated: the people's actions it allows; NULL = every one */
+    bool penalties; /* closing needs the pack's closing fields and writes penalty entries */
+    bool counts;    /* counts as a complaint in the complaint indicators */
+} kind_def;
+
 /* Invariant: codes are unique within each list; a category's parent comes before it. */
 typedef struct taxonomy {
     category *cats;
@@ -42,6 +55,8 @@ typedef struct taxonomy {
     size_t nchannels;
     named *classes;
     size_t nclasses;
+    kind_def *kinds; /* empty when the pack has no "kinds" */
+    size_t nkinds;
 } taxonomy;
 
 void taxonomy_init(taxonomy *t);
@@ -67,5 +82,19 @@ bool taxonomy_category_within(const taxonomy *t, const char *code, const char *a
 bool taxonomy_has_category(const taxonomy *t, const char *code);
 bool taxonomy_has_channel(const taxonomy *t, const char *code);
 bool taxonomy_has_class(const taxonomy *t, const char *code);
+/*
+ * The pack's kind code (borrowed; NULL when absent). "appeal" is never one:
+ * it comes from the channel (core/cases.h).
+ */
+const kind_def *taxonomy_kind(const taxonomy *t, const char *code);
+/* A code intake accepts: complaint, appeal, or one of the pack's kinds. */
+bool taxonomy_has_kind(const taxonomy *t, const char *code);
+/* Whether a complaint of kind code may take action (a person's action; code NULL = complaint). */
+bool taxonomy_kind_allows(const taxonomy *t, const char *code, const char *action);
+/* Whether kind code counts in the complaint indicators; whether closing one writes penalties. */
+bool taxonomy_kind_counts(const taxonomy *t, const char *code);
+bool taxonomy_kind_penalties(const taxonomy *t, const char *code);
+/* The kind's name (static or borrowed): the pack's, else 投诉 / 申诉; code itself when unknown. */
+const char *taxonomy_kind_name(const taxonomy *t, const char *code, bool en);
 
 #endif

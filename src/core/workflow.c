@@ -921,6 +921,9 @@ static int p_reply(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     revisit_plan plan;
     const char *cls = jstr(json_object_get(c->data, "customer"), "class");
     survey_plan(ctx->pol->raw, c->number, level_of(c), cls, &plan);
+    /* A kind without the revisit (a consultation) closes after the reply. */
+    if (!taxonomy_kind_allows(&ctx->pol->tax, jstr(c->data, "kind"), "revisit"))
+        plan.required = plan.visit = false;
     json_object_set_new(p, "revisit_required", json_boolean(plan.required));
     json_object_set_new(p, "visit_required", json_boolean(plan.visit));
     json_object_set_new(p, "revisit_attempts", json_integer(plan.attempts));
@@ -1511,7 +1514,11 @@ static void form_close(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     unsigned any = 0;
     for (int n = 0; n < CN__COUNT; n++)
         any |= cp->required[n];
+    /* A kind without penalties (consultation, praise) records the nature alone (p_close). */
+    bool nature_only = !taxonomy_kind_penalties(&ctx->pol->tax, jstr(c->data, "kind"));
     for (const wf_field *f = f_close; f->name; f++) {
+        if (nature_only && strcmp(f->name, "nature") != 0)
+            continue;
         int k = cases_field_parse(f->name);
         bool required = k >= 0 && (req & (1u << k));
         const wf_option *opts = NULL;
@@ -1648,6 +1655,9 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     int nat = cases_nature_parse(jstr(p, "nature"));
     if (nat == CN_INVALID && blank(p, "explanation") && recorded_explanation(c))
         json_object_set_new(p, "explanation", json_string(recorded_explanation(c)));
+    /* A kind without penalties (consultation, praise): the nature is all closing records. */
+    if (!taxonomy_kind_penalties(&ctx->pol->tax, jstr(c->data, "kind")))
+        return 0;
     unsigned req = cases_required(cp, nat, jstr(p, "responsibility"), is_appeal(c));
     static const char *why[CN__COUNT] = {"有效投诉结案须填写 (required to close a valid complaint)",
                                          "无效投诉结案须填写 (required to close an invalid complaint)",
@@ -2521,6 +2531,10 @@ int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, ce
     if (!(act->from & BIT(c->status)))
         return cerr_set(e, "action_not_allowed", "", "当前状态（%s）不能%s (not allowed while %s)",
                         status_label(c->status, false), act->zh, status_name(c->status));
+    /* The kind's subset of the workflow (kinds[].actions); the system's steps are every kind's. */
+    if (!(act->roles & R_SYSTEM) && !taxonomy_kind_allows(&ctx->pol->tax, jstr(c->data, "kind"), act->name))
+        return cerr_set(e, "action_not_allowed", "", "此类工单不能%s (a %s does not take %s)", act->zh,
+                        cases_kind(c), act->name);
     int rc = workflow_permitted(ctx, c, act, e);
     if (rc)
         return rc;
@@ -2875,20 +2889,25 @@ out:
 /*
  * The kind (DOMAIN §8): an appeal (申诉) when it comes through a regulator's
  * channel or the record says so; the regulator (appeal_source) is one of the
- * pack's. An ordinary complaint has no "kind" in its record.
+ * pack's. Otherwise one of the pack's kinds (consultation, repair …) when it
+ * has any. An ordinary complaint has no "kind" in its record.
  */
 static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
 {
     const cases_policy *cp = &pol->cases;
     const json_t *k = json_object_get(in, "kind");
     bool appeal = cases_appeal_channel(cp, jstr(p, "channel"));
+    const char *other = NULL; /* one of the pack's kinds besides complaint */
     if (k && !json_is_null(k)) {
         const char *v = json_is_string(k) ? json_string_value(k) : "";
-        if (strcmp(v, "appeal") != 0 && strcmp(v, "complaint") != 0)
-            return cerr_set(e, "validation_failed", "kind", "kind: 应为 complaint 或 appeal (expected complaint or appeal)");
-        if (strcmp(v, "complaint") == 0 && appeal)
+        if (!*v || !taxonomy_has_kind(&pol->tax, v))
+            return pol->tax.nkinds ? cerr_set(e, "validation_failed", "kind", "kind: 不是本方案的工单类型 (not a kind of this pack: \"%s\")", v)
+                                   : cerr_set(e, "validation_failed", "kind", "kind: 应为 complaint 或 appeal (expected complaint or appeal)");
+        if (strcmp(v, "appeal") != 0 && appeal)
             return cerr_set(e, "validation_failed", "kind", "kind: 监管渠道的投诉均为申诉 (a regulator's channel makes it an appeal)");
         appeal = appeal || strcmp(v, "appeal") == 0;
+        if (!appeal && strcmp(v, "complaint") != 0)
+            other = v;
     }
     const json_t *src = json_object_get(in, "appeal_source");
     if (src && !json_is_null(src) && !(json_is_string(src) && !*json_string_value(src))) {
@@ -2898,8 +2917,8 @@ static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
             return cerr_set(e, "validation_failed", "appeal_source", "appeal_source: 未知的申诉来源 (unknown regulator)");
         json_object_set(p, "appeal_source", (json_t *)src);
     }
-    if (appeal)
-        json_object_set_new(p, "kind", json_string("appeal"));
+    if (appeal || other)
+        json_object_set_new(p, "kind", json_string(appeal ? "appeal" : other));
     return 0;
 }
 

@@ -14,7 +14,8 @@
  * The order of core/: a module includes and calls only modules on lower
  * lines (no circle; those on one line do not depend on each other).
  *
- *   workflow  pack         the state machine; checking a pack with its units
+ *   pack                   checking a pack with its units and the kinds' actions
+ *   workflow               the state machine
  *   policy                 the whole pack: taxonomy, sla, rules and cases in one
  *   rules                  grading, routing, clusters (uses sla's scope ranks)
  *   cases  sla             closing, compensation, penalties; clocks and limits

@@ -277,6 +277,7 @@ static void row_conditions(db_where *w, db_conn *c, const complaint_filter *f)
         scope_clause(w, c, f->scope_units, f->n_scope_units);
     db_where_text(w, " AND channel = ?", f->channel);
     db_where_text(w, " AND kind = ?", f->kind);
+    store_where_not_kinds(w, f->leave_out, f->n_leave_out);
     if (f->n_categories) {
         buf_puts(&w->sql, " AND ");
         db_where_in(w, c, "category", NULL, f->categories, f->n_categories);

@@ -70,6 +70,12 @@ void store_report_where_fact(db_where *w, int fact, int64_t now)
     buf_puts(&w->sql, ")");
 }
 
+void store_where_not_kinds(db_where *w, const char *const *kinds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        db_where_text(w, " AND kind <> ?", kinds[i]);
+}
+
 /* More cells than anyone reads: days × units × categories of a long range. */
 enum { REPORT_ROWS_MAX = 1000000 };
 
@@ -87,10 +93,10 @@ static void report_where(db_where *w, db_conn *c, const report_query *q)
         buf_puts(&w->sql, "(received_at + ?) / 86400, ");
         db_where_val(w, "", DB_INT((int64_t)q->tz_offset * 60));
     }
-    static const char *const dims[] = {"subject_unit, ", "category, ", "channel, ", "level, ", "nature, "};
-    const bool by[] = {q->by_unit, q->by_category, q->by_channel, q->by_level, q->by_nature};
+    static const char *const dims[] = {"subject_unit, ", "category, ", "channel, ", "level, ", "nature, ", "kind, "};
+    const bool by[] = {q->by_unit, q->by_category, q->by_channel, q->by_level, q->by_nature, q->by_kind};
     int ndims = q->by_day;
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 6; k++)
         if (by[k]) {
             buf_puts(&w->sql, dims[k]);
             ndims++;
@@ -106,7 +112,9 @@ static void report_where(db_where *w, db_conn *c, const report_query *q)
     db_where_text(w, " AND category = ?", q->category);
     db_where_text(w, " AND channel = ?", q->channel);
     db_where_text(w, " AND nature = ?", q->nature);
+    db_where_text(w, " AND kind = ?", q->kind);
     db_where_int(w, " AND level = ?", q->level);
+    store_where_not_kinds(w, q->leave_out, q->n_leave_out);
     store_report_where_fact(w, q->den, q->now);
     for (int k = 0; k < ndims; k++)
         buf_printf(&w->sql, k ? ", %d" : " GROUP BY %d", k + 1);
@@ -129,6 +137,8 @@ static void read_row(db_stmt *st, const report_query *q, report_row *r)
         r->level = (int)db_int(st, i++);
     if (q->by_nature && (t = db_text(st, i++)))
         snprintf(r->nature, sizeof r->nature, "%s", t);
+    if (q->by_kind && (t = db_text(st, i++)))
+        snprintf(r->kind, sizeof r->kind, "%s", t);
     r->den = db_int(st, i++);
     r->num = db_int(st, i);
 }

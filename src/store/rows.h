@@ -38,6 +38,8 @@ void rows_json_drop(void *member);
 /* reports.c: " AND (…)", the condition of the indicator fact (core/report.h
  * report_fact) at now, with its values; nothing for RF_ALL. */
 void store_report_where_fact(db_where *w, int fact, int64_t now);
+/* " AND kind <> ?" for each of kinds[0..n): the kinds a report leaves out. */
+void store_where_not_kinds(db_where *w, const char *const *kinds, size_t n);
 /* reports.c: " INDEXED BY …" naming the reports' covering index where the dialect needs it said, else "". */
 const char *store_report_index(const db_conn *c);
 

@@ -117,7 +117,9 @@ typedef struct complaint_filter {
     bool has_cursor;        /* continue after (cursor_key, cursor_id) */
     int64_t cursor_key;
     int64_t cursor_id;
-    const char *kind;       /* "appeal" or "complaint" (core/cases.h); NULL = both */
+    const char *kind;       /* "appeal", "complaint" or a pack's kind (core/taxonomy.h); NULL = any */
+    const char *const *leave_out; /* kinds left out (those not counted as complaints); n_leave_out of them */
+    size_t n_leave_out;
     /* The closing's findings and the record's state (0 / NULL: any). */
     const char *nature;         /* valid, invalid, suggestion, "" (undecided); NULL = any */
     int fact;                   /* an indicator's condition (core/report.h report_fact, at now); RF_ALL = none */
@@ -856,15 +858,17 @@ typedef struct report_query {
     int tz_offset; /* minutes east of UTC: the local day of by_day */
     const int64_t *units;
     size_t n_units;
-    const char *category, *channel, *nature; /* exact; NULL = any */
-    int level;                               /* 0 = any */
-    bool by_day, by_unit, by_category, by_channel, by_level, by_nature;
+    const char *category, *channel, *nature, *kind; /* exact; NULL = any */
+    int level;                                      /* 0 = any */
+    const char *const *leave_out; /* kinds not counted (core/taxonomy.h kind_def.counts) */
+    size_t n_leave_out;
+    bool by_day, by_unit, by_category, by_channel, by_level, by_nature, by_kind;
 } report_query;
 
 typedef struct report_row {
     int64_t day, unit;
     int level;
-    char category[64], channel[32], nature[16];
+    char category[64], channel[32], nature[16], kind[32];
     int64_t num, den;
 } report_row;
 

@@ -92,6 +92,20 @@ static inline void tu_org(org *o)
     }
 }
 
+/* A policy and the seven units, for a group's setup to fill; tu_fx_teardown releases them. */
+typedef struct tu_fx {
+    policy pol;
+    org org;
+} tu_fx;
+
+static inline int tu_fx_teardown(void **state)
+{
+    tu_fx *f = *state;
+    policy_release(&f->pol);
+    org_release(&f->org);
+    return 0;
+}
+
 /* A valid intake record (new reference): phone hotline, a service complaint
  * about site PD-01 received at `received` (RFC 3339). */
 static inline json_t *tu_intake(const char *received, const char *phone)

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { launch, newPage, login, shot, text, apiCall, apiLogin, freshPhone, useLanguage, handlingComplaint, BASE } from './helpers.mjs'
+import { launch, newPage, login, shot, text, apiCall, apiLogin, freshPhone, useLanguage, handlingComplaint, saveIntake, BASE } from './helpers.mjs'
 
 let browser
 before(async () => { browser = await launch() })
@@ -51,12 +51,7 @@ test('agent1 takes a call and is told the customer gets the acknowledgement by t
   await page.keyboard.type('服务态度', { delay: 20 })
   await page.locator('.el-cascader__suggestion-item:visible, .el-select-dropdown__item:visible', { hasText: '服务态度' }).first().click()
   await page.locator('#f-desc').fill('收银员多收了五元，要求退还。')
-  await page.keyboard.press('Control+Enter')
-  await page.locator('[data-test=readback]').waitFor()
-  await page.locator('[data-test=confirm-save]').click()
-  const result = page.locator('[data-test=intake-result]')
-  await result.waitFor({ timeout: 15000 })
-  number = (await text(result)).match(/TS\d{8}-\d+/)[0]
+  number = await saveIntake(page)
   assert.equal(await text(page.locator('[data-test=customer-message]')), '受理回执将通过短信发给客户')
   await shot(page, 'workbench-customer-sms')
 

@@ -172,6 +172,16 @@ export async function act(page, action, fields = {}) {
   return before
 }
 
+/** Saves the filled workbench form: Ctrl+Enter, the read-back, save; returns the number given. */
+export async function saveIntake(page) {
+  await page.keyboard.press('Control+Enter')
+  await page.locator('[data-test=readback]').waitFor()
+  await page.locator('[data-test=confirm-save]').click()
+  const result = page.locator('[data-test=intake-result]')
+  await result.waitFor({ timeout: 15000 })
+  return (await text(result)).match(/TS\d{8}-\d+/)[0]
+}
+
 export async function statusText(page) {
   return (await page.locator('[data-test=detail-status]').innerText()).trim()
 }

@@ -237,7 +237,7 @@ export default {
   report: {
     menu: 'Reports', title: 'Reports', sub: 'Indicators by period, unit, category, channel, level and nature; a number opens the complaints behind it',
     range: 'Received', from: 'From', to: 'To', allUnits: 'Every unit of your scope', indicator: 'Indicator', groupBy: 'Group by',
-    dim_unit: 'Unit', dim_category: 'Category', dim_channel: 'Channel', dim_level: 'Level', dim_nature: 'Nature',
+    dim_unit: 'Unit', dim_category: 'Category', dim_channel: 'Channel', dim_level: 'Level', dim_nature: 'Nature', dim_kind: 'Kind',
     target: 'Target', trend: 'Trend', value: 'Value', numerator: 'Numerator', denominator: 'Denominator', count: 'Count',
     itself: 'itself', drillTotal: '{n} complaints', received: 'Received', more: 'More',
   },
@@ -364,6 +364,7 @@ export default {
     instruction: 'Instruction', noticeHint: 'Published on the customer portal and sent through the notification channels.',
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
+  kinds: { kind: 'Kind', any: 'Any kind' },
   appeal: {
     maskedHint: 'Customer data in the texts is masked; show the customer data above to read and edit them in clear.',
     contact: 'Appeals contact', noContact: 'None named (Administration → Units)', assessed: 'Sent late: {unit} assessed {amount} yuan, {points} points (penalty ledger)',

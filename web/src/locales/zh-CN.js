@@ -237,7 +237,7 @@ export default {
   report: {
     menu: '报表中心', title: '报表中心', sub: '指标按期间、单位、类别、渠道、级别、性质统计，点击数字查看对应工单',
     range: '受理日期', from: '开始', to: '结束', allUnits: '全部单位（本人管辖范围）', indicator: '指标', groupBy: '分组',
-    dim_unit: '单位', dim_category: '投诉类别', dim_channel: '渠道', dim_level: '级别', dim_nature: '投诉性质',
+    dim_unit: '单位', dim_category: '投诉类别', dim_channel: '渠道', dim_level: '级别', dim_nature: '投诉性质', dim_kind: '工单类型',
     target: '目标', trend: '趋势', value: '指标值', numerator: '分子', denominator: '分母', count: '数量',
     itself: '本级', drillTotal: '共 {n} 张工单', received: '受理时间', more: '加载更多',
   },
@@ -364,6 +364,7 @@ export default {
     instruction: '处置指令', noticeHint: '发布后在客户门户公示，并通过通知渠道发送。',
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
+  kinds: { kind: '工单类型', any: '全部类型' },
   appeal: {
     maskedHint: '报告中的客户信息已脱敏显示；如需查看或修改原文，请先在上方查看客户信息。',
     contact: '申诉接口人', noContact: '未指定（系统管理 → 组织单位）', assessed: '逾期报送：考核{unit} {amount} 元、{points} 分（已记入考核台账）',
