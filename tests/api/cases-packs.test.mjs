@@ -161,6 +161,15 @@ packSuite('property', users('SZ-CSC', 'SZ-NS-01', 'SZ'), 'owner', async (s) => {
   assert.equal(a.kind, 'appeal');
   const list = await s.as('agent', 'GET', '/complaints?kind=appeal');
   assert.deepEqual(list.json.items.map((i) => i.id), [a.id]);
+
+  // 001: 书面投诉必须书面答复 — an owner's letter is answered in writing.
+  const letter = await s.intake('agent', { channel: 'letter', subject_staff: null, place: null, subject_unit: site, category: 'service.attitude' });
+  await s.step('agent', letter.id, 'dispatch', { unit: site });
+  await s.step('handler', letter.id, 'accept', {});
+  await s.step('handler', letter.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉', nature: 'valid' });
+  await refused(s, 'agent', letter.id, 'reply', { method: 'phone', content: '已电话告知' }, 'method');
+  await refused(s, 'agent', letter.id, 'reply', { method: 'visit', content: '已上门告知' }, 'method');
+  assert.equal((await s.step('agent', letter.id, 'reply', { method: 'letter', content: '已函复业主' })).reply.method, 'letter');
 });
 
 packSuite('utility', users('CITY-CSC', 'CITY-E-01', 'CITY'), 'resident', async (s) => {
