@@ -298,6 +298,17 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
     cp->has_authorization = true;
     if (load_choices(json_object_get(s, "kinds"), "authorization.kinds", &cp->kinds, &cp->nkinds, e))
         return -1;
+    size_t ki;
+    const json_t *kv;
+    json_array_foreach(json_object_get(s, "kinds"), ki, kv)
+    {
+        char f[96];
+        snprintf(f, sizeof f, "authorization.kinds[%zu].multiplier", ki);
+        const json_t *m = json_object_get(kv, "multiplier");
+        if (m && (!json_is_integer(m) || json_integer_value(m) < 2 || json_integer_value(m) > 10))
+            return bad(e, f, "expected a whole number 2–10 (the refund is that many times the wrong charge)");
+        cp->kinds[ki].multiplier = m ? (int)json_integer_value(m) : 0;
+    }
     const json_t *lim = json_object_get(s, "limits");
     if (!json_is_object(lim) || json_object_size(lim) == 0)
         return bad(e, "authorization.limits", "expected {role: yuan, …}");

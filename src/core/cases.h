@@ -8,7 +8,8 @@
  *                    adds, and which levels only a manager may close;
  *   "authorization"  compensation kinds and each role's limit (授权); above
  *                    it an approval request, and when it goes to senior
- *                    management (an amount, or a case open too long);
+ *                    management (an amount, or a case open too long); a
+ *                    kind may refund a multiple of a wrong charge;
  *   "appeals"        which channels are regulators (申诉), the regulators
  *                    and the conclusions an appeal closes with;
  *   "penalties"      the assessment ledger's rules (考核): on closing a valid
@@ -56,6 +57,8 @@ int cases_nature_parse(const char *name);
 typedef struct cases_choice {
     char *code, *name, *name_en;
     unsigned requires; /* responsibilities: CF bits this choice adds */
+    int multiplier;    /* authorization kinds: the amount is this many times the charge
+                          wrongly collected (001: 对错收的费用实行双倍返还); 0 = none */
 } cases_choice;
 
 /* A penalty grade chosen at closing (001: warning + 200 yuan + 5 points …). */

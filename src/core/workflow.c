@@ -347,6 +347,8 @@ static const wf_option no_options[] = {{NULL, NULL, NULL}};
 static const wf_field f_compensate[] = {
     {"kind", "补偿方式", "Kind", F_SELECT, true, no_options},
     {"amount", "金额（元）", "Amount (yuan)", F_MONEY, true, NULL},
+    /* Offered when a kind refunds a multiple of a wrong charge (form_compensate). */
+    {"charged", "错收金额（元）", "Charge wrongly collected (yuan)", F_MONEY, false, NULL},
     {"reason", "补偿原因", "Reason", F_TEXTAREA, true, NULL},
     END,
 };
@@ -1797,8 +1799,16 @@ static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     (void)c;
     const cases_policy *cp = &ctx->pol->cases;
     const wf_option *kinds = form_choices(fm, cp->kinds, cp->nkinds);
-    for (const wf_field *f = f_compensate; f->name; f++)
-        form_field(fm, f, f->required, strcmp(f->name, "kind") == 0 ? kinds : NULL);
+    bool multiple = false;
+    for (size_t i = 0; i < cp->nkinds; i++)
+        multiple = multiple || cp->kinds[i].multiplier > 0;
+    for (const wf_field *f = f_compensate; f->name; f++) {
+        bool charged = strcmp(f->name, "charged") == 0, amount = strcmp(f->name, "amount") == 0;
+        if (charged && !multiple)
+            continue;
+        /* With a multiplying kind the amount may be left for the engine to work out. */
+        form_field(fm, f, f->required && !(amount && multiple), strcmp(f->name, "kind") == 0 ? kinds : NULL);
+    }
     int64_t lim = cases_role_limit(cp, ctx->who->roles);
     /* The amount's label tells the actor their own authority. */
     if (lim >= 0 && fm->n > 1) {
@@ -1807,9 +1817,43 @@ static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     }
 }
 
+/*
+ * A kind with a multiplier refunds that many times the charge wrongly
+ * collected (001: 对错收的费用实行双倍返还): the amount follows from
+ * "charged" and, when given as well, must equal it. Other kinds take the
+ * amount as given and no charge.
+ */
+static int refund_multiple(const cases_policy *cp, json_t *p, cerr *e)
+{
+    const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, jstr(p, "kind"));
+    const json_t *charged = json_object_get(p, "charged_fen"), *given = json_object_get(p, "amount_fen");
+    int m = k ? k->multiplier : 0;
+    if (!m) {
+        if (charged)
+            return cerr_set(e, "validation_failed", "charged",
+                            "charged: 仅用于错收费用的返还 (only for a refund of a charge wrongly collected)");
+        if (!given)
+            return cerr_set(e, "validation_failed", "amount", "amount: 必填 (required)");
+        return 0;
+    }
+    if (!charged || json_integer_value(charged) <= 0)
+        return cerr_set(e, "validation_failed", "charged",
+                        "charged: 须填写错收的费用，按 %d 倍返还 (the charge wrongly collected, refunded %d times)", m, m);
+    int64_t due = json_integer_value(charged) * m;
+    if (given && json_integer_value(given) != due)
+        return cerr_set(e, "validation_failed", "amount",
+                        "amount: 错收的费用实行%s返还，应为 %.2f 元 (a wrong charge is refunded %d times: %.2f yuan)",
+                        m == 2 ? "双倍" : "多倍", due / 100.0, m, due / 100.0);
+    json_object_set_new(p, "amount_fen", json_integer(due));
+    json_object_set_new(p, "multiplier", json_integer(m));
+    return 0;
+}
+
 static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
     const cases_policy *cp = &ctx->pol->cases;
+    if (refund_multiple(cp, p, e))
+        return -1;
     int64_t amount = json_integer_value(json_object_get(p, "amount_fen"));
     if (amount <= 0)
         return cerr_set(e, "validation_failed", "amount", "amount: 补偿金额应大于 0 (must be more than 0)");

@@ -100,6 +100,25 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   x = await s.step('hqmgr', c.id, 'approve_compensation', { entry: '2' });
   assert.equal(x.compensations[1].status, 'approved');
 
+  // 001: 对错收的费用实行双倍返还 — a charge wrongly collected is refunded twice over.
+  const form = (await s.actions(c.id, 'agent')).items.find((a) => a.action === 'compensate');
+  const ff = Object.fromEntries(form.fields.map((f) => [f.name, f]));
+  assert.ok(ff.kind.options.some((o) => o.value === 'double_refund'), JSON.stringify(ff.kind.options));
+  assert.equal(ff.charged?.type, 'number', 'the form asks for the wrong charge');
+  assert.equal(ff.amount.required, false, 'the amount may be left to the rule');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'double_refund', reason: '多收月租' }, 'charged');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'double_refund', charged: 20, amount: 20, reason: '多收月租' }, 'amount');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'credit', charged: 20, amount: 40, reason: '多收月租' }, 'charged');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'credit', reason: '多收月租' }, 'amount');
+  x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 20, reason: '多收月租20元' });
+  assert.equal(x.compensations[2].amount, 40, 'twice the wrong charge');
+  assert.equal(x.compensations[2].charged, 20);
+  assert.equal(x.compensations[2].status, 'granted', 'within the agent\'s 50 yuan');
+  // Doubled, it may pass the agent's authority: then it waits like any other.
+  x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 30, amount: 60, reason: '多收功能费30元' });
+  assert.equal(x.compensations[3].amount, 60);
+  assert.equal(x.compensations[3].status, 'pending');
+
   // A 工信部 appeal.
   const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: 'miit', category: 'mobile.bill_dispute' });
   assert.equal(a.kind, 'appeal');

@@ -427,6 +427,62 @@ static void test_limits(void **state)
     complaint_release(&c);
 }
 
+/* 001: 对错收的费用实行双倍返还 — a kind with a multiplier refunds twice the wrong charge. */
+static void test_double_refund(void **state)
+{
+    (void)state;
+    fx f;
+    json_error_t jerr;
+    json_t *pack = json_loads(tu_pack_json, 0, &jerr);
+    assert_non_null(pack);
+    json_array_append_new(json_object_get(json_object_get(pack, "authorization"), "kinds"),
+                          J("{\"code\":\"double_refund\",\"name\":\"错收费用双倍返还\",\"multiplier\":2}"));
+    cerr e = {0};
+    if (policy_load(&f.pol, pack, &e))
+        fail_msg("pack: %s", e.message);
+    tu_org(&f.org);
+    complaint c;
+    json_t *p = NULL;
+    mk(&c, ST_PROCESSING, "", "attitude", 3, "{}");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":12.5,\"reason\":\"多收\"}", &p, &e),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(p, "amount_fen")), 2500);
+    assert_int_equal(json_integer_value(json_object_get(p, "charged_fen")), 1250);
+    assert_int_equal(json_integer_value(json_object_get(p, "multiplier")), 2);
+    json_decref(p);
+    /* the amount may be given, but only the right one */
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":12.5,\"amount\":25,\"reason\":\"多收\"}", NULL, &e),
+                     0);
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":12.5,\"amount\":12.5,\"reason\":\"多收\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "amount");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"reason\":\"多收\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "charged");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"refund\",\"charged\":5,\"amount\":10,\"reason\":\"x\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "charged");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"refund\",\"reason\":\"x\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "amount");
+    /* a multiplier is a whole number from 2 to 10 */
+    json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "multiplier",
+                        json_integer(1));
+    policy bad;
+    assert_int_equal(policy_load(&bad, pack, &e), -1);
+    assert_string_equal(e.field, "authorization.kinds[2].multiplier");
+    policy_release(&bad);
+    complaint_release(&c);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 static void test_decide(void **state)
 {
     fx *f = *state;
@@ -575,6 +631,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_waive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decide, setup, teardown),
+        cmocka_unit_test(test_double_refund),
         cmocka_unit_test(test_appeal_intake),
         cmocka_unit_test(test_malformed),
     };
