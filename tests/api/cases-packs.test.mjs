@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PackServer, describe, errorOf } from './lib.mjs';
+import { PackServer, describe, errorOf, localDate, runCli } from './lib.mjs';
 
 class CasesServer extends PackServer {
   constructor(pack, users, cls) {
@@ -118,6 +118,40 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 30, amount: 60, reason: '多收功能费30元' });
   assert.equal(x.compensations[3].amount, 60);
   assert.equal(x.compensations[3].status, 'pending');
+
+  // 001 2.5: 建立完善的授权监控机制,对各级别授权的使用进行控制和考核 — the month's
+  // authority used, per person and per level.
+  const month = localDate(new Date()).slice(0, 7);
+  const totals = await s.as('admin', 'GET', `/compensations/totals?month=${month}`);
+  assert.equal(totals.status, 200, describe(totals));
+  const who = Object.fromEntries(totals.json.items.map((p) => [p.user.username, p]));
+  assert.deepEqual(Object.keys(who).sort(), ['agent', 'hqmgr']);
+  assert.equal(who.agent.level, 'agent');
+  assert.equal(who.agent.limit, 50);
+  assert.deepEqual(who.agent.granted, { count: 2, amount: 90 }, 'the 50 yuan credit and the 40 yuan double refund');
+  assert.deepEqual(who.agent.referred, { count: 2, amount: 1560 }, 'the 1500 yuan refund and the 60 yuan double refund');
+  assert.deepEqual(who.agent.approved, { count: 0, amount: 0 });
+  assert.deepEqual(who.hqmgr.approved, { count: 1, amount: 1500 });
+  assert.equal(who.hqmgr.level, 'manager');
+  const levels = Object.fromEntries(totals.json.levels.map((l) => [l.level, l]));
+  assert.deepEqual([levels.agent.people, levels.agent.limit, levels.agent.granted.amount], [1, 50, 90]);
+  assert.deepEqual([levels.manager.people, levels.manager.approved.count], [1, 1]);
+  // The branch's manager sees the people of the branch only; another month is empty.
+  const branch = await s.as('mgr', 'GET', `/compensations/totals?month=${month}`);
+  assert.deepEqual(branch.json.items.map((p) => p.user.username), ['agent']);
+  assert.deepEqual((await s.as('admin', 'GET', '/compensations/totals?month=2020-01')).json.items, []);
+  assert.equal((await s.as('admin', 'GET', '/compensations/totals')).json.month, month, 'this month by default');
+  const bad = await s.as('admin', 'GET', '/compensations/totals?month=2026-13');
+  assert.equal(bad.status, 400);
+  assert.equal(errorOf(bad).field, 'month');
+  assert.equal((await s.as('agent', 'GET', `/compensations/totals?month=${month}`)).status, 403);
+  // …and from the shell, for the monthly assessment.
+  const cli = await runCli(['penalties', 'authority', '--month', month, '--db', s.dbUrl]);
+  assert.equal(cli.code, 0, cli.stderr);
+  const rows = cli.stdout.trim().split('\n').map((l) => l.split('\t'));
+  assert.deepEqual(rows[0].slice(0, 4), ['user', 'level', 'limit', 'granted']);
+  assert.deepEqual(rows.find((r) => r[0] === 'agent'), ['agent', 'agent', '50.00', '2', '90.00', '2', '1560.00', '0', '0.00']);
+  assert.equal((await runCli(['penalties', 'authority', '--month', '2026-13', '--db', s.dbUrl])).code, 2);
 
   // A 工信部 appeal.
   const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: 'miit', category: 'mobile.bill_dispute' });

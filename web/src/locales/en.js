@@ -237,6 +237,7 @@ export default {
     itself: 'itself', drillTotal: '{n} complaints', received: 'Received', more: 'More',
   },
   cases: {
+    authority: 'Authority used', authoritySub: 'This month, per person and level of authority: compensations granted within one\'s own limit, referred above it, and approved for others', person: 'Person', level: 'Level', limit: 'Own limit (yuan)', use_granted: 'Granted', use_referred: 'Referred up', use_approved: 'Approved', levelTotal: '{level} ({people}): {granted} yuan granted, {approved} yuan approved',
     ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',
     totalAmount: 'Total amount (yuan)', totalPoints: 'Total points', awardLost: 'Units losing the award', role: 'Who', amount: 'Amount (yuan)',
     points: 'Points', flags: 'Also', awardLoss: "Loses the year's award", perfPay: "Loses the month's performance pay", st_active: 'Active', st_waived: 'Waived',

@@ -237,6 +237,7 @@ export default {
     itself: '本级', drillTotal: '共 {n} 张工单', received: '受理时间', more: '加载更多',
   },
   cases: {
+    authority: '授权使用', authoritySub: '本月各人在本人授权内批给、超出授权报批及审批他人的补偿（按人、按授权级别统计）', person: '人员', level: '授权级别', limit: '本人授权（元）', use_granted: '授权内批给', use_referred: '超权限报批', use_approved: '审批他人', levelTotal: '{level}：{people} 人，授权内 {granted} 元，审批 {approved} 元',
     ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
     totalAmount: '考核金额合计（元）', totalPoints: '扣分合计', awardLost: '取消评优单位', role: '考核对象', amount: '金额（元）',
     points: '扣分', flags: '附加处理', awardLoss: '取消年度评优', perfPay: '扣当月绩效', st_active: '有效', st_waived: '已免除',
