@@ -11,7 +11,7 @@
 #include "util/xalloc.h"
 
 static const char *clock_names[SLA__COUNT] = {
-    "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress",
+    "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge",
 };
 
 const char *sla_clock_name(int clock)

@@ -1,7 +1,10 @@
 /*
  * sla: the time limits of a complaint (DOMAIN §5) as named clocks — fill,
  * dispatch, handle, reply, revisit, close, the overall promise to the
- * customer, and the progress reply owed when an extension is asked for.
+ * customer, the progress reply owed when an extension is asked for, and
+ * the answer whether the complaint is accepted (acknowledge: 001, 不能当场
+ * 答复的,应在三个工作日内向投诉者作出受理答复), which runs only where the
+ * pack gives it a limit.
  *
  * A clock runs on one of the pack's named working calendars (calendar.h)
  * and has a limit in clock minutes, working minutes or working days, chosen
@@ -62,6 +65,7 @@ enum sla_clock {
     SLA_CLOSE,
     SLA_OVERALL,
     SLA_PROGRESS,
+    SLA_ACKNOWLEDGE,
     SLA__COUNT
 };
 

@@ -65,6 +65,7 @@
  * | fault_close  | registered (linked to that fault)             | closed | system only |
  * | fault_unlink | registered (linked to a fault)                | (same) | agent, sup, mgr       |
  * | appeal_late  | every status (an appeal, not yet assessed)    | (same) | system only |
+ * | acknowledge  | registered, dispatched, processing (its clock open) | (same) | agent, sup, mgr |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -86,6 +87,9 @@
  *               that changes the status ends the wait first
  *   request_extension  starts "progress": the centre tells the customer the
  *               progress before the old deadline (progress_reply stops it)
+ *   acknowledge where the pack gives it a limit, starts at received_at: the
+ *               customer is told whether the complaint is accepted
+ *               (acknowledge, or any progress reply or reply, stops it)
  *   approve_extension  moves the handle deadline to the one asked for
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
@@ -422,6 +426,17 @@ static const wf_field f_refuse_extension[] = {
 static const wf_field f_progress_reply[] = {
     {"method", "回复方式", "Method", F_SELECT, true, reply_methods},
     {"content", "回复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    END,
+};
+/* 受理答复 (001): whether the complaint is accepted, and if not, why. */
+static const wf_option acknowledge_outcomes[] = {
+    {"accept", "予以受理", "Accepted"}, {"refuse", "不予受理", "Refused"}, {NULL, NULL, NULL},
+};
+static const wf_field f_acknowledge[] = {
+    {"outcome", "是否受理", "Accepted or refused", F_SELECT, true, acknowledge_outcomes},
+    {"method", "答复方式", "Method", F_SELECT, true, reply_methods},
+    {"content", "答复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    {"reason", "不予受理的理由", "Why it is refused", F_TEXTAREA, false, NULL},
     END,
 };
 /* A customer's e-mail whose subject names the complaint (app/mailin.c): its texts sealed like every textarea. */
@@ -1114,6 +1129,39 @@ static void x_progress_reply(complaint *c, const event *ev)
     json_t *r = json_pack("{s:O,s:O}", "method", json_object_get(ev->payload, "method"), "content",
                           json_object_get(ev->payload, "content"));
     json_array_append_new(list, stamp(ev, r));
+}
+
+/*
+ * 受理答复 (001: 能够当场答复是否受理的,应当场答复;不能当场答复的,应在三个
+ * 工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由): offered while
+ * the acknowledge clock the pack gives some complaints is open, once; a
+ * refusal states its reason. A reply or progress reply stops the clock too.
+ */
+static int g_acknowledge(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!sla_open(clock_of(c, "acknowledge")))
+        return cerr_set(e, "action_not_allowed", "", "无须或已作出受理答复 (no answer on acceptance is owed)");
+    return 0;
+}
+
+static int p_acknowledge(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    (void)c;
+    const char *reason = jstr(p, "reason");
+    if (strcmp(jstr(p, "outcome"), "refuse") == 0 && (!reason || !*reason))
+        return cerr_set(e, "validation_failed", "reason", "reason: 不予受理的,应告知不受理的理由 (a refusal states why)");
+    return 0;
+}
+
+static void x_acknowledge(complaint *c, const event *ev)
+{
+    json_t *r = json_pack("{s:O,s:O,s:O}", "outcome", json_object_get(ev->payload, "outcome"), "method",
+                          json_object_get(ev->payload, "method"), "content", json_object_get(ev->payload, "content"));
+    if (json_object_get(ev->payload, "reason"))
+        json_object_set(r, "reason", json_object_get(ev->payload, "reason"));
+    json_object_set_new(c->data, "acknowledgement", stamp(ev, r));
 }
 
 /* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
@@ -2421,7 +2469,7 @@ static const wf_action table[] = {
                        CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
                   f_reply, g_reply, p_reply, x_reply,
-                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL), CK(SLA_REVISIT), WF_CLK_NONE)},
+                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL) | CK(SLA_ACKNOWLEDGE), CK(SLA_REVISIT), WF_CLK_NONE)},
     [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE | R_CUSTOMER,
                     SCOPE_NONE,
                     f_revisit, NULL, p_revisit, x_revisit, CLOCKS(0, CK(SLA_REVISIT), CK(SLA_CLOSE), WF_CLK_NONE)},
@@ -2456,7 +2504,7 @@ static const wf_action table[] = {
                              g_extension_pending, NULL, x_refuse_extension, NO_CLOCKS},
     [WF_PROGRESS_REPLY] = {WF_PROGRESS_REPLY, "progress_reply", "进度回复", "Tell the customer the progress",
                            BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_progress_reply, NULL, NULL,
-                           x_progress_reply, CLOCKS(0, CK(SLA_PROGRESS), 0, WF_CLK_NONE)},
+                           x_progress_reply, CLOCKS(0, CK(SLA_PROGRESS) | CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
     [WF_WARN] = {WF_WARN, "warn", "超时预警", "Deadline warning", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL,
                  p_warn, x_warn, CLOCKS(0, 0, 0, WF_CLK_FLAG)},
     [WF_BREACH] = {WF_BREACH, "breach", "超时督办", "Overdue: supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
@@ -2506,6 +2554,9 @@ static const wf_action table[] = {
                         g_appeal_late, p_appeal_late, x_appeal_late, NO_CLOCKS},
     [WF_MAIL_IN] = {WF_MAIL_IN, "mail_in", "客户来信", "Customer e-mail", ALL_OPEN | BIT(ST_CLOSED) | BIT(ST_ARCHIVED),
                     ST_NONE, R_SYSTEM, SCOPE_NONE, f_mail_in, NULL, NULL, NULL, NO_CLOCKS},
+    [WF_ACKNOWLEDGE] = {WF_ACKNOWLEDGE, "acknowledge", "受理答复", "Tell the customer whether it is accepted",
+                        BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_acknowledge, g_acknowledge,
+                        p_acknowledge, x_acknowledge, CLOCKS(0, CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2894,7 +2945,7 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
     json_t *clocks = json_object();
     int rc = -1;
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
-        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e))
+        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e) || clk_start(ctx, clocks, SLA_ACKNOWLEDGE, &a, received, e))
         goto out;
     if (promised) {
         sla_limit l = {.kind = SLA_UNTIL, .value = promised};

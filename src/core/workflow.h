@@ -118,6 +118,7 @@ enum wf_action_id {
     WF_FAULT_UNLINK,
     WF_APPEAL_LATE,
     WF_MAIL_IN,
+    WF_ACKNOWLEDGE,
     WF__COUNT
 };
 

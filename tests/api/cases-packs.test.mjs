@@ -170,6 +170,39 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   // …and the revisit plan of seed 001: every complaint, tried three times before unreachable.
   assert.equal(written.reply.revisit_required, true);
   assert.equal(written.reply.revisit_attempts, 3);
+  assert.equal(written.clocks.find((k) => k.name === 'acknowledge').state, 'met', 'the reply answered acceptance too');
+
+  // 001 (窗口服务投诉制度): 能够当场答复是否受理的,应当场答复;不能当场答复的,
+  // 应在三个工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由。
+  const posted = await s.intake('agent', { channel: 'letter', subject_staff: null, place: null, subject_unit: site,
+    category: 'channel.own_hall', received_at: '2026-09-30T10:00:00+08:00' });
+  let ack = (await s.get(posted.id, 'agent')).clocks.find((k) => k.name === 'acknowledge');
+  assert.equal(ack.calendar, 'office');
+  assert.deepEqual(ack.limit, { working_days: 3 });
+  // Oct 1–7 are holidays and Sat Oct 10 a make-up workday: Oct 8, 9, 10.
+  assert.equal(Date.parse(ack.deadline), Date.parse('2026-10-10T17:30:00+08:00'));
+  const call = await s.intake('agent', { channel: 'phone', subject_staff: null, place: null, subject_unit: site, category: 'channel.own_hall' });
+  assert.ok(!call.clocks?.some((k) => k.name === 'acknowledge'), 'a call is answered on the spot');
+  assert.ok(!(await s.actions(call.id, 'agent')).items.some((a) => a.action === 'acknowledge'));
+  // Past the third working day the sweeper orders a supervision for it.
+  const sw = await runCli(['sweep', '--db', s.dbUrl, '--now', '2026-10-10T17:31:00+08:00'], { timeoutMs: 120000 });
+  assert.equal(sw.code, 0, sw.stderr);
+  const breach = (await s.events(posted.id, 'agent')).filter((e) => e.action === 'breach').map((e) => e.payload.clock);
+  assert.ok(breach.includes('acknowledge'), JSON.stringify(breach));
+  const ackForm = (await s.actions(posted.id, 'agent')).items.find((a) => a.action === 'acknowledge');
+  assert.deepEqual(ackForm.fields.find((f) => f.name === 'outcome').options.map((o) => o.value), ['accept', 'refuse']);
+  await refused(s, 'agent', posted.id, 'acknowledge', { outcome: 'refuse', method: 'letter', content: '经审查不予受理' }, 'reason');
+  await refused(s, 'agent', posted.id, 'acknowledge', { outcome: 'maybe', method: 'letter', content: 'x' }, 'outcome');
+  assert.equal((await s.act('handler', posted.id, 'acknowledge', { outcome: 'accept', method: 'letter', content: 'x' })).status, 403,
+    'the centre answers the customer');
+  x = await s.step('agent', posted.id, 'acknowledge', { outcome: 'refuse', method: 'letter', content: '经审查不予受理',
+    reason: '所述事项不属本公司服务范围' });
+  assert.equal(x.acknowledgement.outcome, 'refuse');
+  assert.equal(x.acknowledgement.reason, '所述事项不属本公司服务范围');
+  ack = x.clocks.find((k) => k.name === 'acknowledge');
+  assert.ok(ack.ended_at, 'the clock stopped');
+  assert.equal((await s.act('agent', posted.id, 'acknowledge', { outcome: 'accept', method: 'letter', content: 'x' })).status, 409,
+    'answered once');
 });
 
 packSuite('restaurant', users('EC-CSC', 'EC-SH-01', 'EC'), 'ordinary', async (s) => {

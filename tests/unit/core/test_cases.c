@@ -432,15 +432,12 @@ static void test_double_refund(void **state)
 {
     (void)state;
     fx f;
-    json_error_t jerr;
-    json_t *pack = json_loads(tu_pack_json, 0, &jerr);
-    assert_non_null(pack);
+    json_t *pack = tu_pack();
     json_array_append_new(json_object_get(json_object_get(pack, "authorization"), "kinds"),
                           J("{\"code\":\"double_refund\",\"name\":\"错收费用双倍返还\",\"multiplier\":2}"));
-    cerr e = {0};
-    if (policy_load(&f.pol, pack, &e))
-        fail_msg("pack: %s", e.message);
+    tu_policy_of(&f.pol, pack);
     tu_org(&f.org);
+    cerr e;
     complaint c;
     json_t *p = NULL;
     mk(&c, ST_PROCESSING, "", "attitude", 3, "{}");

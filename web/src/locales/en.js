@@ -78,6 +78,7 @@ export default {
     exported: '{n} exported',
   },
   detail: {
+    acknowledgement: 'Acceptance answer',
     title: 'Work order', record: 'Record', deadlines: 'Deadlines', timeline: 'Timeline', actions: 'Actions',
     noActions: 'Nothing for you to do on this work order now', conflict: 'Someone else acted on this work order first. It has been reloaded; please check before acting.',
     done: 'Done: {label}', answer: 'Answered on the spot', invalid: 'Judged invalid', resolution: 'Resolution', reply: 'Reply to customer', revisit: 'Revisit', closing: 'Closing',
@@ -116,6 +117,7 @@ export default {
     signOutAsk: 'Change the roles or unit of {user}? They will be signed out at once: every session and API token of theirs ends.',
   },
   key: {
+    outcome: 'Accepted?',
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
     answers: 'Survey', reaction: "Customer's reaction", visit: 'Visit record', revisit_required: 'Revisit needed', visit_required: 'Visit needed',
@@ -126,7 +128,7 @@ export default {
     owner_unit: 'Owner unit', until: 'Until', approved: 'Approved', clock: 'Clock', supervision_level: 'Supervision level', supervise_unit: 'Supervising unit', deadline: 'Deadline', old_deadline: 'Old deadline', calendar: 'Calendar', scope: 'Scope', decision: 'Decision note',
   },
   value: {
-    link: 'Customer self-survey', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
+    link: 'Customer self-survey', accept: 'Accepted', refuse: 'Refused', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
     phone: 'Phone', sms: 'SMS', letter: 'Letter', email: 'E-mail', visit: 'Visit', solution: 'Solution', explanation: 'Explanation',
     valid: 'Valid', invalid: 'Invalid', suggestion: 'Suggestion', satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied',
     dissatisfied: 'Dissatisfied', unreachable: 'Unreachable', company: 'Company', handled_properly: 'Handled properly earlier', withdrawn: 'Withdrawn',
@@ -143,7 +145,7 @@ export default {
     decidedBy: 'Decided by', decision: 'Decision note', progressReplies: 'Progress replies', supervisions: 'Supervision orders',
     supervisionsCount: '{n} supervision orders issued (details for supervisors and managers)', levelN: 'Level {n}',
   },
-  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
+  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
   clockState: { running: 'Running', paused: 'Paused', met: 'Met', breached: 'Breached', breachedRunning: 'Overdue, running' },
   extension: { requested: 'Extension pending', approved: 'Approved', refused: 'Refused' },
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
@@ -151,7 +153,7 @@ export default {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
     escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached', link: 'Linked', assign: 'Assign', correct: 'Corrected', return: 'Sent back', upgrade: 'Upgraded by a rule', mark_complex: 'Marked complex',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
-    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
+    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply', acknowledge: 'Acceptance answer',
   },
   links: {
     kind: 'Kind of link',
