@@ -61,6 +61,7 @@ const route api_routes[] = {
     {"POST", "/api/v1/penalties/{id}/waive", h_penalty_waive, AUTH_USER, R_MANAGER, 0},
     {"GET", "/api/v1/compensations", h_compensations_list, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER, 0},
     {"GET", "/api/v1/compensations/totals", h_authority_totals, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER | R_AUDITOR, 0},
+    {"GET", "/api/v1/trends", h_trends, AUTH_USER, R_ADMIN | R_SUPERVISOR | R_MANAGER | R_AUDITOR, 0},
     {"GET", "/api/v1/incidents", h_incidents_list, AUTH_USER, R_ALL_ROLES, 0},
     {"GET", "/api/v1/incidents/{id}", h_incident_get, AUTH_USER, R_ALL_ROLES, 0},
     {"POST", "/api/v1/incidents/{id}/actions/{action}", h_incident_act, AUTH_USER, R_SUPERVISOR | R_MANAGER | R_ADMIN, 0},

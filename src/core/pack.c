@@ -218,6 +218,7 @@ static const char *const sections[] = {"name",
                                        "indicators",
                                        "attachments",
                                        "corrections",
+                                       "trends",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */

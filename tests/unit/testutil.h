@@ -70,6 +70,16 @@ static const struct {
 };
 
 /* Parses the test pack into p (initialised here); fails the test if it does not load. */
+/* A JSON literal of a test (a new reference); fails the test when it does not parse. */
+static inline json_t *tu_json(const char *text)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(text, 0, &jerr);
+    if (!v)
+        fail_msg("bad JSON literal in the test (%s): %s", jerr.text, text);
+    return v;
+}
+
 /* The test pack as JSON (a new reference), for a test that changes a section. */
 static inline json_t *tu_pack(void)
 {

@@ -85,6 +85,7 @@ export default {
     assists: 'Assisting units', notFound: 'Work order not found or not visible to you', system: 'System', extensionHint: 'Current handling deadline {t}; the new one must be later', from: '{from} → {to}', payload: 'Details',
   },
   board: {
+    trends: 'Complaint trend warnings', trendsHint: 'Business lines or stations whose recent complaints are well above their usual level: look into why before it becomes a crisis', trendLine: '{n} in the last {days} days, usually about {usual}',
     title: 'Supervisor board', open: 'Open', overdue: 'Overdue', todayReceived: 'Received today', todayClosed: 'Closed today',
     overdueList: 'Overdue work orders', nearList: 'Due within 4 hours', queue: 'Waiting for dispatch', intake30: 'Received and closed, last 30 days',
     byStatus: 'By status', warning: 'Warning', supervisions: 'Open supervisions', warningList: 'Past the warning point', warningHint: 'Past the warning point (by default 90 % of the limit), not yet overdue', supervisionList: 'Supervision orders (open)', extensionList: 'Extension requests to decide', onlyMine: 'Only those addressed to me', approve: 'Approve', refuse: 'Refuse', received: 'Received', closed: 'Closed', dispatch: 'Dispatch', scope: 'Scope: {unit} and below',

@@ -85,6 +85,7 @@ export default {
     assists: '协办', notFound: '工单不存在或无权查看', system: '系统', extensionHint: '当前处理时限 {t}，新时限须晚于此时间', from: '由 {from} 到 {to}', payload: '详情',
   },
   board: {
+    trends: '投诉趋势预警', trendsHint: '近期投诉数明显高于通常水平的业务类别或站点，请分析原因，防范服务危机', trendLine: '近 {days} 天 {n} 件，通常约 {usual} 件',
     title: '主管看板', open: '在办工单', overdue: '已超时', todayReceived: '今日受理', todayClosed: '今日结案',
     overdueList: '超时工单', nearList: '即将超时（4 小时内）', queue: '待派单队列', intake30: '近 30 天受理与结案',
     byStatus: '按状态分布', warning: '预警', supervisions: '待处理督办', warningList: '预警工单', warningHint: '已过预警点、尚未超时（预警点默认为时限的 90%）', supervisionList: '督办单（待处理）', extensionList: '延期申请（待审批）', onlyMine: '只看督办给我的', approve: '批准', refuse: '不同意', received: '受理', closed: '结案', dispatch: '派单', scope: '范围：{unit}及下级单位',
