@@ -11,7 +11,7 @@ import { PackServer, describe, errorOf, runCli } from './lib.mjs';
 
 // A pack without the demo's complaints: the counts are this file's alone.
 const srv = new PackServer('gas-station', [['agent1', ['agent'], 'SH-CSC'], ['super1', ['supervisor'], 'SH-CSC'],
-  ['manager1', ['manager'], 'SH']]);
+  ['manager1', ['manager'], 'SH'], ['mhmgr', ['supervisor'], 'SH-MH']]);
 before(() => srv.start(), { timeout: 120000 });
 after(async () => { await srv.stop(); await srv.cleanup(); });
 const DAY = 86400e3;
@@ -34,6 +34,9 @@ test('a business line and a station rising beyond their usual level are warned, 
   assert.equal(line.notify_unit.code, 'SH-CSC');
   assert.deepEqual([line.window_days, line.baseline_days, line.rise_percent], [7, 28, 100]);
   assert.equal((await srv.as('agent1', 'GET', '/trends')).status, 403, 'the supervisors\' view');
+  // Minhang's supervisor sees the business line, not a Pudong station.
+  const mh = await srv.as('mhmgr', 'GET', '/trends');
+  assert.deepEqual(mh.json.items.map((x) => x.rule), ['category-rise']);
 
   // The sweeper tells the centre's supervisor once a day, however often it runs.
   for (let k = 0; k < 2; k++) {
