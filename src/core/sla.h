@@ -115,6 +115,9 @@ typedef struct sla_policy {
     sla_limit defaults[SLA__COUNT][SLA_LEVELS + 1]; /* [clock][level] */
     sla_rule *rules;
     size_t nrules;
+    /* "extension_approvers": per level, the roles that alone decide an
+     * extension (001: 重要投诉…超时需经公司总经理批准); 0 = supervisor or manager */
+    unsigned extension_roles[SLA_LEVELS + 1];
 } sla_policy;
 
 /* What a limit depends on (all borrowed). */

@@ -1005,9 +1005,13 @@ static int g_request_extension(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 static int g_extension_pending(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    (void)ctx;
     if (!extension_pending(c))
         return cerr_set(e, "action_not_allowed", "", "没有待审批的延期申请 (no extension request is pending)");
+    /* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — the pack may reserve a level's extensions */
+    unsigned need = c->level >= 1 && c->level <= SLA_LEVELS ? ctx->pol->sla.extension_roles[c->level] : 0;
+    if (need && !(ctx->who->roles & need))
+        return cerr_set(e, "forbidden", "", "该等级投诉的延期须由%s审批 (an extension at this level is decided by a %s)",
+                        need & R_SUPERVISOR ? "主管" : "管理层", need & R_SUPERVISOR ? "supervisor" : "manager");
     return 0;
 }
 

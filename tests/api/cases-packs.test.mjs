@@ -248,6 +248,22 @@ packSuite('property', users('SZ-CSC', 'SZ-NS-01', 'SZ'), 'owner', async (s) => {
   const list = await s.as('agent', 'GET', '/complaints?kind=appeal');
   assert.deepEqual(list.json.items.map((i) => i.id), [a.id]);
 
+  // 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a supervisor decides a minor
+  // complaint's extension, only a manager an important one's.
+  for (const [level, who, category] of [[2, 'mgr', 'service.attitude'], [3, 'sup', 'facility.lighting']]) {
+    const k = await s.intake('agent', { channel: 'phone', subject_staff: null, place: null, subject_unit: site, category });
+    assert.equal(k.level, level);
+    await s.step('agent', k.id, 'dispatch', { unit: site });
+    await s.step('handler', k.id, 'accept', {});
+    await s.step('handler', k.id, 'request_extension', { deadline: new Date(Date.parse(k.deadlines.overall) + 86400e3).toISOString(), reason: '需协调供水公司' });
+    if (level === 2) {
+      const no = await s.act('sup', k.id, 'approve_extension', { note: '同意' });
+      assert.equal(no.status, 403, describe(no));
+      assert.ok(!(await s.actions(k.id, 'sup')).items.some((a) => a.action === 'approve_extension'), 'not offered to the supervisor');
+    }
+    assert.equal((await s.step(who, k.id, 'approve_extension', { note: '同意' })).extension.status, 'approved');
+  }
+
   // 001: 书面投诉必须书面答复 — an owner's letter is answered in writing.
   const letter = await s.intake('agent', { channel: 'letter', subject_staff: null, place: null, subject_unit: site, category: 'service.attitude' });
   await s.step('agent', letter.id, 'dispatch', { unit: site });

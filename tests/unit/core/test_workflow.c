@@ -1688,6 +1688,36 @@ static void test_acknowledge_clock(void **state)
     org_release(&f.org);
 }
 
+/* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a level's extensions reserved to managers. */
+static void test_extension_approvers(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "time_limit_policy", tu_json("{\"extension_approvers\":{\"2\":[\"manager\"]}}"));
+    tu_policy_of(&f.pol, pack);
+    tu_org(&f.org);
+    complaint c;
+    cerr e;
+    for (int level = 2; level <= 3; level++) {
+        mk(&c, ST_PROCESSING, U_SITE1, "", "{" RUNNING_HANDLE "," PENDING_EXT "}");
+        c.level = level;
+        expect_may(&f, &c, "approve_extension", R_SUPERVISOR, U_BRANCH, level == 2 ? "forbidden" : NULL);
+        expect_may(&f, &c, "refuse_extension", R_SUPERVISOR, U_BRANCH, level == 2 ? "forbidden" : NULL);
+        expect_may(&f, &c, "approve_extension", R_MANAGER, U_BRANCH, NULL);
+        complaint_release(&c);
+    }
+    /* only supervisor and manager decide an extension */
+    json_object_set_new(pack, "time_limit_policy", tu_json("{\"extension_approvers\":{\"2\":[\"agent\"]}}"));
+    policy bad;
+    assert_int_equal(policy_load(&bad, pack, &e), -1);
+    assert_string_equal(e.field, "time_limit_policy.extension_approvers.2");
+    policy_release(&bad);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1717,6 +1747,7 @@ int main(void)
         cmocka_unit_test(test_replay_detects_altered_event),
         cmocka_unit_test(test_phone_normalise),
         cmocka_unit_test(test_acknowledge_clock),
+        cmocka_unit_test(test_extension_approvers),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
