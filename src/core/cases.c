@@ -51,6 +51,7 @@ static void choices_free(cases_choice *c, size_t n)
         free(c[i].code);
         free(c[i].name);
         free(c[i].name_en);
+        strv_free(c[i].categories);
     }
     free(c);
 }
@@ -288,7 +289,7 @@ static int role_index(unsigned bit)
     return -1;
 }
 
-static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
+static int load_authorization(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
 {
     static const char *const keys[] = {"kinds", "limits", "approver_unit_type", "senior", NULL};
     if (!json_is_object(s))
@@ -308,6 +309,10 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
         if (m && (!json_is_integer(m) || json_integer_value(m) < 2 || json_integer_value(m) > 10))
             return bad(e, f, "expected a whole number 2–10 (the refund is that many times the wrong charge)");
         cp->kinds[ki].multiplier = m ? (int)json_integer_value(m) : 0;
+        snprintf(f, sizeof f, "authorization.kinds[%zu].categories", ki);
+        const json_t *cats = json_object_get(kv, "categories");
+        if (cats && strv_load(cats, f, taxonomy_has_category, pol, &cp->kinds[ki].categories, e))
+            return -1;
     }
     const json_t *lim = json_object_get(s, "limits");
     if (!json_is_object(lim) || json_object_size(lim) == 0)
@@ -364,6 +369,16 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
         cp->senior_unit_type = xstrdup(ut);
     }
     return 0;
+}
+
+bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat)
+{
+    if (!k->categories)
+        return true;
+    for (size_t i = 0; k->categories[i]; i++)
+        if (cat && taxonomy_category_within(tax, cat, k->categories[i]))
+            return true;
+    return false;
 }
 
 /* ---- appeals ------------------------------------------------------------------- */
@@ -605,7 +620,7 @@ int cases_policy_load(cases_policy *cp, const taxonomy *pol, const json_t *pack,
     const json_t *s;
     if ((s = json_object_get(pack, "closing")) && load_closing(cp, s, e))
         return -1;
-    if ((s = json_object_get(pack, "authorization")) && load_authorization(cp, s, e))
+    if ((s = json_object_get(pack, "authorization")) && load_authorization(cp, pol, s, e))
         return -1;
     if ((s = json_object_get(pack, "appeals")) && load_appeals(cp, pol, s, e))
         return -1;

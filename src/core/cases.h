@@ -59,6 +59,8 @@ typedef struct cases_choice {
     unsigned requires; /* responsibilities: CF bits this choice adds */
     int multiplier;    /* authorization kinds: the amount is this many times the charge
                           wrongly collected (001: 对错收的费用实行双倍返还); 0 = none */
+    char **categories; /* authorization kinds: the category subtrees it may be used in
+                          (001: 确定授权的使用业务类型); NULL = any */
 } cases_choice;
 
 /* A penalty grade chosen at closing (001: warning + 200 yuan + 5 points …). */
@@ -148,6 +150,9 @@ const char *cases_kind(const complaint *c);
  * chosen (may be NULL): the nature's set plus what the choice adds.
  */
 unsigned cases_required(const cases_policy *cp, int nature, const char *responsibility, bool appeal);
+
+/* Whether kind k may be used on a complaint of category cat (its categories, or any). */
+bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);
 
 /* The largest amount (fen) roles may grant alone; -1 when none may. */
 int64_t cases_role_limit(const cases_policy *cp, unsigned roles);

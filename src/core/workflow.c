@@ -1848,12 +1848,16 @@ static int g_compensate(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
 {
-    (void)c;
     const cases_policy *cp = &ctx->pol->cases;
-    const wf_option *kinds = form_choices(fm, cp->kinds, cp->nkinds);
+    /* only the kinds meant for the complaint's business (001: 确定授权的使用业务类型) */
+    wf_option *kinds = form_options(fm);
+    for (size_t i = 0; i < cp->nkinds; i++)
+        if (cases_kind_fits(&ctx->pol->tax, &cp->kinds[i], c->category))
+            form_option(fm, cp->kinds[i].code, cp->kinds[i].name, cp->kinds[i].name_en);
+    form_options_end(fm);
     bool multiple = false;
     for (size_t i = 0; i < cp->nkinds; i++)
-        multiple = multiple || cp->kinds[i].multiplier > 0;
+        multiple = multiple || (cp->kinds[i].multiplier > 0 && cases_kind_fits(&ctx->pol->tax, &cp->kinds[i], c->category));
     for (const wf_field *f = f_compensate; f->name; f++) {
         bool charged = strcmp(f->name, "charged") == 0, amount = strcmp(f->name, "amount") == 0;
         if (charged && !multiple)

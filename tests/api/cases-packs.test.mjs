@@ -114,6 +114,14 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   assert.equal(x.compensations[2].amount, 40, 'twice the wrong charge');
   assert.equal(x.compensations[2].charged, 20);
   assert.equal(x.compensations[2].status, 'granted', 'within the agent\'s 50 yuan');
+  // 2.5: 从业务使用类、计费差错类、解除服务(协议)等方面确定授权的使用业务类型 — a refund
+  // is for a charging error; a complaint about a business hall is offered none.
+  const hall = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'channel.own_hall' });
+  await s.step('agent', hall.id, 'dispatch', { unit: site });
+  const hallKinds = (await s.actions(hall.id, 'agent')).items.find((a) => a.action === 'compensate').fields.find((f) => f.name === 'kind');
+  assert.deepEqual(hallKinds.options.map((o) => o.value), ['credit', 'fee_waiver', 'free_service']);
+  assert.equal((await s.actions(hall.id, 'agent')).items.find((a) => a.action === 'compensate').fields.some((f) => f.name === 'charged'), false);
+  await refused(s, 'agent', hall.id, 'compensate', { kind: 'refund', amount: 20, reason: '退费' }, 'kind');
   // Doubled, it may pass the agent's authority: then it waits like any other.
   x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 30, amount: 60, reason: '多收功能费30元' });
   assert.equal(x.compensations[3].amount, 60);

@@ -467,6 +467,22 @@ static void test_double_refund(void **state)
     assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"refund\",\"reason\":\"x\"}", NULL, &e),
                      -1);
     assert_string_equal(e.field, "amount");
+    /* a kind meant for other business is not offered (001: 确定授权的使用业务类型) */
+    json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "categories",
+                        tu_json("[\"quality\"]"));
+    policy_release(&f.pol);
+    tu_policy_of(&f.pol, pack);
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":5,\"reason\":\"多收\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "kind");
+    json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "categories",
+                        tu_json("[\"nowhere\"]"));
+    policy bad0;
+    assert_int_equal(policy_load(&bad0, pack, &e), -1);
+    assert_string_equal(e.field, "authorization.kinds[2].categories[0]");
+    policy_release(&bad0);
+    json_object_del(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "categories");
     /* a multiplier is a whole number from 2 to 10 */
     json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "multiplier",
                         json_integer(1));
