@@ -222,7 +222,8 @@ out:
     json_decref(in);
 }
 
-static json_t *compensation_json(app *a, const api_req *rq, const compensation *m)
+/* One compensation; cls is its complaint's customer class (whose limits decide can_decide), or NULL. */
+static json_t *compensation_json(app *a, const api_req *rq, const compensation *m, const char *cls)
 {
     const cases_policy *cp = &app_pol(a)->cases;
     const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, m->kind);
@@ -240,7 +241,8 @@ static json_t *compensation_json(app *a, const api_req *rq, const compensation *
     /* Whether the caller may approve it: the board shows those first. */
     bool can = false;
     if (strcmp(m->status, "pending") == 0) {
-        json_t *c = json_pack("{s:I,s:b}", "amount_fen", (json_int_t)m->amount_fen, "senior", m->senior);
+        json_t *c = json_pack("{s:I,s:b,s:s?}", "amount_fen", (json_int_t)m->amount_fen, "senior", m->senior,
+                              "customer_class", cls);
         const unit *u = org_find(app_org(a), rq->who.unit);
         can = cases_may_decide(cp, rq->who.roles, u ? u->type : NULL, c);
         json_decref(c);
@@ -278,10 +280,12 @@ void h_compensations_list(app *a, api_req *rq, http_resp *rs)
         complaint c;
         complaint_init(&c);
         bool see = store_complaint_get(a->db, l.items[i].complaint_id, NULL, &c) == 0 && api_may_see(a, rq, &c);
+        json_t *j = see ? compensation_json(a, rq, &l.items[i],
+                                            json_string_value(json_object_get(json_object_get(c.data, "customer"), "class")))
+                        : NULL;
         complaint_release(&c);
         if (!see)
             continue;
-        json_t *j = compensation_json(a, rq, &l.items[i]);
         if (mine && !json_is_true(json_object_get(j, "can_decide")))
             json_decref(j);
         else

@@ -108,6 +108,11 @@ typedef struct cases_policy {
     cases_choice *kinds;
     size_t nkinds;
     int64_t limit_fen[6];      /* per role bit position (agent … admin); -1 = may not grant */
+    struct cases_class_limit {
+        char *cls;             /* a customer class of the pack */
+        int64_t limit_fen[6];  /* as limit_fen, for that class's customers */
+    } *class_limits;           /* 001 2.5: 结合…客户类型…确定授权使用的条件 */
+    size_t nclass_limits;
     char *approver_unit_type;  /* the approval request goes to this ancestor of the owner unit */
     int64_t senior_above_fen;  /* 0 = no amount rule */
     int senior_after_minutes;  /* 0 = no age rule */
@@ -156,6 +161,8 @@ bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat
 
 /* The largest amount (fen) roles may grant alone; -1 when none may. */
 int64_t cases_role_limit(const cases_policy *cp, unsigned roles);
+/* Likewise for a customer of class cls (authorization.class_limits; NULL or a class without its own: the general). */
+int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const char *cls);
 /*
  * Whether an amount requested on c at now goes to senior management: above
  * the pack's amount, or c unresolved longer than its age limit.
@@ -164,7 +171,8 @@ bool cases_senior(const cases_policy *cp, int64_t amount_fen, const complaint *c
 /*
  * May roles (home unit of type unit_type) decide a pending compensation
  * (borrowed JSON: amount_fen, senior)? Within their limit, and for a senior
- * request also of a senior role at a senior unit.
+ * request also of a senior role at a senior unit. The limits are those of
+ * the customer class the request names (customer_class), if any.
  */
 bool cases_may_decide(const cases_policy *cp, unsigned roles, const char *unit_type, const json_t *comp);
 

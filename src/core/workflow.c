@@ -1865,7 +1865,7 @@ static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
         /* With a multiplying kind the amount may be left for the engine to work out. */
         form_field(fm, f, f->required && !(amount && multiple), strcmp(f->name, "kind") == 0 ? kinds : NULL);
     }
-    int64_t lim = cases_role_limit(cp, ctx->who->roles);
+    int64_t lim = cases_role_limit_for(cp, ctx->who->roles, jstr(json_object_get(c->data, "customer"), "class"));
     /* The amount's label tells the actor their own authority. */
     if (lim >= 0 && fm->n > 1) {
         fm->fields[1].zh = form_text(fm, "金额（元，本人授权 %.2f 元以内）", lim / 100.0);
@@ -1915,12 +1915,16 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
         return cerr_set(e, "validation_failed", "amount", "amount: 补偿金额应大于 0 (must be more than 0)");
     json_t *list = json_object_get(c->data, "compensations");
     json_object_set_new(p, "no", json_integer((json_int_t)json_array_size(list) + 1));
-    if (amount <= cases_role_limit(cp, ctx->who->roles)) {
+    /* the customer's class may carry its own limits (001 2.5: 结合…客户类型…确定授权使用的条件) */
+    const char *cls = jstr(json_object_get(c->data, "customer"), "class");
+    if (cls)
+        json_object_set_new(p, "customer_class", json_string(cls));
+    if (amount <= cases_role_limit_for(cp, ctx->who->roles, cls)) {
         json_object_set_new(p, "status", json_string("granted"));
         return 0;
     }
     bool senior = cases_senior(cp, amount, c, ctx->now);
-    if (!senior && cases_role_limit(cp, R_SUPERVISOR | R_MANAGER) < amount) {
+    if (!senior && cases_role_limit_for(cp, R_SUPERVISOR | R_MANAGER, cls) < amount) {
         if (!cp->senior_roles)
             return cerr_set(e, "validation_failed", "amount", "amount: 超出所有授权额度 (above every role's authority)");
         senior = true; /* above every manager's limit: senior management */
@@ -1931,7 +1935,7 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
     json_object_set_new(p, "approver_unit", json_integer(up_to_type(ctx->org, c->owner_unit, type)));
     json_t *approvers = json_array();
     for (unsigned bit = R_SUPERVISOR; bit <= R_MANAGER; bit <<= 1)
-        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit(cp, bit) >= amount)
+        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit_for(cp, bit, cls) >= amount)
             json_array_append_new(approvers, json_string(role_name(bit)));
     json_object_set_new(p, "approver_roles", approvers);
     return 0;

@@ -122,6 +122,20 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   assert.deepEqual(hallKinds.options.map((o) => o.value), ['credit', 'fee_waiver', 'free_service']);
   assert.equal((await s.actions(hall.id, 'agent')).items.find((a) => a.action === 'compensate').fields.some((f) => f.name === 'charged'), false);
   await refused(s, 'agent', hall.id, 'compensate', { kind: 'refund', amount: 20, reason: '退费' }, 'kind');
+  // 2.5: 结合客户的在网时间、平均消费水平、客户潜在价值、客户类型…确定授权使用的条件 — a VIP's
+  // complaint gets twice the front-line authority: 80 yuan is the agent's to grant, 500 the supervisor's to approve.
+  const vip = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'mobile.charging', customer: { class: 'vip' } });
+  await s.step('agent', vip.id, 'dispatch', { unit: site });
+  const vipForm = (await s.actions(vip.id, 'agent')).items.find((a) => a.action === 'compensate');
+  assert.match(vipForm.fields.find((f) => f.name === 'amount').label, /100\.00/, 'the agent is told their authority for this customer');
+  let v = await s.step('agent', vip.id, 'compensate', { kind: 'credit', amount: 80, reason: 'VIP误扣流量费致歉' });
+  assert.equal(v.compensations[0].status, 'granted');
+  v = await s.step('agent', vip.id, 'compensate', { kind: 'refund', amount: 500, reason: 'VIP国际漫游误计费' });
+  assert.equal(v.compensations[1].status, 'pending');
+  assert.deepEqual(v.compensations[1].approver_roles, ['supervisor', 'manager']);
+  const board = (await s.as('sup', 'GET', '/compensations?status=pending&mine=true')).json.items;
+  assert.ok(board.some((m) => m.complaint.id === vip.id && m.can_decide), 'the supervisor may decide it');
+  assert.equal((await s.step('sup', vip.id, 'approve_compensation', { entry: '2' })).compensations[1].status, 'approved');
   // Doubled, it may pass the agent's authority: then it waits like any other.
   x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 30, amount: 60, reason: '多收功能费30元' });
   assert.equal(x.compensations[3].amount, 60);
@@ -133,20 +147,21 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   const totals = await s.as('admin', 'GET', `/compensations/totals?month=${month}`);
   assert.equal(totals.status, 200, describe(totals));
   const who = Object.fromEntries(totals.json.items.map((p) => [p.user.username, p]));
-  assert.deepEqual(Object.keys(who).sort(), ['agent', 'hqmgr']);
+  assert.deepEqual(Object.keys(who).sort(), ['agent', 'hqmgr', 'sup']);
   assert.equal(who.agent.level, 'agent');
   assert.equal(who.agent.limit, 50);
-  assert.deepEqual(who.agent.granted, { count: 2, amount: 90 }, 'the 50 yuan credit and the 40 yuan double refund');
-  assert.deepEqual(who.agent.referred, { count: 2, amount: 1560 }, 'the 1500 yuan refund and the 60 yuan double refund');
+  assert.deepEqual(who.agent.granted, { count: 3, amount: 170 }, 'the 50 yuan credit, the 40 yuan double refund and the VIP\'s 80');
+  assert.deepEqual(who.agent.referred, { count: 3, amount: 2060 }, 'the 1500 yuan refund, the 60 yuan double refund and the VIP\'s 500');
   assert.deepEqual(who.agent.approved, { count: 0, amount: 0 });
   assert.deepEqual(who.hqmgr.approved, { count: 1, amount: 1500 });
+  assert.deepEqual(who.sup.approved, { count: 1, amount: 500 });
   assert.equal(who.hqmgr.level, 'manager');
   const levels = Object.fromEntries(totals.json.levels.map((l) => [l.level, l]));
-  assert.deepEqual([levels.agent.people, levels.agent.limit, levels.agent.granted.amount], [1, 50, 90]);
+  assert.deepEqual([levels.agent.people, levels.agent.limit, levels.agent.granted.amount], [1, 50, 170]);
   assert.deepEqual([levels.manager.people, levels.manager.approved.count], [1, 1]);
   // The branch's manager sees the people of the branch only; another month is empty.
   const branch = await s.as('mgr', 'GET', `/compensations/totals?month=${month}`);
-  assert.deepEqual(branch.json.items.map((p) => p.user.username), ['agent']);
+  assert.deepEqual(branch.json.items.map((p) => p.user.username), ['agent', 'sup']);
   assert.deepEqual((await s.as('admin', 'GET', '/compensations/totals?month=2020-01')).json.items, []);
   assert.equal((await s.as('admin', 'GET', '/compensations/totals')).json.month, month, 'this month by default');
   const bad = await s.as('admin', 'GET', '/compensations/totals?month=2026-13');
@@ -158,7 +173,7 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   assert.equal(cli.code, 0, cli.stderr);
   const rows = cli.stdout.trim().split('\n').map((l) => l.split('\t'));
   assert.deepEqual(rows[0].slice(0, 4), ['user', 'level', 'limit', 'granted']);
-  assert.deepEqual(rows.find((r) => r[0] === 'agent'), ['agent', 'agent', '50.00', '2', '90.00', '2', '1560.00', '0', '0.00']);
+  assert.deepEqual(rows.find((r) => r[0] === 'agent'), ['agent', 'agent', '50.00', '3', '170.00', '3', '2060.00', '0', '0.00']);
   assert.equal((await runCli(['penalties', 'authority', '--month', '2026-13', '--db', s.dbUrl])).code, 2);
 
   // A 工信部 appeal.

@@ -496,6 +496,49 @@ static void test_double_refund(void **state)
     org_release(&f.org);
 }
 
+/* 001 2.5: 结合…客户类型…确定授权使用的条件 — a customer class with limits of its own. */
+static void test_class_limits(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(json_object_get(pack, "authorization"), "class_limits",
+                        tu_json("{\"vip\":{\"agent\":100,\"supervisor\":800}}"));
+    tu_policy_of(&f.pol, pack);
+    tu_org(&f.org);
+    const cases_policy *cp = &f.pol.cases;
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, "vip"), 10000);
+    assert_int_equal(cases_role_limit_for(cp, R_HANDLER, "vip"), 20000); /* not named: the general */
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, "ordinary"), 5000);
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, NULL), 5000);
+    complaint c;
+    cerr e;
+    json_t *p = NULL;
+    mk(&c, ST_PROCESSING, "", "attitude", 3, "{\"customer\":{\"class\":\"vip\"}}");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"voucher\",\"amount\":80,\"reason\":\"x\"}",
+                          &p, &e),
+                     0);
+    assert_string_equal(json_string_value(json_object_get(p, "status")), "granted");
+    json_decref(p);
+    /* 700 is above the general supervisor's 500 but within a VIP's 800 */
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"refund\",\"amount\":700,\"reason\":\"x\"}",
+                          &p, &e),
+                     0);
+    assert_true(cases_may_decide(cp, R_SUPERVISOR, "branch", p));
+    json_object_del(p, "customer_class");
+    assert_false(cases_may_decide(cp, R_SUPERVISOR, "branch", p));
+    json_decref(p);
+    complaint_release(&c);
+    json_object_set_new(json_object_get(pack, "authorization"), "class_limits", tu_json("{\"gold\":{\"agent\":1}}"));
+    policy bad;
+    assert_int_equal(policy_load(&bad, pack, &e), -1);
+    assert_string_equal(e.field, "authorization.class_limits.gold");
+    policy_release(&bad);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 static void test_decide(void **state)
 {
     fx *f = *state;
@@ -645,6 +688,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decide, setup, teardown),
         cmocka_unit_test(test_double_refund),
+        cmocka_unit_test(test_class_limits),
         cmocka_unit_test(test_appeal_intake),
         cmocka_unit_test(test_malformed),
     };
