@@ -77,7 +77,8 @@ int cmd_workflow(int argc, char **argv)
            "(any step that changes the status also ends the wait); `request_extension` needs a running\n"
            "handling clock and no pending request, `approve_extension` and `refuse_extension` a pending one\n"
            "and, for a level the pack's `time_limit_policy.extension_approvers` names, one of its roles.\n"
-           "`acknowledge` needs an open `acknowledge` clock (only where the pack gives it a limit).\n"
+           "`acknowledge` needs an open `acknowledge` clock and `propose_solution` an open `solution` clock\n"
+           "(only where the pack gives them a limit).\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
     printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `answer`, `close`,\n"

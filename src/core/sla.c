@@ -12,7 +12,7 @@
 #include "util/xalloc.h"
 
 static const char *clock_names[SLA__COUNT] = {
-    "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge",
+    "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge", "solution",
 };
 
 const char *sla_clock_name(int clock)

@@ -3,8 +3,9 @@
  * dispatch, handle, reply, revisit, close, the overall promise to the
  * customer, the progress reply owed when an extension is asked for, and
  * the answer whether the complaint is accepted (acknowledge: 001, 不能当场
- * 答复的,应在三个工作日内向投诉者作出受理答复), which runs only where the
- * pack gives it a limit.
+ * 答复的,应在三个工作日内向投诉者作出受理答复), and the first solution
+ * proposed (solution: 004, 2個工作日內提出初步解決方案), which run only
+ * where the pack gives them a limit.
  *
  * A clock runs on one of the pack's named working calendars (calendar.h)
  * and has a limit in clock minutes, working minutes or working days, chosen
@@ -66,6 +67,7 @@ enum sla_clock {
     SLA_OVERALL,
     SLA_PROGRESS,
     SLA_ACKNOWLEDGE,
+    SLA_SOLUTION,
     SLA__COUNT
 };
 

@@ -66,6 +66,7 @@
  * | fault_unlink | registered (linked to a fault)                | (same) | agent, sup, mgr       |
  * | appeal_late  | every status (an appeal, not yet assessed)    | (same) | system only |
  * | acknowledge  | registered, dispatched, processing (its clock open) | (same) | agent, sup, mgr |
+ * | propose_solution | dispatched, processing (its clock open)   | (same) | handler*, sup, mgr |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -90,6 +91,9 @@
  *   acknowledge where the pack gives it a limit, starts at received_at: the
  *               customer is told whether the complaint is accepted
  *               (acknowledge, or any progress reply or reply, stops it)
+ *   solution    likewise where the pack gives it a limit, from received_at:
+ *               the handling unit proposes a first solution (propose_solution,
+ *               or resolve or invalidate, stops it)
  *   approve_extension  moves the handle deadline to the one asked for
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
@@ -437,6 +441,12 @@ static const wf_field f_acknowledge[] = {
     {"method", "答复方式", "Method", F_SELECT, true, reply_methods},
     {"content", "答复内容", "What the customer was told", F_TEXTAREA, true, NULL},
     {"reason", "不予受理的理由", "Why it is refused", F_TEXTAREA, false, NULL},
+    END,
+};
+/* 提出初步解决方案 (004): the handling unit's first solution, told to the centre. */
+static const wf_field f_propose_solution[] = {
+    {"solution", "初步解决方案", "Proposed solution", F_TEXTAREA, true, NULL},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
     END,
 };
 /* A customer's e-mail whose subject names the complaint (app/mailin.c): its texts sealed like every textarea. */
@@ -1166,6 +1176,27 @@ static void x_acknowledge(complaint *c, const event *ev)
     if (json_object_get(ev->payload, "reason"))
         json_object_set(r, "reason", json_object_get(ev->payload, "reason"));
     json_object_set_new(c->data, "acknowledgement", stamp(ev, r));
+}
+
+/*
+ * 提出初步解决方案 (004: 1個工作日內完成初步調查,2個工作日內提出初步解決方案,
+ * 3個工作日內落實解決措施): offered to the handling unit while the solution
+ * clock the pack gives is open; resolving or invalidating stops it too.
+ */
+static int g_propose_solution(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!sla_open(clock_of(c, "solution")))
+        return cerr_set(e, "action_not_allowed", "", "无须或已提出初步解决方案 (no proposed solution is owed)");
+    return 0;
+}
+
+static void x_propose_solution(complaint *c, const event *ev)
+{
+    json_t *r = json_pack("{s:O}", "solution", json_object_get(ev->payload, "solution"));
+    if (json_object_get(ev->payload, "note"))
+        json_object_set(r, "note", json_object_get(ev->payload, "note"));
+    json_object_set_new(c->data, "solution_proposal", stamp(ev, r));
 }
 
 /* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
@@ -2474,11 +2505,13 @@ static const wf_action table[] = {
                      CLOCKS(0, 0, 0, WF_CLK_WIDEN)},
     [WF_RESOLVE] = {WF_RESOLVE, "resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
                     f_resolve, NULL, NULL, x_resolve,
-                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
+                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
+                           WF_CLK_NONE)},
     [WF_INVALIDATE] = {WF_INVALIDATE, "invalidate", "判定无效", "Mark invalid",
                        BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
                        f_invalidate, g_invalidate, p_invalidate, x_invalidate,
-                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
+                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
+                              WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
                   f_reply, g_reply, p_reply, x_reply,
                   CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL) | CK(SLA_ACKNOWLEDGE), CK(SLA_REVISIT), WF_CLK_NONE)},
@@ -2569,6 +2602,9 @@ static const wf_action table[] = {
     [WF_ACKNOWLEDGE] = {WF_ACKNOWLEDGE, "acknowledge", "受理答复", "Tell the customer whether it is accepted",
                         BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_acknowledge, g_acknowledge,
                         p_acknowledge, x_acknowledge, CLOCKS(0, CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
+    [WF_PROPOSE_SOLUTION] = {WF_PROPOSE_SOLUTION, "propose_solution", "提出初步解决方案", "Propose a solution",
+                             HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER, f_propose_solution, g_propose_solution, NULL,
+                             x_propose_solution, CLOCKS(0, CK(SLA_SOLUTION), 0, WF_CLK_NONE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2957,7 +2993,8 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
     json_t *clocks = json_object();
     int rc = -1;
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
-        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e) || clk_start(ctx, clocks, SLA_ACKNOWLEDGE, &a, received, e))
+        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e) || clk_start(ctx, clocks, SLA_ACKNOWLEDGE, &a, received, e) ||
+        clk_start(ctx, clocks, SLA_SOLUTION, &a, received, e))
         goto out;
     if (promised) {
         sla_limit l = {.kind = SLA_UNTIL, .value = promised};

@@ -119,6 +119,7 @@ enum wf_action_id {
     WF_APPEAL_LATE,
     WF_MAIL_IN,
     WF_ACKNOWLEDGE,
+    WF_PROPOSE_SOLUTION,
     WF__COUNT
 };
 

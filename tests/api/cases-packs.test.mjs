@@ -309,6 +309,23 @@ packSuite('utility', users('CITY-CSC', 'CITY-E-01', 'CITY'), 'resident', async (
   assert.equal(x.compensations[0].status, 'pending');
   x = await s.step('handler', a.id, 'compensate', { kind: 'free_repair', amount: 200, reason: '免费更换故障表' });
   assert.equal(x.compensations[1].status, 'granted');
+  // 004: 1個工作日內完成初步調查,2個工作日內提出初步解決方案,3個工作日內落實解決措施,
+  // 5個工作日內向客戶反饋處理結果 — the solution step is a clock of its own, from receipt.
+  const sol = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'billing.wrong',
+    received_at: '2026-09-30T10:00:00+08:00' });
+  const solClock = (await s.get(sol.id, 'agent')).clocks.find((k) => k.name === 'solution');
+  assert.deepEqual([solClock.calendar, solClock.limit], ['office', { working_days: 2 }]);
+  // Oct 1–7 are holidays: Oct 8 and 9.
+  assert.equal(Date.parse(solClock.deadline), Date.parse('2026-10-09T17:00:00+08:00'));
+  assert.ok(!(await s.get(sol.id, 'agent')).clocks.some((k) => k.name === 'handle'), 'handling starts with the dispatch');
+  assert.ok(!(await s.actions(sol.id, 'handler')).items.some((a) => a.action === 'propose_solution'), 'not before the dispatch');
+  await s.step('agent', sol.id, 'dispatch', { unit: site });
+  await refused(s, 'handler', sol.id, 'propose_solution', {}, 'solution');
+  const proposed = await s.step('handler', sol.id, 'propose_solution', { solution: '核对抄表记录后按实际读数重新计费，多收部分冲抵下期' });
+  assert.match(proposed.solution_proposal.solution, /重新计费/);
+  assert.ok(proposed.clocks.find((k) => k.name === 'solution').ended_at, 'the step is met');
+  assert.equal((await s.act('handler', sol.id, 'propose_solution', { solution: 'x' })).status, 409, 'proposed once');
+
   const queue = await s.as('sup', 'GET', '/compensations?status=pending');
   assert.equal(queue.status, 200, describe(queue));
   assert.deepEqual(queue.json.items.map((m) => [m.complaint.id, m.no, m.can_decide]), [[a.id, 1, true]]);

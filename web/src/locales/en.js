@@ -78,6 +78,7 @@ export default {
     exported: '{n} exported',
   },
   detail: {
+    solution_proposal: 'Proposed solution',
     acknowledgement: 'Acceptance answer',
     title: 'Work order', record: 'Record', deadlines: 'Deadlines', timeline: 'Timeline', actions: 'Actions',
     noActions: 'Nothing for you to do on this work order now', conflict: 'Someone else acted on this work order first. It has been reloaded; please check before acting.',
@@ -119,6 +120,7 @@ export default {
   },
   key: {
     outcome: 'Accepted?',
+    solution: 'Proposed solution',
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
     answers: 'Survey', reaction: "Customer's reaction", visit: 'Visit record', revisit_required: 'Revisit needed', visit_required: 'Visit needed',
@@ -146,7 +148,7 @@ export default {
     decidedBy: 'Decided by', decision: 'Decision note', progressReplies: 'Progress replies', supervisions: 'Supervision orders',
     supervisionsCount: '{n} supervision orders issued (details for supervisors and managers)', levelN: 'Level {n}',
   },
-  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
+  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', solution: 'Proposed solution', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
   clockState: { running: 'Running', paused: 'Paused', met: 'Met', breached: 'Breached', breachedRunning: 'Overdue, running' },
   extension: { requested: 'Extension pending', approved: 'Approved', refused: 'Refused' },
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
@@ -154,7 +156,7 @@ export default {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
     escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached', link: 'Linked', assign: 'Assign', correct: 'Corrected', return: 'Sent back', upgrade: 'Upgraded by a rule', mark_complex: 'Marked complex',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
-    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply', acknowledge: 'Acceptance answer',
+    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply', acknowledge: 'Acceptance answer', propose_solution: 'Solution proposed',
   },
   links: {
     kind: 'Kind of link',
