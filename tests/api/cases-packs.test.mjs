@@ -42,6 +42,9 @@ function packSuite(pack, u, cls, fn) {
     try {
       await s.start();
       await fn(s);
+      // Every step taken replays to the same state (acknowledgements, proposed solutions, compensations…).
+      const v = await runCli(['verify', '--db', s.dbUrl], { timeoutMs: 120000 });
+      assert.equal(v.code, 0, v.stdout + v.stderr);
     } finally {
       await s.stop();
       await s.cleanup();
