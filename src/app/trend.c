@@ -156,10 +156,10 @@ int app_trend_warn(app *a, int64_t now, int *queued)
     app_leave(a);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const trend_alert *al = &l.items[i];
-        json_t *pl = json_pack("{s:s,s:s,s:s?,s:s,s:I,s:I,s:I,s:i}", "rule", al->rule, "name", al->name, "name_en",
-                               al->name_en, "category", al->category, "unit", (json_int_t)al->unit, "count",
-                               (json_int_t)al->count, "usual_x100", (json_int_t)al->usual_x100, "window_days",
-                               al->window_days);
+        json_t *pl =
+            json_pack("{s:s,s:s,s:s?,s:s,s:I,s:I,s:I,s:i}", "rule", al->rule, "name", al->name, "name_en", al->name_en,
+                      "category", al->category, "unit", (json_int_t)al->unit, "count", (json_int_t)al->count,
+                      "usual_x100", (json_int_t)al->usual_x100, "window_days", al->window_days);
         char *text = json_dumps(pl, JSON_COMPACT);
         json_decref(pl);
         outbox_msg m = {0};

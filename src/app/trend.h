@@ -13,15 +13,15 @@
 
 typedef struct trend_alert {
     char rule[33];
-    char *name, *name_en;  /* owned: the rule's name */
-    int by;                /* enum trend_by */
-    char category[64];     /* by category: the top-level category's code */
-    int64_t unit;          /* by unit: the subject unit */
-    int64_t count;         /* complaints in the window */
-    int64_t baseline;      /* complaints in the baseline period */
-    int64_t usual_x100;    /* the usual level scaled to the window, × 100 */
+    char *name, *name_en; /* owned: the rule's name */
+    int by;               /* enum trend_by */
+    char category[64];    /* by category: the top-level category's code */
+    int64_t unit;         /* by unit: the subject unit */
+    int64_t count;        /* complaints in the window */
+    int64_t baseline;     /* complaints in the baseline period */
+    int64_t usual_x100;   /* the usual level scaled to the window, × 100 */
     int window_days, baseline_days, rise_percent;
-    int64_t notify_unit;   /* the unit warned */
+    int64_t notify_unit; /* the unit warned */
 } trend_alert;
 
 typedef struct trend_alerts {

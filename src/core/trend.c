@@ -41,8 +41,8 @@ static int days(const json_t *r, const char *key, const char *path, int lo, int 
 
 static int load_rule(trend_rule *r, const json_t *pack, const json_t *j, const char *f, cerr *e)
 {
-    static const char *const known[] = {"code", "name", "by", "window_days", "baseline_days", "rise_percent",
-                                        "at_least", "notify", "notes", NULL};
+    static const char *const known[] = {"code",         "name",     "by",     "window_days", "baseline_days",
+                                        "rise_percent", "at_least", "notify", "notes",       NULL};
     if (!json_is_object(j))
         return cerr_set(e, "invalid_pack", f, "%s: expected an object", f);
     const char *k;

@@ -31,7 +31,7 @@ typedef struct trend_rule {
     char *name, *name_en; /* the warning's name in the two languages */
     int by;               /* enum trend_by */
     int window_days, baseline_days, rise_percent, at_least;
-    char *notify;         /* the code of the unit warned; NULL = the top unit */
+    char *notify; /* the code of the unit warned; NULL = the top unit */
 } trend_rule;
 
 typedef struct trend_policy {

@@ -16,9 +16,10 @@
 static void test_rising(void **state)
 {
     (void)state;
-    json_t *pack = tu_json("{" UNITS ",\"trends\":{\"rules\":[{\"code\":\"line\",\"name\":{\"zh-CN\":\"类别上升\",\"en\":\"Line rises\"},"
-                     "\"by\":\"category\",\"window_days\":7,\"baseline_days\":28,\"rise_percent\":100,\"at_least\":5,"
-                     "\"notify\":\"CSC\"}]}}");
+    json_t *pack = tu_json(
+        "{" UNITS ",\"trends\":{\"rules\":[{\"code\":\"line\",\"name\":{\"zh-CN\":\"类别上升\",\"en\":\"Line rises\"},"
+        "\"by\":\"category\",\"window_days\":7,\"baseline_days\":28,\"rise_percent\":100,\"at_least\":5,"
+        "\"notify\":\"CSC\"}]}}");
     trend_policy tp;
     cerr e = {0};
     assert_int_equal(trend_policy_load(&tp, pack, &e), 0);
