@@ -249,6 +249,8 @@ void h_portal_survey_post(app *a, api_req *rq, http_resp *rs);
 void h_penalties_list(app *a, api_req *rq, http_resp *rs);
 void h_penalty_waive(app *a, api_req *rq, http_resp *rs);
 void h_compensations_list(app *a, api_req *rq, http_resp *rs);
+void h_authority_totals(app *a, api_req *rq, http_resp *rs);
+void h_trends(app *a, api_req *rq, http_resp *rs);
 void h_incidents_list(app *a, api_req *rq, http_resp *rs);
 void h_incident_get(app *a, api_req *rq, http_resp *rs);
 void h_incident_act(app *a, api_req *rq, http_resp *rs);

@@ -222,7 +222,8 @@ out:
     json_decref(in);
 }
 
-static json_t *compensation_json(app *a, const api_req *rq, const compensation *m)
+/* One compensation; cls is its complaint's customer class (whose limits decide can_decide), or NULL. */
+static json_t *compensation_json(app *a, const api_req *rq, const compensation *m, const char *cls)
 {
     const cases_policy *cp = &app_pol(a)->cases;
     const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, m->kind);
@@ -240,7 +241,8 @@ static json_t *compensation_json(app *a, const api_req *rq, const compensation *
     /* Whether the caller may approve it: the board shows those first. */
     bool can = false;
     if (strcmp(m->status, "pending") == 0) {
-        json_t *c = json_pack("{s:I,s:b}", "amount_fen", (json_int_t)m->amount_fen, "senior", m->senior);
+        json_t *c = json_pack("{s:I,s:b,s:s?}", "amount_fen", (json_int_t)m->amount_fen, "senior", m->senior,
+                              "customer_class", cls);
         const unit *u = org_find(app_org(a), rq->who.unit);
         can = cases_may_decide(cp, rq->who.roles, u ? u->type : NULL, c);
         json_decref(c);
@@ -278,10 +280,12 @@ void h_compensations_list(app *a, api_req *rq, http_resp *rs)
         complaint c;
         complaint_init(&c);
         bool see = store_complaint_get(a->db, l.items[i].complaint_id, NULL, &c) == 0 && api_may_see(a, rq, &c);
+        json_t *j = see ? compensation_json(a, rq, &l.items[i],
+                                            json_string_value(json_object_get(json_object_get(c.data, "customer"), "class")))
+                        : NULL;
         complaint_release(&c);
         if (!see)
             continue;
-        json_t *j = compensation_json(a, rq, &l.items[i]);
         if (mine && !json_is_true(json_object_get(j, "can_decide")))
             json_decref(j);
         else
@@ -289,4 +293,84 @@ void h_compensations_list(app *a, api_req *rq, http_resp *rs)
     }
     compensation_list_release(&l);
     api_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+/* {"count", "amount"} of one AU_* column. */
+static json_t *use_json(int64_t count, int64_t fen)
+{
+    return json_pack("{s:I,s:f}", "count", (json_int_t)count, "amount", (double)fen / 100.0);
+}
+
+static void add_use(json_t *o, const int64_t *count, const int64_t *fen)
+{
+    static const char *const names[AU__COUNT] = {"granted", "referred", "approved"};
+    for (int k = 0; k < AU__COUNT; k++)
+        json_object_set_new(o, names[k], use_json(count[k], fen[k]));
+}
+
+/*
+ * GET /api/v1/compensations/totals?month=YYYY-MM — the authority each person
+ * of the caller's scope used in the month, and the totals per level of
+ * authority (seed 001 2.5: 对各级别授权的使用进行控制和考核).
+ */
+void h_authority_totals(app *a, api_req *rq, http_resp *rs)
+{
+    char month[8];
+    const char *v = http_query(rq->http, "month");
+    if (v && *v && !month_ok(v)) {
+        api_error(rs, 400, "bad_request", "month", "month: expected YYYY-MM");
+        return;
+    }
+    if (v && *v)
+        snprintf(month, sizeof month, "%s", v);
+    else {
+        char today[16];
+        app_enter(a);
+        time_local_date(time_now(), app_pol(a)->tz_offset, true, today, sizeof today);
+        app_leave(a);
+        snprintf(month, sizeof month, "%.7s", today);
+    }
+    size_t nvisible;
+    int64_t *visible = scope_units(a, rq, &nvisible);
+    authority_month m;
+    int rc = ledger_authority_month(a, month, visible, nvisible, &m);
+    free(visible);
+    if (rc) {
+        api_store_error(rs, rc);
+        return;
+    }
+    json_t *items = json_array(), *levels = json_array();
+    enum { NLEVELS = 6 };
+    int64_t count[NLEVELS][AU__COUNT] = {{0}}, fen[NLEVELS][AU__COUNT] = {{0}};
+    int people[NLEVELS] = {0};
+    for (size_t i = 0; i < m.n; i++) {
+        const authority_person *p = &m.items[i];
+        json_t *j = json_pack("{s:o,s:o,s:o}", "user", api_user_ref(a, p->who.id), "unit", api_unit_ref(a, p->who.unit),
+                              "roles", api_roles_json(p->who.roles));
+        json_object_set_new(j, "level", p->level ? json_string(role_name(p->level)) : json_null());
+        json_object_set_new(j, "limit", p->limit_fen >= 0 ? json_real((double)p->limit_fen / 100.0) : json_null());
+        add_use(j, p->count, p->fen);
+        json_array_append_new(items, j);
+        for (int b = 0; b < NLEVELS; b++)
+            if (p->level == 1u << b) {
+                people[b]++;
+                for (int k = 0; k < AU__COUNT; k++) {
+                    count[b][k] += p->count[k];
+                    fen[b][k] += p->fen[k];
+                }
+            }
+    }
+    for (int b = 0; b < NLEVELS; b++) {
+        if (!people[b])
+            continue;
+        app_enter(a);
+        int64_t lim = cases_role_limit(&app_pol(a)->cases, 1u << b);
+        app_leave(a);
+        json_t *j = json_pack("{s:s,s:f,s:i}", "level", role_name(1u << b), "limit", (double)lim / 100.0, "people",
+                              people[b]);
+        add_use(j, count[b], fen[b]);
+        json_array_append_new(levels, j);
+    }
+    authority_month_release(&m);
+    api_json(rs, 200, json_pack("{s:s,s:o,s:o}", "month", month, "items", items, "levels", levels));
 }

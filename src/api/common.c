@@ -460,6 +460,8 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_array_foreach(json_object_get(d, "progress_replies"), pi, pr)
         json_array_append_new(progress, render_block(a, pr, true));
     json_object_set_new(j, "progress_replies", progress);
+    json_object_set_new(j, "acknowledgement", render_block(a, json_object_get(d, "acknowledgement"), true));
+    json_object_set_new(j, "solution_proposal", render_block(a, json_object_get(d, "solution_proposal"), true));
     json_object_set_new(j, "warnings", json_integer(json_integer_value(json_object_get(d, "warnings"))));
     json_object_set_new(j, "supervisions", json_integer(json_integer_value(json_object_get(d, "supervisions"))));
     json_t *occ = json_object_get(d, "occurred_at");

@@ -81,6 +81,16 @@ void app_inapp_texts(const char *template_name, const char *payload, buf *zh, bu
     } else if (strcmp(t, "revisit_follow_up") == 0) {
         buf_printf(zh, "工单 %s 回访不满意，需跟进", no);
         buf_printf(en, "Complaint %s: the revisit asks for a follow-up", no);
+    } else if (strcmp(t, "trend_warning") == 0) {
+        /* seed 002: 客戶服務危機的早期預警 — a category or station rises beyond its usual level */
+        json_int_t n = json_integer_value(json_object_get(p, "count")), days = json_integer_value(json_object_get(p, "window_days"));
+        double usual = (double)json_integer_value(json_object_get(p, "usual_x100")) / 100.0;
+        const char *what = str_of(p, "category");
+        buf_printf(zh, "投诉趋势预警：%s%s%s，近 %lld 天 %lld 件（通常约 %.1f 件）", str_of(p, "name"), *what ? " · " : "", what,
+                   (long long)days, (long long)n, usual);
+        buf_printf(en, "Complaint trend warning: %s%s%s, %lld in the last %lld days (usually about %.1f)",
+                   *str_of(p, "name_en") ? str_of(p, "name_en") : str_of(p, "name"), *what ? " · " : "", what,
+                   (long long)n, (long long)days, usual);
     } else {
         buf_printf(zh, "工单 %s 有新的通知", no);
         buf_printf(en, "Complaint %s has a new notice", no);

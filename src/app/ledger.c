@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cases.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 int ledger_export(app *a, const penalty_list *l, bool en, sheet_format fmt, buf *out)
@@ -88,4 +90,87 @@ int ledger_view_compensations(app *a, compensation_list *l)
     free(ids);
     free(texts);
     return rc;
+}
+
+/* The local instants where month ("YYYY-MM") begins and the next begins. */
+static int month_bounds(const char *month, int tz, int64_t *from, int64_t *to)
+{
+    int y, m;
+    char first[16], next[16];
+    if (sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return -1;
+    snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+    snprintf(next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    return time_parse_date_or_instant(first, tz, from) || time_parse_date_or_instant(next, tz, to) ? -1 : 0;
+}
+
+static bool among(int64_t id, const int64_t *units, size_t n)
+{
+    if (!units)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (units[i] == id)
+            return true;
+    return false;
+}
+
+/* The role of roles whose limit is the largest (the person's level of authority), 0 when none grants. */
+static unsigned level_of(const cases_policy *cp, unsigned roles)
+{
+    unsigned best = 0;
+    for (unsigned bit = 1; bit && bit <= roles; bit <<= 1)
+        if ((roles & bit) && cases_role_limit(cp, bit) >= 0 &&
+            (!best || cases_role_limit(cp, bit) > cases_role_limit(cp, best)))
+            best = bit;
+    return best;
+}
+
+int ledger_authority_month(app *a, const char *month, const int64_t *units, size_t n, authority_month *out)
+{
+    *out = (authority_month){0};
+    authority_use_list l = {0};
+    int64_t from, to;
+    app_enter(a);
+    int tz = app_pol(a)->tz_offset;
+    app_leave(a);
+    if (month_bounds(month, tz, &from, &to))
+        return STORE_ERROR;
+    int rc = store_authority_use(a->db, from, to, &l);
+    out->items = xcalloc(l.n ? l.n : 1, sizeof *out->items);
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const authority_use *u = &l.items[i];
+        authority_person *p = out->n ? &out->items[out->n - 1] : NULL;
+        if (!p || p->who.id != u->user) {
+            user who = {0};
+            if (store_user_get(a->db, NULL, u->user, &who, NULL) != 0 || !among(who.unit, units, n)) {
+                user_release(&who);
+                /* the other rows of the same person are skipped the same way */
+                while (i + 1 < l.n && l.items[i + 1].user == u->user)
+                    i++;
+                continue;
+            }
+            p = &out->items[out->n++];
+            p->who = who;
+            app_enter(a);
+            p->level = level_of(&app_pol(a)->cases, who.roles);
+            p->limit_fen = cases_role_limit(&app_pol(a)->cases, who.roles);
+            app_leave(a);
+        }
+        if (u->what >= 0 && u->what < AU__COUNT) {
+            p->count[u->what] += u->count;
+            p->fen[u->what] += u->amount_fen;
+        }
+    }
+    authority_use_list_release(&l);
+    if (rc)
+        authority_month_release(out);
+    return rc;
+}
+
+void authority_month_release(authority_month *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        user_release(&m->items[i].who);
+    free(m->items);
+    *m = (authority_month){0};
 }

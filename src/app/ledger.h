@@ -28,4 +28,32 @@ int ledger_view_compensations(app *a, compensation_list *l);
  */
 int ledger_export(app *a, const penalty_list *l, bool en, sheet_format fmt, buf *out);
 
+/*
+ * Authority used in a month, per person (seed 001 2.5: 对各级别授权的使用进行
+ * 控制和考核): each person's compensations granted within their own limit,
+ * referred above it and approved for others (core/records.h AU_*), with
+ * their authority: the role whose limit is theirs (level, a role bit; 0
+ * when they grant nothing alone) and that limit.
+ */
+typedef struct authority_person {
+    user who; /* owned */
+    unsigned level;
+    int64_t limit_fen; /* -1: grants nothing alone */
+    int64_t count[AU__COUNT], fen[AU__COUNT];
+} authority_person;
+
+typedef struct authority_month {
+    authority_person *items;
+    size_t n;
+} authority_month;
+
+/*
+ * The people of month ("YYYY-MM", local to the pack's time zone) who used
+ * authority, ordered by user id; only those whose home unit is among units
+ * (n of them; units NULL: everyone). *out is set from scratch; 0 or a
+ * store failure.
+ */
+int ledger_authority_month(app *a, const char *month, const int64_t *units, size_t n, authority_month *out);
+void authority_month_release(authority_month *m);
+
 #endif

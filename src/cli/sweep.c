@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "app/trend.h"
 #include "app/rules.h"
 #include "jobs/sweep.h"
 #include "util/timeutil.h"
@@ -68,6 +69,9 @@ int cmd_sweep(int argc, char **argv)
         long up = 0; /* and the rules over time (app/rules.h) */
         if (rc == 0 && (rc = app_upgrades(&a, now, &up)) == 0 && up)
             printf("upgraded by rules over time: %ld\n", up);
+        int tw = 0; /* and the trend warnings (app/trend.h) */
+        if (rc == 0 && (rc = app_trend_warn(&a, now, &tw)) == 0 && tw)
+            printf("trend warnings: %d\n", tw);
         fflush(stdout);
     }
     app_close(&a);

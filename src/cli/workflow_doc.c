@@ -107,7 +107,10 @@ int cmd_workflow(int argc, char **argv)
            "unit below it. See `src/core/workflow.c` for the diagram and the reasons.\n");
     printf("\nTime limits: `wait_customer` needs a complaint that is not waiting and `resume` one that is\n"
            "(any step that changes the status also ends the wait); `request_extension` needs a running\n"
-           "handling clock and no pending request, `approve_extension` and `refuse_extension` a pending one.\n"
+           "handling clock and no pending request, `approve_extension` and `refuse_extension` a pending one\n"
+           "and, for a level the pack's `time_limit_policy.extension_approvers` names, one of its roles.\n"
+           "`acknowledge` needs an open `acknowledge` clock and `propose_solution` an open `solution` clock\n"
+           "(only where the pack gives them a limit).\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
     printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `answer`, `close`,\n"

@@ -51,12 +51,16 @@ static void choices_free(cases_choice *c, size_t n)
         free(c[i].code);
         free(c[i].name);
         free(c[i].name_en);
+        strv_free(c[i].categories);
     }
     free(c);
 }
 
 void cases_policy_release(cases_policy *cp)
 {
+    for (size_t i = 0; i < cp->nclass_limits; i++)
+        free(cp->class_limits[i].cls);
+    free(cp->class_limits);
     choices_free(cp->resps, cp->nresps);
     choices_free(cp->adoptions, cp->nadoptions);
     choices_free(cp->kinds, cp->nkinds);
@@ -288,9 +292,27 @@ static int role_index(unsigned bit)
     return -1;
 }
 
-static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
+/* {role: yuan, …} into limit_fen (per role bit position); path names the object. */
+static int role_limits(const json_t *lim, const char *path, int64_t *limit_fen, cerr *e)
 {
-    static const char *const keys[] = {"kinds", "limits", "approver_unit_type", "senior", NULL};
+    const char *role;
+    const json_t *v;
+    json_object_foreach((json_t *)lim, role, v)
+    {
+        char f[128];
+        snprintf(f, sizeof f, "%s.%s", path, role);
+        int k = role_index(role_parse(role));
+        if (k < 0)
+            return bad(e, f, "unknown role");
+        if (money(v, f, &limit_fen[k], e))
+            return -1;
+    }
+    return 0;
+}
+
+static int load_authorization(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
+{
+    static const char *const keys[] = {"kinds", "limits", "class_limits", "approver_unit_type", "senior", NULL};
     if (!json_is_object(s))
         return bad(e, "authorization", "expected an object");
     if (known_keys(s, "authorization", keys, e))
@@ -298,20 +320,43 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
     cp->has_authorization = true;
     if (load_choices(json_object_get(s, "kinds"), "authorization.kinds", &cp->kinds, &cp->nkinds, e))
         return -1;
+    size_t ki;
+    const json_t *kv;
+    json_array_foreach(json_object_get(s, "kinds"), ki, kv)
+    {
+        char f[96];
+        snprintf(f, sizeof f, "authorization.kinds[%zu].multiplier", ki);
+        const json_t *m = json_object_get(kv, "multiplier");
+        if (m && (!json_is_integer(m) || json_integer_value(m) < 2 || json_integer_value(m) > 10))
+            return bad(e, f, "expected a whole number 2–10 (the refund is that many times the wrong charge)");
+        cp->kinds[ki].multiplier = m ? (int)json_integer_value(m) : 0;
+        snprintf(f, sizeof f, "authorization.kinds[%zu].categories", ki);
+        const json_t *cats = json_object_get(kv, "categories");
+        if (cats && strv_load(cats, f, taxonomy_has_category, pol, &cp->kinds[ki].categories, e))
+            return -1;
+    }
     const json_t *lim = json_object_get(s, "limits");
     if (!json_is_object(lim) || json_object_size(lim) == 0)
         return bad(e, "authorization.limits", "expected {role: yuan, …}");
-    const char *role;
-    const json_t *v;
-    json_object_foreach((json_t *)lim, role, v)
+    if (role_limits(lim, "authorization.limits", cp->limit_fen, e))
+        return -1;
+    const json_t *cl = json_object_get(s, "class_limits");
+    if (cl && !json_is_object(cl))
+        return bad(e, "authorization.class_limits", "expected {customer class: {role: yuan, …}}");
+    cp->class_limits = xcalloc(json_object_size(cl) + 1, sizeof *cp->class_limits);
+    const char *cls;
+    const json_t *cv;
+    json_object_foreach((json_t *)cl, cls, cv)
     {
         char f[96];
-        snprintf(f, sizeof f, "authorization.limits.%s", role);
-        int k = role_index(role_parse(role));
-        if (k < 0)
-            return bad(e, f, "unknown role");
-        if (money(v, f, &cp->limit_fen[k], e))
-            return -1;
+        snprintf(f, sizeof f, "authorization.class_limits.%s", cls);
+        if (!taxonomy_has_class(pol, cls))
+            return bad(e, f, "not one of the pack's customer classes");
+        struct cases_class_limit *c = &cp->class_limits[cp->nclass_limits++];
+        c->cls = xstrdup(cls);
+        memcpy(c->limit_fen, cp->limit_fen, sizeof c->limit_fen); /* a role not named keeps its general limit */
+        if (!json_is_object(cv) || role_limits(cv, f, c->limit_fen, e))
+            return json_is_object(cv) ? -1 : bad(e, f, "expected {role: yuan, …}");
     }
     const char *aut = jstr(s, "approver_unit_type");
     if (json_object_get(s, "approver_unit_type") && (!aut || !org_type_valid(aut)))
@@ -353,6 +398,16 @@ static int load_authorization(cases_policy *cp, const json_t *s, cerr *e)
         cp->senior_unit_type = xstrdup(ut);
     }
     return 0;
+}
+
+bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat)
+{
+    if (!k->categories)
+        return true;
+    for (size_t i = 0; k->categories[i]; i++)
+        if (cat && taxonomy_category_within(tax, cat, k->categories[i]))
+            return true;
+    return false;
 }
 
 /* ---- appeals ------------------------------------------------------------------- */
@@ -594,7 +649,7 @@ int cases_policy_load(cases_policy *cp, const taxonomy *pol, const json_t *pack,
     const json_t *s;
     if ((s = json_object_get(pack, "closing")) && load_closing(cp, s, e))
         return -1;
-    if ((s = json_object_get(pack, "authorization")) && load_authorization(cp, s, e))
+    if ((s = json_object_get(pack, "authorization")) && load_authorization(cp, pol, s, e))
         return -1;
     if ((s = json_object_get(pack, "appeals")) && load_appeals(cp, pol, s, e))
         return -1;
@@ -643,13 +698,22 @@ unsigned cases_required(const cases_policy *cp, int nature, const char *responsi
     return r ? req | r->requires : req;
 }
 
-int64_t cases_role_limit(const cases_policy *cp, unsigned roles)
+int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const char *cls)
 {
+    const int64_t *lim = cp->limit_fen;
+    for (size_t i = 0; cls && i < cp->nclass_limits; i++)
+        if (strcmp(cp->class_limits[i].cls, cls) == 0)
+            lim = cp->class_limits[i].limit_fen;
     int64_t best = -1;
     for (int i = 0; i < 6; i++)
-        if ((roles & (1u << i)) && cp->limit_fen[i] > best)
-            best = cp->limit_fen[i];
+        if ((roles & (1u << i)) && lim[i] > best)
+            best = lim[i];
     return best;
+}
+
+int64_t cases_role_limit(const cases_policy *cp, unsigned roles)
+{
+    return cases_role_limit_for(cp, roles, NULL);
 }
 
 bool cases_senior(const cases_policy *cp, int64_t amount_fen, const complaint *c, int64_t now)
@@ -673,7 +737,7 @@ bool cases_may_decide(const cases_policy *cp, unsigned roles, const char *unit_t
         /* Senior management decides above every front-line limit. */
         return true;
     }
-    return cases_role_limit(cp, roles & (R_SUPERVISOR | R_MANAGER)) >= amount;
+    return cases_role_limit_for(cp, roles & (R_SUPERVISOR | R_MANAGER), json_string_value(json_object_get(comp, "customer_class"))) >= amount;
 }
 
 /* The responsible unit's ancestor (or itself) of type; 0 when there is none. */

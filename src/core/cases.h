@@ -8,7 +8,8 @@
  *                    adds, and which levels only a manager may close;
  *   "authorization"  compensation kinds and each role's limit (授权); above
  *                    it an approval request, and when it goes to senior
- *                    management (an amount, or a case open too long);
+ *                    management (an amount, or a case open too long); a
+ *                    kind may refund a multiple of a wrong charge;
  *   "appeals"        which channels are regulators (申诉), the regulators
  *                    and the conclusions an appeal closes with;
  *   "penalties"      the assessment ledger's rules (考核): on closing a valid
@@ -56,6 +57,10 @@ int cases_nature_parse(const char *name);
 typedef struct cases_choice {
     char *code, *name, *name_en;
     unsigned requires; /* responsibilities: CF bits this choice adds */
+    int multiplier;    /* authorization kinds: the amount is this many times the charge
+                          wrongly collected (001: 对错收的费用实行双倍返还); 0 = none */
+    char **categories; /* authorization kinds: the category subtrees it may be used in
+                          (001: 确定授权的使用业务类型); NULL = any */
 } cases_choice;
 
 /* A penalty grade chosen at closing (001: warning + 200 yuan + 5 points …). */
@@ -103,6 +108,11 @@ typedef struct cases_policy {
     cases_choice *kinds;
     size_t nkinds;
     int64_t limit_fen[6];      /* per role bit position (agent … admin); -1 = may not grant */
+    struct cases_class_limit {
+        char *cls;             /* a customer class of the pack */
+        int64_t limit_fen[6];  /* as limit_fen, for that class's customers */
+    } *class_limits;           /* 001 2.5: 结合…客户类型…确定授权使用的条件 */
+    size_t nclass_limits;
     char *approver_unit_type;  /* the approval request goes to this ancestor of the owner unit */
     int64_t senior_above_fen;  /* 0 = no amount rule */
     int senior_after_minutes;  /* 0 = no age rule */
@@ -146,8 +156,13 @@ const char *cases_kind(const complaint *c);
  */
 unsigned cases_required(const cases_policy *cp, int nature, const char *responsibility, bool appeal);
 
+/* Whether kind k may be used on a complaint of category cat (its categories, or any). */
+bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);
+
 /* The largest amount (fen) roles may grant alone; -1 when none may. */
 int64_t cases_role_limit(const cases_policy *cp, unsigned roles);
+/* Likewise for a customer of class cls (authorization.class_limits; NULL or a class without its own: the general). */
+int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const char *cls);
 /*
  * Whether an amount requested on c at now goes to senior management: above
  * the pack's amount, or c unresolved longer than its age limit.
@@ -156,7 +171,8 @@ bool cases_senior(const cases_policy *cp, int64_t amount_fen, const complaint *c
 /*
  * May roles (home unit of type unit_type) decide a pending compensation
  * (borrowed JSON: amount_fen, senior)? Within their limit, and for a senior
- * request also of a senior role at a senior unit.
+ * request also of a senior role at a senior unit. The limits are those of
+ * the customer class the request names (customer_class), if any.
  */
 bool cases_may_decide(const cases_policy *cp, unsigned roles, const char *unit_type, const json_t *comp);
 

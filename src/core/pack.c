@@ -222,6 +222,7 @@ static const char *const sections[] = {"name",
                                        "attachments",
                                        "corrections",
                                        "customer_messages",
+                                       "trends",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */

@@ -194,12 +194,23 @@ static void reports_section_release(policy *p)
     report_policy_release(&p->reports);
 }
 
+static int trends_section_load(policy *p, const json_t *pack, cerr *e)
+{
+    return trend_policy_load(&p->trends, pack, e);
+}
+
+static void trends_section_release(policy *p)
+{
+    trend_policy_release(&p->trends);
+}
+
 const policy_section *policy_sections(size_t *n)
 {
     static const policy_section sections[] = {
         {"rules", rules_section_load, rules_section_release},
         {"cases", cases_section_load, cases_section_release},
         {"indicators", reports_section_load, reports_section_release},
+        {"trends", trends_section_load, trends_section_release},
     };
     *n = sizeof sections / sizeof sections[0];
     return sections;

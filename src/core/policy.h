@@ -27,6 +27,7 @@
 #include "core/rules.h"
 #include "core/sla.h"
 #include "core/taxonomy.h"
+#include "core/trend.h"
 
 
 typedef struct policy {
@@ -53,6 +54,8 @@ typedef struct policy {
     rules_set rules;
     /* The indicators' names, definitions and targets (core/report.h). */
     report_policy reports;
+    /* The early-warning rules on the trend of complaints (core/trend.h). */
+    trend_policy trends;
 } policy;
 
 void policy_init(policy *p);

@@ -57,6 +57,13 @@ void compensation_list_release(compensation_list *l)
     l->n = 0;
 }
 
+void authority_use_list_release(authority_use_list *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
 void supervision_close_event(const complaint *c, int64_t actor, int64_t now, const supervision *o, event *ev)
 {
     assert(o->complaint_id == c->id && strcmp(o->status, "open") == 0);

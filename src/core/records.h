@@ -162,4 +162,24 @@ typedef struct compensation_list {
 } compensation_list;
 void compensation_list_release(compensation_list *l);
 
+/*
+ * Authority used by one person in a period (授权使用, seed 001 2.5: 对各级别
+ * 授权的使用进行控制和考核): how many compensations, and how much, they
+ * granted within their own limit (AU_GRANTED), asked for above it
+ * (AU_REFERRED: pending, approved or refused since), and approved for
+ * others (AU_APPROVED). A row of the store's totals carries one of the three.
+ */
+enum { AU_GRANTED, AU_REFERRED, AU_APPROVED, AU__COUNT };
+typedef struct authority_use {
+    int64_t user;
+    int what; /* AU_* */
+    int64_t count, amount_fen;
+} authority_use;
+
+typedef struct authority_use_list {
+    authority_use *items;
+    size_t n;
+} authority_use_list;
+void authority_use_list_release(authority_use_list *l);
+
 #endif

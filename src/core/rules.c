@@ -95,7 +95,7 @@ typedef struct loader {
     cerr *e;
 } loader;
 
-static bool pack_has_unit(const json_t *pack, const char *code)
+bool rules_pack_has_unit(const json_t *pack, const char *code)
 {
     size_t i;
     const json_t *u;
@@ -118,11 +118,11 @@ static bool value_ok(const loader *l, int check, const char *v)
     case CK_CLASS:
         return taxonomy_class(l->p, v) != NULL;
     case CK_UNIT:
-        return pack_has_unit(l->pack, v);
+        return rules_pack_has_unit(l->pack, v);
     case CK_UNIT_TYPE:
         return org_type_valid(v);
     case CK_ANSWER:
-        return org_type_valid(v) || pack_has_unit(l->pack, v);
+        return org_type_valid(v) || rules_pack_has_unit(l->pack, v);
     default:
         return *v != '\0';
     }
@@ -196,7 +196,7 @@ static int load_target(const loader *l, const json_t *v, const char *path, rule_
             t->kind = RT_SUBJECT;
             return 0;
         }
-        if (!pack_has_unit(l->pack, s))
+        if (!rules_pack_has_unit(l->pack, s))
             return cerr_set(l->e, "invalid_pack", path, "%s: no unit \"%s\" in the pack", path, s);
         t->kind = RT_CODE;
         t->code = xstrdup(s);

@@ -135,6 +135,8 @@ void rules_set_release(rules_set *r);
  * unit types, the pack's unit codes). -1 with e naming the JSON path.
  */
 int rules_load(rules_set *r, const taxonomy *p, const json_t *pack, cerr *e);
+/* Whether pack (borrowed) defines a unit with code in its "units" (a unit target's check; core/trend.c too). */
+bool rules_pack_has_unit(const json_t *pack, const char *code);
 
 /* What a complaint's intake record says, for the conditions. All borrowed. */
 typedef struct rules_facts {

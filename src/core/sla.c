@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/roles.h"
 #include "core/strv.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
 static const char *clock_names[SLA__COUNT] = {
-    "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress",
+    "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge", "solution",
 };
 
 const char *sla_clock_name(int clock)
@@ -250,6 +251,38 @@ static void minutes_limit(sla_limit *l, int minutes)
     l->value = minutes;
 }
 
+/* {"1": ["manager"], …}: who decides an extension per level (supervisor and/or manager). */
+static int load_extension_approvers(sla_policy *sp, const json_t *v, cerr *e)
+{
+    const char *path = "time_limit_policy.extension_approvers";
+    if (!v)
+        return 0;
+    if (!json_is_object(v))
+        return cerr_set(e, "invalid_pack", path, "%s: expected {level: [roles]}", path);
+    const char *k;
+    const json_t *roles;
+    json_object_foreach((json_t *)v, k, roles)
+    {
+        char f[96];
+        snprintf(f, sizeof f, "%s.%s", path, k);
+        int lv = strlen(k) == 1 && k[0] >= '1' && k[0] <= '0' + SLA_LEVELS ? k[0] - '0' : 0;
+        if (!lv)
+            return cerr_set(e, "invalid_pack", f, "%s: expected a level 1–%d", f, SLA_LEVELS);
+        if (!json_is_array(roles) || json_array_size(roles) == 0)
+            return cerr_set(e, "invalid_pack", f, "%s: expected a non-empty list of roles", f);
+        size_t i;
+        const json_t *r;
+        json_array_foreach(roles, i, r)
+        {
+            unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
+            if (bit != R_SUPERVISOR && bit != R_MANAGER)
+                return cerr_set(e, "invalid_pack", f, "%s[%zu]: expected \"supervisor\" or \"manager\"", f, i);
+            sp->extension_roles[lv] |= bit;
+        }
+    }
+    return 0;
+}
+
 int sla_policy_load(sla_policy *sp, const taxonomy *pol, const sla_minutes *m, const json_t *pack, cerr *e)
 {
     sla_policy_init(sp);
@@ -305,6 +338,8 @@ int sla_policy_load(sla_policy *sp, const taxonomy *pol, const sla_minutes *m, c
             sp->nsupervise = (int)n;
         }
     }
+    if (tp && load_extension_approvers(sp, json_object_get(tp, "extension_approvers"), e))
+        return -1;
     if (!defcal) {
         if (sp->ncals != 1 && !sla_calendar(sp, "24x7"))
             return cerr_set(e, "invalid_pack", "time_limit_policy.calendar",

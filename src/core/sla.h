@@ -1,7 +1,11 @@
 /*
  * sla: the time limits of a complaint (DOMAIN §5) as named clocks — fill,
  * dispatch, handle, reply, revisit, close, the overall promise to the
- * customer, and the progress reply owed when an extension is asked for.
+ * customer, the progress reply owed when an extension is asked for, and
+ * the answer whether the complaint is accepted (acknowledge: 001, 不能当场
+ * 答复的,应在三个工作日内向投诉者作出受理答复), and the first solution
+ * proposed (solution: 004, 2個工作日內提出初步解決方案), which run only
+ * where the pack gives them a limit.
  *
  * A clock runs on one of the pack's named working calendars (calendar.h)
  * and has a limit in clock minutes, working minutes or working days, chosen
@@ -62,6 +66,8 @@ enum sla_clock {
     SLA_CLOSE,
     SLA_OVERALL,
     SLA_PROGRESS,
+    SLA_ACKNOWLEDGE,
+    SLA_SOLUTION,
     SLA__COUNT
 };
 
@@ -111,6 +117,9 @@ typedef struct sla_policy {
     sla_limit defaults[SLA__COUNT][SLA_LEVELS + 1]; /* [clock][level] */
     sla_rule *rules;
     size_t nrules;
+    /* "extension_approvers": per level, the roles that alone decide an
+     * extension (001: 重要投诉…超时需经公司总经理批准); 0 = supervisor or manager */
+    unsigned extension_roles[SLA_LEVELS + 1];
 } sla_policy;
 
 /* What a limit depends on (all borrowed). */

@@ -65,6 +65,8 @@
  * | fault_close  | registered (linked to that fault)             | closed | system only |
  * | fault_unlink | registered (linked to a fault)                | (same) | agent, sup, mgr       |
  * | appeal_late  | every status (an appeal, not yet assessed)    | (same) | system only |
+ * | acknowledge  | registered, dispatched, processing (its clock open) | (same) | agent, sup, mgr |
+ * | propose_solution | dispatched, processing (its clock open)   | (same) | handler*, sup, mgr |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -86,6 +88,12 @@
  *               that changes the status ends the wait first
  *   request_extension  starts "progress": the centre tells the customer the
  *               progress before the old deadline (progress_reply stops it)
+ *   acknowledge where the pack gives it a limit, starts at received_at: the
+ *               customer is told whether the complaint is accepted
+ *               (acknowledge, or any progress reply or reply, stops it)
+ *   solution    likewise where the pack gives it a limit, from received_at:
+ *               the handling unit proposes a first solution (propose_solution,
+ *               or resolve or invalidate, stops it)
  *   approve_extension  moves the handle deadline to the one asked for
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
@@ -347,6 +355,8 @@ static const wf_option no_options[] = {{NULL, NULL, NULL}};
 static const wf_field f_compensate[] = {
     {"kind", "补偿方式", "Kind", F_SELECT, true, no_options},
     {"amount", "金额（元）", "Amount (yuan)", F_MONEY, true, NULL},
+    /* Offered when a kind refunds a multiple of a wrong charge (form_compensate). */
+    {"charged", "错收金额（元）", "Charge wrongly collected (yuan)", F_MONEY, false, NULL},
     {"reason", "补偿原因", "Reason", F_TEXTAREA, true, NULL},
     END,
 };
@@ -420,6 +430,23 @@ static const wf_field f_refuse_extension[] = {
 static const wf_field f_progress_reply[] = {
     {"method", "回复方式", "Method", F_SELECT, true, reply_methods},
     {"content", "回复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    END,
+};
+/* 受理答复 (001): whether the complaint is accepted, and if not, why. */
+static const wf_option acknowledge_outcomes[] = {
+    {"accept", "予以受理", "Accepted"}, {"refuse", "不予受理", "Refused"}, {NULL, NULL, NULL},
+};
+static const wf_field f_acknowledge[] = {
+    {"outcome", "是否受理", "Accepted or refused", F_SELECT, true, acknowledge_outcomes},
+    {"method", "答复方式", "Method", F_SELECT, true, reply_methods},
+    {"content", "答复内容", "What the customer was told", F_TEXTAREA, true, NULL},
+    {"reason", "不予受理的理由", "Why it is refused", F_TEXTAREA, false, NULL},
+    END,
+};
+/* 提出初步解决方案 (004): the handling unit's first solution, told to the centre. */
+static const wf_field f_propose_solution[] = {
+    {"solution", "初步解决方案", "Proposed solution", F_TEXTAREA, true, NULL},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
     END,
 };
 /* A customer's e-mail whose subject names the complaint (app/mailin.c): its texts sealed like every textarea. */
@@ -991,9 +1018,13 @@ static int g_request_extension(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 static int g_extension_pending(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    (void)ctx;
     if (!extension_pending(c))
         return cerr_set(e, "action_not_allowed", "", "没有待审批的延期申请 (no extension request is pending)");
+    /* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — the pack may reserve a level's extensions */
+    unsigned need = c->level >= 1 && c->level <= SLA_LEVELS ? ctx->pol->sla.extension_roles[c->level] : 0;
+    if (need && !(ctx->who->roles & need))
+        return cerr_set(e, "forbidden", "", "该等级投诉的延期须由%s审批 (an extension at this level is decided by a %s)",
+                        need & R_SUPERVISOR ? "主管" : "管理层", need & R_SUPERVISOR ? "supervisor" : "manager");
     return 0;
 }
 
@@ -1115,6 +1146,60 @@ static void x_progress_reply(complaint *c, const event *ev)
     json_t *r = json_pack("{s:O,s:O}", "method", json_object_get(ev->payload, "method"), "content",
                           json_object_get(ev->payload, "content"));
     json_array_append_new(list, stamp(ev, r));
+}
+
+/*
+ * 受理答复 (001: 能够当场答复是否受理的,应当场答复;不能当场答复的,应在三个
+ * 工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由): offered while
+ * the acknowledge clock the pack gives some complaints is open, once; a
+ * refusal states its reason. A reply or progress reply stops the clock too.
+ */
+static int g_acknowledge(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!sla_open(clock_of(c, "acknowledge")))
+        return cerr_set(e, "action_not_allowed", "", "无须或已作出受理答复 (no answer on acceptance is owed)");
+    return 0;
+}
+
+static int p_acknowledge(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx;
+    (void)c;
+    const char *reason = jstr(p, "reason");
+    if (strcmp(jstr(p, "outcome"), "refuse") == 0 && (!reason || !*reason))
+        return cerr_set(e, "validation_failed", "reason", "reason: 不予受理的,应告知不受理的理由 (a refusal states why)");
+    return 0;
+}
+
+static void x_acknowledge(complaint *c, const event *ev)
+{
+    json_t *r = json_pack("{s:O,s:O,s:O}", "outcome", json_object_get(ev->payload, "outcome"), "method",
+                          json_object_get(ev->payload, "method"), "content", json_object_get(ev->payload, "content"));
+    if (json_object_get(ev->payload, "reason"))
+        json_object_set(r, "reason", json_object_get(ev->payload, "reason"));
+    json_object_set_new(c->data, "acknowledgement", stamp(ev, r));
+}
+
+/*
+ * 提出初步解决方案 (004: 1個工作日內完成初步調查,2個工作日內提出初步解決方案,
+ * 3個工作日內落實解決措施): offered to the handling unit while the solution
+ * clock the pack gives is open; resolving or invalidating stops it too.
+ */
+static int g_propose_solution(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!sla_open(clock_of(c, "solution")))
+        return cerr_set(e, "action_not_allowed", "", "无须或已提出初步解决方案 (no proposed solution is owed)");
+    return 0;
+}
+
+static void x_propose_solution(complaint *c, const event *ev)
+{
+    json_t *r = json_pack("{s:O}", "solution", json_object_get(ev->payload, "solution"));
+    if (json_object_get(ev->payload, "note"))
+        json_object_set(r, "note", json_object_get(ev->payload, "note"));
+    json_object_set_new(c->data, "solution_proposal", stamp(ev, r));
 }
 
 /* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
@@ -1804,12 +1889,24 @@ static int g_compensate(const wf_ctx *ctx, const complaint *c, cerr *e)
 
 static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
 {
-    (void)c;
     const cases_policy *cp = &ctx->pol->cases;
-    const wf_option *kinds = form_choices(fm, cp->kinds, cp->nkinds);
-    for (const wf_field *f = f_compensate; f->name; f++)
-        form_field(fm, f, f->required, strcmp(f->name, "kind") == 0 ? kinds : NULL);
-    int64_t lim = cases_role_limit(cp, ctx->who->roles);
+    /* only the kinds meant for the complaint's business (001: 确定授权的使用业务类型) */
+    wf_option *kinds = form_options(fm);
+    for (size_t i = 0; i < cp->nkinds; i++)
+        if (cases_kind_fits(&ctx->pol->tax, &cp->kinds[i], c->category))
+            form_option(fm, cp->kinds[i].code, cp->kinds[i].name, cp->kinds[i].name_en);
+    form_options_end(fm);
+    bool multiple = false;
+    for (size_t i = 0; i < cp->nkinds; i++)
+        multiple = multiple || (cp->kinds[i].multiplier > 0 && cases_kind_fits(&ctx->pol->tax, &cp->kinds[i], c->category));
+    for (const wf_field *f = f_compensate; f->name; f++) {
+        bool charged = strcmp(f->name, "charged") == 0, amount = strcmp(f->name, "amount") == 0;
+        if (charged && !multiple)
+            continue;
+        /* With a multiplying kind the amount may be left for the engine to work out. */
+        form_field(fm, f, f->required && !(amount && multiple), strcmp(f->name, "kind") == 0 ? kinds : NULL);
+    }
+    int64_t lim = cases_role_limit_for(cp, ctx->who->roles, jstr(json_object_get(c->data, "customer"), "class"));
     /* The amount's label tells the actor their own authority. */
     if (lim >= 0 && fm->n > 1) {
         fm->fields[1].zh = form_text(fm, "金额（元，本人授权 %.2f 元以内）", lim / 100.0);
@@ -1817,20 +1914,58 @@ static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     }
 }
 
+/*
+ * A kind with a multiplier refunds that many times the charge wrongly
+ * collected (001: 对错收的费用实行双倍返还): the amount follows from
+ * "charged" and, when given as well, must equal it. Other kinds take the
+ * amount as given and no charge.
+ */
+static int refund_multiple(const cases_policy *cp, json_t *p, cerr *e)
+{
+    const cases_choice *k = cases_choice_find(cp->kinds, cp->nkinds, jstr(p, "kind"));
+    const json_t *charged = json_object_get(p, "charged_fen"), *given = json_object_get(p, "amount_fen");
+    int m = k ? k->multiplier : 0;
+    if (!m) {
+        if (charged)
+            return cerr_set(e, "validation_failed", "charged",
+                            "charged: 仅用于错收费用的返还 (only for a refund of a charge wrongly collected)");
+        if (!given)
+            return cerr_set(e, "validation_failed", "amount", "amount: 必填 (required)");
+        return 0;
+    }
+    if (!charged || json_integer_value(charged) <= 0)
+        return cerr_set(e, "validation_failed", "charged",
+                        "charged: 须填写错收的费用，按 %d 倍返还 (the charge wrongly collected, refunded %d times)", m, m);
+    int64_t due = json_integer_value(charged) * m;
+    if (given && json_integer_value(given) != due)
+        return cerr_set(e, "validation_failed", "amount",
+                        "amount: 错收的费用实行%s返还，应为 %.2f 元 (a wrong charge is refunded %d times: %.2f yuan)",
+                        m == 2 ? "双倍" : "多倍", due / 100.0, m, due / 100.0);
+    json_object_set_new(p, "amount_fen", json_integer(due));
+    json_object_set_new(p, "multiplier", json_integer(m));
+    return 0;
+}
+
 static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
     const cases_policy *cp = &ctx->pol->cases;
+    if (refund_multiple(cp, p, e))
+        return -1;
     int64_t amount = json_integer_value(json_object_get(p, "amount_fen"));
     if (amount <= 0)
         return cerr_set(e, "validation_failed", "amount", "amount: 补偿金额应大于 0 (must be more than 0)");
     json_t *list = json_object_get(c->data, "compensations");
     json_object_set_new(p, "no", json_integer((json_int_t)json_array_size(list) + 1));
-    if (amount <= cases_role_limit(cp, ctx->who->roles)) {
+    /* the customer's class may carry its own limits (001 2.5: 结合…客户类型…确定授权使用的条件) */
+    const char *cls = jstr(json_object_get(c->data, "customer"), "class");
+    if (cls)
+        json_object_set_new(p, "customer_class", json_string(cls));
+    if (amount <= cases_role_limit_for(cp, ctx->who->roles, cls)) {
         json_object_set_new(p, "status", json_string("granted"));
         return 0;
     }
     bool senior = cases_senior(cp, amount, c, ctx->now);
-    if (!senior && cases_role_limit(cp, R_SUPERVISOR | R_MANAGER) < amount) {
+    if (!senior && cases_role_limit_for(cp, R_SUPERVISOR | R_MANAGER, cls) < amount) {
         if (!cp->senior_roles)
             return cerr_set(e, "validation_failed", "amount", "amount: 超出所有授权额度 (above every role's authority)");
         senior = true; /* above every manager's limit: senior management */
@@ -1841,7 +1976,7 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
     json_object_set_new(p, "approver_unit", json_integer(up_to_type(ctx->org, c->owner_unit, type)));
     json_t *approvers = json_array();
     for (unsigned bit = R_SUPERVISOR; bit <= R_MANAGER; bit <<= 1)
-        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit(cp, bit) >= amount)
+        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit_for(cp, bit, cls) >= amount)
             json_array_append_new(approvers, json_string(role_name(bit)));
     json_object_set_new(p, "approver_roles", approvers);
     return 0;
@@ -2380,14 +2515,16 @@ static const wf_action table[] = {
                      CLOCKS(0, 0, 0, WF_CLK_WIDEN)},
     [WF_RESOLVE] = {WF_RESOLVE, "resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
                     f_resolve, NULL, NULL, x_resolve,
-                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
+                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
+                           WF_CLK_NONE)},
     [WF_INVALIDATE] = {WF_INVALIDATE, "invalidate", "判定无效", "Mark invalid",
                        BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
                        f_invalidate, g_invalidate, p_invalidate, x_invalidate,
-                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS), CK(SLA_REPLY), WF_CLK_NONE)},
+                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
+                              WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
                   f_reply, g_reply, p_reply, x_reply,
-                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL), CK(SLA_REVISIT), WF_CLK_NONE)},
+                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL) | CK(SLA_ACKNOWLEDGE), CK(SLA_REVISIT), WF_CLK_NONE)},
     [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE | R_CUSTOMER,
                     SCOPE_NONE,
                     f_revisit, NULL, p_revisit, x_revisit, CLOCKS(0, CK(SLA_REVISIT), CK(SLA_CLOSE), WF_CLK_NONE)},
@@ -2422,7 +2559,7 @@ static const wf_action table[] = {
                              g_extension_pending, NULL, x_refuse_extension, NO_CLOCKS},
     [WF_PROGRESS_REPLY] = {WF_PROGRESS_REPLY, "progress_reply", "进度回复", "Tell the customer the progress",
                            BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_progress_reply, NULL, NULL,
-                           x_progress_reply, CLOCKS(0, CK(SLA_PROGRESS), 0, WF_CLK_NONE)},
+                           x_progress_reply, CLOCKS(0, CK(SLA_PROGRESS) | CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
     [WF_WARN] = {WF_WARN, "warn", "超时预警", "Deadline warning", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL,
                  p_warn, x_warn, CLOCKS(0, 0, 0, WF_CLK_FLAG)},
     [WF_BREACH] = {WF_BREACH, "breach", "超时督办", "Overdue: supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
@@ -2472,6 +2609,12 @@ static const wf_action table[] = {
                         g_appeal_late, p_appeal_late, x_appeal_late, NO_CLOCKS},
     [WF_MAIL_IN] = {WF_MAIL_IN, "mail_in", "客户来信", "Customer e-mail", ALL_OPEN | BIT(ST_CLOSED) | BIT(ST_ARCHIVED),
                     ST_NONE, R_SYSTEM, SCOPE_NONE, f_mail_in, NULL, NULL, NULL, NO_CLOCKS},
+    [WF_ACKNOWLEDGE] = {WF_ACKNOWLEDGE, "acknowledge", "受理答复", "Tell the customer whether it is accepted",
+                        BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_acknowledge, g_acknowledge,
+                        p_acknowledge, x_acknowledge, CLOCKS(0, CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
+    [WF_PROPOSE_SOLUTION] = {WF_PROPOSE_SOLUTION, "propose_solution", "提出初步解决方案", "Propose a solution",
+                             HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER, f_propose_solution, g_propose_solution, NULL,
+                             x_propose_solution, CLOCKS(0, CK(SLA_SOLUTION), 0, WF_CLK_NONE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2864,7 +3007,8 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
     json_t *clocks = json_object();
     int rc = -1;
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
-        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e))
+        clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e) || clk_start(ctx, clocks, SLA_ACKNOWLEDGE, &a, received, e) ||
+        clk_start(ctx, clocks, SLA_SOLUTION, &a, received, e))
         goto out;
     if (promised) {
         sla_limit l = {.kind = SLA_UNTIL, .value = promised};

@@ -119,6 +119,8 @@ enum wf_action_id {
     WF_FAULT_UNLINK,
     WF_APPEAL_LATE,
     WF_MAIL_IN,
+    WF_ACKNOWLEDGE,
+    WF_PROPOSE_SOLUTION,
     WF__COUNT
 };
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app/duty.h"
+#include "app/trend.h"
 #include "app/result.h"
 #include "app/rules.h"
 #include "app/verify.h"
@@ -537,6 +538,9 @@ static void *sweeper_main(void *arg)
             upgraded = time_now();
             if (up)
                 log_info("sweep: %ld complaints upgraded by rules over time", up);
+            int tw = 0; /* and the trend warnings (app/trend.h), at most one a key a day */
+            if (app_trend_warn(s->a, time_now(), &tw) == 0 && tw)
+                log_info("sweep: %d trend warnings", tw);
         }
         retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
         checkpoint cp; /* and the event log's checkpoint (app/verify.h), hourly */

@@ -104,3 +104,22 @@ int rows_compensation_write(db_conn *c, const compensation *m)
                             DB_INT(m->amount_fen), DB_TEXT(m->reason ? m->reason : ""), DB_INT(m->senior),
                             DB_ID(m->approver_unit), DB_INT(m->requested_by), DB_INT(m->requested_at)));
 }
+
+static const db_col authority_cols[] = {DB_COLS(authority_use, user, what, count, amount_fen), {0}};
+/* The statement below writes the AU_* codes as numbers. */
+_Static_assert(AU_GRANTED == 0 && AU_REFERRED == 1 && AU_APPROVED == 2, "authority_use codes");
+
+int store_authority_use(store *s, int64_t from, int64_t to, authority_use_list *out)
+{
+    /* A compensation granted at once is the requester's own authority; any
+     * other was referred up, and an approval is the decider's. */
+    return db_read_list(s, "authority_use",
+                        "SELECT who, what, COUNT(*), CAST(SUM(amount_fen) AS BIGINT) FROM ("
+                        "SELECT requested_by AS who, CASE WHEN status = 'granted' THEN 0 ELSE 1 END AS what, "
+                        "amount_fen FROM compensations WHERE requested_at >= ? AND requested_at < ? "
+                        "UNION ALL SELECT decided_by, 2, amount_fen FROM compensations "
+                        "WHERE status = 'approved' AND decided_at >= ? AND decided_at < ?) u "
+                        "GROUP BY who, what ORDER BY who, what",
+                        DB_VALS(DB_INT(from), DB_INT(to), DB_INT(from), DB_INT(to)), authority_cols, sizeof *out->items,
+                        (void **)&out->items, &out->n);
+}

@@ -618,6 +618,12 @@ int store_outbox_add(store *s, const outbox_msg *m, size_t n);
 int store_penalty_list(store *s, const penalty_filter *f, penalty_list *out);
 /* Compensations by f, newest first. */
 int store_compensation_list(store *s, const compensation_filter *f, compensation_list *out);
+/*
+ * The authority each person used in [from, to) (core/records.h): granted
+ * and referred by when they were asked, approved by when they were
+ * decided; ordered by user, then AU_*. *out is set from scratch.
+ */
+int store_authority_use(store *s, int64_t from, int64_t to, authority_use_list *out);
 /* ---- incidents (app/incident.c) ---- */
 /*
  * Opens an incident for inc->cluster_key unless one is open: either way

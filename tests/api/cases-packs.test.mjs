@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PackServer, describe, errorOf } from './lib.mjs';
+import { PackServer, describe, errorOf, localDate, runCli } from './lib.mjs';
 
 class CasesServer extends PackServer {
   constructor(pack, users, cls) {
@@ -42,6 +42,9 @@ function packSuite(pack, u, cls, fn) {
     try {
       await s.start();
       await fn(s);
+      // Every step taken replays to the same state (acknowledgements, proposed solutions, compensations…).
+      const v = await runCli(['verify', '--db', s.dbUrl], { timeoutMs: 120000 });
+      assert.equal(v.code, 0, v.stdout + v.stderr);
     } finally {
       await s.stop();
       await s.cleanup();
@@ -100,6 +103,82 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   x = await s.step('hqmgr', c.id, 'approve_compensation', { entry: '2' });
   assert.equal(x.compensations[1].status, 'approved');
 
+  // 001: 对错收的费用实行双倍返还 — a charge wrongly collected is refunded twice over.
+  const form = (await s.actions(c.id, 'agent')).items.find((a) => a.action === 'compensate');
+  const ff = Object.fromEntries(form.fields.map((f) => [f.name, f]));
+  assert.ok(ff.kind.options.some((o) => o.value === 'double_refund'), JSON.stringify(ff.kind.options));
+  assert.equal(ff.charged?.type, 'number', 'the form asks for the wrong charge');
+  assert.equal(ff.amount.required, false, 'the amount may be left to the rule');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'double_refund', reason: '多收月租' }, 'charged');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'double_refund', charged: 20, amount: 20, reason: '多收月租' }, 'amount');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'credit', charged: 20, amount: 40, reason: '多收月租' }, 'charged');
+  await refused(s, 'agent', c.id, 'compensate', { kind: 'credit', reason: '多收月租' }, 'amount');
+  x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 20, reason: '多收月租20元' });
+  assert.equal(x.compensations[2].amount, 40, 'twice the wrong charge');
+  assert.equal(x.compensations[2].charged, 20);
+  assert.equal(x.compensations[2].status, 'granted', 'within the agent\'s 50 yuan');
+  // 2.5: 从业务使用类、计费差错类、解除服务(协议)等方面确定授权的使用业务类型 — a refund
+  // is for a charging error; a complaint about a business hall is offered none.
+  const hall = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'channel.own_hall' });
+  await s.step('agent', hall.id, 'dispatch', { unit: site });
+  const hallKinds = (await s.actions(hall.id, 'agent')).items.find((a) => a.action === 'compensate').fields.find((f) => f.name === 'kind');
+  assert.deepEqual(hallKinds.options.map((o) => o.value), ['credit', 'fee_waiver', 'free_service']);
+  assert.equal((await s.actions(hall.id, 'agent')).items.find((a) => a.action === 'compensate').fields.some((f) => f.name === 'charged'), false);
+  await refused(s, 'agent', hall.id, 'compensate', { kind: 'refund', amount: 20, reason: '退费' }, 'kind');
+  // 2.5: 结合客户的在网时间、平均消费水平、客户潜在价值、客户类型…确定授权使用的条件 — a VIP's
+  // complaint gets twice the front-line authority: 80 yuan is the agent's to grant, 500 the supervisor's to approve.
+  const vip = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'mobile.charging', customer: { class: 'vip' } });
+  await s.step('agent', vip.id, 'dispatch', { unit: site });
+  const vipForm = (await s.actions(vip.id, 'agent')).items.find((a) => a.action === 'compensate');
+  assert.match(vipForm.fields.find((f) => f.name === 'amount').label, /100\.00/, 'the agent is told their authority for this customer');
+  let v = await s.step('agent', vip.id, 'compensate', { kind: 'credit', amount: 80, reason: 'VIP误扣流量费致歉' });
+  assert.equal(v.compensations[0].status, 'granted');
+  v = await s.step('agent', vip.id, 'compensate', { kind: 'refund', amount: 500, reason: 'VIP国际漫游误计费' });
+  assert.equal(v.compensations[1].status, 'pending');
+  assert.deepEqual(v.compensations[1].approver_roles, ['supervisor', 'manager']);
+  const board = (await s.as('sup', 'GET', '/compensations?status=pending&mine=true')).json.items;
+  assert.ok(board.some((m) => m.complaint.id === vip.id && m.can_decide), 'the supervisor may decide it');
+  assert.equal((await s.step('sup', vip.id, 'approve_compensation', { entry: '2' })).compensations[1].status, 'approved');
+  // Doubled, it may pass the agent's authority: then it waits like any other.
+  x = await s.step('agent', c.id, 'compensate', { kind: 'double_refund', charged: 30, amount: 60, reason: '多收功能费30元' });
+  assert.equal(x.compensations[3].amount, 60);
+  assert.equal(x.compensations[3].status, 'pending');
+
+  // 001 2.5: 建立完善的授权监控机制,对各级别授权的使用进行控制和考核 — the month's
+  // authority used, per person and per level.
+  const month = localDate(new Date()).slice(0, 7);
+  const totals = await s.as('admin', 'GET', `/compensations/totals?month=${month}`);
+  assert.equal(totals.status, 200, describe(totals));
+  const who = Object.fromEntries(totals.json.items.map((p) => [p.user.username, p]));
+  assert.deepEqual(Object.keys(who).sort(), ['agent', 'hqmgr', 'sup']);
+  assert.equal(who.agent.level, 'agent');
+  assert.equal(who.agent.limit, 50);
+  assert.deepEqual(who.agent.granted, { count: 3, amount: 170 }, 'the 50 yuan credit, the 40 yuan double refund and the VIP\'s 80');
+  assert.deepEqual(who.agent.referred, { count: 3, amount: 2060 }, 'the 1500 yuan refund, the 60 yuan double refund and the VIP\'s 500');
+  assert.deepEqual(who.agent.approved, { count: 0, amount: 0 });
+  assert.deepEqual(who.hqmgr.approved, { count: 1, amount: 1500 });
+  assert.deepEqual(who.sup.approved, { count: 1, amount: 500 });
+  assert.equal(who.hqmgr.level, 'manager');
+  const levels = Object.fromEntries(totals.json.levels.map((l) => [l.level, l]));
+  assert.deepEqual([levels.agent.people, levels.agent.limit, levels.agent.granted.amount], [1, 50, 170]);
+  assert.deepEqual([levels.manager.people, levels.manager.approved.count], [1, 1]);
+  // The branch's manager sees the people of the branch only; another month is empty.
+  const branch = await s.as('mgr', 'GET', `/compensations/totals?month=${month}`);
+  assert.deepEqual(branch.json.items.map((p) => p.user.username), ['agent', 'sup']);
+  assert.deepEqual((await s.as('admin', 'GET', '/compensations/totals?month=2020-01')).json.items, []);
+  assert.equal((await s.as('admin', 'GET', '/compensations/totals')).json.month, month, 'this month by default');
+  const bad = await s.as('admin', 'GET', '/compensations/totals?month=2026-13');
+  assert.equal(bad.status, 400);
+  assert.equal(errorOf(bad).field, 'month');
+  assert.equal((await s.as('agent', 'GET', `/compensations/totals?month=${month}`)).status, 403);
+  // …and from the shell, for the monthly assessment.
+  const cli = await runCli(['penalties', 'authority', '--month', month, '--db', s.dbUrl]);
+  assert.equal(cli.code, 0, cli.stderr);
+  const rows = cli.stdout.trim().split('\n').map((l) => l.split('\t'));
+  assert.deepEqual(rows[0].slice(0, 4), ['user', 'level', 'limit', 'granted']);
+  assert.deepEqual(rows.find((r) => r[0] === 'agent'), ['agent', 'agent', '50.00', '3', '170.00', '3', '2060.00', '0', '0.00']);
+  assert.equal((await runCli(['penalties', 'authority', '--month', '2026-13', '--db', s.dbUrl])).code, 2);
+
   // A 工信部 appeal.
   const a = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'regulator', appeal_source: 'miit', category: 'mobile.bill_dispute' });
   assert.equal(a.kind, 'appeal');
@@ -117,6 +196,39 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
   // …and the revisit plan of seed 001: every complaint, tried three times before unreachable.
   assert.equal(written.reply.revisit_required, true);
   assert.equal(written.reply.revisit_attempts, 3);
+  assert.equal(written.clocks.find((k) => k.name === 'acknowledge').state, 'met', 'the reply answered acceptance too');
+
+  // 001 (窗口服务投诉制度): 能够当场答复是否受理的,应当场答复;不能当场答复的,
+  // 应在三个工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由。
+  const posted = await s.intake('agent', { channel: 'letter', subject_staff: null, place: null, subject_unit: site,
+    category: 'channel.own_hall', received_at: '2026-09-30T10:00:00+08:00' });
+  let ack = (await s.get(posted.id, 'agent')).clocks.find((k) => k.name === 'acknowledge');
+  assert.equal(ack.calendar, 'office');
+  assert.deepEqual(ack.limit, { working_days: 3 });
+  // Oct 1–7 are holidays and Sat Oct 10 a make-up workday: Oct 8, 9, 10.
+  assert.equal(Date.parse(ack.deadline), Date.parse('2026-10-10T17:30:00+08:00'));
+  const call = await s.intake('agent', { channel: 'phone', subject_staff: null, place: null, subject_unit: site, category: 'channel.own_hall' });
+  assert.ok(!call.clocks?.some((k) => k.name === 'acknowledge'), 'a call is answered on the spot');
+  assert.ok(!(await s.actions(call.id, 'agent')).items.some((a) => a.action === 'acknowledge'));
+  // Past the third working day the sweeper orders a supervision for it.
+  const sw = await runCli(['sweep', '--db', s.dbUrl, '--now', '2026-10-10T17:31:00+08:00'], { timeoutMs: 120000 });
+  assert.equal(sw.code, 0, sw.stderr);
+  const breach = (await s.events(posted.id, 'agent')).filter((e) => e.action === 'breach').map((e) => e.payload.clock);
+  assert.ok(breach.includes('acknowledge'), JSON.stringify(breach));
+  const ackForm = (await s.actions(posted.id, 'agent')).items.find((a) => a.action === 'acknowledge');
+  assert.deepEqual(ackForm.fields.find((f) => f.name === 'outcome').options.map((o) => o.value), ['accept', 'refuse']);
+  await refused(s, 'agent', posted.id, 'acknowledge', { outcome: 'refuse', method: 'letter', content: '经审查不予受理' }, 'reason');
+  await refused(s, 'agent', posted.id, 'acknowledge', { outcome: 'maybe', method: 'letter', content: 'x' }, 'outcome');
+  assert.equal((await s.act('handler', posted.id, 'acknowledge', { outcome: 'accept', method: 'letter', content: 'x' })).status, 403,
+    'the centre answers the customer');
+  x = await s.step('agent', posted.id, 'acknowledge', { outcome: 'refuse', method: 'letter', content: '经审查不予受理',
+    reason: '所述事项不属本公司服务范围' });
+  assert.equal(x.acknowledgement.outcome, 'refuse');
+  assert.equal(x.acknowledgement.reason, '所述事项不属本公司服务范围');
+  ack = x.clocks.find((k) => k.name === 'acknowledge');
+  assert.ok(ack.ended_at, 'the clock stopped');
+  assert.equal((await s.act('agent', posted.id, 'acknowledge', { outcome: 'accept', method: 'letter', content: 'x' })).status, 409,
+    'answered once');
 });
 
 packSuite('restaurant', users('EC-CSC', 'EC-SH-01', 'EC'), 'ordinary', async (s) => {
@@ -161,6 +273,31 @@ packSuite('property', users('SZ-CSC', 'SZ-NS-01', 'SZ'), 'owner', async (s) => {
   assert.equal(a.kind, 'appeal');
   const list = await s.as('agent', 'GET', '/complaints?kind=appeal');
   assert.deepEqual(list.json.items.map((i) => i.id), [a.id]);
+
+  // 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a supervisor decides a minor
+  // complaint's extension, only a manager an important one's.
+  for (const [level, who, category] of [[2, 'mgr', 'service.attitude'], [3, 'sup', 'facility.lighting']]) {
+    const k = await s.intake('agent', { channel: 'phone', subject_staff: null, place: null, subject_unit: site, category });
+    assert.equal(k.level, level);
+    await s.step('agent', k.id, 'dispatch', { unit: site });
+    await s.step('handler', k.id, 'accept', {});
+    await s.step('handler', k.id, 'request_extension', { deadline: new Date(Date.parse(k.deadlines.overall) + 86400e3).toISOString(), reason: '需协调供水公司' });
+    if (level === 2) {
+      const no = await s.act('sup', k.id, 'approve_extension', { note: '同意' });
+      assert.equal(no.status, 403, describe(no));
+      assert.ok(!(await s.actions(k.id, 'sup')).items.some((a) => a.action === 'approve_extension'), 'not offered to the supervisor');
+    }
+    assert.equal((await s.step(who, k.id, 'approve_extension', { note: '同意' })).extension.status, 'approved');
+  }
+
+  // 001: 书面投诉必须书面答复 — an owner's letter is answered in writing.
+  const letter = await s.intake('agent', { channel: 'letter', subject_staff: null, place: null, subject_unit: site, category: 'service.attitude' });
+  await s.step('agent', letter.id, 'dispatch', { unit: site });
+  await s.step('handler', letter.id, 'accept', {});
+  await s.step('handler', letter.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉', nature: 'valid' });
+  await refused(s, 'agent', letter.id, 'reply', { method: 'phone', content: '已电话告知' }, 'method');
+  await refused(s, 'agent', letter.id, 'reply', { method: 'visit', content: '已上门告知' }, 'method');
+  assert.equal((await s.step('agent', letter.id, 'reply', { method: 'letter', content: '已函复业主' })).reply.method, 'letter');
 });
 
 packSuite('utility', users('CITY-CSC', 'CITY-E-01', 'CITY'), 'resident', async (s) => {
@@ -175,6 +312,23 @@ packSuite('utility', users('CITY-CSC', 'CITY-E-01', 'CITY'), 'resident', async (
   assert.equal(x.compensations[0].status, 'pending');
   x = await s.step('handler', a.id, 'compensate', { kind: 'free_repair', amount: 200, reason: '免费更换故障表' });
   assert.equal(x.compensations[1].status, 'granted');
+  // 004: 1個工作日內完成初步調查,2個工作日內提出初步解決方案,3個工作日內落實解決措施,
+  // 5個工作日內向客戶反饋處理結果 — the solution step is a clock of its own, from receipt.
+  const sol = await s.intake('agent', { subject_staff: null, place: null, subject_unit: site, channel: 'phone', category: 'billing.wrong',
+    received_at: '2026-09-30T10:00:00+08:00' });
+  const solClock = (await s.get(sol.id, 'agent')).clocks.find((k) => k.name === 'solution');
+  assert.deepEqual([solClock.calendar, solClock.limit], ['office', { working_days: 2 }]);
+  // Oct 1–7 are holidays: Oct 8 and 9.
+  assert.equal(Date.parse(solClock.deadline), Date.parse('2026-10-09T17:00:00+08:00'));
+  assert.ok(!(await s.get(sol.id, 'agent')).clocks.some((k) => k.name === 'handle'), 'handling starts with the dispatch');
+  assert.ok(!(await s.actions(sol.id, 'handler')).items.some((a) => a.action === 'propose_solution'), 'not before the dispatch');
+  await s.step('agent', sol.id, 'dispatch', { unit: site });
+  await refused(s, 'handler', sol.id, 'propose_solution', {}, 'solution');
+  const proposed = await s.step('handler', sol.id, 'propose_solution', { solution: '核对抄表记录后按实际读数重新计费，多收部分冲抵下期' });
+  assert.match(proposed.solution_proposal.solution, /重新计费/);
+  assert.ok(proposed.clocks.find((k) => k.name === 'solution').ended_at, 'the step is met');
+  assert.equal((await s.act('handler', sol.id, 'propose_solution', { solution: 'x' })).status, 409, 'proposed once');
+
   const queue = await s.as('sup', 'GET', '/compensations?status=pending');
   assert.equal(queue.status, 200, describe(queue));
   assert.deepEqual(queue.json.items.map((m) => [m.complaint.id, m.no, m.can_decide]), [[a.id, 1, true]]);

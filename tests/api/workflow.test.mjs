@@ -266,6 +266,20 @@ srv.test('invalidate → reply → close of an invalid complaint (no cause neede
   assert.deepEqual(wf, ['intake', 'dispatch', 'invalidate', 'reply', 'close']);
 });
 
+// 001: 书面投诉必须书面答复 — the gas-station pack answers a letter, fax or e-mail in writing.
+srv.test('a written complaint gets a written reply; a call may be answered by phone', async () => {
+  const fax = await srv.intake('agent1', { channel: 'fax' });
+  await srv.step('agent1', fax.id, 'dispatch', { unit: 'SH-PD-01' });
+  await srv.step('pd01', fax.id, 'invalidate', { reason_code: 'unrelated', explanation: '来函所述车辆未在本站加油' });
+  await expectField('agent1', fax.id, 'reply', { method: 'phone', content: '已电话解释' }, 'method');
+  await expectField('agent1', fax.id, 'reply', { method: 'sms', content: '已短信解释' }, 'method');
+  assertStatus(await srv.step('agent1', fax.id, 'reply', { method: 'fax', content: '已传真函复' }), 'replied', 'fax reply');
+  const call = await srv.intake('agent1', { channel: 'phone' });
+  await srv.step('agent1', call.id, 'dispatch', { unit: 'SH-PD-01' });
+  await srv.step('pd01', call.id, 'invalidate', { reason_code: 'unrelated', explanation: '来电人并未在本站加油' });
+  assertStatus(await srv.step('agent1', call.id, 'reply', { method: 'phone', content: '已电话解释' }), 'replied', 'phone reply');
+});
+
 srv.test('a valid complaint cannot be closed from replied (it needs a revisit)', async () => {
   const c = await processing();
   await srv.step('pd01', c.id, 'resolve', { resolution_type: 'solution', resolution: '已道歉', nature: 'valid' });

@@ -70,14 +70,37 @@ static const struct {
 };
 
 /* Parses the test pack into p (initialised here); fails the test if it does not load. */
-static inline void tu_policy(policy *p)
+/* A JSON literal of a test (a new reference); fails the test when it does not parse. */
+static inline json_t *tu_json(const char *text)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(text, 0, &jerr);
+    if (!v)
+        fail_msg("bad JSON literal in the test (%s): %s", jerr.text, text);
+    return v;
+}
+
+/* The test pack as JSON (a new reference), for a test that changes a section. */
+static inline json_t *tu_pack(void)
 {
     json_error_t jerr;
     json_t *pack = json_loads(tu_pack_json, 0, &jerr);
-    cerr e = {0};
     assert_non_null(pack);
+    return pack;
+}
+
+/* Loads pack (borrowed) into p, failing the test if it does not load. */
+static inline void tu_policy_of(policy *p, json_t *pack)
+{
+    cerr e = {0};
     if (policy_load(p, pack, &e) != 0)
         fail_msg("test pack does not load: %s (%s)", e.message, e.field);
+}
+
+static inline void tu_policy(policy *p)
+{
+    json_t *pack = tu_pack();
+    tu_policy_of(p, pack);
     json_decref(pack);
 }
 

@@ -100,6 +100,36 @@ test('a compensation above the handler\'s limit waits on the board and a supervi
   await page.close()
 })
 
+// 001 2.5: 对各级别授权的使用进行控制和考核 — the ledger page shows the month's
+// authority used: pd01 referred the 400 yuan refund above, super1 approved it.
+test('the ledger page shows the authority each person used this month, desk and phone, Chinese and English', async () => {
+  for (const [width, height, lang] of [[1440, 900, 'zh-CN'], [360, 740, 'en'], [1440, 900, 'en'], [360, 740, 'zh-CN']]) {
+    const page = await newPage(browser.context, { width, height })
+    try {
+      await login(page, 'manager1')
+      await page.evaluate((l) => localStorage.setItem('redress.lang', l), lang)
+      await page.goto(`${BASE}/#/penalties`)
+      await page.reload()
+      const table = page.locator('[data-test=authority-table]')
+      await table.waitFor()
+      const pd01 = table.locator('tr.person-pd01')
+      await pd01.waitFor({ timeout: 15000 })
+      assert.match(await text(pd01.locator('[data-use=referred]')), /^1 · 400\.00$/)
+      assert.match(await text(table.locator('tr.person-super1 [data-use=approved]')), /^1 · 400\.00$/)
+      const levels = await text(page.locator('[data-test=authority-levels]'))
+      assert.match(levels, lang === 'en' ? /Supervisor \(1\): [\d.]+ yuan granted, 400\.00 yuan approved/ : /主管：1 人，授权内 [\d.]+ 元，审批 400\.00 元/)
+      assert.match(await text(page.locator('[data-test=authority] h2')), lang === 'en' ? /Authority used/ : /授权使用/)
+      await page.locator('[data-test=authority]').scrollIntoViewIfNeeded()
+      await shot(page, `authority-${width}-${lang}`)
+      assert.deepEqual(page.errors, [])
+    } finally {
+      // the other tests read Chinese
+      await page.evaluate(() => localStorage.setItem('redress.lang', 'zh-CN'))
+      await page.close()
+    }
+  }
+})
+
 test('the ledger page: a manager waives an entry with a reason and saves the month as CSV', async () => {
   assert.ok(closed, 'closed in the first test')
   const page = await newPage(browser.context)

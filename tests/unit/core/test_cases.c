@@ -427,6 +427,118 @@ static void test_limits(void **state)
     complaint_release(&c);
 }
 
+/* 001: 对错收的费用实行双倍返还 — a kind with a multiplier refunds twice the wrong charge. */
+static void test_double_refund(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_array_append_new(json_object_get(json_object_get(pack, "authorization"), "kinds"),
+                          J("{\"code\":\"double_refund\",\"name\":\"错收费用双倍返还\",\"multiplier\":2}"));
+    tu_policy_of(&f.pol, pack);
+    tu_org(&f.org);
+    cerr e;
+    complaint c;
+    json_t *p = NULL;
+    mk(&c, ST_PROCESSING, "", "attitude", 3, "{}");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":12.5,\"reason\":\"多收\"}", &p, &e),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(p, "amount_fen")), 2500);
+    assert_int_equal(json_integer_value(json_object_get(p, "charged_fen")), 1250);
+    assert_int_equal(json_integer_value(json_object_get(p, "multiplier")), 2);
+    json_decref(p);
+    /* the amount may be given, but only the right one */
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":12.5,\"amount\":25,\"reason\":\"多收\"}", NULL, &e),
+                     0);
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":12.5,\"amount\":12.5,\"reason\":\"多收\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "amount");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"reason\":\"多收\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "charged");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"refund\",\"charged\":5,\"amount\":10,\"reason\":\"x\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "charged");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"refund\",\"reason\":\"x\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "amount");
+    /* a kind meant for other business is not offered (001: 确定授权的使用业务类型) */
+    json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "categories",
+                        tu_json("[\"quality\"]"));
+    policy_release(&f.pol);
+    tu_policy_of(&f.pol, pack);
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate",
+                          "{\"kind\":\"double_refund\",\"charged\":5,\"reason\":\"多收\"}", NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "kind");
+    json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "categories",
+                        tu_json("[\"nowhere\"]"));
+    policy bad0;
+    assert_int_equal(policy_load(&bad0, pack, &e), -1);
+    assert_string_equal(e.field, "authorization.kinds[2].categories[0]");
+    policy_release(&bad0);
+    json_object_del(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "categories");
+    /* a multiplier is a whole number from 2 to 10 */
+    json_object_set_new(json_array_get(json_object_get(json_object_get(pack, "authorization"), "kinds"), 2), "multiplier",
+                        json_integer(1));
+    policy bad;
+    assert_int_equal(policy_load(&bad, pack, &e), -1);
+    assert_string_equal(e.field, "authorization.kinds[2].multiplier");
+    policy_release(&bad);
+    complaint_release(&c);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
+/* 001 2.5: 结合…客户类型…确定授权使用的条件 — a customer class with limits of its own. */
+static void test_class_limits(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(json_object_get(pack, "authorization"), "class_limits",
+                        tu_json("{\"vip\":{\"agent\":100,\"supervisor\":800}}"));
+    tu_policy_of(&f.pol, pack);
+    tu_org(&f.org);
+    const cases_policy *cp = &f.pol.cases;
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, "vip"), 10000);
+    assert_int_equal(cases_role_limit_for(cp, R_HANDLER, "vip"), 20000); /* not named: the general */
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, "ordinary"), 5000);
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, NULL), 5000);
+    complaint c;
+    cerr e;
+    json_t *p = NULL;
+    mk(&c, ST_PROCESSING, "", "attitude", 3, "{\"customer\":{\"class\":\"vip\"}}");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"voucher\",\"amount\":80,\"reason\":\"x\"}",
+                          &p, &e),
+                     0);
+    assert_string_equal(json_string_value(json_object_get(p, "status")), "granted");
+    json_decref(p);
+    /* 700 is above the general supervisor's 500 but within a VIP's 800 */
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"refund\",\"amount\":700,\"reason\":\"x\"}",
+                          &p, &e),
+                     0);
+    assert_true(cases_may_decide(cp, R_SUPERVISOR, "branch", p));
+    json_object_del(p, "customer_class");
+    assert_false(cases_may_decide(cp, R_SUPERVISOR, "branch", p));
+    json_decref(p);
+    complaint_release(&c);
+    json_object_set_new(json_object_get(pack, "authorization"), "class_limits", tu_json("{\"gold\":{\"agent\":1}}"));
+    policy bad;
+    assert_int_equal(policy_load(&bad, pack, &e), -1);
+    assert_string_equal(e.field, "authorization.class_limits.gold");
+    policy_release(&bad);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 static void test_decide(void **state)
 {
     fx *f = *state;
@@ -575,6 +687,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_waive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decide, setup, teardown),
+        cmocka_unit_test(test_double_refund),
+        cmocka_unit_test(test_class_limits),
         cmocka_unit_test(test_appeal_intake),
         cmocka_unit_test(test_malformed),
     };

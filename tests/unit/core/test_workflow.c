@@ -94,6 +94,8 @@ static const struct {
     {"fault_unlink", B(ST_REGISTERED), ST_NONE, DOC_CENTRE},
     {"appeal_late", DOC_OPEN | B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_SYSTEM},
     {"mail_in", DOC_OPEN | B(ST_CLOSED) | B(ST_ARCHIVED), ST_NONE, R_SYSTEM},
+    {"acknowledge", B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE},
+    {"propose_solution", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -214,6 +216,10 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "", "{\"announcement\":4}");
     else if (strcmp(action, "appeal_late") == 0)
         mk(c, status, U_SITE1, "", "{\"kind\":\"appeal\"}");
+    else if (strcmp(action, "acknowledge") == 0)
+        mk(c, status, U_SITE1, "", "{\"clocks\":{\"acknowledge\":{\"state\":\"running\",\"deadline\":1772400000}}}");
+    else if (strcmp(action, "propose_solution") == 0)
+        mk(c, status, U_SITE1, "", "{\"clocks\":{\"solution\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else
         mk(c, status, U_SITE1, "invalid",
            "{\"revisit\":{\"result\":\"satisfied\"}," OPEN_ASSIST "," RUNNING_HANDLE "}");
@@ -450,7 +456,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2);
 }
 
 static void test_guards(void **state)
@@ -1639,6 +1645,82 @@ static void test_phone_normalise(void **state)
     assert_int_equal(phone_normalise("13800138000", out, 8), -1); /* does not overflow a short buffer */
 }
 
+/* 001 (窗口服务投诉制度): 不能当场答复的,应在三个工作日内向投诉者作出受理答复.
+ * The acknowledge clock runs only where the pack gives it a limit; answering
+ * whether the complaint is accepted, or any progress reply or reply, stops it. */
+static void test_acknowledge_clock(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "time_limit_policy",
+                        J("{\"rules\":[{\"clock\":\"acknowledge\",\"when\":{\"channel\":\"walk_in\"},"
+                          "\"limit\":{\"hours\":72}}]}"));
+    tu_policy_of(&f.pol, pack);
+    json_decref(pack);
+    tu_org(&f.org);
+    complaint c;
+    json_t *in = tu_intake(RECV_TEXT, "13800138000");
+    json_object_set_new(in, "channel", json_string("walk_in"));
+    start(&f, &c, in, T_RECV + 60, NULL, NULL);
+    const json_t *ck = json_object_get(json_object_get(c.data, "clocks"), "acknowledge");
+    assert_non_null(ck);
+    assert_int_equal(json_integer_value(json_object_get(ck, "deadline")), T_RECV + 72 * 3600);
+    cerr why;
+    event ev;
+    assert_int_equal(step_as(&f, &c, &agent, T_RECV + 600, "acknowledge",
+                             "{\"outcome\":\"refuse\",\"method\":\"phone\",\"content\":\"不予受理\"}", &ev, &why),
+                     -1);
+    event_release(&ev);
+    assert_string_equal(why.field, "reason");
+    expect_clocks(&f, &c, &agent, T_RECV + 600, "acknowledge",
+                  "{\"outcome\":\"accept\",\"method\":\"phone\",\"content\":\"已受理，三日内答复\"}", "acknowledge:stop");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(c.data, "acknowledgement"), "outcome")),
+                        "accept");
+    assert_int_equal(step_as(&f, &c, &agent, T_RECV + 700, "acknowledge",
+                             "{\"outcome\":\"accept\",\"method\":\"phone\",\"content\":\"x\"}", &ev, &why),
+                     -1);
+    event_release(&ev);
+    assert_string_equal(why.code, "action_not_allowed");
+    complaint_release(&c);
+    /* a call owes none */
+    start(&f, &c, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, NULL, NULL);
+    assert_null(json_object_get(json_object_get(c.data, "clocks"), "acknowledge"));
+    complaint_release(&c);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
+/* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a level's extensions reserved to managers. */
+static void test_extension_approvers(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "time_limit_policy", tu_json("{\"extension_approvers\":{\"2\":[\"manager\"]}}"));
+    tu_policy_of(&f.pol, pack);
+    tu_org(&f.org);
+    complaint c;
+    cerr e;
+    for (int level = 2; level <= 3; level++) {
+        mk(&c, ST_PROCESSING, U_SITE1, "", "{" RUNNING_HANDLE "," PENDING_EXT "}");
+        c.level = level;
+        expect_may(&f, &c, "approve_extension", R_SUPERVISOR, U_BRANCH, level == 2 ? "forbidden" : NULL);
+        expect_may(&f, &c, "refuse_extension", R_SUPERVISOR, U_BRANCH, level == 2 ? "forbidden" : NULL);
+        expect_may(&f, &c, "approve_extension", R_MANAGER, U_BRANCH, NULL);
+        complaint_release(&c);
+    }
+    /* only supervisor and manager decide an extension */
+    json_object_set_new(pack, "time_limit_policy", tu_json("{\"extension_approvers\":{\"2\":[\"agent\"]}}"));
+    policy bad;
+    assert_int_equal(policy_load(&bad, pack, &e), -1);
+    assert_string_equal(e.field, "time_limit_policy.extension_approvers.2");
+    policy_release(&bad);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1667,6 +1749,8 @@ int main(void)
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),
         cmocka_unit_test(test_phone_normalise),
+        cmocka_unit_test(test_acknowledge_clock),
+        cmocka_unit_test(test_extension_approvers),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -78,12 +78,15 @@ export default {
     exported: '{n} exported',
   },
   detail: {
+    solution_proposal: 'Proposed solution',
+    acknowledgement: 'Acceptance answer',
     title: 'Work order', record: 'Record', deadlines: 'Deadlines', timeline: 'Timeline', actions: 'Actions',
     noActions: 'Nothing for you to do on this work order now', conflict: 'Someone else acted on this work order first. It has been reloaded; please check before acting.',
     done: 'Done: {label}', answer: 'Answered on the spot', invalid: 'Judged invalid', resolution: 'Resolution', reply: 'Reply to customer', revisit: 'Revisit', closing: 'Closing',
     assists: 'Assisting units', notFound: 'Work order not found or not visible to you', system: 'System', extensionHint: 'Current handling deadline {t}; the new one must be later', from: '{from} → {to}', payload: 'Details',
   },
   board: {
+    trends: 'Complaint trend warnings', trendsHint: 'Business lines or stations whose recent complaints are well above their usual level: look into why before it becomes a crisis', trendLine: '{n} in the last {days} days, usually about {usual}',
     title: 'Supervisor board', open: 'Open', overdue: 'Overdue', todayReceived: 'Received today', todayClosed: 'Closed today',
     overdueList: 'Overdue work orders', nearList: 'Due within 4 hours', queue: 'Waiting for dispatch', intake30: 'Received and closed, last 30 days',
     byStatus: 'By status', warning: 'Warning', supervisions: 'Open supervisions', warningList: 'Past the warning point', warningHint: 'Past the warning point (by default 90 % of the limit), not yet overdue', supervisionList: 'Supervision orders (open)', extensionList: 'Extension requests to decide', onlyMine: 'Only those addressed to me', approve: 'Approve', refuse: 'Refuse', received: 'Received', closed: 'Closed', dispatch: 'Dispatch', scope: 'Scope: {unit} and below',
@@ -120,6 +123,8 @@ export default {
     signOutAsk: 'Change the roles or unit of {user}? They will be signed out at once: every session and API token of theirs ends.',
   },
   key: {
+    outcome: 'Accepted?',
+    solution: 'Proposed solution',
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
     answers: 'Survey', reaction: "Customer's reaction", visit: 'Visit record', revisit_required: 'Revisit needed', visit_required: 'Visit needed',
@@ -130,7 +135,7 @@ export default {
     owner_unit: 'Owner unit', until: 'Until', approved: 'Approved', clock: 'Clock', supervision_level: 'Supervision level', supervise_unit: 'Supervising unit', deadline: 'Deadline', old_deadline: 'Old deadline', calendar: 'Calendar', scope: 'Scope', decision: 'Decision note',
   },
   value: {
-    link: 'Customer self-survey', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
+    link: 'Customer self-survey', accept: 'Accepted', refuse: 'Refused', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
     phone: 'Phone', sms: 'SMS', letter: 'Letter', email: 'E-mail', visit: 'Visit', solution: 'Solution', explanation: 'Explanation',
     valid: 'Valid', invalid: 'Invalid', suggestion: 'Suggestion', satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied',
     dissatisfied: 'Dissatisfied', unreachable: 'Unreachable', company: 'Company', handled_properly: 'Handled properly earlier', withdrawn: 'Withdrawn',
@@ -147,7 +152,7 @@ export default {
     decidedBy: 'Decided by', decision: 'Decision note', progressReplies: 'Progress replies', supervisions: 'Supervision orders',
     supervisionsCount: '{n} supervision orders issued (details for supervisors and managers)', levelN: 'Level {n}',
   },
-  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
+  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', solution: 'Proposed solution', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
   clockState: { running: 'Running', paused: 'Paused', met: 'Met', breached: 'Breached', breachedRunning: 'Overdue, running' },
   extension: { requested: 'Extension pending', approved: 'Approved', refused: 'Refused' },
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
@@ -155,7 +160,7 @@ export default {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
     escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached', link: 'Linked', assign: 'Assign', correct: 'Corrected', return: 'Sent back', upgrade: 'Upgraded by a rule', mark_complex: 'Marked complex',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
-    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply',
+    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply', acknowledge: 'Acceptance answer', propose_solution: 'Solution proposed',
   },
   links: {
     kind: 'Kind of link',
@@ -242,6 +247,7 @@ export default {
     itself: 'itself', drillTotal: '{n} complaints', received: 'Received', more: 'More',
   },
   cases: {
+    authority: 'Authority used', authoritySub: 'This month, per person and level of authority: compensations granted within one\'s own limit, referred above it, and approved for others', person: 'Person', level: 'Level', limit: 'Own limit (yuan)', use_granted: 'Granted', use_referred: 'Referred up', use_approved: 'Approved', levelTotal: '{level} ({people}): {granted} yuan granted, {approved} yuan approved',
     ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',
     totalAmount: 'Total amount (yuan)', totalPoints: 'Total points', awardLost: 'Units losing the award', role: 'Who', amount: 'Amount (yuan)',
     points: 'Points', flags: 'Also', awardLoss: "Loses the year's award", perfPay: "Loses the month's performance pay", st_active: 'Active', st_waived: 'Waived',

@@ -78,12 +78,15 @@ export default {
     exported: '已导出 {n} 条',
   },
   detail: {
+    solution_proposal: '初步解决方案',
+    acknowledgement: '受理答复',
     title: '工单详情', record: '投诉记录', deadlines: '时限', timeline: '处理过程', actions: '可执行操作',
     noActions: '当前没有您可执行的操作', conflict: '其他人已先处理了此工单，页面已刷新为最新状态，请确认后再操作。',
     done: '操作成功：{label}', answer: '当场答复', invalid: '判定无效', resolution: '处理结果', reply: '答复客户', revisit: '回访', closing: '结案',
     assists: '协办', notFound: '工单不存在或无权查看', system: '系统', extensionHint: '当前处理时限 {t}，新时限须晚于此时间', from: '由 {from} 到 {to}', payload: '详情',
   },
   board: {
+    trends: '投诉趋势预警', trendsHint: '近期投诉数明显高于通常水平的业务类别或站点，请分析原因，防范服务危机', trendLine: '近 {days} 天 {n} 件，通常约 {usual} 件',
     title: '主管看板', open: '在办工单', overdue: '已超时', todayReceived: '今日受理', todayClosed: '今日结案',
     overdueList: '超时工单', nearList: '即将超时（4 小时内）', queue: '待派单队列', intake30: '近 30 天受理与结案',
     byStatus: '按状态分布', warning: '预警', supervisions: '待处理督办', warningList: '预警工单', warningHint: '已过预警点、尚未超时（预警点默认为时限的 90%）', supervisionList: '督办单（待处理）', extensionList: '延期申请（待审批）', onlyMine: '只看督办给我的', approve: '批准', refuse: '不同意', received: '受理', closed: '结案', dispatch: '派单', scope: '范围：{unit}及下级单位',
@@ -120,6 +123,8 @@ export default {
     signOutAsk: '更改 {user} 的角色或所属单位？其所有登录会话和 API 令牌将立即失效，需要重新登录。',
   },
   key: {
+    outcome: '是否受理',
+    solution: '初步解决方案',
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
     resolution_type: '办结方式', nature: '性质', method: '方式', content: '答复内容', result: '回访结果', remarks: '备注',
     answers: '满意度调查', reaction: '客户态度', visit: '面访记录', revisit_required: '需回访', visit_required: '需面访',
@@ -130,7 +135,7 @@ export default {
     owner_unit: '承办单位', until: '延期至', approved: '审批', clock: '时钟', supervision_level: '督办级别', supervise_unit: '督办单位', deadline: '时限', old_deadline: '原时限', calendar: '日历', scope: '时限范围', decision: '审批意见',
   },
   value: {
-    link: '客户自助问卷', accepts: '认可', rejects: '不认可', no_comment: '未表态',
+    link: '客户自助问卷', accept: '予以受理', refuse: '不予受理', accepts: '认可', rejects: '不认可', no_comment: '未表态',
     phone: '电话', sms: '短信', letter: '信函', email: '电子邮件', visit: '上门', solution: '解决方案', explanation: '解释口径',
     valid: '有效投诉', invalid: '无效投诉', suggestion: '意见建议', satisfied: '满意', basically_satisfied: '基本满意',
     dissatisfied: '不满意', unreachable: '未联系上', company: '公司责任', handled_properly: '前期处理得当', withdrawn: '客户撤诉',
@@ -147,7 +152,7 @@ export default {
     decidedBy: '审批人', decision: '审批意见', progressReplies: '进度回复', supervisions: '督办单',
     supervisionsCount: '本工单已发出 {n} 张督办单（明细仅主管、管理层可见）', levelN: '{n}级',
   },
-  clock: { fill: '填单', dispatch: '派单', handle: '处理', progress: '进度回复', reply: '答复', revisit: '回访', close: '结案', overall: '总时限（承诺）' },
+  clock: { fill: '填单', dispatch: '派单', handle: '处理', progress: '进度回复', acknowledge: '受理答复', solution: '初步解决方案', reply: '答复', revisit: '回访', close: '结案', overall: '总时限（承诺）' },
   clockState: { running: '计时中', paused: '已暂停', met: '按时完成', breached: '已超时', breachedRunning: '超时计时中' },
   extension: { requested: '延期待审批', approved: '已批准', refused: '未批准' },
   scope: { general: '一般', provincial: '省级', national: '全国' },
@@ -155,7 +160,7 @@ export default {
     intake: '受理登记', answer: '当场答复', dispatch: '派单', accept: '签收', transfer: '转派', assist: '协办', assist_reply: '协办反馈',
     escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案', revisit_attempt: '回访未接通', link: '关联工单', assign: '指派', correct: '更正', return: '退单', upgrade: '规则升级', mark_complex: '认定复杂问题',
     archive: '归档', comment: '备注', warn: '预警', breach: '超时', supervise: '督办', replan: '重新计时', wait_customer: '等待客户',
-    resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复',
+    resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复', acknowledge: '受理答复', propose_solution: '提出初步解决方案',
   },
   links: {
     kind: '关联类型',
@@ -242,6 +247,7 @@ export default {
     itself: '本级', drillTotal: '共 {n} 张工单', received: '受理时间', more: '加载更多',
   },
   cases: {
+    authority: '授权使用', authoritySub: '本月各人在本人授权内批给、超出授权报批及审批他人的补偿（按人、按授权级别统计）', person: '人员', level: '授权级别', limit: '本人授权（元）', use_granted: '授权内批给', use_referred: '超权限报批', use_approved: '审批他人', levelTotal: '{level}：{people} 人，授权内 {granted} 元，审批 {approved} 元',
     ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
     totalAmount: '考核金额合计（元）', totalPoints: '扣分合计', awardLost: '取消评优单位', role: '考核对象', amount: '金额（元）',
     points: '扣分', flags: '附加处理', awardLoss: '取消年度评优', perfPay: '扣当月绩效', st_active: '有效', st_waived: '已免除',
