@@ -12,10 +12,25 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
+/* A row's payload's start: its kind, the number and the kind of work order in both languages ({type}). */
+static json_t *head_of(const policy *pol, const complaint *c, const char *kind)
+{
+    json_t *j = json_pack("{s:s,s:s}", "kind", kind, "number", c->number);
+    const char *code = json_string_value(json_object_get(c->data, "kind"));
+    char type_en[96];
+    snprintf(type_en, sizeof type_en, "%s", taxonomy_kind_name(&pol->tax, code ? code : "complaint", true));
+    /* Mid-sentence in English: "your consultation", unless it is an acronym. */
+    if (type_en[0] >= 'A' && type_en[0] <= 'Z' && !(type_en[1] >= 'A' && type_en[1] <= 'Z'))
+        type_en[0] = (char)(type_en[0] - 'A' + 'a');
+    json_object_set_new(j, "type", json_string(taxonomy_kind_name(&pol->tax, code ? code : "complaint", false)));
+    json_object_set_new(j, "type_en", json_string(type_en));
+    return j;
+}
+
 /* The payload of kind's row: the number, and the promise and tracking link (ack) or the sealed reply (reply). */
 static char *payload_of(app *a, const policy *pol, const complaint *c, const event *ev, const char *kind)
 {
-    json_t *j = json_pack("{s:s,s:s}", "kind", kind, "number", c->number);
+    json_t *j = head_of(pol, c, kind);
     if (strcmp(kind, "reply") == 0) {
         json_object_set(j, "content", json_object_get(ev->payload, "content"));
     } else {
@@ -98,11 +113,12 @@ int app_custmsg_survey(app *a, const complaint *c, const char *url, int64_t link
     outbox_msg *rows = NULL;
     size_t n = 0;
     if (rc == 0) {
-        json_t *j = json_pack("{s:s,s:s,s:s}", "kind", "survey", "number", c->number, "link", link);
+        app_enter(a);
+        json_t *j = head_of(app_pol(a), c, "survey");
+        json_object_set_new(j, "link", json_string(link));
         char *payload = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS), key[96];
         json_decref(j);
         snprintf(key, sizeof key, "c%" PRId64 "/survey%" PRId64 "/customer", c->id, link_id);
-        app_enter(a);
         add_rows(a, app_pol(a), c, "survey", NULL, now, key, payload, &rows, &n);
         app_leave(a);
         free(payload);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char *const kinds[] = {"ack", "reply", "survey", NULL};
-static const char *const variables[] = {"number", "promised", "link", "content", NULL};
+static const char *const variables[] = {"number", "promised", "link", "content", "type", NULL};
 
 static bool listed(const char *const *names, const char *s, size_t n)
 {
@@ -44,7 +44,7 @@ static int check_template(const json_t *t, const char *path, cerr *e)
             const char *end = strchr(p, '}');
             if (!end || !listed(variables, p + 1, (size_t)(end - p - 1)))
                 return cerr_set(e, "invalid_pack", path,
-                                "%s: expected {number}, {promised}, {link} or {content} between braces", path);
+                                "%s: expected {number}, {promised}, {link}, {content} or {type} between braces", path);
             p = end;
         }
     }
@@ -124,7 +124,7 @@ bool custmsg_sends(const json_t *section, const char *kind, const char *channel)
 /* The value of the variable named by s[0..n), or NULL. */
 static const char *value_of(const custmsg_vars *v, const char *s, size_t n)
 {
-    const char *const values[] = {v->number, v->promised, v->link, v->content};
+    const char *const values[] = {v->number, v->promised, v->link, v->content, v->type};
     for (size_t i = 0; variables[i]; i++)
         if (strlen(variables[i]) == n && strncmp(variables[i], s, n) == 0)
             return values[i] && *values[i] ? values[i] : NULL;

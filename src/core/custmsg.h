@@ -15,7 +15,8 @@
  * Without the section, or without a kind's template, nothing is sent.
  *
  * A template names {number}, {promised} (the answer promised by), {link}
- * (the portal's tracking page) and {content} (the reply's text). A part in
+ * (the portal's tracking page), {content} (the reply's text) and {type}
+ * (the kind of work order: 投诉, 咨询, 报修 …, core/taxonomy.h). A part in
  * square brackets is kept only when every variable in it has a value, so
  * "[查询进度：{link}]" vanishes where no public address is set.
  *
@@ -34,6 +35,7 @@
 
 typedef struct custmsg_vars {
     const char *number, *promised, *link, *content; /* NULL or "" = no value */
+    const char *type; /* the kind of work order as the customer reads it: 投诉, 咨询, 报修 … */
 } custmsg_vars;
 
 /* Checks the section (NULL: none) of a pack; -1 with e naming the path ("customer_messages.ack.en"). */

@@ -440,7 +440,10 @@ static int customer_text(app *a, const outbox_msg *m, const char *lang, buf *out
     char *content = NULL, *link = NULL;
     int rc = -1;
     if (payload_text(a, m, p, "content", &content) && payload_text(a, m, p, "link", &link)) {
-        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), link, content};
+        /* Rows queued before {type} existed name no kind: theirs is a complaint. */
+        const char *type = str_of(p, strcmp(lang, "en") == 0 ? "type_en" : "type");
+        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), link, content,
+                          *type ? type : strcmp(lang, "en") == 0 ? "complaint" : "投诉"};
         app_enter(a); /* the templates of the pack in force when it is sent */
         rc = custmsg_render(json_object_get(app_pol(a)->raw, "customer_messages"), str_of(p, "kind"), lang, &v, out);
         app_leave(a);

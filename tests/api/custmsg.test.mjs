@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before } from 'node:test';
-import { useServer, freePort, until, describe, errorOf, uniquePhone, greets, REPO_ROOT } from './lib.mjs';
+import { after, before, test } from 'node:test';
+import { useServer, freePort, until, describe, errorOf, uniquePhone, greets, PackServer, REPO_ROOT } from './lib.mjs';
 
 const SMS_PORT = await freePort();
 const SMTP_PORT = await freePort();
@@ -63,13 +63,13 @@ function beijing(minutesFromNow) {
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
-// Makes the active pack's quiet hours [from, to) (Beijing time); returns the pack.
-async function quietHours(from, to) {
-  const v = (await srv.as('admin', 'GET', '/config/versions')).json.active;
-  const pack = (await srv.as('admin', 'GET', `/config/versions/${v}`)).json.pack;
+// Makes the active pack's quiet hours [from, to) (Beijing time) on server s; returns the pack.
+async function quietHours(from, to, s = srv) {
+  const v = (await s.as('admin', 'GET', '/config/versions')).json.active;
+  const pack = (await s.as('admin', 'GET', `/config/versions/${v}`)).json.pack;
   assert.ok(pack.customer_messages, 'the pack sends customer messages');
   pack.customer_messages.quiet_hours = { from, to };
-  const r = await srv.as('admin', 'POST', '/config/versions', { body: { pack, reason: `免打扰时段 ${from}–${to}` } });
+  const r = await s.as('admin', 'POST', '/config/versions', { body: { pack, reason: `免打扰时段 ${from}–${to}` } });
   assert.equal(r.status, 201, describe(r));
   return pack;
 }
@@ -181,4 +181,23 @@ srv.test('a template naming an unknown variable is refused, naming where', async
   const q = await srv.as('admin', 'POST', '/config/versions', { body: { pack, reason: '试错' } });
   assert.equal(q.status, 422, describe(q));
   assert.equal(errorOf(q).field, 'pack.customer_messages.quiet_hours');
+});
+
+// Seed 001's consultations (业务咨询) are acknowledged as what they are, not as complaints.
+test('a consultation is acknowledged as a consultation (telecom pack)', { timeout: 240000 }, async () => {
+  const s = new PackServer('telecom', [['agent', ['agent'], 'HA-CSC']]);
+  s.opts.env = { REDRESS_SMS_URL: `http://127.0.0.1:${SMS_PORT}/send`, REDRESS_SMS_SECRET: 'customer-sms-secret-0123456789' };
+  try {
+    await s.start();
+    await quietHours(beijing(120), beijing(180), s);
+    const phone = uniquePhone();
+    const c = await s.intake('agent', { kind: 'consultation', customer: { name: '李四', phone, class: 'ordinary' },
+      subject_staff: null, place: null, subject_unit: 'HA-ZZ-01', channel: 'business_hall', category: 'channel.own_hall',
+      description: '想了解宽带提速的办理方式' });
+    const sms = await until(() => texts.find((t) => t.to === phone), 'the acknowledgement at the gateway');
+    assert.match(sms.text, new RegExp(`^【客服中心】您的业务咨询已受理，编号${c.number}`));
+  } finally {
+    await s.stop();
+    await s.cleanup();
+  }
 });

@@ -51,14 +51,19 @@ static void test_render(void **state)
 {
     (void)state;
     json_t *s = section();
-    custmsg_vars all = {"TS20261208-0001", "2026-12-09 18:00", "https://ts.example.cn/#/portal/track?number=X", NULL};
+    custmsg_vars all = {"TS20261208-0001", "2026-12-09 18:00", "https://ts.example.cn/#/portal/track?number=X", NULL, NULL};
     render(s, "ack", "zh-CN", &all, "编号TS20261208-0001，2026-12-09 18:00前答复。查询：https://ts.example.cn/#/portal/track?number=X");
     /* No link: its part goes, the rest stays. */
-    custmsg_vars nolink = {"TS20261208-0001", "2026-12-09 18:00", "", NULL};
+    custmsg_vars nolink = {"TS20261208-0001", "2026-12-09 18:00", "", NULL, NULL};
     render(s, "ack", "zh-CN", &nolink, "编号TS20261208-0001，2026-12-09 18:00前答复。");
     render(s, "ack", "en", &all, "Number TS20261208-0001.");
+    /* The kind of work order as the customer reads it. */
+    json_t *typed = json_loads("{\"channels\": [\"sms\"], \"ack\": {\"zh-CN\": \"您的{type}已受理，编号{number}\"}}", 0, NULL);
+    custmsg_vars kind = {"TS2", NULL, NULL, NULL, "咨询"};
+    render(typed, "ack", "zh-CN", &kind, "您的咨询已受理，编号TS2");
+    json_decref(typed);
     /* English asked, none written: the Chinese one. */
-    custmsg_vars reply = {"TS1", NULL, NULL, "已补开发票"};
+    custmsg_vars reply = {"TS1", NULL, NULL, "已补开发票", NULL};
     render(s, "reply", "en", &reply, "关于TS1：已补开发票");
     buf b;
     buf_init(&b);
