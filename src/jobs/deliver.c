@@ -368,13 +368,17 @@ typedef struct outcome {
 static const char *recipient(app *a, const outbox_msg *m, user *u, unsigned channel)
 {
     bool mail = channel == NOTIFY_EMAIL;
+    /* An emergency the pack names people for (a rule's or a crisis's notice: 000 第十四条, 立即报告)
+     * reaches their phone whatever their preference; routine messages follow it. */
+    bool emergency = !mail && (strcmp(m->template_name, "rule_notify") == 0 ||
+                               strcmp(m->template_name, "incident_opened") == 0);
     if (!m->recipient_user || store_user_get(a->db, NULL, m->recipient_user, u, NULL) != 0)
         return "no recipient";
     if (!u->active)
         return "the recipient's account is inactive";
     if (!(mail ? u->email : u->phone))
         return mail ? "the recipient has no e-mail address" : "the recipient has no phone number";
-    if (!(u->notify & channel))
+    if (!(u->notify & channel) && !emergency)
         return mail ? "the recipient does not want e-mail" : "the recipient does not want text messages";
     return NULL;
 }
