@@ -155,15 +155,21 @@ int store_mail_draft_seen(store *s, const char *msgid_key, bool *seen)
     return rc;
 }
 
-int store_mail_draft_list(store *s, const char *status, int limit, mail_draft_list *out)
+static void draft_where(db_where *w, db_conn *c, const void *filter)
 {
-    if (status)
-        return db_read_list(s, "mail_draft_list",
-                            "SELECT " DRAFT_COLS "''," DRAFT_TAIL "WHERE status = ? ORDER BY received_at DESC, id LIMIT ?",
-                            DB_VALS(DB_TEXT(status), DB_INT(limit)), draft_cols, sizeof *out->items,
-                            (void **)&out->items, &out->n);
-    return db_read_list(s, "mail_draft_list", "SELECT " DRAFT_COLS "''," DRAFT_TAIL "ORDER BY received_at DESC, id LIMIT ?",
-                        DB_VALS(DB_INT(limit)), draft_cols, sizeof *out->items, (void **)&out->items, &out->n);
+    const mail_draft_filter *f = filter;
+    db_where_text(w, " AND status = ?", f->status);
+    if (f->units && !f->n_units)
+        buf_puts(&w->sql, " AND 1 = 0"); /* a caller who reaches no unit */
+    else if (f->units)
+        db_where_ids(w, c, "unit", f->units, f->n_units);
+}
+
+int store_mail_draft_list(store *s, const mail_draft_filter *f, mail_draft_list *out)
+{
+    return db_read_where(s, "mail_draft_list", "SELECT " DRAFT_COLS "''," DRAFT_TAIL "WHERE 1 = 1", draft_where, f,
+                         " ORDER BY received_at DESC, id LIMIT ?", f->limit, draft_cols, sizeof *out->items,
+                         (void **)&out->items, &out->n);
 }
 
 int store_mail_draft_get(store *s, const char *id, mail_draft *out)

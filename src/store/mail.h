@@ -81,8 +81,15 @@ void mail_draft_list_release(mail_draft_list *l);
 int store_mail_draft_add(store *s, const mail_draft *d);
 /* *seen (OUT): a message with Message-ID key msgid_key was taken in already. */
 int store_mail_draft_seen(store *s, const char *msgid_key, bool *seen);
-/* The rows of status (NULL: every one) newest first, at most limit, without their raw message (raw ""). */
-int store_mail_draft_list(store *s, const char *status, int limit, mail_draft_list *out);
+/* Which messages a listing reads. */
+typedef struct mail_draft_filter {
+    const char *status;   /* NULL: every one */
+    const int64_t *units; /* those of a mailbox of these units; NULL: every unit */
+    size_t n_units;
+    int limit;
+} mail_draft_filter;
+/* The rows f selects newest first, at most f->limit, without their raw message (raw ""). */
+int store_mail_draft_list(store *s, const mail_draft_filter *f, mail_draft_list *out);
 /* Row id with its raw message. 0 or STORE_NOTFOUND. */
 int store_mail_draft_get(store *s, const char *id, mail_draft *out);
 /*
