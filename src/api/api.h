@@ -250,6 +250,8 @@ void h_penalties_list(app *a, api_req *rq, http_resp *rs);
 void h_penalty_waive(app *a, api_req *rq, http_resp *rs);
 void h_compensations_list(app *a, api_req *rq, http_resp *rs);
 void h_authority_totals(app *a, api_req *rq, http_resp *rs);
+/* The early warnings the caller may see (GET /trends' items), or NULL with *rc a STORE_* code. */
+json_t *api_trends_json(app *a, api_req *rq, int *rc);
 void h_trends(app *a, api_req *rq, http_resp *rs);
 void h_incidents_list(app *a, api_req *rq, http_resp *rs);
 void h_incident_get(app *a, api_req *rq, http_resp *rs);

@@ -98,5 +98,13 @@ void h_board(app *a, api_req *rq, http_resp *rs)
         return;
     }
     json_object_set_new(body, "workload", load);
+    /* The early warnings (api/trends.c): in the board's one call, not a call of their own. */
+    json_t *trends = api_trends_json(a, rq, &rc);
+    if (!trends) {
+        json_decref(body);
+        api_store_error(rs, rc);
+        return;
+    }
+    json_object_set_new(body, "trends", trends);
     api_json(rs, 200, body);
 }

@@ -3,7 +3,8 @@
  * rules (app/trend.h; seed 002: 通過數據分析與顧客反饋,建立客戶服務危機的
  * 早期預警機制), for the supervisor board: a business line's rise for every
  * caller, a station's for those whose scope holds it. The same rises are
- * told to each rule's unit by the deadline sweeper, once a day.
+ * told to each rule's unit by the deadline sweeper, once a day. The board
+ * (GET /board) carries the same list as its "trends".
  */
 #include <stdlib.h>
 
@@ -12,14 +13,11 @@
 #include "core/trend.h"
 #include "util/timeutil.h"
 
-void h_trends(app *a, api_req *rq, http_resp *rs)
+json_t *api_trends_json(app *a, api_req *rq, int *rc)
 {
     trend_alerts l;
-    int rc = app_trends(a, time_now(), &l);
-    if (rc) {
-        api_store_error(rs, rc);
-        return;
-    }
+    if ((*rc = app_trends(a, time_now(), &l)) != 0)
+        return NULL;
     json_t *items = json_array();
     app_enter(a);
     int64_t root = org_scope_root(app_org(a), rq->who.unit);
@@ -46,5 +44,15 @@ void h_trends(app *a, api_req *rq, http_resp *rs)
     }
     app_leave(a);
     trend_alerts_release(&l);
-    api_json(rs, 200, json_pack("{s:o}", "items", items));
+    return items;
+}
+
+void h_trends(app *a, api_req *rq, http_resp *rs)
+{
+    int rc;
+    json_t *items = api_trends_json(a, rq, &rc);
+    if (!items)
+        api_store_error(rs, rc);
+    else
+        api_json(rs, 200, json_pack("{s:o}", "items", items));
 }

@@ -37,6 +37,10 @@ test('a business line and a station rising beyond their usual level are warned, 
   // Minhang's supervisor sees the business line, not a Pudong station.
   const mh = await srv.as('mhmgr', 'GET', '/trends');
   assert.deepEqual(mh.json.items.map((x) => x.rule), ['category-rise']);
+  // The board carries the same list in its one call.
+  const board = await srv.as('mhmgr', 'GET', '/board');
+  assert.equal(board.status, 200, describe(board));
+  assert.deepEqual(board.json.trends, mh.json.items);
 
   // The sweeper tells the centre's supervisor once a day, however often it runs.
   for (let k = 0; k < 2; k++) {

@@ -287,7 +287,6 @@ export const api = {
   waivePenalty: (id, reason) => request('POST', `/penalties/${encodeURIComponent(id)}/waive`, { body: { reason } }),
   compensations: (query) => request('GET', '/compensations', { query }),
   authorityTotals: (query) => request('GET', '/compensations/totals', { query }),
-  trends: () => request('GET', '/trends'),
   // crisis incidents (危机事件) and the versioned configuration
   incidents: (query) => request('GET', '/incidents', { query }),
   incident: (id) => request('GET', `/incidents/${encodeURIComponent(id)}`),
