@@ -437,20 +437,33 @@ static void wipe(char *s)
     }
 }
 
-/* The text of the customer's row m in lang (core/custmsg.h), its sealed parts opened, appended to out; -1 when there is none. */
-static int customer_text(app *a, const outbox_msg *m, const char *lang, buf *out)
+/*
+ * The customer's row m rendered (core/custmsg.h), its payload read and its
+ * sealed parts opened once: the Chinese text into zh; with en, the English
+ * one there (empty when it says nothing more); with subject, an e-mail's
+ * subject naming the kind of work order. -1 when the pack has no template.
+ */
+static int customer_texts(app *a, const outbox_msg *m, buf *zh, buf *en, buf *subject)
 {
     json_t *p = json_loads(m->payload ? m->payload : "", 0, NULL);
     char *content = NULL, *link = NULL;
     int rc = -1;
     if (payload_text(a, m, p, "content", &content) && payload_text(a, m, p, "link", &link)) {
         /* Rows queued before {type} existed name no kind: theirs is a complaint. */
-        const char *type = str_of(p, strcmp(lang, "en") == 0 ? "type_en" : "type");
-        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), link, content,
-                          *type ? type : strcmp(lang, "en") == 0 ? "complaint" : "投诉"};
+        const char *type = *str_of(p, "type") ? str_of(p, "type") : "投诉";
+        const char *type_en = *str_of(p, "type_en") ? str_of(p, "type_en") : "complaint";
+        custmsg_vars v = {str_of(p, "number"), str_of(p, "promised"), link, content, type};
         app_enter(a); /* the templates of the pack in force when it is sent */
-        rc = custmsg_render(json_object_get(app_pol(a)->raw, "customer_messages"), str_of(p, "kind"), lang, &v, out);
+        const json_t *section = json_object_get(app_pol(a)->raw, "customer_messages");
+        rc = custmsg_render(section, str_of(p, "kind"), "zh-CN", &v, zh);
+        if (rc == 0 && en) {
+            v.type = type_en;
+            if (custmsg_render(section, str_of(p, "kind"), "en", &v, en) != 0 || strcmp(en->data, zh->data) == 0)
+                buf_clear(en);
+        }
         app_leave(a);
+        if (rc == 0 && subject)
+            buf_printf(subject, "您的%s %s (your %s %s)", type, str_of(p, "number"), type_en, str_of(p, "number"));
     }
     wipe(content);
     wipe(link);
@@ -463,15 +476,12 @@ static int customer_email(app *a, const outbox_msg *m, buf *subject, buf *text, 
 {
     buf en;
     buf_init(&en);
-    int rc = customer_text(a, m, "zh-CN", text);
-    if (rc == 0 && customer_text(a, m, "en", &en) == 0 && strcmp(en.data, text->data) != 0)
+    int rc = customer_texts(a, m, text, &en, subject);
+    if (rc == 0 && en.len)
         buf_printf(text, "\n\n%s", en.data);
     buf_release(&en);
     if (rc)
         return rc;
-    json_t *p = json_loads(m->payload ? m->payload : "", 0, NULL);
-    buf_printf(subject, "您的投诉 %s (your complaint %s)", str_of(p, "number"), str_of(p, "number"));
-    json_decref(p);
     buf_puts(html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body><p>");
     for (const char *s = text->data; *s; s++) {
         if (*s == '\n')
@@ -616,7 +626,7 @@ static void send_sms(app *a, const deliver_config *cfg, const outbox_msg *m, int
     if (!cfg->sms_url || !*cfg->sms_url)
         o->skip = "no SMS gateway is set (sms-url)";
     else if (to_customer(m)) {
-        if (!(o->skip = customer_address(a, m, false, &customer)) && customer_text(a, m, "zh-CN", &text))
+        if (!(o->skip = customer_address(a, m, false, &customer)) && customer_texts(a, m, &text, NULL, NULL))
             o->skip = "unknown template";
     } else if ((o->skip = recipient(a, m, &u, NOTIFY_SMS)))
         ;
