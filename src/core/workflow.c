@@ -255,6 +255,7 @@ static const wf_field f_assign[] = {
 };
 /* correct: what was filled wrongly, each optional; options from the pack (form_correct). */
 static const wf_field f_correct[] = {
+    {"kind", "工单类型", "Kind of work order", F_SELECT, false, NULL}, /* only when the pack has kinds */
     {"category", "投诉类别", "Category", F_SELECT, false, NULL},
     {"subject_unit", "被投诉单位", "Unit complained about", F_UNIT, false, NULL},
     {"subject_staff", "被投诉人员", "Staff complained about", F_TEXT, false, NULL},
@@ -1344,6 +1345,17 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
 {
     const wf_clock_plan *plan = &act->clocks;
     sla_attrs a = attrs_of(c, p);
+    /* A correction's new kind, category or customer class chooses the limits (time_limit_policy). */
+    bool recorrected = false;
+    if (act->id == WF_CORRECT) {
+        const char *v;
+        if ((v = jstr(p, "kind")))
+            a.kind = v, recorrected = true;
+        if ((v = jstr(p, "category")))
+            a.category = v, recorrected = true;
+        if ((v = jstr(p, "customer_class")))
+            a.customer_class = v, recorrected = true;
+    }
     /* A reply to a complaint outside the pack's revisit sample (p_reply) goes
      * straight to closing: the closing clock starts instead of the revisit's. */
     unsigned start = plan->start;
@@ -1365,7 +1377,8 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
     case WF_CLK_PAUSE_ALL:
         return clk_all(ctx, clocks, sla_pause, e);
     case WF_CLK_REGRADE:
-        return json_object_get(p, "level") || jstr(p, "scope") || json_is_true(json_object_get(p, "complex"))
+        return recorrected || json_object_get(p, "level") || jstr(p, "scope") ||
+                       json_is_true(json_object_get(p, "complex"))
                    ? clk_replan(ctx, clocks, &a, e)
                    : 0;
     case WF_CLK_WIDEN:
@@ -2165,10 +2178,9 @@ static void x_assign(complaint *c, const event *ev)
     set_assignee(c, ev);
 }
 
-/* correct: the pack's categories and customer classes as options. */
+/* correct: the pack's categories, customer classes and kinds as options. */
 static void form_correct(const wf_ctx *ctx, const complaint *c, wf_form *fm)
 {
-    (void)c;
     const taxonomy *t = &ctx->pol->tax;
     wf_option *cats = form_options(fm);
     for (size_t i = 0; i < t->ncats; i++)
@@ -2178,11 +2190,21 @@ static void form_correct(const wf_ctx *ctx, const complaint *c, wf_form *fm)
     for (size_t i = 0; i < t->nclasses; i++)
         form_option(fm, t->classes[i].code, t->classes[i].name, t->classes[i].name_en);
     form_options_end(fm);
-    for (const wf_field *f = f_correct; f->name; f++)
+    /* Another kind of work order: the pack's kinds (never an appeal, which its channel decides). */
+    wf_option *kinds = form_options(fm);
+    for (size_t i = 0; i < t->nkinds; i++)
+        form_option(fm, t->kinds[i].code, t->kinds[i].name, t->kinds[i].name_en);
+    form_options_end(fm);
+    for (const wf_field *f = f_correct; f->name; f++) {
+        bool kind = strcmp(f->name, "kind") == 0;
+        if (kind && (!t->nkinds || is_appeal(c)))
+            continue;
         form_field(fm, f, f->required,
-                   strcmp(f->name, "category") == 0         ? cats
+                   kind                                     ? kinds
+                   : strcmp(f->name, "category") == 0       ? cats
                    : strcmp(f->name, "customer_class") == 0 ? classes
                                                             : f->options);
+    }
 }
 
 /*
@@ -2210,6 +2232,8 @@ static void drop_same(json_t *p, const char *k, bool same)
         json_object_del(p, k);
 }
 
+static int kind_change_refused(const wf_ctx *ctx, const complaint *c, const char *kind, cerr *e);
+
 /*
  * What changes, each with what it was ("was"), so the history reads as a
  * correction; nothing that changes is a 422. A new level re-grades the
@@ -2217,7 +2241,6 @@ static void drop_same(json_t *p, const char *k, bool same)
  */
 static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)ctx;
     const json_t *cust = json_object_get(c->data, "customer");
     const char *staff = jstr(c->data, "subject_staff"), *cls = jstr(cust, "class"), *lv = jstr(p, "level");
     if (lv)
@@ -2227,7 +2250,13 @@ static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     drop_same(p, "subject_staff", jstr(p, "subject_staff") && staff && strcmp(jstr(p, "subject_staff"), staff) == 0);
     drop_same(p, "level", json_integer_value(json_object_get(p, "level")) == c->level);
     drop_same(p, "customer_class", jstr(p, "customer_class") && cls && strcmp(jstr(p, "customer_class"), cls) == 0);
+    const char *kind = jstr(p, "kind");
+    drop_same(p, "kind", kind && strcmp(kind, cases_kind(c)) == 0);
+    if ((kind = jstr(p, "kind")) && kind_change_refused(ctx, c, kind, e))
+        return -1;
     json_t *was = json_object();
+    if (json_object_get(p, "kind"))
+        json_object_set_new(was, "kind", json_string(cases_kind(c)));
     if (json_object_get(p, "category"))
         json_object_set_new(was, "category", json_string(c->category));
     if (json_object_get(p, "subject_unit"))
@@ -2261,6 +2290,8 @@ static void x_correct(complaint *c, const event *ev)
     const char *cat = jstr(p, "category");
     if (cat)
         snprintf(c->category, sizeof c->category, "%s", cat);
+    if (jstr(p, "kind"))
+        json_object_set(c->data, "kind", json_object_get(p, "kind"));
     const json_t *su = json_object_get(p, "subject_unit");
     if (json_is_integer(su)) {
         /* Where the rules routed the old unit, the corrected unit is the route now. */
@@ -2631,6 +2662,27 @@ static bool row_ok(const wf_action *a, size_t i)
     const wf_clock_plan *p = &a->clocks;
     return a->id == (int)i && a->name && ((p->stop | p->start) & ~(CK(SLA__COUNT) - 1)) == 0 &&
            p->op >= WF_CLK_NONE && p->op <= WF_CLK_FLAG && (p->when & ~a->from) == 0;
+}
+
+/*
+ * A work order filed under the wrong kind (004: 報修、咨詢、投訴) takes its
+ * right one while it is open, when that kind has a step on from where it
+ * stands (its subset of the workflow); a closed one keeps what it was
+ * closed as, with its penalties and counts.
+ */
+static int kind_change_refused(const wf_ctx *ctx, const complaint *c, const char *kind, cerr *e)
+{
+    if (!status_open(c->status))
+        return cerr_set(e, "validation_failed", "kind", "kind: 已结案的工单不能更改类型 (a closed work order keeps its kind)");
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const wf_action *a = &table[i];
+        if (!(a->roles & R_SYSTEM) && (a->from & BIT(c->status)) && a->to != ST_NONE && a->to != c->status &&
+            taxonomy_kind_allows(&ctx->pol->tax, kind, a->name))
+            return 0;
+    }
+    return cerr_set(e, "validation_failed", "kind", "kind: %s在当前状态（%s）无法继续办理 (a %s has no step on from %s)",
+                    taxonomy_kind_name(&ctx->pol->tax, kind, false), status_label(c->status, false), kind,
+                    status_name(c->status));
 }
 
 const wf_action *workflow_find(const char *name)

@@ -37,7 +37,7 @@ static const char *const cols[] = {
     "subject_unit", "owner_unit", "handler_unit", "received_at", "created_at", "updated_at",
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
-    "reopens",     "escalations", "revisit",     "supervisions", "announcement",
+    "reopens",     "escalations", "revisit",     "supervisions", "announcement", "kind",
 };
 enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19, COL_FACTS = 24 };
 
@@ -84,6 +84,12 @@ static int64_t col_value(const complaint *c, int k, const char **text)
     case 27: return json_integer_value(json_object_get(c->data, "supervisions"));
     /* The known fault it is about (migration 019, core/announce.h), 0 = none. */
     case 28: return json_integer_value(json_object_get(c->data, "announcement"));
+    /* The kind of work order (migration 006), which a correction may change. */
+    case 29:
+        *text = json_string_value(json_object_get(c->data, "kind"));
+        if (!*text)
+            *text = "complaint";
+        return 0;
     default: assert(!"no such column"); return 0;
     }
 }
@@ -237,7 +243,7 @@ static int read_facts(db_conn *c, void *arg)
     struct facts_arg *a = arg;
     db_stmt *st;
     a->differs = NULL;
-    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions, announcement FROM complaints WHERE id = ?",
+    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions, announcement, kind FROM complaints WHERE id = ?",
                      DB_VALS(DB_INT(a->c->id)), &st);
     if (rc != DB_ROW)
         return rc;
@@ -351,22 +357,20 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
                       "INSERT INTO day_seq (day, seq) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET seq = "
                       "CASE WHEN excluded.seq > day_seq.seq THEN excluded.seq ELSE day_seq.seq END",
                       DB_VALS(DB_TEXT(n->day), DB_INT(n->seq)));
-    /* kind (migration 006) mirrors data.kind, set once at intake. */
+    /* The columns in the order of cols[]. */
     st = rc ? NULL
-            : db_prepare(c, "INSERT INTO complaints (id, number, kind, status, level, nature, channel, category, "
+            : db_prepare(c, "INSERT INTO complaints (id, number, status, level, nature, channel, category, "
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
                             "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions, "
-                            "announcement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "announcement, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);
     db_bind_text(st, 2, cp->number);
-    const char *kind = json_string_value(json_object_get(cp->data, "kind"));
-    db_bind_text(st, 3, kind ? kind : "complaint"); /* the column's default */
     for (int k = 0; k < NCOLS; k++)
-        bind_col(st, 4 + k, cp, n->data, k);
+        bind_col(st, 3 + k, cp, n->data, k);
     rc = db_done(st);
     int64_t event_id = 0;
     if (rc == 0)

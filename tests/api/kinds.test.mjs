@@ -134,6 +134,55 @@ test('kinds of work order in the utility pack', { timeout: 240000 }, async () =>
   }
 });
 
+// A work order filed under the wrong kind is corrected (更正) to its right one
+// while it is open: its time limits follow the new kind, as a corrected
+// category's do, and the kind it becomes must have a way on from where it stands.
+test('correcting the kind of a work order', { timeout: 240000 }, async () => {
+  const s = new UtilityServer('utility', users);
+  try {
+    await s.start();
+    const due = async (id, name) => Date.parse((await s.get(id, 'agent')).clocks.find((k) => k.name === name).deadline);
+    const q = await s.intake('agent', { kind: 'consultation', description: '燃气表不走字，是否需要维修？' });
+    const form = (await s.actions(q.id, 'agent')).items.find((a) => a.action === 'correct');
+    const kindField = form.fields.find((f) => f.name === 'kind');
+    assert.ok(kindField, 'the correction offers the kind');
+    assert.deepEqual(kindField.options.map((o) => o.value), ['complaint', 'consultation', 'repair', 'suggestion', 'praise']);
+
+    // Consultation → repair request: dispatched within 2 working hours instead of 4.
+    const before = await due(q.id, 'dispatch');
+    let x = await s.step('agent', q.id, 'correct', { kind: 'repair', reason: '客户实为报修' });
+    assert.equal(x.kind, 'repair');
+    assert.equal(x.kind_name, '报修');
+    const after = await due(q.id, 'dispatch');
+    assert.ok(after < before, `the repair request's dispatch limit is shorter (${new Date(after).toISOString()} < ${new Date(before).toISOString()})`);
+    const ev = (await s.events(q.id, 'agent')).find((e) => e.action === 'correct');
+    assert.equal(ev.payload.was.kind, 'consultation');
+    let r = await s.as('agent', 'GET', '/complaints?kind=repair');
+    assert.deepEqual(r.json.items.map((c) => c.id), [q.id], 'the list finds it under its new kind');
+    r = await s.as('mgr', 'GET', '/reports/received?from=2024-01-01&to=2030-12-31&group_by=kind');
+    assert.deepEqual(r.json.items.map((c) => c.group.kind), ['repair'], 'the reports count it under its new kind');
+    await refused(s, await s.act('agent', q.id, 'correct', { kind: 'repair', reason: '重复' }), 422, 'validation_failed');
+    await refused(s, await s.act('agent', q.id, 'correct', { kind: 'inquiry', reason: '无此类型' }), 422, 'validation_failed', 'kind');
+
+    // A category corrected to a leak runs on the duty calendar's 15 minutes.
+    x = await s.step('agent', q.id, 'correct', { category: 'leak', reason: '现场有燃气味' });
+    assert.ok(await due(q.id, 'dispatch') - Date.parse(q.received_at) <= 15 * 60 * 1000 + 1000, 'a leak is dispatched within 15 minutes');
+
+    // Praise has no step on from processing: a complaint being handled cannot become one.
+    const c = await s.intake('agent', { description: '抄表员态度差' });
+    await s.step('agent', c.id, 'dispatch', { unit: site });
+    await s.step('handler', c.id, 'accept', {});
+    await refused(s, await s.act('agent', c.id, 'correct', { kind: 'praise', reason: '误登' }), 422, 'validation_failed', 'kind');
+    // A closed work order keeps its kind.
+    const p = await s.intake('agent', { kind: 'praise', description: '表扬抢修班组' });
+    await s.step('agent', p.id, 'answer', { answer: '已转达', nature: 'valid' });
+    await refused(s, await s.act('sup', p.id, 'correct', { kind: 'complaint', reason: '误登' }), 422, 'validation_failed', 'kind');
+  } finally {
+    await s.stop();
+    await s.cleanup();
+  }
+});
+
 // Seed 001 (the telecom operator) hands on 业务咨询、客户投诉、障碍申告等客户服务处理单:
 // the telecom pack takes consultations and fault reports beside complaints.
 test('kinds of work order in the telecom pack', { timeout: 240000 }, async () => {

@@ -8,7 +8,7 @@
 // the version before is active again afterwards.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, shot, text, act, pick, typeAhead, saveIntake, apiCall, apiLogin, freshPhone, useLanguage } from './helpers.mjs'
+import { BASE, launch, newPage, login, shot, text, act, pick, typeAhead, saveIntake, apiCall, apiLogin, freshPhone, useLanguage, handlingComplaint } from './helpers.mjs'
 
 const KINDS = [
   { code: 'complaint', name: '投诉', name_en: 'Complaint' },
@@ -135,6 +135,18 @@ test('on a phone in English the list, the complaint page and the workbench name 
   const q = (await apiCall('GET', `/complaints/${answered}`, { token })).data
   assert.equal(q.kind, 'consultation')
   assert.equal(q.status, 'closed')
+
+  // A complaint that turns out to be a repair request is corrected (更正) on the phone: the page and its timeline name the new kind.
+  const handling = await handlingComplaint({ description: 'The car wash takes coins and gives no water.' })
+  await page.goto(`${BASE}/#/complaints/${handling.id}`)
+  await page.locator('[data-test=detail-status]').waitFor()
+  assert.equal(await page.locator('[data-test=detail-kind]').count(), 0, 'a plain complaint carries no kind tag')
+  await act(page, 'correct', { kind: { value: 'repair' }, reason: 'The customer asks for a repair, not a complaint.' })
+  await page.locator('[data-test=detail-kind]').filter({ hasText: 'Repair request' }).waitFor()
+  // The timeline says what the correction changed, from what to what.
+  await page.locator('.ev-payload', { hasText: 'Complaint → Repair request' }).waitFor()
+  assert.equal((await apiCall('GET', `/complaints/${handling.id}`, { token })).data.kind, 'repair')
+  await shot(page, 'kinds-corrected-phone')
   assert.deepEqual(page.errors, [])
   await useLanguage(page, 'zh')
   await page.close()

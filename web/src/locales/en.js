@@ -370,6 +370,7 @@ export default {
     instruction: 'Instruction', noticeHint: 'Published on the customer portal and sent through the notification channels.',
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
+  correction: { kind: 'Kind', category: 'Category', subject_unit: 'Unit complained about', subject_staff: 'Staff complained about', level: 'Level', customer_class: 'Customer class', addendum: 'Added to the description' },
   kinds: { kind: 'Kind', any: 'Any kind' },
   appeal: {
     maskedHint: 'Customer data in the texts is masked; show the customer data above to read and edit them in clear.',

@@ -370,6 +370,7 @@ export default {
     instruction: '处置指令', noticeHint: '发布后在客户门户公示，并通过通知渠道发送。',
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
+  correction: { kind: '工单类型', category: '投诉类别', subject_unit: '被投诉单位', subject_staff: '被投诉人员', level: '投诉等级', customer_class: '客户类别', addendum: '补充说明' },
   kinds: { kind: '工单类型', any: '全部类型' },
   appeal: {
     maskedHint: '报告中的客户信息已脱敏显示；如需查看或修改原文，请先在上方查看客户信息。',
