@@ -29,6 +29,8 @@ void api_error(http_resp *rs, int status, const char *code, const char *field, c
 void api_cerr(http_resp *rs, const cerr *e);
 /* Renders a STORE_* failure (503 for unavailable, 500 otherwise). */
 void api_store_error(http_resp *rs, int rc);
+/* The outcome rc of an app call: 0, or rc with the failure rendered (e when CERR_USER, else a store error). */
+int api_failed(http_resp *rs, int rc, const cerr *e);
 /* Whether rq's address has used up bucket (per requests a window_s seconds,
  * sec/ratelimit.h): then rs is 429 rate_limited with message and a Retry-After. */
 bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, int window_s, const char *message);
@@ -288,6 +290,7 @@ void h_complaint_pii(app *a, api_req *rq, http_resp *rs);
 void h_customer_lookup(app *a, api_req *rq, http_resp *rs);
 void h_customer_export(app *a, api_req *rq, http_resp *rs);
 void h_customer_correct(app *a, api_req *rq, http_resp *rs);
+void h_complaint_customer(app *a, api_req *rq, http_resp *rs);
 void h_customer_erase(app *a, api_req *rq, http_resp *rs);
 void h_user_update(app *a, api_req *rq, http_resp *rs);
 void h_user_grant(app *a, api_req *rq, http_resp *rs);

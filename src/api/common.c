@@ -83,6 +83,15 @@ bool api_limited(const api_req *rq, http_resp *rs, const char *bucket, int per, 
     return true;
 }
 
+int api_failed(http_resp *rs, int rc, const cerr *e)
+{
+    if (rc == CERR_USER)
+        api_cerr(rs, e);
+    else if (rc)
+        api_store_error(rs, rc);
+    return rc;
+}
+
 void api_store_error(http_resp *rs, int rc)
 {
     if (rc == STORE_UNAVAILABLE)

@@ -168,6 +168,48 @@ out:
     complaint_release(&c);
 }
 
+/*
+ * POST /complaints/{id}/customer: the customer's data of one complaint
+ * corrected as a correction of its record (更正) — by who may correct it,
+ * not only by who holds the pii permission — with the reason. The audit
+ * names the fields, never their values.
+ */
+static void done_json(http_resp *rs, const char *count_key, json_t *numbers);
+
+void h_complaint_customer(app *a, api_req *rq, http_resp *rs)
+{
+    complaint c;
+    complaint_init(&c);
+    static const char *const known[] = {"customer", "reason", NULL};
+    json_t *in = NULL;
+    if (api_load_complaint(a, rq, rq->params[0], &c, rs) || !(in = api_body(rq, rs, known)))
+        goto out;
+    const json_t *fields = json_object_get(in, "customer");
+    const json_t *reason = json_object_get(in, "reason");
+    if (reason && !json_is_string(reason)) {
+        api_error(rs, 422, "validation_failed", "reason", "reason: 应为文本 (expected a string)");
+        goto out;
+    }
+    actor who = api_actor(rq);
+    cerr e = CERR_INIT;
+    int rc = app_record_correct_customer(a, &who, c.id, fields, json_string_value(reason), time_now(), &e);
+    if (api_failed(rs, rc, &e))
+        goto out;
+    json_t *names = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)fields, k, v) json_array_append_new(names, json_string(k));
+    char subject[40];
+    if (audit(a, rq, rs, "pii_correct", subject_of(c.id, subject), *c.phone ? c.phone : NULL,
+              json_pack("{s:o,s:[s]}", "fields", names, "complaints", c.number)))
+        goto out;
+    json_t *numbers = json_pack("[s]", c.number);
+    done_json(rs, "corrected", numbers);
+out:
+    json_decref(in);
+    complaint_release(&c);
+}
+
 /* ---- a customer's complaints, found by phone -------------------------------------------- */
 
 typedef struct found {
@@ -343,15 +385,8 @@ void h_customer_correct(app *a, api_req *rq, http_resp *rs)
     for (size_t i = 0; i < f.n; i++) {
         if (erasure_done(&f.items[i]))
             continue;
-        int rc = app_pii_correct(a, &who, f.items[i].id, fields, now, &e);
-        if (rc == CERR_USER) {
-            api_cerr(rs, &e);
+        if (api_failed(rs, app_pii_correct(a, &who, f.items[i].id, fields, now, &e), &e))
             goto out;
-        }
-        if (rc) {
-            api_store_error(rs, rc);
-            goto out;
-        }
         json_array_append_new(numbers, json_string(f.items[i].number));
     }
     if (json_array_size(numbers) == 0) {

@@ -37,7 +37,9 @@ void h_portal_create(app *a, api_req *rq, http_resp *rs)
      * refused like any unknown one. */
     static const char *const allowed[] = {"customer", "category", "subject_unit", "occurred_at",
                                           "place",    "description", "demand", NULL};
-    static const char *const customer[] = {"name", "phone", "email", "address", "plate", "card_no", "account_no", NULL};
+    static const char *const customer[] = {"name",    "phone",      "email",             "address",
+                                           "plate",   "card_no",    "account_no",        "emergency_contact",
+                                           NULL};
     json_t *in = api_body(rq, rs, allowed);
     if (!in)
         return;

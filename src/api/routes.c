@@ -73,6 +73,7 @@ const route api_routes[] = {
     {"POST", "/api/v1/customers/lookup", h_customer_lookup, AUTH_USER, 0, 0},
     {"POST", "/api/v1/customers/export", h_customer_export, AUTH_USER, 0, 0},
     {"POST", "/api/v1/customers/correct", h_customer_correct, AUTH_USER, 0, 0},
+    {"POST", "/api/v1/complaints/{id}/customer", h_complaint_customer, AUTH_USER, 0, 0},
     {"POST", "/api/v1/customers/erase", h_customer_erase, AUTH_USER, R_SUPERVISOR | R_MANAGER, 0},
     {"PUT", "/api/v1/users/{id}/permissions/{perm}", h_user_grant, AUTH_USER, R_ADMIN, 0},
     {"DELETE", "/api/v1/users/{id}/permissions/{perm}", h_user_revoke, AUTH_USER, R_ADMIN, 0},

@@ -17,7 +17,9 @@
 #include "util/xalloc.h"
 
 /* The customer fields that are sealed (the class stays in clear: statistics count it). */
-static const char *const customer_fields[] = {"name", "phone", "email", "address", "plate", "card_no", "account_no"};
+static const char *const customer_fields[] = {"name",    "phone",      "email",
+                                               "address", "plate",      "card_no",
+                                               "account_no", "emergency_contact"};
 enum { NCUST = sizeof customer_fields / sizeof customer_fields[0] };
 /* The intake's free text. */
 static const char *const intake_texts[] = {"place", "description", "demand", "evidence"};

@@ -55,12 +55,18 @@ struct correct_arg {
     const actor *who;
     const json_t *fields;
     int64_t now;
+    const char *reason; /* a correction of the record (app_record_correct_customer); NULL: the customer's request */
 };
 
 /* app_event_fn of a correction: the fields sealed under the complaint's key. */
 static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cerr *e)
 {
     const struct correct_arg *c = arg;
+    if (c->reason) {
+        wf_ctx ctx = {app_pol(a), app_org(a), c->who, c->now, NULL, 0};
+        if (workflow_may(&ctx, cur, workflow_find("correct"), e))
+            return CERR_USER;
+    }
     uint8_t dk[PII_KEY_BYTES];
     bool ok = false;
     int rc = app_pii_data_key(a, cur->id, dk, &ok);
@@ -81,6 +87,7 @@ static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cer
         json_object_set_new(sealed, k, json_string(s));
         free(s);
     }
+    char *reason = c->reason ? pii_seal(dk, c->reason) : NULL;
     sodium_memzero(dk, sizeof dk);
     char idx[PII_INDEX_HEX] = "";
     const char *phone = json_string_value(json_object_get(c->fields, "phone"));
@@ -88,6 +95,9 @@ static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cer
         app_pii_phone_index(a, phone, idx);
     correction_event(cur, c->who->id, c->now, sealed, *idx ? idx : NULL, ev);
     json_decref(sealed);
+    if (reason)
+        json_object_set_new(ev->payload, "reason", json_string(reason));
+    free(reason);
     app_search_customer(a, ev, c->fields); /* the corrected values are found too */
     return 0;
 }
@@ -98,7 +108,24 @@ int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, 
         return CERR_USER;
     if (!a->pii_ready)
         return app_pii_no_key(e);
-    struct correct_arg c = {who, fields, now};
+    struct correct_arg c = {who, fields, now, NULL};
+    return change_result(app_change(a, id, correct_event, &c, false, e), e);
+}
+
+int app_record_correct_customer(app *a, const actor *who, int64_t id, const json_t *fields, const char *reason,
+                                int64_t now, cerr *e)
+{
+    long n = reason ? utf8_count(reason) : 0;
+    const char *r = reason;
+    while (r && *r && strchr(" \t\r\n", *r))
+        r++;
+    if (!r || !*r || n < 0 || n > 1000)
+        return cerr_set(e, "validation_failed", "reason", "reason: 必填，1000 字以内 (required, at most 1000 characters)");
+    if (validate_fields(fields, e))
+        return CERR_USER;
+    if (!a->pii_ready)
+        return app_pii_no_key(e);
+    struct correct_arg c = {who, fields, now, reason};
     return change_result(app_change(a, id, correct_event, &c, false, e), e);
 }
 

@@ -18,6 +18,14 @@
  */
 int app_pii_correct(app *a, const actor *who, int64_t id, const json_t *fields, int64_t now, cerr *e);
 /*
+ * The same, as a correction of one complaint's record (更正, 004: the
+ * address, plate, card number or emergency contact mistyped at intake): only
+ * by who may take its `correct` action (the pack's corrections.roles; never
+ * the unit complained about), with reason (required, sealed with the values).
+ */
+int app_record_correct_customer(app *a, const actor *who, int64_t id, const json_t *fields, const char *reason,
+                                int64_t now, cerr *e);
+/*
  * Anonymises complaint id (reason "request" or "retention") and destroys its
  * data key. 0, 1 when it was anonymised already, CERR_USER with e, or a STORE_* code.
  */

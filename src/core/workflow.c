@@ -3123,8 +3123,8 @@ static const char *const intake_members[] = {
     "channel",   "received_at", "occurred_at", "customer", "subject_unit",  "subject_staff",
     "category",  "place",       "description", "demand",   "evidence",      "level",
     "confirmed", "promised_at", "scope",       "kind",     "appeal_source", "complex", "external_ref", NULL};
-static const char *const customer_members[] = {"name",  "phone",   "email",      "class", "address",
-                                               "plate", "card_no", "account_no", NULL};
+static const char *const customer_members[] = {"name",    "phone",      "email",             "class", "address",
+                                               "plate",   "card_no",    "account_no",        "emergency_contact", NULL};
 
 int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
 {
@@ -3211,7 +3211,8 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         goto fail;
     }
     json_object_set_new(cu, "class", json_string(cls ? cls : pol->tax.classes[0].code));
-    static const char *extra[] = {"address", "plate", "card_no", "account_no"};
+    /* 004: 對於需要跟進的投訴,還需記錄投訴人的緊急聯繫人信息 — the emergency contact beside the rest. */
+    static const char *extra[] = {"address", "plate", "card_no", "account_no", "emergency_contact"};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
         char path[48];
         snprintf(path, sizeof path, "customer.%s", extra[i]);

@@ -74,6 +74,8 @@ char *mask_value(const char *field, const char *clear)
         mask_email(&b, clear, strlen(clear));
     } else if (strcmp(field, "plate") == 0) {
         keep_prefix(&b, clear, 2, "***");
+    } else if (strcmp(field, "emergency_contact") == 0) {
+        keep_prefix(&b, clear, 1, "***"); /* a name and a number: the family name alone */
     } else if (strcmp(field, "address") == 0) {
         keep_prefix(&b, clear, 6, "****");
     } else if (strcmp(field, "card_no") == 0 || strcmp(field, "account_no") == 0) {

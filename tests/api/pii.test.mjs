@@ -232,6 +232,51 @@ srv.test('correcting a customer\'s data is a new event with the corrected values
   assert.equal((await audit('?action=pii_correct')).length >= 1, true);
 });
 
+// 004: 對於需要跟進的投訴,還需記錄投訴人的緊急聯繫人信息 — the emergency contact is
+// taken at intake with the address, plate and card number, sealed and masked
+// as they are; a detail mistyped at intake is corrected on the complaint as a
+// correction of its record (更正): by who may correct it, with the reason.
+srv.test('the customer\'s details of one complaint are corrected on the complaint, with the reason', async () => {
+  const phone = uniquePhone();
+  const full = await srv.intake('agent1', { customer: { name: '司马先生', phone, address: '上海市浦东新区世纪大道100号', plate: '沪B54321',
+    card_no: '6222020200998877', emergency_contact: '司马太太 13912340000' }, description: '油卡被多扣款，需回电处理。' });
+  const masked = await srv.get(full.id);
+  assert.equal(masked.customer.emergency_contact, '司***', 'masked like the name');
+  assert.equal(masked.customer.plate, '沪B***');
+  assert.ok(!(await storedText(srv)).includes(latin1('司马太太')), 'the emergency contact is sealed');
+  let clear = await srv.clear(full.id);
+  assert.equal(clear.complaint.customer.emergency_contact, '司马太太 13912340000');
+
+  const r = await srv.as('agent1', 'POST', `/complaints/${full.id}/customer`, {
+    body: { customer: { plate: '沪B54312', emergency_contact: '司马小姐 13912341111' }, reason: '车牌号登记时输错' } });
+  assert.equal(r.status, 200, describe(r));
+  assert.deepEqual(r.json.items, [full.number]);
+  clear = await srv.clear(full.id);
+  assert.equal(clear.complaint.customer.plate, '沪B54312');
+  assert.equal(clear.complaint.customer.emergency_contact, '司马小姐 13912341111');
+  assert.equal(clear.complaint.customer.address, '上海市浦东新区世纪大道100号', 'what is not corrected stays');
+  const ev = clear.events.at(-1);
+  assert.equal(ev.action, 'correct');
+  assert.equal(ev.payload.reason, '车牌号登记时输错');
+  assert.ok(!(await storedText(srv)).includes(latin1('车牌号登记时输错')), 'the reason is sealed with the values');
+  const entries = await audit(`?action=pii_correct`);
+  assert.ok(entries.some((x) => JSON.stringify(x).includes(full.number) && !JSON.stringify(x).includes('司马小姐')), 'audited by field name');
+
+  // The reason is required; unknown and statistical fields are refused; the unit complained about may not correct.
+  let bad = await srv.as('agent1', 'POST', `/complaints/${full.id}/customer`, { body: { customer: { plate: '沪B00000' } } });
+  assert.equal(bad.status, 422, describe(bad));
+  assert.equal(errorOf(bad).field, 'reason');
+  bad = await srv.as('agent1', 'POST', `/complaints/${full.id}/customer`, { body: { customer: { class: 'vip' }, reason: '改类别' } });
+  assert.equal(bad.status, 400, describe(bad));
+  assert.equal(errorOf(bad).field, 'customer.class');
+  bad = await srv.as('agent1', 'POST', `/complaints/${full.id}/customer`, { body: { customer: { plate: '沪B00000' }, reason: 'x', colour: 1 } });
+  assert.equal(bad.status, 400, describe(bad));
+  await srv.step('agent1', full.id, 'dispatch', { unit: 'SH-PD-01' });
+  bad = await srv.as('pd01', 'POST', `/complaints/${full.id}/customer`, { body: { customer: { plate: '沪B00000' }, reason: '改' } });
+  assert.equal(bad.status, 403, describe(bad));
+  assert.equal((await srv.clear(full.id)).complaint.customer.plate, '沪B54312', 'nothing changed');
+});
+
 srv.test('erasing a customer keeps the statistics, destroys the key, and verify still passes', async () => {
   const { c, phone, name } = await customerComplaint({ level: 2 });
   await srv.step('agent1', c.id, 'dispatch', { unit: 'SH-PD-01', note: `请联系${name} ${phone}` });

@@ -308,6 +308,7 @@ export const api = {
   createConfigVersion: (pack, reason) => request('POST', '/config/versions', { body: { pack, reason } }),
   activateConfigVersion: (v, reason) => request('POST', `/config/versions/${encodeURIComponent(v)}/activate`, { body: { reason } }),
   // customer data in clear (audited) and a customer's rights; the phone goes in the body, never the URL
+  correctCustomer: (id, customer, reason) => request('POST', `/complaints/${encodeURIComponent(id)}/customer`, { body: { customer, reason } }),
   unmask: (id, reason) => request('POST', `/complaints/${encodeURIComponent(id)}/pii`, { body: reason ? { reason } : {} }),
   customerLookup: (phone) => request('POST', '/customers/lookup', { body: { phone } }),
   customerExport: (phone) => request('POST', '/customers/export', { body: { phone } }),

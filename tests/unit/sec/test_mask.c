@@ -43,6 +43,7 @@ static void test_fields(void **state)
     masks_to("email", "zhang.wei@example.cn", "z***@example.cn");
     masks_to("email", "no-at-sign", "***");
     masks_to("plate", "沪A12345", "沪A***");
+    masks_to("emergency_contact", "李四 13912340000", "李***"); /* a name and a number: the family name alone */
     masks_to("address", "上海市浦东新区世纪大道100号", "上海市浦东新****");
     masks_to("card_no", "6222020200112233", "****2233");
     masks_to("account_no", "1234", "****");

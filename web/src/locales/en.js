@@ -42,6 +42,7 @@ export default {
   unitType: { hq: 'Headquarters', branch: 'Branch', region: 'Region', site: 'Site', department: 'Department', centre: 'Service centre' },
   countdown: { left: '{t} left', overdue: '{t} overdue', none: '—', paused: 'Paused', d: '{n} d', h: '{n} h', m: '{n} min', s: '{n} s' },
   workbench: {
+    moreCustomer: 'More about the customer (address, plate, card, emergency contact)', emergencyPh: 'Name and phone, e.g. Ms Li 13912340000',
     externalRefPh: 'Optional: another system\'s number, e.g. a 12345 ticket', externalRefRule: 'The external reference is 1–64 characters without spaces',
     duplicateTitle: 'This reference is registered already: no new complaint', duplicateText: 'The external reference {reference} was already registered as complaint {number}.',
     duplicateHint: 'A reference is taken in once per channel. Open that complaint to carry on; if the reference was mistyped, go back and correct it.',
@@ -271,7 +272,7 @@ export default {
     correctTitle: 'Correct customer data', correctHint: 'Fill in only the fields to correct; every complaint of this customer is corrected.', corrected: '{n} complaints corrected',
     eraseTitle: 'Erase customer data', eraseConfirm: 'The name, phone, address and free text of all {n} complaints of this customer will be anonymised and their keys destroyed. This cannot be undone; the statistics stay. Erase?',
     erased: '{n} complaints anonymised', eraseOnly: 'Only supervisors and managers may erase',
-    name: 'Name', email: 'E-mail', address: 'Address', plate: 'Licence plate', card_no: 'Card number', account_no: 'Account number',
+    name: 'Name', email: 'E-mail', address: 'Address', plate: 'Licence plate', card_no: 'Card number', account_no: 'Account number', emergency_contact: 'Emergency contact',
     permission: 'Customer data',
     permChanged: 'Customer-data permission of {user} updated',
   },
@@ -370,6 +371,7 @@ export default {
     instruction: 'Instruction', noticeHint: 'Published on the customer portal and sent through the notification channels.',
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
+  custfix: { open: 'Correct customer details', title: "Correct the customer's details", hint: 'Fill in only what was taken down wrongly; the rest stays as it is. Recorded in the timeline and the audit log.', reason: 'Reason for the correction', reasonNeeded: 'Say why it is corrected', nothing: 'Fill in at least one detail', done: 'Customer details corrected' },
   correction: { kind: 'Kind', category: 'Category', subject_unit: 'Unit complained about', subject_staff: 'Staff complained about', level: 'Level', customer_class: 'Customer class', addendum: 'Added to the description' },
   kinds: { kind: 'Kind', any: 'Any kind' },
   appeal: {
