@@ -7,23 +7,18 @@
 // the desk, or approves it in English on a phone, from the generic action form.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, shot, text, apiCall, apiLogin, act, freshPhone } from './helpers.mjs'
+import { BASE, launch, newPage, login, shot, text, apiCall, apiLogin, act, freshPhone, packVersion } from './helpers.mjs'
 
 let browser
-let token
-let restore // the version active before
+let restore // puts the version active before back
 before(async () => {
   browser = await launch()
-  token = await apiLogin('admin')
-  const versions = (await apiCall('GET', '/config/versions', { token })).data
-  restore = versions.active
-  const pack = (await apiCall('GET', `/config/versions/${restore}`, { token })).data.pack
-  pack.review = { name: { 'zh-CN': '分公司复核', en: 'Branch review' }, levels: 'all', roles: ['manager'], units: ['SH'], hours: 4 }
-  const r = await apiCall('POST', '/config/versions', { token, body: { reason: '处理意见答复前须经分公司复核', pack } })
-  assert.equal(r.status, 201, JSON.stringify(r.data))
+  restore = await packVersion('处理意见答复前须经分公司复核', (pack) => {
+    pack.review = { name: { 'zh-CN': '分公司复核', en: 'Branch review' }, levels: 'all', roles: ['manager'], units: ['SH'], hours: 4 }
+  })
 })
 after(async () => {
-  await apiCall('POST', `/config/versions/${restore}/activate`, { token, body: { reason: '恢复' } })
+  await restore()
   await browser.close()
 })
 
