@@ -1191,9 +1191,12 @@ static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int k
     json_object_set_new(p, "clock", json_string(d.clock));
     json_object_set(p, "deadline", json_object_get(ck, "deadline"));
     json_object_set(p, "warning_at", json_object_get(ck, "warning_at"));
+    /* The unit answerable for the clock: the owner, or for the review (复核) the reviewing unit. */
+    const json_t *reviewer = json_array_get(json_object_get(json_object_get(c->data, "review"), "units"), 0);
+    int64_t resp = strcmp(d.clock, "review") == 0 && json_is_integer(reviewer) ? json_integer_value(reviewer) : c->owner_unit;
     if (d.kind != SLA_DUE_WARN) {
-        /* Level 1 goes to the owner unit's supervisor, each further level one unit up. */
-        int64_t u = c->owner_unit;
+        /* Level 1 goes to the answerable unit's supervisor, each further level one unit up. */
+        int64_t u = resp;
         for (int k = 1; k < d.level; k++) {
             const unit *un = org_find(ctx->org, u);
             if (un && un->parent)
@@ -1202,7 +1205,7 @@ static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int k
         json_object_set_new(p, "supervision_level", json_integer(d.level));
         json_object_set_new(p, "supervise_unit", json_integer(u));
     }
-    json_object_set_new(p, "unit", json_integer(c->owner_unit));
+    json_object_set_new(p, "unit", json_integer(resp));
     return 0;
 }
 

@@ -126,6 +126,11 @@ test('restaurant: the management department reviews the handling opinion before 
     const marks = (await s.events(late.id, 'agent')).filter((e) => ['warn', 'breach'].includes(e.action))
       .map((e) => [e.action, e.payload.clock]);
     assert.deepEqual(marks, [['warn', 'review'], ['breach', 'review']]);
+    // …to the management department, which owes the review, not the restaurant that handled it.
+    const mgt = (await s.unit('EC-MGT')).id;
+    const idOf = (v) => (v && typeof v === 'object' ? v.id : v);
+    const breach = (await s.events(late.id, 'agent')).find((e) => e.action === 'breach');
+    assert.deepEqual([idOf(breach.payload.unit), idOf(breach.payload.supervise_unit)], [mgt, mgt]);
     assert.equal(clockOf(await s.get(late.id, 'agent'), 'review').state, 'breached');
 
     // …and from the shell, through the generic path.
