@@ -471,6 +471,17 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "progress_replies", progress);
     json_object_set_new(j, "acknowledgement", render_block(a, json_object_get(d, "acknowledgement"), true));
     json_object_set_new(j, "solution_proposal", render_block(a, json_object_get(d, "solution_proposal"), true));
+    /* 复核 (core/review.h): pending, approved or returned, under the pack's name of the step. */
+    json_t *rv = render_block(a, json_object_get(d, "review"), true);
+    if (json_is_object(rv)) {
+        const review_policy *rp = &app_pol(a)->review;
+        const char *name = en ? rp->name_en : rp->name;
+        json_object_set_new(rv, "name", json_string(name ? name : en ? "Review" : "复核"));
+        json_t *since = json_object_get(rv, "since");
+        if (json_is_integer(since))
+            json_object_set_new(rv, "since", api_time(a, json_integer_value(since)));
+    }
+    json_object_set_new(j, "review", rv);
     json_object_set_new(j, "warnings", json_integer(json_integer_value(json_object_get(d, "warnings"))));
     json_object_set_new(j, "supervisions", json_integer(json_integer_value(json_object_get(d, "supervisions"))));
     json_t *occ = json_object_get(d, "occurred_at");
@@ -496,7 +507,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));
-    static const char *counts[] = {"transfers", "escalations", "reopens", "revisit_attempts"};
+    static const char *counts[] = {"transfers", "escalations", "reopens", "revisit_attempts", "review_returns"};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         json_object_set_new(j, counts[k], json_integer(json_integer_value(json_object_get(d, counts[k]))));
     return j;

@@ -23,6 +23,12 @@ bool app_sees(const org *o, int64_t home, const complaint *c)
         if (org_within(o, json_integer_value(json_object_get(as, "unit")), root))
             return true;
     }
+    /* the units that review its handling opinion (复核, core/review.h) */
+    json_array_foreach(json_object_get(json_object_get(c->data, "review"), "units"), i, as)
+    {
+        if (org_within(o, json_integer_value(as), root))
+            return true;
+    }
     return false;
 }
 

@@ -72,6 +72,9 @@ int cmd_workflow(int argc, char **argv)
         for (int s = ST_REGISTERED; s < ST__COUNT; s++)
             if ((t[i].from & (1u << s)) && t[i].to != ST_NONE)
                 printf("    %s --> %s: %s %s\n", status_name(s), status_name(t[i].to), t[i].name, t[i].zh);
+            else if ((t[i].from & (1u << s)) && workflow_sent_back_to(&t[i]))
+                printf("    %s --> %s: %s %s (returned)\n", status_name(s), status_name(workflow_sent_back_to(&t[i])),
+                       t[i].name, t[i].zh);
     printf("    archived --> [*]\n```\n\n");
     printf("| action | 中文 | from | to | roles | fields (* required) |\n|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
@@ -91,8 +94,11 @@ int cmd_workflow(int argc, char **argv)
             if (f->required)
                 strncat(fields, "*", sizeof fields - strlen(fields) - 1);
         }
-        printf("| `%s` | %s | %s | %s | %s | %s |\n", t[i].name, t[i].zh, from,
-               t[i].to ? status_name(t[i].to) : "(same)", roles, *fields ? fields : "—");
+        char to[64];
+        snprintf(to, sizeof to, "%s", t[i].to ? status_name(t[i].to) : "(same)");
+        if (workflow_sent_back_to(&t[i]))
+            snprintf(to, sizeof to, "(same), returned: %s", status_name(workflow_sent_back_to(&t[i])));
+        printf("| `%s` | %s | %s | %s | %s | %s |\n", t[i].name, t[i].zh, from, to, roles, *fields ? fields : "—");
     }
     printf("\nStatuses and the stage whose clock runs in each:\n\n| status | 中文 | stage |\n|---|---|---|\n");
     for (int s = ST_REGISTERED; s < ST__COUNT; s++)
@@ -111,6 +117,12 @@ int cmd_workflow(int argc, char **argv)
            "and, for a level the pack's `time_limit_policy.extension_approvers` names, one of its roles.\n"
            "`acknowledge` needs an open `acknowledge` clock and `propose_solution` an open `solution` clock\n"
            "(only where the pack gives them a limit).\n"
+           "`review` (复核) needs a handling opinion pending review: where the pack's `review` section names\n"
+           "the complaint (its level and channel; its kind must allow `review`), `resolve` and `invalidate`\n"
+           "leave it pending and start the `review` clock instead of the reply's, and `reply` is refused\n"
+           "until it is approved. Only the section's roles at its units review, never the one who gave the\n"
+           "opinion; `result` `approved` starts the reply's clock, `returned` (with its `opinion`) sends the\n"
+           "complaint back to `processing` with a new handling clock.\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
     printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `answer`, `close`,\n"

@@ -223,6 +223,7 @@ static const char *const sections[] = {"name",
                                        "corrections",
                                        "customer_messages",
                                        "trends",
+                                       "review",
                                        NULL};
 
 /* replies: {"written_channels": [the pack's channel codes], "written_methods": [reply methods]}. */

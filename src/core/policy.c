@@ -204,6 +204,16 @@ static void trends_section_release(policy *p)
     trend_policy_release(&p->trends);
 }
 
+static int review_section_load(policy *p, const json_t *pack, cerr *e)
+{
+    return review_policy_load(&p->review, &p->tax, &p->sla, pack, e);
+}
+
+static void review_section_release(policy *p)
+{
+    review_policy_release(&p->review);
+}
+
 const policy_section *policy_sections(size_t *n)
 {
     static const policy_section sections[] = {
@@ -211,6 +221,7 @@ const policy_section *policy_sections(size_t *n)
         {"cases", cases_section_load, cases_section_release},
         {"indicators", reports_section_load, reports_section_release},
         {"trends", trends_section_load, trends_section_release},
+        {"review", review_section_load, review_section_release},
     };
     *n = sizeof sections / sizeof sections[0];
     return sections;

@@ -24,6 +24,7 @@
 #include "core/cases.h"
 #include "core/cerr.h"
 #include "core/report.h"
+#include "core/review.h"
 #include "core/rules.h"
 #include "core/sla.h"
 #include "core/taxonomy.h"
@@ -56,6 +57,8 @@ typedef struct policy {
     report_policy reports;
     /* The early-warning rules on the trend of complaints (core/trend.h). */
     trend_policy trends;
+    /* The review of the handling opinion before the reply (复核, core/review.h). */
+    review_policy review;
 } policy;
 
 void policy_init(policy *p);

@@ -13,6 +13,7 @@
 
 static const char *clock_names[SLA__COUNT] = {
     "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge", "solution",
+    "review",
 };
 
 const char *sla_clock_name(int clock)

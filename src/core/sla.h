@@ -5,7 +5,10 @@
  * the answer whether the complaint is accepted (acknowledge: 001, 不能当场
  * 答复的,应在三个工作日内向投诉者作出受理答复), and the first solution
  * proposed (solution: 004, 2個工作日內提出初步解決方案), which run only
- * where the pack gives them a limit.
+ * where the pack gives them a limit, and the review of the handling opinion
+ * before the reply (review: 003, 在四小时内根据公司文件对处理意见进行复核),
+ * which runs only for the complaints the pack's review section names
+ * (core/review.h).
  *
  * A clock runs on one of the pack's named working calendars (calendar.h)
  * and has a limit in clock minutes, working minutes or working days, chosen
@@ -68,6 +71,7 @@ enum sla_clock {
     SLA_PROGRESS,
     SLA_ACKNOWLEDGE,
     SLA_SOLUTION,
+    SLA_REVIEW,
     SLA__COUNT
 };
 

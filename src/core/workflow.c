@@ -67,6 +67,7 @@
  * | appeal_late  | every status (an appeal, not yet assessed)    | (same) | system only |
  * | acknowledge  | registered, dispatched, processing (its clock open) | (same) | agent, sup, mgr |
  * | propose_solution | dispatched, processing (its clock open)   | (same) | handler*, sup, mgr |
+ * | review       | resolved (its review pending)                 | (same), processing | review.roles, units |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -94,6 +95,12 @@
  *   solution    likewise where the pack gives it a limit, from received_at:
  *               the handling unit proposes a first solution (propose_solution,
  *               or resolve or invalidate, stops it)
+ *   review      where the pack's review section names the complaint (core/review.h),
+ *               resolve and invalidate start "review" instead of "reply": the
+ *               handling opinion is reviewed (复核) before the reply, which is
+ *               refused until it is approved; review approved stops it and
+ *               starts reply, review returned (有异议) stops it, sends the
+ *               complaint back to processing and starts a new handle clock
  *   approve_extension  moves the handle deadline to the one asked for
  *   warn, breach, supervise  the sweeper's records (jobs/sweep.c); replan: a
  *               calendar changed, the clocks are recomputed
@@ -450,6 +457,15 @@ static const wf_field f_propose_solution[] = {
     {"note", "说明", "Note", F_TEXTAREA, false, NULL},
     END,
 };
+/* 复核 (003, 001): the handling opinion approved, or returned with the objection. */
+static const wf_option review_results[] = {
+    {"approved", "认可", "Approved"}, {"returned", "有异议，退回处理", "Returned with an objection"}, {NULL, NULL, NULL},
+};
+static const wf_field f_review[] = {
+    {"result", "复核结果", "Result", F_SELECT, true, review_results},
+    {"opinion", "复核意见", "Review opinion", F_TEXTAREA, false, NULL},
+    END,
+};
 /* A customer's e-mail whose subject names the complaint (app/mailin.c): its texts sealed like every textarea. */
 static const wf_field f_mail_in[] = {
     {"sender", "发件人", "From", F_TEXTAREA, true, NULL},
@@ -612,9 +628,103 @@ static int g_assist_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
+/*
+ * 复核 (core/review.h; 003: 管理部…在四小时内根据公司文件对处理意见进行复核,对认可
+ * 的处理出具过失处理意见;对有异议的…协商): resolving or invalidating a complaint
+ * the pack names leaves its handling opinion pending review ("review_required"
+ * in the event, so a later pack does not change it); the reply waits for the
+ * approval; a return sends it back to the handling unit with the opinion.
+ * The one who gave the opinion does not review it.
+ */
+static bool review_pending(const complaint *c)
+{
+    const char *st = jstr(json_object_get(c->data, "review"), "status");
+    return st && strcmp(st, "pending") == 0;
+}
+
+static bool review_returned(const json_t *p)
+{
+    const char *r = jstr(p, "result");
+    return r && strcmp(r, "returned") == 0;
+}
+
+/* The reviewing units (review_units: ids) see the complaint, as assisting units do (app_sees). */
+static void mark_review(const wf_ctx *ctx, const complaint *c, json_t *p)
+{
+    const review_policy *rp = &ctx->pol->review;
+    if (!review_needed(rp, level_of(c), c->channel) ||
+        !taxonomy_kind_allows(&ctx->pol->tax, jstr(c->data, "kind"), "review"))
+        return;
+    json_object_set_new(p, "review_required", json_true());
+    json_t *units = json_array();
+    for (size_t i = 0; rp->units && rp->units[i]; i++) {
+        const unit *u = org_find_code(ctx->org, rp->units[i]);
+        if (u)
+            json_array_append_new(units, json_integer(u->id));
+    }
+    json_object_set_new(p, "review_units", units);
+}
+
+static void open_review(complaint *c, const event *ev)
+{
+    if (!json_is_true(json_object_get(ev->payload, "review_required")))
+        return;
+    json_t *r = json_pack("{s:s,s:I,s:O}", "status", "pending", "since", (json_int_t)ev->at, "units",
+                          json_object_get(ev->payload, "review_units"));
+    json_object_set_new(c->data, "review", r);
+}
+
+static int g_review(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (!review_pending(c))
+        return cerr_set(e, "action_not_allowed", "", "无须复核或已复核 (no review of the handling opinion is owed)");
+    if (review_may(&ctx->pol->review, ctx->org, ctx->who, e))
+        return -1;
+    if (json_integer_value(json_object_get(json_object_get(c->data, "resolution"), "by")) == ctx->who->id)
+        return cerr_set(e, "forbidden", "", "处理意见不能由出具人复核 (the one who gave the opinion does not review it)");
+    return 0;
+}
+
+static int p_review(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c;
+    if (review_returned(p) && blank(p, "opinion"))
+        return cerr_set(e, "validation_failed", "opinion", "opinion: 有异议的，须写明复核意见 (a return states the objection)");
+    return 0;
+}
+
+int workflow_sent_back_to(const wf_action *act)
+{
+    return act->id == WF_REVIEW ? ST_PROCESSING : ST_NONE;
+}
+
+/* The status a step of act on c with payload p leads to: the row's, or where a returned review sends it. */
+static int step_to(const wf_action *act, const complaint *c, const json_t *p)
+{
+    if (workflow_sent_back_to(act) && review_returned(p))
+        return workflow_sent_back_to(act);
+    return act->to ? act->to : c->status;
+}
+
+static void x_review(complaint *c, const event *ev)
+{
+    bool back = review_returned(ev->payload);
+    json_t *r = json_pack("{s:s}", "status", back ? "returned" : "approved");
+    if (!blank(ev->payload, "opinion"))
+        json_object_set(r, "opinion", json_object_get(ev->payload, "opinion"));
+    json_object_set(r, "units", json_object_get(json_object_get(c->data, "review"), "units"));
+    json_object_set_new(c->data, "review", stamp(ev, r));
+    if (back)
+        json_object_set_new(c->data, "review_returns",
+                            json_integer(json_integer_value(json_object_get(c->data, "review_returns")) + 1));
+}
+
 /* The rules may reserve the answer to some units (a media complaint: headquarters only). */
 static int g_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
+    if (review_pending(c))
+        return cerr_set(e, "action_not_allowed", "review",
+                        "处理意见尚待复核，复核认可后才能答复 (the handling opinion awaits its review before the reply)");
     if (ctx->who->roles & R_SYSTEM)
         return 0;
     if (!rules_may_answer(ctx->org, json_object_get(c->data, "answer_by"), ctx->who->unit))
@@ -752,8 +862,16 @@ static int p_escalate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 
 static int p_invalidate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)ctx, (void)c, (void)e;
+    (void)e;
     json_object_set_new(p, "nature", json_string("invalid"));
+    mark_review(ctx, c, p);
+    return 0;
+}
+
+static int p_resolve(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)e;
+    mark_review(ctx, c, p);
     return 0;
 }
 
@@ -908,6 +1026,7 @@ static void x_resolve(complaint *c, const event *ev)
     json_t *r = json_pack("{s:O,s:O}", "type", json_object_get(ev->payload, "resolution_type"), "text",
                           json_object_get(ev->payload, "resolution"));
     json_object_set_new(c->data, "resolution", stamp(ev, r));
+    open_review(c, ev);
 }
 
 static void x_invalidate(complaint *c, const event *ev)
@@ -915,6 +1034,7 @@ static void x_invalidate(complaint *c, const event *ev)
     record(c, ev, "invalid");
     json_t *r = json_pack("{s:s,s:O}", "type", "explanation", "text", json_object_get(ev->payload, "explanation"));
     json_object_set_new(c->data, "resolution", stamp(ev, r));
+    open_review(c, ev);
 }
 
 static void x_reply(complaint *c, const event *ev)
@@ -1072,9 +1192,12 @@ static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int k
     json_object_set_new(p, "clock", json_string(d.clock));
     json_object_set(p, "deadline", json_object_get(ck, "deadline"));
     json_object_set(p, "warning_at", json_object_get(ck, "warning_at"));
+    /* The unit answerable for the clock: the owner, or for the review (复核) the reviewing unit. */
+    const json_t *reviewer = json_array_get(json_object_get(json_object_get(c->data, "review"), "units"), 0);
+    int64_t resp = strcmp(d.clock, "review") == 0 && json_is_integer(reviewer) ? json_integer_value(reviewer) : c->owner_unit;
     if (d.kind != SLA_DUE_WARN) {
-        /* Level 1 goes to the owner unit's supervisor, each further level one unit up. */
-        int64_t u = c->owner_unit;
+        /* Level 1 goes to the answerable unit's supervisor, each further level one unit up. */
+        int64_t u = resp;
         for (int k = 1; k < d.level; k++) {
             const unit *un = org_find(ctx->org, u);
             if (un && un->parent)
@@ -1083,7 +1206,7 @@ static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int k
         json_object_set_new(p, "supervision_level", json_integer(d.level));
         json_object_set_new(p, "supervise_unit", json_integer(u));
     }
-    json_object_set_new(p, "unit", json_integer(c->owner_unit));
+    json_object_set_new(p, "unit", json_integer(resp));
     return 0;
 }
 
@@ -1361,6 +1484,11 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
     unsigned start = plan->start;
     if (act->id == WF_REPLY && json_is_false(json_object_get(p, "revisit_required")))
         start = (start & ~CK(SLA_REVISIT)) | CK(SLA_CLOSE);
+    /* A handling opinion pending review (复核): its clock instead of the reply's; returned, handling again. */
+    if (json_is_true(json_object_get(p, "review_required")))
+        start = (start & ~CK(SLA_REPLY)) | CK(SLA_REVIEW);
+    if (act->id == WF_REVIEW && review_returned(p))
+        start = (start & ~CK(SLA_REPLY)) | CK(SLA_HANDLE);
     if (!plan->when || (plan->when & BIT(c->status))) {
         for (int k = 0; k < SLA__COUNT; k++)
             if ((plan->stop & CK(k)) && clk_stop(ctx, clocks, sla_clock_name(k), e))
@@ -1411,8 +1539,7 @@ static int plan_clocks(const wf_ctx *ctx, const complaint *c, const wf_action *a
     json_t *clocks = before ? jsonw_copy(before) : json_object();
     int rc = -1;
     /* A step that moves the complaint on ends a wait for the customer. */
-    bool ends_wait = json_object_get(c->data, "waiting") &&
-                     (act->id == WF_RESUME || (act->to != ST_NONE && act->to != c->status));
+    bool ends_wait = json_object_get(c->data, "waiting") && (act->id == WF_RESUME || step_to(act, c, p) != c->status);
     if (ends_wait) {
         if (clk_all(ctx, clocks, sla_resume, e))
             goto out;
@@ -2545,7 +2672,7 @@ static const wf_action table[] = {
                      ST_DISPATCHED, HANDLING, SCOPE_OWNER, f_escalate, g_escalate, p_escalate, x_escalate,
                      CLOCKS(0, 0, 0, WF_CLK_WIDEN)},
     [WF_RESOLVE] = {WF_RESOLVE, "resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
-                    f_resolve, NULL, NULL, x_resolve,
+                    f_resolve, NULL, p_resolve, x_resolve,
                     CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
                            WF_CLK_NONE)},
     [WF_INVALIDATE] = {WF_INVALIDATE, "invalidate", "判定无效", "Mark invalid",
@@ -2646,6 +2773,9 @@ static const wf_action table[] = {
     [WF_PROPOSE_SOLUTION] = {WF_PROPOSE_SOLUTION, "propose_solution", "提出初步解决方案", "Propose a solution",
                              HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER, f_propose_solution, g_propose_solution, NULL,
                              x_propose_solution, CLOCKS(0, CK(SLA_SOLUTION), 0, WF_CLK_NONE)},
+    [WF_REVIEW] = {WF_REVIEW, "review", "复核", "Review the handling opinion", BIT(ST_RESOLVED), ST_NONE,
+                   CENTRE | R_HANDLER, SCOPE_NONE, f_review, g_review, p_review, x_review,
+                   CLOCKS(0, CK(SLA_REVIEW), CK(SLA_REPLY), WF_CLK_NONE)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2950,7 +3080,7 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         goto fail;
     if (plan_clocks(ctx, c, act, payload, e))
         goto fail;
-    next_event(ctx, c, act->name, act->to ? act->to : c->status, payload, ev);
+    next_event(ctx, c, act->name, step_to(act, c, payload), payload, ev);
     return 0;
 fail:
     json_decref(payload);

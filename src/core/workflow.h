@@ -17,7 +17,8 @@
  *   pack                   checking a pack with its units and the kinds' actions
  *   workflow               the state machine
  *   policy                 the whole pack: taxonomy, sla, rules and cases in one
- *   rules                  grading, routing, clusters (uses sla's scope ranks)
+ *   rules  review          grading, routing, clusters (uses sla's scope ranks);
+ *                          the review of the handling opinion (复核)
  *   cases  sla             closing, compensation, penalties; clocks and limits
  *   taxonomy  strv  calendar  erasure  incident  reach   codes; string lists;
  *                          working time; anonymising; crisis clusters; how far
@@ -121,6 +122,7 @@ enum wf_action_id {
     WF_MAIL_IN,
     WF_ACKNOWLEDGE,
     WF_PROPOSE_SOLUTION,
+    WF_REVIEW,
     WF__COUNT
 };
 
@@ -190,6 +192,13 @@ typedef struct wf_form {
  * staff as the responsible person. Empty for the other actions.
  */
 json_t *workflow_defaults(const complaint *c, const wf_action *act);
+
+/*
+ * Where a step of act goes instead of its row's target when its outcome sends
+ * the complaint back (review returned, 有异议: processing); ST_NONE for the
+ * actions that always go where their row says.
+ */
+int workflow_sent_back_to(const wf_action *act);
 
 /* The whole table (borrowed, static). */
 const wf_action *workflow_table(size_t *n);

@@ -180,17 +180,21 @@ static void side_rows(run *r, item *it)
     buf msg;
     buf_init(&msg);
     if (strcmp(it->ev.action, "warn") == 0) {
-        /* The responsible unit, and the person who carries the order: its
+        /* The responsible unit (the owner; for a review, the reviewing unit:
+         * core's "unit"), and the owner's person who carries the order: its
          * assignee, else who accepted it (001: 预警工单或者预警短信). */
         msg_payload(&msg, it, clock ? clock : "", dl, wa, 0,
                     "时限已过预警点 (the warning point of the time limit has passed)");
+        int64_t unit_id = json_integer_value(json_object_get(p, "unit"));
+        if (!unit_id)
+            unit_id = it->c.owner_unit;
         int64_t person = json_integer_value(json_object_get(it->c.data, "assignee"));
         if (!person)
             person = json_integer_value(json_object_get(json_object_get(it->c.data, "accepted"), "by"));
-        add_msg(it, "internal", 0, it->c.owner_unit, "sla_warning", msg.data);
-        if (person)
+        add_msg(it, "internal", 0, unit_id, "sla_warning", msg.data);
+        if (person && unit_id == it->c.owner_unit)
             add_msg(it, "sms", person, 0, "sla_warning", msg.data);
-        duty_rows(r, it, it->c.owner_unit, "sla_warning", msg.data);
+        duty_rows(r, it, unit_id, "sla_warning", msg.data);
     } else {
         int level = (int)json_integer_value(json_object_get(p, "supervision_level"));
         int64_t unit_id = json_integer_value(json_object_get(p, "supervise_unit"));

@@ -213,22 +213,33 @@ static int count_event(db_conn *c, const complaint *cp, const event *ev, bool re
     return write_tallies(c, t, n);
 }
 
-/* Records the assisting units of cp (complaint_assists); kept once there. */
+/*
+ * Records the units that take part besides the owner (complaint_assists,
+ * which the list's scope reads): those asked to assist, and those that review
+ * its handling opinion (复核, data.review.units); kept once there.
+ */
 static int sync_assists(db_conn *c, const complaint *cp)
 {
     size_t i;
     const json_t *as;
+    json_t *units = json_array();
     json_array_foreach(json_object_get(cp->data, "assists"), i, as)
+        json_array_append(units, json_object_get(as, "unit"));
+    json_array_foreach(json_object_get(json_object_get(cp->data, "review"), "units"), i, as)
+        json_array_append(units, (json_t *)as);
+    int rc = 0;
+    json_array_foreach(units, i, as)
     {
-        json_int_t uid = json_integer_value(json_object_get(as, "unit"));
+        json_int_t uid = json_integer_value(as);
         if (!uid)
             continue;
-        int rc = db_execv(c, "INSERT INTO complaint_assists (complaint_id, unit) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                          DB_VALS(DB_INT(cp->id), DB_INT(uid)));
+        rc = db_execv(c, "INSERT INTO complaint_assists (complaint_id, unit) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                      DB_VALS(DB_INT(cp->id), DB_INT(uid)));
         if (rc)
-            return rc;
+            break;
     }
-    return 0;
+    json_decref(units);
+    return rc;
 }
 
 /* ---- the reports' columns, checked ---------------------------------------------------------- */
@@ -574,7 +585,8 @@ static int write_step(db_conn *c, struct step *a)
         rc = insert_event(c, a->ev, &a->event_id);
     if (rc == 0)
         rc = count_event(c, cp, a->ev, false, a->tz);
-    if (rc == 0 && strcmp(a->ev->action, "assist") == 0)
+    if (rc == 0 && (strcmp(a->ev->action, "assist") == 0 ||
+                    json_is_true(json_object_get(a->ev->payload, "review_required"))))
         rc = sync_assists(c, cp);
     if (rc == 0)
         rc = rows_search_add(c, cp->id, a->ev->terms);

@@ -20,12 +20,13 @@ class CasesServer extends PackServer {
     return super.intake(username, { customer: { class: this.cls }, ...over });
   }
 
-  // intake → dispatch to site → accept → resolve → reply → revisit (satisfied).
+  // intake → dispatch to site → accept → resolve → (the pack's review) → reply → revisit (satisfied).
   async revisited(over, site) {
     const c = await this.intake('agent', { subject_staff: '营业员 小王', place: null, subject_unit: site, ...over });
     await this.step('agent', c.id, 'dispatch', { unit: site });
     await this.step('handler', c.id, 'accept', {});
-    await this.step('handler', c.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉并整改', nature: 'valid' });
+    const r = await this.step('handler', c.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉并整改', nature: 'valid' });
+    if (r.review?.status === 'pending') await this.step('reviewer', c.id, 'review', { result: 'approved' });
     await this.step('agent', c.id, 'reply', { method: 'phone', content: '已告知处理结果' });
     await this.step('agent', c.id, 'revisit', { method: 'phone', result: 'satisfied' });
     return c;
@@ -231,7 +232,8 @@ packSuite('telecom', users('HA-CSC', 'HA-ZZ-01', 'HA'), 'ordinary', async (s) =>
     'answered once');
 });
 
-packSuite('restaurant', users('EC-CSC', 'EC-SH-01', 'EC'), 'ordinary', async (s) => {
+// Seed 003: the management department (管理部) reviews the handling opinion before the reply.
+packSuite('restaurant', [...users('EC-CSC', 'EC-SH-01', 'EC'), ['reviewer', ['supervisor'], 'EC-MGT']], 'ordinary', async (s) => {
   const site = 'EC-SH-01';
   let c = await s.revisited({ channel: 'phone', category: 'dish.taste' }, site);
   const resp = (await s.actions(c.id, 'agent')).items.find((a) => a.action === 'close').fields.find((f) => f.name === 'responsibility');

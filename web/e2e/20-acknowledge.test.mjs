@@ -8,24 +8,19 @@
 // rolled back afterwards.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, launch, newPage, login, shot, text, apiCall, apiLogin, act, freshPhone } from './helpers.mjs'
+import { BASE, launch, newPage, login, shot, text, apiCall, apiLogin, act, freshPhone, packVersion } from './helpers.mjs'
 
 let browser
-let token
-let restore // the version active before
+let restore // puts the version active before back
 before(async () => {
   browser = await launch()
-  token = await apiLogin('admin')
-  const versions = (await apiCall('GET', '/config/versions', { token })).data
-  restore = versions.active
-  const pack = (await apiCall('GET', `/config/versions/${restore}`, { token })).data.pack
-  pack.time_limit_policy.rules.unshift({ clock: 'acknowledge', when: { channel: 'letter' }, limit: { working_days: 3, calendar: 'office' } })
-  pack.time_limit_policy.clocks = { ...pack.time_limit_policy.clocks, solution: { working_days: 2, calendar: 'office' } }
-  const r = await apiCall('POST', '/config/versions', { token, body: { reason: '来信三个工作日内作出受理答复', pack } })
-  assert.equal(r.status, 201, JSON.stringify(r.data))
+  restore = await packVersion('来信三个工作日内作出受理答复', (pack) => {
+    pack.time_limit_policy.rules.unshift({ clock: 'acknowledge', when: { channel: 'letter' }, limit: { working_days: 3, calendar: 'office' } })
+    pack.time_limit_policy.clocks = { ...pack.time_limit_policy.clocks, solution: { working_days: 2, calendar: 'office' } }
+  })
 })
 after(async () => {
-  await apiCall('POST', `/config/versions/${restore}/activate`, { token, body: { reason: '恢复' } })
+  await restore()
   await browser.close()
 })
 

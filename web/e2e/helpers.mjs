@@ -262,3 +262,18 @@ export async function useLanguage(page, lang) {
   await chooseLanguage(page, lang === 'en' ? 'English' : '中文')
   await page.waitForFunction((l) => document.documentElement.lang === l, want)
 }
+
+/**
+ * Activates a new configuration version: the active pack as change(pack)
+ * leaves it, saved as the administrator with reason. Returns a function
+ * that activates the version active before again (for after()).
+ */
+export async function packVersion(reason, change) {
+  const token = await apiLogin('admin')
+  const restore = (await apiCall('GET', '/config/versions', { token })).data.active
+  const pack = (await apiCall('GET', `/config/versions/${restore}`, { token })).data.pack
+  change(pack)
+  const r = await apiCall('POST', '/config/versions', { token, body: { reason, pack } })
+  if (r.status !== 201) throw new Error(`new configuration version: ${r.status} ${JSON.stringify(r.data)}`)
+  return () => apiCall('POST', `/config/versions/${restore}/activate`, { token, body: { reason: '恢复' } })
+}

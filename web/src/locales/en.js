@@ -79,6 +79,7 @@ export default {
     exported: '{n} exported',
   },
   detail: {
+    review: 'Review of the handling opinion',
     solution_proposal: 'Proposed solution',
     acknowledgement: 'Acceptance answer',
     title: 'Work order', record: 'Record', deadlines: 'Deadlines', timeline: 'Timeline', actions: 'Actions',
@@ -124,6 +125,7 @@ export default {
     signOutAsk: 'Change the roles or unit of {user}? They will be signed out at once: every session and API token of theirs ends.',
   },
   key: {
+    review_status: 'Review', opinion: 'Review opinion', since: 'Awaiting review since', reviewer: 'Reviewer',
     outcome: 'Accepted?',
     solution: 'Proposed solution',
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
@@ -153,15 +155,16 @@ export default {
     decidedBy: 'Decided by', decision: 'Decision note', progressReplies: 'Progress replies', supervisions: 'Supervision orders',
     supervisionsCount: '{n} supervision orders issued (details for supervisors and managers)', levelN: 'Level {n}',
   },
-  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', solution: 'Proposed solution', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
+  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', solution: 'Proposed solution', review: 'Review', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
   clockState: { running: 'Running', paused: 'Paused', met: 'Met', breached: 'Breached', breachedRunning: 'Overdue, running' },
   extension: { requested: 'Extension pending', approved: 'Approved', refused: 'Refused' },
+  review: { pending: 'Awaiting review', approved: 'Approved', returned: 'Returned with an objection' },
   scope: { general: 'General', provincial: 'Provincial', national: 'National' },
   event: {
     intake: 'Intake', answer: 'Answered on the spot', dispatch: 'Dispatch', accept: 'Accept', transfer: 'Transfer', assist: 'Assist', assist_reply: 'Assist feedback',
     escalate: 'Escalate', resolve: 'Resolve', invalidate: 'Judge invalid', reply: 'Reply to customer', revisit: 'Revisit', reopen: 'Reopen', close: 'Close', close_unaccepted: 'Closed without agreement', revisit_attempt: 'Revisit: not reached', link: 'Linked', assign: 'Assign', correct: 'Corrected', return: 'Sent back', upgrade: 'Upgraded by a rule', mark_complex: 'Marked complex',
     archive: 'Archive', comment: 'Comment', warn: 'Warning', breach: 'Overdue', supervise: 'Supervision', replan: 'Re-planned', wait_customer: 'Wait for customer',
-    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply', acknowledge: 'Acceptance answer', propose_solution: 'Solution proposed',
+    resume: 'Resume clocks', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', progress_reply: 'Progress reply', acknowledge: 'Acceptance answer', propose_solution: 'Solution proposed', review: 'Reviewed',
   },
   links: {
     kind: 'Kind of link',

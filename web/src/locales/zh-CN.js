@@ -79,6 +79,7 @@ export default {
     exported: '已导出 {n} 条',
   },
   detail: {
+    review: '处理意见复核',
     solution_proposal: '初步解决方案',
     acknowledgement: '受理答复',
     title: '工单详情', record: '投诉记录', deadlines: '时限', timeline: '处理过程', actions: '可执行操作',
@@ -124,6 +125,7 @@ export default {
     signOutAsk: '更改 {user} 的角色或所属单位？其所有登录会话和 API 令牌将立即失效，需要重新登录。',
   },
   key: {
+    review_status: '复核结果', opinion: '复核意见', since: '提交复核时间', reviewer: '复核人',
     outcome: '是否受理',
     solution: '初步解决方案',
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
@@ -153,15 +155,16 @@ export default {
     decidedBy: '审批人', decision: '审批意见', progressReplies: '进度回复', supervisions: '督办单',
     supervisionsCount: '本工单已发出 {n} 张督办单（明细仅主管、管理层可见）', levelN: '{n}级',
   },
-  clock: { fill: '填单', dispatch: '派单', handle: '处理', progress: '进度回复', acknowledge: '受理答复', solution: '初步解决方案', reply: '答复', revisit: '回访', close: '结案', overall: '总时限（承诺）' },
+  clock: { fill: '填单', dispatch: '派单', handle: '处理', progress: '进度回复', acknowledge: '受理答复', solution: '初步解决方案', review: '复核', reply: '答复', revisit: '回访', close: '结案', overall: '总时限（承诺）' },
   clockState: { running: '计时中', paused: '已暂停', met: '按时完成', breached: '已超时', breachedRunning: '超时计时中' },
   extension: { requested: '延期待审批', approved: '已批准', refused: '未批准' },
+  review: { pending: '待复核', approved: '认可', returned: '有异议，已退回处理' },
   scope: { general: '一般', provincial: '省级', national: '全国' },
   event: {
     intake: '受理登记', answer: '当场答复', dispatch: '派单', accept: '签收', transfer: '转派', assist: '协办', assist_reply: '协办反馈',
     escalate: '升级', resolve: '办结', invalidate: '判定无效', reply: '答复客户', revisit: '回访', reopen: '再处理', close: '结案', close_unaccepted: '不认可结案', revisit_attempt: '回访未接通', link: '关联工单', assign: '指派', correct: '更正', return: '退单', upgrade: '规则升级', mark_complex: '认定复杂问题',
     archive: '归档', comment: '备注', warn: '预警', breach: '超时', supervise: '督办', replan: '重新计时', wait_customer: '等待客户',
-    resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复', acknowledge: '受理答复', propose_solution: '提出初步解决方案',
+    resume: '恢复计时', request_extension: '申请延期', approve_extension: '批准延期', refuse_extension: '不同意延期', progress_reply: '进度回复', acknowledge: '受理答复', propose_solution: '提出初步解决方案', review: '复核',
   },
   links: {
     kind: '关联类型',
