@@ -37,7 +37,7 @@ static const char *const cols[] = {
     "subject_unit", "owner_unit", "handler_unit", "received_at", "created_at", "updated_at",
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
-    "reopens",     "escalations", "revisit",     "supervisions", "announcement",
+    "reopens",     "escalations", "revisit",     "supervisions", "announcement", "unaccepted",
 };
 enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19, COL_FACTS = 24 };
 
@@ -84,6 +84,8 @@ static int64_t col_value(const complaint *c, int k, const char **text)
     case 27: return json_integer_value(json_object_get(c->data, "supervisions"));
     /* The known fault it is about (migration 019, core/announce.h), 0 = none. */
     case 28: return json_integer_value(json_object_get(c->data, "announcement"));
+    /* Closed without the customer's agreement (migration 029, close_unaccepted). */
+    case 29: return json_is_true(json_object_get(json_object_get(c->data, "closing"), "unaccepted"));
     default: assert(!"no such column"); return 0;
     }
 }
@@ -237,7 +239,8 @@ static int read_facts(db_conn *c, void *arg)
     struct facts_arg *a = arg;
     db_stmt *st;
     a->differs = NULL;
-    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions, announcement FROM complaints WHERE id = ?",
+    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions, announcement, unaccepted FROM complaints "
+                     "WHERE id = ?",
                      DB_VALS(DB_INT(a->c->id)), &st);
     if (rc != DB_ROW)
         return rc;
@@ -357,8 +360,8 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
                             "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions, "
-                            "announcement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "announcement, unaccepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);

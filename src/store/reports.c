@@ -39,6 +39,7 @@ static const char *const fact_sql[RF__COUNT] = {
     [RF_APPEAL] = "kind = 'appeal'",
     [RF_SUPERVISED] = "supervisions > 0",
     [RF_FAULT] = "announcement > 0",
+    [RF_UNACCEPTED] = "unaccepted = 1",
 };
 
 /* Appends fact's condition to w's text, and now for each of its placeholders. */

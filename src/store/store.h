@@ -398,7 +398,8 @@ int store_complaint_find(store *s, const char *key, complaint *out);
 int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out);
 /*
  * Compares the columns the reports read that only the data holds otherwise
- * (reopens, escalations, revisit, supervisions; migration 013) with what c,
+ * (reopens, escalations, revisit, supervisions, migration 013; announcement,
+ * 019; unaccepted, 029) with what c,
  * a projection rebuilt from the events, gives: *differs (OUT) names the
  * first that differs (static), or NULL.
  */
