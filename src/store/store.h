@@ -883,6 +883,22 @@ typedef struct report_row {
 int store_report_rows(store *s, const report_query *q, report_row **rows, size_t *n);
 
 /*
+ * The last revisits that reached the customer (core/satisfaction.h) of the
+ * complaints q's range and filters select (q's facts and dimensions
+ * unused): each complaint's subject unit, the revisit's result, who handled
+ * it (the person assigned, else the one who resolved it; 0: nobody) and the
+ * revisit's answers as JSON text (NULL: none), in order of id. Into the
+ * heap array *rows of *n; freed by store_survey_rows_free.
+ */
+typedef struct survey_row {
+    int64_t unit, staff;
+    char result[24];
+    char *answers; /* owned */
+} survey_row;
+int store_survey_rows(store *s, const report_query *q, survey_row **rows, size_t *n);
+void store_survey_rows_free(survey_row *rows, size_t n);
+
+/*
  * The open work of people: open complaints owned by one of units[0..n), by
  * owning unit and assignee (0: nobody assigned), with how many of them are
  * past their stage deadline at now; ordered by unit, then assignee.
