@@ -145,8 +145,8 @@ void h_report_satisfaction(app *a, api_req *rq, http_resp *rs)
         char name[64], from[16];
         time_local_date(s.r.from, app_pol(a)->tz_offset, true, from, sizeof from);
         snprintf(name, sizeof name, "satisfaction-%s-%s", sat_by_name(s.by), from);
-        json_t *detail = json_pack("{s:s,s:s,s:I}", "format", sheet_ext(fmt), "by", sat_by_name(s.by), "rows",
-                                   (json_int_t)t.n);
+        json_t *detail =
+            json_pack("{s:s,s:s,s:I}", "format", sheet_ext(fmt), "by", sat_by_name(s.by), "rows", (json_int_t)t.n);
         api_send_sheet(a, rq, rs, app_sat_sheet(a, &s, &t, rq->en, api_user_ref, fmt), fmt, 0, "report_export",
                        "reports/satisfaction", detail, name);
     }

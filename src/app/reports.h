@@ -151,7 +151,6 @@ typedef json_t *(*app_user_ref_fn)(app *a, int64_t id);
  */
 json_t *app_sat_json(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref);
 /* The same table as a sheet (util/sheet.h) left open for the caller to close (or send), with a total row. */
-sheet *app_sat_sheet(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref,
-                     sheet_format fmt);
+sheet *app_sat_sheet(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref, sheet_format fmt);
 
 #endif

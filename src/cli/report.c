@@ -19,11 +19,11 @@
 #include "util/timeutil.h"
 
 #define USAGE                                                                                                          \
-    "usage: redress report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--group-by a,b] [--period P]\n"                   \
-    "                      [--unit CODE [--unit-only]] [--category C] [--channel C] [--level N] [--nature N]\n"      \
-    "                      [--format json|csv|xlsx] [--out FILE] [--en] [--db URL]\n"                                 \
-    "       redress report satisfaction --by unit|staff|question --from YYYY-MM-DD --to YYYY-MM-DD\n"             \
-    "                      [--unit CODE [--unit-only]] [--category C] [--format json|csv|xlsx] [--out FILE] [--en]\n" \
+    "usage: redress report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--group-by a,b] [--period P]\n"                     \
+    "                      [--unit CODE [--unit-only]] [--category C] [--channel C] [--level N] [--nature N]\n"        \
+    "                      [--format json|csv|xlsx] [--out FILE] [--en] [--db URL]\n"                                  \
+    "       redress report satisfaction --by unit|staff|question --from YYYY-MM-DD --to YYYY-MM-DD\n"                  \
+    "                      [--unit CODE [--unit-only]] [--category C] [--format json|csv|xlsx] [--out FILE] [--en]\n"  \
     "       redress report list [--db URL]\n"
 
 /* The report's parameters are the command's options, with '-' for '_'. */
@@ -80,9 +80,9 @@ static int satisfaction(app *a, const cli_opts *o, bool en, bool file, sheet_for
 
 int cmd_report(int argc, char **argv)
 {
-    static const char *const extra[] = {"from",   "to",    "group-by", "period", "unit",   "unit-only!",
-                                        "category", "channel", "level", "nature", "kind", "by", "format", "out",
-                                        "en!",    "help!", NULL};
+    static const char *const extra[] = {"from",     "to",      "group-by", "period", "unit", "unit-only!",
+                                        "category", "channel", "level",    "nature", "kind", "by",
+                                        "format",   "out",     "en!",      "help!",  NULL};
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
         fputs(USAGE, argc < 1 ? stderr : stdout);
         return argc < 1 ? 2 : 0;
@@ -118,7 +118,8 @@ int cmd_report(int argc, char **argv)
             goto out;
         rc = 1;
     } else if (cli_opt(&o, "by")) {
-        fprintf(stderr, "redress report: --by: only of `redress report satisfaction` (an indicator takes --group-by)\n");
+        fprintf(stderr,
+                "redress report: --by: only of `redress report satisfaction` (an indicator takes --group-by)\n");
         rc = 2;
         goto out;
     } else if (strcmp(name, "list") == 0) {

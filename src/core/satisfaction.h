@@ -41,8 +41,8 @@ typedef struct sat_group {
 } sat_group;
 
 typedef struct sat_table {
-    int by;         /* SAT_* */
-    sat_group *g;   /* owned; in the order the groups were first met (or sat_group_of made them) */
+    int by;       /* SAT_* */
+    sat_group *g; /* owned; in the order the groups were first met (or sat_group_of made them) */
     size_t n, cap;
     sat_group total;
 } sat_table;

@@ -32,10 +32,12 @@ static void add(sat_table *t, int64_t id, const char *result, const char *text)
 static void fill(sat_table *t)
 {
     add(t, 7, "satisfied", "[{\"question\": \"result\", \"score\": 5}, {\"question\": \"staff\", \"score\": 4}]");
-    add(t, 7, "dissatisfied", "[{\"question\": \"result\", \"score\": 2}, {\"question\": \"way\", \"option\": \"slow\", "
-                              "\"score\": 1}]");
-    add(t, 9, "basically_satisfied", "[{\"question\": \"result\", \"score\": 3}, {\"question\": \"way\", \"option\": "
-                                     "\"fast\"}]");
+    add(t, 7, "dissatisfied",
+        "[{\"question\": \"result\", \"score\": 2}, {\"question\": \"way\", \"option\": \"slow\", "
+        "\"score\": 1}]");
+    add(t, 9, "basically_satisfied",
+        "[{\"question\": \"result\", \"score\": 3}, {\"question\": \"way\", \"option\": "
+        "\"fast\"}]");
     add(t, 9, "satisfied", NULL);
     add(t, 9, "unreachable", "[{\"question\": \"result\", \"score\": 1}]");
 }
@@ -116,9 +118,10 @@ static void test_names_and_empty(void **state)
 static void test_survey_find(void **state)
 {
     (void)state;
-    json_t *pack = answers("{\"survey\": [{\"code\": \"result\", \"question\": \"结果？\"}], \"categories\": [{\"code\": "
-                           "\"a\", \"children\": [{\"code\": \"a.b\", \"survey\": [{\"code\": \"way\", \"question\": "
-                           "{\"zh-CN\": \"方式？\", \"en\": \"How?\"}, \"options\": [{\"code\": \"fast\"}]}]}]}]}");
+    json_t *pack =
+        answers("{\"survey\": [{\"code\": \"result\", \"question\": \"结果？\"}], \"categories\": [{\"code\": "
+                "\"a\", \"children\": [{\"code\": \"a.b\", \"survey\": [{\"code\": \"way\", \"question\": "
+                "{\"zh-CN\": \"方式？\", \"en\": \"How?\"}, \"options\": [{\"code\": \"fast\"}]}]}]}]}");
     survey_q q;
     assert_true(survey_find(pack, "result", &q));
     assert_null(q.options);
