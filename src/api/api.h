@@ -217,6 +217,7 @@ void h_user_action(app *a, api_req *rq, http_resp *rs);
 /* Reports and indicators (api/reports.c). */
 void h_reports_list(app *a, api_req *rq, http_resp *rs);
 void h_report_get(app *a, api_req *rq, http_resp *rs);
+void h_report_satisfaction(app *a, api_req *rq, http_resp *rs);
 void h_report_complaints(app *a, api_req *rq, http_resp *rs);
 void h_portal_create(app *a, api_req *rq, http_resp *rs);
 void h_calendars_list(app *a, api_req *rq, http_resp *rs);

@@ -33,30 +33,37 @@ static bool known_report(const char *key)
     return in_list(app_report_params(false), key);
 }
 
+static bool known_sat(const char *key)
+{
+    return in_list(app_sat_params(), key);
+}
+
 static bool known_drill(const char *key)
 {
     return in_list(app_report_params(true), key);
+}
+
+/* Renders e, a refusal of the parameters; -1. A unit beyond the caller's scope is a "denied" entry, as every
+ * refusal of reach. */
+static int refused(app *a, api_req *rq, http_resp *rs, cerr *e)
+{
+    const char *v = http_query(rq->http, "unit");
+    json_t *js = v ? json_string(v) : NULL;
+    const unit *asked = js ? org_resolve(app_org(a), js) : NULL;
+    json_decref(js);
+    return api_reach_refused(a, rq, e, asked ? asked->id : 0, rs);
 }
 
 /* Parses the request into r; renders the error and returns -1 on failure. */
 static int parse(app *a, api_req *rq, http_resp *rs, app_report_req *r, bool drill)
 {
     /* The one check of unknown parameters the list uses too (http_query_unknown). */
-    const char *unknown = http_query_unknown(rq->http, drill ? known_drill : known_report);
-    if (unknown) {
-        api_error(rs, 400, "bad_request", unknown, "%s: 未知的参数 (unknown parameter)", unknown);
+    if (api_query_known(rq, rs, drill ? known_drill : known_report))
         return -1;
-    }
     cerr e = CERR_INIT;
     int64_t scope = org_scope_root(app_org(a), rq->who.unit);
-    if (app_report_parse(a, r, rq->params[0], query_value, rq, scope, drill, &e)) {
-        /* A unit beyond the caller's scope is a "denied" entry, as every refusal of reach. */
-        const char *v = http_query(rq->http, "unit");
-        json_t *js = v ? json_string(v) : NULL;
-        const unit *asked = js ? org_resolve(app_org(a), js) : NULL;
-        json_decref(js);
-        return api_reach_refused(a, rq, &e, asked ? asked->id : 0, rs);
-    }
+    if (app_report_parse(a, r, rq->params[0], query_value, rq, scope, drill, &e))
+        return refused(a, rq, rs, &e);
     return 0;
 }
 
@@ -70,18 +77,26 @@ void h_reports_list(app *a, api_req *rq, http_resp *rs)
     api_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
+/* The format asked: json (*file false), csv or xlsx; renders 400 and returns -1 for any other. */
+static int file_format(api_req *rq, http_resp *rs, bool *file, sheet_format *fmt)
+{
+    const char *format = http_query(rq->http, "format");
+    *fmt = SHEET_CSV;
+    *file = format && *format && strcmp(format, "json") != 0;
+    if (*file && sheet_format_parse(format, fmt)) {
+        api_error(rs, 400, "bad_request", "format", "format: expected json, csv or xlsx");
+        return -1;
+    }
+    return 0;
+}
+
 void h_report_get(app *a, api_req *rq, http_resp *rs)
 {
     app_report_req r;
     app_report rep = {0};
-    sheet_format fmt = SHEET_CSV;
-    const char *format = http_query(rq->http, "format");
-    bool file = format && *format && strcmp(format, "json") != 0;
-    if (file && sheet_format_parse(format, &fmt)) {
-        api_error(rs, 400, "bad_request", "format", "format: expected json, csv or xlsx");
-        return;
-    }
-    if (parse(a, rq, rs, &r, false))
+    sheet_format fmt;
+    bool file;
+    if (file_format(rq, rs, &file, &fmt) || parse(a, rq, rs, &r, false))
         return;
     int rc = app_report_run(a, &r, time_now(), &rep);
     if (rc) {
@@ -105,6 +120,37 @@ void h_report_get(app *a, api_req *rq, http_resp *rs)
     http_set_header(rs, "Content-Disposition", disp);
 out:
     app_report_release(&rep);
+}
+
+void h_report_satisfaction(app *a, api_req *rq, http_resp *rs)
+{
+    app_sat_req s;
+    sat_table t;
+    sheet_format fmt;
+    bool file;
+    if (file_format(rq, rs, &file, &fmt) || api_query_known(rq, rs, known_sat))
+        return;
+    cerr e = CERR_INIT;
+    if (app_sat_parse(a, &s, query_value, rq, org_scope_root(app_org(a), rq->who.unit), &e)) {
+        refused(a, rq, rs, &e);
+        return;
+    }
+    int rc = app_sat_run(a, &s, time_now(), &t);
+    if (rc)
+        api_store_error(rs, rc);
+    else if (!file)
+        api_json(rs, 200, app_sat_json(a, &s, &t, rq->en, api_user_ref));
+    else {
+        /* An export of the breakdown, recorded as every export is. */
+        char name[64], from[16];
+        time_local_date(s.r.from, app_pol(a)->tz_offset, true, from, sizeof from);
+        snprintf(name, sizeof name, "satisfaction-%s-%s", sat_by_name(s.by), from);
+        json_t *detail =
+            json_pack("{s:s,s:s,s:I}", "format", sheet_ext(fmt), "by", sat_by_name(s.by), "rows", (json_int_t)t.n);
+        api_send_sheet(a, rq, rs, app_sat_sheet(a, &s, &t, rq->en, api_user_ref, fmt), fmt, 0, "report_export",
+                       "reports/satisfaction", detail, name);
+    }
+    sat_release(&t);
 }
 
 void h_report_complaints(app *a, api_req *rq, http_resp *rs)

@@ -112,6 +112,7 @@ const route api_routes[] = {
     {"POST", "/api/v1/imports", h_imports_create, AUTH_USER, R_ADMIN | R_SUPERVISOR, ROUTE_STREAM},
     {"GET", "/api/v1/imports/progress/{key}", h_import_progress, AUTH_USER, R_ADMIN | R_SUPERVISOR, 0},
     {"GET", "/api/v1/reports", h_reports_list, AUTH_USER, REPORTS, 0},
+    {"GET", "/api/v1/reports/satisfaction", h_report_satisfaction, AUTH_USER, REPORTS, ROUTE_SLOW},
     {"GET", "/api/v1/reports/{id}", h_report_get, AUTH_USER, REPORTS, ROUTE_SLOW},
     {"GET", "/api/v1/reports/{id}/complaints", h_report_complaints, AUTH_USER, REPORTS, ROUTE_SLOW},
     {"POST", "/api/v1/complaints/{id}/attachments", h_attachments_upload, AUTH_USER, 0, ROUTE_STREAM},

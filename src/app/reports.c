@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/survey.h"
 #include "core/workflow.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -268,33 +269,60 @@ static const char **left_out(app *a, const app_report_req *r, size_t *n)
     return out;
 }
 
+/* What a report query borrows for its scope and the kinds it leaves out: freed by query_release. */
+typedef struct query_scope {
+    int64_t *units, self;
+    const char **leave_out;
+} query_scope;
+
+/* The range, the values and the scope of r into q (its facts and dimensions left to the caller). */
+static void query_init(app *a, const app_report_req *r, int64_t now, report_query *q, query_scope *qs)
+{
+    const org *o = app_org(a);
+    *q = (report_query){.from = r->from, .to = r->to, .now = now, .tz_offset = app_pol(a)->tz_offset,
+                        .category = r->category, .channel = r->channel, .nature = r->nature, .kind = r->kind,
+                        .level = r->level};
+    qs->leave_out = left_out(a, r, &q->n_leave_out);
+    q->leave_out = qs->leave_out;
+    qs->units = NULL;
+    qs->self = r->root;
+    if (r->unit_only) {
+        q->units = &qs->self;
+        q->n_units = 1;
+    } else if (r->root) {
+        q->units = qs->units = org_subtree(o, r->root, &q->n_units);
+        if (q->n_units == o->n)
+            q->n_units = 0; /* every unit: no condition */
+    }
+}
+
+static void query_release(query_scope *qs)
+{
+    free(qs->units);
+    free(qs->leave_out);
+}
+
 int app_report_run(app *a, const app_report_req *r, int64_t now, app_report *rep)
 {
     const report_def *d = def_of(r->ind);
     const org *o = app_org(a);
     memset(rep, 0, sizeof *rep);
-    report_query q = {.num = d->num, .den = d->rate ? d->den : d->num, .from = r->from, .to = r->to, .now = now,
-                      .tz_offset = app_pol(a)->tz_offset, .category = r->category, .channel = r->channel,
-                      .nature = r->nature, .kind = r->kind, .level = r->level, .by_day = r->period != RP_NONE,
-                      .by_unit = asked(r, RD_UNIT), .by_category = asked(r, RD_CATEGORY),
-                      .by_channel = asked(r, RD_CHANNEL), .by_level = asked(r, RD_LEVEL),
-                      .by_nature = asked(r, RD_NATURE), .by_kind = asked(r, RD_KIND)};
-    const char **out = left_out(a, r, &q.n_leave_out);
-    q.leave_out = out;
-    int64_t *units = NULL, self = r->root;
-    if (r->unit_only) {
-        q.units = &self;
-        q.n_units = 1;
-    } else if (r->root) {
-        q.units = units = org_subtree(o, r->root, &q.n_units);
-        if (q.n_units == o->n)
-            q.n_units = 0; /* every unit: no condition */
-    }
+    report_query q;
+    query_scope qs;
+    query_init(a, r, now, &q, &qs);
+    q.num = d->num;
+    q.den = d->rate ? d->den : d->num;
+    q.by_day = r->period != RP_NONE;
+    q.by_unit = asked(r, RD_UNIT);
+    q.by_category = asked(r, RD_CATEGORY);
+    q.by_channel = asked(r, RD_CHANNEL);
+    q.by_level = asked(r, RD_LEVEL);
+    q.by_nature = asked(r, RD_NATURE);
+    q.by_kind = asked(r, RD_KIND);
     report_row *rows = NULL;
     size_t n = 0;
     int rc = store_report_rows(a->db, &q, &rows, &n);
-    free(units);
-    free(out);
+    query_release(&qs);
     if (rc)
         return rc;
     rep->cells = xcalloc(n ? n : 1, sizeof *rep->cells);
@@ -533,4 +561,249 @@ int app_report_export(app *a, const app_report_req *r, const app_report *rep, bo
         sheet_note(sh, en ? "target" : "目标值", t);
     }
     return sheet_close(sh, out);
+}
+
+/* ---- satisfaction (core/satisfaction.h) ---------------------------------------------------------- */
+
+const char *const *app_sat_params(void)
+{
+    static const char *const params[] = {"from",  "to",    "by",     "unit", "unit_only", "category",
+                                         "channel", "level", "nature", "kind", "format",    NULL};
+    return params;
+}
+
+int app_sat_parse(app *a, app_sat_req *s, app_param_fn get, void *ctx, int64_t scope, cerr *e)
+{
+    memset(s, 0, sizeof *s);
+    if (app_report_parse(a, &s->r, "satisfaction_rate", get, ctx, scope, false, e))
+        return CERR_USER;
+    const char *v = param(get, ctx, "by");
+    s->by = v ? sat_by_parse(v) : SAT_UNIT;
+    if (s->by < 0)
+        return bad(e, "by", "expected unit, staff or question");
+    return 0;
+}
+
+/* The unit cell of subject unit u, as a report grouped by unit rolls it up. */
+static int64_t sat_unit(app *a, const app_report_req *r, int64_t u)
+{
+    bool self;
+    return r->unit_only ? r->root : rollup(app_org(a), r->root, u, &self);
+}
+
+int app_sat_run(app *a, const app_sat_req *s, int64_t now, sat_table *t)
+{
+    sat_init(t, s->by);
+    if (s->by == SAT_QUESTION) {
+        /* The questions a complaint of the category asked (any: the general ones) come first, in the pack's order. */
+        survey_q qs[SURVEY_MAX];
+        size_t nq = survey_questions(app_pol(a)->raw, s->r.category, qs, SURVEY_MAX);
+        for (size_t i = 0; i < nq; i++)
+            sat_group_of(t, 0, qs[i].code);
+    }
+    report_query q;
+    query_scope scope;
+    query_init(a, &s->r, now, &q, &scope);
+    survey_row *rows;
+    size_t n;
+    int rc = store_survey_rows(a->db, &q, &rows, &n);
+    query_release(&scope);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        json_t *answers = rows[i].answers ? json_loads(rows[i].answers, 0, NULL) : NULL;
+        int64_t id = s->by == SAT_UNIT ? sat_unit(a, &s->r, rows[i].unit) : rows[i].staff;
+        sat_add(t, id, rows[i].result, answers);
+        json_decref(answers);
+    }
+    store_survey_rows_free(rows, n);
+    return 0;
+}
+
+/* Order of the groups: by unit and staff by id (nobody last); by question as met. */
+static int cmp_groups(const void *pa, const void *pb)
+{
+    const sat_group *x = *(const sat_group *const *)pa, *y = *(const sat_group *const *)pb;
+    if (!x->id != !y->id)
+        return !x->id ? 1 : -1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* A person read from the store when no ref function is given (the command line). */
+static json_t *user_ref(app *a, int64_t id)
+{
+    user u = {0};
+    if (!id || store_user_get(a->db, NULL, id, &u, NULL) != 0)
+        return json_null();
+    json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)u.id, "username", u.username, "name", u.name);
+    user_release(&u);
+    return j;
+}
+
+/* A question's text in the language asked: a string, or {"zh-CN", "en"}. */
+static const char *question_text(const json_t *qt, bool en)
+{
+    if (json_is_string(qt))
+        return json_string_value(qt);
+    const char *zh = json_string_value(json_object_get(qt, "zh-CN"));
+    const char *e = json_string_value(json_object_get(qt, "en"));
+    return pick(zh ? zh : e ? e : "", e, en);
+}
+
+/* The group's code (*code) and name (*name, borrowed from the policy or from *person, which the caller drops). */
+static void sat_label(app *a, const app_sat_req *s, const sat_group *g, bool en, app_user_ref_fn ref, json_t **person,
+                      const char **code, const char **name)
+{
+    *person = NULL;
+    *code = *name = "";
+    if (s->by == SAT_UNIT) {
+        const unit *u = org_find(app_org(a), g->id);
+        *code = u ? u->code : "";
+        *name = u ? pick(u->name, u->name_en, en) : "";
+    } else if (s->by == SAT_STAFF) {
+        *person = (ref ? ref : user_ref)(a, g->id);
+        *code = json_string_value(json_object_get(*person, "username"));
+        *name = json_string_value(json_object_get(*person, "name"));
+        if (!*code)
+            *code = "";
+        if (!*name)
+            *name = en ? "nobody assigned" : "未指定处理人";
+    } else {
+        survey_q q;
+        *code = g->question;
+        *name = survey_find(app_pol(a)->raw, g->question, &q) ? question_text(q.question, en) : g->question;
+    }
+}
+
+/* The counts of g as JSON members of o. */
+static json_t *sat_counts(const sat_group *g, json_t *o)
+{
+    double rate = sat_rate(g), avg = sat_average(g);
+    json_object_set_new(o, "reached", json_integer(g->reached));
+    json_object_set_new(o, "satisfied", json_integer(g->satisfied));
+    json_object_set_new(o, "dissatisfied", json_integer(g->dissatisfied));
+    json_object_set_new(o, "rate", rate == rate ? json_real(rate) : json_null());
+    json_object_set_new(o, "scores", json_integer(g->scores));
+    json_object_set_new(o, "average", avg == avg ? json_real(avg) : json_null());
+    json_object_set_new(o, "low", json_integer(g->low));
+    return o;
+}
+
+/* An option question's options in the pack's order with their counts, then any other answered. */
+static json_t *sat_options(app *a, const sat_group *g, bool en)
+{
+    survey_q q;
+    if (!survey_find(app_pol(a)->raw, g->question, &q) || !q.options)
+        return NULL;
+    json_t *out = json_array(), *seen = json_object();
+    size_t i;
+    const json_t *o;
+    json_array_foreach(q.options, i, o)
+    {
+        const char *code = json_string_value(json_object_get(o, "code"));
+        if (!code)
+            continue;
+        json_t *name = json_object_get(o, "name");
+        const char *label = json_is_string(name) ? json_string_value(name) : question_text(name, en);
+        json_array_append_new(out, json_pack("{s:s,s:s,s:I}", "code", code, "name", label ? label : code, "count",
+                                             json_integer_value(json_object_get(g->options, code))));
+        json_object_set_new(seen, code, json_true());
+    }
+    const char *code;
+    json_t *v;
+    json_object_foreach(g->options, code, v)
+    {
+        if (!json_object_get(seen, code))
+            json_array_append_new(out, json_pack("{s:s,s:s,s:I}", "code", code, "name", code, "count",
+                                                 json_integer_value(v)));
+    }
+    json_decref(seen);
+    return out;
+}
+
+/* The groups in the order they are shown (a new array of pointers into t). */
+static const sat_group **sat_order(const app_sat_req *s, const sat_table *t)
+{
+    const sat_group **out = xcalloc(t->n ? t->n : 1, sizeof *out);
+    for (size_t i = 0; i < t->n; i++)
+        out[i] = &t->g[i];
+    if (s->by != SAT_QUESTION)
+        qsort(out, t->n, sizeof *out, cmp_groups);
+    return out;
+}
+
+json_t *app_sat_json(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref)
+{
+    const char *key = sat_by_name(s->by);
+    const sat_group **order = sat_order(s, t);
+    json_t *items = json_array();
+    for (size_t i = 0; i < t->n; i++) {
+        const sat_group *g = order[i];
+        json_t *person, *group = json_object(), *labels = json_object();
+        const char *code, *name;
+        sat_label(a, s, g, en, ref, &person, &code, &name);
+        json_object_set_new(group, key, s->by == SAT_STAFF ? json_integer(g->id) : json_string(code));
+        if (s->by == SAT_UNIT && g->id == s->r.root && g->id)
+            json_object_set_new(group, "unit_only", json_true());
+        json_object_set_new(labels, key, json_string(name));
+        json_t *item = sat_counts(g, json_pack("{s:o,s:o}", "group", group, "labels", labels));
+        if (s->by == SAT_STAFF)
+            json_object_set(item, "staff", person);
+        json_t *opts = s->by == SAT_QUESTION ? sat_options(a, g, en) : NULL;
+        if (opts)
+            json_object_set_new(item, "options", opts);
+        json_decref(person);
+        json_array_append_new(items, item);
+    }
+    free(order);
+    char from[16], to[16];
+    time_local_date(s->r.from, app_pol(a)->tz_offset, true, from, sizeof from);
+    time_local_date(s->r.to - 1, app_pol(a)->tz_offset, true, to, sizeof to);
+    return json_pack("{s:s,s:s,s:s,s:o,s:o}", "by", key, "from", from, "to", to, "items", items, "total",
+                     sat_counts(&t->total, json_object()));
+}
+
+sheet *app_sat_sheet(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref, sheet_format fmt)
+{
+    static const char *const code_zh[] = {"单位编码", "用户名", "问题编码"}, *const code_en[] = {"unit code", "username", "question code"};
+    static const char *const name_zh[] = {"单位", "处理人", "问题"}, *const name_en[] = {"unit", "staff", "question"};
+    const sheet_col cols[] = {
+        {en ? code_en[s->by] : code_zh[s->by], SHEET_TEXT},
+        {en ? name_en[s->by] : name_zh[s->by], SHEET_TEXT},
+        {en ? "revisits reached" : "回访成功数", SHEET_INT},
+        {en ? "satisfied" : "满意及基本满意", SHEET_INT},
+        {en ? "dissatisfied" : "不满意", SHEET_INT},
+        {en ? "satisfaction rate" : "满意率", SHEET_PERCENT},
+        {en ? "average score" : "平均分", SHEET_NUMBER},
+        {en ? "low scores (≤ 2)" : "低分数（≤2分）", SHEET_INT},
+    };
+    sheet *sh = sheet_open(fmt, en ? "satisfaction" : "满意度分析", cols, sizeof cols / sizeof cols[0]);
+    const sat_group **order = sat_order(s, t);
+    for (size_t i = 0; i <= t->n; i++) {
+        const sat_group *g = i < t->n ? order[i] : &t->total;
+        json_t *person = NULL;
+        const char *code = "", *name = en ? "total" : "合计";
+        if (i < t->n)
+            sat_label(a, s, g, en, ref, &person, &code, &name);
+        sheet_text(sh, code);
+        sheet_text(sh, name);
+        json_decref(person);
+        sheet_int(sh, g->reached);
+        sheet_int(sh, g->satisfied);
+        sheet_int(sh, g->dissatisfied);
+        sheet_number(sh, sat_rate(g));
+        sheet_number(sh, sat_average(g));
+        sheet_int(sh, g->low);
+    }
+    free(order);
+    char span[64], from[16], to[16];
+    time_local_date(s->r.from, app_pol(a)->tz_offset, true, from, sizeof from);
+    time_local_date(s->r.to - 1, app_pol(a)->tz_offset, true, to, sizeof to);
+    snprintf(span, sizeof span, "%s – %s", from, to);
+    sheet_note(sh, en ? "period" : "统计期间", span);
+    sheet_note(sh, en ? "satisfaction rate" : "满意率",
+               en ? "Satisfied or basically satisfied ÷ revisits that reached the customer (the last revisit of each "
+                    "complaint received in the period)."
+                  : "满意及基本满意 ÷ 回访联系上的工单（期间内受理的工单的最后一次回访）。");
+    return sh;
 }

@@ -33,6 +33,7 @@
 #include "app/app.h"
 #include "core/cerr.h"
 #include "core/report.h"
+#include "core/satisfaction.h"
 #include "util/sheet.h"
 
 /* The value of parameter key (borrowed until the request ends), or NULL. */
@@ -115,5 +116,41 @@ json_t *app_report_json(app *a, const app_report_req *r, const app_report *rep, 
 /* The same table as a file (util/sheet.h) appended to out, with a total row
  * and, in XLSX, the indicator's definition and target; 0 or -1. */
 int app_report_export(app *a, const app_report_req *r, const app_report *rep, bool en, sheet_format fmt, buf *out);
+
+/*
+ * The satisfaction breakdown (core/satisfaction.h) behind GET
+ * /api/v1/reports/satisfaction and `redress report satisfaction`: the last
+ * revisits that reached the customer, of the complaints a report of the
+ * same parameters would count (from, to, unit, unit_only, category,
+ * channel, level, nature, kind), grouped by `by`: unit (the subject unit,
+ * rolled up as a report's unit cells), staff (who handled the complaint:
+ * the person assigned, else the one who resolved it) or question (the
+ * survey's questions: the pack's general ones and those of the category
+ * asked, in the pack's order, then any other answered).
+ */
+typedef struct app_sat_req {
+    app_report_req r;
+    int by; /* SAT_* */
+} app_sat_req;
+
+/* The parameters it reads, NULL-terminated (static): any other is a bad request. */
+const char *const *app_sat_params(void);
+/* As app_report_parse, with by (default unit): "bad_request" naming it when it is none of the three. */
+int app_sat_parse(app *a, app_sat_req *s, app_param_fn get, void *ctx, int64_t scope, cerr *e);
+/* Runs s at now into t (sat_init'ed by it; the caller releases it). 0 or a STORE_* failure. */
+int app_sat_run(app *a, const app_sat_req *s, int64_t now, sat_table *t);
+
+/* A person as {"id","username","name"} (a new reference; JSON null when unknown). */
+typedef json_t *(*app_user_ref_fn)(app *a, int64_t id);
+/*
+ * The breakdown as the API answers it (a new reference): {"by", "from",
+ * "to", "items": [{"group", "labels", "staff"?, "reached", "satisfied",
+ * "dissatisfied", "rate", "scores", "average", "low", "options"?}],
+ * "total"}. ref names people (NULL: read from the store each time). The
+ * caller holds the snapshot.
+ */
+json_t *app_sat_json(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref);
+/* The same table as a sheet (util/sheet.h) left open for the caller to close (or send), with a total row. */
+sheet *app_sat_sheet(app *a, const app_sat_req *s, const sat_table *t, bool en, app_user_ref_fn ref, sheet_format fmt);
 
 #endif

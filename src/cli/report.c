@@ -5,7 +5,9 @@
  * [--format json|csv|xlsx] [--out FILE] [--en]` — one indicator for cron
  * and scripts, the same numbers and files as GET /api/v1/reports/NAME
  * (app/reports.c), over the whole organisation. `redress report list`
- * prints the catalogue.
+ * prints the catalogue; `redress report satisfaction --by
+ * unit|staff|question` the satisfaction breakdown of the revisits (GET
+ * /api/v1/reports/satisfaction), with the same options.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +19,11 @@
 #include "util/timeutil.h"
 
 #define USAGE                                                                                                          \
-    "usage: redress report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--group-by a,b] [--period P]\n"                   \
-    "                      [--unit CODE [--unit-only]] [--category C] [--channel C] [--level N] [--nature N]\n"      \
-    "                      [--format json|csv|xlsx] [--out FILE] [--en] [--db URL]\n"                                 \
+    "usage: redress report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--group-by a,b] [--period P]\n"                     \
+    "                      [--unit CODE [--unit-only]] [--category C] [--channel C] [--level N] [--nature N]\n"        \
+    "                      [--format json|csv|xlsx] [--out FILE] [--en] [--db URL]\n"                                  \
+    "       redress report satisfaction --by unit|staff|question --from YYYY-MM-DD --to YYYY-MM-DD\n"                  \
+    "                      [--unit CODE [--unit-only]] [--category C] [--format json|csv|xlsx] [--out FILE] [--en]\n"  \
     "       redress report list [--db URL]\n"
 
 /* The report's parameters are the command's options, with '-' for '_'. */
@@ -50,11 +54,35 @@ static int write_out(const char *path, const buf *b)
     return ok ? 0 : -1;
 }
 
+/* The satisfaction breakdown into out (a file) or *j (JSON): 0, 2 for bad options, 1 on a failure. */
+static int satisfaction(app *a, const cli_opts *o, bool en, bool file, sheet_format fmt, buf *out, json_t **j)
+{
+    app_sat_req s;
+    sat_table t;
+    cerr e = CERR_INIT;
+    if (app_sat_parse(a, &s, option, (void *)o, -1, &e)) {
+        fprintf(stderr, "redress report: %s\n", e.message);
+        return 2;
+    }
+    int rc = 0;
+    if (app_sat_run(a, &s, time_now(), &t)) {
+        fprintf(stderr, "redress report: cannot read the complaints\n");
+        rc = 1;
+    } else if (file && sheet_close(app_sat_sheet(a, &s, &t, en, NULL, fmt), out)) {
+        fprintf(stderr, "redress report: cannot make the file\n");
+        rc = 1;
+    } else if (!file) {
+        *j = app_sat_json(a, &s, &t, en, NULL);
+    }
+    sat_release(&t);
+    return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
-    static const char *const extra[] = {"from",   "to",    "group-by", "period", "unit",   "unit-only!",
-                                        "category", "channel", "level", "nature", "format", "out",
-                                        "en!",    "help!", NULL};
+    static const char *const extra[] = {"from",     "to",      "group-by", "period", "unit", "unit-only!",
+                                        "category", "channel", "level",    "nature", "kind", "by",
+                                        "format",   "out",     "en!",      "help!",  NULL};
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
         fputs(USAGE, argc < 1 ? stderr : stdout);
         return argc < 1 ? 2 : 0;
@@ -84,7 +112,17 @@ int cmd_report(int argc, char **argv)
     buf_init(&out);
     app_report rep = {0};
     json_t *j = NULL;
-    if (strcmp(name, "list") == 0) {
+    if (strcmp(name, "satisfaction") == 0) {
+        rc = satisfaction(&a, &o, en, file, fmt, &out, &j);
+        if (rc)
+            goto out;
+        rc = 1;
+    } else if (cli_opt(&o, "by")) {
+        fprintf(stderr,
+                "redress report: --by: only of `redress report satisfaction` (an indicator takes --group-by)\n");
+        rc = 2;
+        goto out;
+    } else if (strcmp(name, "list") == 0) {
         size_t n;
         report_defs(&n);
         j = json_array();

@@ -65,6 +65,11 @@ static const report_def defs[] = {
           "期间内受理、关联到系统公告（已知故障）并按统一口径答复的工单数；单独统计，不计入按时办结率、一次性办结率和超时量。",
           "Complaints received in the period about a known fault (linked to an announcement and answered with its "
           "script); counted apart, never in the on-time or first-contact rates or the overdue count."),
+    COUNT("closed_unaccepted", RF_UNACCEPTED, "不认可结案", "Closed without agreement",
+          "期间内受理、回访不满意且客户仍不认可处理结果，经向客户说明公司立场后结案的工单数；单独统计。",
+          "Complaints received in the period closed without the customer's agreement: dissatisfied at the revisit, "
+          "the customer still rejecting the result, closed once the company's position was explained; counted "
+          "apart."),
     {"supervision_rate", true, RF_SUPERVISED, RF_ALL, "督办率", "Supervision rate",
      "超过时限而被督办（至少一次）的工单 ÷ 受理量（期间内受理）。",
      "Work orders that passed a time limit and were supervised (督办) at least once ÷ work orders received in the "

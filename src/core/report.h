@@ -48,6 +48,7 @@ typedef enum report_fact {
     RF_SUPERVISED,    /* a deadline breached or a supervision order (督办) written at least once */
     RF_FAULT,         /* about a known fault (不满工单, core/announce.h): counted apart, in none of the
                          facts about closing above (closed valid, on time, first contact, overdue) */
+    RF_UNACCEPTED,    /* closed without the customer's agreement (不认可结案: close_unaccepted) */
     RF__COUNT
 } report_fact;
 

@@ -36,6 +36,13 @@ size_t survey_category_chain(const json_t *pack, const char *code, const json_t 
     return code ? chain_in(json_object_get(pack, "categories"), code, chain, 0, max) : 0;
 }
 
+/* The pack's question object q as a survey_q (pointers into q). */
+static survey_q question_of(const json_t *q)
+{
+    const json_t *opts = json_object_get(q, "options");
+    return (survey_q){str(q, "code"), json_object_get(q, "question"), json_array_size(opts) ? opts : NULL};
+}
+
 static size_t add(const json_t *qs, survey_q *out, size_t n, size_t cap)
 {
     size_t i;
@@ -48,8 +55,7 @@ static size_t add(const json_t *qs, survey_q *out, size_t n, size_t cap)
             seen = strcmp(out[k].code, code) == 0;
         if (seen || n >= cap)
             continue;
-        const json_t *opts = json_object_get(q, "options");
-        out[n++] = (survey_q){code, json_object_get(q, "question"), json_array_size(opts) ? opts : NULL};
+        out[n++] = question_of(q);
     }
     return n;
 }
@@ -62,6 +68,32 @@ size_t survey_questions(const json_t *pack, const char *category, survey_q *out,
     for (size_t i = 0; i < d; i++)
         n = add(json_object_get(chain[i], "survey"), out, n, cap);
     return n;
+}
+
+/* The question code among qs, then among those of the categories cats and their children. */
+static bool find_in(const json_t *qs, const json_t *cats, const char *code, survey_q *out)
+{
+    size_t i;
+    const json_t *q;
+    json_array_foreach(qs, i, q)
+    {
+        const char *c = str(q, "code");
+        if (c && strcmp(c, code) == 0) {
+            *out = question_of(q);
+            return true;
+        }
+    }
+    json_array_foreach(cats, i, q)
+    {
+        if (find_in(json_object_get(q, "survey"), json_object_get(q, "children"), code, out))
+            return true;
+    }
+    return false;
+}
+
+bool survey_find(const json_t *pack, const char *code, survey_q *out)
+{
+    return find_in(json_object_get(pack, "survey"), json_object_get(pack, "categories"), code, out);
 }
 
 static const json_t *option_of(const survey_q *q, const char *code)

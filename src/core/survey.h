@@ -37,6 +37,10 @@ typedef struct survey_q {
  * many. A code asked twice is asked once, where it first appears. */
 size_t survey_questions(const json_t *pack, const char *category, survey_q *out, size_t cap);
 
+/* The question code in the pack (its general ones or any category's), as
+ * survey_questions gives it; false when no question has that code. */
+bool survey_find(const json_t *pack, const char *code, survey_q *out);
+
 /* The pack's raw category objects from the top down to code, into chain
  * (max entries); returns the depth, 0 when code is absent. */
 size_t survey_category_chain(const json_t *pack, const char *code, const json_t **chain, size_t max);

@@ -12,7 +12,8 @@
  * login_failed, lockout, logout, session_expired, password_change, denied,
  * token_create, token_revoke, user_create, user_change, config_change,
  * pii_view, pii_export, pii_correct, pii_erase, retention_anonymise, rekey,
- * list_export (a list of complaints exported as a file, masked).
+ * list_export (a list of complaints exported as a file, masked),
+ * report_export (the satisfaction breakdown exported as a file).
  */
 #ifndef REDRESS_AUDIT_H
 #define REDRESS_AUDIT_H

@@ -38,6 +38,7 @@ static const char *const cols[] = {
     "closed_at",   "stage_due",   "overall_due", "first_contact", "created_by", "version",
     "head",        "data",        "is_open",    "stage",         "warn_at",    "next_check_at",
     "reopens",     "escalations", "revisit",     "supervisions", "announcement", "kind",
+    "unaccepted",
 };
 enum { NCOLS = sizeof cols / sizeof cols[0], COL_HEAD = 18, COL_DATA = 19, COL_FACTS = 24 };
 
@@ -90,6 +91,8 @@ static int64_t col_value(const complaint *c, int k, const char **text)
         if (!*text)
             *text = "complaint";
         return 0;
+    /* Closed without the customer's agreement (migration 029, close_unaccepted). */
+    case 30: return json_is_true(json_object_get(json_object_get(c->data, "closing"), "unaccepted"));
     default: assert(!"no such column"); return 0;
     }
 }
@@ -254,7 +257,9 @@ static int read_facts(db_conn *c, void *arg)
     struct facts_arg *a = arg;
     db_stmt *st;
     a->differs = NULL;
-    int rc = db_onev(c, "SELECT reopens, escalations, revisit, supervisions, announcement, kind FROM complaints WHERE id = ?",
+    int rc = db_onev(c,
+                     "SELECT reopens, escalations, revisit, supervisions, announcement, kind, unaccepted FROM complaints "
+                     "WHERE id = ?",
                      DB_VALS(DB_INT(a->c->id)), &st);
     if (rc != DB_ROW)
         return rc;
@@ -374,8 +379,8 @@ static int insert_new(db_conn *c, const struct store_new *n, tally *t, size_t *n
                             "phone, subject_unit, owner_unit, handler_unit, received_at, created_at, updated_at, "
                             "closed_at, stage_due, overall_due, first_contact, created_by, version, head, data, "
                             "is_open, stage, warn_at, next_check_at, reopens, escalations, revisit, supervisions, "
-                            "announcement, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "announcement, kind, unaccepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (rc || !st)
         return rc ? rc : STORE_ERROR;
     db_bind_int(st, 1, cp->id);

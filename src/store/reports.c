@@ -39,6 +39,7 @@ static const char *const fact_sql[RF__COUNT] = {
     [RF_APPEAL] = "kind = 'appeal'",
     [RF_SUPERVISED] = "supervisions > 0",
     [RF_FAULT] = "announcement > 0",
+    [RF_UNACCEPTED] = "unaccepted = 1",
 };
 
 /* Appends fact's condition to w's text, and now for each of its placeholders. */
@@ -85,6 +86,21 @@ struct rows_arg {
     size_t n;
 };
 
+/* " WHERE …": the complaints received in q's range, in its units and of its values. */
+static void report_range(db_where *w, db_conn *c, const report_query *q)
+{
+    buf_puts(&w->sql, " WHERE received_at >= ? AND received_at < ?");
+    db_where_val(w, "", DB_INT(q->from));
+    db_where_val(w, "", DB_INT(q->to));
+    db_where_ids(w, c, "subject_unit", q->units, q->n_units);
+    db_where_text(w, " AND category = ?", q->category);
+    db_where_text(w, " AND channel = ?", q->channel);
+    db_where_text(w, " AND nature = ?", q->nature);
+    db_where_text(w, " AND kind = ?", q->kind);
+    db_where_int(w, " AND level = ?", q->level);
+    store_where_not_kinds(w, q->leave_out, q->n_leave_out);
+}
+
 /* The statement of q into w: the dimensions asked, the two counts, the filters. */
 static void report_where(db_where *w, db_conn *c, const report_query *q)
 {
@@ -105,16 +121,7 @@ static void report_where(db_where *w, db_conn *c, const report_query *q)
     put_fact(w, q->num, q->now);
     buf_puts(&w->sql, " THEN 1 ELSE 0 END) FROM complaints");
     buf_puts(&w->sql, store_report_index(c));
-    buf_puts(&w->sql, " WHERE received_at >= ? AND received_at < ?");
-    db_where_val(w, "", DB_INT(q->from));
-    db_where_val(w, "", DB_INT(q->to));
-    db_where_ids(w, c, "subject_unit", q->units, q->n_units);
-    db_where_text(w, " AND category = ?", q->category);
-    db_where_text(w, " AND channel = ?", q->channel);
-    db_where_text(w, " AND nature = ?", q->nature);
-    db_where_text(w, " AND kind = ?", q->kind);
-    db_where_int(w, " AND level = ?", q->level);
-    store_where_not_kinds(w, q->leave_out, q->n_leave_out);
+    report_range(w, c, q);
     store_report_where_fact(w, q->den, q->now);
     for (int k = 0; k < ndims; k++)
         buf_printf(&w->sql, k ? ", %d" : " GROUP BY %d", k + 1);
@@ -143,6 +150,18 @@ static void read_row(db_stmt *st, const report_query *q, report_row *r)
     r->num = db_int(st, i);
 }
 
+/* The end of a read of rows through st (NULL: not prepared): st reset, w released; 0 after the last row, else rc. */
+static int read_end(db_stmt *st, int rc, db_where *w)
+{
+    if (st) {
+        db_reset(st);
+        if (rc == 0 || rc == DB_ROW)
+            rc = 0;
+    }
+    db_where_release(w);
+    return rc;
+}
+
 static int read_rows(db_conn *c, void *arg)
 {
     struct rows_arg *a = arg;
@@ -163,13 +182,7 @@ static int read_rows(db_conn *c, void *arg)
             *a->rows = xrealloc(*a->rows, (cap = cap ? 2 * cap : 64) * sizeof **a->rows);
         (*a->rows)[a->n++] = r;
     }
-    if (st) {
-        db_reset(st);
-        if (rc == 0 || rc == DB_ROW)
-            rc = 0;
-    }
-    db_where_release(&w);
-    return rc;
+    return read_end(st, rc, &w);
 }
 
 int store_report_rows(store *s, const report_query *q, report_row **rows, size_t *n)
@@ -183,4 +196,77 @@ int store_report_rows(store *s, const report_query *q, report_row **rows, size_t
         *rows = NULL;
     }
     return rc;
+}
+
+/* ---- satisfaction (core/satisfaction.h) ------------------------------------------------------------ */
+
+/*
+ * What the breakdown reads of a complaint's data document: who handled it
+ * (the person assigned, else the one who resolved it, else 0) and the
+ * answers of its last revisit (JSON text, NULL without a survey).
+ */
+static const char *survey_cols(const db_conn *c)
+{
+    if (db_dialect(c) == DB_PG)
+        return "COALESCE(CAST(CAST(data AS jsonb) ->> 'assignee' AS BIGINT), CAST(CAST(data AS jsonb) #>> "
+               "'{resolution,by}' AS BIGINT), 0), CAST(data AS jsonb) #>> '{revisit,answers}'";
+    return "COALESCE(json_extract(data, '$.assignee'), json_extract(data, '$.resolution.by'), 0), "
+           "json_extract(data, '$.revisit.answers')";
+}
+
+struct survey_arg {
+    const report_query *q;
+    survey_row *rows;
+    size_t n;
+};
+
+static int read_survey(db_conn *c, void *arg)
+{
+    struct survey_arg *a = arg;
+    store_survey_rows_free(a->rows, a->n);
+    a->rows = NULL;
+    a->n = 0;
+    size_t cap = 0;
+    db_where w;
+    db_where_init(&w, "SELECT subject_unit, revisit, ");
+    buf_puts(&w.sql, survey_cols(c));
+    buf_puts(&w.sql, " FROM complaints");
+    report_range(&w, c, a->q);
+    store_report_where_fact(&w, RF_REVISITED, a->q->now);
+    db_stmt *st = db_where_prepare(&w, c, " ORDER BY id LIMIT ?", REPORT_ROWS_MAX);
+    int rc = STORE_ERROR;
+    while (st && (rc = db_step(st)) == DB_ROW) {
+        if (a->n == cap)
+            a->rows = xrealloc(a->rows, (cap = cap ? 2 * cap : 64) * sizeof *a->rows);
+        survey_row *r = &a->rows[a->n++];
+        memset(r, 0, sizeof *r);
+        r->unit = db_int(st, 0);
+        const char *t = db_text(st, 1);
+        snprintf(r->result, sizeof r->result, "%s", t ? t : "");
+        r->staff = db_int(st, 2);
+        t = db_text(st, 3);
+        r->answers = t ? xstrdup(t) : NULL;
+    }
+    return read_end(st, rc, &w);
+}
+
+int store_survey_rows(store *s, const report_query *q, survey_row **rows, size_t *n)
+{
+    struct survey_arg a = {q, NULL, 0};
+    int rc = db_run_read(s, "survey_rows", read_survey, &a);
+    if (rc) {
+        store_survey_rows_free(a.rows, a.n);
+        a.rows = NULL;
+        a.n = 0;
+    }
+    *rows = a.rows;
+    *n = a.n;
+    return rc;
+}
+
+void store_survey_rows_free(survey_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].answers);
+    free(rows);
 }

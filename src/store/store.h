@@ -398,7 +398,8 @@ int store_complaint_find(store *s, const char *key, complaint *out);
 int store_complaint_list(store *s, const complaint_filter *f, complaint_page *out);
 /*
  * Compares the columns the reports read that only the data holds otherwise
- * (reopens, escalations, revisit, supervisions; migration 013) with what c,
+ * (reopens, escalations, revisit, supervisions, migration 013; announcement,
+ * 019; unaccepted, 029) with what c,
  * a projection rebuilt from the events, gives: *differs (OUT) names the
  * first that differs (static), or NULL.
  */
@@ -880,6 +881,22 @@ typedef struct report_row {
 
 /* The cells into the heap array *rows of *n (the dimensions not asked are 0 or ""); freed by the caller. */
 int store_report_rows(store *s, const report_query *q, report_row **rows, size_t *n);
+
+/*
+ * The last revisits that reached the customer (core/satisfaction.h) of the
+ * complaints q's range and filters select (q's facts and dimensions
+ * unused): each complaint's subject unit, the revisit's result, who handled
+ * it (the person assigned, else the one who resolved it; 0: nobody) and the
+ * revisit's answers as JSON text (NULL: none), in order of id. Into the
+ * heap array *rows of *n; freed by store_survey_rows_free.
+ */
+typedef struct survey_row {
+    int64_t unit, staff;
+    char result[24];
+    char *answers; /* owned */
+} survey_row;
+int store_survey_rows(store *s, const report_query *q, survey_row **rows, size_t *n);
+void store_survey_rows_free(survey_row *rows, size_t n);
 
 /*
  * The open work of people: open complaints owned by one of units[0..n), by

@@ -166,6 +166,7 @@ srv.test('the complaints as the API shows them', { timeout: 1800e3 }, async () =
       // No sweep has run on this test's complaints (the server's sweeper is off): none is supervised.
       supervisions: d ? d.supervisions : 0,
       announcement: c.announcement || 0,
+      unaccepted: d?.closing?.unaccepted === true,
     }];
   }));
   assert.ok(state.size >= N, `${state.size} complaints listed`);
@@ -197,6 +198,7 @@ function facts(nowMs) {
     appeal_rate: [(c) => c.kind === 'appeal', all],
     supervision_rate: [(c) => c.supervisions > 0, all],
     fault: [(c) => c.announcement > 0],
+    closed_unaccepted: [(c) => c.unaccepted],
   };
 }
 

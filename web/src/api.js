@@ -284,6 +284,9 @@ export const api = {
   report: (id, query) => request('GET', `/reports/${encodeURIComponent(id)}`, { query }),
   reportComplaints: (id, query) => request('GET', `/reports/${encodeURIComponent(id)}/complaints`, { query }),
   reportExport: (id, query, format) => download(`/reports/${encodeURIComponent(id)}`, { ...query, format }, `${id}.${format}`),
+  // satisfaction by unit, staff or question (满意度分析), and as a file
+  satisfaction: (query) => request('GET', '/reports/satisfaction', { query }),
+  satisfactionExport: (query, format) => download('/reports/satisfaction', { ...query, format }, `satisfaction-${query.by}.${format}`),
   waivePenalty: (id, reason) => request('POST', `/penalties/${encodeURIComponent(id)}/waive`, { body: { reason } }),
   compensations: (query) => request('GET', '/compensations', { query }),
   authorityTotals: (query) => request('GET', '/compensations/totals', { query }),

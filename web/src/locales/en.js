@@ -250,6 +250,11 @@ export default {
     target: 'Target', trend: 'Trend', value: 'Value', numerator: 'Numerator', denominator: 'Denominator', count: 'Count',
     itself: 'itself', drillTotal: '{n} complaints', received: 'Received', more: 'More',
   },
+  satisfaction: {
+    title: 'Satisfaction', sub: 'The last revisit (reached) of each complaint received in the period, by unit, by the person who handled it or by survey question; a low score is 2 or less',
+    by: 'Break down by', by_unit: 'Unit', by_staff: 'Staff', by_question: 'Question', total: 'Total',
+    reached: 'Revisits', satisfied: 'Satisfied', dissatisfied: 'Dissatisfied', rate: 'Rate', average: 'Average score', low: 'Low scores',
+  },
   cases: {
     authority: 'Authority used', authoritySub: 'This month, per person and level of authority: compensations granted within one\'s own limit, referred above it, and approved for others', person: 'Person', level: 'Level', limit: 'Own limit (yuan)', use_granted: 'Granted', use_referred: 'Referred up', use_approved: 'Approved', levelTotal: '{level} ({people}): {granted} yuan granted, {approved} yuan approved',
     ledger: 'Penalty ledger', ledgerSub: 'Assessment entries of valid complaints, by month', month: 'Month', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', entries: 'Entries',
@@ -431,7 +436,7 @@ export default {
     piiGrantAsk: 'Let {user} see customer data in clear? Every view is recorded in the audit log.', piiRevokeAsk: "Withdraw {user}'s permission to see customer data in clear?",
     carried: 'Details as recorded on {number} (the hidden parts are copied from it by the system)',
     auditVerify: 'Check the audit chain', auditIntact: 'The audit chain is intact: {n} entries checked ({at})', auditBroken: 'The audit chain is broken: {problem}',
-    auditActions: { audit_export: 'Audit log exported', audit_verify: 'Audit chain checked', list_export: 'List exported' },
+    auditActions: { audit_export: 'Audit log exported', audit_verify: 'Audit chain checked', list_export: 'List exported', report_export: 'Report exported' },
     yes: 'yes', no: 'no',
     detailKey: { username: 'user name', roles: 'roles', unit: 'unit', changed: 'changed', format: 'format', rows: 'rows', search: 'search',
       clear: 'in clear', change: 'change', replanned: 'complaints re-planned', entries: 'entries', intact: 'intact', reason: 'reason', perm: 'permission',

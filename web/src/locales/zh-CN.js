@@ -250,6 +250,11 @@ export default {
     target: '目标', trend: '趋势', value: '指标值', numerator: '分子', denominator: '分母', count: '数量',
     itself: '本级', drillTotal: '共 {n} 张工单', received: '受理时间', more: '加载更多',
   },
+  satisfaction: {
+    title: '满意度分析', sub: '期间内受理工单的最后一次回访（联系上的），按单位、处理人或调查问题统计；低分为 2 分及以下',
+    by: '统计方式', by_unit: '按单位', by_staff: '按处理人', by_question: '按问题', total: '合计',
+    reached: '回访数', satisfied: '满意及基本满意', dissatisfied: '不满意', rate: '满意率', average: '平均分', low: '低分数',
+  },
   cases: {
     authority: '授权使用', authoritySub: '本月各人在本人授权内批给、超出授权报批及审批他人的补偿（按人、按授权级别统计）', person: '人员', level: '授权级别', limit: '本人授权（元）', use_granted: '授权内批给', use_referred: '超权限报批', use_approved: '审批他人', levelTotal: '{level}：{people} 人，授权内 {granted} 元，审批 {approved} 元',
     ledger: '考核台账', ledgerSub: '有效投诉的考核记录，按月汇总', month: '月份', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', entries: '记录数',
@@ -431,7 +436,7 @@ export default {
     piiGrantAsk: '允许 {user} 查看客户信息明文？每次查看都会记入审计日志。', piiRevokeAsk: '收回 {user} 查看客户信息明文的权限？',
     carried: '沿用工单 {number} 登记的客户信息（隐去部分由系统从原工单带入）',
     auditVerify: '核验审计链', auditIntact: '审计链完整：已核对 {n} 条记录（{at}）', auditBroken: '审计链被破坏：{problem}',
-    auditActions: { audit_export: '导出审计日志', audit_verify: '核验审计链', list_export: '导出工单列表' },
+    auditActions: { audit_export: '导出审计日志', audit_verify: '核验审计链', list_export: '导出工单列表', report_export: '导出报表' },
     yes: '是', no: '否',
     detailKey: { username: '用户名', roles: '角色', unit: '单位', changed: '修改项', format: '格式', rows: '行数', search: '搜索',
       clear: '明文', change: '变更', replanned: '重算时限的工单', entries: '记录', intact: '完整', reason: '原因', perm: '权限',
