@@ -121,7 +121,7 @@
  *               running and breaches in plain sight, and the flag with its
  *               date is on the list and the page, so the case cannot hide.
  *               While marked nothing moves it on (any step to another
- *               status, a wait for the customer): unmark_unresolvable
+ *               status, a wait for the customer, an extension): unmark_unresolvable
  *               (恢复处理) resumes the paused clocks, as resume does after a
  *               wait; close_unresolvable (无法处理销项: 每季度一次经管理处
  *               负责人协调同意后才能销项) stops every clock, and is the
@@ -2423,11 +2423,13 @@ static int g_close_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
-/* While recorded as unresolvable a case is parked: only unmarking or closing it moves it on. */
+/* While recorded as unresolvable a case is parked: only unmarking or closing it moves it on,
+ * and its paused clocks are neither waited on, resumed nor extended. */
 static int parked(const complaint *c, const wf_action *act, cerr *e)
 {
-    bool moves = (act->to != ST_NONE && act->id != WF_CLOSE_UNRESOLVABLE) || act->id == WF_WAIT_CUSTOMER ||
-                 act->id == WF_RESUME;
+    int op = act->clocks.op;
+    bool moves = (act->to != ST_NONE && act->id != WF_CLOSE_UNRESOLVABLE) || act->id == WF_RESUME ||
+                 op == WF_CLK_PAUSE_ALL || op == WF_CLK_PROGRESS || op == WF_CLK_EXTEND;
     if (moves && marked_unresolvable(c))
         return cerr_set(e, "action_not_allowed", "", "已记录为无法处理，须先恢复处理 (recorded as unresolvable: resume handling first)");
     return 0;

@@ -1370,6 +1370,8 @@ static void test_unresolvable(void **state)
     expect_step_error(f, &c, &handler1, "resolve", "{\"resolution_type\":\"solution\",\"resolution\":\"x\",\"nature\":\"valid\"}",
                       "action_not_allowed", "");
     expect_step_error(f, &c, &handler1, "wait_customer", "{\"reason\":\"x\"}", "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "request_extension", "{\"deadline\":\"2026-03-05T18:00:00+08:00\",\"reason\":\"x\"}",
+                      "action_not_allowed", "");
     expect_step_error(f, &c, &handler1, "mark_unresolvable", "{\"record\":\"x\"}", "action_not_allowed", "");
     expect_clocks(f, &c, &handler1, t + 600, "unmark_unresolvable", NULL, "handle:resume");
     assert_null(json_object_get(c.data, "unresolvable"));
