@@ -43,6 +43,8 @@ test('property: record, find, refuse within the quarter, close at the next', { t
   const s = new PackServer('property', users);
   try {
     await s.start();
+    const cfg = await s.as('agent', 'GET', '/config');
+    assert.deepEqual(cfg.json.closing.unresolvable, { roles: ['handler', 'supervisor', 'manager'], approvers: ['manager'], period: 'quarter' });
     const c = await processing(s);
     const offered = await s.actions(c.id, 'handler');
     const mark = offered.items.find((a) => a.action === 'mark_unresolvable');
@@ -146,6 +148,7 @@ test('a pack without closing.unresolvable has no such actions', { timeout: 18000
       place: null, category: 'billing.wrong' });
     await s.step('agent', c.id, 'dispatch', { unit: 'CITY-E-01' });
     await s.step('handler', c.id, 'accept', {});
+    assert.equal((await s.as('agent', 'GET', '/config')).json.closing.unresolvable, null);
     for (const who of ['handler', 'mgr'])
       assert.ok(!names(await s.actions(c.id, who)).some((a) => a.includes('unresolvable')), who);
     const r = await s.act('handler', c.id, 'mark_unresolvable', { record: '无法处理' });
