@@ -3,13 +3,14 @@
 // 负责人协调同意后才能销项): a handler records the case as unresolvable, its
 // handling clocks pause and the list finds it; the manager (管理处负责人) closes
 // it at the review of the next quarter, not within the quarter it was recorded
-// in. The later instants are taken with `redress act --now`, as the sweeper's
-// are with `redress sweep --now`. Only a pack with closing.unresolvable has the
+// in; the sweeper tells the manager once a quarter how many await the review.
+// The later instants are taken with `redress act --now`, as the sweeper's are
+// with `redress sweep --now`. Only a pack with closing.unresolvable has the
 // actions.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PackServer, describe, errorOf, runCli } from './lib.mjs';
+import { PackServer, describe, errorOf, runCli, until } from './lib.mjs';
 
 const SITE = 'SZ-NS-01';
 const users = [['agent', ['agent'], 'SZ-CSC'], ['handler', ['handler'], SITE], ['sup', ['supervisor'], 'SZ'],
@@ -95,6 +96,20 @@ test('property: record, find, refuse within the quarter, close at the next', { t
     let x = await cli(q.before, agreed);
     assert.notEqual(x.code, 0, x.stdout);
     assert.match(x.stderr, new RegExp(q.key));
+
+    // The sweeper tells the approvers once a period how many await its review: none this quarter yet.
+    const sweep = (now) => runCli(['sweep', '--db', s.dbUrl, '--now', now, '--quiet'], { timeoutMs: 120000 });
+    x = await sweep(q.before);
+    assert.equal(x.code, 0, x.stderr);
+    assert.doesNotMatch(x.stdout, /unresolvable/);
+    x = await sweep(q.start);
+    assert.match(x.stdout, /unresolvable cases to close: 1 notices/, x.stdout + x.stderr);
+    x = await sweep(q.start);
+    assert.doesNotMatch(x.stdout, /unresolvable/, 'once a period');
+    const notice = await until(async () => (await s.as('mgr', 'GET', '/notifications')).json.items
+      .find((n) => n.template === 'unresolvable_review'), 'the review notice');
+    assert.equal(notice.text, '1 件无法处理的工单待本季度销项', JSON.stringify(notice));
+    assert.ok(!(await s.as('handler', 'GET', '/notifications')).json.items.some((n) => n.template === 'unresolvable_review'));
     x = await cli(q.start, { closing, agreement: '' });
     assert.notEqual(x.code, 0, 'an unknown member is refused');
     x = await cli(q.start, { ...closing });
