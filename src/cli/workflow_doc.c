@@ -131,9 +131,9 @@ int cmd_workflow(int argc, char **argv)
            "asks for an extension: `unmark_unresolvable` (恢复处理) resumes the paused clocks, `close_unresolvable`\n"
            "(无法处理销项) closes it with the closing fields of `close`, the approver's `agreement` and the\n"
            "record. The roles of the table are narrowed to the pack's `roles` (marking, unmarking) and\n"
-           "`approvers` (closing, unmarking). The closing is the period's review: a case marked within the\n"
-           "current period (the pack's quarter or month, in its time zone) is refused (409) until the next\n"
-           "begins.\n");
+           "`approvers` (closing, unmarking; a level the pack reserves to managers, a manager). The closing\n"
+           "is the period's review: a case marked within the current period (the pack's quarter or month,\n"
+           "in its time zone) is refused (409) until the next begins.\n");
     print_kinds();
     return 0;
 }

@@ -2403,7 +2403,7 @@ static int g_unmark_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
 static int g_close_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     const cases_policy *cp = &ctx->pol->cases;
-    if (unresolvable_role(ctx, cp->unres_approvers, e))
+    if (unresolvable_role(ctx, cp->unres_approvers, e) || g_manager_closes(ctx, c, e))
         return -1;
     if (!marked_unresolvable(c))
         return cerr_set(e, "action_not_allowed", "", "未记录为无法处理，不能销项 (not recorded as unresolvable)");

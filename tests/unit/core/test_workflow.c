@@ -1410,6 +1410,20 @@ static void test_unresolvable(void **state)
     expect_may(&narrow, &c, "close_unresolvable", R_MANAGER, U_BRANCH, NULL);
     complaint_release(&c);
     policy_release(&p);
+    /* a level the pack reserves to managers: only a manager closes it, as close */
+    pack = tu_pack();
+    json_object_set_new(pack, "closing", tu_json("{\"manager_approval_levels\":[1],\"unresolvable\":{\"roles\":[\"handler\"],"
+                                                 "\"approvers\":[\"supervisor\",\"manager\"]}}"));
+    tu_policy_of(&p, pack);
+    json_decref(pack);
+    fx major = {p, f->org};
+    mk(&c, ST_PROCESSING, U_SITE1, "", "{\"unresolvable\":{\"record\":\"x\",\"at\":1760000000}}");
+    expect_may(&major, &c, "close_unresolvable", R_SUPERVISOR, U_BRANCH, NULL);
+    c.level = 1;
+    expect_may(&major, &c, "close_unresolvable", R_SUPERVISOR, U_BRANCH, "forbidden");
+    expect_may(&major, &c, "close_unresolvable", R_MANAGER, U_BRANCH, NULL);
+    complaint_release(&c);
+    policy_release(&p);
     tu_policy(&p);
     fx none = {p, f->org};
     mk(&c, ST_PROCESSING, U_SITE1, "", NULL);
