@@ -126,8 +126,8 @@
  *               wait; close_unresolvable (无法处理销项: 每季度一次经管理处
  *               负责人协调同意后才能销项) stops every clock, and is the
  *               period's review — a case marked within the current period
- *               (the pack's quarter or month, local time) waits for the next
- * *
+ *               (the pack's quarter or month, local time) waits for the next.
+ *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
  * levels the pack names), refuses while a compensation awaits approval, and
