@@ -407,6 +407,12 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "promised_at", api_time(a, c->overall_due));
     json_object_set_new(j, "warning", json_boolean(warning));
     json_object_set_new(j, "waiting", json_boolean(json_object_get(d, "waiting") != NULL));
+    /* Recorded as unresolvable (core/cases.h): when, in every list; by whom and why on the page. */
+    const json_t *unres = json_object_get(d, "unresolvable");
+    json_object_set_new(j, "unresolvable",
+                        full || !json_is_object(unres)
+                            ? render_block(a, (json_t *)unres, true)
+                            : json_pack("{s:o}", "at", api_time(a, json_integer_value(json_object_get(unres, "at")))));
     json_object_set_new(j, "version", json_integer(c->version));
     /* Appeals (申诉) and the pack's kinds (咨询, 报修 …) are marked in every list. */
     json_object_set_new(j, "kind", json_string(cases_kind(c)));
@@ -504,6 +510,14 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
         json_t *b = render_block(a, json_object_get(d, blocks[k]), true);
         json_object_set_new(j, blocks[k], json_is_object(b) ? yuan_keys(b) : b);
+    }
+    /* An unresolvable case's closing: who agreed, who recorded it and when (core/cases.h). */
+    json_t *cl = json_object_get(j, "closing"), *ur = json_object_get(cl, "unresolvable");
+    if (json_is_integer(json_object_get(cl, "approved_by")))
+        json_object_set_new(cl, "approved_by", api_user_ref(a, json_integer_value(json_object_get(cl, "approved_by"))));
+    if (json_is_object(ur)) {
+        json_object_set_new(ur, "marked_at", api_time(a, json_integer_value(json_object_get(ur, "marked_at"))));
+        json_object_set_new(ur, "marked_by", api_user_ref(a, json_integer_value(json_object_get(ur, "marked_by"))));
     }
     json_object_set_new(j, "handler_unit", api_unit_ref(a, c->handler_unit));
     json_object_set_new(j, "created_by", api_user_ref(a, c->created_by));

@@ -194,9 +194,14 @@ static json_t *closing_json(const cases_policy *cp)
                 json_array_append_new(fields, json_string(cases_field_name(k)));
         json_object_set_new(required, natures[n], fields);
     }
-    return json_pack("{s:o,s:o,s:o,s:o}", "required", required, "responsibilities", choice_list(cp->resps, cp->nresps),
-                     "conclusions", choice_list(cp->conclusions, cp->nconclusions), "adoptions",
-                     choice_list(cp->adoptions, cp->nadoptions));
+    /* Cases that cannot be handled: the list offers their filter only where the pack takes them. */
+    json_t *unres = json_null();
+    if (cp->unres_period)
+        unres = json_pack("{s:o,s:o,s:s}", "roles", api_roles_json(cp->unres_roles), "approvers",
+                          api_roles_json(cp->unres_approvers), "period", report_period_name(cp->unres_period));
+    return json_pack("{s:o,s:o,s:o,s:o,s:o}", "required", required, "responsibilities",
+                     choice_list(cp->resps, cp->nresps), "conclusions", choice_list(cp->conclusions, cp->nconclusions),
+                     "adoptions", choice_list(cp->adoptions, cp->nadoptions), "unresolvable", unres);
 }
 
 void h_config(app *a, api_req *rq, http_resp *rs)

@@ -97,6 +97,13 @@ void app_inapp_texts(const char *template_name, const char *payload, buf *zh, bu
         buf_printf(en, "Complaint trend warning: %s%s%s, %lld in the last %lld days (usually about %.1f)",
                    *str_of(p, "name_en") ? str_of(p, "name_en") : str_of(p, "name"), *what ? " · " : "", what,
                    (long long)n, (long long)days, usual);
+    } else if (strcmp(t, "unresolvable_review") == 0) {
+        /* seed 001: 每季度一次经管理处负责人协调同意后才能销项 (app/unresolvable.h) */
+        bool quarter = strchr(str_of(p, "period"), 'Q') != NULL;
+        json_int_t n = json_integer_value(json_object_get(p, "count"));
+        buf_printf(zh, "%lld 件无法处理的工单待本%s销项", (long long)n, quarter ? "季度" : "月");
+        buf_printf(en, "%lld complaints recorded as unresolvable await closing at this %s's review", (long long)n,
+                   quarter ? "quarter" : "month");
     } else {
         buf_printf(zh, "工单 %s 有新的通知", no);
         buf_printf(en, "Complaint %s has a new notice", no);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "app/trend.h"
+#include "app/unresolvable.h"
 #include "app/rules.h"
 #include "jobs/sweep.h"
 #include "util/timeutil.h"
@@ -72,6 +73,10 @@ int cmd_sweep(int argc, char **argv)
         int tw = 0; /* and the trend warnings (app/trend.h) */
         if (rc == 0 && (rc = app_trend_warn(&a, now, &tw)) == 0 && tw)
             printf("trend warnings: %d\n", tw);
+        char reviewed[16] = ""; /* and the review of unresolvable cases (app/unresolvable.h) */
+        int ur = 0;
+        if (rc == 0 && (rc = app_unresolvable_notice(&a, now, reviewed, sizeof reviewed, &ur)) == 0 && ur)
+            printf("unresolvable cases to close: %d notices\n", ur);
         fflush(stdout);
     }
     app_close(&a);

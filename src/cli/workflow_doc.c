@@ -135,6 +135,17 @@ int cmd_workflow(int argc, char **argv)
            "within the caller's limit and otherwise waits for approval; `approve_compensation` and\n"
            "`refuse_compensation` need a pending compensation within the caller's authority; `waive_penalty`\n"
            "an active ledger entry.\n");
+    printf("\nCases that cannot be handled (seed 001: 立项案件如因种种原因而无法处理下去,可作好记录,每季度一次\n"
+           "经管理处负责人协调同意后才能销项), only in a pack with `closing.unresolvable` (docs/packs.md):\n"
+           "`mark_unresolvable` records why (`record`) and pauses the handling unit's clocks (handle,\n"
+           "progress, solution); the overall promise keeps running, and the list's `unresolvable` filter and\n"
+           "flag show the case. While marked, no step moves it to another status, waits for the customer or\n"
+           "asks for an extension: `unmark_unresolvable` (恢复处理) resumes the paused clocks, `close_unresolvable`\n"
+           "(无法处理销项) closes it with the closing fields of `close`, the approver's `agreement` and the\n"
+           "record. The roles of the table are narrowed to the pack's `roles` (marking, unmarking) and\n"
+           "`approvers` (closing, unmarking; a level the pack reserves to managers, a manager). The closing\n"
+           "is the period's review: a case marked within the current period (the pack's quarter or month,\n"
+           "in its time zone) is refused (409) until the next begins.\n");
     print_kinds();
     return 0;
 }

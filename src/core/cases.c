@@ -1,14 +1,17 @@
 /* cases: see cases.h. */
 #include "core/cases.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/report.h"
 #include "core/taxonomy.h"
 #include "core/strv.h"
 #include "core/roles.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 static const char *const field_names[CF__COUNT] = {
@@ -223,9 +226,65 @@ static void closing_defaults(cases_policy *cp)
     cp->nresps = n;
 }
 
+/* A list of role names, each one of allowed (enum role bits, named in expect), into *out; at least one. */
+static int load_roles(const json_t *arr, const char *path, unsigned allowed, const char *expect, unsigned *out,
+                      cerr *e)
+{
+    if (!json_is_array(arr) || json_array_size(arr) == 0)
+        return bad(e, path, "expected a non-empty array of roles");
+    size_t i;
+    const json_t *it;
+    json_array_foreach(arr, i, it)
+    {
+        char f[96];
+        snprintf(f, sizeof f, "%s[%zu]", path, i);
+        unsigned r = json_is_string(it) ? role_parse(json_string_value(it)) : 0;
+        if (!(r & allowed))
+            return cerr_set(e, "invalid_pack", f, "%s: expected %s", f, expect);
+        *out |= r;
+    }
+    return 0;
+}
+
+/* closing.unresolvable: who records a case as unresolvable, who agrees to close it, at which period. */
+static int load_unresolvable(cases_policy *cp, const json_t *s, cerr *e)
+{
+    static const char *const keys[] = {"roles", "approvers", "period", NULL};
+    if (!json_is_object(s))
+        return bad(e, "closing.unresolvable", "expected {roles, approvers, period}");
+    if (known_keys(s, "closing.unresolvable", keys, e) ||
+        load_roles(json_object_get(s, "roles"), "closing.unresolvable.roles",
+                   R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER, "agent, handler, supervisor or manager",
+                   &cp->unres_roles, e) ||
+        load_roles(json_object_get(s, "approvers"), "closing.unresolvable.approvers", R_SUPERVISOR | R_MANAGER,
+                   "supervisor or manager", &cp->unres_approvers, e))
+        return -1;
+    const json_t *p = json_object_get(s, "period");
+    int period = p ? report_period_parse(json_string_value(p)) : RP_QUARTER;
+    if (period != RP_QUARTER && period != RP_MONTH)
+        return bad(e, "closing.unresolvable.period", "expected \"quarter\" or \"month\"");
+    cp->unres_period = period;
+    return 0;
+}
+
+int64_t cases_unresolvable_from(const cases_policy *cp, int64_t marked_at, int tz_offset_min, char *key,
+                                size_t keylen)
+{
+    assert(cp->unres_period == RP_QUARTER || cp->unres_period == RP_MONTH);
+    char k[16];
+    int64_t first, end;
+    report_period_key(cp->unres_period, time_local_day(marked_at, tz_offset_min), k, sizeof k);
+    int rc = report_period_days(cp->unres_period, k, &first, &end);
+    assert(rc == 0);
+    (void)rc;
+    snprintf(key, keylen, "%s", k);
+    return end * 86400 - (int64_t)tz_offset_min * 60;
+}
+
 static int load_closing(cases_policy *cp, const json_t *s, cerr *e)
 {
-    static const char *const keys[] = {"required", "responsibilities", "adoptions", "manager_approval_levels", NULL};
+    static const char *const keys[] = {"required", "responsibilities", "adoptions", "manager_approval_levels",
+                                       "unresolvable", NULL};
     if (!json_is_object(s))
         return bad(e, "closing", "expected an object");
     if (known_keys(s, "closing", keys, e))
@@ -276,6 +335,9 @@ static int load_closing(cases_policy *cp, const json_t *s, cerr *e)
             cp->approval_levels |= 1u << json_integer_value(it);
         }
     }
+    const json_t *un = json_object_get(s, "unresolvable");
+    if (un && load_unresolvable(cp, un, e))
+        return -1;
     for (int n = 0; n < CN__COUNT; n++)
         if ((cp->required[n] & CFB(CF_ADOPTION)) && !cp->nadoptions)
             return bad(e, "closing.adoptions", "needed when a nature requires \"adoption\"");
@@ -377,21 +439,9 @@ static int load_authorization(cases_policy *cp, const taxonomy *pol, const json_
             count(json_object_get(sn, "after_hours"), "authorization.senior.after_hours", 24 * 366, &hours, e))
             return -1;
         cp->senior_after_minutes = hours * 60;
-        const json_t *roles = json_object_get(sn, "roles");
-        size_t i;
-        const json_t *r;
-        if (!json_is_array(roles) || json_array_size(roles) == 0)
-            return bad(e, "authorization.senior.roles", "expected a non-empty array of roles");
-        json_array_foreach(roles, i, r)
-        {
-            unsigned bit = json_is_string(r) ? role_parse(json_string_value(r)) : 0;
-            if (!bit) {
-                char f[96];
-                snprintf(f, sizeof f, "authorization.senior.roles[%zu]", i);
-                return bad(e, f, "unknown role");
-            }
-            cp->senior_roles |= bit;
-        }
+        if (load_roles(json_object_get(sn, "roles"), "authorization.senior.roles", R_ALL_ROLES, "a known role",
+                       &cp->senior_roles, e))
+            return -1;
         const char *ut = jstr(sn, "unit_type");
         if (json_object_get(sn, "unit_type") && (!ut || !org_type_valid(ut)))
             return bad(e, "authorization.senior.unit_type", "unknown unit type");

@@ -103,6 +103,11 @@ typedef struct cases_policy {
     cases_choice *adoptions;
     size_t nadoptions;
     unsigned approval_levels; /* bits (1 << level) whose closing only a manager may do */
+    /* closing.unresolvable (001: 无法处理的案件每季度一次经管理处负责人协调同意后销项);
+     * unres_period 0: the pack does not take such cases */
+    unsigned unres_roles;     /* enum role bits: who records a case as unresolvable */
+    unsigned unres_approvers; /* enum role bits: who agrees to its closing */
+    int unres_period;         /* RP_MONTH or RP_QUARTER (core/report.h), or 0 */
     /* authorization */
     bool has_authorization;
     cases_choice *kinds;
@@ -155,6 +160,17 @@ const char *cases_kind(const complaint *c);
  * chosen (may be NULL): the nature's set plus what the choice adds.
  */
 unsigned cases_required(const cases_policy *cp, int nature, const char *responsibility, bool appeal);
+
+/*
+ * When a case recorded as unresolvable at marked_at may be closed: the start
+ * of the pack's period (closing.unresolvable.period) after the one holding
+ * marked_at, in local time (tz_offset_min east of UTC), as an instant. The
+ * closing is the period's review, so a case recorded within the current
+ * period waits for the next. key (OUT, at least 16 bytes) gets the marking
+ * period's key ("2026-Q4", "2026-11"). cp must have the section.
+ */
+int64_t cases_unresolvable_from(const cases_policy *cp, int64_t marked_at, int tz_offset_min, char *key,
+                                size_t keylen);
 
 /* Whether kind k may be used on a complaint of category cat (its categories, or any). */
 bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);

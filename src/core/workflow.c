@@ -68,6 +68,9 @@
  * | acknowledge  | registered, dispatched, processing (its clock open) | (same) | agent, sup, mgr |
  * | propose_solution | dispatched, processing (its clock open)   | (same) | handler*, sup, mgr |
  * | review       | resolved (its review pending)                 | (same), processing | review.roles, units |
+ * | mark_unresolvable   | dispatched, processing (the pack takes it)  | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
+ * | unmark_unresolvable | dispatched, processing (marked)             | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
+ * | close_unresolvable  | dispatched, processing (marked in an earlier period) | closed | sup, mgr (narrowed by the pack) |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -118,6 +121,19 @@
  *   appeal_late  an appeal's report was sent to the regulator after its
  *               deadline (app/appeal.c): the pack's appeals.late_penalty
  *               entry against the unit assessed joins the complaint's ledger
+ *   mark_unresolvable (记录无法处理, 001: 立项案件如因种种原因而无法处理下去,
+ *               可作好记录) pauses the handling unit's clocks (handle,
+ *               progress, solution): nobody works the case, so they do not
+ *               fall due; the promise to the customer (overall) keeps
+ *               running and breaches in plain sight, and the flag with its
+ *               date is on the list and the page, so the case cannot hide.
+ *               While marked nothing moves it on (any step to another
+ *               status, a wait for the customer, an extension): unmark_unresolvable
+ *               (恢复处理) resumes the paused clocks, as resume does after a
+ *               wait; close_unresolvable (无法处理销项: 每季度一次经管理处
+ *               负责人协调同意后才能销项) stops every clock, and is the
+ *               period's review — a case marked within the current period
+ *               (the pack's quarter or month, local time) waits for the next.
  *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
@@ -357,6 +373,19 @@ static const wf_field f_close[] = {
 /* 不认可结案: the closing form, with the company's position required (form_close_unaccepted). */
 static const wf_field f_close_unaccepted[] = {
     {"explanation", "公司立场及向客户的说明", "The company's position, as explained", F_TEXTAREA, true, NULL},
+    END,
+};
+/* A case that cannot be handled (core/cases.h closing.unresolvable). */
+static const wf_field f_mark_unresolvable[] = {
+    {"record", "无法处理记录", "What was done, and why it cannot be handled", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_unmark_unresolvable[] = {
+    {"note", "恢复处理说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_close_unresolvable[] = {
+    {"agreement", "协调意见", "The approver's agreement", F_TEXTAREA, true, NULL},
     END,
 };
 static const wf_option no_options[] = {{NULL, NULL, NULL}};
@@ -1462,6 +1491,19 @@ static int clk_progress(const wf_ctx *ctx, json_t *clocks, cerr *e)
     return 0;
 }
 
+/* The handling unit's clocks: paused while the case is recorded as unresolvable. */
+static int clk_handling(const wf_ctx *ctx, json_t *clocks, int (*op)(const sla_policy *, json_t *, int64_t, cerr *),
+                        cerr *e)
+{
+    static const int which[] = {SLA_HANDLE, SLA_PROGRESS, SLA_SOLUTION};
+    for (size_t i = 0; i < sizeof which / sizeof which[0]; i++) {
+        json_t *ck = json_object_get(clocks, sla_clock_name(which[i]));
+        if (ck && op(&ctx->pol->sla, ck, ctx->now, e))
+            return -1;
+    }
+    return 0;
+}
+
 /* Carries out act's clock plan (wf_clock_plan) on clocks, a copy the caller owns. */
 static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *act, json_t *p, json_t *clocks,
                        cerr *e)
@@ -1523,6 +1565,10 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
     case WF_CLK_FLAG:
         clk_flag(clocks, act->id != WF_WARN, p);
         return 0;
+    case WF_CLK_PARK:
+        return clk_handling(ctx, clocks, sla_pause, e);
+    case WF_CLK_UNPARK:
+        return clk_handling(ctx, clocks, sla_resume, e);
     }
     assert(!"an action's clock plan names no known op");
     return 0;
@@ -2470,6 +2516,128 @@ static void x_complex(complaint *c, const event *ev)
     json_object_set_new(c->data, "complex", json_true());
 }
 
+/* ---- cases that cannot be handled (core/cases.h closing.unresolvable) -------- */
+
+static bool marked_unresolvable(const complaint *c)
+{
+    return json_is_object(json_object_get(c->data, "unresolvable"));
+}
+
+/* The pack takes such cases, and the caller holds one of roles (the pack's). */
+static int unresolvable_role(const wf_ctx *ctx, unsigned roles, cerr *e)
+{
+    if (!ctx->pol->cases.unres_period)
+        return cerr_set(e, "action_not_allowed", "", "本方案不办理无法处理销项 (the pack has no closing.unresolvable)");
+    if (!(ctx->who->roles & roles))
+        return cerr_set(e, "forbidden", "", "您的角色不能办理无法处理的案件 (your role may not do this to an unresolvable case)");
+    return 0;
+}
+
+static int g_mark_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (unresolvable_role(ctx, ctx->pol->cases.unres_roles, e))
+        return -1;
+    if (marked_unresolvable(c))
+        return cerr_set(e, "action_not_allowed", "", "已记录为无法处理 (already recorded as unresolvable)");
+    if (json_object_get(c->data, "waiting"))
+        return cerr_set(e, "action_not_allowed", "", "正在等待客户，请先恢复计时 (waiting for the customer: resume first)");
+    return 0;
+}
+
+static int g_unmark_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (unresolvable_role(ctx, ctx->pol->cases.unres_roles | ctx->pol->cases.unres_approvers, e))
+        return -1;
+    if (!marked_unresolvable(c))
+        return cerr_set(e, "action_not_allowed", "", "未记录为无法处理 (not recorded as unresolvable)");
+    return 0;
+}
+
+/*
+ * 每季度一次经管理处负责人协调同意后才能销项: the closing is the period's
+ * review of the cases recorded before it began, so one recorded within the
+ * current period waits for the next (cases_unresolvable_from).
+ */
+static int g_close_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    const cases_policy *cp = &ctx->pol->cases;
+    if (unresolvable_role(ctx, cp->unres_approvers, e) || g_manager_closes(ctx, c, e))
+        return -1;
+    if (!marked_unresolvable(c))
+        return cerr_set(e, "action_not_allowed", "", "未记录为无法处理，不能销项 (not recorded as unresolvable)");
+    if (compensation_pending(c))
+        return cerr_set(e, "action_not_allowed", "", "补偿尚待审批，不能结案 (a compensation awaits approval)");
+    char key[16], from[32];
+    int64_t at = json_integer_value(json_object_get(json_object_get(c->data, "unresolvable"), "at"));
+    int64_t due = cases_unresolvable_from(cp, at, ctx->pol->tz_offset, key, sizeof key);
+    if (ctx->now < due) {
+        time_format(due, ctx->pol->tz_offset, from, sizeof from);
+        bool q = cp->unres_period == RP_QUARTER;
+        return cerr_set(e, "action_not_allowed", "",
+                        "本%s（%s）记录的无法处理案件，须在下一%s（%s 起）经协调同意后销项 (recorded as unresolvable in "
+                        "the current %s, %s: it may be closed from %s)",
+                        q ? "季度" : "月", key, q ? "季度" : "月", from, q ? "quarter" : "month", key, from);
+    }
+    return 0;
+}
+
+/* While recorded as unresolvable a case is parked: only unmarking or closing it moves it on,
+ * and its paused clocks are neither waited on, resumed nor extended. */
+static int parked(const complaint *c, const wf_action *act, cerr *e)
+{
+    int op = act->clocks.op;
+    bool moves = (act->to != ST_NONE && act->id != WF_CLOSE_UNRESOLVABLE) || act->id == WF_RESUME ||
+                 op == WF_CLK_PAUSE_ALL || op == WF_CLK_PROGRESS || op == WF_CLK_EXTEND;
+    if (moves && marked_unresolvable(c))
+        return cerr_set(e, "action_not_allowed", "", "已记录为无法处理，须先恢复处理 (recorded as unresolvable: resume handling first)");
+    return 0;
+}
+
+/* The closing form of the pack, and the approver's agreement (协调意见). */
+static void form_close_unresolvable(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    form_close(ctx, c, fm);
+    form_field(fm, &f_close_unresolvable[0], true, NULL);
+}
+
+/*
+ * The closing as close records it (the pack's requirements and penalty
+ * rules), with the approver, their agreement, the record that made the case
+ * unresolvable and the period it was recorded in (销项时: 最后的案件处理结果,
+ * 同意销项人员的签名, 销项时间).
+ */
+static int p_close_unresolvable(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    if (blank(p, "agreement"))
+        return cerr_set(e, "validation_failed", "agreement", "agreement: 须填写协调意见 (required)");
+    const json_t *m = json_object_get(c->data, "unresolvable");
+    char key[16];
+    cases_unresolvable_from(&ctx->pol->cases, json_integer_value(json_object_get(m, "at")), ctx->pol->tz_offset, key,
+                            sizeof key);
+    json_object_set_new(p, "unresolvable",
+                        json_pack("{s:O,s:O,s:O,s:s}", "record", json_object_get(m, "record"), "marked_at",
+                                  json_object_get(m, "at"), "marked_by", json_object_get(m, "by"), "period", key));
+    json_object_set_new(p, "approved_by", json_integer(ctx->who->id));
+    return p_close(ctx, c, p, e);
+}
+
+static void x_mark_unresolvable(complaint *c, const event *ev)
+{
+    record(c, ev, "unresolvable");
+}
+
+static void x_unmark_unresolvable(complaint *c, const event *ev)
+{
+    (void)ev;
+    json_object_del(c->data, "unresolvable");
+}
+
+static void x_close_unresolvable(complaint *c, const event *ev)
+{
+    json_object_del(c->data, "unresolvable");
+    record_closing(c, ev, "closing");
+}
+
 /* Actions whose fields come from the pack or the complaint (see wf_form). */
 static const struct {
     int action; /* enum wf_action_id */
@@ -2478,6 +2646,7 @@ static const struct {
     {WF_CLOSE, form_close},
     {WF_ANSWER, form_answer},
     {WF_CLOSE_UNACCEPTED, form_close_unaccepted},
+    {WF_CLOSE_UNRESOLVABLE, form_close_unresolvable},
     {WF_REVISIT, form_revisit},
     {WF_COMPENSATE, form_compensate},
     {WF_APPROVE_COMPENSATION, form_approve_compensation},
@@ -2490,7 +2659,7 @@ static const struct {
 json_t *workflow_defaults(const complaint *c, const wf_action *act)
 {
     json_t *d = json_object();
-    if (act->id != WF_CLOSE && act->id != WF_CLOSE_UNACCEPTED)
+    if (act->id != WF_CLOSE && act->id != WF_CLOSE_UNACCEPTED && act->id != WF_CLOSE_UNRESOLVABLE)
         return d;
     if (*c->nature)
         json_object_set_new(d, "nature", json_string(c->nature));
@@ -2776,6 +2945,16 @@ static const wf_action table[] = {
     [WF_REVIEW] = {WF_REVIEW, "review", "复核", "Review the handling opinion", BIT(ST_RESOLVED), ST_NONE,
                    CENTRE | R_HANDLER, SCOPE_NONE, f_review, g_review, p_review, x_review,
                    CLOCKS(0, CK(SLA_REVIEW), CK(SLA_REPLY), WF_CLK_NONE)},
+    [WF_MARK_UNRESOLVABLE] = {WF_MARK_UNRESOLVABLE, "mark_unresolvable", "记录无法处理", "Record as unresolvable",
+                              HANDLE_STAGE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_mark_unresolvable,
+                              g_mark_unresolvable, NULL, x_mark_unresolvable, CLOCKS(0, 0, 0, WF_CLK_PARK)},
+    [WF_UNMARK_UNRESOLVABLE] = {WF_UNMARK_UNRESOLVABLE, "unmark_unresolvable", "恢复处理", "Resume handling",
+                                HANDLE_STAGE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_unmark_unresolvable,
+                                g_unmark_unresolvable, NULL, x_unmark_unresolvable, CLOCKS(0, 0, 0, WF_CLK_UNPARK)},
+    [WF_CLOSE_UNRESOLVABLE] = {WF_CLOSE_UNRESOLVABLE, "close_unresolvable", "无法处理销项",
+                               "Close as unresolvable (periodic review)", HANDLE_STAGE, ST_CLOSED,
+                               R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_close_unresolvable, g_close_unresolvable,
+                               p_close_unresolvable, x_close_unresolvable, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -2791,7 +2970,7 @@ static bool row_ok(const wf_action *a, size_t i)
 {
     const wf_clock_plan *p = &a->clocks;
     return a->id == (int)i && a->name && ((p->stop | p->start) & ~(CK(SLA__COUNT) - 1)) == 0 &&
-           p->op >= WF_CLK_NONE && p->op <= WF_CLK_FLAG && (p->when & ~a->from) == 0;
+           p->op >= WF_CLK_NONE && p->op <= WF_CLK_UNPARK && (p->when & ~a->from) == 0;
 }
 
 /*
@@ -2863,6 +3042,8 @@ int workflow_may(const wf_ctx *ctx, const complaint *c, const wf_action *act, ce
     int rc = workflow_permitted(ctx, c, act, e);
     if (rc)
         return rc;
+    if (parked(c, act, e))
+        return -1;
     if (act->guard && act->guard(ctx, c, e))
         return -1;
     return 0;
@@ -3009,7 +3190,9 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
 
 const wf_field *workflow_closing_fields(const wf_action *act)
 {
-    return act && (act->id == WF_ANSWER || act->id == WF_CLOSE_UNACCEPTED) ? f_close : NULL;
+    return act && (act->id == WF_ANSWER || act->id == WF_CLOSE_UNACCEPTED || act->id == WF_CLOSE_UNRESOLVABLE)
+               ? f_close
+               : NULL;
 }
 
 /* Adds the names of fields (terminated by {NULL}) to names[*n..cap). */

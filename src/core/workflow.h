@@ -123,6 +123,9 @@ enum wf_action_id {
     WF_ACKNOWLEDGE,
     WF_PROPOSE_SOLUTION,
     WF_REVIEW,
+    WF_MARK_UNRESOLVABLE,
+    WF_UNMARK_UNRESOLVABLE,
+    WF_CLOSE_UNRESOLVABLE,
     WF__COUNT
 };
 
@@ -137,6 +140,8 @@ enum wf_clock_op {
     WF_CLK_PROGRESS,  /* "progress" starts, due at the handle deadline, on its calendar */
     WF_CLK_EXTEND,    /* the handle deadline moves to the one approved */
     WF_CLK_FLAG,      /* the sweeper marks the clock its payload names: warned, breached */
+    WF_CLK_PARK,      /* the handling unit's running clocks pause: recorded as unresolvable */
+    WF_CLK_UNPARK,    /* … and resume: handled again */
 };
 
 /*
@@ -231,8 +236,8 @@ int workflow_permitted(const wf_ctx *ctx, const complaint *c, const wf_action *a
  * naming the member (core/cerr.h).
  */
 /* The closing fields (those of close) that an action which closes in a step
- * of its own may also carry: answer (当场答复) and close_unaccepted; NULL
- * for the others. */
+ * of its own may also carry: answer (当场答复), close_unaccepted and
+ * close_unresolvable; NULL for the others. */
 const wf_field *workflow_closing_fields(const wf_action *act);
 
 #define WF_INPUT_VERSION "version" /* the version the step is conditional on (the API's lost-update check) */

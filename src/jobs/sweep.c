@@ -11,6 +11,7 @@
 
 #include "app/duty.h"
 #include "app/trend.h"
+#include "app/unresolvable.h"
 #include "app/result.h"
 #include "app/rules.h"
 #include "app/verify.h"
@@ -521,6 +522,7 @@ static void *sweeper_main(void *arg)
     sweeper *s = arg;
     int64_t checkpointed = 0; /* when this node last stored a checkpoint */
     int64_t upgraded = 0;     /* when it last applied the rules over time */
+    char reviewed[16] = "";   /* the period whose unresolvable cases it has told the approvers of */
     pthread_mutex_lock(&s->w.mu);
     for (;;) {
         struct timespec until;
@@ -545,6 +547,9 @@ static void *sweeper_main(void *arg)
             int tw = 0; /* and the trend warnings (app/trend.h), at most one a key a day */
             if (app_trend_warn(s->a, time_now(), &tw) == 0 && tw)
                 log_info("sweep: %d trend warnings", tw);
+            int ur = 0; /* and, once a period, the review of unresolvable cases (app/unresolvable.h) */
+            if (app_unresolvable_notice(s->a, time_now(), reviewed, sizeof reviewed, &ur) == 0 && ur)
+                log_info("sweep: %d notices of unresolvable cases to close", ur);
         }
         retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
         checkpoint cp; /* and the event log's checkpoint (app/verify.h), hourly */

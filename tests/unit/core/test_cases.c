@@ -23,6 +23,7 @@
 #include "core/policy.h"
 #include "core/workflow.h"
 #include "testutil.h"
+#include "util/timeutil.h"
 
 #define T0 INT64_C(1772326800) /* 2026-03-01T09:00:00+08:00 */
 
@@ -663,6 +664,16 @@ static void test_malformed(void **state)
         {NULL, NULL, "{\"channels\":[\"pigeon\"],\"conclusions\":[{\"code\":\"a\",\"name\":\"A\"}]}", "appeals.channels[0]"},
         {NULL, NULL, "{\"sources\":[]}", "appeals.sources"},
         {NULL, NULL, "{\"conclusions\":[{\"code\":\"a\",\"name\":\"A\"}],\"extra\":1}", "appeals.extra"},
+        {"{\"unresolvable\":{\"roles\":[\"handler\"],\"approvers\":[\"manager\"],\"every\":\"quarter\"}}", NULL, NULL,
+         "closing.unresolvable.every"},
+        {"{\"unresolvable\":{\"roles\":[\"handler\"],\"approvers\":[\"handler\"]}}", NULL, NULL,
+         "closing.unresolvable.approvers[0]"},
+        {"{\"unresolvable\":{\"roles\":[\"auditor\"],\"approvers\":[\"manager\"]}}", NULL, NULL,
+         "closing.unresolvable.roles[0]"},
+        {"{\"unresolvable\":{\"roles\":[],\"approvers\":[\"manager\"]}}", NULL, NULL, "closing.unresolvable.roles"},
+        {"{\"unresolvable\":{\"roles\":[\"handler\"],\"approvers\":[\"manager\"],\"period\":\"week\"}}", NULL, NULL,
+         "closing.unresolvable.period"},
+        {"{\"unresolvable\":true}", NULL, NULL, "closing.unresolvable"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         policy p;
@@ -674,6 +685,59 @@ static void test_malformed(void **state)
             fail_msg("case %zu: error at \"%s\" (%s), expected %s", i, e.field, e.message, bad[i].path);
         policy_release(&p);
     }
+}
+
+/* A local instant (+08:00) as Unix seconds. */
+static int64_t local(int y, unsigned m, unsigned d, int hh, int mm, int ss)
+{
+    return days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - 8 * 3600;
+}
+
+/*
+ * closing.unresolvable: a case recorded as unresolvable is closed at the
+ * review of the period after the one it was recorded in, whose local start
+ * (the pack's zone, +08:00) is the first instant allowed — to the second.
+ */
+static void test_unresolvable_period(void **state)
+{
+    (void)state;
+    policy p;
+    cerr e;
+    char key[16];
+    assert_int_equal(load(&p, "{\"unresolvable\":{\"roles\":[\"handler\",\"supervisor\"],\"approvers\":[\"manager\"]}}",
+                          NULL, NULL, &e), 0);
+    const cases_policy *cp = &p.cases;
+    assert_int_equal(cp->unres_period, RP_QUARTER); /* the default */
+    assert_int_equal(cp->unres_roles, R_HANDLER | R_SUPERVISOR);
+    assert_int_equal(cp->unres_approvers, R_MANAGER);
+    const struct {
+        int64_t marked, from;
+        const char *key;
+    } q[] = {
+        {local(2026, 1, 1, 0, 0, 0), local(2026, 4, 1, 0, 0, 0), "2026-Q1"},
+        {local(2026, 3, 31, 23, 59, 59), local(2026, 4, 1, 0, 0, 0), "2026-Q1"},
+        /* 2026-03-31T16:00:00Z is already April 1st in the pack's zone */
+        {INT64_C(1774972800), local(2026, 7, 1, 0, 0, 0), "2026-Q2"},
+        {local(2026, 12, 31, 23, 59, 59), local(2027, 1, 1, 0, 0, 0), "2026-Q4"},
+    };
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        assert_int_equal(cases_unresolvable_from(cp, q[i].marked, p.tz_offset, key, sizeof key), q[i].from);
+        assert_string_equal(key, q[i].key);
+    }
+    assert_int_equal(local(2026, 4, 1, 0, 0, 0), INT64_C(1774972800));
+    policy_release(&p);
+
+    assert_int_equal(load(&p, "{\"unresolvable\":{\"roles\":[\"handler\"],\"approvers\":[\"supervisor\"],"
+                              "\"period\":\"month\"}}", NULL, NULL, &e), 0);
+    assert_int_equal(cases_unresolvable_from(&p.cases, local(2026, 2, 28, 23, 59, 59), p.tz_offset, key, sizeof key),
+                     local(2026, 3, 1, 0, 0, 0));
+    assert_string_equal(key, "2026-02");
+    policy_release(&p);
+
+    /* Without the section the pack takes no such cases. */
+    assert_int_equal(load(&p, NULL, NULL, NULL, &e), 0);
+    assert_int_equal(p.cases.unres_period, 0);
+    policy_release(&p);
 }
 
 int main(void)
@@ -691,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_class_limits),
         cmocka_unit_test(test_appeal_intake),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_unresolvable_period),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,9 @@ static const struct {
     {"acknowledge", B(ST_REGISTERED) | B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE},
     {"propose_solution", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
     {"review", B(ST_RESOLVED), ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"mark_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"unmark_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"close_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_CLOSED, R_SUPERVISOR | R_MANAGER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -112,12 +115,21 @@ typedef struct fx {
     org org;
 } fx;
 
+#define UNRES_ALL                                                                                                      \
+    "{\"unresolvable\":{\"roles\":[\"agent\",\"handler\",\"supervisor\",\"manager\"],"                                    \
+    "\"approvers\":[\"supervisor\",\"manager\"],\"period\":\"quarter\"}}"
+
 static int group_setup(void **state)
 {
     static fx f;
     if (sodium_init() < 0)
         return -1;
-    tu_policy(&f.pol);
+    /* The test pack, taking cases that cannot be handled (core/cases.h closing.unresolvable)
+     * from every role the table allows; test_unresolvable narrows them. */
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "closing", tu_json(UNRES_ALL));
+    tu_policy_of(&f.pol, pack);
+    json_decref(pack);
     tu_org(&f.org);
     *state = &f;
     return 0;
@@ -219,6 +231,8 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "", "{\"kind\":\"appeal\"}");
     else if (strcmp(action, "acknowledge") == 0)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"acknowledge\":{\"state\":\"running\",\"deadline\":1772400000}}}");
+    else if (strcmp(action, "unmark_unresolvable") == 0 || strcmp(action, "close_unresolvable") == 0)
+        mk(c, status, U_SITE1, "", "{\"unresolvable\":{\"record\":\"无法处理\",\"at\":1760000000}}");
     else if (strcmp(action, "propose_solution") == 0)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"solution\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "review") == 0)
@@ -459,7 +473,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2);
 }
 
 static void test_guards(void **state)
@@ -709,12 +723,13 @@ static void test_allowed_lists(void **state)
     mk(&c, ST_PROCESSING, U_SITE1, "", "{" OPEN_ASSIST "}");
     expect_allowed(f, &c, R_HANDLER, U_SITE1,
                    (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment",
-                                         "wait_customer", "compensate", "assign", "mark_complex", NULL});
+                                         "wait_customer", "compensate", "assign", "mark_complex", "mark_unresolvable",
+                                         NULL});
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
                                          "comment", "wait_customer", "progress_reply", "compensate", "assign", "correct",
-                                         "mark_complex", NULL});
+                                         "mark_complex", "mark_unresolvable", NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
@@ -1277,6 +1292,9 @@ static void test_escalate_transfer_assist(void **state)
 
 /* ---- clock plans ------------------------------------------------------------------ */
 
+static void expect_clocks(const fx *f, complaint *c, const actor *who, int64_t now, const char *action,
+                          const char *input, const char *expected);
+
 /*
  * What a step did to each clock, read from its event: "name:verb" for every
  * clock in the payload's "clocks", in the order of enum sla_clock, where verb
@@ -1330,6 +1348,91 @@ static void expect_clocks(const fx *f, complaint *c, const actor *who, int64_t n
     event_seal(&ev);
     workflow_apply(c, &ev);
     event_release(&ev);
+}
+
+/*
+ * A case that cannot be handled (core/cases.h closing.unresolvable): marking
+ * pauses the handling clock and parks the case; unmarking resumes it; the
+ * closing is refused until the local start of the next quarter (2026-04-01
+ * 00:00 +08:00), to the second, and only the pack's approvers take it.
+ */
+static void test_unresolvable(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    const actor manager = {16, R_MANAGER, U_BRANCH};
+    const int64_t q2 = INT64_C(1774972800); /* 2026-04-01T00:00:00+08:00 */
+    static const char close_in[] = "{\"nature\":\"valid\",\"cause\":\"市政原因\",\"responsibility\":\"third_party\","
+                                   "\"corrective_action\":\"持续跟进\",\"agreement\":\"同意销项\"}";
+    int64_t t = T_RECV + 3000;
+
+    walk_to(f, &c, ST_PROCESSING, 2);
+    expect_step_error(f, &c, &handler1, "mark_unresolvable", "{}", "validation_failed", "record");
+    expect_clocks(f, &c, &handler1, t, "mark_unresolvable", "{\"record\":\"市政管网问题\"}", "handle:pause");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(c.data, "unresolvable"), "at")), t);
+    expect_step_error(f, &c, &handler1, "resolve", "{\"resolution_type\":\"solution\",\"resolution\":\"x\",\"nature\":\"valid\"}",
+                      "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "wait_customer", "{\"reason\":\"x\"}", "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "request_extension", "{\"deadline\":\"2026-03-05T18:00:00+08:00\",\"reason\":\"x\"}",
+                      "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "mark_unresolvable", "{\"record\":\"x\"}", "action_not_allowed", "");
+    expect_clocks(f, &c, &handler1, t + 600, "unmark_unresolvable", NULL, "handle:resume");
+    assert_null(json_object_get(c.data, "unresolvable"));
+    expect_clocks(f, &c, &handler1, t + 1200, "mark_unresolvable", "{\"record\":\"仍无法处理\"}", "handle:pause");
+
+    /* the period: refused to the last second of the quarter it was recorded in */
+    event ev;
+    cerr e;
+    assert_int_not_equal(step_as(f, &c, &manager, q2 - 1, "close_unresolvable", close_in, &ev, &e), 0);
+    event_release(&ev);
+    assert_string_equal(e.code, "action_not_allowed");
+    assert_non_null(strstr(e.message, "2026-Q1"));
+    assert_non_null(strstr(e.message, "2026-04-01"));
+    assert_int_not_equal(step_as(f, &c, &handler1, q2, "close_unresolvable", close_in, &ev, &e), 0);
+    event_release(&ev);
+    assert_string_equal(e.code, "forbidden");
+    expect_clocks(f, &c, &manager, q2, "close_unresolvable", close_in, "handle:stop overall:stop");
+    assert_int_equal(c.status, ST_CLOSED);
+    const json_t *cl = json_object_get(c.data, "closing");
+    assert_int_equal(json_integer_value(json_object_get(cl, "approved_by")), manager.id);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(cl, "unresolvable"), "period")), "2026-Q1");
+    assert_null(json_object_get(c.data, "unresolvable"));
+    complaint_release(&c);
+
+    /* the pack narrows the roles; without the section there are no such actions */
+    policy p;
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "closing", tu_json("{\"unresolvable\":{\"roles\":[\"supervisor\"],\"approvers\":[\"manager\"]}}"));
+    tu_policy_of(&p, pack);
+    json_decref(pack);
+    fx narrow = {p, f->org};
+    mk(&c, ST_PROCESSING, U_SITE1, "", "{\"unresolvable\":{\"record\":\"x\",\"at\":1760000000}}");
+    expect_may(&narrow, &c, "unmark_unresolvable", R_HANDLER, U_SITE1, "forbidden");
+    expect_may(&narrow, &c, "unmark_unresolvable", R_MANAGER, U_BRANCH, NULL);
+    expect_may(&narrow, &c, "close_unresolvable", R_SUPERVISOR, U_BRANCH, "forbidden");
+    expect_may(&narrow, &c, "close_unresolvable", R_MANAGER, U_BRANCH, NULL);
+    complaint_release(&c);
+    policy_release(&p);
+    /* a level the pack reserves to managers: only a manager closes it, as close */
+    pack = tu_pack();
+    json_object_set_new(pack, "closing", tu_json("{\"manager_approval_levels\":[1],\"unresolvable\":{\"roles\":[\"handler\"],"
+                                                 "\"approvers\":[\"supervisor\",\"manager\"]}}"));
+    tu_policy_of(&p, pack);
+    json_decref(pack);
+    fx major = {p, f->org};
+    mk(&c, ST_PROCESSING, U_SITE1, "", "{\"unresolvable\":{\"record\":\"x\",\"at\":1760000000}}");
+    expect_may(&major, &c, "close_unresolvable", R_SUPERVISOR, U_BRANCH, NULL);
+    c.level = 1;
+    expect_may(&major, &c, "close_unresolvable", R_SUPERVISOR, U_BRANCH, "forbidden");
+    expect_may(&major, &c, "close_unresolvable", R_MANAGER, U_BRANCH, NULL);
+    complaint_release(&c);
+    policy_release(&p);
+    tu_policy(&p);
+    fx none = {p, f->org};
+    mk(&c, ST_PROCESSING, U_SITE1, "", NULL);
+    expect_may(&none, &c, "mark_unresolvable", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+    policy_release(&p);
 }
 
 /* The sweeper's next step (warn, breach or supervise) at now, checked likewise. */
@@ -1822,6 +1925,7 @@ int main(void)
         cmocka_unit_test(test_horizon),
         cmocka_unit_test(test_permitted),
         cmocka_unit_test(test_clock_plans),
+        cmocka_unit_test(test_unresolvable),
         cmocka_unit_test(test_appeal_late),
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),

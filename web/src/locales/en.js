@@ -70,7 +70,7 @@ export default {
     anyStatus: 'Any status', anyUnit: 'Any unit', anyChannel: 'Any channel', anyCategory: 'Any category', anyLevel: 'Any level',
     any: 'Any', more: 'More filters', moreN: 'More filters ({n})', fewer: 'Fewer filters', priority: 'Priority', customerClass: 'Customer class',
     satisfaction: 'Revisit result', notRevisited: 'Not revisited yet', closed: 'Closed', due: 'Overall deadline',
-    flag_waiting: 'Waiting for customer', flag_incident: 'In an incident', flag_reopened: 'Reopened', flag_supervised: 'Supervised', flag_appealed: 'Appeal',
+    flag_waiting: 'Waiting for customer', flag_unresolvable: 'Recorded as unresolvable', flag_incident: 'In an incident', flag_reopened: 'Reopened', flag_supervised: 'Supervised', flag_appealed: 'Appeal',
     sortPriority: 'By priority (urgent first)',
   },
   search: {
@@ -128,6 +128,7 @@ export default {
     review_status: 'Review', opinion: 'Review opinion', since: 'Awaiting review since', reviewer: 'Reviewer',
     outcome: 'Accepted?',
     solution: 'Proposed solution',
+    record: 'Why it cannot be handled', agreement: 'Approver\'s agreement', approved_by: 'Closing agreed by', unresolvable: 'Unresolvable (period recorded)',
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
     answers: 'Survey', reaction: "Customer's reaction", visit: 'Visit record', revisit_required: 'Revisit needed', visit_required: 'Visit needed',
@@ -147,6 +148,7 @@ export default {
   },
   validation: { required: '{field} is required', phone: 'Enter 7–20 digits', email: 'Not a valid e-mail address' },
   sla: {
+    unresolvable: 'Unresolvable', unresolvableSince: 'Recorded as unresolvable on {t} by {by}: handling clocks paused until the periodic review closes or resumes it',
     warning: 'Warning', waiting: 'Waiting for customer', nearest: 'Next deadline', scope: 'Scope', waitingSince: 'Waiting for the customer: clocks paused since {t}',
     clock: 'Clock', supervisedN: 'Supervision L{n}', extendedN: 'Extended {n}×', deadline: 'Deadline', remaining: 'Working time left',
     limit: 'Limit', calendar: 'Calendar', pausedLeft: 'Paused, {t} left', endedAt: 'Ended {t}', until: 'Until {t}',
@@ -238,6 +240,8 @@ export default {
   },
   bulk: {
     title: 'Bulk actions', selected: '{n} selected', dispatch: 'Dispatch all', transfer: 'Transfer all', duplicate: 'Mark as duplicates', clear: 'Clear selection',
+    close_unresolvable: 'Close as unresolvable', agreement: 'The approver\'s agreement',
+    hint_close_unresolvable: 'Closes the {n} complaints selected that are recorded as unresolvable, at the periodic review (once a quarter, with the head of the office\'s agreement); those recorded within this period are refused and listed.',
     unit: 'Handling unit', note: 'Dispatch note', reason: 'Reason for the transfer', main: 'The complaint that carries the case (number)', run: 'Apply to {n}',
     hint_dispatch: 'Dispatches the {n} registered complaints selected to one unit; each records its own dispatch.', hint_transfer: 'Transfers the {n} complaints in handling selected to one unit; each records its own transfer.',
     hint_duplicate: 'Marks the {n} complaints selected as duplicates of one complaint, which carries the case; each records its own link.',

@@ -70,7 +70,7 @@ export default {
     anyStatus: '全部状态', anyUnit: '全部单位', anyChannel: '全部渠道', anyCategory: '全部类别', anyLevel: '全部等级',
     any: '不限', more: '更多筛选', moreN: '更多筛选（{n}）', fewer: '收起筛选', priority: '优先级', customerClass: '客户类别',
     satisfaction: '回访结果', notRevisited: '尚未回访', closed: '结案日期', due: '总时限',
-    flag_waiting: '等待客户', flag_incident: '并入危机事件', flag_reopened: '曾重新处理', flag_supervised: '曾督办', flag_appealed: '申诉',
+    flag_waiting: '等待客户', flag_unresolvable: '记录为无法处理', flag_incident: '并入危机事件', flag_reopened: '曾重新处理', flag_supervised: '曾督办', flag_appealed: '申诉',
     sortPriority: '按优先级（紧急在前）',
   },
   search: {
@@ -128,6 +128,7 @@ export default {
     review_status: '复核结果', opinion: '复核意见', since: '提交复核时间', reviewer: '复核人',
     outcome: '是否受理',
     solution: '初步解决方案',
+    record: '无法处理记录', agreement: '协调意见', approved_by: '同意销项人', unresolvable: '无法处理（记录周期）',
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
     resolution_type: '办结方式', nature: '性质', method: '方式', content: '答复内容', result: '回访结果', remarks: '备注',
     answers: '满意度调查', reaction: '客户态度', visit: '面访记录', revisit_required: '需回访', visit_required: '需面访',
@@ -147,6 +148,7 @@ export default {
   },
   validation: { required: '请填写{field}', phone: '请输入 7–20 位电话号码', email: '邮箱格式不正确' },
   sla: {
+    unresolvable: '无法处理', unresolvableSince: '{t} 由 {by} 记录为无法处理，处理时限暂停，待管理处负责人于周期评审时协调销项',
     warning: '预警', waiting: '等待客户', nearest: '最近时限', scope: '时限范围', waitingSince: '等待客户：{t} 起暂停计时',
     clock: '时钟', supervisedN: '督办{n}级', extendedN: '延期{n}次', deadline: '时限', remaining: '剩余工作时间',
     limit: '时长', calendar: '日历', pausedLeft: '暂停，剩 {t}', endedAt: '{t} 结束', until: '至 {t}',
@@ -238,6 +240,8 @@ export default {
   },
   bulk: {
     title: '批量操作', selected: '已选 {n} 件', dispatch: '批量派单', transfer: '批量转派', duplicate: '标记为重复投诉', clear: '取消选择',
+    close_unresolvable: '无法处理销项', agreement: '协调意见',
+    hint_close_unresolvable: '对所选 {n} 件记录为无法处理的工单统一销项（每季度一次，须经管理处负责人协调同意）；本周期内记录的工单将被拒绝并列出。',
     unit: '承办单位', note: '派单说明', reason: '转派原因', main: '以此工单为主（编号）', run: '对 {n} 件执行',
     hint_dispatch: '将所选的 {n} 件已登记工单派往同一单位，每件各记一次派单。', hint_transfer: '将所选的 {n} 件处理中的工单转派到同一单位，每件各记一次转派。',
     hint_duplicate: '将所选的 {n} 件标记为某一工单的重复投诉，由该工单统一处理；每件各记一次关联。',
