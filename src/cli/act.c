@@ -71,7 +71,7 @@ int cmd_act(int argc, char **argv)
         /* cli_actor said why */
     } else if (store_complaint_find(a.db, argv[0], &c) != 0) {
         fprintf(stderr, "redress act: no such complaint %s\n", argv[0]);
-    } else if (now < c.updated_at) {
+    } else if (cli_opt(&o, "now") && now < c.updated_at) {
         fprintf(stderr, "redress act: --now: before the complaint's last step\n");
     } else {
         int r = app_act(&a, &who, c.id, argv[1], fields, version, now, &out, &e);
