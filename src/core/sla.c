@@ -13,7 +13,7 @@
 
 static const char *clock_names[SLA__COUNT] = {
     "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge", "solution",
-    "review",
+    "review", "first_response",
 };
 
 const char *sla_clock_name(int clock)
@@ -189,7 +189,9 @@ static int load_rule(sla_policy *sp, const taxonomy *pol, const json_t *r, const
                         "close or overall",
                         path);
     snprintf(f, sizeof f, "%s.limit", path);
-    if (load_limit_obj(sp, json_object_get(r, "limit"), f, &out->limit, e))
+    /* null: no such clock for what the rule matches (out->limit stays SLA_NONE). */
+    const json_t *limit = json_object_get(r, "limit");
+    if (!json_is_null(limit) && load_limit_obj(sp, limit, f, &out->limit, e))
         return -1;
     const json_t *when = json_object_get(r, "when");
     if (!when)

@@ -4,9 +4,11 @@
  * customer, the progress reply owed when an extension is asked for, and
  * the answer whether the complaint is accepted (acknowledge: 001, 不能当场
  * 答复的,应在三个工作日内向投诉者作出受理答复), and the first solution
- * proposed (solution: 004, 2個工作日內提出初步解決方案), which run only
- * where the pack gives them a limit, and the review of the handling opinion
- * before the reply (review: 003, 在四小时内根据公司文件对处理意见进行复核),
+ * proposed (solution: 004, 2個工作日內提出初步解決方案), and the first
+ * response to the customer (first_response: 002, 確保顧客反饋在24小時內得到
+ * 初步回應 — separate from the promise, which a re-grading may move), which
+ * run only where the pack gives them a limit, and the review of the handling
+ * opinion before the reply (review: 003, 在四小时内根据公司文件对处理意见进行复核),
  * which runs only for the complaints the pack's review section names
  * (core/review.h).
  *
@@ -72,6 +74,7 @@ enum sla_clock {
     SLA_ACKNOWLEDGE,
     SLA_SOLUTION,
     SLA_REVIEW,
+    SLA_FIRST_RESPONSE,
     SLA__COUNT
 };
 

@@ -95,6 +95,10 @@
  *   acknowledge where the pack gives it a limit, starts at received_at: the
  *               customer is told whether the complaint is accepted
  *               (acknowledge, or any progress reply or reply, stops it)
+ *   first_response  likewise where the pack gives it a limit, from
+ *               received_at: the customer hears from us at all (002: 24 h) —
+ *               a progress reply, an acceptance answer or the reply stops
+ *               it; a re-grading that moves the promise does not move it
  *   solution    likewise where the pack gives it a limit, from received_at:
  *               the handling unit proposes a first solution (propose_solution,
  *               or resolve or invalidate, stops it)
@@ -2851,7 +2855,8 @@ static const wf_action table[] = {
                               WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
                   f_reply, g_reply, p_reply, x_reply,
-                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL) | CK(SLA_ACKNOWLEDGE), CK(SLA_REVISIT), WF_CLK_NONE)},
+                  CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL) | CK(SLA_ACKNOWLEDGE) | CK(SLA_FIRST_RESPONSE),
+                         CK(SLA_REVISIT), WF_CLK_NONE)},
     [WF_REVISIT] = {WF_REVISIT, "revisit", "回访", "Revisit", BIT(ST_REPLIED), ST_REVISITED, CENTRE | R_CUSTOMER,
                     SCOPE_NONE,
                     f_revisit, NULL, p_revisit, x_revisit, CLOCKS(0, CK(SLA_REVISIT), CK(SLA_CLOSE), WF_CLK_NONE)},
@@ -2886,7 +2891,8 @@ static const wf_action table[] = {
                              g_extension_pending, NULL, x_refuse_extension, NO_CLOCKS},
     [WF_PROGRESS_REPLY] = {WF_PROGRESS_REPLY, "progress_reply", "进度回复", "Tell the customer the progress",
                            BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_progress_reply, NULL, NULL,
-                           x_progress_reply, CLOCKS(0, CK(SLA_PROGRESS) | CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
+                           x_progress_reply,
+                           CLOCKS(0, CK(SLA_PROGRESS) | CK(SLA_ACKNOWLEDGE) | CK(SLA_FIRST_RESPONSE), 0, WF_CLK_NONE)},
     [WF_WARN] = {WF_WARN, "warn", "超时预警", "Deadline warning", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE, f_none, NULL,
                  p_warn, x_warn, CLOCKS(0, 0, 0, WF_CLK_FLAG)},
     [WF_BREACH] = {WF_BREACH, "breach", "超时督办", "Overdue: supervision", ALL_OPEN, ST_NONE, R_SYSTEM, SCOPE_NONE,
@@ -2938,7 +2944,8 @@ static const wf_action table[] = {
                     ST_NONE, R_SYSTEM, SCOPE_NONE, f_mail_in, NULL, NULL, NULL, NO_CLOCKS},
     [WF_ACKNOWLEDGE] = {WF_ACKNOWLEDGE, "acknowledge", "受理答复", "Tell the customer whether it is accepted",
                         BIT(ST_REGISTERED) | HANDLE_STAGE, ST_NONE, CENTRE, SCOPE_NONE, f_acknowledge, g_acknowledge,
-                        p_acknowledge, x_acknowledge, CLOCKS(0, CK(SLA_ACKNOWLEDGE), 0, WF_CLK_NONE)},
+                        p_acknowledge, x_acknowledge,
+                        CLOCKS(0, CK(SLA_ACKNOWLEDGE) | CK(SLA_FIRST_RESPONSE), 0, WF_CLK_NONE)},
     [WF_PROPOSE_SOLUTION] = {WF_PROPOSE_SOLUTION, "propose_solution", "提出初步解决方案", "Propose a solution",
                              HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER, f_propose_solution, g_propose_solution, NULL,
                              x_propose_solution, CLOCKS(0, CK(SLA_SOLUTION), 0, WF_CLK_NONE)},
@@ -3373,6 +3380,7 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
     int rc = -1;
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
         clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e) || clk_start(ctx, clocks, SLA_ACKNOWLEDGE, &a, received, e) ||
+        clk_start(ctx, clocks, SLA_FIRST_RESPONSE, &a, received, e) ||
         clk_start(ctx, clocks, SLA_SOLUTION, &a, received, e))
         goto out;
     if (promised) {

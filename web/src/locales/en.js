@@ -157,7 +157,7 @@ export default {
     decidedBy: 'Decided by', decision: 'Decision note', progressReplies: 'Progress replies', supervisions: 'Supervision orders',
     supervisionsCount: '{n} supervision orders issued (details for supervisors and managers)', levelN: 'Level {n}',
   },
-  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', solution: 'Proposed solution', review: 'Review', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
+  clock: { fill: 'Fill-in', dispatch: 'Dispatch', handle: 'Handling', progress: 'Progress reply', acknowledge: 'Acceptance answer', first_response: 'First response', solution: 'Proposed solution', review: 'Review', reply: 'Reply', revisit: 'Revisit', close: 'Closing', overall: 'Overall (promise)' },
   clockState: { running: 'Running', paused: 'Paused', met: 'Met', breached: 'Breached', breachedRunning: 'Overdue, running' },
   extension: { requested: 'Extension pending', approved: 'Approved', refused: 'Refused' },
   review: { pending: 'Awaiting review', approved: 'Approved', returned: 'Returned with an objection' },

@@ -157,7 +157,7 @@ export default {
     decidedBy: '审批人', decision: '审批意见', progressReplies: '进度回复', supervisions: '督办单',
     supervisionsCount: '本工单已发出 {n} 张督办单（明细仅主管、管理层可见）', levelN: '{n}级',
   },
-  clock: { fill: '填单', dispatch: '派单', handle: '处理', progress: '进度回复', acknowledge: '受理答复', solution: '初步解决方案', review: '复核', reply: '答复', revisit: '回访', close: '结案', overall: '总时限（承诺）' },
+  clock: { fill: '填单', dispatch: '派单', handle: '处理', progress: '进度回复', acknowledge: '受理答复', first_response: '初步回应', solution: '初步解决方案', review: '复核', reply: '答复', revisit: '回访', close: '结案', overall: '总时限（承诺）' },
   clockState: { running: '计时中', paused: '已暂停', met: '按时完成', breached: '已超时', breachedRunning: '超时计时中' },
   extension: { requested: '延期待审批', approved: '已批准', refused: '未批准' },
   review: { pending: '待复核', approved: '认可', returned: '有异议，已退回处理' },
