@@ -664,7 +664,7 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
 static json_t *allowed_json(app *a, const actor *who, const complaint *c, bool en, bool with_fields)
 {
     const wf_action *acts[WF__COUNT];
-    wf_ctx ctx = {app_pol(a), app_org(a), who, time_now(), NULL, 0};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, time_now(), NULL, 0, NULL};
     app_staff staff;
     if (with_fields && app_staff_load(a, c, &ctx, &staff))
         memset(&staff, 0, sizeof staff); /* the form offers nobody; assign refuses then */

@@ -10,6 +10,7 @@
 #include "app/contacts.h"
 #include "app/notify.h"
 #include "app/pii.h"
+#include "app/rules.h"
 #include "app/search.h"
 #include "app/result.h"
 #include "util/xalloc.h"
@@ -49,6 +50,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     event ev;
     event_init(&ev);
     app_staff staff = {0}; /* assign's candidates (app_staff_load) */
+    rules_outcome regrade;  /* correct's rules on the corrected record (app_rules_corrected) */
+    rules_outcome_init(&regrade);
     int rc = store_complaint_get(a->db, id, NULL, &cur);
     if (rc == STORE_NOTFOUND) {
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
@@ -58,7 +61,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
         goto out;
     /* Who may not take the action at all is told so (403), whatever the
      * version they hold: a conflict would invite them to retry in vain. */
-    wf_ctx ctx = {app_pol(a), app_org(a), who, now, NULL, 0};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now, NULL, 0, NULL};
     const wf_action *act = workflow_find(action);
     if (!act) {
         rc = cerr_set(e, "not_found", "", "没有这个操作 (unknown action \"%s\")", action);
@@ -82,6 +85,10 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     }
     if (act->id == WF_ASSIGN && (rc = app_staff_load(a, &cur, &ctx, &staff)))
         goto out;
+    /* A corrected category, unit or class meets the pack's rules again (app/rules.h). */
+    if (act->id == WF_CORRECT && (rc = app_rules_corrected(a, &cur, input, &regrade)))
+        goto out;
+    ctx.regrade = &regrade;
     rc = workflow_step(&ctx, &cur, action, routed ? routed : input, &ev, e) ? CERR_USER : 0;
     json_decref(routed);
     if (rc == 0) {
@@ -109,6 +116,8 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     rc = app_notify_rows(a, out, &ev, &msgs, &nmsgs);
     if (rc == 0)
         rc = app_contact_notify_rows(a, out, &ev, &msgs, &nmsgs);
+    if (rc == 0 && act->id == WF_CORRECT)
+        rc = app_rules_corrected_rows(a, &regrade, out, &ev, now, &msgs, &nmsgs);
     if (rc == 0 && (rows.npens || rows.ncomps || nmsgs)) {
         /* Ledger entries, compensations and notifications go in the event's transaction. */
         store_write w = {.c = out, .was = &cur, .ev = &ev, .msgs = msgs, .nmsgs = nmsgs, .pens = rows.pens,
@@ -126,6 +135,7 @@ static int act_once(app *a, const actor *who, int64_t id, const char *action, co
     if (rc == STORE_NOTFOUND)
         rc = cerr_set(e, "not_found", "", "工单不存在 (no such complaint)");
 out:
+    rules_outcome_release(&regrade);
     app_staff_release(&staff);
     complaint_release(&cur);
     event_release(&ev);

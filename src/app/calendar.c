@@ -132,7 +132,7 @@ static int replan_event(app *a, const complaint *cur, event *ev, void *arg, cerr
     if (!status_open(cur->status) || !workflow_uses_calendar(cur, r->calendar))
         return 1;
     actor sys = {0, R_SYSTEM, 0};
-    wf_ctx ctx = {app_pol(a), app_org(a), &sys, r->now, NULL, 0};
+    wf_ctx ctx = {app_pol(a), app_org(a), &sys, r->now, NULL, 0, NULL};
     int rc = workflow_step(&ctx, cur, "replan", NULL, ev, e) || !json_object_get(ev->payload, "clocks");
     return rc;
 }
@@ -165,7 +165,7 @@ int app_replan(app *a, const char *name, int64_t now, long *replanned)
         if (rc)
             break;
         size_t n = 0;
-        wf_ctx ctx = {app_pol(a), app_org(a), &sys, now, NULL, 0};
+        wf_ctx ctx = {app_pol(a), app_org(a), &sys, now, NULL, 0, NULL};
         for (size_t i = 0; i < page.n; i++) {
             complaint *c = &page.items[i];
             if (!workflow_uses_calendar(c, name))

@@ -63,7 +63,7 @@ static int correct_event(app *a, const complaint *cur, event *ev, void *arg, cer
 {
     const struct correct_arg *c = arg;
     if (c->reason) {
-        wf_ctx ctx = {app_pol(a), app_org(a), c->who, c->now, NULL, 0};
+        wf_ctx ctx = {app_pol(a), app_org(a), c->who, c->now, NULL, 0, NULL};
         if (workflow_may(&ctx, cur, workflow_find("correct"), e))
             return CERR_USER;
     }

@@ -95,7 +95,7 @@ static json_t *regraded(const json_t *in, const json_t *p, const rules_outcome *
 int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now, event *ev, rules_outcome *o,
                       cerr *e)
 {
-    wf_ctx ctx = {app_pol(a), app_org(a), who, now, NULL, 0};
+    wf_ctx ctx = {app_pol(a), app_org(a), who, now, NULL, 0, NULL};
     if (workflow_intake(&ctx, input, ev, e))
         return CERR_USER;
     rules_facts f;
@@ -131,6 +131,67 @@ int app_intake_graded(app *a, const actor *who, const json_t *input, int64_t now
         json_object_set_new(p, "answer_by", ab);
     }
     return 0;
+}
+
+int app_rules_corrected(app *a, const complaint *c, const json_t *input, rules_outcome *o)
+{
+    const char *cat = jstr(input, "category"), *cls = jstr(input, "customer_class");
+    const json_t *su = json_object_get(input, "subject_unit");
+    if (!cat && !cls && (!su || json_is_null(su) || (json_is_string(su) && !*json_string_value(su))))
+        return 0;
+    const unit *subject = su && !json_is_null(su) ? org_resolve(app_org(a), su) : NULL;
+    rules_facts f = {
+        .channel = c->channel,
+        .category = cat ? cat : c->category,
+        .customer_class = cls ? cls : jstr(json_object_get(c->data, "customer"), "class"),
+        .subject_unit = subject ? subject->id : c->subject_unit,
+        .at = c->received_at,
+    };
+    app_window w = {a, c->id};
+    int rc = rules_evaluate(&app_pol(a)->rules, &app_pol(a)->tax, app_org(a), &f, app_rules_window, &w, o);
+    assert(rc <= 0);
+    return rc;
+}
+
+int app_rules_corrected_rows(app *a, const rules_outcome *o, const complaint *c, const event *ev, int64_t now,
+                             outbox_msg **msgs, size_t *n)
+{
+    const json_t *fired = json_object_get(ev->payload, "rules");
+    if (!json_array_size(fired))
+        return 0;
+    /* Only the notices of the rules that fired now: the intake's were sent. */
+    rules_outcome fresh = *o;
+    fresh.fired = NULL;
+    fresh.nnotify = 0;
+    for (size_t i = 0; i < o->nnotify; i++) {
+        size_t j;
+        const json_t *r;
+        json_array_foreach(fired, j, r)
+        {
+            if (strcmp(o->notify[i].rule, jstr(r, "code") ? jstr(r, "code") : "") == 0) {
+                fresh.notify[fresh.nnotify++] = o->notify[i];
+                break;
+            }
+        }
+    }
+    if (!fresh.nnotify)
+        return 0;
+    app_notices x = {.o = &fresh, .now = now};
+    int rc = app_notices_people(a, &x);
+    if (rc == 0) {
+        const outbox_msg *made;
+        size_t nmade;
+        app_notices_of(&x, c, &made, &nmade);
+        *msgs = xrealloc(*msgs, (*n + nmade) * sizeof **msgs);
+        for (size_t i = 0; i < nmade; i++) {
+            outbox_msg m = made[i];
+            m.payload = xstrdup(made[i].payload); /* the caller's, as app_notify_rows's rows are */
+            m.last_error = NULL;
+            (*msgs)[(*n)++] = m;
+        }
+    }
+    app_notices_release(&x);
+    return rc;
 }
 
 int app_notices_people(app *a, app_notices *x)
@@ -211,7 +272,7 @@ static int upgrade_event(app *a, const complaint *cur, event *ev, void *arg, cer
 {
     const struct upgrade_arg *u = arg;
     actor sys = {0, R_SYSTEM, 0};
-    wf_ctx ctx = {app_pol(a), app_org(a), &sys, u->now, NULL, 0};
+    wf_ctx ctx = {app_pol(a), app_org(a), &sys, u->now, NULL, 0, NULL};
     int rc = workflow_upgrade_step(&ctx, cur, ev, e);
     return rc < 0 ? CERR_USER : rc; /* 1: nothing (more) is due */
 }

@@ -48,6 +48,24 @@ int app_rules_window(void *arg /* app_window */, const int64_t *units, size_t nu
                      size_t ncats, int64_t since, int64_t until, int64_t *ids, size_t max, int64_t *n);
 
 /*
+ * The pack's rules on complaint c as a correction's input would leave it
+ * (its category, subject unit and customer class, each where input gives
+ * one; the sealed free text is not read, so a rule on keywords, decided at
+ * intake, is not decided again), into o (initialised by the caller), for
+ * wf_ctx.regrade. 0 when input corrects none of them (o stays empty), or a
+ * STORE_* code.
+ */
+int app_rules_corrected(app *a, const complaint *c, const json_t *input, rules_outcome *o);
+/*
+ * The outbox rows of the notifications of the rules a correction fired
+ * (its event's "rules"; o as app_rules_corrected made it), appended to
+ * *msgs (*n of them; their payloads released with app_notify_release).
+ * 0 or a STORE_* code.
+ */
+int app_rules_corrected_rows(app *a, const rules_outcome *o, const complaint *c, const event *ev, int64_t now,
+                             outbox_msg **msgs, size_t *n);
+
+/*
  * The pack's rules over time (core/rules.h) at now: every open complaint
  * old enough, or reopened often enough, for one gets an "upgrade" event for
  * each rule due (the deadline sweeper's, and `redress sweep`). *upgraded

@@ -2412,6 +2412,43 @@ static void drop_same(json_t *p, const char *k, bool same)
 static int kind_change_refused(const wf_ctx *ctx, const complaint *c, const char *kind, cerr *e);
 
 /*
+ * A corrected category, unit or customer class runs the pack's rules again
+ * (ctx->regrade): those that fire now and had not fired before are the
+ * correction's "rules", and grade it as they would have at intake — the
+ * level and the priority only ever raised, never lowered, as an upgrade.
+ */
+static void regrade_correction(const wf_ctx *ctx, const complaint *c, json_t *p)
+{
+    const rules_outcome *o = ctx->regrade;
+    if (!o || !(json_object_get(p, "category") || json_object_get(p, "subject_unit") ||
+                json_object_get(p, "customer_class")))
+        return;
+    const json_t *before = json_object_get(c->data, "rules");
+    json_t *fresh = json_array();
+    size_t i, j;
+    const json_t *f, *b;
+    json_array_foreach(o->fired, i, f)
+    {
+        bool known = false;
+        json_array_foreach(before, j, b) known = known || json_equal(json_object_get(b, "code"), json_object_get(f, "code"));
+        if (!known)
+            json_array_append_new(fresh, jsonw_copy(f));
+    }
+    if (!json_array_size(fresh)) {
+        json_decref(fresh);
+        return;
+    }
+    json_object_set_new(p, "rules", fresh);
+    int level = json_is_integer(json_object_get(p, "level")) ? (int)json_integer_value(json_object_get(p, "level"))
+                                                             : c->level;
+    if (o->level && o->level < level)
+        json_object_set_new(p, "level", json_integer(o->level));
+    const char *prio = jstr(c->data, "priority");
+    if (o->priority && rules_priority_rank(o->priority) > rules_priority_rank(prio ? prio : "normal"))
+        json_object_set_new(p, "priority", json_string(o->priority));
+}
+
+/*
  * What changes, each with what it was ("was"), so the history reads as a
  * correction; nothing that changes is a 422. A new level re-grades the
  * running clocks (WF_CLK_REGRADE, like a dispatch's level).
@@ -2431,6 +2468,7 @@ static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     drop_same(p, "kind", kind && strcmp(kind, cases_kind(c)) == 0);
     if ((kind = jstr(p, "kind")) && kind_change_refused(ctx, c, kind, e))
         return -1;
+    regrade_correction(ctx, c, p);
     json_t *was = json_object();
     if (json_object_get(p, "kind"))
         json_object_set_new(was, "kind", json_string(cases_kind(c)));
@@ -2469,6 +2507,18 @@ static void x_correct(complaint *c, const event *ev)
         snprintf(c->category, sizeof c->category, "%s", cat);
     if (jstr(p, "kind"))
         json_object_set(c->data, "kind", json_object_get(p, "kind"));
+    /* The rules the corrected record fired (regrade_correction), after those of the intake. */
+    const json_t *fired = json_object_get(p, "rules");
+    if (json_array_size(fired)) {
+        json_t *list = json_object_get(c->data, "rules");
+        if (!json_is_array(list)) {
+            list = json_array();
+            json_object_set_new(c->data, "rules", list);
+        }
+        json_array_extend(list, (json_t *)fired);
+    }
+    if (jstr(p, "priority"))
+        json_object_set(c->data, "priority", json_object_get(p, "priority"));
     const json_t *su = json_object_get(p, "subject_unit");
     if (json_is_integer(su)) {
         /* Where the rules routed the old unit, the corrected unit is the route now. */

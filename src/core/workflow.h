@@ -59,6 +59,9 @@ typedef struct wf_ctx {
     int64_t now;
     const wf_person *staff;
     size_t nstaff;
+    /* correct: the pack's rules (core/rules.h) on the record as corrected,
+     * evaluated by the caller (their windows read the store); NULL: none. */
+    const rules_outcome *regrade;
 } wf_ctx;
 
 /* F_SURVEY: the revisit's answers, one per question of the complaint's survey (core/survey.h). */

@@ -432,7 +432,7 @@ static int decide_all(run *r, const int64_t *ids, size_t n, pipeline *p)
 {
     actor sys = {0, R_SYSTEM, 0};
     int rc = 0;
-    wf_ctx ctx = {app_pol(r->a), app_org(r->a), &sys, r->now, NULL, 0};
+    wf_ctx ctx = {app_pol(r->a), app_org(r->a), &sys, r->now, NULL, 0, NULL};
     for (size_t i = 0; i < n && rc == 0; i++) {
         decide(r, &ctx, ids[i]);
         rc = flush(r, p, false);

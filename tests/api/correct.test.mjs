@@ -127,3 +127,41 @@ srv.test('the closing form is pre-filled from the handling: nature, the unit and
   const other = (await srv.actions(c.id, 'agent1')).items.find((x) => x.action === 'comment');
   assert.ok(!other.fields.some((f) => 'default' in f), 'only closing is pre-filled');
 });
+
+// 001: 对工单进行复核,确保工单填写的准确性 — and a corrected record is graded as the
+// pack's rules would have graded it at intake: a complaint first filed as an
+// attitude complaint, corrected to the second quantity complaint at the same
+// station within 24 hours, is raised to level 2 and the station is told
+// (quantity-repeat); a customer corrected to VIP raises the priority. Rules
+// that fired before are not fired again, and nothing is ever lowered.
+srv.test('a correction meets the pack\'s rules again: the level and priority rise, and the new rule\'s notice goes out', async () => {
+  const unit = 'SH-MH-02';
+  await srv.intake('agent1', { category: 'quality.quantity', subject_unit: unit, level: 3, description: '加油量不足，怀疑计量不准' });
+  const c = await srv.intake('agent1', { category: 'service.attitude', subject_unit: unit, level: 3, description: '加油员态度差，加油量也不对' });
+  assert.equal(c.level, 3);
+  assert.ok(!(c.rules_fired || []).some((r) => r.code === 'quantity-repeat'));
+
+  let x = await srv.step('agent1', c.id, 'correct', { category: 'quality.quantity', reason: '实为加油数量问题' });
+  assert.equal(x.level, 2, 'graded as the second quantity complaint at the station in 24 hours');
+  assert.ok(x.rules_fired.some((r) => r.code === 'quantity-repeat'), JSON.stringify(x.rules_fired));
+  const ev = (await srv.events(c.id, 'admin')).find((e) => e.action === 'correct');
+  assert.equal(ev.payload.was.level, 3, 'the history says the level was 3');
+  let rows = (await srv.as('admin', 'GET', `/outbox?complaint=${c.id}`)).json.items.filter((m) => m.template === 'rule_notify');
+  assert.ok(rows.length >= 1, 'the rule\'s notice is queued with the correction');
+  assert.ok(rows.every((m) => m.payload.rule === 'quantity-repeat'), JSON.stringify(rows.map((m) => m.payload)));
+  const notices = rows.length;
+
+  // The customer is a VIP: the priority rises; quantity-repeat, fired already, is not sent again.
+  x = await srv.step('agent1', c.id, 'correct', { customer_class: 'vip', reason: '客户为VIP会员' });
+  assert.equal(x.priority, 'high');
+  assert.equal(x.level, 2, 'never lowered');
+  rows = (await srv.as('admin', 'GET', `/outbox?complaint=${c.id}`)).json.items.filter((m) => m.template === 'rule_notify');
+  assert.equal(rows.length, notices, 'no notice twice');
+
+  // A correction back to attitude does not lower what the rules raised.
+  x = await srv.step('agent1', c.id, 'correct', { category: 'service.attitude', reason: '复核后改回' });
+  assert.equal(x.level, 2);
+  assert.equal(x.priority, 'high');
+  const v = await runCli(['verify', '--db', srv.dbUrl], { timeoutMs: 120000 });
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+});

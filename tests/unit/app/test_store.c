@@ -158,7 +158,7 @@ static int create_at(sfx *f, int64_t received, const char *phone, int level, com
     time_format(received, TZ, when, sizeof when);
     json_t *in = tu_intake(when, phone);
     json_object_set_new(in, "level", json_integer(level));
-    wf_ctx ctx = {&f->pol, &f->org, &agent, received + 60, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &agent, received + 60, NULL, 0, NULL};
     event ev;
     cerr e = {0};
     event_init(&ev);
@@ -185,7 +185,7 @@ static void create_ok(sfx *f, int64_t received, const char *phone, int level, co
  * state. On success *c becomes that state. Returns the store's rc. */
 static int step(sfx *f, complaint *c, const actor *who, int64_t now, const char *action, const char *input)
 {
-    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0, NULL};
     event ev;
     cerr e = {0};
     json_t *in = input ? J(input) : NULL;
@@ -666,7 +666,7 @@ static void test_batch_write_with_was(void **state)
     sfx *f = *state;
     complaint c, next, got;
     create_ok(f, D1 + 9 * HOUR, "13800000001", 3, &c);
-    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 10 * HOUR, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 10 * HOUR, NULL, 0, NULL};
     json_t *in = J("{\"unit\":\"PD-01\"}");
     event ev;
     event_init(&ev);
@@ -701,7 +701,7 @@ static void test_batch_write_with_was(void **state)
 /* dispatch of *c decided into *next and *ev (both initialised here), not written. */
 static void decide_dispatch(sfx *f, const complaint *c, complaint *next, event *ev)
 {
-    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 10 * HOUR, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 10 * HOUR, NULL, 0, NULL};
     json_t *in = J("{\"unit\":\"PD-01\"}");
     cerr e = {0};
     event_init(ev);
@@ -748,7 +748,7 @@ static void intake_rows_of(void *arg, const complaint *c, const outbox_msg **msg
 static int create_with(sfx *f, struct intake_rows *x, complaint *out)
 {
     json_t *in = tu_intake("2026-03-01T09:00:00+08:00", "13800000009");
-    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 9 * HOUR + 60, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &agent, D1 + 9 * HOUR + 60, NULL, 0, NULL};
     event ev;
     cerr e = {0};
     event_init(&ev);
@@ -1601,7 +1601,7 @@ static void *worker_main(void *arg)
         json_t *in = json_pack("{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s}", "channel", "phone", "received_at",
                                "2026-03-01T10:00:00+08:00", "customer", "name", "客户", "phone", phone, "subject_unit",
                                "PD-02", "category", "queue", "description", "排队时间过长");
-        wf_ctx ctx = {&f->pol, &f->org, &who, D1 + 11 * HOUR, NULL, 0};
+        wf_ctx ctx = {&f->pol, &f->org, &who, D1 + 11 * HOUR, NULL, 0, NULL};
         event ev;
         complaint c;
         cerr e;

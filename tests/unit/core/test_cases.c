@@ -119,7 +119,7 @@ static int step(const fx *f, const complaint *c, unsigned roles, int64_t home, i
                 const char *input, json_t **payload, cerr *e)
 {
     actor who = {42, roles, home};
-    wf_ctx ctx = {&f->pol, &f->org, &who, now, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, now, NULL, 0, NULL};
     event ev;
     event_init(&ev);
     json_t *in = J(input);
@@ -201,7 +201,7 @@ static void test_close_form(void **state)
     complaint c;
     mk(&c, ST_REVISITED, "valid", "attitude", 3, NULL);
     actor who = {42, R_AGENT, U_CENTRE};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T0, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T0, NULL, 0, NULL};
     wf_form form;
     const wf_field *fields = workflow_fields(&ctx, &c, workflow_find("close"), &form);
     bool saw_person = false, saw_grade = false;
@@ -597,7 +597,7 @@ static void test_appeal_intake(void **state)
     org o;
     tu_org(&o);
     actor agent = {11, R_AGENT, U_CENTRE};
-    wf_ctx ctx = {&p, &o, &agent, T0 + 600, NULL, 0};
+    wf_ctx ctx = {&p, &o, &agent, T0 + 600, NULL, 0, NULL};
     static const struct {
         const char *channel, *kind, *source, *field; /* field: the refusal, or NULL */
         bool appeal;

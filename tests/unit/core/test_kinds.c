@@ -161,7 +161,7 @@ static int setup(void **state)
 static int intake(const policy *pol, const org *o, const char *kind, event *ev, cerr *e)
 {
     actor agent = {11, R_AGENT, U_CENTRE};
-    wf_ctx ctx = {pol, o, &agent, T_NOW, NULL, 0};
+    wf_ctx ctx = {pol, o, &agent, T_NOW, NULL, 0, NULL};
     json_t *in = tu_intake("2026-03-01T09:00:00+08:00", "13800138000");
     if (kind)
         json_object_set_new(in, "kind", json_string(kind));
@@ -204,7 +204,7 @@ static void test_intake_kind(void **state)
 static bool offered(const fx *f, const complaint *c, unsigned roles, const char *name)
 {
     actor who = {99, roles, U_BRANCH};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_NOW, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_NOW, NULL, 0, NULL};
     const wf_action *list[WF__COUNT];
     size_t n = workflow_allowed(&ctx, c, list, WF__COUNT);
     for (size_t i = 0; i < n; i++)
@@ -235,7 +235,7 @@ static void test_gating(void **state)
     assert_true(offered(f, &c, sup, "comment"));
     assert_false(offered(f, &c, sup, "correct"));
     actor who = {99, sup, U_BRANCH};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_NOW, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_NOW, NULL, 0, NULL};
     cerr e = {0};
     assert_int_not_equal(workflow_may(&ctx, &c, workflow_find("dispatch"), &e), 0);
     assert_string_equal(e.code, "action_not_allowed");
@@ -261,7 +261,7 @@ static void test_consultation_reply_and_close(void **state)
     fx *f = *state;
     complaint c;
     actor who = {99, R_SUPERVISOR, U_BRANCH};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_NOW, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_NOW, NULL, 0, NULL};
     mk(&c, ST_RESOLVED, "{\"kind\":\"consultation\"}");
     snprintf(c.nature, sizeof c.nature, "valid");
     event ev;

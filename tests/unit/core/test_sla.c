@@ -465,7 +465,7 @@ static void test_replan_on_calendar_change(void **state)
     assert_true(workflow_uses_calendar(&c, "office"));
     assert_false(workflow_uses_calendar(&c, "centre"));
     actor sys = {0, R_SYSTEM, 0};
-    wf_ctx ctx = {&p2, &f->org, &sys, OCT08_0900, NULL, 0};
+    wf_ctx ctx = {&p2, &f->org, &sys, OCT08_0900, NULL, 0, NULL};
     event ev;
     event_init(&ev);
     assert_int_equal(workflow_step(&ctx, &c, "replan", NULL, &ev, &e), 0);
@@ -478,7 +478,7 @@ static void test_replan_on_calendar_change(void **state)
     assert_int_equal(c.stage_due, OCT10_1730);
     /* users cannot take the system's actions */
     actor admin = {1, R_ALL_ROLES, U_HQ};
-    wf_ctx uctx = {&p2, &f->org, &admin, OCT08_0900, NULL, 0};
+    wf_ctx uctx = {&p2, &f->org, &admin, OCT08_0900, NULL, 0, NULL};
     event ev2;
     event_init(&ev2);
     assert_int_equal(workflow_step(&uctx, &c, "replan", NULL, &ev2, &e), -1);
@@ -517,7 +517,7 @@ static void w_intake(walk *w, const char *received, int64_t now, const char *ext
         json_object_update(in, x);
         json_decref(x);
     }
-    wf_ctx ctx = {&w->f->pol, &w->f->org, &agent, now, NULL, 0};
+    wf_ctx ctx = {&w->f->pol, &w->f->org, &agent, now, NULL, 0, NULL};
     event *ev = &w->evs[w->n];
     event_init(ev);
     cerr e = {0};
@@ -534,7 +534,7 @@ static void w_intake(walk *w, const char *received, int64_t now, const char *ext
 
 static int w_try(walk *w, const actor *who, int64_t now, const char *action, const char *input, cerr *e)
 {
-    wf_ctx ctx = {&w->f->pol, &w->f->org, who, now, NULL, 0};
+    wf_ctx ctx = {&w->f->pol, &w->f->org, who, now, NULL, 0, NULL};
     json_t *in = input ? json_loads(input, 0, NULL) : NULL;
     event *ev = &w->evs[w->n];
     event_init(ev);
@@ -561,7 +561,7 @@ static void w_step(walk *w, const actor *who, int64_t now, const char *action, c
 /* The sweeper's step at now; returns the action taken or NULL. */
 static const char *w_sweep(walk *w, int64_t now)
 {
-    wf_ctx ctx = {&w->f->pol, &w->f->org, &sys, now, NULL, 0};
+    wf_ctx ctx = {&w->f->pol, &w->f->org, &sys, now, NULL, 0, NULL};
     event *ev = &w->evs[w->n];
     event_init(ev);
     cerr e = {0};
@@ -825,7 +825,7 @@ static void test_actions_offered(void **state)
     c.level = 3;
     c.owner_unit = U_SITE1;
     actor every = {1, R_ALL_ROLES, U_HQ};
-    wf_ctx ctx = {&f->pol, &f->org, &every, MAR02_0900, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &every, MAR02_0900, NULL, 0, NULL};
     const wf_action *acts[64];
     size_t n = workflow_allowed(&ctx, &c, acts, 64);
     for (size_t i = 0; i < n; i++) {

@@ -245,7 +245,7 @@ static void mk_ok(complaint *c, const char *action, int status)
 static int may_as(const fx *f, const complaint *c, const char *action, unsigned roles, int64_t home, cerr *e)
 {
     actor who = {99, roles, home};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0, NULL};
     const wf_action *a = workflow_find(action);
     if (!a)
         fail_msg("no action %s in the table", action);
@@ -272,7 +272,7 @@ static void expect_may(const fx *f, const complaint *c, const char *action, unsi
 /* Runs intake as who at now; the event is left in ev (caller releases). */
 static int intake_as(const fx *f, const actor *who, int64_t now, const json_t *in, event *ev, cerr *e)
 {
-    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0, NULL};
     event_init(ev);
     memset(e, 0, sizeof *e);
     return workflow_intake(&ctx, in, ev, e);
@@ -333,7 +333,7 @@ static void start(const fx *f, complaint *c, json_t *in, int64_t now, event *evs
 static int step_as(const fx *f, const complaint *c, const actor *who, int64_t now, const char *action,
                    const char *input, event *ev, cerr *e)
 {
-    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, who, now, NULL, 0, NULL};
     json_t *in = input ? J(input) : NULL;
     event_init(ev);
     memset(e, 0, sizeof *e);
@@ -629,7 +629,7 @@ static bool listed(const wf_action **list, size_t n, const char *name)
 static void expect_allowed(const fx *f, const complaint *c, unsigned roles, int64_t home, const char *const *names)
 {
     actor who = {99, roles, home};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0, NULL};
     const wf_action *out[32];
     size_t n = workflow_allowed(&ctx, c, out, 32), k = 0;
     for (; names[k]; k++)
@@ -653,7 +653,7 @@ static void test_assign(void **state)
     mk(&c, ST_DISPATCHED, U_SITE1, "", NULL);
     actor handler = {41, R_HANDLER, U_SITE1}, sup = {42, R_SUPERVISOR, U_BRANCH};
     const wf_person staff[] = {{41, "张三"}, {43, "李四"}};
-    wf_ctx ctx = {&f->pol, &f->org, &sup, T_RECV, staff, 2};
+    wf_ctx ctx = {&f->pol, &f->org, &sup, T_RECV, staff, 2, NULL};
     wf_form form;
     const wf_field *fl = workflow_fields(&ctx, &c, workflow_find("assign"), &form);
     assert_string_equal(fl[0].name, "assignee");
@@ -745,7 +745,7 @@ static void test_allowed_lists(void **state)
     /* cap is respected */
     mk(&c, ST_REGISTERED, U_CENTRE, "", NULL);
     actor who = {99, R_ALL_ROLES, U_HQ};
-    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &who, T_RECV, NULL, 0, NULL};
     const wf_action *two[2];
     assert_int_equal(workflow_allowed(&ctx, &c, two, 2), 2);
     complaint_release(&c);
@@ -1250,7 +1250,7 @@ static void test_permitted(void **state)
     fx *f = *state;
     complaint c;
     walk_to(f, &c, ST_PROCESSING, 3);
-    wf_ctx ctx = {&f->pol, &f->org, &handler1, T_RECV, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &handler1, T_RECV, NULL, 0, NULL};
     cerr e;
     memset(&e, 0, sizeof e);
     assert_int_equal(workflow_permitted(&ctx, &c, workflow_find("dispatch"), &e), CERR_USER);
@@ -1439,7 +1439,7 @@ static void test_unresolvable(void **state)
 static void expect_sweep(const fx *f, complaint *c, int64_t now, const char *action, const char *expected)
 {
     const actor sys = {0, R_SYSTEM, U_HQ};
-    wf_ctx ctx = {&f->pol, &f->org, &sys, now, NULL, 0};
+    wf_ctx ctx = {&f->pol, &f->org, &sys, now, NULL, 0, NULL};
     event ev;
     cerr e = {0};
     char got[256];
@@ -1484,7 +1484,7 @@ static void test_clock_plans(void **state)
     expect_clocks(f, &c, &sys, t, "fault_answer", "{\"announcement\":\"4\",\"script\":\"故障口径\"}",
                   "dispatch:stop overall:stop");
     {
-        wf_ctx ctx = {&f->pol, &f->org, &agent, t + 60, NULL, 0};
+        wf_ctx ctx = {&f->pol, &f->org, &agent, t + 60, NULL, 0, NULL};
         cerr e = CERR_INIT;
         assert_int_not_equal(workflow_may(&ctx, &c, workflow_find("dispatch"), &e), 0);
         assert_string_equal(e.code, "action_not_allowed");
