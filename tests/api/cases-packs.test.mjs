@@ -28,7 +28,16 @@ class CasesServer extends PackServer {
     const r = await this.step('handler', c.id, 'resolve', { resolution_type: 'solution', resolution: '核实属实，已致歉并整改', nature: 'valid' });
     if (r.review?.status === 'pending') await this.step('reviewer', c.id, 'review', { result: 'approved' });
     await this.step('agent', c.id, 'reply', { method: 'phone', content: '已告知处理结果' });
-    await this.step('agent', c.id, 'revisit', { method: 'phone', result: 'satisfied' });
+    // The pack's own questionnaire (001, 004: 效率、态度、质量、速度), from the revisit form, each answered.
+    const form = (await this.actions(c.id, 'agent')).items.find((a) => a.action === 'revisit');
+    const questions = form.fields.find((f) => f.type === 'survey')?.questions || [];
+    const answers = questions.map((q) => (q.options?.length ? { question: q.code, option: q.options[0].code }
+      : { question: q.code, score: 5 }));
+    const done = await this.step('agent', c.id, 'revisit', { method: 'phone', result: 'satisfied', answers });
+    assert.deepEqual(done.revisit.answers.map((a) => a.question), questions.map((q) => q.code),
+      `${this.pack}: every question of the pack's survey is answered and kept, in order`);
+    this.surveyed = (this.surveyed || 0) + 1;
+    this.questions = questions;
     return c;
   }
 }
@@ -43,6 +52,16 @@ function packSuite(pack, u, cls, fn) {
     try {
       await s.start();
       await fn(s);
+      // Satisfaction by question (docs/api.md "Reports"): every revisit above answered each scale question 5.
+      if (s.surveyed) {
+        const r = await s.as('hqmgr', 'GET', '/reports/satisfaction?from=2024-01-01&to=2030-12-31&by=question');
+        assert.equal(r.status, 200, describe(r));
+        for (const q of s.questions.filter((x) => !x.options?.length)) {
+          const row = r.json.items.find((i) => i.group?.question === q.code || i.question === q.code || i.code === q.code);
+          assert.ok(row, `${pack}: question ${q.code} in ${JSON.stringify(r.json.items).slice(0, 400)}`);
+          assert.equal(row.average, 5, `${pack}: ${q.code}`);
+        }
+      }
       // Every step taken replays to the same state (acknowledgements, proposed solutions, compensations…).
       const v = await runCli(['verify', '--db', s.dbUrl], { timeoutMs: 120000 });
       assert.equal(v.code, 0, v.stdout + v.stderr);
