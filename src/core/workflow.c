@@ -2416,11 +2416,13 @@ static int kind_change_refused(const wf_ctx *ctx, const complaint *c, const char
  * (ctx->regrade): those that fire now and had not fired before are the
  * correction's "rules", and grade it as they would have at intake — the
  * level and the priority only ever raised, never lowered, as an upgrade.
+ * A closed complaint's record is corrected for the statistics alone: its
+ * handling is over, so nothing is graded or sent again.
  */
 static void regrade_correction(const wf_ctx *ctx, const complaint *c, json_t *p)
 {
     const rules_outcome *o = ctx->regrade;
-    if (!o || !(json_object_get(p, "category") || json_object_get(p, "subject_unit") ||
+    if (!o || !status_open(c->status) || !(json_object_get(p, "category") || json_object_get(p, "subject_unit") ||
                 json_object_get(p, "customer_class")))
         return;
     const json_t *before = json_object_get(c->data, "rules");

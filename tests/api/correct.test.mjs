@@ -5,7 +5,7 @@
 // never the unit complained about.
 
 import assert from 'node:assert/strict';
-import { useServer, errorOf, describe, runCli } from './lib.mjs';
+import { useServer, errorOf, describe, runCli, ON_SPOT_VALID } from './lib.mjs';
 
 const srv = useServer();
 
@@ -162,6 +162,15 @@ srv.test('a correction meets the pack\'s rules again: the level and priority ris
   x = await srv.step('agent1', c.id, 'correct', { category: 'service.attitude', reason: '复核后改回' });
   assert.equal(x.level, 2);
   assert.equal(x.priority, 'high');
+
+  // A closed complaint corrected for the statistics is not graded or announced again.
+  const closed = await srv.intake('agent1', { category: 'service.attitude', subject_unit: unit, level: 3, description: '加油员态度差' });
+  await srv.step('agent1', closed.id, 'answer', { answer: '当场致歉', ...ON_SPOT_VALID, responsible_unit: unit });
+  x = await srv.step('agent1', closed.id, 'correct', { category: 'quality.quantity', reason: '归类更正' });
+  assert.equal(x.status, 'closed');
+  assert.equal(x.level, 3, 'a closed complaint is not graded again');
+  rows = (await srv.as('admin', 'GET', `/outbox?complaint=${closed.id}`)).json.items.filter((m) => m.template === 'rule_notify');
+  assert.equal(rows.length, 0, 'nor announced');
   const v = await runCli(['verify', '--db', srv.dbUrl], { timeoutMs: 120000 });
   assert.equal(v.code, 0, v.stdout + v.stderr);
 });
