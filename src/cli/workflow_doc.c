@@ -117,7 +117,7 @@ int cmd_workflow(int argc, char **argv)
            "and, for a level the pack's `time_limit_policy.extension_approvers` names, one of its roles.\n"
            "`acknowledge` needs an open `acknowledge` clock, `propose_solution` an open `solution` clock\n"
            "and `hand_over` an open `handover` clock (only where the pack gives them a limit; `handover`\n"
-           "per level: a re-grading to a level with a limit starts it from then, to one without ends it).\n"
+           "per level: a re-grading that makes it owed starts it from then, one to a level without ends it).\n"
            "`review` (复核) needs a handling opinion pending review: where the pack's `review` section names\n"
            "the complaint (its level and channel; its kind must allow `review`), `resolve` and `invalidate`\n"
            "leave it pending and start the `review` clock instead of the reply's, and `reply` is refused\n"

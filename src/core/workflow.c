@@ -103,10 +103,10 @@
  *   handover    where the pack gives the complaint's level a limit, from
  *               received_at: the centre hands a serious complaint to
  *               management (001: 重大投诉当天呈送公司总经理; 重要投诉接待后1小时内
- *               转呈主管经理); hand_over stops it. A re-grading to a level with
- *               a limit starts it from the re-grading when it is not running
- *               and no hand-over was recorded; one to a level without (轻微)
- *               stops it (met, or breached when already late): nothing is owed
+ *               转呈主管经理); hand_over stops it. A re-grading from a level
+ *               without a limit to one with starts it from the re-grading
+ *               (unless a hand-over was recorded); one to a level without
+ *               (轻微) stops it (met, or breached when already late)
  *   solution    likewise where the pack gives it a limit, from received_at:
  *               the handling unit proposes a first solution (propose_solution,
  *               or resolve or invalidate, stops it)
@@ -1519,19 +1519,22 @@ static void clk_flag(json_t *clocks, bool breached, const json_t *p)
 
 /*
  * The clock owed only at some levels (handover: 重大 and 重要, not 轻微) after a
- * re-grading with attributes a: one the new grade gives no limit stops (met,
- * or breached when already late: nothing more is owed); one it gives a limit
- * starts from now when it is not running and no hand-over was recorded (a
- * running one was re-planned from its start by clk_replan).
+ * re-grading to attributes a: one the new grade gives no limit stops (met,
+ * or breached when already late: nothing more is owed); a grade that makes
+ * it owed where the old one did not starts it from now, unless it runs or a
+ * hand-over was recorded (a running one was re-planned from its start by
+ * clk_replan; a re-grading that leaves it owed as before starts nothing).
  */
 static int clk_regrade(const wf_ctx *ctx, const complaint *c, json_t *clocks, const sla_attrs *a, cerr *e)
 {
-    sla_limit l;
+    sla_attrs was = attrs_of(c, NULL);
+    sla_limit l, before;
     sla_select(&ctx->pol->sla, &ctx->pol->tax, SLA_HANDOVER, a, &l);
+    sla_select(&ctx->pol->sla, &ctx->pol->tax, SLA_HANDOVER, &was, &before);
     json_t *ck = json_object_get(clocks, "handover");
     if (l.kind == SLA_NONE)
         return ck ? sla_stop(&ctx->pol->sla, ck, ctx->now, e) : 0;
-    if (sla_open(ck) || json_object_get(c->data, "handover"))
+    if (before.kind != SLA_NONE || sla_open(ck) || json_object_get(c->data, "handover"))
         return 0;
     return clk_start(ctx, clocks, SLA_HANDOVER, a, ctx->now, e);
 }

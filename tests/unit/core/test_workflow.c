@@ -1871,6 +1871,17 @@ static void test_handover_clock(void **state)
     take(&f, &c, &agent, T_RECV + 2 * 3600, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"3\"}", NULL, NULL);
     assert_string_equal(json_string_value(json_object_get(handover_of(&c), "state")), "breached");
     complaint_release(&c);
+    /* taken before the pack owed hand-overs: a re-grading between two levels that owe one starts none */
+    fx old;
+    tu_policy(&old.pol);
+    tu_org(&old.org);
+    handover_intake(&old, &c, RECV_TEXT, 1, T_RECV + 60);
+    assert_null(handover_of(&c));
+    take(&f, &c, &agent, T_RECV + 600, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"2\"}", NULL, NULL);
+    assert_null(handover_of(&c));
+    complaint_release(&c);
+    policy_release(&old.pol);
+    org_release(&old.org);
     policy_release(&f.pol);
     org_release(&f.org);
 }
