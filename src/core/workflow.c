@@ -1334,18 +1334,18 @@ static void x_progress_reply(complaint *c, const event *ev)
     json_array_append_new(list, stamp(ev, r));
 }
 
-/*
- * 受理答复 (001: 能够当场答复是否受理的,应当场答复;不能当场答复的,应在三个
- * 工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由): offered while
- * the acknowledge clock the pack gives some complaints is open, once; a
- * refusal states its reason. A reply or progress reply stops the clock too.
- */
 /* A step owed while its clock runs (acknowledge, propose_solution, hand_over): refused, saying why, once it is not. */
 static int owed(const complaint *c, const char *clock, const char *why, cerr *e)
 {
     return sla_open(clock_of(c, clock)) ? 0 : cerr_set(e, "action_not_allowed", "", "%s", why);
 }
 
+/*
+ * 受理答复 (001: 能够当场答复是否受理的,应当场答复;不能当场答复的,应在三个
+ * 工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由): offered while
+ * the acknowledge clock the pack gives some complaints is open, once; a
+ * refusal states its reason. A reply or progress reply stops the clock too.
+ */
 static int g_acknowledge(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     (void)ctx;
