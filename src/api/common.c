@@ -477,6 +477,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "progress_replies", progress);
     json_object_set_new(j, "acknowledgement", render_block(a, json_object_get(d, "acknowledgement"), true));
     json_object_set_new(j, "solution_proposal", render_block(a, json_object_get(d, "solution_proposal"), true));
+    json_object_set_new(j, "handover", render_block(a, json_object_get(d, "handover"), true));
     /* 复核 (core/review.h): pending, approved or returned, under the pack's name of the step. */
     json_t *rv = render_block(a, json_object_get(d, "review"), true);
     if (json_is_object(rv)) {

@@ -9,11 +9,12 @@
 #include "core/roles.h"
 #include "core/strv.h"
 #include "util/jsonw.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 static const char *clock_names[SLA__COUNT] = {
     "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge", "solution",
-    "review", "first_response",
+    "review", "first_response", "handover",
 };
 
 const char *sla_clock_name(int clock)
@@ -123,7 +124,7 @@ static int load_calendars(sla_policy *sp, const json_t *pack, cerr *e)
 }
 
 /* Reads a limit object: exactly one of minutes, hours, working_minutes,
- * working_hours, working_days; optionally "calendar". */
+ * working_hours, working_days, same_day (true); optionally "calendar". */
 static int load_limit_obj(const sla_policy *sp, const json_t *v, const char *path, sla_limit *out, cerr *e)
 {
     static const struct {
@@ -137,7 +138,8 @@ static int load_limit_obj(const sla_policy *sp, const json_t *v, const char *pat
         {"working_days", SLA_WORKING_DAYS, 1},
     };
     if (!json_is_object(v))
-        return cerr_set(e, "invalid_pack", path, "%s: expected {\"minutes\": N}, {\"working_days\": N}, …", path);
+        return cerr_set(e, "invalid_pack", path,
+                        "%s: expected {\"minutes\": N}, {\"working_days\": N}, {\"same_day\": true}, …", path);
     memset(out, 0, sizeof *out);
     int found = 0;
     const char *key;
@@ -149,6 +151,14 @@ static int load_limit_obj(const sla_policy *sp, const json_t *v, const char *pat
             if (!cn || !sla_calendar(sp, cn))
                 return cerr_set(e, "invalid_pack", path, "%s.calendar: no calendar called \"%s\"", path, cn ? cn : "?");
             snprintf(out->calendar, sizeof out->calendar, "%s", cn);
+            continue;
+        }
+        if (strcmp(key, "same_day") == 0) {
+            if (!json_is_true(val))
+                return cerr_set(e, "invalid_pack", path, "%s.same_day: expected true", path);
+            out->kind = SLA_SAME_DAY;
+            out->value = 1;
+            found++;
             continue;
         }
         size_t i;
@@ -166,7 +176,7 @@ static int load_limit_obj(const sla_policy *sp, const json_t *v, const char *pat
     if (found != 1)
         return cerr_set(e, "invalid_pack", path,
                         "%s: give exactly one of minutes, hours, working_minutes, "
-                        "working_hours, working_days",
+                        "working_hours, working_days, same_day",
                         path);
     return 0;
 }
@@ -373,7 +383,16 @@ int sla_policy_load(sla_policy *sp, const taxonomy *pol, const sla_minutes *m, c
                 char k[4];
                 snprintf(k, sizeof k, "%d", lv);
                 snprintf(lf, sizeof lf, per_level ? "%s.%s" : "%s", f, k);
-                if (load_limit_obj(sp, per_level ? json_object_get(v, k) : v, lf, &sp->defaults[ck][l], e))
+                const json_t *lim = per_level ? json_object_get(v, k) : v;
+                /* A level's null: no such clock at that level (001: 轻微投诉 need no hand-over). */
+                if (per_level && json_is_null(lim)) {
+                    memset(&sp->defaults[ck][l], 0, sizeof sp->defaults[ck][l]);
+                    continue;
+                }
+                if (!lim && per_level)
+                    return cerr_set(e, "invalid_pack", lf, "%s: missing: give a limit or null (no clock at this level)",
+                                    lf);
+                if (load_limit_obj(sp, lim, lf, &sp->defaults[ck][l], e))
                     return -1;
             }
         }
@@ -455,6 +474,8 @@ static int limit_kind(const json_t *clock)
         return SLA_WORKING_DAYS;
     if (json_object_get(l, "until"))
         return SLA_UNTIL;
+    if (json_object_get(l, "same_day"))
+        return SLA_SAME_DAY;
     return SLA_MINUTES;
 }
 
@@ -521,6 +542,13 @@ static int limit_total(const sla_policy *sp, const json_t *clock, int64_t start,
     case SLA_UNTIL:
         *out = jint(l, "until") > start ? jint(l, "until") - start : 0;
         return 0;
+    case SLA_SAME_DAY: {
+        /* 23:59:59 of the start's local day: on time until the day ends. */
+        const calendar *cal = clock_cal(sp, clock);
+        int off = cal ? cal->utc_offset_min : 0;
+        *out = (time_local_day(start, off) + 1) * 86400 - (int64_t)off * 60 - 1 - start;
+        return 0;
+    }
     default:
         *out = jint(l, "minutes") * 60;
         return 0;
@@ -536,6 +564,8 @@ static json_t *limit_json(const sla_limit *l)
         return json_pack("{s:I}", "working_days", (json_int_t)l->value);
     case SLA_UNTIL:
         return json_pack("{s:I}", "until", (json_int_t)l->value);
+    case SLA_SAME_DAY:
+        return json_pack("{s:b}", "same_day", 1);
     default:
         return json_pack("{s:I}", "minutes", (json_int_t)l->value);
     }

@@ -10,10 +10,13 @@
  * run only where the pack gives them a limit, and the review of the handling
  * opinion before the reply (review: 003, 在四小时内根据公司文件对处理意见进行复核),
  * which runs only for the complaints the pack's review section names
- * (core/review.h).
+ * (core/review.h), and the hand-over of a serious complaint to management
+ * (handover: 001, 重大投诉,当天呈送公司总经理进入处置程序;重要投诉,接待后1小时内
+ * 转呈主管经理进行处置程序), which runs for the levels the pack gives a limit.
  *
  * A clock runs on one of the pack's named working calendars (calendar.h)
- * and has a limit in clock minutes, working minutes or working days, chosen
+ * and has a limit in clock minutes, working minutes or working days, or is
+ * due the same day (the end of the local day of its start), chosen
  * by the pack's time-limit policy from the complaint's level, scope,
  * customer class, category and channel. Its life:
  *
@@ -35,6 +38,8 @@
  *   calendar     the calendar's name
  *   limit        {"minutes": N} | {"working_minutes": N} | {"working_days": N}
  *                | {"until": T} (a fixed instant: a promise or a progress reply)
+ *                | {"same_day": true} (23:59:59 of the start's local day in the
+ *                calendar's zone, counted in wall time whatever its working hours)
  *   started_at   when the clock started
  *   base, total  the deadline is `total` seconds of the clock's basis after
  *                `base` (working seconds on the calendar for working limits,
@@ -75,14 +80,15 @@ enum sla_clock {
     SLA_SOLUTION,
     SLA_REVIEW,
     SLA_FIRST_RESPONSE,
+    SLA_HANDOVER,
     SLA__COUNT
 };
 
-enum sla_kind { SLA_NONE = 0, SLA_MINUTES, SLA_WORKING_MINUTES, SLA_WORKING_DAYS, SLA_UNTIL };
+enum sla_kind { SLA_NONE = 0, SLA_MINUTES, SLA_WORKING_MINUTES, SLA_WORKING_DAYS, SLA_UNTIL, SLA_SAME_DAY };
 
 enum { SLA_LEVELS = 3, SLA_MAX_SUPERVISE = 6, SLA_NAME_MAX = 32 };
 
-/* A limit: kind and value (minutes, days, or an instant for SLA_UNTIL);
+/* A limit: kind and value (minutes, days, an instant for SLA_UNTIL, unused for SLA_SAME_DAY);
  * calendar is the name of the calendar it runs on ("" = the default). */
 typedef struct sla_limit {
     int kind;

@@ -67,6 +67,7 @@
  * | appeal_late  | every status (an appeal, not yet assessed)    | (same) | system only |
  * | acknowledge  | registered, dispatched, processing (its clock open) | (same) | agent, sup, mgr |
  * | propose_solution | dispatched, processing (its clock open)   | (same) | handler*, sup, mgr |
+ * | hand_over    | every open status (its clock open)            | (same) | agent, sup, mgr       |
  * | review       | resolved (its review pending)                 | (same), processing | review.roles, units |
  * | mark_unresolvable   | dispatched, processing (the pack takes it)  | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
  * | unmark_unresolvable | dispatched, processing (marked)             | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
@@ -99,6 +100,13 @@
  *               received_at: the customer hears from us at all (002: 24 h) —
  *               a progress reply, an acceptance answer or the reply stops
  *               it; a re-grading that moves the promise does not move it
+ *   handover    where the pack gives the complaint's level a limit, from
+ *               received_at: the centre hands a serious complaint to
+ *               management (001: 重大投诉当天呈送公司总经理; 重要投诉接待后1小时内
+ *               转呈主管经理); hand_over stops it. A re-grading from a level
+ *               without a limit to one with starts it from the re-grading
+ *               (unless a hand-over was recorded); one to a level without
+ *               (轻微) stops it (met, or breached when already late)
  *   solution    likewise where the pack gives it a limit, from received_at:
  *               the handling unit proposes a first solution (propose_solution,
  *               or resolve or invalidate, stops it)
@@ -487,6 +495,12 @@ static const wf_field f_acknowledge[] = {
 /* 提出初步解决方案 (004): the handling unit's first solution, told to the centre. */
 static const wf_field f_propose_solution[] = {
     {"solution", "初步解决方案", "Proposed solution", F_TEXTAREA, true, NULL},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+/* 呈报管理层 (001: 重大投诉当天呈送公司总经理, 重要投诉1小时内转呈主管经理): to whom. */
+static const wf_field f_hand_over[] = {
+    {"to", "呈报对象", "Handed over to", F_TEXT, true, NULL},
     {"note", "说明", "Note", F_TEXTAREA, false, NULL},
     END,
 };
@@ -1214,6 +1228,23 @@ static int p_approve_extension(const wf_ctx *ctx, const complaint *c, json_t *p,
     return 0;
 }
 
+/*
+ * The unit answerable for a clock: the owner; for the review (复核) the
+ * reviewing unit; for the hand-over to management the service centre that
+ * took the complaint (the owner while it is registered, then the unit it
+ * was dispatched from), which owes it whoever handles the case.
+ */
+static int64_t answerable_unit(const complaint *c, const char *clock)
+{
+    const json_t *reviewer = json_array_get(json_object_get(json_object_get(c->data, "review"), "units"), 0);
+    const json_t *centre = json_object_get(json_object_get(c->data, "dispatch"), "from_unit");
+    if (strcmp(clock, "review") == 0 && json_is_integer(reviewer))
+        return json_integer_value(reviewer);
+    if (strcmp(clock, "handover") == 0 && c->status != ST_REGISTERED && json_is_integer(centre))
+        return json_integer_value(centre);
+    return c->owner_unit;
+}
+
 /* The sweeper's step: which point is due is decided from the clocks at now. */
 static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int kind, cerr *e)
 {
@@ -1225,9 +1256,7 @@ static int sweep_prepare(const wf_ctx *ctx, const complaint *c, json_t *p, int k
     json_object_set_new(p, "clock", json_string(d.clock));
     json_object_set(p, "deadline", json_object_get(ck, "deadline"));
     json_object_set(p, "warning_at", json_object_get(ck, "warning_at"));
-    /* The unit answerable for the clock: the owner, or for the review (复核) the reviewing unit. */
-    const json_t *reviewer = json_array_get(json_object_get(json_object_get(c->data, "review"), "units"), 0);
-    int64_t resp = strcmp(d.clock, "review") == 0 && json_is_integer(reviewer) ? json_integer_value(reviewer) : c->owner_unit;
+    int64_t resp = answerable_unit(c, d.clock);
     if (d.kind != SLA_DUE_WARN) {
         /* Level 1 goes to the answerable unit's supervisor, each further level one unit up. */
         int64_t u = resp;
@@ -1305,6 +1334,12 @@ static void x_progress_reply(complaint *c, const event *ev)
     json_array_append_new(list, stamp(ev, r));
 }
 
+/* A step owed while its clock runs (acknowledge, propose_solution, hand_over): refused, saying why, once it is not. */
+static int owed(const complaint *c, const char *clock, const char *why, cerr *e)
+{
+    return sla_open(clock_of(c, clock)) ? 0 : cerr_set(e, "action_not_allowed", "", "%s", why);
+}
+
 /*
  * 受理答复 (001: 能够当场答复是否受理的,应当场答复;不能当场答复的,应在三个
  * 工作日内向投诉者作出受理答复。不予受理的,应告知不受理的理由): offered while
@@ -1314,9 +1349,7 @@ static void x_progress_reply(complaint *c, const event *ev)
 static int g_acknowledge(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     (void)ctx;
-    if (!sla_open(clock_of(c, "acknowledge")))
-        return cerr_set(e, "action_not_allowed", "", "无须或已作出受理答复 (no answer on acceptance is owed)");
-    return 0;
+    return owed(c, "acknowledge", "无须或已作出受理答复 (no answer on acceptance is owed)", e);
 }
 
 static int p_acknowledge(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
@@ -1346,9 +1379,7 @@ static void x_acknowledge(complaint *c, const event *ev)
 static int g_propose_solution(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     (void)ctx;
-    if (!sla_open(clock_of(c, "solution")))
-        return cerr_set(e, "action_not_allowed", "", "无须或已提出初步解决方案 (no proposed solution is owed)");
-    return 0;
+    return owed(c, "solution", "无须或已提出初步解决方案 (no proposed solution is owed)", e);
 }
 
 static void x_propose_solution(complaint *c, const event *ev)
@@ -1357,6 +1388,23 @@ static void x_propose_solution(complaint *c, const event *ev)
     if (json_object_get(ev->payload, "note"))
         json_object_set(r, "note", json_object_get(ev->payload, "note"));
     json_object_set_new(c->data, "solution_proposal", stamp(ev, r));
+}
+
+/*
+ * 呈报管理层 (001: 重大投诉,当天呈送公司总经理进入处置程序;重要投诉,接待后1小时内
+ * 转呈主管经理进行处置程序): offered to the centre while the handover clock
+ * the pack gives the complaint's level is open. The record is the
+ * complaint's "handover" (to, note, at, by).
+ */
+static int g_hand_over(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    return owed(c, "handover", "无须或已呈报管理层 (no hand-over to management is owed)", e);
+}
+
+static void x_hand_over(complaint *c, const event *ev)
+{
+    record(c, ev, "handover");
 }
 
 /* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
@@ -1469,6 +1517,28 @@ static void clk_flag(json_t *clocks, bool breached, const json_t *p)
     }
 }
 
+/*
+ * The clock owed only at some levels (handover: 重大 and 重要, not 轻微) after a
+ * re-grading to attributes a: one the new grade gives no limit stops (met,
+ * or breached when already late: nothing more is owed); a grade that makes
+ * it owed where the old one did not starts it from now, unless it runs or a
+ * hand-over was recorded (a running one was re-planned from its start by
+ * clk_replan; a re-grading that leaves it owed as before starts nothing).
+ */
+static int clk_regrade(const wf_ctx *ctx, const complaint *c, json_t *clocks, const sla_attrs *a, cerr *e)
+{
+    sla_attrs was = attrs_of(c, NULL);
+    sla_limit l, before;
+    sla_select(&ctx->pol->sla, &ctx->pol->tax, SLA_HANDOVER, a, &l);
+    sla_select(&ctx->pol->sla, &ctx->pol->tax, SLA_HANDOVER, &was, &before);
+    json_t *ck = json_object_get(clocks, "handover");
+    if (l.kind == SLA_NONE)
+        return ck ? sla_stop(&ctx->pol->sla, ck, ctx->now, e) : 0;
+    if (before.kind != SLA_NONE || sla_open(ck) || json_object_get(c->data, "handover"))
+        return 0;
+    return clk_start(ctx, clocks, SLA_HANDOVER, a, ctx->now, e);
+}
+
 /* The widest scope the new owner's unit type implies (escalation), if wider than the complaint's. */
 static void widen_scope(const wf_ctx *ctx, json_t *p, sla_attrs *a)
 {
@@ -1553,11 +1623,11 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
     case WF_CLK_REGRADE:
         return recorrected || json_object_get(p, "level") || jstr(p, "scope") ||
                        json_is_true(json_object_get(p, "complex"))
-                   ? clk_replan(ctx, clocks, &a, e)
+                   ? clk_replan(ctx, clocks, &a, e) || clk_regrade(ctx, c, clocks, &a, e)
                    : 0;
     case WF_CLK_WIDEN:
         widen_scope(ctx, p, &a);
-        return clk_replan(ctx, clocks, &a, e);
+        return clk_replan(ctx, clocks, &a, e) || clk_regrade(ctx, c, clocks, &a, e);
     case WF_CLK_RECALC:
         return clk_replan(ctx, clocks, NULL, e);
     case WF_CLK_PROGRESS:
@@ -3001,6 +3071,9 @@ static const wf_action table[] = {
     [WF_PROPOSE_SOLUTION] = {WF_PROPOSE_SOLUTION, "propose_solution", "提出初步解决方案", "Propose a solution",
                              HANDLE_STAGE, ST_NONE, HANDLING, SCOPE_OWNER, f_propose_solution, g_propose_solution, NULL,
                              x_propose_solution, CLOCKS(0, CK(SLA_SOLUTION), 0, WF_CLK_NONE)},
+    [WF_HAND_OVER] = {WF_HAND_OVER, "hand_over", "呈报管理层", "Hand over to management", ALL_OPEN, ST_NONE, CENTRE,
+                      SCOPE_NONE, f_hand_over, g_hand_over, NULL, x_hand_over,
+                      CLOCKS(0, CK(SLA_HANDOVER), 0, WF_CLK_NONE)},
     [WF_REVIEW] = {WF_REVIEW, "review", "复核", "Review the handling opinion", BIT(ST_RESOLVED), ST_NONE,
                    CENTRE | R_HANDLER, SCOPE_NONE, f_review, g_review, p_review, x_review,
                    CLOCKS(0, CK(SLA_REVIEW), CK(SLA_REPLY), WF_CLK_NONE)},
@@ -3433,7 +3506,7 @@ static int intake_clocks(const wf_ctx *ctx, json_t *p, int64_t received, int64_t
     if (clk_start(ctx, clocks, SLA_FILL, &a, received, e) || clk_stop(ctx, clocks, "fill", e) ||
         clk_start(ctx, clocks, SLA_DISPATCH, &a, received, e) || clk_start(ctx, clocks, SLA_ACKNOWLEDGE, &a, received, e) ||
         clk_start(ctx, clocks, SLA_FIRST_RESPONSE, &a, received, e) ||
-        clk_start(ctx, clocks, SLA_SOLUTION, &a, received, e))
+        clk_start(ctx, clocks, SLA_HANDOVER, &a, received, e) || clk_start(ctx, clocks, SLA_SOLUTION, &a, received, e))
         goto out;
     if (promised) {
         sla_limit l = {.kind = SLA_UNTIL, .value = promised};

@@ -129,6 +129,7 @@ enum wf_action_id {
     WF_MARK_UNRESOLVABLE,
     WF_UNMARK_UNRESOLVABLE,
     WF_CLOSE_UNRESOLVABLE,
+    WF_HAND_OVER,
     WF__COUNT
 };
 

@@ -236,6 +236,61 @@ static void test_policy_errors(void **state)
     policy_release(&p);
 }
 
+/* The test pack with time_limit_policy.clocks.handover = clocks (JSON text); policy_load's rc, error in *e. */
+static int load_handover(policy *p, const char *clocks, cerr *e)
+{
+    json_t *pack = json_loads(pack_json, 0, NULL);
+    assert_non_null(pack);
+    json_t *lim = json_loads(clocks, JSON_DECODE_ANY, NULL);
+    assert_non_null(lim);
+    json_object_set_new(json_object_get(pack, "time_limit_policy"), "clocks", json_pack("{s:o}", "handover", lim));
+    memset(e, 0, sizeof *e);
+    int rc = policy_load(p, pack, e);
+    json_decref(pack);
+    return rc;
+}
+
+/* A level's limit may be null (no clock at that level); anything else is named by its path. */
+static void test_policy_per_level_null(void **state)
+{
+    (void)state;
+    policy p;
+    cerr e;
+    sla_limit l;
+    sla_attrs a = {1, NULL, "ordinary", "attitude", "phone", NULL, false};
+    if (load_handover(&p, "{\"1\":{\"same_day\":true},\"2\":{\"minutes\":60},\"3\":null}", &e) != 0)
+        fail_msg("refused: %s (%s)", e.message, e.field);
+    sla_select(&p.sla, &p.tax, SLA_HANDOVER, &a, &l);
+    assert_int_equal(l.kind, SLA_SAME_DAY);
+    a.level = 2;
+    sla_select(&p.sla, &p.tax, SLA_HANDOVER, &a, &l);
+    assert_int_equal(l.kind, SLA_MINUTES);
+    assert_int_equal(l.value, 60);
+    a.level = 3;
+    sla_select(&p.sla, &p.tax, SLA_HANDOVER, &a, &l);
+    assert_int_equal(l.kind, SLA_NONE);
+    a.level = 0; /* not graded: the pack's default level (3) */
+    sla_select(&p.sla, &p.tax, SLA_HANDOVER, &a, &l);
+    assert_int_equal(l.kind, SLA_NONE);
+    policy_release(&p);
+    static const struct {
+        const char *clocks, *field;
+    } bad[] = {
+        {"{\"1\":{\"same_day\":true},\"2\":\"60\",\"3\":null}", "time_limit_policy.clocks.handover.2"},
+        {"{\"1\":{\"same_day\":true},\"2\":{\"minutes\":60}}", "time_limit_policy.clocks.handover.3"},
+        {"{\"1\":{\"same_day\":false},\"2\":null,\"3\":null}", "time_limit_policy.clocks.handover.1"},
+        {"{\"1\":{\"same_day\":true,\"hours\":1},\"2\":null,\"3\":null}", "time_limit_policy.clocks.handover.1"},
+        {"null", "time_limit_policy.clocks.handover"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (load_handover(&p, bad[i].clocks, &e) == 0)
+            fail_msg("case %zu: %s accepted", i, bad[i].clocks);
+        if (strcmp(e.field, bad[i].field) != 0)
+            fail_msg("case %zu: error on \"%s\" (%s), expected \"%s\"", i, e.field, e.message, bad[i].field);
+        policy_release(&p);
+    }
+}
+
 /* ---- clock transitions ------------------------------------------------------------ */
 
 static void test_start_and_warning_point(void **state)
@@ -254,6 +309,43 @@ static void test_start_and_warning_point(void **state)
     assert_true(sla_open(ck) && sla_running(ck));
     assert_int_equal(sla_remaining_minutes(&f->pol.sla, ck, MAR02_0900 + 40 * MIN), 200);
     assert_int_equal(sla_remaining_minutes(&f->pol.sla, ck, MAR02_0900 + 250 * MIN), -10);
+    json_decref(ck);
+}
+
+/* {"same_day": true}: 23:59:59 local (+08:00) of the start's day, in wall time on any calendar. */
+static void test_same_day(void **state)
+{
+    fx *f = *state;
+    const int64_t end = MAR02_0900 + 15 * HOUR - 1; /* Mon 2026-03-02 23:59:59 +08:00 */
+    static const int64_t starts[] = {MAR02_0900 - 9 * HOUR, MAR02_0900, MAR02_0900 + 14 * HOUR + 30 * MIN,
+                                     MAR02_0900 + 15 * HOUR - 1};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        json_t *ck = start(f, SLA_SAME_DAY, 1, "centre", starts[i]);
+        if (I(ck, "deadline") != end)
+            fail_msg("same day from %lld: deadline %lld, expected %lld", (long long)starts[i],
+                     (long long)I(ck, "deadline"), (long long)end);
+        json_decref(ck);
+    }
+    /* received at 23:30: 29 min 59 s; warned at 90 %; met at 23:59:59, late a second after */
+    json_t *ck = start(f, SLA_SAME_DAY, 1, "centre", MAR02_0900 + 14 * HOUR + 30 * MIN);
+    assert_true(json_is_true(json_object_get(json_object_get(ck, "limit"), "same_day")));
+    assert_int_equal(I(ck, "total"), 30 * MIN - 1);
+    assert_int_equal(I(ck, "warning_at"), MAR02_0900 + 14 * HOUR + 30 * MIN + (30 * MIN - 1) * 90 / 100);
+    json_t *late = json_deep_copy(ck);
+    cerr e = {0};
+    assert_int_equal(sla_stop(&f->pol.sla, ck, end, &e), 0);
+    assert_string_equal(S(ck, "state"), "met");
+    assert_int_equal(sla_stop(&f->pol.sla, late, end + 1, &e), 0);
+    assert_string_equal(S(late, "state"), "breached");
+    json_decref(ck);
+    json_decref(late);
+    /* midnight starts the next day */
+    ck = start(f, SLA_SAME_DAY, 1, "centre", end + 1);
+    assert_int_equal(I(ck, "deadline"), end + 24 * HOUR);
+    json_decref(ck);
+    /* on the office calendar too: the civil day, whatever the working hours (Fri 16:00 → Fri 23:59:59) */
+    ck = start(f, SLA_SAME_DAY, 1, "office", MAR06_1600);
+    assert_int_equal(I(ck, "deadline"), MAR06_1600 + 8 * HOUR - 1);
     json_decref(ck);
 }
 
@@ -841,7 +933,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_select),
         cmocka_unit_test(test_policy_errors),
+        cmocka_unit_test(test_policy_per_level_null),
         cmocka_unit_test(test_start_and_warning_point),
+        cmocka_unit_test(test_same_day),
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_stop_met_and_late),
         cmocka_unit_test(test_sweeper_points),

@@ -100,6 +100,7 @@ static const struct {
     {"mark_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
     {"unmark_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
     {"close_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_CLOSED, R_SUPERVISOR | R_MANAGER},
+    {"hand_over", DOC_OPEN, ST_NONE, DOC_CENTRE},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -233,6 +234,8 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"acknowledge\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "unmark_unresolvable") == 0 || strcmp(action, "close_unresolvable") == 0)
         mk(c, status, U_SITE1, "", "{\"unresolvable\":{\"record\":\"无法处理\",\"at\":1760000000}}");
+    else if (strcmp(action, "hand_over") == 0)
+        mk(c, status, U_SITE1, "", "{\"clocks\":{\"handover\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "propose_solution") == 0)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"solution\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "review") == 0)
@@ -473,7 +476,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2 + 6);
 }
 
 static void test_guards(void **state)
@@ -1797,6 +1800,92 @@ static void test_acknowledge_clock(void **state)
     org_release(&f.org);
 }
 
+/*
+ * 001 (property): 重大投诉,当天呈送公司总经理进入处置程序;重要投诉,接待后1小时内
+ * 转呈主管经理进行处置程序;轻微投诉 none. The handover clock per level: level 1
+ * by the end of the day of receipt (also when received at 23:30), level 2 in
+ * 60 minutes, level 3 no clock; hand_over stops it; a re-grading starts it
+ * from the re-grading, or ends it when the new level owes none.
+ */
+#define T_2330 (T_RECV + 14 * 3600 + 1800)     /* 2026-03-01T23:30:00+08:00 */
+#define T_DAY_END (T_RECV + 15 * 3600 - 1)     /* 2026-03-01T23:59:59+08:00 */
+static const json_t *handover_of(const complaint *c)
+{
+    return json_object_get(json_object_get(c->data, "clocks"), "handover");
+}
+
+static void handover_intake(const fx *f, complaint *c, const char *received, int level, int64_t now)
+{
+    json_t *in = tu_intake(received, "13800138000");
+    json_object_set_new(in, "level", json_integer(level));
+    start(f, c, in, now, NULL, NULL);
+}
+
+static void test_handover_clock(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "time_limit_policy",
+                        J("{\"clocks\":{\"handover\":{\"1\":{\"same_day\":true},\"2\":{\"minutes\":60},\"3\":null}}}"));
+    tu_policy_of(&f.pol, pack);
+    json_decref(pack);
+    tu_org(&f.org);
+    complaint c;
+    /* 重大 at 09:00: due 23:59:59 that day; at 23:30: still that day, 29 min 59 s */
+    handover_intake(&f, &c, RECV_TEXT, 1, T_RECV + 60);
+    assert_int_equal(json_integer_value(json_object_get(handover_of(&c), "deadline")), T_DAY_END);
+    complaint_release(&c);
+    handover_intake(&f, &c, "2026-03-01T23:30:00+08:00", 1, T_2330 + 60);
+    assert_int_equal(json_integer_value(json_object_get(handover_of(&c), "started_at")), T_2330);
+    assert_int_equal(json_integer_value(json_object_get(handover_of(&c), "deadline")), T_DAY_END);
+    complaint_release(&c);
+    /* 重要: 60 minutes; handed over by the centre, then no longer owed */
+    handover_intake(&f, &c, RECV_TEXT, 2, T_RECV + 60);
+    assert_int_equal(json_integer_value(json_object_get(handover_of(&c), "deadline")), T_RECV + 3600);
+    expect_step_error(&f, &c, &agent, "hand_over", "{\"note\":\"x\"}", "validation_failed", "to");
+    expect_step_error(&f, &c, &handler1, "hand_over", "{\"to\":\"物业部经理\"}", "forbidden", "");
+    expect_clocks(&f, &c, &agent, T_RECV + 1800, "hand_over", "{\"to\":\"物业部经理 李经理\"}", "handover:stop");
+    assert_string_equal(json_string_value(json_object_get(handover_of(&c), "state")), "met");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(c.data, "handover"), "to")), "物业部经理 李经理");
+    expect_step_error(&f, &c, &agent, "hand_over", "{\"to\":\"x\"}", "action_not_allowed", "");
+    /* re-graded to 重大 after the hand-over: nothing more is owed */
+    take(&f, &c, &agent, T_RECV + 2400, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"1\"}", NULL, NULL);
+    assert_string_equal(json_string_value(json_object_get(handover_of(&c), "state")), "met");
+    complaint_release(&c);
+    /* 轻微: no clock; re-graded to 重大 at the dispatch, due the end of that day from then */
+    handover_intake(&f, &c, RECV_TEXT, 3, T_RECV + 60);
+    assert_null(handover_of(&c));
+    expect_step_error(&f, &c, &agent, "hand_over", "{\"to\":\"x\"}", "action_not_allowed", "");
+    expect_clocks(&f, &c, &agent, T_RECV + 7200, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"1\"}",
+                  "dispatch:stop handle:start overall:replan handover:start");
+    assert_int_equal(json_integer_value(json_object_get(handover_of(&c), "started_at")), T_RECV + 7200);
+    assert_int_equal(json_integer_value(json_object_get(handover_of(&c), "deadline")), T_DAY_END);
+    /* … and down to 轻微 again: no hand-over owed, the clock ends (met, in time) */
+    expect_clocks(&f, &c, &agent, T_RECV + 7800, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"3\"}",
+                  "handle:replan overall:replan handover:stop");
+    assert_string_equal(json_string_value(json_object_get(handover_of(&c), "state")), "met");
+    complaint_release(&c);
+    /* 重要 re-graded to 轻微 after its hour: the clock ends breached */
+    handover_intake(&f, &c, RECV_TEXT, 2, T_RECV + 60);
+    take(&f, &c, &agent, T_RECV + 2 * 3600, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"3\"}", NULL, NULL);
+    assert_string_equal(json_string_value(json_object_get(handover_of(&c), "state")), "breached");
+    complaint_release(&c);
+    /* taken before the pack owed hand-overs: a re-grading between two levels that owe one starts none */
+    fx old;
+    tu_policy(&old.pol);
+    tu_org(&old.org);
+    handover_intake(&old, &c, RECV_TEXT, 1, T_RECV + 60);
+    assert_null(handover_of(&c));
+    take(&f, &c, &agent, T_RECV + 600, "dispatch", "{\"unit\":\"PD-01\",\"level\":\"2\"}", NULL, NULL);
+    assert_null(handover_of(&c));
+    complaint_release(&c);
+    policy_release(&old.pol);
+    org_release(&old.org);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 /* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a level's extensions reserved to managers. */
 static void test_extension_approvers(void **state)
 {
@@ -1931,6 +2020,7 @@ int main(void)
         cmocka_unit_test(test_replay_detects_altered_event),
         cmocka_unit_test(test_phone_normalise),
         cmocka_unit_test(test_acknowledge_clock),
+        cmocka_unit_test(test_handover_clock),
         cmocka_unit_test(test_extension_approvers),
         cmocka_unit_test(test_review),
     };
