@@ -18,10 +18,13 @@ pg_start() {
     trap 'sh scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"; cleanup' EXIT
     for n in a b; do psql -X -q -d "$pg_url" -c "CREATE DATABASE $n" >/dev/null; done
 }
-# serve NAME DIR PORT: DIR's build/redress serves db_url NAME until the script ends.
+# serve NAME DIR PORT: DIR's build/redress serves db_url NAME until the script ends,
+# with the extra flags AB_A_FLAGS or AB_B_FLAGS (for NAME a or b; split on spaces).
 serve() {
+    case $1 in a) extra=${AB_A_FLAGS:-} ;; b) extra=${AB_B_FLAGS:-} ;; *) extra="" ;; esac
+    # shellcheck disable=SC2086 # the extra flags are words
     (cd "$2" && exec build/redress serve --db "$(db_url "$1")" --listen "127.0.0.1:$3" --log-level warn \
-        --sweep-interval 0 >"$tmp/$1/server.log" 2>&1) &
+        --sweep-interval 0 $extra >"$tmp/$1/server.log" 2>&1) &
     pids="$pids $!"
     for i in $(seq 1 300); do curl -sf "http://127.0.0.1:$3/api/v1/health" >/dev/null && return; sleep 0.1; done
     echo "server $1 did not start"; cat "$tmp/$1/server.log"; exit 1
