@@ -8,6 +8,8 @@
 # while the next intakes arrive. Run it outside the pack's quiet hours
 # (21:00–08:00 local), which hold customers' texts back. Prints the single
 # runs, the medians, B's cost in per cent, and the messages the sinks took.
+# Also the server's own CPU time per intake, A against B, which the sinks
+# and wrk on the same cores do not add to.
 #   sh bench/ab-delivery.sh            (BENCH_RUNS, BENCH_SECONDS as ab-intake)
 set -eu
 cd "$(dirname "$0")/.."
@@ -29,5 +31,8 @@ AB_B_FLAGS="--sms-url http://127.0.0.1:$sms/send --smtp-url smtp://127.0.0.1:$sm
 sleep 3 # the last second's messages
 a=$(sed -n 's/^RESULT ab A median_rps=\([0-9.]*\).*/\1/p' "$sinks/out")
 b=$(sed -n 's/^RESULT ab B median_rps=\([0-9.]*\).*/\1/p' "$sinks/out")
+ca=$(sed -n 's/^RESULT ab A median_cpu_us=\([0-9]*\).*/\1/p' "$sinks/out")
+cb=$(sed -n 's/^RESULT ab B median_cpu_us=\([0-9]*\).*/\1/p' "$sinks/out")
 echo "RESULT delivery cost=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", (a - b) * 100 / a }')% \
+server_cpu_cost=$(awk -v a="$ca" -v b="$cb" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')% \
 sms=$(wc -l <"$sinks/sms.jsonl") mail=$(find "$sinks/mail" -name '*.eml' | wc -l)"

@@ -3,7 +3,8 @@
 # each gets its own demo database and server, and wrk's runs alternate
 # between them (8 connections, BENCH_SECONDS each, BENCH_RUNS each), so a
 # shared, noisy machine affects both alike. Prints the single runs and the
-# medians. Each build runs from its own source tree (its packs and demo data):
+# medians, with the server's CPU time per intake. Each build runs from its
+# own source tree (its packs and demo data):
 #   A_DIR=../old-checkout sh bench/ab-intake.sh          (B = this tree)
 # A_DIR, B_DIR: source trees with build/redress built; default B_DIR = here.
 # AB_PG=1: both on a private PostgreSQL, a database each.
@@ -26,11 +27,18 @@ start() { # name dir port: a demo database of its own, served
 pg_start
 pa=$(free_port); pb=$(free_port)
 start a "$A_DIR" "$pa"
+pida=${pids##* }
 start b "$B_DIR" "$pb"
+pidb=${pids##* }
 ta=$(token "$pa"); tb=$(token "$pb")
 : >"$tmp/runs"
 for r in $(seq 1 "$RUNS"); do
-    REDRESS_TOKEN=$ta wrk -t2 -c8 -d"${DUR}s" -s "$SCRIPT" "http://127.0.0.1:$pa" | grep RESULT | sed 's/^/A /' | tee -a "$tmp/runs"
-    REDRESS_TOKEN=$tb wrk -t2 -c8 -d"${DUR}s" -s "$SCRIPT" "http://127.0.0.1:$pb" | grep RESULT | sed 's/^/B /' | tee -a "$tmp/runs"
+    # Each run also says the server's CPU time per intake (cpu_us), which
+    # what else runs on the machine (wrk, a sink) does not add to.
+    cpu_run A "$pa" "$ta" "$pida" "$SCRIPT"
+    cpu_run B "$pb" "$tb" "$pidb" "$SCRIPT"
 done
 medians "$tmp/runs"
+for s in A B; do
+    echo "RESULT ab $s median_cpu_us=$(grep "^$s " "$tmp/runs" | sed 's/.*cpu_us=\([0-9]*\).*/\1/' | median)"
+done
