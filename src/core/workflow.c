@@ -1230,9 +1230,9 @@ static int p_approve_extension(const wf_ctx *ctx, const complaint *c, json_t *p,
 
 /*
  * The unit answerable for a clock: the owner; for the review (复核) the
- * reviewing unit; for the hand-over to management the service centre that
- * took the complaint (the owner while it is registered, then the unit it
- * was dispatched from), which owes it whoever handles the case.
+ * reviewing unit; for the clocks only the centre's steps stop the service
+ * centre that took the complaint (the owner while it is registered, then
+ * the unit it was dispatched from), which owes them whoever handles it.
  */
 static int64_t answerable_unit(const complaint *c, const char *clock)
 {
@@ -1240,8 +1240,12 @@ static int64_t answerable_unit(const complaint *c, const char *clock)
     const json_t *centre = json_object_get(json_object_get(c->data, "dispatch"), "from_unit");
     if (strcmp(clock, "review") == 0 && json_is_integer(reviewer))
         return json_integer_value(reviewer);
-    if (strcmp(clock, "handover") == 0 && c->status != ST_REGISTERED && json_is_integer(centre))
-        return json_integer_value(centre);
+    /* the answer on acceptance, the first word to the customer, the
+     * progress told, the hand-over to management */
+    static const char *const centre_clocks[] = {"handover", "first_response", "acknowledge", "progress"};
+    for (size_t i = 0; i < sizeof centre_clocks / sizeof *centre_clocks; i++)
+        if (strcmp(clock, centre_clocks[i]) == 0 && c->status != ST_REGISTERED && json_is_integer(centre))
+            return json_integer_value(centre);
     return c->owner_unit;
 }
 

@@ -31,7 +31,11 @@ srv.test('the first response is due 24 hours after receipt, and a re-grading doe
   const r = await runCli(['sweep', '--db', srv.dbUrl, '--now', now], { timeoutMs: 120000 });
   assert.equal(r.code, 0, r.stderr);
   const breaches = (await srv.events(c.id, 'admin')).filter((e) => e.action === 'breach');
-  assert.ok(breaches.some((e) => e.payload.clock === 'first_response'), JSON.stringify(breaches.map((e) => e.payload)));
+  const late = breaches.find((e) => e.payload.clock === 'first_response');
+  assert.ok(late, JSON.stringify(breaches.map((e) => e.payload)));
+  // The first word is the centre's to give, not the station's: the centre answers for it.
+  assert.equal(late.payload.unit.code, 'SH-CSC', JSON.stringify(late.payload));
+  assert.equal(late.payload.supervise_unit.code, 'SH-CSC', 'level 1 goes to the centre\'s own supervisor');
 });
 
 srv.test('a progress reply is the first response; the clock is met and the rest run on', async () => {

@@ -55,8 +55,10 @@ srv.test('setup: a complaint whose time limit runs out, swept 90 days on', async
   const sups = await srv.as('admin', 'GET', `/supervisions?complaint=${supervised.id}&status=all`);
   assert.equal(sups.status, 200, describe(sups));
   assert.ok(sups.json.items.filter((s) => s.status === 'open').length >= 2, `two open supervision orders: ${describe(sups)}`);
-  // One is closed through the service: an event of the complaint's history.
-  const first = sups.json.items.find((s) => s.status === 'open');
+  // One is closed through the service: an event of the complaint's history —
+  // the order addressed to super1's own centre (the first word to the customer is its to give)
+  const first = sups.json.items.find((s) => s.status === 'open' && s.unit?.code === 'SH-CSC');
+  assert.ok(first, `an open order addressed to the centre: ${describe(sups)}`);
   const closed = await srv.as('super1', 'POST', `/supervisions/${first.id}/close`, { body: { note: '已督促' } });
   assert.equal(closed.status, 200, describe(closed));
   const ev = (await srv.events(supervised.id)).find((e) => e.action === 'supervision_close');
