@@ -24,7 +24,8 @@
  * customer_from: the caller's earlier complaint (id or number) whose
  * customer this call is. The intake form shows that customer masked, as
  * the caller's history lists it, so the agent cannot type the name in; the
- * server copies what the body leaves out (name, email, class) from the
+ * server copies what the body leaves out (name, email, class, and the
+ * months on the network and monthly spending the authority reads) from the
  * earlier complaint's sealed record into the new intake, in memory, and
  * never answers with it in clear. The earlier complaint must be one the
  * caller may see (else 404, as for any complaint) and the body's phone the
@@ -72,6 +73,13 @@ static int customer_from(app *a, api_req *rq, json_t *in, http_resp *rs)
         const char *t = json_string_value(json_object_get(cust, copied[i]));
         if (json_is_string(v) && (!t || !*t))
             json_object_set_new(cust, copied[i], json_string(json_string_value(v)));
+    }
+    /* the figures the authority reads (core/cases.h), unless the agent gave newer ones */
+    static const char *const figures[] = {"tenure_months", "monthly_spend"};
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+        const json_t *v = json_object_get(was, figures[i]), *given_v = json_object_get(cust, figures[i]);
+        if (json_is_integer(v) && (!given_v || json_is_null(given_v)))
+            json_object_set_new(cust, figures[i], json_integer(json_integer_value(v)));
     }
     json_object_del(in, "customer_from");
     rc = 0;

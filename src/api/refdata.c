@@ -258,6 +258,25 @@ void h_config(app *a, api_req *rq, http_resp *rs)
         json_object_set_new(cfg, "kinds", kinds);
     }
     json_object_set_new(cfg, "closing", closing_json(&p->cases));
+    /* The conditions of the authority (core/cases.h): the intake form asks for
+     * the figures they read only where the pack has them. */
+    json_t *conds = json_array();
+    for (size_t i = 0; i < p->cases.nconditions; i++) {
+        const struct cases_condition *cd = &p->cases.conditions[i];
+        json_t *when = json_object();
+        if (cd->min_tenure_months >= 0)
+            json_object_set_new(when, "tenure_months", json_integer(cd->min_tenure_months));
+        if (cd->min_spend_yuan >= 0)
+            json_object_set_new(when, "monthly_spend", json_integer(cd->min_spend_yuan));
+        if (cd->classes) {
+            json_t *cls = json_array();
+            for (char *const *c = cd->classes; *c; c++)
+                json_array_append_new(cls, json_string(*c));
+            json_object_set_new(when, "classes", cls);
+        }
+        json_array_append_new(conds, json_pack("{s:s,s:s?,s:o}", "name", cd->name, "name_en", cd->name_en, "when", when));
+    }
+    json_object_set_new(cfg, "authority_conditions", conds);
     /* The incidents' response levels as the pack names them (api/incidents.c), for opening one by hand. */
     json_object_set_new(cfg, "incident_levels", json_deep_copy(json_object_get(p->raw, "incident_levels")));
     api_json(rs, 200, cfg);

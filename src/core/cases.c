@@ -64,6 +64,12 @@ void cases_policy_release(cases_policy *cp)
     for (size_t i = 0; i < cp->nclass_limits; i++)
         free(cp->class_limits[i].cls);
     free(cp->class_limits);
+    for (size_t i = 0; i < cp->nconditions; i++) {
+        free(cp->conditions[i].name);
+        free(cp->conditions[i].name_en);
+        strv_free(cp->conditions[i].classes);
+    }
+    free(cp->conditions);
     choices_free(cp->resps, cp->nresps);
     choices_free(cp->adoptions, cp->nadoptions);
     choices_free(cp->kinds, cp->nkinds);
@@ -372,9 +378,71 @@ static int role_limits(const json_t *lim, const char *path, int64_t *limit_fen, 
     return 0;
 }
 
+/*
+ * authorization.conditions: [{name, name_en, when: {tenure_months,
+ * monthly_spend, classes}, limits: {role: yuan}}] — a customer meeting every
+ * condition of when gets the limits named (001 2.5 授权使用的条件).
+ */
+static int load_conditions(cases_policy *cp, const taxonomy *pol, const json_t *list, cerr *e)
+{
+    static const char *const keys[] = {"name", "name_en", "when", "limits", NULL};
+    static const char *const wkeys[] = {"tenure_months", "monthly_spend", "classes", NULL};
+    if (!json_is_array(list))
+        return bad(e, "authorization.conditions", "expected an array of {name, when, limits}");
+    cp->conditions = xcalloc(json_array_size(list) + 1, sizeof *cp->conditions);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(list, i, it)
+    {
+        char f[96], ff[128];
+        snprintf(f, sizeof f, "authorization.conditions[%zu]", i);
+        if (!json_is_object(it))
+            return bad(e, f, "expected {name, when, limits}");
+        if (known_keys(it, f, keys, e))
+            return -1;
+        struct cases_condition *c = &cp->conditions[cp->nconditions++];
+        c->min_tenure_months = -1;
+        c->min_spend_yuan = -1;
+        for (int k = 0; k < 6; k++)
+            c->limit_fen[k] = -1;
+        snprintf(ff, sizeof ff, "%s.name", f);
+        if (!jstr(it, "name") || !*jstr(it, "name"))
+            return bad(e, ff, "required: what the condition is called");
+        c->name = xstrdup(jstr(it, "name"));
+        c->name_en = xstrdup(jstr(it, "name_en"));
+        const json_t *w = json_object_get(it, "when");
+        snprintf(ff, sizeof ff, "%s.when", f);
+        if (!json_is_object(w) || json_object_size(w) == 0)
+            return bad(e, ff, "expected {tenure_months, monthly_spend, classes}: at least one");
+        if (known_keys(w, ff, wkeys, e))
+            return -1;
+        snprintf(ff, sizeof ff, "%s.when.tenure_months", f);
+        if (json_object_get(w, "tenure_months") && count(json_object_get(w, "tenure_months"), ff, 1200,
+                                                         &c->min_tenure_months, e))
+            return -1;
+        snprintf(ff, sizeof ff, "%s.when.monthly_spend", f);
+        int spend = -1;
+        if (json_object_get(w, "monthly_spend") && count(json_object_get(w, "monthly_spend"), ff, 10000000, &spend, e))
+            return -1;
+        c->min_spend_yuan = spend;
+        snprintf(ff, sizeof ff, "%s.when.classes", f);
+        if (json_object_get(w, "classes") &&
+            strv_load(json_object_get(w, "classes"), ff, taxonomy_has_class, pol, &c->classes, e))
+            return -1;
+        const json_t *lim = json_object_get(it, "limits");
+        snprintf(ff, sizeof ff, "%s.limits", f);
+        if (!json_is_object(lim) || json_object_size(lim) == 0)
+            return bad(e, ff, "expected {role: yuan, …}");
+        if (role_limits(lim, ff, c->limit_fen, e))
+            return -1;
+    }
+    return 0;
+}
+
 static int load_authorization(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
 {
-    static const char *const keys[] = {"kinds", "limits", "class_limits", "approver_unit_type", "senior", NULL};
+    static const char *const keys[] = {"kinds",      "limits", "class_limits", "conditions", "approver_unit_type",
+                                       "senior",     NULL};
     if (!json_is_object(s))
         return bad(e, "authorization", "expected an object");
     if (known_keys(s, "authorization", keys, e))
@@ -420,6 +488,8 @@ static int load_authorization(cases_policy *cp, const taxonomy *pol, const json_
         if (!json_is_object(cv) || role_limits(cv, f, c->limit_fen, e))
             return json_is_object(cv) ? -1 : bad(e, f, "expected {role: yuan, …}");
     }
+    if (json_object_get(s, "conditions") && load_conditions(cp, pol, json_object_get(s, "conditions"), e))
+        return -1;
     const char *aut = jstr(s, "approver_unit_type");
     if (json_object_get(s, "approver_unit_type") && (!aut || !org_type_valid(aut)))
         return bad(e, "authorization.approver_unit_type", "unknown unit type");
@@ -748,17 +818,55 @@ unsigned cases_required(const cases_policy *cp, int nature, const char *responsi
     return r ? req | r->requires : req;
 }
 
-int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const char *cls)
+cases_customer cases_customer_of(const json_t *obj, const char *class_key)
 {
-    const int64_t *lim = cp->limit_fen;
-    for (size_t i = 0; cls && i < cp->nclass_limits; i++)
-        if (strcmp(cp->class_limits[i].cls, cls) == 0)
-            lim = cp->class_limits[i].limit_fen;
-    int64_t best = -1;
+    cases_customer cu = {jstr(obj, class_key), -1, -1};
+    const json_t *t = json_object_get(obj, "tenure_months"), *m = json_object_get(obj, "monthly_spend");
+    if (json_is_integer(t) && json_integer_value(t) >= 0)
+        cu.tenure_months = (int)json_integer_value(t);
+    if (json_is_integer(m) && json_integer_value(m) >= 0)
+        cu.spend_yuan = json_integer_value(m);
+    return cu;
+}
+
+/* Whether cu meets every condition of c; an unknown figure meets none. */
+static bool condition_met(const struct cases_condition *c, const cases_customer *cu)
+{
+    if (c->min_tenure_months >= 0 && cu->tenure_months < c->min_tenure_months)
+        return false;
+    if (c->min_spend_yuan >= 0 && cu->spend_yuan < c->min_spend_yuan)
+        return false;
+    return !c->classes || (cu->cls && strv_has(c->classes, cu->cls));
+}
+
+static int64_t best_of(const int64_t lim[6], unsigned roles, int64_t best)
+{
     for (int i = 0; i < 6; i++)
         if ((roles & (1u << i)) && lim[i] > best)
             best = lim[i];
     return best;
+}
+
+int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const cases_customer *cu)
+{
+    const int64_t *lim = cp->limit_fen;
+    for (size_t i = 0; cu && cu->cls && i < cp->nclass_limits; i++)
+        if (strcmp(cp->class_limits[i].cls, cu->cls) == 0)
+            lim = cp->class_limits[i].limit_fen;
+    int64_t best = best_of(lim, roles, -1);
+    for (size_t i = 0; cu && i < cp->nconditions; i++)
+        if (condition_met(&cp->conditions[i], cu))
+            best = best_of(cp->conditions[i].limit_fen, roles, best);
+    return best;
+}
+
+json_t *cases_conditions_met(const cases_policy *cp, const cases_customer *cu)
+{
+    json_t *names = json_array();
+    for (size_t i = 0; cu && i < cp->nconditions; i++)
+        if (condition_met(&cp->conditions[i], cu))
+            json_array_append_new(names, json_string(cp->conditions[i].name));
+    return names;
 }
 
 int64_t cases_role_limit(const cases_policy *cp, unsigned roles)
@@ -787,7 +895,8 @@ bool cases_may_decide(const cases_policy *cp, unsigned roles, const char *unit_t
         /* Senior management decides above every front-line limit. */
         return true;
     }
-    return cases_role_limit_for(cp, roles & (R_SUPERVISOR | R_MANAGER), json_string_value(json_object_get(comp, "customer_class"))) >= amount;
+    cases_customer cu = cases_customer_of(comp, "customer_class");
+    return cases_role_limit_for(cp, roles & (R_SUPERVISOR | R_MANAGER), &cu) >= amount;
 }
 
 /* The responsible unit's ancestor (or itself) of type; 0 when there is none. */

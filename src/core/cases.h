@@ -118,6 +118,17 @@ typedef struct cases_policy {
         int64_t limit_fen[6];  /* as limit_fen, for that class's customers */
     } *class_limits;           /* 001 2.5: 结合…客户类型…确定授权使用的条件 */
     size_t nclass_limits;
+    /* 001 2.5: 结合客户的在网时间、平均消费水平…确定授权使用的条件 — a customer who
+     * meets every condition given (months on the network, average monthly
+     * spending, a class) raises the roles' limits named; the highest wins */
+    struct cases_condition {
+        char *name, *name_en;    /* shown where the limit is told */
+        int min_tenure_months;   /* -1: no condition */
+        int64_t min_spend_yuan;  /* -1: no condition */
+        char **classes;          /* NULL: any class */
+        int64_t limit_fen[6];    /* -1 where the condition does not raise the role's limit */
+    } *conditions;
+    size_t nconditions;
     char *approver_unit_type;  /* the approval request goes to this ancestor of the owner unit */
     int64_t senior_above_fen;  /* 0 = no amount rule */
     int senior_after_minutes;  /* 0 = no age rule */
@@ -175,10 +186,30 @@ int64_t cases_unresolvable_from(const cases_policy *cp, int64_t marked_at, int t
 /* Whether kind k may be used on a complaint of category cat (its categories, or any). */
 bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);
 
+/* What the authority's conditions read of a customer (borrowed). */
+typedef struct cases_customer {
+    const char *cls;     /* NULL: none */
+    int tenure_months;   /* months on the network; -1 unknown */
+    int64_t spend_yuan;  /* average monthly spending; -1 unknown */
+} cases_customer;
+
+/*
+ * The customer of a complaint's data.customer, or of a compensation's
+ * payload (its customer_class, tenure_months, monthly_spend as at the
+ * request); obj may be NULL (nothing known).
+ */
+cases_customer cases_customer_of(const json_t *obj, const char *class_key);
+
 /* The largest amount (fen) roles may grant alone; -1 when none may. */
 int64_t cases_role_limit(const cases_policy *cp, unsigned roles);
-/* Likewise for a customer of class cls (authorization.class_limits; NULL or a class without its own: the general). */
-int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const char *cls);
+/*
+ * Likewise for customer cu (may be NULL): the highest of the general limit,
+ * the class's own (authorization.class_limits) and those of every
+ * condition cu meets (authorization.conditions).
+ */
+int64_t cases_role_limit_for(const cases_policy *cp, unsigned roles, const cases_customer *cu);
+/* The conditions cu meets, as a JSON array of their names (new reference). */
+json_t *cases_conditions_met(const cases_policy *cp, const cases_customer *cu);
 /*
  * Whether an amount requested on c at now goes to senior management: above
  * the pack's amount, or c unresolved longer than its age limit.

@@ -296,6 +296,9 @@ static const wf_field f_correct[] = {
     {"subject_staff", "被投诉人员", "Staff complained about", F_TEXT, false, NULL},
     {"level", "投诉等级", "Level", F_SELECT, false, level_opts},
     {"customer_class", "客户类别", "Customer class", F_SELECT, false, NULL},
+    /* only where the pack's authority reads them (authorization.conditions) */
+    {"tenure_months", "在网时长（月）", "Months on the network", F_COUNT, false, NULL},
+    {"monthly_spend", "月均消费（元）", "Average monthly spending (yuan)", F_COUNT, false, NULL},
     {"addendum", "补充说明", "Addendum to the description", F_TEXTAREA, false, NULL},
     {"reason", "更正原因", "Reason for the correction", F_TEXTAREA, true, NULL},
     END,
@@ -2170,11 +2173,12 @@ static void form_compensate(const wf_ctx *ctx, const complaint *c, wf_form *fm)
         /* With a multiplying kind the amount may be left for the engine to work out. */
         form_field(fm, f, f->required && !(amount && multiple), strcmp(f->name, "kind") == 0 ? kinds : NULL);
     }
-    int64_t lim = cases_role_limit_for(cp, ctx->who->roles, jstr(json_object_get(c->data, "customer"), "class"));
-    /* The amount's label tells the actor their own authority. */
+    cases_customer cu = cases_customer_of(json_object_get(c->data, "customer"), "class");
+    int64_t lim = cases_role_limit_for(cp, ctx->who->roles, &cu);
+    /* The amount's label tells the actor their own authority for this customer. */
     if (lim >= 0 && fm->n > 1) {
-        fm->fields[1].zh = form_text(fm, "金额（元，本人授权 %.2f 元以内）", lim / 100.0);
-        fm->fields[1].en = form_text(fm, "Amount (yuan; you may grant up to %.2f)", lim / 100.0);
+        fm->fields[1].zh = form_text(fm, "金额（元，本人对该客户授权 %.2f 元以内）", lim / 100.0);
+        fm->fields[1].en = form_text(fm, "Amount (yuan; for this customer you may grant up to %.2f)", lim / 100.0);
     }
 }
 
@@ -2220,16 +2224,28 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
         return cerr_set(e, "validation_failed", "amount", "amount: 补偿金额应大于 0 (must be more than 0)");
     json_t *list = json_object_get(c->data, "compensations");
     json_object_set_new(p, "no", json_integer((json_int_t)json_array_size(list) + 1));
-    /* the customer's class may carry its own limits (001 2.5: 结合…客户类型…确定授权使用的条件) */
-    const char *cls = jstr(json_object_get(c->data, "customer"), "class");
-    if (cls)
-        json_object_set_new(p, "customer_class", json_string(cls));
-    if (amount <= cases_role_limit_for(cp, ctx->who->roles, cls)) {
+    /* the customer's class, months on the network and spending may raise the
+     * limits (001 2.5: 结合客户的在网时间、平均消费水平…客户类型…确定授权使用的条件);
+     * the request keeps them as they are now, for whoever decides it later */
+    const json_t *cust = json_object_get(c->data, "customer");
+    cases_customer cu = cases_customer_of(cust, "class");
+    if (cu.cls)
+        json_object_set_new(p, "customer_class", json_string(cu.cls));
+    if (cu.tenure_months >= 0)
+        json_object_set_new(p, "tenure_months", json_integer(cu.tenure_months));
+    if (cu.spend_yuan >= 0)
+        json_object_set_new(p, "monthly_spend", json_integer(cu.spend_yuan));
+    json_t *met = cases_conditions_met(cp, &cu);
+    if (json_array_size(met))
+        json_object_set_new(p, "conditions", met);
+    else
+        json_decref(met);
+    if (amount <= cases_role_limit_for(cp, ctx->who->roles, &cu)) {
         json_object_set_new(p, "status", json_string("granted"));
         return 0;
     }
     bool senior = cases_senior(cp, amount, c, ctx->now);
-    if (!senior && cases_role_limit_for(cp, R_SUPERVISOR | R_MANAGER, cls) < amount) {
+    if (!senior && cases_role_limit_for(cp, R_SUPERVISOR | R_MANAGER, &cu) < amount) {
         if (!cp->senior_roles)
             return cerr_set(e, "validation_failed", "amount", "amount: 超出所有授权额度 (above every role's authority)");
         senior = true; /* above every manager's limit: senior management */
@@ -2240,7 +2256,7 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
     json_object_set_new(p, "approver_unit", json_integer(up_to_type(ctx->org, c->owner_unit, type)));
     json_t *approvers = json_array();
     for (unsigned bit = R_SUPERVISOR; bit <= R_MANAGER; bit <<= 1)
-        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit_for(cp, bit, cls) >= amount)
+        if (senior ? (cp->senior_roles & bit) != 0 : cases_role_limit_for(cp, bit, &cu) >= amount)
             json_array_append_new(approvers, json_string(role_name(bit)));
     json_object_set_new(p, "approver_roles", approvers);
     return 0;
@@ -2450,6 +2466,8 @@ static void form_correct(const wf_ctx *ctx, const complaint *c, wf_form *fm)
         bool kind = strcmp(f->name, "kind") == 0;
         if (kind && (!t->nkinds || is_appeal(c)))
             continue;
+        if (f->type == F_COUNT && !ctx->pol->cases.nconditions)
+            continue;
         form_field(fm, f, f->required,
                    kind                                     ? kinds
                    : strcmp(f->name, "category") == 0       ? cats
@@ -2540,6 +2558,13 @@ static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     drop_same(p, "subject_staff", jstr(p, "subject_staff") && staff && strcmp(jstr(p, "subject_staff"), staff) == 0);
     drop_same(p, "level", json_integer_value(json_object_get(p, "level")) == c->level);
     drop_same(p, "customer_class", jstr(p, "customer_class") && cls && strcmp(jstr(p, "customer_class"), cls) == 0);
+    static const char *const figures[] = {"tenure_months", "monthly_spend"};
+    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
+        if (json_object_get(p, figures[i]) && !ctx->pol->cases.nconditions)
+            return cerr_set(e, "validation_failed", figures[i], "%s: 本业务包的授权不看此项 (the pack's authority does not read it)",
+                            figures[i]);
+        drop_same(p, figures[i], json_equal(json_object_get(p, figures[i]), json_object_get(cust, figures[i])));
+    }
     const char *kind = jstr(p, "kind");
     drop_same(p, "kind", kind && strcmp(kind, cases_kind(c)) == 0);
     if ((kind = jstr(p, "kind")) && kind_change_refused(ctx, c, kind, e))
@@ -2558,6 +2583,11 @@ static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
         json_object_set_new(was, "level", json_integer(c->level));
     if (json_object_get(p, "customer_class"))
         json_object_set_new(was, "customer_class", cls ? json_string(cls) : json_null());
+    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++)
+        if (json_object_get(p, figures[i])) {
+            const json_t *old = json_object_get(cust, figures[i]);
+            json_object_set_new(was, figures[i], old ? json_incref((json_t *)old) : json_null());
+        }
     if (json_object_size(was) == 0 && !json_object_get(p, "addendum")) {
         json_decref(was);
         return cerr_set(e, "validation_failed", "", "没有需要更正的内容 (nothing differs from the record)");
@@ -2604,13 +2634,17 @@ static void x_correct(complaint *c, const event *ev)
     }
     if (json_object_get(p, "subject_staff"))
         json_object_set(c->data, "subject_staff", json_object_get(p, "subject_staff"));
-    if (jstr(p, "customer_class")) {
+    static const char *const onto[][2] = {
+        {"customer_class", "class"}, {"tenure_months", "tenure_months"}, {"monthly_spend", "monthly_spend"}};
+    for (size_t i = 0; i < sizeof onto / sizeof *onto; i++) {
+        if (!json_object_get(p, onto[i][0]))
+            continue;
         json_t *cust = json_object_get(c->data, "customer");
         if (!json_is_object(cust)) {
             cust = json_object();
             json_object_set_new(c->data, "customer", cust);
         }
-        json_object_set(cust, "class", json_object_get(p, "customer_class"));
+        json_object_set(cust, onto[i][1], json_object_get(p, onto[i][0]));
     }
     json_t *list = json_object_get(c->data, "corrections");
     if (!json_is_array(list)) {
@@ -3160,8 +3194,8 @@ const char *workflow_label(const char *action, bool en)
 
 const char *field_type_name(int type)
 {
-    static const char *names[] = {"text", "textarea", "select", "unit", "number", "datetime", "survey"};
-    return type >= 0 && type <= F_SURVEY ? names[type] : "text";
+    static const char *names[] = {"text", "textarea", "select", "unit", "number", "datetime", "survey", "number"};
+    return type >= 0 && type <= F_COUNT ? names[type] : "text";
 }
 
 /* ---- deciding ------------------------------------------------------------ */
@@ -3305,6 +3339,12 @@ static int take_field(const wf_ctx *ctx, const wf_field *f, const json_t *input,
         json_object_set_new(payload, key, json_integer((json_int_t)llround(d * 100)));
         return 0;
     }
+    case F_COUNT:
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10000000)
+            return cerr_set(e, "validation_failed", f->name, "%s: 应为 0–10000000 的整数 (a whole number 0–10000000)",
+                            f->name);
+        json_object_set(payload, f->name, (json_t *)v);
+        return 0;
     case F_SURVEY:
         /* Checked against the complaint's questions by the action's prepare (p_revisit). */
         if (!json_is_array(v))
@@ -3331,6 +3371,14 @@ const wf_field *workflow_closing_fields(const wf_action *act)
                : NULL;
 }
 
+static bool field_in(const wf_field *fields, const char *name)
+{
+    for (const wf_field *f = fields; f && f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return true;
+    return false;
+}
+
 /* Adds the names of fields (terminated by {NULL}) to names[*n..cap). */
 static void add_names(const char **names, size_t *n, size_t cap, const wf_field *fields)
 {
@@ -3349,12 +3397,28 @@ int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action 
     const char *names[2 * WF_FORM_FIELDS + 2];
     size_t n = 0, cap = sizeof names / sizeof names[0] - 2;
     wf_form form;
-    add_names(names, &n, cap, workflow_fields(ctx, c, act, &form));
+    const wf_field *live = workflow_fields(ctx, c, act, &form);
+    add_names(names, &n, cap, live);
+    size_t asked = n;
     add_names(names, &n, cap, act->fields);
     add_names(names, &n, cap, workflow_closing_fields(act));
     names[n++] = WF_INPUT_VERSION;
     names[n] = NULL;
-    return cerr_members(e, input, NULL, names);
+    if (cerr_members(e, input, NULL, names))
+        return -1;
+    /* A field of the action that the live form leaves out here (a correction
+     * of figures this pack's authority does not read) is refused by name,
+     * never dropped in silence. */
+    for (const wf_field *f = act->fields; f && f->name; f++) {
+        bool in_form = false;
+        for (size_t i = 0; i < asked && !in_form; i++)
+            in_form = strcmp(names[i], f->name) == 0;
+        const json_t *v = json_object_get(input, f->name);
+        if (!in_form && v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v)) &&
+            !field_in(workflow_closing_fields(act), f->name))
+            return cerr_set(e, "validation_failed", f->name, "%s: 此处不适用 (not asked for here)", f->name);
+    }
+    return 0;
 }
 
 /* ev as the step after c: action, by ctx's actor at ctx->now, to status `to`, with payload (taken over). */
@@ -3568,13 +3632,41 @@ static int take_kind(const policy *pol, const json_t *in, json_t *p, cerr *e)
     return 0;
 }
 
+/*
+ * The customer's months on the network and average monthly spending in
+ * whole yuan (001 2.5: 在网时间、平均消费水平 — what the authority's
+ * conditions read), from in into out when given; null leaves them out.
+ * prefix names the field in an error ("customer." at intake).
+ */
+static int customer_figures(const json_t *in, const char *prefix, json_t *out, cerr *e)
+{
+    static const struct {
+        const char *name;
+        json_int_t max;
+        const char *what;
+    } figs[] = {{"tenure_months", 1200, "在网月数应为 0–1200 的整数 (months: a whole number 0–1200)"},
+                {"monthly_spend", 10000000, "月均消费应为 0–10000000 的整数元 (whole yuan 0–10000000)"}};
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+        const json_t *v = json_object_get(in, figs[i].name);
+        if (!v || json_is_null(v))
+            continue;
+        char field[48];
+        snprintf(field, sizeof field, "%s%s", prefix, figs[i].name);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > figs[i].max)
+            return cerr_set(e, "validation_failed", field, "%s: %s", field, figs[i].what);
+        json_object_set(out, figs[i].name, (json_t *)v);
+    }
+    return 0;
+}
+
 /* What an intake record may hold: what workflow_intake reads, nothing more. */
 static const char *const intake_members[] = {
     "channel",   "received_at", "occurred_at", "customer", "subject_unit",  "subject_staff",
     "category",  "place",       "description", "demand",   "evidence",      "level",
     "confirmed", "promised_at", "scope",       "kind",     "appeal_source", "complex", "external_ref", NULL};
-static const char *const customer_members[] = {"name",    "phone",      "email",             "class", "address",
-                                               "plate",   "card_no",    "account_no",        "emergency_contact", NULL};
+static const char *const customer_members[] = {"name",    "phone",      "email",      "class",
+                                               "address", "plate",      "card_no",    "account_no",
+                                               "emergency_contact",     "tenure_months", "monthly_spend", NULL};
 
 int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
 {
@@ -3661,6 +3753,8 @@ int workflow_intake(const wf_ctx *ctx, const json_t *in, event *ev, cerr *e)
         goto fail;
     }
     json_object_set_new(cu, "class", json_string(cls ? cls : pol->tax.classes[0].code));
+    if (customer_figures(cust, "customer.", cu, e))
+        goto fail;
     /* 004: 對於需要跟進的投訴,還需記錄投訴人的緊急聯繫人信息 — the emergency contact beside the rest. */
     static const char *extra[] = {"address", "plate", "card_no", "account_no", "emergency_contact"};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {

@@ -64,8 +64,9 @@ typedef struct wf_ctx {
     const rules_outcome *regrade;
 } wf_ctx;
 
-/* F_SURVEY: the revisit's answers, one per question of the complaint's survey (core/survey.h). */
-enum field_type { F_TEXT, F_TEXTAREA, F_SELECT, F_UNIT, F_MONEY, F_DATETIME, F_SURVEY };
+/* F_SURVEY: the revisit's answers, one per question of the complaint's survey (core/survey.h);
+ * F_COUNT: a whole number 0–10000000 (months, yuan a month), a "number" field like F_MONEY. */
+enum field_type { F_TEXT, F_TEXTAREA, F_SELECT, F_UNIT, F_MONEY, F_DATETIME, F_SURVEY, F_COUNT };
 
 typedef struct wf_option {
     const char *value, *zh, *en;

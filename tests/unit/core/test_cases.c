@@ -508,9 +508,10 @@ static void test_class_limits(void **state)
     tu_policy_of(&f.pol, pack);
     tu_org(&f.org);
     const cases_policy *cp = &f.pol.cases;
-    assert_int_equal(cases_role_limit_for(cp, R_AGENT, "vip"), 10000);
-    assert_int_equal(cases_role_limit_for(cp, R_HANDLER, "vip"), 20000); /* not named: the general */
-    assert_int_equal(cases_role_limit_for(cp, R_AGENT, "ordinary"), 5000);
+    cases_customer vip = {"vip", -1, -1}, ordinary = {"ordinary", -1, -1};
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &vip), 10000);
+    assert_int_equal(cases_role_limit_for(cp, R_HANDLER, &vip), 20000); /* not named: the general */
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &ordinary), 5000);
     assert_int_equal(cases_role_limit_for(cp, R_AGENT, NULL), 5000);
     complaint c;
     cerr e;
@@ -535,6 +536,89 @@ static void test_class_limits(void **state)
     assert_int_equal(policy_load(&bad, pack, &e), -1);
     assert_string_equal(e.field, "authorization.class_limits.gold");
     policy_release(&bad);
+    json_decref(pack);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
+/*
+ * 001 2.5: 结合客户的在网时间、平均消费水平…确定授权使用的条件 — a customer who
+ * meets a condition's every figure gets its limits; the highest that applies
+ * wins; an unknown figure meets nothing; the request keeps the figures it
+ * was decided on.
+ */
+static void test_conditions(void **state)
+{
+    (void)state;
+    fx f;
+    json_t *pack = tu_pack();
+    json_object_set_new(json_object_get(pack, "authorization"), "class_limits", tu_json("{\"vip\":{\"agent\":100}}"));
+    json_object_set_new(json_object_get(pack, "authorization"), "conditions",
+                        tu_json("[{\"name\":\"一年百元\",\"when\":{\"tenure_months\":12,\"monthly_spend\":100},"
+                                "\"limits\":{\"agent\":80,\"supervisor\":600}},"
+                                "{\"name\":\"三年\",\"when\":{\"tenure_months\":36},\"limits\":{\"agent\":90}},"
+                                "{\"name\":\"VIP五年\",\"when\":{\"tenure_months\":60,\"classes\":[\"vip\"]},"
+                                "\"limits\":{\"agent\":150}}]"));
+    tu_policy_of(&f.pol, pack);
+    tu_org(&f.org);
+    const cases_policy *cp = &f.pol.cases;
+    assert_int_equal(cp->nconditions, 3);
+    cases_customer unknown = {"ordinary", -1, -1}, year = {"ordinary", 12, 100}, poor = {"ordinary", 40, 99},
+                   vip5 = {"vip", 60, 0}, ord5 = {"ordinary", 60, 0};
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &unknown), 5000);
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &year), 8000);       /* both figures met, at the bound */
+    assert_int_equal(cases_role_limit_for(cp, R_HANDLER, &year), 20000);    /* not named: the general */
+    assert_int_equal(cases_role_limit_for(cp, R_SUPERVISOR, &year), 60000);
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &poor), 9000);       /* 99 yuan: only the three years */
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &vip5), 15000);      /* the highest of class and conditions */
+    assert_int_equal(cases_role_limit_for(cp, R_AGENT, &ord5), 9000);       /* the VIP condition needs the class */
+    json_t *met = cases_conditions_met(cp, &poor);
+    assert_int_equal(json_array_size(met), 1);
+    assert_string_equal(json_string_value(json_array_get(met, 0)), "三年");
+    json_decref(met);
+
+    complaint c;
+    cerr e;
+    json_t *p = NULL;
+    mk(&c, ST_PROCESSING, "", "attitude", 3,
+       "{\"customer\":{\"class\":\"ordinary\",\"tenure_months\":13,\"monthly_spend\":120}}");
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"voucher\",\"amount\":80,\"reason\":\"x\"}",
+                          &p, &e),
+                     0);
+    assert_string_equal(json_string_value(json_object_get(p, "status")), "granted");
+    assert_int_equal(json_integer_value(json_object_get(p, "tenure_months")), 13);
+    assert_int_equal(json_integer_value(json_object_get(p, "monthly_spend")), 120);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(p, "conditions"), 0)), "一年百元");
+    json_decref(p);
+    /* 550 is above the general supervisor's 500, within the condition's 600: a supervisor decides it */
+    assert_int_equal(step(&f, &c, R_AGENT, U_SITE1, T0, "compensate", "{\"kind\":\"refund\",\"amount\":550,\"reason\":\"x\"}",
+                          &p, &e),
+                     0);
+    assert_string_equal(json_string_value(json_object_get(p, "status")), "pending");
+    assert_true(cases_may_decide(cp, R_SUPERVISOR, "branch", p));
+    json_object_del(p, "tenure_months");
+    assert_false(cases_may_decide(cp, R_SUPERVISOR, "branch", p));
+    json_decref(p);
+    complaint_release(&c);
+
+    /* the pack is checked: a figure out of range, a condition with no figure, an unknown class */
+    static const char *const wrong[][2] = {
+        {"[{\"name\":\"x\",\"when\":{\"tenure_months\":-1},\"limits\":{\"agent\":1}}]",
+         "authorization.conditions[0].when.tenure_months"},
+        {"[{\"name\":\"x\",\"when\":{},\"limits\":{\"agent\":1}}]", "authorization.conditions[0].when"},
+        {"[{\"name\":\"x\",\"when\":{\"classes\":[\"gold\"]},\"limits\":{\"agent\":1}}]",
+         "authorization.conditions[0].when.classes"},
+        {"[{\"name\":\"x\",\"when\":{\"tenure_months\":1},\"limits\":{\"boss\":1}}]",
+         "authorization.conditions[0].limits.boss"},
+        {"[{\"when\":{\"tenure_months\":1},\"limits\":{\"agent\":1}}]", "authorization.conditions[0].name"},
+    };
+    for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+        json_object_set_new(json_object_get(pack, "authorization"), "conditions", tu_json(wrong[i][0]));
+        policy bad;
+        assert_int_equal(policy_load(&bad, pack, &e), -1);
+        assert_true(strncmp(e.field, wrong[i][1], strlen(wrong[i][1])) == 0);
+        policy_release(&bad);
+    }
     json_decref(pack);
     policy_release(&f.pol);
     org_release(&f.org);
@@ -753,6 +837,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_decide, setup, teardown),
         cmocka_unit_test(test_double_refund),
         cmocka_unit_test(test_class_limits),
+        cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_appeal_intake),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_unresolvable_period),

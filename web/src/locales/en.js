@@ -286,7 +286,7 @@ export default {
     correctTitle: 'Correct customer data', correctHint: 'Fill in only the fields to correct; every complaint of this customer is corrected.', corrected: '{n} complaints corrected',
     eraseTitle: 'Erase customer data', eraseConfirm: 'The name, phone, address and free text of all {n} complaints of this customer will be anonymised and their keys destroyed. This cannot be undone; the statistics stay. Erase?',
     erased: '{n} complaints anonymised', eraseOnly: 'Only supervisors and managers may erase',
-    name: 'Name', email: 'E-mail', address: 'Address', plate: 'Licence plate', card_no: 'Card number', account_no: 'Account number', emergency_contact: 'Emergency contact',
+    name: 'Name', email: 'E-mail', address: 'Address', plate: 'Licence plate', card_no: 'Card number', account_no: 'Account number', emergency_contact: 'Emergency contact', tenure_months: 'Months on the network', monthly_spend: 'Monthly spending (yuan)',
     permission: 'Customer data',
     permChanged: 'Customer-data permission of {user} updated',
   },
@@ -386,7 +386,7 @@ export default {
     act_team: 'Add to the team', act_task: 'Assign a task', act_task_done: 'Task done', act_instruct: 'Instruct', act_notice: 'Publish a notice to customers',
   },
   custfix: { open: 'Correct customer details', title: "Correct the customer's details", hint: 'Fill in only what was taken down wrongly; the rest stays as it is. Recorded in the timeline and the audit log.', reason: 'Reason for the correction', reasonNeeded: 'Say why it is corrected', nothing: 'Fill in at least one detail', done: 'Customer details corrected' },
-  correction: { kind: 'Kind', category: 'Category', subject_unit: 'Unit complained about', subject_staff: 'Staff complained about', level: 'Level', customer_class: 'Customer class', addendum: 'Added to the description' },
+  correction: { kind: 'Kind', category: 'Category', subject_unit: 'Unit complained about', subject_staff: 'Staff complained about', level: 'Level', customer_class: 'Customer class', tenure_months: 'Months on the network', monthly_spend: 'Monthly spending (yuan)', addendum: 'Added to the description' },
   kinds: { kind: 'Kind', any: 'Any kind' },
   appeal: {
     maskedHint: 'Customer data in the texts is masked; show the customer data above to read and edit them in clear.',

@@ -286,7 +286,7 @@ export default {
     correctTitle: '更正客户信息', correctHint: '只填写需要更正的字段；将更正该客户全部工单上的信息。', corrected: '已更正 {n} 件工单',
     eraseTitle: '删除客户信息', eraseConfirm: '将匿名化该客户全部 {n} 件工单中的姓名、电话、地址等信息及文字描述，并销毁其密钥，无法恢复。统计数据保留。确定删除？',
     erased: '已匿名化 {n} 件工单', eraseOnly: '仅主管或管理层可以删除',
-    name: '姓名', email: '电子邮箱', address: '地址', plate: '车牌号', card_no: '卡号', account_no: '账户号', emergency_contact: '紧急联系人',
+    name: '姓名', email: '电子邮箱', address: '地址', plate: '车牌号', card_no: '卡号', account_no: '账户号', emergency_contact: '紧急联系人', tenure_months: '在网时长（月）', monthly_spend: '月均消费（元）',
     permission: '客户信息',
     permChanged: '已更新 {user} 的客户信息权限',
   },
@@ -386,7 +386,7 @@ export default {
     act_team: '加入小组', act_task: '分派任务', act_task_done: '任务完成', act_instruct: '下达指令', act_notice: '发布客户通告',
   },
   custfix: { open: '更正客户信息', title: '更正客户信息', hint: '只填写登记错误的项目，其余保持不变。更正记入时间线和审计日志。', reason: '更正原因', reasonNeeded: '请填写更正原因', nothing: '请至少填写一项', done: '客户信息已更正' },
-  correction: { kind: '工单类型', category: '投诉类别', subject_unit: '被投诉单位', subject_staff: '被投诉人员', level: '投诉等级', customer_class: '客户类别', addendum: '补充说明' },
+  correction: { kind: '工单类型', category: '投诉类别', subject_unit: '被投诉单位', subject_staff: '被投诉人员', level: '投诉等级', customer_class: '客户类别', tenure_months: '在网时长（月）', monthly_spend: '月均消费（元）', addendum: '补充说明' },
   kinds: { kind: '工单类型', any: '全部类型' },
   appeal: {
     maskedHint: '报告中的客户信息已脱敏显示；如需查看或修改原文，请先在上方查看客户信息。',
