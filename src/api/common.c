@@ -258,7 +258,7 @@ static json_t *render_block(app *a, json_t *block, bool with_by)
     if (!json_is_object(block))
         return json_null();
     json_t *o = jsonw_copy(block);
-    static const char *times[] = {"at", "replied_at", "occurred_at"};
+    static const char *times[] = {"at", "replied_at", "occurred_at", "confirmed_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
         json_t *v = json_object_get(o, times[i]);
         if (json_is_integer(v))
@@ -478,6 +478,16 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
     json_object_set_new(j, "acknowledgement", render_block(a, json_object_get(d, "acknowledgement"), true));
     json_object_set_new(j, "solution_proposal", render_block(a, json_object_get(d, "solution_proposal"), true));
     json_object_set_new(j, "handover", render_block(a, json_object_get(d, "handover"), true));
+    /* 客户确认 (core/cases.h closing.confirmation): what the pack asks of this complaint, and each answer so far */
+    unsigned need = cases_confirmations_needed(&app_pol(a)->cases, &app_pol(a)->tax, c);
+    json_t *conf = json_pack("{s:[]}", "needed");
+    for (unsigned w = CONFIRM_RECORD; w <= CONFIRM_RESULT; w <<= 1) {
+        if (need & w)
+            json_array_append_new(json_object_get(conf, "needed"), json_string(cases_confirmation_name(w)));
+        json_object_set_new(conf, cases_confirmation_name(w),
+                            render_block(a, json_object_get(json_object_get(d, "confirmations"), cases_confirmation_name(w)), true));
+    }
+    json_object_set_new(j, "confirmations", conf);
     /* 复核 (core/review.h): pending, approved or returned, under the pack's name of the step. */
     json_t *rv = render_block(a, json_object_get(d, "review"), true);
     if (json_is_object(rv)) {

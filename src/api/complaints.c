@@ -654,6 +654,9 @@ static json_t *fields_json(const wf_ctx *ctx, const complaint *c, const wf_actio
             json_t *opts = json_array();
             for (const wf_option *o = f->options; o->value; o++)
                 json_array_append_new(opts, json_pack("{s:s,s:s}", "value", o->value, "label", en ? o->en : o->zh));
+            /* a required choice with one option is made already (what awaits the customer's confirmation) */
+            if (!v && f->required && f->type == F_SELECT && json_array_size(opts) == 1)
+                json_object_set(j, "default", json_object_get(json_array_get(opts, 0), "value"));
             json_object_set_new(j, "options", opts);
         }
         if (f->type == F_SURVEY) {

@@ -1,9 +1,10 @@
 /*
- * surveys: the revisit's survey by link — an agent makes the link
- * (POST /complaints/{id}/survey-link), the customer opens and answers it on
- * the portal without signing in (GET and POST /portal/surveys/{token}).
- * The portal's answers never carry staff names or the customer's data:
- * the number, the category and the questions only.
+ * surveys: the links a customer answers on the portal without signing in —
+ * the revisit's survey (POST /complaints/{id}/survey-link; GET and POST
+ * /portal/surveys/{token}: the number, the category and the questions only,
+ * never staff names or the customer's data) and the confirmation of the
+ * record or the result (POST /complaints/{id}/confirmation-link; GET and
+ * POST /portal/confirmations/{token}: what was written down or told).
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,13 @@ static int send_asked(api_req *rq, http_resp *rs, bool *send)
     return rc;
 }
 
-void h_survey_link(app *a, api_req *rq, http_resp *rs)
+typedef int (*link_fn)(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                       int64_t *expires_at, cerr *e);
+typedef int (*send_fn)(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                       int64_t *expires_at, json_t *sent, cerr *e);
+
+/* POST …/{survey,confirmation}-link: made (or sent, with {"send": true}) by link or send; page names the portal's page. */
+static void customer_link(app *a, api_req *rq, http_resp *rs, link_fn link, send_fn sendit, const char *page)
 {
     complaint c;
     complaint_init(&c);
@@ -46,21 +53,21 @@ void h_survey_link(app *a, api_req *rq, http_resp *rs)
         char key[SURVEY_TOKEN_MAX], url[600];
         int64_t expires, now = time_now();
         json_t *sent = json_array();
-        int rc = send ? app_survey_send(a, &who, &c, now, key, sizeof key, &expires, sent, &e)
-                      : app_survey_link(a, &who, &c, now, key, sizeof key, &expires, &e);
+        int rc = send ? sendit(a, &who, &c, now, key, sizeof key, &expires, sent, &e)
+                      : link(a, &who, &c, now, key, sizeof key, &expires, &e);
         if (rc == CERR_USER) {
             api_cerr(rs, &e);
         } else if (rc) {
             api_store_error(rs, rc);
         } else {
             if (send) {
-                snprintf(url, sizeof url, "%s/#/survey/%s", a->public_url, key);
+                snprintf(url, sizeof url, "%s/#/%s/%s", a->public_url, page, key);
             } else {
                 /* The page the customer opens, on the host the agent reached (behind a
                  * proxy that terminates TLS, X-Forwarded-Proto says https). */
                 const char *host = http_header(rq->http, "Host"), *proto = http_header(rq->http, "X-Forwarded-Proto");
-                snprintf(url, sizeof url, "%s://%s/#/survey/%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
-                         host && *host && !strpbrk(host, "/\\ \"<>") ? host : "localhost", key);
+                snprintf(url, sizeof url, "%s://%s/#/%s/%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
+                         host && *host && !strpbrk(host, "/\\ \"<>") ? host : "localhost", page, key);
             }
             /* Each way it went to the customer, and when (after the quiet hours). */
             size_t i;
@@ -77,6 +84,16 @@ void h_survey_link(app *a, api_req *rq, http_resp *rs)
         json_decref(sent);
     }
     complaint_release(&c);
+}
+
+void h_survey_link(app *a, api_req *rq, http_resp *rs)
+{
+    customer_link(a, rq, rs, app_survey_link, app_survey_send, "survey");
+}
+
+void h_confirmation_link(app *a, api_req *rq, http_resp *rs)
+{
+    customer_link(a, rq, rs, app_confirm_link, app_confirm_send, "confirm");
 }
 
 static bool limited(api_req *rq, http_resp *rs)
@@ -112,25 +129,101 @@ void h_portal_survey_get(app *a, api_req *rq, http_resp *rs)
     complaint_release(&c);
 }
 
-void h_portal_survey_post(app *a, api_req *rq, http_resp *rs)
+typedef int (*answer_fn)(app *a, const char *key, const json_t *in, int64_t now, complaint *out, cerr *e);
+
+/*
+ * The customer's answer through a link (no sign-in): the body's members
+ * allowed, taken by answer; 200 {"number", key: what the answer came to}
+ * (pick reads it from the body and the complaint after).
+ */
+static void portal_answer(app *a, api_req *rq, http_resp *rs, const char *const *allowed, answer_fn answer,
+                          const char *key, const char *(*pick)(const json_t *in, const complaint *out))
 {
     if (limited(rq, rs))
         return;
-    static const char *const allowed[] = {"answers", "remarks", NULL};
     json_t *in = api_body(rq, rs, allowed);
     if (!in)
         return;
     complaint out;
     complaint_init(&out);
     cerr e = CERR_INIT;
-    int rc = app_survey_answer(a, rq->params[0], in, time_now(), &out, &e);
+    int rc = answer(a, rq->params[0], in, time_now(), &out, &e);
     if (rc == CERR_USER)
         api_cerr(rs, &e);
     else if (rc)
         api_store_error(rs, rc);
     else
-        api_json(rs, 200, json_pack("{s:s,s:s?}", "number", out.number, "result",
-                                    json_string_value(json_object_get(json_object_get(out.data, "revisit"), "result"))));
+        api_json(rs, 200, json_pack("{s:s,s:s?}", "number", out.number, key, pick(in, &out)));
     json_decref(in);
     complaint_release(&out);
+}
+
+static const char *revisit_result(const json_t *in, const complaint *out)
+{
+    (void)in;
+    return json_string_value(json_object_get(json_object_get(out->data, "revisit"), "result"));
+}
+
+void h_portal_survey_post(app *a, api_req *rq, http_resp *rs)
+{
+    static const char *const allowed[] = {"answers", "remarks", NULL};
+    portal_answer(a, rq, rs, allowed, app_survey_answer, "result", revisit_result);
+}
+
+/*
+ * GET /portal/confirmations/{token}: what the customer is asked to confirm —
+ * the record as it was written down (their own words, the place, the unit,
+ * the category, when) or the result they were told (the reply). No staff
+ * names, no internal notes, not their name or phone (they know them).
+ */
+void h_portal_confirm_get(app *a, api_req *rq, http_resp *rs)
+{
+    if (limited(rq, rs))
+        return;
+    complaint c;
+    complaint_init(&c);
+    survey_link link;
+    const char *what = NULL;
+    cerr e = CERR_INIT;
+    int rc = app_confirm_open(a, rq->params[0], time_now(), &c, &link, &what, &e);
+    if (rc == CERR_USER) {
+        api_cerr(rs, &e);
+    } else if (rc) {
+        api_store_error(rs, rc);
+    } else {
+        const policy *p = app_pol(a);
+        int ci = policy_category_index(p, c.category);
+        const category *cat = ci >= 0 ? &p->tax.cats[ci] : NULL;
+        json_t *j = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:o,s:o}", "number", c.number, "what", what, "category", "code",
+                              c.category, "name", cat ? (rq->en && cat->name_en ? cat->name_en : cat->name) : c.category,
+                              "subject_unit", api_unit_ref(a, c.subject_unit), "received_at", api_time(a, c.received_at),
+                              "expires_at", api_time(a, link.expires_at));
+        if (strcmp(what, "record") == 0) {
+            static const char *const texts[] = {"place", "description", "demand"};
+            for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+                const json_t *v = json_object_get(c.data, texts[i]);
+                json_object_set_new(j, texts[i], json_is_string(v) ? json_incref((json_t *)v) : json_null());
+            }
+            json_object_set_new(j, "occurred_at", api_time(a, json_integer_value(json_object_get(c.data, "occurred_at"))));
+        } else {
+            const json_t *reply = json_object_get(c.data, "reply");
+            json_object_set_new(j, "reply", json_pack("{s:O?,s:o}", "content", json_object_get(reply, "content"), "at",
+                                                      api_time(a, json_integer_value(json_object_get(reply, "at")))));
+        }
+        api_json(rs, 200, j);
+    }
+    complaint_release(&c);
+}
+
+static const char *verdict_given(const json_t *in, const complaint *out)
+{
+    (void)out;
+    return json_string_value(json_object_get(in, "verdict"));
+}
+
+/* POST /portal/confirmations/{token}: {"verdict": "confirmed" | "disputed", "note"?}. */
+void h_portal_confirm_post(app *a, api_req *rq, http_resp *rs)
+{
+    static const char *const allowed[] = {"verdict", "note", NULL};
+    portal_answer(a, rq, rs, allowed, app_confirm_answer, "verdict", verdict_given);
 }

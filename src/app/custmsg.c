@@ -105,7 +105,8 @@ void app_custmsg_rows(app *a, const policy *pol, const complaint *c, const event
     free(payload);
 }
 
-int app_custmsg_survey(app *a, const complaint *c, const char *url, int64_t link_id, int64_t now, json_t *sent)
+int app_custmsg_link(app *a, const complaint *c, const char *kind, const char *url, int64_t link_id, int64_t now,
+                     json_t *sent)
 {
     /* The link holds the token: sealed under the complaint's key like its texts, opened when it is sent. */
     char *link = xstrdup(url);
@@ -114,12 +115,12 @@ int app_custmsg_survey(app *a, const complaint *c, const char *url, int64_t link
     size_t n = 0;
     if (rc == 0) {
         app_enter(a);
-        json_t *j = head_of(app_pol(a), c, "survey");
+        json_t *j = head_of(app_pol(a), c, kind);
         json_object_set_new(j, "link", json_string(link));
         char *payload = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS), key[96];
         json_decref(j);
-        snprintf(key, sizeof key, "c%" PRId64 "/survey%" PRId64 "/customer", c->id, link_id);
-        add_rows(a, app_pol(a), c, "survey", NULL, now, key, payload, &rows, &n);
+        snprintf(key, sizeof key, "c%" PRId64 "/%s%" PRId64 "/customer", c->id, kind, link_id);
+        add_rows(a, app_pol(a), c, kind, NULL, now, key, payload, &rows, &n);
         app_leave(a);
         free(payload);
     }

@@ -24,12 +24,13 @@
 void app_custmsg_rows(app *a, const policy *pol, const complaint *c, const event *ev, outbox_msg **rows, size_t *n);
 
 /*
- * Queues survey link url (a secret: sealed in the rows) of link link_id to
- * c's customer at now (after the quiet hours) each way the pack's "survey"
- * template and this node allow; appends {"channel", "at" (seconds)} for
- * each to sent (may be NULL). Returns 0 (nothing queued when no way
- * reaches the customer) or a STORE_* code.
+ * Queues link url (a secret: sealed in the rows) of link link_id to c's
+ * customer at now (after the quiet hours) each way the pack's template of
+ * kind ("survey", "confirm") and this node allow; appends {"channel", "at"
+ * (seconds)} for each to sent (may be NULL). Returns 0 (nothing queued when
+ * no way reaches the customer) or a STORE_* code.
  */
-int app_custmsg_survey(app *a, const complaint *c, const char *url, int64_t link_id, int64_t now, json_t *sent);
+int app_custmsg_link(app *a, const complaint *c, const char *kind, const char *url, int64_t link_id, int64_t now,
+                     json_t *sent);
 
 #endif

@@ -49,4 +49,37 @@ int app_survey_open(app *a, const char *key, int64_t now, complaint *c, survey_l
  */
 int app_survey_answer(app *a, const char *key, const json_t *in, int64_t now, complaint *out, cerr *e);
 
+/*
+ * The customer's confirmation by link (客户确认; core/cases.h
+ * closing.confirmation): of the record taken face to face (001:
+ * 填写完投诉记录后要请客户签字确认) or of the result (001: 投诉人已…签名认可). The
+ * same single-use links as the survey's, a token of their own kind ("rd_k_"),
+ * which the survey's pages refuse as the confirmation's refuse a survey's.
+ * The link asks what awaits the customer's confirmation when it is opened:
+ * the record before the result.
+ */
+
+/* What of c awaits its customer's confirmation at now ("record", "result"), or NULL. */
+const char *app_confirm_pending(app *a, const complaint *c, int64_t now);
+
+/* A new confirmation link for c (something must await confirmation), as app_survey_link. */
+int app_confirm_link(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                     int64_t *expires_at, cerr *e);
+/* The same, sent to the customer (the pack's "confirm" template), as app_survey_send. */
+int app_confirm_send(app *a, const actor *who, const complaint *c, int64_t now, char *key, size_t key_len,
+                     int64_t *expires_at, json_t *sent, cerr *e);
+/*
+ * The complaint a confirmation token opens, its customer data and texts
+ * unsealed for the customer to read (c: the caller's), and what it asks
+ * (*what: static). Returns as app_survey_open; "gone" once nothing awaits.
+ */
+int app_confirm_open(app *a, const char *key, int64_t now, complaint *c, survey_link *link, const char **what,
+                     cerr *e);
+/*
+ * The customer's answer through a token: in is {"verdict": "confirmed" |
+ * "disputed", "note"?}; the confirmation is taken as the customer and the
+ * link used up. out (caller's) is the complaint after it.
+ */
+int app_confirm_answer(app *a, const char *key, const json_t *in, int64_t now, complaint *out, cerr *e);
+
 #endif

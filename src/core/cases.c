@@ -64,6 +64,8 @@ void cases_policy_release(cases_policy *cp)
     for (size_t i = 0; i < cp->nclass_limits; i++)
         free(cp->class_limits[i].cls);
     free(cp->class_limits);
+    strv_free(cp->confirm_record_channels);
+    strv_free(cp->confirm_result_categories);
     for (size_t i = 0; i < cp->nconditions; i++) {
         free(cp->conditions[i].name);
         free(cp->conditions[i].name_en);
@@ -287,10 +289,42 @@ int64_t cases_unresolvable_from(const cases_policy *cp, int64_t marked_at, int t
     return end * 86400 - (int64_t)tz_offset_min * 60;
 }
 
+/* closing.confirmation: {record: {channels}, result: {categories?}} */
+static int load_confirmation(cases_policy *cp, const taxonomy *pol, const json_t *s, cerr *e)
+{
+    static const char *const keys[] = {"record", "result", NULL}, *const rkeys[] = {"channels", NULL},
+                             *const skeys[] = {"categories", NULL};
+    if (!json_is_object(s))
+        return bad(e, "closing.confirmation", "expected {record, result}");
+    if (known_keys(s, "closing.confirmation", keys, e))
+        return -1;
+    const json_t *r = json_object_get(s, "record"), *t = json_object_get(s, "result");
+    if (r) {
+        if (!json_is_object(r) || !json_object_get(r, "channels"))
+            return bad(e, "closing.confirmation.record", "expected {channels: [the channels taken face to face]}");
+        if (known_keys(r, "closing.confirmation.record", rkeys, e) ||
+            strv_load(json_object_get(r, "channels"), "closing.confirmation.record.channels", taxonomy_has_channel,
+                      pol, &cp->confirm_record_channels, e))
+            return -1;
+    }
+    if (t) {
+        if (!json_is_object(t))
+            return bad(e, "closing.confirmation.result", "expected {categories?}");
+        if (known_keys(t, "closing.confirmation.result", skeys, e))
+            return -1;
+        const json_t *cats = json_object_get(t, "categories");
+        if (cats && strv_load(cats, "closing.confirmation.result.categories", taxonomy_has_category, pol,
+                              &cp->confirm_result_categories, e))
+            return -1;
+        cp->confirm_result = true;
+    }
+    return 0;
+}
+
 static int load_closing(cases_policy *cp, const json_t *s, cerr *e)
 {
     static const char *const keys[] = {"required", "responsibilities", "adoptions", "manager_approval_levels",
-                                       "unresolvable", NULL};
+                                       "unresolvable", "confirmation", NULL};
     if (!json_is_object(s))
         return bad(e, "closing", "expected an object");
     if (known_keys(s, "closing", keys, e))
@@ -767,7 +801,9 @@ int cases_policy_load(cases_policy *cp, const taxonomy *pol, const json_t *pack,
         cp->limit_fen[i] = -1;
     closing_defaults(cp);
     const json_t *s;
-    if ((s = json_object_get(pack, "closing")) && load_closing(cp, s, e))
+    if ((s = json_object_get(pack, "closing")) &&
+        (load_closing(cp, s, e) ||
+         (json_object_get(s, "confirmation") && load_confirmation(cp, pol, json_object_get(s, "confirmation"), e))))
         return -1;
     if ((s = json_object_get(pack, "authorization")) && load_authorization(cp, pol, s, e))
         return -1;
@@ -779,6 +815,41 @@ int cases_policy_load(cases_policy *cp, const taxonomy *pol, const json_t *pack,
 }
 
 /* ---- lookups and decisions ------------------------------------------------------- */
+
+unsigned cases_confirmations_needed(const cases_policy *cp, const taxonomy *tax, const complaint *c)
+{
+    unsigned need = 0;
+    if (cp->confirm_record_channels && strv_has(cp->confirm_record_channels, c->channel))
+        need |= CONFIRM_RECORD;
+    bool cat = !cp->confirm_result_categories;
+    for (char *const *k = cp->confirm_result_categories; k && *k && !cat; k++)
+        cat = taxonomy_category_within(tax, c->category, *k);
+    if (cp->confirm_result && cat)
+        need |= CONFIRM_RESULT;
+    return need;
+}
+
+const char *cases_confirmation_name(unsigned what)
+{
+    return what == CONFIRM_RECORD ? "record" : what == CONFIRM_RESULT ? "result" : "";
+}
+
+unsigned cases_confirmation_parse(const char *name)
+{
+    return !name ? 0 : strcmp(name, "record") == 0 ? CONFIRM_RECORD : strcmp(name, "result") == 0 ? CONFIRM_RESULT : 0;
+}
+
+unsigned cases_confirmations_missing(const complaint *c, unsigned needed)
+{
+    const json_t *done = json_object_get(c->data, "confirmations");
+    unsigned missing = 0;
+    for (unsigned w = CONFIRM_RECORD; w <= CONFIRM_RESULT; w <<= 1) {
+        const char *verdict = jstr(json_object_get(done, cases_confirmation_name(w)), "verdict");
+        if ((needed & w) && !(verdict && strcmp(verdict, "confirmed") == 0))
+            missing |= w;
+    }
+    return missing;
+}
 
 const cases_choice *cases_choice_find(const cases_choice *list, size_t n, const char *code)
 {

@@ -108,6 +108,13 @@ typedef struct cases_policy {
     unsigned unres_roles;     /* enum role bits: who records a case as unresolvable */
     unsigned unres_approvers; /* enum role bits: who agrees to its closing */
     int unres_period;         /* RP_MONTH or RP_QUARTER (core/report.h), or 0 */
+    /* closing.confirmation: the customer's confirmation before closing —
+     * of the record where it was taken face to face with no recording (001:
+     * 不具备录音条件的,填写完投诉记录后要请客户签字确认), of the result (001,
+     * property: 投诉人已在《维修服务单》上签名认可 … 可以销项) */
+    char **confirm_record_channels;   /* NULL: no record confirmation */
+    bool confirm_result;              /* the result is confirmed before closing */
+    char **confirm_result_categories; /* NULL: every category (when confirm_result) */
     /* authorization */
     bool has_authorization;
     cases_choice *kinds;
@@ -182,6 +189,16 @@ unsigned cases_required(const cases_policy *cp, int nature, const char *responsi
  */
 int64_t cases_unresolvable_from(const cases_policy *cp, int64_t marked_at, int tz_offset_min, char *key,
                                 size_t keylen);
+
+/* The confirmations (closing.confirmation) a complaint needs before its closing. */
+enum { CONFIRM_RECORD = 1u << 0, CONFIRM_RESULT = 1u << 1 };
+/* CONFIRM_* bits: what c needs confirmed by its customer (channel, category per the pack). */
+unsigned cases_confirmations_needed(const cases_policy *cp, const taxonomy *tax, const complaint *c);
+/* "record" / "result" and back (CONFIRM_*; 0 for an unknown name). */
+const char *cases_confirmation_name(unsigned what);
+unsigned cases_confirmation_parse(const char *name);
+/* The CONFIRM_* bits of needed that c's customer has not yet confirmed (data.confirmations). */
+unsigned cases_confirmations_missing(const complaint *c, unsigned needed);
 
 /* Whether kind k may be used on a complaint of category cat (its categories, or any). */
 bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kinds[] = {"ack", "reply", "survey", NULL};
+static const char *const kinds[] = {"ack", "reply", "survey", "confirm", NULL};
 static const char *const variables[] = {"number", "promised", "link", "content", "type", NULL};
 
 static bool listed(const char *const *names, const char *s, size_t n)
@@ -55,7 +55,7 @@ static int check_template(const json_t *t, const char *path, cerr *e)
 
 int custmsg_check(const json_t *section, cerr *e)
 {
-    static const char *const members[] = {"channels", "quiet_hours", "ack", "reply", "survey", "notes", NULL};
+    static const char *const members[] = {"channels", "quiet_hours", "ack", "reply", "survey", "confirm", "notes", NULL};
     static const char *const channels[] = {"sms", "email", NULL};
     static const char *const langs[] = {"zh-CN", "en", NULL};
     const char *top = "customer_messages";

@@ -40,7 +40,7 @@
  * | revisit_attempt | replied (tries left)           | (same)      | agent, sup, mgr       |
  * | reopen       | revisited (dissatisfied)          | dispatched  | agent, sup, mgr       |
  * | close        | revisited (not dissatisfied),     | closed      | agent, sup, mgr       |
- * |              | replied (invalid only)            |             |                       |
+ * |              | replied (invalid only); the customer's confirmations the pack asks given |  |     |
  * | close_unaccepted | revisited (dissatisfied)      | closed      | sup, mgr              |
  * | archive      | closed                            | archived    | agent, sup, mgr       |
  * | comment      | all but archived                  | (same)      | all but auditor, admin|
@@ -72,6 +72,7 @@
  * | mark_unresolvable   | dispatched, processing (the pack takes it)  | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
  * | unmark_unresolvable | dispatched, processing (marked)             | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
  * | close_unresolvable  | dispatched, processing (marked in an earlier period) | closed | sup, mgr (narrowed by the pack) |
+ * | confirm      | every open status (the record); resolved, replied, revisited (the result) — what the pack's closing.confirmation asks and is not yet confirmed | (same) | agent, handler*, sup, mgr, the customer (a link) |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -507,6 +508,28 @@ static const wf_field f_hand_over[] = {
     {"note", "说明", "Note", F_TEXTAREA, false, NULL},
     END,
 };
+/* 客户确认 (001): the customer confirms the record or the result, or says what is wrong with it. */
+static const wf_option confirm_whats[] = {
+    {"record", "投诉记录", "The record of the complaint"}, {"result", "处理结果", "The result"}, {NULL, NULL, NULL}};
+static const wf_option confirm_answers[] = {
+    {"confirmed", "确认无误", "Confirmed"}, {"disputed", "有异议", "Disputed"}, {NULL, NULL, NULL}};
+static const wf_option confirm_methods[] = {
+    {"signature", "签字确认", "Signed"}, {"verbal", "口头确认（已录音）", "Verbally (recorded)"}, {NULL, NULL, NULL}};
+static const wf_field f_confirm[] = {
+    {"what", "确认内容", "What is confirmed", F_SELECT, true, confirm_whats},
+    {"verdict", "客户意见", "The customer's answer", F_SELECT, true, confirm_answers},
+    {"method", "确认方式", "How", F_SELECT, true, confirm_methods},
+    {"confirmed_at", "确认时间", "When the customer confirmed", F_DATETIME, false, NULL},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+/* The customer's own answer through a confirmation link (R_CUSTOMER): how and when follow. */
+static const wf_field f_confirm_self[] = {
+    {"what", "确认内容", "What is confirmed", F_SELECT, true, confirm_whats},
+    {"verdict", "您的意见", "Your answer", F_SELECT, true, confirm_answers},
+    {"note", "说明", "What is not right", F_TEXTAREA, false, NULL},
+    END,
+};
 /* 复核 (003, 001): the handling opinion approved, or returned with the objection. */
 static const wf_option review_results[] = {
     {"approved", "认可", "Approved"}, {"returned", "有异议，退回处理", "Returned with an objection"}, {NULL, NULL, NULL},
@@ -535,7 +558,6 @@ static int level_of(const complaint *c)
 {
     return c->level >= 1 && c->level <= LEVEL_MAX ? c->level : LEVEL_MAX;
 }
-
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -1147,7 +1169,6 @@ static void x_reopen(complaint *c, const event *ev)
     record(c, ev, "reopen");
 }
 
-
 /* ---- waiting, extensions, progress replies, the sweeper -------------------- */
 
 static const json_t *clock_of(const complaint *c, const char *name)
@@ -1412,6 +1433,65 @@ static int g_hand_over(const wf_ctx *ctx, const complaint *c, cerr *e)
 static void x_hand_over(complaint *c, const event *ev)
 {
     record(c, ev, "handover");
+}
+
+/*
+ * 客户确认 (closing.confirmation, core/cases.h): what of c may be confirmed
+ * now — the record while it is open, the result once it is resolved — and
+ * has not been yet.
+ */
+static unsigned confirmable(const wf_ctx *ctx, const complaint *c)
+{
+    unsigned need = cases_confirmations_missing(c, cases_confirmations_needed(&ctx->pol->cases, &ctx->pol->tax, c));
+    if (!status_open(c->status))
+        return 0;
+    if (c->status != ST_RESOLVED && c->status != ST_REPLIED && c->status != ST_REVISITED)
+        need &= ~(unsigned)CONFIRM_RESULT;
+    return need;
+}
+
+static int g_confirm(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (!confirmable(ctx, c))
+        return cerr_set(e, "action_not_allowed", "", "没有待客户确认的内容 (nothing awaits the customer's confirmation)");
+    return 0;
+}
+
+static int p_confirm(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    unsigned what = cases_confirmation_parse(jstr(p, "what"));
+    if (!(what & confirmable(ctx, c)))
+        return cerr_set(e, "validation_failed", "what", "what: 此项无须或已经客户确认 (not awaiting confirmation)");
+    if (strcmp(jstr(p, "verdict"), "disputed") == 0 && blank(p, "note"))
+        return cerr_set(e, "validation_failed", "note", "note: 请写明客户认为哪里不对 (say what the customer disputes)");
+    if (ctx->who->roles & R_CUSTOMER) {
+        json_object_set_new(p, "method", json_string("portal"));
+        json_object_set_new(p, "confirmed_at", json_integer(ctx->now));
+        return 0;
+    }
+    /* when the customer signed or said so, recorded perhaps later: never ahead, never before the intake */
+    const json_t *at = json_object_get(p, "confirmed_at");
+    if (!at)
+        json_object_set_new(p, "confirmed_at", json_integer(ctx->now));
+    else if (json_integer_value(at) > ctx->now + 300)
+        return cerr_set(e, "validation_failed", "confirmed_at", "confirmed_at: 不能晚于当前时间 (is in the future)");
+    else if (json_integer_value(at) < c->received_at)
+        return cerr_set(e, "validation_failed", "confirmed_at",
+                        "confirmed_at: 不能早于受理时间 (before the complaint was received)");
+    return 0;
+}
+
+/* data.confirmations.{record,result}: the latest answer, stamped; the events keep every one. */
+static void x_confirm(complaint *c, const event *ev)
+{
+    json_t *all = json_object_get(c->data, "confirmations");
+    if (!json_is_object(all)) {
+        all = json_object();
+        json_object_set_new(c->data, "confirmations", all);
+    }
+    json_t *o = jsonw_copy(ev->payload);
+    json_object_del(o, "what");
+    json_object_set_new(all, jstr(ev->payload, "what"), stamp(ev, o));
 }
 
 /* Counts the sweeper's warnings and supervisions for the statistics (DOMAIN §5). */
@@ -2039,6 +2119,20 @@ static int p_close(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     else
         json_decref(pens);
     return 0;
+}
+
+/* The closing waits for what the pack asks the customer to confirm (销项的条件). */
+static int p_close_confirmed(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    unsigned missing =
+        cases_confirmations_missing(c, cases_confirmations_needed(&ctx->pol->cases, &ctx->pol->tax, c));
+    if (missing & CONFIRM_RECORD)
+        return cerr_set(e, "action_not_allowed", "confirmation",
+                        "结案前须由客户确认投诉记录 (the customer has not confirmed the record yet)");
+    if (missing & CONFIRM_RESULT)
+        return cerr_set(e, "action_not_allowed", "confirmation",
+                        "结案前须由客户确认处理结果 (the customer has not confirmed the result yet)");
+    return p_close(ctx, c, p, e);
 }
 
 /* An invalid complaint answered on the spot: the answer is the explanation given. */
@@ -2757,6 +2851,19 @@ static int parked(const complaint *c, const wf_action *act, cerr *e)
     return 0;
 }
 
+/* 客户确认: what awaits confirmation now; the customer's own form through a link. */
+static void form_confirm(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    unsigned may = confirmable(ctx, c);
+    wf_option *whats = form_options(fm);
+    for (const wf_option *o = confirm_whats; o->value; o++)
+        if (may & cases_confirmation_parse(o->value))
+            form_option(fm, o->value, o->zh, o->en);
+    form_options_end(fm);
+    for (const wf_field *f = ctx->who->roles & R_CUSTOMER ? f_confirm_self : f_confirm; f->name; f++)
+        form_field(fm, f, f->required, strcmp(f->name, "what") == 0 ? whats : f->options);
+}
+
 /* The closing form of the pack, and the approver's agreement (协调意见). */
 static void form_close_unresolvable(const wf_ctx *ctx, const complaint *c, wf_form *fm)
 {
@@ -2818,6 +2925,7 @@ static const struct {
     {WF_WAIVE_PENALTY, form_waive_penalty},
     {WF_ASSIGN, form_assign},
     {WF_CORRECT, form_correct},
+    {WF_CONFIRM, form_confirm},
 };
 
 json_t *workflow_defaults(const complaint *c, const wf_action *act)
@@ -3026,7 +3134,7 @@ static const wf_action table[] = {
     [WF_REOPEN] = {WF_REOPEN, "reopen", "再处理", "Reopen", BIT(ST_REVISITED), ST_DISPATCHED, CENTRE, SCOPE_NONE,
                    f_reopen, g_reopen, p_reopen, x_reopen, CLOCKS(0, CK(SLA_CLOSE), CK(SLA_HANDLE), WF_CLK_NONE)},
     [WF_CLOSE] = {WF_CLOSE, "close", "结案", "Close", BIT(ST_REVISITED) | BIT(ST_REPLIED), ST_CLOSED, CENTRE,
-                  SCOPE_NONE, f_close, g_close, p_close, x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+                  SCOPE_NONE, f_close, g_close, p_close_confirmed, x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
     [WF_CLOSE_UNACCEPTED] = {WF_CLOSE_UNACCEPTED, "close_unaccepted", "不认可结案", "Close without agreement",
                              BIT(ST_REVISITED), ST_CLOSED, R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_close_unaccepted,
                              g_close_unaccepted, p_close_unaccepted, x_close, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
@@ -3125,6 +3233,8 @@ static const wf_action table[] = {
                                "Close as unresolvable (periodic review)", HANDLE_STAGE, ST_CLOSED,
                                R_SUPERVISOR | R_MANAGER, SCOPE_NONE, f_close_unresolvable, g_close_unresolvable,
                                p_close_unresolvable, x_close_unresolvable, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
+    [WF_CONFIRM] = {WF_CONFIRM, "confirm", "客户确认", "The customer's confirmation", ALL_OPEN, ST_NONE,
+                    CENTRE | HANDLING | R_CUSTOMER, SCOPE_OWNER, f_confirm, g_confirm, p_confirm, x_confirm, NO_CLOCKS},
 };
 
 const wf_action *workflow_table(size_t *n)
@@ -3397,24 +3507,25 @@ int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action 
     const char *names[2 * WF_FORM_FIELDS + 2];
     size_t n = 0, cap = sizeof names / sizeof names[0] - 2;
     wf_form form;
-    const wf_field *live = workflow_fields(ctx, c, act, &form);
-    add_names(names, &n, cap, live);
-    size_t asked = n;
+    add_names(names, &n, cap, workflow_fields(ctx, c, act, &form));
     add_names(names, &n, cap, act->fields);
     add_names(names, &n, cap, workflow_closing_fields(act));
     names[n++] = WF_INPUT_VERSION;
     names[n] = NULL;
-    if (cerr_members(e, input, NULL, names))
-        return -1;
-    /* A field of the action that the live form leaves out here (a correction
-     * of figures this pack's authority does not read) is refused by name,
-     * never dropped in silence. */
+    return cerr_members(e, input, NULL, names);
+}
+
+/*
+ * A field of the action that the live form leaves out for c (a correction of
+ * figures this pack's authority does not read) but that input gives a value:
+ * refused by name, never dropped in silence. Checked after the form's own
+ * fields, whose faults come first.
+ */
+static int unasked(const wf_field *live, const wf_action *act, const json_t *input, cerr *e)
+{
     for (const wf_field *f = act->fields; f && f->name; f++) {
-        bool in_form = false;
-        for (size_t i = 0; i < asked && !in_form; i++)
-            in_form = strcmp(names[i], f->name) == 0;
         const json_t *v = json_object_get(input, f->name);
-        if (!in_form && v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v)) &&
+        if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v)) && !field_in(live, f->name) &&
             !field_in(workflow_closing_fields(act), f->name))
             return cerr_set(e, "validation_failed", f->name, "%s: 此处不适用 (not asked for here)", f->name);
     }
@@ -3450,7 +3561,8 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         return -1;
     json_t *payload = json_object();
     wf_form form;
-    for (const wf_field *f = workflow_fields(ctx, c, act, &form); f->name; f++) {
+    const wf_field *live = workflow_fields(ctx, c, act, &form);
+    for (const wf_field *f = live; f->name; f++) {
         /* Closing requirements (close, answer) depend on the nature given in the
          * same input: p_close checks them; the form's flags are what the UI shows. */
         wf_field g = *f;
@@ -3459,6 +3571,8 @@ int workflow_step(const wf_ctx *ctx, const complaint *c, const char *action, con
         if (take_field(ctx, &g, input, payload, e))
             goto fail;
     }
+    if (unasked(live, act, input, e))
+        goto fail;
     if (act->prepare && act->prepare(ctx, c, payload, e))
         goto fail;
     if (plan_clocks(ctx, c, act, payload, e))

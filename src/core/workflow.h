@@ -131,6 +131,7 @@ enum wf_action_id {
     WF_UNMARK_UNRESOLVABLE,
     WF_CLOSE_UNRESOLVABLE,
     WF_HAND_OVER,
+    WF_CONFIRM,
     WF__COUNT
 };
 

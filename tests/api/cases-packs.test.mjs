@@ -34,6 +34,10 @@ class CasesServer extends PackServer {
     const answers = questions.map((q) => (q.options?.length ? { question: q.code, option: q.options[0].code }
       : { question: q.code, score: 5 }));
     const done = await this.step('agent', c.id, 'revisit', { method: 'phone', result: 'satisfied', answers });
+    // What the pack asks the customer to confirm before the closing (closing.confirmation), signed at the counter.
+    for (const what of done.confirmations?.needed || []) {
+      await this.step('agent', c.id, 'confirm', { what, verdict: 'confirmed', method: 'signature' });
+    }
     assert.deepEqual(done.revisit.answers.map((a) => a.question), questions.map((q) => q.code),
       `${this.pack}: every question of the pack's survey is answered and kept, in order`);
     this.surveyed = (this.surveyed || 0) + 1;

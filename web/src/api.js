@@ -274,6 +274,9 @@ export const api = {
   addLink: (id, to, kind) => request('POST', `/complaints/${encodeURIComponent(id)}/links`, { body: { to, kind } }),
   surveyLink: (id, send = false) => request('POST', `/complaints/${encodeURIComponent(id)}/survey-link`, { body: send ? { send: true } : {} }),
   portalSurvey: (token) => request('GET', `/portal/surveys/${encodeURIComponent(token)}`, { public: true }),
+  confirmationLink: (id, send = false) => request('POST', `/complaints/${encodeURIComponent(id)}/confirmation-link`, { body: send ? { send: true } : {} }),
+  portalConfirmation: (token) => request('GET', `/portal/confirmations/${encodeURIComponent(token)}`, { public: true }),
+  portalConfirm: (token, body) => request('POST', `/portal/confirmations/${encodeURIComponent(token)}`, { body, public: true }),
   portalSurveyAnswer: (token, body) => request('POST', `/portal/surveys/${encodeURIComponent(token)}`, { body, public: true }),
   // the penalty ledger (考核) and compensations awaiting approval (授权)
   penalties: (query) => request('GET', '/penalties', { query }),

@@ -9,10 +9,12 @@ const routes = [
   { path: '/portal', name: 'portal', component: () => import('./views/Portal.vue'), meta: { public: true } },
   { path: '/portal/published', name: 'portal-published', component: () => import('./views/Published.vue'), meta: { public: true } },
   { path: '/survey/:token', name: 'survey', component: () => import('./views/Survey.vue'), props: true, meta: { public: true } },
+  { path: '/confirm/:token', name: 'confirm', component: () => import('./views/Confirm.vue'), props: true, meta: { public: true } },
   { path: '/portal/track', name: 'portal-track', component: () => import('./views/Portal.vue'), meta: { public: true, track: true } },
   // a public address that names no page stays public (a customer never meets the staff sign-in)
   { path: '/portal/:rest(.*)*', name: 'portal-missing', component: () => import('./views/PortalMissing.vue'), meta: { public: true } },
   { path: '/survey', name: 'survey-missing', component: () => import('./views/PortalMissing.vue'), meta: { public: true } },
+  { path: '/confirm', name: 'confirm-missing', component: () => import('./views/PortalMissing.vue'), meta: { public: true } },
   // signed in, but nothing else is allowed until the password is changed
   { path: '/password', name: 'password', component: () => import('./views/ChangePassword.vue'), meta: { password: true } },
   {

@@ -126,6 +126,7 @@ export default {
     signOutAsk: 'Change the roles or unit of {user}? They will be signed out at once: every session and API token of theirs ends.',
   },
   key: {
+    verdict: 'The customer\'s answer', what: 'Confirmed', confirmed_at: 'Confirmed at', 
     review_status: 'Review', opinion: 'Review opinion', since: 'Awaiting review since', reviewer: 'Reviewer',
     outcome: 'Accepted?',
     solution: 'Proposed solution',
@@ -141,6 +142,7 @@ export default {
     owner_unit: 'Owner unit', until: 'Until', approved: 'Approved', clock: 'Clock', supervision_level: 'Supervision level', supervise_unit: 'Supervising unit', deadline: 'Deadline', old_deadline: 'Old deadline', calendar: 'Calendar', scope: 'Scope', decision: 'Decision note',
   },
   value: {
+    record: 'the record', confirmed: 'confirmed', disputed: 'disputed', signature: 'signed', verbal: 'verbally (recorded)', portal: 'through the link', 
     link: 'Customer self-survey', accept: 'Accepted', refuse: 'Refused', accepts: 'Accepts', rejects: 'Does not accept', no_comment: 'No comment',
     phone: 'Phone', sms: 'SMS', letter: 'Letter', email: 'E-mail', visit: 'Visit', solution: 'Solution', explanation: 'Explanation',
     valid: 'Valid', invalid: 'Invalid', suggestion: 'Suggestion', satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied',
@@ -174,6 +176,20 @@ export default {
     kind: 'Kind of link',
     title: 'Linked complaints', none: 'No links yet', numberPh: 'Complaint number', add: 'Link', notFound: 'No such complaint',
     related: 'Related', duplicate: 'Duplicate of', duplicated_by: 'Duplicated by', follow_on: 'Follow-on of', followed_by: 'Followed by', repeat: 'Repeat of', repeated_by: 'Repeated by',
+  },
+  confirm: {
+    title: 'The customer\'s confirmation', what_record: 'The record', what_result: 'The result',
+    state_pending: 'Awaiting the customer', state_confirmed: 'Confirmed', state_disputed: 'Disputed',
+    how_signature: 'signed', how_verbal: 'verbally (recorded)', how_portal: 'through the link', recordedBy: 'recorded by {who}',
+    link: 'Confirmation link', linkMake: 'Make a confirmation link', linkSend: 'Send the confirmation link',
+    linkIntro: 'Send the link to the customer (text, chat or a QR code at the counter); no sign-in is needed to check and confirm. It can be used once, until {at}.',
+    sentNow: 'The confirmation link goes to the customer by {way}', sentLater: 'The confirmation link goes to the customer by {way} at {at} (quiet hours)',
+    pageTitle: 'Please check and confirm', introRecord: 'This is what we wrote down about your complaint ({number}). Please check that it is right and complete.',
+    introResult: 'Your complaint ({number}) has been dealt with. This is the result we told you; please confirm it.',
+    received: 'Received', occurred: 'Happened', unit: 'Complained about', category: 'Category', place: 'Place', description: 'What happened', demand: 'What you asked for',
+    reply: 'The result', confirmYes: 'It is right', confirmNo: 'Something is wrong', notePh: 'Please say what is wrong or missing',
+    needNote: 'Please say what you disagree with', submitNo: 'Send', thanks: 'Thank you for confirming!', thanksBody: 'Your confirmation has been recorded.',
+    thanksDisputed: 'We have your objection', thanksDisputedBody: 'We will look into it and contact you.', gone: 'This link is no longer valid', loading: 'Loading…',
   },
   survey: {
     wordsSelf: 'Anything to add (optional)', title: 'Satisfaction survey', words: "The customer's own words (optional)", none: 'No survey questions for this kind of complaint',

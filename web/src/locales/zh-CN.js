@@ -126,6 +126,7 @@ export default {
     signOutAsk: '更改 {user} 的角色或所属单位？其所有登录会话和 API 令牌将立即失效，需要重新登录。',
   },
   key: {
+    verdict: '客户意见', what: '确认内容', confirmed_at: '确认时间', 
     review_status: '复核结果', opinion: '复核意见', since: '提交复核时间', reviewer: '复核人',
     outcome: '是否受理',
     solution: '初步解决方案',
@@ -141,6 +142,7 @@ export default {
     owner_unit: '承办单位', until: '延期至', approved: '审批', clock: '时钟', supervision_level: '督办级别', supervise_unit: '督办单位', deadline: '时限', old_deadline: '原时限', calendar: '日历', scope: '时限范围', decision: '审批意见',
   },
   value: {
+    record: '投诉记录', confirmed: '确认无误', disputed: '有异议', signature: '签字确认', verbal: '口头确认（已录音）', portal: '客户通过链接确认', 
     link: '客户自助问卷', accept: '予以受理', refuse: '不予受理', accepts: '认可', rejects: '不认可', no_comment: '未表态',
     phone: '电话', sms: '短信', letter: '信函', email: '电子邮件', visit: '上门', solution: '解决方案', explanation: '解释口径',
     valid: '有效投诉', invalid: '无效投诉', suggestion: '意见建议', satisfied: '满意', basically_satisfied: '基本满意',
@@ -174,6 +176,20 @@ export default {
     kind: '关联类型',
     title: '关联工单', none: '暂无关联工单', numberPh: '工单编号', add: '添加关联', notFound: '没有找到该工单',
     related: '相关', duplicate: '重复（以对方为主）', duplicated_by: '被重复', follow_on: '由该单引出', followed_by: '引出后续', repeat: '重复投诉', repeated_by: '被重复投诉',
+  },
+  confirm: {
+    title: '客户确认', what_record: '投诉记录', what_result: '处理结果',
+    state_pending: '待客户确认', state_confirmed: '已确认', state_disputed: '客户有异议',
+    how_signature: '签字确认', how_verbal: '口头确认（已录音）', how_portal: '客户通过链接确认', recordedBy: '{who} 记录',
+    link: '确认链接', linkMake: '生成确认链接', linkSend: '发送确认链接给客户',
+    linkIntro: '把链接发给客户（短信、微信或当面扫码），客户无需登录即可核对并确认；链接只能使用一次，有效期至 {at}。',
+    sentNow: '确认链接将通过{way}发给客户', sentLater: '确认链接将于 {at} 通过{way}发给客户（免打扰时段）',
+    pageTitle: '请核对并确认', introRecord: '以下是我们为您的投诉（{number}）所做的记录，请核对是否准确、完整。',
+    introResult: '您的投诉（{number}）已处理完毕，以下是我们告知您的处理结果，请确认。',
+    received: '受理时间', occurred: '发生时间', unit: '被投诉单位', category: '投诉类别', place: '地点', description: '投诉内容', demand: '您的诉求',
+    reply: '处理结果', confirmYes: '确认无误', confirmNo: '有异议', notePh: '请写明哪里不对或需要补充的内容',
+    needNote: '请写明您的异议', submitNo: '提交异议', thanks: '感谢您的确认！', thanksBody: '您的确认已记录。',
+    thanksDisputed: '已收到您的异议', thanksDisputedBody: '我们会核实并与您联系。', gone: '该链接已失效', loading: '正在加载…',
   },
   survey: {
     wordsSelf: '您想补充的话（选填）', title: '满意度调查', words: '客户的原话（选填）', none: '本类投诉没有调查问题',
