@@ -1035,11 +1035,7 @@ static void x_transfer(complaint *c, const event *ev)
 
 static void x_assist(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "assists");
-    if (!list) {
-        list = json_array();
-        json_object_set_new(c->data, "assists", list);
-    }
+    json_t *list = jsonw_list(c->data, "assists");
     json_t *a = json_pack("{s:O,s:O,s:s,s:n}", "unit", json_object_get(ev->payload, "unit"), "request",
                           json_object_get(ev->payload, "request"), "status", "open", "feedback");
     json_array_append_new(list, stamp(ev, a));
@@ -1328,11 +1324,7 @@ static void x_refuse_extension(complaint *c, const event *ev)
 
 static void x_progress_reply(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "progress_replies");
-    if (!list) {
-        list = json_array();
-        json_object_set_new(c->data, "progress_replies", list);
-    }
+    json_t *list = jsonw_list(c->data, "progress_replies");
     json_t *r = json_pack("{s:O,s:O}", "method", json_object_get(ev->payload, "method"), "content",
                           json_object_get(ev->payload, "content"));
     json_array_append_new(list, stamp(ev, r));
@@ -1760,11 +1752,7 @@ static int p_upgrade(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 
 static void x_upgrade(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "upgrades");
-    if (!json_is_array(list)) {
-        list = json_array();
-        json_object_set_new(c->data, "upgrades", list);
-    }
+    json_t *list = jsonw_list(c->data, "upgrades");
     json_array_append(list, json_object_get(ev->payload, "rule"));
     if (json_object_get(ev->payload, "priority"))
         json_object_set(c->data, "priority", json_object_get(ev->payload, "priority"));
@@ -2248,11 +2236,7 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
 
 static void x_compensate(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "compensations");
-    if (!list) {
-        list = json_array();
-        json_object_set_new(c->data, "compensations", list);
-    }
+    json_t *list = jsonw_list(c->data, "compensations");
     json_t *o = jsonw_copy(ev->payload);
     static const char *bookkeeping[] = {"stage_due", "overall_due", "clocks", "waiting"};
     for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
@@ -2586,11 +2570,7 @@ static void x_correct(complaint *c, const event *ev)
     /* The rules the corrected record fired (regrade_correction), after those of the intake. */
     const json_t *fired = json_object_get(p, "rules");
     if (json_array_size(fired)) {
-        json_t *list = json_object_get(c->data, "rules");
-        if (!json_is_array(list)) {
-            list = json_array();
-            json_object_set_new(c->data, "rules", list);
-        }
+        json_t *list = jsonw_list(c->data, "rules");
         json_array_extend(list, (json_t *)fired);
     }
     if (jstr(p, "priority"))
@@ -2612,11 +2592,7 @@ static void x_correct(complaint *c, const event *ev)
         }
         json_object_set(cust, "class", json_object_get(p, "customer_class"));
     }
-    json_t *list = json_object_get(c->data, "corrections");
-    if (!json_is_array(list)) {
-        list = json_array();
-        json_object_set_new(c->data, "corrections", list);
-    }
+    json_t *list = jsonw_list(c->data, "corrections");
     json_array_append_new(list, stamp(ev, jsonw_copy(p)));
 }
 
