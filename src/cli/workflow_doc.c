@@ -129,7 +129,8 @@ int cmd_workflow(int argc, char **argv)
            "`accept` stops (or `invalidate`, `onsite_visit`); `request_onsite` needs a partner owner, an\n"
            "`onsite` limit and no visit owed, and starts `onsite`; `onsite_visit` needs a visit owed, stops\n"
            "`onsite` and `second_visit`, and with `result` `unsolved` starts `second_visit`; a step that\n"
-           "takes the complaint from the partner, `resolve` and `invalidate` end all three.\n"
+           "takes the complaint from the partner, `resolve` and `invalidate` end all three. The partner's own\n"
+           "staff may not `escalate` it, nor `transfer` it to a unit that is no partner (`return` remains).\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
     printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `answer`, `close`,\n"

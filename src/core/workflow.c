@@ -125,7 +125,10 @@
  *               when unsolved (现场服务人员不能解决的问题) starts second_visit
  *               (3个工作日内…第二次现场服务) from the visit; resolve and
  *               invalidate end them. Their breaches go to the owner — the
- *               partner — and supervision on up its parents
+ *               partner — and supervision on up its parents. The partner's
+ *               own staff may not escalate the complaint nor transfer it to
+ *               a unit that is no partner (合作SI不得将客户提交的…投诉…转交和
+ *               转移给湖南移动); a return of one dispatched by mistake remains
  *   solution    likewise where the pack gives it a limit, from received_at:
  *               the handling unit proposes a first solution (propose_solution,
  *               or resolve or invalidate, stops it)
@@ -828,11 +831,32 @@ static int g_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
+static bool is_partner(const org *o, int64_t unit_id)
+{
+    const unit *u = org_find(o, unit_id);
+    return u && strcmp(u->type, "partner") == 0;
+}
+
+/*
+ * 合作SI不得将客户提交的咨询、申告、投诉和所引发的责任转交和转移给湖南移动 (001):
+ * the staff of a cooperating partner that owns the complaint do not hand it
+ * up or over to the company's units (escalate; transfer to a unit that is
+ * no partner). A return (退单) of a work order dispatched to it by mistake
+ * remains, and the company's own supervisors and managers move it freely.
+ */
+static bool partner_keeps(const wf_ctx *ctx, const complaint *c)
+{
+    return is_partner(ctx->org, c->owner_unit) && org_within(ctx->org, ctx->who->unit, c->owner_unit);
+}
+
 static int g_escalate(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     const unit *u = org_find(ctx->org, c->owner_unit);
     if (!u || !u->parent)
         return cerr_set(e, "action_not_allowed", "", "已是最高层级单位，无法升级 (the owner unit has no parent)");
+    if (partner_keeps(ctx, c))
+        return cerr_set(e, "action_not_allowed", "",
+                        "合作SI不得将投诉转交和转移给公司 (a cooperating partner keeps the complaints given to it)");
     return 0;
 }
 
@@ -916,9 +940,11 @@ static void x_return(complaint *c, const event *ev)
 
 static int p_transfer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)ctx;
     if (json_integer_value(json_object_get(p, "unit")) == c->owner_unit)
         return cerr_set(e, "validation_failed", "unit", "unit: 不能转派给当前承办单位 (already the owner)");
+    if (partner_keeps(ctx, c) && !is_partner(ctx->org, json_integer_value(json_object_get(p, "unit"))))
+        return cerr_set(e, "validation_failed", "unit",
+                        "unit: 合作SI不得将投诉转交公司单位 (a cooperating partner transfers only to another partner)");
     json_object_set(p, "owner_unit", json_object_get(p, "unit"));
     return 0;
 }
@@ -1623,12 +1649,6 @@ static int clk_handling(const wf_ctx *ctx, json_t *clocks, int (*op)(const sla_p
 }
 
 /* ---- a cooperating partner's milestones (SI, units of type "partner") ---- */
-
-static bool is_partner(const org *o, int64_t unit_id)
-{
-    const unit *u = org_find(o, unit_id);
-    return u && strcmp(u->type, "partner") == 0;
-}
 
 /*
  * The partner's milestones follow the ownership: a step that gives the

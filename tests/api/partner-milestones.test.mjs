@@ -73,6 +73,14 @@ test('telecom: an SI answers in 1 working day, visits in 1, comes back in 3; a b
     // The SI accepts at 15:00 the same day: its answer, in time.
     d = await act(c, 'accept', 'si', {}, '14T15:00:00');
     assert.equal(clock(d, 'partner_reply').state, 'met');
+    // 合作SI不得将客户提交的咨询、申告、投诉和所引发的责任转交和转移给湖南移动: the SI neither
+    // escalates it nor transfers it to the company's units.
+    assert.ok(!names(await s.actions(c.id, 'si')).includes('escalate'));
+    r = await s.act('si', c.id, 'escalate', { reason: '非本公司问题' });
+    assert.equal(r.status, 409, describe(r));
+    r = await s.act('si', c.id, 'transfer', { unit: 'HA-NET', reason: '请移动网络部处理' });
+    assert.equal(r.status, 422, describe(r));
+    assert.equal(errorOf(r).field, 'unit');
 
     // The need confirmed on Tuesday 09:00: the visit owed by Wednesday 17:30.
     d = await act(c, 'request_onsite', 'agent', { need: 'unresolved_online', note: '远程无法解决，需上门' }, '15T09:00:00');

@@ -1989,6 +1989,10 @@ static void test_partner_milestones(void **state)
                       "action_not_allowed", "");
     expect_clocks(&f, &c, &si_handler, T_MON + 7200, "accept", NULL, "partner_reply:stop");
     assert_string_equal(state_of(&c, "partner_reply"), "met");
+    /* 合作SI不得将客户提交的…投诉…转交和转移给湖南移动: its staff neither escalate nor transfer it to the company */
+    expect_step_error(&f, &c, &si_handler, "escalate", "{\"reason\":\"非本公司问题\"}", "action_not_allowed", "");
+    expect_step_error(&f, &c, &si_handler, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"转交\"}",
+                      "validation_failed", "unit");
     /* the need confirmed by the centre, with its reason: the visit owed by Wednesday's close */
     expect_step_error(&f, &c, &agent, "request_onsite", "{\"note\":\"x\"}", "validation_failed", "need");
     expect_step_error(&f, &c, &agent, "request_onsite", "{\"need\":\"coffee\"}", "validation_failed", "need");
