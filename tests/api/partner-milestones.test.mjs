@@ -125,6 +125,15 @@ test('telecom: an SI answers in 1 working day, visits in 1, comes back in 3; a b
     assert.deepEqual(k.limit, { working_days: 3 });
     assert.equal(Date.parse(k.deadline), Date.parse(at('21T17:30:00')));
 
+    // Thursday 09:00, past 150 % of the answer's working time (Wednesday 16:45): the
+    // supervision goes one unit up, to the province above the SI.
+    const sw2 = await runCli(['sweep', '--db', s.dbUrl, '--now', at('17T09:00:00')], { timeoutMs: 120000 });
+    assert.equal(sw2.code, 0, sw2.stderr);
+    const up = (await s.events(late.id, 'agent')).find((e) => e.action === 'supervise' && e.payload.clock === 'partner_reply');
+    assert.ok(up, 'supervised');
+    assert.equal(up.payload.supervision_level, 2);
+    assert.deepEqual([idOf(up.payload.unit), idOf(up.payload.supervise_unit)], [si2.id, (await s.unit('HA')).id]);
+
     // Friday 10:00 the second visit solves it: met, and both visits are on the work order.
     d = await act(c, 'onsite_visit', 'si', { result: 'solved', note: '已更换网关设备，业务恢复' }, '18T10:00:00');
     assert.equal(clock(d, 'second_visit').state, 'met');

@@ -1962,6 +1962,43 @@ static void partner_fx(fx *f, bool limits)
     add_partner(&f->org);
 }
 
+/*
+ * Sweeps c at now until the sweeper records action for partner_reply (to:
+ * its unit and supervise_unit), or, with action NULL, until nothing is due
+ * for partner_reply any more before now (the other clocks' points on the way).
+ */
+static void sweep_to(const fx *f, complaint *c, int64_t now, const char *action, int64_t to[2])
+{
+    const actor sys = {0, R_SYSTEM, U_HQ};
+    wf_ctx ctx = {&f->pol, &f->org, &sys, now, NULL, 0, NULL};
+    for (int i = 0; i < 16; i++) {
+        sla_due d;
+        sla_due_at(json_object_get(c->data, "clocks"), now, &d);
+        if (!d.kind) {
+            if (action)
+                fail_msg("nothing due at %lld, expected %s", (long long)now, action);
+            return;
+        }
+        event ev;
+        cerr e = CERR_INIT;
+        event_init(&ev);
+        assert_int_equal(workflow_sweep_step(&ctx, c, &ev, &e), 0);
+        bool hit =
+            action && strcmp(ev.action, action) == 0 && strcmp(jstr_of(ev.payload, "clock"), "partner_reply") == 0;
+        if (hit) {
+            to[0] = json_integer_value(json_object_get(ev.payload, "unit"));
+            to[1] = json_integer_value(json_object_get(ev.payload, "supervise_unit"));
+        }
+        event_seal(&ev);
+        workflow_apply(c, &ev);
+        event_release(&ev);
+        if (hit)
+            return;
+    }
+    if (action)
+        fail_msg("no %s of partner_reply at %lld", action, (long long)now);
+}
+
 /* Dispatched as given on Monday 10:00: no partner clock starts and no visit is offered. */
 static void expect_no_partner_clocks(const fx *f, const char *dispatch)
 {
@@ -1978,7 +2015,6 @@ static void test_partner_milestones(void **state)
     fx f;
     partner_fx(&f, true);
     complaint c;
-    const actor sys = {0, R_SYSTEM, U_HQ};
     start(&f, &c, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, NULL, NULL);
     /* dispatched to the SI on Monday 10:00: its answer is owed by Tuesday's close */
     expect_clocks(&f, &c, &agent, T_MON + 3600, "dispatch", "{\"unit\":\"SI-01\"}",
@@ -1991,8 +2027,8 @@ static void test_partner_milestones(void **state)
     assert_string_equal(state_of(&c, "partner_reply"), "met");
     /* 合作SI不得将客户提交的…投诉…转交和转移给湖南移动: its staff neither escalate nor transfer it to the company */
     expect_step_error(&f, &c, &si_handler, "escalate", "{\"reason\":\"非本公司问题\"}", "action_not_allowed", "");
-    expect_step_error(&f, &c, &si_handler, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"转交\"}",
-                      "validation_failed", "unit");
+    expect_step_error(&f, &c, &si_handler, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"转交\"}", "validation_failed",
+                      "unit");
     /* the need confirmed by the centre, with its reason: the visit owed by Wednesday's close */
     expect_step_error(&f, &c, &agent, "request_onsite", "{\"note\":\"x\"}", "validation_failed", "need");
     expect_step_error(&f, &c, &agent, "request_onsite", "{\"need\":\"coffee\"}", "validation_failed", "need");
@@ -2030,30 +2066,21 @@ static void test_partner_milestones(void **state)
     take(&f, &c, &agent, T_MON + 3600, "dispatch", "{\"unit\":\"SI-01\"}", NULL, NULL);
     take(&f, &c, &agent, T_MON + 3700, "dispatch", "{\"unit\":\"SI-01\",\"level\":\"1\"}", NULL, NULL);
     assert_int_equal(deadline_of(&c, "partner_reply"), T_CLOSE(2)); /* re-planned from its start */
-    {
-        wf_ctx ctx = {&f.pol, &f.org, &sys, T_CLOSE(2) + 1, NULL, 0, NULL};
-        int64_t seen[2] = {0, 0};
-        for (int i = 0; i < 12 && !seen[0]; i++) {
-            event ev;
-            cerr e = CERR_INIT;
-            event_init(&ev);
-            assert_int_equal(workflow_sweep_step(&ctx, &c, &ev, &e), 0);
-            if (strcmp(ev.action, "breach") == 0 && strcmp(jstr_of(ev.payload, "clock"), "partner_reply") == 0) {
-                seen[0] = json_integer_value(json_object_get(ev.payload, "unit"));
-                seen[1] = json_integer_value(json_object_get(ev.payload, "supervise_unit"));
-            }
-            event_seal(&ev);
-            workflow_apply(&c, &ev);
-            event_release(&ev);
-        }
-        assert_int_equal(seen[0], U_PARTNER);
-        assert_int_equal(seen[1], U_PARTNER);
-    }
+    int64_t to[2];
+    sweep_to(&f, &c, T_CLOSE(2) + 1, "breach", to);
+    assert_int_equal(to[0], U_PARTNER);
+    assert_int_equal(to[1], U_PARTNER);
     assert_string_equal(state_of(&c, "partner_reply"), "breached");
+    /* at 150 % of its 12.5 working hours (Wednesday 16:45) the supervision goes to the partner's parent */
+    const int64_t t_sup = T_MON + 2 * 86400 + 7 * 3600 + 45 * 60;
+    sweep_to(&f, &c, t_sup - 1, NULL, to);
+    sweep_to(&f, &c, t_sup, "supervise", to);
+    assert_int_equal(to[0], U_PARTNER);
+    assert_int_equal(to[1], U_BRANCH);
     /* taken from the partner (a supervisor transfers it to the site): its clocks end */
-    take(&f, &c, &si_handler, T_CLOSE(2) + 60, "accept", NULL, NULL, NULL);
-    take(&f, &c, &agent, T_CLOSE(2) + 120, "request_onsite", "{\"need\":\"installation\"}", NULL, NULL);
-    expect_clocks(&f, &c, &supervisor, T_CLOSE(2) + 180, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"非SI业务\"}",
+    take(&f, &c, &si_handler, t_sup + 60, "accept", NULL, NULL, NULL);
+    take(&f, &c, &agent, t_sup + 120, "request_onsite", "{\"need\":\"installation\"}", NULL, NULL);
+    expect_clocks(&f, &c, &supervisor, t_sup + 180, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"非SI业务\"}",
                   "onsite:stop");
     expect_step_error(&f, &c, &agent, "request_onsite", "{\"need\":\"training\"}", "action_not_allowed", "");
     complaint_release(&c);
