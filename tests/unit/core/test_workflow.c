@@ -2097,6 +2097,39 @@ static void test_partner_milestones(void **state)
     org_release(&f.org);
 }
 
+/* The partner's path replays: the stored events rebuild its clocks, the request and the visits. */
+static void test_partner_replay(void **state)
+{
+    (void)state;
+    fx f;
+    partner_fx(&f, true);
+    complaint live, rebuilt;
+    event evs[MAX_EVENTS], stored[MAX_EVENTS];
+    size_t n = 0;
+    start(&f, &live, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, evs, &n);
+    take(&f, &live, &agent, T_MON + 3600, "dispatch", "{\"unit\":\"SI-01\"}", evs, &n);
+    take(&f, &live, &si_handler, T_MON + 7200, "accept", NULL, evs, &n);
+    take(&f, &live, &si_handler, T_MON + 7300, "request_onsite", "{\"need\":\"installation\"}", evs, &n);
+    take(&f, &live, &si_handler, T_MON + 86400, "onsite_visit", "{\"result\":\"unsolved\",\"note\":\"缺配件\"}", evs,
+         &n);
+    take(&f, &live, &si_handler, T_MON + 2 * 86400, "onsite_visit", "{\"result\":\"solved\",\"note\":\"已安装\"}", evs,
+         &n);
+    for (size_t i = 0; i < n; i++)
+        reload(&evs[i], &stored[i]);
+    rebuild(stored, n, &rebuilt);
+    const char *diff = complaint_diff(&live, &rebuilt);
+    if (diff)
+        fail_msg("the rebuilt complaint differs in %s", diff);
+    assert_int_equal(json_array_size(json_object_get(rebuilt.data, "onsite_visits")), 2);
+    assert_string_equal(state_of(&rebuilt, "second_visit"), "met");
+    complaint_release(&rebuilt);
+    release_events(stored, n);
+    release_events(evs, n);
+    complaint_release(&live);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 /* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a level's extensions reserved to managers. */
 static void test_extension_approvers(void **state)
 {
@@ -2233,6 +2266,7 @@ int main(void)
         cmocka_unit_test(test_acknowledge_clock),
         cmocka_unit_test(test_handover_clock),
         cmocka_unit_test(test_partner_milestones),
+        cmocka_unit_test(test_partner_replay),
         cmocka_unit_test(test_extension_approvers),
         cmocka_unit_test(test_review),
     };
