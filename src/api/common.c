@@ -488,6 +488,9 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
                             render_block(a, json_object_get(json_object_get(d, "confirmations"), cases_confirmation_name(w)), true));
     }
     json_object_set_new(j, "confirmations", conf);
+    /* A cooperating partner's on-site service (SI): the need confirmed, and each visit. */
+    json_object_set_new(j, "onsite_request", render_block(a, json_object_get(d, "onsite_request"), true));
+    json_object_set_new(j, "onsite_visits", render_list(a, json_object_get(d, "onsite_visits")));
     /* 复核 (core/review.h): pending, approved or returned, under the pack's name of the step. */
     json_t *rv = render_block(a, json_object_get(d, "review"), true);
     if (json_is_object(rv)) {

@@ -94,8 +94,9 @@ out:
 
 /*
  * What the public form offers: the category tree and the units a customer
- * can complain about (sites and the customer-facing departments) — codes
- * and names only, nothing internal.
+ * can complain about (sites, the customer-facing departments and the
+ * cooperating partners whose services the company sells) — codes and names
+ * only, nothing internal.
  */
 void h_portal_options(app *a, api_req *rq, http_resp *rs)
 {
@@ -103,7 +104,8 @@ void h_portal_options(app *a, api_req *rq, http_resp *rs)
     json_t *units = json_array();
     for (size_t i = 0; i < app_org(a)->n; i++) {
         const unit *u = &app_org(a)->units[i];
-        if (strcmp(u->type, "site") == 0 || strcmp(u->type, "department") == 0 || strcmp(u->type, "centre") == 0)
+        if (strcmp(u->type, "site") == 0 || strcmp(u->type, "department") == 0 || strcmp(u->type, "centre") == 0 ||
+            strcmp(u->type, "partner") == 0)
             json_array_append_new(units, json_pack("{s:s,s:s,s:s?,s:s}", "code", u->code, "name", u->name, "name_en",
                                                    u->name_en, "type", u->type));
     }

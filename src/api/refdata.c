@@ -90,7 +90,7 @@ void h_units_create(app *a, api_req *rq, http_resp *rs)
         goto out;
     if (!org_type_valid(type)) {
         api_error(rs, 422, "validation_failed", "type",
-                  "type: 应为 hq, branch, region, site, department 或 centre (unknown unit type)");
+                  "type: 应为 hq, branch, region, site, department, centre 或 partner (unknown unit type)");
         goto out;
     }
     const json_t *parent = json_object_get(in, "parent");

@@ -330,7 +330,7 @@ int cmd_unit(int argc, char **argv)
         printf("usage: redress unit add CODE --name NAME --type TYPE [--parent CODE] [--name-en NAME]\n"
                "       redress unit list\n"
                "       redress unit contact CODE --user USERNAME | --clear   (the unit's appeals contact)\n"
-               "Types: hq, branch, region, site, department, centre.\n");
+               "Types: hq, branch, region, site, department, centre, partner (a cooperating partner, an SI).\n");
         cli_print_settings();
         return *sub ? 0 : 2;
     }
@@ -352,7 +352,7 @@ int cmd_unit(int argc, char **argv)
             fprintf(stderr, "usage: redress unit add CODE --name NAME --type TYPE [--parent CODE]\n");
             rc = 2;
         } else if (!org_type_valid(type)) {
-            fprintf(stderr, "redress: --type: expected hq, branch, region, site, department or centre\n");
+            fprintf(stderr, "redress: --type: expected hq, branch, region, site, department, centre or partner\n");
             rc = 2;
         } else if (parent && !p) {
             fprintf(stderr, "redress: --parent: no unit with code %s\n", parent);

@@ -124,6 +124,13 @@ int cmd_workflow(int argc, char **argv)
            "until it is approved. Only the section's roles at its units review, never the one who gave the\n"
            "opinion; `result` `approved` starts the reply's clock, `returned` (with its `opinion`) sends the\n"
            "complaint back to `processing` with a new handling clock.\n"
+           "A cooperating partner's milestones (units of type `partner`, an SI; each where the pack gives\n"
+           "the clock a limit): a step that makes a partner the owner starts `partner_reply`, which its\n"
+           "`accept` stops (or `invalidate`, `onsite_visit`); `request_onsite` needs a partner owner, an\n"
+           "`onsite` limit and no visit owed, and starts `onsite`; `onsite_visit` needs a visit owed, stops\n"
+           "`onsite` and `second_visit`, and with `result` `unsolved` starts `second_visit`; a step that\n"
+           "takes the complaint from the partner, `resolve` and `invalidate` end all three. The partner's own\n"
+           "staff may not `escalate` it, nor `transfer` it to a unit that is no partner (`return` remains).\n"
            "`warn`, `breach`, `supervise` and `replan` are the system's (actor 0): GET …/actions never\n"
            "offers them. Every step plans the complaint's clocks (`src/core/sla.h`) into its event.\n");
     printf("\nClosing, compensation and penalties (`src/core/cases.h`): the fields of `answer`, `close`,\n"

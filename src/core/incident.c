@@ -82,12 +82,7 @@ static int64_t positive(const json_t *in, const char *key, cerr *e)
 /* The array data[key], made when missing. */
 static json_t *list_of(incident *inc, const char *key)
 {
-    json_t *l = json_object_get(inc->data, key);
-    if (!json_is_array(l)) {
-        l = json_array();
-        json_object_set_new(inc->data, key, l);
-    }
-    return l;
+    return jsonw_list(inc->data, key);
 }
 
 /*

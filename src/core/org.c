@@ -109,7 +109,7 @@ int64_t org_scope_root(const org *o, int64_t unit_id)
 
 bool org_type_valid(const char *type)
 {
-    static const char *types[] = {"hq", "branch", "region", "site", "department", "centre"};
+    static const char *types[] = {"hq", "branch", "region", "site", "department", "centre", "partner"};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(type, types[i]) == 0)
             return true;

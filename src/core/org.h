@@ -46,7 +46,7 @@ int64_t *org_subtree(const org *o, int64_t root, size_t *n_out);
  * subtree. Returns 0 if unit_id is unknown.
  */
 int64_t org_scope_root(const org *o, int64_t unit_id);
-/* Known unit types. */
+/* Known unit types (partner: a cooperating partner, an SI, outside the company's own tree of units). */
 bool org_type_valid(const char *type);
 
 #endif

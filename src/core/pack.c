@@ -44,7 +44,7 @@ static int check_units(const json_t *pack, cerr *e)
         char g[80];
         snprintf(g, sizeof g, "%s.type", f);
         if (!type || !org_type_valid(type))
-            return cerr_set(e, "invalid_pack", g, "%s: expected hq, branch, region, site, department or centre", g);
+            return cerr_set(e, "invalid_pack", g, "%s: expected hq, branch, region, site, department, centre or partner", g);
         bool parent_seen = !parent || json_is_null(parent);
         for (size_t k = 0; k < i; k++) {
             const char *other = json_string_value(json_object_get(json_array_get(units, k), "code"));

@@ -896,7 +896,8 @@ bool rules_may_answer(const org *o, const json_t *answer_by, int64_t actor_unit)
     const unit *u = org_find(o, actor_unit);
     if (!u)
         return false;
-    /* A member of a unit whose parent is the named one (its service centre, a department) answers for it too. */
+    /* A member of a unit whose parent is the named one (its service centre, a department) answers for it too;
+     * a cooperating partner (SI) under it is no part of it. */
     const unit *parent = org_find(o, u->parent);
     size_t i;
     const json_t *v;
@@ -908,7 +909,8 @@ bool rules_may_answer(const org *o, const json_t *answer_by, int64_t actor_unit)
         if (strcmp(u->type, s) == 0 || strcmp(u->code, s) == 0)
             return true;
         if (parent && (strcmp(parent->type, s) == 0 || strcmp(parent->code, s) == 0) &&
-            strcmp(u->type, "site") != 0 && strcmp(u->type, "region") != 0 && strcmp(u->type, "branch") != 0)
+            strcmp(u->type, "site") != 0 && strcmp(u->type, "region") != 0 && strcmp(u->type, "branch") != 0 &&
+            strcmp(u->type, "partner") != 0)
             return true;
     }
     return false;

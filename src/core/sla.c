@@ -14,7 +14,7 @@
 
 static const char *clock_names[SLA__COUNT] = {
     "fill", "dispatch", "handle", "reply", "revisit", "close", "overall", "progress", "acknowledge", "solution",
-    "review", "first_response", "handover",
+    "review", "first_response", "handover", "partner_reply", "onsite", "second_visit",
 };
 
 const char *sla_clock_name(int clock)

@@ -12,7 +12,14 @@
  * which runs only for the complaints the pack's review section names
  * (core/review.h), and the hand-over of a serious complaint to management
  * (handover: 001, 重大投诉,当天呈送公司总经理进入处置程序;重要投诉,接待后1小时内
- * 转呈主管经理进行处置程序), which runs for the levels the pack gives a limit.
+ * 转呈主管经理进行处置程序), which runs for the levels the pack gives a limit,
+ * and the milestones a cooperating partner (SI, a unit of type "partner")
+ * owes on a complaint dispatched to it (001, 合作SI: 客户通过EMAIL、网站提交
+ * 的需求,SI应于1个工作日内给予回复; 确认客户需求后,SI客户服务人员应在1个工作日
+ * 内到达现场; 现场服务人员不能解决的问题…在3个工作日内为客户提供第二次现场服务):
+ * its answer to the work order (partner_reply), the on-site visit once the
+ * need is confirmed (onsite) and the second visit after one that could not
+ * solve it (second_visit), which run only where the pack gives them a limit.
  *
  * A clock runs on one of the pack's named working calendars (calendar.h)
  * and has a limit in clock minutes, working minutes or working days, or is
@@ -81,6 +88,9 @@ enum sla_clock {
     SLA_REVIEW,
     SLA_FIRST_RESPONSE,
     SLA_HANDOVER,
+    SLA_PARTNER_REPLY,
+    SLA_ONSITE,
+    SLA_SECOND_VISIT,
     SLA__COUNT
 };
 

@@ -73,6 +73,8 @@
  * | unmark_unresolvable | dispatched, processing (marked)             | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
  * | close_unresolvable  | dispatched, processing (marked in an earlier period) | closed | sup, mgr (narrowed by the pack) |
  * | confirm      | every open status (the record); resolved, replied, revisited (the result) — what the pack's closing.confirmation asks and is not yet confirmed | (same) | agent, handler*, sup, mgr, the customer (a link) |
+ * | request_onsite | dispatched, processing (a partner owns it, onsite limited, no visit owed) | (same) | agent, handler*, sup, mgr |
+ * | onsite_visit | dispatched, processing (a visit owed)         | (same) | handler*, sup, mgr    |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -108,6 +110,26 @@
  *               without a limit to one with starts it from the re-grading
  *               (unless a hand-over was recorded); one to a level without
  *               (轻微) stops it (met, or breached when already late)
+ *   partner_reply, onsite, second_visit  a cooperating partner's milestones
+ *               (001, 合作SI, 第三节 SI的服务规范与标准), each where the pack gives
+ *               it a limit. A step that makes a unit of type "partner" (SI)
+ *               the owner (dispatch, transfer, escalate, return, reopen)
+ *               starts partner_reply (客户通过EMAIL、网站提交的需求,SI应于1个
+ *               工作日内给予回复; 对移动客服中心转交的…处理单,必须及时处理和应答):
+ *               the partner's first answer on the work order stops it — its
+ *               accept (签收, the answer the centre waits for), or invalidate
+ *               or onsite_visit should it answer so first; a step that takes
+ *               the complaint from the partner ends all three (met, or breached
+ *               if late). request_onsite (确认上门需求, the centre or the partner)
+ *               starts onsite (确认客户需求后…1个工作日内到达现场); onsite_visit
+ *               (上门服务, result and note) stops onsite and second_visit, and
+ *               when unsolved (现场服务人员不能解决的问题) starts second_visit
+ *               (3个工作日内…第二次现场服务) from the visit; resolve and
+ *               invalidate end them. Their breaches go to the owner — the
+ *               partner — and supervision on up its parents. The partner's
+ *               own staff may not escalate the complaint nor transfer it to
+ *               a unit that is no partner (合作SI不得将客户提交的…投诉…转交和
+ *               转移给湖南移动); a return of one dispatched by mistake remains
  *   solution    likewise where the pack gives it a limit, from received_at:
  *               the handling unit proposes a first solution (propose_solution,
  *               or resolve or invalidate, stops it)
@@ -192,6 +214,8 @@
 #define CK(clock) (1u << (clock))
 #define CLOCKS(when, stop, start, op) {(when), (stop), (start), (op)}
 #define NO_CLOCKS CLOCKS(0, 0, 0, WF_CLK_NONE)
+/* What a cooperating partner owes: its answer, a visit, a second visit. */
+#define PARTNER_CLOCKS (CK(SLA_PARTNER_REPLY) | CK(SLA_ONSITE) | CK(SLA_SECOND_VISIT))
 
 enum scope { SCOPE_NONE, SCOPE_OWNER, SCOPE_ASSIST };
 
@@ -530,6 +554,27 @@ static const wf_field f_confirm_self[] = {
     {"note", "说明", "What is not right", F_TEXTAREA, false, NULL},
     END,
 };
+/*
+ * 确认上门需求 (001, 合作SI: 当客户需要新安装服务、培训服务以及遇到无法通过在线
+ * 支持方式解决的问题时,SI应派服务人员为用户提供现场服务): why a visit is needed.
+ */
+static const wf_option onsite_needs[] = {{"installation", "新安装服务", "Installation"},
+                                         {"training", "培训服务", "Training"},
+                                         {"unresolved_online", "在线支持无法解决", "Not solvable online"},
+                                         {NULL, NULL, NULL}};
+/* 上门服务: solved, or not (现场服务人员不能解决的问题: a second visit is owed). */
+static const wf_option onsite_results[] = {
+    {"solved", "已解决", "Solved"}, {"unsolved", "现场不能解决", "Not solved on site"}, {NULL, NULL, NULL}};
+static const wf_field f_request_onsite[] = {
+    {"need", "上门原因", "Reason for the visit", F_SELECT, true, onsite_needs},
+    {"note", "说明", "Note", F_TEXTAREA, false, NULL},
+    END,
+};
+static const wf_field f_onsite_visit[] = {
+    {"result", "上门结果", "Result of the visit", F_SELECT, true, onsite_results},
+    {"note", "现场情况", "What was done on site", F_TEXTAREA, true, NULL},
+    END,
+};
 /* 复核 (003, 001): the handling opinion approved, or returned with the objection. */
 static const wf_option review_results[] = {
     {"approved", "认可", "Approved"}, {"returned", "有异议，退回处理", "Returned with an objection"}, {NULL, NULL, NULL},
@@ -588,14 +633,20 @@ static json_t *stamp(const event *ev, json_t *o)
     return o;
 }
 
-/* Copies the event's payload fields (minus bookkeeping keys) into data[key]. */
-static void record(complaint *c, const event *ev, const char *key)
+/* The event's payload fields (minus bookkeeping keys), stamped: a new reference. */
+static json_t *payload_record(const event *ev)
 {
     json_t *o = jsonw_copy(ev->payload);
     static const char *bookkeeping[] = {"stage_due", "overall_due", "owner_unit", "clocks", "waiting", "scope"};
     for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
         json_object_del(o, bookkeeping[i]);
-    json_object_set_new(c->data, key, stamp(ev, o));
+    return stamp(ev, o);
+}
+
+/* Copies the event's payload fields (minus bookkeeping keys) into data[key]. */
+static void record(complaint *c, const event *ev, const char *key)
+{
+    json_object_set_new(c->data, key, payload_record(ev));
 }
 
 /* Missing, empty or only white space. */
@@ -805,11 +856,32 @@ static int g_reply(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
+static bool is_partner(const org *o, int64_t unit_id)
+{
+    const unit *u = org_find(o, unit_id);
+    return u && strcmp(u->type, "partner") == 0;
+}
+
+/*
+ * 合作SI不得将客户提交的咨询、申告、投诉和所引发的责任转交和转移给湖南移动 (001):
+ * the staff of a cooperating partner that owns the complaint do not hand it
+ * up or over to the company's units (escalate; transfer to a unit that is
+ * no partner). A return (退单) of a work order dispatched to it by mistake
+ * remains, and the company's own supervisors and managers move it freely.
+ */
+static bool partner_keeps(const wf_ctx *ctx, const complaint *c)
+{
+    return is_partner(ctx->org, c->owner_unit) && org_within(ctx->org, ctx->who->unit, c->owner_unit);
+}
+
 static int g_escalate(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
     const unit *u = org_find(ctx->org, c->owner_unit);
     if (!u || !u->parent)
         return cerr_set(e, "action_not_allowed", "", "已是最高层级单位，无法升级 (the owner unit has no parent)");
+    if (partner_keeps(ctx, c))
+        return cerr_set(e, "action_not_allowed", "",
+                        "合作SI不得将投诉转交和转移给公司 (a cooperating partner keeps the complaints given to it)");
     return 0;
 }
 
@@ -893,9 +965,11 @@ static void x_return(complaint *c, const event *ev)
 
 static int p_transfer(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
-    (void)ctx;
     if (json_integer_value(json_object_get(p, "unit")) == c->owner_unit)
         return cerr_set(e, "validation_failed", "unit", "unit: 不能转派给当前承办单位 (already the owner)");
+    if (partner_keeps(ctx, c) && !is_partner(ctx->org, json_integer_value(json_object_get(p, "unit"))))
+        return cerr_set(e, "validation_failed", "unit",
+                        "unit: 合作SI不得将投诉转交公司单位 (a cooperating partner transfers only to another partner)");
     json_object_set(p, "owner_unit", json_object_get(p, "unit"));
     return 0;
 }
@@ -1060,11 +1134,7 @@ static void x_transfer(complaint *c, const event *ev)
 
 static void x_assist(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "assists");
-    if (!list) {
-        list = json_array();
-        json_object_set_new(c->data, "assists", list);
-    }
+    json_t *list = jsonw_list(c->data, "assists");
     json_t *a = json_pack("{s:O,s:O,s:s,s:n}", "unit", json_object_get(ev->payload, "unit"), "request",
                           json_object_get(ev->payload, "request"), "status", "open", "feedback");
     json_array_append_new(list, stamp(ev, a));
@@ -1352,11 +1422,7 @@ static void x_refuse_extension(complaint *c, const event *ev)
 
 static void x_progress_reply(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "progress_replies");
-    if (!list) {
-        list = json_array();
-        json_object_set_new(c->data, "progress_replies", list);
-    }
+    json_t *list = jsonw_list(c->data, "progress_replies");
     json_t *r = json_pack("{s:O,s:O}", "method", json_object_get(ev->payload, "method"), "content",
                           json_object_get(ev->payload, "content"));
     json_array_append_new(list, stamp(ev, r));
@@ -1665,6 +1731,98 @@ static int clk_handling(const wf_ctx *ctx, json_t *clocks, int (*op)(const sla_p
     return 0;
 }
 
+/* ---- a cooperating partner's milestones (SI, units of type "partner") ---- */
+
+/*
+ * The partner's milestones follow the ownership: a step that gives the
+ * complaint to a partner (dispatch, transfer, reopen, …) starts its
+ * partner_reply (对移动客服中心转交的…客户服务处理单,必须及时处理和应答), and
+ * one that takes it from a partner ends what that partner owed (met, or
+ * breached when already late): its answer, the visit and the second visit.
+ */
+static int clk_partner(const wf_ctx *ctx, const complaint *c, const json_t *p, json_t *clocks, const sla_attrs *a,
+                       cerr *e)
+{
+    const json_t *to = json_object_get(p, "owner_unit");
+    if (!json_is_integer(to) || json_integer_value(to) == c->owner_unit)
+        return 0;
+    if (is_partner(ctx->org, c->owner_unit) &&
+        (clk_stop(ctx, clocks, "partner_reply", e) || clk_stop(ctx, clocks, "onsite", e) ||
+         clk_stop(ctx, clocks, "second_visit", e)))
+        return -1;
+    if (is_partner(ctx->org, json_integer_value(to)))
+        return clk_start(ctx, clocks, SLA_PARTNER_REPLY, a, ctx->now, e);
+    return 0;
+}
+
+/*
+ * 确认上门需求 (001, 合作SI: 确认客户需求后,SI客户服务人员应在1个工作日内到达
+ * 现场): offered on a partner's work order where the pack gives the onsite
+ * clock a limit, while no visit is owed already; it starts that clock.
+ */
+static int g_request_onsite(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (!is_partner(ctx->org, c->owner_unit))
+        return cerr_set(e, "action_not_allowed", "",
+                        "上门服务只适用于合作SI承办的工单 (only a partner's work order has on-site visits)");
+    sla_attrs a = attrs_of(c, NULL);
+    sla_limit l;
+    sla_select(&ctx->pol->sla, &ctx->pol->tax, SLA_ONSITE, &a, &l);
+    if (l.kind == SLA_NONE)
+        return cerr_set(e, "action_not_allowed", "", "未设上门服务时限 (the policy sets no on-site time limit)");
+    if (sla_open(clock_of(c, "onsite")) || sla_open(clock_of(c, "second_visit")))
+        return cerr_set(e, "action_not_allowed", "", "已确认上门需求，待上门服务 (a visit is owed already)");
+    return 0;
+}
+
+static int p_request_onsite(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)e;
+    json_object_set_new(p, "unit", json_integer(c->owner_unit)); /* the partner who owes the visit */
+    return 0;
+}
+
+static void x_request_onsite(complaint *c, const event *ev)
+{
+    record(c, ev, "onsite_request");
+}
+
+/*
+ * 上门服务: a visit recorded while one is owed (onsite, or second_visit after
+ * 现场服务人员不能解决的问题); unsolved, the next is owed within the
+ * second_visit limit (在3个工作日内为客户提供第二次现场服务). The payload says
+ * which visit it is and which clock it answers; data.onsite_visits lists them.
+ */
+static int g_onsite_visit(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    (void)ctx;
+    if (!sla_open(clock_of(c, "onsite")) && !sla_open(clock_of(c, "second_visit")))
+        return cerr_set(e, "action_not_allowed", "", "没有待完成的上门服务 (no on-site visit is owed)");
+    return 0;
+}
+
+static int p_onsite_visit(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)e;
+    json_object_set_new(p, "visit_no",
+                        json_integer((json_int_t)json_array_size(json_object_get(c->data, "onsite_visits")) + 1));
+    json_object_set_new(p, "owed", json_string(sla_open(clock_of(c, "onsite")) ? "onsite" : "second_visit"));
+    json_object_set_new(p, "unit", json_integer(c->owner_unit));
+    return 0;
+}
+
+static void x_onsite_visit(complaint *c, const event *ev)
+{
+    json_t *list = jsonw_list(c->data, "onsite_visits");
+    json_array_append_new(list, payload_record(ev));
+}
+
+static bool visit_solved(const json_t *p)
+{
+    const char *r = jstr(p, "result");
+    return r && strcmp(r, "solved") == 0;
+}
+
 /* Carries out act's clock plan (wf_clock_plan) on clocks, a copy the caller owns. */
 static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *act, json_t *p, json_t *clocks,
                        cerr *e)
@@ -1692,6 +1850,9 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
         start = (start & ~CK(SLA_REPLY)) | CK(SLA_REVIEW);
     if (act->id == WF_REVIEW && review_returned(p))
         start = (start & ~CK(SLA_REPLY)) | CK(SLA_HANDLE);
+    /* A visit that solved it owes no second one. */
+    if (act->id == WF_ONSITE_VISIT && visit_solved(p))
+        start &= ~CK(SLA_SECOND_VISIT);
     if (!plan->when || (plan->when & BIT(c->status))) {
         for (int k = 0; k < SLA__COUNT; k++)
             if ((plan->stop & CK(k)) && clk_stop(ctx, clocks, sla_clock_name(k), e))
@@ -1700,6 +1861,8 @@ static int plan_action(const wf_ctx *ctx, const complaint *c, const wf_action *a
             if ((start & CK(k)) && clk_start(ctx, clocks, k, &a, ctx->now, e))
                 return -1;
     }
+    if (clk_partner(ctx, c, p, clocks, &a, e))
+        return -1;
     switch (plan->op) {
     case WF_CLK_NONE:
         return 0;
@@ -1843,11 +2006,7 @@ static int p_upgrade(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 
 static void x_upgrade(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "upgrades");
-    if (!json_is_array(list)) {
-        list = json_array();
-        json_object_set_new(c->data, "upgrades", list);
-    }
+    json_t *list = jsonw_list(c->data, "upgrades");
     json_array_append(list, json_object_get(ev->payload, "rule"));
     if (json_object_get(ev->payload, "priority"))
         json_object_set(c->data, "priority", json_object_get(ev->payload, "priority"));
@@ -2358,11 +2517,7 @@ static int p_compensate(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *
 
 static void x_compensate(complaint *c, const event *ev)
 {
-    json_t *list = json_object_get(c->data, "compensations");
-    if (!list) {
-        list = json_array();
-        json_object_set_new(c->data, "compensations", list);
-    }
+    json_t *list = jsonw_list(c->data, "compensations");
     json_t *o = jsonw_copy(ev->payload);
     static const char *bookkeeping[] = {"stage_due", "overall_due", "clocks", "waiting"};
     for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
@@ -2710,11 +2865,7 @@ static void x_correct(complaint *c, const event *ev)
     /* The rules the corrected record fired (regrade_correction), after those of the intake. */
     const json_t *fired = json_object_get(p, "rules");
     if (json_array_size(fired)) {
-        json_t *list = json_object_get(c->data, "rules");
-        if (!json_is_array(list)) {
-            list = json_array();
-            json_object_set_new(c->data, "rules", list);
-        }
+        json_t *list = jsonw_list(c->data, "rules");
         json_array_extend(list, (json_t *)fired);
     }
     if (jstr(p, "priority"))
@@ -2740,11 +2891,7 @@ static void x_correct(complaint *c, const event *ev)
         }
         json_object_set(cust, onto[i][1], json_object_get(p, onto[i][0]));
     }
-    json_t *list = json_object_get(c->data, "corrections");
-    if (!json_is_array(list)) {
-        list = json_array();
-        json_object_set_new(c->data, "corrections", list);
-    }
+    json_t *list = jsonw_list(c->data, "corrections");
     json_array_append_new(list, stamp(ev, jsonw_copy(p)));
 }
 
@@ -3101,7 +3248,7 @@ static const wf_action table[] = {
                      ST_DISPATCHED, CENTRE, SCOPE_NONE, f_dispatch, g_dispatch, p_dispatch, x_dispatch,
                      CLOCKS(BIT(ST_REGISTERED), CK(SLA_DISPATCH), CK(SLA_HANDLE), WF_CLK_REGRADE)},
     [WF_ACCEPT] = {WF_ACCEPT, "accept", "签收", "Accept", BIT(ST_DISPATCHED), ST_PROCESSING, HANDLING, SCOPE_OWNER,
-                   f_accept, NULL, p_accept, x_accept, NO_CLOCKS},
+                   f_accept, NULL, p_accept, x_accept, CLOCKS(0, CK(SLA_PARTNER_REPLY), 0, WF_CLK_NONE)},
     [WF_TRANSFER] = {WF_TRANSFER, "transfer", "转派", "Transfer", BIT(ST_DISPATCHED) | BIT(ST_PROCESSING),
                      ST_DISPATCHED, HANDLING, SCOPE_OWNER, f_transfer, NULL, p_transfer, x_transfer, NO_CLOCKS},
     [WF_ASSIST] = {WF_ASSIST, "assist", "协办", "Ask for assistance", BIT(ST_PROCESSING), ST_NONE, HANDLING,
@@ -3114,13 +3261,13 @@ static const wf_action table[] = {
                      CLOCKS(0, 0, 0, WF_CLK_WIDEN)},
     [WF_RESOLVE] = {WF_RESOLVE, "resolve", "办结", "Resolve", BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
                     f_resolve, NULL, p_resolve, x_resolve,
-                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
-                           WF_CLK_NONE)},
+                    CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION) | PARTNER_CLOCKS,
+                           CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_INVALIDATE] = {WF_INVALIDATE, "invalidate", "判定无效", "Mark invalid",
                        BIT(ST_REGISTERED) | BIT(ST_DISPATCHED) | BIT(ST_PROCESSING), ST_RESOLVED, HANDLING, SCOPE_OWNER,
                        f_invalidate, g_invalidate, p_invalidate, x_invalidate,
-                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION), CK(SLA_REPLY),
-                              WF_CLK_NONE)},
+                       CLOCKS(0, CK(SLA_DISPATCH) | CK(SLA_HANDLE) | CK(SLA_PROGRESS) | CK(SLA_SOLUTION) | PARTNER_CLOCKS,
+                              CK(SLA_REPLY), WF_CLK_NONE)},
     [WF_REPLY] = {WF_REPLY, "reply", "答复客户", "Reply to customer", BIT(ST_RESOLVED), ST_REPLIED, CENTRE, SCOPE_NONE,
                   f_reply, g_reply, p_reply, x_reply,
                   CLOCKS(0, CK(SLA_REPLY) | CK(SLA_OVERALL) | CK(SLA_ACKNOWLEDGE) | CK(SLA_FIRST_RESPONSE),
@@ -3235,6 +3382,12 @@ static const wf_action table[] = {
                                p_close_unresolvable, x_close_unresolvable, CLOCKS(0, 0, 0, WF_CLK_STOP_ALL)},
     [WF_CONFIRM] = {WF_CONFIRM, "confirm", "客户确认", "The customer's confirmation", ALL_OPEN, ST_NONE,
                     CENTRE | HANDLING | R_CUSTOMER, SCOPE_OWNER, f_confirm, g_confirm, p_confirm, x_confirm, NO_CLOCKS},
+    [WF_REQUEST_ONSITE] = {WF_REQUEST_ONSITE, "request_onsite", "确认上门需求", "Confirm an on-site visit is needed",
+                           HANDLE_STAGE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_request_onsite, g_request_onsite,
+                           p_request_onsite, x_request_onsite, CLOCKS(0, 0, CK(SLA_ONSITE), WF_CLK_NONE)},
+    [WF_ONSITE_VISIT] = {WF_ONSITE_VISIT, "onsite_visit", "上门服务", "Record an on-site visit", HANDLE_STAGE, ST_NONE,
+                         HANDLING, SCOPE_OWNER, f_onsite_visit, g_onsite_visit, p_onsite_visit, x_onsite_visit,
+                         CLOCKS(0, PARTNER_CLOCKS, CK(SLA_SECOND_VISIT), WF_CLK_NONE)},
 };
 
 const wf_action *workflow_table(size_t *n)

@@ -132,6 +132,8 @@ enum wf_action_id {
     WF_CLOSE_UNRESOLVABLE,
     WF_HAND_OVER,
     WF_CONFIRM,
+    WF_REQUEST_ONSITE,
+    WF_ONSITE_VISIT,
     WF__COUNT
 };
 

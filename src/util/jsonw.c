@@ -231,3 +231,13 @@ json_t *jsonw_copy(const json_t *v)
     }
     return v ? json_incref((json_t *)v) : NULL;
 }
+
+json_t *jsonw_list(json_t *o, const char *key)
+{
+    json_t *l = json_object_get(o, key);
+    if (!json_is_array(l)) {
+        l = json_array();
+        json_object_set_new(o, key, l);
+    }
+    return l;
+}

@@ -37,4 +37,7 @@ void jsonw_int(buf *b, json_int_t v);
  */
 json_t *jsonw_copy(const json_t *v);
 
+/* The array o[key] (borrowed), made empty when it is missing or not an array. */
+json_t *jsonw_list(json_t *o, const char *key);
+
 #endif

@@ -58,6 +58,14 @@ export async function shot(page, name, { fullPage = true } = {}) {
   await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage })
 }
 
+/** A page laid out on a phone: nothing wider than the 360-pixel screen, its screenshot taken, no script error. */
+export async function fitsPhone(page, name) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  if (width > 360) throw new Error(`fits a phone: ${width}`)
+  await shot(page, name)
+  if (page.errors.length) throw new Error(`script errors: ${JSON.stringify(page.errors)}`)
+}
+
 /** Text of the element, whitespace collapsed. */
 export async function text(loc) {
   return (await loc.innerText()).replace(/\s+/g, ' ').trim()

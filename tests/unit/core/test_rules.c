@@ -269,6 +269,14 @@ static void test_targets_and_answer(void **state)
     assert_false(rules_may_answer(&fx->org, hq, U_BRANCH));
     assert_true(rules_may_answer(&fx->org, cc, U_CENTRE));
     assert_true(rules_may_answer(&fx->org, NULL, U_SITE1)); /* no restriction */
+    /* a cooperating partner (SI) under headquarters does not answer for it */
+    org o;
+    tu_org(&o);
+    unit si = {U__COUNT, (char *)"SI-01", (char *)"合作SI", NULL, (char *)"partner", U_HQ};
+    org_add(&o, &si);
+    assert_false(rules_may_answer(&o, hq, U__COUNT));
+    assert_true(rules_may_answer(&o, hq, U_DEPT));
+    org_release(&o);
     json_decref(hq);
     json_decref(cc);
 }

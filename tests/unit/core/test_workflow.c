@@ -102,6 +102,8 @@ static const struct {
     {"close_unresolvable", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_CLOSED, R_SUPERVISOR | R_MANAGER},
     {"hand_over", DOC_OPEN, ST_NONE, DOC_CENTRE},
     {"confirm", DOC_OPEN, ST_NONE, DOC_CENTRE | DOC_HANDLING | R_CUSTOMER},
+    {"request_onsite", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"onsite_visit", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -116,6 +118,20 @@ typedef struct fx {
     policy pol;
     org org;
 } fx;
+
+/* A cooperating partner (SI) under the branch, added to the seven units; a handler of it. */
+enum { U_PARTNER = U__COUNT };
+static const actor si_handler = {21, R_HANDLER, U_PARTNER};
+
+static void add_partner(org *o)
+{
+    unit u = {U_PARTNER, (char *)"SI-01", (char *)"合作SI", NULL, (char *)"partner", U_BRANCH};
+    org_add(o, &u);
+}
+
+/* The partner's milestones in the group's pack, on the clock (test_partner_milestones: working days). */
+#define PARTNER_LIMITS                                                                                                 \
+    "{\"clocks\":{\"partner_reply\":{\"hours\":8},\"onsite\":{\"hours\":8},\"second_visit\":{\"hours\":24}}}"
 
 #define UNRES_ALL                                                                                                      \
     "{\"unresolvable\":{\"roles\":[\"agent\",\"handler\",\"supervisor\",\"manager\"],"                                    \
@@ -132,9 +148,11 @@ static int group_setup(void **state)
      * complaint's record and a quality complaint's result are confirmed by the customer. */
     json_t *pack = tu_pack();
     json_object_set_new(pack, "closing", tu_json(UNRES_ALL));
+    json_object_set_new(pack, "time_limit_policy", tu_json(PARTNER_LIMITS));
     tu_policy_of(&f.pol, pack);
     json_decref(pack);
     tu_org(&f.org);
+    add_partner(&f.org);
     *state = &f;
     return 0;
 }
@@ -239,6 +257,10 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "", "{\"unresolvable\":{\"record\":\"无法处理\",\"at\":1760000000}}");
     else if (strcmp(action, "hand_over") == 0)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"handover\":{\"state\":\"running\",\"deadline\":1772400000}}}");
+    else if (strcmp(action, "request_onsite") == 0)
+        mk(c, status, U_PARTNER, "", NULL);
+    else if (strcmp(action, "onsite_visit") == 0)
+        mk(c, status, U_SITE1, "", "{\"clocks\":{\"onsite\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "propose_solution") == 0)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"solution\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "review") == 0)
@@ -485,7 +507,7 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2 + 6 + 6);
+    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2 + 6 + 6 + 2 + 2);
 }
 
 static void test_guards(void **state)
@@ -569,7 +591,9 @@ static void test_roles_every_action(void **state)
             unsigned role = single_roles[r];
             int64_t home = U_CENTRE;
             if (role == R_HANDLER)
-                home = strcmp(t[i].name, "assist_reply") == 0 ? U_SITE2 : U_SITE1;
+                home = strcmp(t[i].name, "assist_reply") == 0     ? U_SITE2
+                       : strcmp(t[i].name, "request_onsite") == 0 ? U_PARTNER
+                                                                  : U_SITE1;
             complaint c;
             mk_ok(&c, t[i].name, st);
             expect_may(f, &c, t[i].name, role, home, (roles & role) ? NULL : "forbidden");
@@ -1895,6 +1919,226 @@ static void test_handover_clock(void **state)
     org_release(&f.org);
 }
 
+/*
+ * 001 (合作SI, 第三节 SI的服务规范与标准): 客户通过EMAIL、网站提交的需求,SI应于1个
+ * 工作日内给予回复; 确认客户需求后,SI客户服务人员应在1个工作日内到达现场…;如果
+ * 遇到现场服务人员不能解决的问题,…并在3个工作日内为客户提供第二次现场服务. On the
+ * office calendar (Mon–Fri 08:30–12:00, 14:00–17:30), N working days end at the
+ * close of the Nth working day after the start's day. Received Sunday
+ * 2026-03-01 09:00; Monday 03-02 is T_MON.
+ */
+#define T_MON (T_RECV + 86400)
+#define T_CLOSE(day) (T_MON + ((day)-1) * 86400 + 8 * 3600 + 1800) /* 17:30 of the day-th day from Monday */
+static const json_t *clock_named(const complaint *c, const char *name)
+{
+    return json_object_get(json_object_get(c->data, "clocks"), name);
+}
+
+static const char *jstr_of(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+static int64_t deadline_of(const complaint *c, const char *name)
+{
+    return json_integer_value(json_object_get(clock_named(c, name), "deadline"));
+}
+
+static const char *state_of(const complaint *c, const char *name)
+{
+    return json_string_value(json_object_get(clock_named(c, name), "state"));
+}
+
+static void partner_fx(fx *f, bool limits)
+{
+    json_t *pack = tu_pack();
+    json_object_set_new(pack, "calendars",
+                        J("{\"centre\":{\"timezone\":\"Asia/Shanghai\",\"mode\":\"24x7\"},"
+                          "\"office\":{\"timezone\":\"Asia/Shanghai\",\"week\":{"
+                          "\"mon\":[\"08:30-12:00\",\"14:00-17:30\"],\"tue\":[\"08:30-12:00\",\"14:00-17:30\"],"
+                          "\"wed\":[\"08:30-12:00\",\"14:00-17:30\"],\"thu\":[\"08:30-12:00\",\"14:00-17:30\"],"
+                          "\"fri\":[\"08:30-12:00\",\"14:00-17:30\"],\"sat\":[],\"sun\":[]}}}"));
+    json_object_set_new(pack, "time_limit_policy",
+                        limits ? J("{\"calendar\":\"centre\",\"clocks\":{"
+                                   "\"partner_reply\":{\"working_days\":1,\"calendar\":\"office\"},"
+                                   "\"onsite\":{\"working_days\":1,\"calendar\":\"office\"},"
+                                   "\"second_visit\":{\"working_days\":3,\"calendar\":\"office\"}}}")
+                               : J("{\"calendar\":\"centre\"}"));
+    tu_policy_of(&f->pol, pack);
+    json_decref(pack);
+    tu_org(&f->org);
+    add_partner(&f->org);
+}
+
+/*
+ * Sweeps c at now until the sweeper records action for partner_reply (to:
+ * its unit and supervise_unit), or, with action NULL, until nothing is due
+ * for partner_reply any more before now (the other clocks' points on the way).
+ */
+static void sweep_to(const fx *f, complaint *c, int64_t now, const char *action, int64_t to[2])
+{
+    const actor sys = {0, R_SYSTEM, U_HQ};
+    wf_ctx ctx = {&f->pol, &f->org, &sys, now, NULL, 0, NULL};
+    for (int i = 0; i < 16; i++) {
+        sla_due d;
+        sla_due_at(json_object_get(c->data, "clocks"), now, &d);
+        if (!d.kind) {
+            if (action)
+                fail_msg("nothing due at %lld, expected %s", (long long)now, action);
+            return;
+        }
+        event ev;
+        cerr e = CERR_INIT;
+        event_init(&ev);
+        assert_int_equal(workflow_sweep_step(&ctx, c, &ev, &e), 0);
+        bool hit =
+            action && strcmp(ev.action, action) == 0 && strcmp(jstr_of(ev.payload, "clock"), "partner_reply") == 0;
+        if (hit) {
+            to[0] = json_integer_value(json_object_get(ev.payload, "unit"));
+            to[1] = json_integer_value(json_object_get(ev.payload, "supervise_unit"));
+        }
+        event_seal(&ev);
+        workflow_apply(c, &ev);
+        event_release(&ev);
+        if (hit)
+            return;
+    }
+    if (action)
+        fail_msg("no %s of partner_reply at %lld", action, (long long)now);
+}
+
+/* Dispatched as given on Monday 10:00: no partner clock starts and no visit is offered. */
+static void expect_no_partner_clocks(const fx *f, const char *dispatch)
+{
+    complaint c;
+    start(f, &c, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, NULL, NULL);
+    expect_clocks(f, &c, &agent, T_MON + 3600, "dispatch", dispatch, "dispatch:stop handle:start");
+    expect_step_error(f, &c, &agent, "request_onsite", "{\"need\":\"training\"}", "action_not_allowed", "");
+    complaint_release(&c);
+}
+
+static void test_partner_milestones(void **state)
+{
+    (void)state;
+    fx f;
+    partner_fx(&f, true);
+    complaint c;
+    start(&f, &c, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, NULL, NULL);
+    /* dispatched to the SI on Monday 10:00: its answer is owed by Tuesday's close */
+    expect_clocks(&f, &c, &agent, T_MON + 3600, "dispatch", "{\"unit\":\"SI-01\"}",
+                  "dispatch:stop handle:start partner_reply:start");
+    assert_int_equal(deadline_of(&c, "partner_reply"), T_CLOSE(2));
+    /* no visit owed yet; the partner's own handler accepts: its answer, met */
+    expect_step_error(&f, &c, &si_handler, "onsite_visit", "{\"result\":\"solved\",\"note\":\"x\"}",
+                      "action_not_allowed", "");
+    expect_clocks(&f, &c, &si_handler, T_MON + 7200, "accept", NULL, "partner_reply:stop");
+    assert_string_equal(state_of(&c, "partner_reply"), "met");
+    /* 合作SI不得将客户提交的…投诉…转交和转移给湖南移动: its staff neither escalate nor transfer it to the company */
+    expect_step_error(&f, &c, &si_handler, "escalate", "{\"reason\":\"非本公司问题\"}", "action_not_allowed", "");
+    expect_step_error(&f, &c, &si_handler, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"转交\"}", "validation_failed",
+                      "unit");
+    /* the need confirmed by the centre, with its reason: the visit owed by Wednesday's close */
+    expect_step_error(&f, &c, &agent, "request_onsite", "{\"note\":\"x\"}", "validation_failed", "need");
+    expect_step_error(&f, &c, &agent, "request_onsite", "{\"need\":\"coffee\"}", "validation_failed", "need");
+    expect_step_error(&f, &c, &handler1, "request_onsite", "{\"need\":\"training\"}", "forbidden", "");
+    expect_clocks(&f, &c, &agent, T_MON + 86400, "request_onsite",
+                  "{\"need\":\"unresolved_online\",\"note\":\"远程无法解决\"}", "onsite:start");
+    assert_int_equal(deadline_of(&c, "onsite"), T_CLOSE(3));
+    assert_string_equal(jstr_of(json_object_get(c.data, "onsite_request"), "need"), "unresolved_online");
+    expect_step_error(&f, &c, &agent, "request_onsite", "{\"need\":\"training\"}", "action_not_allowed", "");
+    /* the visit: result and note required; not solved on Wednesday 16:00, the second owed in 3 working days
+     * (Thursday, Friday, Monday) */
+    expect_step_error(&f, &c, &si_handler, "onsite_visit", "{\"result\":\"unsolved\"}", "validation_failed", "note");
+    expect_step_error(&f, &c, &si_handler, "onsite_visit", "{\"result\":\"maybe\",\"note\":\"x\"}", "validation_failed",
+                      "result");
+    expect_clocks(&f, &c, &si_handler, T_MON + 2 * 86400 + 6 * 3600, "onsite_visit",
+                  "{\"result\":\"unsolved\",\"note\":\"需厂家工程师\"}", "onsite:stop second_visit:start");
+    assert_string_equal(state_of(&c, "onsite"), "met");
+    assert_int_equal(deadline_of(&c, "second_visit"), T_CLOSE(8));
+    /* the second visit solves it on Friday: met, no third owed, both visits on the record */
+    expect_clocks(&f, &c, &si_handler, T_MON + 4 * 86400 + 3600, "onsite_visit",
+                  "{\"result\":\"solved\",\"note\":\"已更换设备\"}", "second_visit:stop");
+    assert_string_equal(state_of(&c, "second_visit"), "met");
+    const json_t *visits = json_object_get(c.data, "onsite_visits");
+    assert_int_equal(json_array_size(visits), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(visits, 1), "visit_no")), 2);
+    assert_string_equal(jstr_of(json_array_get(visits, 1), "owed"), "second_visit");
+    assert_string_equal(jstr_of(json_array_get(visits, 0), "result"), "unsolved");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(visits, 0), "unit")), U_PARTNER);
+    expect_step_error(&f, &c, &si_handler, "onsite_visit", "{\"result\":\"solved\",\"note\":\"x\"}",
+                      "action_not_allowed", "");
+    complaint_release(&c);
+
+    /* nobody answers: the sweeper's breach is the partner's, the next supervision its parent's */
+    start(&f, &c, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, NULL, NULL);
+    take(&f, &c, &agent, T_MON + 3600, "dispatch", "{\"unit\":\"SI-01\"}", NULL, NULL);
+    take(&f, &c, &agent, T_MON + 3700, "dispatch", "{\"unit\":\"SI-01\",\"level\":\"1\"}", NULL, NULL);
+    assert_int_equal(deadline_of(&c, "partner_reply"), T_CLOSE(2)); /* re-planned from its start */
+    int64_t to[2];
+    sweep_to(&f, &c, T_CLOSE(2) + 1, "breach", to);
+    assert_int_equal(to[0], U_PARTNER);
+    assert_int_equal(to[1], U_PARTNER);
+    assert_string_equal(state_of(&c, "partner_reply"), "breached");
+    /* at 150 % of its 12.5 working hours (Wednesday 16:45) the supervision goes to the partner's parent */
+    const int64_t t_sup = T_MON + 2 * 86400 + 7 * 3600 + 45 * 60;
+    sweep_to(&f, &c, t_sup - 1, NULL, to);
+    sweep_to(&f, &c, t_sup, "supervise", to);
+    assert_int_equal(to[0], U_PARTNER);
+    assert_int_equal(to[1], U_BRANCH);
+    /* taken from the partner (a supervisor transfers it to the site): its clocks end */
+    take(&f, &c, &si_handler, t_sup + 60, "accept", NULL, NULL, NULL);
+    take(&f, &c, &agent, t_sup + 120, "request_onsite", "{\"need\":\"installation\"}", NULL, NULL);
+    expect_clocks(&f, &c, &supervisor, t_sup + 180, "transfer", "{\"unit\":\"PD-01\",\"reason\":\"非SI业务\"}",
+                  "onsite:stop");
+    expect_step_error(&f, &c, &agent, "request_onsite", "{\"need\":\"training\"}", "action_not_allowed", "");
+    complaint_release(&c);
+
+    /* a site owes none of them */
+    expect_no_partner_clocks(&f, "{\"unit\":\"PD-01\"}");
+    policy_release(&f.pol);
+    org_release(&f.org);
+
+    /* a pack without the limits runs none, and offers no visits */
+    partner_fx(&f, false);
+    expect_no_partner_clocks(&f, "{\"unit\":\"SI-01\"}");
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
+/* The partner's path replays: the stored events rebuild its clocks, the request and the visits. */
+static void test_partner_replay(void **state)
+{
+    (void)state;
+    fx f;
+    partner_fx(&f, true);
+    complaint live, rebuilt;
+    event evs[MAX_EVENTS], stored[MAX_EVENTS];
+    size_t n = 0;
+    start(&f, &live, tu_intake(RECV_TEXT, "13800138000"), T_RECV + 60, evs, &n);
+    take(&f, &live, &agent, T_MON + 3600, "dispatch", "{\"unit\":\"SI-01\"}", evs, &n);
+    take(&f, &live, &si_handler, T_MON + 7200, "accept", NULL, evs, &n);
+    take(&f, &live, &si_handler, T_MON + 7300, "request_onsite", "{\"need\":\"installation\"}", evs, &n);
+    take(&f, &live, &si_handler, T_MON + 86400, "onsite_visit", "{\"result\":\"unsolved\",\"note\":\"缺配件\"}", evs,
+         &n);
+    take(&f, &live, &si_handler, T_MON + 2 * 86400, "onsite_visit", "{\"result\":\"solved\",\"note\":\"已安装\"}", evs,
+         &n);
+    for (size_t i = 0; i < n; i++)
+        reload(&evs[i], &stored[i]);
+    rebuild(stored, n, &rebuilt);
+    const char *diff = complaint_diff(&live, &rebuilt);
+    if (diff)
+        fail_msg("the rebuilt complaint differs in %s", diff);
+    assert_int_equal(json_array_size(json_object_get(rebuilt.data, "onsite_visits")), 2);
+    assert_string_equal(state_of(&rebuilt, "second_visit"), "met");
+    complaint_release(&rebuilt);
+    release_events(stored, n);
+    release_events(evs, n);
+    complaint_release(&live);
+    policy_release(&f.pol);
+    org_release(&f.org);
+}
+
 /* 001: 重要投诉一般在3日内处置完毕,超时需经公司总经理批准 — a level's extensions reserved to managers. */
 static void test_extension_approvers(void **state)
 {
@@ -2099,6 +2343,8 @@ int main(void)
         cmocka_unit_test(test_phone_normalise),
         cmocka_unit_test(test_acknowledge_clock),
         cmocka_unit_test(test_handover_clock),
+        cmocka_unit_test(test_partner_milestones),
+        cmocka_unit_test(test_partner_replay),
         cmocka_unit_test(test_extension_approvers),
         cmocka_unit_test(test_review),
         cmocka_unit_test(test_confirm),

@@ -119,6 +119,21 @@ static void test_appends_to_existing_buffer(void **state)
     buf_release(&b);
 }
 
+/* jsonw_list: the member array, made when missing or not an array, the same one after. */
+static void test_list_member(void **state)
+{
+    (void)state;
+    json_t *o = json_pack("{s:i}", "n", 1);
+    json_t *l = jsonw_list(o, "visits");
+    assert_true(json_is_array(l));
+    json_array_append_new(l, json_integer(7));
+    assert_ptr_equal(jsonw_list(o, "visits"), l);
+    assert_int_equal(json_array_size(json_object_get(o, "visits")), 1);
+    assert_true(json_is_array(jsonw_list(o, "n")));
+    assert_int_equal(json_array_size(json_object_get(o, "n")), 0);
+    json_decref(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_escapes_at_every_position),
         cmocka_unit_test(test_containers_and_key_order),
         cmocka_unit_test(test_appends_to_existing_buffer),
+        cmocka_unit_test(test_list_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
