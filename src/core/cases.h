@@ -108,6 +108,13 @@ typedef struct cases_policy {
     unsigned unres_roles;     /* enum role bits: who records a case as unresolvable */
     unsigned unres_approvers; /* enum role bits: who agrees to its closing */
     int unres_period;         /* RP_MONTH or RP_QUARTER (core/report.h), or 0 */
+    /* closing.pending (003 未了事宜: 当时无法确定责任的质量问题、配件延时、客户不在场、
+     * 客户没有时间); pend_reminder_day 0: the pack keeps no such ledger */
+    cases_choice *pend_reasons; /* why a matter stays open */
+    size_t npend_reasons;
+    unsigned pend_roles;        /* enum role bits: who records and follows up a matter */
+    unsigned pend_approvers;    /* enum role bits: whose agreement a record needs (主管总经理认可) */
+    int pend_reminder_day;      /* day of the month (1–28) the open matters are brought to mind */
     /* authorization */
     bool has_authorization;
     cases_choice *kinds;
@@ -171,6 +178,16 @@ unsigned cases_required(const cases_policy *cp, int nature, const char *responsi
  */
 int64_t cases_unresolvable_from(const cases_policy *cp, int64_t marked_at, int tz_offset_min, char *key,
                                 size_t keylen);
+
+/*
+ * The monthly reminder of pending matters (closing.pending.reminder_day;
+ * 003: 客户经理每月4日完成上个月未了事宜的客户沟通提醒): key (OUT, at least
+ * 16 bytes) gets the key of now's local month ("2026-12"); returns the
+ * instant that month began — the matters recorded before it are the ones
+ * to bring to mind — or -1 before the pack's day of the month. cp must
+ * have the section.
+ */
+int64_t cases_pending_month(const cases_policy *cp, int64_t now, int tz_offset_min, char *key, size_t keylen);
 
 /* Whether kind k may be used on a complaint of category cat (its categories, or any). */
 bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);
