@@ -2864,17 +2864,16 @@ static void form_record_pending(const wf_ctx *ctx, const complaint *c, wf_form *
     }
 }
 
-/* An approver's own record is their agreement: approved_by names them. */
+/* An approver's own record is their agreement: approved_by names them (the
+ * form requires anyone else to name the approver: form_record_pending). */
 static int p_record_pending(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
     (void)c;
     if (blank(p, "note"))
         return cerr_set(e, "validation_failed", "note", "note: 须写明未了事项及告知客户的内容 (required)");
-    if (ctx->who->roles & ctx->pol->cases.pend_approvers)
-        json_object_set_new(p, "approved_by", json_integer(ctx->who->id));
-    else if (blank(p, "approver"))
-        return cerr_set(e, "validation_failed", "approver",
-                        "approver: 未了事宜须报主管总经理认可，请写明认可人 (the manager who agreed is required)");
+    if (!(ctx->who->roles & ctx->pol->cases.pend_approvers))
+        return blank(p, "approver") ? cerr_set(e, "validation_failed", "approver", "approver: 必填 (required)") : 0;
+    json_object_set_new(p, "approved_by", json_integer(ctx->who->id));
     return 0;
 }
 
