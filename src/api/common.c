@@ -304,9 +304,11 @@ static json_t *render_pending(app *a, const json_t *m, bool full, bool en)
     const cases_policy *cp = &app_pol(a)->cases;
     const char *reason = json_string_value(json_object_get(m, "reason"));
     const cases_choice *r = cases_choice_find(cp->pend_reasons, cp->npend_reasons, reason);
-    json_t *o = full ? render_block(a, (json_t *)m, true)
-                     : json_pack("{s:O,s:O}", "status", json_object_get(m, "status"), "reason", json_object_get(m, "reason"));
-    json_object_set_new(o, "reason_name", json_string(r ? (en && r->name_en ? r->name_en : r->name) : reason ? reason : ""));
+    json_t *o =
+        full ? render_block(a, (json_t *)m, true)
+             : json_pack("{s:O?,s:O?}", "status", json_object_get(m, "status"), "reason", json_object_get(m, "reason"));
+    const char *name = r ? (en && r->name_en ? r->name_en : r->name) : reason;
+    json_object_set_new(o, "reason_name", json_string(name ? name : ""));
     static const char *times[] = {"since", "settled_at", "promised_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         if (json_is_integer(json_object_get(m, times[i])))

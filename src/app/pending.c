@@ -17,8 +17,13 @@ static bool setup(app *a, int64_t now, tally_spec *s, char *month)
 {
     const cases_policy *cp = &app_pol(a)->cases;
     int64_t from = cp->pend_reminder_day ? cases_pending_month(cp, now, app_pol(a)->tz_offset, month, 16) : -1;
-    *s = (tally_spec){.filter = {.status = -1, .pending = 1, .now = now, .full = true}, .keep = before, .arg = from,
-                      .roles = cp->pend_roles, .centres = true, .templ = "pending_reminder", .prefix = "pending"};
+    *s = (tally_spec){.filter = {.status = -1, .pending = 1, .now = now, .full = true},
+                      .keep = before,
+                      .arg = from,
+                      .roles = cp->pend_roles,
+                      .centres = true,
+                      .templ = "pending_reminder",
+                      .prefix = "pending"};
     return from >= 0;
 }
 

@@ -20,8 +20,12 @@ static bool setup(app *a, int64_t now, tally_spec *s, char *period)
     if (!cp->unres_period)
         return false;
     cases_unresolvable_from(cp, now, app_pol(a)->tz_offset, period, 16); /* now's period */
-    *s = (tally_spec){.filter = {.status = -1, .unresolvable = 1, .now = now, .full = true}, .keep = due, .arg = now,
-                      .roles = cp->unres_approvers, .templ = "unresolvable_review", .prefix = "unresolvable"};
+    *s = (tally_spec){.filter = {.status = -1, .unresolvable = 1, .now = now, .full = true},
+                      .keep = due,
+                      .arg = now,
+                      .roles = cp->unres_approvers,
+                      .templ = "unresolvable_review",
+                      .prefix = "unresolvable"};
     return true;
 }
 

@@ -112,9 +112,9 @@ typedef struct cases_policy {
      * 客户没有时间); pend_reminder_day 0: the pack keeps no such ledger */
     cases_choice *pend_reasons; /* why a matter stays open */
     size_t npend_reasons;
-    unsigned pend_roles;        /* enum role bits: who records and follows up a matter */
-    unsigned pend_approvers;    /* enum role bits: whose agreement a record needs (主管总经理认可) */
-    int pend_reminder_day;      /* day of the month (1–28) the open matters are brought to mind */
+    unsigned pend_roles;     /* enum role bits: who records and follows up a matter */
+    unsigned pend_approvers; /* enum role bits: whose agreement a record needs (主管总经理认可) */
+    int pend_reminder_day;   /* day of the month (1–28) the open matters are brought to mind */
     /* authorization */
     bool has_authorization;
     cases_choice *kinds;

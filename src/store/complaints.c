@@ -38,10 +38,10 @@
                 "'subject_staff', json_extract(data, '$.subject_staff'), "                                             \
                 "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'), "             \
                 "'unresolvable', json(json_extract(data, '$.unresolvable')), "                                         \
-                "'pending_matter', CASE WHEN json_type(data, '$.pending_matter') = 'object' THEN json_object("        \
-                "'status', json_extract(data, '$.pending_matter.status'), "                                           \
-                "'reason', json_extract(data, '$.pending_matter.reason'), "                                           \
-                "'since', json_extract(data, '$.pending_matter.since')) END, "                                        \
+                "'pending_matter', CASE WHEN json_type(data, '$.pending_matter') = 'object' THEN json_object("         \
+                "'status', json_extract(data, '$.pending_matter.status'), "                                            \
+                "'reason', json_extract(data, '$.pending_matter.reason'), "                                            \
+                "'since', json_extract(data, '$.pending_matter.since')) END, "                                         \
                 "'priority', json_extract(data, '$.priority'), 'assignee', json_extract(data, '$.assignee'), "         \
                 "'route_unit', json_extract(data, '$.route_unit'), "                                                   \
                 "'announcement', json_extract(data, '$.announcement'))), "                                             \
