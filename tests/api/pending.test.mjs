@@ -107,9 +107,13 @@ test('restaurant: record a pending matter, keep the ledger, remind on the 4th, s
     r = await s.as('agent', 'GET', '/complaints?pending=maybe');
     assert.equal(r.status, 400, describe(r));
     assert.equal(errorOf(r).field, 'pending');
+    // The ledger exports as any list does, with each matter's reason and date.
     r = await s.as('agent', 'GET', '/complaints?pending=true&format=csv');
     assert.equal(r.status, 200, describe(r));
-    assert.ok(r.text.includes(c.number), 'the ledger exports as any list does');
+    const lines = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+    assert.match(lines[0], /,结案时间,未了原因,未了事宜记录时间$/);
+    assert.ok(lines[1].startsWith(c.number) && lines[1].includes(',配件延时,'), lines[1]);
+    assert.doesNotMatch((await s.as('agent', 'GET', '/complaints?format=csv')).text.split(/\r?\n/)[0], /未了/);
     let x = await runCli(['complaints', '--db', s.dbUrl, '--user', 'agent', 'pending=true']);
     assert.equal(x.code, 0, x.stderr);
     assert.match(x.stdout, new RegExp(c.number));
