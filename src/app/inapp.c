@@ -107,7 +107,7 @@ void app_inapp_texts(const char *template_name, const char *payload, buf *zh, bu
     } else if (strcmp(t, "pending_reminder") == 0) {
         /* seed 003: 客户经理每月4日完成上个月未了事宜的客户沟通提醒 (app/pending.h) */
         json_int_t n = json_integer_value(json_object_get(p, "count"));
-        buf_printf(zh, "%lld 件未了事宜尚未了结，请提醒客户回厂处理（%s）", (long long)n, str_of(p, "period"));
+        buf_printf(zh, "%lld 件本月前的未了事宜尚未了结，请与客户沟通提醒（%s）", (long long)n, str_of(p, "period"));
         buf_printf(en, "%lld pending matters from before this month are still open: remind the customers (%s)",
                    (long long)n, str_of(p, "period"));
     } else {

@@ -144,7 +144,7 @@ test('restaurant: record a pending matter, keep the ledger, remind on the 4th, s
     for (const who of ['handler', 'agent']) {
       const n = await until(async () => (await s.as(who, 'GET', '/notifications')).json.items
         .find((k) => k.template === 'pending_reminder'), `the reminder to ${who}`);
-      assert.equal(n.text, `1 件未了事宜尚未了结，请提醒客户回厂处理（${day.key}）`, JSON.stringify(n));
+      assert.equal(n.text, `1 件本月前的未了事宜尚未了结，请与客户沟通提醒（${day.key}）`, JSON.stringify(n));
     }
     assert.ok(!(await s.as('other', 'GET', '/notifications')).json.items.some((k) => k.template === 'pending_reminder'));
 
