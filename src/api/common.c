@@ -280,6 +280,49 @@ static json_t *render_block(app *a, json_t *block, bool with_by)
     return o;
 }
 
+/* Each of an array of blocks rendered (a new array; [] when arr is none). */
+static json_t *render_blocks(app *a, const json_t *arr)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *b;
+    json_array_foreach(arr, i, b)
+        json_array_append_new(out, render_block(a, b, true));
+    return out;
+}
+
+/*
+ * A pending matter (core/cases.h closing.pending; 003 未了事宜): its status,
+ * reason and date in every list — the ledger (未了事宜台帐) is the list
+ * filtered by it; on the page also who recorded and agreed to it, what
+ * remains, the contacts with the customer and the settling.
+ */
+static json_t *render_pending(app *a, const json_t *m, bool full, bool en)
+{
+    if (!json_is_object(m))
+        return json_null();
+    const cases_policy *cp = &app_pol(a)->cases;
+    const char *reason = json_string_value(json_object_get(m, "reason"));
+    const cases_choice *r = cases_choice_find(cp->pend_reasons, cp->npend_reasons, reason);
+    json_t *o =
+        full ? render_block(a, (json_t *)m, true)
+             : json_pack("{s:O?,s:O?}", "status", json_object_get(m, "status"), "reason", json_object_get(m, "reason"));
+    const char *name = r ? (en && r->name_en ? r->name_en : r->name) : reason;
+    json_object_set_new(o, "reason_name", json_string(name ? name : ""));
+    static const char *times[] = {"since", "settled_at", "promised_at"};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        if (json_is_integer(json_object_get(m, times[i])))
+            json_object_set_new(o, times[i], api_time(a, json_integer_value(json_object_get(m, times[i]))));
+    if (!full)
+        return o;
+    static const char *people[] = {"settled_by", "approved_by"};
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
+        if (json_is_integer(json_object_get(m, people[i])))
+            json_object_set_new(o, people[i], api_user_ref(a, json_integer_value(json_object_get(m, people[i]))));
+    json_object_set_new(o, "contacts", render_blocks(a, json_object_get(m, "contacts")));
+    return o;
+}
+
 /* Amounts kept in fen ("amount_fen") are shown in yuan ("amount"). */
 static json_t *yuan_keys(json_t *o)
 {
@@ -413,6 +456,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
                         full || !json_is_object(unres)
                             ? render_block(a, (json_t *)unres, true)
                             : json_pack("{s:o}", "at", api_time(a, json_integer_value(json_object_get(unres, "at")))));
+    json_object_set_new(j, "pending_matter", render_pending(a, json_object_get(d, "pending_matter"), full, en));
     json_object_set_new(j, "version", json_integer(c->version));
     /* Appeals (申诉) and the pack's kinds (咨询, 报修 …) are marked in every list. */
     json_object_set_new(j, "kind", json_string(cases_kind(c)));
@@ -469,12 +513,7 @@ json_t *api_complaint_json(app *a, const complaint *c, bool full, bool en, int64
             json_object_set_new(ext, "decided_by", api_user_ref(a, json_integer_value(json_object_get(ext, "decided_by"))));
     }
     json_object_set_new(j, "extension", ext);
-    json_t *progress = json_array();
-    size_t pi;
-    json_t *pr;
-    json_array_foreach(json_object_get(d, "progress_replies"), pi, pr)
-        json_array_append_new(progress, render_block(a, pr, true));
-    json_object_set_new(j, "progress_replies", progress);
+    json_object_set_new(j, "progress_replies", render_blocks(a, json_object_get(d, "progress_replies")));
     json_object_set_new(j, "acknowledgement", render_block(a, json_object_get(d, "acknowledgement"), true));
     json_object_set_new(j, "solution_proposal", render_block(a, json_object_get(d, "solution_proposal"), true));
     json_object_set_new(j, "handover", render_block(a, json_object_get(d, "handover"), true));

@@ -326,7 +326,9 @@ enum { EXPORT_MAX = 50000 };
  * format=csv|xlsx: every complaint the list would show, page after page,
  * as the list shows it (masked; in clear with clear=true for a caller with
  * the pii permission), one row each; an audit entry records the export
- * (list_export, or pii_export when in clear) before the file is sent.
+ * (list_export, or pii_export when in clear) before the file is sent. The
+ * pending-matters ledger (pending=true, 未了事宜台帐) adds each matter's
+ * reason and the date it was recorded; a search, what matched.
  */
 static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json_t *words, sheet_format fmt,
                         int64_t total, bool clear)
@@ -343,17 +345,25 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
         {"类别", SHEET_TEXT},         {"被投诉单位", SHEET_TEXT},   {"承办单位", SHEET_TEXT},
         {"渠道", SHEET_TEXT},         {"工单类型", SHEET_TEXT},     {"客户", SHEET_TEXT},
         {"电话", SHEET_TEXT},         {"受理时间", SHEET_DATETIME}, {"环节时限", SHEET_DATETIME},
-        {"结案时间", SHEET_DATETIME}, {"匹配内容", SHEET_TEXT}};
+        {"结案时间", SHEET_DATETIME}, {"未了原因", SHEET_TEXT},     {"未了事宜记录时间", SHEET_DATETIME},
+        {"匹配内容", SHEET_TEXT}};
     static const sheet_col enh[] = {
         {"number", SHEET_TEXT},     {"status", SHEET_TEXT},       {"level", SHEET_INT},
         {"category", SHEET_TEXT},   {"subject unit", SHEET_TEXT}, {"owner unit", SHEET_TEXT},
         {"channel", SHEET_TEXT},    {"kind", SHEET_TEXT},         {"customer", SHEET_TEXT},
         {"phone", SHEET_TEXT},      {"received", SHEET_DATETIME}, {"stage deadline", SHEET_DATETIME},
-        {"closed", SHEET_DATETIME}, {"match", SHEET_TEXT}};
+        {"closed", SHEET_DATETIME}, {"pending reason", SHEET_TEXT}, {"pending since", SHEET_DATETIME},
+        {"match", SHEET_TEXT}};
     enum { NCOLS = sizeof zh / sizeof zh[0] };
     _Static_assert(sizeof enh / sizeof enh[0] == NCOLS, "one heading per column in each language");
-    size_t ncols = words ? NCOLS : NCOLS - 1;
-    sheet *sh = sheet_open(fmt, en ? "complaints" : "工单", en ? enh : zh, ncols);
+    enum { LEDGER = NCOLS - 3, MATCH = NCOLS - 1 }; /* the optional columns' first */
+    bool ledger = l->f.pending == 1;
+    sheet_col cols[NCOLS];
+    size_t ncols = 0;
+    for (size_t k = 0; k < NCOLS; k++)
+        if (k < LEDGER || (k < MATCH && ledger) || (k == MATCH && words))
+            cols[ncols++] = (en ? enh : zh)[k];
+    sheet *sh = sheet_open(fmt, en ? "complaints" : "工单", cols, ncols);
     int tz = app_pol(a)->tz_offset;
     complaint_page page = {0};
     int64_t rows = 0;
@@ -383,6 +393,12 @@ static void export_list(app *a, api_req *rq, http_resp *rs, listq *l, const json
             sheet_time(sh, c->received_at, tz);
             sheet_time(sh, c->stage_due, tz);
             sheet_time(sh, c->closed_at, tz);
+            if (ledger) {
+                const json_t *shown = json_object_get(j, "pending_matter");
+                const json_t *stored = json_object_get(c->data, "pending_matter");
+                sheet_text(sh, json_string_value(json_object_get(shown, "reason_name")));
+                sheet_time(sh, json_integer_value(json_object_get(stored, "since")), tz);
+            }
             if (words) {
                 json_t *m = match_json(c, words);
                 sheet_text(sh, m ? json_string_value(json_object_get(m, "text")) : NULL);

@@ -101,7 +101,7 @@ bool listq_known(const char *name)
         "phone", "overdue", "warning", "sort", "limit", "cursor", "q", "format", "clear", "nature", "responsibility",
         "responsible_unit", "customer_class", "priority", "reopened", "supervised", "appealed", "closed_from", "closed_to",
         "due_from", "due_to", "assignee", "extension", "total", "subject_staff", "responsible_person", "waiting",
-        "incident", "satisfaction", "unresolvable",
+        "incident", "satisfaction", "unresolvable", "pending",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i], name) == 0)
@@ -219,7 +219,7 @@ static int parse_state(listq *q, listq_get_fn get, void *ctx, const policy *pol,
     int appealed = 0, rc;
     if ((rc = tri(get, ctx, "reopened", &f->reopened, e)) || (rc = tri(get, ctx, "supervised", &f->supervised, e)) ||
         (rc = tri(get, ctx, "appealed", &appealed, e)) || (rc = tri(get, ctx, "waiting", &f->waiting, e)) ||
-        (rc = tri(get, ctx, "unresolvable", &f->unresolvable, e)) ||
+        (rc = tri(get, ctx, "unresolvable", &f->unresolvable, e)) || (rc = tri(get, ctx, "pending", &f->pending, e)) ||
         (rc = text(get, ctx, "subject_staff", &f->subject_staff, e)) ||
         (rc = text(get, ctx, "responsible_person", &f->responsible_person, e)) ||
         (rc = parse_incident(get, ctx, f, e)) || (rc = parse_satisfaction(get, ctx, f, e)))

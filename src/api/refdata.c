@@ -199,9 +199,15 @@ static json_t *closing_json(const cases_policy *cp)
     if (cp->unres_period)
         unres = json_pack("{s:o,s:o,s:s}", "roles", api_roles_json(cp->unres_roles), "approvers",
                           api_roles_json(cp->unres_approvers), "period", report_period_name(cp->unres_period));
-    return json_pack("{s:o,s:o,s:o,s:o,s:o}", "required", required, "responsibilities",
+    /* Pending matters (未了事宜): the list's filter and the ledger only where the pack keeps one. */
+    json_t *pend = json_null();
+    if (cp->pend_reminder_day)
+        pend = json_pack("{s:o,s:o,s:o,s:i}", "reasons", choice_list(cp->pend_reasons, cp->npend_reasons), "roles",
+                         api_roles_json(cp->pend_roles), "approvers", api_roles_json(cp->pend_approvers),
+                         "reminder_day", cp->pend_reminder_day);
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "required", required, "responsibilities",
                      choice_list(cp->resps, cp->nresps), "conclusions", choice_list(cp->conclusions, cp->nconclusions),
-                     "adoptions", choice_list(cp->adoptions, cp->nadoptions), "unresolvable", unres);
+                     "adoptions", choice_list(cp->adoptions, cp->nadoptions), "unresolvable", unres, "pending", pend);
 }
 
 void h_config(app *a, api_req *rq, http_resp *rs)

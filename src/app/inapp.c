@@ -104,6 +104,12 @@ void app_inapp_texts(const char *template_name, const char *payload, buf *zh, bu
         buf_printf(zh, "%lld 件无法处理的工单待本%s销项", (long long)n, quarter ? "季度" : "月");
         buf_printf(en, "%lld complaints recorded as unresolvable await closing at this %s's review", (long long)n,
                    quarter ? "quarter" : "month");
+    } else if (strcmp(t, "pending_reminder") == 0) {
+        /* seed 003: 客户经理每月4日完成上个月未了事宜的客户沟通提醒 (app/pending.h) */
+        json_int_t n = json_integer_value(json_object_get(p, "count"));
+        buf_printf(zh, "%lld 件本月前的未了事宜尚未了结，请与客户沟通提醒（%s）", (long long)n, str_of(p, "period"));
+        buf_printf(en, "%lld pending matters from before this month are still open: remind the customers (%s)",
+                   (long long)n, str_of(p, "period"));
     } else {
         buf_printf(zh, "工单 %s 有新的通知", no);
         buf_printf(en, "Complaint %s has a new notice", no);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "app/trend.h"
+#include "app/pending.h"
 #include "app/unresolvable.h"
 #include "app/rules.h"
 #include "jobs/sweep.h"
@@ -77,6 +78,10 @@ int cmd_sweep(int argc, char **argv)
         int ur = 0;
         if (rc == 0 && (rc = app_unresolvable_notice(&a, now, reviewed, sizeof reviewed, &ur)) == 0 && ur)
             printf("unresolvable cases to close: %d notices\n", ur);
+        char reminded[16] = ""; /* and the monthly reminder of pending matters (app/pending.h) */
+        int pm = 0;
+        if (rc == 0 && (rc = app_pending_notice(&a, now, reminded, sizeof reminded, &pm)) == 0 && pm)
+            printf("pending matters to remind: %d notices\n", pm);
         fflush(stdout);
     }
     app_close(&a);

@@ -154,6 +154,17 @@ int cmd_workflow(int argc, char **argv)
            "`approvers` (closing, unmarking; a level the pack reserves to managers, a manager). The closing\n"
            "is the period's review: a case marked within the current period (the pack's quarter or month,\n"
            "in its time zone) is refused (409) until the next begins.\n");
+    printf("\nPending matters (seed 003, 未了事宜: 对于当时无法确定责任的质量问题、配件延时、客户不在场、客户没有时间\n"
+           "的投诉 … 报主管总经理认可后,按未了事宜进行处理), only in a pack with `closing.pending`\n"
+           "(docs/packs.md): `record_pending` opens a matter with the pack's `reason`, a `note` (what remains\n"
+           "and what the customer was told), an optional `promised_at`, and the approver's agreement: a\n"
+           "recorder without one of the pack's `approvers` roles names the approver (`approver`), an\n"
+           "approver's own step is the agreement. It parks the case as `mark_unresolvable` does: the handling\n"
+           "clocks pause and no step moves it to another status, waits or asks for an extension, so it is\n"
+           "neither replied to nor revisited (暂停回访,直至处理完毕). `contact_pending` adds a contact with the\n"
+           "customer (`method`, `note`) to the matter; `settle_pending` settles it (`note`) and resumes the\n"
+           "clocks. The roles of the table are narrowed to the pack's `roles` and `approvers`; the list's\n"
+           "`pending` filter is the ledger (未了事宜台帐).\n");
     print_kinds();
     return 0;
 }

@@ -74,6 +74,7 @@ void cases_policy_release(cases_policy *cp)
     free(cp->conditions);
     choices_free(cp->resps, cp->nresps);
     choices_free(cp->adoptions, cp->nadoptions);
+    choices_free(cp->pend_reasons, cp->npend_reasons);
     choices_free(cp->kinds, cp->nkinds);
     choices_free(cp->sources, cp->nsources);
     choices_free(cp->conclusions, cp->nconclusions);
@@ -254,24 +255,58 @@ static int load_roles(const json_t *arr, const char *path, unsigned allowed, con
     return 0;
 }
 
+/*
+ * A section's roles (who record) and approvers (who agree), as closing.unresolvable
+ * and closing.pending name them; path is the section's, keys its known members.
+ */
+static int load_recorders(const json_t *s, const char *path, const char *const *keys, unsigned *roles,
+                          unsigned *approvers, cerr *e)
+{
+    char rp[64], ap[64];
+    snprintf(rp, sizeof rp, "%s.roles", path);
+    snprintf(ap, sizeof ap, "%s.approvers", path);
+    if (!json_is_object(s))
+        return bad(e, path, "expected an object with roles and approvers");
+    return known_keys(s, path, keys, e) ||
+                   load_roles(json_object_get(s, "roles"), rp, R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER,
+                              "agent, handler, supervisor or manager", roles, e) ||
+                   load_roles(json_object_get(s, "approvers"), ap, R_SUPERVISOR | R_MANAGER, "supervisor or manager",
+                              approvers, e)
+               ? -1
+               : 0;
+}
+
 /* closing.unresolvable: who records a case as unresolvable, who agrees to close it, at which period. */
 static int load_unresolvable(cases_policy *cp, const json_t *s, cerr *e)
 {
     static const char *const keys[] = {"roles", "approvers", "period", NULL};
-    if (!json_is_object(s))
-        return bad(e, "closing.unresolvable", "expected {roles, approvers, period}");
-    if (known_keys(s, "closing.unresolvable", keys, e) ||
-        load_roles(json_object_get(s, "roles"), "closing.unresolvable.roles",
-                   R_AGENT | R_HANDLER | R_SUPERVISOR | R_MANAGER, "agent, handler, supervisor or manager",
-                   &cp->unres_roles, e) ||
-        load_roles(json_object_get(s, "approvers"), "closing.unresolvable.approvers", R_SUPERVISOR | R_MANAGER,
-                   "supervisor or manager", &cp->unres_approvers, e))
+    if (load_recorders(s, "closing.unresolvable", keys, &cp->unres_roles, &cp->unres_approvers, e))
         return -1;
     const json_t *p = json_object_get(s, "period");
     int period = p ? report_period_parse(json_string_value(p)) : RP_QUARTER;
     if (period != RP_QUARTER && period != RP_MONTH)
         return bad(e, "closing.unresolvable.period", "expected \"quarter\" or \"month\"");
     cp->unres_period = period;
+    return 0;
+}
+
+/*
+ * closing.pending (003 未了事宜): why a matter may stay open, who records it,
+ * whose agreement it needs, and the day of the month the open ones are
+ * brought to mind (每月4日).
+ */
+static int load_pending(cases_policy *cp, const json_t *s, cerr *e)
+{
+    static const char *const keys[] = {"reasons", "roles", "approvers", "reminder_day", NULL};
+    if (load_recorders(s, "closing.pending", keys, &cp->pend_roles, &cp->pend_approvers, e) ||
+        load_choices(json_object_get(s, "reasons"), "closing.pending.reasons", &cp->pend_reasons, &cp->npend_reasons,
+                     e))
+        return -1;
+    const json_t *d = json_object_get(s, "reminder_day");
+    int day = 4;
+    if (d && (count(d, "closing.pending.reminder_day", 28, &day, e) || day < 1))
+        return bad(e, "closing.pending.reminder_day", "expected a day of the month 1–28");
+    cp->pend_reminder_day = day;
     return 0;
 }
 
@@ -321,10 +356,22 @@ static int load_confirmation(cases_policy *cp, const taxonomy *pol, const json_t
     return 0;
 }
 
+int64_t cases_pending_month(const cases_policy *cp, int64_t now, int tz_offset_min, char *key, size_t keylen)
+{
+    assert(cp->pend_reminder_day >= 1);
+    int64_t day = time_local_day(now, tz_offset_min), y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
+    report_period_key(RP_MONTH, day, key, keylen);
+    if ((int)d < cp->pend_reminder_day)
+        return -1;
+    return days_from_civil(y, m, 1) * 86400 - (int64_t)tz_offset_min * 60;
+}
+
 static int load_closing(cases_policy *cp, const json_t *s, cerr *e)
 {
     static const char *const keys[] = {"required", "responsibilities", "adoptions", "manager_approval_levels",
-                                       "unresolvable", "confirmation", NULL};
+                                       "unresolvable", "confirmation", "pending", NULL};
     if (!json_is_object(s))
         return bad(e, "closing", "expected an object");
     if (known_keys(s, "closing", keys, e))
@@ -377,6 +424,9 @@ static int load_closing(cases_policy *cp, const json_t *s, cerr *e)
     }
     const json_t *un = json_object_get(s, "unresolvable");
     if (un && load_unresolvable(cp, un, e))
+        return -1;
+    const json_t *pm = json_object_get(s, "pending");
+    if (pm && load_pending(cp, pm, e))
         return -1;
     for (int n = 0; n < CN__COUNT; n++)
         if ((cp->required[n] & CFB(CF_ADOPTION)) && !cp->nadoptions)

@@ -115,6 +115,13 @@ typedef struct cases_policy {
     char **confirm_record_channels;   /* NULL: no record confirmation */
     bool confirm_result;              /* the result is confirmed before closing */
     char **confirm_result_categories; /* NULL: every category (when confirm_result) */
+    /* closing.pending (003 未了事宜: 当时无法确定责任的质量问题、配件延时、客户不在场、
+     * 客户没有时间); pend_reminder_day 0: the pack keeps no such ledger */
+    cases_choice *pend_reasons; /* why a matter stays open */
+    size_t npend_reasons;
+    unsigned pend_roles;     /* enum role bits: who records and follows up a matter */
+    unsigned pend_approvers; /* enum role bits: whose agreement a record needs (主管总经理认可) */
+    int pend_reminder_day;   /* day of the month (1–28) the open matters are brought to mind */
     /* authorization */
     bool has_authorization;
     cases_choice *kinds;
@@ -199,6 +206,15 @@ const char *cases_confirmation_name(unsigned what);
 unsigned cases_confirmation_parse(const char *name);
 /* The CONFIRM_* bits of needed that c's customer has not yet confirmed (data.confirmations). */
 unsigned cases_confirmations_missing(const complaint *c, unsigned needed);
+/*
+ * The monthly reminder of pending matters (closing.pending.reminder_day;
+ * 003: 客户经理每月4日完成上个月未了事宜的客户沟通提醒): key (OUT, at least
+ * 16 bytes) gets the key of now's local month ("2026-12"); returns the
+ * instant that month began — the matters recorded before it are the ones
+ * to bring to mind — or -1 before the pack's day of the month. cp must
+ * have the section.
+ */
+int64_t cases_pending_month(const cases_policy *cp, int64_t now, int tz_offset_min, char *key, size_t keylen);
 
 /* Whether kind k may be used on a complaint of category cat (its categories, or any). */
 bool cases_kind_fits(const taxonomy *tax, const cases_choice *k, const char *cat);

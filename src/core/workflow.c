@@ -75,6 +75,9 @@
  * | confirm      | every open status (the record); resolved, replied, revisited (the result) — what the pack's closing.confirmation asks and is not yet confirmed | (same) | agent, handler*, sup, mgr, the customer (a link) |
  * | request_onsite | dispatched, processing (a partner owns it, onsite limited, no visit owed) | (same) | agent, handler*, sup, mgr |
  * | onsite_visit | dispatched, processing (a visit owed)         | (same) | handler*, sup, mgr    |
+ * | record_pending  | dispatched, processing (the pack keeps the ledger) | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
+ * | contact_pending | dispatched, processing (a matter open)      | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
+ * | settle_pending  | dispatched, processing (a matter open)      | (same) | agent, handler*, sup, mgr (narrowed by the pack) |
  *   *  a handler acts only on complaints owned by their unit or a unit below it.
  *   ** a handler of a unit asked to assist (or below it).
  *
@@ -169,6 +172,17 @@
  *               负责人协调同意后才能销项) stops every clock, and is the
  *               period's review — a case marked within the current period
  *               (the pack's quarter or month, local time) waits for the next.
+ *   record_pending (记录未了事宜, 003: 当时无法确定责任的质量问题、配件延时、
+ *               客户不在场、客户没有时间 … 报主管总经理认可后,按未了事宜进行
+ *               处理) opens a pending matter: the pack's reason, what remains
+ *               and what the customer was told, perhaps a promised date, and
+ *               the approver's agreement — the approver's own step, or named
+ *               by the recorder. It parks the case as mark_unresolvable does
+ *               (the handling clocks pause, nothing moves it on, so no reply
+ *               and no revisit: 暂停回访,直至处理完毕); contact_pending adds
+ *               a follow-up with the customer to the matter (每月4日 … 客户
+ *               沟通提醒); settle_pending settles it and resumes the clocks,
+ *               and the ordinary flow continues.
  *
  * Closing, compensation and penalties (core/cases.h): close checks the
  * pack's requirements for the nature given (and only a manager closes the
@@ -415,6 +429,7 @@ static const wf_field f_close_unaccepted[] = {
     {"explanation", "公司立场及向客户的说明", "The company's position, as explained", F_TEXTAREA, true, NULL},
     END,
 };
+static const wf_option no_options[] = {{NULL, NULL, NULL}};
 /* A case that cannot be handled (core/cases.h closing.unresolvable). */
 static const wf_field f_mark_unresolvable[] = {
     {"record", "无法处理记录", "What was done, and why it cannot be handled", F_TEXTAREA, true, NULL},
@@ -428,7 +443,24 @@ static const wf_field f_close_unresolvable[] = {
     {"agreement", "协调意见", "The approver's agreement", F_TEXTAREA, true, NULL},
     END,
 };
-static const wf_option no_options[] = {{NULL, NULL, NULL}};
+/* A pending matter (core/cases.h closing.pending; 003 未了事宜). */
+static const wf_field f_record_pending[] = {
+    {"reason", "未了原因", "Reason", F_SELECT, true, no_options}, /* options: the pack's (form_record_pending) */
+    {"note", "未了事项及告知客户的内容", "What remains, and what the customer was told", F_TEXTAREA, true, NULL},
+    {"promised_at", "约定处理时间", "Promised date", F_DATETIME, false, NULL},
+    /* Required of a recorder without an approver role (form_record_pending). */
+    {"approver", "认可的主管/总经理", "The manager who agreed", F_TEXT, false, NULL},
+    END,
+};
+static const wf_field f_contact_pending[] = {
+    {"method", "联系方式", "Method", F_SELECT, true, revisit_methods},
+    {"note", "沟通情况", "What was said", F_TEXTAREA, true, NULL},
+    END,
+};
+static const wf_field f_settle_pending[] = {
+    {"note", "了结情况", "How it was settled", F_TEXTAREA, true, NULL},
+    END,
+};
 static const wf_field f_compensate[] = {
     {"kind", "补偿方式", "Kind", F_SELECT, true, no_options},
     {"amount", "金额（元）", "Amount (yuan)", F_MONEY, true, NULL},
@@ -2928,24 +2960,47 @@ static bool marked_unresolvable(const complaint *c)
     return json_is_object(json_object_get(c->data, "unresolvable"));
 }
 
-/* The pack takes such cases, and the caller holds one of roles (the pack's). */
+/* A pending matter is open on c (closing.pending; x_record_pending). */
+static bool pending_open(const complaint *c)
+{
+    const char *st = jstr(json_object_get(c->data, "pending_matter"), "status");
+    return st && strcmp(st, "open") == 0;
+}
+
+/*
+ * The pack has the section (has), and the caller holds one of roles (the
+ * pack's); what names the section, as "zh (en)", in the refusals.
+ */
+static int section_role(const wf_ctx *ctx, bool has, unsigned roles, const char *zh, const char *en, cerr *e)
+{
+    if (!has)
+        return cerr_set(e, "action_not_allowed", "", "本方案不办理%s (the pack has no closing.%s)", zh, en);
+    if (!(ctx->who->roles & roles))
+        return cerr_set(e, "forbidden", "", "您的角色不能办理%s (your role may not do this: closing.%s)", zh, en);
+    return 0;
+}
+
 static int unresolvable_role(const wf_ctx *ctx, unsigned roles, cerr *e)
 {
-    if (!ctx->pol->cases.unres_period)
-        return cerr_set(e, "action_not_allowed", "", "本方案不办理无法处理销项 (the pack has no closing.unresolvable)");
-    if (!(ctx->who->roles & roles))
-        return cerr_set(e, "forbidden", "", "您的角色不能办理无法处理的案件 (your role may not do this to an unresolvable case)");
+    return section_role(ctx, ctx->pol->cases.unres_period, roles, "无法处理的案件", "unresolvable", e);
+}
+
+/* A case is parked by one thing at a time, and not while it waits for the customer. */
+static int may_park(const complaint *c, cerr *e)
+{
+    if (marked_unresolvable(c))
+        return cerr_set(e, "action_not_allowed", "", "已记录为无法处理 (already recorded as unresolvable)");
+    if (pending_open(c))
+        return cerr_set(e, "action_not_allowed", "", "已有未了事宜 (a pending matter is open)");
+    if (json_object_get(c->data, "waiting"))
+        return cerr_set(e, "action_not_allowed", "", "正在等待客户，请先恢复计时 (waiting for the customer: resume first)");
     return 0;
 }
 
 static int g_mark_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    if (unresolvable_role(ctx, ctx->pol->cases.unres_roles, e))
+    if (unresolvable_role(ctx, ctx->pol->cases.unres_roles, e) || may_park(c, e))
         return -1;
-    if (marked_unresolvable(c))
-        return cerr_set(e, "action_not_allowed", "", "已记录为无法处理 (already recorded as unresolvable)");
-    if (json_object_get(c->data, "waiting"))
-        return cerr_set(e, "action_not_allowed", "", "正在等待客户，请先恢复计时 (waiting for the customer: resume first)");
     return 0;
 }
 
@@ -2986,7 +3041,8 @@ static int g_close_unresolvable(const wf_ctx *ctx, const complaint *c, cerr *e)
     return 0;
 }
 
-/* While recorded as unresolvable a case is parked: only unmarking or closing it moves it on,
+/* While recorded as unresolvable, or while a pending matter is open, a case is
+ * parked: only unmarking or closing it (settling the matter) moves it on,
  * and its paused clocks are neither waited on, resumed nor extended. */
 static int parked(const complaint *c, const wf_action *act, cerr *e)
 {
@@ -2995,6 +3051,8 @@ static int parked(const complaint *c, const wf_action *act, cerr *e)
                  op == WF_CLK_PAUSE_ALL || op == WF_CLK_PROGRESS || op == WF_CLK_EXTEND;
     if (moves && marked_unresolvable(c))
         return cerr_set(e, "action_not_allowed", "", "已记录为无法处理，须先恢复处理 (recorded as unresolvable: resume handling first)");
+    if (moves && pending_open(c))
+        return cerr_set(e, "action_not_allowed", "", "未了事宜尚未了结 (a pending matter is open: settle it first)");
     return 0;
 }
 
@@ -3056,6 +3114,91 @@ static void x_close_unresolvable(complaint *c, const event *ev)
     record_closing(c, ev, "closing");
 }
 
+/* ---- pending matters (core/cases.h closing.pending; 003 未了事宜) ---------- */
+
+static int pending_role(const wf_ctx *ctx, cerr *e)
+{
+    const cases_policy *cp = &ctx->pol->cases;
+    return section_role(ctx, cp->pend_reminder_day, cp->pend_roles | cp->pend_approvers, "未了事宜", "pending", e);
+}
+
+static int g_record_pending(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (pending_role(ctx, e) || may_park(c, e))
+        return -1;
+    return 0;
+}
+
+/* contact_pending and settle_pending: on an open matter. */
+static int g_pending(const wf_ctx *ctx, const complaint *c, cerr *e)
+{
+    if (pending_role(ctx, e))
+        return -1;
+    if (!pending_open(c))
+        return cerr_set(e, "action_not_allowed", "", "没有未了事宜 (no pending matter is open)");
+    return 0;
+}
+
+/* The pack's reasons; the approver named unless the recorder is one (报主管总经理认可). */
+static void form_record_pending(const wf_ctx *ctx, const complaint *c, wf_form *fm)
+{
+    (void)c;
+    const cases_policy *cp = &ctx->pol->cases;
+    const wf_option *reasons = form_choices(fm, cp->pend_reasons, cp->npend_reasons);
+    for (const wf_field *f = f_record_pending; f->name; f++) {
+        bool approver = strcmp(f->name, "approver") == 0;
+        form_field(fm, f, approver ? !(ctx->who->roles & cp->pend_approvers) : f->required,
+                   strcmp(f->name, "reason") == 0 ? reasons : NULL);
+    }
+}
+
+/* An approver's own record is their agreement: approved_by names them (the
+ * form requires anyone else to name the approver: form_record_pending). */
+static int p_record_pending(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)c;
+    if (blank(p, "note"))
+        return cerr_set(e, "validation_failed", "note", "note: 须写明未了事项及告知客户的内容 (required)");
+    if (!(ctx->who->roles & ctx->pol->cases.pend_approvers))
+        return blank(p, "approver") ? cerr_set(e, "validation_failed", "approver", "approver: 必填 (required)") : 0;
+    json_object_set_new(p, "approved_by", json_integer(ctx->who->id));
+    return 0;
+}
+
+static int p_pending_note(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
+{
+    (void)ctx, (void)c;
+    if (blank(p, "note"))
+        return cerr_set(e, "validation_failed", "note", "note: 必填 (required)");
+    return 0;
+}
+
+static void x_record_pending(complaint *c, const event *ev)
+{
+    record(c, ev, "pending_matter");
+    json_t *m = json_object_get(c->data, "pending_matter");
+    json_object_set_new(m, "status", json_string("open"));
+    json_object_set(m, "since", json_object_get(m, "at"));
+    json_object_set_new(m, "contacts", json_array());
+}
+
+static void x_contact_pending(complaint *c, const event *ev)
+{
+    json_t *m = json_object_get(c->data, "pending_matter");
+    json_t *k = stamp(ev, json_pack("{s:O,s:O}", "method", json_object_get(ev->payload, "method"), "note",
+                                    json_object_get(ev->payload, "note")));
+    json_array_append_new(json_object_get(m, "contacts"), k);
+}
+
+static void x_settle_pending(complaint *c, const event *ev)
+{
+    json_t *m = json_object_get(c->data, "pending_matter");
+    json_object_set_new(m, "status", json_string("settled"));
+    json_object_set_new(m, "settled_at", json_integer(ev->at));
+    json_object_set_new(m, "settled_by", json_integer(ev->actor));
+    json_object_set(m, "settle_note", json_object_get(ev->payload, "note"));
+}
+
 /* Actions whose fields come from the pack or the complaint (see wf_form). */
 static const struct {
     int action; /* enum wf_action_id */
@@ -3065,6 +3208,7 @@ static const struct {
     {WF_ANSWER, form_answer},
     {WF_CLOSE_UNACCEPTED, form_close_unaccepted},
     {WF_CLOSE_UNRESOLVABLE, form_close_unresolvable},
+    {WF_RECORD_PENDING, form_record_pending},
     {WF_REVISIT, form_revisit},
     {WF_COMPENSATE, form_compensate},
     {WF_APPROVE_COMPENSATION, form_approve_compensation},
@@ -3388,6 +3532,15 @@ static const wf_action table[] = {
     [WF_ONSITE_VISIT] = {WF_ONSITE_VISIT, "onsite_visit", "上门服务", "Record an on-site visit", HANDLE_STAGE, ST_NONE,
                          HANDLING, SCOPE_OWNER, f_onsite_visit, g_onsite_visit, p_onsite_visit, x_onsite_visit,
                          CLOCKS(0, PARTNER_CLOCKS, CK(SLA_SECOND_VISIT), WF_CLK_NONE)},
+    [WF_RECORD_PENDING] = {WF_RECORD_PENDING, "record_pending", "记录未了事宜", "Record a pending matter", HANDLE_STAGE,
+                           ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_record_pending, g_record_pending,
+                           p_record_pending, x_record_pending, CLOCKS(0, 0, 0, WF_CLK_PARK)},
+    [WF_CONTACT_PENDING] = {WF_CONTACT_PENDING, "contact_pending", "未了事宜沟通", "Contact about the pending matter",
+                            HANDLE_STAGE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_contact_pending, g_pending,
+                            p_pending_note, x_contact_pending, CLOCKS(0, 0, 0, WF_CLK_NONE)},
+    [WF_SETTLE_PENDING] = {WF_SETTLE_PENDING, "settle_pending", "未了事宜了结", "Settle the pending matter",
+                           HANDLE_STAGE, ST_NONE, CENTRE | R_HANDLER, SCOPE_OWNER, f_settle_pending, g_pending,
+                           p_pending_note, x_settle_pending, CLOCKS(0, 0, 0, WF_CLK_UNPARK)},
 };
 
 const wf_action *workflow_table(size_t *n)

@@ -134,6 +134,9 @@ enum wf_action_id {
     WF_CONFIRM,
     WF_REQUEST_ONSITE,
     WF_ONSITE_VISIT,
+    WF_RECORD_PENDING,
+    WF_CONTACT_PENDING,
+    WF_SETTLE_PENDING,
     WF__COUNT
 };
 
@@ -148,7 +151,7 @@ enum wf_clock_op {
     WF_CLK_PROGRESS,  /* "progress" starts, due at the handle deadline, on its calendar */
     WF_CLK_EXTEND,    /* the handle deadline moves to the one approved */
     WF_CLK_FLAG,      /* the sweeper marks the clock its payload names: warned, breached */
-    WF_CLK_PARK,      /* the handling unit's running clocks pause: recorded as unresolvable */
+    WF_CLK_PARK,      /* the handling unit's running clocks pause: unresolvable, or a pending matter */
     WF_CLK_UNPARK,    /* … and resume: handled again */
 };
 

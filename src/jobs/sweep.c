@@ -11,6 +11,7 @@
 
 #include "app/duty.h"
 #include "app/trend.h"
+#include "app/pending.h"
 #include "app/unresolvable.h"
 #include "app/result.h"
 #include "app/rules.h"
@@ -523,6 +524,7 @@ static void *sweeper_main(void *arg)
     int64_t checkpointed = 0; /* when this node last stored a checkpoint */
     int64_t upgraded = 0;     /* when it last applied the rules over time */
     char reviewed[16] = "";   /* the period whose unresolvable cases it has told the approvers of */
+    char reminded[16] = "";   /* the month whose pending matters it has reminded the ledgers' keepers of */
     pthread_mutex_lock(&s->w.mu);
     for (;;) {
         struct timespec until;
@@ -550,6 +552,9 @@ static void *sweeper_main(void *arg)
             int ur = 0; /* and, once a period, the review of unresolvable cases (app/unresolvable.h) */
             if (app_unresolvable_notice(s->a, time_now(), reviewed, sizeof reviewed, &ur) == 0 && ur)
                 log_info("sweep: %d notices of unresolvable cases to close", ur);
+            int pm = 0; /* and, once a month from its day, the reminder of pending matters (app/pending.h) */
+            if (app_pending_notice(s->a, time_now(), reminded, sizeof reminded, &pm) == 0 && pm)
+                log_info("sweep: %d reminders of pending matters", pm);
         }
         retention_tick(s->a, time_now()); /* the same periodic tick, at its own period */
         checkpoint cp; /* and the event log's checkpoint (app/verify.h), hourly */

@@ -38,6 +38,10 @@
                 "'subject_staff', json_extract(data, '$.subject_staff'), "                                             \
                 "'waiting', json(json_extract(data, '$.waiting')), 'kind', json_extract(data, '$.kind'), "             \
                 "'unresolvable', json(json_extract(data, '$.unresolvable')), "                                         \
+                "'pending_matter', CASE WHEN json_type(data, '$.pending_matter') = 'object' THEN json_object("         \
+                "'status', json_extract(data, '$.pending_matter.status'), "                                            \
+                "'reason', json_extract(data, '$.pending_matter.reason'), "                                            \
+                "'since', json_extract(data, '$.pending_matter.since')) END, "                                         \
                 "'priority', json_extract(data, '$.priority'), 'assignee', json_extract(data, '$.assignee'), "         \
                 "'route_unit', json_extract(data, '$.route_unit'), "                                                   \
                 "'announcement', json_extract(data, '$.announcement'))), "                                             \
@@ -156,7 +160,7 @@ struct list_arg {
  */
 enum {
     J_CLASS, J_REOPENS, J_SUPERVISIONS, J_RESPONSIBILITY, J_RESPONSIBLE_UNIT, J_PRIORITY, J_ASSIGNEE, J_EXTENSION,
-    J_STAFF, J_PERSON, J_WAITING, J_INCIDENT, J_SATISFACTION, J_PRIORITY_ORDER, J_UNRESOLVABLE
+    J_STAFF, J_PERSON, J_WAITING, J_INCIDENT, J_SATISFACTION, J_PRIORITY_ORDER, J_UNRESOLVABLE, J_PENDING
 };
 static const char *json_col(const db_conn *c, int k)
 {
@@ -176,6 +180,7 @@ static const char *json_col(const db_conn *c, int k)
                       "json_extract(data, '$.answer.responsible_person'))"),
         [J_WAITING] = "(CASE WHEN json_type(data, '$.waiting') = 'object' THEN 1 ELSE 0 END)",
         [J_UNRESOLVABLE] = "(CASE WHEN json_type(data, '$.unresolvable') = 'object' THEN 1 ELSE 0 END)",
+        [J_PENDING] = "(CASE WHEN json_extract(data, '$.pending_matter.status') = 'open' THEN 1 ELSE 0 END)",
         [J_INCIDENT] = "COALESCE(json_extract(data, '$.incident'), 0)",
         [J_SATISFACTION] = "COALESCE(json_extract(data, '$.revisit.result'), '')",
         [J_PRIORITY_ORDER] = ("(CASE json_extract(data, '$.priority') WHEN 'urgent' THEN 0 "
@@ -197,6 +202,7 @@ static const char *json_col(const db_conn *c, int k)
                       "CAST(data AS jsonb) #>> '{answer,responsible_person}')"),
         [J_WAITING] = "(CASE WHEN jsonb_typeof(CAST(data AS jsonb) -> 'waiting') = 'object' THEN 1 ELSE 0 END)",
         [J_UNRESOLVABLE] = "(CASE WHEN jsonb_typeof(CAST(data AS jsonb) -> 'unresolvable') = 'object' THEN 1 ELSE 0 END)",
+        [J_PENDING] = "(CASE WHEN CAST(data AS jsonb) #>> '{pending_matter,status}' = 'open' THEN 1 ELSE 0 END)",
         [J_INCIDENT] = "COALESCE(CAST(CAST(data AS jsonb) ->> 'incident' AS BIGINT), 0)",
         [J_SATISFACTION] = "COALESCE(CAST(data AS jsonb) #>> '{revisit,result}', '')",
         [J_PRIORITY_ORDER] = ("(CASE CAST(data AS jsonb) ->> 'priority' WHEN 'urgent' THEN 0 "
@@ -217,7 +223,7 @@ static bool state_filtered(const complaint_filter *f)
 {
     return f->nature || f->fact || f->customer_class || f->priority || f->responsibility || f->n_responsible_units || f->reopened ||
            f->supervised || f->assignee || f->closed_from || f->closed_to || f->due_from || f->due_to || f->phone ||
-           f->extension || f->subject_staff || f->responsible_person || f->waiting || f->unresolvable || f->incident || f->incident_id ||
+           f->extension || f->subject_staff || f->responsible_person || f->waiting || f->unresolvable || f->pending || f->incident || f->incident_id ||
            f->satisfaction;
 }
 
@@ -244,6 +250,7 @@ static void state_where(db_where *w, db_conn *c, const complaint_filter *f)
     json_count(w, c, J_SUPERVISIONS, f->supervised);
     json_count(w, c, J_WAITING, f->waiting);
     json_count(w, c, J_UNRESOLVABLE, f->unresolvable);
+    json_count(w, c, J_PENDING, f->pending);
     json_count(w, c, J_INCIDENT, f->incident);
     if (f->incident_id) {
         buf_printf(&w->sql, " AND %s = ?", json_col(c, J_INCIDENT));

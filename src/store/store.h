@@ -135,6 +135,7 @@ typedef struct complaint_filter {
     const char *responsible_person; /* the closing's or on-the-spot answer's, exactly */
     int waiting;                    /* 1: waiting for the customer now, -1: not */
     int unresolvable;               /* 1: recorded as unresolvable now (core/cases.h), -1: not */
+    int pending;                    /* 1: a pending matter open now (core/cases.h closing.pending), -1: not */
     int incident;                   /* 1: grouped into an incident, -1: in none */
     int64_t incident_id;            /* grouped into this incident */
     const char *satisfaction;       /* the revisit's result; "" none yet */

@@ -687,6 +687,36 @@ export class PackServer extends Server {
       if (r.status !== 201 && r.status !== 409) throw new Error(`user ${username}: ${r.status} ${r.text}`);
     }
   }
+
+  // A complaint taken in by user "agent" (intake body), dispatched to unit and accepted there by "handler".
+  async processing(unit, body) {
+    const c = await this.intake('agent', { subject_unit: unit, subject_staff: null, place: null, ...body });
+    await this.step('agent', c.id, 'dispatch', { unit });
+    await this.step('handler', c.id, 'accept', {});
+    return c;
+  }
+}
+
+// A pack without closing.SECTION (utility) has none of its actions: on a
+// processing complaint GET /config serves the section as null, action is
+// offered to nobody, and taking it is refused (409 naming the section).
+// Throws what differs.
+export async function withoutClosingSection(section, action, fields) {
+  const s = new PackServer('utility', [['agent', ['agent'], 'CITY-CSC'], ['handler', ['handler'], 'CITY-E-01'],
+    ['mgr', ['manager'], 'CITY']]);
+  const check = (ok, what) => { if (!ok) throw new Error(`without closing.${section}: ${what}`); };
+  try {
+    await s.start();
+    const c = await s.processing('CITY-E-01', { customer: { class: 'resident' }, category: 'billing.wrong' });
+    check((await s.as('agent', 'GET', '/config')).json.closing[section] === null, 'GET /config serves it');
+    for (const who of ['handler', 'mgr'])
+      check(!(await s.actions(c.id, who)).items.some((a) => a.action === action), `${action} offered to ${who}`);
+    const r = await s.act('handler', c.id, action, fields);
+    check(r.status === 409 && errorOf(r).message.includes(`closing.${section}`), `${action}: ${r.status} ${r.text}`);
+  } finally {
+    await s.stop();
+    await s.cleanup();
+  }
 }
 
 // An HTTP server on a free port standing in for a webhook's receiver: it

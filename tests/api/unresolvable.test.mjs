@@ -10,7 +10,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PackServer, describe, errorOf, runCli, until } from './lib.mjs';
+import { PackServer, describe, errorOf, runCli, until, withoutClosingSection } from './lib.mjs';
 
 const SITE = 'SZ-NS-01';
 const users = [['agent', ['agent'], 'SZ-CSC'], ['handler', ['handler'], SITE], ['sup', ['supervisor'], 'SZ'],
@@ -29,13 +29,7 @@ function nextQuarter(t) {
     key: `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}` };
 }
 
-async function processing(s) {
-  const c = await s.intake('agent', { customer: { class: 'owner' }, subject_unit: SITE, subject_staff: null, place: null,
-    category: 'facility.lighting', level: 3 });
-  await s.step('agent', c.id, 'dispatch', { unit: SITE });
-  await s.step('handler', c.id, 'accept', {});
-  return c;
-}
+const processing = (s) => s.processing(SITE, { customer: { class: 'owner' }, category: 'facility.lighting', level: 3 });
 
 const names = (r) => r.items.map((a) => a.action);
 const clock = (c, name) => c.clocks.find((k) => k.name === name);
@@ -154,23 +148,5 @@ test('property: record, find, refuse within the quarter, close at the next', { t
   }
 });
 
-test('a pack without closing.unresolvable has no such actions', { timeout: 180000 }, async () => {
-  const s = new PackServer('utility', [['agent', ['agent'], 'CITY-CSC'], ['handler', ['handler'], 'CITY-E-01'],
-    ['mgr', ['manager'], 'CITY']]);
-  try {
-    await s.start();
-    const c = await s.intake('agent', { customer: { class: 'resident' }, subject_unit: 'CITY-E-01', subject_staff: null,
-      place: null, category: 'billing.wrong' });
-    await s.step('agent', c.id, 'dispatch', { unit: 'CITY-E-01' });
-    await s.step('handler', c.id, 'accept', {});
-    assert.equal((await s.as('agent', 'GET', '/config')).json.closing.unresolvable, null);
-    for (const who of ['handler', 'mgr'])
-      assert.ok(!names(await s.actions(c.id, who)).some((a) => a.includes('unresolvable')), who);
-    const r = await s.act('handler', c.id, 'mark_unresolvable', { record: '无法处理' });
-    assert.equal(r.status, 409, describe(r));
-    assert.match(errorOf(r).message, /closing\.unresolvable/);
-  } finally {
-    await s.stop();
-    await s.cleanup();
-  }
-});
+test('a pack without closing.unresolvable has no such actions', { timeout: 180000 }, () =>
+  withoutClosingSection('unresolvable', 'mark_unresolvable', { record: '无法处理' }));

@@ -1,4 +1,5 @@
 // Shared set-up for the browser tests: Debian's chromium via playwright-core.
+import { before, after } from 'node:test'
 import { chromium } from 'playwright-core'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -269,6 +270,47 @@ export async function useLanguage(page, lang) {
   if ((await page.evaluate(() => document.documentElement.lang)) === want) return
   await chooseLanguage(page, lang === 'en' ? 'English' : '中文')
   await page.waitForFunction((l) => document.documentElement.lang === l, want)
+}
+
+/** A new page of size {width, height}, signed in as username, in lang ('zh' or 'en'), at the app's hash path. */
+export async function pageAs(browser, username, size, lang, hashPath) {
+  const page = await newPage(browser.context, size)
+  await login(page, username)
+  await useLanguage(page, lang)
+  await page.goto(`${BASE}/#${hashPath}`)
+  return page
+}
+
+/**
+ * Ends a page's test: it fits its viewport's width, is shot as name, saw no
+ * script errors; the language goes back to lang when given; then it closes.
+ */
+export async function finishPage(page, name, { lang } = {}) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  const viewport = page.viewportSize().width
+  if (width > viewport) throw new Error(`${name}: ${width} px wide in a ${viewport} px viewport`)
+  await shot(page, name)
+  if (page.errors.length) throw new Error(`${name}: script errors ${JSON.stringify(page.errors)}`)
+  if (lang) await useLanguage(page, lang)
+  await page.close()
+}
+
+/**
+ * The file's browser and a configuration version of its own (packVersion
+ * with reason and change), set up before its tests and rolled back after
+ * them. Returns {browser}, filled in before the first test.
+ */
+export function withPackVersion(reason, change) {
+  const env = {}
+  before(async () => {
+    env.browser = await launch()
+    env.restore = await packVersion(reason, change)
+  })
+  after(async () => {
+    await env.restore()
+    await env.browser.close()
+  })
+  return env
 }
 
 /**

@@ -104,3 +104,13 @@ export function reloadOnChange(fn, pred = () => true) {
   })
   return () => { stop(); if (pending) clearTimeout(pending) }
 }
+
+// Where opening a notice leads: its complaint, or for the periodic counts
+// of parked cases the list that holds them (the unresolvable cases awaiting
+// their review, the pending-matters ledger); null when nowhere.
+const NOTICE_LISTS = { unresolvable_review: 'unresolvable', pending_reminder: 'pending' }
+export function noticeTarget(n) {
+  if (n.complaint_id) return '/complaints/' + n.complaint_id
+  const flag = NOTICE_LISTS[n.template]
+  return flag ? `/complaints?status=&${flag}=true` : null
+}

@@ -758,6 +758,20 @@ static void test_malformed(void **state)
         {"{\"unresolvable\":{\"roles\":[\"handler\"],\"approvers\":[\"manager\"],\"period\":\"week\"}}", NULL, NULL,
          "closing.unresolvable.period"},
         {"{\"unresolvable\":true}", NULL, NULL, "closing.unresolvable"},
+        {"{\"pending\":{\"roles\":[\"handler\"],\"approvers\":[\"manager\"]}}", NULL, NULL, "closing.pending.reasons"},
+        {"{\"pending\":{\"reasons\":[{\"code\":\"a\",\"name\":\"甲\"}],\"roles\":[\"auditor\"],\"approvers\":[\"manager\"]}}",
+         NULL, NULL, "closing.pending.roles[0]"},
+        {"{\"pending\":{\"reasons\":[{\"code\":\"a\",\"name\":\"甲\"}],\"roles\":[\"handler\"],\"approvers\":[\"agent\"]}}",
+         NULL, NULL, "closing.pending.approvers[0]"},
+        {"{\"pending\":{\"reasons\":[{\"code\":\"a\",\"name\":\"甲\"}],\"roles\":[\"handler\"],\"approvers\":[\"manager\"],"
+         "\"reminder_day\":29}}",
+         NULL, NULL, "closing.pending.reminder_day"},
+        {"{\"pending\":{\"reasons\":[{\"code\":\"a\",\"name\":\"甲\"}],\"roles\":[\"handler\"],\"approvers\":[\"manager\"],"
+         "\"reminder_day\":0}}",
+         NULL, NULL, "closing.pending.reminder_day"},
+        {"{\"pending\":{\"reasons\":[{\"code\":\"a\",\"name\":\"甲\"}],\"roles\":[\"handler\"],\"approvers\":[\"manager\"],"
+         "\"day\":4}}",
+         NULL, NULL, "closing.pending.day"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         policy p;
@@ -824,6 +838,36 @@ static void test_unresolvable_period(void **state)
     policy_release(&p);
 }
 
+/* closing.pending (003 未了事宜): reasons, roles, approvers and the reminder day; the month it reminds of. */
+static void test_pending_section(void **state)
+{
+    (void)state;
+    policy p;
+    cerr e;
+    char key[16];
+    assert_int_equal(load(&p, "{\"pending\":{\"reasons\":[{\"code\":\"parts_delayed\",\"name\":\"配件延时\"}],"
+                              "\"roles\":[\"handler\",\"agent\"],\"approvers\":[\"manager\"]}}",
+                          NULL, NULL, &e), 0);
+    const cases_policy *cp = &p.cases;
+    assert_int_equal(cp->pend_reminder_day, 4); /* the default: 每月4日 */
+    assert_int_equal(cp->pend_roles, R_HANDLER | R_AGENT);
+    assert_int_equal(cp->pend_approvers, R_MANAGER);
+    assert_int_equal(cp->npend_reasons, 1);
+    /* before the 4th, local time: no reminder yet; from it, the month began on the 1st */
+    assert_int_equal(cases_pending_month(cp, local(2027, 1, 3, 23, 59, 59), p.tz_offset, key, sizeof key), -1);
+    assert_string_equal(key, "2027-01");
+    assert_int_equal(cases_pending_month(cp, local(2027, 1, 4, 0, 0, 0), p.tz_offset, key, sizeof key),
+                     local(2027, 1, 1, 0, 0, 0));
+    assert_int_equal(cases_pending_month(cp, local(2027, 1, 31, 12, 0, 0), p.tz_offset, key, sizeof key),
+                     local(2027, 1, 1, 0, 0, 0));
+    policy_release(&p);
+
+    /* Without the section the pack keeps no ledger. */
+    assert_int_equal(load(&p, NULL, NULL, NULL, &e), 0);
+    assert_int_equal(p.cases.pend_reminder_day, 0);
+    policy_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -841,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_appeal_intake),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_unresolvable_period),
+        cmocka_unit_test(test_pending_section),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,6 +104,9 @@ static const struct {
     {"confirm", DOC_OPEN, ST_NONE, DOC_CENTRE | DOC_HANDLING | R_CUSTOMER},
     {"request_onsite", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
     {"onsite_visit", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_HANDLING},
+    {"record_pending", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"contact_pending", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
+    {"settle_pending", B(ST_DISPATCHED) | B(ST_PROCESSING), ST_NONE, DOC_CENTRE | R_HANDLER},
 };
 enum { N_DOCUMENTED = sizeof documented / sizeof documented[0] };
 
@@ -136,7 +139,9 @@ static void add_partner(org *o)
 #define UNRES_ALL                                                                                                      \
     "{\"unresolvable\":{\"roles\":[\"agent\",\"handler\",\"supervisor\",\"manager\"],"                                    \
     "\"approvers\":[\"supervisor\",\"manager\"],\"period\":\"quarter\"},"                                                \
-    "\"confirmation\":{\"record\":{\"channels\":[\"walk_in\"]},\"result\":{\"categories\":[\"quality\"]}}}"
+    "\"confirmation\":{\"record\":{\"channels\":[\"walk_in\"]},\"result\":{\"categories\":[\"quality\"]}},"                  \
+    "\"pending\":{\"reasons\":[{\"code\":\"parts_delayed\",\"name\":\"配件延时\"}],"                                 \
+    "\"roles\":[\"agent\",\"handler\",\"supervisor\"],\"approvers\":[\"manager\"],\"reminder_day\":4}}"
 
 static int group_setup(void **state)
 {
@@ -255,6 +260,8 @@ static void mk_ok(complaint *c, const char *action, int status)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"acknowledge\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "unmark_unresolvable") == 0 || strcmp(action, "close_unresolvable") == 0)
         mk(c, status, U_SITE1, "", "{\"unresolvable\":{\"record\":\"无法处理\",\"at\":1760000000}}");
+    else if (strcmp(action, "contact_pending") == 0 || strcmp(action, "settle_pending") == 0)
+        mk(c, status, U_SITE1, "", "{\"pending_matter\":{\"status\":\"open\",\"reason\":\"parts_delayed\",\"since\":1760000000}}");
     else if (strcmp(action, "hand_over") == 0)
         mk(c, status, U_SITE1, "", "{\"clocks\":{\"handover\":{\"state\":\"running\",\"deadline\":1772400000}}}");
     else if (strcmp(action, "request_onsite") == 0)
@@ -507,7 +514,8 @@ static void test_may_every_action_every_status(void **state)
         }
     }
     assert_int_equal(allowed, expected_total);
-    assert_int_equal(expected_total, 29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2 + 6 + 6 + 2 + 2);
+    assert_int_equal(expected_total,
+                     29 + 19 + 5 * 6 + 3 * 5 + 2 + 2 + 7 + 2 + 6 + 3 + 2 + 1 + 8 + 8 + 3 + 2 + 1 + 2 + 2 + 2 + 6 + 6 + 2 + 2 + 3 * 2);
 }
 
 static void test_guards(void **state)
@@ -760,12 +768,12 @@ static void test_allowed_lists(void **state)
     expect_allowed(f, &c, R_HANDLER, U_SITE1,
                    (const char *const[]){"transfer", "assist", "escalate", "resolve", "invalidate", "comment",
                                          "wait_customer", "compensate", "assign", "mark_complex", "mark_unresolvable",
-                                         NULL});
+                                         "record_pending", NULL});
     expect_allowed(f, &c, R_HANDLER, U_SITE2, (const char *const[]){"assist_reply", "comment", NULL});
     expect_allowed(f, &c, R_SUPERVISOR, U_BRANCH,
                    (const char *const[]){"transfer", "assist", "assist_reply", "escalate", "resolve", "invalidate",
                                          "comment", "wait_customer", "progress_reply", "compensate", "assign", "correct",
-                                         "mark_complex", "mark_unresolvable", NULL});
+                                         "mark_complex", "mark_unresolvable", "record_pending", NULL});
     complaint_release(&c);
 
     mk(&c, ST_REVISITED, U_SITE1, "valid", "{\"revisit\":{\"result\":\"dissatisfied\"}}");
@@ -1392,6 +1400,19 @@ static void expect_clocks(const fx *f, complaint *c, const actor *who, int64_t n
  * closing is refused until the local start of the next quarter (2026-04-01
  * 00:00 +08:00), to the second, and only the pack's approvers take it.
  */
+/* In the test pack without its closing section, action is refused to every role (409). */
+static void expect_without_section(const fx *f, const char *action)
+{
+    policy p;
+    complaint c;
+    tu_policy(&p);
+    fx none = {p, f->org};
+    mk(&c, ST_PROCESSING, U_SITE1, "", NULL);
+    expect_may(&none, &c, action, R_ALL_ROLES, U_HQ, "action_not_allowed");
+    complaint_release(&c);
+    policy_release(&p);
+}
+
 static void test_unresolvable(void **state)
 {
     fx *f = *state;
@@ -1463,12 +1484,71 @@ static void test_unresolvable(void **state)
     expect_may(&major, &c, "close_unresolvable", R_MANAGER, U_BRANCH, NULL);
     complaint_release(&c);
     policy_release(&p);
-    tu_policy(&p);
-    fx none = {p, f->org};
-    mk(&c, ST_PROCESSING, U_SITE1, "", NULL);
-    expect_may(&none, &c, "mark_unresolvable", R_ALL_ROLES, U_HQ, "action_not_allowed");
+    expect_without_section(f, "mark_unresolvable");
+}
+
+/*
+ * A pending matter (closing.pending; 003 未了事宜): recorded with the pack's
+ * reason and the approver's agreement, it parks the case as unresolvable
+ * does — the handling clocks pause, nothing moves it on (so no reply and no
+ * revisit) — gathers contacts, and settling it resumes the clocks.
+ */
+static void test_pending(void **state)
+{
+    fx *f = *state;
+    complaint c;
+    const actor manager = {16, R_MANAGER, U_BRANCH};
+    int64_t t = T_RECV + 3000;
+
+    /* refused before the record: a reason not the pack's, no note, no approver named
+     * (报主管总经理认可: a recorder who is not an approver names the one who agreed),
+     * a contact without a matter */
+    static const struct {
+        const char *action, *input, *code, *field;
+    } refused[] = {
+        {"record_pending", "{\"reason\":\"nope\",\"note\":\"x\",\"approver\":\"王总\"}", "validation_failed", "reason"},
+        {"record_pending", "{\"reason\":\"parts_delayed\",\"approver\":\"王总\"}", "validation_failed", "note"},
+        {"record_pending", "{\"reason\":\"parts_delayed\",\"note\":\"配件下周到\"}", "validation_failed", "approver"},
+        {"contact_pending", "{\"method\":\"phone\",\"note\":\"x\"}", "action_not_allowed", ""},
+    };
+    walk_to(f, &c, ST_PROCESSING, 2);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        expect_step_error(f, &c, &handler1, refused[i].action, refused[i].input, refused[i].code, refused[i].field);
+    expect_clocks(f, &c, &handler1, t, "record_pending",
+                  "{\"reason\":\"parts_delayed\",\"note\":\"配件下周到，已告知客户\",\"approver\":\"王总\"}", "handle:pause");
+    const json_t *m = json_object_get(c.data, "pending_matter");
+    assert_string_equal(json_string_value(json_object_get(m, "status")), "open");
+    assert_int_equal(json_integer_value(json_object_get(m, "since")), t);
+    assert_int_equal(json_integer_value(json_object_get(m, "by")), handler1.id);
+    expect_step_error(f, &c, &handler1, "resolve", "{\"resolution_type\":\"solution\",\"resolution\":\"x\",\"nature\":\"valid\"}",
+                      "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "wait_customer", "{\"reason\":\"x\"}", "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "mark_unresolvable", "{\"record\":\"x\"}", "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "record_pending", "{\"reason\":\"parts_delayed\",\"note\":\"x\",\"approver\":\"王\"}",
+                      "action_not_allowed", "");
+    expect_step_error(f, &c, &handler1, "contact_pending", "{\"method\":\"phone\"}", "validation_failed", "note");
+    expect_clocks(f, &c, &agent, t + 600, "contact_pending", "{\"method\":\"phone\",\"note\":\"提醒客户回店\"}", "");
+    m = json_object_get(c.data, "pending_matter");
+    assert_int_equal(json_array_size(json_object_get(m, "contacts")), 1);
+    expect_clocks(f, &c, &handler1, t + 1200, "settle_pending", "{\"note\":\"配件已换\"}", "handle:resume");
+    m = json_object_get(c.data, "pending_matter");
+    assert_string_equal(json_string_value(json_object_get(m, "status")), "settled");
+    assert_int_equal(json_integer_value(json_object_get(m, "settled_at")), t + 1200);
+    expect_step_error(f, &c, &handler1, "settle_pending", "{\"note\":\"x\"}", "action_not_allowed", "");
+    /* an approver's own record is the agreement */
+    expect_clocks(f, &c, &manager, t + 1800, "record_pending", "{\"reason\":\"parts_delayed\",\"note\":\"再等配件\"}",
+                  "handle:pause");
+    m = json_object_get(c.data, "pending_matter");
+    assert_int_equal(json_integer_value(json_object_get(m, "approved_by")), manager.id);
+    assert_int_equal(json_array_size(json_object_get(m, "contacts")), 0);
     complaint_release(&c);
-    policy_release(&p);
+
+    /* a role outside the pack's; without the section there are no such actions */
+    mk(&c, ST_PROCESSING, U_SITE1, "", NULL);
+    expect_may(f, &c, "record_pending", R_HANDLER, U_SITE1, NULL);
+    expect_may(f, &c, "record_pending", R_AUDITOR, U_HQ, "forbidden");
+    complaint_release(&c);
+    expect_without_section(f, "record_pending");
 }
 
 /* The sweeper's next step (warn, breach or supervise) at now, checked likewise. */
@@ -2337,6 +2417,7 @@ int main(void)
         cmocka_unit_test(test_permitted),
         cmocka_unit_test(test_clock_plans),
         cmocka_unit_test(test_unresolvable),
+        cmocka_unit_test(test_pending),
         cmocka_unit_test(test_appeal_late),
         cmocka_unit_test(test_replay_rebuilds_projection),
         cmocka_unit_test(test_replay_detects_altered_event),

@@ -70,7 +70,7 @@ export default {
     anyStatus: 'Any status', anyUnit: 'Any unit', anyChannel: 'Any channel', anyCategory: 'Any category', anyLevel: 'Any level',
     any: 'Any', more: 'More filters', moreN: 'More filters ({n})', fewer: 'Fewer filters', priority: 'Priority', customerClass: 'Customer class',
     satisfaction: 'Revisit result', notRevisited: 'Not revisited yet', closed: 'Closed', due: 'Overall deadline',
-    flag_waiting: 'Waiting for customer', flag_unresolvable: 'Recorded as unresolvable', flag_incident: 'In an incident', flag_reopened: 'Reopened', flag_supervised: 'Supervised', flag_appealed: 'Appeal',
+    flag_waiting: 'Waiting for customer', flag_unresolvable: 'Recorded as unresolvable', flag_pending: 'Pending matter', flag_incident: 'In an incident', flag_reopened: 'Reopened', flag_supervised: 'Supervised', flag_appealed: 'Appeal',
     sortPriority: 'By priority (urgent first)',
   },
   search: {
@@ -133,6 +133,7 @@ export default {
     solution: 'Proposed solution',
     to: 'Handed over to',
     need: 'Why a visit', onsite_result: 'Result of the visit', owed: 'Time limit met',
+    promised_at: 'Promised date', approver: 'Agreed by (manager)',
     record: 'Why it cannot be handled', agreement: 'Approver\'s agreement', approved_by: 'Closing agreed by', unresolvable: 'Unresolvable (period recorded)',
     note: 'Note', reason: 'Reason', request: 'Request', feedback: 'Feedback', answer: 'Answer', resolution: 'Resolution',
     resolution_type: 'Resolved by', nature: 'Nature', method: 'Method', content: 'Content', result: 'Result', remarks: 'Remarks',
@@ -257,6 +258,12 @@ export default {
   views: {
     title: 'Views', all: 'All', save: 'Save as a view', name: 'View name', share: 'Share with {unit} and the units below it',
     sharedBy: 'Shared by {unit}', saved: 'View saved', remove: 'Remove the view {name}', removeConfirm: 'Remove the view "{name}"?',
+  },
+  pending: {
+    flag: 'Pending matter', contacts: 'Contacts with the customer',
+    openSince: 'Pending matter: {reason} (recorded {t} by {by}) — handling clocks and the revisit wait until it is settled',
+    settled: 'Pending matter settled: {reason} (recorded {t} by {by})',
+    approval: 'Agreed by: {who}', promised: 'Promised for {t}', settledNote: 'Settled {t} by {by}: ',
   },
   bulk: {
     title: 'Bulk actions', selected: '{n} selected', dispatch: 'Dispatch all', transfer: 'Transfer all', duplicate: 'Mark as duplicates', clear: 'Clear selection',

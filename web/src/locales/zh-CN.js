@@ -70,7 +70,7 @@ export default {
     anyStatus: '全部状态', anyUnit: '全部单位', anyChannel: '全部渠道', anyCategory: '全部类别', anyLevel: '全部等级',
     any: '不限', more: '更多筛选', moreN: '更多筛选（{n}）', fewer: '收起筛选', priority: '优先级', customerClass: '客户类别',
     satisfaction: '回访结果', notRevisited: '尚未回访', closed: '结案日期', due: '总时限',
-    flag_waiting: '等待客户', flag_unresolvable: '记录为无法处理', flag_incident: '并入危机事件', flag_reopened: '曾重新处理', flag_supervised: '曾督办', flag_appealed: '申诉',
+    flag_waiting: '等待客户', flag_unresolvable: '记录为无法处理', flag_pending: '未了事宜', flag_incident: '并入危机事件', flag_reopened: '曾重新处理', flag_supervised: '曾督办', flag_appealed: '申诉',
     sortPriority: '按优先级（紧急在前）',
   },
   search: {
@@ -133,6 +133,7 @@ export default {
     solution: '初步解决方案',
     to: '呈报对象',
     need: '上门原因', onsite_result: '上门结果', owed: '对应时限',
+    promised_at: '约定处理时间', approver: '认可的主管/总经理',
     record: '无法处理记录', agreement: '协调意见', approved_by: '同意销项人', unresolvable: '无法处理（记录周期）',
     note: '说明', reason: '原因', request: '协办请求', feedback: '协办反馈', answer: '答复内容', resolution: '处理结果',
     resolution_type: '办结方式', nature: '性质', method: '方式', content: '答复内容', result: '回访结果', remarks: '备注',
@@ -257,6 +258,12 @@ export default {
   views: {
     title: '视图', all: '全部', save: '保存为视图', name: '视图名称', share: '共享给{unit}及下级单位',
     sharedBy: '{unit}共享的视图', saved: '视图已保存', remove: '删除视图 {name}', removeConfirm: '删除视图“{name}”？',
+  },
+  pending: {
+    flag: '未了事宜', contacts: '客户沟通记录',
+    openSince: '未了事宜：{reason}（{t} 由 {by} 记录）— 处理时限暂停，暂停回访，直至了结',
+    settled: '未了事宜已了结：{reason}（{t} 由 {by} 记录）',
+    approval: '主管/总经理认可：{who}', promised: '约定处理时间：{t}', settledNote: '{t} 由 {by} 了结：',
   },
   bulk: {
     title: '批量操作', selected: '已选 {n} 件', dispatch: '批量派单', transfer: '批量转派', duplicate: '标记为重复投诉', clear: '取消选择',
