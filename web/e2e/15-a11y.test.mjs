@@ -43,7 +43,7 @@ async function settle(page) {
   await page.waitForTimeout(300)
 }
 
-const PUBLIC = ['/portal', '/portal/track', '/portal/published', '/portal/nowhere', '/survey/not-a-token', '/login']
+const PUBLIC = ['/portal', '/portal/track', '/portal/published', '/portal/nowhere', '/survey/not-a-token', '/confirm/not-a-token', '/login']
 const ROLES = ['agent1', 'pd01', 'super1', 'manager1', 'auditor1', 'admin']
 
 for (const size of [{ width: 1440, height: 900 }, { width: 360, height: 740 }]) {
