@@ -148,3 +148,20 @@ for (const size of [PHONE, DESK]) {
     await page.close()
   })
 }
+
+test('360 px: a long display name is cut short in the header, never widening the page', async () => {
+  const username = 'ln' + String(Date.now()).slice(-7)
+  const password = 'Long-name-2026'
+  const u = await apiCall('POST', '/users', { token: await apiLogin('admin'),
+    body: { username, name: '积分服务商客服中心值班主管', password, roles: ['agent'], unit: 'SH-CSC' } })
+  assert.equal(u.status, 201, JSON.stringify(u.data))
+  const page = await newPage(browser.context, PHONE)
+  await login(page, username, password)
+  await page.locator('[data-test=user-menu]').waitFor()
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(width <= 360, `fits a phone: ${width}`)
+  // the whole name is still there for whoever hovers or reads it aloud
+  assert.equal(await page.locator('[data-test=user-menu] .user-name').getAttribute('title'), '积分服务商客服中心值班主管')
+  await shot(page, 'phone-long-name')
+  await page.close()
+})
