@@ -130,14 +130,12 @@ const char *app_confirm_pending(app *a, const complaint *c, int64_t now)
     wf_ctx ctx = {app_pol(a), app_org(a), &cust, now, NULL, 0, NULL};
     const wf_action *act = workflow_find("confirm");
     if (act && workflow_may(&ctx, c, act, NULL) == 0) {
-        /* the form offers what awaits, the record first */
-        wf_form fm;
-        for (const wf_field *f = workflow_fields(&ctx, c, act, &fm); f->name && !what; f++)
-            if (strcmp(f->name, "what") == 0 && f->options && f->options[0].value)
-                what = cases_confirmation_name(cases_confirmation_parse(f->options[0].value));
+        /* the record before the result */
+        unsigned may = workflow_confirmable(&ctx, c);
+        what = may & CONFIRM_RECORD ? "record" : may & CONFIRM_RESULT ? "result" : NULL;
     }
     app_leave(a);
-    return what && *what ? what : NULL;
+    return what;
 }
 
 static int confirm_refused(app *a, const complaint *c, int64_t now, cerr *e)

@@ -1538,7 +1538,7 @@ static void x_hand_over(complaint *c, const event *ev)
  * now — the record while it is open, the result once it is resolved — and
  * has not been yet.
  */
-static unsigned confirmable(const wf_ctx *ctx, const complaint *c)
+unsigned workflow_confirmable(const wf_ctx *ctx, const complaint *c)
 {
     unsigned need = cases_confirmations_missing(c, cases_confirmations_needed(&ctx->pol->cases, &ctx->pol->tax, c));
     if (!status_open(c->status))
@@ -1550,7 +1550,7 @@ static unsigned confirmable(const wf_ctx *ctx, const complaint *c)
 
 static int g_confirm(const wf_ctx *ctx, const complaint *c, cerr *e)
 {
-    if (!confirmable(ctx, c))
+    if (!workflow_confirmable(ctx, c))
         return cerr_set(e, "action_not_allowed", "", "没有待客户确认的内容 (nothing awaits the customer's confirmation)");
     return 0;
 }
@@ -1558,7 +1558,7 @@ static int g_confirm(const wf_ctx *ctx, const complaint *c, cerr *e)
 static int p_confirm(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
     unsigned what = cases_confirmation_parse(jstr(p, "what"));
-    if (!(what & confirmable(ctx, c)))
+    if (!(what & workflow_confirmable(ctx, c)))
         return cerr_set(e, "validation_failed", "what", "what: 此项无须或已经客户确认 (not awaiting confirmation)");
     if (strcmp(jstr(p, "verdict"), "disputed") == 0 && blank(p, "note"))
         return cerr_set(e, "validation_failed", "note", "note: 请写明客户认为哪里不对 (say what the customer disputes)");
@@ -2319,10 +2319,12 @@ static int p_close_confirmed(const wf_ctx *ctx, const complaint *c, json_t *p, c
         cases_confirmations_missing(c, cases_confirmations_needed(&ctx->pol->cases, &ctx->pol->tax, c));
     if (missing & CONFIRM_RECORD)
         return cerr_set(e, "action_not_allowed", "confirmation",
-                        "结案前须由客户确认投诉记录 (the customer has not confirmed the record yet)");
+                        "结案前须由客户确认投诉记录：请用“客户确认”记录客户签字，或发送确认链接 (the customer has not "
+                        "confirmed the record yet: record their signature, or send them a confirmation link)");
     if (missing & CONFIRM_RESULT)
         return cerr_set(e, "action_not_allowed", "confirmation",
-                        "结案前须由客户确认处理结果 (the customer has not confirmed the result yet)");
+                        "结案前须由客户确认处理结果：请用“客户确认”记录客户签字，或发送确认链接 (the customer has not "
+                        "confirmed the result yet: record their signature, or send them a confirmation link)");
     return p_close(ctx, c, p, e);
 }
 
@@ -2828,6 +2830,8 @@ static void regrade_correction(const wf_ctx *ctx, const complaint *c, json_t *p)
  * correction; nothing that changes is a 422. A new level re-grades the
  * running clocks (WF_CLK_REGRADE, like a dispatch's level).
  */
+static int customer_figures(const json_t *in, const char *prefix, json_t *out, cerr *e);
+
 static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
 {
     const json_t *cust = json_object_get(c->data, "customer");
@@ -2839,13 +2843,16 @@ static int p_correct(const wf_ctx *ctx, const complaint *c, json_t *p, cerr *e)
     drop_same(p, "subject_staff", jstr(p, "subject_staff") && staff && strcmp(jstr(p, "subject_staff"), staff) == 0);
     drop_same(p, "level", json_integer_value(json_object_get(p, "level")) == c->level);
     drop_same(p, "customer_class", jstr(p, "customer_class") && cls && strcmp(jstr(p, "customer_class"), cls) == 0);
+    /* the figures are only in the form where the pack's authority reads them
+     * (workflow_step refuses them elsewhere); their bounds are the intake's */
+    json_t *scratch = json_object();
+    int bad = customer_figures(p, "", scratch, e);
+    json_decref(scratch);
+    if (bad)
+        return -1;
     static const char *const figures[] = {"tenure_months", "monthly_spend"};
-    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
-        if (json_object_get(p, figures[i]) && !ctx->pol->cases.nconditions)
-            return cerr_set(e, "validation_failed", figures[i], "%s: 本业务包的授权不看此项 (the pack's authority does not read it)",
-                            figures[i]);
+    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++)
         drop_same(p, figures[i], json_equal(json_object_get(p, figures[i]), json_object_get(cust, figures[i])));
-    }
     const char *kind = jstr(p, "kind");
     drop_same(p, "kind", kind && strcmp(kind, cases_kind(c)) == 0);
     if ((kind = jstr(p, "kind")) && kind_change_refused(ctx, c, kind, e))
@@ -3059,7 +3066,7 @@ static int parked(const complaint *c, const wf_action *act, cerr *e)
 /* 客户确认: what awaits confirmation now; the customer's own form through a link. */
 static void form_confirm(const wf_ctx *ctx, const complaint *c, wf_form *fm)
 {
-    unsigned may = confirmable(ctx, c);
+    unsigned may = workflow_confirmable(ctx, c);
     wf_option *whats = form_options(fm);
     for (const wf_option *o = confirm_whats; o->value; o++)
         if (may & cases_confirmation_parse(o->value))

@@ -261,6 +261,13 @@ int workflow_check_input(const wf_ctx *ctx, const complaint *c, const wf_action 
  */
 enum { WF_HORIZON_DAYS = 366 };
 
+
+/*
+ * 客户确认 (core/cases.h closing.confirmation): the CONFIRM_* bits of what
+ * c's customer may confirm now — the record while it is open, the result
+ * once it is resolved — and has not yet.
+ */
+unsigned workflow_confirmable(const wf_ctx *ctx, const complaint *c);
 /* The actions the actor may take now, into out (cap entries); returns count. */
 size_t workflow_allowed(const wf_ctx *ctx, const complaint *c, const wf_action **out, size_t cap);
 

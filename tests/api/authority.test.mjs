@@ -67,6 +67,10 @@ test('telecom: months on the network and monthly spending set the authority', { 
     let r = await s.act('agent', thrifty.id, 'correct', { monthly_spend: 10.5, reason: '核对CRM' });
     assert.equal(r.status, 422, describe(r));
     assert.equal(errorOf(r).field, 'monthly_spend');
+    // The intake's bounds hold for a correction too: 5000 months is no tenure.
+    r = await s.act('agent', thrifty.id, 'correct', { tenure_months: 5000, reason: '核对CRM' });
+    assert.equal(r.status, 422, describe(r));
+    assert.equal(errorOf(r).field, 'tenure_months');
     x = await s.step('agent', thrifty.id, 'correct', { monthly_spend: 210, reason: '核对CRM：月均消费为210元' });
     assert.equal(x.customer.monthly_spend, 210);
     assert.equal(x.corrections.at(-1).was.monthly_spend, 99);
